@@ -1,0 +1,27 @@
+"""The application factory: REST API and web pages on one server."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from liandong import __version__
+from liandong.api import errors, organisation
+from liandong.bootstrap import Platform, bootstrap
+from liandong.config import Settings
+from liandong.web import pages
+
+
+def create_app(settings: Settings | None = None, platform: Platform | None = None) -> FastAPI:
+    """Build the app; the platform is wired here, never at import time."""
+    app = FastAPI(title="联动 Liandong", version=__version__,
+                  description="政府多层级联动社会治理平台 API")
+    app.state.platform = platform or bootstrap(settings or Settings())
+    errors.install(app)
+    app.include_router(organisation.router)
+    pages.install(app)
+
+    @app.get("/healthz", tags=["system"])
+    def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    return app

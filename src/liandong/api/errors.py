@@ -1,0 +1,32 @@
+"""Errors as JSON ``{code, message, details}`` with the message in the request's language."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+from liandong.api.deps import get_lang
+from liandong.domain.errors import DomainError
+from liandong.messages import explain
+
+STATUS = {"jurisdiction.unknown": 404, "matter.unknown": 404, "system.unknown": 404}
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(DomainError)
+    async def domain_error(request: Request, exc: DomainError) -> JSONResponse:
+        return JSONResponse(
+            status_code=STATUS.get(exc.code, 422),
+            content={"code": exc.code, "message": explain(exc, get_lang(request)),
+                     "details": {k: str(v) for k, v in exc.params.items()}},
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+        lang = get_lang(request)
+        message = "请求参数无效" if lang == "zh" else "Invalid request parameters"
+        return JSONResponse(status_code=422, content={
+            "code": "request.invalid", "message": message,
+            "details": {"errors": [{"loc": list(e.get("loc", ())), "msg": e.get("msg", "")}
+                                   for e in exc.errors()]}})

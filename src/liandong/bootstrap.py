@@ -1,0 +1,64 @@
+"""The one place where adapters are wired to services."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from liandong.adapters import reference_data
+from liandong.adapters.memory import MemoryUnitOfWork
+from liandong.adapters.sql import migrate
+from liandong.adapters.sql.engine import make_engine
+from liandong.adapters.sql.repositories import SqlUnitOfWork
+from liandong.config import Settings
+from liandong.domain.catalogue import Catalogue
+from liandong.domain.hierarchy import HierarchyIndex
+from liandong.services.ports import UnitOfWork
+
+DOCUMENTS = ("systems.toml", "governance.toml", "matters.toml")
+
+
+@dataclass
+class Platform:
+    """What a running process needs: the reference data and a way to open a unit of work."""
+
+    hierarchy: HierarchyIndex
+    catalogue: Catalogue
+    engine: Engine | None
+    _memory: MemoryUnitOfWork | None = None
+
+    def uow(self) -> UnitOfWork:
+        if self.engine is not None:
+            return SqlUnitOfWork(self.engine)
+        assert self._memory is not None
+        return self._memory
+
+
+def catalogue_documents(paths: dict[str, Path | None] | None = None) -> dict[str, tuple[str, str]]:
+    """The reference documents as (version, text) for storing beside the data they produced."""
+    out = {}
+    for name in DOCUMENTS:
+        path = (paths or {}).get(name)
+        text = (Path(path).read_text(encoding="utf-8") if path else
+                resources.files("liandong.data").joinpath(name).read_text(encoding="utf-8"))
+        version = next((line.split("=", 1)[1].strip().strip('"') for line in text.splitlines()
+                        if line.startswith("version")), "")
+        out[name] = (version, text)
+    return out
+
+
+def bootstrap(settings: Settings | None = None, *, memory: bool = False,
+              catalogue: Catalogue | None = None, migrate_schema: bool = True) -> Platform:
+    """Wire the platform: SQL storage from ``settings`` (SQLite by default), or memory."""
+    hierarchy = reference_data.national_hierarchy()
+    cat = catalogue or reference_data.default_catalogue()
+    if memory:
+        return Platform(hierarchy, cat, None, MemoryUnitOfWork())
+    settings = settings or Settings()
+    engine = make_engine(settings.resolved_database_url())
+    if migrate_schema:
+        migrate.upgrade(engine)
+    return Platform(hierarchy, cat, engine)

@@ -1,0 +1,243 @@
+"""Command line: ``liandong init | org … | serve | demo``. Chinese by default, ``--lang en``."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from liandong.adapters import reference_data
+from liandong.bootstrap import Platform, bootstrap, catalogue_documents
+from liandong.config import Settings
+from liandong.domain.catalogue import parse_scope
+from liandong.domain.errors import DomainError
+from liandong.domain.hierarchy import Jurisdiction
+from liandong.messages import explain, kind_name, level_name
+from liandong.services import organisation as org_service
+
+app = typer.Typer(help="联动 Liandong: 政府多层级联动社会治理平台", no_args_is_help=True,
+                  add_completion=False)
+org_app = typer.Typer(help="行政区划与部门 / jurisdictions and departments", no_args_is_help=True)
+app.add_typer(org_app, name="org")
+
+out = Console()
+err = Console(stderr=True)
+
+LangOpt = Annotated[str, typer.Option("--lang", help="zh（默认）或 en")]
+DbOpt = Annotated[str | None, typer.Option("--database-url", envvar="LIANDONG_DATABASE_URL",
+                                           help="SQLAlchemy URL；默认为数据目录下的 SQLite")]
+DirOpt = Annotated[Path | None, typer.Option("--data-dir", envvar="LIANDONG_DATA_DIR",
+                                             help="数据目录（默认 ./var）")]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+LABELS = {
+    "zh": {"code": "代码", "name": "名称", "level": "层级", "kind": "类型", "parent": "上级",
+           "children": "下级", "departments": "部门", "system": "系统", "path": "路径",
+           "lca": "最近共同上级", "results": "结果", "none": "（无）", "units": "区划",
+           "init_done": "初始化完成", "added": "新增", "total": "合计",
+           "phase_units": "载入行政区划", "phase_departments": "创建部门",
+           "not_initialised": "（尚未为此区划创建部门：liandong init --scope {code}）"},
+    "en": {"code": "Code", "name": "Name", "level": "Level", "kind": "Kind", "parent": "Parent",
+           "children": "Children", "departments": "Departments", "system": "System",
+           "path": "Path", "lca": "Lowest common ancestor", "results": "Results",
+           "none": "(none)", "units": "Jurisdictions", "init_done": "Initialised",
+           "added": "added", "total": "total", "phase_units": "Loading jurisdictions",
+           "phase_departments": "Creating departments",
+           "not_initialised": "(no departments here yet: liandong init --scope {code})"},
+}
+
+
+def label(lang: str, key: str) -> str:
+    return LABELS.get(lang, LABELS["zh"])[key]
+
+
+def check_lang(lang: str) -> str:
+    if lang not in LABELS:
+        err.print(f"[red]--lang 只能是 zh 或 en / --lang must be zh or en (got {lang!r})[/red]")
+        raise typer.Exit(2)
+    return lang
+
+
+@contextmanager
+def refusals(lang: str) -> Iterator[None]:
+    """Turn domain refusals into a clear message and exit code 2, never a traceback."""
+    try:
+        yield
+    except DomainError as exc:
+        err.print(f"[red]{explain(exc, lang)}[/red]")
+        raise typer.Exit(2) from None
+
+
+def settings_for(database_url: str | None, data_dir: Path | None) -> Settings:
+    values: dict[str, Any] = {}
+    if database_url:
+        values["database_url"] = database_url
+    if data_dir:
+        values["data_dir"] = data_dir
+    return Settings(**values)
+
+
+def describe(unit: Jurisdiction, lang: str) -> str:
+    return f"{unit.name} ({unit.code}, {level_name(unit.level, lang)}·{kind_name(unit.kind, lang)})"
+
+
+@app.command()
+def init(
+    scope: Annotated[str, typer.Option(help="all、省级代码（32）、市级代码（320200）或任一代码")] = "320200",
+    systems: Annotated[Path | None, typer.Option(help="职能系统目录（TOML）")] = None,
+    governance: Annotated[Path | None, typer.Option(help="治理要素（TOML）")] = None,
+    matters: Annotated[Path | None, typer.Option(help="职责清单（TOML）")] = None,
+    database_url: DbOpt = None, data_dir: DirOpt = None, lang: LangOpt = "zh",
+) -> None:
+    """初始化：载入全国行政区划、职能系统与职责清单，并为范围内的区划创建部门。"""
+    check_lang(lang)
+    with refusals(lang):
+        catalogue = reference_data.load_catalogue(systems, governance, matters)
+        documents = catalogue_documents({"systems.toml": systems,
+                                         "governance.toml": governance,
+                                         "matters.toml": matters})
+        platform = bootstrap(settings_for(database_url, data_dir), catalogue=catalogue)
+        parsed = parse_scope(scope, platform.hierarchy)
+        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                      TimeElapsedColumn(), console=err, transient=False) as bar:
+            tasks: dict[str, Any] = {}
+
+            def progress(phase: str, done: int, total: int) -> None:
+                if phase not in tasks:
+                    tasks[phase] = bar.add_task(label(lang, f"phase_{phase}"), total=total)
+                bar.update(tasks[phase], completed=done, total=max(total, done))
+
+            result = org_service.initialise(scope=parsed, hierarchy=platform.hierarchy,
+                                            catalogue=catalogue, documents=documents,
+                                            uow=platform.uow(), progress=progress)
+    table = Table(title=f"{label(lang, 'init_done')}: {describe(platform.hierarchy.get(parsed.root), lang)}")
+    table.add_column(label(lang, "level"))
+    table.add_column(label(lang, "units"), justify="right")
+    table.add_column(label(lang, "departments"), justify="right")
+    for level, n in result.units.items():
+        table.add_row(level_name(level, lang), f"{n:,}", f"{result.departments[level]:,}")
+    table.add_row(label(lang, "total"), f"{sum(result.units.values()):,}",
+                  f"{sum(result.departments.values()):,} (+{result.departments_added:,})")
+    out.print(table)
+
+
+def _platform(database_url: str | None, data_dir: Path | None) -> Platform:
+    return bootstrap(settings_for(database_url, data_dir))
+
+
+@org_app.command("show")
+def org_show(code: str, database_url: DbOpt = None, data_dir: DirOpt = None,
+             lang: LangOpt = "zh") -> None:
+    """显示一个区划：上级、下级与部门。"""
+    check_lang(lang)
+    with refusals(lang):
+        platform = _platform(database_url, data_dir)
+        h = platform.hierarchy
+        unit = h.get(code)
+        out.print(f"[bold]{describe(unit, lang)}[/bold]")
+        parent = h.parent(code)
+        out.print(f"{label(lang, 'parent')}: {describe(parent, lang) if parent else label(lang, 'none')}")
+        out.print(f"{label(lang, 'path')}: {' › '.join(u.name for u in h.path(code))}")
+        with platform.uow() as uow:
+            deps = uow.organisation.departments_of(code)
+        table = Table(title=label(lang, "departments"))
+        table.add_column(label(lang, "code"))
+        table.add_column(label(lang, "system"))
+        table.add_column(label(lang, "name"))
+        names = {s.code: (s.name if lang == "zh" else s.name_en)
+                 for s in platform.catalogue.systems.values()}
+        for d in deps:
+            system = names.get(d.system_code, "块 / government" if d.is_government else d.system_code)
+            table.add_row(d.code, system, d.name)
+        if deps:
+            out.print(table)
+        else:
+            out.print(label(lang, "not_initialised").format(code=code))
+        children = h.children(code)
+        if children:
+            out.print(f"{label(lang, 'children')} ({len(children)}):")
+            out.print("、".join(f"{c.name}({c.code})" for c in children[:60])
+                      + (" …" if len(children) > 60 else ""))
+
+
+@org_app.command("path")
+def org_path(code: str, lang: LangOpt = "zh") -> None:
+    """从中央到该区划的路径。"""
+    check_lang(lang)
+    with refusals(lang):
+        for unit in reference_data.national_hierarchy().path(code):
+            out.print(f"{'  ' * unit.level}{describe(unit, lang)}")
+
+
+@org_app.command("lca")
+def org_lca(codes: Annotated[list[str], typer.Argument(help="两个或更多区划代码")],
+            lang: LangOpt = "zh") -> None:
+    """多个区划的最近共同上级（决定案件的管辖层级）。"""
+    check_lang(lang)
+    with refusals(lang):
+        unit = reference_data.national_hierarchy().lca(codes)
+        out.print(f"{label(lang, 'lca')}: {describe(unit, lang)}")
+
+
+@org_app.command("search")
+def org_search(name: str, limit: Annotated[int, typer.Option(min=1, max=500)] = 20,
+               lang: LangOpt = "zh") -> None:
+    """按名称查找区划。"""
+    check_lang(lang)
+    with refusals(lang):
+        h = reference_data.national_hierarchy()
+        hits = h.search(name, limit)
+        if not hits:
+            out.print(label(lang, "none"))
+            return
+        table = Table(title=f"{label(lang, 'results')}: {name}")
+        for key in ("code", "name", "level", "kind", "path"):
+            table.add_column(label(lang, key))
+        for u in hits:
+            table.add_row(u.code, u.name, level_name(u.level, lang), kind_name(u.kind, lang),
+                          " › ".join(p.name for p in h.path(u.code)[1:-1]))
+        out.print(table)
+
+
+@app.command()
+def serve(host: Annotated[str, typer.Option()] = "127.0.0.1",
+          port: Annotated[int, typer.Option()] = 8000,
+          workers: Annotated[int, typer.Option(min=1)] = 1,
+          database_url: DbOpt = None, data_dir: DirOpt = None) -> None:
+    """启动 Web 工作台与 API。"""
+    import os
+
+    import uvicorn
+
+    settings = settings_for(database_url, data_dir)
+    os.environ["LIANDONG_DATABASE_URL"] = settings.resolved_database_url()
+    out.print(f"联动 Liandong → http://{host}:{port}/")
+    uvicorn.run("liandong.api.app:create_app", factory=True, host=host, port=port,
+                workers=workers, log_level="info")
+
+
+@app.command()
+def demo(scope: Annotated[str, typer.Option()] = "320200",
+         host: Annotated[str, typer.Option()] = "127.0.0.1",
+         port: Annotated[int, typer.Option()] = 8000,
+         database_url: DbOpt = None, data_dir: DirOpt = None) -> None:
+    """演示：初始化一个城市（默认无锡市）并启动服务。"""
+    init(scope=scope, systems=None, governance=None, matters=None, database_url=database_url,
+         data_dir=data_dir, lang="zh")
+    serve(host=host, port=port, workers=1, database_url=database_url, data_dir=data_dir)
+
+
+def main() -> None:
+    app(prog_name="liandong")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

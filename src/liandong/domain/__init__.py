@@ -1,0 +1,1 @@
+"""The pure domain: hierarchy, organisation, responsibility lists and the rules over them."""

@@ -1,0 +1,22 @@
+"""Errors of the domain: a stable code and the facts needed to explain it in any language."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class DomainError(Exception):
+    """A refusal by the rules. ``code`` names it; ``params`` fill the localised message."""
+
+    def __init__(self, code: str, **params: Any) -> None:
+        super().__init__(code)
+        self.code = code
+        self.params = params
+
+    def __str__(self) -> str:
+        detail = ", ".join(f"{k}={v}" for k, v in self.params.items())
+        return f"{self.code}({detail})" if detail else self.code
+
+
+class ReferenceDataError(DomainError):
+    """Reference data (systems, matter types, governance elements) that fails validation."""

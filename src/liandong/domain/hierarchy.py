@@ -1,0 +1,353 @@
+"""The five-level hierarchy of Chinese jurisdictions (中央/省/市/县/乡) and fast queries over it.
+
+The national list skips levels in some branches (districts of a municipality sit directly
+under it; townships of 东莞 sit directly under the prefecture; 仙桃 sits directly under its
+province). Nothing here invents placeholder nodes: every query works on the real tree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from enum import IntEnum, StrEnum
+
+import numpy as np
+import numpy.typing as npt
+
+from liandong.domain.errors import DomainError
+
+CENTRAL_CODE = "100000"
+CENTRAL_NAME = "中华人民共和国"
+MUNICIPALITIES = frozenset({"110000", "120000", "310000", "500000"})
+
+
+class Level(IntEnum):
+    """Administrative level; a smaller value is a higher level."""
+
+    CENTRAL = 0
+    PROVINCE = 1
+    CITY = 2
+    COUNTY = 3
+    TOWNSHIP = 4
+
+    @property
+    def key(self) -> str:
+        return self.name.lower()
+
+    @classmethod
+    def parse(cls, text: str) -> Level:
+        """Read a level from its key (``county``) or number (``3``)."""
+        key = text.strip().lower()
+        for level in cls:
+            if key in (level.key, str(level.value)):
+                return level
+        raise DomainError(
+            "level.unknown", value=text, allowed=", ".join(lv.key for lv in cls)
+        )
+
+
+class Kind(StrEnum):
+    """The kind of a unit, read from the suffix of its official name."""
+
+    COUNTRY = "country"
+    PROVINCE = "province"  # 省
+    AUTONOMOUS_REGION = "autonomous_region"  # 自治区
+    MUNICIPALITY = "municipality"  # 直辖市
+    SAR = "sar"  # 特别行政区
+    PREFECTURE_CITY = "prefecture_city"  # 地级市
+    AUTONOMOUS_PREFECTURE = "autonomous_prefecture"  # 自治州
+    PREFECTURE = "prefecture"  # 地区
+    LEAGUE = "league"  # 盟
+    DISTRICT = "district"  # 市辖区
+    COUNTY = "county"  # 县
+    AUTONOMOUS_COUNTY = "autonomous_county"  # 自治县
+    COUNTY_CITY = "county_city"  # 县级市
+    BANNER = "banner"  # 旗
+    AUTONOMOUS_BANNER = "autonomous_banner"  # 自治旗
+    FORESTRY_DISTRICT = "forestry_district"  # 林区
+    SPECIAL_DISTRICT = "special_district"  # 特区
+    SUBDISTRICT = "subdistrict"  # 街道
+    TOWN = "town"  # 镇
+    TOWNSHIP = "township"  # 乡
+    ETHNIC_TOWNSHIP = "ethnic_township"  # 民族乡
+    SUMU = "sumu"  # 苏木
+    ETHNIC_SUMU = "ethnic_sumu"  # 民族苏木
+    DISTRICT_OFFICE = "district_office"  # 区公所
+    OTHER = "other"
+
+
+# Suffix rules per level, longest suffix first; the first match decides.
+_SUFFIXES: dict[Level, tuple[tuple[str, Kind], ...]] = {
+    Level.PROVINCE: (
+        ("特别行政区", Kind.SAR),
+        ("自治区", Kind.AUTONOMOUS_REGION),
+        ("省", Kind.PROVINCE),
+    ),
+    Level.CITY: (
+        ("自治州", Kind.AUTONOMOUS_PREFECTURE),
+        ("地区", Kind.PREFECTURE),
+        ("盟", Kind.LEAGUE),
+        ("市", Kind.PREFECTURE_CITY),
+    ),
+    Level.COUNTY: (
+        ("自治县", Kind.AUTONOMOUS_COUNTY),
+        ("自治旗", Kind.AUTONOMOUS_BANNER),
+        ("林区", Kind.FORESTRY_DISTRICT),
+        ("特区", Kind.SPECIAL_DISTRICT),
+        ("区", Kind.DISTRICT),
+        ("县", Kind.COUNTY),
+        ("市", Kind.COUNTY_CITY),
+        ("旗", Kind.BANNER),
+    ),
+    Level.TOWNSHIP: (
+        ("街道办事处", Kind.SUBDISTRICT),
+        ("街道", Kind.SUBDISTRICT),
+        ("民族苏木", Kind.ETHNIC_SUMU),
+        ("苏木", Kind.SUMU),
+        ("族乡", Kind.ETHNIC_TOWNSHIP),
+        ("镇", Kind.TOWN),
+        ("乡", Kind.TOWNSHIP),
+        ("区公所", Kind.DISTRICT_OFFICE),
+    ),
+}
+
+# Suffixes dropped to form the usual short name (无锡市 → 无锡, 梁溪区 → 梁溪).
+_SHORT_SUFFIXES = (
+    "特别行政区", "维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "街道办事处", "街道",
+    "自治州", "自治县", "自治旗", "民族苏木", "苏木", "民族乡", "区公所", "林区", "特区",
+    "地区", "省", "市", "区", "县", "旗", "盟", "镇", "乡",
+)
+
+
+def kind_of(name: str, level: Level, code: str = "") -> Kind:
+    """The kind of a unit from its official name (and code, for the municipalities)."""
+    if level is Level.CENTRAL:
+        return Kind.COUNTRY
+    if level is Level.PROVINCE and code in MUNICIPALITIES:
+        return Kind.MUNICIPALITY
+    for suffix, kind in _SUFFIXES[level]:
+        if name.endswith(suffix):
+            return kind
+    return Kind.OTHER
+
+
+def short_name(name: str) -> str:
+    """The usual short name: the official name without its administrative suffix."""
+    for suffix in _SHORT_SUFFIXES:
+        if name.endswith(suffix) and len(name) - len(suffix) >= 2:
+            return name[: -len(suffix)]
+    return name
+
+
+@dataclass(frozen=True, slots=True)
+class Jurisdiction:
+    """One unit of the national list (or the central node above them)."""
+
+    code: str
+    name: str
+    level: Level
+    parent_code: str | None
+    kind: Kind
+
+    @property
+    def short_name(self) -> str:
+        return short_name(self.name)
+
+    @property
+    def is_municipality(self) -> bool:
+        return self.kind is Kind.MUNICIPALITY
+
+
+def central_node() -> Jurisdiction:
+    return Jurisdiction(CENTRAL_CODE, CENTRAL_NAME, Level.CENTRAL, None, Kind.COUNTRY)
+
+
+IntArray = npt.NDArray[np.int32]
+
+
+class HierarchyIndex:
+    """Ancestor, descendant, path and lowest-common-ancestor queries, built once in memory.
+
+    Each unit gets a dense integer id. ``slots[i]`` holds the ids of its ancestors by level
+    (``-1`` where the branch skips a level), so a path or an LCA is a handful of
+    comparisons, and a pre-order numbering makes "is a descendant of" one range check.
+    """
+
+    __slots__ = ("_children", "_end", "_ids", "_order", "_pos", "_slots", "_slots_np", "units")
+
+    def __init__(self, units: Iterable[Jurisdiction]) -> None:
+        self.units: list[Jurisdiction] = []
+        self._ids: dict[str, int] = {}
+        for unit in units:
+            if unit.code in self._ids:
+                raise DomainError("hierarchy.duplicate_code", code=unit.code)
+            self._ids[unit.code] = len(self.units)
+            self.units.append(unit)
+        n = len(self.units)
+        roots = [u for u in self.units if u.parent_code is None]
+        if len(roots) != 1:
+            raise DomainError("hierarchy.roots", count=len(roots))
+        self._children: list[list[int]] = [[] for _ in range(n)]
+        parent = [-1] * n
+        for i, unit in enumerate(self.units):
+            if unit.parent_code is None:
+                continue
+            p = self._ids.get(unit.parent_code)
+            if p is None:
+                raise DomainError("hierarchy.unknown_parent", code=unit.code,
+                                  parent=unit.parent_code)
+            if self.units[p].level >= unit.level:
+                raise DomainError("hierarchy.parent_not_higher", code=unit.code,
+                                  parent=unit.parent_code)
+            parent[i] = p
+            self._children[p].append(i)
+        self._slots: list[tuple[int, ...]] = [()] * n
+        self._pos = [0] * n
+        self._end = [0] * n
+        self._order: list[int] = []
+        root = self._ids[roots[0].code]
+        stack: list[tuple[int, bool]] = [(root, False)]
+        while stack:  # iterative pre-order walk: slots, positions and subtree ends
+            i, done = stack.pop()
+            if done:
+                self._end[i] = len(self._order)
+                continue
+            p = parent[i]
+            slots = list(self._slots[p]) if p >= 0 else [-1] * 5
+            slots[self.units[i].level] = i
+            self._slots[i] = tuple(slots)
+            self._pos[i] = len(self._order)
+            self._order.append(i)
+            stack.append((i, True))
+            stack.extend((c, False) for c in reversed(self._children[i]))
+        if len(self._order) != n:
+            raise DomainError("hierarchy.unreachable", count=n - len(self._order))
+        self._slots_np: IntArray = np.asarray(self._slots, dtype=np.int32)
+
+    # -- look-ups -----------------------------------------------------------------------
+    def __len__(self) -> int:
+        return len(self.units)
+
+    def __contains__(self, code: object) -> bool:
+        return code in self._ids
+
+    def __iter__(self) -> Iterator[Jurisdiction]:
+        return iter(self.units)
+
+    def id_of(self, code: str) -> int:
+        try:
+            return self._ids[code]
+        except KeyError:
+            raise DomainError("jurisdiction.unknown", code=code,
+                              suggestions="、".join(self.nearest_codes(code))) from None
+
+    def get(self, code: str) -> Jurisdiction:
+        return self.units[self.id_of(code)]
+
+    def nearest_codes(self, code: str, limit: int = 5) -> list[str]:
+        """Existing codes closest to an unknown one: the longest shared prefix, then order."""
+        digits = "".join(ch for ch in code if ch.isdigit())
+        for cut in range(len(digits), 0, -1):
+            prefix = digits[:cut]
+            hits = [c for c in self._ids if c.startswith(prefix)]
+            if hits:
+                hits.sort(key=lambda c: (len(c) != len(digits), c))
+                return hits[:limit]
+        return []
+
+    @property
+    def root(self) -> Jurisdiction:
+        return self.units[self._order[0]]
+
+    def parent(self, code: str) -> Jurisdiction | None:
+        unit = self.get(code)
+        return None if unit.parent_code is None else self.get(unit.parent_code)
+
+    def children(self, code: str) -> list[Jurisdiction]:
+        return [self.units[c] for c in self._children[self.id_of(code)]]
+
+    # -- paths and ancestors ------------------------------------------------------------
+    def path(self, code: str) -> list[Jurisdiction]:
+        """Units from the central node down to ``code``, skipped levels left out."""
+        return [self.units[s] for s in self._slots[self.id_of(code)] if s >= 0]
+
+    def ancestor_at(self, code: str, level: Level) -> Jurisdiction | None:
+        """The ancestor (or the unit itself) at ``level``; None where the branch skips it."""
+        s = self._slots[self.id_of(code)][level]
+        return None if s < 0 else self.units[s]
+
+    def nearest_at_or_above(self, code: str, level: Level) -> Jurisdiction:
+        """The ancestor at ``level``, or the nearest existing one above it (a skipped level)."""
+        slots = self._slots[self.id_of(code)]
+        for lv in range(level, -1, -1):
+            if slots[lv] >= 0:
+                return self.units[slots[lv]]
+        return self.root
+
+    def is_ancestor(self, ancestor: str, code: str) -> bool:
+        """True when ``ancestor`` is ``code`` itself or lies above it."""
+        a = self.id_of(ancestor)
+        return self._pos[a] <= self._pos[self.id_of(code)] < self._end[a]
+
+    # -- lowest common ancestor -----------------------------------------------------------
+    def lca_id(self, a: int, b: int) -> int:
+        sa = self._slots[a]
+        sb = self._slots[b]
+        for lv in (4, 3, 2, 1):
+            x = sa[lv]
+            if x >= 0 and x == sb[lv]:
+                return x
+        return sa[0]
+
+    def lca(self, codes: Sequence[str]) -> Jurisdiction:
+        """The lowest common ancestor of one or more units."""
+        if not codes:
+            raise DomainError("lca.empty")
+        ids = self._ids
+        try:
+            acc = ids[codes[0]]
+            for code in codes[1:]:
+                acc = self.lca_id(acc, ids[code])
+        except KeyError:
+            for code in codes:
+                self.id_of(code)  # raises with the nearest matches
+            raise
+        return self.units[acc]
+
+    def lca_many(self, a: IntArray, b: IntArray) -> IntArray:
+        """Vectorised LCA of id pairs: deepest level at which both share an ancestor."""
+        sa = self._slots_np[a]
+        sb = self._slots_np[b]
+        same = (sa == sb) & (sa >= 0)
+        deepest = 4 - np.argmax(same[:, ::-1], axis=1)
+        return sa[np.arange(len(a)), deepest]
+
+    # -- descendants ------------------------------------------------------------------
+    def descendants(self, code: str, level: Level | None = None,
+                    include_self: bool = True) -> Iterator[Jurisdiction]:
+        """Units of the subtree of ``code`` in pre-order, optionally only one level."""
+        i = self.id_of(code)
+        start = self._pos[i] + (0 if include_self else 1)
+        for j in self._order[start:self._end[i]]:
+            unit = self.units[j]
+            if level is None or unit.level == level:
+                yield unit
+
+    def subtree_size(self, code: str) -> int:
+        i = self.id_of(code)
+        return self._end[i] - self._pos[i]
+
+    def count_by_level(self) -> dict[Level, int]:
+        counts = dict.fromkeys(Level, 0)
+        for unit in self.units:
+            counts[unit.level] += 1
+        return counts
+
+    def search(self, text: str, limit: int = 20) -> list[Jurisdiction]:
+        """Units whose name or short name contains ``text``: exact names first, then by level."""
+        needle = text.strip()
+        if not needle:
+            return []
+        hits = [u for u in self.units if needle in u.name]
+        hits.sort(key=lambda u: (u.name != needle and u.short_name != needle, u.level, u.code))
+        return hits[:limit]

@@ -1,0 +1,163 @@
+"""职责清单: the responsibility list. For each matter type: the lead system, the assisting
+systems, the level holding the power (authority floor), the severities it can take and the
+default time limit at each.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from difflib import get_close_matches
+from enum import StrEnum
+from typing import Any
+
+from liandong.domain.errors import DomainError
+from liandong.domain.hierarchy import Level
+from liandong.domain.records import entries, unique
+
+
+class Severity(StrEnum):
+    """Routine requests, or the four tiers of the Emergency Response Law (Ⅳ 一般 … Ⅰ 特别重大)."""
+
+    ROUTINE = "routine"
+    IV = "IV"
+    III = "III"
+    II = "II"
+    I = "I"  # noqa: E741 - the tier's own name
+
+    @property
+    def floor(self) -> Level | None:
+        """The lowest level that may own an event of this severity (DESIGN §4, rule 2)."""
+        return _SEVERITY_FLOOR[self]
+
+
+_SEVERITY_FLOOR: dict[Severity, Level | None] = {
+    Severity.ROUTINE: None,
+    Severity.IV: Level.COUNTY,
+    Severity.III: Level.CITY,
+    Severity.II: Level.PROVINCE,
+    Severity.I: Level.CENTRAL,
+}
+
+_LIMIT = re.compile(r"^(\d+)(wd|h)$")
+
+
+@dataclass(frozen=True, slots=True)
+class TimeLimit:
+    """A handling limit: clock hours (``24h``) or working days of the Chinese calendar (``7wd``)."""
+
+    amount: int
+    unit: str  # "h" or "wd"
+
+    @classmethod
+    def parse(cls, text: str) -> TimeLimit:
+        m = _LIMIT.match(text.strip())
+        if not m or int(m.group(1)) <= 0:
+            raise DomainError("limit.bad", value=text, allowed="Nh, Nwd (N > 0)")
+        return cls(int(m.group(1)), m.group(2))
+
+    def __str__(self) -> str:
+        return f"{self.amount}{self.unit}"
+
+
+@dataclass(frozen=True, slots=True)
+class MatterType:
+    """One entry of the responsibility list."""
+
+    code: str
+    name: str
+    name_en: str
+    category: str
+    lead: str | None  # None: no system holds it, a responsibility gap
+    assist: tuple[str, ...]
+    authority: Level | None
+    default_severity: Severity
+    severities: tuple[Severity, ...]
+    limits: Mapping[Severity, TimeLimit]
+    keywords: tuple[str, ...]
+
+    def limit(self, severity: Severity) -> TimeLimit:
+        if severity not in self.limits:
+            raise DomainError("matter.severity_not_allowed", matter=self.code,
+                              severity=severity.value,
+                              allowed=", ".join(s.value for s in self.severities))
+        return self.limits[severity]
+
+
+class ResponsibilityList:
+    """All matter types, by code."""
+
+    def __init__(self, version: str, matters: Iterable[MatterType]) -> None:
+        self.version = version
+        self.matters: dict[str, MatterType] = {m.code: m for m in matters}
+
+    def __len__(self) -> int:
+        return len(self.matters)
+
+    def __contains__(self, code: object) -> bool:
+        return code in self.matters
+
+    def get(self, code: str) -> MatterType:
+        try:
+            return self.matters[code]
+        except KeyError:
+            near = get_close_matches(code, list(self.matters), n=5, cutoff=0.5)
+            raise DomainError("matter.unknown", code=code, suggestions="、".join(near)) from None
+
+    def categories(self) -> list[str]:
+        return sorted({m.category for m in self.matters.values()})
+
+
+_MATTER_FIELDS = ("code", "name", "name_en", "category", "lead", "assist", "authority",
+                  "default_severity", "severities", "keywords", "limits")
+
+
+def read_matters(document: Any, *, source: str, systems: Iterable[str]) -> ResponsibilityList:
+    """The responsibility list from a parsed ``matters.toml``, checked against known systems."""
+    known = sorted(systems)
+    levels = [lv.key for lv in Level]
+    severity_values = [s.value for s in Severity]
+    matters = []
+    for rec in entries(document, "matters", source=source):
+        rec.only(_MATTER_FIELDS)
+        code = rec.text("code")
+        lead = rec.text("lead", required=False)
+        if lead:
+            rec.choice("lead", lead, known)
+        assist = rec.texts("assist")
+        for system in assist:
+            rec.choice("assist", system, known)
+        if lead and lead in assist:
+            raise rec.fail("data.lead_in_assist", field="assist", value=lead)
+        authority_key = rec.text("authority", required=False)
+        authority = None
+        if authority_key:
+            authority = Level[rec.choice("authority", authority_key, levels).upper()]
+        severities = tuple(Severity(rec.choice("severities", s, severity_values))
+                           for s in rec.texts("severities", required=True))
+        default = Severity(rec.choice("default_severity", rec.text("default_severity"),
+                                      [s.value for s in severities]))
+        raw_limits = rec.table("limits")
+        if set(raw_limits) != {s.value for s in severities}:
+            raise rec.fail("data.limits_mismatch", field="limits",
+                           value=", ".join(sorted(raw_limits)),
+                           allowed=", ".join(s.value for s in severities))
+        limits = {}
+        for key, text in raw_limits.items():
+            if not isinstance(text, str):
+                raise rec.fail("data.wrong_type", field=f"limits.{key}", expected="string",
+                               got=repr(text))
+            try:
+                limits[Severity(key)] = TimeLimit.parse(text)
+            except DomainError:
+                raise rec.fail("data.bad_limit", field=f"limits.{key}", value=text,
+                               allowed="Nh, Nwd") from None
+        matters.append((code, MatterType(
+            code=code, name=rec.text("name"), name_en=rec.text("name_en"),
+            category=rec.text("category"), lead=lead or None, assist=assist,
+            authority=authority, default_severity=default, severities=severities,
+            limits=limits, keywords=rec.texts("keywords"),
+        )))
+    by_code = unique(matters, source=source, what="matter")
+    return ResponsibilityList(str(document["version"]), by_code.values())

@@ -1,0 +1,57 @@
+"""Services over the organisation: initialising a scope and reading the hierarchy back."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import TypeVar
+
+from liandong.domain.catalogue import Catalogue, Scope, count_departments_in, departments_in
+from liandong.domain.hierarchy import HierarchyIndex, Level
+from liandong.domain.organisation import Department
+from liandong.services.ports import UnitOfWork
+
+Progress = Callable[[str, int, int], None]
+"""A progress callback: (phase, done, total)."""
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class InitResult:
+    units_added: int
+    departments_added: int
+    units: dict[Level, int]
+    departments: dict[Level, int]
+
+
+def _counting(items: Iterable[T], phase: str, total: int, progress: Progress | None,
+              step: int = 2000) -> Iterator[T]:
+    n = 0
+    for item in items:
+        yield item
+        n += 1
+        if progress is not None and n % step == 0:
+            progress(phase, n, total)
+    if progress is not None:
+        progress(phase, n, total)
+
+
+def initialise(*, scope: Scope, hierarchy: HierarchyIndex, catalogue: Catalogue,
+               documents: dict[str, tuple[str, str]], uow: UnitOfWork,
+               progress: Progress | None = None) -> InitResult:
+    """Store the national hierarchy (once), the reference documents, and the departments of
+    ``scope``, all in one transaction: an error leaves nothing half-loaded behind."""
+    with uow:
+        repo = uow.organisation
+        units_added = 0
+        if repo.unit(hierarchy.root.code) is None:
+            units_added = repo.add_units(_counting(iter(hierarchy), "units", len(hierarchy),
+                                                   progress))
+        for name, (version, content) in documents.items():
+            repo.put_document(name, version, content)
+        total = count_departments_in(scope, hierarchy, catalogue)
+        deps: Iterator[Department] = departments_in(scope, hierarchy, catalogue)
+        added = repo.add_departments(_counting(deps, "departments", total, progress, 5000))
+        uow.commit()
+        return InitResult(units_added, added, repo.count_units(), repo.count_departments())
