@@ -104,8 +104,8 @@ def init(
         documents = catalogue_documents({"systems.toml": systems,
                                          "governance.toml": governance,
                                          "matters.toml": matters})
+        parsed = parse_scope(scope, reference_data.national_hierarchy())
         platform = bootstrap(settings_for(database_url, data_dir), catalogue=catalogue)
-        parsed = parse_scope(scope, platform.hierarchy)
         with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                       TimeElapsedColumn(), console=err, transient=False) as bar:
             tasks: dict[str, Any] = {}

@@ -167,7 +167,7 @@ KIND_NAMES: dict[Kind, dict[str, str]] = {
 }
 
 
-def render(code: str, lang: str = "zh", **params: Any) -> str:
+def render(code: str, lang: str = "zh", /, **params: Any) -> str:
     """The message for ``code`` in ``lang``; an unknown code still shows itself and its facts."""
     entry = MESSAGES.get(code)
     if entry is None:

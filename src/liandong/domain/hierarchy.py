@@ -320,7 +320,8 @@ class HierarchyIndex:
         sb = self._slots_np[b]
         same = (sa == sb) & (sa >= 0)
         deepest = 4 - np.argmax(same[:, ::-1], axis=1)
-        return sa[np.arange(len(a)), deepest]
+        result: IntArray = sa[np.arange(len(a)), deepest]
+        return result
 
     # -- descendants ------------------------------------------------------------------
     def descendants(self, code: str, level: Level | None = None,

@@ -1,7 +1,7 @@
 """organisation: jurisdictions, departments, reference documents
 
 Revision ID: 0001
-Revises: 
+Revises: (none)
 Create Date: 2026-11-28 12:53:11.664079
 """
 

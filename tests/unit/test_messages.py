@@ -1,0 +1,29 @@
+"""Every refusal the code can raise has a message in Chinese and in English."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from liandong.domain.errors import DomainError
+from liandong.messages import MESSAGES, explain, render
+
+SRC = Path(__file__).resolve().parents[2] / "src" / "liandong"
+RAISED = re.compile(r"""(?:DomainError|ReferenceDataError|fail)\(\s*["']([a-z_]+\.[a-z_]+)["']""")
+
+
+def test_every_raised_code_has_both_languages() -> None:
+    codes = {m for path in SRC.rglob("*.py") for m in RAISED.findall(path.read_text("utf-8"))}
+    assert len(codes) > 20
+    missing = sorted(c for c in codes if c not in MESSAGES)
+    assert missing == []
+    for code, entry in MESSAGES.items():
+        assert set(entry) == {"zh", "en"}, code
+
+
+def test_render_fills_parameters_and_falls_back() -> None:
+    err = DomainError("jurisdiction.unknown", code="3299", suggestions="320000")
+    assert explain(err) == "未知的行政区划代码“3299”。相近的代码：320000"
+    assert explain(err, "en") == "Unknown jurisdiction code '3299'. Nearest codes: 320000"
+    assert render("no.such_code", "en", x=1) == "no.such_code (x=1)"
+    assert "—" in render("jurisdiction.unknown", "zh", code="1", suggestions="")
