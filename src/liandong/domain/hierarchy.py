@@ -173,7 +173,8 @@ class HierarchyIndex:
     comparisons, and a pre-order numbering makes "is a descendant of" one range check.
     """
 
-    __slots__ = ("_children", "_end", "_ids", "_order", "_pos", "_slots", "_slots_np", "units")
+    __slots__ = ("_by_code", "_fixed", "_children", "_end", "_ids", "_order", "_paths", "_pos", "_slots",
+                 "_slots_np", "units")
 
     def __init__(self, units: Iterable[Jurisdiction]) -> None:
         self.units: list[Jurisdiction] = []
@@ -202,6 +203,7 @@ class HierarchyIndex:
             parent[i] = p
             self._children[p].append(i)
         self._slots: list[tuple[int, ...]] = [()] * n
+        self._paths: list[tuple[Jurisdiction, ...]] = [()] * n
         self._pos = [0] * n
         self._end = [0] * n
         self._order: list[int] = []
@@ -216,6 +218,7 @@ class HierarchyIndex:
             slots = list(self._slots[p]) if p >= 0 else [-1] * 5
             slots[self.units[i].level] = i
             self._slots[i] = tuple(slots)
+            self._paths[i] = (self._paths[p] if p >= 0 else ()) + (self.units[i],)
             self._pos[i] = len(self._order)
             self._order.append(i)
             stack.append((i, True))
@@ -223,6 +226,12 @@ class HierarchyIndex:
         if len(self._order) != n:
             raise DomainError("hierarchy.unreachable", count=n - len(self._order))
         self._slots_np: IntArray = np.asarray(self._slots, dtype=np.int32)
+        self._by_code: dict[str, tuple[int, ...]] = {
+            u.code: self._slots[i] for i, u in enumerate(self.units)}
+        # Ancestors in five fixed slots (None where skipped), compared top-down by identity.
+        self._fixed: dict[str, tuple[Jurisdiction | None, ...]] = {
+            u.code: tuple(self.units[x] if x >= 0 else None for x in self._slots[i])
+            for i, u in enumerate(self.units)}
 
     # -- look-ups -----------------------------------------------------------------------
     def __len__(self) -> int:
@@ -267,9 +276,12 @@ class HierarchyIndex:
         return [self.units[c] for c in self._children[self.id_of(code)]]
 
     # -- paths and ancestors ------------------------------------------------------------
-    def path(self, code: str) -> list[Jurisdiction]:
+    def path(self, code: str) -> tuple[Jurisdiction, ...]:
         """Units from the central node down to ``code``, skipped levels left out."""
-        return [self.units[s] for s in self._slots[self.id_of(code)] if s >= 0]
+        try:
+            return self._paths[self._ids[code]]
+        except KeyError:
+            return self._paths[self.id_of(code)]
 
     def ancestor_at(self, code: str, level: Level) -> Jurisdiction | None:
         """The ancestor (or the unit itself) at ``level``; None where the branch skips it."""
@@ -299,20 +311,52 @@ class HierarchyIndex:
                 return x
         return sa[0]
 
+    def lca_pair(self, a: str, b: str) -> Jurisdiction:
+        """The lowest common ancestor of two units (the hot path of routing)."""
+        try:
+            pa = self._fixed[a]
+            pb = self._fixed[b]
+        except KeyError:
+            self.id_of(a)
+            self.id_of(b)
+            raise
+        last = pa[0]
+        for x, y in zip(pa, pb):
+            if x is not y:
+                break
+            if x is not None:
+                last = x
+        assert last is not None
+        return last
+
     def lca(self, codes: Sequence[str]) -> Jurisdiction:
         """The lowest common ancestor of one or more units."""
-        if not codes:
-            raise DomainError("lca.empty")
-        ids = self._ids
+        if len(codes) == 2:
+            return self.lca_pair(codes[0], codes[1])
+        by_code = self._by_code
         try:
-            acc = ids[codes[0]]
+            sa = by_code[codes[0]]
             for code in codes[1:]:
-                acc = self.lca_id(acc, ids[code])
-        except KeyError:
+                sb = by_code[code]
+                if sa[4] >= 0 and sa[4] == sb[4]:
+                    continue
+                if sa[3] >= 0 and sa[3] == sb[3]:
+                    sa = self._slots[sa[3]]
+                elif sa[2] >= 0 and sa[2] == sb[2]:
+                    sa = self._slots[sa[2]]
+                elif sa[1] >= 0 and sa[1] == sb[1]:
+                    sa = self._slots[sa[1]]
+                else:
+                    sa = self._slots[sa[0]]
+        except (KeyError, IndexError):
+            if not codes:
+                raise DomainError("lca.empty") from None
             for code in codes:
                 self.id_of(code)  # raises with the nearest matches
             raise
-        return self.units[acc]
+        deepest = sa[4] if sa[4] >= 0 else sa[3] if sa[3] >= 0 else sa[2] if sa[2] >= 0 else (
+            sa[1] if sa[1] >= 0 else sa[0])
+        return self.units[deepest]
 
     def lca_many(self, a: IntArray, b: IntArray) -> IntArray:
         """Vectorised LCA of id pairs: deepest level at which both share an ancestor."""
