@@ -173,8 +173,19 @@ class HierarchyIndex:
     comparisons, and a pre-order numbering makes "is a descendant of" one range check.
     """
 
-    __slots__ = ("_by_code", "_fixed", "_children", "_end", "_ids", "_order", "_paths", "_pos", "_slots",
-                 "_slots_np", "units")
+    __slots__ = (
+        "_by_code",
+        "_children",
+        "_end",
+        "_fixed",
+        "_ids",
+        "_order",
+        "_paths",
+        "_pos",
+        "_slots",
+        "_slots_np",
+        "units",
+    )
 
     def __init__(self, units: Iterable[Jurisdiction]) -> None:
         self.units: list[Jurisdiction] = []
@@ -321,7 +332,7 @@ class HierarchyIndex:
             self.id_of(b)
             raise
         last = pa[0]
-        for x, y in zip(pa, pb):
+        for x, y in zip(pa, pb, strict=True):
             if x is not y:
                 break
             if x is not None:
