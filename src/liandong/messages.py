@@ -124,6 +124,162 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "{source} 不是有效的 TOML：{reason}",
         "en": "{source} is not valid TOML: {reason}",
     },
+    "case.already_paused": {
+        "zh": "案件已暂停计时",
+        "en": "The case clock is already paused",
+    },
+    "case.assist_already_reported": {
+        "zh": "协办单位“{department}”已反馈过",
+        "en": "Assisting department '{department}' has already reported",
+    },
+    "case.assists_pending": {
+        "zh": "尚有协办单位未反馈，不能办结：{departments}",
+        "en": "Assisting departments have not reported yet, so the case cannot be resolved: {departments}",
+    },
+    "case.bad_decision": {
+        "zh": "裁定“{value}”无效，可选：{allowed}",
+        "en": "Decision '{value}' is not valid; allowed: {allowed}",
+    },
+    "case.bad_heat": {
+        "zh": "舆情热度“{value}”超出范围，应为 {allowed}",
+        "en": "Heat '{value}' is out of range; allowed: {allowed}",
+    },
+    "case.bad_mode": {
+        "zh": "报到方式“{value}”无效，可选：{allowed}",
+        "en": "Reporting mode '{value}' is not valid; allowed: {allowed}",
+    },
+    "case.bad_rating": {
+        "zh": "评价“{value}”无效，可选：{allowed}",
+        "en": "Rating '{value}' is not valid; allowed: {allowed}",
+    },
+    "case.bad_score": {
+        "zh": "评分“{value}”无效，应为 {allowed}",
+        "en": "Score '{value}' is not valid; allowed: {allowed}",
+    },
+    "case.bad_severity": {
+        "zh": "事件等级“{value}”无效，可选：{allowed}",
+        "en": "Severity '{value}' is not valid; allowed: {allowed}",
+    },
+    "case.bad_source": {
+        "zh": "来源“{value}”无效，可选：{allowed}",
+        "en": "Source '{value}' is not valid; allowed: {allowed}",
+    },
+    "case.cannot_escalate": {
+        "zh": "案件已由中央层级负责，无法再提级",
+        "en": "The case is already owned by the central level and cannot be escalated",
+    },
+    "case.conflict": {
+        "zh": "案件 {case_id} 已被他人更新（您看到的版本 {expected}，当前 {actual}），请刷新后重试，您的操作未被执行",
+        "en": "Case {case_id} was changed by someone else (you saw version {expected}, now {actual}); reload and retry — nothing was applied",
+    },
+    "case.empty_description": {
+        "zh": "诉求内容不能为空",
+        "en": "The description must not be empty",
+    },
+    "case.extension_not_later": {
+        "zh": "延期后的时限必须晚于当前时限 {due}",
+        "en": "The extended deadline must be later than the current one, {due}",
+    },
+    "case.extension_pending": {
+        "zh": "已有延期申请待审批",
+        "en": "An extension request is already pending",
+    },
+    "case.extension_too_late": {
+        "zh": "已超过办理时限 {due}，不能再申请延期",
+        "en": "The deadline {due} has passed; an extension can no longer be requested",
+    },
+    "case.idempotency_mismatch": {
+        "zh": "幂等键“{key}”已用于案件 {case_id}，但内容不同；请使用新的键",
+        "en": "Idempotency key '{key}' was already used for case {case_id} with a different body; use a new key",
+    },
+    "case.illegal_transition": {
+        "zh": "案件处于“{state}”状态，不能执行“{action}”。当前可执行：{allowed}",
+        "en": "The case is '{state}' and cannot take '{action}'. Allowed now: {allowed}",
+    },
+    "case.merge_self": {
+        "zh": "案件不能合并到自身",
+        "en": "A case cannot be merged into itself",
+    },
+    "case.no_extension_pending": {
+        "zh": "没有待审批的延期申请",
+        "en": "There is no pending extension request",
+    },
+    "case.no_place": {
+        "zh": "请至少给出一个所涉区划",
+        "en": "Give at least one affected jurisdiction",
+    },
+    "case.not_allowed_actor": {
+        "zh": "“{actor}”不是本案的{who}，不能执行此操作；可执行者：{allowed}",
+        "en": "'{actor}' is not the {who} of this case; allowed: {allowed}",
+    },
+    "case.not_paused": {
+        "zh": "案件未暂停计时",
+        "en": "The case clock is not paused",
+    },
+    "case.not_summoned": {
+        "zh": "“{department}”未被吹哨召集或尚未报到",
+        "en": "'{department}' was not summoned or has not reported",
+    },
+    "case.nothing_new": {
+        "zh": "区划“{value}”已在影响范围内",
+        "en": "Jurisdiction(s) '{value}' are already affected",
+    },
+    "case.reason_required": {
+        "zh": "“{action}”需要填写理由或说明",
+        "en": "'{action}' needs a reason or summary",
+    },
+    "case.return_too_late": {
+        "zh": "退单须在派单后 1 个工作日内（截至 {deadline}）",
+        "en": "A return must be made within 1 working day of dispatch (by {deadline})",
+    },
+    "case.same_lead": {
+        "zh": "“{lead}”已是主办单位",
+        "en": "'{lead}' is already the lead",
+    },
+    "case.shelve_date_past": {
+        "zh": "挂账到期日 {until} 必须晚于现在",
+        "en": "The shelving date {until} must be in the future",
+    },
+    "case.summoner_not_township": {
+        "zh": "只有所涉乡镇（街道）可以吹哨，“{actor}”不符合",
+        "en": "Only an affected township or street office may summon; '{actor}' may not",
+    },
+    "case.summons_already_answered": {
+        "zh": "“{department}”已报到",
+        "en": "'{department}' has already reported",
+    },
+    "case.summons_empty": {
+        "zh": "请选择要召集的部门",
+        "en": "Choose the departments to summon",
+    },
+    "case.summons_outside_county": {
+        "zh": "只能召集本县（{county}）的部门，“{department}”不在其中",
+        "en": "Only departments of the county ({county}) can be summoned; '{department}' is not one",
+    },
+    "case.summons_pending": {
+        "zh": "已召集“{department}”，尚未报到",
+        "en": "'{department}' is already summoned and has not reported yet",
+    },
+    "case.unknown": {
+        "zh": "案件“{case_id}”不存在或您无权查看",
+        "en": "Case '{case_id}' does not exist or is not visible to you",
+    },
+    "command.unknown": {
+        "zh": "未知的命令“{value}”",
+        "en": "Unknown command '{value}'",
+    },
+    "department.unknown": {
+        "zh": "部门“{code}”不存在",
+        "en": "Department '{code}' does not exist",
+    },
+    "event.unknown_type": {
+        "zh": "未知的事件类型“{value}”",
+        "en": "Unknown event type '{value}'",
+    },
+    "time.naive": {
+        "zh": "时间“{value}”缺少时区",
+        "en": "Time '{value}' has no time zone",
+    },
     "scope.not_initialised": {
         "zh": "数据库尚未初始化，请先运行 liandong init",
         "en": "The database is not initialised; run liandong init first",

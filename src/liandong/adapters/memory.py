@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
+from liandong.adapters.memory_cases import MemoryCaseRepository
 from liandong.domain.hierarchy import Jurisdiction, Level
 from liandong.domain.organisation import GOVERNMENT, Department
 from liandong.services.ports import OrganisationRepository, UnitOfWork
@@ -123,6 +124,7 @@ class MemoryUnitOfWork(UnitOfWork):
     def __init__(self, organisation: MemoryOrganisationRepository | None = None) -> None:
         self.organisation: MemoryOrganisationRepository = (
             organisation or MemoryOrganisationRepository())
+        self.cases: MemoryCaseRepository = MemoryCaseRepository()
         self.commits = 0
 
     def __enter__(self) -> MemoryUnitOfWork:
@@ -130,9 +132,11 @@ class MemoryUnitOfWork(UnitOfWork):
 
     def commit(self) -> None:
         self.organisation.undo.clear()
+        self.cases.commit()
         self.commits += 1
 
     def rollback(self) -> None:
         undo = self.organisation.undo
         while undo:
             undo.pop()()
+        self.cases.rollback()

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import abc
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
 from types import TracebackType
 
+from liandong.domain.cases.case import Case
+from liandong.domain.cases.events import Event
 from liandong.domain.hierarchy import Jurisdiction, Level
 from liandong.domain.organisation import Department
 
@@ -77,10 +81,68 @@ class OrganisationRepository(abc.ABC):
         """(version, content) of a stored reference document."""
 
 
+@dataclass(frozen=True)
+class CaseSummary:
+    """One row of an inbox: what a department needs to see and sort."""
+
+    case_id: str
+    version: int
+    state: str
+    matter: str
+    severity: str
+    owner: str
+    lead: str
+    role: str
+    received_at: datetime
+    due: datetime | None
+
+
+@dataclass(frozen=True)
+class StoredEvent:
+    seq: int
+    event: Event
+
+
+class CaseRepository(abc.ABC):
+    """Cases as their event streams, with optimistic locking and idempotent intake."""
+
+    @abc.abstractmethod
+    def get(self, case_id: str) -> Case | None:
+        """The case rebuilt from its events; None when unknown."""
+
+    @abc.abstractmethod
+    def save(self, case: Case) -> list[StoredEvent]:
+        """Append the case's pending events; a concurrent change raises ``case.conflict``."""
+
+    @abc.abstractmethod
+    def by_idempotency_key(self, key: str) -> str | None:
+        """The case already reported with this key, if any."""
+
+    @abc.abstractmethod
+    def events(self, case_id: str) -> list[Event]: ...
+
+    @abc.abstractmethod
+    def inbox(self, department: str, *, open_only: bool = True,
+              limit: int = 200) -> list[CaseSummary]:
+        """The cases on which ``department`` is a member, nearest deadline first."""
+
+    @abc.abstractmethod
+    def open_due_before(self, moment: datetime, limit: int = 10000) -> list[str]:
+        """Open cases with a deadline before ``moment`` (candidates for the escalation chain)."""
+
+    @abc.abstractmethod
+    def pending_outbox(self, limit: int = 1000) -> list[StoredEvent]:
+        """Events not yet delivered as notifications (the transactional outbox)."""
+
+    @abc.abstractmethod
+    def mark_delivered(self, seqs: Sequence[int]) -> None: ...
+
+
 class UnitOfWork(abc.ABC):
     """One transaction over the repositories: all of it is stored, or none of it."""
 
     organisation: OrganisationRepository
+    cases: CaseRepository
 
     def __enter__(self) -> UnitOfWork:
         return self

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, case, func, insert, select
 
 from liandong.adapters.sql import tables as t
+from liandong.adapters.sql.cases import SqlCaseRepository
 from liandong.domain.hierarchy import Jurisdiction, Kind, Level
 from liandong.domain.organisation import GOVERNMENT, Department
 from liandong.services.ports import OrganisationRepository, UnitOfWork
@@ -180,6 +181,7 @@ class SqlUnitOfWork(UnitOfWork):
         self._conn = self.engine.connect()
         self._conn.begin()
         self.organisation = SqlOrganisationRepository(self._conn)
+        self.cases = SqlCaseRepository(self._conn)
         return self
 
     def __exit__(self, *exc: object) -> None:

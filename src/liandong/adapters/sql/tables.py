@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from typing import Any
+
 from sqlalchemy import (
+    BigInteger,
+    Boolean,
     CheckConstraint,
     Column,
+    DateTime,
     ForeignKey,
     Index,
+    Integer,
     MetaData,
     SmallInteger,
     String,
     Table,
     Text,
+    TypeDecorator,
+    UniqueConstraint,
 )
 
 metadata = MetaData(naming_convention={
@@ -61,3 +70,72 @@ reference_document = Table(
     Column("version", String(32), nullable=False),
     Column("content", Text, nullable=False),
 )
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """Aware datetimes stored as UTC; read back aware on SQLite as on PostgreSQL."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime refused")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+CASE_STATES = ("received", "dispatched", "acknowledged", "in_progress", "resolved",
+               "followed_up", "closed", "returned", "shelved", "merged")
+
+case_record = Table(
+    "case_record", metadata,
+    Column("id", String(40), primary_key=True),
+    Column("version", Integer, nullable=False),
+    Column("state", String(16), nullable=False),
+    Column("matter", String(64), nullable=False),
+    Column("severity", String(8), nullable=False),
+    Column("owner_code", String(12), nullable=True),
+    Column("lead_code", String(48), nullable=True),
+    Column("received_at", UtcDateTime, nullable=False),
+    Column("due_at", UtcDateTime, nullable=True),
+    Column("is_open", Boolean, nullable=False),
+    Column("idempotency_key", String(128), nullable=True, unique=True),
+    CheckConstraint("state IN (" + ", ".join(f"'{s}'" for s in CASE_STATES) + ")", name="state_known"),
+)
+Index("ix_case_record_open_due", case_record.c.is_open, case_record.c.due_at)
+
+case_event = Table(
+    "case_event", metadata,
+    Column("seq", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+    Column("case_id", String(40), ForeignKey("case_record.id"), nullable=False),
+    Column("case_version", Integer, nullable=False),
+    Column("type", String(40), nullable=False),
+    Column("at", UtcDateTime, nullable=False),
+    Column("actor", String(48), nullable=False),
+    Column("payload", Text, nullable=False),
+    UniqueConstraint("case_id", "case_version", name="uq_case_event_case_version"),
+)
+
+case_member = Table(
+    "case_member", metadata,
+    Column("case_id", String(40), ForeignKey("case_record.id"), primary_key=True),
+    Column("department_code", String(48), primary_key=True),
+    Column("role", String(16), nullable=False),
+)
+Index("ix_case_member_department", case_member.c.department_code)
+
+outbox = Table(
+    "outbox", metadata,
+    Column("event_seq", BigInteger().with_variant(Integer, "sqlite"),
+           ForeignKey("case_event.seq"), primary_key=True),
+    Column("delivered", Boolean, nullable=False, default=False),
+)
+Index("ix_outbox_pending", outbox.c.delivered)

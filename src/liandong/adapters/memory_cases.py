@@ -1,0 +1,110 @@
+"""In-memory case repository: event streams in lists, live records for speed, undo on rollback."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from liandong.domain.cases.case import Case
+from liandong.domain.cases.events import Event
+from liandong.domain.cases.record import CaseRecord, replay
+from liandong.domain.errors import DomainError
+from liandong.services.ports import CaseRepository, CaseSummary, StoredEvent
+
+
+class MemoryCaseRepository(CaseRepository):
+    def __init__(self) -> None:
+        self.streams: dict[str, list[Event]] = {}
+        self.records: dict[str, CaseRecord] = {}
+        self.log: list[StoredEvent] = []
+        self.keys: dict[str, str] = {}
+        self.delivered: set[int] = set()
+        self._dirty: dict[str, int] = {}  # case id → committed stream length
+        self._log_mark: int | None = None
+        self._new_keys: list[str] = []
+        self._loaded: set[str] = set()
+
+    def get(self, case_id: str) -> Case | None:
+        record = self.records.get(case_id)
+        if record is None:
+            return None
+        self._loaded.add(case_id)
+        return Case(record)
+
+    def save(self, case: Case) -> list[StoredEvent]:
+        stream = self.streams.get(case.id)
+        if stream is None:
+            stream = self.streams[case.id] = []
+        expected = case.version - len(case.pending)
+        if len(stream) != expected:
+            raise DomainError("case.conflict", case_id=case.id, expected=expected,
+                              actual=len(stream))
+        self._dirty.setdefault(case.id, len(stream))
+        if self._log_mark is None:
+            self._log_mark = len(self.log)
+        stored = []
+        for event in case.pending:
+            stream.append(event)
+            item = StoredEvent(len(self.log) + 1, event)
+            self.log.append(item)
+            stored.append(item)
+        self.records[case.id] = case.record
+        key = case.record.idempotency_key
+        if key and key not in self.keys:
+            self.keys[key] = case.id
+            self._new_keys.append(key)
+        case.pending = []
+        return stored
+
+    def commit(self) -> None:
+        self._loaded.clear()
+        self._dirty.clear()
+        self._log_mark = None
+        self._new_keys.clear()
+
+    def rollback(self) -> None:
+        for case_id, length in self._dirty.items():
+            del self.streams[case_id][length:]
+            if length == 0:
+                del self.streams[case_id]
+                self.records.pop(case_id, None)
+            else:
+                self.records[case_id] = replay(case_id, self.streams[case_id])
+        if self._log_mark is not None:
+            del self.log[self._log_mark:]
+        for key in self._new_keys:
+            self.keys.pop(key, None)
+        for case_id in self._loaded:  # a command that failed half-way on a live record
+            stream = self.streams.get(case_id)
+            if stream is not None and self.records[case_id].version != len(stream):
+                self.records[case_id] = replay(case_id, stream)
+        self.commit()
+
+    def by_idempotency_key(self, key: str) -> str | None:
+        return self.keys.get(key)
+
+    def events(self, case_id: str) -> list[Event]:
+        return list(self.streams.get(case_id, []))
+
+    def inbox(self, department: str, *, open_only: bool = True, limit: int = 200) -> list[CaseSummary]:
+        rows = []
+        for r in self.records.values():
+            member = r.team.get(department)
+            if member is None or not member.active or (open_only and not r.state.is_open):
+                continue
+            assert r.received_at is not None
+            rows.append(CaseSummary(r.id, r.version, r.state.value, r.matter, r.severity, r.owner,
+                                    r.lead, member.role.value, r.received_at, r.due))
+        rows.sort(key=lambda s: (s.due is None, s.due or s.received_at, s.case_id))
+        return rows[:limit]
+
+    def open_due_before(self, moment: datetime, limit: int = 10000) -> list[str]:
+        ids = [r.id for r in self.records.values()
+               if r.state.is_open and r.due is not None and r.due < moment]
+        return sorted(ids)[:limit]
+
+    def pending_outbox(self, limit: int = 1000) -> list[StoredEvent]:
+        return [s for s in self.log if s.seq not in self.delivered][:limit]
+
+    def mark_delivered(self, seqs: Sequence[int]) -> None:
+        self.delivered.update(seqs)

@@ -1,0 +1,1 @@
+"""Cases: the closed loop of a reported problem, from intake to archive (DESIGN §4)."""

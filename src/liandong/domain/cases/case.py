@@ -1,0 +1,393 @@
+"""The case aggregate: each command checks the transition table and the rules, then emits
+events; the state changes only by applying those events (so a replay gives the same case).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from liandong.domain.cases import events as ev
+from liandong.domain.cases.record import CaseRecord, apply
+from liandong.domain.cases.routing import Role, Router, RoutingDecision
+from liandong.domain.cases.states import CaseAction, CaseState, next_state
+from liandong.domain.errors import DomainError
+from liandong.domain.hierarchy import Level
+from liandong.domain.organisation import GOVERNMENT
+from liandong.domain.responsibility import MatterType, Severity
+from liandong.domain.worktime import WorkCalendar
+
+RATINGS = ("satisfied", "basically_satisfied", "unsatisfied", "none")
+SOURCES = ("citizen", "ngo", "grid", "department", "hotline", "online")
+PLATFORM = "platform"
+
+
+@dataclass(frozen=True)
+class EscalationPolicy:
+    """When the chain fires, in percent of the handling limit around the deadline."""
+
+    remind_before: int = 20  # 提醒
+    supervise_after: int = 50  # 督办
+    escalate_after: int = 100  # 提级, with 通报批评 of the lead that let it lapse
+
+
+@dataclass(frozen=True)
+class CasePolicy:
+    ack_hours: int = 2
+    return_working_days: int = 1
+    summons_minutes: int = 30
+    heat_threshold: int = 80
+    escalation: EscalationPolicy = EscalationPolicy()
+    overrides: Mapping[str, EscalationPolicy] = field(default_factory=dict)  # "matter" or "matter:sev"
+
+    def chain(self, matter: str, severity: str) -> EscalationPolicy:
+        return (self.overrides.get(f"{matter}:{severity}") or self.overrides.get(matter)
+                or self.escalation)
+
+
+@dataclass(frozen=True)
+class Rules:
+    """Everything a case consults: routing, the working calendar and the policy."""
+
+    router: Router
+    calendar: WorkCalendar
+    policy: CasePolicy = CasePolicy()
+
+    def matter(self, code: str) -> MatterType:
+        return self.router.catalogue.matters.get(code)
+
+
+def _severity(text: str) -> Severity:
+    try:
+        return Severity(text)
+    except ValueError:
+        raise DomainError("case.bad_severity", value=text,
+                          allowed=", ".join(s.value for s in Severity)) from None
+
+
+class Case:
+    def __init__(self, record: CaseRecord) -> None:
+        self.record = record
+        self.pending: list[ev.Event] = []
+
+    @property
+    def id(self) -> str:
+        return self.record.id
+
+    @property
+    def version(self) -> int:
+        return self.record.version
+
+    @property
+    def state(self) -> CaseState:
+        return self.record.state
+
+    def _emit(self, event: ev.Event) -> None:
+        apply(self.record, event)
+        self.pending.append(event)
+
+    def _check(self, action: CaseAction) -> None:
+        next_state(self.record.state, action)
+
+    def _actor_is(self, by: str, allowed: Sequence[str], who: str) -> None:
+        if by not in allowed:
+            raise DomainError("case.not_allowed_actor", actor=by, who=who,
+                              allowed="、".join(allowed) or "—")
+
+    def _routing_events(self, decision: RoutingDecision, now: datetime, by: str) -> None:
+        self._emit(ev.CaseRouted(
+            case_id=self.id, at=now, actor=by, owner=decision.owner.code,
+            owner_level=int(decision.owner_level), lead=decision.lead,
+            reasons=tuple((r.rule.value, r.text) for r in decision.reasons), gap=decision.gap,
+            members=tuple((code, role.value, rule.value) for code, role, rule in decision.members)))
+
+    def _clocks(self, now: datetime, rules: Rules) -> tuple[datetime, datetime, str]:
+        matter = rules.matter(self.record.matter)
+        limit = matter.limit(_severity(self.record.severity))
+        ack_due = rules.calendar.deadline(now, rules.policy.ack_hours, "h")
+        return ack_due, rules.calendar.deadline(now, limit.amount, limit.unit), str(limit)
+
+    def _route(self, rules: Rules, affected: Sequence[str] | None = None) -> RoutingDecision:
+        r = self.record
+        floor = Level(r.floor) if r.floor is not None else None
+        return rules.router.route(matter=rules.matter(r.matter), severity=_severity(r.severity),
+                                  affected=affected or r.affected, floor=floor)
+
+    # -- intake and dispatch -------------------------------------------------------------------
+    @classmethod
+    def report(cls, *, case_id: str, matter: str, severity: str, affected: Sequence[str],
+               description: str, source: str, now: datetime, rules: Rules, actor: str = "reporter",
+               reporter_name: str = "", reporter_phone: str = "", idempotency_key: str = "") -> Case:
+        """受理: validate and take in a report."""
+        matter_type = rules.matter(matter)
+        sev = _severity(severity)
+        matter_type.limit(sev)
+        if not affected:
+            raise DomainError("case.no_place")
+        for code in affected:
+            rules.router.hierarchy.id_of(code)
+        if not description.strip():
+            raise DomainError("case.empty_description")
+        if source not in SOURCES:
+            raise DomainError("case.bad_source", value=source, allowed=", ".join(SOURCES))
+        case = cls(CaseRecord(case_id))
+        case._emit(ev.CaseReported(
+            case_id=case_id, at=now, actor=actor, matter=matter, severity=sev.value,
+            affected=tuple(dict.fromkeys(affected)), description=description.strip(),
+            source=source, reporter_name=reporter_name, reporter_phone=reporter_phone,
+            idempotency_key=idempotency_key))
+        return case
+
+    def dispatch(self, *, by: str, now: datetime, rules: Rules) -> None:
+        """派单: route by the rules and hand the case to the lead with its deadlines."""
+        self._check(CaseAction.DISPATCH)
+        decision = self._route(rules)
+        self._routing_events(decision, now, by)
+        ack_due, due, limit = self._clocks(now, rules)
+        self._emit(ev.CaseDispatched(case_id=self.id, at=now, actor=by, lead=decision.lead,
+                                     ack_due=ack_due, due=due, limit=limit))
+
+    def acknowledge(self, *, by: str, now: datetime) -> None:
+        """签收 by the lead."""
+        self._check(CaseAction.ACKNOWLEDGE)
+        self._actor_is(by, [self.record.lead], "lead")
+        self._emit(ev.CaseAcknowledged(case_id=self.id, at=now, actor=by))
+
+    def start(self, *, by: str, now: datetime) -> None:
+        self._check(CaseAction.START)
+        self._actor_is(by, [self.record.lead], "lead")
+        self._emit(ev.HandlingStarted(case_id=self.id, at=now, actor=by))
+
+    # -- returns and re-dispatch -----------------------------------------------------------------
+    def return_case(self, *, by: str, reason: str, disputed: bool, now: datetime, rules: Rules) -> None:
+        """退单 within the return window; a disputed one is decided by the level above."""
+        self._check(CaseAction.RETURN)
+        r = self.record
+        self._actor_is(by, [r.lead], "lead")
+        if not reason.strip():
+            raise DomainError("case.reason_required", action="return")
+        assert r.dispatched_at is not None
+        window = rules.calendar.deadline(r.dispatched_at, rules.policy.return_working_days, "wd")
+        if now > window:
+            raise DomainError("case.return_too_late", deadline=window.isoformat())
+        decider = r.dispatcher
+        if disputed:
+            parent = rules.router.hierarchy.parent(r.owner)
+            decider = f"{(parent or rules.router.hierarchy.root).code}-{GOVERNMENT}"
+        self._emit(ev.CaseReturned(case_id=self.id, at=now, actor=by, reason=reason.strip(),
+                                   disputed=disputed, decider=decider))
+
+    def decide_return(self, *, by: str, decision: str, lead: str | None, now: datetime,
+                      rules: Rules) -> None:
+        """The decider upholds the lead (back to it) or reassigns the case to another department."""
+        self._check(CaseAction.DECIDE_RETURN)
+        r = self.record
+        assert r.pending_return is not None
+        self._actor_is(by, [r.pending_return.decider], "decider")
+        if decision == "uphold":
+            target = r.lead
+        elif decision == "reassign" and lead:
+            rules.router.check_department(lead)
+            target = lead
+        else:
+            raise DomainError("case.bad_decision", value=decision, allowed="uphold, reassign (with lead)")
+        ack_due, due, _ = self._clocks(now, rules)
+        self._emit(ev.ReturnDecided(case_id=self.id, at=now, actor=by, decision=decision,
+                                    lead=target, ack_due=ack_due, due=due))
+
+    def redispatch(self, *, by: str, lead: str, reason: str, now: datetime, rules: Rules) -> None:
+        """改派 by the dispatcher to another department; its clocks start anew."""
+        self._check(CaseAction.REDISPATCH)
+        self._actor_is(by, [self.record.dispatcher], "dispatcher")
+        rules.router.check_department(lead)
+        if lead == self.record.lead:
+            raise DomainError("case.same_lead", lead=lead)
+        ack_due, due, _ = self._clocks(now, rules)
+        self._emit(ev.CaseRedispatched(case_id=self.id, at=now, actor=by, lead=lead,
+                                       reason=reason.strip(), ack_due=ack_due, due=due))
+
+    # -- escalation and scope ------------------------------------------------------------------
+    def escalate(self, *, by: str, reason: str, now: datetime, rules: Rules,
+                 trigger: str = "request") -> None:
+        """提级: raise the owner one level and re-run routing (the old lead stays to assist)."""
+        self._check(CaseAction.ESCALATE)
+        r = self.record
+        if trigger == "request":
+            self._actor_is(by, [r.lead], "lead")
+            if not reason.strip():
+                raise DomainError("case.reason_required", action="escalate")
+        if r.owner_level <= Level.CENTRAL:
+            raise DomainError("case.cannot_escalate", level="central")
+        self._reroute(by=by, now=now, rules=rules, trigger=trigger, reason=reason,
+                      floor=Level(r.owner_level - 1))
+
+    def _reroute(self, *, by: str, now: datetime, rules: Rules, trigger: str, reason: str,
+                 floor: Level | None, affected: Sequence[str] | None = None) -> None:
+        r = self.record
+        old_level = r.owner_level
+        r_floor: Level | None = Level(r.floor) if r.floor is not None else None
+        if floor is not None:
+            r_floor = floor if r_floor is None else Level(min(r_floor, floor))
+        decision = rules.router.route(matter=rules.matter(r.matter), severity=_severity(r.severity),
+                                      affected=affected or r.affected, floor=r_floor)
+        ack_due, due, _ = self._clocks(now, rules)
+        self._emit(ev.CaseEscalated(
+            case_id=self.id, at=now, actor=by, trigger=trigger, reason=reason.strip(),
+            from_level=old_level, to_level=int(decision.owner_level), lead=decision.lead,
+            ack_due=ack_due, due=due))
+        self._routing_events(decision, now, by)
+
+    def widen(self, *, by: str, added: Sequence[str], now: datetime, rules: Rules) -> None:
+        """A new affected jurisdiction: re-run routing; a higher owner takes over, the team widens."""
+        self._check(CaseAction.WIDEN)
+        r = self.record
+        fresh = [c for c in dict.fromkeys(added) if c not in r.affected]
+        for code in fresh:
+            rules.router.hierarchy.id_of(code)
+        if not fresh:
+            raise DomainError("case.nothing_new", value=",".join(added))
+        self._emit(ev.ScopeWidened(case_id=self.id, at=now, actor=by, added=tuple(fresh)))
+        if r.state is CaseState.RECEIVED:
+            return
+        decision = self._route(rules)
+        if decision.owner.code != r.owner and r.state is not CaseState.RETURNED:
+            self._reroute(by=by, now=now, rules=rules, trigger="scope",
+                          reason="影响范围扩大", floor=None)
+        else:
+            for code, role, rule in decision.members:
+                if code not in r.team:
+                    self._emit(ev.MemberJoined(case_id=self.id, at=now, actor=by, department=code,
+                                               role=role.value if role is not Role.LEAD else "assist",
+                                               reason=rule.value))
+
+    def set_heat(self, *, by: str, heat: int, now: datetime, rules: Rules) -> None:
+        """舆情热度; above the threshold the level above becomes present."""
+        self._check(CaseAction.HEAT)
+        if not 0 <= heat <= 100:
+            raise DomainError("case.bad_heat", value=heat, allowed="0–100")
+        r = self.record
+        self._emit(ev.HeatChanged(case_id=self.id, at=now, actor=by, heat=heat))
+        if heat >= rules.policy.heat_threshold and not r.heat_present and r.lead:
+            supervisor = rules.router.supervisor_of(r.lead)
+            self._emit(ev.SupervisionStarted(case_id=self.id, at=now, actor=PLATFORM,
+                                             supervisor=supervisor, trigger="heat"))
+
+    # -- handling ----------------------------------------------------------------------------
+    def request_extension(self, *, by: str, until: datetime, reason: str, now: datetime,
+                          rules: Rules) -> None:
+        """延期申请 before the deadline, to the supervising level."""
+        self._check(CaseAction.REQUEST_EXTENSION)
+        r = self.record
+        self._actor_is(by, [r.lead], "lead")
+        assert r.due is not None
+        if now >= r.due:
+            raise DomainError("case.extension_too_late", due=r.due.isoformat())
+        if until <= r.due:
+            raise DomainError("case.extension_not_later", due=r.due.isoformat(), until=until.isoformat())
+        if r.pending_extension is not None:
+            raise DomainError("case.extension_pending")
+        if not reason.strip():
+            raise DomainError("case.reason_required", action="request_extension")
+        self._emit(ev.ExtensionRequested(case_id=self.id, at=now, actor=by, until=until,
+                                         reason=reason.strip(),
+                                         approver=rules.router.supervisor_of(r.lead)))
+
+    def decide_extension(self, *, by: str, approve: bool, reason: str, now: datetime) -> None:
+        self._check(CaseAction.DECIDE_EXTENSION)
+        r = self.record
+        if r.pending_extension is None:
+            raise DomainError("case.no_extension_pending")
+        self._actor_is(by, [r.pending_extension.approver], "approver")
+        assert r.due is not None
+        due = r.pending_extension.until if approve else r.due
+        self._emit(ev.ExtensionDecided(case_id=self.id, at=now, actor=by, approved=approve, due=due,
+                                       reason=reason.strip()))
+
+    def pause(self, *, by: str, reason: str, now: datetime) -> None:
+        """Stop the clock while waiting for the reporter (补充材料)."""
+        self._check(CaseAction.PAUSE)
+        self._actor_is(by, [self.record.lead], "lead")
+        if self.record.paused_at is not None:
+            raise DomainError("case.already_paused")
+        self._emit(ev.CasePaused(case_id=self.id, at=now, actor=by, reason=reason.strip()))
+
+    def unpause(self, *, by: str, now: datetime) -> None:
+        self._check(CaseAction.UNPAUSE)
+        r = self.record
+        self._actor_is(by, [r.lead], "lead")
+        if r.paused_at is None or r.due is None:
+            raise DomainError("case.not_paused")
+        paused = max(0, int((now - r.paused_at).total_seconds()))
+        self._emit(ev.CaseUnpaused(case_id=self.id, at=now, actor=by, paused_seconds=paused,
+                                   due=r.due + timedelta(seconds=paused)))
+
+    def shelve(self, *, by: str, until: datetime, reason: str, now: datetime) -> None:
+        """挂账: long-running works with a due date."""
+        self._check(CaseAction.SHELVE)
+        self._actor_is(by, [self.record.lead], "lead")
+        if until <= now:
+            raise DomainError("case.shelve_date_past", until=until.isoformat())
+        self._emit(ev.CaseShelved(case_id=self.id, at=now, actor=by, reason=reason.strip(), until=until))
+
+    def resume(self, *, by: str, now: datetime) -> None:
+        self._check(CaseAction.RESUME)
+        self._actor_is(by, [self.record.lead], "lead")
+        assert self.record.due is not None
+        self._emit(ev.CaseResumed(case_id=self.id, at=now, actor=by, due=self.record.due))
+
+    def report_assist(self, *, by: str, summary: str, now: datetime) -> None:
+        """An assisting department reports its part."""
+        self._check(CaseAction.REPORT_ASSIST)
+        r = self.record
+        self._actor_is(by, r.members(Role.ASSIST), "assist")
+        if r.team[by].reported_at is not None:
+            raise DomainError("case.assist_already_reported", department=by)
+        on_time = r.due is None or now <= r.due
+        self._emit(ev.AssistReported(case_id=self.id, at=now, actor=by, department=by,
+                                     summary=summary.strip(), on_time=on_time))
+
+    def resolve(self, *, by: str, summary: str, public_note: str, now: datetime) -> None:
+        """办结 by the lead, once every assist has reported its part (joint closure)."""
+        self._check(CaseAction.RESOLVE)
+        r = self.record
+        self._actor_is(by, [r.lead], "lead")
+        pending = r.pending_assists()
+        if pending:
+            raise DomainError("case.assists_pending", departments="、".join(pending))
+        if not summary.strip():
+            raise DomainError("case.reason_required", action="resolve")
+        self._emit(ev.CaseResolved(case_id=self.id, at=now, actor=by, summary=summary.strip(),
+                                   public_note=public_note.strip(),
+                                   on_time=r.due is None or now <= r.due))
+
+    # -- follow-up, closure, duplicates --------------------------------------------------------
+    def follow_up(self, *, by: str, contacted: bool, solved: bool, rating: str,
+                  handler_at_fault: bool, now: datetime, rules: Rules) -> None:
+        """回访; an unsatisfied rating for a cause of the handler reopens the case (重办)."""
+        self._check(CaseAction.FOLLOW_UP)
+        if rating not in RATINGS:
+            raise DomainError("case.bad_rating", value=rating, allowed=", ".join(RATINGS))
+        self._emit(ev.CaseFollowedUp(case_id=self.id, at=now, actor=by, contacted=contacted,
+                                     solved=solved, rating=rating, handler_at_fault=handler_at_fault))
+        if rating == "unsatisfied" and handler_at_fault:
+            r = self.record
+            _, due, _ = self._clocks(now, rules)
+            self._emit(ev.CaseReopened(case_id=self.id, at=now, actor=by,
+                                       supervisor=rules.router.supervisor_of(r.lead), due=due))
+
+    def close(self, *, by: str, now: datetime) -> None:
+        """归档."""
+        self._check(CaseAction.CLOSE)
+        self._emit(ev.CaseClosed(case_id=self.id, at=now, actor=by))
+
+    def merge_into(self, *, by: str, target: Case, now: datetime) -> None:
+        """A duplicate merges into ``target``; the target records it so both reporters hear."""
+        self._check(CaseAction.MERGE)
+        if target.id == self.id:
+            raise DomainError("case.merge_self")
+        target._check(CaseAction.ABSORB)
+        self._emit(ev.CaseMerged(case_id=self.id, at=now, actor=by, into=target.id))
+        target._emit(ev.DuplicateAbsorbed(case_id=target.id, at=now, actor=by, duplicate=self.id,
+                                          reporter_name=self.record.reporter_name,
+                                          reporter_phone=self.record.reporter_phone))

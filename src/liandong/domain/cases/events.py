@@ -1,0 +1,361 @@
+"""Events: the facts of a case, frozen. The event stream is the shared record (共享记录)."""
+
+from __future__ import annotations
+
+import typing
+from dataclasses import dataclass, fields
+from datetime import UTC, datetime
+from enum import Enum
+from typing import Any, ClassVar
+
+from liandong.domain.errors import DomainError
+
+Member = tuple[str, str, str]
+"""(department code, role, reason) of a team member."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Event:
+    case_id: str
+    at: datetime
+    actor: str  # a department code, "platform", or "reporter"
+    state_change: ClassVar[bool] = False
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CaseReported(Event):
+    """受理: a report taken in."""
+
+    matter: str
+    severity: str
+    affected: tuple[str, ...]
+    description: str
+    source: str  # citizen, ngo, grid, department, hotline
+    reporter_name: str = ""
+    reporter_phone: str = ""
+    idempotency_key: str = ""
+    state_change: ClassVar[bool] = True
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CaseRouted(Event):
+    """The routing decision and the reasons a person can read."""
+
+    owner: str
+    owner_level: int
+    lead: str
+    reasons: tuple[tuple[str, str], ...]  # (rule, explanation)
+    gap: bool
+    members: tuple[Member, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CaseDispatched(Event):
+    """派单 to the lead, with the acknowledgement and handling deadlines."""
+
+    lead: str
+    ack_due: datetime
+    due: datetime
+    limit: str
+    state_change: ClassVar[bool] = True
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CaseAcknowledged(Event):
+    """签收."""
+
+    state_change: ClassVar[bool] = True
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class HandlingStarted(Event):
+    """处置 begins."""
+
+    state_change: ClassVar[bool] = True
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CaseReturned(Event):
+    """退单: the lead disputes ownership; the dispatcher or the level above decides."""
+
+    reason: str
+    disputed: bool
+    decider: str
+    state_change: ClassVar[bool] = True
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReturnDecided(Event):
+    """The decision on a return: uphold (back to the same lead) or reassign."""
+
+    decision: str
+    lead: str
+    ack_due: datetime
+    due: datetime
+    state_change: ClassVar[bool] = True
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CaseRedispatched(Event):
+    """改派 to another lead; its clocks start anew."""
+
+    lead: str
+    reason: str
+    ack_due: datetime
+    due: datetime
+    state_change: ClassVar[bool] = True
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MemberJoined(Event):
+    """A department joins the team (assist, supervise, observe, summoned)."""
+
+    department: str
+    role: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LeadChanged(Event):
+    """The lead changes (re-dispatch, escalation, re-routing); the old lead stays as assist."""
+
+    lead: str
+    previous: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ExtensionRequested(Event):
+    """延期申请, to be decided by the supervising level before the deadline."""
+
+    until: datetime
+    reason: str
+    approver: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ExtensionDecided(Event):
+    approved: bool
+    due: datetime  # the deadline in force after the decision
+    reason: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CaseEscalated(Event):
+    """提级: the owner level is raised and routing re-runs."""
+
+    trigger: str  # request, breach, scope
+    reason: str
+    from_level: int
+    to_level: int
+    lead: str
+    ack_due: datetime
+    due: datetime
+    state_change: ClassVar[bool] = True
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CaseShelved(Event):
+    """挂账: long-running works, with a due date."""
+
+    reason: str
+    until: datetime
+    state_change: ClassVar[bool] = True
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CaseResumed(Event):
+    due: datetime
+    state_change: ClassVar[bool] = True
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CasePaused(Event):
+    """The clock stops while waiting for the reporter."""
+
+    reason: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CaseUnpaused(Event):
+    paused_seconds: int
+    due: datetime
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SummonsIssued(Event):
+    """吹哨: a township summons county departments, each to report by ``due``."""
+
+    departments: tuple[str, ...]
+    due: datetime
+    reason: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SummonsAnswered(Event):
+    """报到: a summoned department reports (on site or online)."""
+
+    department: str
+    mode: str
+    on_time: bool
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SummonedRated(Event):
+    department: str
+    score: int  # 1..5
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AssistReported(Event):
+    """An assisting department reports its part (joint closure needs every one)."""
+
+    department: str
+    summary: str
+    on_time: bool
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CaseResolved(Event):
+    """办结."""
+
+    summary: str
+    public_note: str
+    on_time: bool
+    state_change: ClassVar[bool] = True
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CaseFollowedUp(Event):
+    """回访: contact, solved or not, and the reporter's rating."""
+
+    contacted: bool
+    solved: bool
+    rating: str  # satisfied, basically_satisfied, unsatisfied, none
+    handler_at_fault: bool
+    state_change: ClassVar[bool] = True
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CaseReopened(Event):
+    """重办 under the supervisor's watch."""
+
+    supervisor: str
+    due: datetime
+    state_change: ClassVar[bool] = True
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CaseClosed(Event):
+    """归档."""
+
+    state_change: ClassVar[bool] = True
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CaseMerged(Event):
+    """A duplicate merged into another case."""
+
+    into: str
+    state_change: ClassVar[bool] = True
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DuplicateAbsorbed(Event):
+    """The surviving case records the duplicate, so both reporters are informed."""
+
+    duplicate: str
+    reporter_name: str
+    reporter_phone: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ScopeWidened(Event):
+    added: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class HeatChanged(Event):
+    """舆情热度 (0–100)."""
+
+    heat: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReminderSent(Event):
+    """提醒 before a deadline (``kind``: acknowledge or handle)."""
+
+    kind: str
+    due: datetime
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CaseUrged(Event):
+    """催办 on a breach."""
+
+    kind: str
+    due: datetime
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SupervisionStarted(Event):
+    """督办 by the supervising department one level up, which joins the team."""
+
+    supervisor: str
+    trigger: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CriticismRecorded(Event):
+    """通报批评 of a party, kept as assessment evidence."""
+
+    party: str
+    reason: str
+
+
+EVENT_TYPES: dict[str, type[Event]] = {
+    cls.__name__: cls for cls in Event.__subclasses__()
+}
+
+
+# -- codec: events ⇄ JSON-friendly payloads (no floats; UTC times as ISO strings) -----------------
+def _encode(value: Any) -> Any:
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            raise DomainError("time.naive", value=str(value))
+        return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, tuple):
+        return [_encode(v) for v in value]
+    return value
+
+
+def to_payload(event: Event) -> dict[str, Any]:
+    out: dict[str, Any] = {"type": type(event).__name__}
+    for f in fields(event):
+        out[f.name] = _encode(getattr(event, f.name))
+    return out
+
+
+_HINTS: dict[type[Event], dict[str, Any]] = {}
+
+
+def _decode(value: Any, hint: Any) -> Any:
+    if hint is datetime:
+        return datetime.strptime(value, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+    if typing.get_origin(hint) is tuple:
+        args = typing.get_args(hint)
+        if len(args) == 2 and args[1] is Ellipsis:
+            return tuple(_decode(v, args[0]) for v in value)
+        return tuple(_decode(v, a) for v, a in zip(value, args, strict=True))
+    return value
+
+
+def from_payload(payload: dict[str, Any]) -> Event:
+    cls = EVENT_TYPES.get(str(payload.get("type")))
+    if cls is None:
+        raise DomainError("event.unknown_type", value=str(payload.get("type")))
+    hints = _HINTS.get(cls)
+    if hints is None:
+        hints = _HINTS[cls] = {f.name: typing.get_type_hints(cls)[f.name] for f in fields(cls)}
+    return cls(**{name: _decode(payload[name], hint) for name, hint in hints.items()})

@@ -1,0 +1,176 @@
+"""The message bus for case commands: one transaction per command, serving the web, the CLI
+and the simulator alike.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from liandong.domain.cases import chain
+from liandong.domain.cases import commands as c
+from liandong.domain.cases.case import Case, Rules
+from liandong.domain.cases.events import CaseReported, Event
+from liandong.domain.errors import DomainError
+from liandong.services.clock import Clock
+from liandong.services.ports import StoredEvent, UnitOfWork
+
+Handler = Callable[[Case, Any, datetime, Rules], object]
+
+HANDLERS: dict[type[c.CaseCommand], Handler] = {
+    c.DispatchCase: lambda case, cmd, now, rules: case.dispatch(by=cmd.by, now=now, rules=rules),
+    c.AcknowledgeCase: lambda case, cmd, now, _: case.acknowledge(by=cmd.by, now=now),
+    c.StartHandling: lambda case, cmd, now, _: case.start(by=cmd.by, now=now),
+    c.ReturnCase: lambda case, cmd, now, rules: case.return_case(
+        by=cmd.by, reason=cmd.reason, disputed=cmd.disputed, now=now, rules=rules),
+    c.DecideReturn: lambda case, cmd, now, rules: case.decide_return(
+        by=cmd.by, decision=cmd.decision, lead=cmd.lead, now=now, rules=rules),
+    c.RedispatchCase: lambda case, cmd, now, rules: case.redispatch(
+        by=cmd.by, lead=cmd.lead, reason=cmd.reason, now=now, rules=rules),
+    c.RequestExtension: lambda case, cmd, now, rules: case.request_extension(
+        by=cmd.by, until=cmd.until, reason=cmd.reason, now=now, rules=rules),
+    c.DecideExtension: lambda case, cmd, now, _: case.decide_extension(
+        by=cmd.by, approve=cmd.approve, reason=cmd.reason, now=now),
+    c.EscalateCase: lambda case, cmd, now, rules: case.escalate(
+        by=cmd.by, reason=cmd.reason, now=now, rules=rules),
+    c.ShelveCase: lambda case, cmd, now, _: case.shelve(
+        by=cmd.by, until=cmd.until, reason=cmd.reason, now=now),
+    c.ResumeCase: lambda case, cmd, now, _: case.resume(by=cmd.by, now=now),
+    c.PauseCase: lambda case, cmd, now, _: case.pause(by=cmd.by, reason=cmd.reason, now=now),
+    c.UnpauseCase: lambda case, cmd, now, _: case.unpause(by=cmd.by, now=now),
+    c.SummonDepartments: lambda case, cmd, now, rules: chain.summon(
+        case, by=cmd.by, departments=cmd.departments, reason=cmd.reason, now=now, rules=rules),
+    c.AnswerSummons: lambda case, cmd, now, _: chain.answer_summons(
+        case, by=cmd.by, mode=cmd.mode, now=now),
+    c.RateSummoned: lambda case, cmd, now, _: chain.rate_summoned(
+        case, by=cmd.by, department=cmd.department, score=cmd.score, now=now),
+    c.ReportAssist: lambda case, cmd, now, _: case.report_assist(
+        by=cmd.by, summary=cmd.summary, now=now),
+    c.ResolveCase: lambda case, cmd, now, _: case.resolve(
+        by=cmd.by, summary=cmd.summary, public_note=cmd.public_note, now=now),
+    c.FollowUpCase: lambda case, cmd, now, rules: case.follow_up(
+        by=cmd.by, contacted=cmd.contacted, solved=cmd.solved, rating=cmd.rating,
+        handler_at_fault=cmd.handler_at_fault, now=now, rules=rules),
+    c.CloseCase: lambda case, cmd, now, _: case.close(by=cmd.by, now=now),
+    c.WidenScope: lambda case, cmd, now, rules: case.widen(
+        by=cmd.by, added=cmd.added, now=now, rules=rules),
+    c.SetHeat: lambda case, cmd, now, rules: case.set_heat(
+        by=cmd.by, heat=cmd.heat, now=now, rules=rules),
+    c.CheckDeadlines: lambda case, cmd, now, rules: chain.tick(case, now=now, rules=rules),
+}
+
+
+@dataclass(frozen=True)
+class Result:
+    case_id: str
+    version: int
+    events: list[Event]
+    duplicate: bool = False  # an idempotent replay of an earlier report
+
+
+def new_case_id() -> str:
+    return uuid.uuid4().hex[:20]
+
+
+@dataclass
+class MessageBus:
+    """Handles a command in one unit of work and hands committed events to the subscribers."""
+
+    uow: Callable[[], UnitOfWork]
+    rules: Rules
+    clock: Clock
+    new_id: Callable[[], str] = new_case_id
+    subscribers: list[Callable[[list[StoredEvent]], None]] = field(default_factory=list)
+
+    def handle(self, command: c.Command) -> Result:
+        if isinstance(command, c.ReportCase):
+            return self._report(command)
+        if isinstance(command, c.MergeCase):
+            return self._merge(command)
+        handler = HANDLERS.get(type(command))  # type: ignore[arg-type]
+        if handler is None or not isinstance(command, c.CaseCommand):
+            raise DomainError("command.unknown", value=type(command).__name__)
+        now = self.clock.now()
+        with self.uow() as uow:
+            case = self._load(uow, command)
+            handler(case, command, now, self.rules)
+            events = case.pending
+            stored = uow.cases.save(case) if events else []
+            uow.commit()
+        self._publish(stored)
+        return Result(case.id, case.version, events)
+
+    def _load(self, uow: UnitOfWork, command: c.CaseCommand) -> Case:
+        case = uow.cases.get(command.case_id)
+        if case is None:
+            raise DomainError("case.unknown", case_id=command.case_id)
+        if command.expected_version is not None and command.expected_version != case.version:
+            raise DomainError("case.conflict", case_id=case.id, expected=command.expected_version,
+                              actual=case.version)
+        return case
+
+    def _report(self, cmd: c.ReportCase) -> Result:
+        now = self.clock.now()
+        with self.uow() as uow:
+            if cmd.idempotency_key:
+                existing = uow.cases.by_idempotency_key(cmd.idempotency_key)
+                if existing is not None:
+                    return self._replayed(uow, existing, cmd)
+            case = Case.report(case_id=self.new_id(), matter=cmd.matter, severity=cmd.severity,
+                               affected=cmd.affected, description=cmd.description,
+                               source=cmd.source, now=now, rules=self.rules, actor=cmd.by,
+                               reporter_name=cmd.reporter_name, reporter_phone=cmd.reporter_phone,
+                               idempotency_key=cmd.idempotency_key)
+            events = case.pending
+            stored = uow.cases.save(case)
+            uow.commit()
+        self._publish(stored)
+        return Result(case.id, case.version, events)
+
+    def _replayed(self, uow: UnitOfWork, case_id: str, cmd: c.ReportCase) -> Result:
+        case = uow.cases.get(case_id)
+        assert case is not None
+        first = uow.cases.events(case_id)[0]
+        assert isinstance(first, CaseReported)
+        same = (first.matter, first.severity, first.affected, first.description, first.source,
+                first.reporter_name, first.reporter_phone) == (
+            cmd.matter, cmd.severity, tuple(dict.fromkeys(cmd.affected)), cmd.description.strip(),
+            cmd.source, cmd.reporter_name, cmd.reporter_phone)
+        if not same:
+            raise DomainError("case.idempotency_mismatch", key=cmd.idempotency_key, case_id=case_id)
+        return Result(case_id, case.version, [], duplicate=True)
+
+    def _merge(self, cmd: c.MergeCase) -> Result:
+        now = self.clock.now()
+        with self.uow() as uow:
+            case = self._load(uow, cmd)
+            target = uow.cases.get(cmd.into)
+            if target is None:
+                raise DomainError("case.unknown", case_id=cmd.into)
+            case.merge_into(by=cmd.by, target=target, now=now)
+            events = [*case.pending, *target.pending]
+            stored = uow.cases.save(case) + uow.cases.save(target)
+            uow.commit()
+        self._publish(stored)
+        return Result(case.id, case.version, events)
+
+    def _publish(self, stored: list[StoredEvent]) -> None:
+        for subscriber in self.subscribers:
+            subscriber(stored)
+
+    def sweep(self, *, horizon: timedelta = timedelta(days=7)) -> int:
+        """Run the escalation chain on every open case due within ``horizon``; events fired."""
+        now = self.clock.now()
+        with self.uow() as uow:
+            ids = uow.cases.open_due_before(now + horizon)
+        fired = 0
+        for case_id in ids:
+            try:
+                fired += len(self.handle(c.CheckDeadlines(by="platform", case_id=case_id)).events)
+            except DomainError as exc:
+                if exc.code != "case.conflict":
+                    raise
+        return fired
