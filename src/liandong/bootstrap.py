@@ -9,13 +9,18 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from liandong.adapters import reference_data
+from liandong.adapters.calendar import ChineseWorkCalendar
 from liandong.adapters.memory import MemoryUnitOfWork
 from liandong.adapters.sql import migrate
 from liandong.adapters.sql.engine import make_engine
 from liandong.adapters.sql.repositories import SqlUnitOfWork
 from liandong.config import Settings
+from liandong.domain.cases.case import CasePolicy, Rules
+from liandong.domain.cases.routing import Router
 from liandong.domain.catalogue import Catalogue
 from liandong.domain.hierarchy import HierarchyIndex
+from liandong.services.cases import MessageBus
+from liandong.services.clock import Clock, SystemClock
 from liandong.services.ports import UnitOfWork
 
 DOCUMENTS = ("systems.toml", "governance.toml", "matters.toml")
@@ -29,6 +34,14 @@ class Platform:
     catalogue: Catalogue
     engine: Engine | None
     _memory: MemoryUnitOfWork | None = None
+
+    def rules(self, policy: CasePolicy | None = None, *, co_presence: bool = True) -> Rules:
+        return Rules(Router(self.hierarchy, self.catalogue, co_presence), ChineseWorkCalendar(),
+                     policy or CasePolicy())
+
+    def bus(self, clock: Clock | None = None, rules: Rules | None = None) -> MessageBus:
+        """The message bus for case commands on this platform's storage."""
+        return MessageBus(uow=self.uow, rules=rules or self.rules(), clock=clock or SystemClock())
 
     def uow(self) -> UnitOfWork:
         if self.engine is not None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from liandong.domain.cases.routing import Role
 from liandong.domain.errors import DomainError
 from liandong.domain.hierarchy import Kind, Level
 
@@ -237,8 +238,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "'{lead}' is already the lead",
     },
     "case.shelve_date_past": {
-        "zh": "挂账到期日 {until} 必须晚于现在",
-        "en": "The shelving date {until} must be in the future",
+        "zh": "挂账到期日 {until} 必须晚于现在和当前办理时限",
+        "en": "The shelving date {until} must be later than now and than the current deadline",
     },
     "case.summoner_not_township": {
         "zh": "只有所涉乡镇（街道）可以吹哨，“{actor}”不符合",
@@ -320,6 +321,68 @@ KIND_NAMES: dict[Kind, dict[str, str]] = {
     Kind.ETHNIC_SUMU: {"zh": "民族苏木", "en": "ethnic sumu"},
     Kind.DISTRICT_OFFICE: {"zh": "区公所", "en": "district office"},
     Kind.OTHER: {"zh": "其他", "en": "other"},
+}
+
+
+ROLE_NAMES: dict[Role, dict[str, str]] = {
+    Role.LEAD: {"zh": "主办", "en": "lead"},
+    Role.ASSIST: {"zh": "协办", "en": "assist"},
+    Role.SUPERVISE: {"zh": "督办", "en": "supervise"},
+    Role.OBSERVE: {"zh": "观察", "en": "observe"},
+    Role.SUMMONED: {"zh": "吹哨报到", "en": "summoned"},
+}
+
+REASON_NAMES: dict[str, dict[str, str]] = {
+    key: {"zh": zh, "en": en} for key, zh, en in (
+        ("lead_system", "牵头系统", "lead system"), ("executor", "属地执行", "executes on the ground"),
+        ("assisting_system", "协办系统", "assisting system"), ("co_presence", "共同在场", "co-presence"),
+        ("observer", "观察", "observer"), ("summons", "吹哨报到", "summons"),
+        ("redo", "重办督办", "supervises the redo"), ("breach", "超期督办", "supervises a breach"),
+        ("heat", "舆情督办", "public-opinion supervision"), ("dispatch", "派单", "dispatch"),
+        ("lead change", "主办变更", "lead changed"),
+        ("scope", "影响范围", "scope"), ("severity", "事件等级", "severity"),
+        ("authority", "职权层级", "authority"), ("escalation", "提级", "escalation"),
+        ("missing_level", "层级缺失", "missing level"), ("fallback_government", "属地兜底", "fallback"),
+        ("responsibility_gap", "职责空白", "responsibility gap"),
+    )
+}
+
+EVENT_LABELS: dict[str, dict[str, str]] = {
+    name: {"zh": zh, "en": en} for name, zh, en in (
+        ("CaseReported", "受理", "reported"),
+        ("CaseRouted", "路由", "routed"),
+        ("CaseDispatched", "派单", "dispatched"),
+        ("CaseAcknowledged", "签收", "acknowledged"),
+        ("HandlingStarted", "开始处置", "handling started"),
+        ("CaseReturned", "退单", "returned"),
+        ("ReturnDecided", "退单裁定", "return decided"),
+        ("CaseRedispatched", "改派", "re-dispatched"),
+        ("MemberJoined", "成员加入", "member joined"),
+        ("LeadChanged", "主办变更", "lead changed"),
+        ("ExtensionRequested", "申请延期", "extension requested"),
+        ("ExtensionDecided", "延期审批", "extension decided"),
+        ("CaseEscalated", "提级", "escalated"),
+        ("CaseShelved", "挂账", "shelved"),
+        ("CaseResumed", "恢复处置", "resumed"),
+        ("CasePaused", "暂停计时", "clock paused"),
+        ("CaseUnpaused", "恢复计时", "clock resumed"),
+        ("SummonsIssued", "吹哨", "summons issued"),
+        ("SummonsAnswered", "报到", "summons answered"),
+        ("SummonedRated", "评价报到部门", "summoned department rated"),
+        ("AssistReported", "协办反馈", "assist reported"),
+        ("CaseResolved", "办结", "resolved"),
+        ("CaseFollowedUp", "回访", "followed up"),
+        ("CaseReopened", "重办", "reopened"),
+        ("CaseClosed", "归档", "closed"),
+        ("CaseMerged", "合并", "merged"),
+        ("DuplicateAbsorbed", "接收重复件", "duplicate absorbed"),
+        ("ScopeWidened", "范围扩大", "scope widened"),
+        ("HeatChanged", "舆情热度", "heat changed"),
+        ("ReminderSent", "提醒", "reminder"),
+        ("CaseUrged", "催办", "urged"),
+        ("SupervisionStarted", "督办", "supervision started"),
+        ("CriticismRecorded", "通报批评", "circulated criticism"),
+    )
 }
 
 

@@ -326,7 +326,7 @@ class Case:
         """挂账: long-running works with a due date."""
         self._check(CaseAction.SHELVE)
         self._actor_is(by, [self.record.lead], "lead")
-        if until <= now:
+        if until <= now or (self.record.due is not None and until <= self.record.due):
             raise DomainError("case.shelve_date_past", until=until.isoformat())
         self._emit(ev.CaseShelved(case_id=self.id, at=now, actor=by, reason=reason.strip(), until=until))
 

@@ -16,7 +16,7 @@ from enum import StrEnum
 from liandong.domain.catalogue import Catalogue
 from liandong.domain.errors import DomainError
 from liandong.domain.hierarchy import HierarchyIndex, Jurisdiction, Level
-from liandong.domain.organisation import GOVERNMENT, department_code
+from liandong.domain.organisation import GOVERNMENT, department_code, government_name
 from liandong.domain.responsibility import MatterType, Severity
 
 
@@ -41,6 +41,10 @@ class Rule(StrEnum):
     ASSISTING_SYSTEM = "assisting_system"
     CO_PRESENCE = "co_presence"
     OBSERVER = "observer"
+
+
+LEVEL_ZH = {Level.CENTRAL: "中央", Level.PROVINCE: "省级", Level.CITY: "市级", Level.COUNTY: "县级",
+            Level.TOWNSHIP: "乡级"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,29 +88,30 @@ class Router:
             matter.limit(severity)  # raises: severity not allowed for this matter
         h = self.hierarchy
         scope = h.lca(affected)
-        reasons = [Reason(Rule.SCOPE, f"影响范围的最近共同上级为{scope.name}（{scope.level.key}）")]
+        reasons = [Reason(Rule.SCOPE, f"影响范围的最近共同上级为{scope.name}（{LEVEL_ZH[scope.level]}）")]
         level = scope.level
         sev_floor = severity.floor
         if sev_floor is not None and sev_floor < level:
             level = sev_floor
-            reasons.append(Reason(Rule.SEVERITY, f"{severity.value}级事件至少由{sev_floor.key}级负责"))
+            reasons.append(Reason(Rule.SEVERITY, f"{severity.value}级事件至少由{LEVEL_ZH[sev_floor]}负责"))
         if matter.authority is not None and matter.authority < level:
             level = matter.authority
-            reasons.append(Reason(Rule.AUTHORITY, f"“{matter.name}”的权限在{matter.authority.key}级"))
+            reasons.append(Reason(Rule.AUTHORITY, f"“{matter.name}”的权限在{LEVEL_ZH[matter.authority]}"))
         if floor is not None and floor < level:
             level = floor
-            reasons.append(Reason(Rule.ESCALATION, f"提级至{floor.key}级"))
+            reasons.append(Reason(Rule.ESCALATION, f"提级至{LEVEL_ZH[floor]}"))
         owner = h.nearest_at_or_above(scope.code, level)
         if owner.level != level:
             reasons.append(Reason(Rule.MISSING_LEVEL,
-                                  f"该区划无{level.key}级，由上级{owner.name}承担"))
+                                  f"该区划无{LEVEL_ZH[level]}，由上级{owner.name}承担"))
         gap = matter.lead is None
+        lead_name = self.catalogue.systems[matter.lead].name if matter.lead else ""
         if matter.lead is not None and self.has_department(owner, matter.lead):
             lead = department_code(owner.code, matter.lead)
-            reasons.append(Reason(Rule.LEAD_SYSTEM, f"牵头系统{matter.lead}在{owner.name}的部门主办"))
+            reasons.append(Reason(Rule.LEAD_SYSTEM, f"由牵头系统（{lead_name}）在{owner.name}的部门主办"))
         elif matter.lead is not None:
             lead = department_code(owner.code, GOVERNMENT)
-            reasons.append(Reason(Rule.FALLBACK, f"{matter.lead}在{owner.name}无对应部门，由属地政府兜底"))
+            reasons.append(Reason(Rule.FALLBACK, f"{lead_name}系统在{owner.name}无对应部门，由属地政府兜底"))
         else:
             lead = department_code(owner.code, GOVERNMENT)
             reasons.append(Reason(Rule.GAP,
@@ -165,6 +170,18 @@ class Router:
             raise DomainError("department.unknown", code=code)
         if not self.has_department(self.hierarchy.get(unit_code), system):
             raise DomainError("department.unknown", code=code)
+
+    def department_name(self, code: str) -> str:
+        """The official name of a department from its code (``320213-eco_environment``)."""
+        unit_code, _, system = code.rpartition("-")
+        if unit_code not in self.hierarchy:
+            return code
+        unit = self.hierarchy.get(unit_code)
+        if system == GOVERNMENT:
+            return government_name(unit)
+        found = self.catalogue.systems.get(system)
+        name = found.department_name(unit) if found is not None else None
+        return name or code
 
     def supervisor_of(self, department: str, *, levels_up: int = 1) -> str:
         """The same-system department one level up (督办), else that level's government."""

@@ -1,0 +1,242 @@
+"""``liandong case …``: drive the closed loop from the terminal, and read a case's timeline and
+team by level. ``--at`` runs a command at a given moment (virtual time for demos and examples).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from liandong.bootstrap import Platform, bootstrap
+from liandong.config import Settings
+from liandong.domain.cases import commands as c
+from liandong.domain.cases.events import Event
+from liandong.domain.cases.record import CaseRecord
+from liandong.domain.cases.routing import Role
+from liandong.domain.errors import DomainError
+from liandong.domain.hierarchy import Level
+from liandong.domain.worktime import SHANGHAI
+from liandong.messages import EVENT_LABELS, REASON_NAMES, ROLE_NAMES, explain, level_name
+from liandong.services.cases import Result
+from liandong.services.clock import Clock, ManualClock, SystemClock
+
+case_app = typer.Typer(help="案件闭环 / the case closed loop", no_args_is_help=True)
+out = Console()
+err = Console(stderr=True)
+
+LangOpt = Annotated[str, typer.Option("--lang", help="zh（默认）或 en")]
+AtOpt = Annotated[str | None, typer.Option("--at", help="以该时刻执行（ISO 8601，默认现在）")]
+ByOpt = Annotated[str, typer.Option("--by", help="执行部门代码，如 320213-urban_management")]
+DbOpt = Annotated[str | None, typer.Option("--database-url", envvar="LIANDONG_DATABASE_URL")]
+DirOpt = Annotated[Path | None, typer.Option("--data-dir", envvar="LIANDONG_DATA_DIR")]
+VersionOpt = Annotated[int | None, typer.Option("--version", help="您看到的案件版本（乐观锁）")]
+
+
+def _clock(at: str | None) -> Clock:
+    if at is None:
+        return SystemClock()
+    moment = datetime.fromisoformat(at)
+    return ManualClock(moment if moment.tzinfo else moment.replace(tzinfo=SHANGHAI))
+
+
+def _platform(database_url: str | None, data_dir: Path | None) -> Platform:
+    values: dict[str, object] = {}
+    if database_url:
+        values["database_url"] = database_url
+    if data_dir:
+        values["data_dir"] = data_dir
+    return bootstrap(Settings(**values))  # type: ignore[arg-type]
+
+
+def _run(command: c.Command, *, at: str | None, lang: str, database_url: str | None,
+         data_dir: Path | None) -> Result:
+    if lang not in ("zh", "en"):
+        err.print("[red]--lang 只能是 zh 或 en / --lang must be zh or en[/red]")
+        raise typer.Exit(2)
+    try:
+        clock = _clock(at)
+        platform = _platform(database_url, data_dir)
+        result = platform.bus(clock).handle(command)
+    except DomainError as exc:
+        err.print(f"[red]{explain(exc, lang)}[/red]")
+        raise typer.Exit(2) from None
+    except ValueError as exc:
+        err.print(f"[red]--at: {exc}[/red]")
+        raise typer.Exit(2) from None
+    labels = ", ".join(_label(type(e).__name__, lang) for e in result.events) or "—"
+    out.print(f"{result.case_id} v{result.version}: {labels}")
+    return result
+
+
+def _label(event_type: str, lang: str) -> str:
+    return EVENT_LABELS.get(event_type, {}).get(lang, event_type)
+
+
+@case_app.command("report")
+def report(matter: Annotated[str, typer.Option(help="事项类型代码，见 liandong 的职责清单")],
+           place: Annotated[list[str], typer.Option(help="所涉区划代码（可多次）")],
+           text: Annotated[str, typer.Option(help="诉求内容")],
+           severity: Annotated[str, typer.Option()] = "routine",
+           source: Annotated[str, typer.Option()] = "citizen",
+           name: Annotated[str, typer.Option(help="诉求人姓名")] = "",
+           phone: Annotated[str, typer.Option(help="诉求人电话")] = "",
+           key: Annotated[str, typer.Option(help="幂等键：重复提交不会产生两件")] = "",
+           at: AtOpt = None, lang: LangOpt = "zh", database_url: DbOpt = None,
+           data_dir: DirOpt = None) -> None:
+    """受理一件诉求。"""
+    _run(c.ReportCase(by="reporter", matter=matter, severity=severity, affected=tuple(place),
+                      description=text, source=source, reporter_name=name, reporter_phone=phone,
+                      idempotency_key=key), at=at, lang=lang, database_url=database_url,
+         data_dir=data_dir)
+
+
+def _simple(name: str, cls: type[c.CaseCommand], doc: str) -> None:
+    def command(case_id: str, by: ByOpt, version: VersionOpt = None, at: AtOpt = None,
+                lang: LangOpt = "zh", database_url: DbOpt = None, data_dir: DirOpt = None) -> None:
+        _run(cls(by=by, case_id=case_id, expected_version=version), at=at, lang=lang,
+             database_url=database_url, data_dir=data_dir)
+
+    command.__doc__ = doc
+    case_app.command(name)(command)
+
+
+_simple("dispatch", c.DispatchCase, "派单：按规则确定管辖层级与主办单位。")
+_simple("ack", c.AcknowledgeCase, "签收。")
+_simple("start", c.StartHandling, "开始处置。")
+_simple("close", c.CloseCase, "归档。")
+_simple("check", c.CheckDeadlines, "时限检查：提醒、催办、督办、提级。")
+
+
+@case_app.command("summon")
+def summon(case_id: str, by: ByOpt, dept: Annotated[list[str], typer.Option(help="被召集的县级部门")],
+           reason: Annotated[str, typer.Option()] = "", at: AtOpt = None, lang: LangOpt = "zh",
+           database_url: DbOpt = None, data_dir: DirOpt = None) -> None:
+    """吹哨：乡镇（街道）召集县级部门报到。"""
+    _run(c.SummonDepartments(by=by, case_id=case_id, departments=tuple(dept), reason=reason),
+         at=at, lang=lang, database_url=database_url, data_dir=data_dir)
+
+
+@case_app.command("answer")
+def answer(case_id: str, by: ByOpt, mode: Annotated[str, typer.Option()] = "on_site",
+           at: AtOpt = None, lang: LangOpt = "zh", database_url: DbOpt = None,
+           data_dir: DirOpt = None) -> None:
+    """报到：被召集部门到场或线上报到。"""
+    _run(c.AnswerSummons(by=by, case_id=case_id, mode=mode), at=at, lang=lang,
+         database_url=database_url, data_dir=data_dir)
+
+
+@case_app.command("assist")
+def assist(case_id: str, by: ByOpt, text: Annotated[str, typer.Option()], at: AtOpt = None,
+           lang: LangOpt = "zh", database_url: DbOpt = None, data_dir: DirOpt = None) -> None:
+    """协办单位反馈办理情况。"""
+    _run(c.ReportAssist(by=by, case_id=case_id, summary=text), at=at, lang=lang,
+         database_url=database_url, data_dir=data_dir)
+
+
+@case_app.command("escalate")
+def escalate(case_id: str, by: ByOpt, reason: Annotated[str, typer.Option()], at: AtOpt = None,
+             lang: LangOpt = "zh", database_url: DbOpt = None, data_dir: DirOpt = None) -> None:
+    """提级：请求上一级主办（超出能力、权限或资源）。"""
+    _run(c.EscalateCase(by=by, case_id=case_id, reason=reason), at=at, lang=lang,
+         database_url=database_url, data_dir=data_dir)
+
+
+@case_app.command("resolve")
+def resolve(case_id: str, by: ByOpt, text: Annotated[str, typer.Option()],
+            public: Annotated[str, typer.Option(help="对诉求人公开的说明")] = "",
+            at: AtOpt = None, lang: LangOpt = "zh", database_url: DbOpt = None,
+            data_dir: DirOpt = None) -> None:
+    """办结（所有协办单位反馈后）。"""
+    _run(c.ResolveCase(by=by, case_id=case_id, summary=text, public_note=public), at=at,
+         lang=lang, database_url=database_url, data_dir=data_dir)
+
+
+@case_app.command("rate")
+def rate(case_id: str, by: ByOpt,
+         rating: Annotated[str, typer.Option(help="satisfied / basically_satisfied / unsatisfied")],
+         unsolved: Annotated[bool, typer.Option("--unsolved", help="问题未解决")] = False,
+         fault: Annotated[bool, typer.Option("--handler-at-fault", help="不满意系承办单位原因")] = False,
+         at: AtOpt = None, lang: LangOpt = "zh", database_url: DbOpt = None,
+         data_dir: DirOpt = None) -> None:
+    """回访评价；不满意且系承办原因则重办。"""
+    _run(c.FollowUpCase(by=by, case_id=case_id, solved=not unsolved, rating=rating,
+                        handler_at_fault=fault), at=at, lang=lang, database_url=database_url,
+         data_dir=data_dir)
+
+
+@case_app.command("show")
+def show(case_id: str, lang: LangOpt = "zh", database_url: DbOpt = None,
+         data_dir: DirOpt = None) -> None:
+    """案件详情：路由理由、按层级排列的办理团队、时间线。"""
+    platform = _platform(database_url, data_dir)
+    with platform.uow() as uow:
+        case = uow.cases.get(case_id)
+        events = uow.cases.events(case_id) if case else []
+    if case is None:
+        err.print(f"[red]{explain(DomainError('case.unknown', case_id=case_id), lang)}[/red]")
+        raise typer.Exit(2)
+    render_case(platform, case.record, events, lang)
+
+
+def local(moment: datetime | None) -> str:
+    return "—" if moment is None else moment.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
+
+
+def render_case(platform: Platform, r: CaseRecord, events: list[Event], lang: str) -> None:
+    """Print the header, the routing reasons, the team by level and the timeline."""
+    router = platform.rules().router
+    matter = platform.catalogue.matters.get(r.matter)
+    zh = lang == "zh"
+    out.print(f"[bold]{r.id}[/bold]  {matter.name if zh else matter.name_en}  "
+              f"{'等级' if zh else 'severity'} {r.severity}  {'状态' if zh else 'state'} {r.state.value}")
+    out.print(f"{'诉求' if zh else 'Report'}: {r.description}")
+    places = "、".join(platform.hierarchy.get(code).name for code in r.affected)
+    out.print(f"{'所涉区划' if zh else 'Places'}: {places}")
+    if r.owner:
+        owner = platform.hierarchy.get(r.owner)
+        out.print(f"{'管辖' if zh else 'Owner'}: {owner.name}（{level_name(owner.level, lang)}）  "
+                  f"{'主办' if zh else 'Lead'}: {router.department_name(r.lead)}  "
+                  f"{'时限' if zh else 'Due'}: {local(r.due)}")
+        for rule, text in r.reasons:
+            out.print(f"  · {escape(REASON_NAMES.get(rule, {}).get(lang, rule))}: {escape(text)}")
+    team = Table(title="办理团队（按层级）" if zh else "Team by level")
+    for head in (("层级", "Level"), ("部门", "Department"), ("角色", "Role"), ("加入原因", "Joined for")):
+        team.add_column(head[0] if zh else head[1])
+    members = sorted(r.team.values(), key=lambda m: (platform.hierarchy.get(
+        m.department.rpartition("-")[0]).level, m.department))
+    for m in members:
+        unit_level = platform.hierarchy.get(m.department.rpartition("-")[0]).level
+        team.add_row(level_name(Level(unit_level), lang), router.department_name(m.department),
+                     ROLE_NAMES[m.role][lang], REASON_NAMES.get(m.reason, {}).get(lang, m.reason))
+    out.print(team)
+    timeline = Table(title="时间线（共享记录）" if zh else "Timeline (shared record)")
+    for head in (("时间", "Time"), ("事件", "Event"), ("执行者", "Actor")):
+        timeline.add_column(head[0] if zh else head[1])
+    for e in events:
+        actor = e.actor if e.actor in ("reporter", "platform") else router.department_name(e.actor)
+        timeline.add_row(local(e.at), _label(type(e).__name__, lang), actor)
+    out.print(timeline)
+
+
+@case_app.command("inbox")
+def inbox(department: str, lang: LangOpt = "zh", database_url: DbOpt = None,
+          data_dir: DirOpt = None) -> None:
+    """一个部门的待办：最近的时限在前。"""
+    platform = _platform(database_url, data_dir)
+    with platform.uow() as uow:
+        rows = uow.cases.inbox(department)
+    table = Table(title=platform.rules().router.department_name(department))
+    for head in ("case", "state", "matter", "role", "due"):
+        table.add_column(head)
+    now = datetime.now(UTC)
+    for s in rows:
+        overdue = s.due is not None and s.due < now
+        table.add_row(s.case_id, s.state, s.matter, ROLE_NAMES[Role(s.role)][lang],
+                      f"[red]{local(s.due)}[/red]" if overdue else local(s.due))
+    out.print(table)
