@@ -131,6 +131,15 @@ def answer(case_id: str, by: ByOpt, mode: Annotated[str, typer.Option()] = "on_s
          database_url=database_url, data_dir=data_dir)
 
 
+@case_app.command("rate-summoned")
+def rate_summoned(case_id: str, by: ByOpt, dept: Annotated[str, typer.Option()],
+                  score: Annotated[int, typer.Option(help="1–5")], at: AtOpt = None,
+                  lang: LangOpt = "zh", database_url: DbOpt = None, data_dir: DirOpt = None) -> None:
+    """吹哨的乡镇（街道）评价报到部门。"""
+    _run(c.RateSummoned(by=by, case_id=case_id, department=dept, score=score), at=at, lang=lang,
+         database_url=database_url, data_dir=data_dir)
+
+
 @case_app.command("assist")
 def assist(case_id: str, by: ByOpt, text: Annotated[str, typer.Option()], at: AtOpt = None,
            lang: LangOpt = "zh", database_url: DbOpt = None, data_dir: DirOpt = None) -> None:
@@ -215,6 +224,17 @@ def render_case(platform: Platform, r: CaseRecord, events: list[Event], lang: st
         team.add_row(level_name(Level(unit_level), lang), router.department_name(m.department),
                      ROLE_NAMES[m.role][lang], REASON_NAMES.get(m.reason, {}).get(lang, m.reason))
     out.print(team)
+    if r.summons:
+        summons = Table(title="吹哨报到" if zh else "Summons")
+        for head in (("部门", "Department"), ("吹哨", "Issued"), ("时限", "Due"), ("报到", "Answered"),
+                     ("按时", "On time"), ("评分", "Score")):
+            summons.add_column(head[0] if zh else head[1])
+        for s in r.summons.values():
+            on_time = "—" if s.on_time is None else ("是" if zh else "yes") if s.on_time else (
+                "[red]否[/red]" if zh else "[red]no[/red]")
+            summons.add_row(router.department_name(s.department), local(s.issued_at), local(s.due),
+                            local(s.answered_at), on_time, "—" if s.score is None else str(s.score))
+        out.print(summons)
     timeline = Table(title="时间线（共享记录）" if zh else "Timeline (shared record)")
     for head in (("时间", "Time"), ("事件", "Event"), ("执行者", "Actor")):
         timeline.add_column(head[0] if zh else head[1])
