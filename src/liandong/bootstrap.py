@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
@@ -12,6 +12,7 @@ from liandong.adapters import reference_data
 from liandong.adapters.calendar import ChineseWorkCalendar
 from liandong.adapters.memory import MemoryUnitOfWork
 from liandong.adapters.sql import migrate
+from liandong.adapters.sql.cases import StreamCache
 from liandong.adapters.sql.engine import make_engine
 from liandong.adapters.sql.repositories import SqlUnitOfWork
 from liandong.config import Settings
@@ -34,6 +35,7 @@ class Platform:
     catalogue: Catalogue
     engine: Engine | None
     _memory: MemoryUnitOfWork | None = None
+    _streams: StreamCache = field(default_factory=StreamCache)
 
     def rules(self, policy: CasePolicy | None = None, *, co_presence: bool = True) -> Rules:
         return Rules(Router(self.hierarchy, self.catalogue, co_presence), ChineseWorkCalendar(),
@@ -45,7 +47,7 @@ class Platform:
 
     def uow(self) -> UnitOfWork:
         if self.engine is not None:
-            return SqlUnitOfWork(self.engine)
+            return SqlUnitOfWork(self.engine, self._streams)
         assert self._memory is not None
         return self._memory
 

@@ -22,7 +22,14 @@ from liandong.domain.cases.routing import Role
 from liandong.domain.errors import DomainError
 from liandong.domain.hierarchy import Level
 from liandong.domain.worktime import SHANGHAI
-from liandong.messages import EVENT_LABELS, REASON_NAMES, ROLE_NAMES, explain, level_name
+from liandong.messages import (
+    EVENT_LABELS,
+    REASON_NAMES,
+    ROLE_NAMES,
+    explain,
+    level_name,
+    reason_text,
+)
 from liandong.services.cases import Result
 from liandong.services.clock import Clock, ManualClock, SystemClock
 
@@ -212,8 +219,9 @@ def render_case(platform: Platform, r: CaseRecord, events: list[Event], lang: st
         out.print(f"{'管辖' if zh else 'Owner'}: {owner.name}（{level_name(owner.level, lang)}）  "
                   f"{'主办' if zh else 'Lead'}: {router.department_name(r.lead)}  "
                   f"{'时限' if zh else 'Due'}: {local(r.due)}")
-        for rule, text in r.reasons:
-            out.print(f"  · {escape(REASON_NAMES.get(rule, {}).get(lang, rule))}: {escape(text)}")
+        for reason in r.reasons:
+            out.print(f"  · {escape(REASON_NAMES.get(reason[0], {}).get(lang, reason[0]))}: "
+                      f"{escape(reason_text(reason, lang, platform.catalogue))}")
     team = Table(title="办理团队（按层级）" if zh else "Team by level")
     for head in (("层级", "Level"), ("部门", "Department"), ("角色", "Role"), ("加入原因", "Joined for")):
         team.add_column(head[0] if zh else head[1])

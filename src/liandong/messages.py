@@ -6,9 +6,11 @@ the user's language, so a refusal always says what was wrong and what is allowed
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from liandong.domain.cases.routing import Role
+from liandong.domain.catalogue import Catalogue
 from liandong.domain.errors import DomainError
 from liandong.domain.hierarchy import Kind, Level
 
@@ -346,6 +348,39 @@ REASON_NAMES: dict[str, dict[str, str]] = {
         ("responsibility_gap", "职责空白", "responsibility gap"),
     )
 }
+
+REASON_TEXT: dict[str, dict[str, str]] = {
+    "scope": {"zh": "所涉区划的最近共同上级为{0}（{1}）", "en": "the lowest common ancestor of the places is {0} ({1})"},
+    "severity": {"zh": "{0}级事件至少由{1}负责", "en": "a level-{0} event is owned at least at {1} level"},
+    "authority": {"zh": "“{0}”的权限在{1}", "en": "the power over '{0}' lies at {1} level"},
+    "escalation": {"zh": "提级至{0}", "en": "escalated to {0} level"},
+    "missing_level": {"zh": "该区划无{0}，由上级{1}承担", "en": "no {0} level in this branch; {1} acts for it"},
+    "lead_system": {"zh": "由牵头系统（{0}）在{1}的部门主办", "en": "the {0} department of {1} leads"},
+    "fallback_government": {"zh": "{0}系统在{1}无对应部门，由属地政府兜底",
+                            "en": "{0} has no department in {1}; its government leads (fallback)"},
+    "responsibility_gap": {"zh": "职责清单未明确“{0}”的牵头系统，属地政府兜底并标记职责空白",
+                           "en": "the responsibility list names no lead system for '{0}'; the government leads and a gap is flagged"},
+}
+
+
+def reason_text(reason: Sequence[str], lang: str, catalogue: Catalogue) -> str:
+    """A routing reason ``(rule, *facts)`` as a sentence in ``lang``."""
+    rule, *args = reason
+    shown = []
+    for arg in args:
+        if arg in catalogue.systems:
+            system = catalogue.systems[arg]
+            shown.append(system.name if lang == "zh" else system.name_en)
+        elif arg in catalogue.matters:
+            matter = catalogue.matters.get(arg)
+            shown.append(matter.name if lang == "zh" else matter.name_en)
+        elif arg in {lv.key for lv in Level}:
+            shown.append(level_name(Level.parse(arg), lang))
+        else:
+            shown.append(arg)
+    template = REASON_TEXT.get(rule, {}).get(lang if lang in ("zh", "en") else "zh")
+    return template.format(*shown) if template else f"{rule}: {', '.join(shown)}"
+
 
 EVENT_LABELS: dict[str, dict[str, str]] = {
     name: {"zh": zh, "en": en} for name, zh, en in (

@@ -33,7 +33,7 @@ def test_a_case_through_the_cli(tmp_path: Path) -> None:
     code, output = run(tmp_path, "case", "show", cid)
     assert code == 0
     assert "梁溪区城市管理局" in output and "主办" in output and "属地执行" in output
-    assert "影响范围的最近共同上级为梁溪区" in output
+    assert "所涉区划的最近共同上级为梁溪区（县级）" in output
     code, output = run(tmp_path, "case", "inbox", "320213-urban_management")
     assert code == 0 and cid[:12] in output and "2026-03-11 17:30" in output
     code, output = run(tmp_path, "case", "show", "nope")

@@ -1,5 +1,5 @@
-"""The working calendar of China from the ``chinesecalendar`` package (official holidays and
-adjusted working days, 调休); beyond the years it knows, weekends, with a warning."""
+"""The working calendar of China from the ``chinesecalendar`` package: official public holidays
+and adjusted working days (调休) for the years it ships; beyond them weekends, with a warning."""
 
 from __future__ import annotations
 
@@ -7,19 +7,21 @@ import warnings
 from datetime import date
 
 import chinese_calendar
-from chinese_calendar import constants
 
 from liandong.domain.worktime import WorkCalendar
 
 
 class CalendarFallbackWarning(UserWarning):
-    """A date outside the years whose official arrangements the package ships."""
+    """A day in a year whose official holiday arrangement the package does not know."""
 
 
 class ChineseWorkCalendar(WorkCalendar):
+    """Working days by the State Council's yearly arrangement; answers are cached per day."""
+
     def __init__(self) -> None:
-        self._first = date(min(constants.holidays).year, 1, 1)
-        self._last = date(max(constants.holidays).year, 12, 31)
+        # The package's own notion of its range: the years that have holidays listed.
+        self._first = date(min(chinese_calendar.holidays).year, 1, 1)
+        self._last = date(max(chinese_calendar.holidays).year, 12, 31)
         self._cache: dict[date, bool] = {}
         self._warned: set[int] = set()
 
@@ -31,17 +33,22 @@ class ChineseWorkCalendar(WorkCalendar):
 
     def is_workday(self, day: date) -> bool:
         known = self._cache.get(day)
-        if known is not None:
-            return known
-        if self._first <= day <= self._last:
-            result = bool(chinese_calendar.is_workday(day))
-        else:
-            if day.year not in self._warned:
-                self._warned.add(day.year)
-                warnings.warn(
-                    f"{day.year} 年的法定节假日安排未知，按周末计算工作日 / "
-                    f"holiday arrangements for {day.year} are unknown; weekends only",
-                    CalendarFallbackWarning, stacklevel=2)
-            result = day.weekday() < 5
-        self._cache[day] = result
-        return result
+        if known is None:
+            if self._first <= day <= self._last:
+                known = bool(chinese_calendar.is_workday(day))
+            else:
+                self._warn(day.year)
+                known = day.weekday() < 5
+            self._cache[day] = known
+        return known
+
+    def _warn(self, year: int) -> None:
+        if year in self._warned:
+            return
+        self._warned.add(year)
+        covered = f"{self._first.year}–{self._last.year}"
+        warnings.warn(
+            f"{year} 年的法定节假日和调休安排未知（已知 {covered} 年），按周一至周五计算工作日 / "
+            f"the official holidays of {year} are not known (covered: {covered}); "
+            "working days are Monday to Friday",
+            CalendarFallbackWarning, stacklevel=3)

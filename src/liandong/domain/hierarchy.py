@@ -32,7 +32,7 @@ class Level(IntEnum):
 
     @property
     def key(self) -> str:
-        return self.name.lower()
+        return _LEVEL_KEYS[self]
 
     @classmethod
     def parse(cls, text: str) -> Level:
@@ -44,6 +44,9 @@ class Level(IntEnum):
         raise DomainError(
             "level.unknown", value=text, allowed=", ".join(lv.key for lv in cls)
         )
+
+
+_LEVEL_KEYS = {level: level.name.lower() for level in Level}
 
 
 class Kind(StrEnum):

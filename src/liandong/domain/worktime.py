@@ -1,8 +1,12 @@
 """Working time of the Chinese calendar: deadlines in clock hours or in working days.
 
-12345 practice counts "N个工作日内办结" from the day after intake: a case dispatched on any day
-is due at the end of office hours (17:30, Asia/Shanghai) of the N-th working day after that day.
-Clock-hour limits (emergency feedback in 2 h, outages in 24 h) are wall-clock time.
+Counting rule for "N个工作日内办结" (12345 practice, and the civil rule that the day a period
+starts is not counted, 《民法典》第二百零一条): the day of intake is day 0 whatever its hour,
+and the deadline is the end of office hours (17:30 Asia/Shanghai) of the N-th working day
+*after* that day. So Friday 10:00 + 1 wd is Monday 17:30, and so is Friday 20:00; a case
+taken on a Saturday or a holiday counts from the next working day, so Saturday + 1 wd is also
+Monday 17:30. An adjusted working day (调休) counts like any other working day.
+Clock-hour limits (emergency feedback in 2 h, outages in 24 h) are elapsed wall-clock time.
 """
 
 from __future__ import annotations
@@ -14,23 +18,42 @@ from zoneinfo import ZoneInfo
 from liandong.domain.errors import DomainError
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
+# Office hours of a working day, local (Asia/Shanghai) time: 7 hours with a lunch break.
 OFFICE_HOURS: tuple[tuple[time, time], ...] = ((time(9, 0), time(12, 0)), (time(13, 30), time(17, 30)))
-END_OF_DAY = time(17, 30)
-HOURS_PER_DAY = 7.0
-UNITS = ("h", "wd")
+END_OF_DAY = OFFICE_HOURS[-1][1]
+HOURS_PER_DAY = sum(
+    (datetime.combine(date.min, close) - datetime.combine(date.min, open_)).total_seconds()
+    for open_, close in OFFICE_HOURS) / 3600
+HOURS = "h"
+WORKING_DAYS = "wd"
+UNITS = (HOURS, WORKING_DAYS)
+_ONE_DAY = timedelta(days=1)
 
 
 def _aware(moment: datetime) -> datetime:
-    if moment.tzinfo is None:
+    """The moment itself; a naive datetime (no offset) is refused, never guessed."""
+    if moment.utcoffset() is None:
         raise DomainError("time.naive", value=moment.isoformat())
     return moment
 
 
+def _positive(amount: int, unit: str) -> None:
+    if amount <= 0:
+        raise DomainError("limit.bad", value=f"{amount}{unit}", allowed="Nh, Nwd (N > 0)")
+
+
 class WorkCalendar(abc.ABC):
-    """Which days are working days; the rest of the arithmetic is shared by every calendar."""
+    """Port: which days are working days. The deadline arithmetic is shared by every calendar.
+
+    An implementation must answer the same for the same day during its life: deadlines are
+    memoised per instance.
+    """
+
+    _due_memo: dict[tuple[date, int], datetime]
 
     @abc.abstractmethod
-    def is_workday(self, day: date) -> bool: ...
+    def is_workday(self, day: date) -> bool:
+        """Whether ``day`` is a working day (weekday not on holiday, or an adjusted working day)."""
 
     def known_from(self) -> date | None:
         """The first day whose official arrangement is known (None: no limit)."""
@@ -42,61 +65,71 @@ class WorkCalendar(abc.ABC):
 
     def next_workday(self, day: date) -> date:
         """The first working day strictly after ``day``."""
-        day += timedelta(days=1)
+        day += _ONE_DAY
         while not self.is_workday(day):
-            day += timedelta(days=1)
+            day += _ONE_DAY
         return day
 
     def add_working_days(self, start: datetime, days: int) -> datetime:
-        """17:30 Shanghai time of the ``days``-th working day after the start's (local) day."""
-        if days <= 0:
-            raise DomainError("limit.bad", value=f"{days}wd", allowed="h, wd")
+        """17:30 Shanghai time of the ``days``-th working day after the start's local day, in UTC."""
+        _positive(days, WORKING_DAYS)
         day = _aware(start).astimezone(SHANGHAI).date()
-        for _ in range(days):
-            day = self.next_workday(day)
-        return datetime.combine(day, END_OF_DAY, SHANGHAI).astimezone(UTC)
+        try:
+            memo = self._due_memo
+        except AttributeError:
+            memo = self._due_memo = {}
+        due = memo.get((day, days))
+        if due is None:
+            end = day
+            for _ in range(days):
+                end = self.next_workday(end)
+            due = memo[day, days] = datetime.combine(end, END_OF_DAY, SHANGHAI).astimezone(UTC)
+        return due
 
     def add_hours(self, start: datetime, hours: int) -> datetime:
-        """Plain clock hours."""
-        return (_aware(start) + timedelta(hours=hours)).astimezone(UTC)
+        """Elapsed clock hours, nights, weekends and holidays included, in UTC."""
+        _positive(hours, HOURS)
+        return _aware(start).astimezone(UTC) + timedelta(hours=hours)
 
     def deadline(self, start: datetime, amount: int, unit: str) -> datetime:
-        """The deadline of a limit of ``amount`` ``unit`` ("h" clock hours, "wd" working days)."""
-        if unit == "h":
-            return self.add_hours(start, amount)
-        if unit == "wd":
+        """The deadline of a limit of ``amount`` ``unit`` ("h" clock hours, "wd" working days), UTC."""
+        if unit == WORKING_DAYS:
             return self.add_working_days(start, amount)
-        raise DomainError("limit.bad", value=f"{amount}{unit}", allowed="h, wd")
+        if unit == HOURS:
+            return self.add_hours(start, amount)
+        raise DomainError("limit.bad", value=f"{amount}{unit}", allowed=", ".join(UNITS))
 
     def working_days_between(self, a: date, b: date) -> int:
-        """Working days in the half-open range (a, b]."""
+        """Working days in (a, b]: 0 when equal, negative when ``b`` is before ``a``."""
+        if b < a:
+            return -self.working_days_between(b, a)
         n, day = 0, a
         while day < b:
-            day += timedelta(days=1)
+            day += _ONE_DAY
             n += self.is_workday(day)
         return n
 
     def working_hours_between(self, a: datetime, b: datetime) -> float:
-        """Office hours of working days between two moments (how long someone held a case)."""
-        start = _aware(a).astimezone(SHANGHAI)
-        end = _aware(b).astimezone(SHANGHAI)
+        """Office hours of working days from ``a`` to ``b`` (how long someone held a case); 0 if b <= a."""
+        start = _aware(a).astimezone(UTC)
+        end = _aware(b).astimezone(UTC)
         if end <= start:
             return 0.0
-        total = 0.0
-        day = start.date()
-        while day <= end.date():
+        seconds = 0.0
+        day, last = start.astimezone(SHANGHAI).date(), end.astimezone(SHANGHAI).date()
+        while day <= last:
             if self.is_workday(day):
                 for open_, close in OFFICE_HOURS:
-                    lo = max(start, datetime.combine(day, open_, SHANGHAI))
-                    hi = min(end, datetime.combine(day, close, SHANGHAI))
+                    lo = max(start, datetime.combine(day, open_, SHANGHAI).astimezone(UTC))
+                    hi = min(end, datetime.combine(day, close, SHANGHAI).astimezone(UTC))
                     if hi > lo:
-                        total += (hi - lo).total_seconds() / 3600
-            day += timedelta(days=1)
-        return total
+                        seconds += (hi - lo).total_seconds()
+            day += _ONE_DAY
+        return seconds / 3600
 
 
 class WeekendCalendar(WorkCalendar):
-    """Monday to Friday: the fallback where official arrangements are unknown."""
+    """Monday to Friday, no holidays: the fallback where official arrangements are unknown."""
 
     def is_workday(self, day: date) -> bool:
         return day.weekday() < 5

@@ -1,73 +1,172 @@
-"""Cases on SQL: the event stream is the record; one row per case carries what inboxes sort by."""
+"""Cases on SQL: the event stream is the record; one row per case carries what inboxes sort by.
+
+The command path (load, save) uses prepared driver-level SQL and a per-process cache of event
+streams checked against the stored version, because it runs for every command; queries that
+run less often use SQLAlchemy Core.
+"""
 
 from __future__ import annotations
 
 import json
+import re
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy import Connection, select, update
 from sqlalchemy.exc import IntegrityError
 
 from liandong.adapters.sql import tables as t
+from liandong.domain.cases import events as ev
 from liandong.domain.cases.case import Case
-from liandong.domain.cases.events import Event, from_payload, to_payload
 from liandong.domain.cases.record import replay
 from liandong.domain.errors import DomainError
 from liandong.services.ports import CaseRepository, CaseSummary, StoredEvent
+
+TEAM_EVENTS = (ev.CaseRouted, ev.MemberJoined, ev.LeadChanged, ev.CaseDispatched, ev.ReturnDecided,
+               ev.CaseRedispatched, ev.CaseEscalated, ev.SummonsAnswered, ev.CaseReopened,
+               ev.SupervisionStarted)
+
+_SQL = {
+    "version": "SELECT version FROM case_record WHERE id = :id",
+    "events_after": "SELECT payload FROM case_event WHERE case_id = :id AND case_version > :v "
+                    "ORDER BY case_version",
+    "insert_case": "INSERT INTO case_record (id, version, state, matter, severity, owner_code, lead_code, "
+                   "received_at, due_at, is_open, idempotency_key) VALUES (:id, :version, :state, "
+                   ":matter, :severity, :owner_code, :lead_code, :received_at, :due_at, :is_open, :key)",
+    "update_case": "UPDATE case_record SET version = :version, state = :state, owner_code = :owner_code, "
+                   "lead_code = :lead_code, due_at = :due_at, is_open = :is_open "
+                   "WHERE id = :id AND version = :expected",
+    "insert_event": "INSERT INTO case_event (case_id, case_version, type, at, actor, payload) "
+                    "VALUES (:case_id, :case_version, :type, :at, :actor, :payload) RETURNING seq",
+    "insert_outbox": "INSERT INTO outbox (event_seq, delivered) VALUES (:seq, :delivered)",
+    "delete_members": "DELETE FROM case_member WHERE case_id = :id",
+    "insert_member": "INSERT INTO case_member (case_id, department_code, role) VALUES (:id, :dep, :role)",
+}
+_PG = {name: re.sub(r":(\w+)", r"%(\1)s", sql) for name, sql in _SQL.items()}
 
 
 def dumps(payload: dict[str, object]) -> str:
     return json.dumps(payload, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
 
 
-class SqlCaseRepository(CaseRepository):
-    def __init__(self, conn: Connection) -> None:
-        self.conn = conn
+class StreamCache:
+    """Committed event streams of recently used cases, per process (bounded, thread-safe)."""
 
-    def events(self, case_id: str) -> list[Event]:
-        e = t.case_event
-        rows = self.conn.execute(select(e.c.payload).where(e.c.case_id == case_id)
-                                 .order_by(e.c.case_version))
-        return [from_payload(json.loads(p)) for (p,) in rows]
+    def __init__(self, capacity: int = 50_000) -> None:
+        self.capacity = capacity
+        self._items: OrderedDict[str, tuple[ev.Event, ...]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, case_id: str) -> tuple[ev.Event, ...]:
+        with self._lock:
+            found = self._items.get(case_id)
+            if found is not None:
+                self._items.move_to_end(case_id)
+            return found or ()
+
+    def put(self, case_id: str, stream: tuple[ev.Event, ...]) -> None:
+        with self._lock:
+            current = self._items.get(case_id, ())
+            if len(stream) >= len(current):
+                self._items[case_id] = stream
+                self._items.move_to_end(case_id)
+            while len(self._items) > self.capacity:
+                self._items.popitem(last=False)
+
+    def drop(self, case_id: str) -> None:
+        with self._lock:
+            self._items.pop(case_id, None)
+
+
+class SqlCaseRepository(CaseRepository):
+    def __init__(self, conn: Connection, cache: StreamCache | None = None) -> None:
+        self.conn = conn
+        self.cache = cache or StreamCache(0)
+        self.sqlite = conn.dialect.name == "sqlite"
+        self.sql = _SQL if self.sqlite else _PG
+        self._integrity: tuple[type[Exception], ...] = (conn.dialect.dbapi.IntegrityError,)
+        self.staged: dict[str, tuple[ev.Event, ...]] = {}  # streams to cache after commit
+        self._cursor: Any = None
+
+    def _exec(self, name: str, params: dict[str, Any]) -> Any:
+        """Run prepared SQL on the driver's cursor, inside the unit of work's transaction."""
+        if not self.conn.in_transaction():
+            self.conn.begin()
+        if self._cursor is None:
+            self._cursor = self.conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        self._cursor.execute(self.sql[name], params)
+        return self._cursor
+
+    def _time(self, moment: datetime | None) -> Any:
+        if moment is None or not self.sqlite:
+            return moment
+        return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+
+    def _stream(self, case_id: str) -> tuple[ev.Event, ...]:
+        row = self._exec("version", {"id": case_id}).fetchone()
+        if row is None:
+            return ()
+        version = row[0]
+        cached = self.cache.get(case_id)
+        if len(cached) > version:
+            cached = ()
+        if len(cached) < version:
+            rows = self._exec("events_after", {"id": case_id, "v": len(cached)}).fetchall()
+            cached = cached + tuple(ev.from_payload(json.loads(p)) for (p,) in rows)
+            self.cache.put(case_id, cached)
+        return cached
+
+    def events(self, case_id: str) -> list[ev.Event]:
+        return list(self._stream(case_id))
 
     def get(self, case_id: str) -> Case | None:
-        events = self.events(case_id)
-        return Case(replay(case_id, events)) if events else None
+        stream = self._stream(case_id)
+        return Case(replay(case_id, stream)) if stream else None
 
     def save(self, case: Case) -> list[StoredEvent]:
         r = case.record
         pending = case.pending
         expected = case.version - len(pending)
-        row = {"version": r.version, "state": r.state.value, "matter": r.matter,
-               "severity": r.severity, "owner_code": r.owner or None, "lead_code": r.lead or None,
-               "due_at": r.due, "is_open": r.state.is_open}
+        row = {"id": r.id, "version": r.version, "state": r.state.value, "owner_code": r.owner or None,
+               "lead_code": r.lead or None, "due_at": self._time(r.due), "is_open": r.state.is_open}
         try:
             if expected == 0:
-                assert r.received_at is not None
-                self.conn.execute(insert(t.case_record).values(
-                    id=r.id, received_at=r.received_at, idempotency_key=r.idempotency_key or None, **row))
-            else:
-                done = self.conn.execute(update(t.case_record).where(
-                    t.case_record.c.id == r.id, t.case_record.c.version == expected).values(**row))
-                if done.rowcount != 1:
-                    raise DomainError("case.conflict", case_id=r.id, expected=expected, actual="?")
-            rows = [{"case_id": r.id, "case_version": expected + i + 1, "type": type(e).__name__,
-                     "at": e.at, "actor": e.actor, "payload": dumps(to_payload(e))}
-                    for i, e in enumerate(pending)]
-            seqs = list(self.conn.execute(insert(t.case_event).returning(
-                t.case_event.c.seq, sort_by_parameter_order=True), rows).scalars())
-        except IntegrityError:
+                self._exec("insert_case", {**row, "matter": r.matter, "severity": r.severity,
+                                           "received_at": self._time(r.received_at),
+                                           "key": r.idempotency_key or None})
+            elif self._exec("update_case", {**row, "expected": expected}).rowcount != 1:
+                raise DomainError("case.conflict", case_id=r.id, expected=expected, actual="?")
+            seqs = []
+            for i, e in enumerate(pending):
+                seq = self._exec("insert_event", {
+                    "case_id": r.id, "case_version": expected + i + 1, "type": type(e).__name__,
+                    "at": self._time(e.at), "actor": e.actor, "payload": dumps(ev.to_payload(e))}).fetchone()[0]
+                self._exec("insert_outbox", {"seq": seq, "delivered": False})
+                seqs.append(seq)
+        except (IntegrityError, *self._integrity):
             raise DomainError("case.conflict", case_id=r.id, expected=expected, actual="?") from None
-        self.conn.execute(insert(t.outbox), [{"event_seq": s, "delivered": False} for s in seqs])
-        self.conn.execute(delete(t.case_member).where(t.case_member.c.case_id == r.id))
-        members = [{"case_id": r.id, "department_code": code, "role": m.role.value}
-                   for code, m in r.team.items() if m.active]
-        if members:
-            self.conn.execute(insert(t.case_member), members)
+        if expected == 0 or any(isinstance(e, TEAM_EVENTS) for e in pending):
+            self._exec("delete_members", {"id": r.id})
+            for code, m in r.team.items():
+                if m.active:
+                    self._exec("insert_member", {"id": r.id, "dep": code, "role": m.role.value})
+        base = self.cache.get(r.id) if expected else ()
+        if len(base) == expected:
+            self.staged[r.id] = base + tuple(pending)
         stored = [StoredEvent(s, e) for s, e in zip(seqs, pending, strict=True)]
         case.pending = []
         return stored
+
+    def committed(self) -> None:
+        for case_id, stream in self.staged.items():
+            self.cache.put(case_id, stream)
+        self.staged.clear()
+
+    def rolled_back(self) -> None:
+        self.staged.clear()
 
     def by_idempotency_key(self, key: str) -> str | None:
         c = t.case_record
@@ -94,7 +193,7 @@ class SqlCaseRepository(CaseRepository):
         o, e = t.outbox, t.case_event
         q = (select(e.c.seq, e.c.payload).join(o, o.c.event_seq == e.c.seq)
              .where(o.c.delivered.is_(False)).order_by(e.c.seq).limit(limit))
-        return [StoredEvent(seq, from_payload(json.loads(p))) for seq, p in self.conn.execute(q)]
+        return [StoredEvent(seq, ev.from_payload(json.loads(p))) for seq, p in self.conn.execute(q)]
 
     def mark_delivered(self, seqs: Sequence[int]) -> None:
         if seqs:

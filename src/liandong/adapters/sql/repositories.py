@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, case, func, insert, select
 
 from liandong.adapters.sql import tables as t
-from liandong.adapters.sql.cases import SqlCaseRepository
+from liandong.adapters.sql.cases import SqlCaseRepository, StreamCache
 from liandong.domain.hierarchy import Jurisdiction, Kind, Level
 from liandong.domain.organisation import GOVERNMENT, Department
 from liandong.services.ports import OrganisationRepository, UnitOfWork
@@ -173,15 +173,15 @@ class SqlOrganisationRepository(OrganisationRepository):
 class SqlUnitOfWork(UnitOfWork):
     """A connection and a transaction per ``with`` block; leaving without commit rolls back."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, cache: StreamCache | None = None) -> None:
         self.engine = engine
+        self.cache = cache
         self._conn: Connection | None = None
 
     def __enter__(self) -> SqlUnitOfWork:
-        self._conn = self.engine.connect()
-        self._conn.begin()
+        self._conn = self.engine.connect()  # the transaction begins with the first statement
         self.organisation = SqlOrganisationRepository(self._conn)
-        self.cases = SqlCaseRepository(self._conn)
+        self.cases = SqlCaseRepository(self._conn, self.cache)
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -195,8 +195,10 @@ class SqlUnitOfWork(UnitOfWork):
     def commit(self) -> None:
         assert self._conn is not None
         self._conn.commit()
-        self._conn.begin()
+        self.cases.committed()
 
     def rollback(self) -> None:
         if self._conn is not None and self._conn.in_transaction():
             self._conn.rollback()
+        if self._conn is not None:
+            self.cases.rolled_back()

@@ -99,7 +99,7 @@ class Case:
         self._emit(ev.CaseRouted(
             case_id=self.id, at=now, actor=by, owner=decision.owner.code,
             owner_level=int(decision.owner_level), lead=decision.lead,
-            reasons=tuple((r.rule.value, r.text) for r in decision.reasons), gap=decision.gap,
+            reasons=tuple((r.rule.value, *r.args) for r in decision.reasons), gap=decision.gap,
             members=tuple((code, role.value, rule.value) for code, role, rule in decision.members)))
 
     def _clocks(self, now: datetime, rules: Rules) -> tuple[datetime, datetime, str]:

@@ -44,7 +44,7 @@ class CaseRouted(Event):
     owner: str
     owner_level: int
     lead: str
-    reasons: tuple[tuple[str, str], ...]  # (rule, explanation)
+    reasons: tuple[tuple[str, ...], ...]  # (rule, *facts), rendered in the reader's language
     gap: bool
     members: tuple[Member, ...]
 

@@ -51,7 +51,7 @@ class CaseRecord:
     owner_level: int = -1
     floor: int | None = None  # a level set by escalation, kept across re-routing
     gap: bool = False
-    reasons: tuple[tuple[str, str], ...] = ()
+    reasons: tuple[tuple[str, ...], ...] = ()
     dispatcher: str = ""
     dispatched_at: datetime | None = None
     ack_due: datetime | None = None

@@ -10,7 +10,7 @@ government leads and the case is flagged as a responsibility gap.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 from liandong.domain.catalogue import Catalogue
@@ -43,14 +43,12 @@ class Rule(StrEnum):
     OBSERVER = "observer"
 
 
-LEVEL_ZH = {Level.CENTRAL: "中央", Level.PROVINCE: "省级", Level.CITY: "市级", Level.COUNTY: "县级",
-            Level.TOWNSHIP: "乡级"}
-
-
 @dataclass(frozen=True, slots=True)
 class Reason:
+    """Which rule set the level or the lead, with its facts (rendered in any language)."""
+
     rule: Rule
-    text: str  # a readable explanation (Chinese; the codes make it translatable)
+    args: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,12 +71,18 @@ class Router:
     hierarchy: HierarchyIndex
     catalogue: Catalogue
     co_presence: bool = True
+    _shapes: dict[tuple[int, str, str], bool] = field(default_factory=dict, init=False, compare=False,
+                                                     repr=False)
 
     def has_department(self, unit: Jurisdiction, system: str) -> bool:
-        if system == GOVERNMENT:
-            return True
-        found = self.catalogue.systems.get(system)
-        return found is not None and found.pattern_key(unit) is not None
+        """Whether ``system`` has a department in ``unit`` (cached per level, kind and system)."""
+        key = (unit.level, unit.kind, system)
+        known = self._shapes.get(key)
+        if known is None:
+            found = self.catalogue.systems.get(system)
+            known = system == GOVERNMENT or (found is not None and found.pattern_key(unit) is not None)
+            self._shapes[key] = known
+        return known
 
     def route(self, *, matter: MatterType, severity: Severity, affected: Sequence[str],
               floor: Level | None = None) -> RoutingDecision:
@@ -88,34 +92,31 @@ class Router:
             matter.limit(severity)  # raises: severity not allowed for this matter
         h = self.hierarchy
         scope = h.lca(affected)
-        reasons = [Reason(Rule.SCOPE, f"影响范围的最近共同上级为{scope.name}（{LEVEL_ZH[scope.level]}）")]
+        reasons = [Reason(Rule.SCOPE, (scope.name, scope.level.key))]
         level = scope.level
         sev_floor = severity.floor
         if sev_floor is not None and sev_floor < level:
             level = sev_floor
-            reasons.append(Reason(Rule.SEVERITY, f"{severity.value}级事件至少由{LEVEL_ZH[sev_floor]}负责"))
+            reasons.append(Reason(Rule.SEVERITY, (severity.value, sev_floor.key)))
         if matter.authority is not None and matter.authority < level:
             level = matter.authority
-            reasons.append(Reason(Rule.AUTHORITY, f"“{matter.name}”的权限在{LEVEL_ZH[matter.authority]}"))
+            reasons.append(Reason(Rule.AUTHORITY, (matter.code, matter.authority.key)))
         if floor is not None and floor < level:
             level = floor
-            reasons.append(Reason(Rule.ESCALATION, f"提级至{LEVEL_ZH[floor]}"))
+            reasons.append(Reason(Rule.ESCALATION, (floor.key,)))
         owner = h.nearest_at_or_above(scope.code, level)
         if owner.level != level:
-            reasons.append(Reason(Rule.MISSING_LEVEL,
-                                  f"该区划无{LEVEL_ZH[level]}，由上级{owner.name}承担"))
+            reasons.append(Reason(Rule.MISSING_LEVEL, (level.key, owner.name)))
         gap = matter.lead is None
-        lead_name = self.catalogue.systems[matter.lead].name if matter.lead else ""
         if matter.lead is not None and self.has_department(owner, matter.lead):
             lead = department_code(owner.code, matter.lead)
-            reasons.append(Reason(Rule.LEAD_SYSTEM, f"由牵头系统（{lead_name}）在{owner.name}的部门主办"))
+            reasons.append(Reason(Rule.LEAD_SYSTEM, (matter.lead, owner.name)))
         elif matter.lead is not None:
             lead = department_code(owner.code, GOVERNMENT)
-            reasons.append(Reason(Rule.FALLBACK, f"{lead_name}系统在{owner.name}无对应部门，由属地政府兜底"))
+            reasons.append(Reason(Rule.FALLBACK, (matter.lead, owner.name)))
         else:
             lead = department_code(owner.code, GOVERNMENT)
-            reasons.append(Reason(Rule.GAP,
-                                  f"职责清单未明确“{matter.name}”的牵头系统，属地政府兜底并标记职责空白"))
+            reasons.append(Reason(Rule.GAP, (matter.code,)))
         members: dict[str, tuple[Role, Rule]] = {lead: (Role.LEAD, Rule.LEAD_SYSTEM)}
         system = matter.lead or GOVERNMENT
         executors = self._executors(owner, affected, system)
