@@ -268,3 +268,19 @@ def test_outbox_delivers_each_event_once(bus: MessageBus) -> None:
         uow.commit()
     with bus.uow() as uow:
         assert uow.cases.pending_outbox() == []
+
+
+def test_group_commit_lands_the_good_and_refuses_the_bad_alone(bus: MessageBus) -> None:
+    first, second = report(bus, A), report(bus, B)
+    results = bus.handle_batch([
+        c.DispatchCase(by=CENTRE, case_id=first),
+        c.AcknowledgeCase(by=CENTRE, case_id=second),  # refused: not dispatched yet
+        c.DispatchCase(by=CENTRE, case_id=second),
+        c.ReportCase(by="reporter", matter="social_life_noise", affected=(A,), description="又一件"),
+    ])
+    assert [type(r).__name__ for r in results] == ["Result", "DomainError", "Result", "Result"]
+    assert case_of(bus, first).state.value == case_of(bus, second).state.value == "dispatched"
+    assert types(bus, second) == ["CaseReported", "CaseRouted", "CaseDispatched"]
+    third = results[3]
+    assert not isinstance(third, DomainError)
+    assert case_of(bus, third.case_id).state.value == "received"

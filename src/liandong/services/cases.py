@@ -5,7 +5,7 @@ and the simulator alike.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -86,22 +86,56 @@ class MessageBus:
     subscribers: list[Callable[[list[StoredEvent]], None]] = field(default_factory=list)
 
     def handle(self, command: c.Command) -> Result:
+        """One command in one transaction."""
+        with self.uow() as uow:
+            result, stored = self._apply(uow, command, self.clock.now())
+            if stored or not result.duplicate:
+                uow.commit()
+        self._publish(stored)
+        return result
+
+    def handle_batch(self, commands: Sequence[c.Command]) -> list[Result | DomainError]:
+        """Group commit: many commands in one durable transaction, each in its own savepoint, so
+        a refused command is rolled back alone and the others still land together."""
+        probe = self.uow()
+        if not probe.supports_savepoints:
+            out: list[Result | DomainError] = []
+            for command in commands:
+                try:
+                    out.append(self.handle(command))
+                except DomainError as exc:
+                    out.append(exc)
+            return out
+        results: list[Result | DomainError] = []
+        published: list[StoredEvent] = []
+        now = self.clock.now()
+        with probe as uow:
+            for command in commands:
+                try:
+                    with uow.savepoint():
+                        result, stored = self._apply(uow, command, now)
+                except DomainError as exc:
+                    results.append(exc)
+                    continue
+                results.append(result)
+                published.extend(stored)
+            uow.commit()
+        self._publish(published)
+        return results
+
+    def _apply(self, uow: UnitOfWork, command: c.Command, now: datetime) -> tuple[Result, list[StoredEvent]]:
         if isinstance(command, c.ReportCase):
-            return self._report(command)
+            return self._report(uow, command, now)
         if isinstance(command, c.MergeCase):
-            return self._merge(command)
+            return self._merge(uow, command, now)
         handler = HANDLERS.get(type(command))  # type: ignore[arg-type]
         if handler is None or not isinstance(command, c.CaseCommand):
             raise DomainError("command.unknown", value=type(command).__name__)
-        now = self.clock.now()
-        with self.uow() as uow:
-            case = self._load(uow, command)
-            handler(case, command, now, self.rules)
-            events = case.pending
-            stored = uow.cases.save(case) if events else []
-            uow.commit()
-        self._publish(stored)
-        return Result(case.id, case.version, events)
+        case = self._load(uow, command)
+        handler(case, command, now, self.rules)
+        events = case.pending
+        stored = uow.cases.save(case) if events else []
+        return Result(case.id, case.version, events), stored
 
     def _load(self, uow: UnitOfWork, command: c.CaseCommand) -> Case:
         case = uow.cases.get(command.case_id)
@@ -112,23 +146,18 @@ class MessageBus:
                               actual=case.version)
         return case
 
-    def _report(self, cmd: c.ReportCase) -> Result:
-        now = self.clock.now()
-        with self.uow() as uow:
-            if cmd.idempotency_key:
-                existing = uow.cases.by_idempotency_key(cmd.idempotency_key)
-                if existing is not None:
-                    return self._replayed(uow, existing, cmd)
-            case = Case.report(case_id=self.new_id(), matter=cmd.matter, severity=cmd.severity,
-                               affected=cmd.affected, description=cmd.description,
-                               source=cmd.source, now=now, rules=self.rules, actor=cmd.by,
-                               reporter_name=cmd.reporter_name, reporter_phone=cmd.reporter_phone,
-                               idempotency_key=cmd.idempotency_key)
-            events = case.pending
-            stored = uow.cases.save(case)
-            uow.commit()
-        self._publish(stored)
-        return Result(case.id, case.version, events)
+    def _report(self, uow: UnitOfWork, cmd: c.ReportCase, now: datetime) -> tuple[Result, list[StoredEvent]]:
+        if cmd.idempotency_key:
+            existing = uow.cases.by_idempotency_key(cmd.idempotency_key)
+            if existing is not None:
+                return self._replayed(uow, existing, cmd), []
+        case = Case.report(case_id=self.new_id(), matter=cmd.matter, severity=cmd.severity,
+                           affected=cmd.affected, description=cmd.description,
+                           source=cmd.source, now=now, rules=self.rules, actor=cmd.by,
+                           reporter_name=cmd.reporter_name, reporter_phone=cmd.reporter_phone,
+                           idempotency_key=cmd.idempotency_key)
+        events = case.pending
+        return Result(case.id, case.version, events), uow.cases.save(case)
 
     def _replayed(self, uow: UnitOfWork, case_id: str, cmd: c.ReportCase) -> Result:
         case = uow.cases.get(case_id)
@@ -143,19 +172,15 @@ class MessageBus:
             raise DomainError("case.idempotency_mismatch", key=cmd.idempotency_key, case_id=case_id)
         return Result(case_id, case.version, [], duplicate=True)
 
-    def _merge(self, cmd: c.MergeCase) -> Result:
-        now = self.clock.now()
-        with self.uow() as uow:
-            case = self._load(uow, cmd)
-            target = uow.cases.get(cmd.into)
-            if target is None:
-                raise DomainError("case.unknown", case_id=cmd.into)
-            case.merge_into(by=cmd.by, target=target, now=now)
-            events = [*case.pending, *target.pending]
-            stored = uow.cases.save(case) + uow.cases.save(target)
-            uow.commit()
-        self._publish(stored)
-        return Result(case.id, case.version, events)
+    def _merge(self, uow: UnitOfWork, cmd: c.MergeCase, now: datetime) -> tuple[Result, list[StoredEvent]]:
+        case = self._load(uow, cmd)
+        target = uow.cases.get(cmd.into)
+        if target is None:
+            raise DomainError("case.unknown", case_id=cmd.into)
+        case.merge_into(by=cmd.by, target=target, now=now)
+        events = [*case.pending, *target.pending]
+        stored = uow.cases.save(case) + uow.cases.save(target)
+        return Result(case.id, case.version, events), stored
 
     def _publish(self, stored: list[StoredEvent]) -> None:
         for subscriber in self.subscribers:

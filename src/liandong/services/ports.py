@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import abc
 from collections.abc import Iterable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
 from types import TracebackType
@@ -143,6 +144,11 @@ class UnitOfWork(abc.ABC):
 
     organisation: OrganisationRepository
     cases: CaseRepository
+    supports_savepoints: bool = False
+
+    def savepoint(self) -> AbstractContextManager[object]:
+        """A nested transaction: leaving it by an exception undoes only what it did."""
+        raise NotImplementedError("this unit of work has no savepoints")  # pragma: no cover
 
     def __enter__(self) -> UnitOfWork:
         return self

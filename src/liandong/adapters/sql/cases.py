@@ -91,14 +91,17 @@ class SqlCaseRepository(CaseRepository):
         self.staged: dict[str, tuple[ev.Event, ...]] = {}  # streams to cache after commit
         self._cursor: Any = None
 
-    def _exec(self, name: str, params: dict[str, Any]) -> Any:
-        """Run prepared SQL on the driver's cursor, inside the unit of work's transaction."""
+    def raw(self, sql: str, params: dict[str, Any] | None = None) -> Any:
+        """Run SQL on the driver's cursor, inside the unit of work's transaction."""
         if not self.conn.in_transaction():
             self.conn.begin()
         if self._cursor is None:
             self._cursor = self.conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
-        self._cursor.execute(self.sql[name], params)
+        self._cursor.execute(sql, params or {})
         return self._cursor
+
+    def _exec(self, name: str, params: dict[str, Any]) -> Any:
+        return self.raw(self.sql[name], params)
 
     def _time(self, moment: datetime | None) -> Any:
         if moment is None or not self.sqlite:
@@ -143,7 +146,8 @@ class SqlCaseRepository(CaseRepository):
             for i, e in enumerate(pending):
                 seq = self._exec("insert_event", {
                     "case_id": r.id, "case_version": expected + i + 1, "type": type(e).__name__,
-                    "at": self._time(e.at), "actor": e.actor, "payload": dumps(ev.to_payload(e))}).fetchone()[0]
+                    "at": self._time(e.at), "actor": e.actor,
+                    "payload": dumps(ev.to_payload(e))}).fetchone()[0]
                 self._exec("insert_outbox", {"seq": seq, "delivered": False})
                 seqs.append(seq)
         except (IntegrityError, *self._integrity):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from itertools import islice
 from typing import Any
 
@@ -191,6 +192,22 @@ class SqlUnitOfWork(UnitOfWork):
         finally:
             self._conn.close()
             self._conn = None
+
+    supports_savepoints = True
+
+    @contextmanager
+    def savepoint(self) -> Iterator[object]:
+        # Driver-level SAVEPOINT statements: the same on SQLite and PostgreSQL, and cheap.
+        staged = dict(self.cases.staged)
+        self.cases.raw("SAVEPOINT liandong_cmd")
+        try:
+            yield self
+        except BaseException:
+            self.cases.raw("ROLLBACK TO SAVEPOINT liandong_cmd")
+            self.cases.raw("RELEASE SAVEPOINT liandong_cmd")
+            self.cases.staged = staged
+            raise
+        self.cases.raw("RELEASE SAVEPOINT liandong_cmd")
 
     def commit(self) -> None:
         assert self._conn is not None
