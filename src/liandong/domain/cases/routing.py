@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import NamedTuple
 
 from liandong.domain.catalogue import Catalogue
 from liandong.domain.errors import DomainError
@@ -43,8 +44,7 @@ class Rule(StrEnum):
     OBSERVER = "observer"
 
 
-@dataclass(frozen=True, slots=True)
-class Reason:
+class Reason(NamedTuple):
     """Which rule set the level or the lead, with its facts (rendered in any language)."""
 
     rule: Rule
