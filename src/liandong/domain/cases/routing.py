@@ -119,7 +119,7 @@ class Router:
             reasons.append(Reason(Rule.GAP, (matter.code,)))
         members: dict[str, tuple[Role, Rule]] = {lead: (Role.LEAD, Rule.LEAD_SYSTEM)}
         system = matter.lead or GOVERNMENT
-        executors = self._executors(owner, affected, system)
+        executors, between = self._on_the_ground(owner, affected, system)
         for code in executors:
             members.setdefault(code, (Role.ASSIST, Rule.EXECUTOR))
         for assist in matter.assist:
@@ -127,42 +127,33 @@ class Router:
                 members.setdefault(department_code(owner.code, assist),
                                    (Role.ASSIST, Rule.ASSISTING_SYSTEM))
         if self.co_presence:
-            for code in self._between(owner, affected, system):
+            for code in between:
                 members.setdefault(code, (Role.SUPERVISE, Rule.CO_PRESENCE))
         if sev_floor is not None and severity in (Severity.I, Severity.II, Severity.III):
             members.setdefault(department_code(owner.code, GOVERNMENT), (Role.OBSERVE, Rule.OBSERVER))
         return RoutingDecision(owner, lead, tuple(reasons), gap,
                                tuple((code, role, rule) for code, (role, rule) in members.items()))
 
-    def _executors(self, owner: Jurisdiction, affected: Sequence[str], system: str) -> list[str]:
-        """The same-system department nearest the ground in each affected place below the owner."""
-        out: list[str] = []
+    def _on_the_ground(self, owner: Jurisdiction, affected: Sequence[str],
+                       system: str) -> tuple[list[str], list[str]]:
+        """Per affected place below the owner: the same-system department nearest the ground
+        executes; those between it and the owner supervise (co-presence)."""
+        executors: list[str] = []
+        between: list[str] = []
+        top = owner.level
+        has = self.has_department
         for code in affected:
-            for unit in reversed(self.hierarchy.path(code)):
-                if unit.level <= owner.level:
-                    break
-                if self.has_department(unit, system):
-                    dep = department_code(unit.code, system)
-                    if dep not in out:
-                        out.append(dep)
-                    break
-        return out
-
-    def _between(self, owner: Jurisdiction, affected: Sequence[str], system: str) -> list[str]:
-        """Co-presence: same-system departments strictly between the owner and the executors."""
-        out: list[str] = []
-        for code in affected:
-            path = self.hierarchy.path(code)
-            below = [u for u in path if u.level > owner.level]
-            # the executor is the deepest unit with the system; those above it supervise
-            executor_index = max((i for i, u in enumerate(below) if self.has_department(u, system)),
-                                 default=-1)
-            for unit in below[:max(executor_index, 0)]:
-                if self.has_department(unit, system):
-                    dep = department_code(unit.code, system)
-                    if dep not in out:
-                        out.append(dep)
-        return out
+            found = [u for u in self.hierarchy.path(code) if u.level > top and has(u, system)]
+            if not found:
+                continue
+            dep = department_code(found[-1].code, system)
+            if dep not in executors:
+                executors.append(dep)
+            for unit in found[:-1]:
+                dep = department_code(unit.code, system)
+                if dep not in between:
+                    between.append(dep)
+        return executors, between
 
     def check_department(self, code: str) -> None:
         """Refuse a department code that the organisation does not have."""
