@@ -284,3 +284,30 @@ def test_group_commit_lands_the_good_and_refuses_the_bad_alone(bus: MessageBus) 
     third = results[3]
     assert not isinstance(third, DomainError)
     assert case_of(bus, third.case_id).state.value == "received"
+
+
+def test_pause_shelve_and_a_refused_extension(bus: MessageBus) -> None:
+    cid = report(bus, A)
+    bus.handle(c.DispatchCase(by=CENTRE, case_id=cid))
+    r = case_of(bus, cid)
+    lead, due = r.lead, r.due
+    assert due is not None
+    bus.handle(c.AcknowledgeCase(by=lead, case_id=cid))
+    bus.handle(c.PauseCase(by=lead, case_id=cid, reason="等待诉求人补充材料"))
+    clock(bus).advance(timedelta(hours=5))
+    assert bus.sweep(horizon=timedelta(days=30)) == 0  # no chain while the clock is stopped
+    bus.handle(c.UnpauseCase(by=lead, case_id=cid))
+    assert case_of(bus, cid).due == due + timedelta(hours=5)
+    due = case_of(bus, cid).due
+    assert due is not None
+    bus.handle(c.RequestExtension(by=lead, case_id=cid, until=due + timedelta(days=3), reason="需检测"))
+    approver = case_of(bus, cid).pending_extension.approver  # type: ignore[union-attr]
+    bus.handle(c.DecideExtension(by=approver, case_id=cid, approve=False, reason="理由不充分"))
+    assert case_of(bus, cid).due == due
+    with pytest.raises(DomainError, match=r"case\.shelve_date_past"):
+        bus.handle(c.ShelveCase(by=lead, case_id=cid, until=due - timedelta(days=1), reason="x"))
+    bus.handle(c.ShelveCase(by=lead, case_id=cid, until=due + timedelta(days=90), reason="需列入年度改造计划"))
+    assert case_of(bus, cid).state.value == "shelved"
+    bus.handle(c.ResumeCase(by=lead, case_id=cid))
+    r = case_of(bus, cid)
+    assert (r.state.value, r.due) == ("in_progress", due + timedelta(days=90))
