@@ -306,7 +306,7 @@ def test_pause_shelve_and_a_refused_extension(bus: MessageBus) -> None:
     assert case_of(bus, cid).due == due
     with pytest.raises(DomainError, match=r"case\.shelve_date_past"):
         bus.handle(c.ShelveCase(by=lead, case_id=cid, until=due - timedelta(days=1), reason="x"))
-    bus.handle(c.ShelveCase(by=lead, case_id=cid, until=due + timedelta(days=90), reason="需列入年度改造计划"))
+    bus.handle(c.ShelveCase(by=lead, case_id=cid, until=due + timedelta(days=90), reason="列入改造计划"))
     assert case_of(bus, cid).state.value == "shelved"
     bus.handle(c.ResumeCase(by=lead, case_id=cid))
     r = case_of(bus, cid)
