@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -22,6 +23,7 @@ from liandong.domain.catalogue import Catalogue
 from liandong.domain.hierarchy import HierarchyIndex
 from liandong.services.cases import MessageBus
 from liandong.services.clock import Clock, SystemClock
+from liandong.services.ledger import Ledger
 from liandong.services.ports import UnitOfWork
 
 DOCUMENTS = ("systems.toml", "governance.toml", "matters.toml")
@@ -34,8 +36,20 @@ class Platform:
     hierarchy: HierarchyIndex
     catalogue: Catalogue
     engine: Engine | None
+    secret: bytes = b""
     _memory: MemoryUnitOfWork | None = None
     _streams: StreamCache = field(default_factory=StreamCache)
+    _ledger: Ledger | None = None
+
+    @property
+    def ledger(self) -> Ledger:
+        """The shared record; witnesses are the central node and every province with departments."""
+        if self._ledger is None:
+            with self.uow() as uow:
+                provinces = [u.code for u in self.hierarchy.children(self.hierarchy.root.code)
+                             if uow.organisation.departments_of(u.code)]
+            self._ledger = Ledger(self.secret, witnesses=(self.hierarchy.root.code, *provinces))
+        return self._ledger
 
     def rules(self, policy: CasePolicy | None = None, *, co_presence: bool = True) -> Rules:
         return Rules(Router(self.hierarchy, self.catalogue, co_presence), ChineseWorkCalendar(),
@@ -43,7 +57,8 @@ class Platform:
 
     def bus(self, clock: Clock | None = None, rules: Rules | None = None) -> MessageBus:
         """The message bus for case commands on this platform's storage."""
-        return MessageBus(uow=self.uow, rules=rules or self.rules(), clock=clock or SystemClock())
+        return MessageBus(uow=self.uow, rules=rules or self.rules(), clock=clock or SystemClock(),
+                          recorder=self.ledger.record)
 
     def uow(self) -> UnitOfWork:
         if self.engine is not None:
@@ -71,9 +86,9 @@ def bootstrap(settings: Settings | None = None, *, memory: bool = False,
     hierarchy = reference_data.national_hierarchy()
     cat = catalogue or reference_data.default_catalogue()
     if memory:
-        return Platform(hierarchy, cat, None, MemoryUnitOfWork())
+        return Platform(hierarchy, cat, None, secrets.token_bytes(32), MemoryUnitOfWork())
     settings = settings or Settings()
     engine = make_engine(settings.resolved_database_url())
     if migrate_schema:
         migrate.upgrade(engine)
-    return Platform(hierarchy, cat, engine)
+    return Platform(hierarchy, cat, engine, settings.platform_secret())

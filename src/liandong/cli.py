@@ -16,6 +16,7 @@ from rich.table import Table
 from liandong.adapters import reference_data
 from liandong.bootstrap import Platform, bootstrap, catalogue_documents
 from liandong.cli_cases import case_app
+from liandong.cli_ledger import ledger_app
 from liandong.config import Settings
 from liandong.domain.catalogue import parse_scope
 from liandong.domain.errors import DomainError
@@ -28,6 +29,7 @@ app = typer.Typer(help="联动 Liandong: 政府多层级联动社会治理平台
 org_app = typer.Typer(help="行政区划与部门 / jurisdictions and departments", no_args_is_help=True)
 app.add_typer(org_app, name="org")
 app.add_typer(case_app, name="case")
+app.add_typer(ledger_app, name="ledger")
 
 out = Console()
 err = Console(stderr=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import secrets
 from pathlib import Path
 from typing import Literal
 
@@ -16,6 +18,8 @@ class Settings(BaseSettings):
 
     data_dir: Path = Field(default=Path("var"), description="Where the SQLite file and keys live")
     database_url: str | None = Field(default=None, description="SQLAlchemy URL; SQLite if unset")
+    secret: str | None = Field(default=None, description="Platform secret sealing private keys; "
+                               "read from <data_dir>/secret.key (created on first use) if unset")
     lang: Lang = "zh"
     host: str = "127.0.0.1"
     port: int = 8000
@@ -23,6 +27,18 @@ class Settings(BaseSettings):
     @property
     def sqlite_path(self) -> Path:
         return self.data_dir / "liandong.sqlite3"
+
+    def platform_secret(self) -> bytes:
+        """The secret that seals signing keys at rest; generated once per data directory."""
+        if self.secret:
+            return self.secret.encode()
+        path = self.data_dir / "secret.key"
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w") as handle:
+                handle.write(secrets.token_hex(32))
+        return path.read_text().strip().encode()
 
     def resolved_database_url(self) -> str:
         if self.database_url:

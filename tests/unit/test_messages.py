@@ -9,7 +9,7 @@ from liandong.domain.errors import DomainError
 from liandong.messages import MESSAGES, explain, render
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "liandong"
-RAISED = re.compile(r"""(?:DomainError|ReferenceDataError|fail)\(\s*["']([a-z_]+\.[a-z_]+)["']""")
+RAISED = re.compile(r"""(?:DomainError|ReferenceDataError|LedgerError|fail)\(\s*["']([a-z_]+\.[a-z_]+)["']""")
 
 
 def test_every_raised_code_has_both_languages() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from liandong.adapters.memory_cases import MemoryCaseRepository
+from liandong.adapters.memory_ledger import MemoryLedgerStore
 from liandong.domain.hierarchy import Jurisdiction, Level
 from liandong.domain.organisation import GOVERNMENT, Department
 from liandong.services.ports import OrganisationRepository, UnitOfWork
@@ -125,6 +126,7 @@ class MemoryUnitOfWork(UnitOfWork):
         self.organisation: MemoryOrganisationRepository = (
             organisation or MemoryOrganisationRepository())
         self.cases: MemoryCaseRepository = MemoryCaseRepository()
+        self.ledger: MemoryLedgerStore = MemoryLedgerStore()
         self.commits = 0
 
     def __enter__(self) -> MemoryUnitOfWork:

@@ -84,13 +84,17 @@ class MessageBus:
     clock: Clock
     new_id: Callable[[], str] = new_case_id
     subscribers: list[Callable[[list[StoredEvent]], None]] = field(default_factory=list)
+    recorder: Callable[[UnitOfWork, list[StoredEvent], datetime], None] | None = None
+    """Writes committed events to the shared record inside the same transaction (the ledger)."""
 
     def handle(self, command: c.Command) -> Result:
         """One command in one transaction."""
+        now = self.clock.now()
         with self.uow() as uow:
-            result, stored = self._apply(uow, command, self.clock.now())
-            if stored or not result.duplicate:
-                uow.commit()
+            result, stored = self._apply(uow, command, now)
+            if self.recorder is not None:
+                self.recorder(uow, stored, now)
+            uow.commit()
         self._publish(stored)
         return result
 
@@ -119,6 +123,8 @@ class MessageBus:
                     continue
                 results.append(result)
                 published.extend(stored)
+            if self.recorder is not None:
+                self.recorder(uow, published, now)
             uow.commit()
         self._publish(published)
         return results

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import abc
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
@@ -13,6 +13,7 @@ from liandong.domain.cases.case import Case
 from liandong.domain.cases.events import Event
 from liandong.domain.hierarchy import Jurisdiction, Level
 from liandong.domain.organisation import Department
+from liandong.ledger.merkle import HashStore
 
 
 class OrganisationRepository(abc.ABC):
@@ -139,11 +140,60 @@ class CaseRepository(abc.ABC):
     def mark_delivered(self, seqs: Sequence[int]) -> None: ...
 
 
+LedgerEntry = tuple[int | None, str | None, str, bytes]
+"""(event seq or None, case id or None, signer, leaf bytes) of one log entry."""
+
+
+class LedgerStore(abc.ABC):
+    """The append-only log: leaves, complete-subtree hashes, checkpoints, signing keys."""
+
+    hashes: HashStore
+
+    @abc.abstractmethod
+    def append(self, entries: Sequence[LedgerEntry]) -> int:
+        """Append leaves (and every subtree hash they complete) in this transaction; first index."""
+
+    def size(self) -> int:
+        return self.hashes.size()
+
+    @abc.abstractmethod
+    def leaves(self, start: int = 0) -> Iterator[tuple[int, str, bytes]]:
+        """(index, signer, leaf) in index order."""
+
+    @abc.abstractmethod
+    def entries_of_case(self, case_id: str) -> list[tuple[int, bytes]]:
+        """(index, leaf) of the events of one case."""
+
+    @abc.abstractmethod
+    def checkpoints(self) -> list[tuple[int, bytes, str]]:
+        """(size, root, note) of every stored checkpoint, oldest first."""
+
+    @abc.abstractmethod
+    def add_checkpoint(self, size: int, root: bytes, note: str, at: datetime) -> None: ...
+
+    @abc.abstractmethod
+    def key(self, name: str) -> tuple[str, bytes, bytes] | None:
+        """(kind, public key, sealed private key)."""
+
+    @abc.abstractmethod
+    def add_key(self, name: str, kind: str, public: bytes, sealed: bytes, at: datetime) -> None: ...
+
+    @abc.abstractmethod
+    def public_keys(self) -> dict[str, bytes]: ...
+
+    @abc.abstractmethod
+    def witness_state(self, witness: str) -> dict[str, tuple[int, bytes]]: ...
+
+    @abc.abstractmethod
+    def save_witness_state(self, witness: str, origin: str, size: int, root: bytes) -> None: ...
+
+
 class UnitOfWork(abc.ABC):
     """One transaction over the repositories: all of it is stored, or none of it."""
 
     organisation: OrganisationRepository
     cases: CaseRepository
+    ledger: LedgerStore
     supports_savepoints: bool = False
 
     def savepoint(self) -> AbstractContextManager[object]:

@@ -11,6 +11,7 @@ from sqlalchemy import Connection, Engine, case, func, insert, select
 
 from liandong.adapters.sql import tables as t
 from liandong.adapters.sql.cases import SqlCaseRepository, StreamCache
+from liandong.adapters.sql.ledger import SqlLedgerStore
 from liandong.domain.hierarchy import Jurisdiction, Kind, Level
 from liandong.domain.organisation import GOVERNMENT, Department
 from liandong.services.ports import OrganisationRepository, UnitOfWork
@@ -183,6 +184,7 @@ class SqlUnitOfWork(UnitOfWork):
         self._conn = self.engine.connect()  # the transaction begins with the first statement
         self.organisation = SqlOrganisationRepository(self._conn)
         self.cases = SqlCaseRepository(self._conn, self.cache)
+        self.ledger = SqlLedgerStore(self._conn)
         return self
 
     def __exit__(self, *exc: object) -> None:

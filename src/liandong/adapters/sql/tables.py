@@ -14,6 +14,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     SmallInteger,
     String,
@@ -139,3 +140,47 @@ outbox = Table(
     Column("delivered", Boolean, nullable=False, default=False),
 )
 Index("ix_outbox_pending", outbox.c.delivered)
+
+# -- the shared record (ledger) -------------------------------------------------------------------
+ledger_entry = Table(
+    "ledger_entry", metadata,
+    Column("idx", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=False),
+    Column("event_seq", BigInteger().with_variant(Integer, "sqlite"), nullable=True, unique=True),
+    Column("case_id", String(40), nullable=True, index=True),
+    Column("signer", String(48), nullable=False),
+    Column("leaf", LargeBinary, nullable=False),
+)
+
+ledger_node = Table(
+    "ledger_node", metadata,
+    Column("level", SmallInteger, primary_key=True, autoincrement=False),
+    Column("idx", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=False),
+    Column("hash", LargeBinary, nullable=False),
+)
+
+ledger_checkpoint = Table(
+    "ledger_checkpoint", metadata,
+    Column("size", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=False),
+    Column("root", LargeBinary, nullable=False),
+    Column("note", Text, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+)
+
+signing_key = Table(
+    "signing_key", metadata,
+    Column("name", String(64), primary_key=True),
+    Column("kind", String(16), nullable=False),  # department, log, witness
+    Column("public_key", LargeBinary, nullable=False),
+    Column("sealed_private", LargeBinary, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+)
+
+witness_state = Table(
+    "witness_state", metadata,
+    Column("witness", String(64), primary_key=True),
+    Column("origin", String(128), primary_key=True),
+    Column("size", BigInteger().with_variant(Integer, "sqlite"), nullable=False),
+    Column("root", LargeBinary, nullable=False),
+)
+
+APPEND_ONLY = ("ledger_entry", "ledger_node", "ledger_checkpoint")

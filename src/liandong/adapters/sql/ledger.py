@@ -1,0 +1,116 @@
+"""The log on SQL: append-only rows of leaves and complete-subtree hashes, in the same
+transaction as the events they record."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import datetime
+
+from sqlalchemy import Connection, insert, select, text, tuple_
+
+from liandong.adapters.sql import tables as t
+from liandong.ledger.errors import LedgerError
+from liandong.ledger.merkle import HashStore, Key, Row, append_leaves, leaf_hash
+from liandong.services.ports import LedgerEntry, LedgerStore
+
+LOCK_KEY = 7_117_012  # the advisory lock that makes one sequencer at a time on PostgreSQL
+
+
+class SqlHashStore(HashStore):
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def get(self, level: int, index: int) -> bytes:
+        n = t.ledger_node
+        found = self.conn.execute(select(n.c.hash).where(n.c.level == level, n.c.idx == index)).scalar()
+        if found is None:
+            raise LedgerError("ledger.missing_subtree", level=level, index=index)
+        return bytes(found)
+
+    def get_many(self, keys: Sequence[Key]) -> list[bytes]:
+        if not keys:
+            return []
+        n = t.ledger_node
+        rows = self.conn.execute(select(n.c.level, n.c.idx, n.c.hash)
+                                 .where(tuple_(n.c.level, n.c.idx).in_(list(keys))))
+        found = {(level, idx): bytes(h) for level, idx, h in rows}
+        out = []
+        for key in keys:
+            if key not in found:
+                raise LedgerError("ledger.missing_subtree", level=key[0], index=key[1])
+            out.append(found[key])
+        return out
+
+    def put_many(self, items: Iterable[Row]) -> None:
+        rows = [{"level": level, "idx": index, "hash": value} for level, index, value in items]
+        if rows:
+            self.conn.execute(insert(t.ledger_node), rows)
+
+    def size(self) -> int:
+        n = t.ledger_node
+        last = self.conn.execute(select(n.c.idx).where(n.c.level == 0)
+                                 .order_by(n.c.idx.desc()).limit(1)).scalar()
+        return 0 if last is None else int(last) + 1
+
+
+class SqlLedgerStore(LedgerStore):
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+        self.hashes = SqlHashStore(conn)
+
+    def append(self, entries: Sequence[LedgerEntry]) -> int:
+        if not entries:
+            return self.hashes.size()
+        if self.conn.dialect.name == "postgresql":
+            self.conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": LOCK_KEY})
+        first = self.hashes.size()
+        leaves = [leaf for *_, leaf in entries]
+        self.conn.execute(insert(t.ledger_entry), [
+            {"idx": first + i, "event_seq": seq, "case_id": case_id, "signer": signer, "leaf": leaf}
+            for i, (seq, case_id, signer, leaf) in enumerate(entries)])
+        rows = append_leaves(first, self.hashes.get, [leaf_hash(leaf) for leaf in leaves])
+        self.hashes.put_many(rows)
+        return first
+
+    def leaves(self, start: int = 0) -> Iterator[tuple[int, str, bytes]]:
+        e = t.ledger_entry
+        q = select(e.c.idx, e.c.signer, e.c.leaf).where(e.c.idx >= start).order_by(e.c.idx)
+        for idx, signer, leaf in self.conn.execution_options(yield_per=2000).execute(q):
+            yield int(idx), signer, bytes(leaf)
+
+    def entries_of_case(self, case_id: str) -> list[tuple[int, bytes]]:
+        e = t.ledger_entry
+        q = select(e.c.idx, e.c.leaf).where(e.c.case_id == case_id).order_by(e.c.idx)
+        return [(int(i), bytes(leaf)) for i, leaf in self.conn.execute(q)]
+
+    def checkpoints(self) -> list[tuple[int, bytes, str]]:
+        c = t.ledger_checkpoint
+        q = select(c.c.size, c.c.root, c.c.note).order_by(c.c.size)
+        return [(int(size), bytes(root), note) for size, root, note in self.conn.execute(q)]
+
+    def add_checkpoint(self, size: int, root: bytes, note: str, at: datetime) -> None:
+        self.conn.execute(insert(t.ledger_checkpoint).values(size=size, root=root, note=note, created_at=at))
+
+    def key(self, name: str) -> tuple[str, bytes, bytes] | None:
+        k = t.signing_key
+        row = self.conn.execute(select(k.c.kind, k.c.public_key, k.c.sealed_private)
+                                .where(k.c.name == name)).first()
+        return None if row is None else (row[0], bytes(row[1]), bytes(row[2]))
+
+    def add_key(self, name: str, kind: str, public: bytes, sealed: bytes, at: datetime) -> None:
+        self.conn.execute(insert(t.signing_key).values(name=name, kind=kind, public_key=public,
+                                                       sealed_private=sealed, created_at=at))
+
+    def public_keys(self) -> dict[str, bytes]:
+        k = t.signing_key
+        return {name: bytes(pub) for name, pub in self.conn.execute(select(k.c.name, k.c.public_key))}
+
+    def witness_state(self, witness: str) -> dict[str, tuple[int, bytes]]:
+        w = t.witness_state
+        q = select(w.c.origin, w.c.size, w.c.root).where(w.c.witness == witness)
+        return {origin: (int(size), bytes(root)) for origin, size, root in self.conn.execute(q)}
+
+    def save_witness_state(self, witness: str, origin: str, size: int, root: bytes) -> None:
+        w = t.witness_state
+        self.conn.execute(w.delete().where(w.c.witness == witness, w.c.origin == origin))
+        self.conn.execute(insert(w).values(witness=witness, origin=origin, size=size, root=root))

@@ -1,0 +1,132 @@
+"""``liandong ledger …``: checkpoints, receipts, proofs and full verification of the shared record."""
+
+from __future__ import annotations
+
+import base64
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from liandong.bootstrap import Platform, bootstrap
+from liandong.config import Settings
+from liandong.domain.errors import DomainError
+from liandong.ledger.merkle import consistency_proof, root
+from liandong.ledger.receipt import check_receipt
+from liandong.messages import explain
+
+ledger_app = typer.Typer(help="共享记录（可验证日志）/ the tamper-evident shared record",
+                         no_args_is_help=True)
+out = Console()
+err = Console(stderr=True)
+
+LangOpt = Annotated[str, typer.Option("--lang", help="zh（默认）或 en")]
+DbOpt = Annotated[str | None, typer.Option("--database-url", envvar="LIANDONG_DATABASE_URL")]
+DirOpt = Annotated[Path | None, typer.Option("--data-dir", envvar="LIANDONG_DATA_DIR")]
+
+
+def _platform(database_url: str | None, data_dir: Path | None) -> Platform:
+    values: dict[str, object] = {}
+    if database_url:
+        values["database_url"] = database_url
+    if data_dir:
+        values["data_dir"] = data_dir
+    return bootstrap(Settings(**values))  # type: ignore[arg-type]
+
+
+def _fail(exc: DomainError, lang: str) -> typer.Exit:
+    err.print(f"[red]{explain(exc, lang)}[/red]")
+    return typer.Exit(2)
+
+
+@ledger_app.command("checkpoint")
+def checkpoint(lang: LangOpt = "zh", database_url: DbOpt = None, data_dir: DirOpt = None) -> None:
+    """签发检查点：日志签名并由中央与省级见证方联署。"""
+    platform = _platform(database_url, data_dir)
+    with platform.uow() as uow:
+        note = platform.ledger.checkpoint(uow, datetime.now(UTC))
+        uow.commit()
+    out.print(note if note else ("没有新的记录" if lang == "zh" else "nothing new to checkpoint"))
+
+
+@ledger_app.command("verify")
+def verify(lang: LangOpt = "zh", database_url: DbOpt = None, data_dir: DirOpt = None) -> None:
+    """全量核验：重算每个叶子、节点、签名与检查点，指出第一个不符之处。"""
+    platform = _platform(database_url, data_dir)
+    with platform.uow() as uow:
+        report = platform.ledger.verify(uow)
+    zh = lang == "zh"
+    if report.ok:
+        out.print(f"[green]{'核验通过' if zh else 'verified'}[/green]: {report.log.leaves_checked:,} "
+                  f"{'条记录' if zh else 'entries'}")
+        return
+    m = report.mismatch
+    if m is not None:
+        expected = base64.b64encode(m.expected).decode() if m.expected else "—"
+        found = base64.b64encode(m.found).decode() if m.found else "—"
+        err.print(f"[red]{'第一个不符的记录' if zh else 'first bad entry'}: #{m.first_leaf} "
+                  f"({m.kind}, level {m.level}, index {m.index}): {m.detail}; "
+                  f"{'应为' if zh else 'expected'} {expected}, {'实为' if zh else 'found'} {found}[/red]")
+    if report.bad_signature is not None:
+        index, problem = report.bad_signature
+        err.print(f"[red]{'签名不符' if zh else 'bad signature'}: #{index}: {problem}[/red]")
+    if report.bad_checkpoint is not None:
+        size, problem = report.bad_checkpoint
+        err.print(f"[red]{'检查点不符' if zh else 'bad checkpoint'} (size {size}): {problem}[/red]")
+    raise typer.Exit(1)
+
+
+@ledger_app.command("prove")
+def prove(case_id: str, output: Annotated[Path | None, typer.Option("--output", "-o")] = None,
+          lang: LangOpt = "zh", database_url: DbOpt = None, data_dir: DirOpt = None) -> None:
+    """为案件出具回执（叶子、包含证明、带联署的检查点），可离线核验。"""
+    platform = _platform(database_url, data_dir)
+    try:
+        with platform.uow() as uow:
+            receipt = platform.ledger.receipt(uow, case_id)
+    except DomainError as exc:
+        raise _fail(exc, lang) from None
+    if output is None:
+        out.print(receipt.decode())
+    else:
+        output.write_bytes(receipt)
+        out.print(f"{'回执已写入' if lang == 'zh' else 'receipt written to'} {output}")
+
+
+@ledger_app.command("consistency")
+def consistency(old: int, new: int, lang: LangOpt = "zh", database_url: DbOpt = None,
+                data_dir: DirOpt = None) -> None:
+    """两个树规模之间的一致性证明（RFC 9162）。"""
+    platform = _platform(database_url, data_dir)
+    try:
+        with platform.uow() as uow:
+            hashes = uow.ledger.hashes
+            proof = consistency_proof(hashes, old, new)
+            old_root, new_root = root(hashes, old), root(hashes, new)
+    except DomainError as exc:
+        raise _fail(exc, lang) from None
+    out.print(f"old {old} {base64.b64encode(old_root).decode()}")
+    out.print(f"new {new} {base64.b64encode(new_root).decode()}")
+    for node in proof:
+        out.print(base64.b64encode(node).decode())
+
+
+@ledger_app.command("check-receipt")
+def check(file: Path, lang: LangOpt = "zh") -> None:
+    """离线核验回执文件（无需数据库）。"""
+    zh = lang == "zh"
+    try:
+        result = check_receipt(file.read_bytes())
+    except OSError as exc:
+        err.print(f"[red]{'无法读取' if zh else 'cannot read'} {file}: {exc.strerror}[/red]")
+        raise typer.Exit(2) from None
+    except DomainError as exc:
+        raise _fail(exc, lang) from None
+    if result.ok:
+        out.print(f"[green]{'回执有效' if zh else 'receipt verified'}[/green]: index {result.index}, "
+                  f"size {result.size}, {'签名方' if zh else 'signed by'} {', '.join(result.signers)}")
+        return
+    err.print(f"[red]{'回执无效' if zh else 'receipt does not verify'}: {result.reason}[/red]")
+    raise typer.Exit(1)

@@ -1,0 +1,69 @@
+"""Canonical bytes of signed payloads (规范化编码): RFC 8785 JSON, with floats refused.
+
+Two nodes must derive byte-identical leaves from the same event, so every signed payload goes through
+``canonical_bytes``. Floats are refused outright: their JCS text depends on shortest-round-trip
+formatting and invites silent loss of precision in amounts; signed payloads carry integers (e.g. fen,
+seconds) or decimal strings instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TypeAlias
+
+import rfc8785
+
+from liandong.ledger.errors import LedgerError
+
+JsonValue: TypeAlias = str | int | bool | Sequence["JsonValue"] | Mapping[str, "JsonValue"] | None
+"""What a signed payload may contain: str, int, bool, None, lists (or tuples) and str-keyed dicts."""
+
+MAX_SAFE_INTEGER = 2**53 - 1
+"""RFC 8785 numbers are IEEE doubles; larger integers would not survive a round trip elsewhere."""
+
+MAX_DEPTH = 64
+
+
+def canonical_bytes(obj: object) -> bytes:
+    """The RFC 8785 (JCS) encoding of ``obj``; raises ``LedgerError`` naming the path of a bad value."""
+    _check(obj, "$", 0)
+    try:
+        return rfc8785.dumps(obj)  # type: ignore[arg-type]  # checked by _check above
+    except rfc8785.CanonicalizationError as exc:  # pragma: no cover - _check rejects these first
+        raise LedgerError("ledger.not_canonicalisable", path="$", problem=str(exc)) from exc
+
+
+def _check(obj: object, path: str, depth: int) -> None:
+    """Walk ``obj`` and refuse anything JCS would encode ambiguously or that we do not sign."""
+    if depth > MAX_DEPTH:
+        raise LedgerError("ledger.payload_too_deep", path=path, max_depth=MAX_DEPTH)
+    if obj is None or isinstance(obj, bool):
+        return
+    if isinstance(obj, int):
+        if not -MAX_SAFE_INTEGER <= obj <= MAX_SAFE_INTEGER:
+            raise LedgerError("ledger.integer_out_of_range", path=path, value=obj)
+        return
+    if isinstance(obj, float):
+        raise LedgerError("ledger.float_in_payload", path=path, value=obj)
+    if isinstance(obj, str):
+        _check_str(obj, path)
+        return
+    if isinstance(obj, list | tuple):
+        for position, item in enumerate(obj):
+            _check(item, f"{path}[{position}]", depth + 1)
+        return
+    if isinstance(obj, dict):
+        for key, item in obj.items():
+            if not isinstance(key, str):
+                raise LedgerError("ledger.non_string_key", path=path, key=repr(key))
+            _check_str(key, f"{path} (key)")
+            _check(item, f"{path}.{key}", depth + 1)
+        return
+    raise LedgerError("ledger.unsupported_type", path=path, type=type(obj).__name__)
+
+
+def _check_str(value: str, path: str) -> None:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise LedgerError("ledger.invalid_string", path=path, problem="lone surrogate") from exc

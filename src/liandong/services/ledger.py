@@ -1,0 +1,211 @@
+"""共享记录: every stored event is signed by the acting department and appended to the Merkle log
+in the same transaction; checkpoints are signed by the log and cosigned by the provincial and
+central witnesses; receipts and full verification read it back.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from liandong.domain.cases.events import to_payload
+from liandong.domain.errors import DomainError
+from liandong.ledger.canonical import canonical_bytes
+from liandong.ledger.merkle import consistency_proof, inclusion_proof, root
+from liandong.ledger.note import Checkpoint, Signer, Verifier, parse_note, sign_checkpoint, verify_note
+from liandong.ledger.receipt import make_receipt
+from liandong.ledger.suite import SHA256_ED25519, Suite, open_private_key, seal_private_key
+from liandong.ledger.verify import LogVerification, Mismatch, verify_log
+from liandong.ledger.witness import Witness
+from liandong.services.ports import LedgerEntry, StoredEvent, UnitOfWork
+
+PLATFORM_SIGNER = "platform"
+LOG_KEY = "liandong-log"
+DEFAULT_ORIGIN = "liandong.gov.cn/log"
+
+
+def b64(raw: bytes) -> str:
+    return base64.b64encode(raw).decode("ascii")
+
+
+def signer_of(actor: str) -> str:
+    """Departments sign their own acts; reporters' and system events are signed by the platform."""
+    return actor if "-" in actor else PLATFORM_SIGNER
+
+
+@dataclass
+class Ledger:
+    """Signs and appends events, issues checkpoints and receipts, verifies the whole log."""
+
+    secret: bytes
+    origin: str = DEFAULT_ORIGIN
+    witnesses: tuple[str, ...] = ("100000",)
+    suite: Suite = SHA256_ED25519
+    _keys: dict[str, bytes] = field(default_factory=dict, repr=False)
+
+    # -- keys ---------------------------------------------------------------------------------
+    def private_key(self, uow: UnitOfWork, name: str, kind: str, now: datetime) -> bytes:
+        """The private key of ``name``, opened from its sealed form; created on first use."""
+        key = self._keys.get(name)
+        if key is not None:
+            return key
+        stored = uow.ledger.key(name)
+        if stored is None:
+            key = self.suite.generate_private_key()
+            sealed = seal_private_key(key, self.secret)
+            uow.ledger.add_key(name, kind, self.suite.public_key(key), sealed, now)
+        else:
+            key = open_private_key(stored[2], self.secret)
+        self._keys[name] = key
+        return key
+
+    def log_signer(self, uow: UnitOfWork, now: datetime) -> Signer:
+        return Signer(LOG_KEY, self.private_key(uow, LOG_KEY, "log", now), suite=self.suite)
+
+    def witness(self, uow: UnitOfWork, code: str, now: datetime) -> Witness:
+        name = f"witness-{code}"
+        return Witness(name, self.private_key(uow, name, "witness", now), suite=self.suite,
+                       state=uow.ledger.witness_state(name))
+
+    # -- appending ------------------------------------------------------------------------------
+    def leaf(self, uow: UnitOfWork, stored: StoredEvent, now: datetime) -> LedgerEntry:
+        """The signed envelope of one event; the signature is checked before it is appended."""
+        signer = signer_of(stored.event.actor)
+        private = self.private_key(uow, signer, "platform" if signer == PLATFORM_SIGNER else "department",
+                                   now)
+        body = {"v": 1, "seq": stored.seq, "signer": signer, "event": to_payload(stored.event)}
+        message = canonical_bytes(body)
+        signature = self.suite.sign(private, message)
+        if not self.suite.verify(self.suite.public_key(private), message, signature):
+            raise DomainError("ledger.bad_signature", signer=signer, seq=stored.seq)
+        return (stored.seq, stored.event.case_id, signer, canonical_bytes({**body, "sig": b64(signature)}))
+
+    def record(self, uow: UnitOfWork, stored: Sequence[StoredEvent], now: datetime) -> None:
+        """Append the events of one transaction (one batch: group commit)."""
+        if stored:
+            uow.ledger.append([self.leaf(uow, s, now) for s in stored])
+
+    # -- checkpoints and receipts ---------------------------------------------------------------
+    def checkpoint(self, uow: UnitOfWork, now: datetime) -> str | None:
+        """Sign the current tree head and have every witness cosign it; None if nothing is new."""
+        size = uow.ledger.size()
+        previous = uow.ledger.checkpoints()
+        if size == 0 or (previous and previous[-1][0] == size):
+            return None
+        head = root(uow.ledger.hashes, size, hash_new=self.suite.hash_new)
+        note = sign_checkpoint(Checkpoint(self.origin, size, head), self.log_signer(uow, now))
+        log_vkey = self.log_signer(uow, now).vkey
+        lines = []
+        for code in self.witnesses:
+            witness = self.witness(uow, code, now)
+            old = witness.last_cosigned(self.origin)
+            proof = (consistency_proof(uow.ledger.hashes, old[0], size, hash_new=self.suite.hash_new)
+                     if old else [])
+            lines.append(witness.cosign(note, proof, log_vkey, int(now.timestamp())))
+            uow.ledger.save_witness_state(witness.name, self.origin, size, head)
+        cosigned = note + "".join(lines)
+        uow.ledger.add_checkpoint(size, head, cosigned, now)
+        return cosigned
+
+    def receipt(self, uow: UnitOfWork, case_id: str) -> bytes:
+        """A citizen's receipt for the latest event of a case under the latest checkpoint."""
+        checkpoints = uow.ledger.checkpoints()
+        entries = uow.ledger.entries_of_case(case_id)
+        if not entries:
+            raise DomainError("case.unknown", case_id=case_id)
+        if not checkpoints:
+            raise DomainError("ledger.no_checkpoint")
+        size, _, note = checkpoints[-1]
+        covered = [(i, leaf) for i, leaf in entries if i < size]
+        if not covered:
+            raise DomainError("ledger.not_yet_checkpointed", case_id=case_id)
+        index, leaf = covered[-1]
+        proof = inclusion_proof(uow.ledger.hashes, index, size, hash_new=self.suite.hash_new)
+        keys = uow.ledger.public_keys()
+        log_vkey = Verifier(LOG_KEY, keys[LOG_KEY], suite=self.suite).vkey
+        witness_vkeys = [Verifier(f"witness-{c}", keys[f"witness-{c}"], cosignature=True,
+                                  suite=self.suite).vkey for c in self.witnesses
+                         if f"witness-{c}" in keys]
+        return make_receipt(leaf=leaf, index=index, proof=proof, checkpoint=note, log_key=log_vkey,
+                            witness_keys=witness_vkeys)
+
+    # -- verification ---------------------------------------------------------------------------
+    def verify(self, uow: UnitOfWork) -> VerifyReport:
+        """Recompute every leaf, subtree, signature and checkpoint from storage."""
+        keys = uow.ledger.public_keys()
+        checkpoints = uow.ledger.checkpoints()
+        bad_signature: list[tuple[int, str]] = []
+
+        def entries() -> Iterable[tuple[int, bytes]]:
+            for index, signer, leaf in uow.ledger.leaves():
+                if not bad_signature:
+                    problem = self._check_leaf(leaf, signer, keys)
+                    if problem:
+                        bad_signature.append((index, problem))
+                yield index, leaf
+
+        result = verify_log(entries(), uow.ledger.hashes,
+                            checkpoint_roots={size: head for size, head, _ in checkpoints},
+                            hash_new=self.suite.hash_new)
+        note_problem = self._check_checkpoints(checkpoints, keys)
+        return VerifyReport(result, bad_signature[0] if bad_signature else None, note_problem)
+
+    def _check_leaf(self, leaf: bytes, signer: str, keys: dict[str, bytes]) -> str | None:
+        try:
+            document = json.loads(leaf)
+            signature = base64.b64decode(document.pop("sig"), validate=True)
+        except (ValueError, KeyError, TypeError):
+            return "leaf is not a signed envelope"
+        if document.get("signer") != signer or signer not in keys:
+            return f"unknown signer {signer}"
+        if not self.suite.verify(keys[signer], canonical_bytes(document), signature):
+            return f"signature of {signer} does not verify"
+        return None
+
+    def _check_checkpoints(self, checkpoints: list[tuple[int, bytes, str]],
+                           keys: dict[str, bytes]) -> tuple[int, str] | None:
+        if LOG_KEY not in keys:
+            return None if not checkpoints else (checkpoints[0][0], "the log key is missing")
+        log = Verifier(LOG_KEY, keys[LOG_KEY], suite=self.suite)
+        witnesses = [Verifier(n, keys[n], cosignature=True, suite=self.suite)
+                     for n in (f"witness-{c}" for c in self.witnesses) if n in keys]
+        for size, head, text in checkpoints:
+            try:
+                note = parse_note(text)
+                verify_note(note, [log])
+                for witness in witnesses:
+                    verify_note(note, [witness])
+                body = Checkpoint.parse(note.text)
+            except DomainError as exc:
+                return size, f"checkpoint signature: {exc.code}"
+            if (body.size, body.root) != (size, head):
+                return size, "checkpoint note differs from its stored size or root"
+        return None
+
+
+@dataclass(frozen=True)
+class VerifyReport:
+    log: LogVerification
+    bad_signature: tuple[int, str] | None
+    bad_checkpoint: tuple[int, str] | None
+
+    @property
+    def ok(self) -> bool:
+        return self.log.ok and self.bad_signature is None and self.bad_checkpoint is None
+
+    @property
+    def first_bad_entry(self) -> int | None:
+        """The index of the first entry that does not match, whatever the reason."""
+        candidates = []
+        if self.log.mismatch is not None:
+            candidates.append(self.log.mismatch.first_leaf)
+        if self.bad_signature is not None:
+            candidates.append(self.bad_signature[0])
+        return min(candidates) if candidates else None
+
+    @property
+    def mismatch(self) -> Mismatch | None:
+        return self.log.mismatch

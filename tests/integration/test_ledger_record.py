@@ -1,0 +1,222 @@
+"""The shared record on memory, SQLite and PostgreSQL: every event signed and appended in the
+same transaction; checkpoints cosigned; receipts verified offline; tampering detected."""
+
+from __future__ import annotations
+
+import json
+import secrets
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import Engine, text
+
+from liandong.adapters.calendar import ChineseWorkCalendar
+from liandong.adapters.reference_data import default_catalogue, national_hierarchy
+from liandong.adapters.sql import migrate
+from liandong.adapters.sql.engine import make_engine
+from liandong.adapters.sql.repositories import SqlUnitOfWork
+from liandong.domain.cases import commands as c
+from liandong.domain.cases.case import CasePolicy, Rules
+from liandong.domain.cases.routing import Router
+from liandong.domain.errors import DomainError
+from liandong.ledger.receipt import check_receipt
+from liandong.services.cases import MessageBus
+from liandong.services.clock import ManualClock
+from liandong.services.ledger import Ledger
+from liandong.services.ports import UnitOfWork
+
+RULES = Rules(Router(national_hierarchy(), default_catalogue()), ChineseWorkCalendar(), CasePolicy())
+NOW = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
+
+
+def make_bus(uow: Callable[[], UnitOfWork]) -> tuple[MessageBus, Ledger]:
+    ledger = Ledger(secrets.token_bytes(32), witnesses=("100000", "320000"))
+    bus = MessageBus(uow=uow, rules=RULES, clock=ManualClock(NOW), recorder=ledger.record)
+    return bus, ledger
+
+
+def journey(bus: MessageBus) -> str:
+    cid = bus.handle(c.ReportCase(by="reporter", matter="social_life_noise", affected=("320213001",),
+                                  description="噪声", reporter_name="张三")).case_id
+    bus.handle(c.DispatchCase(by="320200-gov", case_id=cid))
+    bus.handle(c.AcknowledgeCase(by="320213001-urban_management", case_id=cid))
+    return cid
+
+
+def test_every_event_is_signed_and_appended(uow_factory: Callable[[], UnitOfWork]) -> None:
+    bus, ledger = make_bus(uow_factory)
+    cid = journey(bus)
+    with uow_factory() as uow:
+        events = uow.cases.events(cid)
+        assert uow.ledger.size() == len(events) == 4
+        leaves = [json.loads(leaf) for _, leaf in uow.ledger.entries_of_case(cid)]
+        assert [leaf["event"]["type"] for leaf in leaves] == [type(e).__name__ for e in events]
+        assert [leaf["signer"] for leaf in leaves] == ["platform", "320200-gov", "320200-gov",
+                                                       "320213001-urban_management"]
+        note = ledger.checkpoint(uow, NOW)
+        uow.commit()
+    assert note is not None and "— witness-100000" in note and "— witness-320000" in note
+    with uow_factory() as uow:
+        assert ledger.checkpoint(uow, NOW) is None  # nothing new
+        report = ledger.verify(uow)
+        assert report.ok, report
+        receipt = ledger.receipt(uow, cid)
+    checked = check_receipt(receipt)
+    assert checked.ok and checked.index == 3 and checked.size == 4
+    assert checked.signers == ("liandong-log", "witness-100000", "witness-320000")
+
+
+def test_a_refused_command_appends_nothing(uow_factory: Callable[[], UnitOfWork]) -> None:
+    bus, _ = make_bus(uow_factory)
+    cid = journey(bus)
+    with pytest.raises(DomainError):
+        bus.handle(c.AcknowledgeCase(by="320213001-urban_management", case_id=cid))
+    with uow_factory() as uow:
+        assert uow.ledger.size() == 4
+
+
+def test_group_commit_appends_one_batch(uow_factory: Callable[[], UnitOfWork]) -> None:
+    bus, ledger = make_bus(uow_factory)
+    results = bus.handle_batch([c.ReportCase(by="reporter", matter="social_life_noise",
+                                             affected=("320213001",), description=f"噪声{i}")
+                                for i in range(5)])
+    assert len(results) == 5
+    with uow_factory() as uow:
+        assert uow.ledger.size() == 5
+        assert ledger.verify(uow).ok
+
+
+# -- tampering, on the real databases ----------------------------------------------------------------
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def engine(request: pytest.FixtureRequest) -> Engine:
+    url = request.getfixturevalue("sqlite_url" if request.param == "sqlite" else "pg_url")
+    eng = make_engine(url)
+    migrate.upgrade(eng)
+    request.addfinalizer(eng.dispose)
+    return eng
+
+
+def behind_their_back(engine: Engine, *statements: str) -> None:
+    """What an insider with database access could do: drop the guards and edit rows."""
+    with engine.begin() as conn:
+        if engine.dialect.name == "sqlite":
+            for table in ("ledger_entry", "ledger_node", "ledger_checkpoint"):
+                for action in ("update", "delete"):
+                    conn.execute(text(f"DROP TRIGGER IF EXISTS {table}_no_{action}"))
+        else:
+            for table in ("ledger_entry", "ledger_node", "ledger_checkpoint"):
+                conn.execute(text(f"DROP TRIGGER IF EXISTS {table}_append_only ON {table}"))
+        for statement in statements:
+            conn.execute(text(statement))
+
+
+@pytest.fixture
+def logged(engine: Engine) -> tuple[Engine, Ledger, str, bytes]:
+    bus, ledger = make_bus(lambda: SqlUnitOfWork(engine))
+    first = journey(bus)
+    for _ in range(2):
+        journey(bus)
+    with SqlUnitOfWork(engine) as uow:
+        ledger.checkpoint(uow, NOW)
+        uow.commit()
+        receipt = ledger.receipt(uow, first)
+    assert check_receipt(receipt).ok
+    return engine, ledger, first, receipt
+
+
+def verify(engine: Engine, ledger: Ledger):
+    with SqlUnitOfWork(engine) as uow:
+        return ledger.verify(uow)
+
+
+def test_the_log_rows_refuse_updates_and_deletes(logged) -> None:
+    engine, *_ = logged
+    for statement in ("UPDATE ledger_entry SET signer = 'x' WHERE idx = 0",
+                      "DELETE FROM ledger_node WHERE level = 0 AND idx = 0",
+                      "DELETE FROM ledger_checkpoint"):
+        with pytest.raises(Exception, match="append-only"), engine.begin() as conn:
+            conn.execute(text(statement))
+    assert verify(engine, logged[1]).ok
+
+
+def _flip(engine: Engine, index: int) -> None:
+    with engine.connect() as conn:
+        leaf = bytes(conn.execute(text(f"SELECT leaf FROM ledger_entry WHERE idx = {index}")).scalar())
+    changed = leaf.replace("噪声".encode(), "安静".encode()) if "噪声".encode() in leaf else (
+        leaf[:-3] + bytes([leaf[-3] ^ 1]) + leaf[-2:])
+    hexed = changed.hex()
+    literal = f"X'{hexed}'" if engine.dialect.name == "sqlite" else f"'\\x{hexed}'::bytea"
+    behind_their_back(engine, f"UPDATE ledger_entry SET leaf = {literal} WHERE idx = {index}")
+
+
+def test_one_changed_byte_is_found_and_old_receipts_still_verify(logged) -> None:
+    engine, ledger, first, receipt = logged
+    _flip(engine, 3)  # the latest entry of the first case, the one its receipt proves
+    report = verify(engine, ledger)
+    assert not report.ok and report.first_bad_entry == 3
+    assert check_receipt(receipt).ok  # issued before the tampering, against its checkpoint
+    with SqlUnitOfWork(engine) as uow:
+        fresh = ledger.receipt(uow, first)
+    assert not check_receipt(fresh).ok
+
+
+def test_a_deleted_row_is_found(logged) -> None:
+    engine, ledger, *_ = logged
+    behind_their_back(engine, "DELETE FROM ledger_entry WHERE idx = 7")
+    report = verify(engine, ledger)
+    assert not report.ok and report.first_bad_entry == 7
+
+
+def test_swapped_rows_are_found(logged) -> None:
+    engine, ledger, *_ = logged
+    behind_their_back(engine, "UPDATE ledger_entry SET idx = -1 WHERE idx = 2",
+                      "UPDATE ledger_entry SET idx = 2 WHERE idx = 3",
+                      "UPDATE ledger_entry SET idx = 3 WHERE idx = -1")
+    report = verify(engine, ledger)
+    assert not report.ok and report.first_bad_entry == 2
+
+
+def test_a_replaced_signature_is_found(logged) -> None:
+    engine, ledger, *_ = logged
+    with engine.connect() as conn:
+        leaf = json.loads(bytes(conn.execute(text("SELECT leaf FROM ledger_entry WHERE idx = 5")).scalar()))
+    other = Ledger(secrets.token_bytes(32))
+    forged_key = other.suite.generate_private_key()
+    from liandong.ledger.canonical import canonical_bytes
+    body = {k: v for k, v in leaf.items() if k != "sig"}
+    import base64
+    leaf["sig"] = base64.b64encode(other.suite.sign(forged_key, canonical_bytes(body))).decode()
+    forged = canonical_bytes(leaf).hex()
+    literal = f"X'{forged}'" if engine.dialect.name == "sqlite" else f"'\\x{forged}'::bytea"
+    behind_their_back(engine, f"UPDATE ledger_entry SET leaf = {literal} WHERE idx = 5")
+    report = verify(engine, ledger)
+    assert not report.ok and report.first_bad_entry == 5
+    assert report.bad_signature is not None and "does not verify" in report.bad_signature[1]
+
+
+def test_a_rewritten_checkpoint_is_found(logged) -> None:
+    engine, ledger, *_ = logged
+    with engine.connect() as conn:
+        note = conn.execute(text("SELECT note FROM ledger_checkpoint")).scalar()
+    rewritten = note.replace("\n12\n", "\n11\n")
+    assert rewritten != note
+    behind_their_back(engine, "UPDATE ledger_checkpoint SET note = :n".replace(":n", "'" + rewritten + "'"))
+    report = verify(engine, ledger)
+    assert not report.ok and report.bad_checkpoint is not None
+
+
+def test_a_witness_refuses_a_forked_history(logged) -> None:
+    engine, ledger, *_ = logged
+    bus, _ = make_bus(lambda: SqlUnitOfWork(engine))
+    bus.clock.advance(timedelta(hours=1))  # type: ignore[attr-defined]
+    with SqlUnitOfWork(engine) as uow:
+        witness = ledger.witness(uow, "100000", NOW)
+        size, _ = witness.last_cosigned(ledger.origin)  # type: ignore[misc]
+    from liandong.ledger.note import Checkpoint, sign_checkpoint
+    with SqlUnitOfWork(engine) as uow:
+        forked = sign_checkpoint(Checkpoint(ledger.origin, size, bytes(32)), ledger.log_signer(uow, NOW))
+        with pytest.raises(DomainError) as info:
+            witness.cosign(forked, [], ledger.log_signer(uow, NOW).vkey, int(NOW.timestamp()))
+    assert info.value.code == "ledger.witness_inconsistent"
+    assert "fork" in str(info.value.params)
