@@ -220,3 +220,29 @@ def test_a_witness_refuses_a_forked_history(logged) -> None:
             witness.cosign(forked, [], ledger.log_signer(uow, NOW).vkey, int(NOW.timestamp()))
     assert info.value.code == "ledger.witness_inconsistent"
     assert "fork" in str(info.value.params)
+
+
+def test_the_server_publishes_checkpoints_every_second(tmp_path) -> None:
+    import time
+
+    from liandong.api.checkpoints import CheckpointPublisher
+    from liandong.bootstrap import bootstrap
+    from liandong.config import Settings
+
+    platform = bootstrap(Settings(data_dir=tmp_path))
+    journey(platform.bus(ManualClock(NOW)))
+    publisher = CheckpointPublisher(platform, interval=0.2)
+    publisher.start()
+    try:
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            with platform.uow() as uow:
+                if uow.ledger.checkpoints():
+                    break
+            time.sleep(0.1)
+    finally:
+        publisher.stop()
+    with platform.uow() as uow:
+        assert [size for size, *_ in uow.ledger.checkpoints()] == [4]
+    assert publisher.publish_once() is None  # nothing new since
+    assert (tmp_path / "secret.key").stat().st_mode & 0o777 == 0o600

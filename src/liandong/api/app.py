@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from fastapi import FastAPI
 
 from liandong import __version__
 from liandong.api import errors, organisation
+from liandong.api.checkpoints import CheckpointPublisher
 from liandong.bootstrap import Platform, bootstrap
 from liandong.config import Settings
 from liandong.web import pages
@@ -13,9 +17,20 @@ from liandong.web import pages
 
 def create_app(settings: Settings | None = None, platform: Platform | None = None) -> FastAPI:
     """Build the app; the platform is wired here, never at import time."""
+    wired = platform or bootstrap(settings or Settings())
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        publisher = CheckpointPublisher(wired) if wired.engine is not None else None
+        if publisher is not None:
+            publisher.start()
+        yield
+        if publisher is not None:
+            publisher.stop()
+
     app = FastAPI(title="联动 Liandong", version=__version__,
-                  description="政府多层级联动社会治理平台 API")
-    app.state.platform = platform or bootstrap(settings or Settings())
+                  description="政府多层级联动社会治理平台 API", lifespan=lifespan)
+    app.state.platform = wired
     errors.install(app)
     app.include_router(organisation.router)
     pages.install(app)

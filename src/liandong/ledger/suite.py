@@ -23,6 +23,7 @@ import hashlib
 import os
 from abc import ABC, abstractmethod
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Protocol
 
 from cryptography.exceptions import InvalidSignature, InvalidTag
@@ -104,7 +105,7 @@ class Sha256Ed25519(Suite):
         if len(public) != 32 or len(signature) != 64:
             return False
         try:
-            Ed25519PublicKey.from_public_bytes(public).verify(signature, message)
+            _ed25519_public(public).verify(signature, message)
         except (InvalidSignature, ValueError):
             return False
         return True
@@ -113,7 +114,18 @@ class Sha256Ed25519(Suite):
 def _ed25519_private(private: bytes) -> Ed25519PrivateKey:
     if not isinstance(private, bytes) or len(private) != 32:
         raise LedgerError("ledger.bad_private_key", expected="32 raw bytes")
+    return _private_object(private)
+
+
+@lru_cache(maxsize=4096)
+def _private_object(private: bytes) -> Ed25519PrivateKey:
+    """Key objects are costly to build and the same departments sign again and again."""
     return Ed25519PrivateKey.from_private_bytes(private)
+
+
+@lru_cache(maxsize=16384)
+def _ed25519_public(public: bytes) -> Ed25519PublicKey:
+    return Ed25519PublicKey.from_public_bytes(public)
 
 
 SHA256_ED25519: Suite = Sha256Ed25519()

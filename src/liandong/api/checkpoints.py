@@ -1,0 +1,39 @@
+"""Publishes a checkpoint at least every second while the log has new entries (DESIGN §5)."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from datetime import UTC, datetime
+
+from liandong.bootstrap import Platform
+
+log = logging.getLogger("liandong.checkpoints")
+
+
+class CheckpointPublisher:
+    def __init__(self, platform: Platform, interval: float = 1.0) -> None:
+        self.platform = platform
+        self.interval = interval
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="checkpoints", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
+
+    def publish_once(self) -> str | None:
+        with self.platform.uow() as uow:
+            note = self.platform.ledger.checkpoint(uow, datetime.now(UTC))
+            uow.commit()
+        return note
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.interval):
+            try:
+                self.publish_once()
+            except Exception:  # keep publishing; the failure is logged loudly, never swallowed silently
+                log.exception("checkpoint failed")
