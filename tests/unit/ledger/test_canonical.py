@@ -88,3 +88,28 @@ def test_canonical_bytes_round_trip_and_are_a_fixed_point(value: object) -> None
     decoded = json.loads(encoded)
     assert decoded == value
     assert canonical_bytes(decoded) == encoded
+
+
+# The fast path (json.dumps for ASCII-keyed payloads) must equal RFC 8785 byte for byte.
+from hypothesis import given as _given  # noqa: E402
+from hypothesis import settings as _settings  # noqa: E402
+from hypothesis import strategies as _st  # noqa: E402
+
+_scalars = (_st.none() | _st.booleans() | _st.integers(-(2**53) + 1, 2**53 - 1)
+            | _st.text(_st.characters(blacklist_categories=("Cs",))))
+_payloads = _st.recursive(
+    _scalars,
+    lambda inner: _st.lists(inner, max_size=4)
+    | _st.dictionaries(_st.text(_st.characters(max_codepoint=127), max_size=6), inner, max_size=4),
+    max_leaves=20,
+)
+
+
+@_settings(max_examples=400, deadline=None)
+@_given(_payloads)
+def test_fast_path_equals_rfc8785(payload: object) -> None:
+    import rfc8785
+
+    from liandong.ledger.canonical import canonical_bytes
+
+    assert canonical_bytes(payload) == rfc8785.dumps(payload)

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Connection, insert, select, text, tuple_
+from sqlalchemy import Connection, insert, select, text
 
 from liandong.adapters.sql import tables as t
 from liandong.ledger.errors import LedgerError
@@ -30,10 +31,17 @@ class SqlHashStore(HashStore):
     def get_many(self, keys: Sequence[Key]) -> list[bytes]:
         if not keys:
             return []
-        n = t.ledger_node
-        rows = self.conn.execute(select(n.c.level, n.c.idx, n.c.hash)
-                                 .where(tuple_(n.c.level, n.c.idx).in_(list(keys))))
-        found = {(level, idx): bytes(h) for level, idx, h in rows}
+        by_level: dict[int, list[int]] = {}
+        for level, index in keys:
+            by_level.setdefault(level, []).append(index)
+        found: dict[Key, bytes] = {}
+        cursor = self._cursor()
+        mark = "?" if self.conn.dialect.name == "sqlite" else "%s"
+        for level, indices in by_level.items():  # one indexed look-up per level
+            cursor.execute(f"SELECT idx, hash FROM ledger_node WHERE level = {mark} AND idx IN "
+                           f"({', '.join([mark] * len(indices))})", [level, *indices])
+            for idx, value in cursor.fetchall():
+                found[(level, int(idx))] = bytes(value)
         out = []
         for key in keys:
             if key not in found:
@@ -42,9 +50,17 @@ class SqlHashStore(HashStore):
         return out
 
     def put_many(self, items: Iterable[Row]) -> None:
-        rows = [{"level": level, "idx": index, "hash": value} for level, index, value in items]
+        rows = list(items)
         if rows:
-            self.conn.execute(insert(t.ledger_node), rows)
+            mark = "?" if self.conn.dialect.name == "sqlite" else "%s"
+            self._cursor().executemany(
+                f"INSERT INTO ledger_node (level, idx, hash) VALUES ({mark}, {mark}, {mark})", rows)
+
+    def _cursor(self) -> Any:
+        """The driver's cursor inside this transaction (bulk rows skip SQLAlchemy's per-row work)."""
+        if not self.conn.in_transaction():
+            self.conn.begin()
+        return self.conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
 
     def size(self) -> int:
         n = t.ledger_node
@@ -65,9 +81,11 @@ class SqlLedgerStore(LedgerStore):
             self.conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": LOCK_KEY})
         first = self.hashes.size()
         leaves = [leaf for *_, leaf in entries]
-        self.conn.execute(insert(t.ledger_entry), [
-            {"idx": first + i, "event_seq": seq, "case_id": case_id, "signer": signer, "leaf": leaf}
-            for i, (seq, case_id, signer, leaf) in enumerate(entries)])
+        mark = "?" if self.conn.dialect.name == "sqlite" else "%s"
+        self.hashes._cursor().executemany(
+            "INSERT INTO ledger_entry (idx, event_seq, case_id, signer, leaf) "
+            f"VALUES ({mark}, {mark}, {mark}, {mark}, {mark})",
+            [(first + i, seq, case, signer, leaf) for i, (seq, case, signer, leaf) in enumerate(entries)])
         rows = append_leaves(first, self.hashes.get, [leaf_hash(leaf) for leaf in leaves])
         self.hashes.put_many(rows)
         return first
