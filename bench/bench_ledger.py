@@ -137,7 +137,8 @@ def main() -> None:
         assert ok
         rows.append((f"inclusion proofs at {n:,} leaves, built", f"{built:,.0f} /s", "≥ 20,000 /s"))
         rows.append((f"inclusion proofs at {n:,} leaves, checked", f"{checked:,.0f} /s", "≥ 50,000 /s"))
-        rows.append((f"appending {n:,} leaf hashes in memory (batches of 1,000)", f"{append_rate:,.0f} /s", ""))
+        rows.append((f"appending {n:,} leaf hashes in memory (batches of 1,000)",
+                     f"{append_rate:,.0f} /s", ""))
 
         big = sqlite_engine(folder, "big.sqlite3")
         with big.connect() as conn:

@@ -45,20 +45,19 @@ def canonical_bytes(obj: object) -> bytes:
 
 def _plain(obj: object, depth: int) -> bool:
     """True when ``obj`` is valid and every key is ASCII (no path bookkeeping: the fast check)."""
-    kind = type(obj)
-    if kind is str:
-        return obj.isascii() or _encodable(obj)  # type: ignore[attr-defined]
-    if kind is int:
-        return -MAX_SAFE_INTEGER <= obj <= MAX_SAFE_INTEGER  # type: ignore[operator]
-    if obj is None or kind is bool:
+    if obj is None or isinstance(obj, bool):
         return True
+    if isinstance(obj, str):
+        return type(obj) is str and (obj.isascii() or _encodable(obj))
+    if isinstance(obj, int):
+        return type(obj) is int and -MAX_SAFE_INTEGER <= obj <= MAX_SAFE_INTEGER
     if depth >= MAX_DEPTH:
         return False
-    if kind is dict:
-        return all(type(k) is str and k.isascii() and _plain(v, depth + 1)
-                   for k, v in obj.items())  # type: ignore[attr-defined]
-    if kind is list or kind is tuple:
-        return all(_plain(v, depth + 1) for v in obj)  # type: ignore[attr-defined]
+    if isinstance(obj, dict):
+        return type(obj) is dict and all(
+            type(k) is str and k.isascii() and _plain(v, depth + 1) for k, v in obj.items())
+    if isinstance(obj, list | tuple):
+        return type(obj) in (list, tuple) and all(_plain(v, depth + 1) for v in obj)
     return False
 
 
