@@ -44,6 +44,10 @@ class Rule(StrEnum):
     OBSERVER = "observer"
 
 
+_KEYS = {level: level.key for level in Level}
+_FLOORS = {severity: severity.floor for severity in Severity}
+
+
 class Reason(NamedTuple):
     """Which rule set the level or the lead, with its facts (rendered in any language)."""
 
@@ -51,8 +55,7 @@ class Reason(NamedTuple):
     args: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class RoutingDecision:
+class RoutingDecision(NamedTuple):
     owner: Jurisdiction
     lead: str
     reasons: tuple[Reason, ...]
@@ -71,12 +74,12 @@ class Router:
     hierarchy: HierarchyIndex
     catalogue: Catalogue
     co_presence: bool = True
-    _shapes: dict[tuple[int, str, str], bool] = field(default_factory=dict, init=False, compare=False,
+    _shapes: dict[tuple[str, str], bool] = field(default_factory=dict, init=False, compare=False,
                                                      repr=False)
 
     def has_department(self, unit: Jurisdiction, system: str) -> bool:
         """Whether ``system`` has a department in ``unit`` (cached per level, kind and system)."""
-        key = (unit.level, unit.kind, system)
+        key = (unit.code, system)  # str keys hash fast (an Enum's hash is a Python call)
         known = self._shapes.get(key)
         if known is None:
             found = self.catalogue.systems.get(system)
@@ -92,21 +95,22 @@ class Router:
             matter.limit(severity)  # raises: severity not allowed for this matter
         h = self.hierarchy
         scope = h.lca(affected)
-        reasons = [Reason(Rule.SCOPE, (scope.name, scope.level.key))]
+        reasons = [Reason(Rule.SCOPE, (scope.name, _KEYS[scope.level]))]
         level = scope.level
-        sev_floor = severity.floor
+        sev_floor = _FLOORS[severity]
         if sev_floor is not None and sev_floor < level:
             level = sev_floor
-            reasons.append(Reason(Rule.SEVERITY, (severity.value, sev_floor.key)))
-        if matter.authority is not None and matter.authority < level:
-            level = matter.authority
-            reasons.append(Reason(Rule.AUTHORITY, (matter.code, matter.authority.key)))
+            reasons.append(Reason(Rule.SEVERITY, (severity.value, _KEYS[sev_floor])))
+        authority = matter.authority
+        if authority is not None and authority < level:
+            level = authority
+            reasons.append(Reason(Rule.AUTHORITY, (matter.code, _KEYS[authority])))
         if floor is not None and floor < level:
             level = floor
-            reasons.append(Reason(Rule.ESCALATION, (floor.key,)))
+            reasons.append(Reason(Rule.ESCALATION, (_KEYS[floor],)))
         owner = h.nearest_at_or_above(scope.code, level)
         if owner.level != level:
-            reasons.append(Reason(Rule.MISSING_LEVEL, (level.key, owner.name)))
+            reasons.append(Reason(Rule.MISSING_LEVEL, (_KEYS[level], owner.name)))
         gap = matter.lead is None
         if matter.lead is not None and self.has_department(owner, matter.lead):
             lead = department_code(owner.code, matter.lead)
