@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from liandong import __version__
-from liandong.api import errors, organisation
+from liandong.api import cases, errors, organisation
 from liandong.api.checkpoints import CheckpointPublisher
 from liandong.bootstrap import Platform, bootstrap
 from liandong.config import Settings
@@ -33,6 +33,7 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
     app.state.platform = wired
     errors.install(app)
     app.include_router(organisation.router)
+    app.include_router(cases.router)
     pages.install(app)
 
     @app.get("/healthz", tags=["system"])

@@ -10,7 +10,10 @@ from liandong.api.deps import get_lang
 from liandong.domain.errors import DomainError
 from liandong.messages import explain
 
-STATUS = {"jurisdiction.unknown": 404, "matter.unknown": 404, "system.unknown": 404}
+STATUS = {"jurisdiction.unknown": 404, "matter.unknown": 404, "system.unknown": 404,
+          "case.unknown": 404, "department.unknown": 404, "ledger.no_checkpoint": 404,
+          "ledger.not_yet_checkpointed": 404, "case.conflict": 409, "case.illegal_transition": 409,
+          "case.idempotency_mismatch": 409, "case.not_allowed_actor": 403}
 
 
 def install(app: FastAPI) -> None:

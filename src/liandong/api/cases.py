@@ -1,0 +1,314 @@
+"""REST for the case closed loop: every engine command and the queries a workbench needs.
+
+The acting department is named by the ``X-Liandong-Department`` header until accounts and roles
+(issue 5) replace it with the signed-in user's department.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Header, Query, Response
+from pydantic import BaseModel, Field
+
+from liandong.api.deps import LangDep, PlatformDep
+from liandong.domain.cases import commands as c
+from liandong.domain.cases.events import to_payload
+from liandong.domain.cases.record import CaseRecord
+from liandong.domain.errors import DomainError
+from liandong.messages import EVENT_LABELS, ROLE_NAMES, reason_text
+
+router = APIRouter(prefix="/api", tags=["cases"])
+
+Actor = Annotated[str, Header(alias="X-Liandong-Department", min_length=3, max_length=48,
+                              description="Acting department code, e.g. 320213-urban_management")]
+IdemKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=128)]
+
+
+class Accepted(BaseModel):
+    case_id: str
+    version: int
+    events: list[str]
+    duplicate: bool = False
+
+
+class ReportIn(BaseModel):
+    matter: str = Field(min_length=1, max_length=64)
+    severity: str = Field(default="routine", max_length=8)
+    affected: list[str] = Field(min_length=1, max_length=20)
+    description: str = Field(min_length=1, max_length=4000)
+    source: str = Field(default="citizen", max_length=16)
+    reporter_name: str = Field(default="", max_length=64)
+    reporter_phone: str = Field(default="", max_length=32)
+
+
+class Versioned(BaseModel):
+    expected_version: int | None = Field(default=None, ge=0)
+
+
+class ReasonIn(Versioned):
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+class ReturnIn(ReasonIn):
+    disputed: bool = False
+
+
+class DecideReturnIn(Versioned):
+    decision: str = Field(pattern="^(uphold|reassign)$")
+    lead: str | None = Field(default=None, max_length=48)
+
+
+class RedispatchIn(Versioned):
+    lead: str = Field(min_length=3, max_length=48)
+    reason: str = Field(default="", max_length=2000)
+
+
+class ExtensionIn(ReasonIn):
+    until: datetime
+
+
+class DecisionIn(Versioned):
+    approve: bool
+    reason: str = Field(default="", max_length=2000)
+
+
+class ShelveIn(ReasonIn):
+    until: datetime
+
+
+class SummonIn(Versioned):
+    departments: list[str] = Field(min_length=1, max_length=20)
+    reason: str = Field(default="", max_length=2000)
+
+
+class AnswerIn(Versioned):
+    mode: str = Field(default="on_site", pattern="^(on_site|online)$")
+
+
+class RateSummonedIn(Versioned):
+    department: str = Field(min_length=3, max_length=48)
+    score: int = Field(ge=1, le=5)
+
+
+class SummaryIn(Versioned):
+    summary: str = Field(min_length=1, max_length=4000)
+
+
+class ResolveIn(SummaryIn):
+    public_note: str = Field(default="", max_length=2000)
+
+
+class FollowUpIn(Versioned):
+    contacted: bool = True
+    solved: bool = True
+    rating: str = Field(default="satisfied", pattern="^(satisfied|basically_satisfied|unsatisfied|none)$")
+    handler_at_fault: bool = False
+
+
+class MergeIn(Versioned):
+    into: str = Field(min_length=1, max_length=40)
+
+
+class WidenIn(Versioned):
+    added: list[str] = Field(min_length=1, max_length=20)
+
+
+class HeatIn(Versioned):
+    heat: int = Field(ge=0, le=100)
+
+
+def _accepted(platform: Any, command: c.Command) -> Accepted:
+    result = platform.bus().handle(command)
+    return Accepted(case_id=result.case_id, version=result.version,
+                    events=[type(e).__name__ for e in result.events], duplicate=result.duplicate)
+
+
+@router.post("/cases", response_model=Accepted, status_code=201)
+def report(body: ReportIn, platform: PlatformDep, response: Response, key: IdemKey = None) -> Accepted:
+    """受理: take in a report; a repeated Idempotency-Key returns the first case."""
+    out = _accepted(platform, c.ReportCase(by="reporter", idempotency_key=key or "",
+                                           **body.model_dump(exclude={"affected"}),
+                                           affected=tuple(body.affected)))
+    if out.duplicate:
+        response.status_code = 200
+    return out
+
+
+def _command(path: str, model: type[BaseModel] | None, build: Any, summary: str) -> None:
+    """Register ``POST /api/cases/{case_id}/<path>`` turning the body into one command."""
+    if model is None:
+        def endpoint(case_id: str, platform: PlatformDep, by: Actor,
+                     expected_version: Annotated[int | None, Query(ge=0)] = None) -> Accepted:
+            return _accepted(platform, build(case_id, by, expected_version, None))
+    else:
+        def endpoint(case_id: str, platform: PlatformDep, by: Actor,  # type: ignore[misc]
+                     body: Any) -> Accepted:
+            return _accepted(platform, build(case_id, by, body.expected_version, body))
+
+        endpoint.__annotations__["body"] = model  # the body's schema, resolved here, not by name
+
+    endpoint.__name__ = path.replace("-", "_")
+    router.post(f"/cases/{{case_id}}/{path}", response_model=Accepted, summary=summary)(endpoint)
+
+
+def _simple(cls: type[c.CaseCommand]) -> Any:
+    return lambda cid, by, v, _: cls(by=by, case_id=cid, expected_version=v)
+
+
+_command("dispatch", None, _simple(c.DispatchCase), "派单 dispatch by the routing rule")
+_command("acknowledge", None, _simple(c.AcknowledgeCase), "签收 acknowledge")
+_command("start", None, _simple(c.StartHandling), "开始处置 start handling")
+_command("resume", None, _simple(c.ResumeCase), "恢复处置 resume a shelved case")
+_command("unpause", None, _simple(c.UnpauseCase), "恢复计时 restart the clock")
+_command("close", None, _simple(c.CloseCase), "归档 archive")
+_command("check-deadlines", None, _simple(c.CheckDeadlines), "时限检查 run the escalation chain")
+_command("return", ReturnIn, lambda cid, by, v, b: c.ReturnCase(
+    by=by, case_id=cid, expected_version=v, reason=b.reason, disputed=b.disputed), "退单 return")
+_command("return-decision", DecideReturnIn, lambda cid, by, v, b: c.DecideReturn(
+    by=by, case_id=cid, expected_version=v, decision=b.decision, lead=b.lead), "裁定退单 decide a return")
+_command("redispatch", RedispatchIn, lambda cid, by, v, b: c.RedispatchCase(
+    by=by, case_id=cid, expected_version=v, lead=b.lead, reason=b.reason), "改派 re-dispatch")
+_command("extension", ExtensionIn, lambda cid, by, v, b: c.RequestExtension(
+    by=by, case_id=cid, expected_version=v, until=b.until, reason=b.reason), "申请延期 request extension")
+_command("extension-decision", DecisionIn, lambda cid, by, v, b: c.DecideExtension(
+    by=by, case_id=cid, expected_version=v, approve=b.approve, reason=b.reason), "审批延期 decide extension")
+_command("escalate", ReasonIn, lambda cid, by, v, b: c.EscalateCase(
+    by=by, case_id=cid, expected_version=v, reason=b.reason), "提级 escalate")
+_command("shelve", ShelveIn, lambda cid, by, v, b: c.ShelveCase(
+    by=by, case_id=cid, expected_version=v, until=b.until, reason=b.reason), "挂账 shelve")
+_command("pause", ReasonIn, lambda cid, by, v, b: c.PauseCase(
+    by=by, case_id=cid, expected_version=v, reason=b.reason), "暂停计时 pause the clock")
+_command("summons", SummonIn, lambda cid, by, v, b: c.SummonDepartments(
+    by=by, case_id=cid, expected_version=v, departments=tuple(b.departments), reason=b.reason),
+    "吹哨 summon county departments")
+_command("summons-answer", AnswerIn, lambda cid, by, v, b: c.AnswerSummons(
+    by=by, case_id=cid, expected_version=v, mode=b.mode), "报到 answer a summons")
+_command("summons-rating", RateSummonedIn, lambda cid, by, v, b: c.RateSummoned(
+    by=by, case_id=cid, expected_version=v, department=b.department, score=b.score),
+    "评价报到部门 rate a summoned department")
+_command("assist-report", SummaryIn, lambda cid, by, v, b: c.ReportAssist(
+    by=by, case_id=cid, expected_version=v, summary=b.summary), "协办反馈 an assist reports")
+_command("resolve", ResolveIn, lambda cid, by, v, b: c.ResolveCase(
+    by=by, case_id=cid, expected_version=v, summary=b.summary, public_note=b.public_note), "办结 resolve")
+_command("follow-up", FollowUpIn, lambda cid, by, v, b: c.FollowUpCase(
+    by=by, case_id=cid, expected_version=v, contacted=b.contacted, solved=b.solved, rating=b.rating,
+    handler_at_fault=b.handler_at_fault), "回访评价 follow-up and rating")
+_command("merge", MergeIn, lambda cid, by, v, b: c.MergeCase(
+    by=by, case_id=cid, expected_version=v, into=b.into), "合并重复件 merge into another case")
+_command("scope", WidenIn, lambda cid, by, v, b: c.WidenScope(
+    by=by, case_id=cid, expected_version=v, added=tuple(b.added)), "扩大影响范围 add affected places")
+_command("heat", HeatIn, lambda cid, by, v, b: c.SetHeat(
+    by=by, case_id=cid, expected_version=v, heat=b.heat), "舆情热度 public-opinion heat")
+
+
+# -- queries ------------------------------------------------------------------------------------
+class MemberRead(BaseModel):
+    department: str
+    name: str
+    level: str
+    role: str
+    role_label: str
+    reason: str
+
+
+class CaseRead(BaseModel):
+    id: str
+    version: int
+    state: str
+    matter: str
+    severity: str
+    affected: list[str]
+    description: str
+    owner: str
+    lead: str
+    gap: bool
+    reasons: list[str]
+    received_at: datetime | None
+    dispatched_at: datetime | None
+    ack_due: datetime | None
+    due: datetime | None
+    team: list[MemberRead]
+
+
+class EventRead(BaseModel):
+    seq: int
+    type: str
+    label: str
+    at: str
+    actor: str
+    data: dict[str, Any]
+
+
+def _load(platform: Any, case_id: str) -> tuple[CaseRecord, list[Any]]:
+    with platform.uow() as uow:
+        case = uow.cases.get(case_id)
+        if case is None:
+            raise DomainError("case.unknown", case_id=case_id)
+        return case.record, uow.cases.events(case_id)
+
+
+@router.get("/cases/{case_id}", response_model=CaseRead)
+def read_case(case_id: str, platform: PlatformDep, lang: LangDep) -> CaseRead:
+    r, _ = _load(platform, case_id)
+    router_ = platform.rules().router
+    team = [MemberRead(department=code, name=router_.department_name(code),
+                       level=platform.hierarchy.get(code.rpartition("-")[0]).level.key,
+                       role=m.role.value, role_label=ROLE_NAMES[m.role][lang], reason=m.reason)
+            for code, m in r.team.items() if m.active]
+    return CaseRead(id=r.id, version=r.version, state=r.state.value, matter=r.matter,
+                    severity=r.severity, affected=list(r.affected), description=r.description,
+                    owner=r.owner, lead=r.lead, gap=r.gap,
+                    reasons=[reason_text(x, lang, platform.catalogue) for x in r.reasons],
+                    received_at=r.received_at, dispatched_at=r.dispatched_at, ack_due=r.ack_due,
+                    due=r.due, team=team)
+
+
+@router.get("/cases/{case_id}/timeline", response_model=list[EventRead])
+def timeline(case_id: str, platform: PlatformDep, lang: LangDep) -> list[EventRead]:
+    """The shared record of one case, in order."""
+    _, events = _load(platform, case_id)
+    out = []
+    for n, e in enumerate(events, start=1):
+        payload = to_payload(e)
+        kind = payload.pop("type")
+        for hidden in ("case_id", "reporter_name", "reporter_phone"):
+            payload.pop(hidden, None)
+        out.append(EventRead(seq=n, type=kind, label=EVENT_LABELS[kind][lang], at=payload.pop("at"),
+                             actor=payload.pop("actor"), data=payload))
+    return out
+
+
+class InboxRow(BaseModel):
+    case_id: str
+    version: int
+    state: str
+    matter: str
+    severity: str
+    role: str
+    received_at: datetime
+    due: datetime | None
+    overdue: bool
+
+
+@router.get("/inbox/{department}", response_model=list[InboxRow])
+def inbox(department: str, platform: PlatformDep,
+          limit: Annotated[int, Query(ge=1, le=500)] = 100) -> list[InboxRow]:
+    """A department's open cases, the nearest deadline first."""
+    platform.rules().router.check_department(department)
+    now = platform.bus().clock.now()
+    with platform.uow() as uow:
+        rows = uow.cases.inbox(department, limit=limit)
+    return [InboxRow(case_id=s.case_id, version=s.version, state=s.state, matter=s.matter,
+                     severity=s.severity, role=s.role, received_at=s.received_at, due=s.due,
+                     overdue=s.due is not None and s.due < now) for s in rows]
+
+
+@router.get("/cases/{case_id}/receipt")
+def receipt(case_id: str, platform: PlatformDep) -> Response:
+    """A receipt anyone can verify offline (``liandong ledger check-receipt``)."""
+    with platform.uow() as uow:
+        data = platform.ledger.receipt(uow, case_id)
+    return Response(content=data, media_type="application/json",
+                    headers={"Content-Disposition": f'attachment; filename="receipt-{case_id}.json"'})

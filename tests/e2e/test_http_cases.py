@@ -1,0 +1,80 @@
+"""The closed loop through the REST API of a real server, ending with a receipt that verifies."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import httpx
+
+from liandong.ledger.receipt import check_receipt
+
+CENTRE = {"X-Liandong-Department": "320200-gov"}
+
+
+def as_(department: str) -> dict[str, str]:
+    return {"X-Liandong-Department": department}
+
+
+def test_report_to_archive_over_http(server: str) -> None:
+    body = {"matter": "social_life_noise", "affected": ["320213001", "320213015"],
+            "description": "广场舞噪声", "reporter_name": "张三", "reporter_phone": "13812345678"}
+    first = httpx.post(f"{server}/api/cases", json=body, headers={"Idempotency-Key": "e2e-1"})
+    assert first.status_code == 201
+    cid = first.json()["case_id"]
+    again = httpx.post(f"{server}/api/cases", json=body, headers={"Idempotency-Key": "e2e-1"})
+    assert again.status_code == 200 and again.json() == {**first.json(), "duplicate": True, "events": []}
+    changed = httpx.post(f"{server}/api/cases", json={**body, "description": "别的"},
+                         headers={"Idempotency-Key": "e2e-1"})
+    assert changed.status_code == 409 and changed.json()["code"] == "case.idempotency_mismatch"
+
+    assert httpx.post(f"{server}/api/cases/{cid}/dispatch", headers=CENTRE).status_code == 200
+    case = httpx.get(f"{server}/api/cases/{cid}").json()
+    lead = case["lead"]
+    assert lead == "320213-urban_management" and case["owner"] == "320213"
+    assert case["reasons"][0] == "所涉区划的最近共同上级为梁溪区（县级）"
+    stale = httpx.post(f"{server}/api/cases/{cid}/acknowledge", headers=as_(lead),
+                       params={"expected_version": 1})
+    assert stale.status_code == 409 and stale.json()["code"] == "case.conflict"
+    assert httpx.post(f"{server}/api/cases/{cid}/acknowledge", headers=as_(lead)).status_code == 200
+    inbox = httpx.get(f"{server}/api/inbox/{lead}").json()
+    assert [row["case_id"] for row in inbox] == [cid] and inbox[0]["role"] == "lead"
+    for member in case["team"]:
+        if member["role"] == "assist":
+            done = httpx.post(f"{server}/api/cases/{cid}/assist-report", headers=as_(member["department"]),
+                              json={"summary": "已落实"})
+            assert done.status_code == 200
+    resolved = httpx.post(f"{server}/api/cases/{cid}/resolve", headers=as_(lead),
+                          json={"summary": "已劝导", "public_note": "已处理"})
+    assert resolved.status_code == 200
+    bad = httpx.post(f"{server}/api/cases/{cid}/follow-up", headers=CENTRE, json={"rating": "great"})
+    assert bad.status_code == 422 and bad.json()["code"] == "request.invalid"
+    assert httpx.post(f"{server}/api/cases/{cid}/follow-up", headers=CENTRE,
+                      json={"rating": "satisfied"}).status_code == 200
+    assert httpx.post(f"{server}/api/cases/{cid}/close", headers=CENTRE).status_code == 200
+    timeline = httpx.get(f"{server}/api/cases/{cid}/timeline", headers={"Accept-Language": "en"}).json()
+    assert timeline[0]["label"] == "reported" and timeline[-1]["label"] == "closed"
+    assert "13812345678" not in str(timeline)
+
+    deadline = time.monotonic() + 15  # the server checkpoints every second
+    while True:
+        receipt = httpx.get(f"{server}/api/cases/{cid}/receipt")
+        if receipt.status_code == 200 and json.loads(check_receipt(receipt.content).leaf)["event"][
+                "type"] == "CaseClosed":  # the checkpoint covers the last event of the case
+            break
+        assert time.monotonic() < deadline, receipt.text
+        time.sleep(0.3)
+    checked = check_receipt(receipt.content)
+    assert checked.ok and "witness-100000" in checked.signers and "witness-320000" in checked.signers
+
+
+def test_refusals_over_http(server: str) -> None:
+    missing = httpx.post(f"{server}/api/cases/nope/dispatch", headers=CENTRE)
+    assert missing.status_code == 404 and missing.json()["code"] == "case.unknown"
+    no_actor = httpx.post(f"{server}/api/cases/nope/dispatch")
+    assert no_actor.status_code == 422
+    bad_place = httpx.post(f"{server}/api/cases", json={"matter": "social_life_noise", "affected": ["999"],
+                                                        "description": "x"})
+    assert bad_place.status_code == 404 and bad_place.json()["code"] == "jurisdiction.unknown"
+    unknown_dept = httpx.get(f"{server}/api/inbox/320213001-eco_environment")
+    assert unknown_dept.status_code == 404
