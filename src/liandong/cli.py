@@ -15,6 +15,7 @@ from rich.table import Table
 
 from liandong.adapters import reference_data
 from liandong.bootstrap import Platform, bootstrap, catalogue_documents
+from liandong.cli_accounts import DEMO_PASSWORD, account_app, ensure_demo_accounts
 from liandong.cli_cases import case_app
 from liandong.cli_ledger import ledger_app
 from liandong.config import Settings
@@ -30,6 +31,7 @@ org_app = typer.Typer(help="行政区划与部门 / jurisdictions and department
 app.add_typer(org_app, name="org")
 app.add_typer(case_app, name="case")
 app.add_typer(ledger_app, name="ledger")
+app.add_typer(account_app, name="account")
 
 out = Console()
 err = Console(stderr=True)
@@ -236,6 +238,13 @@ def demo(scope: Annotated[str, typer.Option()] = "320200",
     """演示：初始化一个城市（默认无锡市）并启动服务。"""
     init(scope=scope, systems=None, governance=None, matters=None, database_url=database_url,
          data_dir=data_dir, lang="zh")
+    accounts = ensure_demo_accounts(_platform(database_url, data_dir))
+    table = Table(title=f"演示账号 / demo accounts (password: {DEMO_PASSWORD})")
+    for head in ("username", "department", "roles"):
+        table.add_column(head)
+    for username, department, roles in accounts:
+        table.add_row(username, department or "—", ", ".join(roles))
+    out.print(table)
     serve(host=host, port=port, workers=1, database_url=database_url, data_dir=data_dir)
 
 

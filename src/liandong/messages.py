@@ -411,6 +411,50 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "签名便笺未能核验：{problem}",
         "en": "The signed note does not verify: {problem}",
     },
+    "access.role_required": {
+        "zh": "您的角色不能执行“{command}”，需要角色：{allowed}",
+        "en": "Your roles do not allow '{command}'; it needs one of: {allowed}",
+    },
+    "access.not_your_department": {
+        "zh": "无权查看部门“{department}”的待办",
+        "en": "You may not read the inbox of '{department}'",
+    },
+    "account.username_taken": {
+        "zh": "用户名“{username}”已被使用",
+        "en": "Username '{username}' is taken",
+    },
+    "account.bad_role": {
+        "zh": "角色“{value}”无效，可选：{allowed}",
+        "en": "Role '{value}' is not valid; allowed: {allowed}",
+    },
+    "account.bad_username": {
+        "zh": "用户名“{value}”无效：至少 3 个字符，仅限字母、数字、-、_",
+        "en": "Username '{value}' is not valid: at least 3 letters, digits, - or _",
+    },
+    "account.weak_password": {
+        "zh": "密码至少需要 {min_length} 个字符",
+        "en": "The password needs at least {min_length} characters",
+    },
+    "account.staff_needs_department": {
+        "zh": "工作人员账号必须属于一个部门",
+        "en": "A staff account must belong to a department",
+    },
+    "account.citizen_has_no_department": {
+        "zh": "群众账号不属于任何部门",
+        "en": "A citizen account belongs to no department",
+    },
+    "account.bad_credentials": {
+        "zh": "用户名或密码不正确",
+        "en": "Wrong username or password",
+    },
+    "account.bad_token": {
+        "zh": "登录已失效，请重新登录",
+        "en": "The sign-in has expired; sign in again",
+    },
+    "account.sign_in_required": {
+        "zh": "请先登录",
+        "en": "Please sign in first",
+    },
     "scope.not_initialised": {
         "zh": "数据库尚未初始化，请先运行 liandong init",
         "en": "The database is not initialised; run liandong init first",

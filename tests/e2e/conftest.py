@@ -27,6 +27,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     cli = [sys.executable, "-m", "liandong.cli"]
     subprocess.run([*cli, "init", "--scope", "320200"], env=env, check=True,
                    capture_output=True)
+    subprocess.run([sys.executable, "-c", "from liandong.bootstrap import bootstrap; "
+                    "from liandong.cli_accounts import ensure_demo_accounts; "
+                    "ensure_demo_accounts(bootstrap())"], env=env, check=True, capture_output=True)
     port = free_port()
     proc = subprocess.Popen([*cli, "serve", "--port", str(port)], env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
@@ -47,3 +50,10 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+
+
+def token(server: str, username: str, password: str = "liandong-demo") -> dict[str, str]:
+    """The Authorization header of a signed-in demo account."""
+    answer = httpx.post(f"{server}/api/auth/token", json={"username": username, "password": password})
+    assert answer.status_code == 200, answer.text
+    return {"Authorization": f"Bearer {answer.json()['access_token']}"}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
+from liandong.adapters.accounts import MemoryAccountRepository
 from liandong.adapters.memory_cases import MemoryCaseRepository
 from liandong.adapters.memory_ledger import MemoryLedgerStore
 from liandong.domain.hierarchy import Jurisdiction, Level
@@ -127,6 +128,7 @@ class MemoryUnitOfWork(UnitOfWork):
             organisation or MemoryOrganisationRepository())
         self.cases: MemoryCaseRepository = MemoryCaseRepository()
         self.ledger: MemoryLedgerStore = MemoryLedgerStore()
+        self.accounts: MemoryAccountRepository = MemoryAccountRepository()
         self.commits = 0
 
     def __enter__(self) -> MemoryUnitOfWork:

@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from liandong import __version__
-from liandong.api import cases, errors, organisation
+from liandong.api import auth, cases, errors, organisation
 from liandong.api.checkpoints import CheckpointPublisher
 from liandong.bootstrap import Platform, bootstrap
 from liandong.config import Settings
@@ -34,6 +34,7 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
     errors.install(app)
     app.include_router(organisation.router)
     app.include_router(cases.router)
+    app.include_router(auth.router)
     pages.install(app)
 
     @app.get("/healthz", tags=["system"])

@@ -1,7 +1,7 @@
 """REST for the case closed loop: every engine command and the queries a workbench needs.
 
-The acting department is named by the ``X-Liandong-Department`` header until accounts and roles
-(issue 5) replace it with the signed-in user's department.
+The acting department is the signed-in user's; the user's roles decide which commands they may
+issue; a case outside what the user may see answers 404, exactly as a case that does not exist.
 """
 
 from __future__ import annotations
@@ -12,7 +12,16 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Header, Query, Response
 from pydantic import BaseModel, Field
 
-from liandong.api.deps import LangDep, PlatformDep
+from liandong.api.deps import CurrentUser, LangDep, OptionalUser, PlatformDep
+from liandong.domain.access import (
+    OVERSIGHT,
+    Principal,
+    can_see,
+    check_command,
+    mask_name,
+    mask_phone,
+    sees_reporter,
+)
 from liandong.domain.cases import commands as c
 from liandong.domain.cases.events import to_payload
 from liandong.domain.cases.record import CaseRecord
@@ -21,8 +30,6 @@ from liandong.messages import EVENT_LABELS, ROLE_NAMES, reason_text
 
 router = APIRouter(prefix="/api", tags=["cases"])
 
-Actor = Annotated[str, Header(alias="X-Liandong-Department", min_length=3, max_length=48,
-                              description="Acting department code, e.g. 320213-urban_management")]
 IdemKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=128)]
 
 
@@ -126,9 +133,12 @@ def _accepted(platform: Any, command: c.Command) -> Accepted:
 
 
 @router.post("/cases", response_model=Accepted, status_code=201)
-def report(body: ReportIn, platform: PlatformDep, response: Response, key: IdemKey = None) -> Accepted:
-    """受理: take in a report; a repeated Idempotency-Key returns the first case."""
-    out = _accepted(platform, c.ReportCase(by="reporter", idempotency_key=key or "",
+def report(body: ReportIn, platform: PlatformDep, response: Response, user: OptionalUser,
+           key: IdemKey = None) -> Accepted:
+    """受理: take in a report (signed in or not); a repeated Idempotency-Key returns the first case."""
+    by = user.department if user is not None and user.department else "reporter"
+    account = user.account_id if user is not None and user.is_citizen else ""
+    out = _accepted(platform, c.ReportCase(by=by, idempotency_key=key or "", reporter_account=account,
                                            **body.model_dump(exclude={"affected"}),
                                            affected=tuple(body.affected)))
     if out.duplicate:
@@ -139,18 +149,34 @@ def report(body: ReportIn, platform: PlatformDep, response: Response, key: IdemK
 def _command(path: str, model: type[BaseModel] | None, build: Any, summary: str) -> None:
     """Register ``POST /api/cases/{case_id}/<path>`` turning the body into one command."""
     if model is None:
-        def endpoint(case_id: str, platform: PlatformDep, by: Actor,
+        def endpoint(case_id: str, platform: PlatformDep, user: CurrentUser,
                      expected_version: Annotated[int | None, Query(ge=0)] = None) -> Accepted:
+            by = _actor(platform, user, case_id, path)
             return _accepted(platform, build(case_id, by, expected_version, None))
     else:
-        def endpoint(case_id: str, platform: PlatformDep, by: Actor,  # type: ignore[misc]
+        def endpoint(case_id: str, platform: PlatformDep, user: CurrentUser,  # type: ignore[misc]
                      body: Any) -> Accepted:
+            by = _actor(platform, user, case_id, path)
             return _accepted(platform, build(case_id, by, body.expected_version, body))
 
         endpoint.__annotations__["body"] = model  # the body's schema, resolved here, not by name
 
     endpoint.__name__ = path.replace("-", "_")
     router.post(f"/cases/{{case_id}}/{path}", response_model=Accepted, summary=summary)(endpoint)
+
+
+def _actor(platform: Any, user: Principal, case_id: str, command: str) -> str:
+    """The user's department, once the user may see the case and holds a role for the command.
+
+    A summoned department may answer although it is not on the team yet."""
+    department = check_command(user, command)
+    with platform.uow() as uow:
+        case = uow.cases.get(case_id)
+        visible = case is not None and (can_see(user, case.record, platform.hierarchy)
+                                         or department in case.record.summons)
+    if not visible:
+        raise DomainError("case.unknown", case_id=case_id)
+    return department
 
 
 def _simple(cls: type[c.CaseCommand]) -> Any:
@@ -215,6 +241,8 @@ class MemberRead(BaseModel):
 
 class CaseRead(BaseModel):
     id: str
+    reporter_name: str
+    reporter_phone: str
     version: int
     state: str
     matter: str
@@ -241,23 +269,26 @@ class EventRead(BaseModel):
     data: dict[str, Any]
 
 
-def _load(platform: Any, case_id: str) -> tuple[CaseRecord, list[Any]]:
+def _load(platform: Any, case_id: str, user: Principal) -> tuple[CaseRecord, list[Any]]:
     with platform.uow() as uow:
         case = uow.cases.get(case_id)
-        if case is None:
+        if case is None or not can_see(user, case.record, platform.hierarchy):
             raise DomainError("case.unknown", case_id=case_id)
         return case.record, uow.cases.events(case_id)
 
 
 @router.get("/cases/{case_id}", response_model=CaseRead)
-def read_case(case_id: str, platform: PlatformDep, lang: LangDep) -> CaseRead:
-    r, _ = _load(platform, case_id)
+def read_case(case_id: str, platform: PlatformDep, lang: LangDep, user: CurrentUser) -> CaseRead:
+    r, _ = _load(platform, case_id, user)
+    shown = sees_reporter(user, r)
     router_ = platform.rules().router
     team = [MemberRead(department=code, name=router_.department_name(code),
                        level=platform.hierarchy.get(code.rpartition("-")[0]).level.key,
                        role=m.role.value, role_label=ROLE_NAMES[m.role][lang], reason=m.reason)
             for code, m in r.team.items() if m.active]
-    return CaseRead(id=r.id, version=r.version, state=r.state.value, matter=r.matter,
+    return CaseRead(id=r.id, reporter_name=r.reporter_name if shown else mask_name(r.reporter_name),
+                    reporter_phone=r.reporter_phone if shown else mask_phone(r.reporter_phone),
+                    version=r.version, state=r.state.value, matter=r.matter,
                     severity=r.severity, affected=list(r.affected), description=r.description,
                     owner=r.owner, lead=r.lead, gap=r.gap,
                     reasons=[reason_text(x, lang, platform.catalogue) for x in r.reasons],
@@ -266,9 +297,9 @@ def read_case(case_id: str, platform: PlatformDep, lang: LangDep) -> CaseRead:
 
 
 @router.get("/cases/{case_id}/timeline", response_model=list[EventRead])
-def timeline(case_id: str, platform: PlatformDep, lang: LangDep) -> list[EventRead]:
-    """The shared record of one case, in order."""
-    _, events = _load(platform, case_id)
+def timeline(case_id: str, platform: PlatformDep, lang: LangDep, user: CurrentUser) -> list[EventRead]:
+    """The shared record of one case, in order (reporters' identities left out)."""
+    _, events = _load(platform, case_id, user)
     out = []
     for n, e in enumerate(events, start=1):
         payload = to_payload(e)
@@ -293,10 +324,15 @@ class InboxRow(BaseModel):
 
 
 @router.get("/inbox/{department}", response_model=list[InboxRow])
-def inbox(department: str, platform: PlatformDep,
+def inbox(department: str, platform: PlatformDep, user: CurrentUser,
           limit: Annotated[int, Query(ge=1, le=500)] = 100) -> list[InboxRow]:
-    """A department's open cases, the nearest deadline first."""
+    """A department's open cases, the nearest deadline first (its own staff, or oversight above)."""
     platform.rules().router.check_department(department)
+    mine = user.department == department
+    above = (bool(user.roles & OVERSIGHT) and user.jurisdiction is not None
+             and platform.hierarchy.is_ancestor(user.jurisdiction, department.rpartition("-")[0]))
+    if not (mine or above):
+        raise DomainError("access.not_your_department", department=department)
     now = platform.bus().clock.now()
     with platform.uow() as uow:
         rows = uow.cases.inbox(department, limit=limit)
@@ -306,8 +342,9 @@ def inbox(department: str, platform: PlatformDep,
 
 
 @router.get("/cases/{case_id}/receipt")
-def receipt(case_id: str, platform: PlatformDep) -> Response:
+def receipt(case_id: str, platform: PlatformDep, user: CurrentUser) -> Response:
     """A receipt anyone can verify offline (``liandong ledger check-receipt``)."""
+    _load(platform, case_id, user)
     with platform.uow() as uow:
         data = platform.ledger.receipt(uow, case_id)
     return Response(content=data, media_type="application/json",

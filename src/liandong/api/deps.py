@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from liandong.bootstrap import Platform
+from liandong.domain.access import Principal
+from liandong.domain.errors import DomainError
+from liandong.services.accounts import principal_for
 
 
 def get_platform(request: Request) -> Platform:
@@ -30,3 +35,27 @@ def get_lang(request: Request) -> str:
 
 PlatformDep = Annotated[Platform, Depends(get_platform)]
 LangDep = Annotated[str, Depends(get_lang)]
+
+_bearer = HTTPBearer(auto_error=False, description="A token from POST /api/auth/token")
+
+
+def optional_user(platform: PlatformDep,
+                  credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+                  ) -> Principal | None:
+    if credentials is None:
+        return None
+    with platform.uow() as uow:
+        principal = principal_for(uow=uow, token=credentials.credentials, now=datetime.now(UTC))
+    if principal is None:
+        raise DomainError("account.bad_token")
+    return principal
+
+
+def current_user(user: Annotated[Principal | None, Depends(optional_user)]) -> Principal:
+    if user is None:
+        raise DomainError("account.sign_in_required")
+    return user
+
+
+OptionalUser = Annotated[Principal | None, Depends(optional_user)]
+CurrentUser = Annotated[Principal, Depends(current_user)]

@@ -188,12 +188,41 @@ class LedgerStore(abc.ABC):
     def save_witness_state(self, witness: str, origin: str, size: int, root: bytes) -> None: ...
 
 
+@dataclass(frozen=True)
+class AccountRecord:
+    id: str
+    username: str
+    password_hash: str
+    department: str | None
+    roles: tuple[str, ...]
+
+
+class AccountRepository(abc.ABC):
+    @abc.abstractmethod
+    def add(self, account: AccountRecord, at: datetime) -> None:
+        """Store a new account; a taken username raises ``account.username_taken``."""
+
+    @abc.abstractmethod
+    def by_username(self, username: str) -> AccountRecord | None: ...
+
+    @abc.abstractmethod
+    def by_id(self, account_id: str) -> AccountRecord | None: ...
+
+    @abc.abstractmethod
+    def add_token(self, token_hash: str, account_id: str, at: datetime, expires: datetime) -> None: ...
+
+    @abc.abstractmethod
+    def account_for_token(self, token_hash: str, now: datetime) -> AccountRecord | None:
+        """The account of an unexpired token."""
+
+
 class UnitOfWork(abc.ABC):
     """One transaction over the repositories: all of it is stored, or none of it."""
 
     organisation: OrganisationRepository
     cases: CaseRepository
     ledger: LedgerStore
+    accounts: AccountRepository
     supports_savepoints: bool = False
 
     def savepoint(self) -> AbstractContextManager[object]:

@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, case, func, insert, select
 
+from liandong.adapters.accounts import SqlAccountRepository
 from liandong.adapters.sql import tables as t
 from liandong.adapters.sql.cases import SqlCaseRepository, StreamCache
 from liandong.adapters.sql.ledger import SqlLedgerStore
@@ -185,6 +186,7 @@ class SqlUnitOfWork(UnitOfWork):
         self.organisation = SqlOrganisationRepository(self._conn)
         self.cases = SqlCaseRepository(self._conn, self.cache)
         self.ledger = SqlLedgerStore(self._conn)
+        self.accounts = SqlAccountRepository(self._conn)
         return self
 
     def __exit__(self, *exc: object) -> None:

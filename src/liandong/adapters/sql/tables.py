@@ -184,3 +184,22 @@ witness_state = Table(
 )
 
 APPEND_ONLY = ("ledger_entry", "ledger_node", "ledger_checkpoint")
+
+# -- accounts and tokens --------------------------------------------------------------------------
+account = Table(
+    "account", metadata,
+    Column("id", String(40), primary_key=True),
+    Column("username", String(64), nullable=False, unique=True),
+    Column("password_hash", String(255), nullable=False),
+    Column("department_code", String(48), nullable=True),
+    Column("roles", String(200), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+)
+
+auth_token = Table(
+    "auth_token", metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("account_id", String(40), ForeignKey("account.id"), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("expires_at", UtcDateTime, nullable=False),
+)

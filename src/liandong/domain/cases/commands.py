@@ -29,6 +29,7 @@ class ReportCase(Command):
     reporter_name: str = ""
     reporter_phone: str = ""
     idempotency_key: str = ""
+    reporter_account: str = ""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

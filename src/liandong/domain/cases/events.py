@@ -34,6 +34,7 @@ class CaseReported(Event):
     reporter_name: str = ""
     reporter_phone: str = ""
     idempotency_key: str = ""
+    reporter_account: str = ""  # the citizen's account, when reported signed in
     state_change: ClassVar[bool] = True
 
 

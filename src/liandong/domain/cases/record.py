@@ -46,6 +46,7 @@ class CaseRecord:
     reporter_name: str = ""
     reporter_phone: str = ""
     idempotency_key: str = ""
+    reporter_account: str = ""
     received_at: datetime | None = None
     owner: str = ""
     owner_level: int = -1
@@ -119,6 +120,7 @@ def _reported(r: CaseRecord, e: ev.CaseReported) -> None:
     r.description, r.source, r.received_at = e.description, e.source, e.at
     r.reporter_name, r.reporter_phone, r.idempotency_key = (e.reporter_name, e.reporter_phone,
                                                            e.idempotency_key)
+    r.reporter_account = e.reporter_account
     r.state = CaseState.RECEIVED
 
 

@@ -1,0 +1,121 @@
+"""Who may see and do what (DESIGN §11): roles × the department's jurisdiction subtree × case
+membership. Pure rules; the edges turn a refusal into 403, or into 404 when even the existence of
+the case must not leak.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+
+from liandong.domain.cases.record import CaseRecord
+from liandong.domain.errors import DomainError
+from liandong.domain.hierarchy import HierarchyIndex
+
+
+class StaffRole(StrEnum):
+    HANDLER = "handler"  # 承办人员
+    DISPATCHER = "dispatcher"  # 派单员（12345 中心）
+    LEADER = "leader"  # 领导（审批、批示）
+    INSPECTOR = "inspector"  # 督查
+    ASSESSOR = "assessor"  # 考核
+    ANALYST = "analyst"  # 分析研究
+    ADMINISTRATOR = "administrator"  # 管理员
+    CITIZEN = "citizen"  # 群众、社会组织
+
+
+# Which roles may issue each case command (the engine then checks the case's own rules, e.g.
+# that the acting department is the lead).
+COMMAND_ROLES: dict[str, frozenset[StaffRole]] = {
+    name: frozenset(roles) for name, roles in {
+        "dispatch": {StaffRole.DISPATCHER},
+        "redispatch": {StaffRole.DISPATCHER},
+        "close": {StaffRole.DISPATCHER},
+        "follow-up": {StaffRole.DISPATCHER},
+        "merge": {StaffRole.DISPATCHER},
+        "scope": {StaffRole.DISPATCHER, StaffRole.HANDLER},
+        "heat": {StaffRole.DISPATCHER, StaffRole.LEADER},
+        "check-deadlines": {StaffRole.DISPATCHER, StaffRole.ADMINISTRATOR},
+        "acknowledge": {StaffRole.HANDLER},
+        "start": {StaffRole.HANDLER},
+        "return": {StaffRole.HANDLER},
+        "extension": {StaffRole.HANDLER},
+        "escalate": {StaffRole.HANDLER, StaffRole.LEADER},
+        "shelve": {StaffRole.HANDLER},
+        "resume": {StaffRole.HANDLER},
+        "pause": {StaffRole.HANDLER},
+        "unpause": {StaffRole.HANDLER},
+        "assist-report": {StaffRole.HANDLER},
+        "resolve": {StaffRole.HANDLER, StaffRole.LEADER},
+        "summons": {StaffRole.HANDLER, StaffRole.LEADER},
+        "summons-answer": {StaffRole.HANDLER},
+        "summons-rating": {StaffRole.HANDLER, StaffRole.LEADER},
+        "extension-decision": {StaffRole.LEADER, StaffRole.DISPATCHER},
+        "return-decision": {StaffRole.LEADER, StaffRole.DISPATCHER},
+    }.items()
+}
+
+# Roles that see every case touching their jurisdiction's subtree, not only their team's.
+OVERSIGHT = frozenset({StaffRole.DISPATCHER, StaffRole.LEADER, StaffRole.INSPECTOR,
+                       StaffRole.ASSESSOR, StaffRole.ANALYST, StaffRole.ADMINISTRATOR})
+
+
+@dataclass(frozen=True)
+class Principal:
+    """A signed-in account: staff of one department, or a citizen/NGO (no department)."""
+
+    account_id: str
+    username: str
+    roles: frozenset[StaffRole]
+    department: str | None = None
+
+    @property
+    def jurisdiction(self) -> str | None:
+        return None if self.department is None else self.department.rpartition("-")[0]
+
+    @property
+    def is_citizen(self) -> bool:
+        return self.department is None
+
+
+def can_see(principal: Principal, case: CaseRecord, hierarchy: HierarchyIndex) -> bool:
+    """Team members see their cases; oversight roles see cases in their subtree; citizens their own."""
+    if principal.is_citizen:
+        return bool(case.reporter_account) and case.reporter_account == principal.account_id
+    if principal.department in case.team or principal.department == case.dispatcher:
+        return True
+    if principal.roles & OVERSIGHT and principal.jurisdiction is not None:
+        places: Iterable[str] = (*case.affected, case.owner) if case.owner else case.affected
+        return any(hierarchy.is_ancestor(principal.jurisdiction, code) for code in places)
+    return False
+
+
+def sees_reporter(principal: Principal, case: CaseRecord) -> bool:
+    """A reporter's identity is visible to intake (the dispatcher) and the lead only."""
+    if principal.is_citizen:
+        return case.reporter_account == principal.account_id
+    return principal.department in (case.dispatcher, case.lead) or (
+        not case.dispatcher and StaffRole.DISPATCHER in principal.roles)
+
+
+def check_command(principal: Principal, command: str) -> str:
+    """The acting department for ``command``, or a refusal naming the roles that may issue it."""
+    allowed = COMMAND_ROLES.get(command, frozenset())
+    if principal.department is None or not (principal.roles & (allowed | {StaffRole.ADMINISTRATOR})):
+        raise DomainError("access.role_required", command=command,
+                          allowed=", ".join(sorted(r.value for r in allowed)) or "—")
+    return principal.department
+
+
+def mask_name(name: str) -> str:
+    """张三 → 张*, 欧阳娜娜 → 欧***."""
+    return name[:1] + "*" * (len(name) - 1) if name else ""
+
+
+def mask_phone(phone: str) -> str:
+    """13812345678 → 138****5678."""
+    digits = phone.strip()
+    if len(digits) < 7:
+        return "*" * len(digits)
+    return digits[:3] + "*" * (len(digits) - 7) + digits[-4:]
