@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 
 from liandong.adapters import reference_data
 from liandong.adapters.calendar import ChineseWorkCalendar
+from liandong.adapters.geocoding import FastGeocnGeocoder
 from liandong.adapters.memory import MemoryUnitOfWork
 from liandong.adapters.sql import migrate
 from liandong.adapters.sql.cases import StreamCache
@@ -21,6 +22,7 @@ from liandong.domain.cases.case import CasePolicy, Rules
 from liandong.domain.cases.routing import Router
 from liandong.domain.catalogue import Catalogue
 from liandong.domain.hierarchy import HierarchyIndex
+from liandong.domain.places import PlaceIndex
 from liandong.services.cases import MessageBus
 from liandong.services.clock import Clock, SystemClock
 from liandong.services.ledger import Ledger
@@ -40,6 +42,20 @@ class Platform:
     _memory: MemoryUnitOfWork | None = None
     _streams: StreamCache = field(default_factory=StreamCache)
     _ledger: Ledger | None = None
+    _places: PlaceIndex | None = None
+    _geocoder: FastGeocnGeocoder | None = None
+
+    @property
+    def places(self) -> PlaceIndex:
+        if self._places is None:
+            self._places = PlaceIndex(self.hierarchy)
+        return self._places
+
+    @property
+    def geocoder(self) -> FastGeocnGeocoder:
+        if self._geocoder is None:
+            self._geocoder = FastGeocnGeocoder(self.hierarchy)
+        return self._geocoder
 
     @property
     def ledger(self) -> Ledger:

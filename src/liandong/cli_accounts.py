@@ -13,7 +13,7 @@ from liandong.bootstrap import Platform, bootstrap
 from liandong.config import Settings
 from liandong.domain.errors import DomainError
 from liandong.messages import explain
-from liandong.services.accounts import create_account
+from liandong.services.accounts import create_account, create_api_key, token_digest
 
 account_app = typer.Typer(help="账号 / accounts", no_args_is_help=True)
 out = Console()
@@ -69,9 +69,26 @@ def create(username: str,
     out.print(f"{username} ✓")
 
 
-def ensure_demo_accounts(platform: Platform) -> list[tuple[str, str | None, tuple[str, ...]]]:
-    """Create the demo accounts that do not exist yet; returns them all for printing."""
+DEMO_API_KEY = "demo-open311-key"
+
+
+@account_app.command("apikey")
+def apikey(name: str, lang: Annotated[str, typer.Option("--lang")] = "zh",
+           database_url: Annotated[str | None, typer.Option(envvar="LIANDONG_DATABASE_URL")] = None,
+           data_dir: Annotated[Path | None, typer.Option(envvar="LIANDONG_DATA_DIR")] = None) -> None:
+    """为 Open311 客户端签发 API key（只显示一次）。"""
+    platform = _platform(database_url, data_dir)
     with platform.uow() as uow:
+        key = create_api_key(uow=uow, name=name, now=datetime.now(UTC))
+        uow.commit()
+    out.print(key)
+
+
+def ensure_demo_accounts(platform: Platform) -> list[tuple[str, str | None, tuple[str, ...]]]:
+    """Create the demo accounts (and the demo Open311 key) that do not exist yet."""
+    with platform.uow() as uow:
+        if uow.accounts.api_client(token_digest(DEMO_API_KEY)) is None:
+            create_api_key(uow=uow, name="demo", now=datetime.now(UTC), key=DEMO_API_KEY)
         for username, department, roles in DEMO_ACCOUNTS:
             if uow.accounts.by_username(username) is None:
                 create_account(uow=uow, username=username, password=DEMO_PASSWORD,

@@ -455,6 +455,22 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "请先登录",
         "en": "Please sign in first",
     },
+    "place.not_found": {
+        "zh": "地址“{text}”未能对应到任何行政区划",
+        "en": "The address '{text}' matches no jurisdiction",
+    },
+    "place.ambiguous": {
+        "zh": "地址“{text}”有多个可能：{candidates}；请补充省、市或区县",
+        "en": "The address '{text}' is ambiguous: {candidates}; add the province, city or county",
+    },
+    "place.bad_crs": {
+        "zh": "坐标系“{value}”无效，可选：{allowed}",
+        "en": "Coordinate system '{value}' is not valid; allowed: {allowed}",
+    },
+    "place.outside_china": {
+        "zh": "坐标（{lat}, {long}）不在中国境内",
+        "en": "The point ({lat}, {long}) is not in China",
+    },
     "scope.not_initialised": {
         "zh": "数据库尚未初始化，请先运行 liandong init",
         "en": "The database is not initialised; run liandong init first",

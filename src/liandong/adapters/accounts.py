@@ -16,6 +16,7 @@ class MemoryAccountRepository(AccountRepository):
     def __init__(self) -> None:
         self.accounts: dict[str, AccountRecord] = {}
         self.tokens: dict[str, tuple[str, datetime]] = {}
+        self.api_keys: dict[str, str] = {}
 
     def add(self, account: AccountRecord, at: datetime) -> None:
         if any(a.username == account.username for a in self.accounts.values()):
@@ -36,6 +37,12 @@ class MemoryAccountRepository(AccountRepository):
         if found is None or found[1] <= now:
             return None
         return self.accounts.get(found[0])
+
+    def add_api_key(self, key_hash: str, name: str, at: datetime) -> None:
+        self.api_keys[key_hash] = name
+
+    def api_client(self, key_hash: str) -> str | None:
+        return self.api_keys.get(key_hash)
 
 
 def _record(row: object) -> AccountRecord:
@@ -74,3 +81,11 @@ class SqlAccountRepository(AccountRepository):
         row = self.conn.execute(select(a).join(tok, tok.c.account_id == a.c.id).where(
             tok.c.token_hash == token_hash, tok.c.expires_at > now)).first()
         return None if row is None else _record(row)
+
+    def add_api_key(self, key_hash: str, name: str, at: datetime) -> None:
+        self.conn.execute(insert(t.api_key).values(key_hash=key_hash, name=name, created_at=at))
+
+    def api_client(self, key_hash: str) -> str | None:
+        k = t.api_key
+        found: str | None = self.conn.execute(select(k.c.name).where(k.c.key_hash == key_hash)).scalar()
+        return found

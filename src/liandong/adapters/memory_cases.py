@@ -103,6 +103,13 @@ class MemoryCaseRepository(CaseRepository):
                if r.state.is_open and r.due is not None and r.due < moment]
         return sorted(ids)[:limit]
 
+    def recent_ids(self, *, since: datetime | None = None, until: datetime | None = None,
+                   limit: int = 1000) -> list[str]:
+        rows = [r for r in self.records.values() if r.received_at is not None
+                and (since is None or r.received_at >= since) and (until is None or r.received_at <= until)]
+        rows.sort(key=lambda r: (r.received_at, r.id), reverse=True)
+        return [r.id for r in rows[:limit]]
+
     def pending_outbox(self, limit: int = 1000) -> list[StoredEvent]:
         return [s for s in self.log if s.seq not in self.delivered][:limit]
 

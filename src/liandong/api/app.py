@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from liandong import __version__
-from liandong.api import auth, cases, errors, organisation
+from liandong.api import auth, cases, errors, open311, organisation
 from liandong.api.checkpoints import CheckpointPublisher
 from liandong.bootstrap import Platform, bootstrap
 from liandong.config import Settings
@@ -35,6 +35,8 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
     app.include_router(organisation.router)
     app.include_router(cases.router)
     app.include_router(auth.router)
+    app.include_router(open311.router)
+    open311.install(app)
     pages.install(app)
 
     @app.get("/healthz", tags=["system"])

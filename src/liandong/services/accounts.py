@@ -58,6 +58,13 @@ def sign_in(*, uow: UnitOfWork, username: str, password: str, now: datetime) -> 
     return token
 
 
+def create_api_key(*, uow: UnitOfWork, name: str, now: datetime, key: str | None = None) -> str:
+    """A new API key for an Open311 client; only its hash is stored."""
+    issued = key or secrets.token_urlsafe(24)
+    uow.accounts.add_api_key(token_digest(issued), name, now)
+    return issued
+
+
 def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 

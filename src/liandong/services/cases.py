@@ -161,7 +161,8 @@ class MessageBus:
                            affected=cmd.affected, description=cmd.description,
                            source=cmd.source, now=now, rules=self.rules, actor=cmd.by,
                            reporter_name=cmd.reporter_name, reporter_phone=cmd.reporter_phone,
-                           idempotency_key=cmd.idempotency_key, reporter_account=cmd.reporter_account)
+                           idempotency_key=cmd.idempotency_key, reporter_account=cmd.reporter_account,
+                           address=cmd.address, coordinates=cmd.coordinates)
         events = case.pending
         return Result(case.id, case.version, events), uow.cases.save(case)
 

@@ -133,6 +133,11 @@ class CaseRepository(abc.ABC):
         """Open cases with a deadline before ``moment`` (candidates for the escalation chain)."""
 
     @abc.abstractmethod
+    def recent_ids(self, *, since: datetime | None = None, until: datetime | None = None,
+                   limit: int = 1000) -> list[str]:
+        """Cases received in [since, until], newest first."""
+
+    @abc.abstractmethod
     def pending_outbox(self, limit: int = 1000) -> list[StoredEvent]:
         """Events not yet delivered as notifications (the transactional outbox)."""
 
@@ -188,6 +193,13 @@ class LedgerStore(abc.ABC):
     def save_witness_state(self, witness: str, origin: str, size: int, root: bytes) -> None: ...
 
 
+class Geocoder(abc.ABC):
+    """Coordinates to the jurisdiction that contains them."""
+
+    @abc.abstractmethod
+    def locate(self, lat: float, lng: float, crs: str = "wgs84") -> Jurisdiction: ...
+
+
 @dataclass(frozen=True)
 class AccountRecord:
     id: str
@@ -214,6 +226,13 @@ class AccountRepository(abc.ABC):
     @abc.abstractmethod
     def account_for_token(self, token_hash: str, now: datetime) -> AccountRecord | None:
         """The account of an unexpired token."""
+
+    @abc.abstractmethod
+    def add_api_key(self, key_hash: str, name: str, at: datetime) -> None: ...
+
+    @abc.abstractmethod
+    def api_client(self, key_hash: str) -> str | None:
+        """The name of the client holding this API key (Open311 intake)."""
 
 
 class UnitOfWork(abc.ABC):

@@ -193,6 +193,17 @@ class SqlCaseRepository(CaseRepository):
              .order_by(c.c.id).limit(limit))
         return list(self.conn.execute(q).scalars())
 
+    def recent_ids(self, *, since: datetime | None = None, until: datetime | None = None,
+                   limit: int = 1000) -> list[str]:
+        c = t.case_record
+        q = select(c.c.id)
+        if since is not None:
+            q = q.where(c.c.received_at >= since)
+        if until is not None:
+            q = q.where(c.c.received_at <= until)
+        q = q.order_by(c.c.received_at.desc(), c.c.id.desc()).limit(limit)
+        return list(self.conn.execute(q).scalars())
+
     def pending_outbox(self, limit: int = 1000) -> list[StoredEvent]:
         o, e = t.outbox, t.case_event
         q = (select(e.c.seq, e.c.payload).join(o, o.c.event_seq == e.c.seq)

@@ -203,3 +203,10 @@ auth_token = Table(
     Column("created_at", UtcDateTime, nullable=False),
     Column("expires_at", UtcDateTime, nullable=False),
 )
+
+api_key = Table(
+    "api_key", metadata,
+    Column("key_hash", String(64), primary_key=True),
+    Column("name", String(64), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+)

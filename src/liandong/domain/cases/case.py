@@ -119,7 +119,7 @@ class Case:
     def report(cls, *, case_id: str, matter: str, severity: str, affected: Sequence[str],
                description: str, source: str, now: datetime, rules: Rules, actor: str = "reporter",
                reporter_name: str = "", reporter_phone: str = "", idempotency_key: str = "",
-               reporter_account: str = "") -> Case:
+               reporter_account: str = "", address: str = "", coordinates: str = "") -> Case:
         """受理: validate and take in a report."""
         matter_type = rules.matter(matter)
         sev = _severity(severity)
@@ -137,7 +137,8 @@ class Case:
             case_id=case_id, at=now, actor=actor, matter=matter, severity=sev.value,
             affected=tuple(dict.fromkeys(affected)), description=description.strip(),
             source=source, reporter_name=reporter_name, reporter_phone=reporter_phone,
-            idempotency_key=idempotency_key, reporter_account=reporter_account))
+            idempotency_key=idempotency_key, reporter_account=reporter_account, address=address,
+            coordinates=coordinates))
         return case
 
     def dispatch(self, *, by: str, now: datetime, rules: Rules) -> None:

@@ -30,6 +30,8 @@ class ReportCase(Command):
     reporter_phone: str = ""
     idempotency_key: str = ""
     reporter_account: str = ""
+    address: str = ""
+    coordinates: str = ""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -35,6 +35,8 @@ class CaseReported(Event):
     reporter_phone: str = ""
     idempotency_key: str = ""
     reporter_account: str = ""  # the citizen's account, when reported signed in
+    address: str = ""
+    coordinates: str = ""  # "lat,long" in WGS-84 as decimal text (no floats in signed payloads)
     state_change: ClassVar[bool] = True
 
 

@@ -47,6 +47,8 @@ class CaseRecord:
     reporter_phone: str = ""
     idempotency_key: str = ""
     reporter_account: str = ""
+    address: str = ""
+    coordinates: str = ""
     received_at: datetime | None = None
     owner: str = ""
     owner_level: int = -1
@@ -120,7 +122,7 @@ def _reported(r: CaseRecord, e: ev.CaseReported) -> None:
     r.description, r.source, r.received_at = e.description, e.source, e.at
     r.reporter_name, r.reporter_phone, r.idempotency_key = (e.reporter_name, e.reporter_phone,
                                                            e.idempotency_key)
-    r.reporter_account = e.reporter_account
+    r.reporter_account, r.address, r.coordinates = e.reporter_account, e.address, e.coordinates
     r.state = CaseState.RECEIVED
 
 

@@ -1,0 +1,250 @@
+"""Open311 GeoReport v2 (https://wiki.open311.org/GeoReport_v2): existing civic-reporting clients
+submit to the platform and read back status, in JSON or XML.
+
+Services are the responsibility list's matter types (``group`` = the lead system); a request's
+place comes from ``lat``/``long`` (WGS-84, or GCJ-02/BD-09 with ``crs``) or ``address_string``;
+the case is reported, routed and dispatched by the engine at once, and ``agency_responsible``
+names the lead department.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime, timedelta
+from typing import Annotated, Any
+from xml.etree import ElementTree as ET
+
+from fastapi import APIRouter, Form, Path, Query, Request
+from fastapi.responses import JSONResponse, Response
+
+from liandong.api.deps import LangDep, PlatformDep
+from liandong.domain.cases import commands as c
+from liandong.domain.cases.record import CaseRecord
+from liandong.domain.errors import DomainError
+from liandong.domain.hierarchy import Level
+from liandong.messages import explain
+
+router = APIRouter(prefix="/open311/v2", tags=["open311"])
+Format = Annotated[str, Path(pattern="^(json|xml)$")]
+
+_SEVERITY_NAMES = {"routine": "一般诉求", "IV": "Ⅳ级（一般）", "III": "Ⅲ级（较大）", "II": "Ⅱ级（重大）",
+                   "I": "Ⅰ级（特别重大）"}
+
+
+class Open311Error(Exception):
+    def __init__(self, status: int, description: str) -> None:
+        self.status = status
+        self.description = description
+
+
+def render(data: Any, fmt: str, root: str, item: str, status: int = 200) -> Response:
+    if fmt == "json":
+        return JSONResponse(data, status_code=status)
+    top = ET.Element(root)
+    for entry in data if isinstance(data, list) else [data]:
+        node = ET.SubElement(top, item) if isinstance(data, list) else top
+        _fill(node, entry)
+    body = b'<?xml version="1.0" encoding="utf-8"?>' + ET.tostring(top, encoding="utf-8")
+    return Response(body, status_code=status, media_type="text/xml; charset=utf-8")
+
+
+def _fill(node: ET.Element, value: dict[str, Any]) -> None:
+    for key, item in value.items():
+        if isinstance(item, list):
+            holder = ET.SubElement(node, key)
+            for element in item:
+                child = ET.SubElement(holder, key[:-1] if key.endswith("s") else key)
+                if isinstance(element, dict):
+                    _fill(child, element)
+                else:
+                    child.text = str(element)
+        elif isinstance(item, dict):
+            _fill(ET.SubElement(node, key), item)
+        else:
+            ET.SubElement(node, key).text = "" if item is None else (
+                str(item).lower() if isinstance(item, bool) else str(item))
+
+
+def install(app: Any) -> None:
+    """Open311's own error format: ``[{"code": 400, "description": "…"}]`` (or ``<errors>``)."""
+
+    @app.exception_handler(Open311Error)
+    async def open311_error(request: Request, exc: Open311Error) -> Response:
+        fmt = "xml" if request.url.path.endswith(".xml") else "json"
+        return render([{"code": exc.status, "description": exc.description}], fmt, "errors", "error",
+                      status=exc.status)
+
+
+def _fail(exc: DomainError, lang: str, status: int = 400) -> Open311Error:
+    return Open311Error(status, explain(exc, lang))
+
+
+@router.get("/discovery.{fmt}")
+def discovery(fmt: Format, request: Request) -> Response:
+    base = str(request.base_url).rstrip("/") + "/open311/v2/"
+    data = {"changeset": "2026-11-28T00:00:00Z", "contact": "12345 政务服务便民热线",
+            "key_service": "liandong account create / apikey",
+            "endpoints": [{"specification": "http://wiki.open311.org/GeoReport_v2", "url": base,
+                           "changeset": "2026-11-28T00:00:00Z", "type": "production",
+                           "formats": ["application/json", "text/xml"]}]}
+    return render(data, fmt, "discovery", "endpoint")
+
+
+def _service(platform: Any, matter: Any, lang: str) -> dict[str, Any]:
+    system = platform.catalogue.systems.get(matter.lead) if matter.lead else None
+    group = (system.name if lang == "zh" else system.name_en) if system else matter.category
+    return {"service_code": matter.code, "service_name": matter.name if lang == "zh" else matter.name_en,
+            "description": f"{matter.category}：{matter.name}", "metadata": True, "type": "realtime",
+            "keywords": ",".join(matter.keywords), "group": group}
+
+
+@router.get("/services.{fmt}")
+def services(fmt: Format, platform: PlatformDep, lang: LangDep) -> Response:
+    data = [_service(platform, m, lang) for m in platform.catalogue.matters.matters.values()]
+    return render(data, fmt, "services", "service")
+
+
+@router.get("/services/{code}.{fmt}")
+def service_definition(code: str, fmt: Format, platform: PlatformDep, lang: LangDep) -> Response:
+    try:
+        matter = platform.catalogue.matters.get(code)
+    except DomainError as exc:
+        raise _fail(exc, lang, 404) from None
+    values = [{"key": s.value, "name": _SEVERITY_NAMES[s.value]} for s in matter.severities]
+    data = {"service_code": matter.code, "attributes": [{
+        "variable": True, "code": "severity", "datatype": "singlevaluelist", "required": False,
+        "datatype_description": "事件等级（突发事件应对法）", "order": 1,
+        "description": "事件等级 / severity", "values": values}]}
+    return render(data, fmt, "service_definition", "attribute")
+
+
+def _place(platform: Any, lat: str | None, lng: str | None, address: str | None, crs: str,
+           lang: str) -> tuple[str, str]:
+    try:
+        if lat and lng:
+            try:
+                y, x = float(lat), float(lng)
+            except ValueError:
+                raise Open311Error(400, "lat/long must be decimal degrees") from None
+            unit = platform.geocoder.locate(y, x, crs)
+            return unit.code, f"{y:.6f},{x:.6f}"
+        if address:
+            return platform.places.resolve(address).code, ""
+    except DomainError as exc:
+        raise _fail(exc, lang) from None
+    raise Open311Error(400, "缺少位置：请提供 lat 与 long，或 address_string / a location is required: "
+                            "lat and long, or address_string")
+
+
+@router.post("/requests.{fmt}")
+def create_request(
+    fmt: Format, platform: PlatformDep, lang: LangDep,
+    api_key: Annotated[str, Form(min_length=1, max_length=128)],
+    service_code: Annotated[str, Form(min_length=1, max_length=64)],
+    description: Annotated[str, Form(min_length=1, max_length=4000)],
+    lat: Annotated[str | None, Form(max_length=32)] = None,
+    long: Annotated[str | None, Form(max_length=32)] = None,
+    address_string: Annotated[str | None, Form(max_length=300)] = None,
+    crs: Annotated[str, Form(pattern="^(wgs84|gcj02|bd09)$")] = "wgs84",
+    first_name: Annotated[str, Form(max_length=32)] = "",
+    last_name: Annotated[str, Form(max_length=32)] = "",
+    phone: Annotated[str, Form(max_length=32)] = "",
+    severity: Annotated[str, Form(alias="attribute[severity]", max_length=8)] = "",
+) -> Response:
+    with platform.uow() as uow:
+        client = uow.accounts.api_client(hashlib.sha256(api_key.encode()).hexdigest())
+    if client is None:
+        raise Open311Error(403, "api_key 无效 / invalid api_key")
+    code, coordinates = _place(platform, lat, long, address_string, crs, lang)
+    try:
+        matter = platform.catalogue.matters.get(service_code)
+        bus = platform.bus()
+        result = bus.handle(c.ReportCase(
+            by="reporter", matter=matter.code, severity=severity or matter.default_severity.value,
+            affected=(code,), description=description, source="online",
+            reporter_name=f"{last_name}{first_name}", reporter_phone=phone,
+            address=address_string or "", coordinates=coordinates))
+        centre = platform.hierarchy.nearest_at_or_above(code, Level.CITY)
+        bus.handle(c.DispatchCase(by=f"{centre.code}-gov", case_id=result.case_id))
+    except DomainError as exc:
+        raise _fail(exc, lang) from None
+    data = [{"service_request_id": result.case_id, "service_notice": "已受理并派单 / received and dispatched",
+             "account_id": None}]
+    return render(data, fmt, "service_requests", "request", status=201)
+
+
+def _request(platform: Any, r: CaseRecord, lang: str, notes: str) -> dict[str, Any]:
+    matter = platform.catalogue.matters.get(r.matter)
+    lat, lng = r.coordinates.split(",", 1) if r.coordinates else (None, None)
+    return {
+        "service_request_id": r.id, "status": "open" if r.state.is_open else "closed",
+        "status_notes": notes, "service_name": matter.name if lang == "zh" else matter.name_en,
+        "service_code": r.matter, "description": r.description,
+        "agency_responsible": platform.rules().router.department_name(r.lead) if r.lead else "",
+        "service_notice": "", "requested_datetime": _w3(r.received_at),
+        "updated_datetime": _w3(r.resolved_at or r.dispatched_at or r.received_at),
+        "expected_datetime": _w3(r.due), "address": r.address or " ".join(
+            u.name for u in platform.hierarchy.path(r.affected[0])[1:]),
+        "address_id": r.affected[0], "zipcode": "", "lat": lat, "long": lng, "media_url": "",
+    }
+
+
+def _w3(moment: datetime | None) -> str | None:
+    return None if moment is None else moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _public_notes(events: list[Any]) -> str:
+    notes = [e.public_note for e in events if getattr(e, "public_note", "")]
+    return notes[-1] if notes else ""
+
+
+@router.get("/requests.{fmt}")
+def list_requests(
+    fmt: Format, platform: PlatformDep, lang: LangDep,
+    service_request_id: Annotated[str | None, Query(max_length=2000)] = None,
+    service_code: Annotated[str | None, Query(max_length=500)] = None,
+    start_date: Annotated[datetime | None, Query()] = None,
+    end_date: Annotated[datetime | None, Query()] = None,
+    status: Annotated[str | None, Query(pattern="^(open|closed)(,(open|closed))?$")] = None,
+) -> Response:
+    if start_date and end_date and end_date - start_date > timedelta(days=90):
+        raise Open311Error(400, "start_date 与 end_date 相隔不得超过 90 天 / "
+                                "the range may not exceed 90 days")
+    with platform.uow() as uow:
+        if service_request_id:
+            ids = [i for i in service_request_id.split(",") if i]
+        else:
+            ids = uow.cases.recent_ids(since=start_date, until=end_date, limit=1000)
+        out = []
+        codes = set(service_code.split(",")) if service_code else None
+        wanted = set(status.split(",")) if status else None
+        for case_id in ids:
+            case = uow.cases.get(case_id)
+            if case is None:
+                continue
+            r = case.record
+            if codes and r.matter not in codes:
+                continue
+            if wanted and ("open" if r.state.is_open else "closed") not in wanted:
+                continue
+            out.append(_request(platform, r, lang, _public_notes(uow.cases.events(case_id))))
+    return render(out, fmt, "service_requests", "request")
+
+
+@router.get("/requests/{case_id}.{fmt}")
+def get_request(case_id: str, fmt: Format, platform: PlatformDep, lang: LangDep) -> Response:
+    with platform.uow() as uow:
+        case = uow.cases.get(case_id)
+        if case is None:
+            raise Open311Error(404, f"service_request_id {case_id} 不存在 / not found")
+        data = [_request(platform, case.record, lang, _public_notes(uow.cases.events(case_id)))]
+    return render(data, fmt, "service_requests", "request")
+
+
+@router.get("/tokens/{token}.{fmt}")
+def token(token: str, fmt: Format, platform: PlatformDep) -> Response:
+    """Intake is synchronous: a token is the request id itself once the request exists."""
+    with platform.uow() as uow:
+        if uow.cases.get(token) is None:
+            raise Open311Error(404, f"token {token} 不存在 / not found")
+    return render([{"service_request_id": token, "token": token}], fmt, "service_requests", "request")
