@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from liandong.api.deps import get_lang
 from liandong.domain.errors import DomainError
@@ -19,6 +20,12 @@ STATUS = {"jurisdiction.unknown": 404, "matter.unknown": 404, "system.unknown": 
           "account.username_taken": 409}
 
 
+HTTP_MESSAGES = {
+    404: {"zh": "未找到该地址", "en": "Not found"},
+    405: {"zh": "该地址不支持此请求方法", "en": "This method is not allowed here"},
+}
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def domain_error(request: Request, exc: DomainError) -> JSONResponse:
@@ -28,10 +35,28 @@ def install(app: FastAPI) -> None:
                      "details": {k: str(v) for k, v in exc.params.items()}},
         )
 
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        lang = get_lang(request)
+        message = HTTP_MESSAGES.get(exc.status_code, {}).get(lang) or str(exc.detail)
+        if request.url.path.startswith("/open311"):
+            return JSONResponse(status_code=exc.status_code,
+                                content=[{"code": exc.status_code, "description": message}])
+        if not request.url.path.startswith("/api") and exc.status_code == 404:
+            return HTMLResponse(f"<!doctype html><title>404</title><p>{message}</p>", status_code=404)
+        return JSONResponse(status_code=exc.status_code, headers=getattr(exc, "headers", None),
+                            content={"code": f"http.{exc.status_code}", "message": message,
+                                     "details": {"path": request.url.path}})
+
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
         lang = get_lang(request)
         message = "请求参数无效" if lang == "zh" else "Invalid request parameters"
+        if request.url.path.startswith("/open311"):
+            fields = ", ".join(".".join(str(x) for x in e.get("loc", ())) + ": " + str(e.get("msg", ""))
+                               for e in exc.errors())
+            return JSONResponse(status_code=400,
+                                content=[{"code": 400, "description": f"{message}：{fields}"}])
         return JSONResponse(status_code=422, content={
             "code": "request.invalid", "message": message,
             "details": {"errors": [{"loc": list(e.get("loc", ())), "msg": e.get("msg", "")}
