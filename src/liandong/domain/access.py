@@ -95,8 +95,11 @@ def sees_reporter(principal: Principal, case: CaseRecord) -> bool:
     """A reporter's identity is visible to intake (the dispatcher) and the lead only."""
     if principal.is_citizen:
         return case.reporter_account == principal.account_id
-    return principal.department in (case.dispatcher, case.lead) or (
-        not case.dispatcher and StaffRole.DISPATCHER in principal.roles)
+    intake = StaffRole.DISPATCHER in principal.roles and (
+        principal.department == case.dispatcher or not case.dispatcher)
+    handling = bool(principal.roles & {StaffRole.HANDLER, StaffRole.LEADER}) and (
+        principal.department == case.lead)
+    return intake or handling
 
 
 def check_command(principal: Principal, command: str) -> str:
