@@ -21,6 +21,9 @@ class Settings(BaseSettings):
     secret: str | None = Field(default=None, description="Platform secret sealing private keys; "
                                "read from <data_dir>/secret.key (created on first use) if unset")
     lang: Lang = "zh"
+    public_intake_limit: str = Field(default="60/minute", description="Anonymous reports per client "
+                                     "address (limits syntax, e.g. 60/minute)")
+    max_body_bytes: int = Field(default=1_048_576, description="Largest request body accepted")
     host: str = "127.0.0.1"
     port: int = 8000
 

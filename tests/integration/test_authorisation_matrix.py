@@ -135,3 +135,22 @@ def test_reporters_never_leak_to_those_who_may_not_see_them(world: Any,
         assert not any(s in response.text for s in secrets_), response.text[:200]
     assert "欧***" in responses[0].text and "139****5678" in responses[0].text
     assert not any(s in caplog.text for s in secrets_)
+
+
+def test_oversized_bodies_and_anonymous_floods_are_refused(tmp_path: Path) -> None:
+    platform = bootstrap(Settings(data_dir=tmp_path))
+    client = TestClient(create_app(Settings(data_dir=tmp_path, public_intake_limit="3/minute",
+                                            max_body_bytes=2000), platform=platform))
+    huge = client.post("/api/cases", content=b"{" + b" " * 5000 + b"}",
+                       headers={"Content-Type": "application/json"})
+    assert huge.status_code == 413 and huge.json()["code"] == "request.too_large"
+    body = {"matter": "social_life_noise", "affected": ["320213001"], "description": "噪声"}
+    statuses = [client.post("/api/cases", json=body).status_code for _ in range(5)]
+    assert statuses == [201, 201, 201, 429, 429]
+    refused = client.post("/api/cases", json=body, headers={"Accept-Language": "en"})
+    assert refused.json()["code"] == "request.rate_limited" and "Too many" in refused.json()["message"]
+    malformed = client.post("/api/cases", content=b"{not json", headers={"Content-Type": "application/json",
+                                                                        "Authorization": "Bearer x"})
+    assert malformed.status_code in (401, 422)
+    with platform.uow() as uow:
+        assert len(uow.cases.recent_ids()) == 3  # nothing refused was stored

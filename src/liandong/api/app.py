@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from liandong import __version__
-from liandong.api import auth, cases, errors, open311, organisation
+from liandong.api import auth, cases, errors, guards, open311, organisation
 from liandong.api.checkpoints import CheckpointPublisher
 from liandong.bootstrap import Platform, bootstrap
 from liandong.config import Settings
@@ -32,6 +32,8 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
                   description="政府多层级联动社会治理平台 API", lifespan=lifespan)
     app.state.platform = wired
     errors.install(app)
+    cfg = settings or Settings()
+    guards.install(app, max_body=cfg.max_body_bytes, intake_limit=cfg.public_intake_limit)
     app.include_router(organisation.router)
     app.include_router(cases.router)
     app.include_router(auth.router)
