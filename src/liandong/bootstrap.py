@@ -27,6 +27,7 @@ from liandong.services.cases import MessageBus
 from liandong.services.clock import Clock, SystemClock
 from liandong.services.ledger import Ledger
 from liandong.services.ports import UnitOfWork
+from liandong.services.writer import BatchingWriter
 
 DOCUMENTS = ("systems.toml", "governance.toml", "matters.toml")
 
@@ -43,6 +44,16 @@ class Platform:
     _streams: StreamCache = field(default_factory=StreamCache)
     _ledger: Ledger | None = None
     _places: PlaceIndex | None = None
+    _rules: Rules | None = None
+    _bus: MessageBus | None = None
+    _calendar: ChineseWorkCalendar = field(default_factory=ChineseWorkCalendar)
+    _writer: BatchingWriter | None = None
+
+    def writer(self) -> BatchingWriter:
+        """Group commit for concurrent web requests (started by the server's lifespan)."""
+        if self._writer is None:
+            self._writer = BatchingWriter(self.bus())
+        return self._writer
     _geocoder: FastGeocnGeocoder | None = None
 
     @property
@@ -68,11 +79,21 @@ class Platform:
         return self._ledger
 
     def rules(self, policy: CasePolicy | None = None, *, co_presence: bool = True) -> Rules:
-        return Rules(Router(self.hierarchy, self.catalogue, co_presence), ChineseWorkCalendar(),
+        """The rules (router, calendar, policy); the default set is built once and its caches kept."""
+        if policy is None and co_presence:
+            if self._rules is None:
+                self._rules = Rules(Router(self.hierarchy, self.catalogue), self._calendar, CasePolicy())
+            return self._rules
+        return Rules(Router(self.hierarchy, self.catalogue, co_presence), self._calendar,
                      policy or CasePolicy())
 
     def bus(self, clock: Clock | None = None, rules: Rules | None = None) -> MessageBus:
-        """The message bus for case commands on this platform's storage."""
+        """The message bus for case commands on this platform's storage (the default one is shared)."""
+        if clock is None and rules is None:
+            if self._bus is None:
+                self._bus = MessageBus(uow=self.uow, rules=self.rules(), clock=SystemClock(),
+                                       recorder=self.ledger.record)
+            return self._bus
         return MessageBus(uow=self.uow, rules=rules or self.rules(), clock=clock or SystemClock(),
                           recorder=self.ledger.record)
 

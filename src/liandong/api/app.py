@@ -24,7 +24,9 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
         publisher = CheckpointPublisher(wired) if wired.engine is not None else None
         if publisher is not None:
             publisher.start()
+        wired.writer().start()
         yield
+        wired.writer().stop()
         if publisher is not None:
             publisher.stop()
 

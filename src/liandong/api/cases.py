@@ -6,13 +6,15 @@ issue; a case outside what the user may see answers 404, exactly as a case that 
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Query, Response
+from fastapi import APIRouter, Header, Query, Request, Response
 from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
 
-from liandong.api.deps import CurrentUser, LangDep, OptionalUser, PlatformDep
+from liandong.api.deps import CurrentUser, LangDep, PlatformDep, _bearer, get_platform, optional_user
 from liandong.domain.access import (
     OVERSIGHT,
     Principal,
@@ -27,6 +29,7 @@ from liandong.domain.cases.events import to_payload
 from liandong.domain.cases.record import CaseRecord
 from liandong.domain.errors import DomainError
 from liandong.messages import EVENT_LABELS, ROLE_NAMES, reason_text
+from liandong.services.writer import unwrap
 
 router = APIRouter(prefix="/api", tags=["cases"])
 
@@ -127,20 +130,28 @@ class HeatIn(Versioned):
 
 
 def _accepted(platform: Any, command: c.Command) -> Accepted:
-    result = platform.bus().handle(command)
+    result = platform.writer().handle(command)
     return Accepted(case_id=result.case_id, version=result.version,
                     events=[type(e).__name__ for e in result.events], duplicate=result.duplicate)
 
 
 @router.post("/cases", response_model=Accepted, status_code=201)
-def report(body: ReportIn, platform: PlatformDep, response: Response, user: OptionalUser,
-           key: IdemKey = None) -> Accepted:
-    """受理: take in a report (signed in or not); a repeated Idempotency-Key returns the first case."""
+async def report(body: ReportIn, request: Request, response: Response, key: IdemKey = None) -> Accepted:
+    """受理: take in a report (signed in or not); a repeated Idempotency-Key returns the first case.
+
+    Asynchronous: the report joins the next group commit without holding a worker thread."""
+    platform = get_platform(request)
+    user = None
+    if "authorization" in request.headers:
+        credentials = await _bearer(request)
+        user = await run_in_threadpool(optional_user, platform, credentials)
     by = user.department if user is not None and user.department else "reporter"
     account = user.account_id if user is not None and user.is_citizen else ""
-    out = _accepted(platform, c.ReportCase(by=by, idempotency_key=key or "", reporter_account=account,
-                                           **body.model_dump(exclude={"affected"}),
-                                           affected=tuple(body.affected)))
+    command = c.ReportCase(by=by, idempotency_key=key or "", reporter_account=account,
+                           **body.model_dump(exclude={"affected"}), affected=tuple(body.affected))
+    result = unwrap(await asyncio.wrap_future(platform.writer().submit(command)))
+    out = Accepted(case_id=result.case_id, version=result.version,
+                   events=[type(e).__name__ for e in result.events], duplicate=result.duplicate)
     if out.duplicate:
         response.status_code = 200
     return out

@@ -1,0 +1,162 @@
+"""Report intake through HTTP on SQLite, beside a bare FastAPI endpoint that only inserts a row.
+
+Run: .venv/bin/python bench/bench_http.py [--seconds 10] [--concurrency 16]
+Both servers run under uvicorn (one worker) on loopback; one asyncio httpx client drives each in
+turn with the same bounded load, and reports throughput and latency percentiles.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from pathlib import Path
+
+import httpx
+
+BARE_APP = textwrap.dedent('''
+    import json, os, sqlite3, uuid
+    from fastapi import FastAPI, Request
+    app = FastAPI()
+    db = sqlite3.connect(os.environ["BARE_DB"], check_same_thread=False, isolation_level=None)
+    db.execute("PRAGMA journal_mode=WAL"); db.execute("PRAGMA synchronous=NORMAL")
+    db.execute("CREATE TABLE IF NOT EXISTS report (id TEXT PRIMARY KEY, body TEXT)")
+    @app.post("/api/cases", status_code=201)
+    async def report(request: Request):
+        body = await request.json()
+        case_id = uuid.uuid4().hex[:20]
+        db.execute("BEGIN IMMEDIATE")
+        db.execute("INSERT INTO report VALUES (?, ?)", (case_id, json.dumps(body, ensure_ascii=False)))
+        db.execute("COMMIT")
+        return {"case_id": case_id}
+''')
+
+BODY = {"matter": "social_life_noise", "affected": ["320213001"], "description": "广场舞音响夜间扰民",
+        "reporter_name": "张三", "reporter_phone": "13812345678"}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait(url: str, proc: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            httpx.get(url, timeout=1)
+            return
+        except httpx.HTTPError:
+            if proc.poll() is not None:
+                raise RuntimeError("server died") from None
+            time.sleep(0.2)
+    raise RuntimeError("server did not start")
+
+
+async def drive(url: str, headers: dict[str, str], seconds: float, concurrency: int) -> tuple[int, list[float], int]:
+    latencies: list[float] = []
+    errors = 0
+    stop = time.perf_counter() + seconds
+
+    async def worker(client: httpx.AsyncClient) -> None:
+        nonlocal errors
+        while time.perf_counter() < stop:
+            t = time.perf_counter()
+            answer = await client.post(url, json=BODY, headers=headers)
+            latencies.append(time.perf_counter() - t)
+            errors += answer.status_code != 201
+
+    limits = httpx.Limits(max_connections=concurrency)
+    async with httpx.AsyncClient(limits=limits, timeout=30) as client:
+        await asyncio.gather(*(worker(client) for _ in range(concurrency)))
+    return len(latencies), latencies, errors
+
+
+WRK_SCRIPT = """
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.body = '%s'
+"""
+
+
+def run_wrk(url: str, folder: str, seconds: float, concurrency: int) -> tuple[float, float, float, float, int]:
+    """wrk (C, from Debian's package) as the load generator: it barely competes for the CPU."""
+    import json
+    import re
+
+    script = Path(folder) / "post.lua"
+    script.write_text(WRK_SCRIPT % json.dumps(BODY, ensure_ascii=False))
+    out = subprocess.run(["wrk", "-t2", f"-c{concurrency}", f"-d{int(seconds)}s", "--latency", "-s", str(script),
+                          url], capture_output=True, text=True, check=True).stdout
+
+    def ms(label: str) -> float:
+        m = re.search(rf"{label}%\s+([\d.]+)(us|ms|s)", out)
+        assert m, out
+        value, unit = float(m.group(1)), m.group(2)
+        return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
+
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    errors = int(bad.group(1)) if bad else 0
+    return rate, ms("50"), ms("90"), ms("99"), errors
+
+
+def pct(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(p * len(ordered)))] * 1000
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--driver", choices=["wrk", "httpx"], default="wrk" if shutil.which("wrk") else "httpx")
+    args = parser.parse_args()
+    rows = []
+    with tempfile.TemporaryDirectory() as folder:
+        env = {**os.environ, "LIANDONG_DATA_DIR": folder, "LIANDONG_PUBLIC_INTAKE_LIMIT": "1000000/second",
+               "BARE_DB": str(Path(folder) / "bare.sqlite3")}
+        env.pop("LIANDONG_DATABASE_URL", None)
+        cli = [sys.executable, "-m", "liandong.cli"]
+        subprocess.run([*cli, "init", "--scope", "320200"], env=env, check=True, capture_output=True)
+        (Path(folder) / "bare_app.py").write_text(BARE_APP)
+        for name, command, path in (
+            ("bare FastAPI endpoint inserting the row (baseline)",
+             [sys.executable, "-m", "uvicorn", "bare_app:app", "--log-level", "warning"], "/docs"),
+            ("Liandong intake: validate, store, sign, append to the ledger, commit",
+             [*cli, "serve"], "/healthz"),
+        ):
+            port = free_port()
+            proc = subprocess.Popen([*command, "--port", str(port)], env=env, cwd=folder,
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            try:
+                wait(f"http://127.0.0.1:{port}{path}", proc)
+                url = f"http://127.0.0.1:{port}/api/cases"
+                asyncio.run(drive(url, {}, 2, 4))  # warm up
+                if args.driver == "wrk":
+                    rate, p50, p90, p99, errors = run_wrk(url, folder, args.seconds, args.concurrency)
+                    rows.append((name, rate, p50, p90, p99, errors))
+                else:
+                    n, lat, errors = asyncio.run(drive(url, {}, args.seconds, args.concurrency))
+                    rows.append((name, n / args.seconds, pct(lat, 0.5), pct(lat, 0.9), pct(lat, 0.99), errors))
+            finally:
+                proc.terminate()
+                proc.wait(timeout=20)
+    base = rows[0][1]
+    print(f"| endpoint ({args.driver}, {args.concurrency} connections, {args.seconds:.0f} s, one uvicorn worker) "
+          "| reports/s | × baseline | p50 ms | p90 ms | p99 ms | errors |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    for name, rate, p50, p95, p99, errors in rows:
+        print(f"| {name} | {rate:,.0f} | {rate / base:.2f} | {p50:.1f} | {p95:.1f} | {p99:.1f} | {errors} |")
+
+
+if __name__ == "__main__":
+    main()
