@@ -471,6 +471,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "坐标（{lat}, {long}）不在中国境内",
         "en": "The point ({lat}, {long}) is not in China",
     },
+    "case.unknown_tracking_code": {
+        "zh": "查询码不正确，请核对后重试",
+        "en": "That tracking code matches no case; check it and try again",
+    },
     "scope.not_initialised": {
         "zh": "数据库尚未初始化，请先运行 liandong init",
         "en": "The database is not initialised; run liandong init first",

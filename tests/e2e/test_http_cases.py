@@ -20,7 +20,8 @@ def test_report_to_archive_over_http(server: str) -> None:
     assert first.status_code == 201
     cid = first.json()["case_id"]
     again = httpx.post(f"{server}/api/cases", json=body, headers={"Idempotency-Key": "e2e-1"})
-    assert again.status_code == 200 and again.json() == {**first.json(), "duplicate": True, "events": []}
+    assert again.status_code == 200
+    assert again.json() == {**first.json(), "duplicate": True, "events": [], "tracking_code": None}
     changed = httpx.post(f"{server}/api/cases", json={**body, "description": "别的"},
                          headers={"Idempotency-Key": "e2e-1"})
     assert changed.status_code == 409 and changed.json()["code"] == "case.idempotency_mismatch"
@@ -93,3 +94,21 @@ def test_refusals_over_http(server: str) -> None:
     assert bad_place.status_code == 404 and bad_place.json()["code"] == "jurisdiction.unknown"
     unknown_dept = httpx.get(f"{server}/api/inbox/320213001-eco_environment", headers=centre)
     assert unknown_dept.status_code == 404
+
+
+def test_a_citizen_follows_a_case_with_the_tracking_code(server: str) -> None:
+    body = {"matter": "road_damage", "affected": ["320213001"], "description": "人民中路路面塌陷",
+            "reporter_name": "李四", "reporter_phone": "13700001111"}
+    first = httpx.post(f"{server}/api/cases", json=body, headers={"Idempotency-Key": "track-1"}).json()
+    code = first["tracking_code"]
+    assert code and len(code) == 14 and code.count("-") == 2
+    again = httpx.post(f"{server}/api/cases", json=body, headers={"Idempotency-Key": "track-1"}).json()
+    assert again["tracking_code"] is None  # given once only
+    status = httpx.get(f"{server}/api/track/{code.lower()}")
+    assert status.status_code == 200
+    data = status.json()
+    assert data["status"] == "received" and data["matter"]
+    assert [s["label"] for s in data["steps"]] == ["受理"]
+    assert "李四" not in status.text and "13700001111" not in status.text
+    wrong = httpx.get(f"{server}/api/track/AAAA-BBBB-CCCC")
+    assert wrong.status_code == 404 and wrong.json()["code"] == "case.unknown_tracking_code"

@@ -23,6 +23,7 @@ class MemoryCaseRepository(CaseRepository):
         self._log_mark: int | None = None
         self._new_keys: list[str] = []
         self._loaded: set[str] = set()
+        self.tracking: dict[str, str] = {}
 
     def get(self, case_id: str) -> Case | None:
         record = self.records.get(case_id)
@@ -102,6 +103,12 @@ class MemoryCaseRepository(CaseRepository):
         ids = [r.id for r in self.records.values()
                if r.state.is_open and r.due is not None and r.due < moment]
         return sorted(ids)[:limit]
+
+    def add_tracking(self, code_hash: str, case_id: str) -> None:
+        self.tracking[code_hash] = case_id
+
+    def case_for_tracking(self, code_hash: str) -> str | None:
+        return self.tracking.get(code_hash)
 
     def recent_ids(self, *, since: datetime | None = None, until: datetime | None = None,
                    limit: int = 1000) -> list[str]:

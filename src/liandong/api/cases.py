@@ -7,6 +7,7 @@ issue; a case outside what the user may see answers 404, exactly as a case that 
 from __future__ import annotations
 
 import asyncio
+import secrets
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -29,6 +30,7 @@ from liandong.domain.cases.events import to_payload
 from liandong.domain.cases.record import CaseRecord
 from liandong.domain.errors import DomainError
 from liandong.messages import EVENT_LABELS, ROLE_NAMES, reason_text
+from liandong.services.accounts import token_digest
 from liandong.services.writer import unwrap
 
 router = APIRouter(prefix="/api", tags=["cases"])
@@ -41,6 +43,7 @@ class Accepted(BaseModel):
     version: int
     events: list[str]
     duplicate: bool = False
+    tracking_code: str | None = None  # given once, to the reporter: follow the case without an account
 
 
 class ReportIn(BaseModel):
@@ -147,11 +150,14 @@ async def report(body: ReportIn, request: Request, response: Response, key: Idem
         user = await run_in_threadpool(optional_user, platform, credentials)
     by = user.department if user is not None and user.department else "reporter"
     account = user.account_id if user is not None and user.is_citizen else ""
+    code = new_tracking_code()
     command = c.ReportCase(by=by, idempotency_key=key or "", reporter_account=account,
+                           tracking_hash=token_digest(code),
                            **body.model_dump(exclude={"affected"}), affected=tuple(body.affected))
     result = unwrap(await asyncio.wrap_future(platform.writer().submit(command)))
     out = Accepted(case_id=result.case_id, version=result.version,
-                   events=[type(e).__name__ for e in result.events], duplicate=result.duplicate)
+                   events=[type(e).__name__ for e in result.events], duplicate=result.duplicate,
+                   tracking_code=None if result.duplicate else code)
     if out.duplicate:
         response.status_code = 200
     return out
@@ -360,3 +366,47 @@ def receipt(case_id: str, platform: PlatformDep, user: CurrentUser) -> Response:
         data = platform.ledger.receipt(uow, case_id)
     return Response(content=data, media_type="application/json",
                     headers={"Content-Disposition": f'attachment; filename="receipt-{case_id}.json"'})
+
+
+TRACKING_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read over the phone
+
+
+def new_tracking_code() -> str:
+    """Twelve characters (60 bits), grouped for reading aloud: ``K7QD-2MXP-9HRA``."""
+    raw = "".join(secrets.choice(TRACKING_ALPHABET) for _ in range(12))
+    return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
+
+
+class PublicStep(BaseModel):
+    at: str
+    label: str
+    note: str
+
+
+class PublicStatus(BaseModel):
+    status: str
+    matter: str
+    received_at: datetime | None
+    due: datetime | None
+    steps: list[PublicStep]
+
+
+@router.get("/track/{code}", response_model=PublicStatus, tags=["public"])
+def track(code: str, platform: PlatformDep, lang: LangDep) -> PublicStatus:
+    """The public status of a case for whoever holds its tracking code: no names, no actors."""
+    normalised = code.strip().upper()
+    with platform.uow() as uow:
+        case_id = uow.cases.case_for_tracking(token_digest(normalised))
+        case = uow.cases.get(case_id) if case_id else None
+        if case is None:
+            raise DomainError("case.unknown_tracking_code")
+        events = uow.cases.events(case.id)
+    public = {"CaseReported", "CaseDispatched", "CaseAcknowledged", "HandlingStarted", "CaseEscalated",
+              "CaseResolved", "CaseFollowedUp", "CaseReopened", "CaseClosed", "CaseMerged"}
+    steps = [PublicStep(at=to_payload(e)["at"], label=EVENT_LABELS[type(e).__name__][lang],
+                        note=getattr(e, "public_note", ""))
+             for e in events if type(e).__name__ in public]
+    r = case.record
+    matter = platform.catalogue.matters.get(r.matter)
+    return PublicStatus(status=r.state.value, matter=matter.name if lang == "zh" else matter.name_en,
+                        received_at=r.received_at, due=r.due, steps=steps)

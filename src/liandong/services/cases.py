@@ -164,7 +164,10 @@ class MessageBus:
                            idempotency_key=cmd.idempotency_key, reporter_account=cmd.reporter_account,
                            address=cmd.address, coordinates=cmd.coordinates)
         events = case.pending
-        return Result(case.id, case.version, events), uow.cases.save(case)
+        stored = uow.cases.save(case)
+        if cmd.tracking_hash:
+            uow.cases.add_tracking(cmd.tracking_hash, case.id)
+        return Result(case.id, case.version, events), stored
 
     def _replayed(self, uow: UnitOfWork, case_id: str, cmd: c.ReportCase) -> Result:
         case = uow.cases.get(case_id)

@@ -133,6 +133,13 @@ class CaseRepository(abc.ABC):
         """Open cases with a deadline before ``moment`` (candidates for the escalation chain)."""
 
     @abc.abstractmethod
+    def add_tracking(self, code_hash: str, case_id: str) -> None:
+        """Remember a citizen's tracking code (only its hash) for a case."""
+
+    @abc.abstractmethod
+    def case_for_tracking(self, code_hash: str) -> str | None: ...
+
+    @abc.abstractmethod
     def recent_ids(self, *, since: datetime | None = None, until: datetime | None = None,
                    limit: int = 1000) -> list[str]:
         """Cases received in [since, until], newest first."""

@@ -172,4 +172,4 @@ class CaseMachine(RuleBasedStateMachine):
 
 
 TestCaseMachine = CaseMachine.TestCase
-TestCaseMachine.settings = settings(max_examples=60, stateful_step_count=40, deadline=None)
+TestCaseMachine.settings = settings(max_examples=150, stateful_step_count=40, deadline=None)

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from liandong.adapters.sql import tables as t
@@ -192,6 +192,14 @@ class SqlCaseRepository(CaseRepository):
         q = (select(c.c.id).where(c.c.is_open.is_(True), c.c.due_at < moment)
              .order_by(c.c.id).limit(limit))
         return list(self.conn.execute(q).scalars())
+
+    def add_tracking(self, code_hash: str, case_id: str) -> None:
+        self.conn.execute(insert(t.tracking_code).values(code_hash=code_hash, case_id=case_id))
+
+    def case_for_tracking(self, code_hash: str) -> str | None:
+        k = t.tracking_code
+        found: str | None = self.conn.execute(select(k.c.case_id).where(k.c.code_hash == code_hash)).scalar()
+        return found
 
     def recent_ids(self, *, since: datetime | None = None, until: datetime | None = None,
                    limit: int = 1000) -> list[str]:

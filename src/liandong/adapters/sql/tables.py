@@ -210,3 +210,9 @@ api_key = Table(
     Column("name", String(64), nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
 )
+
+tracking_code = Table(
+    "tracking_code", metadata,
+    Column("code_hash", String(64), primary_key=True),
+    Column("case_id", String(40), ForeignKey("case_record.id"), nullable=False),
+)

@@ -103,10 +103,16 @@ class Case:
             members=tuple((code, role.value, rule.value) for code, role, rule in decision.members)))
 
     def _clocks(self, now: datetime, rules: Rules) -> tuple[datetime, datetime, str]:
+        """Acknowledgement and handling deadlines from ``now``. A restarted clock (return, re-dispatch,
+        escalation, redo) never ends before the deadline already in force, so no deadline moves
+        earlier except by an approved change."""
         matter = rules.matter(self.record.matter)
         limit = matter.limit(_severity(self.record.severity))
         ack_due = rules.calendar.deadline(now, rules.policy.ack_hours, "h")
-        return ack_due, rules.calendar.deadline(now, limit.amount, limit.unit), str(limit)
+        due = rules.calendar.deadline(now, limit.amount, limit.unit)
+        if self.record.due is not None and self.record.due > due:
+            due = self.record.due
+        return ack_due, due, str(limit)
 
     def _route(self, rules: Rules, affected: Sequence[str] | None = None) -> RoutingDecision:
         r = self.record

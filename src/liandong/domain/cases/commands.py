@@ -32,6 +32,7 @@ class ReportCase(Command):
     reporter_account: str = ""
     address: str = ""
     coordinates: str = ""
+    tracking_hash: str = ""  # SHA-256 of the citizen's tracking code; kept out of the record
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
