@@ -28,3 +28,7 @@ run case resolve "$ID" --by 320200-urban_management --text "联合执法，商�
 run case rate "$ID" --by 320200-gov --rating satisfied --at 2026-03-05T10:00
 run case close "$ID" --by 320200-gov --at 2026-03-05T10:05
 run case show "$ID"
+run ledger checkpoint
+run ledger prove "$ID" -o "$LIANDONG_DATA_DIR/receipt.json"
+run ledger check-receipt "$LIANDONG_DATA_DIR/receipt.json"
+run ledger verify

@@ -48,7 +48,9 @@ def checkpoint(lang: LangOpt = "zh", database_url: DbOpt = None, data_dir: DirOp
     with platform.uow() as uow:
         note = platform.ledger.checkpoint(uow, datetime.now(UTC))
         uow.commit()
-    out.print(note if note else ("没有新的记录" if lang == "zh" else "nothing new to checkpoint"))
+    # plain output: a signed note must be copied byte for byte, never wrapped
+    nothing = "没有新的记录" if lang == "zh" else "nothing new to checkpoint"
+    typer.echo(note or nothing, nl=not note)
 
 
 @ledger_app.command("verify")
@@ -89,7 +91,7 @@ def prove(case_id: str, output: Annotated[Path | None, typer.Option("--output", 
     except DomainError as exc:
         raise _fail(exc, lang) from None
     if output is None:
-        out.print(receipt.decode())
+        typer.echo(receipt.decode())
     else:
         output.write_bytes(receipt)
         out.print(f"{'回执已写入' if lang == 'zh' else 'receipt written to'} {output}")
