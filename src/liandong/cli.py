@@ -15,7 +15,7 @@ from rich.table import Table
 
 from liandong.adapters import reference_data
 from liandong.bootstrap import Platform, bootstrap, catalogue_documents
-from liandong.cli_accounts import DEMO_PASSWORD, account_app, ensure_demo_accounts
+from liandong.cli_accounts import DEMO_API_KEY, DEMO_PASSWORD, account_app, ensure_demo_accounts
 from liandong.cli_cases import case_app
 from liandong.cli_ledger import ledger_app
 from liandong.config import Settings
@@ -245,6 +245,7 @@ def demo(scope: Annotated[str, typer.Option()] = "320200",
     for username, department, roles in accounts:
         table.add_row(username, department or "—", ", ".join(roles))
     out.print(table)
+    out.print(f"Open311 api_key: {DEMO_API_KEY}  ·  API docs: http://{host}:{port}/docs")
     serve(host=host, port=port, workers=1, database_url=database_url, data_dir=data_dir)
 
 
