@@ -14,11 +14,11 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from liandong.adapters import reference_data
-from liandong.bootstrap import Platform, bootstrap, catalogue_documents
+from liandong.bootstrap import bootstrap, catalogue_documents
 from liandong.cli_accounts import DEMO_API_KEY, DEMO_PASSWORD, account_app, ensure_demo_accounts
 from liandong.cli_cases import case_app
+from liandong.cli_common import DbOpt, DirOpt, LangOpt, open_platform, settings_for
 from liandong.cli_ledger import ledger_app
-from liandong.config import Settings
 from liandong.domain.catalogue import parse_scope
 from liandong.domain.errors import DomainError
 from liandong.domain.hierarchy import Jurisdiction
@@ -36,11 +36,6 @@ app.add_typer(account_app, name="account")
 out = Console()
 err = Console(stderr=True)
 
-LangOpt = Annotated[str, typer.Option("--lang", help="zh（默认）或 en")]
-DbOpt = Annotated[str | None, typer.Option("--database-url", envvar="LIANDONG_DATABASE_URL",
-                                           help="SQLAlchemy URL；默认为数据目录下的 SQLite")]
-DirOpt = Annotated[Path | None, typer.Option("--data-dir", envvar="LIANDONG_DATA_DIR",
-                                             help="数据目录（默认 ./var）")]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -82,13 +77,6 @@ def refusals(lang: str) -> Iterator[None]:
         raise typer.Exit(2) from None
 
 
-def settings_for(database_url: str | None, data_dir: Path | None) -> Settings:
-    values: dict[str, Any] = {}
-    if database_url:
-        values["database_url"] = database_url
-    if data_dir:
-        values["data_dir"] = data_dir
-    return Settings(**values)
 
 
 def describe(unit: Jurisdiction, lang: str) -> str:
@@ -135,8 +123,6 @@ def init(
     out.print(table)
 
 
-def _platform(database_url: str | None, data_dir: Path | None) -> Platform:
-    return bootstrap(settings_for(database_url, data_dir))
 
 
 @org_app.command("show")
@@ -145,7 +131,7 @@ def org_show(code: str, database_url: DbOpt = None, data_dir: DirOpt = None,
     """显示一个区划：上级、下级与部门。"""
     check_lang(lang)
     with refusals(lang):
-        platform = _platform(database_url, data_dir)
+        platform = open_platform(database_url, data_dir)
         h = platform.hierarchy
         unit = h.get(code)
         out.print(f"[bold]{describe(unit, lang)}[/bold]")
@@ -238,7 +224,7 @@ def demo(scope: Annotated[str, typer.Option()] = "320200",
     """演示：初始化一个城市（默认无锡市）并启动服务。"""
     init(scope=scope, systems=None, governance=None, matters=None, database_url=database_url,
          data_dir=data_dir, lang="zh")
-    accounts = ensure_demo_accounts(_platform(database_url, data_dir))
+    accounts = ensure_demo_accounts(open_platform(database_url, data_dir))
     table = Table(title=f"演示账号 / demo accounts (password: {DEMO_PASSWORD})")
     for head in ("username", "department", "roles"):
         table.add_column(head)

@@ -9,8 +9,8 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from liandong.bootstrap import Platform, bootstrap
-from liandong.config import Settings
+from liandong.bootstrap import Platform
+from liandong.cli_common import open_platform
 from liandong.domain.errors import DomainError
 from liandong.messages import explain
 from liandong.services.accounts import create_account, create_api_key, token_digest
@@ -36,13 +36,6 @@ DEMO_ACCOUNTS = (  # (username, department, roles): the 12345 centre, leaders an
 )
 
 
-def _platform(database_url: str | None, data_dir: Path | None) -> Platform:
-    values: dict[str, object] = {}
-    if database_url:
-        values["database_url"] = database_url
-    if data_dir:
-        values["data_dir"] = data_dir
-    return bootstrap(Settings(**values))  # type: ignore[arg-type]
 
 
 @account_app.command("create")
@@ -55,7 +48,7 @@ def create(username: str,
            database_url: Annotated[str | None, typer.Option(envvar="LIANDONG_DATABASE_URL")] = None,
            data_dir: Annotated[Path | None, typer.Option(envvar="LIANDONG_DATA_DIR")] = None) -> None:
     """创建账号。"""
-    platform = _platform(database_url, data_dir)
+    platform = open_platform(database_url, data_dir)
     try:
         if department is not None:
             platform.rules().router.check_department(department)
@@ -77,7 +70,7 @@ def apikey(name: str, lang: Annotated[str, typer.Option("--lang")] = "zh",
            database_url: Annotated[str | None, typer.Option(envvar="LIANDONG_DATABASE_URL")] = None,
            data_dir: Annotated[Path | None, typer.Option(envvar="LIANDONG_DATA_DIR")] = None) -> None:
     """为 Open311 客户端签发 API key（只显示一次）。"""
-    platform = _platform(database_url, data_dir)
+    platform = open_platform(database_url, data_dir)
     with platform.uow() as uow:
         key = create_api_key(uow=uow, name=name, now=datetime.now(UTC))
         uow.commit()

@@ -13,8 +13,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from liandong.bootstrap import Platform, bootstrap
-from liandong.config import Settings
+from liandong.bootstrap import Platform
+from liandong.cli_common import DbOpt, DirOpt, LangOpt, open_platform
 from liandong.domain.cases import commands as c
 from liandong.domain.cases.events import Event
 from liandong.domain.cases.record import CaseRecord
@@ -37,11 +37,8 @@ case_app = typer.Typer(help="案件闭环 / the case closed loop", no_args_is_he
 out = Console()
 err = Console(stderr=True)
 
-LangOpt = Annotated[str, typer.Option("--lang", help="zh（默认）或 en")]
 AtOpt = Annotated[str | None, typer.Option("--at", help="以该时刻执行（ISO 8601，默认现在）")]
 ByOpt = Annotated[str, typer.Option("--by", help="执行部门代码，如 320213-urban_management")]
-DbOpt = Annotated[str | None, typer.Option("--database-url", envvar="LIANDONG_DATABASE_URL")]
-DirOpt = Annotated[Path | None, typer.Option("--data-dir", envvar="LIANDONG_DATA_DIR")]
 VersionOpt = Annotated[int | None, typer.Option("--version", help="您看到的案件版本（乐观锁）")]
 
 
@@ -52,13 +49,6 @@ def _clock(at: str | None) -> Clock:
     return ManualClock(moment if moment.tzinfo else moment.replace(tzinfo=SHANGHAI))
 
 
-def _platform(database_url: str | None, data_dir: Path | None) -> Platform:
-    values: dict[str, object] = {}
-    if database_url:
-        values["database_url"] = database_url
-    if data_dir:
-        values["data_dir"] = data_dir
-    return bootstrap(Settings(**values))  # type: ignore[arg-type]
 
 
 def _run(command: c.Command, *, at: str | None, lang: str, database_url: str | None,
@@ -68,7 +58,7 @@ def _run(command: c.Command, *, at: str | None, lang: str, database_url: str | N
         raise typer.Exit(2)
     try:
         clock = _clock(at)
-        platform = _platform(database_url, data_dir)
+        platform = open_platform(database_url, data_dir)
         result = platform.bus(clock).handle(command)
     except DomainError as exc:
         err.print(f"[red]{explain(exc, lang)}[/red]")
@@ -190,7 +180,7 @@ def rate(case_id: str, by: ByOpt,
 def show(case_id: str, lang: LangOpt = "zh", database_url: DbOpt = None,
          data_dir: DirOpt = None) -> None:
     """案件详情：路由理由、按层级排列的办理团队、时间线。"""
-    platform = _platform(database_url, data_dir)
+    platform = open_platform(database_url, data_dir)
     with platform.uow() as uow:
         case = uow.cases.get(case_id)
         events = uow.cases.events(case_id) if case else []
@@ -256,7 +246,7 @@ def render_case(platform: Platform, r: CaseRecord, events: list[Event], lang: st
 def inbox(department: str, lang: LangOpt = "zh", database_url: DbOpt = None,
           data_dir: DirOpt = None) -> None:
     """一个部门的待办：最近的时限在前。"""
-    platform = _platform(database_url, data_dir)
+    platform = open_platform(database_url, data_dir)
     with platform.uow() as uow:
         rows = uow.cases.inbox(department)
     table = Table(title=platform.rules().router.department_name(department))

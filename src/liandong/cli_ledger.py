@@ -10,8 +10,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from liandong.bootstrap import Platform, bootstrap
-from liandong.config import Settings
+from liandong.cli_common import DbOpt, DirOpt, LangOpt, open_platform
 from liandong.domain.errors import DomainError
 from liandong.ledger.merkle import consistency_proof, root
 from liandong.ledger.receipt import check_receipt
@@ -22,18 +21,8 @@ ledger_app = typer.Typer(help="共享记录（可验证日志）/ the tamper-evi
 out = Console()
 err = Console(stderr=True)
 
-LangOpt = Annotated[str, typer.Option("--lang", help="zh（默认）或 en")]
-DbOpt = Annotated[str | None, typer.Option("--database-url", envvar="LIANDONG_DATABASE_URL")]
-DirOpt = Annotated[Path | None, typer.Option("--data-dir", envvar="LIANDONG_DATA_DIR")]
 
 
-def _platform(database_url: str | None, data_dir: Path | None) -> Platform:
-    values: dict[str, object] = {}
-    if database_url:
-        values["database_url"] = database_url
-    if data_dir:
-        values["data_dir"] = data_dir
-    return bootstrap(Settings(**values))  # type: ignore[arg-type]
 
 
 def _fail(exc: DomainError, lang: str) -> typer.Exit:
@@ -44,7 +33,7 @@ def _fail(exc: DomainError, lang: str) -> typer.Exit:
 @ledger_app.command("checkpoint")
 def checkpoint(lang: LangOpt = "zh", database_url: DbOpt = None, data_dir: DirOpt = None) -> None:
     """签发检查点：日志签名并由中央与省级见证方联署。"""
-    platform = _platform(database_url, data_dir)
+    platform = open_platform(database_url, data_dir)
     with platform.uow() as uow:
         note = platform.ledger.checkpoint(uow, datetime.now(UTC))
         uow.commit()
@@ -56,7 +45,7 @@ def checkpoint(lang: LangOpt = "zh", database_url: DbOpt = None, data_dir: DirOp
 @ledger_app.command("verify")
 def verify(lang: LangOpt = "zh", database_url: DbOpt = None, data_dir: DirOpt = None) -> None:
     """全量核验：重算每个叶子、节点、签名与检查点，指出第一个不符之处。"""
-    platform = _platform(database_url, data_dir)
+    platform = open_platform(database_url, data_dir)
     with platform.uow() as uow:
         report = platform.ledger.verify(uow)
     zh = lang == "zh"
@@ -84,7 +73,7 @@ def verify(lang: LangOpt = "zh", database_url: DbOpt = None, data_dir: DirOpt = 
 def prove(case_id: str, output: Annotated[Path | None, typer.Option("--output", "-o")] = None,
           lang: LangOpt = "zh", database_url: DbOpt = None, data_dir: DirOpt = None) -> None:
     """为案件出具回执（叶子、包含证明、带联署的检查点），可离线核验。"""
-    platform = _platform(database_url, data_dir)
+    platform = open_platform(database_url, data_dir)
     try:
         with platform.uow() as uow:
             receipt = platform.ledger.receipt(uow, case_id)
@@ -101,7 +90,7 @@ def prove(case_id: str, output: Annotated[Path | None, typer.Option("--output", 
 def consistency(old: int, new: int, lang: LangOpt = "zh", database_url: DbOpt = None,
                 data_dir: DirOpt = None) -> None:
     """两个树规模之间的一致性证明（RFC 9162）。"""
-    platform = _platform(database_url, data_dir)
+    platform = open_platform(database_url, data_dir)
     try:
         with platform.uow() as uow:
             hashes = uow.ledger.hashes
