@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -19,7 +20,7 @@ from liandong.cli_accounts import DEMO_API_KEY, DEMO_PASSWORD, account_app, ensu
 from liandong.cli_cases import case_app
 from liandong.cli_common import DbOpt, DirOpt, LangOpt, open_platform, settings_for
 from liandong.cli_ledger import ledger_app
-from liandong.domain.catalogue import parse_scope
+from liandong.domain.catalogue import departments_in, parse_scope
 from liandong.domain.errors import DomainError
 from liandong.domain.hierarchy import Jurisdiction
 from liandong.messages import explain, kind_name, level_name
@@ -44,14 +45,14 @@ LABELS = {
            "children": "下级", "departments": "部门", "system": "系统", "path": "路径",
            "lca": "最近共同上级", "results": "结果", "none": "（无）", "units": "区划",
            "init_done": "初始化完成", "added": "新增", "total": "合计",
-           "phase_units": "载入行政区划", "phase_departments": "创建部门",
+           "phase_units": "载入行政区划", "phase_departments": "创建部门", "phase_keys": "生成签名密钥",
            "not_initialised": "（尚未为此区划创建部门：liandong init --scope {code}）"},
     "en": {"code": "Code", "name": "Name", "level": "Level", "kind": "Kind", "parent": "Parent",
            "children": "Children", "departments": "Departments", "system": "System",
            "path": "Path", "lca": "Lowest common ancestor", "results": "Results",
            "none": "(none)", "units": "Jurisdictions", "init_done": "Initialised",
            "added": "added", "total": "total", "phase_units": "Loading jurisdictions",
-           "phase_departments": "Creating departments",
+           "phase_departments": "Creating departments", "phase_keys": "Generating signing keys",
            "not_initialised": "(no departments here yet: liandong init --scope {code})"},
 }
 
@@ -112,6 +113,10 @@ def init(
             result = org_service.initialise(scope=parsed, hierarchy=platform.hierarchy,
                                             catalogue=catalogue, documents=documents,
                                             uow=platform.uow(), progress=progress)
+            with platform.uow() as uow:  # every department's signing key (DESIGN §5)
+                names = [d.code for d in departments_in(parsed, platform.hierarchy, catalogue)]
+                platform.ledger.create_keys(uow, names, datetime.now(UTC), progress)
+                uow.commit()
     table = Table(title=f"{label(lang, 'init_done')}: {describe(platform.hierarchy.get(parsed.root), lang)}")
     table.add_column(label(lang, "level"))
     table.add_column(label(lang, "units"), justify="right")

@@ -20,6 +20,14 @@ def run(*args: str) -> tuple[int, str]:
 def test_ledger_commands(tmp_path: Path) -> None:
     d = ["--data-dir", str(tmp_path)]
     assert run("init", "--scope", "320213", *d)[0] == 0
+    from liandong.bootstrap import bootstrap
+    from liandong.config import Settings
+
+    platform = bootstrap(Settings(data_dir=tmp_path))
+    with platform.uow() as uow:  # every department of the scope got its signing key at init
+        keys = uow.ledger.public_keys()
+        assert sum(uow.organisation.count_departments().values()) == len(keys) > 100
+        assert "320213-urban_management" in keys and "320213001-gov" in keys
     code, output = run("case", "report", "--matter", "social_life_noise", "--place", "320213001",
                        "--text", "噪声", *d)
     cid = output.split()[0]

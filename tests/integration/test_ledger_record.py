@@ -246,3 +246,18 @@ def test_the_server_publishes_checkpoints_every_second(tmp_path) -> None:
         assert [size for size, *_ in uow.ledger.checkpoints()] == [4]
     assert publisher.publish_once() is None  # nothing new since
     assert (tmp_path / "secret.key").stat().st_mode & 0o777 == 0o600
+
+
+def test_keys_are_created_in_bulk_on_every_core(uow_factory: Callable[[], UnitOfWork]) -> None:
+    ledger = Ledger(secrets.token_bytes(32))
+    names = [f"320213{i:03d}-gov" for i in range(1, 40)]
+    with uow_factory() as uow:
+        assert ledger.create_keys(uow, names, NOW, chunk=10) == len(names)  # 4 chunks: a process pool
+        uow.commit()
+    with uow_factory() as uow:
+        assert set(names) <= set(uow.ledger.public_keys())
+        assert ledger.create_keys(uow, names, NOW) == 0  # already there
+        from liandong.ledger.suite import open_private_key
+        kind, public, sealed = uow.ledger.key(names[0])  # type: ignore[misc]
+        opened = open_private_key(sealed, ledger.secret)
+        assert kind == "department" and ledger.suite.public_key(opened) == public

@@ -44,6 +44,10 @@ class MemoryLedgerStore(LedgerStore):
     def add_key(self, name: str, kind: str, public: bytes, sealed: bytes, at: datetime) -> None:
         self.keys.setdefault(name, (kind, public, sealed))
 
+    def add_keys(self, rows: Sequence[tuple[str, str, bytes, bytes]], at: datetime) -> None:
+        for name, kind, public, sealed in rows:
+            self.keys.setdefault(name, (kind, public, sealed))
+
     def public_keys(self) -> dict[str, bytes]:
         return {name: public for name, (_, public, _) in self.keys.items()}
 

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Iterable, Sequence
+import os
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -17,7 +19,7 @@ from liandong.ledger.canonical import canonical_bytes
 from liandong.ledger.merkle import consistency_proof, inclusion_proof, root
 from liandong.ledger.note import Checkpoint, Signer, Verifier, parse_note, sign_checkpoint, verify_note
 from liandong.ledger.receipt import make_receipt
-from liandong.ledger.suite import SHA256_ED25519, Suite, open_private_key, seal_private_key
+from liandong.ledger.suite import SHA256_ED25519, Suite, open_private_key, seal_private_key, suite_by_name
 from liandong.ledger.verify import LogVerification, Mismatch, verify_log
 from liandong.ledger.witness import Witness
 from liandong.services.ports import LedgerEntry, StoredEvent, UnitOfWork
@@ -61,6 +63,34 @@ class Ledger:
             key = open_private_key(stored[2], self.secret)
         self._keys[name] = key
         return key
+
+    def create_keys(self, uow: UnitOfWork, names: Iterable[str], now: datetime,
+                    progress: Callable[[str, int, int], None] | None = None, chunk: int = 5000) -> int:
+        """A key pair for every department named that has none yet (``liandong init``); large sets
+        are generated on every core while this process writes them."""
+        existing = set(uow.ledger.public_keys())
+        todo = [n for n in dict.fromkeys(names) if n not in existing]
+        sizes = [len(todo[i:i + chunk]) for i in range(0, len(todo), chunk)]
+        if len(sizes) > 2:
+            workers = max(1, min(4, os.cpu_count() or 1))
+            with ProcessPoolExecutor(max_workers=workers) as pool:
+                batches = pool.map(_generate_keys, sizes, [self.secret] * len(sizes),
+                                   [self.suite.name] * len(sizes))
+                self._store_keys(uow, todo, batches, chunk, now, progress)
+        else:
+            batches = (_generate_keys(n, self.secret, self.suite.name) for n in sizes)
+            self._store_keys(uow, todo, batches, chunk, now, progress)
+        return len(todo)
+
+    @staticmethod
+    def _store_keys(uow: UnitOfWork, todo: list[str], batches: Iterable[list[tuple[bytes, bytes]]],
+                    chunk: int, now: datetime, progress: Callable[[str, int, int], None] | None) -> None:
+        for position, batch in enumerate(batches):
+            names = todo[position * chunk:(position + 1) * chunk]
+            uow.ledger.add_keys([(n, "department", pub, sealed) for n, (pub, sealed)
+                                 in zip(names, batch, strict=True)], now)
+            if progress is not None:
+                progress("keys", min((position + 1) * chunk, len(todo)), len(todo))
 
     def log_signer(self, uow: UnitOfWork, now: datetime) -> Signer:
         return Signer(LOG_KEY, self.private_key(uow, LOG_KEY, "log", now), suite=self.suite)
@@ -209,3 +239,13 @@ class VerifyReport:
     @property
     def mismatch(self) -> Mismatch | None:
         return self.log.mismatch
+
+
+def _generate_keys(count: int, secret: bytes, suite_name: str) -> list[tuple[bytes, bytes]]:
+    """``count`` fresh key pairs as (public key, sealed private key): run in worker processes."""
+    suite = suite_by_name(suite_name)
+    out = []
+    for _ in range(count):
+        key = suite.generate_private_key()
+        out.append((suite.public_key(key), seal_private_key(key, secret)))
+    return out

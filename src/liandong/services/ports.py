@@ -194,6 +194,10 @@ class LedgerStore(abc.ABC):
     def public_keys(self) -> dict[str, bytes]: ...
 
     @abc.abstractmethod
+    def add_keys(self, rows: Sequence[tuple[str, str, bytes, bytes]], at: datetime) -> None:
+        """Store many (name, kind, public, sealed) keys at once."""
+
+    @abc.abstractmethod
     def witness_state(self, witness: str) -> dict[str, tuple[int, bytes]]: ...
 
     @abc.abstractmethod

@@ -119,6 +119,12 @@ class SqlLedgerStore(LedgerStore):
         self.conn.execute(insert(t.signing_key).values(name=name, kind=kind, public_key=public,
                                                        sealed_private=sealed, created_at=at))
 
+    def add_keys(self, rows: Sequence[tuple[str, str, bytes, bytes]], at: datetime) -> None:
+        if rows:
+            self.conn.execute(insert(t.signing_key), [
+                {"name": n, "kind": k, "public_key": p, "sealed_private": s, "created_at": at}
+                for n, k, p, s in rows])
+
     def public_keys(self) -> dict[str, bytes]:
         k = t.signing_key
         return {name: bytes(pub) for name, pub in self.conn.execute(select(k.c.name, k.c.public_key))}
