@@ -7,7 +7,6 @@ issue; a case outside what the user may see answers 404, exactly as a case that 
 from __future__ import annotations
 
 import asyncio
-import secrets
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -15,6 +14,7 @@ from fastapi import APIRouter, Header, Query, Request, Response
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
+from liandong.api import track
 from liandong.api.deps import CurrentUser, LangDep, PlatformDep, _bearer, get_platform, optional_user
 from liandong.domain.access import (
     OVERSIGHT,
@@ -150,7 +150,7 @@ async def report(body: ReportIn, request: Request, response: Response, key: Idem
         user = await run_in_threadpool(optional_user, platform, credentials)
     by = user.department if user is not None and user.department else "reporter"
     account = user.account_id if user is not None and user.is_citizen else ""
-    code = new_tracking_code()
+    code = track.new_tracking_code()
     command = c.ReportCase(by=by, idempotency_key=key or "", reporter_account=account,
                            tracking_hash=token_digest(code),
                            **body.model_dump(exclude={"affected"}), affected=tuple(body.affected))
@@ -366,47 +366,3 @@ def receipt(case_id: str, platform: PlatformDep, user: CurrentUser) -> Response:
         data = platform.ledger.receipt(uow, case_id)
     return Response(content=data, media_type="application/json",
                     headers={"Content-Disposition": f'attachment; filename="receipt-{case_id}.json"'})
-
-
-TRACKING_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read over the phone
-
-
-def new_tracking_code() -> str:
-    """Twelve characters (60 bits), grouped for reading aloud: ``K7QD-2MXP-9HRA``."""
-    raw = "".join(secrets.choice(TRACKING_ALPHABET) for _ in range(12))
-    return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
-
-
-class PublicStep(BaseModel):
-    at: str
-    label: str
-    note: str
-
-
-class PublicStatus(BaseModel):
-    status: str
-    matter: str
-    received_at: datetime | None
-    due: datetime | None
-    steps: list[PublicStep]
-
-
-@router.get("/track/{code}", response_model=PublicStatus, tags=["public"])
-def track(code: str, platform: PlatformDep, lang: LangDep) -> PublicStatus:
-    """The public status of a case for whoever holds its tracking code: no names, no actors."""
-    normalised = code.strip().upper()
-    with platform.uow() as uow:
-        case_id = uow.cases.case_for_tracking(token_digest(normalised))
-        case = uow.cases.get(case_id) if case_id else None
-        if case is None:
-            raise DomainError("case.unknown_tracking_code")
-        events = uow.cases.events(case.id)
-    public = {"CaseReported", "CaseDispatched", "CaseAcknowledged", "HandlingStarted", "CaseEscalated",
-              "CaseResolved", "CaseFollowedUp", "CaseReopened", "CaseClosed", "CaseMerged"}
-    steps = [PublicStep(at=to_payload(e)["at"], label=EVENT_LABELS[type(e).__name__][lang],
-                        note=getattr(e, "public_note", ""))
-             for e in events if type(e).__name__ in public]
-    r = case.record
-    matter = platform.catalogue.matters.get(r.matter)
-    return PublicStatus(status=r.state.value, matter=matter.name if lang == "zh" else matter.name_en,
-                        received_at=r.received_at, due=r.due, steps=steps)

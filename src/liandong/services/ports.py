@@ -257,7 +257,7 @@ class UnitOfWork(abc.ABC):
 
     def savepoint(self) -> AbstractContextManager[object]:
         """A nested transaction: leaving it by an exception undoes only what it did."""
-        raise NotImplementedError("this unit of work has no savepoints")  # pragma: no cover
+        raise RuntimeError("this unit of work has no savepoints; check supports_savepoints")
 
     def __enter__(self) -> UnitOfWork:
         return self
