@@ -193,6 +193,9 @@ def test_a_replaced_signature_is_found(logged) -> None:
     report = verify(engine, ledger)
     assert not report.ok and report.first_bad_entry == 5
     assert report.bad_signature is not None and "does not verify" in report.bad_signature[1]
+    with SqlUnitOfWork(engine) as uow:  # the same, with signatures checked in worker processes
+        parallel = ledger.verify(uow, parallel_from=1, chunk=2)
+    assert parallel.bad_signature == report.bad_signature and parallel.first_bad_entry == 5
 
 
 def test_a_rewritten_checkpoint_is_found(logged) -> None:

@@ -9,7 +9,7 @@ import base64
 import json
 import os
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -163,37 +163,55 @@ class Ledger:
                             witness_keys=witness_vkeys)
 
     # -- verification ---------------------------------------------------------------------------
-    def verify(self, uow: UnitOfWork) -> VerifyReport:
-        """Recompute every leaf, subtree, signature and checkpoint from storage."""
+    def verify(self, uow: UnitOfWork, *, parallel_from: int = 20_000, chunk: int = 5_000) -> VerifyReport:
+        """Recompute every leaf, subtree, signature and checkpoint from storage.
+
+        Hashes are recomputed here while signatures are checked on every core: from
+        ``parallel_from`` entries on, chunks of leaves go to worker processes as they are read."""
         keys = uow.ledger.public_keys()
         checkpoints = uow.ledger.checkpoints()
-        bad_signature: list[tuple[int, str]] = []
+        parallel = uow.ledger.size() >= parallel_from
+        pool: ProcessPoolExecutor | None = None
+        futures: list[Future[tuple[int, str] | None]] = []
+        pending: list[tuple[int, str, bytes]] = []
+        first_bad: list[tuple[int, str]] = []
+
+        def flush() -> None:
+            nonlocal pool
+            if not pending:
+                return
+            batch = list(pending)
+            pending.clear()
+            if pool is None and parallel:
+                workers = max(1, min(4, os.cpu_count() or 1))
+                pool = ProcessPoolExecutor(max_workers=workers, initializer=_worker_keys,
+                                           initargs=(keys, self.suite.name))
+            if pool is not None:
+                futures.append(pool.submit(_check_chunk, batch))
+            else:
+                found = _first_bad(batch, keys, self.suite)
+                if found is not None:
+                    first_bad.append(found)
 
         def entries() -> Iterable[tuple[int, bytes]]:
             for index, signer, leaf in uow.ledger.leaves():
-                if not bad_signature:
-                    problem = self._check_leaf(leaf, signer, keys)
-                    if problem:
-                        bad_signature.append((index, problem))
+                pending.append((index, signer, leaf))
+                if len(pending) >= chunk:
+                    flush()
                 yield index, leaf
 
-        result = verify_log(entries(), uow.ledger.hashes,
-                            checkpoint_roots={size: head for size, head, _ in checkpoints},
-                            hash_new=self.suite.hash_new)
-        note_problem = self._check_checkpoints(checkpoints, keys)
-        return VerifyReport(result, bad_signature[0] if bad_signature else None, note_problem)
-
-    def _check_leaf(self, leaf: bytes, signer: str, keys: dict[str, bytes]) -> str | None:
         try:
-            document = json.loads(leaf)
-            signature = base64.b64decode(document.pop("sig"), validate=True)
-        except (ValueError, KeyError, TypeError):
-            return "leaf is not a signed envelope"
-        if document.get("signer") != signer or signer not in keys:
-            return f"unknown signer {signer}"
-        if not self.suite.verify(keys[signer], canonical_bytes(document), signature):
-            return f"signature of {signer} does not verify"
-        return None
+            result = verify_log(entries(), uow.ledger.hashes,
+                                checkpoint_roots={size: head for size, head, _ in checkpoints},
+                                hash_new=self.suite.hash_new)
+            flush()
+            first_bad.extend(found for found in (f.result() for f in futures) if found is not None)
+        finally:
+            if pool is not None:
+                pool.shutdown()
+        note_problem = self._check_checkpoints(checkpoints, keys)
+        bad = min(first_bad) if first_bad else None
+        return VerifyReport(result, bad, note_problem)
 
     def _check_checkpoints(self, checkpoints: list[tuple[int, bytes, str]],
                            keys: dict[str, bytes]) -> tuple[int, str] | None:
@@ -249,3 +267,33 @@ def _generate_keys(count: int, secret: bytes, suite_name: str) -> list[tuple[byt
         key = suite.generate_private_key()
         out.append((suite.public_key(key), seal_private_key(key, secret)))
     return out
+
+
+_KEYS: dict[str, bytes] = {}
+_SUITE: list[Suite] = []
+
+
+def _worker_keys(keys: dict[str, bytes], suite_name: str) -> None:
+    """Worker initialiser: the public keys and suite, sent once per process."""
+    _KEYS.update(keys)
+    _SUITE.append(suite_by_name(suite_name))
+
+
+def _check_chunk(batch: list[tuple[int, str, bytes]]) -> tuple[int, str] | None:
+    return _first_bad(batch, _KEYS, _SUITE[0])
+
+
+def _first_bad(batch: list[tuple[int, str, bytes]], keys: dict[str, bytes],
+               suite: Suite) -> tuple[int, str] | None:
+    """The first leaf of ``batch`` whose envelope or signature does not verify."""
+    for index, signer, leaf in batch:
+        try:
+            document = json.loads(leaf)
+            signature = base64.b64decode(document.pop("sig"), validate=True)
+        except (ValueError, KeyError, TypeError):
+            return index, "leaf is not a signed envelope"
+        if document.get("signer") != signer or signer not in keys:
+            return index, f"unknown signer {signer}"
+        if not suite.verify(keys[signer], canonical_bytes(document), signature):
+            return index, f"signature of {signer} does not verify"
+    return None
