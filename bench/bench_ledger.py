@@ -9,7 +9,6 @@ import argparse
 import os
 import random
 import secrets
-import sqlite3
 import tempfile
 import time
 from datetime import UTC, datetime
