@@ -7,9 +7,10 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).parent
-BENCHES = ["bench_hierarchy.py", "bench_init.py"]
+BENCHES = [["bench_hierarchy.py"], ["bench_init.py"], ["bench_engine.py", "--sqlite"],
+           ["bench_ledger.py"], ["bench_http.py"]]
 
 if __name__ == "__main__":
-    for name in BENCHES:
-        print(f"\n### {name}\n")
-        subprocess.run([sys.executable, str(HERE / name)], check=True)
+    for name, *args in BENCHES:
+        print(f"\n### {name} {' '.join(args)}\n", flush=True)
+        subprocess.run([sys.executable, str(HERE / name), *args], check=True)
