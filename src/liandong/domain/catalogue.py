@@ -70,9 +70,6 @@ def departments_in(scope: Scope, hierarchy: HierarchyIndex,
         yield from departments_of(unit, systems)
 
 
-def level_of_key(key: str) -> Level:
-    return Level.parse(key)
-
 
 def count_departments_in(scope: Scope, hierarchy: HierarchyIndex, catalogue: Catalogue) -> int:
     """How many departments ``departments_in`` yields, without building them."""

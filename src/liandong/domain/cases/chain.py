@@ -7,7 +7,6 @@ from datetime import datetime, timedelta
 
 from liandong.domain.cases import events as ev
 from liandong.domain.cases.case import PLATFORM, Case, Rules
-from liandong.domain.cases.routing import Role
 from liandong.domain.cases.states import TRANSITIONS, CaseAction, CaseState
 from liandong.domain.errors import DomainError
 from liandong.domain.hierarchy import Level
@@ -100,10 +99,3 @@ def tick(case: Case, *, now: datetime, rules: Rules) -> list[ev.Event]:
                                             reason="超期未办结，提级办理"))
     return case.pending[before:]
 
-
-def members_by_role(case: Case) -> dict[Role, list[str]]:
-    out: dict[Role, list[str]] = {}
-    for code, m in case.record.team.items():
-        if m.active:
-            out.setdefault(m.role, []).append(code)
-    return out
