@@ -467,4 +467,28 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "数据库尚未初始化，请先运行 liandong init",
         "en": "The database is not initialised; run liandong init first",
     },
+    "simulation.bad_config": {
+        "zh": "仿真参数有误（{source}）：“{key}”{problem}",
+        "en": "Bad simulation parameter in {source}: '{key}' {problem}",
+    },
+    "simulation.bad_key": {
+        "zh": "没有名为“{key}”的仿真参数（用点号连接的键名，如 handling.capacity）",
+        "en": "No simulation parameter named '{key}' (dotted keys such as handling.capacity)",
+    },
+    "simulation.bad_override": {
+        "zh": "参数覆盖“{value}”的格式应为 键=值，如 handling.capacity=2",
+        "en": "Override '{value}' must read key=value, e.g. handling.capacity=2",
+    },
+    "simulation.bad_mode": {
+        "zh": "未知的治理模式“{value}”，可选：{allowed}",
+        "en": "Unknown governance mode '{value}'; allowed: {allowed}",
+    },
+    "simulation.empty_scope": {
+        "zh": "范围“{scope}”内没有乡级单位，无法生成诉求",
+        "en": "Scope '{scope}' has no township-level units to generate reports for",
+    },
+    "simulation.bad_texts": {
+        "zh": "诉求文本模板有误（{source}）：{problem}",
+        "en": "Bad report text templates in {source}: {problem}",
+    },
 }

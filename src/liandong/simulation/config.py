@@ -1,0 +1,186 @@
+"""The simulator's parameters: one TOML file (``data/simulation.toml``), validated on load.
+
+A bad value names the key and what is allowed; a sweep or a command-line option overrides a
+value by its dotted key (``handling.capacity=2``).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from datetime import datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from liandong.domain.errors import DomainError
+
+LEVEL_KEYS = ("central", "province", "city", "county", "township")
+SEVERITY_KEYS = ("routine", "IV", "III", "II", "I")
+MODES = ("siloed", "relay", "linkage")
+Probability = float
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Profile(_Strict):
+    hour: list[float] = Field(min_length=24, max_length=24)
+    weekday: list[float] = Field(min_length=7, max_length=7)
+
+    @field_validator("hour", "weekday")
+    @classmethod
+    def _positive(cls, values: list[float]) -> list[float]:
+        if any(v < 0 for v in values) or sum(values) <= 0:
+            raise ValueError("weights must be ≥ 0 with a positive sum")
+        return values
+
+
+class Arrivals(_Strict):
+    per_township_per_day: float = Field(gt=0)
+    kind_weight: dict[str, float]
+    profile: Profile
+
+
+class Matters(_Strict):
+    category_weight: dict[str, float]
+    rural_boost: dict[str, float] = {}
+    severity: dict[Literal["IV", "III", "II", "I"], Probability]
+
+
+class Boundary(_Strict):
+    township: Probability = Field(ge=0, le=1)
+    county: Probability = Field(ge=0, le=1)
+    city: Probability = Field(ge=0, le=1)
+    province: Probability = Field(ge=0, le=1)
+
+
+class Heat(_Strict):
+    per_city_per_30_days: float = Field(ge=0)
+    reports_mean: float = Field(ge=0)
+    spread_hours: float = Field(gt=0)
+    heat: int = Field(ge=0, le=100)
+
+
+class Intake(_Strict):
+    dispatch_minutes: float = Field(gt=0)
+    operators_per_100_daily: float = Field(gt=0)
+    misroute: Probability = Field(ge=0, le=1)
+
+
+class Handling(_Strict):
+    lead_wh: dict[Literal["central", "province", "city", "county", "township"], float]
+    assist_wh: float = Field(gt=0)
+    sigma: float = Field(ge=0)
+    ack_wh: float = Field(ge=0)
+    urgent_share: float = Field(gt=0, le=1)
+    severity_factor: dict[Literal["routine", "IV", "III", "II", "I"], float]
+    utilisation: float = Field(gt=0, le=1)
+    max_handlers: dict[Literal["central", "province", "city", "county", "township"], int]
+    min_handlers: int = Field(ge=1)
+    capacity: float = Field(gt=0)
+    office_hours: bool = True
+
+
+class Linkage(_Strict):
+    co_presence: bool = True
+    escalate_after: int = Field(ge=0)
+    coordination_wh: float = Field(ge=0)
+
+
+class Relay(_Strict):
+    hop_wh: float = Field(ge=0)
+    fact_loss: Probability = Field(ge=0, le=1)
+    downgrade: Probability = Field(ge=0, le=1)
+    return_wh: float = Field(ge=0)
+    facts: list[str] = Field(min_length=1)
+
+
+class Siloed(_Strict):
+    re_report_days: float = Field(ge=0)
+    partial_ok: Probability = Field(ge=0, le=1)
+
+
+class Rating(_Strict):
+    on_time_complete: tuple[float, float]
+    late_complete: tuple[float, float]
+    on_time_incomplete: tuple[float, float]
+    late_incomplete: tuple[float, float]
+
+
+class SimulationConfig(_Strict):
+    version: str
+    start: datetime
+    arrivals: Arrivals
+    matters: Matters
+    boundary: Boundary
+    heat: Heat
+    intake: Intake
+    handling: Handling
+    linkage: Linkage
+    relay: Relay
+    siloed: Siloed
+    rating: Rating
+
+    @field_validator("start")
+    @classmethod
+    def _aware(cls, value: datetime) -> datetime:
+        if value.utcoffset() is None:
+            raise ValueError("start needs a UTC offset, e.g. 2026-03-02T00:00:00+08:00")
+        return value
+
+    def with_overrides(self, overrides: dict[str, Any]) -> SimulationConfig:
+        """A copy with dotted keys replaced (``{"handling.capacity": 2}``), validated again."""
+        data = self.model_dump(mode="json")
+        for dotted, value in overrides.items():
+            node = data
+            *parents, last = dotted.split(".")
+            for key in parents:
+                if not isinstance(node.get(key), dict):
+                    raise DomainError("simulation.bad_key", key=dotted)
+                node = node[key]
+            if last not in node:
+                raise DomainError("simulation.bad_key", key=dotted)
+            node[last] = value
+        return _validate(data, "overrides")
+
+
+def _validate(data: dict[str, Any], source: str) -> SimulationConfig:
+    try:
+        return SimulationConfig.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        key = ".".join(str(p) for p in first["loc"])
+        raise DomainError("simulation.bad_config", source=source, key=key,
+                          problem=first["msg"]) from None
+
+
+def default_config_text() -> str:
+    return resources.files("liandong.data").joinpath("simulation.toml").read_text(encoding="utf-8")
+
+
+def load_config(path: Path | None = None) -> SimulationConfig:
+    """The default configuration, or the file at ``path``."""
+    if path is None:
+        text, source = default_config_text(), "simulation.toml"
+    else:
+        text, source = path.read_text(encoding="utf-8"), str(path)
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise DomainError("simulation.bad_config", source=source, key="", problem=str(exc)) from None
+    return _validate(data, source)
+
+
+def parse_override(text: str) -> tuple[str, Any]:
+    """``key=value`` with the value read as TOML (numbers, booleans, strings)."""
+    key, sep, raw = text.partition("=")
+    if not sep or not key.strip():
+        raise DomainError("simulation.bad_override", value=text)
+    try:
+        value = tomllib.loads(f"v = {raw.strip()}")["v"]
+    except tomllib.TOMLDecodeError:
+        value = raw.strip()
+    return key.strip(), value
