@@ -9,7 +9,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import logging
 import math
+import warnings
 from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
@@ -49,6 +51,7 @@ METRICS: tuple[tuple[str, str, str], ...] = (
 
 
 def _style() -> None:
+    logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
     plt.rcParams.update({
         "svg.fonttype": "none", "svg.hashsalt": "liandong", "font.size": 10,
         "font.family": ["Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei", "DejaVu Sans"],
@@ -58,7 +61,9 @@ def _style() -> None:
 
 def _svg(fig: Any) -> str:
     buf = io.StringIO()
-    fig.savefig(buf, format="svg", bbox_inches="tight", metadata={"Date": None, "Creator": "liandong"})
+    with warnings.catch_warnings():  # text stays text (svg.fonttype none): the reader's fonts draw it
+        warnings.filterwarnings("ignore", message="Glyph .* missing from font")
+        fig.savefig(buf, format="svg", bbox_inches="tight", metadata={"Date": None, "Creator": "liandong"})
     plt.close(fig)
     text = buf.getvalue()
     return text[text.index("<svg"):]
