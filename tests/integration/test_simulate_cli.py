@@ -29,7 +29,8 @@ def test_simulate_writes_report_csv_and_configuration(tmp_path: Path) -> None:
 def test_simulate_refuses_bad_input_in_the_users_language(tmp_path: Path) -> None:
     result = runner.invoke(app, ["simulate", "--mode", "chaos", "--out", str(tmp_path)])
     assert result.exit_code == 2 and "未知的治理模式" in result.output and "linkage" in result.output
-    result = runner.invoke(app, ["simulate", "--set", "handling.nope=1", "--lang", "en", "--out", str(tmp_path)])
+    result = runner.invoke(app, ["simulate", "--set", "handling.nope=1", "--lang", "en",
+                                 "--out", str(tmp_path)])
     assert result.exit_code == 2 and "No simulation parameter named 'handling.nope'" in result.output
     result = runner.invoke(app, ["simulate", "--scope", "999999", "--out", str(tmp_path)])
     assert result.exit_code == 2 and "999999" in result.output

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import numpy as np
@@ -35,12 +36,13 @@ def test_fidelity_falls_with_each_relay_hop(wuxi: Result) -> None:
     rows = [(h, share) for h, n, share in wuxi.tallies["relay"].fidelity_by_hops() if n >= 100]
     assert len(rows) >= 3 and rows[0] == (0, 1.0)
     shares = [share for _, share in rows]
-    assert all(a > b for a, b in zip(shares, shares[1:], strict=False)), rows
+    assert all(a > b for a, b in itertools.pairwise(shares)), rows
 
 
 def test_linkage_is_faster_and_more_accurate_than_relay_and_silos(wuxi: Result) -> None:
     f = {m: t.figures() for m, t in wuxi.tallies.items()}
-    assert f["linkage"]["owner_hours_mean"] < f["relay"]["owner_hours_mean"] < f["siloed"]["owner_hours_mean"]
+    owner = [f[m]["owner_hours_mean"] for m in ("linkage", "relay", "siloed")]
+    assert owner == sorted(owner) and len(set(owner)) == 3
     assert f["linkage"]["resolve_days_mean"] < f["relay"]["resolve_days_mean"]
     assert f["linkage"]["breach_rate"] < f["relay"]["breach_rate"] < f["siloed"]["breach_rate"]
     assert f["linkage"]["misroutes_per_100"] < f["relay"]["misroutes_per_100"]
@@ -96,7 +98,7 @@ def test_a_run_is_a_pure_function_of_the_seed(platform: Platform, config: Simula
 
 def test_partitions_draw_from_their_own_streams(config: SimulationConfig) -> None:
     plan = Plan("320205", 3, ("linkage",), 1, config)
-    code, n, tallies, _, _ = run_partition(plan, "320205")
+    _, n, tallies, _, _ = run_partition(plan, "320205")
     again = run_partition(plan, "320205")
     assert n == again[1] and math.isclose(tallies["linkage"].figures()["resolve_days_mean"],
                                           again[2]["linkage"].figures()["resolve_days_mean"])

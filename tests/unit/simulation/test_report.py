@@ -44,5 +44,6 @@ def test_report_holds_the_comparison_table_plots_and_configuration(config: Simul
         for metric in ("resolve_days_mean", "breach_rate", "fidelity", "misroutes_per_100",
                        "copresence", "accountability_fairness", "load_county"):
             assert (mode, "all", metric) in metrics
-    cases = {r["mode"]: float(r["value"]) for r in rows if r["metric"] == "cases" and r["scope_class"] == "all"}
+    cases = {r["mode"]: float(r["value"]) for r in rows
+             if r["metric"] == "cases" and r["scope_class"] == "all"}
     assert len(set(cases.values())) == 1 and next(iter(cases.values())) > 0  # same reports in every mode

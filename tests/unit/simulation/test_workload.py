@@ -15,7 +15,8 @@ from liandong.simulation.workload import SEVERITIES, generate
 WUXI = "320200"
 
 
-def test_same_seed_same_reports_other_seed_other_reports(platform: Platform, config: SimulationConfig) -> None:
+def test_same_seed_same_reports_other_seed_other_reports(platform: Platform,
+                                                        config: SimulationConfig) -> None:
     a = generate(platform.hierarchy, platform.catalogue, config, scope=WUXI, days=3, seed=7)
     b = generate(platform.hierarchy, platform.catalogue, config, scope=WUXI, days=3, seed=7)
     c = generate(platform.hierarchy, platform.catalogue, config, scope=WUXI, days=3, seed=8)
@@ -63,7 +64,8 @@ def test_matters_severities_and_boundaries_are_valid(platform: Platform, config:
 
 def test_an_empty_scope_is_refused(platform: Platform, config: SimulationConfig) -> None:
     with pytest.raises(DomainError) as err:
-        generate(platform.hierarchy, platform.catalogue, config, scope="350527", days=1, seed=1)  # 金门县: no townships listed
+        # 金门县: no townships in the national list
+        generate(platform.hierarchy, platform.catalogue, config, scope="350527", days=1, seed=1)
     assert err.value.code == "simulation.empty_scope"
 
 
