@@ -53,7 +53,8 @@ def test_linkage_is_faster_and_more_accurate_than_relay_and_silos(wuxi: Result) 
 
 
 @pytest.mark.parametrize("seed", [1, 2])
-def test_doubling_handler_capacity_never_lengthens_mean_resolution(config: SimulationConfig, seed: int) -> None:
+def test_doubling_handler_capacity_never_lengthens_mean_resolution(config: SimulationConfig,
+                                                                   seed: int) -> None:
     base = simulate(Plan("320205", 15, MODES, seed, config))
     doubled = simulate(Plan("320205", 15, MODES, seed, config.with_overrides({"handling.capacity": 2})))
     for mode in MODES:
