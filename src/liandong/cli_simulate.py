@@ -48,7 +48,8 @@ def simulate_command(
     except DomainError as exc:
         err.print(f"[red]{explain(exc, lang)}[/red]")
         raise typer.Exit(2) from None
-    runs = 1 + sum(len(values) for _, values in sweeps_spec)
+    runs = 1 + sum(sum(1 for v in values if cfg.with_overrides({key: v}) != cfg)
+                   for key, values in sweeps_spec)
     with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
                   TextColumn("{task.fields[cases]}"), TimeElapsedColumn(), console=out) as bar:
         task = bar.add_task(f"仿真 {unit.name}", total=None, cases="")
@@ -63,7 +64,7 @@ def simulate_command(
         result = simulate(plan, workers=workers, progress=progress)
         sweeps: dict[str, list[tuple[Any, Any]]] = {}
         for key, values in sweeps_spec:
-            sweeps[key] = sweep(plan, key, values, workers=workers, progress=progress)
+            sweeps[key] = sweep(plan, key, values, workers=workers, progress=progress, base=result)
     title = f"治理模式仿真：{unit.name}，{days} 天 / Governance simulation: {unit.code}, {days} days"
     paths = write(result, out_dir, title=title, sweeps=sweeps)
     table = Table(title=title)

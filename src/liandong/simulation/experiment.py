@@ -65,10 +65,11 @@ def parse_modes(text: str) -> tuple[str, ...]:
 
 
 def partitions(hierarchy: HierarchyIndex, scope: str) -> list[str]:
-    """The provinces of a national scope (largest first), else the scope itself."""
+    """The provinces of a national scope that have townships (largest first), else the scope."""
     root = parse_scope(scope, hierarchy).root
     if hierarchy.get(root).level is Level.CENTRAL:
-        provinces = hierarchy.children(root)
+        provinces = [u for u in hierarchy.children(root)
+                     if any(d.level is Level.TOWNSHIP for d in hierarchy.descendants(u.code))]
         return [u.code for u in sorted(provinces, key=lambda u: -hierarchy.subtree_size(u.code))]
     return [root]
 
@@ -147,11 +148,15 @@ def simulate(plan: Plan, *, workers: int = 1, progress: Progress | None = None,
 
 
 def sweep(plan: Plan, key: str, values: Sequence[Any], *, workers: int = 1,
-          progress: Progress | None = None) -> list[tuple[Any, Result]]:
-    """The same plan once per value of one parameter (common random numbers across values)."""
+          progress: Progress | None = None, base: Result | None = None) -> list[tuple[Any, Result]]:
+    """The same plan once per value of one parameter (common random numbers across values); a
+    value equal to the plan's own reuses ``base``, the plan's result."""
     out = []
     for value in values:
         config = plan.config.with_overrides({key: value})
+        if base is not None and config == plan.config:
+            out.append((value, base))
+            continue
         varied = Plan(plan.scope, plan.days, plan.modes, plan.seed, config)
         out.append((value, simulate(varied, workers=workers, progress=progress)))
     return out

@@ -192,7 +192,8 @@ def rows_csv(result: Result) -> str:
 
 def write(result: Result, out: Path, *, title: str, sweeps: dict[str, list[tuple[Any, Result]]] | None = None,
           config_text: str = "") -> list[Path]:
-    """Write ``report.html``, ``summary.csv`` and ``config.json`` into ``out``; the paths written."""
+    """Write ``report.html``, ``report.md`` with its figures, ``summary.csv`` and ``config.json``
+    (and a CSV per sweep) into ``out``; the paths written."""
     out.mkdir(parents=True, exist_ok=True)
     plan = result.plan
     env = Environment(autoescape=select_autoescape(["html"]), keep_trailing_newline=True)
@@ -207,16 +208,24 @@ def write(result: Result, out: Path, *, title: str, sweeps: dict[str, list[tuple
                        ("resolve_days_mean", "breach_rate", "escalations_per_100")],
         })
     config = plan.config.model_dump(mode="json")
+    drawn = charts(result)
     html = template.render(
         title=title, plan=plan, result=result, modes=[MODE_LABEL.get(m, m) for m in result.tallies],
-        table=table(result), charts=charts(result), sweeps=sweep_blocks,
+        table=table(result), charts=drawn, sweeps=sweep_blocks,
         config=json.dumps(config, ensure_ascii=False, indent=2), config_text=config_text,
         hops={m: t.fidelity_by_hops() for m, t in result.tallies.items()},
         load={m: t.load() for m, t in result.tallies.items()}, level_label=LEVEL_LABEL, fmt=_fmt)
-    paths = [out / "report.html", out / "summary.csv", out / "config.json"]
+    paths = [out / "report.html", out / "report.md", out / "summary.csv", out / "config.json"]
     paths[0].write_text(html, encoding="utf-8")
-    paths[1].write_text(rows_csv(result), encoding="utf-8")
-    paths[2].write_text(json.dumps({"scope": plan.scope, "days": plan.days, "seed": plan.seed,
+    figures = []
+    for k, (caption, svg) in enumerate(drawn, 1):
+        path = out / f"figure-{k}.svg"
+        path.write_text(svg, encoding="utf-8")
+        figures.append((caption, path.name))
+        paths.append(path)
+    paths[1].write_text(markdown(result, title, figures, sweeps or {}), encoding="utf-8")
+    paths[2].write_text(rows_csv(result), encoding="utf-8")
+    paths[3].write_text(json.dumps({"scope": plan.scope, "days": plan.days, "seed": plan.seed,
                                     "modes": list(plan.modes), "config": config},
                                    ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     for key, rows in (sweeps or {}).items():
@@ -231,3 +240,41 @@ def write(result: Result, out: Path, *, title: str, sweeps: dict[str, list[tuple
         path.write_text(buf.getvalue(), encoding="utf-8")
         paths.append(path)
     return paths
+
+
+def markdown(result: Result, title: str, figures: list[tuple[str, str]],
+             sweeps: dict[str, list[tuple[Any, Result]]]) -> str:
+    """The report as Markdown with the figures beside it (for docs/ and code hosts)."""
+    plan = result.plan
+    modes = list(result.tallies)
+    lines = [f"# {title}", "",
+             f"Scope `{plan.scope}`, {plan.days} days, seed {plan.seed}, {result.cases:,} reports, "
+             f"{result.partitions} partition(s), parameters `{plan.config.version}`. Every mode runs on the "
+             "same reports (common random numbers) with the platform's own routing and escalation rules.", "",
+             "## 主要指标 Headline figures", "",
+             "| 指标 metric | " + " | ".join(MODE_LABEL.get(m, m) for m in modes) + " |",
+             "|---|" + "---:|" * len(modes)]
+    lines += [f"| {label} | " + " | ".join(values) + " |" for label, values in table(result)]
+    lines += ["", "## 各层级负荷 Load per level (handling time ÷ handler time available)", "",
+              "| 模式 mode | " + " | ".join(f"{LEVEL_LABEL[k]} {k}" for k in LEVEL_KEYS) + " |",
+              "|---|" + "---:|" * len(LEVEL_KEYS)]
+    for mode, tally in result.tallies.items():
+        lines.append(f"| {mode} | " + " | ".join(_fmt(v, "{:.0%}") for v in tally.load().values()) + " |")
+    lines += ["", "## 逐级上报的信息损失 Fidelity of facts by relay hops", "",
+              "| 模式 mode | hops | cases | facts intact |", "|---|---:|---:|---:|"]
+    for mode, tally in result.tallies.items():
+        lines += [f"| {mode} | {h} | {n:,.0f} | {share:.1%} |" for h, n, share in tally.fidelity_by_hops()]
+    for key, rows in sweeps.items():
+        lines += ["", f"## 参数扫描 Sweep: `{key}`", "",
+                  "| value | mode | resolve, days (mean) | breaches | escalations / 100 | satisfaction |",
+                  "|---|---|---:|---:|---:|---:|"]
+        for value, r in rows:
+            for mode, tally in r.tallies.items():
+                f = tally.figures()
+                cells = (_fmt(f["resolve_days_mean"], "{:.3f}"), _fmt(f["breach_rate"], "{:.1%}"),
+                         _fmt(f["escalations_per_100"], "{:.1f}"), _fmt(f["satisfaction"], "{:.1%}"))
+                lines.append(f"| {value} | {mode} | " + " | ".join(cells) + " |")
+    lines += ["", "## 图表 Charts", ""]
+    for caption, name in figures:
+        lines += [f"![{caption}]({name})", "", f"*{caption}*", ""]
+    return "\n".join(lines) + "\n"

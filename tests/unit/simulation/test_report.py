@@ -25,7 +25,8 @@ def test_same_seed_byte_identical_other_seed_different(config: SimulationConfig,
     a = _outputs(config, 1, tmp_path / "a", with_sweep=True)
     b = _outputs(config, 1, tmp_path / "b", with_sweep=True)
     c = _outputs(config, 2, tmp_path / "c", with_sweep=True)
-    assert set(a) == {"report.html", "summary.csv", "config.json", "sweep-handling-capacity.csv"}
+    assert {"report.html", "report.md", "summary.csv", "config.json", "sweep-handling-capacity.csv",
+            "figure-1.svg", "figure-8.svg"} <= set(a)
     assert a == b
     assert a["report.html"] != c["report.html"] and a["summary.csv"] != c["summary.csv"]
 
