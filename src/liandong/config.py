@@ -24,6 +24,8 @@ class Settings(BaseSettings):
     public_intake_limit: str = Field(default="60/minute", description="Anonymous reports per client "
                                      "address (limits syntax, e.g. 60/minute)")
     max_body_bytes: int = Field(default=1_048_576, description="Largest request body accepted")
+    assets_dir: Path | None = Field(default=None, description="node_modules with the web assets "
+                                    "(npm ci at set-up); found next to the project if unset")
     host: str = "127.0.0.1"
     port: int = 8000
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, delete, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from liandong.adapters.sql import tables as t
@@ -37,6 +37,9 @@ class MemoryAccountRepository(AccountRepository):
         if found is None or found[1] <= now:
             return None
         return self.accounts.get(found[0])
+
+    def revoke_token(self, token_hash: str) -> None:
+        self.tokens.pop(token_hash, None)
 
     def add_api_key(self, key_hash: str, name: str, at: datetime) -> None:
         self.api_keys[key_hash] = name
@@ -81,6 +84,9 @@ class SqlAccountRepository(AccountRepository):
         row = self.conn.execute(select(a).join(tok, tok.c.account_id == a.c.id).where(
             tok.c.token_hash == token_hash, tok.c.expires_at > now)).first()
         return None if row is None else _record(row)
+
+    def revoke_token(self, token_hash: str) -> None:
+        self.conn.execute(delete(t.auth_token).where(t.auth_token.c.token_hash == token_hash))
 
     def add_api_key(self, key_hash: str, name: str, at: datetime) -> None:
         self.conn.execute(insert(t.api_key).values(key_hash=key_hash, name=name, created_at=at))

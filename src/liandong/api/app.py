@@ -13,6 +13,7 @@ from liandong.api.checkpoints import CheckpointPublisher
 from liandong.bootstrap import Platform, bootstrap
 from liandong.config import Settings
 from liandong.web import pages
+from liandong.web.render import Renderer
 
 
 def create_app(settings: Settings | None = None, platform: Platform | None = None) -> FastAPI:
@@ -42,7 +43,8 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
     app.include_router(track.router)
     app.include_router(open311.router)
     open311.install(app)
-    pages.install(app)
+    renderer = Renderer(app, cfg.assets_dir)
+    pages.install(app, renderer)
 
     @app.get("/healthz", tags=["system"])
     def healthz() -> dict[str, str]:

@@ -65,6 +65,10 @@ def create_api_key(*, uow: UnitOfWork, name: str, now: datetime, key: str | None
     return issued
 
 
+def sign_out(*, uow: UnitOfWork, token: str) -> None:
+    uow.accounts.revoke_token(token_digest(token))
+
+
 def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 

@@ -239,6 +239,10 @@ class AccountRepository(abc.ABC):
         """The account of an unexpired token."""
 
     @abc.abstractmethod
+    def revoke_token(self, token_hash: str) -> None:
+        """Sign-out: the token no longer identifies anyone."""
+
+    @abc.abstractmethod
     def add_api_key(self, key_hash: str, name: str, at: datetime) -> None: ...
 
     @abc.abstractmethod

@@ -1,53 +1,19 @@
-"""Server-rendered pages: the organisation browser (more pages join as capabilities land)."""
+"""Server-rendered pages: the organisation browser and the responsibility list."""
 
 from __future__ import annotations
 
-from importlib import resources
-from typing import Any
-
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse
-from fastapi.staticfiles import StaticFiles
-from fastapi.templating import Jinja2Templates
 
 from liandong.api.deps import LangDep, PlatformDep
 from liandong.domain.errors import DomainError
 from liandong.domain.hierarchy import Level
-from liandong.messages import explain, kind_name, level_name
-
-TEXT = {
-    "zh": {"title": "联动 · 政府多层级联动社会治理平台", "org": "组织架构", "search": "搜索区划",
-           "children": "下级区划", "departments": "职能部门与属地政府", "none": "（无）",
-           "not_init": "尚未为此区划创建部门。运行：liandong init --scope {code}",
-           "levels": "各级数量", "matters": "职责清单", "switch": "English", "other": "en",
-           "lead": "牵头", "assist": "协办", "authority": "权限层级", "limit": "时限",
-           "results": "搜索结果", "not_found": "未找到"},
-    "en": {"title": "Liandong · multi-level government linkage", "org": "Organisation",
-           "search": "Search jurisdictions", "children": "Subordinate jurisdictions",
-           "departments": "Departments and territorial government", "none": "(none)",
-           "not_init": "No departments here yet. Run: liandong init --scope {code}",
-           "levels": "Units per level", "matters": "Responsibility list", "switch": "中文",
-           "other": "zh", "lead": "Lead", "assist": "Assist", "authority": "Authority",
-           "limit": "Limit", "results": "Results", "not_found": "Not found"},
-}
+from liandong.messages import explain
+from liandong.web.render import Renderer
 
 
-def _templates() -> Jinja2Templates:
-    folder = resources.files("liandong.web").joinpath("templates")
-    templates = Jinja2Templates(directory=str(folder))
-    templates.env.globals.update(level_name=level_name, kind_name=kind_name)
-    return templates
-
-
-def install(app: FastAPI) -> None:
-    templates = _templates()
-    static = resources.files("liandong.web").joinpath("static")
-    app.mount("/static", StaticFiles(directory=str(static)), name="static")
-
-    def render(request: Request, name: str, lang: str, status: int = 200,
-               **context: Any) -> HTMLResponse:
-        context.update(lang=lang, t=TEXT[lang], path=request.url.path)
-        return templates.TemplateResponse(request, name, context, status_code=status)
+def install(app: FastAPI, renderer: Renderer) -> None:
+    render = renderer.render
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def home(request: Request, platform: PlatformDep, lang: LangDep) -> HTMLResponse:

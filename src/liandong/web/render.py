@@ -1,0 +1,63 @@
+"""What every page shares: templates, the language, the signed-in user, the CSRF value and the
+locally served front-end assets (from ``node_modules``, installed by ``npm ci``; never a CDN)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.responses import FileResponse, HTMLResponse
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+
+from liandong.messages import kind_name, level_name
+from liandong.web.session import csrf_token, keep_csrf_cookie, session_user
+from liandong.web.text import TEXT
+
+# The front-end files a page may load, by the name it uses, and where npm puts them.
+VENDOR = {
+    "echarts.min.js": "echarts/dist/echarts.min.js",
+    "htmx.min.js": "htmx.org/dist/htmx.min.js",
+    "axe.min.js": "axe-core/axe.min.js",
+}
+
+
+def assets_root(configured: Path | None = None) -> Path | None:
+    """``node_modules`` as configured, else in the working directory or beside the project."""
+    candidates = [configured] if configured else []
+    candidates += [Path.cwd() / "node_modules", Path(__file__).resolve().parents[3] / "node_modules"]
+    return next((c for c in candidates if c is not None and (c / "echarts").is_dir()), None)
+
+
+class Renderer:
+    def __init__(self, app: FastAPI, assets: Path | None = None) -> None:
+        folder = resources.files("liandong.web").joinpath("templates")
+        self.templates = Jinja2Templates(directory=str(folder))
+        self.templates.env.globals.update(level_name=level_name, kind_name=kind_name)
+        static = resources.files("liandong.web").joinpath("static")
+        app.mount("/static", StaticFiles(directory=str(static)), name="static")
+        root = assets_root(assets)
+
+        @app.get("/vendor/{name}", include_in_schema=False)
+        def vendor(name: str) -> FileResponse:
+            if name not in VENDOR or root is None or not (root / VENDOR[name]).is_file():
+                from starlette.exceptions import HTTPException
+
+                raise HTTPException(404, f"{name}: run `npm ci` in the project (front-end assets)")
+            return FileResponse(root / VENDOR[name], media_type="text/javascript",
+                                headers={"Cache-Control": "public, max-age=86400"})
+
+    def render(self, request: Request, name: str, lang: str, *, status: int = 200,
+               text: Mapping[str, Mapping[str, str]] | None = None, **context: Any) -> HTMLResponse:
+        t = dict(TEXT[lang])
+        if text:
+            t.update(text[lang])
+        context.update(lang=lang, t=t, path=request.url.path, user=session_user(request),
+                       csrf=csrf_token(request), other="en" if lang == "zh" else "zh")
+        response = self.templates.TemplateResponse(request, name, context, status_code=status)
+        response.headers.setdefault("Cache-Control", "no-store")
+        keep_csrf_cookie(request, response)
+        return response

@@ -1,0 +1,105 @@
+"""Browser sessions: an HttpOnly cookie holding a sign-in token, CSRF tokens bound to a cookie,
+and sign-in throttling.
+
+- A new token is issued at every sign-in and the CSRF cookie is replaced with it, so a session
+  id planted before sign-in is worthless (no fixation).
+- Every state-changing form carries ``csrf`` = HMAC(platform secret, CSRF cookie); a POST
+  without the matching value is refused before anything is done.
+- Sign-in attempts are limited per username and per client address (moving windows).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from datetime import UTC, datetime
+from typing import Any
+
+from fastapi import Request, Response
+from limits import parse
+from limits.storage import MemoryStorage
+from limits.strategies import MovingWindowRateLimiter
+
+from liandong.bootstrap import Platform
+from liandong.domain.access import Principal
+from liandong.domain.errors import DomainError
+from liandong.services.accounts import principal_for, sign_in, sign_out
+
+SESSION_COOKIE = "ld_session"
+CSRF_COOKIE = "ld_csrf"
+PER_USERNAME = parse("5/minute")
+PER_ADDRESS = parse("30/minute")
+_limiter = MovingWindowRateLimiter(MemoryStorage())
+
+
+def session_user(request: Request) -> Principal | None:
+    """The signed-in staff member or citizen of this browser, if any (cached per request)."""
+    if hasattr(request.state, "web_user"):
+        cached: Principal | None = request.state.web_user
+        return cached
+    token = request.cookies.get(SESSION_COOKIE)
+    user = None
+    if token:
+        platform: Platform = request.app.state.platform
+        with platform.uow() as uow:
+            user = principal_for(uow=uow, token=token, now=datetime.now(UTC))
+    request.state.web_user = user
+    return user
+
+
+def _csrf_seed(request: Request) -> str:
+    seed = request.cookies.get(CSRF_COOKIE) or getattr(request.state, "csrf_seed", None)
+    if not seed:
+        seed = request.state.csrf_seed = secrets.token_urlsafe(24)
+    return str(seed)
+
+
+def csrf_token(request: Request) -> str:
+    """The value forms must echo back: bound to this browser's CSRF cookie."""
+    platform: Platform = request.app.state.platform
+    return hmac.new(platform.secret, _csrf_seed(request).encode(), hashlib.sha256).hexdigest()[:40]
+
+
+def keep_csrf_cookie(request: Request, response: Response) -> None:
+    """Set the CSRF cookie if this request minted a new seed for its forms."""
+    seed = getattr(request.state, "csrf_seed", None)
+    if seed and not request.cookies.get(CSRF_COOKIE):
+        response.set_cookie(CSRF_COOKIE, seed, httponly=True, samesite="strict", max_age=12 * 3600)
+
+
+async def checked_form(request: Request) -> dict[str, Any]:
+    """The posted form, once its CSRF value matches this browser's; refused otherwise."""
+    form = await request.form()
+    sent = str(form.get("csrf", ""))
+    if not request.cookies.get(CSRF_COOKIE) or not hmac.compare_digest(sent, csrf_token(request)):
+        raise DomainError("web.csrf")
+    return {key: form.getlist(key) if len(form.getlist(key)) > 1 else value for key, value in form.items()}
+
+
+def start_session(request: Request, response: Response, *, username: str, password: str) -> None:
+    """Sign in: throttled, a fresh token in an HttpOnly cookie and a fresh CSRF seed."""
+    address = request.client.host if request.client else "unknown"
+    if not (_limiter.hit(PER_USERNAME, "sign-in", username.lower())
+            and _limiter.hit(PER_ADDRESS, "sign-in", address)):
+        raise DomainError("account.too_many_attempts")
+    platform: Platform = request.app.state.platform
+    with platform.uow() as uow:
+        token = sign_in(uow=uow, username=username, password=password, now=datetime.now(UTC))
+        uow.commit()
+    secure = request.url.scheme == "https"
+    response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="lax", secure=secure,
+                        max_age=12 * 3600)
+    response.set_cookie(CSRF_COOKIE, secrets.token_urlsafe(24), httponly=True, samesite="strict",
+                        secure=secure, max_age=12 * 3600)
+
+
+def end_session(request: Request, response: Response) -> None:
+    token = request.cookies.get(SESSION_COOKIE)
+    if token:
+        platform: Platform = request.app.state.platform
+        with platform.uow() as uow:
+            sign_out(uow=uow, token=token)
+            uow.commit()
+    response.delete_cookie(SESSION_COOKIE)
+    response.delete_cookie(CSRF_COOKIE)

@@ -1,0 +1,25 @@
+"""The words every page shares, in Chinese and English (each page module adds its own)."""
+
+from __future__ import annotations
+
+TEXT: dict[str, dict[str, str]] = {
+    "zh": {"title": "联动 · 政府多层级联动社会治理平台", "org": "组织架构", "search": "搜索区划",
+           "children": "下级区划", "departments": "职能部门与属地政府", "none": "（无）",
+           "not_init": "尚未为此区划创建部门。运行：liandong init --scope {code}",
+           "levels": "各级数量", "matters": "职责清单", "switch": "English",
+           "lead": "牵头", "assist": "协办", "authority": "权限层级", "limit": "时限",
+           "results": "搜索结果", "not_found": "未找到", "nav": "主导航",
+           "portal": "我要反映", "track": "进度查询", "workbench": "工作台", "dispatch": "派单台",
+           "dashboard": "数据看板", "login": "登录", "logout": "退出", "skip": "跳到正文",
+           "signed_in_as": "当前用户"},
+    "en": {"title": "Liandong · multi-level government linkage", "org": "Organisation",
+           "search": "Search jurisdictions", "children": "Subordinate jurisdictions",
+           "departments": "Departments and territorial government", "none": "(none)",
+           "not_init": "No departments here yet. Run: liandong init --scope {code}",
+           "levels": "Units per level", "matters": "Responsibility list", "switch": "中文",
+           "lead": "Lead", "assist": "Assist", "authority": "Authority",
+           "limit": "Limit", "results": "Results", "not_found": "Not found", "nav": "Main",
+           "portal": "Report a problem", "track": "Track a report", "workbench": "Workbench",
+           "dispatch": "Dispatch", "dashboard": "Dashboard", "login": "Sign in", "logout": "Sign out",
+           "skip": "Skip to content", "signed_in_as": "Signed in as"},
+}
