@@ -311,3 +311,35 @@ def test_pause_shelve_and_a_refused_extension(bus: MessageBus) -> None:
     bus.handle(c.ResumeCase(by=lead, case_id=cid))
     r = case_of(bus, cid)
     assert (r.state.value, r.due) == ("in_progress", due + timedelta(days=90))
+
+
+def test_read_marks_move_forward_only(bus: MessageBus) -> None:
+    """Who on the team has read the case up to which version (information symmetry)."""
+    case_id = report(bus, A)
+    later = START + timedelta(minutes=5)
+    with bus.uow() as uow:
+        assert uow.cases.read_marks(case_id) == {}
+        uow.cases.mark_read(case_id, "320213-urban_management", 3, START)
+        uow.cases.mark_read(case_id, "320213-urban_management", 2, later)  # older: ignored
+        uow.cases.mark_read(case_id, CENTRE, 1, later)
+        uow.commit()
+    with bus.uow() as uow:
+        marks = uow.cases.read_marks(case_id)
+    assert marks["320213-urban_management"][0] == 3 and marks["320213-urban_management"][1] == START
+    assert marks[CENTRE] == (1, later)
+    with bus.uow() as uow:
+        uow.cases.mark_read(case_id, CENTRE, 4, later + timedelta(minutes=1))
+        uow.commit()
+    with bus.uow() as uow:
+        assert uow.cases.read_marks(case_id)[CENTRE][0] == 4
+
+
+def test_cases_by_state_oldest_first(bus: MessageBus) -> None:
+    first = report(bus, A)
+    clock(bus).advance(timedelta(minutes=1))
+    second = report(bus, B)
+    bus.handle(c.DispatchCase(by=CENTRE, case_id=first))
+    with bus.uow() as uow:
+        assert uow.cases.in_states(("received",)) == [second]
+        assert uow.cases.in_states(("received", "dispatched")) == [first, second]
+        assert uow.cases.in_states(("closed",)) == []

@@ -24,6 +24,7 @@ class MemoryCaseRepository(CaseRepository):
         self._new_keys: list[str] = []
         self._loaded: set[str] = set()
         self.tracking: dict[str, str] = {}
+        self.reads: dict[str, dict[str, tuple[int, datetime]]] = {}
 
     def get(self, case_id: str) -> Case | None:
         record = self.records.get(case_id)
@@ -109,6 +110,19 @@ class MemoryCaseRepository(CaseRepository):
 
     def case_for_tracking(self, code_hash: str) -> str | None:
         return self.tracking.get(code_hash)
+
+    def in_states(self, states: Sequence[str], limit: int = 2000) -> list[str]:
+        rows = sorted((r for r in self.records.values() if r.state.value in states),
+                      key=lambda r: (r.received_at or datetime.min, r.id))
+        return [r.id for r in rows[:limit]]
+
+    def mark_read(self, case_id: str, department: str, version: int, at: datetime) -> None:
+        marks = self.reads.setdefault(case_id, {})
+        if department not in marks or marks[department][0] < version:
+            marks[department] = (version, at)
+
+    def read_marks(self, case_id: str) -> dict[str, tuple[int, datetime]]:
+        return dict(self.reads.get(case_id, {}))
 
     def recent_ids(self, *, since: datetime | None = None, until: datetime | None = None,
                    limit: int = 1000) -> list[str]:

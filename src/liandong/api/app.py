@@ -12,7 +12,7 @@ from liandong.api import auth, cases, errors, guards, open311, organisation, tra
 from liandong.api.checkpoints import CheckpointPublisher
 from liandong.bootstrap import Platform, bootstrap
 from liandong.config import Settings
-from liandong.web import dashboard, geo, pages, portal
+from liandong.web import dashboard, geo, pages, portal, workbench
 from liandong.web.render import Renderer
 
 
@@ -45,6 +45,7 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
     open311.install(app)
     renderer = Renderer(app, cfg.assets_dir)
     pages.install(app, renderer)
+    workbench.install(app, renderer)
     portal.install(app, renderer)
     dashboard.install(app, renderer)
     geo.install(app)

@@ -140,6 +140,18 @@ class CaseRepository(abc.ABC):
     def case_for_tracking(self, code_hash: str) -> str | None: ...
 
     @abc.abstractmethod
+    def in_states(self, states: Sequence[str], limit: int = 2000) -> list[str]:
+        """Cases now in one of ``states`` (a dispatcher's new reports and returns), oldest first."""
+
+    @abc.abstractmethod
+    def mark_read(self, case_id: str, department: str, version: int, at: datetime) -> None:
+        """A department has read a case up to ``version`` (never moves back)."""
+
+    @abc.abstractmethod
+    def read_marks(self, case_id: str) -> dict[str, tuple[int, datetime]]:
+        """Per department: the case version it has read up to, and when."""
+
+    @abc.abstractmethod
     def recent_ids(self, *, since: datetime | None = None, until: datetime | None = None,
                    limit: int = 1000) -> list[str]:
         """Cases received in [since, until], newest first."""

@@ -13,6 +13,7 @@ from fastapi.responses import FileResponse, HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
+from liandong.domain.worktime import SHANGHAI
 from liandong.messages import kind_name, level_name
 from liandong.web.session import csrf_token, keep_csrf_cookie, session_user
 from liandong.web.text import TEXT
@@ -55,7 +56,7 @@ class Renderer:
         t = dict(TEXT[lang])
         if text:
             t.update(text[lang])
-        context.update(lang=lang, t=t, path=request.url.path, user=session_user(request),
+        context.update(lang=lang, t=t, path=request.url.path, user=session_user(request), tz=SHANGHAI,
                        csrf=csrf_token(request), other="en" if lang == "zh" else "zh")
         response = self.templates.TemplateResponse(request, name, context, status_code=status)
         response.headers.setdefault("Cache-Control", "no-store")

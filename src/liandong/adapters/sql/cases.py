@@ -201,6 +201,27 @@ class SqlCaseRepository(CaseRepository):
         found: str | None = self.conn.execute(select(k.c.case_id).where(k.c.code_hash == code_hash)).scalar()
         return found
 
+    def in_states(self, states: Sequence[str], limit: int = 2000) -> list[str]:
+        c = t.case_record
+        q = select(c.c.id).where(c.c.state.in_(list(states))).order_by(c.c.received_at, c.c.id).limit(limit)
+        return list(self.conn.execute(q).scalars())
+
+    def mark_read(self, case_id: str, department: str, version: int, at: datetime) -> None:
+        r = t.case_read
+        done = self.conn.execute(update(r).where(
+            r.c.case_id == case_id, r.c.department_code == department, r.c.version < version
+        ).values(version=version, read_at=at)).rowcount
+        if not done and self.conn.execute(select(r.c.version).where(
+                r.c.case_id == case_id, r.c.department_code == department)).first() is None:
+            self.conn.execute(insert(r).values(case_id=case_id, department_code=department,
+                                               version=version, read_at=at))
+
+    def read_marks(self, case_id: str) -> dict[str, tuple[int, datetime]]:
+        r = t.case_read
+        rows = self.conn.execute(select(r.c.department_code, r.c.version, r.c.read_at)
+                                 .where(r.c.case_id == case_id))
+        return {row.department_code: (row.version, row.read_at) for row in rows}
+
     def recent_ids(self, *, since: datetime | None = None, until: datetime | None = None,
                    limit: int = 1000) -> list[str]:
         c = t.case_record

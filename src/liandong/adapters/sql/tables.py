@@ -216,3 +216,11 @@ tracking_code = Table(
     Column("code_hash", String(64), primary_key=True),
     Column("case_id", String(40), ForeignKey("case_record.id"), nullable=False),
 )
+
+case_read = Table(  # who on a team has read a case up to which version (information symmetry)
+    "case_read", metadata,
+    Column("case_id", String(40), ForeignKey("case_record.id"), primary_key=True),
+    Column("department_code", String(48), primary_key=True),
+    Column("version", Integer, nullable=False),
+    Column("read_at", UtcDateTime, nullable=False),
+)

@@ -1,0 +1,45 @@
+"""The words of the workbench pages, in Chinese and English."""
+
+from __future__ import annotations
+
+WORK_TEXT: dict[str, dict[str, str]] = {
+    "zh": {
+        "login_title": "工作人员登录", "username": "用户名", "password": "密码", "submit_login": "登录",
+        "inbox_title": "待办件", "filters": "筛选", "state": "状态", "matter": "事项", "role": "角色",
+        "level": "承办层级", "overdue_only": "只看超期", "apply": "应用", "all": "全部",
+        "case": "案件", "received": "受理时间", "due": "办理时限", "countdown": "倒计时",
+        "empty": "没有符合条件的待办件", "of_total": "共 {total} 件",
+        "report": "诉求内容", "reporter": "诉求人", "phone": "电话", "places": "发生地",
+        "severity": "等级", "owner": "责任层级", "lead_dept": "主办单位", "routing": "路由依据",
+        "team": "办理团队（按层级）", "read": "已读最新", "unread": "未读 {n} 条", "timeline": "全过程记录（共享账本）",
+        "actions": "可办理操作", "no_actions": "当前没有您可办理的操作", "receipt": "下载回执",
+        "receipt_later": "回执将在下一个检查点后可下载", "summons": "吹哨报到", "summoned": "报到部门",
+        "summons_due": "报到时限", "answered": "报到时间", "on_time": "按时", "late": "超时",
+        "not_yet": "尚未报到", "read_share": "团队已读率", "map": "发生地位置", "dept_reported": "已反馈",
+        "dispatch_title": "派单台", "new_reports": "新受理诉求", "suggested": "建议责任单位",
+        "suggested_owner": "建议层级", "dispatch_now": "派单", "returns": "待裁定的退单",
+        "return_reason": "退单理由", "no_new": "暂无待派诉求", "no_returns": "暂无待裁定退单",
+        "not_dispatcher": "您的账号没有派单权限", "error": "未能办理", "version_hint": "案件版本",
+        "event": "事件", "at": "时间", "by": "操作单位", "note": "说明",
+    },
+    "en": {
+        "login_title": "Staff sign-in", "username": "Username", "password": "Password",
+        "submit_login": "Sign in", "inbox_title": "Inbox", "filters": "Filters", "state": "State",
+        "matter": "Matter", "role": "Role", "level": "Owner level", "overdue_only": "Overdue only",
+        "apply": "Apply", "all": "All", "case": "Case", "received": "Received", "due": "Due",
+        "countdown": "Countdown", "empty": "No cases match", "of_total": "{total} in all",
+        "report": "Report", "reporter": "Reporter", "phone": "Phone", "places": "Places",
+        "severity": "Severity", "owner": "Owner", "lead_dept": "Lead department", "routing": "Why routed here",
+        "team": "Team by level", "read": "Read the latest", "unread": "{n} unread",
+        "timeline": "Full record (shared ledger)", "actions": "Actions", "no_actions": "Nothing for you to do now",
+        "receipt": "Download receipt", "receipt_later": "The receipt is available after the next checkpoint",
+        "summons": "Summons", "summoned": "Department", "summons_due": "Due", "answered": "Reported in",
+        "on_time": "on time", "late": "late", "not_yet": "not yet", "read_share": "Team read share",
+        "map": "Location", "dept_reported": "reported", "dispatch_title": "Dispatch console",
+        "new_reports": "New reports", "suggested": "Suggested lead", "suggested_owner": "Suggested owner",
+        "dispatch_now": "Dispatch", "returns": "Returns to decide", "return_reason": "Reason",
+        "no_new": "No reports waiting", "no_returns": "No returns to decide",
+        "not_dispatcher": "Your account may not dispatch", "error": "Not done",
+        "version_hint": "Case version", "event": "Event", "at": "Time", "by": "By", "note": "Note",
+    },
+}

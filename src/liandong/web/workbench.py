@@ -1,0 +1,249 @@
+"""The workbench: sign-in, my department's inbox, the case page with the actions my role allows
+now, and the dispatch console of a 12345 centre. Every change goes through the message bus."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from liandong.api.deps import LangDep, PlatformDep
+from liandong.bootstrap import Platform
+from liandong.domain.access import Principal, StaffRole, can_see, check_command
+from liandong.domain.cases.states import CaseState
+from liandong.domain.errors import DomainError
+from liandong.domain.hierarchy import Level
+from liandong.domain.worktime import SHANGHAI
+from liandong.messages import explain
+from liandong.web.actions import BY_KEY, offered
+from liandong.web.case_view import case_view
+from liandong.web.render import Renderer
+from liandong.web.session import checked_form, end_session, session_user, start_session
+from liandong.web.work_text import WORK_TEXT
+
+
+def _safe_next(value: str) -> str:
+    return value if value.startswith("/") and not value.startswith("//") else "/work"
+
+
+def _staff(request: Request) -> Principal | None:
+    user = session_user(request)
+    return user if user is not None and not user.is_citizen else None
+
+
+def _to_login(request: Request) -> RedirectResponse:
+    target = quote(request.url.path + (f"?{request.url.query}" if request.url.query else ""))
+    return RedirectResponse(f"/login?next={target}", status_code=303)
+
+
+def remaining(platform: Platform, due: datetime | None, matter: str, severity: str,
+              now: datetime, lang: str) -> tuple[str, bool]:
+    """A countdown to a deadline: working hours for working-day limits, clock hours otherwise."""
+    if due is None:
+        return "—", False
+    hours_limit = False
+    try:
+        m = platform.catalogue.matters.get(matter)
+        limit = m.limits.get(next(s for s in m.limits if s.value == severity), None)
+        hours_limit = limit is not None and limit.unit == "h"
+    except (DomainError, StopIteration):
+        pass
+    zh = lang == "zh"
+    if due < now:
+        late = (now - due).total_seconds() / 3600
+        return (f"超期 {late:.0f} 小时" if zh else f"{late:.0f} h overdue"), True
+    if hours_limit:
+        left = (due - now).total_seconds() / 3600
+        return (f"剩 {left:.1f} 小时" if zh else f"{left:.1f} h left"), False
+    left = platform.rules().calendar.working_hours_between(now, due)
+    return (f"剩 {left:.1f} 个工作小时" if zh else f"{left:.1f} working h left"), False
+
+
+def install(app: FastAPI, renderer: Renderer) -> None:
+    render = renderer.render
+
+    @app.get("/login", response_class=HTMLResponse, include_in_schema=False)
+    def login_page(request: Request, lang: LangDep, next: str = "/work") -> HTMLResponse:
+        return render(request, "login.html", lang, text=WORK_TEXT, next=_safe_next(next), error="",
+                      username="")
+
+    @app.post("/login", include_in_schema=False)
+    async def login(request: Request, lang: LangDep) -> Response:
+        form = await request.form()
+        username, target = str(form.get("username", "")), _safe_next(str(form.get("next", "/work")))
+        try:
+            await checked_form(request)
+            response = RedirectResponse(target, status_code=303)
+            start_session(request, response, username=username, password=str(form.get("password", "")))
+            return response
+        except DomainError as exc:
+            status = 429 if exc.code == "account.too_many_attempts" else 401
+            return render(request, "login.html", lang, status=status, text=WORK_TEXT, next=target,
+                          error=explain(exc, lang), username=username)
+
+    @app.post("/logout", include_in_schema=False)
+    async def logout(request: Request) -> Response:
+        response = RedirectResponse("/", status_code=303)
+        try:
+            await checked_form(request)
+        except DomainError:
+            return response
+        end_session(request, response)
+        return response
+
+    @app.get("/work", response_class=HTMLResponse, include_in_schema=False)
+    def inbox_page(request: Request, platform: PlatformDep, lang: LangDep, state: str = "",
+                   matter: str = "", role: str = "", level: str = "", overdue: str = "") -> Response:
+        user = _staff(request)
+        if user is None or user.department is None:
+            return _to_login(request)
+        now = datetime.now(UTC)
+        with platform.uow() as uow:
+            summaries = uow.cases.inbox(user.department, limit=500)
+        h = platform.hierarchy
+        rows = []
+        for s in summaries:
+            owner_level = h.get(s.owner).level.key if s.owner and s.owner in h else ""
+            text, late = remaining(platform, s.due, s.matter, s.severity, now, lang)
+            rows.append({"s": s, "remaining": text, "overdue": late, "owner_level": owner_level,
+                         "matter_name": _matter_name(platform, s.matter, lang)})
+        chosen = {"state": state, "matter": matter, "role": role, "level": level}
+
+        def value(row: dict[str, Any], key: str) -> str:
+            return str(row["owner_level"] if key == "level" else getattr(row["s"], key))
+
+        options = {key: sorted({value(r, key) for r in rows}) for key in chosen}
+        shown = [r for r in rows if all(not want or value(r, key) == want for key, want in chosen.items())
+                 and (not overdue or r["overdue"])]
+        far = datetime.max.replace(tzinfo=UTC)
+        shown.sort(key=lambda r: (not r["overdue"], r["s"].due or far))
+        department = platform.rules().router.department_name(user.department)
+        return render(request, "work_inbox.html", lang, text=WORK_TEXT, rows=shown, total=len(rows),
+                      department=department, options=options,
+                      chosen={**chosen, "overdue": overdue})
+
+    @app.get("/work/cases/{case_id}", response_class=HTMLResponse, include_in_schema=False)
+    def case_page(request: Request, case_id: str, platform: PlatformDep, lang: LangDep) -> Response:
+        user = _staff(request)
+        if user is None:
+            return _to_login(request)
+        return _case_response(request, platform, user, case_id, lang)
+
+    def _case_response(request: Request, platform: Platform, user: Principal, case_id: str, lang: str,
+                       *, error: str = "", failed: str = "", status: int = 200) -> Response:
+        with platform.uow() as uow:
+            case = uow.cases.get(case_id)
+            visible = case is not None and (can_see(user, case.record, platform.hierarchy)
+                                            or (user.department or "") in case.record.summons)
+            if case is None or not visible:
+                message = explain(DomainError("case.unknown", case_id=case_id), lang)
+                return render(request, "error.html", lang, status=404, message=message)
+            if user.department and (user.department in case.record.team
+                                    or user.department == case.record.dispatcher):
+                uow.cases.mark_read(case_id, user.department, case.version, datetime.now(UTC))
+                uow.commit()
+            events = uow.cases.events(case_id)
+            marks = uow.cases.read_marks(case_id)
+            with_receipt = uow.ledger.size() > 0 and bool(uow.ledger.checkpoints())
+        view = case_view(platform, user, case.record, events, marks, lang)
+        actions = offered(user, case.record, platform.hierarchy)
+        return render(request, "work_case.html", lang, status=status, text=WORK_TEXT, case=view,
+                      actions=actions, error=error, failed=failed, with_receipt=with_receipt)
+
+    @app.post("/work/cases/{case_id}/act", include_in_schema=False)
+    async def act(request: Request, case_id: str, lang: LangDep) -> Response:
+        user = _staff(request)
+        if user is None:
+            return _to_login(request)
+        platform: Platform = request.app.state.platform
+        form: dict[str, Any] = {}
+        key = ""
+        try:
+            form = await checked_form(request)
+            key = str(form.get("action", ""))
+            action = BY_KEY.get(key)
+            if action is None:
+                raise DomainError("command.unknown", value=key)
+            by = check_command(user, key)
+            version = int(str(form.get("version", "0")) or 0)
+            platform.writer().handle(action.build(case_id, by, version, form))
+        except DomainError as exc:
+            status = 409 if exc.code in ("case.conflict", "case.illegal_transition") else 422
+            return _case_response(request, platform, user, case_id, lang, error=explain(exc, lang),
+                                  failed=key, status=status)
+        return RedirectResponse(f"/work/cases/{case_id}?lang={lang}#timeline", status_code=303)
+
+    @app.get("/work/cases/{case_id}/receipt", include_in_schema=False)
+    def case_receipt(request: Request, case_id: str, platform: PlatformDep) -> Response:
+        user = _staff(request)
+        if user is None:
+            return _to_login(request)
+        with platform.uow() as uow:
+            case = uow.cases.get(case_id)
+            if case is None or not can_see(user, case.record, platform.hierarchy):
+                return Response(status_code=404)
+            data = platform.ledger.receipt(uow, case_id)
+        return Response(data, media_type="application/json",
+                        headers={"Content-Disposition": f'attachment; filename="receipt-{case_id}.json"'})
+
+    @app.get("/work/dispatch", response_class=HTMLResponse, include_in_schema=False)
+    def dispatch_console(request: Request, platform: PlatformDep, lang: LangDep) -> Response:
+        user = _staff(request)
+        if user is None or user.jurisdiction is None:
+            return _to_login(request)
+        h = platform.hierarchy
+        router = platform.rules().router
+        new, returns = [], []
+        with platform.uow() as uow:
+            for case_id in uow.cases.in_states(("received", "returned")):
+                case = uow.cases.get(case_id)
+                if case is None:
+                    continue
+                r = case.record
+                if not any(h.is_ancestor(user.jurisdiction, a) for a in r.affected):
+                    continue
+                if r.state is CaseState.RECEIVED:
+                    new.append(_suggestion(platform, r, lang))
+                elif r.state is CaseState.RETURNED and r.pending_return is not None \
+                        and r.pending_return.decider == user.department:
+                    returns.append({"r": r, "lead": router.department_name(r.lead),
+                                    "reason": r.pending_return.reason,
+                                    "matter_name": _matter_name(platform, r.matter, lang)})
+        new.sort(key=lambda row: row["r"].received_at or datetime.min.replace(tzinfo=UTC))
+        may_dispatch = StaffRole.DISPATCHER in user.roles
+        return render(request, "work_dispatch.html", lang, text=WORK_TEXT, new=new, returns=returns,
+                      may_dispatch=may_dispatch, centre=router.department_name(user.department or ""),
+                      level_is_city=h.get(user.jurisdiction).level <= Level.CITY)
+
+
+def _matter_name(platform: Platform, code: str, lang: str) -> str:
+    try:
+        m = platform.catalogue.matters.get(code)
+    except DomainError:
+        return code
+    return m.name if lang == "zh" else m.name_en
+
+
+def _suggestion(platform: Platform, r: Any, lang: str) -> dict[str, Any]:
+    """What the dispatcher sees for a new report: the matter and the platform's routing."""
+    router = platform.rules().router
+    h = platform.hierarchy
+    try:
+        decision = router.route(matter=platform.catalogue.matters.get(r.matter),
+                                severity=_severity(r.severity), affected=r.affected)
+        owner, lead = decision.owner.name, router.department_name(decision.lead)
+    except DomainError as exc:
+        owner, lead = "—", explain(exc, lang)
+    received = r.received_at.astimezone(SHANGHAI).strftime("%m-%d %H:%M") if r.received_at else ""
+    return {"r": r, "owner": owner, "lead": lead, "received": received,
+            "places": "、".join(h.get(a).name for a in r.affected),
+            "matter_name": _matter_name(platform, r.matter, lang)}
+
+
+def _severity(text: str) -> Any:
+    from liandong.domain.responsibility import Severity
+
+    return Severity(text)
