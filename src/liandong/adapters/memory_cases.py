@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 
 from liandong.domain.cases.case import Case
 from liandong.domain.cases.events import Event
@@ -113,7 +113,7 @@ class MemoryCaseRepository(CaseRepository):
 
     def in_states(self, states: Sequence[str], limit: int = 2000) -> list[str]:
         rows = sorted((r for r in self.records.values() if r.state.value in states),
-                      key=lambda r: (r.received_at or datetime.min, r.id))
+                      key=lambda r: (r.received_at or datetime.min.replace(tzinfo=UTC), r.id))
         return [r.id for r in rows[:limit]]
 
     def mark_read(self, case_id: str, department: str, version: int, at: datetime) -> None:
