@@ -50,5 +50,9 @@ def test_api_reads(server: str) -> None:
     assert "/api/org/{code}" in httpx.get(f"{server}/openapi.json").json()["paths"]
     page = httpx.get(f"{server}/matters")
     assert page.status_code == 200 and "拖欠" in page.text
+    noise = httpx.get(f"{server}/matters", params={"mq": "噪声"})
+    assert noise.status_code == 200 and "建筑施工噪声扰民" in noise.text and "拖欠" not in noise.text
+    by_keyword = httpx.get(f"{server}/matters", params={"mq": "广场舞", "lang": "en"})
+    assert "Social-life noise" in by_keyword.text and "1 / 110" in by_keyword.text
     hits = httpx.get(f"{server}/search", params={"q": "新华区"})
     assert hits.text.count("新华区") >= 3

@@ -44,8 +44,15 @@ def install(app: FastAPI, renderer: Renderer) -> None:
         return render(request, "search.html", lang, q=q, hits=hits)
 
     @app.get("/matters", response_class=HTMLResponse, include_in_schema=False)
-    def matters_page(request: Request, platform: PlatformDep, lang: LangDep) -> HTMLResponse:
+    def matters_page(request: Request, platform: PlatformDep, lang: LangDep,
+                     mq: str = "") -> HTMLResponse:
+        """The responsibility list, searchable by name, category, keyword or system."""
         cat = platform.catalogue
-        return render(request, "matters.html", lang, matters=list(cat.matters.matters.values()),
-                      systems={s.code: (s.name if lang == "zh" else s.name_en)
-                               for s in cat.systems.values()})
+        systems = {s.code: (s.name if lang == "zh" else s.name_en) for s in cat.systems.values()}
+        words = mq.strip().lower()
+        matters = [m for m in cat.matters.matters.values()
+                   if not words or any(words in text.lower() for text in (
+                       m.name, m.name_en, m.category, m.code, *m.keywords,
+                       systems.get(m.lead or "", ""), *(systems.get(a, "") for a in m.assist)))]
+        return render(request, "matters.html", lang, matters=matters, systems=systems, mq=mq,
+                      total=len(cat.matters))
