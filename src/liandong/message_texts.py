@@ -491,4 +491,16 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "诉求文本模板有误（{source}）：{problem}",
         "en": "Bad report text templates in {source}: {problem}",
     },
+    "web.csrf": {
+        "zh": "表单已过期或来源不明（CSRF 校验未通过），请刷新页面后重试",
+        "en": "The form has expired or did not come from this site (CSRF check failed); reload the page and try again",
+    },
+    "account.too_many_attempts": {
+        "zh": "登录尝试过于频繁，请一分钟后再试",
+        "en": "Too many sign-in attempts; try again in a minute",
+    },
+    "web.bad_datetime": {
+        "zh": "时间“{value}”格式不正确，应为 年-月-日 时:分",
+        "en": "The time '{value}' is not valid; use year-month-day hour:minute",
+    },
 }

@@ -1,0 +1,115 @@
+"""The workbench over HTTP: sessions, CSRF, throttling, the inbox, the case page and its actions."""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+import httpx
+
+from tests.e2e.conftest import token
+
+PASSWORD = "liandong-demo"
+
+
+def csrf_of(html: str) -> str:
+    found = re.search(r'name="csrf" value="([^"]+)"', html)
+    assert found, "no CSRF field on the page"
+    return found.group(1)
+
+
+def signed_in(server: str, username: str) -> httpx.Client:
+    client = httpx.Client(base_url=server)
+    page = client.get("/login")
+    answer = client.post("/login", data={"username": username, "password": PASSWORD,
+                                         "csrf": csrf_of(page.text), "next": "/work"})
+    assert answer.status_code == 303 and answer.headers["location"] == "/work", answer.text[:300]
+    return client
+
+
+def new_case(server: str, description: str) -> str:
+    answer = httpx.post(f"{server}/api/cases", json={
+        "matter": "garbage_collection", "affected": ["320213001"], "description": description})
+    assert answer.status_code == 201, answer.text
+    case_id: str = answer.json()["case_id"]
+    return case_id
+
+
+def test_pages_need_a_session_and_sign_in_replaces_any_planted_one(server: str) -> None:
+    anonymous = httpx.Client(base_url=server, cookies={"ld_session": "planted-by-an-attacker"})
+    answer = anonymous.get("/work")
+    assert answer.status_code == 303 and answer.headers["location"].startswith("/login?next=/work")
+    page = anonymous.get("/login")
+    assert 'for="username"' in page.text and 'for="password"' in page.text
+    answer = anonymous.post("/login", data={"username": "centre", "password": PASSWORD,
+                                            "csrf": csrf_of(page.text)})
+    assert answer.status_code == 303
+    issued = answer.cookies.get("ld_session")
+    assert issued and issued != "planted-by-an-attacker"
+    assert "httponly" in answer.headers.get_list("set-cookie")[0].lower()
+
+
+def test_wrong_password_is_refused_next_to_the_field_and_then_throttled(server: str) -> None:
+    client = httpx.Client(base_url=server)
+    name = f"nobody-{uuid.uuid4().hex[:6]}"
+    statuses = []
+    for _ in range(6):
+        page = client.get("/login")
+        answer = client.post("/login", data={"username": name, "password": "wrong", "csrf": csrf_of(page.text)})
+        statuses.append(answer.status_code)
+    assert statuses[:5] == [401] * 5 and statuses[5] == 429
+    assert 'id="login-error"' in answer.text and 'aria-invalid="true"' in answer.text
+    assert name in answer.text  # the username is kept in the form
+
+
+def test_forms_without_the_csrf_value_change_nothing(server: str) -> None:
+    client = signed_in(server, "centre")
+    case_id = new_case(server, "中山路垃圾桶满溢（CSRF 测试）")
+    answer = client.post(f"/work/cases/{case_id}/act", data={"action": "dispatch", "version": "1",
+                                                              "csrf": "forged"})
+    assert answer.status_code == 422 and 'id="action-error"' in answer.text
+    page = client.get(f"/work/cases/{case_id}")
+    assert re.search(r'id="case-state">received<', page.text)  # not dispatched
+    answer = client.post("/logout", data={"csrf": "forged"})
+    assert client.get("/work").status_code == 200  # still signed in
+
+
+def test_dispatch_acknowledge_and_a_refusal_shown_next_to_the_action(server: str) -> None:
+    centre = signed_in(server, "centre")
+    case_id = new_case(server, "中山路垃圾桶满溢三天（工作台测试）")
+    console = centre.get("/work/dispatch")
+    assert case_id in console.text and "dispatch-now" in console.text
+    answer = centre.post(f"/work/cases/{case_id}/act",
+                         data={"action": "dispatch", "version": "1", "csrf": csrf_of(console.text)})
+    assert answer.status_code == 303
+    street = signed_in(server, "chongansi_zhifa")
+    inbox = street.get("/work")
+    assert case_id in inbox.text and "工作小时" in inbox.text
+    page = street.get(f"/work/cases/{case_id}")
+    assert 'id="do-acknowledge"' in page.text and 'id="do-dispatch"' not in page.text
+    assert "崇安寺街道" in page.text and 'id="timeline-table"' in page.text
+    version = re.search(r'name="version" value="(\d+)"', page.text)
+    assert version
+    ok = street.post(f"/work/cases/{case_id}/act", data={
+        "action": "acknowledge", "version": version.group(1), "csrf": csrf_of(page.text)})
+    assert ok.status_code == 303
+    # the same form again: the case has moved on; the refusal is shown, nothing changes
+    again = street.post(f"/work/cases/{case_id}/act", data={
+        "action": "acknowledge", "version": version.group(1), "csrf": csrf_of(page.text)})
+    assert again.status_code == 409 and 'role="alert"' in again.text
+    read = street.get(f"/work/cases/{case_id}")
+    assert re.search(r'id="case-state">acknowledged<', read.text)
+    assert "已读最新" in read.text  # the street's read mark
+    english = street.get(f"/work/cases/{case_id}", params={"lang": "en"})
+    assert "Team by level" in english.text and "Read the latest" in english.text
+
+
+def test_sign_out_revokes_the_session(server: str) -> None:
+    client = signed_in(server, "wuxi_chengguan")
+    cookie = client.cookies.get("ld_session")
+    page = client.get("/work")
+    answer = client.post("/logout", data={"csrf": csrf_of(page.text)})
+    assert answer.status_code == 303
+    replay = httpx.Client(base_url=server, cookies={"ld_session": cookie or ""})
+    assert replay.get("/work").status_code == 303  # the old token no longer signs anyone in
+    assert httpx.get(f"{server}/api/auth/me", headers=token(server, "wuxi_chengguan")).status_code == 200
