@@ -1,0 +1,254 @@
+"""The public portal over HTTP on a real server: report, CSRF, refusals next to their fields, the
+tracking page, rating once resolved, the receipt, and the English pages."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+
+from liandong.ledger.receipt import check_receipt
+from tests.e2e.conftest import token
+
+ADDRESS = "江苏省无锡市梁溪区崇安寺街道中山路 1 号"  # in the initialised scope (无锡, 320200)
+CODE = re.compile(r'id="tracking-code"[^>]*>([A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4})<')
+
+
+def hidden(page: str, name: str) -> str:
+    found = re.search(rf'name="{name}" value="([^"]*)"', page)
+    assert found, f"no {name} field on the page"
+    return found.group(1)
+
+
+def opened(server: str, lang: str = "zh") -> tuple[httpx.Client, dict[str, str]]:
+    """A citizen's browser on the report form: its cookies and the form's hidden fields."""
+    client = httpx.Client(base_url=server)
+    page = client.get("/portal", params={"lang": lang})
+    assert page.status_code == 200
+    return client, {"csrf": hidden(page.text, "csrf"), "submission": hidden(page.text, "submission")}
+
+
+def report(server: str, description: str, **fields: str) -> tuple[httpx.Client, str]:
+    """Report through the portal; the browser and the tracking code it was given."""
+    client, form = opened(server)
+    answer = client.post("/portal", data={**form, "matter": "garbage_collection", "address": ADDRESS,
+                                          "description": description, **fields})
+    assert answer.status_code == 201, answer.text[-2000:]
+    found = CODE.search(answer.text)
+    assert found, answer.text[-2000:]
+    return client, found.group(1)
+
+
+def stored(server: str, since: datetime, description: str) -> list[dict[str, Any]]:
+    """The cases with this description reported since ``since`` (read back through Open311)."""
+    answer = httpx.get(f"{server}/open311/v2/requests.json",
+                       params={"start_date": since.strftime("%Y-%m-%dT%H:%M:%SZ")})
+    assert answer.status_code == 200
+    return [row for row in answer.json() if row["description"] == description]
+
+
+def field_error(page: str, field: str) -> str:
+    found = re.search(rf'id="{field}-error">([^<]*)<', page)
+    assert found, f"no error next to {field}"
+    return html.unescape(found.group(1))
+
+
+def control(page: str, field: str) -> str:
+    """The opening tag of the form control with this id."""
+    found = re.search(rf'<(?:input|select|textarea) id="{field}"[^>]*>', page)
+    assert found, f"no control {field}"
+    return found.group(0)
+
+
+def test_the_form_is_labelled_and_grouped(server: str) -> None:
+    page = httpx.get(f"{server}/portal").text
+    for field in ("matter", "address", "county", "description", "name", "phone", "photo"):
+        assert f'<label for="{field}">' in page, field
+    assert '<optgroup label="城市管理">' in page and 'value="garbage_collection"' in page
+    assert 'accept="image/*"' in control(page, "photo") and 'enctype="multipart/form-data"' in page
+    assert 'data-parent="320200"' in page and '<option value="320213">梁溪区</option>' in page  # the map
+    assert '<script src="/vendor/echarts.min.js"></script>' in page
+    assert httpx.get(f"{server}/static/portal.js").status_code == 200
+
+
+def test_a_report_gives_a_code_that_opens_the_public_status(server: str) -> None:
+    since = datetime.now(UTC) - timedelta(seconds=2)
+    description = f"中山路垃圾桶满溢三天没人清运（门户 {uuid.uuid4().hex[:8]}）"
+    client, form = opened(server)
+    fields = {**form, "matter": "garbage_collection", "address": ADDRESS, "description": description,
+              "name": "王五", "phone": "139 0000 1111"}
+    photo = {"photo": ("scene.png", b"\x89PNG\r\n\x1a\n", "image/png")}  # checked, then dropped
+    answer = client.post("/portal", data=fields, files=photo)
+    assert answer.status_code == 201
+    code = CODE.search(answer.text)
+    assert code and 'id="copy-code"' in answer.text and 'id="photo-note"' in answer.text
+    link = re.search(r'id="track-link" href="([^"]+)"', answer.text)
+    assert link and html.unescape(link.group(1)) == f"/portal/track?code={code.group(1)}&lang=zh"
+    [case] = stored(server, since, description)
+    assert case["address_id"] == "320213001" and case["address"] == ADDRESS  # resolved to the township
+
+    again = client.post("/portal", data=fields)  # the same form sent twice: one case, no second code
+    assert again.status_code == 200 and 'id="duplicate-notice"' in again.text and not CODE.search(again.text)
+    assert len(stored(server, since, description)) == 1
+    edited = client.post("/portal", data={**fields, "description": description + "，又补充一句"})
+    assert edited.status_code == 201 and CODE.search(edited.text)  # back, edit, send: a new report
+
+    page = client.get(html.unescape(link.group(1)))
+    assert page.status_code == 200 and 'content="no-referrer"' in page.text
+    assert '<h2 id="case-matter">垃圾清运不及时</h2>' in page.text
+    assert 'data-state="received"' in page.text and "<td>受理</td>" in page.text
+    assert re.search(r"<td>\d{4}-\d\d-\d\d \d\d:\d\d</td>", page.text)  # Asia/Shanghai, to the minute
+    assert "王五" not in page.text and "1111" not in page.text and description not in page.text
+    assert 'id="verify-receipt"' in page.text
+    assert 'id="verify-result" role="status" aria-live="polite"' in page.text
+    typed = client.get("/portal/track", params={"code": code.group(1).replace("-", " ").lower()})
+    assert typed.status_code == 200 and 'data-state="received"' in typed.text  # as a person types it
+
+
+def test_a_post_without_the_csrf_value_is_refused_and_stores_nothing(server: str) -> None:
+    since = datetime.now(UTC) - timedelta(seconds=2)
+    description = f"CSRF 探测 {uuid.uuid4().hex[:8]}"
+    client, form = opened(server)
+    fields = {"matter": "garbage_collection", "address": ADDRESS, "description": description}
+    for sent in (fields, {**fields, "csrf": "forged"}):
+        answer = client.post("/portal", data=sent)
+        assert answer.status_code == 403
+        assert "CSRF" in answer.text and 'id="form-error"' in answer.text
+        assert f">{description}</textarea>" in answer.text and not CODE.search(answer.text)
+    stranger = httpx.post(f"{server}/portal", data={**fields, "csrf": form["csrf"]})  # no cookie
+    assert stranger.status_code == 403
+    assert stored(server, since, description) == []
+    accepted = client.post("/portal", data={**fields, **form})  # the same browser, with the value
+    assert accepted.status_code == 201 and len(stored(server, since, description)) == 1
+
+
+def test_refusals_come_back_next_to_their_fields_with_the_values_kept(server: str) -> None:
+    since = datetime.now(UTC) - timedelta(seconds=2)
+    description = f"路灯不亮 {uuid.uuid4().hex[:8]}"
+    client, form = opened(server)
+    answer = client.post("/portal", data={**form, "matter": "street_lights", "address": "火星基地一号",
+                                          "description": description, "phone": "13800001111"})
+    assert answer.status_code == 422
+    assert "未能对应到任何行政区划" in field_error(answer.text, "address")
+    address = control(answer.text, "address")
+    assert 'aria-invalid="true"' in address and 'aria-describedby="address-hint address-error"' in address
+    assert 'value="火星基地一号"' in address and f">{description}</textarea>" in answer.text
+    assert '<option value="street_lights" selected>' in answer.text and 'value="13800001111"' in answer.text
+    assert 'id="form-errors" role="alert"' in answer.text and '<a href="#address">' in answer.text
+    assert hidden(answer.text, "submission") == form["submission"]
+
+    vague = client.post("/portal", data={**form, "matter": "street_lights", "address": "无锡市中山路",
+                                         "description": description})
+    assert vague.status_code == 422 and "请写明区县或街道" in field_error(vague.text, "address")
+    empty = client.post("/portal", data={**form, "phone": "call me", "county": "999999"},
+                        files={"photo": ("notes.txt", b"not a picture", "text/plain")})
+    assert empty.status_code == 422
+    assert field_error(empty.text, "matter") == "请选择诉求类型"
+    assert field_error(empty.text, "description") == "请填写诉求内容"
+    assert field_error(empty.text, "county") == "所选区县无效，请重新选择"
+    assert "电话号码格式不正确" in field_error(empty.text, "phone")
+    assert "图片" in field_error(empty.text, "photo")
+    assert stored(server, since, description) == []
+
+    picked = client.post("/portal", data={**form, "matter": "street_lights", "county": "320213",
+                                          "description": description})  # no address: the district
+    assert picked.status_code == 201 and stored(server, since, description)[0]["address_id"] == "320213"
+
+
+def test_the_portal_in_english(server: str) -> None:
+    client, form = opened(server, "en")
+    page = client.get("/portal", params={"lang": "en"}).text
+    assert '<html lang="en">' in page and "<h1>Report a problem</h1>" in page
+    assert '<label for="matter">Type of problem</label>' in page
+    assert '<optgroup label="Urban management">' in page
+    assert ">Garbage collection</option>" in page and "诉求类型" not in page
+    refused = client.post("/portal?lang=en", data={**form, "matter": "garbage_collection",
+                                                   "address": "火星基地", "description": "Bins overflowing"})
+    assert refused.status_code == 422 and "matches no jurisdiction" in field_error(refused.text, "address")
+    assert "Please correct the following" in refused.text
+    _, code = report(server, f"English tracking {uuid.uuid4().hex[:8]}")
+    tracked = httpx.get(f"{server}/portal/track", params={"code": code, "lang": "en"}).text
+    assert "<h2 id=\"case-matter\">Garbage collection</h2>" in tracked and ">Received</dd>" in tracked
+    assert "<td>Reported</td>" in tracked and "Verify the receipt in this page" in tracked
+
+
+def test_tracking_refusals(server: str) -> None:
+    form = httpx.get(f"{server}/portal/track")
+    assert form.status_code == 200 and '<label for="code">' in form.text
+    assert 'id="case-status"' not in form.text
+    malformed = httpx.get(f"{server}/portal/track", params={"code": "hello"})
+    assert malformed.status_code == 422 and "查询码格式不正确" in field_error(malformed.text, "code")
+    assert 'aria-invalid="true"' in control(malformed.text, "code")
+    unknown = httpx.get(f"{server}/portal/track", params={"code": "AAAA-BBBB-CCCC", "lang": "en"})
+    assert unknown.status_code == 404 and "matches no case" in field_error(unknown.text, "code")
+
+
+def test_the_reporter_rates_once_the_case_is_resolved(server: str) -> None:
+    since = datetime.now(UTC) - timedelta(seconds=2)
+    description = f"垃圾未清运（评价 {uuid.uuid4().hex[:8]}）"
+    client, code = report(server, description)
+    case_id = stored(server, since, description)[0]["service_request_id"]
+    track = f"/portal/track?code={code}"
+    assert 'id="rating-form"' not in client.get(track).text  # not resolved yet
+    centre, street = token(server, "centre"), token(server, "chongansi_zhifa")
+    resolution = {"summary": "已清运（内部）", "public_note": "垃圾已清运完毕"}
+    for step, who, body in (("dispatch", centre, None), ("acknowledge", street, None),
+                            ("resolve", street, resolution)):
+        assert httpx.post(f"{server}/api/cases/{case_id}/{step}", headers=who, json=body).status_code == 200
+    page = client.get(track).text
+    assert 'data-state="resolved"' in page and 'id="rating-form"' in page
+    assert "<td>垃圾已清运完毕</td>" in page  # the public note; not the internal summary, no actors
+    assert "已清运（内部）" not in page and "chongansi" not in page and "urban_management" not in page
+    for value in ("satisfied", "basically_satisfied", "unsatisfied"):
+        assert f'<label class="inline" for="rating-{value}">' in page
+
+    rating = {"code": code, "rating": "basically_satisfied", "solved": "yes"}
+    assert client.post("/portal/track/rate", data=rating).status_code == 403  # no CSRF value
+    assert 'data-state="resolved"' in client.get(track).text
+    csrf = hidden(page, "csrf")
+    missing = client.post("/portal/track/rate", data={"csrf": csrf, "code": code})
+    assert missing.status_code == 422 and field_error(missing.text, "rating") == "请选择评价"
+    done = client.post("/portal/track/rate?lang=zh", data={**rating, "csrf": csrf})
+    assert done.status_code == 303 and done.headers["location"].startswith(f"/portal/track?code={code}")
+    thanks = client.get(done.headers["location"]).text
+    assert 'id="thanks"' in thanks and 'data-state="followed_up"' in thanks
+    assert 'id="rating-form"' not in thanks
+    again = client.post("/portal/track/rate", data={**rating, "csrf": csrf})
+    assert again.status_code == 409 and "已经评价过了" in again.text
+
+    timeline = httpx.get(f"{server}/api/cases/{case_id}/timeline", headers=centre).json()
+    followed = [e for e in timeline if e["type"] == "CaseFollowedUp"]
+    assert len(followed) == 1 and followed[0]["actor"] == "reporter"
+    assert followed[0]["data"]["rating"] == "basically_satisfied" and followed[0]["data"]["solved"] is True
+
+
+def test_the_receipt_downloads_and_verifies(server: str) -> None:
+    description = f"回执测试 {uuid.uuid4().hex[:8]}"
+    client, code = report(server, description)
+    deadline = time.monotonic() + 15  # the server checkpoints every second
+    while True:
+        answer = client.get("/portal/receipt", params={"code": code}, headers={"Accept": "application/json"})
+        if answer.status_code == 200:
+            break
+        assert answer.status_code == 404 and answer.json()["code"].startswith("ledger."), answer.text
+        assert "请稍后再试" in answer.json()["message"]
+        assert time.monotonic() < deadline, answer.text
+        time.sleep(0.3)
+    assert answer.headers["content-type"] == "application/json"
+    assert answer.headers["content-disposition"].startswith('attachment; filename="receipt-')
+    checked = check_receipt(answer.content)
+    assert checked.ok and checked.signers[0] == "liandong-log" and len(checked.signers) >= 2
+    assert json.loads(checked.leaf)["event"]["description"] == description
+    unknown = client.get("/portal/receipt", params={"code": "AAAA-BBBB-CCCC"},
+                         headers={"Accept": "application/json"})
+    assert unknown.status_code == 404 and unknown.json()["code"] == "case.unknown_tracking_code"
+    page = client.get("/portal/receipt", params={"code": "nonsense"})
+    assert page.status_code == 404 and 'id="portal-message"' in page.text
+    script = httpx.get(f"{server}/static/receipt.js").text
+    assert "crypto.subtle.digest" in script and '{ name: "Ed25519" }' in script
