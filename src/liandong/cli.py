@@ -218,6 +218,7 @@ def serve(host: Annotated[str, typer.Option()] = "127.0.0.1",
 
     settings = settings_for(database_url, data_dir)
     os.environ["LIANDONG_DATABASE_URL"] = settings.resolved_database_url()
+    os.environ["LIANDONG_DATA_DIR"] = str(settings.data_dir)  # the secret lives beside the data
     out.print(f"联动 Liandong → http://{host}:{port}/")
     uvicorn.run("liandong.api.app:create_app", factory=True, host=host, port=port,
                 workers=workers, log_level="info")

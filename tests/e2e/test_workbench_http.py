@@ -55,7 +55,8 @@ def test_wrong_password_is_refused_next_to_the_field_and_then_throttled(server: 
     statuses = []
     for _ in range(6):
         page = client.get("/login")
-        answer = client.post("/login", data={"username": name, "password": "wrong", "csrf": csrf_of(page.text)})
+        answer = client.post("/login", data={"username": name, "password": "wrong",
+                                             "csrf": csrf_of(page.text)})
         statuses.append(answer.status_code)
     assert statuses[:5] == [401] * 5 and statuses[5] == 429
     assert 'id="login-error"' in answer.text and 'aria-invalid="true"' in answer.text
