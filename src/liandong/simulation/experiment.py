@@ -20,7 +20,8 @@ from liandong.domain.errors import DomainError
 from liandong.domain.hierarchy import HierarchyIndex, Level
 from liandong.simulation.config import MODES, SimulationConfig
 from liandong.simulation.metrics import Tally
-from liandong.simulation.model import Outcomes, Run
+from liandong.simulation.model import Run
+from liandong.simulation.outcomes import Outcomes
 from liandong.simulation.workload import Workload, generate
 from liandong.simulation.world import World
 

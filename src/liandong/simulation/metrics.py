@@ -13,7 +13,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from liandong.simulation.config import LEVEL_KEYS
-from liandong.simulation.model import FACTS, Outcomes
+from liandong.simulation.outcomes import FACTS, Outcomes
 
 # Histogram bins in hours: 0 and then log-spaced from 1 minute to 2 years.
 BINS = np.concatenate([[0.0], np.geomspace(1 / 60, 24 * 730, 240), [np.inf]])

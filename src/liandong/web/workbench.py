@@ -16,6 +16,7 @@ from liandong.domain.access import Principal, StaffRole, can_see, check_command
 from liandong.domain.cases.states import CaseState
 from liandong.domain.errors import DomainError
 from liandong.domain.hierarchy import Level
+from liandong.domain.responsibility import Severity
 from liandong.domain.worktime import SHANGHAI
 from liandong.messages import explain
 from liandong.web.actions import BY_KEY, offered
@@ -233,7 +234,7 @@ def _suggestion(platform: Platform, r: Any, lang: str) -> dict[str, Any]:
     h = platform.hierarchy
     try:
         decision = router.route(matter=platform.catalogue.matters.get(r.matter),
-                                severity=_severity(r.severity), affected=r.affected)
+                                severity=Severity(r.severity), affected=r.affected)
         owner, lead = decision.owner.name, router.department_name(decision.lead)
     except DomainError as exc:
         owner, lead = "—", explain(exc, lang)
@@ -242,8 +243,3 @@ def _suggestion(platform: Platform, r: Any, lang: str) -> dict[str, Any]:
             "places": "、".join(h.get(a).name for a in r.affected),
             "matter_name": _matter_name(platform, r.matter, lang)}
 
-
-def _severity(text: str) -> Any:
-    from liandong.domain.responsibility import Severity
-
-    return Severity(text)

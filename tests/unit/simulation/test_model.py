@@ -12,7 +12,8 @@ from liandong.bootstrap import Platform
 from liandong.domain.cases.case import CasePolicy
 from liandong.simulation.config import SimulationConfig
 from liandong.simulation.experiment import Plan, Result, run_partition, simulate
-from liandong.simulation.model import FACTS, Run
+from liandong.simulation.model import Run
+from liandong.simulation.outcomes import FACTS
 from liandong.simulation.workload import generate
 from liandong.simulation.world import World
 
