@@ -195,6 +195,22 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "没有待审批的延期申请",
         "en": "There is no pending extension request",
     },
+    "case.no_resource_pending": {
+        "zh": "没有待决定的资源申请",
+        "en": "There is no pending resource request",
+    },
+    "case.resource_not_above": {
+        "zh": "资源申请须向主办部门 {lead} 的上级区划部门提出，{approver} 不是",
+        "en": "A resource request goes to a department of a level above the lead {lead}; {approver} is not",
+    },
+    "case.resource_pending": {
+        "zh": "已有资源申请待上级决定",
+        "en": "A resource request is already awaiting the decision above",
+    },
+    "case.resource_required": {
+        "zh": "请写明所需资源（人员、资金、设备或协调事项）",
+        "en": "Say which resource is needed (people, funds, equipment or a coordination)",
+    },
     "case.no_place": {
         "zh": "请至少给出一个所涉区划",
         "en": "Give at least one affected jurisdiction",

@@ -124,6 +124,8 @@ EVENT_LABELS: dict[str, dict[str, str]] = {
         ("LeadChanged", "主办变更", "lead changed"),
         ("ExtensionRequested", "申请延期", "extension requested"),
         ("ExtensionDecided", "延期审批", "extension decided"),
+        ("ResourceRequested", "资源申请", "resource requested"),
+        ("ResourceDecided", "资源决定", "resource decided"),
         ("CaseEscalated", "提级", "escalated"),
         ("CaseShelved", "挂账", "shelved"),
         ("CaseResumed", "恢复处置", "resumed"),

@@ -185,6 +185,33 @@ def test_extension_is_approved_by_the_supervising_level(bus: MessageBus) -> None
     assert case_of(bus, cid).due == due + timedelta(days=5)
 
 
+def test_a_resource_request_goes_above_and_is_decided_there(bus: MessageBus) -> None:
+    cid = report(bus, A)
+    bus.handle(c.DispatchCase(by=CENTRE, case_id=cid))
+    lead = case_of(bus, cid).lead
+    bus.handle(c.AcknowledgeCase(by=lead, case_id=cid))
+    with pytest.raises(DomainError, match=r"case\.resource_required"):
+        bus.handle(c.RequestResource(by=lead, case_id=cid, resource="  "))
+    with pytest.raises(DomainError, match=r"case\.resource_not_above"):  # a sibling street is not above
+        bus.handle(c.RequestResource(by=lead, case_id=cid, resource="噪声检测车", approver=f"{B}-gov"))
+    with pytest.raises(DomainError, match=r"case\.not_allowed_actor"):
+        bus.handle(c.RequestResource(by=CENTRE, case_id=cid, resource="噪声检测车"))
+    bus.handle(c.RequestResource(by=lead, case_id=cid, resource="噪声检测车", reason="街道无检测设备",
+                                 approver="320200-gov"))
+    pending = case_of(bus, cid).pending_resource
+    assert pending is not None and pending.approver == "320200-gov" and pending.resource == "噪声检测车"
+    with pytest.raises(DomainError, match=r"case\.resource_pending"):
+        bus.handle(c.RequestResource(by=lead, case_id=cid, resource="人员"))
+    with pytest.raises(DomainError, match=r"case\.not_allowed_actor"):
+        bus.handle(c.DecideResource(by=f"{COUNTY}-gov", case_id=cid, approve=True))
+    clock(bus).advance(timedelta(days=5))
+    bus.handle(c.DecideResource(by="320200-gov", case_id=cid, approve=True, note="调派市级检测车"))
+    assert case_of(bus, cid).pending_resource is None
+    assert types(bus, cid)[-2:] == ["ResourceRequested", "ResourceDecided"]
+    with pytest.raises(DomainError, match=r"case\.no_resource_pending"):
+        bus.handle(c.DecideResource(by="320200-gov", case_id=cid, approve=False))
+
+
 def test_escalation_on_request_raises_the_owner(bus: MessageBus) -> None:
     cid = report(bus, A)
     bus.handle(c.DispatchCase(by=CENTRE, case_id=cid))

@@ -87,6 +87,13 @@ class DecisionIn(Versioned):
     reason: str = Field(default="", max_length=2000)
 
 
+class ResourceIn(Versioned):
+    resource: str = Field(min_length=1, max_length=200, description="所需资源 the resource asked for")
+    reason: str = Field(default="", max_length=2000)
+    approver: str = Field(default="", max_length=48,
+                          description="决定部门 (默认上一级同系统部门) the deciding department above")
+
+
 class ShelveIn(ReasonIn):
     until: datetime
 
@@ -217,6 +224,12 @@ _command("extension", ExtensionIn, lambda cid, by, v, b: c.RequestExtension(
     by=by, case_id=cid, expected_version=v, until=b.until, reason=b.reason), "申请延期 request extension")
 _command("extension-decision", DecisionIn, lambda cid, by, v, b: c.DecideExtension(
     by=by, case_id=cid, expected_version=v, approve=b.approve, reason=b.reason), "审批延期 decide extension")
+_command("resource", ResourceIn, lambda cid, by, v, b: c.RequestResource(
+    by=by, case_id=cid, expected_version=v, resource=b.resource, reason=b.reason, approver=b.approver),
+    "资源申请 ask a level above for a resource decision")
+_command("resource-decision", DecisionIn, lambda cid, by, v, b: c.DecideResource(
+    by=by, case_id=cid, expected_version=v, approve=b.approve, note=b.reason),
+    "资源决定 decide a resource request")
 _command("escalate", ReasonIn, lambda cid, by, v, b: c.EscalateCase(
     by=by, case_id=cid, expected_version=v, reason=b.reason), "提级 escalate")
 _command("shelve", ShelveIn, lambda cid, by, v, b: c.ShelveCase(

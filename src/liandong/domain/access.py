@@ -52,6 +52,8 @@ COMMAND_ROLES: dict[str, frozenset[StaffRole]] = {
         "summons-answer": {StaffRole.HANDLER},
         "summons-rating": {StaffRole.HANDLER, StaffRole.LEADER},
         "extension-decision": {StaffRole.LEADER, StaffRole.DISPATCHER},
+        "resource": {StaffRole.HANDLER},
+        "resource-decision": {StaffRole.LEADER, StaffRole.DISPATCHER},
         "return-decision": {StaffRole.LEADER, StaffRole.DISPATCHER},
     }.items()
 }

@@ -34,6 +34,11 @@ HANDLERS: dict[type[c.CaseCommand], Handler] = {
         by=cmd.by, until=cmd.until, reason=cmd.reason, now=now, rules=rules),
     c.DecideExtension: lambda case, cmd, now, _: case.decide_extension(
         by=cmd.by, approve=cmd.approve, reason=cmd.reason, now=now),
+    c.RequestResource: lambda case, cmd, now, rules: case.request_resource(
+        by=cmd.by, resource=cmd.resource, reason=cmd.reason, approver=cmd.approver, now=now,
+        rules=rules),
+    c.DecideResource: lambda case, cmd, now, _: case.decide_resource(
+        by=cmd.by, approve=cmd.approve, note=cmd.note, now=now),
     c.EscalateCase: lambda case, cmd, now, rules: case.escalate(
         by=cmd.by, reason=cmd.reason, now=now, rules=rules),
     c.ShelveCase: lambda case, cmd, now, _: case.shelve(

@@ -39,7 +39,8 @@ class Action:
     label: tuple[str, str]
     build: Callable[[str, str, int, Form], c.Command]
     fields: tuple[Field, ...] = ()
-    who: str = "lead"  # lead | dispatcher | assist | summoned | summoner | decider | approver | any
+    who: str = "lead"  # lead | dispatcher | assist | summoned | summoner | decider | approver |
+    #                   resource_approver | any
 
 
 def _text(form: Form, name: str) -> str:
@@ -99,6 +100,17 @@ ACTIONS: tuple[Action, ...] = (
                                               disputed=bool(_text(f, "disputed"))),
            (REASON, Field("disputed", "checkbox", ("有争议，请上级裁定", "Disputed: the level above decides"),
                           required=False))),
+    Action("resource", CaseAction.REQUEST_RESOURCE, ("申请资源支持", "Ask for a resource"),
+           lambda cid, by, v, f: c.RequestResource(by=by, case_id=cid, expected_version=v,
+                                                   resource=_text(f, "resource"), reason=_text(f, "reason")),
+           (Field("resource", "text", ("所需资源", "Resource needed")), REASON)),
+    Action("resource-decision", CaseAction.DECIDE_RESOURCE, ("决定资源申请", "Decide the resource request"),
+           lambda cid, by, v, f: c.DecideResource(by=by, case_id=cid, expected_version=v,
+                                                  approve=_text(f, "approve") == "yes",
+                                                  note=_text(f, "reason")),
+           (Field("approve", "select", ("决定", "Decision"), options=(
+               ("yes", ("同意", "Approve")), ("no", ("不同意", "Refuse")))),
+            Field("reason", "textarea", ("意见", "Comment"), required=False)), who="resource_approver"),
     Action("escalate", CaseAction.ESCALATE, ("提级", "Escalate"),
            lambda cid, by, v, f: c.EscalateCase(by=by, case_id=cid, expected_version=v,
                                                 reason=_text(f, "reason")), (REASON,)),
@@ -170,6 +182,8 @@ def _actor_fits(who: str, dept: str, r: CaseRecord, hierarchy: HierarchyIndex) -
         return r.pending_return is not None and r.pending_return.decider == dept
     if who == "approver":
         return r.pending_extension is not None and r.pending_extension.approver == dept
+    if who == "resource_approver":
+        return r.pending_resource is not None and r.pending_resource.approver == dept
     return True
 
 

@@ -312,6 +312,35 @@ class Case:
         self._emit(ev.ExtensionDecided(case_id=self.id, at=now, actor=by, approved=approve, due=due,
                                        reason=reason.strip()))
 
+    def request_resource(self, *, by: str, resource: str, reason: str, now: datetime, rules: Rules,
+                         approver: str = "") -> None:
+        """资源申请: the lead asks a department of a level above its own (by default the same
+        system one level up) for a decision on a resource; its deadline keeps running."""
+        self._check(CaseAction.REQUEST_RESOURCE)
+        r = self.record
+        self._actor_is(by, [r.lead], "lead")
+        if r.pending_resource is not None:
+            raise DomainError("case.resource_pending")
+        if not resource.strip():
+            raise DomainError("case.resource_required")
+        target = approver.strip() or rules.router.supervisor_of(r.lead)
+        rules.router.check_department(target)
+        unit, lead_unit = target.rpartition("-")[0], r.lead.rpartition("-")[0]
+        h = rules.router.hierarchy
+        if unit == lead_unit or not h.is_ancestor(unit, lead_unit):
+            raise DomainError("case.resource_not_above", approver=target, lead=r.lead)
+        self._emit(ev.ResourceRequested(case_id=self.id, at=now, actor=by, approver=target,
+                                        resource=resource.strip(), reason=reason.strip()))
+
+    def decide_resource(self, *, by: str, approve: bool, note: str, now: datetime) -> None:
+        self._check(CaseAction.DECIDE_RESOURCE)
+        r = self.record
+        if r.pending_resource is None:
+            raise DomainError("case.no_resource_pending")
+        self._actor_is(by, [r.pending_resource.approver], "approver")
+        self._emit(ev.ResourceDecided(case_id=self.id, at=now, actor=by, approved=approve,
+                                      note=note.strip()))
+
     def pause(self, *, by: str, reason: str, now: datetime) -> None:
         """Stop the clock while waiting for the reporter (补充材料)."""
         self._check(CaseAction.PAUSE)

@@ -102,6 +102,21 @@ class ShelveCase(CaseCommand):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class RequestResource(CaseCommand):
+    """资源申请 to a level above."""
+
+    resource: str
+    reason: str = ""
+    approver: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DecideResource(CaseCommand):
+    approve: bool
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ResumeCase(CaseCommand):
     pass
 

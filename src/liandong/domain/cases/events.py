@@ -143,6 +143,22 @@ class ExtensionDecided(Event):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class ResourceRequested(Event):
+    """The lead asks a level above for a resource decision (funds, people, equipment, a
+    coordination); the handling deadline keeps running, so the wait is on the record."""
+
+    approver: str
+    resource: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ResourceDecided(Event):
+    approved: bool
+    note: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class CaseEscalated(Event):
     """提级: the owner level is raised and routing re-runs."""
 

@@ -66,6 +66,7 @@ class CaseRecord:
     summons: dict[str, Summons] = field(default_factory=dict)
     pending_return: ev.CaseReturned | None = None
     pending_extension: ev.ExtensionRequested | None = None
+    pending_resource: ev.ResourceRequested | None = None
     paused_at: datetime | None = None
     shelved_until: datetime | None = None
     heat: int = 0
@@ -259,6 +260,10 @@ def _extension_requested(r: CaseRecord, e: ev.ExtensionRequested) -> None:
     r.pending_extension = e
 
 
+def _resource_requested(r: CaseRecord, e: ev.ResourceRequested) -> None:
+    r.pending_resource = e
+
+
 def _paused(r: CaseRecord, e: ev.CasePaused) -> None:
     r.paused_at = e.at
 
@@ -288,6 +293,8 @@ APPLY: dict[type[ev.Event], Callable[[CaseRecord, Any], None]] = {
     ev.LeadChanged: _lead_changed,
     ev.ExtensionRequested: _extension_requested,
     ev.ExtensionDecided: _extension_decided,
+    ev.ResourceRequested: _resource_requested,
+    ev.ResourceDecided: _set("pending_resource", None),
     ev.CaseEscalated: _escalated,
     ev.CaseShelved: _shelved,
     ev.CaseResumed: _resumed,

@@ -33,6 +33,8 @@ class CaseAction(StrEnum):
     REDISPATCH = "redispatch"  # 改派
     REQUEST_EXTENSION = "request_extension"  # 申请延期
     DECIDE_EXTENSION = "decide_extension"  # 审批延期
+    REQUEST_RESOURCE = "request_resource"  # 申请上级资源支持（人、财、物、协调）
+    DECIDE_RESOURCE = "decide_resource"  # 上级资源决定
     ESCALATE = "escalate"  # 提级
     SHELVE = "shelve"  # 挂账
     RESUME = "resume"  # 恢复处置
@@ -55,7 +57,8 @@ class CaseAction(StrEnum):
 
 _HANDLING = frozenset({CaseAction.SUMMON, CaseAction.ANSWER_SUMMONS, CaseAction.RATE_SUMMONED,
                        CaseAction.REPORT_ASSIST, CaseAction.REQUEST_EXTENSION,
-                       CaseAction.DECIDE_EXTENSION, CaseAction.PAUSE, CaseAction.UNPAUSE,
+                       CaseAction.DECIDE_EXTENSION, CaseAction.REQUEST_RESOURCE,
+                       CaseAction.DECIDE_RESOURCE, CaseAction.PAUSE, CaseAction.UNPAUSE,
                        CaseAction.WIDEN, CaseAction.HEAT, CaseAction.TICK, CaseAction.ABSORB})
 
 # state → action → next state (None: the state stays; the action still records an event).
