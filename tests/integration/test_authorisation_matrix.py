@@ -23,6 +23,7 @@ BODIES: dict[str, dict[str, Any] | None] = {
     "return": {"reason": "x"}, "return-decision": {"decision": "uphold"},
     "redispatch": {"lead": "320213-public_security"}, "extension": {"reason": "x", "until": LATER},
     "extension-decision": {"approve": True}, "escalate": {"reason": "x"},
+    "resource": {"resource": "噪声检测车"}, "resource-decision": {"approve": True},
     "shelve": {"reason": "x", "until": LATER}, "pause": {"reason": "x"},
     "summons": {"departments": ["320213-public_security"]}, "summons-answer": {},
     "summons-rating": {"department": "320213-public_security", "score": 5},
