@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 
 from liandong.domain.cases.case import Case
@@ -130,6 +130,13 @@ class MemoryCaseRepository(CaseRepository):
                 and (since is None or r.received_at >= since) and (until is None or r.received_at <= until)]
         rows.sort(key=lambda r: (r.received_at, r.id), reverse=True)
         return [r.id for r in rows[:limit]]
+
+    def streams_received(self, since: datetime, until: datetime,
+                         ) -> Iterator[tuple[str, list[Event], dict[str, tuple[int, datetime]]]]:
+        rows = sorted((r.received_at, r.id) for r in self.records.values()
+                      if r.received_at is not None and since <= r.received_at < until)
+        for _, case_id in rows:
+            yield case_id, list(self.streams[case_id]), dict(self.reads.get(case_id, {}))
 
     def pending_outbox(self, limit: int = 1000) -> list[StoredEvent]:
         return [s for s in self.log if s.seq not in self.delivered][:limit]

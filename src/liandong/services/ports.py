@@ -157,6 +157,12 @@ class CaseRepository(abc.ABC):
         """Cases received in [since, until], newest first."""
 
     @abc.abstractmethod
+    def streams_received(self, since: datetime, until: datetime,
+                         ) -> Iterator[tuple[str, list[Event], dict[str, tuple[int, datetime]]]]:
+        """Every case received in [since, until): its events in order and its read marks, in one
+        pass (for the assessment of a period), oldest case first."""
+
+    @abc.abstractmethod
     def pending_outbox(self, limit: int = 1000) -> list[StoredEvent]:
         """Events not yet delivered as notifications (the transactional outbox)."""
 

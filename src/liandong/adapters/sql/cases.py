@@ -11,7 +11,7 @@ import json
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -232,6 +232,26 @@ class SqlCaseRepository(CaseRepository):
             q = q.where(c.c.received_at <= until)
         q = q.order_by(c.c.received_at.desc(), c.c.id.desc()).limit(limit)
         return list(self.conn.execute(q).scalars())
+
+    def streams_received(self, since: datetime, until: datetime,
+                         ) -> Iterator[tuple[str, list[ev.Event], dict[str, tuple[int, datetime]]]]:
+        c, e, r = t.case_record, t.case_event, t.case_read
+        received = (c.c.received_at >= since) & (c.c.received_at < until)
+        reads: dict[str, dict[str, tuple[int, datetime]]] = {}
+        for row in self.conn.execute(select(r.c.case_id, r.c.department_code, r.c.version, r.c.read_at)
+                                     .join(c, c.c.id == r.c.case_id).where(received)):
+            reads.setdefault(row.case_id, {})[row.department_code] = (row.version, row.read_at)
+        q = (select(e.c.case_id, e.c.payload).join(c, c.c.id == e.c.case_id).where(received)
+             .order_by(c.c.received_at, e.c.case_id, e.c.case_version))
+        current, events = "", list[ev.Event]()
+        for case_id, payload in self.conn.execute(q).yield_per(20_000):
+            if case_id != current:
+                if events:
+                    yield current, events, reads.get(current, {})
+                current, events = case_id, []
+            events.append(ev.from_payload(json.loads(payload)))
+        if events:
+            yield current, events, reads.get(current, {})
 
     def pending_outbox(self, limit: int = 1000) -> list[StoredEvent]:
         o, e = t.outbox, t.case_event

@@ -1,0 +1,142 @@
+"""An assessment of a period: the facts of its cases read from the store in one pass, the KPI
+engine over them and over the period before, rankings, classes and accountability.
+
+The CLI (``liandong report``), the exports and the workbench dashboard all go through here, so
+they show the same numbers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from liandong.assessment.attribution import Attribution, Summary, attribute, summarise
+from liandong.assessment.engine import Engine, Figures
+from liandong.assessment.facts import CaseFacts, case_facts
+from liandong.assessment.periods import Period
+from liandong.assessment.rules import AssessmentRules, Ranked, rank
+from liandong.domain.cases.record import CaseRecord
+from liandong.domain.errors import DomainError
+from liandong.domain.hierarchy import HierarchyIndex, Level
+from liandong.services.ports import UnitOfWork
+
+Visible = Callable[[CaseRecord], bool]
+
+
+@dataclass
+class PeriodFacts:
+    period: Period
+    as_of: datetime
+    facts: list[CaseFacts]
+    attributions: list[Attribution]
+
+
+def collect(uow: Callable[[], UnitOfWork], hierarchy: HierarchyIndex, period: Period, now: datetime,
+            rules: AssessmentRules, *, visible: Visible | None = None,
+            progress: Callable[[int], None] | None = None) -> PeriodFacts:
+    """The facts (and attributions) of the cases received in ``period``, as at its end (or now,
+    for a period not over yet)."""
+    as_of = min(period.end, now)
+    pilots = rules.pilot_list()
+    facts: list[CaseFacts] = []
+    blamed: list[Attribution] = []
+    with uow() as u:
+        for n, (case_id, events, reads) in enumerate(u.cases.streams_received(period.start, as_of), 1):
+            f = case_facts(case_id, events, as_of, hierarchy, reads)
+            if f is None or (visible is not None and not visible(f.record)):
+                continue
+            facts.append(f)
+            a = attribute(case_id, events, as_of, hierarchy, pilots)
+            if a is not None:
+                blamed.append(a)
+            if progress is not None and n % 1000 == 0:
+                progress(1000)
+    return PeriodFacts(period, as_of, facts, blamed)
+
+
+GROUPS = ("province", "city", "county", "township", "department", "matter", "source", "severity",
+          "lead_system", "lead_level")
+_LEVEL_GROUPS = {"province": Level.PROVINCE, "city": Level.CITY, "county": Level.COUNTY,
+                 "township": Level.TOWNSHIP}
+
+
+@dataclass
+class Assessment:
+    """The figures of a period and of the one before, for any scope and grouping."""
+
+    hierarchy: HierarchyIndex
+    rules: AssessmentRules
+    current: PeriodFacts
+    previous: PeriodFacts
+    _engines: dict[str, Engine] = field(default_factory=dict, init=False, repr=False)
+
+    def engine(self, which: str = "current") -> Engine:
+        found = self._engines.get(which)
+        if found is None:
+            data = self.current if which == "current" else self.previous
+            found = self._engines[which] = Engine.of(data.facts, self.hierarchy, self.rules.composite.weights)
+        return found
+
+    def close(self) -> None:
+        for e in self._engines.values():
+            e.close()
+
+    def total(self, scope: str, which: str = "current") -> Figures:
+        return self.engine(which).total(scope)
+
+    def groups(self, scope: str, by: str, which: str = "current") -> dict[str, Figures]:
+        """The figures of each group of the scope's cases (a unit level, a department, a matter…)."""
+        if by not in GROUPS:
+            raise DomainError("assessment.bad_group", value=by, allowed=", ".join(GROUPS))
+        e = self.engine(which)
+        if by in _LEVEL_GROUPS:
+            return e.by_unit(scope, _LEVEL_GROUPS[by])
+        if by == "department":
+            return e.by_department(scope)
+        return e.by_dimension(scope, by)
+
+    def ranking(self, scope: str, by: str, indicator: str = "composite", *,
+                lower_is_better: bool = False) -> list[Ranked]:
+        """The groups ranked by an indicator, with their rank and value the period before and
+        their class (先进, 进步, 整改, 治理类)."""
+        return rank(self.groups(scope, by), self.groups(scope, by, "previous"), indicator,
+                    lower_is_better=lower_is_better, rules=self.rules.classes)
+
+    def department_ranking(self, scope: str, level: Level, system: str | None,
+                           indicator: str = "composite") -> list[Ranked]:
+        """Departments of one level (and system) ranked against each other (同级同系统排名)."""
+        now = self.engine().by_department(scope, level=level, system=system)
+        before = self.engine("previous").by_department(scope, level=level, system=system)
+        return rank(now, before, indicator, rules=self.rules.classes)
+
+    def attributions(self, scope: str, which: str = "current") -> list[Attribution]:
+        data = self.current if which == "current" else self.previous
+        h = self.hierarchy
+        if scope not in h:
+            raise DomainError("assessment.unknown_scope", code=scope[:20])
+        inside = {f.case_id for f in data.facts
+                  if any(p in h and h.is_ancestor(scope, p) for p in f.record.affected)}
+        return [a for a in data.attributions if a.case_id in inside]
+
+    def accountability(self, scope: str, which: str = "current") -> Summary:
+        return summarise(self.attributions(scope, which))
+
+
+def assess(uow: Callable[[], UnitOfWork], hierarchy: HierarchyIndex, period: Period, now: datetime,
+           rules: AssessmentRules, *, visible: Visible | None = None,
+           progress: Callable[[int], None] | None = None) -> Assessment:
+    """Collect the period and the one before it and return their assessment."""
+    if period.start >= now:
+        raise DomainError("assessment.future_period", start=period.first_day.isoformat())
+    current = collect(uow, hierarchy, period, now, rules, visible=visible, progress=progress)
+    previous = collect(uow, hierarchy, period.previous(), now, rules, visible=visible, progress=progress)
+    return Assessment(hierarchy, rules, current, previous)
+
+
+def figures_rows(groups: dict[str, Figures], names: Callable[[str], str],
+                 order: Iterable[str] | None = None) -> list[dict[str, Any]]:
+    """Plain rows (for tables and exports): key, name and every count and indicator."""
+    keys: Sequence[str] = list(order) if order is not None else sorted(groups)
+    return [{"key": k, "name": names(k), **groups[k].as_dict()} for k in keys if k in groups]

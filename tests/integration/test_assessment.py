@@ -1,0 +1,208 @@
+"""Assessment on a small month written out by hand: every figure below is computed by hand in the
+comments, on memory, SQLite and PostgreSQL alike (the facts come from the stored events)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from liandong.adapters.calendar import ChineseWorkCalendar
+from liandong.adapters.reference_data import default_catalogue, national_hierarchy
+from liandong.assessment.periods import parse_period
+from liandong.assessment.rules import AssessmentRules, Classes, ClassRule, load_rules
+from liandong.assessment.service import Assessment, assess
+from liandong.domain.cases import commands as c
+from liandong.domain.cases.case import CasePolicy, Rules
+from liandong.domain.cases.routing import Router
+from liandong.domain.hierarchy import Level
+from liandong.services.cases import MessageBus
+from liandong.services.clock import ManualClock
+from liandong.services.ports import UnitOfWork
+
+H = national_hierarchy()
+RULES = Rules(Router(H, default_catalogue()), ChineseWorkCalendar(), CasePolicy())
+LIANGXI, XISHAN, XINWU = "320213", "320205", "320214"
+A, S = "320213001", "320205001"  # a street of 梁溪区 and one of 锡山区
+CENTRE = "320200-gov"  # the 12345 centre of 无锡
+START = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)  # Monday 2 March 2026, 09:00 in Shanghai
+NOW = datetime(2026, 5, 1, tzinfo=UTC)
+HOUR, DAY = timedelta(hours=1), timedelta(days=1)
+
+
+def _bus(uow: Callable[[], UnitOfWork]) -> MessageBus:
+    counter = iter(range(1, 1000))
+    return MessageBus(uow=uow, rules=RULES, clock=ManualClock(START), new_id=lambda: f"C{next(counter):03d}")
+
+
+def _clock(bus: MessageBus) -> ManualClock:
+    assert isinstance(bus.clock, ManualClock)
+    return bus.clock
+
+
+def _lead(bus: MessageBus, cid: str) -> str:
+    with bus.uow() as u:
+        case = u.cases.get(cid)
+        assert case is not None
+        return case.record.lead
+
+
+def _assists(bus: MessageBus, cid: str) -> None:
+    with bus.uow() as u:
+        case = u.cases.get(cid)
+        assert case is not None
+        pending = case.record.pending_assists()
+    for dept in pending:
+        bus.handle(c.ReportAssist(by=dept, case_id=cid, summary="已配合"))
+
+
+def _case(bus: MessageBus, place: str, *, ack_after: timedelta | None = HOUR,
+          resolve_after: timedelta | None = DAY, rating: str | None = "satisfied",
+          contacted: bool = True, solved: bool = True) -> str:
+    """Report at the clock, dispatch at once, acknowledge after ``ack_after``, resolve after a
+    further ``resolve_after``, follow up with ``rating`` and close; the clock is put back after."""
+    t0 = bus.clock.now()
+    cid = bus.handle(c.ReportCase(by="reporter", matter="social_life_noise", severity="routine",
+                                  affected=(place,), description="夜间广场舞音响扰民",
+                                  reporter_name="张三", reporter_phone="13812345678")).case_id
+    bus.handle(c.DispatchCase(by=CENTRE, case_id=cid))
+    lead = _lead(bus, cid)
+    if ack_after is not None:
+        _clock(bus).advance(ack_after)
+        bus.handle(c.AcknowledgeCase(by=lead, case_id=cid))
+        if resolve_after is not None:
+            _clock(bus).advance(resolve_after)
+            _assists(bus, cid)
+            bus.handle(c.ResolveCase(by=lead, case_id=cid, summary="已劝导"))
+            if rating is not None:
+                bus.handle(c.FollowUpCase(by=CENTRE, case_id=cid, contacted=contacted, solved=solved,
+                                          rating=rating))
+                bus.handle(c.CloseCase(by=CENTRE, case_id=cid))
+    _clock(bus).set(t0 + HOUR)
+    return cid
+
+
+@pytest.fixture
+def month(uow_factory: Callable[[], UnitOfWork]) -> Assessment:
+    bus = _bus(uow_factory)
+    # 梁溪区 (A): four cases
+    _case(bus, A)                                              # C1 satisfied
+    _case(bus, A, rating="basically_satisfied")                # C2 basically satisfied
+    _case(bus, A, rating="unsatisfied", contacted=False, solved=False)  # C3 unsatisfied, not contacted
+    _case(bus, A, ack_after=None)                              # C4 never acknowledged (breach)
+    # 锡山区 (S): two cases
+    _case(bus, S, ack_after=10 * DAY, rating="none")           # C5 acknowledged late; "none" is no rating
+    _case(bus, S, resolve_after=20 * DAY)                      # C6 resolved late, satisfied
+    # 新吴区: a county case that waited five days for the city's resource decision
+    t0 = bus.clock.now()
+    cid = bus.handle(c.ReportCase(by="reporter", matter="social_life_noise", severity="routine",
+                                  affected=(XINWU,), description="区内多处广场舞噪声",
+                                  reporter_name="李四", reporter_phone="13912345678")).case_id
+    _clock(bus).advance(HOUR)
+    bus.handle(c.DispatchCase(by=CENTRE, case_id=cid))              # 1 h waiting for dispatch: centre
+    lead = _lead(bus, cid)
+    _clock(bus).advance(HOUR)
+    bus.handle(c.AcknowledgeCase(by=lead, case_id=cid))             # 1 h waiting for acknowledgement
+    _assists(bus, cid)                                              # the assist reports at once
+    _clock(bus).advance(2 * HOUR)                                   # 2 h handling
+    bus.handle(c.RequestResource(by=lead, case_id=cid, resource="噪声检测车", approver=CENTRE))
+    _clock(bus).advance(5 * DAY)                                    # 120 h waiting for the city
+    bus.handle(c.DecideResource(by=CENTRE, case_id=cid, approve=True))
+    _clock(bus).advance(10 * DAY)                                   # 240 h handling, past the deadline
+    bus.handle(c.ResolveCase(by=lead, case_id=cid, summary="已检测并处罚"))
+    bus.handle(c.FollowUpCase(by=CENTRE, case_id=cid, rating="satisfied"))
+    bus.handle(c.CloseCase(by=CENTRE, case_id=cid))
+    _clock(bus).set(t0 + HOUR)
+    rules = load_rules()
+    rules = AssessmentRules(composite=rules.composite, period=rules.period,
+                            classes=Classes(min_valid=1, rule=rules.classes.rule))
+    return assess(uow_factory, H, parse_period("2026-03", cutoff=1), NOW, rules)
+
+
+def test_the_three_rates_and_the_composite_by_hand(month: Assessment) -> None:
+    liangxi = month.total(LIANGXI)
+    # valid follow-ups: C1, C2, C3 (3); contacted C1, C2; solved C1, C2; points 1 + 0.9 + 0
+    assert liangxi.parts("response") == (2, 3)
+    assert liangxi.parts("resolution") == (2, 3)
+    assert liangxi.parts("satisfaction") == pytest.approx((1.9, 3))
+    assert liangxi.composite == pytest.approx(0.1 * 2 / 3 + 0.5 * 2 / 3 + 0.4 * 1.9 / 3)
+    xishan = month.total(XISHAN)
+    assert xishan.parts("response") == (1, 1)  # C5's "none" is not a valid follow-up
+    assert xishan.composite == pytest.approx(1.0)
+    city = month.total("320200")
+    # valid 5 (C1, C2, C3, C6, C7); contacted 4; solved 4; points 1 + 0.9 + 0 + 1 + 1 = 3.9
+    assert city.parts("response") == (4, 5) and city.parts("satisfaction") == pytest.approx((3.9, 5))
+    assert city.composite == pytest.approx(0.1 * 0.8 + 0.5 * 0.8 + 0.4 * 0.78)
+    assert city.counts["received"] == 7
+
+
+def test_process_indicators_by_hand(month: Assessment) -> None:
+    liangxi, xishan = month.total(LIANGXI), month.total(XISHAN)
+    # acknowledgement due for all four in 梁溪 (C4's limit has passed by the end of March); C4 late
+    assert liangxi.parts("ack_timely") == (3, 4)
+    assert liangxi.parts("on_time") == (3, 3)
+    assert liangxi.counts["overdue"] == 1 and liangxi.counts["open"] == 1
+    assert xishan.parts("ack_timely") == (1, 2)  # C5 acknowledged ten days later
+    # both late: the handling deadline runs from dispatch (C5 resolved after 11 days, C6 after 20)
+    assert xishan.parts("on_time") == (0, 2)
+    xinwu = month.total(XINWU)
+    assert xinwu.parts("on_time") == (0, 1) and xinwu.counts["resource_asked"] == 1
+    assert xinwu.parts("returns") == (0, 1) and xinwu.parts("escalations") == (0, 1)
+
+
+def test_units_roll_up_and_rank_with_classes(month: Assessment) -> None:
+    counties = month.groups("320200", "county")
+    assert set(counties) == {u.code for u in H.children("320200")}  # every county, with zeros
+    assert counties["320206"].counts["received"] == 0 and counties["320206"].composite is None
+    total = sum(f.counts["received"] for f in counties.values())
+    assert total == month.total("320200").counts["received"]
+    ranking = month.ranking("320200", "county")
+    ranked = [(r.key, r.rank, r.klass) for r in ranking if r.rank is not None]
+    # 锡山 and 新吴 1.0 (tied first); 梁溪 0.6533, last of three: bottom 10% → 治理类 (< 0.75)
+    assert ranked == [(XISHAN, 1, "advanced"), (XINWU, 1, "advanced"), (LIANGXI, 3, "governance")]
+    assert all(r.previous is None for r in ranking)  # nothing in February
+
+
+def test_classes_follow_their_rules() -> None:
+    from liandong.assessment.rules import Ranked, classify
+    rows = [Ranked("a", 1, 0.95, 2, 0.90, 10), Ranked("b", 2, 0.88, 1, 0.93, 10),
+            Ranked("c", 3, 0.86, 5, 0.80, 10), Ranked("d", 4, 0.70, 3, 0.86, 10),
+            Ranked("e", 5, 0.99, None, None, 2)]
+    rules = Classes(min_valid=5, rule=(ClassRule(key="governance", bottom_share=0.25, max_composite=0.75),
+                                       ClassRule(key="advanced", top_share=0.25, min_composite=0.9),
+                                       ClassRule(key="rectify", max_composite=0.87),
+                                       ClassRule(key="improving", min_change=0.05)))
+    got = {r.key: r.klass for r in classify(rows, rules)}
+    # n = 5 ranked: top 25% → rank ≤ 2; bottom 25% → rank > 3. e has too few valid follow-ups.
+    assert got == {"a": "advanced", "b": "", "c": "rectify", "d": "governance", "e": ""}
+
+
+def test_the_city_resource_wait_is_put_on_the_city(month: Assessment) -> None:
+    blamed = month.attributions(XINWU)
+    assert len(blamed) == 1
+    a = blamed[0]
+    assert a.outcomes == ("breach",)
+    assert a.default_stage == "back"  # by default the county lead takes the blame
+    held: dict[tuple[str, str], float] = {}
+    for s in a.segments:
+        held[(s.party, s.kind)] = held.get((s.party, s.kind), 0) + s.seconds / 3600
+    lead = a.default_party
+    assert held[(CENTRE, "resource")] == pytest.approx(120)
+    assert held[(CENTRE, "dispatch")] == pytest.approx(1)
+    assert held[(lead, "acknowledgement")] == pytest.approx(1)
+    assert held[(lead, "handling")] == pytest.approx(2 + 240)
+    resource = next(s for s in a.segments if s.kind == "resource")
+    assert resource.stage == "middle" and resource.evidence[1] > resource.evidence[0]
+    summary = month.accountability(XINWU)
+    # the back end held 243 of 364 hours, but took the whole blame by default
+    assert summary.held_share("back") == pytest.approx(243 / 364)
+    assert summary.held_share("middle") == pytest.approx(121 / 364)
+    assert summary.default_share("back") == 1
+    assert summary.fairness == pytest.approx(243 / 364)
+
+
+def test_a_county_scope_has_no_township_of_another(month: Assessment) -> None:
+    towns = month.groups(LIANGXI, "township")
+    assert towns[A].counts["received"] == 4
+    assert all(H.get(code).level is Level.TOWNSHIP for code in towns)
