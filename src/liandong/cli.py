@@ -20,6 +20,7 @@ from liandong.cli_accounts import DEMO_API_KEY, DEMO_PASSWORD, account_app, ensu
 from liandong.cli_cases import case_app
 from liandong.cli_common import DbOpt, DirOpt, LangOpt, open_platform, settings_for
 from liandong.cli_ledger import ledger_app
+from liandong.cli_report import report_app
 from liandong.cli_simulate import simulate_command
 from liandong.domain.catalogue import departments_in, parse_scope
 from liandong.domain.errors import DomainError
@@ -34,6 +35,7 @@ app.add_typer(org_app, name="org")
 app.add_typer(case_app, name="case")
 app.add_typer(ledger_app, name="ledger")
 app.add_typer(account_app, name="account")
+app.add_typer(report_app, name="report")
 app.command("simulate")(simulate_command)
 
 out = Console()

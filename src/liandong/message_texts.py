@@ -115,6 +115,46 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "{source} 不是有效的 TOML：{reason}",
         "en": "{source} is not valid TOML: {reason}",
     },
+    "assessment.bad_cutoff": {
+        "zh": "考核月截止日“{value}”无效，允许：{allowed}",
+        "en": "Cut-off day '{value}' is not valid; allowed: {allowed}",
+    },
+    "assessment.bad_dimension": {
+        "zh": "无法按“{value}”分组，可选：{allowed}",
+        "en": "Cannot group by '{value}'; choose one of: {allowed}",
+    },
+    "assessment.bad_group": {
+        "zh": "无法按“{value}”分组，可选：{allowed}",
+        "en": "Cannot group by '{value}'; choose one of: {allowed}",
+    },
+    "assessment.bad_level": {
+        "zh": "层级“{value}”不在该范围之下，可选：{allowed}",
+        "en": "Level '{value}' is not below this scope; choose one of: {allowed}",
+    },
+    "assessment.bad_period": {
+        "zh": "考核周期“{value}”无法识别，可写作：{allowed}",
+        "en": "Period '{value}' is not understood; write it as one of: {allowed}",
+    },
+    "assessment.future_period": {
+        "zh": "考核周期自 {start} 起，尚未开始",
+        "en": "The period starts on {start} and has not begun yet",
+    },
+    "assessment.rules_invalid": {
+        "zh": "考核规则文件 {path} 有误：{error}",
+        "en": "The assessment rules {path} are not valid: {error}",
+    },
+    "assessment.rules_unreadable": {
+        "zh": "无法读取考核规则文件 {path}：{error}",
+        "en": "Cannot read the assessment rules {path}: {error}",
+    },
+    "assessment.unknown_scope": {
+        "zh": "统计范围“{code}”不是全国区划名录中的代码",
+        "en": "Scope '{code}' is not a code of the national list of jurisdictions",
+    },
+    "assessment.bad_export": {
+        "zh": "无法导出为“{value}”，可选扩展名：{allowed}",
+        "en": "Cannot export to '{value}'; allowed extensions: {allowed}",
+    },
     "case.already_paused": {
         "zh": "案件已暂停计时",
         "en": "The case clock is already paused",

@@ -4,7 +4,7 @@ comments, on memory, SQLite and PostgreSQL alike (the facts come from the stored
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import pytest
 
@@ -13,107 +13,25 @@ from liandong.adapters.reference_data import default_catalogue, national_hierarc
 from liandong.assessment.periods import parse_period
 from liandong.assessment.rules import AssessmentRules, Classes, ClassRule, load_rules
 from liandong.assessment.service import Assessment, assess
-from liandong.domain.cases import commands as c
 from liandong.domain.cases.case import CasePolicy, Rules
 from liandong.domain.cases.routing import Router
 from liandong.domain.hierarchy import Level
 from liandong.services.cases import MessageBus
 from liandong.services.clock import ManualClock
 from liandong.services.ports import UnitOfWork
+from tests.integration.assessment_month import CENTRE, LIANGXI, START, XINWU, XISHAN, A, fill_month
 
 H = national_hierarchy()
 RULES = Rules(Router(H, default_catalogue()), ChineseWorkCalendar(), CasePolicy())
-LIANGXI, XISHAN, XINWU = "320213", "320205", "320214"
-A, S = "320213001", "320205001"  # a street of 梁溪区 and one of 锡山区
-CENTRE = "320200-gov"  # the 12345 centre of 无锡
-START = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)  # Monday 2 March 2026, 09:00 in Shanghai
 NOW = datetime(2026, 5, 1, tzinfo=UTC)
-HOUR, DAY = timedelta(hours=1), timedelta(days=1)
-
-
-def _bus(uow: Callable[[], UnitOfWork]) -> MessageBus:
-    counter = iter(range(1, 1000))
-    return MessageBus(uow=uow, rules=RULES, clock=ManualClock(START), new_id=lambda: f"C{next(counter):03d}")
-
-
-def _clock(bus: MessageBus) -> ManualClock:
-    assert isinstance(bus.clock, ManualClock)
-    return bus.clock
-
-
-def _lead(bus: MessageBus, cid: str) -> str:
-    with bus.uow() as u:
-        case = u.cases.get(cid)
-        assert case is not None
-        return case.record.lead
-
-
-def _assists(bus: MessageBus, cid: str) -> None:
-    with bus.uow() as u:
-        case = u.cases.get(cid)
-        assert case is not None
-        pending = case.record.pending_assists()
-    for dept in pending:
-        bus.handle(c.ReportAssist(by=dept, case_id=cid, summary="已配合"))
-
-
-def _case(bus: MessageBus, place: str, *, ack_after: timedelta | None = HOUR,
-          resolve_after: timedelta | None = DAY, rating: str | None = "satisfied",
-          contacted: bool = True, solved: bool = True) -> str:
-    """Report at the clock, dispatch at once, acknowledge after ``ack_after``, resolve after a
-    further ``resolve_after``, follow up with ``rating`` and close; the clock is put back after."""
-    t0 = bus.clock.now()
-    cid = bus.handle(c.ReportCase(by="reporter", matter="social_life_noise", severity="routine",
-                                  affected=(place,), description="夜间广场舞音响扰民",
-                                  reporter_name="张三", reporter_phone="13812345678")).case_id
-    bus.handle(c.DispatchCase(by=CENTRE, case_id=cid))
-    lead = _lead(bus, cid)
-    if ack_after is not None:
-        _clock(bus).advance(ack_after)
-        bus.handle(c.AcknowledgeCase(by=lead, case_id=cid))
-        if resolve_after is not None:
-            _clock(bus).advance(resolve_after)
-            _assists(bus, cid)
-            bus.handle(c.ResolveCase(by=lead, case_id=cid, summary="已劝导"))
-            if rating is not None:
-                bus.handle(c.FollowUpCase(by=CENTRE, case_id=cid, contacted=contacted, solved=solved,
-                                          rating=rating))
-                bus.handle(c.CloseCase(by=CENTRE, case_id=cid))
-    _clock(bus).set(t0 + HOUR)
-    return cid
 
 
 @pytest.fixture
 def month(uow_factory: Callable[[], UnitOfWork]) -> Assessment:
-    bus = _bus(uow_factory)
-    # 梁溪区 (A): four cases
-    _case(bus, A)                                              # C1 satisfied
-    _case(bus, A, rating="basically_satisfied")                # C2 basically satisfied
-    _case(bus, A, rating="unsatisfied", contacted=False, solved=False)  # C3 unsatisfied, not contacted
-    _case(bus, A, ack_after=None)                              # C4 never acknowledged (breach)
-    # 锡山区 (S): two cases
-    _case(bus, S, ack_after=10 * DAY, rating="none")           # C5 acknowledged late; "none" is no rating
-    _case(bus, S, resolve_after=20 * DAY)                      # C6 resolved late, satisfied
-    # 新吴区: a county case that waited five days for the city's resource decision
-    t0 = bus.clock.now()
-    cid = bus.handle(c.ReportCase(by="reporter", matter="social_life_noise", severity="routine",
-                                  affected=(XINWU,), description="区内多处广场舞噪声",
-                                  reporter_name="李四", reporter_phone="13912345678")).case_id
-    _clock(bus).advance(HOUR)
-    bus.handle(c.DispatchCase(by=CENTRE, case_id=cid))              # 1 h waiting for dispatch: centre
-    lead = _lead(bus, cid)
-    _clock(bus).advance(HOUR)
-    bus.handle(c.AcknowledgeCase(by=lead, case_id=cid))             # 1 h waiting for acknowledgement
-    _assists(bus, cid)                                              # the assist reports at once
-    _clock(bus).advance(2 * HOUR)                                   # 2 h handling
-    bus.handle(c.RequestResource(by=lead, case_id=cid, resource="噪声检测车", approver=CENTRE))
-    _clock(bus).advance(5 * DAY)                                    # 120 h waiting for the city
-    bus.handle(c.DecideResource(by=CENTRE, case_id=cid, approve=True))
-    _clock(bus).advance(10 * DAY)                                   # 240 h handling, past the deadline
-    bus.handle(c.ResolveCase(by=lead, case_id=cid, summary="已检测并处罚"))
-    bus.handle(c.FollowUpCase(by=CENTRE, case_id=cid, rating="satisfied"))
-    bus.handle(c.CloseCase(by=CENTRE, case_id=cid))
-    _clock(bus).set(t0 + HOUR)
+    counter = iter(range(1, 1000))
+    bus = MessageBus(uow=uow_factory, rules=RULES, clock=ManualClock(START),
+                     new_id=lambda: f"C{next(counter):03d}")
+    fill_month(bus)
     rules = load_rules()
     rules = AssessmentRules(composite=rules.composite, period=rules.period,
                             classes=Classes(min_valid=1, rule=rules.classes.rule))

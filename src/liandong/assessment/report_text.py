@@ -1,0 +1,47 @@
+"""Labels of the assessment tables and reports, in Chinese and English."""
+
+from __future__ import annotations
+
+# (key, zh, en, kind): kind is "count", "rate" (shown as %), "hours" or "text"
+COLUMNS: tuple[tuple[str, str, str, str], ...] = (
+    ("key", "代码", "code", "text"), ("name", "单位", "unit", "text"),
+    ("received", "受理", "received", "count"), ("valid", "有效回访", "valid follow-ups", "count"),
+    ("response", "响应率", "response", "rate"), ("resolution", "解决率", "resolution", "rate"),
+    ("satisfaction", "满意率", "satisfaction", "rate"), ("composite", "三率综合", "composite", "rate"),
+    ("ack_timely", "及时签收率", "timely acknowledgement", "rate"),
+    ("on_time", "按时办结率", "on-time closure", "rate"), ("returns", "退单率", "return rate", "rate"),
+    ("redo", "重办率", "redo rate", "rate"), ("extensions", "延期率", "extension rate", "rate"),
+    ("escalations", "提级率", "escalation rate", "rate"),
+    ("summons_in_time", "吹哨报到及时率", "summons answered in time", "rate"),
+    ("assists_in_time", "协办按时率", "assists on time", "rate"),
+    ("copresence", "共同在场率", "co-presence", "rate"), ("symmetry", "信息对称指数", "information symmetry", "rate"),
+    ("read_lag_hours", "平均阅读时滞（小时）", "mean read lag (hours)", "hours"),
+    ("overdue", "当前超期", "overdue now", "count"),
+)
+RANK_COLUMNS: tuple[tuple[str, str, str, str], ...] = (
+    ("rank", "名次", "rank", "count"), ("key", "代码", "code", "text"), ("name", "单位", "unit", "text"),
+    ("value", "本期", "this period", "rate"), ("previous", "上期", "previous period", "rate"),
+    ("change", "较上期", "change", "rate"), ("previous_rank", "上期名次", "previous rank", "count"),
+    ("valid", "有效回访", "valid follow-ups", "count"), ("klass", "类别", "class", "text"),
+)
+SEGMENT_COLUMNS: tuple[tuple[str, str, str, str], ...] = (
+    ("case_id", "案件", "case", "text"), ("outcomes", "不良结果", "adverse outcomes", "text"),
+    ("party", "责任方", "party", "text"), ("party_name", "责任方名称", "party name", "text"),
+    ("stage", "环节", "stage", "text"), ("kind", "事由", "what was awaited", "text"),
+    ("hours", "时长（小时）", "hours", "hours"), ("share", "占本案比例", "share of the case", "rate"),
+    ("evidence", "证据（事件版本）", "evidence (event versions)", "text"),
+    ("tolerance", "容错（试点）", "error tolerance (pilot)", "text"),
+)
+STAGE_NAMES = {"front": ("前端（中央）", "front end (centre)"), "middle": ("中端（省、市）", "middle (province, city)"),
+               "back": ("后端（县、乡）", "back end (county, township)")}
+KIND_NAMES = {
+    "dispatch": ("等待派单", "waiting for dispatch"), "acknowledgement": ("等待签收", "waiting for acknowledgement"),
+    "handling": ("承办处置", "handling"), "follow_up": ("等待回访", "waiting for follow-up"),
+    "return_decision": ("退单待裁定", "return awaiting decision"),
+    "disputed_return": ("争议退单（职责空白）", "disputed return (responsibility gap)"),
+    "responsibility_gap": ("职责清单空白", "no entry in the responsibility list"),
+    "summons": ("等待吹哨报到", "waiting for a summoned department"),
+    "assist": ("协办逾期", "assist part overdue"), "extension": ("等待延期审批", "waiting for an extension decision"),
+    "resource": ("等待上级资源决定", "waiting for a resource decision above"),
+    "reporter": ("等待诉求人（不计责）", "waiting for the reporter (no fault)"),
+}

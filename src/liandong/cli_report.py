@@ -1,0 +1,264 @@
+"""``liandong report kpi|ranking|accountability``: the assessment of a scope over a period, as
+tables in the terminal and, on request, as xlsx (one sheet per scope) or csv."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from liandong.assessment import export
+from liandong.assessment.engine import LOWER_IS_BETTER, RATES
+from liandong.assessment.periods import Period, month, parse_period
+from liandong.assessment.report_text import KIND_NAMES, STAGE_NAMES
+from liandong.assessment.rules import CLASS_NAMES, AssessmentRules, Ranked, load_rules
+from liandong.assessment.service import GROUPS, Assessment, assess
+from liandong.bootstrap import Platform
+from liandong.cli_common import DbOpt, DirOpt, LangOpt, open_platform
+from liandong.domain.errors import DomainError
+from liandong.domain.hierarchy import Level
+from liandong.domain.worktime import SHANGHAI
+from liandong.messages import explain
+
+report_app = typer.Typer(help="考核与问责报表 / assessment and accountability reports", no_args_is_help=True)
+# Tables are wide: piped or captured output gets a wide page instead of rich's 80 columns.
+out = Console(width=None if sys.stdout.isatty() else 180)
+err = Console(stderr=True)
+
+ScopeOpt = Annotated[str, typer.Option("--scope", help="统计范围：区划代码（如 320200）")]
+PeriodOpt = Annotated[str, typer.Option(
+    "--period", help="考核周期：2026-10、2026Q3、2026 或 2026-10-01..2026-10-31；默认为上一个完整考核月")]
+ByOpt = Annotated[str, typer.Option("--by", help="分组：" + "、".join(GROUPS) + "；默认为下一级区划")]
+OutOpt = Annotated[Path | None, typer.Option("--out", help="导出文件（.xlsx 或 .csv）")]
+RulesOpt = Annotated[Path | None, typer.Option("--rules", help="考核规则文件（TOML，默认随软件提供）")]
+TABLE_RATES = ("response", "resolution", "satisfaction", "composite", "ack_timely", "on_time", "returns")
+
+
+def _t(pair: tuple[str, str], lang: str) -> str:
+    return pair[0] if lang == "zh" else pair[1]
+
+
+@contextmanager
+def _refusals(lang: str) -> Iterator[None]:
+    if lang not in ("zh", "en"):
+        err.print(f"[red]--lang 只能是 zh 或 en / --lang must be zh or en (got {lang!r})[/red]")
+        raise typer.Exit(2)
+    try:
+        yield
+    except DomainError as exc:
+        err.print(f"[red]{explain(exc, lang)}[/red]")
+        raise typer.Exit(2) from None
+
+
+def default_period(now: datetime, cutoff: int) -> Period:
+    """The last assessment month wholly over."""
+    day = now.astimezone(SHANGHAI).date()
+    current = month(day.year, day.month, cutoff)
+    while current.end > now:
+        current = current.previous()
+    return current
+
+
+def _open(database_url: str | None, data_dir: Path | None, rules_path: Path | None, period_text: str,
+          scope: str) -> tuple[Platform, AssessmentRules, Period, datetime]:
+    rules = load_rules(rules_path)
+    now = datetime.now(UTC)
+    period = (parse_period(period_text, rules.period.cutoff_day) if period_text
+              else default_period(now, rules.period.cutoff_day))
+    platform = open_platform(database_url, data_dir)
+    if scope not in platform.hierarchy:
+        raise DomainError("assessment.unknown_scope", code=scope[:20])
+    return platform, rules, period, now
+
+
+def _assess(platform: Platform, rules: AssessmentRules, period: Period, now: datetime,
+            lang: str) -> Assessment:
+    with Progress(SpinnerColumn(), TextColumn("[bold]{task.description}"), TextColumn("{task.completed:,}"),
+                  TimeElapsedColumn(), console=err, transient=True) as bar:
+        task = bar.add_task("读取案件事件" if lang == "zh" else "reading case events", total=None)
+        return assess(platform.uow, platform.hierarchy, period, now, rules,
+                      progress=lambda n: bar.advance(task, n))
+
+
+def _default_by(platform: Platform, scope: str) -> str:
+    level = platform.hierarchy.get(scope).level
+    return {Level.CENTRAL: "province", Level.PROVINCE: "city", Level.CITY: "county"}.get(level, "township")
+
+
+def _name(platform: Platform, key: str, by: str, lang: str) -> str:
+    h = platform.hierarchy
+    if by == "department" or by == "party":
+        return platform.rules().router.department_name(key) if "-" in key else key
+    if key in h:
+        return h.get(key).name
+    return key
+
+
+def _subtitle(a: Assessment, lang: str) -> str:
+    p, as_of = a.current.period, a.current.as_of.astimezone(SHANGHAI)
+    if lang == "zh":
+        return (f"考核周期 {p.label}（{p.first_day} 至 {p.last_day}，北京时间），受理于本期的案件，"
+                f"状态统计至 {as_of:%Y-%m-%d %H:%M}")
+    return (f"Period {p.label} ({p.first_day} to {p.last_day}, Beijing time): cases received in the period, "
+            f"as they stood at {as_of:%Y-%m-%d %H:%M}")
+
+
+def _pct(value: float | None) -> str:
+    return "—" if value is None else f"{value * 100:.1f}%"
+
+
+def _kpi_rows(platform: Platform, a: Assessment, scope: str, by: str, lang: str) -> list[dict[str, Any]]:
+    total = a.total(scope)
+    groups = a.groups(scope, by)
+    rows = [{"name": _name(platform, scope, "unit", lang) + ("（合计）" if lang == "zh" else " (total)"),
+             **total.as_dict(), "key": scope}]
+    for key in sorted(groups, key=lambda k: (-groups[k].counts.get("received", 0), k)):
+        rows.append({"name": _name(platform, key, by, lang), **groups[key].as_dict(), "key": key})
+    return rows
+
+
+@report_app.command("kpi")
+def kpi(scope: ScopeOpt = "320200", period: PeriodOpt = "", by: ByOpt = "", out_file: OutOpt = None,
+        rules_file: RulesOpt = None, lang: LangOpt = "zh", database_url: DbOpt = None,
+        data_dir: DirOpt = None) -> None:
+    """三率与过程指标：本范围合计及各分组（下级区划、部门、事项、来源……）。"""
+    with _refusals(lang):
+        platform, rules, p, now = _open(database_url, data_dir, rules_file, period, scope)
+        by = by or _default_by(platform, scope)
+        a = _assess(platform, rules, p, now, lang)
+        rows = _kpi_rows(platform, a, scope, by, lang)
+        table = Table(title=f"{_name(platform, scope, 'unit', lang)} · {_subtitle(a, lang)}")
+        cols = [c for c in export.COLUMNS if c[0] in ("name", "received", "valid", *TABLE_RATES, "overdue")]
+        for _, zh, en, kind in cols:
+            table.add_column(zh if lang == "zh" else en, justify="left" if kind == "text" else "right",
+                             no_wrap=True)
+        for row in rows[:40]:
+            table.add_row(*[_show(row, key, kind) for key, _, _, kind in cols])
+        out.print(table)
+        if len(rows) > 40:
+            out.print(f"… {len(rows) - 40} " + ("行未显示，完整表格请用 --out 导出" if lang == "zh"
+                                                 else "more rows; export with --out for the whole table"))
+        if out_file is not None:
+            sheets = [export.Sheet(_name(platform, scope, "unit", lang), _subtitle(a, lang), export.COLUMNS,
+                                   rows)]
+            child_level = {"province": "city", "city": "county", "county": "township"}.get(by)
+            if out_file.suffix.lower() == ".xlsx" and child_level is not None:
+                for row in rows[1:]:
+                    if row["received"]:
+                        sheets.append(export.Sheet(row["name"], _subtitle(a, lang), export.COLUMNS,
+                                                   _kpi_rows(platform, a, row["key"], child_level, lang)))
+            export.write(out_file, sheets, lang)
+            out.print(("已导出：" if lang == "zh" else "written: ") + str(out_file))
+
+
+def _show(row: dict[str, Any], key: str, kind: str) -> str:
+    value = export.cell(row, key)
+    if kind == "rate":
+        return _pct(value)
+    if kind == "hours":
+        return "—" if value is None else f"{value:.1f}"
+    if kind == "count":
+        return "—" if value is None else f"{value:,.0f}"
+    return str(value)
+
+
+@report_app.command("ranking")
+def ranking(scope: ScopeOpt = "320200", period: PeriodOpt = "", by: ByOpt = "",
+            indicator: Annotated[str, typer.Option("--indicator", help="排名指标")] = "composite",
+            level: Annotated[str, typer.Option("--level", help="按部门排名时的层级（county 等）")] = "",
+            system: Annotated[str, typer.Option("--system", help="按部门排名时的职能系统")] = "",
+            out_file: OutOpt = None, rules_file: RulesOpt = None, lang: LangOpt = "zh",
+            database_url: DbOpt = None, data_dir: DirOpt = None) -> None:
+    """排名与分类：名次、较上期变化、先进 / 进步 / 整改 / 治理类。"""
+    with _refusals(lang):
+        allowed = ("composite", *RATES)
+        if indicator not in allowed:
+            raise DomainError("assessment.bad_dimension", value=indicator, allowed=", ".join(allowed))
+        platform, rules, p, now = _open(database_url, data_dir, rules_file, period, scope)
+        a = _assess(platform, rules, p, now, lang)
+        if level:
+            ranked = a.department_ranking(scope, Level.parse(level), system or None, indicator)
+            by = "department"
+        else:
+            by = by or _default_by(platform, scope)
+            ranked = a.ranking(scope, by, indicator, lower_is_better=indicator in LOWER_IS_BETTER)
+        rows = [_rank_row(platform, r, by, lang) for r in ranked]
+        table = Table(title=f"{_name(platform, scope, 'unit', lang)} · {indicator} · {_subtitle(a, lang)}")
+        for _, zh, en, kind in export.RANK_COLUMNS:
+            table.add_column(zh if lang == "zh" else en, justify="left" if kind == "text" else "right")
+        for row in rows:
+            shown = {**row, "klass": _t(CLASS_NAMES[row["klass"]], lang) if row["klass"] else ""}
+            table.add_row(*[_show(shown, key, kind) if row.get(key) is not None else "—"
+                            for key, _, _, kind in export.RANK_COLUMNS])
+        out.print(table)
+        if out_file is not None:
+            export.write(out_file, [export.Sheet(_name(platform, scope, "unit", lang), _subtitle(a, lang),
+                                                 export.RANK_COLUMNS, rows)], lang)
+            out.print(("已导出：" if lang == "zh" else "written: ") + str(out_file))
+
+
+def _rank_row(platform: Platform, r: Ranked, by: str, lang: str) -> dict[str, Any]:
+    return {"rank": r.rank, "key": r.key, "name": _name(platform, r.key, by, lang), "value": r.value,
+            "previous": r.previous, "change": r.change, "previous_rank": r.previous_rank, "valid": r.valid,
+            "klass": r.klass}
+
+
+@report_app.command("accountability")
+def accountability(scope: ScopeOpt = "320200", period: PeriodOpt = "", out_file: OutOpt = None,
+                   rules_file: RulesOpt = None, lang: LangOpt = "zh", database_url: DbOpt = None,
+                   data_dir: DirOpt = None) -> None:
+    """精准问责：不良结果按前、中、后端环节与责任方分摊的时长，及基层承担的比例是否公平。"""
+    with _refusals(lang):
+        platform, rules, p, now = _open(database_url, data_dir, rules_file, period, scope)
+        a = _assess(platform, rules, p, now, lang)
+        summary = a.accountability(scope)
+        zh = lang == "zh"
+        title = f"{_name(platform, scope, 'unit', lang)} · {_subtitle(a, lang)}"
+        out.print(f"[bold]{title}[/bold]")
+        out.print(f"不良结果案件 {summary.cases:,} 件（另有容错试点案件 {summary.tolerated:,} 件不计责）"
+                  if zh else
+                   f"{summary.cases:,} cases with adverse outcomes ({summary.tolerated:,} inside sanctioned "
+                   "pilots, not blamed)")
+        table = Table()
+        for head in (("环节", "stage"), ("实际占用时长", "time held"), ("占比", "share held"),
+                     ("默认问责占比", "share blamed by default")):
+            table.add_column(_t(head, lang), justify="right")
+        for stage in ("front", "middle", "back"):
+            hours = summary.by_stage.get(stage, 0.0) / 3600
+            table.add_row(_t(STAGE_NAMES[stage], lang), f"{hours:,.1f} h", _pct(summary.held_share(stage)),
+                          _pct(summary.default_share(stage)))
+        out.print(table)
+        fair = summary.fairness
+        lead_in = ("公平系数（基层实际占用 ÷ 默认问责）：" if zh
+                   else "fairness (held by the grassroots ÷ blamed on them by default): ")
+        out.print(lead_in + ("—" if fair is None else f"{fair:.2f}"))
+        parties = Table(title="主要责任方" if zh else "main parties")
+        parties.add_column("责任方" if zh else "party")
+        parties.add_column("时长" if zh else "time held", justify="right")
+        for party, seconds in sorted(summary.by_party.items(), key=lambda kv: -kv[1])[:15]:
+            parties.add_row(_name(platform, party, "party", lang), f"{seconds / 3600:,.1f} h")
+        out.print(parties)
+        if out_file is not None:
+            rows = []
+            for att in a.attributions(scope):
+                total = sum(s.seconds for s in att.segments) or 1.0
+                for s in att.segments:
+                    rows.append({"case_id": att.case_id, "outcomes": "、".join(att.outcomes),
+                                 "party": s.party,
+                                 "party_name": _name(platform, s.party, "party", lang),
+                                 "stage": _t(STAGE_NAMES[s.stage], lang) if s.stage else "",
+                                 "kind": _t(KIND_NAMES[s.kind], lang), "hours": round(s.seconds / 3600, 2),
+                                 "share": s.seconds / total, "evidence": f"v{s.evidence[0]}–v{s.evidence[1]}",
+                                 "tolerance": att.tolerance})
+            export.write(out_file, [export.Sheet(_name(platform, scope, "unit", lang), _subtitle(a, lang),
+                                                 export.SEGMENT_COLUMNS, rows)], lang)
+            out.print(("已导出：" if zh else "written: ") + str(out_file))
+
