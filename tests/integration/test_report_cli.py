@@ -96,7 +96,8 @@ def test_ranking_with_classes(folder: Path) -> None:
 
 def test_accountability_puts_the_wait_on_the_city(folder: Path) -> None:
     out = folder / "blame.xlsx"
-    code, output = run(folder, "accountability", "--scope", "320214", "--period", "2026-03", "--out", str(out))
+    code, output = run(folder, "accountability", "--scope", "320214", "--period", "2026-03",
+                       "--out", str(out))
     assert code == 0, output
     assert "公平系数" in output and "0.67" in output  # 243 of 364 hours held by the county
     ws = load_workbook(out).active
@@ -111,7 +112,8 @@ def test_bad_input_is_refused_clearly(folder: Path) -> None:
     assert code == 2 and "考核周期“2026-13”无法识别" in output
     code, output = run(folder, "kpi", "--scope", "999999", "--period", "2026-03", "--lang", "en")
     assert code == 2 and "not a code of the national list" in output
-    code, output = run(folder, "kpi", "--scope", "320200", "--period", "2026-03", "--out", str(folder / "x.pdf"))
+    code, output = run(folder, "kpi", "--scope", "320200", "--period", "2026-03",
+                       "--out", str(folder / "x.pdf"))
     assert code == 2 and ".xlsx, .csv" in output
     (folder / "bad.toml").write_text("[composite]\nresponse = 0.5\n", encoding="utf-8")
     result = runner.invoke(app, ["report", "kpi", "--period", "2026-03", "--data-dir", str(folder),
