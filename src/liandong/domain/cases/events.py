@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import typing
+from collections.abc import Callable
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime
 from enum import Enum
@@ -356,25 +357,41 @@ def to_payload(event: Event) -> dict[str, Any]:
     return out
 
 
-_HINTS: dict[type[Event], dict[str, Any]] = {}
+Decoder = Callable[[Any], Any]
+_DECODERS: dict[type[Event], tuple[tuple[str, Decoder], ...]] = {}
 
 
-def _decode(value: Any, hint: Any) -> Any:
+def _moment(value: str) -> datetime:
+    """``2026-03-02T01:00:00.000000Z`` (as ``_encode`` writes it) → an aware UTC datetime."""
+    return datetime.fromisoformat(value).astimezone(UTC)
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+def _decoder(hint: Any) -> Decoder:
+    """A function that turns the JSON form of a field of type ``hint`` back into its value."""
     if hint is datetime:
-        return datetime.strptime(value, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+        return _moment
     if typing.get_origin(hint) is tuple:
         args = typing.get_args(hint)
         if len(args) == 2 and args[1] is Ellipsis:
-            return tuple(_decode(v, args[0]) for v in value)
-        return tuple(_decode(v, a) for v, a in zip(value, args, strict=True))
-    return value
+            inner = _decoder(args[0])
+            if inner is _same:
+                return tuple
+            return lambda value: tuple(inner(v) for v in value)
+        parts = [_decoder(a) for a in args]
+        return lambda value: tuple(d(v) for v, d in zip(value, parts, strict=True))
+    return _same
 
 
 def from_payload(payload: dict[str, Any]) -> Event:
     cls = EVENT_TYPES.get(str(payload.get("type")))
     if cls is None:
         raise DomainError("event.unknown_type", value=str(payload.get("type")))
-    hints = _HINTS.get(cls)
-    if hints is None:
-        hints = _HINTS[cls] = {f.name: typing.get_type_hints(cls)[f.name] for f in fields(cls)}
-    return cls(**{name: _decode(payload[name], hint) for name, hint in hints.items()})
+    decoders = _DECODERS.get(cls)
+    if decoders is None:
+        hints = typing.get_type_hints(cls)
+        decoders = _DECODERS[cls] = tuple((f.name, _decoder(hints[f.name])) for f in fields(cls))
+    return cls(**{name: decode(payload[name]) for name, decode in decoders})
