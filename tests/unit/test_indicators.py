@@ -1,4 +1,5 @@
-"""The dashboard's indicators on a hand-computed week of cases in 无锡, driven through the message
+"""The assessment indicators (as the dashboard and `liandong report` show them) on a hand-computed
+week of cases in 无锡, driven through the message
 bus on the in-memory store with a manual clock (Shanghai times; 2026-03-02 is a Monday).
 
 The week [Mon 2 March 00:00, Mon 9 March 00:00) and what happens in it:
@@ -35,20 +36,22 @@ from typing import Any
 
 import pytest
 
+from liandong.assessment.engine import Engine, Figures
+from liandong.assessment.periods import Period
+from liandong.assessment.rules import rank
+from liandong.assessment.service import FactsCache, daily
 from liandong.bootstrap import Platform, bootstrap
 from liandong.domain.cases import commands as c
-from liandong.domain.cases.events import Event
 from liandong.domain.hierarchy import HierarchyIndex, Level
 from liandong.domain.worktime import SHANGHAI
 from liandong.services.cases import MessageBus
 from liandong.services.clock import ManualClock
-from liandong.web import indicators as ind
 
 CITY, COUNTY, XISHAN = "320200", "320213", "320205"
 A, B = "320213001", "320213015"
 CENTRE = "320200-gov"
-WEEK = ind.Period(datetime(2026, 3, 2, tzinfo=SHANGHAI).astimezone(UTC),
-                  datetime(2026, 3, 9, tzinfo=SHANGHAI).astimezone(UTC))
+WEEK = Period(datetime(2026, 3, 2, tzinfo=SHANGHAI).astimezone(UTC),
+              datetime(2026, 3, 9, tzinfo=SHANGHAI).astimezone(UTC))
 
 
 def at(day: int, hour: int, minute: int = 0, month: int = 3) -> datetime:
@@ -81,12 +84,18 @@ class Story:
 
 @dataclass
 class World:
-    histories: list[tuple[str, list[Event]]]  # every stored case's events
+    platform: Platform
     ids: dict[str, str]  # the case ids by name (C1…C9)
     h: HierarchyIndex
 
-    def week(self, scope: str = CITY, period: ind.Period = WEEK) -> list[ind.CaseFacts]:
-        return ind.in_scope(ind.cohort(self.histories, period), scope, self.h)
+    def facts(self, period: Period = WEEK, cache: FactsCache | None = None) -> list[Any]:
+        return (cache or FactsCache()).collect(self.platform.uow, self.h, period.start, period.end)
+
+    def engine(self, period: Period = WEEK) -> Engine:
+        return Engine.of(self.facts(period), self.h)
+
+    def figures(self, scope: str = CITY, period: Period = WEEK) -> Figures:
+        return self.engine(period).total(scope)
 
 
 @pytest.fixture(scope="module")
@@ -134,110 +143,103 @@ def story() -> World:
     s.when(at(6, 10)).do(c.ResolveCase, ids["C2"], summary="已清运")
     s.when(at(6, 11)).do(c.FollowUpCase, ids["C2"], CENTRE, solved=False, rating="basically_satisfied")
     s.when(at(9, 10)).do(c.CloseCase, ids["C2"], CENTRE)  # after the week
-    with platform.uow() as uow:
-        histories = [(i, uow.cases.events(i)) for i in uow.cases.recent_ids(limit=100)]
-    return World(histories, ids, platform.hierarchy)
+    return World(platform, ids, platform.hierarchy)
 
 
 def test_the_week_of_the_city_figure_by_figure(story: World) -> None:
-    cases = story.week()
     ids = story.ids
-    assert sorted(f.record.id for f in cases) == sorted(ids[f"C{n}"] for n in range(1, 8))
-    f = ind.figures(cases, WEEK.end)
-    assert (f.received, f.dispatched, f.resolved, f.closed, f.open, f.overdue) == (7, 6, 4, 1, 6, 2)
+    in_city = [f for f in story.facts() if any(story.h.is_ancestor(CITY, p) for p in f.record.affected)]
+    assert sorted(f.case_id for f in in_city) == sorted(ids[f"C{n}"] for n in range(1, 8))
+    f = story.figures()
+    names = ("received", "dispatched", "resolved", "closed", "open", "overdue")
+    assert tuple(f.counts[k] for k in names) == (7, 6, 4, 1, 6, 2)
     # C1, C3 (within the limit set when its return was upheld), C6, C7 in time; C2 late, C4 never
-    assert f.response == ind.Rate(4, 6)
-    assert f.resolution == ind.Rate(1, 3)  # C1 solved; C2 not; C6 not (not reached)
-    # C1 satisfied, C2 basically satisfied; C6's "none" is left out
-    assert f.satisfaction.denominator == 2 and f.satisfaction.numerator == pytest.approx(1.9)
-    assert f.satisfaction.value == pytest.approx(0.95)
-    assert f.composite == pytest.approx(0.1 * 4 / 6 + 0.5 * 1 / 3 + 0.4 * 0.95)
-    assert f.composite == pytest.approx(0.613333, abs=1e-6)
-    assert f.on_time == ind.Rate(3, 4)  # C2 resolved after its Thursday deadline
-    assert f.returns == ind.Rate(1, 6) and f.escalations == ind.Rate(1, 6)  # both C3
-    assert f.summons_on_time == ind.Rate(1, 2)  # C1 answered in 20 min; C6 never, past its 30 min
+    assert f.parts("ack_timely") == (4, 6)
+    # valid follow-ups: C1 and C2 (C6's "none" is not one); both contacted; C1 solved, C2 not
+    assert f.parts("response") == (2, 2) and f.parts("resolution") == (1, 2)
+    assert f.parts("satisfaction") == pytest.approx((1.9, 2))  # satisfied + 0.9 × basically satisfied
+    assert f.composite == pytest.approx(0.1 * 1 + 0.5 * 0.5 + 0.4 * 0.95)
+    assert f.parts("on_time") == (3, 4)  # C2 resolved after its Thursday deadline
+    assert f.parts("returns") == (1, 6) and f.parts("escalations") == (1, 6)  # both C3
+    assert f.parts("summons_in_time") == (1, 2)  # C1 answered in 20 min; C6 never, past its 30 min
 
 
 def test_the_figures_as_a_page_reads_them(story: World) -> None:
-    data = ind.figures(story.week(), WEEK.end).as_dict()
-    assert data["received"] == 7 and data["composite"] == 0.6133
-    assert data["response"] == {"value": 0.6667, "numerator": 4, "denominator": 6}
+    data = story.figures().as_dict()
+    assert data["received"] == 7 and data["composite"] == 0.73
+    assert data["ack_timely"] == {"value": 0.6667, "numerator": 4, "denominator": 6}
     assert data["satisfaction"] == {"value": 0.95, "numerator": 1.9, "denominator": 2}
 
 
 def test_events_after_the_end_do_not_count_until_their_time(story: World) -> None:
-    week = ind.figures(story.week(), WEEK.end)
-    assert week.closed == 1  # C2 is closed on Monday 9 March, after the week
-    later = ind.Period(WEEK.start, at(9, 12))
-    after = ind.figures(story.week(period=later), later.end)
-    assert (after.received, after.closed) == (7, 2)
-    monday = ind.Period(WEEK.start, at(2, 11, 5))  # C3 returned and C4's limit (11:30) not reached yet
-    early = ind.figures(story.week(period=monday), monday.end)
-    assert (early.received, early.resolved, early.overdue) == (7, 0, 0)
-    assert early.response == ind.Rate(3, 3)  # C1, C6, C7 acknowledged; C2, C3, C4 still within their limits
-    assert early.summons_on_time == ind.Rate(1, 1)  # C6's summons is not yet due
-    waiting = ind.Period(WEEK.start, at(2, 11, 25))  # C3's limit (11:20) passed, its return not decided
-    assert ind.figures(story.week(period=waiting), waiting.end).response == ind.Rate(3, 4)  # C2 now late
+    assert story.figures().counts["closed"] == 1  # C2 is closed on Monday 9 March, after the week
+    after = story.figures(period=Period(WEEK.start, at(9, 12)))
+    assert (after.counts["received"], after.counts["closed"]) == (7, 2)
+    early = story.figures(period=Period(WEEK.start, at(2, 11, 5)))  # C3 returned; C4's limit not reached
+    assert (early.counts["received"], early.counts["resolved"], early.counts["overdue"]) == (7, 0, 0)
+    assert early.parts("ack_timely") == (3, 3)  # C1, C6, C7 acknowledged; C2, C3, C4 within their limits
+    assert early.parts("summons_in_time") == (1, 1)  # C6's summons is not yet due
+    waiting = story.figures(period=Period(WEEK.start, at(2, 11, 25)))  # C3's return not decided yet
+    assert waiting.parts("ack_timely") == (3, 4)  # C2 is now late
 
 
 def test_the_previous_period_and_the_scope(story: World) -> None:
     ids = story.ids
-    before = ind.cohort(story.histories, WEEK.previous())
-    assert WEEK.previous() == ind.Period(at(23, 0, month=2), WEEK.start)
-    assert [x.record.id for x in before] == [ids["C9"]]
-    f = ind.figures(before, WEEK.start)
-    assert (f.received, f.dispatched, f.open, f.overdue, f.response) == (1, 1, 1, 0, ind.Rate(1, 1))
-    assert f.composite is None and f.resolution.value is None  # nothing followed up: no value, not 0
-    county = story.week(COUNTY)
-    assert len(county) == 6 and ids["C7"] not in {x.record.id for x in county}
-    assert ids["C8"] in {x.record.id for x in ind.cohort(story.histories, WEEK)}  # stored...
-    assert ids["C8"] not in {x.record.id for x in story.week()}  # ...but not in 无锡
+    assert WEEK.previous().start == at(23, 0, month=2) and WEEK.previous().end == WEEK.start
+    before = story.facts(WEEK.previous())
+    assert [x.case_id for x in before] == [ids["C9"]]
+    f = story.figures(period=WEEK.previous())
+    assert tuple(f.counts[k] for k in ("received", "dispatched", "open", "overdue")) == (1, 1, 1, 0)
+    assert f.parts("ack_timely") == (1, 1)
+    assert f.composite is None and f.rate("resolution") is None  # nothing followed up: no value, not 0
+    county = story.figures(COUNTY)
+    assert county.counts["received"] == 6  # C7 is in 锡山
+    assert ids["C8"] in {x.case_id for x in story.facts()}  # stored...
+    assert story.figures().counts["received"] == 7  # ...but not in 无锡
 
 
 def test_children_rankings_and_change(story: World) -> None:
     h = story.h
-    now = ind.by_child(story.week(), CITY, h)
-    old = ind.by_child(story.week(period=WEEK.previous()), CITY, h)
-    assert set(now) == {u.code for u in h.children(CITY)}
-    assert {code: len(v) for code, v in now.items() if v} == {COUNTY: 6, XISHAN: 1}
-    current = {code: ind.figures(v, WEEK.end) for code, v in now.items()}
-    previous = {code: ind.figures(v, WEEK.start) for code, v in old.items()}
-    volume = ind.rank(current, previous, "received")
-    assert [(r.code, r.rank, r.value, r.previous, r.change) for r in volume[:2]] == [
+    current = story.engine().by_unit(CITY, Level.COUNTY)
+    previous = story.engine(WEEK.previous()).by_unit(CITY, Level.COUNTY)
+    assert set(current) == {u.code for u in h.children(CITY)}
+    assert {code: f.counts["received"] for code, f in current.items() if f.counts["received"]} == {
+        COUNTY: 6, XISHAN: 1}
+    volume = rank(current, previous, "received")
+    assert [(r.key, r.rank, r.value, r.previous, r.change) for r in volume[:2]] == [
         (COUNTY, 1, 6, 1, 5), (XISHAN, 2, 1, 0, 1)]
     assert {r.rank for r in volume[2:]} == {3}  # the five counties without cases share third place
-    by_score = ind.rank(current, previous, "composite")
-    county = current[COUNTY]  # as the city without C7: response 3/5 (C1, C3, C6 in time)
-    assert (county.response, county.resolution, county.satisfaction.value) == (
-        ind.Rate(3, 5), ind.Rate(1, 3), pytest.approx(0.95))
-    assert by_score[0].code == COUNTY
-    assert by_score[0].value == pytest.approx(0.1 * 3 / 5 + 0.5 / 3 + 0.4 * 0.95)
+    by_score = rank(current, previous, "composite")
+    county = current[COUNTY]  # the city without C7
+    assert county.parts("ack_timely") == (3, 5) and county.parts("resolution") == (1, 2)
+    assert by_score[0].key == COUNTY and by_score[0].value == pytest.approx(0.73)
     assert by_score[0].change is None  # no composite in the previous period
-    assert all(r.value is None for r in by_score[1:])  # no follow-ups there: last, in code order
-    assert [r.code for r in by_score[1:]] == sorted(r.code for r in by_score[1:])
-    streets = ind.by_child(story.week(COUNTY), COUNTY, h)
-    assert (len(streets[A]), len(streets[B])) == (5, 1)
+    assert all(r.value is None and r.rank is None for r in by_score[1:])  # no follow-ups: last, by code
+    assert [r.key for r in by_score[1:]] == sorted(r.key for r in by_score[1:])
+    streets = story.engine().by_unit(COUNTY, Level.TOWNSHIP)
+    assert (streets[A].counts["received"], streets[B].counts["received"]) == (5, 1)
 
 
 def test_cases_per_day(story: World) -> None:
-    days = ind.daily(story.week(), WEEK)
+    in_city = [f for f in story.facts() if any(story.h.is_ancestor(CITY, p) for p in f.record.affected)]
+    days = daily(in_city, WEEK)
     assert [d for d, _, _ in days] == [date(2026, 3, 2) + timedelta(days=i) for i in range(7)]
     assert days[0] == (date(2026, 3, 2), 7, 4) and all(r == 0 for _, r, _ in days[1:])
 
 
-def test_the_memo_gives_the_same_facts_and_replays_once(story: World) -> None:
-    histories = story.histories
-    memo: dict[tuple[str, int], ind.CaseFacts] = {}
-    first = ind.figures(ind.cohort(histories, WEEK, memo), WEEK.end)
-    kept = dict(memo)
-    again = ind.figures(ind.cohort(histories, WEEK, memo), WEEK.end)
-    assert first == again == ind.figures(ind.cohort(histories, WEEK), WEEK.end)
-    assert memo == kept and len(memo) == 8  # C1–C8, each replayed once
+def test_the_cache_reads_and_replays_only_what_changed(story: World) -> None:
+    cache = FactsCache()
+    first = story.facts(cache=cache)
+    again = story.facts(cache=cache)
+    assert len(first) == 8 and all(a is b for a, b in zip(first, again, strict=True))
+    fresh = story.facts()
+    assert [f.counts for f in first] == [f.counts for f in fresh]
 
 
-def test_edges() -> None:
-    assert ind.Rate(0, 0).value is None and ind.Rate(0, 0).as_dict()["value"] is None
-    assert ind.case_facts("x", []) is None
-    short = ind.Period(at(2, 9), at(2, 15))
-    assert short.days() == [date(2026, 3, 2)] and short.previous() == ind.Period(at(2, 3), at(2, 9))
-    assert ind.composite(ind.Rate(1, 1), ind.Rate(1, 2), ind.Rate(0, 0)) is None
+def test_edges(story: World) -> None:
+    empty = Engine.of([], story.h).total(CITY)
+    assert empty.rate("response") is None and empty.as_dict()["response"]["value"] is None
+    assert empty.composite is None
+    short = Period(at(2, 9), at(2, 15))
+    assert short.first_day == short.last_day == date(2026, 3, 2)
+    assert (short.previous().start, short.previous().end) == (at(2, 3), at(2, 9))

@@ -138,6 +138,19 @@ class MemoryCaseRepository(CaseRepository):
         for _, case_id in rows:
             yield case_id, list(self.streams[case_id]), dict(self.reads.get(case_id, {}))
 
+    def versions_received(self, since: datetime, until: datetime) -> list[tuple[str, int]]:
+        return [(r.id, r.version) for r in self.records.values()
+                if r.received_at is not None and since <= r.received_at < until]
+
+    def streams_of(self, case_ids: Sequence[str]) -> Iterator[tuple[str, list[Event]]]:
+        for case_id in case_ids:
+            if case_id in self.streams:
+                yield case_id, list(self.streams[case_id])
+
+    def reads_received(self, since: datetime, until: datetime) -> dict[str, dict[str, tuple[int, datetime]]]:
+        received = self.versions_received(since, until)
+        return {case_id: dict(self.reads[case_id]) for case_id, _ in received if self.reads.get(case_id)}
+
     def pending_outbox(self, limit: int = 1000) -> list[StoredEvent]:
         return [s for s in self.log if s.seq not in self.delivered][:limit]
 

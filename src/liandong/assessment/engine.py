@@ -146,7 +146,7 @@ def member_table(facts: Iterable[CaseFacts], hierarchy: HierarchyIndex) -> pa.Ta
             cols["role"].append(m.role)
             for name, value in (("summons_due", m.summons_due), ("summons_in_time", m.summons_in_time),
                                 ("assists_due", m.assists_due), ("assists_in_time", m.assists_in_time),
-                                ("team", 1 if m.reads or m.read_latest else 0),
+                                ("team", m.team),
                                 ("team_read_latest", m.read_latest),
                                 ("read_lag_seconds", m.read_lag_seconds), ("reads", m.reads)):
                 cols[name].append(float(value))

@@ -53,6 +53,7 @@ class MemberFacts:
     summons_in_time: int
     assists_due: int
     assists_in_time: int
+    team: int  # 1 for an active member of the team when read marks are known (information symmetry)
     read_latest: int
     read_lag_seconds: int
     reads: int
@@ -176,26 +177,30 @@ def _members(r: CaseRecord, seen: Sequence[ev.Event], as_of: datetime,
     out = []
     totals = dict.fromkeys(("summons_due", "summons_in_time", "assists_due", "assists_in_time",
                             "team", "team_read_latest", "read_lag_seconds", "reads"), 0.0)
-    for code, m in r.team.items():
-        if not m.active:
-            continue
+    departments = [code for code, m in r.team.items() if m.active]
+    departments += [code for code in r.summons if code not in departments]
+    for code in departments:
+        m = r.team.get(code)
         s = r.summons.get(code)
         s_due = int(s is not None and (s.answered_at is not None or s.due < as_of))
         s_in = int(s_due == 1 and s is not None and bool(s.on_time))
         a_due = a_in = 0
-        if m.role is Role.ASSIST:
+        if m is not None and m.active and m.role is Role.ASSIST:
             a_due = int(m.reported_at is not None or resolved)
             a_in = int(m.reported_at is not None and _assist_on_time(seen, code))
-        mark = reads.get(code) if reads is not None else None
+        on_team = int(reads is not None and m is not None and m.active)
+        mark = reads.get(code) if reads is not None and on_team else None
         read_latest = lag = n_reads = 0
         if mark is not None and mark[1] <= as_of and mark[0] >= 1:
             version = min(mark[0], latest)
             read_latest = int(mark[0] >= latest)
             lag = max(0, int((mark[1] - at_version[version - 1]).total_seconds()))
             n_reads = 1
-        out.append(MemberFacts(code, m.role.value, s_due, s_in, a_due, a_in, read_latest, lag, n_reads))
+        role = m.role.value if m is not None and m.active else Role.SUMMONED.value
+        out.append(MemberFacts(code, role, s_due, s_in, a_due, a_in, on_team, read_latest, lag, n_reads))
         for key, value in (("summons_due", s_due), ("summons_in_time", s_in), ("assists_due", a_due),
-                           ("assists_in_time", a_in), ("team", 1 if reads is not None else 0),
+                           ("assists_in_time", a_in),
+                           ("team", on_team),
                            ("team_read_latest", read_latest), ("read_lag_seconds", lag), ("reads", n_reads)):
             totals[key] += value
     return tuple(out), totals

@@ -7,9 +7,10 @@ they show the same numbers.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from liandong.assessment.attribution import Attribution, Summary, attribute, summarise
@@ -17,9 +18,11 @@ from liandong.assessment.engine import Engine, Figures
 from liandong.assessment.facts import CaseFacts, case_facts
 from liandong.assessment.periods import Period
 from liandong.assessment.rules import AssessmentRules, Ranked, rank
+from liandong.domain.cases.events import Event
 from liandong.domain.cases.record import CaseRecord
 from liandong.domain.errors import DomainError
 from liandong.domain.hierarchy import HierarchyIndex, Level
+from liandong.domain.worktime import SHANGHAI
 from liandong.services.ports import UnitOfWork
 
 Visible = Callable[[CaseRecord], bool]
@@ -54,6 +57,57 @@ def collect(uow: Callable[[], UnitOfWork], hierarchy: HierarchyIndex, period: Pe
             if progress is not None and n % 1000 == 0:
                 progress(1000)
     return PeriodFacts(period, as_of, facts, blamed)
+
+
+class FactsCache:
+    """Event streams and facts kept across requests (the workbench dashboard): each time, only the
+    cases whose version changed are read again, and a case's facts are recomputed only when it
+    changed, its read marks changed, or the moment they are taken at moved to the next minute.
+
+    The moment is the next whole minute (deadlines passing within that minute count as passed),
+    so that every event already stored is seen."""
+
+    def __init__(self, capacity: int = 200_000) -> None:
+        self.capacity = capacity
+        self._streams: dict[str, tuple[int, list[Event]]] = {}
+        self._facts: dict[str, tuple[tuple[Any, ...], CaseFacts]] = {}
+        self._lock = threading.Lock()
+
+    def collect(self, uow: Callable[[], UnitOfWork], hierarchy: HierarchyIndex, start: datetime,
+                end: datetime, *, visible: Visible | None = None) -> list[CaseFacts]:
+        """The facts of the cases received in [start, end), as at ``end`` rounded up to the minute."""
+        as_of = end
+        if end.second or end.microsecond:
+            as_of = end.replace(second=0, microsecond=0) + timedelta(minutes=1)
+        with uow() as u:
+            versions = u.cases.versions_received(start, end)
+            with self._lock:
+                stale = [cid for cid, v in versions if self._streams.get(cid, (-1, []))[0] != v]
+            fresh = list(u.cases.streams_of(stale))
+            reads = u.cases.reads_received(start, end)
+        out = []
+        with self._lock:
+            if len(self._streams) + len(fresh) > self.capacity:
+                self._streams.clear()
+                self._facts.clear()
+            for cid, events in fresh:
+                self._streams[cid] = (len(events), events)
+            for cid, _ in versions:
+                found = self._streams.get(cid)
+                if found is None:
+                    continue
+                marks = reads.get(cid, {})
+                key = (found[0], as_of, tuple(sorted(marks.items())))
+                cached = self._facts.get(cid)
+                if cached is not None and cached[0] == key:
+                    f: CaseFacts | None = cached[1]
+                else:
+                    f = case_facts(cid, found[1], as_of, hierarchy, marks)
+                    if f is not None:
+                        self._facts[cid] = (key, f)
+                if f is not None and (visible is None or visible(f.record)):
+                    out.append(f)
+        return out
 
 
 GROUPS = ("province", "city", "county", "township", "department", "matter", "source", "severity",
@@ -140,3 +194,20 @@ def figures_rows(groups: dict[str, Figures], names: Callable[[str], str],
     """Plain rows (for tables and exports): key, name and every count and indicator."""
     keys: Sequence[str] = list(order) if order is not None else sorted(groups)
     return [{"key": k, "name": names(k), **groups[k].as_dict()} for k in keys if k in groups]
+
+
+def _days(period: Period) -> list[date]:
+    first, last = period.first_day, period.last_day
+    return [first + timedelta(days=i) for i in range((last - first).days + 1)]
+
+
+def daily(facts: list[CaseFacts], period: Period) -> list[tuple[date, int, int]]:
+    """Per Shanghai day of the period: the cases received, and how many of those are resolved."""
+    received = dict.fromkeys(_days(period), 0)
+    resolved = dict.fromkeys(received, 0)
+    for f in facts:
+        day = f.received_at.astimezone(SHANGHAI).date()
+        if day in received:
+            received[day] += 1
+            resolved[day] += int(f.counts["resolved"])
+    return [(day, received[day], resolved[day]) for day in received]

@@ -163,6 +163,18 @@ class CaseRepository(abc.ABC):
         pass (for the assessment of a period), oldest case first."""
 
     @abc.abstractmethod
+    def versions_received(self, since: datetime, until: datetime) -> list[tuple[str, int]]:
+        """(case, version) of every case received in [since, until) — to see what changed."""
+
+    @abc.abstractmethod
+    def streams_of(self, case_ids: Sequence[str]) -> Iterator[tuple[str, list[Event]]]:
+        """The events of each of these cases, in order."""
+
+    @abc.abstractmethod
+    def reads_received(self, since: datetime, until: datetime) -> dict[str, dict[str, tuple[int, datetime]]]:
+        """The read marks of the cases received in [since, until), per case and department."""
+
+    @abc.abstractmethod
     def pending_outbox(self, limit: int = 1000) -> list[StoredEvent]:
         """Events not yet delivered as notifications (the transactional outbox)."""
 

@@ -11,7 +11,7 @@ import json
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -233,25 +233,49 @@ class SqlCaseRepository(CaseRepository):
         q = q.order_by(c.c.received_at.desc(), c.c.id.desc()).limit(limit)
         return list(self.conn.execute(q).scalars())
 
-    def streams_received(self, since: datetime, until: datetime,
-                         ) -> Iterator[tuple[str, list[ev.Event], dict[str, tuple[int, datetime]]]]:
-        c, e, r = t.case_record, t.case_event, t.case_read
-        received = (c.c.received_at >= since) & (c.c.received_at < until)
+    def versions_received(self, since: datetime, until: datetime) -> list[tuple[str, int]]:
+        c = t.case_record
+        q = select(c.c.id, c.c.version).where((c.c.received_at >= since) & (c.c.received_at < until))
+        return [(row.id, row.version) for row in self.conn.execute(q)]
+
+    def reads_received(self, since: datetime, until: datetime) -> dict[str, dict[str, tuple[int, datetime]]]:
+        c, r = t.case_record, t.case_read
         reads: dict[str, dict[str, tuple[int, datetime]]] = {}
         for row in self.conn.execute(select(r.c.case_id, r.c.department_code, r.c.version, r.c.read_at)
-                                     .join(c, c.c.id == r.c.case_id).where(received)):
+                                     .join(c, c.c.id == r.c.case_id)
+                                     .where((c.c.received_at >= since) & (c.c.received_at < until))):
             reads.setdefault(row.case_id, {})[row.department_code] = (row.version, row.read_at)
-        q = (select(e.c.case_id, e.c.payload).join(c, c.c.id == e.c.case_id).where(received)
-             .order_by(c.c.received_at, e.c.case_id, e.c.case_version))
+        return reads
+
+    def streams_of(self, case_ids: Sequence[str]) -> Iterator[tuple[str, list[ev.Event]]]:
+        e = t.case_event
+        ids = list(case_ids)
+        for start in range(0, len(ids), 500):
+            q = (select(e.c.case_id, e.c.payload).where(e.c.case_id.in_(ids[start:start + 500]))
+                 .order_by(e.c.case_id, e.c.case_version))
+            yield from self._grouped(self.conn.execute(q))
+
+    @staticmethod
+    def _grouped(rows: Iterable[Any]) -> Iterator[tuple[str, list[ev.Event]]]:
         current, events = "", list[ev.Event]()
-        for case_id, payload in self.conn.execute(q).yield_per(20_000):
+        for case_id, payload in rows:
             if case_id != current:
                 if events:
-                    yield current, events, reads.get(current, {})
+                    yield current, events
                 current, events = case_id, []
             events.append(ev.from_payload(json.loads(payload)))
         if events:
-            yield current, events, reads.get(current, {})
+            yield current, events
+
+    def streams_received(self, since: datetime, until: datetime,
+                         ) -> Iterator[tuple[str, list[ev.Event], dict[str, tuple[int, datetime]]]]:
+        c, e = t.case_record, t.case_event
+        reads = self.reads_received(since, until)
+        q = (select(e.c.case_id, e.c.payload).join(c, c.c.id == e.c.case_id)
+             .where((c.c.received_at >= since) & (c.c.received_at < until))
+             .order_by(c.c.received_at, e.c.case_id, e.c.case_version))
+        for case_id, events in self._grouped(self.conn.execute(q).yield_per(20_000)):
+            yield case_id, events, reads.get(case_id, {})
 
     def pending_outbox(self, limit: int = 1000) -> list[StoredEvent]:
         o, e = t.outbox, t.case_event
