@@ -10,10 +10,13 @@ import pytest
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
+from liandong.assessment.periods import parse_period
 from liandong.bootstrap import bootstrap
 from liandong.cli import app
 from liandong.config import Settings
+from liandong.domain.access import Principal, StaffRole
 from liandong.services.clock import ManualClock
+from liandong.web.dashboard import dashboard_view
 from tests.integration.assessment_month import START, fill_month
 
 runner = CliRunner()
@@ -119,3 +122,25 @@ def test_bad_input_is_refused_clearly(folder: Path) -> None:
     result = runner.invoke(app, ["report", "kpi", "--period", "2026-03", "--data-dir", str(folder),
                                  "--rules", str(folder / "bad.toml")])
     assert result.exit_code == 2 and "composite" in result.output and "1" in result.output
+
+
+def test_the_dashboard_shows_the_numbers_of_the_cli(folder: Path) -> None:
+    out = folder / "same.csv"
+    code, _ = run(folder, "kpi", "--scope", "320200", "--period", "2026-03", "--out", str(out))
+    assert code == 0
+    with out.open(encoding="utf-8-sig") as fh:
+        cli = {row["代码"]: row for row in csv.DictReader(fh)}
+    platform = bootstrap(Settings(data_dir=folder))
+    assessor = Principal("a1", "assessor", frozenset({StaffRole.ASSESSOR}), "320200-gov")
+    page = dashboard_view(platform, assessor, "320200", parse_period("2026-03", cutoff=1), "zh")
+    shown = {"320200": page["totals"], **{c["code"]: c["figures"] for c in page["children"]}}
+    for code, row in cli.items():
+        fig = shown[code]
+        assert fig["received"] == int(row["受理"]), code
+        for key, head in (("response", "响应率"), ("resolution", "解决率"), ("satisfaction", "满意率"),
+                          ("ack_timely", "及时签收率"), ("on_time", "按时办结率")):
+            value = fig[key]["value"]
+            expected = None if row[head] == "" else float(row[head])
+            assert value == pytest.approx(expected), (code, key)
+        composite = None if row["三率综合"] == "" else float(row["三率综合"])
+        assert fig["composite"] == pytest.approx(composite), code
