@@ -15,11 +15,11 @@ from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from liandong.assessment import export
+from liandong.assessment import export, tables
 from liandong.assessment.engine import LOWER_IS_BETTER, RATES
 from liandong.assessment.periods import Period, month, parse_period
-from liandong.assessment.report_text import KIND_NAMES, STAGE_NAMES
-from liandong.assessment.rules import CLASS_NAMES, AssessmentRules, Ranked, load_rules
+from liandong.assessment.report_text import STAGE_NAMES
+from liandong.assessment.rules import CLASS_NAMES, AssessmentRules, load_rules
 from liandong.assessment.service import GROUPS, Assessment, assess
 from liandong.bootstrap import Platform
 from liandong.cli_common import DbOpt, DirOpt, LangOpt, open_platform
@@ -88,41 +88,28 @@ def _assess(platform: Platform, rules: AssessmentRules, period: Period, now: dat
                       progress=lambda n: bar.advance(task, n))
 
 
-def _default_by(platform: Platform, scope: str) -> str:
-    level = platform.hierarchy.get(scope).level
-    return {Level.CENTRAL: "province", Level.PROVINCE: "city", Level.CITY: "county"}.get(level, "township")
+def _namer(platform: Platform, by: str, lang: str = "zh") -> tables.Names:
+    return lambda key: _name(platform, key, by, lang)
 
 
-def _name(platform: Platform, key: str, by: str, lang: str) -> str:
-    h = platform.hierarchy
-    if by == "department" or by == "party":
-        return platform.rules().router.department_name(key) if "-" in key else key
+def _name(platform: Platform, key: str, by: str, lang: str = "zh") -> str:
+    """The name of a group's key: a department, a unit, a matter or a system."""
+    h, catalogue = platform.hierarchy, platform.catalogue
+    if "-" in key:
+        return platform.rules().router.department_name(key)
     if key in h:
         return h.get(key).name
+    if by == "matter" and key in catalogue.matters:
+        m = catalogue.matters.get(key)
+        return m.name if lang == "zh" else m.name_en
+    if by == "lead_system" and key in catalogue.systems:
+        sy = catalogue.systems[key]
+        return sy.name if lang == "zh" else sy.name_en
     return key
-
-
-def _subtitle(a: Assessment, lang: str) -> str:
-    p, as_of = a.current.period, a.current.as_of.astimezone(SHANGHAI)
-    if lang == "zh":
-        return (f"考核周期 {p.label}（{p.first_day} 至 {p.last_day}，北京时间），受理于本期的案件，"
-                f"状态统计至 {as_of:%Y-%m-%d %H:%M}")
-    return (f"Period {p.label} ({p.first_day} to {p.last_day}, Beijing time): cases received in the period, "
-            f"as they stood at {as_of:%Y-%m-%d %H:%M}")
 
 
 def _pct(value: float | None) -> str:
     return "—" if value is None else f"{value * 100:.1f}%"
-
-
-def _kpi_rows(platform: Platform, a: Assessment, scope: str, by: str, lang: str) -> list[dict[str, Any]]:
-    total = a.total(scope)
-    groups = a.groups(scope, by)
-    rows = [{"name": _name(platform, scope, "unit", lang) + ("（合计）" if lang == "zh" else " (total)"),
-             **total.as_dict(), "key": scope}]
-    for key in sorted(groups, key=lambda k: (-groups[k].counts.get("received", 0), k)):
-        rows.append({"name": _name(platform, key, by, lang), **groups[key].as_dict(), "key": key})
-    return rows
 
 
 @report_app.command("kpi")
@@ -132,10 +119,11 @@ def kpi(scope: ScopeOpt = "320200", period: PeriodOpt = "", by: ByOpt = "", out_
     """三率与过程指标：本范围合计及各分组（下级区划、部门、事项、来源……）。"""
     with _refusals(lang):
         platform, rules, p, now = _open(database_url, data_dir, rules_file, period, scope)
-        by = by or _default_by(platform, scope)
+        by = by or tables.NEXT_GROUP[platform.hierarchy.get(scope).level]
         a = _assess(platform, rules, p, now, lang)
-        rows = _kpi_rows(platform, a, scope, by, lang)
-        table = Table(title=f"{_name(platform, scope, 'unit', lang)} · {_subtitle(a, lang)}")
+        name = _namer(platform, by, lang)
+        rows = tables.kpi_rows(a, scope, by, name, lang)
+        table = Table(title=f"{_name(platform, scope, 'unit', lang)} · {tables.subtitle(a, lang)}")
         cols = [c for c in export.COLUMNS if c[0] in ("name", "received", "valid", *TABLE_RATES, "overdue")]
         for _, zh, en, kind in cols:
             table.add_column(zh if lang == "zh" else en, justify="left" if kind == "text" else "right",
@@ -147,15 +135,8 @@ def kpi(scope: ScopeOpt = "320200", period: PeriodOpt = "", by: ByOpt = "", out_
             out.print(f"… {len(rows) - 40} " + ("行未显示，完整表格请用 --out 导出" if lang == "zh"
                                                  else "more rows; export with --out for the whole table"))
         if out_file is not None:
-            sheets = [export.Sheet(_name(platform, scope, "unit", lang), _subtitle(a, lang), export.COLUMNS,
-                                   rows)]
-            child_level = {"province": "city", "city": "county", "county": "township"}.get(by)
-            if out_file.suffix.lower() == ".xlsx" and child_level is not None:
-                for row in rows[1:]:
-                    if row["received"]:
-                        sheets.append(export.Sheet(row["name"], _subtitle(a, lang), export.COLUMNS,
-                                                   _kpi_rows(platform, a, row["key"], child_level, lang)))
-            export.write(out_file, sheets, lang)
+            sheets = tables.kpi_sheets(a, scope, by, name, lang)
+            export.write(out_file, sheets if out_file.suffix.lower() == ".xlsx" else sheets[:1], lang)
             out.print(("已导出：" if lang == "zh" else "written: ") + str(out_file))
 
 
@@ -188,10 +169,11 @@ def ranking(scope: ScopeOpt = "320200", period: PeriodOpt = "", by: ByOpt = "",
             ranked = a.department_ranking(scope, Level.parse(level), system or None, indicator)
             by = "department"
         else:
-            by = by or _default_by(platform, scope)
+            by = by or tables.NEXT_GROUP[platform.hierarchy.get(scope).level]
             ranked = a.ranking(scope, by, indicator, lower_is_better=indicator in LOWER_IS_BETTER)
-        rows = [_rank_row(platform, r, by, lang) for r in ranked]
-        table = Table(title=f"{_name(platform, scope, 'unit', lang)} · {indicator} · {_subtitle(a, lang)}")
+        rows = tables.rank_rows(ranked, _namer(platform, by, lang))
+        title = f"{_name(platform, scope, 'unit', lang)} · {indicator} · {tables.subtitle(a, lang)}"
+        table = Table(title=title)
         for _, zh, en, kind in export.RANK_COLUMNS:
             table.add_column(zh if lang == "zh" else en, justify="left" if kind == "text" else "right")
         for row in rows:
@@ -200,15 +182,9 @@ def ranking(scope: ScopeOpt = "320200", period: PeriodOpt = "", by: ByOpt = "",
                             for key, _, _, kind in export.RANK_COLUMNS])
         out.print(table)
         if out_file is not None:
-            export.write(out_file, [export.Sheet(_name(platform, scope, "unit", lang), _subtitle(a, lang),
-                                                 export.RANK_COLUMNS, rows)], lang)
+            sheet = tables.rank_sheet(a, scope, ranked, _namer(platform, by, lang), lang)
+            export.write(out_file, [sheet], lang)
             out.print(("已导出：" if lang == "zh" else "written: ") + str(out_file))
-
-
-def _rank_row(platform: Platform, r: Ranked, by: str, lang: str) -> dict[str, Any]:
-    return {"rank": r.rank, "key": r.key, "name": _name(platform, r.key, by, lang), "value": r.value,
-            "previous": r.previous, "change": r.change, "previous_rank": r.previous_rank, "valid": r.valid,
-            "klass": r.klass}
 
 
 @report_app.command("accountability")
@@ -221,7 +197,7 @@ def accountability(scope: ScopeOpt = "320200", period: PeriodOpt = "", out_file:
         a = _assess(platform, rules, p, now, lang)
         summary = a.accountability(scope)
         zh = lang == "zh"
-        title = f"{_name(platform, scope, 'unit', lang)} · {_subtitle(a, lang)}"
+        title = f"{_name(platform, scope, 'unit', lang)} · {tables.subtitle(a, lang)}"
         out.print(f"[bold]{title}[/bold]")
         out.print(f"不良结果案件 {summary.cases:,} 件（另有容错试点案件 {summary.tolerated:,} 件不计责）"
                   if zh else
@@ -247,18 +223,7 @@ def accountability(scope: ScopeOpt = "320200", period: PeriodOpt = "", out_file:
             parties.add_row(_name(platform, party, "party", lang), f"{seconds / 3600:,.1f} h")
         out.print(parties)
         if out_file is not None:
-            rows = []
-            for att in a.attributions(scope):
-                total = sum(s.seconds for s in att.segments) or 1.0
-                for s in att.segments:
-                    rows.append({"case_id": att.case_id, "outcomes": "、".join(att.outcomes),
-                                 "party": s.party,
-                                 "party_name": _name(platform, s.party, "party", lang),
-                                 "stage": _t(STAGE_NAMES[s.stage], lang) if s.stage else "",
-                                 "kind": _t(KIND_NAMES[s.kind], lang), "hours": round(s.seconds / 3600, 2),
-                                 "share": s.seconds / total, "evidence": f"v{s.evidence[0]}–v{s.evidence[1]}",
-                                 "tolerance": att.tolerance})
-            export.write(out_file, [export.Sheet(_name(platform, scope, "unit", lang), _subtitle(a, lang),
-                                                 export.SEGMENT_COLUMNS, rows)], lang)
+            sheet = tables.segment_sheet(a, scope, _namer(platform, "party", lang), lang)
+            export.write(out_file, [sheet], lang)
             out.print(("已导出：" if zh else "written: ") + str(out_file))
 

@@ -71,14 +71,13 @@ class FactsCache:
         self.capacity = capacity
         self._streams: dict[str, tuple[int, list[Event]]] = {}
         self._facts: dict[str, tuple[tuple[Any, ...], CaseFacts]] = {}
+        self._blame: dict[str, tuple[tuple[Any, ...], Attribution | None]] = {}
         self._lock = threading.Lock()
 
     def collect(self, uow: Callable[[], UnitOfWork], hierarchy: HierarchyIndex, start: datetime,
                 end: datetime, *, visible: Visible | None = None) -> list[CaseFacts]:
         """The facts of the cases received in [start, end), as at ``end`` rounded up to the minute."""
-        as_of = end
-        if end.second or end.microsecond:
-            as_of = end.replace(second=0, microsecond=0) + timedelta(minutes=1)
+        as_of = _minute_up(end)
         with uow() as u:
             versions = u.cases.versions_received(start, end)
             with self._lock:
@@ -90,6 +89,7 @@ class FactsCache:
             if len(self._streams) + len(fresh) > self.capacity:
                 self._streams.clear()
                 self._facts.clear()
+                self._blame.clear()
             for cid, events in fresh:
                 self._streams[cid] = (len(events), events)
             for cid, _ in versions:
@@ -108,6 +108,37 @@ class FactsCache:
                 if f is not None and (visible is None or visible(f.record)):
                     out.append(f)
         return out
+
+
+    def period(self, uow: Callable[[], UnitOfWork], hierarchy: HierarchyIndex, period: Period,
+               now: datetime, rules: AssessmentRules, *, visible: Visible | None = None) -> PeriodFacts:
+        """The facts and attributions of a period (as ``collect`` at module level), from the cache."""
+        end = min(period.end, now)
+        facts = self.collect(uow, hierarchy, period.start, end, visible=visible)
+        as_of = _minute_up(end)
+        pilots = rules.pilot_list()
+        blamed = []
+        with self._lock:
+            for f in facts:
+                stream = self._streams.get(f.case_id)
+                if stream is None:
+                    continue
+                key = (stream[0], as_of, rules.pilots)
+                cached = self._blame.get(f.case_id)
+                if cached is not None and cached[0] == key:
+                    a = cached[1]
+                else:
+                    a = attribute(f.case_id, stream[1], as_of, hierarchy, pilots)
+                    self._blame[f.case_id] = (key, a)
+                if a is not None:
+                    blamed.append(a)
+        return PeriodFacts(period, as_of, facts, blamed)
+
+
+def _minute_up(moment: datetime) -> datetime:
+    if moment.second or moment.microsecond:
+        return moment.replace(second=0, microsecond=0) + timedelta(minutes=1)
+    return moment
 
 
 GROUPS = ("province", "city", "county", "township", "department", "matter", "source", "severity",
@@ -186,6 +217,17 @@ def assess(uow: Callable[[], UnitOfWork], hierarchy: HierarchyIndex, period: Per
         raise DomainError("assessment.future_period", start=period.first_day.isoformat())
     current = collect(uow, hierarchy, period, now, rules, visible=visible, progress=progress)
     previous = collect(uow, hierarchy, period.previous(), now, rules, visible=visible, progress=progress)
+    return Assessment(hierarchy, rules, current, previous)
+
+
+def assess_cached(cache: FactsCache, uow: Callable[[], UnitOfWork], hierarchy: HierarchyIndex,
+                  period: Period, now: datetime, rules: AssessmentRules, *,
+                  visible: Visible | None = None) -> Assessment:
+    """As ``assess``, reading through a ``FactsCache`` (for pages)."""
+    if period.start >= now:
+        raise DomainError("assessment.future_period", start=period.first_day.isoformat())
+    current = cache.period(uow, hierarchy, period, now, rules, visible=visible)
+    previous = cache.period(uow, hierarchy, period.previous(), now, rules, visible=visible)
     return Assessment(hierarchy, rules, current, previous)
 
 
