@@ -17,7 +17,7 @@ from rich.table import Table
 
 from liandong.assessment import export, tables
 from liandong.assessment.engine import LOWER_IS_BETTER, RATES
-from liandong.assessment.periods import Period, month, parse_period
+from liandong.assessment.periods import Period, last_whole_month, parse_period
 from liandong.assessment.report_text import STAGE_NAMES
 from liandong.assessment.rules import CLASS_NAMES, AssessmentRules, load_rules
 from liandong.assessment.service import GROUPS, Assessment, assess
@@ -25,7 +25,6 @@ from liandong.bootstrap import Platform
 from liandong.cli_common import DbOpt, DirOpt, LangOpt, open_platform
 from liandong.domain.errors import DomainError
 from liandong.domain.hierarchy import Level
-from liandong.domain.worktime import SHANGHAI
 from liandong.messages import explain
 
 report_app = typer.Typer(help="考核与问责报表 / assessment and accountability reports", no_args_is_help=True)
@@ -58,21 +57,12 @@ def _refusals(lang: str) -> Iterator[None]:
         raise typer.Exit(2) from None
 
 
-def default_period(now: datetime, cutoff: int) -> Period:
-    """The last assessment month wholly over."""
-    day = now.astimezone(SHANGHAI).date()
-    current = month(day.year, day.month, cutoff)
-    while current.end > now:
-        current = current.previous()
-    return current
-
-
 def _open(database_url: str | None, data_dir: Path | None, rules_path: Path | None, period_text: str,
           scope: str) -> tuple[Platform, AssessmentRules, Period, datetime]:
     rules = load_rules(rules_path)
     now = datetime.now(UTC)
     period = (parse_period(period_text, rules.period.cutoff_day) if period_text
-              else default_period(now, rules.period.cutoff_day))
+              else last_whole_month(now, rules.period.cutoff_day))
     platform = open_platform(database_url, data_dir)
     if scope not in platform.hierarchy:
         raise DomainError("assessment.unknown_scope", code=scope[:20])
@@ -89,23 +79,11 @@ def _assess(platform: Platform, rules: AssessmentRules, period: Period, now: dat
 
 
 def _namer(platform: Platform, by: str, lang: str = "zh") -> tables.Names:
-    return lambda key: _name(platform, key, by, lang)
+    return tables.namer(platform.hierarchy, platform.rules().router, platform.catalogue, by, lang)
 
 
 def _name(platform: Platform, key: str, by: str, lang: str = "zh") -> str:
-    """The name of a group's key: a department, a unit, a matter or a system."""
-    h, catalogue = platform.hierarchy, platform.catalogue
-    if "-" in key:
-        return platform.rules().router.department_name(key)
-    if key in h:
-        return h.get(key).name
-    if by == "matter" and key in catalogue.matters:
-        m = catalogue.matters.get(key)
-        return m.name if lang == "zh" else m.name_en
-    if by == "lead_system" and key in catalogue.systems:
-        sy = catalogue.systems[key]
-        return sy.name if lang == "zh" else sy.name_en
-    return key
+    return _namer(platform, by, lang)(key)
 
 
 def _pct(value: float | None) -> str:

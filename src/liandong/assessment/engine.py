@@ -82,7 +82,7 @@ class Figures:
             return self.read_lag_hours
         if name in RATES:
             return self.rate(name)
-        return self.counts.get(name, 0)
+        return _num(self.counts.get(name, 0))
 
     def as_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"key": self.key, **{k: _num(v) for k, v in self.counts.items()}}

@@ -117,3 +117,12 @@ def parse_period(text: str, cutoff: int = 1) -> Period:
         if first <= last:
             return Period(_midnight(first), _midnight(last + timedelta(days=1)), raw, "days", cutoff)
     raise DomainError("assessment.bad_period", value=raw[:40], allowed=FORMS)
+
+
+def last_whole_month(now: datetime, cutoff: int = 1) -> Period:
+    """The last assessment month wholly over at ``now``."""
+    day = now.astimezone(SHANGHAI).date()
+    current = month(day.year, day.month, cutoff)
+    while current.end > now:
+        current = current.previous()
+    return current

@@ -10,13 +10,32 @@ from liandong.assessment.export import COLUMNS, RANK_COLUMNS, SEGMENT_COLUMNS, S
 from liandong.assessment.report_text import KIND_NAMES, STAGE_NAMES
 from liandong.assessment.rules import Ranked
 from liandong.assessment.service import Assessment
-from liandong.domain.hierarchy import Level
+from liandong.domain.cases.routing import Router
+from liandong.domain.catalogue import Catalogue
+from liandong.domain.hierarchy import HierarchyIndex, Level
 from liandong.domain.worktime import SHANGHAI
 
 Names = Callable[[str], str]
 NEXT_GROUP = {Level.CENTRAL: "province", Level.PROVINCE: "city", Level.CITY: "county",
               Level.COUNTY: "township", Level.TOWNSHIP: "department"}
 _CHILD_GROUP = {"province": "city", "city": "county", "county": "township"}
+
+
+def namer(hierarchy: HierarchyIndex, router: Router, catalogue: Catalogue, by: str, lang: str) -> Names:
+    """The name of a group's key: a department, a unit, a matter or a system."""
+    def name(key: str) -> str:
+        if "-" in key:
+            return router.department_name(key)
+        if key in hierarchy:
+            return hierarchy.get(key).name
+        if by == "matter" and key in catalogue.matters:
+            m = catalogue.matters.get(key)
+            return m.name if lang == "zh" else m.name_en
+        if by == "lead_system" and key in catalogue.systems:
+            sy = catalogue.systems[key]
+            return sy.name if lang == "zh" else sy.name_en
+        return key
+    return name
 
 
 def _t(pair: tuple[str, str], lang: str) -> str:
