@@ -174,6 +174,12 @@ def test_report_to_rating_in_the_browser(browser: Any, server: str, lang: str) -
     leader.shot("8-dashboard")
     assert after["totals"]["received"] == before["totals"]["received"] + 1
     assert after["totals"]["resolved"] == before["totals"]["resolved"] + 1
+    # …and so does its assessment page, whose chart is drawn in the page.
+    days = after["period"]["first_day"] + ".." + after["period"]["last_day"]
+    page = leader.go(f"/work/assessment?period={days}")
+    page.wait_for_selector("#stage-chart canvas")
+    leader.accessible()
+    leader.shot("8b-assessment")
 
     # 8. The receipt verifies in the page (the server checkpoints every second).
     page = citizen.go(f"/portal/track?code={code}")

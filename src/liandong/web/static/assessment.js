@@ -13,7 +13,7 @@
   chart.setOption({
     animation: false,
     tooltip: { trigger: "axis", valueFormatter: function (v) { return v + "%"; } },
-    legend: { data: [data.labels.held, data.labels.blamed] },
+    legend: { top: 4, data: [data.labels.held, data.labels.blamed] },
     grid: { left: 48, right: 16, top: 40, bottom: 32 },
     xAxis: { type: "category", data: data.stages },
     yAxis: { type: "value", max: 100, axisLabel: { formatter: "{value}%" } },
