@@ -2,7 +2,7 @@
 
     .venv/bin/liandong demo --no-serve --data-dir var/demo      # once: a month of 无锡's cases
     .venv/bin/liandong serve --data-dir var/demo --port 8000 &
-    .venv/bin/python scripts/screenshots.py http://127.0.0.1:8000 docs/images
+    .venv/bin/python scripts/screenshots.py http://127.0.0.1:8000 docs/images [PERIOD]
 """
 
 from __future__ import annotations
@@ -36,12 +36,16 @@ def main(base: str, out: Path) -> None:
         page.screenshot(path=str(out / "workbench-inbox.png"))
         href = page.locator("#inbox a").first.get_attribute("href")
         page.goto(f"{base}{href}")
-        page.wait_for_timeout(800)  # the map draws
+        page.wait_for_selector("#case-map canvas, #case-map svg", timeout=10_000)  # the map draws
+        page.wait_for_timeout(500)
         page.screenshot(path=str(out / "case-page.png"), full_page=True)
         page = signed_in("wuxi_leader")
         page.goto(f"{base}/work/dashboard")
         page.wait_for_timeout(1200)
         page.screenshot(path=str(out / "dashboard.png"), full_page=True)
+        page.goto(f"{base}/work/assessment?period=" + sys.argv[3] if len(sys.argv) > 3 else f"{base}/work/assessment")
+        page.wait_for_timeout(1200)
+        page.screenshot(path=str(out / "assessment.png"), full_page=True)
         browser.close()
 
 
