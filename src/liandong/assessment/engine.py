@@ -10,11 +10,13 @@ computed for it alone or as one row of its parent's table.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 
 from liandong.assessment.facts import COUNTS, UNIT_LEVELS, CaseFacts
@@ -111,25 +113,37 @@ _UNIT_COLUMNS = ("p1", "p2", "p3", "p4")
 
 def case_table(facts: Iterable[CaseFacts]) -> pa.Table:
     """The ``cases`` table of a set of facts (a row per case and distinct place)."""
-    cols: dict[str, list[Any]] = {n: [] for n in (
-        "case_id", "received_at", "matter", "severity", "source", "lead", "lead_system", "lead_level",
-        *_UNIT_COLUMNS, "k0", "k1", "k2", "k3", "k4", *COUNTS)}
-    for f in facts:
+    cases = list(facts)
+    take: list[int] = []  # the case of each row
+    units: list[list[str]] = [[], [], [], []]
+    first: list[list[bool]] = [[], [], [], [], []]
+    for n, f in enumerate(cases):
         places = f.places or (("", "", "", ""),)
         seen: list[set[str]] = [set(), set(), set(), set()]
-        for i, units in enumerate(places):
-            cols["case_id"].append(f.case_id)
-            cols["received_at"].append(f.received_at)
-            for name in ("matter", "severity", "source", "lead", "lead_system", "lead_level"):
-                cols[name].append(getattr(f, name))
-            cols["k0"].append(i == 0)
-            for j, code in enumerate(units):
-                cols[_UNIT_COLUMNS[j]].append(code)
-                cols[f"k{j + 1}"].append(bool(code) and code not in seen[j])
+        for i, place in enumerate(places):
+            take.append(n)
+            first[0].append(i == 0)
+            for j, code in enumerate(place):
+                units[j].append(code)
+                first[j + 1].append(bool(code) and code not in seen[j])
                 seen[j].add(code)
-            for name in COUNTS:
-                cols[name].append(float(f.counts[name]))
-    return pa.table({name: pa.array(values, type=_type(name)) for name, values in cols.items()})
+    rows = pa.array(take, type=pa.int64())
+    per_case: dict[str, list[Any]] = {
+        "case_id": [f.case_id for f in cases], "received_at": [f.received_at for f in cases],
+        "matter": [f.matter for f in cases], "severity": [f.severity for f in cases],
+        "source": [f.source for f in cases], "lead": [f.lead for f in cases],
+        "lead_system": [f.lead_system for f in cases], "lead_level": [f.lead_level for f in cases]}
+    columns: dict[str, Any] = {name: pa.array(values, type=_type(name)).take(rows)
+                               for name, values in per_case.items()}
+    for j, name in enumerate(_UNIT_COLUMNS):
+        columns[name] = pa.array(units[j], type=pa.string())
+    for j in range(5):
+        columns[f"k{j}"] = pa.array(first[j], type=pa.bool_())
+    matrix = np.array([f.values for f in cases], dtype=np.float64).reshape(len(cases), len(COUNTS))
+    matrix = matrix[np.asarray(take, dtype=np.int64)] if take else matrix
+    for j, name in enumerate(COUNTS):
+        columns[name] = pa.array(matrix[:, j], type=pa.float64())
+    return pa.table(columns)
 
 
 def member_table(facts: Iterable[CaseFacts], hierarchy: HierarchyIndex) -> pa.Table:
@@ -166,6 +180,20 @@ def _type(name: str) -> pa.DataType:
 
 
 # -- the engine ------------------------------------------------------------------------------------
+_BASE: list[duckdb.DuckDBPyConnection] = []
+_BASE_LOCK = threading.Lock()
+
+
+def _connection() -> duckdb.DuckDBPyConnection:
+    """A connection of its own to the process's in-memory DuckDB database (opening the database
+    costs tens of milliseconds; a further connection to it almost nothing). Registered tables are
+    local to each connection."""
+    with _BASE_LOCK:
+        if not _BASE:
+            _BASE.append(duckdb.connect())
+        return _BASE[0].cursor()
+
+
 _SUMS = ", ".join(f"SUM({n}) AS {n}" for n in COUNTS)
 
 
@@ -174,20 +202,28 @@ class Engine:
     """DuckDB over the tables of one period (in memory; the tables are Arrow, read in place)."""
 
     cases: pa.Table
-    members: pa.Table
+    members: pa.Table | None  # None: built from ``facts`` when first needed
     hierarchy: HierarchyIndex
     weights: tuple[float, float, float] = DEFAULT_WEIGHTS
+    facts: Sequence[CaseFacts] = ()
     _db: duckdb.DuckDBPyConnection = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        self._db = duckdb.connect()
+        self._db = _connection()
         self._db.register("cases", self.cases)
-        self._db.register("members", self.members)
+        if self.members is not None:
+            self._db.register("members", self.members)
 
     @classmethod
     def of(cls, facts: Sequence[CaseFacts], hierarchy: HierarchyIndex,
            weights: tuple[float, float, float] = DEFAULT_WEIGHTS) -> Engine:
-        return cls(case_table(facts), member_table(facts, hierarchy), hierarchy, weights)
+        """The engine of a set of facts; the members table is built on the first department query."""
+        return cls(case_table(facts), None, hierarchy, weights, facts)
+
+    def _need_members(self) -> None:
+        if self.members is None:
+            self.members = member_table(self.facts, self.hierarchy)
+            self._db.register("members", self.members)
 
     def close(self) -> None:
         self._db.close()
@@ -244,6 +280,7 @@ class Engine:
         case at the end of the period; the collaboration counts (summonses answered, assist parts,
         reads) are each department's own, from the members table."""
         where, params = self._where_scope(scope)
+        self._need_members()
         extra, extra_params = "", list[Any]()
         if level is not None:
             extra += " AND {level} = ?"

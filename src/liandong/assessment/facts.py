@@ -75,6 +75,7 @@ class CaseFacts:
     counts: Mapping[str, float]
     members: tuple[MemberFacts, ...]
     record: CaseRecord
+    values: tuple[float, ...] = ()  # the counts in the order of COUNTS (for the columnar tables)
 
     def count(self, name: str) -> float:
         return self.counts[name]
@@ -164,7 +165,7 @@ def case_facts(case_id: str, events: Sequence[ev.Event], as_of: datetime, hierar
         case_id=case_id, received_at=first.at, matter=r.matter, severity=r.severity, source=r.source,
         lead=lead, lead_system=lead.rpartition("-")[2], lead_level=level_of(lead, hierarchy) if lead else -1,
         places=tuple(dict.fromkeys(_units(hierarchy, p) for p in r.affected)), counts=counts,
-        members=members, record=r)
+        members=members, record=r, values=tuple(float(counts[name]) for name in COUNTS))
 
 
 def _members(r: CaseRecord, seen: Sequence[ev.Event], as_of: datetime,
