@@ -124,3 +124,17 @@ def test_a_county_scope_has_no_township_of_another(month: Assessment) -> None:
     towns = month.groups(LIANGXI, "township")
     assert towns[A].counts["received"] == 4
     assert all(H.get(code).level is Level.TOWNSHIP for code in towns)
+
+
+def test_departments_hold_their_own_collaboration(month: Assessment) -> None:
+    depts = month.groups("320200", "department")
+    leads = {k: f for k, f in depts.items() if f.counts["received"]}
+    assert sum(f.counts["received"] for f in leads.values()) == 7  # each case counts for its lead once
+    assert all(k.startswith(("320213001-", "320205001-", "320214-")) for k in leads)
+    helpers = {k: f for k, f in depts.items() if f.counts["assists_due"] and not f.counts["received"]}
+    # each assisting department for itself: 梁溪's reported on time for C1–C3; 锡山's reported only
+    # when C5 and C6 were resolved, after their deadlines; 新吴's at once for C7
+    got = {k.partition("-")[0]: f.parts("assists_in_time") for k, f in helpers.items()}
+    assert got == {"320213001": (3, 3), "320205001": (0, 2), "320214": (1, 1)}
+    same_level = month.department_ranking("320200", Level.TOWNSHIP, "urban_management")
+    assert {r.key for r in same_level} <= {"320213001-urban_management", "320205001-urban_management"}
