@@ -1,0 +1,419 @@
+"""The instrument aggregate: its record (state by replay of its events) and its commands, each
+checked against the kind's workflow, the actor's place in it, and the governance elements of the
+actor's level (a township cannot issue a pilot; a city can contract a project)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from liandong.domain.cases.routing import Router
+from liandong.domain.errors import DomainError
+from liandong.domain.instruments import events as ev
+from liandong.domain.instruments.kinds import SPECS, Kind, KindSpec, Step
+from liandong.domain.organisation import Action, GovernanceElements
+
+OPEN, CONCLUDED, WITHDRAWN = "open", "concluded", "withdrawn"
+PLATFORM = "platform"
+
+
+@dataclass(slots=True)
+class Task:
+    id: str
+    owner: str
+    title: str
+    due: datetime
+    done_at: datetime | None = None
+    on_time: bool | None = None
+    verified: bool | None = None  # None: not yet verified; False: sent back
+
+
+@dataclass(slots=True)
+class InstrumentRecord:
+    id: str
+    version: int = 0
+    kind: Kind = Kind.DIRECTIVE
+    issuer: str = ""
+    title: str = ""
+    body: str = ""
+    scope: str = ""
+    addressees: tuple[str, ...] = ()
+    due: datetime | None = None
+    issued_at: datetime | None = None
+    state: str = OPEN
+    cadence_days: int = 0
+    indicators: tuple[tuple[str, str, str], ...] = ()
+    subject: str = ""
+    budget_fen: int = 0
+    evidence: tuple[str, ...] = ()
+    read_limit_hours: int = 0
+    reads: dict[str, datetime] = field(default_factory=dict)
+    reports: list[ev.Reported] = field(default_factory=list)
+    responses: dict[str, ev.Responded] = field(default_factory=dict)
+    tasks: dict[str, Task] = field(default_factory=dict)
+    attendance: dict[str, bool] = field(default_factory=dict)
+    minutes: str = ""
+    decision: ev.Decided | None = None
+    promoted_to: tuple[str, ...] = ()
+    adopted_by: dict[str, datetime] = field(default_factory=dict)
+    overdue: set[tuple[str, str]] = field(default_factory=set)  # (department, what)
+
+    @property
+    def spec(self) -> KindSpec:
+        return SPECS[self.kind]
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == OPEN
+
+
+def apply(r: InstrumentRecord, e: ev.InstrumentEvent) -> None:
+    if isinstance(e, ev.Issued):
+        r.kind, r.issuer, r.title, r.body, r.scope = Kind(e.kind), e.actor, e.title, e.body, e.scope
+        r.addressees, r.due, r.issued_at, r.cadence_days = e.addressees, e.due, e.at, e.cadence_days
+        r.indicators, r.subject, r.budget_fen, r.evidence = e.indicators, e.subject, e.budget_fen, e.evidence
+        r.read_limit_hours = e.read_limit_hours
+        if r.kind in (Kind.COMMENDATION, Kind.CRITICISM):
+            r.state = CONCLUDED  # published when issued
+    elif isinstance(e, ev.Read):
+        r.reads.setdefault(e.department, e.at)
+    elif isinstance(e, ev.Reported):
+        r.reports.append(e)
+    elif isinstance(e, ev.Responded):
+        r.responses[e.department] = e
+        if r.kind is Kind.DIRECTIVE and set(r.responses) >= set(r.addressees):
+            r.state = CONCLUDED
+    elif isinstance(e, ev.TaskAssigned):
+        r.tasks[e.task] = Task(e.task, e.owner, e.title, e.due)
+    elif isinstance(e, ev.TaskCompleted):
+        t = r.tasks[e.task]
+        t.done_at, t.on_time, t.verified = e.at, e.on_time, None
+    elif isinstance(e, ev.TaskVerified):
+        t = r.tasks[e.task]
+        t.verified = e.accepted
+        if not e.accepted:
+            t.done_at = None
+    elif isinstance(e, ev.Attended):
+        r.attendance[e.department] = e.present
+    elif isinstance(e, ev.MinutesRecorded):
+        r.minutes = e.text
+    elif isinstance(e, ev.Decided):
+        r.decision = e
+        if e.decision == "extend" and e.until is not None:
+            r.due = e.until
+        else:
+            r.state = CONCLUDED
+    elif isinstance(e, ev.Promoted):
+        r.promoted_to = (*r.promoted_to, e.scope)
+    elif isinstance(e, ev.Adopted):
+        r.adopted_by.setdefault(e.department, e.at)
+    elif isinstance(e, ev.Overdue):
+        r.overdue.add((e.department, e.what))
+    elif isinstance(e, ev.Withdrawn):
+        r.state = WITHDRAWN
+    r.version += 1
+
+
+def replay(instrument_id: str, events: Iterable[ev.InstrumentEvent]) -> InstrumentRecord:
+    r = InstrumentRecord(instrument_id)
+    for e in events:
+        apply(r, e)
+    return r
+
+
+@dataclass(frozen=True)
+class InstrumentRules:
+    """What the commands need to know of the organisation."""
+
+    router: Router  # departments that exist, their names, the level above each
+    governance: GovernanceElements
+
+    def level_of(self, department: str) -> int:
+        unit = department.rpartition("-")[0]
+        h = self.router.hierarchy
+        if unit not in h:
+            raise DomainError("department.unknown", code=department)
+        return int(h.get(unit).level)
+
+    def may(self, department: str, action: Action) -> None:
+        """Refuse unless the governance elements of the department's level grant ``action``."""
+        self.router.check_department(department)
+        level = self.router.hierarchy.get(department.rpartition("-")[0]).level
+        if not self.governance.allows(level, action):
+            allowed = "、".join(lv.key for lv in type(level) if self.governance.allows(lv, action)) or "—"
+            raise DomainError("instrument.not_granted", department=department, level=level.key,
+                              action=action.value, allowed=allowed)
+
+
+class Instrument:
+    """Commands on one instrument; ``pending`` holds the events not yet stored."""
+
+    def __init__(self, record: InstrumentRecord) -> None:
+        self.record = record
+        self.pending: list[ev.InstrumentEvent] = []
+
+    @property
+    def id(self) -> str:
+        return self.record.id
+
+    @property
+    def version(self) -> int:
+        return self.record.version
+
+    def _emit(self, event: ev.InstrumentEvent) -> None:
+        apply(self.record, event)
+        self.pending.append(event)
+
+    def _step(self, step: Step) -> None:
+        r = self.record
+        if not r.is_open and step is not Step.READ:
+            raise DomainError("instrument.closed", id=r.id, state=r.state)
+        if step not in r.spec.steps:
+            raise DomainError("instrument.no_such_step", kind=r.kind.value, step=step.value,
+                              allowed=", ".join(sorted(s.value for s in r.spec.steps)))
+
+    def _party(self, by: str, allowed: Sequence[str], who: str) -> None:
+        if by not in allowed:
+            raise DomainError("instrument.not_party", actor=by, who=who, allowed="、".join(allowed) or "—")
+
+    # -- issuing -----------------------------------------------------------------------------
+    @classmethod
+    def issue(cls, instrument_id: str, *, by: str, kind: str, title: str, body: str, scope: str,
+              addressees: Sequence[str], now: datetime, rules: InstrumentRules,
+              due: datetime | None = None, cadence_days: int = 0,
+              indicators: Sequence[tuple[str, str, str]] = (), subject: str = "", budget_fen: int = 0,
+              evidence: Sequence[str] = (), read_limit_hours: int = 0) -> Instrument:
+        try:
+            k = Kind(kind)
+        except ValueError:
+            raise DomainError("instrument.unknown_kind", value=kind,
+                              allowed=", ".join(x.value for x in Kind)) from None
+        spec = SPECS[k]
+        rules.may(by, spec.issue)
+        if not title.strip():
+            raise DomainError("instrument.title_required")
+        if not addressees:
+            raise DomainError("instrument.no_addressees")
+        h = rules.router.hierarchy
+        if scope not in h:
+            raise DomainError("instrument.unknown_scope", code=scope)
+        issuer_unit = by.rpartition("-")[0]
+        for code in addressees:
+            rules.router.check_department(code)
+            unit = code.rpartition("-")[0]
+            if spec.direction == "down" and (unit == issuer_unit or not h.is_ancestor(issuer_unit, unit)):
+                raise DomainError("instrument.not_below", addressee=code, issuer=by)
+            if spec.direction == "up" and (unit == issuer_unit or not h.is_ancestor(unit, issuer_unit)):
+                raise DomainError("instrument.not_above", addressee=code, issuer=by)
+        if spec.direction == "down" and not h.is_ancestor(issuer_unit, scope):
+            raise DomainError("instrument.scope_outside", scope=scope, issuer=by)
+        if spec.needs_due and due is None:
+            raise DomainError("instrument.due_required", kind=k.value)
+        if due is not None and due <= now:
+            raise DomainError("instrument.due_past", due=due.isoformat())
+        if spec.needs_evidence and not evidence:
+            raise DomainError("instrument.evidence_required", kind=k.value)
+        if budget_fen < 0 or cadence_days < 0 or read_limit_hours < 0:
+            raise DomainError("instrument.negative", kind=k.value)
+        made = cls(InstrumentRecord(instrument_id))
+        made._emit(ev.Issued(
+            instrument_id=instrument_id, at=now, actor=by, kind=k.value, title=title.strip(),
+            body=body.strip(),
+            scope=scope, addressees=tuple(dict.fromkeys(addressees)), due=due, cadence_days=cadence_days,
+            indicators=tuple(indicators), subject=subject, budget_fen=budget_fen, evidence=tuple(evidence),
+            read_limit_hours=read_limit_hours))
+        return made
+
+    # -- the steps ---------------------------------------------------------------------------
+    def read(self, *, by: str, now: datetime, rules: InstrumentRules) -> None:
+        """已阅: an addressee's read receipt (or, for a promoted experience, any department in the
+        scope it was promoted to)."""
+        r = self.record
+        h = rules.router.hierarchy
+        unit = by.rpartition("-")[0]
+        promoted = unit in h and any(h.is_ancestor(scope, unit) for scope in r.promoted_to)
+        if not promoted:
+            self._party(by, list(r.addressees), "addressee")
+        if by not in r.reads:
+            self._emit(ev.Read(instrument_id=self.id, at=now, actor=by, department=by))
+
+    def report(self, *, by: str, text: str, figures: Sequence[tuple[str, str]], now: datetime) -> None:
+        """A pilot's data report, a project's progress, an inspection's findings (by the inspector),
+        a resource's use."""
+        self._step(Step.REPORT)
+        r = self.record
+        allowed = [r.issuer] if r.kind in (Kind.INSPECTION, Kind.ASSESSMENT) else list(r.addressees)
+        if r.kind is Kind.RESOURCE:
+            allowed = [r.issuer]  # the requester reports the use of what it was given
+            if r.decision is None:
+                raise DomainError("instrument.not_decided", id=r.id)
+        self._party(by, allowed, "reporter")
+        if not text.strip():
+            raise DomainError("instrument.text_required")
+        known = {name for name, _, _ in r.indicators}
+        for name, value in figures:
+            if known and name not in known:
+                raise DomainError("instrument.unknown_indicator", name=name, allowed="、".join(sorted(known)))
+            _decimal(value)
+        self._emit(ev.Reported(instrument_id=self.id, at=now, actor=by, department=by, text=text.strip(),
+                               figures=tuple(figures)))
+
+    def respond(self, *, by: str, text: str, now: datetime) -> None:
+        self._step(Step.RESPOND)
+        r = self.record
+        self._party(by, list(r.addressees), "addressee")
+        if by in r.responses:
+            raise DomainError("instrument.already_responded", department=by)
+        if not text.strip():
+            raise DomainError("instrument.text_required")
+        on_time = r.due is None or now <= r.due
+        self._emit(ev.Responded(instrument_id=self.id, at=now, actor=by, department=by, text=text.strip(),
+                                on_time=on_time))
+
+    def assign(self, *, by: str, task: str, owner: str, title: str, due: datetime, now: datetime) -> None:
+        """交办 a task: a rectification, a milestone, a follow-up action."""
+        self._step(Step.ASSIGN)
+        r = self.record
+        self._party(by, [r.issuer], "issuer")
+        if owner not in r.addressees and owner != r.issuer:
+            raise DomainError("instrument.owner_not_addressee", owner=owner, allowed="、".join(r.addressees))
+        if task in r.tasks:
+            raise DomainError("instrument.task_exists", task=task)
+        if not title.strip():
+            raise DomainError("instrument.title_required")
+        if due <= now:
+            raise DomainError("instrument.due_past", due=due.isoformat())
+        self._emit(ev.TaskAssigned(instrument_id=self.id, at=now, actor=by, task=task, owner=owner,
+                                   title=title.strip(), due=due))
+
+    def _task(self, task: str) -> Task:
+        found = self.record.tasks.get(task)
+        if found is None:
+            raise DomainError("instrument.no_task", task=task, allowed="、".join(self.record.tasks) or "—")
+        return found
+
+    def complete(self, *, by: str, task: str, note: str, now: datetime) -> None:
+        self._step(Step.COMPLETE)
+        t = self._task(task)
+        self._party(by, [t.owner], "task owner")
+        if t.done_at is not None:
+            raise DomainError("instrument.task_done", task=task)
+        self._emit(ev.TaskCompleted(instrument_id=self.id, at=now, actor=by, task=task, note=note.strip(),
+                                    on_time=now <= t.due))
+
+    def verify(self, *, by: str, task: str, accepted: bool, note: str, now: datetime) -> None:
+        """The issuer (the inspector) verifies a task reported done; refused, it goes back."""
+        self._step(Step.VERIFY)
+        t = self._task(task)
+        self._party(by, [self.record.issuer], "issuer")
+        if t.done_at is None:
+            raise DomainError("instrument.task_not_done", task=task)
+        self._emit(ev.TaskVerified(instrument_id=self.id, at=now, actor=by, task=task, accepted=accepted,
+                                   note=note.strip()))
+
+    def attend(self, *, by: str, present: bool, now: datetime) -> None:
+        self._step(Step.ATTEND)
+        self._party(by, list(self.record.addressees), "invitee")
+        self._emit(ev.Attended(instrument_id=self.id, at=now, actor=by, department=by, present=present))
+
+    def record_minutes(self, *, by: str, text: str, now: datetime) -> None:
+        self._step(Step.MINUTES)
+        self._party(by, [self.record.issuer], "convener")
+        if not text.strip():
+            raise DomainError("instrument.text_required")
+        self._emit(ev.MinutesRecorded(instrument_id=self.id, at=now, actor=by, text=text.strip()))
+
+    def decide(self, *, by: str, decision: str, reason: str, now: datetime, rules: InstrumentRules,
+               scope: str = "", until: datetime | None = None) -> None:
+        """The concluding decision: a pilot scaled up (to ``scope``), extended (``until``) or
+        stopped; a project accepted or rejected; an inspection closed; a resource allocated."""
+        self._step(Step.DECIDE)
+        r = self.record
+        spec = r.spec
+        decider = list(r.addressees) if r.kind is Kind.RESOURCE else [r.issuer]
+        self._party(by, decider, "decider")
+        if spec.decide_action is not None:
+            rules.may(by, spec.decide_action)
+        if decision not in spec.decisions:
+            raise DomainError("instrument.bad_decision", value=decision, allowed=", ".join(spec.decisions))
+        if not reason.strip():
+            raise DomainError("instrument.reason_required")
+        h = rules.router.hierarchy
+        wider = scope in h and scope != r.scope and h.is_ancestor(scope, r.scope)
+        if decision == "scale_up" and not wider:
+            raise DomainError("instrument.scale_up_scope", scope=scope or "—", current=r.scope)
+        if decision == "extend" and (until is None or (r.due is not None and until <= r.due) or until <= now):
+            raise DomainError("instrument.extend_until", until=until.isoformat() if until else "—")
+        if decision == "closed":
+            open_tasks = [t.id for t in r.tasks.values() if t.verified is not True]
+            if open_tasks:
+                raise DomainError("instrument.tasks_open", tasks="、".join(open_tasks))
+        self._emit(ev.Decided(instrument_id=self.id, at=now, actor=by, decision=decision,
+                              reason=reason.strip(),
+                              scope=scope if decision == "scale_up" else "",
+                              until=until if decision == "extend" else None))
+
+    def promote(self, *, by: str, scope: str, now: datetime, rules: InstrumentRules) -> None:
+        """A level above the author promotes the experience to its scope."""
+        self._step(Step.PROMOTE)
+        r = self.record
+        rules.may(by, Action.PROMOTE_EXPERIENCE)
+        h = rules.router.hierarchy
+        unit = by.rpartition("-")[0]
+        author = r.issuer.rpartition("-")[0]
+        if unit == author or not h.is_ancestor(unit, author):
+            raise DomainError("instrument.not_above", addressee=by, issuer=r.issuer)
+        if scope not in h or not h.is_ancestor(unit, scope):
+            raise DomainError("instrument.scope_outside", scope=scope, issuer=by)
+        self._emit(ev.Promoted(instrument_id=self.id, at=now, actor=by, scope=scope))
+
+    def adopt(self, *, by: str, now: datetime, rules: InstrumentRules) -> None:
+        self._step(Step.ADOPT)
+        r = self.record
+        rules.router.check_department(by)
+        unit = by.rpartition("-")[0]
+        h = rules.router.hierarchy
+        if not any(h.is_ancestor(scope, unit) for scope in r.promoted_to):
+            raise DomainError("instrument.not_promoted_here", department=by,
+                              scopes="、".join(r.promoted_to) or "—")
+        if by not in r.adopted_by:
+            self._emit(ev.Adopted(instrument_id=self.id, at=now, actor=by, department=by))
+
+    def withdraw(self, *, by: str, reason: str, now: datetime) -> None:
+        self._step(Step.WITHDRAW)
+        self._party(by, [self.record.issuer], "issuer")
+        if not reason.strip():
+            raise DomainError("instrument.reason_required")
+        self._emit(ev.Withdrawn(instrument_id=self.id, at=now, actor=by, reason=reason.strip()))
+
+    # -- deadlines ---------------------------------------------------------------------------
+    def check(self, *, now: datetime, rules: InstrumentRules) -> None:
+        """Flag what is late, once each, and escalate it to the level above the late party:
+        directive responses, briefings unread past their limit, tasks past their deadline."""
+        r = self.record
+        if not r.is_open:
+            return
+        late: list[tuple[str, str]] = []
+        if r.kind is Kind.DIRECTIVE and r.due is not None and now > r.due:
+            late += [(a, "respond") for a in r.addressees if a not in r.responses]
+        limit = r.issued_at + timedelta(hours=r.read_limit_hours) if r.issued_at is not None else None
+        if r.kind is Kind.BRIEFING and r.read_limit_hours and limit is not None and now > limit:
+            late += [(a, "read") for a in r.addressees if a not in r.reads]
+        late += [(t.owner, f"task:{t.id}") for t in r.tasks.values() if t.done_at is None and now > t.due]
+        for department, what in late:
+            if (department, what) in r.overdue:
+                continue
+            above = rules.router.supervisor_of(department) if rules.level_of(department) > 0 else department
+            self._emit(ev.Overdue(instrument_id=self.id, at=now, actor=PLATFORM, department=department,
+                                  what=what, escalated_to=above))
+
+
+def _decimal(value: str) -> None:
+    """Figures are decimal text (no floats in signed payloads)."""
+    text = value.strip()
+    body = text[1:] if text.startswith("-") else text
+    whole, _, frac = body.partition(".")
+    if not whole.isdigit() or (frac and not frac.isdigit()):
+        raise DomainError("instrument.bad_figure", value=value[:30])
+
