@@ -43,7 +43,8 @@ def main(base: str, out: Path) -> None:
         page.goto(f"{base}/work/dashboard")
         page.wait_for_timeout(1200)
         page.screenshot(path=str(out / "dashboard.png"), full_page=True)
-        page.goto(f"{base}/work/assessment?period=" + sys.argv[3] if len(sys.argv) > 3 else f"{base}/work/assessment")
+        period = f"?period={sys.argv[3]}" if len(sys.argv) > 3 else ""
+        page.goto(f"{base}/work/assessment{period}")
         page.wait_for_timeout(1200)
         page.screenshot(path=str(out / "assessment.png"), full_page=True)
         browser.close()

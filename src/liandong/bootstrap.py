@@ -22,9 +22,11 @@ from liandong.domain.cases.case import CasePolicy, Rules
 from liandong.domain.cases.routing import Router
 from liandong.domain.catalogue import Catalogue
 from liandong.domain.hierarchy import HierarchyIndex
+from liandong.domain.instruments.instrument import InstrumentRules
 from liandong.domain.places import PlaceIndex
 from liandong.services.cases import MessageBus
 from liandong.services.clock import Clock, SystemClock
+from liandong.services.instruments import InstrumentBus
 from liandong.services.ledger import Ledger
 from liandong.services.ports import UnitOfWork
 from liandong.services.writer import BatchingWriter
@@ -96,6 +98,12 @@ class Platform:
             return self._bus
         return MessageBus(uow=self.uow, rules=rules or self.rules(), clock=clock or SystemClock(),
                           recorder=self.ledger.record)
+
+    def instruments(self, clock: Clock | None = None) -> InstrumentBus:
+        """The bus for linkage instruments (pilots, directives, inspections …), signed into the ledger."""
+        rules = InstrumentRules(self.rules().router, self.catalogue.governance)
+        return InstrumentBus(uow=self.uow, rules=rules, clock=clock or SystemClock(),
+                             recorder=self.ledger.record_instruments)
 
     def uow(self) -> UnitOfWork:
         if self.engine is not None:

@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable
 
 from liandong.adapters.accounts import MemoryAccountRepository
 from liandong.adapters.memory_cases import MemoryCaseRepository
+from liandong.adapters.memory_instruments import MemoryInstrumentRepository
 from liandong.adapters.memory_ledger import MemoryLedgerStore
 from liandong.domain.hierarchy import Jurisdiction, Level
 from liandong.domain.organisation import GOVERNMENT, Department
@@ -129,6 +130,7 @@ class MemoryUnitOfWork(UnitOfWork):
         self.cases: MemoryCaseRepository = MemoryCaseRepository()
         self.ledger: MemoryLedgerStore = MemoryLedgerStore()
         self.accounts: MemoryAccountRepository = MemoryAccountRepository()
+        self.instruments: MemoryInstrumentRepository = MemoryInstrumentRepository()
         self.commits = 0
 
     def __enter__(self) -> MemoryUnitOfWork:
@@ -137,6 +139,7 @@ class MemoryUnitOfWork(UnitOfWork):
     def commit(self) -> None:
         self.organisation.undo.clear()
         self.cases.commit()
+        self.instruments.commit()
         self.commits += 1
 
     def rollback(self) -> None:
@@ -144,3 +147,4 @@ class MemoryUnitOfWork(UnitOfWork):
         while undo:
             undo.pop()()
         self.cases.rollback()
+        self.instruments.rollback()

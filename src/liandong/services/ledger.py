@@ -15,6 +15,7 @@ from datetime import datetime
 
 from liandong.domain.cases.events import to_payload
 from liandong.domain.errors import DomainError
+from liandong.domain.instruments.events import to_payload as instrument_payload
 from liandong.ledger.canonical import canonical_bytes
 from liandong.ledger.merkle import consistency_proof, inclusion_proof, root
 from liandong.ledger.note import Checkpoint, Signer, Verifier, parse_note, sign_checkpoint, verify_note
@@ -22,7 +23,7 @@ from liandong.ledger.receipt import make_receipt
 from liandong.ledger.suite import SHA256_ED25519, Suite, open_private_key, seal_private_key, suite_by_name
 from liandong.ledger.verify import LogVerification, Mismatch, verify_log
 from liandong.ledger.witness import Witness
-from liandong.services.ports import LedgerEntry, StoredEvent, UnitOfWork
+from liandong.services.ports import LedgerEntry, StoredEvent, StoredInstrumentEvent, UnitOfWork
 
 PLATFORM_SIGNER = "platform"
 LOG_KEY = "liandong-log"
@@ -112,6 +113,25 @@ class Ledger:
         if not self.suite.verify(self.suite.public_key(private), message, signature):
             raise DomainError("ledger.bad_signature", signer=signer, seq=stored.seq)
         return (stored.seq, stored.event.case_id, signer, canonical_bytes({**body, "sig": b64(signature)}))
+
+    def instrument_leaf(self, uow: UnitOfWork, stored: StoredInstrumentEvent, now: datetime) -> LedgerEntry:
+        """The signed envelope of an instrument's event: the same log, its own stream and numbering
+        (``"stream": "instrument"``), the instrument's id as the subject."""
+        signer = signer_of(stored.event.actor)
+        private = self.private_key(uow, signer, "platform" if signer == PLATFORM_SIGNER else "department",
+                                   now)
+        body = {"v": 1, "stream": "instrument", "seq": stored.seq, "signer": signer,
+                "event": instrument_payload(stored.event)}
+        message = canonical_bytes(body)
+        signature = self.suite.sign(private, message)
+        if not self.suite.verify(self.suite.public_key(private), message, signature):
+            raise DomainError("ledger.bad_signature", signer=signer, seq=stored.seq)
+        return (None, stored.event.instrument_id, signer, canonical_bytes({**body, "sig": b64(signature)}))
+
+    def record_instruments(self, uow: UnitOfWork, stored: Sequence[StoredInstrumentEvent],
+                           now: datetime) -> None:
+        if stored:
+            uow.ledger.append([self.instrument_leaf(uow, s, now) for s in stored])
 
     def record(self, uow: UnitOfWork, stored: Sequence[StoredEvent], now: datetime) -> None:
         """Append the events of one transaction (one batch: group commit)."""

@@ -12,6 +12,8 @@ from types import TracebackType
 from liandong.domain.cases.case import Case
 from liandong.domain.cases.events import Event
 from liandong.domain.hierarchy import Jurisdiction, Level
+from liandong.domain.instruments.events import InstrumentEvent
+from liandong.domain.instruments.instrument import Instrument
 from liandong.domain.organisation import Department
 from liandong.ledger.merkle import HashStore
 
@@ -280,6 +282,49 @@ class AccountRepository(abc.ABC):
         """The name of the client holding this API key (Open311 intake)."""
 
 
+@dataclass(frozen=True)
+class InstrumentSummary:
+    """One row of a department's list of instruments."""
+
+    instrument_id: str
+    version: int
+    kind: str
+    title: str
+    issuer: str
+    state: str
+    role: str  # issuer, addressee, promoted
+    issued_at: datetime
+    due: datetime | None
+
+
+@dataclass(frozen=True)
+class StoredInstrumentEvent:
+    seq: int
+    event: InstrumentEvent
+
+
+class InstrumentRepository(abc.ABC):
+    """Linkage instruments as their event streams, with optimistic locking."""
+
+    @abc.abstractmethod
+    def get(self, instrument_id: str) -> Instrument | None: ...
+
+    @abc.abstractmethod
+    def save(self, instrument: Instrument) -> list[StoredInstrumentEvent]:
+        """Append the pending events; refuse (``instrument.conflict``) if another wrote first."""
+
+    @abc.abstractmethod
+    def events(self, instrument_id: str) -> list[InstrumentEvent]: ...
+
+    @abc.abstractmethod
+    def of_department(self, department: str, *, open_only: bool = False) -> list[InstrumentSummary]:
+        """The instruments a department issued or that are addressed (or promoted) to it, newest first."""
+
+    @abc.abstractmethod
+    def open_ids(self) -> list[str]:
+        """The instruments still open (for the deadline check)."""
+
+
 class UnitOfWork(abc.ABC):
     """One transaction over the repositories: all of it is stored, or none of it."""
 
@@ -287,6 +332,7 @@ class UnitOfWork(abc.ABC):
     cases: CaseRepository
     ledger: LedgerStore
     accounts: AccountRepository
+    instruments: InstrumentRepository
     supports_savepoints: bool = False
 
     def savepoint(self) -> AbstractContextManager[object]:

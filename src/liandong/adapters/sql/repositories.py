@@ -12,6 +12,7 @@ from sqlalchemy import Connection, Engine, case, func, insert, select
 from liandong.adapters.accounts import SqlAccountRepository
 from liandong.adapters.sql import tables as t
 from liandong.adapters.sql.cases import SqlCaseRepository, StreamCache
+from liandong.adapters.sql.instruments import SqlInstrumentRepository
 from liandong.adapters.sql.ledger import SqlLedgerStore
 from liandong.domain.hierarchy import Jurisdiction, Kind, Level
 from liandong.domain.organisation import GOVERNMENT, Department
@@ -187,6 +188,7 @@ class SqlUnitOfWork(UnitOfWork):
         self.cases = SqlCaseRepository(self._conn, self.cache)
         self.ledger = SqlLedgerStore(self._conn)
         self.accounts = SqlAccountRepository(self._conn)
+        self.instruments = SqlInstrumentRepository(self._conn)
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -185,6 +185,40 @@ witness_state = Table(
 
 APPEND_ONLY = ("ledger_entry", "ledger_node", "ledger_checkpoint")
 
+# -- linkage instruments -----------------------------------------------------------------------------
+instrument = Table(
+    "instrument", metadata,
+    Column("id", String(40), primary_key=True),
+    Column("version", Integer, nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("issuer", String(48), nullable=False),
+    Column("title", String(200), nullable=False),
+    Column("state", String(12), nullable=False),
+    Column("issued_at", UtcDateTime, nullable=False),
+    Column("due_at", UtcDateTime, nullable=True),
+)
+Index("ix_instrument_open_due", instrument.c.state, instrument.c.due_at)
+
+instrument_event = Table(
+    "instrument_event", metadata,
+    Column("seq", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+    Column("instrument_id", String(40), ForeignKey("instrument.id"), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("type", String(40), nullable=False),
+    Column("at", UtcDateTime, nullable=False),
+    Column("actor", String(48), nullable=False),
+    Column("payload", Text, nullable=False),
+    UniqueConstraint("instrument_id", "version", name="uq_instrument_event_version"),
+)
+
+instrument_party = Table(  # who issued an instrument and to whom it is addressed (the inboxes)
+    "instrument_party", metadata,
+    Column("instrument_id", String(40), ForeignKey("instrument.id"), primary_key=True),
+    Column("department_code", String(48), primary_key=True),
+    Column("role", String(12), nullable=False),  # issuer, addressee, promoted
+)
+Index("ix_instrument_party_department", instrument_party.c.department_code)
+
 # -- accounts and tokens --------------------------------------------------------------------------
 account = Table(
     "account", metadata,

@@ -340,7 +340,9 @@ class Instrument:
         if not reason.strip():
             raise DomainError("instrument.reason_required")
         h = rules.router.hierarchy
-        wider = scope in h and scope != r.scope and h.is_ancestor(scope, r.scope)
+        units = [a.rpartition("-")[0] for a in r.addressees]
+        wider = (scope in h and h.is_ancestor(r.issuer.rpartition("-")[0], scope)
+                 and all(h.is_ancestor(scope, u) and scope != u for u in units))
         if decision == "scale_up" and not wider:
             raise DomainError("instrument.scale_up_scope", scope=scope or "—", current=r.scope)
         if decision == "extend" and (until is None or (r.due is not None and until <= r.due) or until <= now):
@@ -390,7 +392,8 @@ class Instrument:
     # -- deadlines ---------------------------------------------------------------------------
     def check(self, *, now: datetime, rules: InstrumentRules) -> None:
         """Flag what is late, once each, and escalate it to the level above the late party:
-        directive responses, briefings unread past their limit, tasks past their deadline."""
+        directive responses, briefings unread past their limit, tasks past their deadline, a
+        pilot's data reports behind its cadence."""
         r = self.record
         if not r.is_open:
             return
@@ -401,6 +404,12 @@ class Instrument:
         if r.kind is Kind.BRIEFING and r.read_limit_hours and limit is not None and now > limit:
             late += [(a, "read") for a in r.addressees if a not in r.reads]
         late += [(t.owner, f"task:{t.id}") for t in r.tasks.values() if t.done_at is None and now > t.due]
+        if r.kind is Kind.PILOT and r.cadence_days and r.issued_at is not None:
+            due_reports = (now - r.issued_at) // timedelta(days=r.cadence_days)
+            for a in r.addressees:
+                made = sum(1 for rep in r.reports if rep.department == a)
+                if made < due_reports:
+                    late.append((a, f"report:{due_reports}"))
         for department, what in late:
             if (department, what) in r.overdue:
                 continue

@@ -1,0 +1,68 @@
+"""Instruments in memory (tests, the simulator): streams in dicts, undone on rollback."""
+
+from __future__ import annotations
+
+from liandong.domain.errors import DomainError
+from liandong.domain.instruments.events import InstrumentEvent
+from liandong.domain.instruments.instrument import Instrument, replay
+from liandong.services.ports import InstrumentRepository, InstrumentSummary, StoredInstrumentEvent
+
+
+class MemoryInstrumentRepository(InstrumentRepository):
+    def __init__(self) -> None:
+        self.streams: dict[str, list[InstrumentEvent]] = {}
+        self.seq = 0
+        self._undo: list[tuple[str, int]] = []  # (instrument, length before)
+
+    def get(self, instrument_id: str) -> Instrument | None:
+        stream = self.streams.get(instrument_id)
+        return Instrument(replay(instrument_id, stream)) if stream else None
+
+    def save(self, instrument: Instrument) -> list[StoredInstrumentEvent]:
+        pending = instrument.pending
+        stream = self.streams.setdefault(instrument.id, [])
+        expected = instrument.version - len(pending)
+        if len(stream) != expected:
+            raise DomainError("instrument.conflict", id=instrument.id, expected=expected, actual=len(stream))
+        self._undo.append((instrument.id, len(stream)))
+        stored = []
+        for e in pending:
+            stream.append(e)
+            self.seq += 1
+            stored.append(StoredInstrumentEvent(self.seq, e))
+        instrument.pending = []
+        return stored
+
+    def events(self, instrument_id: str) -> list[InstrumentEvent]:
+        return list(self.streams.get(instrument_id, []))
+
+    def of_department(self, department: str, *, open_only: bool = False) -> list[InstrumentSummary]:
+        out = []
+        for iid, stream in self.streams.items():
+            r = replay(iid, stream)
+            if r.issuer == department:
+                role = "issuer"
+            elif department in r.addressees:
+                role = "addressee"
+            else:
+                continue
+            if open_only and not r.is_open:
+                continue
+            assert r.issued_at is not None
+            out.append(InstrumentSummary(iid, r.version, r.kind.value, r.title, r.issuer, r.state, role,
+                                         r.issued_at, r.due))
+        out.sort(key=lambda s: (s.issued_at, s.instrument_id), reverse=True)
+        return out
+
+    def open_ids(self) -> list[str]:
+        return [iid for iid, stream in self.streams.items() if replay(iid, stream).is_open]
+
+    def commit(self) -> None:
+        self._undo.clear()
+
+    def rollback(self) -> None:
+        while self._undo:
+            iid, length = self._undo.pop()
+            del self.streams[iid][length:]
+            if not self.streams[iid]:
+                del self.streams[iid]

@@ -1,0 +1,75 @@
+"""Instruments in SQL: the event stream with optimistic locking on the row's version, and the
+parties table that makes a department's list one indexed query."""
+
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import Connection, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from liandong.adapters.sql import tables as t
+from liandong.domain.errors import DomainError
+from liandong.domain.instruments import events as ev
+from liandong.domain.instruments.instrument import Instrument, replay
+from liandong.services.ports import InstrumentRepository, InstrumentSummary, StoredInstrumentEvent
+
+
+class SqlInstrumentRepository(InstrumentRepository):
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def events(self, instrument_id: str) -> list[ev.InstrumentEvent]:
+        e = t.instrument_event
+        q = select(e.c.payload).where(e.c.instrument_id == instrument_id).order_by(e.c.version)
+        return [ev.from_payload(json.loads(p)) for p in self.conn.execute(q).scalars()]
+
+    def get(self, instrument_id: str) -> Instrument | None:
+        stream = self.events(instrument_id)
+        return Instrument(replay(instrument_id, stream)) if stream else None
+
+    def save(self, instrument: Instrument) -> list[StoredInstrumentEvent]:
+        r = instrument.record
+        pending = instrument.pending
+        expected = instrument.version - len(pending)
+        row = {"version": r.version, "state": r.state, "due_at": r.due}
+        try:
+            if expected == 0:
+                assert r.issued_at is not None
+                self.conn.execute(insert(t.instrument).values(
+                    id=r.id, kind=r.kind.value, issuer=r.issuer, title=r.title[:200], issued_at=r.issued_at,
+                    **row))
+                parties = [{"instrument_id": r.id, "department_code": r.issuer, "role": "issuer"}]
+                parties += [{"instrument_id": r.id, "department_code": a, "role": "addressee"}
+                            for a in r.addressees if a != r.issuer]
+                self.conn.execute(insert(t.instrument_party), parties)
+            else:
+                i = t.instrument
+                done = self.conn.execute(update(i).where((i.c.id == r.id) & (i.c.version == expected))
+                                         .values(**row))
+                if done.rowcount != 1:
+                    raise DomainError("instrument.conflict", id=r.id, expected=expected, actual="?")
+            stored = []
+            for n, e in enumerate(pending):
+                payload = json.dumps(ev.to_payload(e), ensure_ascii=False, separators=(",", ":"))
+                seq = self.conn.execute(insert(t.instrument_event).values(
+                    instrument_id=r.id, version=expected + n + 1, type=type(e).__name__, at=e.at,
+                    actor=e.actor, payload=payload).returning(t.instrument_event.c.seq)).scalar_one()
+                stored.append(StoredInstrumentEvent(int(seq), e))
+        except IntegrityError:
+            raise DomainError("instrument.conflict", id=r.id, expected=expected, actual="?") from None
+        instrument.pending = []
+        return stored
+
+    def of_department(self, department: str, *, open_only: bool = False) -> list[InstrumentSummary]:
+        i, p = t.instrument, t.instrument_party
+        q = (select(i.c.id, i.c.version, i.c.kind, i.c.title, i.c.issuer, i.c.state, p.c.role, i.c.issued_at,
+                    i.c.due_at).join(p, p.c.instrument_id == i.c.id).where(p.c.department_code == department))
+        if open_only:
+            q = q.where(i.c.state == "open")
+        q = q.order_by(i.c.issued_at.desc(), i.c.id.desc())
+        return [InstrumentSummary(*row) for row in self.conn.execute(q)]
+
+    def open_ids(self) -> list[str]:
+        i = t.instrument
+        return list(self.conn.execute(select(i.c.id).where(i.c.state == "open").order_by(i.c.id)).scalars())

@@ -1,0 +1,210 @@
+"""Commands on linkage instruments, each in one transaction: the instrument is loaded, the domain
+checks and emits, the events are stored with optimistic locking and signed into the shared record
+in the same transaction, then handed to the subscribers (notifications)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from liandong.domain.errors import DomainError
+from liandong.domain.instruments.instrument import Instrument, InstrumentRules
+from liandong.services.clock import Clock
+from liandong.services.ports import StoredInstrumentEvent, UnitOfWork
+
+
+@dataclass(frozen=True, kw_only=True)
+class InstrumentCommand:
+    by: str
+    instrument_id: str = ""
+    expected_version: int | None = None
+
+    def run(self, i: Instrument, now: datetime, rules: InstrumentRules) -> None:
+        raise DomainError("instrument.unknown_command", name=type(self).__name__)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Issue(InstrumentCommand):
+    kind: str
+    title: str
+    body: str = ""
+    scope: str
+    addressees: tuple[str, ...]
+    due: datetime | None = None
+    cadence_days: int = 0
+    indicators: tuple[tuple[str, str, str], ...] = ()
+    subject: str = ""
+    budget_fen: int = 0
+    evidence: tuple[str, ...] = ()
+    read_limit_hours: int = 0
+
+
+@dataclass(frozen=True, kw_only=True)
+class MarkRead(InstrumentCommand):
+
+    def run(self, i: Instrument, now: datetime, rules: InstrumentRules) -> None:
+        i.read(by=self.by, now=now, rules=rules)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Report(InstrumentCommand):
+    text: str
+    figures: tuple[tuple[str, str], ...] = ()
+
+    def run(self, i: Instrument, now: datetime, rules: InstrumentRules) -> None:
+        i.report(by=self.by, text=self.text, figures=self.figures, now=now)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Respond(InstrumentCommand):
+    text: str
+
+    def run(self, i: Instrument, now: datetime, rules: InstrumentRules) -> None:
+        i.respond(by=self.by, text=self.text, now=now)
+
+
+@dataclass(frozen=True, kw_only=True)
+class AssignTask(InstrumentCommand):
+    task: str
+    owner: str
+    title: str
+    due: datetime
+
+    def run(self, i: Instrument, now: datetime, rules: InstrumentRules) -> None:
+        i.assign(by=self.by, task=self.task, owner=self.owner, title=self.title, due=self.due, now=now)
+
+
+@dataclass(frozen=True, kw_only=True)
+class CompleteTask(InstrumentCommand):
+    task: str
+    note: str = ""
+
+    def run(self, i: Instrument, now: datetime, rules: InstrumentRules) -> None:
+        i.complete(by=self.by, task=self.task, note=self.note, now=now)
+
+
+@dataclass(frozen=True, kw_only=True)
+class VerifyTask(InstrumentCommand):
+    task: str
+    accepted: bool
+    note: str = ""
+
+    def run(self, i: Instrument, now: datetime, rules: InstrumentRules) -> None:
+        i.verify(by=self.by, task=self.task, accepted=self.accepted, note=self.note, now=now)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Attend(InstrumentCommand):
+    present: bool = True
+
+    def run(self, i: Instrument, now: datetime, rules: InstrumentRules) -> None:
+        i.attend(by=self.by, present=self.present, now=now)
+
+
+@dataclass(frozen=True, kw_only=True)
+class RecordMinutes(InstrumentCommand):
+    text: str
+
+    def run(self, i: Instrument, now: datetime, rules: InstrumentRules) -> None:
+        i.record_minutes(by=self.by, text=self.text, now=now)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Decide(InstrumentCommand):
+    decision: str
+    reason: str
+    scope: str = ""
+    until: datetime | None = None
+
+    def run(self, i: Instrument, now: datetime, rules: InstrumentRules) -> None:
+        i.decide(by=self.by, decision=self.decision, reason=self.reason, scope=self.scope,
+                         until=self.until, now=now, rules=rules)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Promote(InstrumentCommand):
+    scope: str
+
+    def run(self, i: Instrument, now: datetime, rules: InstrumentRules) -> None:
+        i.promote(by=self.by, scope=self.scope, now=now, rules=rules)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Adopt(InstrumentCommand):
+
+    def run(self, i: Instrument, now: datetime, rules: InstrumentRules) -> None:
+        i.adopt(by=self.by, now=now, rules=rules)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Withdraw(InstrumentCommand):
+    reason: str
+
+    def run(self, i: Instrument, now: datetime, rules: InstrumentRules) -> None:
+        i.withdraw(by=self.by, reason=self.reason, now=now)
+
+
+@dataclass(frozen=True, kw_only=True)
+class CheckDeadlines(InstrumentCommand):
+
+    def run(self, i: Instrument, now: datetime, rules: InstrumentRules) -> None:
+        i.check(now=now, rules=rules)
+
+
+def new_instrument_id() -> str:
+    return "I" + uuid.uuid4().hex[:19]
+
+
+@dataclass(frozen=True)
+class InstrumentResult:
+    instrument_id: str
+    version: int
+    events: list[StoredInstrumentEvent]
+
+
+@dataclass
+class InstrumentBus:
+    uow: Callable[[], UnitOfWork]
+    rules: InstrumentRules
+    clock: Clock
+    new_id: Callable[[], str] = new_instrument_id
+    recorder: Callable[[UnitOfWork, Sequence[StoredInstrumentEvent], datetime], None] | None = None
+    subscribers: list[Callable[[list[StoredInstrumentEvent]], None]] = field(default_factory=list)
+
+    def handle(self, command: InstrumentCommand) -> InstrumentResult:
+        now = self.clock.now()
+        with self.uow() as uow:
+            if isinstance(command, Issue):
+                instrument = Instrument.issue(
+                    command.instrument_id or self.new_id(), by=command.by, kind=command.kind,
+                    title=command.title, body=command.body, scope=command.scope,
+                    addressees=command.addressees, now=now, rules=self.rules, due=command.due,
+                    cadence_days=command.cadence_days, indicators=command.indicators,
+                    subject=command.subject, budget_fen=command.budget_fen, evidence=command.evidence,
+                    read_limit_hours=command.read_limit_hours)
+                if uow.instruments.get(instrument.id) is not None:
+                    raise DomainError("instrument.exists", id=instrument.id)
+            else:
+                found = uow.instruments.get(command.instrument_id)
+                if found is None:
+                    raise DomainError("instrument.not_found", id=command.instrument_id)
+                instrument = found
+                if command.expected_version is not None and command.expected_version != instrument.version:
+                    raise DomainError("instrument.conflict", id=instrument.id,
+                                      expected=command.expected_version, actual=instrument.version)
+                command.run(instrument, now, self.rules)
+            stored = uow.instruments.save(instrument) if instrument.pending else []
+            if self.recorder is not None:
+                self.recorder(uow, stored, now)
+            uow.commit()
+        for subscriber in self.subscribers:
+            subscriber(stored)
+        return InstrumentResult(instrument.id, instrument.version, stored)
+
+    def check_all(self) -> int:
+        """Run the deadline check on every open instrument; the number of events it recorded."""
+        with self.uow() as uow:
+            ids = uow.instruments.open_ids()
+        return sum(len(self.handle(CheckDeadlines(by="platform", instrument_id=i)).events) for i in ids)
