@@ -18,7 +18,9 @@ STATUS = {"jurisdiction.unknown": 404, "matter.unknown": 404, "system.unknown": 
           "case.idempotency_mismatch": 409, "case.not_allowed_actor": 403,
           "account.bad_credentials": 401, "account.bad_token": 401, "account.sign_in_required": 401,
           "access.role_required": 403, "access.not_your_department": 403,
-          "account.username_taken": 409}
+          "account.username_taken": 409, "instrument.not_found": 404, "instrument.conflict": 409,
+          "instrument.closed": 409, "instrument.exists": 409, "instrument.not_party": 403,
+          "instrument.not_granted": 403}
 
 
 HTTP_MESSAGES = {

@@ -12,6 +12,8 @@ from enum import StrEnum
 from liandong.domain.cases.record import CaseRecord
 from liandong.domain.errors import DomainError
 from liandong.domain.hierarchy import HierarchyIndex
+from liandong.domain.instruments.instrument import InstrumentRecord
+from liandong.domain.instruments.kinds import Kind
 
 
 class StaffRole(StrEnum):
@@ -91,6 +93,58 @@ def can_see(principal: Principal, case: CaseRecord, hierarchy: HierarchyIndex) -
         places: Iterable[str] = (*case.affected, case.owner) if case.owner else case.affected
         return any(hierarchy.is_ancestor(principal.jurisdiction, code) for code in places)
     return False
+
+
+# Which roles may take each step of a linkage instrument (the instrument then checks the
+# department's place in it and the governance elements of its level).
+_STAFF = frozenset(r for r in StaffRole if r is not StaffRole.CITIZEN)
+INSTRUMENT_ROLES: dict[str, frozenset[StaffRole]] = {
+    name: frozenset(roles) for name, roles in {
+        "issue": {StaffRole.LEADER, StaffRole.INSPECTOR, StaffRole.ASSESSOR, StaffRole.DISPATCHER},
+        "read": _STAFF,
+        "report": {StaffRole.HANDLER, StaffRole.LEADER, StaffRole.INSPECTOR, StaffRole.ASSESSOR},
+        "respond": {StaffRole.HANDLER, StaffRole.LEADER},
+        "assign": {StaffRole.LEADER, StaffRole.INSPECTOR, StaffRole.ASSESSOR, StaffRole.DISPATCHER},
+        "complete": {StaffRole.HANDLER, StaffRole.LEADER},
+        "verify": {StaffRole.LEADER, StaffRole.INSPECTOR, StaffRole.ASSESSOR},
+        "attend": {StaffRole.HANDLER, StaffRole.LEADER, StaffRole.DISPATCHER},
+        "minutes": {StaffRole.LEADER, StaffRole.DISPATCHER, StaffRole.HANDLER},
+        "decide": {StaffRole.LEADER, StaffRole.INSPECTOR, StaffRole.ASSESSOR},
+        "promote": {StaffRole.LEADER},
+        "adopt": {StaffRole.LEADER, StaffRole.HANDLER},
+        "withdraw": {StaffRole.LEADER, StaffRole.INSPECTOR, StaffRole.ASSESSOR},
+        "check": {StaffRole.DISPATCHER, StaffRole.ADMINISTRATOR},
+    }.items()
+}
+
+
+def check_instrument_step(principal: Principal, step: str) -> str:
+    """The acting department for a step of an instrument, or a refusal naming the roles."""
+    allowed = INSTRUMENT_ROLES.get(step, frozenset())
+    if principal.department is None or not (principal.roles & (allowed | {StaffRole.ADMINISTRATOR})):
+        raise DomainError("access.role_required", command=f"instrument {step}",
+                          allowed=", ".join(sorted(r.value for r in allowed)) or "—")
+    return principal.department
+
+
+def can_see_instrument(principal: Principal, record: InstrumentRecord, hierarchy: HierarchyIndex) -> bool:
+    """Its issuer and addressees see an instrument; oversight roles see those issued or addressed
+    inside their subtree; commendations and criticism are visible to the whole scope of the
+    issuer; a promoted experience to the scope it was promoted to."""
+    if principal.is_citizen or principal.department is None or principal.jurisdiction is None:
+        return False
+    if principal.department == record.issuer or principal.department in record.addressees:
+        return True
+    mine = principal.jurisdiction
+    if mine not in hierarchy:
+        return False
+    units = [code.rpartition("-")[0] for code in (record.issuer, *record.addressees)]
+    if principal.roles & OVERSIGHT and any(u in hierarchy and hierarchy.is_ancestor(mine, u) for u in units):
+        return True
+    issuer_unit = record.issuer.rpartition("-")[0]
+    if record.kind in (Kind.COMMENDATION, Kind.CRITICISM) and issuer_unit in hierarchy:
+        return hierarchy.is_ancestor(issuer_unit, mine)
+    return any(scope in hierarchy and hierarchy.is_ancestor(scope, mine) for scope in record.promoted_to)
 
 
 def sees_reporter(principal: Principal, case: CaseRecord) -> bool:
