@@ -404,6 +404,8 @@ class Instrument:
         if r.kind is Kind.BRIEFING and r.read_limit_hours and limit is not None and now > limit:
             late += [(a, "read") for a in r.addressees if a not in r.reads]
         late += [(t.owner, f"task:{t.id}") for t in r.tasks.values() if t.done_at is None and now > t.due]
+        if r.kind is Kind.RESOURCE and r.due is not None and now > r.due and r.decision is None:
+            late += [(a, "decide") for a in r.addressees]
         if r.kind is Kind.PILOT and r.cadence_days and r.issued_at is not None:
             due_reports = (now - r.issued_at) // timedelta(days=r.cadence_days)
             for a in r.addressees:
