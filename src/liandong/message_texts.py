@@ -168,8 +168,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Figure '{value}' is not valid; write a decimal number (e.g. 12.5)",
     },
     "instrument.closed": {
-        "zh": "联动事项 {id} 已{state}，不能再办理",
-        "en": "Instrument {id} is {state}; nothing more can be done on it",
+        "zh": "联动事项 {id} 已结束（{state}），不能再办理",
+        "en": "Instrument {id} has ended ({state}); nothing more can be done on it",
     },
     "instrument.conflict": {
         "zh": "联动事项 {id} 已被他人更新（期望版本 {expected}，实际 {actual}），请刷新后重试",

@@ -1,0 +1,245 @@
+"""``liandong instrument …``: the linkage instruments from the terminal — issue, list a
+department's, show one, and take every step of their workflows. ``--at`` runs a command at a
+given moment (virtual time for demos and the worked example)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from liandong.cli_common import DbOpt, DirOpt, LangOpt, open_platform
+from liandong.domain.errors import DomainError
+from liandong.domain.instruments.kinds import Kind
+from liandong.domain.worktime import SHANGHAI
+from liandong.messages import explain
+from liandong.services import instruments as i
+from liandong.services.clock import Clock, ManualClock, SystemClock
+
+instrument_app = typer.Typer(help="联动形式：试点、项目、批示、督导、简报、会议等 / linkage instruments",
+                             no_args_is_help=True)
+out = Console()
+err = Console(stderr=True)
+
+AtOpt = Annotated[str | None, typer.Option("--at", help="以该时刻执行（ISO 8601，北京时间，默认现在）")]
+ByOpt = Annotated[str, typer.Option("--by", help="执行部门代码，如 320000-gov")]
+KIND_NAMES = {Kind.PILOT: ("政策试点", "pilot"), Kind.PROJECT: ("项目发包", "project"),
+              Kind.DIRECTIVE: ("指示批示", "directive"), Kind.COMMENDATION: ("点名表扬", "commendation"),
+              Kind.CRITICISM: ("通报批评", "criticism"), Kind.INSPECTION: ("督导巡察", "inspection"),
+              Kind.ASSESSMENT: ("考核验收", "assessment"), Kind.BRIEFING: ("简报报送", "briefing"),
+              Kind.EXPERIENCE: ("经验交流", "experience exchange"), Kind.SYMPOSIUM: ("座谈会", "symposium"),
+              Kind.TRAINING: ("进修培训", "training"), Kind.MEETING: ("会议", "meeting"),
+              Kind.RESOURCE: ("资源申请", "resource request")}
+
+
+def _moment(text: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise DomainError("web.bad_datetime", value=text[:40]) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=SHANGHAI)
+
+
+def _clock(at: str | None) -> Clock:
+    return SystemClock() if at is None else ManualClock(_moment(at))
+
+
+def _run(command: i.InstrumentCommand, at: str | None, lang: str, database_url: str | None,
+         data_dir: Path | None) -> None:
+    if lang not in ("zh", "en"):
+        err.print("[red]--lang 只能是 zh 或 en / --lang must be zh or en[/red]")
+        raise typer.Exit(2)
+    try:
+        platform = open_platform(database_url, data_dir)
+        result = platform.instruments(_clock(at)).handle(command)
+    except DomainError as exc:
+        err.print(f"[red]{explain(exc, lang)}[/red]")
+        raise typer.Exit(2) from None
+    names = "、".join(type(s.event).__name__ for s in result.events)
+    names = names or ("无变化" if lang == "zh" else "no change")
+    out.print(f"{result.instrument_id} v{result.version}: {names}")
+
+
+def _figures(items: list[str], sep: str, parts: int) -> list[tuple[str, ...]]:
+    found = []
+    for item in items:
+        bits = tuple(b.strip() for b in item.split(sep))
+        if len(bits) != parts or not all(bits):
+            raise typer.BadParameter(f"“{item}”: {sep.join(['…'] * parts)}")
+        found.append(bits)
+    return found
+
+
+@instrument_app.command("issue")
+def issue(by: ByOpt, kind: Annotated[str, typer.Option("--kind", help=", ".join(k.value for k in Kind))],
+          title: Annotated[str, typer.Option("--title")],
+          scope: Annotated[str, typer.Option("--scope", help="所涉区划代码")],
+          to: Annotated[list[str], typer.Option("--to", help="对象部门（可多次）")],
+          body: Annotated[str, typer.Option("--body")] = "",
+          due: Annotated[str | None, typer.Option("--due", help="时限（ISO 8601）")] = None,
+          cadence: Annotated[int, typer.Option("--cadence", help="试点报送周期（天）")] = 0,
+          indicator: Annotated[list[str] | None, typer.Option(
+              "--indicator", help="试点指标：名称:基线:目标（可多次）")] = None,
+          evidence: Annotated[list[str] | None, typer.Option("--evidence", help="依据（可多次）")] = None,
+          budget: Annotated[int, typer.Option("--budget-fen", help="项目预算（分）")] = 0,
+          read_limit: Annotated[int, typer.Option("--read-limit-hours")] = 0,
+          subject: Annotated[str, typer.Option("--subject", help="案件号或议题")] = "",
+          at: AtOpt = None, lang: LangOpt = "zh", database_url: DbOpt = None,
+          data_dir: DirOpt = None) -> None:
+    """发布联动事项（须发布部门所在层级的治理要素许可）。"""
+    indicators = [(a, b, c) for a, b, c in _figures(indicator or [], ":", 3)]
+    _run(i.Issue(by=by, kind=kind, title=title, body=body, scope=scope, addressees=tuple(to),
+                 due=_moment(due) if due else None, cadence_days=cadence, indicators=tuple(indicators),
+                 evidence=tuple(evidence or ()), budget_fen=budget, read_limit_hours=read_limit,
+                 subject=subject), at, lang, database_url, data_dir)
+
+
+@instrument_app.command("list")
+def list_(department: str, open_only: Annotated[bool, typer.Option("--open")] = False, lang: LangOpt = "zh",
+          database_url: DbOpt = None, data_dir: DirOpt = None) -> None:
+    """部门发布的和收到的联动事项，含状态与时限。"""
+    platform = open_platform(database_url, data_dir)
+    with platform.uow() as uow:
+        rows = uow.instruments.of_department(department, open_only=open_only)
+    zh = lang == "zh"
+    table = Table(title=department)
+    for head in (("编号", "id"), ("形式", "kind"), ("标题", "title"), ("角色", "role"), ("状态", "state"),
+                 ("时限", "due")):
+        table.add_column(head[0] if zh else head[1])
+    for s in rows:
+        due = s.due.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M") if s.due else "—"
+        kind = KIND_NAMES[Kind(s.kind)][0 if zh else 1]
+        table.add_row(s.instrument_id, kind, s.title, s.role, s.state, due)
+    out.print(table)
+
+
+@instrument_app.command("show")
+def show(instrument_id: str, lang: LangOpt = "zh", database_url: DbOpt = None,
+         data_dir: DirOpt = None) -> None:
+    """一项联动事项的全过程记录。"""
+    platform = open_platform(database_url, data_dir)
+    with platform.uow() as uow:
+        found = uow.instruments.get(instrument_id)
+        events = uow.instruments.events(instrument_id)
+    if found is None:
+        err.print(f"[red]{explain(DomainError('instrument.not_found', id=instrument_id), lang)}[/red]")
+        raise typer.Exit(2)
+    r = found.record
+    zh = lang == "zh"
+    out.print(f"[bold]{r.title}[/bold] · {KIND_NAMES[r.kind][0 if zh else 1]} · {r.state} · {r.issuer} → "
+              + "、".join(r.addressees))
+    table = Table()
+    for head in (("#", "#"), ("时间", "time"), ("事件", "event"), ("部门", "by"), ("内容", "detail")):
+        table.add_column(head[0] if zh else head[1])
+    for n, e in enumerate(events, 1):
+        detail = getattr(e, "text", "") or getattr(e, "title", "") or getattr(e, "decision", "") \
+            or getattr(e, "what", "") or getattr(e, "task", "")
+        table.add_row(str(n), e.at.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M"), type(e).__name__, e.actor,
+                      str(detail))
+    out.print(table)
+
+
+def _simple(name: str, make: type[i.InstrumentCommand], help_text: str) -> None:
+    def command(instrument_id: str, by: ByOpt, at: AtOpt = None, lang: LangOpt = "zh",
+                database_url: DbOpt = None, data_dir: DirOpt = None) -> None:
+        _run(make(by=by, instrument_id=instrument_id), at, lang, database_url, data_dir)
+    command.__doc__ = help_text
+    instrument_app.command(name)(command)
+
+
+_simple("read", i.MarkRead, "已阅（回执）。")
+_simple("adopt", i.Adopt, "采纳已推广的经验。")
+_simple("check", i.CheckDeadlines, "时限检查：逾期的答复、阅读、报送、任务与决定逐级上报。")
+
+
+@instrument_app.command("report")
+def report(instrument_id: str, by: ByOpt, text: Annotated[str, typer.Option("--text")],
+           figure: Annotated[list[str] | None, typer.Option("--figure", help="指标=数值（可多次）")] = None,
+           at: AtOpt = None, lang: LangOpt = "zh", database_url: DbOpt = None,
+          data_dir: DirOpt = None) -> None:
+    """报送数据、进展或督导发现。"""
+    figures = [(a, b) for a, b in _figures(figure or [], "=", 2)]
+    _run(i.Report(by=by, instrument_id=instrument_id, text=text, figures=tuple(figures)), at, lang,
+         database_url, data_dir)
+
+
+@instrument_app.command("respond")
+def respond(instrument_id: str, by: ByOpt, text: Annotated[str, typer.Option("--text")], at: AtOpt = None,
+            lang: LangOpt = "zh", database_url: DbOpt = None, data_dir: DirOpt = None) -> None:
+    """答复指示批示。"""
+    _run(i.Respond(by=by, instrument_id=instrument_id, text=text), at, lang, database_url, data_dir)
+
+
+@instrument_app.command("assign")
+def assign(instrument_id: str, by: ByOpt, task: Annotated[str, typer.Option("--task")],
+           owner: Annotated[str, typer.Option("--owner")], title: Annotated[str, typer.Option("--title")],
+           due: Annotated[str, typer.Option("--due")], at: AtOpt = None, lang: LangOpt = "zh",
+           database_url: DbOpt = None, data_dir: DirOpt = None) -> None:
+    """交办任务（整改、里程碑、会议事项）。"""
+    _run(i.AssignTask(by=by, instrument_id=instrument_id, task=task, owner=owner, title=title,
+                      due=_moment(due)), at, lang, database_url, data_dir)
+
+
+@instrument_app.command("complete")
+def complete(instrument_id: str, by: ByOpt, task: Annotated[str, typer.Option("--task")],
+             note: Annotated[str, typer.Option("--note")] = "", at: AtOpt = None, lang: LangOpt = "zh",
+             database_url: DbOpt = None, data_dir: DirOpt = None) -> None:
+    """报告任务完成。"""
+    _run(i.CompleteTask(by=by, instrument_id=instrument_id, task=task, note=note), at, lang, database_url,
+         data_dir)
+
+
+@instrument_app.command("verify")
+def verify(instrument_id: str, by: ByOpt, task: Annotated[str, typer.Option("--task")],
+           accept: Annotated[bool, typer.Option("--accept/--send-back")] = True,
+           note: Annotated[str, typer.Option("--note")] = "", at: AtOpt = None, lang: LangOpt = "zh",
+           database_url: DbOpt = None, data_dir: DirOpt = None) -> None:
+    """核验任务（通过或退回）。"""
+    _run(i.VerifyTask(by=by, instrument_id=instrument_id, task=task, accepted=accept, note=note), at, lang,
+         database_url, data_dir)
+
+
+@instrument_app.command("attend")
+def attend(instrument_id: str, by: ByOpt, absent: Annotated[bool, typer.Option("--absent")] = False,
+           at: AtOpt = None, lang: LangOpt = "zh", database_url: DbOpt = None,
+          data_dir: DirOpt = None) -> None:
+    """出席登记。"""
+    _run(i.Attend(by=by, instrument_id=instrument_id, present=not absent), at, lang, database_url, data_dir)
+
+
+@instrument_app.command("minutes")
+def minutes(instrument_id: str, by: ByOpt, text: Annotated[str, typer.Option("--text")], at: AtOpt = None,
+            lang: LangOpt = "zh", database_url: DbOpt = None, data_dir: DirOpt = None) -> None:
+    """会议纪要。"""
+    _run(i.RecordMinutes(by=by, instrument_id=instrument_id, text=text), at, lang, database_url, data_dir)
+
+
+@instrument_app.command("decide")
+def decide(instrument_id: str, by: ByOpt, decision: Annotated[str, typer.Option("--decision")],
+           reason: Annotated[str, typer.Option("--reason")],
+           scope: Annotated[str, typer.Option("--scope", help="推广范围（scale_up）")] = "",
+           until: Annotated[str | None, typer.Option("--until", help="延长至（extend）")] = None,
+           at: AtOpt = None, lang: LangOpt = "zh", database_url: DbOpt = None,
+          data_dir: DirOpt = None) -> None:
+    """决定：试点推广/延长/终止，项目验收，督导结案，资源分配。"""
+    _run(i.Decide(by=by, instrument_id=instrument_id, decision=decision, reason=reason, scope=scope,
+                  until=_moment(until) if until else None), at, lang, database_url, data_dir)
+
+
+@instrument_app.command("promote")
+def promote(instrument_id: str, by: ByOpt, scope: Annotated[str, typer.Option("--scope")], at: AtOpt = None,
+            lang: LangOpt = "zh", database_url: DbOpt = None, data_dir: DirOpt = None) -> None:
+    """把下级经验推广到本级辖区。"""
+    _run(i.Promote(by=by, instrument_id=instrument_id, scope=scope), at, lang, database_url, data_dir)
+
+
+@instrument_app.command("withdraw")
+def withdraw(instrument_id: str, by: ByOpt, reason: Annotated[str, typer.Option("--reason")],
+             at: AtOpt = None, lang: LangOpt = "zh", database_url: DbOpt = None,
+             data_dir: DirOpt = None) -> None:
+    """撤回。"""
+    _run(i.Withdraw(by=by, instrument_id=instrument_id, reason=reason), at, lang, database_url, data_dir)
