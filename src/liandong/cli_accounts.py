@@ -32,6 +32,9 @@ DEMO_ACCOUNTS = (  # (username, department, roles): the 12345 centre, leaders an
     ("chongansi_street", "320213001-gov", ("handler", "leader")),
     ("chongansi_zhifa", "320213001-urban_management", ("handler",)),
     ("inspector", "320000-gov", ("inspector", "assessor")),
+    ("jiangsu_leader", "320000-gov", ("leader",)),
+    ("suzhou_leader", "320500-gov", ("leader",)),
+    ("liangxi_leader", "320213-gov", ("leader",)),
     ("citizen", None, ("citizen",)),
 )
 

@@ -687,6 +687,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "诉求文本模板有误（{source}）：{problem}",
         "en": "Bad report text templates in {source}: {problem}",
     },
+    "web.bad_line": {
+        "zh": "“{value}”格式不对，应为：{form}",
+        "en": "'{value}' is not in the expected form: {form}",
+    },
     "web.csrf": {
         "zh": "表单已过期或来源不明（CSRF 校验未通过），请刷新页面后重试",
         "en": "The form has expired or did not come from this site (CSRF check failed); reload the page and try again",

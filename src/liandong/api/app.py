@@ -12,7 +12,7 @@ from liandong.api import auth, cases, errors, guards, instruments, open311, orga
 from liandong.api.checkpoints import CheckpointPublisher
 from liandong.bootstrap import Platform, bootstrap
 from liandong.config import Settings
-from liandong.web import assessment_page, dashboard, geo, pages, portal, workbench
+from liandong.web import assessment_page, dashboard, geo, instruments_page, pages, portal, workbench
 from liandong.web.render import Renderer
 
 
@@ -50,6 +50,7 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
     portal.install(app, renderer)
     dashboard.install(app, renderer)
     assessment_page.install(app, renderer)
+    instruments_page.install(app, renderer)
     geo.install(app)
 
     @app.get("/healthz", tags=["system"])
