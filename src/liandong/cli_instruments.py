@@ -4,6 +4,7 @@ given moment (virtual time for demos and the worked example)."""
 
 from __future__ import annotations
 
+import sys
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated
@@ -16,24 +17,18 @@ from liandong.cli_common import DbOpt, DirOpt, LangOpt, open_platform
 from liandong.domain.errors import DomainError
 from liandong.domain.instruments.kinds import Kind
 from liandong.domain.worktime import SHANGHAI
-from liandong.messages import explain
+from liandong.messages import INSTRUMENT_EVENTS, INSTRUMENT_KINDS, explain
 from liandong.services import instruments as i
 from liandong.services.clock import Clock, ManualClock, SystemClock
 
 instrument_app = typer.Typer(help="联动形式：试点、项目、批示、督导、简报、会议等 / linkage instruments",
                              no_args_is_help=True)
-out = Console()
-err = Console(stderr=True)
+out = Console(width=None if sys.stdout.isatty() else 160)  # a wide page when piped or captured
+err = Console(stderr=True, width=None if sys.stderr.isatty() else 160)
 
 AtOpt = Annotated[str | None, typer.Option("--at", help="以该时刻执行（ISO 8601，北京时间，默认现在）")]
 ByOpt = Annotated[str, typer.Option("--by", help="执行部门代码，如 320000-gov")]
-KIND_NAMES = {Kind.PILOT: ("政策试点", "pilot"), Kind.PROJECT: ("项目发包", "project"),
-              Kind.DIRECTIVE: ("指示批示", "directive"), Kind.COMMENDATION: ("点名表扬", "commendation"),
-              Kind.CRITICISM: ("通报批评", "criticism"), Kind.INSPECTION: ("督导巡察", "inspection"),
-              Kind.ASSESSMENT: ("考核验收", "assessment"), Kind.BRIEFING: ("简报报送", "briefing"),
-              Kind.EXPERIENCE: ("经验交流", "experience exchange"), Kind.SYMPOSIUM: ("座谈会", "symposium"),
-              Kind.TRAINING: ("进修培训", "training"), Kind.MEETING: ("会议", "meeting"),
-              Kind.RESOURCE: ("资源申请", "resource request")}
+
 
 
 def _moment(text: str) -> datetime:
@@ -112,7 +107,7 @@ def list_(department: str, open_only: Annotated[bool, typer.Option("--open")] = 
         table.add_column(head[0] if zh else head[1])
     for s in rows:
         due = s.due.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M") if s.due else "—"
-        kind = KIND_NAMES[Kind(s.kind)][0 if zh else 1]
+        kind = INSTRUMENT_KINDS[s.kind][0 if zh else 1]
         table.add_row(s.instrument_id, kind, s.title, s.role, s.state, due)
     out.print(table)
 
@@ -130,16 +125,21 @@ def show(instrument_id: str, lang: LangOpt = "zh", database_url: DbOpt = None,
         raise typer.Exit(2)
     r = found.record
     zh = lang == "zh"
-    out.print(f"[bold]{r.title}[/bold] · {KIND_NAMES[r.kind][0 if zh else 1]} · {r.state} · {r.issuer} → "
-              + "、".join(r.addressees))
+    router = platform.rules().router
+
+    def name(code: str) -> str:
+        return router.department_name(code) if "-" in code else code
+
+    out.print(f"[bold]{r.title}[/bold] · {INSTRUMENT_KINDS[r.kind.value][0 if zh else 1]} · {r.state} · "
+              f"{name(r.issuer)} → " + "、".join(name(a) for a in r.addressees))
     table = Table()
     for head in (("#", "#"), ("时间", "time"), ("事件", "event"), ("部门", "by"), ("内容", "detail")):
         table.add_column(head[0] if zh else head[1])
     for n, e in enumerate(events, 1):
         detail = getattr(e, "text", "") or getattr(e, "title", "") or getattr(e, "decision", "") \
             or getattr(e, "what", "") or getattr(e, "task", "")
-        table.add_row(str(n), e.at.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M"), type(e).__name__, e.actor,
-                      str(detail))
+        table.add_row(str(n), e.at.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M"),
+                      INSTRUMENT_EVENTS[type(e).__name__][0 if zh else 1], name(e.actor), str(detail))
     out.print(table)
 
 

@@ -228,7 +228,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Instrument {id} does not exist",
     },
     "instrument.not_granted": {
-        "zh": "{department} 所在的{level}层级的治理要素不含“{action}”；可办理的层级：{allowed}",
+        "zh": "{department} 所在层级（{level}）的治理要素不含“{action}”；可以办理的层级：{allowed}",
         "en": "The governance elements of the {level} level of {department} do not grant '{action}'; levels that may: {allowed}",
     },
     "instrument.not_party": {

@@ -151,14 +151,40 @@ EVENT_LABELS: dict[str, dict[str, str]] = {
 }
 
 
+ACTION_NAMES: dict[str, tuple[str, str]] = {
+    "issue_pilot": ("发布政策试点", "issue a policy pilot"), "evaluate_pilot": ("评估试点", "evaluate a pilot"),
+    "contract_project": ("项目发包", "contract a project"), "issue_directive": ("指示批示", "issue a directive"),
+    "commend": ("点名表扬", "commend"), "criticise": ("通报批评", "criticise"), "inspect": ("督导巡察", "inspect"),
+    "assess": ("考核验收", "assess"), "brief": ("简报报送", "brief"), "share_experience": ("经验交流", "share experience"),
+    "promote_experience": ("推广经验", "promote an experience"), "convene_symposium": ("召开座谈会", "convene a symposium"),
+    "convene_training": ("组织培训", "convene training"), "convene_meeting": ("召开会议", "convene a meeting"),
+    "allocate_resources": ("分配资源", "allocate resources"), "request_resources": ("申请资源", "request resources"),
+}
+_LEVEL_BY_KEY = {level.key: names for level, names in LEVEL_NAMES.items()}
+
+
+def _localised(code: str, key: str, value: Any, lang: str) -> Any:
+    """Level keys and governance actions among a refusal's facts, in the reader's language."""
+    if not isinstance(value, str):
+        return value
+    if key == "level" and value in _LEVEL_BY_KEY:
+        return _LEVEL_BY_KEY[value][lang]
+    if key == "action" and value in ACTION_NAMES:
+        return ACTION_NAMES[value][0 if lang == "zh" else 1]
+    if key == "allowed" and code == "instrument.not_granted":
+        return "、".join(_LEVEL_BY_KEY[v][lang] if v in _LEVEL_BY_KEY else v for v in value.split("、"))
+    return value
+
+
 def render(code: str, lang: str = "zh", /, **params: Any) -> str:
     """The message for ``code`` in ``lang``; an unknown code still shows itself and its facts."""
     entry = MESSAGES.get(code)
     if entry is None:
         detail = ", ".join(f"{k}={v}" for k, v in params.items())
         return f"{code} ({detail})" if detail else code
+    lang = lang if lang in ("zh", "en") else "zh"
     template = entry.get(lang) or entry["zh"]
-    safe = {k: ("—" if v in ("", None) else v) for k, v in params.items()}
+    safe = {k: ("—" if v in ("", None) else _localised(code, k, v, lang)) for k, v in params.items()}
     try:
         return template.format(**safe)
     except (KeyError, IndexError):
@@ -175,3 +201,27 @@ def level_name(level: Level, lang: str = "zh") -> str:
 
 def kind_name(kind: Kind, lang: str = "zh") -> str:
     return KIND_NAMES[kind][lang if lang in ("zh", "en") else "zh"]
+
+
+# -- linkage instruments ---------------------------------------------------------------------------
+INSTRUMENT_KINDS: dict[str, tuple[str, str]] = {
+    "pilot": ("政策试点", "Policy pilot"), "project": ("项目发包", "Project contract"),
+    "directive": ("指示批示", "Directive"), "commendation": ("点名表扬", "Commendation"),
+    "criticism": ("通报批评", "Circulated criticism"), "inspection": ("督导巡察", "Inspection"),
+    "assessment": ("考核验收", "Assessment"), "briefing": ("简报报送", "Briefing"),
+    "experience": ("经验交流", "Experience exchange"), "symposium": ("座谈会", "Symposium"),
+    "training": ("进修培训", "Training"), "meeting": ("会议", "Meeting"), "resource": ("资源申请", "Resource request"),
+}
+INSTRUMENT_DECISIONS: dict[str, tuple[str, str]] = {
+    "scale_up": ("推广", "scale up"), "extend": ("延长", "extend"), "stop": ("终止", "stop"),
+    "accepted": ("验收通过", "accepted"), "rejected": ("验收不通过", "rejected"), "closed": ("结案", "close"),
+    "published": ("公布结果", "publish"), "allocated": ("同意分配", "allocate"), "refused": ("不予分配", "refuse"),
+}
+INSTRUMENT_EVENTS: dict[str, tuple[str, str]] = {
+    "Issued": ("发布", "issued"), "Read": ("已阅", "read"), "Reported": ("报送", "reported"),
+    "Responded": ("答复", "responded"), "TaskAssigned": ("交办任务", "task assigned"),
+    "TaskCompleted": ("报告完成", "task done"), "TaskVerified": ("核验", "task verified"),
+    "Attended": ("出席登记", "attendance"), "MinutesRecorded": ("纪要", "minutes"), "Decided": ("决定", "decided"),
+    "Promoted": ("推广", "promoted"), "Adopted": ("采纳", "adopted"), "Overdue": ("逾期上报", "overdue, escalated"),
+    "Withdrawn": ("撤回", "withdrawn"),
+}

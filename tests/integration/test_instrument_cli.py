@@ -27,7 +27,7 @@ def new_id(output: str) -> str:
 def test_a_pilot_and_an_inspection_from_the_terminal(tmp_path: Path) -> None:
     code, output = run(tmp_path, "issue", "--by", "320213001-gov", "--kind", "pilot", "--title", "x",
                        "--scope", "320213001", "--to", "320213001-urban_management")
-    assert code == 2 and "治理要素不含“issue_pilot”" in output
+    assert code == 2 and "治理要素不含“发布政策试点”" in output and "中央、省级" in output
     code, output = run(tmp_path, "issue", "--by", "320000-gov", "--kind", "pilot",
                        "--title", "生活垃圾分类示范试点", "--scope", "320000", "--to", "320200-gov",
                        "--to", "320500-gov", "--cadence", "30",
@@ -46,6 +46,6 @@ def test_a_pilot_and_an_inspection_from_the_terminal(tmp_path: Path) -> None:
     code, output = run(tmp_path, "list", "320500-gov")
     assert code == 0 and "政策试点" in output and "concluded" in output
     code, output = run(tmp_path, "show", pilot, "--lang", "en")
-    assert code == 0 and "Overdue" in output and "Decided" in output
+    assert code == 0 and "overdue, escalated" in output and "decided" in output
     code, output = run(tmp_path, "decide", pilot, "--by", "320000-gov", "--decision", "stop", "--reason", "x")
     assert code == 2 and "已结束（concluded）" in output

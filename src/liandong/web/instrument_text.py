@@ -2,6 +2,18 @@
 
 from __future__ import annotations
 
+from liandong.messages import (
+    INSTRUMENT_DECISIONS as DECISION_LABELS,
+)
+from liandong.messages import (
+    INSTRUMENT_EVENTS as EVENT_LABELS,
+)
+from liandong.messages import (
+    INSTRUMENT_KINDS as KIND_LABELS,
+)
+
+__all__ = ["DECISION_LABELS", "EVENT_LABELS", "INSTRUMENT_TEXT", "KIND_LABELS"]
+
 INSTRUMENT_TEXT: dict[str, dict[str, str]] = {
     "zh": {
         "ins_title": "联动事项", "ins_new": "发布联动事项", "ins_mine": "本部门的联动事项", "none_yet": "暂无联动事项",
@@ -60,26 +72,4 @@ INSTRUMENT_TEXT: dict[str, dict[str, str]] = {
         "f_reason": "Reason", "f_scope": "Scope to promote to (code)", "f_until": "Extend until",
         "yes": "accept", "no": "send back", "present": "present", "not_present": "absent",
     },
-}
-
-KIND_LABELS: dict[str, tuple[str, str]] = {
-    "pilot": ("政策试点", "Policy pilot"), "project": ("项目发包", "Project contract"),
-    "directive": ("指示批示", "Directive"), "commendation": ("点名表扬", "Commendation"),
-    "criticism": ("通报批评", "Circulated criticism"), "inspection": ("督导巡察", "Inspection"),
-    "assessment": ("考核验收", "Assessment"), "briefing": ("简报报送", "Briefing"),
-    "experience": ("经验交流", "Experience exchange"), "symposium": ("座谈会", "Symposium"),
-    "training": ("进修培训", "Training"), "meeting": ("会议", "Meeting"), "resource": ("资源申请", "Resource request"),
-}
-DECISION_LABELS: dict[str, tuple[str, str]] = {
-    "scale_up": ("推广", "scale up"), "extend": ("延长", "extend"), "stop": ("终止", "stop"),
-    "accepted": ("验收通过", "accepted"), "rejected": ("验收不通过", "rejected"), "closed": ("结案", "close"),
-    "published": ("公布结果", "publish"), "allocated": ("同意分配", "allocate"), "refused": ("不予分配", "refuse"),
-}
-EVENT_LABELS: dict[str, tuple[str, str]] = {
-    "Issued": ("发布", "issued"), "Read": ("已阅", "read"), "Reported": ("报送", "reported"),
-    "Responded": ("答复", "responded"), "TaskAssigned": ("交办任务", "task assigned"),
-    "TaskCompleted": ("报告完成", "task done"), "TaskVerified": ("核验", "task verified"),
-    "Attended": ("出席登记", "attendance"), "MinutesRecorded": ("纪要", "minutes"), "Decided": ("决定", "decided"),
-    "Promoted": ("推广", "promoted"), "Adopted": ("采纳", "adopted"), "Overdue": ("逾期上报", "overdue, escalated"),
-    "Withdrawn": ("撤回", "withdrawn"),
 }
