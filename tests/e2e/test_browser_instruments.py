@@ -76,6 +76,7 @@ def test_a_pilot_and_an_inspection_in_the_browser(browser: Any, server: str, lan
     page = city.go("/work/instruments")
     city.accessible()
     assert page.locator(f"tr[data-id={pilot}]").count() == 1
+    assert "生活垃圾分类示范试点" in page.locator("#news").inner_text()  # the outbox told the city
     act(city, pilot, "read")
     page = act(city, pilot, "report", {"text": "首月数据", "figures": "分类准确率=72.5"})
     assert "72.5" in page.locator("#reports").inner_text()

@@ -106,6 +106,12 @@ def test_a_directive_answered_by_one_and_escalated_for_the_other(bus: i.Instrume
         bus.handle(i.Respond(by=LIANGXI, instrument_id=order, text="again"))
     at(bus, T + 3 * DAY).handle(i.CheckDeadlines(by="platform", instrument_id=order))
     assert overdue(bus, order) == [(STREET, "respond", "320213-gov")]  # the county now supervises it
+    with bus.uow() as u:  # the outbox told the addressees, then the late street and its county
+        street_news = [(n.event_type, n.subject_id) for n in u.instruments.notices(STREET)]
+        county_news = [n.event_type for n in u.instruments.notices(LIANGXI)]
+        city_news = [n.event_type for n in u.instruments.notices(WUXI)]
+    assert street_news == [("Overdue", order), ("Issued", order)]
+    assert county_news == ["Overdue", "Issued"] and city_news == ["Responded"]
     bus.handle(i.Respond(by=STREET, instrument_id=order, text="已约谈施工方"))
     r = record(bus, order)
     assert r.state == "concluded" and r.responses[STREET].on_time is False and r.responses[LIANGXI].on_time

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from liandong.domain.errors import DomainError
 from liandong.domain.instruments.events import InstrumentEvent
 from liandong.domain.instruments.instrument import Instrument, replay
-from liandong.services.ports import InstrumentRepository, InstrumentSummary, StoredInstrumentEvent
+from liandong.services.ports import InstrumentRepository, InstrumentSummary, Notice, StoredInstrumentEvent
 
 
 class MemoryInstrumentRepository(InstrumentRepository):
@@ -13,6 +15,8 @@ class MemoryInstrumentRepository(InstrumentRepository):
         self.streams: dict[str, list[InstrumentEvent]] = {}
         self.seq = 0
         self._undo: list[tuple[str, int]] = []  # (instrument, length before)
+        self.outbox: list[Notice] = []
+        self._outbox_mark = 0
 
     def get(self, instrument_id: str) -> Instrument | None:
         stream = self.streams.get(instrument_id)
@@ -57,10 +61,18 @@ class MemoryInstrumentRepository(InstrumentRepository):
     def open_ids(self) -> list[str]:
         return [iid for iid, stream in self.streams.items() if replay(iid, stream).is_open]
 
+    def notify(self, notices: Sequence[Notice]) -> None:
+        self.outbox.extend(notices)
+
+    def notices(self, department: str, limit: int = 50) -> list[Notice]:
+        return [n for n in reversed(self.outbox) if n.department == department][:limit]
+
     def commit(self) -> None:
         self._undo.clear()
+        self._outbox_mark = len(self.outbox)
 
     def rollback(self) -> None:
+        del self.outbox[self._outbox_mark:]
         while self._undo:
             iid, length = self._undo.pop()
             del self.streams[iid][length:]

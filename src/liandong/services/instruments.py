@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from liandong.domain.errors import DomainError
-from liandong.domain.instruments.instrument import Instrument, InstrumentRules
+from liandong.domain.instruments.instrument import Instrument, InstrumentRules, recipients
 from liandong.services.clock import Clock
-from liandong.services.ports import StoredInstrumentEvent, UnitOfWork
+from liandong.services.ports import Notice, StoredInstrumentEvent, UnitOfWork
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -196,6 +196,8 @@ class InstrumentBus:
                                       expected=command.expected_version, actual=instrument.version)
                 command.run(instrument, now, self.rules)
             stored = uow.instruments.save(instrument) if instrument.pending else []
+            uow.instruments.notify([Notice(d, instrument.id, type(s.event).__name__, s.event.at)
+                                    for s in stored for d in recipients(instrument.record, s.event)])
             if self.recorder is not None:
                 self.recorder(uow, stored, now)
             uow.commit()

@@ -298,6 +298,16 @@ class InstrumentSummary:
 
 
 @dataclass(frozen=True)
+class Notice:
+    """Something a department should know of: an event on an instrument addressed to it."""
+
+    department: str
+    subject_id: str
+    event_type: str
+    at: datetime
+
+
+@dataclass(frozen=True)
 class StoredInstrumentEvent:
     seq: int
     event: InstrumentEvent
@@ -323,6 +333,14 @@ class InstrumentRepository(abc.ABC):
     @abc.abstractmethod
     def open_ids(self) -> list[str]:
         """The instruments still open (for the deadline check)."""
+
+    @abc.abstractmethod
+    def notify(self, notices: Sequence[Notice]) -> None:
+        """Queue notices to departments (the outbox), in the transaction of their events."""
+
+    @abc.abstractmethod
+    def notices(self, department: str, limit: int = 50) -> list[Notice]:
+        """A department's latest notices, newest first."""
 
 
 class UnitOfWork(abc.ABC):

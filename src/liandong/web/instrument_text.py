@@ -16,7 +16,7 @@ __all__ = ["DECISION_LABELS", "EVENT_LABELS", "INSTRUMENT_TEXT", "KIND_LABELS"]
 
 INSTRUMENT_TEXT: dict[str, dict[str, str]] = {
     "zh": {
-        "ins_title": "联动事项", "ins_new": "发布联动事项", "ins_mine": "本部门的联动事项", "none_yet": "暂无联动事项",
+        "ins_title": "联动事项", "news": "最新通知", "ins_new": "发布联动事项", "ins_mine": "本部门的联动事项", "none_yet": "暂无联动事项",
         "kind": "形式", "title_f": "标题", "issuer": "发布部门", "addressees": "对象部门", "state": "状态",
         "due": "时限", "role": "本部门角色", "issued_at": "发布时间", "scope": "所涉区划", "body": "内容",
         "role_issuer": "发布", "role_addressee": "收到", "role_promoted": "推广",
@@ -44,7 +44,7 @@ INSTRUMENT_TEXT: dict[str, dict[str, str]] = {
         "yes": "通过", "no": "退回", "present": "出席", "not_present": "缺席",
     },
     "en": {
-        "ins_title": "Linkage instruments", "ins_new": "Issue an instrument", "ins_mine": "My department's instruments",
+        "ins_title": "Linkage instruments", "news": "Latest notices", "ins_new": "Issue an instrument", "ins_mine": "My department's instruments",
         "none_yet": "No instruments yet", "kind": "Kind", "title_f": "Title", "issuer": "Issued by",
         "addressees": "Addressed to", "state": "State", "due": "Deadline", "role": "My role", "issued_at": "Issued",
         "scope": "Scope", "body": "Text", "role_issuer": "issued", "role_addressee": "received",

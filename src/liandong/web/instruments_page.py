@@ -213,7 +213,12 @@ def install(app: FastAPI, renderer: Renderer) -> None:
         assert user.department is not None
         with platform.uow() as uow:
             rows = uow.instruments.of_department(user.department, open_only=open == "1")
-        return renderer.render(request, "instruments.html", lang, text=INSTRUMENT_TEXT, rows=rows,
+            notices = uow.instruments.notices(user.department, limit=10)
+        titles = {row.instrument_id: row.title for row in rows}
+        news = [{"id": n.subject_id, "title": titles.get(n.subject_id, n.subject_id),
+                 "what": EVENT_LABELS[n.event_type][0 if lang == "zh" else 1],
+                 "at": n.at.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")} for n in notices]
+        return renderer.render(request, "instruments.html", lang, text=INSTRUMENT_TEXT, rows=rows, news=news,
                                kinds=KIND_LABELS, open_only=open == "1",
                                department=platform.rules().router.department_name(user.department),
                                can_issue=bool(issuable(platform, user.department))

@@ -4,6 +4,7 @@ parties table that makes a department's list one indexed query."""
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 
 from sqlalchemy import Connection, insert, select, update
 from sqlalchemy.exc import IntegrityError
@@ -12,7 +13,7 @@ from liandong.adapters.sql import tables as t
 from liandong.domain.errors import DomainError
 from liandong.domain.instruments import events as ev
 from liandong.domain.instruments.instrument import Instrument, replay
-from liandong.services.ports import InstrumentRepository, InstrumentSummary, StoredInstrumentEvent
+from liandong.services.ports import InstrumentRepository, InstrumentSummary, Notice, StoredInstrumentEvent
 
 
 class SqlInstrumentRepository(InstrumentRepository):
@@ -73,3 +74,15 @@ class SqlInstrumentRepository(InstrumentRepository):
     def open_ids(self) -> list[str]:
         i = t.instrument
         return list(self.conn.execute(select(i.c.id).where(i.c.state == "open").order_by(i.c.id)).scalars())
+
+    def notify(self, notices: Sequence[Notice]) -> None:
+        if notices:
+            self.conn.execute(insert(t.notification), [
+                {"department_code": n.department, "subject_id": n.subject_id, "event_type": n.event_type,
+                 "created_at": n.at, "delivered": False} for n in notices])
+
+    def notices(self, department: str, limit: int = 50) -> list[Notice]:
+        n = t.notification
+        q = (select(n.c.department_code, n.c.subject_id, n.c.event_type, n.c.created_at)
+             .where(n.c.department_code == department).order_by(n.c.seq.desc()).limit(limit))
+        return [Notice(*row) for row in self.conn.execute(q)]

@@ -219,6 +219,17 @@ instrument_party = Table(  # who issued an instrument and to whom it is addresse
 )
 Index("ix_instrument_party_department", instrument_party.c.department_code)
 
+notification = Table(  # the outbox of notices to departments, written in the transaction of the event
+    "notification", metadata,
+    Column("seq", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+    Column("department_code", String(48), nullable=False),
+    Column("subject_id", String(40), nullable=False),
+    Column("event_type", String(40), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("delivered", Boolean, nullable=False, default=False),
+)
+Index("ix_notification_department", notification.c.department_code, notification.c.seq)
+
 # -- accounts and tokens --------------------------------------------------------------------------
 account = Table(
     "account", metadata,

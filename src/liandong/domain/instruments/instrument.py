@@ -428,3 +428,26 @@ def _decimal(value: str) -> None:
     if not whole.isdigit() or (frac and not frac.isdigit()):
         raise DomainError("instrument.bad_figure", value=value[:30])
 
+
+
+def recipients(r: InstrumentRecord, e: ev.InstrumentEvent) -> list[str]:
+    """Who is told of an event (never the department that acted): the addressees of what the
+    issuer does, the issuer of what the addressees do, the owner of a task, and the late party with
+    the level it was escalated to."""
+    if isinstance(e, ev.Issued | ev.Decided | ev.Withdrawn | ev.MinutesRecorded):
+        resource_decision = isinstance(e, ev.Decided) and r.kind is Kind.RESOURCE
+        found = [r.issuer] if resource_decision else list(r.addressees)
+    elif isinstance(e, ev.Reported) and e.department == r.issuer:
+        found = list(r.addressees)  # an inspector's findings go to the inspected
+    elif isinstance(e, ev.Reported | ev.Responded | ev.TaskCompleted | ev.Attended | ev.Adopted):
+        found = [r.issuer]
+    elif isinstance(e, ev.TaskAssigned | ev.TaskVerified):
+        task = r.tasks.get(e.task)
+        found = [task.owner] if task is not None else []
+    elif isinstance(e, ev.Overdue):
+        found = [e.department, e.escalated_to]
+    elif isinstance(e, ev.Promoted):
+        found = [r.issuer]
+    else:
+        found = []
+    return [d for d in dict.fromkeys(found) if d and d != e.actor]
