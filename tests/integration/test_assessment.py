@@ -4,7 +4,7 @@ comments, on memory, SQLite and PostgreSQL alike (the facts come from the stored
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -138,3 +138,24 @@ def test_departments_hold_their_own_collaboration(month: Assessment) -> None:
     assert got == {"320213001": (3, 3), "320205001": (0, 2), "320214": (1, 1)}
     same_level = month.department_ranking("320200", Level.TOWNSHIP, "urban_management")
     assert {r.key for r in same_level} <= {"320213001-urban_management", "320205001-urban_management"}
+
+
+def test_a_pilot_on_the_platform_marks_its_cases_for_error_tolerance(
+        uow_factory: Callable[[], UnitOfWork]) -> None:
+    from liandong.domain.instruments.instrument import InstrumentRules
+    from liandong.services import instruments as i
+    catalogue = default_catalogue()
+    rules = InstrumentRules(Router(H, catalogue), catalogue.governance)
+    pilots = i.InstrumentBus(uow=uow_factory, rules=rules, clock=ManualClock(START - timedelta(days=1)))
+    pilots.handle(i.Issue(by="320000-gov", kind="pilot", title="新吴区噪声治理容错试点", scope="320000",
+                          addressees=("320214-gov",), subject="social_life_noise"))
+    counter = iter(range(1, 1000))
+    bus = MessageBus(uow=uow_factory, rules=RULES, clock=ManualClock(START),
+                     new_id=lambda: f"C{next(counter):03d}")
+    fill_month(bus)
+    month = assess(uow_factory, H, parse_period("2026-03", cutoff=1), NOW, load_rules())
+    blamed = month.attributions(XINWU)
+    assert [a.tolerance for a in blamed] == ["新吴区噪声治理容错试点"]
+    summary = month.accountability(XINWU)
+    assert (summary.cases, summary.tolerated) == (0, 1)  # inside the pilot: not blamed
+    assert month.accountability(LIANGXI).tolerated == 0  # outside it: as before

@@ -61,6 +61,10 @@ class MemoryInstrumentRepository(InstrumentRepository):
     def open_ids(self) -> list[str]:
         return [iid for iid, stream in self.streams.items() if replay(iid, stream).is_open]
 
+    def of_kind(self, kind: str) -> list[Instrument]:
+        found = [Instrument(replay(iid, stream)) for iid, stream in self.streams.items()]
+        return [i for i in found if i.record.kind.value == kind]
+
     def notify(self, notices: Sequence[Notice]) -> None:
         self.outbox.extend(notices)
 

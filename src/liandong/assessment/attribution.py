@@ -32,6 +32,8 @@ from itertools import pairwise
 
 from liandong.domain.cases import events as ev
 from liandong.domain.hierarchy import HierarchyIndex, Level
+from liandong.domain.instruments.instrument import InstrumentRecord
+from liandong.domain.instruments.kinds import Kind
 from liandong.domain.organisation import GOVERNMENT
 
 REPORTER = "reporter"
@@ -93,6 +95,21 @@ class Attribution:
         for s in self.segments:
             out[s.party] += s.seconds
         return dict(out)
+
+
+def pilots_of(records: Iterable[InstrumentRecord]) -> list[Pilot]:
+    """The sanctioned pilots recorded on the platform: each pilot unit (an addressee's jurisdiction)
+    from the issue to the decision that ended it (or its end date), for the matters it names in its
+    subject (comma-separated matter codes; all matters when empty)."""
+    out = []
+    for r in records:
+        if r.kind is not Kind.PILOT or r.issued_at is None or r.state == "withdrawn":
+            continue
+        end = r.decision.at if r.decision is not None and r.decision.decision != "extend" else (
+            r.due or datetime.max.replace(tzinfo=r.issued_at.tzinfo))
+        matters = frozenset(m.strip() for m in r.subject.split(",") if m.strip())
+        out += [Pilot(r.title, a.rpartition("-")[0], r.issued_at, end, matters) for a in r.addressees]
+    return out
 
 
 def stage_of(level: int) -> str:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from liandong.assessment.attribution import Attribution, Summary, attribute, summarise
+from liandong.assessment.attribution import Attribution, Summary, attribute, pilots_of, summarise
 from liandong.assessment.engine import Engine, Figures
 from liandong.assessment.facts import CaseFacts, case_facts
 from liandong.assessment.periods import Period
@@ -42,10 +42,10 @@ def collect(uow: Callable[[], UnitOfWork], hierarchy: HierarchyIndex, period: Pe
     """The facts (and attributions) of the cases received in ``period``, as at its end (or now,
     for a period not over yet)."""
     as_of = min(period.end, now)
-    pilots = rules.pilot_list()
     facts: list[CaseFacts] = []
     blamed: list[Attribution] = []
     with uow() as u:
+        pilots = rules.pilot_list() + pilots_of(i.record for i in u.instruments.of_kind("pilot"))
         for n, (case_id, events, reads) in enumerate(u.cases.streams_received(period.start, as_of), 1):
             f = case_facts(case_id, events, as_of, hierarchy, reads)
             if f is None or (visible is not None and not visible(f.record)):
@@ -116,14 +116,15 @@ class FactsCache:
         end = min(period.end, now)
         facts = self.collect(uow, hierarchy, period.start, end, visible=visible)
         as_of = _minute_up(end)
-        pilots = rules.pilot_list()
+        with uow() as u:
+            pilots = rules.pilot_list() + pilots_of(i.record for i in u.instruments.of_kind("pilot"))
         blamed = []
         with self._lock:
             for f in facts:
                 stream = self._streams.get(f.case_id)
                 if stream is None:
                     continue
-                key = (stream[0], as_of, rules.pilots)
+                key = (stream[0], as_of, tuple(pilots))
                 cached = self._blame.get(f.case_id)
                 if cached is not None and cached[0] == key:
                     a = cached[1]

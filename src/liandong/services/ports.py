@@ -335,6 +335,10 @@ class InstrumentRepository(abc.ABC):
         """The instruments still open (for the deadline check)."""
 
     @abc.abstractmethod
+    def of_kind(self, kind: str) -> list[Instrument]:
+        """Every instrument of a kind (e.g. the pilots, for error tolerance in assessment)."""
+
+    @abc.abstractmethod
     def notify(self, notices: Sequence[Notice]) -> None:
         """Queue notices to departments (the outbox), in the transaction of their events."""
 

@@ -75,6 +75,11 @@ class SqlInstrumentRepository(InstrumentRepository):
         i = t.instrument
         return list(self.conn.execute(select(i.c.id).where(i.c.state == "open").order_by(i.c.id)).scalars())
 
+    def of_kind(self, kind: str) -> list[Instrument]:
+        i = t.instrument
+        ids = list(self.conn.execute(select(i.c.id).where(i.c.kind == kind).order_by(i.c.id)).scalars())
+        return [found for found in (self.get(iid) for iid in ids) if found is not None]
+
     def notify(self, notices: Sequence[Notice]) -> None:
         if notices:
             self.conn.execute(insert(t.notification), [
