@@ -73,7 +73,26 @@ def case_view(platform: Platform, user: Principal, r: CaseRecord, events: list[A
         "read_share": _read_share(r, marks),
         "map": {"parent": parent.code if parent else "", "highlight": counties},
         "summonable": _summonable(platform, user, r),
+        "waiting": _waiting(r, router, zh),
     }
+
+
+def _waiting(r: CaseRecord, router: Any, zh: bool) -> list[str]:
+    """Whom the case waits on above its lead: a resource, an extension or a return decision."""
+    out = []
+    if r.pending_resource is not None:
+        p = r.pending_resource
+        what = f"资源决定（{p.resource}）" if zh else f"a resource decision ({p.resource})"
+        out.append(f"{router.department_name(p.approver)} · {what} · {local(p.at)}")
+    if r.pending_extension is not None:
+        e = r.pending_extension
+        what = "延期审批" if zh else "an extension decision"
+        out.append(f"{router.department_name(e.approver)} · {what} · {local(e.at)}")
+    if r.pending_return is not None:
+        ret = r.pending_return
+        what = "退单裁定" if zh else "a return decision"
+        out.append(f"{router.department_name(ret.decider)} · {what} · {local(ret.at)}")
+    return out
 
 
 def _note(payload: dict[str, Any], router: Any, zh: bool) -> str:
