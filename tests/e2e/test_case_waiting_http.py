@@ -14,7 +14,8 @@ def test_the_case_page_names_the_level_it_waits_on(server: str) -> None:
         "matter": "garbage_collection", "affected": [STREET], "description": "垃圾中转站满溢（资源测试）"})
     cid = made.json()["case_id"]
     ask = {"resource": "压缩式垃圾车 1 辆", "approver": "320213-gov"}
-    for step, who, body in (("dispatch", centre, None), ("acknowledge", street, None), ("resource", street, ask)):
+    steps = (("dispatch", centre, None), ("acknowledge", street, None), ("resource", street, ask))
+    for step, who, body in steps:
         answer = httpx.post(f"{server}/api/cases/{cid}/{step}", headers=who, json=body)
         assert answer.status_code == 200, f"{step}: {answer.text}"
     page = session(server, "chongansi_zhifa").get(f"/work/cases/{cid}")
