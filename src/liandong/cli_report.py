@@ -17,6 +17,8 @@ from rich.table import Table
 
 from liandong.assessment import export, tables
 from liandong.assessment.engine import LOWER_IS_BETTER, RATES
+from liandong.assessment.instrument_kpi import INSTRUMENT_RATES, instrument_counts
+from liandong.assessment.instrument_kpi import rate as instrument_rate
 from liandong.assessment.periods import Period, last_whole_month, parse_period
 from liandong.assessment.report_text import STAGE_NAMES
 from liandong.assessment.rules import CLASS_NAMES, AssessmentRules, load_rules
@@ -205,3 +207,39 @@ def accountability(scope: ScopeOpt = "320200", period: PeriodOpt = "", out_file:
             export.write(out_file, [sheet], lang)
             out.print(("已导出：" if zh else "written: ") + str(out_file))
 
+
+
+INSTRUMENT_HEADS = {"briefing_read_in_time": ("简报阅读及时率", "briefings read in time"),
+                    "directive_answered_in_time": ("批示答复及时率", "directives answered in time"),
+                    "rectification_completed": ("整改完成率", "rectification completed"),
+                    "pilot_reports_on_time": ("试点报送及时率", "pilot reports on time")}
+
+
+@report_app.command("instruments")
+def instruments(scope: ScopeOpt = "320200", period: PeriodOpt = "", rules_file: RulesOpt = None,
+                lang: LangOpt = "zh", database_url: DbOpt = None, data_dir: DirOpt = None) -> None:
+    """联动事项指标：各部门简报阅读、批示答复、整改完成与试点报送的及时率。"""
+    with _refusals(lang):
+        platform, _, p, now = _open(database_url, data_dir, rules_file, period, scope)
+        h = platform.hierarchy
+        with platform.uow() as uow:
+            records = [x.record for kind in ("briefing", "directive", "inspection", "assessment", "project",
+                                             "symposium", "training", "meeting", "pilot")
+                       for x in uow.instruments.of_kind(kind)]
+        counts = instrument_counts(records, p.start, p.end, min(p.end, now))
+        inside = {d: c for d, c in counts.items()
+                  if d.rpartition("-")[0] in h and h.is_ancestor(scope, d.rpartition("-")[0])}
+        name = _namer(platform, "department", lang)
+        table = Table(title=f"{_name(platform, scope, 'unit', lang)} · {p.label}")
+        table.add_column("部门" if lang == "zh" else "department")
+        for zh, en in INSTRUMENT_HEADS.values():
+            table.add_column(zh if lang == "zh" else en, justify="right")
+        for dept in sorted(inside):
+            cells = []
+            for key in INSTRUMENT_HEADS:
+                num, den = INSTRUMENT_RATES[key]
+                value = instrument_rate(inside[dept], key)
+                parts = f"{inside[dept][num]:g}/{inside[dept][den]:g}"
+                cells.append("—" if value is None else f"{value * 100:.1f}% ({parts})")
+            table.add_row(name(dept), *cells)
+        out.print(table)

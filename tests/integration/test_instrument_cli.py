@@ -49,3 +49,18 @@ def test_a_pilot_and_an_inspection_from_the_terminal(tmp_path: Path) -> None:
     assert code == 0 and "overdue, escalated" in output and "decided" in output
     code, output = run(tmp_path, "decide", pilot, "--by", "320000-gov", "--decision", "stop", "--reason", "x")
     assert code == 2 and "已结束（concluded）" in output
+
+
+def test_the_instrument_indicators_report(tmp_path: Path) -> None:
+    code, output = run(tmp_path, "issue", "--by", "320200-gov", "--kind", "directive", "--title", "批示",
+                       "--scope", "320213", "--to", "320213-gov", "--due", "2026-03-04T18:00",
+                       "--at", "2026-03-02T09:00")
+    order = new_id(output)
+    assert code == 0
+    answered = run(tmp_path, "respond", order, "--by", "320213-gov", "--text", "已办",
+                   "--at", "2026-03-03T09:00")
+    assert answered[0] == 0
+    result = runner.invoke(app, ["report", "instruments", "--scope", "320200",
+                                 "--period", "2026-03-01..2026-03-31", "--data-dir", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert "梁溪区人民政府" in result.output and "100.0% (1/1)" in result.output
