@@ -82,15 +82,23 @@ def issue(by: ByOpt, kind: Annotated[str, typer.Option("--kind", help=", ".join(
           evidence: Annotated[list[str] | None, typer.Option("--evidence", help="依据（可多次）")] = None,
           budget: Annotated[int, typer.Option("--budget-fen", help="项目预算（分）")] = 0,
           read_limit: Annotated[int, typer.Option("--read-limit-hours")] = 0,
-          subject: Annotated[str, typer.Option("--subject", help="案件号或议题")] = "",
+          subject: Annotated[str, typer.Option(
+              "--subject", help="案件号或议题；试点所涉事项代码（逗号分隔）")] = "",
+          item: Annotated[list[str] | None, typer.Option(
+              "--item", help="资源申请：物资:数量（可多次）")] = None,
           at: AtOpt = None, lang: LangOpt = "zh", database_url: DbOpt = None,
           data_dir: DirOpt = None) -> None:
     """发布联动事项（须发布部门所在层级的治理要素许可）。"""
     indicators = [(a, b, c) for a, b, c in _figures(indicator or [], ":", 3)]
+    items = []
+    for name, quantity in _figures(item or [], ":", 2):
+        if not quantity.isdigit():
+            raise typer.BadParameter(f"“{name}:{quantity}”: 物资:数量 / item:quantity")
+        items.append((name, int(quantity)))
     _run(i.Issue(by=by, kind=kind, title=title, body=body, scope=scope, addressees=tuple(to),
                  due=_moment(due) if due else None, cadence_days=cadence, indicators=tuple(indicators),
                  evidence=tuple(evidence or ()), budget_fen=budget, read_limit_hours=read_limit,
-                 subject=subject), at, lang, database_url, data_dir)
+                 subject=subject, items=tuple(items)), at, lang, database_url, data_dir)
 
 
 @instrument_app.command("list")
@@ -243,3 +251,32 @@ def withdraw(instrument_id: str, by: ByOpt, reason: Annotated[str, typer.Option(
              data_dir: DirOpt = None) -> None:
     """撤回。"""
     _run(i.Withdraw(by=by, instrument_id=instrument_id, reason=reason), at, lang, database_url, data_dir)
+
+
+@instrument_app.command("stock")
+def stock(by: ByOpt, item: Annotated[str, typer.Option("--item")],
+          unit: Annotated[str, typer.Option("--unit")],
+          quantity: Annotated[int, typer.Option("--quantity", help="入库数量（负数为出库）")],
+          lang: LangOpt = "zh", database_url: DbOpt = None, data_dir: DirOpt = None) -> None:
+    """资源池：登记部门持有的人员、资金、设备或物资。"""
+    try:
+        held = open_platform(database_url, data_dir).instruments().stock(by=by, item=item, unit=unit,
+                                                                          quantity=quantity)
+    except DomainError as exc:
+        err.print(f"[red]{explain(exc, lang)}[/red]")
+        raise typer.Exit(2) from None
+    out.print(f"{by} · {item}: {held:,} {unit}")
+
+
+@instrument_app.command("pool")
+def pool(department: str, lang: LangOpt = "zh", database_url: DbOpt = None, data_dir: DirOpt = None) -> None:
+    """资源池：部门持有的资源。"""
+    platform = open_platform(database_url, data_dir)
+    with platform.uow() as uow:
+        held = uow.instruments.holdings(department)
+    table = Table(title=department)
+    table.add_column("资源" if lang == "zh" else "item")
+    table.add_column("数量" if lang == "zh" else "quantity", justify="right")
+    for item, (quantity, unit) in held.items():
+        table.add_row(item, f"{quantity:,} {unit}")
+    out.print(table)

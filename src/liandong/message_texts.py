@@ -243,6 +243,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "任务承办部门 {owner} 不是本事项的对象部门：{allowed}",
         "en": "Task owner {owner} is not addressed by this instrument: {allowed}",
     },
+    "instrument.pool_short": {
+        "zh": "{department} 的资源池中“{item}”只有 {have}，不足以分配 {need}",
+        "en": "The pool of {department} holds only {have} of '{item}'; {need} cannot be allocated",
+    },
+    "instrument.items_only_for_resources": {
+        "zh": "只有资源申请可以列出物资（当前为“{kind}”）",
+        "en": "Only a resource request lists items (this is a {kind})",
+    },
     "instrument.reason_required": {
         "zh": "请写明理由",
         "en": "Give a reason",

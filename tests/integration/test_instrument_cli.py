@@ -64,3 +64,19 @@ def test_the_instrument_indicators_report(tmp_path: Path) -> None:
                                  "--period", "2026-03-01..2026-03-31", "--data-dir", str(tmp_path)])
     assert result.exit_code == 0, result.output
     assert "梁溪区人民政府" in result.output and "100.0% (1/1)" in result.output
+
+
+def test_the_resource_pool_from_the_terminal(tmp_path: Path) -> None:
+    assert run(tmp_path, "stock", "--by", "320213-gov", "--item", "应急排水泵", "--unit", "台",
+               "--quantity", "5")[0] == 0
+    code, output = run(tmp_path, "issue", "--by", "320213001-gov", "--kind", "resource", "--title", "排水泵",
+                       "--scope", "320213001", "--to", "320213-gov", "--due", "2026-03-03T18:00",
+                       "--item", "应急排水泵:2", "--at", "2026-03-02T09:00")
+    ask = new_id(output)
+    code, output = run(tmp_path, "decide", ask, "--by", "320213-gov", "--decision", "allocated",
+                       "--reason", "调拨", "--at", "2026-03-02T10:00")
+    assert code == 0, output
+    code, output = run(tmp_path, "pool", "320213-gov")
+    assert code == 0 and "3 台" in output
+    code, output = run(tmp_path, "pool", "320213001-gov")
+    assert code == 0 and "2 台" in output

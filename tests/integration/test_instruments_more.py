@@ -137,3 +137,26 @@ def test_a_resource_request_allocated_above_and_its_use_reported(bus: i.Instrume
     assert record(bus, ask).state == "concluded"
     with pytest.raises(DomainError, match=r"instrument\.closed"):
         bus.handle(i.Report(by=STREET, instrument_id=ask, text="已使用，排水完毕"))
+
+
+def test_the_resource_pool_allocates_what_it_holds(bus: i.InstrumentBus) -> None:  # noqa: F811
+    assert bus.stock(by=LIANGXI, item="应急排水泵", unit="台", quantity=2) == 2
+    big = bus.handle(i.Issue(by=STREET, kind="resource", title="排水泵 3 台", scope="320213001",
+                             addressees=(LIANGXI,), due=T + DAY, items=(("应急排水泵", 3),))).instrument_id
+    with pytest.raises(DomainError, match=r"instrument\.pool_short"):
+        bus.handle(i.Decide(by=LIANGXI, instrument_id=big, decision="allocated", reason="调拨"))
+    with bus.uow() as u:  # the refusal changed nothing
+        assert u.instruments.holdings(LIANGXI) == {"应急排水泵": (2, "台")}
+        assert u.instruments.get(big).record.is_open  # type: ignore[union-attr]
+    bus.handle(i.Decide(by=LIANGXI, instrument_id=big, decision="refused", reason="库存不足，请分两次申请"))
+    small = bus.handle(i.Issue(by=STREET, kind="resource", title="排水泵 2 台", scope="320213001",
+                               addressees=(LIANGXI,), due=T + DAY, items=(("应急排水泵", 2),))).instrument_id
+    bus.handle(i.Decide(by=LIANGXI, instrument_id=small, decision="allocated", reason="从区应急物资库调拨"))
+    with bus.uow() as u:
+        assert u.instruments.holdings(LIANGXI) == {"应急排水泵": (0, "台")}
+        assert u.instruments.holdings(STREET) == {"应急排水泵": (2, "台")}
+    with pytest.raises(DomainError, match=r"instrument\.items_only_for_resources"):
+        bus.handle(i.Issue(by=WUXI, kind="directive", title="x", scope="320213", addressees=(LIANGXI,),
+                           due=T + DAY, items=(("泵", 1),)))
+    with pytest.raises(DomainError, match=r"instrument\.pool_short"):
+        bus.stock(by=STREET, item="应急排水泵", unit="台", quantity=-3)

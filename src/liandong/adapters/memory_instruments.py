@@ -16,6 +16,8 @@ class MemoryInstrumentRepository(InstrumentRepository):
         self.seq = 0
         self._undo: list[tuple[str, int]] = []  # (instrument, length before)
         self.outbox: list[Notice] = []
+        self.pool: dict[tuple[str, str], tuple[int, str]] = {}
+        self._pool_saved: dict[tuple[str, str], tuple[int, str]] = {}
         self._outbox_mark = 0
 
     def get(self, instrument_id: str) -> Instrument | None:
@@ -65,6 +67,17 @@ class MemoryInstrumentRepository(InstrumentRepository):
         found = [Instrument(replay(iid, stream)) for iid, stream in self.streams.items()]
         return [i for i in found if i.record.kind.value == kind]
 
+    def holdings(self, department: str) -> dict[str, tuple[int, str]]:
+        return {item: held for (dept, item), held in sorted(self.pool.items()) if dept == department}
+
+    def adjust_holding(self, department: str, item: str, unit: str, delta: int) -> int:
+        quantity, known_unit = self.pool.get((department, item), (0, unit))
+        if quantity + delta < 0:
+            raise DomainError("instrument.pool_short", department=department, item=item, have=quantity,
+                              need=-delta)
+        self.pool[(department, item)] = (quantity + delta, known_unit)
+        return quantity + delta
+
     def notify(self, notices: Sequence[Notice]) -> None:
         self.outbox.extend(notices)
 
@@ -73,9 +86,11 @@ class MemoryInstrumentRepository(InstrumentRepository):
 
     def commit(self) -> None:
         self._undo.clear()
+        self._pool_saved = dict(self.pool)
         self._outbox_mark = len(self.outbox)
 
     def rollback(self) -> None:
+        self.pool = dict(self._pool_saved)
         del self.outbox[self._outbox_mark:]
         while self._undo:
             iid, length = self._undo.pop()

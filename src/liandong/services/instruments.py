@@ -10,7 +10,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from liandong.domain.errors import DomainError
+from liandong.domain.instruments.events import Decided
 from liandong.domain.instruments.instrument import Instrument, InstrumentRules, recipients
+from liandong.domain.instruments.kinds import Kind
 from liandong.services.clock import Clock
 from liandong.services.ports import Notice, StoredInstrumentEvent, UnitOfWork
 
@@ -39,6 +41,7 @@ class Issue(InstrumentCommand):
     budget_fen: int = 0
     evidence: tuple[str, ...] = ()
     read_limit_hours: int = 0
+    items: tuple[tuple[str, int], ...] = ()  # a resource request: (item, quantity)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -183,7 +186,7 @@ class InstrumentBus:
                     addressees=command.addressees, now=now, rules=self.rules, due=command.due,
                     cadence_days=command.cadence_days, indicators=command.indicators,
                     subject=command.subject, budget_fen=command.budget_fen, evidence=command.evidence,
-                    read_limit_hours=command.read_limit_hours)
+                    read_limit_hours=command.read_limit_hours, items=command.items)
                 if uow.instruments.get(instrument.id) is not None:
                     raise DomainError("instrument.exists", id=instrument.id)
             else:
@@ -195,6 +198,7 @@ class InstrumentBus:
                     raise DomainError("instrument.conflict", id=instrument.id,
                                       expected=command.expected_version, actual=instrument.version)
                 command.run(instrument, now, self.rules)
+            _transfer(uow, instrument)
             stored = uow.instruments.save(instrument) if instrument.pending else []
             uow.instruments.notify([Notice(d, instrument.id, type(s.event).__name__, s.event.at)
                                     for s in stored for d in recipients(instrument.record, s.event)])
@@ -205,8 +209,33 @@ class InstrumentBus:
             subscriber(stored)
         return InstrumentResult(instrument.id, instrument.version, stored)
 
+    def stock(self, *, by: str, item: str, unit: str, quantity: int) -> int:
+        """资源池: add (or, negative, take out) what a department holds; the new quantity."""
+        self.rules.router.check_department(by)
+        if not item.strip() or not unit.strip():
+            raise DomainError("instrument.text_required")
+        with self.uow() as uow:
+            held = uow.instruments.adjust_holding(by, item.strip(), unit.strip(), quantity)
+            uow.commit()
+        return held
+
     def check_all(self) -> int:
         """Run the deadline check on every open instrument; the number of events it recorded."""
         with self.uow() as uow:
             ids = uow.instruments.open_ids()
         return sum(len(self.handle(CheckDeadlines(by="platform", instrument_id=i)).events) for i in ids)
+
+
+def _transfer(uow: UnitOfWork, instrument: Instrument) -> None:
+    """An allocation moves the requested items from the decider's pool to the requester's, in the
+    transaction of the decision (refused whole if the pool is short)."""
+    r = instrument.record
+    decided = [e for e in instrument.pending if isinstance(e, Decided) and e.decision == "allocated"]
+    if r.kind is not Kind.RESOURCE or not decided:
+        return
+    giver = decided[-1].actor
+    held = uow.instruments.holdings(giver)
+    for item, quantity in r.items:
+        unit = held.get(item, (0, ""))[1] or "件"
+        uow.instruments.adjust_holding(giver, item, unit, -quantity)
+        uow.instruments.adjust_holding(r.issuer, item, unit, quantity)

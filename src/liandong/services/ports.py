@@ -99,6 +99,7 @@ class CaseSummary:
     role: str
     received_at: datetime
     due: datetime | None
+    source: str = ""  # 来源: citizen, ngo, grid, department, hotline, online
 
 
 @dataclass(frozen=True)
@@ -337,6 +338,15 @@ class InstrumentRepository(abc.ABC):
     @abc.abstractmethod
     def of_kind(self, kind: str) -> list[Instrument]:
         """Every instrument of a kind (e.g. the pilots, for error tolerance in assessment)."""
+
+    @abc.abstractmethod
+    def holdings(self, department: str) -> dict[str, tuple[int, str]]:
+        """资源池: what a department holds, item → (quantity, unit)."""
+
+    @abc.abstractmethod
+    def adjust_holding(self, department: str, item: str, unit: str, delta: int) -> int:
+        """Add ``delta`` (negative to allocate) to a holding; refuse (``instrument.pool_short``)
+        to go below zero. Returns the new quantity."""
 
     @abc.abstractmethod
     def notify(self, notices: Sequence[Notice]) -> None:

@@ -80,6 +80,27 @@ class SqlInstrumentRepository(InstrumentRepository):
         ids = list(self.conn.execute(select(i.c.id).where(i.c.kind == kind).order_by(i.c.id)).scalars())
         return [found for found in (self.get(iid) for iid in ids) if found is not None]
 
+    def holdings(self, department: str) -> dict[str, tuple[int, str]]:
+        h = t.resource_holding
+        q = (select(h.c.item, h.c.quantity, h.c.unit).where(h.c.department_code == department)
+             .order_by(h.c.item))
+        return {row.item: (int(row.quantity), row.unit) for row in self.conn.execute(q)}
+
+    def adjust_holding(self, department: str, item: str, unit: str, delta: int) -> int:
+        h = t.resource_holding
+        key = (h.c.department_code == department) & (h.c.item == item)
+        row = self.conn.execute(select(h.c.quantity).where(key).with_for_update()).first()
+        quantity = int(row.quantity) if row is not None else 0
+        if quantity + delta < 0:
+            raise DomainError("instrument.pool_short", department=department, item=item, have=quantity,
+                              need=-delta)
+        if row is None:
+            self.conn.execute(insert(h).values(department_code=department, item=item, unit=unit,
+                                               quantity=delta))
+        else:
+            self.conn.execute(update(h).where(key).values(quantity=quantity + delta))
+        return quantity + delta
+
     def notify(self, notices: Sequence[Notice]) -> None:
         if notices:
             self.conn.execute(insert(t.notification), [

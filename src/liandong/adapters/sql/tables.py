@@ -230,6 +230,15 @@ notification = Table(  # the outbox of notices to departments, written in the tr
 )
 Index("ix_notification_department", notification.c.department_code, notification.c.seq)
 
+resource_holding = Table(  # 资源池: what each department holds and can allocate
+    "resource_holding", metadata,
+    Column("department_code", String(48), primary_key=True),
+    Column("item", String(64), primary_key=True),
+    Column("unit", String(16), nullable=False),
+    Column("quantity", BigInteger, nullable=False),
+    CheckConstraint("quantity >= 0", name="quantity_not_negative"),
+)
+
 # -- accounts and tokens --------------------------------------------------------------------------
 account = Table(
     "account", metadata,

@@ -37,6 +37,7 @@ class Issued(InstrumentEvent):
     budget_fen: int = 0  # a project's budget, in fen (no floats in signed payloads)
     evidence: tuple[str, ...] = ()  # case ids, assessment results, inspections (commend/criticise)
     read_limit_hours: int = 0  # a briefing unread after this many hours is a signal
+    items: tuple[tuple[str, int], ...] = ()  # a resource request: (item, quantity)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -48,6 +48,7 @@ class InstrumentRecord:
     budget_fen: int = 0
     evidence: tuple[str, ...] = ()
     read_limit_hours: int = 0
+    items: tuple[tuple[str, int], ...] = ()
     reads: dict[str, datetime] = field(default_factory=dict)
     reports: list[ev.Reported] = field(default_factory=list)
     responses: dict[str, ev.Responded] = field(default_factory=dict)
@@ -73,7 +74,7 @@ def apply(r: InstrumentRecord, e: ev.InstrumentEvent) -> None:
         r.kind, r.issuer, r.title, r.body, r.scope = Kind(e.kind), e.actor, e.title, e.body, e.scope
         r.addressees, r.due, r.issued_at, r.cadence_days = e.addressees, e.due, e.at, e.cadence_days
         r.indicators, r.subject, r.budget_fen, r.evidence = e.indicators, e.subject, e.budget_fen, e.evidence
-        r.read_limit_hours = e.read_limit_hours
+        r.read_limit_hours, r.items = e.read_limit_hours, e.items
         if r.kind in (Kind.COMMENDATION, Kind.CRITICISM):
             r.state = CONCLUDED  # published when issued
     elif isinstance(e, ev.Read):
@@ -183,7 +184,8 @@ class Instrument:
               addressees: Sequence[str], now: datetime, rules: InstrumentRules,
               due: datetime | None = None, cadence_days: int = 0,
               indicators: Sequence[tuple[str, str, str]] = (), subject: str = "", budget_fen: int = 0,
-              evidence: Sequence[str] = (), read_limit_hours: int = 0) -> Instrument:
+              evidence: Sequence[str] = (), read_limit_hours: int = 0,
+              items: Sequence[tuple[str, int]] = ()) -> Instrument:
         try:
             k = Kind(kind)
         except ValueError:
@@ -214,15 +216,17 @@ class Instrument:
             raise DomainError("instrument.due_past", due=due.isoformat())
         if spec.needs_evidence and not evidence:
             raise DomainError("instrument.evidence_required", kind=k.value)
-        if budget_fen < 0 or cadence_days < 0 or read_limit_hours < 0:
+        if budget_fen < 0 or cadence_days < 0 or read_limit_hours < 0 or any(q <= 0 for _, q in items):
             raise DomainError("instrument.negative", kind=k.value)
+        if items and k is not Kind.RESOURCE:
+            raise DomainError("instrument.items_only_for_resources", kind=k.value)
         made = cls(InstrumentRecord(instrument_id))
         made._emit(ev.Issued(
             instrument_id=instrument_id, at=now, actor=by, kind=k.value, title=title.strip(),
             body=body.strip(),
             scope=scope, addressees=tuple(dict.fromkeys(addressees)), due=due, cadence_days=cadence_days,
             indicators=tuple(indicators), subject=subject, budget_fen=budget_fen, evidence=tuple(evidence),
-            read_limit_hours=read_limit_hours))
+            read_limit_hours=read_limit_hours, items=tuple((n.strip(), int(q)) for n, q in items)))
         return made
 
     # -- the steps ---------------------------------------------------------------------------
