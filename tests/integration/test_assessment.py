@@ -11,7 +11,7 @@ import pytest
 from liandong.adapters.calendar import ChineseWorkCalendar
 from liandong.adapters.reference_data import default_catalogue, national_hierarchy
 from liandong.assessment.periods import parse_period
-from liandong.assessment.rules import AssessmentRules, Classes, ClassRule, load_rules
+from liandong.assessment.rules import AssessmentRules, Classes, ClassRule, PeriodRule, load_rules
 from liandong.assessment.service import Assessment, assess
 from liandong.domain.cases.case import CasePolicy, Rules
 from liandong.domain.cases.routing import Router
@@ -159,3 +159,33 @@ def test_a_pilot_on_the_platform_marks_its_cases_for_error_tolerance(
     summary = month.accountability(XINWU)
     assert (summary.cases, summary.tolerated) == (0, 1)  # inside the pilot: not blamed
     assert month.accountability(LIANGXI).tolerated == 0  # outside it: as before
+
+
+def test_an_assessment_cycle_is_published_with_talks_and_commendation(
+        uow_factory: Callable[[], UnitOfWork]) -> None:
+    from liandong.assessment.cycle import publish
+    from liandong.domain.instruments.instrument import InstrumentRules
+    from liandong.services import instruments as i
+    counter = iter(range(1, 1000))
+    fill_month(MessageBus(uow=uow_factory, rules=RULES, clock=ManualClock(START),
+                          new_id=lambda: f"C{next(counter):03d}"))
+    catalogue = default_catalogue()
+    rules_i = InstrumentRules(Router(H, catalogue), catalogue.governance)
+    bus = i.InstrumentBus(uow=uow_factory, rules=rules_i, clock=ManualClock(NOW))
+    counties = ("320213-gov", "320205-gov", "320214-gov")
+    cycle = bus.handle(i.Issue(by="320200-gov", kind="assessment", title="2026 年 3 月接诉即办考核",
+                               scope="320200", addressees=counties, subject="2026-03")).instrument_id
+    rules = load_rules()
+    rules = AssessmentRules(composite=rules.composite, period=PeriodRule(cutoff_day=1),
+                            classes=Classes(min_valid=1, rule=rules.classes.rule))
+    done = publish(bus, uow_factory, H, cycle, "320200-gov", NOW, rules)
+    assert done.figures["320213-gov"] == pytest.approx(0.1 * 2 / 3 + 0.5 * 2 / 3 + 0.4 * 1.9 / 3)
+    assert done.classes == {"320213-gov": "governance", "320205-gov": "advanced", "320214-gov": "advanced"}
+    assert done.talks == ["320213-gov"]
+    with bus.uow() as u:
+        r = u.instruments.get(cycle).record  # type: ignore[union-attr]
+        praise = u.instruments.get(done.commendation).record  # type: ignore[union-attr]
+    assert r.tasks["约谈1"].owner == "320213-gov" and r.is_open  # open until the talk is verified
+    assert "梁溪区: 0.6533 governance" in r.reports[0].text
+    assert praise.kind.value == "commendation" and set(praise.addressees) == {"320205-gov", "320214-gov"}
+    assert praise.evidence == (f"assessment:{cycle}",)
