@@ -61,7 +61,8 @@ def publish(bus: i.InstrumentBus, uow: Callable[[], UnitOfWork], hierarchy: Hier
     for n, dept in enumerate(talks, 1):
         klass = "治理类" if classes[dept] == "governance" else "整改"
         bus.handle(i.AssignTask(by=by, instrument_id=instrument_id, task=f"约谈{n}", owner=dept,
-                                title=f"约谈：{period.label} 考核为{klass}", due=now + timedelta(days=TALK_DAYS)))
+                                title=f"约谈：{period.label} 考核为{klass}",
+                                due=now + timedelta(days=TALK_DAYS)))
     praised = [a for a, k in classes.items() if k == "advanced"]
     commendation = ""
     if praised:
