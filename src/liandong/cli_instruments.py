@@ -13,6 +13,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from liandong.assessment.cycle import publish
+from liandong.assessment.rules import load_rules
 from liandong.cli_common import DbOpt, DirOpt, LangOpt, open_platform
 from liandong.domain.errors import DomainError
 from liandong.domain.instruments.kinds import Kind
@@ -280,3 +282,24 @@ def pool(department: str, lang: LangOpt = "zh", database_url: DbOpt = None, data
     for item, (quantity, unit) in held.items():
         table.add_row(item, f"{quantity:,} {unit}")
     out.print(table)
+
+
+@instrument_app.command("publish")
+def publish_cycle(instrument_id: str, by: ByOpt, at: AtOpt = None,
+                  rules_file: Annotated[Path | None, typer.Option("--rules", help="考核规则文件")] = None,
+                  lang: LangOpt = "zh", database_url: DbOpt = None, data_dir: DirOpt = None) -> None:
+    """公布考核周期结果：计算各对象单位的三率综合与类别，治理类、整改单位交办约谈，先进单位点名表扬。"""
+    try:
+        platform = open_platform(database_url, data_dir)
+        clock = _clock(at)
+        done = publish(platform.instruments(clock), platform.uow, platform.hierarchy, instrument_id, by,
+                       clock.now(), load_rules(rules_file))
+    except DomainError as exc:
+        err.print(f"[red]{explain(exc, lang)}[/red]")
+        raise typer.Exit(2) from None
+    for dept, value in done.figures.items():
+        out.print(f"{dept}: {'—' if value is None else f'{value:.4f}'} {done.classes[dept]}")
+    if done.talks:
+        out.print(("约谈：" if lang == "zh" else "talks: ") + "、".join(done.talks))
+    if done.commendation:
+        out.print(("点名表扬：" if lang == "zh" else "commendation: ") + done.commendation)

@@ -144,3 +144,16 @@ def test_the_dashboard_shows_the_numbers_of_the_cli(folder: Path) -> None:
             assert value == pytest.approx(expected), (code, key)
         composite = None if row["三率综合"] == "" else float(row["三率综合"])
         assert fig["composite"] == pytest.approx(composite), code
+
+
+def test_an_assessment_cycle_published_from_the_terminal(folder: Path) -> None:
+    made = runner.invoke(app, ["instrument", "issue", "--by", "320200-gov", "--kind", "assessment",
+                               "--title", "3 月考核", "--scope", "320200", "--to", "320213-gov",
+                               "--to", "320205-gov", "--subject", "2026-03", "--data-dir", str(folder)])
+    assert made.exit_code == 0, made.output
+    cycle = made.output.split()[0]
+    done = runner.invoke(app, ["instrument", "publish", cycle, "--by", "320200-gov", "--rules",
+                               str(folder / "rules.toml"), "--data-dir", str(folder)])
+    assert done.exit_code == 0, done.output
+    assert "320213-gov: 0.6533 governance" in done.output and "约谈：320213-gov" in done.output
+    assert "点名表扬：I" in done.output
