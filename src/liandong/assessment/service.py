@@ -70,8 +70,10 @@ class FactsCache:
     def __init__(self, capacity: int = 200_000) -> None:
         self.capacity = capacity
         self._streams: dict[str, tuple[int, list[Event]]] = {}
-        self._facts: dict[str, tuple[tuple[Any, ...], CaseFacts]] = {}
-        self._blame: dict[str, tuple[tuple[Any, ...], Attribution | None]] = {}
+        # per case, per moment taken at: the two moments used last (a page taken now and a closed
+        # period's end), so that two pages do not undo each other's work nor grow without end
+        self._facts: dict[str, dict[datetime, tuple[tuple[Any, ...], CaseFacts]]] = {}
+        self._blame: dict[str, dict[datetime, tuple[tuple[Any, ...], Attribution | None]]] = {}
         self._lock = threading.Lock()
 
     def collect(self, uow: Callable[[], UnitOfWork], hierarchy: HierarchyIndex, start: datetime,
@@ -98,13 +100,15 @@ class FactsCache:
                     continue
                 marks = reads.get(cid, {})
                 key = (found[0], as_of, tuple(sorted(marks.items())))
-                cached = self._facts.get(cid)
+                moments = self._facts.setdefault(cid, {})
+                cached = moments.get(as_of)
                 if cached is not None and cached[0] == key:
                     f: CaseFacts | None = cached[1]
+                    _keep_two(moments, as_of, cached)  # used: the last to go
                 else:
                     f = case_facts(cid, found[1], as_of, hierarchy, marks)
                     if f is not None:
-                        self._facts[cid] = (key, f)
+                        _keep_two(moments, as_of, (key, f))
                 if f is not None and (visible is None or visible(f.record)):
                     out.append(f)
         return out
@@ -125,15 +129,25 @@ class FactsCache:
                 if stream is None:
                     continue
                 key = (stream[0], as_of, tuple(pilots))
-                cached = self._blame.get(f.case_id)
-                if cached is not None and cached[0] == key:
-                    a = cached[1]
+                moments_b = self._blame.setdefault(f.case_id, {})
+                cached_b = moments_b.get(as_of)
+                if cached_b is not None and cached_b[0] == key:
+                    a = cached_b[1]
+                    _keep_two(moments_b, as_of, cached_b)
                 else:
                     a = attribute(f.case_id, stream[1], as_of, hierarchy, pilots)
-                    self._blame[f.case_id] = (key, a)
+                    _keep_two(moments_b, as_of, (key, a))
                 if a is not None:
                     blamed.append(a)
         return PeriodFacts(period, as_of, facts, blamed)
+
+
+def _keep_two(moments: dict[datetime, Any], as_of: datetime, value: Any) -> None:
+    """Store ``value`` for ``as_of``, keeping only the two moments used last."""
+    moments.pop(as_of, None)
+    moments[as_of] = value
+    while len(moments) > 2:
+        del moments[next(iter(moments))]
 
 
 def _minute_up(moment: datetime) -> datetime:

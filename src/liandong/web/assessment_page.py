@@ -31,6 +31,7 @@ from liandong.domain.cases.record import CaseRecord
 from liandong.domain.errors import DomainError
 from liandong.messages import explain
 from liandong.web.assessment_text import ASSESSMENT_TEXT
+from liandong.web.dashboard import facts_cache
 from liandong.web.render import Renderer
 from liandong.web.session import session_user
 
@@ -126,7 +127,7 @@ def page_data(platform: Platform, a: Assessment, scope: str, by: str, lang: str)
 
 def install(app: FastAPI, renderer: Renderer) -> None:
     """Routes under /work/assessment."""
-    cache = FactsCache()
+    cache = facts_cache(app)
 
     @app.get("/work/assessment", response_class=HTMLResponse, include_in_schema=False)
     def assessment_page(request: Request, platform: PlatformDep, lang: LangDep, scope: str = "",

@@ -10,6 +10,8 @@ in the page as JSON (``#dashboard-data``), so it works without further requests.
 
 from __future__ import annotations
 
+import logging
+import threading
 import time as timer
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -20,7 +22,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from liandong.api.deps import LangDep, PlatformDep
 from liandong.assessment.engine import Engine
-from liandong.assessment.periods import Period
+from liandong.assessment.periods import Period, last_whole_month
 from liandong.assessment.rules import load_rules, rank
 from liandong.assessment.service import FactsCache, daily
 from liandong.bootstrap import Platform
@@ -32,6 +34,7 @@ from liandong.web.dashboard_text import DASHBOARD_TEXT
 from liandong.web.render import Renderer
 from liandong.web.session import session_user
 
+log = logging.getLogger(__name__)
 DEFAULT_DAYS = 30
 MAX_DAYS = 366
 DAY_CHOICES = (7, 30, 90, 365)
@@ -147,9 +150,39 @@ def _to_login(request: Request) -> RedirectResponse:
     return RedirectResponse(f"/login?next={target}", status_code=303)
 
 
+def facts_cache(app: FastAPI) -> FactsCache:
+    """The app's one cache of case facts, shared by the dashboard and the assessment page."""
+    found = getattr(app.state, "facts_cache", None)
+    if not isinstance(found, FactsCache):
+        found = app.state.facts_cache = FactsCache()
+    return found
+
+
+def warm(app: FastAPI, cache: FactsCache) -> None:
+    """Fill the cache with the default pages' cases (and load the analytics engine) once, in the
+    background when the app is built, so that the first dashboard and assessment page are as
+    quick as the next."""
+    platform = getattr(app.state, "platform", None)
+    if platform is None:
+        return
+    try:
+        now = datetime.now(UTC)
+        period, _, _ = choose_period(now, "", "", "")
+        for p in (period, period.previous()):
+            cache.collect(platform.uow, platform.hierarchy, p.start, p.end)
+        Engine.of([], platform.hierarchy).close()
+        rules = load_rules()
+        month = last_whole_month(now, rules.period.cutoff_day)
+        for p in (month, month.previous()):
+            cache.period(platform.uow, platform.hierarchy, p, now, rules)
+    except Exception:  # a cold first page is the only cost; say why
+        log.warning("dashboard warm-up failed", exc_info=True)
+
+
 def install(app: FastAPI, renderer: Renderer) -> None:
     """Routes under /work/dashboard."""
-    cache = FactsCache()
+    cache = facts_cache(app)
+    threading.Thread(target=warm, args=(app, cache), name="dashboard-warm-up", daemon=True).start()
 
     @app.get("/work/dashboard", response_class=HTMLResponse, include_in_schema=False)
     def dashboard_page(request: Request, platform: PlatformDep, lang: LangDep, scope: str = "",
