@@ -24,6 +24,10 @@ class Settings(BaseSettings):
     public_intake_limit: str = Field(default="60/minute", description="Anonymous reports per client "
                                      "address (limits syntax, e.g. 60/minute)")
     max_body_bytes: int = Field(default=1_048_576, description="Largest request body accepted")
+    max_upload_bytes: int = Field(default=8 * 1_048_576, description="Largest multipart report "
+                                  "posted to the portal (the form with its photo)")
+    portal_report_limit: str = Field(default="10/minute", description="Portal reports per client "
+                                     "address (limits syntax)")
     assets_dir: Path | None = Field(default=None, description="node_modules with the web assets "
                                     "(npm ci at set-up); found next to the project if unset")
     host: str = "127.0.0.1"

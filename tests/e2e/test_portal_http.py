@@ -4,6 +4,7 @@ tracking page, rating once resolved, the receipt, and the English pages."""
 from __future__ import annotations
 
 import html
+import itertools
 import json
 import re
 import time
@@ -26,9 +27,19 @@ def hidden(page: str, name: str) -> str:
     return found.group(1)
 
 
-def opened(server: str, lang: str = "zh") -> tuple[httpx.Client, dict[str, str]]:
-    """A citizen's browser on the report form: its cookies and the form's hidden fields."""
-    client = httpx.Client(base_url=server)
+_HOSTS = itertools.count(1)
+
+
+def an_address() -> str:
+    """A client address of its own (TEST-NET-2), as a proxy on loopback forwards it: the server
+    counts portal reports per address, and uvicorn trusts X-Forwarded-For from 127.0.0.1."""
+    return f"198.51.100.{next(_HOSTS)}"
+
+
+def opened(server: str, lang: str = "zh", address: str = "") -> tuple[httpx.Client, dict[str, str]]:
+    """A citizen's browser on the report form (from an address of its own): its cookies and the
+    form's hidden fields."""
+    client = httpx.Client(base_url=server, headers={"X-Forwarded-For": address or an_address()})
     page = client.get("/portal", params={"lang": lang})
     assert page.status_code == 200
     return client, {"csrf": hidden(page.text, "csrf"), "submission": hidden(page.text, "submission")}
@@ -45,12 +56,18 @@ def report(server: str, description: str, **fields: str) -> tuple[httpx.Client, 
     return client, found.group(1)
 
 
-def stored(server: str, since: datetime, description: str) -> list[dict[str, Any]]:
-    """The cases with this description reported since ``since`` (read back through Open311)."""
+def stored_since(server: str, since: datetime) -> list[dict[str, Any]]:
+    """The cases reported since ``since`` (read back through Open311)."""
     answer = httpx.get(f"{server}/open311/v2/requests.json",
                        params={"start_date": since.strftime("%Y-%m-%dT%H:%M:%SZ")})
     assert answer.status_code == 200
-    return [row for row in answer.json() if row["description"] == description]
+    rows: list[dict[str, Any]] = answer.json()
+    return rows
+
+
+def stored(server: str, since: datetime, description: str) -> list[dict[str, Any]]:
+    """The cases with this description reported since ``since``."""
+    return [row for row in stored_since(server, since) if row["description"] == description]
 
 
 def field_error(page: str, field: str) -> str:
@@ -71,7 +88,8 @@ def test_the_form_is_labelled_and_grouped(server: str) -> None:
     for field in ("matter", "address", "county", "description", "name", "phone", "photo"):
         assert f'<label for="{field}">' in page, field
     assert '<optgroup label="城市管理">' in page and 'value="garbage_collection"' in page
-    assert 'accept="image/*"' in control(page, "photo") and 'enctype="multipart/form-data"' in page
+    assert 'accept="image/jpeg,image/png,image/webp"' in control(page, "photo")
+    assert 'enctype="multipart/form-data"' in page
     assert 'data-parent="320200"' in page and '<option value="320213">梁溪区</option>' in page  # the map
     assert '<script src="/vendor/echarts.min.js"></script>' in page
     assert httpx.get(f"{server}/static/portal.js").status_code == 200
@@ -230,7 +248,7 @@ def test_the_reporter_rates_once_the_case_is_resolved(server: str) -> None:
 
 def test_the_receipt_downloads_and_verifies(server: str) -> None:
     description = f"回执测试 {uuid.uuid4().hex[:8]}"
-    client, code = report(server, description)
+    client, code = report(server, description, name="赵六", phone="13800138000")
     deadline = time.monotonic() + 15  # the server checkpoints every second
     while True:
         answer = client.get("/portal/receipt", params={"code": code}, headers={"Accept": "application/json"})
@@ -244,7 +262,12 @@ def test_the_receipt_downloads_and_verifies(server: str) -> None:
     assert answer.headers["content-disposition"].startswith('attachment; filename="receipt-')
     checked = check_receipt(answer.content)
     assert checked.ok and checked.signers[0] == "liandong-log" and len(checked.signers) >= 2
-    assert json.loads(checked.leaf)["event"]["description"] == description
+    leaf = json.loads(checked.leaf)
+    assert leaf["event"]["type"] == "CaseReported" and leaf["event"]["description"] == description
+    # the reporter's name and phone are committed to (salted), never written into the public leaf
+    assert b"13800138000" not in answer.content and b"13800138000" not in checked.leaf
+    assert "赵六".encode() not in checked.leaf and "reporter_phone" not in leaf["event"]
+    assert set(leaf["commitments"]) == {"reporter_name", "reporter_phone", "reporter_account"}
     unknown = client.get("/portal/receipt", params={"code": "AAAA-BBBB-CCCC"},
                          headers={"Accept": "application/json"})
     assert unknown.status_code == 404 and unknown.json()["code"] == "case.unknown_tracking_code"
@@ -252,3 +275,77 @@ def test_the_receipt_downloads_and_verifies(server: str) -> None:
     assert page.status_code == 404 and 'id="portal-message"' in page.text
     script = httpx.get(f"{server}/static/receipt.js").text
     assert "crypto.subtle.digest" in script and '{ name: "Ed25519" }' in script
+
+
+def jpeg(size: int) -> bytes:
+    """A phone photo as the server sees it: JPEG's first bytes, then ``size`` bytes in all."""
+    return (b"\xff\xd8\xff\xe1" + bytes(range(256)) * (size // 256 + 1))[:size]
+
+
+def test_a_phone_photo_is_taken_and_the_limits_are_shown_next_to_the_field(server: str) -> None:
+    since = datetime.now(UTC) - timedelta(seconds=2)
+    tag = uuid.uuid4().hex[:8]
+    client, form = opened(server)
+
+    def send(description: str, name: str, content: bytes, kind: str, lang: str = "zh") -> httpx.Response:
+        return client.post(f"/portal?lang={lang}", data={**form, "matter": "garbage_collection",
+                                                         "address": ADDRESS, "description": description},
+                           files={"photo": (name, content, kind)})
+
+    taken = send(f"手机照片 1.5 MB {tag}", "IMG_0001.jpg", jpeg(1_500_000), "image/jpeg")
+    assert taken.status_code == 201 and CODE.search(taken.text) and 'id="photo-note"' in taken.text
+    webp = b"RIFF\x10\x00\x00\x00WEBPVP8 " + b"\x00" * 64  # sniffed, whatever the browser declares
+    assert send(f"WebP 照片 {tag}", "photo", webp, "application/octet-stream").status_code == 201
+
+    big = send(f"照片 6 MB {tag}", "IMG_0002.jpg", jpeg(6 * 1024 * 1024), "image/jpeg")
+    assert big.status_code == 422 and field_error(big.text, "photo") == "照片不能超过 5 MB"
+    assert 'aria-invalid="true"' in control(big.text, "photo") and f"照片 6 MB {tag}</textarea>" in big.text
+    disguised = send(f"伪装的照片 {tag}", "scene.jpg", b"GIF89a" + b"\x00" * 100, "image/jpeg")
+    assert disguised.status_code == 422
+    assert field_error(disguised.text, "photo") == "请选择 JPG、PNG 或 WebP 格式的图片"
+    english = send(f"Photo 6 MB {tag}", "IMG_0003.jpg", jpeg(6 * 1024 * 1024), "image/jpeg", "en")
+    assert english.status_code == 422 and field_error(english.text, "photo") == "The photo exceeds 5 MB"
+
+    huge = send(f"照片 9 MB {tag}", "IMG_0004.jpg", jpeg(9 * 1024 * 1024), "image/jpeg")
+    assert huge.status_code == 413  # over the whole form's limit: refused unread, said by the field
+    assert field_error(huge.text, "photo") == "照片不能超过 5 MB" and "超过 8 MB" in huge.text
+    assert 'id="form-errors" role="alert"' in huge.text and 'id="report-form"' in huge.text
+    huge_en = send(f"Photo 9 MB {tag}", "IMG_0005.jpg", jpeg(9 * 1024 * 1024), "image/jpeg", "en")
+    assert huge_en.status_code == 413 and "larger than 8 MB" in huge_en.text
+    descriptions = {row["description"] for row in stored_since(server, since)}
+    assert {f"手机照片 1.5 MB {tag}", f"WebP 照片 {tag}"} <= descriptions
+    assert not any(tag in d and ("6 MB" in d or "9 MB" in d or "伪装" in d) for d in descriptions)
+
+
+def test_api_bodies_keep_the_small_limit(server: str) -> None:
+    body = {"matter": "garbage_collection", "affected": ["320213001"], "description": "x" * 2_000_000}
+    big = httpx.post(f"{server}/api/cases", json=body)
+    assert big.status_code == 413 and big.json()["code"] == "request.too_large"
+    upload = httpx.post(f"{server}/api/cases", files={"photo": ("a.jpg", jpeg(2_000_000), "image/jpeg")})
+    assert upload.status_code == 413  # the larger limit is the portal form's only
+    chunked = httpx.post(f"{server}/api/cases", content=iter([b"{", b"}"]),
+                         headers={"Content-Type": "application/json"})
+    assert chunked.status_code == 411 and chunked.json()["code"] == "request.length_required"
+
+
+def test_reports_are_limited_per_client_address(server: str) -> None:
+    since = datetime.now(UTC) - timedelta(seconds=2)
+    tag = uuid.uuid4().hex[:8]
+    address = an_address()
+    client, form = opened(server, address=address)
+    fields = {**form, "matter": "garbage_collection", "address": ADDRESS}
+    statuses = [client.post("/portal", data={**fields, "description": f"限流 {tag} 第 {n} 件"}).status_code
+                for n in range(1, 11)]
+    assert statuses == [201] * 10  # ten a minute from one address
+    refused = client.post("/portal", data={**fields, "description": f"限流 {tag} 第 11 件"})
+    assert refused.status_code == 429 and 'id="portal-message"' in refused.text
+    assert "60 秒内最多提交 10 件诉求" in refused.text and 'id="back-to-form"' in refused.text
+    assert 1 <= int(refused.headers["retry-after"]) <= 60
+    english = client.post("/portal?lang=en", data={**fields, "description": f"limit {tag} 12"})
+    assert english.status_code == 429 and '<html lang="en">' in english.text
+    assert "At most 10 reports may be sent from one network address in 60 seconds" in english.text
+    other, other_form = opened(server)  # another address is not held back
+    assert other.post("/portal", data={**other_form, "matter": "garbage_collection", "address": ADDRESS,
+                                       "description": f"限流 {tag} 另一地址"}).status_code == 201
+    descriptions = [row["description"] for row in stored_since(server, since) if tag in row["description"]]
+    assert len(descriptions) == 11 and f"限流 {tag} 第 11 件" not in descriptions  # nothing refused stored

@@ -114,3 +114,40 @@ def test_sign_out_revokes_the_session(server: str) -> None:
     replay = httpx.Client(base_url=server, cookies={"ld_session": cookie or ""})
     assert replay.get("/work").status_code == 303  # the old token no longer signs anyone in
     assert httpx.get(f"{server}/api/auth/me", headers=token(server, "wuxi_chengguan")).status_code == 200
+
+
+def test_the_inbox_filters_by_source(server: str) -> None:
+    """来源: a hotline report and a grid worker's report reach the same street; the filter keeps one."""
+    tag = uuid.uuid4().hex[:6]
+    cases = {}
+    for source in ("hotline", "grid"):
+        answer = httpx.post(f"{server}/api/cases", json={
+            "matter": "garbage_collection", "affected": ["320213001"], "source": source,
+            "description": f"中山路垃圾未清运（来源 {source} {tag}）"})
+        assert answer.status_code == 201, answer.text
+        cases[source] = answer.json()["case_id"]
+    centre = token(server, "centre")
+    for case_id in cases.values():
+        assert httpx.post(f"{server}/api/cases/{case_id}/dispatch", headers=centre).status_code == 200
+    street = signed_in(server, "chongansi_zhifa")
+    page = street.get("/work")
+    assert '<label for="f-source">来源</label>' in page.text
+    assert '<select id="f-source" name="source">' in page.text
+    assert '<option value="grid" >网格员</option>' in page.text
+    assert '<option value="hotline" >12345 热线</option>' in page.text
+    assert all(case_id in page.text for case_id in cases.values())  # unfiltered: both
+    for source, other in (("grid", "hotline"), ("hotline", "grid")):
+        kept = street.get("/work", params={"source": source})
+        assert kept.status_code == 200
+        shown = re.findall(r'data-source="([^"]*)"', kept.text)
+        assert shown and set(shown) == {source}, shown  # only cases of that source remain
+        assert cases[source][:10] in kept.text and cases[other][:10] not in kept.text
+        assert f'<option value="{source}" selected>' in kept.text
+    english = street.get("/work", params={"source": "grid", "lang": "en"})
+    assert '<label for="f-source">Source</label>' in english.text
+    assert '<td class="source" data-source="grid">Grid worker</td>' in english.text
+    handler = token(server, "chongansi_zhifa")  # the API's inbox carries the source too
+    department = httpx.get(f"{server}/api/auth/me", headers=handler).json()["department"]
+    rows = httpx.get(f"{server}/api/inbox/{department}", headers=handler, params={"limit": 500}).json()
+    assert {r["case_id"]: r["source"] for r in rows if r["case_id"] in cases.values()} == {
+        cases["hotline"]: "hotline", cases["grid"]: "grid"}

@@ -96,7 +96,7 @@ def test_a_cross_boundary_case_from_report_to_archive(bus: MessageBus) -> None:
         "AssistReported", "AssistReported", "CaseResolved", "CaseFollowedUp", "CaseClosed"]
     with bus.uow() as uow:
         assert [s.case_id for s in uow.cases.inbox(lead)] == []  # closed cases leave the inbox
-        assert [s.case_id for s in uow.cases.inbox(lead, open_only=False)] == [cid]
+        assert [(s.case_id, s.source) for s in uow.cases.inbox(lead, open_only=False)] == [(cid, "citizen")]
 
 
 def test_illegal_transitions_name_the_state_and_the_allowed_actions(bus: MessageBus) -> None:

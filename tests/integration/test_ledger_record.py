@@ -264,3 +264,72 @@ def test_keys_are_created_in_bulk_on_every_core(uow_factory: Callable[[], UnitOf
         kind, public, sealed = uow.ledger.key(names[0])  # type: ignore[misc]
         opened = open_private_key(sealed, ledger.secret)
         assert kind == "department" and ledger.suite.public_key(opened) == public
+
+
+# -- personal data: committed to in the leaf, never written into it -------------------------------------
+def report_with_contact(bus: MessageBus, phone: str) -> str:
+    return bus.handle(c.ReportCase(by="reporter", matter="social_life_noise", affected=("320213001",),
+                                   description="广场舞噪声", reporter_name="欧阳娜娜",
+                                   reporter_phone=phone)).case_id
+
+
+def test_a_report_leaf_commits_to_the_reporter_without_revealing_them(
+        uow_factory: Callable[[], UnitOfWork]) -> None:
+    bus, ledger = make_bus(uow_factory)
+    cid = report_with_contact(bus, "13912345678")
+    with uow_factory() as uow:
+        [(_, leaf)] = uow.ledger.entries_of_case(cid)
+        assert b"13912345678" not in leaf and "欧阳娜娜".encode() not in leaf
+        document = json.loads(leaf)
+        assert document["v"] == 2 and document["event"]["description"] == "广场舞噪声"
+        assert not {"reporter_name", "reporter_phone", "reporter_account"} & set(document["event"])
+        assert set(document["commitments"]) == {"reporter_name", "reporter_phone", "reporter_account"}
+        salt = uow.cases.salt(cid)
+        assert salt is not None and len(salt) == 32 and salt not in leaf
+        assert ledger.personal_data_opens(uow, cid) is True  # the stored report matches the leaf
+        from liandong.ledger.commitment import opens
+        other = {"reporter_name": "欧阳娜娜", "reporter_phone": "13912345679", "reporter_account": ""}
+        assert not opens(document["commitments"], other, salt)
+        ledger.checkpoint(uow, NOW)
+        uow.commit()
+    with uow_factory() as uow:
+        assert ledger.verify(uow).ok
+        receipt = ledger.receipt(uow, cid)
+    checked = check_receipt(receipt)
+    assert checked.ok and b"13912345678" not in checked.leaf and b"13912345678" not in receipt
+
+
+def test_leaves_written_before_commitments_still_verify(
+        uow_factory: Callable[[], UnitOfWork], monkeypatch: pytest.MonkeyPatch) -> None:
+    from liandong.domain.cases.events import CaseReported
+    bus, ledger = make_bus(uow_factory)
+    with monkeypatch.context() as patched:  # the envelope as it was: the event in full (version 1)
+        patched.setattr(CaseReported, "personal_fields", ())
+        old = report_with_contact(bus, "13700000001")
+    new = report_with_contact(bus, "13700000002")
+    with uow_factory() as uow:
+        [(_, old_leaf)] = uow.ledger.entries_of_case(old)
+        assert json.loads(old_leaf)["v"] == 1 and b"13700000001" in old_leaf
+        assert uow.cases.salt(old) is None and ledger.personal_data_opens(uow, old) is None
+        assert ledger.personal_data_opens(uow, new) is True
+        ledger.checkpoint(uow, NOW)
+        uow.commit()
+    with uow_factory() as uow:
+        assert ledger.verify(uow).ok
+        receipts = [ledger.receipt(uow, cid) for cid in (old, new)]
+    assert all(check_receipt(r).ok for r in receipts)
+
+
+def test_a_rolled_back_report_keeps_no_salt(uow_factory: Callable[[], UnitOfWork]) -> None:
+    ledger = Ledger(secrets.token_bytes(32), witnesses=("100000",))
+
+    def failing(uow: UnitOfWork, stored, now: datetime) -> None:
+        ledger.record(uow, stored, now)
+        raise DomainError("ledger.bad_signature", signer="test", seq=0)
+
+    bus = MessageBus(uow=uow_factory, rules=RULES, clock=ManualClock(NOW), recorder=failing,
+                     new_id=lambda: "C-rolled-back")
+    with pytest.raises(DomainError):
+        report_with_contact(bus, "13700000003")
+    with uow_factory() as uow:
+        assert uow.cases.get("C-rolled-back") is None and uow.cases.salt("C-rolled-back") is None

@@ -24,6 +24,8 @@ class MemoryCaseRepository(CaseRepository):
         self._new_keys: list[str] = []
         self._loaded: set[str] = set()
         self.tracking: dict[str, str] = {}
+        self.salts: dict[str, bytes] = {}
+        self._new_salts: list[str] = []
         self.reads: dict[str, dict[str, tuple[int, datetime]]] = {}
 
     def get(self, case_id: str) -> Case | None:
@@ -63,6 +65,7 @@ class MemoryCaseRepository(CaseRepository):
         self._dirty.clear()
         self._log_mark = None
         self._new_keys.clear()
+        self._new_salts.clear()
 
     def rollback(self) -> None:
         for case_id, length in self._dirty.items():
@@ -76,6 +79,8 @@ class MemoryCaseRepository(CaseRepository):
             del self.log[self._log_mark:]
         for key in self._new_keys:
             self.keys.pop(key, None)
+        for case_id in self._new_salts:
+            self.salts.pop(case_id, None)
         for case_id in self._loaded:  # a command that failed half-way on a live record
             stream = self.streams.get(case_id)
             if stream is not None and self.records[case_id].version != len(stream):
@@ -96,7 +101,7 @@ class MemoryCaseRepository(CaseRepository):
                 continue
             assert r.received_at is not None
             rows.append(CaseSummary(r.id, r.version, r.state.value, r.matter, r.severity, r.owner,
-                                    r.lead, member.role.value, r.received_at, r.due))
+                                    r.lead, member.role.value, r.received_at, r.due, r.source))
         rows.sort(key=lambda s: (s.due is None, s.due or s.received_at, s.case_id))
         return rows[:limit]
 
@@ -110,6 +115,15 @@ class MemoryCaseRepository(CaseRepository):
 
     def case_for_tracking(self, code_hash: str) -> str | None:
         return self.tracking.get(code_hash)
+
+    def add_salt(self, case_id: str, salt: bytes) -> None:
+        if case_id in self.salts:
+            raise DomainError("case.conflict", case_id=case_id, expected=0, actual=1)
+        self.salts[case_id] = salt
+        self._new_salts.append(case_id)
+
+    def salt(self, case_id: str) -> bytes | None:
+        return self.salts.get(case_id)
 
     def in_states(self, states: Sequence[str], limit: int = 2000) -> list[str]:
         rows = sorted((r for r in self.records.values() if r.state.value in states),

@@ -36,7 +36,8 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
     app.state.platform = wired
     errors.install(app)
     cfg = settings or Settings()
-    guards.install(app, max_body=cfg.max_body_bytes, intake_limit=cfg.public_intake_limit)
+    guards.install(app, max_body=cfg.max_body_bytes, intake_limit=cfg.public_intake_limit,
+                   uploads={"/portal": cfg.max_upload_bytes})
     app.include_router(organisation.router)
     app.include_router(cases.router)
     app.include_router(instruments.router)
@@ -47,7 +48,7 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
     renderer = Renderer(app, cfg.assets_dir)
     pages.install(app, renderer)
     workbench.install(app, renderer)
-    portal.install(app, renderer)
+    portal.install(app, renderer, report_limit=cfg.portal_report_limit, body_limit=cfg.max_upload_bytes)
     dashboard.install(app, renderer)
     assessment_page.install(app, renderer)
     instruments_page.install(app, renderer)

@@ -351,6 +351,7 @@ class InboxRow(BaseModel):
     received_at: datetime
     due: datetime | None
     overdue: bool
+    source: str = Field(default="", description="来源: citizen, ngo, grid, department, hotline, online")
 
 
 @router.get("/inbox/{department}", response_model=list[InboxRow])
@@ -368,7 +369,7 @@ def inbox(department: str, platform: PlatformDep, user: CurrentUser,
         rows = uow.cases.inbox(department, limit=limit)
     return [InboxRow(case_id=s.case_id, version=s.version, state=s.state, matter=s.matter,
                      severity=s.severity, role=s.role, received_at=s.received_at, due=s.due,
-                     overdue=s.due is not None and s.due < now) for s in rows]
+                     overdue=s.due is not None and s.due < now, source=s.source) for s in rows]
 
 
 @router.get("/cases/{case_id}/receipt")

@@ -1,6 +1,10 @@
 """共享记录: every stored event is signed by the acting department and appended to the Merkle log
 in the same transaction; checkpoints are signed by the log and cosigned by the provincial and
 central witnesses; receipts and full verification read it back.
+
+Leaves are public (a citizen's receipt carries one), so an event's personal fields are not in its
+leaf: a version 2 leaf carries ``commitments`` to them instead, salted per case, the salt kept in
+the case store (``liandong.ledger.commitment``). Version 1 leaves, written before, are unchanged.
 """
 
 from __future__ import annotations
@@ -8,15 +12,17 @@ from __future__ import annotations
 import base64
 import json
 import os
+import secrets
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from liandong.domain.cases.events import to_payload
+from liandong.domain.cases.events import CaseReported, to_payload
 from liandong.domain.errors import DomainError
 from liandong.domain.instruments.events import to_payload as instrument_payload
 from liandong.ledger.canonical import canonical_bytes
+from liandong.ledger.commitment import SALT_BYTES, conceal, opens
 from liandong.ledger.merkle import consistency_proof, inclusion_proof, root
 from liandong.ledger.note import Checkpoint, Signer, Verifier, parse_note, sign_checkpoint, verify_note
 from liandong.ledger.receipt import make_receipt
@@ -103,11 +109,22 @@ class Ledger:
 
     # -- appending ------------------------------------------------------------------------------
     def leaf(self, uow: UnitOfWork, stored: StoredEvent, now: datetime) -> LedgerEntry:
-        """The signed envelope of one event; the signature is checked before it is appended."""
+        """The signed envelope of one event; the signature is checked before it is appended.
+
+        An event with personal fields gets a fresh salt, kept with its case, and commitments to
+        those fields in place of their values (envelope version 2)."""
         signer = signer_of(stored.event.actor)
         private = self.private_key(uow, signer, "platform" if signer == PLATFORM_SIGNER else "department",
                                    now)
-        body = {"v": 1, "seq": stored.seq, "signer": signer, "event": to_payload(stored.event)}
+        event = stored.event
+        payload = to_payload(event)
+        body: dict[str, object] = {"v": 1, "seq": stored.seq, "signer": signer, "event": payload}
+        if event.personal_fields:
+            salt = secrets.token_bytes(SALT_BYTES)
+            uow.cases.add_salt(event.case_id, salt)
+            body["event"], body["commitments"] = conceal(payload, event.personal_fields, salt,
+                                                         hash_new=self.suite.hash_new)
+            body["v"] = 2
         message = canonical_bytes(body)
         signature = self.suite.sign(private, message)
         if not self.suite.verify(self.suite.public_key(private), message, signature):
@@ -137,6 +154,24 @@ class Ledger:
         """Append the events of one transaction (one batch: group commit)."""
         if stored:
             uow.ledger.append([self.leaf(uow, s, now) for s in stored])
+
+    def personal_data_opens(self, uow: UnitOfWork, case_id: str) -> bool | None:
+        """Whether the leaf of a case's report commits to the reporter's data stored with the case;
+        None when that leaf has no commitments (written before them) or the salt is gone."""
+        events = uow.cases.events(case_id)
+        report = events[0] if events else None
+        salt = uow.cases.salt(case_id)
+        if not isinstance(report, CaseReported) or salt is None:
+            return None
+        for _, leaf in uow.ledger.entries_of_case(case_id):
+            document = json.loads(leaf)
+            if document.get("event", {}).get("type") == "CaseReported":
+                commitments = document.get("commitments")
+                if not isinstance(commitments, dict):
+                    return None
+                values = {name: str(getattr(report, name)) for name in report.personal_fields}
+                return opens(commitments, values, salt, hash_new=self.suite.hash_new)
+        return None
 
     # -- checkpoints and receipts ---------------------------------------------------------------
     def checkpoint(self, uow: UnitOfWork, now: datetime) -> str | None:

@@ -143,6 +143,14 @@ class CaseRepository(abc.ABC):
     def case_for_tracking(self, code_hash: str) -> str | None: ...
 
     @abc.abstractmethod
+    def add_salt(self, case_id: str, salt: bytes) -> None:
+        """Keep the salt of the ledger's commitments to a case's personal data (never published)."""
+
+    @abc.abstractmethod
+    def salt(self, case_id: str) -> bytes | None:
+        """The salt of a case's commitments; None for cases logged before commitments, or erased."""
+
+    @abc.abstractmethod
     def in_states(self, states: Sequence[str], limit: int = 2000) -> list[str]:
         """Cases now in one of ``states`` (a dispatcher's new reports and returns), oldest first."""
 

@@ -3,15 +3,22 @@
 A citizen reports with a typed address (resolved to a township) or a district picked in a list or
 on the map, and gets a tracking code shown once; the code opens the public status (no names, no
 department actors), the rating once the case is resolved, and a ledger receipt that ``receipt.js``
-verifies in the browser. Photos are checked (image, at most 2 MB) and discarded: nothing of them is
-stored, in the ledger or elsewhere.
+verifies in the browser.
+
+Intake limits: the whole multipart form may be 8 MB (``max_upload_bytes``, checked at the door by
+``api.guards``), a photo 5 MB, and only JPEG, PNG or WebP as its first bytes show (whatever type the
+browser declares). Photos are checked and discarded: nothing of them is stored, in the ledger or
+elsewhere. Reports are limited per client address (``portal_report_limit``, 10 a minute): more are
+refused with 429 before the form is read.
 """
 
 from __future__ import annotations
 
 import asyncio
+import math
 import re
 import secrets
+import time
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
@@ -19,6 +26,9 @@ from urllib.parse import urlencode
 
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from limits import parse
+from limits.storage import MemoryStorage
+from limits.strategies import MovingWindowRateLimiter
 from starlette.datastructures import UploadFile
 
 from liandong.api import track
@@ -37,7 +47,9 @@ from liandong.web.portal_text import CATEGORY_EN, PORTAL_TEXT, VERIFY_KEYS
 from liandong.web.render import Renderer
 from liandong.web.session import checked_form
 
-PHOTO_LIMIT = 2 * 1024 * 1024
+PHOTO_LIMIT = 5 * 1024 * 1024
+BODY_LIMIT = 8 * 1024 * 1024  # the default of ``max_upload_bytes``: the form with its photo
+PHOTO_TYPES = ("image/jpeg", "image/png", "image/webp")
 RATINGS = ("satisfied", "basically_satisfied", "unsatisfied")
 LIMITS = {"address": 300, "description": 4000, "name": 64, "phone": 32}
 PHONE = re.compile(r"\+?[0-9][0-9 \-]{3,30}[0-9]")
@@ -103,9 +115,20 @@ def resolve_place(platform: Platform, address: str, county: str, counties: dict[
     return "", "address", words["err_place"]
 
 
+def image_type(head: bytes) -> str | None:
+    """The image type the first bytes of a file show (JPEG, PNG or WebP), else None."""
+    if head.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "image/webp"
+    return None
+
+
 async def photo_problem(upload: Any, lang: str) -> str:
-    """Why the chosen photo is refused ('' when fine or none): an image of at most 2 MB. Read and
-    dropped; nothing of it is kept."""
+    """Why the chosen photo is refused ('' when fine or none): a JPEG, PNG or WebP image of at most
+    5 MB, by its content. Read and dropped; nothing of it is kept."""
     if not isinstance(upload, UploadFile) or not (upload.filename or upload.size):
         return ""
     try:
@@ -114,9 +137,14 @@ async def photo_problem(upload: Any, lang: str) -> str:
         await upload.close()
     if not data:
         return ""
-    if not (upload.content_type or "").startswith("image/"):
+    if image_type(data[:16]) not in PHOTO_TYPES:
         return PORTAL_TEXT[lang]["err_photo_type"]
     return PORTAL_TEXT[lang]["err_photo_size"] if len(data) > PHOTO_LIMIT else ""
+
+
+def client_address(request: Request) -> str:
+    """The address reports are counted against (the proxy's forwarded one when uvicorn trusts it)."""
+    return request.client.host if request.client else "unknown"
 
 
 def check_report(platform: Platform, values: dict[str, str], counties: dict[str, str],
@@ -165,10 +193,15 @@ async def submit(platform: Platform, command: c.Command) -> Result:
     return unwrap(await asyncio.wrap_future(platform.writer().submit(command)))
 
 
-def install(app: FastAPI, renderer: Renderer) -> None:
-    """Routes under /portal: the report form, tracking and rating, the receipt."""
+def install(app: FastAPI, renderer: Renderer, *, report_limit: str = "10/minute",
+            body_limit: int = BODY_LIMIT) -> None:
+    """Routes under /portal: the report form, tracking and rating, the receipt. ``report_limit``
+    (limits syntax) caps reports per client address; ``body_limit`` is the guard's upload limit,
+    named in the refusal of a larger form."""
     render = renderer.render
     scope_cache: list[Jurisdiction] = []  # found once; looked for again while there is none
+    limiter = MovingWindowRateLimiter(MemoryStorage())
+    per_address = parse(report_limit)
 
     def scope(platform: Platform) -> tuple[Jurisdiction | None, dict[str, str]]:
         if not scope_cache and (found := map_scope(platform)) is not None:
@@ -182,7 +215,21 @@ def install(app: FastAPI, renderer: Renderer) -> None:
         unit, counties = scope(platform)
         return render(request, "portal_report.html", lang, status=status, text=PORTAL_TEXT,
                       groups=matter_groups(platform, lang), scope=unit, counties=counties, values=values,
-                      errors=errors or {}, general=general, photo_limit=PHOTO_LIMIT)
+                      errors=errors or {}, general=general, photo_limit=PHOTO_LIMIT,
+                      photo_types=" ".join(PHOTO_TYPES))
+
+    def too_many(request: Request, lang: str, address: str) -> HTMLResponse:
+        """429: the address has sent its share of reports; nothing of this one was read."""
+        words = PORTAL_TEXT[lang]
+        reset = limiter.get_window_stats(per_address, "portal-report", address).reset_time
+        wait = max(1, math.ceil(reset - time.time()))
+        message = words["err_too_many"].format(amount=per_address.amount, window=per_address.get_expiry(),
+                                               seconds=wait)
+        response = render(request, "portal_message.html", lang, status=429, text=PORTAL_TEXT,
+                          heading=words["too_many_title"], message=message, code=None,
+                          back=f"/portal?lang={lang}", back_label=words["back_to_form"])
+        response.headers["Retry-After"] = str(wait)
+        return response
 
     @app.get("/portal", response_class=HTMLResponse, include_in_schema=False)
     def report_form(request: Request, platform: PlatformDep, lang: LangDep) -> HTMLResponse:
@@ -193,7 +240,17 @@ def install(app: FastAPI, renderer: Renderer) -> None:
     @app.post("/portal", response_class=HTMLResponse, include_in_schema=False)
     async def report(request: Request, platform: PlatformDep, lang: LangDep) -> HTMLResponse:
         """受理 from the portal; refused forms come back with the values kept and the reasons
-        next to their fields."""
+        next to their fields. Over the rate limit, or over the size limit (marked by the guard),
+        the form is refused unread."""
+        address = client_address(request)
+        if not limiter.hit(per_address, "portal-report", address):
+            return too_many(request, lang, address)
+        if getattr(request.state, "too_large", None) is not None:
+            words = PORTAL_TEXT[lang]
+            values = {**dict.fromkeys(FIELDS, ""), "submission": secrets.token_urlsafe(18)}
+            return form_page(request, platform, lang, values, errors={"photo": words["err_photo_size"]},
+                             general=words["err_too_large"].format(limit=body_limit // (1024 * 1024)),
+                             status=413)
         posted = await request.form()
         values = {key: str(posted.get(key) or "").strip() for key in FIELDS}
         try:

@@ -16,7 +16,7 @@ PORTAL_TEXT: dict[str, dict[str, str]] = {
         "contact": "联系方式（选填）", "name": "姓名", "phone": "联系电话",
         "contact_hint": "仅办理单位可见，进度查询页面不会显示。",
         "photo": "现场照片（选填）",
-        "photo_hint": "图片文件，不超过 2 MB。照片目前仅作检查、不会保存，请在诉求内容中写明现场情况；"
+        "photo_hint": "JPG、PNG 或 WebP 图片，不超过 5 MB。照片目前仅作检查、不会保存，请在诉求内容中写明现场情况；"
                       "提交出错时需重新选择照片。",
         "submit": "提交诉求",
         "err_matter": "请选择诉求类型", "err_place": "请填写事发地址，或选择区县",
@@ -24,7 +24,12 @@ PORTAL_TEXT: dict[str, dict[str, str]] = {
         "err_county": "所选区县无效，请重新选择", "err_address_long": "地址不能超过 300 字",
         "err_description": "请填写诉求内容", "err_description_long": "诉求内容不能超过 4000 字",
         "err_name_long": "姓名不能超过 64 字", "err_phone": "电话号码格式不正确：只能包含数字、+、- 和空格，至少 5 位",
-        "err_photo_type": "请选择图片文件（如 JPG、PNG）", "err_photo_size": "照片不能超过 2 MB",
+        "err_photo_type": "请选择 JPG、PNG 或 WebP 格式的图片", "err_photo_size": "照片不能超过 5 MB",
+        "err_too_large": "提交的内容超过 {limit} MB，未能接收，已填写的内容需要重新填写。请选择不超过 5 MB 的照片。",
+        "too_many_title": "提交过于频繁",
+        "err_too_many": "同一网络地址在 {window} 秒内最多提交 {amount} 件诉求。请约 {seconds} 秒后再试；"
+                        "刚才提交的内容未被接收。",
+        "back_to_form": "返回诉求表单",
         "err_refused": "未能受理：", "err_rated": "这件诉求已经评价过了，感谢您的反馈。",
         "done_title": "诉求已受理", "done_code": "您的查询码",
         "done_keep": "查询码只显示这一次，请抄写或复制保存。凭此码可查询进度、评价办理结果、下载回执。",
@@ -76,8 +81,8 @@ PORTAL_TEXT: dict[str, dict[str, str]] = {
         "contact": "Contact (optional)", "name": "Name", "phone": "Phone",
         "contact_hint": "Seen only by the departments handling the case, never on the tracking page.",
         "photo": "Photo (optional)",
-        "photo_hint": "An image file up to 2 MB. Photos are checked but not kept yet: describe the scene in "
-                      "the text. If the form comes back with an error, pick the photo again.",
+        "photo_hint": "A JPG, PNG or WebP image up to 5 MB. Photos are checked but not kept yet: describe "
+                      "the scene in the text. If the form comes back with an error, pick the photo again.",
         "submit": "Submit report",
         "err_matter": "Choose the type of problem", "err_place": "Enter the address, or pick a district",
         "err_place_vague": "The address '{text}' only identifies '{name}': add the district and the "
@@ -88,7 +93,13 @@ PORTAL_TEXT: dict[str, dict[str, str]] = {
         "err_description_long": "The description is too long (4000 characters at most)",
         "err_name_long": "The name is too long (64 characters at most)",
         "err_phone": "The phone number is not valid: digits, +, - and spaces only, at least 5 digits",
-        "err_photo_type": "Choose an image file (JPG, PNG, …)", "err_photo_size": "The photo exceeds 2 MB",
+        "err_photo_type": "Choose a JPG, PNG or WebP image", "err_photo_size": "The photo exceeds 5 MB",
+        "err_too_large": "The form was larger than {limit} MB and was not received: please fill it in again "
+                         "and choose a photo of 5 MB at most.",
+        "too_many_title": "Too many reports",
+        "err_too_many": "At most {amount} reports may be sent from one network address in {window} seconds. "
+                        "Please try again in about {seconds} seconds; the report you just sent was not received.",
+        "back_to_form": "Back to the report form",
         "err_refused": "Not accepted: ", "err_rated": "This case has already been rated. Thank you.",
         "done_title": "Report received", "done_code": "Your tracking code",
         "done_keep": "The code is shown only this once: write it down or copy it. With it you can follow "

@@ -21,6 +21,8 @@ WORK_TEXT: dict[str, dict[str, str]] = {
         "return_reason": "退单理由", "no_new": "暂无待派诉求", "no_returns": "暂无待裁定退单",
         "not_dispatcher": "您的账号没有派单权限", "error": "未能办理", "version_hint": "案件版本",
         "event": "事件", "at": "时间", "by": "操作单位", "note": "说明",
+        "source": "来源", "source_citizen": "群众", "source_ngo": "社会组织", "source_grid": "网格员",
+        "source_department": "部门", "source_hotline": "12345 热线", "source_online": "网上（Open311）",
     },
     "en": {
         "login_title": "Staff sign-in", "username": "Username", "password": "Password",
@@ -41,5 +43,7 @@ WORK_TEXT: dict[str, dict[str, str]] = {
         "no_new": "No reports waiting", "no_returns": "No returns to decide",
         "not_dispatcher": "Your account may not dispatch", "error": "Not done",
         "version_hint": "Case version", "event": "Event", "at": "Time", "by": "By", "note": "Note",
+        "source": "Source", "source_citizen": "Citizen", "source_ngo": "NGO", "source_grid": "Grid worker",
+        "source_department": "Department", "source_hotline": "12345 hotline", "source_online": "Online (Open311)",
     },
 }

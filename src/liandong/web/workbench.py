@@ -97,7 +97,8 @@ def install(app: FastAPI, renderer: Renderer) -> None:
 
     @app.get("/work", response_class=HTMLResponse, include_in_schema=False)
     def inbox_page(request: Request, platform: PlatformDep, lang: LangDep, state: str = "",
-                   matter: str = "", role: str = "", level: str = "", overdue: str = "") -> Response:
+                   matter: str = "", role: str = "", level: str = "", source: str = "",
+                   overdue: str = "") -> Response:
         user = _staff(request)
         if user is None or user.department is None:
             return _to_login(request)
@@ -111,7 +112,7 @@ def install(app: FastAPI, renderer: Renderer) -> None:
             text, late = remaining(platform, s.due, s.matter, s.severity, now, lang)
             rows.append({"s": s, "remaining": text, "overdue": late, "owner_level": owner_level,
                          "matter_name": _matter_name(platform, s.matter, lang)})
-        chosen = {"state": state, "matter": matter, "role": role, "level": level}
+        chosen = {"state": state, "matter": matter, "role": role, "level": level, "source": source}
 
         def value(row: dict[str, Any], key: str) -> str:
             return str(row["owner_level"] if key == "level" else getattr(row["s"], key))

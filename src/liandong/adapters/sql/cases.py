@@ -42,6 +42,8 @@ _SQL = {
     "insert_event": "INSERT INTO case_event (case_id, case_version, type, at, actor, payload) "
                     "VALUES (:case_id, :case_version, :type, :at, :actor, :payload) RETURNING seq",
     "insert_outbox": "INSERT INTO outbox (event_seq, delivered) VALUES (:seq, :delivered)",
+    "insert_salt": "INSERT INTO case_salt (case_id, salt) VALUES (:id, :salt)",
+    "salt": "SELECT salt FROM case_salt WHERE case_id = :id",
     "delete_members": "DELETE FROM case_member WHERE case_id = :id",
     "insert_member": "INSERT INTO case_member (case_id, department_code, role) VALUES (:id, :dep, :role)",
 }
@@ -50,6 +52,13 @@ _PG = {name: re.sub(r":(\w+)", r"%(\1)s", sql) for name, sql in _SQL.items()}
 
 def dumps(payload: dict[str, object]) -> str:
     return json.dumps(payload, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+
+def _source(payload: str | None) -> str:
+    """来源 of a case from the stored payload of its report ('' if there is none)."""
+    if payload is None:
+        return ""
+    return str(json.loads(payload).get("source", ""))
 
 
 class StreamCache:
@@ -177,15 +186,18 @@ class SqlCaseRepository(CaseRepository):
         return self.conn.execute(select(c.c.id).where(c.c.idempotency_key == key)).scalar()
 
     def inbox(self, department: str, *, open_only: bool = True, limit: int = 200) -> list[CaseSummary]:
-        c, m = t.case_record, t.case_member
-        q = (select(c, m.c.role).join(m, m.c.case_id == c.c.id)
+        """The source (来源) is read from each case's first event, the report, rather than copied
+        into a column: version 1 of a stream is always its ``CaseReported``."""
+        c, m, e = t.case_record, t.case_member, t.case_event
+        q = (select(c, m.c.role, e.c.payload).join(m, m.c.case_id == c.c.id)
+             .outerjoin(e, (e.c.case_id == c.c.id) & (e.c.case_version == 1))
              .where(m.c.department_code == department))
         if open_only:
             q = q.where(c.c.is_open.is_(True))
         q = q.order_by(c.c.due_at.is_(None), c.c.due_at, c.c.received_at, c.c.id).limit(limit)
         return [CaseSummary(row.id, row.version, row.state, row.matter, row.severity,
                             row.owner_code or "", row.lead_code or "", row.role, row.received_at,
-                            row.due_at) for row in self.conn.execute(q)]
+                            row.due_at, _source(row.payload)) for row in self.conn.execute(q)]
 
     def open_due_before(self, moment: datetime, limit: int = 10000) -> list[str]:
         c = t.case_record
@@ -200,6 +212,16 @@ class SqlCaseRepository(CaseRepository):
         k = t.tracking_code
         found: str | None = self.conn.execute(select(k.c.case_id).where(k.c.code_hash == code_hash)).scalar()
         return found
+
+    def add_salt(self, case_id: str, salt: bytes) -> None:
+        try:
+            self._exec("insert_salt", {"id": case_id, "salt": salt})
+        except self._integrity:
+            raise DomainError("case.conflict", case_id=case_id, expected=0, actual=1) from None
+
+    def salt(self, case_id: str) -> bytes | None:
+        row = self._exec("salt", {"id": case_id}).fetchone()
+        return None if row is None else bytes(row[0])
 
     def in_states(self, states: Sequence[str], limit: int = 2000) -> list[str]:
         c = t.case_record

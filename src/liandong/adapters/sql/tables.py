@@ -271,6 +271,12 @@ tracking_code = Table(
     Column("case_id", String(40), ForeignKey("case_record.id"), nullable=False),
 )
 
+case_salt = Table(  # the salt of the ledger's commitments to a case's personal data; never published
+    "case_salt", metadata,
+    Column("case_id", String(40), ForeignKey("case_record.id"), primary_key=True),
+    Column("salt", LargeBinary, nullable=False),
+)
+
 case_read = Table(  # who on a team has read a case up to which version (information symmetry)
     "case_read", metadata,
     Column("case_id", String(40), ForeignKey("case_record.id"), primary_key=True),

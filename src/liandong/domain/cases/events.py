@@ -21,6 +21,8 @@ class Event:
     at: datetime
     actor: str  # a department code, "platform", or "reporter"
     state_change: ClassVar[bool] = False
+    personal_fields: ClassVar[tuple[str, ...]] = ()
+    """Fields holding a person's data: the ledger commits to them instead of publishing them."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -39,6 +41,7 @@ class CaseReported(Event):
     address: str = ""
     coordinates: str = ""  # "lat,long" in WGS-84 as decimal text (no floats in signed payloads)
     state_change: ClassVar[bool] = True
+    personal_fields: ClassVar[tuple[str, ...]] = ("reporter_name", "reporter_phone", "reporter_account")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
