@@ -194,7 +194,9 @@ def _connection() -> duckdb.DuckDBPyConnection:
         return _BASE[0].cursor()
 
 
-_SUMS = ", ".join(f"SUM({n}) AS {n}" for n in COUNTS)
+# FSUM (compensated summation) for the one fractional count: a plain SUM of doubles depends on the
+# order DuckDB's threads add in, and 0.9 × basically satisfied would drift in the last digits.
+_SUMS = ", ".join(f"{'FSUM' if n == 'satisfaction_points' else 'SUM'}({n}) AS {n}" for n in COUNTS)
 
 
 @dataclass
