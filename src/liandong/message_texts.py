@@ -239,6 +239,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "该经验未推广到 {department} 所在区划（已推广：{scopes}）",
         "en": "This experience was not promoted where {department} is (promoted to: {scopes})",
     },
+    "instrument.task_above": {
+        "zh": "{issuer} 只能向本辖区内的部门交办任务（指导督促）；{owner} 不在其辖区内，可邀请参加但不能交办",
+        "en": "{issuer} may task only departments inside its own jurisdiction (guidance and supervision); {owner} is outside it: it may be invited, not tasked",
+    },
     "instrument.owner_not_addressee": {
         "zh": "任务承办部门 {owner} 不是本事项的对象部门：{allowed}",
         "en": "Task owner {owner} is not addressed by this instrument: {allowed}",

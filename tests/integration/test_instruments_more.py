@@ -58,11 +58,18 @@ def test_commendation_and_criticism_need_evidence_and_are_published(bus: i.Instr
     praise = bus.handle(i.Issue(by=WUXI, kind="commendation", title="点名表扬梁溪区", scope="320200",
                                 addressees=(LIANGXI,), evidence=("assessment:2026-02",))).instrument_id
     blame = bus.handle(i.Issue(by=WUXI, kind="criticism", title="通报批评崇安寺街道", scope="320200",
-                               addressees=(STREET,), evidence=("C000123", "C000456"))).instrument_id
-    assert record(bus, praise).state == record(bus, blame).state == "concluded"
+                               addressees=(STREET, LIANGXI), evidence=("C000123", "C000456"),
+                               read_limit_hours=48)).instrument_id
+    assert record(bus, praise).state == "concluded"  # published as issued
+    assert record(bus, blame).state == "open"  # until everyone criticised has read it
     assert record(bus, blame).evidence == ("C000123", "C000456")
     at(bus, T + DAY).handle(i.MarkRead(by=STREET, instrument_id=blame))  # a read receipt after publication
     assert STREET in record(bus, blame).reads
+    at(bus, T + 3 * DAY).handle(i.CheckDeadlines(by="platform", instrument_id=blame))
+    assert overdue(bus, blame) == [(LIANGXI, "read", WUXI)]  # the county has not passed it on
+    assert overdue(bus, praise) == []  # no limit set: nothing to be late for
+    bus.handle(i.MarkRead(by=LIANGXI, instrument_id=blame))
+    assert record(bus, blame).state == "concluded"
 
 
 def test_an_assessment_cycle_with_a_follow_up_talk(bus: i.InstrumentBus) -> None:  # noqa: F811
@@ -83,7 +90,10 @@ def test_an_assessment_cycle_with_a_follow_up_talk(bus: i.InstrumentBus) -> None
 
 def test_an_experience_written_below_promoted_above_and_adopted(bus: i.InstrumentBus) -> None:  # noqa: F811
     story = bus.handle(i.Issue(by=STREET, kind="experience", title="“街巷长”制经验", scope="320213001",
-                               addressees=(LIANGXI,))).instrument_id
+                               addressees=(LIANGXI, WUXI), read_limit_hours=72)).instrument_id
+    bus.handle(i.MarkRead(by=WUXI, instrument_id=story))
+    at(bus, T + 4 * DAY).handle(i.CheckDeadlines(by="platform", instrument_id=story))
+    assert overdue(bus, story) == [(LIANGXI, "read", WUXI)]  # the county sat on it; the city is told
     with pytest.raises(DomainError, match=r"instrument\.not_granted"):  # a county does not promote
         bus.handle(i.Promote(by=LIANGXI, instrument_id=story, scope="320213"))
     with pytest.raises(DomainError, match=r"instrument\.not_promoted_here"):
@@ -113,6 +123,9 @@ def test_convened_across_levels_with_minutes_and_actions(bus: i.InstrumentBus, k
     with pytest.raises(DomainError, match=r"instrument\.not_party"):  # the convener keeps the minutes
         bus.handle(i.RecordMinutes(by=LIANGXI, instrument_id=meeting, text="x"))
     bus.handle(i.RecordMinutes(by=WUXI, instrument_id=meeting, text="明确三项重点任务"))
+    with pytest.raises(DomainError, match=r"instrument\.task_above"):  # invited from above, not tasked
+        bus.handle(i.AssignTask(by=WUXI, instrument_id=meeting, task="A0", owner=PROVINCE, title="x",
+                                due=T + 14 * DAY))
     bus.handle(i.AssignTask(by=WUXI, instrument_id=meeting, task="A1", owner=STREET, title="补课",
                             due=T + 14 * DAY))
     at(bus, T + 15 * DAY).handle(i.CheckDeadlines(by="platform", instrument_id=meeting))

@@ -76,7 +76,8 @@ class AssignTask(InstrumentCommand):
     due: datetime
 
     def run(self, i: Instrument, now: datetime, rules: InstrumentRules) -> None:
-        i.assign(by=self.by, task=self.task, owner=self.owner, title=self.title, due=self.due, now=now)
+        i.assign(by=self.by, task=self.task, owner=self.owner, title=self.title, due=self.due, now=now,
+                 rules=rules)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from liandong.domain.cases.routing import Router
 from liandong.domain.errors import DomainError
 from liandong.domain.instruments import events as ev
-from liandong.domain.instruments.kinds import SPECS, Kind, KindSpec, Step
+from liandong.domain.instruments.kinds import READ_BY_LIMIT, SPECS, Kind, KindSpec, Step
 from liandong.domain.organisation import Action, GovernanceElements
 
 OPEN, CONCLUDED, WITHDRAWN = "open", "concluded", "withdrawn"
@@ -75,10 +75,12 @@ def apply(r: InstrumentRecord, e: ev.InstrumentEvent) -> None:
         r.addressees, r.due, r.issued_at, r.cadence_days = e.addressees, e.due, e.at, e.cadence_days
         r.indicators, r.subject, r.budget_fen, r.evidence = e.indicators, e.subject, e.budget_fen, e.evidence
         r.read_limit_hours, r.items = e.read_limit_hours, e.items
-        if r.kind in (Kind.COMMENDATION, Kind.CRITICISM):
-            r.state = CONCLUDED  # published when issued
+        if r.kind in (Kind.COMMENDATION, Kind.CRITICISM) and not r.read_limit_hours:
+            r.state = CONCLUDED  # published when issued; with a read limit, once everyone has read it
     elif isinstance(e, ev.Read):
         r.reads.setdefault(e.department, e.at)
+        if r.kind in (Kind.COMMENDATION, Kind.CRITICISM) and set(r.reads) >= set(r.addressees):
+            r.state = CONCLUDED
     elif isinstance(e, ev.Reported):
         r.reports.append(e)
     elif isinstance(e, ev.Responded):
@@ -275,13 +277,19 @@ class Instrument:
         self._emit(ev.Responded(instrument_id=self.id, at=now, actor=by, department=by, text=text.strip(),
                                 on_time=on_time))
 
-    def assign(self, *, by: str, task: str, owner: str, title: str, due: datetime, now: datetime) -> None:
-        """交办 a task: a rectification, a milestone, a follow-up action."""
+    def assign(self, *, by: str, task: str, owner: str, title: str, due: datetime, now: datetime,
+               rules: InstrumentRules) -> None:
+        """交办 a task: a rectification, a milestone, a follow-up action. Tasking is 指导督促, which
+        a department holds over its own jurisdiction only: a level invited from above (to a meeting,
+        a training) attends but takes no task from the convener."""
         self._step(Step.ASSIGN)
         r = self.record
         self._party(by, [r.issuer], "issuer")
         if owner not in r.addressees and owner != r.issuer:
             raise DomainError("instrument.owner_not_addressee", owner=owner, allowed="、".join(r.addressees))
+        issuer_unit, owner_unit = r.issuer.rpartition("-")[0], owner.rpartition("-")[0]
+        if owner_unit != issuer_unit and not rules.router.hierarchy.is_ancestor(issuer_unit, owner_unit):
+            raise DomainError("instrument.task_above", owner=owner, issuer=r.issuer)
         if task in r.tasks:
             raise DomainError("instrument.task_exists", task=task)
         if not title.strip():
@@ -396,8 +404,8 @@ class Instrument:
     # -- deadlines ---------------------------------------------------------------------------
     def check(self, *, now: datetime, rules: InstrumentRules) -> None:
         """Flag what is late, once each, and escalate it to the level above the late party:
-        directive responses, briefings unread past their limit, tasks past their deadline, a
-        pilot's data reports behind its cadence."""
+        directive responses; briefings, experiences and circulated notices unread past their limit;
+        tasks past their deadline; a pilot's data reports behind its cadence."""
         r = self.record
         if not r.is_open:
             return
@@ -405,7 +413,7 @@ class Instrument:
         if r.kind is Kind.DIRECTIVE and r.due is not None and now > r.due:
             late += [(a, "respond") for a in r.addressees if a not in r.responses]
         limit = r.issued_at + timedelta(hours=r.read_limit_hours) if r.issued_at is not None else None
-        if r.kind is Kind.BRIEFING and r.read_limit_hours and limit is not None and now > limit:
+        if r.kind in READ_BY_LIMIT and r.read_limit_hours and limit is not None and now > limit:
             late += [(a, "read") for a in r.addressees if a not in r.reads]
         late += [(t.owner, f"task:{t.id}") for t in r.tasks.values() if t.done_at is None and now > t.due]
         if r.kind is Kind.RESOURCE and r.due is not None and now > r.due and r.decision is None:

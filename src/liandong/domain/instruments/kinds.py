@@ -81,3 +81,7 @@ SPECS: dict[Kind, KindSpec] = {
     Kind.RESOURCE: KindSpec(Action.REQUEST_RESOURCES, "up", _ALWAYS | {Step.DECIDE, Step.REPORT},
                             ("allocated", "refused"), Action.ALLOCATE_RESOURCES, needs_due=True),
 }
+
+READ_BY_LIMIT = frozenset({Kind.BRIEFING, Kind.EXPERIENCE, Kind.COMMENDATION, Kind.CRITICISM})
+"""Kinds whose addressees must read them within the issuer's limit (简报 up the chain; 经验交流 to
+the level above; 通报 to those praised or criticised, who must pass it on): unread is a signal."""
