@@ -28,7 +28,8 @@ from liandong.services.cases import MessageBus
 from liandong.services.clock import Clock, SystemClock
 from liandong.services.instruments import InstrumentBus
 from liandong.services.ledger import Ledger
-from liandong.services.ports import UnitOfWork
+from liandong.services.ports import Publisher, UnitOfWork
+from liandong.services.relay import Relay
 from liandong.services.writer import BatchingWriter
 
 DOCUMENTS = ("systems.toml", "governance.toml", "matters.toml")
@@ -105,11 +106,24 @@ class Platform:
         return InstrumentBus(uow=self.uow, rules=rules, clock=clock or SystemClock(),
                              recorder=self.ledger.record_instruments)
 
+    def relay(self, publisher: Publisher, *, prefix: str = "liandong") -> Relay:
+        """The outbox relay to a message bus (NATS JetStream on a server)."""
+        return Relay(self.uow, publisher, prefix=prefix)
+
     def uow(self) -> UnitOfWork:
         if self.engine is not None:
             return SqlUnitOfWork(self.engine, self._streams)
         assert self._memory is not None
         return self._memory
+
+
+def jetstream(settings: Settings) -> Publisher:
+    """The publisher on the NATS server of the settings (nats_url must be set)."""
+    from liandong.adapters.nats_bus import JetStreamPublisher
+
+    assert settings.nats_url, "nats_url is not set"
+    return JetStreamPublisher(settings.nats_url, stream=settings.nats_stream,
+                              subjects=f"{settings.nats_prefix}.>")
 
 
 def catalogue_documents(paths: dict[str, Path | None] | None = None) -> dict[str, tuple[str, str]]:

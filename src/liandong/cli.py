@@ -15,7 +15,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from liandong.adapters import reference_data
-from liandong.bootstrap import bootstrap, catalogue_documents
+from liandong.bootstrap import bootstrap, catalogue_documents, jetstream
 from liandong.cli_accounts import DEMO_API_KEY, DEMO_PASSWORD, account_app, ensure_demo_accounts
 from liandong.cli_cases import case_app
 from liandong.cli_common import DbOpt, DirOpt, LangOpt, open_platform, settings_for
@@ -226,6 +226,37 @@ def serve(host: Annotated[str, typer.Option()] = "127.0.0.1",
     out.print(f"联动 Liandong → http://{host}:{port}/")
     uvicorn.run("liandong.api.app:create_app", factory=True, host=host, port=port,
                 workers=workers, log_level="info")
+
+
+@app.command()
+def relay(once: Annotated[bool, typer.Option("--once", help="投递当前积压后退出")] = False,
+          interval: Annotated[float, typer.Option(min=0.1, help="轮询间隔（秒）")] = 1.0,
+          nats_url: Annotated[str | None, typer.Option("--nats", help="NATS 地址")] = None,
+          database_url: DbOpt = None, data_dir: DirOpt = None) -> None:
+    """把发件箱（案件事件、联动事项通知）投递到 NATS 消息总线。"""
+    import threading
+
+    settings = settings_for(database_url, data_dir)
+    if nats_url:
+        settings = settings.model_copy(update={"nats_url": nats_url})
+    if not settings.nats_url:
+        settings = settings.model_copy(update={"nats_url": "nats://127.0.0.1:4222"})
+    platform = bootstrap(settings)
+    publisher = jetstream(settings)
+    relayer = platform.relay(publisher, prefix=settings.nats_prefix)
+    try:
+        if once:
+            done = relayer.run_once()
+            out.print(f"已投递 {done.case_events} 条案件事件、{done.notices} 条通知 → {settings.nats_url}")
+            return
+        out.print(f"发件箱投递中 → {settings.nats_url}（Ctrl+C 停止）")
+        stop = threading.Event()
+        try:
+            relayer.run(stop, interval=interval)
+        except KeyboardInterrupt:
+            stop.set()
+    finally:
+        publisher.close()
 
 
 @app.command()

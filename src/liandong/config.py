@@ -30,6 +30,10 @@ class Settings(BaseSettings):
                                      "address (limits syntax)")
     assets_dir: Path | None = Field(default=None, description="node_modules with the web assets "
                                     "(npm ci at set-up); found next to the project if unset")
+    nats_url: str | None = Field(default=None, description="NATS server the outboxes are relayed to "
+                                 "(e.g. nats://127.0.0.1:4222); unset: the server relays nothing")
+    nats_stream: str = Field(default="LIANDONG", description="JetStream stream that keeps relayed messages")
+    nats_prefix: str = Field(default="liandong", description="First token of the relayed subjects")
     host: str = "127.0.0.1"
     port: int = 8000
 

@@ -239,6 +239,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "该经验未推广到 {department} 所在区划（已推广：{scopes}）",
         "en": "This experience was not promoted where {department} is (promoted to: {scopes})",
     },
+    "relay.unreachable": {
+        "zh": "无法连接消息总线 {url}：{problem}；请检查 NATS 服务地址（LIANDONG_NATS_URL）是否正确、服务是否已启动",
+        "en": "Cannot reach the message bus at {url}: {problem}; check the NATS address (LIANDONG_NATS_URL) and that the server is running",
+    },
     "instrument.task_above": {
         "zh": "{issuer} 只能向本辖区内的部门交办任务（指导督促）；{owner} 不在其辖区内，可邀请参加但不能交办",
         "en": "{issuer} may task only departments inside its own jurisdiction (guidance and supervision); {owner} is outside it: it may be invited, not tasked",

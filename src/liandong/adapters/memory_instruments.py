@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 
 from liandong.domain.errors import DomainError
@@ -19,6 +20,7 @@ class MemoryInstrumentRepository(InstrumentRepository):
         self.pool: dict[tuple[str, str], tuple[int, str]] = {}
         self._pool_saved: dict[tuple[str, str], tuple[int, str]] = {}
         self._outbox_mark = 0
+        self.notices_delivered: set[int] = set()
 
     def get(self, instrument_id: str) -> Instrument | None:
         stream = self.streams.get(instrument_id)
@@ -83,6 +85,14 @@ class MemoryInstrumentRepository(InstrumentRepository):
 
     def notices(self, department: str, limit: int = 50) -> list[Notice]:
         return [n for n in reversed(self.outbox) if n.department == department][:limit]
+
+    def pending_notices(self, limit: int = 1000) -> list[tuple[int, Notice]]:
+        done = self.notices_delivered
+        pending = ((seq, n) for seq, n in enumerate(self.outbox, start=1) if seq not in done)
+        return list(itertools.islice(pending, limit))
+
+    def mark_notices_delivered(self, seqs: Sequence[int]) -> None:
+        self.notices_delivered.update(seqs)
 
     def commit(self) -> None:
         self._undo.clear()

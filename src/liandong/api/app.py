@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from liandong import __version__
 from liandong.api import auth, cases, errors, guards, instruments, open311, organisation, track
 from liandong.api.checkpoints import CheckpointPublisher
-from liandong.bootstrap import Platform, bootstrap
+from liandong.bootstrap import Platform, bootstrap, jetstream
 from liandong.config import Settings
 from liandong.web import assessment_page, dashboard, geo, instruments_page, pages, portal, workbench
 from liandong.web.render import Renderer
@@ -19,6 +19,7 @@ from liandong.web.render import Renderer
 def create_app(settings: Settings | None = None, platform: Platform | None = None) -> FastAPI:
     """Build the app; the platform is wired here, never at import time."""
     wired = platform or bootstrap(settings or Settings())
+    cfg = settings or Settings()
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -26,7 +27,11 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
         if publisher is not None:
             publisher.start()
         wired.writer().start()
+        stop_relay = (wired.relay(jetstream(cfg), prefix=cfg.nats_prefix).start()
+                      if cfg.nats_url and wired.engine is not None else None)
         yield
+        if stop_relay is not None:
+            stop_relay()
         wired.writer().stop()
         if publisher is not None:
             publisher.stop()
@@ -35,7 +40,6 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
                   description="政府多层级联动社会治理平台 API", lifespan=lifespan)
     app.state.platform = wired
     errors.install(app)
-    cfg = settings or Settings()
     guards.install(app, max_body=cfg.max_body_bytes, intake_limit=cfg.public_intake_limit,
                    uploads={"/portal": cfg.max_upload_bytes})
     app.include_router(organisation.router)

@@ -364,6 +364,33 @@ class InstrumentRepository(abc.ABC):
     def notices(self, department: str, limit: int = 50) -> list[Notice]:
         """A department's latest notices, newest first."""
 
+    @abc.abstractmethod
+    def pending_notices(self, limit: int = 1000) -> list[tuple[int, Notice]]:
+        """(outbox sequence, notice) of the notices not yet delivered to the message bus, oldest first."""
+
+    @abc.abstractmethod
+    def mark_notices_delivered(self, seqs: Sequence[int]) -> None: ...
+
+
+@dataclass(frozen=True)
+class Outbound:
+    """One message for the bus: a subject, an id that makes a second delivery harmless, a payload."""
+
+    subject: str
+    msg_id: str
+    payload: bytes
+
+
+class Publisher(abc.ABC):
+    """The message bus the outboxes are relayed to (NATS JetStream on the platform)."""
+
+    @abc.abstractmethod
+    def publish(self, messages: Sequence[Outbound]) -> None:
+        """Deliver every message or raise; a message delivered twice (same id) is kept once."""
+
+    def close(self) -> None:  # noqa: B027 - most publishers hold nothing
+        """Release the connection."""
+
 
 class UnitOfWork(abc.ABC):
     """One transaction over the repositories: all of it is stored, or none of it."""

@@ -107,6 +107,17 @@ class SqlInstrumentRepository(InstrumentRepository):
                 {"department_code": n.department, "subject_id": n.subject_id, "event_type": n.event_type,
                  "created_at": n.at, "delivered": False} for n in notices])
 
+    def pending_notices(self, limit: int = 1000) -> list[tuple[int, Notice]]:
+        n = t.notification
+        q = (select(n.c.seq, n.c.department_code, n.c.subject_id, n.c.event_type, n.c.created_at)
+             .where(n.c.delivered.is_(False)).order_by(n.c.seq).limit(limit))
+        return [(row[0], Notice(*row[1:])) for row in self.conn.execute(q)]
+
+    def mark_notices_delivered(self, seqs: Sequence[int]) -> None:
+        if seqs:
+            n = t.notification
+            self.conn.execute(update(n).where(n.c.seq.in_(list(seqs))).values(delivered=True))
+
     def notices(self, department: str, limit: int = 50) -> list[Notice]:
         n = t.notification
         q = (select(n.c.department_code, n.c.subject_id, n.c.event_type, n.c.created_at)

@@ -229,6 +229,7 @@ notification = Table(  # the outbox of notices to departments, written in the tr
     Column("delivered", Boolean, nullable=False, default=False),
 )
 Index("ix_notification_department", notification.c.department_code, notification.c.seq)
+Index("ix_notification_pending", notification.c.delivered, notification.c.seq)
 
 resource_holding = Table(  # 资源池: what each department holds and can allocate
     "resource_holding", metadata,
