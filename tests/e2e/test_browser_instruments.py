@@ -114,5 +114,10 @@ def test_a_pilot_and_an_inspection_in_the_browser(browser: Any, server: str, lan
     # a refusal shows next to the actions, in the user's language
     page = city.go(f"/work/instruments/{check}")
     assert page.locator("#action-report").count() == 0  # nothing left for the city to do
+    # 5. The city's resource pool: holdings, requests to decide, its own requests.
+    page = city.go("/work/pool")
+    city.accessible()
+    assert page.locator("h1").inner_text().startswith("资源池" if lang == "zh" else "Resource pool")
+    city.shot("r1-resource-pool")
     for person in (province, city, street, inspector):
         person.close()

@@ -12,7 +12,16 @@ from liandong.api import auth, cases, errors, guards, instruments, open311, orga
 from liandong.api.checkpoints import CheckpointPublisher
 from liandong.bootstrap import Platform, bootstrap, jetstream
 from liandong.config import Settings
-from liandong.web import assessment_page, dashboard, geo, instruments_page, pages, portal, workbench
+from liandong.web import (
+    assessment_page,
+    dashboard,
+    geo,
+    instruments_page,
+    pages,
+    pool_page,
+    portal,
+    workbench,
+)
 from liandong.web.render import Renderer
 
 
@@ -56,6 +65,7 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
     dashboard.install(app, renderer)
     assessment_page.install(app, renderer)
     instruments_page.install(app, renderer)
+    pool_page.install(app, renderer)
     geo.install(app)
 
     @app.get("/healthz", tags=["system"])

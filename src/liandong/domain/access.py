@@ -114,6 +114,7 @@ INSTRUMENT_ROLES: dict[str, frozenset[StaffRole]] = {
         "adopt": {StaffRole.LEADER, StaffRole.HANDLER},
         "withdraw": {StaffRole.LEADER, StaffRole.INSPECTOR, StaffRole.ASSESSOR},
         "check": {StaffRole.DISPATCHER, StaffRole.ADMINISTRATOR},
+        "stock": {StaffRole.LEADER},  # what the department's pool holds (入库/出库)
     }.items()
 }
 

@@ -220,6 +220,12 @@ class InstrumentBus:
             uow.commit()
         return held
 
+    def holdings(self, department: str) -> dict[str, tuple[int, str]]:
+        """资源池: what a department holds, item → (quantity, unit)."""
+        self.rules.router.check_department(department)
+        with self.uow() as uow:
+            return uow.instruments.holdings(department)
+
     def check_all(self) -> int:
         """Run the deadline check on every open instrument; the number of events it recorded."""
         with self.uow() as uow:

@@ -67,6 +67,12 @@ def _pairs(form: Form, name: str, sep: str, parts: int) -> list[tuple[str, ...]]
     return out
 
 
+def _quantity(text: str) -> int:
+    if not text.lstrip("-").isdigit():
+        raise DomainError("instrument.bad_figure", value=text[:30])
+    return int(text)
+
+
 # -- the actions offered on an instrument ---------------------------------------------------------
 @dataclass(frozen=True)
 class Offer:
@@ -259,7 +265,8 @@ def install(app: FastAPI, renderer: Renderer) -> None:
                 due=_moment(form, "due"), cadence_days=int(_text(form, "cadence") or 0),
                 indicators=tuple((a, b, c) for a, b, c in _pairs(form, "indicators", ":", 3)),
                 evidence=tuple(_lines(form, "evidence")), budget_fen=int(budget) * 100,
-                read_limit_hours=int(_text(form, "read_limit") or 0), subject=_text(form, "subject")))
+                read_limit_hours=int(_text(form, "read_limit") or 0), subject=_text(form, "subject"),
+                items=tuple((name, _quantity(q)) for name, q in _pairs(form, "items", ":", 2))))
         except (DomainError, ValueError) as exc:
             message = explain(exc, lang) if isinstance(exc, DomainError) else str(exc)
             return _new(request, platform, user, lang, error=message, form=form, status=422)

@@ -10,7 +10,7 @@ TEXT: dict[str, dict[str, str]] = {
            "lead": "牵头", "assist": "协办", "authority": "权限层级", "limit": "时限",
            "results": "搜索结果", "not_found": "未找到", "nav": "主导航",
            "portal": "我要反映", "track": "进度查询", "workbench": "工作台", "dispatch": "派单台",
-           "dashboard": "数据看板", "assessment": "考核问责", "instruments": "联动事项", "login": "登录", "logout": "退出", "skip": "跳到正文",
+           "dashboard": "数据看板", "assessment": "考核问责", "instruments": "联动事项", "pool": "资源池", "login": "登录", "logout": "退出", "skip": "跳到正文",
            "signed_in_as": "当前用户"},
     "en": {"title": "Liandong · multi-level government linkage", "org": "Organisation",
            "search": "Search jurisdictions", "children": "Subordinate jurisdictions",
@@ -20,6 +20,6 @@ TEXT: dict[str, dict[str, str]] = {
            "lead": "Lead", "assist": "Assist", "authority": "Authority",
            "limit": "Limit", "results": "Results", "not_found": "Not found", "nav": "Main",
            "portal": "Report a problem", "track": "Track a report", "workbench": "Workbench",
-           "dispatch": "Dispatch", "dashboard": "Dashboard", "assessment": "Assessment", "instruments": "Instruments", "login": "Sign in", "logout": "Sign out",
+           "dispatch": "Dispatch", "dashboard": "Dashboard", "assessment": "Assessment", "instruments": "Instruments", "pool": "Resources", "login": "Sign in", "logout": "Sign out",
            "skip": "Skip to content", "signed_in_as": "Signed in as"},
 }
