@@ -3,6 +3,7 @@ with its rectification verified, refusals by governance element and role, and wh
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -64,3 +65,29 @@ def test_an_inspection_through_the_api(server: str) -> None:
     listed = httpx.get(f"{server}/api/departments/320200-gov/instruments", headers=city).json()
     assert any(row["instrument_id"] == iid and row["role"] == "addressee" for row in listed)
     assert httpx.get(f"{server}/api/departments/320000-gov/instruments", headers=city).status_code == 403
+
+
+def test_a_resource_request_allocated_from_the_pool_through_the_api(server: str) -> None:
+    city, street = token(server, "wuxi_leader"), token(server, "chongansi_street")
+    item = f"冲锋舟{uuid.uuid4().hex[:4]}"
+    refused = httpx.post(f"{server}/api/departments/320200-gov/pool", headers=street,
+                         json={"item": item, "unit": "艘", "quantity": 3})
+    assert refused.status_code == 403 and refused.json()["code"] == "access.role_required"
+    stocked = httpx.post(f"{server}/api/departments/320200-gov/pool", headers=city,
+                         json={"item": item, "unit": "艘", "quantity": 3})
+    assert stocked.status_code == 200 and stocked.json() == {"item": item, "quantity": 3, "unit": "艘"}
+    due = (datetime.now(UTC) + timedelta(days=2)).isoformat()
+    ask = httpx.post(f"{server}/api/instruments", headers=street, json={
+        "kind": "resource", "title": "防汛借用冲锋舟", "scope": "320213001", "addressees": ["320200-gov"],
+        "due": due, "items": [[item, 2]]})
+    assert ask.status_code == 201, ask.text
+    iid = ask.json()["instrument_id"]
+    decided = httpx.post(f"{server}/api/instruments/{iid}/decide", headers=city,
+                         json={"decision": "allocated", "reason": "汛期调拨"})
+    assert decided.status_code == 200, decided.text
+    left = httpx.get(f"{server}/api/departments/320200-gov/pool", headers=city).json()
+    got = httpx.get(f"{server}/api/departments/320213001-gov/pool", headers=street).json()
+    assert {"item": item, "quantity": 1, "unit": "艘"} in left
+    assert {"item": item, "quantity": 2, "unit": "艘"} in got
+    peek = httpx.get(f"{server}/api/departments/320200-gov/pool", headers=street)  # not above it
+    assert peek.status_code == 403

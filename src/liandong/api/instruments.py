@@ -20,6 +20,7 @@ from liandong.services import instruments as i
 
 router = APIRouter(prefix="/api", tags=["instruments"])
 DEPT = Field(min_length=3, max_length=48)
+ItemName = Annotated[str, Field(min_length=1, max_length=64)]
 
 
 class Done(BaseModel):
@@ -42,6 +43,14 @@ class IssueIn(BaseModel):
     budget_fen: int = Field(default=0, ge=0)
     evidence: list[str] = Field(default_factory=list, max_length=100)
     read_limit_hours: int = Field(default=0, ge=0, le=24 * 90)
+    items: list[tuple[ItemName, Annotated[int, Field(gt=0)]]] = Field(
+        default_factory=list, max_length=50, description="resource requests: (item, quantity) pairs")
+
+
+class StockIn(BaseModel):
+    item: str = Field(min_length=1, max_length=64)
+    unit: str = Field(min_length=1, max_length=16)
+    quantity: int = Field(description="added to the pool; negative to take out")
 
 
 class Versioned(BaseModel):
@@ -112,7 +121,8 @@ def issue(body: IssueIn, platform: PlatformDep, user: CurrentUser) -> Done:
                                   addressees=tuple(body.addressees), due=body.due,
                                   cadence_days=body.cadence_days, indicators=tuple(body.indicators),
                                   subject=body.subject, budget_fen=body.budget_fen,
-                                  evidence=tuple(body.evidence), read_limit_hours=body.read_limit_hours))
+                                  evidence=tuple(body.evidence), read_limit_hours=body.read_limit_hours,
+                                  items=tuple(body.items)))
 
 
 @router.get("/instruments/{instrument_id}", summary="联动事项详情与全过程记录 an instrument and its events")
@@ -133,9 +143,8 @@ def show(instrument_id: str, platform: PlatformDep, user: CurrentUser) -> dict[s
             "events": [to_payload(e) for e in events]}
 
 
-@router.get("/departments/{department}/instruments", summary="部门的联动事项 a department's instruments")
-def of_department(department: str, platform: PlatformDep, user: CurrentUser,
-                  open_only: Annotated[bool, Query()] = False) -> list[dict[str, Any]]:
+def _oversees(platform: Platform, user: Principal, department: str, what: str) -> None:
+    """One's own department, or one below for those who oversee (leaders, inspectors …)."""
     h = platform.hierarchy
     unit = department.rpartition("-")[0]
     mine = user.jurisdiction
@@ -143,8 +152,31 @@ def of_department(department: str, platform: PlatformDep, user: CurrentUser,
         mine is not None and mine in h and unit in h and h.is_ancestor(mine, unit)
         and bool(user.roles & OVERSIGHT))
     if not allowed:
-        raise DomainError("access.role_required", command="instruments of another department",
+        raise DomainError("access.role_required", command=f"{what} of another department",
                           allowed="leader, inspector, assessor, dispatcher, administrator")
+
+
+@router.get("/departments/{department}/pool", summary="资源池 what a department holds")
+def pool(department: str, platform: PlatformDep, user: CurrentUser) -> list[dict[str, Any]]:
+    _oversees(platform, user, department, "resource pool")
+    return [{"item": item, "quantity": q, "unit": unit}
+            for item, (q, unit) in platform.instruments().holdings(department).items()]
+
+
+@router.post("/departments/{department}/pool", summary="入库/出库 stock a department's pool in or out")
+def stock(department: str, body: StockIn, platform: PlatformDep, user: CurrentUser) -> dict[str, Any]:
+    by = check_instrument_step(user, "stock")
+    if by != department:
+        raise DomainError("access.role_required", command="stock of another department",
+                          allowed=f"leader of {department}")
+    held = platform.instruments().stock(by=by, item=body.item, unit=body.unit, quantity=body.quantity)
+    return {"item": body.item.strip(), "quantity": held, "unit": body.unit.strip()}
+
+
+@router.get("/departments/{department}/instruments", summary="部门的联动事项 a department's instruments")
+def of_department(department: str, platform: PlatformDep, user: CurrentUser,
+                  open_only: Annotated[bool, Query()] = False) -> list[dict[str, Any]]:
+    _oversees(platform, user, department, "instruments")
     with platform.uow() as uow:
         rows = uow.instruments.of_department(department, open_only=open_only)
     return [{"instrument_id": s.instrument_id, "version": s.version, "kind": s.kind, "title": s.title,
