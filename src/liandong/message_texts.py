@@ -239,6 +239,22 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "该经验未推广到 {department} 所在区划（已推广：{scopes}）",
         "en": "This experience was not promoted where {department} is (promoted to: {scopes})",
     },
+    "insight.bad_parameter": {
+        "zh": "分析参数有误：{name} = {value}，应为 {allowed}",
+        "en": "Bad analysis parameter {name} = {value}; allowed: {allowed}",
+    },
+    "insight.naive_time": {
+        "zh": "时间必须带时区（如 +08:00）",
+        "en": "Times must carry a time zone (e.g. +08:00)",
+    },
+    "simulation.bad_surge_place": {
+        "zh": "注入的第 {index} 个激增的地点“{place}”不在仿真范围“{scope}”内",
+        "en": "Injected surge #{index}: place '{place}' is not within the simulation scope '{scope}'",
+    },
+    "simulation.bad_surge_matter": {
+        "zh": "注入的第 {index} 个激增的事项“{matter}”不在职责清单中（相近：{suggestions}）",
+        "en": "Injected surge #{index}: unknown matter '{matter}' (close: {suggestions})",
+    },
     "relay.unreachable": {
         "zh": "无法连接消息总线 {url}：{problem}；请检查 NATS 服务地址（LIANDONG_NATS_URL）是否正确、服务是否已启动",
         "en": "Cannot reach the message bus at {url}: {problem}; check the NATS address (LIANDONG_NATS_URL) and that the server is running",

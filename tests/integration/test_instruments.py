@@ -150,6 +150,9 @@ def test_an_inspection_with_rectification_verified(bus: i.InstrumentBus) -> None
 
 
 def test_a_briefing_goes_up_and_unread_is_a_signal(bus: i.InstrumentBus) -> None:
+    with pytest.raises(DomainError, match=r"instrument\.not_granted"):  # the centre briefs no one above it
+        bus.handle(i.Issue(by="100000-gov", kind="briefing", title="x", scope="100000", addressees=(WUXI,),
+                           due=T + DAY))
     with pytest.raises(DomainError, match=r"instrument\.not_above"):  # briefings go up
         bus.handle(i.Issue(by=LIANGXI, kind="briefing", title="x", scope="320213", addressees=(STREET,),
                            due=T + DAY))

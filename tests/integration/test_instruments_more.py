@@ -137,6 +137,9 @@ def test_convened_across_levels_with_minutes_and_actions(bus: i.InstrumentBus, k
 def test_a_resource_request_allocated_above_and_its_use_reported(bus: i.InstrumentBus) -> None:  # noqa: F811
     ask = bus.handle(i.Issue(by=STREET, kind="resource", title="申请应急排水泵 2 台", scope="320213001",
                              addressees=(LIANGXI,), due=T + 3 * DAY, budget_fen=0)).instrument_id
+    with pytest.raises(DomainError, match=r"instrument\.not_granted"):  # the centre asks no one for means
+        bus.handle(i.Issue(by="100000-gov", kind="resource", title="x", scope="100000", addressees=(WUXI,),
+                           due=T + DAY))
     with pytest.raises(DomainError, match=r"instrument\.not_above"):  # requests go up
         bus.handle(i.Issue(by=LIANGXI, kind="resource", title="x", scope="320213", addressees=(STREET,),
                            due=T + DAY))

@@ -12,7 +12,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from liandong.domain.errors import DomainError
 
@@ -62,6 +62,26 @@ class Heat(_Strict):
     reports_mean: float = Field(ge=0)
     spread_hours: float = Field(gt=0)
     heat: int = Field(ge=0, le=100)
+
+
+class Surge(_Strict):
+    """An injected surge: extra reports of one matter at one place (a township, or a county whose
+    townships share them by volume) from ``start_day`` (days from the start of the run, fractional
+    allowed) for ``duration_days``: ``extra_per_day`` more a day, plus ``multiplier`` − 1 times the
+    place's own rate of the matter. Place and matter are checked against the run's scope."""
+
+    place: str = Field(min_length=1)
+    matter: str = Field(min_length=1)
+    start_day: float = Field(ge=0)
+    duration_days: float = Field(gt=0)
+    extra_per_day: float = Field(default=0.0, ge=0)
+    multiplier: float = Field(default=1.0, ge=1)
+
+    @model_validator(mode="after")
+    def _adds_something(self) -> Surge:
+        if self.extra_per_day <= 0 and self.multiplier <= 1:
+            raise ValueError("a surge needs extra_per_day > 0 or multiplier > 1")
+        return self
 
 
 class Intake(_Strict):
@@ -123,6 +143,7 @@ class SimulationConfig(_Strict):
     relay: Relay
     siloed: Siloed
     rating: Rating
+    surges: list[Surge] = []
 
     @field_validator("start")
     @classmethod

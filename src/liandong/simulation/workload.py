@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from difflib import get_close_matches
 
 import numpy as np
 from numpy.typing import NDArray
@@ -145,10 +146,16 @@ def generate(hierarchy: HierarchyIndex, catalogue: Catalogue, config: Simulation
     b_matter = np.where(rural[b_place], _draw(rng, mw_rural, bursts), _draw(rng, mw_urban, bursts))
     h_matter = np.repeat(b_matter, b_size)
 
-    time = np.concatenate([time, h_time])
-    place = np.concatenate([place, h_place]).astype(np.int32)
-    matter = np.concatenate([matter, h_matter]).astype(np.int16)
-    heat = np.concatenate([np.zeros(n_base, np.int16), np.full(n_heat, heat_cfg.heat, np.int16)])
+    # Injected surges (a separate random stream: without them the run is exactly as before).
+    s_time, s_place, s_matter = _surges(hierarchy, config, units, matters, scope=scope, days=days,
+                                        seed=seed, hourly=hourly, daily=daily,
+                                        mix=np.where(rural[:, None], mw_rural[None, :], mw_urban[None, :]))
+
+    time = np.concatenate([time, h_time, s_time])
+    place = np.concatenate([place, h_place, s_place]).astype(np.int32)
+    matter = np.concatenate([matter, h_matter, s_matter]).astype(np.int16)
+    heat = np.concatenate([np.zeros(n_base, np.int16), np.full(n_heat, heat_cfg.heat, np.int16),
+                           np.zeros(len(s_time), np.int16)])
     order = np.argsort(time, kind="stable")
     time, place, matter, heat = time[order], place[order], matter[order], heat[order]
     keep = time < days * 1440.0
@@ -166,6 +173,48 @@ def generate(hierarchy: HierarchyIndex, catalogue: Catalogue, config: Simulation
         service=rng.lognormal(-sigma * sigma / 2, sigma, size=n),
         assist=rng.lognormal(-sigma * sigma / 2, sigma, size=n),
         ack=rng.exponential(1.0, size=n), u=rng.random((n, 4)))
+
+
+SURGE_STREAM = 0x5E6E  # spawn key of the random stream of injected surges
+
+
+def _surges(hierarchy: HierarchyIndex, config: SimulationConfig, units: list[Jurisdiction],
+            matters: list[MatterType], *, scope: str, days: int, seed: int | np.random.SeedSequence,
+            hourly: NDArray[np.float64], daily: NDArray[np.float64], mix: NDArray[np.float64],
+            ) -> tuple[NDArray[np.float64], NDArray[np.int32], NDArray[np.int64]]:
+    """Reports of the injected surges (``[[surges]]``): Poisson over the hours of the surge with the
+    daily profile, at the surge's townships in proportion to their volume."""
+    if not config.surges:
+        return np.zeros(0), np.zeros(0, np.int32), np.zeros(0, np.int64)
+    root = parse_scope(scope, hierarchy).root
+    matter_index = {m.code: i for i, m in enumerate(matters)}
+    base = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
+    rng = np.random.default_rng(np.random.SeedSequence(base.entropy,
+                                                       spawn_key=(*base.spawn_key, SURGE_STREAM)))
+    times, places, kinds = [], [], []
+    for k, surge in enumerate(config.surges):
+        inside = surge.place in hierarchy and hierarchy.is_ancestor(root, surge.place)
+        at = [i for i, u in enumerate(units) if inside and hierarchy.is_ancestor(surge.place, u.code)]
+        if not at:
+            raise DomainError("simulation.bad_surge_place", index=k + 1, place=surge.place, scope=scope)
+        m = matter_index.get(surge.matter)
+        if m is None:
+            near = get_close_matches(surge.matter, list(matter_index), n=3, cutoff=0.5)
+            raise DomainError("simulation.bad_surge_matter", index=k + 1, matter=surge.matter,
+                              suggestions="、".join(near))
+        share = daily[at] / daily[at].sum()
+        per_day = surge.extra_per_day + (surge.multiplier - 1.0) * float((daily[at] * mix[at, m]).sum())
+        start, end = surge.start_day * 1440.0, min(surge.start_day + surge.duration_days, days) * 1440.0
+        hours = np.arange(int(start // 60), int(np.ceil(end / 60)))
+        hours = hours[hours < len(hourly)]
+        lo = np.maximum(hours * 60.0, start)
+        hi = np.minimum(hours * 60.0 + 60.0, end)
+        counts = rng.poisson(per_day * hourly[hours] * (hi - lo) / 60.0)
+        n = int(counts.sum())
+        times.append(np.repeat(lo, counts) + rng.random(n) * np.repeat(hi - lo, counts))
+        places.append(np.asarray(at, np.int32)[rng.choice(len(at), size=n, p=share)])
+        kinds.append(np.full(n, m, np.int64))
+    return np.concatenate(times), np.concatenate(places), np.concatenate(kinds)
 
 
 def _draw(rng: np.random.Generator, weights: NDArray[np.float64], n: int) -> NDArray[np.int64]:
