@@ -451,6 +451,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "退单须在派单后 1 个工作日内（截至 {deadline}）",
         "en": "A return must be made within 1 working day of dispatch (by {deadline})",
     },
+    "case.same_matter": {
+        "zh": "本件已是“{matter}”类，无需改类",
+        "en": "The case is already of matter type '{matter}'",
+    },
     "case.same_lead": {
         "zh": "“{lead}”已是主办单位",
         "en": "'{lead}' is already the lead",

@@ -139,6 +139,11 @@ class HeatIn(Versioned):
     heat: int = Field(ge=0, le=100)
 
 
+class ReclassifyIn(Versioned):
+    matter: str = Field(min_length=1, max_length=64, description="matter type code (responsibility list)")
+    reason: str = Field(default="", max_length=2000)
+
+
 def _accepted(platform: Any, command: c.Command) -> Accepted:
     result = platform.writer().handle(command)
     return Accepted(case_id=result.case_id, version=result.version,
@@ -257,6 +262,8 @@ _command("scope", WidenIn, lambda cid, by, v, b: c.WidenScope(
     by=by, case_id=cid, expected_version=v, added=tuple(b.added)), "扩大影响范围 add affected places")
 _command("heat", HeatIn, lambda cid, by, v, b: c.SetHeat(
     by=by, case_id=cid, expected_version=v, heat=b.heat), "舆情热度 public-opinion heat")
+_command("reclassify", ReclassifyIn, lambda cid, by, v, b: c.ReclassifyCase(
+    by=by, case_id=cid, expected_version=v, matter=b.matter, reason=b.reason), "改类 correct the matter type")
 
 
 # -- queries ------------------------------------------------------------------------------------

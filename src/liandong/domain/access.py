@@ -38,6 +38,7 @@ COMMAND_ROLES: dict[str, frozenset[StaffRole]] = {
         "merge": {StaffRole.DISPATCHER},
         "scope": {StaffRole.DISPATCHER, StaffRole.HANDLER},
         "heat": {StaffRole.DISPATCHER, StaffRole.LEADER},
+        "reclassify": {StaffRole.DISPATCHER},
         "check-deadlines": {StaffRole.DISPATCHER, StaffRole.ADMINISTRATOR},
         "acknowledge": {StaffRole.HANDLER},
         "start": {StaffRole.HANDLER},

@@ -62,6 +62,8 @@ HANDLERS: dict[type[c.CaseCommand], Handler] = {
     c.CloseCase: lambda case, cmd, now, _: case.close(by=cmd.by, now=now),
     c.WidenScope: lambda case, cmd, now, rules: case.widen(
         by=cmd.by, added=cmd.added, now=now, rules=rules),
+    c.ReclassifyCase: lambda case, cmd, now, rules: case.reclassify(
+        by=cmd.by, matter=cmd.matter, reason=cmd.reason, now=now, rules=rules),
     c.SetHeat: lambda case, cmd, now, rules: case.set_heat(
         by=cmd.by, heat=cmd.heat, now=now, rules=rules),
     c.CheckDeadlines: lambda case, cmd, now, rules: chain.tick(case, now=now, rules=rules),

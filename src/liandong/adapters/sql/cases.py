@@ -37,7 +37,8 @@ _SQL = {
                    "received_at, due_at, is_open, idempotency_key) VALUES (:id, :version, :state, "
                    ":matter, :severity, :owner_code, :lead_code, :received_at, :due_at, :is_open, :key)",
     "update_case": "UPDATE case_record SET version = :version, state = :state, owner_code = :owner_code, "
-                   "lead_code = :lead_code, due_at = :due_at, is_open = :is_open "
+                   "lead_code = :lead_code, due_at = :due_at, is_open = :is_open, matter = :matter, "
+                   "severity = :severity "
                    "WHERE id = :id AND version = :expected",
     "insert_event": "INSERT INTO case_event (case_id, case_version, type, at, actor, payload) "
                     "VALUES (:case_id, :case_version, :type, :at, :actor, :payload) RETURNING seq",
@@ -143,10 +144,11 @@ class SqlCaseRepository(CaseRepository):
         pending = case.pending
         expected = case.version - len(pending)
         row = {"id": r.id, "version": r.version, "state": r.state.value, "owner_code": r.owner or None,
-               "lead_code": r.lead or None, "due_at": self._time(r.due), "is_open": r.state.is_open}
+               "lead_code": r.lead or None, "due_at": self._time(r.due), "is_open": r.state.is_open,
+               "matter": r.matter, "severity": r.severity}
         try:
             if expected == 0:
-                self._exec("insert_case", {**row, "matter": r.matter, "severity": r.severity,
+                self._exec("insert_case", {**row,
                                            "received_at": self._time(r.received_at),
                                            "key": r.idempotency_key or None})
             elif self._exec("update_case", {**row, "expected": expected}).rowcount != 1:

@@ -269,6 +269,22 @@ class Case:
                                                role=role.value if role is not Role.LEAD else "assist",
                                                reason=rule.value))
 
+    def reclassify(self, *, by: str, matter: str, reason: str, now: datetime, rules: Rules) -> None:
+        """改类 before handling starts: the dispatcher (once there is one) corrects the matter type;
+        the severity stays when the new type knows it, else becomes the type's default. Dispatch
+        then routes by the new type; a dispatched case is re-dispatched to the right lead next."""
+        self._check(CaseAction.RECLASSIFY)
+        r = self.record
+        if r.dispatcher:
+            self._actor_is(by, [r.dispatcher], "dispatcher")
+        new = rules.matter(matter)
+        if matter == r.matter:
+            raise DomainError("case.same_matter", matter=matter)
+        known = {s.value for s in new.severities}
+        severity = r.severity if r.severity in known else new.default_severity.value
+        self._emit(ev.MatterCorrected(case_id=self.id, at=now, actor=by, matter=matter, previous=r.matter,
+                                      severity=severity, reason=reason.strip()))
+
     def set_heat(self, *, by: str, heat: int, now: datetime, rules: Rules) -> None:
         """舆情热度; above the threshold the level above becomes present."""
         self._check(CaseAction.HEAT)

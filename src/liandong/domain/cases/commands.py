@@ -191,6 +191,12 @@ class WidenScope(CaseCommand):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class ReclassifyCase(CaseCommand):
+    matter: str
+    reason: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class SetHeat(CaseCommand):
     heat: int
 

@@ -297,6 +297,16 @@ class ScopeWidened(Event):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class MatterCorrected(Event):
+    """改类: the dispatcher corrects the matter type (a label the classifier learns from)."""
+
+    matter: str
+    previous: str
+    severity: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class HeatChanged(Event):
     """舆情热度 (0–100)."""
 

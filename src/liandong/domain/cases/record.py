@@ -226,6 +226,10 @@ def _widened(r: CaseRecord, e: ev.ScopeWidened) -> None:
     r.affected = r.affected + tuple(c for c in e.added if c not in r.affected)
 
 
+def _corrected(r: CaseRecord, e: ev.MatterCorrected) -> None:
+    r.matter, r.severity = e.matter, e.severity
+
+
 def _heat(r: CaseRecord, e: ev.HeatChanged) -> None:
     r.heat = e.heat
 
@@ -312,6 +316,7 @@ APPLY: dict[type[ev.Event], Callable[[CaseRecord, Any], None]] = {
     ev.DuplicateAbsorbed: _absorbed,
     ev.ScopeWidened: _widened,
     ev.HeatChanged: _heat,
+    ev.MatterCorrected: _corrected,
     ev.ReminderSent: _set("reminded", True),
     ev.CaseUrged: _urged,
     ev.SupervisionStarted: _supervision,

@@ -52,6 +52,7 @@ class CaseAction(StrEnum):
     ABSORB = "absorb"  # 接收被合并的重复件
     WIDEN = "widen"  # 影响范围扩大
     HEAT = "heat"  # 舆情热度
+    RECLASSIFY = "reclassify"  # 改类：纠正事项类型
     TICK = "tick"  # 时限检查：提醒、催办、督办、提级、通报
 
 
@@ -65,19 +66,19 @@ _HANDLING = frozenset({CaseAction.SUMMON, CaseAction.ANSWER_SUMMONS, CaseAction.
 TRANSITIONS: dict[CaseState, dict[CaseAction, CaseState | None]] = {
     CaseState.RECEIVED: {
         CaseAction.DISPATCH: CaseState.DISPATCHED, CaseAction.MERGE: CaseState.MERGED,
-        CaseAction.WIDEN: None, CaseAction.HEAT: None, CaseAction.ABSORB: None,
+        CaseAction.WIDEN: None, CaseAction.HEAT: None, CaseAction.ABSORB: None, CaseAction.RECLASSIFY: None,
     },
     CaseState.DISPATCHED: {
         CaseAction.ACKNOWLEDGE: CaseState.ACKNOWLEDGED, CaseAction.RETURN: CaseState.RETURNED,
         CaseAction.REDISPATCH: CaseState.DISPATCHED, CaseAction.ESCALATE: CaseState.DISPATCHED,
         CaseAction.MERGE: CaseState.MERGED, CaseAction.WIDEN: None, CaseAction.HEAT: None,
         CaseAction.TICK: None, CaseAction.ABSORB: None, CaseAction.SUMMON: None,
-        CaseAction.ANSWER_SUMMONS: None,
+        CaseAction.ANSWER_SUMMONS: None, CaseAction.RECLASSIFY: None,
     },
     CaseState.RETURNED: {
         CaseAction.DECIDE_RETURN: CaseState.DISPATCHED, CaseAction.REDISPATCH: CaseState.DISPATCHED,
         CaseAction.ESCALATE: CaseState.DISPATCHED, CaseAction.MERGE: CaseState.MERGED,
-        CaseAction.HEAT: None, CaseAction.TICK: None, CaseAction.ABSORB: None,
+        CaseAction.HEAT: None, CaseAction.TICK: None, CaseAction.ABSORB: None, CaseAction.RECLASSIFY: None,
     },
     CaseState.ACKNOWLEDGED: {
         CaseAction.START: CaseState.IN_PROGRESS, CaseAction.RETURN: CaseState.RETURNED,
