@@ -6,10 +6,10 @@ from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 
 from liandong.domain.cases.case import Case
-from liandong.domain.cases.events import Event
+from liandong.domain.cases.events import CaseFollowedUp, CaseReported, Event
 from liandong.domain.cases.record import CaseRecord, replay
 from liandong.domain.errors import DomainError
-from liandong.services.ports import CaseRepository, CaseSummary, StoredEvent
+from liandong.services.ports import CaseRepository, CaseSummary, ReportRow, StoredEvent
 
 
 class MemoryCaseRepository(CaseRepository):
@@ -164,6 +164,18 @@ class MemoryCaseRepository(CaseRepository):
     def reads_received(self, since: datetime, until: datetime) -> dict[str, dict[str, tuple[int, datetime]]]:
         received = self.versions_received(since, until)
         return {case_id: dict(self.reads[case_id]) for case_id, _ in received if self.reads.get(case_id)}
+
+    def reports_received(self, since: datetime, until: datetime) -> list[ReportRow]:
+        rows = []
+        for case_id, events, _ in self.streams_received(since, until):
+            first = events[0]
+            assert isinstance(first, CaseReported)
+            rated = [e.rating for e in events if isinstance(e, CaseFollowedUp)]
+            r = self.records[case_id]
+            rows.append(ReportRow(case_id, first.at, r.matter, first.matter, first.affected,
+                                  first.description, first.address, r.state.is_open,
+                                  rated[-1] if rated else ""))
+        return rows
 
     def pending_outbox(self, limit: int = 1000) -> list[StoredEvent]:
         return [s for s in self.log if s.seq not in self.delivered][:limit]

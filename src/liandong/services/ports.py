@@ -108,6 +108,22 @@ class StoredEvent:
     event: Event
 
 
+@dataclass(frozen=True)
+class ReportRow:
+    """What demand insight reads of a case: the report as taken in, its matter now, whether it is
+    still open and its latest rating ("" when none)."""
+
+    case_id: str
+    received_at: datetime
+    matter: str  # now (after any 改类)
+    reported_matter: str  # as taken in
+    affected: tuple[str, ...]
+    description: str
+    address: str
+    is_open: bool
+    rating: str = ""
+
+
 class CaseRepository(abc.ABC):
     """Cases as their event streams, with optimistic locking and idempotent intake."""
 
@@ -184,6 +200,10 @@ class CaseRepository(abc.ABC):
     @abc.abstractmethod
     def reads_received(self, since: datetime, until: datetime) -> dict[str, dict[str, tuple[int, datetime]]]:
         """The read marks of the cases received in [since, until), per case and department."""
+
+    @abc.abstractmethod
+    def reports_received(self, since: datetime, until: datetime) -> list[ReportRow]:
+        """The reports received in [since, until), oldest first (for demand insight)."""
 
     @abc.abstractmethod
     def pending_outbox(self, limit: int = 1000) -> list[StoredEvent]:

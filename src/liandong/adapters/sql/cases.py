@@ -23,7 +23,7 @@ from liandong.domain.cases import events as ev
 from liandong.domain.cases.case import Case
 from liandong.domain.cases.record import replay
 from liandong.domain.errors import DomainError
-from liandong.services.ports import CaseRepository, CaseSummary, StoredEvent
+from liandong.services.ports import CaseRepository, CaseSummary, ReportRow, StoredEvent
 
 TEAM_EVENTS = (ev.CaseRouted, ev.MemberJoined, ev.LeadChanged, ev.CaseDispatched, ev.ReturnDecided,
                ev.CaseRedispatched, ev.CaseEscalated, ev.SummonsAnswered, ev.CaseReopened,
@@ -290,6 +290,25 @@ class SqlCaseRepository(CaseRepository):
             events.append(ev.from_payload(json.loads(payload)))
         if events:
             yield current, events
+
+    def reports_received(self, since: datetime, until: datetime) -> list[ReportRow]:
+        c, e = t.case_record, t.case_event
+        window = (c.c.received_at >= since) & (c.c.received_at < until)
+        rated: dict[str, str] = {}
+        q = (select(e.c.case_id, e.c.payload).join(c, c.c.id == e.c.case_id)
+             .where(window & (e.c.type == "CaseFollowedUp")).order_by(e.c.seq))
+        for case_id, payload in self.conn.execute(q):
+            rated[case_id] = json.loads(payload).get("rating", "")
+        q = (select(c.c.id, c.c.received_at, c.c.matter, c.c.is_open, e.c.payload)
+             .join(e, (e.c.case_id == c.c.id) & (e.c.case_version == 1))
+             .where(window).order_by(c.c.received_at, c.c.id))
+        rows = []
+        for case_id, received, matter, is_open, payload in self.conn.execute(q):
+            p = json.loads(payload)
+            rows.append(ReportRow(case_id, received, matter, p.get("matter", matter),
+                                  tuple(p.get("affected", ())), p.get("description", ""),
+                                  p.get("address", ""), bool(is_open), rated.get(case_id, "")))
+        return rows
 
     def streams_received(self, since: datetime, until: datetime,
                          ) -> Iterator[tuple[str, list[ev.Event], dict[str, tuple[int, datetime]]]]:

@@ -112,6 +112,7 @@ case_record = Table(
     CheckConstraint("state IN (" + ", ".join(f"'{s}'" for s in CASE_STATES) + ")", name="state_known"),
 )
 Index("ix_case_record_open_due", case_record.c.is_open, case_record.c.due_at)
+Index("ix_case_record_received", case_record.c.received_at)
 
 case_event = Table(
     "case_event", metadata,
