@@ -1,0 +1,132 @@
+"""Demand insight over the platform's own reports (DESIGN §8): duplicates of a case, surge alerts
+and 每月一题 candidates for a scope, the public-opinion heat of a case. Reads the store through the
+unit of work; the statistics live in :mod:`liandong.insight.dupes` and :mod:`.hotspots`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from liandong.domain.catalogue import parse_scope
+from liandong.domain.errors import DomainError
+from liandong.domain.hierarchy import HierarchyIndex, Level
+from liandong.domain.responsibility import ResponsibilityList
+from liandong.insight.dupes import DuplicateFinder, Proposal, Report, related_matters
+from liandong.insight.hotspots import (
+    Alert,
+    PriorityCandidate,
+    SurgeDetector,
+    opinion_heat,
+    priority_candidates,
+)
+from liandong.services.clock import Clock
+from liandong.services.ports import ReportRow, UnitOfWork
+
+BASELINE_DAYS = 28
+DUPLICATE_WINDOW = timedelta(days=3)
+
+
+@dataclass(frozen=True)
+class HeatReading:
+    """舆情热度 of a case and what it is made of."""
+
+    case_id: str
+    heat: int
+    duplicates: int  # open reports proposed as the same problem
+    similar: int  # reports of the matter at the same township in the window
+    expected: float  # how many the township's baseline would give in that window
+
+
+class Insight:
+    """Queries of demand insight for one platform."""
+
+    def __init__(self, *, uow: Callable[[], UnitOfWork], hierarchy: HierarchyIndex,
+                 matters: ResponsibilityList, clock: Clock) -> None:
+        self.uow = uow
+        self.hierarchy = hierarchy
+        self.matters = matters
+        self.clock = clock
+        self.finder = DuplicateFinder(hierarchy, window=DUPLICATE_WINDOW, related=related_matters(matters))
+
+    # -- reading the store ----------------------------------------------------------------------
+    def reports(self, since: datetime, until: datetime, scope: str | None = None) -> list[ReportRow]:
+        """Reports received in [since, until), those whose first place lies in ``scope`` if given."""
+        with self.uow() as u:
+            rows = u.cases.reports_received(since, until)
+        if scope is None:
+            return rows
+        root = parse_scope(scope, self.hierarchy).root
+        h = self.hierarchy
+        return [r for r in rows if r.affected and r.affected[0] in h and h.is_ancestor(root, r.affected[0])]
+
+    def _row(self, case_id: str) -> ReportRow:
+        with self.uow() as u:
+            case = u.cases.get(case_id)
+        if case is None or case.record.received_at is None:
+            raise DomainError("case.unknown", case_id=case_id[:40])
+        at = case.record.received_at
+        found = [r for r in self.reports(at, at + timedelta(microseconds=1)) if r.case_id == case_id]
+        if not found:
+            raise DomainError("case.unknown", case_id=case_id[:40])
+        return found[0]
+
+    @staticmethod
+    def _report(r: ReportRow) -> Report:
+        return Report(r.case_id, r.description, r.affected[0], r.matter, r.received_at, r.is_open)
+
+    # -- duplicates -----------------------------------------------------------------------------
+    def duplicates(self, case_id: str) -> list[Proposal]:
+        """Open cases about the same problem at the same place within the window, best first."""
+        me = self._row(case_id)
+        window = self.finder.window
+        around = self.reports(me.received_at - window, me.received_at + window)
+        candidates = [self._report(r) for r in around if r.case_id != case_id and r.affected]
+        return self.finder.propose(self._report(me), candidates)
+
+    # -- surges and priorities ------------------------------------------------------------------
+    def _series(self, rows: Sequence[ReportRow]) -> tuple[list[datetime], list[str], list[str]]:
+        rows = [r for r in rows if r.affected and r.affected[0] in self.hierarchy]
+        return [r.received_at for r in rows], [r.affected[0] for r in rows], [r.matter for r in rows]
+
+    def surges(self, scope: str, *, as_of: datetime | None = None, window_hours: float = 24,
+               alpha: float = 0.001) -> list[Alert]:
+        """Series of the scope surging now (or at ``as_of``), strongest first."""
+        now = as_of or self.clock.now()
+        detector = SurgeDetector(self.hierarchy, window_hours=window_hours, alpha=alpha,
+                                 baseline_days=BASELINE_DAYS)
+        rows = self.reports(now - timedelta(days=BASELINE_DAYS, hours=window_hours), now, scope)
+        if not rows:
+            return []
+        times, places, matters = self._series(rows)
+        alerts = detector.detect(times, places, matters, as_of=now)
+        return sorted(alerts, key=lambda a: (a.p_value, -a.observed, a.jurisdiction, a.matter))
+
+    def priorities(self, scope: str, *, as_of: datetime | None = None, months: int = 6,
+                   level: Level = Level.COUNTY, top: int = 10) -> list[PriorityCandidate]:
+        """Candidates for 每月一题 in the scope: volume, recurrence, repeats and dissatisfaction."""
+        now = as_of or self.clock.now()
+        rows = self.reports(now - timedelta(days=30 * months), now, scope)
+        rows = [r for r in rows if r.affected and r.affected[0] in self.hierarchy]
+        if not rows:
+            return []
+        times, places, matters = self._series(rows)
+        satisfied = [None if r.rating in ("", "none") else r.rating != "unsatisfied" for r in rows]
+        return priority_candidates(self.hierarchy, times, places, matters, as_of=now, satisfied=satisfied,
+                                   level=level, months=months, top=top)
+
+    # -- heat -----------------------------------------------------------------------------------
+    def heat(self, case_id: str) -> HeatReading:
+        """舆情热度 of a case from its duplicates and the excess of similar reports around it."""
+        me = self._row(case_id)
+        window = self.finder.window
+        place = me.affected[0]
+        dupes = self.duplicates(case_id)
+        around = self.reports(me.received_at - window, me.received_at + window)
+        similar = sum(1 for r in around if r.case_id != case_id and r.affected[:1] == (place,)
+                      and r.matter == me.matter)
+        base = self.reports(me.received_at - window - timedelta(days=BASELINE_DAYS), me.received_at - window)
+        per_window = sum(1 for r in base if r.affected[:1] == (place,) and r.matter == me.matter)
+        expected = per_window * (2 * window) / timedelta(days=BASELINE_DAYS)
+        value = opinion_heat(duplicates=len(dupes), similar=similar, expected=expected)
+        return HeatReading(case_id, value, len(dupes), similar, round(expected, 3))

@@ -1,0 +1,74 @@
+"""Demand insight over the store, on memory, SQLite and PostgreSQL alike: duplicates of a case,
+a surge at one township against its quiet baseline, 每月一题 candidates and a case's heat."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from liandong.adapters.reference_data import default_catalogue, national_hierarchy
+from liandong.domain.cases import commands as c
+from liandong.domain.errors import DomainError
+from liandong.insight.service import Insight
+from liandong.services.cases import MessageBus
+from liandong.services.clock import ManualClock
+from liandong.services.ports import UnitOfWork
+from tests.unit.cases.test_reclassify import RULES
+
+T0 = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
+STREET, OTHER = "320213001", "320213015"  # 崇安寺街道, 山北街道 (梁溪区)
+
+
+def platform(uow: Callable[[], UnitOfWork]) -> tuple[MessageBus, ManualClock, Insight]:
+    clock = ManualClock(T0)
+    bus = MessageBus(uow=uow, rules=RULES, clock=clock)
+    insight = Insight(uow=uow, hierarchy=national_hierarchy(), matters=default_catalogue().matters,
+                      clock=clock)
+    return bus, clock, insight
+
+
+def report(bus: MessageBus, clock: ManualClock, at: datetime, matter: str, place: str, text: str) -> str:
+    clock.set(at)
+    return bus.handle(c.ReportCase(by="reporter", matter=matter, affected=(place,), description=text)).case_id
+
+
+def test_duplicates_and_heat_of_a_case(uow_factory: Callable[[], UnitOfWork]) -> None:
+    bus, clock, insight = platform(uow_factory)
+    first = report(bus, clock, T0, "construction_noise", STREET,
+                   "人民中路工地每天夜里十一点还在打桩，吵得睡不着")
+    again = report(bus, clock, T0 + timedelta(hours=5), "construction_noise", STREET,
+                   "人民中路那个工地半夜打桩，噪音太大，希望管管")
+    elsewhere = report(bus, clock, T0 + timedelta(hours=6), "construction_noise", OTHER,
+                       "人民中路工地每天夜里十一点还在打桩，吵得睡不着")
+    unrelated = report(bus, clock, T0 + timedelta(hours=7), "street_lights", STREET, "人民中路路灯不亮")
+    found = insight.duplicates(again)
+    assert [p.case_id for p in found] == [first]  # not the other township, not the street light
+    assert found[0].score >= insight.finder.threshold
+    assert all(p.case_id != elsewhere for p in insight.duplicates(first))
+    assert insight.duplicates(unrelated) == []
+    reading = insight.heat(again)
+    assert reading.duplicates == 1 and reading.similar == 1 and 0 < reading.heat < 80
+    with pytest.raises(DomainError, match=r"case\.unknown"):
+        insight.duplicates("C-nope")
+
+
+def test_a_surge_at_one_township_is_raised_and_ranked(uow_factory: Callable[[], UnitOfWork]) -> None:
+    bus, clock, insight = platform(uow_factory)
+    start = T0
+    for day in range(0, 29, 2):  # a quiet baseline: one report every other day at each township
+        for hour, place in ((2, STREET), (3, OTHER)):
+            at = start + timedelta(days=day, hours=hour)
+            report(bus, clock, at, "garbage_collection", place, "垃圾没人收")
+    now = start + timedelta(days=30)
+    assert insight.surges("320213", as_of=now - timedelta(hours=14)) == []  # before the burst
+    for i in range(10):  # then ten in twelve hours at 崇安寺街道
+        report(bus, clock, now - timedelta(hours=12) + timedelta(hours=i), "garbage_collection", STREET,
+               f"小区垃圾堆了三天没人清运，第{i}次反映")
+    alerts = insight.surges("320213", as_of=now)
+    assert alerts and (alerts[0].jurisdiction, alerts[0].matter) == (STREET, "garbage_collection")
+    assert all(a.jurisdiction != OTHER for a in alerts)
+    assert insight.surges("320205", as_of=now) == []  # another district sees nothing
+    top = insight.priorities("320200", as_of=now, level=national_hierarchy().get(STREET).level)
+    assert top[0].jurisdiction == STREET and top[0].matter == "garbage_collection"
