@@ -29,6 +29,7 @@ BODIES: dict[str, dict[str, Any] | None] = {
     "summons-rating": {"department": "320213-public_security", "score": 5},
     "assist-report": {"summary": "x"}, "resolve": {"summary": "x"}, "follow-up": {},
     "merge": {"into": "nope"}, "scope": {"added": ["320213018"]}, "heat": {"heat": 10},
+    "reclassify": {"matter": "construction_noise"},
 }
 PEOPLE = {  # username: (department, roles)
     "lead": ("320213-urban_management", ["handler"]),
