@@ -239,6 +239,22 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "该经验未推广到 {department} 所在区划（已推广：{scopes}）",
         "en": "This experience was not promoted where {department} is (promoted to: {scopes})",
     },
+    "insight.empty_text": {
+        "zh": "第 {index} 条诉求文本为空（或只有标点），无法分类",
+        "en": "Report text #{index} is empty (or only punctuation); nothing to classify",
+    },
+    "insight.bad_model": {
+        "zh": "事项分类模型无法读取：{problem}",
+        "en": "The matter classification model cannot be read: {problem}",
+    },
+    "insight.model_version": {
+        "zh": "该事项分类模型基于职责清单 {model} 版训练，与当前版本 {current} 不符，请重新训练",
+        "en": "This matter model was trained on responsibility list version {model}, not the current {current}; retrain it",
+    },
+    "insight.too_few_examples": {
+        "zh": "训练样本不足：{examples} 条、{matters} 个事项；至少需要 {needed}",
+        "en": "Too few training examples: {examples} across {matters} matters; needed: {needed}",
+    },
     "insight.bad_parameter": {
         "zh": "分析参数有误：{name} = {value}，应为 {allowed}",
         "en": "Bad analysis parameter {name} = {value}; allowed: {allowed}",
