@@ -11,6 +11,7 @@ import pytest
 from liandong.adapters.reference_data import default_catalogue, national_hierarchy
 from liandong.domain.cases import commands as c
 from liandong.domain.errors import DomainError
+from liandong.insight.matter import MatterClassifier
 from liandong.insight.service import Insight
 from liandong.services.cases import MessageBus
 from liandong.services.clock import ManualClock
@@ -72,3 +73,35 @@ def test_a_surge_at_one_township_is_raised_and_ranked(uow_factory: Callable[[], 
     assert insight.surges("320205", as_of=now) == []  # another district sees nothing
     top = insight.priorities("320200", as_of=now, level=national_hierarchy().get(STREET).level)
     assert top[0].jurisdiction == STREET and top[0].matter == "garbage_collection"
+
+
+def test_training_learns_from_corrections_and_the_stored_model_serves_another_process(
+        uow_factory: Callable[[], UnitOfWork]) -> None:
+    from liandong.simulation.texts import ReportTexts
+
+    bus, clock, insight = platform(uow_factory)
+    matters = default_catalogue().matters
+    texts = ReportTexts.load(matters)
+    h = national_hierarchy()
+    chosen = ["construction_noise", "social_life_noise", "garbage_collection", "street_lights",
+              "water_outage", "illegal_parking"]
+    assert insight.classifier().version == MatterClassifier.from_rules(matters).version  # rules first
+    clock_at = T0
+    for n in range(90):
+        true = chosen[n % len(chosen)]
+        text = texts.render(h, matter=true, place=STREET, draw=n // len(chosen) * 13 + n)
+        taken_as = "social_life_noise" if true == "construction_noise" and (n // 6) % 2 else true
+        clock_at += timedelta(minutes=7)
+        cid = report(bus, clock, clock_at, taken_as, STREET, text)
+        if taken_as != true:  # the dispatcher's 改类 is the label that counts
+            bus.handle(c.ReclassifyCase(by="320200-gov", case_id=cid, matter=true))
+    labels = insight.labels()
+    assert sum(1 for x in labels if x.corrected) == 7  # 15 construction-noise reports, every other one
+    result = insight.train(seed=3)
+    assert result.n_train + result.n_test == 90 and result.n_corrected == 7
+    assert 0.0 <= result.accuracy_top1 <= 1.0 and result.accuracy_top3 >= result.accuracy_top1
+    again = Insight(uow=uow_factory, hierarchy=h, matters=matters, clock=clock)  # e.g. another worker
+    probe = ["工地晚上十二点还在打桩施工", "路灯坏了好几天"]
+    assert again.classifier().version == insight.classifier().version
+    assert again.suggest(probe) == insight.suggest(probe)
+    assert again.suggest(probe)[0][0].matter == "construction_noise"

@@ -4,9 +4,11 @@ unit of work; the statistics live in :mod:`liandong.insight.dupes` and :mod:`.ho
 
 from __future__ import annotations
 
+import base64
+import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from liandong.domain.catalogue import parse_scope
 from liandong.domain.errors import DomainError
@@ -20,11 +22,14 @@ from liandong.insight.hotspots import (
     opinion_heat,
     priority_candidates,
 )
+from liandong.insight.matter import Labelled, MatterClassifier, Suggestion, TrainingReport, train
 from liandong.services.clock import Clock
 from liandong.services.ports import ReportRow, UnitOfWork
 
 BASELINE_DAYS = 28
 DUPLICATE_WINDOW = timedelta(days=3)
+MODEL_DOCUMENT = "insight/matter-model"  # the trained classifier, base64 of its .npz, beside the lists
+TRAINING_DAYS = 365
 
 
 @dataclass(frozen=True)
@@ -48,6 +53,52 @@ class Insight:
         self.matters = matters
         self.clock = clock
         self.finder = DuplicateFinder(hierarchy, window=DUPLICATE_WINDOW, related=related_matters(matters))
+        self._model: tuple[str, MatterClassifier] | None = None  # (stored version, classifier)
+
+    # -- matter from text -----------------------------------------------------------------------
+    def classifier(self) -> MatterClassifier:
+        """The trained classifier stored on the platform, or the keyword rules before any training."""
+        with self.uow() as u:
+            stored = u.organisation.document(MODEL_DOCUMENT)
+        if stored is None:
+            return MatterClassifier.from_rules(self.matters)
+        version, text = stored
+        if self._model is None or self._model[0] != version:
+            try:
+                blob = base64.b64decode(text.encode("ascii"), validate=True)
+            except (ValueError, UnicodeEncodeError):
+                raise DomainError("insight.bad_model", problem="not base64") from None
+            self._model = (version, MatterClassifier.from_bytes(blob, self.matters))
+        return self._model[1]
+
+    def suggest(self, texts: Sequence[str], k: int = 3) -> list[list[Suggestion]]:
+        """Ranked matter types for each text, with confidence and the keywords that matched."""
+        return self.classifier().suggest_many(list(texts), k=k)
+
+    def labels(self, *, days: int = TRAINING_DAYS) -> list[Labelled]:
+        """What the platform has learned to call each report: the matter it was taken in as, and
+        the dispatcher's 改类 (a correction, which overrides it) where there was one."""
+        now = self.clock.now()
+        out: list[Labelled] = []
+        for r in self.reports(now - timedelta(days=days), now + timedelta(seconds=1)):
+            if not r.description.strip():
+                continue
+            out.append(Labelled(r.description, r.reported_matter, case=r.case_id, group=r.case_id))
+            if r.matter != r.reported_matter:
+                out.append(Labelled(r.description, r.matter, corrected=True, case=r.case_id, group=r.case_id))
+        return out
+
+    def train(self, *, seed: int = 1, days: int = TRAINING_DAYS, holdout: float = 0.2) -> TrainingReport:
+        """Learn from the platform's labels, report the held-out accuracy and store the model."""
+        model, report = train(self.labels(days=days), matters=self.matters, seed=seed, holdout=holdout)
+        blob = model.to_bytes()
+        stamp = self.clock.now().astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+        version = f"{stamp}-{hashlib.sha256(blob).hexdigest()[:12]}"  # fits the 32 characters kept
+        with self.uow() as u:
+            u.organisation.put_document(MODEL_DOCUMENT, version, base64.b64encode(blob).decode("ascii"))
+            u.commit()
+        self._model = (version, model)
+        return report
 
     # -- reading the store ----------------------------------------------------------------------
     def reports(self, since: datetime, until: datetime, scope: str | None = None) -> list[ReportRow]:
