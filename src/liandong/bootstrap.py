@@ -24,6 +24,7 @@ from liandong.domain.catalogue import Catalogue
 from liandong.domain.hierarchy import HierarchyIndex
 from liandong.domain.instruments.instrument import InstrumentRules
 from liandong.domain.places import PlaceIndex
+from liandong.insight.service import Insight
 from liandong.services.cases import MessageBus
 from liandong.services.clock import Clock, SystemClock
 from liandong.services.instruments import InstrumentBus
@@ -51,6 +52,14 @@ class Platform:
     _bus: MessageBus | None = None
     _calendar: ChineseWorkCalendar = field(default_factory=ChineseWorkCalendar)
     _writer: BatchingWriter | None = None
+    _insight: Insight | None = None
+
+    def insight(self) -> Insight:
+        """Demand insight on this platform's reports (one per process: it caches the model)."""
+        if self._insight is None:
+            self._insight = Insight(uow=self.uow, hierarchy=self.hierarchy, matters=self.catalogue.matters,
+                                    clock=SystemClock())
+        return self._insight
 
     def writer(self) -> BatchingWriter:
         """Group commit for concurrent web requests (started by the server's lifespan)."""

@@ -19,6 +19,7 @@ from liandong.bootstrap import bootstrap, catalogue_documents, jetstream
 from liandong.cli_accounts import DEMO_API_KEY, DEMO_PASSWORD, account_app, ensure_demo_accounts
 from liandong.cli_cases import case_app
 from liandong.cli_common import DbOpt, DirOpt, LangOpt, open_platform, settings_for
+from liandong.cli_insight import insight_app
 from liandong.cli_instruments import instrument_app
 from liandong.cli_ledger import ledger_app
 from liandong.cli_report import report_app
@@ -38,6 +39,7 @@ app.add_typer(ledger_app, name="ledger")
 app.add_typer(account_app, name="account")
 app.add_typer(report_app, name="report")
 app.add_typer(instrument_app, name="instrument")
+app.add_typer(insight_app, name="insight")
 app.command("simulate")(simulate_command)
 
 out = Console()

@@ -95,10 +95,17 @@ def test_training_learns_from_corrections_and_the_stored_model_serves_another_pr
         cid = report(bus, clock, clock_at, taken_as, STREET, text)
         if taken_as != true:  # the dispatcher's 改类 is the label that counts
             bus.handle(c.ReclassifyCase(by="320200-gov", case_id=cid, matter=true))
+    twin_a = report(bus, clock, clock_at + timedelta(minutes=1), "street_lights", STREET,
+                    "崇安寺街道人民中路38号门口路灯不亮已经一周")
+    twin_b = report(bus, clock, clock_at + timedelta(minutes=2), "street_lights", OTHER,
+                    "山北街道惠山路7号门口路灯不亮已经一周")
     labels = insight.labels()
+    group = {x.case: x.group for x in labels}
+    assert group[twin_a] == group[twin_b]  # one wording: never split between training and test
+    assert len(set(group.values())) < len(group)
     assert sum(1 for x in labels if x.corrected) == 7  # 15 construction-noise reports, every other one
     result = insight.train(seed=3)
-    assert result.n_train + result.n_test == 90 and result.n_corrected == 7
+    assert result.n_train + result.n_test == 92 and result.n_corrected == 7
     assert 0.0 <= result.accuracy_top1 <= 1.0 and result.accuracy_top3 >= result.accuracy_top1
     again = Insight(uow=uow_factory, hierarchy=h, matters=matters, clock=clock)  # e.g. another worker
     probe = ["工地晚上十二点还在打桩施工", "路灯坏了好几天"]

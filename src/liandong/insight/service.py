@@ -10,11 +10,16 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+import numpy as np
+from rapidfuzz import fuzz, process
+from scipy.sparse import csr_matrix  # type: ignore[import-untyped]
+from scipy.sparse.csgraph import connected_components  # type: ignore[import-untyped]
+
 from liandong.domain.catalogue import parse_scope
 from liandong.domain.errors import DomainError
 from liandong.domain.hierarchy import HierarchyIndex, Level
 from liandong.domain.responsibility import ResponsibilityList
-from liandong.insight.dupes import DuplicateFinder, Proposal, Report, related_matters
+from liandong.insight.dupes import DuplicateFinder, Proposal, Report, normalise, related_matters
 from liandong.insight.hotspots import (
     Alert,
     PriorityCandidate,
@@ -30,6 +35,8 @@ BASELINE_DAYS = 28
 DUPLICATE_WINDOW = timedelta(days=3)
 MODEL_DOCUMENT = "insight/matter-model"  # the trained classifier, base64 of its .npz, beside the lists
 TRAINING_DAYS = 365
+NEAR_COPY = 80  # rapidfuzz ratio (0–100) from which two report texts count as one wording
+NEAR_COPY_LIMIT = 4000  # distinct wordings per matter compared pairwise; beyond, exact wording only
 
 
 @dataclass(frozen=True)
@@ -79,14 +86,37 @@ class Insight:
         """What the platform has learned to call each report: the matter it was taken in as, and
         the dispatcher's 改类 (a correction, which overrides it) where there was one."""
         now = self.clock.now()
+        rows = [r for r in self.reports(now - timedelta(days=days), now + timedelta(seconds=1))
+                if r.description.strip()]
+        group = self._near_copies(rows)
         out: list[Labelled] = []
-        for r in self.reports(now - timedelta(days=days), now + timedelta(seconds=1)):
-            if not r.description.strip():
-                continue
-            out.append(Labelled(r.description, r.reported_matter, case=r.case_id, group=r.case_id))
+        for r in rows:
+            g = group[r.case_id]
+            out.append(Labelled(r.description, r.reported_matter, case=r.case_id, group=g))
             if r.matter != r.reported_matter:
-                out.append(Labelled(r.description, r.matter, corrected=True, case=r.case_id, group=r.case_id))
+                out.append(Labelled(r.description, r.matter, corrected=True, case=r.case_id, group=g))
         return out
+
+    def _near_copies(self, rows: Sequence[ReportRow]) -> dict[str, str]:
+        """A group per set of near-copies (the same wording about other places, other numbers), so
+        that the held-out split never tests the model on the twin of a training text."""
+        h = self.hierarchy
+        shapes: dict[str, dict[str, list[str]]] = {}  # matter → shape → cases
+        for r in rows:
+            names = [n for code in r.affected if code in h for u in h.path(code)[1:]
+                     for n in (u.name, u.short_name)]
+            shapes.setdefault(r.matter, {}).setdefault(normalise(r.description, names), []).append(r.case_id)
+        group: dict[str, str] = {}
+        for matter, by_shape in shapes.items():
+            keys = list(by_shape)
+            label = list(range(len(keys)))
+            if 1 < len(keys) <= NEAR_COPY_LIMIT:
+                near = process.cdist(keys, keys, scorer=fuzz.ratio, score_cutoff=NEAR_COPY, dtype=np.uint8)
+                _, label = connected_components(csr_matrix(near > 0), directed=False)
+            for key, component in zip(keys, label, strict=True):
+                for case_id in by_shape[key]:
+                    group[case_id] = f"{matter}:{component}"
+        return group
 
     def train(self, *, seed: int = 1, days: int = TRAINING_DAYS, holdout: float = 0.2) -> TrainingReport:
         """Learn from the platform's labels, report the held-out accuracy and store the model."""
