@@ -35,6 +35,7 @@ DEMO_ACCOUNTS = (  # (username, department, roles): the 12345 centre, leaders an
     ("jiangsu_leader", "320000-gov", ("leader",)),
     ("suzhou_leader", "320500-gov", ("leader",)),
     ("liangxi_leader", "320213-gov", ("leader",)),
+    ("wuxi_analyst", "320200-gov", ("analyst",)),
     ("citizen", None, ("citizen",)),
 )
 

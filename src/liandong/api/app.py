@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from liandong import __version__
-from liandong.api import auth, cases, errors, guards, instruments, open311, organisation, track
+from liandong.api import auth, cases, errors, guards, insight, instruments, open311, organisation, track
 from liandong.api.checkpoints import CheckpointPublisher
 from liandong.bootstrap import Platform, bootstrap, jetstream
 from liandong.config import Settings
@@ -54,6 +54,7 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
     app.include_router(organisation.router)
     app.include_router(cases.router)
     app.include_router(instruments.router)
+    app.include_router(insight.router)
     app.include_router(auth.router)
     app.include_router(track.router)
     app.include_router(open311.router)
