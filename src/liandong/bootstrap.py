@@ -23,7 +23,7 @@ from liandong.domain.cases.routing import Router
 from liandong.domain.catalogue import Catalogue
 from liandong.domain.hierarchy import HierarchyIndex
 from liandong.domain.instruments.instrument import InstrumentRules
-from liandong.domain.places import PlaceIndex
+from liandong.insight.place import PlaceResolver
 from liandong.insight.service import Insight
 from liandong.services.cases import MessageBus
 from liandong.services.clock import Clock, SystemClock
@@ -47,7 +47,7 @@ class Platform:
     _memory: MemoryUnitOfWork | None = None
     _streams: StreamCache = field(default_factory=StreamCache)
     _ledger: Ledger | None = None
-    _places: PlaceIndex | None = None
+    _places: PlaceResolver | None = None
     _rules: Rules | None = None
     _bus: MessageBus | None = None
     _calendar: ChineseWorkCalendar = field(default_factory=ChineseWorkCalendar)
@@ -69,9 +69,10 @@ class Platform:
     _geocoder: FastGeocnGeocoder | None = None
 
     @property
-    def places(self) -> PlaceIndex:
+    def places(self) -> PlaceResolver:
+        """Place from an address or a report text, down to the township (built once, ~1 s)."""
         if self._places is None:
-            self._places = PlaceIndex(self.hierarchy)
+            self._places = PlaceResolver(self.hierarchy)
         return self._places
 
     @property

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -36,6 +37,8 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
         if publisher is not None:
             publisher.start()
         wired.writer().start()
+        # the place resolver takes a second to build: not on the first report's time
+        threading.Thread(target=lambda: wired.places, name="places-warm-up", daemon=True).start()
         stop_relay = (wired.relay(jetstream(cfg), prefix=cfg.nats_prefix).start()
                       if cfg.nats_url and wired.engine is not None else None)
         yield

@@ -53,13 +53,19 @@ class Texts(BaseModel):
 def place(text: Annotated[str, Query(min_length=1, max_length=2000)], platform: PlatformDep,
           user: CurrentUser, lang: LangDep) -> dict[str, Any]:
     _staff(user)
-    try:
-        unit = platform.places.resolve(text)
-    except DomainError as exc:
-        if exc.code in ("place.ambiguous", "place.not_found"):
-            return {"status": exc.code.split(".")[1], "unit": None, "message": explain(exc, lang)}
-        raise
-    return {"status": "resolved", "unit": _unit(platform, unit.code), "message": ""}
+    found = platform.places.match(text)
+    message = ""
+    if found.status != "resolved":
+        try:
+            platform.places.resolve(text)
+        except DomainError as exc:
+            message = explain(exc, lang)
+    return {"status": found.status, "unit": _unit(platform, found.unit.code) if found.unit else None,
+            "candidates": [_unit(platform, u.code) for u in found.candidates],
+            "confidence": round(found.confidence, 3),
+            "evidence": [{"name": e.name, "start": e.start, "end": e.end, "code": e.code}
+                         for e in found.evidence],
+            "message": message}
 
 
 @router.post("/insight/matter", summary="建议事项类型 matter suggestions for report texts")
