@@ -165,6 +165,24 @@ class Insight:
         candidates = [self._report(r) for r in around if r.case_id != case_id and r.affected]
         return self.finder.propose(self._report(me), candidates)
 
+    def duplicates_of(self, rows: Sequence[tuple[str, datetime]]) -> dict[str, list[Proposal]]:
+        """Duplicates of many cases ((id, received) pairs) with one read of the store."""
+        if not rows:
+            return {}
+        window = self.finder.window
+        first, last = min(at for _, at in rows), max(at for _, at in rows)
+        around = [r for r in self.reports(first - window, last + window) if r.affected]
+        by_id = {r.case_id: r for r in around}
+        out: dict[str, list[Proposal]] = {}
+        for case_id, at in rows:
+            me = by_id.get(case_id)
+            if me is None:
+                continue
+            near = [self._report(r) for r in around
+                    if r.case_id != case_id and abs(r.received_at - at) <= window]
+            out[case_id] = self.finder.propose(self._report(me), near)
+        return out
+
     # -- surges and priorities ------------------------------------------------------------------
     def _series(self, rows: Sequence[ReportRow]) -> tuple[list[datetime], list[str], list[str]]:
         rows = [r for r in rows if r.affected and r.affected[0] in self.hierarchy]

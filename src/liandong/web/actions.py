@@ -140,6 +140,11 @@ ACTIONS: tuple[Action, ...] = (
                                                 handler_at_fault=bool(_text(f, "at_fault"))),
            (Field("rating", "select", ("诉求人评价", "The reporter's rating"), options=RATINGS),
             Field("at_fault", "checkbox", AT_FAULT, required=False)), who="dispatcher"),
+    Action("reclassify", CaseAction.RECLASSIFY, ("改类", "Correct the matter type"),
+           lambda cid, by, v, f: c.ReclassifyCase(by=by, case_id=cid, expected_version=v,
+                                                  matter=_text(f, "matter"), reason=_text(f, "reason")),
+           (Field("matter", "matter", ("事项类型", "Matter type")),
+            Field("reason", "textarea", ("理由", "Reason"), required=False)), who="dispatcher"),
     Action("close", CaseAction.CLOSE, ("归档", "Archive"),
            lambda cid, by, v, f: c.CloseCase(by=by, case_id=cid, expected_version=v), who="dispatcher"),
 )

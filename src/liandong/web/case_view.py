@@ -9,6 +9,7 @@ from liandong.bootstrap import Platform
 from liandong.domain.access import Principal, mask_name, mask_phone, sees_reporter
 from liandong.domain.cases.events import to_payload
 from liandong.domain.cases.record import CaseRecord
+from liandong.domain.errors import DomainError
 from liandong.domain.hierarchy import Level
 from liandong.domain.worktime import SHANGHAI
 from liandong.messages import EVENT_LABELS, ROLE_NAMES, level_name, reason_text
@@ -74,7 +75,27 @@ def case_view(platform: Platform, user: Principal, r: CaseRecord, events: list[A
         "map": {"parent": parent.code if parent else "", "highlight": counties},
         "summonable": _summonable(platform, user, r),
         "waiting": _waiting(r, router, zh),
+        "matter_options": _matter_options(platform, r, zh) if r.state.value in ("received", "dispatched",
+                                                                                "returned") else [],
     }
+
+
+def _matter_options(platform: Platform, r: CaseRecord, zh: bool) -> list[tuple[str, str]]:
+    """The matter types to correct to: what the report's words suggest first, then the list."""
+    matters = platform.catalogue.matters
+    try:
+        suggested = [s.matter for s in platform.insight().suggest([r.description or "—"], k=3)[0]]
+    except DomainError:
+        suggested = []
+    rest = sorted(matters.matters, key=lambda code: (matters.get(code).category, code))
+    out = []
+    for code in dict.fromkeys([*suggested, *rest]):
+        if code == r.matter:
+            continue
+        m = matters.get(code)
+        mark = ("★ " if code in suggested else "")
+        out.append((code, mark + (f"{m.category} · {m.name}" if zh else f"{m.category} · {m.name_en}")))
+    return out
 
 
 def _waiting(r: CaseRecord, router: Any, zh: bool) -> list[str]:

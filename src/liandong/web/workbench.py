@@ -215,6 +215,7 @@ def install(app: FastAPI, renderer: Renderer) -> None:
                                     "reason": r.pending_return.reason,
                                     "matter_name": _matter_name(platform, r.matter, lang)})
         new.sort(key=lambda row: row["r"].received_at or datetime.min.replace(tzinfo=UTC))
+        _insight(platform, new, lang)
         may_dispatch = StaffRole.DISPATCHER in user.roles
         return render(request, "work_dispatch.html", lang, text=WORK_TEXT, new=new, returns=returns,
                       may_dispatch=may_dispatch, centre=router.department_name(user.department or ""),
@@ -227,6 +228,33 @@ def _matter_name(platform: Platform, code: str, lang: str) -> str:
     except DomainError:
         return code
     return m.name if lang == "zh" else m.name_en
+
+
+def _insight(platform: Platform, rows: list[dict[str, Any]], lang: str) -> None:
+    """The platform's reading of each new report: the matter its words suggest (a correction is
+    offered when it differs from the one taken in), the place its words name when that is not
+    where it was filed, and open cases it may duplicate. Advice only; the dispatcher decides."""
+    if not rows:
+        return
+    insight = platform.insight()
+    try:
+        suggested = insight.suggest([row["r"].description or "—" for row in rows], k=3)
+    except DomainError:
+        suggested = [[] for _ in rows]
+    dupes = insight.duplicates_of([(row["r"].id, row["r"].received_at) for row in rows
+                                   if row["r"].received_at is not None])
+    h = platform.hierarchy
+    for row, found in zip(rows, suggested, strict=True):
+        r = row["r"]
+        row["matters"] = [{"code": s.matter, "name": _matter_name(platform, s.matter, lang),
+                           "confidence": f"{s.confidence:.0%}", "keywords": "、".join(s.keywords)}
+                          for s in found]
+        row["mismatch"] = bool(found) and found[0].matter != r.matter
+        place = platform.places.match(r.description or "")
+        named = place.unit.code if place.status == "resolved" and place.unit is not None else ""
+        row["place_named"] = (h.get(named).name if named and not any(
+            h.is_ancestor(named, a) or h.is_ancestor(a, named) for a in r.affected) else "")
+        row["dupes"] = [{"id": p.case_id, "score": f"{p.score:.2f}"} for p in dupes.get(r.id, [])[:3]]
 
 
 def _suggestion(platform: Platform, r: Any, lang: str) -> dict[str, Any]:

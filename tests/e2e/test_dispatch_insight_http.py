@@ -1,0 +1,48 @@
+"""The dispatch console reads each new report: the matter its words suggest (with a one-click
+改类 when it differs from the one taken in), a place named in the text elsewhere, and likely
+duplicates; the case page offers 改类 with the suggestions first."""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+import httpx
+
+from tests.e2e.conftest import token
+from tests.e2e.test_workbench_http import csrf_of, signed_in
+
+
+def test_the_console_suggests_and_corrects_the_matter(server: str) -> None:
+    tag = uuid.uuid4().hex[:6]
+    body = {"matter": "social_life_noise", "affected": ["320213001"],
+            "description": f"人民中路{tag}号旁边工地半夜还在打桩施工，吵得睡不着"}
+    first = httpx.post(f"{server}/api/cases", json=body).json()["case_id"]
+    second = httpx.post(f"{server}/api/cases", json={
+        **body, "description": f"人民中路{tag}号旁那个工地夜里打桩，噪音太大"}).json()["case_id"]
+    moved = httpx.post(f"{server}/api/cases", json={
+        "matter": "street_lights", "affected": ["320213001"],
+        "description": f"江阴市澄江街道{tag}路路灯不亮"}).json()["case_id"]
+
+    centre = signed_in(server, "centre")
+    console = centre.get("/work/dispatch").text
+    cell = re.search(rf'<td class="insight" data-case="{second}">(.*?)</td>', console, re.S)
+    assert cell, "no insight cell for the new report"
+    assert "内容更像：建筑施工噪声扰民" in cell.group(1) and 'value="reclassify"' in cell.group(1)
+    assert first[:10] in cell.group(1)  # likely duplicate of the first report
+    place = re.search(rf'<td class="insight" data-case="{moved}">(.*?)</td>', console, re.S)
+    assert place and "文中地点：澄江街道" in place.group(1)
+
+    version = re.search(rf'action="/work/cases/{second}/act\?lang=zh" class="inline reclassify">.*?'
+                        r'name="version" value="(\d+)"', console, re.S)
+    assert version
+    answer = centre.post(f"/work/cases/{second}/act", data={
+        "action": "reclassify", "version": version.group(1), "matter": "construction_noise",
+        "csrf": csrf_of(console)})
+    assert answer.status_code in (200, 303), answer.text[:300]
+    case = httpx.get(f"{server}/api/cases/{second}", headers=token(server, "centre")).json()
+    assert case["matter"] == "construction_noise"
+
+    page = centre.get(f"/work/cases/{first}").text
+    options = re.search(r'<select id="reclassify-matter" name="matter">(.*?)</select>', page, re.S)
+    assert options and options.group(1).index("construction_noise") < options.group(1).index("street_lights")
