@@ -188,10 +188,24 @@ def priorities(scope: ScopeOpt, at: AtOpt = None,
 
 
 @insight_app.command("heat")
-def heat(case_id: str, lang: LangOpt = "zh", database_url: DbOpt = None, data_dir: DirOpt = None) -> None:
+def heat(case_id: Annotated[str | None, typer.Argument(help="案件编号（与 --sweep 二选一）")] = None,
+         sweep: Annotated[bool, typer.Option(
+             "--sweep", help="扫描近期同类诉求集中爆发的案件并提高其热度")] = False,
+         lang: LangOpt = "zh", database_url: DbOpt = None, data_dir: DirOpt = None) -> None:
     """案件的舆情热度（0–100）及其来由；达到阈值时上级介入。"""
     with _refusals(lang):
-        r = open_platform(database_url, data_dir).insight().heat(case_id)
+        platform = open_platform(database_url, data_dir)
+        if sweep:
+            raised = platform.insight().heat_sweep(platform.bus())
+            for x in raised:
+                out.print(f"{x.case_id}: {x.heat}")
+            out.print(_t(f"提高了 {len(raised)} 件案件的舆情热度",
+                         f"Raised the heat of {len(raised)} cases", lang))
+            return
+        if case_id is None:
+            raise DomainError("insight.bad_parameter", name="CASE", value="—",
+                              allowed="a case id, or --sweep")
+        r = platform.insight().heat(case_id)
         out.print(_t(f"舆情热度 {r.heat}：疑似重复 {r.duplicates} 件，同地同类 {r.similar} 件"
                      f"（基线期望 {r.expected}）",
                      f"Heat {r.heat}: {r.duplicates} likely duplicates, {r.similar} similar reports "

@@ -34,6 +34,9 @@ class Settings(BaseSettings):
                                  "(e.g. nats://127.0.0.1:4222); unset: the server relays nothing")
     nats_stream: str = Field(default="LIANDONG", description="JetStream stream that keeps relayed messages")
     nats_prefix: str = Field(default="liandong", description="First token of the relayed subjects")
+    heat_sweep_seconds: float = Field(default=300, ge=0, description="How often the server raises "
+                                      "the public-opinion heat of cases from bursts of similar reports "
+                                      "(0: never)")
     host: str = "127.0.0.1"
     port: int = 8000
 

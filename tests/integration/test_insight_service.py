@@ -112,3 +112,23 @@ def test_training_learns_from_corrections_and_the_stored_model_serves_another_pr
     assert again.classifier().version == insight.classifier().version
     assert again.suggest(probe) == insight.suggest(probe)
     assert again.suggest(probe)[0][0].matter == "construction_noise"
+
+
+def test_a_burst_of_the_same_complaint_raises_heat_and_brings_the_level_above_in(
+        uow_factory: Callable[[], UnitOfWork]) -> None:
+    bus, clock, insight = platform(uow_factory)
+    first = report(bus, clock, T0, "catering_fume", STREET, "人民中路38号烧烤店油烟直排进居民楼")
+    bus.handle(c.DispatchCase(by="320200-gov", case_id=first))
+    quiet = report(bus, clock, T0 + timedelta(minutes=5), "street_lights", OTHER, "山北街道路灯不亮")
+    assert insight.heat_sweep(bus, now=T0 + timedelta(hours=1)) == []  # one report is no burst
+    for i in range(11):
+        report(bus, clock, T0 + timedelta(hours=1, minutes=10 * i), "catering_fume", STREET,
+               f"人民中路38号那家烧烤店油烟太大，熏得没法开窗（第{i + 1}位居民反映）")
+    now = T0 + timedelta(hours=3)
+    raised = {r.case_id: r for r in insight.heat_sweep(bus, now=now)}
+    assert first in raised and raised[first].heat >= 80 and quiet not in raised
+    with bus.uow() as u:
+        case = u.cases.get(first)
+        assert case is not None
+        assert case.record.heat == raised[first].heat and case.record.heat_present  # 督办 by the level above
+    assert insight.heat_sweep(bus, now=now) == []  # nothing new: nothing recorded again

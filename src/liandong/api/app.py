@@ -10,6 +10,7 @@ from fastapi import FastAPI
 
 from liandong import __version__
 from liandong.api import auth, cases, errors, guards, insight, instruments, open311, organisation, track
+from liandong.api.background import Periodic
 from liandong.api.checkpoints import CheckpointPublisher
 from liandong.bootstrap import Platform, bootstrap, jetstream
 from liandong.config import Settings
@@ -41,7 +42,12 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
         threading.Thread(target=lambda: wired.places, name="places-warm-up", daemon=True).start()
         stop_relay = (wired.relay(jetstream(cfg), prefix=cfg.nats_prefix).start()
                       if cfg.nats_url and wired.engine is not None else None)
+        heat = (Periodic("heat-sweep", cfg.heat_sweep_seconds,
+                         lambda: wired.insight().heat_sweep(wired.bus())).start()
+                if cfg.heat_sweep_seconds > 0 and wired.engine is not None else None)
         yield
+        if heat is not None:
+            heat.stop()
         if stop_relay is not None:
             stop_relay()
         wired.writer().stop()

@@ -15,6 +15,8 @@ from rapidfuzz import fuzz, process
 from scipy.sparse import csr_matrix  # type: ignore[import-untyped]
 from scipy.sparse.csgraph import connected_components  # type: ignore[import-untyped]
 
+from liandong.domain.cases.case import PLATFORM
+from liandong.domain.cases.commands import SetHeat
 from liandong.domain.catalogue import parse_scope
 from liandong.domain.errors import DomainError
 from liandong.domain.hierarchy import HierarchyIndex, Level
@@ -28,6 +30,7 @@ from liandong.insight.hotspots import (
     priority_candidates,
 )
 from liandong.insight.matter import Labelled, MatterClassifier, Suggestion, TrainingReport, train
+from liandong.services.cases import MessageBus
 from liandong.services.clock import Clock
 from liandong.services.ports import ReportRow, UnitOfWork
 
@@ -35,6 +38,8 @@ BASELINE_DAYS = 28
 DUPLICATE_WINDOW = timedelta(days=3)
 MODEL_DOCUMENT = "insight/matter-model"  # the trained classifier, base64 of its .npz, beside the lists
 TRAINING_DAYS = 365
+HEAT_STEP = 10  # a reading this much above the recorded heat is recorded
+HEAT_MINIMUM = 20  # below this, heat is not worth an event
 NEAR_COPY = 80  # rapidfuzz ratio (0–100) from which two report texts count as one wording
 NEAR_COPY_LIMIT = 4000  # distinct wordings per matter compared pairwise; beyond, exact wording only
 
@@ -215,6 +220,47 @@ class Insight:
                                    level=level, months=months, top=top)
 
     # -- heat -----------------------------------------------------------------------------------
+    def heat_sweep(self, bus: MessageBus, *, now: datetime | None = None, step: int = HEAT_STEP,
+                   minimum: int = HEAT_MINIMUM) -> list[HeatReading]:
+        """Raise the recorded 舆情热度 of open cases of the window whose reading grew (by ``step`` or
+        more, from ``minimum``): the engine then brings the level above in at its threshold. Heat is
+        never lowered here — a burst that ends does not undo the supervision it caused."""
+        at = now or self.clock.now()
+        window = self.finder.window
+        rows = [r for r in self.reports(at - window - timedelta(days=BASELINE_DAYS), at) if r.affected]
+        recent = [r for r in rows if r.received_at >= at - window]
+        base: dict[tuple[str, str], int] = {}
+        for r in rows:
+            if r.received_at < at - window:
+                key = (r.affected[0], r.matter)
+                base[key] = base.get(key, 0) + 1
+        groups: dict[tuple[str, str], list[ReportRow]] = {}
+        for r in recent:
+            groups.setdefault((r.affected[0], r.matter), []).append(r)
+        raised: list[HeatReading] = []
+        for key, members in groups.items():
+            if len(members) < 2:
+                continue
+            expected = base.get(key, 0) * window / timedelta(days=BASELINE_DAYS)
+            reports = [self._report(r) for r in members]
+            for r, me in zip(members, reports, strict=True):
+                if not r.is_open:
+                    continue
+                dupes = self.finder.propose(me, [x for x in reports if x.case_id != r.case_id])
+                value = opinion_heat(duplicates=len(dupes), similar=len(members) - 1, expected=expected)
+                if value < minimum:
+                    continue
+                with self.uow() as u:
+                    case = u.cases.get(r.case_id)
+                if case is None or value - case.record.heat < step:
+                    continue
+                try:
+                    bus.handle(SetHeat(by=PLATFORM, case_id=r.case_id, heat=value))
+                except DomainError:  # the case moved on meanwhile (closed, merged): nothing to raise
+                    continue
+                raised.append(HeatReading(r.case_id, value, len(dupes), len(members) - 1, round(expected, 3)))
+        return raised
+
     def heat(self, case_id: str) -> HeatReading:
         """舆情热度 of a case from its duplicates and the excess of similar reports around it."""
         me = self._row(case_id)
