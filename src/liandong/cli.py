@@ -17,6 +17,7 @@ from rich.table import Table
 from liandong.adapters import reference_data
 from liandong.bootstrap import bootstrap, catalogue_documents, jetstream
 from liandong.cli_accounts import DEMO_API_KEY, DEMO_PASSWORD, account_app, ensure_demo_accounts
+from liandong.cli_backup import backup_command, restore_command
 from liandong.cli_cases import case_app
 from liandong.cli_common import DbOpt, DirOpt, LangOpt, open_platform, settings_for
 from liandong.cli_insight import insight_app
@@ -40,6 +41,8 @@ app.add_typer(account_app, name="account")
 app.add_typer(report_app, name="report")
 app.add_typer(instrument_app, name="instrument")
 app.add_typer(insight_app, name="insight")
+app.command("backup")(backup_command)
+app.command("restore")(restore_command)
 app.command("simulate")(simulate_command)
 
 out = Console()
@@ -226,8 +229,9 @@ def serve(host: Annotated[str, typer.Option()] = "127.0.0.1",
     os.environ["LIANDONG_DATABASE_URL"] = settings.resolved_database_url()
     os.environ["LIANDONG_DATA_DIR"] = str(settings.data_dir)  # the secret lives beside the data
     out.print(f"联动 Liandong → http://{host}:{port}/")
+    # a spawned worker imports the whole platform before it answers the supervisor's health ping
     uvicorn.run("liandong.api.app:create_app", factory=True, host=host, port=port,
-                workers=workers, log_level="info")
+                workers=workers, log_level="info", timeout_worker_healthcheck=60)
 
 
 @app.command()

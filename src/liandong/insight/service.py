@@ -206,6 +206,20 @@ class Insight:
         alerts = detector.detect(times, places, matters, as_of=now)
         return sorted(alerts, key=lambda a: (a.p_value, -a.observed, a.jurisdiction, a.matter))
 
+    def recent_surges(self, scope: str, *, days: float = 7, step_hours: float = 6,
+                      as_of: datetime | None = None) -> list[Alert]:
+        """Every surge episode of the scope in the last ``days``, when it first fired (newest first),
+        as the detector would have raised them live every ``step_hours``."""
+        now = as_of or self.clock.now()
+        start = now - timedelta(days=days)
+        detector = SurgeDetector(self.hierarchy, baseline_days=BASELINE_DAYS)
+        rows = self.reports(start - timedelta(days=BASELINE_DAYS + 1), now, scope)
+        if not rows:
+            return []
+        times, places, matters = self._series(rows)
+        alerts = detector.scan(times, places, matters, start=start, end=now, step_hours=step_hours)
+        return sorted(alerts, key=lambda a: (a.fired, -a.observed), reverse=True)
+
     def priorities(self, scope: str, *, as_of: datetime | None = None, months: int = 6,
                    level: Level = Level.COUNTY, top: int = 10) -> list[PriorityCandidate]:
         """Candidates for 每月一题 in the scope: volume, recurrence, repeats and dissatisfaction."""

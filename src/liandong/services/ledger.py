@@ -18,6 +18,9 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
 from liandong.domain.cases.events import CaseReported, to_payload
 from liandong.domain.errors import DomainError
 from liandong.domain.instruments.events import to_payload as instrument_payload
@@ -57,17 +60,23 @@ class Ledger:
 
     # -- keys ---------------------------------------------------------------------------------
     def private_key(self, uow: UnitOfWork, name: str, kind: str, now: datetime) -> bytes:
-        """The private key of ``name``, opened from its sealed form; created on first use."""
+        """The private key of ``name``, opened from its sealed form; created on first use.
+
+        A key made on first use (the platform's, the log's, a witness's) is derived from the
+        platform secret and the name, so that two processes creating it at once make the same key:
+        whichever row is stored, the key this process caches is that row's (an insert that finds
+        the row already there changes nothing)."""
         key = self._keys.get(name)
         if key is not None:
             return key
         stored = uow.ledger.key(name)
         if stored is None:
-            key = self.suite.generate_private_key()
+            key = derive_private_key(self.secret, name)
             sealed = seal_private_key(key, self.secret)
             uow.ledger.add_key(name, kind, self.suite.public_key(key), sealed, now)
-        else:
-            key = open_private_key(stored[2], self.secret)
+            stored = uow.ledger.key(name)
+            assert stored is not None
+        key = open_private_key(stored[2], self.secret)
         self._keys[name] = key
         return key
 
@@ -312,6 +321,12 @@ class VerifyReport:
     @property
     def mismatch(self) -> Mismatch | None:
         return self.log.mismatch
+
+
+def derive_private_key(secret: bytes, name: str) -> bytes:
+    """HKDF-SHA256 of the platform secret for one signer's name: 32 bytes, a private key."""
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=b"liandong/signing-key/v1",
+                info=name.encode()).derive(secret)
 
 
 def _generate_keys(count: int, secret: bytes, suite_name: str) -> list[tuple[bytes, bytes]]:

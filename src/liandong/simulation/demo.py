@@ -77,7 +77,8 @@ class DemoLoader:
         self.outcomes = Run(self.world, "linkage", self.world.staffing(days), seed).run()
         w = self.workload
         major = np.asarray([SEVERITIES[s].value in ("III", "II", "I") for s in w.severity.tolist()])
-        self.chosen = np.flatnonzero((w.u[:, 3] < share) | major).tolist()
+        burst = w.heat > 0  # 舆情 bursts whole, so that surges and heat show as they would
+        self.chosen = np.flatnonzero((w.u[:, 3] < share) | major | burst).tolist()
         self.texts = ReportTexts.load(platform.catalogue.matters)
         self.rng = np.random.default_rng(seed)
         self.clock = ManualClock(self.config.start)

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, insert, select, text
+from sqlalchemy.dialects import postgresql, sqlite
 
 from liandong.adapters.sql import tables as t
 from liandong.ledger.errors import LedgerError
@@ -116,8 +117,11 @@ class SqlLedgerStore(LedgerStore):
         return None if row is None else (row[0], bytes(row[1]), bytes(row[2]))
 
     def add_key(self, name: str, kind: str, public: bytes, sealed: bytes, at: datetime) -> None:
-        self.conn.execute(insert(t.signing_key).values(name=name, kind=kind, public_key=public,
-                                                       sealed_private=sealed, created_at=at))
+        """Store a key unless one of that name is there already (another process made it first)."""
+        dialect = postgresql if self.conn.dialect.name == "postgresql" else sqlite
+        self.conn.execute(dialect.insert(t.signing_key).values(
+            name=name, kind=kind, public_key=public, sealed_private=sealed, created_at=at,
+        ).on_conflict_do_nothing(index_elements=["name"]))
 
     def add_keys(self, rows: Sequence[tuple[str, str, bytes, bytes]], at: datetime) -> None:
         if rows:
