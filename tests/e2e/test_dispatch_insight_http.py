@@ -46,3 +46,20 @@ def test_the_console_suggests_and_corrects_the_matter(server: str) -> None:
     page = centre.get(f"/work/cases/{first}").text
     options = re.search(r'<select id="reclassify-matter" name="matter">(.*?)</select>', page, re.S)
     assert options and options.group(1).index("construction_noise") < options.group(1).index("street_lights")
+
+
+def test_the_dashboard_panel_shows_surges_and_priorities_in_scope(server: str) -> None:
+    tag = uuid.uuid4().hex[:6]
+    for i in range(8):  # a burst of one complaint at 山北街道
+        httpx.post(f"{server}/api/cases", json={
+            "matter": "catering_fume", "affected": ["320213015"],
+            "description": f"惠山路{tag}号烧烤店油烟直排，熏得没法开窗（第{i + 1}户）"})
+    leader = signed_in(server, "wuxi_leader")
+    page = leader.get("/work/dashboard").text
+    assert 'id="insight-panel"' in page and "/work/dashboard/insight?scope=320200" in page
+    panel = leader.get("/work/dashboard/insight?scope=320213")
+    assert panel.status_code == 200 and "诉求研判" in panel.text
+    rows = re.search(r'<table class="grid" id="priorities">(.*?)</table>', panel.text, re.S)
+    assert rows and "山北街道" in rows.group(1) and "餐饮油烟扰民" in rows.group(1)
+    assert leader.get("/work/dashboard/insight?scope=320500").status_code == 403  # 苏州 is not theirs
+    assert httpx.get(f"{server}/work/dashboard/insight?scope=320200").status_code == 403

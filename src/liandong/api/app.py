@@ -18,6 +18,7 @@ from liandong.web import (
     assessment_page,
     dashboard,
     geo,
+    insight_panel,
     instruments_page,
     pages,
     pool_page,
@@ -76,6 +77,7 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
     assessment_page.install(app, renderer)
     instruments_page.install(app, renderer)
     pool_page.install(app, renderer)
+    insight_panel.install(app, renderer)
     geo.install(app)
 
     @app.get("/healthz", tags=["system"])

@@ -124,3 +124,13 @@
     resizeWith(trend);
   }
 })();
+
+// 诉求研判: fetched after the page has drawn (surges and 每月一题 take longer than the figures).
+(function () {
+  const panel = document.getElementById("insight-panel");
+  if (!panel) return;
+  fetch(panel.dataset.src, { credentials: "same-origin" })
+    .then((r) => (r.ok ? r.text() : Promise.reject(r.status)))
+    .then((html) => { panel.innerHTML = html; })
+    .catch(() => { panel.querySelector("p").textContent = "—"; });
+})();
