@@ -75,6 +75,19 @@ def place(texts: Annotated[list[str], typer.Argument(help="地址或诉求原文
         out.print(table)
 
 
+@insight_app.command("locate")
+def locate(lat: Annotated[float, typer.Option("--lat", min=-90, max=90)],
+           long: Annotated[float, typer.Option("--long", min=-180, max=180)],
+           crs: Annotated[str, typer.Option(
+               "--crs", help="wgs84、gcj02（高德、腾讯）或 bd09（百度）")] = "wgs84",
+           lang: LangOpt = "zh", database_url: DbOpt = None, data_dir: DirOpt = None) -> None:
+    """坐标所在的区县（WGS-84、GCJ-02、BD-09）。"""
+    with _refusals(lang):
+        platform = open_platform(database_url, data_dir)
+        unit = platform.geocoder.locate(lat, long, crs)
+        out.print(f"{unit.code} {_where(platform.hierarchy, unit.code)}")
+
+
 @insight_app.command("matter")
 def matter(texts: Annotated[list[str], typer.Argument(help="诉求原文")],
            top: Annotated[int, typer.Option("--top", min=1, max=10)] = 3, lang: LangOpt = "zh",

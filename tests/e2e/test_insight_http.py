@@ -27,6 +27,13 @@ def test_insight_endpoints_and_who_may_use_them(server: str) -> None:
                       params={"text": "无锡市梁溪区崇安寺街道人民中路123号路灯不亮"}).json()
     assert place["status"] == "resolved" and place["unit"]["code"] == "320213001"
 
+    point = httpx.get(f"{server}/api/insight/locate", headers=centre,
+                      params={"lat": 31.5747, "long": 120.2990, "crs": "gcj02"}).json()
+    assert point["unit"]["code"] == "320213"
+    bad_crs = httpx.get(f"{server}/api/insight/locate", headers=centre,
+                        params={"lat": 31.5, "long": 120.3, "crs": "mercator"})
+    assert bad_crs.status_code == 422
+
     tag = uuid.uuid4().hex[:6]
     first = httpx.post(f"{server}/api/cases", json={
         "matter": "construction_noise", "affected": ["320213001"],

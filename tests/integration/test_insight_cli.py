@@ -56,6 +56,10 @@ def test_place_and_matter_from_text(folder: tuple[Path, str]) -> None:
     path, _ = folder
     code, text = run(path, "place", "无锡市梁溪区崇安寺街道人民中路123号", "朝阳区")
     assert code == 0 and "320213001" in text and "崇安寺街道" in text and "ambiguous" in text
+    code, text = run(path, "locate", "--lat", "31.5747", "--long", "120.2990")
+    assert code == 0 and "320213" in text and "梁溪区" in text
+    code, text = run(path, "locate", "--lat", "1", "--long", "1", "--crs", "bd09")
+    assert code == 2
     code, text = run(path, "matter", "工地半夜还在打桩", "--top", "2")
     assert code == 0 and "construction_noise" in text and "打桩" in text
 

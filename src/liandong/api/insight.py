@@ -49,6 +49,15 @@ class Texts(BaseModel):
     k: int = Field(default=3, ge=1, le=10)
 
 
+@router.get("/insight/locate", summary="坐标所在区县 the county containing a point (WGS-84, GCJ-02, BD-09)")
+def locate(lat: Annotated[float, Query(ge=-90, le=90)], long: Annotated[float, Query(ge=-180, le=180)],
+           platform: PlatformDep, user: CurrentUser,
+           crs: Annotated[str, Query(pattern="^(wgs84|gcj02|bd09)$")] = "wgs84") -> dict[str, Any]:
+    _staff(user)
+    unit = platform.geocoder.locate(lat, long, crs)
+    return {"status": "resolved", "unit": _unit(platform, unit.code), "crs": crs}
+
+
 @router.get("/insight/place", summary="从文本识别区划 place from an address or report text")
 def place(text: Annotated[str, Query(min_length=1, max_length=2000)], platform: PlatformDep,
           user: CurrentUser, lang: LangDep) -> dict[str, Any]:
