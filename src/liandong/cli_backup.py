@@ -16,8 +16,7 @@ from rich.progress import BarColumn, DownloadColumn, Progress, SpinnerColumn, Te
 from liandong import __version__
 from liandong.adapters.backup import store_for
 from liandong.cli_common import DbOpt, DirOpt, LangOpt, open_platform, settings_for
-from liandong.domain.errors import DomainError
-from liandong.messages import explain
+from liandong.cli_common import refusals as _refusals
 from liandong.services.backup import Manifest, create_backup, restore_backup
 from liandong.services.backup import Progress as ProgressFn
 
@@ -56,16 +55,6 @@ def _t(lang: str, key: str) -> str:
     return TEXTS.get(lang, TEXTS["zh"])[key]
 
 
-@contextmanager
-def _refusals(lang: str) -> Iterator[None]:
-    if lang not in TEXTS:
-        err.print(f"[red]--lang 只能是 zh 或 en / --lang must be zh or en (got {lang!r})[/red]")
-        raise typer.Exit(2)
-    try:
-        yield
-    except DomainError as exc:
-        err.print(f"[red]{explain(exc, lang)}[/red]")
-        raise typer.Exit(2) from None
 
 
 @contextmanager

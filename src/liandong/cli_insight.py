@@ -4,8 +4,6 @@ terminal — where a report is and whose it is, duplicates, surges and the month
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime
 from typing import Annotated
 
@@ -15,6 +13,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from liandong.cli_common import DbOpt, DirOpt, LangOpt, open_platform
+from liandong.cli_common import refusals as _refusals
 from liandong.domain.errors import DomainError
 from liandong.domain.hierarchy import HierarchyIndex, Level
 from liandong.domain.worktime import SHANGHAI
@@ -32,16 +31,6 @@ def _t(zh: str, en: str, lang: str) -> str:
     return zh if lang == "zh" else en
 
 
-@contextmanager
-def _refusals(lang: str) -> Iterator[None]:
-    if lang not in ("zh", "en"):
-        err.print(f"[red]--lang 只能是 zh 或 en / --lang must be zh or en (got {lang!r})[/red]")
-        raise typer.Exit(2)
-    try:
-        yield
-    except DomainError as exc:
-        err.print(f"[red]{explain(exc, lang)}[/red]")
-        raise typer.Exit(2) from None
 
 
 def _moment(text: str | None) -> datetime | None:

@@ -4,8 +4,6 @@ tables in the terminal and, on request, as xlsx (one sheet per scope) or csv."""
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -25,9 +23,9 @@ from liandong.assessment.rules import CLASS_NAMES, AssessmentRules, load_rules
 from liandong.assessment.service import GROUPS, Assessment, assess
 from liandong.bootstrap import Platform
 from liandong.cli_common import DbOpt, DirOpt, LangOpt, open_platform
+from liandong.cli_common import refusals as _refusals
 from liandong.domain.errors import DomainError
 from liandong.domain.hierarchy import Level
-from liandong.messages import explain
 
 report_app = typer.Typer(help="考核与问责报表 / assessment and accountability reports", no_args_is_help=True)
 # Tables are wide: piped or captured output gets a wide page instead of rich's 80 columns.
@@ -47,16 +45,6 @@ def _t(pair: tuple[str, str], lang: str) -> str:
     return pair[0] if lang == "zh" else pair[1]
 
 
-@contextmanager
-def _refusals(lang: str) -> Iterator[None]:
-    if lang not in ("zh", "en"):
-        err.print(f"[red]--lang 只能是 zh 或 en / --lang must be zh or en (got {lang!r})[/red]")
-        raise typer.Exit(2)
-    try:
-        yield
-    except DomainError as exc:
-        err.print(f"[red]{explain(exc, lang)}[/red]")
-        raise typer.Exit(2) from None
 
 
 def _open(database_url: str | None, data_dir: Path | None, rules_path: Path | None, period_text: str,

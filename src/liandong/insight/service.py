@@ -278,14 +278,14 @@ class Insight:
     def heat(self, case_id: str) -> HeatReading:
         """舆情热度 of a case from its duplicates and the excess of similar reports around it."""
         me = self._row(case_id)
-        window = self.finder.window
-        place = me.affected[0]
-        dupes = self.duplicates(case_id)
-        around = self.reports(me.received_at - window, me.received_at + window)
-        similar = sum(1 for r in around if r.case_id != case_id and r.affected[:1] == (place,)
-                      and r.matter == me.matter)
-        base = self.reports(me.received_at - window - timedelta(days=BASELINE_DAYS), me.received_at - window)
-        per_window = sum(1 for r in base if r.affected[:1] == (place,) and r.matter == me.matter)
+        window, t = self.finder.window, me.received_at
+        rows = self.reports(t - window - timedelta(days=BASELINE_DAYS), t + window)  # one read
+        around = [r for r in rows if r.received_at >= t - window and r.case_id != case_id and r.affected]
+        dupes = self.finder.propose(self._report(me), [self._report(r) for r in around])
+        same = (me.affected[0], me.matter)
+        similar = sum(1 for r in around if (r.affected[0], r.matter) == same)
+        per_window = sum(1 for r in rows if r.received_at < t - window and r.affected[:1] == same[:1]
+                         and r.matter == me.matter)
         expected = per_window * (2 * window) / timedelta(days=BASELINE_DAYS)
         value = opinion_heat(duplicates=len(dupes), similar=similar, expected=expected)
         return HeatReading(case_id, value, len(dupes), similar, round(expected, 3))
