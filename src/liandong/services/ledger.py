@@ -13,8 +13,9 @@ import base64
 import json
 import os
 import secrets
+import threading
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -41,6 +42,39 @@ DEFAULT_ORIGIN = "liandong.gov.cn/log"
 
 def b64(raw: bytes) -> str:
     return base64.b64encode(raw).decode("ascii")
+
+
+PARALLEL_SIGNING = 64
+"""Batches of at least this many envelopes are signed on several threads."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Unsigned:
+    """An envelope ready to sign: its canonical bytes and who signs it with which key."""
+
+    seq: int | None
+    subject: str
+    signer: str
+    private: bytes
+    body: dict[str, object]
+    message: bytes
+
+
+_POOL: ThreadPoolExecutor | None = None
+_POOL_LOCK = threading.Lock()
+
+
+def _signing_threads() -> int:
+    return max(1, min(4, os.cpu_count() or 1))
+
+
+def _signing_pool() -> ThreadPoolExecutor:
+    """One small pool per process, made on first use."""
+    global _POOL
+    with _POOL_LOCK:
+        if _POOL is None:
+            _POOL = ThreadPoolExecutor(max_workers=_signing_threads(), thread_name_prefix="ledger-sign")
+        return _POOL
 
 
 def signer_of(actor: str) -> str:
@@ -122,6 +156,24 @@ class Ledger:
 
         An event with personal fields gets a fresh salt, kept with its case, and commitments to
         those fields in place of their values (envelope version 2)."""
+        return self._sign([self._unsigned(uow, stored, now)])[0]
+
+    def instrument_leaf(self, uow: UnitOfWork, stored: StoredInstrumentEvent, now: datetime) -> LedgerEntry:
+        """The signed envelope of an instrument's event: the same log, its own stream and numbering
+        (``"stream": "instrument"``), the instrument's id as the subject."""
+        return self._sign([self._unsigned_instrument(uow, stored, now)])[0]
+
+    def record_instruments(self, uow: UnitOfWork, stored: Sequence[StoredInstrumentEvent],
+                           now: datetime) -> None:
+        if stored:
+            uow.ledger.append(self._sign([self._unsigned_instrument(uow, s, now) for s in stored]))
+
+    def record(self, uow: UnitOfWork, stored: Sequence[StoredEvent], now: datetime) -> None:
+        """Append the events of one transaction (one batch: group commit)."""
+        if stored:
+            uow.ledger.append(self._sign([self._unsigned(uow, s, now) for s in stored]))
+
+    def _unsigned(self, uow: UnitOfWork, stored: StoredEvent, now: datetime) -> _Unsigned:
         signer = signer_of(stored.event.actor)
         private = self.private_key(uow, signer, "platform" if signer == PLATFORM_SIGNER else "department",
                                    now)
@@ -134,35 +186,46 @@ class Ledger:
             body["event"], body["commitments"] = conceal(payload, event.personal_fields, salt,
                                                          hash_new=self.suite.hash_new)
             body["v"] = 2
-        message = canonical_bytes(body)
-        signature = self.suite.sign(private, message)
-        if not self.suite.verify(self.suite.public_key(private), message, signature):
-            raise DomainError("ledger.bad_signature", signer=signer, seq=stored.seq)
-        return (stored.seq, stored.event.case_id, signer, canonical_bytes({**body, "sig": b64(signature)}))
+        return _Unsigned(stored.seq, event.case_id, signer, private, body, canonical_bytes(body))
 
-    def instrument_leaf(self, uow: UnitOfWork, stored: StoredInstrumentEvent, now: datetime) -> LedgerEntry:
-        """The signed envelope of an instrument's event: the same log, its own stream and numbering
-        (``"stream": "instrument"``), the instrument's id as the subject."""
+    def _unsigned_instrument(self, uow: UnitOfWork, stored: StoredInstrumentEvent,
+                             now: datetime) -> _Unsigned:
         signer = signer_of(stored.event.actor)
         private = self.private_key(uow, signer, "platform" if signer == PLATFORM_SIGNER else "department",
                                    now)
-        body = {"v": 1, "stream": "instrument", "seq": stored.seq, "signer": signer,
-                "event": instrument_payload(stored.event)}
-        message = canonical_bytes(body)
-        signature = self.suite.sign(private, message)
-        if not self.suite.verify(self.suite.public_key(private), message, signature):
-            raise DomainError("ledger.bad_signature", signer=signer, seq=stored.seq)
-        return (None, stored.event.instrument_id, signer, canonical_bytes({**body, "sig": b64(signature)}))
+        body: dict[str, object] = {"v": 1, "stream": "instrument", "seq": stored.seq, "signer": signer,
+                                   "event": instrument_payload(stored.event)}
+        return _Unsigned(None, stored.event.instrument_id, signer, private, body, canonical_bytes(body))
 
-    def record_instruments(self, uow: UnitOfWork, stored: Sequence[StoredInstrumentEvent],
-                           now: datetime) -> None:
-        if stored:
-            uow.ledger.append([self.instrument_leaf(uow, s, now) for s in stored])
+    def _sign(self, todo: list[_Unsigned]) -> list[LedgerEntry]:
+        """Sign every envelope and check each signature before anything is appended.
 
-    def record(self, uow: UnitOfWork, stored: Sequence[StoredEvent], now: datetime) -> None:
-        """Append the events of one transaction (one batch: group commit)."""
-        if stored:
-            uow.ledger.append([self.leaf(uow, s, now) for s in stored])
+        Ed25519 runs in libsodium, which lets go of the interpreter lock: from ``PARALLEL_SIGNING``
+        envelopes on, the work is shared by a few threads so that a batch uses every core."""
+        if len(todo) >= PARALLEL_SIGNING:
+            parts = _signing_threads()
+            step = -(-len(todo) // parts)
+            chunks = [todo[i:i + step] for i in range(0, len(todo), step)]
+            signatures = [s for part in _signing_pool().map(self._signatures, chunks) for s in part]
+        else:
+            signatures = self._signatures(todo)
+        entries: list[LedgerEntry] = []
+        for item, signature in zip(todo, signatures, strict=True):
+            if signature is None:
+                raise DomainError("ledger.bad_signature", signer=item.signer, seq=item.seq)
+            entries.append((item.seq, item.subject, item.signer,
+                            canonical_bytes({**item.body, "sig": b64(signature)})))
+        return entries
+
+    def _signatures(self, todo: Sequence[_Unsigned]) -> list[bytes | None]:
+        """Each envelope's signature, or None where the check of the signature just made fails."""
+        suite = self.suite
+        out: list[bytes | None] = []
+        for item in todo:
+            signature = suite.sign(item.private, item.message)
+            ok = suite.verify(suite.public_key(item.private), item.message, signature)
+            out.append(signature if ok else None)
+        return out
 
     def personal_data_opens(self, uow: UnitOfWork, case_id: str) -> bool | None:
         """Whether the leaf of a case's report commits to the reporter's data stored with the case;

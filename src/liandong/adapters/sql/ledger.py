@@ -23,32 +23,33 @@ class SqlHashStore(HashStore):
         self.conn = conn
 
     def get(self, level: int, index: int) -> bytes:
-        n = t.ledger_node
-        found = self.conn.execute(select(n.c.hash).where(n.c.level == level, n.c.idx == index)).scalar()
-        if found is None:
-            raise LedgerError("ledger.missing_subtree", level=level, index=index)
-        return bytes(found)
+        return self.get_many([(level, index)])[0]
 
     def get_many(self, keys: Sequence[Key]) -> list[bytes]:
+        """All the hashes asked for in one indexed statement on the driver's cursor (a proof is
+        a few dozen look-ups: their cost is the statement, not the rows)."""
         if not keys:
             return []
-        by_level: dict[int, list[int]] = {}
-        for level, index in keys:
-            by_level.setdefault(level, []).append(index)
-        found: dict[Key, bytes] = {}
+        wanted = list(dict.fromkeys(keys))
+        mark = self._mark()
         cursor = self._cursor()
-        mark = "?" if self.conn.dialect.name == "sqlite" else "%s"
-        for level, indices in by_level.items():  # one indexed look-up per level
-            cursor.execute(f"SELECT idx, hash FROM ledger_node WHERE level = {mark} AND idx IN "
-                           f"({', '.join([mark] * len(indices))})", [level, *indices])
-            for idx, value in cursor.fetchall():
-                found[(level, int(idx))] = bytes(value)
+        found: dict[Key, bytes] = {}
+        for start in range(0, len(wanted), 200):  # 200 pairs: within every driver's parameter limit
+            part = wanted[start:start + 200]
+            where = " OR ".join([f"(level = {mark} AND idx = {mark})"] * len(part))
+            cursor.execute(f"SELECT level, idx, hash FROM ledger_node WHERE {where}",
+                           [v for key in part for v in key])
+            found.update({(int(level), int(idx)): bytes(value) for level, idx, value in cursor.fetchall()})
         out = []
         for key in keys:
-            if key not in found:
+            value = found.get(key)
+            if value is None:
                 raise LedgerError("ledger.missing_subtree", level=key[0], index=key[1])
-            out.append(found[key])
+            out.append(value)
         return out
+
+    def _mark(self) -> str:
+        return "?" if self.conn.dialect.name == "sqlite" else "%s"
 
     def put_many(self, items: Iterable[Row]) -> None:
         rows = list(items)
@@ -64,9 +65,9 @@ class SqlHashStore(HashStore):
         return self.conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
 
     def size(self) -> int:
-        n = t.ledger_node
-        last = self.conn.execute(select(n.c.idx).where(n.c.level == 0)
-                                 .order_by(n.c.idx.desc()).limit(1)).scalar()
+        cursor = self._cursor()
+        cursor.execute("SELECT max(idx) FROM ledger_node WHERE level = 0")
+        last = cursor.fetchone()[0]
         return 0 if last is None else int(last) + 1
 
 
