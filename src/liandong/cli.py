@@ -219,6 +219,8 @@ def org_search(name: str, limit: Annotated[int, typer.Option(min=1, max=500)] = 
 def serve(host: Annotated[str, typer.Option()] = "127.0.0.1",
           port: Annotated[int, typer.Option()] = 8000,
           workers: Annotated[int, typer.Option(min=1)] = 1,
+          access_log: Annotated[bool, typer.Option(
+              help="每个请求记一行访问日志（前置 nginx 等已记录时可关闭）")] = True,
           database_url: DbOpt = None, data_dir: DirOpt = None) -> None:
     """启动 Web 工作台与 API。"""
     import os
@@ -231,7 +233,7 @@ def serve(host: Annotated[str, typer.Option()] = "127.0.0.1",
     out.print(f"联动 Liandong → http://{host}:{port}/")
     # a spawned worker imports the whole platform before it answers the supervisor's health ping
     uvicorn.run("liandong.api.app:create_app", factory=True, host=host, port=port,
-                workers=workers, log_level="info", timeout_worker_healthcheck=60)
+                workers=workers, log_level="info", access_log=access_log, timeout_worker_healthcheck=60)
 
 
 @app.command()

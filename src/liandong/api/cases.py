@@ -6,11 +6,11 @@ issue; a case outside what the user may see answers 404, exactly as a case that 
 
 from __future__ import annotations
 
-import asyncio
 from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Query, Request, Response
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
@@ -151,10 +151,12 @@ def _accepted(platform: Any, command: c.Command) -> Accepted:
 
 
 @router.post("/cases", response_model=Accepted, status_code=201)
-async def report(body: ReportIn, request: Request, response: Response, key: IdemKey = None) -> Accepted:
+async def report(body: ReportIn, request: Request, key: IdemKey = None) -> Response:
     """受理: take in a report (signed in or not); a repeated Idempotency-Key returns the first case.
 
-    Asynchronous: the report joins the next group commit without holding a worker thread."""
+    Asynchronous: the report joins the next group commit without holding a worker thread. The
+    answer is written directly in ``Accepted``'s shape (documented by ``response_model``): the
+    busiest endpoint skips validating what it has just built."""
     platform = get_platform(request)
     user = None
     if "authorization" in request.headers:
@@ -166,13 +168,12 @@ async def report(body: ReportIn, request: Request, response: Response, key: Idem
     command = c.ReportCase(by=by, idempotency_key=key or "", reporter_account=account,
                            tracking_hash=token_digest(code),
                            **body.model_dump(exclude={"affected"}), affected=tuple(body.affected))
-    result = unwrap(await asyncio.wrap_future(platform.writer().submit(command)))
-    out = Accepted(case_id=result.case_id, version=result.version,
-                   events=[type(e).__name__ for e in result.events], duplicate=result.duplicate,
-                   tracking_code=None if result.duplicate else code)
-    if out.duplicate:
-        response.status_code = 200
-    return out
+    result = unwrap(await platform.writer().submit_async(command))
+    return JSONResponse(
+        {"case_id": result.case_id, "version": result.version,
+         "events": [type(e).__name__ for e in result.events], "duplicate": result.duplicate,
+         "tracking_code": None if result.duplicate else code},
+        status_code=200 if result.duplicate else 201)
 
 
 def _command(path: str, model: type[BaseModel] | None, build: Any, summary: str) -> None:

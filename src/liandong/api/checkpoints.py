@@ -33,7 +33,7 @@ class CheckpointPublisher:
 
     def _run(self) -> None:
         while not self._stop.wait(self.interval):
-            try:
-                self.publish_once()
+            try:  # on the group-commit thread, between batches: never a second writer at once
+                self.platform.writer().run(self.publish_once).result(timeout=60)
             except Exception:  # keep publishing; the failure is logged loudly, never swallowed silently
                 log.exception("checkpoint failed")

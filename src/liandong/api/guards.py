@@ -15,13 +15,14 @@ their own API key are not counted against the anonymous limit.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Mapping
 
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from limits import parse
 from limits.storage import MemoryStorage
-from limits.strategies import MovingWindowRateLimiter
+from limits.strategies import SlidingWindowCounterRateLimiter
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from liandong.api.deps import get_lang
 
@@ -37,44 +38,77 @@ TEXT = {
 }
 
 
-def body_limit(request: Request, max_body: int, uploads: Mapping[str, int]) -> tuple[int, bool]:
+def body_limit(method: str, path: str, content_type: str, max_body: int,
+               uploads: Mapping[str, int]) -> tuple[int, bool]:
     """The largest body this request may have, and whether it is an upload its page refuses."""
-    kind = request.headers.get("content-type", "")
-    if request.method == "POST" and request.url.path in uploads and kind.startswith("multipart/form-data"):
-        return uploads[request.url.path], True
+    if method == "POST" and path in uploads and content_type.startswith("multipart/form-data"):
+        return uploads[path], True
     return max_body, False
 
 
 def install(app: FastAPI, *, max_body: int, intake_limit: str,
             uploads: Mapping[str, int] | None = None) -> None:
-    limiter = MovingWindowRateLimiter(MemoryStorage())
-    item = parse(intake_limit)
-    upload_limits = dict(uploads or {})
+    app.add_middleware(Guard, max_body=max_body, intake_limit=intake_limit, uploads=dict(uploads or {}))
 
-    def refuse(request: Request, status: int, key: str, code: str, limit: object) -> Response:
+
+class Guard:
+    """Plain ASGI middleware reading the raw scope (no extra task or stream per request, unlike
+    ``@app.middleware``, and no request object unless it refuses)."""
+
+    def __init__(self, app: ASGIApp, *, max_body: int, intake_limit: str, uploads: Mapping[str, int]) -> None:
+        self.app = app
+        self.max_body = max_body
+        self.intake_limit = intake_limit
+        self.item = parse(intake_limit)
+        self.limiter = SlidingWindowCounterRateLimiter(MemoryStorage())  # O(1) a hit, whatever the limit
+        self.uploads = uploads
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        refusal = self.check(scope)
+        if refusal is None:
+            await self.app(scope, receive, send)
+        else:
+            await refusal(scope, receive, send)
+
+    def check(self, scope: Scope) -> Response | None:
+        """A refusal, or None to let the request through (an over-limit upload is marked)."""
+        length = kind = None
+        chunked = authorised = False
+        for name, value in scope["headers"]:
+            if name == b"content-length":
+                length = value.decode("latin-1")
+            elif name == b"content-type":
+                kind = value.decode("latin-1")
+            elif name == b"transfer-encoding":
+                chunked = True
+            elif name == b"authorization":
+                authorised = True
+        method, path = scope["method"], scope["path"]
+        limit, upload = body_limit(method, path, kind or "", self.max_body, self.uploads)
+        if length is None and chunked:
+            if upload:
+                scope.setdefault("state", {})["too_large"] = limit
+                return None
+            return self.refuse(scope, 411, "no_length", "request.length_required", self.max_body)
+        if length is not None and (not length.isdigit() or int(length) > limit):
+            if upload:
+                scope.setdefault("state", {})["too_large"] = limit
+                return None
+            return self.refuse(scope, 413, "too_large", "request.too_large", limit)
+        if method == "POST" and path in PUBLIC_INTAKE and not authorised:
+            client = scope.get("client")
+            if not self.limiter.hit(self.item, "intake", client[0] if client else "unknown"):
+                return self.refuse(scope, 429, "too_many", "request.rate_limited", self.intake_limit)
+        return None
+
+    @staticmethod
+    def refuse(scope: Scope, status: int, key: str, code: str, limit: object) -> Response:
+        request = Request(scope)
         message = TEXT[key][get_lang(request)].format(limit=limit)
         if request.url.path.startswith("/open311"):
             return JSONResponse([{"code": status, "description": message}], status_code=status)
         return JSONResponse({"code": code, "message": message, "details": {"limit": str(limit)}},
                             status_code=status)
-
-    @app.middleware("http")
-    async def guard(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        length = request.headers.get("content-length")
-        limit, upload = body_limit(request, max_body, upload_limits)
-        if length is None and "transfer-encoding" in request.headers:
-            if upload:
-                request.state.too_large = limit
-                return await call_next(request)
-            return refuse(request, 411, "no_length", "request.length_required", max_body)
-        if length is not None and (not length.isdigit() or int(length) > limit):
-            if upload:
-                request.state.too_large = limit
-                return await call_next(request)
-            return refuse(request, 413, "too_large", "request.too_large", limit)
-        anonymous = "authorization" not in request.headers
-        if request.method == "POST" and request.url.path in PUBLIC_INTAKE and anonymous:
-            client = request.client.host if request.client else "unknown"
-            if not limiter.hit(item, "intake", client):
-                return refuse(request, 429, "too_many", "request.rate_limited", intake_limit)
-        return await call_next(request)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from datetime import datetime
 
 from fastapi import APIRouter
@@ -13,6 +12,7 @@ from liandong.domain.cases.events import to_payload
 from liandong.domain.errors import DomainError
 from liandong.messages import EVENT_LABELS
 from liandong.services.accounts import token_digest
+from liandong.services.randomness import random_bits
 
 router = APIRouter(prefix="/api", tags=["public"])
 
@@ -22,7 +22,8 @@ TRACKING_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read over
 
 def new_tracking_code() -> str:
     """Twelve characters (60 bits), grouped for reading aloud: ``K7QD-2MXP-9HRA``."""
-    raw = "".join(secrets.choice(TRACKING_ALPHABET) for _ in range(12))
+    bits = random_bits(60)  # from the system's generator; five bits a character
+    raw = "".join(TRACKING_ALPHABET[bits >> shift & 31] for shift in range(0, 60, 5))
     return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
 
 

@@ -4,7 +4,6 @@ and the simulator alike.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -17,6 +16,7 @@ from liandong.domain.cases.events import CaseReported, Event
 from liandong.domain.errors import DomainError
 from liandong.services.clock import Clock
 from liandong.services.ports import StoredEvent, UnitOfWork
+from liandong.services.randomness import random_hex
 
 Handler = Callable[[Case, Any, datetime, Rules], object]
 
@@ -79,7 +79,8 @@ class Result:
 
 
 def new_case_id() -> str:
-    return uuid.uuid4().hex[:20]
+    """Twenty hexadecimal digits (80 random bits)."""
+    return random_hex(20)
 
 
 @dataclass

@@ -12,7 +12,6 @@ from __future__ import annotations
 import base64
 import json
 import os
-import secrets
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
@@ -34,6 +33,7 @@ from liandong.ledger.suite import SHA256_ED25519, Suite, open_private_key, seal_
 from liandong.ledger.verify import LogVerification, Mismatch, verify_log
 from liandong.ledger.witness import Witness
 from liandong.services.ports import LedgerEntry, StoredEvent, StoredInstrumentEvent, UnitOfWork
+from liandong.services.randomness import random_bytes
 
 PLATFORM_SIGNER = "platform"
 LOG_KEY = "liandong-log"
@@ -181,7 +181,7 @@ class Ledger:
         payload = to_payload(event)
         body: dict[str, object] = {"v": 1, "seq": stored.seq, "signer": signer, "event": payload}
         if event.personal_fields:
-            salt = secrets.token_bytes(SALT_BYTES)
+            salt = random_bytes(SALT_BYTES)
             uow.cases.add_salt(event.case_id, salt)
             body["event"], body["commitments"] = conceal(payload, event.personal_fields, salt,
                                                          hash_new=self.suite.hash_new)

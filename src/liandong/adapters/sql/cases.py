@@ -44,6 +44,7 @@ _SQL = {
                     "VALUES (:case_id, :case_version, :type, :at, :actor, :payload) RETURNING seq",
     "insert_outbox": "INSERT INTO outbox (event_seq, delivered) VALUES (:seq, :delivered)",
     "insert_salt": "INSERT INTO case_salt (case_id, salt) VALUES (:id, :salt)",
+    "insert_tracking": "INSERT INTO tracking_code (code_hash, case_id) VALUES (:code, :id)",
     "salt": "SELECT salt FROM case_salt WHERE case_id = :id",
     "delete_members": "DELETE FROM case_member WHERE case_id = :id",
     "insert_member": "INSERT INTO case_member (case_id, department_code, role) VALUES (:id, :dep, :role)",
@@ -208,7 +209,7 @@ class SqlCaseRepository(CaseRepository):
         return list(self.conn.execute(q).scalars())
 
     def add_tracking(self, code_hash: str, case_id: str) -> None:
-        self.conn.execute(insert(t.tracking_code).values(code_hash=code_hash, case_id=case_id))
+        self._exec("insert_tracking", {"code": code_hash, "id": case_id})
 
     def case_for_tracking(self, code_hash: str) -> str | None:
         k = t.tracking_code
