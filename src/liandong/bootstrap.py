@@ -15,7 +15,7 @@ from liandong.adapters.geocoding import FastGeocnGeocoder
 from liandong.adapters.memory import MemoryUnitOfWork
 from liandong.adapters.sql import migrate
 from liandong.adapters.sql.cases import StreamCache
-from liandong.adapters.sql.engine import make_engine
+from liandong.adapters.sql.engine import make_engine, make_read_engine
 from liandong.adapters.sql.repositories import SqlUnitOfWork
 from liandong.config import Settings
 from liandong.domain.cases.case import CasePolicy, Rules
@@ -38,7 +38,10 @@ DOCUMENTS = ("systems.toml", "governance.toml", "matters.toml")
 
 @dataclass
 class Platform:
-    """What a running process needs: the reference data and a way to open a unit of work."""
+    """What a running process needs: the reference data and a way to open a unit of work.
+
+    ``replica``: a read-only engine on a replica of ``engine`` (``LIANDONG_REPLICA_URL``) that
+    ``read_uow`` opens for the dashboards; None reads the primary."""
 
     hierarchy: HierarchyIndex
     catalogue: Catalogue
@@ -53,6 +56,9 @@ class Platform:
     _calendar: ChineseWorkCalendar = field(default_factory=ChineseWorkCalendar)
     _writer: BatchingWriter | None = None
     _insight: Insight | None = None
+    replica: Engine | None = None
+    _replica_streams: StreamCache = field(default_factory=StreamCache)
+    _read_insight: Insight | None = None
 
     def insight(self) -> Insight:
         """Demand insight on this platform's reports (one per process: it caches the model)."""
@@ -60,6 +66,15 @@ class Platform:
             self._insight = Insight(uow=self.uow, hierarchy=self.hierarchy, matters=self.catalogue.matters,
                                     clock=SystemClock())
         return self._insight
+
+    def read_insight(self) -> Insight:
+        """Demand insight for the dashboard's panel, reading the replica when there is one."""
+        if self.replica is None:
+            return self.insight()
+        if self._read_insight is None:
+            self._read_insight = Insight(uow=self.read_uow, hierarchy=self.hierarchy,
+                                         matters=self.catalogue.matters, clock=SystemClock())
+        return self._read_insight
 
     def writer(self) -> BatchingWriter:
         """Group commit for concurrent web requests (started by the server's lifespan)."""
@@ -126,6 +141,14 @@ class Platform:
         assert self._memory is not None
         return self._memory
 
+    def read_uow(self) -> UnitOfWork:
+        """A unit of work for queries that may lag the primary by the replication delay (dashboards):
+        on the replica when one is configured, else the same as ``uow``. Never commit through it:
+        the replica's transactions are read-only, so a write there fails instead of diverging."""
+        if self.replica is not None:
+            return SqlUnitOfWork(self.replica, self._replica_streams)
+        return self.uow()
+
 
 def jetstream(settings: Settings) -> Publisher:
     """The publisher on the NATS server of the settings (nats_url must be set)."""
@@ -160,4 +183,6 @@ def bootstrap(settings: Settings | None = None, *, memory: bool = False,
     engine = make_engine(settings.resolved_database_url())
     if migrate_schema:
         migrate.upgrade(engine)
-    return Platform(hierarchy, cat, engine, settings.platform_secret())
+    # the replica is never migrated: it replays the primary's schema with everything else
+    replica = make_read_engine(settings.replica_url) if settings.replica_url else None
+    return Platform(hierarchy, cat, engine, settings.platform_secret(), replica=replica)

@@ -18,6 +18,9 @@ class Settings(BaseSettings):
 
     data_dir: Path = Field(default=Path("var"), description="Where the SQLite file and keys live")
     database_url: str | None = Field(default=None, description="SQLAlchemy URL; SQLite if unset")
+    replica_url: str | None = Field(default=None, description="SQLAlchemy URL of a read-only replica "
+                                    "(a streaming standby of database_url) that the dashboards read "
+                                    "from; unset: they read the primary. Nothing is ever written there")
     secret: str | None = Field(default=None, description="Platform secret sealing private keys; "
                                "read from <data_dir>/secret.key (created on first use) if unset")
     lang: Lang = "zh"

@@ -3,9 +3,13 @@
 ``GET /work/dashboard`` (staff only) shows the cases received in a period (``?days=30`` by
 default, or ``?from=YYYY-MM-DD&to=YYYY-MM-DD``, Shanghai days) with a place in the scope
 (``?scope=CODE``: the user's jurisdiction or a unit below it). Oversight roles count every case
-of the scope; other staff the cases their department may see. The figures are computed by
-``liandong.web.indicators`` from the stored events; the numbers behind the charts are embedded
-in the page as JSON (``#dashboard-data``), so it works without further requests.
+of the scope; other staff the cases their department may see. The figures are computed by the
+assessment engine from the stored events; the numbers behind the charts are embedded in the page
+as JSON (``#dashboard-data``), so it works without further requests.
+
+The events are read through ``Platform.read_uow``: from the replica when one is configured
+(``LIANDONG_REPLICA_URL``), so dashboards do not load the primary that takes the writes; the page
+then lags the primary by the replication delay. The signed-in user is still read from the primary.
 """
 
 from __future__ import annotations
@@ -107,8 +111,8 @@ def dashboard_view(platform: Platform, user: Principal, scope: str, period: Peri
     def visible(record: CaseRecord) -> bool:
         return can_see(user, record, h)
 
-    now_facts = cache.collect(platform.uow, h, period.start, period.end, visible=visible)
-    old_facts = cache.collect(platform.uow, h, previous.start, previous.end, visible=visible)
+    now_facts = cache.collect(platform.read_uow, h, period.start, period.end, visible=visible)
+    old_facts = cache.collect(platform.read_uow, h, previous.start, previous.end, visible=visible)
     weights = rules.composite.weights
     now_engine, old_engine = Engine.of(now_facts, h, weights), Engine.of(old_facts, h, weights)
     try:
@@ -168,8 +172,8 @@ def warm(app: FastAPI, cache: FactsCache) -> None:
     try:
         now = datetime.now(UTC)
         period, _, _ = choose_period(now, "", "", "")
-        for p in (period, period.previous()):
-            cache.collect(platform.uow, platform.hierarchy, p.start, p.end)
+        for p in (period, period.previous()):  # the dashboard's: from where it reads
+            cache.collect(platform.read_uow, platform.hierarchy, p.start, p.end)
         Engine.of([], platform.hierarchy).close()
         rules = load_rules()
         month = last_whole_month(now, rules.period.cutoff_day)

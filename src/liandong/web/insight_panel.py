@@ -1,6 +1,7 @@
 """诉求研判 on the dashboard: the surge episodes of the last 30 days and the candidates for the
 monthly priority problem (每月一题) of the scope. Served as a fragment the page fetches after it
-has drawn, so the dashboard stays as quick as before."""
+has drawn, so the dashboard stays as quick as before. Like the dashboard, it reads the replica when
+one is configured (``Platform.read_insight``)."""
 
 from __future__ import annotations
 
@@ -28,7 +29,7 @@ _lock = threading.Lock()
 def insight_view(platform: Platform, scope: str, lang: str, now: datetime) -> dict[str, Any]:
     h = platform.hierarchy
     matters = platform.catalogue.matters
-    insight = platform.insight()
+    insight = platform.read_insight()
     unit = h.get(scope)
 
     def name(code: str) -> str:
