@@ -119,6 +119,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--driver", choices=["wrk", "httpx"], default="wrk" if shutil.which("wrk") else "httpx")
+    parser.add_argument("--access-log", action="store_true",
+                        help="both servers write uvicorn's access log (default: neither does)")
     args = parser.parse_args()
     rows = []
     with tempfile.TemporaryDirectory() as folder:
@@ -130,9 +132,11 @@ def main() -> None:
         (Path(folder) / "bare_app.py").write_text(BARE_APP)
         for name, command, path in (
             ("bare FastAPI endpoint inserting the row (baseline)",
-             [sys.executable, "-m", "uvicorn", "bare_app:app", "--log-level", "warning"], "/docs"),
+             [sys.executable, "-m", "uvicorn", "bare_app:app",
+              *(["--log-level", "info"] if args.access_log else ["--log-level", "warning", "--no-access-log"])],
+             "/docs"),
             ("Liandong intake: validate, store, sign, append to the ledger, commit",
-             [*cli, "serve"], "/healthz"),
+             [*cli, "serve", *([] if args.access_log else ["--no-access-log"])], "/healthz"),
         ):
             port = free_port()
             proc = subprocess.Popen([*command, "--port", str(port)], env=env, cwd=folder,
@@ -151,7 +155,9 @@ def main() -> None:
                 proc.terminate()
                 proc.wait(timeout=20)
     base = rows[0][1]
-    print(f"| endpoint ({args.driver}, {args.concurrency} connections, {args.seconds:.0f} s, one uvicorn worker) "
+    logs = "access log on" if args.access_log else "no access log"
+    print(f"| endpoint ({args.driver}, {args.concurrency} connections, {args.seconds:.0f} s, one uvicorn worker, "
+          f"{logs}) "
           "| reports/s | × baseline | p50 ms | p90 ms | p99 ms | errors |")
     print("|---|---:|---:|---:|---:|---:|---:|")
     for name, rate, p50, p95, p99, errors in rows:

@@ -20,8 +20,8 @@ from collections.abc import Mapping
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from limits import parse
-from limits.storage import MemoryStorage
-from limits.strategies import SlidingWindowCounterRateLimiter
+from limits.aio.storage import MemoryStorage
+from limits.aio.strategies import SlidingWindowCounterRateLimiter
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from liandong.api.deps import get_lang
@@ -60,7 +60,7 @@ class Guard:
         self.max_body = max_body
         self.intake_limit = intake_limit
         self.item = parse(intake_limit)
-        self.limiter = SlidingWindowCounterRateLimiter(MemoryStorage())  # O(1) a hit, whatever the limit
+        self.limiter: SlidingWindowCounterRateLimiter | None = None  # made on the event loop
         self.uploads = uploads
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -68,6 +68,12 @@ class Guard:
             await self.app(scope, receive, send)
             return
         refusal = self.check(scope)
+        if refusal is None and self.rate_limited(scope):
+            if self.limiter is None:  # the asyncio limiter belongs to the running loop
+                self.limiter = SlidingWindowCounterRateLimiter(MemoryStorage())
+            client = scope.get("client")
+            if not await self.limiter.hit(self.item, "intake", client[0] if client else "unknown"):
+                refusal = self.refuse(scope, 429, "too_many", "request.rate_limited", self.intake_limit)
         if refusal is None:
             await self.app(scope, receive, send)
         else:
@@ -98,11 +104,14 @@ class Guard:
                 scope.setdefault("state", {})["too_large"] = limit
                 return None
             return self.refuse(scope, 413, "too_large", "request.too_large", limit)
-        if method == "POST" and path in PUBLIC_INTAKE and not authorised:
-            client = scope.get("client")
-            if not self.limiter.hit(self.item, "intake", client[0] if client else "unknown"):
-                return self.refuse(scope, 429, "too_many", "request.rate_limited", self.intake_limit)
+        scope["liandong.anonymous"] = not authorised
         return None
+
+    @staticmethod
+    def rate_limited(scope: Scope) -> bool:
+        """Anonymous public intake counts against its sender's address."""
+        return bool(scope["method"] == "POST" and scope["path"] in PUBLIC_INTAKE
+                    and scope.get("liandong.anonymous"))
 
     @staticmethod
     def refuse(scope: Scope, status: int, key: str, code: str, limit: object) -> Response:
