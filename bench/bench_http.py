@@ -119,6 +119,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--driver", choices=["wrk", "httpx"], default="wrk" if shutil.which("wrk") else "httpx")
+    parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes of each server")
     parser.add_argument("--access-log", action="store_true",
                         help="both servers write uvicorn's access log (default: neither does)")
     args = parser.parse_args()
@@ -132,11 +133,12 @@ def main() -> None:
         (Path(folder) / "bare_app.py").write_text(BARE_APP)
         for name, command, path in (
             ("bare FastAPI endpoint inserting the row (baseline)",
-             [sys.executable, "-m", "uvicorn", "bare_app:app",
+             [sys.executable, "-m", "uvicorn", "bare_app:app", "--workers", str(args.workers),
               *(["--log-level", "info"] if args.access_log else ["--log-level", "warning", "--no-access-log"])],
              "/docs"),
             ("Liandong intake: validate, store, sign, append to the ledger, commit",
-             [*cli, "serve", *([] if args.access_log else ["--no-access-log"])], "/healthz"),
+             [*cli, "serve", "--workers", str(args.workers), *([] if args.access_log else ["--no-access-log"])],
+             "/healthz"),
         ):
             port = free_port()
             proc = subprocess.Popen([*command, "--port", str(port)], env=env, cwd=folder,
@@ -156,7 +158,8 @@ def main() -> None:
                 proc.wait(timeout=20)
     base = rows[0][1]
     logs = "access log on" if args.access_log else "no access log"
-    print(f"| endpoint ({args.driver}, {args.concurrency} connections, {args.seconds:.0f} s, one uvicorn worker, "
+    workers = "one uvicorn worker" if args.workers == 1 else f"{args.workers} uvicorn workers"
+    print(f"| endpoint ({args.driver}, {args.concurrency} connections, {args.seconds:.0f} s, {workers}, "
           f"{logs}) "
           "| reports/s | × baseline | p50 ms | p90 ms | p99 ms | errors |")
     print("|---|---:|---:|---:|---:|---:|---:|")

@@ -105,3 +105,55 @@ def test_many_cases_in_parallel_lose_nothing(bus: MessageBus) -> None:
             assert case is not None and case.state.value == "acknowledged"
             assert case.version == len(uow.cases.events(cid)) == 4
         assert len(uow.cases.pending_outbox(limit=10_000)) == 20 * 4
+
+
+def test_a_heat_change_does_not_make_a_handlers_view_stale(bus: MessageBus) -> None:
+    cid, lead, version = new_case(bus)
+    bus.handle(c.SetHeat(by="320200-gov", case_id=cid, heat=40))  # the platform notes a rise
+    acknowledged = bus.handle(c.AcknowledgeCase(by=lead, case_id=cid, expected_version=version))
+    assert acknowledged.version == version + 2
+    with pytest.raises(DomainError) as refused:  # a change of substance does make it stale
+        bus.handle(c.ResolveCase(by=lead, case_id=cid, summary="已处理", expected_version=version))
+    assert refused.value.code == "case.conflict"
+    assert refused.value.params == {"case_id": cid, "expected": version, "actual": version + 2}
+
+
+@pytest.mark.postgres
+def test_a_command_that_loses_a_race_to_another_process_is_applied_again(pg_url: str) -> None:
+    """Read committed: this writer reads the case, another process commits a heat change, this
+    writer's versioned update then finds nothing to update; it reads again and lands."""
+    engine = make_engine(pg_url, pool_size=4)
+    migrate.upgrade(engine)
+    try:
+        clock = ManualClock(datetime(2026, 3, 2, 1, 0, tzinfo=UTC))
+        other = MessageBus(uow=lambda: SqlUnitOfWork(engine), rules=RULES, clock=clock)
+        cid, lead, version = new_case(other)
+        interleaved: list[int] = []
+
+        class Interleaved(SqlUnitOfWork):
+            def __enter__(self) -> Interleaved:
+                super().__enter__()
+                read = self.cases.get
+
+                def get(case_id: str) -> object:
+                    case = read(case_id)
+                    if not interleaved:  # only the first read is overtaken
+                        interleaved.append(1)
+                        other.handle(c.SetHeat(by="320200-gov", case_id=case_id, heat=55))
+                    return case
+
+                self.cases.get = get  # type: ignore[method-assign,assignment]
+                return self
+
+        racing = MessageBus(uow=lambda: Interleaved(engine), rules=RULES, clock=clock)
+        alone = racing.handle(c.AcknowledgeCase(by=lead, case_id=cid, expected_version=version))
+        assert interleaved == [1] and alone.version == version + 2
+        interleaved.clear()
+        batched = racing.handle_batch([c.StartHandling(by=lead, case_id=cid)])[0]  # in a group commit
+        assert interleaved == [1]
+        assert not isinstance(batched, DomainError), batched
+        with other.uow() as uow:
+            kinds = [type(e).__name__ for e in uow.cases.events(cid)]
+        assert kinds[-4:] == ["HeatChanged", "CaseAcknowledged", "HeatChanged", "HandlingStarted"]
+    finally:
+        engine.dispose()

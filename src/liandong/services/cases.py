@@ -12,7 +12,7 @@ from typing import Any
 from liandong.domain.cases import chain
 from liandong.domain.cases import commands as c
 from liandong.domain.cases.case import Case, Rules
-from liandong.domain.cases.events import CaseReported, Event
+from liandong.domain.cases.events import AMBIENT_EVENTS, CaseReported, Event
 from liandong.domain.errors import DomainError
 from liandong.services.clock import Clock
 from liandong.services.ports import StoredEvent, UnitOfWork
@@ -78,6 +78,13 @@ class Result:
     duplicate: bool = False  # an idempotent replay of an earlier report
 
 
+def _lost_race(exc: DomainError) -> bool:
+    """Whether a command was refused only because another process wrote the case between this
+    one's read and its write (the store's optimistic check, not the user's expected version): it
+    is then applied again on the case as it now stands, and refused then only on the merits."""
+    return exc.code == "case.conflict" and exc.params.get("actual") == "?"
+
+
 def new_case_id() -> str:
     """Twenty hexadecimal digits (80 random bits)."""
     return random_hex(20)
@@ -96,15 +103,22 @@ class MessageBus:
     """Writes committed events to the shared record inside the same transaction (the ledger)."""
 
     def handle(self, command: c.Command) -> Result:
-        """One command in one transaction."""
-        now = self.clock.now()
-        with self.uow() as uow:
-            result, stored = self._apply(uow, command, now)
-            if self.recorder is not None:
-                self.recorder(uow, stored, now)
-            uow.commit()
-        self._publish(stored)
-        return result
+        """One command in one transaction (once more if it lost a race, see ``_lost_race``)."""
+        for attempt in (1, 2):
+            now = self.clock.now()
+            try:
+                with self.uow() as uow:
+                    result, stored = self._apply(uow, command, now)
+                    if self.recorder is not None:
+                        self.recorder(uow, stored, now)
+                    uow.commit()
+            except DomainError as exc:
+                if attempt == 1 and _lost_race(exc):
+                    continue
+                raise
+            self._publish(stored)
+            return result
+        raise AssertionError("unreachable")  # pragma: no cover
 
     def handle_batch(self, commands: Sequence[c.Command]) -> list[Result | DomainError]:
         """Group commit: many commands in one durable transaction, each in its own savepoint, so
@@ -124,8 +138,7 @@ class MessageBus:
         with probe as uow:
             for command in commands:
                 try:
-                    with uow.savepoint():
-                        result, stored = self._apply(uow, command, now)
+                    result, stored = self._in_savepoint(uow, command, now)
                 except DomainError as exc:
                     results.append(exc)
                     continue
@@ -136,6 +149,17 @@ class MessageBus:
             uow.commit()
         self._publish(published)
         return results
+
+    def _in_savepoint(self, uow: UnitOfWork, command: c.Command,
+                      now: datetime) -> tuple[Result, list[StoredEvent]]:
+        try:
+            with uow.savepoint():
+                return self._apply(uow, command, now)
+        except DomainError as exc:
+            if not _lost_race(exc):
+                raise
+        with uow.savepoint():  # read the case again, as the other writer left it
+            return self._apply(uow, command, now)
 
     def _apply(self, uow: UnitOfWork, command: c.Command, now: datetime) -> tuple[Result, list[StoredEvent]]:
         if isinstance(command, c.ReportCase):
@@ -155,9 +179,11 @@ class MessageBus:
         case = uow.cases.get(command.case_id)
         if case is None:
             raise DomainError("case.unknown", case_id=command.case_id)
-        if command.expected_version is not None and command.expected_version != case.version:
-            raise DomainError("case.conflict", case_id=case.id, expected=command.expected_version,
-                              actual=case.version)
+        seen = command.expected_version
+        if seen is not None and seen != case.version and not (
+                seen < case.version
+                and all(isinstance(e, AMBIENT_EVENTS) for e in uow.cases.events(case.id)[seen:])):
+            raise DomainError("case.conflict", case_id=case.id, expected=seen, actual=case.version)
         return case
 
     def _report(self, uow: UnitOfWork, cmd: c.ReportCase, now: datetime) -> tuple[Result, list[StoredEvent]]:

@@ -321,6 +321,11 @@ class ReminderSent(Event):
     due: datetime
 
 
+AMBIENT_EVENTS: tuple[type[Event], ...] = (HeatChanged, ReminderSent)
+"""What the platform notes about a case without changing its state, team, duties or deadlines: a
+handler who saw the case before such an event has not seen it out of date (its command stands)."""
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class CaseUrged(Event):
     """催办 on a breach."""
