@@ -44,11 +44,29 @@ Account = tuple[str, str | None, tuple[str, ...]]
 T = TypeVar("T")
 
 
+@dataclass(frozen=True)
 class Store(load.Store):
-    """The harness's store; its server's output is not held back in a buffer."""
+    """The harness's store; its server's output is not held back in a buffer. With ``redis_url``
+    the server's rate limits are counted in Redis (under a prefix of this store's own)."""
+
+    redis_url: str | None = None
+    prefix: str = field(default_factory=lambda: f"liandong-test-{uuid.uuid4().hex[:12]}")
 
     def env(self) -> dict[str, str]:
-        return {**super().env(), "PYTHONUNBUFFERED": "1"}
+        env = {**super().env(), "PYTHONUNBUFFERED": "1"}
+        if self.redis_url:
+            env.update(LIANDONG_REDIS_URL=self.redis_url, LIANDONG_REDIS_PREFIX=self.prefix)
+        return env
+
+
+def redis_answers(url: str = "redis://127.0.0.1:6379/0") -> bool:
+    """Whether a Redis server answers at ``url``."""
+    import redis
+
+    try:
+        return bool(redis.Redis.from_url(url, socket_connect_timeout=1).ping())
+    except redis.RedisError:
+        return False
 
 
 ACCOUNTS_ONE_HASH = """

@@ -227,13 +227,16 @@ def serve(host: Annotated[str, typer.Option()] = "127.0.0.1",
 
     import uvicorn
 
+    from liandong.api.log_redaction import uvicorn_log_config
+
     settings = settings_for(database_url, data_dir)
     os.environ["LIANDONG_DATABASE_URL"] = settings.resolved_database_url()
     os.environ["LIANDONG_DATA_DIR"] = str(settings.data_dir)  # the secret lives beside the data
     out.print(f"联动 Liandong → http://{host}:{port}/")
     # a spawned worker imports the whole platform before it answers the supervisor's health ping
     uvicorn.run("liandong.api.app:create_app", factory=True, host=host, port=port,
-                workers=workers, log_level="info", access_log=access_log, timeout_worker_healthcheck=60)
+                workers=workers, log_level="info", access_log=access_log, timeout_worker_healthcheck=60,
+                log_config=uvicorn_log_config())
 
 
 @app.command()

@@ -37,6 +37,10 @@ class Settings(BaseSettings):
                                  "(e.g. nats://127.0.0.1:4222); unset: the server relays nothing")
     nats_stream: str = Field(default="LIANDONG", description="JetStream stream that keeps relayed messages")
     nats_prefix: str = Field(default="liandong", description="First token of the relayed subjects")
+    redis_url: str | None = Field(default=None, description="Redis that keeps the rate limits (sign-in, "
+                                  "public intake, portal) for every worker and across restarts, e.g. "
+                                  "redis://127.0.0.1:6379/0; unset: each process counts on its own")
+    redis_prefix: str = Field(default="liandong", description="Prefix of the rate-limit keys in Redis")
     heat_sweep_seconds: float = Field(default=300, ge=0, description="How often the server raises "
                                       "the public-opinion heat of cases from bursts of similar reports "
                                       "(0: never)")

@@ -13,6 +13,7 @@ from liandong import __version__
 from liandong.api import auth, cases, errors, guards, insight, instruments, open311, organisation, track
 from liandong.api.background import Periodic
 from liandong.api.checkpoints import CheckpointPublisher
+from liandong.api.throttle import Throttle
 from liandong.bootstrap import Platform, bootstrap, jetstream
 from liandong.config import Settings
 from liandong.web import (
@@ -75,8 +76,9 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
                   description="政府多层级联动社会治理平台 API", lifespan=lifespan)
     app.state.platform = wired
     errors.install(app)
+    app.state.throttle = Throttle.from_settings(cfg)
     guards.install(app, max_body=cfg.max_body_bytes, intake_limit=cfg.public_intake_limit,
-                   uploads={"/portal": cfg.max_upload_bytes})
+                   throttle=app.state.throttle, uploads={"/portal": cfg.max_upload_bytes})
     app.include_router(organisation.router)
     app.include_router(cases.router)
     app.include_router(instruments.router)

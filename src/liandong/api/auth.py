@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
 from liandong.api.deps import CurrentUser, PlatformDep
+from liandong.api.throttle import check_sign_in
 from liandong.services.accounts import sign_in
 
 router = APIRouter(prefix="/api/auth", tags=["accounts"])
@@ -30,7 +31,10 @@ class Me(BaseModel):
 
 
 @router.post("/token", response_model=Token)
-def token(body: Credentials, platform: PlatformDep) -> Token:
+def token(body: Credentials, platform: PlatformDep, request: Request) -> Token:
+    """A bearer token; attempts are throttled like the sign-in form's (per username and address)."""
+    check_sign_in(request.app.state.throttle, body.username,
+                  request.client.host if request.client else "unknown")
     with platform.uow() as uow:
         issued = sign_in(uow=uow, username=body.username, password=body.password, now=datetime.now(UTC))
         uow.commit()

@@ -15,12 +15,19 @@ from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from liandong.api import track
-from liandong.api.deps import CurrentUser, LangDep, PlatformDep, _bearer, get_platform, optional_user
+from liandong.api.deps import (
+    CurrentUser,
+    LangDep,
+    PlatformDep,
+    _bearer,
+    case_actor,
+    get_platform,
+    optional_user,
+)
 from liandong.domain.access import (
     OVERSIGHT,
     Principal,
     can_see,
-    check_command,
     mask_name,
     mask_phone,
     sees_reporter,
@@ -181,32 +188,18 @@ def _command(path: str, model: type[BaseModel] | None, build: Any, summary: str)
     if model is None:
         def endpoint(case_id: str, platform: PlatformDep, user: CurrentUser,
                      expected_version: Annotated[int | None, Query(ge=0)] = None) -> Accepted:
-            by = _actor(platform, user, case_id, path)
+            by = case_actor(platform, user, case_id, path)
             return _accepted(platform, build(case_id, by, expected_version, None))
     else:
         def endpoint(case_id: str, platform: PlatformDep, user: CurrentUser,  # type: ignore[misc]
                      body: Any) -> Accepted:
-            by = _actor(platform, user, case_id, path)
+            by = case_actor(platform, user, case_id, path)
             return _accepted(platform, build(case_id, by, body.expected_version, body))
 
         endpoint.__annotations__["body"] = model  # the body's schema, resolved here, not by name
 
     endpoint.__name__ = path.replace("-", "_")
     router.post(f"/cases/{{case_id}}/{path}", response_model=Accepted, summary=summary)(endpoint)
-
-
-def _actor(platform: Any, user: Principal, case_id: str, command: str) -> str:
-    """The user's department, once the user may see the case and holds a role for the command.
-
-    A summoned department may answer although it is not on the team yet."""
-    department = check_command(user, command)
-    with platform.uow() as uow:
-        case = uow.cases.get(case_id)
-        visible = case is not None and (can_see(user, case.record, platform.hierarchy)
-                                         or department in case.record.summons)
-    if not visible:
-        raise DomainError("case.unknown", case_id=case_id)
-    return department
 
 
 def _simple(cls: type[c.CaseCommand]) -> Any:

@@ -20,11 +20,10 @@ from collections.abc import Mapping
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from limits import parse
-from limits.aio.storage import MemoryStorage
-from limits.aio.strategies import SlidingWindowCounterRateLimiter
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from liandong.api.deps import get_lang
+from liandong.api.throttle import Throttle
 
 PUBLIC_INTAKE = ("/api/cases",)
 
@@ -46,21 +45,23 @@ def body_limit(method: str, path: str, content_type: str, max_body: int,
     return max_body, False
 
 
-def install(app: FastAPI, *, max_body: int, intake_limit: str,
+def install(app: FastAPI, *, max_body: int, intake_limit: str, throttle: Throttle,
             uploads: Mapping[str, int] | None = None) -> None:
-    app.add_middleware(Guard, max_body=max_body, intake_limit=intake_limit, uploads=dict(uploads or {}))
+    app.add_middleware(Guard, max_body=max_body, intake_limit=intake_limit, throttle=throttle,
+                       uploads=dict(uploads or {}))
 
 
 class Guard:
     """Plain ASGI middleware reading the raw scope (no extra task or stream per request, unlike
     ``@app.middleware``, and no request object unless it refuses)."""
 
-    def __init__(self, app: ASGIApp, *, max_body: int, intake_limit: str, uploads: Mapping[str, int]) -> None:
+    def __init__(self, app: ASGIApp, *, max_body: int, intake_limit: str, throttle: Throttle,
+                 uploads: Mapping[str, int]) -> None:
         self.app = app
         self.max_body = max_body
         self.intake_limit = intake_limit
         self.item = parse(intake_limit)
-        self.limiter: SlidingWindowCounterRateLimiter | None = None  # made on the event loop
+        self.throttle = throttle
         self.uploads = uploads
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -69,10 +70,8 @@ class Guard:
             return
         refusal = self.check(scope)
         if refusal is None and self.rate_limited(scope):
-            if self.limiter is None:  # the asyncio limiter belongs to the running loop
-                self.limiter = SlidingWindowCounterRateLimiter(MemoryStorage())
             client = scope.get("client")
-            if not await self.limiter.hit(self.item, "intake", client[0] if client else "unknown"):
+            if not await self.throttle.hit_async(self.item, "intake", client[0] if client else "unknown"):
                 refusal = self.refuse(scope, 429, "too_many", "request.rate_limited", self.intake_limit)
         if refusal is None:
             await self.app(scope, receive, send)

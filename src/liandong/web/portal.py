@@ -27,7 +27,6 @@ from urllib.parse import urlencode
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from limits import parse
-from limits.storage import MemoryStorage
 from limits.strategies import MovingWindowRateLimiter
 from starlette.datastructures import UploadFile
 
@@ -200,8 +199,11 @@ def install(app: FastAPI, renderer: Renderer, *, report_limit: str = "10/minute"
     named in the refusal of a larger form."""
     render = renderer.render
     scope_cache: list[Jurisdiction] = []  # found once; looked for again while there is none
-    limiter = MovingWindowRateLimiter(MemoryStorage())
     per_address = parse(report_limit)
+
+    def limiter() -> MovingWindowRateLimiter:  # the app's, shared by every worker with Redis
+        found: MovingWindowRateLimiter = app.state.throttle.sync
+        return found
 
     def scope(platform: Platform) -> tuple[Jurisdiction | None, dict[str, str]]:
         if not scope_cache and (found := map_scope(platform)) is not None:
@@ -221,7 +223,7 @@ def install(app: FastAPI, renderer: Renderer, *, report_limit: str = "10/minute"
     def too_many(request: Request, lang: str, address: str) -> HTMLResponse:
         """429: the address has sent its share of reports; nothing of this one was read."""
         words = PORTAL_TEXT[lang]
-        reset = limiter.get_window_stats(per_address, "portal-report", address).reset_time
+        reset = limiter().get_window_stats(per_address, "portal-report", address).reset_time
         wait = max(1, math.ceil(reset - time.time()))
         message = words["err_too_many"].format(amount=per_address.amount, window=per_address.get_expiry(),
                                                seconds=wait)
@@ -243,7 +245,7 @@ def install(app: FastAPI, renderer: Renderer, *, report_limit: str = "10/minute"
         next to their fields. Over the rate limit, or over the size limit (marked by the guard),
         the form is refused unread."""
         address = client_address(request)
-        if not limiter.hit(per_address, "portal-report", address):
+        if not limiter().hit(per_address, "portal-report", address):
             return too_many(request, lang, address)
         if getattr(request.state, "too_large", None) is not None:
             words = PORTAL_TEXT[lang]

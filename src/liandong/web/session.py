@@ -3,9 +3,10 @@ and sign-in throttling.
 
 - A new token is issued at every sign-in and the CSRF cookie is replaced with it, so a session
   id planted before sign-in is worthless (no fixation).
-- Every state-changing form carries ``csrf`` = HMAC(platform secret, CSRF cookie); a POST
+- Every state-changing form carries ``csrf`` = HMAC(platform secret, CSRF cookie ‖ session); a POST
   without the matching value is refused before anything is done.
-- Sign-in attempts are limited per username and per client address (moving windows).
+- Sign-in attempts are limited per username and per client address (moving windows), counted
+  for the whole deployment when Redis is configured (``liandong.api.throttle``).
 """
 
 from __future__ import annotations
@@ -17,10 +18,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import Request, Response
-from limits import parse
-from limits.storage import MemoryStorage
-from limits.strategies import MovingWindowRateLimiter
 
+from liandong.api.throttle import SIGN_IN_PER_ADDRESS, SIGN_IN_PER_USERNAME, check_sign_in
 from liandong.bootstrap import Platform
 from liandong.domain.access import Principal
 from liandong.domain.errors import DomainError
@@ -28,9 +27,8 @@ from liandong.services.accounts import principal_for, sign_in, sign_out
 
 SESSION_COOKIE = "ld_session"
 CSRF_COOKIE = "ld_csrf"
-PER_USERNAME = parse("5/minute")
-PER_ADDRESS = parse("30/minute")
-_limiter = MovingWindowRateLimiter(MemoryStorage())
+PER_USERNAME = SIGN_IN_PER_USERNAME
+PER_ADDRESS = SIGN_IN_PER_ADDRESS
 
 
 def session_user(request: Request) -> Principal | None:
@@ -56,9 +54,12 @@ def _csrf_seed(request: Request) -> str:
 
 
 def csrf_token(request: Request) -> str:
-    """The value forms must echo back: bound to this browser's CSRF cookie."""
+    """The value forms must echo back: bound to this browser's CSRF cookie and to its session (a
+    pair of cookie and value minted by another browser does not pass with this one's session)."""
     platform: Platform = request.app.state.platform
-    return hmac.new(platform.secret, _csrf_seed(request).encode(), hashlib.sha256).hexdigest()[:40]
+    session = hashlib.sha256(request.cookies.get(SESSION_COOKIE, "").encode()).hexdigest()
+    message = f"{_csrf_seed(request)}\n{session}".encode()
+    return hmac.new(platform.secret, message, hashlib.sha256).hexdigest()[:40]
 
 
 def keep_csrf_cookie(request: Request, response: Response) -> None:
@@ -80,9 +81,7 @@ async def checked_form(request: Request) -> dict[str, Any]:
 def start_session(request: Request, response: Response, *, username: str, password: str) -> None:
     """Sign in: throttled, a fresh token in an HttpOnly cookie and a fresh CSRF seed."""
     address = request.client.host if request.client else "unknown"
-    if not (_limiter.hit(PER_USERNAME, "sign-in", username.lower())
-            and _limiter.hit(PER_ADDRESS, "sign-in", address)):
-        raise DomainError("account.too_many_attempts")
+    check_sign_in(request.app.state.throttle, username, address)
     platform: Platform = request.app.state.platform
     with platform.uow() as uow:
         token = sign_in(uow=uow, username=username, password=password, now=datetime.now(UTC))

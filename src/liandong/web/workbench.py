@@ -9,16 +9,18 @@ from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
-from liandong.api.deps import LangDep, PlatformDep
+from liandong.api.deps import LangDep, PlatformDep, case_actor
 from liandong.bootstrap import Platform
-from liandong.domain.access import Principal, StaffRole, can_see, check_command
+from liandong.domain.access import Principal, StaffRole, can_see
 from liandong.domain.cases.states import CaseState
 from liandong.domain.errors import DomainError
 from liandong.domain.hierarchy import Level
 from liandong.domain.responsibility import Severity
 from liandong.domain.worktime import SHANGHAI
 from liandong.messages import explain
+from liandong.services.writer import unwrap
 from liandong.web.actions import BY_KEY, offered
 from liandong.web.case_view import case_view
 from liandong.web.render import Renderer
@@ -78,7 +80,8 @@ def install(app: FastAPI, renderer: Renderer) -> None:
         try:
             await checked_form(request)
             response = RedirectResponse(target, status_code=303)
-            start_session(request, response, username=username, password=str(form.get("password", "")))
+            await run_in_threadpool(start_session, request, response, username=username,  # Argon2
+                                    password=str(form.get("password", "")))
             return response
         except DomainError as exc:
             status = 429 if exc.code == "account.too_many_attempts" else 401
@@ -169,9 +172,9 @@ def install(app: FastAPI, renderer: Renderer) -> None:
             action = BY_KEY.get(key)
             if action is None:
                 raise DomainError("command.unknown", value=key)
-            by = check_command(user, key)
+            by = await run_in_threadpool(case_actor, platform, user, case_id, key)
             version = int(str(form.get("version", "0")) or 0)
-            platform.writer().handle(action.build(case_id, by, version, form))
+            unwrap(await platform.writer().submit_async(action.build(case_id, by, version, form)))
         except DomainError as exc:
             status = 409 if exc.code in ("case.conflict", "case.illegal_transition") else 422
             return _case_response(request, platform, user, case_id, lang, error=explain(exc, lang),
