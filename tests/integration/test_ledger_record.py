@@ -333,3 +333,22 @@ def test_a_rolled_back_report_keeps_no_salt(uow_factory: Callable[[], UnitOfWork
         report_with_contact(bus, "13700000003")
     with uow_factory() as uow:
         assert uow.cases.get("C-rolled-back") is None and uow.cases.salt("C-rolled-back") is None
+
+
+def test_two_processes_checkpointing_the_same_head_keep_one_and_the_witness_never_goes_back(
+        engine: Engine) -> None:
+    bus, ledger = make_bus(lambda: SqlUnitOfWork(engine))
+    journey(bus)
+    now = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)
+    with SqlUnitOfWork(engine) as first, SqlUnitOfWork(engine) as second:
+        size = first.ledger.size()
+        head = first.ledger.hashes.get_many([(0, 0)])[0]
+        first.ledger.add_checkpoint(size, head, "first note", now)
+        first.ledger.save_witness_state("witness-100000", ledger.origin, size, head)
+        first.commit()
+        second.ledger.add_checkpoint(size, head, "second note", now)  # the same head, signed again
+        second.ledger.save_witness_state("witness-100000", ledger.origin, size - 1, b"older")
+        second.commit()
+    with SqlUnitOfWork(engine) as uow:
+        assert [(s, note) for s, _, note in uow.ledger.checkpoints()] == [(size, "first note")]
+        assert uow.ledger.witness_state("witness-100000")[ledger.origin] == (size, head)

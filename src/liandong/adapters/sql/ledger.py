@@ -109,7 +109,11 @@ class SqlLedgerStore(LedgerStore):
         return [(int(size), bytes(root), note) for size, root, note in self.conn.execute(q)]
 
     def add_checkpoint(self, size: int, root: bytes, note: str, at: datetime) -> None:
-        self.conn.execute(insert(t.ledger_checkpoint).values(size=size, root=root, note=note, created_at=at))
+        """Keep the first checkpoint of a size: two server processes may sign the same tree head
+        at once (the same root: either note proves the same log)."""
+        dialect = postgresql if self.conn.dialect.name == "postgresql" else sqlite
+        self.conn.execute(dialect.insert(t.ledger_checkpoint).values(
+            size=size, root=root, note=note, created_at=at).on_conflict_do_nothing(index_elements=["size"]))
 
     def key(self, name: str) -> tuple[str, bytes, bytes] | None:
         k = t.signing_key
@@ -140,6 +144,12 @@ class SqlLedgerStore(LedgerStore):
         return {origin: (int(size), bytes(root)) for origin, size, root in self.conn.execute(q)}
 
     def save_witness_state(self, witness: str, origin: str, size: int, root: bytes) -> None:
+        """What the witness last cosigned; never moved back by a process that cosigned an older
+        head at the same time as another process cosigned a newer one."""
         w = t.witness_state
-        self.conn.execute(w.delete().where(w.c.witness == witness, w.c.origin == origin))
-        self.conn.execute(insert(w).values(witness=witness, origin=origin, size=size, root=root))
+        dialect = postgresql if self.conn.dialect.name == "postgresql" else sqlite
+        stmt = dialect.insert(w).values(witness=witness, origin=origin, size=size, root=root)
+        self.conn.execute(stmt.on_conflict_do_update(
+            index_elements=["witness", "origin"],
+            set_={"size": stmt.excluded.size, "root": stmt.excluded.root},
+            where=w.c.size < stmt.excluded.size))
