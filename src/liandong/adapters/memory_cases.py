@@ -9,7 +9,7 @@ from liandong.domain.cases.case import Case
 from liandong.domain.cases.events import CaseFollowedUp, CaseReported, Event
 from liandong.domain.cases.record import CaseRecord, replay
 from liandong.domain.errors import DomainError
-from liandong.services.ports import CaseRepository, CaseSummary, ReportRow, StoredEvent
+from liandong.services.ports import CaseRepository, CaseSummary, ReportRow, StoredEvent, scope_prefix
 
 
 class MemoryCaseRepository(CaseRepository):
@@ -145,29 +145,40 @@ class MemoryCaseRepository(CaseRepository):
         rows.sort(key=lambda r: (r.received_at, r.id), reverse=True)
         return [r.id for r in rows[:limit]]
 
-    def streams_received(self, since: datetime, until: datetime,
-                         ) -> Iterator[tuple[str, list[Event], dict[str, tuple[int, datetime]]]]:
-        rows = sorted((r.received_at, r.id) for r in self.records.values()
-                      if r.received_at is not None and since <= r.received_at < until)
-        for _, case_id in rows:
-            yield case_id, list(self.streams[case_id]), dict(self.reads.get(case_id, {}))
+    def _received(self, since: datetime, until: datetime, scope: str | None) -> list[CaseRecord]:
+        """The records received in [since, until) with a place under ``scope``. A record's
+        ``affected`` holds every place the case ever had (reported, then widened), kept with the
+        stream in ``save`` and undone with it on rollback: the memory form of ``case_place``."""
+        prefix = scope_prefix(scope) if scope is not None else ""
+        rows = [r for r in self.records.values()
+                if r.received_at is not None and since <= r.received_at < until
+                and (not prefix or any(code.startswith(prefix) for code in r.affected))]
+        rows.sort(key=lambda r: (r.received_at, r.id))
+        return rows
 
-    def versions_received(self, since: datetime, until: datetime) -> list[tuple[str, int]]:
-        return [(r.id, r.version) for r in self.records.values()
-                if r.received_at is not None and since <= r.received_at < until]
+    def streams_received(self, since: datetime, until: datetime, *, scope: str | None = None,
+                         ) -> Iterator[tuple[str, list[Event], dict[str, tuple[int, datetime]]]]:
+        for r in self._received(since, until, scope):
+            yield r.id, list(self.streams[r.id]), dict(self.reads.get(r.id, {}))
+
+    def versions_received(self, since: datetime, until: datetime, *,
+                          scope: str | None = None) -> list[tuple[str, int]]:
+        return [(r.id, r.version) for r in self._received(since, until, scope)]
 
     def streams_of(self, case_ids: Sequence[str]) -> Iterator[tuple[str, list[Event]]]:
         for case_id in case_ids:
             if case_id in self.streams:
                 yield case_id, list(self.streams[case_id])
 
-    def reads_received(self, since: datetime, until: datetime) -> dict[str, dict[str, tuple[int, datetime]]]:
-        received = self.versions_received(since, until)
+    def reads_received(self, since: datetime, until: datetime, *, scope: str | None = None,
+                       ) -> dict[str, dict[str, tuple[int, datetime]]]:
+        received = self.versions_received(since, until, scope=scope)
         return {case_id: dict(self.reads[case_id]) for case_id, _ in received if self.reads.get(case_id)}
 
-    def reports_received(self, since: datetime, until: datetime) -> list[ReportRow]:
+    def reports_received(self, since: datetime, until: datetime, *,
+                         scope: str | None = None) -> list[ReportRow]:
         rows = []
-        for case_id, events, _ in self.streams_received(since, until):
+        for case_id, events, _ in self.streams_received(since, until, scope=scope):
             first = events[0]
             assert isinstance(first, CaseReported)
             rated = [e.rating for e in events if isinstance(e, CaseFollowedUp)]

@@ -37,16 +37,18 @@ class PeriodFacts:
 
 
 def collect(uow: Callable[[], UnitOfWork], hierarchy: HierarchyIndex, period: Period, now: datetime,
-            rules: AssessmentRules, *, visible: Visible | None = None,
+            rules: AssessmentRules, *, visible: Visible | None = None, scope: str | None = None,
             progress: Callable[[int], None] | None = None) -> PeriodFacts:
     """The facts (and attributions) of the cases received in ``period``, as at its end (or now,
-    for a period not over yet)."""
+    for a period not over yet); with ``scope``, only the cases with a place under it (read by
+    place in the store: enough for every figure of that scope or of a unit below it)."""
     as_of = min(period.end, now)
     facts: list[CaseFacts] = []
     blamed: list[Attribution] = []
     with uow() as u:
         pilots = rules.pilot_list() + pilots_of(i.record for i in u.instruments.of_kind("pilot"))
-        for n, (case_id, events, reads) in enumerate(u.cases.streams_received(period.start, as_of), 1):
+        streams = u.cases.streams_received(period.start, as_of, scope=scope)
+        for n, (case_id, events, reads) in enumerate(streams, 1):
             f = case_facts(case_id, events, as_of, hierarchy, reads)
             if f is None or (visible is not None and not visible(f.record)):
                 continue
@@ -65,7 +67,9 @@ class FactsCache:
     changed, its read marks changed, or the moment they are taken at moved to the next minute.
 
     The moment is the next whole minute (deadlines passing within that minute count as passed),
-    so that every event already stored is seen."""
+    so that every event already stored is seen. A call that would take the cache past ``capacity``
+    with streams it had to read empties it first, keeping its own cases; a call that read nothing
+    new drops nothing. Pages pass their scope, so that only its cases are read (by place)."""
 
     def __init__(self, capacity: int = 200_000) -> None:
         self.capacity = capacity
@@ -77,25 +81,41 @@ class FactsCache:
         self._lock = threading.Lock()
 
     def collect(self, uow: Callable[[], UnitOfWork], hierarchy: HierarchyIndex, start: datetime,
-                end: datetime, *, visible: Visible | None = None) -> list[CaseFacts]:
-        """The facts of the cases received in [start, end), as at ``end`` rounded up to the minute."""
+                end: datetime, *, visible: Visible | None = None, scope: str | None = None,
+                ) -> list[CaseFacts]:
+        """The facts of the cases received in [start, end), as at ``end`` rounded up to the minute;
+        with ``scope``, only the cases with a place under it, as the store reads them by place."""
+        return self._collect(uow, hierarchy, start, end, visible, scope)[0]
+
+    def _collect(self, uow: Callable[[], UnitOfWork], hierarchy: HierarchyIndex, start: datetime,
+                 end: datetime, visible: Visible | None, scope: str | None,
+                 ) -> tuple[list[CaseFacts], dict[str, tuple[int, list[Event]]]]:
+        """The facts, and the streams they were taken from.
+
+        Entries are per case, never per scope: the store's list of the scope's cases (with their
+        versions) decides what is returned, so a case cached for a narrower scope is served for a
+        wider one only when the store lists it there too, and one missing is read. The streams are
+        held for this call, so that a concurrent clearing (at capacity) loses none of them."""
         as_of = _minute_up(end)
         with uow() as u:
-            versions = u.cases.versions_received(start, end)
+            versions = u.cases.versions_received(start, end, scope=scope)
             with self._lock:
-                stale = [cid for cid, v in versions if self._streams.get(cid, (-1, []))[0] != v]
+                streams = {cid: found for cid, _ in versions
+                           if (found := self._streams.get(cid)) is not None}
+            stale = [cid for cid, v in versions if streams.get(cid, (-1, []))[0] != v]
             fresh = list(u.cases.streams_of(stale))
-            reads = u.cases.reads_received(start, end)
+            reads = u.cases.reads_received(start, end, scope=scope)
         out = []
         with self._lock:
-            if len(self._streams) + len(fresh) > self.capacity:
+            if fresh and len(self._streams) + len(fresh) > self.capacity:
                 self._streams.clear()
                 self._facts.clear()
                 self._blame.clear()
+                self._streams.update(streams)  # this call's cases stay (one call may exceed it)
             for cid, events in fresh:
-                self._streams[cid] = (len(events), events)
+                streams[cid] = self._streams[cid] = (len(events), events)
             for cid, _ in versions:
-                found = self._streams.get(cid)
+                found = streams.get(cid)
                 if found is None:
                     continue
                 marks = reads.get(cid, {})
@@ -111,23 +131,21 @@ class FactsCache:
                         _keep_two(moments, as_of, (key, f))
                 if f is not None and (visible is None or visible(f.record)):
                     out.append(f)
-        return out
-
+        return out, streams
 
     def period(self, uow: Callable[[], UnitOfWork], hierarchy: HierarchyIndex, period: Period,
-               now: datetime, rules: AssessmentRules, *, visible: Visible | None = None) -> PeriodFacts:
+               now: datetime, rules: AssessmentRules, *, visible: Visible | None = None,
+               scope: str | None = None) -> PeriodFacts:
         """The facts and attributions of a period (as ``collect`` at module level), from the cache."""
         end = min(period.end, now)
-        facts = self.collect(uow, hierarchy, period.start, end, visible=visible)
+        facts, streams = self._collect(uow, hierarchy, period.start, end, visible, scope)
         as_of = _minute_up(end)
         with uow() as u:
             pilots = rules.pilot_list() + pilots_of(i.record for i in u.instruments.of_kind("pilot"))
         blamed = []
         with self._lock:
             for f in facts:
-                stream = self._streams.get(f.case_id)
-                if stream is None:
-                    continue
+                stream = streams[f.case_id]
                 key = (stream[0], as_of, tuple(pilots))
                 moments_b = self._blame.setdefault(f.case_id, {})
                 cached_b = moments_b.get(as_of)
@@ -225,24 +243,26 @@ class Assessment:
 
 
 def assess(uow: Callable[[], UnitOfWork], hierarchy: HierarchyIndex, period: Period, now: datetime,
-           rules: AssessmentRules, *, visible: Visible | None = None,
+           rules: AssessmentRules, *, visible: Visible | None = None, scope: str | None = None,
            progress: Callable[[int], None] | None = None) -> Assessment:
-    """Collect the period and the one before it and return their assessment."""
+    """Collect the period and the one before it and return their assessment (with ``scope``:
+    good for that scope and the units below it only)."""
     if period.start >= now:
         raise DomainError("assessment.future_period", start=period.first_day.isoformat())
-    current = collect(uow, hierarchy, period, now, rules, visible=visible, progress=progress)
-    previous = collect(uow, hierarchy, period.previous(), now, rules, visible=visible, progress=progress)
+    current = collect(uow, hierarchy, period, now, rules, visible=visible, scope=scope, progress=progress)
+    previous = collect(uow, hierarchy, period.previous(), now, rules, visible=visible, scope=scope,
+                       progress=progress)
     return Assessment(hierarchy, rules, current, previous)
 
 
 def assess_cached(cache: FactsCache, uow: Callable[[], UnitOfWork], hierarchy: HierarchyIndex,
                   period: Period, now: datetime, rules: AssessmentRules, *,
-                  visible: Visible | None = None) -> Assessment:
+                  visible: Visible | None = None, scope: str | None = None) -> Assessment:
     """As ``assess``, reading through a ``FactsCache`` (for pages)."""
     if period.start >= now:
         raise DomainError("assessment.future_period", start=period.first_day.isoformat())
-    current = cache.period(uow, hierarchy, period, now, rules, visible=visible)
-    previous = cache.period(uow, hierarchy, period.previous(), now, rules, visible=visible)
+    current = cache.period(uow, hierarchy, period, now, rules, visible=visible, scope=scope)
+    previous = cache.period(uow, hierarchy, period.previous(), now, rules, visible=visible, scope=scope)
     return Assessment(hierarchy, rules, current, previous)
 
 

@@ -11,7 +11,7 @@ from types import TracebackType
 
 from liandong.domain.cases.case import Case
 from liandong.domain.cases.events import Event
-from liandong.domain.hierarchy import Jurisdiction, Level
+from liandong.domain.hierarchy import CENTRAL_CODE, Jurisdiction, Level
 from liandong.domain.instruments.events import InstrumentEvent
 from liandong.domain.instruments.instrument import Instrument
 from liandong.domain.organisation import Department
@@ -124,6 +124,32 @@ class ReportRow:
     rating: str = ""
 
 
+def scope_prefix(scope: str) -> str:
+    """The code prefix that a jurisdiction and every unit under it share, and no other unit does
+    ("" for the centre): codes of the national list nest by position (province 2 digits, city 4,
+    county 6, township 9; six-digit codes padded with zeros). Exact for every unit of the list,
+    直辖 branches included (tests/unit/services/test_scope_prefix.py checks them all), so a scope is one
+    range of codes in an index. A code of any other form is taken as a prefix itself."""
+    if scope == CENTRAL_CODE:
+        return ""
+    if len(scope) == 6 and scope.isdigit():
+        if scope.endswith("0000"):
+            return scope[:2]
+        if scope.endswith("00"):
+            return scope[:4]
+    return scope
+
+
+def prefix_end(prefix: str) -> str | None:
+    """The least string above every string that starts with ``prefix`` (None: there is none), so
+    that ``prefix <= code < prefix_end(prefix)`` is a range scan (digits compare alike under
+    every collation; no LIKE needed)."""
+    kept = prefix.rstrip("9")
+    if not kept:
+        return None
+    return kept[:-1] + chr(ord(kept[-1]) + 1)
+
+
 class CaseRepository(abc.ABC):
     """Cases as their event streams, with optimistic locking and idempotent intake."""
 
@@ -183,26 +209,34 @@ class CaseRepository(abc.ABC):
                    limit: int = 1000) -> list[str]:
         """Cases received in [since, until], newest first."""
 
+    # The reads of a period take an optional ``scope`` (a jurisdiction code): then only the cases
+    # with at least one affected place under it (reported or added by 扩大范围, at any time), read
+    # by place in the store (``scope_prefix``), not filtered afterwards. None, or the centre: all.
+
     @abc.abstractmethod
-    def streams_received(self, since: datetime, until: datetime,
+    def streams_received(self, since: datetime, until: datetime, *, scope: str | None = None,
                          ) -> Iterator[tuple[str, list[Event], dict[str, tuple[int, datetime]]]]:
         """Every case received in [since, until): its events in order and its read marks, in one
         pass (for the assessment of a period), oldest case first."""
 
     @abc.abstractmethod
-    def versions_received(self, since: datetime, until: datetime) -> list[tuple[str, int]]:
-        """(case, version) of every case received in [since, until) — to see what changed."""
+    def versions_received(self, since: datetime, until: datetime, *,
+                          scope: str | None = None) -> list[tuple[str, int]]:
+        """(case, version) of every case received in [since, until), oldest first — to see what
+        changed (the order of the facts taken from them)."""
 
     @abc.abstractmethod
     def streams_of(self, case_ids: Sequence[str]) -> Iterator[tuple[str, list[Event]]]:
         """The events of each of these cases, in order."""
 
     @abc.abstractmethod
-    def reads_received(self, since: datetime, until: datetime) -> dict[str, dict[str, tuple[int, datetime]]]:
+    def reads_received(self, since: datetime, until: datetime, *, scope: str | None = None,
+                       ) -> dict[str, dict[str, tuple[int, datetime]]]:
         """The read marks of the cases received in [since, until), per case and department."""
 
     @abc.abstractmethod
-    def reports_received(self, since: datetime, until: datetime) -> list[ReportRow]:
+    def reports_received(self, since: datetime, until: datetime, *,
+                         scope: str | None = None) -> list[ReportRow]:
         """The reports received in [since, until), oldest first (for demand insight)."""
 
     @abc.abstractmethod

@@ -97,7 +97,8 @@ class _Request:
         def visible(record: CaseRecord) -> bool:
             return can_see(self.user, record, h)
 
-        return assess_cached(cache, platform.uow, h, self.period, self.now, self.rules, visible=visible)
+        return assess_cached(cache, platform.uow, h, self.period, self.now, self.rules, visible=visible,
+                             scope=self.scope)
 
     def query(self, lang: str) -> str:
         return urlencode({"scope": self.scope, "period": self.period.label, "by": self.by, "lang": lang})

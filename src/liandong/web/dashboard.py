@@ -111,8 +111,10 @@ def dashboard_view(platform: Platform, user: Principal, scope: str, period: Peri
     def visible(record: CaseRecord) -> bool:
         return can_see(user, record, h)
 
-    now_facts = cache.collect(platform.read_uow, h, period.start, period.end, visible=visible)
-    old_facts = cache.collect(platform.read_uow, h, previous.start, previous.end, visible=visible)
+    # only the scope's cases are read (by place, in the store): every figure below is of the scope
+    now_facts = cache.collect(platform.read_uow, h, period.start, period.end, visible=visible, scope=scope)
+    old_facts = cache.collect(platform.read_uow, h, previous.start, previous.end, visible=visible,
+                              scope=scope)
     weights = rules.composite.weights
     now_engine, old_engine = Engine.of(now_facts, h, weights), Engine.of(old_facts, h, weights)
     try:

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import ColumnElement, Connection, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from liandong.adapters.sql import tables as t
@@ -23,7 +23,14 @@ from liandong.domain.cases import events as ev
 from liandong.domain.cases.case import Case
 from liandong.domain.cases.record import replay
 from liandong.domain.errors import DomainError
-from liandong.services.ports import CaseRepository, CaseSummary, ReportRow, StoredEvent
+from liandong.services.ports import (
+    CaseRepository,
+    CaseSummary,
+    ReportRow,
+    StoredEvent,
+    prefix_end,
+    scope_prefix,
+)
 
 TEAM_EVENTS = (ev.CaseRouted, ev.MemberJoined, ev.LeadChanged, ev.CaseDispatched, ev.ReturnDecided,
                ev.CaseRedispatched, ev.CaseEscalated, ev.SummonsAnswered, ev.CaseReopened,
@@ -46,6 +53,7 @@ _SQL = {
     "insert_salt": "INSERT INTO case_salt (case_id, salt) VALUES (:id, :salt)",
     "insert_tracking": "INSERT INTO tracking_code (code_hash, case_id) VALUES (:code, :id)",
     "salt": "SELECT salt FROM case_salt WHERE case_id = :id",
+    "insert_place": "INSERT INTO case_place (case_id, unit_code) VALUES (:id, :code) ON CONFLICT DO NOTHING",
     "delete_members": "DELETE FROM case_member WHERE case_id = :id",
     "insert_member": "INSERT INTO case_member (case_id, department_code, role) VALUES (:id, :dep, :role)",
 }
@@ -61,6 +69,21 @@ def _source(payload: str | None) -> str:
     if payload is None:
         return ""
     return str(json.loads(payload).get("source", ""))
+
+
+def _received(since: datetime, until: datetime, scope: str | None) -> ColumnElement[bool]:
+    """``case_record`` rows received in [since, until) with a place under ``scope``: the case ids
+    come from one range scan of ``ix_case_place_unit`` (the scope's code prefix)."""
+    c, p = t.case_record, t.case_place
+    window = (c.c.received_at >= since) & (c.c.received_at < until)
+    prefix = scope_prefix(scope) if scope is not None else ""
+    if not prefix:
+        return window
+    end = prefix_end(prefix)
+    places = select(p.c.case_id).where(p.c.unit_code >= prefix)
+    if end is not None:
+        places = places.where(p.c.unit_code < end)
+    return window & c.c.id.in_(places)
 
 
 class StreamCache:
@@ -164,6 +187,9 @@ class SqlCaseRepository(CaseRepository):
                 seqs.append(seq)
         except (IntegrityError, *self._integrity):
             raise DomainError("case.conflict", case_id=r.id, expected=expected, actual="?") from None
+        if expected == 0 or any(isinstance(e, ev.ScopeWidened) for e in pending):
+            for code in r.affected:  # the places of the report, and any added since
+                self._exec("insert_place", {"id": r.id, "code": code})
         if expected == 0 or any(isinstance(e, TEAM_EVENTS) for e in pending):
             self._exec("delete_members", {"id": r.id})
             for code, m in r.team.items():
@@ -258,17 +284,20 @@ class SqlCaseRepository(CaseRepository):
         q = q.order_by(c.c.received_at.desc(), c.c.id.desc()).limit(limit)
         return list(self.conn.execute(q).scalars())
 
-    def versions_received(self, since: datetime, until: datetime) -> list[tuple[str, int]]:
+    def versions_received(self, since: datetime, until: datetime, *,
+                          scope: str | None = None) -> list[tuple[str, int]]:
         c = t.case_record
-        q = select(c.c.id, c.c.version).where((c.c.received_at >= since) & (c.c.received_at < until))
+        q = (select(c.c.id, c.c.version).where(_received(since, until, scope))
+             .order_by(c.c.received_at, c.c.id))
         return [(row.id, row.version) for row in self.conn.execute(q)]
 
-    def reads_received(self, since: datetime, until: datetime) -> dict[str, dict[str, tuple[int, datetime]]]:
+    def reads_received(self, since: datetime, until: datetime, *, scope: str | None = None,
+                       ) -> dict[str, dict[str, tuple[int, datetime]]]:
         c, r = t.case_record, t.case_read
         reads: dict[str, dict[str, tuple[int, datetime]]] = {}
         for row in self.conn.execute(select(r.c.case_id, r.c.department_code, r.c.version, r.c.read_at)
                                      .join(c, c.c.id == r.c.case_id)
-                                     .where((c.c.received_at >= since) & (c.c.received_at < until))):
+                                     .where(_received(since, until, scope))):
             reads.setdefault(row.case_id, {})[row.department_code] = (row.version, row.read_at)
         return reads
 
@@ -292,9 +321,10 @@ class SqlCaseRepository(CaseRepository):
         if events:
             yield current, events
 
-    def reports_received(self, since: datetime, until: datetime) -> list[ReportRow]:
+    def reports_received(self, since: datetime, until: datetime, *,
+                         scope: str | None = None) -> list[ReportRow]:
         c, e = t.case_record, t.case_event
-        window = (c.c.received_at >= since) & (c.c.received_at < until)
+        window = _received(since, until, scope)
         rated: dict[str, str] = {}
         q = (select(e.c.case_id, e.c.payload).join(c, c.c.id == e.c.case_id)
              .where(window & (e.c.type == "CaseFollowedUp")).order_by(e.c.seq))
@@ -311,12 +341,12 @@ class SqlCaseRepository(CaseRepository):
                                   p.get("address", ""), bool(is_open), rated.get(case_id, "")))
         return rows
 
-    def streams_received(self, since: datetime, until: datetime,
+    def streams_received(self, since: datetime, until: datetime, *, scope: str | None = None,
                          ) -> Iterator[tuple[str, list[ev.Event], dict[str, tuple[int, datetime]]]]:
         c, e = t.case_record, t.case_event
-        reads = self.reads_received(since, until)
+        reads = self.reads_received(since, until, scope=scope)
         q = (select(e.c.case_id, e.c.payload).join(c, c.c.id == e.c.case_id)
-             .where((c.c.received_at >= since) & (c.c.received_at < until))
+             .where(_received(since, until, scope))
              .order_by(c.c.received_at, e.c.case_id, e.c.case_version))
         for case_id, events in self._grouped(self.conn.execute(q).yield_per(20_000)):
             yield case_id, events, reads.get(case_id, {})

@@ -286,3 +286,11 @@ case_read = Table(  # who on a team has read a case up to which version (informa
     Column("version", Integer, nullable=False),
     Column("read_at", UtcDateTime, nullable=False),
 )
+
+case_place = Table(  # every place a case affects (reported, then widened): the reads of a scope
+    "case_place", metadata,
+    Column("case_id", String(40), ForeignKey("case_record.id"), primary_key=True),
+    Column("unit_code", String(12), primary_key=True),
+)
+# A scope is one range of codes (services.ports.scope_prefix); the case id rides in the index.
+Index("ix_case_place_unit", case_place.c.unit_code, case_place.c.case_id)

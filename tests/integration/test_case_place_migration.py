@@ -1,0 +1,50 @@
+"""Migration 0014 fills ``case_place`` from the events already stored: the places of each report and
+those added by 扩大范围, on SQLite and PostgreSQL; the scoped reads then find the old cases."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import insert, select
+
+from liandong.adapters.memory import MemoryUnitOfWork
+from liandong.adapters.sql import migrate
+from liandong.adapters.sql import tables as t
+from liandong.adapters.sql.cases import dumps
+from liandong.adapters.sql.engine import make_engine
+from liandong.adapters.sql.repositories import SqlUnitOfWork
+from liandong.domain.cases import events as ev
+from tests.integration.test_scoped_reads import LIANGXI, SCOPES, WINDOW, XINWU, expected, seed
+
+
+@pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def test_the_migration_backfills_the_places_of_stored_cases(backend: str,
+                                                            request: pytest.FixtureRequest) -> None:
+    memory = MemoryUnitOfWork()
+    seeded = seed(lambda: memory)  # cases as a store before 0014 holds them: records and events
+    engine = make_engine(request.getfixturevalue("sqlite_url" if backend == "sqlite" else "pg_url"))
+    try:
+        migrate.upgrade(engine, "0013")
+        with engine.begin() as conn:
+            for r in memory.cases.records.values():
+                conn.execute(insert(t.case_record).values(
+                    id=r.id, version=r.version, state=r.state.value, matter=r.matter, severity=r.severity,
+                    owner_code=r.owner or None, lead_code=r.lead or None, received_at=r.received_at,
+                    due_at=r.due, is_open=r.state.is_open, idempotency_key=None))
+                conn.execute(insert(t.case_event), [
+                    {"case_id": r.id, "case_version": n, "type": type(e).__name__, "at": e.at,
+                     "actor": e.actor, "payload": dumps(ev.to_payload(e))}
+                    for n, e in enumerate(memory.cases.streams[r.id], 1)])
+        migrate.upgrade(engine)
+
+        with engine.connect() as conn:
+            rows = set(conn.execute(select(t.case_place.c.case_id, t.case_place.c.unit_code)).tuples())
+        every = {**seeded.places, seeded.early: set(memory.cases.records[seeded.early].affected)}
+        assert rows == {(case_id, code) for case_id, places in every.items() for code in places}
+        assert any(len(places) == 2 and any(p.startswith(XINWU) for p in places)
+                   and any(p.startswith(LIANGXI) for p in places) for places in every.values())
+        for scope in SCOPES:
+            with SqlUnitOfWork(engine) as u:
+                found = {case_id for case_id, _ in u.cases.versions_received(*WINDOW, scope=scope)}
+            assert found == expected(seeded, scope), scope
+    finally:
+        engine.dispose()

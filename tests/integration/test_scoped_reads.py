@@ -1,0 +1,114 @@
+"""The reads of a period narrowed by place (``scope``), on memory, SQLite and PostgreSQL alike: a
+case counts for a scope when one of its places (reported, or added by 扩大范围) lies under it; a
+case spanning two counties counts for both; the window still applies; nothing of a rolled-back
+save is left behind."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from liandong.adapters.reference_data import national_hierarchy
+from liandong.domain.cases import commands as c
+from liandong.domain.cases.case import Case
+from liandong.services.cases import MessageBus
+from liandong.services.clock import ManualClock
+from liandong.services.ports import UnitOfWork
+from tests.unit.cases.test_reclassify import CENTRE, RULES
+
+T = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
+WINDOW = (T, T + timedelta(days=1))
+LIANGXI, XINWU = "320213", "320214"  # two counties of 无锡
+A, B, C = "320213001", "320213015", "320213018"  # streets of 梁溪区
+X, Y = "320214001", "320214002"  # streets of 新吴区
+NANJING = "320102002"  # a street of 南京 (another city of the province)
+SCOPES = (None, "100000", "320000", "320200", LIANGXI, XINWU, A, X, "320100", "110000", "320205")
+
+
+@dataclass
+class Seeded:
+    bus: MessageBus
+    places: dict[str, set[str]]  # case id → every place it ever had
+    early: str  # received before the window
+
+
+def seed(uow: Callable[[], UnitOfWork]) -> Seeded:
+    clock = ManualClock(T - timedelta(hours=2))
+    bus = MessageBus(uow=uow, rules=RULES, clock=clock)
+    places: dict[str, set[str]] = {}
+
+    def report(*affected: str) -> str:
+        case_id = bus.handle(c.ReportCase(by="reporter", matter="garbage_collection", affected=affected,
+                                          description="垃圾桶满溢")).case_id
+        places[case_id] = set(affected)
+        return case_id
+
+    early = report(A)
+    places.pop(early)
+    clock.set(T + timedelta(hours=1))
+    for affected in ((A,), (B,), (X,), (A, X), (NANJING,)):  # (A, X): one case spanning both counties
+        report(*affected)
+    widened = report(C)
+    bus.handle(c.WidenScope(by=CENTRE, case_id=widened, added=(Y,)))  # 扩大范围 into 新吴区
+    places[widened].add(Y)
+    read = next(i for i, p in places.items() if p == {B})
+    with bus.uow() as u:
+        u.cases.mark_read(read, CENTRE, 1, T + timedelta(hours=2))
+        u.commit()
+    return Seeded(bus, places, early)
+
+
+def expected(seeded: Seeded, scope: str | None) -> set[str]:
+    h = national_hierarchy()
+    return {case_id for case_id, places in seeded.places.items()
+            if scope is None or any(h.is_ancestor(scope, p) for p in places)}
+
+
+@pytest.mark.parametrize("scope", SCOPES)
+def test_each_read_of_a_scope_holds_the_cases_with_a_place_under_it(
+        uow_factory: Callable[[], UnitOfWork], scope: str | None) -> None:
+    seeded = seed(uow_factory)
+    want = expected(seeded, scope)
+    with seeded.bus.uow() as u:
+        versions = u.cases.versions_received(*WINDOW, scope=scope)
+        streams = list(u.cases.streams_received(*WINDOW, scope=scope))
+        reads = u.cases.reads_received(*WINDOW, scope=scope)
+        reports = u.cases.reports_received(*WINDOW, scope=scope)
+    assert {case_id for case_id, _ in versions} == want and len(versions) == len(want)
+    assert [case_id for case_id, _, _ in streams] == [r.case_id for r in reports]  # oldest first
+    assert {case_id for case_id, _, _ in streams} == want and len(streams) == len(want)
+    assert all(len(events) == version for (_, events, _), (_, version) in
+               zip(sorted(streams), sorted(versions), strict=True))
+    assert set(reads) == {case_id for case_id, _, marks in streams if marks}
+    assert set(reads) <= want and all(seeded.places[i] == {B} for i in reads)
+    assert seeded.early not in want
+
+
+def test_the_named_scopes_cover_what_they_should(uow_factory: Callable[[], UnitOfWork]) -> None:
+    seeded = seed(uow_factory)
+    by_places = {frozenset(p): i for i, p in seeded.places.items()}
+    span, widened = by_places[frozenset({A, X})], by_places[frozenset({C, Y})]
+    assert {span, widened} <= expected(seeded, LIANGXI) & expected(seeded, XINWU)
+    assert len(expected(seeded, LIANGXI)) == 4 and len(expected(seeded, XINWU)) == 3
+    assert len(expected(seeded, "320000")) == 6 and not expected(seeded, "110000")
+    with seeded.bus.uow() as u:
+        assert {i for i, _ in u.cases.versions_received(*WINDOW, scope=XINWU)} == {
+            by_places[frozenset({X})], span, widened}
+        later = u.cases.versions_received(T + timedelta(hours=2), T + timedelta(days=1), scope=LIANGXI)
+        assert later == []  # the window still applies
+
+
+def test_a_rolled_back_save_leaves_no_place(uow_factory: Callable[[], UnitOfWork]) -> None:
+    seeded = seed(uow_factory)
+    case = Case.report(case_id="case-rolled-back", matter="garbage_collection", severity="routine",
+                       affected=("320205001",), description="回滚", source="citizen",
+                       now=T + timedelta(hours=3), rules=RULES, actor="reporter")
+    with seeded.bus.uow() as u:
+        u.cases.save(case)
+        assert [i for i, _ in u.cases.versions_received(*WINDOW, scope="320205")] == [case.id]
+        u.rollback()
+    with seeded.bus.uow() as u:
+        assert u.cases.versions_received(*WINDOW, scope="320205") == []
