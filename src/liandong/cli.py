@@ -227,6 +227,7 @@ def serve(host: Annotated[str, typer.Option()] = "127.0.0.1",
 
     import uvicorn
 
+    from liandong.api.http_protocol import NoDelayH11Protocol
     from liandong.api.log_redaction import uvicorn_log_config
 
     settings = settings_for(database_url, data_dir)
@@ -236,7 +237,7 @@ def serve(host: Annotated[str, typer.Option()] = "127.0.0.1",
     # a spawned worker imports the whole platform before it answers the supervisor's health ping
     uvicorn.run("liandong.api.app:create_app", factory=True, host=host, port=port,
                 workers=workers, log_level="info", access_log=access_log, timeout_worker_healthcheck=60,
-                log_config=uvicorn_log_config())
+                log_config=uvicorn_log_config(), http=NoDelayH11Protocol)
 
 
 @app.command()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import sys
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -29,6 +30,9 @@ from liandong.web import (
 )
 from liandong.web.render import Renderer
 
+SWITCH_INTERVAL = 0.0005
+"""Seconds a thread may hold the interpreter lock while another waits for it (server processes)."""
+
 
 def warm_up(platform: Platform) -> None:
     """Build what the first requests would otherwise wait for, then set the start-up heap aside.
@@ -51,6 +55,10 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        # A thread back from a database round trip queues for the interpreter lock behind whichever
+        # thread holds it, up to the switch interval (5 ms by default) each time: with ten round
+        # trips a command and a dozen threads, tens of milliseconds (the convoy effect).
+        sys.setswitchinterval(SWITCH_INTERVAL)
         publisher = CheckpointPublisher(wired) if wired.engine is not None else None
         if publisher is not None:
             publisher.start()

@@ -12,7 +12,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from liandong.adapters.sql import tables as t
 from liandong.ledger.errors import LedgerError
-from liandong.ledger.merkle import HashStore, Key, Row, append_leaves, leaf_hash
+from liandong.ledger.merkle import HashStore, Key, Row, append_leaves, border_keys, leaf_hash
 from liandong.services.ports import LedgerEntry, LedgerStore
 
 LOCK_KEY = 7_117_012  # the advisory lock that makes one sequencer at a time on PostgreSQL
@@ -88,7 +88,10 @@ class SqlLedgerStore(LedgerStore):
             "INSERT INTO ledger_entry (idx, event_seq, case_id, signer, leaf) "
             f"VALUES ({mark}, {mark}, {mark}, {mark}, {mark})",
             [(first + i, seq, case, signer, leaf) for i, (seq, case, signer, leaf) in enumerate(entries)])
-        rows = append_leaves(first, self.hashes.get, [leaf_hash(leaf) for leaf in leaves])
+        border = border_keys(first)  # the appender's state, in one statement (not one per level)
+        known = dict(zip(border, self.hashes.get_many(border), strict=True))
+        rows = append_leaves(first, lambda level, index: known[(level, index)],
+                             [leaf_hash(leaf) for leaf in leaves])
         self.hashes.put_many(rows)
         return first
 
