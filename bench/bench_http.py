@@ -38,6 +38,15 @@ BARE_APP = textwrap.dedent('''
         return {"case_id": case_id}
 ''')
 
+BARE_LAUNCH = textwrap.dedent('''
+    # the bare app served exactly as `liandong serve` serves: uvicorn, h11 with TCP_NODELAY set
+    import sys, uvicorn
+    from liandong.api.http_protocol import NoDelayH11Protocol
+    workers, access, port = int(sys.argv[1]), sys.argv[2] == "1", int(sys.argv[4])
+    uvicorn.run("bare_app:app", port=port, workers=workers, http=NoDelayH11Protocol,
+                log_level="info" if access else "warning", access_log=access)
+''')
+
 BODY = {"matter": "social_life_noise", "affected": ["320213001"], "description": "广场舞音响夜间扰民",
         "reporter_name": "张三", "reporter_phone": "13812345678"}
 
@@ -133,9 +142,7 @@ def main() -> None:
         (Path(folder) / "bare_app.py").write_text(BARE_APP)
         for name, command, path in (
             ("bare FastAPI endpoint inserting the row (baseline)",
-             [sys.executable, "-m", "uvicorn", "bare_app:app", "--workers", str(args.workers),
-              *(["--log-level", "info"] if args.access_log else ["--log-level", "warning", "--no-access-log"])],
-             "/docs"),
+             [sys.executable, "-c", BARE_LAUNCH, str(args.workers), "1" if args.access_log else "0"], "/docs"),
             ("Liandong intake: validate, store, sign, append to the ledger, commit",
              [*cli, "serve", "--workers", str(args.workers), *([] if args.access_log else ["--no-access-log"])],
              "/healthz"),

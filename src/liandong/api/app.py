@@ -68,7 +68,7 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
         stop_relay = (wired.relay(jetstream(cfg), prefix=cfg.nats_prefix).start()
                       if cfg.nats_url and wired.engine is not None else None)
         heat = (Periodic("heat-sweep", cfg.heat_sweep_seconds,
-                         lambda: wired.insight().heat_sweep(wired.bus())).start()
+                         lambda: wired.insight().heat_sweep(wired.writer())).start()
                 if cfg.heat_sweep_seconds > 0 and wired.engine is not None else None)
         yield
         if heat is not None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -23,6 +24,7 @@ from liandong.domain.hierarchy import HierarchyIndex, Level
 from liandong.domain.responsibility import ResponsibilityList
 from liandong.insight.dupes import DuplicateFinder, Proposal, Report, normalise, related_matters
 from liandong.insight.hotspots import (
+    HEAT_SCALE,
     Alert,
     PriorityCandidate,
     SurgeDetector,
@@ -33,6 +35,7 @@ from liandong.insight.matter import Labelled, MatterClassifier, Suggestion, Trai
 from liandong.services.cases import MessageBus
 from liandong.services.clock import Clock
 from liandong.services.ports import ReportRow, UnitOfWork
+from liandong.services.writer import BatchingWriter
 
 BASELINE_DAYS = 28
 DUPLICATE_WINDOW = timedelta(days=3)
@@ -53,6 +56,12 @@ class HeatReading:
     duplicates: int  # open reports proposed as the same problem
     similar: int  # reports of the matter at the same township in the window
     expected: float  # how many the township's baseline would give in that window
+
+
+def _saturating_duplicates(similar: int, expected: float) -> int:
+    """The number of duplicates past which ``opinion_heat`` reads 100 whatever comes on top."""
+    excess_needed = HEAT_SCALE * math.log(200.0)  # 100 · (1 − e^(−E/scale)) rounds to 100 from here
+    return max(0, math.ceil(excess_needed - 0.5 * max(0.0, similar - expected)))
 
 
 class Insight:
@@ -234,11 +243,16 @@ class Insight:
                                    level=level, months=months, top=top)
 
     # -- heat -----------------------------------------------------------------------------------
-    def heat_sweep(self, bus: MessageBus, *, now: datetime | None = None, step: int = HEAT_STEP,
-                   minimum: int = HEAT_MINIMUM) -> list[HeatReading]:
+    def heat_sweep(self, bus: MessageBus | BatchingWriter, *, now: datetime | None = None,
+                   step: int = HEAT_STEP, minimum: int = HEAT_MINIMUM) -> list[HeatReading]:
         """Raise the recorded 舆情热度 of open cases of the window whose reading grew (by ``step`` or
         more, from ``minimum``): the engine then brings the level above in at its threshold. Heat is
-        never lowered here — a burst that ends does not undo the supervision it caused."""
+        never lowered here — a burst that ends does not undo the supervision it caused.
+
+        The work is bounded for large bursts: duplicates are counted only until the heat cannot
+        rise further (none at all when the similar reports alone saturate it), the cases are read
+        in one unit of work, and the raises go to the group-commit writer together when one is
+        given (a server's), not one transaction each beside it."""
         at = now or self.clock.now()
         window = self.finder.window
         rows = [r for r in self.reports(at - window - timedelta(days=BASELINE_DAYS), at) if r.affected]
@@ -251,29 +265,54 @@ class Insight:
         groups: dict[tuple[str, str], list[ReportRow]] = {}
         for r in recent:
             groups.setdefault((r.affected[0], r.matter), []).append(r)
-        raised: list[HeatReading] = []
+        readings: list[HeatReading] = []
         for key, members in groups.items():
             if len(members) < 2:
                 continue
             expected = base.get(key, 0) * window / timedelta(days=BASELINE_DAYS)
             reports = [self._report(r) for r in members]
+            similar = len(members) - 1
             for r, me in zip(members, reports, strict=True):
                 if not r.is_open:
                     continue
-                dupes = self.finder.propose(me, [x for x in reports if x.case_id != r.case_id])
-                value = opinion_heat(duplicates=len(dupes), similar=len(members) - 1, expected=expected)
-                if value < minimum:
-                    continue
-                with self.uow() as u:
-                    case = u.cases.get(r.case_id)
-                if case is None or value - case.record.heat < step:
-                    continue
+                dupes = self._duplicates_up_to(me, reports, _saturating_duplicates(similar, expected))
+                value = opinion_heat(duplicates=dupes, similar=similar, expected=expected)
+                if value >= minimum:
+                    readings.append(HeatReading(r.case_id, value, dupes, similar, round(expected, 3)))
+        if not readings:
+            return []
+        with self.uow() as u:
+            rising = []
+            for reading in readings:
+                case = u.cases.get(reading.case_id)
+                if case is not None and reading.heat - case.record.heat >= step:
+                    rising.append(reading)
+        commands = [SetHeat(by=PLATFORM, case_id=x.case_id, heat=x.heat) for x in rising]
+        if isinstance(bus, BatchingWriter):
+            futures = [bus.submit(command) for command in commands]
+            outcomes: list[object] = [f.result(timeout=120) for f in futures]
+        else:
+            outcomes = []
+            for command in commands:
                 try:
-                    bus.handle(SetHeat(by=PLATFORM, case_id=r.case_id, heat=value))
-                except DomainError:  # the case moved on meanwhile (closed, merged): nothing to raise
-                    continue
-                raised.append(HeatReading(r.case_id, value, len(dupes), len(members) - 1, round(expected, 3)))
-        return raised
+                    outcomes.append(bus.handle(command))
+                except DomainError as exc:
+                    outcomes.append(exc)
+        # a refusal: the case moved on meanwhile (closed, merged): nothing to raise
+        return [x for x, outcome in zip(rising, outcomes, strict=True)
+                if not isinstance(outcome, DomainError)]
+
+    def _duplicates_up_to(self, me: Report, reports: Sequence[Report], enough: int) -> int:
+        """How many of ``reports`` duplicate ``me``, counted up to ``enough``."""
+        count = 0
+        for other in reports:
+            if count >= enough:
+                break
+            if other.case_id != me.case_id and other.open:
+                found = self.finder.compare(me, other)
+                if found is not None and found.score >= self.finder.threshold:
+                    count += 1
+        return count
 
     def heat(self, case_id: str) -> HeatReading:
         """舆情热度 of a case from its duplicates and the excess of similar reports around it."""
