@@ -16,6 +16,7 @@ from liandong.insight.service import Insight
 from liandong.services.cases import MessageBus
 from liandong.services.clock import ManualClock
 from liandong.services.ports import UnitOfWork
+from liandong.services.writer import BatchingWriter
 from tests.unit.cases.test_reclassify import RULES
 
 T0 = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
@@ -125,7 +126,12 @@ def test_a_burst_of_the_same_complaint_raises_heat_and_brings_the_level_above_in
         report(bus, clock, T0 + timedelta(hours=1, minutes=10 * i), "catering_fume", STREET,
                f"人民中路38号那家烧烤店油烟太大，熏得没法开窗（第{i + 1}位居民反映）")
     now = T0 + timedelta(hours=3)
-    raised = {r.case_id: r for r in insight.heat_sweep(bus, now=now)}
+    writer = BatchingWriter(bus)  # as the server sweeps: the raises go through its group commit
+    writer.start()
+    try:
+        raised = {r.case_id: r for r in insight.heat_sweep(writer, now=now)}
+    finally:
+        writer.stop()
     assert first in raised and raised[first].heat >= 80 and quiet not in raised
     with bus.uow() as u:
         case = u.cases.get(first)

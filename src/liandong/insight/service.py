@@ -58,6 +58,10 @@ class HeatReading:
     expected: float  # how many the township's baseline would give in that window
 
 
+HEAT_CHUNK = 20
+"""Heat raises handed to a server's group-commit writer at once (each may escalate its case)."""
+
+
 def _saturating_duplicates(similar: int, expected: float) -> int:
     """The number of duplicates past which ``opinion_heat`` reads 100 whatever comes on top."""
     excess_needed = HEAT_SCALE * math.log(200.0)  # 100 · (1 − e^(−E/scale)) rounds to 100 from here
@@ -288,9 +292,11 @@ class Insight:
                 if case is not None and reading.heat - case.record.heat >= step:
                     rising.append(reading)
         commands = [SetHeat(by=PLATFORM, case_id=x.case_id, heat=x.heat) for x in rising]
-        if isinstance(bus, BatchingWriter):
-            futures = [bus.submit(command) for command in commands]
-            outcomes: list[object] = [f.result(timeout=120) for f in futures]
+        if isinstance(bus, BatchingWriter):  # a few at a time: people's commands get in between
+            outcomes: list[object] = []
+            for start in range(0, len(commands), HEAT_CHUNK):
+                futures = [bus.submit(command) for command in commands[start:start + HEAT_CHUNK]]
+                outcomes.extend(f.result(timeout=120) for f in futures)
         else:
             outcomes = []
             for command in commands:
