@@ -52,8 +52,15 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         proc.wait(timeout=20)
 
 
+_TOKENS: dict[tuple[str, str, str], str] = {}
+
+
 def token(server: str, username: str, password: str = "liandong-demo") -> dict[str, str]:
-    """The Authorization header of a signed-in demo account."""
-    answer = httpx.post(f"{server}/api/auth/token", json={"username": username, "password": password})
-    assert answer.status_code == 200, answer.text
-    return {"Authorization": f"Bearer {answer.json()['access_token']}"}
+    """The Authorization header of a signed-in demo account; one sign-in per account and server
+    (tokens last hours, and sign-in is throttled per account and per address as in production)."""
+    key = (server, username, password)
+    if key not in _TOKENS:
+        answer = httpx.post(f"{server}/api/auth/token", json={"username": username, "password": password})
+        assert answer.status_code == 200, answer.text
+        _TOKENS[key] = answer.json()["access_token"]
+    return {"Authorization": f"Bearer {_TOKENS[key]}"}
