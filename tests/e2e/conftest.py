@@ -22,7 +22,8 @@ def free_port() -> int:
 @pytest.fixture(scope="session")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     data = tmp_path_factory.mktemp("server")
-    env = {**os.environ, "LIANDONG_DATA_DIR": str(data)}
+    # every test signs in from 127.0.0.1: the per-address budget is the only limit raised here
+    env = {**os.environ, "LIANDONG_DATA_DIR": str(data), "LIANDONG_SIGN_IN_ADDRESS_LIMIT": "100000/minute"}
     env.pop("LIANDONG_DATABASE_URL", None)
     cli = [sys.executable, "-m", "liandong.cli"]
     subprocess.run([*cli, "init", "--scope", "320200"], env=env, check=True,
