@@ -40,8 +40,10 @@ class Settings(BaseSettings):
     redis_url: str | None = Field(default=None, description="Redis that keeps the rate limits (sign-in, "
                                   "public intake, portal) for every worker and across restarts, e.g. "
                                   "redis://127.0.0.1:6379/0; unset: each process counts on its own")
+    sign_in_limit: str = Field(default="5/minute", description="Sign-in attempts for one account "
+                               "(limits syntax)")
     sign_in_address_limit: str = Field(default="30/minute", description="Sign-in attempts from one "
-                                       "client address (limits syntax); per account: 5 a minute")
+                                       "client address (limits syntax)")
     redis_prefix: str = Field(default="liandong", description="Prefix of the rate-limit keys in Redis")
     heat_sweep_seconds: float = Field(default=300, ge=0, description="How often the server raises "
                                       "the public-opinion heat of cases from bursts of similar reports "

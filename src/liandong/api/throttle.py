@@ -31,6 +31,7 @@ class Throttle:
 
     redis_url: str | None = None
     prefix: str = "liandong"
+    per_username: RateLimitItem = SIGN_IN_PER_USERNAME
     per_address: RateLimitItem = SIGN_IN_PER_ADDRESS
     _async: limits_aio.strategies.SlidingWindowCounterRateLimiter | None = field(default=None, init=False)
 
@@ -41,7 +42,8 @@ class Throttle:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Throttle:
-        return cls(settings.redis_url, settings.redis_prefix, parse(settings.sign_in_address_limit))
+        return cls(settings.redis_url, settings.redis_prefix, parse(settings.sign_in_limit),
+                   parse(settings.sign_in_address_limit))
 
     @property
     def shared(self) -> bool:
@@ -65,6 +67,6 @@ class Throttle:
 def check_sign_in(throttle: Throttle, username: str, address: str) -> None:
     """Count a sign-in attempt, by the form or the API alike: at most 5 a minute for a username
     and 30 from an address (configurable); refused beyond (before the password is looked at)."""
-    if not (throttle.hit(SIGN_IN_PER_USERNAME, "sign-in", username.lower())
+    if not (throttle.hit(throttle.per_username, "sign-in", username.lower())
             and throttle.hit(throttle.per_address, "sign-in", address)):
         raise DomainError("account.too_many_attempts")
