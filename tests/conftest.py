@@ -42,10 +42,9 @@ def pg_admin() -> Iterator[Engine]:
     engine.dispose()
 
 
-@pytest.fixture
-def pg_url(pg_admin: Engine) -> Iterator[str]:
-    """A fresh database with a unique name, dropped afterwards."""
-    name = f"liandong_test_{uuid.uuid4().hex[:12]}"
+def fresh_database(pg_admin: Engine, prefix: str = "liandong_test") -> Iterator[str]:
+    """The URL of a new database with a unique name, dropped once the caller is done."""
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
     with pg_admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     try:
@@ -53,6 +52,12 @@ def pg_url(pg_admin: Engine) -> Iterator[str]:
     finally:
         with pg_admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture
+def pg_url(pg_admin: Engine) -> Iterator[str]:
+    """A fresh database with a unique name, dropped afterwards."""
+    yield from fresh_database(pg_admin)
 
 
 @pytest.fixture

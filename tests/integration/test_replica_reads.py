@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -35,7 +34,7 @@ from liandong.domain.cases import commands as c
 from liandong.services.accounts import create_account
 from liandong.web.dashboard import choose_period, dashboard_view
 from liandong.web.insight_panel import insight_view
-from tests.conftest import PG_SERVER
+from tests.conftest import fresh_database
 
 SCOPE = "320213"  # 梁溪区, 无锡
 STREET_A, STREET_B = "320213001", "320213015"  # 崇安寺街道, 山北街道
@@ -102,14 +101,7 @@ def priorities(platform: Platform) -> dict[str, int]:
 @pytest.fixture
 def replica_db(pg_admin: Engine) -> Iterator[str]:
     """A second fresh database standing for the replica, dropped afterwards."""
-    name = f"liandong_replica_{uuid.uuid4().hex[:12]}"
-    with pg_admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield f"{PG_SERVER}/{name}"
-    finally:
-        with pg_admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    yield from fresh_database(pg_admin, "liandong_replica")
 
 
 @pytest.mark.postgres

@@ -66,13 +66,17 @@ class BatchingWriter:
         """Queue a command for the next batch (async callers await ``asyncio.wrap_future``)."""
         future: Future[Result | DomainError] = Future()
         if self._thread is None:
-            try:
-                future.set_result(self.bus.handle(command))
-            except DomainError as exc:
-                future.set_result(exc)
+            future.set_result(self._at_once(command))
         else:
             self._queue.put((command, future))
         return future
+
+    def _at_once(self, command: c.Command) -> Result | DomainError:
+        """The outcome of a command handled in the caller's thread (the writer not started)."""
+        try:
+            return self.bus.handle(command)
+        except DomainError as exc:
+            return exc
 
     def submit_async(self, command: c.Command) -> asyncio.Future[Result | DomainError]:
         """Queue a command from the event loop; its outcome arrives on the loop.
@@ -82,10 +86,7 @@ class BatchingWriter:
         loop = asyncio.get_running_loop()
         future: asyncio.Future[Result | DomainError] = loop.create_future()
         if self._thread is None:
-            try:
-                future.set_result(self.bus.handle(command))
-            except DomainError as exc:
-                future.set_result(exc)
+            future.set_result(self._at_once(command))
         else:
             self._queue.put((command, _OnLoop(loop, future)))
         return future
