@@ -169,6 +169,27 @@ def test_redispatch_by_the_dispatcher(bus: MessageBus) -> None:
         bus.handle(c.RedispatchCase(by=CENTRE, case_id=cid, lead=f"{A}-eco_environment"))
 
 
+def test_follow_up_and_archive_belong_to_the_centre_that_dispatched(bus: MessageBus) -> None:
+    cid = report(bus, A)
+    bus.handle(c.DispatchCase(by=CENTRE, case_id=cid))
+    lead = case_of(bus, cid).lead
+    bus.handle(c.AcknowledgeCase(by=lead, case_id=cid))
+    report_assists(bus, cid)
+    bus.handle(c.ResolveCase(by=lead, case_id=cid, summary="已处理"))
+    other_centre = "320100-gov"  # 南京's centre holds the dispatcher role too, but not this case
+    for step in (c.FollowUpCase(by=other_centre, case_id=cid, rating="satisfied"),
+                 c.FollowUpCase(by=lead, case_id=cid, rating="satisfied")):
+        with pytest.raises(DomainError, match=r"case\.not_allowed_actor") as refused:
+            bus.handle(step)
+        assert refused.value.params["allowed"] == f"{CENTRE}、reporter"
+    bus.handle(c.FollowUpCase(by="reporter", case_id=cid, rating="satisfied"))  # the reporter rates it
+    with pytest.raises(DomainError, match=r"case\.not_allowed_actor"):
+        bus.handle(c.CloseCase(by=other_centre, case_id=cid))
+    assert case_of(bus, cid).state.value == "followed_up"  # nothing of the refusals was stored
+    bus.handle(c.CloseCase(by=CENTRE, case_id=cid))
+    assert case_of(bus, cid).state.value == "closed"
+
+
 def test_extension_is_approved_by_the_supervising_level(bus: MessageBus) -> None:
     cid = report(bus, A)
     bus.handle(c.DispatchCase(by=CENTRE, case_id=cid))

@@ -21,6 +21,8 @@ from liandong.domain.worktime import WorkCalendar
 RATINGS = ("satisfied", "basically_satisfied", "unsatisfied", "none")
 SOURCES = ("citizen", "ngo", "grid", "department", "hotline", "online")
 PLATFORM = "platform"
+REPORTER = "reporter"
+"""The actor of a report (and of a follow-up rating) made by the public rather than a department."""
 
 
 @dataclass(frozen=True)
@@ -123,7 +125,7 @@ class Case:
     # -- intake and dispatch -------------------------------------------------------------------
     @classmethod
     def report(cls, *, case_id: str, matter: str, severity: str, affected: Sequence[str],
-               description: str, source: str, now: datetime, rules: Rules, actor: str = "reporter",
+               description: str, source: str, now: datetime, rules: Rules, actor: str = REPORTER,
                reporter_name: str = "", reporter_phone: str = "", idempotency_key: str = "",
                reporter_account: str = "", address: str = "", coordinates: str = "") -> Case:
         """受理: validate and take in a report."""
@@ -417,8 +419,11 @@ class Case:
     # -- follow-up, closure, duplicates --------------------------------------------------------
     def follow_up(self, *, by: str, contacted: bool, solved: bool, rating: str,
                   handler_at_fault: bool, now: datetime, rules: Rules) -> None:
-        """回访; an unsatisfied rating for a cause of the handler reopens the case (重办)."""
+        """回访 by the centre that dispatched the case (or the reporter, rating it themself); an
+        unsatisfied rating for a cause of the handler reopens the case (重办)."""
         self._check(CaseAction.FOLLOW_UP)
+        if self.record.dispatcher:
+            self._actor_is(by, [self.record.dispatcher, REPORTER], "dispatcher")
         if rating not in RATINGS:
             raise DomainError("case.bad_rating", value=rating, allowed=", ".join(RATINGS))
         self._emit(ev.CaseFollowedUp(case_id=self.id, at=now, actor=by, contacted=contacted,
@@ -430,8 +435,10 @@ class Case:
                                        supervisor=rules.router.supervisor_of(r.lead), due=due))
 
     def close(self, *, by: str, now: datetime) -> None:
-        """归档."""
+        """归档 by the centre that dispatched the case."""
         self._check(CaseAction.CLOSE)
+        if self.record.dispatcher:
+            self._actor_is(by, [self.record.dispatcher], "dispatcher")
         self._emit(ev.CaseClosed(case_id=self.id, at=now, actor=by))
 
     def merge_into(self, *, by: str, target: Case, now: datetime) -> None:
