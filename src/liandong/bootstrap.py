@@ -15,7 +15,7 @@ from liandong.adapters.geocoding import FastGeocnGeocoder
 from liandong.adapters.memory import MemoryUnitOfWork
 from liandong.adapters.sql import migrate
 from liandong.adapters.sql.cases import StreamCache
-from liandong.adapters.sql.engine import make_engine, make_read_engine
+from liandong.adapters.sql.engine import WalCheckpoints, defer_wal_checkpoints, make_engine, make_read_engine
 from liandong.adapters.sql.repositories import SqlUnitOfWork
 from liandong.config import Settings
 from liandong.domain.cases.case import CasePolicy, Rules
@@ -140,6 +140,11 @@ class Platform:
             return SqlUnitOfWork(self.engine, self._streams)
         assert self._memory is not None
         return self._memory
+
+    def defer_wal_checkpoints(self) -> WalCheckpoints | None:
+        """A server's SQLite file checkpointed by the returned object's ``once`` on a timer instead
+        of in a commit (None on PostgreSQL or in memory)."""
+        return defer_wal_checkpoints(self.engine) if self.engine is not None else None
 
     def read_uow(self) -> UnitOfWork:
         """A unit of work for queries that may lag the primary by the replication delay (dashboards):

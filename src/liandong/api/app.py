@@ -34,6 +34,10 @@ SWITCH_INTERVAL = 0.0005
 """Seconds a thread may hold the interpreter lock while another waits for it (server processes)."""
 
 
+WAL_CHECKPOINT_SECONDS = 0.2
+"""How often a server checkpoints its SQLite write-ahead log (see ``defer_wal_checkpoints``)."""
+
+
 def warm_up(platform: Platform) -> None:
     """Build what the first requests would otherwise wait for, then set the start-up heap aside.
 
@@ -59,6 +63,9 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
         # thread holds it, up to the switch interval (5 ms by default) each time: with ten round
         # trips a command and a dozen threads, tens of milliseconds (the convoy effect).
         sys.setswitchinterval(SWITCH_INTERVAL)
+        # the write-ahead log is checkpointed on a timer thread, not in a batch's commit
+        wal = wired.defer_wal_checkpoints()
+        wal_timer = Periodic("wal-checkpoint", WAL_CHECKPOINT_SECONDS, wal.once).start() if wal else None
         publisher = CheckpointPublisher(wired) if wired.engine is not None else None
         if publisher is not None:
             publisher.start()
@@ -78,6 +85,9 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
         wired.writer().stop()
         if publisher is not None:
             publisher.stop()
+        if wal is not None and wal_timer is not None:
+            wal_timer.stop()
+            wal.close()
         gc.unfreeze()  # an app stopped inside a longer process (tests) leaves nothing uncollectable
 
     app = FastAPI(title="联动 Liandong", version=__version__,
