@@ -631,6 +631,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "验证密钥格式错误：{problem}",
         "en": "Malformed verifier key: {problem}",
     },
+    "ledger.non_ascii_member": {
+        "zh": "信封的键必须是 ASCII 字符串（收到：{keys}）",
+        "en": "Envelope keys must be ASCII strings (got: {keys})",
+    },
     "ledger.non_string_key": {
         "zh": "签名内容的键必须是字符串（位置 {path}）",
         "en": "Keys in a signed payload must be strings (at {path})",

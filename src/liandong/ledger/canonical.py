@@ -43,6 +43,18 @@ def canonical_bytes(obj: object) -> bytes:
         raise LedgerError("ledger.not_canonicalisable", path="$", problem=str(exc)) from exc
 
 
+def canonical_members(members: Mapping[str, bytes]) -> bytes:
+    """The RFC 8785 encoding of an object whose members' values are already canonical bytes.
+
+    An envelope is encoded once to be signed and once more with its signature added: encoding the
+    members once and joining them twice gives the same bytes (JCS sorts the members of an object
+    and writes ``{"key":value,…}`` without whitespace) without walking the event twice. Keys must
+    be ASCII, where sorting by UTF-16 code units is sorting by code points."""
+    if not all(type(key) is str and key.isascii() for key in members):
+        raise LedgerError("ledger.non_ascii_member", keys=", ".join(map(repr, members)))
+    return b"{" + b",".join(canonical_bytes(key) + b":" + members[key] for key in sorted(members)) + b"}"
+
+
 def _plain(obj: object, depth: int) -> bool:
     """True when ``obj`` is valid and every key is ASCII (no path bookkeeping: the fast check)."""
     if obj is None or isinstance(obj, bool):

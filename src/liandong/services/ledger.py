@@ -24,7 +24,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from liandong.domain.cases.events import CaseReported, to_payload
 from liandong.domain.errors import DomainError
 from liandong.domain.instruments.events import to_payload as instrument_payload
-from liandong.ledger.canonical import canonical_bytes
+from liandong.ledger.canonical import canonical_bytes, canonical_members
 from liandong.ledger.commitment import SALT_BYTES, conceal, opens
 from liandong.ledger.merkle import consistency_proof, inclusion_proof, root
 from liandong.ledger.note import Checkpoint, Signer, Verifier, parse_note, sign_checkpoint, verify_note
@@ -58,6 +58,8 @@ class _Unsigned:
     private: bytes
     body: dict[str, object]
     message: bytes
+    members: dict[str, bytes] | None = None
+    """The canonical bytes of each member of ``body``, when the message was joined from them."""
 
 
 _POOL: ThreadPoolExecutor | None = None
@@ -178,7 +180,7 @@ class Ledger:
         private = self.private_key(uow, signer, "platform" if signer == PLATFORM_SIGNER else "department",
                                    now)
         event = stored.event
-        payload = to_payload(event)
+        payload = dict(stored.payload) if stored.payload is not None else to_payload(event)
         body: dict[str, object] = {"v": 1, "seq": stored.seq, "signer": signer, "event": payload}
         if event.personal_fields:
             salt = random_bytes(SALT_BYTES)
@@ -186,7 +188,9 @@ class Ledger:
             body["event"], body["commitments"] = conceal(payload, event.personal_fields, salt,
                                                          hash_new=self.suite.hash_new)
             body["v"] = 2
-        return _Unsigned(stored.seq, event.case_id, signer, private, body, canonical_bytes(body))
+        members = {key: canonical_bytes(value) for key, value in body.items()}
+        return _Unsigned(stored.seq, event.case_id, signer, private, body, canonical_members(members),
+                         members)
 
     def _unsigned_instrument(self, uow: UnitOfWork, stored: StoredInstrumentEvent,
                              now: datetime) -> _Unsigned:
@@ -213,8 +217,9 @@ class Ledger:
         for item, signature in zip(todo, signatures, strict=True):
             if signature is None:
                 raise DomainError("ledger.bad_signature", signer=item.signer, seq=item.seq)
-            entries.append((item.seq, item.subject, item.signer,
-                            canonical_bytes({**item.body, "sig": b64(signature)})))
+            signed = (canonical_bytes({**item.body, "sig": b64(signature)}) if item.members is None
+                      else canonical_members({**item.members, "sig": canonical_bytes(b64(signature))}))
+            entries.append((item.seq, item.subject, item.signer, signed))
         return entries
 
     def _signatures(self, todo: Sequence[_Unsigned]) -> list[bytes | None]:

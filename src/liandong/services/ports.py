@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import abc
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from types import TracebackType
+from typing import Any
 
 from liandong.domain.cases.case import Case
 from liandong.domain.cases.events import Event
@@ -106,6 +107,8 @@ class CaseSummary:
 class StoredEvent:
     seq: int
     event: Event
+    payload: Mapping[str, Any] | None = field(default=None, compare=False, repr=False)
+    """``to_payload(event)`` when the store has already computed it (the ledger reuses it)."""
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from liandong.ledger.canonical import MAX_SAFE_INTEGER, canonical_bytes
+from liandong.ledger.canonical import MAX_SAFE_INTEGER, canonical_bytes, canonical_members
 from liandong.ledger.errors import LedgerError
 
 
@@ -113,3 +113,19 @@ def test_fast_path_equals_rfc8785(payload: object) -> None:
     from liandong.ledger.canonical import canonical_bytes
 
     assert canonical_bytes(payload) == rfc8785.dumps(payload)
+
+
+@given(st.dictionaries(st.text(alphabet=st.characters(max_codepoint=127), max_size=8), json_values,
+                       max_size=6), st.text())
+def test_joined_members_are_the_canonical_bytes_of_the_object(members: dict[str, object],
+                                                               extra: str) -> None:
+    parts = {key: canonical_bytes(value) for key, value in members.items()}
+    assert canonical_members(parts) == canonical_bytes(members)
+    # one member more (the signature added to an envelope) joins in its sorted place
+    signed = canonical_members({**parts, "sig": canonical_bytes(extra)})
+    assert signed == canonical_bytes({**members, "sig": extra})
+
+
+def test_joined_members_need_ascii_keys() -> None:
+    with pytest.raises(LedgerError, match="non_ascii_member"):
+        canonical_members({"事项": b"1"})

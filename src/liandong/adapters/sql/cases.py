@@ -177,14 +177,14 @@ class SqlCaseRepository(CaseRepository):
                                            "key": r.idempotency_key or None})
             elif self._exec("update_case", {**row, "expected": expected}).rowcount != 1:
                 raise DomainError("case.conflict", case_id=r.id, expected=expected, actual="?")
-            seqs = []
+            stored = []
             for i, e in enumerate(pending):
+                payload = ev.to_payload(e)
                 seq = self._exec("insert_event", {
                     "case_id": r.id, "case_version": expected + i + 1, "type": type(e).__name__,
-                    "at": self._time(e.at), "actor": e.actor,
-                    "payload": dumps(ev.to_payload(e))}).fetchone()[0]
+                    "at": self._time(e.at), "actor": e.actor, "payload": dumps(payload)}).fetchone()[0]
                 self._exec("insert_outbox", {"seq": seq, "delivered": False})
-                seqs.append(seq)
+                stored.append(StoredEvent(seq, e, payload))
         except (IntegrityError, *self._integrity):
             raise DomainError("case.conflict", case_id=r.id, expected=expected, actual="?") from None
         if expected == 0 or any(isinstance(e, ev.ScopeWidened) for e in pending):
@@ -198,7 +198,6 @@ class SqlCaseRepository(CaseRepository):
         base = self.cache.get(r.id) if expected else ()
         if len(base) == expected:
             self.staged[r.id] = base + tuple(pending)
-        stored = [StoredEvent(s, e) for s, e in zip(seqs, pending, strict=True)]
         case.pending = []
         return stored
 
