@@ -52,7 +52,8 @@ def canonical_members(members: Mapping[str, bytes]) -> bytes:
     be ASCII, where sorting by UTF-16 code units is sorting by code points."""
     if not all(type(key) is str and key.isascii() for key in members):
         raise LedgerError("ledger.non_ascii_member", keys=", ".join(map(repr, members)))
-    return b"{" + b",".join(canonical_bytes(key) + b":" + members[key] for key in sorted(members)) + b"}"
+    return b"{" + b",".join(json.dumps(key, ensure_ascii=False).encode() + b":" + members[key]  # ASCII: as JCS
+                            for key in sorted(members)) + b"}"
 
 
 def _plain(obj: object, depth: int) -> bool:
