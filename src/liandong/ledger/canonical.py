@@ -52,8 +52,9 @@ def canonical_members(members: Mapping[str, bytes]) -> bytes:
     be ASCII, where sorting by UTF-16 code units is sorting by code points."""
     if not all(type(key) is str and key.isascii() for key in members):
         raise LedgerError("ledger.non_ascii_member", keys=", ".join(map(repr, members)))
-    return b"{" + b",".join(json.dumps(key, ensure_ascii=False).encode() + b":" + members[key]  # ASCII: as JCS
-                            for key in sorted(members)) + b"}"
+    joined = b",".join(json.dumps(key, ensure_ascii=False).encode() + b":" + members[key]
+                       for key in sorted(members))
+    return b"{" + joined + b"}"
 
 
 def _plain(obj: object, depth: int) -> bool:
