@@ -31,7 +31,7 @@ from liandong.services.instruments import InstrumentBus
 from liandong.services.ledger import Ledger
 from liandong.services.ports import Publisher, UnitOfWork
 from liandong.services.relay import Relay
-from liandong.services.writer import BatchingWriter
+from liandong.services.writer import BatchingWriter, Writer
 
 DOCUMENTS = ("systems.toml", "governance.toml", "matters.toml")
 
@@ -54,7 +54,7 @@ class Platform:
     _rules: Rules | None = None
     _bus: MessageBus | None = None
     _calendar: ChineseWorkCalendar = field(default_factory=ChineseWorkCalendar)
-    _writer: BatchingWriter | None = None
+    _writer: Writer | None = None
     _insight: Insight | None = None
     replica: Engine | None = None
     _replica_streams: StreamCache = field(default_factory=StreamCache)
@@ -76,11 +76,15 @@ class Platform:
                                          matters=self.catalogue.matters, clock=SystemClock())
         return self._read_insight
 
-    def writer(self) -> BatchingWriter:
-        """Group commit for concurrent web requests (started by the server's lifespan)."""
+    def writer(self) -> Writer:
+        """Group commit for concurrent web requests (started by the server's lifespan): a thread of
+        this process unless ``use_writer`` gave another (a writer process)."""
         if self._writer is None:
             self._writer = BatchingWriter(self.bus())
         return self._writer
+
+    def use_writer(self, writer: Writer) -> None:
+        self._writer = writer
     _geocoder: FastGeocnGeocoder | None = None
 
     @property

@@ -48,6 +48,10 @@ class Settings(BaseSettings):
     heat_sweep_seconds: float = Field(default=300, ge=0, description="How often the server raises "
                                       "the public-opinion heat of cases from bursts of similar reports "
                                       "(0: never)")
+    writer_process: Literal["auto", "on", "off"] = Field(
+        default="auto", description="Where a server lands its batches of commands: in a process of its "
+        "own (on), in a thread of the server (off), or auto: a process on SQLite, a thread on "
+        "PostgreSQL (whose server processes write side by side anyway)")
     host: str = "127.0.0.1"
     port: int = 8000
 

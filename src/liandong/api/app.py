@@ -15,6 +15,7 @@ from liandong.api import auth, cases, errors, guards, insight, instruments, open
 from liandong.api.background import Periodic
 from liandong.api.checkpoints import CheckpointPublisher
 from liandong.api.throttle import Throttle
+from liandong.api.writer_process import WriterProcess
 from liandong.bootstrap import Platform, bootstrap, jetstream
 from liandong.config import Settings
 from liandong.web import (
@@ -52,6 +53,14 @@ def warm_up(platform: Platform) -> None:
     gc.freeze()
 
 
+def _writer_process(cfg: Settings, platform: Platform, *, own: bool) -> bool:
+    """Whether the server's batches land in a process of their own (``Settings.writer_process``):
+    only for a platform the app wired itself from the settings, which the child wires again."""
+    if cfg.writer_process == "off" or not own or platform.engine is None:
+        return False
+    return cfg.writer_process == "on" or platform.engine.dialect.name == "sqlite"
+
+
 def create_app(settings: Settings | None = None, platform: Platform | None = None) -> FastAPI:
     """Build the app; the platform is wired here, never at import time."""
     wired = platform or bootstrap(settings or Settings())
@@ -66,7 +75,9 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
         # the write-ahead log is checkpointed on a timer thread, not in a batch's commit
         wal = wired.defer_wal_checkpoints()
         wal_timer = Periodic("wal-checkpoint", WAL_CHECKPOINT_SECONDS, wal.once).start() if wal else None
-        publisher = CheckpointPublisher(wired) if wired.engine is not None else None
+        # a writer process publishes the checkpoints itself, between its batches
+        publisher = (CheckpointPublisher(wired) if wired.engine is not None
+                     and not isinstance(wired.writer(), WriterProcess) else None)
         if publisher is not None:
             publisher.start()
         wired.writer().start()
@@ -90,6 +101,8 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
             wal.close()
         gc.unfreeze()  # an app stopped inside a longer process (tests) leaves nothing uncollectable
 
+    if _writer_process(cfg, wired, own=platform is None):
+        wired.use_writer(WriterProcess(cfg))
     app = FastAPI(title="联动 Liandong", version=__version__,
                   description="政府多层级联动社会治理平台 API", lifespan=lifespan)
     app.state.platform = wired

@@ -17,6 +17,14 @@ class DomainError(Exception):
         detail = ", ".join(f"{k}={v}" for k, v in self.params.items())
         return f"{self.code}({detail})" if detail else self.code
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled with its params (a refusal crosses from the writer process to the server's)."""
+        return (_restore, (type(self), self.code, self.params))
+
+
+def _restore(cls: type[DomainError], code: str, params: dict[str, Any]) -> DomainError:
+    return cls(code, **params)
+
 
 class ReferenceDataError(DomainError):
     """Reference data (systems, matter types, governance elements) that fails validation."""

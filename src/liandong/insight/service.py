@@ -35,7 +35,7 @@ from liandong.insight.matter import Labelled, MatterClassifier, Suggestion, Trai
 from liandong.services.cases import MessageBus
 from liandong.services.clock import Clock
 from liandong.services.ports import ReportRow, UnitOfWork
-from liandong.services.writer import BatchingWriter
+from liandong.services.writer import Writer
 
 BASELINE_DAYS = 28
 DUPLICATE_WINDOW = timedelta(days=3)
@@ -247,7 +247,7 @@ class Insight:
                                    level=level, months=months, top=top)
 
     # -- heat -----------------------------------------------------------------------------------
-    def heat_sweep(self, bus: MessageBus | BatchingWriter, *, now: datetime | None = None,
+    def heat_sweep(self, bus: MessageBus | Writer, *, now: datetime | None = None,
                    step: int = HEAT_STEP, minimum: int = HEAT_MINIMUM) -> list[HeatReading]:
         """Raise the recorded 舆情热度 of open cases of the window whose reading grew (by ``step`` or
         more, from ``minimum``): the engine then brings the level above in at its threshold. Heat is
@@ -292,7 +292,7 @@ class Insight:
                 if case is not None and reading.heat - case.record.heat >= step:
                     rising.append(reading)
         commands = [SetHeat(by=PLATFORM, case_id=x.case_id, heat=x.heat) for x in rising]
-        if isinstance(bus, BatchingWriter):  # a few at a time: people's commands get in between
+        if not isinstance(bus, MessageBus):  # a writer: a few at a time, people's commands in between
             outcomes: list[object] = []
             for start in range(0, len(commands), HEAT_CHUNK):
                 futures = [bus.submit(command) for command in commands[start:start + HEAT_CHUNK]]

@@ -16,7 +16,7 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 from liandong.domain.cases import commands as c
 from liandong.domain.errors import DomainError
@@ -24,6 +24,23 @@ from liandong.services.cases import MessageBus, Result
 
 _STOP = object()
 T = TypeVar("T")
+
+
+class Writer(Protocol):
+    """Where a server's case commands go: the group-commit thread here (``BatchingWriter``) or a
+    writer process of its own (``liandong.api.writer_process``)."""
+
+    def start(self) -> None: ...
+
+    def stop(self) -> None: ...
+
+    def submit(self, command: c.Command) -> Future[Result | DomainError]: ...
+
+    def submit_async(self, command: c.Command) -> asyncio.Future[Result | DomainError]: ...
+
+    def handle(self, command: c.Command, timeout: float = 30.0) -> Result: ...
+
+    def run(self, work: Callable[[], T]) -> Future[T]: ...
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,108 @@
+"""The writer process: a server's batches landing in a child process, with the same contract as the
+group-commit thread (each caller its own outcome), checkpoints published by the child, and a child
+that dies replaced while the commands it had are answered with an error."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import pickle
+import signal
+import time
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from liandong.api.writer_process import WriterFailed, WriterProcess
+from liandong.bootstrap import bootstrap
+from liandong.cli import app as cli
+from liandong.config import Settings
+from liandong.domain.cases import commands as c
+from liandong.domain.cases import events as ev
+from liandong.domain.errors import DomainError
+from liandong.ledger.errors import LedgerError
+from liandong.services.cases import Result
+
+STREET = "320213001"
+
+
+def report(marker: str) -> c.ReportCase:
+    return c.ReportCase(by="reporter", matter="social_life_noise", affected=(STREET,),
+                        description=f"{marker}：夜间噪音", reporter_name="张三", reporter_phone="13812345678",
+                        idempotency_key=marker)
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    done = CliRunner().invoke(cli, ["init", "--scope", "320213", "--data-dir", str(tmp_path)])
+    assert done.exit_code == 0, done.output
+    return Settings(data_dir=tmp_path)
+
+
+def test_outcomes_cross_the_process_boundary_whole() -> None:
+    refusal = pickle.loads(pickle.dumps(DomainError("case.unknown", case_id="abc")))
+    assert type(refusal) is DomainError and refusal.code == "case.unknown"
+    assert refusal.params == {"case_id": "abc"}
+    bad = pickle.loads(pickle.dumps(LedgerError("ledger.float_in_payload", path="$.x", value=1.5)))
+    assert isinstance(bad, LedgerError) and bad.params == {"path": "$.x", "value": 1.5}
+    at = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
+    result = Result("c1", 1, [ev.CaseClosed(case_id="c1", at=at, actor="320200-gov")])
+    assert pickle.loads(pickle.dumps(result)) == result
+
+
+def test_commands_land_in_the_child_with_their_own_outcomes(settings: Settings) -> None:
+    writer = WriterProcess(settings)
+    writer.start()
+    try:
+        with ThreadPoolExecutor(8) as pool:  # concurrent callers share batches
+            results = list(pool.map(lambda n: writer.handle(report(f"wp-{n}"), timeout=120), range(40)))
+        assert len({r.case_id for r in results}) == 40
+        assert all(r.version == len(r.events) >= 1 and not r.duplicate for r in results)
+        again = writer.handle(report("wp-0"))
+        assert again.duplicate and again.case_id == results[0].case_id
+        with pytest.raises(DomainError) as refused:
+            writer.handle(c.AcknowledgeCase(by="320213-gov", case_id="no-such-case"))
+        assert refused.value.code == "case.unknown" and refused.value.params == {"case_id": "no-such-case"}
+
+        async def from_a_loop() -> Result | DomainError:
+            return await writer.submit_async(report("wp-async"))
+
+        outcome = asyncio.run(from_a_loop())
+        assert isinstance(outcome, Result) and outcome.case_id not in {r.case_id for r in results}
+
+        platform = bootstrap(settings, migrate_schema=False)
+        with platform.uow() as uow:  # stored by the child, read here
+            assert uow.cases.get(results[7].case_id) is not None
+        deadline = time.monotonic() + 30  # the child publishes checkpoints between batches
+        while time.monotonic() < deadline:
+            with platform.uow() as uow:
+                checkpoints, size = uow.ledger.checkpoints(), uow.ledger.size()
+            if checkpoints and checkpoints[-1][0] == size:
+                break
+            time.sleep(0.2)
+        assert size >= 41 and checkpoints and checkpoints[-1][0] == size  # every report in a signed head
+    finally:
+        writer.stop()
+    with pytest.raises(WriterFailed):
+        writer.submit(report("after-stop")).result(timeout=5)
+
+
+def test_a_dead_child_fails_what_it_had_and_is_replaced(settings: Settings) -> None:
+    writer = WriterProcess(settings)
+    writer.start()
+    try:
+        first = writer.handle(report("before"), timeout=120)
+        pid = writer._process.pid
+        os.kill(pid, signal.SIGKILL)
+        deadline = time.monotonic() + 120
+        while writer._process.pid == pid and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert writer._process.pid != pid  # another child
+        later = writer.handle(report("after"), timeout=120)
+        assert later.case_id != first.case_id and not later.duplicate
+        assert writer.handle(report("before")).duplicate  # nothing was lost with the first child
+    finally:
+        writer.stop()
