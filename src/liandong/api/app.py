@@ -75,6 +75,10 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
         # the write-ahead log is checkpointed on a timer thread, not in a batch's commit
         wal = wired.defer_wal_checkpoints()
         wal_timer = Periodic("wal-checkpoint", WAL_CHECKPOINT_SECONDS, wal.once).start() if wal else None
+        if wired.engine is not None:
+            # built now: its first use reads the witnesses in a transaction of its own, which inside
+            # a request's transaction would wait on that request's own lock
+            wired.ledger  # noqa: B018
         # a writer process publishes the checkpoints itself, between its batches
         publisher = (CheckpointPublisher(wired) if wired.engine is not None
                      and not isinstance(wired.writer(), WriterProcess) else None)
