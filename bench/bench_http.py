@@ -1,8 +1,9 @@
 """Report intake through HTTP on SQLite, beside a bare FastAPI endpoint that only inserts a row.
 
-Run: .venv/bin/python bench/bench_http.py [--seconds 10] [--concurrency 16]
-Both servers run under uvicorn (one worker) on loopback; one asyncio httpx client drives each in
-turn with the same bounded load, and reports throughput and latency percentiles.
+Run: .venv/bin/python bench/bench_http.py [--seconds 10] [--rounds 3] [--concurrency 16]
+Both servers run at once under uvicorn (one worker each) on loopback; wrk (or an asyncio httpx
+client) drives them in alternating rounds with the same bounded load, and the median ratio of the
+rounds is reported with each round's throughput and latency percentiles.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import asyncio
 import os
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -126,13 +128,17 @@ def pct(values: list[float], p: float) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="alternating rounds (bare, ours, bare, ours …); the median ratio is reported")
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--driver", choices=["wrk", "httpx"], default="wrk" if shutil.which("wrk") else "httpx")
     parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes of each server")
     parser.add_argument("--access-log", action="store_true",
                         help="both servers write uvicorn's access log (default: neither does)")
     args = parser.parse_args()
-    rows = []
+    names = ("bare FastAPI endpoint inserting the row (baseline)",
+             "Liandong intake: validate, store, sign, append to the ledger, commit")
+    rounds: list[list[tuple[float, float, float, float, int]]] = []
     with tempfile.TemporaryDirectory() as folder:
         env = {**os.environ, "LIANDONG_DATA_DIR": folder, "LIANDONG_PUBLIC_INTAKE_LIMIT": "1000000/second",
                "BARE_DB": str(Path(folder) / "bare.sqlite3")}
@@ -140,38 +146,52 @@ def main() -> None:
         cli = [sys.executable, "-m", "liandong.cli"]
         subprocess.run([*cli, "init", "--scope", "320200"], env=env, check=True, capture_output=True)
         (Path(folder) / "bare_app.py").write_text(BARE_APP)
-        for name, command, path in (
-            ("bare FastAPI endpoint inserting the row (baseline)",
-             [sys.executable, "-c", BARE_LAUNCH, str(args.workers), "1" if args.access_log else "0"], "/docs"),
-            ("Liandong intake: validate, store, sign, append to the ledger, commit",
-             [*cli, "serve", "--workers", str(args.workers), *([] if args.access_log else ["--no-access-log"])],
-             "/healthz"),
-        ):
-            port = free_port()
-            proc = subprocess.Popen([*command, "--port", str(port)], env=env, cwd=folder,
-                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            try:
+        servers = []
+        try:
+            for command, path in (
+                ([sys.executable, "-c", BARE_LAUNCH, str(args.workers), "1" if args.access_log else "0"], "/docs"),
+                ([*cli, "serve", "--workers", str(args.workers), *([] if args.access_log else ["--no-access-log"])],
+                 "/healthz"),
+            ):
+                port = free_port()
+                proc = subprocess.Popen([*command, "--port", str(port)], env=env, cwd=folder,
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                servers.append(proc)
                 wait(f"http://127.0.0.1:{port}{path}", proc)
                 url = f"http://127.0.0.1:{port}/api/cases"
                 asyncio.run(drive(url, {}, 2, 4))  # warm up
-                if args.driver == "wrk":
-                    rate, p50, p90, p99, errors = run_wrk(url, folder, args.seconds, args.concurrency)
-                    rows.append((name, rate, p50, p90, p99, errors))
-                else:
-                    n, lat, errors = asyncio.run(drive(url, {}, args.seconds, args.concurrency))
-                    rows.append((name, n / args.seconds, pct(lat, 0.5), pct(lat, 0.9), pct(lat, 0.99), errors))
-            finally:
+                rounds.append([])
+                servers[-1].url = url  # type: ignore[attr-defined]
+            time.sleep(5)  # the servers' start-up work (caches, collector) out of the way
+            for _ in range(args.rounds):  # side by side: alternating, so that a slow spell hits both
+                for index, proc in enumerate(servers):
+                    url = proc.url  # type: ignore[attr-defined]
+                    if args.driver == "wrk":
+                        rounds[index].append(run_wrk(url, folder, args.seconds, args.concurrency))
+                    else:
+                        n, lat, errors = asyncio.run(drive(url, {}, args.seconds, args.concurrency))
+                        rounds[index].append((n / args.seconds, pct(lat, 0.5), pct(lat, 0.9), pct(lat, 0.99),
+                                              errors))
+        finally:
+            for proc in servers:
                 proc.terminate()
-                proc.wait(timeout=20)
-    base = rows[0][1]
+                proc.wait(timeout=30)
     logs = "access log on" if args.access_log else "no access log"
     workers = "one uvicorn worker" if args.workers == 1 else f"{args.workers} uvicorn workers"
-    print(f"| endpoint ({args.driver}, {args.concurrency} connections, {args.seconds:.0f} s, {workers}, "
-          f"{logs}) "
-          "| reports/s | × baseline | p50 ms | p90 ms | p99 ms | errors |")
+    print(f"| endpoint ({args.driver}, {args.concurrency} connections, {args.rounds} alternating rounds of "
+          f"{args.seconds:.0f} s, {workers}, {logs}) | reports/s | × baseline | p50 ms | p90 ms | p99 ms | errors |")
     print("|---|---:|---:|---:|---:|---:|---:|")
-    for name, rate, p50, p95, p99, errors in rows:
-        print(f"| {name} | {rate:,.0f} | {rate / base:.2f} | {p50:.1f} | {p95:.1f} | {p99:.1f} | {errors} |")
+    for number in range(args.rounds):
+        base = rounds[0][number][0]
+        for name, results in zip(names, rounds, strict=True):
+            rate, p50, p90, p99, errors = results[number]
+            print(f"| round {number + 1}: {name} | {rate:,.0f} | {rate / base:.2f} | {p50:.1f} | {p90:.1f} | "
+                  f"{p99:.1f} | {errors} |")
+    ratios = sorted(ours[0] / bare[0] for bare, ours in zip(rounds[0], rounds[1], strict=True))
+    ours_rates = sorted(r[0] for r in rounds[1])
+    print(f"\nmedian ratio {statistics.median(ratios):.2f} (rounds: {', '.join(f'{r:.2f}' for r in ratios)}); "
+          f"ours median {statistics.median(ours_rates):,.0f} reports/s, worst p99 "
+          f"{max(r[3] for r in rounds[1]):.1f} ms")
 
 
 if __name__ == "__main__":

@@ -127,6 +127,7 @@ class WriterProcess:
         self._conn: Connection | None = None
         self._stopping = False
         self._threads: list[threading.Thread] = []
+        self._gathering: dict[asyncio.AbstractEventLoop, list[tuple[int, c.Command]]] = {}
 
     def start(self) -> None:
         if self._threads:
@@ -173,14 +174,29 @@ class WriterProcess:
     # submitting
     def submit(self, command: c.Command) -> Future[Outcome]:
         future: Future[Outcome] = Future()
-        self._queue(command, _Waiter(None, future))
+        key = self._register(_Waiter(None, future))
+        if key is not None:
+            self._outbox.put([(key, command)])
         return future
 
     def submit_async(self, command: c.Command) -> asyncio.Future[Outcome]:
+        """Queue from the event loop: the commands of one turn of the loop go out together (one
+        hand-over to the sending thread, not one a request)."""
         loop = asyncio.get_running_loop()
         future: asyncio.Future[Outcome] = loop.create_future()
-        self._queue(command, _Waiter(loop, future))
+        key = self._register(_Waiter(loop, future))
+        if key is not None:
+            gathering = self._gathering.get(loop)
+            if gathering is None:
+                gathering = self._gathering[loop] = []
+                loop.call_soon(self._flush, loop)
+            gathering.append((key, command))
         return future
+
+    def _flush(self, loop: asyncio.AbstractEventLoop) -> None:
+        items = self._gathering.pop(loop, None)
+        if items:
+            self._outbox.put(items)
 
     def handle(self, command: c.Command, timeout: float = 30.0) -> Result:
         return unwrap(self.submit(command).result(timeout=timeout))
@@ -194,14 +210,15 @@ class WriterProcess:
             future.set_exception(exc)
         return future
 
-    def _queue(self, command: c.Command, waiter: _Waiter) -> None:
+    def _register(self, waiter: _Waiter) -> int | None:
+        """A key for the command's outcome; None (the waiter failed at once) when not running."""
         if not self._threads or self._stopping:
             _settle(waiter.future, WriterFailed("the writer process is not running"))
-            return
+            return None
         key = next(self._keys)
         with self._lock:
             self._waiting[key] = waiter
-        self._outbox.put((key, command))
+        return key
 
     # the two threads
     def _send_loop(self) -> None:
@@ -211,8 +228,9 @@ class WriterProcess:
             with contextlib.suppress(queue.Empty):
                 while len(batch) < self.max_batch:
                     batch.append(self._outbox.get_nowait())
-            stop = _STOP in batch
-            items: list[tuple[int, c.Command]] = [item for item in batch if item != _STOP]
+            stop = any(part is _STOP for part in batch)
+            items: list[tuple[int, c.Command]] = [pair for part in batch if part is not _STOP
+                                                  for pair in part]
             keys = [key for key, _ in items]
             with self._lock:
                 self._in_flight.update(keys)
