@@ -16,20 +16,17 @@ from __future__ import annotations
 
 import argparse
 import os
-import socket
 import subprocess
 import sys
 import tempfile
 import textwrap
-import time
 import uuid
 from pathlib import Path
 
-import httpx
 from sqlalchemy import create_engine, text
 
 sys.path.insert(0, str(Path(__file__).parent))
-from bench_http import run_wrk
+from bench_http import free_port, run_wrk, wait
 
 PG_SERVER = os.environ.get("LIANDONG_BENCH_PG", "postgresql+psycopg://postgres@127.0.0.1:5432")
 
@@ -100,25 +97,6 @@ RUNGS = {0: "INSERT + COMMIT, async endpoint on the event loop's connections",
          1: "INSERT + COMMIT, sync endpoint on the thread pool",
          2: "+ the caller's account by token",
          3: "+ the case read before the write"}
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def wait(url: str, proc: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            httpx.get(url, timeout=1)
-            return
-        except httpx.HTTPError:
-            if proc.poll() is not None:
-                raise RuntimeError("floor server died") from None
-            time.sleep(0.2)
-    raise RuntimeError("floor server did not start")
 
 
 def main() -> None:

@@ -56,6 +56,17 @@ def report_assists(bus: MessageBus, case_id: str) -> None:
         bus.handle(c.ReportAssist(by=assist, case_id=case_id, summary="已落实"))
 
 
+def resolved(bus: MessageBus) -> tuple[str, str]:
+    """A case of street A dispatched by the centre and resolved by its lead: (case id, lead)."""
+    cid = report(bus, A)
+    bus.handle(c.DispatchCase(by=CENTRE, case_id=cid))
+    lead = case_of(bus, cid).lead
+    bus.handle(c.AcknowledgeCase(by=lead, case_id=cid))
+    report_assists(bus, cid)
+    bus.handle(c.ResolveCase(by=lead, case_id=cid, summary="已处理"))
+    return cid, lead
+
+
 def types(bus: MessageBus, case_id: str) -> list[str]:
     with bus.uow() as uow:
         return [type(e).__name__ for e in uow.cases.events(case_id)]
@@ -170,12 +181,7 @@ def test_redispatch_by_the_dispatcher(bus: MessageBus) -> None:
 
 
 def test_follow_up_and_archive_belong_to_the_centre_that_dispatched(bus: MessageBus) -> None:
-    cid = report(bus, A)
-    bus.handle(c.DispatchCase(by=CENTRE, case_id=cid))
-    lead = case_of(bus, cid).lead
-    bus.handle(c.AcknowledgeCase(by=lead, case_id=cid))
-    report_assists(bus, cid)
-    bus.handle(c.ResolveCase(by=lead, case_id=cid, summary="已处理"))
+    cid, lead = resolved(bus)
     other_centre = "320100-gov"  # 南京's centre holds the dispatcher role too, but not this case
     for step in (c.FollowUpCase(by=other_centre, case_id=cid, rating="satisfied"),
                  c.FollowUpCase(by=lead, case_id=cid, rating="satisfied")):
@@ -269,12 +275,7 @@ def test_the_breach_chain_reminds_urges_supervises_escalates_and_criticises(bus:
 
 
 def test_unsatisfied_rating_for_the_handlers_cause_reopens_under_supervision(bus: MessageBus) -> None:
-    cid = report(bus, A)
-    bus.handle(c.DispatchCase(by=CENTRE, case_id=cid))
-    lead = case_of(bus, cid).lead
-    bus.handle(c.AcknowledgeCase(by=lead, case_id=cid))
-    report_assists(bus, cid)
-    bus.handle(c.ResolveCase(by=lead, case_id=cid, summary="已处理"))
+    cid, _ = resolved(bus)
     bus.handle(c.FollowUpCase(by=CENTRE, case_id=cid, solved=False, rating="unsatisfied",
                               handler_at_fault=True))
     r = case_of(bus, cid)
