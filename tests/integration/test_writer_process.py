@@ -61,7 +61,11 @@ def test_commands_land_in_the_child_with_their_own_outcomes(settings: Settings) 
             results = list(pool.map(lambda n: writer.handle(report(f"wp-{n}"), timeout=120), range(40)))
         assert len({r.case_id for r in results}) == 40
         assert all(r.version == len(r.events) >= 1 and not r.duplicate for r in results)
-        again = writer.handle(report("wp-0"))
+        unsendable = c.ReportCase(by="reporter", matter="social_life_noise", affected=(STREET,),
+                                  description=lambda: "a function is not a description")  # type: ignore[arg-type]
+        with pytest.raises(WriterFailed, match="could not be sent"):
+            writer.handle(unsendable)
+        again = writer.handle(report("wp-0"))  # the writer goes on
         assert again.duplicate and again.case_id == results[0].case_id
         with pytest.raises(DomainError) as refused:
             writer.handle(c.AcknowledgeCase(by="320213-gov", case_id="no-such-case"))

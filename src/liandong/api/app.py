@@ -114,8 +114,8 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
     app.state.throttle = Throttle.from_settings(cfg)
     guards.install(app, max_body=cfg.max_body_bytes, intake_limit=cfg.public_intake_limit,
                    throttle=app.state.throttle, uploads={"/portal": cfg.max_upload_bytes})
+    app.include_router(cases.router)  # first: the busiest routes are matched before the others
     app.include_router(organisation.router)
-    app.include_router(cases.router)
     app.include_router(instruments.router)
     app.include_router(insight.router)
     app.include_router(auth.router)

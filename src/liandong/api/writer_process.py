@@ -22,6 +22,7 @@ import itertools
 import logging
 import multiprocessing
 import os
+import pickle
 import queue
 import signal
 import threading
@@ -92,7 +93,7 @@ def writer_main(conn: Connection, settings: Settings, max_batch: int = 200) -> N
                 except Exception as exc:  # the whole transaction failed: every caller hears it
                     log.exception("a batch of %d commands failed", len(batch))
                     outcomes = [WriterFailed(repr(exc))] * len(batch)
-                conn.send([(key, outcome) for (key, _), outcome in zip(batch, outcomes, strict=True)])
+                _answer(conn, [(key, outcome) for (key, _), outcome in zip(batch, outcomes, strict=True)])
             if time.monotonic() - published >= CHECKPOINT_SECONDS:
                 try:
                     publisher.publish_once()
@@ -101,6 +102,26 @@ def writer_main(conn: Connection, settings: Settings, max_batch: int = 200) -> N
                 published = time.monotonic()
     except (EOFError, BrokenPipeError, ConnectionResetError):
         return  # the server is gone
+
+
+def _answer(conn: Connection, answer: list[tuple[int, Any]]) -> None:
+    """Send the outcomes of a batch; one that cannot be pickled reaches its caller as a failure
+    (the command was applied: only its answer is lost) instead of ending the writer."""
+    try:
+        conn.send(answer)
+    except (EOFError, BrokenPipeError, ConnectionResetError):
+        raise
+    except Exception:
+        log.exception("outcomes of a batch could not be pickled")
+        conn.send([(key, _sendable(outcome)) for key, outcome in answer])
+
+
+def _sendable(outcome: Any) -> Any:
+    try:
+        pickle.dumps(outcome)
+    except Exception as exc:
+        return WriterFailed(f"the command was applied but its outcome could not be sent: {exc!r}")
+    return outcome
 
 
 # -- the server's side --------------------------------------------------------------------------
@@ -242,6 +263,9 @@ class WriterProcess:
                     conn.send(_STOP)
             except (OSError, ValueError):  # the child is gone: these fail, the receiver starts another
                 self._fail(keys, WriterFailed("the writer process is gone"))
+            except Exception as exc:  # a command that cannot be pickled: its callers hear it, none sent
+                log.exception("commands could not be sent to the writer process")
+                self._fail(keys, WriterFailed(f"the command could not be sent to the writer: {exc!r}"))
             if stop:
                 return
 
@@ -262,6 +286,10 @@ class WriterProcess:
                     self._spawn()
                 except WriterFailed:
                     log.exception("the writer process did not start again; retrying")
+                continue
+            except Exception:  # outcomes that cannot be read back: whatever was in flight fails loudly
+                log.exception("outcomes from the writer process could not be read")
+                self._fail_in_flight(WriterFailed("the writer's answer could not be read"))
                 continue
             self._deliver(answered)
 

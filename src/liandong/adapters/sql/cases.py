@@ -191,7 +191,8 @@ class SqlCaseRepository(CaseRepository):
             for code in r.affected:  # the places of the report, and any added since
                 self._exec("insert_place", {"id": r.id, "code": code})
         if expected == 0 or any(isinstance(e, TEAM_EVENTS) for e in pending):
-            self._exec("delete_members", {"id": r.id})
+            if expected:  # a new case has no members to replace
+                self._exec("delete_members", {"id": r.id})
             for code, m in r.team.items():
                 if m.active:
                     self._exec("insert_member", {"id": r.id, "dep": code, "role": m.role.value})
