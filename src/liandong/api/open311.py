@@ -158,14 +158,14 @@ def create_request(
     code, coordinates = _place(platform, lat, long, address_string, crs, lang)
     try:
         matter = platform.catalogue.matters.get(service_code)
-        bus = platform.bus()
-        result = bus.handle(c.ReportCase(
+        writer = platform.writer()  # through the server's group commit, like every other command
+        result = writer.handle(c.ReportCase(
             by="reporter", matter=matter.code, severity=severity or matter.default_severity.value,
             affected=(code,), description=description, source="online",
             reporter_name=f"{last_name}{first_name}", reporter_phone=phone,
             address=address_string or "", coordinates=coordinates))
         centre = platform.hierarchy.nearest_at_or_above(code, Level.CITY)
-        bus.handle(c.DispatchCase(by=f"{centre.code}-gov", case_id=result.case_id))
+        writer.handle(c.DispatchCase(by=f"{centre.code}-gov", case_id=result.case_id))
     except DomainError as exc:
         raise _fail(exc, lang) from None
     data = [{"service_request_id": result.case_id, "service_notice": "已受理并派单 / received and dispatched",
