@@ -100,8 +100,9 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
         wired.writer().stop()
         if publisher is not None:
             publisher.stop()
-        if wal is not None and wal_timer is not None:
+        if wal_timer is not None:
             wal_timer.stop()
+        if wal is not None:
             wal.close()
         gc.unfreeze()  # an app stopped inside a longer process (tests) leaves nothing uncollectable
 

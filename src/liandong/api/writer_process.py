@@ -73,9 +73,7 @@ def writer_main(conn: Connection, settings: Settings, max_batch: int = 200) -> N
     from liandong.bootstrap import bootstrap
 
     platform = bootstrap(settings, migrate_schema=False)
-    wal = platform.defer_wal_checkpoints()  # the server's timer checkpoints the log, not our commits
-    if wal is not None:
-        wal.close()
+    platform.defer_wal_checkpoints()  # the server's timer checkpoints the log, not our commits
     bus = platform.bus()
     publisher = CheckpointPublisher(platform)
     gc.collect()

@@ -56,10 +56,16 @@ class _Unsigned:
     subject: str
     signer: str
     private: bytes
-    body: dict[str, object]
+    members: dict[str, bytes]
+    """The canonical bytes of each member of the envelope: joined to sign (``message``), joined
+    again with the signature to append, so that the event is encoded once."""
     message: bytes
-    members: dict[str, bytes] | None = None
-    """The canonical bytes of each member of ``body``, when the message was joined from them."""
+
+    @classmethod
+    def of(cls, seq: int | None, subject: str, signer: str, private: bytes,
+           body: dict[str, object]) -> _Unsigned:
+        members = {key: canonical_bytes(value) for key, value in body.items()}
+        return cls(seq, subject, signer, private, members, canonical_members(members))
 
 
 _POOL: ThreadPoolExecutor | None = None
@@ -188,9 +194,7 @@ class Ledger:
             body["event"], body["commitments"] = conceal(payload, event.personal_fields, salt,
                                                          hash_new=self.suite.hash_new)
             body["v"] = 2
-        members = {key: canonical_bytes(value) for key, value in body.items()}
-        return _Unsigned(stored.seq, event.case_id, signer, private, body, canonical_members(members),
-                         members)
+        return _Unsigned.of(stored.seq, event.case_id, signer, private, body)
 
     def _unsigned_instrument(self, uow: UnitOfWork, stored: StoredInstrumentEvent,
                              now: datetime) -> _Unsigned:
@@ -199,7 +203,7 @@ class Ledger:
                                    now)
         body: dict[str, object] = {"v": 1, "stream": "instrument", "seq": stored.seq, "signer": signer,
                                    "event": instrument_payload(stored.event)}
-        return _Unsigned(None, stored.event.instrument_id, signer, private, body, canonical_bytes(body))
+        return _Unsigned.of(None, stored.event.instrument_id, signer, private, body)
 
     def _sign(self, todo: list[_Unsigned]) -> list[LedgerEntry]:
         """Sign every envelope and check each signature before anything is appended.
@@ -217,8 +221,7 @@ class Ledger:
         for item, signature in zip(todo, signatures, strict=True):
             if signature is None:
                 raise DomainError("ledger.bad_signature", signer=item.signer, seq=item.seq)
-            signed = (canonical_bytes({**item.body, "sig": b64(signature)}) if item.members is None
-                      else canonical_members({**item.members, "sig": canonical_bytes(b64(signature))}))
+            signed = canonical_members({**item.members, "sig": canonical_bytes(b64(signature))})
             entries.append((item.seq, item.subject, item.signer, signed))
         return entries
 

@@ -65,17 +65,16 @@ class WalCheckpoints:
 
     def __init__(self, path: str) -> None:
         self.path = path
-        self.last: tuple[int, int, int] | None = None  # (busy, frames in the log, frames checkpointed)
         self._conn: sqlite3.Connection | None = None
         self._lock = threading.Lock()
 
     def once(self) -> tuple[int, int, int]:
+        """(busy, frames in the log, frames checkpointed) of one PASSIVE checkpoint."""
         with self._lock:
             if self._conn is None:
                 self._conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
             busy, frames, done = self._conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
-            self.last = (int(busy), int(frames), int(done))
-            return self.last
+            return int(busy), int(frames), int(done)
 
     def close(self) -> None:
         with self._lock:
