@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import re
 import threading
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 
 import pytest
 
 from liandong.adapters.calendar import ChineseWorkCalendar
+from liandong.adapters.memory import MemoryUnitOfWork
 from liandong.adapters.reference_data import default_catalogue, national_hierarchy
 from liandong.adapters.sql import migrate
 from liandong.adapters.sql.engine import make_engine
@@ -17,7 +20,7 @@ from liandong.domain.cases import commands as c
 from liandong.domain.cases.case import CasePolicy, Rules
 from liandong.domain.cases.routing import Router
 from liandong.domain.errors import DomainError
-from liandong.services.cases import MessageBus
+from liandong.services.cases import MessageBus, new_case_id
 from liandong.services.clock import ManualClock
 
 RULES = Rules(Router(national_hierarchy(), default_catalogue()), ChineseWorkCalendar(), CasePolicy())
@@ -25,8 +28,12 @@ RULES = Rules(Router(national_hierarchy(), default_catalogue()), ChineseWorkCale
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def bus(request: pytest.FixtureRequest) -> MessageBus:
-    url = request.getfixturevalue("sqlite_url" if request.param == "sqlite" else "pg_url")
-    engine = make_engine(url, pool_size=10) if request.param == "postgres" else make_engine(url)
+    return sql_bus(request, request.param)
+
+
+def sql_bus(request: pytest.FixtureRequest, kind: str) -> MessageBus:
+    url = request.getfixturevalue("sqlite_url" if kind == "sqlite" else "pg_url")
+    engine = make_engine(url, pool_size=10) if kind == "postgres" else make_engine(url)
     migrate.upgrade(engine)
     request.addfinalizer(engine.dispose)
     return MessageBus(uow=lambda: SqlUnitOfWork(engine), rules=RULES,
@@ -157,3 +164,37 @@ def test_a_command_that_loses_a_race_to_another_process_is_applied_again(pg_url:
         assert kinds[-4:] == ["HeatChanged", "CaseAcknowledged", "HeatChanged", "HandlingStarted"]
     finally:
         engine.dispose()
+
+
+def test_case_ids_follow_the_order_of_issue() -> None:
+    ids = [new_case_id() for _ in range(2000)]
+    assert all(re.fullmatch(r"[0-9a-f]{20}", i) for i in ids)
+    assert len(set(ids)) == len(ids)
+    stamps = [int(i[:11], 16) for i in ids]
+    assert stamps == sorted(stamps)  # the millisecond of issue leads
+    assert abs(stamps[-1] - time.time() * 1000) < 60_000
+    assert len({i[11:] for i in ids}) == len(ids)  # and 36 random bits follow
+
+
+@pytest.fixture(params=["memory", "sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def any_bus(request: pytest.FixtureRequest) -> MessageBus:
+    if request.param != "memory":
+        return sql_bus(request, request.param)
+    uow = MemoryUnitOfWork()
+    return MessageBus(uow=lambda: uow, rules=RULES, clock=ManualClock(datetime(2026, 3, 2, 1, 0, tzinfo=UTC)))
+
+
+@pytest.mark.parametrize("batched", [False, True])
+def test_a_report_given_an_id_already_taken_is_stored_under_a_new_one(any_bus: MessageBus, batched: bool) -> None:
+    bus = any_bus
+    taken, _, version = new_case(bus)
+    issued = iter([taken, "0" * 20])
+    bus.new_id = lambda: next(issued)
+    report = c.ReportCase(by="reporter", matter="social_life_noise", affected=("320213001",), description="噪声")
+    result = bus.handle_batch([report])[0] if batched else bus.handle(report)
+    assert not isinstance(result, DomainError), result
+    assert result.case_id == "0" * 20
+    with bus.uow() as uow:  # the first case is untouched, the second stored whole
+        first, second = uow.cases.get(taken), uow.cases.get("0" * 20)
+        assert first is not None and first.version == version
+        assert second is not None and second.version == 1

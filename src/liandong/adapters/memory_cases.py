@@ -40,6 +40,8 @@ class MemoryCaseRepository(CaseRepository):
         if stream is None:
             stream = self.streams[case.id] = []
         expected = case.version - len(case.pending)
+        if expected == 0 and stream:  # a new case under an id already taken: the store's own check,
+            raise DomainError("case.conflict", case_id=case.id, expected=0, actual="?")  # as on SQL
         if len(stream) != expected:
             raise DomainError("case.conflict", case_id=case.id, expected=expected,
                               actual=len(stream))

@@ -4,6 +4,7 @@ and the simulator alike.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -86,8 +87,14 @@ def _lost_race(exc: DomainError) -> bool:
 
 
 def new_case_id() -> str:
-    """Twenty hexadecimal digits (80 random bits)."""
-    return random_hex(20)
+    """Twenty hexadecimal digits: the millisecond of issue (11 digits, Unix time) and 36 random bits.
+
+    Ids in the order they are issued keep a batch's inserts together at the end of every index
+    keyed by case id (case, event, salt, place, ledger entry): a batch of reports under random ids
+    wrote some 90 pages of log where these write 50 (docs/decisions/0015). Two reports in one
+    millisecond share an id with odds of about one in 10^11; the store's unique key refuses the
+    second and the bus issues it a new id (a lost race, applied again)."""
+    return f"{time.time_ns() // 1_000_000:011x}{random_hex(9)}"
 
 
 @dataclass
