@@ -185,12 +185,13 @@ def any_bus(request: pytest.FixtureRequest) -> MessageBus:
 
 
 @pytest.mark.parametrize("batched", [False, True])
-def test_a_report_given_an_id_already_taken_is_stored_under_a_new_one(any_bus: MessageBus, batched: bool) -> None:
+def test_a_report_given_a_taken_id_is_stored_under_a_new_one(any_bus: MessageBus, batched: bool) -> None:
     bus = any_bus
     taken, _, version = new_case(bus)
     issued = iter([taken, "0" * 20])
     bus.new_id = lambda: next(issued)
-    report = c.ReportCase(by="reporter", matter="social_life_noise", affected=("320213001",), description="噪声")
+    report = c.ReportCase(by="reporter", matter="social_life_noise", affected=("320213001",),
+                          description="噪声")
     result = bus.handle_batch([report])[0] if batched else bus.handle(report)
     assert not isinstance(result, DomainError), result
     assert result.case_id == "0" * 20
