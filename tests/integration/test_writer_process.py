@@ -5,6 +5,7 @@ that dies replaced while the commands it had are answered with an error."""
 from __future__ import annotations
 
 import asyncio
+import multiprocessing
 import os
 import pickle
 import signal
@@ -16,7 +17,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from liandong.api.writer_process import WriterFailed, WriterProcess
+from liandong.api.writer_process import _STOP, SPLIT_FROM, WriterFailed, WriterProcess, _Inbox
 from liandong.bootstrap import bootstrap
 from liandong.cli import app as cli
 from liandong.config import Settings
@@ -110,3 +111,43 @@ def test_a_dead_child_fails_what_it_had_and_is_replaced(settings: Settings) -> N
         assert writer.handle(report("before")).duplicate  # nothing was lost with the first child
     finally:
         writer.stop()
+
+
+def test_the_writer_lands_the_older_half_of_a_long_queue_first() -> None:
+    ours, theirs = multiprocessing.Pipe()
+    inbox = _Inbox(ours)
+    inbox.collect(0.01, 400)
+    assert not inbox.pending and not inbox.stopping  # nothing came
+    theirs.send([(n, f"command {n}") for n in range(16)])
+    theirs.send([(n, f"command {n}") for n in range(16, 19)])
+    inbox.collect(1, 400)
+    sizes = []
+    while inbox.pending:
+        batch = inbox.next_batch(200)
+        assert [key for key, _ in batch] == list(range(sum(sizes), sum(sizes) + len(batch)))  # oldest first
+        sizes.append(len(batch))
+    assert SPLIT_FROM == 8 and sizes == [10, 5, 4]  # halves while 8 or more wait, then the rest at once
+    theirs.send([(n, "") for n in range(500)])
+    inbox.collect(1, 400)
+    assert len(inbox.pending) == 500 and len(inbox.next_batch(200)) == 200  # no batch above the limit
+    inbox.pending.clear()
+    for n in range(3):
+        theirs.send([(n, "")])
+    theirs.send(_STOP)
+    theirs.send([(99, "after the stop")])
+    inbox.collect(1, 2)
+    assert len(inbox.pending) == 2 and not inbox.stopping  # no more taken in than asked for
+    inbox.collect(1, 400)
+    assert inbox.stopping and [key for key, _ in inbox.pending] == [0, 1, 2]  # what came before the stop
+
+
+def test_commands_sent_before_a_stop_still_land(settings: Settings) -> None:
+    writer = WriterProcess(settings)
+    writer.start()
+    futures = [writer.submit(report(f"late-{n}")) for n in range(30)]
+    writer.stop()
+    outcomes = [future.result(timeout=5) for future in futures]
+    assert all(isinstance(o, Result) and not o.duplicate for o in outcomes), outcomes
+    platform = bootstrap(settings, migrate_schema=False)
+    with platform.uow() as uow:
+        assert all(uow.cases.get(o.case_id) is not None for o in outcomes)

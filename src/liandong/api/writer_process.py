@@ -27,6 +27,7 @@ import queue
 import signal
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future
 from multiprocessing.connection import Connection
@@ -44,6 +45,9 @@ CHECKPOINT_SECONDS = 1.0
 _STOP = "stop"
 _READY = "ready"
 START_SECONDS = 300.0
+SPLIT_FROM = 8
+"""From this many pending commands on, the writer lands the older half first (``_Inbox.next_batch``):
+each half is then at least four commands, enough that its commit costs little beside their work."""
 """How long a server waits for its writer process to be ready (it loads the reference data)."""
 Outcome = Result | DomainError
 
@@ -54,16 +58,40 @@ class WriterFailed(RuntimeError):
 
 # -- the child ----------------------------------------------------------------------------------
 
-def _receive(conn: Connection, max_batch: int) -> list[tuple[int, c.Command]] | None:
-    """What has arrived (one message at least, as many as are waiting): None once told to stop."""
-    batch: list[tuple[int, c.Command]] = []
-    while True:
-        message = conn.recv()
-        if message == _STOP:
-            return None
-        batch.extend(message)
-        if len(batch) >= max_batch or not conn.poll(0):
-            return batch
+class _Inbox:
+    """Commands received from the server and not yet landed, oldest first."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+        self.pending: deque[tuple[int, c.Command]] = deque()
+        self.stopping = False
+
+    def collect(self, wait: float, enough: int) -> None:
+        """Take in what has arrived (up to ``enough`` pending), waiting up to ``wait`` seconds for
+        something if nothing is pending; a stop message ends the intake (what is pending is still
+        landed)."""
+        if not self.pending and not self.stopping and not self.conn.poll(wait):
+            return
+        while not self.stopping and len(self.pending) < enough and self.conn.poll(0):
+            message = self.conn.recv()
+            if message == _STOP:
+                self.stopping = True
+            else:
+                self.pending.extend(message)
+
+    def next_batch(self, max_batch: int) -> list[tuple[int, c.Command]]:
+        """The oldest half of what is pending (all of it when there are fewer than ``SPLIT_FROM``).
+
+        The server and its writer work in turns on the same requests: while the writer lands one
+        batch, the server answers the batch before and reads the clients' next requests. Landing all
+        that is pending at once would leave the server idle for the whole batch and the writer
+        idle while the server turns every answer into a new request; halving keeps both at work
+        (measured with 16 clients: batches of 16, the writer idle half the time, 1,900 reports/s;
+        halves of 8 back to back, 2,700–2,900/s). Under a flood, half of a long queue is still a
+        long batch."""
+        count = len(self.pending)
+        take = min(max_batch, count if count < SPLIT_FROM else (count + 1) // 2)
+        return [self.pending.popleft() for _ in range(take)]
 
 
 def writer_main(conn: Connection, settings: Settings, max_batch: int = 200) -> None:
@@ -80,18 +108,20 @@ def writer_main(conn: Connection, settings: Settings, max_batch: int = 200) -> N
     gc.freeze()  # the hierarchy and the rules: out of the collector's way (see api.app.warm_up)
     conn.send((_READY, os.getpid()))
     published = time.monotonic()
+    inbox = _Inbox(conn)
     try:
         while True:
-            if conn.poll(CHECKPOINT_SECONDS):
-                batch = _receive(conn, max_batch)
-                if batch is None:
-                    return
+            inbox.collect(CHECKPOINT_SECONDS, 2 * max_batch)
+            if inbox.pending:
+                batch = inbox.next_batch(max_batch)
                 try:
                     outcomes: list[Any] = bus.handle_batch([command for _, command in batch])
                 except Exception as exc:  # the whole transaction failed: every caller hears it
                     log.exception("a batch of %d commands failed", len(batch))
                     outcomes = [WriterFailed(repr(exc))] * len(batch)
                 _answer(conn, [(key, outcome) for (key, _), outcome in zip(batch, outcomes, strict=True)])
+            elif inbox.stopping:
+                return
             if time.monotonic() - published >= CHECKPOINT_SECONDS:
                 try:
                     publisher.publish_once()
