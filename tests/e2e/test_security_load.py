@@ -462,9 +462,11 @@ def session_journey(stack: Stack, username: str, planted: str) -> None:
 
 def test_sign_in_replaces_a_planted_session_and_sign_out_revokes_it_under_load(stack: Stack) -> None:
     attacker = stack.token("liangxi_huanbao")  # someone else's valid session, planted in the browser
-    planted = [attacker if n % 2 else f"planted-{uuid.uuid4().hex}" for n in range(4)]
-    with under_load(stack, seed=13):  # each account signed in twice at once: sign-out ends one session
-        sec.concurrently(lambda n: session_journey(stack, f"sec_web_{n % 2 + 1}", planted[n]), range(4),
+    planted = [attacker if n % 2 else f"planted-{uuid.uuid4().hex}" for n in range(8)]
+    # each account signed in twice at once (sign-out ends one session), twice over: a block long enough
+    # (~0.6 s) for the background load to be answered meanwhile, not just the sign-ins
+    with under_load(stack, seed=13):
+        sec.concurrently(lambda n: session_journey(stack, f"sec_web_{n % 2 + 1}", planted[n]), range(8),
                          threads=4)
     assert stack.me(attacker).json()["username"] == "liangxi_huanbao"  # still the attacker's own, no more
 
