@@ -1,0 +1,44 @@
+"""Ports: what the services need from storage and the outside world. Adapters implement them;
+fakes subclass them. One module per port family; every name is re-exported here."""
+
+from liandong.services.ports.accounts import AccountRecord, AccountRepository
+from liandong.services.ports.cases import (
+    CaseRepository,
+    CaseSummary,
+    ReportRow,
+    StoredEvent,
+    prefix_end,
+    scope_prefix,
+)
+from liandong.services.ports.instruments import (
+    InstrumentRepository,
+    InstrumentSummary,
+    Notice,
+    StoredInstrumentEvent,
+)
+from liandong.services.ports.ledger import LedgerEntry, LedgerStore
+from liandong.services.ports.messaging import Outbound, Publisher
+from liandong.services.ports.organisation import Geocoder, OrganisationRepository
+from liandong.services.ports.unit_of_work import UnitOfWork
+
+__all__ = [
+    "AccountRecord",
+    "AccountRepository",
+    "CaseRepository",
+    "CaseSummary",
+    "Geocoder",
+    "InstrumentRepository",
+    "InstrumentSummary",
+    "LedgerEntry",
+    "LedgerStore",
+    "Notice",
+    "OrganisationRepository",
+    "Outbound",
+    "Publisher",
+    "ReportRow",
+    "StoredEvent",
+    "StoredInstrumentEvent",
+    "UnitOfWork",
+    "prefix_end",
+    "scope_prefix",
+]

@@ -1,0 +1,177 @@
+"""Cases: their store, what an inbox row and demand insight read, and scopes as code ranges."""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from liandong.domain.cases.case import Case
+from liandong.domain.cases.events import Event
+from liandong.domain.hierarchy import CENTRAL_CODE
+
+
+@dataclass(frozen=True)
+class CaseSummary:
+    """One row of an inbox: what a department needs to see and sort."""
+
+    case_id: str
+    version: int
+    state: str
+    matter: str
+    severity: str
+    owner: str
+    lead: str
+    role: str
+    received_at: datetime
+    due: datetime | None
+    source: str = ""  # 来源: citizen, ngo, grid, department, hotline, online
+
+
+@dataclass(frozen=True)
+class StoredEvent:
+    seq: int
+    event: Event
+    payload: Mapping[str, Any] | None = field(default=None, compare=False, repr=False)
+    """``to_payload(event)`` when the store has already computed it (the ledger reuses it)."""
+
+
+@dataclass(frozen=True)
+class ReportRow:
+    """What demand insight reads of a case: the report as taken in, its matter now, whether it is
+    still open and its latest rating ("" when none)."""
+
+    case_id: str
+    received_at: datetime
+    matter: str  # now (after any 改类)
+    reported_matter: str  # as taken in
+    affected: tuple[str, ...]
+    description: str
+    address: str
+    is_open: bool
+    rating: str = ""
+
+
+def scope_prefix(scope: str) -> str:
+    """The code prefix that a jurisdiction and every unit under it share, and no other unit does
+    ("" for the centre): codes of the national list nest by position (province 2 digits, city 4,
+    county 6, township 9; six-digit codes padded with zeros). Exact for every unit of the list,
+    直辖 branches included (tests/unit/services/test_scope_prefix.py checks them all), so a scope is one
+    range of codes in an index. A code of any other form is taken as a prefix itself."""
+    if scope == CENTRAL_CODE:
+        return ""
+    if len(scope) == 6 and scope.isdigit():
+        if scope.endswith("0000"):
+            return scope[:2]
+        if scope.endswith("00"):
+            return scope[:4]
+    return scope
+
+
+def prefix_end(prefix: str) -> str | None:
+    """The least string above every string that starts with ``prefix`` (None: there is none), so
+    that ``prefix <= code < prefix_end(prefix)`` is a range scan (digits compare alike under
+    every collation; no LIKE needed)."""
+    kept = prefix.rstrip("9")
+    if not kept:
+        return None
+    return kept[:-1] + chr(ord(kept[-1]) + 1)
+
+
+class CaseRepository(abc.ABC):
+    """Cases as their event streams, with optimistic locking and idempotent intake."""
+
+    @abc.abstractmethod
+    def get(self, case_id: str) -> Case | None:
+        """The case rebuilt from its events; None when unknown."""
+
+    @abc.abstractmethod
+    def save(self, case: Case) -> list[StoredEvent]:
+        """Append the case's pending events; a concurrent change raises ``case.conflict``."""
+
+    @abc.abstractmethod
+    def by_idempotency_key(self, key: str) -> str | None:
+        """The case already reported with this key, if any."""
+
+    @abc.abstractmethod
+    def events(self, case_id: str) -> list[Event]: ...
+
+    @abc.abstractmethod
+    def inbox(self, department: str, *, open_only: bool = True,
+              limit: int = 200) -> list[CaseSummary]:
+        """The cases on which ``department`` is a member, nearest deadline first."""
+
+    @abc.abstractmethod
+    def open_due_before(self, moment: datetime, limit: int = 10000) -> list[str]:
+        """Open cases with a deadline before ``moment`` (candidates for the escalation chain)."""
+
+    @abc.abstractmethod
+    def add_tracking(self, code_hash: str, case_id: str) -> None:
+        """Remember a citizen's tracking code (only its hash) for a case."""
+
+    @abc.abstractmethod
+    def case_for_tracking(self, code_hash: str) -> str | None: ...
+
+    @abc.abstractmethod
+    def add_salt(self, case_id: str, salt: bytes) -> None:
+        """Keep the salt of the ledger's commitments to a case's personal data (never published)."""
+
+    @abc.abstractmethod
+    def salt(self, case_id: str) -> bytes | None:
+        """The salt of a case's commitments; None for cases logged before commitments, or erased."""
+
+    @abc.abstractmethod
+    def in_states(self, states: Sequence[str], limit: int = 2000) -> list[str]:
+        """Cases now in one of ``states`` (a dispatcher's new reports and returns), oldest first."""
+
+    @abc.abstractmethod
+    def mark_read(self, case_id: str, department: str, version: int, at: datetime) -> None:
+        """A department has read a case up to ``version`` (never moves back)."""
+
+    @abc.abstractmethod
+    def read_marks(self, case_id: str) -> dict[str, tuple[int, datetime]]:
+        """Per department: the case version it has read up to, and when."""
+
+    @abc.abstractmethod
+    def recent_ids(self, *, since: datetime | None = None, until: datetime | None = None,
+                   limit: int = 1000) -> list[str]:
+        """Cases received in [since, until], newest first."""
+
+    # The reads of a period take an optional ``scope`` (a jurisdiction code): then only the cases
+    # with at least one affected place under it (reported or added by 扩大范围, at any time), read
+    # by place in the store (``scope_prefix``), not filtered afterwards. None, or the centre: all.
+
+    @abc.abstractmethod
+    def streams_received(self, since: datetime, until: datetime, *, scope: str | None = None,
+                         ) -> Iterator[tuple[str, list[Event], dict[str, tuple[int, datetime]]]]:
+        """Every case received in [since, until): its events in order and its read marks, in one
+        pass (for the assessment of a period), oldest case first."""
+
+    @abc.abstractmethod
+    def versions_received(self, since: datetime, until: datetime, *,
+                          scope: str | None = None) -> list[tuple[str, int]]:
+        """(case, version) of every case received in [since, until), oldest first — to see what
+        changed (the order of the facts taken from them)."""
+
+    @abc.abstractmethod
+    def streams_of(self, case_ids: Sequence[str]) -> Iterator[tuple[str, list[Event]]]:
+        """The events of each of these cases, in order."""
+
+    @abc.abstractmethod
+    def reads_received(self, since: datetime, until: datetime, *, scope: str | None = None,
+                       ) -> dict[str, dict[str, tuple[int, datetime]]]:
+        """The read marks of the cases received in [since, until), per case and department."""
+
+    @abc.abstractmethod
+    def reports_received(self, since: datetime, until: datetime, *,
+                         scope: str | None = None) -> list[ReportRow]:
+        """The reports received in [since, until), oldest first (for demand insight)."""
+
+    @abc.abstractmethod
+    def pending_outbox(self, limit: int = 1000) -> list[StoredEvent]:
+        """Events not yet delivered as notifications (the transactional outbox)."""
+
+    @abc.abstractmethod
+    def mark_delivered(self, seqs: Sequence[int]) -> None: ...

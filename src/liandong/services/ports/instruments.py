@@ -1,0 +1,92 @@
+"""Linkage instruments: their store, a department's list and its notices."""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from liandong.domain.instruments.events import InstrumentEvent
+from liandong.domain.instruments.instrument import Instrument
+
+
+@dataclass(frozen=True)
+class InstrumentSummary:
+    """One row of a department's list of instruments."""
+
+    instrument_id: str
+    version: int
+    kind: str
+    title: str
+    issuer: str
+    state: str
+    role: str  # issuer, addressee, promoted
+    issued_at: datetime
+    due: datetime | None
+
+
+@dataclass(frozen=True)
+class Notice:
+    """Something a department should know of: an event on an instrument addressed to it."""
+
+    department: str
+    subject_id: str
+    event_type: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class StoredInstrumentEvent:
+    seq: int
+    event: InstrumentEvent
+
+
+class InstrumentRepository(abc.ABC):
+    """Linkage instruments as their event streams, with optimistic locking."""
+
+    @abc.abstractmethod
+    def get(self, instrument_id: str) -> Instrument | None: ...
+
+    @abc.abstractmethod
+    def save(self, instrument: Instrument) -> list[StoredInstrumentEvent]:
+        """Append the pending events; refuse (``instrument.conflict``) if another wrote first."""
+
+    @abc.abstractmethod
+    def events(self, instrument_id: str) -> list[InstrumentEvent]: ...
+
+    @abc.abstractmethod
+    def of_department(self, department: str, *, open_only: bool = False) -> list[InstrumentSummary]:
+        """The instruments a department issued or that are addressed (or promoted) to it, newest first."""
+
+    @abc.abstractmethod
+    def open_ids(self) -> list[str]:
+        """The instruments still open (for the deadline check)."""
+
+    @abc.abstractmethod
+    def of_kind(self, kind: str) -> list[Instrument]:
+        """Every instrument of a kind (e.g. the pilots, for error tolerance in assessment)."""
+
+    @abc.abstractmethod
+    def holdings(self, department: str) -> dict[str, tuple[int, str]]:
+        """资源池: what a department holds, item → (quantity, unit)."""
+
+    @abc.abstractmethod
+    def adjust_holding(self, department: str, item: str, unit: str, delta: int) -> int:
+        """Add ``delta`` (negative to allocate) to a holding; refuse (``instrument.pool_short``)
+        to go below zero. Returns the new quantity."""
+
+    @abc.abstractmethod
+    def notify(self, notices: Sequence[Notice]) -> None:
+        """Queue notices to departments (the outbox), in the transaction of their events."""
+
+    @abc.abstractmethod
+    def notices(self, department: str, limit: int = 50) -> list[Notice]:
+        """A department's latest notices, newest first."""
+
+    @abc.abstractmethod
+    def pending_notices(self, limit: int = 1000) -> list[tuple[int, Notice]]:
+        """(outbox sequence, notice) of the notices not yet delivered to the message bus, oldest first."""
+
+    @abc.abstractmethod
+    def mark_notices_delivered(self, seqs: Sequence[int]) -> None: ...

@@ -1,0 +1,60 @@
+"""The shared record's store."""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Iterator, Sequence
+from datetime import datetime
+
+from liandong.ledger.merkle import HashStore
+
+LedgerEntry = tuple[int | None, str | None, str, bytes]
+"""(event seq or None, case id or None, signer, leaf bytes) of one log entry."""
+
+
+class LedgerStore(abc.ABC):
+    """The append-only log: leaves, complete-subtree hashes, checkpoints, signing keys."""
+
+    hashes: HashStore
+
+    @abc.abstractmethod
+    def append(self, entries: Sequence[LedgerEntry]) -> int:
+        """Append leaves (and every subtree hash they complete) in this transaction; first index."""
+
+    def size(self) -> int:
+        return self.hashes.size()
+
+    @abc.abstractmethod
+    def leaves(self, start: int = 0) -> Iterator[tuple[int, str, bytes]]:
+        """(index, signer, leaf) in index order."""
+
+    @abc.abstractmethod
+    def entries_of_case(self, case_id: str) -> list[tuple[int, bytes]]:
+        """(index, leaf) of the events of one case."""
+
+    @abc.abstractmethod
+    def checkpoints(self) -> list[tuple[int, bytes, str]]:
+        """(size, root, note) of every stored checkpoint, oldest first."""
+
+    @abc.abstractmethod
+    def add_checkpoint(self, size: int, root: bytes, note: str, at: datetime) -> None: ...
+
+    @abc.abstractmethod
+    def key(self, name: str) -> tuple[str, bytes, bytes] | None:
+        """(kind, public key, sealed private key)."""
+
+    @abc.abstractmethod
+    def add_key(self, name: str, kind: str, public: bytes, sealed: bytes, at: datetime) -> None: ...
+
+    @abc.abstractmethod
+    def public_keys(self) -> dict[str, bytes]: ...
+
+    @abc.abstractmethod
+    def add_keys(self, rows: Sequence[tuple[str, str, bytes, bytes]], at: datetime) -> None:
+        """Store many (name, kind, public, sealed) keys at once."""
+
+    @abc.abstractmethod
+    def witness_state(self, witness: str) -> dict[str, tuple[int, bytes]]: ...
+
+    @abc.abstractmethod
+    def save_witness_state(self, witness: str, origin: str, size: int, root: bytes) -> None: ...

@@ -1,0 +1,41 @@
+"""One transaction over every store."""
+
+from __future__ import annotations
+
+import abc
+from contextlib import AbstractContextManager
+from types import TracebackType
+
+from liandong.services.ports.accounts import AccountRepository
+from liandong.services.ports.cases import CaseRepository
+from liandong.services.ports.instruments import InstrumentRepository
+from liandong.services.ports.ledger import LedgerStore
+from liandong.services.ports.organisation import OrganisationRepository
+
+
+class UnitOfWork(abc.ABC):
+    """One transaction over the repositories: all of it is stored, or none of it."""
+
+    organisation: OrganisationRepository
+    cases: CaseRepository
+    ledger: LedgerStore
+    accounts: AccountRepository
+    instruments: InstrumentRepository
+    supports_savepoints: bool = False
+
+    def savepoint(self) -> AbstractContextManager[object]:
+        """A nested transaction: leaving it by an exception undoes only what it did."""
+        raise RuntimeError("this unit of work has no savepoints; check supports_savepoints")
+
+    def __enter__(self) -> UnitOfWork:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.rollback()
+
+    @abc.abstractmethod
+    def commit(self) -> None: ...
+
+    @abc.abstractmethod
+    def rollback(self) -> None: ...
