@@ -15,7 +15,7 @@ from liandong.domain.errors import DomainError
 from liandong.domain.hierarchy import Kind, Level
 from liandong.message_texts import MESSAGES as TEXTS
 
-MESSAGES = TEXTS  # every refusal by code: see liandong/message_texts.py
+MESSAGES = TEXTS  # every refusal by code: see the liandong/message_texts package
 
 LEVEL_NAMES: dict[Level, dict[str, str]] = {
     Level.CENTRAL: {"zh": "中央", "en": "central"},

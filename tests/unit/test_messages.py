@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from types import SimpleNamespace
 
+import pytest
+
+from liandong import message_texts
 from liandong.domain.errors import DomainError
 from liandong.messages import MESSAGES, explain, render
 
@@ -27,3 +31,11 @@ def test_render_fills_parameters_and_falls_back() -> None:
     assert explain(err, "en") == "Unknown jurisdiction code '3299'. Nearest codes: 320000"
     assert render("no.such_code", "en", x=1) == "no.such_code (x=1)"
     assert "—" in render("jurisdiction.unknown", "zh", code="1", suggestions="")
+
+
+def test_each_code_is_defined_in_one_area_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert sum(len(area.MESSAGES) for area in message_texts.AREAS) == len(MESSAGES) > 200
+    again = SimpleNamespace(__name__="again", MESSAGES={"case.unknown": {"zh": "重复", "en": "again"}})
+    monkeypatch.setattr(message_texts, "AREAS", (*message_texts.AREAS, again))
+    with pytest.raises(RuntimeError, match=r"defined twice \(again in again\): \['case.unknown'\]"):
+        message_texts._merged()

@@ -1,0 +1,190 @@
+"""Refusal texts: the case closed loop: commands, events, deadlines and who may act."""
+
+from __future__ import annotations
+
+MESSAGES: dict[str, dict[str, str]] = {
+    "case.already_paused": {
+        "zh": "案件已暂停计时",
+        "en": "The case clock is already paused",
+    },
+    "case.assist_already_reported": {
+        "zh": "协办单位“{department}”已反馈过",
+        "en": "Assisting department '{department}' has already reported",
+    },
+    "case.assists_pending": {
+        "zh": "尚有协办单位未反馈，不能办结：{departments}",
+        "en": "Assisting departments have not reported yet, so the case cannot be resolved: {departments}",
+    },
+    "case.bad_decision": {
+        "zh": "裁定“{value}”无效，可选：{allowed}",
+        "en": "Decision '{value}' is not valid; allowed: {allowed}",
+    },
+    "case.bad_heat": {
+        "zh": "舆情热度“{value}”超出范围，应为 {allowed}",
+        "en": "Heat '{value}' is out of range; allowed: {allowed}",
+    },
+    "case.bad_mode": {
+        "zh": "报到方式“{value}”无效，可选：{allowed}",
+        "en": "Reporting mode '{value}' is not valid; allowed: {allowed}",
+    },
+    "case.bad_rating": {
+        "zh": "评价“{value}”无效，可选：{allowed}",
+        "en": "Rating '{value}' is not valid; allowed: {allowed}",
+    },
+    "case.bad_score": {
+        "zh": "评分“{value}”无效，应为 {allowed}",
+        "en": "Score '{value}' is not valid; allowed: {allowed}",
+    },
+    "case.bad_severity": {
+        "zh": "事件等级“{value}”无效，可选：{allowed}",
+        "en": "Severity '{value}' is not valid; allowed: {allowed}",
+    },
+    "case.bad_source": {
+        "zh": "来源“{value}”无效，可选：{allowed}",
+        "en": "Source '{value}' is not valid; allowed: {allowed}",
+    },
+    "case.cannot_escalate": {
+        "zh": "案件已由中央层级负责，无法再提级",
+        "en": "The case is already owned by the central level and cannot be escalated",
+    },
+    "case.conflict": {
+        "zh": "案件 {case_id} 已被他人更新（您看到的版本 {expected}，当前 {actual}），请刷新后重试，您的操作未被执行",
+        "en": "Case {case_id} was changed by someone else (you saw version {expected}, now {actual}); reload and retry — nothing was applied",
+    },
+    "case.empty_description": {
+        "zh": "诉求内容不能为空",
+        "en": "The description must not be empty",
+    },
+    "case.extension_not_later": {
+        "zh": "延期后的时限必须晚于当前时限 {due}",
+        "en": "The extended deadline must be later than the current one, {due}",
+    },
+    "case.extension_pending": {
+        "zh": "已有延期申请待审批",
+        "en": "An extension request is already pending",
+    },
+    "case.extension_too_late": {
+        "zh": "已超过办理时限 {due}，不能再申请延期",
+        "en": "The deadline {due} has passed; an extension can no longer be requested",
+    },
+    "case.idempotency_mismatch": {
+        "zh": "幂等键“{key}”已用于案件 {case_id}，但内容不同；请使用新的键",
+        "en": "Idempotency key '{key}' was already used for case {case_id} with a different body; use a new key",
+    },
+    "case.illegal_transition": {
+        "zh": "案件处于“{state}”状态，不能执行“{action}”。当前可执行：{allowed}",
+        "en": "The case is '{state}' and cannot take '{action}'. Allowed now: {allowed}",
+    },
+    "case.merge_self": {
+        "zh": "案件不能合并到自身",
+        "en": "A case cannot be merged into itself",
+    },
+    "case.no_extension_pending": {
+        "zh": "没有待审批的延期申请",
+        "en": "There is no pending extension request",
+    },
+    "case.no_resource_pending": {
+        "zh": "没有待决定的资源申请",
+        "en": "There is no pending resource request",
+    },
+    "case.resource_not_above": {
+        "zh": "资源申请须向主办部门 {lead} 的上级区划部门提出，{approver} 不是",
+        "en": "A resource request goes to a department of a level above the lead {lead}; {approver} is not",
+    },
+    "case.resource_pending": {
+        "zh": "已有资源申请待上级决定",
+        "en": "A resource request is already awaiting the decision above",
+    },
+    "case.resource_required": {
+        "zh": "请写明所需资源（人员、资金、设备或协调事项）",
+        "en": "Say which resource is needed (people, funds, equipment or a coordination)",
+    },
+    "case.no_place": {
+        "zh": "请至少给出一个所涉区划",
+        "en": "Give at least one affected jurisdiction",
+    },
+    "case.not_allowed_actor": {
+        "zh": "“{actor}”不是本案的{who}，不能执行此操作；可执行者：{allowed}",
+        "en": "'{actor}' is not the {who} of this case; allowed: {allowed}",
+    },
+    "case.not_paused": {
+        "zh": "案件未暂停计时",
+        "en": "The case clock is not paused",
+    },
+    "case.not_summoned": {
+        "zh": "“{department}”未被吹哨召集或尚未报到",
+        "en": "'{department}' was not summoned or has not reported",
+    },
+    "case.nothing_new": {
+        "zh": "区划“{value}”已在影响范围内",
+        "en": "Jurisdiction(s) '{value}' are already affected",
+    },
+    "case.reason_required": {
+        "zh": "“{action}”需要填写理由或说明",
+        "en": "'{action}' needs a reason or summary",
+    },
+    "case.return_too_late": {
+        "zh": "退单须在派单后 1 个工作日内（截至 {deadline}）",
+        "en": "A return must be made within 1 working day of dispatch (by {deadline})",
+    },
+    "case.same_matter": {
+        "zh": "本件已是“{matter}”类，无需改类",
+        "en": "The case is already of matter type '{matter}'",
+    },
+    "case.same_lead": {
+        "zh": "“{lead}”已是主办单位",
+        "en": "'{lead}' is already the lead",
+    },
+    "case.shelve_date_past": {
+        "zh": "挂账到期日 {until} 必须晚于现在和当前办理时限",
+        "en": "The shelving date {until} must be later than now and than the current deadline",
+    },
+    "case.summoner_not_township": {
+        "zh": "只有所涉乡镇（街道）可以吹哨，“{actor}”不符合",
+        "en": "Only an affected township or street office may summon; '{actor}' may not",
+    },
+    "case.summons_already_answered": {
+        "zh": "“{department}”已报到",
+        "en": "'{department}' has already reported",
+    },
+    "case.summons_empty": {
+        "zh": "请选择要召集的部门",
+        "en": "Choose the departments to summon",
+    },
+    "case.summons_outside_county": {
+        "zh": "只能召集本县（{county}）的部门，“{department}”不在其中",
+        "en": "Only departments of the county ({county}) can be summoned; '{department}' is not one",
+    },
+    "case.summons_pending": {
+        "zh": "已召集“{department}”，尚未报到",
+        "en": "'{department}' is already summoned and has not reported yet",
+    },
+    "case.unknown": {
+        "zh": "案件“{case_id}”不存在或您无权查看",
+        "en": "Case '{case_id}' does not exist or is not visible to you",
+    },
+    "command.unknown": {
+        "zh": "未知的命令“{value}”",
+        "en": "Unknown command '{value}'",
+    },
+    "event.unknown_type": {
+        "zh": "未知的事件类型“{value}”",
+        "en": "Unknown event type '{value}'",
+    },
+    "time.naive": {
+        "zh": "时间“{value}”缺少时区",
+        "en": "Time '{value}' has no time zone",
+    },
+    "access.role_required": {
+        "zh": "您的角色不能执行“{command}”，需要角色：{allowed}",
+        "en": "Your roles do not allow '{command}'; it needs one of: {allowed}",
+    },
+    "access.not_your_department": {
+        "zh": "无权查看部门“{department}”的待办",
+        "en": "You may not read the inbox of '{department}'",
+    },
+    "case.unknown_tracking_code": {
+        "zh": "查询码不正确，请核对后重试",
+        "en": "That tracking code matches no case; check it and try again",
+    },
+}

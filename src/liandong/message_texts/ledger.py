@@ -1,0 +1,142 @@
+"""Refusal texts: the shared record and its relay to the message bus."""
+
+from __future__ import annotations
+
+MESSAGES: dict[str, dict[str, str]] = {
+    "relay.unreachable": {
+        "zh": "无法连接消息总线 {url}：{problem}；请检查 NATS 服务地址（LIANDONG_NATS_URL）是否正确、服务是否已启动",
+        "en": "Cannot reach the message bus at {url}: {problem}; check the NATS address (LIANDONG_NATS_URL) and that the server is running",
+    },
+    "ledger.no_checkpoint": {
+        "zh": "尚无检查点：请先运行 liandong ledger checkpoint",
+        "en": "There is no checkpoint yet: run liandong ledger checkpoint first",
+    },
+    "ledger.not_yet_checkpointed": {
+        "zh": "案件 {case_id} 的记录尚未纳入检查点，请稍后再试",
+        "en": "The records of case {case_id} are not covered by a checkpoint yet; try again shortly",
+    },
+    "ledger.malformed_receipt": {
+        "zh": "回执格式错误：字段“{field}”{problem}",
+        "en": "Malformed receipt: field '{field}' {problem}",
+    },
+    "ledger.witness_inconsistent": {
+        "zh": "见证方拒绝联署：{why}（已联署规模 {old_size}，新规模 {new_size}）",
+        "en": "The witness refuses to cosign: {why} (cosigned size {old_size}, new size {new_size})",
+    },
+    "ledger.bad_secret": {
+        "zh": "平台密钥无法解开签名私钥（密钥错误或数据被改动）",
+        "en": "The platform secret does not open this signing key (wrong secret or altered data)",
+    },
+    "ledger.weak_secret": {
+        "zh": "平台密钥太短，至少需要 {min_bytes} 字节",
+        "en": "The platform secret is too short; at least {min_bytes} bytes are needed",
+    },
+    "ledger.bad_tree_size": {
+        "zh": "树规模 {size} 无效，当前日志规模为 {store_size}",
+        "en": "Tree size {size} is not valid; the log has {store_size} entries",
+    },
+    "ledger.bad_proof_request": {
+        "zh": "无法生成该证明：请求的规模或序号超出日志范围",
+        "en": "That proof cannot be made: the sizes or index are outside the log",
+    },
+    "ledger.bad_signature": {
+        "zh": "签名核验失败：{signer}",
+        "en": "Signature check failed: {signer}",
+    },
+    "ledger.malformed_note": {
+        "zh": "签名便笺格式错误：{problem}",
+        "en": "Malformed signed note: {problem}",
+    },
+    "ledger.malformed_checkpoint": {
+        "zh": "检查点格式错误：{problem}",
+        "en": "Malformed checkpoint: {problem}",
+    },
+    "ledger.float_in_payload": {
+        "zh": "签名内容中不允许浮点数（位置 {path}）",
+        "en": "Floats are not allowed in signed payloads (at {path})",
+    },
+    "ledger.missing_subtree": {
+        "zh": "日志缺少子树哈希（层 {level}，序号 {index}）",
+        "en": "The log lacks a subtree hash (level {level}, index {index})",
+    },
+    "ledger.ambiguous_verifier": {
+        "zh": "验证密钥“{name}”（{key_id}）重复且不一致",
+        "en": "Verifier '{name}' ({key_id}) is given twice with different keys",
+    },
+    "ledger.bad_key_name": {
+        "zh": "密钥名称“{name}”无效（不得含空格或“+”）",
+        "en": "Key name '{name}' is not valid (no spaces or '+')",
+    },
+    "ledger.bad_leaf_hash": {
+        "zh": "第 {position} 个叶子哈希长度不是 {expected_bytes} 字节",
+        "en": "Leaf hash {position} is not {expected_bytes} bytes",
+    },
+    "ledger.bad_log_key": {
+        "zh": "日志密钥无效：{problem}",
+        "en": "Bad log key: {problem}",
+    },
+    "ledger.bad_private_key": {
+        "zh": "私钥无效，应为 {expected}",
+        "en": "Bad private key; expected {expected}",
+    },
+    "ledger.bad_row": {
+        "zh": "子树行无效（层 {level}，序号 {index}，最大层 {max_level}）",
+        "en": "Bad subtree row (level {level}, index {index}, max level {max_level})",
+    },
+    "ledger.bad_timestamp": {
+        "zh": "时间戳无效：{problem}",
+        "en": "Bad timestamp: {problem}",
+    },
+    "ledger.integer_out_of_range": {
+        "zh": "签名内容中的整数超出范围（位置 {path}）",
+        "en": "An integer in a signed payload is out of range (at {path})",
+    },
+    "ledger.invalid_string": {
+        "zh": "签名内容中的字符串无效（位置 {path}）：{problem}",
+        "en": "Invalid string in a signed payload (at {path}): {problem}",
+    },
+    "ledger.malformed_sealed_key": {
+        "zh": "加密私钥格式错误：{problem}",
+        "en": "Malformed sealed key: {problem}",
+    },
+    "ledger.malformed_vkey": {
+        "zh": "验证密钥格式错误：{problem}",
+        "en": "Malformed verifier key: {problem}",
+    },
+    "ledger.non_ascii_member": {
+        "zh": "信封的键必须是 ASCII 字符串（收到：{keys}）",
+        "en": "Envelope keys must be ASCII strings (got: {keys})",
+    },
+    "ledger.non_string_key": {
+        "zh": "签名内容的键必须是字符串（位置 {path}）",
+        "en": "Keys in a signed payload must be strings (at {path})",
+    },
+    "ledger.not_canonicalisable": {
+        "zh": "内容无法规范化编码（位置 {path}）：{problem}",
+        "en": "The payload cannot be canonically encoded (at {path}): {problem}",
+    },
+    "ledger.payload_too_deep": {
+        "zh": "签名内容嵌套过深（位置 {path}，上限 {max_depth}）",
+        "en": "The signed payload is nested too deeply (at {path}, limit {max_depth})",
+    },
+    "ledger.store_conflict": {
+        "zh": "日志中已有不同的子树哈希（层 {level}，序号 {index}）",
+        "en": "The log already holds a different subtree hash (level {level}, index {index})",
+    },
+    "ledger.store_gap": {
+        "zh": "日志写入出现空缺（层 {level}，序号 {index}，应为 {next_index}）",
+        "en": "A gap in the log write (level {level}, index {index}, expected {next_index})",
+    },
+    "ledger.unknown_suite": {
+        "zh": "未知的密码套件“{name}”，可选：{known}",
+        "en": "Unknown cipher suite '{name}'; known: {known}",
+    },
+    "ledger.unsupported_type": {
+        "zh": "签名内容中不支持的类型 {type}（位置 {path}）",
+        "en": "Unsupported type {type} in a signed payload (at {path})",
+    },
+    "ledger.unverified_note": {
+        "zh": "签名便笺未能核验：{problem}",
+        "en": "The signed note does not verify: {problem}",
+    },
+}

@@ -1,0 +1,170 @@
+"""Refusal texts: accounts and the web, assessment, demand insight, simulation and backups."""
+
+from __future__ import annotations
+
+MESSAGES: dict[str, dict[str, str]] = {
+    "assessment.bad_cutoff": {
+        "zh": "考核月截止日“{value}”无效，允许：{allowed}",
+        "en": "Cut-off day '{value}' is not valid; allowed: {allowed}",
+    },
+    "assessment.bad_dimension": {
+        "zh": "无法按“{value}”分组，可选：{allowed}",
+        "en": "Cannot group by '{value}'; choose one of: {allowed}",
+    },
+    "assessment.bad_group": {
+        "zh": "无法按“{value}”分组，可选：{allowed}",
+        "en": "Cannot group by '{value}'; choose one of: {allowed}",
+    },
+    "assessment.bad_level": {
+        "zh": "层级“{value}”不在该范围之下，可选：{allowed}",
+        "en": "Level '{value}' is not below this scope; choose one of: {allowed}",
+    },
+    "assessment.bad_period": {
+        "zh": "考核周期“{value}”无法识别，可写作：{allowed}",
+        "en": "Period '{value}' is not understood; write it as one of: {allowed}",
+    },
+    "assessment.future_period": {
+        "zh": "考核周期自 {start} 起，尚未开始",
+        "en": "The period starts on {start} and has not begun yet",
+    },
+    "assessment.rules_invalid": {
+        "zh": "考核规则文件 {path} 有误：{error}",
+        "en": "The assessment rules {path} are not valid: {error}",
+    },
+    "assessment.rules_unreadable": {
+        "zh": "无法读取考核规则文件 {path}：{error}",
+        "en": "Cannot read the assessment rules {path}: {error}",
+    },
+    "assessment.unknown_scope": {
+        "zh": "统计范围“{code}”不是全国区划名录中的代码",
+        "en": "Scope '{code}' is not a code of the national list of jurisdictions",
+    },
+    "assessment.bad_export": {
+        "zh": "无法导出为“{value}”，可选扩展名：{allowed}",
+        "en": "Cannot export to '{value}'; allowed extensions: {allowed}",
+    },
+    "backup.malformed": {"zh": "备份文件“{file}”无法使用：{problem}", "en": "The backup file '{file}' cannot be used: {problem}"},
+    "backup.unreadable": {"zh": "无法读取备份文件“{file}”：{problem}", "en": "Cannot read the backup file '{file}': {problem}"},
+    "backup.unwritable": {"zh": "无法写入备份文件“{file}”：{problem}", "en": "Cannot write the backup file '{file}': {problem}"},
+    "backup.file_exists": {"zh": "备份文件“{file}”已存在；确认覆盖请加 --force", "en": "The backup file '{file}' exists already; add --force to overwrite it"},
+    "backup.unsupported_format": {"zh": "备份文件“{file}”的格式版本 {version} 比本程序支持的版本 {supported} 更新，请先升级联动", "en": "The backup file '{file}' has format version {version}, newer than the supported {supported}; upgrade Liandong first"},
+    "backup.wrong_backend": {"zh": "备份文件“{file}”来自 {archive} 数据库，不能恢复到 {target} 数据库", "en": "The backup file '{file}' holds a {archive} database; it cannot be restored into {target}"},
+    "backup.newer_schema": {"zh": "备份的数据库结构版本 {revision} 比本程序的版本 {head} 更新，请先升级联动", "en": "The backup's schema revision {revision} is newer than this software's ({head}); upgrade Liandong first"},
+    "backup.target_not_empty": {"zh": "目标数据库不是空的（有数据的表：{tables}）；确认用备份覆盖请加 --force", "en": "The target database is not empty (tables holding rows: {tables}); add --force to overwrite it with the backup"},
+    "backup.secret_missing": {"zh": "找不到平台密钥 {path}：没有它，备份中的签名密钥将无法解开，因此不予备份", "en": "The platform secret {path} is missing: without it the signing keys in a backup cannot be opened, so no backup is made"},
+    "backup.secret_mismatch": {"zh": "环境变量 LIANDONG_SECRET 给出的平台密钥与备份中的不同，恢复后的签名密钥将无法解开；请去掉该变量或改为备份中的密钥", "en": "The platform secret in LIANDONG_SECRET differs from the backup's; the restored signing keys could not be opened. Unset it or set it to the backup's secret"},
+    "backup.unsupported_backend": {"zh": "不支持备份此类数据库：{backend}（仅支持 SQLite 与 PostgreSQL）", "en": "Cannot back up this kind of database: {backend} (SQLite and PostgreSQL only)"},
+    "backup.no_database": {"zh": "{location} 处没有已初始化的联动数据库（请先运行 liandong init）", "en": "There is no initialised Liandong database at {location} (run liandong init first)"},
+    "backup.database_unreachable": {"zh": "无法打开数据库 {location}：{problem}", "en": "Cannot open the database {location}: {problem}"},
+    "backup.load_failed": {"zh": "无法把备份写入数据库 {location}：{problem}（数据库未改动）", "en": "Cannot write the backup into the database {location}: {problem} (the database is unchanged)"},
+    "backup.tool_missing": {"zh": "找不到 {tool}：请安装 PostgreSQL 客户端工具（如 apt install postgresql-client），并确保它在 PATH 中", "en": "{tool} is not found: install the PostgreSQL client tools (e.g. apt install postgresql-client) and put them on PATH"},
+    "backup.tool_failed": {"zh": "{tool} 执行失败（退出码 {code}）：{detail}", "en": "{tool} failed (exit code {code}): {detail}"},
+    "insight.empty_text": {
+        "zh": "第 {index} 条诉求文本为空（或只有标点），无法分类",
+        "en": "Report text #{index} is empty (or only punctuation); nothing to classify",
+    },
+    "insight.bad_model": {
+        "zh": "事项分类模型无法读取：{problem}",
+        "en": "The matter classification model cannot be read: {problem}",
+    },
+    "insight.model_version": {
+        "zh": "该事项分类模型基于职责清单 {model} 版训练，与当前版本 {current} 不符，请重新训练",
+        "en": "This matter model was trained on responsibility list version {model}, not the current {current}; retrain it",
+    },
+    "insight.too_few_examples": {
+        "zh": "训练样本不足：{examples} 条、{matters} 个事项；至少需要 {needed}",
+        "en": "Too few training examples: {examples} across {matters} matters; needed: {needed}",
+    },
+    "insight.bad_parameter": {
+        "zh": "分析参数有误：{name} = {value}，应为 {allowed}",
+        "en": "Bad analysis parameter {name} = {value}; allowed: {allowed}",
+    },
+    "insight.naive_time": {
+        "zh": "时间必须带时区（如 +08:00）",
+        "en": "Times must carry a time zone (e.g. +08:00)",
+    },
+    "simulation.bad_surge_place": {
+        "zh": "注入的第 {index} 个激增的地点“{place}”不在仿真范围“{scope}”内",
+        "en": "Injected surge #{index}: place '{place}' is not within the simulation scope '{scope}'",
+    },
+    "simulation.bad_surge_matter": {
+        "zh": "注入的第 {index} 个激增的事项“{matter}”不在职责清单中（相近：{suggestions}）",
+        "en": "Injected surge #{index}: unknown matter '{matter}' (close: {suggestions})",
+    },
+    "account.username_taken": {
+        "zh": "用户名“{username}”已被使用",
+        "en": "Username '{username}' is taken",
+    },
+    "account.bad_role": {
+        "zh": "角色“{value}”无效，可选：{allowed}",
+        "en": "Role '{value}' is not valid; allowed: {allowed}",
+    },
+    "account.bad_username": {
+        "zh": "用户名“{value}”无效：至少 3 个字符，仅限字母、数字、-、_",
+        "en": "Username '{value}' is not valid: at least 3 letters, digits, - or _",
+    },
+    "account.weak_password": {
+        "zh": "密码至少需要 {min_length} 个字符",
+        "en": "The password needs at least {min_length} characters",
+    },
+    "account.staff_needs_department": {
+        "zh": "工作人员账号必须属于一个部门",
+        "en": "A staff account must belong to a department",
+    },
+    "account.citizen_has_no_department": {
+        "zh": "群众账号不属于任何部门",
+        "en": "A citizen account belongs to no department",
+    },
+    "account.bad_credentials": {
+        "zh": "用户名或密码不正确",
+        "en": "Wrong username or password",
+    },
+    "account.bad_token": {
+        "zh": "登录已失效，请重新登录",
+        "en": "The sign-in has expired; sign in again",
+    },
+    "account.sign_in_required": {
+        "zh": "请先登录",
+        "en": "Please sign in first",
+    },
+    "simulation.bad_config": {
+        "zh": "仿真参数有误（{source}）：“{key}”{problem}",
+        "en": "Bad simulation parameter in {source}: '{key}' {problem}",
+    },
+    "simulation.bad_key": {
+        "zh": "没有名为“{key}”的仿真参数（用点号连接的键名，如 handling.capacity）",
+        "en": "No simulation parameter named '{key}' (dotted keys such as handling.capacity)",
+    },
+    "simulation.bad_override": {
+        "zh": "参数覆盖“{value}”的格式应为 键=值，如 handling.capacity=2",
+        "en": "Override '{value}' must read key=value, e.g. handling.capacity=2",
+    },
+    "simulation.bad_mode": {
+        "zh": "未知的治理模式“{value}”，可选：{allowed}",
+        "en": "Unknown governance mode '{value}'; allowed: {allowed}",
+    },
+    "simulation.empty_scope": {
+        "zh": "范围“{scope}”内没有乡级单位，无法生成诉求",
+        "en": "Scope '{scope}' has no township-level units to generate reports for",
+    },
+    "simulation.bad_texts": {
+        "zh": "诉求文本模板有误（{source}）：{problem}",
+        "en": "Bad report text templates in {source}: {problem}",
+    },
+    "web.bad_line": {
+        "zh": "“{value}”格式不对，应为：{form}",
+        "en": "'{value}' is not in the expected form: {form}",
+    },
+    "web.csrf": {
+        "zh": "表单已过期或来源不明（CSRF 校验未通过），请刷新页面后重试",
+        "en": "The form has expired or did not come from this site (CSRF check failed); reload the page and try again",
+    },
+    "account.too_many_attempts": {
+        "zh": "登录尝试过于频繁，请一分钟后再试",
+        "en": "Too many sign-in attempts; try again in a minute",
+    },
+    "web.bad_datetime": {
+        "zh": "时间“{value}”格式不正确，应为 年-月-日 时:分",
+        "en": "The time '{value}' is not valid; use year-month-day hour:minute",
+    },
+}
