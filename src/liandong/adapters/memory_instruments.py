@@ -7,7 +7,8 @@ from collections.abc import Sequence
 
 from liandong.domain.errors import DomainError
 from liandong.domain.instruments.events import InstrumentEvent
-from liandong.domain.instruments.instrument import Instrument, replay
+from liandong.domain.instruments.instrument import Instrument
+from liandong.domain.instruments.record import replay
 from liandong.services.ports import InstrumentRepository, InstrumentSummary, Notice, StoredInstrumentEvent
 
 

@@ -15,7 +15,7 @@ from liandong.bootstrap import Platform
 from liandong.domain.access import OVERSIGHT, Principal, can_see_instrument, check_instrument_step
 from liandong.domain.errors import DomainError
 from liandong.domain.instruments.events import to_payload
-from liandong.domain.instruments.instrument import InstrumentRecord
+from liandong.domain.instruments.record import InstrumentRecord
 from liandong.services import instruments as i
 
 router = APIRouter(prefix="/api", tags=["instruments"])

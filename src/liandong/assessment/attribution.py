@@ -32,8 +32,8 @@ from itertools import pairwise
 
 from liandong.domain.cases import events as ev
 from liandong.domain.hierarchy import HierarchyIndex, Level
-from liandong.domain.instruments.instrument import InstrumentRecord
 from liandong.domain.instruments.kinds import Kind
+from liandong.domain.instruments.record import InstrumentRecord
 from liandong.domain.organisation import GOVERNMENT
 
 REPORTER = "reporter"

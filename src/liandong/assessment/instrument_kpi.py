@@ -12,8 +12,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from liandong.domain.instruments.instrument import InstrumentRecord
 from liandong.domain.instruments.kinds import Kind
+from liandong.domain.instruments.record import InstrumentRecord
 
 # name → (numerator, denominator)
 INSTRUMENT_RATES: dict[str, tuple[str, str]] = {

@@ -12,8 +12,8 @@ from enum import StrEnum
 from liandong.domain.cases.record import CaseRecord
 from liandong.domain.errors import DomainError
 from liandong.domain.hierarchy import HierarchyIndex
-from liandong.domain.instruments.instrument import InstrumentRecord
 from liandong.domain.instruments.kinds import Kind
+from liandong.domain.instruments.record import InstrumentRecord
 
 
 class StaffRole(StrEnum):

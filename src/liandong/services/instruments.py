@@ -11,8 +11,9 @@ from datetime import datetime
 
 from liandong.domain.errors import DomainError
 from liandong.domain.instruments.events import Decided
-from liandong.domain.instruments.instrument import Instrument, InstrumentRules, recipients
+from liandong.domain.instruments.instrument import Instrument, InstrumentRules
 from liandong.domain.instruments.kinds import Kind
+from liandong.domain.instruments.record import recipients
 from liandong.services.clock import Clock
 from liandong.services.ports import Notice, StoredInstrumentEvent, UnitOfWork
 

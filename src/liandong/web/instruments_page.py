@@ -16,8 +16,8 @@ from liandong.api.deps import LangDep, PlatformDep
 from liandong.bootstrap import Platform
 from liandong.domain.access import INSTRUMENT_ROLES, Principal, can_see_instrument, check_instrument_step
 from liandong.domain.errors import DomainError
-from liandong.domain.instruments.instrument import InstrumentRecord
 from liandong.domain.instruments.kinds import SPECS, Kind, Step
+from liandong.domain.instruments.record import InstrumentRecord
 from liandong.domain.worktime import SHANGHAI
 from liandong.messages import explain
 from liandong.services import instruments as i

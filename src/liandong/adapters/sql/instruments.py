@@ -12,7 +12,8 @@ from sqlalchemy.exc import IntegrityError
 from liandong.adapters.sql import tables as t
 from liandong.domain.errors import DomainError
 from liandong.domain.instruments import events as ev
-from liandong.domain.instruments.instrument import Instrument, replay
+from liandong.domain.instruments.instrument import Instrument
+from liandong.domain.instruments.record import replay
 from liandong.services.ports import InstrumentRepository, InstrumentSummary, Notice, StoredInstrumentEvent
 
 
