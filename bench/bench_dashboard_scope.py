@@ -42,8 +42,9 @@ from liandong.config import Settings
 from liandong.domain.access import Principal, StaffRole
 from liandong.domain.cases import commands as c
 from liandong.domain.cases import events as ev
-from liandong.domain.cases.case import Case, CasePolicy, Rules
+from liandong.domain.cases.case import Case
 from liandong.domain.cases.routing import Router
+from liandong.domain.cases.rules import CasePolicy, Rules
 from liandong.domain.hierarchy import Level
 from liandong.services.cases import HANDLERS
 from liandong.web.dashboard import dashboard_view

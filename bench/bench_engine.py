@@ -25,8 +25,8 @@ from liandong.adapters.sql.cases import StreamCache
 from liandong.adapters.sql.engine import make_engine
 from liandong.adapters.sql.repositories import SqlUnitOfWork
 from liandong.domain.cases import commands as c
-from liandong.domain.cases.case import CasePolicy, Rules
 from liandong.domain.cases.routing import Router
+from liandong.domain.cases.rules import CasePolicy, Rules
 from liandong.domain.hierarchy import Level
 from liandong.domain.responsibility import Severity
 from liandong.services.cases import MessageBus

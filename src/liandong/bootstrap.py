@@ -18,8 +18,8 @@ from liandong.adapters.sql.cases import StreamCache
 from liandong.adapters.sql.engine import WalCheckpoints, defer_wal_checkpoints, make_engine, make_read_engine
 from liandong.adapters.sql.repositories import SqlUnitOfWork
 from liandong.config import Settings
-from liandong.domain.cases.case import CasePolicy, Rules
 from liandong.domain.cases.routing import Router
+from liandong.domain.cases.rules import CasePolicy, Rules
 from liandong.domain.catalogue import Catalogue
 from liandong.domain.hierarchy import HierarchyIndex
 from liandong.domain.instruments.instrument import InstrumentRules

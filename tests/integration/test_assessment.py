@@ -13,8 +13,8 @@ from liandong.adapters.reference_data import default_catalogue, national_hierarc
 from liandong.assessment.periods import parse_period
 from liandong.assessment.rules import AssessmentRules, Classes, ClassRule, PeriodRule, load_rules
 from liandong.assessment.service import Assessment, assess
-from liandong.domain.cases.case import CasePolicy, Rules
 from liandong.domain.cases.routing import Router
+from liandong.domain.cases.rules import CasePolicy, Rules
 from liandong.domain.hierarchy import Level
 from liandong.services.cases import MessageBus
 from liandong.services.clock import ManualClock

@@ -17,8 +17,8 @@ from liandong.adapters.sql import migrate
 from liandong.adapters.sql.engine import make_engine
 from liandong.adapters.sql.repositories import SqlUnitOfWork
 from liandong.domain.cases import commands as c
-from liandong.domain.cases.case import CasePolicy, Rules
 from liandong.domain.cases.routing import Router
+from liandong.domain.cases.rules import CasePolicy, Rules
 from liandong.domain.errors import DomainError
 from liandong.services.cases import MessageBus, new_case_id
 from liandong.services.clock import ManualClock

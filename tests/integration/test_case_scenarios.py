@@ -10,8 +10,8 @@ import pytest
 from liandong.adapters.calendar import ChineseWorkCalendar
 from liandong.adapters.reference_data import default_catalogue, national_hierarchy
 from liandong.domain.cases import commands as c
-from liandong.domain.cases.case import CasePolicy, Rules
 from liandong.domain.cases.routing import Role, Router
+from liandong.domain.cases.rules import CasePolicy, Rules
 from liandong.domain.errors import DomainError
 from liandong.services.cases import MessageBus
 from liandong.services.clock import ManualClock

@@ -16,8 +16,8 @@ import pytest
 from liandong.adapters.calendar import ChineseWorkCalendar
 from liandong.adapters.reference_data import default_catalogue, national_hierarchy
 from liandong.domain.cases import commands as c
-from liandong.domain.cases.case import CasePolicy, Rules
 from liandong.domain.cases.routing import Router
+from liandong.domain.cases.rules import CasePolicy, Rules
 from liandong.domain.errors import DomainError
 from liandong.domain.instruments.instrument import InstrumentRules
 from liandong.services import instruments as i

@@ -12,8 +12,9 @@ from typing import Any
 
 from liandong.domain.cases import chain
 from liandong.domain.cases import commands as c
-from liandong.domain.cases.case import Case, Rules
+from liandong.domain.cases.case import Case
 from liandong.domain.cases.events import AMBIENT_EVENTS, CaseReported, Event
+from liandong.domain.cases.rules import Rules
 from liandong.domain.errors import DomainError
 from liandong.services.clock import Clock
 from liandong.services.ports import StoredEvent, UnitOfWork

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from typing import NamedTuple
 
-from liandong.domain.cases.case import Rules
 from liandong.domain.cases.routing import Role, Rule
+from liandong.domain.cases.rules import Rules
 from liandong.domain.hierarchy import Level
 from liandong.domain.worktime import SHANGHAI
 from liandong.simulation.config import LEVEL_KEYS, SimulationConfig

@@ -17,9 +17,9 @@ from liandong.adapters.calendar import ChineseWorkCalendar
 from liandong.adapters.memory import MemoryUnitOfWork
 from liandong.adapters.reference_data import default_catalogue, national_hierarchy
 from liandong.domain.cases import commands as c
-from liandong.domain.cases.case import CasePolicy, Rules
 from liandong.domain.cases.record import CaseRecord, apply
 from liandong.domain.cases.routing import Router
+from liandong.domain.cases.rules import CasePolicy, Rules
 from liandong.domain.cases.states import CaseState
 from liandong.domain.errors import DomainError
 from liandong.services.cases import MessageBus

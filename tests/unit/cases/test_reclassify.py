@@ -12,8 +12,8 @@ from liandong.adapters.memory import MemoryUnitOfWork
 from liandong.adapters.reference_data import default_catalogue, national_hierarchy
 from liandong.domain.cases import commands as c
 from liandong.domain.cases import events as ev
-from liandong.domain.cases.case import CasePolicy, Rules
 from liandong.domain.cases.routing import Router
+from liandong.domain.cases.rules import CasePolicy, Rules
 from liandong.domain.errors import DomainError
 from liandong.domain.responsibility import Severity
 from liandong.services.cases import MessageBus

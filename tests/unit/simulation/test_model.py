@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from liandong.bootstrap import Platform
-from liandong.domain.cases.case import CasePolicy
+from liandong.domain.cases.rules import CasePolicy
 from liandong.simulation.config import SimulationConfig
 from liandong.simulation.experiment import Plan, Result, run_partition, simulate
 from liandong.simulation.model import Run

@@ -4,60 +4,24 @@ events; the state changes only by applying those events (so a replay gives the s
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from liandong.domain.cases import events as ev
 from liandong.domain.cases.record import CaseRecord, apply
-from liandong.domain.cases.routing import Role, Router, RoutingDecision
+from liandong.domain.cases.routing import Role, RoutingDecision
+from liandong.domain.cases.rules import Rules
 from liandong.domain.cases.states import CaseAction, CaseState, next_state
 from liandong.domain.errors import DomainError
 from liandong.domain.hierarchy import Level
 from liandong.domain.organisation import GOVERNMENT
-from liandong.domain.responsibility import MatterType, Severity
-from liandong.domain.worktime import WorkCalendar
+from liandong.domain.responsibility import Severity
 
 RATINGS = ("satisfied", "basically_satisfied", "unsatisfied", "none")
 SOURCES = ("citizen", "ngo", "grid", "department", "hotline", "online")
 PLATFORM = "platform"
 REPORTER = "reporter"
 """The actor of a report (and of a follow-up rating) made by the public rather than a department."""
-
-
-@dataclass(frozen=True)
-class EscalationPolicy:
-    """When the chain fires, in percent of the handling limit around the deadline."""
-
-    remind_before: int = 20  # 提醒
-    supervise_after: int = 50  # 督办
-    escalate_after: int = 100  # 提级, with 通报批评 of the lead that let it lapse
-
-
-@dataclass(frozen=True)
-class CasePolicy:
-    ack_hours: int = 2
-    return_working_days: int = 1
-    summons_minutes: int = 30
-    heat_threshold: int = 80
-    escalation: EscalationPolicy = EscalationPolicy()
-    overrides: Mapping[str, EscalationPolicy] = field(default_factory=dict)  # "matter" or "matter:sev"
-
-    def chain(self, matter: str, severity: str) -> EscalationPolicy:
-        return (self.overrides.get(f"{matter}:{severity}") or self.overrides.get(matter)
-                or self.escalation)
-
-
-@dataclass(frozen=True)
-class Rules:
-    """Everything a case consults: routing, the working calendar and the policy."""
-
-    router: Router
-    calendar: WorkCalendar
-    policy: CasePolicy = CasePolicy()
-
-    def matter(self, code: str) -> MatterType:
-        return self.router.catalogue.matters.get(code)
 
 
 def _severity(text: str) -> Severity:

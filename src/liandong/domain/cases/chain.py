@@ -6,7 +6,8 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from liandong.domain.cases import events as ev
-from liandong.domain.cases.case import PLATFORM, Case, Rules
+from liandong.domain.cases.case import PLATFORM, Case
+from liandong.domain.cases.rules import Rules
 from liandong.domain.cases.states import TRANSITIONS, CaseAction, CaseState
 from liandong.domain.errors import DomainError
 from liandong.domain.hierarchy import Level

@@ -1,0 +1,46 @@
+"""What a case consults besides its own record: the routing, the working calendar and the policy
+of the escalation chain (提醒, 督办, 提级), with overrides by matter and severity."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from liandong.domain.cases.routing import Router
+from liandong.domain.responsibility import MatterType
+from liandong.domain.worktime import WorkCalendar
+
+
+@dataclass(frozen=True)
+class EscalationPolicy:
+    """When the chain fires, in percent of the handling limit around the deadline."""
+
+    remind_before: int = 20  # 提醒
+    supervise_after: int = 50  # 督办
+    escalate_after: int = 100  # 提级, with 通报批评 of the lead that let it lapse
+
+
+@dataclass(frozen=True)
+class CasePolicy:
+    ack_hours: int = 2
+    return_working_days: int = 1
+    summons_minutes: int = 30
+    heat_threshold: int = 80
+    escalation: EscalationPolicy = EscalationPolicy()
+    overrides: Mapping[str, EscalationPolicy] = field(default_factory=dict)  # "matter" or "matter:sev"
+
+    def chain(self, matter: str, severity: str) -> EscalationPolicy:
+        return (self.overrides.get(f"{matter}:{severity}") or self.overrides.get(matter)
+                or self.escalation)
+
+
+@dataclass(frozen=True)
+class Rules:
+    """Everything a case consults: routing, the working calendar and the policy."""
+
+    router: Router
+    calendar: WorkCalendar
+    policy: CasePolicy = CasePolicy()
+
+    def matter(self, code: str) -> MatterType:
+        return self.router.catalogue.matters.get(code)
