@@ -234,6 +234,12 @@ def serve(host: Annotated[str, typer.Option()] = "127.0.0.1",
     os.environ["LIANDONG_DATABASE_URL"] = settings.resolved_database_url()
     os.environ["LIANDONG_DATA_DIR"] = str(settings.data_dir)  # the secret lives beside the data
     out.print(f"联动 Liandong → http://{host}:{port}/")
+    if workers > 1 and settings.resolved_database_url().startswith("sqlite"):
+        out.print("[yellow]提示：SQLite 同一时刻只有一个写入者，各工作进程的写入依次进行；两核上一个工作进程"
+                  "（其写入进程占另一核）最快，多进程扩展请用 PostgreSQL。[/yellow]\n"
+                  "[yellow]Note: SQLite has one writer at a time and the workers' writes take turns; on two "
+                  "cores one worker (its writer process on the other core) is fastest. Scale out on "
+                  "PostgreSQL.[/yellow]")
     # a spawned worker imports the whole platform before it answers the supervisor's health ping
     uvicorn.run("liandong.api.app:create_app", factory=True, host=host, port=port,
                 workers=workers, log_level="info", access_log=access_log, timeout_worker_healthcheck=60,

@@ -74,3 +74,21 @@ def test_a_bad_data_file_leaves_no_database_content(tmp_path: Path) -> None:
     assert code == 2
     assert str(bad) in output.replace("\n", "") and "缺少字段" in output
     assert not (tmp_path / "d" / "liandong.sqlite3").exists()
+
+
+@pytest.mark.parametrize(("workers", "database", "noted"), [
+    (2, None, True), (1, None, False), (2, "postgresql+psycopg://postgres@127.0.0.1:5432/x", False)])
+def test_serve_says_when_sqlite_workers_take_turns(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                   workers: int, database: str | None, noted: bool) -> None:
+    import uvicorn
+
+    served: list[int] = []
+    monkeypatch.setattr(uvicorn, "run", lambda *_, **kw: served.append(kw["workers"]))
+    for name in ("LIANDONG_DATABASE_URL", "LIANDONG_DATA_DIR"):
+        monkeypatch.delenv(name, raising=False)  # serve sets them for its workers
+    args = ["serve", "--workers", str(workers), "--data-dir", str(tmp_path)]
+    done = runner.invoke(app, args + (["--database-url", database] if database else []))
+    assert done.exit_code == 0, done.output
+    assert served == [workers]
+    said = " ".join(done.output.split())  # the console wraps long lines
+    assert ("SQLite 同一时刻只有一个写入者" in said and "one writer at a time" in said) is noted

@@ -13,11 +13,12 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
 
-from liandong.api.writer_process import _STOP, SPLIT_FROM, WriterFailed, WriterProcess, _Inbox
+from liandong.api.writer_process import _STOP, SPLIT_FROM, WriterFailed, WriterProcess, _Inbox, _Turns
 from liandong.bootstrap import bootstrap
 from liandong.cli import app as cli
 from liandong.config import Settings
@@ -151,3 +152,38 @@ def test_commands_sent_before_a_stop_still_land(settings: Settings) -> None:
     platform = bootstrap(settings, migrate_schema=False)
     with platform.uow() as uow:
         assert all(uow.cases.get(o.case_id) is not None for o in outcomes)
+
+
+def _hold_turn(database: str, held: Any, released: Any) -> None:
+    with _Turns(database).turn():
+        held.set()
+        time.sleep(0.3)
+        released.value = time.monotonic()
+
+
+def test_writers_of_one_sqlite_file_take_turns(settings: Settings, tmp_path: Path) -> None:
+    database = str(tmp_path / "turns.sqlite3")
+    context = multiprocessing.get_context("spawn")
+    held, released = context.Event(), context.Value("d", 0.0)
+    other = context.Process(target=_hold_turn, args=(database, held, released))
+    other.start()
+    try:
+        assert held.wait(60)
+        with _Turns(database).turn():  # waits for the other process to let go, however long
+            entered = time.monotonic()
+            assert released.value and entered >= released.value
+    finally:
+        other.join(30)
+    assert Path(f"{database}.writer-lock").exists()
+    first, second = WriterProcess(settings), WriterProcess(settings)  # two server workers' writers
+    first.start()
+    second.start()
+    try:
+        with ThreadPoolExecutor(8) as pool:
+            results = list(pool.map(lambda n: (first, second)[n % 2].handle(report(f"two-{n}"), timeout=120),
+                                    range(60)))
+    finally:
+        first.stop()
+        second.stop()
+    assert len({r.case_id for r in results}) == 60 and not any(r.duplicate for r in results)
+    assert (settings.data_dir / "liandong.sqlite3.writer-lock").exists()
