@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -84,11 +85,13 @@ def test_serve_says_when_sqlite_workers_take_turns(tmp_path: Path, monkeypatch: 
 
     served: list[int] = []
     monkeypatch.setattr(uvicorn, "run", lambda *_, **kw: served.append(kw["workers"]))
-    for name in ("LIANDONG_DATABASE_URL", "LIANDONG_DATA_DIR"):
-        monkeypatch.delenv(name, raising=False)  # serve sets them for its workers
+    for name in ("LIANDONG_DATABASE_URL", "LIANDONG_DATA_DIR"):  # serve sets them for its workers:
+        monkeypatch.setenv(name, "")  # recorded, so that the test's end puts them back as they were
+        monkeypatch.delenv(name)
     args = ["serve", "--workers", str(workers), "--data-dir", str(tmp_path)]
     done = runner.invoke(app, args + (["--database-url", database] if database else []))
     assert done.exit_code == 0, done.output
     assert served == [workers]
     said = " ".join(done.output.split())  # the console wraps long lines
     assert ("SQLite 同一时刻只有一个写入者" in said and "one writer at a time" in said) is noted
+    assert os.environ["LIANDONG_DATA_DIR"] == str(tmp_path)
