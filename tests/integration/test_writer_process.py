@@ -18,7 +18,8 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from liandong.api.writer_process import _STOP, SPLIT_FROM, WriterFailed, WriterProcess, _Inbox, _Turns
+from liandong.api.writer_child import _STOP, SPLIT_FROM, _Inbox, _Turns
+from liandong.api.writer_process import WriterFailed, WriterProcess
 from liandong.bootstrap import bootstrap
 from liandong.cli import app as cli
 from liandong.config import Settings

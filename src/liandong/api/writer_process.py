@@ -10,184 +10,35 @@ Same contract as ``BatchingWriter``: every caller gets its own outcome (a ``Resu
 ``DomainError`` that refused it). The child publishes the ledger's checkpoints between batches
 (never a second writer on the database at once). Should the child die, the commands in flight are
 answered with an error (their outcome is unknown: a client retries with its idempotency key) and a
-new child is started.
+new child is started. The child's side is ``liandong.api.writer_child``.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import gc
 import itertools
 import logging
 import multiprocessing
-import os
-import pickle
 import queue
-import signal
 import threading
 import time
-from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import Future
 from multiprocessing.connection import Connection
 from typing import Any, TypeVar
 
+from liandong.api.writer_child import _READY, _STOP, Outcome, WriterFailed, writer_main
 from liandong.config import Settings
 from liandong.domain.cases import commands as c
-from liandong.domain.errors import DomainError
 from liandong.services.cases import Result
 from liandong.services.writer import unwrap
 
-try:
-    import fcntl
-except ImportError:  # pragma: no cover - not POSIX
-    fcntl = None  # type: ignore[assignment]
-
 log = logging.getLogger("liandong.writer")
 T = TypeVar("T")
-CHECKPOINT_SECONDS = 1.0
-_STOP = "stop"
-_READY = "ready"
 START_SECONDS = 300.0
-SPLIT_FROM = 8
-"""From this many pending commands on, the writer lands the older half first (``_Inbox.next_batch``):
-each half is then at least four commands, enough that its commit costs little beside their work."""
 """How long a server waits for its writer process to be ready (it loads the reference data)."""
-Outcome = Result | DomainError
 
-
-class WriterFailed(RuntimeError):
-    """The writer process failed a whole batch or died with it: the outcome is unknown."""
-
-
-# -- the child ----------------------------------------------------------------------------------
-
-class _Inbox:
-    """Commands received from the server and not yet landed, oldest first."""
-
-    def __init__(self, conn: Connection) -> None:
-        self.conn = conn
-        self.pending: deque[tuple[int, c.Command]] = deque()
-        self.stopping = False
-
-    def collect(self, wait: float, enough: int) -> None:
-        """Take in what has arrived (up to ``enough`` pending), waiting up to ``wait`` seconds for
-        something if nothing is pending; a stop message ends the intake (what is pending is still
-        landed)."""
-        if not self.pending and not self.stopping and not self.conn.poll(wait):
-            return
-        while not self.stopping and len(self.pending) < enough and self.conn.poll(0):
-            message = self.conn.recv()
-            if message == _STOP:
-                self.stopping = True
-            else:
-                self.pending.extend(message)
-
-    def next_batch(self, max_batch: int) -> list[tuple[int, c.Command]]:
-        """The oldest half of what is pending (all of it when there are fewer than ``SPLIT_FROM``).
-
-        The server and its writer work in turns on the same requests: while the writer lands one
-        batch, the server answers the batch before and reads the clients' next requests. Landing all
-        that is pending at once would leave the server idle for the whole batch and the writer
-        idle while the server turns every answer into a new request; halving keeps both at work
-        (measured with 16 clients: batches of 16, the writer idle half the time, 1,900 reports/s;
-        halves of 8 back to back, 2,700–2,900/s). Under a flood, half of a long queue is still a
-        long batch."""
-        count = len(self.pending)
-        take = min(max_batch, count if count < SPLIT_FROM else (count + 1) // 2)
-        return [self.pending.popleft() for _ in range(take)]
-
-
-class _Turns:
-    """Writer processes of one SQLite file take turns by an exclusive ``flock`` on a file beside it.
-
-    With ``--workers 2`` each server process has a writer of its own, and SQLite lets one write at
-    a time: the other's busy handler sleeps in growing steps (up to 100 ms each) and polls again,
-    which gave reports a p99 of half a second (bench/bench_http.py --workers 2). A process waiting
-    on the lock file is woken by the kernel as soon as the other lets go. Nothing to do on
-    PostgreSQL, or where ``fcntl`` is missing (the busy handler still keeps writes correct)."""
-
-    def __init__(self, database: str | None) -> None:
-        self._file = None
-        if database and database != ":memory:" and fcntl is not None:
-            self._file = open(f"{database}.writer-lock", "a+b")  # noqa: SIM115 - held for the process
-
-    @contextlib.contextmanager
-    def turn(self) -> Iterator[None]:
-        if self._file is None or fcntl is None:
-            yield
-            return
-        fcntl.flock(self._file.fileno(), fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(self._file.fileno(), fcntl.LOCK_UN)
-
-
-def writer_main(conn: Connection, settings: Settings, max_batch: int = 200) -> None:
-    """The child: land each batch in one transaction, send the outcomes, publish checkpoints."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the server stops us
-    from liandong.api.checkpoints import CheckpointPublisher
-    from liandong.bootstrap import bootstrap
-
-    platform = bootstrap(settings, migrate_schema=False)
-    platform.defer_wal_checkpoints()  # the server's timer checkpoints the log, not our commits
-    bus = platform.bus()
-    publisher = CheckpointPublisher(platform)
-    engine = platform.engine
-    turns = _Turns(engine.url.database if engine is not None and engine.dialect.name == "sqlite" else None)
-    gc.collect()
-    gc.freeze()  # the hierarchy and the rules: out of the collector's way (see api.app.warm_up)
-    conn.send((_READY, os.getpid()))
-    published = time.monotonic()
-    inbox = _Inbox(conn)
-    try:
-        while True:
-            inbox.collect(CHECKPOINT_SECONDS, 2 * max_batch)
-            if inbox.pending:
-                batch = inbox.next_batch(max_batch)
-                try:
-                    with turns.turn():
-                        outcomes: list[Any] = bus.handle_batch([command for _, command in batch])
-                except Exception as exc:  # the whole transaction failed: every caller hears it
-                    log.exception("a batch of %d commands failed", len(batch))
-                    outcomes = [WriterFailed(repr(exc))] * len(batch)
-                _answer(conn, [(key, outcome) for (key, _), outcome in zip(batch, outcomes, strict=True)])
-            elif inbox.stopping:
-                return
-            if time.monotonic() - published >= CHECKPOINT_SECONDS:
-                try:
-                    with turns.turn():
-                        publisher.publish_once()
-                except Exception:  # keep publishing; the failure is logged loudly
-                    log.exception("checkpoint failed")
-                published = time.monotonic()
-    except (EOFError, BrokenPipeError, ConnectionResetError):
-        return  # the server is gone
-
-
-def _answer(conn: Connection, answer: list[tuple[int, Any]]) -> None:
-    """Send the outcomes of a batch; one that cannot be pickled reaches its caller as a failure
-    (the command was applied: only its answer is lost) instead of ending the writer."""
-    try:
-        conn.send(answer)
-    except (EOFError, BrokenPipeError, ConnectionResetError):
-        raise
-    except Exception:
-        log.exception("outcomes of a batch could not be pickled")
-        conn.send([(key, _sendable(outcome)) for key, outcome in answer])
-
-
-def _sendable(outcome: Any) -> Any:
-    try:
-        pickle.dumps(outcome)
-    except Exception as exc:
-        return WriterFailed(f"the command was applied but its outcome could not be sent: {exc!r}")
-    return outcome
-
-
-# -- the server's side --------------------------------------------------------------------------
 
 class _Waiter:
     __slots__ = ("future", "loop")
@@ -400,3 +251,6 @@ def _settle(future: asyncio.Future[Outcome] | Future[Outcome], outcome: Any) -> 
 def _settle_all(items: list[tuple[_Waiter, Any]]) -> None:
     for waiter, outcome in items:
         _settle(waiter.future, outcome)
+
+
+__all__ = ["WriterFailed", "WriterProcess"]
