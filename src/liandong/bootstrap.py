@@ -29,6 +29,7 @@ from liandong.services.cases import MessageBus
 from liandong.services.clock import Clock, SystemClock
 from liandong.services.instruments import InstrumentBus
 from liandong.services.ledger import Ledger
+from liandong.services.organisation import served_roots
 from liandong.services.ports import Publisher, UnitOfWork
 from liandong.services.relay import Relay
 from liandong.services.writer import BatchingWriter, Writer
@@ -59,6 +60,7 @@ class Platform:
     replica: Engine | None = None
     _replica_streams: StreamCache = field(default_factory=StreamCache)
     _read_insight: Insight | None = None
+    _served: tuple[str, ...] | None = None
 
     def insight(self) -> Insight:
         """Demand insight on this platform's reports (one per process: it caches the model)."""
@@ -114,10 +116,26 @@ class Platform:
         """The rules (router, calendar, policy); the default set is built once and its caches kept."""
         if policy is None and co_presence:
             if self._rules is None:
-                self._rules = Rules(Router(self.hierarchy, self.catalogue), self._calendar, CasePolicy())
+                self._rules = Rules(Router(self.hierarchy, self.catalogue, served=self.served()),
+                                    self._calendar, CasePolicy())
             return self._rules
-        return Rules(Router(self.hierarchy, self.catalogue, co_presence), self._calendar,
-                     policy or CasePolicy())
+        return Rules(Router(self.hierarchy, self.catalogue, co_presence, served=self.served()),
+                     self._calendar, policy or CasePolicy())
+
+    def served(self) -> tuple[str, ...]:
+        """The area this deployment serves (the roots of its initialised scopes; empty: the whole
+        country, as in memory). Read once: a scope added by ``liandong init`` is served after a
+        restart."""
+        if self._served is None:
+            if self.engine is None:
+                self._served = ()
+            else:  # on a reader of its own: the first call may come inside a write transaction
+                reader = make_read_engine(self.engine.url.render_as_string(hide_password=False))
+                try:
+                    self._served = served_roots(uow=SqlUnitOfWork(reader), hierarchy=self.hierarchy)
+                finally:
+                    reader.dispose()
+        return self._served
 
     def bus(self, clock: Clock | None = None, rules: Rules | None = None) -> MessageBus:
         """The message bus for case commands on this platform's storage (the default one is shared)."""

@@ -139,6 +139,7 @@ EVENT_LABELS: dict[str, dict[str, str]] = {
         ("CaseFollowedUp", "回访", "followed up"),
         ("CaseReopened", "重办", "reopened"),
         ("CaseClosed", "归档", "closed"),
+        ("PublicationAgreed", "同意公开描述", "publication agreed"),
         ("CaseMerged", "合并", "merged"),
         ("DuplicateAbsorbed", "接收重复件", "duplicate absorbed"),
         ("ScopeWidened", "范围扩大", "scope widened"),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from datetime import UTC, datetime
 
 from liandong.domain.cases.case import Case
@@ -141,11 +141,14 @@ class MemoryCaseRepository(CaseRepository):
         return dict(self.reads.get(case_id, {}))
 
     def recent_ids(self, *, since: datetime | None = None, until: datetime | None = None,
-                   limit: int = 1000) -> list[str]:
+                   limit: int = 1000, offset: int = 0, matters: Collection[str] | None = None,
+                   exclude_matters: Collection[str] = (), is_open: bool | None = None) -> list[str]:
         rows = [r for r in self.records.values() if r.received_at is not None
-                and (since is None or r.received_at >= since) and (until is None or r.received_at <= until)]
+                and (since is None or r.received_at >= since) and (until is None or r.received_at <= until)
+                and (matters is None or r.matter in matters) and r.matter not in exclude_matters
+                and (is_open is None or r.state.is_open == is_open)]
         rows.sort(key=lambda r: (r.received_at, r.id), reverse=True)
-        return [r.id for r in rows[:limit]]
+        return [r.id for r in rows[offset:offset + limit]]
 
     def _received(self, since: datetime, until: datetime, scope: str | None) -> list[CaseRecord]:
         """The records received in [since, until) with a place under ``scope``. A record's

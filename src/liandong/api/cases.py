@@ -21,9 +21,12 @@ from liandong.api.deps import (
     PlatformDep,
     _bearer,
     case_actor,
+    check_visible,
     get_platform,
     optional_user,
+    scoped_key,
 )
+from liandong.api.fields import LocalTime
 from liandong.domain.access import (
     OVERSIGHT,
     Principal,
@@ -61,6 +64,8 @@ class ReportIn(BaseModel):
     source: str = Field(default="citizen", max_length=16)
     reporter_name: str = Field(default="", max_length=64)
     reporter_phone: str = Field(default="", max_length=32)
+    publish: bool = Field(default=False, description="同意公开描述（去除个人信息后） the reporter agrees "
+                          "that the description, personal data removed, may be shown publicly")
 
 
 class Versioned(BaseModel):
@@ -86,7 +91,7 @@ class RedispatchIn(Versioned):
 
 
 class ExtensionIn(ReasonIn):
-    until: datetime
+    until: LocalTime
 
 
 class DecisionIn(Versioned):
@@ -102,7 +107,7 @@ class ResourceIn(Versioned):
 
 
 class ShelveIn(ReasonIn):
-    until: datetime
+    until: LocalTime
 
 
 class SummonIn(Versioned):
@@ -166,12 +171,18 @@ async def report(body: ReportIn, request: Request, key: IdemKey = None) -> Respo
     busiest endpoint skips validating what it has just built."""
     platform = get_platform(request)
     user = None
-    if "authorization" in request.headers:
+    if "authorization" in request.headers:  # then it must be a valid token (never anonymous again)
         credentials = await _bearer(request)
+        if credentials is None:
+            raise DomainError("account.bad_token")
         user = await run_in_threadpool(optional_user, platform, credentials)
     by = user.department if user is not None and user.department else "reporter"
     account = user.account_id if user is not None and user.is_citizen else ""
     code = track.new_tracking_code()
+    if key:  # the caller's own key: another caller's use of it finds nothing of theirs
+        owner = (f"account:{user.account_id}" if user is not None
+                 else f"anonymous:{request.client.host if request.client else ''}")
+        key = scoped_key(owner, key)
     command = c.ReportCase(by=by, idempotency_key=key or "", reporter_account=account,
                            tracking_hash=token_digest(code),
                            **body.model_dump(exclude={"affected"}), affected=tuple(body.affected))
@@ -183,8 +194,10 @@ async def report(body: ReportIn, request: Request, key: IdemKey = None) -> Respo
         status_code=200 if result.duplicate else 201)
 
 
-def _command(path: str, model: type[BaseModel] | None, build: Any, summary: str) -> None:
-    """Register ``POST /api/cases/{case_id}/<path>`` turning the body into one command."""
+def _command(path: str, model: type[BaseModel] | None, build: Any, summary: str,
+             others: Any = None) -> None:
+    """Register ``POST /api/cases/{case_id}/<path>`` turning the body into one command; ``others``
+    names the other cases the body refers to, which the user must be able to see as well."""
     if model is None:
         def endpoint(case_id: str, platform: PlatformDep, user: CurrentUser,
                      expected_version: Annotated[int | None, Query(ge=0)] = None) -> Accepted:
@@ -194,6 +207,8 @@ def _command(path: str, model: type[BaseModel] | None, build: Any, summary: str)
         def endpoint(case_id: str, platform: PlatformDep, user: CurrentUser,  # type: ignore[misc]
                      body: Any) -> Accepted:
             by = case_actor(platform, user, case_id, path)
+            for other in others(body) if others else ():
+                check_visible(platform, user, other)
             return _accepted(platform, build(case_id, by, body.expected_version, body))
 
         endpoint.__annotations__["body"] = model  # the body's schema, resolved here, not by name
@@ -251,7 +266,8 @@ _command("follow-up", FollowUpIn, lambda cid, by, v, b: c.FollowUpCase(
     by=by, case_id=cid, expected_version=v, contacted=b.contacted, solved=b.solved, rating=b.rating,
     handler_at_fault=b.handler_at_fault), "回访评价 follow-up and rating")
 _command("merge", MergeIn, lambda cid, by, v, b: c.MergeCase(
-    by=by, case_id=cid, expected_version=v, into=b.into), "合并重复件 merge into another case")
+    by=by, case_id=cid, expected_version=v, into=b.into), "合并重复件 merge into another case",
+    others=lambda b: [b.into])
 _command("scope", WidenIn, lambda cid, by, v, b: c.WidenScope(
     by=by, case_id=cid, expected_version=v, added=tuple(b.added)), "扩大影响范围 add affected places")
 _command("heat", HeatIn, lambda cid, by, v, b: c.SetHeat(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import UTC, datetime
 from typing import Annotated
 
@@ -75,3 +76,18 @@ def case_actor(platform: Platform, user: Principal, case_id: str, command: str) 
     if not visible:
         raise DomainError("case.unknown", case_id=case_id)
     return department
+
+
+def check_visible(platform: Platform, user: Principal, case_id: str) -> None:
+    """Another case a command names (the case a duplicate merges into): refused as unknown unless
+    the user may see it, so that a command tells no more than a read would."""
+    with platform.uow() as uow:
+        case = uow.cases.get(case_id)
+        if case is None or not can_see(user, case.record, platform.hierarchy):
+            raise DomainError("case.unknown", case_id=case_id)
+
+
+def scoped_key(owner: str, key: str) -> str:
+    """An idempotency key as stored: the caller's own (``owner``: an account, an API client, an
+    anonymous address), so that a key another caller used finds nothing of theirs."""
+    return hashlib.sha256(f"{owner}\n{key}".encode()).hexdigest()

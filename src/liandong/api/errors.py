@@ -21,7 +21,7 @@ STATUS = {"jurisdiction.unknown": 404, "matter.unknown": 404, "system.unknown": 
           "access.role_required": 403, "access.not_your_department": 403,
           "account.username_taken": 409, "instrument.not_found": 404, "instrument.conflict": 409,
           "instrument.closed": 409, "instrument.exists": 409, "instrument.not_party": 403,
-          "instrument.not_granted": 403}
+          "instrument.not_granted": 403, "command.failed": 500}
 
 
 HTTP_MESSAGES = {

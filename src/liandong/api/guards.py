@@ -20,7 +20,7 @@ from collections.abc import Mapping
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from limits import parse
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from liandong.api.deps import get_lang
 from liandong.api.throttle import Throttle
@@ -74,6 +74,8 @@ class Guard:
             if not await self.throttle.hit_async(self.item, "intake", client[0] if client else "unknown"):
                 refusal = self.refuse(scope, 429, "too_many", "request.rate_limited", self.intake_limit)
         if refusal is None:
+            if scope.get("liandong.form"):
+                receive = utf8_form(receive)
             await self.app(scope, receive, send)
         else:
             await refusal(scope, receive, send)
@@ -90,7 +92,10 @@ class Guard:
             elif name == b"transfer-encoding":
                 chunked = True
             elif name == b"authorization":
-                authorised = True
+                # only a bearer token is signed-in intake (checked by the endpoint: a bad one is
+                # 401); any other scheme is anonymous and counted
+                scheme, _, token = value.decode("latin-1").strip().partition(" ")
+                authorised = scheme.lower() == "bearer" and bool(token.strip())
         method, path = scope["method"], scope["path"]
         limit, upload = body_limit(method, path, kind or "", self.max_body, self.uploads)
         if length is None and chunked:
@@ -104,6 +109,8 @@ class Guard:
                 return None
             return self.refuse(scope, 413, "too_large", "request.too_large", limit)
         scope["liandong.anonymous"] = not authorised
+        scope["liandong.form"] = method == "POST" and (kind or "").lower().startswith(
+            "application/x-www-form-urlencoded")
         return None
 
     @staticmethod
@@ -120,3 +127,21 @@ class Guard:
             return JSONResponse([{"code": status, "description": message}], status_code=status)
         return JSONResponse({"code": code, "message": message, "details": {"limit": str(limit)}},
                             status_code=status)
+
+
+_PERCENT = {byte: f"%{byte:02X}".encode() for byte in range(0x80, 0x100)}
+
+
+def utf8_form(receive: Receive) -> Receive:
+    """A form body as UTF-8 whatever its sender did: raw bytes beyond ASCII are percent-encoded on
+    the way in (the form parser reads raw bytes as Latin-1, so "路灯不亮" sent unencoded, as some
+    Open311 clients send it, would arrive as mojibake); percent-encoded bodies pass unchanged. A
+    character split between two chunks stays whole: the bytes are encoded one by one."""
+
+    async def wrapped() -> Message:
+        message = await receive()
+        body = message.get("body", b"")
+        if message["type"] == "http.request" and body and not body.isascii():
+            message = {**message, "body": b"".join(_PERCENT.get(b, bytes((b,))) for b in body)}
+        return message
+    return wrapped

@@ -4,13 +4,13 @@ place in the workflow and the governance elements of its level."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 from liandong.api.deps import CurrentUser, PlatformDep
+from liandong.api.fields import LocalTime
 from liandong.bootstrap import Platform
 from liandong.domain.access import OVERSIGHT, Principal, can_see_instrument, check_instrument_step
 from liandong.domain.errors import DomainError
@@ -19,6 +19,7 @@ from liandong.domain.instruments.record import InstrumentRecord
 from liandong.services import instruments as i
 
 router = APIRouter(prefix="/api", tags=["instruments"])
+MAX_QUANTITY = i.MAX_QUANTITY
 DEPT = Field(min_length=3, max_length=48)
 ItemName = Annotated[str, Field(min_length=1, max_length=64)]
 
@@ -36,21 +37,22 @@ class IssueIn(BaseModel):
     body: str = Field(default="", max_length=8000)
     scope: str = Field(min_length=2, max_length=12)
     addressees: list[Annotated[str, DEPT]] = Field(min_length=1, max_length=200)
-    due: datetime | None = None
+    due: LocalTime | None = None
     cadence_days: int = Field(default=0, ge=0, le=366)
     indicators: list[tuple[str, str, str]] = Field(default_factory=list, max_length=50)
     subject: str = Field(default="", max_length=64)
-    budget_fen: int = Field(default=0, ge=0)
+    budget_fen: int = Field(default=0, ge=0, le=10**15, description="预算（分） budget in fen")
     evidence: list[str] = Field(default_factory=list, max_length=100)
     read_limit_hours: int = Field(default=0, ge=0, le=24 * 90)
-    items: list[tuple[ItemName, Annotated[int, Field(gt=0)]]] = Field(
+    items: list[tuple[ItemName, Annotated[int, Field(gt=0, le=MAX_QUANTITY)]]] = Field(
         default_factory=list, max_length=50, description="resource requests: (item, quantity) pairs")
 
 
 class StockIn(BaseModel):
     item: str = Field(min_length=1, max_length=64)
     unit: str = Field(min_length=1, max_length=16)
-    quantity: int = Field(description="added to the pool; negative to take out")
+    quantity: int = Field(ge=-MAX_QUANTITY, le=MAX_QUANTITY,
+                          description="added to the pool; negative to take out")
 
 
 class Versioned(BaseModel):
@@ -69,7 +71,7 @@ class TaskIn(Versioned):
     task: str = Field(min_length=1, max_length=32)
     owner: str = DEPT
     title: str = Field(min_length=1, max_length=200)
-    due: datetime
+    due: LocalTime
 
 
 class NoteIn(Versioned):
@@ -88,7 +90,7 @@ class DecideIn(Versioned):
     decision: str = Field(max_length=16)
     reason: str = Field(min_length=1, max_length=4000)
     scope: str = Field(default="", max_length=12)
-    until: datetime | None = None
+    until: LocalTime | None = None
 
 
 class ScopeIn(Versioned):

@@ -10,18 +10,21 @@ names the lead department.
 from __future__ import annotations
 
 import hashlib
+import time
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 from xml.etree import ElementTree as ET
 
-from fastapi import APIRouter, Form, Path, Query, Request
+from fastapi import APIRouter, Form, Header, Path, Query, Request
 from fastapi.responses import JSONResponse, Response
 
-from liandong.api.deps import LangDep, PlatformDep
+from liandong.api.deps import LangDep, PlatformDep, scoped_key
+from liandong.api.fields import LocalTime
 from liandong.domain.cases import commands as c
 from liandong.domain.cases.record import CaseRecord
 from liandong.domain.errors import DomainError
 from liandong.domain.hierarchy import Level
+from liandong.domain.redaction import redact
 from liandong.messages import explain
 
 router = APIRouter(prefix="/open311/v2", tags=["open311"])
@@ -114,7 +117,12 @@ def service_definition(code: str, fmt: Format, platform: PlatformDep, lang: Lang
     data = {"service_code": matter.code, "attributes": [{
         "variable": True, "code": "severity", "datatype": "singlevaluelist", "required": False,
         "datatype_description": "事件等级（突发事件应对法）", "order": 1,
-        "description": "事件等级 / severity", "values": values}]}
+        "description": "事件等级 / severity", "values": values}, {
+        "variable": True, "code": "publish", "datatype": "singlevaluelist", "required": False,
+        "datatype_description": "同意公开问题描述（姓名、电话、门牌等个人信息会被去除）", "order": 2,
+        "description": "同意公开描述 / agree that the description, personal data removed, is public",
+        "values": [{"key": "false", "name": "不公开（默认） / not public (default)"},
+                   {"key": "true", "name": "同意公开 / public"}]}]}
     return render(data, fmt, "service_definition", "attribute")
 
 
@@ -150,43 +158,88 @@ def create_request(
     last_name: Annotated[str, Form(max_length=32)] = "",
     phone: Annotated[str, Form(max_length=32)] = "",
     severity: Annotated[str, Form(alias="attribute[severity]", max_length=8)] = "",
+    publish: Annotated[str, Form(alias="attribute[publish]", pattern="^(|true|false|yes|no|1|0)$")] = "",
+    key: Annotated[str | None, Header(alias="Idempotency-Key", max_length=128)] = None,
 ) -> Response:
+    """A report from an Open311 client. A client that sends the same request again (the same
+    ``Idempotency-Key``, or without one the same request within ``REPEAT_WINDOW``) gets the first
+    case back, not a second one."""
     with platform.uow() as uow:
         client = uow.accounts.api_client(hashlib.sha256(api_key.encode()).hexdigest())
     if client is None:
         raise Open311Error(403, "api_key 无效 / invalid api_key")
     code, coordinates = _place(platform, lat, long, address_string, crs, lang)
+    fields = (service_code, severity, code, description.strip(), coordinates, address_string or "",
+              last_name, first_name, phone)
+    keys = ([scoped_key(f"open311:{client}", key)] if key else
+            [scoped_key(f"open311:{client}", repr((*fields, window))) for window in _windows()])
     try:
         matter = platform.catalogue.matters.get(service_code)
+        with platform.uow() as uow:  # the same request in the window before this one's
+            earlier = next((found for k in keys[1:] if (found := uow.cases.by_idempotency_key(k))), None)
+        if earlier is not None:
+            return _created(earlier, fmt)
         writer = platform.writer()  # through the server's group commit, like every other command
         result = writer.handle(c.ReportCase(
             by="reporter", matter=matter.code, severity=severity or matter.default_severity.value,
             affected=(code,), description=description, source="online",
             reporter_name=f"{last_name}{first_name}", reporter_phone=phone,
-            address=address_string or "", coordinates=coordinates))
-        centre = platform.hierarchy.nearest_at_or_above(code, Level.CITY)
-        writer.handle(c.DispatchCase(by=f"{centre.code}-gov", case_id=result.case_id))
+            address=address_string or "", coordinates=coordinates, idempotency_key=keys[0],
+            publish=publish in ("true", "yes", "1")))
+        if not result.duplicate:
+            centre = platform.hierarchy.nearest_at_or_above(code, Level.CITY)
+            writer.handle(c.DispatchCase(by=f"{centre.code}-gov", case_id=result.case_id))
     except DomainError as exc:
+        if exc.code == "case.idempotency_mismatch":
+            raise _fail(exc, lang, 409) from None
         raise _fail(exc, lang) from None
-    data = [{"service_request_id": result.case_id, "service_notice": "已受理并派单 / received and dispatched",
+    return _created(result.case_id, fmt)
+
+
+REPEAT_WINDOW = 600
+"""Seconds in which the same request from the same client, sent again without a key, is the same
+report (a client retrying after a time-out, a double tap)."""
+
+
+def _windows() -> list[int]:
+    """The current window of ``REPEAT_WINDOW`` seconds and the one before it."""
+    now = int(time.time()) // REPEAT_WINDOW
+    return [now, now - 1]
+
+
+def _created(case_id: str, fmt: str) -> Response:
+    data = [{"service_request_id": case_id, "service_notice": "已受理并派单 / received and dispatched",
              "account_id": None}]
     return render(data, fmt, "service_requests", "request", status=201)
 
 
 def _request(platform: Any, r: CaseRecord, lang: str, notes: str) -> dict[str, Any]:
+    """A case as anyone may read it: the service, status and times, the agency, and where only as
+    the township and a point rounded to about 100 m. The description only where the reporter
+    agreed to its publication, and then with personal data removed; never a name, a number or the
+    typed address."""
     matter = platform.catalogue.matters.get(r.matter)
-    lat, lng = r.coordinates.split(",", 1) if r.coordinates else (None, None)
+    place = r.affected[0]
+    lat = lng = None
+    if r.coordinates:
+        y, x = r.coordinates.split(",", 1)
+        lat, lng = f"{float(y):.3f}", f"{float(x):.3f}"
     return {
         "service_request_id": r.id, "status": "open" if r.state.is_open else "closed",
-        "status_notes": notes, "service_name": matter.name if lang == "zh" else matter.name_en,
-        "service_code": r.matter, "description": r.description,
+        "status_notes": redact(notes), "service_name": matter.name if lang == "zh" else matter.name_en,
+        "service_code": r.matter, "description": redact(r.description) if r.public_consent else "",
         "agency_responsible": platform.rules().router.department_name(r.lead) if r.lead else "",
         "service_notice": "", "requested_datetime": _w3(r.received_at),
         "updated_datetime": _w3(r.resolved_at or r.dispatched_at or r.received_at),
-        "expected_datetime": _w3(r.due), "address": r.address or " ".join(
-            u.name for u in platform.hierarchy.path(r.affected[0])[1:]),
-        "address_id": r.affected[0], "zipcode": "", "lat": lat, "long": lng, "media_url": "",
+        "expected_datetime": _w3(r.due),
+        "address": " ".join(u.name for u in platform.hierarchy.path(place)[1:]),
+        "address_id": place, "zipcode": "", "lat": lat, "long": lng, "media_url": "",
     }
+
+
+def _hidden(platform: Any) -> list[str]:
+    """Matter types never shown publicly (``public = false`` in the responsibility list)."""
+    return [m.code for m in platform.catalogue.matters.matters.values() if not m.public]
 
 
 def _w3(moment: datetime | None) -> str | None:
@@ -198,34 +251,47 @@ def _public_notes(events: list[Any]) -> str:
     return notes[-1] if notes else ""
 
 
+MAX_PAGE = 100
+"""The most requests one page of ``requests.json`` holds (and the most ids one call may name)."""
+
+
 @router.get("/requests.{fmt}")
 def list_requests(
     fmt: Format, platform: PlatformDep, lang: LangDep,
     service_request_id: Annotated[str | None, Query(max_length=2000)] = None,
     service_code: Annotated[str | None, Query(max_length=500)] = None,
-    start_date: Annotated[datetime | None, Query()] = None,
-    end_date: Annotated[datetime | None, Query()] = None,
+    start_date: Annotated[LocalTime | None, Query()] = None,
+    end_date: Annotated[LocalTime | None, Query()] = None,
     status: Annotated[str | None, Query(pattern="^(open|closed)(,(open|closed))?$")] = None,
+    page: Annotated[int, Query(ge=1, le=10_000, description="页码 page, from 1")] = 1,
+    page_size: Annotated[int, Query(ge=1, le=MAX_PAGE, description="每页条数 requests a page")] = 50,
 ) -> Response:
+    """Public requests, newest first, a page at a time; matters that are never public left out."""
     if start_date and end_date and end_date - start_date > timedelta(days=90):
         raise Open311Error(400, "start_date 与 end_date 相隔不得超过 90 天 / "
                                 "the range may not exceed 90 days")
+    hidden = _hidden(platform)
+    codes = set(service_code.split(",")) if service_code else None
+    wanted = set(status.split(",")) if status else {"open", "closed"}
     with platform.uow() as uow:
         if service_request_id:
-            ids = [i for i in service_request_id.split(",") if i]
+            ids = list(dict.fromkeys(i for i in service_request_id.split(",") if i))
+            if len(ids) > MAX_PAGE:
+                raise Open311Error(400, f"一次最多查询 {MAX_PAGE} 个 service_request_id / "
+                                        f"at most {MAX_PAGE} ids a request")
         else:
-            ids = uow.cases.recent_ids(since=start_date, until=end_date, limit=1000)
+            ids = uow.cases.recent_ids(since=start_date, until=end_date, limit=page_size,
+                                       offset=(page - 1) * page_size, matters=codes, exclude_matters=hidden,
+                                       is_open=None if len(wanted) == 2 else "open" in wanted)
         out = []
-        codes = set(service_code.split(",")) if service_code else None
-        wanted = set(status.split(",")) if status else None
         for case_id in ids:
             case = uow.cases.get(case_id)
-            if case is None:
+            if case is None or case.record.matter in hidden:
                 continue
             r = case.record
             if codes and r.matter not in codes:
                 continue
-            if wanted and ("open" if r.state.is_open else "closed") not in wanted:
+            if ("open" if r.state.is_open else "closed") not in wanted:
                 continue
             out.append(_request(platform, r, lang, _public_notes(uow.cases.events(case_id))))
     return render(out, fmt, "service_requests", "request")
@@ -235,7 +301,7 @@ def list_requests(
 def get_request(case_id: str, fmt: Format, platform: PlatformDep, lang: LangDep) -> Response:
     with platform.uow() as uow:
         case = uow.cases.get(case_id)
-        if case is None:
+        if case is None or case.record.matter in _hidden(platform):  # as if it did not exist
             raise Open311Error(404, f"service_request_id {case_id} 不存在 / not found")
         data = [_request(platform, case.record, lang, _public_notes(uow.cases.events(case_id)))]
     return render(data, fmt, "service_requests", "request")
@@ -245,6 +311,7 @@ def get_request(case_id: str, fmt: Format, platform: PlatformDep, lang: LangDep)
 def token(token: str, fmt: Format, platform: PlatformDep) -> Response:
     """Intake is synchronous: a token is the request id itself once the request exists."""
     with platform.uow() as uow:
-        if uow.cases.get(token) is None:
+        case = uow.cases.get(token)
+        if case is None or case.record.matter in _hidden(platform):
             raise Open311Error(404, f"token {token} 不存在 / not found")
     return render([{"service_request_id": token, "token": token}], fmt, "service_requests", "request")

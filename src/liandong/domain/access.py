@@ -83,6 +83,11 @@ class Principal:
     def is_citizen(self) -> bool:
         return self.department is None
 
+    @property
+    def oversees(self) -> bool:
+        """Whether the account holds a role that sees every case of its jurisdiction (``OVERSIGHT``)."""
+        return bool(self.roles & OVERSIGHT)
+
 
 def can_see(principal: Principal, case: CaseRecord, hierarchy: HierarchyIndex) -> bool:
     """Team members see their cases; oversight roles see cases in their subtree; citizens their own."""

@@ -58,6 +58,12 @@ class Record:
                             got=repr(value))
         return tuple(v.strip() for v in value)
 
+    def flag(self, key: str, *, default: bool) -> bool:
+        value = self.data.get(key, default)
+        if not isinstance(value, bool):
+            raise self.fail("data.wrong_type", field=key, expected="true or false", got=repr(value))
+        return value
+
     def table(self, key: str) -> Mapping[str, Any]:
         value = self.data.get(key)
         if value is None:

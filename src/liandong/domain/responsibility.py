@@ -76,6 +76,9 @@ class MatterType:
     severities: tuple[Severity, ...]
     limits: Mapping[Severity, TimeLimit]
     keywords: tuple[str, ...]
+    public: bool = True
+    """False for matters never shown in public reads (信访, 群体性事件, fraud, minors …): even that
+    such a case exists can harm the person who reported it."""
 
     def limit(self, severity: Severity) -> TimeLimit:
         if severity not in self.limits:
@@ -110,7 +113,7 @@ class ResponsibilityList:
 
 
 _MATTER_FIELDS = ("code", "name", "name_en", "category", "lead", "assist", "authority",
-                  "default_severity", "severities", "keywords", "limits")
+                  "default_severity", "severities", "keywords", "limits", "public")
 
 
 def read_matters(document: Any, *, source: str, systems: Iterable[str]) -> ResponsibilityList:
@@ -157,7 +160,7 @@ def read_matters(document: Any, *, source: str, systems: Iterable[str]) -> Respo
             code=code, name=rec.text("name"), name_en=rec.text("name_en"),
             category=rec.text("category"), lead=lead or None, assist=assist,
             authority=authority, default_severity=default, severities=severities,
-            limits=limits, keywords=rec.texts("keywords"),
+            limits=limits, keywords=rec.texts("keywords"), public=rec.flag("public", default=True),
         )))
     by_code = unique(matters, source=source, what="matter")
     return ResponsibilityList(str(document["version"]), by_code.values())

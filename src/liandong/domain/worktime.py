@@ -37,6 +37,17 @@ def _aware(moment: datetime) -> datetime:
     return moment
 
 
+def check_moment(moment: datetime, *, now: datetime, within: timedelta) -> datetime:
+    """A time a person chose (an extension's or a shelving's end, an instrument's due date): with a
+    time zone, and no further ahead than ``within`` (a date in 9999 is a typing error, not a plan)."""
+    _aware(moment)
+    if moment > now + within:
+        local = (now + within).astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
+        raise DomainError("time.out_of_range", value=moment.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M"),
+                          allowed=f"≤ {local}")
+    return moment
+
+
 def _positive(amount: int, unit: str) -> None:
     if amount <= 0:
         raise DomainError("limit.bad", value=f"{amount}{unit}", allowed="Nh, Nwd (N > 0)")

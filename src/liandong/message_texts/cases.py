@@ -163,6 +163,25 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "案件“{case_id}”不存在或您无权查看",
         "en": "Case '{case_id}' does not exist or is not visible to you",
     },
+    "place.outside_area": {
+        "zh": "“{place}”不在本平台服务范围内（本平台服务：{area}），请向当地 12345 热线反映",
+        "en": "'{place}' is outside the area this platform serves ({area}); please contact the local "
+              "12345 hotline",
+    },
+    "case.lead_out_of_reach": {
+        "zh": "不能改派给“{lead}”：只能改派给{area}内、本案所涉地点的部门",
+        "en": "The case cannot be sent to '{lead}': only departments in {area} on the way from the "
+              "case's places are allowed",
+    },
+    "case.place_out_of_reach": {
+        "zh": "不能添加“{place}”：只能添加{area}内的地点",
+        "en": "'{place}' cannot be added: only places in {area} are allowed",
+    },
+    "command.failed": {
+        "zh": "命令“{command}”执行时出现内部错误（{error}），未作任何更改，已记录待查；同批其他命令不受影响",
+        "en": "Command '{command}' failed with an internal error ({error}); nothing was changed and the error "
+              "was logged; other commands were not affected",
+    },
     "command.unknown": {
         "zh": "未知的命令“{value}”",
         "en": "Unknown command '{value}'",
@@ -174,6 +193,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "time.naive": {
         "zh": "时间“{value}”缺少时区",
         "en": "Time '{value}' has no time zone",
+    },
+    "time.out_of_range": {
+        "zh": "时间“{value}”超出允许范围，应不晚于 {allowed}（北京时间）",
+        "en": "Time '{value}' is out of range; it may be at most {allowed} (Beijing time)",
     },
     "access.role_required": {
         "zh": "您的角色不能执行“{command}”，需要角色：{allowed}",

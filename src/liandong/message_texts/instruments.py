@@ -95,6 +95,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "任务承办部门 {owner} 不是本事项的对象部门：{allowed}",
         "en": "Task owner {owner} is not addressed by this instrument: {allowed}",
     },
+    "instrument.bad_quantity": {
+        "zh": "数量“{value}”超出范围，应在 {allowed} 之间",
+        "en": "Quantity '{value}' is out of range; allowed: {allowed}",
+    },
     "instrument.pool_short": {
         "zh": "{department} 的资源池中“{item}”只有 {have}，不足以分配 {need}",
         "en": "The pool of {department} holds only {have} of '{item}'; {need} cannot be allocated",

@@ -4,6 +4,7 @@ and the simulator alike.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -19,6 +20,8 @@ from liandong.domain.errors import DomainError
 from liandong.services.clock import Clock
 from liandong.services.ports import StoredEvent, UnitOfWork
 from liandong.services.randomness import random_hex
+
+log = logging.getLogger(__name__)
 
 Handler = Callable[[Case, Any, datetime, Rules], object]
 
@@ -43,8 +46,8 @@ HANDLERS: dict[type[c.CaseCommand], Handler] = {
         by=cmd.by, approve=cmd.approve, note=cmd.note, now=now),
     c.EscalateCase: lambda case, cmd, now, rules: case.escalate(
         by=cmd.by, reason=cmd.reason, now=now, rules=rules),
-    c.ShelveCase: lambda case, cmd, now, _: case.shelve(
-        by=cmd.by, until=cmd.until, reason=cmd.reason, now=now),
+    c.ShelveCase: lambda case, cmd, now, rules: case.shelve(
+        by=cmd.by, until=cmd.until, reason=cmd.reason, now=now, max_days=rules.policy.max_shelve_days),
     c.ResumeCase: lambda case, cmd, now, _: case.resume(by=cmd.by, now=now),
     c.PauseCase: lambda case, cmd, now, _: case.pause(by=cmd.by, reason=cmd.reason, now=now),
     c.UnpauseCase: lambda case, cmd, now, _: case.unpause(by=cmd.by, now=now),
@@ -85,6 +88,15 @@ def _lost_race(exc: DomainError) -> bool:
     one's read and its write (the store's optimistic check, not the user's expected version): it
     is then applied again on the case as it now stands, and refused then only on the merits."""
     return exc.code == "case.conflict" and exc.params.get("actual") == "?"
+
+
+def _refusal(command: c.Command, exc: Exception) -> DomainError:
+    """The answer to a command that raised: its refusal, or, for anything the rules did not foresee
+    (a bug), an error of its own, logged with its trace; never the failure of its whole batch."""
+    if isinstance(exc, DomainError):
+        return exc
+    log.error("command %s failed", type(command).__name__, exc_info=exc)
+    return DomainError("command.failed", command=type(command).__name__, error=type(exc).__name__)
 
 
 def new_case_id() -> str:
@@ -137,8 +149,8 @@ class MessageBus:
             for command in commands:
                 try:
                     out.append(self.handle(command))
-                except DomainError as exc:
-                    out.append(exc)
+                except Exception as exc:  # answered to its own caller; the others go on
+                    out.append(_refusal(command, exc))
             return out
         results: list[Result | DomainError] = []
         published: list[StoredEvent] = []
@@ -147,8 +159,8 @@ class MessageBus:
             for command in commands:
                 try:
                     result, stored = self._in_savepoint(uow, command, now)
-                except DomainError as exc:
-                    results.append(exc)
+                except Exception as exc:  # rolled back to its savepoint; the others still land
+                    results.append(_refusal(command, exc))
                     continue
                 results.append(result)
                 published.extend(stored)
@@ -204,7 +216,7 @@ class MessageBus:
                            source=cmd.source, now=now, rules=self.rules, actor=cmd.by,
                            reporter_name=cmd.reporter_name, reporter_phone=cmd.reporter_phone,
                            idempotency_key=cmd.idempotency_key, reporter_account=cmd.reporter_account,
-                           address=cmd.address, coordinates=cmd.coordinates)
+                           address=cmd.address, coordinates=cmd.coordinates, publish=cmd.publish)
         events = case.pending
         stored = uow.cases.save(case)
         if cmd.tracking_hash:

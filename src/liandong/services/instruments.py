@@ -216,6 +216,9 @@ class InstrumentBus:
         self.rules.router.check_department(by)
         if not item.strip() or not unit.strip():
             raise DomainError("instrument.text_required")
+        if not -MAX_QUANTITY <= quantity <= MAX_QUANTITY:
+            raise DomainError("instrument.bad_quantity", value=quantity,
+                              allowed=f"-{MAX_QUANTITY:,} … {MAX_QUANTITY:,}")
         with self.uow() as uow:
             held = uow.instruments.adjust_holding(by, item.strip(), unit.strip(), quantity)
             uow.commit()
@@ -232,6 +235,10 @@ class InstrumentBus:
         with self.uow() as uow:
             ids = uow.instruments.open_ids()
         return sum(len(self.handle(CheckDeadlines(by="platform", instrument_id=i)).events) for i in ids)
+
+
+MAX_QUANTITY = 1_000_000_000
+"""The most a pool entry may change by at once: beyond it a number is a typing error."""
 
 
 def _transfer(uow: UnitOfWork, instrument: Instrument) -> None:

@@ -55,3 +55,25 @@ def initialise(*, scope: Scope, hierarchy: HierarchyIndex, catalogue: Catalogue,
         added = repo.add_departments(_counting(deps, "departments", total, progress, 5000))
         uow.commit()
         return InitResult(units_added, added, repo.count_units(), repo.count_departments())
+
+
+def served_roots(*, uow: UnitOfWork, hierarchy: HierarchyIndex) -> tuple[str, ...]:
+    """The roots of the scopes this store was initialised for (``liandong init --scope``): a unit
+    all of whose children have departments is served whole; one where only some do is only on
+    the way to them (its departments are the levels a case may rise to). Empty: no departments,
+    so nothing to restrict."""
+    with uow:
+        repo = uow.organisation
+        root = hierarchy.root.code
+        if not repo.departments_of(root):
+            return ()
+        roots: list[str] = []
+        pending = [root]
+        while pending:
+            code = pending.pop()
+            staffed = [u.code for u in hierarchy.children(code) if repo.departments_of(u.code)]
+            if len(staffed) == len(hierarchy.children(code)):
+                roots.append(code)
+            else:
+                pending.extend(staffed)
+        return tuple(sorted(roots))

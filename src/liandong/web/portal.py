@@ -55,7 +55,7 @@ PHONE = re.compile(r"\+?[0-9][0-9 \-]{3,30}[0-9]")
 SUBMISSION = re.compile(r"[A-Za-z0-9_-]{16,64}")
 CODE = re.compile(f"[{track.TRACKING_ALPHABET}]{{12}}")
 NOT_YET = ("ledger.not_yet_checkpointed", "ledger.no_checkpoint")
-FIELDS = ("matter", "address", "county", "description", "name", "phone", "submission")
+FIELDS = ("matter", "address", "county", "description", "name", "phone", "submission", "publish")
 
 
 def normalise_code(text: str) -> str | None:
@@ -275,7 +275,8 @@ def install(app: FastAPI, renderer: Renderer, *, report_limit: str = "10/minute"
             by="reporter", matter=matter.code, severity=matter.default_severity.value, affected=(place,),
             description=values["description"], source="citizen", reporter_name=values["name"],
             reporter_phone=values["phone"], address=values["address"],
-            idempotency_key=f"portal-{key}" if key else "", tracking_hash=token_digest(code))
+            idempotency_key=f"portal-{key}" if key else "", tracking_hash=token_digest(code),
+            publish=values["publish"] == "yes")
         try:
             try:
                 result = await submit(platform, command)

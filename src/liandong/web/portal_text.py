@@ -14,6 +14,8 @@ PORTAL_TEXT: dict[str, dict[str, str]] = {
         "map_label": "区县地图，点击区县即可选中（与上方列表同步）", "map_selected": "已选择：",
         "description": "诉求内容", "description_hint": "请说明发生了什么、什么时间、具体位置（不超过 4000 字）",
         "contact": "联系方式（选填）", "name": "姓名", "phone": "联系电话",
+        "publish": "同意在公开查询中显示诉求内容",
+        "publish_hint": "默认不公开。同意后，公开查询只显示去除姓名、电话、证件号、车牌、门牌等个人信息后的内容。",
         "contact_hint": "仅办理单位可见，进度查询页面不会显示。",
         "photo": "现场照片（选填）",
         "photo_hint": "JPG、PNG 或 WebP 图片，不超过 5 MB。照片目前仅作检查、不会保存，请在诉求内容中写明现场情况；"
@@ -79,6 +81,9 @@ PORTAL_TEXT: dict[str, dict[str, str]] = {
         "map_selected": "Picked: ",
         "description": "What happened", "description_hint": "What, when and exactly where (up to 4000 characters)",
         "contact": "Contact (optional)", "name": "Name", "phone": "Phone",
+        "publish": "Show what I wrote in public listings",
+        "publish_hint": "Not public unless ticked. If ticked, public listings show the text with names, phone, "
+                        "ID and plate numbers and house numbers removed.",
         "contact_hint": "Seen only by the departments handling the case, never on the tracking page.",
         "photo": "Photo (optional)",
         "photo_hint": "A JPG, PNG or WebP image up to 5 MB. Photos are checked but not kept yet: describe "

@@ -199,6 +199,11 @@ def install(app: FastAPI, renderer: Renderer) -> None:
         user = _staff(request)
         if user is None or user.jurisdiction is None:
             return _to_login(request)
+        if not user.oversees:  # reports with their excerpts are for the centre and oversight only
+            t = WORK_TEXT[lang]
+            return render(request, "error.html", lang, status=403, text=WORK_TEXT,
+                          heading=t["console_denied_title"], message=t["console_denied"], back="/work",
+                          back_label=t["to_inbox"])
         h = platform.hierarchy
         router = platform.rules().router
         new, returns = [], []

@@ -11,7 +11,7 @@ import json
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -41,8 +41,9 @@ _SQL = {
     "events_after": "SELECT payload FROM case_event WHERE case_id = :id AND case_version > :v "
                     "ORDER BY case_version",
     "insert_case": "INSERT INTO case_record (id, version, state, matter, severity, owner_code, lead_code, "
-                   "received_at, due_at, is_open, idempotency_key) VALUES (:id, :version, :state, "
-                   ":matter, :severity, :owner_code, :lead_code, :received_at, :due_at, :is_open, :key)",
+                   "received_at, due_at, is_open, idempotency_key, public_consent) VALUES (:id, :version, "
+                   ":state, :matter, :severity, :owner_code, :lead_code, :received_at, :due_at, :is_open, "
+                   ":key, :public_consent)",
     "update_case": "UPDATE case_record SET version = :version, state = :state, owner_code = :owner_code, "
                    "lead_code = :lead_code, due_at = :due_at, is_open = :is_open, matter = :matter, "
                    "severity = :severity "
@@ -174,7 +175,8 @@ class SqlCaseRepository(CaseRepository):
             if expected == 0:
                 self._exec("insert_case", {**row,
                                            "received_at": self._time(r.received_at),
-                                           "key": r.idempotency_key or None})
+                                           "key": r.idempotency_key or None,
+                                           "public_consent": r.public_consent})
             elif self._exec("update_case", {**row, "expected": expected}).rowcount != 1:
                 raise DomainError("case.conflict", case_id=r.id, expected=expected, actual="?")
             stored = []
@@ -274,14 +276,21 @@ class SqlCaseRepository(CaseRepository):
         return {row.department_code: (row.version, row.read_at) for row in rows}
 
     def recent_ids(self, *, since: datetime | None = None, until: datetime | None = None,
-                   limit: int = 1000) -> list[str]:
+                   limit: int = 1000, offset: int = 0, matters: Collection[str] | None = None,
+                   exclude_matters: Collection[str] = (), is_open: bool | None = None) -> list[str]:
         c = t.case_record
         q = select(c.c.id)
         if since is not None:
             q = q.where(c.c.received_at >= since)
         if until is not None:
             q = q.where(c.c.received_at <= until)
-        q = q.order_by(c.c.received_at.desc(), c.c.id.desc()).limit(limit)
+        if matters is not None:
+            q = q.where(c.c.matter.in_(list(matters)))
+        if exclude_matters:
+            q = q.where(c.c.matter.not_in(list(exclude_matters)))
+        if is_open is not None:
+            q = q.where(c.c.is_open.is_(is_open))
+        q = q.order_by(c.c.received_at.desc(), c.c.id.desc()).offset(offset).limit(limit)
         return list(self.conn.execute(q).scalars())
 
     def versions_received(self, since: datetime, until: datetime, *,

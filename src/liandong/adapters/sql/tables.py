@@ -22,6 +22,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
 )
 
 metadata = MetaData(naming_convention={
@@ -109,6 +110,7 @@ case_record = Table(
     Column("due_at", UtcDateTime, nullable=True),
     Column("is_open", Boolean, nullable=False),
     Column("idempotency_key", String(128), nullable=True, unique=True),
+    Column("public_consent", Boolean, nullable=False, server_default=false()),
     CheckConstraint("state IN (" + ", ".join(f"'{s}'" for s in CASE_STATES) + ")", name="state_known"),
 )
 Index("ix_case_record_open_due", case_record.c.is_open, case_record.c.due_at)

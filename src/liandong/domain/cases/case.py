@@ -10,12 +10,13 @@ from datetime import datetime, timedelta
 from liandong.domain.cases import events as ev
 from liandong.domain.cases.record import CaseRecord, apply
 from liandong.domain.cases.routing import Role, RoutingDecision
-from liandong.domain.cases.rules import Rules
+from liandong.domain.cases.rules import CasePolicy, Rules
 from liandong.domain.cases.states import CaseAction, CaseState, next_state
 from liandong.domain.errors import DomainError
 from liandong.domain.hierarchy import Level
 from liandong.domain.organisation import GOVERNMENT
 from liandong.domain.responsibility import Severity
+from liandong.domain.worktime import check_moment
 
 RATINGS = ("satisfied", "basically_satisfied", "unsatisfied", "none")
 SOURCES = ("citizen", "ngo", "grid", "department", "hotline", "online")
@@ -91,7 +92,8 @@ class Case:
     def report(cls, *, case_id: str, matter: str, severity: str, affected: Sequence[str],
                description: str, source: str, now: datetime, rules: Rules, actor: str = REPORTER,
                reporter_name: str = "", reporter_phone: str = "", idempotency_key: str = "",
-               reporter_account: str = "", address: str = "", coordinates: str = "") -> Case:
+               reporter_account: str = "", address: str = "", coordinates: str = "",
+               publish: bool = False) -> Case:
         """受理: validate and take in a report."""
         matter_type = rules.matter(matter)
         sev = _severity(severity)
@@ -99,7 +101,7 @@ class Case:
         if not affected:
             raise DomainError("case.no_place")
         for code in affected:
-            rules.router.hierarchy.id_of(code)
+            rules.router.check_place(code)
         if not description.strip():
             raise DomainError("case.empty_description")
         if source not in SOURCES:
@@ -111,6 +113,8 @@ class Case:
             source=source, reporter_name=reporter_name, reporter_phone=reporter_phone,
             idempotency_key=idempotency_key, reporter_account=reporter_account, address=address,
             coordinates=coordinates))
+        if publish:
+            case._emit(ev.PublicationAgreed(case_id=case_id, at=now, actor=actor))
         return case
 
     def dispatch(self, *, by: str, now: datetime, rules: Rules) -> None:
@@ -162,7 +166,7 @@ class Case:
         if decision == "uphold":
             target = r.lead
         elif decision == "reassign" and lead:
-            rules.router.check_department(lead)
+            rules.router.check_reach(by, lead, r.affected)
             target = lead
         else:
             raise DomainError("case.bad_decision", value=decision, allowed="uphold, reassign (with lead)")
@@ -174,7 +178,7 @@ class Case:
         """改派 by the dispatcher to another department; its clocks start anew."""
         self._check(CaseAction.REDISPATCH)
         self._actor_is(by, [self.record.dispatcher], "dispatcher")
-        rules.router.check_department(lead)
+        rules.router.check_reach(by, lead, self.record.affected)
         if lead == self.record.lead:
             raise DomainError("case.same_lead", lead=lead)
         ack_due, due, _ = self._clocks(now, rules)
@@ -217,8 +221,7 @@ class Case:
         self._check(CaseAction.WIDEN)
         r = self.record
         fresh = [c for c in dict.fromkeys(added) if c not in r.affected]
-        for code in fresh:
-            rules.router.hierarchy.id_of(code)
+        rules.router.check_widening(by, fresh)
         if not fresh:
             raise DomainError("case.nothing_new", value=",".join(added))
         self._emit(ev.ScopeWidened(case_id=self.id, at=now, actor=by, added=tuple(fresh)))
@@ -271,6 +274,7 @@ class Case:
         r = self.record
         self._actor_is(by, [r.lead], "lead")
         assert r.due is not None
+        check_moment(until, now=now, within=timedelta(days=rules.policy.max_extension_days))
         if now >= r.due:
             raise DomainError("case.extension_too_late", due=r.due.isoformat())
         if until <= r.due:
@@ -341,10 +345,12 @@ class Case:
         self._emit(ev.CaseUnpaused(case_id=self.id, at=now, actor=by, paused_seconds=paused,
                                    due=r.due + timedelta(seconds=paused)))
 
-    def shelve(self, *, by: str, until: datetime, reason: str, now: datetime) -> None:
-        """挂账: long-running works with a due date."""
+    def shelve(self, *, by: str, until: datetime, reason: str, now: datetime,
+               max_days: int = CasePolicy.max_shelve_days) -> None:
+        """挂账: long-running works with a due date (at most ``max_days`` ahead)."""
         self._check(CaseAction.SHELVE)
         self._actor_is(by, [self.record.lead], "lead")
+        check_moment(until, now=now, within=timedelta(days=max_days))
         if until <= now or (self.record.due is not None and until <= self.record.due):
             raise DomainError("case.shelve_date_past", until=until.isoformat())
         self._emit(ev.CaseShelved(case_id=self.id, at=now, actor=by, reason=reason.strip(), until=until))

@@ -33,6 +33,7 @@ class ReportCase(Command):
     address: str = ""
     coordinates: str = ""
     tracking_hash: str = ""  # SHA-256 of the citizen's tracking code; kept out of the record
+    publish: bool = False  # the reporter agrees to publish the description, personal data removed
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

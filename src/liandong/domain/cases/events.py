@@ -45,6 +45,13 @@ class CaseReported(Event):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class PublicationAgreed(Event):
+    """同意公开: the reporter agrees that the description, with personal data removed, may be
+    shown publicly (never their name, number or address). Without it the description stays within
+    the case."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class CaseRouted(Event):
     """The routing decision and the reasons a person can read."""
 

@@ -49,6 +49,7 @@ class CaseRecord:
     reporter_account: str = ""
     address: str = ""
     coordinates: str = ""
+    public_consent: bool = False  # the reporter agreed to publish the (redacted) description
     received_at: datetime | None = None
     owner: str = ""
     owner_level: int = -1
@@ -286,6 +287,7 @@ def _urged(r: CaseRecord, e: ev.CaseUrged) -> None:
 
 APPLY: dict[type[ev.Event], Callable[[CaseRecord, Any], None]] = {
     ev.CaseReported: _reported,
+    ev.PublicationAgreed: _set("public_consent", True),
     ev.CaseRouted: _routed,
     ev.CaseDispatched: _dispatched,
     ev.CaseAcknowledged: _acknowledged,

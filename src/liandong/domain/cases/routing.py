@@ -74,6 +74,8 @@ class Router:
     hierarchy: HierarchyIndex
     catalogue: Catalogue
     co_presence: bool = True
+    served: tuple[str, ...] = ()
+    """The jurisdictions this deployment serves (the roots of its initialised scopes); empty: all."""
     _shapes: dict[tuple[str, str], bool] = field(default_factory=dict, init=False, compare=False,
                                                      repr=False)
 
@@ -166,6 +168,49 @@ class Router:
             raise DomainError("department.unknown", code=code)
         if not self.has_department(self.hierarchy.get(unit_code), system):
             raise DomainError("department.unknown", code=code)
+
+    # -- the deployment's reach (who may send a case where) ------------------------------------------
+    def serves(self, code: str) -> bool:
+        """Whether a place lies in the area this deployment serves."""
+        return not self.served or any(self.hierarchy.is_ancestor(root, code) for root in self.served)
+
+    def area_name(self) -> str:
+        return "、".join(self.hierarchy.get(root).name for root in self.served) or self.hierarchy.root.name
+
+    def check_place(self, code: str) -> None:
+        """A place a case may affect: a known jurisdiction inside the served area."""
+        self.hierarchy.id_of(code)  # unknown codes raise with the nearest matches
+        if not self.serves(code):
+            raise DomainError("place.outside_area", place=self.hierarchy.get(code).name,
+                              area=self.area_name())
+
+    def check_department_here(self, code: str) -> None:
+        """A department this deployment has: in the served area, or above it (the levels a case
+        may rise to)."""
+        self.check_department(code)
+        unit = code.rpartition("-")[0]
+        if not (self.serves(unit) or any(self.hierarchy.is_ancestor(unit, root) for root in self.served)):
+            raise DomainError("department.unknown", code=code)
+
+    def check_reach(self, actor: str, lead: str, affected: Sequence[str]) -> None:
+        """改派/裁定改派: the new lead exists here, lies in the acting department's jurisdiction and
+        on the way from the case's places up (or below one of them)."""
+        self.check_department_here(lead)
+        unit, mine = lead.rpartition("-")[0], actor.rpartition("-")[0]
+        h = self.hierarchy
+        on_the_way = any(h.is_ancestor(unit, place) or h.is_ancestor(place, unit) for place in affected)
+        if mine in h and not (h.is_ancestor(mine, unit) and on_the_way):
+            raise DomainError("case.lead_out_of_reach", lead=self.department_name(lead),
+                              area=h.get(mine).name)
+
+    def check_widening(self, actor: str, added: Sequence[str]) -> None:
+        """扩大影响范围: places in the served area and in the acting department's jurisdiction."""
+        mine = actor.rpartition("-")[0]
+        for code in added:
+            self.check_place(code)
+            if mine in self.hierarchy and not self.hierarchy.is_ancestor(mine, code):
+                raise DomainError("case.place_out_of_reach", place=self.hierarchy.get(code).name,
+                                  area=self.hierarchy.get(mine).name)
 
     def department_name(self, code: str) -> str:
         """The official name of a department from its code (``320213-eco_environment``)."""

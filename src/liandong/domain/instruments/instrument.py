@@ -19,6 +19,10 @@ from liandong.domain.instruments.record import (
     apply,
 )
 from liandong.domain.organisation import Action, GovernanceElements
+from liandong.domain.worktime import check_moment
+
+MAX_AHEAD = timedelta(days=5 * 366)
+"""How far ahead an instrument's due date or a pilot's extension may lie (a five-year plan)."""
 
 
 @dataclass(frozen=True)
@@ -110,8 +114,10 @@ class Instrument:
             raise DomainError("instrument.scope_outside", scope=scope, issuer=by)
         if spec.needs_due and due is None:
             raise DomainError("instrument.due_required", kind=k.value)
-        if due is not None and due <= now:
-            raise DomainError("instrument.due_past", due=due.isoformat())
+        if due is not None:
+            check_moment(due, now=now, within=MAX_AHEAD)
+            if due <= now:
+                raise DomainError("instrument.due_past", due=due.isoformat())
         if spec.needs_evidence and not evidence:
             raise DomainError("instrument.evidence_required", kind=k.value)
         if budget_fen < 0 or cadence_days < 0 or read_limit_hours < 0 or any(q <= 0 for _, q in items):
@@ -190,6 +196,7 @@ class Instrument:
             raise DomainError("instrument.task_exists", task=task)
         if not title.strip():
             raise DomainError("instrument.title_required")
+        check_moment(due, now=now, within=MAX_AHEAD)
         if due <= now:
             raise DomainError("instrument.due_past", due=due.isoformat())
         self._emit(ev.TaskAssigned(instrument_id=self.id, at=now, actor=by, task=task, owner=owner,
@@ -253,6 +260,8 @@ class Instrument:
                  and all(h.is_ancestor(scope, u) and scope != u for u in units))
         if decision == "scale_up" and not wider:
             raise DomainError("instrument.scale_up_scope", scope=scope or "—", current=r.scope)
+        if until is not None:
+            check_moment(until, now=now, within=MAX_AHEAD)
         if decision == "extend" and (until is None or (r.due is not None and until <= r.due) or until <= now):
             raise DomainError("instrument.extend_until", until=until.isoformat() if until else "—")
         if decision == "closed":

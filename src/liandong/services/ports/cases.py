@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import abc
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -136,8 +136,10 @@ class CaseRepository(abc.ABC):
 
     @abc.abstractmethod
     def recent_ids(self, *, since: datetime | None = None, until: datetime | None = None,
-                   limit: int = 1000) -> list[str]:
-        """Cases received in [since, until], newest first."""
+                   limit: int = 1000, offset: int = 0, matters: Collection[str] | None = None,
+                   exclude_matters: Collection[str] = (), is_open: bool | None = None) -> list[str]:
+        """Cases received in [since, until], newest first (a page of them: ``offset``, ``limit``),
+        of the given matter types only, none of the excluded ones, open or closed as asked."""
 
     # The reads of a period take an optional ``scope`` (a jurisdiction code): then only the cases
     # with at least one affected place under it (reported or added by 扩大范围, at any time), read

@@ -1,0 +1,28 @@
+"""publication consent: whether the reporter agreed that the description, personal data removed,
+may be shown publicly (default: not public; every case stored before keeps its text unpublished)
+
+Revision ID: 0015
+Revises: 0014
+Create Date: 2026-12-06 08:00:00
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = '0015'
+down_revision = '0014'
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table('case_record') as batch:
+        batch.add_column(sa.Column('public_consent', sa.Boolean(), nullable=False,
+                                   server_default=sa.false()))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table('case_record') as batch:
+        batch.drop_column('public_consent')
