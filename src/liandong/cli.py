@@ -18,6 +18,7 @@ from liandong.adapters import reference_data
 from liandong.bootstrap import bootstrap, catalogue_documents, jetstream
 from liandong.cli_accounts import DEMO_API_KEY, DEMO_PASSWORD, account_app, ensure_demo_accounts
 from liandong.cli_backup import backup_command, restore_command
+from liandong.cli_calendar import calendar_app
 from liandong.cli_cases import case_app
 from liandong.cli_common import DbOpt, DirOpt, LangOpt, open_platform, settings_for
 from liandong.cli_insight import insight_app
@@ -41,6 +42,7 @@ app.add_typer(account_app, name="account")
 app.add_typer(report_app, name="report")
 app.add_typer(instrument_app, name="instrument")
 app.add_typer(insight_app, name="insight")
+app.add_typer(calendar_app, name="calendar")
 app.command("backup")(backup_command)
 app.command("restore")(restore_command)
 app.command("simulate")(simulate_command)
