@@ -13,7 +13,9 @@ from liandong.cli_common import DirOpt, LangOpt, refusals, settings_for
 
 if TYPE_CHECKING:
     from liandong.adapters.calendar import ChineseWorkCalendar
+    from liandong.config import Settings
     from liandong.domain.holidays import Festival, HolidayYear
+    from liandong.services.clock import Clock
 
 calendar_app = typer.Typer(help="工作日历：法定节假日与调休 / the working calendar", no_args_is_help=True)
 
@@ -54,6 +56,21 @@ def _calendar(data_dir: Path | None, holidays_dir: Path | None) -> ChineseWorkCa
     if holidays_dir is not None:
         settings = settings.model_copy(update={"holidays_dir": holidays_dir})
     return holiday_calendar(settings.resolved_holidays_dir())
+
+
+def calendar_warnings(settings: Settings, clock: Clock | None = None) -> list[str]:
+    """What ``serve`` warns of, in both languages: the known calendar ending within 60 days, a
+    provisional (statutory-only) year coming. A bad holiday file is refused (DomainError)."""
+    from liandong.adapters.holiday_files import holiday_calendar
+    from liandong.domain.holidays import calendar_notices
+    from liandong.domain.worktime import SHANGHAI
+    from liandong.messages import render
+    from liandong.services.clock import SystemClock
+
+    calendar = holiday_calendar(settings.resolved_holidays_dir())
+    today = (clock or SystemClock()).now().astimezone(SHANGHAI).date()
+    return [f"{render(n.code, 'zh', **n.params)}\n{render(n.code, 'en', **n.params)}"
+            for n in calendar_notices(calendar, today=today)]
 
 
 @calendar_app.command("show")

@@ -114,7 +114,7 @@ def read_holiday_year(document: Any, *, source: str, year: int | None = None) ->
     if not isinstance(stated, int) or isinstance(stated, bool) or not 1949 < stated < 2200:
         raise top.fail("data.wrong_type", field="year", expected="a year such as 2027", got=repr(stated))
     if year is not None and stated != year:
-        raise top.fail("holidays.year_mismatch", value=stated, expected=year)
+        raise top.fail("holidays.year_mismatch", field="year", value=stated, expected=year)
     status = top.choice("status", top.text("status"), STATUSES)
     document = top.text("source")
     note = top.text("note", required=False)
