@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 from liandong.adapters import reference_data
 from liandong.adapters.calendar import ChineseWorkCalendar
 from liandong.adapters.geocoding import FastGeocnGeocoder
+from liandong.adapters.holiday_files import holiday_calendar
 from liandong.adapters.memory import MemoryUnitOfWork
 from liandong.adapters.sql import migrate
 from liandong.adapters.sql.cases import StreamCache
@@ -54,7 +55,7 @@ class Platform:
     _places: PlaceResolver | None = None
     _rules: Rules | None = None
     _bus: MessageBus | None = None
-    _calendar: ChineseWorkCalendar = field(default_factory=ChineseWorkCalendar)
+    _calendar: ChineseWorkCalendar = field(default_factory=holiday_calendar)
     _writer: Writer | None = None
     _insight: Insight | None = None
     replica: Engine | None = None
@@ -207,9 +208,11 @@ def bootstrap(settings: Settings | None = None, *, memory: bool = False,
     if memory:
         return Platform(hierarchy, cat, None, secrets.token_bytes(32), MemoryUnitOfWork())
     settings = settings or Settings()
+    calendar = holiday_calendar(settings.resolved_holidays_dir())  # a bad holiday file stops here
     engine = make_engine(settings.resolved_database_url())
     if migrate_schema:
         migrate.upgrade(engine)
     # the replica is never migrated: it replays the primary's schema with everything else
     replica = make_read_engine(settings.replica_url) if settings.replica_url else None
-    return Platform(hierarchy, cat, engine, settings.platform_secret(), replica=replica)
+    return Platform(hierarchy, cat, engine, settings.platform_secret(), replica=replica,
+                    _calendar=calendar)

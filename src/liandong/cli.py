@@ -11,6 +11,7 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -18,6 +19,7 @@ from liandong.adapters import reference_data
 from liandong.bootstrap import bootstrap, catalogue_documents, jetstream
 from liandong.cli_accounts import DEMO_API_KEY, DEMO_PASSWORD, account_app, ensure_demo_accounts
 from liandong.cli_backup import backup_command, restore_command
+from liandong.cli_calendar import calendar_app, calendar_warnings
 from liandong.cli_cases import case_app
 from liandong.cli_common import DbOpt, DirOpt, LangOpt, open_platform, settings_for
 from liandong.cli_insight import insight_app
@@ -41,6 +43,7 @@ app.add_typer(account_app, name="account")
 app.add_typer(report_app, name="report")
 app.add_typer(instrument_app, name="instrument")
 app.add_typer(insight_app, name="insight")
+app.add_typer(calendar_app, name="calendar")
 app.command("backup")(backup_command)
 app.command("restore")(restore_command)
 app.command("simulate")(simulate_command)
@@ -231,6 +234,9 @@ def serve(host: Annotated[str, typer.Option()] = "127.0.0.1",
     from liandong.api.log_redaction import uvicorn_log_config
 
     settings = settings_for(database_url, data_dir)
+    with refusals("zh"):  # a bad holiday file stops the server here, not in each worker
+        for warning in calendar_warnings(settings):
+            err.print(f"[yellow]{escape(warning)}[/yellow]")
     os.environ["LIANDONG_DATABASE_URL"] = settings.resolved_database_url()
     os.environ["LIANDONG_DATA_DIR"] = str(settings.data_dir)  # the secret lives beside the data
     out.print(f"联动 Liandong → http://{host}:{port}/")

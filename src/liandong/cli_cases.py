@@ -29,6 +29,7 @@ from liandong.messages import (
     explain,
     level_name,
     reason_text,
+    render,
 )
 from liandong.services.cases import Result
 from liandong.services.clock import Clock, ManualClock, SystemClock
@@ -208,7 +209,9 @@ def render_case(platform: Platform, r: CaseRecord, events: list[Event], lang: st
         owner = platform.hierarchy.get(r.owner)
         out.print(f"{'管辖' if zh else 'Owner'}: {owner.name}（{level_name(owner.level, lang)}）  "
                   f"{'主办' if zh else 'Lead'}: {router.department_name(r.lead)}  "
-                  f"{'时限' if zh else 'Due'}: {local(r.due)}")
+                  f"{'时限' if zh else 'Due'}: {local(r.due)}"
+                  + (render("calendar.provisional_mark", lang)
+                     if platform.rules().due_is_provisional(r.due, r.limit) else ""))
         for reason in r.reasons:
             out.print(f"  · {escape(REASON_NAMES.get(reason[0], {}).get(lang, reason[0]))}: "
                       f"{escape(reason_text(reason, lang, platform.catalogue))}")

@@ -52,6 +52,9 @@ class Settings(BaseSettings):
         default="auto", description="Where a server lands its batches of commands: in a process of its "
         "own (on), in a thread of the server (off), or auto: a process on SQLite, a thread on "
         "PostgreSQL (whose server processes write side by side anyway)")
+    holidays_dir: Path | None = Field(default=None, description="Directory of yearly holiday files "
+                                      "(2027.toml …, the State Council's arrangement) that override the "
+                                      "shipped ones; unset: <data_dir>/holidays when it exists")
     host: str = "127.0.0.1"
     port: int = 8000
 
@@ -70,6 +73,14 @@ class Settings(BaseSettings):
             with os.fdopen(fd, "w") as handle:
                 handle.write(secrets.token_hex(32))
         return path.read_text().strip().encode()
+
+    def resolved_holidays_dir(self) -> Path | None:
+        """The administrators' holiday directory: as configured (it must exist), else
+        ``<data_dir>/holidays`` if present, else None."""
+        if self.holidays_dir is not None:
+            return self.holidays_dir
+        default = self.data_dir / "holidays"
+        return default if default.is_dir() else None
 
     def resolved_database_url(self) -> str:
         if self.database_url:

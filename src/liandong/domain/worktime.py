@@ -71,8 +71,20 @@ class WorkCalendar(abc.ABC):
         return None
 
     def known_until(self) -> date | None:
-        """The last day whose official arrangement is known (None: no limit)."""
+        """The last day whose arrangement is known, officially or provisionally (None: no limit)."""
         return None
+
+    def official_until(self) -> date | None:
+        """The last day of the published (official) arrangements; after it, and after
+        ``known_until``, working days are provisional (None: no limit)."""
+        return self.known_until()
+
+    def is_provisional(self, moment: datetime | None) -> bool:
+        """Whether a deadline at ``moment`` was counted over days not officially arranged yet
+        (a statutory-only year or beyond any known year): shown as （暂定）."""
+        until = self.official_until()
+        return (moment is not None and until is not None
+                and _aware(moment).astimezone(SHANGHAI).date() > until)
 
     def next_workday(self, day: date) -> date:
         """The first working day strictly after ``day``."""

@@ -12,7 +12,7 @@ from liandong.domain.cases.record import CaseRecord
 from liandong.domain.errors import DomainError
 from liandong.domain.hierarchy import Level
 from liandong.domain.worktime import SHANGHAI
-from liandong.messages import EVENT_LABELS, ROLE_NAMES, level_name, reason_text
+from liandong.messages import EVENT_LABELS, ROLE_NAMES, level_name, reason_text, render
 
 SEVERITY = {"routine": ("一般诉求", "Routine"), "IV": ("Ⅳ级（一般）", "Level IV"),
             "III": ("Ⅲ级（较大）", "Level III"), "II": ("Ⅱ级（重大）", "Level II"),
@@ -66,7 +66,9 @@ def case_view(platform: Platform, user: Principal, r: CaseRecord, events: list[A
                    for a in r.affected],
         "reporter": r.reporter_name if shown else mask_name(r.reporter_name),
         "phone": r.reporter_phone if shown else mask_phone(r.reporter_phone),
-        "received": local(r.received_at), "due": local(r.due), "ack_due": local(r.ack_due),
+        "received": local(r.received_at), "ack_due": local(r.ack_due),
+        "due": local(r.due) + (render("calendar.provisional_mark", lang)
+                               if platform.rules().due_is_provisional(r.due, r.limit) else ""),
         "owner": h.get(r.owner).name if r.owner else "—",
         "lead": router.department_name(r.lead) if r.lead else "—",
         "reasons": [reason_text(x, lang, platform.catalogue) for x in r.reasons],

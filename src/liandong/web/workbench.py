@@ -22,6 +22,7 @@ from liandong.domain.worktime import SHANGHAI
 from liandong.messages import explain
 from liandong.services.writer import unwrap
 from liandong.web.actions import BY_KEY, offered
+from liandong.web.calendar_notice import admin_notices
 from liandong.web.case_view import case_view
 from liandong.web.render import Renderer
 from liandong.web.session import checked_form, end_session, session_user, start_session
@@ -128,7 +129,8 @@ def install(app: FastAPI, renderer: Renderer) -> None:
         department = platform.rules().router.department_name(user.department)
         return render(request, "work_inbox.html", lang, text=WORK_TEXT, rows=shown, total=len(rows),
                       department=department, options=options,
-                      chosen={**chosen, "overdue": overdue})
+                      chosen={**chosen, "overdue": overdue},
+                      notices=admin_notices(platform, user, now, lang))
 
     @app.get("/work/cases/{case_id}", response_class=HTMLResponse, include_in_schema=False)
     def case_page(request: Request, case_id: str, platform: PlatformDep, lang: LangDep) -> Response:

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from liandong.domain.cases.routing import Router
 from liandong.domain.responsibility import MatterType
-from liandong.domain.worktime import WorkCalendar
+from liandong.domain.worktime import HOURS, WorkCalendar
 
 
 @dataclass(frozen=True)
@@ -46,3 +47,9 @@ class Rules:
 
     def matter(self, code: str) -> MatterType:
         return self.router.catalogue.matters.get(code)
+
+    def due_is_provisional(self, due: datetime | None, limit: str) -> bool:
+        """Whether a case's deadline was counted over days whose arrangement is not official yet
+        (a statutory-only year, or beyond the known ones): shown as （暂定）. A clock-hour limit
+        ("24h") is elapsed time, which no holiday changes."""
+        return due is not None and not limit.endswith(HOURS) and self.calendar.is_provisional(due)
