@@ -44,7 +44,7 @@ def check_moment(moment: datetime, *, now: datetime, within: timedelta) -> datet
     if moment > now + within:
         local = (now + within).astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
         raise DomainError("time.out_of_range", value=moment.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M"),
-                          allowed=f"≤ {local}")
+                          allowed=local)
     return moment
 
 
