@@ -239,7 +239,8 @@ def test_merge_into_an_unseen_case_answers_as_if_it_did_not_exist(world: World) 
     missing = world.post(mine, "merge", "centre", {"into": "1a00000000000000dead"})
     assert unseen.status_code == missing.status_code == 404
     assert unseen.json()["code"] == missing.json()["code"] == "case.unknown"
-    assert world.client.get(f"/api/cases/{mine}", headers=world.headers["centre"]).json()["state"] == "dispatched"
+    state = world.client.get(f"/api/cases/{mine}", headers=world.headers["centre"]).json()["state"]
+    assert state == "dispatched"
 
 
 def test_widening_stays_in_the_jurisdiction_and_the_served_area(world: World) -> None:
@@ -289,8 +290,8 @@ def test_unbounded_numbers_and_dates_are_refused(world: World) -> None:
     assert re.search(r"不晚于 20\d\d-\d\d-\d\d", far.json()["message"])
     huge = world.post(case_id, "extension", "lead", {"reason": "x", "until": 99999999999999})
     assert huge.status_code == 422 and huge.json()["code"] == "time.out_of_range"
-    in_range = world.post(case_id, "shelve", "lead", {"reason": "长期工程",
-                                                       "until": (datetime.now(UTC) + timedelta(days=400)).isoformat()})
+    later = (datetime.now(UTC) + timedelta(days=400)).isoformat()
+    in_range = world.post(case_id, "shelve", "lead", {"reason": "长期工程", "until": later})
     assert in_range.status_code == 200, in_range.text
 
 
@@ -311,7 +312,8 @@ def test_raw_utf8_form_bodies_are_read_as_utf8(world: World) -> None:
 # 7 ------------------------------------------------------------------------------------------------
 def test_places_outside_the_deployment_are_refused_at_intake(world: World) -> None:
     before = world.client.get("/open311/v2/requests.json", params={"page_size": 100}).json()
-    beijing = world.open311(service_code="road_damage", lat="39.9042", long="116.4074", description="路面塌陷")
+    beijing = world.open311(service_code="road_damage", lat="39.9042", long="116.4074",
+                            description="路面塌陷")
     assert beijing.status_code == 400
     assert "梁溪区" in beijing.json()[0]["description"] and "吴中区" in beijing.json()[0]["description"]
     api = world.report(affected=["100000"])
