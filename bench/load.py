@@ -42,6 +42,8 @@ from typing import Any
 import httpx
 from sqlalchemy import create_engine, text
 
+from liandong.api.deps import scoped_key
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from load_mix import ACCOUNTS, EXTRA_ACCOUNTS, OPERATIONS, READS, SCENARIOS, STEPS, Driver, Rates, RawClient
 
@@ -255,10 +257,13 @@ def stored_check(store: Store, driver: Driver) -> dict[str, Any]:
     engine = create_engine(store.url())
     try:
         with engine.connect() as conn:
-            rows = conn.execute(text("SELECT idempotency_key, id FROM case_record WHERE idempotency_key LIKE :p"),
-                                {"p": f"{driver.run}-%"}).all()
+            rows = conn.execute(text("SELECT idempotency_key, id FROM case_record "
+                                     "WHERE idempotency_key IS NOT NULL")).all()
     finally:
         engine.dispose()
+    # the store keeps a key as its owner's (an anonymous client at 127.0.0.1): ``scoped_key``
+    raw = {scoped_key("anonymous:127.0.0.1", key): key for key in driver.acked}
+    rows = [(raw[key], case_id) for key, case_id in rows if key in raw]
     seen: dict[str, list[str]] = {}
     for key, case_id in rows:
         seen.setdefault(key, []).append(case_id)

@@ -34,6 +34,7 @@ from typer.testing import CliRunner
 
 from liandong.adapters.sql.engine import make_engine
 from liandong.adapters.sql.repositories import SqlUnitOfWork
+from liandong.api.deps import scoped_key
 from liandong.bootstrap import Platform, bootstrap
 from liandong.cli import app as cli_app
 from liandong.cli_accounts import ensure_demo_accounts
@@ -319,6 +320,12 @@ def server_errors(log: Path) -> str:
     return text_[max(0, start - 300):start + 4000] if start >= 0 else "(no traceback in the server log)"
 
 
+def raw_keys(load: Load) -> dict[str, str]:
+    """The keys the clients sent, by the form the store keeps them in (their owner's, an anonymous
+    client at 127.0.0.1: ``scoped_key``)."""
+    return {scoped_key("anonymous:127.0.0.1", key): key for key in load.sent}
+
+
 def check_store(store: Store, load: Load) -> dict[str, str]:
     """Right after the crash: every acknowledged command is stored, once; nothing unsent is."""
     engine = make_engine(store.url())
@@ -329,7 +336,8 @@ def check_store(store: Store, load: Load) -> dict[str, str]:
                                       "('CaseDispatched', 'CaseAcknowledged')")).all()
     finally:
         engine.dispose()
-    stored = {key: case_id for key, case_id in rows}
+    raw = raw_keys(load)
+    stored = {raw.get(key, key): case_id for key, case_id in rows}
     assert len(stored) == len(rows) and None not in stored  # one case per key, every case has its key
     missing = {k for k in load.acked if stored.get(k) != load.acked[k]}
     assert not missing, f"acknowledged reports lost or changed: {sorted(missing)[:5]}"
@@ -364,7 +372,9 @@ def check_retries(base: str, store: Store, load: Load, stored: dict[str, str]) -
     engine = make_engine(store.url())
     try:
         with engine.connect() as conn:
-            keys_now = [k for (k,) in conn.execute(text("SELECT idempotency_key FROM case_record"))]
+            raw = raw_keys(load)
+            rows = conn.execute(text("SELECT idempotency_key FROM case_record"))
+            keys_now = [raw.get(k, k) for (k,) in rows]
     finally:
         engine.dispose()
     assert len(keys_now) == len(set(keys_now)) and set(keys_now) == set(stored) | load.unanswered

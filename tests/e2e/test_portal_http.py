@@ -38,11 +38,13 @@ def an_address() -> str:
 
 def opened(server: str, lang: str = "zh", address: str = "") -> tuple[httpx.Client, dict[str, str]]:
     """A citizen's browser on the report form (from an address of its own): its cookies and the
-    form's hidden fields."""
+    form's hidden fields, with the box ticked that lets the description be public (these tests read
+    their reports back through the public Open311 list, which shows no description otherwise)."""
     client = httpx.Client(base_url=server, headers={"X-Forwarded-For": address or an_address()})
     page = client.get("/portal", params={"lang": lang})
     assert page.status_code == 200
-    return client, {"csrf": hidden(page.text, "csrf"), "submission": hidden(page.text, "submission")}
+    return client, {"csrf": hidden(page.text, "csrf"), "submission": hidden(page.text, "submission"),
+                    "publish": "yes"}
 
 
 def report(server: str, description: str, **fields: str) -> tuple[httpx.Client, str]:
@@ -133,7 +135,8 @@ def test_a_post_without_the_csrf_value_is_refused_and_stores_nothing(server: str
     since = datetime.now(UTC) - timedelta(seconds=2)
     description = f"CSRF 探测 {uuid.uuid4().hex[:8]}"
     client, form = opened(server)
-    fields = {"matter": "garbage_collection", "address": ADDRESS, "description": description}
+    fields = {"matter": "garbage_collection", "address": ADDRESS, "description": description,
+              "publish": "yes"}
     for sent in (fields, {**fields, "csrf": "forged"}):
         answer = client.post("/portal", data=sent)
         assert answer.status_code == 403

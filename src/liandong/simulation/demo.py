@@ -130,7 +130,9 @@ class DemoLoader:
         w = self.workload
         matter = w.matters[int(w.matter[i])]
         place = w.codes[int(w.place[i])]
-        affected = (place,) if w.extra[i] < 0 else (place, w.codes[int(w.extra[i])])
+        other = w.codes[int(w.extra[i])] if w.extra[i] >= 0 else ""
+        # a place beyond the area this deployment serves is not taken in here: the report keeps its own
+        affected = (place, other) if other and self.platform.rules().router.serves(other) else (place,)
         draw = int(w.template[i])
         source = SOURCES[int(np.searchsorted(np.cumsum([p for _, p in SOURCES]), w.u[i, 3] * 7 % 1))][0]
         name = SURNAMES[draw % len(SURNAMES)] + ("女士" if draw % 2 else "先生")

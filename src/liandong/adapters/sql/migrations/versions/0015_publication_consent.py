@@ -18,9 +18,10 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table('case_record') as batch:
-        batch.add_column(sa.Column('public_consent', sa.Boolean(), nullable=False,
-                                   server_default=sa.false()))
+    # a plain ADD COLUMN on every back-end (a batch copy of case_record would trip the foreign keys
+    # that point at it on SQLite)
+    op.add_column('case_record', sa.Column('public_consent', sa.Boolean(), nullable=False,
+                                           server_default=sa.false()))
 
 
 def downgrade() -> None:
