@@ -24,6 +24,7 @@ from liandong.api.deps import (
     get_platform,
     optional_user,
 )
+from liandong.api.schemas import ReporterPhone
 from liandong.domain.access import (
     OVERSIGHT,
     Principal,
@@ -60,7 +61,7 @@ class ReportIn(BaseModel):
     description: str = Field(min_length=1, max_length=4000)
     source: str = Field(default="citizen", max_length=16)
     reporter_name: str = Field(default="", max_length=64)
-    reporter_phone: str = Field(default="", max_length=32)
+    reporter_phone: ReporterPhone = ""
 
 
 class Versioned(BaseModel):
