@@ -26,6 +26,7 @@ from liandong.cli_instruments import instrument_app
 from liandong.cli_ledger import ledger_app
 from liandong.cli_report import report_app
 from liandong.cli_simulate import simulate_command
+from liandong.config import WILDCARD_ADDRESSES, Settings
 from liandong.domain.catalogue import departments_in, parse_scope
 from liandong.domain.errors import DomainError
 from liandong.domain.hierarchy import Jurisdiction
@@ -234,6 +235,12 @@ def serve(host: Annotated[str, typer.Option()] = "127.0.0.1",
     os.environ["LIANDONG_DATA_DIR"] = str(settings.data_dir)  # the secret lives beside the data
     os.environ["LIANDONG_HOST"], os.environ["LIANDONG_PORT"] = host, str(port)  # served hosts, public URL
     out.print(f"联动 Liandong → http://{host}:{port}/")
+    served = Settings(host=host, port=port).served_hosts
+    if host in WILDCARD_ADDRESSES and served == Settings(host="127.0.0.1").served_hosts:
+        out.print(f"[yellow]提示：只接受主机名 {', '.join(served)} 的请求；从其他地址访问请设置 "
+                  "LIANDONG_ALLOWED_HOSTS（及 LIANDONG_PUBLIC_URL）。[/yellow]\n"
+                  f"[yellow]Note: only requests for {', '.join(served)} are answered; set "
+                  "LIANDONG_ALLOWED_HOSTS (and LIANDONG_PUBLIC_URL) to serve other names.[/yellow]")
     if workers > 1 and settings.resolved_database_url().startswith("sqlite"):
         out.print("[yellow]提示：SQLite 同一时刻只有一个写入者，各工作进程的写入依次进行；两核上一个工作进程"
                   "（其写入进程占另一核）最快，多进程扩展请用 PostgreSQL。[/yellow]\n"
