@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 NODE   := node_modules/.installed-stamp
 SCOPE  ?= 320200
 
-.PHONY: install demo test lint unit bench clean browser
+.PHONY: install demo test lint unit bench clean browser audit
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,13 @@ lint: $(STAMP)
 
 test: lint $(NODE) browser
 	$(BIN)/pytest -n 2 --dist loadfile
+
+# Known vulnerabilities in the installed Python packages and the npm assets (needs the advisory
+# services: PyPI/OSV and the npm registry; run it where they are reachable, not in the test suite).
+audit: $(STAMP) $(NODE)
+	$(BIN)/pip install --quiet pip-audit
+	$(BIN)/pip-audit --local --progress-spinner off
+	npm audit
 
 bench: $(STAMP)
 	$(BIN)/python bench/run_all.py

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -27,6 +28,7 @@ from liandong.cli_instruments import instrument_app
 from liandong.cli_ledger import ledger_app
 from liandong.cli_report import report_app
 from liandong.cli_simulate import simulate_command
+from liandong.config import WILDCARD_ADDRESSES, Settings
 from liandong.domain.catalogue import departments_in, parse_scope
 from liandong.domain.errors import DomainError
 from liandong.domain.hierarchy import Jurisdiction
@@ -226,8 +228,6 @@ def serve(host: Annotated[str, typer.Option()] = "127.0.0.1",
               help="每个请求记一行访问日志（前置 nginx 等已记录时可关闭）")] = True,
           database_url: DbOpt = None, data_dir: DirOpt = None) -> None:
     """启动 Web 工作台与 API。"""
-    import os
-
     import uvicorn
 
     from liandong.api.http_protocol import NoDelayH11Protocol
@@ -239,7 +239,14 @@ def serve(host: Annotated[str, typer.Option()] = "127.0.0.1",
             err.print(f"[yellow]{escape(warning)}[/yellow]")
     os.environ["LIANDONG_DATABASE_URL"] = settings.resolved_database_url()
     os.environ["LIANDONG_DATA_DIR"] = str(settings.data_dir)  # the secret lives beside the data
+    os.environ["LIANDONG_HOST"], os.environ["LIANDONG_PORT"] = host, str(port)  # served hosts, public URL
     out.print(f"联动 Liandong → http://{host}:{port}/")
+    served = Settings(host=host, port=port).served_hosts
+    if host in WILDCARD_ADDRESSES and served == Settings(host="127.0.0.1").served_hosts:
+        out.print(f"[yellow]提示：只接受主机名 {', '.join(served)} 的请求；从其他地址访问请设置 "
+                  "LIANDONG_ALLOWED_HOSTS（及 LIANDONG_PUBLIC_URL）。[/yellow]\n"
+                  f"[yellow]Note: only requests for {', '.join(served)} are answered; set "
+                  "LIANDONG_ALLOWED_HOSTS (and LIANDONG_PUBLIC_URL) to serve other names.[/yellow]")
     if workers > 1 and settings.resolved_database_url().startswith("sqlite"):
         out.print("[yellow]提示：SQLite 同一时刻只有一个写入者，各工作进程的写入依次进行；两核上一个工作进程"
                   "（其写入进程占另一核）最快，多进程扩展请用 PostgreSQL。[/yellow]\n"
@@ -249,7 +256,8 @@ def serve(host: Annotated[str, typer.Option()] = "127.0.0.1",
     # a spawned worker imports the whole platform before it answers the supervisor's health ping
     uvicorn.run("liandong.api.app:create_app", factory=True, host=host, port=port,
                 workers=workers, log_level="info", access_log=access_log, timeout_worker_healthcheck=60,
-                log_config=uvicorn_log_config(), http=NoDelayH11Protocol)
+                log_config=uvicorn_log_config(), http=NoDelayH11Protocol,
+                proxy_headers=False)  # forwarded addresses: only from LIANDONG_TRUSTED_PROXIES (the app)
 
 
 @app.command()
@@ -323,6 +331,9 @@ def demo(scope: Annotated[str, typer.Option()] = "320200",
 
 
 def main() -> None:
+    # what the commands write (database, its log, keys, backups, exports) is the owner's alone;
+    # a server's workers and writer process inherit the mask
+    os.umask(0o077)
     app(prog_name="liandong")
 
 

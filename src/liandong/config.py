@@ -57,6 +57,37 @@ class Settings(BaseSettings):
                                       "shipped ones; unset: <data_dir>/holidays when it exists")
     host: str = "127.0.0.1"
     port: int = 8000
+    allowed_hosts: str = Field(default="", description="Host names the server answers for, comma-"
+                               "separated (e.g. 12345.wuxi.gov.cn,*.wuxi.gov.cn; * for any); empty: "
+                               "127.0.0.1, localhost, [::1] and host unless it is 0.0.0.0 or ::")
+    public_url: str | None = Field(default=None, description="Where the public reaches the server "
+                                   "(e.g. https://12345.wuxi.gov.cn): absolute links such as Open311 "
+                                   "discovery's are built from it, never from a request's Host; "
+                                   "unset: http://<host>:<port>")
+    trusted_proxies: str = Field(default="", description="Addresses or networks of the reverse "
+                                 "proxies whose X-Forwarded-For and X-Forwarded-Proto are believed, "
+                                 "comma-separated (e.g. 127.0.0.1 or 10.0.0.0/8); empty: none, a "
+                                 "client is the address that connected")
+
+    @property
+    def served_hosts(self) -> tuple[str, ...]:
+        """The host names requests may carry (``allowed_hosts``, or loopback and ``host``)."""
+        if self.allowed_hosts.strip():
+            return _listed(self.allowed_hosts)
+        extra = () if self.host in WILDCARD_ADDRESSES else (_bracketed(self.host),)
+        return tuple(dict.fromkeys(("127.0.0.1", "localhost", "[::1]", *extra)))
+
+    @property
+    def base_url(self) -> str:
+        """The server's public address, without a trailing slash."""
+        if self.public_url:
+            return self.public_url.rstrip("/")
+        host = "127.0.0.1" if self.host in WILDCARD_ADDRESSES else _bracketed(self.host)
+        return f"http://{host}:{self.port}"
+
+    @property
+    def proxies(self) -> tuple[str, ...]:
+        return _listed(self.trusted_proxies)
 
     @property
     def sqlite_path(self) -> Path:
@@ -86,3 +117,15 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite+pysqlite:///{self.sqlite_path.resolve()}"
+
+
+WILDCARD_ADDRESSES = ("0.0.0.0", "::", "")
+
+
+def _listed(value: str) -> tuple[str, ...]:
+    return tuple(part.strip().lower() for part in value.split(",") if part.strip())
+
+
+def _bracketed(host: str) -> str:
+    """An IPv6 address as it appears in a Host header ([::1])."""
+    return f"[{host}]" if ":" in host and not host.startswith("[") else host.lower()

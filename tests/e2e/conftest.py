@@ -23,9 +23,10 @@ def free_port() -> int:
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     data = tmp_path_factory.mktemp("server")
     # every test signs in from 127.0.0.1, the same demo accounts again and again: the budgets are
-    # raised here (the defaults are asserted on a server of its own in test_security_load.py)
+    # raised here (the defaults are asserted on a server of its own in test_security_load.py); the
+    # tests stand in for a proxy on loopback, which forwards each citizen's own address
     env = {**os.environ, "LIANDONG_DATA_DIR": str(data), "LIANDONG_SIGN_IN_ADDRESS_LIMIT": "100000/minute",
-           "LIANDONG_SIGN_IN_LIMIT": f"{E2E_USER_LIMIT}/minute"}
+           "LIANDONG_SIGN_IN_LIMIT": f"{E2E_USER_LIMIT}/minute", "LIANDONG_TRUSTED_PROXIES": "127.0.0.1"}
     env.pop("LIANDONG_DATABASE_URL", None)
     cli = [sys.executable, "-m", "liandong.cli"]
     subprocess.run([*cli, "init", "--scope", "320200"], env=env, check=True,

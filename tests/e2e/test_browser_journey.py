@@ -53,6 +53,9 @@ class Person:
         self.server, self.lang, self.who = server, lang, who
         self.failed_requests: list[str] = []
         self.page.on("requestfailed", lambda r: self.failed_requests.append(r.url))
+        self.blocked: list[str] = []  # what the content security policy refused (issue 20, finding 9)
+        self.page.on("console", lambda m: self.blocked.append(m.text)
+                     if "Content Security Policy" in m.text else None)
 
     def go(self, path: str) -> Any:
         sep = "&" if "?" in path else "?"
@@ -82,6 +85,7 @@ class Person:
     def close(self) -> None:
         local = [u for u in self.failed_requests if not u.startswith(self.server)]
         assert not local, f"requests outside the server: {local}"  # no CDN, nothing remote
+        assert not self.blocked, f"refused by the content security policy: {self.blocked[:3]}"
         self.context.close()
 
 

@@ -53,7 +53,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> tuple[TestClient, dict[st
             create_account(uow=uow, username=name, password="password-1", department=department,
                            roles=roles, now=datetime.now(UTC))
         uow.commit()
-    client = TestClient(create_app(platform=platform))
+    client = TestClient(create_app(platform=platform), base_url="http://127.0.0.1")
     headers = {}
     for name in PEOPLE:
         token = client.post("/api/auth/token", json={"username": name, "password": "password-1"})
@@ -142,7 +142,8 @@ def test_reporters_never_leak_to_those_who_may_not_see_them(world: Any,
 def test_oversized_bodies_and_anonymous_floods_are_refused(tmp_path: Path) -> None:
     platform = bootstrap(Settings(data_dir=tmp_path))
     client = TestClient(create_app(Settings(data_dir=tmp_path, public_intake_limit="3/minute",
-                                            max_body_bytes=2000), platform=platform))
+                                            max_body_bytes=2000), platform=platform),
+                        base_url="http://127.0.0.1")
     huge = client.post("/api/cases", content=b"{" + b" " * 5000 + b"}",
                        headers={"Content-Type": "application/json"})
     assert huge.status_code == 413 and huge.json()["code"] == "request.too_large"

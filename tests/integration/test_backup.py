@@ -163,7 +163,7 @@ def test_sqlite_restore_refuses_bad_archives_before_changing_anything(
     tampered = tmp_path / "tampered.tar"
     rewrite(archive, tampered, {"database": {**json.loads(_manifest_bytes(archive))["database"],
                                              "sha256": "0" * 64}})
-    cases = {garbage: "backup.malformed", truncated: "backup.malformed", newer: "backup.newer_schema",
+    cases = {garbage: "backup.malformed", truncated: "backup.damaged", newer: "backup.newer_schema",
              future: "backup.unsupported_format", tampered: "backup.malformed",
              tmp_path / "missing.tar": "backup.unreadable"}
     for bad, expected in cases.items():

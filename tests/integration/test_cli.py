@@ -85,7 +85,8 @@ def test_serve_says_when_sqlite_workers_take_turns(tmp_path: Path, monkeypatch: 
 
     served: list[int] = []
     monkeypatch.setattr(uvicorn, "run", lambda *_, **kw: served.append(kw["workers"]))
-    for name in ("LIANDONG_DATABASE_URL", "LIANDONG_DATA_DIR"):  # serve sets them for its workers:
+    for name in ("LIANDONG_DATABASE_URL", "LIANDONG_DATA_DIR", "LIANDONG_HOST", "LIANDONG_PORT"):
+        # serve sets them for its workers:
         monkeypatch.setenv(name, "")  # recorded, so that the test's end puts them back as they were
         monkeypatch.delenv(name)
     args = ["serve", "--workers", str(workers), "--data-dir", str(tmp_path)]

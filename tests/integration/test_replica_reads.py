@@ -80,7 +80,8 @@ def page_received(platform: Platform, settings: Settings) -> int:
         create_account(uow=uow, username="liangxi_leader", password="password-1", department=f"{SCOPE}-gov",
                        roles=("leader",), now=datetime.now(UTC))
         uow.commit()
-    client = TestClient(create_app(settings, platform))  # no lifespan: nothing runs in the background
+    # no lifespan: nothing runs in the background
+    client = TestClient(create_app(settings, platform), base_url="http://127.0.0.1")
     token = client.post("/api/auth/token", json={"username": "liangxi_leader", "password": "password-1"})
     assert token.status_code == 200, token.text
     client.cookies.set("ld_session", token.json()["access_token"])

@@ -60,7 +60,7 @@ def test_the_server_checkpoints_on_a_thread_of_its_own(tmp_path: Path) -> None:
     def timer_alive() -> bool:
         return any(t.name == "wal-checkpoint" and t.is_alive() for t in threading.enumerate())
 
-    with TestClient(create_app(settings, platform)) as client:
+    with TestClient(create_app(settings, platform), base_url="http://127.0.0.1") as client:
         assert client.get("/healthz").status_code == 200
         assert timer_alive()
         assert pragma(platform.engine, "wal_autocheckpoint") == WAL_BACKSTOP_PAGES

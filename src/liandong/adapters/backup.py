@@ -27,7 +27,7 @@ from sqlalchemy.exc import OperationalError
 
 from liandong.adapters.sql import migrate
 from liandong.adapters.sql import tables as t
-from liandong.adapters.sql.engine import make_engine, sqlite_url
+from liandong.adapters.sql.engine import make_engine, private_sqlite_file, sqlite_url
 from liandong.adapters.sql.ledger import SqlLedgerStore
 from liandong.config import Settings
 from liandong.domain.errors import DomainError
@@ -149,7 +149,7 @@ class SqliteBackupStore(_SecretBesideData):
             engine.dispose()
 
     def load(self, source: Path) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        private_sqlite_file(self.path)  # the restored names and phones are the owner's to read
         copy = sqlite3.connect(source)
         target = sqlite3.connect(self.path, timeout=30)
         try:

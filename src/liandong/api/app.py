@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import os
 import sys
 import threading
 from collections.abc import AsyncIterator
@@ -11,7 +12,18 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from liandong import __version__
-from liandong.api import auth, cases, errors, guards, insight, instruments, open311, organisation, track
+from liandong.api import (
+    auth,
+    cases,
+    errors,
+    guards,
+    hardening,
+    insight,
+    instruments,
+    open311,
+    organisation,
+    track,
+)
 from liandong.api.background import Periodic
 from liandong.api.checkpoints import CheckpointPublisher
 from liandong.api.throttle import Throttle
@@ -72,6 +84,7 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
         # thread holds it, up to the switch interval (5 ms by default) each time: with ten round
         # trips a command and a dozen threads, tens of milliseconds (the convoy effect).
         sys.setswitchinterval(SWITCH_INTERVAL)
+        mask = os.umask(0o077)  # files the server writes (database, its log, keys) are the owner's
         # the write-ahead log is checkpointed on a timer thread, not in a batch's commit
         wal = wired.defer_wal_checkpoints()
         wal_timer = Periodic("wal-checkpoint", WAL_CHECKPOINT_SECONDS, wal.once).start() if wal else None
@@ -104,6 +117,7 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
             wal_timer.stop()
         if wal is not None:
             wal.close()
+        os.umask(mask)
         gc.unfreeze()  # an app stopped inside a longer process (tests) leaves nothing uncollectable
 
     if _writer_process(cfg, wired, own=platform is None):
@@ -115,6 +129,8 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
     app.state.throttle = Throttle.from_settings(cfg)
     guards.install(app, max_body=cfg.max_body_bytes, intake_limit=cfg.public_intake_limit,
                    throttle=app.state.throttle, uploads={"/portal": cfg.max_upload_bytes})
+    hardening.install(app, hosts=cfg.served_hosts, proxies=cfg.proxies)  # outermost
+    app.state.public_url = cfg.base_url
     app.include_router(cases.router)  # first: the busiest routes are matched before the others
     app.include_router(organisation.router)
     app.include_router(instruments.router)

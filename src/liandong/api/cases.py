@@ -27,6 +27,7 @@ from liandong.api.deps import (
     scoped_key,
 )
 from liandong.api.fields import LocalTime
+from liandong.api.schemas import ReporterPhone
 from liandong.domain.access import (
     OVERSIGHT,
     Principal,
@@ -63,7 +64,7 @@ class ReportIn(BaseModel):
     description: str = Field(min_length=1, max_length=4000)
     source: str = Field(default="citizen", max_length=16)
     reporter_name: str = Field(default="", max_length=64)
-    reporter_phone: str = Field(default="", max_length=32)
+    reporter_phone: ReporterPhone = ""
     publish: bool = Field(default=False, description="同意公开描述（去除个人信息后） the reporter agrees "
                           "that the description, personal data removed, may be shown publicly")
 

@@ -34,6 +34,12 @@ def get_lang(request: Request) -> str:
     return "zh"
 
 
+def client_address(request: Request) -> str:
+    """The address a request is counted against: the direct peer's, or the one a trusted proxy
+    forwarded (``Settings.trusted_proxies``; the app rewrites the client only for those)."""
+    return request.client.host if request.client else "unknown"
+
+
 PlatformDep = Annotated[Platform, Depends(get_platform)]
 LangDep = Annotated[str, Depends(get_lang)]
 

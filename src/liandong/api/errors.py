@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
@@ -9,7 +12,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from liandong.api.deps import get_lang
 from liandong.domain.errors import DomainError
-from liandong.messages import explain
+from liandong.messages import MESSAGES, explain, render
 
 STATUS = {"jurisdiction.unknown": 404, "matter.unknown": 404, "system.unknown": 404,
           "case.unknown": 404,
@@ -55,13 +58,36 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
         lang = get_lang(request)
-        message = "请求参数无效" if lang == "zh" else "Invalid request parameters"
+        problems = [problem(e, lang) for e in exc.errors()]
+        malformed = next((e for e in exc.errors() if e.get("type") == "json_invalid"), None)
+        joined = render("request.separator", lang).join(problems)
+        message = (render("request.json_invalid", lang, position=_position(malformed)) if malformed
+                   else render("request.invalid", lang, problems=joined))
         if request.url.path.startswith("/open311"):
-            fields = ", ".join(".".join(str(x) for x in e.get("loc", ())) + ": " + str(e.get("msg", ""))
-                               for e in exc.errors())
-            return JSONResponse(status_code=400,
-                                content=[{"code": 400, "description": f"{message}：{fields}"}])
+            return JSONResponse(status_code=400, content=[{"code": 400, "description": message}])
         return JSONResponse(status_code=422, content={
             "code": "request.invalid", "message": message,
-            "details": {"errors": [{"loc": list(e.get("loc", ())), "msg": e.get("msg", "")}
-                                   for e in exc.errors()]}})
+            "details": {"errors": [{"loc": list(e.get("loc", ())), "type": e.get("type", ""), "msg": text}
+                                   for e, text in zip(exc.errors(), problems, strict=True)]}})
+
+
+def problem(error: Mapping[str, Any], lang: str) -> str:
+    """One validation error in the reader's language: the field, then what it must be (by Pydantic's
+    error type; a custom error type that is a message code renders that message)."""
+    kind = str(error.get("type", ""))
+    context = {k: _shown(v) for k, v in (error.get("ctx") or {}).items()}
+    if kind in MESSAGES:  # e.g. case.bad_phone, raised by a field validator with its value
+        return render(kind, lang, **context)
+    field = ".".join(str(part) for part in error.get("loc", ())[1:]) or render("request.body", lang)
+    code = f"request.field.{kind}" if f"request.field.{kind}" in MESSAGES else "request.field.other"
+    return render("request.problem", lang, field=field, problem=render(code, lang, **context))
+
+
+def _shown(value: Any) -> Any:
+    return value if isinstance(value, str | int | float) else str(value)
+
+
+def _position(error: Mapping[str, Any] | None) -> int:
+    """The character where a JSON body stops parsing (FastAPI puts it in the error's location)."""
+    loc = error.get("loc", ()) if error else ()
+    return int(loc[-1]) + 1 if loc and isinstance(loc[-1], int) else 1

@@ -84,13 +84,15 @@ def _fail(exc: DomainError, lang: str, status: int = 400) -> Open311Error:
 
 @router.get("/discovery.{fmt}")
 def discovery(fmt: Format, request: Request) -> Response:
-    base = str(request.base_url).rstrip("/") + "/open311/v2/"
+    base = request.app.state.public_url + "/open311/v2/"  # configured, never the request's Host
     data = {"changeset": "2026-11-28T00:00:00Z", "contact": "12345 政务服务便民热线",
             "key_service": "liandong account create / apikey",
             "endpoints": [{"specification": "http://wiki.open311.org/GeoReport_v2", "url": base,
                            "changeset": "2026-11-28T00:00:00Z", "type": "production",
                            "formats": ["application/json", "text/xml"]}]}
-    return render(data, fmt, "discovery", "endpoint")
+    answer = render(data, fmt, "discovery", "endpoint")
+    answer.headers["Cache-Control"] = "public, max-age=3600"
+    return answer
 
 
 def _service(platform: Any, matter: Any, lang: str) -> dict[str, Any]:

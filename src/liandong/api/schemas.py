@@ -1,9 +1,15 @@
-"""Response schemas of the organisation API (Pydantic models live at the edge)."""
+"""Schemas at the edge: the organisation API's responses, and field types that intake shares
+(Pydantic models live at the edge)."""
 
 from __future__ import annotations
 
-from pydantic import BaseModel
+from typing import Annotated
 
+from pydantic import AfterValidator, BaseModel, Field
+from pydantic_core import PydanticCustomError
+
+from liandong.domain.contact import check_phone
+from liandong.domain.errors import DomainError
 from liandong.domain.hierarchy import Jurisdiction
 from liandong.domain.organisation import Department
 from liandong.domain.responsibility import MatterType
@@ -71,3 +77,18 @@ class SystemRead(BaseModel):
     name: str
     name_en: str
     levels: list[str]
+
+
+def _reporter_phone(value: str) -> str:
+    try:
+        return check_phone(value)
+    except DomainError as exc:  # its code names the catalogue's message (api.errors renders it)
+        raise PydanticCustomError(exc.code, "The phone number {value} is not valid",
+                                  {"value": value}) from None
+
+
+ReporterPhone = Annotated[str, Field(max_length=32, description="诉求人电话：手机（1 开头 11 位）、"
+                                     "固话（区号-号码，可带分机）或留空 / a Chinese mobile or "
+                                     "landline number, or empty"),
+                          AfterValidator(_reporter_phone)]
+"""A reporter's phone wherever a report comes in (``liandong.domain.contact.check_phone``)."""

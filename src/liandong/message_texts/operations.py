@@ -44,6 +44,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Cannot export to '{value}'; allowed extensions: {allowed}",
     },
     "backup.malformed": {"zh": "备份文件“{file}”无法使用：{problem}", "en": "The backup file '{file}' cannot be used: {problem}"},
+    "backup.damaged": {"zh": "备份文件“{file}”已损坏：内容不完整或被改动（压缩数据或归档结构校验不通过），无法从中恢复；请换用一份完好的备份", "en": "The backup file '{file}' is damaged: it is incomplete or altered (its compressed data or archive structure do not check out), so nothing can be restored from it; use an intact copy of the backup"},
     "backup.unreadable": {"zh": "无法读取备份文件“{file}”：{problem}", "en": "Cannot read the backup file '{file}': {problem}"},
     "backup.unwritable": {"zh": "无法写入备份文件“{file}”：{problem}", "en": "Cannot write the backup file '{file}': {problem}"},
     "backup.file_exists": {"zh": "备份文件“{file}”已存在；确认覆盖请加 --force", "en": "The backup file '{file}' exists already; add --force to overwrite it"},

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import abc
 import base64
+import gzip
 import hashlib
 import io
 import json
@@ -308,9 +309,11 @@ def _find(tar: tarfile.TarFile, archive: Path, name: str) -> tuple[tarfile.TarIn
         info = tar.getmember(name)
         handle = tar.extractfile(info) if info.isfile() else None
     except KeyError:
+        if _damaged(archive):  # tarfile stops listing at the first garbled header, silently
+            raise DomainError("backup.damaged", file=str(archive)) from None
         raise _malformed(archive, f"{name} is missing") from None
-    except (tarfile.TarError, EOFError, OSError):
-        raise _malformed(archive, f"{name} cannot be read (truncated archive?)") from None
+    except (tarfile.TarError, EOFError, OSError, zlib.error):
+        raise DomainError("backup.damaged", file=str(archive)) from None
     if handle is None:
         raise _malformed(archive, f"{name} is not a regular file")
     return info, handle
@@ -322,8 +325,8 @@ def _read_member(tar: tarfile.TarFile, archive: Path, name: str, *, limit: int) 
         raise _malformed(archive, f"{name} is too large")
     try:
         return handle.read()
-    except (tarfile.TarError, EOFError, OSError):
-        raise _malformed(archive, f"{name} cannot be read (truncated archive?)") from None
+    except (tarfile.TarError, EOFError, OSError, zlib.error):
+        raise DomainError("backup.damaged", file=str(archive)) from None
 
 
 def _extract(tar: tarfile.TarFile, archive: Path, manifest: Manifest, target: Path,
@@ -336,8 +339,7 @@ def _extract(tar: tarfile.TarFile, archive: Path, manifest: Manifest, target: Pa
             try:
                 chunk = handle.read(CHUNK)
             except (tarfile.TarError, EOFError, OSError, zlib.error):
-                raise _malformed(archive, f"{manifest.database_member} cannot be read "
-                                 "(truncated archive?)") from None
+                raise DomainError("backup.damaged", file=str(archive)) from None
             if not chunk:
                 break
             digest.update(chunk)
@@ -346,3 +348,24 @@ def _extract(tar: tarfile.TarFile, archive: Path, manifest: Manifest, target: Pa
             report("extract", done, total)
     if done != total or digest.hexdigest() != manifest.database_sha256:
         raise _malformed(archive, f"{manifest.database_member} does not match its checksum")
+
+
+def _damaged(archive: Path) -> bool:
+    """Whether the archive is cut short or altered: a gzip stream that does not decompress to its
+    end with the right checksum, or a plain tar with data past the last member it lists."""
+    with archive.open("rb") as handle:
+        compressed = handle.read(2) == b"\x1f\x8b"
+    if compressed:
+        try:
+            with gzip.open(archive, "rb") as stream:
+                while stream.read(CHUNK):
+                    pass
+        except (OSError, EOFError, zlib.error):  # BadGzipFile is an OSError
+            return True
+        return False
+    try:
+        with tarfile.open(archive, "r:") as tar:
+            tar.getmembers()
+            return archive.stat().st_size - tar.offset > tarfile.RECORDSIZE + 2 * tarfile.BLOCKSIZE
+    except (tarfile.TarError, OSError):
+        return True

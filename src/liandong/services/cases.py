@@ -231,7 +231,7 @@ class MessageBus:
         same = (first.matter, first.severity, first.affected, first.description, first.source,
                 first.reporter_name, first.reporter_phone) == (
             cmd.matter, cmd.severity, tuple(dict.fromkeys(cmd.affected)), cmd.description.strip(),
-            cmd.source, cmd.reporter_name, cmd.reporter_phone)
+            cmd.source, cmd.reporter_name, "".join(cmd.reporter_phone.split()))
         if not same:
             raise DomainError("case.idempotency_mismatch", key=cmd.idempotency_key, case_id=case_id)
         return Result(case_id, case.version, [], duplicate=True)

@@ -139,7 +139,7 @@ class DemoLoader:
         return c.ReportCase(
             by="reporter", matter=matter.code, severity=SEVERITIES[int(w.severity[i])].value,
             affected=affected, source=source, reporter_name=name,
-            reporter_phone=f"1{3 + draw % 7}{draw % 1000:03d}{(draw // 1000) % 100_000:05d}"[:11],
+            reporter_phone=f"1{3 + draw % 7}{draw % 1000:03d}{(draw // 1000) % 1_000_000:06d}",
             description=self.texts.render(self.platform.hierarchy, matter=matter.code, place=place,
                                           draw=draw),
             idempotency_key=f"demo-{i}")

@@ -31,10 +31,11 @@ from limits.strategies import MovingWindowRateLimiter
 from starlette.datastructures import UploadFile
 
 from liandong.api import track
-from liandong.api.deps import LangDep, PlatformDep
+from liandong.api.deps import LangDep, PlatformDep, client_address
 from liandong.bootstrap import Platform
 from liandong.domain.cases import commands as c
 from liandong.domain.cases.states import CaseState
+from liandong.domain.contact import check_phone
 from liandong.domain.errors import DomainError
 from liandong.domain.hierarchy import Jurisdiction, Level
 from liandong.domain.worktime import SHANGHAI
@@ -51,7 +52,6 @@ BODY_LIMIT = 8 * 1024 * 1024  # the default of ``max_upload_bytes``: the form wi
 PHOTO_TYPES = ("image/jpeg", "image/png", "image/webp")
 RATINGS = ("satisfied", "basically_satisfied", "unsatisfied")
 LIMITS = {"address": 300, "description": 4000, "name": 64, "phone": 32}
-PHONE = re.compile(r"\+?[0-9][0-9 \-]{3,30}[0-9]")
 SUBMISSION = re.compile(r"[A-Za-z0-9_-]{16,64}")
 CODE = re.compile(f"[{track.TRACKING_ALPHABET}]{{12}}")
 NOT_YET = ("ledger.not_yet_checkpointed", "ledger.no_checkpoint")
@@ -141,11 +141,6 @@ async def photo_problem(upload: Any, lang: str) -> str:
     return PORTAL_TEXT[lang]["err_photo_size"] if len(data) > PHOTO_LIMIT else ""
 
 
-def client_address(request: Request) -> str:
-    """The address reports are counted against (the proxy's forwarded one when uvicorn trusts it)."""
-    return request.client.host if request.client else "unknown"
-
-
 def check_report(platform: Platform, values: dict[str, str], counties: dict[str, str],
                  lang: str) -> tuple[dict[str, str], str]:
     """Field errors of a report form, and the township (or district) it concerns."""
@@ -166,8 +161,10 @@ def check_report(platform: Platform, values: dict[str, str], counties: dict[str,
         errors["description"] = words["err_description_long"]
     if len(values["name"]) > LIMITS["name"]:
         errors["name"] = words["err_name_long"]
-    if values["phone"] and not (len(values["phone"]) <= LIMITS["phone"] and PHONE.fullmatch(values["phone"])):
-        errors["phone"] = words["err_phone"]
+    try:
+        values["phone"] = check_phone(values["phone"])
+    except DomainError as exc:
+        errors["phone"] = explain(exc, lang)
     return errors, place
 
 

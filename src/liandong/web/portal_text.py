@@ -25,7 +25,7 @@ PORTAL_TEXT: dict[str, dict[str, str]] = {
         "err_place_vague": "地址“{text}”只能对应到“{name}”，请写明区县或街道（乡镇）",
         "err_county": "所选区县无效，请重新选择", "err_address_long": "地址不能超过 300 字",
         "err_description": "请填写诉求内容", "err_description_long": "诉求内容不能超过 4000 字",
-        "err_name_long": "姓名不能超过 64 字", "err_phone": "电话号码格式不正确：只能包含数字、+、- 和空格，至少 5 位",
+        "err_name_long": "姓名不能超过 64 字",
         "err_photo_type": "请选择 JPG、PNG 或 WebP 格式的图片", "err_photo_size": "照片不能超过 5 MB",
         "err_too_large": "提交的内容超过 {limit} MB，未能接收，已填写的内容需要重新填写。请选择不超过 5 MB 的照片。",
         "too_many_title": "提交过于频繁",
@@ -97,7 +97,6 @@ PORTAL_TEXT: dict[str, dict[str, str]] = {
         "err_description": "Describe the problem",
         "err_description_long": "The description is too long (4000 characters at most)",
         "err_name_long": "The name is too long (64 characters at most)",
-        "err_phone": "The phone number is not valid: digits, +, - and spaces only, at least 5 digits",
         "err_photo_type": "Choose a JPG, PNG or WebP image", "err_photo_size": "The photo exceeds 5 MB",
         "err_too_large": "The form was larger than {limit} MB and was not received: please fill it in again "
                          "and choose a photo of 5 MB at most.",

@@ -56,9 +56,11 @@ class Renderer:
         t = dict(TEXT[lang])
         if text:
             t.update(text[lang])
+        other = "en" if lang == "zh" else "zh"
+        switch = request.url.include_query_params(lang=other)  # a relative link: never the Host sent
         context.update(lang=lang, t=t, path=request.url.path, user=session_user(request), tz=SHANGHAI,
-                       csrf=csrf_token(request), other="en" if lang == "zh" else "zh",
-                       switch=str(request.url.include_query_params(lang="en" if lang == "zh" else "zh")))
+                       csrf=csrf_token(request), other=other,
+                       switch=f"/{switch.path.lstrip('/')}?{switch.query}")  # never //host/…
         response = self.templates.TemplateResponse(request, name, context, status_code=status)
         response.headers.setdefault("Cache-Control", "no-store")
         keep_csrf_cookie(request, response)

@@ -19,6 +19,7 @@ from typing import Any
 
 from fastapi import Request, Response
 
+from liandong.api.deps import client_address
 from liandong.api.throttle import SIGN_IN_PER_ADDRESS, SIGN_IN_PER_USERNAME, check_sign_in
 from liandong.bootstrap import Platform
 from liandong.domain.access import Principal
@@ -79,12 +80,18 @@ async def checked_form(request: Request) -> dict[str, Any]:
 
 
 def start_session(request: Request, response: Response, *, username: str, password: str) -> None:
-    """Sign in: throttled, a fresh token in an HttpOnly cookie and a fresh CSRF seed."""
-    address = request.client.host if request.client else "unknown"
-    check_sign_in(request.app.state.throttle, username, address)
+    """Sign in: throttled, a fresh token in an HttpOnly cookie and a fresh CSRF seed. The workbench
+    is for staff: a citizen's right password is answered ``web.staff_only`` and no session begins."""
+    check_sign_in(request.app.state.throttle, username, client_address(request))
     platform: Platform = request.app.state.platform
     with platform.uow() as uow:
-        token = sign_in(uow=uow, username=username, password=password, now=datetime.now(UTC))
+        now = datetime.now(UTC)
+        token = sign_in(uow=uow, username=username, password=password, now=now)
+        user = principal_for(uow=uow, token=token, now=now)
+        if user is None or user.is_citizen:
+            sign_out(uow=uow, token=token)
+            uow.commit()
+            raise DomainError("web.staff_only")
         uow.commit()
     secure = request.url.scheme == "https"
     response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="lax", secure=secure,

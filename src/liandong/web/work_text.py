@@ -4,7 +4,7 @@ from __future__ import annotations
 
 WORK_TEXT: dict[str, dict[str, str]] = {
     "zh": {
-        "login_title": "工作人员登录", "username": "用户名", "password": "密码", "submit_login": "登录",
+        "login_title": "工作人员登录", "to_portal": "前往公众门户", "username": "用户名", "password": "密码", "submit_login": "登录",
         "inbox_title": "待办件", "filters": "筛选", "state": "状态", "matter": "事项", "role": "角色",
         "level": "承办层级", "overdue_only": "只看超期", "apply": "应用", "all": "全部",
         "case": "案件", "received": "受理时间", "due": "办理时限", "countdown": "倒计时",
@@ -29,7 +29,7 @@ WORK_TEXT: dict[str, dict[str, str]] = {
         "source_department": "部门", "source_hotline": "12345 热线", "source_online": "网上（Open311）",
     },
     "en": {
-        "login_title": "Staff sign-in", "username": "Username", "password": "Password",
+        "login_title": "Staff sign-in", "to_portal": "Go to the public portal", "username": "Username", "password": "Password",
         "submit_login": "Sign in", "inbox_title": "Inbox", "filters": "Filters", "state": "State",
         "matter": "Matter", "role": "Role", "level": "Owner level", "overdue_only": "Overdue only",
         "apply": "Apply", "all": "All", "case": "Case", "received": "Received", "due": "Due",

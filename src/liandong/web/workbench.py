@@ -85,9 +85,10 @@ def install(app: FastAPI, renderer: Renderer) -> None:
                                     password=str(form.get("password", "")))
             return response
         except DomainError as exc:
-            status = 429 if exc.code == "account.too_many_attempts" else 401
+            status = {"account.too_many_attempts": 429, "web.staff_only": 403}.get(exc.code, 401)
             return render(request, "login.html", lang, status=status, text=WORK_TEXT, next=target,
-                          error=explain(exc, lang), username=username)
+                          error=explain(exc, lang), username=username,
+                          portal=exc.code == "web.staff_only")
 
     @app.post("/logout", include_in_schema=False)
     async def logout(request: Request) -> Response:

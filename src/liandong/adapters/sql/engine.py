@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sqlite3
 import threading
 from pathlib import Path
@@ -15,12 +17,32 @@ def sqlite_url(path: Path) -> str:
     return f"sqlite+pysqlite:///{path}"
 
 
+PRIVATE = 0o600
+"""The mode of the files that hold the platform's data (names and phone numbers of reporters)."""
+
+
+def private_sqlite_file(path: Path) -> None:
+    """Create ``path`` readable by its owner only, or take an existing one (and its log and shared
+    memory files) back to that. SQLite gives the -wal and -shm files it creates the database
+    file's mode, so they follow."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE))
+    for name in (path, *(path.with_name(path.name + tail) for tail in ("-wal", "-shm", "-journal"))):
+        try:
+            if name.stat().st_mode & 0o777 != PRIVATE:
+                os.chmod(name, PRIVATE)
+        except (FileNotFoundError, PermissionError):  # gone meanwhile, or another owner's to mend
+            pass
+
+
 def make_engine(url: str, **kwargs: Any) -> Engine:
-    """An engine for ``url``; SQLite files get WAL, foreign keys and a busy timeout."""
+    """An engine for ``url``; SQLite files get WAL, foreign keys and a busy timeout, and are
+    private to their owner (0600)."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        if parsed.database and parsed.database != ":memory:" and not parsed.database.startswith("file:"):
+            private_sqlite_file(Path(parsed.database))
         engine = create_engine(url, connect_args={"timeout": 30}, **kwargs)
 
         @event.listens_for(engine, "connect")

@@ -12,6 +12,7 @@ from liandong.domain.cases.record import CaseRecord, apply
 from liandong.domain.cases.routing import Role, RoutingDecision
 from liandong.domain.cases.rules import CasePolicy, Rules
 from liandong.domain.cases.states import CaseAction, CaseState, next_state
+from liandong.domain.contact import check_phone
 from liandong.domain.errors import DomainError
 from liandong.domain.hierarchy import Level
 from liandong.domain.organisation import GOVERNMENT
@@ -102,6 +103,7 @@ class Case:
             raise DomainError("case.no_place")
         for code in affected:
             rules.router.check_place(code)
+        reporter_phone = check_phone(reporter_phone)
         if not description.strip():
             raise DomainError("case.empty_description")
         if source not in SOURCES:

@@ -1,0 +1,24 @@
+"""A reporter's contact number: what intake accepts, in one place for every edge (REST, the
+portal's form, Open311)."""
+
+from __future__ import annotations
+
+import re
+
+from liandong.domain.errors import DomainError
+
+MOBILE = re.compile(r"1[3-9]\d{9}")
+"""手机: 11 digits starting 13–19."""
+
+LANDLINE = re.compile(r"0\d{2,3}-?\d{7,8}(?:(?:-|转|#)\d{1,6})?")
+"""固话: an area code (0 and 2–3 digits), an optional hyphen, 7–8 digits, an optional extension
+after -, 转 or #."""
+
+
+def check_phone(value: str) -> str:
+    """The reporter's phone as stored, spaces dropped (139 0000 1111 is written so): a Chinese
+    mobile or landline number, or empty (a report need not give one); ``case.bad_phone`` otherwise."""
+    phone = "".join(value.split())
+    if phone and not (MOBILE.fullmatch(phone) or LANDLINE.fullmatch(phone)):
+        raise DomainError("case.bad_phone", value=value)
+    return phone

@@ -1,0 +1,45 @@
+"""Refusals of a request before any rule is consulted: a body that is not JSON, a field that is
+missing or out of bounds (FastAPI's validation errors, by Pydantic's error type), a phone number
+that is none, a host the server does not serve."""
+
+from __future__ import annotations
+
+MESSAGES: dict[str, dict[str, str]] = {
+    "request.invalid": {"zh": "请求参数无效：{problems}", "en": "The request is not valid: {problems}"},
+    "request.json_invalid": {"zh": "请求体不是有效的 JSON（第 {position} 个字符处出错）；请发送一个 JSON 对象，并注明 Content-Type: application/json", "en": "The request body is not valid JSON (error at character {position}); send a JSON object with Content-Type: application/json"},
+    "request.problem": {"zh": "{field}：{problem}", "en": "{field} {problem}"},
+    "request.separator": {"zh": "；", "en": "; "},
+    "request.body": {"zh": "请求体", "en": "request body"},
+    "request.field.missing": {"zh": "必须填写", "en": "is required"},
+    "request.field.string_type": {"zh": "应为文本", "en": "must be text"},
+    "request.field.string_too_short": {"zh": "至少 {min_length} 个字符", "en": "needs at least {min_length} characters"},
+    "request.field.string_too_long": {"zh": "不能超过 {max_length} 个字符", "en": "may have at most {max_length} characters"},
+    "request.field.string_pattern_mismatch": {"zh": "格式不符，应匹配 {pattern}", "en": "must match {pattern}"},
+    "request.field.int_type": {"zh": "应为整数", "en": "must be a whole number"},
+    "request.field.int_parsing": {"zh": "应为整数", "en": "must be a whole number"},
+    "request.field.float_type": {"zh": "应为数字", "en": "must be a number"},
+    "request.field.float_parsing": {"zh": "应为数字", "en": "must be a number"},
+    "request.field.bool_type": {"zh": "应为 true 或 false", "en": "must be true or false"},
+    "request.field.bool_parsing": {"zh": "应为 true 或 false", "en": "must be true or false"},
+    "request.field.greater_than": {"zh": "应大于 {gt}", "en": "must be greater than {gt}"},
+    "request.field.greater_than_equal": {"zh": "不能小于 {ge}", "en": "must be at least {ge}"},
+    "request.field.less_than": {"zh": "应小于 {lt}", "en": "must be less than {lt}"},
+    "request.field.less_than_equal": {"zh": "不能大于 {le}", "en": "may be at most {le}"},
+    "request.field.list_type": {"zh": "应为列表", "en": "must be a list"},
+    "request.field.too_short": {"zh": "至少需要 {min_length} 项", "en": "needs at least {min_length} items"},
+    "request.field.too_long": {"zh": "最多 {max_length} 项", "en": "may have at most {max_length} items"},
+    "request.field.model_attributes_type": {"zh": "应为 JSON 对象", "en": "must be a JSON object"},
+    "request.field.dict_type": {"zh": "应为 JSON 对象", "en": "must be a JSON object"},
+    "request.field.model_type": {"zh": "应为 JSON 对象", "en": "must be a JSON object"},
+    "request.field.datetime_type": {"zh": "应为时间，如 2026-12-31T18:00:00+08:00", "en": "must be a time such as 2026-12-31T18:00:00+08:00"},
+    "request.field.datetime_parsing": {"zh": "应为时间，如 2026-12-31T18:00:00+08:00", "en": "must be a time such as 2026-12-31T18:00:00+08:00"},
+    "request.field.datetime_from_date_parsing": {"zh": "应为时间，如 2026-12-31T18:00:00+08:00", "en": "must be a time such as 2026-12-31T18:00:00+08:00"},
+    "request.field.date_parsing": {"zh": "应为日期，如 2026-12-31", "en": "must be a date such as 2026-12-31"},
+    "request.field.literal_error": {"zh": "只能是 {expected}", "en": "must be one of {expected}"},
+    "request.field.enum": {"zh": "只能是 {expected}", "en": "must be one of {expected}"},
+    "request.field.extra_forbidden": {"zh": "不是可用的字段", "en": "is not a field of this request"},
+    "request.field.other": {"zh": "的值无效", "en": "has an invalid value"},
+    "case.bad_phone": {"zh": "电话号码“{value}”无效：请填写手机号（1 开头的 11 位数字，如 13812345678）或固定电话（区号加号码，如 010-12345678 或 051082345678，分机号用 -、转 或 # 接在后面），也可以不填", "en": "The phone number '{value}' is not valid: give a Chinese mobile number (11 digits starting with 1, e.g. 13812345678) or a landline (area code and number, e.g. 010-12345678 or 051082345678, an extension after -, 转 or #), or leave it empty"},
+    "web.staff_only": {"zh": "工作台仅供工作人员使用，您登录的是群众账号。反映诉求、查询进度请前往公众门户。", "en": "The workbench is for staff; you signed in with a citizen account. To report a problem or follow a report, use the public portal."},
+    "request.host_not_allowed": {"zh": "本服务不接受主机名“{host}”的请求（可用：{allowed}；见 LIANDONG_ALLOWED_HOSTS）", "en": "This server does not answer for the host '{host}' (served: {allowed}; see LIANDONG_ALLOWED_HOSTS)"},
+}
