@@ -33,6 +33,7 @@ LIANGXI, WUZHONG = "320213", "320506"
 STREET = "320213001"  # 崇安寺街道
 TWO_STREETS = [STREET, "320213015"]  # with 山北街道: the district leads (梁溪区城市管理局)
 API_KEY = "review-open311-key"
+LOCAL = "http://127.0.0.1"  # a host the server is configured for (finding 9)
 PEOPLE = {  # username: (department, roles)
     "centre": ("320200-gov", ["dispatcher"]),
     "lead": ("320213-urban_management", ["handler"]),
@@ -80,7 +81,7 @@ def _world(settings: Settings) -> World:
                            roles=roles, now=datetime.now(UTC))
         create_api_key(uow=uow, name="review client", now=datetime.now(UTC), key=API_KEY)
         uow.commit()
-    client = TestClient(create_app(settings, platform))
+    client = TestClient(create_app(settings, platform), base_url=LOCAL)
     headers: dict[str, dict[str, str]] = {}
     for name in PEOPLE:
         token = client.post("/api/auth/token", json={"username": name, "password": "password-1"})
@@ -260,7 +261,7 @@ def test_widening_stays_in_the_jurisdiction_and_the_served_area(world: World) ->
 def test_any_authorization_but_a_valid_bearer_token_is_401(world: World, tmp_path: Path) -> None:
     # a server of its own with a small anonymous budget
     client = TestClient(create_app(Settings(data_dir=tmp_path, public_intake_limit="2/minute"),
-                                   world.platform))
+                                   world.platform), base_url=LOCAL)
     body = {"matter": "road_damage", "affected": [STREET], "description": "路面坑洼"}
     assert [client.post("/api/cases", json=body).status_code for _ in range(3)] == [201, 201, 429]
     for value in ("Basic dXNlcjpwYXNz", "Token abc", "", "Bearer", "Bearer not-a-token"):
@@ -272,7 +273,7 @@ def test_any_authorization_but_a_valid_bearer_token_is_401(world: World, tmp_pat
     signed_in = client.post("/api/cases", json=body, headers=world.headers["centre"])
     assert signed_in.status_code == 201
     fresh = TestClient(create_app(Settings(data_dir=tmp_path, public_intake_limit="100/minute"),
-                                  world.platform))
+                                  world.platform), base_url=LOCAL)
     for value in ("Basic dXNlcjpwYXNz", "Token abc", "", "Bearer not-a-token"):
         answer = fresh.post("/api/cases", json=body, headers={"Authorization": value})
         assert answer.status_code == 401, (value, answer.text)
@@ -335,14 +336,15 @@ def test_the_dispatch_console_is_for_dispatchers_and_oversight(world: World) -> 
     pages = {}
     for who in ("lead", "county", "centre", "leader"):
         token = world.headers[who]["Authorization"].split(" ", 1)[1]
-        client = TestClient(world.client.app)
+        client = TestClient(world.client.app, base_url=LOCAL)
         client.cookies.set("ld_session", token)
         pages[who] = client.get("/work/dispatch")
     for handler in ("lead", "county"):
         assert pages[handler].status_code == 403
         assert "待派单的报告" not in pages[handler].text and "派单台仅供" in pages[handler].text
-        assert 'href="/work/dispatch' not in pages[handler].text
+        assert 'href="/work/dispatch?lang=zh"' not in pages[handler].text  # not in the menu
     assert pages["centre"].status_code == 200 and "待派单的报告" in pages["centre"].text
+    assert 'href="/work/dispatch?lang=zh"' in pages["centre"].text
     assert pages["leader"].status_code == 200
 
 
@@ -379,3 +381,19 @@ def test_public_xml_reads_parse_and_hide_personal_data(world: World) -> None:
     read = ET.fromstring(world.client.get(f"/open311/v2/requests/{case_id}.xml").content)
     description = read.findtext("request/description") or ""
     assert description and not any(p in description for p in PERSONAL)
+
+
+# 12 (d), at the Open311 edge and the CLI's engine path --------------------------------------------
+def test_open311_refuses_a_phone_that_is_no_phone(world: World) -> None:
+    answer = world.open311(service_code="road_damage", address_string="无锡市梁溪区崇安寺街道",
+                           description="路面塌陷（电话有误）", phone="12345")
+    assert answer.status_code == 400 and "12345" in answer.json()[0]["description"]
+    with pytest.raises(DomainError) as refused:
+        world.platform.bus().handle(c.ReportCase(by="reporter", matter="road_damage", affected=(STREET,),
+                                                 description="x", reporter_phone="call me"))
+    assert refused.value.code == "case.bad_phone"
+    spaced = world.open311(service_code="road_damage", address_string="无锡市梁溪区崇安寺街道",
+                           description="路面塌陷（电话带空格）", phone="139 0000 1111")
+    case_id = spaced.json()[0]["service_request_id"]
+    read = world.client.get(f"/api/cases/{case_id}", headers=world.headers["centre"]).json()
+    assert read["reporter_phone"] == "13900001111"
