@@ -25,7 +25,8 @@ def api_schema() -> Any:
 
     org_service.initialise(scope=parse_scope("320213", platform.hierarchy), hierarchy=platform.hierarchy,
                            catalogue=platform.catalogue, documents=catalogue_documents(), uow=platform.uow())
-    app = create_app(platform=platform)
+    # schemathesis calls the app as host "testserver": a host this server is configured for
+    app = create_app(Settings(data_dir=folder, allowed_hosts="testserver"), platform=platform)
     return schemathesis.openapi.from_asgi("/openapi.json", app)
 
 
