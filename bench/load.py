@@ -54,11 +54,11 @@ LIANDONG = [sys.executable, "-c", "import sys; from liandong.cli import main; sy
 ACCOUNTS_AND_KEYS = """
 from datetime import UTC, datetime
 from liandong.bootstrap import bootstrap
-from liandong.cli_accounts import DEMO_PASSWORD, ensure_demo_accounts
+from liandong.services.demo_accounts import DEMO_PASSWORD, ensure_demo_accounts
 from liandong.services.accounts import create_account
 from liandong.services.ledger import PLATFORM_SIGNER
 platform = bootstrap()
-ensure_demo_accounts(platform)
+ensure_demo_accounts(uow=platform.uow(), now=datetime.now(UTC))
 ledger = platform.ledger  # loaded before the write transaction: it reads with a connection of its own
 with platform.uow() as uow:  # the keys a server would otherwise create on its first requests
     now = datetime.now(UTC)

@@ -105,7 +105,7 @@ class RawClient:
 
 # -- the journey of a case ------------------------------------------------------------------------
 
-# Demo accounts (liandong.cli_accounts.DEMO_ACCOUNTS) and their departments.
+# Demo accounts (liandong.services.demo_accounts.DEMO_ACCOUNTS) and their departments.
 ACCOUNTS = {
     "centre": "320200-gov",  # the 12345 centre: dispatch, follow-up, close
     "chongansi_zhifa": "320213001-urban_management",  # 崇安寺街道 城管 (township lead)

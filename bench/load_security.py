@@ -76,7 +76,7 @@ import uuid
 from datetime import UTC, datetime
 from argon2 import PasswordHasher
 from liandong.bootstrap import bootstrap
-from liandong.cli_accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, ensure_demo_accounts
+from liandong.services.demo_accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, ensure_demo_accounts
 from liandong.services.accounts import TOKEN_LIFETIME, token_digest
 from liandong.services.ledger import PLATFORM_SIGNER
 from liandong.services.ports import AccountRecord
@@ -98,7 +98,7 @@ with platform.uow() as uow:
     for code in ledger.witnesses:
         ledger.witness(uow, code, now)
     uow.commit()
-ensure_demo_accounts(platform)  # the demo Open311 key (the accounts are there)
+ensure_demo_accounts(uow=platform.uow(), now=datetime.now(UTC))  # the demo Open311 key (the accounts are there)
 print(json.dumps(issued))
 """
 

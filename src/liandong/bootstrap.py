@@ -3,39 +3,43 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine
-
-from liandong.adapters import reference_data
-from liandong.adapters.calendar import ChineseWorkCalendar
-from liandong.adapters.geocoding import FastGeocnGeocoder
-from liandong.adapters.holiday_files import holiday_calendar
-from liandong.adapters.memory import MemoryUnitOfWork
-from liandong.adapters.sql import migrate
 from liandong.adapters.sql.cases import StreamCache
 from liandong.adapters.sql.engine import WalCheckpoints, defer_wal_checkpoints, make_engine, make_read_engine
 from liandong.adapters.sql.repositories import SqlUnitOfWork
 from liandong.config import Settings
-from liandong.domain.cases.routing import Router
-from liandong.domain.cases.rules import CasePolicy, Rules
-from liandong.domain.catalogue import Catalogue
-from liandong.domain.hierarchy import HierarchyIndex
-from liandong.domain.instruments.instrument import InstrumentRules
-from liandong.insight.place import PlaceResolver
-from liandong.insight.service import Insight
-from liandong.services.cases import MessageBus
 from liandong.services.clock import Clock, SystemClock
-from liandong.services.instruments import InstrumentBus
-from liandong.services.ledger import Ledger
-from liandong.services.organisation import served_roots
 from liandong.services.ports import Publisher, UnitOfWork
-from liandong.services.relay import Relay
-from liandong.services.writer import BatchingWriter, Writer
+
+if TYPE_CHECKING:  # the rest is imported where it is used: a command pays only for what it runs
+    from sqlalchemy import Engine
+
+    from liandong.adapters.calendar import ChineseWorkCalendar
+    from liandong.adapters.geocoding import FastGeocnGeocoder
+    from liandong.adapters.memory import MemoryUnitOfWork
+    from liandong.domain.cases.rules import CasePolicy, Rules
+    from liandong.domain.catalogue import Catalogue
+    from liandong.domain.hierarchy import HierarchyIndex
+    from liandong.insight.place import PlaceResolver
+    from liandong.insight.service import Insight
+    from liandong.services.cases import MessageBus
+    from liandong.services.instruments import InstrumentBus
+    from liandong.services.ledger import Ledger
+    from liandong.services.relay import Relay
+    from liandong.services.writer import Writer
 
 DOCUMENTS = ("systems.toml", "governance.toml", "matters.toml")
+
+
+def _holiday_calendar(directory: Path | None = None) -> ChineseWorkCalendar:
+    from liandong.adapters.holiday_files import holiday_calendar
+
+    return holiday_calendar(directory)
 
 
 @dataclass
@@ -55,7 +59,7 @@ class Platform:
     _places: PlaceResolver | None = None
     _rules: Rules | None = None
     _bus: MessageBus | None = None
-    _calendar: ChineseWorkCalendar = field(default_factory=holiday_calendar)
+    _calendar: ChineseWorkCalendar = field(default_factory=lambda: _holiday_calendar())
     _writer: Writer | None = None
     _insight: Insight | None = None
     replica: Engine | None = None
@@ -66,6 +70,8 @@ class Platform:
     def insight(self) -> Insight:
         """Demand insight on this platform's reports (one per process: it caches the model)."""
         if self._insight is None:
+            from liandong.insight.service import Insight
+
             self._insight = Insight(uow=self.uow, hierarchy=self.hierarchy, matters=self.catalogue.matters,
                                     clock=SystemClock())
         return self._insight
@@ -75,6 +81,8 @@ class Platform:
         if self.replica is None:
             return self.insight()
         if self._read_insight is None:
+            from liandong.insight.service import Insight
+
             self._read_insight = Insight(uow=self.read_uow, hierarchy=self.hierarchy,
                                          matters=self.catalogue.matters, clock=SystemClock())
         return self._read_insight
@@ -83,6 +91,8 @@ class Platform:
         """Group commit for concurrent web requests (started by the server's lifespan): a thread of
         this process unless ``use_writer`` gave another (a writer process)."""
         if self._writer is None:
+            from liandong.services.writer import BatchingWriter
+
             self._writer = BatchingWriter(self.bus())
         return self._writer
 
@@ -94,12 +104,16 @@ class Platform:
     def places(self) -> PlaceResolver:
         """Place from an address or a report text, down to the township (built once, ~1 s)."""
         if self._places is None:
+            from liandong.insight.place import PlaceResolver
+
             self._places = PlaceResolver(self.hierarchy)
         return self._places
 
     @property
     def geocoder(self) -> FastGeocnGeocoder:
         if self._geocoder is None:
+            from liandong.adapters.geocoding import FastGeocnGeocoder
+
             self._geocoder = FastGeocnGeocoder(self.hierarchy)
         return self._geocoder
 
@@ -107,6 +121,8 @@ class Platform:
     def ledger(self) -> Ledger:
         """The shared record; witnesses are the central node and every province with departments."""
         if self._ledger is None:
+            from liandong.services.ledger import Ledger
+
             with self.uow() as uow:
                 provinces = [u.code for u in self.hierarchy.children(self.hierarchy.root.code)
                              if uow.organisation.departments_of(u.code)]
@@ -115,6 +131,9 @@ class Platform:
 
     def rules(self, policy: CasePolicy | None = None, *, co_presence: bool = True) -> Rules:
         """The rules (router, calendar, policy); the default set is built once and its caches kept."""
+        from liandong.domain.cases.routing import Router
+        from liandong.domain.cases.rules import CasePolicy, Rules
+
         if policy is None and co_presence:
             if self._rules is None:
                 self._rules = Rules(Router(self.hierarchy, self.catalogue, served=self.served()),
@@ -128,6 +147,8 @@ class Platform:
         country, as in memory). Read once: a scope added by ``liandong init`` is served after a
         restart."""
         if self._served is None:
+            from liandong.services.organisation import served_roots
+
             if self.engine is None:
                 self._served = ()
             else:  # on a reader of its own: the first call may come inside a write transaction
@@ -140,6 +161,8 @@ class Platform:
 
     def bus(self, clock: Clock | None = None, rules: Rules | None = None) -> MessageBus:
         """The message bus for case commands on this platform's storage (the default one is shared)."""
+        from liandong.services.cases import MessageBus
+
         if clock is None and rules is None:
             if self._bus is None:
                 self._bus = MessageBus(uow=self.uow, rules=self.rules(), clock=SystemClock(),
@@ -150,12 +173,17 @@ class Platform:
 
     def instruments(self, clock: Clock | None = None) -> InstrumentBus:
         """The bus for linkage instruments (pilots, directives, inspections …), signed into the ledger."""
+        from liandong.domain.instruments.instrument import InstrumentRules
+        from liandong.services.instruments import InstrumentBus
+
         rules = InstrumentRules(self.rules().router, self.catalogue.governance)
         return InstrumentBus(uow=self.uow, rules=rules, clock=clock or SystemClock(),
                              recorder=self.ledger.record_instruments)
 
     def relay(self, publisher: Publisher, *, prefix: str = "liandong") -> Relay:
         """The outbox relay to a message bus (NATS JetStream on a server)."""
+        from liandong.services.relay import Relay
+
         return Relay(self.uow, publisher, prefix=prefix)
 
     def uow(self) -> UnitOfWork:
@@ -203,12 +231,16 @@ def catalogue_documents(paths: dict[str, Path | None] | None = None) -> dict[str
 def bootstrap(settings: Settings | None = None, *, memory: bool = False,
               catalogue: Catalogue | None = None, migrate_schema: bool = True) -> Platform:
     """Wire the platform: SQL storage from ``settings`` (SQLite by default), or memory."""
+    from liandong.adapters import reference_data
+    from liandong.adapters.memory import MemoryUnitOfWork
+    from liandong.adapters.sql import migrate
+
     hierarchy = reference_data.national_hierarchy()
     cat = catalogue or reference_data.default_catalogue()
     if memory:
         return Platform(hierarchy, cat, None, secrets.token_bytes(32), MemoryUnitOfWork())
     settings = settings or Settings()
-    calendar = holiday_calendar(settings.resolved_holidays_dir())  # a bad holiday file stops here
+    calendar = _holiday_calendar(settings.resolved_holidays_dir())  # a bad holiday file stops here
     engine = make_engine(settings.resolved_database_url())
     if migrate_schema:
         migrate.upgrade(engine)
@@ -216,3 +248,22 @@ def bootstrap(settings: Settings | None = None, *, memory: bool = False,
     replica = make_read_engine(settings.replica_url) if settings.replica_url else None
     return Platform(hierarchy, cat, engine, settings.platform_secret(), replica=replica,
                     _calendar=calendar)
+
+
+def read_store(settings: Settings) -> Callable[[], UnitOfWork] | None:
+    """Units of work for a command that only reads (``liandong org show``): on a read-only engine,
+    without the reference data, the holiday files or a migration, and without creating a store.
+    None where nothing is stored yet: no SQLite file, or a database without the schema."""
+    from sqlalchemy import inspect
+    from sqlalchemy.engine import make_url
+
+    url = settings.resolved_database_url()
+    database = make_url(url).database
+    if (url.startswith("sqlite") and database and database != ":memory:"
+            and not database.startswith("file:") and not Path(database).exists()):
+        return None
+    engine = make_read_engine(url)
+    if not inspect(engine).has_table("jurisdiction"):
+        engine.dispose()
+        return None
+    return lambda: SqlUnitOfWork(engine)

@@ -31,9 +31,11 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     cli = [sys.executable, "-m", "liandong.cli"]
     subprocess.run([*cli, "init", "--scope", "320200"], env=env, check=True,
                    capture_output=True)
-    subprocess.run([sys.executable, "-c", "from liandong.bootstrap import bootstrap; "
-                    "from liandong.cli_accounts import ensure_demo_accounts; "
-                    "ensure_demo_accounts(bootstrap())"], env=env, check=True, capture_output=True)
+    subprocess.run([sys.executable, "-c", "from datetime import UTC, datetime; "
+                    "from liandong.bootstrap import bootstrap; "
+                    "from liandong.services.demo_accounts import ensure_demo_accounts; "
+                    "ensure_demo_accounts(uow=bootstrap().uow(), now=datetime.now(UTC))"],
+                   env=env, check=True, capture_output=True)
     port = free_port()
     proc = subprocess.Popen([*cli, "serve", "--port", str(port)], env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)

@@ -37,9 +37,9 @@ from liandong.adapters.sql.repositories import SqlUnitOfWork
 from liandong.api.deps import scoped_key
 from liandong.bootstrap import Platform, bootstrap
 from liandong.cli import app as cli_app
-from liandong.cli_accounts import ensure_demo_accounts
 from liandong.config import Settings
 from liandong.domain.cases import commands as c
+from liandong.services.demo_accounts import ensure_demo_accounts
 from liandong.services.ledger import PLATFORM_SIGNER
 
 NATS_URL = os.environ.get("LIANDONG_TEST_NATS_URL", "nats://127.0.0.1:4222")
@@ -80,7 +80,7 @@ def prepare(store: Store) -> Store:
     code, output = store.invoke("init", "--scope", "320200")
     assert code == 0, output
     platform = bootstrap(Settings(data_dir=store.data_dir, database_url=store.database_url))
-    ensure_demo_accounts(platform)
+    ensure_demo_accounts(uow=platform.uow(), now=datetime.now(UTC))
     with platform.uow() as uow:  # the keys a server would otherwise create on first use (see below)
         now = datetime.now(UTC)
         platform.ledger.private_key(uow, PLATFORM_SIGNER, "platform", now)

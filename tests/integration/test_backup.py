@@ -22,7 +22,7 @@ from typer.testing import CliRunner
 from liandong.adapters.backup import store_for
 from liandong.bootstrap import Platform, bootstrap
 from liandong.cli import app as main_app
-from liandong.cli_backup import backup_command, restore_command
+from liandong.cli.backup import backup_command, restore_command
 from liandong.config import Settings
 from liandong.domain.cases import commands as c
 from liandong.domain.errors import DomainError

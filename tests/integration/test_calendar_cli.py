@@ -123,7 +123,7 @@ def test_serve_refuses_a_bad_holiday_file(tmp_path: Path, no_uvicorn: list[str])
 
 
 def test_a_2027_deadline_is_marked_provisional_on_case_show_and_the_case_page(tmp_path: Path) -> None:
-    from liandong.cli_common import open_platform
+    from liandong.cli.common import open_platform
     from liandong.domain.access import Principal, StaffRole
     from liandong.web.calendar_notice import admin_notices
     from liandong.web.case_view import case_view

@@ -24,7 +24,7 @@ from liandong.adapters.backup import store_for
 from liandong.api.app import create_app
 from liandong.bootstrap import Platform, bootstrap, catalogue_documents
 from liandong.cli import app as main_app
-from liandong.cli_backup import backup_command, restore_command
+from liandong.cli.backup import backup_command, restore_command
 from liandong.config import Settings
 from liandong.domain.cases import commands as c
 from liandong.domain.catalogue import parse_scope

@@ -10,11 +10,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import IntEnum, StrEnum
-
-import numpy as np
-import numpy.typing as npt
+from typing import TYPE_CHECKING
 
 from liandong.domain.errors import DomainError
+
+if TYPE_CHECKING:  # numpy is imported by the one query that needs it (lca_many), not by every reader
+    import numpy as np
+    import numpy.typing as npt
+
+    IntArray = npt.NDArray[np.int32]
 
 CENTRAL_CODE = "100000"
 CENTRAL_NAME = "中华人民共和国"
@@ -165,9 +169,6 @@ def central_node() -> Jurisdiction:
     return Jurisdiction(CENTRAL_CODE, CENTRAL_NAME, Level.CENTRAL, None, Kind.COUNTRY)
 
 
-IntArray = npt.NDArray[np.int32]
-
-
 class HierarchyIndex:
     """Ancestor, descendant, path and lowest-common-ancestor queries, built once in memory.
 
@@ -239,7 +240,7 @@ class HierarchyIndex:
             stack.extend((c, False) for c in reversed(self._children[i]))
         if len(self._order) != n:
             raise DomainError("hierarchy.unreachable", count=n - len(self._order))
-        self._slots_np: IntArray = np.asarray(self._slots, dtype=np.int32)
+        self._slots_np: IntArray | None = None  # the slots as an array, built by the first lca_many
         self._by_code: dict[str, tuple[int, ...]] = {
             u.code: self._slots[i] for i, u in enumerate(self.units)}
         # Ancestors in five fixed slots (None where skipped), compared top-down by identity.
@@ -374,6 +375,10 @@ class HierarchyIndex:
 
     def lca_many(self, a: IntArray, b: IntArray) -> IntArray:
         """Vectorised LCA of id pairs: deepest level at which both share an ancestor."""
+        import numpy as np
+
+        if self._slots_np is None:
+            self._slots_np = np.asarray(self._slots, dtype=np.int32)
         sa = self._slots_np[a]
         sb = self._slots_np[b]
         same = (sa == sb) & (sa >= 0)

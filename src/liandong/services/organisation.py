@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
 from liandong.domain.catalogue import Catalogue, Scope, count_departments_in, departments_in
-from liandong.domain.hierarchy import HierarchyIndex, Level
+from liandong.domain.hierarchy import HierarchyIndex, Jurisdiction, Level
 from liandong.domain.organisation import Department
 from liandong.services.ports import UnitOfWork
 
@@ -77,3 +77,31 @@ def served_roots(*, uow: UnitOfWork, hierarchy: HierarchyIndex) -> tuple[str, ..
             else:
                 pending.extend(staffed)
         return tuple(sorted(roots))
+
+
+@dataclass(frozen=True)
+class UnitView:
+    """One unit as ``liandong org show`` prints it: the path from the central node down to it, its
+    children (counties before townships where a prefecture has both, as the national list orders
+    them) and its departments."""
+
+    unit: Jurisdiction
+    path: Sequence[Jurisdiction]
+    children: Sequence[Jurisdiction]
+    departments: Sequence[Department]
+
+    @property
+    def parent(self) -> Jurisdiction | None:
+        return self.path[-2] if len(self.path) > 1 else None
+
+
+def unit_view(*, uow: UnitOfWork, code: str) -> UnitView | None:
+    """``code`` as stored, by a few indexed reads (no hierarchy in memory); None where the store
+    does not hold it (not initialised, or an unknown code)."""
+    with uow:
+        repo = uow.organisation
+        unit = repo.unit(code)
+        if unit is None:
+            return None
+        children = sorted(repo.children(code), key=lambda u: (u.level, u.code))
+        return UnitView(unit, tuple(repo.path(code)), tuple(children), tuple(repo.departments_of(code)))

@@ -8,7 +8,6 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, insert, select, text
-from sqlalchemy.dialects import postgresql, sqlite
 
 from liandong.adapters.sql import tables as t
 from liandong.ledger.errors import LedgerError
@@ -16,6 +15,18 @@ from liandong.ledger.merkle import HashStore, Key, Row, append_leaves, border_ke
 from liandong.services.ports import LedgerEntry, LedgerStore
 
 LOCK_KEY = 7_117_012  # the advisory lock that makes one sequencer at a time on PostgreSQL
+
+
+def _dialect(conn: Connection) -> Any:
+    """The module of the connection's dialect, for its INSERT … ON CONFLICT (imported here: the
+    engine has loaded its own dialect, and the other one is not needed)."""
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects import postgresql
+
+        return postgresql
+    from sqlalchemy.dialects import sqlite
+
+    return sqlite
 
 
 class SqlHashStore(HashStore):
@@ -114,7 +125,7 @@ class SqlLedgerStore(LedgerStore):
     def add_checkpoint(self, size: int, root: bytes, note: str, at: datetime) -> None:
         """Keep the first checkpoint of a size: two server processes may sign the same tree head
         at once (the same root: either note proves the same log)."""
-        dialect = postgresql if self.conn.dialect.name == "postgresql" else sqlite
+        dialect = _dialect(self.conn)
         self.conn.execute(dialect.insert(t.ledger_checkpoint).values(
             size=size, root=root, note=note, created_at=at).on_conflict_do_nothing(index_elements=["size"]))
 
@@ -126,7 +137,7 @@ class SqlLedgerStore(LedgerStore):
 
     def add_key(self, name: str, kind: str, public: bytes, sealed: bytes, at: datetime) -> None:
         """Store a key unless one of that name is there already (another process made it first)."""
-        dialect = postgresql if self.conn.dialect.name == "postgresql" else sqlite
+        dialect = _dialect(self.conn)
         self.conn.execute(dialect.insert(t.signing_key).values(
             name=name, kind=kind, public_key=public, sealed_private=sealed, created_at=at,
         ).on_conflict_do_nothing(index_elements=["name"]))
@@ -150,7 +161,7 @@ class SqlLedgerStore(LedgerStore):
         """What the witness last cosigned; never moved back by a process that cosigned an older
         head at the same time as another process cosigned a newer one."""
         w = t.witness_state
-        dialect = postgresql if self.conn.dialect.name == "postgresql" else sqlite
+        dialect = _dialect(self.conn)
         stmt = dialect.insert(w).values(witness=witness, origin=origin, size=size, root=root)
         self.conn.execute(stmt.on_conflict_do_update(
             index_elements=["witness", "origin"],

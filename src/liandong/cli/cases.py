@@ -4,37 +4,27 @@ team by level. ``--at`` runs a command at a given moment (virtual time for demos
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from liandong.bootstrap import Platform
-from liandong.cli_common import DbOpt, DirOpt, LangOpt, open_platform
-from liandong.domain.cases import commands as c
-from liandong.domain.cases.events import Event
-from liandong.domain.cases.record import CaseRecord
-from liandong.domain.cases.routing import Role
+from liandong.cli.common import DbOpt, DirOpt, LangOpt, check_lang, fail, group, open_platform
 from liandong.domain.errors import DomainError
-from liandong.domain.hierarchy import Level
-from liandong.domain.worktime import SHANGHAI
-from liandong.messages import (
-    EVENT_LABELS,
-    REASON_NAMES,
-    ROLE_NAMES,
-    explain,
-    level_name,
-    reason_text,
-    render,
-)
-from liandong.services.cases import Result
-from liandong.services.clock import Clock, ManualClock, SystemClock
 
-case_app = typer.Typer(help="案件闭环 / the case closed loop", no_args_is_help=True)
+if TYPE_CHECKING:
+    from liandong.bootstrap import Platform
+    from liandong.domain.cases import commands as c
+    from liandong.domain.cases.events import Event
+    from liandong.domain.cases.record import CaseRecord
+    from liandong.services.cases import Result
+    from liandong.services.clock import Clock
+
+case_app = group("case")
 out = Console()
 err = Console(stderr=True)
 
@@ -44,26 +34,24 @@ VersionOpt = Annotated[int | None, typer.Option("--version", help="您看到的�
 
 
 def _clock(at: str | None) -> Clock:
+    from liandong.domain.worktime import SHANGHAI
+    from liandong.services.clock import ManualClock, SystemClock
+
     if at is None:
         return SystemClock()
     moment = datetime.fromisoformat(at)
     return ManualClock(moment if moment.tzinfo else moment.replace(tzinfo=SHANGHAI))
 
 
-
-
 def _run(command: c.Command, *, at: str | None, lang: str, database_url: str | None,
          data_dir: Path | None) -> Result:
-    if lang not in ("zh", "en"):
-        err.print("[red]--lang 只能是 zh 或 en / --lang must be zh or en[/red]")
-        raise typer.Exit(2)
+    check_lang(lang)
     try:
         clock = _clock(at)
         platform = open_platform(database_url, data_dir)
         result = platform.bus(clock).handle(command)
     except DomainError as exc:
-        err.print(f"[red]{explain(exc, lang)}[/red]")
-        raise typer.Exit(2) from None
+        raise fail(exc, lang) from None
     except ValueError as exc:
         err.print(f"[red]--at: {exc}[/red]")
         raise typer.Exit(2) from None
@@ -73,6 +61,8 @@ def _run(command: c.Command, *, at: str | None, lang: str, database_url: str | N
 
 
 def _label(event_type: str, lang: str) -> str:
+    from liandong.messages import EVENT_LABELS
+
     return EVENT_LABELS.get(event_type, {}).get(lang, event_type)
 
 
@@ -88,27 +78,34 @@ def report(matter: Annotated[str, typer.Option(help="事项类型代码，见 li
            at: AtOpt = None, lang: LangOpt = "zh", database_url: DbOpt = None,
            data_dir: DirOpt = None) -> None:
     """受理一件诉求。"""
+    from liandong.domain.cases import commands as c
+
     _run(c.ReportCase(by="reporter", matter=matter, severity=severity, affected=tuple(place),
                       description=text, source=source, reporter_name=name, reporter_phone=phone,
                       idempotency_key=key), at=at, lang=lang, database_url=database_url,
          data_dir=data_dir)
 
 
-def _simple(name: str, cls: type[c.CaseCommand], doc: str) -> None:
+def _simple(name: str, cls: str, doc: str) -> None:
+    """A command that takes only the case, its version and who acts: ``cls`` names its class in
+    ``domain.cases.commands``, imported when the command runs."""
     def command(case_id: str, by: ByOpt, version: VersionOpt = None, at: AtOpt = None,
                 lang: LangOpt = "zh", database_url: DbOpt = None, data_dir: DirOpt = None) -> None:
-        _run(cls(by=by, case_id=case_id, expected_version=version), at=at, lang=lang,
+        from liandong.domain.cases import commands as c
+
+        make: type[c.CaseCommand] = getattr(c, cls)
+        _run(make(by=by, case_id=case_id, expected_version=version), at=at, lang=lang,
              database_url=database_url, data_dir=data_dir)
 
     command.__doc__ = doc
     case_app.command(name)(command)
 
 
-_simple("dispatch", c.DispatchCase, "派单：按规则确定管辖层级与主办单位。")
-_simple("ack", c.AcknowledgeCase, "签收。")
-_simple("start", c.StartHandling, "开始处置。")
-_simple("close", c.CloseCase, "归档。")
-_simple("check", c.CheckDeadlines, "时限检查：提醒、催办、督办、提级。")
+_simple("dispatch", "DispatchCase", "派单：按规则确定管辖层级与主办单位。")
+_simple("ack", "AcknowledgeCase", "签收。")
+_simple("start", "StartHandling", "开始处置。")
+_simple("close", "CloseCase", "归档。")
+_simple("check", "CheckDeadlines", "时限检查：提醒、催办、督办、提级。")
 
 
 @case_app.command("summon")
@@ -116,6 +113,8 @@ def summon(case_id: str, by: ByOpt, dept: Annotated[list[str], typer.Option(help
            reason: Annotated[str, typer.Option()] = "", at: AtOpt = None, lang: LangOpt = "zh",
            database_url: DbOpt = None, data_dir: DirOpt = None) -> None:
     """吹哨：乡镇（街道）召集县级部门报到。"""
+    from liandong.domain.cases import commands as c
+
     _run(c.SummonDepartments(by=by, case_id=case_id, departments=tuple(dept), reason=reason),
          at=at, lang=lang, database_url=database_url, data_dir=data_dir)
 
@@ -125,6 +124,8 @@ def answer(case_id: str, by: ByOpt, mode: Annotated[str, typer.Option()] = "on_s
            at: AtOpt = None, lang: LangOpt = "zh", database_url: DbOpt = None,
            data_dir: DirOpt = None) -> None:
     """报到：被召集部门到场或线上报到。"""
+    from liandong.domain.cases import commands as c
+
     _run(c.AnswerSummons(by=by, case_id=case_id, mode=mode), at=at, lang=lang,
          database_url=database_url, data_dir=data_dir)
 
@@ -134,6 +135,8 @@ def rate_summoned(case_id: str, by: ByOpt, dept: Annotated[str, typer.Option()],
                   score: Annotated[int, typer.Option(help="1–5")], at: AtOpt = None,
                   lang: LangOpt = "zh", database_url: DbOpt = None, data_dir: DirOpt = None) -> None:
     """吹哨的乡镇（街道）评价报到部门。"""
+    from liandong.domain.cases import commands as c
+
     _run(c.RateSummoned(by=by, case_id=case_id, department=dept, score=score), at=at, lang=lang,
          database_url=database_url, data_dir=data_dir)
 
@@ -142,6 +145,8 @@ def rate_summoned(case_id: str, by: ByOpt, dept: Annotated[str, typer.Option()],
 def assist(case_id: str, by: ByOpt, text: Annotated[str, typer.Option()], at: AtOpt = None,
            lang: LangOpt = "zh", database_url: DbOpt = None, data_dir: DirOpt = None) -> None:
     """协办单位反馈办理情况。"""
+    from liandong.domain.cases import commands as c
+
     _run(c.ReportAssist(by=by, case_id=case_id, summary=text), at=at, lang=lang,
          database_url=database_url, data_dir=data_dir)
 
@@ -150,6 +155,8 @@ def assist(case_id: str, by: ByOpt, text: Annotated[str, typer.Option()], at: At
 def escalate(case_id: str, by: ByOpt, reason: Annotated[str, typer.Option()], at: AtOpt = None,
              lang: LangOpt = "zh", database_url: DbOpt = None, data_dir: DirOpt = None) -> None:
     """提级：请求上一级主办（超出能力、权限或资源）。"""
+    from liandong.domain.cases import commands as c
+
     _run(c.EscalateCase(by=by, case_id=case_id, reason=reason), at=at, lang=lang,
          database_url=database_url, data_dir=data_dir)
 
@@ -160,6 +167,8 @@ def resolve(case_id: str, by: ByOpt, text: Annotated[str, typer.Option()],
             at: AtOpt = None, lang: LangOpt = "zh", database_url: DbOpt = None,
             data_dir: DirOpt = None) -> None:
     """办结（所有协办单位反馈后）。"""
+    from liandong.domain.cases import commands as c
+
     _run(c.ResolveCase(by=by, case_id=case_id, summary=text, public_note=public), at=at,
          lang=lang, database_url=database_url, data_dir=data_dir)
 
@@ -172,6 +181,8 @@ def rate(case_id: str, by: ByOpt,
          at: AtOpt = None, lang: LangOpt = "zh", database_url: DbOpt = None,
          data_dir: DirOpt = None) -> None:
     """回访评价；不满意且系承办原因则重办。"""
+    from liandong.domain.cases import commands as c
+
     _run(c.FollowUpCase(by=by, case_id=case_id, solved=not unsolved, rating=rating,
                         handler_at_fault=fault), at=at, lang=lang, database_url=database_url,
          data_dir=data_dir)
@@ -186,17 +197,21 @@ def show(case_id: str, lang: LangOpt = "zh", database_url: DbOpt = None,
         case = uow.cases.get(case_id)
         events = uow.cases.events(case_id) if case else []
     if case is None:
-        err.print(f"[red]{explain(DomainError('case.unknown', case_id=case_id), lang)}[/red]")
-        raise typer.Exit(2)
+        raise fail(DomainError("case.unknown", case_id=case_id), lang)
     render_case(platform, case.record, events, lang)
 
 
 def local(moment: datetime | None) -> str:
+    from liandong.domain.worktime import SHANGHAI
+
     return "—" if moment is None else moment.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
 
 
 def render_case(platform: Platform, r: CaseRecord, events: list[Event], lang: str) -> None:
     """Print the header, the routing reasons, the team by level and the timeline."""
+    from liandong.domain.hierarchy import Level
+    from liandong.messages import REASON_NAMES, ROLE_NAMES, level_name, reason_text, render
+
     router = platform.rules().router
     matter = platform.catalogue.matters.get(r.matter)
     zh = lang == "zh"
@@ -249,6 +264,11 @@ def render_case(platform: Platform, r: CaseRecord, events: list[Event], lang: st
 def inbox(department: str, lang: LangOpt = "zh", database_url: DbOpt = None,
           data_dir: DirOpt = None) -> None:
     """一个部门的待办：最近的时限在前。"""
+    from datetime import UTC
+
+    from liandong.domain.cases.routing import Role
+    from liandong.messages import ROLE_NAMES
+
     platform = open_platform(database_url, data_dir)
     with platform.uow() as uow:
         rows = uow.cases.inbox(department)

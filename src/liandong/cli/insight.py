@@ -5,21 +5,20 @@ from __future__ import annotations
 
 import sys
 from datetime import datetime
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from liandong.cli_common import DbOpt, DirOpt, LangOpt, open_platform
-from liandong.cli_common import refusals as _refusals
+from liandong.cli.common import DbOpt, DirOpt, LangOpt, group, open_platform
+from liandong.cli.common import refusals as _refusals
 from liandong.domain.errors import DomainError
-from liandong.domain.hierarchy import HierarchyIndex, Level
-from liandong.domain.worktime import SHANGHAI
-from liandong.messages import explain
 
-insight_app = typer.Typer(help="诉求分析 / demand insight", no_args_is_help=True)
+if TYPE_CHECKING:
+    from liandong.domain.hierarchy import HierarchyIndex
+
+insight_app = group("insight")
 out = Console(width=None if sys.stdout.isatty() else 160)
 err = Console(stderr=True)
 
@@ -31,9 +30,9 @@ def _t(zh: str, en: str, lang: str) -> str:
     return zh if lang == "zh" else en
 
 
-
-
 def _moment(text: str | None) -> datetime | None:
+    from liandong.domain.worktime import SHANGHAI
+
     if text is None:
         return None
     try:
@@ -51,6 +50,8 @@ def _where(h: HierarchyIndex, code: str) -> str:
 def place(texts: Annotated[list[str], typer.Argument(help="地址或诉求原文")], lang: LangOpt = "zh",
           database_url: DbOpt = None, data_dir: DirOpt = None) -> None:
     """从地址或诉求原文识别所在区划（至乡镇街道）；有歧义时列出候选。"""
+    from liandong.messages import explain
+
     with _refusals(lang):
         platform = open_platform(database_url, data_dir)
         h = platform.hierarchy
@@ -104,6 +105,8 @@ def train_command(seed: Annotated[int, typer.Option("--seed")] = 1,
                                                     help="学习最近多少天的案件")] = 365,
                   lang: LangOpt = "zh", database_url: DbOpt = None, data_dir: DirOpt = None) -> None:
     """用平台自身的派单与改类记录训练事项分类模型，报告留出集准确率并保存。"""
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
     with _refusals(lang):
         platform = open_platform(database_url, data_dir)
         with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
@@ -149,6 +152,8 @@ def hotspots(scope: ScopeOpt, at: AtOpt = None,
              window: Annotated[float, typer.Option("--window-hours", min=1, max=24 * 7)] = 24,
              lang: LangOpt = "zh", database_url: DbOpt = None, data_dir: DirOpt = None) -> None:
     """激增预警：各区划、各事项的诉求量显著高于其基线时报警。"""
+    from liandong.domain.worktime import SHANGHAI
+
     with _refusals(lang):
         platform = open_platform(database_url, data_dir)
         alerts = platform.insight().surges(scope, as_of=_moment(at), window_hours=window)
@@ -172,6 +177,8 @@ def priorities(scope: ScopeOpt, at: AtOpt = None,
                top: Annotated[int, typer.Option("--top", min=1, max=50)] = 10,
                lang: LangOpt = "zh", database_url: DbOpt = None, data_dir: DirOpt = None) -> None:
     """每月一题候选：按诉求量、反复出现与不满意程度排序。"""
+    from liandong.domain.hierarchy import Level
+
     with _refusals(lang):
         platform = open_platform(database_url, data_dir)
         found = platform.insight().priorities(scope, as_of=_moment(at), level=Level.parse(level), top=top)

@@ -7,18 +7,12 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from liandong.domain.catalogue import parse_scope
+from liandong.cli.common import fail
 from liandong.domain.errors import DomainError
-from liandong.messages import explain
-from liandong.simulation.config import load_config, parse_override
-from liandong.simulation.experiment import Plan, _reference, parse_modes, simulate, sweep
-from liandong.simulation.report import METRICS, MODE_LABEL, _fmt, write
 
 out = Console()
-err = Console(stderr=True)
 
 
 def simulate_command(
@@ -35,6 +29,13 @@ def simulate_command(
     lang: Annotated[str, typer.Option("--lang")] = "zh",
 ) -> None:
     """仿真：各自为政、逐级上报与多层级联动的对比，输出 HTML 报告、CSV 与所用参数。"""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from liandong.domain.catalogue import parse_scope
+    from liandong.simulation.config import load_config, parse_override
+    from liandong.simulation.experiment import Plan, _reference, parse_modes, simulate, sweep
+    from liandong.simulation.report import METRICS, MODE_LABEL, _fmt, write
+
     try:
         cfg = load_config(config)
         overrides = dict(parse_override(text) for text in set_ or [])
@@ -46,8 +47,7 @@ def simulate_command(
         for key, values in sweeps_spec:
             cfg.with_overrides({key: values[0]})  # a bad key is refused before any work
     except DomainError as exc:
-        err.print(f"[red]{explain(exc, lang)}[/red]")
-        raise typer.Exit(2) from None
+        raise fail(exc, lang) from None
     runs = 1 + sum(sum(1 for v in values if cfg.with_overrides({key: v}) != cfg)
                    for key, values in sweeps_spec)
     with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
@@ -83,6 +83,8 @@ def simulate_command(
 
 
 def _parse_sweep(text: str) -> tuple[str, list[Any]]:
+    from liandong.simulation.config import parse_override
+
     key, sep, raw = text.partition("=")
     if not sep or not raw.strip():
         raise DomainError("simulation.bad_override", value=text)

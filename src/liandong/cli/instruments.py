@@ -7,33 +7,34 @@ from __future__ import annotations
 import sys
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from liandong.assessment.cycle import publish
-from liandong.assessment.rules import load_rules
-from liandong.cli_common import DbOpt, DirOpt, LangOpt, open_platform
+from liandong.cli.common import DbOpt, DirOpt, LangOpt, check_lang, group, open_platform
 from liandong.domain.errors import DomainError
-from liandong.domain.instruments.kinds import Kind
-from liandong.domain.worktime import SHANGHAI
-from liandong.messages import INSTRUMENT_EVENTS, INSTRUMENT_KINDS, explain
-from liandong.services import instruments as i
-from liandong.services.clock import Clock, ManualClock, SystemClock
 
-instrument_app = typer.Typer(help="联动形式：试点、项目、批示、督导、简报、会议等 / linkage instruments",
-                             no_args_is_help=True)
+if TYPE_CHECKING:
+    from liandong.services import instruments as i
+    from liandong.services.clock import Clock
+
+instrument_app = group("instrument")
 out = Console(width=None if sys.stdout.isatty() else 160)  # a wide page when piped or captured
 err = Console(stderr=True, width=None if sys.stderr.isatty() else 160)
 
 AtOpt = Annotated[str | None, typer.Option("--at", help="以该时刻执行（ISO 8601，北京时间，默认现在）")]
 ByOpt = Annotated[str, typer.Option("--by", help="执行部门代码，如 320000-gov")]
-
+KINDS = ("pilot", "project", "directive", "commendation", "criticism", "inspection", "assessment", "briefing",
+         "experience", "symposium", "training", "meeting", "resource")
+"""The values of ``domain.instruments.kinds.Kind``, for the help text without importing the domain (the
+start-up test checks that the two agree)."""
 
 
 def _moment(text: str) -> datetime:
+    from liandong.domain.worktime import SHANGHAI
+
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:
@@ -42,23 +43,29 @@ def _moment(text: str) -> datetime:
 
 
 def _clock(at: str | None) -> Clock:
+    from liandong.services.clock import ManualClock, SystemClock
+
     return SystemClock() if at is None else ManualClock(_moment(at))
 
 
 def _run(command: i.InstrumentCommand, at: str | None, lang: str, database_url: str | None,
          data_dir: Path | None) -> None:
-    if lang not in ("zh", "en"):
-        err.print("[red]--lang 只能是 zh 或 en / --lang must be zh or en[/red]")
-        raise typer.Exit(2)
+    check_lang(lang)
     try:
         platform = open_platform(database_url, data_dir)
         result = platform.instruments(_clock(at)).handle(command)
     except DomainError as exc:
-        err.print(f"[red]{explain(exc, lang)}[/red]")
-        raise typer.Exit(2) from None
+        raise _fail(exc, lang) from None
     names = "、".join(type(s.event).__name__ for s in result.events)
     names = names or ("无变化" if lang == "zh" else "no change")
     out.print(f"{result.instrument_id} v{result.version}: {names}")
+
+
+def _fail(exc: DomainError, lang: str) -> typer.Exit:
+    from liandong.messages import explain
+
+    err.print(f"[red]{explain(exc, lang)}[/red]")  # on a page as wide as the tables'
+    return typer.Exit(2)
 
 
 def _figures(items: list[str], sep: str, parts: int) -> list[tuple[str, ...]]:
@@ -72,7 +79,7 @@ def _figures(items: list[str], sep: str, parts: int) -> list[tuple[str, ...]]:
 
 
 @instrument_app.command("issue")
-def issue(by: ByOpt, kind: Annotated[str, typer.Option("--kind", help=", ".join(k.value for k in Kind))],
+def issue(by: ByOpt, kind: Annotated[str, typer.Option("--kind", help=", ".join(KINDS))],
           title: Annotated[str, typer.Option("--title")],
           scope: Annotated[str, typer.Option("--scope", help="所涉区划代码")],
           to: Annotated[list[str], typer.Option("--to", help="对象部门（可多次）")],
@@ -91,6 +98,8 @@ def issue(by: ByOpt, kind: Annotated[str, typer.Option("--kind", help=", ".join(
           at: AtOpt = None, lang: LangOpt = "zh", database_url: DbOpt = None,
           data_dir: DirOpt = None) -> None:
     """发布联动事项（须发布部门所在层级的治理要素许可）。"""
+    from liandong.services import instruments as i
+
     indicators = [(a, b, c) for a, b, c in _figures(indicator or [], ":", 3)]
     items = []
     for name, quantity in _figures(item or [], ":", 2):
@@ -107,6 +116,9 @@ def issue(by: ByOpt, kind: Annotated[str, typer.Option("--kind", help=", ".join(
 def list_(department: str, open_only: Annotated[bool, typer.Option("--open")] = False, lang: LangOpt = "zh",
           database_url: DbOpt = None, data_dir: DirOpt = None) -> None:
     """部门发布的和收到的联动事项，含状态与时限。"""
+    from liandong.domain.worktime import SHANGHAI
+    from liandong.messages import INSTRUMENT_KINDS
+
     platform = open_platform(database_url, data_dir)
     with platform.uow() as uow:
         rows = uow.instruments.of_department(department, open_only=open_only)
@@ -126,13 +138,15 @@ def list_(department: str, open_only: Annotated[bool, typer.Option("--open")] = 
 def show(instrument_id: str, lang: LangOpt = "zh", database_url: DbOpt = None,
          data_dir: DirOpt = None) -> None:
     """一项联动事项的全过程记录。"""
+    from liandong.domain.worktime import SHANGHAI
+    from liandong.messages import INSTRUMENT_EVENTS, INSTRUMENT_KINDS
+
     platform = open_platform(database_url, data_dir)
     with platform.uow() as uow:
         found = uow.instruments.get(instrument_id)
         events = uow.instruments.events(instrument_id)
     if found is None:
-        err.print(f"[red]{explain(DomainError('instrument.not_found', id=instrument_id), lang)}[/red]")
-        raise typer.Exit(2)
+        raise _fail(DomainError("instrument.not_found", id=instrument_id), lang)
     r = found.record
     zh = lang == "zh"
     router = platform.rules().router
@@ -153,17 +167,21 @@ def show(instrument_id: str, lang: LangOpt = "zh", database_url: DbOpt = None,
     out.print(table)
 
 
-def _simple(name: str, make: type[i.InstrumentCommand], help_text: str) -> None:
+def _simple(name: str, make: str, help_text: str) -> None:
+    """A command that takes only the instrument and who acts: ``make`` names its class in
+    ``services.instruments``, imported when the command runs."""
     def command(instrument_id: str, by: ByOpt, at: AtOpt = None, lang: LangOpt = "zh",
                 database_url: DbOpt = None, data_dir: DirOpt = None) -> None:
-        _run(make(by=by, instrument_id=instrument_id), at, lang, database_url, data_dir)
+        from liandong.services import instruments as i
+
+        _run(getattr(i, make)(by=by, instrument_id=instrument_id), at, lang, database_url, data_dir)
     command.__doc__ = help_text
     instrument_app.command(name)(command)
 
 
-_simple("read", i.MarkRead, "已阅（回执）。")
-_simple("adopt", i.Adopt, "采纳已推广的经验。")
-_simple("check", i.CheckDeadlines, "时限检查：逾期的答复、阅读、报送、任务与决定逐级上报。")
+_simple("read", "MarkRead", "已阅（回执）。")
+_simple("adopt", "Adopt", "采纳已推广的经验。")
+_simple("check", "CheckDeadlines", "时限检查：逾期的答复、阅读、报送、任务与决定逐级上报。")
 
 
 @instrument_app.command("report")
@@ -172,6 +190,8 @@ def report(instrument_id: str, by: ByOpt, text: Annotated[str, typer.Option("--t
            at: AtOpt = None, lang: LangOpt = "zh", database_url: DbOpt = None,
           data_dir: DirOpt = None) -> None:
     """报送数据、进展或督导发现。"""
+    from liandong.services import instruments as i
+
     figures = [(a, b) for a, b in _figures(figure or [], "=", 2)]
     _run(i.Report(by=by, instrument_id=instrument_id, text=text, figures=tuple(figures)), at, lang,
          database_url, data_dir)
@@ -181,6 +201,8 @@ def report(instrument_id: str, by: ByOpt, text: Annotated[str, typer.Option("--t
 def respond(instrument_id: str, by: ByOpt, text: Annotated[str, typer.Option("--text")], at: AtOpt = None,
             lang: LangOpt = "zh", database_url: DbOpt = None, data_dir: DirOpt = None) -> None:
     """答复指示批示。"""
+    from liandong.services import instruments as i
+
     _run(i.Respond(by=by, instrument_id=instrument_id, text=text), at, lang, database_url, data_dir)
 
 
@@ -190,6 +212,8 @@ def assign(instrument_id: str, by: ByOpt, task: Annotated[str, typer.Option("--t
            due: Annotated[str, typer.Option("--due")], at: AtOpt = None, lang: LangOpt = "zh",
            database_url: DbOpt = None, data_dir: DirOpt = None) -> None:
     """交办任务（整改、里程碑、会议事项）。"""
+    from liandong.services import instruments as i
+
     _run(i.AssignTask(by=by, instrument_id=instrument_id, task=task, owner=owner, title=title,
                       due=_moment(due)), at, lang, database_url, data_dir)
 
@@ -199,6 +223,8 @@ def complete(instrument_id: str, by: ByOpt, task: Annotated[str, typer.Option("-
              note: Annotated[str, typer.Option("--note")] = "", at: AtOpt = None, lang: LangOpt = "zh",
              database_url: DbOpt = None, data_dir: DirOpt = None) -> None:
     """报告任务完成。"""
+    from liandong.services import instruments as i
+
     _run(i.CompleteTask(by=by, instrument_id=instrument_id, task=task, note=note), at, lang, database_url,
          data_dir)
 
@@ -209,6 +235,8 @@ def verify(instrument_id: str, by: ByOpt, task: Annotated[str, typer.Option("--t
            note: Annotated[str, typer.Option("--note")] = "", at: AtOpt = None, lang: LangOpt = "zh",
            database_url: DbOpt = None, data_dir: DirOpt = None) -> None:
     """核验任务（通过或退回）。"""
+    from liandong.services import instruments as i
+
     _run(i.VerifyTask(by=by, instrument_id=instrument_id, task=task, accepted=accept, note=note), at, lang,
          database_url, data_dir)
 
@@ -218,6 +246,8 @@ def attend(instrument_id: str, by: ByOpt, absent: Annotated[bool, typer.Option("
            at: AtOpt = None, lang: LangOpt = "zh", database_url: DbOpt = None,
           data_dir: DirOpt = None) -> None:
     """出席登记。"""
+    from liandong.services import instruments as i
+
     _run(i.Attend(by=by, instrument_id=instrument_id, present=not absent), at, lang, database_url, data_dir)
 
 
@@ -225,6 +255,8 @@ def attend(instrument_id: str, by: ByOpt, absent: Annotated[bool, typer.Option("
 def minutes(instrument_id: str, by: ByOpt, text: Annotated[str, typer.Option("--text")], at: AtOpt = None,
             lang: LangOpt = "zh", database_url: DbOpt = None, data_dir: DirOpt = None) -> None:
     """会议纪要。"""
+    from liandong.services import instruments as i
+
     _run(i.RecordMinutes(by=by, instrument_id=instrument_id, text=text), at, lang, database_url, data_dir)
 
 
@@ -236,6 +268,8 @@ def decide(instrument_id: str, by: ByOpt, decision: Annotated[str, typer.Option(
            at: AtOpt = None, lang: LangOpt = "zh", database_url: DbOpt = None,
           data_dir: DirOpt = None) -> None:
     """决定：试点推广/延长/终止，项目验收，督导结案，资源分配。"""
+    from liandong.services import instruments as i
+
     _run(i.Decide(by=by, instrument_id=instrument_id, decision=decision, reason=reason, scope=scope,
                   until=_moment(until) if until else None), at, lang, database_url, data_dir)
 
@@ -244,6 +278,8 @@ def decide(instrument_id: str, by: ByOpt, decision: Annotated[str, typer.Option(
 def promote(instrument_id: str, by: ByOpt, scope: Annotated[str, typer.Option("--scope")], at: AtOpt = None,
             lang: LangOpt = "zh", database_url: DbOpt = None, data_dir: DirOpt = None) -> None:
     """把下级经验推广到本级辖区。"""
+    from liandong.services import instruments as i
+
     _run(i.Promote(by=by, instrument_id=instrument_id, scope=scope), at, lang, database_url, data_dir)
 
 
@@ -252,6 +288,8 @@ def withdraw(instrument_id: str, by: ByOpt, reason: Annotated[str, typer.Option(
              at: AtOpt = None, lang: LangOpt = "zh", database_url: DbOpt = None,
              data_dir: DirOpt = None) -> None:
     """撤回。"""
+    from liandong.services import instruments as i
+
     _run(i.Withdraw(by=by, instrument_id=instrument_id, reason=reason), at, lang, database_url, data_dir)
 
 
@@ -265,8 +303,7 @@ def stock(by: ByOpt, item: Annotated[str, typer.Option("--item")],
         held = open_platform(database_url, data_dir).instruments().stock(by=by, item=item, unit=unit,
                                                                           quantity=quantity)
     except DomainError as exc:
-        err.print(f"[red]{explain(exc, lang)}[/red]")
-        raise typer.Exit(2) from None
+        raise _fail(exc, lang) from None
     out.print(f"{by} · {item}: {held:,} {unit}")
 
 
@@ -289,14 +326,16 @@ def publish_cycle(instrument_id: str, by: ByOpt, at: AtOpt = None,
                   rules_file: Annotated[Path | None, typer.Option("--rules", help="考核规则文件")] = None,
                   lang: LangOpt = "zh", database_url: DbOpt = None, data_dir: DirOpt = None) -> None:
     """公布考核周期结果：计算各对象单位的三率综合与类别，治理类、整改单位交办约谈，先进单位点名表扬。"""
+    from liandong.assessment.cycle import publish
+    from liandong.assessment.rules import load_rules
+
     try:
         platform = open_platform(database_url, data_dir)
         clock = _clock(at)
         done = publish(platform.instruments(clock), platform.uow, platform.hierarchy, instrument_id, by,
                        clock.now(), load_rules(rules_file))
     except DomainError as exc:
-        err.print(f"[red]{explain(exc, lang)}[/red]")
-        raise typer.Exit(2) from None
+        raise _fail(exc, lang) from None
     for dept, value in done.figures.items():
         out.print(f"{dept}: {'—' if value is None else f'{value:.4f}'} {done.classes[dept]}")
     if done.talks:

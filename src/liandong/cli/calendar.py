@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from liandong.cli_common import DirOpt, LangOpt, refusals, settings_for
+from liandong.cli.common import DirOpt, LangOpt, group, refusals, settings_for
 
 if TYPE_CHECKING:
     from liandong.adapters.calendar import ChineseWorkCalendar
@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from liandong.domain.holidays import Festival, HolidayYear
     from liandong.services.clock import Clock
 
-calendar_app = typer.Typer(help="工作日历：法定节假日与调休 / the working calendar", no_args_is_help=True)
+calendar_app = group("calendar")
 
 HolidaysOpt = Annotated[Path | None, typer.Option(
     "--holidays-dir", envvar="LIANDONG_HOLIDAYS_DIR",

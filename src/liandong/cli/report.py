@@ -4,30 +4,31 @@ tables in the terminal and, on request, as xlsx (one sheet per scope) or csv."""
 from __future__ import annotations
 
 import sys
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from liandong.assessment import export, tables
-from liandong.assessment.engine import LOWER_IS_BETTER, RATES
-from liandong.assessment.instrument_kpi import INSTRUMENT_RATES, instrument_counts
-from liandong.assessment.instrument_kpi import rate as instrument_rate
-from liandong.assessment.periods import Period, last_whole_month, parse_period
-from liandong.assessment.report_text import STAGE_NAMES
-from liandong.assessment.rules import CLASS_NAMES, AssessmentRules, load_rules
-from liandong.assessment.service import GROUPS, Assessment, assess
-from liandong.bootstrap import Platform
-from liandong.cli_common import DbOpt, DirOpt, LangOpt, open_platform
-from liandong.cli_common import refusals as _refusals
+from liandong.cli.common import DbOpt, DirOpt, LangOpt, group, open_platform
+from liandong.cli.common import refusals as _refusals
 from liandong.domain.errors import DomainError
-from liandong.domain.hierarchy import Level
 
-report_app = typer.Typer(help="考核与问责报表 / assessment and accountability reports", no_args_is_help=True)
+if TYPE_CHECKING:
+    from liandong.assessment import tables
+    from liandong.assessment.periods import Period
+    from liandong.assessment.rules import AssessmentRules
+    from liandong.assessment.service import Assessment
+    from liandong.bootstrap import Platform
+
+GROUPS = ("province", "city", "county", "township", "department", "matter", "source", "severity",
+          "lead_system", "lead_level")
+"""``assessment.service.GROUPS``, for the help text without importing the assessment (the start-up
+test checks that the two agree)."""
+
+report_app = group("report")
 # Tables are wide: piped or captured output gets a wide page instead of rich's 80 columns.
 out = Console(width=None if sys.stdout.isatty() else 180)
 err = Console(stderr=True)
@@ -45,10 +46,13 @@ def _t(pair: tuple[str, str], lang: str) -> str:
     return pair[0] if lang == "zh" else pair[1]
 
 
-
-
 def _open(database_url: str | None, data_dir: Path | None, rules_path: Path | None, period_text: str,
           scope: str) -> tuple[Platform, AssessmentRules, Period, datetime]:
+    from datetime import UTC
+
+    from liandong.assessment.periods import last_whole_month, parse_period
+    from liandong.assessment.rules import load_rules
+
     rules = load_rules(rules_path)
     now = datetime.now(UTC)
     period = (parse_period(period_text, rules.period.cutoff_day) if period_text
@@ -61,6 +65,10 @@ def _open(database_url: str | None, data_dir: Path | None, rules_path: Path | No
 
 def _assess(platform: Platform, rules: AssessmentRules, period: Period, now: datetime,
             lang: str) -> Assessment:
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    from liandong.assessment.service import assess
+
     with Progress(SpinnerColumn(), TextColumn("[bold]{task.description}"), TextColumn("{task.completed:,}"),
                   TimeElapsedColumn(), console=err, transient=True) as bar:
         task = bar.add_task("读取案件事件" if lang == "zh" else "reading case events", total=None)
@@ -69,6 +77,8 @@ def _assess(platform: Platform, rules: AssessmentRules, period: Period, now: dat
 
 
 def _namer(platform: Platform, by: str, lang: str = "zh") -> tables.Names:
+    from liandong.assessment import tables
+
     return tables.namer(platform.hierarchy, platform.rules().router, platform.catalogue, by, lang)
 
 
@@ -85,6 +95,8 @@ def kpi(scope: ScopeOpt = "320200", period: PeriodOpt = "", by: ByOpt = "", out_
         rules_file: RulesOpt = None, lang: LangOpt = "zh", database_url: DbOpt = None,
         data_dir: DirOpt = None) -> None:
     """三率与过程指标：本范围合计及各分组（下级区划、部门、事项、来源……）。"""
+    from liandong.assessment import export, tables
+
     with _refusals(lang):
         platform, rules, p, now = _open(database_url, data_dir, rules_file, period, scope)
         by = by or tables.NEXT_GROUP[platform.hierarchy.get(scope).level]
@@ -109,6 +121,8 @@ def kpi(scope: ScopeOpt = "320200", period: PeriodOpt = "", by: ByOpt = "", out_
 
 
 def _show(row: dict[str, Any], key: str, kind: str) -> str:
+    from liandong.assessment import export
+
     value = export.cell(row, key)
     if kind == "rate":
         return _pct(value)
@@ -127,6 +141,11 @@ def ranking(scope: ScopeOpt = "320200", period: PeriodOpt = "", by: ByOpt = "",
             out_file: OutOpt = None, rules_file: RulesOpt = None, lang: LangOpt = "zh",
             database_url: DbOpt = None, data_dir: DirOpt = None) -> None:
     """排名与分类：名次、较上期变化、先进 / 进步 / 整改 / 治理类。"""
+    from liandong.assessment import export, tables
+    from liandong.assessment.engine import LOWER_IS_BETTER, RATES
+    from liandong.assessment.rules import CLASS_NAMES
+    from liandong.domain.hierarchy import Level
+
     with _refusals(lang):
         allowed = ("composite", *RATES)
         if indicator not in allowed:
@@ -160,6 +179,9 @@ def accountability(scope: ScopeOpt = "320200", period: PeriodOpt = "", out_file:
                    rules_file: RulesOpt = None, lang: LangOpt = "zh", database_url: DbOpt = None,
                    data_dir: DirOpt = None) -> None:
     """精准问责：不良结果按前、中、后端环节与责任方分摊的时长，及基层承担的比例是否公平。"""
+    from liandong.assessment import export, tables
+    from liandong.assessment.report_text import STAGE_NAMES
+
     with _refusals(lang):
         platform, rules, p, now = _open(database_url, data_dir, rules_file, period, scope)
         a = _assess(platform, rules, p, now, lang)
@@ -196,7 +218,6 @@ def accountability(scope: ScopeOpt = "320200", period: PeriodOpt = "", out_file:
             out.print(("已导出：" if zh else "written: ") + str(out_file))
 
 
-
 INSTRUMENT_HEADS = {"briefing_read_in_time": ("简报阅读及时率", "briefings read in time"),
                     "directive_answered_in_time": ("批示答复及时率", "directives answered in time"),
                     "rectification_completed": ("整改完成率", "rectification completed"),
@@ -207,6 +228,9 @@ INSTRUMENT_HEADS = {"briefing_read_in_time": ("简报阅读及时率", "briefing
 def instruments(scope: ScopeOpt = "320200", period: PeriodOpt = "", rules_file: RulesOpt = None,
                 lang: LangOpt = "zh", database_url: DbOpt = None, data_dir: DirOpt = None) -> None:
     """联动事项指标：各部门简报阅读、批示答复、整改完成与试点报送的及时率。"""
+    from liandong.assessment.instrument_kpi import INSTRUMENT_RATES, instrument_counts
+    from liandong.assessment.instrument_kpi import rate as instrument_rate
+
     with _refusals(lang):
         platform, _, p, now = _open(database_url, data_dir, rules_file, period, scope)
         h = platform.hierarchy

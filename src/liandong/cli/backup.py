@@ -7,18 +7,17 @@ import base64
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, DownloadColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from liandong import __version__
-from liandong.adapters.backup import store_for
-from liandong.cli_common import DbOpt, DirOpt, LangOpt, open_platform, settings_for
-from liandong.cli_common import refusals as _refusals
-from liandong.services.backup import Manifest, create_backup, restore_backup
-from liandong.services.backup import Progress as ProgressFn
+from liandong.cli.common import DbOpt, DirOpt, LangOpt, open_platform, settings_for
+from liandong.cli.common import refusals as _refusals
+
+if TYPE_CHECKING:
+    from liandong.services.backup import Manifest
+    from liandong.services.backup import Progress as ProgressFn
 
 out = Console()
 err = Console(stderr=True)
@@ -55,11 +54,18 @@ def _t(lang: str, key: str) -> str:
     return TEXTS.get(lang, TEXTS["zh"])[key]
 
 
-
-
 @contextmanager
 def _progress(lang: str) -> Iterator[ProgressFn]:
     """Phases as they come: a bar where the size is known (bytes), a spinner where it is not."""
+    from rich.progress import (
+        BarColumn,
+        DownloadColumn,
+        Progress,
+        SpinnerColumn,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
     with Progress(SpinnerColumn(), TextColumn("[bold]{task.description}"), BarColumn(), DownloadColumn(),
                   TimeElapsedColumn(), console=err, transient=True) as bar:
         tasks: dict[str, Any] = {}
@@ -84,6 +90,10 @@ def backup_command(file: FileArg,
                    force: Annotated[bool, typer.Option("--force", help="覆盖已有的备份文件")] = False,
                    database_url: DbOpt = None, data_dir: DirOpt = None, lang: LangOpt = "zh") -> None:
     """备份：数据库的一致性副本与平台密钥写入一个归档文件（服务运行时亦可）。"""
+    from liandong import __version__
+    from liandong.adapters.backup import store_for
+    from liandong.services.backup import create_backup
+
     with _refusals(lang):
         store = store_for(settings_for(database_url, data_dir))
         with _progress(lang) as report:
@@ -98,6 +108,9 @@ def restore_command(file: FileArg,
                     force: Annotated[bool, typer.Option("--force", help="覆盖非空的数据库")] = False,
                     database_url: DbOpt = None, data_dir: DirOpt = None, lang: LangOpt = "zh") -> None:
     """恢复：从备份文件恢复数据库与平台密钥（请先停止服务），然后全量核验共享记录。"""
+    from liandong.adapters.backup import store_for
+    from liandong.services.backup import restore_backup
+
     with _refusals(lang):
         store = store_for(settings_for(database_url, data_dir))
         with _progress(lang) as report:

@@ -3,36 +3,25 @@
 from __future__ import annotations
 
 import base64
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
 
-from liandong.cli_common import DbOpt, DirOpt, LangOpt, open_platform
+from liandong.cli.common import DbOpt, DirOpt, LangOpt, fail, group, open_platform
 from liandong.domain.errors import DomainError
-from liandong.ledger.merkle import consistency_proof, root
-from liandong.ledger.receipt import check_receipt
-from liandong.messages import explain
 
-ledger_app = typer.Typer(help="共享记录（可验证日志）/ the tamper-evident shared record",
-                         no_args_is_help=True)
+ledger_app = group("ledger")
 out = Console()
 err = Console(stderr=True)
-
-
-
-
-
-def _fail(exc: DomainError, lang: str) -> typer.Exit:
-    err.print(f"[red]{explain(exc, lang)}[/red]")
-    return typer.Exit(2)
 
 
 @ledger_app.command("checkpoint")
 def checkpoint(lang: LangOpt = "zh", database_url: DbOpt = None, data_dir: DirOpt = None) -> None:
     """签发检查点：日志签名并由中央与省级见证方联署。"""
+    from datetime import UTC, datetime
+
     platform = open_platform(database_url, data_dir)
     with platform.uow() as uow:
         note = platform.ledger.checkpoint(uow, datetime.now(UTC))
@@ -78,7 +67,7 @@ def prove(case_id: str, output: Annotated[Path | None, typer.Option("--output", 
         with platform.uow() as uow:
             receipt = platform.ledger.receipt(uow, case_id)
     except DomainError as exc:
-        raise _fail(exc, lang) from None
+        raise fail(exc, lang) from None
     if output is None:
         typer.echo(receipt.decode())
     else:
@@ -90,6 +79,8 @@ def prove(case_id: str, output: Annotated[Path | None, typer.Option("--output", 
 def consistency(old: int, new: int, lang: LangOpt = "zh", database_url: DbOpt = None,
                 data_dir: DirOpt = None) -> None:
     """两个树规模之间的一致性证明（RFC 9162）。"""
+    from liandong.ledger.merkle import consistency_proof, root
+
     platform = open_platform(database_url, data_dir)
     try:
         with platform.uow() as uow:
@@ -97,7 +88,7 @@ def consistency(old: int, new: int, lang: LangOpt = "zh", database_url: DbOpt = 
             proof = consistency_proof(hashes, old, new)
             old_root, new_root = root(hashes, old), root(hashes, new)
     except DomainError as exc:
-        raise _fail(exc, lang) from None
+        raise fail(exc, lang) from None
     out.print(f"old {old} {base64.b64encode(old_root).decode()}")
     out.print(f"new {new} {base64.b64encode(new_root).decode()}")
     for node in proof:
@@ -107,6 +98,8 @@ def consistency(old: int, new: int, lang: LangOpt = "zh", database_url: DbOpt = 
 @ledger_app.command("check-receipt")
 def check(file: Path, lang: LangOpt = "zh") -> None:
     """离线核验回执文件（无需数据库）。"""
+    from liandong.ledger.receipt import check_receipt
+
     zh = lang == "zh"
     try:
         result = check_receipt(file.read_bytes())
@@ -114,7 +107,7 @@ def check(file: Path, lang: LangOpt = "zh") -> None:
         err.print(f"[red]{'无法读取' if zh else 'cannot read'} {file}: {exc.strerror}[/red]")
         raise typer.Exit(2) from None
     except DomainError as exc:
-        raise _fail(exc, lang) from None
+        raise fail(exc, lang) from None
     if result.ok:
         out.print(f"[green]{'回执有效' if zh else 'receipt verified'}[/green]: index {result.index}, "
                   f"size {result.size}, {'签名方' if zh else 'signed by'} {', '.join(result.signers)}")

@@ -1,0 +1,94 @@
+"""What every command group shares: the options naming the store and the language, and the
+platform they open.
+
+Every module of ``liandong.cli`` is imported to print ``liandong --help``: at their top they import
+only typer, rich and what is as light (habit 11). The platform, its libraries and the reference data
+are imported inside the commands that use them; ``tests/integration/test_cli_startup.py`` holds the
+line."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+from rich.console import Console
+
+from liandong.domain.errors import DomainError
+
+if TYPE_CHECKING:
+    from liandong.bootstrap import Platform
+    from liandong.config import Settings
+
+_err = Console(stderr=True)
+
+GROUPS: dict[str, tuple[str, str, str]] = {
+    # a command group's name: its module in liandong.cli, the module's Typer, and its help
+    "org": ("org", "org_app", "行政区划与部门 / jurisdictions and departments"),
+    "case": ("cases", "case_app", "案件闭环 / the case closed loop"),
+    "ledger": ("ledger", "ledger_app", "共享记录（可验证日志）/ the tamper-evident shared record"),
+    "account": ("accounts", "account_app", "账号 / accounts"),
+    "report": ("report", "report_app", "考核与问责报表 / assessment and accountability reports"),
+    "instrument": ("instruments", "instrument_app",
+                   "联动形式：试点、项目、批示、督导、简报、会议等 / linkage instruments"),
+    "insight": ("insight", "insight_app", "诉求分析 / demand insight"),
+    "calendar": ("calendar", "calendar_app", "工作日历：法定节假日与调休 / the working calendar"),
+}
+"""The top level lists a group from here, and imports its module only when the group runs."""
+
+
+def group(name: str) -> typer.Typer:
+    """The Typer of the command group ``name`` (its module declares the commands)."""
+    return typer.Typer(help=GROUPS[name][2], no_args_is_help=True)
+
+
+LangOpt = Annotated[str, typer.Option("--lang", help="zh（默认）或 en")]
+DbOpt = Annotated[str | None, typer.Option("--database-url", envvar="LIANDONG_DATABASE_URL",
+                                           help="SQLAlchemy URL；默认为数据目录下的 SQLite")]
+DirOpt = Annotated[Path | None, typer.Option("--data-dir", envvar="LIANDONG_DATA_DIR",
+                                             help="数据目录（默认 ./var）")]
+
+
+def settings_for(database_url: str | None, data_dir: Path | None) -> Settings:
+    from liandong.config import Settings
+
+    values: dict[str, Any] = {}
+    if database_url:
+        values["database_url"] = database_url
+    if data_dir:
+        values["data_dir"] = data_dir
+    return Settings(**values)
+
+
+def open_platform(database_url: str | None, data_dir: Path | None) -> Platform:
+    from liandong.bootstrap import bootstrap
+
+    return bootstrap(settings_for(database_url, data_dir))
+
+
+def check_lang(lang: str) -> str:
+    """Refuse a ``--lang`` other than zh or en with exit code 2."""
+    if lang not in ("zh", "en"):
+        _err.print(f"[red]--lang 只能是 zh 或 en / --lang must be zh or en (got {lang!r})[/red]")
+        raise typer.Exit(2)
+    return lang
+
+
+def fail(exc: DomainError, lang: str) -> typer.Exit:
+    """Print a refusal of the rules in the reader's language; the caller raises the exit (code 2)."""
+    from liandong.messages import explain
+
+    _err.print(f"[red]{explain(exc, lang)}[/red]")
+    return typer.Exit(2)
+
+
+@contextmanager
+def refusals(lang: str) -> Iterator[None]:
+    """Check ``--lang``, and turn a refusal of the rules into its message and exit code 2."""
+    check_lang(lang)
+    try:
+        yield
+    except DomainError as exc:
+        raise fail(exc, lang) from None

@@ -1,0 +1,140 @@
+"""``liandong org show | path | lca | search``: jurisdictions and their departments.
+
+``show`` reads the store as it is — the unit, its path, children and departments by indexed look-ups,
+no national index built and no migration run (a read-only command); a store not yet initialised
+falls back to the national list. ``path``, ``lca`` and ``search`` read the national list as plain
+look-ups (``reference_data.national_list``), never the precomputed ``HierarchyIndex``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from liandong.cli.common import DbOpt, DirOpt, LangOpt, group, refusals, settings_for
+
+if TYPE_CHECKING:
+    from liandong.domain.hierarchy import Jurisdiction
+    from liandong.services.organisation import UnitView
+
+org_app = group("org")
+out = Console()
+
+LABELS = {
+    "zh": {"code": "代码", "name": "名称", "level": "层级", "kind": "类型", "parent": "上级",
+           "children": "下级", "departments": "部门", "system": "系统", "path": "路径",
+           "lca": "最近共同上级", "results": "结果", "none": "（无）", "units": "区划",
+           "init_done": "初始化完成", "added": "新增", "total": "合计",
+           "phase_units": "载入行政区划", "phase_departments": "创建部门", "phase_keys": "生成签名密钥",
+           "not_initialised": "（尚未为此区划创建部门：liandong init --scope {code}）"},
+    "en": {"code": "Code", "name": "Name", "level": "Level", "kind": "Kind", "parent": "Parent",
+           "children": "Children", "departments": "Departments", "system": "System",
+           "path": "Path", "lca": "Lowest common ancestor", "results": "Results",
+           "none": "(none)", "units": "Jurisdictions", "init_done": "Initialised",
+           "added": "added", "total": "total", "phase_units": "Loading jurisdictions",
+           "phase_departments": "Creating departments", "phase_keys": "Generating signing keys",
+           "not_initialised": "(no departments here yet: liandong init --scope {code})"},
+}
+
+
+def label(lang: str, key: str) -> str:
+    return LABELS.get(lang, LABELS["zh"])[key]
+
+
+def describe(unit: Jurisdiction, lang: str) -> str:
+    from liandong.messages import kind_name, level_name
+
+    return f"{unit.name} ({unit.code}, {level_name(unit.level, lang)}·{kind_name(unit.kind, lang)})"
+
+
+def _view(code: str, database_url: str | None, data_dir: Path | None) -> UnitView:
+    """The unit as stored, or from the national list where the store does not hold it (not yet
+    initialised, or no store at all): then without departments."""
+    from liandong.adapters.reference_data import national_list
+    from liandong.bootstrap import read_store
+    from liandong.services.organisation import UnitView, unit_view
+
+    store = read_store(settings_for(database_url, data_dir))
+    view = unit_view(uow=store(), code=code) if store is not None else None
+    if view is None:
+        national = national_list()
+        view = UnitView(national.get(code), national.path(code), national.children(code), [])
+    return view
+
+
+@org_app.command("show")
+def org_show(code: str, database_url: DbOpt = None, data_dir: DirOpt = None,
+             lang: LangOpt = "zh") -> None:
+    """显示一个区划：上级、下级与部门。"""
+    with refusals(lang):
+        view = _view(code, database_url, data_dir)
+        out.print(f"[bold]{describe(view.unit, lang)}[/bold]")
+        parent = view.parent
+        out.print(f"{label(lang, 'parent')}: {describe(parent, lang) if parent else label(lang, 'none')}")
+        out.print(f"{label(lang, 'path')}: {' › '.join(u.name for u in view.path)}")
+        if view.departments:
+            from liandong.adapters.reference_data import default_catalogue
+
+            names = {s.code: (s.name if lang == "zh" else s.name_en)
+                     for s in default_catalogue().systems.values()}
+            table = Table(title=label(lang, "departments"))
+            table.add_column(label(lang, "code"))
+            table.add_column(label(lang, "system"))
+            table.add_column(label(lang, "name"))
+            for d in view.departments:
+                system = names.get(d.system_code, "块 / government" if d.is_government else d.system_code)
+                table.add_row(d.code, system, d.name)
+            out.print(table)
+        else:
+            out.print(label(lang, "not_initialised").format(code=code))
+        children = view.children
+        if children:
+            out.print(f"{label(lang, 'children')} ({len(children)}):")
+            out.print("、".join(f"{c.name}({c.code})" for c in children[:60])
+                      + (" …" if len(children) > 60 else ""))
+
+
+@org_app.command("path")
+def org_path(code: str, lang: LangOpt = "zh") -> None:
+    """从中央到该区划的路径。"""
+    from liandong.adapters.reference_data import national_list
+
+    with refusals(lang):
+        for unit in national_list().path(code):
+            out.print(f"{'  ' * unit.level}{describe(unit, lang)}")
+
+
+@org_app.command("lca")
+def org_lca(codes: Annotated[list[str], typer.Argument(help="两个或更多区划代码")],
+            lang: LangOpt = "zh") -> None:
+    """多个区划的最近共同上级（决定案件的管辖层级）。"""
+    from liandong.adapters.reference_data import national_list
+
+    with refusals(lang):
+        unit = national_list().lca(codes)
+        out.print(f"{label(lang, 'lca')}: {describe(unit, lang)}")
+
+
+@org_app.command("search")
+def org_search(name: str, limit: Annotated[int, typer.Option(min=1, max=500)] = 20,
+               lang: LangOpt = "zh") -> None:
+    """按名称查找区划。"""
+    from liandong.adapters.reference_data import national_list
+    from liandong.messages import kind_name, level_name
+
+    with refusals(lang):
+        national = national_list()
+        hits = national.search(name, limit)
+        if not hits:
+            out.print(label(lang, "none"))
+            return
+        table = Table(title=f"{label(lang, 'results')}: {name}")
+        for key in ("code", "name", "level", "kind", "path"):
+            table.add_column(label(lang, key))
+        for u in hits:
+            table.add_row(u.code, u.name, level_name(u.level, lang), kind_name(u.kind, lang),
+                          " › ".join(p.name for p in national.path(u.code)[1:-1]))
+        out.print(table)
