@@ -4,10 +4,11 @@ and the simulator alike.
 
 from __future__ import annotations
 
+import inspect
 import logging
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -16,6 +17,7 @@ from liandong.domain.cases import commands as c
 from liandong.domain.cases.case import Case
 from liandong.domain.cases.events import AMBIENT_EVENTS, CaseReported, Event
 from liandong.domain.cases.rules import Rules
+from liandong.domain.declare import REGISTRY, declaration
 from liandong.domain.errors import DomainError
 from liandong.services.clock import Clock
 from liandong.services.ports import StoredEvent, UnitOfWork
@@ -25,53 +27,37 @@ log = logging.getLogger(__name__)
 
 Handler = Callable[[Case, Any, datetime, Rules], object]
 
+def _handler(cls: type[c.CaseCommand]) -> Handler:
+    """The case's behaviour a command declares, called with the command's fields (and ``now`` and
+    ``rules`` where it takes them). A field the behaviour does not take, or a parameter the command
+    does not give, fails at import: a command and its behaviour cannot drift apart."""
+    name = declaration(cls).behaviour
+    method = getattr(Case, name, None)
+    target = method if method is not None else getattr(chain, name)
+    accepted = inspect.signature(target).parameters
+    given = [f.name for f in fields(cls) if f.name not in ("case_id", "expected_version")]
+    given = [n for n in given if n != "by" or "by" in accepted]  # the chain's tick acts as the platform
+    missing = [n for n in given if n not in accepted]
+    needed = [n for n, p in list(accepted.items())[1:] if p.default is inspect.Parameter.empty
+              and n not in (*given, "now", "rules")]
+    if missing or needed:
+        raise TypeError(f"{cls.__name__} and {name}: fields not taken {missing}, "
+                        f"parameters not given {needed}")
+    wants_now, wants_rules = "now" in accepted, "rules" in accepted
+
+    def handle(case: Case, cmd: Any, now: datetime, rules: Rules) -> object:
+        kwargs = {n: getattr(cmd, n) for n in given}
+        if wants_now:
+            kwargs["now"] = now
+        if wants_rules:
+            kwargs["rules"] = rules
+        return target(case, **kwargs)
+    return handle
+
+
 HANDLERS: dict[type[c.CaseCommand], Handler] = {
-    c.DispatchCase: lambda case, cmd, now, rules: case.dispatch(by=cmd.by, now=now, rules=rules),
-    c.AcknowledgeCase: lambda case, cmd, now, _: case.acknowledge(by=cmd.by, now=now),
-    c.StartHandling: lambda case, cmd, now, _: case.start(by=cmd.by, now=now),
-    c.ReturnCase: lambda case, cmd, now, rules: case.return_case(
-        by=cmd.by, reason=cmd.reason, disputed=cmd.disputed, now=now, rules=rules),
-    c.DecideReturn: lambda case, cmd, now, rules: case.decide_return(
-        by=cmd.by, decision=cmd.decision, lead=cmd.lead, now=now, rules=rules),
-    c.RedispatchCase: lambda case, cmd, now, rules: case.redispatch(
-        by=cmd.by, lead=cmd.lead, reason=cmd.reason, now=now, rules=rules),
-    c.RequestExtension: lambda case, cmd, now, rules: case.request_extension(
-        by=cmd.by, until=cmd.until, reason=cmd.reason, now=now, rules=rules),
-    c.DecideExtension: lambda case, cmd, now, _: case.decide_extension(
-        by=cmd.by, approve=cmd.approve, reason=cmd.reason, now=now),
-    c.RequestResource: lambda case, cmd, now, rules: case.request_resource(
-        by=cmd.by, resource=cmd.resource, reason=cmd.reason, approver=cmd.approver, now=now,
-        rules=rules),
-    c.DecideResource: lambda case, cmd, now, _: case.decide_resource(
-        by=cmd.by, approve=cmd.approve, note=cmd.note, now=now),
-    c.EscalateCase: lambda case, cmd, now, rules: case.escalate(
-        by=cmd.by, reason=cmd.reason, now=now, rules=rules),
-    c.ShelveCase: lambda case, cmd, now, rules: case.shelve(
-        by=cmd.by, until=cmd.until, reason=cmd.reason, now=now, max_days=rules.policy.max_shelve_days),
-    c.ResumeCase: lambda case, cmd, now, _: case.resume(by=cmd.by, now=now),
-    c.PauseCase: lambda case, cmd, now, _: case.pause(by=cmd.by, reason=cmd.reason, now=now),
-    c.UnpauseCase: lambda case, cmd, now, _: case.unpause(by=cmd.by, now=now),
-    c.SummonDepartments: lambda case, cmd, now, rules: chain.summon(
-        case, by=cmd.by, departments=cmd.departments, reason=cmd.reason, now=now, rules=rules),
-    c.AnswerSummons: lambda case, cmd, now, _: chain.answer_summons(
-        case, by=cmd.by, mode=cmd.mode, now=now),
-    c.RateSummoned: lambda case, cmd, now, _: chain.rate_summoned(
-        case, by=cmd.by, department=cmd.department, score=cmd.score, now=now),
-    c.ReportAssist: lambda case, cmd, now, _: case.report_assist(
-        by=cmd.by, summary=cmd.summary, now=now),
-    c.ResolveCase: lambda case, cmd, now, _: case.resolve(
-        by=cmd.by, summary=cmd.summary, public_note=cmd.public_note, now=now),
-    c.FollowUpCase: lambda case, cmd, now, rules: case.follow_up(
-        by=cmd.by, contacted=cmd.contacted, solved=cmd.solved, rating=cmd.rating,
-        handler_at_fault=cmd.handler_at_fault, now=now, rules=rules),
-    c.CloseCase: lambda case, cmd, now, _: case.close(by=cmd.by, now=now),
-    c.WidenScope: lambda case, cmd, now, rules: case.widen(
-        by=cmd.by, added=cmd.added, now=now, rules=rules),
-    c.ReclassifyCase: lambda case, cmd, now, rules: case.reclassify(
-        by=cmd.by, matter=cmd.matter, reason=cmd.reason, now=now, rules=rules),
-    c.SetHeat: lambda case, cmd, now, rules: case.set_heat(
-        by=cmd.by, heat=cmd.heat, now=now, rules=rules),
-    c.CheckDeadlines: lambda case, cmd, now, rules: chain.tick(case, now=now, rules=rules),
+    cls: _handler(cls) for cls in REGISTRY.values()
+    if issubclass(cls, c.CaseCommand) and cls is not c.MergeCase  # a merge loads two cases (``_merge``)
 }
 
 
