@@ -18,7 +18,7 @@ from liandong.web.actions import ACTIONS
 
 
 def test_every_case_command_is_declared_once_with_its_roles() -> None:
-    case_commands = {slug: cls for slug, cls in d.REGISTRY.items() if issubclass(cls, c.CaseCommand)}
+    case_commands = {slug: cls for slug, cls in c.COMMANDS.items() if issubclass(cls, c.CaseCommand)}
     assert set(COMMAND_ROLES) == set(case_commands)
     assert len(COMMAND_ROLES) == 27
     for slug, cls in case_commands.items():
@@ -30,7 +30,7 @@ def test_every_case_command_is_declared_once_with_its_roles() -> None:
 
 def test_the_case_page_offers_what_declares_a_move_there() -> None:
     offered = {a.key for a in ACTIONS}
-    assert offered == {slug for slug, cls in d.REGISTRY.items() if d.declaration(cls).who}
+    assert offered == {slug for slug, cls in c.COMMANDS.items() if d.declaration(cls).who}
     assert {"dispatch", "resolve", "follow-up", "summons"} <= offered and "merge" not in offered
     resolve = next(a for a in ACTIONS if a.key == "resolve")
     assert [(f.name, f.required) for f in resolve.fields] == [("summary", True), ("public_note", False)]
@@ -60,7 +60,8 @@ def test_an_undeclared_command_fails_at_definition() -> None:
 
 
 def test_a_field_without_its_declaration_fails() -> None:
-    @d.declare(slug="test-undeclared-field", name=("测", "Test"), roles=set(), summary="", behaviour="start")
+    @c.COMMANDS.declare(slug="test-undeclared-field", name=("测", "Test"), roles=set(), summary="",
+                        behaviour="start")
     @dataclass(frozen=True, slots=True, kw_only=True)
     class Bare(c.CaseCommand):
         note: str = ""
@@ -69,7 +70,7 @@ def test_a_field_without_its_declaration_fails() -> None:
         with pytest.raises(TypeError, match="field note has no declaration"):
             c._check_declared()
     finally:
-        d.REGISTRY.pop("test-undeclared-field")
+        c.COMMANDS.commands.pop("test-undeclared-field")
         del Bare
         gc.collect()
 
@@ -88,5 +89,6 @@ def test_a_behaviour_that_does_not_take_the_fields_fails() -> None:
 
 def test_a_slug_declared_twice_fails() -> None:
     with pytest.raises(TypeError, match="declared twice"):
-        d.declare(slug="resolve", name=("办结", "Resolve"), roles=set(), summary="", behaviour="resolve")(
-            type("Again", (), {}))
+        again = c.COMMANDS.declare(slug="resolve", name=("办结", "Resolve"), roles=set(), summary="",
+                                   behaviour="resolve")
+        again(type("Again", (), {}))

@@ -38,7 +38,7 @@ from liandong.domain.access import (
 from liandong.domain.cases import commands as c
 from liandong.domain.cases.events import to_payload
 from liandong.domain.cases.record import CaseRecord
-from liandong.domain.declare import REGISTRY, declaration
+from liandong.domain.declare import declaration
 from liandong.domain.errors import DomainError
 from liandong.messages import EVENT_LABELS, ROLE_NAMES, reason_text
 from liandong.services.accounts import token_digest
@@ -125,7 +125,7 @@ def _route(cls: type[c.CaseCommand]) -> None:
     router.post(f"/cases/{{case_id}}/{slug}", response_model=Accepted, summary=declared.summary)(endpoint)
 
 
-for _cls in REGISTRY.values():
+for _cls in c.COMMANDS.values():
     if issubclass(_cls, c.CaseCommand):
         _route(_cls)
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from liandong.domain.cases import commands as c
 from liandong.domain.cases.record import CaseRecord
-from liandong.domain.declare import REGISTRY, declaration
+from liandong.domain.declare import declaration
 from liandong.domain.errors import DomainError
 from liandong.domain.hierarchy import HierarchyIndex
 from liandong.domain.instruments.kinds import Kind
@@ -18,7 +18,7 @@ from liandong.domain.instruments.record import InstrumentRecord
 from liandong.domain.roles import StaffRole as StaffRole  # re-exported: where it was first defined
 
 COMMAND_ROLES: dict[str, frozenset[StaffRole]] = {
-    slug: declaration(cls).roles for slug, cls in REGISTRY.items() if issubclass(cls, c.CaseCommand)
+    slug: declaration(cls).roles for slug, cls in c.COMMANDS.items() if issubclass(cls, c.CaseCommand)
 }
 """Which roles may issue each case command, by its slug, as each command declares it (the engine
 then checks the case's own rules, e.g. that the acting department is the lead)."""

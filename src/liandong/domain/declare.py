@@ -66,23 +66,39 @@ class Declaration:
     refers: tuple[str, ...] = ()  # fields naming other cases, which the caller must be able to see
 
 
-REGISTRY: dict[str, type] = {}
-"""Every declared command by its slug, in the order declared."""
+class Registry:
+    """The declared commands of one aggregate (cases, instruments …) by slug, in the order declared."""
 
+    def __init__(self, aggregate: str) -> None:
+        self.aggregate = aggregate
+        self.commands: dict[str, type] = {}
 
-def declare(*, slug: str, name: tuple[str, str], roles: frozenset[StaffRole] | set[StaffRole],
-            summary: str, behaviour: str, action: str | None = None, who: str | None = None,
-            refers: tuple[str, ...] = ()) -> Callable[[T], T]:
-    """Register a command class under its declaration (a slug declared twice fails at import)."""
+    def declare(self, *, slug: str, name: tuple[str, str], roles: frozenset[StaffRole] | set[StaffRole],
+                summary: str, behaviour: str, action: str | None = None, who: str | None = None,
+                refers: tuple[str, ...] = ()) -> Callable[[T], T]:
+        """Register a command class under its declaration (a slug declared twice fails at import)."""
 
-    def register(cls: T) -> T:
-        if slug in REGISTRY:
-            raise TypeError(f"the slug {slug!r} is declared twice: {REGISTRY[slug].__name__}, {cls.__name__}")
-        declared = Declaration(slug, name, frozenset(roles), summary, behaviour, action, who, refers)
-        cls.declared = declared  # type: ignore[attr-defined]
-        REGISTRY[slug] = cls
-        return cls
-    return register
+        def register(cls: T) -> T:
+            if slug in self.commands:
+                raise TypeError(f"the slug {slug!r} is declared twice: {self.commands[slug].__name__}, "
+                                f"{cls.__name__}")
+            declared = Declaration(slug, name, frozenset(roles), summary, behaviour, action, who, refers)
+            cls.declared = declared  # type: ignore[attr-defined]
+            self.commands[slug] = cls
+            return cls
+        return register
+
+    def items(self) -> Iterator[tuple[str, type]]:
+        yield from self.commands.items()
+
+    def values(self) -> Iterator[type]:
+        yield from self.commands.values()
+
+    def __getitem__(self, slug: str) -> type:
+        return self.commands[slug]
+
+    def __contains__(self, slug: object) -> bool:
+        return slug in self.commands
 
 
 def declaration(cls: type) -> Declaration:

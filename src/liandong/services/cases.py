@@ -17,7 +17,7 @@ from liandong.domain.cases import commands as c
 from liandong.domain.cases.case import Case
 from liandong.domain.cases.events import AMBIENT_EVENTS, CaseReported, Event
 from liandong.domain.cases.rules import Rules
-from liandong.domain.declare import REGISTRY, declaration
+from liandong.domain.declare import declaration
 from liandong.domain.errors import DomainError
 from liandong.services.clock import Clock
 from liandong.services.ports import StoredEvent, UnitOfWork
@@ -56,7 +56,7 @@ def _handler(cls: type[c.CaseCommand]) -> Handler:
 
 
 HANDLERS: dict[type[c.CaseCommand], Handler] = {
-    cls: _handler(cls) for cls in REGISTRY.values()
+    cls: _handler(cls) for cls in c.COMMANDS.values()
     if issubclass(cls, c.CaseCommand) and cls is not c.MergeCase  # a merge loads two cases (``_merge``)
 }
 

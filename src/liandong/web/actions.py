@@ -118,7 +118,7 @@ def _action(cls: type[c.CaseCommand]) -> Action:
 
 
 ACTIONS: tuple[Action, ...] = tuple(
-    _action(cls) for cls in d.REGISTRY.values()
+    _action(cls) for cls in c.COMMANDS.values()
     if issubclass(cls, c.CaseCommand) and d.declaration(cls).who is not None)
 """What a case page may offer: every command that declares whose move it is there."""
 BY_KEY = {a.key: a for a in ACTIONS}

@@ -21,14 +21,17 @@ from liandong.domain.declare import (
     PHONE,
     SELECT,
     TEXTAREA,
+    Registry,
     declaration,
-    declare,
     optional,
     param,
     param_of,
     subclasses,
 )
 from liandong.domain.roles import StaffRole
+
+COMMANDS = Registry("case")
+"""The case commands by slug (the permission key, the API path, the CLI command)."""
 
 DISPATCHER, HANDLER, LEADER = StaffRole.DISPATCHER, StaffRole.HANDLER, StaffRole.LEADER
 ADMINISTRATOR = StaffRole.ADMINISTRATOR
@@ -49,7 +52,7 @@ class CaseCommand(Command):
     expected_version: int | None = None
 
 
-@declare(slug="report", name=("受理", "Report"), roles=set(), behaviour="report",
+@COMMANDS.declare(slug="report", name=("受理", "Report"), roles=set(), behaviour="report",
          summary="受理：登记一件诉求 / take in a report")
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ReportCase(Command):
@@ -71,28 +74,28 @@ class ReportCase(Command):
                                      "data removed"), kind=CHECKBOX)
 
 
-@declare(slug="dispatch", name=("派单", "Dispatch"), roles={DISPATCHER}, behaviour="dispatch",
+@COMMANDS.declare(slug="dispatch", name=("派单", "Dispatch"), roles={DISPATCHER}, behaviour="dispatch",
          action="dispatch", who="dispatcher", summary="派单：按路由规则交给主办单位 / dispatch by the routing rule")
 @dataclass(frozen=True, slots=True, kw_only=True)
 class DispatchCase(CaseCommand):
     """派单."""
 
 
-@declare(slug="acknowledge", name=("签收", "Acknowledge"), roles={HANDLER}, behaviour="acknowledge",
+@COMMANDS.declare(slug="acknowledge", name=("签收", "Acknowledge"), roles={HANDLER}, behaviour="acknowledge",
          action="acknowledge", who="lead", summary="签收 / acknowledge")
 @dataclass(frozen=True, slots=True, kw_only=True)
 class AcknowledgeCase(CaseCommand):
     """签收."""
 
 
-@declare(slug="start", name=("开始处置", "Start handling"), roles={HANDLER}, behaviour="start",
+@COMMANDS.declare(slug="start", name=("开始处置", "Start handling"), roles={HANDLER}, behaviour="start",
          action="start", who="lead", summary="开始处置 / start handling")
 @dataclass(frozen=True, slots=True, kw_only=True)
 class StartHandling(CaseCommand):
     """处置."""
 
 
-@declare(slug="return", name=("退单", "Return"), roles={HANDLER}, behaviour="return_case",
+@COMMANDS.declare(slug="return", name=("退单", "Return"), roles={HANDLER}, behaviour="return_case",
          action="return", who="lead", summary="退单：不属于本单位职责 / return")
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ReturnCase(CaseCommand):
@@ -102,7 +105,7 @@ class ReturnCase(CaseCommand):
     disputed: bool = optional(False, ("有争议，请上级裁定", "Disputed: the level above decides"), kind=CHECKBOX)
 
 
-@declare(slug="return-decision", name=("裁定退单", "Decide the return"), roles={LEADER, DISPATCHER},
+@COMMANDS.declare(slug="return-decision", name=("裁定退单", "Decide the return"), roles={LEADER, DISPATCHER},
          behaviour="decide_return", action="decide_return", who="decider",
          summary="裁定退单：维持或改由其他单位 / decide a return")
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -114,7 +117,7 @@ class DecideReturn(CaseCommand):
     lead: str | None = optional(None, ("新承办单位代码", "New lead department code"), max_length=48)
 
 
-@declare(slug="redispatch", name=("改派", "Re-dispatch"), roles={DISPATCHER}, behaviour="redispatch",
+@COMMANDS.declare(slug="redispatch", name=("改派", "Re-dispatch"), roles={DISPATCHER}, behaviour="redispatch",
          summary="改派：交给另一承办单位 / re-dispatch")
 @dataclass(frozen=True, slots=True, kw_only=True)
 class RedispatchCase(CaseCommand):
@@ -124,7 +127,7 @@ class RedispatchCase(CaseCommand):
     reason: str = optional("", REASON, kind=TEXTAREA, max_length=2000)
 
 
-@declare(slug="extension", name=("申请延期", "Request an extension"), roles={HANDLER},
+@COMMANDS.declare(slug="extension", name=("申请延期", "Request an extension"), roles={HANDLER},
          behaviour="request_extension", action="request_extension", who="lead",
          summary="申请延期 / request extension")
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -135,7 +138,7 @@ class RequestExtension(CaseCommand):
     reason: str = param(REASON, kind=TEXTAREA, min_length=1, max_length=2000)
 
 
-@declare(slug="extension-decision", name=("审批延期", "Decide the extension"), roles={LEADER, DISPATCHER},
+@COMMANDS.declare(slug="extension-decision", name=("审批延期", "Decide the extension"), roles={LEADER, DISPATCHER},
          behaviour="decide_extension", action="decide_extension", who="approver",
          summary="审批延期 / decide extension")
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -146,7 +149,7 @@ class DecideExtension(CaseCommand):
     reason: str = optional("", ("意见", "Comment"), kind=TEXTAREA, max_length=2000)
 
 
-@declare(slug="escalate", name=("提级", "Escalate"), roles={HANDLER, LEADER}, behaviour="escalate",
+@COMMANDS.declare(slug="escalate", name=("提级", "Escalate"), roles={HANDLER, LEADER}, behaviour="escalate",
          action="escalate", who="lead", summary="提级：请求上一级主办 / escalate")
 @dataclass(frozen=True, slots=True, kw_only=True)
 class EscalateCase(CaseCommand):
@@ -155,7 +158,7 @@ class EscalateCase(CaseCommand):
     reason: str = param(REASON, kind=TEXTAREA, min_length=1, max_length=2000)
 
 
-@declare(slug="shelve", name=("挂账", "Shelve"), roles={HANDLER}, behaviour="shelve",
+@COMMANDS.declare(slug="shelve", name=("挂账", "Shelve"), roles={HANDLER}, behaviour="shelve",
          summary="挂账：长期工程，约定完成时间 / shelve")
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ShelveCase(CaseCommand):
@@ -165,7 +168,7 @@ class ShelveCase(CaseCommand):
     reason: str = param(REASON, kind=TEXTAREA, min_length=1, max_length=2000)
 
 
-@declare(slug="resource", name=("申请资源支持", "Ask for a resource"), roles={HANDLER},
+@COMMANDS.declare(slug="resource", name=("申请资源支持", "Ask for a resource"), roles={HANDLER},
          behaviour="request_resource", action="request_resource", who="lead",
          summary="资源申请 ask a level above for a resource decision")
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -179,7 +182,7 @@ class RequestResource(CaseCommand):
                              help="决定部门 (默认上一级同系统部门) the deciding department above")
 
 
-@declare(slug="resource-decision", name=("决定资源申请", "Decide the resource request"),
+@COMMANDS.declare(slug="resource-decision", name=("决定资源申请", "Decide the resource request"),
          roles={LEADER, DISPATCHER}, behaviour="decide_resource", action="decide_resource",
          who="resource_approver", summary="资源决定 decide a resource request")
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -190,14 +193,14 @@ class DecideResource(CaseCommand):
     reason: str = optional("", ("意见", "Comment"), kind=TEXTAREA, max_length=2000)
 
 
-@declare(slug="resume", name=("恢复处置", "Resume"), roles={HANDLER}, behaviour="resume",
+@COMMANDS.declare(slug="resume", name=("恢复处置", "Resume"), roles={HANDLER}, behaviour="resume",
          summary="恢复处置 resume a shelved case")
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ResumeCase(CaseCommand):
     """恢复处置."""
 
 
-@declare(slug="pause", name=("暂停计时", "Pause the clock"), roles={HANDLER}, behaviour="pause",
+@COMMANDS.declare(slug="pause", name=("暂停计时", "Pause the clock"), roles={HANDLER}, behaviour="pause",
          summary="暂停计时：等待诉求人 / pause the clock")
 @dataclass(frozen=True, slots=True, kw_only=True)
 class PauseCase(CaseCommand):
@@ -206,14 +209,14 @@ class PauseCase(CaseCommand):
     reason: str = param(REASON, kind=TEXTAREA, min_length=1, max_length=2000)
 
 
-@declare(slug="unpause", name=("恢复计时", "Restart the clock"), roles={HANDLER}, behaviour="unpause",
+@COMMANDS.declare(slug="unpause", name=("恢复计时", "Restart the clock"), roles={HANDLER}, behaviour="unpause",
          summary="恢复计时 restart the clock")
 @dataclass(frozen=True, slots=True, kw_only=True)
 class UnpauseCase(CaseCommand):
     """恢复计时."""
 
 
-@declare(slug="summons", name=("吹哨", "Summon departments"), roles={HANDLER, LEADER}, behaviour="summon",
+@COMMANDS.declare(slug="summons", name=("吹哨", "Summon departments"), roles={HANDLER, LEADER}, behaviour="summon",
          action="summon", who="summoner", summary="吹哨 summon county departments")
 @dataclass(frozen=True, slots=True, kw_only=True)
 class SummonDepartments(CaseCommand):
@@ -224,7 +227,7 @@ class SummonDepartments(CaseCommand):
     reason: str = optional("", ("事由", "Why"), kind=TEXTAREA, max_length=2000)
 
 
-@declare(slug="summons-answer", name=("报到", "Report in"), roles={HANDLER}, behaviour="answer_summons",
+@COMMANDS.declare(slug="summons-answer", name=("报到", "Report in"), roles={HANDLER}, behaviour="answer_summons",
          action="answer_summons", who="summoned", summary="报到 answer a summons")
 @dataclass(frozen=True, slots=True, kw_only=True)
 class AnswerSummons(CaseCommand):
@@ -234,7 +237,7 @@ class AnswerSummons(CaseCommand):
         ("on_site", ("到场", "On site")), ("online", ("线上", "Online"))))
 
 
-@declare(slug="summons-rating", name=("评价报到部门", "Rate a summoned department"),
+@COMMANDS.declare(slug="summons-rating", name=("评价报到部门", "Rate a summoned department"),
          roles={HANDLER, LEADER}, behaviour="rate_summoned", summary="评价报到部门 rate a summoned department")
 @dataclass(frozen=True, slots=True, kw_only=True)
 class RateSummoned(CaseCommand):
@@ -244,7 +247,7 @@ class RateSummoned(CaseCommand):
     score: int = param(("评分", "Score"), kind=NUMBER, minimum=1, maximum=5)
 
 
-@declare(slug="assist-report", name=("协办反馈", "Report my part"), roles={HANDLER},
+@COMMANDS.declare(slug="assist-report", name=("协办反馈", "Report my part"), roles={HANDLER},
          behaviour="report_assist", action="report_assist", who="assist", summary="协办反馈 an assist reports")
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ReportAssist(CaseCommand):
@@ -253,7 +256,7 @@ class ReportAssist(CaseCommand):
     summary: str = param(("办理情况", "What was done"), kind=TEXTAREA, min_length=1, max_length=4000)
 
 
-@declare(slug="resolve", name=("办结", "Resolve"), roles={HANDLER, LEADER}, behaviour="resolve",
+@COMMANDS.declare(slug="resolve", name=("办结", "Resolve"), roles={HANDLER, LEADER}, behaviour="resolve",
          action="resolve", who="lead", summary="办结 resolve")
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ResolveCase(CaseCommand):
@@ -263,7 +266,7 @@ class ResolveCase(CaseCommand):
     public_note: str = optional("", ("公开答复", "Public reply"), kind=TEXTAREA, max_length=2000)
 
 
-@declare(slug="follow-up", name=("回访", "Follow up"), roles={DISPATCHER}, behaviour="follow_up",
+@COMMANDS.declare(slug="follow-up", name=("回访", "Follow up"), roles={DISPATCHER}, behaviour="follow_up",
          action="follow_up", who="dispatcher", summary="回访评价 follow-up and rating")
 @dataclass(frozen=True, slots=True, kw_only=True)
 class FollowUpCase(CaseCommand):
@@ -276,14 +279,14 @@ class FollowUpCase(CaseCommand):
                                               "Unsatisfied for the handler's fault (redo)"), kind=CHECKBOX)
 
 
-@declare(slug="close", name=("归档", "Archive"), roles={DISPATCHER}, behaviour="close", action="close",
+@COMMANDS.declare(slug="close", name=("归档", "Archive"), roles={DISPATCHER}, behaviour="close", action="close",
          who="dispatcher", summary="归档 archive")
 @dataclass(frozen=True, slots=True, kw_only=True)
 class CloseCase(CaseCommand):
     """归档."""
 
 
-@declare(slug="merge", name=("合并重复件", "Merge a duplicate"), roles={DISPATCHER}, behaviour="merge_into",
+@COMMANDS.declare(slug="merge", name=("合并重复件", "Merge a duplicate"), roles={DISPATCHER}, behaviour="merge_into",
          refers=("into",), summary="合并重复件 merge into another case")
 @dataclass(frozen=True, slots=True, kw_only=True)
 class MergeCase(CaseCommand):
@@ -292,7 +295,7 @@ class MergeCase(CaseCommand):
     into: str = param(("并入案件", "Merge into case"), min_length=1, max_length=40)
 
 
-@declare(slug="scope", name=("扩大影响范围", "Add affected places"), roles={DISPATCHER, HANDLER},
+@COMMANDS.declare(slug="scope", name=("扩大影响范围", "Add affected places"), roles={DISPATCHER, HANDLER},
          behaviour="widen", summary="扩大影响范围 add affected places")
 @dataclass(frozen=True, slots=True, kw_only=True)
 class WidenScope(CaseCommand):
@@ -302,7 +305,7 @@ class WidenScope(CaseCommand):
                                    items=12)
 
 
-@declare(slug="reclassify", name=("改类", "Correct the matter type"), roles={DISPATCHER},
+@COMMANDS.declare(slug="reclassify", name=("改类", "Correct the matter type"), roles={DISPATCHER},
          behaviour="reclassify", action="reclassify", who="dispatcher", summary="改类 correct the matter type")
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ReclassifyCase(CaseCommand):
@@ -313,7 +316,7 @@ class ReclassifyCase(CaseCommand):
     reason: str = optional("", ("理由", "Reason"), kind=TEXTAREA, max_length=2000)
 
 
-@declare(slug="heat", name=("舆情热度", "Public-opinion heat"), roles={DISPATCHER, LEADER},
+@COMMANDS.declare(slug="heat", name=("舆情热度", "Public-opinion heat"), roles={DISPATCHER, LEADER},
          behaviour="set_heat", summary="舆情热度 public-opinion heat")
 @dataclass(frozen=True, slots=True, kw_only=True)
 class SetHeat(CaseCommand):
@@ -322,7 +325,7 @@ class SetHeat(CaseCommand):
     heat: int = param(("热度", "Heat"), kind=NUMBER, minimum=0, maximum=100)
 
 
-@declare(slug="check-deadlines", name=("时限检查", "Check the deadlines"), roles={DISPATCHER, ADMINISTRATOR},
+@COMMANDS.declare(slug="check-deadlines", name=("时限检查", "Check the deadlines"), roles={DISPATCHER, ADMINISTRATOR},
          behaviour="tick", summary="时限检查 run the escalation chain")
 @dataclass(frozen=True, slots=True, kw_only=True)
 class CheckDeadlines(CaseCommand):
