@@ -12,8 +12,10 @@ import pytest
 from liandong.domain import declare as d
 from liandong.domain.access import COMMAND_ROLES
 from liandong.domain.cases import commands as c
+from liandong.domain.cases.case import Case
 from liandong.domain.roles import StaffRole
-from liandong.services.cases import HANDLERS, _handler
+from liandong.services.cases import HANDLERS
+from liandong.services.commands import bind
 from liandong.web.actions import ACTIONS
 
 
@@ -82,7 +84,7 @@ def test_a_behaviour_that_does_not_take_the_fields_fails() -> None:
 
     Mismatched.declared = d.Declaration("test-mismatch", ("测", "Test"), frozenset(), "", "acknowledge")  # type: ignore[attr-defined]
     with pytest.raises(TypeError, match=r"fields not taken \['colour'\]"):
-        _handler(Mismatched)
+        bind(Mismatched, Case)
     del Mismatched
     gc.collect()
 
@@ -92,3 +94,34 @@ def test_a_slug_declared_twice_fails() -> None:
         again = c.COMMANDS.declare(slug="resolve", name=("办结", "Resolve"), roles=set(), summary="",
                                    behaviour="resolve")
         again(type("Again", (), {}))
+
+
+def test_instruments_are_a_second_registration() -> None:
+    from liandong.domain.access import INSTRUMENT_ROLES
+    from liandong.domain.instruments import commands as ic
+    from liandong.domain.instruments.instrument import Instrument
+    from liandong.services.instruments import HANDLERS as INSTRUMENT_HANDLERS
+
+    staff = frozenset(r for r in StaffRole if r is not StaffRole.CITIZEN)
+    overseers = {StaffRole.LEADER, StaffRole.INSPECTOR, StaffRole.ASSESSOR}
+    expected = {
+        "issue": {*overseers, StaffRole.DISPATCHER}, "read": staff, "report": {StaffRole.HANDLER, *overseers},
+        "respond": {StaffRole.HANDLER, StaffRole.LEADER}, "assign": {*overseers, StaffRole.DISPATCHER},
+        "complete": {StaffRole.HANDLER, StaffRole.LEADER}, "verify": overseers,
+        "attend": {StaffRole.HANDLER, StaffRole.LEADER, StaffRole.DISPATCHER},
+        "minutes": {StaffRole.LEADER, StaffRole.DISPATCHER, StaffRole.HANDLER}, "decide": overseers,
+        "promote": {StaffRole.LEADER}, "adopt": {StaffRole.LEADER, StaffRole.HANDLER}, "withdraw": overseers,
+        "check": {StaffRole.DISPATCHER, StaffRole.ADMINISTRATOR}, "stock": {StaffRole.LEADER}}
+    assert expected == INSTRUMENT_ROLES
+    assert set(INSTRUMENT_HANDLERS) == set(ic.COMMANDS.values()) - {ic.Issue}
+    assert not set(c.COMMANDS.commands) & {"read", "respond", "assign", "verify"}  # registries apart
+
+    @dataclass(frozen=True, kw_only=True)
+    class Late(ic.InstrumentCommand):
+        overdue_days: int = d.optional(0, ("逾期", "Overdue"))
+
+    Late.declared = d.Declaration("test-late", ("测", "Test"), frozenset(), "", "check")  # type: ignore[attr-defined]
+    with pytest.raises(TypeError, match=r"fields not taken \['overdue_days'\]"):
+        bind(Late, Instrument)
+    del Late
+    gc.collect()

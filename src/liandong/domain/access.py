@@ -13,6 +13,7 @@ from liandong.domain.cases.record import CaseRecord
 from liandong.domain.declare import declaration
 from liandong.domain.errors import DomainError
 from liandong.domain.hierarchy import HierarchyIndex
+from liandong.domain.instruments import commands as ic
 from liandong.domain.instruments.kinds import Kind
 from liandong.domain.instruments.record import InstrumentRecord
 from liandong.domain.roles import StaffRole as StaffRole  # re-exported: where it was first defined
@@ -63,28 +64,12 @@ def can_see(principal: Principal, case: CaseRecord, hierarchy: HierarchyIndex) -
     return False
 
 
-# Which roles may take each step of a linkage instrument (the instrument then checks the
-# department's place in it and the governance elements of its level).
-_STAFF = frozenset(r for r in StaffRole if r is not StaffRole.CITIZEN)
 INSTRUMENT_ROLES: dict[str, frozenset[StaffRole]] = {
-    name: frozenset(roles) for name, roles in {
-        "issue": {StaffRole.LEADER, StaffRole.INSPECTOR, StaffRole.ASSESSOR, StaffRole.DISPATCHER},
-        "read": _STAFF,
-        "report": {StaffRole.HANDLER, StaffRole.LEADER, StaffRole.INSPECTOR, StaffRole.ASSESSOR},
-        "respond": {StaffRole.HANDLER, StaffRole.LEADER},
-        "assign": {StaffRole.LEADER, StaffRole.INSPECTOR, StaffRole.ASSESSOR, StaffRole.DISPATCHER},
-        "complete": {StaffRole.HANDLER, StaffRole.LEADER},
-        "verify": {StaffRole.LEADER, StaffRole.INSPECTOR, StaffRole.ASSESSOR},
-        "attend": {StaffRole.HANDLER, StaffRole.LEADER, StaffRole.DISPATCHER},
-        "minutes": {StaffRole.LEADER, StaffRole.DISPATCHER, StaffRole.HANDLER},
-        "decide": {StaffRole.LEADER, StaffRole.INSPECTOR, StaffRole.ASSESSOR},
-        "promote": {StaffRole.LEADER},
-        "adopt": {StaffRole.LEADER, StaffRole.HANDLER},
-        "withdraw": {StaffRole.LEADER, StaffRole.INSPECTOR, StaffRole.ASSESSOR},
-        "check": {StaffRole.DISPATCHER, StaffRole.ADMINISTRATOR},
-        "stock": {StaffRole.LEADER},  # what the department's pool holds (入库/出库)
-    }.items()
+    **{step: declaration(cls).roles for step, cls in ic.COMMANDS.items()},
+    "stock": frozenset({StaffRole.LEADER}),  # what the department's pool holds (入库/出库)
 }
+"""Which roles may take each step of a linkage instrument, as each command declares it (the
+instrument then checks the department's place in it and the governance elements of its level)."""
 
 
 def check_instrument_step(principal: Principal, step: str) -> str:

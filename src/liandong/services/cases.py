@@ -4,11 +4,10 @@ and the simulator alike.
 
 from __future__ import annotations
 
-import inspect
 import logging
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -17,9 +16,9 @@ from liandong.domain.cases import commands as c
 from liandong.domain.cases.case import Case
 from liandong.domain.cases.events import AMBIENT_EVENTS, CaseReported, Event
 from liandong.domain.cases.rules import Rules
-from liandong.domain.declare import declaration
 from liandong.domain.errors import DomainError
 from liandong.services.clock import Clock
+from liandong.services.commands import bind
 from liandong.services.ports import StoredEvent, UnitOfWork
 from liandong.services.randomness import random_hex
 
@@ -27,36 +26,8 @@ log = logging.getLogger(__name__)
 
 Handler = Callable[[Case, Any, datetime, Rules], object]
 
-def _handler(cls: type[c.CaseCommand]) -> Handler:
-    """The case's behaviour a command declares, called with the command's fields (and ``now`` and
-    ``rules`` where it takes them). A field the behaviour does not take, or a parameter the command
-    does not give, fails at import: a command and its behaviour cannot drift apart."""
-    name = declaration(cls).behaviour
-    method = getattr(Case, name, None)
-    target = method if method is not None else getattr(chain, name)
-    accepted = inspect.signature(target).parameters
-    given = [f.name for f in fields(cls) if f.name not in ("case_id", "expected_version")]
-    given = [n for n in given if n != "by" or "by" in accepted]  # the chain's tick acts as the platform
-    missing = [n for n in given if n not in accepted]
-    needed = [n for n, p in list(accepted.items())[1:] if p.default is inspect.Parameter.empty
-              and n not in (*given, "now", "rules")]
-    if missing or needed:
-        raise TypeError(f"{cls.__name__} and {name}: fields not taken {missing}, "
-                        f"parameters not given {needed}")
-    wants_now, wants_rules = "now" in accepted, "rules" in accepted
-
-    def handle(case: Case, cmd: Any, now: datetime, rules: Rules) -> object:
-        kwargs = {n: getattr(cmd, n) for n in given}
-        if wants_now:
-            kwargs["now"] = now
-        if wants_rules:
-            kwargs["rules"] = rules
-        return target(case, **kwargs)
-    return handle
-
-
 HANDLERS: dict[type[c.CaseCommand], Handler] = {
-    cls: _handler(cls) for cls in c.COMMANDS.values()
+    cls: bind(cls, Case, chain) for cls in c.COMMANDS.values()
     if issubclass(cls, c.CaseCommand) and cls is not c.MergeCase  # a merge loads two cases (``_merge``)
 }
 
