@@ -29,6 +29,7 @@ from liandong.insight.service import Insight
 from liandong.services.cases import MessageBus
 from liandong.services.clock import Clock, SystemClock
 from liandong.services.instruments import InstrumentBus
+from liandong.services.intake import Intake
 from liandong.services.ledger import Ledger
 from liandong.services.organisation import served_roots
 from liandong.services.ports import Publisher, UnitOfWork
@@ -85,6 +86,10 @@ class Platform:
         if self._writer is None:
             self._writer = BatchingWriter(self.bus())
         return self._writer
+
+    def intake(self) -> Intake:
+        """受理 for every channel, through this platform's writer."""
+        return Intake(self.writer(), self.hierarchy)
 
     def use_writer(self, writer: Writer) -> None:
         self._writer = writer

@@ -34,12 +34,12 @@ from typer.testing import CliRunner
 
 from liandong.adapters.sql.engine import make_engine
 from liandong.adapters.sql.repositories import SqlUnitOfWork
-from liandong.api.deps import scoped_key
 from liandong.bootstrap import Platform, bootstrap
 from liandong.cli import app as cli_app
 from liandong.cli_accounts import ensure_demo_accounts
 from liandong.config import Settings
 from liandong.domain.cases import commands as c
+from liandong.services.intake import scoped_key
 from liandong.services.ledger import PLATFORM_SIGNER
 
 NATS_URL = os.environ.get("LIANDONG_TEST_NATS_URL", "nats://127.0.0.1:4222")

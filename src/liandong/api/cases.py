@@ -14,7 +14,6 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from liandong.api import track
 from liandong.api.bodies import body_of, command_of
 from liandong.api.deps import (
     CurrentUser,
@@ -25,7 +24,6 @@ from liandong.api.deps import (
     check_visible,
     get_platform,
     optional_user,
-    scoped_key,
 )
 from liandong.domain.access import (
     OVERSIGHT,
@@ -41,8 +39,6 @@ from liandong.domain.cases.record import CaseRecord
 from liandong.domain.declare import declaration
 from liandong.domain.errors import DomainError
 from liandong.messages import EVENT_LABELS, ROLE_NAMES, reason_text
-from liandong.services.accounts import token_digest
-from liandong.services.writer import unwrap
 
 router = APIRouter(prefix="/api", tags=["cases"])
 
@@ -83,20 +79,16 @@ async def report(body: ReportIn, request: Request, key: IdemKey = None) -> Respo
         user = await run_in_threadpool(optional_user, platform, credentials)
     by = user.department if user is not None and user.department else "reporter"
     account = user.account_id if user is not None and user.is_citizen else ""
-    code = track.new_tracking_code()
-    if key:  # the caller's own key: another caller's use of it finds nothing of theirs
-        owner = (f"account:{user.account_id}" if user is not None
-                 else f"anonymous:{request.client.host if request.client else ''}")
-        key = scoped_key(owner, key)
-    sent = body.model_dump(exclude={"affected", "expected_version"})  # type: ignore[attr-defined]
-    command = c.ReportCase(by=by, idempotency_key=key or "", reporter_account=account,
-                           tracking_hash=token_digest(code), **sent,
-                           affected=tuple(body.affected))  # type: ignore[attr-defined]
-    result = unwrap(await platform.writer().submit_async(command))
+    owner = (f"account:{user.account_id}" if user is not None
+             else f"anonymous:{request.client.host if request.client else ''}")
+    sent = body.model_dump(exclude={"expected_version"})  # type: ignore[attr-defined]
+    taken = await platform.intake().take_async(by=by, owner=owner, key=key or "", reporter_account=account,
+                                               **sent)
+    result = taken.result
     return JSONResponse(
         {"case_id": result.case_id, "version": result.version,
          "events": [type(e).__name__ for e in result.events], "duplicate": result.duplicate,
-         "tracking_code": None if result.duplicate else code},
+         "tracking_code": taken.tracking_code},
         status_code=200 if result.duplicate else 201)
 
 

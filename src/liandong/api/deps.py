@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from datetime import UTC, datetime
 from typing import Annotated
 
@@ -92,8 +91,3 @@ def check_visible(platform: Platform, user: Principal, case_id: str) -> None:
         if case is None or not can_see(user, case.record, platform.hierarchy):
             raise DomainError("case.unknown", case_id=case_id)
 
-
-def scoped_key(owner: str, key: str) -> str:
-    """An idempotency key as stored: the caller's own (``owner``: an account, an API client, an
-    anonymous address), so that a key another caller used finds nothing of theirs."""
-    return hashlib.sha256(f"{owner}\n{key}".encode()).hexdigest()

@@ -174,6 +174,8 @@ class MessageBus:
                            reporter_name=cmd.reporter_name, reporter_phone=cmd.reporter_phone,
                            idempotency_key=cmd.idempotency_key, reporter_account=cmd.reporter_account,
                            address=cmd.address, coordinates=cmd.coordinates, publish=cmd.publish)
+        if cmd.dispatch_by:  # taken in and dispatched in one transaction (a channel of the centre's)
+            case.dispatch(by=cmd.dispatch_by, now=now, rules=self.rules)
         events = case.pending
         stored = uow.cases.save(case)
         if cmd.tracking_hash:

@@ -70,6 +70,8 @@ class ReportCase(Command):
     address: str = optional("", ("详细地址", "Address"), max_length=300, edge=True)
     coordinates: str = optional("", ("坐标", "Coordinates"), max_length=64, web=False, edge=True)
     tracking_hash: str = optional("", ("查询码摘要", "Tracking code digest"), web=False, edge=True)
+    dispatch_by: str = optional("", ("派单中心", "Dispatched by"), web=False, edge=True,
+                                help="a channel whose reports the 12345 centre dispatches at once (Open311)")
     publish: bool = optional(False, ("同意公开描述（去除个人信息后）", "Publish the description, personal "
                                      "data removed"), kind=CHECKBOX)
 
