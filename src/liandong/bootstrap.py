@@ -33,6 +33,7 @@ from liandong.services.intake import Intake
 from liandong.services.ledger import Ledger
 from liandong.services.organisation import served_roots
 from liandong.services.ports import Publisher, UnitOfWork
+from liandong.services.queries import CaseQueries
 from liandong.services.relay import Relay
 from liandong.services.writer import BatchingWriter, Writer
 
@@ -86,6 +87,10 @@ class Platform:
         if self._writer is None:
             self._writer = BatchingWriter(self.bus())
         return self._writer
+
+    def queries(self) -> CaseQueries:
+        """What a person may read of cases (the visibility rule, once)."""
+        return CaseQueries(self.uow, self.hierarchy)
 
     def intake(self) -> Intake:
         """受理 for every channel, through this platform's writer."""

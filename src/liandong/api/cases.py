@@ -28,7 +28,6 @@ from liandong.api.deps import (
 from liandong.domain.access import (
     OVERSIGHT,
     Principal,
-    can_see,
     mask_name,
     mask_phone,
     sees_reporter,
@@ -163,11 +162,8 @@ class EventRead(BaseModel):
 
 
 def _load(platform: Any, case_id: str, user: Principal) -> tuple[CaseRecord, list[Any]]:
-    with platform.uow() as uow:
-        case = uow.cases.get(case_id)
-        if case is None or not can_see(user, case.record, platform.hierarchy):
-            raise DomainError("case.unknown", case_id=case_id)
-        return case.record, uow.cases.events(case_id)
+    read = platform.queries().read(user, case_id)
+    return read.record, read.events
 
 
 @router.get("/cases/{case_id}", response_model=CaseRead)
