@@ -32,7 +32,7 @@ from liandong.domain.errors import DomainError
 from liandong.services import organisation as org_service
 from liandong.services.accounts import create_account
 from liandong.services.backup import restore_backup
-from tests.conftest import fresh_database
+from tests.support.databases import fresh_database
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATES = ROOT / "src" / "liandong" / "web" / "templates"

@@ -27,7 +27,7 @@ from liandong.domain.catalogue import parse_scope
 from liandong.domain.errors import DomainError
 from liandong.services import organisation as org_service
 from liandong.services.accounts import create_account, create_api_key
-from tests.conftest import fresh_database
+from tests.support.databases import fresh_database
 
 LIANGXI, WUZHONG = "320213", "320506"
 STREET = "320213001"  # 崇安寺街道
