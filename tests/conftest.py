@@ -13,6 +13,7 @@ from liandong.adapters.sql import migrate
 from liandong.adapters.sql.engine import make_engine
 from liandong.adapters.sql.repositories import SqlUnitOfWork
 from liandong.services.ports import UnitOfWork
+from tests.support.clock import ManualTime, install
 from tests.support.databases import PG_SERVER, REQUIRE_PG, fresh_database
 from tests.support.nats import new_stream
 
@@ -73,3 +74,9 @@ def uow_factory(request: pytest.FixtureRequest) -> Iterator[Callable[[], UnitOfW
 def stream() -> Iterator[tuple[str, str]]:
     """A JetStream stream of the test's own (name, subject prefix), deleted afterwards."""
     yield from new_stream()
+
+
+@pytest.fixture
+def limits_clock(monkeypatch: pytest.MonkeyPatch) -> ManualTime:
+    """The rate limits' clock (in-memory counts), at the start of a minute; ``advance`` moves it."""
+    return install(monkeypatch, ManualTime())
