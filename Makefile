@@ -36,8 +36,9 @@ lint: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
+# The whole suite, with the coverage floor of domain/ and ledger/ ([tool.coverage.report] fail_under).
 test: lint $(NODE) browser
-	$(BIN)/pytest -n 2 --dist loadfile
+	$(BIN)/pytest -n 2 --dist loadfile --cov --cov-report=term
 
 # Known vulnerabilities in the installed Python packages and the npm assets (needs the advisory
 # services: PyPI/OSV and the npm registry; run it where they are reachable, not in the test suite).

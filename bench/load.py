@@ -42,7 +42,7 @@ from typing import Any
 import httpx
 from sqlalchemy import create_engine, text
 
-from liandong.api.deps import scoped_key
+from liandong.services.intake import scoped_key
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from load_mix import ACCOUNTS, EXTRA_ACCOUNTS, OPERATIONS, READS, SCENARIOS, STEPS, Driver, Rates, RawClient

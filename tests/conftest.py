@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -15,9 +13,9 @@ from liandong.adapters.sql import migrate
 from liandong.adapters.sql.engine import make_engine
 from liandong.adapters.sql.repositories import SqlUnitOfWork
 from liandong.services.ports import UnitOfWork
-
-PG_SERVER = os.environ.get("LIANDONG_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432")
-REQUIRE_PG = bool(os.environ.get("LIANDONG_REQUIRE_PG") or os.environ.get("CI"))
+from tests.support.clock import ManualTime, install
+from tests.support.databases import PG_SERVER, REQUIRE_PG, fresh_database
+from tests.support.nats import new_stream
 
 
 def _pg_admin() -> Engine | None:
@@ -40,18 +38,6 @@ def pg_admin() -> Iterator[Engine]:
         pytest.skip(f"no PostgreSQL answers at {PG_SERVER} (set LIANDONG_TEST_PG_URL)")
     yield engine
     engine.dispose()
-
-
-def fresh_database(pg_admin: Engine, prefix: str = "liandong_test") -> Iterator[str]:
-    """The URL of a new database with a unique name, dropped once the caller is done."""
-    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
-    with pg_admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield f"{PG_SERVER}/{name}"
-    finally:
-        with pg_admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 @pytest.fixture
@@ -82,3 +68,15 @@ def uow_factory(request: pytest.FixtureRequest) -> Iterator[Callable[[], UnitOfW
         yield lambda: SqlUnitOfWork(engine)
     finally:
         engine.dispose()
+
+
+@pytest.fixture
+def stream() -> Iterator[tuple[str, str]]:
+    """A JetStream stream of the test's own (name, subject prefix), deleted afterwards."""
+    yield from new_stream()
+
+
+@pytest.fixture
+def limits_clock(monkeypatch: pytest.MonkeyPatch) -> ManualTime:
+    """The rate limits' clock (in-memory counts), at the start of a minute; ``advance`` moves it."""
+    return install(monkeypatch, ManualTime())

@@ -29,7 +29,9 @@ if TYPE_CHECKING:  # the rest is imported where it is used: a command pays only 
     from liandong.insight.service import Insight
     from liandong.services.cases import MessageBus
     from liandong.services.instruments import InstrumentBus
+    from liandong.services.intake import Intake
     from liandong.services.ledger import Ledger
+    from liandong.services.queries import CaseQueries
     from liandong.services.relay import Relay
     from liandong.services.writer import Writer
 
@@ -95,6 +97,18 @@ class Platform:
 
             self._writer = BatchingWriter(self.bus())
         return self._writer
+
+    def queries(self) -> CaseQueries:
+        """What a person may read of cases (the visibility rule, once)."""
+        from liandong.services.queries import CaseQueries
+
+        return CaseQueries(self.uow, self.hierarchy)
+
+    def intake(self) -> Intake:
+        """受理 for every channel, through this platform's writer."""
+        from liandong.services.intake import Intake
+
+        return Intake(self.writer(), self.hierarchy)
 
     def use_writer(self, writer: Writer) -> None:
         self._writer = writer

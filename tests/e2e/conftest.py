@@ -3,20 +3,15 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
+from typing import Any
 
-import httpx
 import pytest
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+from tests.factories.accounts import E2E_USER_LIMIT
+from tests.support.processes import free_port, serving
 
 
 @pytest.fixture(scope="session")
@@ -30,45 +25,24 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     env.pop("LIANDONG_DATABASE_URL", None)
     cli = [sys.executable, "-m", "liandong.cli"]
     subprocess.run([*cli, "init", "--scope", "320200"], env=env, check=True,
-                   capture_output=True)
+                   capture_output=True, timeout=300)
     subprocess.run([sys.executable, "-c", "from datetime import UTC, datetime; "
                     "from liandong.bootstrap import bootstrap; "
                     "from liandong.services.demo_accounts import ensure_demo_accounts; "
                     "ensure_demo_accounts(uow=bootstrap().uow(), now=datetime.now(UTC))"],
-                   env=env, check=True, capture_output=True)
+                   env=env, check=True, capture_output=True, timeout=300)
     port = free_port()
-    proc = subprocess.Popen([*cli, "serve", "--port", str(port)], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                output = proc.stdout.read().decode() if proc.stdout else ""
-                raise RuntimeError(f"server did not start:\n{output}")
-            time.sleep(0.2)
+    with serving([*cli, "serve", "--port", str(port)], url=f"{base}/healthz", env=env,
+                 log=tmp_path_factory.mktemp("server-log") / "server.log"):
         yield base
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
 
 
-_TOKENS: dict[tuple[str, str, str], str] = {}
-E2E_USER_LIMIT = 40
-"""Sign-in attempts an account gets a minute on the shared test server."""
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Debian's Chromium under Playwright (the modules that ask import tests.support.browser,
+    which skips them, or fails them in CI, without Playwright or Chromium)."""
+    from tests.support.browser import launch
 
-
-def token(server: str, username: str, password: str = "liandong-demo") -> dict[str, str]:
-    """The Authorization header of a signed-in demo account; one sign-in per account and server
-    (tokens last hours, and sign-in is throttled per account and per address as in production)."""
-    key = (server, username, password)
-    if key not in _TOKENS:
-        answer = httpx.post(f"{server}/api/auth/token", json={"username": username, "password": password})
-        assert answer.status_code == 200, answer.text
-        _TOKENS[key] = answer.json()["access_token"]
-    return {"Authorization": f"Bearer {_TOKENS[key]}"}
+    with launch() as chromium:
+        yield chromium

@@ -12,7 +12,9 @@ import httpx
 from openpyxl import load_workbook
 
 from liandong.domain.worktime import SHANGHAI
-from tests.e2e.test_dashboard_http import case_through_the_api, data_of, session
+from tests.factories.accounts import session
+from tests.factories.assessment import data_of
+from tests.factories.cases import case_through_the_api
 
 
 def today() -> str:

@@ -12,8 +12,8 @@ import httpx
 import pytest
 
 from liandong.domain.worktime import SHANGHAI
-from tests.e2e.conftest import token
-from tests.e2e.test_browser_journey import Person, browser  # noqa: F401 - the fixture
+from tests.factories.accounts import token
+from tests.support.browser import Person
 
 
 def local(delta: timedelta) -> str:
@@ -56,7 +56,7 @@ def act(person: Person, iid: str, action: str, fields: dict[str, str] | None = N
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_a_pilot_and_an_inspection_in_the_browser(browser: Any, server: str, lang: str) -> None:  # noqa: F811
+def test_a_pilot_and_an_inspection_in_the_browser(browser: Any, server: str, lang: str) -> None:
     province, city = Person(browser, server, lang, "province"), Person(browser, server, lang, "city")
     province.sign_in("jiangsu_leader")
     city.sign_in("wuxi_leader")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import httpx
 
-from tests.e2e.conftest import token
-from tests.e2e.test_dashboard_http import STREET, session
+from tests.factories.accounts import session, token
+from tests.factories.cases import STREET
 
 
 def test_the_case_page_names_the_level_it_waits_on(server: str) -> None:

@@ -16,8 +16,6 @@ import queue
 import random
 import shutil
 import signal
-import socket
-import subprocess
 import sys
 import threading
 import time
@@ -34,15 +32,16 @@ from typer.testing import CliRunner
 
 from liandong.adapters.sql.engine import make_engine
 from liandong.adapters.sql.repositories import SqlUnitOfWork
-from liandong.api.deps import scoped_key
 from liandong.bootstrap import Platform, bootstrap
 from liandong.cli import app as cli_app
 from liandong.config import Settings
 from liandong.domain.cases import commands as c
 from liandong.services.demo_accounts import ensure_demo_accounts
+from liandong.services.intake import scoped_key
 from liandong.services.ledger import PLATFORM_SIGNER
+from tests.support.nats import NATS_URL, nats_answers
+from tests.support.processes import free_port, start, wait_healthy
 
-NATS_URL = os.environ.get("LIANDONG_TEST_NATS_URL", "nats://127.0.0.1:4222")
 PLACES = ["320213001", "320213015"]  # 梁溪区: the lead is 梁溪区城市管理局 (account liangxi_chengguan)
 REPORTERS, COMMANDERS = 6, 2
 # ``liandong`` itself (its ``main``), started with -c: uvicorn's spawned workers then do not re-import
@@ -108,12 +107,6 @@ def clone(template: Store, work: Path, admin: Engine | None) -> Store:
     return Store(work / "data", f"{template.database_url.rsplit('/', 1)[0]}/{name}")
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 class Server:
     """``liandong serve`` in its own process group (uvicorn's workers die with it)."""
 
@@ -121,24 +114,13 @@ class Server:
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.log = log
-        with log.open("ab") as out:
-            self.proc = subprocess.Popen(
-                [*LIANDONG, "serve", "--port", str(self.port), "--workers", str(workers)],
-                env=store.env(**env), stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+        self.proc = start([*LIANDONG, "serve", "--port", str(self.port), "--workers", str(workers)],
+                          log=log, env=store.env(**env))
 
     def wait(self) -> Server:
         """Until /healthz answers (the process may be started while the caller does other work)."""
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                if httpx.get(f"{self.base}/healthz", timeout=1).status_code == 200:
-                    return self
-            except httpx.HTTPError:
-                pass
-            if self.proc.poll() is not None or time.monotonic() > deadline:
-                self.kill()
-                raise RuntimeError(f"server did not start:\n{self.log.read_text(errors='replace')[-3000:]}")
-            time.sleep(0.1)
+        wait_healthy(self.proc, f"{self.base}/healthz", log=self.log, deadline=90, every=0.1)
+        return self
 
     def kill(self, sig: int = signal.SIGKILL) -> None:
         with contextlib.suppress(ProcessLookupError):
@@ -479,9 +461,7 @@ def drop_database(admin: Engine, url: str) -> None:
 
 @pytest.fixture(scope="module")
 def nats_server() -> str:
-    from tests.integration.test_relay import _nats_answers
-
-    if not _nats_answers():
+    if not nats_answers():
         pytest.skip(f"no NATS server with JetStream at {NATS_URL}")
     return NATS_URL
 
@@ -497,7 +477,7 @@ def test_sqlite_server_killed_mid_load_loses_nothing_acknowledged(
 @pytest.mark.postgres
 def test_postgres_server_with_two_workers_killed_mid_load_loses_nothing_acknowledged(
         nats_server: str, pg_admin: Engine, tmp_path_factory: pytest.TempPathFactory) -> None:
-    from tests.conftest import PG_SERVER
+    from tests.support.databases import PG_SERVER
 
     template = pg_template(pg_admin, PG_SERVER, tmp_path_factory.mktemp("crash-pg-template"))
     try:

@@ -7,55 +7,22 @@ Other tests share the server, so the figures are compared before and after this 
 from __future__ import annotations
 
 import html
-import json
 import re
-from typing import Any
 
 import httpx
 import pytest
 
-from tests.e2e.conftest import token
+from tests.factories.accounts import session
+from tests.factories.assessment import data_of
+from tests.factories.cases import STREET, case_through_the_api
 
 WUXI_COUNTIES = ["320205", "320206", "320211", "320213", "320214", "320281", "320282"]
-STREET = "320213001"  # 崇安寺街道: garbage there is handled by the street's law-enforcement team
-
-
-def session(server: str, username: str) -> httpx.Client:
-    """A browser-like client signed in with the session cookie (a token from the API)."""
-    bearer = token(server, username)["Authorization"].removeprefix("Bearer ")
-    return httpx.Client(base_url=server, cookies={"ld_session": bearer}, follow_redirects=False)
-
-
-def data_of(page: str) -> dict[str, Any]:
-    found = re.search(r'<script type="application/json" id="dashboard-data">(.*?)</script>', page, re.S)
-    assert found, "no embedded dashboard data"
-    data: dict[str, Any] = json.loads(found.group(1))
-    return data
 
 
 def kpi(page: str, key: str) -> str:
     found = re.search(rf'id="kpi-{key}">\s*([^<\s]+)', page)
     assert found, f"no headline figure {key}"
     return html.unescape(found.group(1))
-
-
-def case_through_the_api(server: str, *, solved: bool, rating: str, close: bool) -> str:
-    """Report, dispatch, acknowledge, resolve and follow up a case (and close it if asked)."""
-    centre, street = token(server, "centre"), token(server, "chongansi_zhifa")
-    made = httpx.post(f"{server}/api/cases", json={
-        "matter": "garbage_collection", "affected": [STREET], "description": "中山路垃圾桶满溢（看板测试）"})
-    assert made.status_code == 201, made.text
-    case_id: str = made.json()["case_id"]
-    steps: list[tuple[str, dict[str, str], dict[str, Any] | None]] = [
-        ("dispatch", centre, None), ("acknowledge", street, None),
-        ("resolve", street, {"summary": "已清运", "public_note": "已处理"}),
-        ("follow-up", centre, {"solved": solved, "rating": rating})]
-    if close:
-        steps.append(("close", centre, None))
-    for step, who, body in steps:
-        answer = httpx.post(f"{server}/api/cases/{case_id}/{step}", headers=who, json=body)
-        assert answer.status_code == 200, f"{step}: {answer.text}"
-    return case_id
 
 
 def test_anonymous_visitors_and_citizens_are_sent_to_sign_in(server: str) -> None:

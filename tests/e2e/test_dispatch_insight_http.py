@@ -9,8 +9,7 @@ import uuid
 
 import httpx
 
-from tests.e2e.conftest import token
-from tests.e2e.test_workbench_http import csrf_of, signed_in
+from tests.factories.accounts import csrf_of, signed_in, token
 
 
 def test_the_console_suggests_and_corrects_the_matter(server: str) -> None:

@@ -8,7 +8,7 @@ import time
 import httpx
 
 from liandong.ledger.receipt import check_receipt
-from tests.e2e.conftest import token
+from tests.factories.accounts import token
 
 
 def test_report_to_archive_over_http(server: str) -> None:

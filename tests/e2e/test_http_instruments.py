@@ -9,7 +9,7 @@ from typing import Any
 
 import httpx
 
-from tests.e2e.conftest import token
+from tests.factories.accounts import token
 
 
 def post(server: str, who: dict[str, str], path: str, body: dict[str, Any] | None = None) -> httpx.Response:

@@ -8,7 +8,7 @@ import uuid
 
 import httpx
 
-from tests.e2e.conftest import token
+from tests.factories.accounts import token
 
 
 def test_insight_endpoints_and_who_may_use_them(server: str) -> None:

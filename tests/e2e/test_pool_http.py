@@ -7,7 +7,7 @@ import re
 import uuid
 from datetime import UTC, datetime, timedelta
 
-from tests.e2e.test_workbench_http import csrf_of, signed_in
+from tests.factories.accounts import csrf_of, signed_in
 
 
 def test_stock_then_a_request_shows_its_coverage(server: str) -> None:

@@ -15,7 +15,7 @@ from typing import Any
 import httpx
 
 from liandong.ledger.receipt import check_receipt
-from tests.e2e.conftest import token
+from tests.factories.accounts import token
 
 ADDRESS = "江苏省无锡市梁溪区崇安寺街道中山路 1 号"  # in the initialised scope (无锡, 320200)
 CODE = re.compile(r'id="tracking-code"[^>]*>([A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4})<')

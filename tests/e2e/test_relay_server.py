@@ -9,11 +9,12 @@ import os
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import httpx
 
-from tests.e2e.conftest import free_port
-from tests.integration.test_relay import NATS_URL, stream  # noqa: F401 - the fixture
+from tests.support.nats import NATS_URL
+from tests.support.processes import free_port, serving
 
 
 def case_messages(name: str, case_id: str) -> list[dict[str, object]]:
@@ -38,27 +39,17 @@ def case_messages(name: str, case_id: str) -> list[dict[str, object]]:
     return asyncio.run(read())
 
 
-def test_the_server_relays_a_new_report_to_the_stream(tmp_path, stream: tuple[str, str]) -> None:  # noqa: F811
+def test_the_server_relays_a_new_report_to_the_stream(tmp_path: Path, stream: tuple[str, str]) -> None:
     name, prefix = stream
-    env = {**os.environ, "LIANDONG_DATA_DIR": str(tmp_path), "LIANDONG_NATS_URL": NATS_URL,
+    env = {**os.environ, "LIANDONG_DATA_DIR": str(tmp_path / "data"), "LIANDONG_NATS_URL": NATS_URL,
            "LIANDONG_NATS_STREAM": name, "LIANDONG_NATS_PREFIX": prefix}
     env.pop("LIANDONG_DATABASE_URL", None)
     cli = [sys.executable, "-m", "liandong.cli"]
     subprocess.run([*cli, "init", "--scope", "320200"], env=env, check=True, capture_output=True)
     port = free_port()
-    proc = subprocess.Popen([*cli, "serve", "--port", str(port)], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            assert proc.poll() is None and time.monotonic() < deadline, "server did not start"
-            time.sleep(0.2)
+    with serving([*cli, "serve", "--port", str(port)], url=f"{base}/healthz", env=env,
+                 log=tmp_path / "server.log"):
         answer = httpx.post(f"{base}/api/cases", json={
             "matter": "social_life_noise", "affected": ["320213001"], "description": "广场舞噪声",
             "reporter_name": "张三", "reporter_phone": "13812345678"})
@@ -70,6 +61,3 @@ def test_the_server_relays_a_new_report_to_the_stream(tmp_path, stream: tuple[st
             time.sleep(0.5)
             found = case_messages(name, case_id)
         assert found and found[0]["type"] == "CaseReported" and found[0]["case_id"] == case_id
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)

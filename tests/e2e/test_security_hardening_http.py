@@ -6,14 +6,13 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.e2e.conftest import free_port
+from tests.support.processes import free_port, serving
 
 
 @pytest.fixture(scope="module")
@@ -27,26 +26,10 @@ def strict_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     cli = [sys.executable, "-m", "liandong.cli"]
     subprocess.run([*cli, "init", "--scope", "320213"], env=env, check=True, capture_output=True)
     port = free_port()
-    proc = subprocess.Popen([*cli, "serve", "--port", str(port)], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.terminate()
-                output = proc.stdout.read().decode() if proc.stdout else ""
-                raise RuntimeError(f"server did not start:\n{output}")
-            time.sleep(0.2)
+    with serving([*cli, "serve", "--port", str(port)], url=f"{base}/healthz", env=env,
+                 log=tmp_path_factory.mktemp("strict-log") / "server.log"):
         yield base
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
 
 
 def test_12c_a_forwarded_address_from_an_untrusted_local_client_is_not_believed(strict_server: str) -> None:

@@ -34,7 +34,7 @@ from sqlalchemy import Engine, text
 
 from liandong.domain.access import StaffRole
 from liandong.web import session
-from tests.conftest import PG_SERVER
+from tests.support.databases import PG_SERVER
 
 BENCH = Path(__file__).resolve().parents[2] / "bench"
 PASSWORD = "liandong-demo"

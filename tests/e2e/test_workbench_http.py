@@ -7,24 +7,7 @@ import uuid
 
 import httpx
 
-from tests.e2e.conftest import E2E_USER_LIMIT, token
-
-PASSWORD = "liandong-demo"
-
-
-def csrf_of(html: str) -> str:
-    found = re.search(r'name="csrf" value="([^"]+)"', html)
-    assert found, "no CSRF field on the page"
-    return found.group(1)
-
-
-def signed_in(server: str, username: str) -> httpx.Client:
-    client = httpx.Client(base_url=server)
-    page = client.get("/login")
-    answer = client.post("/login", data={"username": username, "password": PASSWORD,
-                                         "csrf": csrf_of(page.text), "next": "/work"})
-    assert answer.status_code == 303 and answer.headers["location"] == "/work", answer.text[:300]
-    return client
+from tests.factories.accounts import E2E_USER_LIMIT, PASSWORD, csrf_of, signed_in, token
 
 
 def new_case(server: str, description: str) -> str:

@@ -19,7 +19,7 @@ from liandong.domain.hierarchy import Level
 from liandong.services.cases import MessageBus
 from liandong.services.clock import ManualClock
 from liandong.services.ports import UnitOfWork
-from tests.integration.assessment_month import CENTRE, LIANGXI, START, XINWU, XISHAN, A, fill_month
+from tests.factories.assessment import CENTRE, LIANGXI, START, XINWU, XISHAN, A, fill_month
 
 H = national_hierarchy()
 RULES = Rules(Router(H, default_catalogue()), ChineseWorkCalendar(), CasePolicy())

@@ -17,6 +17,7 @@ from liandong.domain.access import COMMAND_ROLES
 from liandong.domain.catalogue import parse_scope
 from liandong.services import organisation as org_service
 from liandong.services.accounts import create_account
+from tests.support.clock import ManualTime
 
 LATER = (datetime.now(UTC) + timedelta(days=60)).isoformat()
 BODIES: dict[str, dict[str, Any] | None] = {
@@ -139,7 +140,7 @@ def test_reporters_never_leak_to_those_who_may_not_see_them(world: Any,
     assert not any(s in caplog.text for s in secrets_)
 
 
-def test_oversized_bodies_and_anonymous_floods_are_refused(tmp_path: Path) -> None:
+def test_oversized_bodies_and_anonymous_floods_are_refused(tmp_path: Path, limits_clock: ManualTime) -> None:
     platform = bootstrap(Settings(data_dir=tmp_path))
     client = TestClient(create_app(Settings(data_dir=tmp_path, public_intake_limit="3/minute",
                                             max_body_bytes=2000), platform=platform),
@@ -157,3 +158,5 @@ def test_oversized_bodies_and_anonymous_floods_are_refused(tmp_path: Path) -> No
     assert malformed.status_code in (401, 422)
     with platform.uow() as uow:
         assert len(uow.cases.recent_ids()) == 3  # nothing refused was stored
+    limits_clock.advance(120)  # two minutes on, the address may report again
+    assert client.post("/api/cases", json=body).status_code == 201

@@ -28,7 +28,7 @@ from liandong.domain.cases import commands as c
 from liandong.domain.errors import DomainError
 from liandong.ledger.merkle import root
 from liandong.services.backup import MANIFEST, create_backup, read_manifest, restore_backup
-from tests.conftest import PG_SERVER
+from tests.support.databases import PG_SERVER
 
 runner = CliRunner()
 backup_app = typer.Typer()  # the two commands as ``liandong`` registers them

@@ -13,7 +13,7 @@ from liandong.adapters.sql.cases import dumps
 from liandong.adapters.sql.engine import make_engine
 from liandong.adapters.sql.repositories import SqlUnitOfWork
 from liandong.domain.cases import events as ev
-from tests.integration.test_scoped_reads import LIANGXI, SCOPES, WINDOW, XINWU, expected, seed
+from tests.factories.scoped_reads import LIANGXI, SCOPES, WINDOW, XINWU, expected, seed
 
 
 @pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

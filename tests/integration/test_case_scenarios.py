@@ -232,7 +232,7 @@ def test_a_resource_request_goes_above_and_is_decided_there(bus: MessageBus) -> 
     with pytest.raises(DomainError, match=r"case\.not_allowed_actor"):
         bus.handle(c.DecideResource(by=f"{COUNTY}-gov", case_id=cid, approve=True))
     clock(bus).advance(timedelta(days=5))
-    bus.handle(c.DecideResource(by="320200-gov", case_id=cid, approve=True, note="调派市级检测车"))
+    bus.handle(c.DecideResource(by="320200-gov", case_id=cid, approve=True, reason="调派市级检测车"))
     assert case_of(bus, cid).pending_resource is None
     assert types(bus, cid)[-2:] == ["ResourceRequested", "ResourceDecided"]
     with pytest.raises(DomainError, match=r"case\.no_resource_pending"):

@@ -17,7 +17,9 @@ from liandong.services.cases import MessageBus
 from liandong.services.clock import ManualClock
 from liandong.services.ports import UnitOfWork
 from liandong.services.writer import BatchingWriter
-from tests.unit.cases.test_reclassify import RULES
+from tests.factories.worlds import national_case_rules
+
+RULES = national_case_rules()
 
 T0 = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
 STREET, OTHER = "320213001", "320213015"  # 崇安寺街道, 山北街道 (梁溪区)

@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
 from liandong.assessment.instrument_kpi import instrument_counts, rate
 from liandong.services import instruments as i
-from tests.integration.test_instruments import DAY, LIANGXI, PROVINCE, STREET, SUZHOU, WUXI, T, at, bus  # noqa: F401
+from liandong.services.ports import UnitOfWork
+from tests.factories.instruments import DAY, LIANGXI, PROVINCE, STREET, SUZHOU, WUXI, T, at, instrument_bus
 
 
-def test_briefings_directives_rectification_and_pilot_reports(bus: i.InstrumentBus) -> None:  # noqa: F811
+@pytest.fixture
+def bus(uow_factory: Callable[[], UnitOfWork]) -> i.InstrumentBus:
+    return instrument_bus(uow_factory)
+
+
+def test_briefings_directives_rectification_and_pilot_reports(bus: i.InstrumentBus) -> None:
     # a briefing from the street, read by the county in time and by the city too late
     brief = bus.handle(i.Issue(by=STREET, kind="briefing", title="简报", scope="320213001",
                                addressees=(LIANGXI, WUXI), due=T + 7 * DAY,

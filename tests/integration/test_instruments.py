@@ -4,52 +4,32 @@ whole, with a refusal by governance element and an overdue path escalated to the
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from liandong.adapters.reference_data import default_catalogue, national_hierarchy
 from liandong.bootstrap import bootstrap
-from liandong.domain.cases.routing import Router
 from liandong.domain.errors import DomainError
-from liandong.domain.instruments.instrument import InstrumentRules
 from liandong.services import instruments as i
 from liandong.services.clock import ManualClock
 from liandong.services.ports import UnitOfWork
-
-H = national_hierarchy()
-CATALOGUE = default_catalogue()
-RULES = InstrumentRules(Router(H, CATALOGUE), CATALOGUE.governance)
-PROVINCE, WUXI, SUZHOU = "320000-gov", "320200-gov", "320500-gov"
-LIANGXI, STREET = "320213-gov", "320213001-gov"
-T = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
-DAY = timedelta(days=1)
+from tests.factories.instruments import (
+    DAY,
+    LIANGXI,
+    PROVINCE,
+    STREET,
+    SUZHOU,
+    WUXI,
+    T,
+    at,
+    instrument_bus,
+    overdue,
+    record,
+)
 
 
 @pytest.fixture
 def bus(uow_factory: Callable[[], UnitOfWork]) -> i.InstrumentBus:
-    counter = iter(range(1, 1000))
-    return i.InstrumentBus(uow=uow_factory, rules=RULES, clock=ManualClock(T),
-                           new_id=lambda: f"I{next(counter):04d}")
-
-
-def at(bus: i.InstrumentBus, moment: datetime) -> i.InstrumentBus:
-    assert isinstance(bus.clock, ManualClock)
-    bus.clock.set(moment)
-    return bus
-
-
-def record(bus: i.InstrumentBus, iid: str):  # type: ignore[no-untyped-def]
-    with bus.uow() as u:
-        found = u.instruments.get(iid)
-        assert found is not None
-        return found.record
-
-
-def overdue(bus: i.InstrumentBus, iid: str) -> list[tuple[str, str, str]]:
-    with bus.uow() as u:
-        return [(e.department, e.what, e.escalated_to) for e in u.instruments.events(iid)
-                if type(e).__name__ == "Overdue"]
+    return instrument_bus(uow_factory)
 
 
 def test_a_provincial_pilot_in_two_cities_reported_evaluated_and_scaled_up(bus: i.InstrumentBus) -> None:

@@ -3,11 +3,14 @@ element and an overdue path, on memory, SQLite and PostgreSQL alike."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
 from liandong.domain.errors import DomainError
 from liandong.services import instruments as i
-from tests.integration.test_instruments import (
+from liandong.services.ports import UnitOfWork
+from tests.factories.instruments import (
     DAY,
     LIANGXI,
     PROVINCE,
@@ -16,16 +19,22 @@ from tests.integration.test_instruments import (
     WUXI,
     T,
     at,
-    bus,  # noqa: F401 - the fixture
+    instrument_bus,
     overdue,
     record,
 )
+
+
+@pytest.fixture
+def bus(uow_factory: Callable[[], UnitOfWork]) -> i.InstrumentBus:
+    return instrument_bus(uow_factory)
+
 
 SHANBEI = "320213015-gov"  # another street of 梁溪
 COUNTY_CM = "320213-urban_management"
 
 
-def test_a_project_contracted_with_milestones_and_accepted(bus: i.InstrumentBus) -> None:  # noqa: F811
+def test_a_project_contracted_with_milestones_and_accepted(bus: i.InstrumentBus) -> None:
     with pytest.raises(DomainError, match=r"instrument\.not_granted"):  # a township contracts nothing
         bus.handle(i.Issue(by=STREET, kind="project", title="x", scope="320213001",
                            addressees=("320213001-urban_management",), due=T + 90 * DAY))
@@ -49,7 +58,7 @@ def test_a_project_contracted_with_milestones_and_accepted(bus: i.InstrumentBus)
     assert r.state == "concluded" and r.budget_fen == 120_000_000 and r.tasks["M2"].on_time is False
 
 
-def test_commendation_and_criticism_need_evidence_and_are_published(bus: i.InstrumentBus) -> None:  # noqa: F811
+def test_commendation_and_criticism_need_evidence_and_are_published(bus: i.InstrumentBus) -> None:
     with pytest.raises(DomainError, match=r"instrument\.evidence_required"):
         bus.handle(i.Issue(by=WUXI, kind="commendation", title="表扬", scope="320200", addressees=(LIANGXI,)))
     with pytest.raises(DomainError, match=r"instrument\.not_granted"):  # a street criticises no one
@@ -72,7 +81,7 @@ def test_commendation_and_criticism_need_evidence_and_are_published(bus: i.Instr
     assert record(bus, blame).state == "concluded"
 
 
-def test_an_assessment_cycle_with_a_follow_up_talk(bus: i.InstrumentBus) -> None:  # noqa: F811
+def test_an_assessment_cycle_with_a_follow_up_talk(bus: i.InstrumentBus) -> None:
     with pytest.raises(DomainError, match=r"instrument\.not_granted"):  # counties do not assess
         bus.handle(i.Issue(by=LIANGXI, kind="assessment", title="x", scope="320213", addressees=(STREET,)))
     cycle = bus.handle(i.Issue(by=WUXI, kind="assessment", title="2026 年 3 月接诉即办考核", scope="320200",
@@ -88,7 +97,7 @@ def test_an_assessment_cycle_with_a_follow_up_talk(bus: i.InstrumentBus) -> None
     assert record(bus, cycle).state == "concluded"
 
 
-def test_an_experience_written_below_promoted_above_and_adopted(bus: i.InstrumentBus) -> None:  # noqa: F811
+def test_an_experience_written_below_promoted_above_and_adopted(bus: i.InstrumentBus) -> None:
     story = bus.handle(i.Issue(by=STREET, kind="experience", title="“街巷长”制经验", scope="320213001",
                                addressees=(LIANGXI, WUXI), read_limit_hours=72)).instrument_id
     bus.handle(i.MarkRead(by=WUXI, instrument_id=story))
@@ -110,7 +119,7 @@ def test_an_experience_written_below_promoted_above_and_adopted(bus: i.Instrumen
 
 
 @pytest.mark.parametrize("kind", ["symposium", "training", "meeting"])
-def test_convened_across_levels_with_minutes_and_actions(bus: i.InstrumentBus, kind: str) -> None:  # noqa: F811
+def test_convened_across_levels_with_minutes_and_actions(bus: i.InstrumentBus, kind: str) -> None:
     if kind == "symposium":  # a county convenes no symposium; training and meetings happen at every level
         with pytest.raises(DomainError, match=r"instrument\.not_granted"):
             bus.handle(i.Issue(by=LIANGXI, kind=kind, title="x", scope="320213", addressees=(STREET,),
@@ -134,7 +143,7 @@ def test_convened_across_levels_with_minutes_and_actions(bus: i.InstrumentBus, k
     assert r.attendance == {LIANGXI: True, STREET: False, PROVINCE: True} and r.minutes
 
 
-def test_a_resource_request_allocated_above_and_its_use_reported(bus: i.InstrumentBus) -> None:  # noqa: F811
+def test_a_resource_request_allocated_above_and_its_use_reported(bus: i.InstrumentBus) -> None:
     ask = bus.handle(i.Issue(by=STREET, kind="resource", title="申请应急排水泵 2 台", scope="320213001",
                              addressees=(LIANGXI,), due=T + 3 * DAY, budget_fen=0)).instrument_id
     with pytest.raises(DomainError, match=r"instrument\.not_granted"):  # the centre asks no one for means
@@ -155,7 +164,7 @@ def test_a_resource_request_allocated_above_and_its_use_reported(bus: i.Instrume
         bus.handle(i.Report(by=STREET, instrument_id=ask, text="已使用，排水完毕"))
 
 
-def test_the_resource_pool_allocates_what_it_holds(bus: i.InstrumentBus) -> None:  # noqa: F811
+def test_the_resource_pool_allocates_what_it_holds(bus: i.InstrumentBus) -> None:
     assert bus.stock(by=LIANGXI, item="应急排水泵", unit="台", quantity=2) == 2
     big = bus.handle(i.Issue(by=STREET, kind="resource", title="排水泵 3 台", scope="320213001",
                              addressees=(LIANGXI,), due=T + DAY, items=(("应急排水泵", 3),))).instrument_id

@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
-import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -25,12 +23,11 @@ from liandong.services.cases import MessageBus
 from liandong.services.clock import ManualClock
 from liandong.services.ports import Outbound, Publisher, UnitOfWork
 from liandong.services.relay import Relay
+from tests.support.nats import NATS_URL
 
 T = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
 ROUTER = Router(national_hierarchy(), default_catalogue())
 RULES = Rules(ROUTER, ChineseWorkCalendar(), CasePolicy())
-NATS_URL = os.environ.get("LIANDONG_TEST_NATS_URL", "nats://127.0.0.1:4222")
-REQUIRE_NATS = bool(os.environ.get("LIANDONG_REQUIRE_NATS") or os.environ.get("CI"))
 
 
 class Recorder(Publisher):
@@ -100,43 +97,6 @@ def test_a_relay_that_dies_after_publishing_sends_again_with_the_same_ids(
 
 
 # -- a real NATS JetStream server -----------------------------------------------------------------
-
-def _nats_answers() -> bool:
-    import nats
-
-    async def probe() -> None:
-        nc = await nats.connect(NATS_URL, connect_timeout=1, max_reconnect_attempts=0,
-                                allow_reconnect=False)
-        await nc.jetstream().account_info()
-        await nc.close()
-
-    try:
-        asyncio.run(probe())
-        return True
-    except Exception as exc:
-        if REQUIRE_NATS:
-            raise RuntimeError(f"NATS with JetStream is required in CI but does not answer: {exc}") from exc
-        return False
-
-
-@pytest.fixture
-def stream() -> Iterator[tuple[str, str]]:
-    if not _nats_answers():
-        pytest.skip(f"no NATS server with JetStream at {NATS_URL}")
-    name = f"T{uuid.uuid4().hex[:12].upper()}"
-    yield name, f"lt{name.lower()}"
-
-    async def drop() -> None:
-        import nats
-
-        nc = await nats.connect(NATS_URL)
-        try:
-            await nc.jetstream().delete_stream(name)
-        finally:
-            await nc.close()
-
-    asyncio.run(drop())
-
 
 def stored_ids(name: str) -> list[str]:
     import nats

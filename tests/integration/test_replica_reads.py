@@ -34,7 +34,7 @@ from liandong.domain.cases import commands as c
 from liandong.services.accounts import create_account
 from liandong.web.dashboard import choose_period, dashboard_view
 from liandong.web.insight_panel import insight_view
-from tests.conftest import fresh_database
+from tests.support.databases import fresh_database
 
 SCOPE = "320213"  # 梁溪区, 无锡
 STREET_A, STREET_B = "320213001", "320213015"  # 崇安寺街道, 山北街道

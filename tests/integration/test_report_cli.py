@@ -17,7 +17,7 @@ from liandong.config import Settings
 from liandong.domain.access import Principal, StaffRole
 from liandong.services.clock import ManualClock
 from liandong.web.dashboard import dashboard_view
-from tests.integration.assessment_month import START, fill_month
+from tests.factories.assessment import START, fill_month
 
 runner = CliRunner()
 RULES = """

@@ -10,7 +10,10 @@ from liandong.domain.cases import commands as c
 from liandong.services.cases import MessageBus
 from liandong.services.clock import ManualClock
 from liandong.services.ports import UnitOfWork
-from tests.unit.cases.test_reclassify import CENTRE, RULES
+from tests.factories.cases import CENTRE
+from tests.factories.worlds import national_case_rules
+
+RULES = national_case_rules()
 
 T = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
 

@@ -32,7 +32,8 @@ from liandong.domain.errors import DomainError
 from liandong.services import organisation as org_service
 from liandong.services.accounts import create_account
 from liandong.services.backup import restore_backup
-from tests.conftest import fresh_database
+from tests.support.clock import ManualTime
+from tests.support.databases import fresh_database
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATES = ROOT / "src" / "liandong" / "web" / "templates"
@@ -204,7 +205,8 @@ def test_12a_a_malformed_body_is_refused_in_the_requests_language(world: Platfor
     assert english["message"] == "The request is not valid: matter may have at most 64 characters"
 
 
-def test_12b_the_token_endpoint_takes_the_oauth2_password_form_and_json(world: Platform) -> None:
+def test_12b_the_token_endpoint_takes_the_oauth2_password_form_and_json(world: Platform,
+                                                                         limits_clock: ManualTime) -> None:
     client = client_of(world, sign_in_limit="3/minute")
     form = client.post("/api/auth/token", data={"grant_type": "password", "username": "centre",
                                                  "password": "password-1"})
@@ -225,9 +227,13 @@ def test_12b_the_token_endpoint_takes_the_oauth2_password_form_and_json(world: P
     assert missing.status_code == 422 and missing.json()["message"].endswith("password is required")
     schema = client.get("/openapi.json").json()["paths"]["/api/auth/token"]["post"]["requestBody"]
     assert set(schema["content"]) == {"application/json", "application/x-www-form-urlencoded"}
+    limits_clock.advance(61)  # a minute after the first attempts, the account may sign in again
+    again = client.post("/api/auth/token", data={"username": "centre", "password": "password-1"})
+    assert again.status_code == 200, again.text
 
 
-def test_12c_forwarded_addresses_are_believed_only_from_trusted_proxies(world: Platform) -> None:
+def test_12c_forwarded_addresses_are_believed_only_from_trusted_proxies(world: Platform,
+                                                                        limits_clock: ManualTime) -> None:
     """TestClient's peer is ``testclient``: trusted, its X-Forwarded-For is the client; not
     trusted (the default), each forged address still counts as the peer's (a real server process
     is checked in tests/e2e/test_security_hardening_http.py)."""
@@ -236,6 +242,9 @@ def test_12c_forwarded_addresses_are_believed_only_from_trusted_proxies(world: P
     answers = [plain.post("/api/auth/token", json={"username": f"nobody{n}", "password": "password-1"},
                           headers=forged[n]).status_code for n in range(3)]
     assert answers == [401, 401, 429]
+    limits_clock.advance(61)  # the address's budget comes back once the minute has passed
+    assert plain.post("/api/auth/token", json={"username": "nobody9", "password": "password-1"},
+                      headers=forged[0]).status_code == 401
     behind = client_of(world, sign_in_address_limit="2/minute", trusted_proxies="testclient")
     answers = [behind.post("/api/auth/token", json={"username": f"someone{n}", "password": "password-1"},
                            headers=forged[n]).status_code for n in range(3)]

@@ -27,7 +27,8 @@ from liandong.domain.catalogue import parse_scope
 from liandong.domain.errors import DomainError
 from liandong.services import organisation as org_service
 from liandong.services.accounts import create_account, create_api_key
-from tests.conftest import fresh_database
+from tests.support.clock import ManualTime
+from tests.support.databases import fresh_database
 
 LIANGXI, WUZHONG = "320213", "320506"
 STREET = "320213001"  # 崇安寺街道
@@ -258,7 +259,8 @@ def test_widening_stays_in_the_jurisdiction_and_the_served_area(world: World) ->
 
 
 # 4 ------------------------------------------------------------------------------------------------
-def test_any_authorization_but_a_valid_bearer_token_is_401(world: World, tmp_path: Path) -> None:
+def test_any_authorization_but_a_valid_bearer_token_is_401(world: World, tmp_path: Path,
+                                                           limits_clock: ManualTime) -> None:
     # a server of its own with a small anonymous budget
     client = TestClient(create_app(Settings(data_dir=tmp_path, public_intake_limit="2/minute"),
                                    world.platform), base_url=LOCAL)
@@ -277,6 +279,8 @@ def test_any_authorization_but_a_valid_bearer_token_is_401(world: World, tmp_pat
     for value in ("Basic dXNlcjpwYXNz", "Token abc", "", "Bearer not-a-token"):
         answer = fresh.post("/api/cases", json=body, headers={"Authorization": value})
         assert answer.status_code == 401, (value, answer.text)
+    limits_clock.advance(120)  # two minutes on, the anonymous budget of the first server is back
+    assert client.post("/api/cases", json=body).status_code == 201
 
 
 # 5 ------------------------------------------------------------------------------------------------

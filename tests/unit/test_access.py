@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from liandong.adapters.reference_data import national_hierarchy
 from liandong.domain.access import (
     COMMAND_ROLES,
     Principal,
@@ -18,8 +17,9 @@ from liandong.domain.access import (
 from liandong.domain.cases.record import CaseRecord, TeamMember
 from liandong.domain.cases.routing import Role
 from liandong.domain.errors import DomainError
+from tests.factories.worlds import jiangsu
 
-H = national_hierarchy()
+H = jiangsu()  # every unit here lies in 江苏
 
 
 def staff(department: str, *roles: StaffRole) -> Principal:

@@ -6,15 +6,16 @@ from pathlib import Path
 
 import pytest
 
-from liandong.adapters.reference_data import default_catalogue, load_catalogue, national_hierarchy
+from liandong.adapters.reference_data import default_catalogue, load_catalogue
 from liandong.domain.catalogue import count_departments_in, departments_in, parse_scope
 from liandong.domain.errors import DomainError, ReferenceDataError
 from liandong.domain.hierarchy import Level
 from liandong.domain.organisation import Action, departments_of
 from liandong.domain.responsibility import Severity, TimeLimit
 from liandong.messages import explain
+from tests.factories.worlds import national
 
-H = national_hierarchy()
+H = national()
 CAT = default_catalogue()
 DATA = Path(__file__).resolve().parents[2] / "src" / "liandong" / "data"
 

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from liandong.adapters.reference_data import national_hierarchy, national_list_info
+from liandong.adapters.reference_data import national_list_info
 from liandong.domain.errors import DomainError
 from liandong.domain.hierarchy import (
     CENTRAL_CODE,
@@ -18,8 +18,9 @@ from liandong.domain.hierarchy import (
     kind_of,
     short_name,
 )
+from tests.factories.worlds import national
 
-H = national_hierarchy()
+H = national()
 CODES = [u.code for u in H]
 
 
@@ -206,3 +207,13 @@ def test_level_parse() -> None:
     assert Level.parse("3") is Level.COUNTY
     with pytest.raises(DomainError, match=r"level\.unknown"):
         Level.parse("village")
+
+
+def test_the_small_hierarchy_of_jiangsu_agrees_with_the_national_list(jiangsu: HierarchyIndex) -> None:
+    """The unit tests' 江苏 (tests.factories.worlds) is the national list cut down, not a copy of it."""
+    assert jiangsu.root.code == CENTRAL_CODE and len(jiangsu) == 1 + H.subtree_size("320000")
+    assert [u.code for u in jiangsu.descendants("320000")] == [u.code for u in H.descendants("320000")]
+    assert all(jiangsu.path(u.code) == H.path(u.code) for u in jiangsu)
+    assert jiangsu.lca(["320213001", "320506003"]).code == H.lca(["320213001", "320506003"]).code == "320000"
+    with pytest.raises(DomainError, match=r"jurisdiction\.unknown"):
+        jiangsu.get("110101")  # 北京 is not in it

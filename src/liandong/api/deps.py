@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from datetime import UTC, datetime
 from typing import Annotated
 
@@ -10,7 +9,7 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from liandong.bootstrap import Platform
-from liandong.domain.access import Principal, can_see, check_command
+from liandong.domain.access import Principal
 from liandong.domain.errors import DomainError
 from liandong.services.accounts import principal_for
 
@@ -69,31 +68,12 @@ CurrentUser = Annotated[Principal, Depends(current_user)]
 
 
 def case_actor(platform: Platform, user: Principal, case_id: str, command: str) -> str:
-    """The user's department for ``command`` on a case, once the user holds a role for the command
-    and may see the case (a summoned department may answer although it is not on the team yet).
-
-    A case out of sight is refused exactly as a case that does not exist. The one check for the
+    """The user's department for ``command`` on a case (``CaseQueries.actor``): the one check for the
     API and the workbench's forms alike."""
-    department = check_command(user, command)
-    with platform.uow() as uow:
-        case = uow.cases.get(case_id)
-        visible = case is not None and (can_see(user, case.record, platform.hierarchy)
-                                         or department in case.record.summons)
-    if not visible:
-        raise DomainError("case.unknown", case_id=case_id)
-    return department
+    return platform.queries().actor(user, case_id, command)
 
 
 def check_visible(platform: Platform, user: Principal, case_id: str) -> None:
     """Another case a command names (the case a duplicate merges into): refused as unknown unless
     the user may see it, so that a command tells no more than a read would."""
-    with platform.uow() as uow:
-        case = uow.cases.get(case_id)
-        if case is None or not can_see(user, case.record, platform.hierarchy):
-            raise DomainError("case.unknown", case_id=case_id)
-
-
-def scoped_key(owner: str, key: str) -> str:
-    """An idempotency key as stored: the caller's own (``owner``: an account, an API client, an
-    anonymous address), so that a key another caller used finds nothing of theirs."""
-    return hashlib.sha256(f"{owner}\n{key}".encode()).hexdigest()
+    platform.queries().case(user, case_id)

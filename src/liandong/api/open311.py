@@ -18,14 +18,13 @@ from xml.etree import ElementTree as ET
 from fastapi import APIRouter, Form, Header, Path, Query, Request
 from fastapi.responses import JSONResponse, Response
 
-from liandong.api.deps import LangDep, PlatformDep, scoped_key
+from liandong.api.deps import LangDep, PlatformDep
 from liandong.api.fields import LocalTime
-from liandong.domain.cases import commands as c
 from liandong.domain.cases.record import CaseRecord
 from liandong.domain.errors import DomainError
-from liandong.domain.hierarchy import Level
 from liandong.domain.redaction import redact
 from liandong.messages import explain
+from liandong.services.intake import scoped_key
 
 router = APIRouter(prefix="/open311/v2", tags=["open311"])
 Format = Annotated[str, Path(pattern="^(json|xml)$")]
@@ -173,24 +172,22 @@ def create_request(
     code, coordinates = _place(platform, lat, long, address_string, crs, lang)
     fields = (service_code, severity, code, description.strip(), coordinates, address_string or "",
               last_name, first_name, phone)
-    keys = ([scoped_key(f"open311:{client}", key)] if key else
-            [scoped_key(f"open311:{client}", repr((*fields, window))) for window in _windows()])
+    owner = f"open311:{client}"
+    keys = [key] if key else [repr((*fields, window)) for window in _windows()]
     try:
         matter = platform.catalogue.matters.get(service_code)
         with platform.uow() as uow:  # the same request in the window before this one's
-            earlier = next((found for k in keys[1:] if (found := uow.cases.by_idempotency_key(k))), None)
+            earlier = next((found for k in keys[1:]
+                            if (found := uow.cases.by_idempotency_key(scoped_key(owner, k)))), None)
         if earlier is not None:
             return _created(earlier, fmt)
-        writer = platform.writer()  # through the server's group commit, like every other command
-        result = writer.handle(c.ReportCase(
-            by="reporter", matter=matter.code, severity=severity or matter.default_severity.value,
-            affected=(code,), description=description, source="online",
-            reporter_name=f"{last_name}{first_name}", reporter_phone=phone,
-            address=address_string or "", coordinates=coordinates, idempotency_key=keys[0],
-            publish=publish in ("true", "yes", "1")))
-        if not result.duplicate:
-            centre = platform.hierarchy.nearest_at_or_above(code, Level.CITY)
-            writer.handle(c.DispatchCase(by=f"{centre.code}-gov", case_id=result.case_id))
+        # taken in and dispatched by the city's 12345 centre in one transaction
+        result = platform.intake().take(
+            by="reporter", owner=owner, key=keys[0], dispatch=True, matter=matter.code,
+            severity=severity or matter.default_severity.value, affected=(code,), description=description,
+            source="online", reporter_name=f"{last_name}{first_name}", reporter_phone=phone,
+            address=address_string or "", coordinates=coordinates,
+            publish=publish in ("true", "yes", "1")).result
     except DomainError as exc:
         if exc.code == "case.idempotency_mismatch":
             raise _fail(exc, lang, 409) from None

@@ -12,19 +12,9 @@ from liandong.domain.cases.events import to_payload
 from liandong.domain.errors import DomainError
 from liandong.messages import EVENT_LABELS
 from liandong.services.accounts import token_digest
-from liandong.services.randomness import random_bits
+from liandong.services.intake import TRACKING_ALPHABET as TRACKING_ALPHABET  # the portal reads codes by it
 
 router = APIRouter(prefix="/api", tags=["public"])
-
-
-TRACKING_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read over the phone
-
-
-def new_tracking_code() -> str:
-    """Twelve characters (60 bits), grouped for reading aloud: ``K7QD-2MXP-9HRA``."""
-    bits = random_bits(60)  # from the system's generator; five bits a character
-    raw = "".join(TRACKING_ALPHABET[bits >> shift & 31] for shift in range(0, 60, 5))
-    return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
 
 
 class PublicStep(BaseModel):

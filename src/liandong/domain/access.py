@@ -7,59 +7,22 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from enum import StrEnum
 
+from liandong.domain.cases import commands as c
 from liandong.domain.cases.record import CaseRecord
+from liandong.domain.declare import declaration
 from liandong.domain.errors import DomainError
 from liandong.domain.hierarchy import HierarchyIndex
+from liandong.domain.instruments import commands as ic
 from liandong.domain.instruments.kinds import Kind
 from liandong.domain.instruments.record import InstrumentRecord
+from liandong.domain.roles import StaffRole as StaffRole  # re-exported: where it was first defined
 
-
-class StaffRole(StrEnum):
-    HANDLER = "handler"  # 承办人员
-    DISPATCHER = "dispatcher"  # 派单员（12345 中心）
-    LEADER = "leader"  # 领导（审批、批示）
-    INSPECTOR = "inspector"  # 督查
-    ASSESSOR = "assessor"  # 考核
-    ANALYST = "analyst"  # 分析研究
-    ADMINISTRATOR = "administrator"  # 管理员
-    CITIZEN = "citizen"  # 群众、社会组织
-
-
-# Which roles may issue each case command (the engine then checks the case's own rules, e.g.
-# that the acting department is the lead).
 COMMAND_ROLES: dict[str, frozenset[StaffRole]] = {
-    name: frozenset(roles) for name, roles in {
-        "dispatch": {StaffRole.DISPATCHER},
-        "redispatch": {StaffRole.DISPATCHER},
-        "close": {StaffRole.DISPATCHER},
-        "follow-up": {StaffRole.DISPATCHER},
-        "merge": {StaffRole.DISPATCHER},
-        "scope": {StaffRole.DISPATCHER, StaffRole.HANDLER},
-        "heat": {StaffRole.DISPATCHER, StaffRole.LEADER},
-        "reclassify": {StaffRole.DISPATCHER},
-        "check-deadlines": {StaffRole.DISPATCHER, StaffRole.ADMINISTRATOR},
-        "acknowledge": {StaffRole.HANDLER},
-        "start": {StaffRole.HANDLER},
-        "return": {StaffRole.HANDLER},
-        "extension": {StaffRole.HANDLER},
-        "escalate": {StaffRole.HANDLER, StaffRole.LEADER},
-        "shelve": {StaffRole.HANDLER},
-        "resume": {StaffRole.HANDLER},
-        "pause": {StaffRole.HANDLER},
-        "unpause": {StaffRole.HANDLER},
-        "assist-report": {StaffRole.HANDLER},
-        "resolve": {StaffRole.HANDLER, StaffRole.LEADER},
-        "summons": {StaffRole.HANDLER, StaffRole.LEADER},
-        "summons-answer": {StaffRole.HANDLER},
-        "summons-rating": {StaffRole.HANDLER, StaffRole.LEADER},
-        "extension-decision": {StaffRole.LEADER, StaffRole.DISPATCHER},
-        "resource": {StaffRole.HANDLER},
-        "resource-decision": {StaffRole.LEADER, StaffRole.DISPATCHER},
-        "return-decision": {StaffRole.LEADER, StaffRole.DISPATCHER},
-    }.items()
+    slug: declaration(cls).roles for slug, cls in c.COMMANDS.items() if issubclass(cls, c.CaseCommand)
 }
+"""Which roles may issue each case command, by its slug, as each command declares it (the engine
+then checks the case's own rules, e.g. that the acting department is the lead)."""
 
 # Roles that see every case touching their jurisdiction's subtree, not only their team's.
 OVERSIGHT = frozenset({StaffRole.DISPATCHER, StaffRole.LEADER, StaffRole.INSPECTOR,
@@ -101,28 +64,12 @@ def can_see(principal: Principal, case: CaseRecord, hierarchy: HierarchyIndex) -
     return False
 
 
-# Which roles may take each step of a linkage instrument (the instrument then checks the
-# department's place in it and the governance elements of its level).
-_STAFF = frozenset(r for r in StaffRole if r is not StaffRole.CITIZEN)
 INSTRUMENT_ROLES: dict[str, frozenset[StaffRole]] = {
-    name: frozenset(roles) for name, roles in {
-        "issue": {StaffRole.LEADER, StaffRole.INSPECTOR, StaffRole.ASSESSOR, StaffRole.DISPATCHER},
-        "read": _STAFF,
-        "report": {StaffRole.HANDLER, StaffRole.LEADER, StaffRole.INSPECTOR, StaffRole.ASSESSOR},
-        "respond": {StaffRole.HANDLER, StaffRole.LEADER},
-        "assign": {StaffRole.LEADER, StaffRole.INSPECTOR, StaffRole.ASSESSOR, StaffRole.DISPATCHER},
-        "complete": {StaffRole.HANDLER, StaffRole.LEADER},
-        "verify": {StaffRole.LEADER, StaffRole.INSPECTOR, StaffRole.ASSESSOR},
-        "attend": {StaffRole.HANDLER, StaffRole.LEADER, StaffRole.DISPATCHER},
-        "minutes": {StaffRole.LEADER, StaffRole.DISPATCHER, StaffRole.HANDLER},
-        "decide": {StaffRole.LEADER, StaffRole.INSPECTOR, StaffRole.ASSESSOR},
-        "promote": {StaffRole.LEADER},
-        "adopt": {StaffRole.LEADER, StaffRole.HANDLER},
-        "withdraw": {StaffRole.LEADER, StaffRole.INSPECTOR, StaffRole.ASSESSOR},
-        "check": {StaffRole.DISPATCHER, StaffRole.ADMINISTRATOR},
-        "stock": {StaffRole.LEADER},  # what the department's pool holds (入库/出库)
-    }.items()
+    **{step: declaration(cls).roles for step, cls in ic.COMMANDS.items()},
+    "stock": frozenset({StaffRole.LEADER}),  # what the department's pool holds (入库/出库)
 }
+"""Which roles may take each step of a linkage instrument, as each command declares it (the
+instrument then checks the department's place in it and the governance elements of its level)."""
 
 
 def check_instrument_step(principal: Principal, step: str) -> str:

@@ -164,6 +164,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "登录尝试过于频繁，请一分钟后再试",
         "en": "Too many sign-in attempts; try again in a minute",
     },
+    "web.bad_number": {
+        "zh": "“{value}”不是整数",
+        "en": "'{value}' is not a whole number",
+    },
     "web.bad_datetime": {
         "zh": "时间“{value}”格式不正确，应为 年-月-日 时:分",
         "en": "The time '{value}' is not valid; use year-month-day hour:minute",

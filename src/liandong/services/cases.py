@@ -18,6 +18,7 @@ from liandong.domain.cases.events import AMBIENT_EVENTS, CaseReported, Event
 from liandong.domain.cases.rules import Rules
 from liandong.domain.errors import DomainError
 from liandong.services.clock import Clock
+from liandong.services.commands import bind
 from liandong.services.ports import StoredEvent, UnitOfWork
 from liandong.services.randomness import random_hex
 
@@ -26,52 +27,8 @@ log = logging.getLogger(__name__)
 Handler = Callable[[Case, Any, datetime, Rules], object]
 
 HANDLERS: dict[type[c.CaseCommand], Handler] = {
-    c.DispatchCase: lambda case, cmd, now, rules: case.dispatch(by=cmd.by, now=now, rules=rules),
-    c.AcknowledgeCase: lambda case, cmd, now, _: case.acknowledge(by=cmd.by, now=now),
-    c.StartHandling: lambda case, cmd, now, _: case.start(by=cmd.by, now=now),
-    c.ReturnCase: lambda case, cmd, now, rules: case.return_case(
-        by=cmd.by, reason=cmd.reason, disputed=cmd.disputed, now=now, rules=rules),
-    c.DecideReturn: lambda case, cmd, now, rules: case.decide_return(
-        by=cmd.by, decision=cmd.decision, lead=cmd.lead, now=now, rules=rules),
-    c.RedispatchCase: lambda case, cmd, now, rules: case.redispatch(
-        by=cmd.by, lead=cmd.lead, reason=cmd.reason, now=now, rules=rules),
-    c.RequestExtension: lambda case, cmd, now, rules: case.request_extension(
-        by=cmd.by, until=cmd.until, reason=cmd.reason, now=now, rules=rules),
-    c.DecideExtension: lambda case, cmd, now, _: case.decide_extension(
-        by=cmd.by, approve=cmd.approve, reason=cmd.reason, now=now),
-    c.RequestResource: lambda case, cmd, now, rules: case.request_resource(
-        by=cmd.by, resource=cmd.resource, reason=cmd.reason, approver=cmd.approver, now=now,
-        rules=rules),
-    c.DecideResource: lambda case, cmd, now, _: case.decide_resource(
-        by=cmd.by, approve=cmd.approve, note=cmd.note, now=now),
-    c.EscalateCase: lambda case, cmd, now, rules: case.escalate(
-        by=cmd.by, reason=cmd.reason, now=now, rules=rules),
-    c.ShelveCase: lambda case, cmd, now, rules: case.shelve(
-        by=cmd.by, until=cmd.until, reason=cmd.reason, now=now, max_days=rules.policy.max_shelve_days),
-    c.ResumeCase: lambda case, cmd, now, _: case.resume(by=cmd.by, now=now),
-    c.PauseCase: lambda case, cmd, now, _: case.pause(by=cmd.by, reason=cmd.reason, now=now),
-    c.UnpauseCase: lambda case, cmd, now, _: case.unpause(by=cmd.by, now=now),
-    c.SummonDepartments: lambda case, cmd, now, rules: chain.summon(
-        case, by=cmd.by, departments=cmd.departments, reason=cmd.reason, now=now, rules=rules),
-    c.AnswerSummons: lambda case, cmd, now, _: chain.answer_summons(
-        case, by=cmd.by, mode=cmd.mode, now=now),
-    c.RateSummoned: lambda case, cmd, now, _: chain.rate_summoned(
-        case, by=cmd.by, department=cmd.department, score=cmd.score, now=now),
-    c.ReportAssist: lambda case, cmd, now, _: case.report_assist(
-        by=cmd.by, summary=cmd.summary, now=now),
-    c.ResolveCase: lambda case, cmd, now, _: case.resolve(
-        by=cmd.by, summary=cmd.summary, public_note=cmd.public_note, now=now),
-    c.FollowUpCase: lambda case, cmd, now, rules: case.follow_up(
-        by=cmd.by, contacted=cmd.contacted, solved=cmd.solved, rating=cmd.rating,
-        handler_at_fault=cmd.handler_at_fault, now=now, rules=rules),
-    c.CloseCase: lambda case, cmd, now, _: case.close(by=cmd.by, now=now),
-    c.WidenScope: lambda case, cmd, now, rules: case.widen(
-        by=cmd.by, added=cmd.added, now=now, rules=rules),
-    c.ReclassifyCase: lambda case, cmd, now, rules: case.reclassify(
-        by=cmd.by, matter=cmd.matter, reason=cmd.reason, now=now, rules=rules),
-    c.SetHeat: lambda case, cmd, now, rules: case.set_heat(
-        by=cmd.by, heat=cmd.heat, now=now, rules=rules),
-    c.CheckDeadlines: lambda case, cmd, now, rules: chain.tick(case, now=now, rules=rules),
+    cls: bind(cls, Case, chain) for cls in c.COMMANDS.values()
+    if issubclass(cls, c.CaseCommand) and cls is not c.MergeCase  # a merge loads two cases (``_merge``)
 }
 
 
@@ -217,6 +174,8 @@ class MessageBus:
                            reporter_name=cmd.reporter_name, reporter_phone=cmd.reporter_phone,
                            idempotency_key=cmd.idempotency_key, reporter_account=cmd.reporter_account,
                            address=cmd.address, coordinates=cmd.coordinates, publish=cmd.publish)
+        if cmd.dispatch_by:  # taken in and dispatched in one transaction (a channel of the centre's)
+            case.dispatch(by=cmd.dispatch_by, now=now, rules=self.rules)
         events = case.pending
         stored = uow.cases.save(case)
         if cmd.tracking_hash:

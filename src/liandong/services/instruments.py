@@ -10,152 +10,38 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from liandong.domain.errors import DomainError
+from liandong.domain.instruments.commands import (  # the bus's commands, re-exported where callers find them
+    COMMANDS,
+    Adopt,
+    AssignTask,
+    Attend,
+    CheckDeadlines,
+    CompleteTask,
+    Decide,
+    InstrumentCommand,
+    Issue,
+    MarkRead,
+    Promote,
+    RecordMinutes,
+    Report,
+    Respond,
+    VerifyTask,
+    Withdraw,
+)
 from liandong.domain.instruments.events import Decided
 from liandong.domain.instruments.instrument import Instrument, InstrumentRules
 from liandong.domain.instruments.kinds import Kind
 from liandong.domain.instruments.record import recipients
 from liandong.services.clock import Clock
+from liandong.services.commands import bind
 from liandong.services.ports import Notice, StoredInstrumentEvent, UnitOfWork
 
+__all__ = ["COMMANDS", "MAX_QUANTITY", "Adopt", "AssignTask", "Attend", "CheckDeadlines", "CompleteTask",
+           "Decide", "InstrumentBus", "InstrumentCommand", "InstrumentResult", "Issue", "MarkRead", "Promote",
+           "RecordMinutes", "Report", "Respond", "VerifyTask", "Withdraw", "new_instrument_id"]
 
-@dataclass(frozen=True, kw_only=True)
-class InstrumentCommand:
-    by: str
-    instrument_id: str = ""
-    expected_version: int | None = None
-
-    def run(self, i: Instrument, now: datetime, rules: InstrumentRules) -> None:
-        raise DomainError("instrument.unknown_command", name=type(self).__name__)
-
-
-@dataclass(frozen=True, kw_only=True)
-class Issue(InstrumentCommand):
-    kind: str
-    title: str
-    body: str = ""
-    scope: str
-    addressees: tuple[str, ...]
-    due: datetime | None = None
-    cadence_days: int = 0
-    indicators: tuple[tuple[str, str, str], ...] = ()
-    subject: str = ""
-    budget_fen: int = 0
-    evidence: tuple[str, ...] = ()
-    read_limit_hours: int = 0
-    items: tuple[tuple[str, int], ...] = ()  # a resource request: (item, quantity)
-
-
-@dataclass(frozen=True, kw_only=True)
-class MarkRead(InstrumentCommand):
-
-    def run(self, i: Instrument, now: datetime, rules: InstrumentRules) -> None:
-        i.read(by=self.by, now=now, rules=rules)
-
-
-@dataclass(frozen=True, kw_only=True)
-class Report(InstrumentCommand):
-    text: str
-    figures: tuple[tuple[str, str], ...] = ()
-
-    def run(self, i: Instrument, now: datetime, rules: InstrumentRules) -> None:
-        i.report(by=self.by, text=self.text, figures=self.figures, now=now)
-
-
-@dataclass(frozen=True, kw_only=True)
-class Respond(InstrumentCommand):
-    text: str
-
-    def run(self, i: Instrument, now: datetime, rules: InstrumentRules) -> None:
-        i.respond(by=self.by, text=self.text, now=now)
-
-
-@dataclass(frozen=True, kw_only=True)
-class AssignTask(InstrumentCommand):
-    task: str
-    owner: str
-    title: str
-    due: datetime
-
-    def run(self, i: Instrument, now: datetime, rules: InstrumentRules) -> None:
-        i.assign(by=self.by, task=self.task, owner=self.owner, title=self.title, due=self.due, now=now,
-                 rules=rules)
-
-
-@dataclass(frozen=True, kw_only=True)
-class CompleteTask(InstrumentCommand):
-    task: str
-    note: str = ""
-
-    def run(self, i: Instrument, now: datetime, rules: InstrumentRules) -> None:
-        i.complete(by=self.by, task=self.task, note=self.note, now=now)
-
-
-@dataclass(frozen=True, kw_only=True)
-class VerifyTask(InstrumentCommand):
-    task: str
-    accepted: bool
-    note: str = ""
-
-    def run(self, i: Instrument, now: datetime, rules: InstrumentRules) -> None:
-        i.verify(by=self.by, task=self.task, accepted=self.accepted, note=self.note, now=now)
-
-
-@dataclass(frozen=True, kw_only=True)
-class Attend(InstrumentCommand):
-    present: bool = True
-
-    def run(self, i: Instrument, now: datetime, rules: InstrumentRules) -> None:
-        i.attend(by=self.by, present=self.present, now=now)
-
-
-@dataclass(frozen=True, kw_only=True)
-class RecordMinutes(InstrumentCommand):
-    text: str
-
-    def run(self, i: Instrument, now: datetime, rules: InstrumentRules) -> None:
-        i.record_minutes(by=self.by, text=self.text, now=now)
-
-
-@dataclass(frozen=True, kw_only=True)
-class Decide(InstrumentCommand):
-    decision: str
-    reason: str
-    scope: str = ""
-    until: datetime | None = None
-
-    def run(self, i: Instrument, now: datetime, rules: InstrumentRules) -> None:
-        i.decide(by=self.by, decision=self.decision, reason=self.reason, scope=self.scope,
-                         until=self.until, now=now, rules=rules)
-
-
-@dataclass(frozen=True, kw_only=True)
-class Promote(InstrumentCommand):
-    scope: str
-
-    def run(self, i: Instrument, now: datetime, rules: InstrumentRules) -> None:
-        i.promote(by=self.by, scope=self.scope, now=now, rules=rules)
-
-
-@dataclass(frozen=True, kw_only=True)
-class Adopt(InstrumentCommand):
-
-    def run(self, i: Instrument, now: datetime, rules: InstrumentRules) -> None:
-        i.adopt(by=self.by, now=now, rules=rules)
-
-
-@dataclass(frozen=True, kw_only=True)
-class Withdraw(InstrumentCommand):
-    reason: str
-
-    def run(self, i: Instrument, now: datetime, rules: InstrumentRules) -> None:
-        i.withdraw(by=self.by, reason=self.reason, now=now)
-
-
-@dataclass(frozen=True, kw_only=True)
-class CheckDeadlines(InstrumentCommand):
-
-    def run(self, i: Instrument, now: datetime, rules: InstrumentRules) -> None:
-        i.check(now=now, rules=rules)
+HANDLERS = {cls: bind(cls, Instrument) for cls in COMMANDS.values() if cls is not Issue}
+"""Each declared command bound to the instrument's behaviour (an issue creates one: ``handle``)."""
 
 
 def new_instrument_id() -> str:
@@ -199,7 +85,7 @@ class InstrumentBus:
                 if command.expected_version is not None and command.expected_version != instrument.version:
                     raise DomainError("instrument.conflict", id=instrument.id,
                                       expected=command.expected_version, actual=instrument.version)
-                command.run(instrument, now, self.rules)
+                HANDLERS[type(command)](instrument, command, now, self.rules)
             _transfer(uow, instrument)
             stored = uow.instruments.save(instrument) if instrument.pending else []
             uow.instruments.notify([Notice(d, instrument.id, type(s.event).__name__, s.event.at)

@@ -6,11 +6,14 @@ refusal is shown next to the action.
 
 from __future__ import annotations
 
+import typing
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import MISSING, dataclass
+from dataclasses import fields as dataclass_fields
 from datetime import datetime
 from typing import Any
 
+from liandong.domain import declare as d
 from liandong.domain.access import COMMAND_ROLES, Principal
 from liandong.domain.cases import commands as c
 from liandong.domain.cases.record import CaseRecord
@@ -26,7 +29,7 @@ Form = Mapping[str, Any]
 @dataclass(frozen=True)
 class Field:
     name: str
-    kind: str  # text, textarea, select, checkboxes, datetime, number
+    kind: str  # text, textarea, select, checkbox, checkboxes, datetime, number, matter
     label: tuple[str, str]  # zh, en
     required: bool = True
     options: tuple[tuple[str, tuple[str, str]], ...] = ()
@@ -34,13 +37,44 @@ class Field:
 
 @dataclass(frozen=True)
 class Action:
-    key: str  # the command's name in COMMAND_ROLES (and the API path)
+    key: str  # the command's slug (its permission key and API path)
     engine: CaseAction
     label: tuple[str, str]
-    build: Callable[[str, str, int, Form], c.Command]
+    command: type[c.CaseCommand]
     fields: tuple[Field, ...] = ()
     who: str = "lead"  # lead | dispatcher | assist | summoned | summoner | decider | approver |
     #                   resource_approver | any
+
+    def build(self, case_id: str, by: str, version: int, form: Form) -> c.Command:
+        """The command from the posted form: each asked field read as its declaration says, the
+        others at their defaults (or as the page derives them, ``DERIVED``)."""
+        hints = typing.get_type_hints(self.command)
+        values: dict[str, Any] = {}
+        for f in dataclass_fields(self.command):
+            p = f.metadata.get("param")
+            if p is None or not p.web:
+                continue
+            values[f.name] = _read(form, f.name, hints[f.name], p.kind, f.default)
+        values.update(DERIVED.get(self.key, lambda _form: {})(form))
+        return self.command(by=by, case_id=case_id, expected_version=version, **values)
+
+
+def _read(form: Form, name: str, hint: Any, kind: str, default: Any) -> Any:
+    if kind == d.DATETIME:
+        return _moment(form, name)
+    if kind == d.CHECKBOXES:
+        return _many(form, name)
+    text = _text(form, name)
+    if hint is bool:
+        return text == "yes" if kind == d.SELECT else bool(text)
+    if hint is int:
+        try:
+            return int(text)
+        except ValueError:
+            raise DomainError("web.bad_number", value=text) from None
+    if not text and default is not MISSING:
+        return default
+    return text
 
 
 def _text(form: Form, name: str) -> str:
@@ -62,92 +96,31 @@ def _moment(form: Form, name: str) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=SHANGHAI)
 
 
-REASON = Field("reason", "textarea", ("理由", "Reason"))
-SUMMARY = Field("summary", "textarea", ("办理情况", "What was done"))
-AT_FAULT = ("因承办单位原因不满意（重办）", "Unsatisfied for the handler's fault (redo)")
-RATINGS = (("satisfied", ("满意", "Satisfied")), ("basically_satisfied", ("基本满意", "Basically satisfied")),
-           ("unsatisfied", ("不满意", "Unsatisfied")), ("none", ("未评价", "No rating")))
+DERIVED: dict[str, Callable[[Form], dict[str, Any]]] = {
+    # 回访 on the page: the reporter was reached, and a rating other than 不满意 means solved
+    "follow-up": lambda form: {"contacted": True, "solved": _text(form, "rating") != "unsatisfied",
+                               "rating": _text(form, "rating") or "none"},
+}
+"""Fields the page sets from others rather than asking for them."""
 
-ACTIONS: tuple[Action, ...] = (
-    Action("dispatch", CaseAction.DISPATCH, ("派单", "Dispatch"),
-           lambda cid, by, v, f: c.DispatchCase(by=by, case_id=cid, expected_version=v), who="dispatcher"),
-    Action("acknowledge", CaseAction.ACKNOWLEDGE, ("签收", "Acknowledge"),
-           lambda cid, by, v, f: c.AcknowledgeCase(by=by, case_id=cid, expected_version=v)),
-    Action("start", CaseAction.START, ("开始处置", "Start handling"),
-           lambda cid, by, v, f: c.StartHandling(by=by, case_id=cid, expected_version=v)),
-    Action("summons", CaseAction.SUMMON, ("吹哨", "Summon departments"),
-           lambda cid, by, v, f: c.SummonDepartments(by=by, case_id=cid, expected_version=v,
-                                                     departments=_many(f, "departments"),
-                                                     reason=_text(f, "reason")),
-           (Field("departments", "checkboxes", ("报到部门", "Departments to summon")),
-            Field("reason", "textarea", ("事由", "Why"), required=False)), who="summoner"),
-    Action("summons-answer", CaseAction.ANSWER_SUMMONS, ("报到", "Report in"),
-           lambda cid, by, v, f: c.AnswerSummons(by=by, case_id=cid, expected_version=v,
-                                                 mode=_text(f, "mode") or "on_site"),
-           (Field("mode", "select", ("方式", "How"), options=(
-               ("on_site", ("到场", "On site")), ("online", ("线上", "Online")))),), who="summoned"),
-    Action("assist-report", CaseAction.REPORT_ASSIST, ("协办反馈", "Report my part"),
-           lambda cid, by, v, f: c.ReportAssist(by=by, case_id=cid, expected_version=v,
-                                                summary=_text(f, "summary")), (SUMMARY,), who="assist"),
-    Action("resolve", CaseAction.RESOLVE, ("办结", "Resolve"),
-           lambda cid, by, v, f: c.ResolveCase(by=by, case_id=cid, expected_version=v,
-                                               summary=_text(f, "summary"),
-                                               public_note=_text(f, "public_note")),
-           (SUMMARY, Field("public_note", "textarea", ("公开答复", "Public reply"), required=False))),
-    Action("return", CaseAction.RETURN, ("退单", "Return"),
-           lambda cid, by, v, f: c.ReturnCase(by=by, case_id=cid, expected_version=v,
-                                              reason=_text(f, "reason"),
-                                              disputed=bool(_text(f, "disputed"))),
-           (REASON, Field("disputed", "checkbox", ("有争议，请上级裁定", "Disputed: the level above decides"),
-                          required=False))),
-    Action("resource", CaseAction.REQUEST_RESOURCE, ("申请资源支持", "Ask for a resource"),
-           lambda cid, by, v, f: c.RequestResource(by=by, case_id=cid, expected_version=v,
-                                                   resource=_text(f, "resource"), reason=_text(f, "reason")),
-           (Field("resource", "text", ("所需资源", "Resource needed")), REASON)),
-    Action("resource-decision", CaseAction.DECIDE_RESOURCE, ("决定资源申请", "Decide the resource request"),
-           lambda cid, by, v, f: c.DecideResource(by=by, case_id=cid, expected_version=v,
-                                                  approve=_text(f, "approve") == "yes",
-                                                  note=_text(f, "reason")),
-           (Field("approve", "select", ("决定", "Decision"), options=(
-               ("yes", ("同意", "Approve")), ("no", ("不同意", "Refuse")))),
-            Field("reason", "textarea", ("意见", "Comment"), required=False)), who="resource_approver"),
-    Action("escalate", CaseAction.ESCALATE, ("提级", "Escalate"),
-           lambda cid, by, v, f: c.EscalateCase(by=by, case_id=cid, expected_version=v,
-                                                reason=_text(f, "reason")), (REASON,)),
-    Action("extension", CaseAction.REQUEST_EXTENSION, ("申请延期", "Request an extension"),
-           lambda cid, by, v, f: c.RequestExtension(by=by, case_id=cid, expected_version=v,
-                                                    until=_moment(f, "until"), reason=_text(f, "reason")),
-           (Field("until", "datetime", ("延至", "Until")), REASON)),
-    Action("extension-decision", CaseAction.DECIDE_EXTENSION, ("审批延期", "Decide the extension"),
-           lambda cid, by, v, f: c.DecideExtension(by=by, case_id=cid, expected_version=v,
-                                                   approve=_text(f, "approve") == "yes",
-                                                   reason=_text(f, "reason")),
-           (Field("approve", "select", ("决定", "Decision"), options=(
-               ("yes", ("同意", "Approve")), ("no", ("不同意", "Refuse")))),
-            Field("reason", "textarea", ("意见", "Comment"), required=False)), who="approver"),
-    Action("return-decision", CaseAction.DECIDE_RETURN, ("裁定退单", "Decide the return"),
-           lambda cid, by, v, f: c.DecideReturn(by=by, case_id=cid, expected_version=v,
-                                                decision=_text(f, "decision"), lead=_text(f, "lead") or None),
-           (Field("decision", "select", ("裁定", "Decision"), options=(
-               ("uphold", ("维持原承办单位", "Uphold the lead")),
-               ("reassign", ("改由其他单位", "Reassign")))),
-            Field("lead", "text", ("新承办单位代码", "New lead department code"), required=False)),
-           who="decider"),
-    Action("follow-up", CaseAction.FOLLOW_UP, ("回访", "Follow up"),
-           lambda cid, by, v, f: c.FollowUpCase(by=by, case_id=cid, expected_version=v, contacted=True,
-                                                solved=_text(f, "rating") != "unsatisfied",
-                                                rating=_text(f, "rating") or "none",
-                                                handler_at_fault=bool(_text(f, "at_fault"))),
-           (Field("rating", "select", ("诉求人评价", "The reporter's rating"), options=RATINGS),
-            Field("at_fault", "checkbox", AT_FAULT, required=False)), who="dispatcher"),
-    Action("reclassify", CaseAction.RECLASSIFY, ("改类", "Correct the matter type"),
-           lambda cid, by, v, f: c.ReclassifyCase(by=by, case_id=cid, expected_version=v,
-                                                  matter=_text(f, "matter"), reason=_text(f, "reason")),
-           (Field("matter", "matter", ("事项类型", "Matter type")),
-            Field("reason", "textarea", ("理由", "Reason"), required=False)), who="dispatcher"),
-    Action("close", CaseAction.CLOSE, ("归档", "Archive"),
-           lambda cid, by, v, f: c.CloseCase(by=by, case_id=cid, expected_version=v), who="dispatcher"),
-)
+
+def _action(cls: type[c.CaseCommand]) -> Action:
+    declared = d.declaration(cls)
+    assert declared.action is not None and declared.who is not None
+    asked = []
+    for f in dataclass_fields(cls):
+        p = f.metadata.get("param")
+        if p is None or not p.web:
+            continue
+        required = f.default is MISSING and p.kind not in (d.CHECKBOX,)
+        asked.append(Field(f.name, p.kind, p.label, required=required, options=p.choices))
+    return Action(declared.slug, CaseAction(declared.action), declared.name, cls, tuple(asked), declared.who)
+
+
+ACTIONS: tuple[Action, ...] = tuple(
+    _action(cls) for cls in c.COMMANDS.values()
+    if issubclass(cls, c.CaseCommand) and d.declaration(cls).who is not None)
+"""What a case page may offer: every command that declares whose move it is there."""
 BY_KEY = {a.key: a for a in ACTIONS}
 
 

@@ -19,7 +19,6 @@ import math
 import re
 import secrets
 import time
-from dataclasses import replace
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
@@ -266,28 +265,28 @@ def install(app: FastAPI, renderer: Renderer, *, report_limit: str = "10/minute"
         if errors:
             return form_page(request, platform, lang, values, errors=errors, status=422)
         matter = platform.catalogue.matters.get(values["matter"])
-        code = track.new_tracking_code()
         key = values["submission"] if SUBMISSION.fullmatch(values["submission"]) else ""
-        command = c.ReportCase(
-            by="reporter", matter=matter.code, severity=matter.default_severity.value, affected=(place,),
-            description=values["description"], source="citizen", reporter_name=values["name"],
-            reporter_phone=values["phone"], address=values["address"],
-            idempotency_key=f"portal-{key}" if key else "", tracking_hash=token_digest(code),
-            publish=values["publish"] == "yes")
+        report = {"by": "reporter", "owner": "portal", "matter": matter.code,
+                  "severity": matter.default_severity.value, "affected": (place,),
+                  "description": values["description"], "source": "citizen", "reporter_name": values["name"],
+                  "reporter_phone": values["phone"], "address": values["address"],
+                  "publish": values["publish"] == "yes"}
+        intake = platform.intake()
         try:
             try:
-                result = await submit(platform, command)
+                taken = await intake.take_async(key=key, **report)
             except DomainError as exc:  # the form sent again after an edit (back button): a new report
                 if exc.code != "case.idempotency_mismatch":
                     raise
-                result = await submit(platform, replace(command, idempotency_key=""))
+                taken = await intake.take_async(**report)
         except DomainError as exc:
             field = field_of(exc.code)
             message = explain(exc, lang)
             return form_page(request, platform, lang, values, errors={field: message} if field else {},
                              general="" if field else message, status=422)
-        return render(request, "portal_done.html", lang, status=200 if result.duplicate else 201,
-                      text=PORTAL_TEXT, code=None if result.duplicate else code, had_photo=had_photo)
+        duplicate = taken.result.duplicate
+        return render(request, "portal_done.html", lang, status=200 if duplicate else 201,
+                      text=PORTAL_TEXT, code=taken.tracking_code, had_photo=had_photo)
 
     def track_page(request: Request, platform: Platform, lang: str, typed: str, *, status: int = 200,
                    code_error: str = "", rate_errors: dict[str, str] | None = None, general: str = "",

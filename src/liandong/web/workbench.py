@@ -13,7 +13,7 @@ from starlette.concurrency import run_in_threadpool
 
 from liandong.api.deps import LangDep, PlatformDep, case_actor
 from liandong.bootstrap import Platform
-from liandong.domain.access import Principal, StaffRole, can_see
+from liandong.domain.access import Principal, StaffRole
 from liandong.domain.cases.states import CaseState
 from liandong.domain.errors import DomainError
 from liandong.domain.hierarchy import Level
@@ -142,22 +142,13 @@ def install(app: FastAPI, renderer: Renderer) -> None:
 
     def _case_response(request: Request, platform: Platform, user: Principal, case_id: str, lang: str,
                        *, error: str = "", failed: str = "", status: int = 200) -> Response:
-        with platform.uow() as uow:
-            case = uow.cases.get(case_id)
-            visible = case is not None and (can_see(user, case.record, platform.hierarchy)
-                                            or (user.department or "") in case.record.summons)
-            if case is None or not visible:
-                message = explain(DomainError("case.unknown", case_id=case_id), lang)
-                return render(request, "error.html", lang, status=404, message=message)
-            if user.department and (user.department in case.record.team
-                                    or user.department == case.record.dispatcher):
-                uow.cases.mark_read(case_id, user.department, case.version, datetime.now(UTC))
-                uow.commit()
-            events = uow.cases.events(case_id)
-            marks = uow.cases.read_marks(case_id)
-            with_receipt = uow.ledger.size() > 0 and bool(uow.ledger.checkpoints())
-        view = case_view(platform, user, case.record, events, marks, lang)
-        actions = offered(user, case.record, platform.hierarchy)
+        try:
+            read = platform.queries().read(user, case_id, summoned=True, mark_read_at=datetime.now(UTC))
+        except DomainError as exc:
+            return render(request, "error.html", lang, status=404, message=explain(exc, lang))
+        view = case_view(platform, user, read.record, read.events, read.reads, lang)
+        actions = offered(user, read.record, platform.hierarchy)
+        with_receipt = read.checkpointed
         return render(request, "work_case.html", lang, status=status, text=WORK_TEXT, case=view,
                       actions=actions, error=error, failed=failed, with_receipt=with_receipt)
 
@@ -189,10 +180,11 @@ def install(app: FastAPI, renderer: Renderer) -> None:
         user = _staff(request)
         if user is None:
             return _to_login(request)
+        try:
+            platform.queries().case(user, case_id)
+        except DomainError:
+            return Response(status_code=404)
         with platform.uow() as uow:
-            case = uow.cases.get(case_id)
-            if case is None or not can_see(user, case.record, platform.hierarchy):
-                return Response(status_code=404)
             data = platform.ledger.receipt(uow, case_id)
         return Response(data, media_type="application/json",
                         headers={"Content-Disposition": f'attachment; filename="receipt-{case_id}.json"'})

@@ -13,23 +13,20 @@ from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import Bundle, RuleBasedStateMachine, invariant, rule
 
-from liandong.adapters.calendar import ChineseWorkCalendar
 from liandong.adapters.memory import MemoryUnitOfWork
-from liandong.adapters.reference_data import default_catalogue, national_hierarchy
 from liandong.domain.cases import commands as c
 from liandong.domain.cases.record import CaseRecord, apply
-from liandong.domain.cases.routing import Router
-from liandong.domain.cases.rules import CasePolicy, Rules
 from liandong.domain.cases.states import CaseState
 from liandong.domain.errors import DomainError
 from liandong.services.cases import MessageBus
 from liandong.services.clock import ManualClock
+from tests.factories.cases import CENTRE
+from tests.factories.worlds import case_rules
 
-RULES = Rules(Router(national_hierarchy(), default_catalogue()), ChineseWorkCalendar(), CasePolicy())
+RULES = case_rules()  # over 江苏: every place of the machine lies in the province
 PLACES = ["320213001", "320213015", "320214001", "320206001", "320506003"]
 MATTERS = [("social_life_noise", "routine"), ("production_accident", "IV"),
            ("production_accident", "II"), ("water_outage", "routine"), ("neighbour_dispute", "routine")]
-CENTRE = "320200-gov"
 
 
 class CaseMachine(RuleBasedStateMachine):

@@ -7,20 +7,17 @@ from datetime import UTC, datetime
 
 import pytest
 
-from liandong.adapters.calendar import ChineseWorkCalendar
 from liandong.adapters.memory import MemoryUnitOfWork
-from liandong.adapters.reference_data import default_catalogue, national_hierarchy
 from liandong.domain.cases import commands as c
 from liandong.domain.cases import events as ev
-from liandong.domain.cases.routing import Router
-from liandong.domain.cases.rules import CasePolicy, Rules
 from liandong.domain.errors import DomainError
 from liandong.domain.responsibility import Severity
 from liandong.services.cases import MessageBus
 from liandong.services.clock import ManualClock
+from tests.factories.cases import CENTRE
+from tests.factories.worlds import case_rules
 
-RULES = Rules(Router(national_hierarchy(), default_catalogue()), ChineseWorkCalendar(), CasePolicy())
-CENTRE = "320200-gov"
+RULES = case_rules()  # over 江苏: the cases here lie in 无锡
 
 
 @pytest.fixture

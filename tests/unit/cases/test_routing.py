@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from liandong.adapters.reference_data import default_catalogue, national_hierarchy
+from liandong.adapters.reference_data import default_catalogue
 from liandong.domain.cases.routing import Role, Router, Rule
 from liandong.domain.errors import DomainError
 from liandong.domain.hierarchy import Level
 from liandong.domain.responsibility import Severity
+from tests.factories.worlds import national
 
-H = national_hierarchy()
+H = national()
 CAT = default_catalogue()
 ROUTER = Router(H, CAT)
 M = CAT.matters

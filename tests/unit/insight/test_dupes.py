@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from liandong.adapters.reference_data import load_catalogue, national_hierarchy
+from liandong.adapters.reference_data import load_catalogue
 from liandong.domain.errors import DomainError
 from liandong.domain.hierarchy import HierarchyIndex
 from liandong.domain.worktime import SHANGHAI
@@ -113,8 +113,8 @@ LABELLED: list[tuple[str, str, str, float, str, str, str, bool]] = [
 
 
 @pytest.fixture(scope="module")
-def hierarchy() -> HierarchyIndex:
-    return national_hierarchy()
+def hierarchy(jiangsu: HierarchyIndex) -> HierarchyIndex:
+    return jiangsu  # the reports here are all in 无锡
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 import pytest
 
-from liandong.adapters.reference_data import default_catalogue, national_hierarchy
+from liandong.adapters.reference_data import default_catalogue
 from liandong.domain.errors import DomainError
 from liandong.domain.hierarchy import Level
 from liandong.domain.responsibility import ResponsibilityList
@@ -24,6 +24,7 @@ from liandong.insight.matter import (
 )
 from liandong.insight.tokens import KeywordIndex, segmenter
 from liandong.simulation.texts import ReportTexts
+from tests.factories.worlds import national
 
 # Hand-written reports, as a caller would phrase them, and the matter a dispatcher would choose.
 HANDWRITTEN = [
@@ -80,7 +81,7 @@ def matters() -> ResponsibilityList:
 def reports(matters: ResponsibilityList) -> tuple[list[Report], list[Report]]:
     """Simulator texts in Wuxi and Chengdu townships; two templates of every matter are kept apart
     for evaluation, so the evaluation texts are never near-copies of training ones."""
-    hierarchy = national_hierarchy()
+    hierarchy = national()
     towns = [j.code for county in ("320200", "510100") for j in hierarchy.descendants(county, Level.TOWNSHIP)]
     texts = ReportTexts.load(matters)
     rng = np.random.default_rng(7)

@@ -12,7 +12,6 @@ from typing import Any
 
 import pytest
 
-from liandong.adapters.reference_data import national_hierarchy
 from liandong.domain.errors import DomainError
 from liandong.domain.hierarchy import HierarchyIndex, Jurisdiction, Kind, Level
 from liandong.domain.places import PlaceIndex
@@ -24,8 +23,8 @@ PROVINCES_ON_THE_MAINLAND = 31
 
 
 @pytest.fixture(scope="module")
-def hierarchy() -> HierarchyIndex:
-    return national_hierarchy()
+def hierarchy(national: HierarchyIndex) -> HierarchyIndex:
+    return national  # the data set's places are all over the country
 
 
 @pytest.fixture(scope="module")

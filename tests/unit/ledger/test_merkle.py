@@ -24,8 +24,7 @@ from liandong.ledger.merkle import (
     verify_consistency,
     verify_inclusion,
 )
-
-from .conftest import LEAF_DATA, LEAF_HASHES, MAX_SIZE, build_store
+from tests.factories.ledger import LEAF_DATA, LEAF_HASHES, MAX_SIZE, build_store
 
 
 def sha256(data: bytes) -> bytes:

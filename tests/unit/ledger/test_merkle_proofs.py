@@ -25,8 +25,7 @@ from liandong.ledger.merkle import (
     verify_consistency,
     verify_inclusion,
 )
-
-from .conftest import LEAF_HASHES, MAX_SIZE
+from tests.factories.ledger import LEAF_HASHES, MAX_SIZE
 
 
 def flip(value: bytes, position: int = 0) -> bytes:

@@ -7,8 +7,7 @@ from collections.abc import Iterator, Sequence
 from liandong.ledger.errors import LedgerError
 from liandong.ledger.merkle import MemoryHashStore, leaf_hash, root
 from liandong.ledger.verify import first_mismatch, verify_log
-
-from .conftest import LEAF_DATA, build_store
+from tests.factories.ledger import LEAF_DATA, build_store
 
 
 class TamperedStore(MemoryHashStore):

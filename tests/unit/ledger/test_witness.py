@@ -8,8 +8,7 @@ from liandong.ledger.errors import LedgerError
 from liandong.ledger.merkle import MemoryHashStore, consistency_proof, leaf_hash, root
 from liandong.ledger.note import Checkpoint, Signer, parse_note, sign_checkpoint, verify_note
 from liandong.ledger.witness import Witness
-
-from .conftest import LEAF_HASHES, build_store
+from tests.factories.ledger import LEAF_HASHES, build_store
 
 ORIGIN = "county.example/log"
 LOG = Signer(ORIGIN, bytes(range(32)))

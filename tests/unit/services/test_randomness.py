@@ -6,8 +6,8 @@ import os
 import re
 from collections import Counter
 
-from liandong.api.track import TRACKING_ALPHABET, new_tracking_code
 from liandong.services import randomness
+from liandong.services.intake import TRACKING_ALPHABET, new_tracking_code
 from liandong.services.randomness import BLOCK, random_bits, random_bytes, random_hex
 
 

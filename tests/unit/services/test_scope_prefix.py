@@ -8,13 +8,13 @@ import bisect
 
 import pytest
 
-from liandong.adapters.reference_data import national_hierarchy
 from liandong.domain.hierarchy import CENTRAL_CODE
 from liandong.services.ports import prefix_end, scope_prefix
+from tests.factories.worlds import national
 
 
 def test_the_prefix_of_every_unit_selects_exactly_its_subtree() -> None:
-    h = national_hierarchy()
+    h = national()
     codes = sorted(u.code for u in h)
     wrong = []
     for unit in h:

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from liandong.domain.cases import events as ev
 from liandong.domain.cases.record import CaseRecord, apply
 from liandong.domain.cases.routing import Role, RoutingDecision
-from liandong.domain.cases.rules import CasePolicy, Rules
+from liandong.domain.cases.rules import Rules
 from liandong.domain.cases.states import CaseAction, CaseState, next_state
 from liandong.domain.contact import check_phone
 from liandong.domain.errors import DomainError
@@ -320,14 +320,15 @@ class Case:
         self._emit(ev.ResourceRequested(case_id=self.id, at=now, actor=by, approver=target,
                                         resource=resource.strip(), reason=reason.strip()))
 
-    def decide_resource(self, *, by: str, approve: bool, note: str, now: datetime) -> None:
+    def decide_resource(self, *, by: str, approve: bool, reason: str, now: datetime) -> None:
+        """资源决定 by the department asked (its reason is the decision's note)."""
         self._check(CaseAction.DECIDE_RESOURCE)
         r = self.record
         if r.pending_resource is None:
             raise DomainError("case.no_resource_pending")
         self._actor_is(by, [r.pending_resource.approver], "approver")
         self._emit(ev.ResourceDecided(case_id=self.id, at=now, actor=by, approved=approve,
-                                      note=note.strip()))
+                                      note=reason.strip()))
 
     def pause(self, *, by: str, reason: str, now: datetime) -> None:
         """Stop the clock while waiting for the reporter (补充材料)."""
@@ -347,12 +348,11 @@ class Case:
         self._emit(ev.CaseUnpaused(case_id=self.id, at=now, actor=by, paused_seconds=paused,
                                    due=r.due + timedelta(seconds=paused)))
 
-    def shelve(self, *, by: str, until: datetime, reason: str, now: datetime,
-               max_days: int = CasePolicy.max_shelve_days) -> None:
-        """挂账: long-running works with a due date (at most ``max_days`` ahead)."""
+    def shelve(self, *, by: str, until: datetime, reason: str, now: datetime, rules: Rules) -> None:
+        """挂账: long-running works with a due date (at most the policy's ``max_shelve_days`` ahead)."""
         self._check(CaseAction.SHELVE)
         self._actor_is(by, [self.record.lead], "lead")
-        check_moment(until, now=now, within=timedelta(days=max_days))
+        check_moment(until, now=now, within=timedelta(days=rules.policy.max_shelve_days))
         if until <= now or (self.record.due is not None and until <= self.record.due):
             raise DomainError("case.shelve_date_past", until=until.isoformat())
         self._emit(ev.CaseShelved(case_id=self.id, at=now, actor=by, reason=reason.strip(), until=until))

@@ -1,9 +1,44 @@
-"""Commands: the intent of an actor, frozen. Each names the case version it saw (optimistic lock)."""
+"""Commands: the intent of an actor, frozen. Each names the case version it saw (optimistic lock).
+
+Every command is declared once here (``declare``): its slug, who may issue it, the behaviour of the
+case that decides it, and what a person is asked for each field. The REST routes, the case page's
+forms, the CLI and the permission check are derived from these declarations; a command left
+undeclared fails at import.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
+
+from liandong.domain.declare import (
+    CHECKBOX,
+    CHECKBOXES,
+    DATETIME,
+    LIST,
+    MATTER,
+    NUMBER,
+    PHONE,
+    SELECT,
+    TEXTAREA,
+    Registry,
+    declaration,
+    optional,
+    param,
+    param_of,
+    subclasses,
+)
+from liandong.domain.roles import StaffRole
+
+COMMANDS = Registry("case")
+"""The case commands by slug (the permission key, the API path, the CLI command)."""
+
+DISPATCHER, HANDLER, LEADER = StaffRole.DISPATCHER, StaffRole.HANDLER, StaffRole.LEADER
+ADMINISTRATOR = StaffRole.ADMINISTRATOR
+REASON = ("理由", "Reason")
+YES_NO = (("yes", ("同意", "Approve")), ("no", ("不同意", "Refuse")))
+RATINGS = (("satisfied", ("满意", "Satisfied")), ("basically_satisfied", ("基本满意", "Basically satisfied")),
+           ("unsatisfied", ("不满意", "Unsatisfied")), ("none", ("未评价", "No rating")))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -17,191 +52,297 @@ class CaseCommand(Command):
     expected_version: int | None = None
 
 
+@COMMANDS.declare(slug="report", name=("受理", "Report"), roles=set(), behaviour="report",
+         summary="受理：登记一件诉求 / take in a report")
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ReportCase(Command):
     """受理."""
 
-    matter: str
-    severity: str = "routine"
-    affected: tuple[str, ...]
-    description: str
-    source: str = "citizen"
-    reporter_name: str = ""
-    reporter_phone: str = ""
-    idempotency_key: str = ""
-    reporter_account: str = ""
-    address: str = ""
-    coordinates: str = ""
-    tracking_hash: str = ""  # SHA-256 of the citizen's tracking code; kept out of the record
-    publish: bool = False  # the reporter agrees to publish the description, personal data removed
+    matter: str = param(("事项类型", "Matter type"), kind=MATTER, min_length=1, max_length=64)
+    severity: str = optional("routine", ("事件等级", "Severity"), max_length=8)
+    affected: tuple[str, ...] = param(("所涉区划", "Places"), kind=LIST, min_length=1, max_length=20, items=12)
+    description: str = param(("诉求内容", "What happened"), kind=TEXTAREA, min_length=1, max_length=4000)
+    source: str = optional("citizen", ("来源", "Source"), max_length=16)
+    reporter_name: str = optional("", ("姓名", "Name"), max_length=64)
+    reporter_phone: str = optional("", ("联系电话", "Phone"), kind=PHONE, max_length=32)
+    idempotency_key: str = optional("", ("幂等键", "Idempotency key"), max_length=128, web=False, edge=True)
+    reporter_account: str = optional("", ("诉求人账号", "Reporter's account"), web=False, edge=True)
+    address: str = optional("", ("详细地址", "Address"), max_length=300, edge=True)
+    coordinates: str = optional("", ("坐标", "Coordinates"), max_length=64, web=False, edge=True)
+    tracking_hash: str = optional("", ("查询码摘要", "Tracking code digest"), web=False, edge=True)
+    dispatch_by: str = optional("", ("派单中心", "Dispatched by"), web=False, edge=True,
+                                help="a channel whose reports the 12345 centre dispatches at once (Open311)")
+    publish: bool = optional(False, ("同意公开描述（去除个人信息后）", "Publish the description, personal "
+                                     "data removed"), kind=CHECKBOX)
 
 
+@COMMANDS.declare(slug="dispatch", name=("派单", "Dispatch"), roles={DISPATCHER}, behaviour="dispatch",
+         action="dispatch", who="dispatcher", summary="派单：按路由规则交给主办单位 / dispatch by the routing rule")
 @dataclass(frozen=True, slots=True, kw_only=True)
 class DispatchCase(CaseCommand):
     """派单."""
 
 
+@COMMANDS.declare(slug="acknowledge", name=("签收", "Acknowledge"), roles={HANDLER}, behaviour="acknowledge",
+         action="acknowledge", who="lead", summary="签收 / acknowledge")
 @dataclass(frozen=True, slots=True, kw_only=True)
 class AcknowledgeCase(CaseCommand):
     """签收."""
 
 
+@COMMANDS.declare(slug="start", name=("开始处置", "Start handling"), roles={HANDLER}, behaviour="start",
+         action="start", who="lead", summary="开始处置 / start handling")
 @dataclass(frozen=True, slots=True, kw_only=True)
 class StartHandling(CaseCommand):
     """处置."""
 
 
+@COMMANDS.declare(slug="return", name=("退单", "Return"), roles={HANDLER}, behaviour="return_case",
+         action="return", who="lead", summary="退单：不属于本单位职责 / return")
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ReturnCase(CaseCommand):
     """退单."""
 
-    reason: str
-    disputed: bool = False
+    reason: str = param(REASON, kind=TEXTAREA, min_length=1, max_length=2000)
+    disputed: bool = optional(False, ("有争议，请上级裁定", "Disputed: the level above decides"), kind=CHECKBOX)
 
 
+@COMMANDS.declare(slug="return-decision", name=("裁定退单", "Decide the return"), roles={LEADER, DISPATCHER},
+         behaviour="decide_return", action="decide_return", who="decider",
+         summary="裁定退单：维持或改由其他单位 / decide a return")
 @dataclass(frozen=True, slots=True, kw_only=True)
 class DecideReturn(CaseCommand):
-    decision: str  # uphold | reassign
-    lead: str | None = None
+    """裁定退单."""
+
+    decision: str = param(("裁定", "Decision"), kind=SELECT, choices=(
+        ("uphold", ("维持原承办单位", "Uphold the lead")), ("reassign", ("改由其他单位", "Reassign"))))
+    lead: str | None = optional(None, ("新承办单位代码", "New lead department code"), max_length=48)
 
 
+@COMMANDS.declare(slug="redispatch", name=("改派", "Re-dispatch"), roles={DISPATCHER}, behaviour="redispatch",
+         summary="改派：交给另一承办单位 / re-dispatch")
 @dataclass(frozen=True, slots=True, kw_only=True)
 class RedispatchCase(CaseCommand):
     """改派."""
 
-    lead: str
-    reason: str = ""
+    lead: str = param(("新承办单位代码", "New lead department code"), min_length=3, max_length=48)
+    reason: str = optional("", REASON, kind=TEXTAREA, max_length=2000)
 
 
+@COMMANDS.declare(slug="extension", name=("申请延期", "Request an extension"), roles={HANDLER},
+         behaviour="request_extension", action="request_extension", who="lead",
+         summary="申请延期 / request extension")
 @dataclass(frozen=True, slots=True, kw_only=True)
 class RequestExtension(CaseCommand):
     """延期申请."""
 
-    until: datetime
-    reason: str
+    until: datetime = param(("延至", "Until"), kind=DATETIME)
+    reason: str = param(REASON, kind=TEXTAREA, min_length=1, max_length=2000)
 
 
+@COMMANDS.declare(slug="extension-decision", name=("审批延期", "Decide the extension"), roles={LEADER, DISPATCHER},
+         behaviour="decide_extension", action="decide_extension", who="approver",
+         summary="审批延期 / decide extension")
 @dataclass(frozen=True, slots=True, kw_only=True)
 class DecideExtension(CaseCommand):
-    approve: bool
-    reason: str = ""
+    """审批延期."""
+
+    approve: bool = param(("决定", "Decision"), kind=SELECT, choices=YES_NO)
+    reason: str = optional("", ("意见", "Comment"), kind=TEXTAREA, max_length=2000)
 
 
+@COMMANDS.declare(slug="escalate", name=("提级", "Escalate"), roles={HANDLER, LEADER}, behaviour="escalate",
+         action="escalate", who="lead", summary="提级：请求上一级主办 / escalate")
 @dataclass(frozen=True, slots=True, kw_only=True)
 class EscalateCase(CaseCommand):
     """提级 at the handler's request."""
 
-    reason: str
+    reason: str = param(REASON, kind=TEXTAREA, min_length=1, max_length=2000)
 
 
+@COMMANDS.declare(slug="shelve", name=("挂账", "Shelve"), roles={HANDLER}, behaviour="shelve",
+         summary="挂账：长期工程，约定完成时间 / shelve")
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ShelveCase(CaseCommand):
     """挂账."""
 
-    until: datetime
-    reason: str
+    until: datetime = param(("约定完成时间", "Until"), kind=DATETIME)
+    reason: str = param(REASON, kind=TEXTAREA, min_length=1, max_length=2000)
 
 
+@COMMANDS.declare(slug="resource", name=("申请资源支持", "Ask for a resource"), roles={HANDLER},
+         behaviour="request_resource", action="request_resource", who="lead",
+         summary="资源申请 ask a level above for a resource decision")
 @dataclass(frozen=True, slots=True, kw_only=True)
 class RequestResource(CaseCommand):
     """资源申请 to a level above."""
 
-    resource: str
-    reason: str = ""
-    approver: str = ""
+    resource: str = param(("所需资源", "Resource needed"), min_length=1, max_length=200,
+                          help="所需资源 the resource asked for")
+    reason: str = optional("", REASON, kind=TEXTAREA, max_length=2000)
+    approver: str = optional("", ("决定部门", "Deciding department"), max_length=48, web=False,
+                             help="决定部门 (默认上一级同系统部门) the deciding department above")
 
 
+@COMMANDS.declare(slug="resource-decision", name=("决定资源申请", "Decide the resource request"),
+         roles={LEADER, DISPATCHER}, behaviour="decide_resource", action="decide_resource",
+         who="resource_approver", summary="资源决定 decide a resource request")
 @dataclass(frozen=True, slots=True, kw_only=True)
 class DecideResource(CaseCommand):
-    approve: bool
-    note: str = ""
+    """资源决定."""
+
+    approve: bool = param(("决定", "Decision"), kind=SELECT, choices=YES_NO)
+    reason: str = optional("", ("意见", "Comment"), kind=TEXTAREA, max_length=2000)
 
 
+@COMMANDS.declare(slug="resume", name=("恢复处置", "Resume"), roles={HANDLER}, behaviour="resume",
+         summary="恢复处置 resume a shelved case")
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ResumeCase(CaseCommand):
-    pass
+    """恢复处置."""
 
 
+@COMMANDS.declare(slug="pause", name=("暂停计时", "Pause the clock"), roles={HANDLER}, behaviour="pause",
+         summary="暂停计时：等待诉求人 / pause the clock")
 @dataclass(frozen=True, slots=True, kw_only=True)
 class PauseCase(CaseCommand):
-    reason: str
+    """暂停计时."""
+
+    reason: str = param(REASON, kind=TEXTAREA, min_length=1, max_length=2000)
 
 
+@COMMANDS.declare(slug="unpause", name=("恢复计时", "Restart the clock"), roles={HANDLER}, behaviour="unpause",
+         summary="恢复计时 restart the clock")
 @dataclass(frozen=True, slots=True, kw_only=True)
 class UnpauseCase(CaseCommand):
-    pass
+    """恢复计时."""
 
 
+@COMMANDS.declare(slug="summons", name=("吹哨", "Summon departments"), roles={HANDLER, LEADER}, behaviour="summon",
+         action="summon", who="summoner", summary="吹哨 summon county departments")
 @dataclass(frozen=True, slots=True, kw_only=True)
 class SummonDepartments(CaseCommand):
     """吹哨."""
 
-    departments: tuple[str, ...]
-    reason: str = ""
+    departments: tuple[str, ...] = param(("报到部门", "Departments to summon"), kind=CHECKBOXES,
+                                         min_length=1, max_length=20, items=48)
+    reason: str = optional("", ("事由", "Why"), kind=TEXTAREA, max_length=2000)
 
 
+@COMMANDS.declare(slug="summons-answer", name=("报到", "Report in"), roles={HANDLER}, behaviour="answer_summons",
+         action="answer_summons", who="summoned", summary="报到 answer a summons")
 @dataclass(frozen=True, slots=True, kw_only=True)
 class AnswerSummons(CaseCommand):
     """报到."""
 
-    mode: str = "on_site"
+    mode: str = optional("on_site", ("方式", "How"), kind=SELECT, choices=(
+        ("on_site", ("到场", "On site")), ("online", ("线上", "Online"))))
 
 
+@COMMANDS.declare(slug="summons-rating", name=("评价报到部门", "Rate a summoned department"),
+         roles={HANDLER, LEADER}, behaviour="rate_summoned", summary="评价报到部门 rate a summoned department")
 @dataclass(frozen=True, slots=True, kw_only=True)
 class RateSummoned(CaseCommand):
-    department: str
-    score: int
+    """评价报到部门."""
+
+    department: str = param(("报到部门", "Department"), min_length=3, max_length=48)
+    score: int = param(("评分", "Score"), kind=NUMBER, minimum=1, maximum=5)
 
 
+@COMMANDS.declare(slug="assist-report", name=("协办反馈", "Report my part"), roles={HANDLER},
+         behaviour="report_assist", action="report_assist", who="assist", summary="协办反馈 an assist reports")
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ReportAssist(CaseCommand):
-    summary: str
+    """协办反馈."""
+
+    summary: str = param(("办理情况", "What was done"), kind=TEXTAREA, min_length=1, max_length=4000)
 
 
+@COMMANDS.declare(slug="resolve", name=("办结", "Resolve"), roles={HANDLER, LEADER}, behaviour="resolve",
+         action="resolve", who="lead", summary="办结 resolve")
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ResolveCase(CaseCommand):
     """办结."""
 
-    summary: str
-    public_note: str = ""
+    summary: str = param(("办理情况", "What was done"), kind=TEXTAREA, min_length=1, max_length=4000)
+    public_note: str = optional("", ("公开答复", "Public reply"), kind=TEXTAREA, max_length=2000)
 
 
+@COMMANDS.declare(slug="follow-up", name=("回访", "Follow up"), roles={DISPATCHER}, behaviour="follow_up",
+         action="follow_up", who="dispatcher", summary="回访评价 follow-up and rating")
 @dataclass(frozen=True, slots=True, kw_only=True)
 class FollowUpCase(CaseCommand):
     """回访评价."""
 
-    contacted: bool = True
-    solved: bool = True
-    rating: str = "satisfied"
-    handler_at_fault: bool = False
+    contacted: bool = optional(True, ("已联系诉求人", "Reporter contacted"), kind=CHECKBOX, web=False)
+    solved: bool = optional(True, ("问题已解决", "Solved"), kind=CHECKBOX, web=False)
+    rating: str = optional("satisfied", ("诉求人评价", "The reporter's rating"), kind=SELECT, choices=RATINGS)
+    handler_at_fault: bool = optional(False, ("因承办单位原因不满意（重办）",
+                                              "Unsatisfied for the handler's fault (redo)"), kind=CHECKBOX)
 
 
+@COMMANDS.declare(slug="close", name=("归档", "Archive"), roles={DISPATCHER}, behaviour="close", action="close",
+         who="dispatcher", summary="归档 archive")
 @dataclass(frozen=True, slots=True, kw_only=True)
 class CloseCase(CaseCommand):
     """归档."""
 
 
+@COMMANDS.declare(slug="merge", name=("合并重复件", "Merge a duplicate"), roles={DISPATCHER}, behaviour="merge_into",
+         refers=("into",), summary="合并重复件 merge into another case")
 @dataclass(frozen=True, slots=True, kw_only=True)
 class MergeCase(CaseCommand):
-    into: str
+    """合并: a duplicate into the case that carries on."""
+
+    into: str = param(("并入案件", "Merge into case"), min_length=1, max_length=40)
 
 
+@COMMANDS.declare(slug="scope", name=("扩大影响范围", "Add affected places"), roles={DISPATCHER, HANDLER},
+         behaviour="widen", summary="扩大影响范围 add affected places")
 @dataclass(frozen=True, slots=True, kw_only=True)
 class WidenScope(CaseCommand):
-    added: tuple[str, ...]
+    """扩大影响范围."""
+
+    added: tuple[str, ...] = param(("新增区划", "Places added"), kind=LIST, min_length=1, max_length=20,
+                                   items=12)
 
 
+@COMMANDS.declare(slug="reclassify", name=("改类", "Correct the matter type"), roles={DISPATCHER},
+         behaviour="reclassify", action="reclassify", who="dispatcher", summary="改类 correct the matter type")
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ReclassifyCase(CaseCommand):
-    matter: str
-    reason: str = ""
+    """改类."""
+
+    matter: str = param(("事项类型", "Matter type"), kind=MATTER, min_length=1, max_length=64,
+                        help="matter type code (responsibility list)")
+    reason: str = optional("", ("理由", "Reason"), kind=TEXTAREA, max_length=2000)
 
 
+@COMMANDS.declare(slug="heat", name=("舆情热度", "Public-opinion heat"), roles={DISPATCHER, LEADER},
+         behaviour="set_heat", summary="舆情热度 public-opinion heat")
 @dataclass(frozen=True, slots=True, kw_only=True)
 class SetHeat(CaseCommand):
-    heat: int
+    """舆情热度 (0–100)."""
+
+    heat: int = param(("热度", "Heat"), kind=NUMBER, minimum=0, maximum=100)
 
 
+@COMMANDS.declare(slug="check-deadlines", name=("时限检查", "Check the deadlines"), roles={DISPATCHER, ADMINISTRATOR},
+         behaviour="tick", summary="时限检查 run the escalation chain")
 @dataclass(frozen=True, slots=True, kw_only=True)
 class CheckDeadlines(CaseCommand):
-    """The escalation chain's clock for one case (a sweep sends one per open case)."""
+    """时限检查: the escalation chain (提醒, 催办, 督办, 提级, 通报)."""
+
+
+def _check_declared() -> None:
+    """Every concrete command is declared, and every field of it too (else the import fails)."""
+    for cls in subclasses(Command):
+        if cls is CaseCommand or "__slots__" not in cls.__dict__:  # the base, or a class before its slots
+            continue
+        declaration(cls)
+        for f in fields(cls):
+            if f.name not in ("by", "case_id", "expected_version"):
+                param_of(f)
+
+
+_check_declared()

@@ -1,17 +1,21 @@
 """A small month of cases written out by hand (March 2026, 无锡), shared by the assessment tests:
-the figures they expect are computed by hand in test_assessment.py."""
+the figures they expect are computed by hand in test_assessment.py; and the figures a dashboard
+page embeds for its map."""
 
 from __future__ import annotations
 
+import json
+import re
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from liandong.domain.cases import commands as c
 from liandong.services.cases import MessageBus
 from liandong.services.clock import ManualClock
+from tests.factories.cases import CENTRE
 
 LIANGXI, XISHAN, XINWU = "320213", "320205", "320214"
 A, S = "320213001", "320205001"  # a street of 梁溪区 and one of 锡山区
-CENTRE = "320200-gov"  # the 12345 centre of 无锡
 START = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)  # Monday 2 March 2026, 09:00 in Shanghai
 HOUR, DAY = timedelta(hours=1), timedelta(days=1)
 
@@ -93,3 +97,10 @@ def fill_month(bus: MessageBus) -> None:
     bus.handle(c.FollowUpCase(by=CENTRE, case_id=cid, rating="satisfied"))
     bus.handle(c.CloseCase(by=CENTRE, case_id=cid))
     _clock(bus).set(t0 + HOUR)
+
+
+def data_of(page: str) -> dict[str, Any]:
+    found = re.search(r'<script type="application/json" id="dashboard-data">(.*?)</script>', page, re.S)
+    assert found, "no embedded dashboard data"
+    data: dict[str, Any] = json.loads(found.group(1))
+    return data

@@ -1,0 +1,115 @@
+"""A command declared once: its name, the slug the edges know it by, who may issue it, what it does to
+its aggregate, and for each of its fields what a person is asked. The REST routes, the web's forms,
+the CLI's options and the permission check are all derived from the declaration (DESIGN §13)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from dataclasses import field as _field
+from typing import Any, TypeVar
+
+from liandong.domain.roles import StaffRole
+
+T = TypeVar("T", bound=type)
+
+TEXT, TEXTAREA, SELECT, CHECKBOX, CHECKBOXES, DATETIME, NUMBER, MATTER, LIST, PHONE = (
+    "text", "textarea", "select", "checkbox", "checkboxes", "datetime", "number", "matter", "list", "phone")
+"""How a field is asked for on a page (``LIST``: several values, e.g. places, not offered on a page)."""
+
+
+@dataclass(frozen=True)
+class Param:
+    """One field of a command as a person meets it: its label, its bounds, its choices."""
+
+    label: tuple[str, str]  # zh, en
+    kind: str = TEXT
+    min_length: int = 0
+    max_length: int | None = None
+    minimum: int | None = None
+    maximum: int | None = None
+    choices: tuple[tuple[str, tuple[str, str]], ...] = ()  # value, (zh, en)
+    items: int | None = None  # the longest item of a list
+    web: bool = True  # asked on the case page (False: set by the page, or not a person's to set)
+    edge: bool = False  # filled by the edge that takes the command in, never by its caller
+    help: str = ""
+
+
+def param(label: tuple[str, str], **kw: Any) -> Any:
+    """A field with no default, declared: ``reason: str = param(("理由", "Reason"), min_length=1)``."""
+    return _field(metadata={"param": Param(label, **kw)})
+
+
+def optional(default: Any, label: tuple[str, str], **kw: Any) -> Any:
+    """A field with a default, declared."""
+    return _field(default=default, metadata={"param": Param(label, **kw)})
+
+
+def param_of(field: Any) -> Param:
+    found: Param | None = field.metadata.get("param")
+    if found is None:
+        raise TypeError(f"field {field.name} has no declaration (use param() or optional())")
+    return found
+
+
+@dataclass(frozen=True)
+class Declaration:
+    """What every edge needs to know of a command, said once where the command is defined."""
+
+    slug: str  # the URL segment, the CLI command, the permission key: "redispatch"
+    name: tuple[str, str]  # 改派 / Re-dispatch
+    roles: frozenset[StaffRole]  # who may issue it (administrators always may)
+    summary: str  # one line of help, Chinese then English
+    behaviour: str  # the aggregate's method (or rule function) that decides it
+    action: str | None = None  # the lifecycle step it takes (what a page offers now); None: none
+    who: str | None = None  # whose move it is on the case page (lead, dispatcher …); None: not offered there
+    refers: tuple[str, ...] = ()  # fields naming other cases, which the caller must be able to see
+
+
+class Registry:
+    """The declared commands of one aggregate (cases, instruments …) by slug, in the order declared."""
+
+    def __init__(self, aggregate: str) -> None:
+        self.aggregate = aggregate
+        self.commands: dict[str, type] = {}
+
+    def declare(self, *, slug: str, name: tuple[str, str], roles: frozenset[StaffRole] | set[StaffRole],
+                summary: str, behaviour: str, action: str | None = None, who: str | None = None,
+                refers: tuple[str, ...] = ()) -> Callable[[T], T]:
+        """Register a command class under its declaration (a slug declared twice fails at import)."""
+
+        def register(cls: T) -> T:
+            if slug in self.commands:
+                raise TypeError(f"the slug {slug!r} is declared twice: {self.commands[slug].__name__}, "
+                                f"{cls.__name__}")
+            declared = Declaration(slug, name, frozenset(roles), summary, behaviour, action, who, refers)
+            cls.declared = declared  # type: ignore[attr-defined]
+            self.commands[slug] = cls
+            return cls
+        return register
+
+    def items(self) -> Iterator[tuple[str, type]]:
+        yield from self.commands.items()
+
+    def values(self) -> Iterator[type]:
+        yield from self.commands.values()
+
+    def __getitem__(self, slug: str) -> type:
+        return self.commands[slug]
+
+    def __contains__(self, slug: object) -> bool:
+        return slug in self.commands
+
+
+def declaration(cls: type) -> Declaration:
+    found: Declaration | None = getattr(cls, "declared", None)
+    if found is None:
+        raise TypeError(f"{cls.__name__} is not declared")
+    return found
+
+
+def subclasses(base: type) -> Iterator[type]:
+    sub: type
+    for sub in base.__subclasses__():
+        yield sub
+        yield from subclasses(sub)
