@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -281,3 +281,34 @@ def inbox(department: str, lang: LangOpt = "zh", database_url: DbOpt = None,
         table.add_row(s.case_id, s.state, s.matter, ROLE_NAMES[Role(s.role)][lang],
                       f"[red]{local(s.due)}[/red]" if overdue else local(s.due))
     out.print(table)
+
+
+# -- every other case command, from its declaration ------------------------------------------------
+HAND_WRITTEN = {"report", "dispatch", "start", "close", "escalate", "resolve", "acknowledge",
+                "check-deadlines", "summons", "summons-answer", "summons-rating", "assist-report",
+                "follow-up"}
+"""Slugs with a command of their own above (ack, check, summon, answer, rate-summoned, assist, rate)."""
+
+
+def _declared() -> None:
+    import inspect
+
+    from liandong.cli.declared import KW, add_declared
+    from liandong.domain.cases import commands as c
+
+    common = [inspect.Parameter("by", KW, annotation=ByOpt),
+              inspect.Parameter("version", KW, annotation=VersionOpt, default=None),
+              inspect.Parameter("at", KW, annotation=AtOpt, default=None),
+              inspect.Parameter("lang", KW, annotation=LangOpt, default="zh"),
+              inspect.Parameter("database_url", KW, annotation=DbOpt, default=None),
+              inspect.Parameter("data_dir", KW, annotation=DirOpt, default=None)]
+
+    def run(build: Any, options: dict[str, Any]) -> None:
+        _run(build(by=options["by"], case_id=options["case_id"], expected_version=options["version"]),
+             at=options["at"], lang=options["lang"], database_url=options["database_url"],
+             data_dir=options["data_dir"])
+
+    add_declared(case_app, c.COMMANDS, subject="case_id", common=common, run=run, skip=HAND_WRITTEN)
+
+
+_declared()
