@@ -68,6 +68,8 @@ class Platform:
     _replica_streams: StreamCache = field(default_factory=StreamCache)
     _read_insight: Insight | None = None
     _served: tuple[str, ...] | None = None
+    _queries: CaseQueries | None = None
+    _intake: Intake | None = None
 
     def insight(self) -> Insight:
         """Demand insight on this platform's reports (one per process: it caches the model)."""
@@ -100,15 +102,20 @@ class Platform:
 
     def queries(self) -> CaseQueries:
         """What a person may read of cases (the visibility rule, once)."""
-        from liandong.services.queries import CaseQueries
+        if self._queries is None:
+            from liandong.services.queries import CaseQueries
 
-        return CaseQueries(self.uow, self.hierarchy)
+            self._queries = CaseQueries(self.uow, self.hierarchy)
+        return self._queries
 
     def intake(self) -> Intake:
-        """受理 for every channel, through this platform's writer."""
-        from liandong.services.intake import Intake
+        """受理 for every channel, through this platform's writer (made once: the busiest path)."""
+        writer = self.writer()
+        if self._intake is None or self._intake.writer is not writer:
+            from liandong.services.intake import Intake
 
-        return Intake(self.writer(), self.hierarchy)
+            self._intake = Intake(writer, self.hierarchy)
+        return self._intake
 
     def use_writer(self, writer: Writer) -> None:
         self._writer = writer

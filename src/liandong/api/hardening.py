@@ -35,6 +35,10 @@ HEADERS = ((b"x-content-type-options", b"nosniff"), (b"x-frame-options", b"DENY"
            (b"referrer-policy", b"same-origin"), (b"cross-origin-opener-policy", b"same-origin"))
 
 
+_HEADERS = (*HEADERS, (b"content-security-policy", POLICY.encode()))
+_DOCS_HEADERS = (*HEADERS, (b"content-security-policy", DOCS_POLICY.encode()))
+
+
 def install(app: FastAPI, *, hosts: Iterable[str], proxies: Iterable[str] = ()) -> None:
     """Add the door (last, so that it is the outermost middleware); with trusted proxies, their
     forwarded client address and scheme are taken inside it, and nobody else's."""
@@ -86,14 +90,13 @@ class Hardening:
 
     @staticmethod
     def _with_headers(send: Send, path: str) -> Send:
-        policy = (DOCS_POLICY if path in DOCS or path.startswith("/docs/") else POLICY).encode()
+        added = _DOCS_HEADERS if path in DOCS or path.startswith("/docs/") else _HEADERS
 
         async def sending(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
                 present = {name.lower() for name, _ in headers}
-                headers += [(k, v) for k, v in (*HEADERS, (b"content-security-policy", policy))
-                            if k not in present]
+                headers += [(k, v) for k, v in added if k not in present]
                 message = {**message, "headers": headers}
             await send(message)
 
