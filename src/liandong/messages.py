@@ -7,12 +7,14 @@ the user's language, so a refusal always says what was wrong and what is allowed
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from liandong.domain.cases.routing import Role
 from liandong.domain.catalogue import Catalogue
 from liandong.domain.errors import DomainError
 from liandong.domain.hierarchy import Kind, Level
+from liandong.domain.worktime import SHANGHAI
 from liandong.message_texts import MESSAGES as TEXTS
 
 MESSAGES = TEXTS  # every refusal by code: see the liandong/message_texts package
@@ -165,10 +167,38 @@ ACTION_NAMES: dict[str, tuple[str, str]] = {
 _LEVEL_BY_KEY = {level.key: names for level, names in LEVEL_NAMES.items()}
 
 
+PARTY_NAMES: dict[str, tuple[str, str]] = {
+    "lead": ("主办单位", "lead department"), "dispatcher": ("派单中心", "dispatching centre"),
+    "assist": ("协办单位", "assisting department"), "decider": ("裁定单位", "deciding department"),
+    "approver": ("审批单位", "approving department"),
+}
+"""Who may take a step of a case (``case.not_allowed_actor``), in words."""
+
+
+def _moment(value: str) -> str | None:
+    """An ISO time with an offset among a refusal's facts, as a person reads it: Beijing time to the
+    minute (``2026-12-15T09:30:00+00:00`` → ``2026-12-15 17:30``); None if it is not one."""
+    if len(value) < 16 or value[10:11] != "T":
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    if moment.utcoffset() is None:
+        return None
+    return moment.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
+
+
 def _localised(code: str, key: str, value: Any, lang: str) -> Any:
-    """Level keys and governance actions among a refusal's facts, in the reader's language."""
+    """Level keys, parties, governance actions and times among a refusal's facts, in the reader's
+    language (times in Beijing time)."""
     if not isinstance(value, str):
         return value
+    if key == "who" and value in PARTY_NAMES:
+        return PARTY_NAMES[value][0 if lang == "zh" else 1]
+    local = _moment(value)
+    if local is not None:
+        return local
     if key == "level" and value in _LEVEL_BY_KEY:
         return _LEVEL_BY_KEY[value][lang]
     if key == "action" and value in ACTION_NAMES:

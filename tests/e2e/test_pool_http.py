@@ -27,6 +27,9 @@ def test_stock_then_a_request_shows_its_coverage(server: str) -> None:
 
     street = signed_in(server, "chongansi_street")
     form = street.get("/work/instruments/new")
+    # the items field is labelled in words, not with a Python representation (issue 23)
+    assert "built-in method" not in form.text and '<label for="items">' in form.text
+    assert re.search(r'<label for="items">[^<]*物资', form.text), form.text[:200]
     due = (datetime.now(UTC) + timedelta(days=3)).strftime("%Y-%m-%dT%H:%M")
     issued = street.post("/work/instruments", data={
         "kind": "resource", "title": f"申请{item}", "scope": "320213001", "addressees": "320200-gov",

@@ -26,7 +26,7 @@ def test_a_case_through_the_cli(tmp_path: Path) -> None:
     assert code == 0 and "派单" in output
     code, output = run(tmp_path, "case", "ack", cid, "--by", "320213001-urban_management",
                        "--at", "2026-03-02T09:10", "--lang", "en")
-    assert code == 2 and "is not the lead of this case" in output
+    assert code == 2 and "is not the lead department of this case" in output
     assert run(tmp_path, "case", "ack", cid, "--by", "320213-urban_management", "--version", "3")[0] == 0
     code, output = run(tmp_path, "case", "start", cid, "--by", "320213-urban_management", "--version", "3")
     assert code == 2 and "已被他人更新" in output

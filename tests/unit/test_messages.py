@@ -39,3 +39,17 @@ def test_each_code_is_defined_in_one_area_only(monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setattr(message_texts, "AREAS", (*message_texts.AREAS, again))
     with pytest.raises(RuntimeError, match=r"defined twice \(again in again\): \['case.unknown'\]"):
         message_texts._merged()
+
+
+def test_refusals_say_who_in_words_and_times_in_beijing_time() -> None:
+    """Words, not codes (issue 23): the party a step belongs to, and a deadline in Beijing time."""
+    from liandong.messages import render
+
+    zh = render("case.not_allowed_actor", "zh", actor="320213001-urban_management", who="lead",
+                allowed="320213-urban_management")
+    assert "不是本案的主办单位" in zh and "lead" not in zh
+    en = render("case.not_allowed_actor", "en", actor="x", who="approver", allowed="y")
+    assert "is not the approving department of this case" in en
+    late = render("case.extension_not_later", "zh", due="2026-12-15T09:30:00+00:00",
+                  until="2026-12-14T09:30:00+00:00")
+    assert "2026-12-15 17:30" in late and "+00:00" not in late
