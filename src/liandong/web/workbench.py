@@ -114,7 +114,10 @@ def install(app: FastAPI, renderer: Renderer) -> None:
         rows = []
         for s in summaries:
             owner_level = h.get(s.owner).level.key if s.owner and s.owner in h else ""
-            text, late = remaining(platform, s.due, s.matter, s.severity, now, lang)
+            if s.state in ("resolved", "followed_up"):  # handled: no countdown, never red
+                text, late = WORK_TEXT[lang][f"done_{s.state}"], False
+            else:
+                text, late = remaining(platform, s.due, s.matter, s.severity, now, lang)
             rows.append({"s": s, "remaining": text, "overdue": late, "owner_level": owner_level,
                          "matter_name": _matter_name(platform, s.matter, lang)})
         chosen = {"state": state, "matter": matter, "role": role, "level": level, "source": source}
