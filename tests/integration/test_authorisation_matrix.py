@@ -11,12 +11,10 @@ import pytest
 from fastapi.testclient import TestClient
 
 from liandong.api.app import create_app
-from liandong.bootstrap import bootstrap, catalogue_documents
+from liandong.bootstrap import bootstrap
 from liandong.config import Settings
 from liandong.domain.access import COMMAND_ROLES
-from liandong.domain.catalogue import parse_scope
-from liandong.services import organisation as org_service
-from liandong.services.accounts import create_account
+from tests.factories.deployments import app_client, deployed, signed_in
 from tests.support.clock import ManualTime
 
 LATER = (datetime.now(UTC) + timedelta(days=60)).isoformat()
@@ -44,21 +42,9 @@ PEOPLE = {  # username: (department, roles)
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory) -> tuple[TestClient, dict[str, dict[str, str]], str]:
     folder: Path = tmp_path_factory.mktemp("matrix")
-    platform = bootstrap(Settings(data_dir=folder))
-    for root in ("320213", "320506"):
-        org_service.initialise(scope=parse_scope(root, platform.hierarchy), hierarchy=platform.hierarchy,
-                               catalogue=platform.catalogue, documents=catalogue_documents(),
-                               uow=platform.uow())
-    with platform.uow() as uow:
-        for name, (department, roles) in PEOPLE.items():
-            create_account(uow=uow, username=name, password="password-1", department=department,
-                           roles=roles, now=datetime.now(UTC))
-        uow.commit()
-    client = TestClient(create_app(platform=platform), base_url="http://127.0.0.1")
-    headers = {}
-    for name in PEOPLE:
-        token = client.post("/api/auth/token", json={"username": name, "password": "password-1"})
-        headers[name] = {"Authorization": f"Bearer {token.json()['access_token']}"}
+    platform = deployed(Settings(data_dir=folder), ("320213", "320506"), PEOPLE)
+    client = app_client(None, platform)
+    headers = signed_in(client, PEOPLE)
     two_streets = ["320213001", "320213015"]
     cid = client.post("/api/cases", json={"matter": "social_life_noise", "affected": two_streets,
                                           "description": "噪声"}).json()["case_id"]

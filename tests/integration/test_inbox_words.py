@@ -6,29 +6,18 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from fastapi.testclient import TestClient
-
-from liandong.api.app import create_app
-from liandong.bootstrap import bootstrap, catalogue_documents
 from liandong.config import Settings
 from liandong.domain.cases import commands as c
-from liandong.domain.catalogue import parse_scope
-from liandong.services import organisation as org_service
-from liandong.services.accounts import create_account
 from liandong.services.clock import ManualClock
+from tests.factories.deployments import app_client, deployed, signed_in
 
 LEAD = "320213-urban_management"
 
 
 def test_a_resolved_case_is_not_shown_overdue(tmp_path: Path) -> None:
     settings = Settings(data_dir=tmp_path)
-    platform = bootstrap(settings)
-    org_service.initialise(scope=parse_scope("320213", platform.hierarchy), hierarchy=platform.hierarchy,
-                           catalogue=platform.catalogue, documents=catalogue_documents(), uow=platform.uow())
-    with platform.uow() as uow:
-        create_account(uow=uow, username="lead", password="password-1", department=LEAD, roles=("handler",),
-                       now=datetime.now(UTC))
-        uow.commit()
+    people = {"lead": (LEAD, ["handler"])}
+    platform = deployed(settings, ("320213",), people)
     bus = platform.bus(ManualClock(datetime(2026, 3, 2, 1, 0, tzinfo=UTC)))  # months ago: long overdue now
     streets = ("320213001", "320213015")
     done = bus.handle(c.ReportCase(by="reporter", matter="social_life_noise", affected=streets,
@@ -44,9 +33,9 @@ def test_a_resolved_case_is_not_shown_overdue(tmp_path: Path) -> None:
         bus.handle(c.ReportAssist(by=assist, case_id=done, summary="已配合"))
     bus.handle(c.ResolveCase(by=LEAD, case_id=done, summary="已处理"))
 
-    client = TestClient(create_app(settings, platform), base_url="http://127.0.0.1")
-    token = client.post("/api/auth/token", json={"username": "lead", "password": "password-1"})
-    client.cookies.set("ld_session", token.json()["access_token"])
+    client = app_client(settings, platform)
+    bearer = signed_in(client, people)["lead"]["Authorization"]
+    client.cookies.set("ld_session", bearer.removeprefix("Bearer "))
     for lang, words in (("zh", "已办结，待回访"), ("en", "Resolved, awaiting follow-up")):
         page = client.get("/work", params={"lang": lang})
         assert page.status_code == 200

@@ -20,13 +20,12 @@ import pytest
 from fastapi.testclient import TestClient
 
 from liandong.api.app import create_app
-from liandong.bootstrap import Platform, bootstrap, catalogue_documents
+from liandong.bootstrap import Platform
 from liandong.config import Settings
 from liandong.domain.cases import commands as c
-from liandong.domain.catalogue import parse_scope
 from liandong.domain.errors import DomainError
-from liandong.services import organisation as org_service
-from liandong.services.accounts import create_account, create_api_key
+from liandong.services.accounts import create_api_key
+from tests.factories.deployments import LOCAL, app_client, deployed, signed_in
 from tests.support.clock import ManualTime
 from tests.support.databases import fresh_database
 
@@ -34,7 +33,6 @@ LIANGXI, WUZHONG = "320213", "320506"
 STREET = "320213001"  # 崇安寺街道
 TWO_STREETS = [STREET, "320213015"]  # with 山北街道: the district leads (梁溪区城市管理局)
 API_KEY = "review-open311-key"
-LOCAL = "http://127.0.0.1"  # a host the server is configured for (finding 9)
 PEOPLE = {  # username: (department, roles)
     "centre": ("320200-gov", ["dispatcher"]),
     "lead": ("320213-urban_management", ["handler"]),
@@ -71,24 +69,12 @@ class World:
 
 
 def _world(settings: Settings) -> World:
-    platform = bootstrap(settings)
-    for root in (LIANGXI, WUZHONG):
-        org_service.initialise(scope=parse_scope(root, platform.hierarchy), hierarchy=platform.hierarchy,
-                               catalogue=platform.catalogue, documents=catalogue_documents(),
-                               uow=platform.uow())
+    platform = deployed(settings, (LIANGXI, WUZHONG), PEOPLE)
     with platform.uow() as uow:
-        for name, (department, roles) in PEOPLE.items():
-            create_account(uow=uow, username=name, password="password-1", department=department,
-                           roles=roles, now=datetime.now(UTC))
         create_api_key(uow=uow, name="review client", now=datetime.now(UTC), key=API_KEY)
         uow.commit()
-    client = TestClient(create_app(settings, platform), base_url=LOCAL)
-    headers: dict[str, dict[str, str]] = {}
-    for name in PEOPLE:
-        token = client.post("/api/auth/token", json={"username": name, "password": "password-1"})
-        assert token.status_code == 200, token.text
-        headers[name] = {"Authorization": f"Bearer {token.json()['access_token']}"}
-    return World(client, platform, headers)
+    client = app_client(settings, platform)
+    return World(client, platform, signed_in(client, PEOPLE))
 
 
 @pytest.fixture(scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

@@ -4,7 +4,6 @@ model per command, named after it, with the bounds and choices the command decla
 from __future__ import annotations
 
 import re
-import types
 import typing
 from dataclasses import MISSING, fields
 from datetime import datetime
@@ -15,7 +14,7 @@ from pydantic import BaseModel, Field, create_model
 
 from liandong.api.fields import LocalTime
 from liandong.api.schemas import ReporterPhone
-from liandong.domain.declare import PHONE, Param, param_of
+from liandong.domain.declare import PHONE, Param, base_type, param_of
 
 ENVELOPE = ("by", "case_id", "expected_version")
 """Fields the edge fills itself: who acts (the signed-in department), which case, the version seen."""
@@ -27,9 +26,7 @@ def _describe(p: Param) -> str:
 
 def _type(hint: Any, p: Param) -> Any:
     """The annotated type of one field, with its declared bounds."""
-    optional = (typing.get_origin(hint) in (typing.Union, types.UnionType)
-                and type(None) in typing.get_args(hint))
-    base = next((a for a in typing.get_args(hint) if a is not type(None)), hint) if optional else hint
+    base, optional = base_type(hint)
     if p.kind == PHONE:
         kind: Any = ReporterPhone  # a Chinese mobile or landline, checked at the door
     elif base is datetime:

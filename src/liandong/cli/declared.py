@@ -13,7 +13,7 @@ from typing import Annotated, Any
 
 import typer
 
-from liandong.domain.declare import SELECT, Registry, declaration, param_of
+from liandong.domain.declare import SELECT, Registry, base_type, declaration, param_of
 
 ENVELOPE = ("by", "case_id", "instrument_id", "expected_version")
 KW = inspect.Parameter.KEYWORD_ONLY
@@ -24,8 +24,7 @@ def _option(name: str, hint: Any, p: Any, default: Any) -> tuple[Any, Any]:
     choices = "、".join(v for v, _ in p.choices)
     help_text = f"{p.label[0]} / {p.label[1]}" + (f"（{choices}）" if choices else "")
     flag = "--" + name.replace("_", "-")
-    optional = typing.get_origin(hint) is not None and type(None) in typing.get_args(hint)
-    base = next((a for a in typing.get_args(hint) if a is not type(None)), hint) if optional else hint
+    base, optional = base_type(hint)
     if base is bool and p.kind == SELECT:  # 同意/不同意: yes or no
         return Annotated[str, typer.Option(flag, help=help_text)], (... if default is MISSING else
                                                                     ("yes" if default else "no"))
@@ -43,8 +42,7 @@ def _option(name: str, hint: Any, p: Any, default: Any) -> tuple[Any, Any]:
 
 
 def _value(hint: Any, p: Any, raw: Any) -> Any:
-    optional = typing.get_origin(hint) is not None and type(None) in typing.get_args(hint)
-    base = next((a for a in typing.get_args(hint) if a is not type(None)), hint) if optional else hint
+    base, _ = base_type(hint)
     if raw is None:
         return None
     if base is bool and p.kind == SELECT:

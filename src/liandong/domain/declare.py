@@ -4,6 +4,8 @@ the CLI's options and the permission check are all derived from the declaration 
 
 from __future__ import annotations
 
+import types
+import typing
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from dataclasses import field as _field
@@ -43,6 +45,14 @@ def param(label: tuple[str, str], **kw: Any) -> Any:
 def optional(default: Any, label: tuple[str, str], **kw: Any) -> Any:
     """A field with a default, declared."""
     return _field(default=default, metadata={"param": Param(label, **kw)})
+
+
+def base_type(hint: Any) -> tuple[Any, bool]:
+    """A field's type without its ``| None``, and whether it had one (``str | None`` → ``str, True``)."""
+    args = typing.get_args(hint)
+    if typing.get_origin(hint) in (typing.Union, types.UnionType) and type(None) in args:
+        return next(a for a in args if a is not type(None)), True
+    return hint, False
 
 
 def param_of(field: Any) -> Param:
