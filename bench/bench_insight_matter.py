@@ -20,7 +20,8 @@ import numpy as np  # noqa: E402
 
 from liandong.adapters.reference_data import default_catalogue, national_hierarchy  # noqa: E402
 from liandong.domain.hierarchy import Level  # noqa: E402
-from liandong.insight.matter import Labelled, MatterClassifier, train  # noqa: E402
+from liandong.insight.matter import Labelled, MatterClassifier  # noqa: E402
+from liandong.insight.matter_training import train  # noqa: E402
 from liandong.simulation.texts import ReportTexts  # noqa: E402
 
 N_SUGGEST, N_TRAIN, TARGET = 20_000, 12_000, 2_000.0

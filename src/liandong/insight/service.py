@@ -31,7 +31,8 @@ from liandong.insight.hotspots import (
     opinion_heat,
     priority_candidates,
 )
-from liandong.insight.matter import Labelled, MatterClassifier, Suggestion, TrainingReport, train
+from liandong.insight.matter import Labelled, MatterClassifier, Suggestion, TrainingReport
+from liandong.insight.matter_training import train
 from liandong.services.cases import MessageBus
 from liandong.services.clock import Clock
 from liandong.services.ports import ReportRow, UnitOfWork

@@ -14,14 +14,8 @@ from liandong.adapters.reference_data import default_catalogue
 from liandong.domain.errors import DomainError
 from liandong.domain.hierarchy import Level
 from liandong.domain.responsibility import ResponsibilityList
-from liandong.insight.matter import (
-    Labelled,
-    MatterClassifier,
-    TrainingReport,
-    resolve_labels,
-    split_groups,
-    train,
-)
+from liandong.insight.matter import Labelled, MatterClassifier, TrainingReport
+from liandong.insight.matter_training import resolve_labels, split_groups, train
 from liandong.insight.tokens import KeywordIndex, segmenter
 from liandong.simulation.texts import ReportTexts
 from tests.factories.worlds import national
