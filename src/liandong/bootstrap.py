@@ -25,12 +25,14 @@ if TYPE_CHECKING:  # the rest is imported where it is used: a command pays only 
     from liandong.domain.cases.rules import CasePolicy, Rules
     from liandong.domain.catalogue import Catalogue
     from liandong.domain.hierarchy import HierarchyIndex
+    from liandong.insight.knowledge import KnowledgeBase
     from liandong.insight.place import PlaceResolver
     from liandong.insight.service import Insight
     from liandong.services.cases import MessageBus
     from liandong.services.instruments import InstrumentBus
     from liandong.services.intake import Intake
     from liandong.services.ledger import Ledger
+    from liandong.services.ports.knowledge import KnowledgeStore
     from liandong.services.queries import CaseQueries
     from liandong.services.relay import Relay
     from liandong.services.writer import Writer
@@ -70,6 +72,7 @@ class Platform:
     _served: tuple[str, ...] | None = None
     _queries: CaseQueries | None = None
     _intake: Intake | None = None
+    _knowledge: KnowledgeBase | None = None
 
     def insight(self) -> Insight:
         """Demand insight on this platform's reports (one per process: it caches the model)."""
@@ -200,6 +203,24 @@ class Platform:
         rules = InstrumentRules(self.rules().router, self.catalogue.governance)
         return InstrumentBus(uow=self.uow, rules=rules, clock=clock or SystemClock(),
                              recorder=self.ledger.record_instruments)
+
+    def knowledge(self) -> KnowledgeBase:
+        """知识库: answers searched at intake, consultations answered from them (made once)."""
+        if self._knowledge is None:
+            from liandong.insight.knowledge import KnowledgeBase
+
+            store: KnowledgeStore
+            if self.engine is not None:
+                from liandong.adapters.sql.knowledge import SqlKnowledgeStore
+
+                store = SqlKnowledgeStore(self.engine)
+            else:
+                from liandong.adapters.memory_knowledge import MemoryKnowledgeStore
+
+                store = MemoryKnowledgeStore()
+            self._knowledge = KnowledgeBase(store, self.hierarchy, self.rules().router,
+                                            self.catalogue.matters, SystemClock())
+        return self._knowledge
 
     def relay(self, publisher: Publisher, *, prefix: str = "liandong") -> Relay:
         """The outbox relay to a message bus (NATS JetStream on a server)."""

@@ -52,6 +52,12 @@ class Segmenter:
         """The words of a normalised text, punctuation and spaces dropped."""
         return [w for w in self._engine().cut(text) if not _NOT_WORD.fullmatch(w)]
 
+    def search_words(self, text: str) -> list[str]:
+        """The words of a normalised text and the shorter words inside the long ones (社保卡 → 社保,
+        社保卡): what a full-text index stores and a search looks for, each once, in order."""
+        cut = self._engine().cut_for_search(text)
+        return list(dict.fromkeys(w for w in cut if not _NOT_WORD.fullmatch(w)))
+
     def terms(self, text: str) -> list[str]:
         """Features of a normalised text: its words and its character bigrams (which survive
         segmentation mistakes and unseen words), each kind marked so that they do not collide."""

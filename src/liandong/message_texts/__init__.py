@@ -4,9 +4,18 @@ One module per area; a code is defined in exactly one of them (checked when the 
 
 from __future__ import annotations
 
-from liandong.message_texts import calendar, cases, instruments, ledger, operations, reference, requests
+from liandong.message_texts import (
+    calendar,
+    cases,
+    instruments,
+    knowledge,
+    ledger,
+    operations,
+    reference,
+    requests,
+)
 
-AREAS = (reference, cases, ledger, instruments, operations, calendar, requests)
+AREAS = (reference, cases, ledger, instruments, operations, calendar, requests, knowledge)
 
 
 def _merged() -> dict[str, dict[str, str]]:

@@ -33,3 +33,13 @@ def current_revision(engine: Engine) -> str | None:
 
 def head_revision() -> str | None:
     return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+SEARCH_INDEXES = ("knowledge_search", "ix_knowledge_search")
+"""Full-text indexes a migration creates for one back-end (an FTS5 table and its shadow tables on
+SQLite, a GIN expression index on PostgreSQL): not in the declared tables, so not compared."""
+
+
+def include_name(name: str | None, type_: str, parent_names: object) -> bool:
+    """Alembic's filter when comparing the schema with the declared tables."""
+    return not (name or "").startswith(SEARCH_INDEXES)

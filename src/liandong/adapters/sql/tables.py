@@ -10,6 +10,7 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Column,
+    Date,
     DateTime,
     ForeignKey,
     Index,
@@ -296,3 +297,36 @@ case_place = Table(  # every place a case affects (reported, then widened): the 
 )
 # A scope is one range of codes (services.ports.scope_prefix); the case id rides in the index.
 Index("ix_case_place_unit", case_place.c.unit_code, case_place.c.case_id)
+
+knowledge_entry = Table(  # 知识库: answers to consultations, searched at intake (services: insight.knowledge)
+    "knowledge_entry", metadata,
+    Column("id", String(24), primary_key=True),
+    Column("title", Text, nullable=False),
+    Column("answer", Text, nullable=False),
+    Column("owner", String(48), nullable=False),
+    Column("source", Text, nullable=False),
+    Column("valid_from", Date, nullable=False),
+    Column("valid_until", Date),
+    Column("reviewed_by", String(100), nullable=False),
+    Column("reviewed_on", Date, nullable=False),
+    Column("scope", String(12), nullable=False),
+    Column("matter", String(64), nullable=False, server_default=""),
+    Column("keywords", Text, nullable=False, server_default=""),  # one per line
+    # the words a search reads, segmented (jieba) and joined by spaces: SQLite indexes them in the
+    # FTS5 table knowledge_search, PostgreSQL in a GIN index over their tsvector (migration 0016)
+    Column("search_title", Text, nullable=False),
+    Column("search_body", Text, nullable=False),
+)
+Index("ix_knowledge_entry_owner", knowledge_entry.c.owner, knowledge_entry.c.id)
+
+consultation = Table(  # 咨询办结: a question answered at intake from the knowledge base; not a case
+    "consultation", metadata,
+    Column("id", String(24), primary_key=True),
+    Column("at", UtcDateTime, nullable=False),
+    Column("channel", String(16), nullable=False),
+    Column("scope", String(12), nullable=False),
+    Column("question", Text, nullable=False),
+    Column("entry_id", String(24), ForeignKey("knowledge_entry.id"), nullable=False),
+    Column("answered_by", String(48), nullable=False),
+)
+Index("ix_consultation_scope_at", consultation.c.scope, consultation.c.at)
