@@ -19,10 +19,11 @@ class MemoryKnowledgeStore(KnowledgeStore):
         self._consultations: list[Consultation] = []
         self._lock = threading.Lock()
 
-    def put(self, entry: Entry, text: SearchText) -> bool:
+    def put_many(self, entries: Sequence[tuple[Entry, SearchText]]) -> int:
         with self._lock:
-            new = entry.id not in self._entries
-            self._entries[entry.id] = (entry, frozenset(text.title.split()), frozenset(text.body.split()))
+            new = len({e.id for e, _ in entries} - self._entries.keys())
+            for entry, text in entries:
+                self._entries[entry.id] = (entry, frozenset(text.title.split()), frozenset(text.body.split()))
         return new
 
     def get(self, entry_id: str) -> Entry | None:
@@ -34,7 +35,7 @@ class MemoryKnowledgeStore(KnowledgeStore):
                 if owner is None or e.owner == owner]
 
     def search(self, terms: Sequence[str], *, scopes: Sequence[str], day: date,
-               limit: int) -> list[tuple[str, float]]:
+               limit: int) -> list[tuple[Entry, float]]:
         wanted, places = set(terms), set(scopes)
         hits = []
         for entry, title, body in self._entries.values():
@@ -42,8 +43,8 @@ class MemoryKnowledgeStore(KnowledgeStore):
                 continue
             score = TITLE_WEIGHT * len(wanted & title) + len(wanted & body)
             if score:
-                hits.append((entry.id, float(score)))
-        return sorted(hits, key=lambda h: (-h[1], h[0]))[:limit]
+                hits.append((entry, float(score)))
+        return sorted(hits, key=lambda h: (-h[1], h[0].id))[:limit]
 
     def add_consultation(self, consultation: Consultation) -> None:
         with self._lock:

@@ -116,12 +116,7 @@ class KnowledgeBase:
         if not terms:
             return []
         found = self.store.search(terms, scopes=self.scopes(place), day=day or self._today(), limit=limit)
-        hits = []
-        for entry_id, score in found:
-            entry = self.store.get(entry_id)
-            if entry is not None:
-                hits.append(Hit(entry, score))
-        return hits
+        return [Hit(entry, score) for entry, score in found]
 
     def answer(self, *, question: str, entry_id: str, by: str, place: str | None = None,
                channel: Channel = Channel.PHONE) -> Consultation:

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Engine, delete, insert, select, text
+from sqlalchemy import Engine, column, delete, insert, select, table, text
 
 from liandong.adapters.sql.tables import consultation, knowledge_entry
 from liandong.domain.knowledge import Channel, Consultation, Entry
@@ -20,6 +20,9 @@ from liandong.services.ports.knowledge import KnowledgeStore, SearchText
 PG_VECTOR = ("setweight(to_tsvector('simple'::regconfig, search_title), 'A') || "
              "setweight(to_tsvector('simple'::regconfig, search_body), 'B')")
 """The expression of the GIN index of migration 0016: a query must use it verbatim to use the index."""
+
+_SEARCH = table("knowledge_search", column("entry_id"), column("title"), column("body"))
+"""SQLite's FTS5 table (migration 0016; not among the declared tables)."""
 
 TITLE_WEIGHT = 3.0
 """A term in the title against one in the answer (bm25 column weights on SQLite; on PostgreSQL
@@ -53,17 +56,23 @@ class SqlKnowledgeStore(KnowledgeStore):
         self.engine = engine
         self.sqlite = engine.dialect.name == "sqlite"
 
-    def put(self, entry: Entry, text_: SearchText) -> bool:
-        row = _row(entry, text_)
+    def put_many(self, entries: Sequence[tuple[Entry, SearchText]]) -> int:
+        if not entries:
+            return 0
+        ids = [e.id for e, _ in entries]
         with self.engine.begin() as conn:
-            new = conn.execute(delete(knowledge_entry).where(knowledge_entry.c.id == entry.id)).rowcount == 0
-            conn.execute(insert(knowledge_entry), row)
+            replaced = 0
+            for i in range(0, len(ids), 500):
+                chunk = ids[i:i + 500]
+                gone = conn.execute(delete(knowledge_entry).where(knowledge_entry.c.id.in_(chunk)))
+                replaced += gone.rowcount
+                if self.sqlite:
+                    conn.execute(delete(_SEARCH).where(_SEARCH.c.entry_id.in_(chunk)))
+            conn.execute(insert(knowledge_entry), [_row(e, w) for e, w in entries])
             if self.sqlite:
-                conn.execute(text("DELETE FROM knowledge_search WHERE entry_id = :id"), {"id": entry.id})
-                conn.execute(text("INSERT INTO knowledge_search (entry_id, title, body) "
-                                  "VALUES (:id, :title, :body)"),
-                             {"id": entry.id, "title": text_.title, "body": text_.body})
-        return new
+                conn.execute(insert(_SEARCH), [{"entry_id": e.id, "title": w.title, "body": w.body}
+                                               for e, w in entries])
+        return len(entries) - replaced
 
     def get(self, entry_id: str) -> Entry | None:
         with self.engine.connect() as conn:
@@ -78,7 +87,7 @@ class SqlKnowledgeStore(KnowledgeStore):
             return [_entry(r) for r in conn.execute(query)]
 
     def search(self, terms: Sequence[str], *, scopes: Sequence[str], day: date,
-               limit: int) -> list[tuple[str, float]]:
+               limit: int) -> list[tuple[Entry, float]]:
         if not terms or not scopes:
             return []
         params: dict[str, Any] = {"day": day, "limit": limit,
@@ -88,19 +97,19 @@ class SqlKnowledgeStore(KnowledgeStore):
                     "AND (e.valid_until IS NULL OR e.valid_until >= :day)")
         if self.sqlite:
             params["q"] = _fts_query(terms)
-            sql = (f"SELECT e.id, -bm25(knowledge_search, 0.0, {TITLE_WEIGHT}, 1.0) AS score "
+            sql = (f"SELECT e.*, -bm25(knowledge_search, 0.0, {TITLE_WEIGHT}, 1.0) AS score "
                    "FROM knowledge_search f JOIN knowledge_entry e ON e.id = f.entry_id "
                    f"WHERE knowledge_search MATCH :q AND {in_force} "
                    "ORDER BY score DESC, e.id LIMIT :limit")
         else:
             params["q"] = _ts_query(terms)
             # ts_rank's weights {D, C, B, A}: A (title) three times B (answer)
-            sql = (f"SELECT e.id, ts_rank(ARRAY[0, 0, {1 / TITLE_WEIGHT:.6f}, 1]::float4[], {PG_VECTOR}, q) "
+            sql = (f"SELECT e.*, ts_rank(ARRAY[0, 0, {1 / TITLE_WEIGHT:.6f}, 1]::float4[], {PG_VECTOR}, q) "
                    "AS score "
                    "FROM knowledge_entry e, to_tsquery('simple', :q) q "
                    f"WHERE ({PG_VECTOR}) @@ q AND {in_force} ORDER BY score DESC, e.id LIMIT :limit")
         with self.engine.connect() as conn:
-            return [(r.id, float(r.score)) for r in conn.execute(text(sql), params)]
+            return [(_entry(r), float(r.score)) for r in conn.execute(text(sql), params)]
 
     def add_consultation(self, c: Consultation) -> None:
         with self.engine.begin() as conn:

@@ -21,9 +21,13 @@ class SearchText:
 class KnowledgeStore(abc.ABC):
     """Entries and consultations; each call is its own transaction."""
 
-    @abc.abstractmethod
     def put(self, entry: Entry, text: SearchText) -> bool:
         """Store an entry (replacing one under the same id, its search text too); whether it is new."""
+        return self.put_many([(entry, text)]) == 1
+
+    @abc.abstractmethod
+    def put_many(self, entries: Sequence[tuple[Entry, SearchText]]) -> int:
+        """Store entries in one transaction (all or none); how many were new."""
 
     @abc.abstractmethod
     def get(self, entry_id: str) -> Entry | None: ...
@@ -34,8 +38,8 @@ class KnowledgeStore(abc.ABC):
 
     @abc.abstractmethod
     def search(self, terms: Sequence[str], *, scopes: Sequence[str], day: date,
-               limit: int) -> list[tuple[str, float]]:
-        """Ids of the entries in force on ``day`` in one of ``scopes`` that contain any of ``terms``,
+               limit: int) -> list[tuple[Entry, float]]:
+        """The entries in force on ``day`` in one of ``scopes`` that contain any of ``terms``,
         best first, with a score (higher is better): a term in the title weighs three times a term
         in the answer, and an entry with more of the terms ranks above one with fewer."""
 
