@@ -46,6 +46,13 @@ class MemoryKnowledgeStore(KnowledgeStore):
                 hits.append((entry, float(score)))
         return sorted(hits, key=lambda h: (-h[1], h[0].id))[:limit]
 
+    def frequencies(self) -> tuple[int, dict[str, int]]:
+        df: dict[str, int] = {}
+        for _, title, body in self._entries.values():
+            for word in title | body:
+                df[word] = df.get(word, 0) + 1
+        return len(self._entries), df
+
     def add_consultation(self, consultation: Consultation) -> None:
         with self._lock:
             if consultation.entry_id not in self._entries:

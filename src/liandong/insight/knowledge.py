@@ -9,8 +9,8 @@ above it, the whole country included)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from datetime import date, datetime
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
 
 from liandong.domain.cases.routing import Router
 from liandong.domain.errors import DomainError
@@ -35,6 +35,14 @@ every entry)."""
 
 SEARCH_LIMIT = 20
 QUESTION_LIMIT = 500
+MOST_TERMS = 8
+"""A search looks for at most this many words of a question: the rarest among the entries (a
+spoken question has twenty words or more, and its commonest ones — 街道, 小区 — say least about
+which answer fits while costing most to rank)."""
+COMMON_SHARE = 0.1
+"""A word found in more than this share of the entries is left out while rarer words remain."""
+FREQUENCIES_TTL = timedelta(minutes=10)
+"""How long the word counts are kept (refreshed at once when this process adds entries)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +64,8 @@ class KnowledgeBase:
     router: Router
     matters: ResponsibilityList
     clock: Clock
+
+    _frequencies: tuple[datetime, int, dict[str, int]] | None = field(default=None, init=False, repr=False)
 
     def _segmenter(self) -> Segmenter:
         return segmenter(frozenset(w for m in self.matters.matters.values() for w in m.keywords))
@@ -82,7 +92,9 @@ class KnowledgeBase:
             self.matters.get(checked.matter)  # matter.unknown, with the nearest codes
         if not checked.id:
             checked = replace(checked, id=_new_id("K", now))
-        return checked, self.store.put(checked, self.words(checked))
+        new = self.store.put(checked, self.words(checked))
+        self._frequencies = None
+        return checked, new
 
     def get(self, entry_id: str) -> Entry:
         entry = self.store.get(entry_id)
@@ -100,8 +112,22 @@ class KnowledgeBase:
         return [u.code for u in self.hierarchy.path(place)]
 
     def search_terms(self, question: str) -> list[str]:
-        words = self._segmenter().search_words(normalise(question))
-        return [w for w in words if w not in QUESTION_WORDS]
+        """The words of a question a search looks for: not how it is asked (QUESTION_WORDS), single
+        characters only when nothing longer is left, the rarest MOST_TERMS that some entry holds,
+        and the very common ones only while nothing rarer remains."""
+        words = [w for w in self._segmenter().search_words(normalise(question)) if w not in QUESTION_WORDS]
+        if any(len(w) > 1 for w in words):
+            words = [w for w in words if len(w) > 1]
+        total, df = self._word_counts()
+        held = sorted((w for w in words if df.get(w, 0) > 0), key=lambda w: (df[w], words.index(w)))
+        rare = [w for w in held if df[w] <= COMMON_SHARE * total]
+        return (rare if len(rare) >= 2 else held)[:MOST_TERMS]
+
+    def _word_counts(self) -> tuple[int, dict[str, int]]:
+        now = self.clock.now()
+        if self._frequencies is None or now - self._frequencies[0] > FREQUENCIES_TTL:
+            self._frequencies = (now, *self.store.frequencies())
+        return self._frequencies[1], self._frequencies[2]
 
     def search(self, question: str, *, place: str | None = None, limit: int = 5,
                day: date | None = None) -> list[Hit]:
@@ -112,10 +138,11 @@ class KnowledgeBase:
         if len(question) > QUESTION_LIMIT:
             raise DomainError("knowledge.too_long", field="question", length=len(question),
                               limit=QUESTION_LIMIT)
+        scopes = self.scopes(place)
         terms = self.search_terms(question)
         if not terms:
             return []
-        found = self.store.search(terms, scopes=self.scopes(place), day=day or self._today(), limit=limit)
+        found = self.store.search(terms, scopes=scopes, day=day or self._today(), limit=limit)
         return [Hit(entry, score) for entry, score in found]
 
     def answer(self, *, question: str, entry_id: str, by: str, place: str | None = None,

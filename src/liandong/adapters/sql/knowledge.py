@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Engine, column, delete, insert, select, table, text
+from sqlalchemy import Engine, column, delete, func, insert, select, table, text
 
 from liandong.adapters.sql.tables import consultation, knowledge_entry
 from liandong.domain.knowledge import Channel, Consultation, Entry
@@ -21,7 +21,7 @@ PG_VECTOR = ("setweight(to_tsvector('simple'::regconfig, search_title), 'A') || 
              "setweight(to_tsvector('simple'::regconfig, search_body), 'B')")
 """The expression of the GIN index of migration 0016: a query must use it verbatim to use the index."""
 
-_SEARCH = table("knowledge_search", column("entry_id"), column("title"), column("body"))
+_SEARCH = table("knowledge_search", column("entry_id"), column("title"), column("body"), column("place"))
 """SQLite's FTS5 table (migration 0016; not among the declared tables)."""
 
 TITLE_WEIGHT = 3.0
@@ -43,8 +43,12 @@ def _entry(row: Any) -> Entry:
                  tuple(k for k in row.keywords.split("\n") if k))
 
 
-def _fts_query(terms: Sequence[str]) -> str:
-    return " OR ".join('"' + t.replace('"', '""') + '"' for t in terms)
+def _fts_query(terms: Sequence[str], scopes: Sequence[str]) -> str:
+    """Any of the words in the title or the answer, of an entry valid at one of the scopes (its
+    scope is the token ``p<code>`` of the column ``place``: the index intersects the two)."""
+    words = " OR ".join('"' + t.replace('"', '""') + '"' for t in terms)
+    places = " OR ".join("p" + s for s in scopes if s.isalnum())
+    return f"{{title body}} : ({words}) AND place : ({places})"
 
 
 def _ts_query(terms: Sequence[str]) -> str:
@@ -70,8 +74,8 @@ class SqlKnowledgeStore(KnowledgeStore):
                     conn.execute(delete(_SEARCH).where(_SEARCH.c.entry_id.in_(chunk)))
             conn.execute(insert(knowledge_entry), [_row(e, w) for e, w in entries])
             if self.sqlite:
-                conn.execute(insert(_SEARCH), [{"entry_id": e.id, "title": w.title, "body": w.body}
-                                               for e, w in entries])
+                conn.execute(insert(_SEARCH), [{"entry_id": e.id, "title": w.title, "body": w.body,
+                                                "place": "p" + e.scope} for e, w in entries])
         return len(entries) - replaced
 
     def get(self, entry_id: str) -> Entry | None:
@@ -96,8 +100,8 @@ class SqlKnowledgeStore(KnowledgeStore):
         in_force = (f"e.scope IN ({scope_in}) AND e.valid_from <= :day "
                     "AND (e.valid_until IS NULL OR e.valid_until >= :day)")
         if self.sqlite:
-            params["q"] = _fts_query(terms)
-            sql = (f"SELECT e.*, -bm25(knowledge_search, 0.0, {TITLE_WEIGHT}, 1.0) AS score "
+            params["q"] = _fts_query(terms, scopes)
+            sql = (f"SELECT e.*, -bm25(knowledge_search, 0.0, {TITLE_WEIGHT}, 1.0, 0.0) AS score "
                    "FROM knowledge_search f JOIN knowledge_entry e ON e.id = f.entry_id "
                    f"WHERE knowledge_search MATCH :q AND {in_force} "
                    "ORDER BY score DESC, e.id LIMIT :limit")
@@ -110,6 +114,16 @@ class SqlKnowledgeStore(KnowledgeStore):
                    f"WHERE ({PG_VECTOR}) @@ q AND {in_force} ORDER BY score DESC, e.id LIMIT :limit")
         with self.engine.connect() as conn:
             return [(_entry(r), float(r.score)) for r in conn.execute(text(sql), params)]
+
+    def frequencies(self) -> tuple[int, dict[str, int]]:
+        with self.engine.connect() as conn:
+            total = conn.execute(select(func.count()).select_from(knowledge_entry)).scalar_one()
+            if self.sqlite:
+                rows = conn.execute(text("SELECT term, doc FROM knowledge_search_terms"))
+            else:
+                rows = conn.execute(text("SELECT word, ndoc FROM ts_stat('SELECT to_tsvector(''simple'', "
+                                         "search_title || '' '' || search_body) FROM knowledge_entry')"))
+            return int(total), {str(r[0]): int(r[1]) for r in rows}
 
     def add_consultation(self, c: Consultation) -> None:
         with self.engine.begin() as conn:

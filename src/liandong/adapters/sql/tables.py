@@ -318,6 +318,7 @@ knowledge_entry = Table(  # 知识库: answers to consultations, searched at int
     Column("search_body", Text, nullable=False),
 )
 Index("ix_knowledge_entry_owner", knowledge_entry.c.owner, knowledge_entry.c.id)
+Index("ix_knowledge_entry_scope", knowledge_entry.c.scope)
 
 consultation = Table(  # 咨询办结: a question answered at intake from the knowledge base; not a case
     "consultation", metadata,

@@ -44,6 +44,10 @@ class KnowledgeStore(abc.ABC):
         in the answer, and an entry with more of the terms ranks above one with fewer."""
 
     @abc.abstractmethod
+    def frequencies(self) -> tuple[int, dict[str, int]]:
+        """How many entries there are, and in how many of them each indexed word occurs."""
+
+    @abc.abstractmethod
     def add_consultation(self, consultation: Consultation) -> None: ...
 
     @abc.abstractmethod

@@ -1,7 +1,9 @@
 """knowledge base: answers to consultations searched at intake, and the consultations answered
 
 The search reads the entries' words, segmented by jieba and joined by spaces (``search_title``,
-``search_body``): SQLite through an FTS5 table of its own (``knowledge_search``, ranked by bm25),
+``search_body``): SQLite through an FTS5 table of its own (``knowledge_search``, ranked by bm25, the entry's scope
+a token of its own column so that the index finds only the entries valid at the caller's place,
+with the ``knowledge_search_terms`` vocabulary beside it),
 PostgreSQL through a GIN index over their weighted tsvector (ranked by ts_rank), both created here
 for their back-end only.
 
@@ -44,6 +46,7 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_knowledge_entry'))
     )
     op.create_index('ix_knowledge_entry_owner', 'knowledge_entry', ['owner', 'id'], unique=False)
+    op.create_index('ix_knowledge_entry_scope', 'knowledge_entry', ['scope'], unique=False)
     op.create_table('consultation',
     sa.Column('id', sa.String(length=24), nullable=False),
     sa.Column('at', sa.DateTime(timezone=True), nullable=False),
@@ -59,15 +62,19 @@ def upgrade() -> None:
     op.create_index('ix_consultation_scope_at', 'consultation', ['scope', 'at'], unique=False)
     if op.get_bind().dialect.name == "sqlite":
         op.execute("CREATE VIRTUAL TABLE knowledge_search USING fts5("
-                   "entry_id UNINDEXED, title, body, tokenize = 'unicode61')")
+                   "entry_id UNINDEXED, title, body, place, tokenize = 'unicode61')")
+        # how many entries hold each word: a search leaves out the commonest words of a question
+        op.execute("CREATE VIRTUAL TABLE knowledge_search_terms USING fts5vocab(knowledge_search, row)")
     else:
         op.execute(f"CREATE INDEX ix_knowledge_search ON knowledge_entry USING gin (({PG_VECTOR}))")
 
 
 def downgrade() -> None:
     if op.get_bind().dialect.name == "sqlite":
+        op.execute("DROP TABLE knowledge_search_terms")
         op.execute("DROP TABLE knowledge_search")
     op.drop_index('ix_consultation_scope_at', table_name='consultation')
     op.drop_table('consultation')
+    op.drop_index('ix_knowledge_entry_scope', table_name='knowledge_entry')
     op.drop_index('ix_knowledge_entry_owner', table_name='knowledge_entry')
     op.drop_table('knowledge_entry')
