@@ -9,8 +9,8 @@ import asyncio
 import pytest
 from limits import parse
 
-from liandong.api.throttle import Throttle, check_sign_in
 from liandong.domain.errors import DomainError
+from liandong.http.throttle import Throttle, check_sign_in
 from tests.support.clock import ManualTime
 
 
