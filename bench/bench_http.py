@@ -43,7 +43,7 @@ BARE_APP = textwrap.dedent('''
 BARE_LAUNCH = textwrap.dedent('''
     # the bare app served exactly as `liandong serve` serves: uvicorn, h11 with TCP_NODELAY set
     import sys, uvicorn
-    from liandong.api.http_protocol import NoDelayH11Protocol
+    from liandong.server.http_protocol import NoDelayH11Protocol
     workers, access, port = int(sys.argv[1]), sys.argv[2] == "1", int(sys.argv[4])
     uvicorn.run("bare_app:app", port=port, workers=workers, http=NoDelayH11Protocol,
                 log_level="info" if access else "warning", access_log=access)

@@ -82,7 +82,7 @@ FLOOR_APP = textwrap.dedent('''
 
 LAUNCH = textwrap.dedent('''
     import sys, uvicorn
-    from liandong.api.http_protocol import NoDelayH11Protocol
+    from liandong.server.http_protocol import NoDelayH11Protocol
     uvicorn.run("floor_app:app", port=int(sys.argv[2]), workers=int(sys.argv[1]), http=NoDelayH11Protocol,
                 log_level="warning", access_log=False)
 ''')

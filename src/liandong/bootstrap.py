@@ -28,13 +28,17 @@ if TYPE_CHECKING:  # the rest is imported where it is used: a command pays only 
     from liandong.insight.knowledge import KnowledgeBase
     from liandong.insight.place import PlaceResolver
     from liandong.insight.service import Insight
+    from liandong.services.accounts import Accounts
     from liandong.services.cases import MessageBus
+    from liandong.services.instrument_queries import InstrumentQueries
     from liandong.services.instruments import InstrumentBus
     from liandong.services.intake import Intake
     from liandong.services.ledger import Ledger
+    from liandong.services.organisation import OrganisationQueries
     from liandong.services.ports.knowledge import KnowledgeStore
     from liandong.services.queries import CaseQueries
     from liandong.services.relay import Relay
+    from liandong.services.shared_record import SharedRecord
     from liandong.services.writer import Writer
 
 DOCUMENTS = ("systems.toml", "governance.toml", "matters.toml")
@@ -51,7 +55,9 @@ class Platform:
     """What a running process needs: the reference data and a way to open a unit of work.
 
     ``replica``: a read-only engine on a replica of ``engine`` (``LIANDONG_REPLICA_URL``) that
-    ``read_uow`` opens for the dashboards; None reads the primary."""
+    ``read_uow`` opens for the dashboards; None reads the primary. ``clock``: the one clock of the
+    process, given to every bus and service built here and read by the edges (``datetime.now`` lives
+    in ``services.clock`` alone)."""
 
     hierarchy: HierarchyIndex
     catalogue: Catalogue
@@ -73,6 +79,7 @@ class Platform:
     _queries: CaseQueries | None = None
     _intake: Intake | None = None
     _knowledge: KnowledgeBase | None = None
+    clock: Clock = field(default_factory=SystemClock)
 
     def insight(self) -> Insight:
         """Demand insight on this platform's reports (one per process: it caches the model)."""
@@ -80,7 +87,7 @@ class Platform:
             from liandong.insight.service import Insight
 
             self._insight = Insight(uow=self.uow, hierarchy=self.hierarchy, matters=self.catalogue.matters,
-                                    clock=SystemClock())
+                                    clock=self.clock)
         return self._insight
 
     def read_insight(self) -> Insight:
@@ -91,7 +98,7 @@ class Platform:
             from liandong.insight.service import Insight
 
             self._read_insight = Insight(uow=self.read_uow, hierarchy=self.hierarchy,
-                                         matters=self.catalogue.matters, clock=SystemClock())
+                                         matters=self.catalogue.matters, clock=self.clock)
         return self._read_insight
 
     def writer(self) -> Writer:
@@ -119,6 +126,28 @@ class Platform:
 
             self._intake = Intake(writer, self.hierarchy)
         return self._intake
+
+    def accounts(self) -> Accounts:
+        """Sign-in, tokens and API keys for the edges, on this platform's clock."""
+        from liandong.services.accounts import Accounts
+
+        return Accounts(self.uow, self.clock)
+
+    def instrument_queries(self) -> InstrumentQueries:
+        from liandong.services.instrument_queries import InstrumentQueries
+
+        return InstrumentQueries(self.uow)
+
+    def organisation(self) -> OrganisationQueries:
+        from liandong.services.organisation import OrganisationQueries
+
+        return OrganisationQueries(self.uow)
+
+    def record(self) -> SharedRecord:
+        """The shared record for the edges and timers: checkpoints, receipts, verification."""
+        from liandong.services.shared_record import SharedRecord
+
+        return SharedRecord(self.uow, self.ledger, self.clock)
 
     def use_writer(self, writer: Writer) -> None:
         self._writer = writer
@@ -189,10 +218,10 @@ class Platform:
 
         if clock is None and rules is None:
             if self._bus is None:
-                self._bus = MessageBus(uow=self.uow, rules=self.rules(), clock=SystemClock(),
+                self._bus = MessageBus(uow=self.uow, rules=self.rules(), clock=self.clock,
                                        recorder=self.ledger.record)
             return self._bus
-        return MessageBus(uow=self.uow, rules=rules or self.rules(), clock=clock or SystemClock(),
+        return MessageBus(uow=self.uow, rules=rules or self.rules(), clock=clock or self.clock,
                           recorder=self.ledger.record)
 
     def instruments(self, clock: Clock | None = None) -> InstrumentBus:
@@ -201,7 +230,7 @@ class Platform:
         from liandong.services.instruments import InstrumentBus
 
         rules = InstrumentRules(self.rules().router, self.catalogue.governance)
-        return InstrumentBus(uow=self.uow, rules=rules, clock=clock or SystemClock(),
+        return InstrumentBus(uow=self.uow, rules=rules, clock=clock or self.clock,
                              recorder=self.ledger.record_instruments)
 
     def knowledge(self) -> KnowledgeBase:
@@ -219,7 +248,7 @@ class Platform:
 
                 store = MemoryKnowledgeStore()
             self._knowledge = KnowledgeBase(store, self.hierarchy, self.rules().router,
-                                            self.catalogue.matters, SystemClock())
+                                            self.catalogue.matters, self.clock)
         return self._knowledge
 
     def relay(self, publisher: Publisher, *, prefix: str = "liandong") -> Relay:
@@ -271,8 +300,10 @@ def catalogue_documents(paths: dict[str, Path | None] | None = None) -> dict[str
 
 
 def bootstrap(settings: Settings | None = None, *, memory: bool = False,
-              catalogue: Catalogue | None = None, migrate_schema: bool = True) -> Platform:
-    """Wire the platform: SQL storage from ``settings`` (SQLite by default), or memory."""
+              catalogue: Catalogue | None = None, migrate_schema: bool = True,
+              clock: Clock | None = None) -> Platform:
+    """Wire the platform: SQL storage from ``settings`` (SQLite by default), or memory; ``clock``
+    (the system's by default) for every service it builds."""
     from liandong.adapters import reference_data
     from liandong.adapters.memory import MemoryUnitOfWork
     from liandong.adapters.sql import migrate
@@ -280,7 +311,8 @@ def bootstrap(settings: Settings | None = None, *, memory: bool = False,
     hierarchy = reference_data.national_hierarchy()
     cat = catalogue or reference_data.default_catalogue()
     if memory:
-        return Platform(hierarchy, cat, None, secrets.token_bytes(32), MemoryUnitOfWork())
+        return Platform(hierarchy, cat, None, secrets.token_bytes(32), MemoryUnitOfWork(),
+                        clock=clock or SystemClock())
     settings = settings or Settings()
     calendar = _holiday_calendar(settings.resolved_holidays_dir())  # a bad holiday file stops here
     engine = make_engine(settings.resolved_database_url())
@@ -289,7 +321,7 @@ def bootstrap(settings: Settings | None = None, *, memory: bool = False,
     # the replica is never migrated: it replays the primary's schema with everything else
     replica = make_read_engine(settings.replica_url) if settings.replica_url else None
     return Platform(hierarchy, cat, engine, settings.platform_secret(), replica=replica,
-                    _calendar=calendar)
+                    _calendar=calendar, clock=clock or SystemClock())
 
 
 def read_store(settings: Settings) -> Callable[[], UnitOfWork] | None:

@@ -10,9 +10,9 @@ from typing import Any
 import schemathesis
 from hypothesis import HealthCheck, settings
 
-from liandong.api.app import create_app
 from liandong.bootstrap import bootstrap
 from liandong.config import Settings
+from liandong.server.app import create_app
 from liandong.services import organisation as org_service
 
 

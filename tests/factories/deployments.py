@@ -8,10 +8,10 @@ from datetime import UTC, datetime
 
 from fastapi.testclient import TestClient
 
-from liandong.api.app import create_app
 from liandong.bootstrap import Platform, bootstrap, catalogue_documents
 from liandong.config import Settings
 from liandong.domain.catalogue import parse_scope
+from liandong.server.app import create_app
 from liandong.services import organisation as org_service
 from liandong.services.accounts import create_account
 

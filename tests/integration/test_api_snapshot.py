@@ -11,9 +11,9 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from liandong.api.app import create_app
 from liandong.bootstrap import bootstrap
 from liandong.config import Settings
+from liandong.server.app import create_app
 
 SNAPSHOT = Path(__file__).resolve().parents[1] / "data" / "api_snapshot.json"
 

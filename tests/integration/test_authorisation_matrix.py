@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from liandong.api.app import create_app
 from liandong.bootstrap import bootstrap
 from liandong.config import Settings
 from liandong.domain.access import COMMAND_ROLES
+from liandong.server.app import create_app
 from tests.factories.deployments import app_client, deployed, signed_in
 from tests.support.clock import ManualTime
 

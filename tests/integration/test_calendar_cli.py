@@ -107,7 +107,7 @@ def test_serve_warns_of_a_provisional_coming_year(tmp_path: Path, no_uvicorn: li
     said = " ".join(output.split())
     assert "节假日正式安排仅至 2026-12-31；2027 年为暂定" in said
     assert "The official holiday arrangement runs to 2026-12-31; 2027 is provisional" in said
-    assert no_uvicorn == ["liandong.api.app:create_app"]
+    assert no_uvicorn == ["liandong.server.app:create_app"]
     (tmp_path / "holidays").mkdir()
     (tmp_path / "holidays" / "2027.toml").write_text(OFFICIAL_2027, encoding="utf-8")
     code, output = run("serve", "--data-dir", str(tmp_path))

@@ -20,12 +20,12 @@ from liandong.domain.knowledge import Channel, Entry, Validity
 from liandong.insight.knowledge import KnowledgeBase
 from liandong.services.clock import ManualClock
 from liandong.services.ports.knowledge import KnowledgeStore
-from tests.conftest import BACKENDS
 from tests.factories.worlds import case_rules, catalogue, jiangsu
 
 NOW = datetime(2026, 12, 6, 2, 0, tzinfo=UTC)  # 10:00 in Beijing
 LIANGXI, STREET, XISHAN = "320213", "320213001", "320205"
 HR, CENTRE = "320213-human_resources", "320200-gov"
+BACKENDS = ["memory", "sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 
 
 @pytest.fixture(params=BACKENDS)

@@ -228,9 +228,9 @@ def test_a_witness_refuses_a_forked_history(logged) -> None:
 def test_the_server_publishes_checkpoints_every_second(tmp_path) -> None:
     import time
 
-    from liandong.api.checkpoints import CheckpointPublisher
     from liandong.bootstrap import bootstrap
     from liandong.config import Settings
+    from liandong.server.checkpoints import CheckpointPublisher
 
     platform = bootstrap(Settings(data_dir=tmp_path))
     journey(platform.bus(ManualClock(NOW)))

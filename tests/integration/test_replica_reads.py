@@ -25,12 +25,12 @@ from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError
 from typer.testing import CliRunner
 
-from liandong.api.app import create_app
 from liandong.bootstrap import Platform, bootstrap
 from liandong.cli import app as cli
 from liandong.config import Settings
 from liandong.domain.access import Principal, StaffRole
 from liandong.domain.cases import commands as c
+from liandong.server.app import create_app
 from liandong.services.accounts import create_account
 from liandong.web.dashboard import choose_period, dashboard_view
 from liandong.web.insight_panel import insight_view

@@ -21,7 +21,6 @@ from sqlalchemy import Engine
 from typer.testing import CliRunner
 
 from liandong.adapters.backup import store_for
-from liandong.api.app import create_app
 from liandong.bootstrap import Platform, bootstrap, catalogue_documents
 from liandong.cli import app as main_app
 from liandong.cli.backup import backup_command, restore_command
@@ -29,6 +28,7 @@ from liandong.config import Settings
 from liandong.domain.cases import commands as c
 from liandong.domain.catalogue import parse_scope
 from liandong.domain.errors import DomainError
+from liandong.server.app import create_app
 from liandong.services import organisation as org_service
 from liandong.services.accounts import create_account
 from liandong.services.backup import restore_backup

@@ -19,11 +19,11 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from liandong.api.app import create_app
 from liandong.bootstrap import Platform
 from liandong.config import Settings
 from liandong.domain.cases import commands as c
 from liandong.domain.errors import DomainError
+from liandong.server.app import create_app
 from liandong.services.accounts import create_api_key
 from tests.factories.deployments import LOCAL, app_client, deployed, signed_in
 from tests.support.clock import ManualTime

@@ -10,9 +10,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 
 from liandong.adapters.sql.engine import WAL_BACKSTOP_PAGES, defer_wal_checkpoints, make_engine, sqlite_url
-from liandong.api.app import create_app
 from liandong.bootstrap import bootstrap
 from liandong.config import Settings
+from liandong.server.app import create_app
 
 
 def pragma(engine, name: str) -> int:  # type: ignore[no-untyped-def]

@@ -18,8 +18,6 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from liandong.api.writer_child import _STOP, SPLIT_FROM, _Inbox, _Turns
-from liandong.api.writer_process import WriterFailed, WriterProcess
 from liandong.bootstrap import bootstrap
 from liandong.cli import app as cli
 from liandong.config import Settings
@@ -27,6 +25,8 @@ from liandong.domain.cases import commands as c
 from liandong.domain.cases import events as ev
 from liandong.domain.errors import DomainError
 from liandong.ledger.errors import LedgerError
+from liandong.server.writer_child import _STOP, SPLIT_FROM, _Inbox, _Turns
+from liandong.server.writer_process import WriterFailed, WriterProcess
 from liandong.services.cases import Result
 
 STREET = "320213001"

@@ -1,6 +1,6 @@
-"""The rate limits (api/throttle.py) on a manual clock: a moving window for sign-in, a sliding
+"""The rate limits (http/throttle.py) on a manual clock: a moving window for sign-in, a sliding
 window counter for anonymous intake, each refusing over its limit and granting again as the
-window passes, without sleeping."""
+window passes, without sleeping; a refused client told how long to wait by the injected clock."""
 
 from __future__ import annotations
 
@@ -9,13 +9,14 @@ import asyncio
 import pytest
 from limits import parse
 
-from liandong.api.throttle import Throttle, check_sign_in
 from liandong.domain.errors import DomainError
+from liandong.http.throttle import Throttle, check_sign_in
 from tests.support.clock import ManualTime
 
 
 def test_sign_in_is_refused_over_the_limit_until_a_minute_has_passed(limits_clock: ManualTime) -> None:
-    throttle = Throttle(per_username=parse("3/minute"), per_address=parse("30/minute"))
+    throttle = Throttle(per_username=parse("3/minute"), per_address=parse("30/minute"),
+                        clock=limits_clock.clock)
     for _ in range(3):
         check_sign_in(throttle, "Centre", "198.51.100.7")
     with pytest.raises(DomainError, match=r"account\.too_many_attempts"):
@@ -29,7 +30,7 @@ def test_sign_in_is_refused_over_the_limit_until_a_minute_has_passed(limits_cloc
 
 
 def test_an_address_is_refused_over_its_own_limit_whatever_the_usernames(limits_clock: ManualTime) -> None:
-    throttle = Throttle(per_address=parse("2/minute"))
+    throttle = Throttle(per_address=parse("2/minute"), clock=limits_clock.clock)
     check_sign_in(throttle, "a", "203.0.113.1")
     limits_clock.advance(30)
     check_sign_in(throttle, "b", "203.0.113.1")
@@ -42,7 +43,7 @@ def test_an_address_is_refused_over_its_own_limit_whatever_the_usernames(limits_
 
 
 def test_intake_counts_in_a_sliding_window_on_the_event_loop(limits_clock: ManualTime) -> None:
-    throttle = Throttle()
+    throttle = Throttle(clock=limits_clock.clock)
     item = parse("3/minute")
 
     async def hits(n: int, who: str = "198.51.100.1") -> list[bool]:
@@ -60,3 +61,17 @@ def test_intake_counts_in_a_sliding_window_on_the_event_loop(limits_clock: Manua
 
     assert asyncio.run(scenario()) == [[True, True, True, False], [True], [False], [True, True, False],
                                        [True]]
+
+
+def test_a_refused_client_waits_until_its_oldest_attempt_leaves_the_window(limits_clock: ManualTime) -> None:
+    throttle = Throttle(clock=limits_clock.clock)
+    item = parse("2/minute")
+    assert throttle.hit(item, "portal-report", "198.51.100.9")
+    limits_clock.advance(20)
+    assert throttle.hit(item, "portal-report", "198.51.100.9")
+    assert not throttle.hit(item, "portal-report", "198.51.100.9")
+    assert throttle.retry_after(item, "portal-report", "198.51.100.9") == 40  # the first, 20 s ago
+    limits_clock.advance(39.5)
+    assert throttle.retry_after(item, "portal-report", "198.51.100.9") == 1  # never less than a second
+    limits_clock.advance(1.5)  # past the minute (as for sign-in: the window's end is still inside it)
+    assert throttle.hit(item, "portal-report", "198.51.100.9")

@@ -15,7 +15,6 @@ import sqlite3
 import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from pathlib import Path
 
 from alembic.migration import MigrationContext
@@ -33,6 +32,7 @@ from liandong.config import Settings
 from liandong.domain.errors import DomainError
 from liandong.ledger.merkle import root
 from liandong.services.backup import BackupStore, Snapshot
+from liandong.services.clock import SystemClock
 
 BOOKKEEPING = {"alembic_version"}
 
@@ -95,7 +95,7 @@ class _SecretBesideData(BackupStore):
         if path.is_file():
             if path.read_text().strip().encode() == secret:
                 return None
-            kept = path.with_name(f"secret.key.replaced-{datetime.now(UTC):%Y%m%dT%H%M%S%fZ}")
+            kept = path.with_name(f"secret.key.replaced-{SystemClock().now():%Y%m%dT%H%M%S%fZ}")
             os.replace(path, kept)
         path.parent.mkdir(parents=True, exist_ok=True)
         partial = path.with_name(".secret.key.part")

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from fastapi import APIRouter, Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, Field, ValidationError
 from starlette.concurrency import run_in_threadpool
 
-from liandong.api.deps import CurrentUser, PlatformDep, client_address
-from liandong.api.throttle import check_sign_in
-from liandong.services.accounts import sign_in
+from liandong.http.deps import CurrentUser, PlatformDep, client_address
+from liandong.http.throttle import check_sign_in
 
 router = APIRouter(prefix="/api/auth", tags=["accounts"])
 
@@ -72,10 +69,7 @@ async def token(platform: PlatformDep, request: Request) -> Token:
 
     def issue() -> str:  # the limiter's storage and Argon2: off the event loop
         check_sign_in(request.app.state.throttle, body.username, client_address(request))
-        with platform.uow() as uow:
-            issued = sign_in(uow=uow, username=body.username, password=body.password, now=datetime.now(UTC))
-            uow.commit()
-        return issued
+        return platform.accounts().sign_in(body.username, body.password)
 
     return Token(access_token=await run_in_threadpool(issue))
 

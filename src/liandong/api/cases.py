@@ -15,16 +15,6 @@ from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from liandong.api.bodies import body_of, command_of
-from liandong.api.deps import (
-    CurrentUser,
-    LangDep,
-    PlatformDep,
-    _bearer,
-    case_actor,
-    check_visible,
-    get_platform,
-    optional_user,
-)
 from liandong.domain.access import (
     OVERSIGHT,
     Principal,
@@ -37,6 +27,16 @@ from liandong.domain.cases.events import to_payload
 from liandong.domain.cases.record import CaseRecord
 from liandong.domain.declare import declaration
 from liandong.domain.errors import DomainError
+from liandong.http.deps import (
+    CurrentUser,
+    LangDep,
+    PlatformDep,
+    _bearer,
+    case_actor,
+    check_visible,
+    get_platform,
+    optional_user,
+)
 from liandong.messages import EVENT_LABELS, ROLE_NAMES, reason_text
 
 router = APIRouter(prefix="/api", tags=["cases"])
@@ -223,9 +223,8 @@ def inbox(department: str, platform: PlatformDep, user: CurrentUser,
              and platform.hierarchy.is_ancestor(user.jurisdiction, department.rpartition("-")[0]))
     if not (mine or above):
         raise DomainError("access.not_your_department", department=department)
-    now = platform.bus().clock.now()
-    with platform.uow() as uow:
-        rows = uow.cases.inbox(department, limit=limit)
+    now = platform.clock.now()
+    rows = platform.queries().inbox(department, limit=limit)
     return [InboxRow(case_id=s.case_id, version=s.version, state=s.state, matter=s.matter,
                      severity=s.severity, role=s.role, received_at=s.received_at, due=s.due,
                      overdue=s.due is not None and s.due < now, source=s.source) for s in rows]
@@ -235,7 +234,6 @@ def inbox(department: str, platform: PlatformDep, user: CurrentUser,
 def receipt(case_id: str, platform: PlatformDep, user: CurrentUser) -> Response:
     """A receipt anyone can verify offline (``liandong ledger check-receipt``)."""
     _load(platform, case_id, user)
-    with platform.uow() as uow:
-        data = platform.ledger.receipt(uow, case_id)
+    data = platform.record().receipt(case_id)
     return Response(content=data, media_type="application/json",
                     headers={"Content-Disposition": f'attachment; filename="receipt-{case_id}.json"'})

@@ -11,11 +11,11 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 from liandong.api.cases import _load
-from liandong.api.deps import CurrentUser, LangDep, PlatformDep
 from liandong.bootstrap import Platform
 from liandong.domain.access import OVERSIGHT, Principal, StaffRole
 from liandong.domain.errors import DomainError
 from liandong.domain.hierarchy import Level
+from liandong.http.deps import CurrentUser, LangDep, PlatformDep
 from liandong.messages import explain
 
 router = APIRouter(prefix="/api", tags=["insight"])

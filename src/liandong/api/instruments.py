@@ -9,13 +9,13 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
-from liandong.api.deps import CurrentUser, PlatformDep
 from liandong.api.fields import LocalTime
 from liandong.bootstrap import Platform
 from liandong.domain.access import OVERSIGHT, Principal, can_see_instrument, check_instrument_step
 from liandong.domain.errors import DomainError
 from liandong.domain.instruments.events import to_payload
 from liandong.domain.instruments.record import InstrumentRecord
+from liandong.http.deps import CurrentUser, PlatformDep
 from liandong.services import instruments as i
 
 router = APIRouter(prefix="/api", tags=["instruments"])
@@ -109,8 +109,7 @@ def _run(platform: Platform, command: i.InstrumentCommand) -> Done:
 
 def _visible(platform: Platform, user: Principal, instrument_id: str) -> InstrumentRecord:
     """The instrument, if the user may see it; the same refusal whether it exists or not."""
-    with platform.uow() as uow:
-        found = uow.instruments.get(instrument_id)
+    found = platform.instrument_queries().get(instrument_id)
     if found is None or not can_see_instrument(user, found.record, platform.hierarchy):
         raise DomainError("instrument.not_found", id=instrument_id[:40])
     return found.record
@@ -130,8 +129,7 @@ def issue(body: IssueIn, platform: PlatformDep, user: CurrentUser) -> Done:
 @router.get("/instruments/{instrument_id}", summary="联动事项详情与全过程记录 an instrument and its events")
 def show(instrument_id: str, platform: PlatformDep, user: CurrentUser) -> dict[str, Any]:
     r = _visible(platform, user, instrument_id)
-    with platform.uow() as uow:
-        events = uow.instruments.events(instrument_id)
+    _, events = platform.instrument_queries().with_events(instrument_id)
     return {"instrument_id": r.id, "version": r.version, "kind": r.kind.value, "issuer": r.issuer,
             "title": r.title, "body": r.body, "scope": r.scope, "addressees": list(r.addressees),
             "state": r.state, "due": r.due, "issued_at": r.issued_at,
@@ -179,8 +177,7 @@ def stock(department: str, body: StockIn, platform: PlatformDep, user: CurrentUs
 def of_department(department: str, platform: PlatformDep, user: CurrentUser,
                   open_only: Annotated[bool, Query()] = False) -> list[dict[str, Any]]:
     _oversees(platform, user, department, "instruments")
-    with platform.uow() as uow:
-        rows = uow.instruments.of_department(department, open_only=open_only)
+    rows = platform.instrument_queries().of_department(department, open_only=open_only)
     return [{"instrument_id": s.instrument_id, "version": s.version, "kind": s.kind, "title": s.title,
              "issuer": s.issuer, "state": s.state, "role": s.role, "issued_at": s.issued_at, "due": s.due}
             for s in rows]

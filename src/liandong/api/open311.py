@@ -9,8 +9,6 @@ names the lead department.
 
 from __future__ import annotations
 
-import hashlib
-import time
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 from xml.etree import ElementTree as ET
@@ -18,11 +16,11 @@ from xml.etree import ElementTree as ET
 from fastapi import APIRouter, Form, Header, Path, Query, Request
 from fastapi.responses import JSONResponse, Response
 
-from liandong.api.deps import LangDep, PlatformDep
 from liandong.api.fields import LocalTime
 from liandong.domain.cases.record import CaseRecord
 from liandong.domain.errors import DomainError
 from liandong.domain.redaction import redact
+from liandong.http.deps import LangDep, PlatformDep
 from liandong.messages import explain
 from liandong.services.intake import scoped_key
 
@@ -165,20 +163,18 @@ def create_request(
     """A report from an Open311 client. A client that sends the same request again (the same
     ``Idempotency-Key``, or without one the same request within ``REPEAT_WINDOW``) gets the first
     case back, not a second one."""
-    with platform.uow() as uow:
-        client = uow.accounts.api_client(hashlib.sha256(api_key.encode()).hexdigest())
+    client = platform.accounts().api_client(api_key)
     if client is None:
         raise Open311Error(403, "api_key 无效 / invalid api_key")
     code, coordinates = _place(platform, lat, long, address_string, crs, lang)
     fields = (service_code, severity, code, description.strip(), coordinates, address_string or "",
               last_name, first_name, phone)
     owner = f"open311:{client}"
-    keys = [key] if key else [repr((*fields, window)) for window in _windows()]
+    keys = [key] if key else [repr((*fields, window)) for window in _windows(platform)]
     try:
         matter = platform.catalogue.matters.get(service_code)
-        with platform.uow() as uow:  # the same request in the window before this one's
-            earlier = next((found for k in keys[1:]
-                            if (found := uow.cases.by_idempotency_key(scoped_key(owner, k)))), None)
+        # the same request in the window before this one's
+        earlier = platform.queries().by_idempotency_keys([scoped_key(owner, k) for k in keys[1:]])
         if earlier is not None:
             return _created(earlier, fmt)
         # taken in and dispatched by the city's 12345 centre in one transaction
@@ -200,9 +196,9 @@ REPEAT_WINDOW = 600
 report (a client retrying after a time-out, a double tap)."""
 
 
-def _windows() -> list[int]:
+def _windows(platform: Any) -> list[int]:
     """The current window of ``REPEAT_WINDOW`` seconds and the one before it."""
-    now = int(time.time()) // REPEAT_WINDOW
+    now = int(platform.clock.now().timestamp()) // REPEAT_WINDOW
     return [now, now - 1]
 
 
@@ -272,45 +268,39 @@ def list_requests(
     hidden = _hidden(platform)
     codes = set(service_code.split(",")) if service_code else None
     wanted = set(status.split(",")) if status else {"open", "closed"}
-    with platform.uow() as uow:
-        if service_request_id:
-            ids = list(dict.fromkeys(i for i in service_request_id.split(",") if i))
-            if len(ids) > MAX_PAGE:
-                raise Open311Error(400, f"一次最多查询 {MAX_PAGE} 个 service_request_id / "
-                                        f"at most {MAX_PAGE} ids a request")
-        else:
-            ids = uow.cases.recent_ids(since=start_date, until=end_date, limit=page_size,
-                                       offset=(page - 1) * page_size, matters=codes, exclude_matters=hidden,
-                                       is_open=None if len(wanted) == 2 else "open" in wanted)
-        out = []
-        for case_id in ids:
-            case = uow.cases.get(case_id)
-            if case is None or case.record.matter in hidden:
-                continue
-            r = case.record
-            if codes and r.matter not in codes:
-                continue
-            if ("open" if r.state.is_open else "closed") not in wanted:
-                continue
-            out.append(_request(platform, r, lang, _public_notes(uow.cases.events(case_id))))
+    ids = None
+    if service_request_id:
+        ids = list(dict.fromkeys(i for i in service_request_id.split(",") if i))
+        if len(ids) > MAX_PAGE:
+            raise Open311Error(400, f"一次最多查询 {MAX_PAGE} 个 service_request_id / "
+                                    f"at most {MAX_PAGE} ids a request")
+    out = []
+    for case, events in platform.queries().listed(
+            ids, since=start_date, until=end_date, limit=page_size, offset=(page - 1) * page_size,
+            matters=codes, exclude_matters=hidden, is_open=None if len(wanted) == 2 else "open" in wanted):
+        r = case.record
+        if r.matter in hidden or (codes and r.matter not in codes):
+            continue
+        if ("open" if r.state.is_open else "closed") not in wanted:
+            continue
+        out.append(_request(platform, r, lang, _public_notes(events)))
     return render(out, fmt, "service_requests", "request")
 
 
 @router.get("/requests/{case_id}.{fmt}")
 def get_request(case_id: str, fmt: Format, platform: PlatformDep, lang: LangDep) -> Response:
-    with platform.uow() as uow:
-        case = uow.cases.get(case_id)
-        if case is None or case.record.matter in _hidden(platform):  # as if it did not exist
-            raise Open311Error(404, f"service_request_id {case_id} 不存在 / not found")
-        data = [_request(platform, case.record, lang, _public_notes(uow.cases.events(case_id)))]
+    found = platform.queries().with_events(case_id)
+    if found is None or found[0].record.matter in _hidden(platform):  # as if it did not exist
+        raise Open311Error(404, f"service_request_id {case_id} 不存在 / not found")
+    case, events = found
+    data = [_request(platform, case.record, lang, _public_notes(events))]
     return render(data, fmt, "service_requests", "request")
 
 
 @router.get("/tokens/{token}.{fmt}")
 def token(token: str, fmt: Format, platform: PlatformDep) -> Response:
     """Intake is synchronous: a token is the request id itself once the request exists."""
-    with platform.uow() as uow:
-        case = uow.cases.get(token)
-        if case is None or case.record.matter in _hidden(platform):
-            raise Open311Error(404, f"token {token} 不存在 / not found")
+    case = platform.queries().get(token)
+    if case is None or case.record.matter in _hidden(platform):
+        raise Open311Error(404, f"token {token} 不存在 / not found")
     return render([{"service_request_id": token, "token": token}], fmt, "service_requests", "request")

@@ -6,7 +6,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from liandong.api.deps import LangDep, PlatformDep
 from liandong.api.schemas import (
     DepartmentRead,
     JurisdictionDetail,
@@ -14,6 +13,7 @@ from liandong.api.schemas import (
     MatterRead,
     SystemRead,
 )
+from liandong.http.deps import LangDep, PlatformDep
 
 router = APIRouter(prefix="/api", tags=["organisation"])
 
@@ -35,8 +35,7 @@ def search(platform: PlatformDep, lang: LangDep, q: Annotated[str, Query(min_len
 def jurisdiction(code: str, platform: PlatformDep, lang: LangDep) -> JurisdictionDetail:
     h = platform.hierarchy
     unit = h.get(code)
-    with platform.uow() as uow:
-        deps = uow.organisation.departments_of(code)
+    deps = platform.organisation().departments_of(code)
     return JurisdictionDetail(
         unit=JurisdictionRead.of(unit, lang),
         path=[JurisdictionRead.of(u, lang) for u in h.path(code)],

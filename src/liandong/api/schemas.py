@@ -82,7 +82,7 @@ class SystemRead(BaseModel):
 def _reporter_phone(value: str) -> str:
     try:
         return check_phone(value)
-    except DomainError as exc:  # its code names the catalogue's message (api.errors renders it)
+    except DomainError as exc:  # its code names the catalogue's message (http.errors renders it)
         raise PydanticCustomError(exc.code, "The phone number {value} is not valid",
                                   {"value": value}) from None
 

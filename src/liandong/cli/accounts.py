@@ -26,18 +26,12 @@ def create(username: str,
            database_url: Annotated[str | None, typer.Option(envvar="LIANDONG_DATABASE_URL")] = None,
            data_dir: Annotated[Path | None, typer.Option(envvar="LIANDONG_DATA_DIR")] = None) -> None:
     """创建账号。"""
-    from datetime import UTC, datetime
-
-    from liandong.services.accounts import create_account
-
     platform = open_platform(database_url, data_dir)
     try:
         if department is not None:
             platform.rules().router.check_department(department)
-        with platform.uow() as uow:
-            create_account(uow=uow, username=username, password=password, department=department,
-                           roles=role or ["citizen"], now=datetime.now(UTC))
-            uow.commit()
+        platform.accounts().create(username=username, password=password, department=department,
+                                   roles=role or ["citizen"])
     except DomainError as exc:
         raise fail(exc, lang) from None
     out.print(f"{username} ✓")
@@ -48,12 +42,6 @@ def apikey(name: str, lang: Annotated[str, typer.Option("--lang")] = "zh",
            database_url: Annotated[str | None, typer.Option(envvar="LIANDONG_DATABASE_URL")] = None,
            data_dir: Annotated[Path | None, typer.Option(envvar="LIANDONG_DATA_DIR")] = None) -> None:
     """为 Open311 客户端签发 API key（只显示一次）。"""
-    from datetime import UTC, datetime
-
-    from liandong.services.accounts import create_api_key
-
     platform = open_platform(database_url, data_dir)
-    with platform.uow() as uow:
-        key = create_api_key(uow=uow, name=name, now=datetime.now(UTC))
-        uow.commit()
+    key = platform.accounts().create_api_key(name)
     out.print(key)

@@ -117,8 +117,7 @@ def restore_command(file: FileArg,
             restored = restore_backup(store=store, archive=file, force=force, progress=report)
             report("verify", 0, 0)
             platform = open_platform(database_url, data_dir)  # brings an older schema up to date
-            with platform.uow() as uow:
-                verification = platform.ledger.verify(uow)
+            verification = platform.record().verify()
             now = store.snapshot()
     manifest = restored.manifest
     out.print(f"[green]{_t(lang, 'restored')}[/green]: {file}")

@@ -33,12 +33,13 @@ ByOpt = Annotated[str, typer.Option("--by", help="执行部门代码，如 32021
 VersionOpt = Annotated[int | None, typer.Option("--version", help="您看到的案件版本（乐观锁）")]
 
 
-def _clock(at: str | None) -> Clock:
+def _clock(at: str | None) -> Clock | None:
+    """The time ``--at`` names; None: the platform's clock."""
     from liandong.domain.worktime import SHANGHAI
-    from liandong.services.clock import ManualClock, SystemClock
+    from liandong.services.clock import ManualClock
 
     if at is None:
-        return SystemClock()
+        return None
     moment = datetime.fromisoformat(at)
     return ManualClock(moment if moment.tzinfo else moment.replace(tzinfo=SHANGHAI))
 
@@ -193,11 +194,10 @@ def show(case_id: str, lang: LangOpt = "zh", database_url: DbOpt = None,
          data_dir: DirOpt = None) -> None:
     """案件详情：路由理由、按层级排列的办理团队、时间线。"""
     platform = open_platform(database_url, data_dir)
-    with platform.uow() as uow:
-        case = uow.cases.get(case_id)
-        events = uow.cases.events(case_id) if case else []
-    if case is None:
+    found = platform.queries().with_events(case_id)
+    if found is None:
         raise fail(DomainError("case.unknown", case_id=case_id), lang)
+    case, events = found
     render_case(platform, case.record, events, lang)
 
 
@@ -264,18 +264,16 @@ def render_case(platform: Platform, r: CaseRecord, events: list[Event], lang: st
 def inbox(department: str, lang: LangOpt = "zh", database_url: DbOpt = None,
           data_dir: DirOpt = None) -> None:
     """一个部门的待办：最近的时限在前。"""
-    from datetime import UTC
 
     from liandong.domain.cases.routing import Role
     from liandong.messages import ROLE_NAMES
 
     platform = open_platform(database_url, data_dir)
-    with platform.uow() as uow:
-        rows = uow.cases.inbox(department)
+    rows = platform.queries().inbox(department)
     table = Table(title=platform.rules().router.department_name(department))
     for head in ("case", "state", "matter", "role", "due"):
         table.add_column(head)
-    now = datetime.now(UTC)
+    now = platform.clock.now()
     for s in rows:
         overdue = s.due is not None and s.due < now
         table.add_row(s.case_id, s.state, s.matter, ROLE_NAMES[Role(s.role)][lang],

@@ -25,16 +25,14 @@ def demo(scope: Annotated[str, typer.Option()] = "320200",
          serve_after: Annotated[bool, typer.Option("--serve/--no-serve")] = True,
          database_url: DbOpt = None, data_dir: DirOpt = None) -> None:
     """演示：初始化一个城市（默认无锡市），以仿真生成约一个月的案件，并启动服务。"""
-    from datetime import UTC, datetime
 
-    from liandong.services.demo_accounts import DEMO_API_KEY, DEMO_PASSWORD, ensure_demo_accounts
+    from liandong.services.demo_accounts import DEMO_API_KEY, DEMO_PASSWORD, ensure_demo
 
     init(scope=scope, systems=None, governance=None, matters=None, database_url=database_url,
          data_dir=data_dir, lang="zh")
     platform = open_platform(database_url, data_dir)
-    accounts = ensure_demo_accounts(uow=platform.uow(), now=datetime.now(UTC))
-    with platform.uow() as uow:
-        empty = not uow.cases.recent_ids(limit=1)
+    accounts = ensure_demo(platform.accounts())
+    empty = not platform.queries().any_case()
     if days and empty:
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 

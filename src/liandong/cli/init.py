@@ -23,7 +23,6 @@ def init(
     database_url: DbOpt = None, data_dir: DirOpt = None, lang: LangOpt = "zh",
 ) -> None:
     """初始化：载入全国行政区划、职能系统与职责清单，并为范围内的区划创建部门。"""
-    from datetime import UTC, datetime
 
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -32,7 +31,6 @@ def init(
     from liandong.cli.org import describe, label
     from liandong.domain.catalogue import departments_in, parse_scope
     from liandong.messages import level_name
-    from liandong.services import organisation as org_service
 
     with refusals(lang):
         catalogue = reference_data.load_catalogue(systems, governance, matters)
@@ -50,13 +48,12 @@ def init(
                     tasks[phase] = bar.add_task(label(lang, f"phase_{phase}"), total=total)
                 bar.update(tasks[phase], completed=done, total=max(total, done))
 
-            result = org_service.initialise(scope=parsed, hierarchy=platform.hierarchy,
-                                            catalogue=catalogue, documents=documents,
-                                            uow=platform.uow(), progress=progress)
-            with platform.uow() as uow:  # every department's signing key (DESIGN §5)
-                names = [d.code for d in departments_in(parsed, platform.hierarchy, catalogue)]
-                platform.ledger.create_keys(uow, names, datetime.now(UTC), progress)
-                uow.commit()
+            result = platform.organisation().initialise(scope=parsed, hierarchy=platform.hierarchy,
+                                                        catalogue=catalogue, documents=documents,
+                                                        progress=progress)
+            # every department's signing key (DESIGN §5)
+            names = [d.code for d in departments_in(parsed, platform.hierarchy, catalogue)]
+            platform.record().create_keys(names, progress)
     table = Table(title=f"{label(lang, 'init_done')}: {describe(platform.hierarchy.get(parsed.root), lang)}")
     table.add_column(label(lang, "level"))
     table.add_column(label(lang, "units"), justify="right")

@@ -42,10 +42,11 @@ def _moment(text: str) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=SHANGHAI)
 
 
-def _clock(at: str | None) -> Clock:
-    from liandong.services.clock import ManualClock, SystemClock
+def _clock(at: str | None) -> Clock | None:
+    """The time ``--at`` names; None: the platform's clock."""
+    from liandong.services.clock import ManualClock
 
-    return SystemClock() if at is None else ManualClock(_moment(at))
+    return None if at is None else ManualClock(_moment(at))
 
 
 def _run(command: i.InstrumentCommand, at: str | None, lang: str, database_url: str | None,
@@ -120,8 +121,7 @@ def list_(department: str, open_only: Annotated[bool, typer.Option("--open")] = 
     from liandong.messages import INSTRUMENT_KINDS
 
     platform = open_platform(database_url, data_dir)
-    with platform.uow() as uow:
-        rows = uow.instruments.of_department(department, open_only=open_only)
+    rows = platform.instrument_queries().of_department(department, open_only=open_only)
     zh = lang == "zh"
     table = Table(title=department)
     for head in (("编号", "id"), ("形式", "kind"), ("标题", "title"), ("角色", "role"), ("状态", "state"),
@@ -142,9 +142,7 @@ def show(instrument_id: str, lang: LangOpt = "zh", database_url: DbOpt = None,
     from liandong.messages import INSTRUMENT_EVENTS, INSTRUMENT_KINDS
 
     platform = open_platform(database_url, data_dir)
-    with platform.uow() as uow:
-        found = uow.instruments.get(instrument_id)
-        events = uow.instruments.events(instrument_id)
+    found, events = platform.instrument_queries().with_events(instrument_id)
     if found is None:
         raise _fail(DomainError("instrument.not_found", id=instrument_id), lang)
     r = found.record
@@ -311,8 +309,7 @@ def stock(by: ByOpt, item: Annotated[str, typer.Option("--item")],
 def pool(department: str, lang: LangOpt = "zh", database_url: DbOpt = None, data_dir: DirOpt = None) -> None:
     """资源池：部门持有的资源。"""
     platform = open_platform(database_url, data_dir)
-    with platform.uow() as uow:
-        held = uow.instruments.holdings(department)
+    held = platform.instrument_queries().holdings(department)
     table = Table(title=department)
     table.add_column("资源" if lang == "zh" else "item")
     table.add_column("数量" if lang == "zh" else "quantity", justify="right")
@@ -331,7 +328,7 @@ def publish_cycle(instrument_id: str, by: ByOpt, at: AtOpt = None,
 
     try:
         platform = open_platform(database_url, data_dir)
-        clock = _clock(at)
+        clock = _clock(at) or platform.clock
         done = publish(platform.instruments(clock), platform.uow, platform.hierarchy, instrument_id, by,
                        clock.now(), load_rules(rules_file))
     except DomainError as exc:

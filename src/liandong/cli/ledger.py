@@ -20,12 +20,8 @@ err = Console(stderr=True)
 @ledger_app.command("checkpoint")
 def checkpoint(lang: LangOpt = "zh", database_url: DbOpt = None, data_dir: DirOpt = None) -> None:
     """签发检查点：日志签名并由中央与省级见证方联署。"""
-    from datetime import UTC, datetime
-
     platform = open_platform(database_url, data_dir)
-    with platform.uow() as uow:
-        note = platform.ledger.checkpoint(uow, datetime.now(UTC))
-        uow.commit()
+    note = platform.record().checkpoint()
     # plain output: a signed note must be copied byte for byte, never wrapped
     nothing = "没有新的记录" if lang == "zh" else "nothing new to checkpoint"
     typer.echo(note or nothing, nl=not note)
@@ -35,8 +31,7 @@ def checkpoint(lang: LangOpt = "zh", database_url: DbOpt = None, data_dir: DirOp
 def verify(lang: LangOpt = "zh", database_url: DbOpt = None, data_dir: DirOpt = None) -> None:
     """全量核验：重算每个叶子、节点、签名与检查点，指出第一个不符之处。"""
     platform = open_platform(database_url, data_dir)
-    with platform.uow() as uow:
-        report = platform.ledger.verify(uow)
+    report = platform.record().verify()
     zh = lang == "zh"
     if report.ok:
         out.print(f"[green]{'核验通过' if zh else 'verified'}[/green]: {report.log.leaves_checked:,} "
@@ -64,8 +59,7 @@ def prove(case_id: str, output: Annotated[Path | None, typer.Option("--output", 
     """为案件出具回执（叶子、包含证明、带联署的检查点），可离线核验。"""
     platform = open_platform(database_url, data_dir)
     try:
-        with platform.uow() as uow:
-            receipt = platform.ledger.receipt(uow, case_id)
+        receipt = platform.record().receipt(case_id)
     except DomainError as exc:
         raise fail(exc, lang) from None
     if output is None:
@@ -79,14 +73,9 @@ def prove(case_id: str, output: Annotated[Path | None, typer.Option("--output", 
 def consistency(old: int, new: int, lang: LangOpt = "zh", database_url: DbOpt = None,
                 data_dir: DirOpt = None) -> None:
     """两个树规模之间的一致性证明（RFC 9162）。"""
-    from liandong.ledger.merkle import consistency_proof, root
-
     platform = open_platform(database_url, data_dir)
     try:
-        with platform.uow() as uow:
-            hashes = uow.ledger.hashes
-            proof = consistency_proof(hashes, old, new)
-            old_root, new_root = root(hashes, old), root(hashes, new)
+        proof, old_root, new_root = platform.record().consistency(old, new)
     except DomainError as exc:
         raise fail(exc, lang) from None
     out.print(f"old {old} {base64.b64encode(old_root).decode()}")

@@ -55,10 +55,10 @@ def _view(code: str, database_url: str | None, data_dir: Path | None) -> UnitVie
     initialised, or no store at all): then without departments."""
     from liandong.adapters.reference_data import national_list
     from liandong.bootstrap import read_store
-    from liandong.services.organisation import UnitView, unit_view
+    from liandong.services.organisation import OrganisationQueries, UnitView
 
     store = read_store(settings_for(database_url, data_dir))
-    view = unit_view(uow=store(), code=code) if store is not None else None
+    view = OrganisationQueries(store).unit(code) if store is not None else None
     if view is None:
         national = national_list()
         view = UnitView(national.get(code), national.path(code), national.children(code), [])

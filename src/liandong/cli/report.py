@@ -48,16 +48,15 @@ def _t(pair: tuple[str, str], lang: str) -> str:
 
 def _open(database_url: str | None, data_dir: Path | None, rules_path: Path | None, period_text: str,
           scope: str) -> tuple[Platform, AssessmentRules, Period, datetime]:
-    from datetime import UTC
 
     from liandong.assessment.periods import last_whole_month, parse_period
     from liandong.assessment.rules import load_rules
 
     rules = load_rules(rules_path)
-    now = datetime.now(UTC)
+    platform = open_platform(database_url, data_dir)
+    now = platform.clock.now()
     period = (parse_period(period_text, rules.period.cutoff_day) if period_text
               else last_whole_month(now, rules.period.cutoff_day))
-    platform = open_platform(database_url, data_dir)
     if scope not in platform.hierarchy:
         raise DomainError("assessment.unknown_scope", code=scope[:20])
     return platform, rules, period, now
@@ -234,10 +233,9 @@ def instruments(scope: ScopeOpt = "320200", period: PeriodOpt = "", rules_file: 
     with _refusals(lang):
         platform, _, p, now = _open(database_url, data_dir, rules_file, period, scope)
         h = platform.hierarchy
-        with platform.uow() as uow:
-            records = [x.record for kind in ("briefing", "directive", "inspection", "assessment", "project",
-                                             "symposium", "training", "meeting", "pilot")
-                       for x in uow.instruments.of_kind(kind)]
+        records = [x.record for x in platform.instrument_queries().of_kinds(
+            ("briefing", "directive", "inspection", "assessment", "project", "symposium", "training",
+             "meeting", "pilot"))]
         counts = instrument_counts(records, p.start, p.end, min(p.end, now))
         inside = {d: c for d, c in counts.items()
                   if d.rpartition("-")[0] in h and h.is_ancestor(scope, d.rpartition("-")[0])}

@@ -24,10 +24,10 @@ def serve(host: Annotated[str, typer.Option()] = "127.0.0.1",
     """启动 Web 工作台与 API。"""
     import uvicorn
 
-    from liandong.api.http_protocol import NoDelayH11Protocol
-    from liandong.api.log_redaction import uvicorn_log_config
     from liandong.cli.calendar import calendar_warnings
     from liandong.config import WILDCARD_ADDRESSES, Settings
+    from liandong.http.log_redaction import uvicorn_log_config
+    from liandong.server.http_protocol import NoDelayH11Protocol
 
     settings = settings_for(database_url, data_dir)
     with refusals("zh"):  # a bad holiday file stops the server here, not in each worker
@@ -50,7 +50,7 @@ def serve(host: Annotated[str, typer.Option()] = "127.0.0.1",
                   "cores one worker (its writer process on the other core) is fastest. Scale out on "
                   "PostgreSQL.[/yellow]")
     # a spawned worker imports the whole platform before it answers the supervisor's health ping
-    uvicorn.run("liandong.api.app:create_app", factory=True, host=host, port=port,
+    uvicorn.run("liandong.server.app:create_app", factory=True, host=host, port=port,
                 workers=workers, log_level="info", access_log=access_log, timeout_worker_healthcheck=60,
                 log_config=uvicorn_log_config(), http=NoDelayH11Protocol,
                 proxy_headers=False)  # forwarded addresses: only from LIANDONG_TRUSTED_PROXIES (the app)

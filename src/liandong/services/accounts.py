@@ -1,10 +1,15 @@
-"""Accounts: creation, sign-in with Argon2-hashed passwords, and bearer tokens."""
+"""Accounts: creation, sign-in with Argon2-hashed passwords, and bearer tokens.
+
+The functions take a unit of work (the services and tests compose them); the edges use ``Accounts``,
+bound to the platform's store and clock, each call in a transaction of its own."""
 
 from __future__ import annotations
 
 import hashlib
 import secrets
 import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
@@ -12,6 +17,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 
 from liandong.domain.access import Principal, StaffRole
 from liandong.domain.errors import DomainError
+from liandong.services.clock import Clock
 from liandong.services.ports import AccountRecord, UnitOfWork
 
 TOKEN_LIFETIME = timedelta(hours=12)
@@ -79,3 +85,60 @@ def principal_for(*, uow: UnitOfWork, token: str, now: datetime) -> Principal | 
         return None
     return Principal(record.id, record.username, frozenset(StaffRole(r) for r in record.roles),
                      record.department)
+
+
+@dataclass(frozen=True)
+class Accounts:
+    """Accounts for the edges (sign-in by the form, the API and the CLI), on the injected clock."""
+
+    uow: Callable[[], UnitOfWork]
+    clock: Clock
+
+    def sign_in(self, username: str, password: str) -> str:
+        with self.uow() as uow:
+            token = sign_in(uow=uow, username=username, password=password, now=self.clock.now())
+            uow.commit()
+        return token
+
+    def staff_session(self, username: str, password: str) -> str:
+        """A token for a staff member (the workbench): a citizen's right password is answered
+        ``web.staff_only`` and leaves no token behind."""
+        with self.uow() as uow:
+            now = self.clock.now()
+            token = sign_in(uow=uow, username=username, password=password, now=now)
+            user = principal_for(uow=uow, token=token, now=now)
+            if user is None or user.is_citizen:
+                sign_out(uow=uow, token=token)
+                uow.commit()
+                raise DomainError("web.staff_only")
+            uow.commit()
+        return token
+
+    def sign_out(self, token: str) -> None:
+        with self.uow() as uow:
+            sign_out(uow=uow, token=token)
+            uow.commit()
+
+    def principal(self, token: str) -> Principal | None:
+        """Who holds this bearer token now (None: unknown, expired or revoked)."""
+        with self.uow() as uow:
+            return principal_for(uow=uow, token=token, now=self.clock.now())
+
+    def api_client(self, api_key: str) -> str | None:
+        """The Open311 client an API key was issued to, if any."""
+        with self.uow() as uow:
+            return uow.accounts.api_client(token_digest(api_key))
+
+    def create(self, *, username: str, password: str, department: str | None,
+               roles: list[str] | tuple[str, ...]) -> AccountRecord:
+        with self.uow() as uow:
+            record = create_account(uow=uow, username=username, password=password, department=department,
+                                    roles=roles, now=self.clock.now())
+            uow.commit()
+        return record
+
+    def create_api_key(self, name: str) -> str:
+        with self.uow() as uow:
+            key = create_api_key(uow=uow, name=name, now=self.clock.now())
+            uow.commit()
+        return key

@@ -24,11 +24,12 @@ import tempfile
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
 from liandong.domain.errors import DomainError
+from liandong.services.clock import SystemClock
 
 FORMAT = "liandong-backup"
 FORMAT_VERSION = 1
@@ -174,7 +175,7 @@ def create_backup(*, store: BackupStore, archive: Path, software_version: str, f
     if not archive.parent.is_dir():
         raise DomainError("backup.unwritable", file=str(archive), problem="no such directory")
     secret = store.read_secret()
-    created = now or datetime.now(UTC)
+    created = now or SystemClock().now()
     try:
         with tempfile.TemporaryDirectory(dir=archive.parent, prefix=".liandong-backup-") as tmp:
             copy = Path(tmp) / store.database_member

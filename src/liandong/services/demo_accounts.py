@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from liandong.services.accounts import create_account, create_api_key, token_digest
+from liandong.services.accounts import Accounts, create_account, create_api_key, token_digest
 from liandong.services.ports import UnitOfWork
 
 DEMO_PASSWORD = "liandong-demo"
@@ -29,6 +29,11 @@ DEMO_ACCOUNTS: tuple[tuple[str, str | None, tuple[str, ...]], ...] = (  # (usern
     ("wuxi_analyst", "320200-gov", ("analyst",)),
     ("citizen", None, ("citizen",)),
 )
+
+
+def ensure_demo(accounts: Accounts) -> list[tuple[str, str | None, tuple[str, ...]]]:
+    """``ensure_demo_accounts`` on the platform's store and clock (``liandong demo``)."""
+    return ensure_demo_accounts(uow=accounts.uow(), now=accounts.clock.now())
 
 
 def ensure_demo_accounts(*, uow: UnitOfWork,

@@ -105,3 +105,29 @@ def unit_view(*, uow: UnitOfWork, code: str) -> UnitView | None:
             return None
         children = sorted(repo.children(code), key=lambda u: (u.level, u.code))
         return UnitView(unit, tuple(repo.path(code)), tuple(children), tuple(repo.departments_of(code)))
+
+
+@dataclass(frozen=True)
+class OrganisationQueries:
+    """The organisation as the edges read and initialise it, each call in a transaction of its own."""
+
+    uow: Callable[[], UnitOfWork]
+
+    def departments_of(self, code: str) -> list[Department]:
+        with self.uow() as uow:
+            return uow.organisation.departments_of(code)
+
+    def staffed_children(self, hierarchy: HierarchyIndex, code: str) -> list[Jurisdiction]:
+        """The children of a unit that have departments (a scope ``liandong init`` stocked)."""
+        with self.uow() as uow:
+            return [u for u in hierarchy.children(code) if uow.organisation.departments_of(u.code)]
+
+    def unit(self, code: str) -> UnitView | None:
+        """``unit_view`` in a transaction of its own."""
+        return unit_view(uow=self.uow(), code=code)
+
+    def initialise(self, *, scope: Scope, hierarchy: HierarchyIndex, catalogue: Catalogue,
+                   documents: dict[str, tuple[str, str]], progress: Progress | None = None) -> InitResult:
+        """``initialise`` in a transaction of its own."""
+        return initialise(scope=scope, hierarchy=hierarchy, catalogue=catalogue, documents=documents,
+                          uow=self.uow(), progress=progress)

@@ -28,7 +28,7 @@ T = TypeVar("T")
 
 class Writer(Protocol):
     """Where a server's case commands go: the group-commit thread here (``BatchingWriter``) or a
-    writer process of its own (``liandong.api.writer_process``)."""
+    writer process of its own (``liandong.server.writer_process``)."""
 
     def start(self) -> None: ...
 

@@ -259,7 +259,5 @@ class DemoLoader:
 def load_demo(platform: Platform, *, scope: str, days: int = 30, share: float = 0.05, seed: int = 1,
               end: datetime | None = None, progress: Progress | None = None) -> DemoSummary:
     """Fill an initialised store with ``days`` of ``scope``'s cases ending at ``end`` (now)."""
-    from liandong.services.clock import SystemClock
-
-    moment = end or SystemClock().now()
+    moment = end or platform.clock.now()
     return DemoLoader(platform, scope=scope, days=days, share=share, seed=seed, end=moment).run(progress)

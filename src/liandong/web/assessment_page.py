@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import tempfile
 import time as timer
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -19,7 +18,6 @@ from urllib.parse import quote, urlencode
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from liandong.api.deps import LangDep, PlatformDep
 from liandong.assessment import export, tables
 from liandong.assessment.periods import Period, last_whole_month, parse_period
 from liandong.assessment.report_text import STAGE_NAMES
@@ -29,6 +27,7 @@ from liandong.bootstrap import Platform
 from liandong.domain.access import Principal, can_see
 from liandong.domain.cases.record import CaseRecord
 from liandong.domain.errors import DomainError
+from liandong.http.deps import LangDep, PlatformDep
 from liandong.messages import explain
 from liandong.web.assessment_text import ASSESSMENT_TEXT
 from liandong.web.dashboard import facts_cache
@@ -74,7 +73,7 @@ class _Request:
             self.denied = ASSESSMENT_TEXT[lang]["outside"].format(code=self.scope[:20])
             return
         self.rules = load_rules()
-        self.now = datetime.now(UTC)
+        self.now = platform.clock.now()
         cutoff = self.rules.period.cutoff_day
         self.period: Period = last_whole_month(self.now, cutoff)
         self.period_text = period.strip()

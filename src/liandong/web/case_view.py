@@ -147,8 +147,7 @@ def _summonable(platform: Platform, user: Principal, r: CaseRecord) -> list[tupl
     county = h.parent(unit.code)
     if unit.level is not Level.TOWNSHIP or county is None:
         return []
-    with platform.uow() as uow:
-        departments = uow.organisation.departments_of(county.code)
+    departments = platform.organisation().departments_of(county.code)
     router = platform.rules().router
     return [(d.code, router.department_name(d.code)) for d in departments
             if not d.code.endswith("-gov") and d.code not in r.summons]

@@ -24,7 +24,6 @@ from urllib.parse import quote, urlencode
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from liandong.api.deps import LangDep, PlatformDep
 from liandong.assessment.engine import Engine
 from liandong.assessment.periods import Period, last_whole_month
 from liandong.assessment.rules import load_rules, rank
@@ -34,6 +33,7 @@ from liandong.domain.access import Principal, can_see
 from liandong.domain.cases.record import CaseRecord
 from liandong.domain.hierarchy import Level
 from liandong.domain.worktime import SHANGHAI
+from liandong.http.deps import LangDep, PlatformDep
 from liandong.web.dashboard_text import DASHBOARD_TEXT
 from liandong.web.render import Renderer
 from liandong.web.session import session_user
@@ -172,7 +172,7 @@ def warm(app: FastAPI, cache: FactsCache) -> None:
     if platform is None:
         return
     try:
-        now = datetime.now(UTC)
+        now = platform.clock.now()
         period, _, _ = choose_period(now, "", "", "")
         for p in (period, period.previous()):  # the dashboard's: from where it reads
             cache.collect(platform.read_uow, platform.hierarchy, p.start, p.end)
@@ -204,7 +204,7 @@ def install(app: FastAPI, renderer: Renderer) -> None:
         if code not in h or home not in h or not h.is_ancestor(home, code):
             return renderer.render(request, "dashboard_denied.html", lang, status=403, text=DASHBOARD_TEXT,
                                    message=t["outside"].format(code=code[:20]))
-        now = datetime.now(UTC)
+        now = platform.clock.now()
         period, period_query, valid = choose_period(now, days.strip(), request.query_params.get("from", ""),
                                                     request.query_params.get("to", ""))
         data = dashboard_view(platform, user, code, period, lang, cache)

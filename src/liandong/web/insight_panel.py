@@ -7,16 +7,16 @@ from __future__ import annotations
 
 import threading
 import time
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, Response
 
-from liandong.api.deps import LangDep, PlatformDep
 from liandong.bootstrap import Platform
 from liandong.domain.hierarchy import Level
 from liandong.domain.worktime import SHANGHAI
+from liandong.http.deps import LangDep, PlatformDep
 from liandong.web.dashboard_text import DASHBOARD_TEXT
 from liandong.web.render import Renderer
 from liandong.web.session import session_user
@@ -63,7 +63,7 @@ def install(app: FastAPI, renderer: Renderer) -> None:
         with _lock:
             cached = _cache.get(key)
         if cached is None or time.monotonic() - cached[0] > TTL:
-            cached = (time.monotonic(), insight_view(platform, code, lang, datetime.now(UTC)))
+            cached = (time.monotonic(), insight_view(platform, code, lang, platform.clock.now()))
             with _lock:
                 _cache[key] = cached
         return renderer.render(request, "dashboard_insight.html", lang, text=DASHBOARD_TEXT, v=cached[1])

@@ -12,13 +12,13 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from liandong.api.deps import LangDep, PlatformDep
 from liandong.bootstrap import Platform
 from liandong.domain.access import INSTRUMENT_ROLES, Principal, can_see_instrument, check_instrument_step
 from liandong.domain.errors import DomainError
 from liandong.domain.instruments.kinds import SPECS, Kind, Step
 from liandong.domain.instruments.record import InstrumentRecord
 from liandong.domain.worktime import SHANGHAI
+from liandong.http.deps import LangDep, PlatformDep
 from liandong.messages import explain
 from liandong.services import instruments as i
 from liandong.web.instrument_text import DECISION_LABELS, EVENT_LABELS, INSTRUMENT_TEXT, KIND_LABELS
@@ -217,9 +217,7 @@ def install(app: FastAPI, renderer: Renderer) -> None:
         if user is None:
             return _to_login(request)
         assert user.department is not None
-        with platform.uow() as uow:
-            rows = uow.instruments.of_department(user.department, open_only=open == "1")
-            notices = uow.instruments.notices(user.department, limit=10)
+        rows, notices = platform.instrument_queries().desk(user.department, open_only=open == "1")
         titles = {row.instrument_id: row.title for row in rows}
         news = [{"id": n.subject_id, "title": titles.get(n.subject_id, n.subject_id),
                  "what": EVENT_LABELS[n.event_type][0 if lang == "zh" else 1],
@@ -274,9 +272,7 @@ def install(app: FastAPI, renderer: Renderer) -> None:
 
     def _page(request: Request, platform: Platform, user: Principal, iid: str, lang: str, *,
               error: str = "", failed: str = "", status: int = 200) -> Response:
-        with platform.uow() as uow:
-            found = uow.instruments.get(iid)
-            events = uow.instruments.events(iid) if found is not None else []
+        found, events = platform.instrument_queries().with_events(iid)
         if found is None or not can_see_instrument(user, found.record, platform.hierarchy):
             message = explain(DomainError("instrument.not_found", id=iid[:40]), lang)
             return renderer.render(request, "dashboard_denied.html", lang, status=404, message=message)
@@ -311,8 +307,7 @@ def install(app: FastAPI, renderer: Renderer) -> None:
             form = await checked_form(request)
             key = _text(form, "action")
             by = check_instrument_step(user, key if key in INSTRUMENT_ROLES else "?")
-            with platform.uow() as uow:
-                found = uow.instruments.get(iid)
+            found = platform.instrument_queries().get(iid)
             if found is None or not can_see_instrument(user, found.record, platform.hierarchy):
                 raise DomainError("instrument.not_found", id=iid[:40])
             version = int(_text(form, "version") or 0)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse
 
-from liandong.api.deps import LangDep, PlatformDep
 from liandong.domain.errors import DomainError
 from liandong.domain.hierarchy import Level
+from liandong.http.deps import LangDep, PlatformDep
 from liandong.messages import explain
 from liandong.web.render import Renderer
 
@@ -27,8 +27,7 @@ def install(app: FastAPI, renderer: Renderer) -> None:
             unit = h.get(code)
         except DomainError as exc:
             return render(request, "error.html", lang, status=404, message=explain(exc, lang))
-        with platform.uow() as uow:
-            deps = uow.organisation.departments_of(code)
+        deps = platform.organisation().departments_of(code)
         systems = {s.code: (s.name if lang == "zh" else s.name_en)
                    for s in platform.catalogue.systems.values()}
         counts = h.count_by_level() if unit.level is Level.CENTRAL else None

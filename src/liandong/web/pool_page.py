@@ -10,11 +10,11 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, Response
 
-from liandong.api.deps import LangDep, PlatformDep
 from liandong.bootstrap import Platform
 from liandong.domain.access import INSTRUMENT_ROLES, Principal, check_instrument_step
 from liandong.domain.errors import DomainError
 from liandong.domain.worktime import SHANGHAI
+from liandong.http.deps import LangDep, PlatformDep
 from liandong.messages import explain
 from liandong.web.instrument_text import INSTRUMENT_TEXT
 from liandong.web.instruments_page import _staff, _text, _to_login
@@ -28,14 +28,8 @@ def pool_view(platform: Platform, department: str, lang: str) -> dict[str, Any]:
     held = platform.instruments().holdings(department)
     asks: list[dict[str, Any]] = []
     mine: list[dict[str, Any]] = []
-    with platform.uow() as uow:
-        rows = [s for s in uow.instruments.of_department(department) if s.kind == "resource"]
-        records = {s.instrument_id: found.record for s in rows
-                   if (found := uow.instruments.get(s.instrument_id)) is not None}
-    for s in rows:
-        r = records.get(s.instrument_id)
-        if r is None:
-            continue
+    for s, found in platform.instrument_queries().resource_requests(department):
+        r = found.record
         lines = [{"item": name, "want": q, "have": held.get(name, (0, ""))[0],
                   "unit": held.get(name, (0, ""))[1]} for name, q in r.items]
         row = {"id": s.instrument_id, "title": s.title, "state": s.state,

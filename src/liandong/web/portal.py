@@ -6,7 +6,7 @@ department actors), the rating once the case is resolved, and a ledger receipt t
 verifies in the browser.
 
 Intake limits: the whole multipart form may be 8 MB (``max_upload_bytes``, checked at the door by
-``api.guards``), a photo 5 MB, and only JPEG, PNG or WebP as its first bytes show (whatever type the
+``http.guards``), a photo 5 MB, and only JPEG, PNG or WebP as its first bytes show (whatever type the
 browser declares). Photos are checked and discarded: nothing of them is stored, in the ledger or
 elsewhere. Reports are limited per client address (``portal_report_limit``, 10 a minute): more are
 refused with 429 before the form is read.
@@ -15,10 +15,8 @@ refused with 429 before the form is read.
 from __future__ import annotations
 
 import asyncio
-import math
 import re
 import secrets
-import time
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
@@ -29,8 +27,6 @@ from limits import parse
 from limits.strategies import MovingWindowRateLimiter
 from starlette.datastructures import UploadFile
 
-from liandong.api import track
-from liandong.api.deps import LangDep, PlatformDep, client_address
 from liandong.bootstrap import Platform
 from liandong.domain.cases import commands as c
 from liandong.domain.cases.states import CaseState
@@ -38,8 +34,9 @@ from liandong.domain.contact import check_phone
 from liandong.domain.errors import DomainError
 from liandong.domain.hierarchy import Jurisdiction, Level
 from liandong.domain.worktime import SHANGHAI
+from liandong.http import track
+from liandong.http.deps import LangDep, PlatformDep, client_address
 from liandong.messages import explain
-from liandong.services.accounts import token_digest
 from liandong.services.cases import Result
 from liandong.services.writer import unwrap
 from liandong.web.portal_text import CATEGORY_EN, PORTAL_TEXT, VERIFY_KEYS
@@ -84,12 +81,11 @@ def map_scope(platform: Platform) -> Jurisdiction | None:
     departments (``liandong init --scope``); None unless that reaches a city."""
     h = platform.hierarchy
     unit = h.root
-    with platform.uow() as uow:
-        while unit.level < Level.CITY:
-            stocked = [u for u in h.children(unit.code) if uow.organisation.departments_of(u.code)]
-            if len(stocked) != 1:
-                return None
-            unit = stocked[0]
+    while unit.level < Level.CITY:
+        stocked = platform.organisation().staffed_children(h, unit.code)
+        if len(stocked) != 1:
+            return None
+        unit = stocked[0]
     return unit
 
 
@@ -169,8 +165,7 @@ def check_report(platform: Platform, values: dict[str, str], counties: dict[str,
 
 def already_rated(platform: Platform, case_id: str) -> bool:
     """Whether the case has had its follow-up (回访) already, so a second rating is refused."""
-    with platform.uow() as uow:
-        case = uow.cases.get(case_id)
+    case = platform.queries().get(case_id)
     return case is not None and case.record.state in (CaseState.FOLLOWED_UP, CaseState.CLOSED)
 
 
@@ -219,8 +214,7 @@ def install(app: FastAPI, renderer: Renderer, *, report_limit: str = "10/minute"
     def too_many(request: Request, lang: str, address: str) -> HTMLResponse:
         """429: the address has sent its share of reports; nothing of this one was read."""
         words = PORTAL_TEXT[lang]
-        reset = limiter().get_window_stats(per_address, "portal-report", address).reset_time
-        wait = max(1, math.ceil(reset - time.time()))
+        wait = app.state.throttle.retry_after(per_address, "portal-report", address)
         message = words["err_too_many"].format(amount=per_address.amount, window=per_address.get_expiry(),
                                                seconds=wait)
         response = render(request, "portal_message.html", lang, status=429, text=PORTAL_TEXT,
@@ -299,7 +293,7 @@ def install(app: FastAPI, renderer: Renderer, *, report_limit: str = "10/minute"
             code_error, status = words["err_code_format"], 422
         elif code is not None and not code_error:
             try:
-                public = track.track(code, platform, lang)
+                public = track.public_status(code, platform, lang)
             except DomainError as exc:
                 code_error, status = explain(exc, lang), 404
             else:
@@ -337,8 +331,7 @@ def install(app: FastAPI, renderer: Renderer, *, report_limit: str = "10/minute"
         code = normalise_code(typed)
         if errors or code is None:
             return track_page(request, platform, lang, typed, status=422, rate_errors=errors, chosen=chosen)
-        with platform.uow() as uow:
-            case_id = uow.cases.case_for_tracking(token_digest(code))
+        case_id = platform.queries().tracked(code)
         if case_id is None:
             return track_page(request, platform, lang, typed, status=404)
         # 问题是否解决 is optional: unanswered, a rating other than 不满意 counts as solved
@@ -365,11 +358,10 @@ def install(app: FastAPI, renderer: Renderer, *, report_limit: str = "10/minute"
         Refusals answer JSON to a script asking for JSON, a page otherwise."""
         normal = normalise_code(code[:64])
         try:
-            with platform.uow() as uow:
-                case_id = uow.cases.case_for_tracking(token_digest(normal)) if normal else None
-                if case_id is None:
-                    raise DomainError("case.unknown_tracking_code")
-                data = platform.ledger.receipt(uow, case_id)
+            case_id = platform.queries().tracked(normal) if normal else None
+            if case_id is None:
+                raise DomainError("case.unknown_tracking_code")
+            data = platform.record().receipt(case_id)
         except DomainError as exc:
             message = PORTAL_TEXT[lang]["receipt_not_yet"] if exc.code in NOT_YET else explain(exc, lang)
             if "application/json" in request.headers.get("accept", ""):

@@ -6,7 +6,7 @@ and sign-in throttling.
 - Every state-changing form carries ``csrf`` = HMAC(platform secret, CSRF cookie ‖ session); a POST
   without the matching value is refused before anything is done.
 - Sign-in attempts are limited per username and per client address (moving windows), counted
-  for the whole deployment when Redis is configured (``liandong.api.throttle``).
+  for the whole deployment when Redis is configured (``liandong.http.throttle``).
 """
 
 from __future__ import annotations
@@ -14,17 +14,15 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import Request, Response
 
-from liandong.api.deps import client_address
-from liandong.api.throttle import SIGN_IN_PER_ADDRESS, SIGN_IN_PER_USERNAME, check_sign_in
 from liandong.bootstrap import Platform
 from liandong.domain.access import Principal
 from liandong.domain.errors import DomainError
-from liandong.services.accounts import principal_for, sign_in, sign_out
+from liandong.http.deps import client_address
+from liandong.http.throttle import SIGN_IN_PER_ADDRESS, SIGN_IN_PER_USERNAME, check_sign_in
 
 SESSION_COOKIE = "ld_session"
 CSRF_COOKIE = "ld_csrf"
@@ -41,8 +39,7 @@ def session_user(request: Request) -> Principal | None:
     user = None
     if token:
         platform: Platform = request.app.state.platform
-        with platform.uow() as uow:
-            user = principal_for(uow=uow, token=token, now=datetime.now(UTC))
+        user = platform.accounts().principal(token)
     request.state.web_user = user
     return user
 
@@ -84,15 +81,7 @@ def start_session(request: Request, response: Response, *, username: str, passwo
     is for staff: a citizen's right password is answered ``web.staff_only`` and no session begins."""
     check_sign_in(request.app.state.throttle, username, client_address(request))
     platform: Platform = request.app.state.platform
-    with platform.uow() as uow:
-        now = datetime.now(UTC)
-        token = sign_in(uow=uow, username=username, password=password, now=now)
-        user = principal_for(uow=uow, token=token, now=now)
-        if user is None or user.is_citizen:
-            sign_out(uow=uow, token=token)
-            uow.commit()
-            raise DomainError("web.staff_only")
-        uow.commit()
+    token = platform.accounts().staff_session(username, password)
     secure = request.url.scheme == "https"
     response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="lax", secure=secure,
                         max_age=12 * 3600)
@@ -104,8 +93,6 @@ def end_session(request: Request, response: Response) -> None:
     token = request.cookies.get(SESSION_COOKIE)
     if token:
         platform: Platform = request.app.state.platform
-        with platform.uow() as uow:
-            sign_out(uow=uow, token=token)
-            uow.commit()
+        platform.accounts().sign_out(token)
     response.delete_cookie(SESSION_COOKIE)
     response.delete_cookie(CSRF_COOKIE)

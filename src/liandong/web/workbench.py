@@ -11,7 +11,6 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from liandong.api.deps import LangDep, PlatformDep, case_actor
 from liandong.bootstrap import Platform
 from liandong.domain.access import Principal, StaffRole
 from liandong.domain.cases.states import CaseState
@@ -19,6 +18,7 @@ from liandong.domain.errors import DomainError
 from liandong.domain.hierarchy import Level
 from liandong.domain.responsibility import Severity
 from liandong.domain.worktime import SHANGHAI
+from liandong.http.deps import LangDep, PlatformDep, case_actor
 from liandong.messages import explain
 from liandong.services.writer import unwrap
 from liandong.web.actions import BY_KEY, offered
@@ -107,9 +107,8 @@ def install(app: FastAPI, renderer: Renderer) -> None:
         user = _staff(request)
         if user is None or user.department is None:
             return _to_login(request)
-        now = datetime.now(UTC)
-        with platform.uow() as uow:
-            summaries = uow.cases.inbox(user.department, limit=500)
+        now = platform.clock.now()
+        summaries = platform.queries().inbox(user.department, limit=500)
         h = platform.hierarchy
         rows = []
         for s in summaries:
@@ -146,9 +145,12 @@ def install(app: FastAPI, renderer: Renderer) -> None:
     def _case_response(request: Request, platform: Platform, user: Principal, case_id: str, lang: str,
                        *, error: str = "", failed: str = "", status: int = 200) -> Response:
         try:
-            read = platform.queries().read(user, case_id, summoned=True, mark_read_at=datetime.now(UTC))
+            read = platform.queries().read(user, case_id, summoned=True)
         except DomainError as exc:
             return render(request, "error.html", lang, status=404, message=explain(exc, lang))
+        # 已读 in a transaction of its own on the writer's thread, never a write inside this read
+        read = platform.writer().run(
+            lambda: platform.queries().mark_read(user, read, platform.clock.now())).result(timeout=30)
         view = case_view(platform, user, read.record, read.events, read.reads, lang)
         actions = offered(user, read.record, platform.hierarchy)
         with_receipt = read.checkpointed
@@ -187,8 +189,7 @@ def install(app: FastAPI, renderer: Renderer) -> None:
             platform.queries().case(user, case_id)
         except DomainError:
             return Response(status_code=404)
-        with platform.uow() as uow:
-            data = platform.ledger.receipt(uow, case_id)
+        data = platform.record().receipt(case_id)
         return Response(data, media_type="application/json",
                         headers={"Content-Disposition": f'attachment; filename="receipt-{case_id}.json"'})
 
@@ -205,21 +206,17 @@ def install(app: FastAPI, renderer: Renderer) -> None:
         h = platform.hierarchy
         router = platform.rules().router
         new, returns = [], []
-        with platform.uow() as uow:
-            for case_id in uow.cases.in_states(("received", "returned")):
-                case = uow.cases.get(case_id)
-                if case is None:
-                    continue
-                r = case.record
-                if not any(h.is_ancestor(user.jurisdiction, a) for a in r.affected):
-                    continue
-                if r.state is CaseState.RECEIVED:
-                    new.append(_suggestion(platform, r, lang))
-                elif r.state is CaseState.RETURNED and r.pending_return is not None \
-                        and r.pending_return.decider == user.department:
-                    returns.append({"r": r, "lead": router.department_name(r.lead),
-                                    "reason": r.pending_return.reason,
-                                    "matter_name": _matter_name(platform, r.matter, lang)})
+        for case in platform.queries().in_states(("received", "returned")):
+            r = case.record
+            if not any(h.is_ancestor(user.jurisdiction, a) for a in r.affected):
+                continue
+            if r.state is CaseState.RECEIVED:
+                new.append(_suggestion(platform, r, lang))
+            elif r.state is CaseState.RETURNED and r.pending_return is not None \
+                    and r.pending_return.decider == user.department:
+                returns.append({"r": r, "lead": router.department_name(r.lead),
+                                "reason": r.pending_return.reason,
+                                "matter_name": _matter_name(platform, r.matter, lang)})
         new.sort(key=lambda row: row["r"].received_at or datetime.min.replace(tzinfo=UTC))
         _insight(platform, new, lang)
         may_dispatch = StaffRole.DISPATCHER in user.roles

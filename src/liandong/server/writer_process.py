@@ -10,7 +10,7 @@ Same contract as ``BatchingWriter``: every caller gets its own outcome (a ``Resu
 ``DomainError`` that refused it). The child publishes the ledger's checkpoints between batches
 (never a second writer on the database at once). Should the child die, the commands in flight are
 answered with an error (their outcome is unknown: a client retries with its idempotency key) and a
-new child is started. The child's side is ``liandong.api.writer_child``.
+new child is started. The child's side is ``liandong.server.writer_child``.
 """
 
 from __future__ import annotations
@@ -28,9 +28,9 @@ from concurrent.futures import Future
 from multiprocessing.connection import Connection
 from typing import Any, TypeVar
 
-from liandong.api.writer_child import _READY, _STOP, Outcome, WriterFailed, writer_main
 from liandong.config import Settings
 from liandong.domain.cases import commands as c
+from liandong.server.writer_child import _READY, _STOP, Outcome, WriterFailed, writer_main
 from liandong.services.cases import Result
 from liandong.services.writer import unwrap
 

@@ -31,7 +31,7 @@ def uvicorn_log_config() -> dict[str, Any]:
     from uvicorn.config import LOGGING_CONFIG
 
     config: dict[str, Any] = {**LOGGING_CONFIG, "filters": {
-        "redact_tracking_codes": {"()": "liandong.api.log_redaction.RedactTrackingCodes"}}}
+        "redact_tracking_codes": {"()": "liandong.http.log_redaction.RedactTrackingCodes"}}}
     config["handlers"] = {name: dict(handler) for name, handler in LOGGING_CONFIG["handlers"].items()}
     config["handlers"]["access"]["filters"] = ["redact_tracking_codes"]
     return config

@@ -5,10 +5,15 @@ so that a limit holds for the deployment as a whole (two workers do not each gra
 does not forget it); without it, each process counts in its own memory (the embedded demo, one
 worker). Sync callers (sign-in, run in a worker thread) and the event loop (the intake guard) each
 get a limiter of their own kind on the same storage.
+
+Time: what the throttle itself reads (how long a refused client waits) comes from the injected
+clock. The ``limits`` library reads ``time.time()`` inside its memory storages and has no clock
+parameter; the tests drive both from one ``ManualClock`` (``tests/support/clock.py``).
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 from limits import RateLimitItem, parse
@@ -20,6 +25,7 @@ from limits.strategies import MovingWindowRateLimiter
 
 from liandong.config import Settings
 from liandong.domain.errors import DomainError
+from liandong.services.clock import Clock, SystemClock
 
 SIGN_IN_PER_USERNAME = parse("5/minute")
 SIGN_IN_PER_ADDRESS = parse("30/minute")
@@ -33,6 +39,7 @@ class Throttle:
     prefix: str = "liandong"
     per_username: RateLimitItem = SIGN_IN_PER_USERNAME
     per_address: RateLimitItem = SIGN_IN_PER_ADDRESS
+    clock: Clock = field(default_factory=SystemClock)
     _async: limits_aio.strategies.SlidingWindowCounterRateLimiter | None = field(default=None, init=False)
 
     def __post_init__(self) -> None:
@@ -41,9 +48,9 @@ class Throttle:
         self.sync = MovingWindowRateLimiter(storage)
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> Throttle:
+    def from_settings(cls, settings: Settings, clock: Clock | None = None) -> Throttle:
         return cls(settings.redis_url, settings.redis_prefix, parse(settings.sign_in_limit),
-                   parse(settings.sign_in_address_limit))
+                   parse(settings.sign_in_address_limit), clock or SystemClock())
 
     @property
     def shared(self) -> bool:
@@ -53,6 +60,11 @@ class Throttle:
     def hit(self, item: RateLimitItem, *identifiers: str) -> bool:
         """Count one attempt (sync callers); False once over the limit."""
         return self.sync.hit(item, *identifiers)
+
+    def retry_after(self, item: RateLimitItem, *identifiers: str) -> int:
+        """Whole seconds (at least one) until the moving window of ``item`` grants again."""
+        reset = self.sync.get_window_stats(item, *identifiers).reset_time
+        return max(1, math.ceil(reset - self.clock.now().timestamp()))
 
     async def hit_async(self, item: RateLimitItem, *identifiers: str) -> bool:
         """Count one attempt on the event loop (O(1) whatever the limit); False once over it."""

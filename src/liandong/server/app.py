@@ -1,4 +1,5 @@
-"""The application factory: REST API and web pages on one server."""
+"""The application factory: the REST API and the web pages on one server, with the shared HTTP
+machinery (``liandong.http``), the writer and the timers. Only this package knows both edges."""
 
 from __future__ import annotations
 
@@ -15,21 +16,19 @@ from liandong import __version__
 from liandong.api import (
     auth,
     cases,
-    errors,
-    guards,
-    hardening,
     insight,
     instruments,
     open311,
     organisation,
     track,
 )
-from liandong.api.background import Periodic
-from liandong.api.checkpoints import CheckpointPublisher
-from liandong.api.throttle import Throttle
-from liandong.api.writer_process import WriterProcess
 from liandong.bootstrap import Platform, bootstrap, jetstream
 from liandong.config import Settings
+from liandong.http import errors, guards, hardening
+from liandong.http.throttle import Throttle
+from liandong.server.background import Periodic
+from liandong.server.checkpoints import CheckpointPublisher
+from liandong.server.writer_process import WriterProcess
 from liandong.web import (
     assessment_page,
     dashboard,
@@ -126,7 +125,7 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
                   description="政府多层级联动社会治理平台 API", lifespan=lifespan)
     app.state.platform = wired
     errors.install(app)
-    app.state.throttle = Throttle.from_settings(cfg)
+    app.state.throttle = Throttle.from_settings(cfg, wired.clock)
     guards.install(app, max_body=cfg.max_body_bytes, intake_limit=cfg.public_intake_limit,
                    throttle=app.state.throttle, uploads={"/portal": cfg.max_upload_bytes})
     hardening.install(app, hosts=cfg.served_hosts, proxies=cfg.proxies)  # outermost

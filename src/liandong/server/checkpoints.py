@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import threading
-from datetime import UTC, datetime
 
 from liandong.bootstrap import Platform
 
@@ -26,10 +25,7 @@ class CheckpointPublisher:
         self._thread.join(timeout=5)
 
     def publish_once(self) -> str | None:
-        with self.platform.uow() as uow:
-            note = self.platform.ledger.checkpoint(uow, datetime.now(UTC))
-            uow.commit()
-        return note
+        return self.platform.record().checkpoint()
 
     def _run(self) -> None:
         while not self._stop.wait(self.interval):

@@ -1,8 +1,7 @@
-"""Typed dependencies shared by the routers."""
+"""Typed dependencies shared by the API's routers and the web pages."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -11,7 +10,6 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from liandong.bootstrap import Platform
 from liandong.domain.access import Principal
 from liandong.domain.errors import DomainError
-from liandong.services.accounts import principal_for
 
 
 def get_platform(request: Request) -> Platform:
@@ -50,8 +48,7 @@ def optional_user(platform: PlatformDep,
                   ) -> Principal | None:
     if credentials is None:
         return None
-    with platform.uow() as uow:
-        principal = principal_for(uow=uow, token=credentials.credentials, now=datetime.now(UTC))
+    principal = platform.accounts().principal(credentials.credentials)
     if principal is None:
         raise DomainError("account.bad_token")
     return principal

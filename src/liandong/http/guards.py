@@ -22,8 +22,8 @@ from fastapi.responses import JSONResponse
 from limits import parse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from liandong.api.deps import get_lang
-from liandong.api.throttle import Throttle
+from liandong.http.deps import get_lang
+from liandong.http.throttle import Throttle
 
 PUBLIC_INTAKE = ("/api/cases",)
 

@@ -10,8 +10,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from liandong.api.deps import get_lang
 from liandong.domain.errors import DomainError
+from liandong.http.deps import get_lang
 from liandong.messages import MESSAGES, explain, render
 
 STATUS = {"jurisdiction.unknown": 404, "matter.unknown": 404, "system.unknown": 404,

@@ -1,4 +1,4 @@
-"""The writer process's side of ``liandong.api.writer_process``: it wires its own platform from the
+"""The writer process's side of ``liandong.server.writer_process``: it wires its own platform from the
 server's settings, lands what the server sends in batches (the older half of a long queue first),
 answers each batch in one message, and publishes the ledger's checkpoints between batches.
 """
@@ -107,8 +107,8 @@ class _Turns:
 def writer_main(conn: Connection, settings: Settings, max_batch: int = 200) -> None:
     """The child: land each batch in one transaction, send the outcomes, publish checkpoints."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the server stops us
-    from liandong.api.checkpoints import CheckpointPublisher
     from liandong.bootstrap import bootstrap
+    from liandong.server.checkpoints import CheckpointPublisher
 
     platform = bootstrap(settings, migrate_schema=False)
     wal = platform.defer_wal_checkpoints()  # the server's timer checkpoints the log, not our commits
@@ -116,7 +116,7 @@ def writer_main(conn: Connection, settings: Settings, max_batch: int = 200) -> N
     publisher = CheckpointPublisher(platform)
     turns = _Turns(wal.path if wal is not None else None)  # an SQLite file: writers take turns
     gc.collect()
-    gc.freeze()  # the hierarchy and the rules: out of the collector's way (see api.app.warm_up)
+    gc.freeze()  # the hierarchy and the rules: out of the collector's way (see server.app.warm_up)
     conn.send((_READY, os.getpid()))
     published = time.monotonic()
     inbox = _Inbox(conn)

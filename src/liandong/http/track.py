@@ -1,0 +1,46 @@
+"""A citizen follows a case with its tracking code: the public status, no names, no actors (the API's
+``GET /api/track/{code}`` and the portal's tracking page alike)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel
+
+from liandong.bootstrap import Platform
+from liandong.domain.cases.events import to_payload
+from liandong.domain.errors import DomainError
+from liandong.messages import EVENT_LABELS
+from liandong.services.intake import TRACKING_ALPHABET as TRACKING_ALPHABET  # the portal reads codes by it
+
+
+class PublicStep(BaseModel):
+    at: str
+    label: str
+    note: str
+
+
+class PublicStatus(BaseModel):
+    status: str
+    matter: str
+    received_at: datetime | None
+    due: datetime | None
+    steps: list[PublicStep]
+
+
+def public_status(code: str, platform: Platform, lang: str) -> PublicStatus:
+    """The public status of a case for whoever holds its tracking code: no names, no actors."""
+    case_id = platform.queries().tracked(code.strip().upper())
+    found = platform.queries().with_events(case_id) if case_id else None
+    if found is None:
+        raise DomainError("case.unknown_tracking_code")
+    case, events = found
+    public = {"CaseReported", "CaseDispatched", "CaseAcknowledged", "HandlingStarted", "CaseEscalated",
+              "CaseResolved", "CaseFollowedUp", "CaseReopened", "CaseClosed", "CaseMerged"}
+    steps = [PublicStep(at=to_payload(e)["at"], label=EVENT_LABELS[type(e).__name__][lang],
+                        note=getattr(e, "public_note", ""))
+             for e in events if type(e).__name__ in public]
+    r = case.record
+    matter = platform.catalogue.matters.get(r.matter)
+    return PublicStatus(status=r.state.value, matter=matter.name if lang == "zh" else matter.name_en,
+                        received_at=r.received_at, due=r.due, steps=steps)

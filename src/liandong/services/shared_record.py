@@ -1,0 +1,51 @@
+"""The shared record (共享记录) for the edges and the server's timers: checkpoints, receipts, the full
+verification, consistency proofs and signing keys, each in a transaction of its own on the injected
+clock, so that no edge opens a unit of work. What is recorded and how is ``services.ledger.Ledger``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from liandong.ledger.merkle import consistency_proof, root
+from liandong.services.clock import Clock
+from liandong.services.ledger import Ledger
+from liandong.services.ledger_audit import VerifyReport
+from liandong.services.ports import UnitOfWork
+
+
+@dataclass(frozen=True)
+class SharedRecord:
+    uow: Callable[[], UnitOfWork]
+    ledger: Ledger
+    clock: Clock
+
+    def checkpoint(self) -> str | None:
+        """A checkpoint signed by the log and cosigned by the witnesses; None when nothing is new."""
+        with self.uow() as uow:
+            note = self.ledger.checkpoint(uow, self.clock.now())
+            uow.commit()
+        return note
+
+    def receipt(self, case_id: str) -> bytes:
+        """A receipt for a case anyone can verify offline (leaf, inclusion proof, checkpoint)."""
+        with self.uow() as uow:
+            return self.ledger.receipt(uow, case_id)
+
+    def verify(self) -> VerifyReport:
+        with self.uow() as uow:
+            return self.ledger.verify(uow)
+
+    def consistency(self, old: int, new: int) -> tuple[list[bytes], bytes, bytes]:
+        """The RFC 9162 consistency proof between two sizes of the log, with the two roots."""
+        with self.uow() as uow:
+            hashes = uow.ledger.hashes
+            return consistency_proof(hashes, old, new), root(hashes, old), root(hashes, new)
+
+    def create_keys(self, names: Iterable[str],
+                    progress: Callable[[str, int, int], None] | None = None) -> int:
+        """A signing key for every department named that has none yet (``liandong init``)."""
+        with self.uow() as uow:
+            made = self.ledger.create_keys(uow, names, self.clock.now(), progress)
+            uow.commit()
+        return made
