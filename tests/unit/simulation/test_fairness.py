@@ -96,7 +96,7 @@ def test_with_every_relay_cost_at_zero_relay_and_linkage_agree() -> None:
     # siloed keeps its structure (the nearest department works the case before finding it beyond
     # its power): within 1.5 points of breaches, but slower
     assert abs(f["siloed"]["breach_rate"] - linkage["breach_rate"]) < 0.015
-    world, staffed = _world(10, 1, json.dumps(NEUTRAL, sort_keys=True))
+    _, staffed = _world(10, 1, json.dumps(NEUTRAL, sort_keys=True))
     assert sum(staffed) > 0  # one plan for every mode (the runs above all took it)
 
 
