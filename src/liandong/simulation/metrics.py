@@ -82,7 +82,7 @@ class Tally:
         for hours, mask, hist in ((owner_h, reached, t.owner_hist), (resolve_h, done, t.resolve_hist)):
             b = np.clip(np.searchsorted(BINS, hours[mask], side="right") - 1, 0, len(BINS) - 2)
             np.add.at(hist, (k[mask], b), 1)
-        hops = np.clip(o.hops, 0, MAX_HOPS)
+        hops = np.clip(o.hops, 0, MAX_HOPS).astype(np.intp)
         np.add.at(t.hop_facts, (hops, 0), o.facts.astype(float))
         np.add.at(t.hop_facts, (hops, 1), 1)
         if o.climb is not None:

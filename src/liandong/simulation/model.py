@@ -22,7 +22,9 @@ own generator, so a run is a pure function of the seed.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from functools import partial
+from typing import Any
 
 import numpy as np
 
@@ -40,6 +42,7 @@ ARRIVE, INTAKE_DONE, DELIVER, OFFER, DONE, ESCALATE, CLIMB, DECIDE, RESOLVE, SIL
 Job = tuple[int, int, float, int, float]  # (case, department, working minutes, token, offered at)
 OVERHEAD = -1  # the token of work that does not settle the case (co-presence): never withdrawn
 STAGE = STAGE_OF_LEVEL  # the stage (front, middle, back) of a holder's level
+CITY, TOWNSHIP = int(Level.CITY), int(Level.TOWNSHIP)  # plain ints: compared per event
 
 
 class Run:
@@ -101,6 +104,7 @@ class Run:
         self.waited = [0.0] * 5  # minutes jobs waited in line per level
         self.started = [0] * 5
         self.overhead = {"copresence": 0.0, "dispatch": 0.0}
+        self.dispatch_min = 0.0
         self.held = [0.0] * (3 * n)  # minutes each stage held each case
         self.holder = [-1] * n  # the level holding the case now
         self.since = [0.0] * n
@@ -113,7 +117,7 @@ class Run:
         self.end = world.work.end
         # clock-hour limits (outages, emergencies) are worked round the clock, ahead of the line
         self.urgent = [world.limit_of(c)[1] == "h" for c in range(n)]
-        self.handlers = [
+        self.handlers: list[Callable[[Any], None]] = [
             self._arrive, self._intake_done, self._deliver, self._offer, self._done,
             self._escalate, partial(unlinked.climb, self), partial(unlinked.decide, self), self._resolve,
             partial(unlinked.silo, self)]
@@ -124,6 +128,7 @@ class Run:
         for c, t in enumerate(self.world.workload.time.tolist()):
             ev.schedule(t, 1, ARRIVE, c)
         ev.run(self.handlers)
+        self.overhead["dispatch"] = self.dispatch_min
         for c in [c for c in range(self.n) if math.isnan(self.resolved[c])]:
             self.hold(c, -1)  # still open when the run ends: held until then
         return collect(self)
@@ -142,7 +147,8 @@ class Run:
         lv = self.level_of[job[1]]
         now = self.ev.now
         self.busy[lv] += job[2]
-        self.waited[lv] += now - job[4]
+        if now > job[4]:
+            self.waited[lv] += now - job[4]
         self.started[lv] += 1
         self.ev.schedule(now + job[2] if self.urgent[job[0]] else self.end(now, job[2]), 0, DONE, job)
 
@@ -268,16 +274,16 @@ class Run:
         if self.escalating:
             self._chain(c, self.ev.now)
         if self.linkage:
-            self.hold(c, Level.CITY)  # the centre is the city government's (attribution._centre)
+            self.hold(c, CITY)  # the centre is the city government's (attribution._centre)
             d = self._desk(c)
             job = (c, d, self.cfg.intake.dispatch_minutes * self.ack[c], 0, self.ev.now)
-            self.overhead["dispatch"] += job[2]
+            self.dispatch_min += job[2]
             if self.desks.offer(d, 0 if self.hot[c] else 1, job):
                 self.ev.schedule(self.ev.now + job[2], 0, INTAKE_DONE, job)
             return
         self.pos[c] = len(self.paths[self.place[c]]) - 1
         if self.mode == "relay":
-            self.hold(c, Level.TOWNSHIP)
+            self.hold(c, TOWNSHIP)
             unlinked.decide(self, (c, 0))
         else:
             unlinked.silo(self, (c, 0))
