@@ -104,10 +104,29 @@ class Handling(_Strict):
     office_hours: bool = True
 
 
+Mode = Literal["siloed", "relay", "linkage"]
+
+
 class Linkage(_Strict):
-    co_presence: bool = True
-    escalate_after: int = Field(ge=0)
-    coordination_wh: float = Field(ge=0)
+    coordination_wh: float = Field(ge=0)  # without co-presence: letters per extra affected place
+    copresence_wh: float = Field(default=1.0, ge=0)  # staff time of each level present, charged to the mode
+
+
+class Escalation(_Strict):
+    """提级 / 催办 / 督办: at ``after`` percent of the limit past the deadline the level above leads;
+    without the shared record it learns of the lapse from paper returns ``paper_lag_wh`` later."""
+
+    after: int = Field(ge=0)
+    paper_lag_wh: float = Field(default=35.0, ge=0)
+
+
+class Mechanisms(_Strict):
+    """Which mode has which switchable mechanism (issue 26): each a list of modes. The structure of
+    a mode (who receives, who decides the owner) is not switched: it is what the mode is."""
+
+    shared_record: list[Mode] = ["linkage"]  # 信息对称: one record every level reads, timestamped
+    co_presence: list[Mode] = ["linkage"]  # 共同在场: the team spans the levels on one record
+    escalation: list[Mode] = ["siloed", "relay", "linkage"]  # the chain (statutory in every mode)
 
 
 class Relay(_Strict):
@@ -140,6 +159,8 @@ class SimulationConfig(_Strict):
     intake: Intake
     handling: Handling
     linkage: Linkage
+    escalation: Escalation
+    mechanisms: Mechanisms = Mechanisms()
     relay: Relay
     siloed: Siloed
     rating: Rating

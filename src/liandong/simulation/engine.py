@@ -148,7 +148,13 @@ class WorkingTime:
         return day * MINUTES_PER_DAY + _WINDOWS[-1][1]
 
     def end(self, t: float, work: float) -> float:
-        """When work of ``work`` working minutes started at ``t`` ends."""
-        if not self.office_hours:
-            return t + work
-        return self.at(self.working_minutes(t) + work)
+        """When work of ``work`` working minutes started at ``t`` ends: never before ``t``, and
+        no work ends when it starts.
+
+        ``at`` names the *first* minute at which a count of working minutes is reached; at night
+        that is the previous closing time, so without the floor ``end(t, 0)`` would lie in the past
+        (a negative duration: issue 26)."""
+        if not self.office_hours or work <= 0:
+            return t + max(work, 0.0)
+        done = self.at(self.working_minutes(t) + work)
+        return done if done > t else t

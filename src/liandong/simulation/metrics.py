@@ -19,6 +19,7 @@ from liandong.simulation.outcomes import FACTS, Outcomes
 BINS = np.concatenate([[0.0], np.geomspace(1 / 60, 24 * 730, 240), [np.inf]])
 CLASSES = 5  # scope classes by the level of the places' lowest common ancestor
 MAX_HOPS = 6
+OVERHEADS = ("copresence", "dispatch")
 SUMS = ("cases", "resolved", "reached", "breached", "owner_hours", "resolve_hours", "facts",
         "misroutes", "escalations", "copresent", "eligible", "satisfied", "basically", "rated",
         "fair", "breach_stage_front", "breach_stage_middle", "breach_stage_back")
@@ -32,9 +33,14 @@ class Tally:
     sums: dict[str, NDArray[np.float64]] = field(default_factory=dict)
     owner_hist: NDArray[np.float64] = field(default_factory=lambda: np.zeros((CLASSES, len(BINS) - 1)))
     resolve_hist: NDArray[np.float64] = field(default_factory=lambda: np.zeros((CLASSES, len(BINS) - 1)))
-    hop_facts: NDArray[np.float64] = field(default_factory=lambda: np.zeros((MAX_HOPS + 1, 2)))
+    # per hop count: facts intact, cases, hours on the hops, hours to the right owner, cases reaching it
+    hop_facts: NDArray[np.float64] = field(default_factory=lambda: np.zeros((MAX_HOPS + 1, 5)))
     busy: NDArray[np.float64] = field(default_factory=lambda: np.zeros(5))
     capacity: NDArray[np.float64] = field(default_factory=lambda: np.zeros(5))
+    span: NDArray[np.float64] = field(default_factory=lambda: np.zeros(5))  # capacity until the last event
+    waited: NDArray[np.float64] = field(default_factory=lambda: np.zeros(5))  # minutes in line
+    started: NDArray[np.float64] = field(default_factory=lambda: np.zeros(5))  # jobs taken up
+    overhead: NDArray[np.float64] = field(default_factory=lambda: np.zeros(2))  # co-presence, dispatch
     events: int = 0
 
     def __post_init__(self) -> None:
@@ -76,13 +82,24 @@ class Tally:
         for hours, mask, hist in ((owner_h, reached, t.owner_hist), (resolve_h, done, t.resolve_hist)):
             b = np.clip(np.searchsorted(BINS, hours[mask], side="right") - 1, 0, len(BINS) - 2)
             np.add.at(hist, (k[mask], b), 1)
-        hops = np.clip(o.hops, 0, MAX_HOPS)
+        hops = np.clip(o.hops, 0, MAX_HOPS).astype(np.intp)
         np.add.at(t.hop_facts, (hops, 0), o.facts.astype(float))
         np.add.at(t.hop_facts, (hops, 1), 1)
+        if o.climb is not None:
+            np.add.at(t.hop_facts, (hops, 2), o.climb / 60)
+        np.add.at(t.hop_facts, (hops[reached], 3), owner_h[reached])
+        np.add.at(t.hop_facts, (hops[reached], 4), 1)
         for lv, minutes in o.busy.items():
             t.busy[lv] += minutes
         for lv, minutes in o.capacity.items():
             t.capacity[lv] += minutes
+        for lv, minutes in (o.span or {}).items():
+            t.span[lv] += minutes
+        for lv, (waited, started) in (o.wait or {}).items():
+            t.waited[lv] += waited
+            t.started[lv] += started
+        if o.overhead:
+            t.overhead += [o.overhead.get(k, 0.0) for k in OVERHEADS]
         t.events = o.events
         return t
 
@@ -93,8 +110,8 @@ class Tally:
         out.owner_hist = self.owner_hist + other.owner_hist
         out.resolve_hist = self.resolve_hist + other.resolve_hist
         out.hop_facts = self.hop_facts + other.hop_facts
-        out.busy = self.busy + other.busy
-        out.capacity = self.capacity + other.capacity
+        for name in ("busy", "capacity", "span", "waited", "started", "overhead"):
+            setattr(out, name, getattr(self, name) + getattr(other, name))
         out.events = self.events + other.events
         return out
 
@@ -133,7 +150,29 @@ class Tally:
 
     def fidelity_by_hops(self) -> list[tuple[int, float, float]]:
         """(hops, cases, mean share of facts intact) for each hop count that occurred."""
-        return [(h, float(n), float(f / (n * FACTS))) for h, (f, n) in enumerate(self.hop_facts) if n]
+        return [(h, float(row[1]), float(row[0] / (row[1] * FACTS))) for h, row in enumerate(self.hop_facts)
+                if row[1]]
+
+    def hops(self) -> list[tuple[int, float, float, float, float]]:
+        """(hops, cases, facts intact, hours on the hops, hours to the right owner) per hop count."""
+        return [(h, float(n), float(f / (n * FACTS)), float(climb / n), float(owner / reached) if reached
+                 else float("nan")) for h, (f, n, climb, owner, reached) in enumerate(self.hop_facts) if n]
+
+    def queues(self) -> dict[str, tuple[float, float, float]]:
+        """Per level: utilisation until the last event, offered load over the reporting days (above
+        1: the level cannot keep up and its line grows), and the mean wait in line in hours."""
+        def ratio(a: float, b: float) -> float:
+            return a / b if b else float("nan")
+        return {LEVEL_KEYS[lv]: (ratio(self.busy[lv], self.span[lv]), ratio(self.busy[lv], self.capacity[lv]),
+                                 ratio(self.waited[lv], self.started[lv]) / 60) for lv in range(5)}
+
+    def costs(self) -> dict[str, float]:
+        """Staff hours per 100 cases beyond the handling itself (co-presence, the 12345 desk) and of
+        handling at all levels."""
+        n = float(self.sums["cases"].sum())
+        per = 100 / 60 / n if n else float("nan")
+        return {"copresence": self.overhead[0] * per, "dispatch": self.overhead[1] * per,
+                "handling": float(self.busy.sum()) * per}
 
 
 def quantile(hist: NDArray[np.float64], q: float) -> float:

@@ -27,6 +27,8 @@ from jinja2 import Environment, select_autoescape
 from liandong.simulation.config import LEVEL_KEYS
 from liandong.simulation.experiment import Result
 from liandong.simulation.metrics import BINS, CLASSES, Tally
+from liandong.simulation.sections import markdown as sections_markdown
+from liandong.simulation.sections import sections
 
 MODE_LABEL = {"siloed": "各自为政 siloed", "relay": "逐级上报 relay", "linkage": "多层级联动 linkage"}
 MODE_COLOUR = {"siloed": "#9e9e9e", "relay": "#e07b39", "linkage": "#2a7ab8"}
@@ -184,9 +186,16 @@ def rows_csv(result: Result) -> str:
                 w.writerow([mode, name, metric, f"{value:.6g}"])
         for level, value in tally.load().items():
             w.writerow([mode, "all", f"load_{level}", f"{value:.6g}"])
-        for hops, n, share in tally.fidelity_by_hops():
+        for level, (util, _, wait) in tally.queues().items():
+            w.writerow([mode, "all", f"utilisation_{level}", f"{util:.6g}"])
+            w.writerow([mode, "all", f"wait_hours_{level}", f"{wait:.6g}"])
+        for kind, hours in tally.costs().items():
+            w.writerow([mode, "all", f"staff_hours_per_100_{kind}", f"{hours:.6g}"])
+        for hops, n, share, climb, owner in tally.hops():
             w.writerow([mode, "all", f"fidelity_hops_{hops}", f"{share:.6g}"])
             w.writerow([mode, "all", f"cases_hops_{hops}", f"{n:.0f}"])
+            w.writerow([mode, "all", f"climb_hours_hops_{hops}", f"{climb:.6g}"])
+            w.writerow([mode, "all", f"owner_hours_hops_{hops}", f"{owner:.6g}"])
     return buf.getvalue()
 
 
@@ -213,8 +222,7 @@ def write(result: Result, out: Path, *, title: str, sweeps: dict[str, list[tuple
         title=title, plan=plan, result=result, modes=[MODE_LABEL.get(m, m) for m in result.tallies],
         table=table(result), charts=drawn, sweeps=sweep_blocks,
         config=json.dumps(config, ensure_ascii=False, indent=2), config_text=config_text,
-        hops={m: t.fidelity_by_hops() for m, t in result.tallies.items()},
-        load={m: t.load() for m, t in result.tallies.items()}, level_label=LEVEL_LABEL, fmt=_fmt)
+        sections=sections(result, MODE_LABEL), fmt=_fmt)
     paths = [out / "report.html", out / "report.md", out / "summary.csv", out / "config.json"]
     paths[0].write_text(html, encoding="utf-8")
     figures = []
@@ -255,15 +263,7 @@ def markdown(result: Result, title: str, figures: list[tuple[str, str]],
              "| 指标 metric | " + " | ".join(MODE_LABEL.get(m, m) for m in modes) + " |",
              "|---|" + "---:|" * len(modes)]
     lines += [f"| {label} | " + " | ".join(values) + " |" for label, values in table(result)]
-    lines += ["", "## 各层级负荷 Load per level (handling time ÷ handler time available)", "",
-              "| 模式 mode | " + " | ".join(f"{LEVEL_LABEL[k]} {k}" for k in LEVEL_KEYS) + " |",
-              "|---|" + "---:|" * len(LEVEL_KEYS)]
-    for mode, tally in result.tallies.items():
-        lines.append(f"| {mode} | " + " | ".join(_fmt(v, "{:.0%}") for v in tally.load().values()) + " |")
-    lines += ["", "## 逐级上报的信息损失 Fidelity of facts by relay hops", "",
-              "| 模式 mode | hops | cases | facts intact |", "|---|---:|---:|---:|"]
-    for mode, tally in result.tallies.items():
-        lines += [f"| {mode} | {h} | {n:,.0f} | {share:.1%} |" for h, n, share in tally.fidelity_by_hops()]
+    lines += sections_markdown(sections(result, MODE_LABEL))
     for key, rows in sweeps.items():
         lines += ["", f"## 参数扫描 Sweep: `{key}`", "",
                   "| value | mode | resolve, days (mean) | breaches | escalations / 100 | satisfaction |",

@@ -34,7 +34,7 @@ class Route(NamedTuple):
     level: int
     owner: str
     executors: tuple[int, ...]
-    supervisors: int
+    supervisors: tuple[int, ...]
 
 
 @dataclass
@@ -45,6 +45,9 @@ class World:
     work: WorkingTime
     departments: dict[str, int] = field(default_factory=dict)
     level_of: list[int] = field(default_factory=list)
+    units: dict[str, int] = field(default_factory=dict)  # a unit's handler pool
+    pool_of: list[int] = field(default_factory=list)  # department → its unit's pool
+    pool_level: list[int] = field(default_factory=list)
     _routes: dict[tuple[int, int, int, int, int], Route] = field(default_factory=dict)
     _dues: dict[tuple[int, int, str], float] = field(default_factory=dict)
 
@@ -66,6 +69,11 @@ class World:
             d = self.departments[code] = len(self.level_of)
             unit = self.rules.router.hierarchy.get(code.rpartition("-")[0])
             self.level_of.append(int(unit.level))
+            p = self.units.get(unit.code)
+            if p is None:
+                p = self.units[unit.code] = len(self.pool_level)
+                self.pool_level.append(int(unit.level))
+            self.pool_of.append(p)
         return d
 
     # -- routing ----------------------------------------------------------------------------
@@ -94,7 +102,8 @@ class World:
                                            floor=Level(floor) if floor >= 0 else None)
         executors = tuple(self.department(code) for code, role, rule in decision.members
                           if rule is Rule.EXECUTOR)
-        supervisors = sum(1 for _, role, _ in decision.members if role is Role.SUPERVISE)
+        supervisors = tuple(self.department(code) for code, role, _ in decision.members
+                            if role is Role.SUPERVISE)
         return Route(self.department(decision.lead), int(decision.owner.level), decision.owner.code,
                      executors, supervisors)
 
@@ -141,28 +150,35 @@ class World:
         return 60.0 * h.lead_wh[LEVEL_KEYS[level]] * h.severity_factor[sev.value]  # type: ignore[index]
 
     def staffing(self, days: int) -> list[int]:
-        """Handlers per department: enough for the load the platform's routing sends it at the
-        configured utilisation, within the level's attention limit, times ``capacity``."""
+        """Handlers per unit (乡镇、县、市、省、中央 each one pool its departments share), by one rule
+        for every mode (issue 26): enough for the work the reports bring there — each case's lead and
+        ground parts as the responsibility list assigns them, whichever mode handles it — at the
+        configured utilisation, within the level's attention limit (per department of the unit),
+        times ``capacity`` (the budget multiplier a sweep varies). So the budget per level is the
+        same in every mode, and no department a mode happens to use is left with one handler."""
         h = self.config.handling
-        load = [0.0] * len(self.level_of)
+        load: dict[int, float] = {}
         w = self.workload
         for case in range(len(w)):
             r = self.route(case)
-            load.extend([0.0] * (len(self.level_of) - len(load)))
-            load[r.lead] += self.service_minutes(r.level, case)
+            p = self.pool_of[r.lead]
+            load[p] = load.get(p, 0.0) + self.service_minutes(r.level, case)
             for d in r.executors:
-                load[d] += 60.0 * h.assist_wh
+                load[self.pool_of[d]] = load.get(self.pool_of[d], 0.0) + 60.0 * h.assist_wh
+        planned: dict[int, int] = {}  # departments per pool the plan uses
+        for d in range(len(self.level_of)):
+            planned[self.pool_of[d]] = planned.get(self.pool_of[d], 0) + 1
         workdays = max(1, sum(self.work.workday[:days]))
         available = workdays * self.work.minutes_per_workday if h.office_hours else days * MINUTES_PER_DAY
         out = []
-        for d, minutes in enumerate(load):
+        for p, level in enumerate(self.pool_level):
+            minutes = load.get(p, 0.0)
             need = math.ceil(minutes / (h.utilisation * available)) if minutes else 0
-            top = h.max_handlers[LEVEL_KEYS[self.level_of[d]]]  # type: ignore[index]
+            top = h.max_handlers[LEVEL_KEYS[level]] * planned.get(p, 1)  # type: ignore[index]
             out.append(math.ceil(max(h.min_handlers, min(top, need)) * h.capacity))
         return out
 
-    def handlers(self, staffed: list[int], d: int) -> int:
-        """Handlers of department ``d`` (one not in the staffing plan gets the minimum)."""
+    def handlers(self, staffed: list[int], p: int) -> int:
+        """Handlers of pool ``p`` (a unit outside the staffing plan gets the minimum)."""
         h = self.config.handling
-        return staffed[d] if d < len(staffed) else math.ceil(h.min_handlers * h.capacity)
-
+        return staffed[p] if p < len(staffed) else math.ceil(h.min_handlers * h.capacity)

@@ -21,8 +21,8 @@ def test_the_default_file_documents_its_sources() -> None:
 
 def test_overrides_replace_by_dotted_key_and_are_validated_again() -> None:
     config = load_config()
-    doubled = config.with_overrides({"handling.capacity": 2, "linkage.co_presence": False})
-    assert doubled.handling.capacity == 2 and doubled.linkage.co_presence is False
+    doubled = config.with_overrides({"handling.capacity": 2, "mechanisms.co_presence": []})
+    assert doubled.handling.capacity == 2 and doubled.mechanisms.co_presence == []
     assert config.handling.capacity == 1  # the original is untouched
     with pytest.raises(DomainError) as err:
         config.with_overrides({"handling.capacty": 2})

@@ -48,9 +48,10 @@ def test_linkage_is_faster_and_more_accurate_than_relay_and_silos(wuxi: Result) 
     assert f["linkage"]["breach_rate"] < f["relay"]["breach_rate"] < f["siloed"]["breach_rate"]
     assert f["linkage"]["misroutes_per_100"] < f["relay"]["misroutes_per_100"]
     assert f["linkage"]["copresence"] > 0.5 and f["relay"]["copresence"] == 0.0
-    # precise accountability needs the shared record; without it the last handler answers
+    # precise accountability reads the shared record; without it the last holder answers, which
+    # is right only where the last holder also held the time (measured, not assigned)
     assert f["linkage"]["accountability_fairness"] == 1.0
-    assert f["relay"]["accountability_fairness"] < 0.5
+    assert 0.0 < f["relay"]["accountability_fairness"] < 1.0
 
 
 @pytest.mark.parametrize("seed", [1, 2])
@@ -66,14 +67,14 @@ def test_doubling_handler_capacity_never_lengthens_mean_resolution(config: Simul
 
 def test_escalating_sooner_escalates_more(config: SimulationConfig) -> None:
     late = simulate(Plan("320205", 10, ("linkage",), 4, config))
-    soon = simulate(Plan("320205", 10, ("linkage",), 4, config.with_overrides({"linkage.escalate_after": 0})))
+    soon = simulate(Plan("320205", 10, ("linkage",), 4, config.with_overrides({"escalation.after": 0})))
     assert soon.tallies["linkage"].figures()["escalations_per_100"] > \
         late.tallies["linkage"].figures()["escalations_per_100"]
 
 
 def test_without_co_presence_cross_boundary_cases_take_longer(config: SimulationConfig) -> None:
     on = simulate(Plan(WUXI, 10, ("linkage",), 5, config))
-    off = simulate(Plan(WUXI, 10, ("linkage",), 5, config.with_overrides({"linkage.co_presence": False})))
+    off = simulate(Plan(WUXI, 10, ("linkage",), 5, config.with_overrides({"mechanisms.co_presence": []})))
     assert off.tallies["linkage"].figures()["copresence"] == 0.0
     cross = [k for k in range(4) if on.tallies["linkage"].sums["cases"][k] >= 20]
     assert cross
@@ -83,7 +84,7 @@ def test_without_co_presence_cross_boundary_cases_take_longer(config: Simulation
 
 
 def test_the_escalation_default_is_the_platforms_policy(config: SimulationConfig) -> None:
-    assert config.linkage.escalate_after == CasePolicy().escalation.escalate_after
+    assert config.escalation.after == CasePolicy().escalation.escalate_after
 
 
 def test_a_run_is_a_pure_function_of_the_seed(platform: Platform, config: SimulationConfig) -> None:
