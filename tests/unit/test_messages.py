@@ -8,9 +8,9 @@ from types import SimpleNamespace
 
 import pytest
 
-from liandong import message_texts
 from liandong.domain.errors import DomainError
-from liandong.messages import MESSAGES, explain, render
+from liandong.i18n import refusals as message_texts
+from liandong.i18n.messages import MESSAGES, explain, render
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "liandong"
 RAISED = re.compile(r"""(?:DomainError|ReferenceDataError|LedgerError|fail)\(\s*["']([a-z_]+\.[a-z_]+)["']""")
@@ -43,7 +43,7 @@ def test_each_code_is_defined_in_one_area_only(monkeypatch: pytest.MonkeyPatch) 
 
 def test_refusals_say_who_in_words_and_times_in_beijing_time() -> None:
     """Words, not codes (issue 23): the party a step belongs to, and a deadline in Beijing time."""
-    from liandong.messages import render
+    from liandong.i18n.messages import render
 
     zh = render("case.not_allowed_actor", "zh", actor="320213001-urban_management", who="lead",
                 allowed="320213-urban_management")

@@ -37,7 +37,7 @@ from liandong.domain.cases.events import to_payload
 from liandong.domain.cases.record import CaseRecord
 from liandong.domain.declare import declaration
 from liandong.domain.errors import DomainError
-from liandong.messages import EVENT_LABELS, ROLE_NAMES, reason_text
+from liandong.i18n.messages import EVENT_LABELS, ROLE_NAMES, reason_text
 
 router = APIRouter(prefix="/api", tags=["cases"])
 

@@ -23,7 +23,7 @@ from liandong.api.fields import LocalTime
 from liandong.domain.cases.record import CaseRecord
 from liandong.domain.errors import DomainError
 from liandong.domain.redaction import redact
-from liandong.messages import explain
+from liandong.i18n.messages import explain
 from liandong.services.intake import scoped_key
 
 router = APIRouter(prefix="/open311/v2", tags=["open311"])

@@ -10,7 +10,7 @@ from pydantic import BaseModel
 from liandong.api.deps import LangDep, PlatformDep
 from liandong.domain.cases.events import to_payload
 from liandong.domain.errors import DomainError
-from liandong.messages import EVENT_LABELS
+from liandong.i18n.messages import EVENT_LABELS
 from liandong.services.accounts import token_digest
 from liandong.services.intake import TRACKING_ALPHABET as TRACKING_ALPHABET  # the portal reads codes by it
 

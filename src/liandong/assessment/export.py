@@ -14,8 +14,8 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from liandong.assessment.engine import LOWER_IS_BETTER, RATES
-from liandong.assessment.report_text import COLUMNS, RANK_COLUMNS, SEGMENT_COLUMNS
 from liandong.domain.errors import DomainError
+from liandong.i18n.assessment import COLUMNS, RANK_COLUMNS, SEGMENT_COLUMNS
 
 _HEAD_FILL = PatternFill("solid", fgColor="1F4E79")
 _BAND_FILL = PatternFill("solid", fgColor="EEF3F8")

@@ -7,13 +7,13 @@ from collections.abc import Callable
 from typing import Any
 
 from liandong.assessment.export import COLUMNS, RANK_COLUMNS, SEGMENT_COLUMNS, Sheet
-from liandong.assessment.report_text import KIND_NAMES, STAGE_NAMES
 from liandong.assessment.rules import Ranked
 from liandong.assessment.service import Assessment
 from liandong.domain.cases.routing import Router
 from liandong.domain.catalogue import Catalogue
 from liandong.domain.hierarchy import HierarchyIndex, Level
 from liandong.domain.worktime import SHANGHAI
+from liandong.i18n.assessment import KIND_NAMES, STAGE_NAMES
 
 Names = Callable[[str], str]
 NEXT_GROUP = {Level.CENTRAL: "province", Level.PROVINCE: "city", Level.CITY: "county",

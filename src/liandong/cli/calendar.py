@@ -64,7 +64,7 @@ def calendar_warnings(settings: Settings, clock: Clock | None = None) -> list[st
     from liandong.adapters.holiday_files import holiday_calendar
     from liandong.domain.holidays import calendar_notices
     from liandong.domain.worktime import SHANGHAI
-    from liandong.messages import render
+    from liandong.i18n.messages import render
     from liandong.services.clock import SystemClock
 
     calendar = holiday_calendar(settings.resolved_holidays_dir())
@@ -119,7 +119,7 @@ def check(paths: Annotated[list[Path] | None, typer.Argument(
     """检查节假日文件：每个文件整体通过或整体拒绝，错误指明文件、行、条目与允许的写法。"""
     from liandong.adapters import holiday_files as hf
     from liandong.domain.errors import DomainError
-    from liandong.messages import explain
+    from liandong.i18n.messages import explain
 
     text = LABELS[lang]
     with refusals(lang):

@@ -61,7 +61,7 @@ def _run(command: c.Command, *, at: str | None, lang: str, database_url: str | N
 
 
 def _label(event_type: str, lang: str) -> str:
-    from liandong.messages import EVENT_LABELS
+    from liandong.i18n.messages import EVENT_LABELS
 
     return EVENT_LABELS.get(event_type, {}).get(lang, event_type)
 
@@ -210,7 +210,7 @@ def local(moment: datetime | None) -> str:
 def render_case(platform: Platform, r: CaseRecord, events: list[Event], lang: str) -> None:
     """Print the header, the routing reasons, the team by level and the timeline."""
     from liandong.domain.hierarchy import Level
-    from liandong.messages import REASON_NAMES, ROLE_NAMES, level_name, reason_text, render
+    from liandong.i18n.messages import REASON_NAMES, ROLE_NAMES, level_name, reason_text, render
 
     router = platform.rules().router
     matter = platform.catalogue.matters.get(r.matter)
@@ -267,7 +267,7 @@ def inbox(department: str, lang: LangOpt = "zh", database_url: DbOpt = None,
     from datetime import UTC
 
     from liandong.domain.cases.routing import Role
-    from liandong.messages import ROLE_NAMES
+    from liandong.i18n.messages import ROLE_NAMES
 
     platform = open_platform(database_url, data_dir)
     with platform.uow() as uow:

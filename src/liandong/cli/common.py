@@ -78,7 +78,7 @@ def check_lang(lang: str) -> str:
 
 def fail(exc: DomainError, lang: str) -> typer.Exit:
     """Print a refusal of the rules in the reader's language; the caller raises the exit (code 2)."""
-    from liandong.messages import explain
+    from liandong.i18n.messages import explain
 
     _err.print(f"[red]{explain(exc, lang)}[/red]")
     return typer.Exit(2)

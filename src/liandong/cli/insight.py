@@ -50,7 +50,7 @@ def _where(h: HierarchyIndex, code: str) -> str:
 def place(texts: Annotated[list[str], typer.Argument(help="地址或诉求原文")], lang: LangOpt = "zh",
           database_url: DbOpt = None, data_dir: DirOpt = None) -> None:
     """从地址或诉求原文识别所在区划（至乡镇街道）；有歧义时列出候选。"""
-    from liandong.messages import explain
+    from liandong.i18n.messages import explain
 
     with _refusals(lang):
         platform = open_platform(database_url, data_dir)

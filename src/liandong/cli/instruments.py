@@ -62,7 +62,7 @@ def _run(command: i.InstrumentCommand, at: str | None, lang: str, database_url: 
 
 
 def _fail(exc: DomainError, lang: str) -> typer.Exit:
-    from liandong.messages import explain
+    from liandong.i18n.messages import explain
 
     err.print(f"[red]{explain(exc, lang)}[/red]")  # on a page as wide as the tables'
     return typer.Exit(2)
@@ -117,7 +117,7 @@ def list_(department: str, open_only: Annotated[bool, typer.Option("--open")] = 
           database_url: DbOpt = None, data_dir: DirOpt = None) -> None:
     """部门发布的和收到的联动事项，含状态与时限。"""
     from liandong.domain.worktime import SHANGHAI
-    from liandong.messages import INSTRUMENT_KINDS
+    from liandong.i18n.messages import INSTRUMENT_KINDS
 
     platform = open_platform(database_url, data_dir)
     with platform.uow() as uow:
@@ -139,7 +139,7 @@ def show(instrument_id: str, lang: LangOpt = "zh", database_url: DbOpt = None,
          data_dir: DirOpt = None) -> None:
     """一项联动事项的全过程记录。"""
     from liandong.domain.worktime import SHANGHAI
-    from liandong.messages import INSTRUMENT_EVENTS, INSTRUMENT_KINDS
+    from liandong.i18n.messages import INSTRUMENT_EVENTS, INSTRUMENT_KINDS
 
     platform = open_platform(database_url, data_dir)
     with platform.uow() as uow:

@@ -45,7 +45,7 @@ def label(lang: str, key: str) -> str:
 
 
 def describe(unit: Jurisdiction, lang: str) -> str:
-    from liandong.messages import kind_name, level_name
+    from liandong.i18n.messages import kind_name, level_name
 
     return f"{unit.name} ({unit.code}, {level_name(unit.level, lang)}·{kind_name(unit.kind, lang)})"
 
@@ -123,7 +123,7 @@ def org_search(name: str, limit: Annotated[int, typer.Option(min=1, max=500)] = 
                lang: LangOpt = "zh") -> None:
     """按名称查找区划。"""
     from liandong.adapters.reference_data import national_list
-    from liandong.messages import kind_name, level_name
+    from liandong.i18n.messages import kind_name, level_name
 
     with refusals(lang):
         national = national_list()

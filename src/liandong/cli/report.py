@@ -180,7 +180,7 @@ def accountability(scope: ScopeOpt = "320200", period: PeriodOpt = "", out_file:
                    data_dir: DirOpt = None) -> None:
     """精准问责：不良结果按前、中、后端环节与责任方分摊的时长，及基层承担的比例是否公平。"""
     from liandong.assessment import export, tables
-    from liandong.assessment.report_text import STAGE_NAMES
+    from liandong.i18n.assessment import STAGE_NAMES
 
     with _refusals(lang):
         platform, rules, p, now = _open(database_url, data_dir, rules_file, period, scope)

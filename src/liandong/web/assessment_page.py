@@ -22,15 +22,15 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from liandong.api.deps import LangDep, PlatformDep
 from liandong.assessment import export, tables
 from liandong.assessment.periods import Period, last_whole_month, parse_period
-from liandong.assessment.report_text import STAGE_NAMES
 from liandong.assessment.rules import CLASS_NAMES, load_rules
 from liandong.assessment.service import Assessment, FactsCache, assess_cached
 from liandong.bootstrap import Platform
 from liandong.domain.access import Principal, can_see
 from liandong.domain.cases.record import CaseRecord
 from liandong.domain.errors import DomainError
-from liandong.messages import explain
-from liandong.web.assessment_text import ASSESSMENT_TEXT
+from liandong.i18n.assessment import STAGE_NAMES
+from liandong.i18n.messages import explain
+from liandong.i18n.web.assessment import ASSESSMENT_TEXT
 from liandong.web.dashboard import facts_cache
 from liandong.web.render import Renderer
 from liandong.web.session import session_user

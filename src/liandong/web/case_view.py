@@ -12,7 +12,7 @@ from liandong.domain.cases.record import CaseRecord
 from liandong.domain.errors import DomainError
 from liandong.domain.hierarchy import Level
 from liandong.domain.worktime import SHANGHAI
-from liandong.messages import EVENT_LABELS, ROLE_NAMES, level_name, reason_text, render
+from liandong.i18n.messages import EVENT_LABELS, ROLE_NAMES, level_name, reason_text, render
 
 SEVERITY = {"routine": ("一般诉求", "Routine"), "IV": ("Ⅳ级（一般）", "Level IV"),
             "III": ("Ⅲ级（较大）", "Level III"), "II": ("Ⅱ级（重大）", "Level II"),

@@ -34,7 +34,7 @@ from liandong.domain.access import Principal, can_see
 from liandong.domain.cases.record import CaseRecord
 from liandong.domain.hierarchy import Level
 from liandong.domain.worktime import SHANGHAI
-from liandong.web.dashboard_text import DASHBOARD_TEXT
+from liandong.i18n.web.dashboard import DASHBOARD_TEXT
 from liandong.web.render import Renderer
 from liandong.web.session import session_user
 

@@ -17,7 +17,7 @@ from liandong.api.deps import LangDep, PlatformDep
 from liandong.bootstrap import Platform
 from liandong.domain.hierarchy import Level
 from liandong.domain.worktime import SHANGHAI
-from liandong.web.dashboard_text import DASHBOARD_TEXT
+from liandong.i18n.web.dashboard import DASHBOARD_TEXT
 from liandong.web.render import Renderer
 from liandong.web.session import session_user
 

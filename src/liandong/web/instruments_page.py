@@ -19,9 +19,9 @@ from liandong.domain.errors import DomainError
 from liandong.domain.instruments.kinds import SPECS, Kind, Step
 from liandong.domain.instruments.record import InstrumentRecord
 from liandong.domain.worktime import SHANGHAI
-from liandong.messages import explain
+from liandong.i18n.messages import explain
+from liandong.i18n.web.instruments import DECISION_LABELS, EVENT_LABELS, INSTRUMENT_TEXT, KIND_LABELS
 from liandong.services import instruments as i
-from liandong.web.instrument_text import DECISION_LABELS, EVENT_LABELS, INSTRUMENT_TEXT, KIND_LABELS
 from liandong.web.render import Renderer
 from liandong.web.session import checked_form, session_user
 

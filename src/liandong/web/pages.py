@@ -8,7 +8,7 @@ from fastapi.responses import HTMLResponse
 from liandong.api.deps import LangDep, PlatformDep
 from liandong.domain.errors import DomainError
 from liandong.domain.hierarchy import Level
-from liandong.messages import explain
+from liandong.i18n.messages import explain
 from liandong.web.render import Renderer
 
 

@@ -15,8 +15,8 @@ from liandong.bootstrap import Platform
 from liandong.domain.access import INSTRUMENT_ROLES, Principal, check_instrument_step
 from liandong.domain.errors import DomainError
 from liandong.domain.worktime import SHANGHAI
-from liandong.messages import explain
-from liandong.web.instrument_text import INSTRUMENT_TEXT
+from liandong.i18n.messages import explain
+from liandong.i18n.web.instruments import INSTRUMENT_TEXT
 from liandong.web.instruments_page import _staff, _text, _to_login
 from liandong.web.render import Renderer
 from liandong.web.session import checked_form

@@ -38,11 +38,11 @@ from liandong.domain.contact import check_phone
 from liandong.domain.errors import DomainError
 from liandong.domain.hierarchy import Jurisdiction, Level
 from liandong.domain.worktime import SHANGHAI
-from liandong.messages import explain
+from liandong.i18n.messages import explain
+from liandong.i18n.web.portal import CATEGORY_EN, PORTAL_TEXT, VERIFY_KEYS
 from liandong.services.accounts import token_digest
 from liandong.services.cases import Result
 from liandong.services.writer import unwrap
-from liandong.web.portal_text import CATEGORY_EN, PORTAL_TEXT, VERIFY_KEYS
 from liandong.web.render import Renderer
 from liandong.web.session import checked_form
 

@@ -14,9 +14,9 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from liandong.domain.worktime import SHANGHAI
-from liandong.messages import kind_name, level_name
+from liandong.i18n.messages import kind_name, level_name
+from liandong.i18n.web.common import TEXT
 from liandong.web.session import csrf_token, keep_csrf_cookie, session_user
-from liandong.web.text import TEXT
 
 # The front-end files a page may load, by the name it uses, and where npm puts them.
 VENDOR = {

@@ -19,14 +19,14 @@ from liandong.domain.errors import DomainError
 from liandong.domain.hierarchy import Level
 from liandong.domain.responsibility import Severity
 from liandong.domain.worktime import SHANGHAI
-from liandong.messages import explain
+from liandong.i18n.messages import explain
+from liandong.i18n.web.work import WORK_TEXT
 from liandong.services.writer import unwrap
 from liandong.web.actions import BY_KEY, offered
 from liandong.web.calendar_notice import admin_notices
 from liandong.web.case_view import case_view
 from liandong.web.render import Renderer
 from liandong.web.session import checked_form, end_session, session_user, start_session
-from liandong.web.work_text import WORK_TEXT
 
 
 def _safe_next(value: str) -> str:
