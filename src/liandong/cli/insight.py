@@ -14,6 +14,7 @@ from rich.table import Table
 from liandong.cli.common import DbOpt, DirOpt, LangOpt, group, open_platform
 from liandong.cli.common import refusals as _refusals
 from liandong.domain.errors import DomainError
+from liandong.i18n import pick
 
 if TYPE_CHECKING:
     from liandong.domain.hierarchy import HierarchyIndex
@@ -27,7 +28,7 @@ AtOpt = Annotated[str | None, typer.Option("--at", help="分析时点（ISO 8601
 
 
 def _t(zh: str, en: str, lang: str) -> str:
-    return zh if lang == "zh" else en
+    return pick((zh, en), lang)
 
 
 def _moment(text: str | None) -> datetime | None:
