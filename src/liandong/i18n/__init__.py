@@ -52,9 +52,9 @@ def negotiate(explicit: str | None, accept_language: str = "") -> str:
         return resolve(explicit)
     for part in accept_language.split(","):
         tag = part.split(";")[0].strip().lower()
-        for lang in LANGUAGES:
-            if tag.startswith(lang):
-                return lang
+        for language in LANGUAGES:
+            if tag.startswith(language):
+                return language
     return DEFAULT
 
 

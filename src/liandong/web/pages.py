@@ -8,6 +8,7 @@ from fastapi.responses import HTMLResponse
 from liandong.api.deps import LangDep, PlatformDep
 from liandong.domain.errors import DomainError
 from liandong.domain.hierarchy import Level
+from liandong.i18n import name_of
 from liandong.i18n.messages import explain
 from liandong.web.render import Renderer
 
@@ -29,8 +30,7 @@ def install(app: FastAPI, renderer: Renderer) -> None:
             return render(request, "error.html", lang, status=404, message=explain(exc, lang))
         with platform.uow() as uow:
             deps = uow.organisation.departments_of(code)
-        systems = {s.code: (s.name if lang == "zh" else s.name_en)
-                   for s in platform.catalogue.systems.values()}
+        systems = {s.code: name_of(s, lang) for s in platform.catalogue.systems.values()}
         counts = h.count_by_level() if unit.level is Level.CENTRAL else None
         return render(request, "org.html", lang, unit=unit, trail=h.path(code),
                       children=h.children(code), departments=deps, systems=systems,
@@ -48,7 +48,7 @@ def install(app: FastAPI, renderer: Renderer) -> None:
                      mq: str = "") -> HTMLResponse:
         """The responsibility list, searchable by name, category, keyword or system."""
         cat = platform.catalogue
-        systems = {s.code: (s.name if lang == "zh" else s.name_en) for s in cat.systems.values()}
+        systems = {s.code: name_of(s, lang) for s in cat.systems.values()}
         words = mq.strip().lower()
         matters = [m for m in cat.matters.matters.values()
                    if not words or any(words in text.lower() for text in (
