@@ -147,7 +147,8 @@ def dashboard_view(platform: Platform, user: Principal, scope: str, period: Peri
         "trend": {"days": [d.isoformat() for d, _, _ in trend], "received": [r for _, r, _ in trend],
                   "resolved": [s for _, _, s in trend]},
         "indicators": [{"key": key, "label": t[key], "rate": key not in COUNTS} for key in MAP_CHOICES],
-        "labels": {"received": t["received"], "resolved": t["of_which_resolved"], "map": t["map_label"]},
+        "labels": {"received": t["received"], "resolved": t["of_which_resolved"], "lang": lang,
+                   "map": t["map_label"]},
     }
 
 
