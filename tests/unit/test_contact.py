@@ -6,7 +6,7 @@ import pytest
 
 from liandong.domain.contact import check_phone
 from liandong.domain.errors import DomainError
-from liandong.messages import explain
+from liandong.i18n.messages import explain
 
 
 @pytest.mark.parametrize(("given", "kept"), [

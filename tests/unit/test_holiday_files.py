@@ -16,7 +16,7 @@ from liandong.adapters.holiday_files import HolidayFile, holiday_calendar, load_
 from liandong.domain.errors import ReferenceDataError
 from liandong.domain.holidays import STATUTORY, calendar_notices, read_holiday_year
 from liandong.domain.worktime import SHANGHAI, WeekendCalendar
-from liandong.messages import explain, render
+from liandong.i18n.messages import explain, render
 
 CAL = holiday_calendar()
 

@@ -8,9 +8,9 @@ from types import SimpleNamespace
 
 import pytest
 
-from liandong import message_texts
 from liandong.domain.errors import DomainError
-from liandong.messages import MESSAGES, explain, render
+from liandong.i18n import refusals as message_texts
+from liandong.i18n.messages import MESSAGES, explain, render
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "liandong"
 RAISED = re.compile(r"""(?:DomainError|ReferenceDataError|LedgerError|fail)\(\s*["']([a-z_]+\.[a-z_]+)["']""")
@@ -43,7 +43,7 @@ def test_each_code_is_defined_in_one_area_only(monkeypatch: pytest.MonkeyPatch) 
 
 def test_refusals_say_who_in_words_and_times_in_beijing_time() -> None:
     """Words, not codes (issue 23): the party a step belongs to, and a deadline in Beijing time."""
-    from liandong.messages import render
+    from liandong.i18n.messages import render
 
     zh = render("case.not_allowed_actor", "zh", actor="320213001-urban_management", who="lead",
                 allowed="320213-urban_management")
@@ -53,3 +53,48 @@ def test_refusals_say_who_in_words_and_times_in_beijing_time() -> None:
     late = render("case.extension_not_later", "zh", due="2026-12-15T09:30:00+00:00",
                   until="2026-12-14T09:30:00+00:00")
     assert "2026-12-15 17:30" in late and "+00:00" not in late
+
+
+def _catalogue_tables() -> dict[str, object]:
+    """Every table of the catalogue: the module-level dicts and tuples of ``liandong.i18n``'s modules."""
+    import importlib
+    import pkgutil
+
+    import liandong.i18n as i18n
+
+    tables: dict[str, object] = {}
+    for info in pkgutil.walk_packages(i18n.__path__, "liandong.i18n."):
+        module = importlib.import_module(info.name)
+        for name, value in vars(module).items():
+            if name.isupper() and isinstance(value, dict | tuple):
+                tables[f"{info.name}.{name}"] = value
+    return tables
+
+
+def test_every_text_of_the_catalogue_is_in_both_languages() -> None:
+    """Keyed tables have the same keys in each language, every entry by code names each language,
+    and every pair has one member per language, none empty (decision 0022)."""
+    from liandong.i18n import LANGUAGES
+
+    tables = _catalogue_tables()
+    assert {"liandong.i18n.web.common.TEXT", "liandong.i18n.web.work.WORK_TEXT",
+            "liandong.i18n.cli.CASE_TEXT", "liandong.i18n.assessment.REPORT_TEXT",
+            "liandong.i18n.messages.EVENT_LABELS"} <= tables.keys()
+    checked = 0
+    for name, table in tables.items():
+        if not isinstance(table, dict) or not table:
+            continue
+        if set(table) == set(LANGUAGES):  # {"zh": {key: text}, "en": {key: text}}
+            keys = [set(part) for part in table.values()]
+            assert all(k == keys[0] for k in keys), f"{name}: {set.union(*keys) - set.intersection(*keys)}"
+            assert all(text for part in table.values() for text in part.values()), name
+            checked += 1
+            continue
+        for key, entry in table.items():
+            if isinstance(entry, dict) and set(entry) & set(LANGUAGES):  # {key: {"zh": …, "en": …}}
+                assert set(entry) == set(LANGUAGES) and all(entry.values()), f"{name}[{key!r}]"
+                checked += 1
+            elif isinstance(entry, tuple) and entry and all(isinstance(x, str) for x in entry):  # (zh, en)
+                assert len(entry) == len(LANGUAGES) and all(entry), f"{name}[{key!r}]"
+                checked += 1
+    assert checked > 500

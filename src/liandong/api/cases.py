@@ -37,7 +37,7 @@ from liandong.http.deps import (
     get_platform,
     optional_user,
 )
-from liandong.messages import EVENT_LABELS, ROLE_NAMES, reason_text
+from liandong.i18n.messages import EVENT_LABELS, ROLE_NAMES, reason_text
 
 router = APIRouter(prefix="/api", tags=["cases"])
 

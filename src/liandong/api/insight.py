@@ -16,7 +16,7 @@ from liandong.domain.access import OVERSIGHT, Principal, StaffRole
 from liandong.domain.errors import DomainError
 from liandong.domain.hierarchy import Level
 from liandong.http.deps import CurrentUser, LangDep, PlatformDep
-from liandong.messages import explain
+from liandong.i18n.messages import explain
 
 router = APIRouter(prefix="/api", tags=["insight"])
 LEVELS = ("province", "city", "county", "township")

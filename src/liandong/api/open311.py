@@ -21,7 +21,8 @@ from liandong.domain.cases.record import CaseRecord
 from liandong.domain.errors import DomainError
 from liandong.domain.redaction import redact
 from liandong.http.deps import LangDep, PlatformDep
-from liandong.messages import explain
+from liandong.i18n import name_of
+from liandong.i18n.messages import explain
 from liandong.services.intake import scoped_key
 
 router = APIRouter(prefix="/open311/v2", tags=["open311"])
@@ -94,8 +95,8 @@ def discovery(fmt: Format, request: Request) -> Response:
 
 def _service(platform: Any, matter: Any, lang: str) -> dict[str, Any]:
     system = platform.catalogue.systems.get(matter.lead) if matter.lead else None
-    group = (system.name if lang == "zh" else system.name_en) if system else matter.category
-    return {"service_code": matter.code, "service_name": matter.name if lang == "zh" else matter.name_en,
+    group = name_of(system, lang) if system else matter.category
+    return {"service_code": matter.code, "service_name": name_of(matter, lang),
             "description": f"{matter.category}：{matter.name}", "metadata": True, "type": "realtime",
             "keywords": ",".join(matter.keywords), "group": group}
 
@@ -221,7 +222,7 @@ def _request(platform: Any, r: CaseRecord, lang: str, notes: str) -> dict[str, A
         lat, lng = f"{float(y):.3f}", f"{float(x):.3f}"
     return {
         "service_request_id": r.id, "status": "open" if r.state.is_open else "closed",
-        "status_notes": redact(notes), "service_name": matter.name if lang == "zh" else matter.name_en,
+        "status_notes": redact(notes), "service_name": name_of(matter, lang),
         "service_code": r.matter, "description": redact(r.description) if r.public_consent else "",
         "agency_responsible": platform.rules().router.department_name(r.lead) if r.lead else "",
         "service_notice": "", "requested_datetime": _w3(r.received_at),

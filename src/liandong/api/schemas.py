@@ -13,7 +13,7 @@ from liandong.domain.errors import DomainError
 from liandong.domain.hierarchy import Jurisdiction
 from liandong.domain.organisation import Department
 from liandong.domain.responsibility import MatterType
-from liandong.messages import kind_name, level_name
+from liandong.i18n.messages import kind_name, level_name
 
 
 class JurisdictionRead(BaseModel):

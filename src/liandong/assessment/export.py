@@ -14,8 +14,9 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from liandong.assessment.engine import LOWER_IS_BETTER, RATES
-from liandong.assessment.report_text import COLUMNS, RANK_COLUMNS, SEGMENT_COLUMNS
 from liandong.domain.errors import DomainError
+from liandong.i18n import pick
+from liandong.i18n.assessment import COLUMNS, RANK_COLUMNS, SEGMENT_COLUMNS
 
 _HEAD_FILL = PatternFill("solid", fgColor="1F4E79")
 _BAND_FILL = PatternFill("solid", fgColor="EEF3F8")
@@ -24,7 +25,7 @@ _THIN = Side(style="thin", color="B7C4D1")
 
 
 def label(columns: Sequence[tuple[str, str, str, str]], lang: str) -> list[str]:
-    return [zh if lang == "zh" else en for _, zh, en, _ in columns]
+    return [pick((zh, en), lang) for _, zh, en, _ in columns]
 
 
 def cell(row: dict[str, Any], key: str) -> Any:
@@ -108,7 +109,7 @@ def write_xlsx(path: Path, sheets: Sequence[Sheet], lang: str) -> None:
         ws.row_dimensions[4].height = 32
         for j, (key, zh, en, kind) in enumerate(sheet.columns, start=1):
             width = 22 if key in ("name", "party_name") else (14 if kind != "text" else 12)
-            heading = zh if lang == "zh" else en
+            heading = pick((zh, en), lang)
             ws.column_dimensions[get_column_letter(j)].width = max(width, len(heading) * 1.6)
         ws.auto_filter.ref = f"A4:{get_column_letter(ncols)}{max(4, 4 + len(sheet.rows))}"
     wb.save(path)

@@ -19,8 +19,6 @@ from liandong.domain.errors import DomainError
 from liandong.domain.worktime import SHANGHAI
 
 CLASS_KEYS = ("advanced", "improving", "rectify", "governance")
-CLASS_NAMES = {"advanced": ("先进", "advanced"), "improving": ("进步", "improving"),
-               "rectify": ("整改", "to rectify"), "governance": ("治理类", "governance")}
 
 
 class _Strict(BaseModel):

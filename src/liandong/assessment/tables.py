@@ -7,13 +7,14 @@ from collections.abc import Callable
 from typing import Any
 
 from liandong.assessment.export import COLUMNS, RANK_COLUMNS, SEGMENT_COLUMNS, Sheet
-from liandong.assessment.report_text import KIND_NAMES, STAGE_NAMES
 from liandong.assessment.rules import Ranked
 from liandong.assessment.service import Assessment
 from liandong.domain.cases.routing import Router
 from liandong.domain.catalogue import Catalogue
 from liandong.domain.hierarchy import HierarchyIndex, Level
 from liandong.domain.worktime import SHANGHAI
+from liandong.i18n import name_of, pick, words
+from liandong.i18n.assessment import KIND_NAMES, REPORT_TEXT, STAGE_NAMES
 
 Names = Callable[[str], str]
 NEXT_GROUP = {Level.CENTRAL: "province", Level.PROVINCE: "city", Level.CITY: "county",
@@ -29,26 +30,21 @@ def namer(hierarchy: HierarchyIndex, router: Router, catalogue: Catalogue, by: s
         if key in hierarchy:
             return hierarchy.get(key).name
         if by == "matter" and key in catalogue.matters:
-            m = catalogue.matters.get(key)
-            return m.name if lang == "zh" else m.name_en
+            return name_of(catalogue.matters.get(key), lang)
         if by == "lead_system" and key in catalogue.systems:
-            sy = catalogue.systems[key]
-            return sy.name if lang == "zh" else sy.name_en
+            return name_of(catalogue.systems[key], lang)
         return key
     return name
 
 
 def _t(pair: tuple[str, str], lang: str) -> str:
-    return pair[0] if lang == "zh" else pair[1]
+    return pick(pair, lang)
 
 
 def subtitle(a: Assessment, lang: str) -> str:
     p, as_of = a.current.period, a.current.as_of.astimezone(SHANGHAI)
-    if lang == "zh":
-        return (f"考核周期 {p.label}（{p.first_day} 至 {p.last_day}，北京时间），受理于本期的案件，"
-                f"状态统计至 {as_of:%Y-%m-%d %H:%M}")
-    return (f"Period {p.label} ({p.first_day} to {p.last_day}, Beijing time): cases received in the "
-            f"period, as they stood at {as_of:%Y-%m-%d %H:%M}")
+    return words(REPORT_TEXT, lang)["subtitle"].format(
+        label=p.label, first_day=p.first_day, last_day=p.last_day, as_of=f"{as_of:%Y-%m-%d %H:%M}")
 
 
 def kpi_rows(a: Assessment, scope: str, by: str, name: Names, lang: str) -> list[dict[str, Any]]:
@@ -56,7 +52,7 @@ def kpi_rows(a: Assessment, scope: str, by: str, name: Names, lang: str) -> list
     total = a.total(scope)
     groups = a.groups(scope, by)
     rows = [{**total.as_dict(), "key": scope,
-             "name": name(scope) + ("（合计）" if lang == "zh" else " (total)")}]
+             "name": name(scope) + words(REPORT_TEXT, lang)["total"]}]
     for key in sorted(groups, key=lambda k: (-groups[k].counts.get("received", 0), k)):
         rows.append({**groups[key].as_dict(), "key": key, "name": name(key)})
     return rows

@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from liandong.cli.common import DirOpt, LangOpt, group, refusals, settings_for
+from liandong.i18n import name_of, words
+from liandong.i18n.cli import CALENDAR_TEXT, MONTH_NAMES
 
 if TYPE_CHECKING:
     from liandong.adapters.calendar import ChineseWorkCalendar
@@ -22,32 +24,6 @@ calendar_app = group("calendar")
 HolidaysOpt = Annotated[Path | None, typer.Option(
     "--holidays-dir", envvar="LIANDONG_HOLIDAYS_DIR",
     help="节假日文件目录（默认为数据目录下的 holidays/，存在时）")]
-
-LABELS = {
-    "zh": {"official": "正式（国务院办公厅通知）", "statutory": "暂定（仅法定节假日与补假，不含调休）",
-           "unknown": "未知：按周一至周五计算工作日", "year": "{year} 年", "basis": "依据", "file": "文件",
-           "note": "说明", "off": "放假", "work": "调休上班", "month": "{month} 月",
-           "weekdays": "一二三四五六日", "weekday": "周{0}",
-           "summary": "放假 {off} 天（含周末）、调休上班 {work} 天；全年工作日 {workdays} 天",
-           "ok": "✓ {source}：{year} 年，{status}；{festivals} 个节日，放假 {off} 天，调休上班 {work} 天",
-           "bad": "✗ {error}", "overrides": "（覆盖 {previous}）",
-           "known": "已知至 {until}，正式安排至 {official}", "none": "（没有节假日文件）"},
-    "en": {"official": "official (State Council notice)",
-           "statutory": "provisional (statutory holidays and days in lieu only, no adjusted working days)",
-           "unknown": "unknown: working days are Monday to Friday", "year": "{year}", "basis": "Basis",
-           "file": "File", "note": "Note", "off": "day off", "work": "adjusted working day",
-           "month": "{name}", "weekdays": "", "weekday": "{0}",
-           "summary": "{off} days off (weekends included), {work} adjusted working days; "
-                      "{workdays} working days in the year",
-           "ok": "✓ {source}: {year}, {status}; {festivals} festivals, {off} days off, "
-                 "{work} adjusted working days",
-           "bad": "✗ {error}", "overrides": " (overrides {previous})",
-           "known": "Known until {until}, official until {official}", "none": "(no holiday files)"},
-}
-EN_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-EN_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-             "October", "November", "December")
-
 
 def _calendar(data_dir: Path | None, holidays_dir: Path | None) -> ChineseWorkCalendar:
     from liandong.adapters.holiday_files import holiday_calendar
@@ -64,7 +40,7 @@ def calendar_warnings(settings: Settings, clock: Clock | None = None) -> list[st
     from liandong.adapters.holiday_files import holiday_calendar
     from liandong.domain.holidays import calendar_notices
     from liandong.domain.worktime import SHANGHAI
-    from liandong.messages import render
+    from liandong.i18n.messages import render
     from liandong.services.clock import SystemClock
 
     calendar = holiday_calendar(settings.resolved_holidays_dir())
@@ -80,7 +56,7 @@ def show(year: Annotated[int, typer.Argument(help="年份，如 2027")], lang: L
     with refusals(lang):
         calendar = _calendar(data_dir, holidays_dir)
         arrangement = calendar.arrangement(year)
-    text = LABELS[lang]
+    text = words(CALENDAR_TEXT, lang)
     status = calendar.status(year)
     typer.echo(f"{text['year'].format(year=year)} · {text[status]}")
     if arrangement is None:
@@ -93,10 +69,10 @@ def show(year: Annotated[int, typer.Argument(help="年份，如 2027")], lang: L
     for day, festival, works in _days(arrangement):
         if (day.year, day.month) != current:
             current = (day.year, day.month)
-            header = text["month"].format(month=day.month, name=EN_MONTHS[day.month - 1])
+            header = text["month"].format(month=day.month, name=MONTH_NAMES[day.month - 1])
             typer.echo(header if day.year == year else f"{day.year} · {header}")
-        weekday = text["weekdays"][day.weekday()] if lang == "zh" else EN_WEEKDAYS[day.weekday()]
-        label = festival.name if lang == "zh" else festival.name_en
+        weekday = text["weekdays"].split()[day.weekday()]
+        label = name_of(festival, lang)
         typer.echo(f"  {day.isoformat()} {text['weekday'].format(weekday)}  {label}  "
                    f"{text['work'] if works else text['off']}")
     workdays = calendar.working_days_between(date(year - 1, 12, 31), date(year, 12, 31))
@@ -119,9 +95,9 @@ def check(paths: Annotated[list[Path] | None, typer.Argument(
     """检查节假日文件：每个文件整体通过或整体拒绝，错误指明文件、行、条目与允许的写法。"""
     from liandong.adapters import holiday_files as hf
     from liandong.domain.errors import DomainError
-    from liandong.messages import explain
+    from liandong.i18n.messages import explain
 
-    text = LABELS[lang]
+    text = words(CALENDAR_TEXT, lang)
     with refusals(lang):
         if paths:
             files = hf.given_files(paths)

@@ -62,7 +62,7 @@ def _run(command: c.Command, *, at: str | None, lang: str, database_url: str | N
 
 
 def _label(event_type: str, lang: str) -> str:
-    from liandong.messages import EVENT_LABELS
+    from liandong.i18n.messages import EVENT_LABELS
 
     return EVENT_LABELS.get(event_type, {}).get(lang, event_type)
 
@@ -210,29 +210,31 @@ def local(moment: datetime | None) -> str:
 def render_case(platform: Platform, r: CaseRecord, events: list[Event], lang: str) -> None:
     """Print the header, the routing reasons, the team by level and the timeline."""
     from liandong.domain.hierarchy import Level
-    from liandong.messages import REASON_NAMES, ROLE_NAMES, level_name, reason_text, render
+    from liandong.i18n import name_of, words
+    from liandong.i18n.cli import CASE_TEXT
+    from liandong.i18n.messages import REASON_NAMES, ROLE_NAMES, level_name, reason_text, render
 
     router = platform.rules().router
     matter = platform.catalogue.matters.get(r.matter)
-    zh = lang == "zh"
-    out.print(f"[bold]{r.id}[/bold]  {matter.name if zh else matter.name_en}  "
-              f"{'等级' if zh else 'severity'} {r.severity}  {'状态' if zh else 'state'} {r.state.value}")
-    out.print(f"{'诉求' if zh else 'Report'}: {r.description}")
+    w = words(CASE_TEXT, lang)
+    out.print(f"[bold]{r.id}[/bold]  {name_of(matter, lang)}  "
+              f"{w['severity']} {r.severity}  {w['state']} {r.state.value}")
+    out.print(f"{w['report']}: {r.description}")
     places = "、".join(platform.hierarchy.get(code).name for code in r.affected)
-    out.print(f"{'所涉区划' if zh else 'Places'}: {places}")
+    out.print(f"{w['places']}: {places}")
     if r.owner:
         owner = platform.hierarchy.get(r.owner)
-        out.print(f"{'管辖' if zh else 'Owner'}: {owner.name}（{level_name(owner.level, lang)}）  "
-                  f"{'主办' if zh else 'Lead'}: {router.department_name(r.lead)}  "
-                  f"{'时限' if zh else 'Due'}: {local(r.due)}"
+        out.print(f"{w['owner']}: {owner.name}（{level_name(owner.level, lang)}）  "
+                  f"{w['lead']}: {router.department_name(r.lead)}  "
+                  f"{w['due']}: {local(r.due)}"
                   + (render("calendar.provisional_mark", lang)
                      if platform.rules().due_is_provisional(r.due, r.limit) else ""))
         for reason in r.reasons:
             out.print(f"  · {escape(REASON_NAMES.get(reason[0], {}).get(lang, reason[0]))}: "
                       f"{escape(reason_text(reason, lang, platform.catalogue))}")
-    team = Table(title="办理团队（按层级）" if zh else "Team by level")
-    for head in (("层级", "Level"), ("部门", "Department"), ("角色", "Role"), ("加入原因", "Joined for")):
-        team.add_column(head[0] if zh else head[1])
+    team = Table(title=w["team"])
+    for head in ("col_level", "col_department", "col_role", "col_joined"):
+        team.add_column(w[head])
     members = sorted(r.team.values(), key=lambda m: (platform.hierarchy.get(
         m.department.rpartition("-")[0]).level, m.department))
     for m in members:
@@ -241,19 +243,17 @@ def render_case(platform: Platform, r: CaseRecord, events: list[Event], lang: st
                      ROLE_NAMES[m.role][lang], REASON_NAMES.get(m.reason, {}).get(lang, m.reason))
     out.print(team)
     if r.summons:
-        summons = Table(title="吹哨报到" if zh else "Summons")
-        for head in (("部门", "Department"), ("吹哨", "Issued"), ("时限", "Due"), ("报到", "Answered"),
-                     ("按时", "On time"), ("评分", "Score")):
-            summons.add_column(head[0] if zh else head[1])
+        summons = Table(title=w["summons"])
+        for head in ("col_department", "col_issued", "col_due", "col_answered", "col_on_time", "col_score"):
+            summons.add_column(w[head])
         for s in r.summons.values():
-            on_time = "—" if s.on_time is None else ("是" if zh else "yes") if s.on_time else (
-                "[red]否[/red]" if zh else "[red]no[/red]")
+            on_time = "—" if s.on_time is None else w["yes"] if s.on_time else f"[red]{w['no']}[/red]"
             summons.add_row(router.department_name(s.department), local(s.issued_at), local(s.due),
                             local(s.answered_at), on_time, "—" if s.score is None else str(s.score))
         out.print(summons)
-    timeline = Table(title="时间线（共享记录）" if zh else "Timeline (shared record)")
-    for head in (("时间", "Time"), ("事件", "Event"), ("执行者", "Actor")):
-        timeline.add_column(head[0] if zh else head[1])
+    timeline = Table(title=w["timeline"])
+    for head in ("col_time", "col_event", "col_actor"):
+        timeline.add_column(w[head])
     for e in events:
         actor = e.actor if e.actor in ("reporter", "platform") else router.department_name(e.actor)
         timeline.add_row(local(e.at), _label(type(e).__name__, lang), actor)
@@ -266,7 +266,7 @@ def inbox(department: str, lang: LangOpt = "zh", database_url: DbOpt = None,
     """一个部门的待办：最近的时限在前。"""
 
     from liandong.domain.cases.routing import Role
-    from liandong.messages import ROLE_NAMES
+    from liandong.i18n.messages import ROLE_NAMES
 
     platform = open_platform(database_url, data_dir)
     rows = platform.queries().inbox(department)

@@ -17,6 +17,8 @@ import typer
 from rich.console import Console
 
 from liandong.domain.errors import DomainError
+from liandong.i18n import known
+from liandong.i18n.cli import LANG_REFUSED
 
 if TYPE_CHECKING:
     from liandong.bootstrap import Platform
@@ -70,15 +72,15 @@ def open_platform(database_url: str | None, data_dir: Path | None) -> Platform:
 
 def check_lang(lang: str) -> str:
     """Refuse a ``--lang`` other than zh or en with exit code 2."""
-    if lang not in ("zh", "en"):
-        _err.print(f"[red]--lang 只能是 zh 或 en / --lang must be zh or en (got {lang!r})[/red]")
+    if not known(lang):
+        _err.print(f"[red]{LANG_REFUSED.format(lang=lang)}[/red]")
         raise typer.Exit(2)
     return lang
 
 
 def fail(exc: DomainError, lang: str) -> typer.Exit:
     """Print a refusal of the rules in the reader's language; the caller raises the exit (code 2)."""
-    from liandong.messages import explain
+    from liandong.i18n.messages import explain
 
     _err.print(f"[red]{explain(exc, lang)}[/red]")
     return typer.Exit(2)

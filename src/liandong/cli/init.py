@@ -30,7 +30,7 @@ def init(
     from liandong.bootstrap import bootstrap, catalogue_documents
     from liandong.cli.org import describe, label
     from liandong.domain.catalogue import departments_in, parse_scope
-    from liandong.messages import level_name
+    from liandong.i18n.messages import level_name
 
     with refusals(lang):
         catalogue = reference_data.load_catalogue(systems, governance, matters)

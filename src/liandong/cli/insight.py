@@ -14,6 +14,7 @@ from rich.table import Table
 from liandong.cli.common import DbOpt, DirOpt, LangOpt, group, open_platform
 from liandong.cli.common import refusals as _refusals
 from liandong.domain.errors import DomainError
+from liandong.i18n import pick
 
 if TYPE_CHECKING:
     from liandong.domain.hierarchy import HierarchyIndex
@@ -27,7 +28,7 @@ AtOpt = Annotated[str | None, typer.Option("--at", help="分析时点（ISO 8601
 
 
 def _t(zh: str, en: str, lang: str) -> str:
-    return zh if lang == "zh" else en
+    return pick((zh, en), lang)
 
 
 def _moment(text: str | None) -> datetime | None:
@@ -50,7 +51,7 @@ def _where(h: HierarchyIndex, code: str) -> str:
 def place(texts: Annotated[list[str], typer.Argument(help="地址或诉求原文")], lang: LangOpt = "zh",
           database_url: DbOpt = None, data_dir: DirOpt = None) -> None:
     """从地址或诉求原文识别所在区划（至乡镇街道）；有歧义时列出候选。"""
-    from liandong.messages import explain
+    from liandong.i18n.messages import explain
 
     with _refusals(lang):
         platform = open_platform(database_url, data_dir)

@@ -15,6 +15,8 @@ from rich.table import Table
 
 from liandong.cli.common import DbOpt, DirOpt, LangOpt, check_lang, group, open_platform
 from liandong.domain.errors import DomainError
+from liandong.i18n import pick, words
+from liandong.i18n.cli import INSTRUMENT_TEXT
 
 if TYPE_CHECKING:
     from liandong.services import instruments as i
@@ -58,12 +60,12 @@ def _run(command: i.InstrumentCommand, at: str | None, lang: str, database_url: 
     except DomainError as exc:
         raise _fail(exc, lang) from None
     names = "、".join(type(s.event).__name__ for s in result.events)
-    names = names or ("无变化" if lang == "zh" else "no change")
+    names = names or words(INSTRUMENT_TEXT, lang)["no_change"]
     out.print(f"{result.instrument_id} v{result.version}: {names}")
 
 
 def _fail(exc: DomainError, lang: str) -> typer.Exit:
-    from liandong.messages import explain
+    from liandong.i18n.messages import explain
 
     err.print(f"[red]{explain(exc, lang)}[/red]")  # on a page as wide as the tables'
     return typer.Exit(2)
@@ -118,18 +120,17 @@ def list_(department: str, open_only: Annotated[bool, typer.Option("--open")] = 
           database_url: DbOpt = None, data_dir: DirOpt = None) -> None:
     """部门发布的和收到的联动事项，含状态与时限。"""
     from liandong.domain.worktime import SHANGHAI
-    from liandong.messages import INSTRUMENT_KINDS
+    from liandong.i18n.messages import INSTRUMENT_KINDS
 
     platform = open_platform(database_url, data_dir)
     rows = platform.instrument_queries().of_department(department, open_only=open_only)
-    zh = lang == "zh"
+    w = words(INSTRUMENT_TEXT, lang)
     table = Table(title=department)
-    for head in (("编号", "id"), ("形式", "kind"), ("标题", "title"), ("角色", "role"), ("状态", "state"),
-                 ("时限", "due")):
-        table.add_column(head[0] if zh else head[1])
+    for head in ("col_id", "col_kind", "col_title", "col_role", "col_state", "col_due"):
+        table.add_column(w[head])
     for s in rows:
         due = s.due.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M") if s.due else "—"
-        kind = INSTRUMENT_KINDS[s.kind][0 if zh else 1]
+        kind = pick(INSTRUMENT_KINDS[s.kind], lang)
         table.add_row(s.instrument_id, kind, s.title, s.role, s.state, due)
     out.print(table)
 
@@ -139,29 +140,29 @@ def show(instrument_id: str, lang: LangOpt = "zh", database_url: DbOpt = None,
          data_dir: DirOpt = None) -> None:
     """一项联动事项的全过程记录。"""
     from liandong.domain.worktime import SHANGHAI
-    from liandong.messages import INSTRUMENT_EVENTS, INSTRUMENT_KINDS
+    from liandong.i18n.messages import INSTRUMENT_EVENTS, INSTRUMENT_KINDS
 
     platform = open_platform(database_url, data_dir)
     found, events = platform.instrument_queries().with_events(instrument_id)
     if found is None:
         raise _fail(DomainError("instrument.not_found", id=instrument_id), lang)
     r = found.record
-    zh = lang == "zh"
+    w = words(INSTRUMENT_TEXT, lang)
     router = platform.rules().router
 
     def name(code: str) -> str:
         return router.department_name(code) if "-" in code else code
 
-    out.print(f"[bold]{r.title}[/bold] · {INSTRUMENT_KINDS[r.kind.value][0 if zh else 1]} · {r.state} · "
+    out.print(f"[bold]{r.title}[/bold] · {pick(INSTRUMENT_KINDS[r.kind.value], lang)} · {r.state} · "
               f"{name(r.issuer)} → " + "、".join(name(a) for a in r.addressees))
     table = Table()
-    for head in (("#", "#"), ("时间", "time"), ("事件", "event"), ("部门", "by"), ("内容", "detail")):
-        table.add_column(head[0] if zh else head[1])
+    for head in ("col_n", "col_time", "col_event", "col_by", "col_detail"):
+        table.add_column(w[head])
     for n, e in enumerate(events, 1):
         detail = getattr(e, "text", "") or getattr(e, "title", "") or getattr(e, "decision", "") \
             or getattr(e, "what", "") or getattr(e, "task", "")
         table.add_row(str(n), e.at.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M"),
-                      INSTRUMENT_EVENTS[type(e).__name__][0 if zh else 1], name(e.actor), str(detail))
+                      pick(INSTRUMENT_EVENTS[type(e).__name__], lang), name(e.actor), str(detail))
     out.print(table)
 
 
@@ -311,8 +312,8 @@ def pool(department: str, lang: LangOpt = "zh", database_url: DbOpt = None, data
     platform = open_platform(database_url, data_dir)
     held = platform.instrument_queries().holdings(department)
     table = Table(title=department)
-    table.add_column("资源" if lang == "zh" else "item")
-    table.add_column("数量" if lang == "zh" else "quantity", justify="right")
+    table.add_column(words(INSTRUMENT_TEXT, lang)["col_item"])
+    table.add_column(words(INSTRUMENT_TEXT, lang)["col_quantity"], justify="right")
     for item, (quantity, unit) in held.items():
         table.add_row(item, f"{quantity:,} {unit}")
     out.print(table)
@@ -336,6 +337,6 @@ def publish_cycle(instrument_id: str, by: ByOpt, at: AtOpt = None,
     for dept, value in done.figures.items():
         out.print(f"{dept}: {'—' if value is None else f'{value:.4f}'} {done.classes[dept]}")
     if done.talks:
-        out.print(("约谈：" if lang == "zh" else "talks: ") + "、".join(done.talks))
+        out.print(words(INSTRUMENT_TEXT, lang)["talks"] + "、".join(done.talks))
     if done.commendation:
-        out.print(("点名表扬：" if lang == "zh" else "commendation: ") + done.commendation)
+        out.print(words(INSTRUMENT_TEXT, lang)["commendation"] + done.commendation)

@@ -11,6 +11,8 @@ from rich.console import Console
 
 from liandong.cli.common import DbOpt, DirOpt, LangOpt, fail, group, open_platform
 from liandong.domain.errors import DomainError
+from liandong.i18n import words
+from liandong.i18n.cli import LEDGER_TEXT
 
 ledger_app = group("ledger")
 out = Console()
@@ -23,7 +25,7 @@ def checkpoint(lang: LangOpt = "zh", database_url: DbOpt = None, data_dir: DirOp
     platform = open_platform(database_url, data_dir)
     note = platform.record().checkpoint()
     # plain output: a signed note must be copied byte for byte, never wrapped
-    nothing = "没有新的记录" if lang == "zh" else "nothing new to checkpoint"
+    nothing = words(LEDGER_TEXT, lang)["nothing_new"]
     typer.echo(note or nothing, nl=not note)
 
 
@@ -32,24 +34,23 @@ def verify(lang: LangOpt = "zh", database_url: DbOpt = None, data_dir: DirOpt = 
     """全量核验：重算每个叶子、节点、签名与检查点，指出第一个不符之处。"""
     platform = open_platform(database_url, data_dir)
     report = platform.record().verify()
-    zh = lang == "zh"
+    w = words(LEDGER_TEXT, lang)
     if report.ok:
-        out.print(f"[green]{'核验通过' if zh else 'verified'}[/green]: {report.log.leaves_checked:,} "
-                  f"{'条记录' if zh else 'entries'}")
+        out.print(f"[green]{w['verified']}[/green]: {report.log.leaves_checked:,} {w['entries']}")
         return
     m = report.mismatch
     if m is not None:
         expected = base64.b64encode(m.expected).decode() if m.expected else "—"
         found = base64.b64encode(m.found).decode() if m.found else "—"
-        err.print(f"[red]{'第一个不符的记录' if zh else 'first bad entry'}: #{m.first_leaf} "
+        err.print(f"[red]{w['first_bad']}: #{m.first_leaf} "
                   f"({m.kind}, level {m.level}, index {m.index}): {m.detail}; "
-                  f"{'应为' if zh else 'expected'} {expected}, {'实为' if zh else 'found'} {found}[/red]")
+                  f"{w['expected']} {expected}, {w['found']} {found}[/red]")
     if report.bad_signature is not None:
         index, problem = report.bad_signature
-        err.print(f"[red]{'签名不符' if zh else 'bad signature'}: #{index}: {problem}[/red]")
+        err.print(f"[red]{w['bad_signature']}: #{index}: {problem}[/red]")
     if report.bad_checkpoint is not None:
         size, problem = report.bad_checkpoint
-        err.print(f"[red]{'检查点不符' if zh else 'bad checkpoint'} (size {size}): {problem}[/red]")
+        err.print(f"[red]{w['bad_checkpoint']} (size {size}): {problem}[/red]")
     raise typer.Exit(1)
 
 
@@ -66,7 +67,7 @@ def prove(case_id: str, output: Annotated[Path | None, typer.Option("--output", 
         typer.echo(receipt.decode())
     else:
         output.write_bytes(receipt)
-        out.print(f"{'回执已写入' if lang == 'zh' else 'receipt written to'} {output}")
+        out.print(f"{words(LEDGER_TEXT, lang)['receipt_written']} {output}")
 
 
 @ledger_app.command("consistency")
@@ -89,17 +90,17 @@ def check(file: Path, lang: LangOpt = "zh") -> None:
     """离线核验回执文件（无需数据库）。"""
     from liandong.ledger.receipt import check_receipt
 
-    zh = lang == "zh"
+    w = words(LEDGER_TEXT, lang)
     try:
         result = check_receipt(file.read_bytes())
     except OSError as exc:
-        err.print(f"[red]{'无法读取' if zh else 'cannot read'} {file}: {exc.strerror}[/red]")
+        err.print(f"[red]{w['cannot_read']} {file}: {exc.strerror}[/red]")
         raise typer.Exit(2) from None
     except DomainError as exc:
         raise fail(exc, lang) from None
     if result.ok:
-        out.print(f"[green]{'回执有效' if zh else 'receipt verified'}[/green]: index {result.index}, "
-                  f"size {result.size}, {'签名方' if zh else 'signed by'} {', '.join(result.signers)}")
+        out.print(f"[green]{w['receipt_ok']}[/green]: index {result.index}, "
+                  f"size {result.size}, {w['signed_by']} {', '.join(result.signers)}")
         return
-    err.print(f"[red]{'回执无效' if zh else 'receipt does not verify'}: {result.reason}[/red]")
+    err.print(f"[red]{w['receipt_bad']}: {result.reason}[/red]")
     raise typer.Exit(1)

@@ -15,6 +15,8 @@ from rich.console import Console
 from rich.table import Table
 
 from liandong.cli.common import DbOpt, DirOpt, LangOpt, group, refusals, settings_for
+from liandong.i18n import name_of, words
+from liandong.i18n.cli import ORG_TEXT
 
 if TYPE_CHECKING:
     from liandong.domain.hierarchy import Jurisdiction
@@ -23,29 +25,12 @@ if TYPE_CHECKING:
 org_app = group("org")
 out = Console()
 
-LABELS = {
-    "zh": {"code": "代码", "name": "名称", "level": "层级", "kind": "类型", "parent": "上级",
-           "children": "下级", "departments": "部门", "system": "系统", "path": "路径",
-           "lca": "最近共同上级", "results": "结果", "none": "（无）", "units": "区划",
-           "init_done": "初始化完成", "added": "新增", "total": "合计",
-           "phase_units": "载入行政区划", "phase_departments": "创建部门", "phase_keys": "生成签名密钥",
-           "not_initialised": "（尚未为此区划创建部门：liandong init --scope {code}）"},
-    "en": {"code": "Code", "name": "Name", "level": "Level", "kind": "Kind", "parent": "Parent",
-           "children": "Children", "departments": "Departments", "system": "System",
-           "path": "Path", "lca": "Lowest common ancestor", "results": "Results",
-           "none": "(none)", "units": "Jurisdictions", "init_done": "Initialised",
-           "added": "added", "total": "total", "phase_units": "Loading jurisdictions",
-           "phase_departments": "Creating departments", "phase_keys": "Generating signing keys",
-           "not_initialised": "(no departments here yet: liandong init --scope {code})"},
-}
-
-
 def label(lang: str, key: str) -> str:
-    return LABELS.get(lang, LABELS["zh"])[key]
+    return words(ORG_TEXT, lang)[key]
 
 
 def describe(unit: Jurisdiction, lang: str) -> str:
-    from liandong.messages import kind_name, level_name
+    from liandong.i18n.messages import kind_name, level_name
 
     return f"{unit.name} ({unit.code}, {level_name(unit.level, lang)}·{kind_name(unit.kind, lang)})"
 
@@ -78,8 +63,7 @@ def org_show(code: str, database_url: DbOpt = None, data_dir: DirOpt = None,
         if view.departments:
             from liandong.adapters.reference_data import default_catalogue
 
-            names = {s.code: (s.name if lang == "zh" else s.name_en)
-                     for s in default_catalogue().systems.values()}
+            names = {s.code: name_of(s, lang) for s in default_catalogue().systems.values()}
             table = Table(title=label(lang, "departments"))
             table.add_column(label(lang, "code"))
             table.add_column(label(lang, "system"))
@@ -123,7 +107,7 @@ def org_search(name: str, limit: Annotated[int, typer.Option(min=1, max=500)] = 
                lang: LangOpt = "zh") -> None:
     """按名称查找区划。"""
     from liandong.adapters.reference_data import national_list
-    from liandong.messages import kind_name, level_name
+    from liandong.i18n.messages import kind_name, level_name
 
     with refusals(lang):
         national = national_list()

@@ -15,6 +15,8 @@ from rich.table import Table
 from liandong.cli.common import DbOpt, DirOpt, LangOpt, group, open_platform
 from liandong.cli.common import refusals as _refusals
 from liandong.domain.errors import DomainError
+from liandong.i18n import pick, words
+from liandong.i18n.cli import REPORT_TEXT
 
 if TYPE_CHECKING:
     from liandong.assessment import tables
@@ -43,7 +45,7 @@ TABLE_RATES = ("response", "resolution", "satisfaction", "composite", "ack_timel
 
 
 def _t(pair: tuple[str, str], lang: str) -> str:
-    return pair[0] if lang == "zh" else pair[1]
+    return pick(pair, lang)
 
 
 def _open(database_url: str | None, data_dir: Path | None, rules_path: Path | None, period_text: str,
@@ -70,7 +72,7 @@ def _assess(platform: Platform, rules: AssessmentRules, period: Period, now: dat
 
     with Progress(SpinnerColumn(), TextColumn("[bold]{task.description}"), TextColumn("{task.completed:,}"),
                   TimeElapsedColumn(), console=err, transient=True) as bar:
-        task = bar.add_task("读取案件事件" if lang == "zh" else "reading case events", total=None)
+        task = bar.add_task(words(REPORT_TEXT, lang)["reading"], total=None)
         return assess(platform.uow, platform.hierarchy, period, now, rules,
                       progress=lambda n: bar.advance(task, n))
 
@@ -105,18 +107,17 @@ def kpi(scope: ScopeOpt = "320200", period: PeriodOpt = "", by: ByOpt = "", out_
         table = Table(title=f"{_name(platform, scope, 'unit', lang)} · {tables.subtitle(a, lang)}")
         cols = [c for c in export.COLUMNS if c[0] in ("name", "received", "valid", *TABLE_RATES, "overdue")]
         for _, zh, en, kind in cols:
-            table.add_column(zh if lang == "zh" else en, justify="left" if kind == "text" else "right",
+            table.add_column(pick((zh, en), lang), justify="left" if kind == "text" else "right",
                              no_wrap=True)
         for row in rows[:40]:
             table.add_row(*[_show(row, key, kind) for key, _, _, kind in cols])
         out.print(table)
         if len(rows) > 40:
-            out.print(f"… {len(rows) - 40} " + ("行未显示，完整表格请用 --out 导出" if lang == "zh"
-                                                 else "more rows; export with --out for the whole table"))
+            out.print(words(REPORT_TEXT, lang)["more_rows"].format(n=len(rows) - 40))
         if out_file is not None:
             sheets = tables.kpi_sheets(a, scope, by, name, lang)
             export.write(out_file, sheets if out_file.suffix.lower() == ".xlsx" else sheets[:1], lang)
-            out.print(("已导出：" if lang == "zh" else "written: ") + str(out_file))
+            out.print(words(REPORT_TEXT, lang)["written"] + str(out_file))
 
 
 def _show(row: dict[str, Any], key: str, kind: str) -> str:
@@ -142,8 +143,8 @@ def ranking(scope: ScopeOpt = "320200", period: PeriodOpt = "", by: ByOpt = "",
     """排名与分类：名次、较上期变化、先进 / 进步 / 整改 / 治理类。"""
     from liandong.assessment import export, tables
     from liandong.assessment.engine import LOWER_IS_BETTER, RATES
-    from liandong.assessment.rules import CLASS_NAMES
     from liandong.domain.hierarchy import Level
+    from liandong.i18n.assessment import CLASS_NAMES
 
     with _refusals(lang):
         allowed = ("composite", *RATES)
@@ -161,7 +162,7 @@ def ranking(scope: ScopeOpt = "320200", period: PeriodOpt = "", by: ByOpt = "",
         title = f"{_name(platform, scope, 'unit', lang)} · {indicator} · {tables.subtitle(a, lang)}"
         table = Table(title=title)
         for _, zh, en, kind in export.RANK_COLUMNS:
-            table.add_column(zh if lang == "zh" else en, justify="left" if kind == "text" else "right")
+            table.add_column(pick((zh, en), lang), justify="left" if kind == "text" else "right")
         for row in rows:
             shown = {**row, "klass": _t(CLASS_NAMES[row["klass"]], lang) if row["klass"] else ""}
             table.add_row(*[_show(shown, key, kind) if row.get(key) is not None else "—"
@@ -170,7 +171,7 @@ def ranking(scope: ScopeOpt = "320200", period: PeriodOpt = "", by: ByOpt = "",
         if out_file is not None:
             sheet = tables.rank_sheet(a, scope, ranked, _namer(platform, by, lang), lang)
             export.write(out_file, [sheet], lang)
-            out.print(("已导出：" if lang == "zh" else "written: ") + str(out_file))
+            out.print(words(REPORT_TEXT, lang)["written"] + str(out_file))
 
 
 @report_app.command("accountability")
@@ -179,48 +180,36 @@ def accountability(scope: ScopeOpt = "320200", period: PeriodOpt = "", out_file:
                    data_dir: DirOpt = None) -> None:
     """精准问责：不良结果按前、中、后端环节与责任方分摊的时长，及基层承担的比例是否公平。"""
     from liandong.assessment import export, tables
-    from liandong.assessment.report_text import STAGE_NAMES
+    from liandong.i18n.assessment import STAGE_NAMES
 
     with _refusals(lang):
         platform, rules, p, now = _open(database_url, data_dir, rules_file, period, scope)
         a = _assess(platform, rules, p, now, lang)
         summary = a.accountability(scope)
-        zh = lang == "zh"
+        w = words(REPORT_TEXT, lang)
         title = f"{_name(platform, scope, 'unit', lang)} · {tables.subtitle(a, lang)}"
         out.print(f"[bold]{title}[/bold]")
-        out.print(f"不良结果案件 {summary.cases:,} 件（另有容错试点案件 {summary.tolerated:,} 件不计责）"
-                  if zh else
-                   f"{summary.cases:,} cases with adverse outcomes ({summary.tolerated:,} inside sanctioned "
-                   "pilots, not blamed)")
+        out.print(w["adverse"].format(cases=summary.cases, tolerated=summary.tolerated))
         table = Table()
-        for head in (("环节", "stage"), ("实际占用时长", "time held"), ("占比", "share held"),
-                     ("默认问责占比", "share blamed by default")):
-            table.add_column(_t(head, lang), justify="right")
+        for head in ("col_stage", "col_held", "col_share_held", "col_share_blamed"):
+            table.add_column(w[head], justify="right")
         for stage in ("front", "middle", "back"):
             hours = summary.by_stage.get(stage, 0.0) / 3600
             table.add_row(_t(STAGE_NAMES[stage], lang), f"{hours:,.1f} h", _pct(summary.held_share(stage)),
                           _pct(summary.default_share(stage)))
         out.print(table)
         fair = summary.fairness
-        lead_in = ("公平系数（基层实际占用 ÷ 默认问责）：" if zh
-                   else "fairness (held by the grassroots ÷ blamed on them by default): ")
-        out.print(lead_in + ("—" if fair is None else f"{fair:.2f}"))
-        parties = Table(title="主要责任方" if zh else "main parties")
-        parties.add_column("责任方" if zh else "party")
-        parties.add_column("时长" if zh else "time held", justify="right")
+        out.print(w["fairness"] + ("—" if fair is None else f"{fair:.2f}"))
+        parties = Table(title=w["parties"])
+        parties.add_column(w["col_party"])
+        parties.add_column(w["col_time_held"], justify="right")
         for party, seconds in sorted(summary.by_party.items(), key=lambda kv: -kv[1])[:15]:
             parties.add_row(_name(platform, party, "party", lang), f"{seconds / 3600:,.1f} h")
         out.print(parties)
         if out_file is not None:
             sheet = tables.segment_sheet(a, scope, _namer(platform, "party", lang), lang)
             export.write(out_file, [sheet], lang)
-            out.print(("已导出：" if zh else "written: ") + str(out_file))
-
-
-INSTRUMENT_HEADS = {"briefing_read_in_time": ("简报阅读及时率", "briefings read in time"),
-                    "directive_answered_in_time": ("批示答复及时率", "directives answered in time"),
-                    "rectification_completed": ("整改完成率", "rectification completed"),
-                    "pilot_reports_on_time": ("试点报送及时率", "pilot reports on time")}
+            out.print(w["written"] + str(out_file))
 
 
 @report_app.command("instruments")
@@ -229,6 +218,7 @@ def instruments(scope: ScopeOpt = "320200", period: PeriodOpt = "", rules_file: 
     """联动事项指标：各部门简报阅读、批示答复、整改完成与试点报送的及时率。"""
     from liandong.assessment.instrument_kpi import INSTRUMENT_RATES, instrument_counts
     from liandong.assessment.instrument_kpi import rate as instrument_rate
+    from liandong.i18n.assessment import INSTRUMENT_HEADS
 
     with _refusals(lang):
         platform, _, p, now = _open(database_url, data_dir, rules_file, period, scope)
@@ -241,9 +231,9 @@ def instruments(scope: ScopeOpt = "320200", period: PeriodOpt = "", rules_file: 
                   if d.rpartition("-")[0] in h and h.is_ancestor(scope, d.rpartition("-")[0])}
         name = _namer(platform, "department", lang)
         table = Table(title=f"{_name(platform, scope, 'unit', lang)} · {p.label}")
-        table.add_column("部门" if lang == "zh" else "department")
-        for zh, en in INSTRUMENT_HEADS.values():
-            table.add_column(zh if lang == "zh" else en, justify="right")
+        table.add_column(words(REPORT_TEXT, lang)["col_department"])
+        for head in INSTRUMENT_HEADS.values():
+            table.add_column(pick(head, lang), justify="right")
         for dept in sorted(inside):
             cells = []
             for key in INSTRUMENT_HEADS:

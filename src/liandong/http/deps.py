@@ -10,6 +10,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from liandong.bootstrap import Platform
 from liandong.domain.access import Principal
 from liandong.domain.errors import DomainError
+from liandong.i18n import negotiate
 
 
 def get_platform(request: Request) -> Platform:
@@ -20,15 +21,7 @@ def get_platform(request: Request) -> Platform:
 def get_lang(request: Request) -> str:
     """The request's language: ``?lang=``, then a cookie, then Accept-Language; zh by default."""
     explicit = request.query_params.get("lang") or request.cookies.get("lang")
-    if explicit in ("zh", "en"):
-        return explicit
-    for part in request.headers.get("accept-language", "").split(","):
-        tag = part.split(";")[0].strip().lower()
-        if tag.startswith("zh"):
-            return "zh"
-        if tag.startswith("en"):
-            return "en"
-    return "zh"
+    return negotiate(explicit, request.headers.get("accept-language", ""))
 
 
 def client_address(request: Request) -> str:

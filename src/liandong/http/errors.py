@@ -12,7 +12,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from liandong.domain.errors import DomainError
 from liandong.http.deps import get_lang
-from liandong.messages import MESSAGES, explain, render
+from liandong.i18n.messages import MESSAGES, explain, render
 
 STATUS = {"jurisdiction.unknown": 404, "matter.unknown": 404, "system.unknown": 404,
           "case.unknown": 404,

@@ -10,7 +10,8 @@ from pydantic import BaseModel
 from liandong.bootstrap import Platform
 from liandong.domain.cases.events import to_payload
 from liandong.domain.errors import DomainError
-from liandong.messages import EVENT_LABELS
+from liandong.i18n import name_of
+from liandong.i18n.messages import EVENT_LABELS
 from liandong.services.intake import TRACKING_ALPHABET as TRACKING_ALPHABET  # the portal reads codes by it
 
 
@@ -42,5 +43,5 @@ def public_status(code: str, platform: Platform, lang: str) -> PublicStatus:
              for e in events if type(e).__name__ in public]
     r = case.record
     matter = platform.catalogue.matters.get(r.matter)
-    return PublicStatus(status=r.state.value, matter=matter.name if lang == "zh" else matter.name_en,
+    return PublicStatus(status=r.state.value, matter=name_of(matter, lang),
                         received_at=r.received_at, due=r.due, steps=steps)

@@ -20,16 +20,17 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from liandong.assessment import export, tables
 from liandong.assessment.periods import Period, last_whole_month, parse_period
-from liandong.assessment.report_text import STAGE_NAMES
-from liandong.assessment.rules import CLASS_NAMES, load_rules
+from liandong.assessment.rules import load_rules
 from liandong.assessment.service import Assessment, FactsCache, assess_cached
 from liandong.bootstrap import Platform
 from liandong.domain.access import Principal, can_see
 from liandong.domain.cases.record import CaseRecord
 from liandong.domain.errors import DomainError
 from liandong.http.deps import LangDep, PlatformDep
-from liandong.messages import explain
-from liandong.web.assessment_text import ASSESSMENT_TEXT
+from liandong.i18n import pick
+from liandong.i18n.assessment import CLASS_NAMES, STAGE_NAMES
+from liandong.i18n.messages import explain
+from liandong.i18n.web.assessment import ASSESSMENT_TEXT
 from liandong.web.dashboard import facts_cache
 from liandong.web.render import Renderer
 from liandong.web.session import session_user
@@ -112,9 +113,9 @@ def page_data(platform: Platform, a: Assessment, scope: str, by: str, lang: str)
     ranked = a.ranking(scope, by)
     ranking = tables.rank_rows([r for r in ranked if r.rank is not None], name)
     for row in ranking:
-        row["klass_name"] = CLASS_NAMES[row["klass"]][0 if lang == "zh" else 1] if row["klass"] else ""
+        row["klass_name"] = pick(CLASS_NAMES[row["klass"]], lang) if row["klass"] else ""
     summary = a.accountability(scope)
-    stages = [{"key": s, "name": STAGE_NAMES[s][0 if lang == "zh" else 1],
+    stages = [{"key": s, "name": pick(STAGE_NAMES[s], lang),
                "hours": round(summary.by_stage.get(s, 0.0) / 3600, 1),
                "held": summary.held_share(s), "blamed": summary.default_share(s)}
               for s in ("front", "middle", "back")]
@@ -189,7 +190,7 @@ def install(app: FastAPI, renderer: Renderer) -> None:
 
 
 def _columns(lang: str) -> list[tuple[str, str, str]]:
-    return [(key, zh if lang == "zh" else en, kind) for key, zh, en, kind in export.COLUMNS
+    return [(key, pick((zh, en), lang), kind) for key, zh, en, kind in export.COLUMNS
             if key in KPI_COLUMNS]
 
 

@@ -9,7 +9,7 @@ from liandong.bootstrap import Platform
 from liandong.domain.access import Principal, StaffRole
 from liandong.domain.holidays import calendar_notices
 from liandong.domain.worktime import SHANGHAI
-from liandong.messages import render
+from liandong.i18n.messages import render
 
 
 def admin_notices(platform: Platform, user: Principal, now: datetime, lang: str) -> list[str]:

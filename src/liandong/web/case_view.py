@@ -12,11 +12,9 @@ from liandong.domain.cases.record import CaseRecord
 from liandong.domain.errors import DomainError
 from liandong.domain.hierarchy import Level
 from liandong.domain.worktime import SHANGHAI
-from liandong.messages import EVENT_LABELS, ROLE_NAMES, level_name, reason_text, render
-
-SEVERITY = {"routine": ("一般诉求", "Routine"), "IV": ("Ⅳ级（一般）", "Level IV"),
-            "III": ("Ⅲ级（较大）", "Level III"), "II": ("Ⅱ级（重大）", "Level II"),
-            "I": ("Ⅰ级（特别重大）", "Level I")}
+from liandong.i18n import name_of, pick, words
+from liandong.i18n.messages import EVENT_LABELS, ROLE_NAMES, level_name, reason_text, render
+from liandong.i18n.web.work import SEVERITY, WORK_TEXT
 
 
 def local(moment: datetime | None) -> str:
@@ -27,7 +25,7 @@ def case_view(platform: Platform, user: Principal, r: CaseRecord, events: list[A
               marks: dict[str, tuple[int, datetime]], lang: str) -> dict[str, Any]:
     h = platform.hierarchy
     router = platform.rules().router
-    zh = lang == "zh"
+    w = words(WORK_TEXT, lang)
     shown = sees_reporter(user, r)
     matter = platform.catalogue.matters.get(r.matter)
     team_by_level: dict[int, list[dict[str, Any]]] = {}
@@ -51,17 +49,17 @@ def case_view(platform: Platform, user: Principal, r: CaseRecord, events: list[A
         actor = payload.get("actor", "")
         timeline.append({"n": n, "type": kind, "label": EVENT_LABELS[kind][lang], "at": local(e.at),
                          "actor": router.department_name(actor) if "-" in actor else (
-                             {"reporter": "诉求人" if zh else "Reporter",
-                              "platform": "平台" if zh else "Platform"}.get(actor, actor)),
-                         "note": _note(payload, router, zh)})
+                             {"reporter": w["actor_reporter"],
+                              "platform": w["actor_platform"]}.get(actor, actor)),
+                         "note": _note(payload, router, w)})
     summons = [{"code": d, "name": router.department_name(d), "due": local(s.due),
                 "answered": local(s.answered_at) if s.answered_at else "", "on_time": s.on_time,
                 "score": s.score} for d, s in r.summons.items()]
     counties = sorted({h.nearest_at_or_above(a, Level.COUNTY).code for a in r.affected})
     parent = h.parent(counties[0]) if counties else None
     return {
-        "r": r, "matter": matter.name if zh else matter.name_en, "category": matter.category,
-        "severity": SEVERITY.get(r.severity, (r.severity, r.severity))[0 if zh else 1],
+        "r": r, "matter": name_of(matter, lang), "category": matter.category,
+        "severity": pick(SEVERITY.get(r.severity, (r.severity, r.severity)), lang),
         "places": [{"code": a, "name": h.get(a).name, "path": " › ".join(u.name for u in h.path(a)[1:])}
                    for a in r.affected],
         "reporter": r.reporter_name if shown else mask_name(r.reporter_name),
@@ -76,13 +74,13 @@ def case_view(platform: Platform, user: Principal, r: CaseRecord, events: list[A
         "read_share": _read_share(r, marks),
         "map": {"parent": parent.code if parent else "", "highlight": counties},
         "summonable": _summonable(platform, user, r),
-        "waiting": _waiting(r, router, zh),
-        "matter_options": _matter_options(platform, r, zh) if r.state.value in ("received", "dispatched",
+        "waiting": _waiting(r, router, w),
+        "matter_options": _matter_options(platform, r, lang) if r.state.value in ("received", "dispatched",
                                                                                 "returned") else [],
     }
 
 
-def _matter_options(platform: Platform, r: CaseRecord, zh: bool) -> list[tuple[str, str]]:
+def _matter_options(platform: Platform, r: CaseRecord, lang: str) -> list[tuple[str, str]]:
     """The matter types to correct to: what the report's words suggest first, then the list."""
     matters = platform.catalogue.matters
     try:
@@ -96,34 +94,34 @@ def _matter_options(platform: Platform, r: CaseRecord, zh: bool) -> list[tuple[s
             continue
         m = matters.get(code)
         mark = ("★ " if code in suggested else "")
-        out.append((code, mark + (f"{m.category} · {m.name}" if zh else f"{m.category} · {m.name_en}")))
+        out.append((code, f"{mark}{m.category} · {name_of(m, lang)}"))
     return out
 
 
-def _waiting(r: CaseRecord, router: Any, zh: bool) -> list[str]:
+def _waiting(r: CaseRecord, router: Any, w: dict[str, str]) -> list[str]:
     """Whom the case waits on above its lead: a resource, an extension or a return decision."""
     out = []
     if r.pending_resource is not None:
         p = r.pending_resource
-        what = f"资源决定（{p.resource}）" if zh else f"a resource decision ({p.resource})"
+        what = w["waits_resource"].format(resource=p.resource)
         out.append(f"{router.department_name(p.approver)} · {what} · {local(p.at)}")
     if r.pending_extension is not None:
         e = r.pending_extension
-        what = "延期审批" if zh else "an extension decision"
+        what = w["waits_extension"]
         out.append(f"{router.department_name(e.approver)} · {what} · {local(e.at)}")
     if r.pending_return is not None:
         ret = r.pending_return
-        what = "退单裁定" if zh else "a return decision"
+        what = w["waits_return"]
         out.append(f"{router.department_name(ret.decider)} · {what} · {local(ret.at)}")
     return out
 
 
-def _note(payload: dict[str, Any], router: Any, zh: bool) -> str:
+def _note(payload: dict[str, Any], router: Any, w: dict[str, str]) -> str:
     for key in ("reason", "summary", "public_note", "rating"):
         if payload.get(key):
             return str(payload[key])
     if payload.get("lead"):
-        return ("承办：" if zh else "Lead: ") + router.department_name(payload["lead"])
+        return w["note_lead"] + router.department_name(payload["lead"])
     if payload.get("departments"):
         return "、".join(router.department_name(d) for d in payload["departments"])
     return ""

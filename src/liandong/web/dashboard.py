@@ -34,7 +34,7 @@ from liandong.domain.cases.record import CaseRecord
 from liandong.domain.hierarchy import Level
 from liandong.domain.worktime import SHANGHAI
 from liandong.http.deps import LangDep, PlatformDep
-from liandong.web.dashboard_text import DASHBOARD_TEXT
+from liandong.i18n.web.dashboard import DASHBOARD_TEXT
 from liandong.web.render import Renderer
 from liandong.web.session import session_user
 
@@ -147,7 +147,8 @@ def dashboard_view(platform: Platform, user: Principal, scope: str, period: Peri
         "trend": {"days": [d.isoformat() for d, _, _ in trend], "received": [r for _, r, _ in trend],
                   "resolved": [s for _, _, s in trend]},
         "indicators": [{"key": key, "label": t[key], "rate": key not in COUNTS} for key in MAP_CHOICES],
-        "labels": {"received": t["received"], "resolved": t["of_which_resolved"], "lang": lang},
+        "labels": {"received": t["received"], "resolved": t["of_which_resolved"], "lang": lang,
+                   "map": t["map_label"]},
     }
 
 

@@ -17,7 +17,8 @@ from liandong.bootstrap import Platform
 from liandong.domain.hierarchy import Level
 from liandong.domain.worktime import SHANGHAI
 from liandong.http.deps import LangDep, PlatformDep
-from liandong.web.dashboard_text import DASHBOARD_TEXT
+from liandong.i18n import name_of
+from liandong.i18n.web.dashboard import DASHBOARD_TEXT
 from liandong.web.render import Renderer
 from liandong.web.session import session_user
 
@@ -33,8 +34,7 @@ def insight_view(platform: Platform, scope: str, lang: str, now: datetime) -> di
     unit = h.get(scope)
 
     def name(code: str) -> str:
-        m = matters.get(code)
-        return m.name if lang == "zh" else m.name_en
+        return name_of(matters.get(code), lang)
 
     def where(code: str) -> str:
         return " › ".join(u.name for u in h.path(code) if u.level > unit.level) or h.get(code).name

@@ -19,9 +19,10 @@ from liandong.domain.instruments.kinds import SPECS, Kind, Step
 from liandong.domain.instruments.record import InstrumentRecord
 from liandong.domain.worktime import SHANGHAI
 from liandong.http.deps import LangDep, PlatformDep
-from liandong.messages import explain
+from liandong.i18n import keyed, pick
+from liandong.i18n.messages import explain
+from liandong.i18n.web.instruments import DECISION_LABELS, EVENT_LABELS, INSTRUMENT_TEXT, KIND_LABELS
 from liandong.services import instruments as i
-from liandong.web.instrument_text import DECISION_LABELS, EVENT_LABELS, INSTRUMENT_TEXT, KIND_LABELS
 from liandong.web.render import Renderer
 from liandong.web.session import checked_form, session_user
 
@@ -179,7 +180,6 @@ def issuable(platform: Platform, department: str) -> list[str]:
 
 def _view(platform: Platform, r: InstrumentRecord, lang: str) -> dict[str, Any]:
     router = platform.rules().router
-    zh = lang == "zh"
 
     def name(code: str) -> str:
         return router.department_name(code) if "-" in code else code
@@ -191,7 +191,7 @@ def _view(platform: Platform, r: InstrumentRecord, lang: str) -> dict[str, Any]:
                 "responded": when(r.responses[a].at) if a in r.responses else "",
                 "attended": r.attendance.get(a)} for a in r.addressees]
     return {
-        "r": r, "kind": KIND_LABELS[r.kind.value][0 if zh else 1], "issuer": name(r.issuer),
+        "r": r, "kind": pick(KIND_LABELS[r.kind.value], lang), "issuer": name(r.issuer),
         "parties": parties,
         "due": when(r.due), "issued_at": when(r.issued_at),
         "reports": [{"by": name(e.department), "at": when(e.at), "text": e.text,
@@ -200,7 +200,7 @@ def _view(platform: Platform, r: InstrumentRecord, lang: str) -> dict[str, Any]:
                    "done": when(t.done_at) if t.done_at else "", "verified": t.verified, "on_time": t.on_time}
                   for t in r.tasks.values()],
         "decision": None if r.decision is None else {
-            "what": DECISION_LABELS.get(r.decision.decision, (r.decision.decision,) * 2)[0 if zh else 1],
+            "what": pick(DECISION_LABELS.get(r.decision.decision, (r.decision.decision,) * 2), lang),
             "reason": r.decision.reason, "scope": r.decision.scope, "at": when(r.decision.at)},
         "overdue": sorted((name(d), what) for d, what in r.overdue),
         "promoted_to": [platform.hierarchy.get(s).name for s in r.promoted_to if s in platform.hierarchy],
@@ -220,10 +220,10 @@ def install(app: FastAPI, renderer: Renderer) -> None:
         rows, notices = platform.instrument_queries().desk(user.department, open_only=open == "1")
         titles = {row.instrument_id: row.title for row in rows}
         news = [{"id": n.subject_id, "title": titles.get(n.subject_id, n.subject_id),
-                 "what": EVENT_LABELS[n.event_type][0 if lang == "zh" else 1],
+                 "what": pick(EVENT_LABELS[n.event_type], lang),
                  "at": n.at.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")} for n in notices]
         return renderer.render(request, "instruments.html", lang, text=INSTRUMENT_TEXT, rows=rows, news=news,
-                               kinds=KIND_LABELS, open_only=open == "1",
+                               kinds=keyed(KIND_LABELS, lang), open_only=open == "1",
                                department=platform.rules().router.department_name(user.department),
                                can_issue=bool(issuable(platform, user.department))
                                and bool(user.roles & INSTRUMENT_ROLES["issue"]))
@@ -232,9 +232,9 @@ def install(app: FastAPI, renderer: Renderer) -> None:
              form: Form | None = None, status: int = 200) -> HTMLResponse:
         assert user.department is not None
         kinds = issuable(platform, user.department)
-        names = "、".join(KIND_LABELS[k][0 if lang == "zh" else 1] for k in kinds)
+        names = "、".join(pick(KIND_LABELS[k], lang) for k in kinds)
         return renderer.render(request, "instrument_new.html", lang, status=status, text=INSTRUMENT_TEXT,
-                               kinds=kinds, kind_labels=KIND_LABELS, allowed=names, error=error,
+                               kinds=kinds, kind_labels=keyed(KIND_LABELS, lang), allowed=names, error=error,
                                form=form or {"scope": user.jurisdiction or ""})
 
     @app.get("/work/instruments/new", response_class=HTMLResponse, include_in_schema=False)
@@ -280,14 +280,14 @@ def install(app: FastAPI, renderer: Renderer) -> None:
         view = _view(platform, r, lang)
         router = platform.rules().router
         timeline = [{"n": n, "at": e.at.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M"),
-                     "type": EVENT_LABELS[type(e).__name__][0 if lang == "zh" else 1],
+                     "type": pick(EVENT_LABELS[type(e).__name__], lang),
                      "by": router.department_name(e.actor) if "-" in e.actor else e.actor,
                      "detail": str(getattr(e, "text", "") or getattr(e, "title", "")
                                    or getattr(e, "decision", "") or getattr(e, "what", ""))}
                     for n, e in enumerate(events, 1)]
         return renderer.render(request, "instrument.html", lang, status=status, text=INSTRUMENT_TEXT, v=view,
                                timeline=timeline, offers=offers(user, r, platform), error=error,
-                               failed=failed, decisions=DECISION_LABELS)
+                               failed=failed, decisions=keyed(DECISION_LABELS, lang))
 
     @app.get("/work/instruments/{iid}", response_class=HTMLResponse, include_in_schema=False)
     def instrument_page(request: Request, iid: str, platform: PlatformDep, lang: LangDep) -> Response:

@@ -8,7 +8,8 @@ from fastapi.responses import HTMLResponse
 from liandong.domain.errors import DomainError
 from liandong.domain.hierarchy import Level
 from liandong.http.deps import LangDep, PlatformDep
-from liandong.messages import explain
+from liandong.i18n import name_of
+from liandong.i18n.messages import explain
 from liandong.web.render import Renderer
 
 
@@ -28,8 +29,7 @@ def install(app: FastAPI, renderer: Renderer) -> None:
         except DomainError as exc:
             return render(request, "error.html", lang, status=404, message=explain(exc, lang))
         deps = platform.organisation().departments_of(code)
-        systems = {s.code: (s.name if lang == "zh" else s.name_en)
-                   for s in platform.catalogue.systems.values()}
+        systems = {s.code: name_of(s, lang) for s in platform.catalogue.systems.values()}
         counts = h.count_by_level() if unit.level is Level.CENTRAL else None
         return render(request, "org.html", lang, unit=unit, trail=h.path(code),
                       children=h.children(code), departments=deps, systems=systems,
@@ -47,7 +47,7 @@ def install(app: FastAPI, renderer: Renderer) -> None:
                      mq: str = "") -> HTMLResponse:
         """The responsibility list, searchable by name, category, keyword or system."""
         cat = platform.catalogue
-        systems = {s.code: (s.name if lang == "zh" else s.name_en) for s in cat.systems.values()}
+        systems = {s.code: name_of(s, lang) for s in cat.systems.values()}
         words = mq.strip().lower()
         matters = [m for m in cat.matters.matters.values()
                    if not words or any(words in text.lower() for text in (

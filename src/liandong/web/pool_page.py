@@ -15,8 +15,9 @@ from liandong.domain.access import INSTRUMENT_ROLES, Principal, check_instrument
 from liandong.domain.errors import DomainError
 from liandong.domain.worktime import SHANGHAI
 from liandong.http.deps import LangDep, PlatformDep
-from liandong.messages import explain
-from liandong.web.instrument_text import INSTRUMENT_TEXT
+from liandong.i18n import words
+from liandong.i18n.messages import explain
+from liandong.i18n.web.instruments import INSTRUMENT_TEXT
 from liandong.web.instruments_page import _staff, _text, _to_login
 from liandong.web.render import Renderer
 from liandong.web.session import checked_form
@@ -78,5 +79,5 @@ def install(app: FastAPI, renderer: Renderer) -> None:
             now = platform.instruments().stock(by=by, item=item, unit=unit, quantity=int(quantity))
         except DomainError as exc:
             return _render(request, platform, user, lang, error=explain(exc, lang), status=422)
-        text = INSTRUMENT_TEXT["zh" if lang == "zh" else "en"]["pool_saved"]
+        text = words(INSTRUMENT_TEXT, lang)["pool_saved"]
         return _render(request, platform, user, lang, notice=text.format(item=item, qty=now, unit=unit))

@@ -36,10 +36,11 @@ from liandong.domain.hierarchy import Jurisdiction, Level
 from liandong.domain.worktime import SHANGHAI
 from liandong.http import track
 from liandong.http.deps import LangDep, PlatformDep, client_address
-from liandong.messages import explain
+from liandong.i18n import name_of, pick
+from liandong.i18n.messages import explain
+from liandong.i18n.web.portal import CATEGORY_EN, PORTAL_TEXT, VERIFY_KEYS
 from liandong.services.cases import Result
 from liandong.services.writer import unwrap
-from liandong.web.portal_text import CATEGORY_EN, PORTAL_TEXT, VERIFY_KEYS
 from liandong.web.render import Renderer
 from liandong.web.session import checked_form
 
@@ -72,8 +73,8 @@ def matter_groups(platform: Platform, lang: str) -> list[tuple[str, list[tuple[s
     """The responsibility list by category, in the catalogue's order, for ``<optgroup>``s."""
     groups: dict[str, list[tuple[str, str]]] = {}
     for m in platform.catalogue.matters.matters.values():
-        groups.setdefault(m.category, []).append((m.code, m.name if lang == "zh" else m.name_en))
-    return [(name if lang == "zh" else CATEGORY_EN.get(name, name), items) for name, items in groups.items()]
+        groups.setdefault(m.category, []).append((m.code, name_of(m, lang)))
+    return [(pick((name, CATEGORY_EN.get(name, name)), lang), items) for name, items in groups.items()]
 
 
 def map_scope(platform: Platform) -> Jurisdiction | None:

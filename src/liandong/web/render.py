@@ -3,7 +3,7 @@ locally served front-end assets (from ``node_modules``, installed by ``npm ci``;
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -12,11 +12,14 @@ from fastapi import FastAPI, Request
 from fastapi.responses import FileResponse, HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from jinja2 import pass_context
+from jinja2.runtime import Context
 
 from liandong.domain.worktime import SHANGHAI
-from liandong.messages import kind_name, level_name
+from liandong.i18n import Named, name_of, others, pick, words
+from liandong.i18n.messages import kind_name, level_name
+from liandong.i18n.web.common import TEXT
 from liandong.web.session import csrf_token, keep_csrf_cookie, session_user
-from liandong.web.text import TEXT
 
 # The front-end files a page may load, by the name it uses, and where npm puts them.
 VENDOR = {
@@ -38,6 +41,7 @@ class Renderer:
         folder = resources.files("liandong.web").joinpath("templates")
         self.templates = Jinja2Templates(directory=str(folder))
         self.templates.env.globals.update(level_name=level_name, kind_name=kind_name)
+        self.templates.env.filters.update(pick=_pick, name_of=_name_of)
         static = resources.files("liandong.web").joinpath("static")
         app.mount("/static", StaticFiles(directory=str(static)), name="static")
         root = assets_root(assets)
@@ -53,10 +57,10 @@ class Renderer:
 
     def render(self, request: Request, name: str, lang: str, *, status: int = 200,
                text: Mapping[str, Mapping[str, str]] | None = None, **context: Any) -> HTMLResponse:
-        t = dict(TEXT[lang])
+        t = dict(words(TEXT, lang))
         if text:
-            t.update(text[lang])
-        other = "en" if lang == "zh" else "zh"
+            t.update(words(text, lang))
+        other = others(lang)[0]
         switch = request.url.include_query_params(lang=other)  # a relative link: never the Host sent
         context.update(lang=lang, t=t, path=request.url.path, user=session_user(request), tz=SHANGHAI,
                        csrf=csrf_token(request), other=other,
@@ -65,3 +69,15 @@ class Renderer:
         response.headers.setdefault("Cache-Control", "no-store")
         keep_csrf_cookie(request, response)
         return response
+
+
+@pass_context
+def _pick(context: Context, pair: Sequence[str]) -> str:
+    """``{{ a.label | pick }}``: a declared pair ``(zh, en)`` in the page's language."""
+    return pick(pair, context["lang"])
+
+
+@pass_context
+def _name_of(context: Context, thing: Named) -> str:
+    """``{{ m | name_of }}``: reference data's name in the page's language."""
+    return name_of(thing, context["lang"])

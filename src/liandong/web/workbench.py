@@ -19,14 +19,15 @@ from liandong.domain.hierarchy import Level
 from liandong.domain.responsibility import Severity
 from liandong.domain.worktime import SHANGHAI
 from liandong.http.deps import LangDep, PlatformDep, case_actor
-from liandong.messages import explain
+from liandong.i18n import name_of, words
+from liandong.i18n.messages import explain
+from liandong.i18n.web.work import WORK_TEXT
 from liandong.services.writer import unwrap
 from liandong.web.actions import BY_KEY, offered
 from liandong.web.calendar_notice import admin_notices
 from liandong.web.case_view import case_view
 from liandong.web.render import Renderer
 from liandong.web.session import checked_form, end_session, session_user, start_session
-from liandong.web.work_text import WORK_TEXT
 
 
 def _safe_next(value: str) -> str:
@@ -55,15 +56,13 @@ def remaining(platform: Platform, due: datetime | None, matter: str, severity: s
         hours_limit = limit is not None and limit.unit == "h"
     except (DomainError, StopIteration):
         pass
-    zh = lang == "zh"
+    w = words(WORK_TEXT, lang)
     if due < now:
-        late = (now - due).total_seconds() / 3600
-        return (f"超期 {late:.0f} 小时" if zh else f"{late:.0f} h overdue"), True
+        return w["overdue_hours"].format(late=(now - due).total_seconds() / 3600), True
     if hours_limit:
-        left = (due - now).total_seconds() / 3600
-        return (f"剩 {left:.1f} 小时" if zh else f"{left:.1f} h left"), False
+        return w["hours_left"].format(left=(due - now).total_seconds() / 3600), False
     left = platform.rules().calendar.working_hours_between(now, due)
-    return (f"剩 {left:.1f} 个工作小时" if zh else f"{left:.1f} working h left"), False
+    return w["working_hours_left"].format(left=left), False
 
 
 def install(app: FastAPI, renderer: Renderer) -> None:
@@ -230,7 +229,7 @@ def _matter_name(platform: Platform, code: str, lang: str) -> str:
         m = platform.catalogue.matters.get(code)
     except DomainError:
         return code
-    return m.name if lang == "zh" else m.name_en
+    return name_of(m, lang)
 
 
 def _insight(platform: Platform, rows: list[dict[str, Any]], lang: str) -> None:

@@ -43,7 +43,7 @@ def test_every_state_but_the_terminal_ones_can_move_on() -> None:
 
 def test_event_types_have_an_apply_function_and_a_label() -> None:
     from liandong.domain.cases.record import APPLY
-    from liandong.messages import EVENT_LABELS
+    from liandong.i18n.messages import EVENT_LABELS
 
     assert set(EVENT_TYPES.values()) == set(APPLY)
     assert set(EVENT_TYPES) == set(EVENT_LABELS)

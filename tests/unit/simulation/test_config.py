@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from liandong.domain.errors import DomainError
-from liandong.messages import explain
+from liandong.i18n.messages import explain
 from liandong.simulation.config import default_config_text, load_config, parse_override
 
 

@@ -5,7 +5,6 @@
   var source = document.getElementById("dashboard-data");
   if (!source || !window.echarts) return;
   var data = JSON.parse(source.textContent);
-  var zh = data.labels.lang === "zh";
   var byCode = {};
   data.children.forEach(function (c) { byCode[c.code] = c; });
   var indicators = {};
@@ -88,8 +87,9 @@
     }
     mapChart.setOption(option, true);
     var scopeName = data.scope.name;
-    mapEl.setAttribute("aria-label", (zh ? scopeName + "各下级单位" + indicators[key].label + "分布图，数据见下表"
-      : "Map of " + indicators[key].label + " by unit below " + scopeName + "; the numbers are in the table below"));
+    var what = indicators[key].label;  // the sentence comes in the page's language
+    mapEl.setAttribute("aria-label", data.labels.map.replace("{scope}", function () { return scopeName; })
+      .replace("{what}", function () { return what; }));
   }
 
   if (mapEl && select && data.children.length) {

@@ -45,3 +45,24 @@ KIND_NAMES = {
     "resource": ("等待上级资源决定", "waiting for a resource decision above"),
     "reporter": ("等待诉求人（不计责）", "waiting for the reporter (no fault)"),
 }
+CLASS_NAMES = {"advanced": ("先进", "advanced"), "improving": ("进步", "improving"),
+               "rectify": ("整改", "to rectify"), "governance": ("治理类", "governance")}
+"""The classes a ranking sorts units into (``assessment.rules``), by key."""
+
+REPORT_TEXT: dict[str, dict[str, str]] = {
+    "zh": {
+        "subtitle": "考核周期 {label}（{first_day} 至 {last_day}，北京时间），受理于本期的案件，状态统计至 {as_of}",
+        "total": "（合计）",
+    },
+    "en": {
+        "subtitle": "Period {label} ({first_day} to {last_day}, Beijing time): cases received in the period, as they stood at {as_of}",
+        "total": " (total)",
+    },
+}
+"""The words around the tables: a report's subtitle and the name of the scope's total row."""
+
+INSTRUMENT_HEADS = {"briefing_read_in_time": ("简报阅读及时率", "briefings read in time"),
+                    "directive_answered_in_time": ("批示答复及时率", "directives answered in time"),
+                    "rectification_completed": ("整改完成率", "rectification completed"),
+                    "pilot_reports_on_time": ("试点报送及时率", "pilot reports on time")}
+"""The instrument indicators (``assessment.instrument_kpi``) as column heads."""

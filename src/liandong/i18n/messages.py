@@ -15,9 +15,10 @@ from liandong.domain.catalogue import Catalogue
 from liandong.domain.errors import DomainError
 from liandong.domain.hierarchy import Kind, Level
 from liandong.domain.worktime import SHANGHAI
-from liandong.message_texts import MESSAGES as TEXTS
+from liandong.i18n import DEFAULT, name_of, pick, resolve, words
+from liandong.i18n.refusals import MESSAGES as TEXTS
 
-MESSAGES = TEXTS  # every refusal by code: see the liandong/message_texts package
+MESSAGES = TEXTS  # every refusal by code: see the liandong.i18n.refusals package
 
 LEVEL_NAMES: dict[Level, dict[str, str]] = {
     Level.CENTRAL: {"zh": "中央", "en": "central"},
@@ -99,16 +100,14 @@ def reason_text(reason: Sequence[str], lang: str, catalogue: Catalogue) -> str:
     shown = []
     for arg in args:
         if arg in catalogue.systems:
-            system = catalogue.systems[arg]
-            shown.append(system.name if lang == "zh" else system.name_en)
+            shown.append(name_of(catalogue.systems[arg], lang))
         elif arg in catalogue.matters:
-            matter = catalogue.matters.get(arg)
-            shown.append(matter.name if lang == "zh" else matter.name_en)
+            shown.append(name_of(catalogue.matters.get(arg), lang))
         elif arg in {lv.key for lv in Level}:
             shown.append(level_name(Level.parse(arg), lang))
         else:
             shown.append(arg)
-    template = REASON_TEXT.get(rule, {}).get(lang if lang in ("zh", "en") else "zh")
+    template = REASON_TEXT.get(rule, {}).get(resolve(lang))
     return template.format(*shown) if template else f"{rule}: {', '.join(shown)}"
 
 
@@ -195,16 +194,16 @@ def _localised(code: str, key: str, value: Any, lang: str) -> Any:
     if not isinstance(value, str):
         return value
     if key == "who" and value in PARTY_NAMES:
-        return PARTY_NAMES[value][0 if lang == "zh" else 1]
+        return pick(PARTY_NAMES[value], lang)
     local = _moment(value)
     if local is not None:
         return local
     if key == "level" and value in _LEVEL_BY_KEY:
-        return _LEVEL_BY_KEY[value][lang]
+        return words(_LEVEL_BY_KEY[value], lang)
     if key == "action" and value in ACTION_NAMES:
-        return ACTION_NAMES[value][0 if lang == "zh" else 1]
+        return pick(ACTION_NAMES[value], lang)
     if key == "allowed" and code == "instrument.not_granted":
-        return "、".join(_LEVEL_BY_KEY[v][lang] if v in _LEVEL_BY_KEY else v for v in value.split("、"))
+        return "、".join(words(_LEVEL_BY_KEY[v], lang) if v in _LEVEL_BY_KEY else v for v in value.split("、"))
     return value
 
 
@@ -214,8 +213,8 @@ def render(code: str, lang: str = "zh", /, **params: Any) -> str:
     if entry is None:
         detail = ", ".join(f"{k}={v}" for k, v in params.items())
         return f"{code} ({detail})" if detail else code
-    lang = lang if lang in ("zh", "en") else "zh"
-    template = entry.get(lang) or entry["zh"]
+    lang = resolve(lang)
+    template = entry.get(lang) or entry[DEFAULT]
     safe = {k: ("—" if v in ("", None) else _localised(code, k, v, lang)) for k, v in params.items()}
     try:
         return template.format(**safe)
@@ -228,11 +227,11 @@ def explain(error: DomainError, lang: str = "zh") -> str:
 
 
 def level_name(level: Level, lang: str = "zh") -> str:
-    return LEVEL_NAMES[level][lang if lang in ("zh", "en") else "zh"]
+    return words(LEVEL_NAMES[level], lang)
 
 
 def kind_name(kind: Kind, lang: str = "zh") -> str:
-    return KIND_NAMES[kind][lang if lang in ("zh", "en") else "zh"]
+    return words(KIND_NAMES[kind], lang)
 
 
 # -- linkage instruments ---------------------------------------------------------------------------

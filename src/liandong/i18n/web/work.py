@@ -28,6 +28,10 @@ WORK_TEXT: dict[str, dict[str, str]] = {
         "done_resolved": "已办结，待回访", "done_followed_up": "已回访，待归档",
         "source": "来源", "source_citizen": "群众", "source_ngo": "社会组织", "source_grid": "网格员",
         "source_department": "部门", "source_hotline": "12345 热线", "source_online": "网上（Open311）",
+        "overdue_hours": "超期 {late:.0f} 小时", "hours_left": "剩 {left:.1f} 小时",
+        "working_hours_left": "剩 {left:.1f} 个工作小时", "actor_reporter": "诉求人", "actor_platform": "平台",
+        "waits_resource": "资源决定（{resource}）", "waits_extension": "延期审批", "waits_return": "退单裁定",
+        "note_lead": "承办：",
     },
     "en": {
         "login_title": "Staff sign-in", "to_portal": "Go to the public portal", "username": "Username", "password": "Password",
@@ -56,5 +60,14 @@ WORK_TEXT: dict[str, dict[str, str]] = {
         "done_resolved": "Resolved, awaiting follow-up", "done_followed_up": "Followed up, awaiting archive",
         "source": "Source", "source_citizen": "Citizen", "source_ngo": "NGO", "source_grid": "Grid worker",
         "source_department": "Department", "source_hotline": "12345 hotline", "source_online": "Online (Open311)",
+        "overdue_hours": "{late:.0f} h overdue", "hours_left": "{left:.1f} h left",
+        "working_hours_left": "{left:.1f} working h left", "actor_reporter": "Reporter", "actor_platform": "Platform",
+        "waits_resource": "a resource decision ({resource})", "waits_extension": "an extension decision",
+        "waits_return": "a return decision", "note_lead": "Lead: ",
     },
 }
+
+SEVERITY = {"routine": ("一般诉求", "Routine"), "IV": ("Ⅳ级（一般）", "Level IV"),
+            "III": ("Ⅲ级（较大）", "Level III"), "II": ("Ⅱ级（重大）", "Level II"),
+            "I": ("Ⅰ级（特别重大）", "Level I")}
+"""A case's severity, in words."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 TEXT: dict[str, dict[str, str]] = {
-    "zh": {"title": "联动 · 政府多层级联动社会治理平台", "org": "组织架构", "search": "搜索区划",
+    "zh": {"html_lang": "zh-CN", "title": "联动 · 政府多层级联动社会治理平台", "org": "组织架构", "search": "搜索区划",
            "children": "下级区划", "departments": "职能部门与属地政府", "none": "（无）",
            "not_init": "尚未为此区划创建部门。运行：liandong init --scope {code}",
            "levels": "各级数量", "matters": "职责清单", "switch": "English",
@@ -11,8 +11,9 @@ TEXT: dict[str, dict[str, str]] = {
            "results": "搜索结果", "not_found": "未找到", "nav": "主导航",
            "portal": "我要反映", "track": "进度查询", "workbench": "工作台", "dispatch": "派单台",
            "dashboard": "数据看板", "assessment": "考核问责", "instruments": "联动事项", "pool": "资源池", "login": "登录", "logout": "退出", "skip": "跳到正文",
-           "signed_in_as": "当前用户"},
-    "en": {"title": "Liandong · multi-level government linkage", "org": "Organisation",
+           "signed_in_as": "当前用户", "matters_search": "搜索事项、类别、关键词或部门", "matters_search_button": "搜索",
+           "matters_matter": "事项"},
+    "en": {"html_lang": "en", "title": "Liandong · multi-level government linkage", "org": "Organisation",
            "search": "Search jurisdictions", "children": "Subordinate jurisdictions",
            "departments": "Departments and territorial government", "none": "(none)",
            "not_init": "No departments here yet. Run: liandong init --scope {code}",
@@ -21,5 +22,7 @@ TEXT: dict[str, dict[str, str]] = {
            "limit": "Limit", "results": "Results", "not_found": "Not found", "nav": "Main",
            "portal": "Report a problem", "track": "Track a report", "workbench": "Workbench",
            "dispatch": "Dispatch", "dashboard": "Dashboard", "assessment": "Assessment", "instruments": "Instruments", "pool": "Resources", "login": "Sign in", "logout": "Sign out",
-           "skip": "Skip to content", "signed_in_as": "Signed in as"},
+           "skip": "Skip to content", "signed_in_as": "Signed in as",
+           "matters_search": "Search matters, categories, keywords or systems", "matters_search_button": "Search",
+           "matters_matter": "Matter"},
 }

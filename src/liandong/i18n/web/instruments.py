@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from liandong.messages import (
+from liandong.i18n.messages import (
     INSTRUMENT_DECISIONS as DECISION_LABELS,
 )
-from liandong.messages import (
+from liandong.i18n.messages import (
     INSTRUMENT_EVENTS as EVENT_LABELS,
 )
-from liandong.messages import (
+from liandong.i18n.messages import (
     INSTRUMENT_KINDS as KIND_LABELS,
 )
 

@@ -1,10 +1,10 @@
-"""The texts of every refusal, in Chinese and English, by code (rendered by ``liandong.messages``).
+"""The texts of every refusal, in Chinese and English, by code (rendered by ``liandong.i18n.messages``).
 
 One module per area; a code is defined in exactly one of them (checked when the package loads)."""
 
 from __future__ import annotations
 
-from liandong.message_texts import (
+from liandong.i18n.refusals import (
     calendar,
     cases,
     instruments,

@@ -1,0 +1,114 @@
+"""The words of the command line (``liandong …``), in Chinese and English, by command group.
+
+Kept free of imports so that a command pays nothing for them at start-up."""
+
+from __future__ import annotations
+
+CASE_TEXT: dict[str, dict[str, str]] = {
+    "zh": {
+        "severity": "等级", "state": "状态", "report": "诉求", "places": "所涉区划", "owner": "管辖",
+        "lead": "主办", "due": "时限", "team": "办理团队（按层级）", "col_level": "层级", "col_department": "部门",
+        "col_role": "角色", "col_joined": "加入原因", "summons": "吹哨报到", "col_issued": "吹哨", "col_due": "时限",
+        "col_answered": "报到", "col_on_time": "按时", "col_score": "评分", "yes": "是", "no": "否",
+        "timeline": "时间线（共享记录）", "col_time": "时间", "col_event": "事件", "col_actor": "执行者",
+    },
+    "en": {
+        "severity": "severity", "state": "state", "report": "Report", "places": "Places", "owner": "Owner",
+        "lead": "Lead", "due": "Due", "team": "Team by level", "col_level": "Level", "col_department": "Department",
+        "col_role": "Role", "col_joined": "Joined for", "summons": "Summons", "col_issued": "Issued", "col_due": "Due",
+        "col_answered": "Answered", "col_on_time": "On time", "col_score": "Score", "yes": "yes", "no": "no",
+        "timeline": "Timeline (shared record)", "col_time": "Time", "col_event": "Event", "col_actor": "Actor",
+    },
+}
+
+LEDGER_TEXT: dict[str, dict[str, str]] = {
+    "zh": {
+        "nothing_new": "没有新的记录", "verified": "核验通过", "entries": "条记录", "first_bad": "第一个不符的记录",
+        "expected": "应为", "found": "实为", "bad_signature": "签名不符", "bad_checkpoint": "检查点不符",
+        "receipt_written": "回执已写入", "cannot_read": "无法读取", "receipt_ok": "回执有效", "signed_by": "签名方",
+        "receipt_bad": "回执无效",
+    },
+    "en": {
+        "nothing_new": "nothing new to checkpoint", "verified": "verified", "entries": "entries",
+        "first_bad": "first bad entry", "expected": "expected", "found": "found", "bad_signature": "bad signature",
+        "bad_checkpoint": "bad checkpoint", "receipt_written": "receipt written to", "cannot_read": "cannot read",
+        "receipt_ok": "receipt verified", "signed_by": "signed by", "receipt_bad": "receipt does not verify",
+    },
+}
+
+INSTRUMENT_TEXT: dict[str, dict[str, str]] = {
+    "zh": {
+        "no_change": "无变化", "col_id": "编号", "col_kind": "形式", "col_title": "标题", "col_role": "角色",
+        "col_state": "状态", "col_due": "时限", "col_n": "#", "col_time": "时间", "col_event": "事件", "col_by": "部门",
+        "col_detail": "内容", "col_item": "资源", "col_quantity": "数量", "talks": "约谈：", "commendation": "点名表扬：",
+    },
+    "en": {
+        "no_change": "no change", "col_id": "id", "col_kind": "kind", "col_title": "title", "col_role": "role",
+        "col_state": "state", "col_due": "due", "col_n": "#", "col_time": "time", "col_event": "event", "col_by": "by",
+        "col_detail": "detail", "col_item": "item", "col_quantity": "quantity", "talks": "talks: ",
+        "commendation": "commendation: ",
+    },
+}
+
+REPORT_TEXT: dict[str, dict[str, str]] = {
+    "zh": {
+        "reading": "读取案件事件", "more_rows": "… {n} 行未显示，完整表格请用 --out 导出", "written": "已导出：",
+        "adverse": "不良结果案件 {cases:,} 件（另有容错试点案件 {tolerated:,} 件不计责）",
+        "col_stage": "环节", "col_held": "实际占用时长", "col_share_held": "占比", "col_share_blamed": "默认问责占比",
+        "fairness": "公平系数（基层实际占用 ÷ 默认问责）：", "parties": "主要责任方", "col_party": "责任方",
+        "col_time_held": "时长", "col_department": "部门",
+    },
+    "en": {
+        "reading": "reading case events", "more_rows": "… {n} more rows; export with --out for the whole table",
+        "written": "written: ",
+        "adverse": "{cases:,} cases with adverse outcomes ({tolerated:,} inside sanctioned pilots, not blamed)",
+        "col_stage": "stage", "col_held": "time held", "col_share_held": "share held",
+        "col_share_blamed": "share blamed by default",
+        "fairness": "fairness (held by the grassroots ÷ blamed on them by default): ", "parties": "main parties",
+        "col_party": "party", "col_time_held": "time held", "col_department": "department",
+    },
+}
+
+ORG_TEXT: dict[str, dict[str, str]] = {
+    "zh": {"code": "代码", "name": "名称", "level": "层级", "kind": "类型", "parent": "上级",
+           "children": "下级", "departments": "部门", "system": "系统", "path": "路径",
+           "lca": "最近共同上级", "results": "结果", "none": "（无）", "units": "区划",
+           "init_done": "初始化完成", "added": "新增", "total": "合计",
+           "phase_units": "载入行政区划", "phase_departments": "创建部门", "phase_keys": "生成签名密钥",
+           "not_initialised": "（尚未为此区划创建部门：liandong init --scope {code}）"},
+    "en": {"code": "Code", "name": "Name", "level": "Level", "kind": "Kind", "parent": "Parent",
+           "children": "Children", "departments": "Departments", "system": "System",
+           "path": "Path", "lca": "Lowest common ancestor", "results": "Results",
+           "none": "(none)", "units": "Jurisdictions", "init_done": "Initialised",
+           "added": "added", "total": "total", "phase_units": "Loading jurisdictions",
+           "phase_departments": "Creating departments", "phase_keys": "Generating signing keys",
+           "not_initialised": "(no departments here yet: liandong init --scope {code})"},
+}
+
+CALENDAR_TEXT: dict[str, dict[str, str]] = {
+    "zh": {"official": "正式（国务院办公厅通知）", "statutory": "暂定（仅法定节假日与补假，不含调休）",
+           "unknown": "未知：按周一至周五计算工作日", "year": "{year} 年", "basis": "依据", "file": "文件",
+           "note": "说明", "off": "放假", "work": "调休上班", "month": "{month} 月",
+           "weekdays": "一 二 三 四 五 六 日", "weekday": "周{0}",
+           "summary": "放假 {off} 天（含周末）、调休上班 {work} 天；全年工作日 {workdays} 天",
+           "ok": "✓ {source}：{year} 年，{status}；{festivals} 个节日，放假 {off} 天，调休上班 {work} 天",
+           "bad": "✗ {error}", "overrides": "（覆盖 {previous}）",
+           "known": "已知至 {until}，正式安排至 {official}", "none": "（没有节假日文件）"},
+    "en": {"official": "official (State Council notice)",
+           "statutory": "provisional (statutory holidays and days in lieu only, no adjusted working days)",
+           "unknown": "unknown: working days are Monday to Friday", "year": "{year}", "basis": "Basis",
+           "file": "File", "note": "Note", "off": "day off", "work": "adjusted working day",
+           "month": "{name}", "weekdays": "Mon Tue Wed Thu Fri Sat Sun", "weekday": "{0}",
+           "summary": "{off} days off (weekends included), {work} adjusted working days; "
+                      "{workdays} working days in the year",
+           "ok": "✓ {source}: {year}, {status}; {festivals} festivals, {off} days off, "
+                 "{work} adjusted working days",
+           "bad": "✗ {error}", "overrides": " (overrides {previous})",
+           "known": "Known until {until}, official until {official}", "none": "(no holiday files)"},
+}
+MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+               "October", "November", "December")
+"""The months by name, for a format that names them (``{name}``; the Chinese one counts them)."""
+
+LANG_REFUSED = "--lang 只能是 zh 或 en / --lang must be zh or en (got {lang!r})"
+"""Said in both languages: the reader's language is what is wrong."""
