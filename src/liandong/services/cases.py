@@ -110,7 +110,7 @@ class MessageBus(Bus):
     also: tuple[Registration, ...] = ()
 
     def __post_init__(self) -> None:
-        self.register(case_registration(self.rules, self.new_id), *self.also)
+        self.register(case_registration(self.rules, lambda: self.new_id()), *self.also)
 
     def sweep(self, *, horizon: timedelta = timedelta(days=7)) -> int:
         """Run the escalation chain on every open case due within ``horizon``; events fired."""

@@ -105,7 +105,7 @@ class InstrumentBus(Bus):
     subscribers: list[Subscriber] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        self.register(instrument_registration(self.rules, self.new_id))
+        self.register(instrument_registration(self.rules, lambda: self.new_id()))
 
     def stock(self, *, by: str, item: str, unit: str, quantity: int) -> int:
         """资源池: add (or, negative, take out) what a department holds; the new quantity."""
