@@ -73,7 +73,8 @@ def test_one_codec_round_trips_enums_optional_times_and_nested_tuples() -> None:
     with pytest.raises(DomainError, match=r"event\.unknown_type"):
         codec.from_payload({"type": "Nothing"})
     with pytest.raises(DomainError, match=r"time\.naive"):
-        codec.to_payload(Sample(sample_id="s", at=datetime(2026, 3, 2), actor="x", colour=Colour.RED))
+        codec.to_payload(Sample(sample_id="s", at=datetime(2026, 3, 2), actor="x",  # noqa: DTZ001
+                                colour=Colour.RED))
 
 
 def test_case_and_instrument_events_name_their_aggregate_and_stream() -> None:

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from liandong.adapters.memory.streams import MemoryStreams
 from liandong.domain.cases.case import Case
 from liandong.domain.cases.events import CaseFollowedUp, CaseReported, Event
-from liandong.domain.cases.record import CaseRecord, replay
+from liandong.domain.cases.record import CaseRecord
 from liandong.domain.errors import DomainError
 from liandong.services.ports import CaseRepository, CaseSummary, ReportRow, StoredEvent, scope_prefix
 
@@ -55,7 +55,7 @@ class MemoryCaseRepository(MemoryStreams[Case, Event], CaseRepository):
     def rollback(self) -> None:
         for case_id in self.undo():
             if case_id in self.streams:
-                self.records[case_id] = replay(case_id, self.streams[case_id])
+                self.records[case_id] = Case.replay(case_id, self.streams[case_id]).record
             else:
                 self.records.pop(case_id, None)
         for key in self._new_keys:
@@ -65,7 +65,7 @@ class MemoryCaseRepository(MemoryStreams[Case, Event], CaseRepository):
         for case_id in self._loaded:  # a command that failed half-way on a live record
             stream = self.streams.get(case_id)
             if stream is not None and self.records[case_id].version != len(stream):
-                self.records[case_id] = replay(case_id, stream)
+                self.records[case_id] = Case.replay(case_id, stream).record
         self.commit()
 
     def by_idempotency_key(self, key: str) -> str | None:

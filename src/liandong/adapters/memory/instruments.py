@@ -9,7 +9,6 @@ from liandong.adapters.memory.streams import MemoryStreams
 from liandong.domain.errors import DomainError
 from liandong.domain.instruments.events import InstrumentEvent
 from liandong.domain.instruments.instrument import Instrument
-from liandong.domain.instruments.record import replay
 from liandong.services.ports import InstrumentRepository, InstrumentSummary, Notice, StoredInstrumentEvent
 
 
@@ -30,7 +29,7 @@ class MemoryInstrumentRepository(MemoryStreams[Instrument, InstrumentEvent], Ins
     def of_department(self, department: str, *, open_only: bool = False) -> list[InstrumentSummary]:
         out = []
         for iid, stream in self.streams.items():
-            r = replay(iid, stream)
+            r = Instrument.replay(iid, stream).record
             if r.issuer == department:
                 role = "issuer"
             elif department in r.addressees:
@@ -46,10 +45,10 @@ class MemoryInstrumentRepository(MemoryStreams[Instrument, InstrumentEvent], Ins
         return out
 
     def open_ids(self) -> list[str]:
-        return [iid for iid, stream in self.streams.items() if replay(iid, stream).is_open]
+        return [iid for iid, stream in self.streams.items() if Instrument.replay(iid, stream).record.is_open]
 
     def of_kind(self, kind: str) -> list[Instrument]:
-        found = [Instrument(replay(iid, stream)) for iid, stream in self.streams.items()]
+        found = [Instrument.replay(iid, stream) for iid, stream in self.streams.items()]
         return [i for i in found if i.record.kind.value == kind]
 
     def holdings(self, department: str) -> dict[str, tuple[int, str]]:
