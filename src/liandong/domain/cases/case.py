@@ -1,6 +1,5 @@
 """The case aggregate: each command checks the transition table and the rules, then emits
-events; the state changes only by applying those events (so a replay gives the same case).
-"""
+events; the state changes only by applying those events (so a replay gives the same case)."""
 
 from __future__ import annotations
 
@@ -261,8 +260,7 @@ class Case(Aggregate[CaseRecord, ev.Event]):
         if not reason.strip():
             raise DomainError("case.reason_required", action="request_extension")
         self._emit(ev.ExtensionRequested(case_id=self.id, at=now, actor=by, until=until,
-                                         reason=reason.strip(),
-                                         approver=rules.router.supervisor_of(r.lead)))
+                                         reason=reason.strip(), approver=rules.router.supervisor_of(r.lead)))
 
     def decide_extension(self, *, by: str, approve: bool, reason: str, now: datetime) -> None:
         self._check(CaseAction.DECIDE_EXTENSION)
