@@ -21,7 +21,7 @@ import time
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from liandong.adapters.memory_knowledge import MemoryKnowledgeStore
+from liandong.adapters.memory.knowledge import MemoryKnowledgeStore
 from liandong.adapters.reference_data import default_catalogue, national_hierarchy
 from liandong.adapters.sql import migrate
 from liandong.adapters.sql.engine import make_engine

@@ -25,6 +25,7 @@ if TYPE_CHECKING:  # the rest is imported where it is used: a command pays only 
     from liandong.domain.cases.rules import CasePolicy, Rules
     from liandong.domain.catalogue import Catalogue
     from liandong.domain.hierarchy import HierarchyIndex
+    from liandong.domain.instruments.instrument import InstrumentRules
     from liandong.insight.knowledge import KnowledgeBase
     from liandong.insight.place import PlaceResolver
     from liandong.insight.service import Insight
@@ -69,6 +70,7 @@ class Platform:
     _places: PlaceResolver | None = None
     _rules: Rules | None = None
     _bus: MessageBus | None = None
+    _instruments: InstrumentBus | None = None
     _calendar: ChineseWorkCalendar = field(default_factory=lambda: _holiday_calendar())
     _writer: Writer | None = None
     _insight: Insight | None = None
@@ -213,25 +215,37 @@ class Platform:
         return self._served
 
     def bus(self, clock: Clock | None = None, rules: Rules | None = None) -> MessageBus:
-        """The message bus for case commands on this platform's storage (the default one is shared)."""
+        """The message bus on this platform's storage: case commands and instrument commands alike
+        (the default one is shared; the writer runs it)."""
         from liandong.services.cases import MessageBus
+        from liandong.services.instruments import instrument_registration
 
-        if clock is None and rules is None:
-            if self._bus is None:
-                self._bus = MessageBus(uow=self.uow, rules=self.rules(), clock=self.clock,
-                                       recorder=self.ledger.record)
+        if clock is None and rules is None and self._bus is not None:
             return self._bus
-        return MessageBus(uow=self.uow, rules=rules or self.rules(), clock=clock or self.clock,
-                          recorder=self.ledger.record)
+        bus = MessageBus(uow=self.uow, rules=rules or self.rules(), clock=clock or self.clock,
+                         recorder=self.ledger.record,
+                         also=(instrument_registration(self.instrument_rules()),))
+        if clock is None and rules is None:
+            self._bus = bus
+        return bus
+
+    def instrument_rules(self) -> InstrumentRules:
+        from liandong.domain.instruments.instrument import InstrumentRules
+
+        return InstrumentRules(self.rules().router, self.catalogue.governance)
 
     def instruments(self, clock: Clock | None = None) -> InstrumentBus:
-        """The bus for linkage instruments (pilots, directives, inspections …), signed into the ledger."""
-        from liandong.domain.instruments.instrument import InstrumentRules
+        """The bus for linkage instruments alone, with the resource pool (its commands go through
+        ``bus`` and the writer as well; the default one is shared)."""
         from liandong.services.instruments import InstrumentBus
 
-        rules = InstrumentRules(self.rules().router, self.catalogue.governance)
-        return InstrumentBus(uow=self.uow, rules=rules, clock=clock or self.clock,
-                             recorder=self.ledger.record_instruments)
+        if clock is None and self._instruments is not None:
+            return self._instruments
+        bus = InstrumentBus(uow=self.uow, rules=self.instrument_rules(), clock=clock or self.clock,
+                            recorder=self.ledger.record)
+        if clock is None:
+            self._instruments = bus
+        return bus
 
     def knowledge(self) -> KnowledgeBase:
         """知识库: answers searched at intake, consultations answered from them (made once)."""
@@ -244,7 +258,7 @@ class Platform:
 
                 store = SqlKnowledgeStore(self.engine)
             else:
-                from liandong.adapters.memory_knowledge import MemoryKnowledgeStore
+                from liandong.adapters.memory.knowledge import MemoryKnowledgeStore
 
                 store = MemoryKnowledgeStore()
             self._knowledge = KnowledgeBase(store, self.hierarchy, self.rules().router,

@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import text
 
-from liandong.adapters.memory_knowledge import MemoryKnowledgeStore
+from liandong.adapters.memory.knowledge import MemoryKnowledgeStore
 from liandong.adapters.sql import migrate
 from liandong.adapters.sql.engine import make_engine
 from liandong.adapters.sql.knowledge import PG_VECTOR, SqlKnowledgeStore

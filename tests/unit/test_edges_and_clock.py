@@ -17,8 +17,8 @@ WALL_CLOCK = {"datetime.now", "datetime.utcnow", "date.today", "time.time", "tim
 
 CLOCK_EXCEPTIONS = {
     "services/clock.py": "the clock adapter itself",
-    "services/cases.py": "case ids in order of issue (decision 0015); the one bus for every aggregate "
-                         "(issue 21) makes the ids",
+    "services/bus.py": "ids in the order they are stored (decisions 0015, 0020): the index locality of "
+                       "the writes they key, not a time of the business; virtual clocks would repeat it",
 }
 
 

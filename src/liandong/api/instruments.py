@@ -102,9 +102,9 @@ class ReasonIn(Versioned):
 
 
 def _run(platform: Platform, command: i.InstrumentCommand) -> Done:
-    result = platform.instruments().handle(command)
+    result = platform.writer().handle(command)
     return Done(instrument_id=result.instrument_id, version=result.version,
-                events=[type(s.event).__name__ for s in result.events])
+                events=[type(e).__name__ for e in result.events])
 
 
 def _visible(platform: Platform, user: Principal, instrument_id: str) -> InstrumentRecord:

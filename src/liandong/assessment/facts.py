@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from liandong.domain.cases import events as ev
-from liandong.domain.cases.record import CaseRecord, replay
+from liandong.domain.cases.case import Case
+from liandong.domain.cases.record import CaseRecord
 from liandong.domain.cases.routing import Role
 from liandong.domain.cases.states import CaseState
 from liandong.domain.hierarchy import HierarchyIndex, Level
@@ -135,7 +136,7 @@ def case_facts(case_id: str, events: Sequence[ev.Event], as_of: datetime, hierar
             resource = True
         elif isinstance(e, ev.CaseReopened):
             redone += 1
-    r = replay(case_id, seen)
+    r = Case.replay(case_id, seen).record
     waiting = r.state in (CaseState.RETURNED, CaseState.MERGED)
     ack_decided = first_ack is not None or (ack_due is not None and ack_due < as_of and not waiting)
     valid = last_follow_up is not None and last_follow_up.rating in RATING_POINTS

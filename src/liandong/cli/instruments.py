@@ -56,10 +56,10 @@ def _run(command: i.InstrumentCommand, at: str | None, lang: str, database_url: 
     check_lang(lang)
     try:
         platform = open_platform(database_url, data_dir)
-        result = platform.instruments(_clock(at)).handle(command)
+        result = platform.bus(_clock(at)).handle(command)
     except DomainError as exc:
         raise _fail(exc, lang) from None
-    names = "、".join(type(s.event).__name__ for s in result.events)
+    names = "、".join(type(e).__name__ for e in result.events)
     names = names or words(INSTRUMENT_TEXT, lang)["no_change"]
     out.print(f"{result.instrument_id} v{result.version}: {names}")
 

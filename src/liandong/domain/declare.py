@@ -20,6 +20,13 @@ TEXT, TEXTAREA, SELECT, CHECKBOX, CHECKBOXES, DATETIME, NUMBER, MATTER, LIST, PH
 """How a field is asked for on a page (``LIST``: several values, e.g. places, not offered on a page)."""
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Command:
+    """A command to any aggregate: who issues it (each aggregate's base adds where it goes)."""
+
+    by: str  # the acting department code, "platform", or "reporter"
+
+
 @dataclass(frozen=True)
 class Param:
     """One field of a command as a person meets it: its label, its bounds, its choices."""

@@ -1,14 +1,16 @@
-"""Commands on linkage instruments, each in one transaction: the instrument is loaded, the domain
-checks and emits, the events are stored with optimistic locking and signed into the shared record
-in the same transaction, then handed to the subscribers (notifications)."""
+"""Linkage instruments on the one bus (``services.bus``): their registration — the declared commands
+bound to the instrument's behaviour, an issue on a path of its own, a resource allocation moving
+the pool and the notices to the departments concerned in the transaction of its events — and
+``InstrumentBus``, a bus serving instruments alone, with the resource pool beside it."""
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
+from liandong.domain.aggregate import DomainEvent
 from liandong.domain.errors import DomainError
 from liandong.domain.instruments.commands import (  # the bus's commands, re-exported where callers find them
     COMMANDS,
@@ -28,74 +30,82 @@ from liandong.domain.instruments.commands import (  # the bus's commands, re-exp
     VerifyTask,
     Withdraw,
 )
-from liandong.domain.instruments.events import Decided
+from liandong.domain.instruments.events import Decided as DecidedEvent
+from liandong.domain.instruments.events import InstrumentEvent
 from liandong.domain.instruments.instrument import Instrument, InstrumentRules
 from liandong.domain.instruments.kinds import Kind
-from liandong.domain.instruments.record import recipients
+from liandong.domain.instruments.record import InstrumentRecord, recipients
+from liandong.services.bus import Bus, Decided, Recorder, Registration, Result, Subscriber, ordered_id
 from liandong.services.clock import Clock
-from liandong.services.commands import bind
-from liandong.services.ports import Notice, StoredInstrumentEvent, UnitOfWork
+from liandong.services.commands import Bound, bind
+from liandong.services.ports import Notice, Stored, UnitOfWork
 
 __all__ = ["COMMANDS", "MAX_QUANTITY", "Adopt", "AssignTask", "Attend", "CheckDeadlines", "CompleteTask",
            "Decide", "InstrumentBus", "InstrumentCommand", "InstrumentResult", "Issue", "MarkRead", "Promote",
-           "RecordMinutes", "Report", "Respond", "VerifyTask", "Withdraw", "new_instrument_id"]
+           "RecordMinutes", "Report", "Respond", "VerifyTask", "Withdraw", "instrument_registration",
+           "new_instrument_id"]
 
-HANDLERS = {cls: bind(cls, Instrument) for cls in COMMANDS.values() if cls is not Issue}
-"""Each declared command bound to the instrument's behaviour (an issue creates one: ``handle``)."""
+HANDLERS: dict[type, Bound] = {cls: bind(cls, Instrument) for cls in COMMANDS.values() if cls is not Issue}
+"""Each declared command bound to the instrument's behaviour (an issue creates one: its own path)."""
+
+InstrumentResult = Result
+"""What an instrument command did (``instrument_id``, ``version``, ``events``): the bus's ``Result``."""
 
 
 def new_instrument_id() -> str:
-    return "I" + uuid.uuid4().hex[:19]
+    """"I" and nineteen hexadecimal digits in the order of issue (``services.bus.ordered_id``): the
+    millisecond, then 32 random bits. Ids issued before (``I`` and 19 random digits) stay valid."""
+    return ordered_id("I", 8)
 
 
-@dataclass(frozen=True)
-class InstrumentResult:
-    instrument_id: str
-    version: int
-    events: list[StoredInstrumentEvent]
+def _stored_with(uow: UnitOfWork, instrument: Any, stored: list[Stored[DomainEvent]]) -> None:
+    """In the transaction of the events: an allocation's transfer, and a notice to each
+    department concerned (the outbox)."""
+    _transfer(uow, instrument.record, [s.event for s in stored])
+    events = [s.event for s in stored if isinstance(s.event, InstrumentEvent)]
+    uow.instruments.notify([Notice(d, instrument.id, type(e).__name__, e.at)
+                            for e in events for d in recipients(instrument.record, e)])
+
+
+def instrument_registration(rules: InstrumentRules,
+                            new_id: Callable[[], str] = new_instrument_id) -> Registration:
+    """Instruments on the bus: an issue (发布) creates one; every other command by its declaration."""
+    registration = Registration(
+        aggregate=Instrument, address="instrument_id", store=lambda uow: uow.instruments,
+        handlers=HANDLERS, rules=rules, after=_stored_with)
+
+    def issue(uow: UnitOfWork, command: Issue, now: datetime) -> Decided:
+        instrument = Instrument.issue(
+            command.instrument_id or new_id(), by=command.by, kind=command.kind,
+            title=command.title, body=command.body, scope=command.scope,
+            addressees=command.addressees, now=now, rules=rules, due=command.due,
+            cadence_days=command.cadence_days, indicators=command.indicators,
+            subject=command.subject, budget_fen=command.budget_fen, evidence=command.evidence,
+            read_limit_hours=command.read_limit_hours, items=command.items)
+        if uow.instruments.get(instrument.id) is not None:
+            raise DomainError("instrument.exists", id=instrument.id)
+        events = list(instrument.pending)
+        stored = registration.save(uow, instrument)
+        return Result(instrument.id, instrument.version, events), stored
+
+    registration.special = {Issue: issue}
+    return registration
 
 
 @dataclass
-class InstrumentBus:
+class InstrumentBus(Bus):
+    """The bus serving instruments alone (the platform's ``MessageBus`` serves them too), with the
+    resource pool (资源池), which is stock, not an event stream."""
+
     uow: Callable[[], UnitOfWork]
     rules: InstrumentRules
     clock: Clock
     new_id: Callable[[], str] = new_instrument_id
-    recorder: Callable[[UnitOfWork, Sequence[StoredInstrumentEvent], datetime], None] | None = None
-    subscribers: list[Callable[[list[StoredInstrumentEvent]], None]] = field(default_factory=list)
+    recorder: Recorder | None = None
+    subscribers: list[Subscriber] = field(default_factory=list)
 
-    def handle(self, command: InstrumentCommand) -> InstrumentResult:
-        now = self.clock.now()
-        with self.uow() as uow:
-            if isinstance(command, Issue):
-                instrument = Instrument.issue(
-                    command.instrument_id or self.new_id(), by=command.by, kind=command.kind,
-                    title=command.title, body=command.body, scope=command.scope,
-                    addressees=command.addressees, now=now, rules=self.rules, due=command.due,
-                    cadence_days=command.cadence_days, indicators=command.indicators,
-                    subject=command.subject, budget_fen=command.budget_fen, evidence=command.evidence,
-                    read_limit_hours=command.read_limit_hours, items=command.items)
-                if uow.instruments.get(instrument.id) is not None:
-                    raise DomainError("instrument.exists", id=instrument.id)
-            else:
-                found = uow.instruments.get(command.instrument_id)
-                if found is None:
-                    raise DomainError("instrument.not_found", id=command.instrument_id)
-                instrument = found
-                if command.expected_version is not None and command.expected_version != instrument.version:
-                    raise DomainError("instrument.conflict", id=instrument.id,
-                                      expected=command.expected_version, actual=instrument.version)
-                HANDLERS[type(command)](instrument, command, now, self.rules)
-            _transfer(uow, instrument)
-            stored = uow.instruments.save(instrument) if instrument.pending else []
-            uow.instruments.notify([Notice(d, instrument.id, type(s.event).__name__, s.event.at)
-                                    for s in stored for d in recipients(instrument.record, s.event)])
-            if self.recorder is not None:
-                self.recorder(uow, stored, now)
-            uow.commit()
-        for subscriber in self.subscribers:
-            subscriber(stored)
-        return InstrumentResult(instrument.id, instrument.version, stored)
+    def __post_init__(self) -> None:
+        self.register(instrument_registration(self.rules, lambda: self.new_id()))
 
     def stock(self, *, by: str, item: str, unit: str, quantity: int) -> int:
         """资源池: add (or, negative, take out) what a department holds; the new quantity."""
@@ -127,11 +137,10 @@ MAX_QUANTITY = 1_000_000_000
 """The most a pool entry may change by at once: beyond it a number is a typing error."""
 
 
-def _transfer(uow: UnitOfWork, instrument: Instrument) -> None:
+def _transfer(uow: UnitOfWork, r: InstrumentRecord, events: list[DomainEvent]) -> None:
     """An allocation moves the requested items from the decider's pool to the requester's, in the
     transaction of the decision (refused whole if the pool is short)."""
-    r = instrument.record
-    decided = [e for e in instrument.pending if isinstance(e, Decided) and e.decision == "allocated"]
+    decided = [e for e in events if isinstance(e, DecidedEvent) and e.decision == "allocated"]
     if r.kind is not Kind.RESOURCE or not decided:
         return
     giver = decided[-1].actor

@@ -21,9 +21,10 @@ from datetime import datetime
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from liandong.domain.cases.events import CaseReported, to_payload
+from liandong.domain.aggregate import DomainEvent
+from liandong.domain.cases.events import CaseReported
+from liandong.domain.codec import to_payload
 from liandong.domain.errors import DomainError
-from liandong.domain.instruments.events import to_payload as instrument_payload
 from liandong.ledger.canonical import canonical_bytes, canonical_members
 from liandong.ledger.commitment import SALT_BYTES, conceal, opens
 from liandong.ledger.merkle import consistency_proof, inclusion_proof, root
@@ -32,7 +33,7 @@ from liandong.ledger.receipt import make_receipt
 from liandong.ledger.suite import SHA256_ED25519, Suite, open_private_key, seal_private_key, suite_by_name
 from liandong.ledger.witness import Witness
 from liandong.services.ledger_audit import LOG_KEY, VerifyReport, verify_ledger
-from liandong.services.ports import LedgerEntry, StoredEvent, StoredInstrumentEvent, UnitOfWork
+from liandong.services.ports import LedgerEntry, Stored, UnitOfWork
 from liandong.services.randomness import random_bytes
 
 PLATFORM_SIGNER = "platform"
@@ -158,51 +159,37 @@ class Ledger:
                        state=uow.ledger.witness_state(name))
 
     # -- appending ------------------------------------------------------------------------------
-    def leaf(self, uow: UnitOfWork, stored: StoredEvent, now: datetime) -> LedgerEntry:
+    def leaf(self, uow: UnitOfWork, stored: Stored[DomainEvent], now: datetime) -> LedgerEntry:
         """The signed envelope of one event; the signature is checked before it is appended.
 
         An event with personal fields gets a fresh salt, kept with its case, and commitments to
         those fields in place of their values (envelope version 2)."""
         return self._sign([self._unsigned(uow, stored, now)])[0]
 
-    def instrument_leaf(self, uow: UnitOfWork, stored: StoredInstrumentEvent, now: datetime) -> LedgerEntry:
-        """The signed envelope of an instrument's event: the same log, its own stream and numbering
-        (``"stream": "instrument"``), the instrument's id as the subject."""
-        return self._sign([self._unsigned_instrument(uow, stored, now)])[0]
-
-    def record_instruments(self, uow: UnitOfWork, stored: Sequence[StoredInstrumentEvent],
-                           now: datetime) -> None:
-        if stored:
-            uow.ledger.append(self._sign([self._unsigned_instrument(uow, s, now) for s in stored]))
-
-    def record(self, uow: UnitOfWork, stored: Sequence[StoredEvent], now: datetime) -> None:
-        """Append the events of one transaction (one batch: group commit)."""
+    def record(self, uow: UnitOfWork, stored: Sequence[Stored[DomainEvent]], now: datetime) -> None:
+        """Append the events of one transaction (one batch: group commit), of any aggregate."""
         if stored:
             uow.ledger.append(self._sign([self._unsigned(uow, s, now) for s in stored]))
 
-    def _unsigned(self, uow: UnitOfWork, stored: StoredEvent, now: datetime) -> _Unsigned:
+    def _unsigned(self, uow: UnitOfWork, stored: Stored[DomainEvent], now: datetime) -> _Unsigned:
+        """The envelope of one event, its aggregate's id as the subject. The events of a stream
+        other than the cases' (``DomainEvent.stream``: "instrument") say which in the envelope, are
+        numbered in their own table, and so link to no case event (the entry's seq is None)."""
         signer = signer_of(stored.event.actor)
         private = self.private_key(uow, signer, "platform" if signer == PLATFORM_SIGNER else "department",
                                    now)
         event = stored.event
         payload = dict(stored.payload) if stored.payload is not None else to_payload(event)
         body: dict[str, object] = {"v": 1, "seq": stored.seq, "signer": signer, "event": payload}
+        if event.stream:
+            body["stream"] = event.stream
         if event.personal_fields:
             salt = random_bytes(SALT_BYTES)
-            uow.cases.add_salt(event.case_id, salt)
+            uow.cases.add_salt(event.aggregate_id, salt)
             body["event"], body["commitments"] = conceal(payload, event.personal_fields, salt,
                                                          hash_new=self.suite.hash_new)
             body["v"] = 2
-        return _Unsigned.of(stored.seq, event.case_id, signer, private, body)
-
-    def _unsigned_instrument(self, uow: UnitOfWork, stored: StoredInstrumentEvent,
-                             now: datetime) -> _Unsigned:
-        signer = signer_of(stored.event.actor)
-        private = self.private_key(uow, signer, "platform" if signer == PLATFORM_SIGNER else "department",
-                                   now)
-        body: dict[str, object] = {"v": 1, "stream": "instrument", "seq": stored.seq, "signer": signer,
-                                   "event": instrument_payload(stored.event)}
-        return _Unsigned.of(None, stored.event.instrument_id, signer, private, body)
+        return _Unsigned.of(None if event.stream else stored.seq, event.aggregate_id, signer, private, body)
 
     def _sign(self, todo: list[_Unsigned]) -> list[LedgerEntry]:
         """Sign every envelope and check each signature before anything is appended.

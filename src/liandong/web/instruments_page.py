@@ -23,6 +23,7 @@ from liandong.i18n import keyed, pick
 from liandong.i18n.messages import explain
 from liandong.i18n.web.instruments import DECISION_LABELS, EVENT_LABELS, INSTRUMENT_TEXT, KIND_LABELS
 from liandong.services import instruments as i
+from liandong.services.writer import unwrap
 from liandong.web.render import Renderer
 from liandong.web.session import checked_form, session_user
 
@@ -257,14 +258,14 @@ def install(app: FastAPI, renderer: Renderer) -> None:
             budget = _text(form, "budget") or "0"
             if not budget.isdigit():
                 raise DomainError("instrument.bad_figure", value=budget[:30])
-            result = platform.instruments().handle(i.Issue(
+            result = unwrap(await platform.writer().submit_async(i.Issue(
                 by=by, kind=_text(form, "kind"), title=_text(form, "title"), body=_text(form, "body"),
                 scope=_text(form, "scope"), addressees=tuple(_lines(form, "addressees")),
                 due=_moment(form, "due"), cadence_days=int(_text(form, "cadence") or 0),
                 indicators=tuple((a, b, c) for a, b, c in _pairs(form, "indicators", ":", 3)),
                 evidence=tuple(_lines(form, "evidence")), budget_fen=int(budget) * 100,
                 read_limit_hours=int(_text(form, "read_limit") or 0), subject=_text(form, "subject"),
-                items=tuple((name, _quantity(q)) for name, q in _pairs(form, "items", ":", 2))))
+                items=tuple((name, _quantity(q)) for name, q in _pairs(form, "items", ":", 2)))))
         except (DomainError, ValueError) as exc:
             message = explain(exc, lang) if isinstance(exc, DomainError) else str(exc)
             return _new(request, platform, user, lang, error=message, form=form, status=422)
@@ -311,7 +312,7 @@ def install(app: FastAPI, renderer: Renderer) -> None:
             if found is None or not can_see_instrument(user, found.record, platform.hierarchy):
                 raise DomainError("instrument.not_found", id=iid[:40])
             version = int(_text(form, "version") or 0)
-            platform.instruments().handle(build(key, iid, by, version, form))
+            unwrap(await platform.writer().submit_async(build(key, iid, by, version, form)))
         except DomainError as exc:
             status = 409 if exc.code in ("instrument.conflict", "instrument.closed") else 422
             return _page(request, platform, user, iid, lang, error=explain(exc, lang), failed=key,

@@ -19,9 +19,9 @@ from sqlalchemy import ColumnElement, Connection, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from liandong.adapters.sql import tables as t
+from liandong.adapters.sql.streams import SqlStreams
 from liandong.domain.cases import events as ev
 from liandong.domain.cases.case import Case
-from liandong.domain.cases.record import replay
 from liandong.domain.errors import DomainError
 from liandong.services.ports import (
     CaseRepository,
@@ -116,13 +116,15 @@ class StreamCache:
             self._items.pop(case_id, None)
 
 
-class SqlCaseRepository(CaseRepository):
+class SqlCaseRepository(SqlStreams[Case, ev.Event], CaseRepository):
+    aggregate = Case
+
     def __init__(self, conn: Connection, cache: StreamCache | None = None) -> None:
         self.conn = conn
         self.cache = cache or StreamCache(0)
         self.sqlite = conn.dialect.name == "sqlite"
         self.sql = _SQL if self.sqlite else _PG
-        self._integrity: tuple[type[Exception], ...] = (conn.dialect.dbapi.IntegrityError,)
+        self._integrity = (IntegrityError, conn.dialect.dbapi.IntegrityError)
         self.staged: dict[str, tuple[ev.Event, ...]] = {}  # streams to cache after commit
         self._cursor: Any = None
 
@@ -160,35 +162,30 @@ class SqlCaseRepository(CaseRepository):
     def events(self, case_id: str) -> list[ev.Event]:
         return list(self._stream(case_id))
 
-    def get(self, case_id: str) -> Case | None:
-        stream = self._stream(case_id)
-        return Case(replay(case_id, stream)) if stream else None
+    def _insert_row(self, case: Case) -> None:
+        r = case.record
+        self._exec("insert_case", {**self._row(case), "received_at": self._time(r.received_at),
+                                   "key": r.idempotency_key or None, "public_consent": r.public_consent})
+
+    def _update_row(self, case: Case, expected: int) -> bool:
+        return bool(self._exec("update_case", {**self._row(case), "expected": expected}).rowcount == 1)
+
+    def _row(self, case: Case) -> dict[str, Any]:
+        r = case.record
+        return {"id": r.id, "version": r.version, "state": r.state.value, "owner_code": r.owner or None,
+                "lead_code": r.lead or None, "due_at": self._time(r.due), "is_open": r.state.is_open,
+                "matter": r.matter, "severity": r.severity}
+
+    def _insert_event(self, case: Case, version: int, event: ev.Event, payload: dict[str, Any]) -> int:
+        seq = int(self._exec("insert_event", {
+            "case_id": case.id, "case_version": version, "type": type(event).__name__,
+            "at": self._time(event.at), "actor": event.actor, "payload": dumps(payload)}).fetchone()[0])
+        self._exec("insert_outbox", {"seq": seq, "delivered": False})
+        return seq
 
     def save(self, case: Case) -> list[StoredEvent]:
-        r = case.record
-        pending = case.pending
-        expected = case.version - len(pending)
-        row = {"id": r.id, "version": r.version, "state": r.state.value, "owner_code": r.owner or None,
-               "lead_code": r.lead or None, "due_at": self._time(r.due), "is_open": r.state.is_open,
-               "matter": r.matter, "severity": r.severity}
-        try:
-            if expected == 0:
-                self._exec("insert_case", {**row,
-                                           "received_at": self._time(r.received_at),
-                                           "key": r.idempotency_key or None,
-                                           "public_consent": r.public_consent})
-            elif self._exec("update_case", {**row, "expected": expected}).rowcount != 1:
-                raise DomainError("case.conflict", case_id=r.id, expected=expected, actual="?")
-            stored = []
-            for i, e in enumerate(pending):
-                payload = ev.to_payload(e)
-                seq = self._exec("insert_event", {
-                    "case_id": r.id, "case_version": expected + i + 1, "type": type(e).__name__,
-                    "at": self._time(e.at), "actor": e.actor, "payload": dumps(payload)}).fetchone()[0]
-                self._exec("insert_outbox", {"seq": seq, "delivered": False})
-                stored.append(StoredEvent(seq, e, payload))
-        except (IntegrityError, *self._integrity):
-            raise DomainError("case.conflict", case_id=r.id, expected=expected, actual="?") from None
+        expected, stored = self.append(case)
+        r, pending = case.record, [s.event for s in stored]
         if expected == 0 or any(isinstance(e, ev.ScopeWidened) for e in pending):
             for code in r.affected:  # the places of the report, and any added since
                 self._exec("insert_place", {"id": r.id, "code": code})
@@ -201,7 +198,6 @@ class SqlCaseRepository(CaseRepository):
         base = self.cache.get(r.id) if expected else ()
         if len(base) == expected:
             self.staged[r.id] = base + tuple(pending)
-        case.pending = []
         return stored
 
     def committed(self) -> None:

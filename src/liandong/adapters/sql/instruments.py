@@ -5,19 +5,21 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import Connection, insert, select, update
-from sqlalchemy.exc import IntegrityError
 
 from liandong.adapters.sql import tables as t
+from liandong.adapters.sql.streams import SqlStreams
 from liandong.domain.errors import DomainError
 from liandong.domain.instruments import events as ev
 from liandong.domain.instruments.instrument import Instrument
-from liandong.domain.instruments.record import replay
 from liandong.services.ports import InstrumentRepository, InstrumentSummary, Notice, StoredInstrumentEvent
 
 
-class SqlInstrumentRepository(InstrumentRepository):
+class SqlInstrumentRepository(SqlStreams[Instrument, ev.InstrumentEvent], InstrumentRepository):
+    aggregate = Instrument
+
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
 
@@ -26,42 +28,32 @@ class SqlInstrumentRepository(InstrumentRepository):
         q = select(e.c.payload).where(e.c.instrument_id == instrument_id).order_by(e.c.version)
         return [ev.from_payload(json.loads(p)) for p in self.conn.execute(q).scalars()]
 
-    def get(self, instrument_id: str) -> Instrument | None:
-        stream = self.events(instrument_id)
-        return Instrument(replay(instrument_id, stream)) if stream else None
-
     def save(self, instrument: Instrument) -> list[StoredInstrumentEvent]:
+        return self.append(instrument)[1]
+
+    def _insert_row(self, instrument: Instrument) -> None:
         r = instrument.record
-        pending = instrument.pending
-        expected = instrument.version - len(pending)
-        row = {"version": r.version, "state": r.state, "due_at": r.due}
-        try:
-            if expected == 0:
-                assert r.issued_at is not None
-                self.conn.execute(insert(t.instrument).values(
-                    id=r.id, kind=r.kind.value, issuer=r.issuer, title=r.title[:200], issued_at=r.issued_at,
-                    **row))
-                parties = [{"instrument_id": r.id, "department_code": r.issuer, "role": "issuer"}]
-                parties += [{"instrument_id": r.id, "department_code": a, "role": "addressee"}
-                            for a in r.addressees if a != r.issuer]
-                self.conn.execute(insert(t.instrument_party), parties)
-            else:
-                i = t.instrument
-                done = self.conn.execute(update(i).where((i.c.id == r.id) & (i.c.version == expected))
-                                         .values(**row))
-                if done.rowcount != 1:
-                    raise DomainError("instrument.conflict", id=r.id, expected=expected, actual="?")
-            stored = []
-            for n, e in enumerate(pending):
-                payload = json.dumps(ev.to_payload(e), ensure_ascii=False, separators=(",", ":"))
-                seq = self.conn.execute(insert(t.instrument_event).values(
-                    instrument_id=r.id, version=expected + n + 1, type=type(e).__name__, at=e.at,
-                    actor=e.actor, payload=payload).returning(t.instrument_event.c.seq)).scalar_one()
-                stored.append(StoredInstrumentEvent(int(seq), e))
-        except IntegrityError:
-            raise DomainError("instrument.conflict", id=r.id, expected=expected, actual="?") from None
-        instrument.pending = []
-        return stored
+        assert r.issued_at is not None
+        self.conn.execute(insert(t.instrument).values(
+            id=r.id, kind=r.kind.value, issuer=r.issuer, title=r.title[:200], issued_at=r.issued_at,
+            version=r.version, state=r.state, due_at=r.due))
+        parties = [{"instrument_id": r.id, "department_code": r.issuer, "role": "issuer"}]
+        parties += [{"instrument_id": r.id, "department_code": a, "role": "addressee"}
+                    for a in r.addressees if a != r.issuer]
+        self.conn.execute(insert(t.instrument_party), parties)
+
+    def _update_row(self, instrument: Instrument, expected: int) -> bool:
+        r, i = instrument.record, t.instrument
+        done = self.conn.execute(update(i).where((i.c.id == r.id) & (i.c.version == expected))
+                                 .values(version=r.version, state=r.state, due_at=r.due))
+        return bool(done.rowcount == 1)
+
+    def _insert_event(self, instrument: Instrument, version: int, event: ev.InstrumentEvent,
+                      payload: dict[str, Any]) -> int:
+        text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+        return int(self.conn.execute(insert(t.instrument_event).values(
+            instrument_id=instrument.id, version=version, type=type(event).__name__, at=event.at,
+            actor=event.actor, payload=text).returning(t.instrument_event.c.seq)).scalar_one())
 
     def of_department(self, department: str, *, open_only: bool = False) -> list[InstrumentSummary]:
         i, p = t.instrument, t.instrument_party

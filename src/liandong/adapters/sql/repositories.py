@@ -9,8 +9,8 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, case, func, insert, select
 
-from liandong.adapters.accounts import SqlAccountRepository
 from liandong.adapters.sql import tables as t
+from liandong.adapters.sql.accounts import SqlAccountRepository
 from liandong.adapters.sql.cases import SqlCaseRepository, StreamCache
 from liandong.adapters.sql.instruments import SqlInstrumentRepository
 from liandong.adapters.sql.ledger import SqlLedgerStore

@@ -1,67 +1,41 @@
 """The case aggregate: each command checks the transition table and the rules, then emits
-events; the state changes only by applying those events (so a replay gives the same case).
-"""
+events; the state changes only by applying those events (so a replay gives the same case)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
+from liandong.domain.aggregate import Aggregate
 from liandong.domain.cases import events as ev
 from liandong.domain.cases.record import CaseRecord, apply
 from liandong.domain.cases.routing import Role, RoutingDecision
-from liandong.domain.cases.rules import Rules
+from liandong.domain.cases.rules import RATINGS, SOURCES, Rules, severity_of
 from liandong.domain.cases.states import CaseAction, CaseState, next_state
 from liandong.domain.contact import check_phone
 from liandong.domain.errors import DomainError
 from liandong.domain.hierarchy import Level
 from liandong.domain.organisation import GOVERNMENT
-from liandong.domain.responsibility import Severity
 from liandong.domain.worktime import check_moment
 
-RATINGS = ("satisfied", "basically_satisfied", "unsatisfied", "none")
-SOURCES = ("citizen", "ngo", "grid", "department", "hotline", "online")
 PLATFORM = "platform"
 REPORTER = "reporter"
 """The actor of a report (and of a follow-up rating) made by the public rather than a department."""
 
 
-def _severity(text: str) -> Severity:
-    try:
-        return Severity(text)
-    except ValueError:
-        raise DomainError("case.bad_severity", value=text,
-                          allowed=", ".join(s.value for s in Severity)) from None
+class Case(Aggregate[CaseRecord, ev.Event]):
+    """A reported problem (案件) from intake to archive; its state is the record (``record.py``)."""
 
-
-class Case:
-    def __init__(self, record: CaseRecord) -> None:
-        self.record = record
-        self.pending: list[ev.Event] = []
-
-    @property
-    def id(self) -> str:
-        return self.record.id
-
-    @property
-    def version(self) -> int:
-        return self.record.version
+    record_type = CaseRecord
+    apply = staticmethod(apply)
+    refusals = ("case.unknown", "case.conflict", "case.not_allowed_actor", "case_id")
 
     @property
     def state(self) -> CaseState:
         return self.record.state
 
-    def _emit(self, event: ev.Event) -> None:
-        apply(self.record, event)
-        self.pending.append(event)
-
     def _check(self, action: CaseAction) -> None:
         next_state(self.record.state, action)
-
-    def _actor_is(self, by: str, allowed: Sequence[str], who: str) -> None:
-        if by not in allowed:
-            raise DomainError("case.not_allowed_actor", actor=by, who=who,
-                              allowed="、".join(allowed) or "—")
 
     def _routing_events(self, decision: RoutingDecision, now: datetime, by: str) -> None:
         self._emit(ev.CaseRouted(
@@ -75,7 +49,7 @@ class Case:
         escalation, redo) never ends before the deadline already in force, so no deadline moves
         earlier except by an approved change."""
         matter = rules.matter(self.record.matter)
-        limit = matter.limit(_severity(self.record.severity))
+        limit = matter.limit(severity_of(self.record.severity))
         ack_due = rules.calendar.deadline(now, rules.policy.ack_hours, "h")
         due = rules.calendar.deadline(now, limit.amount, limit.unit)
         if self.record.due is not None and self.record.due > due:
@@ -85,7 +59,7 @@ class Case:
     def _route(self, rules: Rules, affected: Sequence[str] | None = None) -> RoutingDecision:
         r = self.record
         floor = Level(r.floor) if r.floor is not None else None
-        return rules.router.route(matter=rules.matter(r.matter), severity=_severity(r.severity),
+        return rules.router.route(matter=rules.matter(r.matter), severity=severity_of(r.severity),
                                   affected=affected or r.affected, floor=floor)
 
     # -- intake and dispatch -------------------------------------------------------------------
@@ -97,7 +71,7 @@ class Case:
                publish: bool = False) -> Case:
         """受理: validate and take in a report."""
         matter_type = rules.matter(matter)
-        sev = _severity(severity)
+        sev = severity_of(severity)
         matter_type.limit(sev)
         if not affected:
             raise DomainError("case.no_place")
@@ -131,12 +105,12 @@ class Case:
     def acknowledge(self, *, by: str, now: datetime) -> None:
         """签收 by the lead."""
         self._check(CaseAction.ACKNOWLEDGE)
-        self._actor_is(by, [self.record.lead], "lead")
+        self._party(by, [self.record.lead], "lead")
         self._emit(ev.CaseAcknowledged(case_id=self.id, at=now, actor=by))
 
     def start(self, *, by: str, now: datetime) -> None:
         self._check(CaseAction.START)
-        self._actor_is(by, [self.record.lead], "lead")
+        self._party(by, [self.record.lead], "lead")
         self._emit(ev.HandlingStarted(case_id=self.id, at=now, actor=by))
 
     # -- returns and re-dispatch -----------------------------------------------------------------
@@ -144,7 +118,7 @@ class Case:
         """退单 within the return window; a disputed one is decided by the level above."""
         self._check(CaseAction.RETURN)
         r = self.record
-        self._actor_is(by, [r.lead], "lead")
+        self._party(by, [r.lead], "lead")
         if not reason.strip():
             raise DomainError("case.reason_required", action="return")
         assert r.dispatched_at is not None
@@ -164,7 +138,7 @@ class Case:
         self._check(CaseAction.DECIDE_RETURN)
         r = self.record
         assert r.pending_return is not None
-        self._actor_is(by, [r.pending_return.decider], "decider")
+        self._party(by, [r.pending_return.decider], "decider")
         if decision == "uphold":
             target = r.lead
         elif decision == "reassign" and lead:
@@ -179,7 +153,7 @@ class Case:
     def redispatch(self, *, by: str, lead: str, reason: str, now: datetime, rules: Rules) -> None:
         """改派 by the dispatcher to another department; its clocks start anew."""
         self._check(CaseAction.REDISPATCH)
-        self._actor_is(by, [self.record.dispatcher], "dispatcher")
+        self._party(by, [self.record.dispatcher], "dispatcher")
         rules.router.check_reach(by, lead, self.record.affected)
         if lead == self.record.lead:
             raise DomainError("case.same_lead", lead=lead)
@@ -194,7 +168,7 @@ class Case:
         self._check(CaseAction.ESCALATE)
         r = self.record
         if trigger == "request":
-            self._actor_is(by, [r.lead], "lead")
+            self._party(by, [r.lead], "lead")
             if not reason.strip():
                 raise DomainError("case.reason_required", action="escalate")
         if r.owner_level <= Level.CENTRAL:
@@ -209,7 +183,7 @@ class Case:
         r_floor: Level | None = Level(r.floor) if r.floor is not None else None
         if floor is not None:
             r_floor = floor if r_floor is None else Level(min(r_floor, floor))
-        decision = rules.router.route(matter=rules.matter(r.matter), severity=_severity(r.severity),
+        decision = rules.router.route(matter=rules.matter(r.matter), severity=severity_of(r.severity),
                                       affected=affected or r.affected, floor=r_floor)
         ack_due, due, _ = self._clocks(now, rules)
         self._emit(ev.CaseEscalated(
@@ -247,7 +221,7 @@ class Case:
         self._check(CaseAction.RECLASSIFY)
         r = self.record
         if r.dispatcher:
-            self._actor_is(by, [r.dispatcher], "dispatcher")
+            self._party(by, [r.dispatcher], "dispatcher")
         new = rules.matter(matter)
         if matter == r.matter:
             raise DomainError("case.same_matter", matter=matter)
@@ -274,7 +248,7 @@ class Case:
         """延期申请 before the deadline, to the supervising level."""
         self._check(CaseAction.REQUEST_EXTENSION)
         r = self.record
-        self._actor_is(by, [r.lead], "lead")
+        self._party(by, [r.lead], "lead")
         assert r.due is not None
         check_moment(until, now=now, within=timedelta(days=rules.policy.max_extension_days))
         if now >= r.due:
@@ -286,15 +260,14 @@ class Case:
         if not reason.strip():
             raise DomainError("case.reason_required", action="request_extension")
         self._emit(ev.ExtensionRequested(case_id=self.id, at=now, actor=by, until=until,
-                                         reason=reason.strip(),
-                                         approver=rules.router.supervisor_of(r.lead)))
+                                         reason=reason.strip(), approver=rules.router.supervisor_of(r.lead)))
 
     def decide_extension(self, *, by: str, approve: bool, reason: str, now: datetime) -> None:
         self._check(CaseAction.DECIDE_EXTENSION)
         r = self.record
         if r.pending_extension is None:
             raise DomainError("case.no_extension_pending")
-        self._actor_is(by, [r.pending_extension.approver], "approver")
+        self._party(by, [r.pending_extension.approver], "approver")
         assert r.due is not None
         due = r.pending_extension.until if approve else r.due
         self._emit(ev.ExtensionDecided(case_id=self.id, at=now, actor=by, approved=approve, due=due,
@@ -306,7 +279,7 @@ class Case:
         system one level up) for a decision on a resource; its deadline keeps running."""
         self._check(CaseAction.REQUEST_RESOURCE)
         r = self.record
-        self._actor_is(by, [r.lead], "lead")
+        self._party(by, [r.lead], "lead")
         if r.pending_resource is not None:
             raise DomainError("case.resource_pending")
         if not resource.strip():
@@ -326,14 +299,14 @@ class Case:
         r = self.record
         if r.pending_resource is None:
             raise DomainError("case.no_resource_pending")
-        self._actor_is(by, [r.pending_resource.approver], "approver")
+        self._party(by, [r.pending_resource.approver], "approver")
         self._emit(ev.ResourceDecided(case_id=self.id, at=now, actor=by, approved=approve,
                                       note=reason.strip()))
 
     def pause(self, *, by: str, reason: str, now: datetime) -> None:
         """Stop the clock while waiting for the reporter (补充材料)."""
         self._check(CaseAction.PAUSE)
-        self._actor_is(by, [self.record.lead], "lead")
+        self._party(by, [self.record.lead], "lead")
         if self.record.paused_at is not None:
             raise DomainError("case.already_paused")
         self._emit(ev.CasePaused(case_id=self.id, at=now, actor=by, reason=reason.strip()))
@@ -341,7 +314,7 @@ class Case:
     def unpause(self, *, by: str, now: datetime) -> None:
         self._check(CaseAction.UNPAUSE)
         r = self.record
-        self._actor_is(by, [r.lead], "lead")
+        self._party(by, [r.lead], "lead")
         if r.paused_at is None or r.due is None:
             raise DomainError("case.not_paused")
         paused = max(0, int((now - r.paused_at).total_seconds()))
@@ -351,7 +324,7 @@ class Case:
     def shelve(self, *, by: str, until: datetime, reason: str, now: datetime, rules: Rules) -> None:
         """挂账: long-running works with a due date (at most the policy's ``max_shelve_days`` ahead)."""
         self._check(CaseAction.SHELVE)
-        self._actor_is(by, [self.record.lead], "lead")
+        self._party(by, [self.record.lead], "lead")
         check_moment(until, now=now, within=timedelta(days=rules.policy.max_shelve_days))
         if until <= now or (self.record.due is not None and until <= self.record.due):
             raise DomainError("case.shelve_date_past", until=until.isoformat())
@@ -359,7 +332,7 @@ class Case:
 
     def resume(self, *, by: str, now: datetime) -> None:
         self._check(CaseAction.RESUME)
-        self._actor_is(by, [self.record.lead], "lead")
+        self._party(by, [self.record.lead], "lead")
         assert self.record.due is not None
         self._emit(ev.CaseResumed(case_id=self.id, at=now, actor=by, due=self.record.due))
 
@@ -367,7 +340,7 @@ class Case:
         """An assisting department reports its part."""
         self._check(CaseAction.REPORT_ASSIST)
         r = self.record
-        self._actor_is(by, r.members(Role.ASSIST), "assist")
+        self._party(by, r.members(Role.ASSIST), "assist")
         if r.team[by].reported_at is not None:
             raise DomainError("case.assist_already_reported", department=by)
         on_time = r.due is None or now <= r.due
@@ -378,7 +351,7 @@ class Case:
         """办结 by the lead, once every assist has reported its part (joint closure)."""
         self._check(CaseAction.RESOLVE)
         r = self.record
-        self._actor_is(by, [r.lead], "lead")
+        self._party(by, [r.lead], "lead")
         pending = r.pending_assists()
         if pending:
             raise DomainError("case.assists_pending", departments="、".join(pending))
@@ -395,7 +368,7 @@ class Case:
         unsatisfied rating for a cause of the handler reopens the case (重办)."""
         self._check(CaseAction.FOLLOW_UP)
         if self.record.dispatcher:
-            self._actor_is(by, [self.record.dispatcher, REPORTER], "dispatcher")
+            self._party(by, [self.record.dispatcher, REPORTER], "dispatcher")
         if rating not in RATINGS:
             raise DomainError("case.bad_rating", value=rating, allowed=", ".join(RATINGS))
         self._emit(ev.CaseFollowedUp(case_id=self.id, at=now, actor=by, contacted=contacted,
@@ -410,7 +383,7 @@ class Case:
         """归档 by the centre that dispatched the case."""
         self._check(CaseAction.CLOSE)
         if self.record.dispatcher:
-            self._actor_is(by, [self.record.dispatcher], "dispatcher")
+            self._party(by, [self.record.dispatcher], "dispatcher")
         self._emit(ev.CaseClosed(case_id=self.id, at=now, actor=by))
 
     def merge_into(self, *, by: str, target: Case, now: datetime) -> None:

@@ -28,6 +28,7 @@ from liandong.domain.declare import (
     param_of,
     subclasses,
 )
+from liandong.domain.declare import Command as Command  # every aggregate's commands' base, known here too
 from liandong.domain.roles import StaffRole
 
 COMMANDS = Registry("case")
@@ -39,11 +40,6 @@ REASON = ("理由", "Reason")
 YES_NO = (("yes", ("同意", "Approve")), ("no", ("不同意", "Refuse")))
 RATINGS = (("satisfied", ("满意", "Satisfied")), ("basically_satisfied", ("基本满意", "Basically satisfied")),
            ("unsatisfied", ("不满意", "Unsatisfied")), ("none", ("未评价", "No rating")))
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Command:
-    by: str  # the acting department code, "platform", or "reporter"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -2,27 +2,27 @@
 
 from __future__ import annotations
 
-import typing
-from collections.abc import Callable
-from dataclasses import dataclass, fields
-from datetime import UTC, datetime
-from enum import Enum
-from typing import Any, ClassVar
+from dataclasses import dataclass
+from datetime import datetime
+from typing import ClassVar
 
-from liandong.domain.errors import DomainError
+from liandong.domain.aggregate import DomainEvent
+from liandong.domain.codec import EventCodec
 
 Member = tuple[str, str, str]
 """(department code, role, reason) of a team member."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class Event:
+class Event(DomainEvent):
     case_id: str
     at: datetime
     actor: str  # a department code, "platform", or "reporter"
     state_change: ClassVar[bool] = False
-    personal_fields: ClassVar[tuple[str, ...]] = ()
-    """Fields holding a person's data: the ledger commits to them instead of publishing them."""
+
+    @property
+    def aggregate_id(self) -> str:
+        return self.case_id
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -357,66 +357,8 @@ class CriticismRecorded(Event):
     reason: str
 
 
-EVENT_TYPES: dict[str, type[Event]] = {
-    cls.__name__: cls for cls in Event.__subclasses__()
-}
-
-
-# -- codec: events ⇄ JSON-friendly payloads (no floats; UTC times as ISO strings) -----------------
-def _encode(value: Any) -> Any:
-    if isinstance(value, datetime):
-        if value.tzinfo is None:
-            raise DomainError("time.naive", value=str(value))
-        return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-    if isinstance(value, Enum):
-        return value.value
-    if isinstance(value, tuple):
-        return [_encode(v) for v in value]
-    return value
-
-
-def to_payload(event: Event) -> dict[str, Any]:
-    out: dict[str, Any] = {"type": type(event).__name__}
-    for f in fields(event):
-        out[f.name] = _encode(getattr(event, f.name))
-    return out
-
-
-Decoder = Callable[[Any], Any]
-_DECODERS: dict[type[Event], tuple[tuple[str, Decoder], ...]] = {}
-
-
-def _moment(value: str) -> datetime:
-    """``2026-03-02T01:00:00.000000Z`` (as ``_encode`` writes it) → an aware UTC datetime."""
-    return datetime.fromisoformat(value).astimezone(UTC)
-
-
-def _same(value: Any) -> Any:
-    return value
-
-
-def _decoder(hint: Any) -> Decoder:
-    """A function that turns the JSON form of a field of type ``hint`` back into its value."""
-    if hint is datetime:
-        return _moment
-    if typing.get_origin(hint) is tuple:
-        args = typing.get_args(hint)
-        if len(args) == 2 and args[1] is Ellipsis:
-            inner = _decoder(args[0])
-            if inner is _same:
-                return tuple
-            return lambda value: tuple(inner(v) for v in value)
-        parts = [_decoder(a) for a in args]
-        return lambda value: tuple(d(v) for v, d in zip(value, parts, strict=True))
-    return _same
-
-
-def from_payload(payload: dict[str, Any]) -> Event:
-    cls = EVENT_TYPES.get(str(payload.get("type")))
-    if cls is None:
-        raise DomainError("event.unknown_type", value=str(payload.get("type")))
-    decoders = _DECODERS.get(cls)
-    if decoders is None:
-        hints = typing.get_type_hints(cls)
-        decoders = _DECODERS[cls] = tuple((f.name, _decoder(hints[f.name])) for f in fields(cls))
-    return cls(**{name: decode(payload[name]) for name, decode in decoders})
+CODEC = EventCodec(Event)
+"""The events ⇄ JSON-friendly payloads (``liandong.domain.codec``), the same for every aggregate."""
+EVENT_TYPES: dict[str, type[Event]] = CODEC.types
+to_payload = CODEC.to_payload
+from_payload = CODEC.from_payload

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -330,9 +330,3 @@ def apply(record: CaseRecord, event: ev.Event) -> None:
     APPLY[type(event)](record, event)
     record.version += 1
 
-
-def replay(case_id: str, events: Iterable[ev.Event]) -> CaseRecord:
-    record = CaseRecord(case_id)
-    for event in events:
-        apply(record, event)
-    return record

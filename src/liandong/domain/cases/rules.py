@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from liandong.domain.cases.routing import Router
-from liandong.domain.responsibility import MatterType
+from liandong.domain.errors import DomainError
+from liandong.domain.responsibility import MatterType, Severity
 from liandong.domain.worktime import HOURS, WorkCalendar
 
 
@@ -53,3 +54,16 @@ class Rules:
         (a statutory-only year, or beyond the known ones): shown as （暂定）. A clock-hour limit
         ("24h") is elapsed time, which no holiday changes."""
         return due is not None and not limit.endswith(HOURS) and self.calendar.is_provisional(due)
+
+
+RATINGS = ("satisfied", "basically_satisfied", "unsatisfied", "none")
+SOURCES = ("citizen", "ngo", "grid", "department", "hotline", "online")
+
+
+def severity_of(text: str) -> Severity:
+    """The severity named, or the refusal that lists the known ones."""
+    try:
+        return Severity(text)
+    except ValueError:
+        raise DomainError("case.bad_severity", value=text,
+                          allowed=", ".join(s.value for s in Severity)) from None

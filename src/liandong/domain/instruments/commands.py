@@ -14,6 +14,7 @@ from liandong.domain.declare import (
     NUMBER,
     SELECT,
     TEXTAREA,
+    Command,
     Registry,
     declaration,
     optional,
@@ -34,8 +35,7 @@ REASON = ("理由", "Reason")
 
 
 @dataclass(frozen=True, kw_only=True)
-class InstrumentCommand:
-    by: str
+class InstrumentCommand(Command):
     instrument_id: str = ""
     expected_version: int | None = None
 

@@ -2,24 +2,23 @@
 
 from __future__ import annotations
 
-import typing
-from collections.abc import Callable
-from dataclasses import dataclass, fields
-from datetime import UTC, datetime
-from typing import Any
+from dataclasses import dataclass
+from datetime import datetime
+from typing import ClassVar
 
-from liandong.domain.errors import DomainError
+from liandong.domain.aggregate import DomainEvent
+from liandong.domain.codec import EventCodec
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class InstrumentEvent:
+class InstrumentEvent(DomainEvent):
     instrument_id: str
     at: datetime
     actor: str  # a department code, or "platform"
+    stream: ClassVar[str] = "instrument"
 
     @property
-    def case_id(self) -> str:
-        """The subject of the event in the shared record (instruments share it with cases)."""
+    def aggregate_id(self) -> str:
         return self.instrument_id
 
 
@@ -127,52 +126,8 @@ class Withdrawn(InstrumentEvent):
     reason: str
 
 
-EVENT_TYPES: dict[str, type[InstrumentEvent]] = {
-    cls.__name__: cls for cls in InstrumentEvent.__subclasses__()}
-
-
-def _encode(value: Any) -> Any:
-    if isinstance(value, datetime):
-        if value.tzinfo is None:
-            raise DomainError("time.naive", value=str(value))
-        return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-    if isinstance(value, tuple):
-        return [_encode(v) for v in value]
-    return value
-
-
-def to_payload(event: InstrumentEvent) -> dict[str, Any]:
-    out: dict[str, Any] = {"type": type(event).__name__}
-    for f in fields(event):
-        out[f.name] = _encode(getattr(event, f.name))
-    return out
-
-
-Decoder = Callable[[Any], Any]
-_DECODERS: dict[type[InstrumentEvent], tuple[tuple[str, Decoder], ...]] = {}
-
-
-def _decoder(hint: Any) -> Decoder:
-    if hint is datetime:
-        return lambda v: datetime.fromisoformat(v).astimezone(UTC)
-    if hint == (datetime | None):
-        return lambda v: None if v is None else datetime.fromisoformat(v).astimezone(UTC)
-    if typing.get_origin(hint) is tuple:
-        args = typing.get_args(hint)
-        if len(args) == 2 and args[1] is Ellipsis:
-            inner = _decoder(args[0])
-            return lambda value: tuple(inner(v) for v in value)
-        parts = [_decoder(a) for a in args]
-        return lambda value: tuple(d(v) for v, d in zip(value, parts, strict=True))
-    return lambda v: v
-
-
-def from_payload(payload: dict[str, Any]) -> InstrumentEvent:
-    cls = EVENT_TYPES.get(str(payload.get("type")))
-    if cls is None:
-        raise DomainError("event.unknown_type", value=str(payload.get("type")))
-    decoders = _DECODERS.get(cls)
-    if decoders is None:
-        hints = typing.get_type_hints(cls)
-        decoders = _DECODERS[cls] = tuple((f.name, _decoder(hints[f.name])) for f in fields(cls))
-    return cls(**{name: decode(payload[name]) for name, decode in decoders if name in payload})
+CODEC = EventCodec(InstrumentEvent)
+"""The events ⇄ JSON-friendly payloads (``liandong.domain.codec``), the same for every aggregate."""
+EVENT_TYPES: dict[str, type[InstrumentEvent]] = CODEC.types
+to_payload = CODEC.to_payload
+from_payload = CODEC.from_payload

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from liandong.domain.aggregate import Aggregate
 from liandong.domain.cases.routing import Router
 from liandong.domain.errors import DomainError
 from liandong.domain.instruments import events as ev
@@ -49,24 +50,12 @@ class InstrumentRules:
                               action=action.value, allowed=allowed)
 
 
-class Instrument:
-    """Commands on one instrument; ``pending`` holds the events not yet stored."""
+class Instrument(Aggregate[InstrumentRecord, ev.InstrumentEvent]):
+    """Commands on one instrument; its state is the record (``record.py``)."""
 
-    def __init__(self, record: InstrumentRecord) -> None:
-        self.record = record
-        self.pending: list[ev.InstrumentEvent] = []
-
-    @property
-    def id(self) -> str:
-        return self.record.id
-
-    @property
-    def version(self) -> int:
-        return self.record.version
-
-    def _emit(self, event: ev.InstrumentEvent) -> None:
-        apply(self.record, event)
-        self.pending.append(event)
+    record_type = InstrumentRecord
+    apply = staticmethod(apply)  # type: ignore[assignment]
+    refusals = ("instrument.not_found", "instrument.conflict", "instrument.not_party", "id")
 
     def _step(self, step: Step) -> None:
         r = self.record
@@ -75,10 +64,6 @@ class Instrument:
         if step not in r.spec.steps:
             raise DomainError("instrument.no_such_step", kind=r.kind.value, step=step.value,
                               allowed=", ".join(sorted(s.value for s in r.spec.steps)))
-
-    def _party(self, by: str, allowed: Sequence[str], who: str) -> None:
-        if by not in allowed:
-            raise DomainError("instrument.not_party", actor=by, who=who, allowed="、".join(allowed) or "—")
 
     # -- issuing -----------------------------------------------------------------------------
     @classmethod

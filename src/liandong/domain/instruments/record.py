@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -112,12 +111,6 @@ def apply(r: InstrumentRecord, e: ev.InstrumentEvent) -> None:
         r.state = WITHDRAWN
     r.version += 1
 
-
-def replay(instrument_id: str, events: Iterable[ev.InstrumentEvent]) -> InstrumentRecord:
-    r = InstrumentRecord(instrument_id)
-    for e in events:
-        apply(r, e)
-    return r
 
 
 def recipients(r: InstrumentRecord, e: ev.InstrumentEvent) -> list[str]:

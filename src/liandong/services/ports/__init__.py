@@ -2,6 +2,7 @@
 fakes subclass them. One module per port family; every name is re-exported here."""
 
 from liandong.services.ports.accounts import AccountRecord, AccountRepository
+from liandong.services.ports.aggregates import AggregateRepository, Stored
 from liandong.services.ports.cases import (
     CaseRepository,
     CaseSummary,
@@ -24,6 +25,7 @@ from liandong.services.ports.unit_of_work import UnitOfWork
 __all__ = [
     "AccountRecord",
     "AccountRepository",
+    "AggregateRepository",
     "CaseRepository",
     "CaseSummary",
     "Geocoder",
@@ -36,6 +38,7 @@ __all__ = [
     "Outbound",
     "Publisher",
     "ReportRow",
+    "Stored",
     "StoredEvent",
     "StoredInstrumentEvent",
     "UnitOfWork",

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import abc
-from collections.abc import Collection, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Collection, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from liandong.domain.cases.case import Case
 from liandong.domain.cases.events import Event
 from liandong.domain.hierarchy import CENTRAL_CODE
+from liandong.services.ports.aggregates import AggregateRepository, Stored
 
 
 @dataclass(frozen=True)
@@ -30,12 +30,8 @@ class CaseSummary:
     source: str = ""  # 来源: citizen, ngo, grid, department, hotline, online
 
 
-@dataclass(frozen=True)
-class StoredEvent:
-    seq: int
-    event: Event
-    payload: Mapping[str, Any] | None = field(default=None, compare=False, repr=False)
-    """``to_payload(event)`` when the store has already computed it (the ledger reuses it)."""
+StoredEvent = Stored[Event]
+"""A case's event as stored (its ``seq`` numbers the case event table and the outbox)."""
 
 
 @dataclass(frozen=True)
@@ -80,23 +76,13 @@ def prefix_end(prefix: str) -> str | None:
     return kept[:-1] + chr(ord(kept[-1]) + 1)
 
 
-class CaseRepository(abc.ABC):
-    """Cases as their event streams, with optimistic locking and idempotent intake."""
-
-    @abc.abstractmethod
-    def get(self, case_id: str) -> Case | None:
-        """The case rebuilt from its events; None when unknown."""
-
-    @abc.abstractmethod
-    def save(self, case: Case) -> list[StoredEvent]:
-        """Append the case's pending events; a concurrent change raises ``case.conflict``."""
+class CaseRepository(AggregateRepository[Case, Event]):
+    """Cases as their event streams, with optimistic locking (``case.conflict``) and idempotent
+    intake."""
 
     @abc.abstractmethod
     def by_idempotency_key(self, key: str) -> str | None:
         """The case already reported with this key, if any."""
-
-    @abc.abstractmethod
-    def events(self, case_id: str) -> list[Event]: ...
 
     @abc.abstractmethod
     def inbox(self, department: str, *, open_only: bool = True,

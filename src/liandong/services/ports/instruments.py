@@ -9,6 +9,7 @@ from datetime import datetime
 
 from liandong.domain.instruments.events import InstrumentEvent
 from liandong.domain.instruments.instrument import Instrument
+from liandong.services.ports.aggregates import AggregateRepository, Stored
 
 
 @dataclass(frozen=True)
@@ -36,24 +37,12 @@ class Notice:
     at: datetime
 
 
-@dataclass(frozen=True)
-class StoredInstrumentEvent:
-    seq: int
-    event: InstrumentEvent
+StoredInstrumentEvent = Stored[InstrumentEvent]
+"""An instrument's event as stored (its ``seq`` numbers the instrument event table)."""
 
 
-class InstrumentRepository(abc.ABC):
-    """Linkage instruments as their event streams, with optimistic locking."""
-
-    @abc.abstractmethod
-    def get(self, instrument_id: str) -> Instrument | None: ...
-
-    @abc.abstractmethod
-    def save(self, instrument: Instrument) -> list[StoredInstrumentEvent]:
-        """Append the pending events; refuse (``instrument.conflict``) if another wrote first."""
-
-    @abc.abstractmethod
-    def events(self, instrument_id: str) -> list[InstrumentEvent]: ...
+class InstrumentRepository(AggregateRepository[Instrument, InstrumentEvent]):
+    """Linkage instruments as their event streams, with optimistic locking (``instrument.conflict``)."""
 
     @abc.abstractmethod
     def of_department(self, department: str, *, open_only: bool = False) -> list[InstrumentSummary]:

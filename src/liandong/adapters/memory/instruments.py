@@ -1,54 +1,35 @@
-"""Instruments in memory (tests, the simulator): streams in dicts, undone on rollback."""
+"""Instruments in memory (tests, the simulator): streams replayed when read, undone on rollback."""
 
 from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
 
+from liandong.adapters.memory.streams import MemoryStreams
 from liandong.domain.errors import DomainError
 from liandong.domain.instruments.events import InstrumentEvent
 from liandong.domain.instruments.instrument import Instrument
-from liandong.domain.instruments.record import replay
 from liandong.services.ports import InstrumentRepository, InstrumentSummary, Notice, StoredInstrumentEvent
 
 
-class MemoryInstrumentRepository(InstrumentRepository):
+class MemoryInstrumentRepository(MemoryStreams[Instrument, InstrumentEvent], InstrumentRepository):
+    aggregate = Instrument
+
     def __init__(self) -> None:
-        self.streams: dict[str, list[InstrumentEvent]] = {}
-        self.seq = 0
-        self._undo: list[tuple[str, int]] = []  # (instrument, length before)
+        super().__init__()
         self.outbox: list[Notice] = []
         self.pool: dict[tuple[str, str], tuple[int, str]] = {}
         self._pool_saved: dict[tuple[str, str], tuple[int, str]] = {}
         self._outbox_mark = 0
         self.notices_delivered: set[int] = set()
 
-    def get(self, instrument_id: str) -> Instrument | None:
-        stream = self.streams.get(instrument_id)
-        return Instrument(replay(instrument_id, stream)) if stream else None
-
     def save(self, instrument: Instrument) -> list[StoredInstrumentEvent]:
-        pending = instrument.pending
-        stream = self.streams.setdefault(instrument.id, [])
-        expected = instrument.version - len(pending)
-        if len(stream) != expected:
-            raise DomainError("instrument.conflict", id=instrument.id, expected=expected, actual=len(stream))
-        self._undo.append((instrument.id, len(stream)))
-        stored = []
-        for e in pending:
-            stream.append(e)
-            self.seq += 1
-            stored.append(StoredInstrumentEvent(self.seq, e))
-        instrument.pending = []
-        return stored
-
-    def events(self, instrument_id: str) -> list[InstrumentEvent]:
-        return list(self.streams.get(instrument_id, []))
+        return self.append(instrument)
 
     def of_department(self, department: str, *, open_only: bool = False) -> list[InstrumentSummary]:
         out = []
         for iid, stream in self.streams.items():
-            r = replay(iid, stream)
+            r = Instrument.replay(iid, stream).record
             if r.issuer == department:
                 role = "issuer"
             elif department in r.addressees:
@@ -64,10 +45,10 @@ class MemoryInstrumentRepository(InstrumentRepository):
         return out
 
     def open_ids(self) -> list[str]:
-        return [iid for iid, stream in self.streams.items() if replay(iid, stream).is_open]
+        return [iid for iid, stream in self.streams.items() if Instrument.replay(iid, stream).record.is_open]
 
     def of_kind(self, kind: str) -> list[Instrument]:
-        found = [Instrument(replay(iid, stream)) for iid, stream in self.streams.items()]
+        found = [Instrument.replay(iid, stream) for iid, stream in self.streams.items()]
         return [i for i in found if i.record.kind.value == kind]
 
     def holdings(self, department: str) -> dict[str, tuple[int, str]]:
@@ -96,15 +77,11 @@ class MemoryInstrumentRepository(InstrumentRepository):
         self.notices_delivered.update(seqs)
 
     def commit(self) -> None:
-        self._undo.clear()
+        self.committed()
         self._pool_saved = dict(self.pool)
         self._outbox_mark = len(self.outbox)
 
     def rollback(self) -> None:
         self.pool = dict(self._pool_saved)
         del self.outbox[self._outbox_mark:]
-        while self._undo:
-            iid, length = self._undo.pop()
-            del self.streams[iid][length:]
-            if not self.streams[iid]:
-                del self.streams[iid]
+        self.undo()

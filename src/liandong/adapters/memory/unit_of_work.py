@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from liandong.adapters.accounts import MemoryAccountRepository
-from liandong.adapters.memory_cases import MemoryCaseRepository
-from liandong.adapters.memory_instruments import MemoryInstrumentRepository
-from liandong.adapters.memory_ledger import MemoryLedgerStore
+from liandong.adapters.memory.accounts import MemoryAccountRepository
+from liandong.adapters.memory.cases import MemoryCaseRepository
+from liandong.adapters.memory.instruments import MemoryInstrumentRepository
+from liandong.adapters.memory.ledger import MemoryLedgerStore
 from liandong.domain.hierarchy import Jurisdiction, Level
 from liandong.domain.organisation import GOVERNMENT, Department
 from liandong.services.ports import OrganisationRepository, UnitOfWork

@@ -5,22 +5,24 @@ from __future__ import annotations
 from collections.abc import Collection, Iterator, Sequence
 from datetime import UTC, datetime
 
+from liandong.adapters.memory.streams import MemoryStreams
 from liandong.domain.cases.case import Case
 from liandong.domain.cases.events import CaseFollowedUp, CaseReported, Event
-from liandong.domain.cases.record import CaseRecord, replay
+from liandong.domain.cases.record import CaseRecord
 from liandong.domain.errors import DomainError
 from liandong.services.ports import CaseRepository, CaseSummary, ReportRow, StoredEvent, scope_prefix
 
 
-class MemoryCaseRepository(CaseRepository):
+class MemoryCaseRepository(MemoryStreams[Case, Event], CaseRepository):
+    """Cases keep a live record each besides their streams (the inboxes read them)."""
+
+    aggregate = Case
+
     def __init__(self) -> None:
-        self.streams: dict[str, list[Event]] = {}
+        super().__init__()
         self.records: dict[str, CaseRecord] = {}
-        self.log: list[StoredEvent] = []
         self.keys: dict[str, str] = {}
         self.delivered: set[int] = set()
-        self._dirty: dict[str, int] = {}  # case id → committed stream length
-        self._log_mark: int | None = None
         self._new_keys: list[str] = []
         self._loaded: set[str] = set()
         self.tracking: dict[str, str] = {}
@@ -36,49 +38,26 @@ class MemoryCaseRepository(CaseRepository):
         return Case(record)
 
     def save(self, case: Case) -> list[StoredEvent]:
-        stream = self.streams.get(case.id)
-        if stream is None:
-            stream = self.streams[case.id] = []
-        expected = case.version - len(case.pending)
-        if expected == 0 and stream:  # a new case under an id already taken: the store's own check,
-            raise DomainError("case.conflict", case_id=case.id, expected=0, actual="?")  # as on SQL
-        if len(stream) != expected:
-            raise DomainError("case.conflict", case_id=case.id, expected=expected,
-                              actual=len(stream))
-        self._dirty.setdefault(case.id, len(stream))
-        if self._log_mark is None:
-            self._log_mark = len(self.log)
-        stored = []
-        for event in case.pending:
-            stream.append(event)
-            item = StoredEvent(len(self.log) + 1, event)
-            self.log.append(item)
-            stored.append(item)
+        stored = self.append(case)
         self.records[case.id] = case.record
         key = case.record.idempotency_key
         if key and key not in self.keys:
             self.keys[key] = case.id
             self._new_keys.append(key)
-        case.pending = []
         return stored
 
     def commit(self) -> None:
+        self.committed()
         self._loaded.clear()
-        self._dirty.clear()
-        self._log_mark = None
         self._new_keys.clear()
         self._new_salts.clear()
 
     def rollback(self) -> None:
-        for case_id, length in self._dirty.items():
-            del self.streams[case_id][length:]
-            if length == 0:
-                del self.streams[case_id]
-                self.records.pop(case_id, None)
+        for case_id in self.undo():
+            if case_id in self.streams:
+                self.records[case_id] = Case.replay(case_id, self.streams[case_id]).record
             else:
-                self.records[case_id] = replay(case_id, self.streams[case_id])
-        if self._log_mark is not None:
-            del self.log[self._log_mark:]
+                self.records.pop(case_id, None)
         for key in self._new_keys:
             self.keys.pop(key, None)
         for case_id in self._new_salts:
@@ -86,14 +65,11 @@ class MemoryCaseRepository(CaseRepository):
         for case_id in self._loaded:  # a command that failed half-way on a live record
             stream = self.streams.get(case_id)
             if stream is not None and self.records[case_id].version != len(stream):
-                self.records[case_id] = replay(case_id, stream)
+                self.records[case_id] = Case.replay(case_id, stream).record
         self.commit()
 
     def by_idempotency_key(self, key: str) -> str | None:
         return self.keys.get(key)
-
-    def events(self, case_id: str) -> list[Event]:
-        return list(self.streams.get(case_id, []))
 
     def inbox(self, department: str, *, open_only: bool = True, limit: int = 200) -> list[CaseSummary]:
         rows = []

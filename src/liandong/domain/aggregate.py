@@ -1,0 +1,98 @@
+"""The frame every aggregate shares (cases, linkage instruments, and any one to come): an id, a
+version, the events not yet stored, and state changed only by applying events, so that a replay of
+the stored stream gives the same aggregate (docs/decisions/0020)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any, ClassVar, Generic, Protocol, Self, TypeVar
+
+from liandong.domain.errors import DomainError
+
+
+class DomainEvent:
+    """What every aggregate's events have in common; each aggregate's base event is a frozen
+    dataclass below it that names its own id field (``case_id``, ``instrument_id``).
+
+    ``stream``: the name the shared record gives the aggregate's events ("" for cases, whose
+    envelopes were written before there was a second stream, and stay as they are)."""
+
+    __slots__ = ()
+    at: datetime
+    actor: str  # a department code, "platform", or "reporter"
+    stream: ClassVar[str] = ""
+    personal_fields: ClassVar[tuple[str, ...]] = ()
+    """Fields holding a person's data: the ledger commits to them instead of publishing them."""
+
+    @property
+    def aggregate_id(self) -> str:
+        """The id of the aggregate the event belongs to (the subject of its ledger entry)."""
+        raise NotImplementedError
+
+
+class Record(Protocol):
+    """An aggregate's state: rebuilt by applying its events, one version each."""
+
+    id: str
+    version: int
+
+
+R = TypeVar("R", bound=Record)
+E = TypeVar("E", bound=DomainEvent)
+
+
+class Aggregate(Generic[R, E]):
+    """An event-sourced aggregate: commands check and ``_emit``; ``pending`` holds the events
+    not yet stored (the repository empties it when it saves them)."""
+
+    record_type: ClassVar[type[Any]]
+    """Makes the blank record of a new id (``CaseRecord``, ``InstrumentRecord``)."""
+
+    refusals: ClassVar[tuple[str, str, str, str]]
+    """The aggregate's words for: unknown, changed by another (conflict), an actor with no part in
+    a step (``_party``); and the name of its id in them (``case_id``, ``id``)."""
+
+    def __init__(self, record: R) -> None:
+        self.record = record
+        self.pending: list[E] = []
+
+    @staticmethod
+    def apply(record: Any, event: Any) -> None:
+        """Change ``record`` by one event (and count its version): the aggregate's own function."""
+        raise NotImplementedError
+
+    @property
+    def id(self) -> str:
+        return self.record.id
+
+    @property
+    def version(self) -> int:
+        return self.record.version
+
+    def _emit(self, event: E) -> None:
+        type(self).apply(self.record, event)
+        self.pending.append(event)
+
+    def _party(self, by: str, allowed: Sequence[str], who: str) -> None:
+        """Refuse unless ``by`` is one of the parties ``allowed`` to act as ``who``."""
+        if by not in allowed:
+            raise DomainError(self.refusals[2], actor=by, who=who, allowed="、".join(allowed) or "—")
+
+    @classmethod
+    def unknown(cls, aggregate_id: str) -> DomainError:
+        return DomainError(cls.refusals[0], **{cls.refusals[3]: aggregate_id})
+
+    @classmethod
+    def conflict(cls, aggregate_id: str, expected: int, actual: int | str) -> DomainError:
+        """Another wrote first: ``actual`` is its version, or "?" when the store found it so."""
+        return DomainError(cls.refusals[1], **{cls.refusals[3]: aggregate_id}, expected=expected,
+                           actual=actual)
+
+    @classmethod
+    def replay(cls, aggregate_id: str, events: Iterable[E]) -> Self:
+        """The aggregate as its stored ``events`` leave it."""
+        record = cls.record_type(aggregate_id)
+        for event in events:
+            cls.apply(record, event)
+        return cls(record)

@@ -1,0 +1,40 @@
+"""What every aggregate's store does (cases, instruments, and any one to come): load an aggregate
+by replaying its stream, append its pending events with optimistic locking, read its stream."""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
+
+from liandong.domain.aggregate import Aggregate, DomainEvent
+
+E = TypeVar("E", bound=DomainEvent, covariant=True)
+A = TypeVar("A", bound=Aggregate[Any, Any])
+Ev = TypeVar("Ev", bound=DomainEvent)
+
+
+@dataclass(frozen=True)
+class Stored(Generic[E]):
+    """An event as stored: its sequence number in its aggregate's event table, the event, and
+    its payload when the store has already computed it (the ledger reuses it)."""
+
+    seq: int
+    event: E
+    payload: Mapping[str, Any] | None = field(default=None, compare=False, repr=False)
+
+
+class AggregateRepository(abc.ABC, Generic[A, Ev]):
+    """One aggregate's event streams, with optimistic locking."""
+
+    @abc.abstractmethod
+    def get(self, aggregate_id: str) -> A | None:
+        """The aggregate rebuilt from its events; None when unknown."""
+
+    @abc.abstractmethod
+    def save(self, aggregate: A) -> list[Stored[Ev]]:
+        """Append the pending events; a concurrent change raises the aggregate's conflict."""
+
+    @abc.abstractmethod
+    def events(self, aggregate_id: str) -> list[Ev]: ...
