@@ -52,13 +52,14 @@ def entry(title: str, answer: str, *, scope: str = LIANGXI, until: date | None =
 
 
 def test_a_search_ranks_the_entry_about_the_question_first(kb: KnowledgeBase) -> None:
-    card, _ = kb.put(entry("社保卡补办需要什么材料", "携带本人身份证到社保服务窗口即可补办，当场制卡。"))
+    card, _ = kb.put(entry("社保卡补办需要什么材料", "携带本人身份证到社保服务窗口即可补办，当场制卡。",
+                           until=date(2027, 6, 30), keywords=("社保卡", "挂失")))
     medical, _ = kb.put(entry("医保报销比例是多少", "在职职工住院报销比例为百分之九十，需出示社保卡。"))
     kb.put(entry("居住证办理流程", "到社区警务室登记后十五个工作日内领取。"))
     hits = kb.search("我的社保卡丢了，怎么补办？", place=STREET)
     assert [h.entry.id for h in hits] == [card.id, medical.id]
     assert hits[0].score > hits[1].score > 0
-    assert hits[0].entry.title == "社保卡补办需要什么材料"
+    assert hits[0].entry == card  # read back whole: dates as dates, keywords as a tuple
 
 
 def test_shorter_words_inside_long_ones_are_found(kb: KnowledgeBase) -> None:

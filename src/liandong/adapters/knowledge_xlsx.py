@@ -36,9 +36,11 @@ def _date(value: Any) -> date | None:
         raise ValueError(text) from None
 
 
-def read_entries(path: Path) -> list[tuple[int, Entry]]:
-    """The entries of a workbook's first sheet with their row numbers, or a refusal naming the
-    file, the row and the column."""
+def read_entries(path: Path) -> list[tuple[int, Entry | DomainError]]:
+    """The entries of a workbook's first sheet with their row numbers; a row that cannot be read
+    (a date that is not one, a required cell empty) as its refusal, naming the file, the row and
+    the column, for the importer to raise in row order (a file that is not a workbook, or lacks a
+    column, is refused at once)."""
     from openpyxl import load_workbook  # imported where used: the CLI starts without it
 
     source = path.name
@@ -56,13 +58,16 @@ def read_entries(path: Path) -> list[tuple[int, Entry]]:
             elif field in REQUIRED:
                 raise DomainError("knowledge.missing_column", source=source, column=field,
                                   allowed="、".join(HEADINGS.values()))
-        out = []
+        out: list[tuple[int, Entry | DomainError]] = []
         for number, row in enumerate(rows, start=2):
             if all(v in (None, "") for v in row):
                 continue
             if len(out) >= MAX_ROWS:
                 raise DomainError("knowledge.too_many_rows", source=source, limit=MAX_ROWS)
-            out.append((number, _entry(row, where, source, number)))
+            try:
+                out.append((number, _entry(row, where, source, number)))
+            except DomainError as exc:
+                out.append((number, exc))
         return out
     finally:
         book.close()
@@ -90,9 +95,10 @@ def _entry(row: Sequence[Any], where: dict[str, int], source: str, number: int) 
 
     valid_from, reviewed_on = day("valid_from"), day("reviewed_on")
     assert valid_from is not None and reviewed_on is not None
+    keywords = text("keywords").replace(",", "、").replace("，", "、").split("、")
     return Entry(text("id"), text("title"), text("answer"), text("owner"), text("source"), valid_from,
                  day("valid_until"), text("reviewed_by"), reviewed_on, text("scope"), text("matter"),
-                 tuple(k for k in text("keywords").replace(",", "、").replace("，", "、").split("、") if k.strip()))
+                 tuple(k for k in keywords if k.strip()))
 
 
 def write_entries(path: Path, entries: Iterable[Entry]) -> int:

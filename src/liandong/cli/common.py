@@ -37,6 +37,7 @@ GROUPS: dict[str, tuple[str, str, str]] = {
                    "联动形式：试点、项目、批示、督导、简报、会议等 / linkage instruments"),
     "insight": ("insight", "insight_app", "诉求分析 / demand insight"),
     "calendar": ("calendar", "calendar_app", "工作日历：法定节假日与调休 / the working calendar"),
+    "kb": ("knowledge", "kb_app", "知识库与咨询办结 / the knowledge base and consultations answered"),
 }
 """The top level lists a group from here, and imports its module only when the group runs."""
 

@@ -60,9 +60,9 @@ def add(title: Annotated[str, typer.Option(help="问题（按群众的问法）"
     with refusals(lang):
         platform = open_platform(database_url, data_dir)
         today = platform.clock.now().astimezone(SHANGHAI).date()
-        entry = Entry(entry_id, title, answer, owner, source, _day(valid_from, "valid_from") or today,
-                      _day(valid_until, "valid_until"), reviewed_by, _day(reviewed_on, "reviewed_on") or today,
-                      scope, matter, tuple(keyword or ()))
+        since, reviewed = _day(valid_from, "valid_from") or today, _day(reviewed_on, "reviewed_on") or today
+        entry = Entry(entry_id, title, answer, owner, source, since, _day(valid_until, "valid_until"),
+                      reviewed_by, reviewed, scope, matter, tuple(keyword or ()))
         stored, new = platform.knowledge().put(entry)
     w = words(KNOWLEDGE_TEXT, lang)
     out.print(f"{w['added'] if new else w['replaced']}: {stored.id}  {stored.title}")
@@ -107,12 +107,12 @@ def search(question: Annotated[str, typer.Argument(help="来电人的问题")],
     if not hits:
         out.print(w["none_found"])
         return
-    table = Table(w["results"])
-    for key in ("col_id", "col_title", "col_scope", "col_validity", "col_score"):
-        table.add_column(w[key], justify="right" if key == "col_score" else "left")
+    table = Table(title=w["results"])
+    for key in ("col_id", "col_title", "col_validity", "col_score"):
+        table.add_column(w[key], justify="right" if key == "col_score" else "left", no_wrap=key == "col_id")
     for hit in hits:
         e = hit.entry
-        table.add_row(e.id, e.title, e.scope, _validity(e, lang), f"{hit.score:.2f}")
+        table.add_row(e.id, e.title, _validity(e, lang), f"{hit.score:.2f}")
     out.print(table)
 
 
@@ -142,11 +142,12 @@ def review(owner: Annotated[str | None, typer.Option(help="主管部门代码（
     if not flagged:
         out.print(w["nothing_to_review"])
         return
-    table = Table(w["to_review"])
-    for key in ("col_id", "col_title", "col_owner", "col_validity", "col_state"):
-        table.add_column(w[key])
+    table = Table(title=w["to_review"])
+    for key in ("col_id", "col_title", "col_until", "col_state"):
+        table.add_column(w[key], no_wrap=key != "col_title")
     for e, validity in flagged:
-        table.add_row(e.id, e.title, e.owner, _validity(e, lang), w["state_" + validity.value])
+        until = e.valid_until.isoformat() if e.valid_until else w["no_end"]
+        table.add_row(e.id, e.title, until, w["state_" + validity.value])
     out.print(table)
 
 
@@ -189,7 +190,7 @@ def count(scope: Annotated[str, typer.Option(help="区划代码")],
     by_channel: dict[str, int] = {}
     for c in answered:
         by_channel[c.channel.value] = by_channel.get(c.channel.value, 0) + 1
-    table = Table(w["consultations"].format(scope=scope, since=since, until=until))
+    table = Table(title=w["consultations"].format(scope=scope, since=since, until=until))
     table.add_column(w["col_channel"])
     table.add_column(w["col_count"], justify="right")
     for channel, n in sorted(by_channel.items()):

@@ -16,6 +16,7 @@ from liandong.domain.errors import DomainError
 from liandong.domain.hierarchy import Kind, Level
 from liandong.domain.worktime import SHANGHAI
 from liandong.i18n import DEFAULT, name_of, pick, resolve, words
+from liandong.i18n.knowledge import FIELD_NAMES
 from liandong.i18n.refusals import MESSAGES as TEXTS
 
 MESSAGES = TEXTS  # every refusal by code: see the liandong.i18n.refusals package
@@ -189,10 +190,15 @@ def _moment(value: str) -> str | None:
 
 
 def _localised(code: str, key: str, value: Any, lang: str) -> Any:
-    """Level keys, parties, governance actions and times among a refusal's facts, in the reader's
-    language (times in Beijing time)."""
+    """Level keys, parties, governance actions, the knowledge base's fields and times among a
+    refusal's facts, in the reader's language (times in Beijing time); a refusal among them (the
+    problem of one row of a file) rendered in full."""
+    if isinstance(value, DomainError):
+        return explain(value, lang)
     if not isinstance(value, str):
         return value
+    if key in ("field", "column") and code.startswith("knowledge.") and value in FIELD_NAMES["zh"]:
+        return words(FIELD_NAMES, lang)[value]
     if key == "who" and value in PARTY_NAMES:
         return pick(PARTY_NAMES[value], lang)
     local = _moment(value)

@@ -9,6 +9,7 @@ above it, the whole country included)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
@@ -51,6 +52,16 @@ class Hit:
     score: float
 
 
+_COLUMN_OF = {"department.unknown": "owner", "jurisdiction.unknown": "scope", "matter.unknown": "matter",
+              "knowledge.bad_validity": "valid_until", "knowledge.reviewed_in_future": "reviewed_on",
+              "knowledge.too_many_keywords": "keywords", "knowledge.title_too_short": "title"}
+
+
+def _column_of(exc: DomainError) -> str:
+    """The field a refusal of an entry is about (the column of its row in a file)."""
+    return _COLUMN_OF.get(exc.code) or str(exc.params.get("field", "title"))
+
+
 def _new_id(prefix: str, now: datetime) -> str:
     """Twenty characters in the order of issue (like case ids): the prefix, 11 hex digits of the
     millisecond and 8 random ones."""
@@ -78,10 +89,10 @@ class KnowledgeBase:
         return SearchText(" ".join(seg.search_words(normalise(entry.title))),
                           " ".join(seg.search_words(normalise(entry.searchable_text))))
 
-    def put(self, entry: Entry) -> tuple[Entry, bool]:
-        """Add an entry, or replace the one under its id (empty id: a new one); the entry as stored
-        and whether it is new. Refused, with nothing stored, unless the owner is a department, the
-        scope a jurisdiction and the matter (if any) on the responsibility list."""
+    def check(self, entry: Entry) -> Entry:
+        """The entry as it would be stored (trimmed; a new id when it has none), or a refusal:
+        the owner must be a department, the scope a jurisdiction and the matter (if any) on the
+        responsibility list."""
         now = self.clock.now()
         checked = check_entry(entry, today=now.astimezone(SHANGHAI).date())
         self.router.check_department(checked.owner)
@@ -90,11 +101,43 @@ class KnowledgeBase:
                               nearest=", ".join(self.hierarchy.nearest_codes(checked.scope)))
         if checked.matter:
             self.matters.get(checked.matter)  # matter.unknown, with the nearest codes
-        if not checked.id:
-            checked = replace(checked, id=_new_id("K", now))
+        return checked if checked.id else replace(checked, id=_new_id("K", now))
+
+    def put(self, entry: Entry) -> tuple[Entry, bool]:
+        """Add an entry, or replace the one under its id (empty id: a new one); the entry as stored
+        and whether it is new. Refused with nothing stored (``check``)."""
+        checked = self.check(entry)
         new = self.store.put(checked, self.words(checked))
         self._frequencies = None
         return checked, new
+
+    def import_rows(self, rows: Sequence[tuple[int, Entry | DomainError]], *, source: str) -> tuple[int, int]:
+        """A file's entries (with their row numbers; a row the reader could not read as its
+        refusal) stored together or not at all; how many were new and how many replaced. The first
+        bad row is refused naming its row and column."""
+        checked: list[Entry] = []
+        first: dict[str, int] = {}
+        for row, entry in rows:
+            if isinstance(entry, DomainError):
+                raise entry
+            try:
+                e = self.check(entry)
+            except DomainError as exc:
+                raise DomainError("knowledge.bad_row", source=source, row=row, column=_column_of(exc),
+                                  problem=exc) from None
+            if e.id in first:
+                raise DomainError("knowledge.bad_row", source=source, row=row, column="id",
+                                  problem=DomainError("knowledge.duplicate_id", id=e.id, first=first[e.id]))
+            first[e.id] = row
+            checked.append(e)
+        new = self.store.put_many([(e, self.words(e)) for e in checked])
+        self._frequencies = None
+        return new, len(checked) - new
+
+    def entries(self, *, owner: str | None = None) -> list[Entry]:
+        if owner is not None:
+            self.router.check_department(owner)
+        return self.store.entries(owner=owner)
 
     def get(self, entry_id: str) -> Entry:
         entry = self.store.get(entry_id)

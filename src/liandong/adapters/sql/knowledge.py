@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Engine, column, delete, func, insert, select, table, text
+from sqlalchemy import Engine, Float, column, delete, func, insert, select, table, text
 
 from liandong.adapters.sql.tables import consultation, knowledge_entry
 from liandong.domain.knowledge import Channel, Consultation, Entry
@@ -113,7 +113,8 @@ class SqlKnowledgeStore(KnowledgeStore):
                    "FROM knowledge_entry e, to_tsquery('simple', :q) q "
                    f"WHERE ({PG_VECTOR}) @@ q AND {in_force} ORDER BY score DESC, e.id LIMIT :limit")
         with self.engine.connect() as conn:
-            return [(_entry(r), float(r.score)) for r in conn.execute(text(sql), params)]
+            typed = text(sql).columns(*knowledge_entry.c, column("score", Float))  # dates as dates on SQLite
+            return [(_entry(r), float(r.score)) for r in conn.execute(typed, params)]
 
     def frequencies(self) -> tuple[int, dict[str, int]]:
         with self.engine.connect() as conn:

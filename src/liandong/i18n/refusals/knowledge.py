@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-FIELDS = "title 标题 · answer 答复 · source 依据 · reviewed_by 审核人 · question 问题"
-
 MESSAGES: dict[str, dict[str, str]] = {
     "knowledge.field_required": {
-        "zh": "知识条目的“{field}”不能为空（" + FIELDS + "）",
-        "en": "The knowledge entry's '{field}' is required (" + FIELDS + ")",
+        "zh": "“{field}”不能为空",
+        "en": "'{field}' is required",
     },
     "knowledge.too_long": {
         "zh": "“{field}”有 {length} 个字，最多 {limit} 个字",
@@ -45,8 +43,32 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "条目 {id} 只适用于 {scope}，不适用于来电所在地 {place}",
         "en": "Entry {id} holds in {scope} only, not where the caller is ({place})",
     },
-    "knowledge.bad_file": {
-        "zh": "{source}：第 {row} 行“{column}”列：{problem}",
-        "en": "{source}: row {row}, column '{column}': {problem}",
+    "knowledge.bad_row": {
+        "zh": "{source}：第 {row} 行“{column}”列：{problem}。整个文件未导入，请改正后重新导入",
+        "en": "{source}: row {row}, column '{column}': {problem}. Nothing was imported; correct the file and import it again",
+    },
+    "knowledge.missing_column": {
+        "zh": "{source}：缺少“{column}”列；第一行应为表头：{allowed}",
+        "en": "{source}: the column '{column}' is missing; the first row holds the headings: {allowed}",
+    },
+    "knowledge.bad_workbook": {
+        "zh": "{source} 不是可读取的 xlsx 工作簿（{problem}）；请用 Excel 或 WPS 另存为 .xlsx",
+        "en": "{source} is not a readable xlsx workbook ({problem}); save it as .xlsx from Excel or WPS",
+    },
+    "knowledge.too_many_rows": {
+        "zh": "{source}：超过 {limit} 行；请分成几个文件导入",
+        "en": "{source}: more than {limit} rows; import it in several files",
+    },
+    "knowledge.bad_date": {
+        "zh": "“{value}”不是日期；应写作 2027-01-01",
+        "en": "'{value}' is not a date; write e.g. 2027-01-01",
+    },
+    "knowledge.duplicate_id": {
+        "zh": "编号 {id} 与第 {first} 行重复；每个编号只能出现一次",
+        "en": "ID {id} repeats row {first}; each ID appears once",
+    },
+    "knowledge.bad_channel": {
+        "zh": "渠道“{value}”不可用；允许：{allowed}",
+        "en": "The channel '{value}' is not one of ours; allowed: {allowed}",
     },
 }
