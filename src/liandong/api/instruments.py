@@ -138,7 +138,7 @@ def of_department(department: str, platform: PlatformDep, user: CurrentUser,
             for s in rows]
 
 
-def _route(cls: type[i.InstrumentCommand]) -> None:
+def _route(cls: type[i.InstrumentCommand], on: APIRouter = router) -> None:
     """``POST /api/instruments/{instrument_id}/<path>``, the path its declaration gives (the step, or its
     ``route`` with the fields it carries: ``tasks/{task}/complete``); the body (if the command has
     fields of its own) becomes the command. The acting department is the signed-in user's, once the
@@ -161,8 +161,8 @@ def _route(cls: type[i.InstrumentCommand]) -> None:
         asked.append(inspect.Parameter("body", KW, annotation=model))
     endpoint.__signature__ = inspect.Signature(asked, return_annotation=Done)  # type: ignore[attr-defined]
     endpoint.__name__ = "instrument_" + step
-    router.post(f"/instruments/{{instrument_id}}/{declared.path}", response_model=Done,
-                summary=declared.summary)(endpoint)
+    on.post(f"/instruments/{{instrument_id}}/{declared.path}", response_model=Done,
+            summary=declared.summary)(endpoint)
 
 
 for _cls in i.COMMANDS.values():

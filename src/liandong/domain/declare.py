@@ -113,7 +113,8 @@ class Registry:
             if slug in self.commands:
                 raise TypeError(f"the slug {slug!r} is declared twice: {self.commands[slug].__name__}, "
                                 f"{cls.__name__}")
-            declared = Declaration(slug, name, frozenset(roles), summary, behaviour, action, who, refers, route)
+            declared = Declaration(slug, name, frozenset(roles), summary, behaviour, action, who, refers,
+                                   route)
             own = {f.name for f in fields(cls)} if hasattr(cls, "__dataclass_fields__") else set()
             missing = [name for name in declared.path_fields if name not in own]
             if missing:
