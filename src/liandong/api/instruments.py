@@ -1,17 +1,22 @@
 """REST endpoints of the linkage instruments: issue, read one, list a department's, and every step
-of their workflows. The acting department is the signed-in user's; the instrument then checks its
-place in the workflow and the governance elements of its level."""
+of their workflows — each step's route and body derived from its declaration
+(``domain/instruments/commands.py``, ``api/bodies.body_of``). The acting department is the signed-in
+user's; the instrument then checks its place in the workflow and the governance elements of its
+level."""
 
 from __future__ import annotations
 
+import inspect
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
+from liandong.api.bodies import body_of, command_of
 from liandong.api.fields import LocalTime
 from liandong.bootstrap import Platform
 from liandong.domain.access import OVERSIGHT, Principal, can_see_instrument, check_instrument_step
+from liandong.domain.declare import declaration
 from liandong.domain.errors import DomainError
 from liandong.domain.instruments.events import to_payload
 from liandong.domain.instruments.record import InstrumentRecord
@@ -22,6 +27,7 @@ router = APIRouter(prefix="/api", tags=["instruments"])
 MAX_QUANTITY = i.MAX_QUANTITY
 DEPT = Field(min_length=3, max_length=48)
 ItemName = Annotated[str, Field(min_length=1, max_length=64)]
+KW = inspect.Parameter.KEYWORD_ONLY
 
 
 class Done(BaseModel):
@@ -55,52 +61,6 @@ class StockIn(BaseModel):
                           description="added to the pool; negative to take out")
 
 
-class Versioned(BaseModel):
-    expected_version: int | None = Field(default=None, ge=0)
-
-
-class TextIn(Versioned):
-    text: str = Field(min_length=1, max_length=8000)
-
-
-class ReportIn(TextIn):
-    figures: list[tuple[str, str]] = Field(default_factory=list, max_length=50)
-
-
-class TaskIn(Versioned):
-    task: str = Field(min_length=1, max_length=32)
-    owner: str = DEPT
-    title: str = Field(min_length=1, max_length=200)
-    due: LocalTime
-
-
-class NoteIn(Versioned):
-    note: str = Field(default="", max_length=4000)
-
-
-class VerifyIn(NoteIn):
-    accepted: bool
-
-
-class AttendIn(Versioned):
-    present: bool = True
-
-
-class DecideIn(Versioned):
-    decision: str = Field(max_length=16)
-    reason: str = Field(min_length=1, max_length=4000)
-    scope: str = Field(default="", max_length=12)
-    until: LocalTime | None = None
-
-
-class ScopeIn(Versioned):
-    scope: str = Field(min_length=2, max_length=12)
-
-
-class ReasonIn(Versioned):
-    reason: str = Field(min_length=1, max_length=4000)
-
-
 def _run(platform: Platform, command: i.InstrumentCommand) -> Done:
     result = platform.writer().handle(command)
     return Done(instrument_id=result.instrument_id, version=result.version,
@@ -118,12 +78,7 @@ def _visible(platform: Platform, user: Principal, instrument_id: str) -> Instrum
 @router.post("/instruments", response_model=Done, status_code=201, summary="发布联动事项 issue an instrument")
 def issue(body: IssueIn, platform: PlatformDep, user: CurrentUser) -> Done:
     by = check_instrument_step(user, "issue")
-    return _run(platform, i.Issue(by=by, kind=body.kind, title=body.title, body=body.body, scope=body.scope,
-                                  addressees=tuple(body.addressees), due=body.due,
-                                  cadence_days=body.cadence_days, indicators=tuple(body.indicators),
-                                  subject=body.subject, budget_fen=body.budget_fen,
-                                  evidence=tuple(body.evidence), read_limit_hours=body.read_limit_hours,
-                                  items=tuple(body.items)))
+    return _run(platform, command_of(i.Issue, body, by=by))
 
 
 @router.get("/instruments/{instrument_id}", summary="联动事项详情与全过程记录 an instrument and its events")
@@ -183,65 +138,33 @@ def of_department(department: str, platform: PlatformDep, user: CurrentUser,
             for s in rows]
 
 
-def _step(path: str, step: str, model: type[BaseModel] | None, build: Any, summary: str) -> None:
-    if model is None:
-        def endpoint(instrument_id: str, platform: PlatformDep, user: CurrentUser) -> Done:
-            by = check_instrument_step(user, step)
-            _visible(platform, user, instrument_id)
-            return _run(platform, build(instrument_id, by, None))
-    else:
-        def endpoint(instrument_id: str, platform: PlatformDep, user: CurrentUser,  # type: ignore[misc]
-                     body: Any) -> Done:
-            by = check_instrument_step(user, step)
-            _visible(platform, user, instrument_id)
-            return _run(platform, build(instrument_id, by, body))
+def _route(cls: type[i.InstrumentCommand], on: APIRouter = router) -> None:
+    """``POST /api/instruments/{instrument_id}/<path>``, the path its declaration gives (the step, or its
+    ``route`` with the fields it carries: ``tasks/{task}/complete``); the body (if the command has
+    fields of its own) becomes the command. The acting department is the signed-in user's, once the
+    user may take the step and see the instrument. A step without a body takes no version."""
+    declared = declaration(cls)
+    step, model, carried = declared.slug, body_of(cls), declared.path_fields
 
-        endpoint.__annotations__["body"] = model
-    endpoint.__name__ = "instrument_" + path.replace("-", "_")
-    router.post(f"/instruments/{{instrument_id}}/{path}", response_model=Done, summary=summary)(endpoint)
+    def endpoint(*, instrument_id: str, platform: Platform, user: Principal, body: Any = None,
+                 **in_path: str) -> Done:
+        by = check_instrument_step(user, step)
+        _visible(platform, user, instrument_id)
+        version = {} if body is None else {"expected_version": body.expected_version}
+        return _run(platform, command_of(cls, body, by=by, instrument_id=instrument_id, **version, **in_path))
 
-
-_step("read", "read", None, lambda iid, by, _: i.MarkRead(by=by, instrument_id=iid), "已阅 read receipt")
-_step("report", "report", ReportIn, lambda iid, by, b: i.Report(
-    by=by, instrument_id=iid, expected_version=b.expected_version, text=b.text, figures=tuple(b.figures)),
-    "报送 data, progress or findings")
-_step("respond", "respond", TextIn, lambda iid, by, b: i.Respond(
-    by=by, instrument_id=iid, expected_version=b.expected_version, text=b.text), "答复 respond")
-_step("tasks", "assign", TaskIn, lambda iid, by, b: i.AssignTask(
-    by=by, instrument_id=iid, expected_version=b.expected_version, task=b.task, owner=b.owner, title=b.title,
-    due=b.due), "交办 assign a task")
-_step("attend", "attend", AttendIn, lambda iid, by, b: i.Attend(
-    by=by, instrument_id=iid, expected_version=b.expected_version, present=b.present), "出席 attendance")
-_step("minutes", "minutes", TextIn, lambda iid, by, b: i.RecordMinutes(
-    by=by, instrument_id=iid, expected_version=b.expected_version, text=b.text), "纪要 minutes")
-_step("decide", "decide", DecideIn, lambda iid, by, b: i.Decide(
-    by=by, instrument_id=iid, expected_version=b.expected_version, decision=b.decision, reason=b.reason,
-    scope=b.scope, until=b.until), "决定 decide")
-_step("promote", "promote", ScopeIn, lambda iid, by, b: i.Promote(
-    by=by, instrument_id=iid, expected_version=b.expected_version, scope=b.scope), "推广 promote")
-_step("adopt", "adopt", None, lambda iid, by, _: i.Adopt(by=by, instrument_id=iid), "采纳 adopt")
-_step("withdraw", "withdraw", ReasonIn, lambda iid, by, b: i.Withdraw(
-    by=by, instrument_id=iid, expected_version=b.expected_version, reason=b.reason), "撤回 withdraw")
-_step("check-deadlines", "check", None, lambda iid, by, _: i.CheckDeadlines(by=by, instrument_id=iid),
-      "时限检查 flag what is late")
+    asked = [inspect.Parameter("instrument_id", KW, annotation=str),
+             *(inspect.Parameter(name, KW, annotation=str) for name in carried),
+             inspect.Parameter("platform", KW, annotation=PlatformDep),
+             inspect.Parameter("user", KW, annotation=CurrentUser)]
+    if model is not None:
+        asked.append(inspect.Parameter("body", KW, annotation=model))
+    endpoint.__signature__ = inspect.Signature(asked, return_annotation=Done)  # type: ignore[attr-defined]
+    endpoint.__name__ = "instrument_" + step
+    on.post(f"/instruments/{{instrument_id}}/{declared.path}", response_model=Done,
+            summary=declared.summary)(endpoint)
 
 
-@router.post("/instruments/{instrument_id}/tasks/{task}/complete", response_model=Done,
-             summary="报完成 report a task done")
-def complete_task(instrument_id: str, task: str, body: NoteIn, platform: PlatformDep,
-                  user: CurrentUser) -> Done:
-    by = check_instrument_step(user, "complete")
-    _visible(platform, user, instrument_id)
-    return _run(platform, i.CompleteTask(by=by, instrument_id=instrument_id,
-                                         expected_version=body.expected_version, task=task, note=body.note))
-
-
-@router.post("/instruments/{instrument_id}/tasks/{task}/verify", response_model=Done,
-             summary="核验 verify a task")
-def verify_task(instrument_id: str, task: str, body: VerifyIn, platform: PlatformDep,
-                user: CurrentUser) -> Done:
-    by = check_instrument_step(user, "verify")
-    _visible(platform, user, instrument_id)
-    return _run(platform, i.VerifyTask(by=by, instrument_id=instrument_id,
-                                       expected_version=body.expected_version, task=task,
-                                       accepted=body.accepted, note=body.note))
+for _cls in i.COMMANDS.values():
+    if _cls is not i.Issue:  # issued at POST /api/instruments, with its nested bounds (IssueIn)
+        _route(_cls)

@@ -4,10 +4,11 @@ the CLI's options and the permission check are all derived from the declaration 
 
 from __future__ import annotations
 
+import re
 import types
 import typing
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from dataclasses import field as _field
 from typing import Any, TypeVar
 
@@ -39,6 +40,7 @@ class Param:
     maximum: int | None = None
     choices: tuple[tuple[str, tuple[str, str]], ...] = ()  # value, (zh, en)
     items: int | None = None  # the longest item of a list
+    separator: str = ""  # how the parts of one item of a list of tuples are written on a line ("=")
     web: bool = True  # asked on the case page (False: set by the page, or not a person's to set)
     edge: bool = False  # filled by the edge that takes the command in, never by its caller
     help: str = ""
@@ -81,6 +83,17 @@ class Declaration:
     action: str | None = None  # the lifecycle step it takes (what a page offers now); None: none
     who: str | None = None  # whose move it is on the case page (lead, dispatcher …); None: not offered there
     refers: tuple[str, ...] = ()  # fields naming other cases, which the caller must be able to see
+    route: str | None = None  # the URL below the aggregate's when it is not the slug: "tasks/{task}/complete"
+
+    @property
+    def path(self) -> str:
+        """The URL segments below the aggregate's (``{field}``: a field of the command, from the path)."""
+        return self.route or self.slug
+
+    @property
+    def path_fields(self) -> tuple[str, ...]:
+        """The command's fields its URL carries (``complete`` → ``("task",)``)."""
+        return tuple(re.findall(r"{(\w+)}", self.path))
 
 
 class Registry:
@@ -92,14 +105,20 @@ class Registry:
 
     def declare(self, *, slug: str, name: tuple[str, str], roles: frozenset[StaffRole] | set[StaffRole],
                 summary: str, behaviour: str, action: str | None = None, who: str | None = None,
-                refers: tuple[str, ...] = ()) -> Callable[[T], T]:
-        """Register a command class under its declaration (a slug declared twice fails at import)."""
+                refers: tuple[str, ...] = (), route: str | None = None) -> Callable[[T], T]:
+        """Register a command class under its declaration (a slug declared twice, or a route naming a
+        field the command does not have, fails at import)."""
 
         def register(cls: T) -> T:
             if slug in self.commands:
                 raise TypeError(f"the slug {slug!r} is declared twice: {self.commands[slug].__name__}, "
                                 f"{cls.__name__}")
-            declared = Declaration(slug, name, frozenset(roles), summary, behaviour, action, who, refers)
+            declared = Declaration(slug, name, frozenset(roles), summary, behaviour, action, who, refers,
+                                   route)
+            own = {f.name for f in fields(cls)} if hasattr(cls, "__dataclass_fields__") else set()
+            missing = [name for name in declared.path_fields if name not in own]
+            if missing:
+                raise TypeError(f"the route {declared.path!r} of {cls.__name__} names no field {missing}")
             cls.declared = declared  # type: ignore[attr-defined]
             self.commands[slug] = cls
             return cls

@@ -1,7 +1,8 @@
 """The actions a case page offers: which one a user may take right now, its form and its command.
 
 Offering is a courtesy (state × role × place on the team); the engine still decides, and a
-refusal is shown next to the action.
+refusal is shown next to the action. A page's form and the command it posts are derived from the
+command's declaration (``asked``, ``values_from``), for the instrument page's steps too.
 """
 
 from __future__ import annotations
@@ -48,23 +49,52 @@ class Action:
     def build(self, case_id: str, by: str, version: int, form: Form) -> c.Command:
         """The command from the posted form: each asked field read as its declaration says, the
         others at their defaults (or as the page derives them, ``DERIVED``)."""
-        hints = typing.get_type_hints(self.command)
-        values: dict[str, Any] = {}
-        for f in dataclass_fields(self.command):
-            p = f.metadata.get("param")
-            if p is None or not p.web:
-                continue
-            values[f.name] = _read(form, f.name, hints[f.name], p.kind, f.default)
+        values = values_from(self.command, form)
         values.update(DERIVED.get(self.key, lambda _form: {})(form))
         return self.command(by=by, case_id=case_id, expected_version=version, **values)
 
 
-def _read(form: Form, name: str, hint: Any, kind: str, default: Any) -> Any:
+def asked(cls: type, *, choices: Mapping[str, tuple[tuple[str, tuple[str, str]], ...]] | None = None,
+          skip: frozenset[str] | set[str] = frozenset()) -> tuple[Field, ...]:
+    """The form of a command: every declared field a page may set (``Param.web``), with its label, its
+    kind, whether it is required, and its choices — declared, or given now (``choices``: the tasks
+    one may report done, the decisions of an instrument's kind); ``skip``: fields that do not apply
+    to this aggregate now."""
+    out = []
+    for f in dataclass_fields(cls):
+        p = f.metadata.get("param")
+        if p is None or not p.web or p.edge or f.name in skip:
+            continue
+        required = f.default is MISSING and p.kind not in (d.CHECKBOX,)
+        options = (choices or {}).get(f.name, p.choices)
+        out.append(Field(f.name, p.kind, p.label, required=required, options=options))
+    return tuple(out)
+
+
+def values_from(cls: type, form: Form, *, skip: frozenset[str] | set[str] = frozenset()) -> dict[str, Any]:
+    """The values of a command's asked fields from a posted form, each read as its declaration says
+    (a field left empty, or skipped, takes its default)."""
+    hints = typing.get_type_hints(cls)
+    values: dict[str, Any] = {}
+    for f in dataclass_fields(cls):
+        p = f.metadata.get("param")
+        if p is None or not p.web or p.edge or f.name in skip:
+            continue
+        values[f.name] = _read(form, f.name, hints[f.name], p, f.default)
+    return values
+
+
+def _read(form: Form, name: str, hint: Any, p: d.Param, default: Any) -> Any:
+    kind = p.kind
+    text = _text(form, name)
+    if not text and default is not MISSING and kind not in (d.CHECKBOX, d.CHECKBOXES):
+        return default  # an optional time, a select left out: its default
     if kind == d.DATETIME:
         return _moment(form, name)
     if kind == d.CHECKBOXES:
         return _many(form, name)
-    text = _text(form, name)
+    if kind == d.LIST:
+        return _list(text, hint, p.separator)
     if hint is bool:
         return text == "yes" if kind == d.SELECT else bool(text)
     if hint is int:
@@ -72,9 +102,23 @@ def _read(form: Form, name: str, hint: Any, kind: str, default: Any) -> Any:
             return int(text)
         except ValueError:
             raise DomainError("web.bad_number", value=text) from None
-    if not text and default is not MISSING:
-        return default
     return text
+
+
+def _list(text: str, hint: Any, separator: str) -> tuple[Any, ...]:
+    """One item a line; an item of several parts (a pair) split at the declared separator."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    element = typing.get_args(d.base_type(hint)[0])[0]
+    if typing.get_origin(element) is not tuple:
+        return tuple(lines)
+    parts = typing.get_args(element)
+    out = []
+    for line in lines:
+        bits = tuple(b.strip() for b in line.split(separator))
+        if len(bits) != len(parts) or not all(bits):
+            raise DomainError("web.bad_line", value=line[:40], form=separator.join(["…"] * len(parts)))
+        out.append(bits)
+    return tuple(out)
 
 
 def _text(form: Form, name: str) -> str:
@@ -107,14 +151,7 @@ DERIVED: dict[str, Callable[[Form], dict[str, Any]]] = {
 def _action(cls: type[c.CaseCommand]) -> Action:
     declared = d.declaration(cls)
     assert declared.action is not None and declared.who is not None
-    asked = []
-    for f in dataclass_fields(cls):
-        p = f.metadata.get("param")
-        if p is None or not p.web:
-            continue
-        required = f.default is MISSING and p.kind not in (d.CHECKBOX,)
-        asked.append(Field(f.name, p.kind, p.label, required=required, options=p.choices))
-    return Action(declared.slug, CaseAction(declared.action), declared.name, cls, tuple(asked), declared.who)
+    return Action(declared.slug, CaseAction(declared.action), declared.name, cls, asked(cls), declared.who)
 
 
 ACTIONS: tuple[Action, ...] = tuple(

@@ -24,6 +24,7 @@ from liandong.i18n.messages import explain
 from liandong.i18n.web.instruments import DECISION_LABELS, EVENT_LABELS, INSTRUMENT_TEXT, KIND_LABELS
 from liandong.services import instruments as i
 from liandong.services.writer import unwrap
+from liandong.web.actions import Field, asked, values_from
 from liandong.web.render import Renderer
 from liandong.web.session import checked_form, session_user
 
@@ -76,11 +77,38 @@ def _quantity(text: str) -> int:
 
 
 # -- the actions offered on an instrument ---------------------------------------------------------
+ON_THE_PAGE = tuple(step for step in i.COMMANDS.commands if step not in ("issue", "check"))
+"""The steps an instrument's page may offer: every declared one but 发布 (its own form) and 时限检查
+(the timers')."""
+
+
 @dataclass(frozen=True)
 class Offer:
-    key: str  # the step name (as in INSTRUMENT_ROLES)
-    fields: tuple[tuple[str, str, str], ...]  # (name, kind, label key)
-    options: tuple[tuple[str, str], ...] = ()  # for a select
+    """A step offered now, its form derived from the command's declaration (``actions.asked``)."""
+
+    key: str  # the step (as in INSTRUMENT_ROLES)
+    fields: tuple[Field, ...] = ()
+
+
+Choices = tuple[tuple[str, tuple[str, str]], ...]
+
+
+def _offer(step: str, choices: dict[str, Choices] | None = None, skip: frozenset[str] = frozenset()) -> Offer:
+    """A step's form from its declaration; ``choices``: what a select offers now."""
+    return Offer(step, asked(i.COMMANDS[step], choices=choices, skip=skip))
+
+
+def _tasks(ids: list[str]) -> Choices:
+    return tuple((t, (t, t)) for t in ids)
+
+
+def _decisions(r: InstrumentRecord) -> Choices:
+    """The decisions of the instrument's kind, in the catalogue's words."""
+    return tuple((d, DECISION_LABELS.get(d, (d, d))) for d in r.spec.decisions)
+
+
+PILOT_ONLY = frozenset({"scope", "until"})
+"""What a decision asks of a pilot alone: the scope it is scaled up to, the time it is extended until."""
 
 
 def offers(user: Principal, r: InstrumentRecord, platform: Platform) -> list[Offer]:
@@ -91,83 +119,53 @@ def offers(user: Principal, r: InstrumentRecord, platform: Platform) -> list[Off
     issuer, addressee = dept == r.issuer, dept in r.addressees
     out: list[Offer] = []
     if addressee and dept not in r.reads:
-        out.append(Offer("read", ()))
+        out.append(_offer("read"))
     if not r.is_open:
         return [o for o in out if user.roles & INSTRUMENT_ROLES[o.key]]
     reporter = issuer if r.kind in (Kind.INSPECTION, Kind.ASSESSMENT) else addressee
     if r.kind is Kind.RESOURCE:
         reporter = issuer and r.decision is not None
     if Step.REPORT in steps and reporter:
-        out.append(Offer("report", (("text", "textarea", "f_text"), ("figures", "textarea", "f_figures"))))
+        out.append(_offer("report"))
     if Step.RESPOND in steps and addressee and dept not in r.responses:
-        out.append(Offer("respond", (("text", "textarea", "f_text"),)))
+        out.append(_offer("respond"))
     if Step.ASSIGN in steps and issuer:
-        out.append(Offer("assign", (("task", "text", "f_task"), ("owner", "text", "f_owner"),
-                                    ("title", "text", "f_title"), ("due", "datetime", "f_due"))))
+        out.append(_offer("assign"))
     mine = [t.id for t in r.tasks.values() if t.owner == dept and t.done_at is None]
     if Step.COMPLETE in steps and mine:
-        out.append(Offer("complete", (("task", "select", "f_task"), ("note", "textarea", "f_note")),
-                         tuple((t, t) for t in mine)))
+        out.append(_offer("complete", {"task": _tasks(mine)}))
     waiting = [t.id for t in r.tasks.values() if t.done_at is not None and t.verified is None]
     if Step.VERIFY in steps and issuer and waiting:
-        out.append(Offer("verify", (("task", "select", "f_task"), ("accepted", "yesno", "f_accept"),
-                                    ("note", "textarea", "f_note")), tuple((t, t) for t in waiting)))
+        out.append(_offer("verify", {"task": _tasks(waiting)}))
     if Step.ATTEND in steps and addressee and dept not in r.attendance:
-        out.append(Offer("attend", (("present", "presence", "f_present"),)))
+        out.append(_offer("attend"))
     if Step.MINUTES in steps and issuer:
-        out.append(Offer("minutes", (("text", "textarea", "f_text"),)))
+        out.append(_offer("minutes"))
     decider = addressee if r.kind is Kind.RESOURCE else issuer
     if Step.DECIDE in steps and decider:
-        fields: tuple[tuple[str, str, str], ...] = (("decision", "select", "f_decision"),
-                                                    ("reason", "textarea", "f_reason"))
-        if r.kind is Kind.PILOT:
-            fields += (("scope", "text", "f_scope"), ("until", "datetime-optional", "f_until"))
-        out.append(Offer("decide", fields, tuple((d, d) for d in r.spec.decisions)))
+        out.append(_offer("decide", {"decision": _decisions(r)},
+                          frozenset() if r.kind is Kind.PILOT else PILOT_ONLY))
     unit, author = dept.rpartition("-")[0], r.issuer.rpartition("-")[0]
     if Step.PROMOTE in steps and unit in h and author in h and unit != author and h.is_ancestor(unit, author):
-        out.append(Offer("promote", (("scope", "text", "f_scope"),)))
+        out.append(_offer("promote"))
     if Step.ADOPT in steps and unit in h and dept not in r.adopted_by and any(
             h.is_ancestor(s, unit) for s in r.promoted_to):
-        out.append(Offer("adopt", ()))
+        out.append(_offer("adopt"))
     if issuer:
-        out.append(Offer("withdraw", (("reason", "textarea", "f_reason"),)))
+        out.append(_offer("withdraw"))
     return [o for o in out if user.roles & INSTRUMENT_ROLES[o.key]]
 
 
 def build(key: str, iid: str, by: str, version: int, form: Form) -> i.InstrumentCommand:
-    common: dict[str, Any] = {"by": by, "instrument_id": iid, "expected_version": version}
-    if key == "read":
-        return i.MarkRead(by=by, instrument_id=iid)
-    if key == "report":
-        figures = tuple((a, b) for a, b in _pairs(form, "figures", "=", 2))
-        return i.Report(**common, text=_text(form, "text"), figures=figures)
-    if key == "respond":
-        return i.Respond(**common, text=_text(form, "text"))
-    if key == "assign":
-        due = _moment(form, "due")
-        if due is None:
-            raise DomainError("web.bad_datetime", value="")
-        return i.AssignTask(**common, task=_text(form, "task"), owner=_text(form, "owner"),
-                            title=_text(form, "title"), due=due)
-    if key == "complete":
-        return i.CompleteTask(**common, task=_text(form, "task"), note=_text(form, "note"))
-    if key == "verify":
-        return i.VerifyTask(**common, task=_text(form, "task"), accepted=_text(form, "accepted") == "yes",
-                            note=_text(form, "note"))
-    if key == "attend":
-        return i.Attend(**common, present=_text(form, "present") != "no")
-    if key == "minutes":
-        return i.RecordMinutes(**common, text=_text(form, "text"))
-    if key == "decide":
-        return i.Decide(**common, decision=_text(form, "decision"), reason=_text(form, "reason"),
-                        scope=_text(form, "scope"), until=_moment(form, "until"))
-    if key == "promote":
-        return i.Promote(**common, scope=_text(form, "scope"))
-    if key == "adopt":
-        return i.Adopt(by=by, instrument_id=iid)
-    if key == "withdraw":
-        return i.Withdraw(**common, reason=_text(form, "reason"))
-    raise DomainError("command.unknown", value=key[:30])
+    """The command a posted step form means, read as its declaration says (``actions.values_from``);
+    a step with nothing to ask (已阅, 采纳) takes no version, as on the API."""
+    if key not in ON_THE_PAGE:
+        raise DomainError("command.unknown", value=key[:30])
+    cls = i.COMMANDS[key]
+    values = values_from(cls, form)
+    version_seen = {"expected_version": version} if asked(cls) else {}
+    command: i.InstrumentCommand = cls(by=by, instrument_id=iid, **version_seen, **values)
+    return command
 
 
 def issuable(platform: Platform, department: str) -> list[str]:
@@ -288,7 +286,7 @@ def install(app: FastAPI, renderer: Renderer) -> None:
                     for n, e in enumerate(events, 1)]
         return renderer.render(request, "instrument.html", lang, status=status, text=INSTRUMENT_TEXT, v=view,
                                timeline=timeline, offers=offers(user, r, platform), error=error,
-                               failed=failed, decisions=keyed(DECISION_LABELS, lang))
+                               failed=failed)
 
     @app.get("/work/instruments/{iid}", response_class=HTMLResponse, include_in_schema=False)
     def instrument_page(request: Request, iid: str, platform: PlatformDep, lang: LangDep) -> Response:

@@ -1,6 +1,9 @@
 """Commands on linkage instruments (政策试点, 督导巡察, 简报 …), each declared once like the case
-commands: its step (the permission key), who may take it, and the instrument's behaviour that
-decides it. The bus binds each to its behaviour at import (``liandong.services.commands.bind``)."""
+commands: its step (the permission key), who may take it, the instrument's behaviour that decides
+it, its URL below the instrument's when that is not the step (``route``), and what a person is asked
+for each field. The bus binds each to its behaviour at import (``liandong.services.commands.bind``);
+the REST routes and bodies (``api/instruments.py``) and the instrument page's forms
+(``web/instruments_page.py``) are derived from these declarations."""
 
 from __future__ import annotations
 
@@ -8,7 +11,6 @@ from dataclasses import dataclass, fields
 from datetime import datetime
 
 from liandong.domain.declare import (
-    CHECKBOX,
     DATETIME,
     LIST,
     NUMBER,
@@ -32,6 +34,10 @@ INSPECTOR, ASSESSOR, ADMINISTRATOR = StaffRole.INSPECTOR, StaffRole.ASSESSOR, St
 STAFF = frozenset(r for r in StaffRole if r is not StaffRole.CITIZEN)
 OVERSEERS = {LEADER, INSPECTOR, ASSESSOR}
 REASON = ("理由", "Reason")
+NOTE = ("说明", "Note")
+SCOPE = ("推广范围（区划代码）", "Scope to promote to (code)")
+VERDICTS = (("yes", ("通过", "accept")), ("no", ("退回", "send back")))
+PRESENCE = (("yes", ("出席", "present")), ("no", ("缺席", "absent")))
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -74,8 +80,9 @@ class MarkRead(InstrumentCommand):
 @dataclass(frozen=True, kw_only=True)
 class Report(InstrumentCommand):
     text: str = param(("内容", "Text"), kind=TEXTAREA, min_length=1, max_length=8000)
-    figures: tuple[tuple[str, str], ...] = optional((), ("数据（指标=数值）", "Figures (name=value)"),
-                                                    kind=LIST)
+    figures: tuple[tuple[str, str], ...] = optional(
+        (), ("数据（每行 指标=数值）", "Figures (one per line: indicator=value)"), kind=LIST, max_length=50,
+        separator="=")
 
 
 @COMMANDS.declare(slug="respond", name=("答复", "Respond"), roles={HANDLER, LEADER}, behaviour="respond",
@@ -86,37 +93,37 @@ class Respond(InstrumentCommand):
 
 
 @COMMANDS.declare(slug="assign", name=("交办", "Assign a task"), roles={LEADER, INSPECTOR, ASSESSOR, DISPATCHER},
-                  behaviour="assign", summary="交办 assign a task")
+                  behaviour="assign", summary="交办 assign a task", route="tasks")
 @dataclass(frozen=True, kw_only=True)
 class AssignTask(InstrumentCommand):
-    task: str = param(("任务编号", "Task"), min_length=1, max_length=32)
-    owner: str = param(("责任部门", "Owner"), min_length=3, max_length=48)
-    title: str = param(("任务", "Title"), min_length=1, max_length=200)
-    due: datetime = param(("期限", "Due"), kind=DATETIME)
+    task: str = param(("任务编号", "Task id"), min_length=1, max_length=32)
+    owner: str = param(("承办部门代码", "Owner department code"), min_length=3, max_length=48)
+    title: str = param(("任务内容", "Task"), min_length=1, max_length=200)
+    due: datetime = param(("完成时限", "Due"), kind=DATETIME)
 
 
 @COMMANDS.declare(slug="complete", name=("报完成", "Report done"), roles={HANDLER, LEADER}, behaviour="complete",
-                  summary="报完成 report a task done")
+                  summary="报完成 report a task done", route="tasks/{task}/complete")
 @dataclass(frozen=True, kw_only=True)
 class CompleteTask(InstrumentCommand):
-    task: str = param(("任务编号", "Task"), min_length=1, max_length=32)
-    note: str = optional("", ("说明", "Note"), kind=TEXTAREA, max_length=4000)
+    task: str = param(("任务编号", "Task id"), kind=SELECT, min_length=1, max_length=32)  # the page: my open tasks
+    note: str = optional("", NOTE, kind=TEXTAREA, max_length=4000)
 
 
 @COMMANDS.declare(slug="verify", name=("核验", "Verify"), roles=OVERSEERS, behaviour="verify",
-                  summary="核验 verify a task")
+                  summary="核验 verify a task", route="tasks/{task}/verify")
 @dataclass(frozen=True, kw_only=True)
 class VerifyTask(InstrumentCommand):
-    task: str = param(("任务编号", "Task"), min_length=1, max_length=32)
-    accepted: bool = param(("核验结论", "Accepted"), kind=CHECKBOX)
-    note: str = optional("", ("说明", "Note"), kind=TEXTAREA, max_length=4000)
+    task: str = param(("任务编号", "Task id"), kind=SELECT, min_length=1, max_length=32)  # the page: tasks done
+    accepted: bool = param(("核验结论", "Verdict"), kind=SELECT, choices=VERDICTS)
+    note: str = optional("", NOTE, kind=TEXTAREA, max_length=4000)
 
 
 @COMMANDS.declare(slug="attend", name=("出席", "Attend"), roles={HANDLER, LEADER, DISPATCHER}, behaviour="attend",
                   summary="出席 attendance")
 @dataclass(frozen=True, kw_only=True)
 class Attend(InstrumentCommand):
-    present: bool = optional(True, ("出席", "Present"), kind=CHECKBOX)
+    present: bool = optional(True, ("出席情况", "Attendance"), kind=SELECT, choices=PRESENCE)
 
 
 @COMMANDS.declare(slug="minutes", name=("纪要", "Minutes"), roles={LEADER, DISPATCHER, HANDLER},
@@ -130,17 +137,17 @@ class RecordMinutes(InstrumentCommand):
                   summary="决定 decide")
 @dataclass(frozen=True, kw_only=True)
 class Decide(InstrumentCommand):
-    decision: str = param(("决定", "Decision"), kind=SELECT, min_length=1, max_length=32)
+    decision: str = param(("决定", "Decision"), kind=SELECT, max_length=16)  # the page: the kind's decisions
     reason: str = param(REASON, kind=TEXTAREA, min_length=1, max_length=4000)
-    scope: str = optional("", ("推广范围", "Scope"), max_length=12)
-    until: datetime | None = optional(None, ("延至", "Until"), kind=DATETIME)
+    scope: str = optional("", SCOPE, max_length=12)  # a pilot scaled up
+    until: datetime | None = optional(None, ("延长至", "Extend until"), kind=DATETIME)  # a pilot extended
 
 
 @COMMANDS.declare(slug="promote", name=("推广", "Promote"), roles={LEADER}, behaviour="promote",
                   summary="推广 promote")
 @dataclass(frozen=True, kw_only=True)
 class Promote(InstrumentCommand):
-    scope: str = param(("推广范围", "Scope"), min_length=2, max_length=12)
+    scope: str = param(SCOPE, min_length=2, max_length=12)
 
 
 @COMMANDS.declare(slug="adopt", name=("采纳", "Adopt"), roles={LEADER, HANDLER}, behaviour="adopt",
@@ -158,7 +165,7 @@ class Withdraw(InstrumentCommand):
 
 
 @COMMANDS.declare(slug="check", name=("时限检查", "Check the deadlines"), roles={DISPATCHER, ADMINISTRATOR},
-                  behaviour="check", summary="时限检查 flag what is late")
+                  behaviour="check", summary="时限检查 flag what is late", route="check-deadlines")
 @dataclass(frozen=True, kw_only=True)
 class CheckDeadlines(InstrumentCommand):
     """时限检查."""

@@ -1,4 +1,5 @@
-"""The texts of the instrument pages (联动事项), in Chinese and English."""
+"""The texts of the instrument pages (联动事项), in Chinese and English. The labels of a step's fields
+are the pairs declared with the command (``domain/instruments/commands.py``)."""
 
 from __future__ import annotations
 
@@ -44,10 +45,7 @@ INSTRUMENT_TEXT: dict[str, dict[str, str]] = {
         "a_read": "已阅", "a_report": "报送", "a_respond": "答复", "a_assign": "交办任务", "a_complete": "报告任务完成",
         "a_verify": "核验任务", "a_attend": "出席登记", "a_minutes": "记录纪要", "a_decide": "作出决定",
         "a_promote": "推广经验", "a_adopt": "采纳经验", "a_withdraw": "撤回",
-        "f_text": "内容", "f_figures": "数据（每行 指标=数值）", "f_task": "任务编号", "f_owner": "承办部门代码",
-        "f_title": "任务内容", "f_due": "完成时限", "f_note": "说明", "f_accept": "核验结论", "f_present": "出席情况",
-        "f_decision": "决定", "f_reason": "理由", "f_scope": "推广范围（区划代码）", "f_until": "延长至",
-        "yes": "通过", "no": "退回", "present": "出席", "not_present": "缺席",
+        "f_title": "任务内容",
     },
     "en": {
         "ins_title": "Linkage instruments", "news": "Latest notices", "ins_new": "Issue an instrument", "ins_mine": "My department's instruments",
@@ -78,10 +76,6 @@ INSTRUMENT_TEXT: dict[str, dict[str, str]] = {
         "a_read": "Mark as read", "a_report": "Report", "a_respond": "Respond", "a_assign": "Assign a task",
         "a_complete": "Report a task done", "a_verify": "Verify a task", "a_attend": "Record attendance",
         "a_minutes": "Record the minutes", "a_decide": "Decide", "a_promote": "Promote", "a_adopt": "Adopt",
-        "a_withdraw": "Withdraw", "f_text": "Text", "f_figures": "Figures (one per line: indicator=value)",
-        "f_task": "Task id", "f_owner": "Owner department code", "f_title": "Task", "f_due": "Due",
-        "f_note": "Note", "f_accept": "Verdict", "f_present": "Attendance", "f_decision": "Decision",
-        "f_reason": "Reason", "f_scope": "Scope to promote to (code)", "f_until": "Extend until",
-        "yes": "accept", "no": "send back", "present": "present", "not_present": "absent",
+        "a_withdraw": "Withdraw", "f_title": "Task",
     },
 }
