@@ -141,8 +141,8 @@ def measure(platform: Platform, scope: str, repeat: int) -> None:
 
     def reads(s: str | None) -> int:
         with uow() as u:
-            versions = u.cases.versions_received(MONTH.start, MONTH.end, scope=s)
-            u.cases.reads_received(MONTH.start, MONTH.end, scope=s)
+            versions = u.case_reads.versions_received(MONTH.start, MONTH.end, scope=s)
+            u.case_reads.reads_received(MONTH.start, MONTH.end, scope=s)
         return len(versions)
 
     old_cache, new_cache = Unscoped(CAPACITY), FactsCache(CAPACITY)
@@ -177,7 +177,7 @@ def main() -> None:
         generate(args.db, args.cases)
     platform = bootstrap(Settings(database_url=f"sqlite+pysqlite:///{args.db}", data_dir=args.db.parent))
     with platform.read_uow() as u:
-        total = len(u.cases.versions_received(MONTH.start, MONTH.end))
+        total = len(u.case_reads.versions_received(MONTH.start, MONTH.end))
         conn = u.cases.conn  # type: ignore[attr-defined]
         plan = conn.exec_driver_sql(
             "EXPLAIN QUERY PLAN SELECT id, version FROM case_record WHERE received_at >= ? AND received_at < ? "

@@ -4,24 +4,23 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from liandong.adapters.sql.cases import StreamCache
 from liandong.adapters.sql.engine import WalCheckpoints, defer_wal_checkpoints, make_engine, make_read_engine
 from liandong.adapters.sql.repositories import SqlUnitOfWork
+from liandong.adapters.sql.storage import SqlStorage
 from liandong.config import Settings
 from liandong.services.clock import Clock, SystemClock
 from liandong.services.ports import Publisher, UnitOfWork
+from liandong.services.ports.storage import Storage
 
 if TYPE_CHECKING:  # the rest is imported where it is used: a command pays only for what it runs
     from sqlalchemy import Engine
 
     from liandong.adapters.calendar import ChineseWorkCalendar
     from liandong.adapters.geocoding import FastGeocnGeocoder
-    from liandong.adapters.memory import MemoryUnitOfWork
     from liandong.domain.cases.rules import CasePolicy, Rules
     from liandong.domain.catalogue import Catalogue
     from liandong.domain.hierarchy import HierarchyIndex
@@ -36,13 +35,13 @@ if TYPE_CHECKING:  # the rest is imported where it is used: a command pays only 
     from liandong.services.intake import Intake
     from liandong.services.ledger import Ledger
     from liandong.services.organisation import OrganisationQueries
-    from liandong.services.ports.knowledge import KnowledgeStore
     from liandong.services.queries import CaseQueries
     from liandong.services.relay import Relay
     from liandong.services.shared_record import SharedRecord
     from liandong.services.writer import Writer
 
 DOCUMENTS = ("systems.toml", "governance.toml", "matters.toml")
+T = TypeVar("T")
 
 
 def _holiday_calendar(directory: Path | None = None) -> ChineseWorkCalendar:
@@ -51,83 +50,92 @@ def _holiday_calendar(directory: Path | None = None) -> ChineseWorkCalendar:
     return holiday_calendar(directory)
 
 
-@dataclass
 class Platform:
-    """What a running process needs: the reference data and a way to open a unit of work.
+    """What a running process needs: the reference data, the storage ``bootstrap()`` chose, the
+    clock, and the services built on them.
 
-    ``replica``: a read-only engine on a replica of ``engine`` (``LIANDONG_REPLICA_URL``) that
-    ``read_uow`` opens for the dashboards; None reads the primary. ``clock``: the one clock of the
-    process, given to every bus and service built here and read by the edges (``datetime.now`` lives
-    in ``services.clock`` alone)."""
+    The fields are set once, here. The services (``bus()``, ``writer()``, ``queries()``,
+    ``intake()``, ``insight()``, ``ledger`` …) are each built on first use and kept, so that a
+    command of the CLI pays only for what it runs (docs/decisions/0024). ``clock``: the one clock
+    of the process, given to every bus and service built here and read by the edges
+    (``datetime.now`` lives in ``services.clock`` alone)."""
 
-    hierarchy: HierarchyIndex
-    catalogue: Catalogue
-    engine: Engine | None
-    secret: bytes = b""
-    _memory: MemoryUnitOfWork | None = None
-    _streams: StreamCache = field(default_factory=StreamCache)
-    _ledger: Ledger | None = None
-    _places: PlaceResolver | None = None
-    _rules: Rules | None = None
-    _bus: MessageBus | None = None
-    _instruments: InstrumentBus | None = None
-    _calendar: ChineseWorkCalendar = field(default_factory=lambda: _holiday_calendar())
-    _writer: Writer | None = None
-    _insight: Insight | None = None
-    replica: Engine | None = None
-    _replica_streams: StreamCache = field(default_factory=StreamCache)
-    _read_insight: Insight | None = None
-    _served: tuple[str, ...] | None = None
-    _queries: CaseQueries | None = None
-    _intake: Intake | None = None
-    _knowledge: KnowledgeBase | None = None
-    clock: Clock = field(default_factory=SystemClock)
+    uow: Callable[[], UnitOfWork]
+    """A unit of work on the storage (memory: the one shared unit; SQL: a transaction per call)."""
+    read_uow: Callable[[], UnitOfWork]
+    """A unit of work for queries that may lag by the replication delay (the dashboards): on the
+    replica when one is configured, else as ``uow``. Never commit through it."""
+
+    def __init__(self, hierarchy: HierarchyIndex, catalogue: Catalogue, storage: Storage, *,
+                 secret: bytes = b"", calendar: ChineseWorkCalendar | None = None,
+                 clock: Clock | None = None) -> None:
+        self.hierarchy = hierarchy
+        self.catalogue = catalogue
+        self.storage = storage
+        self.secret = secret
+        self.clock: Clock = clock or SystemClock()
+        self.calendar = calendar or _holiday_calendar()
+        self.uow = storage.uow  # chosen once: no test of the storage per call
+        self.read_uow = storage.read_uow
+        self._made: dict[str, Any] = {}
+
+    def _once(self, name: str, build: Callable[[], T]) -> T:
+        """The service ``name``, built by ``build`` on first use and kept."""
+        if name not in self._made:
+            self._made[name] = build()
+        found: T = self._made[name]
+        return found
+
+    @property
+    def engine(self) -> Engine | None:
+        """The primary SQL engine (None in memory): the server's writer process, timers and backups."""
+        return self.storage.engine if isinstance(self.storage, SqlStorage) else None
+
+    @property
+    def replica(self) -> Engine | None:
+        return self.storage.replica if isinstance(self.storage, SqlStorage) else None
 
     def insight(self) -> Insight:
         """Demand insight on this platform's reports (one per process: it caches the model)."""
-        if self._insight is None:
-            from liandong.insight.service import Insight
+        from liandong.insight.service import Insight
 
-            self._insight = Insight(uow=self.uow, hierarchy=self.hierarchy, matters=self.catalogue.matters,
-                                    clock=self.clock)
-        return self._insight
+        return self._once("insight", lambda: Insight(uow=self.uow, hierarchy=self.hierarchy,
+                                                     matters=self.catalogue.matters, clock=self.clock))
 
     def read_insight(self) -> Insight:
         """Demand insight for the dashboard's panel, reading the replica when there is one."""
         if self.replica is None:
             return self.insight()
-        if self._read_insight is None:
-            from liandong.insight.service import Insight
+        from liandong.insight.service import Insight
 
-            self._read_insight = Insight(uow=self.read_uow, hierarchy=self.hierarchy,
-                                         matters=self.catalogue.matters, clock=self.clock)
-        return self._read_insight
+        return self._once("read_insight", lambda: Insight(
+            uow=self.read_uow, hierarchy=self.hierarchy, matters=self.catalogue.matters, clock=self.clock))
 
     def writer(self) -> Writer:
         """Group commit for concurrent web requests (started by the server's lifespan): a thread of
         this process unless ``use_writer`` gave another (a writer process)."""
-        if self._writer is None:
-            from liandong.services.writer import BatchingWriter
+        from liandong.services.writer import BatchingWriter
 
-            self._writer = BatchingWriter(self.bus())
-        return self._writer
+        return self._once("writer", lambda: BatchingWriter(self.bus()))
+
+    def use_writer(self, writer: Writer) -> None:
+        self._made["writer"] = writer
 
     def queries(self) -> CaseQueries:
         """What a person may read of cases (the visibility rule, once)."""
-        if self._queries is None:
-            from liandong.services.queries import CaseQueries
+        from liandong.services.queries import CaseQueries
 
-            self._queries = CaseQueries(self.uow, self.hierarchy)
-        return self._queries
+        return self._once("queries", lambda: CaseQueries(self.uow, self.hierarchy))
 
     def intake(self) -> Intake:
         """受理 for every channel, through this platform's writer (made once: the busiest path)."""
-        writer = self.writer()
-        if self._intake is None or self._intake.writer is not writer:
-            from liandong.services.intake import Intake
+        from liandong.services.intake import Intake
 
-            self._intake = Intake(writer, self.hierarchy)
-        return self._intake
+        writer = self.writer()
+        if self._once("intake", lambda: Intake(writer, self.hierarchy)).writer is not writer:
+            self._made["intake"] = Intake(writer, self.hierarchy)  # ``use_writer`` came since
+        intake: Intake = self._made["intake"]
+        return intake
 
     def accounts(self) -> Accounts:
         """Sign-in, tokens and API keys for the edges, on this platform's clock."""
@@ -151,38 +159,31 @@ class Platform:
 
         return SharedRecord(self.uow, self.ledger, self.clock)
 
-    def use_writer(self, writer: Writer) -> None:
-        self._writer = writer
-    _geocoder: FastGeocnGeocoder | None = None
-
     @property
     def places(self) -> PlaceResolver:
         """Place from an address or a report text, down to the township (built once, ~1 s)."""
-        if self._places is None:
-            from liandong.insight.place import PlaceResolver
+        from liandong.insight.place import PlaceResolver
 
-            self._places = PlaceResolver(self.hierarchy)
-        return self._places
+        return self._once("places", lambda: PlaceResolver(self.hierarchy))
 
     @property
     def geocoder(self) -> FastGeocnGeocoder:
-        if self._geocoder is None:
-            from liandong.adapters.geocoding import FastGeocnGeocoder
+        from liandong.adapters.geocoding import FastGeocnGeocoder
 
-            self._geocoder = FastGeocnGeocoder(self.hierarchy)
-        return self._geocoder
+        return self._once("geocoder", lambda: FastGeocnGeocoder(self.hierarchy))
 
     @property
     def ledger(self) -> Ledger:
         """The shared record; witnesses are the central node and every province with departments."""
-        if self._ledger is None:
-            from liandong.services.ledger import Ledger
+        return self._once("ledger", self._ledger)
 
-            with self.uow() as uow:
-                provinces = [u.code for u in self.hierarchy.children(self.hierarchy.root.code)
-                             if uow.organisation.departments_of(u.code)]
-            self._ledger = Ledger(self.secret, witnesses=(self.hierarchy.root.code, *provinces))
-        return self._ledger
+    def _ledger(self) -> Ledger:
+        from liandong.services.ledger import Ledger
+
+        with self.uow() as uow:
+            provinces = [u.code for u in self.hierarchy.children(self.hierarchy.root.code)
+                         if uow.organisation.departments_of(u.code)]
+        return Ledger(self.secret, witnesses=(self.hierarchy.root.code, *provinces))
 
     def rules(self, policy: CasePolicy | None = None, *, co_presence: bool = True) -> Rules:
         """The rules (router, calendar, policy); the default set is built once and its caches kept."""
@@ -190,29 +191,16 @@ class Platform:
         from liandong.domain.cases.rules import CasePolicy, Rules
 
         if policy is None and co_presence:
-            if self._rules is None:
-                self._rules = Rules(Router(self.hierarchy, self.catalogue, served=self.served()),
-                                    self._calendar, CasePolicy())
-            return self._rules
+            return self._once("rules", lambda: Rules(
+                Router(self.hierarchy, self.catalogue, served=self.served()), self.calendar, CasePolicy()))
         return Rules(Router(self.hierarchy, self.catalogue, co_presence, served=self.served()),
-                     self._calendar, policy or CasePolicy())
+                     self.calendar, policy or CasePolicy())
 
     def served(self) -> tuple[str, ...]:
         """The area this deployment serves (the roots of its initialised scopes; empty: the whole
         country, as in memory). Read once: a scope added by ``liandong init`` is served after a
         restart."""
-        if self._served is None:
-            from liandong.services.organisation import served_roots
-
-            if self.engine is None:
-                self._served = ()
-            else:  # on a reader of its own: the first call may come inside a write transaction
-                reader = make_read_engine(self.engine.url.render_as_string(hide_password=False))
-                try:
-                    self._served = served_roots(uow=SqlUnitOfWork(reader), hierarchy=self.hierarchy)
-                finally:
-                    reader.dispose()
-        return self._served
+        return self._once("served", lambda: self.storage.served(self.hierarchy))
 
     def bus(self, clock: Clock | None = None, rules: Rules | None = None) -> MessageBus:
         """The message bus on this platform's storage: case commands and instrument commands alike
@@ -220,14 +208,12 @@ class Platform:
         from liandong.services.cases import MessageBus
         from liandong.services.instruments import instrument_registration
 
-        if clock is None and rules is None and self._bus is not None:
-            return self._bus
-        bus = MessageBus(uow=self.uow, rules=rules or self.rules(), clock=clock or self.clock,
-                         recorder=self.ledger.record,
-                         also=(instrument_registration(self.instrument_rules()),))
-        if clock is None and rules is None:
-            self._bus = bus
-        return bus
+        def build() -> MessageBus:
+            return MessageBus(uow=self.uow, rules=rules or self.rules(), clock=clock or self.clock,
+                              recorder=self.ledger.record,
+                              also=(instrument_registration(self.instrument_rules()),))
+
+        return self._once("bus", build) if clock is None and rules is None else build()
 
     def instrument_rules(self) -> InstrumentRules:
         from liandong.domain.instruments.instrument import InstrumentRules
@@ -239,31 +225,19 @@ class Platform:
         ``bus`` and the writer as well; the default one is shared)."""
         from liandong.services.instruments import InstrumentBus
 
-        if clock is None and self._instruments is not None:
-            return self._instruments
-        bus = InstrumentBus(uow=self.uow, rules=self.instrument_rules(), clock=clock or self.clock,
-                            recorder=self.ledger.record)
-        if clock is None:
-            self._instruments = bus
-        return bus
+        def build() -> InstrumentBus:
+            return InstrumentBus(uow=self.uow, rules=self.instrument_rules(), clock=clock or self.clock,
+                                 recorder=self.ledger.record)
+
+        return self._once("instruments", build) if clock is None else build()
 
     def knowledge(self) -> KnowledgeBase:
         """知识库: answers searched at intake, consultations answered from them (made once)."""
-        if self._knowledge is None:
-            from liandong.insight.knowledge import KnowledgeBase
+        from liandong.insight.knowledge import KnowledgeBase
 
-            store: KnowledgeStore
-            if self.engine is not None:
-                from liandong.adapters.sql.knowledge import SqlKnowledgeStore
-
-                store = SqlKnowledgeStore(self.engine)
-            else:
-                from liandong.adapters.memory.knowledge import MemoryKnowledgeStore
-
-                store = MemoryKnowledgeStore()
-            self._knowledge = KnowledgeBase(store, self.hierarchy, self.rules().router,
-                                            self.catalogue.matters, self.clock)
-        return self._knowledge
+        return self._once("knowledge", lambda: KnowledgeBase(
+            self.storage.knowledge(), self.hierarchy, self.rules().router, self.catalogue.matters,
+            self.clock))
 
     def relay(self, publisher: Publisher, *, prefix: str = "liandong") -> Relay:
         """The outbox relay to a message bus (NATS JetStream on a server)."""
@@ -271,24 +245,10 @@ class Platform:
 
         return Relay(self.uow, publisher, prefix=prefix)
 
-    def uow(self) -> UnitOfWork:
-        if self.engine is not None:
-            return SqlUnitOfWork(self.engine, self._streams)
-        assert self._memory is not None
-        return self._memory
-
     def defer_wal_checkpoints(self) -> WalCheckpoints | None:
         """A server's SQLite file checkpointed by the returned object's ``once`` on a timer instead
         of in a commit (None on PostgreSQL or in memory)."""
         return defer_wal_checkpoints(self.engine) if self.engine is not None else None
-
-    def read_uow(self) -> UnitOfWork:
-        """A unit of work for queries that may lag the primary by the replication delay (dashboards):
-        on the replica when one is configured, else the same as ``uow``. Never commit through it:
-        the replica's transactions are read-only, so a write there fails instead of diverging."""
-        if self.replica is not None:
-            return SqlUnitOfWork(self.replica, self._replica_streams)
-        return self.uow()
 
 
 def jetstream(settings: Settings) -> Publisher:
@@ -316,17 +276,16 @@ def catalogue_documents(paths: dict[str, Path | None] | None = None) -> dict[str
 def bootstrap(settings: Settings | None = None, *, memory: bool = False,
               catalogue: Catalogue | None = None, migrate_schema: bool = True,
               clock: Clock | None = None) -> Platform:
-    """Wire the platform: SQL storage from ``settings`` (SQLite by default), or memory; ``clock``
-    (the system's by default) for every service it builds."""
+    """Wire the platform: SQL storage from ``settings`` (SQLite by default), or memory — chosen
+    here, once (``Storage``); ``clock`` (the system's by default) for every service it builds."""
     from liandong.adapters import reference_data
-    from liandong.adapters.memory import MemoryUnitOfWork
+    from liandong.adapters.memory.storage import MemoryStorage
     from liandong.adapters.sql import migrate
 
     hierarchy = reference_data.national_hierarchy()
     cat = catalogue or reference_data.default_catalogue()
     if memory:
-        return Platform(hierarchy, cat, None, secrets.token_bytes(32), MemoryUnitOfWork(),
-                        clock=clock or SystemClock())
+        return Platform(hierarchy, cat, MemoryStorage(), secret=secrets.token_bytes(32), clock=clock)
     settings = settings or Settings()
     calendar = _holiday_calendar(settings.resolved_holidays_dir())  # a bad holiday file stops here
     engine = make_engine(settings.resolved_database_url())
@@ -334,8 +293,8 @@ def bootstrap(settings: Settings | None = None, *, memory: bool = False,
         migrate.upgrade(engine)
     # the replica is never migrated: it replays the primary's schema with everything else
     replica = make_read_engine(settings.replica_url) if settings.replica_url else None
-    return Platform(hierarchy, cat, engine, settings.platform_secret(), replica=replica,
-                    _calendar=calendar, clock=clock or SystemClock())
+    return Platform(hierarchy, cat, SqlStorage(engine, replica), secret=settings.platform_secret(),
+                    calendar=calendar, clock=clock)
 
 
 def read_store(settings: Settings) -> Callable[[], UnitOfWork] | None:

@@ -143,6 +143,6 @@ def test_oversized_bodies_and_anonymous_floods_are_refused(tmp_path: Path, limit
                                                                         "Authorization": "Bearer x"})
     assert malformed.status_code in (401, 422)
     with platform.uow() as uow:
-        assert len(uow.cases.recent_ids()) == 3  # nothing refused was stored
+        assert len(uow.case_reads.recent_ids()) == 3  # nothing refused was stored
     limits_clock.advance(120)  # two minutes on, the address may report again
     assert client.post("/api/cases", json=body).status_code == 201

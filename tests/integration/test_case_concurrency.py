@@ -111,7 +111,7 @@ def test_many_cases_in_parallel_lose_nothing(bus: MessageBus) -> None:
             case = uow.cases.get(cid)
             assert case is not None and case.state.value == "acknowledged"
             assert case.version == len(uow.cases.events(cid)) == 4
-        assert len(uow.cases.pending_outbox(limit=10_000)) == 20 * 4
+        assert len(uow.outbox.pending_events(limit=10_000)) == 20 * 4
 
 
 def test_a_heat_change_does_not_make_a_handlers_view_stale(bus: MessageBus) -> None:

@@ -44,7 +44,7 @@ def test_the_migration_backfills_the_places_of_stored_cases(backend: str,
                    and any(p.startswith(LIANGXI) for p in places) for places in every.values())
         for scope in SCOPES:
             with SqlUnitOfWork(engine) as u:
-                found = {case_id for case_id, _ in u.cases.versions_received(*WINDOW, scope=scope)}
+                found = {case_id for case_id, _ in u.case_reads.versions_received(*WINDOW, scope=scope)}
             assert found == expected(seeded, scope), scope
     finally:
         engine.dispose()

@@ -106,8 +106,9 @@ def test_a_cross_boundary_case_from_report_to_archive(bus: MessageBus) -> None:
         "SummonsIssued", "SummonsAnswered", "SummonedRated", "AssistReported", "AssistReported",
         "AssistReported", "AssistReported", "CaseResolved", "CaseFollowedUp", "CaseClosed"]
     with bus.uow() as uow:
-        assert [s.case_id for s in uow.cases.inbox(lead)] == []  # closed cases leave the inbox
-        assert [(s.case_id, s.source) for s in uow.cases.inbox(lead, open_only=False)] == [(cid, "citizen")]
+        assert [s.case_id for s in uow.case_reads.inbox(lead)] == []  # closed cases leave the inbox
+        closed = uow.case_reads.inbox(lead, open_only=False)
+        assert [(s.case_id, s.source) for s in closed] == [(cid, "citizen")]
 
 
 def test_illegal_transitions_name_the_state_and_the_allowed_actions(bus: MessageBus) -> None:
@@ -311,12 +312,12 @@ def test_outbox_delivers_each_event_once(bus: MessageBus) -> None:
     cid = report(bus, A)
     bus.handle(c.DispatchCase(by=CENTRE, case_id=cid))
     with bus.uow() as uow:
-        pending = uow.cases.pending_outbox()
+        pending = uow.outbox.pending_events()
         assert [type(s.event).__name__ for s in pending] == ["CaseReported", "CaseRouted", "CaseDispatched"]
-        uow.cases.mark_delivered([s.seq for s in pending])
+        uow.outbox.mark_events_delivered([s.seq for s in pending])
         uow.commit()
     with bus.uow() as uow:
-        assert uow.cases.pending_outbox() == []
+        assert uow.outbox.pending_events() == []
 
 
 def test_group_commit_lands_the_good_and_refuses_the_bad_alone(bus: MessageBus) -> None:
@@ -367,20 +368,20 @@ def test_read_marks_move_forward_only(bus: MessageBus) -> None:
     case_id = report(bus, A)
     later = START + timedelta(minutes=5)
     with bus.uow() as uow:
-        assert uow.cases.read_marks(case_id) == {}
+        assert uow.case_reads.read_marks(case_id) == {}
         uow.cases.mark_read(case_id, "320213-urban_management", 3, START)
         uow.cases.mark_read(case_id, "320213-urban_management", 2, later)  # older: ignored
         uow.cases.mark_read(case_id, CENTRE, 1, later)
         uow.commit()
     with bus.uow() as uow:
-        marks = uow.cases.read_marks(case_id)
+        marks = uow.case_reads.read_marks(case_id)
     assert marks["320213-urban_management"][0] == 3 and marks["320213-urban_management"][1] == START
     assert marks[CENTRE] == (1, later)
     with bus.uow() as uow:
         uow.cases.mark_read(case_id, CENTRE, 4, later + timedelta(minutes=1))
         uow.commit()
     with bus.uow() as uow:
-        assert uow.cases.read_marks(case_id)[CENTRE][0] == 4
+        assert uow.case_reads.read_marks(case_id)[CENTRE][0] == 4
 
 
 def test_cases_by_state_oldest_first(bus: MessageBus) -> None:
@@ -389,6 +390,6 @@ def test_cases_by_state_oldest_first(bus: MessageBus) -> None:
     second = report(bus, B)
     bus.handle(c.DispatchCase(by=CENTRE, case_id=first))
     with bus.uow() as uow:
-        assert uow.cases.in_states(("received",)) == [second]
-        assert uow.cases.in_states(("received", "dispatched")) == [first, second]
-        assert uow.cases.in_states(("closed",)) == []
+        assert uow.case_reads.in_states(("received",)) == [second]
+        assert uow.case_reads.in_states(("received", "dispatched")) == [first, second]
+        assert uow.case_reads.in_states(("closed",)) == []

@@ -25,7 +25,7 @@ def _store(tmp: Path, name: str):  # type: ignore[no-untyped-def]
 
 def _states(platform) -> Counter[tuple[str, str]]:  # type: ignore[no-untyped-def]
     with platform.uow() as uow:
-        ids = uow.cases.recent_ids(limit=100_000)
+        ids = uow.case_reads.recent_ids(limit=100_000)
         cases = [uow.cases.get(i) for i in ids]
     return Counter((case.record.matter, case.state.value) for case in cases)
 
@@ -43,7 +43,7 @@ def test_a_week_of_a_district_goes_through_the_real_services(tmp_path: Path) -> 
     assert sum(n for s, n in by_state.items() if s != "closed") > 0  # … and some is still open
     with platform.uow() as uow:
         report = platform.ledger.verify(uow)
-        first = uow.cases.get(uow.cases.recent_ids(limit=1)[0])
+        first = uow.cases.get(uow.case_reads.recent_ids(limit=1)[0])
         assert report.ok and report.log.leaves_checked >= summary.commands
         assert "街道" in first.record.description or "镇" in first.record.description
     # The same seed gives the same cases (ids are random; matters and states are not)
@@ -60,9 +60,9 @@ def test_demo_command_fills_an_empty_store_once(tmp_path: Path) -> None:
     assert "演示数据" in first.output and "centre" in first.output
     platform = bootstrap(Settings(data_dir=tmp_path))
     with platform.uow() as uow:
-        count = len(uow.cases.recent_ids(limit=100_000))
+        count = len(uow.case_reads.recent_ids(limit=100_000))
     assert count > 0
     second = runner.invoke(app, args)
     assert second.exit_code == 0 and "演示数据" not in second.output
     with platform.uow() as uow:
-        assert len(uow.cases.recent_ids(limit=100_000)) == count
+        assert len(uow.case_reads.recent_ids(limit=100_000)) == count

@@ -87,9 +87,9 @@ def test_a_directive_answered_by_one_and_escalated_for_the_other(bus: i.Instrume
     at(bus, T + 3 * DAY).handle(i.CheckDeadlines(by="platform", instrument_id=order))
     assert overdue(bus, order) == [(STREET, "respond", "320213-gov")]  # the county now supervises it
     with bus.uow() as u:  # the outbox told the addressees, then the late street and its county
-        street_news = [(n.event_type, n.subject_id) for n in u.instruments.notices(STREET)]
-        county_news = [n.event_type for n in u.instruments.notices(LIANGXI)]
-        city_news = [n.event_type for n in u.instruments.notices(WUXI)]
+        street_news = [(n.event_type, n.subject_id) for n in u.instrument_reads.notices(STREET)]
+        county_news = [n.event_type for n in u.instrument_reads.notices(LIANGXI)]
+        city_news = [n.event_type for n in u.instrument_reads.notices(WUXI)]
     assert street_news == [("Overdue", order), ("Issued", order)]
     assert county_news == ["Overdue", "Issued"] and city_news == ["Responded"]
     bus.handle(i.Respond(by=STREET, instrument_id=order, text="已约谈施工方"))
@@ -145,8 +145,8 @@ def test_a_briefing_goes_up_and_unread_is_a_signal(bus: i.InstrumentBus) -> None
     at(bus, T + 3 * DAY).handle(i.CheckDeadlines(by="platform", instrument_id=brief))
     assert overdue(bus, brief) == [(WUXI, "read", PROVINCE)]
     with bus.uow() as u:
-        mine = u.instruments.of_department(WUXI)
-        issued = u.instruments.of_department(STREET)
+        mine = u.instrument_reads.of_department(WUXI)
+        issued = u.instrument_reads.of_department(STREET)
     assert [(s.instrument_id, s.role, s.kind) for s in mine] == [(brief, "addressee", "briefing")]
     assert issued[0].role == "issuer" and issued[0].title == "崇安寺街道第 9 期工作简报"
 

@@ -49,7 +49,7 @@ def test_two_processes_never_share_a_ledger_index(pg_url: str, tmp_path: Path) -
             indexes = [idx for idx, _, _ in uow.ledger.leaves()]
             size = uow.ledger.size()
             verification = platform.ledger.verify(uow)
-            cases = uow.cases.recent_ids(limit=10_000)
+            cases = uow.case_reads.recent_ids(limit=10_000)
         assert indexes == list(range(size))  # each index once, none missing
         assert len(cases) == 2 * PER_PROCESS
         assert size >= 2 * PER_PROCESS  # every report's event is in the log

@@ -8,8 +8,8 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from liandong.adapters.memory import MemoryInstrumentRepository
-from liandong.adapters.sql.instruments import SqlInstrumentRepository
+from liandong.adapters.memory import MemoryInstrumentStore
+from liandong.adapters.sql.instruments import SqlInstrumentStore
 from liandong.domain.cases import commands as c
 from liandong.domain.errors import DomainError
 from liandong.domain.instruments.instrument import Instrument
@@ -41,7 +41,7 @@ def lose_once(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
     """The next save of an instrument refused as a store refuses a lost race (another writer's row
     came first), once; the ids it refused are listed."""
     refused: list[str] = []
-    for store in (MemoryInstrumentRepository, SqlInstrumentRepository):
+    for store in (MemoryInstrumentStore, SqlInstrumentStore):
         real = store.save
 
         def save(self: object, instrument: Instrument, real: Callable[..., list[Stored[object]]] = real,

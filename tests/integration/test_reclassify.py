@@ -24,5 +24,5 @@ def test_the_stored_summary_carries_the_corrected_matter(uow_factory: Callable[[
     with bus.uow() as u:
         case = u.cases.get(cid)
         assert case is not None
-        rows = [s for s in u.cases.inbox(case.record.lead, open_only=True) if s.case_id == cid]
+        rows = [s for s in u.case_reads.inbox(case.record.lead, open_only=True) if s.case_id == cid]
     assert [s.matter for s in rows] == ["construction_noise"]

@@ -64,7 +64,7 @@ def received(platform: Platform) -> int:
 
 def case_ids(platform: Platform, *, read: bool) -> set[str]:
     with (platform.read_uow() if read else platform.uow()) as uow:
-        return set(uow.cases.recent_ids(limit=1000))
+        return set(uow.case_reads.recent_ids(limit=1000))
 
 
 def dispose(*platforms: Platform) -> None:

@@ -40,7 +40,7 @@ def test_reports_received_in_a_window(uow_factory: Callable[[], UnitOfWork]) -> 
     bus.handle(c.FollowUpCase(by=CENTRE, case_id=lamp, contacted=True, solved=False, rating="unsatisfied"))
 
     with bus.uow() as u:
-        rows = u.cases.reports_received(T + timedelta(hours=1), T + timedelta(days=1))
+        rows = u.case_reads.reports_received(T + timedelta(hours=1), T + timedelta(days=1))
     assert [r.case_id for r in rows] == [noise, lamp] and early not in {r.case_id for r in rows}
     first, second = rows
     assert (first.matter, first.reported_matter) == ("construction_noise", "social_life_noise")

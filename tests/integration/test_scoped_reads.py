@@ -23,10 +23,10 @@ def test_each_read_of_a_scope_holds_the_cases_with_a_place_under_it(
     seeded = seed(uow_factory)
     want = expected(seeded, scope)
     with seeded.bus.uow() as u:
-        versions = u.cases.versions_received(*WINDOW, scope=scope)
-        streams = list(u.cases.streams_received(*WINDOW, scope=scope))
-        reads = u.cases.reads_received(*WINDOW, scope=scope)
-        reports = u.cases.reports_received(*WINDOW, scope=scope)
+        versions = u.case_reads.versions_received(*WINDOW, scope=scope)
+        streams = list(u.case_reads.streams_received(*WINDOW, scope=scope))
+        reads = u.case_reads.reads_received(*WINDOW, scope=scope)
+        reports = u.case_reads.reports_received(*WINDOW, scope=scope)
     assert {case_id for case_id, _ in versions} == want and len(versions) == len(want)
     assert [case_id for case_id, _, _ in streams] == [r.case_id for r in reports]  # oldest first
     assert {case_id for case_id, _, _ in streams} == want and len(streams) == len(want)
@@ -45,9 +45,9 @@ def test_the_named_scopes_cover_what_they_should(uow_factory: Callable[[], UnitO
     assert len(expected(seeded, LIANGXI)) == 4 and len(expected(seeded, XINWU)) == 3
     assert len(expected(seeded, "320000")) == 6 and not expected(seeded, "110000")
     with seeded.bus.uow() as u:
-        assert {i for i, _ in u.cases.versions_received(*WINDOW, scope=XINWU)} == {
+        assert {i for i, _ in u.case_reads.versions_received(*WINDOW, scope=XINWU)} == {
             by_places[frozenset({X})], span, widened}
-        later = u.cases.versions_received(T + timedelta(hours=2), T + timedelta(days=1), scope=LIANGXI)
+        later = u.case_reads.versions_received(T + timedelta(hours=2), T + timedelta(days=1), scope=LIANGXI)
         assert later == []  # the window still applies
 
 
@@ -58,7 +58,7 @@ def test_a_rolled_back_save_leaves_no_place(uow_factory: Callable[[], UnitOfWork
                        now=T + timedelta(hours=3), rules=RULES, actor="reporter")
     with seeded.bus.uow() as u:
         u.cases.save(case)
-        assert [i for i, _ in u.cases.versions_received(*WINDOW, scope="320205")] == [case.id]
+        assert [i for i, _ in u.case_reads.versions_received(*WINDOW, scope="320205")] == [case.id]
         u.rollback()
     with seeded.bus.uow() as u:
-        assert u.cases.versions_received(*WINDOW, scope="320205") == []
+        assert u.case_reads.versions_received(*WINDOW, scope="320205") == []

@@ -265,7 +265,7 @@ def test_12d_a_reporters_phone_must_be_a_chinese_mobile_or_landline(world: Platf
     en = client.post("/api/cases?lang=en", json={**REPORT, "reporter_phone": "12345"}).json()
     assert "The phone number '12345' is not valid: give a Chinese mobile number" in en["message"]
     with world.uow() as uow:  # nothing of the refused reports was stored
-        assert not [i for i in uow.cases.recent_ids(limit=50)
+        assert not [i for i in uow.case_reads.recent_ids(limit=50)
                     if uow.cases.get(i).record.reporter_phone in ("12345", "call me")]  # type: ignore[union-attr]
 
     page = client.get("/portal")

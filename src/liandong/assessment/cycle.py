@@ -33,7 +33,7 @@ class Published:
 def publish(bus: i.InstrumentBus, uow: Callable[[], UnitOfWork], hierarchy: HierarchyIndex,
             instrument_id: str, by: str, now: datetime, rules: AssessmentRules) -> Published:
     with uow() as u:
-        found = u.instruments.get(instrument_id)
+        found = u.instrument_reads.get(instrument_id)
     if found is None:
         raise DomainError("instrument.not_found", id=instrument_id)
     r = found.record

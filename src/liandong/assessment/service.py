@@ -46,8 +46,8 @@ def collect(uow: Callable[[], UnitOfWork], hierarchy: HierarchyIndex, period: Pe
     facts: list[CaseFacts] = []
     blamed: list[Attribution] = []
     with uow() as u:
-        pilots = rules.pilot_list() + pilots_of(i.record for i in u.instruments.of_kind("pilot"))
-        streams = u.cases.streams_received(period.start, as_of, scope=scope)
+        pilots = rules.pilot_list() + pilots_of(i.record for i in u.instrument_reads.of_kind("pilot"))
+        streams = u.case_reads.streams_received(period.start, as_of, scope=scope)
         for n, (case_id, events, reads) in enumerate(streams, 1):
             f = case_facts(case_id, events, as_of, hierarchy, reads)
             if f is None or (visible is not None and not visible(f.record)):
@@ -98,13 +98,13 @@ class FactsCache:
         held for this call, so that a concurrent clearing (at capacity) loses none of them."""
         as_of = _minute_up(end)
         with uow() as u:
-            versions = u.cases.versions_received(start, end, scope=scope)
+            versions = u.case_reads.versions_received(start, end, scope=scope)
             with self._lock:
                 streams = {cid: found for cid, _ in versions
                            if (found := self._streams.get(cid)) is not None}
             stale = [cid for cid, v in versions if streams.get(cid, (-1, []))[0] != v]
-            fresh = list(u.cases.streams_of(stale))
-            reads = u.cases.reads_received(start, end, scope=scope)
+            fresh = list(u.case_reads.streams_of(stale))
+            reads = u.case_reads.reads_received(start, end, scope=scope)
         out = []
         with self._lock:
             if fresh and len(self._streams) + len(fresh) > self.capacity:
@@ -141,7 +141,7 @@ class FactsCache:
         facts, streams = self._collect(uow, hierarchy, period.start, end, visible, scope)
         as_of = _minute_up(end)
         with uow() as u:
-            pilots = rules.pilot_list() + pilots_of(i.record for i in u.instruments.of_kind("pilot"))
+            pilots = rules.pilot_list() + pilots_of(i.record for i in u.instrument_reads.of_kind("pilot"))
         blamed = []
         with self._lock:
             for f in facts:

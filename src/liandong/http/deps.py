@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Protocol
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -11,6 +11,15 @@ from liandong.bootstrap import Platform
 from liandong.domain.access import Principal
 from liandong.domain.errors import DomainError
 from liandong.i18n import negotiate
+
+if TYPE_CHECKING:
+    from liandong.services.queries import CaseQueries
+
+
+class CaseReading(Protocol):
+    """What the shared checks need of the platform: the case queries (the visibility rule) only."""
+
+    def queries(self) -> CaseQueries: ...
 
 
 def get_platform(request: Request) -> Platform:
@@ -57,13 +66,13 @@ OptionalUser = Annotated[Principal | None, Depends(optional_user)]
 CurrentUser = Annotated[Principal, Depends(current_user)]
 
 
-def case_actor(platform: Platform, user: Principal, case_id: str, command: str) -> str:
+def case_actor(platform: CaseReading, user: Principal, case_id: str, command: str) -> str:
     """The user's department for ``command`` on a case (``CaseQueries.actor``): the one check for the
     API and the workbench's forms alike."""
     return platform.queries().actor(user, case_id, command)
 
 
-def check_visible(platform: Platform, user: Principal, case_id: str) -> None:
+def check_visible(platform: CaseReading, user: Principal, case_id: str) -> None:
     """Another case a command names (the case a duplicate merges into): refused as unknown unless
     the user may see it, so that a command tells no more than a read would."""
     platform.queries().case(user, case_id)

@@ -4,15 +4,27 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING, Protocol
 
 from pydantic import BaseModel
 
-from liandong.bootstrap import Platform
 from liandong.domain.cases.events import to_payload
+from liandong.domain.catalogue import Catalogue
 from liandong.domain.errors import DomainError
 from liandong.i18n import name_of
 from liandong.i18n.messages import EVENT_LABELS
 from liandong.services.intake import TRACKING_ALPHABET as TRACKING_ALPHABET  # the portal reads codes by it
+
+if TYPE_CHECKING:
+    from liandong.services.queries import CaseQueries
+
+
+class Tracking(Protocol):
+    """What the public status needs of the platform: the case queries and the matter names."""
+
+    catalogue: Catalogue
+
+    def queries(self) -> CaseQueries: ...
 
 
 class PublicStep(BaseModel):
@@ -29,7 +41,7 @@ class PublicStatus(BaseModel):
     steps: list[PublicStep]
 
 
-def public_status(code: str, platform: Platform, lang: str) -> PublicStatus:
+def public_status(code: str, platform: Tracking, lang: str) -> PublicStatus:
     """The public status of a case for whoever holds its tracking code: no names, no actors."""
     case_id = platform.queries().tracked(code.strip().upper())
     found = platform.queries().with_events(case_id) if case_id else None

@@ -153,7 +153,7 @@ class Insight:
     def reports(self, since: datetime, until: datetime, scope: str | None = None) -> list[ReportRow]:
         """Reports received in [since, until), those whose first place lies in ``scope`` if given."""
         with self.uow() as u:
-            rows = u.cases.reports_received(since, until)
+            rows = u.case_reads.reports_received(since, until)
         if scope is None:
             return rows
         root = parse_scope(scope, self.hierarchy).root
@@ -162,7 +162,7 @@ class Insight:
 
     def _row(self, case_id: str) -> ReportRow:
         with self.uow() as u:
-            case = u.cases.get(case_id)
+            case = u.case_reads.get(case_id)
         if case is None or case.record.received_at is None:
             raise DomainError("case.unknown", case_id=case_id[:40])
         at = case.record.received_at
@@ -289,7 +289,7 @@ class Insight:
         with self.uow() as u:
             rising = []
             for reading in readings:
-                case = u.cases.get(reading.case_id)
+                case = u.case_reads.get(reading.case_id)
                 if case is not None and reading.heat - case.record.heat >= step:
                     rising.append(reading)
         commands = [SetHeat(by=PLATFORM, case_id=x.case_id, heat=x.heat) for x in rising]

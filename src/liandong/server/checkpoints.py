@@ -4,14 +4,25 @@ from __future__ import annotations
 
 import logging
 import threading
+from typing import TYPE_CHECKING, Protocol
 
-from liandong.bootstrap import Platform
+if TYPE_CHECKING:
+    from liandong.services.shared_record import SharedRecord
+    from liandong.services.writer import Writer
 
 log = logging.getLogger("liandong.checkpoints")
 
 
+class Checkpointing(Protocol):
+    """What the publisher needs of the platform: the shared record and the writer to run it on."""
+
+    def record(self) -> SharedRecord: ...
+
+    def writer(self) -> Writer: ...
+
+
 class CheckpointPublisher:
-    def __init__(self, platform: Platform, interval: float = 1.0) -> None:
+    def __init__(self, platform: Checkpointing, interval: float = 1.0) -> None:
         self.platform = platform
         self.interval = interval
         self._stop = threading.Event()

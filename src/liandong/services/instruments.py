@@ -124,7 +124,7 @@ class InstrumentBus(Bus):
         """资源池: what a department holds, item → (quantity, unit)."""
         self.rules.router.check_department(department)
         with self.uow() as uow:
-            return uow.instruments.holdings(department)
+            return uow.instrument_reads.holdings(department)
 
     def check_all(self) -> int:
         """Run the deadline check on every open instrument; the number of events it recorded."""

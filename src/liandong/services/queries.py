@@ -46,7 +46,7 @@ class CaseQueries:
     def case(self, user: Principal, case_id: str, *, summoned: bool = False) -> Case:
         """The case, if the user may see it; else refused as unknown."""
         with self.uow() as uow:
-            case = uow.cases.get(case_id)
+            case = uow.case_reads.get(case_id)
         if case is None or not self.sees(user, case.record, summoned=summoned):
             raise DomainError("case.unknown", case_id=case_id)
         return case
@@ -54,11 +54,11 @@ class CaseQueries:
     def read(self, user: Principal, case_id: str, *, summoned: bool = False) -> CaseRead:
         """The case with its events and read marks, if the user may see it."""
         with self.uow() as uow:
-            case = uow.cases.get(case_id)
+            case = uow.case_reads.get(case_id)
             if case is None or not self.sees(user, case.record, summoned=summoned):
                 raise DomainError("case.unknown", case_id=case_id)
-            return CaseRead(case.record, case.version, uow.cases.events(case_id),
-                            uow.cases.read_marks(case_id),
+            return CaseRead(case.record, case.version, uow.case_reads.events(case_id),
+                            uow.case_reads.read_marks(case_id),
                             uow.ledger.size() > 0 and bool(uow.ledger.checkpoints()))
 
     def mark_read(self, user: Principal, read: CaseRead, at: datetime) -> CaseRead:
@@ -86,47 +86,47 @@ class CaseQueries:
     # -- reads that need no person: the public status, Open311, the inbox, the CLI ---------------------
     def get(self, case_id: str) -> Case | None:
         with self.uow() as uow:
-            return uow.cases.get(case_id)
+            return uow.case_reads.get(case_id)
 
     def with_events(self, case_id: str) -> tuple[Case, list[Event]] | None:
         """The case and its shared record of events (None if there is no such case)."""
         with self.uow() as uow:
-            case = uow.cases.get(case_id)
-            return None if case is None else (case, uow.cases.events(case_id))
+            case = uow.case_reads.get(case_id)
+            return None if case is None else (case, uow.case_reads.events(case_id))
 
     def listed(self, ids: list[str] | None = None, *, since: datetime | None = None,
                until: datetime | None = None, limit: int = 1000, offset: int = 0,
                matters: Collection[str] | None = None, exclude_matters: Collection[str] = (),
                is_open: bool | None = None) -> list[tuple[Case, list[Event]]]:
-        """The named cases, or else the latest received (``CaseRepository.recent_ids``), each with
+        """The named cases, or else the latest received (``CaseReads.recent_ids``), each with
         its events; a named case that does not exist is left out."""
         with self.uow() as uow:
-            chosen = ids if ids is not None else uow.cases.recent_ids(
+            chosen = ids if ids is not None else uow.case_reads.recent_ids(
                 since=since, until=until, limit=limit, offset=offset, matters=matters,
                 exclude_matters=exclude_matters, is_open=is_open)
-            return [(case, uow.cases.events(case_id)) for case_id in chosen
-                    if (case := uow.cases.get(case_id)) is not None]
+            return [(case, uow.case_reads.events(case_id)) for case_id in chosen
+                    if (case := uow.case_reads.get(case_id)) is not None]
 
     def tracked(self, code: str) -> str | None:
         """The case a tracking code (normalised) follows, if any."""
         with self.uow() as uow:
-            return uow.cases.case_for_tracking(token_digest(code))
+            return uow.case_reads.case_for_tracking(token_digest(code))
 
     def by_idempotency_keys(self, keys: list[str]) -> str | None:
         """The case the first of these idempotency keys (scoped by their owner) took in, if any."""
         with self.uow() as uow:
-            return next((found for key in keys if (found := uow.cases.by_idempotency_key(key))), None)
+            return next((found for key in keys if (found := uow.case_reads.by_idempotency_key(key))), None)
 
     def inbox(self, department: str, *, limit: int = 200) -> list[CaseSummary]:
         with self.uow() as uow:
-            return uow.cases.inbox(department, limit=limit)
+            return uow.case_reads.inbox(department, limit=limit)
 
     def in_states(self, states: tuple[str, ...]) -> list[Case]:
         """The cases in these states (the dispatch console's new reports and returns), oldest first."""
         with self.uow() as uow:
-            return [case for case_id in uow.cases.in_states(states)
-                    if (case := uow.cases.get(case_id)) is not None]
+            return [case for case_id in uow.case_reads.in_states(states)
+                    if (case := uow.case_reads.get(case_id)) is not None]
 
     def any_case(self) -> bool:
         with self.uow() as uow:
-            return bool(uow.cases.recent_ids(limit=1))
+            return bool(uow.case_reads.recent_ids(limit=1))

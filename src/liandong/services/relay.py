@@ -67,16 +67,16 @@ class Relay:
         events = notices = 0
         while True:
             with self.uow() as u:
-                pending_events = u.cases.pending_outbox(self.batch)
-                pending_notices = u.instruments.pending_notices(self.batch)
+                pending_events = u.outbox.pending_events(self.batch)
+                pending_notices = u.outbox.pending_notices(self.batch)
             if not pending_events and not pending_notices:
                 return RelayPass(events, notices)
             messages = [case_message(self.prefix, s) for s in pending_events]
             messages += [notice_message(self.prefix, seq, n) for seq, n in pending_notices]
             self.publisher.publish(messages)
             with self.uow() as u:
-                u.cases.mark_delivered([s.seq for s in pending_events])
-                u.instruments.mark_notices_delivered([seq for seq, _ in pending_notices])
+                u.outbox.mark_events_delivered([s.seq for s in pending_events])
+                u.outbox.mark_notices_delivered([seq for seq, _ in pending_notices])
                 u.commit()
             events += len(pending_events)
             notices += len(pending_notices)

@@ -150,7 +150,7 @@ class DemoLoader:
 
     def _case(self, i: int) -> Any:
         with self.platform.uow() as uow:
-            return uow.cases.get(self.ids[i])
+            return uow.case_reads.get(self.ids[i])
 
     def _commands(self, step: int, i: int) -> list[c.Command]:
         case_id = self.ids.get(i)

@@ -23,7 +23,7 @@ def test_a_report_and_its_dispatch_are_one_command() -> None:
         assert uow.cases.by_idempotency_key(scoped_key("open311:client", "k1")) == taken.case_id
         assert uow.cases.by_idempotency_key("k1") is None  # never stored as the caller sent it
         assert taken.tracking_code is not None
-        assert uow.cases.case_for_tracking(token_digest(taken.tracking_code)) == taken.case_id
+        assert uow.case_reads.case_for_tracking(token_digest(taken.tracking_code)) == taken.case_id
 
 
 def test_the_same_key_is_the_same_report_for_its_owner_only() -> None:

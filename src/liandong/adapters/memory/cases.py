@@ -1,4 +1,5 @@
-"""In-memory case repository: event streams in lists, live records for speed, undo on rollback."""
+"""Cases in memory: the command store (event streams in lists, live records for speed, undo on
+rollback) and the read side, a view of the same records."""
 
 from __future__ import annotations
 
@@ -10,10 +11,10 @@ from liandong.domain.cases.case import Case
 from liandong.domain.cases.events import CaseFollowedUp, CaseReported, Event
 from liandong.domain.cases.record import CaseRecord
 from liandong.domain.errors import DomainError
-from liandong.services.ports import CaseRepository, CaseSummary, ReportRow, StoredEvent, scope_prefix
+from liandong.services.ports import CaseReads, CaseStore, CaseSummary, ReportRow, StoredEvent, scope_prefix
 
 
-class MemoryCaseRepository(MemoryStreams[Case, Event], CaseRepository):
+class MemoryCaseStore(MemoryStreams[Case, Event], CaseStore):
     """Cases keep a live record each besides their streams (the inboxes read them)."""
 
     aggregate = Case
@@ -71,18 +72,6 @@ class MemoryCaseRepository(MemoryStreams[Case, Event], CaseRepository):
     def by_idempotency_key(self, key: str) -> str | None:
         return self.keys.get(key)
 
-    def inbox(self, department: str, *, open_only: bool = True, limit: int = 200) -> list[CaseSummary]:
-        rows = []
-        for r in self.records.values():
-            member = r.team.get(department)
-            if member is None or not member.active or (open_only and not r.state.is_open):
-                continue
-            assert r.received_at is not None
-            rows.append(CaseSummary(r.id, r.version, r.state.value, r.matter, r.severity, r.owner,
-                                    r.lead, member.role.value, r.received_at, r.due, r.source))
-        rows.sort(key=lambda s: (s.due is None, s.due or s.received_at, s.case_id))
-        return rows[:limit]
-
     def open_due_before(self, moment: datetime, limit: int = 10000) -> list[str]:
         ids = [r.id for r in self.records.values()
                if r.state.is_open and r.due is not None and r.due < moment]
@@ -90,9 +79,6 @@ class MemoryCaseRepository(MemoryStreams[Case, Event], CaseRepository):
 
     def add_tracking(self, code_hash: str, case_id: str) -> None:
         self.tracking[code_hash] = case_id
-
-    def case_for_tracking(self, code_hash: str) -> str | None:
-        return self.tracking.get(code_hash)
 
     def add_salt(self, case_id: str, salt: bytes) -> None:
         if case_id in self.salts:
@@ -103,23 +89,54 @@ class MemoryCaseRepository(MemoryStreams[Case, Event], CaseRepository):
     def salt(self, case_id: str) -> bytes | None:
         return self.salts.get(case_id)
 
-    def in_states(self, states: Sequence[str], limit: int = 2000) -> list[str]:
-        rows = sorted((r for r in self.records.values() if r.state.value in states),
-                      key=lambda r: (r.received_at or datetime.min.replace(tzinfo=UTC), r.id))
-        return [r.id for r in rows[:limit]]
-
     def mark_read(self, case_id: str, department: str, version: int, at: datetime) -> None:
         marks = self.reads.setdefault(case_id, {})
         if department not in marks or marks[department][0] < version:
             marks[department] = (version, at)
 
+
+class MemoryCaseReads(CaseReads):
+    """The read side (``uow.case_reads``): a view of the store's records, streams and marks."""
+
+    def __init__(self, store: MemoryCaseStore) -> None:
+        self.store = store
+
+    def get(self, case_id: str) -> Case | None:
+        return self.store.get(case_id)
+
+    def events(self, case_id: str) -> list[Event]:
+        return self.store.events(case_id)
+
+    def by_idempotency_key(self, key: str) -> str | None:
+        return self.store.by_idempotency_key(key)
+
+    def inbox(self, department: str, *, open_only: bool = True, limit: int = 200) -> list[CaseSummary]:
+        rows = []
+        for r in self.store.records.values():
+            member = r.team.get(department)
+            if member is None or not member.active or (open_only and not r.state.is_open):
+                continue
+            assert r.received_at is not None
+            rows.append(CaseSummary(r.id, r.version, r.state.value, r.matter, r.severity, r.owner,
+                                    r.lead, member.role.value, r.received_at, r.due, r.source))
+        rows.sort(key=lambda s: (s.due is None, s.due or s.received_at, s.case_id))
+        return rows[:limit]
+
+    def case_for_tracking(self, code_hash: str) -> str | None:
+        return self.store.tracking.get(code_hash)
+
+    def in_states(self, states: Sequence[str], limit: int = 2000) -> list[str]:
+        rows = sorted((r for r in self.store.records.values() if r.state.value in states),
+                      key=lambda r: (r.received_at or datetime.min.replace(tzinfo=UTC), r.id))
+        return [r.id for r in rows[:limit]]
+
     def read_marks(self, case_id: str) -> dict[str, tuple[int, datetime]]:
-        return dict(self.reads.get(case_id, {}))
+        return dict(self.store.reads.get(case_id, {}))
 
     def recent_ids(self, *, since: datetime | None = None, until: datetime | None = None,
                    limit: int = 1000, offset: int = 0, matters: Collection[str] | None = None,
                    exclude_matters: Collection[str] = (), is_open: bool | None = None) -> list[str]:
-        rows = [r for r in self.records.values() if r.received_at is not None
+        rows = [r for r in self.store.records.values() if r.received_at is not None
                 and (since is None or r.received_at >= since) and (until is None or r.received_at <= until)
                 and (matters is None or r.matter in matters) and r.matter not in exclude_matters
                 and (is_open is None or r.state.is_open == is_open)]
@@ -131,7 +148,7 @@ class MemoryCaseRepository(MemoryStreams[Case, Event], CaseRepository):
         ``affected`` holds every place the case ever had (reported, then widened), kept with the
         stream in ``save`` and undone with it on rollback: the memory form of ``case_place``."""
         prefix = scope_prefix(scope) if scope is not None else ""
-        rows = [r for r in self.records.values()
+        rows = [r for r in self.store.records.values()
                 if r.received_at is not None and since <= r.received_at < until
                 and (not prefix or any(code.startswith(prefix) for code in r.affected))]
         rows.sort(key=lambda r: (r.received_at, r.id))
@@ -140,7 +157,7 @@ class MemoryCaseRepository(MemoryStreams[Case, Event], CaseRepository):
     def streams_received(self, since: datetime, until: datetime, *, scope: str | None = None,
                          ) -> Iterator[tuple[str, list[Event], dict[str, tuple[int, datetime]]]]:
         for r in self._received(since, until, scope):
-            yield r.id, list(self.streams[r.id]), dict(self.reads.get(r.id, {}))
+            yield r.id, list(self.store.streams[r.id]), dict(self.store.reads.get(r.id, {}))
 
     def versions_received(self, since: datetime, until: datetime, *,
                           scope: str | None = None) -> list[tuple[str, int]]:
@@ -148,13 +165,14 @@ class MemoryCaseRepository(MemoryStreams[Case, Event], CaseRepository):
 
     def streams_of(self, case_ids: Sequence[str]) -> Iterator[tuple[str, list[Event]]]:
         for case_id in case_ids:
-            if case_id in self.streams:
-                yield case_id, list(self.streams[case_id])
+            if case_id in self.store.streams:
+                yield case_id, list(self.store.streams[case_id])
 
     def reads_received(self, since: datetime, until: datetime, *, scope: str | None = None,
                        ) -> dict[str, dict[str, tuple[int, datetime]]]:
         received = self.versions_received(since, until, scope=scope)
-        return {case_id: dict(self.reads[case_id]) for case_id, _ in received if self.reads.get(case_id)}
+        reads = self.store.reads
+        return {case_id: dict(reads[case_id]) for case_id, _ in received if reads.get(case_id)}
 
     def reports_received(self, since: datetime, until: datetime, *,
                          scope: str | None = None) -> list[ReportRow]:
@@ -163,14 +181,8 @@ class MemoryCaseRepository(MemoryStreams[Case, Event], CaseRepository):
             first = events[0]
             assert isinstance(first, CaseReported)
             rated = [e.rating for e in events if isinstance(e, CaseFollowedUp)]
-            r = self.records[case_id]
+            r = self.store.records[case_id]
             rows.append(ReportRow(case_id, first.at, r.matter, first.matter, first.affected,
                                   first.description, first.address, r.state.is_open,
                                   rated[-1] if rated else ""))
         return rows
-
-    def pending_outbox(self, limit: int = 1000) -> list[StoredEvent]:
-        return [s for s in self.log if s.seq not in self.delivered][:limit]
-
-    def mark_delivered(self, seqs: Sequence[int]) -> None:
-        self.delivered.update(seqs)

@@ -1,18 +1,24 @@
-"""Instruments in memory (tests, the simulator): streams replayed when read, undone on rollback."""
+"""Instruments in memory (tests, the simulator): the command store (streams replayed when read,
+undone on rollback) and the read side, a view of the same streams."""
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Sequence
 
 from liandong.adapters.memory.streams import MemoryStreams
 from liandong.domain.errors import DomainError
 from liandong.domain.instruments.events import InstrumentEvent
 from liandong.domain.instruments.instrument import Instrument
-from liandong.services.ports import InstrumentRepository, InstrumentSummary, Notice, StoredInstrumentEvent
+from liandong.services.ports import (
+    InstrumentReads,
+    InstrumentStore,
+    InstrumentSummary,
+    Notice,
+    StoredInstrumentEvent,
+)
 
 
-class MemoryInstrumentRepository(MemoryStreams[Instrument, InstrumentEvent], InstrumentRepository):
+class MemoryInstrumentStore(MemoryStreams[Instrument, InstrumentEvent], InstrumentStore):
     aggregate = Instrument
 
     def __init__(self) -> None:
@@ -26,30 +32,8 @@ class MemoryInstrumentRepository(MemoryStreams[Instrument, InstrumentEvent], Ins
     def save(self, instrument: Instrument) -> list[StoredInstrumentEvent]:
         return self.append(instrument)
 
-    def of_department(self, department: str, *, open_only: bool = False) -> list[InstrumentSummary]:
-        out = []
-        for iid, stream in self.streams.items():
-            r = Instrument.replay(iid, stream).record
-            if r.issuer == department:
-                role = "issuer"
-            elif department in r.addressees:
-                role = "addressee"
-            else:
-                continue
-            if open_only and not r.is_open:
-                continue
-            assert r.issued_at is not None
-            out.append(InstrumentSummary(iid, r.version, r.kind.value, r.title, r.issuer, r.state, role,
-                                         r.issued_at, r.due))
-        out.sort(key=lambda s: (s.issued_at, s.instrument_id), reverse=True)
-        return out
-
     def open_ids(self) -> list[str]:
         return [iid for iid, stream in self.streams.items() if Instrument.replay(iid, stream).record.is_open]
-
-    def of_kind(self, kind: str) -> list[Instrument]:
-        found = [Instrument.replay(iid, stream) for iid, stream in self.streams.items()]
-        return [i for i in found if i.record.kind.value == kind]
 
     def holdings(self, department: str) -> dict[str, tuple[int, str]]:
         return {item: held for (dept, item), held in sorted(self.pool.items()) if dept == department}
@@ -65,17 +49,6 @@ class MemoryInstrumentRepository(MemoryStreams[Instrument, InstrumentEvent], Ins
     def notify(self, notices: Sequence[Notice]) -> None:
         self.outbox.extend(notices)
 
-    def notices(self, department: str, limit: int = 50) -> list[Notice]:
-        return [n for n in reversed(self.outbox) if n.department == department][:limit]
-
-    def pending_notices(self, limit: int = 1000) -> list[tuple[int, Notice]]:
-        done = self.notices_delivered
-        pending = ((seq, n) for seq, n in enumerate(self.outbox, start=1) if seq not in done)
-        return list(itertools.islice(pending, limit))
-
-    def mark_notices_delivered(self, seqs: Sequence[int]) -> None:
-        self.notices_delivered.update(seqs)
-
     def commit(self) -> None:
         self.committed()
         self._pool_saved = dict(self.pool)
@@ -85,3 +58,44 @@ class MemoryInstrumentRepository(MemoryStreams[Instrument, InstrumentEvent], Ins
         self.pool = dict(self._pool_saved)
         del self.outbox[self._outbox_mark:]
         self.undo()
+
+
+class MemoryInstrumentReads(InstrumentReads):
+    """The read side (``uow.instrument_reads``): a view of the store's streams and notices."""
+
+    def __init__(self, store: MemoryInstrumentStore) -> None:
+        self.store = store
+
+    def get(self, instrument_id: str) -> Instrument | None:
+        return self.store.get(instrument_id)
+
+    def events(self, instrument_id: str) -> list[InstrumentEvent]:
+        return self.store.events(instrument_id)
+
+    def holdings(self, department: str) -> dict[str, tuple[int, str]]:
+        return self.store.holdings(department)
+
+    def of_department(self, department: str, *, open_only: bool = False) -> list[InstrumentSummary]:
+        out = []
+        for iid, stream in self.store.streams.items():
+            r = Instrument.replay(iid, stream).record
+            if r.issuer == department:
+                role = "issuer"
+            elif department in r.addressees:
+                role = "addressee"
+            else:
+                continue
+            if open_only and not r.is_open:
+                continue
+            assert r.issued_at is not None
+            out.append(InstrumentSummary(iid, r.version, r.kind.value, r.title, r.issuer, r.state, role,
+                                         r.issued_at, r.due))
+        out.sort(key=lambda s: (s.issued_at, s.instrument_id), reverse=True)
+        return out
+
+    def of_kind(self, kind: str) -> list[Instrument]:
+        found = [Instrument.replay(iid, stream) for iid, stream in self.store.streams.items()]
+        return [i for i in found if i.record.kind.value == kind]
+
+    def notices(self, department: str, limit: int = 50) -> list[Notice]:
+        return [n for n in reversed(self.store.outbox) if n.department == department][:limit]

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from liandong.adapters.memory.accounts import MemoryAccountRepository
-from liandong.adapters.memory.cases import MemoryCaseRepository
-from liandong.adapters.memory.instruments import MemoryInstrumentRepository
+from liandong.adapters.memory.cases import MemoryCaseReads, MemoryCaseStore
+from liandong.adapters.memory.instruments import MemoryInstrumentReads, MemoryInstrumentStore
 from liandong.adapters.memory.ledger import MemoryLedgerStore
+from liandong.adapters.memory.outbox import MemoryOutbox
 from liandong.domain.hierarchy import Jurisdiction, Level
 from liandong.domain.organisation import GOVERNMENT, Department
 from liandong.services.ports import OrganisationRepository, UnitOfWork
@@ -127,10 +128,13 @@ class MemoryUnitOfWork(UnitOfWork):
     def __init__(self, organisation: MemoryOrganisationRepository | None = None) -> None:
         self.organisation: MemoryOrganisationRepository = (
             organisation or MemoryOrganisationRepository())
-        self.cases: MemoryCaseRepository = MemoryCaseRepository()
+        self.cases: MemoryCaseStore = MemoryCaseStore()
+        self.case_reads: MemoryCaseReads = MemoryCaseReads(self.cases)
         self.ledger: MemoryLedgerStore = MemoryLedgerStore()
         self.accounts: MemoryAccountRepository = MemoryAccountRepository()
-        self.instruments: MemoryInstrumentRepository = MemoryInstrumentRepository()
+        self.instruments: MemoryInstrumentStore = MemoryInstrumentStore()
+        self.instrument_reads: MemoryInstrumentReads = MemoryInstrumentReads(self.instruments)
+        self.outbox: MemoryOutbox = MemoryOutbox(self.cases, self.instruments)
         self.commits = 0
 
     def __enter__(self) -> MemoryUnitOfWork:

@@ -1,5 +1,6 @@
-"""Instruments in SQL: the event stream with optimistic locking on the row's version, and the
-parties table that makes a department's list one indexed query."""
+"""Instruments in SQL: the command store (the event stream with optimistic locking on the row's
+version, the resource pool, the notices queued) and the read side, where the parties table makes a
+department's list one indexed query."""
 
 from __future__ import annotations
 
@@ -14,10 +15,16 @@ from liandong.adapters.sql.streams import SqlStreams
 from liandong.domain.errors import DomainError
 from liandong.domain.instruments import events as ev
 from liandong.domain.instruments.instrument import Instrument
-from liandong.services.ports import InstrumentRepository, InstrumentSummary, Notice, StoredInstrumentEvent
+from liandong.services.ports import (
+    InstrumentReads,
+    InstrumentStore,
+    InstrumentSummary,
+    Notice,
+    StoredInstrumentEvent,
+)
 
 
-class SqlInstrumentRepository(SqlStreams[Instrument, ev.InstrumentEvent], InstrumentRepository):
+class SqlInstrumentStore(SqlStreams[Instrument, ev.InstrumentEvent], InstrumentStore):
     aggregate = Instrument
 
     def __init__(self, conn: Connection) -> None:
@@ -55,23 +62,9 @@ class SqlInstrumentRepository(SqlStreams[Instrument, ev.InstrumentEvent], Instru
             instrument_id=instrument.id, version=version, type=type(event).__name__, at=event.at,
             actor=event.actor, payload=text).returning(t.instrument_event.c.seq)).scalar_one())
 
-    def of_department(self, department: str, *, open_only: bool = False) -> list[InstrumentSummary]:
-        i, p = t.instrument, t.instrument_party
-        q = (select(i.c.id, i.c.version, i.c.kind, i.c.title, i.c.issuer, i.c.state, p.c.role, i.c.issued_at,
-                    i.c.due_at).join(p, p.c.instrument_id == i.c.id).where(p.c.department_code == department))
-        if open_only:
-            q = q.where(i.c.state == "open")
-        q = q.order_by(i.c.issued_at.desc(), i.c.id.desc())
-        return [InstrumentSummary(*row) for row in self.conn.execute(q)]
-
     def open_ids(self) -> list[str]:
         i = t.instrument
         return list(self.conn.execute(select(i.c.id).where(i.c.state == "open").order_by(i.c.id)).scalars())
-
-    def of_kind(self, kind: str) -> list[Instrument]:
-        i = t.instrument
-        ids = list(self.conn.execute(select(i.c.id).where(i.c.kind == kind).order_by(i.c.id)).scalars())
-        return [found for found in (self.get(iid) for iid in ids) if found is not None]
 
     def holdings(self, department: str) -> dict[str, tuple[int, str]]:
         h = t.resource_holding
@@ -100,16 +93,36 @@ class SqlInstrumentRepository(SqlStreams[Instrument, ev.InstrumentEvent], Instru
                 {"department_code": n.department, "subject_id": n.subject_id, "event_type": n.event_type,
                  "created_at": n.at, "delivered": False} for n in notices])
 
-    def pending_notices(self, limit: int = 1000) -> list[tuple[int, Notice]]:
-        n = t.notification
-        q = (select(n.c.seq, n.c.department_code, n.c.subject_id, n.c.event_type, n.c.created_at)
-             .where(n.c.delivered.is_(False)).order_by(n.c.seq).limit(limit))
-        return [(row[0], Notice(*row[1:])) for row in self.conn.execute(q)]
 
-    def mark_notices_delivered(self, seqs: Sequence[int]) -> None:
-        if seqs:
-            n = t.notification
-            self.conn.execute(update(n).where(n.c.seq.in_(list(seqs))).values(delivered=True))
+class SqlInstrumentReads(InstrumentReads):
+    """The read side (``uow.instrument_reads``) over the same connection as the store."""
+
+    def __init__(self, store: SqlInstrumentStore) -> None:
+        self.store = store
+        self.conn = store.conn
+
+    def get(self, instrument_id: str) -> Instrument | None:
+        return self.store.get(instrument_id)
+
+    def events(self, instrument_id: str) -> list[ev.InstrumentEvent]:
+        return self.store.events(instrument_id)
+
+    def holdings(self, department: str) -> dict[str, tuple[int, str]]:
+        return self.store.holdings(department)
+
+    def of_department(self, department: str, *, open_only: bool = False) -> list[InstrumentSummary]:
+        i, p = t.instrument, t.instrument_party
+        q = (select(i.c.id, i.c.version, i.c.kind, i.c.title, i.c.issuer, i.c.state, p.c.role, i.c.issued_at,
+                    i.c.due_at).join(p, p.c.instrument_id == i.c.id).where(p.c.department_code == department))
+        if open_only:
+            q = q.where(i.c.state == "open")
+        q = q.order_by(i.c.issued_at.desc(), i.c.id.desc())
+        return [InstrumentSummary(*row) for row in self.conn.execute(q)]
+
+    def of_kind(self, kind: str) -> list[Instrument]:
+        i = t.instrument
+        ids = list(self.conn.execute(select(i.c.id).where(i.c.kind == kind).order_by(i.c.id)).scalars())
+        return [found for found in (self.store.get(iid) for iid in ids) if found is not None]
 
     def notices(self, department: str, limit: int = 50) -> list[Notice]:
         n = t.notification

@@ -11,9 +11,11 @@ from sqlalchemy import Connection, Engine, case, func, insert, select
 
 from liandong.adapters.sql import tables as t
 from liandong.adapters.sql.accounts import SqlAccountRepository
-from liandong.adapters.sql.cases import SqlCaseRepository, StreamCache
-from liandong.adapters.sql.instruments import SqlInstrumentRepository
+from liandong.adapters.sql.case_reads import SqlCaseReads
+from liandong.adapters.sql.cases import SqlCaseStore, StreamCache
+from liandong.adapters.sql.instruments import SqlInstrumentReads, SqlInstrumentStore
 from liandong.adapters.sql.ledger import SqlLedgerStore
+from liandong.adapters.sql.outbox import SqlOutbox
 from liandong.domain.hierarchy import Jurisdiction, Kind, Level
 from liandong.domain.organisation import GOVERNMENT, Department
 from liandong.services.ports import OrganisationRepository, UnitOfWork
@@ -185,10 +187,13 @@ class SqlUnitOfWork(UnitOfWork):
     def __enter__(self) -> SqlUnitOfWork:
         self._conn = self.engine.connect()  # the transaction begins with the first statement
         self.organisation = SqlOrganisationRepository(self._conn)
-        self.cases = SqlCaseRepository(self._conn, self.cache)
+        self.cases = SqlCaseStore(self._conn, self.cache)
+        self.case_reads = SqlCaseReads(self.cases)
         self.ledger = SqlLedgerStore(self._conn)
         self.accounts = SqlAccountRepository(self._conn)
-        self.instruments = SqlInstrumentRepository(self._conn)
+        self.instruments = SqlInstrumentStore(self._conn)
+        self.instrument_reads = SqlInstrumentReads(self.instruments)
+        self.outbox = SqlOutbox(self._conn)
         return self
 
     def __exit__(self, *exc: object) -> None:

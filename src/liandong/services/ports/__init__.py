@@ -2,9 +2,10 @@
 fakes subclass them. One module per port family; every name is re-exported here."""
 
 from liandong.services.ports.accounts import AccountRecord, AccountRepository
-from liandong.services.ports.aggregates import AggregateRepository, Stored
+from liandong.services.ports.aggregates import AggregateRepository, Stored, StreamReads
 from liandong.services.ports.cases import (
-    CaseRepository,
+    CaseReads,
+    CaseStore,
     CaseSummary,
     ReportRow,
     StoredEvent,
@@ -12,7 +13,8 @@ from liandong.services.ports.cases import (
     scope_prefix,
 )
 from liandong.services.ports.instruments import (
-    InstrumentRepository,
+    InstrumentReads,
+    InstrumentStore,
     InstrumentSummary,
     Notice,
     StoredInstrumentEvent,
@@ -20,27 +22,32 @@ from liandong.services.ports.instruments import (
 from liandong.services.ports.ledger import LedgerEntry, LedgerStore
 from liandong.services.ports.messaging import Outbound, Publisher
 from liandong.services.ports.organisation import Geocoder, OrganisationRepository
+from liandong.services.ports.outbox import Outbox
 from liandong.services.ports.unit_of_work import UnitOfWork
 
 __all__ = [
     "AccountRecord",
     "AccountRepository",
     "AggregateRepository",
-    "CaseRepository",
+    "CaseReads",
+    "CaseStore",
     "CaseSummary",
     "Geocoder",
-    "InstrumentRepository",
+    "InstrumentReads",
+    "InstrumentStore",
     "InstrumentSummary",
     "LedgerEntry",
     "LedgerStore",
     "Notice",
     "OrganisationRepository",
     "Outbound",
+    "Outbox",
     "Publisher",
     "ReportRow",
     "Stored",
     "StoredEvent",
     "StoredInstrumentEvent",
+    "StreamReads",
     "UnitOfWork",
     "prefix_end",
     "scope_prefix",

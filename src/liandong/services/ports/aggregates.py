@@ -1,5 +1,6 @@
 """What every aggregate's store does (cases, instruments, and any one to come): load an aggregate
-by replaying its stream, append its pending events with optimistic locking, read its stream."""
+by replaying its stream, append its pending events with optimistic locking, read its stream.
+The read side of an aggregate (``StreamReads``) loads and reads alike and never appends."""
 
 from __future__ import annotations
 
@@ -25,16 +26,22 @@ class Stored(Generic[E]):
     payload: Mapping[str, Any] | None = field(default=None, compare=False, repr=False)
 
 
-class AggregateRepository(abc.ABC, Generic[A, Ev]):
-    """One aggregate's event streams, with optimistic locking."""
+class StreamReads(abc.ABC, Generic[A, Ev]):
+    """One aggregate read by its id: what the command store and the read port share."""
 
     @abc.abstractmethod
     def get(self, aggregate_id: str) -> A | None:
         """The aggregate rebuilt from its events; None when unknown."""
 
     @abc.abstractmethod
-    def save(self, aggregate: A) -> list[Stored[Ev]]:
-        """Append the pending events; a concurrent change raises the aggregate's conflict."""
+    def events(self, aggregate_id: str) -> list[Ev]:
+        """Its events in order ([] when unknown)."""
+
+
+class AggregateRepository(StreamReads[A, Ev]):
+    """One aggregate's event streams, with optimistic locking: the command store the bus loads
+    from and saves to."""
 
     @abc.abstractmethod
-    def events(self, aggregate_id: str) -> list[Ev]: ...
+    def save(self, aggregate: A) -> list[Stored[Ev]]:
+        """Append the pending events; a concurrent change raises the aggregate's conflict."""

@@ -1,4 +1,5 @@
-"""Cases: their store, what an inbox row and demand insight read, and scopes as code ranges."""
+"""Cases: the command store the bus needs, the read port of the queries, assessment and insight
+(what an inbox row and demand insight read), and scopes as code ranges."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from datetime import datetime
 from liandong.domain.cases.case import Case
 from liandong.domain.cases.events import Event
 from liandong.domain.hierarchy import CENTRAL_CODE
-from liandong.services.ports.aggregates import AggregateRepository, Stored
+from liandong.services.ports.aggregates import AggregateRepository, Stored, StreamReads
 
 
 @dataclass(frozen=True)
@@ -76,13 +77,51 @@ def prefix_end(prefix: str) -> str | None:
     return kept[:-1] + chr(ord(kept[-1]) + 1)
 
 
-class CaseRepository(AggregateRepository[Case, Event]):
-    """Cases as their event streams, with optimistic locking (``case.conflict``) and idempotent
-    intake."""
+class CaseStore(AggregateRepository[Case, Event]):
+    """案件 as the bus changes them (``uow.cases``): event streams with optimistic locking
+    (``case.conflict``), and what is written in a command's transaction beside them — the
+    idempotency key a report is taken under, a citizen's tracking code, the salt of the ledger's
+    commitments, a department's read mark. Every other read is on ``CaseReads``."""
 
     @abc.abstractmethod
     def by_idempotency_key(self, key: str) -> str | None:
-        """The case already reported with this key, if any."""
+        """The case already reported with this key, if any (the report's replay check)."""
+
+    @abc.abstractmethod
+    def add_tracking(self, code_hash: str, case_id: str) -> None:
+        """Remember a citizen's tracking code (only its hash) for a case."""
+
+    @abc.abstractmethod
+    def add_salt(self, case_id: str, salt: bytes) -> None:
+        """Keep the salt of the ledger's commitments to a case's personal data (never published);
+        a second salt for a case is a lost race (``case.conflict``)."""
+
+    @abc.abstractmethod
+    def salt(self, case_id: str) -> bytes | None:
+        """The salt of a case's commitments; None for cases logged before commitments, or erased.
+        Only the ledger reads it (does a leaf still open to the data stored?)."""
+
+    @abc.abstractmethod
+    def mark_read(self, case_id: str, department: str, version: int, at: datetime) -> None:
+        """A department has read a case up to ``version`` (never moves back); run on the writer."""
+
+    @abc.abstractmethod
+    def open_due_before(self, moment: datetime, limit: int = 10000) -> list[str]:
+        """Open cases with a deadline before ``moment``: the work of the bus's own escalation
+        sweep, which then sends each a command."""
+
+
+class CaseReads(StreamReads[Case, Event]):
+    """What is read of cases outside the bus (``uow.case_reads``): the inboxes and listings of
+    ``services.queries``, the periods assessment and insight read, by scope. Reads only."""
+
+    @abc.abstractmethod
+    def by_idempotency_key(self, key: str) -> str | None:
+        """The case reported under this (scoped) key, if any (Open311's lookup by its token)."""
+
+    @abc.abstractmethod
+    def case_for_tracking(self, code_hash: str) -> str | None:
+        """The case a tracking code (its hash) names, if any."""
 
     @abc.abstractmethod
     def inbox(self, department: str, *, open_only: bool = True,
@@ -90,31 +129,8 @@ class CaseRepository(AggregateRepository[Case, Event]):
         """The cases on which ``department`` is a member, nearest deadline first."""
 
     @abc.abstractmethod
-    def open_due_before(self, moment: datetime, limit: int = 10000) -> list[str]:
-        """Open cases with a deadline before ``moment`` (candidates for the escalation chain)."""
-
-    @abc.abstractmethod
-    def add_tracking(self, code_hash: str, case_id: str) -> None:
-        """Remember a citizen's tracking code (only its hash) for a case."""
-
-    @abc.abstractmethod
-    def case_for_tracking(self, code_hash: str) -> str | None: ...
-
-    @abc.abstractmethod
-    def add_salt(self, case_id: str, salt: bytes) -> None:
-        """Keep the salt of the ledger's commitments to a case's personal data (never published)."""
-
-    @abc.abstractmethod
-    def salt(self, case_id: str) -> bytes | None:
-        """The salt of a case's commitments; None for cases logged before commitments, or erased."""
-
-    @abc.abstractmethod
     def in_states(self, states: Sequence[str], limit: int = 2000) -> list[str]:
         """Cases now in one of ``states`` (a dispatcher's new reports and returns), oldest first."""
-
-    @abc.abstractmethod
-    def mark_read(self, case_id: str, department: str, version: int, at: datetime) -> None:
-        """A department has read a case up to ``version`` (never moves back)."""
 
     @abc.abstractmethod
     def read_marks(self, case_id: str) -> dict[str, tuple[int, datetime]]:
@@ -156,10 +172,3 @@ class CaseRepository(AggregateRepository[Case, Event]):
     def reports_received(self, since: datetime, until: datetime, *,
                          scope: str | None = None) -> list[ReportRow]:
         """The reports received in [since, until), oldest first (for demand insight)."""
-
-    @abc.abstractmethod
-    def pending_outbox(self, limit: int = 1000) -> list[StoredEvent]:
-        """Events not yet delivered as notifications (the transactional outbox)."""
-
-    @abc.abstractmethod
-    def mark_delivered(self, seqs: Sequence[int]) -> None: ...

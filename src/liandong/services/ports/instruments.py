@@ -1,4 +1,5 @@
-"""Linkage instruments: their store, a department's list and its notices."""
+"""Linkage instruments: the command store the bus needs and the read port (a department's list
+and its notices)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from datetime import datetime
 
 from liandong.domain.instruments.events import InstrumentEvent
 from liandong.domain.instruments.instrument import Instrument
-from liandong.services.ports.aggregates import AggregateRepository, Stored
+from liandong.services.ports.aggregates import AggregateRepository, Stored, StreamReads
 
 
 @dataclass(frozen=True)
@@ -41,20 +42,14 @@ StoredInstrumentEvent = Stored[InstrumentEvent]
 """An instrument's event as stored (its ``seq`` numbers the instrument event table)."""
 
 
-class InstrumentRepository(AggregateRepository[Instrument, InstrumentEvent]):
-    """Linkage instruments as their event streams, with optimistic locking (``instrument.conflict``)."""
-
-    @abc.abstractmethod
-    def of_department(self, department: str, *, open_only: bool = False) -> list[InstrumentSummary]:
-        """The instruments a department issued or that are addressed (or promoted) to it, newest first."""
+class InstrumentStore(AggregateRepository[Instrument, InstrumentEvent]):
+    """Linkage instruments as the bus changes them (``uow.instruments``): event streams with
+    optimistic locking (``instrument.conflict``), the resource pool (资源池) a transfer moves, and
+    the notices queued in the transaction of their events."""
 
     @abc.abstractmethod
     def open_ids(self) -> list[str]:
-        """The instruments still open (for the deadline check)."""
-
-    @abc.abstractmethod
-    def of_kind(self, kind: str) -> list[Instrument]:
-        """Every instrument of a kind (e.g. the pilots, for error tolerance in assessment)."""
+        """The instruments still open: the work of the bus's own deadline check."""
 
     @abc.abstractmethod
     def holdings(self, department: str) -> dict[str, tuple[int, str]]:
@@ -69,13 +64,23 @@ class InstrumentRepository(AggregateRepository[Instrument, InstrumentEvent]):
     def notify(self, notices: Sequence[Notice]) -> None:
         """Queue notices to departments (the outbox), in the transaction of their events."""
 
+
+class InstrumentReads(StreamReads[Instrument, InstrumentEvent]):
+    """What is read of instruments outside the bus (``uow.instrument_reads``): a department's
+    list and notices, the instruments of a kind (assessment's pilots), holdings. Reads only."""
+
+    @abc.abstractmethod
+    def of_department(self, department: str, *, open_only: bool = False) -> list[InstrumentSummary]:
+        """The instruments a department issued or that are addressed (or promoted) to it, newest first."""
+
+    @abc.abstractmethod
+    def of_kind(self, kind: str) -> list[Instrument]:
+        """Every instrument of a kind (e.g. the pilots, for error tolerance in assessment)."""
+
+    @abc.abstractmethod
+    def holdings(self, department: str) -> dict[str, tuple[int, str]]:
+        """资源池: what a department holds, item → (quantity, unit)."""
+
     @abc.abstractmethod
     def notices(self, department: str, limit: int = 50) -> list[Notice]:
         """A department's latest notices, newest first."""
-
-    @abc.abstractmethod
-    def pending_notices(self, limit: int = 1000) -> list[tuple[int, Notice]]:
-        """(outbox sequence, notice) of the notices not yet delivered to the message bus, oldest first."""
-
-    @abc.abstractmethod
-    def mark_notices_delivered(self, seqs: Sequence[int]) -> None: ...

@@ -7,20 +7,27 @@ from contextlib import AbstractContextManager
 from types import TracebackType
 
 from liandong.services.ports.accounts import AccountRepository
-from liandong.services.ports.cases import CaseRepository
-from liandong.services.ports.instruments import InstrumentRepository
+from liandong.services.ports.cases import CaseReads, CaseStore
+from liandong.services.ports.instruments import InstrumentReads, InstrumentStore
 from liandong.services.ports.ledger import LedgerStore
 from liandong.services.ports.organisation import OrganisationRepository
+from liandong.services.ports.outbox import Outbox
 
 
 class UnitOfWork(abc.ABC):
-    """One transaction over the repositories: all of it is stored, or none of it."""
+    """One transaction over the repositories: all of it is stored, or none of it. Each aggregate
+    has its command store (``cases``, ``instruments``: what the bus loads and saves) and its read
+    port (``case_reads``, ``instrument_reads``: what queries, assessment and insight read); the
+    relay reads ``outbox``."""
 
     organisation: OrganisationRepository
-    cases: CaseRepository
+    cases: CaseStore
+    case_reads: CaseReads
     ledger: LedgerStore
     accounts: AccountRepository
-    instruments: InstrumentRepository
+    instruments: InstrumentStore
+    instrument_reads: InstrumentReads
+    outbox: Outbox
     supports_savepoints: bool = False
 
     def savepoint(self) -> AbstractContextManager[object]:

@@ -1,0 +1,29 @@
+"""Storage in memory (tests, the simulator, ``bootstrap(memory=True)``): one shared unit of work."""
+
+from __future__ import annotations
+
+from liandong.adapters.memory.knowledge import MemoryKnowledgeStore
+from liandong.adapters.memory.unit_of_work import MemoryUnitOfWork
+from liandong.domain.hierarchy import HierarchyIndex
+from liandong.services.ports.knowledge import KnowledgeStore
+from liandong.services.ports.storage import Storage
+
+
+class MemoryStorage(Storage):
+    """Every ``uow()`` and ``read_uow()`` is the same unit (changes apply at once, undone on
+    rollback); nothing restricts the served area."""
+
+    def __init__(self, unit: MemoryUnitOfWork | None = None) -> None:
+        self.unit = unit or MemoryUnitOfWork()
+
+    def uow(self) -> MemoryUnitOfWork:
+        return self.unit
+
+    def read_uow(self) -> MemoryUnitOfWork:
+        return self.unit
+
+    def knowledge(self) -> KnowledgeStore:
+        return MemoryKnowledgeStore()
+
+    def served(self, hierarchy: HierarchyIndex) -> tuple[str, ...]:
+        return ()

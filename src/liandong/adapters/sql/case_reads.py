@@ -1,0 +1,170 @@
+"""Cases on SQL, the read side (``uow.case_reads``): inboxes, listings and the reads of a period,
+on SQLAlchemy Core over the unit of work's connection. A case by its id is loaded through the
+command store's cached streams (``SqlCaseStore``), so a page and a command share that cache."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Collection, Iterable, Iterator, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, select
+
+from liandong.adapters.sql import tables as t
+from liandong.adapters.sql.cases import SqlCaseStore
+from liandong.domain.cases import events as ev
+from liandong.domain.cases.case import Case
+from liandong.services.ports import CaseReads, CaseSummary, ReportRow, prefix_end, scope_prefix
+
+
+def _source(payload: str | None) -> str:
+    """来源 of a case from the stored payload of its report ('' if there is none)."""
+    if payload is None:
+        return ""
+    return str(json.loads(payload).get("source", ""))
+
+
+def _received(since: datetime, until: datetime, scope: str | None) -> ColumnElement[bool]:
+    """``case_record`` rows received in [since, until) with a place under ``scope``: the case ids
+    come from one range scan of ``ix_case_place_unit`` (the scope's code prefix)."""
+    c, p = t.case_record, t.case_place
+    window = (c.c.received_at >= since) & (c.c.received_at < until)
+    prefix = scope_prefix(scope) if scope is not None else ""
+    if not prefix:
+        return window
+    end = prefix_end(prefix)
+    places = select(p.c.case_id).where(p.c.unit_code >= prefix)
+    if end is not None:
+        places = places.where(p.c.unit_code < end)
+    return window & c.c.id.in_(places)
+
+
+class SqlCaseReads(CaseReads):
+    def __init__(self, store: SqlCaseStore) -> None:
+        self.store = store
+        self.conn = store.conn
+
+    def get(self, case_id: str) -> Case | None:
+        return self.store.get(case_id)
+
+    def events(self, case_id: str) -> list[ev.Event]:
+        return self.store.events(case_id)
+
+    def by_idempotency_key(self, key: str) -> str | None:
+        return self.store.by_idempotency_key(key)
+
+    def inbox(self, department: str, *, open_only: bool = True, limit: int = 200) -> list[CaseSummary]:
+        """The source (来源) is read from each case's first event, the report, rather than copied
+        into a column: version 1 of a stream is always its ``CaseReported``."""
+        c, m, e = t.case_record, t.case_member, t.case_event
+        q = (select(c, m.c.role, e.c.payload).join(m, m.c.case_id == c.c.id)
+             .outerjoin(e, (e.c.case_id == c.c.id) & (e.c.case_version == 1))
+             .where(m.c.department_code == department))
+        if open_only:
+            q = q.where(c.c.is_open.is_(True))
+        q = q.order_by(c.c.due_at.is_(None), c.c.due_at, c.c.received_at, c.c.id).limit(limit)
+        return [CaseSummary(row.id, row.version, row.state, row.matter, row.severity,
+                            row.owner_code or "", row.lead_code or "", row.role, row.received_at,
+                            row.due_at, _source(row.payload)) for row in self.conn.execute(q)]
+
+    def case_for_tracking(self, code_hash: str) -> str | None:
+        k = t.tracking_code
+        found: str | None = self.conn.execute(select(k.c.case_id).where(k.c.code_hash == code_hash)).scalar()
+        return found
+
+    def in_states(self, states: Sequence[str], limit: int = 2000) -> list[str]:
+        c = t.case_record
+        q = select(c.c.id).where(c.c.state.in_(list(states))).order_by(c.c.received_at, c.c.id).limit(limit)
+        return list(self.conn.execute(q).scalars())
+
+    def read_marks(self, case_id: str) -> dict[str, tuple[int, datetime]]:
+        r = t.case_read
+        rows = self.conn.execute(select(r.c.department_code, r.c.version, r.c.read_at)
+                                 .where(r.c.case_id == case_id))
+        return {row.department_code: (row.version, row.read_at) for row in rows}
+
+    def recent_ids(self, *, since: datetime | None = None, until: datetime | None = None,
+                   limit: int = 1000, offset: int = 0, matters: Collection[str] | None = None,
+                   exclude_matters: Collection[str] = (), is_open: bool | None = None) -> list[str]:
+        c = t.case_record
+        q = select(c.c.id)
+        if since is not None:
+            q = q.where(c.c.received_at >= since)
+        if until is not None:
+            q = q.where(c.c.received_at <= until)
+        if matters is not None:
+            q = q.where(c.c.matter.in_(list(matters)))
+        if exclude_matters:
+            q = q.where(c.c.matter.not_in(list(exclude_matters)))
+        if is_open is not None:
+            q = q.where(c.c.is_open.is_(is_open))
+        q = q.order_by(c.c.received_at.desc(), c.c.id.desc()).offset(offset).limit(limit)
+        return list(self.conn.execute(q).scalars())
+
+    def versions_received(self, since: datetime, until: datetime, *,
+                          scope: str | None = None) -> list[tuple[str, int]]:
+        c = t.case_record
+        q = (select(c.c.id, c.c.version).where(_received(since, until, scope))
+             .order_by(c.c.received_at, c.c.id))
+        return [(row.id, row.version) for row in self.conn.execute(q)]
+
+    def reads_received(self, since: datetime, until: datetime, *, scope: str | None = None,
+                       ) -> dict[str, dict[str, tuple[int, datetime]]]:
+        c, r = t.case_record, t.case_read
+        reads: dict[str, dict[str, tuple[int, datetime]]] = {}
+        for row in self.conn.execute(select(r.c.case_id, r.c.department_code, r.c.version, r.c.read_at)
+                                     .join(c, c.c.id == r.c.case_id)
+                                     .where(_received(since, until, scope))):
+            reads.setdefault(row.case_id, {})[row.department_code] = (row.version, row.read_at)
+        return reads
+
+    def streams_of(self, case_ids: Sequence[str]) -> Iterator[tuple[str, list[ev.Event]]]:
+        e = t.case_event
+        ids = list(case_ids)
+        for start in range(0, len(ids), 500):
+            q = (select(e.c.case_id, e.c.payload).where(e.c.case_id.in_(ids[start:start + 500]))
+                 .order_by(e.c.case_id, e.c.case_version))
+            yield from self._grouped(self.conn.execute(q))
+
+    @staticmethod
+    def _grouped(rows: Iterable[Any]) -> Iterator[tuple[str, list[ev.Event]]]:
+        current, events = "", list[ev.Event]()
+        for case_id, payload in rows:
+            if case_id != current:
+                if events:
+                    yield current, events
+                current, events = case_id, []
+            events.append(ev.from_payload(json.loads(payload)))
+        if events:
+            yield current, events
+
+    def reports_received(self, since: datetime, until: datetime, *,
+                         scope: str | None = None) -> list[ReportRow]:
+        c, e = t.case_record, t.case_event
+        window = _received(since, until, scope)
+        rated: dict[str, str] = {}
+        q = (select(e.c.case_id, e.c.payload).join(c, c.c.id == e.c.case_id)
+             .where(window & (e.c.type == "CaseFollowedUp")).order_by(e.c.seq))
+        for case_id, payload in self.conn.execute(q):
+            rated[case_id] = json.loads(payload).get("rating", "")
+        q = (select(c.c.id, c.c.received_at, c.c.matter, c.c.is_open, e.c.payload)
+             .join(e, (e.c.case_id == c.c.id) & (e.c.case_version == 1))
+             .where(window).order_by(c.c.received_at, c.c.id))
+        rows = []
+        for case_id, received, matter, is_open, payload in self.conn.execute(q):
+            p = json.loads(payload)
+            rows.append(ReportRow(case_id, received, matter, p.get("matter", matter),
+                                  tuple(p.get("affected", ())), p.get("description", ""),
+                                  p.get("address", ""), bool(is_open), rated.get(case_id, "")))
+        return rows
+
+    def streams_received(self, since: datetime, until: datetime, *, scope: str | None = None,
+                         ) -> Iterator[tuple[str, list[ev.Event], dict[str, tuple[int, datetime]]]]:
+        c, e = t.case_record, t.case_event
+        reads = self.reads_received(since, until, scope=scope)
+        q = (select(e.c.case_id, e.c.payload).join(c, c.c.id == e.c.case_id)
+             .where(_received(since, until, scope))
+             .order_by(c.c.received_at, e.c.case_id, e.c.case_version))
+        for case_id, events in self._grouped(self.conn.execute(q).yield_per(20_000)):
+            yield case_id, events, reads.get(case_id, {})
