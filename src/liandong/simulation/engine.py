@@ -95,6 +95,12 @@ class Servers:
         return None
 
 
+_EPSILON = 1e-9
+"""Minutes of rounding: sums of float minutes (488 + 1612 stored as 2100.0000000000002) must not
+carry work that ends at a window's close over the night or the lunch break (issue 26's property
+test found it)."""
+
+
 class WorkingTime:
     """Minutes of the run ↔ working minutes (office hours of the working days of ``calendar``).
 
@@ -136,13 +142,13 @@ class WorkingTime:
         """The first minute at which ``w`` working minutes have elapsed (the end of work)."""
         if not self.office_hours:
             return w
-        day = bisect_left(self.upto, w)
+        day = bisect_left(self.upto, w - _EPSILON)  # work ending a hair past the close ends at the close
         if day >= len(self.workday):  # beyond the calendar: a third of each day works
             return len(self.workday) * MINUTES_PER_DAY + (w - self.upto[-1]) * 3
         r = w - self.before[day]
         for open_, close in _WINDOWS:
             span = close - open_
-            if r <= span:
+            if r <= span + _EPSILON:
                 return day * MINUTES_PER_DAY + open_ + r
             r -= span
         return day * MINUTES_PER_DAY + _WINDOWS[-1][1]
