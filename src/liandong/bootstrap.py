@@ -36,6 +36,7 @@ if TYPE_CHECKING:  # the rest is imported where it is used: a command pays only 
     from liandong.services.intake import Intake
     from liandong.services.ledger import Ledger
     from liandong.services.organisation import OrganisationQueries
+    from liandong.services.photos import Photos
     from liandong.services.ports.knowledge import KnowledgeStore
     from liandong.services.queries import CaseQueries
     from liandong.services.relay import Relay
@@ -82,6 +83,17 @@ class Platform:
     _intake: Intake | None = None
     _knowledge: KnowledgeBase | None = None
     clock: Clock = field(default_factory=SystemClock)
+    data_dir: Path | None = None  # where files are kept beside the database (photos); None: in memory
+    _photos: Photos | None = None
+
+    def photos(self) -> Photos:
+        """现场照片: cleaned with Pillow, kept under ``<data_dir>/photos`` by content (in memory without
+        a data directory), shown to whoever may see the case (made once)."""
+        if self._photos is None:
+            from liandong.adapters.citizen import photo_service
+
+            self._photos = photo_service(self.data_dir, self.engine, self.queries(), self.clock)
+        return self._photos
 
     def insight(self) -> Insight:
         """Demand insight on this platform's reports (one per process: it caches the model)."""
@@ -335,7 +347,7 @@ def bootstrap(settings: Settings | None = None, *, memory: bool = False,
     # the replica is never migrated: it replays the primary's schema with everything else
     replica = make_read_engine(settings.replica_url) if settings.replica_url else None
     return Platform(hierarchy, cat, engine, settings.platform_secret(), replica=replica,
-                    _calendar=calendar, clock=clock or SystemClock())
+                    _calendar=calendar, clock=clock or SystemClock(), data_dir=settings.data_dir)
 
 
 def read_store(settings: Settings) -> Callable[[], UnitOfWork] | None:
