@@ -329,7 +329,8 @@ def test_a_phone_photo_is_taken_and_the_limits_are_shown_next_to_the_field(serve
     assert huge_en.status_code == 413 and "larger than 8 MB" in huge_en.text
     descriptions = {row["description"] for row in stored_since(server, since)}
     assert {f"手机照片 {tag}", f"WebP 照片 {tag}"} <= descriptions
-    assert not any(tag in d and ("6 MB" in d or "9 MB" in d or "伪装" in d or "炸弹" in d) for d in descriptions)
+    refused = ("6 MB", "9 MB", "伪装", "炸弹")
+    assert not any(tag in d and any(word in d for word in refused) for d in descriptions)
 
 
 def test_api_bodies_keep_the_small_limit(server: str) -> None:

@@ -16,7 +16,8 @@ def jpeg(width: int = 640, height: int = 480, *, gps: bool = False, quality: int
     """A JPEG of a gradient; ``gps``: with a GPS position (31.49 N, 120.31 E: 无锡) and a camera
     model in its EXIF, as a phone writes them."""
     image = Image.new("RGB", (width, height))
-    image.putdata([((x * 255) // width, (y * 255) // height, 128) for y in range(height) for x in range(width)])
+    image.putdata([((x * 255) // width, (y * 255) // height, 128)
+                   for y in range(height) for x in range(width)])
     exif = Image.Exif()
     if gps:
         exif[0x0110] = "Phone X"  # Model
@@ -28,7 +29,8 @@ def jpeg(width: int = 640, height: int = 480, *, gps: bool = False, quality: int
 
 
 def png(width: int = 64, height: int = 48, *, alpha: bool = False) -> bytes:
-    image = Image.new("RGBA" if alpha else "RGB", (width, height), (200, 30, 30, 128) if alpha else (200, 30, 30))
+    colour = (200, 30, 30, 128) if alpha else (200, 30, 30)
+    image = Image.new("RGBA" if alpha else "RGB", (width, height), colour)
     out = io.BytesIO()
     image.save(out, "PNG")
     return out.getvalue()

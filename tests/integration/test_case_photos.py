@@ -54,7 +54,8 @@ def test_a_photo_is_kept_by_content_and_read_back_by_those_who_may_see_the_case(
     again = bootstrap(settings)  # another process on the same store
     lead = Principal("l", "lead", frozenset({StaffRole.HANDLER}), LEAD)
     [found] = again.photos().of_case(lead, case_id)
-    assert (found.photo, found.thumbnail, found.width, found.height) == (linked.photo, linked.thumbnail, 640, 480)
+    assert (found.photo, found.thumbnail) == (linked.photo, linked.thumbnail)
+    assert (found.width, found.height) == (640, 480)
     assert again.photos().image(lead, case_id, found.thumbnail) == cleaned.thumbnail
     other = Principal("o", "other", frozenset({StaffRole.HANDLER}), OTHER)
     for read in (lambda: again.photos().of_case(other, case_id),
@@ -72,7 +73,8 @@ def test_the_case_page_shows_the_thumbnail_to_the_lead_only(settings: Settings) 
     case_id = reported(platform)
     linked = platform.photos().attach(case_id=case_id, photo=platform.photos().clean(jpeg(800, 600)))
     client = app_client(settings, platform)
-    tokens = {name: h["Authorization"].removeprefix("Bearer ") for name, h in signed_in(client, PEOPLE).items()}
+    tokens = {name: h["Authorization"].removeprefix("Bearer ")
+              for name, h in signed_in(client, PEOPLE).items()}
     thumbnail = f"/work/cases/{case_id}/photos/{linked.thumbnail}"
     assert client.get(thumbnail).status_code == 404  # nobody signed in
     client.cookies.set("ld_session", tokens["lead"])
