@@ -138,7 +138,7 @@ class Platform:
         if self._intake is None or self._intake.writer is not writer:
             from liandong.services.intake import Intake
 
-            self._intake = Intake(writer, self.hierarchy)
+            self._intake = Intake(writer, self.hierarchy, self.rules().router)
         return self._intake
 
     def accounts(self) -> Accounts:
