@@ -40,6 +40,7 @@ if TYPE_CHECKING:  # the rest is imported where it is used: a command pays only 
     from liandong.services.ports.knowledge import KnowledgeStore
     from liandong.services.queries import CaseQueries
     from liandong.services.relay import Relay
+    from liandong.services.reporter_updates import ReporterUpdates
     from liandong.services.shared_record import SharedRecord
     from liandong.services.writer import Writer
 
@@ -85,6 +86,7 @@ class Platform:
     clock: Clock = field(default_factory=SystemClock)
     data_dir: Path | None = None  # where files are kept beside the database (photos); None: in memory
     _photos: Photos | None = None
+    reporter_updates: ReporterUpdates | None = None  # e-mail and SMS to reporters, after commit
 
     def photos(self) -> Photos:
         """现场照片: cleaned with Pillow, kept under ``<data_dir>/photos`` by content (in memory without
@@ -235,7 +237,8 @@ class Platform:
         if clock is None and rules is None and self._bus is not None:
             return self._bus
         bus = MessageBus(uow=self.uow, rules=rules or self.rules(), clock=clock or self.clock,
-                         recorder=self.ledger.record,
+                         recorder=self.ledger.record, subscribers=[self.reporter_updates]
+                         if self.reporter_updates is not None else [],
                          also=(instrument_registration(self.instrument_rules()),))
         if clock is None and rules is None:
             self._bus = bus
@@ -346,8 +349,12 @@ def bootstrap(settings: Settings | None = None, *, memory: bool = False,
         migrate.upgrade(engine)
     # the replica is never migrated: it replays the primary's schema with everything else
     replica = make_read_engine(settings.replica_url) if settings.replica_url else None
-    return Platform(hierarchy, cat, engine, settings.platform_secret(), replica=replica,
-                    _calendar=calendar, clock=clock or SystemClock(), data_dir=settings.data_dir)
+    platform = Platform(hierarchy, cat, engine, settings.platform_secret(), replica=replica,
+                        _calendar=calendar, clock=clock or SystemClock(), data_dir=settings.data_dir)
+    from liandong.adapters.citizen import reporter_updates
+
+    platform.reporter_updates = reporter_updates(settings, platform.uow, cat.matters)
+    return platform
 
 
 def read_store(settings: Settings) -> Callable[[], UnitOfWork] | None:

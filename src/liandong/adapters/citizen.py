@@ -9,10 +9,16 @@ from typing import TYPE_CHECKING
 from liandong.services.clock import Clock
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from sqlalchemy import Engine
 
+    from liandong.config import Settings
+    from liandong.domain.responsibility import ResponsibilityList
     from liandong.services.photos import Photos
+    from liandong.services.ports import UnitOfWork
     from liandong.services.queries import CaseQueries
+    from liandong.services.reporter_updates import ReporterUpdates
 
 
 def photo_service(data_dir: Path | None, engine: Engine | None, queries: CaseQueries, clock: Clock) -> Photos:
@@ -34,3 +40,19 @@ def photo_service(data_dir: Path | None, engine: Engine | None, queries: CaseQue
 
         links = SqlPhotoLinks(engine)
     return Photos(blobs, links, clean_photo, queries, clock)
+
+
+def reporter_updates(settings: Settings, uow: Callable[[], UnitOfWork],
+                     matters: ResponsibilityList) -> ReporterUpdates | None:
+    """The reporters' updates through the channels the settings configure (SMTP, the development
+    SMS log); None when there are none."""
+    from liandong.adapters.notify import SmsLogGateway, SmtpMail
+    from liandong.services.ports.notify import Channel
+    from liandong.services.reporter_updates import ReporterUpdates
+
+    channels: list[Channel] = []
+    if settings.smtp_host:
+        channels.append(SmtpMail(settings.smtp_host, settings.smtp_port, settings.mail_from))
+    if settings.sms_log is not None:
+        channels.append(SmsLogGateway(settings.sms_log))
+    return ReporterUpdates(uow, matters, channels) if channels else None

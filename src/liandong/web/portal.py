@@ -30,7 +30,7 @@ from limits.strategies import MovingWindowRateLimiter
 from liandong.bootstrap import Platform
 from liandong.domain.cases import commands as c
 from liandong.domain.cases.states import CaseState
-from liandong.domain.contact import check_phone
+from liandong.domain.contact import check_email, check_phone
 from liandong.domain.errors import DomainError
 from liandong.domain.hierarchy import Jurisdiction, Level
 from liandong.domain.worktime import SHANGHAI
@@ -52,7 +52,7 @@ LIMITS = {"address": 300, "description": 4000, "name": 64, "phone": 32}
 SUBMISSION = re.compile(r"[A-Za-z0-9_-]{16,64}")
 CODE = re.compile(f"[{track.TRACKING_ALPHABET}]{{12}}")
 NOT_YET = ("ledger.not_yet_checkpointed", "ledger.no_checkpoint")
-FIELDS = ("matter", "address", "county", "description", "name", "phone", "submission", "publish")
+FIELDS = ("matter", "address", "county", "description", "name", "phone", "email", "submission", "publish")
 
 
 def normalise_code(text: str) -> str | None:
@@ -130,10 +130,11 @@ def check_report(platform: Platform, values: dict[str, str], counties: dict[str,
         errors["description"] = words["err_description_long"]
     if len(values["name"]) > LIMITS["name"]:
         errors["name"] = words["err_name_long"]
-    try:
-        values["phone"] = check_phone(values["phone"])
-    except DomainError as exc:
-        errors["phone"] = explain(exc, lang)
+    for key, check in (("phone", check_phone), ("email", check_email)):
+        try:
+            values[key] = check(values[key])
+        except DomainError as exc:
+            errors[key] = explain(exc, lang)
     return errors, place
 
 
@@ -235,8 +236,8 @@ def install(app: FastAPI, renderer: Renderer, *, report_limit: str = "10/minute"
         report = {"by": "reporter", "owner": "portal", "matter": matter.code,
                   "severity": matter.default_severity.value, "affected": (place,),
                   "description": values["description"], "source": "citizen", "reporter_name": values["name"],
-                  "reporter_phone": values["phone"], "address": values["address"],
-                  "publish": values["publish"] == "yes"}
+                  "reporter_phone": values["phone"], "reporter_email": values["email"],
+                  "address": values["address"], "publish": values["publish"] == "yes"}
         intake = platform.intake()
         try:
             try:

@@ -13,7 +13,8 @@ PORTAL_TEXT: dict[str, dict[str, str]] = {
         "county_hint": "地址识别不到时，可在此列表或下方地图中选择区县；填写了地址时以地址为准。",
         "map_label": "区县地图，点击区县即可选中（与上方列表同步）", "map_selected": "已选择：",
         "description": "诉求内容", "description_hint": "请说明发生了什么、什么时间、具体位置（不超过 4000 字）",
-        "contact": "联系方式（选填）", "name": "姓名", "phone": "联系电话",
+        "contact": "联系方式（选填）", "name": "姓名", "phone": "联系电话", "email": "电子邮箱",
+        "email_hint": "留下邮箱或手机号码，派单、办结等进展会发送给您（仅办理单位可见）。",
         "publish": "同意在公开查询中显示诉求内容",
         "publish_hint": "默认不公开。同意后，公开查询只显示去除姓名、电话、证件号、车牌、门牌等个人信息后的内容。",
         "contact_hint": "仅办理单位可见，进度查询页面不会显示。",
@@ -81,7 +82,9 @@ PORTAL_TEXT: dict[str, dict[str, str]] = {
         "map_label": "Map of the districts: click one to pick it (kept in step with the list above)",
         "map_selected": "Picked: ",
         "description": "What happened", "description_hint": "What, when and exactly where (up to 4000 characters)",
-        "contact": "Contact (optional)", "name": "Name", "phone": "Phone",
+        "contact": "Contact (optional)", "name": "Name", "phone": "Phone", "email": "E-mail",
+        "email_hint": "Leave an e-mail address or a mobile number to be told when the case is dispatched, "
+                      "resolved and so on (seen only by the departments handling it).",
         "publish": "Show what I wrote in public listings",
         "publish_hint": "Not public unless ticked. If ticked, public listings show the text with names, phone, "
                         "ID and plate numbers and house numbers removed.",
