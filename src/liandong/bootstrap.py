@@ -21,6 +21,7 @@ if TYPE_CHECKING:  # the rest is imported where it is used: a command pays only 
 
     from liandong.adapters.calendar import ChineseWorkCalendar
     from liandong.adapters.geocoding import FastGeocnGeocoder
+    from liandong.adapters.reporter_updates import ReporterUpdates
     from liandong.domain.cases.rules import CasePolicy, Rules
     from liandong.domain.catalogue import Catalogue
     from liandong.domain.hierarchy import HierarchyIndex
@@ -35,6 +36,7 @@ if TYPE_CHECKING:  # the rest is imported where it is used: a command pays only 
     from liandong.services.intake import Intake
     from liandong.services.ledger import Ledger
     from liandong.services.organisation import OrganisationQueries
+    from liandong.services.photos import Photos
     from liandong.services.queries import CaseQueries
     from liandong.services.relay import Relay
     from liandong.services.shared_record import SharedRecord
@@ -68,7 +70,7 @@ class Platform:
 
     def __init__(self, hierarchy: HierarchyIndex, catalogue: Catalogue, storage: Storage, *,
                  secret: bytes = b"", calendar: ChineseWorkCalendar | None = None,
-                 clock: Clock | None = None) -> None:
+                 clock: Clock | None = None, data_dir: Path | None = None) -> None:
         self.hierarchy = hierarchy
         self.catalogue = catalogue
         self.storage = storage
@@ -77,6 +79,8 @@ class Platform:
         self.calendar = calendar or _holiday_calendar()
         self.uow = storage.uow  # chosen once: no test of the storage per call
         self.read_uow = storage.read_uow
+        self.data_dir = data_dir  # where files are kept beside the database (photos); None: in memory
+        self.reporter_updates: ReporterUpdates | None = None  # e-mail and SMS to reporters, after commit
         self._made: dict[str, Any] = {}
 
     def _once(self, name: str, build: Callable[[], T]) -> T:
@@ -94,6 +98,14 @@ class Platform:
     @property
     def replica(self) -> Engine | None:
         return self.storage.replica if isinstance(self.storage, SqlStorage) else None
+
+    def photos(self) -> Photos:
+        """现场照片: cleaned with Pillow, kept under ``<data_dir>/photos`` by content (in memory without
+        a data directory), shown to whoever may see the case (made once)."""
+        from liandong.adapters.citizen import photo_service
+
+        return self._once("photos", lambda: photo_service(self.data_dir, self.engine, self.queries(),
+                                                          self.clock))
 
     def insight(self) -> Insight:
         """Demand insight on this platform's reports (one per process: it caches the model)."""
@@ -132,8 +144,9 @@ class Platform:
         from liandong.services.intake import Intake
 
         writer = self.writer()
-        if self._once("intake", lambda: Intake(writer, self.hierarchy)).writer is not writer:
-            self._made["intake"] = Intake(writer, self.hierarchy)  # ``use_writer`` came since
+        router = self.rules().router
+        if self._once("intake", lambda: Intake(writer, self.hierarchy, router)).writer is not writer:
+            self._made["intake"] = Intake(writer, self.hierarchy, router)  # ``use_writer`` came since
         intake: Intake = self._made["intake"]
         return intake
 
@@ -209,8 +222,9 @@ class Platform:
         from liandong.services.instruments import instrument_registration
 
         def build() -> MessageBus:
+            updates = [self.reporter_updates] if self.reporter_updates is not None else []
             return MessageBus(uow=self.uow, rules=rules or self.rules(), clock=clock or self.clock,
-                              recorder=self.ledger.record,
+                              recorder=self.ledger.record, subscribers=updates,
                               also=(instrument_registration(self.instrument_rules()),))
 
         return self._once("bus", build) if clock is None and rules is None else build()
@@ -293,8 +307,12 @@ def bootstrap(settings: Settings | None = None, *, memory: bool = False,
         migrate.upgrade(engine)
     # the replica is never migrated: it replays the primary's schema with everything else
     replica = make_read_engine(settings.replica_url) if settings.replica_url else None
-    return Platform(hierarchy, cat, SqlStorage(engine, replica), secret=settings.platform_secret(),
-                    calendar=calendar, clock=clock)
+    platform = Platform(hierarchy, cat, SqlStorage(engine, replica), secret=settings.platform_secret(),
+                        calendar=calendar, clock=clock, data_dir=settings.data_dir)
+    from liandong.adapters.citizen import reporter_updates
+
+    platform.reporter_updates = reporter_updates(settings, platform.uow, cat.matters)
+    return platform
 
 
 def read_store(settings: Settings) -> Callable[[], UnitOfWork] | None:

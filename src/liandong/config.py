@@ -55,6 +55,12 @@ class Settings(BaseSettings):
     holidays_dir: Path | None = Field(default=None, description="Directory of yearly holiday files "
                                       "(2027.toml …, the State Council's arrangement) that override the "
                                       "shipped ones; unset: <data_dir>/holidays when it exists")
+    smtp_host: str | None = Field(default=None, description="SMTP server that sends reporters the "
+                                  "updates of their cases (e.g. 127.0.0.1); unset: no e-mail is sent")
+    smtp_port: int = Field(default=25, description="Port of smtp_host")
+    mail_from: str = Field(default="12345@localhost", description="Sender of the reporters' e-mail")
+    sms_log: Path | None = Field(default=None, description="Development SMS gateway: the text messages "
+                                 "to reporters are appended to this file (one JSON line each); unset: none")
     host: str = "127.0.0.1"
     port: int = 8000
     allowed_hosts: str = Field(default="", description="Host names the server answers for, comma-"

@@ -22,3 +22,15 @@ def check_phone(value: str) -> str:
     if phone and not (MOBILE.fullmatch(phone) or LANDLINE.fullmatch(phone)):
         raise DomainError("case.bad_phone", value=value)
     return phone
+
+
+EMAIL = re.compile(r"[^@\s<>()\[\],;:\"]{1,64}@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
+"""An e-mail address as intake takes it: a local part without spaces or brackets, a dotted domain."""
+
+
+def check_email(value: str) -> str:
+    """The reporter's e-mail address as stored (trimmed), or empty; ``case.bad_email`` otherwise."""
+    email = value.strip()
+    if email and (len(email) > 254 or not EMAIL.fullmatch(email)):
+        raise DomainError("case.bad_email", value=value)
+    return email

@@ -142,6 +142,7 @@ EVENT_LABELS: dict[str, dict[str, str]] = {
         ("CaseReopened", "重办", "reopened"),
         ("CaseClosed", "归档", "closed"),
         ("PublicationAgreed", "同意公开描述", "publication agreed"),
+        ("ContactEmailGiven", "留下联系邮箱", "e-mail address given"),
         ("CaseMerged", "合并", "merged"),
         ("DuplicateAbsorbed", "接收重复件", "duplicate absorbed"),
         ("ScopeWidened", "范围扩大", "scope widened"),

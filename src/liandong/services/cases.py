@@ -57,7 +57,8 @@ def case_registration(rules: Rules, new_id: Callable[[], str] = new_case_id) -> 
                            source=cmd.source, now=now, rules=rules, actor=cmd.by,
                            reporter_name=cmd.reporter_name, reporter_phone=cmd.reporter_phone,
                            idempotency_key=cmd.idempotency_key, reporter_account=cmd.reporter_account,
-                           address=cmd.address, coordinates=cmd.coordinates, publish=cmd.publish)
+                           address=cmd.address, coordinates=cmd.coordinates, publish=cmd.publish,
+                           reporter_email=cmd.reporter_email)
         if cmd.dispatch_by:  # taken in and dispatched in one transaction (a channel of the centre's)
             case.dispatch(by=cmd.dispatch_by, now=now, rules=rules)
         events = list(case.pending)

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from liandong.domain.cases import commands as c
+from liandong.domain.cases.routing import Router
+from liandong.domain.errors import DomainError
 from liandong.domain.hierarchy import HierarchyIndex, Level
 from liandong.domain.organisation import GOVERNMENT, department_code
 from liandong.services.accounts import token_digest
@@ -55,19 +57,35 @@ class Intake:
 
     writer: Writer
     hierarchy: HierarchyIndex
+    router: Router | None = None  # the served area; None: every place (as the case itself checks)
 
     def command(self, *, by: str, owner: str, key: str = "", dispatch: bool = False,
                 **report: Any) -> tuple[c.ReportCase, str]:
         """The report command and its tracking code. ``owner`` makes ``key`` the caller's own;
         ``dispatch``: the city's 12345 centre dispatches it in the same transaction."""
-        code = new_tracking_code()
         affected = tuple(report.pop("affected"))
+        for place in affected:
+            self.check_area(place)
+        code = new_tracking_code()
         command = c.ReportCase(by=by, affected=affected,
                                idempotency_key=scoped_key(owner, key) if key else "",
                                tracking_hash=token_digest(code),
                                dispatch_by=self.centre_of(affected[0]) if dispatch and affected else "",
                                **report)
         return command, code
+
+    def check_area(self, place: str) -> None:
+        """A place outside the area this deployment serves is refused at once, before the writer,
+        naming the area served and, where it can, the province and city the place belongs to
+        (``place.outside_area_of``); an unknown code is left to the case's own check."""
+        router = self.router
+        if router is None or place not in self.hierarchy or router.serves(place):
+            return
+        region = region_of(self.hierarchy, place)
+        name = self.hierarchy.get(place).name
+        if not region or region == name:
+            raise DomainError("place.outside_area", place=name, area=router.area_name())
+        raise DomainError("place.outside_area_of", place=name, region=region, area=router.area_name())
 
     def centre_of(self, place: str) -> str:
         """The 12345 centre that dispatches a place's reports: its city's government."""
@@ -82,3 +100,15 @@ class Intake:
         command, code = self.command(**kw)
         result = unwrap(await self.writer.submit_async(command))
         return Taken(result, None if result.duplicate else code)
+
+
+def region_of(hierarchy: HierarchyIndex, place: str) -> str:
+    """The province and city a place belongs to, as one name (江苏省苏州市; 北京市 for a city that
+    is a province); '' for the central node itself."""
+    names: list[str] = []
+    for unit in hierarchy.path(place)[1:]:
+        if unit.level > Level.CITY:
+            break
+        if unit.name not in names and unit.name not in ("市辖区", "县", "省直辖县级行政区划"):
+            names.append(unit.name)
+    return "".join(names)

@@ -184,8 +184,10 @@ class Ledger:
         if event.stream:
             body["stream"] = event.stream
         if event.personal_fields:
-            salt = random_bytes(SALT_BYTES)
-            uow.cases.add_salt(event.aggregate_id, salt)
+            salt = uow.cases.salt(event.aggregate_id)  # one a case: the report's, for the e-mail too
+            if salt is None:
+                salt = random_bytes(SALT_BYTES)
+                uow.cases.add_salt(event.aggregate_id, salt)
             body["event"], body["commitments"] = conceal(payload, event.personal_fields, salt,
                                                          hash_new=self.suite.hash_new)
             body["v"] = 2

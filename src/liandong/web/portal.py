@@ -7,9 +7,10 @@ verifies in the browser.
 
 Intake limits: the whole multipart form may be 8 MB (``max_upload_bytes``, checked at the door by
 ``http.guards``), a photo 5 MB, and only JPEG, PNG or WebP as its first bytes show (whatever type the
-browser declares). Photos are checked and discarded: nothing of them is stored, in the ledger or
-elsewhere. Reports are limited per client address (``portal_report_limit``, 10 a minute): more are
-refused with 429 before the form is read.
+browser declares). A photo is cleaned (``web.portal_photo``: metadata and location stripped,
+re-encoded) and kept with its case for the handlers, never in the ledger nor publicly. Reports are
+limited per client address (``portal_report_limit``, 10 a minute): more are refused with 429 before
+the form is read.
 """
 
 from __future__ import annotations
@@ -25,12 +26,11 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from limits import parse
 from limits.strategies import MovingWindowRateLimiter
-from starlette.datastructures import UploadFile
 
 from liandong.bootstrap import Platform
 from liandong.domain.cases import commands as c
 from liandong.domain.cases.states import CaseState
-from liandong.domain.contact import check_phone
+from liandong.domain.contact import check_email, check_phone
 from liandong.domain.errors import DomainError
 from liandong.domain.hierarchy import Jurisdiction, Level
 from liandong.domain.worktime import SHANGHAI
@@ -41,10 +41,10 @@ from liandong.i18n.messages import explain
 from liandong.i18n.web.portal import CATEGORY_EN, PORTAL_TEXT, VERIFY_KEYS
 from liandong.services.cases import Result
 from liandong.services.writer import unwrap
+from liandong.web.portal_photo import PHOTO_LIMIT, cleaned_photo, keep_photo
 from liandong.web.render import Renderer
 from liandong.web.session import checked_form
 
-PHOTO_LIMIT = 5 * 1024 * 1024
 BODY_LIMIT = 8 * 1024 * 1024  # the default of ``max_upload_bytes``: the form with its photo
 PHOTO_TYPES = ("image/jpeg", "image/png", "image/webp")
 RATINGS = ("satisfied", "basically_satisfied", "unsatisfied")
@@ -52,7 +52,7 @@ LIMITS = {"address": 300, "description": 4000, "name": 64, "phone": 32}
 SUBMISSION = re.compile(r"[A-Za-z0-9_-]{16,64}")
 CODE = re.compile(f"[{track.TRACKING_ALPHABET}]{{12}}")
 NOT_YET = ("ledger.not_yet_checkpointed", "ledger.no_checkpoint")
-FIELDS = ("matter", "address", "county", "description", "name", "phone", "submission", "publish")
+FIELDS = ("matter", "address", "county", "description", "name", "phone", "email", "submission", "publish")
 
 
 def normalise_code(text: str) -> str | None:
@@ -110,33 +110,6 @@ def resolve_place(platform: Platform, address: str, county: str, counties: dict[
     return "", "address", words["err_place"]
 
 
-def image_type(head: bytes) -> str | None:
-    """The image type the first bytes of a file show (JPEG, PNG or WebP), else None."""
-    if head.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg"
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "image/png"
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return "image/webp"
-    return None
-
-
-async def photo_problem(upload: Any, lang: str) -> str:
-    """Why the chosen photo is refused ('' when fine or none): a JPEG, PNG or WebP image of at most
-    5 MB, by its content. Read and dropped; nothing of it is kept."""
-    if not isinstance(upload, UploadFile) or not (upload.filename or upload.size):
-        return ""
-    try:
-        data = await upload.read(PHOTO_LIMIT + 1)
-    finally:
-        await upload.close()
-    if not data:
-        return ""
-    if image_type(data[:16]) not in PHOTO_TYPES:
-        return PORTAL_TEXT[lang]["err_photo_type"]
-    return PORTAL_TEXT[lang]["err_photo_size"] if len(data) > PHOTO_LIMIT else ""
-
-
 def check_report(platform: Platform, values: dict[str, str], counties: dict[str, str],
                  lang: str) -> tuple[dict[str, str], str]:
     """Field errors of a report form, and the township (or district) it concerns."""
@@ -157,10 +130,11 @@ def check_report(platform: Platform, values: dict[str, str], counties: dict[str,
         errors["description"] = words["err_description_long"]
     if len(values["name"]) > LIMITS["name"]:
         errors["name"] = words["err_name_long"]
-    try:
-        values["phone"] = check_phone(values["phone"])
-    except DomainError as exc:
-        errors["phone"] = explain(exc, lang)
+    for key, check in (("phone", check_phone), ("email", check_email)):
+        try:
+            values[key] = check(values[key])
+        except DomainError as exc:
+            errors[key] = explain(exc, lang)
     return errors, place
 
 
@@ -252,9 +226,7 @@ def install(app: FastAPI, renderer: Renderer, *, report_limit: str = "10/minute"
             return form_page(request, platform, lang, values, general=explain(exc, lang), status=403)
         _, counties = scope(platform)
         errors, place = check_report(platform, values, counties, lang)
-        upload = posted.get("photo")
-        had_photo = isinstance(upload, UploadFile) and bool(upload.filename)
-        photo = await photo_problem(upload, lang)
+        cleaned, photo = await cleaned_photo(platform, posted.get("photo"), lang)
         if photo:
             errors["photo"] = photo
         if errors:
@@ -264,8 +236,8 @@ def install(app: FastAPI, renderer: Renderer, *, report_limit: str = "10/minute"
         report = {"by": "reporter", "owner": "portal", "matter": matter.code,
                   "severity": matter.default_severity.value, "affected": (place,),
                   "description": values["description"], "source": "citizen", "reporter_name": values["name"],
-                  "reporter_phone": values["phone"], "address": values["address"],
-                  "publish": values["publish"] == "yes"}
+                  "reporter_phone": values["phone"], "reporter_email": values["email"],
+                  "address": values["address"], "publish": values["publish"] == "yes"}
         intake = platform.intake()
         try:
             try:
@@ -280,8 +252,10 @@ def install(app: FastAPI, renderer: Renderer, *, report_limit: str = "10/minute"
             return form_page(request, platform, lang, values, errors={field: message} if field else {},
                              general="" if field else message, status=422)
         duplicate = taken.result.duplicate
+        kept = not duplicate and await keep_photo(platform, taken.case_id, cleaned)
         return render(request, "portal_done.html", lang, status=200 if duplicate else 201,
-                      text=PORTAL_TEXT, code=taken.tracking_code, had_photo=had_photo)
+                      text=PORTAL_TEXT, code=taken.tracking_code, had_photo=cleaned is not None,
+                      photo_kept=kept)
 
     def track_page(request: Request, platform: Platform, lang: str, typed: str, *, status: int = 200,
                    code_error: str = "", rate_errors: dict[str, str] | None = None, general: str = "",

@@ -23,8 +23,10 @@ from liandong.i18n import name_of, words
 from liandong.i18n.messages import explain
 from liandong.i18n.web.work import WORK_TEXT
 from liandong.services.writer import unwrap
+from liandong.web import case_photos
 from liandong.web.actions import BY_KEY, offered
 from liandong.web.calendar_notice import admin_notices
+from liandong.web.case_photos import photo_views
 from liandong.web.case_view import case_view
 from liandong.web.render import Renderer
 from liandong.web.session import checked_form, end_session, session_user, start_session
@@ -66,6 +68,7 @@ def remaining(platform: Platform, due: datetime | None, matter: str, severity: s
 
 
 def install(app: FastAPI, renderer: Renderer) -> None:
+    case_photos.install(app)
     render = renderer.render
 
     @app.get("/login", response_class=HTMLResponse, include_in_schema=False)
@@ -151,6 +154,7 @@ def install(app: FastAPI, renderer: Renderer) -> None:
         read = platform.writer().run(
             lambda: platform.queries().mark_read(user, read, platform.clock.now())).result(timeout=30)
         view = case_view(platform, user, read.record, read.events, read.reads, lang)
+        view["photos"] = photo_views(platform, user, case_id)
         actions = offered(user, read.record, platform.hierarchy)
         with_receipt = read.checkpointed
         return render(request, "work_case.html", lang, status=status, text=WORK_TEXT, case=view,

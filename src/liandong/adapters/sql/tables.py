@@ -331,3 +331,13 @@ consultation = Table(  # 咨询办结: a question answered at intake from the kn
     Column("answered_by", String(48), nullable=False),
 )
 Index("ix_consultation_scope_at", consultation.c.scope, consultation.c.at)
+
+case_photo = Table(  # 现场照片: a report's photos, cleaned (services.photos); the bytes in a blob store
+    "case_photo", metadata,
+    Column("case_id", String(40), ForeignKey("case_record.id"), primary_key=True),
+    Column("photo_key", String(64), primary_key=True),  # SHA-256 of the cleaned JPEG
+    Column("thumbnail_key", String(64), nullable=False),
+    Column("width", Integer, nullable=False),
+    Column("height", Integer, nullable=False),
+    Column("added_at", UtcDateTime, nullable=False),
+)

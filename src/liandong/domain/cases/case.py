@@ -12,7 +12,7 @@ from liandong.domain.cases.record import CaseRecord, apply
 from liandong.domain.cases.routing import Role, RoutingDecision
 from liandong.domain.cases.rules import RATINGS, SOURCES, Rules, severity_of
 from liandong.domain.cases.states import CaseAction, CaseState, next_state
-from liandong.domain.contact import check_phone
+from liandong.domain.contact import check_email, check_phone
 from liandong.domain.errors import DomainError
 from liandong.domain.hierarchy import Level
 from liandong.domain.organisation import GOVERNMENT
@@ -68,7 +68,7 @@ class Case(Aggregate[CaseRecord, ev.Event]):
                description: str, source: str, now: datetime, rules: Rules, actor: str = REPORTER,
                reporter_name: str = "", reporter_phone: str = "", idempotency_key: str = "",
                reporter_account: str = "", address: str = "", coordinates: str = "",
-               publish: bool = False) -> Case:
+               publish: bool = False, reporter_email: str = "") -> Case:
         """受理: validate and take in a report."""
         matter_type = rules.matter(matter)
         sev = severity_of(severity)
@@ -91,6 +91,8 @@ class Case(Aggregate[CaseRecord, ev.Event]):
             coordinates=coordinates))
         if publish:
             case._emit(ev.PublicationAgreed(case_id=case_id, at=now, actor=actor))
+        if email := check_email(reporter_email):
+            case._emit(ev.ContactEmailGiven(case_id=case_id, at=now, actor=actor, reporter_email=email))
         return case
 
     def dispatch(self, *, by: str, now: datetime, rules: Rules) -> None:

@@ -68,6 +68,7 @@ class ReportCase(Command):
     tracking_hash: str = optional("", ("查询码摘要", "Tracking code digest"), web=False, edge=True)
     dispatch_by: str = optional("", ("派单中心", "Dispatched by"), web=False, edge=True,
                                 help="a channel whose reports the 12345 centre dispatches at once (Open311)")
+    reporter_email: str = optional("", ("电子邮箱", "E-mail"), max_length=254, web=False, edge=True)
     publish: bool = optional(False, ("同意公开描述（去除个人信息后）", "Publish the description, personal "
                                      "data removed"), kind=CHECKBOX)
 

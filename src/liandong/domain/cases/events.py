@@ -52,6 +52,15 @@ class PublicationAgreed(Event):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class ContactEmailGiven(Event):
+    """留下邮箱: the reporter gives an e-mail address for the updates of the case. Personal data: its
+    leaf carries a salted commitment, never the address (as for the phone)."""
+
+    reporter_email: str
+    personal_fields: ClassVar[tuple[str, ...]] = ("reporter_email",)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class CaseRouted(Event):
     """The routing decision and the reasons a person can read."""
 

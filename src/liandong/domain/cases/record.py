@@ -45,6 +45,7 @@ class CaseRecord:
     source: str = ""
     reporter_name: str = ""
     reporter_phone: str = ""
+    reporter_email: str = ""
     idempotency_key: str = ""
     reporter_account: str = ""
     address: str = ""
@@ -288,6 +289,7 @@ def _urged(r: CaseRecord, e: ev.CaseUrged) -> None:
 APPLY: dict[type[ev.Event], Callable[[CaseRecord, Any], None]] = {
     ev.CaseReported: _reported,
     ev.PublicationAgreed: _set("public_consent", True),
+    ev.ContactEmailGiven: lambda r, e: setattr(r, "reporter_email", e.reporter_email),
     ev.CaseRouted: _routed,
     ev.CaseDispatched: _dispatched,
     ev.CaseAcknowledged: _acknowledged,

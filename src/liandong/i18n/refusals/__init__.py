@@ -11,11 +11,12 @@ from liandong.i18n.refusals import (
     knowledge,
     ledger,
     operations,
+    photos,
     reference,
     requests,
 )
 
-AREAS = (reference, cases, ledger, instruments, operations, calendar, requests, knowledge)
+AREAS = (reference, cases, ledger, instruments, operations, calendar, requests, knowledge, photos)
 
 
 def _merged() -> dict[str, dict[str, str]]:

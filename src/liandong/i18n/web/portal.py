@@ -13,12 +13,13 @@ PORTAL_TEXT: dict[str, dict[str, str]] = {
         "county_hint": "地址识别不到时，可在此列表或下方地图中选择区县；填写了地址时以地址为准。",
         "map_label": "区县地图，点击区县即可选中（与上方列表同步）", "map_selected": "已选择：",
         "description": "诉求内容", "description_hint": "请说明发生了什么、什么时间、具体位置（不超过 4000 字）",
-        "contact": "联系方式（选填）", "name": "姓名", "phone": "联系电话",
+        "contact": "联系方式（选填）", "name": "姓名", "phone": "联系电话", "email": "电子邮箱",
+        "email_hint": "留下邮箱或手机号码，派单、办结等进展会发送给您（仅办理单位可见）。",
         "publish": "同意在公开查询中显示诉求内容",
         "publish_hint": "默认不公开。同意后，公开查询只显示去除姓名、电话、证件号、车牌、门牌等个人信息后的内容。",
         "contact_hint": "仅办理单位可见，进度查询页面不会显示。",
         "photo": "现场照片（选填）",
-        "photo_hint": "JPG、PNG 或 WebP 图片，不超过 5 MB。照片目前仅作检查、不会保存，请在诉求内容中写明现场情况；"
+        "photo_hint": "JPG、PNG 或 WebP 图片，不超过 5 MB。照片会去除拍摄位置等附加信息后保存，仅办理单位可见；"
                       "提交出错时需重新选择照片。",
         "submit": "提交诉求",
         "err_matter": "请选择诉求类型", "err_place": "请填写事发地址，或选择区县",
@@ -36,7 +37,8 @@ PORTAL_TEXT: dict[str, dict[str, str]] = {
         "done_title": "诉求已受理", "done_code": "您的查询码",
         "done_keep": "查询码只显示这一次，请抄写或复制保存。凭此码可查询进度、评价办理结果、下载回执。",
         "copy_code": "复制查询码", "copied": "已复制到剪贴板", "copy_failed": "无法自动复制，请手动选中查询码复制",
-        "done_track": "查看办理进度", "done_photo": "您选择的照片未保存。", "done_another": "再反映一个问题",
+        "done_track": "查看办理进度", "done_photo": "照片未能保存，请在诉求内容中写明现场情况。",
+        "done_photo_kept": "照片已随诉求保存（已去除拍摄位置等信息），仅办理单位可见。", "done_another": "再反映一个问题",
         "duplicate": "这份诉求已经提交过了（重复提交）。请使用第一次提交时得到的查询码查询进度。",
         "track_title": "进度查询", "code": "查询码", "code_hint": "12 位字母和数字，例如 K7QD-2MXP-9HRA",
         "track_submit": "查询",
@@ -80,14 +82,17 @@ PORTAL_TEXT: dict[str, dict[str, str]] = {
         "map_label": "Map of the districts: click one to pick it (kept in step with the list above)",
         "map_selected": "Picked: ",
         "description": "What happened", "description_hint": "What, when and exactly where (up to 4000 characters)",
-        "contact": "Contact (optional)", "name": "Name", "phone": "Phone",
+        "contact": "Contact (optional)", "name": "Name", "phone": "Phone", "email": "E-mail",
+        "email_hint": "Leave an e-mail address or a mobile number to be told when the case is dispatched, "
+                      "resolved and so on (seen only by the departments handling it).",
         "publish": "Show what I wrote in public listings",
         "publish_hint": "Not public unless ticked. If ticked, public listings show the text with names, phone, "
                         "ID and plate numbers and house numbers removed.",
         "contact_hint": "Seen only by the departments handling the case, never on the tracking page.",
         "photo": "Photo (optional)",
-        "photo_hint": "A JPG, PNG or WebP image up to 5 MB. Photos are checked but not kept yet: describe "
-                      "the scene in the text. If the form comes back with an error, pick the photo again.",
+        "photo_hint": "A JPG, PNG or WebP image up to 5 MB. It is kept without its location and other "
+                      "metadata, seen only by the departments handling the case. If the form comes back "
+                      "with an error, pick the photo again.",
         "submit": "Submit report",
         "err_matter": "Choose the type of problem", "err_place": "Enter the address, or pick a district",
         "err_place_vague": "The address '{text}' only identifies '{name}': add the district and the "
@@ -110,7 +115,9 @@ PORTAL_TEXT: dict[str, dict[str, str]] = {
                      "the case, rate the outcome and download the receipt.",
         "copy_code": "Copy the code", "copied": "Copied to the clipboard",
         "copy_failed": "Could not copy automatically; select the code and copy it",
-        "done_track": "Follow the case", "done_photo": "The photo you chose was not kept.",
+        "done_track": "Follow the case", "done_photo": "The photo could not be kept: describe the scene in the text.",
+        "done_photo_kept": "The photo was kept with the report (without its location), seen only by the "
+                           "departments handling it.",
         "done_another": "Report another problem",
         "duplicate": "This report was already submitted. Use the tracking code you got the first time.",
         "track_title": "Track a report", "code": "Tracking code",

@@ -1,0 +1,58 @@
+"""The citizen side's adapters wired (photos, the reporter's notifications): kept out of
+``bootstrap`` so that the one wiring module stays short; ``Platform`` calls these once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from liandong.services.clock import Clock
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from sqlalchemy import Engine
+
+    from liandong.adapters.reporter_updates import ReporterUpdates
+    from liandong.config import Settings
+    from liandong.domain.responsibility import ResponsibilityList
+    from liandong.services.photos import Photos
+    from liandong.services.ports import UnitOfWork
+    from liandong.services.queries import CaseQueries
+
+
+def photo_service(data_dir: Path | None, engine: Engine | None, queries: CaseQueries, clock: Clock) -> Photos:
+    """Photos cleaned with Pillow, kept under ``<data_dir>/photos`` by content and linked in the
+    database (both in memory where there is neither)."""
+    from liandong.adapters.images import clean_photo
+    from liandong.adapters.memory.photos import MemoryBlobStore, MemoryPhotoLinks
+    from liandong.services.photos import Photos
+    from liandong.services.ports.photos import BlobStore, PhotoLinks
+
+    blobs: BlobStore = MemoryBlobStore()
+    links: PhotoLinks = MemoryPhotoLinks()
+    if data_dir is not None:
+        from liandong.adapters.blob_files import FileBlobStore
+
+        blobs = FileBlobStore(data_dir / "photos")
+    if engine is not None:
+        from liandong.adapters.sql.photos import SqlPhotoLinks
+
+        links = SqlPhotoLinks(engine)
+    return Photos(blobs, links, clean_photo, queries, clock)
+
+
+def reporter_updates(settings: Settings, uow: Callable[[], UnitOfWork],
+                     matters: ResponsibilityList) -> ReporterUpdates | None:
+    """The reporters' updates through the channels the settings configure (SMTP, the development
+    SMS log); None when there are none."""
+    from liandong.adapters.notify import SmsLogGateway, SmtpMail
+    from liandong.adapters.reporter_updates import ReporterUpdates
+    from liandong.services.ports.notify import Channel
+
+    channels: list[Channel] = []
+    if settings.smtp_host:
+        channels.append(SmtpMail(settings.smtp_host, settings.smtp_port, settings.mail_from))
+    if settings.sms_log is not None:
+        channels.append(SmsLogGateway(settings.sms_log))
+    return ReporterUpdates(uow, matters, channels) if channels else None

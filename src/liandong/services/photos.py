@@ -1,0 +1,54 @@
+"""现场照片: the photos of a report, cleaned before anything is kept (``PhotoCleaner``: content
+checked, metadata and location stripped, re-encoded), stored by content in a blob store, linked to
+their case, and shown only to the people who may see the case (the visibility rule of
+``CaseQueries``) — never publicly.
+
+A photo is cleaned before the report is taken in (a bad photo refuses the form and nothing is
+stored), and stored and linked after the report has landed: a report refused leaves no photo behind.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from liandong.domain.access import Principal
+from liandong.domain.errors import DomainError
+from liandong.services.clock import Clock
+from liandong.services.ports.photos import BlobStore, CasePhoto, CleanPhoto, PhotoCleaner, PhotoLinks
+from liandong.services.queries import CaseQueries
+
+
+@dataclass(frozen=True)
+class Photos:
+    blobs: BlobStore
+    links: PhotoLinks
+    cleaner: PhotoCleaner
+    queries: CaseQueries
+    clock: Clock
+
+    def clean(self, data: bytes) -> CleanPhoto:
+        """The photo as it would be kept, or its refusal (``photo.*``); nothing is stored."""
+        return self.cleaner(data)
+
+    def attach(self, *, case_id: str, photo: CleanPhoto) -> CasePhoto:
+        """Keep a cleaned photo and its thumbnail and link them to the case (again: kept once)."""
+        linked = CasePhoto(case_id=case_id, photo=self.blobs.put(photo.image),
+                           thumbnail=self.blobs.put(photo.thumbnail), width=photo.width,
+                           height=photo.height, added_at=self.clock.now())
+        self.links.link(linked)
+        return linked
+
+    def of_case(self, user: Principal, case_id: str) -> list[CasePhoto]:
+        """The case's photos, for someone who may see the case (else refused as unknown)."""
+        self.queries.case(user, case_id, summoned=True)
+        return self.links.of_case(case_id)
+
+    def image(self, user: Principal, case_id: str, key: str) -> bytes:
+        """A photo or thumbnail of a case the user may see; any other key is refused as unknown."""
+        photos = self.of_case(user, case_id)
+        if not any(key in (p.photo, p.thumbnail) for p in photos):
+            raise DomainError("photo.unknown")
+        data = self.blobs.get(key)
+        if data is None:
+            raise DomainError("photo.unknown")
+        return data
