@@ -55,6 +55,10 @@ class Settings(BaseSettings):
     holidays_dir: Path | None = Field(default=None, description="Directory of yearly holiday files "
                                       "(2027.toml …, the State Council's arrangement) that override the "
                                       "shipped ones; unset: <data_dir>/holidays when it exists")
+    catalogues_dir: Path | None = Field(default=None, description="Directory of local dispatch "
+                                        "catalogues (派单目录: <scope>-<version>.toml, one per province or "
+                                        "city and version) applied over the national list; unset: "
+                                        "<data_dir>/catalogues when it exists")
     host: str = "127.0.0.1"
     port: int = 8000
     allowed_hosts: str = Field(default="", description="Host names the server answers for, comma-"
@@ -111,6 +115,14 @@ class Settings(BaseSettings):
         if self.holidays_dir is not None:
             return self.holidays_dir
         default = self.data_dir / "holidays"
+        return default if default.is_dir() else None
+
+    def resolved_catalogues_dir(self) -> Path | None:
+        """The local dispatch catalogues' directory: as configured (it must exist), else
+        ``<data_dir>/catalogues`` if present, else None."""
+        if self.catalogues_dir is not None:
+            return self.catalogues_dir
+        default = self.data_dir / "catalogues"
         return default if default.is_dir() else None
 
     def resolved_database_url(self) -> str:
