@@ -24,6 +24,7 @@ if TYPE_CHECKING:  # the rest is imported where it is used: a command pays only 
     from liandong.adapters.memory import MemoryUnitOfWork
     from liandong.domain.cases.rules import CasePolicy, Rules
     from liandong.domain.catalogue import Catalogue
+    from liandong.domain.dispatch_catalogue import LocalCatalogues
     from liandong.domain.hierarchy import HierarchyIndex
     from liandong.domain.instruments.instrument import InstrumentRules
     from liandong.insight.knowledge import KnowledgeBase
@@ -82,6 +83,8 @@ class Platform:
     _intake: Intake | None = None
     _knowledge: KnowledgeBase | None = None
     clock: Clock = field(default_factory=SystemClock)
+    catalogues: LocalCatalogues | None = None
+    """The local dispatch catalogues (派单目录) over ``catalogue.matters``; None: the national list alone."""
 
     def insight(self) -> Insight:
         """Demand insight on this platform's reports (one per process: it caches the model)."""
@@ -192,10 +195,10 @@ class Platform:
         if policy is None and co_presence:
             if self._rules is None:
                 self._rules = Rules(Router(self.hierarchy, self.catalogue, served=self.served()),
-                                    self._calendar, CasePolicy())
+                                    self._calendar, CasePolicy(), self.catalogues)
             return self._rules
         return Rules(Router(self.hierarchy, self.catalogue, co_presence, served=self.served()),
-                     self._calendar, policy or CasePolicy())
+                     self._calendar, policy or CasePolicy(), self.catalogues)
 
     def served(self) -> tuple[str, ...]:
         """The area this deployment serves (the roots of its initialised scopes; empty: the whole
@@ -315,9 +318,10 @@ def catalogue_documents(paths: dict[str, Path | None] | None = None) -> dict[str
 
 def bootstrap(settings: Settings | None = None, *, memory: bool = False,
               catalogue: Catalogue | None = None, migrate_schema: bool = True,
-              clock: Clock | None = None) -> Platform:
+              clock: Clock | None = None, catalogues: LocalCatalogues | None = None) -> Platform:
     """Wire the platform: SQL storage from ``settings`` (SQLite by default), or memory; ``clock``
-    (the system's by default) for every service it builds."""
+    (the system's by default) for every service it builds; local dispatch catalogues given, else
+    read from the settings' directory (a bad file stops here)."""
     from liandong.adapters import reference_data
     from liandong.adapters.memory import MemoryUnitOfWork
     from liandong.adapters.sql import migrate
@@ -325,9 +329,14 @@ def bootstrap(settings: Settings | None = None, *, memory: bool = False,
     hierarchy = reference_data.national_hierarchy()
     cat = catalogue or reference_data.default_catalogue()
     if memory:
-        return Platform(hierarchy, cat, None, secrets.token_bytes(32), MemoryUnitOfWork(),
-                        clock=clock or SystemClock())
+        return Platform(hierarchy, _with_local(cat, catalogues), None, secrets.token_bytes(32),
+                        MemoryUnitOfWork(), clock=clock or SystemClock(), catalogues=catalogues)
     settings = settings or Settings()
+    if catalogues is None:
+        from liandong.adapters.catalogue_files import load_directory
+
+        catalogues = load_directory(settings.resolved_catalogues_dir(), cat, hierarchy)
+    cat = _with_local(cat, catalogues)
     calendar = _holiday_calendar(settings.resolved_holidays_dir())  # a bad holiday file stops here
     engine = make_engine(settings.resolved_database_url())
     if migrate_schema:
@@ -335,7 +344,14 @@ def bootstrap(settings: Settings | None = None, *, memory: bool = False,
     # the replica is never migrated: it replays the primary's schema with everything else
     replica = make_read_engine(settings.replica_url) if settings.replica_url else None
     return Platform(hierarchy, cat, engine, settings.platform_secret(), replica=replica,
-                    _calendar=calendar, clock=clock or SystemClock())
+                    _calendar=calendar, clock=clock or SystemClock(), catalogues=catalogues)
+
+
+def _with_local(catalogue: Catalogue, catalogues: LocalCatalogues | None) -> Catalogue:
+    """The catalogue whose matters readers look up by code: the national list and the added ones."""
+    from dataclasses import replace
+
+    return catalogue if catalogues is None else replace(catalogue, matters=catalogues.base())
 
 
 def read_store(settings: Settings) -> Callable[[], UnitOfWork] | None:

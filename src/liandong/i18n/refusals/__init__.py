@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from liandong.i18n.refusals import (
     calendar,
+    catalogue,
     cases,
     instruments,
     knowledge,
@@ -15,7 +16,7 @@ from liandong.i18n.refusals import (
     requests,
 )
 
-AREAS = (reference, cases, ledger, instruments, operations, calendar, requests, knowledge)
+AREAS = (reference, cases, ledger, instruments, operations, calendar, requests, knowledge, catalogue)
 
 
 def _merged() -> dict[str, dict[str, str]]:
