@@ -65,12 +65,17 @@ def _line(text: str, error: ReferenceDataError) -> int | None:
     lines = text.splitlines()
     entry = str(error.params.get("entry", ""))
     code = entry.rsplit(" ", 1)[-1] if "[" in entry else ""
+    field = error.params.get("field")
     if code:
         pattern = re.compile(rf'^\s*code\s*=\s*"{re.escape(code)}"')
         hit = next((n for n, line in enumerate(lines, start=1) if pattern.match(line)), None)
+        if hit is not None and isinstance(field, str) and field not in ("", "code"):
+            key = re.compile(rf"^\s*{re.escape(field.split('.')[-1].split(',')[0].strip())}\s*=")
+            for n in range(hit + 1, len(lines) + 1):
+                if lines[n - 1].lstrip().startswith("[[") or key.match(lines[n - 1]):
+                    return n if key.match(lines[n - 1]) else hit
         if hit is not None:
             return hit
-    field = error.params.get("field")
     if entry == "(file)" and isinstance(field, str) and field:
         pattern = re.compile(rf"^\s*{re.escape(field)}\s*=")
         return next((n for n, line in enumerate(lines, start=1) if pattern.match(line)), None)
