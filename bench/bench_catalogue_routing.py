@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from bench_engine import H, routing_jobs
-
 from liandong.adapters.calendar import ChineseWorkCalendar
 from liandong.adapters.reference_data import default_catalogue
 from liandong.domain.cases.routing import Router

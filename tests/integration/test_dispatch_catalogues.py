@@ -20,8 +20,8 @@ from liandong.domain.errors import ReferenceDataError
 from liandong.services.cases import MessageBus
 from liandong.services.clock import ManualClock
 from liandong.services.ports import UnitOfWork
-from tests.factories.catalogues import JIANGSU_2027, catalogue_rules
 from tests.factories.cases import CENTRE
+from tests.factories.catalogues import JIANGSU_2027, catalogue_rules
 
 LIANGXI_TOWN = "320213001"
 runner = CliRunner()
@@ -90,7 +90,7 @@ def test_xlsx_round_trip_diff_and_refusals(tmp_path: Path) -> None:
     book.save(sheet)
     code, out = run("catalogue", "import", str(sheet), "--scope", "320200", "--version", "2027.1",
                     "--effective", "2027-09-01", "--source", "x", "--lang", "en", *where)
-    row = [r[0].row for r in book["派单目录"].iter_rows(min_row=2) if r[0].value == "construction_noise"][0]
+    row = next(r[0].row for r in book["派单目录"].iter_rows(min_row=2) if r[0].value == "construction_noise")
     assert code == 2 and f"派单目录!E{row}" in out.replace("\n", "") and "ecology" in out, out
     assert not (folder / "320200-2027.1.toml").exists()  # nothing written
 

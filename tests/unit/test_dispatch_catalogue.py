@@ -124,7 +124,8 @@ def test_without_a_place_the_national_list_and_the_added_matters_answer() -> Non
 def test_without_catalogues_the_rules_are_the_national_list_unchanged() -> None:
     rules = case_rules()
     assert rules.catalogues is None
-    assert rules.matter("construction_noise", [LIANGXI], AFTER) is catalogue().matters.get("construction_noise")
+    national = catalogue().matters.get("construction_noise")
+    assert rules.matter("construction_noise", [LIANGXI], AFTER) is national
 
 
 def test_a_diff_names_each_changed_field() -> None:

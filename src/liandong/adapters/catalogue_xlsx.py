@@ -108,7 +108,8 @@ def _listed(text: str) -> list[str]:
     return [part for part in _SPLIT.split(text) if part]
 
 
-def _matter_table(row: tuple[Any, ...], where: Mapping[str, int], systems: Mapping[str, str]) -> dict[str, Any]:
+def _matter_table(row: tuple[Any, ...], where: Mapping[str, int],
+                  systems: Mapping[str, str]) -> dict[str, Any]:
     """A row as a ``[[matters]]`` table of ``matters.toml`` (system names read as their codes)."""
     def system(name: str) -> str:
         return systems.get(name, name)
@@ -169,8 +170,9 @@ def read_version(path: Path, *, scope: str, version: str, effective: date, sourc
     seen: dict[str, int] = {}
     for (number, _), table in zip(body, tables, strict=True):
         if table["code"] in seen:
-            raise _cell_ref(ReferenceDataError("catalogue.duplicate", source=where_path, entry=f"row:{number}",
-                                               field="code", value=table["code"], what=SHEET), {}, where_path)
+            twice = ReferenceDataError("catalogue.duplicate", source=where_path, entry=f"row:{number}",
+                                       field="code", value=table["code"], what=SHEET)
+            raise _cell_ref(twice, {}, where_path)
         seen[table["code"]] = number
     try:
         listed = read_matters({"version": version, "matters": tables}, source=where_path,

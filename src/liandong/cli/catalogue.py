@@ -25,7 +25,10 @@ catalogue_app = group("catalogue")
 CataloguesOpt = Annotated[Path | None, typer.Option(
     "--catalogues-dir", envvar="LIANDONG_CATALOGUES_DIR",
     help="派单目录文件目录（默认为数据目录下的 catalogues/，存在时）")]
-ScopeOpt = Annotated[str, typer.Option("--scope", help="省或市的区划代码，如 320000（江苏省）、320200（无锡市）")]
+ScopeOpt = Annotated[str, typer.Option(
+    "--scope", help="省或市的区划代码，如 320000（江苏省）、320200（无锡市）")]
+AnyScopeOpt = Annotated[str | None, typer.Option(
+    "--scope", help="省或市的区划代码；不给时列出全部区划与版本")]
 OnOpt = Annotated[str | None, typer.Option("--on", help="日期，如 2027-03-01（默认今天）")]
 
 
@@ -79,7 +82,7 @@ def _summary(cat: LocalCatalogue) -> dict[str, object]:
 
 
 @catalogue_app.command("show")
-def show(scope: Annotated[str | None, typer.Option("--scope", help="省或市的区划代码；不给时列出全部区划与版本")] = None,
+def show(scope: AnyScopeOpt = None,
          on: OnOpt = None, lang: LangOpt = "zh", data_dir: DirOpt = None,
          catalogues_dir: CataloguesOpt = None) -> None:
     """在某日施行的派单目录：不给区划时列出各区划的版本（● 施行中）；给出区划时列出按地方目录派单的事项。"""
@@ -192,7 +195,8 @@ def import_(workbook: Annotated[Path, typer.Argument(help="xlsx 工作簿（格�
             effective: Annotated[str, typer.Option(help="施行日期，如 2027-03-01")],
             source: Annotated[str, typer.Option(help="依据（文件名称、文号）")],
             lang: LangOpt = "zh", data_dir: DirOpt = None, catalogues_dir: CataloguesOpt = None) -> None:
-    """从 xlsx 导入一个新版本：与上级施行中的目录相比有变化的行成为改写或新增；有错时不写入任何文件，并指明行与列。"""
+    """从 xlsx 导入一个新版本：与上级施行中的目录相比有变化的行成为改写或新增；
+    有错时不写入任何文件，并指明行与列。"""
     from liandong.adapters import catalogue_files as cf
     from liandong.adapters.catalogue_xlsx import read_version
     from liandong.domain.dispatch_catalogue import check_versions

@@ -124,8 +124,8 @@ class Router:
         else:
             lead = department_code(owner.code, GOVERNMENT)
             reasons.append(Reason(Rule.GAP, (matter.code,)))
-        for scope, version, effective, fields in matter.origins:
-            reasons.append(Reason(Rule.CATALOGUE, (h.get(scope).name, version, effective, fields)))
+        for by, version, effective, fields in matter.origins:
+            reasons.append(Reason(Rule.CATALOGUE, (h.get(by).name, version, effective, fields)))
         members: dict[str, tuple[Role, Rule]] = {lead: (Role.LEAD, Rule.LEAD_SYSTEM)}
         system = matter.lead or GOVERNMENT
         executors, between = self._on_the_ground(owner, affected, system)

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from liandong.i18n.refusals import (
     calendar,
-    catalogue,
     cases,
+    catalogue,
     instruments,
     knowledge,
     ledger,
