@@ -12,4 +12,5 @@ from liandong.domain.dispatch_catalogue.model import (
 from liandong.domain.dispatch_catalogue.reading import check_versions, read_local_catalogue
 
 __all__ = ["OVERRIDABLE", "ROUTING_FIELDS", "FieldChange", "LocalCatalogue", "LocalCatalogues",
-           "MatterChange", "Override", "check_versions", "compose", "diff", "read_local_catalogue", "show_value"]
+           "MatterChange", "Override", "check_versions", "compose", "diff", "read_local_catalogue",
+           "show_value"]
