@@ -24,6 +24,7 @@ if TYPE_CHECKING:  # the rest is imported where it is used: a command pays only 
     from liandong.adapters.reporter_updates import ReporterUpdates
     from liandong.domain.cases.rules import CasePolicy, Rules
     from liandong.domain.catalogue import Catalogue
+    from liandong.domain.dispatch_catalogue import LocalCatalogues
     from liandong.domain.hierarchy import HierarchyIndex
     from liandong.domain.instruments.instrument import InstrumentRules
     from liandong.insight.knowledge import KnowledgeBase
@@ -70,7 +71,8 @@ class Platform:
 
     def __init__(self, hierarchy: HierarchyIndex, catalogue: Catalogue, storage: Storage, *,
                  secret: bytes = b"", calendar: ChineseWorkCalendar | None = None,
-                 clock: Clock | None = None, data_dir: Path | None = None) -> None:
+                 clock: Clock | None = None, data_dir: Path | None = None,
+                 catalogues: LocalCatalogues | None = None) -> None:
         self.hierarchy = hierarchy
         self.catalogue = catalogue
         self.storage = storage
@@ -80,6 +82,7 @@ class Platform:
         self.uow = storage.uow  # chosen once: no test of the storage per call
         self.read_uow = storage.read_uow
         self.data_dir = data_dir  # where files are kept beside the database (photos); None: in memory
+        self.catalogues = catalogues  # local dispatch catalogues (派单目录); None: the national list alone
         self.reporter_updates: ReporterUpdates | None = None  # e-mail and SMS to reporters, after commit
         self._made: dict[str, Any] = {}
 
@@ -205,9 +208,10 @@ class Platform:
 
         if policy is None and co_presence:
             return self._once("rules", lambda: Rules(
-                Router(self.hierarchy, self.catalogue, served=self.served()), self.calendar, CasePolicy()))
+                Router(self.hierarchy, self.catalogue, served=self.served()), self.calendar, CasePolicy(),
+                self.catalogues))
         return Rules(Router(self.hierarchy, self.catalogue, co_presence, served=self.served()),
-                     self.calendar, policy or CasePolicy())
+                     self.calendar, policy or CasePolicy(), self.catalogues)
 
     def served(self) -> tuple[str, ...]:
         """The area this deployment serves (the roots of its initialised scopes; empty: the whole
@@ -289,9 +293,10 @@ def catalogue_documents(paths: dict[str, Path | None] | None = None) -> dict[str
 
 def bootstrap(settings: Settings | None = None, *, memory: bool = False,
               catalogue: Catalogue | None = None, migrate_schema: bool = True,
-              clock: Clock | None = None) -> Platform:
+              clock: Clock | None = None, catalogues: LocalCatalogues | None = None) -> Platform:
     """Wire the platform: SQL storage from ``settings`` (SQLite by default), or memory — chosen
-    here, once (``Storage``); ``clock`` (the system's by default) for every service it builds."""
+    here, once (``Storage``); ``clock`` (the system's by default) for every service it builds; local
+    dispatch catalogues given, else read from the settings' directory (a bad file stops here)."""
     from liandong.adapters import reference_data
     from liandong.adapters.memory.storage import MemoryStorage
     from liandong.adapters.sql import migrate
@@ -299,8 +304,14 @@ def bootstrap(settings: Settings | None = None, *, memory: bool = False,
     hierarchy = reference_data.national_hierarchy()
     cat = catalogue or reference_data.default_catalogue()
     if memory:
-        return Platform(hierarchy, cat, MemoryStorage(), secret=secrets.token_bytes(32), clock=clock)
+        return Platform(hierarchy, _with_local(cat, catalogues), MemoryStorage(),
+                        secret=secrets.token_bytes(32), clock=clock, catalogues=catalogues)
     settings = settings or Settings()
+    if catalogues is None:
+        from liandong.adapters.catalogue_files import load_directory
+
+        catalogues = load_directory(settings.resolved_catalogues_dir(), cat, hierarchy)
+    cat = _with_local(cat, catalogues)
     calendar = _holiday_calendar(settings.resolved_holidays_dir())  # a bad holiday file stops here
     engine = make_engine(settings.resolved_database_url())
     if migrate_schema:
@@ -308,11 +319,18 @@ def bootstrap(settings: Settings | None = None, *, memory: bool = False,
     # the replica is never migrated: it replays the primary's schema with everything else
     replica = make_read_engine(settings.replica_url) if settings.replica_url else None
     platform = Platform(hierarchy, cat, SqlStorage(engine, replica), secret=settings.platform_secret(),
-                        calendar=calendar, clock=clock, data_dir=settings.data_dir)
+                        calendar=calendar, clock=clock, data_dir=settings.data_dir, catalogues=catalogues)
     from liandong.adapters.citizen import reporter_updates
 
     platform.reporter_updates = reporter_updates(settings, platform.uow, cat.matters)
     return platform
+
+
+def _with_local(catalogue: Catalogue, catalogues: LocalCatalogues | None) -> Catalogue:
+    """The catalogue whose matters readers look up by code: the national list and the added ones."""
+    from dataclasses import replace
+
+    return catalogue if catalogues is None else replace(catalogue, matters=catalogues.base())
 
 
 def read_store(settings: Settings) -> Callable[[], UnitOfWork] | None:

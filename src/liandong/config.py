@@ -61,6 +61,10 @@ class Settings(BaseSettings):
     mail_from: str = Field(default="12345@localhost", description="Sender of the reporters' e-mail")
     sms_log: Path | None = Field(default=None, description="Development SMS gateway: the text messages "
                                  "to reporters are appended to this file (one JSON line each); unset: none")
+    catalogues_dir: Path | None = Field(default=None, description="Directory of local dispatch "
+                                        "catalogues (派单目录: <scope>-<version>.toml, one per province or "
+                                        "city and version) applied over the national list; unset: "
+                                        "<data_dir>/catalogues when it exists")
     host: str = "127.0.0.1"
     port: int = 8000
     allowed_hosts: str = Field(default="", description="Host names the server answers for, comma-"
@@ -117,6 +121,14 @@ class Settings(BaseSettings):
         if self.holidays_dir is not None:
             return self.holidays_dir
         default = self.data_dir / "holidays"
+        return default if default.is_dir() else None
+
+    def resolved_catalogues_dir(self) -> Path | None:
+        """The local dispatch catalogues' directory: as configured (it must exist), else
+        ``<data_dir>/catalogues`` if present, else None."""
+        if self.catalogues_dir is not None:
+            return self.catalogues_dir
+        default = self.data_dir / "catalogues"
         return default if default.is_dir() else None
 
     def resolved_database_url(self) -> str:

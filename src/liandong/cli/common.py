@@ -38,6 +38,7 @@ GROUPS: dict[str, tuple[str, str, str]] = {
     "insight": ("insight", "insight_app", "诉求分析 / demand insight"),
     "calendar": ("calendar", "calendar_app", "工作日历：法定节假日与调休 / the working calendar"),
     "kb": ("knowledge", "kb_app", "知识库与咨询办结 / the knowledge base and consultations answered"),
+    "catalogue": ("catalogue", "catalogue_app", "地方派单目录 / local dispatch catalogues"),
 }
 """The top level lists a group from here, and imports its module only when the group runs."""
 

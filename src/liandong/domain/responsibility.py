@@ -79,6 +79,9 @@ class MatterType:
     public: bool = True
     """False for matters never shown in public reads (信访, 群体性事件, fraud, minors …): even that
     such a case exists can harm the person who reported it."""
+    origins: tuple[tuple[str, str, str, str], ...] = ()
+    """The local dispatch catalogues (派单目录) that decided this entry's routing, province first:
+    (scope code, version, effective date, changed fields joined by "+"); empty for the national list."""
 
     def limit(self, severity: Severity) -> TimeLimit:
         if severity not in self.limits:

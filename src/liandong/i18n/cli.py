@@ -112,3 +112,34 @@ MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "
 
 LANG_REFUSED = "--lang 只能是 zh 或 en / --lang must be zh or en (got {lang!r})"
 """Said in both languages: the reader's language is what is wrong."""
+
+CATALOGUE_TEXT: dict[str, dict[str, str]] = {
+    "zh": {"none": "（没有地方派单目录：全国职责清单 {national} 版，{count} 个事项）",
+           "scope_line": "{name}（{scope}）", "version_line": "  {mark} {version} · {effective} 起施行 · {source} · 改写 {overrides} 项、新增 {added} 项",
+           "in_force": "●", "not_yet": "○", "superseded": "·",
+           "head": "{name}（{scope}）{day} 施行的派单目录：{versions}；共 {count} 个事项，其中 {local} 个按地方目录",
+           "national_only": "全国职责清单", "row": "  {code} {name} · 牵头 {lead} · 协办 {assist} · 权限 {authority} · 时限 {limits} · {origin}",
+           "ok": "✓ {file}：{name} {version} 版，{effective} 起施行；改写 {overrides} 项、新增 {added} 项",
+           "bad": "✗ {error}", "files": "共 {count} 个文件，全部有效", "no_files": "（没有派单目录文件）",
+           "diff_head": "{name}（{scope}）{v1} → {v2}：{count} 个事项有变化",
+           "added": "  + {code} {name}（新增）", "removed": "  - {code} {name}（删除）",
+           "changed": "  ~ {code} {name}", "field": "      {field}：{before} → {after}",
+           "same": "（两个版本相同）", "written": "已写入 {path}：改写 {overrides} 项、新增 {added} 项（{effective} 起施行）",
+           "exported": "已导出 {count} 个事项到 {path}", "scope": "区划", "version": "版本",
+           "effective": "施行日期", "source": "依据", "exported_on": "导出日期", "national": "全国职责清单版本",
+           "blank": "（空）"},
+    "en": {"none": "(no local dispatch catalogues: the national list {national}, {count} matters)",
+           "scope_line": "{name} ({scope})", "version_line": "  {mark} {version} · in force from {effective} · {source} · {overrides} overrides, {added} added",
+           "in_force": "●", "not_yet": "○", "superseded": "·",
+           "head": "{name} ({scope}) on {day}: {versions}; {count} matters, {local} of them as the local catalogue sets them",
+           "national_only": "the national list", "row": "  {code} {name} · lead {lead} · assist {assist} · authority {authority} · limits {limits} · {origin}",
+           "ok": "✓ {file}: {name} version {version}, in force from {effective}; {overrides} overrides, {added} added",
+           "bad": "✗ {error}", "files": "{count} files, all valid", "no_files": "(no catalogue files)",
+           "diff_head": "{name} ({scope}) {v1} → {v2}: {count} matters changed",
+           "added": "  + {code} {name} (added)", "removed": "  - {code} {name} (removed)",
+           "changed": "  ~ {code} {name}", "field": "      {field}: {before} → {after}",
+           "same": "(the two versions are the same)", "written": "Wrote {path}: {overrides} overrides, {added} added (in force from {effective})",
+           "exported": "Exported {count} matters to {path}", "scope": "Scope", "version": "Version",
+           "effective": "In force from", "source": "Source", "exported_on": "Exported on", "national": "National list version",
+           "blank": "(empty)"},
+}

@@ -92,12 +92,25 @@ REASON_TEXT: dict[str, dict[str, str]] = {
                             "en": "{0} has no department in {1}; its government leads (fallback)"},
     "responsibility_gap": {"zh": "职责清单未明确“{0}”的牵头系统，属地政府兜底并标记职责空白",
                            "en": "the responsibility list names no lead system for '{0}'; the government leads and a gap is flagged"},
+    "catalogue": {"zh": "依{0}派单目录 {1} 版（{2} 起施行）：{3}",
+                  "en": "by the dispatch catalogue of {0}, version {1} (in force from {2}): {3}"},
 }
+
+CATALOGUE_FIELDS: dict[str, dict[str, str]] = {
+    "zh": {"lead": "牵头系统", "assist": "协办系统", "authority": "权限层级", "limits": "办理时限",
+           "keywords": "关键词", "added": "本地新增事项", "sep": "、", "tail": "{0}按地方目录"},
+    "en": {"lead": "lead system", "assist": "assisting systems", "authority": "authority level",
+           "limits": "time limits", "keywords": "keywords", "added": "a locally added matter", "sep": ", ",
+           "tail": "{0} as the local catalogue sets them"},
+}
+"""The fields a local catalogue decided, as the routing reason names them."""
 
 
 def reason_text(reason: Sequence[str], lang: str, catalogue: Catalogue) -> str:
     """A routing reason ``(rule, *facts)`` as a sentence in ``lang``."""
     rule, *args = reason
+    if rule == "catalogue" and len(args) == 4:
+        args = [*args[:3], catalogue_fields(args[3], lang)]
     shown = []
     for arg in args:
         if arg in catalogue.systems:
@@ -110,6 +123,13 @@ def reason_text(reason: Sequence[str], lang: str, catalogue: Catalogue) -> str:
             shown.append(arg)
     template = REASON_TEXT.get(rule, {}).get(resolve(lang))
     return template.format(*shown) if template else f"{rule}: {', '.join(shown)}"
+
+
+def catalogue_fields(fields: str, lang: str) -> str:
+    """``lead+limits`` as the reader's words (牵头系统、办理时限按地方目录)."""
+    names = words(CATALOGUE_FIELDS, lang)
+    listed = names["sep"].join(names.get(f, f) for f in fields.split("+") if f)
+    return listed if fields == "added" else names["tail"].format(listed)
 
 
 EVENT_LABELS: dict[str, dict[str, str]] = {

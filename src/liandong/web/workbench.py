@@ -268,7 +268,7 @@ def _suggestion(platform: Platform, r: Any, lang: str) -> dict[str, Any]:
     router = platform.rules().router
     h = platform.hierarchy
     try:
-        decision = router.route(matter=platform.catalogue.matters.get(r.matter),
+        decision = router.route(matter=platform.rules().matter_for(r),
                                 severity=Severity(r.severity), affected=r.affected)
         owner, lead = decision.owner.name, router.department_name(decision.lead)
     except DomainError as exc:

@@ -48,7 +48,7 @@ class Case(Aggregate[CaseRecord, ev.Event]):
         """Acknowledgement and handling deadlines from ``now``. A restarted clock (return, re-dispatch,
         escalation, redo) never ends before the deadline already in force, so no deadline moves
         earlier except by an approved change."""
-        matter = rules.matter(self.record.matter)
+        matter = rules.matter_for(self.record)
         limit = matter.limit(severity_of(self.record.severity))
         ack_due = rules.calendar.deadline(now, rules.policy.ack_hours, "h")
         due = rules.calendar.deadline(now, limit.amount, limit.unit)
@@ -59,7 +59,7 @@ class Case(Aggregate[CaseRecord, ev.Event]):
     def _route(self, rules: Rules, affected: Sequence[str] | None = None) -> RoutingDecision:
         r = self.record
         floor = Level(r.floor) if r.floor is not None else None
-        return rules.router.route(matter=rules.matter(r.matter), severity=severity_of(r.severity),
+        return rules.router.route(matter=rules.matter_for(r), severity=severity_of(r.severity),
                                   affected=affected or r.affected, floor=floor)
 
     # -- intake and dispatch -------------------------------------------------------------------
@@ -70,7 +70,7 @@ class Case(Aggregate[CaseRecord, ev.Event]):
                reporter_account: str = "", address: str = "", coordinates: str = "",
                publish: bool = False, reporter_email: str = "") -> Case:
         """受理: validate and take in a report."""
-        matter_type = rules.matter(matter)
+        matter_type = rules.matter(matter, affected, now)
         sev = severity_of(severity)
         matter_type.limit(sev)
         if not affected:
@@ -185,7 +185,7 @@ class Case(Aggregate[CaseRecord, ev.Event]):
         r_floor: Level | None = Level(r.floor) if r.floor is not None else None
         if floor is not None:
             r_floor = floor if r_floor is None else Level(min(r_floor, floor))
-        decision = rules.router.route(matter=rules.matter(r.matter), severity=severity_of(r.severity),
+        decision = rules.router.route(matter=rules.matter_for(r), severity=severity_of(r.severity),
                                       affected=affected or r.affected, floor=r_floor)
         ack_due, due, _ = self._clocks(now, rules)
         self._emit(ev.CaseEscalated(
@@ -224,7 +224,7 @@ class Case(Aggregate[CaseRecord, ev.Event]):
         r = self.record
         if r.dispatcher:
             self._party(by, [r.dispatcher], "dispatcher")
-        new = rules.matter(matter)
+        new = rules.matter(matter, r.affected, r.received_at)
         if matter == r.matter:
             raise DomainError("case.same_matter", matter=matter)
         known = {s.value for s in new.severities}

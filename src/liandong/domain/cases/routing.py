@@ -42,6 +42,7 @@ class Rule(StrEnum):
     ASSISTING_SYSTEM = "assisting_system"
     CO_PRESENCE = "co_presence"
     OBSERVER = "observer"
+    CATALOGUE = "catalogue"  # a local dispatch catalogue (派单目录) decided the matter's routing
 
 
 _KEYS = {level: level.key for level in Level}
@@ -123,6 +124,8 @@ class Router:
         else:
             lead = department_code(owner.code, GOVERNMENT)
             reasons.append(Reason(Rule.GAP, (matter.code,)))
+        for by, version, effective, fields in matter.origins:
+            reasons.append(Reason(Rule.CATALOGUE, (h.get(by).name, version, effective, fields)))
         members: dict[str, tuple[Role, Rule]] = {lead: (Role.LEAD, Rule.LEAD_SYSTEM)}
         system = matter.lead or GOVERNMENT
         executors, between = self._on_the_ground(owner, affected, system)

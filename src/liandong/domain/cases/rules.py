@@ -3,14 +3,19 @@ of the escalation chain (提醒, 督办, 提级), with overrides by matter and s
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from liandong.domain.cases.routing import Router
 from liandong.domain.errors import DomainError
 from liandong.domain.responsibility import MatterType, Severity
 from liandong.domain.worktime import HOURS, WorkCalendar
+
+if TYPE_CHECKING:
+    from liandong.domain.cases.record import CaseRecord
+    from liandong.domain.dispatch_catalogue import LocalCatalogues
 
 
 @dataclass(frozen=True)
@@ -40,14 +45,28 @@ class CasePolicy:
 
 @dataclass(frozen=True)
 class Rules:
-    """Everything a case consults: routing, the working calendar and the policy."""
+    """Everything a case consults: routing, the working calendar, the policy and the local
+    dispatch catalogues (派单目录) over the national list."""
 
     router: Router
     calendar: WorkCalendar
     policy: CasePolicy = CasePolicy()
+    catalogues: LocalCatalogues | None = None
 
-    def matter(self, code: str) -> MatterType:
-        return self.router.catalogue.matters.get(code)
+    def matter(self, code: str, places: Sequence[str] = (), at: datetime | None = None) -> MatterType:
+        """A matter type: with places and a moment, as the catalogue in force there and then
+        defines it (refused when it is not in that catalogue); without, from the national list
+        and the matters local catalogues add."""
+        if self.catalogues is None or at is None or not places:
+            return self.router.catalogue.matters.get(code)
+        return self.catalogues.matter(code, places, at)
+
+    def matter_for(self, record: CaseRecord) -> MatterType:
+        """The case's matter as the catalogue in force at its places on its report day defines it
+        (read from the record each time: nothing of it is stored in the events)."""
+        if self.catalogues is None or record.received_at is None:
+            return self.router.catalogue.matters.get(record.matter)
+        return self.catalogues.matter(record.matter, record.affected, record.received_at, strict=False)
 
     def due_is_provisional(self, due: datetime | None, limit: str) -> bool:
         """Whether a case's deadline was counted over days whose arrangement is not official yet

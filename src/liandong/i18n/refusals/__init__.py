@@ -7,6 +7,7 @@ from __future__ import annotations
 from liandong.i18n.refusals import (
     calendar,
     cases,
+    catalogue,
     instruments,
     knowledge,
     ledger,
@@ -16,7 +17,7 @@ from liandong.i18n.refusals import (
     requests,
 )
 
-AREAS = (reference, cases, ledger, instruments, operations, calendar, requests, knowledge, photos)
+AREAS = (reference, cases, ledger, instruments, operations, calendar, requests, knowledge, photos, catalogue)
 
 
 def _merged() -> dict[str, dict[str, str]]:
