@@ -35,6 +35,7 @@ if TYPE_CHECKING:  # the rest is imported where it is used: a command pays only 
     from liandong.services.intake import Intake
     from liandong.services.ledger import Ledger
     from liandong.services.organisation import OrganisationQueries
+    from liandong.services.ports.audit import CheckpointMirror
     from liandong.services.queries import CaseQueries
     from liandong.services.relay import Relay
     from liandong.services.shared_record import SharedRecord
@@ -68,8 +69,10 @@ class Platform:
 
     def __init__(self, hierarchy: HierarchyIndex, catalogue: Catalogue, storage: Storage, *,
                  secret: bytes = b"", calendar: ChineseWorkCalendar | None = None,
-                 clock: Clock | None = None) -> None:
+                 clock: Clock | None = None, mirror: CheckpointMirror | None = None) -> None:
         self.hierarchy = hierarchy
+        self.mirror = mirror
+        """The latest cosigned checkpoint kept outside the database (None in memory)."""
         self.catalogue = catalogue
         self.storage = storage
         self.secret = secret
@@ -157,7 +160,7 @@ class Platform:
         """The shared record for the edges and timers: checkpoints, receipts, verification."""
         from liandong.services.shared_record import SharedRecord
 
-        return SharedRecord(self.uow, self.ledger, self.clock)
+        return SharedRecord(self.uow, self.ledger, self.clock, self.mirror)
 
     @property
     def places(self) -> PlaceResolver:
@@ -279,6 +282,8 @@ def bootstrap(settings: Settings | None = None, *, memory: bool = False,
     """Wire the platform: SQL storage from ``settings`` (SQLite by default), or memory — chosen
     here, once (``Storage``); ``clock`` (the system's by default) for every service it builds."""
     from liandong.adapters import reference_data
+    from liandong.adapters.checkpoint_file import FILE_NAME as CHECKPOINT_FILE
+    from liandong.adapters.checkpoint_file import FileCheckpointMirror
     from liandong.adapters.memory.storage import MemoryStorage
     from liandong.adapters.sql import migrate
 
@@ -294,7 +299,8 @@ def bootstrap(settings: Settings | None = None, *, memory: bool = False,
     # the replica is never migrated: it replays the primary's schema with everything else
     replica = make_read_engine(settings.replica_url) if settings.replica_url else None
     return Platform(hierarchy, cat, SqlStorage(engine, replica), secret=settings.platform_secret(),
-                    calendar=calendar, clock=clock)
+                    calendar=calendar, clock=clock,
+                    mirror=FileCheckpointMirror(settings.data_dir / CHECKPOINT_FILE))
 
 
 def read_store(settings: Settings) -> Callable[[], UnitOfWork] | None:
