@@ -48,7 +48,7 @@ def verify(since: Annotated[int, typer.Option("--since", min=0, help=SINCE_HELP)
             out.print(w["state_checked"].format(events=report.state.events))
         return
     for finding in report.findings():
-        err.print(f"[red]{escape(describe(finding.key, finding.params, lang))}[/red]")
+        err.print(f"[red]{escape(describe(finding.key, finding.params, lang))}[/red]", soft_wrap=True)
     raise typer.Exit(1)
 
 
