@@ -34,6 +34,7 @@ if TYPE_CHECKING:  # the rest is imported where it is used: a command pays only 
     from liandong.services.instruments import InstrumentBus
     from liandong.services.intake import Intake
     from liandong.services.ledger import Ledger
+    from liandong.services.ledger_watch import LedgerWatch
     from liandong.services.organisation import OrganisationQueries
     from liandong.services.ports.audit import CheckpointMirror
     from liandong.services.queries import CaseQueries
@@ -161,6 +162,13 @@ class Platform:
         from liandong.services.shared_record import SharedRecord
 
         return SharedRecord(self.uow, self.ledger, self.clock, self.mirror)
+
+    def ledger_watch(self) -> LedgerWatch:
+        """The auditor of the shared record: its alarm is read by ``/healthz`` and the pages (one per
+        process; the server's timer runs its rounds)."""
+        from liandong.services.ledger_watch import LedgerWatch
+
+        return self._once("ledger_watch", lambda: LedgerWatch(self.record))
 
     @property
     def places(self) -> PlaceResolver:
