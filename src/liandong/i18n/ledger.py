@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from liandong.i18n import words
+from liandong.i18n import LANGUAGES, words
 
 AUDIT_TEXT: dict[str, dict[str, str]] = {
     "zh": {
@@ -51,3 +51,8 @@ def describe(key: str, params: Mapping[str, str], lang: str) -> str:
     if "source" in values:
         values["source"] = w[values["source"]].format(**values)
     return w[key].format(**values)
+
+
+def describe_all(key: str, params: Mapping[str, str]) -> str:
+    """A finding in every language, first language first (a log line read by anyone on call)."""
+    return " / ".join(describe(key, params, lang) for lang in LANGUAGES)

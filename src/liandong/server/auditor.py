@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import logging
 
-from liandong.i18n import LANGUAGES
-from liandong.i18n.ledger import describe
+from liandong.i18n.ledger import describe_all
 from liandong.services.ledger_watch import LedgerWatch
 
 log = logging.getLogger("liandong.ledger_audit")
@@ -15,5 +14,4 @@ log = logging.getLogger("liandong.ledger_audit")
 def audit_once(watch: LedgerWatch, *, full: bool = False) -> None:
     alarm = watch.check(full=full)
     if alarm is not None:
-        said = " / ".join(describe(alarm.key, alarm.params, lang) for lang in LANGUAGES)
-        log.error("ledger audit: %s", said)
+        log.error("ledger audit: %s", describe_all(alarm.key, alarm.params))
