@@ -55,4 +55,4 @@ def describe(key: str, params: Mapping[str, str], lang: str) -> str:
 
 def describe_all(key: str, params: Mapping[str, str]) -> str:
     """A finding in every language, first language first (a log line read by anyone on call)."""
-    return " / ".join(describe(key, params, lang) for lang in LANGUAGES)
+    return " / ".join(describe(key, params, language) for language in LANGUAGES)
