@@ -36,8 +36,10 @@ if TYPE_CHECKING:  # the rest is imported where it is used: a command pays only 
     from liandong.services.instruments import InstrumentBus
     from liandong.services.intake import Intake
     from liandong.services.ledger import Ledger
+    from liandong.services.ledger_watch import LedgerWatch
     from liandong.services.organisation import OrganisationQueries
     from liandong.services.photos import Photos
+    from liandong.services.ports.audit import CheckpointMirror
     from liandong.services.queries import CaseQueries
     from liandong.services.relay import Relay
     from liandong.services.shared_record import SharedRecord
@@ -72,8 +74,10 @@ class Platform:
     def __init__(self, hierarchy: HierarchyIndex, catalogue: Catalogue, storage: Storage, *,
                  secret: bytes = b"", calendar: ChineseWorkCalendar | None = None,
                  clock: Clock | None = None, data_dir: Path | None = None,
-                 catalogues: LocalCatalogues | None = None) -> None:
+                 catalogues: LocalCatalogues | None = None, mirror: CheckpointMirror | None = None) -> None:
         self.hierarchy = hierarchy
+        self.mirror = mirror
+        """The latest cosigned checkpoint kept outside the database (None in memory)."""
         self.catalogue = catalogue
         self.storage = storage
         self.secret = secret
@@ -173,7 +177,14 @@ class Platform:
         """The shared record for the edges and timers: checkpoints, receipts, verification."""
         from liandong.services.shared_record import SharedRecord
 
-        return SharedRecord(self.uow, self.ledger, self.clock)
+        return SharedRecord(self.uow, self.ledger, self.clock, self.mirror)
+
+    def ledger_watch(self) -> LedgerWatch:
+        """The auditor of the shared record: its alarm is read by ``/healthz`` and the pages (one per
+        process; the server's timer runs its rounds)."""
+        from liandong.services.ledger_watch import LedgerWatch
+
+        return self._once("ledger_watch", lambda: LedgerWatch(self.record))
 
     @property
     def places(self) -> PlaceResolver:
@@ -298,6 +309,8 @@ def bootstrap(settings: Settings | None = None, *, memory: bool = False,
     here, once (``Storage``); ``clock`` (the system's by default) for every service it builds; local
     dispatch catalogues given, else read from the settings' directory (a bad file stops here)."""
     from liandong.adapters import reference_data
+    from liandong.adapters.checkpoint_file import FILE_NAME as CHECKPOINT_FILE
+    from liandong.adapters.checkpoint_file import FileCheckpointMirror
     from liandong.adapters.memory.storage import MemoryStorage
     from liandong.adapters.sql import migrate
 
@@ -319,7 +332,8 @@ def bootstrap(settings: Settings | None = None, *, memory: bool = False,
     # the replica is never migrated: it replays the primary's schema with everything else
     replica = make_read_engine(settings.replica_url) if settings.replica_url else None
     platform = Platform(hierarchy, cat, SqlStorage(engine, replica), secret=settings.platform_secret(),
-                        calendar=calendar, clock=clock, data_dir=settings.data_dir, catalogues=catalogues)
+                        calendar=calendar, clock=clock, data_dir=settings.data_dir, catalogues=catalogues,
+                        mirror=FileCheckpointMirror(settings.data_dir / CHECKPOINT_FILE))
     from liandong.adapters.citizen import reporter_updates
 
     platform.reporter_updates = reporter_updates(settings, platform.uow, cat.matters)

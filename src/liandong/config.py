@@ -45,6 +45,9 @@ class Settings(BaseSettings):
     sign_in_address_limit: str = Field(default="30/minute", description="Sign-in attempts from one "
                                        "client address (limits syntax)")
     redis_prefix: str = Field(default="liandong", description="Prefix of the rate-limit keys in Redis")
+    ledger_audit_seconds: float = Field(default=10, ge=0, description="How often the server verifies "
+                                        "the entries appended since its last round against the stored "
+                                        "state and the cosigned checkpoints (0: never; decision 0028)")
     heat_sweep_seconds: float = Field(default=300, ge=0, description="How often the server raises "
                                       "the public-opinion heat of cases from bursts of similar reports "
                                       "(0: never)")

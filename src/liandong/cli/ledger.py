@@ -8,11 +8,13 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from liandong.cli.common import DbOpt, DirOpt, LangOpt, fail, group, open_platform
 from liandong.domain.errors import DomainError
 from liandong.i18n import words
 from liandong.i18n.cli import LEDGER_TEXT
+from liandong.i18n.ledger import describe
 
 ledger_app = group("ledger")
 out = Console()
@@ -29,28 +31,24 @@ def checkpoint(lang: LangOpt = "zh", database_url: DbOpt = None, data_dir: DirOp
     typer.echo(note or nothing, nl=not note)
 
 
+SINCE_HELP = "只核验自该树规模起的记录及其涉及的案件与文书 / check only the entries from this tree size on"
+
+
 @ledger_app.command("verify")
-def verify(lang: LangOpt = "zh", database_url: DbOpt = None, data_dir: DirOpt = None) -> None:
-    """全量核验：重算每个叶子、节点、签名与检查点，指出第一个不符之处。"""
+def verify(since: Annotated[int, typer.Option("--since", min=0, help=SINCE_HELP)] = 0,
+           lang: LangOpt = "zh", database_url: DbOpt = None, data_dir: DirOpt = None) -> None:
+    """全量核验：重算每个叶子、节点、签名与检查点，核对案件与文书的事件和状态，指出第一个不符之处。"""
     platform = open_platform(database_url, data_dir)
-    report = platform.record().verify()
+    report = platform.record().verify(since)
     w = words(LEDGER_TEXT, lang)
     if report.ok:
-        out.print(f"[green]{w['verified']}[/green]: {report.log.leaves_checked:,} {w['entries']}")
+        scope = f" ({w['since'].format(since=since)})" if since else ""
+        out.print(f"[green]{w['verified']}[/green]: {report.log.leaves_checked:,} {w['entries']}{scope}")
+        if report.state is not None:
+            out.print(w["state_checked"].format(events=report.state.events))
         return
-    m = report.mismatch
-    if m is not None:
-        expected = base64.b64encode(m.expected).decode() if m.expected else "—"
-        found = base64.b64encode(m.found).decode() if m.found else "—"
-        err.print(f"[red]{w['first_bad']}: #{m.first_leaf} "
-                  f"({m.kind}, level {m.level}, index {m.index}): {m.detail}; "
-                  f"{w['expected']} {expected}, {w['found']} {found}[/red]")
-    if report.bad_signature is not None:
-        index, problem = report.bad_signature
-        err.print(f"[red]{w['bad_signature']}: #{index}: {problem}[/red]")
-    if report.bad_checkpoint is not None:
-        size, problem = report.bad_checkpoint
-        err.print(f"[red]{w['bad_checkpoint']} (size {size}): {problem}[/red]")
+    for finding in report.findings():
+        err.print(f"[red]{escape(describe(finding.key, finding.params, lang))}[/red]", soft_wrap=True)
     raise typer.Exit(1)
 
 

@@ -26,13 +26,15 @@ LEDGER_TEXT: dict[str, dict[str, str]] = {
         "nothing_new": "没有新的记录", "verified": "核验通过", "entries": "条记录", "first_bad": "第一个不符的记录",
         "expected": "应为", "found": "实为", "bad_signature": "签名不符", "bad_checkpoint": "检查点不符",
         "receipt_written": "回执已写入", "cannot_read": "无法读取", "receipt_ok": "回执有效", "signed_by": "签名方",
-        "receipt_bad": "回执无效",
+        "receipt_bad": "回执无效", "state_checked": "个案件与文书的 {events:,} 个事件与日志一致",
+        "since": "自第 {since:,} 条记录起",
     },
     "en": {
         "nothing_new": "nothing new to checkpoint", "verified": "verified", "entries": "entries",
         "first_bad": "first bad entry", "expected": "expected", "found": "found", "bad_signature": "bad signature",
         "bad_checkpoint": "bad checkpoint", "receipt_written": "receipt written to", "cannot_read": "cannot read",
         "receipt_ok": "receipt verified", "signed_by": "signed by", "receipt_bad": "receipt does not verify",
+        "state_checked": "cases and instruments: {events:,} events agree with the log", "since": "from entry {since:,} on",
     },
 }
 

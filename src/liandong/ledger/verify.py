@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from liandong.ledger.errors import LedgerError
-from liandong.ledger.merkle import MAX_LEVELS, SHA256, HashStore, Key, Row, fold_right
+from liandong.ledger.merkle import MAX_LEVELS, SHA256, HashStore, Key, Row, border_keys, fold_right
 from liandong.ledger.suite import HashFactory
 
 
@@ -55,20 +55,32 @@ def verify_log(
     checkpoint_roots: Mapping[int, bytes] | None = None,
     hash_new: HashFactory = SHA256,
     batch_size: int = 4096,
+    start: int = 0,
 ) -> LogVerification:
     """Check ``store`` against the leaves ``entries`` (``(index, leaf bytes)`` in index order).
 
     ``checkpoint_roots`` maps tree sizes to roots that were signed (e.g. every published checkpoint);
-    each is compared with the root recomputed when the stream reaches that size.
+    each is compared with the root recomputed when the stream reaches that size. From ``start`` on
+    (an incremental check, ``entries`` beginning there), the tree below ``start`` is taken from the
+    stored border subtrees, checked before.
     """
     store_size = store.size()
-    roots = dict(checkpoint_roots or {})
+    roots = {size: head for size, head in (checkpoint_roots or {}).items() if size > start}
     pending = [b""] * MAX_LEVELS
     rows: list[Row] = []
-    size = 0
+    size = start
+    if start:
+        keys = border_keys(start)
+        try:
+            for (level, _), value in zip(keys, store.get_many(keys), strict=True):
+                pending[level] = value
+        except LedgerError:
+            level, index = keys[0]
+            return LogVerification(False, 0, store_size, Mismatch(
+                "missing", level, index, None, None, f"no stored border of the tree at size {start}"))
 
     def result(mismatch: Mismatch | None) -> LogVerification:
-        return LogVerification(mismatch is None, size, store_size, mismatch)
+        return LogVerification(mismatch is None, size - start, store_size, mismatch)
 
     mismatch: Mismatch | None
     for index, data in entries:

@@ -10,7 +10,7 @@ import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Response
 
 from liandong import __version__
 from liandong.api import (
@@ -26,6 +26,8 @@ from liandong.bootstrap import Platform, bootstrap, jetstream
 from liandong.config import Settings
 from liandong.http import errors, guards, hardening
 from liandong.http.throttle import Throttle
+from liandong.i18n.ledger import describe
+from liandong.server.auditor import audit_once
 from liandong.server.background import Periodic
 from liandong.server.checkpoints import CheckpointPublisher
 from liandong.server.writer_process import WriterProcess
@@ -101,12 +103,17 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
         threading.Thread(target=warm_up, args=(wired,), name="places-warm-up", daemon=True).start()
         stop_relay = (wired.relay(jetstream(cfg), prefix=cfg.nats_prefix).start()
                       if cfg.nats_url and wired.engine is not None else None)
+        auditor = (Periodic("ledger-audit", cfg.ledger_audit_seconds,
+                            lambda: audit_once(wired.ledger_watch())).start()
+                   if cfg.ledger_audit_seconds > 0 and wired.engine is not None else None)
         heat = (Periodic("heat-sweep", cfg.heat_sweep_seconds,
                          lambda: wired.insight().heat_sweep(wired.writer())).start()
                 if cfg.heat_sweep_seconds > 0 and wired.engine is not None else None)
         yield
         if heat is not None:
             heat.stop()
+        if auditor is not None:
+            auditor.stop()
         if stop_relay is not None:
             stop_relay()
         wired.writer().stop()
@@ -150,7 +157,12 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
     geo.install(app)
 
     @app.get("/healthz", tags=["system"])
-    def healthz() -> dict[str, str]:
-        return {"status": "ok"}
+    def healthz(response: Response) -> dict[str, str]:
+        """``ok``; 503 with the first mismatch the ledger's auditor found (in English: for monitors)."""
+        alarm = wired.ledger_watch().status.alarm
+        if alarm is None:
+            return {"status": "ok"}
+        response.status_code = 503
+        return {"status": "ledger_alarm", "ledger": describe(alarm.key, alarm.params, "en")}
 
     return app

@@ -286,9 +286,13 @@ class Ledger:
                             witness_keys=witness_vkeys)
 
     # -- verification ---------------------------------------------------------------------------
-    def verify(self, uow: UnitOfWork, *, parallel_from: int = 20_000, chunk: int = 5_000) -> VerifyReport:
-        """Recompute every leaf, subtree, signature and checkpoint from storage (``ledger_audit``)."""
-        return verify_ledger(uow, self.suite, self.witnesses, parallel_from=parallel_from, chunk=chunk)
+    def verify(self, uow: UnitOfWork, *, since: int = 0, kept: tuple[str, str] | None = None,
+               state: bool = True, parallel_from: int = 20_000, chunk: int = 5_000) -> VerifyReport:
+        """Recompute every leaf, subtree, signature and checkpoint from storage (from entry ``since``
+        on), check the stored state against the log and the log against every cosigned checkpoint
+        kept (``kept``: the copy outside the database, (where, note)); ``ledger_audit``."""
+        return verify_ledger(uow, self.suite, self.witnesses, origin=self.origin, since=since, kept=kept,
+                             state=state, parallel_from=parallel_from, chunk=chunk)
 
 
 def derive_private_key(secret: bytes, name: str) -> bytes:

@@ -8,10 +8,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from liandong.ledger.merkle import consistency_proof, root
+from liandong.ledger.note import Checkpoint, parse_note
 from liandong.services.clock import Clock
 from liandong.services.ledger import Ledger
 from liandong.services.ledger_audit import VerifyReport
 from liandong.services.ports import UnitOfWork
+from liandong.services.ports.audit import CheckpointMirror
 
 
 @dataclass(frozen=True)
@@ -19,12 +21,18 @@ class SharedRecord:
     uow: Callable[[], UnitOfWork]
     ledger: Ledger
     clock: Clock
+    mirror: CheckpointMirror | None = None
+    """Where the latest cosigned checkpoint is kept outside the database (decision 0028)."""
 
     def checkpoint(self) -> str | None:
-        """A checkpoint signed by the log and cosigned by the witnesses; None when nothing is new."""
+        """A checkpoint signed by the log and cosigned by the witnesses; None when nothing is new.
+        Once committed, it is also kept outside the database (never before: a copy must not claim
+        a checkpoint the database does not hold)."""
         with self.uow() as uow:
             note = self.ledger.checkpoint(uow, self.clock.now())
             uow.commit()
+        if note is not None and self.mirror is not None:
+            self.mirror.keep(Checkpoint.parse(parse_note(note).text).size, note)
         return note
 
     def receipt(self, case_id: str) -> bytes:
@@ -32,9 +40,13 @@ class SharedRecord:
         with self.uow() as uow:
             return self.ledger.receipt(uow, case_id)
 
-    def verify(self) -> VerifyReport:
+    def verify(self, since: int = 0, *, state: bool = True) -> VerifyReport:
+        """The log from entry ``since`` on (0: all of it), the state it records and every cosigned
+        checkpoint kept, in or outside the database."""
+        kept = self.mirror.read() if self.mirror is not None else None
+        where = str(getattr(self.mirror, "path", "")) or "—"
         with self.uow() as uow:
-            return self.ledger.verify(uow)
+            return self.ledger.verify(uow, since=since, kept=(where, kept) if kept else None, state=state)
 
     def consistency(self, old: int, new: int) -> tuple[list[bytes], bytes, bytes]:
         """The RFC 9162 consistency proof between two sizes of the log, with the two roots."""

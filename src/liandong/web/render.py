@@ -15,8 +15,11 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import pass_context
 from jinja2.runtime import Context
 
+from liandong.domain.access import Principal
+from liandong.domain.roles import StaffRole
 from liandong.domain.worktime import SHANGHAI
 from liandong.i18n import Named, name_of, others, pick, words
+from liandong.i18n.ledger import AUDIT_TEXT, describe
 from liandong.i18n.messages import kind_name, level_name
 from liandong.i18n.web.common import TEXT
 from liandong.web.session import csrf_token, keep_csrf_cookie, session_user
@@ -62,13 +65,31 @@ class Renderer:
             t.update(words(text, lang))
         other = others(lang)[0]
         switch = request.url.include_query_params(lang=other)  # a relative link: never the Host sent
-        context.update(lang=lang, t=t, path=request.url.path, user=session_user(request), tz=SHANGHAI,
+        user = session_user(request)
+        context.update(lang=lang, t=t, path=request.url.path, user=user, tz=SHANGHAI,
+                       ledger_alarm=ledger_alarm(request, user, lang),
                        csrf=csrf_token(request), other=other,
                        switch=f"/{switch.path.lstrip('/')}?{switch.query}")  # never //host/…
         response = self.templates.TemplateResponse(request, name, context, status_code=status)
         response.headers.setdefault("Cache-Control", "no-store")
         keep_csrf_cookie(request, response)
         return response
+
+
+ALARM_ROLES = frozenset({StaffRole.ADMINISTRATOR, StaffRole.LEADER})
+"""Who sees the shared record's alarm on every page (decision 0028)."""
+
+
+def ledger_alarm(request: Request, user: Principal | None, lang: str) -> dict[str, str] | None:
+    """The banner of the ledger auditor's alarm, for administrators and leaders; None otherwise."""
+    platform = getattr(request.app.state, "platform", None)
+    if user is None or not user.roles & ALARM_ROLES or platform is None:
+        return None
+    alarm = platform.ledger_watch().status.alarm
+    if alarm is None:
+        return None
+    w = words(AUDIT_TEXT, lang)
+    return {"title": w["alarm"], "hint": w["alarm_hint"], "what": describe(alarm.key, alarm.params, lang)}
 
 
 @pass_context

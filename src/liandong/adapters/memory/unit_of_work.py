@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from liandong.adapters.memory.accounts import MemoryAccountRepository
+from liandong.adapters.memory.audit import MemoryStateRows
 from liandong.adapters.memory.cases import MemoryCaseReads, MemoryCaseStore
 from liandong.adapters.memory.instruments import MemoryInstrumentReads, MemoryInstrumentStore
 from liandong.adapters.memory.ledger import MemoryLedgerStore
@@ -135,6 +136,7 @@ class MemoryUnitOfWork(UnitOfWork):
         self.instruments: MemoryInstrumentStore = MemoryInstrumentStore()
         self.instrument_reads: MemoryInstrumentReads = MemoryInstrumentReads(self.instruments)
         self.outbox: MemoryOutbox = MemoryOutbox(self.cases, self.instruments)
+        self.state: MemoryStateRows = MemoryStateRows(self.cases, self.instruments, self.ledger)
         self.commits = 0
 
     def __enter__(self) -> MemoryUnitOfWork:

@@ -11,6 +11,7 @@ from sqlalchemy import Connection, Engine, case, func, insert, select
 
 from liandong.adapters.sql import tables as t
 from liandong.adapters.sql.accounts import SqlAccountRepository
+from liandong.adapters.sql.audit import SqlStateRows
 from liandong.adapters.sql.case_reads import SqlCaseReads
 from liandong.adapters.sql.cases import SqlCaseStore, StreamCache
 from liandong.adapters.sql.instruments import SqlInstrumentReads, SqlInstrumentStore
@@ -194,6 +195,7 @@ class SqlUnitOfWork(UnitOfWork):
         self.instruments = SqlInstrumentStore(self._conn)
         self.instrument_reads = SqlInstrumentReads(self.instruments)
         self.outbox = SqlOutbox(self._conn)
+        self.state = SqlStateRows(self._conn)
         return self
 
     def __exit__(self, *exc: object) -> None:

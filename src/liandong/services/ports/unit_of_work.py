@@ -7,6 +7,7 @@ from contextlib import AbstractContextManager
 from types import TracebackType
 
 from liandong.services.ports.accounts import AccountRepository
+from liandong.services.ports.audit import StateRows
 from liandong.services.ports.cases import CaseReads, CaseStore
 from liandong.services.ports.instruments import InstrumentReads, InstrumentStore
 from liandong.services.ports.ledger import LedgerStore
@@ -18,7 +19,7 @@ class UnitOfWork(abc.ABC):
     """One transaction over the repositories: all of it is stored, or none of it. Each aggregate
     has its command store (``cases``, ``instruments``: what the bus loads and saves) and its read
     port (``case_reads``, ``instrument_reads``: what queries, assessment and insight read); the
-    relay reads ``outbox``."""
+    relay reads ``outbox``; ``ledger verify`` reads ``state``."""
 
     organisation: OrganisationRepository
     cases: CaseStore
@@ -28,6 +29,8 @@ class UnitOfWork(abc.ABC):
     instruments: InstrumentStore
     instrument_reads: InstrumentReads
     outbox: Outbox
+    state: StateRows
+    """The events beside their leaves and the projections, for the state cross-check (reads)."""
     supports_savepoints: bool = False
 
     def savepoint(self) -> AbstractContextManager[object]:

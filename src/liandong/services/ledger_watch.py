@@ -1,0 +1,57 @@
+"""The server's auditor of the shared record (decision 0028): on a timer it verifies the entries
+appended since its last round (``ledger verify --since``: their leaves, subtrees and signatures, the
+cases and instruments they touch, and every cosigned checkpoint kept). Its first round checks the
+whole log, and so does every ``full_every``-th round after: an edit of a projection that no new entry
+touches is found by a full round (with the default timer, within the hour). A mismatch raises an
+alarm that stays raised until the server restarts: what was found does not heal, and whoever reads
+``/healthz`` or the dashboard must see it."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from liandong.services.shared_record import SharedRecord
+from liandong.services.state_audit import Finding
+
+
+@dataclass(frozen=True)
+class WatchStatus:
+    checked: int
+    """The size of the log verified so far (0: not yet)."""
+    alarm: Finding | None
+
+
+class LedgerWatch:
+    def __init__(self, record: Callable[[], SharedRecord], full_every: int = 360) -> None:
+        self.record = record
+        self.full_every = max(1, full_every)
+        self._rounds = 0
+        self._checked = 0
+        self._alarm: Finding | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def status(self) -> WatchStatus:
+        with self._lock:
+            return WatchStatus(self._checked, self._alarm)
+
+    def check(self, *, full: bool = False) -> Finding | None:
+        """One round: the new entries (all of them the first time, in a full round, or with
+        ``full``); a new alarm, or None."""
+        with self._lock:
+            since, raised = self._checked, self._alarm
+            full = full or self._rounds % self.full_every == 0
+            self._rounds += 1
+        if raised is not None or full:
+            since = 0  # once alarmed, keep checking the whole log: the alarm names the first problem
+        report = self.record().verify(since)
+        findings = report.findings()
+        with self._lock:
+            if not findings:
+                self._checked = max(self._checked, report.size)
+                return None
+            new = raised is None
+            self._alarm = findings[0]
+            return self._alarm if new else None

@@ -1,0 +1,54 @@
+"""What the state cross-check reads (``ledger verify``, decision 0028): every stored event beside the
+leaf that records it, and every projection the pages read, streamed in key order so that a national
+day is read in a few sequential scans, never one query per event.
+
+Rows are plain tuples (millions of them are read). An aggregate comes as
+``(id, its projection's columns by name or None, the salt of its commitments or None, events)``,
+in order of id; each event as ``(version, seq, type, at, actor, payload text, leaf index or None,
+leaf or None)`` in order of version, ``at`` an aware UTC datetime as the column holds it."""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+EventRow = tuple[int, int, str, Any, str, str, int | None, bytes | None]
+AggregateRows = tuple[str, dict[str, Any] | None, bytes | None, list[EventRow]]
+MemberRow = tuple[str, str, str]
+"""(case id, department code, role)."""
+
+
+class StateRows(abc.ABC):
+    """The stored events, their leaves and the projections, for the cross-check (reads only).
+
+    ``ids``: only these aggregates (an incremental check); None: all of them."""
+
+    @abc.abstractmethod
+    def cases(self, ids: Sequence[str] | None = None) -> Iterator[AggregateRows]:
+        """Each case's row of ``case_record``, salt and events, each event with the leaf linked to it."""
+
+    @abc.abstractmethod
+    def members(self, ids: Sequence[str] | None = None) -> Iterator[MemberRow]:
+        """Ordered by case id, in the order of ``cases``."""
+
+    @abc.abstractmethod
+    def instruments(self, ids: Sequence[str] | None = None) -> Iterator[AggregateRows]:
+        """Each instrument's row and events; its n-th leaf in the log records its version n."""
+
+    @abc.abstractmethod
+    def subjects(self, start: int) -> tuple[list[str], list[str]]:
+        """The cases and the instruments that the log's entries from ``start`` on record."""
+
+
+class CheckpointMirror(abc.ABC):
+    """The latest cosigned checkpoint kept outside the database (a file beside the secret key), so
+    that deleting checkpoints from the database cannot hide a rollback of the log."""
+
+    @abc.abstractmethod
+    def read(self) -> str | None:
+        """The cosigned note kept, or None."""
+
+    @abc.abstractmethod
+    def keep(self, size: int, note: str) -> None:
+        """Keep ``note`` (of a log of ``size`` entries) unless a larger one is kept already."""

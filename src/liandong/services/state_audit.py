@@ -1,0 +1,238 @@
+"""The state cross-check (状态核验, decision 0028): what people read must be what the log recorded.
+
+For every aggregate, each stored event is compared with the leaf that records it (the event's JSON
+byte for byte, its personal fields through their salted commitments, and the row's own columns —
+type, time, actor — with the event), the stream is replayed (``Aggregate.replay``'s ``apply``, one
+event at a time as it is read) and the projection the pages read (``case_record``, ``case_member``,
+``instrument``) is compared with the replay. Every leaf of the range checked must record exactly one
+stored event. The first disagreement is named: aggregate, version, field, expected, found.
+
+Speed: the rows come in key order from a few sequential scans (``StateRows``); each payload is
+decoded once; a case event's leaf is checked by a prefix comparison of bytes (the stored payload is
+already the canonical JSON the leaf carries), parsing the leaf only when that fails."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from liandong.domain.aggregate import Aggregate
+from liandong.domain.cases import events as case_events
+from liandong.domain.cases.case import Case
+from liandong.domain.cases.record import CaseRecord
+from liandong.domain.instruments import events as instrument_events
+from liandong.domain.instruments.instrument import Instrument
+from liandong.domain.instruments.record import InstrumentRecord
+from liandong.ledger.commitment import conceal
+from liandong.ledger.suite import HashFactory
+from liandong.services.ports.audit import AggregateRows, MemberRow, StateRows
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One disagreement, said in words by ``liandong.i18n.ledger.describe(key, params, lang)``."""
+
+    key: str
+    params: dict[str, str] = field(default_factory=dict)
+    index: int | None = None
+    """The entry of the log it concerns, where there is one."""
+
+
+@dataclass(frozen=True)
+class StateReport:
+    events: int
+    aggregates: int
+    mismatch: Finding | None
+
+
+def _case_projection(r: CaseRecord) -> dict[str, Any]:
+    return {"version": r.version, "state": r.state.value, "matter": r.matter, "severity": r.severity,
+            "owner_code": r.owner or None, "lead_code": r.lead or None, "received_at": r.received_at,
+            "due_at": r.due, "is_open": r.state.is_open, "idempotency_key": r.idempotency_key or None,
+            "public_consent": r.public_consent}
+
+
+def _instrument_projection(r: InstrumentRecord) -> dict[str, Any]:
+    return {"version": r.version, "kind": r.kind.value, "issuer": r.issuer, "title": r.title[:200],
+            "state": r.state, "issued_at": r.issued_at, "due_at": r.due}
+
+
+@dataclass(frozen=True)
+class _Kind:
+    name: str  # "case" / "instrument": the word said in a finding
+    stream: str  # the envelope's "stream" ("" for cases)
+    aggregate: type[Aggregate[Any, Any]]
+    decode: Callable[[dict[str, Any]], Any]
+    project: Callable[[Any], dict[str, Any]]
+
+
+CASES = _Kind("case", "", Case, case_events.from_payload, _case_projection)
+INSTRUMENTS = _Kind("instrument", "instrument", Instrument, instrument_events.from_payload,
+                    _instrument_projection)
+BOOLEANS = frozenset({"is_open", "public_consent"})
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return "—"
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
+    return text if len(text) <= 120 else text[:117] + "…"
+
+
+class Coverage:
+    """Which entries of ``[start, size)`` a stored event was found for (each exactly once)."""
+
+    def __init__(self, start: int, size: int) -> None:
+        self.start, self.size = start, size
+        self.seen = bytearray(max(0, size - start))
+
+    def mark(self, index: int) -> bool:
+        """Note ``index``; False if another event claimed it already."""
+        if not self.start <= index < self.size:
+            return True
+        position = index - self.start
+        if self.seen[position]:
+            return False
+        self.seen[position] = 1
+        return True
+
+    def first_missing(self) -> int | None:
+        position = self.seen.find(0)
+        return None if position < 0 else self.start + position
+
+
+class StateCheck:
+    """One pass over the aggregates of one kind; ``run`` returns the first finding or None."""
+
+    def __init__(self, kind: _Kind, coverage: Coverage, hash_new: HashFactory) -> None:
+        self.kind, self.coverage, self.hash_new = kind, coverage, hash_new
+        self.events = self.aggregates = 0
+
+    def finding(self, aggregate_id: str, version: int | None, name: str, expected: object,
+                found: object, index: int | None = None) -> Finding:
+        return Finding("state_mismatch", {"kind": self.kind.name, "id": aggregate_id,
+                                          "version": "—" if version is None else str(version),
+                                          "field": name, "expected": _text(expected),
+                                          "found": _text(found)}, index)
+
+    def run(self, rows: Iterator[AggregateRows],
+            members: Iterator[MemberRow] | None = None) -> Finding | None:
+        pending: MemberRow | None = next(members, None) if members is not None else None
+        for aggregate_id, columns, salt, events in rows:
+            self.aggregates += 1
+            problem, record = self.replay(aggregate_id, salt, events)
+            if problem is not None:
+                return problem
+            if columns is not None:
+                problem = self.projection(aggregate_id, record, columns)
+                if problem is not None:
+                    return problem
+            if members is not None:
+                found: dict[str, str] = {}
+                while pending is not None and pending[0] == aggregate_id:
+                    found[pending[1]] = pending[2]
+                    pending = next(members, None)
+                expected = {code: m.role.value for code, m in record.team.items() if m.active}
+                if found != expected:
+                    name = next(iter(sorted(set(found) ^ set(expected)
+                                            | {c for c in found if found[c] != expected.get(c)})))
+                    return self.finding(aggregate_id, record.version, f"member {name}",
+                                        expected.get(name), found.get(name))
+        if pending is not None:
+            return self.finding(pending[0], None, f"member {pending[1]}", None, pending[2])
+        return None
+
+    def replay(self, aggregate_id: str, salt: bytes | None,
+               events: Sequence[Any]) -> tuple[Finding | None, Any]:
+        kind = self.kind
+        record = kind.aggregate.record_type(aggregate_id)
+        apply = kind.aggregate.apply
+        for position, (version, seq, type_, at, actor, payload, index, leaf) in enumerate(events, 1):
+            self.events += 1
+            if version != position:
+                return self.finding(aggregate_id, version, "version", position, version), record
+            if leaf is None or index is None:
+                return self.finding(aggregate_id, version, "ledger entry", "#?", None), record
+            if not self.coverage.mark(index):
+                return self.finding(aggregate_id, version, "ledger entry", "—", f"#{index}", index), record
+            stored = json.loads(payload)
+            if not (not kind.stream and leaf.startswith(
+                    b'{"event":%s,"seq":%d,"signer":' % (payload.encode(), seq))):
+                problem = self.leaf(aggregate_id, version, seq, stored, salt, index, leaf)
+                if problem is not None:
+                    return problem, record
+            try:
+                event = kind.decode(stored)
+            except Exception as exc:  # a payload the codec cannot read is a mismatch, not a crash
+                return self.finding(aggregate_id, version, "payload", "an event", repr(exc), index), record
+            checks: tuple[tuple[str, Any, Any], ...] = (("type", stored.get("type"), type_),
+                                                        ("actor", stored.get("actor"), actor),
+                                                        ("at", event.at, at),
+                                                        ("aggregate", aggregate_id, event.aggregate_id))
+            for name, expected, found in checks:
+                if expected != found:
+                    if name == "at":
+                        expected, found = expected.isoformat(), found.isoformat() if found else None
+                    return self.finding(aggregate_id, version, name, expected, found, index), record
+            apply(record, event)
+        return None, record
+
+    def leaf(self, aggregate_id: str, version: int, seq: int, stored: dict[str, Any], salt: bytes | None,
+             index: int, leaf: bytes) -> Finding | None:
+        """The slow path: the leaf parsed and compared with the stored event member by member."""
+        try:
+            document = json.loads(leaf)
+            recorded = dict(document["event"])
+        except (ValueError, KeyError, TypeError):
+            return self.finding(aggregate_id, version, "leaf", "a signed envelope", _text(leaf), index)
+        checks: list[tuple[str, object, object]] = [("seq", document.get("seq"), seq),
+                                                    ("stream", document.get("stream", ""), self.kind.stream)]
+        commitments = document.get("commitments")
+        shown = dict(stored)
+        if isinstance(commitments, dict):
+            for name in commitments:
+                shown.pop(name, None)
+            if salt is not None:  # a salt deleted is an erasure: the commitments are meaningless
+                _, made = conceal(stored, tuple(commitments), salt, hash_new=self.hash_new)
+                checks += [(f"{name} (commitment)", commitments[name], made[name])
+                           for name in sorted(commitments)]
+        checks += [(name, recorded.get(name), shown.get(name)) for name in sorted(set(recorded) | set(shown))]
+        for name, expected, found in checks:
+            if expected != found:
+                return self.finding(aggregate_id, version, name, expected, found, index)
+        return None
+
+    def projection(self, aggregate_id: str, record: Any, columns: dict[str, Any]) -> Finding | None:
+        for name, expected in self.kind.project(record).items():
+            found = columns.get(name)
+            if name in BOOLEANS and found is not None:
+                found = bool(found)
+            if found != expected:
+                if hasattr(expected, "isoformat") or hasattr(found, "isoformat"):
+                    expected, found = (v.isoformat() if v is not None else None for v in (expected, found))
+                return self.finding(aggregate_id, record.version, name, expected, found)
+        return None
+
+
+def check_state(rows: StateRows, *, start: int, size: int, hash_new: HashFactory,
+                incremental: bool = False) -> StateReport:
+    """Cross-check the aggregates (all of them; with ``incremental``, those the entries from
+    ``start`` on record) and the entries ``[start, size)`` of the log."""
+    coverage = Coverage(start, size)
+    case_ids: list[str] | None = None
+    instrument_ids: list[str] | None = None
+    if incremental:
+        case_ids, instrument_ids = rows.subjects(start)
+    cases = StateCheck(CASES, coverage, hash_new)
+    instruments = StateCheck(INSTRUMENTS, coverage, hash_new)
+    problem = cases.run(rows.cases(case_ids), rows.members(case_ids))
+    if problem is None:
+        problem = instruments.run(rows.instruments(instrument_ids))
+    if problem is None:
+        missing = coverage.first_missing()
+        if missing is not None:
+            problem = Finding("unrecorded_entry", {"index": str(missing)}, missing)
+    return StateReport(cases.events + instruments.events, cases.aggregates + instruments.aggregates,
+                       problem)
