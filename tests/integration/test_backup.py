@@ -233,7 +233,8 @@ def test_sqlite_backup_while_cases_are_written_is_one_consistent_state(
         stop.set()
         thread.join()
     fresh = Settings(data_dir=tmp_path / "fresh")
-    restore_backup(store=store_for(fresh), archive=tmp_path / "live.tar", node_key=NodeKeyFiles(data).verifier())
+    restore_backup(store=store_for(fresh), archive=tmp_path / "live.tar",
+                   node_key=NodeKeyFiles(data).verifier())
     restored = opened(fresh)
     ids, size, head = state(restored)
     assert len(ids) == manifest.snapshot.cases and (size, head) == (manifest.snapshot.ledger_size,

@@ -177,7 +177,8 @@ def test_10_the_database_its_log_and_backups_are_private_on_disk(
     assert mode(archive) == 0o600
     fresh = tmp_path / "fresh"
     node_key = (data / "keys" / "node.pub").read_text().strip()
-    done = runner.invoke(commands, ["restore", str(archive), "--data-dir", str(fresh), "--node-key", node_key])
+    done = runner.invoke(commands, ["restore", str(archive), "--data-dir", str(fresh),
+                                    "--node-key", node_key])
     assert done.exit_code == 0, done.output
     assert mode(data / "keys" / "node.key") == 0o600  # the node's own key, kept out of every archive
     restored = [p for p in fresh.iterdir() if p.is_file()]

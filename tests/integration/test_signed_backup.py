@@ -92,7 +92,8 @@ def forged(archive: Path, target: Path, *, edit_database: bool = True, signer: S
             copy = target.with_suffix(".edit")
             copy.write_bytes(data)
             conn = sqlite3.connect(copy)  # triggers dropped first, as whoever holds the file can
-            for (trigger,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall():
+            triggers = conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall()
+            for (trigger,) in triggers:
                 conn.execute(f'DROP TRIGGER "{trigger}"')
             conn.execute("UPDATE case_event SET payload = replace(payload, '广场夜间噪声', '已撤诉')")
             conn.commit()
