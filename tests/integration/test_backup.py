@@ -20,6 +20,7 @@ from sqlalchemy import Engine, text
 from typer.testing import CliRunner
 
 from liandong.adapters.backup import store_for
+from liandong.adapters.node_key import NodeKeyFiles
 from liandong.bootstrap import Platform, bootstrap
 from liandong.cli import app as main_app
 from liandong.cli.backup import backup_command, restore_command
@@ -76,6 +77,11 @@ def verified(platform: Platform) -> bool:
         return platform.ledger.verify(uow).ok
 
 
+def node_key(data: Path) -> str:
+    """The node key of a data directory, as an operator copies it from ``keys/node.pub``."""
+    return (data / "keys" / "node.pub").read_text().strip()
+
+
 def rewrite(archive: Path, target: Path, change: dict[str, object]) -> None:
     """A copy of ``archive`` with some manifest fields changed."""
     with tarfile.open(archive, "r:*") as src, tarfile.open(target, "w") as dst:
@@ -130,14 +136,25 @@ def test_sqlite_backup_then_restore_brings_back_exactly_the_backed_up_state(
     assert state(opened(Settings(data_dir=data)))[0] == before | added  # nothing changed
 
     code, output = run(backup_app, "restore", str(archive), "--data-dir", str(data), "--force")
+    assert code == 2 and "--accept-rollback" in output, output  # the log would go back in time
+    assert state(opened(Settings(data_dir=data)))[0] == before | added  # nothing changed
+    code, output = run(backup_app, "restore", str(archive), "--data-dir", str(data), "--force",
+                       "--accept-rollback")
     assert code == 0, output
     assert "核验通过" in output and "日志规模与根和备份时一致" in output
+    assert f"退回到 {size} 条" in " ".join(output.split())
     again = opened(Settings(data_dir=data))
     assert state(again) == (before, size, head) and verified(again)
 
-    fresh = tmp_path / "fresh"  # an empty directory: the secret comes from the archive
+    assert "清单签名核验通过" in output and node_key(data) in output
+
+    fresh = tmp_path / "fresh"  # an empty directory: the secret comes from the archive …
     code, output = run(backup_app, "restore", str(archive), "--data-dir", str(fresh), "--lang", "en")
+    assert code == 2 and "--node-key" in output, output  # … the key checking it from the operator
+    code, output = run(backup_app, "restore", str(archive), "--data-dir", str(fresh), "--lang", "en",
+                       "--node-key", node_key(data))
     assert code == 0 and f"verified: {size} entries" in output, output
+    assert not (fresh / "keys").exists()  # the node's private key never travels in an archive
     assert (fresh / "secret.key").read_text().strip() == (data / "secret.key").read_text().strip()
     restored = opened(Settings(data_dir=fresh))
     assert state(restored) == (before, size, head)
@@ -149,9 +166,10 @@ def test_sqlite_restore_refuses_bad_archives_before_changing_anything(
         sqlite_source: tuple[Path, Path, set[str]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("LIANDONG_DATABASE_URL", raising=False)
     monkeypatch.delenv("LIANDONG_SECRET", raising=False)
-    _, archive, _ = sqlite_source
+    data, archive, _ = sqlite_source
     target = tmp_path / "target"
     store = store_for(Settings(data_dir=target))
+    key = NodeKeyFiles(data).verifier()
     garbage = tmp_path / "garbage.tar"
     garbage.write_bytes(b"not an archive at all\n" * 100)
     truncated = tmp_path / "truncated.tar"
@@ -160,27 +178,31 @@ def test_sqlite_restore_refuses_bad_archives_before_changing_anything(
     rewrite(archive, newer, {"schema_revision": "9999"})
     future = tmp_path / "future.tar"
     rewrite(archive, future, {"format_version": 99})
-    tampered = tmp_path / "tampered.tar"
-    rewrite(archive, tampered, {"database": {**json.loads(_manifest_bytes(archive))["database"],
+    resigned = tmp_path / "resigned.tar"  # the manifest changed: its signature no longer holds
+    rewrite(archive, resigned, {"database": {**json.loads(_manifest_bytes(archive))["database"],
                                              "sha256": "0" * 64}})
+    tampered = tmp_path / "tampered.tar"  # the database changed, the signed manifest left alone
+    rewrite_database(archive, tampered)
     cases = {garbage: "backup.malformed", truncated: "backup.damaged", newer: "backup.newer_schema",
-             future: "backup.unsupported_format", tampered: "backup.malformed",
-             tmp_path / "missing.tar": "backup.unreadable"}
+             future: "backup.unsupported_format", resigned: "backup.bad_signature",
+             tampered: "backup.malformed", tmp_path / "missing.tar": "backup.unreadable"}
     for bad, expected in cases.items():
-        code, output = run(backup_app, "restore", str(bad), "--data-dir", str(target))
+        code, output = run(backup_app, "restore", str(bad), "--data-dir", str(target),
+                           "--node-key", key.vkey)  # type: ignore[union-attr]
         assert code == 2 and "Traceback" not in output, (bad, output)
         with pytest.raises(DomainError) as refused:
-            restore_backup(store=store, archive=bad)
+            restore_backup(store=store, archive=bad, node_key=key)
         assert refused.value.code == expected, bad
     with pytest.raises(DomainError) as refused:  # LIANDONG_SECRET set to another secret than the archive's
-        restore_backup(store=store_for(Settings(data_dir=target, secret="another-" * 8)), archive=archive)
+        restore_backup(store=store_for(Settings(data_dir=target, secret="another-" * 8)), archive=archive,
+                       node_key=key)
     assert refused.value.code == "backup.secret_mismatch"
     assert not (target / "liandong.sqlite3").exists() and not (target / "secret.key").exists()
     with pytest.raises(DomainError) as refused:
-        restore_backup(store=store, archive=newer)
+        restore_backup(store=store, archive=newer, node_key=key)
     assert refused.value.params["revision"] == "9999"
     with pytest.raises(DomainError) as refused:
-        restore_backup(store=store, archive=tampered)
+        restore_backup(store=store, archive=tampered, node_key=key)
     assert "checksum" in refused.value.params["problem"]
 
 
@@ -211,13 +233,24 @@ def test_sqlite_backup_while_cases_are_written_is_one_consistent_state(
         stop.set()
         thread.join()
     fresh = Settings(data_dir=tmp_path / "fresh")
-    restore_backup(store=store_for(fresh), archive=tmp_path / "live.tar")
+    restore_backup(store=store_for(fresh), archive=tmp_path / "live.tar",
+                   node_key=NodeKeyFiles(data).verifier())
     restored = opened(fresh)
     ids, size, head = state(restored)
     assert len(ids) == manifest.snapshot.cases and (size, head) == (manifest.snapshot.ledger_size,
                                                                      manifest.snapshot.ledger_root)
     assert set(written[:5]) <= ids and not set(written[at_backup + 1:]) & ids
     assert size == events(restored) and verified(restored)  # no case without its ledger entries
+
+
+def rewrite_database(archive: Path, target: Path) -> None:
+    """A copy of ``archive`` whose database member has one byte changed near its end."""
+    with tarfile.open(archive, "r:*") as src, tarfile.open(target, "w") as dst:
+        for member in src.getmembers():
+            data = src.extractfile(member).read()  # type: ignore[union-attr]
+            if member.name.startswith("database."):
+                data = data[:-100] + bytes([data[-100] ^ 1]) + data[-99:]
+            dst.addfile(member, io.BytesIO(data))
 
 
 def _manifest_bytes(archive: Path) -> bytes:
@@ -256,7 +289,10 @@ def test_postgres_backup_then_restore(sqlite_source: tuple[Path, Path, set[str]]
     assert refused.value.code == "backup.target_not_empty"
     assert state(opened(settings)) == after and after[0] == before | added  # … and nothing changed
     code, output = run(backup_app, "restore", str(archive), *db, "--force")
-    assert code == 0, output
+    assert code == 2 and "--accept-rollback" in output, output  # older than the database: refused …
+    assert state(opened(settings)) == after
+    code, output = run(backup_app, "restore", str(archive), *db, "--force", "--accept-rollback")
+    assert code == 0, output  # … unless accepted
     assert "核验通过" in output
     again = opened(settings)
     assert state(again) == (before, size, head) and verified(again)
@@ -269,7 +305,7 @@ def test_postgres_backup_then_restore(sqlite_source: tuple[Path, Path, set[str]]
     try:
         other = Settings(data_dir=tmp_path / "other", database_url=f"{PG_SERVER}/{name}")
         code, output = run(backup_app, "restore", str(archive), "--database-url", str(other.database_url),
-                           "--data-dir", str(other.data_dir))
+                           "--data-dir", str(other.data_dir), "--node-key", node_key(data))
         assert code == 0, output
         restored = opened(other)
         assert state(restored) == (before, size, head)

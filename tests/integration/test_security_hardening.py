@@ -176,8 +176,11 @@ def test_10_the_database_its_log_and_backups_are_private_on_disk(
     assert runner.invoke(commands, ["backup", str(archive), "--data-dir", str(data)]).exit_code == 0
     assert mode(archive) == 0o600
     fresh = tmp_path / "fresh"
-    done = runner.invoke(commands, ["restore", str(archive), "--data-dir", str(fresh)])
+    node_key = (data / "keys" / "node.pub").read_text().strip()
+    done = runner.invoke(commands, ["restore", str(archive), "--data-dir", str(fresh),
+                                    "--node-key", node_key])
     assert done.exit_code == 0, done.output
+    assert mode(data / "keys" / "node.key") == 0o600  # the node's own key, kept out of every archive
     restored = [p for p in fresh.iterdir() if p.is_file()]
     assert {p.name for p in restored} >= {"liandong.sqlite3", "secret.key"}
     assert {p.name: mode(p) for p in restored} == {p.name: 0o600 for p in restored}

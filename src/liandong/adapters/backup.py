@@ -24,6 +24,9 @@ from sqlalchemy import Connection, Engine, create_engine, func, inspect, select,
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
+from liandong.adapters.checkpoint_file import FILE_NAME as CHECKPOINT_FILE
+from liandong.adapters.checkpoint_file import FileCheckpointMirror, note_size
+from liandong.adapters.node_key import NodeKeyFiles
 from liandong.adapters.sql import migrate
 from liandong.adapters.sql import tables as t
 from liandong.adapters.sql.engine import make_engine, private_sqlite_file, sqlite_url
@@ -31,7 +34,9 @@ from liandong.adapters.sql.ledger import SqlLedgerStore
 from liandong.config import Settings
 from liandong.domain.errors import DomainError
 from liandong.ledger.merkle import root
-from liandong.services.backup import BackupStore, Snapshot
+from liandong.ledger.note import Signer, Verifier
+from liandong.services.backup import BackupStore, LogState
+from liandong.services.backup_manifest import Snapshot
 from liandong.services.clock import SystemClock
 
 BOOKKEEPING = {"alembic_version"}
@@ -49,15 +54,29 @@ def store_for(settings: Settings) -> BackupStore:
 
 
 def snapshot_of(conn: Connection) -> Snapshot:
-    """Schema revision, number of cases, and ledger size and root, read on one connection."""
+    """Schema revision, number of cases, ledger size and root and the latest cosigned checkpoint,
+    read on one connection."""
     revision = MigrationContext.configure(conn).get_current_revision()
     if revision is None:
         raise DomainError("backup.no_database", location=_where(conn))
     ledger = SqlLedgerStore(conn)
     size = ledger.size()
     cases = conn.execute(select(func.count()).select_from(t.case_record)).scalar_one()
+    c = t.ledger_checkpoint
+    note = conn.execute(select(c.c.note).order_by(c.c.size.desc()).limit(1)).scalar()
     return Snapshot(schema_revision=revision, ledger_size=size, ledger_root=root(ledger.hashes, size),
-                    cases=int(cases))
+                    cases=int(cases), checkpoint=note)
+
+
+def log_state_of(conn: Connection, at: int) -> LogState | None:
+    """The log on ``conn``: its size, its latest checkpoint's size, its root at ``at``."""
+    if MigrationContext.configure(conn).get_current_revision() is None:
+        return None
+    ledger = SqlLedgerStore(conn)
+    size = ledger.size()
+    cosigned = conn.execute(select(func.max(t.ledger_checkpoint.c.size))).scalar()
+    return LogState(size=size, cosigned=int(cosigned or 0),
+                    root_at=root(ledger.hashes, at) if at <= size else None)
 
 
 def _where(conn: Connection) -> str:
@@ -74,6 +93,31 @@ class _SecretBesideData(BackupStore):
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.secret_path = settings.data_dir / "secret.key"
+        self.node_key = NodeKeyFiles(settings.data_dir)
+        self.mirror = settings.data_dir / CHECKPOINT_FILE
+
+    def remembered_size(self) -> int:
+        kept = FileCheckpointMirror(self.mirror).read()
+        return max(note_size(kept), 0) if kept is not None else 0
+
+    def remember(self, note: str | None) -> Path | None:
+        kept = FileCheckpointMirror(self.mirror).read()
+        if kept == note:
+            return None
+        aside = None
+        if kept is not None:
+            stamp = f"{SystemClock().now():%Y%m%dT%H%M%S%fZ}"
+            aside = self.mirror.with_name(f"{CHECKPOINT_FILE}.before-restore-{stamp}")
+            os.replace(self.mirror, aside)
+        if note is not None:
+            FileCheckpointMirror(self.mirror).keep(note_size(note), note)
+        return aside
+
+    def node_signer(self) -> Signer:
+        return self.node_key.signer()
+
+    def node_verifier(self) -> Verifier | None:
+        return self.node_key.verifier()
 
     def read_secret(self) -> bytes:
         if self.settings.secret:
@@ -168,6 +212,16 @@ class SqliteBackupStore(_SecretBesideData):
         finally:
             engine.dispose()
 
+    def log_state(self, at: int) -> LogState | None:
+        if not self.path.is_file():
+            return None
+        engine = make_engine(sqlite_url(self.path))
+        try:
+            with engine.connect() as conn:
+                return log_state_of(conn, at)
+        finally:
+            engine.dispose()
+
     def occupied(self) -> list[str]:
         if not self.path.is_file():
             return []
@@ -218,6 +272,10 @@ class PostgresBackupStore(_SecretBesideData):
     def snapshot(self) -> Snapshot:
         with self._engine() as engine, engine.connect() as conn:
             return snapshot_of(conn)
+
+    def log_state(self, at: int) -> LogState | None:
+        with self._engine() as engine, engine.connect() as conn:
+            return log_state_of(conn, at)
 
     def occupied(self) -> list[str]:
         with self._engine() as engine, engine.connect() as conn:

@@ -1,5 +1,8 @@
 """``liandong backup FILE`` and ``liandong restore FILE``: 备份与恢复 of the database and the platform
-secret in one archive; a restore ends with the full verification of the shared record."""
+secret in one archive, its manifest signed by the node's key; a restore checks that signature against
+a key the archive does not bring (``--node-key``, or the installation's ``keys/node.pub``), says when
+it takes the log back in time (``--accept-rollback``), and ends with the full verification of the
+shared record (decision 0029)."""
 
 from __future__ import annotations
 
@@ -14,44 +17,20 @@ from rich.console import Console
 
 from liandong.cli.common import DbOpt, DirOpt, LangOpt, open_platform, settings_for
 from liandong.cli.common import refusals as _refusals
+from liandong.i18n import words
+from liandong.i18n.cli import BACKUP_TEXT
 
 if TYPE_CHECKING:
-    from liandong.services.backup import Manifest
     from liandong.services.backup import Progress as ProgressFn
+    from liandong.services.backup_manifest import Manifest
 
 out = Console()
 err = Console(stderr=True)
 
 FileArg = Annotated[Path, typer.Argument(help="备份文件 / the archive file", dir_okay=False)]
 
-TEXTS: dict[str, dict[str, str]] = {
-    "zh": {"dump": "复制数据库", "archive": "写入归档", "extract": "读取归档", "load": "写入数据库",
-           "verify": "核验共享记录", "written": "备份完成", "restored": "恢复完成", "backend": "数据库",
-           "schema": "结构版本", "cases": "案件", "entries": "条记录", "root": "日志根",
-           "created": "备份时间",
-           "secret_note": "注意：归档中含平台密钥（secret.key），请像数据本身一样妥善保管。",
-           "secret_kept": "原平台密钥与备份中的不同，已另存为", "verified": "核验通过",
-           "root_same": "日志规模与根和备份时一致", "root_differs": "日志规模或根与备份时不一致",
-           "cases_differ": "案件数与备份时不一致", "expected": "备份时", "found": "现为",
-           "first_bad": "第一个不符的记录", "bad_signature": "签名不符", "bad_checkpoint": "检查点不符"},
-    "en": {"dump": "Copying the database", "archive": "Writing the archive", "extract": "Reading the archive",
-           "load": "Writing the database", "verify": "Verifying the shared record",
-           "written": "Backup written",
-           "restored": "Restored", "backend": "database", "schema": "schema revision", "cases": "cases",
-           "entries": "entries", "root": "log root", "created": "backed up at",
-           "secret_note": "Note: the archive holds the platform secret (secret.key); keep it as safe as "
-                          "the data itself.",
-           "secret_kept": "The former platform secret differed from the archive's; kept as",
-           "verified": "verified", "root_same": "log size and root equal those at backup time",
-           "root_differs": "log size or root differ from those at backup time",
-           "cases_differ": "the number of cases differs from that at backup time", "expected": "at backup",
-           "found": "found", "first_bad": "first bad entry", "bad_signature": "bad signature",
-           "bad_checkpoint": "bad checkpoint"},
-}
-
-
 def _t(lang: str, key: str) -> str:
-    return TEXTS.get(lang, TEXTS["zh"])[key]
+    return words(BACKUP_TEXT, lang)[key]
 
 
 @contextmanager
@@ -83,7 +62,15 @@ def _summary(manifest: Manifest, lang: str) -> str:
     return (f"  {_t(lang, 'backend')} {manifest.backend} · {_t(lang, 'schema')} {s.schema_revision} · "
             f"{_t(lang, 'cases')} {s.cases:,} · {s.ledger_size:,} {_t(lang, 'entries')}\n"
             f"  {_t(lang, 'root')} {base64.b64encode(s.ledger_root).decode()}\n"
-            f"  {_t(lang, 'created')} {manifest.created_at.isoformat(timespec='seconds')}")
+            f"  {_t(lang, 'created')} {manifest.created_at.isoformat(timespec='seconds')}\n"
+            f"  {_t(lang, 'checkpoint')} {_checkpoint(manifest, lang)}")
+
+
+def _checkpoint(manifest: Manifest, lang: str) -> str:
+    checkpoint = manifest.checkpoint()
+    if checkpoint is None:
+        return _t(lang, "no_checkpoint")
+    return f"{checkpoint.size:,} {_t(lang, 'entries')} {base64.b64encode(checkpoint.root).decode()}"
 
 
 def backup_command(file: FileArg,
@@ -101,20 +88,33 @@ def backup_command(file: FileArg,
                                      force=force, progress=report)
     out.print(f"[green]{_t(lang, 'written')}[/green]: {file}")
     out.print(_summary(manifest, lang))
+    out.print(f"  {_t(lang, 'signed_by')} {manifest.signed_by}")
+    out.print(f"[yellow]{_t(lang, 'node_key_note')}[/yellow] {manifest.signed_by}")
     out.print(f"[yellow]{_t(lang, 'secret_note')}[/yellow]")
+
+
+NodeKeyOpt = Annotated[str | None, typer.Option(
+    "--node-key", help="备份节点的公钥（liandong backup 输出的 liandong-node+…）；缺省读取本机 "
+                       "keys/node.pub / the node's public key; default: this installation's keys/node.pub")]
+RollbackOpt = Annotated[bool, typer.Option(
+    "--accept-rollback", help="确认将共享记录退回到备份时的较早状态 / accept taking the log back in time")]
 
 
 def restore_command(file: FileArg,
                     force: Annotated[bool, typer.Option("--force", help="覆盖非空的数据库")] = False,
+                    node_key: NodeKeyOpt = None, accept_rollback: RollbackOpt = False,
                     database_url: DbOpt = None, data_dir: DirOpt = None, lang: LangOpt = "zh") -> None:
-    """恢复：从备份文件恢复数据库与平台密钥（请先停止服务），然后全量核验共享记录。"""
+    """恢复：核对清单签名后从备份文件恢复数据库与平台密钥（请先停止服务），然后全量核验共享记录。"""
     from liandong.adapters.backup import store_for
     from liandong.services.backup import restore_backup
+    from liandong.services.backup_manifest import node_verifier
 
     with _refusals(lang):
         store = store_for(settings_for(database_url, data_dir))
+        expected = node_verifier(node_key) if node_key else None
         with _progress(lang) as report:
-            restored = restore_backup(store=store, archive=file, force=force, progress=report)
+            restored = restore_backup(store=store, archive=file, force=force, node_key=expected,
+                                      accept_rollback=accept_rollback, progress=report)
             report("verify", 0, 0)
             platform = open_platform(database_url, data_dir)  # brings an older schema up to date
             verification = platform.record().verify()
@@ -122,6 +122,11 @@ def restore_command(file: FileArg,
     manifest = restored.manifest
     out.print(f"[green]{_t(lang, 'restored')}[/green]: {file}")
     out.print(_summary(manifest, lang))
+    out.print(f"  {_t(lang, 'signature_ok')}: {restored.signed_by}")
+    if restored.rollback is not None:
+        r = restored.rollback
+        warning = _t(lang, "rollback").format(current=r.current, restored=r.restored, cosigned=r.cosigned)
+        err.print(f"[bold yellow]{warning}[/bold yellow]")
     if restored.replaced_secret is not None:
         out.print(f"[yellow]{_t(lang, 'secret_kept')} {restored.replaced_secret}[/yellow]")
     problems = _problems(verification, lang)
@@ -130,6 +135,8 @@ def restore_command(file: FileArg,
         problems.append(f"{_t(lang, 'root_differs')}: {_t(lang, 'expected')} {then.ledger_size} "
                         f"{base64.b64encode(then.ledger_root).decode()}, {_t(lang, 'found')} "
                         f"{now.ledger_size} {base64.b64encode(now.ledger_root).decode()}")
+    if restored.checkpoint_consistent is False:
+        problems.append(_t(lang, "checkpoint_differs"))
     if now.cases != then.cases:
         problems.append(f"{_t(lang, 'cases_differ')}: {then.cases} → {now.cases}")
     if problems:
@@ -138,6 +145,8 @@ def restore_command(file: FileArg,
         raise typer.Exit(1)
     out.print(f"[green]{_t(lang, 'verified')}[/green]: {verification.log.leaves_checked:,} "
               f"{_t(lang, 'entries')}; {_t(lang, 'root_same')}")
+    if restored.checkpoint_consistent:
+        out.print(f"[green]{_t(lang, 'checkpoint_ok')}[/green]")
 
 
 def _problems(verification: Any, lang: str) -> list[str]:

@@ -145,3 +145,47 @@ CATALOGUE_TEXT: dict[str, dict[str, str]] = {
            "effective": "In force from", "source": "Source", "exported_on": "Exported on", "national": "National list version",
            "blank": "(empty)"},
 }
+
+BACKUP_TEXT: dict[str, dict[str, str]] = {
+    "zh": {
+        "dump": "复制数据库", "archive": "写入归档", "extract": "读取归档", "load": "写入数据库",
+        "verify": "核验共享记录", "written": "备份完成", "restored": "恢复完成", "backend": "数据库",
+        "schema": "结构版本", "cases": "案件", "entries": "条记录", "root": "日志根", "created": "备份时间",
+        "checkpoint": "最新联署检查点", "no_checkpoint": "（尚无检查点）",
+        "signed_by": "清单由节点密钥签名",
+        "node_key_note": "恢复时需核对此节点公钥，请将其另行记录在运维档案中（不要只存于本机）：",
+        "secret_note": "注意：归档中含平台密钥（secret.key），请像数据本身一样妥善保管。",
+        "secret_kept": "原平台密钥与备份中的不同，已另存为", "verified": "核验通过",
+        "signature_ok": "清单签名核验通过", "root_same": "日志规模与根和备份时一致",
+        "root_differs": "日志规模或根与备份时不一致", "cases_differ": "案件数与备份时不一致",
+        "checkpoint_ok": "恢复的日志与备份时的联署检查点一致",
+        "checkpoint_differs": "恢复的日志在检查点规模处的根与备份中的联署检查点不一致",
+        "rollback": "此次恢复已将共享记录从 {current} 条退回到 {restored} 条；已联署 {cosigned} 条的见证方将看到一次回滚。",
+        "expected": "备份时", "found": "现为", "first_bad": "第一个不符的记录", "bad_signature": "签名不符",
+        "bad_checkpoint": "检查点不符",
+    },
+    "en": {
+        "dump": "Copying the database", "archive": "Writing the archive", "extract": "Reading the archive",
+        "load": "Writing the database", "verify": "Verifying the shared record", "written": "Backup written",
+        "restored": "Restored", "backend": "database", "schema": "schema revision", "cases": "cases",
+        "entries": "entries", "root": "log root", "created": "backed up at",
+        "checkpoint": "latest cosigned checkpoint", "no_checkpoint": "(no checkpoint yet)",
+        "signed_by": "manifest signed by the node key",
+        "node_key_note": "A restore checks against this node key; record it in the operations file, "
+                         "away from this machine:",
+        "secret_note": "Note: the archive holds the platform secret (secret.key); keep it as safe as "
+                       "the data itself.",
+        "secret_kept": "The former platform secret differed from the archive's; kept as",
+        "verified": "verified", "signature_ok": "manifest signature verified",
+        "root_same": "log size and root equal those at backup time",
+        "root_differs": "log size or root differ from those at backup time",
+        "cases_differ": "the number of cases differs from that at backup time",
+        "checkpoint_ok": "the restored log is consistent with the cosigned checkpoint of the backup",
+        "checkpoint_differs": "the restored log's root at the checkpoint's size differs from the backup's "
+                              "cosigned checkpoint",
+        "rollback": "This restore returned the log from {current} to {restored} entries; witnesses that "
+                    "cosigned size {cosigned} will see a rollback.",
+        "expected": "at backup", "found": "found", "first_bad": "first bad entry",
+        "bad_signature": "bad signature", "bad_checkpoint": "bad checkpoint",
+    },
+}

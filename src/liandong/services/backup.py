@@ -1,23 +1,24 @@
 """备份与恢复 (backup and restore): one archive file holds a consistent copy of the database, the
 platform secret that seals the departments' signing keys (without it a restored ledger cannot sign),
-and a manifest saying what the copy holds: back-end, schema revision, number of cases, and the size
-and root of the shared record at the moment of the copy, so a restore can prove it got that state.
+and a manifest signed by the node saying what the copy holds: back-end, schema revision, number of
+cases, the size and root of the shared record and its latest cosigned checkpoint at the moment of the
+copy, so a restore can prove it got that state (decisions 0011, 0029).
 
 The archive is a tar file: ``database.*`` (an SQLite file or a ``pg_dump -Fc`` dump), ``secret.key``
-and ``manifest.json`` last (it carries the database member's SHA-256, computed while writing).
-Storage-specific work (the SQLite online backup API, pg_dump and pg_restore) sits behind the
-:class:`BackupStore` port; this module owns the archive format and the checks made before anything
-in the target is changed.
+and ``manifest.json`` last (it carries the database member's SHA-256, computed while writing, and the
+node's signature over everything). Storage-specific work (the SQLite online backup API, pg_dump and
+pg_restore, the key files) sits behind the :class:`BackupStore` port; this module owns the archive
+format and the checks made before anything in the target is changed: the signature, by a key the
+archive cannot bring; the back-end and schema; and, over a log already there, that the archive's log
+is an older state of it (a rollback, allowed only when accepted) and not a fork.
 """
 
 from __future__ import annotations
 
 import abc
-import base64
 import gzip
 import hashlib
 import io
-import json
 import os
 import tarfile
 import tempfile
@@ -29,12 +30,10 @@ from pathlib import Path
 from typing import IO, Any
 
 from liandong.domain.errors import DomainError
+from liandong.ledger.note import Signer, Verifier
+from liandong.services.backup_manifest import MANIFEST, SECRET, Manifest, Snapshot, check_signature
 from liandong.services.clock import SystemClock
 
-FORMAT = "liandong-backup"
-FORMAT_VERSION = 1
-MANIFEST = "manifest.json"
-SECRET = "secret.key"
 CHUNK = 1 << 20
 
 Progress = Callable[[str, int, int], None]
@@ -42,80 +41,32 @@ Progress = Callable[[str, int, int], None]
 
 
 @dataclass(frozen=True)
-class Snapshot:
-    """What a database holds at one instant: enough to recognise the same state after a restore."""
+class LogState:
+    """A log already in a database: its size, the size of its latest checkpoint (what witnesses
+    cosigned), and its root at a size asked for (None where the log is shorter)."""
 
-    schema_revision: str | None
-    ledger_size: int
-    ledger_root: bytes
-    cases: int
+    size: int
+    cosigned: int
+    root_at: bytes | None
 
 
 @dataclass(frozen=True)
-class Manifest:
-    backend: str
-    created_at: datetime
-    snapshot: Snapshot
-    database_member: str
-    database_sha256: str
-    database_bytes: int
-    software_version: str
-    format_version: int = FORMAT_VERSION
+class Rollback:
+    """A restore that takes the log back in time: from ``current`` entries to ``restored``;
+    witnesses cosigned up to ``cosigned``."""
 
-    def to_json(self) -> bytes:
-        s = self.snapshot
-        document = {
-            "format": FORMAT, "format_version": self.format_version, "backend": self.backend,
-            "created_at": self.created_at.isoformat(), "software_version": self.software_version,
-            "schema_revision": s.schema_revision, "cases": s.cases,
-            "ledger": {"size": s.ledger_size, "root": base64.b64encode(s.ledger_root).decode()},
-            "database": {"member": self.database_member, "sha256": self.database_sha256,
-                         "bytes": self.database_bytes},
-            "secret": {"member": SECRET},
-        }
-        return json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True).encode()
-
-    @classmethod
-    def from_json(cls, raw: bytes, file: Path) -> Manifest:
-        """Parse and check a manifest; every defect is named (``backup.malformed``)."""
-        try:
-            document = json.loads(raw.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError):
-            raise _malformed(file, "manifest.json is not JSON") from None
-        if not isinstance(document, dict) or document.get("format") != FORMAT:
-            raise _malformed(file, f"manifest.json does not describe a {FORMAT} archive")
-        version = document.get("format_version")
-        if not isinstance(version, int):
-            raise _malformed(file, "manifest field format_version")
-        if version > FORMAT_VERSION:
-            raise DomainError("backup.unsupported_format", file=str(file), version=version,
-                              supported=FORMAT_VERSION)
-        try:
-            ledger, database = document["ledger"], document["database"]
-            created = datetime.fromisoformat(_text(document, "created_at"))
-            revision = document["schema_revision"]
-            snapshot = Snapshot(schema_revision=None if revision is None else str(revision),
-                                ledger_size=_count(ledger, "size"),
-                                ledger_root=base64.b64decode(_text(ledger, "root"), validate=True),
-                                cases=_count(document, "cases"))
-            manifest = cls(backend=_text(document, "backend"), created_at=created, snapshot=snapshot,
-                           database_member=_text(database, "member"),
-                           database_sha256=_text(database, "sha256"),
-                           database_bytes=_count(database, "bytes"),
-                           software_version=str(document.get("software_version", "")),
-                           format_version=version)
-        except (KeyError, TypeError, ValueError) as exc:
-            raise _malformed(file, f"manifest field {exc}") from None
-        if created.tzinfo is None or "/" in manifest.database_member or manifest.database_member in (
-                MANIFEST, SECRET):
-            raise _malformed(file, "manifest field created_at or database.member")
-        return manifest
+    current: int
+    restored: int
+    cosigned: int
 
 
 @dataclass(frozen=True)
 class Restored:
     manifest: Manifest
     replaced_secret: Path | None  # where the target's former, different secret was kept
+    signed_by: str = ""  # the vkey the manifest's signature was checked against
+    rollback: Rollback | None = None  # accepted by the operator
+    checkpoint_consistent: bool | None = None  # the restored log's root at the checkpoint's size
 
 
 class BackupStore(abc.ABC):
@@ -136,6 +87,10 @@ class BackupStore(abc.ABC):
     @abc.abstractmethod
     def snapshot(self) -> Snapshot:
         """What the database holds now."""
+
+    @abc.abstractmethod
+    def log_state(self, at: int) -> LogState | None:
+        """The log in the database now, its root at size ``at``; None without a database."""
 
     @abc.abstractmethod
     def occupied(self) -> list[str]:
@@ -160,14 +115,33 @@ class BackupStore(abc.ABC):
     def install_secret(self, secret: bytes) -> Path | None:
         """Make ``secret`` the platform's; where a different former one was kept, if any."""
 
+    @abc.abstractmethod
+    def node_signer(self) -> Signer:
+        """The node's own signing key (``liandong-node``), made on first use; never archived."""
+
+    @abc.abstractmethod
+    def node_verifier(self) -> Verifier | None:
+        """The node key installed here (its public half), or None on a fresh installation."""
+
     def staging_dir(self) -> Path | None:
         """Where temporary copies go (None: the system's temporary directory)."""
+        return None
+
+    def remembered_size(self) -> int:
+        """The size of the latest cosigned checkpoint kept outside the database (decision 0028):
+        what the installation has vouched for even if its database was emptied; 0 when none."""
+        return 0
+
+    def remember(self, note: str | None) -> Path | None:
+        """After a restore: the kept checkpoint becomes the archive's (``note``), the former one set
+        aside under a name of its own when it differs; where it was set aside, if it was."""
         return None
 
 
 def create_backup(*, store: BackupStore, archive: Path, software_version: str, force: bool = False,
                   now: datetime | None = None, progress: Progress | None = None) -> Manifest:
-    """备份: copy the database and the secret into ``archive`` (written aside, then renamed)."""
+    """备份: copy the database and the secret into ``archive`` (written aside, then renamed), with a
+    manifest the node signs."""
     report = progress or _silent
     archive = archive.resolve()
     if archive.exists() and not force:
@@ -175,6 +149,7 @@ def create_backup(*, store: BackupStore, archive: Path, software_version: str, f
     if not archive.parent.is_dir():
         raise DomainError("backup.unwritable", file=str(archive), problem="no such directory")
     secret = store.read_secret()
+    signer = store.node_signer()
     created = now or SystemClock().now()
     try:
         with tempfile.TemporaryDirectory(dir=archive.parent, prefix=".liandong-backup-") as tmp:
@@ -193,7 +168,7 @@ def create_backup(*, store: BackupStore, archive: Path, software_version: str, f
                 manifest = Manifest(backend=store.backend, created_at=created, snapshot=snapshot,
                                     database_member=store.database_member,
                                     database_sha256=digest.hexdigest(), database_bytes=size,
-                                    software_version=software_version)
+                                    software_version=software_version).sign(signer)
                 _add_bytes(tar, MANIFEST, manifest.to_json(), created)
             os.chmod(partial, 0o600)  # it holds the secret that opens every signing key
             os.replace(partial, archive)
@@ -209,11 +184,16 @@ def read_manifest(archive: Path) -> Manifest:
 
 
 def restore_backup(*, store: BackupStore, archive: Path, force: bool = False,
+                   node_key: Verifier | None = None, accept_rollback: bool = False,
                    progress: Progress | None = None) -> Restored:
     """恢复: check the archive against the target, then replace the target's database and secret.
 
-    Nothing in the target changes unless the archive is whole, of the target's back-end, of a schema
-    this software knows, and the target is empty (or ``force``)."""
+    Nothing in the target changes unless the manifest is signed by the node's key (``node_key``, the
+    operator's word, else the key installed in the target's data directory: never one the archive
+    brings), the archive is whole, of the target's back-end, of a schema this software knows, the
+    target is empty (or ``force``), and a log already in the target is not a fork of the archive's
+    nor newer than it (unless ``accept_rollback``). After loading, the restored log's root at the
+    manifest's checkpoint is compared with the checkpoint's."""
     report = progress or _silent
     with _open(archive) as tar:
         manifest = Manifest.from_json(_read_member(tar, archive, MANIFEST, limit=1 << 20), archive)
@@ -223,6 +203,7 @@ def restore_backup(*, store: BackupStore, archive: Path, force: bool = False,
         revision = manifest.snapshot.schema_revision
         if revision is not None and not store.knows_revision(revision):
             raise DomainError("backup.newer_schema", revision=revision, head=store.head_revision() or "—")
+        expected = check_signature(manifest, node_key or store.node_verifier(), archive)
         secret = _read_member(tar, archive, SECRET, limit=4096).strip()
         if not secret:
             raise _malformed(archive, f"{SECRET} is empty")
@@ -230,6 +211,8 @@ def restore_backup(*, store: BackupStore, archive: Path, force: bool = False,
         if occupied and not force:
             raise DomainError("backup.target_not_empty", tables=", ".join(occupied[:6])
                               + (" …" if len(occupied) > 6 else ""))
+        rollback = _going_back(store, manifest, accept_rollback) if occupied else None
+        rollback = rollback or _remembered_rollback(store, manifest, accept_rollback)
         store.check_secret(secret)
         with tempfile.TemporaryDirectory(dir=store.staging_dir(), prefix=".liandong-restore-") as tmp:
             copy = Path(tmp) / manifest.database_member
@@ -237,7 +220,43 @@ def restore_backup(*, store: BackupStore, archive: Path, force: bool = False,
             report("load", 0, 0)
             store.load(copy)
             report("load", 1, 1)
-    return Restored(manifest, store.install_secret(secret))
+    store.remember(manifest.snapshot.checkpoint)
+    checkpoint = manifest.checkpoint()
+    consistent = None
+    if checkpoint is not None:
+        state = store.log_state(checkpoint.size)
+        consistent = state is not None and state.root_at == checkpoint.root
+    return Restored(manifest, store.install_secret(secret), signed_by=expected.vkey, rollback=rollback,
+                    checkpoint_consistent=consistent)
+
+
+def _going_back(store: BackupStore, manifest: Manifest, accept_rollback: bool) -> Rollback | None:
+    """Compare the log already in the target with the archive's: a fork is refused
+    (``backup.fork``); a newer log is a rollback, refused unless accepted (``backup.rollback``)."""
+    restored, root = manifest.snapshot.ledger_size, manifest.snapshot.ledger_root
+    state = store.log_state(restored)
+    if state is None or state.size == 0:
+        return None
+    if state.root_at is not None and state.root_at != root:
+        raise DomainError("backup.fork", restored=restored, current=state.size)
+    if state.size <= restored:
+        return None  # the same log, or the target holds an older state: the restore goes forward
+    going_back = Rollback(current=state.size, restored=restored, cosigned=state.cosigned)
+    if not accept_rollback:
+        code = "backup.rollback" if state.cosigned > restored else "backup.rollback_uncosigned"
+        raise DomainError(code, current=state.size, restored=restored, cosigned=state.cosigned)
+    return going_back
+
+
+def _remembered_rollback(store: BackupStore, manifest: Manifest, accept_rollback: bool) -> Rollback | None:
+    """A restore behind the checkpoint this installation keeps outside its database (even into an
+    emptied database): a rollback witnesses will see, refused unless accepted."""
+    remembered, restored = store.remembered_size(), manifest.snapshot.ledger_size
+    if remembered <= restored:
+        return None
+    if not accept_rollback:
+        raise DomainError("backup.rollback", current=remembered, restored=restored, cosigned=remembered)
+    return Rollback(current=remembered, restored=restored, cosigned=remembered)
 
 
 # -- the archive ---------------------------------------------------------------------------------
@@ -248,20 +267,6 @@ def _silent(_phase: str, _done: int, _total: int) -> None:
 
 def _malformed(file: Path, problem: str) -> DomainError:
     return DomainError("backup.malformed", file=str(file), problem=problem)
-
-
-def _text(document: Any, name: str) -> str:
-    value = document[name]
-    if not isinstance(value, str) or not value:
-        raise ValueError(name)
-    return value
-
-
-def _count(document: Any, name: str) -> int:
-    value = document[name]
-    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-        raise ValueError(name)
-    return value
 
 
 def _member(name: str, size: int, at: datetime) -> tarfile.TarInfo:
