@@ -289,6 +289,7 @@ def test_the_checkpoint_kept_outside_the_database_catches_a_restore_into_an_empt
     code, output = run("restore", str(archive), "--data-dir", str(data), "--accept-rollback")
     assert code == 0 and f"从 {newer} 条退回到 {older} 条" in output, output
     assert (data / "checkpoint.cosigned").read_text(encoding="utf-8").split("\n")[1] == str(older)
-    assert [p.read_text(encoding="utf-8") for p in data.glob("checkpoint.cosigned.before-restore-*")] == [kept]
+    aside = data.glob("checkpoint.cosigned.before-restore-*")
+    assert [p.read_text(encoding="utf-8") for p in aside] == [kept]
     result = runner.invoke(main_app, ["ledger", "verify", "--data-dir", str(data)])
     assert result.exit_code == 0, result.output
