@@ -177,7 +177,13 @@ class Platform:
         """The shared record for the edges and timers: checkpoints, receipts, verification."""
         from liandong.services.shared_record import SharedRecord
 
-        return SharedRecord(self.uow, self.ledger, self.clock, self.mirror)
+        engine = self.engine
+        reader = None
+        if engine is not None:  # verification reads the primary without taking its write lock
+            url = engine.url.render_as_string(hide_password=False)
+            reads = self._once("record_reader", lambda: make_read_engine(url))
+            reader = lambda: SqlUnitOfWork(reads)  # noqa: E731
+        return SharedRecord(self.uow, self.ledger, self.clock, self.mirror, reader)
 
     def ledger_watch(self) -> LedgerWatch:
         """The auditor of the shared record: its alarm is read by ``/healthz`` and the pages (one per

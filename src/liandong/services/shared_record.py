@@ -23,6 +23,9 @@ class SharedRecord:
     clock: Clock
     mirror: CheckpointMirror | None = None
     """Where the latest cosigned checkpoint is kept outside the database (decision 0028)."""
+    reader: Callable[[], UnitOfWork] | None = None
+    """Units of work that only read the primary (deferred, read-only transactions on SQLite):
+    verification never takes the write lock the writer needs. None: ``uow``."""
 
     def checkpoint(self) -> str | None:
         """A checkpoint signed by the log and cosigned by the witnesses; None when nothing is new.
@@ -45,12 +48,12 @@ class SharedRecord:
         checkpoint kept, in or outside the database."""
         kept = self.mirror.read() if self.mirror is not None else None
         where = str(getattr(self.mirror, "path", "")) or "—"
-        with self.uow() as uow:
+        with (self.reader or self.uow)() as uow:
             return self.ledger.verify(uow, since=since, kept=(where, kept) if kept else None, state=state)
 
     def consistency(self, old: int, new: int) -> tuple[list[bytes], bytes, bytes]:
         """The RFC 9162 consistency proof between two sizes of the log, with the two roots."""
-        with self.uow() as uow:
+        with (self.reader or self.uow)() as uow:
             hashes = uow.ledger.hashes
             return consistency_proof(hashes, old, new), root(hashes, old), root(hashes, new)
 
