@@ -228,7 +228,7 @@ def main() -> None:
 
         t = time.perf_counter()
         with SqlUnitOfWork(engine) as uow:
-            report = ledger.verify(uow)
+            report = ledger.verify(uow, state=False)  # the log alone: these leaves have no stored cases
         seconds = time.perf_counter() - t
         assert report.ok and report.log.leaves_checked == m
         rows.append((f"`liandong ledger verify` of {m:,} entries: hashes, subtrees and every Ed25519 "
