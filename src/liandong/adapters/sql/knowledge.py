@@ -17,9 +17,10 @@ from liandong.domain.knowledge import Channel, Consultation, Entry
 from liandong.services.ports import prefix_end
 from liandong.services.ports.knowledge import KnowledgeStore, SearchText
 
-PG_VECTOR = ("setweight(to_tsvector('simple'::regconfig, search_title), 'A') || "
-             "setweight(to_tsvector('simple'::regconfig, search_body), 'B')")
-"""The expression of the GIN index of migration 0016: a query must use it verbatim to use the index."""
+PG_VECTOR = "knowledge_search_vector"
+"""PostgreSQL's stored, generated tsvector of an entry (migration 0016: the title weighted A, the
+answer B, the scope as the lexeme ``p<code>`` weighted D), under a GIN index."""
+_COLUMNS = ", ".join(f"e.{c.name}" for c in knowledge_entry.c)
 
 _SEARCH = table("knowledge_search", column("entry_id"), column("title"), column("body"), column("place"))
 """SQLite's FTS5 table (migration 0016; not among the declared tables)."""
@@ -51,8 +52,12 @@ def _fts_query(terms: Sequence[str], scopes: Sequence[str]) -> str:
     return f"{{title body}} : ({words}) AND place : ({places})"
 
 
-def _ts_query(terms: Sequence[str]) -> str:
-    return " | ".join("'" + t.replace("\\", "\\\\").replace("'", "''") + "'" for t in terms)
+def _ts_query(terms: Sequence[str], scopes: Sequence[str]) -> str:
+    """Any of the words, of an entry valid at one of the scopes (its scope is the lexeme
+    ``p<code>`` of the vector, weighted D, which ranks nothing: the index intersects the two)."""
+    words = " | ".join("'" + t.replace("\\", "\\\\").replace("'", "''") + "'" for t in terms)
+    places = " | ".join("p" + s for s in scopes if s.isalnum())
+    return f"({words}) & ({places})"
 
 
 class SqlKnowledgeStore(KnowledgeStore):
@@ -101,15 +106,15 @@ class SqlKnowledgeStore(KnowledgeStore):
                     "AND (e.valid_until IS NULL OR e.valid_until >= :day)")
         if self.sqlite:
             params["q"] = _fts_query(terms, scopes)
-            sql = (f"SELECT e.*, -bm25(knowledge_search, 0.0, {TITLE_WEIGHT}, 1.0, 0.0) AS score "
+            sql = (f"SELECT {_COLUMNS}, -bm25(knowledge_search, 0.0, {TITLE_WEIGHT}, 1.0, 0.0) AS score "
                    "FROM knowledge_search f JOIN knowledge_entry e ON e.id = f.entry_id "
                    f"WHERE knowledge_search MATCH :q AND {in_force} "
                    "ORDER BY score DESC, e.id LIMIT :limit")
         else:
-            params["q"] = _ts_query(terms)
+            params["q"] = _ts_query(terms, scopes)
             # ts_rank's weights {D, C, B, A}: A (title) three times B (answer)
-            sql = (f"SELECT e.*, ts_rank(ARRAY[0, 0, {1 / TITLE_WEIGHT:.6f}, 1]::float4[], {PG_VECTOR}, q) "
-                   "AS score "
+            weights = f"ARRAY[0, 0, {1 / TITLE_WEIGHT:.6f}, 1]::float4[]"
+            sql = (f"SELECT {_COLUMNS}, ts_rank({weights}, {PG_VECTOR}, q) AS score "
                    "FROM knowledge_entry e, to_tsquery('simple', :q) q "
                    f"WHERE ({PG_VECTOR}) @@ q AND {in_force} ORDER BY score DESC, e.id LIMIT :limit")
         with self.engine.connect() as conn:

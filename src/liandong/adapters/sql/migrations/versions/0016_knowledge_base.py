@@ -22,9 +22,10 @@ down_revision = '0015'
 branch_labels = None
 depends_on = None
 
-# the expression the PostgreSQL adapter searches (liandong.adapters.sql.knowledge.PG_VECTOR)
+# the vector the PostgreSQL adapter searches, stored in knowledge_search_vector
 PG_VECTOR = ("setweight(to_tsvector('simple'::regconfig, search_title), 'A') || "
-             "setweight(to_tsvector('simple'::regconfig, search_body), 'B')")
+             "setweight(to_tsvector('simple'::regconfig, search_body), 'B') || "
+             "setweight(to_tsvector('simple'::regconfig, 'p' || scope), 'D')")
 
 
 def upgrade() -> None:
@@ -66,7 +67,10 @@ def upgrade() -> None:
         # how many entries hold each word: a search leaves out the commonest words of a question
         op.execute("CREATE VIRTUAL TABLE knowledge_search_terms USING fts5vocab(knowledge_search, row)")
     else:
-        op.execute(f"CREATE INDEX ix_knowledge_search ON knowledge_entry USING gin (({PG_VECTOR}))")
+        # stored, so that ranking and the index's recheck read the vector instead of recomputing it
+        op.execute(f"ALTER TABLE knowledge_entry ADD COLUMN knowledge_search_vector tsvector "
+                   f"GENERATED ALWAYS AS ({PG_VECTOR}) STORED")
+        op.execute("CREATE INDEX ix_knowledge_search ON knowledge_entry USING gin (knowledge_search_vector)")
 
 
 def downgrade() -> None:
