@@ -12,6 +12,7 @@ from liandong.domain.cases.events import CaseFollowedUp, CaseReported, Event
 from liandong.domain.cases.record import CaseRecord
 from liandong.domain.errors import DomainError
 from liandong.services.ports import CaseReads, CaseStore, CaseSummary, ReportRow, StoredEvent, scope_prefix
+from liandong.services.ports.aggregates import ReadsThroughStore
 
 
 class MemoryCaseStore(MemoryStreams[Case, Event], CaseStore):
@@ -95,17 +96,10 @@ class MemoryCaseStore(MemoryStreams[Case, Event], CaseStore):
             marks[department] = (version, at)
 
 
-class MemoryCaseReads(CaseReads):
+class MemoryCaseReads(ReadsThroughStore[Case, Event], CaseReads):
     """The read side (``uow.case_reads``): a view of the store's records, streams and marks."""
 
-    def __init__(self, store: MemoryCaseStore) -> None:
-        self.store = store
-
-    def get(self, case_id: str) -> Case | None:
-        return self.store.get(case_id)
-
-    def events(self, case_id: str) -> list[Event]:
-        return self.store.events(case_id)
+    store: MemoryCaseStore
 
     def by_idempotency_key(self, key: str) -> str | None:
         return self.store.by_idempotency_key(key)

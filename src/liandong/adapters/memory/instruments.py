@@ -16,6 +16,7 @@ from liandong.services.ports import (
     Notice,
     StoredInstrumentEvent,
 )
+from liandong.services.ports.aggregates import ReadsThroughStore
 
 
 class MemoryInstrumentStore(MemoryStreams[Instrument, InstrumentEvent], InstrumentStore):
@@ -60,17 +61,10 @@ class MemoryInstrumentStore(MemoryStreams[Instrument, InstrumentEvent], Instrume
         self.undo()
 
 
-class MemoryInstrumentReads(InstrumentReads):
+class MemoryInstrumentReads(ReadsThroughStore[Instrument, InstrumentEvent], InstrumentReads):
     """The read side (``uow.instrument_reads``): a view of the store's streams and notices."""
 
-    def __init__(self, store: MemoryInstrumentStore) -> None:
-        self.store = store
-
-    def get(self, instrument_id: str) -> Instrument | None:
-        return self.store.get(instrument_id)
-
-    def events(self, instrument_id: str) -> list[InstrumentEvent]:
-        return self.store.events(instrument_id)
+    store: MemoryInstrumentStore
 
     def holdings(self, department: str) -> dict[str, tuple[int, str]]:
         return self.store.holdings(department)

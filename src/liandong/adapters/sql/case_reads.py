@@ -16,6 +16,7 @@ from liandong.adapters.sql.cases import SqlCaseStore
 from liandong.domain.cases import events as ev
 from liandong.domain.cases.case import Case
 from liandong.services.ports import CaseReads, CaseSummary, ReportRow, prefix_end, scope_prefix
+from liandong.services.ports.aggregates import ReadsThroughStore
 
 
 def _source(payload: str | None) -> str:
@@ -40,16 +41,11 @@ def _received(since: datetime, until: datetime, scope: str | None) -> ColumnElem
     return window & c.c.id.in_(places)
 
 
-class SqlCaseReads(CaseReads):
+class SqlCaseReads(ReadsThroughStore[Case, ev.Event], CaseReads):
     def __init__(self, store: SqlCaseStore) -> None:
-        self.store = store
+        super().__init__(store)
+        self.store: SqlCaseStore = store
         self.conn = store.conn
-
-    def get(self, case_id: str) -> Case | None:
-        return self.store.get(case_id)
-
-    def events(self, case_id: str) -> list[ev.Event]:
-        return self.store.events(case_id)
 
     def by_idempotency_key(self, key: str) -> str | None:
         return self.store.by_idempotency_key(key)

@@ -22,6 +22,7 @@ from liandong.services.ports import (
     Notice,
     StoredInstrumentEvent,
 )
+from liandong.services.ports.aggregates import ReadsThroughStore
 
 
 class SqlInstrumentStore(SqlStreams[Instrument, ev.InstrumentEvent], InstrumentStore):
@@ -94,18 +95,13 @@ class SqlInstrumentStore(SqlStreams[Instrument, ev.InstrumentEvent], InstrumentS
                  "created_at": n.at, "delivered": False} for n in notices])
 
 
-class SqlInstrumentReads(InstrumentReads):
+class SqlInstrumentReads(ReadsThroughStore[Instrument, ev.InstrumentEvent], InstrumentReads):
     """The read side (``uow.instrument_reads``) over the same connection as the store."""
 
     def __init__(self, store: SqlInstrumentStore) -> None:
-        self.store = store
+        super().__init__(store)
+        self.store: SqlInstrumentStore = store
         self.conn = store.conn
-
-    def get(self, instrument_id: str) -> Instrument | None:
-        return self.store.get(instrument_id)
-
-    def events(self, instrument_id: str) -> list[ev.InstrumentEvent]:
-        return self.store.events(instrument_id)
 
     def holdings(self, department: str) -> dict[str, tuple[int, str]]:
         return self.store.holdings(department)

@@ -38,6 +38,20 @@ class StreamReads(abc.ABC, Generic[A, Ev]):
         """Its events in order ([] when unknown)."""
 
 
+class ReadsThroughStore(StreamReads[A, Ev]):
+    """A read port that loads an aggregate and its events through the command store (the same
+    connection, the same cache of streams): the read ports of the SQL and memory adapters."""
+
+    def __init__(self, store: StreamReads[A, Ev]) -> None:
+        self.store = store
+
+    def get(self, aggregate_id: str) -> A | None:
+        return self.store.get(aggregate_id)
+
+    def events(self, aggregate_id: str) -> list[Ev]:
+        return self.store.events(aggregate_id)
+
+
 class AggregateRepository(StreamReads[A, Ev]):
     """One aggregate's event streams, with optimistic locking: the command store the bus loads
     from and saves to."""
