@@ -181,7 +181,10 @@ class Platform:
         reader = None
         if engine is not None:  # verification reads the primary without taking its write lock
             url = engine.url.render_as_string(hide_password=False)
-            reads = self._once("record_reader", lambda: make_read_engine(url))
+            # one snapshot for a whole verification (PostgreSQL reads committed data statement by
+            # statement otherwise: the log and the events read under a load would disagree)
+            snapshot = {} if engine.dialect.name == "sqlite" else {"isolation_level": "REPEATABLE READ"}
+            reads = self._once("record_reader", lambda: make_read_engine(url, **snapshot))
             reader = lambda: SqlUnitOfWork(reads)  # noqa: E731
         return SharedRecord(self.uow, self.ledger, self.clock, self.mirror, reader)
 

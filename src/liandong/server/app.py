@@ -27,7 +27,6 @@ from liandong.config import Settings
 from liandong.http import errors, guards, hardening
 from liandong.http.throttle import Throttle
 from liandong.i18n.ledger import describe
-from liandong.server.audit_process import AuditProcess
 from liandong.server.auditor import audit_once
 from liandong.server.background import Periodic
 from liandong.server.checkpoints import CheckpointPublisher
@@ -104,13 +103,11 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
         threading.Thread(target=warm_up, args=(wired,), name="places-warm-up", daemon=True).start()
         stop_relay = (wired.relay(jetstream(cfg), prefix=cfg.nats_prefix).start()
                       if cfg.nats_url and wired.engine is not None else None)
-        # the auditor in a process of its own where it can wire the same store from the settings
-        # (a server of its own making); a platform handed in (tests) is audited on a timer thread
-        auditor: AuditProcess | Periodic | None = None
-        if cfg.ledger_audit_seconds > 0 and wired.engine is not None:
-            auditor = (AuditProcess(cfg, cfg.ledger_audit_seconds, wired.ledger_watch()) if platform is None
-                       else Periodic("ledger-audit", cfg.ledger_audit_seconds,
-                                     lambda: audit_once(wired.ledger_watch()))).start()
+        # the ledger's auditor on a timer thread; its rounds read through read-only deferred
+        # transactions (Platform.record), never holding the writer's lock
+        auditor = (Periodic("ledger-audit", cfg.ledger_audit_seconds,
+                            lambda: audit_once(wired.ledger_watch())).start()
+                   if cfg.ledger_audit_seconds > 0 and wired.engine is not None else None)
         heat = (Periodic("heat-sweep", cfg.heat_sweep_seconds,
                          lambda: wired.insight().heat_sweep(wired.writer())).start()
                 if cfg.heat_sweep_seconds > 0 and wired.engine is not None else None)

@@ -37,13 +37,6 @@ class LedgerWatch:
         with self._lock:
             return WatchStatus(self._checked, self._alarm)
 
-    def adopt(self, checked: int, alarm: Finding | None) -> None:
-        """The status of a round run elsewhere (the auditor's own process); an alarm stays raised."""
-        with self._lock:
-            self._checked = max(self._checked, checked)
-            if self._alarm is None:
-                self._alarm = alarm
-
     def check(self, *, full: bool = False) -> Finding | None:
         """One round: the new entries (all of them the first time, in a full round, or with
         ``full``); a new alarm, or None."""
