@@ -21,6 +21,7 @@ from liandong.domain.hierarchy import (
     Jurisdiction,
     Level,
     central_node,
+    deepest_common,
     kind_of,
 )
 from liandong.domain.organisation import read_governance, read_systems
@@ -116,13 +117,7 @@ class NationalList:
         if not codes:
             raise DomainError("lca.empty")
         paths = [self.path(code) for code in codes]  # an unknown code is refused in order
-        common = paths[0]
-        for p in paths[1:]:
-            n = 0
-            while n < min(len(common), len(p)) and common[n].code == p[n].code:
-                n += 1
-            common = common[:n]
-        return common[-1]
+        return deepest_common(paths)
 
     def search(self, text: str, limit: int = 20) -> list[Jurisdiction]:
         """Units whose name contains ``text``: exact names first, then by level."""

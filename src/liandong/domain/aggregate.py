@@ -4,6 +4,7 @@ the stored stream gives the same aggregate (docs/decisions/0020)."""
 
 from __future__ import annotations
 
+import abc
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any, ClassVar, Generic, Protocol, Self, TypeVar
@@ -11,7 +12,7 @@ from typing import Any, ClassVar, Generic, Protocol, Self, TypeVar
 from liandong.domain.errors import DomainError
 
 
-class DomainEvent:
+class DomainEvent(abc.ABC):
     """What every aggregate's events have in common; each aggregate's base event is a frozen
     dataclass below it that names its own id field (``case_id``, ``instrument_id``).
 
@@ -26,9 +27,9 @@ class DomainEvent:
     """Fields holding a person's data: the ledger commits to them instead of publishing them."""
 
     @property
+    @abc.abstractmethod
     def aggregate_id(self) -> str:
         """The id of the aggregate the event belongs to (the subject of its ledger entry)."""
-        raise NotImplementedError
 
 
 class Record(Protocol):
@@ -42,7 +43,7 @@ R = TypeVar("R", bound=Record)
 E = TypeVar("E", bound=DomainEvent)
 
 
-class Aggregate(Generic[R, E]):
+class Aggregate(abc.ABC, Generic[R, E]):
     """An event-sourced aggregate: commands check and ``_emit``; ``pending`` holds the events
     not yet stored (the repository empties it when it saves them)."""
 
@@ -58,9 +59,9 @@ class Aggregate(Generic[R, E]):
         self.pending: list[E] = []
 
     @staticmethod
+    @abc.abstractmethod
     def apply(record: Any, event: Any) -> None:
         """Change ``record`` by one event (and count its version): the aggregate's own function."""
-        raise NotImplementedError
 
     @property
     def id(self) -> str:

@@ -15,7 +15,7 @@ from liandong.domain.errors import DomainError
 from liandong.domain.levels import MUNICIPALITIES, Kind, Level, kind_of, short_name
 
 __all__ = ["CENTRAL_CODE", "CENTRAL_NAME", "MUNICIPALITIES", "HierarchyIndex", "Jurisdiction", "Kind",
-           "Level", "central_node", "kind_of", "short_name"]  # levels, kinds: re-exported
+           "Level", "central_node", "deepest_common", "kind_of", "short_name"]  # levels, kinds: re-exported
 
 if TYPE_CHECKING:  # numpy is imported by the one query that needs it (lca_many), not by every reader
     import numpy as np
@@ -44,6 +44,18 @@ class Jurisdiction:
     @property
     def is_municipality(self) -> bool:
         return self.kind is Kind.MUNICIPALITY
+
+
+def deepest_common(paths: Sequence[Sequence[Jurisdiction]]) -> Jurisdiction:
+    """The last unit the root-first ``paths`` share: their lowest common ancestor (look-ups by
+    stored paths, without the precomputed index)."""
+    common = paths[0]
+    for p in paths[1:]:
+        n = 0
+        while n < min(len(common), len(p)) and common[n].code == p[n].code:
+            n += 1
+        common = common[:n]
+    return common[-1]
 
 
 def central_node() -> Jurisdiction:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import abc
 from collections.abc import Iterable, Sequence
 
-from liandong.domain.hierarchy import Jurisdiction, Level
+from liandong.domain.hierarchy import Jurisdiction, Level, deepest_common
 from liandong.domain.organisation import Department
 
 
@@ -43,13 +43,7 @@ class OrganisationRepository(abc.ABC):
         paths = [self.path(code) for code in codes]
         if not paths or any(not p for p in paths):
             return None
-        common = paths[0]
-        for p in paths[1:]:
-            n = 0
-            while n < min(len(common), len(p)) and common[n].code == p[n].code:
-                n += 1
-            common = common[:n]
-        return common[-1]
+        return deepest_common(paths)
 
     # -- departments -----------------------------------------------------------------------
     @abc.abstractmethod
