@@ -43,6 +43,7 @@ if TYPE_CHECKING:  # the rest is imported where it is used: a command pays only 
     from liandong.services.queries import CaseQueries
     from liandong.services.relay import Relay
     from liandong.services.shared_record import SharedRecord
+    from liandong.services.work import Work
     from liandong.services.writer import Writer
 
 DOCUMENTS = ("systems.toml", "governance.toml", "matters.toml")
@@ -87,6 +88,7 @@ class Platform:
         self.read_uow = storage.read_uow
         self.data_dir = data_dir  # where files are kept beside the database (photos); None: in memory
         self.catalogues = catalogues  # local dispatch catalogues (派单目录); None: the national list alone
+        self.amber_share = 0.25  # 待办 turns amber when less than this share of its span is left
         self.reporter_updates: ReporterUpdates | None = None  # e-mail and SMS to reporters, after commit
         self._made: dict[str, Any] = {}
 
@@ -145,6 +147,13 @@ class Platform:
         from liandong.services.queries import CaseQueries
 
         return self._once("queries", lambda: CaseQueries(self.uow, self.hierarchy))
+
+    def work(self) -> Work:
+        """待办: what waits on each department, with countdowns on this platform's calendar."""
+        from liandong.services.work import Work
+
+        return self._once("work", lambda: Work(self.uow, self.calendar, self.catalogue.matters,
+                                               self.amber_share))
 
     def intake(self) -> Intake:
         """受理 for every channel, through this platform's writer (made once: the busiest path)."""

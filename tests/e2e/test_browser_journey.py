@@ -63,7 +63,7 @@ def test_report_to_rating_in_the_browser(browser: Any, server: str, lang: str) -
     street.sign_in("chongansi_zhifa")
     page = street.go("/work")
     street.accessible()
-    assert page.locator(f"#inbox a[href*='{case_id}']").count() == 1
+    assert page.locator(f"#duties a[href*='{case_id}']").count() == 1
     page = street.go(f"/work/cases/{case_id}")
     street.accessible()
     page.click("#do-acknowledge")
@@ -77,6 +77,10 @@ def test_report_to_rating_in_the_browser(browser: Any, server: str, lang: str) -
     # 4. The district department reports in within the 30-minute limit.
     district = Person(browser, server, lang, "district")
     district.sign_in("liangxi_chengguan")
+    page = district.go("/work")  # the summons waits in its 待办, with its countdown
+    district.accessible()
+    summoned = page.locator(f"#duties tr[data-subject='{case_id}'][data-kind='answer_summons']")
+    assert summoned.count() == 1 and summoned.locator(".countdown").text_content().strip()
     page = district.go(f"/work/cases/{case_id}")
     page.click("#do-summons-answer")
     summons = page.text_content("#summons") or ""

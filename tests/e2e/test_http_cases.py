@@ -39,8 +39,10 @@ def test_report_to_archive_over_http(server: str) -> None:
     assert stale.status_code == 409 and stale.json()["code"] == "case.conflict"
     assert httpx.post(f"{server}/api/cases/{cid}/acknowledge", headers=handler).status_code == 200
     inbox = httpx.get(f"{server}/api/inbox/{lead}", headers=handler).json()
-    mine = [row for row in inbox if row["case_id"] == cid]  # other tests may share the server
-    assert len(mine) == 1 and mine[0]["role"] == "lead"
+    mine = [row for row in inbox["items"] if row["subject_id"] == cid]  # other tests may share the server
+    assert [(row["action"], row["action_label"]) for row in mine] == [("handle", "主办办理")]
+    cases = httpx.get(f"{server}/api/inbox/{lead}/cases", headers=handler).json()
+    assert [row["role"] for row in cases if row["case_id"] == cid] == ["lead"]
     police = token(server, "liangxi_gongan")  # an assisting department sees the case, masked
     seen = httpx.get(f"{server}/api/cases/{cid}", headers=police).json()
     assert (seen["reporter_name"], seen["reporter_phone"]) == ("张*", "138****5678")

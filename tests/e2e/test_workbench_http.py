@@ -67,8 +67,11 @@ def test_dispatch_acknowledge_and_a_refusal_shown_next_to_the_action(server: str
                          data={"action": "dispatch", "version": "1", "csrf": csrf_of(console.text)})
     assert answer.status_code == 303
     street = signed_in(server, "chongansi_zhifa")
-    inbox = street.get("/work")
-    assert case_id in inbox.text and "工作小时" in inbox.text
+    inbox = street.get("/work")  # 待办: the case waits on the street's signature, within clock hours
+    row = inbox.text[inbox.text.index(f'data-subject="{case_id}"'):].split("</tr>")[0]
+    assert "待签收" in row and "剩" in row and "小时" in row
+    mine = street.get("/work", params={"tab": "cases"})  # and among its cases, in working hours
+    assert case_id in mine.text and "工作小时" in mine.text
     page = street.get(f"/work/cases/{case_id}")
     assert 'id="do-acknowledge"' in page.text and 'id="do-dispatch"' not in page.text
     assert "崇安寺街道" in page.text and 'id="timeline-table"' in page.text
@@ -113,24 +116,27 @@ def test_the_inbox_filters_by_source(server: str) -> None:
     for case_id in cases.values():
         assert httpx.post(f"{server}/api/cases/{case_id}/dispatch", headers=centre).status_code == 200
     street = signed_in(server, "chongansi_zhifa")
-    page = street.get("/work")
+    page = street.get("/work", params={"tab": "cases"})
     assert '<label for="f-source">来源</label>' in page.text
     assert '<select id="f-source" name="source">' in page.text
     assert '<option value="grid" >网格员</option>' in page.text
     assert '<option value="hotline" >12345 热线</option>' in page.text
     assert all(case_id in page.text for case_id in cases.values())  # unfiltered: both
     for source, other in (("grid", "hotline"), ("hotline", "grid")):
-        kept = street.get("/work", params={"source": source})
+        kept = street.get("/work", params={"source": source, "tab": "cases"})
         assert kept.status_code == 200
         shown = re.findall(r'data-source="([^"]*)"', kept.text)
         assert shown and set(shown) == {source}, shown  # only cases of that source remain
         assert cases[source][:10] in kept.text and cases[other][:10] not in kept.text
         assert f'<option value="{source}" selected>' in kept.text
-    english = street.get("/work", params={"source": "grid", "lang": "en"})
+    english = street.get("/work", params={"source": "grid", "lang": "en", "tab": "cases"})
     assert '<label for="f-source">Source</label>' in english.text
-    assert '<td class="source" data-source="grid">Grid worker</td>' in english.text
+    assert '<td data-label="Source" class="source" data-source="grid">Grid worker</td>' in english.text
     handler = token(server, "chongansi_zhifa")  # the API's inbox carries the source too
     department = httpx.get(f"{server}/api/auth/me", headers=handler).json()["department"]
-    rows = httpx.get(f"{server}/api/inbox/{department}", headers=handler, params={"limit": 500}).json()
+    rows = httpx.get(f"{server}/api/inbox/{department}/cases", headers=handler, params={"limit": 500}).json()
     assert {r["case_id"]: r["source"] for r in rows if r["case_id"] in cases.values()} == {
+        cases["hotline"]: "hotline", cases["grid"]: "grid"}
+    duties = httpx.get(f"{server}/api/inbox/{department}", headers=handler, params={"limit": 500}).json()
+    assert {r["subject_id"]: r["source"] for r in duties["items"] if r["subject_id"] in cases.values()} == {
         cases["hotline"]: "hotline", cases["grid"]: "grid"}

@@ -37,7 +37,7 @@ def test_a_resolved_case_is_not_shown_overdue(tmp_path: Path) -> None:
     bearer = signed_in(client, people)["lead"]["Authorization"]
     client.cookies.set("ld_session", bearer.removeprefix("Bearer "))
     for lang, words in (("zh", "已办结，待回访"), ("en", "Resolved, awaiting follow-up")):
-        page = client.get("/work", params={"lang": lang})
+        page = client.get("/work", params={"lang": lang, "tab": "cases"})
         assert page.status_code == 200
         row_done = page.text[page.text.index(done[:12]):][:1500]
         row_late = page.text[page.text.index(late[:12]):][:1500]

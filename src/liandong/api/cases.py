@@ -11,12 +11,11 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Query, Request, Response
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
 from liandong.api.bodies import body_of, command_of
 from liandong.domain.access import (
-    OVERSIGHT,
     Principal,
     mask_name,
     mask_phone,
@@ -198,36 +197,6 @@ def timeline(case_id: str, platform: PlatformDep, lang: LangDep, user: CurrentUs
         out.append(EventRead(seq=n, type=kind, label=EVENT_LABELS[kind][lang], at=payload.pop("at"),
                              actor=payload.pop("actor"), data=payload))
     return out
-
-
-class InboxRow(BaseModel):
-    case_id: str
-    version: int
-    state: str
-    matter: str
-    severity: str
-    role: str
-    received_at: datetime
-    due: datetime | None
-    overdue: bool
-    source: str = Field(default="", description="来源: citizen, ngo, grid, department, hotline, online")
-
-
-@router.get("/inbox/{department}", response_model=list[InboxRow])
-def inbox(department: str, platform: PlatformDep, user: CurrentUser,
-          limit: Annotated[int, Query(ge=1, le=500)] = 100) -> list[InboxRow]:
-    """A department's open cases, the nearest deadline first (its own staff, or oversight above)."""
-    platform.rules().router.check_department(department)
-    mine = user.department == department
-    above = (bool(user.roles & OVERSIGHT) and user.jurisdiction is not None
-             and platform.hierarchy.is_ancestor(user.jurisdiction, department.rpartition("-")[0]))
-    if not (mine or above):
-        raise DomainError("access.not_your_department", department=department)
-    now = platform.clock.now()
-    rows = platform.queries().inbox(department, limit=limit)
-    return [InboxRow(case_id=s.case_id, version=s.version, state=s.state, matter=s.matter,
-                     severity=s.severity, role=s.role, received_at=s.received_at, due=s.due,
-                     overdue=s.due is not None and s.due < now, source=s.source) for s in rows]
 
 
 @router.get("/cases/{case_id}/receipt")

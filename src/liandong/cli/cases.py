@@ -262,23 +262,42 @@ def render_case(platform: Platform, r: CaseRecord, events: list[Event], lang: st
 
 @case_app.command("inbox")
 def inbox(department: str, lang: LangOpt = "zh", database_url: DbOpt = None,
-          data_dir: DirOpt = None) -> None:
-    """一个部门的待办：最近的时限在前。"""
+          data_dir: DirOpt = None,
+          limit: Annotated[int, typer.Option("--limit", min=1, help="最多列出几项")] = 100) -> None:
+    """一个部门的待办：等待它办理的每一项（签收、办理、协办、吹哨报到、裁定、审批、回访、联动工具），
+    最近的时限在前，附工作时间倒计时。"""
 
-    from liandong.domain.cases.routing import Role
-    from liandong.i18n.messages import ROLE_NAMES
+    from liandong.i18n import words
+    from liandong.i18n.work_items import WORK_LIST_TEXT, countdown, duty_name, state_name
 
     platform = open_platform(database_url, data_dir)
-    rows = platform.queries().inbox(department)
-    table = Table(title=platform.rules().router.department_name(department))
-    for head in ("case", "state", "matter", "role", "due"):
-        table.add_column(head)
-    now = platform.clock.now()
-    for s in rows:
-        overdue = s.due is not None and s.due < now
-        table.add_row(s.case_id, s.state, s.matter, ROLE_NAMES[Role(s.role)][lang],
-                      f"[red]{local(s.due)}[/red]" if overdue else local(s.due))
+    router = platform.rules().router
+    router.check_department(department)
+    work = platform.work().waiting(department, platform.clock.now(), limit=limit)
+    w = words(WORK_LIST_TEXT, lang)
+    table = Table(title=w["cli_title"].format(department=router.department_name(department),
+                                              total=work.total))
+    for head in ("col_subject", "col_action", "col_state", "col_due", "col_countdown"):
+        table.add_column(w[head], overflow="fold")
+    colour = {"red": "red", "amber": "yellow"}
+    for item in work.items:
+        d = item.duty
+        what = item.title if d.subject == "instrument" else _matter_words(platform, item.matter, lang)
+        left = countdown(item, lang)
+        if item.urgency.value in colour:
+            left = f"[{colour[item.urgency.value]}]{left}[/{colour[item.urgency.value]}]"
+        table.add_row(f"{w[d.subject]} {d.subject_id}\n{what}", duty_name(d.kind, lang),
+                      state_name(item.state, lang), local(d.due) if d.due else "—", left)
     out.print(table)
+
+
+def _matter_words(platform: Platform, code: str, lang: str) -> str:
+    from liandong.i18n import name_of
+
+    try:
+        return name_of(platform.catalogue.matters.get(code), lang)
+    except DomainError:
+        return code
 
 
 # -- every other case command, from its declaration ------------------------------------------------

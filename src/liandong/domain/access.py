@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from liandong.domain.cases import commands as c
 from liandong.domain.cases.record import CaseRecord
 from liandong.domain.declare import declaration
+from liandong.domain.duties import waits_on
 from liandong.domain.errors import DomainError
 from liandong.domain.hierarchy import HierarchyIndex
 from liandong.domain.instruments import commands as ic
@@ -53,10 +54,14 @@ class Principal:
 
 
 def can_see(principal: Principal, case: CaseRecord, hierarchy: HierarchyIndex) -> bool:
-    """Team members see their cases; oversight roles see cases in their subtree; citizens their own."""
+    """Team members see their cases, and so does whoever something of the case waits on (an approver,
+    a decider, a summoned department: who must decide may open what it decides); oversight roles see
+    cases in their subtree; citizens their own."""
     if principal.is_citizen:
         return bool(case.reporter_account) and case.reporter_account == principal.account_id
     if principal.department in case.team or principal.department == case.dispatcher:
+        return True
+    if waits_on(principal.department, case):
         return True
     if principal.roles & OVERSIGHT and principal.jurisdiction is not None:
         places: Iterable[str] = (*case.affected, case.owner) if case.owner else case.affected

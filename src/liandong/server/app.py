@@ -16,6 +16,7 @@ from liandong import __version__
 from liandong.api import (
     auth,
     cases,
+    inbox,
     insight,
     instruments,
     open311,
@@ -35,6 +36,7 @@ from liandong.web import (
     assessment_page,
     dashboard,
     geo,
+    inbox_page,
     insight_panel,
     instruments_page,
     pages,
@@ -140,6 +142,7 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
     hardening.install(app, hosts=cfg.served_hosts, proxies=cfg.proxies)  # outermost
     app.state.public_url = cfg.base_url
     app.include_router(cases.router)  # first: the busiest routes are matched before the others
+    app.include_router(inbox.router)
     app.include_router(organisation.router)
     app.include_router(instruments.router)
     app.include_router(insight.router)
@@ -149,6 +152,7 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
     open311.install(app)
     renderer = Renderer(app, cfg.assets_dir)
     pages.install(app, renderer)
+    inbox_page.install(app, renderer)
     workbench.install(app, renderer)
     portal.install(app, renderer, report_limit=cfg.portal_report_limit, body_limit=cfg.max_upload_bytes)
     dashboard.install(app, renderer)

@@ -19,13 +19,12 @@ from liandong.domain.hierarchy import Level
 from liandong.domain.responsibility import Severity
 from liandong.domain.worktime import SHANGHAI
 from liandong.http.deps import LangDep, PlatformDep, case_actor
-from liandong.i18n import name_of, words
+from liandong.i18n import name_of
 from liandong.i18n.messages import explain
 from liandong.i18n.web.work import WORK_TEXT
 from liandong.services.writer import unwrap
 from liandong.web import case_photos
 from liandong.web.actions import BY_KEY, offered
-from liandong.web.calendar_notice import admin_notices
 from liandong.web.case_photos import photo_views
 from liandong.web.case_view import case_view
 from liandong.web.render import Renderer
@@ -44,27 +43,6 @@ def _staff(request: Request) -> Principal | None:
 def _to_login(request: Request) -> RedirectResponse:
     target = quote(request.url.path + (f"?{request.url.query}" if request.url.query else ""))
     return RedirectResponse(f"/login?next={target}", status_code=303)
-
-
-def remaining(platform: Platform, due: datetime | None, matter: str, severity: str,
-              now: datetime, lang: str) -> tuple[str, bool]:
-    """A countdown to a deadline: working hours for working-day limits, clock hours otherwise."""
-    if due is None:
-        return "—", False
-    hours_limit = False
-    try:
-        m = platform.catalogue.matters.get(matter)
-        limit = m.limits.get(next(s for s in m.limits if s.value == severity), None)
-        hours_limit = limit is not None and limit.unit == "h"
-    except (DomainError, StopIteration):
-        pass
-    w = words(WORK_TEXT, lang)
-    if due < now:
-        return w["overdue_hours"].format(late=(now - due).total_seconds() / 3600), True
-    if hours_limit:
-        return w["hours_left"].format(left=(due - now).total_seconds() / 3600), False
-    left = platform.rules().calendar.working_hours_between(now, due)
-    return w["working_hours_left"].format(left=left), False
 
 
 def install(app: FastAPI, renderer: Renderer) -> None:
@@ -101,41 +79,6 @@ def install(app: FastAPI, renderer: Renderer) -> None:
             return response
         end_session(request, response)
         return response
-
-    @app.get("/work", response_class=HTMLResponse, include_in_schema=False)
-    def inbox_page(request: Request, platform: PlatformDep, lang: LangDep, state: str = "",
-                   matter: str = "", role: str = "", level: str = "", source: str = "",
-                   overdue: str = "") -> Response:
-        user = _staff(request)
-        if user is None or user.department is None:
-            return _to_login(request)
-        now = platform.clock.now()
-        summaries = platform.queries().inbox(user.department, limit=500)
-        h = platform.hierarchy
-        rows = []
-        for s in summaries:
-            owner_level = h.get(s.owner).level.key if s.owner and s.owner in h else ""
-            if s.state in ("resolved", "followed_up"):  # handled: no countdown, never red
-                text, late = WORK_TEXT[lang][f"done_{s.state}"], False
-            else:
-                text, late = remaining(platform, s.due, s.matter, s.severity, now, lang)
-            rows.append({"s": s, "remaining": text, "overdue": late, "owner_level": owner_level,
-                         "matter_name": _matter_name(platform, s.matter, lang)})
-        chosen = {"state": state, "matter": matter, "role": role, "level": level, "source": source}
-
-        def value(row: dict[str, Any], key: str) -> str:
-            return str(row["owner_level"] if key == "level" else getattr(row["s"], key))
-
-        options = {key: sorted({value(r, key) for r in rows}) for key in chosen}
-        shown = [r for r in rows if all(not want or value(r, key) == want for key, want in chosen.items())
-                 and (not overdue or r["overdue"])]
-        far = datetime.max.replace(tzinfo=UTC)
-        shown.sort(key=lambda r: (not r["overdue"], r["s"].due or far))
-        department = platform.rules().router.department_name(user.department)
-        return render(request, "work_inbox.html", lang, text=WORK_TEXT, rows=shown, total=len(rows),
-                      department=department, options=options,
-                      chosen={**chosen, "overdue": overdue},
-                      notices=admin_notices(platform, user, now, lang))
 
     @app.get("/work/cases/{case_id}", response_class=HTMLResponse, include_in_schema=False)
     def case_page(request: Request, case_id: str, platform: PlatformDep, lang: LangDep) -> Response:

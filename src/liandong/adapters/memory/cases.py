@@ -116,6 +116,16 @@ class MemoryCaseReads(ReadsThroughStore[Case, Event], CaseReads):
         rows.sort(key=lambda s: (s.due is None, s.due or s.received_at, s.case_id))
         return rows[:limit]
 
+    def open_in_scope(self, scope: str, *, limit: int = 500) -> list[CaseSummary]:
+        prefix = scope_prefix(scope)
+        rows = [CaseSummary(r.id, r.version, r.state.value, r.matter, r.severity, r.owner, r.lead, "",
+                            r.received_at, r.due, r.source)
+                for r in self.store.records.values()
+                if r.state.is_open and r.received_at is not None
+                and any(a.startswith(prefix) for a in r.affected)]
+        rows.sort(key=lambda s: (s.due is None, s.due or s.received_at, s.case_id))
+        return rows[:limit]
+
     def case_for_tracking(self, code_hash: str) -> str | None:
         return self.store.tracking.get(code_hash)
 

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable
 from liandong.adapters.memory.accounts import MemoryAccountRepository
 from liandong.adapters.memory.audit import MemoryStateRows
 from liandong.adapters.memory.cases import MemoryCaseReads, MemoryCaseStore
+from liandong.adapters.memory.duties import MemoryDutyReads
 from liandong.adapters.memory.instruments import MemoryInstrumentReads, MemoryInstrumentStore
 from liandong.adapters.memory.ledger import MemoryLedgerStore
 from liandong.adapters.memory.outbox import MemoryOutbox
@@ -136,6 +137,7 @@ class MemoryUnitOfWork(UnitOfWork):
         self.instruments: MemoryInstrumentStore = MemoryInstrumentStore()
         self.instrument_reads: MemoryInstrumentReads = MemoryInstrumentReads(self.instruments)
         self.outbox: MemoryOutbox = MemoryOutbox(self.cases, self.instruments)
+        self.duties: MemoryDutyReads = MemoryDutyReads(self.cases, self.instruments)
         self.state: MemoryStateRows = MemoryStateRows(self.cases, self.instruments, self.ledger)
         self.commits = 0
 

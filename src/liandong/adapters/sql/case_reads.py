@@ -64,6 +64,23 @@ class SqlCaseReads(ReadsThroughStore[Case, ev.Event], CaseReads):
                             row.owner_code or "", row.lead_code or "", row.role, row.received_at,
                             row.due_at, _source(row.payload)) for row in self.conn.execute(q)]
 
+    def open_in_scope(self, scope: str, *, limit: int = 500) -> list[CaseSummary]:
+        c, p, e = t.case_record, t.case_place, t.case_event
+        prefix = scope_prefix(scope)
+        places = select(p.c.case_id)
+        if prefix:
+            places = places.where(p.c.unit_code >= prefix)
+            end = prefix_end(prefix)
+            if end is not None:
+                places = places.where(p.c.unit_code < end)
+        q = (select(c, e.c.payload)
+             .outerjoin(e, (e.c.case_id == c.c.id) & (e.c.case_version == 1))
+             .where(c.c.is_open.is_(True) & c.c.id.in_(places))
+             .order_by(c.c.due_at.is_(None), c.c.due_at, c.c.received_at, c.c.id).limit(limit))
+        return [CaseSummary(row.id, row.version, row.state, row.matter, row.severity,
+                            row.owner_code or "", row.lead_code or "", "", row.received_at,
+                            row.due_at, _source(row.payload)) for row in self.conn.execute(q)]
+
     def case_for_tracking(self, code_hash: str) -> str | None:
         k = t.tracking_code
         found: str | None = self.conn.execute(select(k.c.case_id).where(k.c.code_hash == code_hash)).scalar()

@@ -18,10 +18,12 @@ from typing import Any
 from sqlalchemy import Connection, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from liandong.adapters.sql import duties as duty_sql
 from liandong.adapters.sql import tables as t
 from liandong.adapters.sql.streams import SqlStreams
 from liandong.domain.cases import events as ev
 from liandong.domain.cases.case import Case
+from liandong.domain.duties import case_duties
 from liandong.domain.errors import DomainError
 from liandong.services.ports import CaseStore, StoredEvent
 
@@ -50,6 +52,8 @@ _SQL = {
     "insert_place": "INSERT INTO case_place (case_id, unit_code) VALUES (:id, :code) ON CONFLICT DO NOTHING",
     "delete_members": "DELETE FROM case_member WHERE case_id = :id",
     "insert_member": "INSERT INTO case_member (case_id, department_code, role) VALUES (:id, :dep, :role)",
+    "delete_duties": duty_sql.DELETE,
+    "insert_duty": duty_sql.INSERT,
 }
 _PG = {name: re.sub(r":(\w+)", r"%(\1)s", sql) for name, sql in _SQL.items()}
 
@@ -166,6 +170,10 @@ class SqlCaseStore(SqlStreams[Case, ev.Event], CaseStore):
             for code, m in r.team.items():
                 if m.active:
                     self._exec("insert_member", {"id": r.id, "dep": code, "role": m.role.value})
+        if expected:  # 待办: what waits on whom now, replaced with the events that changed it
+            self._exec("delete_duties", {"id": r.id})
+        for row in duty_sql.duty_rows(case_duties(r), self._time):
+            self._exec("insert_duty", row)
         base = self.cache.get(r.id) if expected else ()
         if len(base) == expected:
             self.staged[r.id] = base + tuple(pending)

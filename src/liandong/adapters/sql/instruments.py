@@ -11,7 +11,9 @@ from typing import Any
 from sqlalchemy import Connection, insert, select, update
 
 from liandong.adapters.sql import tables as t
+from liandong.adapters.sql.duties import replace_duties
 from liandong.adapters.sql.streams import SqlStreams
+from liandong.domain.duties import instrument_duties
 from liandong.domain.errors import DomainError
 from liandong.domain.instruments import events as ev
 from liandong.domain.instruments.instrument import Instrument
@@ -37,7 +39,9 @@ class SqlInstrumentStore(SqlStreams[Instrument, ev.InstrumentEvent], InstrumentS
         return [ev.from_payload(json.loads(p)) for p in self.conn.execute(q).scalars()]
 
     def save(self, instrument: Instrument) -> list[StoredInstrumentEvent]:
-        return self.append(instrument)[1]
+        expected, stored = self.append(instrument)
+        replace_duties(self.conn, instrument.id, instrument_duties(instrument.record), fresh=expected == 0)
+        return stored
 
     def _insert_row(self, instrument: Instrument) -> None:
         r = instrument.record

@@ -14,6 +14,7 @@ from liandong.adapters.sql.accounts import SqlAccountRepository
 from liandong.adapters.sql.audit import SqlStateRows
 from liandong.adapters.sql.case_reads import SqlCaseReads
 from liandong.adapters.sql.cases import SqlCaseStore, StreamCache
+from liandong.adapters.sql.duties import SqlDutyReads
 from liandong.adapters.sql.instruments import SqlInstrumentReads, SqlInstrumentStore
 from liandong.adapters.sql.ledger import SqlLedgerStore
 from liandong.adapters.sql.outbox import SqlOutbox
@@ -195,6 +196,7 @@ class SqlUnitOfWork(UnitOfWork):
         self.instruments = SqlInstrumentStore(self._conn)
         self.instrument_reads = SqlInstrumentReads(self.instruments)
         self.outbox = SqlOutbox(self._conn)
+        self.duties = SqlDutyReads(self._conn)
         self.state = SqlStateRows(self._conn)
         return self
 

@@ -298,6 +298,20 @@ case_place = Table(  # every place a case affects (reported, then widened): the 
 # A scope is one range of codes (services.ports.scope_prefix); the case id rides in the index.
 Index("ix_case_place_unit", case_place.c.unit_code, case_place.c.case_id)
 
+duty = Table(  # 待办: what waits on which department (domain.duties), kept with the events that change it
+    "duty", metadata,
+    Column("subject_id", String(40), primary_key=True),  # a case or an instrument
+    Column("department_code", String(48), primary_key=True),
+    Column("kind", String(24), primary_key=True),
+    Column("ref", String(40), primary_key=True, server_default=""),  # a task inside an instrument
+    Column("subject", String(12), nullable=False),  # case, instrument
+    Column("since_at", UtcDateTime, nullable=False),
+    Column("due_at", UtcDateTime, nullable=True),
+    Column("order_at", UtcDateTime, nullable=False),  # the deadline, or since when it has waited
+)
+# A department's inbox is one range of this index, already in order: never a sort of its cases.
+Index("ix_duty_department_order", duty.c.department_code, duty.c.order_at, duty.c.subject_id)
+
 knowledge_entry = Table(  # 知识库: answers to consultations, searched at intake (services: insight.knowledge)
     "knowledge_entry", metadata,
     Column("id", String(24), primary_key=True),

@@ -129,6 +129,11 @@ class CaseReads(StreamReads[Case, Event]):
         """The cases on which ``department`` is a member, nearest deadline first."""
 
     @abc.abstractmethod
+    def open_in_scope(self, scope: str, *, limit: int = 500) -> list[CaseSummary]:
+        """Every open case with a place under ``scope`` (a street's or township's area), nearest
+        deadline first; ``role`` is "" (the unit need not be on the team)."""
+
+    @abc.abstractmethod
     def in_states(self, states: Sequence[str], limit: int = 2000) -> list[str]:
         """Cases now in one of ``states`` (a dispatcher's new reports and returns), oldest first."""
 

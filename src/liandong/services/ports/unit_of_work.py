@@ -9,6 +9,7 @@ from types import TracebackType
 from liandong.services.ports.accounts import AccountRepository
 from liandong.services.ports.audit import StateRows
 from liandong.services.ports.cases import CaseReads, CaseStore
+from liandong.services.ports.duties import DutyReads
 from liandong.services.ports.instruments import InstrumentReads, InstrumentStore
 from liandong.services.ports.ledger import LedgerStore
 from liandong.services.ports.organisation import OrganisationRepository
@@ -29,6 +30,8 @@ class UnitOfWork(abc.ABC):
     instruments: InstrumentStore
     instrument_reads: InstrumentReads
     outbox: Outbox
+    duties: DutyReads
+    """待办: what waits on each department, over cases and instruments."""
     state: StateRows
     """The events beside their leaves and the projections, for the state cross-check (reads)."""
     supports_savepoints: bool = False

@@ -1,0 +1,103 @@
+"""待办 as people read it: what waits on a department (``uow.duties``, kept with the events), each
+with its working-time countdown and a colour — amber from a share of its span, red once overdue,
+never red once done — and a street's or township's every live case in its area. One model for the
+web, the API (``/api/inbox/…``) and the CLI."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from liandong.domain.duties import INSTRUMENT, Duty, DutyKind
+from liandong.domain.errors import DomainError
+from liandong.domain.responsibility import ResponsibilityList, Severity
+from liandong.domain.worktime import HOURS, WorkCalendar
+from liandong.services.ports import CaseSummary, UnitOfWork
+from liandong.services.ports.duties import WaitingRow
+
+CLOCK_KINDS = frozenset({DutyKind.ACKNOWLEDGE, DutyKind.ANSWER_SUMMONS, DutyKind.READ})
+"""Duties whose limit is counted in clock time (签收 within hours, 吹哨 within minutes, 阅知 within
+the issuer's hours); the others count working time unless their case's limit is in clock hours."""
+
+
+class Urgency(StrEnum):
+    CALM = "calm"  # no deadline, or well within it
+    AMBER = "amber"  # less than the amber share of its span is left
+    RED = "red"  # overdue
+
+
+@dataclass(frozen=True)
+class WorkItem:
+    """One row of an inbox: the duty and what is read of its subject."""
+
+    duty: Duty
+    state: str  # the case's state, or the instrument's (open …)
+    matter: str  # a case's matter code; an instrument's kind
+    severity: str  # a case's severity ("" for instruments)
+    title: str  # an instrument's title ("" for cases)
+    source: str  # a case's 来源 ("" for instruments)
+    received_at: datetime | None
+    hours_left: float | None  # working hours (clock hours for clock limits); negative: hours late
+    clock_hours: bool  # the countdown is in clock hours
+    urgency: Urgency
+
+
+@dataclass(frozen=True)
+class WorkList:
+    department: str
+    total: int
+    items: list[WorkItem]
+
+
+@dataclass(frozen=True)
+class Work:
+    uow: Callable[[], UnitOfWork]
+    calendar: WorkCalendar
+    matters: ResponsibilityList
+    amber_share: float = 0.25
+
+    def waiting(self, department: str, now: datetime, *, limit: int = 200, offset: int = 0) -> WorkList:
+        """What waits on ``department``, nearest deadline first, with the countdown at ``now``."""
+        with self.uow() as uow:
+            rows = uow.duties.waiting_on(department, limit=limit, offset=offset)
+            total = uow.duties.count(department)
+        items = [self._item(row, now) for row in rows]
+        return WorkList(department, total, items)
+
+    def in_area(self, unit: str, *, limit: int = 500) -> list[CaseSummary]:
+        """Every live case with a place in ``unit`` (a street's or township's tab), nearest deadline first."""
+        with self.uow() as uow:
+            return uow.case_reads.open_in_scope(unit, limit=limit)
+
+    def _clock_limit(self, duty: Duty, matter: str, severity: str) -> bool:
+        if duty.kind in CLOCK_KINDS:
+            return True
+        if duty.subject == INSTRUMENT or not matter:
+            return False
+        try:
+            return self.matters.get(matter).limit(Severity(severity)).unit == HOURS
+        except (DomainError, ValueError):
+            return False
+
+    def _item(self, row: WaitingRow, now: datetime) -> WorkItem:
+        d = row.duty
+        clock = self._clock_limit(d, row.matter, row.severity)
+        left: float | None = None
+        urgency = Urgency.CALM
+        if d.due is not None:
+            if d.due <= now:
+                left, urgency = -(now - d.due).total_seconds() / 3600, Urgency.RED
+            else:
+                span = self._hours(d.since, d.due, clock)
+                left = self._hours(now, d.due, clock)
+                if span > 0 and left <= self.amber_share * span:
+                    urgency = Urgency.AMBER
+        return WorkItem(d, row.state, row.matter, row.severity, row.title, row.source, row.received_at,
+                        left, clock, urgency)
+
+    def _hours(self, a: datetime, b: datetime, clock: bool) -> float:
+        if clock:
+            return max(0.0, (b - a).total_seconds() / 3600)
+        return self.calendar.working_hours_between(a, b)

@@ -1,0 +1,183 @@
+"""待办 (issue 23): what waits on whom, kept by the stores with the events that change it — the same
+rows on memory, SQLite and PostgreSQL, ordered by deadline, gone once done; the migration derives
+them for cases stored before it; whoever must decide may open what it decides."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import insert, select
+
+from liandong.adapters.calendar import ChineseWorkCalendar
+from liandong.adapters.memory import MemoryUnitOfWork
+from liandong.adapters.reference_data import default_catalogue, national_hierarchy
+from liandong.adapters.sql import migrate
+from liandong.adapters.sql import tables as t
+from liandong.adapters.sql.cases import dumps
+from liandong.adapters.sql.engine import make_engine
+from liandong.adapters.sql.repositories import SqlUnitOfWork
+from liandong.domain.access import Principal, StaffRole, can_see
+from liandong.domain.cases import commands as c
+from liandong.domain.cases import events as ev
+from liandong.domain.cases.routing import Router
+from liandong.domain.cases.rules import CasePolicy, Rules
+from liandong.domain.duties import DutyKind, case_duties
+from liandong.domain.errors import DomainError
+from liandong.services.cases import MessageBus
+from liandong.services.clock import ManualClock
+from liandong.services.ports import UnitOfWork
+from liandong.services.work import Urgency, Work
+
+H = national_hierarchy()
+CATALOGUE = default_catalogue()
+CALENDAR = ChineseWorkCalendar()
+RULES = Rules(Router(H, CATALOGUE), CALENDAR, CasePolicy())
+STREET, OTHER = "320213001", "320213015"
+CENTRE = "320200-gov"
+BUREAU = "320213-market_regulation"
+START = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)  # Monday 09:00 in Shanghai
+
+
+@pytest.fixture
+def bus(uow_factory: Callable[[], UnitOfWork]) -> MessageBus:
+    counter = iter(range(1, 10_000))
+    return MessageBus(uow=uow_factory, rules=RULES, clock=ManualClock(START),
+                      new_id=lambda: f"C{next(counter):06d}")
+
+
+def waiting(bus: MessageBus, department: str) -> list[tuple[str, str]]:
+    with bus.uow() as uow:
+        return [(w.duty.subject_id, w.duty.kind.value) for w in uow.duties.waiting_on(department)]
+
+
+def record(bus: MessageBus, case_id: str):
+    with bus.uow() as uow:
+        case = uow.cases.get(case_id)
+        assert case is not None
+        return case.record
+
+
+def test_duties_follow_the_case_on_every_store(bus: MessageBus) -> None:
+    clock = bus.clock
+    assert isinstance(clock, ManualClock)
+    first = bus.handle(c.ReportCase(by="reporter", matter="social_life_noise", affected=(STREET,),
+                                    description="夜市噪声")).case_id
+    assert waiting(bus, CENTRE) == []  # a new report waits on the dispatch console, not on a duty
+    bus.handle(c.DispatchCase(by=CENTRE, case_id=first))
+    lead = record(bus, first).lead
+    assert waiting(bus, lead) == [(first, "acknowledge")]
+    clock.advance(timedelta(minutes=5))
+    bus.handle(c.AcknowledgeCase(by=lead, case_id=first))
+    assert waiting(bus, lead) == [(first, "handle")]
+    # the street summons a bureau (吹哨): the bureau's 待办 has it, with a deadline in minutes
+    bus.handle(c.SummonDepartments(by=lead, case_id=first, departments=(BUREAU,)))
+    assert waiting(bus, BUREAU) == [(first, "answer_summons")]
+    with bus.uow() as uow:
+        (row,) = uow.duties.waiting_on(BUREAU)
+        assert uow.duties.count(BUREAU) == 1
+    assert row.duty.due == START + timedelta(minutes=35) and row.state == "acknowledged"
+    assert (row.matter, row.source) == ("social_life_noise", "citizen")
+    # a second case due sooner comes first in the lead's list: the order is the deadline's
+    second = bus.handle(c.ReportCase(by="reporter", matter="social_life_noise", affected=(STREET,),
+                                     description="广场噪声")).case_id
+    bus.handle(c.DispatchCase(by=CENTRE, case_id=second))
+    assert waiting(bus, lead) == [(second, "acknowledge"), (first, "handle")]
+    bus.handle(c.AnswerSummons(by=BUREAU, case_id=first))
+    assert waiting(bus, BUREAU) == []
+    assert (first, "rate_summons") in waiting(bus, lead)
+    bus.handle(c.RateSummoned(by=lead, case_id=first, department=BUREAU, score=5))
+    # an extension waits on its approver, who may open the case although not on its team
+    bus.handle(c.RequestExtension(by=lead, case_id=first, until=START + timedelta(days=20), reason="需协调"))
+    approver = record(bus, first).pending_extension.approver
+    assert (first, "decide_extension") in waiting(bus, approver)
+    someone = Principal(account_id="a1", username="handler", roles=frozenset({StaffRole.HANDLER}),
+                        department=approver)  # no oversight role: it sees the case by its duty alone
+    assert approver not in record(bus, first).team and can_see(someone, record(bus, first), H)
+    bus.handle(c.DecideExtension(by=approver, case_id=first, approve=True))
+    assert (first, "decide_extension") not in waiting(bus, approver)
+    assert approver not in record(bus, first).team and not can_see(someone, record(bus, first), H)
+    # resolved: nothing waits on the lead, the 回访 waits on the centre; followed up: nothing at all
+    for assist in record(bus, first).pending_assists():
+        assert (first, "assist") in waiting(bus, assist)
+        bus.handle(c.ReportAssist(by=assist, case_id=first, summary="已配合"))
+        assert (first, "assist") not in waiting(bus, assist)
+    bus.handle(c.ResolveCase(by=lead, case_id=first, summary="已处理"))
+    assert [k for s, k in waiting(bus, lead) if s == first] == []
+    assert waiting(bus, CENTRE) == [(first, "follow_up")]
+    bus.handle(c.FollowUpCase(by=CENTRE, case_id=first, rating="satisfied"))
+    assert waiting(bus, CENTRE) == []
+
+
+def test_a_failed_command_leaves_the_duties_as_they_were(bus: MessageBus) -> None:
+    case_id = bus.handle(c.ReportCase(by="reporter", matter="social_life_noise", affected=(STREET,),
+                                      description="噪声")).case_id
+    bus.handle(c.DispatchCase(by=CENTRE, case_id=case_id))
+    lead = record(bus, case_id).lead
+    with pytest.raises(DomainError):  # the resolve needs a signature first: refused, nothing stored
+        bus.handle(c.ResolveCase(by=lead, case_id=case_id, summary="x"))
+    assert waiting(bus, lead) == [(case_id, "acknowledge")]
+
+
+def test_countdowns_turn_amber_then_red_and_count_working_hours(bus: MessageBus) -> None:
+    clock = bus.clock
+    assert isinstance(clock, ManualClock)
+    case_id = bus.handle(c.ReportCase(by="reporter", matter="social_life_noise", affected=(STREET,),
+                                      description="噪声")).case_id
+    bus.handle(c.DispatchCase(by=CENTRE, case_id=case_id))
+    lead = record(bus, case_id).lead
+    bus.handle(c.AcknowledgeCase(by=lead, case_id=case_id))
+    due = record(bus, case_id).due
+    assert due is not None
+    work = Work(bus.uow, CALENDAR, CATALOGUE.matters, amber_share=0.25)
+    (item,) = work.waiting(lead, START).items
+    span = CALENDAR.working_hours_between(START, due)
+    assert item.urgency is Urgency.CALM and not item.clock_hours
+    assert item.hours_left == pytest.approx(span)
+    near = due - timedelta(hours=1)  # one working hour left of several days: amber
+    (item,) = work.waiting(lead, near).items
+    assert item.urgency is Urgency.AMBER and item.hours_left == pytest.approx(1.0)
+    (item,) = work.waiting(lead, due + timedelta(hours=3)).items
+    assert item.urgency is Urgency.RED and item.hours_left == pytest.approx(-3.0)
+
+
+@pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def test_the_migration_derives_the_duties_of_stored_cases(backend: str,
+                                                          request: pytest.FixtureRequest) -> None:
+    memory = MemoryUnitOfWork()
+    counter = iter(range(1, 100))
+    bus = MessageBus(uow=lambda: memory, rules=RULES, clock=ManualClock(START),
+                     new_id=lambda: f"M{next(counter):04d}")
+    ids = [bus.handle(c.ReportCase(by="reporter", matter="social_life_noise", affected=(STREET, OTHER),
+                                   description=f"噪声 {n}")).case_id for n in range(3)]
+    for case_id in ids[1:]:
+        bus.handle(c.DispatchCase(by=CENTRE, case_id=case_id))
+    lead = memory.cases.records[ids[2]].lead
+    bus.handle(c.AcknowledgeCase(by=lead, case_id=ids[2]))
+    expected = {(d.subject_id, d.department, d.kind.value)
+                for r in memory.cases.records.values() for d in case_duties(r)}
+    assert {k for _, _, k in expected} >= {"acknowledge", "handle", "assist"}
+    engine = make_engine(request.getfixturevalue("sqlite_url" if backend == "sqlite" else "pg_url"))
+    try:
+        migrate.upgrade(engine, "0017")
+        with engine.begin() as conn:
+            for r in memory.cases.records.values():
+                conn.execute(insert(t.case_record).values(
+                    id=r.id, version=r.version, state=r.state.value, matter=r.matter, severity=r.severity,
+                    owner_code=r.owner or None, lead_code=r.lead or None, received_at=r.received_at,
+                    due_at=r.due, is_open=r.state.is_open, idempotency_key=None))
+                conn.execute(insert(t.case_event), [
+                    {"case_id": r.id, "case_version": n, "type": type(e).__name__, "at": e.at,
+                     "actor": e.actor, "payload": dumps(ev.to_payload(e))}
+                    for n, e in enumerate(memory.cases.streams[r.id], 1)])
+        migrate.upgrade(engine)
+        with engine.connect() as conn:
+            d = t.duty
+            rows = set(conn.execute(select(d.c.subject_id, d.c.department_code, d.c.kind)).tuples())
+        assert rows == expected
+        with SqlUnitOfWork(engine) as uow:
+            assert next((w.duty.subject_id, w.duty.kind) for w in uow.duties.waiting_on(lead)) == (
+                ids[1], DutyKind.ACKNOWLEDGE)
+    finally:
+        engine.dispose()
