@@ -181,3 +181,36 @@ def test_the_migration_derives_the_duties_of_stored_cases(backend: str,
                 ids[1], DutyKind.ACKNOWLEDGE)
     finally:
         engine.dispose()
+
+
+def test_instruments_wait_on_their_addressees_and_owners(uow_factory: Callable[[], UnitOfWork]) -> None:
+    from liandong.services import instruments as i
+    from tests.factories.instruments import DAY, LIANGXI, PROVINCE, STREET, WUXI, T, at, instrument_bus
+
+    bus = instrument_bus(uow_factory)
+
+    def of(department: str) -> list[tuple[str, str, str]]:
+        with bus.uow() as uow:
+            rows = uow.duties.waiting_on(department)
+        return [(w.duty.subject_id, w.duty.kind.value, w.duty.ref) for w in rows]
+
+    order = bus.handle(i.Issue(by=WUXI, kind="directive", title="关于夜间施工噪声投诉的批示", scope="320213",
+                               addressees=(LIANGXI, STREET), due=T + 2 * DAY)).instrument_id
+    assert of(LIANGXI) == [(order, "respond", "")] and of(STREET) == [(order, "respond", "")]
+    with bus.uow() as uow:
+        (row,) = uow.duties.waiting_on(STREET)
+    assert (row.title, row.matter, row.state) == ("关于夜间施工噪声投诉的批示", "directive", "open")
+    assert row.duty.due == T + 2 * DAY
+    at(bus, T + DAY).handle(i.Respond(by=LIANGXI, instrument_id=order, text="已部署联合执法"))
+    assert of(LIANGXI) == [] and of(STREET) == [(order, "respond", "")]
+    bus.handle(i.Respond(by=STREET, instrument_id=order, text="已约谈施工方"))
+    assert of(STREET) == []  # concluded: nothing waits any more
+    check = bus.handle(i.Issue(by=PROVINCE, kind="inspection", title="12345 办理质量专项督导", scope="320200",
+                               addressees=(WUXI, LIANGXI), due=T + 30 * DAY)).instrument_id
+    bus.handle(i.AssignTask(by=PROVINCE, instrument_id=check, task="T1", owner=WUXI, title="规范回访流程",
+                            due=T + 10 * DAY))
+    assert of(WUXI) == [(check, "complete_task", "T1")]
+    bus.handle(i.CompleteTask(by=WUXI, instrument_id=check, task="T1", note="已修订回访规程"))
+    assert of(WUXI) == [] and of(PROVINCE) == [(check, "verify_task", "T1")]
+    bus.handle(i.VerifyTask(by=PROVINCE, instrument_id=check, task="T1", accepted=False, note="未附回访录音"))
+    assert of(WUXI) == [(check, "complete_task", "T1")] and of(PROVINCE) == []  # sent back: owed again
