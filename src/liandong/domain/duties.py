@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from liandong.domain.cases.follow_up import sampled_for_verification
 from liandong.domain.cases.record import CaseRecord
 from liandong.domain.cases.routing import Role
 from liandong.domain.cases.states import CaseState
@@ -30,6 +31,7 @@ class DutyKind(StrEnum):
     DECIDE_EXTENSION = "decide_extension"  # 延期审批
     DECIDE_RESOURCE = "decide_resource"  # 资源审批
     FOLLOW_UP = "follow_up"  # 回访 (the centre that dispatched it)
+    VERIFY_FOLLOW_UP = "verify_follow_up"  # 回访核实 (a sampled case, called a second time)
     RESPOND = "respond"  # 答复指示批示
     READ = "read"  # 阅知 (within the issuer's limit)
     REPORT = "report"  # 报送进展
@@ -64,8 +66,12 @@ _HANDLING = (CaseState.DISPATCHED, CaseState.ACKNOWLEDGED, CaseState.IN_PROGRESS
 def case_duties(r: CaseRecord) -> list[Duty]:
     """What a case waits for, and from whom (nothing once it is followed up, closed or merged)."""
     received = r.received_at
-    if r.state in (CaseState.FOLLOWED_UP, CaseState.CLOSED, CaseState.MERGED) or received is None:
+    if received is None or r.state is CaseState.MERGED:
         return []
+    if r.state in (CaseState.FOLLOWED_UP, CaseState.CLOSED):
+        sampled = r.dispatcher and r.rating and not r.verified_rating and sampled_for_verification(r.id)
+        since = r.followed_up_at or received
+        return [Duty(CASE, r.id, r.dispatcher, DutyKind.VERIFY_FOLLOW_UP, since, None)] if sampled else []
     found: list[Duty] = []
 
     def add(department: str, kind: DutyKind, since: datetime | None, due: datetime | None,
@@ -84,7 +90,7 @@ def case_duties(r: CaseRecord) -> list[Duty]:
     elif r.state is CaseState.RETURNED and r.pending_return is not None:
         add(r.pending_return.decider, DutyKind.DECIDE_RETURN, r.pending_return.at, None)
     elif r.state is CaseState.RESOLVED:
-        add(r.dispatcher, DutyKind.FOLLOW_UP, r.resolved_at, None)
+        add(r.dispatcher, DutyKind.FOLLOW_UP, r.last_attempt_at or r.resolved_at, None)
     if r.state in _HANDLING:
         for code, member in r.team.items():
             if member.role is Role.ASSIST and member.active and member.reported_at is None:

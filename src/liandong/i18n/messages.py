@@ -159,6 +159,8 @@ EVENT_LABELS: dict[str, dict[str, str]] = {
         ("AssistReported", "协办反馈", "assist reported"),
         ("CaseResolved", "办结", "resolved"),
         ("CaseFollowedUp", "回访", "followed up"),
+        ("FollowUpAttempted", "回访未联系上", "follow-up call did not reach the reporter"),
+        ("FollowUpVerified", "回访核实", "follow-up verified"),
         ("CaseReopened", "重办", "reopened"),
         ("CaseClosed", "归档", "closed"),
         ("PublicationAgreed", "同意公开描述", "publication agreed"),

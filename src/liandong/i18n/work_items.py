@@ -19,6 +19,7 @@ DUTY_NAMES: dict[DutyKind, tuple[str, str]] = {
     DutyKind.DECIDE_EXTENSION: ("审批延期申请", "Decide the extension request"),
     DutyKind.DECIDE_RESOURCE: ("审批资源申请", "Decide the resource request"),
     DutyKind.FOLLOW_UP: ("回访诉求人", "Follow up with the reporter"),
+    DutyKind.VERIFY_FOLLOW_UP: ("回访核实（第二次独立回访）", "Verify the follow-up (a second, independent call)"),
     DutyKind.RESPOND: ("答复指示批示", "Respond to the directive"),
     DutyKind.READ: ("限时阅知", "Read within the limit"),
     DutyKind.REPORT: ("报送进展", "Report progress"),
@@ -91,3 +92,30 @@ def duty_name(kind: DutyKind, lang: str) -> str:
 def state_name(state: str, lang: str) -> str:
     found = STATE_NAMES.get(state)
     return pick(found, lang) if found is not None else state
+
+
+FOLLOW_UP_TEXT: dict[str, dict[str, str]] = {
+    "zh": {
+        "title": "回访", "tab_calls": "待回访", "tab_verify": "回访核实", "case": "案件", "matter": "事项",
+        "lead": "承办单位", "reporter": "诉求人", "phone": "联系电话", "waited": "等待",
+        "attempts": "已拨打 {n} 次（最多 {max} 次）", "outcome": "回访结果", "at_fault": "因承办单位原因不满意（重办）",
+        "record": "记录", "done": "已记录案件 {case} 的回访结果。", "empty_calls": "没有待回访的案件",
+        "empty_verify": "没有待核实的抽样案件", "of_total": "共 {total} 件",
+        "verify_note": "回访核实是对抽中案件（约十分之一）的第二次独立回访：此处不显示第一次回访的评价，请如实记录诉求人此次的回答。",
+        "denied_title": "无权使用回访台", "denied": "回访台仅供 12345 派单中心的工作人员使用。",
+        "outcome_satisfied": "满意", "outcome_basically_satisfied": "基本满意", "outcome_unsatisfied": "不满意",
+        "outcome_unreached": "未联系上",
+    },
+    "en": {
+        "title": "Follow-up", "tab_calls": "Calls due", "tab_verify": "Verification", "case": "Case",
+        "matter": "Matter", "lead": "Lead", "reporter": "Reporter", "phone": "Phone", "waited": "Waiting",
+        "attempts": "{n} call(s) made (at most {max})", "outcome": "Outcome",
+        "at_fault": "Unsatisfied for the handler's fault (redo)", "record": "Record",
+        "done": "The follow-up of case {case} is recorded.", "empty_calls": "No cases waiting for a call",
+        "empty_verify": "No sampled cases to verify", "of_total": "{total} in all",
+        "verify_note": "Verification is a second, independent call to sampled cases (about one in ten): the first rating is not shown here; record what the reporter says now.",
+        "denied_title": "No access to follow-up", "denied": "The follow-up queue is for the staff of the 12345 centre.",
+        "outcome_satisfied": "Satisfied", "outcome_basically_satisfied": "Basically satisfied",
+        "outcome_unsatisfied": "Unsatisfied", "outcome_unreached": "Not reached",
+    },
+}

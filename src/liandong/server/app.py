@@ -35,6 +35,7 @@ from liandong.server.writer_process import WriterProcess
 from liandong.web import (
     assessment_page,
     dashboard,
+    followup_page,
     geo,
     inbox_page,
     insight_panel,
@@ -153,6 +154,7 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
     renderer = Renderer(app, cfg.assets_dir)
     pages.install(app, renderer)
     inbox_page.install(app, renderer)
+    followup_page.install(app, renderer)
     workbench.install(app, renderer)
     portal.install(app, renderer, report_limit=cfg.portal_report_limit, body_limit=cfg.max_upload_bytes)
     dashboard.install(app, renderer)

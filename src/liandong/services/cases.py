@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from liandong.domain.cases import chain
+from liandong.domain.cases import chain, follow_up
 from liandong.domain.cases import commands as c
 from liandong.domain.cases.case import Case
 from liandong.domain.cases.events import AMBIENT_EVENTS, CaseReported
@@ -23,7 +23,7 @@ from liandong.services.ports import UnitOfWork
 __all__ = ["HANDLERS", "MessageBus", "Result", "case_registration", "new_case_id"]
 
 HANDLERS: dict[type, Bound] = {
-    cls: bind(cls, Case, chain) for cls in c.COMMANDS.values()
+    cls: bind(cls, Case, chain, follow_up) for cls in c.COMMANDS.values()
     if issubclass(cls, c.CaseCommand) and cls is not c.MergeCase  # a merge loads two cases
 }
 

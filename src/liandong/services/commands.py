@@ -20,14 +20,17 @@ ADDRESS = ("case_id", "instrument_id", "expected_version")
 Bound = Callable[[Any, Any, datetime, Any], object]
 
 
-def bind(cls: type, aggregate: type, rules_module: ModuleType | None = None) -> Bound:
-    """The behaviour a command declares (a method of ``aggregate``, else a function of
-    ``rules_module`` taking the aggregate first), called with the command's fields and ``now`` and
+def bind(cls: type, aggregate: type, *modules: ModuleType) -> Bound:
+    """The behaviour a command declares (a method of ``aggregate``, else a function of the first of
+    ``modules`` that has it, taking the aggregate first), called with the command's fields and ``now`` and
     ``rules`` where it takes them. A field it does not take, or a parameter the command does not
     give, fails here, at import: a command and its behaviour cannot drift apart."""
     name = declaration(cls).behaviour
     method = getattr(aggregate, name, None)
-    target = method if method is not None else getattr(rules_module, name)
+    target = method if method is not None else next(
+        (getattr(m, name) for m in modules if hasattr(m, name)), None)
+    if target is None:
+        raise TypeError(f"{cls.__name__}: no behaviour {name} on {aggregate.__name__} or its modules")
     accepted = inspect.signature(target).parameters
     given = [f.name for f in fields(cls) if f.name not in ADDRESS]
     given = [n for n in given if n not in ENVELOPE or n in accepted]

@@ -5,7 +5,7 @@ web, the API (``/api/inbox/…``) and the CLI."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -58,11 +58,13 @@ class Work:
     matters: ResponsibilityList
     amber_share: float = 0.25
 
-    def waiting(self, department: str, now: datetime, *, limit: int = 200, offset: int = 0) -> WorkList:
-        """What waits on ``department``, nearest deadline first, with the countdown at ``now``."""
+    def waiting(self, department: str, now: datetime, *, limit: int = 200, offset: int = 0,
+                kinds: Collection[DutyKind] = ()) -> WorkList:
+        """What waits on ``department`` (of ``kinds``, when given), nearest deadline first, with the
+        countdown at ``now``."""
         with self.uow() as uow:
-            rows = uow.duties.waiting_on(department, limit=limit, offset=offset)
-            total = uow.duties.count(department)
+            rows = uow.duties.waiting_on(department, limit=limit, offset=offset, kinds=kinds)
+            total = uow.duties.count(department, kinds=kinds)
         items = [self._item(row, now) for row in rows]
         return WorkList(department, total, items)
 

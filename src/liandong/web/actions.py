@@ -140,10 +140,15 @@ def _moment(form: Form, name: str) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=SHANGHAI)
 
 
+UNREACHED = "unreached"
+"""The 回访 queue's outcome for a call that did not reach the reporter (未联系上)."""
+
 DERIVED: dict[str, Callable[[Form], dict[str, Any]]] = {
-    # 回访 on the page: the reporter was reached, and a rating other than 不满意 means solved
-    "follow-up": lambda form: {"contacted": True, "solved": _text(form, "rating") != "unsatisfied",
-                               "rating": _text(form, "rating") or "none"},
+    # 回访 on the page: a rating other than 不满意 means solved; 未联系上 (the queue's option) is a
+    # call that did not reach the reporter
+    "follow-up": lambda form: {"contacted": _text(form, "rating") != UNREACHED,
+                               "solved": _text(form, "rating") not in ("unsatisfied", UNREACHED),
+                               "rating": _text(form, "rating").replace(UNREACHED, "none") or "none"},
 }
 """Fields the page sets from others rather than asking for them."""
 

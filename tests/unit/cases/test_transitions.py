@@ -32,7 +32,10 @@ def test_the_closed_loop_path_exists() -> None:
     for action in path:
         state = next_state(state, action)
     assert state is CaseState.CLOSED
-    assert allowed_actions(CaseState.CLOSED) == [] and allowed_actions(CaseState.MERGED) == []
+    # an archived case is final: only the second, sampled 回访核实 may still be recorded on it
+    assert allowed_actions(CaseState.CLOSED) == [CaseAction.VERIFY_FOLLOW_UP]
+    assert next_state(CaseState.CLOSED, CaseAction.VERIFY_FOLLOW_UP) is CaseState.CLOSED
+    assert allowed_actions(CaseState.MERGED) == []
 
 
 def test_every_state_but_the_terminal_ones_can_move_on() -> None:

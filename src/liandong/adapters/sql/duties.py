@@ -5,11 +5,11 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, delete, func, insert, select
+from sqlalchemy import ColumnElement, Connection, delete, func, insert, select
 
 from liandong.adapters.sql import tables as t
 from liandong.domain.duties import CASE, INSTRUMENT, Duty, DutyKind
@@ -42,7 +42,8 @@ class SqlDutyReads(DutyReads):
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
 
-    def waiting_on(self, department: str, *, limit: int = 200, offset: int = 0) -> list[WaitingRow]:
+    def waiting_on(self, department: str, *, limit: int = 200, offset: int = 0,
+                   kinds: Collection[DutyKind] = ()) -> list[WaitingRow]:
         """One range of ``ix_duty_department_order``; the case's row, its report (for 来源) and the
         instrument's row joined by key for the page of rows read."""
         d, c, e, i = t.duty, t.case_record, t.case_event, t.instrument
@@ -52,7 +53,7 @@ class SqlDutyReads(DutyReads):
              .outerjoin(c, (d.c.subject == CASE) & (c.c.id == d.c.subject_id))
              .outerjoin(e, (d.c.subject == CASE) & (e.c.case_id == d.c.subject_id) & (e.c.case_version == 1))
              .outerjoin(i, (d.c.subject == INSTRUMENT) & (i.c.id == d.c.subject_id))
-             .where(d.c.department_code == department)
+             .where(_mine(department, kinds))
              .order_by(d.c.order_at, d.c.subject_id, d.c.kind, d.c.ref).offset(offset).limit(limit))
         rows = []
         for r in self.conn.execute(q):
@@ -67,7 +68,12 @@ class SqlDutyReads(DutyReads):
                                        r.issued_at))
         return rows
 
-    def count(self, department: str) -> int:
-        d = t.duty
-        return int(self.conn.execute(select(func.count()).select_from(d)
-                                     .where(d.c.department_code == department)).scalar_one())
+    def count(self, department: str, *, kinds: Collection[DutyKind] = ()) -> int:
+        return int(self.conn.execute(select(func.count()).select_from(t.duty)
+                                     .where(_mine(department, kinds))).scalar_one())
+
+
+def _mine(department: str, kinds: Collection[DutyKind]) -> ColumnElement[bool]:
+    d = t.duty
+    where = d.c.department_code == department
+    return where & d.c.kind.in_([k.value for k in kinds]) if kinds else where

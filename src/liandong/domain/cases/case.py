@@ -10,7 +10,7 @@ from liandong.domain.aggregate import Aggregate
 from liandong.domain.cases import events as ev
 from liandong.domain.cases.record import CaseRecord, apply
 from liandong.domain.cases.routing import Role, RoutingDecision
-from liandong.domain.cases.rules import RATINGS, SOURCES, Rules, severity_of
+from liandong.domain.cases.rules import SOURCES, Rules, severity_of
 from liandong.domain.cases.states import CaseAction, CaseState, next_state
 from liandong.domain.contact import check_email, check_phone
 from liandong.domain.errors import DomainError
@@ -364,23 +364,6 @@ class Case(Aggregate[CaseRecord, ev.Event]):
                                    on_time=r.due is None or now <= r.due))
 
     # -- follow-up, closure, duplicates --------------------------------------------------------
-    def follow_up(self, *, by: str, contacted: bool, solved: bool, rating: str,
-                  handler_at_fault: bool, now: datetime, rules: Rules) -> None:
-        """回访 by the centre that dispatched the case (or the reporter, rating it themself); an
-        unsatisfied rating for a cause of the handler reopens the case (重办)."""
-        self._check(CaseAction.FOLLOW_UP)
-        if self.record.dispatcher:
-            self._party(by, [self.record.dispatcher, REPORTER], "dispatcher")
-        if rating not in RATINGS:
-            raise DomainError("case.bad_rating", value=rating, allowed=", ".join(RATINGS))
-        self._emit(ev.CaseFollowedUp(case_id=self.id, at=now, actor=by, contacted=contacted,
-                                     solved=solved, rating=rating, handler_at_fault=handler_at_fault))
-        if rating == "unsatisfied" and handler_at_fault:
-            r = self.record
-            _, due, _ = self._clocks(now, rules)
-            self._emit(ev.CaseReopened(case_id=self.id, at=now, actor=by,
-                                       supervisor=rules.router.supervisor_of(r.lead), due=due))
-
     def close(self, *, by: str, now: datetime) -> None:
         """归档 by the centre that dispatched the case."""
         self._check(CaseAction.CLOSE)

@@ -278,6 +278,17 @@ class FollowUpCase(CaseCommand):
                                               "Unsatisfied for the handler's fault (redo)"), kind=CHECKBOX)
 
 
+@COMMANDS.declare(slug="verify-follow-up", name=("回访核实", "Verify a follow-up"), roles={DISPATCHER},
+         behaviour="verify_follow_up", summary="回访核实 a second, independent call to a sampled reporter")
+@dataclass(frozen=True, slots=True, kw_only=True)
+class VerifyFollowUp(CaseCommand):
+    """回访核实."""
+
+    contacted: bool = optional(True, ("已联系诉求人", "Reporter contacted"), kind=CHECKBOX, web=False)
+    rating: str = optional("satisfied", ("诉求人评价（核实）", "The reporter's rating (second call)"),
+                           kind=SELECT, choices=RATINGS)
+
+
 @COMMANDS.declare(slug="close", name=("归档", "Archive"), roles={DISPATCHER}, behaviour="close", action="close",
          who="dispatcher", summary="归档 archive")
 @dataclass(frozen=True, slots=True, kw_only=True)

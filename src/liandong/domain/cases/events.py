@@ -275,6 +275,25 @@ class CaseFollowedUp(Event):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class FollowUpAttempted(Event):
+    """A 回访 call that did not reach the reporter (未联系上): the case stays resolved and is called
+    again, until the policy's number of attempts ends the follow-up as not contacted."""
+
+    attempt: int
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FollowUpVerified(Event):
+    """回访核实: a second, independent call to a sampled reporter, and whether it agrees with the
+    rating the first call recorded (the callback verification rate)."""
+
+    contacted: bool
+    rating: str
+    agrees: bool
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class CaseReopened(Event):
     """重办 under the supervisor's watch."""
 

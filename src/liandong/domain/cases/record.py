@@ -81,6 +81,10 @@ class CaseRecord:
     supervised: bool = False
     criticised: bool = False
     rating: str = ""
+    followed_up_at: datetime | None = None
+    follow_up_attempts: int = 0  # 回访 calls that did not reach the reporter
+    last_attempt_at: datetime | None = None
+    verified_rating: str = ""  # 回访核实: the second call's rating ("" until verified)
     merged_into: str = ""
     duplicates: tuple[str, ...] = ()
 
@@ -203,7 +207,15 @@ def _resolved(r: CaseRecord, e: ev.CaseResolved) -> None:
 
 
 def _followed(r: CaseRecord, e: ev.CaseFollowedUp) -> None:
-    r.state, r.rating = CaseState.FOLLOWED_UP, e.rating
+    r.state, r.rating, r.followed_up_at = CaseState.FOLLOWED_UP, e.rating, e.at
+
+
+def _attempted(r: CaseRecord, e: ev.FollowUpAttempted) -> None:
+    r.follow_up_attempts, r.last_attempt_at = e.attempt, e.at
+
+
+def _verified(r: CaseRecord, e: ev.FollowUpVerified) -> None:
+    r.verified_rating = e.rating if e.contacted else "none"
 
 
 def _reopened(r: CaseRecord, e: ev.CaseReopened) -> None:
@@ -314,6 +326,8 @@ APPLY: dict[type[ev.Event], Callable[[CaseRecord, Any], None]] = {
     ev.AssistReported: _assist,
     ev.CaseResolved: _resolved,
     ev.CaseFollowedUp: _followed,
+    ev.FollowUpAttempted: _attempted,
+    ev.FollowUpVerified: _verified,
     ev.CaseReopened: _reopened,
     ev.CaseClosed: _set("state", CaseState.CLOSED),
     ev.CaseMerged: _merged,

@@ -33,6 +33,7 @@ class CasePolicy:
     return_working_days: int = 1
     summons_minutes: int = 30
     heat_threshold: int = 80
+    follow_up_attempts: int = 3  # 回访 calls before a follow-up ends as 未联系上
     max_extension_days: int = 365  # an extension further ahead is a shelving (挂账), not 延期
     max_shelve_days: int = 3 * 366  # long-running works: three years at most
     escalation: EscalationPolicy = EscalationPolicy()

@@ -46,6 +46,7 @@ class CaseAction(StrEnum):
     REPORT_ASSIST = "report_assist"  # 协办反馈
     RESOLVE = "resolve"  # 办结
     FOLLOW_UP = "follow_up"  # 回访评价
+    VERIFY_FOLLOW_UP = "verify_follow_up"  # 回访核实（第二次独立回访）
     CLOSE = "close"  # 归档
     REOPEN = "reopen"  # 重办
     MERGE = "merge"  # 合并（重复件）
@@ -102,9 +103,9 @@ TRANSITIONS: dict[CaseState, dict[CaseAction, CaseState | None]] = {
     },
     CaseState.FOLLOWED_UP: {
         CaseAction.CLOSE: CaseState.CLOSED, CaseAction.REOPEN: CaseState.IN_PROGRESS,
-        CaseAction.RATE_SUMMONED: None,
+        CaseAction.RATE_SUMMONED: None, CaseAction.VERIFY_FOLLOW_UP: None,
     },
-    CaseState.CLOSED: {},
+    CaseState.CLOSED: {CaseAction.VERIFY_FOLLOW_UP: None},
     CaseState.MERGED: {},
 }
 

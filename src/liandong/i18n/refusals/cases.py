@@ -27,6 +27,18 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "报到方式“{value}”无效，可选：{allowed}",
         "en": "Reporting mode '{value}' is not valid; allowed: {allowed}",
     },
+    "case.not_sampled": {
+        "zh": "案件 {case_id} 不在回访核实的抽样之中：核实只对抽中的案件进行（约十分之一，按案件编号固定抽取）",
+        "en": "Case {case_id} is not in the follow-up verification sample (about one in ten, drawn from the case id)",
+    },
+    "case.already_verified": {
+        "zh": "案件 {case_id} 已完成回访核实，每件只核实一次",
+        "en": "Case {case_id} has been verified already; each case is verified once",
+    },
+    "case.not_followed_up": {
+        "zh": "案件 {case_id} 尚未回访，回访之后才能核实",
+        "en": "Case {case_id} has not been followed up yet; verify after the follow-up",
+    },
     "case.bad_rating": {
         "zh": "评价“{value}”无效，可选：{allowed}",
         "en": "Rating '{value}' is not valid; allowed: {allowed}",

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import abc
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
-from liandong.domain.duties import Duty
+from liandong.domain.duties import Duty, DutyKind
 
 
 @dataclass(frozen=True)
@@ -27,9 +28,11 @@ class DutyReads(abc.ABC):
     that change them: the inboxes of the web, the API and the CLI read here."""
 
     @abc.abstractmethod
-    def waiting_on(self, department: str, *, limit: int = 200, offset: int = 0) -> list[WaitingRow]:
-        """What waits on ``department``: nearest deadline first, then what has waited longest."""
+    def waiting_on(self, department: str, *, limit: int = 200, offset: int = 0,
+                   kinds: Collection[DutyKind] = ()) -> list[WaitingRow]:
+        """What waits on ``department`` (of ``kinds`` only, when given): nearest deadline first,
+        then what has waited longest."""
 
     @abc.abstractmethod
-    def count(self, department: str) -> int:
-        """How many duties wait on ``department``."""
+    def count(self, department: str, *, kinds: Collection[DutyKind] = ()) -> int:
+        """How many duties (of ``kinds``, when given) wait on ``department``."""
