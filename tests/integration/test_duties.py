@@ -214,3 +214,21 @@ def test_instruments_wait_on_their_addressees_and_owners(uow_factory: Callable[[
     assert of(WUXI) == [] and of(PROVINCE) == [(check, "verify_task", "T1")]
     bus.handle(i.VerifyTask(by=PROVINCE, instrument_id=check, task="T1", accepted=False, note="未附回访录音"))
     assert of(WUXI) == [(check, "complete_task", "T1")] and of(PROVINCE) == []  # sent back: owed again
+
+
+def test_a_team_message_is_in_the_record_and_outsiders_are_refused(bus: MessageBus) -> None:
+    case_id = bus.handle(c.ReportCase(by="reporter", matter="social_life_noise", affected=(STREET,),
+                                      description="噪声")).case_id
+    bus.handle(c.DispatchCase(by=CENTRE, case_id=case_id))
+    lead = record(bus, case_id).lead
+    bus.handle(c.PostMessage(by=lead, case_id=case_id, text="今晚 20:00 联合检查，请派出所到场"))
+    bus.handle(c.PostMessage(by=CENTRE, case_id=case_id, text="已告知诉求人"))
+    with pytest.raises(DomainError, match=r"case\.not_member"):
+        bus.handle(c.PostMessage(by="320500-gov", case_id=case_id, text="不相干的单位"))
+    with pytest.raises(DomainError, match=r"case\.message_empty"):
+        bus.handle(c.PostMessage(by=lead, case_id=case_id, text="   "))
+    with bus.uow() as uow:
+        events = uow.cases.events(case_id)
+    posted = [(e.department, e.text) for e in events if type(e).__name__ == "MessagePosted"]
+    assert posted == [(lead, "今晚 20:00 联合检查，请派出所到场"), (CENTRE, "已告知诉求人")]
+    assert record(bus, case_id).state.value == "dispatched"  # a message changes no state

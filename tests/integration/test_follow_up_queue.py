@@ -15,9 +15,9 @@ from liandong.adapters.calendar import ChineseWorkCalendar
 from liandong.adapters.reference_data import default_catalogue, national_hierarchy
 from liandong.config import Settings
 from liandong.domain.cases import commands as c
-from liandong.domain.cases.follow_up import sampled_for_verification
 from liandong.domain.cases.routing import Router
 from liandong.domain.cases.rules import CasePolicy, Rules
+from liandong.domain.cases.waiting import sampled_for_verification
 from liandong.domain.errors import DomainError
 from liandong.services.cases import MessageBus
 from liandong.services.clock import ManualClock

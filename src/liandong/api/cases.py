@@ -35,6 +35,7 @@ from liandong.http.deps import (
     check_visible,
     get_platform,
     optional_user,
+    read_marked,
 )
 from liandong.i18n.messages import EVENT_LABELS, ROLE_NAMES, reason_text
 
@@ -167,7 +168,8 @@ def _load(platform: Any, case_id: str, user: Principal) -> tuple[CaseRecord, lis
 
 @router.get("/cases/{case_id}", response_model=CaseRead)
 def read_case(case_id: str, platform: PlatformDep, lang: LangDep, user: CurrentUser) -> CaseRead:
-    r, _ = _load(platform, case_id, user)
+    """The case; a member of its team (or its centre) reading it is recorded as having read it (已读)."""
+    r = read_marked(platform, user, case_id).record
     shown = sees_reporter(user, r)
     router_ = platform.rules().router
     team = [MemberRead(department=code, name=router_.department_name(code),

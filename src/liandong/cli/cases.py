@@ -189,15 +189,28 @@ def rate(case_id: str, by: ByOpt,
          data_dir=data_dir)
 
 
+ReaderOpt = Annotated[str | None, typer.Option(
+    "--by", help="阅读部门代码：团队成员（或派单中心）阅读后记为已读，计入信息对称指数")]
+
+
 @case_app.command("show")
 def show(case_id: str, lang: LangOpt = "zh", database_url: DbOpt = None,
-         data_dir: DirOpt = None) -> None:
+         data_dir: DirOpt = None, by: ReaderOpt = None) -> None:
     """案件详情：路由理由、按层级排列的办理团队、时间线。"""
     platform = open_platform(database_url, data_dir)
     found = platform.queries().with_events(case_id)
     if found is None:
         raise fail(DomainError("case.unknown", case_id=case_id), lang)
     case, events = found
+    if by:  # 已读 for the reading department, as a read in the workbench or through the API counts
+        from liandong.domain.access import Principal
+
+        reader = Principal(account_id="cli", username="cli", roles=frozenset(), department=by)
+        try:
+            read = platform.queries().read(reader, case_id, summoned=True)
+        except DomainError as exc:
+            raise fail(exc, lang) from None
+        platform.queries().mark_read(reader, read, platform.clock.now())
     render_case(platform, case.record, events, lang)
 
 

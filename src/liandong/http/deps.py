@@ -13,7 +13,7 @@ from liandong.domain.errors import DomainError
 from liandong.i18n import negotiate
 
 if TYPE_CHECKING:
-    from liandong.services.queries import CaseQueries
+    from liandong.services.queries import CaseQueries, CaseRead
 
 
 class CaseReading(Protocol):
@@ -76,3 +76,12 @@ def check_visible(platform: CaseReading, user: Principal, case_id: str) -> None:
     """Another case a command names (the case a duplicate merges into): refused as unknown unless
     the user may see it, so that a command tells no more than a read would."""
     platform.queries().case(user, case_id)
+
+
+def read_marked(platform: Platform, user: Principal, case_id: str) -> CaseRead:
+    """The case as ``user`` may read it, with its read (已读) recorded for the user's department
+    (信息对称: a read through the API counts as one through the workbench) — in a transaction of its
+    own on the writer's thread, never a write inside the read."""
+    read = platform.queries().read(user, case_id, summoned=True)
+    return platform.writer().run(lambda: platform.queries().mark_read(user, read, platform.clock.now())
+                                 ).result(timeout=30)

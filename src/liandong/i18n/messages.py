@@ -159,6 +159,7 @@ EVENT_LABELS: dict[str, dict[str, str]] = {
         ("AssistReported", "协办反馈", "assist reported"),
         ("CaseResolved", "办结", "resolved"),
         ("CaseFollowedUp", "回访", "followed up"),
+        ("MessagePosted", "留言", "message"),
         ("FollowUpAttempted", "回访未联系上", "follow-up call did not reach the reporter"),
         ("FollowUpVerified", "回访核实", "follow-up verified"),
         ("CaseReopened", "重办", "reopened"),

@@ -20,6 +20,7 @@ from liandong.domain.cases import commands as c
 from liandong.domain.cases.record import CaseRecord
 from liandong.domain.cases.routing import Role
 from liandong.domain.cases.states import TRANSITIONS, CaseAction
+from liandong.domain.duties import waits_on
 from liandong.domain.errors import DomainError
 from liandong.domain.hierarchy import HierarchyIndex, Level
 from liandong.domain.worktime import SHANGHAI
@@ -202,6 +203,9 @@ def _actor_fits(who: str, dept: str, r: CaseRecord, hierarchy: HierarchyIndex) -
         return r.pending_return is not None and r.pending_return.decider == dept
     if who == "approver":
         return r.pending_extension is not None and r.pending_extension.approver == dept
+    if who == "member":
+        member = r.team.get(dept)
+        return (member is not None and member.active) or dept == r.dispatcher or waits_on(dept, r)
     if who == "resource_approver":
         return r.pending_resource is not None and r.pending_resource.approver == dept
     return True

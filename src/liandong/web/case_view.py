@@ -117,7 +117,7 @@ def _waiting(r: CaseRecord, router: Any, w: dict[str, str]) -> list[str]:
 
 
 def _note(payload: dict[str, Any], router: Any, w: dict[str, str]) -> str:
-    for key in ("reason", "summary", "public_note", "rating"):
+    for key in ("reason", "summary", "public_note", "rating", "text"):
         if payload.get(key):
             return str(payload[key])
     if payload.get("lead"):

@@ -18,7 +18,7 @@ from liandong.domain.errors import DomainError
 from liandong.domain.hierarchy import Level
 from liandong.domain.responsibility import Severity
 from liandong.domain.worktime import SHANGHAI
-from liandong.http.deps import LangDep, PlatformDep, case_actor
+from liandong.http.deps import LangDep, PlatformDep, case_actor, read_marked
 from liandong.i18n import name_of
 from liandong.i18n.messages import explain
 from liandong.i18n.web.work import WORK_TEXT
@@ -90,12 +90,9 @@ def install(app: FastAPI, renderer: Renderer) -> None:
     def _case_response(request: Request, platform: Platform, user: Principal, case_id: str, lang: str,
                        *, error: str = "", failed: str = "", status: int = 200) -> Response:
         try:
-            read = platform.queries().read(user, case_id, summoned=True)
+            read = read_marked(platform, user, case_id)  # 已读, on the writer's thread
         except DomainError as exc:
             return render(request, "error.html", lang, status=404, message=explain(exc, lang))
-        # 已读 in a transaction of its own on the writer's thread, never a write inside this read
-        read = platform.writer().run(
-            lambda: platform.queries().mark_read(user, read, platform.clock.now())).result(timeout=30)
         view = case_view(platform, user, read.record, read.events, read.reads, lang)
         view["photos"] = photo_views(platform, user, case_id)
         actions = offered(user, read.record, platform.hierarchy)

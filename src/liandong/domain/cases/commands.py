@@ -278,6 +278,16 @@ class FollowUpCase(CaseCommand):
                                               "Unsatisfied for the handler's fault (redo)"), kind=CHECKBOX)
 
 
+@COMMANDS.declare(slug="message", name=("留言", "Message the team"), roles={HANDLER, LEADER, DISPATCHER},
+         behaviour="post_message", action="message", who="member",
+         summary="留言 a message to every member of the team, in the shared record")
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PostMessage(CaseCommand):
+    """留言."""
+
+    text: str = param(("留言内容", "Message"), kind=TEXTAREA, min_length=1, max_length=2000)
+
+
 @COMMANDS.declare(slug="verify-follow-up", name=("回访核实", "Verify a follow-up"), roles={DISPATCHER},
          behaviour="verify_follow_up", summary="回访核实 a second, independent call to a sampled reporter")
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -275,6 +275,15 @@ class CaseFollowedUp(Event):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class MessagePosted(Event):
+    """留言: a message from one member of the team to all, in the shared record (signed like every
+    event) and told to every member."""
+
+    department: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class FollowUpAttempted(Event):
     """A 回访 call that did not reach the reporter (未联系上): the case stays resolved and is called
     again, until the policy's number of attempts ends the follow-up as not contacted."""

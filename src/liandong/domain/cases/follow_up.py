@@ -1,27 +1,18 @@
-"""回访 and 回访核实: the centre calls the reporter of a resolved case — a call that does not reach
+"""回访 and 回访核实, and 留言 between the members of a team. The centre calls the reporter of a
+resolved case — a call that does not reach
 them (未联系上) is tried again up to the policy's number of attempts — and a sample of followed-up
 cases is called a second time, independently, to check the rating the first call recorded."""
 
 from __future__ import annotations
 
-import hashlib
 from datetime import datetime
 
 from liandong.domain.cases import events as ev
 from liandong.domain.cases.case import REPORTER, Case
 from liandong.domain.cases.rules import RATINGS, Rules
 from liandong.domain.cases.states import CaseAction, CaseState
+from liandong.domain.cases.waiting import sampled_for_verification, waits_on
 from liandong.domain.errors import DomainError
-
-VERIFY_SHARE = 0.10
-"""The share of followed-up cases sampled for 回访核实 (one in ten), drawn from the case id."""
-
-
-def sampled_for_verification(case_id: str, share: float = VERIFY_SHARE) -> bool:
-    """Whether a case is in the verification sample: a fixed draw from its id (the same on every
-    node and every replay; nobody chooses which cases are checked)."""
-    draw = int.from_bytes(hashlib.sha256(case_id.encode()).digest()[:4], "big") / 2**32
-    return draw < share
 
 
 def follow_up(case: Case, *, by: str, contacted: bool, solved: bool, rating: str,
@@ -67,3 +58,16 @@ def verify_follow_up(case: Case, *, by: str, contacted: bool, rating: str, now: 
     agrees = contacted and rating == r.rating
     case._emit(ev.FollowUpVerified(case_id=case.id, at=now, actor=by, contacted=contacted,
                                    rating=rating if contacted else "none", agrees=agrees))
+
+
+def post_message(case: Case, *, by: str, text: str, now: datetime) -> None:
+    """留言: a member of the team (or the case's centre, or a department something of the case waits
+    on) writes to all members; the message is part of the shared record."""
+    case._check(CaseAction.MESSAGE)
+    r = case.record
+    member = by in r.team and r.team[by].active
+    if not (member or by == r.dispatcher or waits_on(by, r)):
+        raise DomainError("case.not_member", department=by)
+    if not text.strip():
+        raise DomainError("case.message_empty")
+    case._emit(ev.MessagePosted(case_id=case.id, at=now, actor=by, department=by, text=text.strip()))

@@ -327,6 +327,7 @@ APPLY: dict[type[ev.Event], Callable[[CaseRecord, Any], None]] = {
     ev.CaseResolved: _resolved,
     ev.CaseFollowedUp: _followed,
     ev.FollowUpAttempted: _attempted,
+    ev.MessagePosted: lambda r, e: None,
     ev.FollowUpVerified: _verified,
     ev.CaseReopened: _reopened,
     ev.CaseClosed: _set("state", CaseState.CLOSED),

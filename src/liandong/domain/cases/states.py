@@ -47,6 +47,7 @@ class CaseAction(StrEnum):
     RESOLVE = "resolve"  # 办结
     FOLLOW_UP = "follow_up"  # 回访评价
     VERIFY_FOLLOW_UP = "verify_follow_up"  # 回访核实（第二次独立回访）
+    MESSAGE = "message"  # 留言：团队成员之间的消息
     CLOSE = "close"  # 归档
     REOPEN = "reopen"  # 重办
     MERGE = "merge"  # 合并（重复件）
@@ -108,6 +109,11 @@ TRANSITIONS: dict[CaseState, dict[CaseAction, CaseState | None]] = {
     CaseState.CLOSED: {CaseAction.VERIFY_FOLLOW_UP: None},
     CaseState.MERGED: {},
 }
+
+
+for _state, _moves in TRANSITIONS.items():  # 留言 while the case lives: it changes no state
+    if _state not in (CaseState.CLOSED, CaseState.MERGED):
+        _moves[CaseAction.MESSAGE] = None
 
 
 def allowed_actions(state: CaseState) -> list[CaseAction]:

@@ -131,6 +131,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "区划“{value}”已在影响范围内",
         "en": "Jurisdiction(s) '{value}' are already affected",
     },
+    "case.not_member": {
+        "zh": "{department} 不是本案办理团队的成员，不能留言：留言仅限团队成员、派单中心和本案正在等待其办理的单位",
+        "en": "{department} is not a member of this case's team: only members, the dispatching centre and departments the case waits on may post messages",
+    },
+    "case.message_empty": {
+        "zh": "留言内容不能为空",
+        "en": "A message cannot be empty",
+    },
     "case.reason_required": {
         "zh": "“{action}”需要填写理由或说明",
         "en": "'{action}' needs a reason or summary",
