@@ -232,3 +232,26 @@ def test_a_team_message_is_in_the_record_and_outsiders_are_refused(bus: MessageB
     posted = [(e.department, e.text) for e in events if type(e).__name__ == "MessagePosted"]
     assert posted == [(lead, "今晚 20:00 联合检查，请派出所到场"), (CENTRE, "已告知诉求人")]
     assert record(bus, case_id).state.value == "dispatched"  # a message changes no state
+
+
+def test_a_readable_number_names_the_case_wherever_an_id_does(bus: MessageBus) -> None:
+    from liandong.domain.cases.numbers import is_number
+
+    first = bus.handle(c.ReportCase(by="reporter", matter="social_life_noise", affected=(STREET,),
+                                    description="噪声一")).case_id
+    second = bus.handle(c.ReportCase(by="reporter", matter="social_life_noise", affected=(OTHER,),
+                                     description="噪声二")).case_id
+    elsewhere = bus.handle(c.ReportCase(by="reporter", matter="social_life_noise", affected=("320506003",),
+                                        description="苏州的噪声")).case_id
+    with bus.uow() as uow:
+        numbers = [uow.case_reads.number_of(x) for x in (first, second, elsewhere)]
+    assert numbers == ["320200-20260302-0001", "320200-20260302-0002", "320500-20260302-0001"]
+    assert all(is_number(n) for n in numbers) and not is_number(first)
+    result = bus.handle(c.DispatchCase(by=CENTRE, case_id=numbers[1]))  # a command names it by number
+    assert result.case_id == second
+    with bus.uow() as uow:
+        case = uow.case_reads.get(numbers[1])
+        assert case is not None and case.id == second and case.record.state.value == "dispatched"
+        assert uow.case_reads.events(numbers[1]) == uow.case_reads.events(second)
+        (row,) = [w for w in uow.duties.waiting_on(case.record.lead) if w.duty.subject_id == second]
+    assert row.number == numbers[1]

@@ -11,7 +11,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Query, Request, Response
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from liandong.api.bodies import body_of, command_of
@@ -133,6 +133,7 @@ class MemberRead(BaseModel):
 
 class CaseRead(BaseModel):
     id: str
+    number: str = Field(default="", description="the readable number (案件编号), accepted as an id")
     reporter_name: str
     reporter_phone: str
     version: int
@@ -176,7 +177,9 @@ def read_case(case_id: str, platform: PlatformDep, lang: LangDep, user: CurrentU
                        level=platform.hierarchy.get(code.rpartition("-")[0]).level.key,
                        role=m.role.value, role_label=ROLE_NAMES[m.role][lang], reason=m.reason)
             for code, m in r.team.items() if m.active]
-    return CaseRead(id=r.id, reporter_name=r.reporter_name if shown else mask_name(r.reporter_name),
+    number = platform.queries().number_of(r.id)
+    return CaseRead(id=r.id, number=number,
+                    reporter_name=r.reporter_name if shown else mask_name(r.reporter_name),
                     reporter_phone=r.reporter_phone if shown else mask_phone(r.reporter_phone),
                     version=r.version, state=r.state.value, matter=r.matter,
                     severity=r.severity, affected=list(r.affected), description=r.description,

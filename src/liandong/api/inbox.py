@@ -23,6 +23,7 @@ router = APIRouter(prefix="/api", tags=["inbox"])
 class WorkRow(BaseModel):
     subject: str = Field(description="case or instrument")
     subject_id: str
+    number: str = Field(default="", description="a case's readable number (案件编号): 320200-20261206-0123")
     action: str = Field(description="the duty: acknowledge, handle, assist, answer_summons, decide_return …")
     action_label: str = Field(description="the duty in the reader's language (待签收, 裁定退单 …)")
     ref: str = Field(default="", description="what inside the subject (a task's id)")
@@ -49,6 +50,7 @@ class WorkListOut(BaseModel):
 
 class CaseRow(BaseModel):
     case_id: str
+    number: str = Field(default="", description="the case's readable number (案件编号)")
     version: int
     state: str
     state_label: str
@@ -63,7 +65,7 @@ class CaseRow(BaseModel):
 
 def _case_rows(rows: list[CaseSummary], now: datetime, lang: str) -> list[CaseRow]:
     """Cases as rows; a case its lead has resolved is never overdue (it waits on the 回访)."""
-    return [CaseRow(case_id=s.case_id, version=s.version, state=s.state,
+    return [CaseRow(case_id=s.case_id, number=s.number, version=s.version, state=s.state,
                     state_label=state_name(s.state, lang), matter=s.matter, severity=s.severity,
                     role=s.role, received_at=s.received_at, due=s.due,
                     overdue=s.due is not None and s.due < now and s.state not in ("resolved", "followed_up"),
@@ -90,7 +92,7 @@ def inbox(department: str, platform: PlatformDep, user: CurrentUser, lang: LangD
     _readable(platform, user, department)
     work = platform.work().waiting(department, platform.clock.now(), limit=limit, offset=offset)
     return WorkListOut(department=department, total=work.total, items=[WorkRow(
-        subject=i.duty.subject, subject_id=i.duty.subject_id, action=i.duty.kind.value,
+        subject=i.duty.subject, subject_id=i.duty.subject_id, number=i.number, action=i.duty.kind.value,
         action_label=duty_name(i.duty.kind, lang), ref=i.duty.ref, since=i.duty.since, due=i.duty.due,
         hours_left=None if i.hours_left is None else round(i.hours_left, 2),
         countdown=countdown(i, lang), urgency=i.urgency.value, state=i.state,

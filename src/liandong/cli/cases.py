@@ -230,8 +230,12 @@ def render_case(platform: Platform, r: CaseRecord, events: list[Event], lang: st
     router = platform.rules().router
     matter = platform.catalogue.matters.get(r.matter)
     w = words(CASE_TEXT, lang)
-    out.print(f"[bold]{r.id}[/bold]  {name_of(matter, lang)}  "
-              f"{w['severity']} {r.severity}  {w['state']} {r.state.value}")
+    from liandong.i18n.work_items import state_name
+
+    number = platform.queries().number_of(r.id)
+    out.print(f"[bold]{number or r.id}[/bold]  {name_of(matter, lang)}  "
+              f"{w['severity']} {r.severity}  {w['state']} {state_name(r.state.value, lang)}"
+              + (f"\n{r.id}" if number else ""))
     out.print(f"{w['report']}: {r.description}")
     places = "、".join(platform.hierarchy.get(code).name for code in r.affected)
     out.print(f"{w['places']}: {places}")
@@ -299,7 +303,7 @@ def inbox(department: str, lang: LangOpt = "zh", database_url: DbOpt = None,
         left = countdown(item, lang)
         if item.urgency.value in colour:
             left = f"[{colour[item.urgency.value]}]{left}[/{colour[item.urgency.value]}]"
-        table.add_row(f"{w[d.subject]} {d.subject_id}\n{what}", duty_name(d.kind, lang),
+        table.add_row(f"{w[d.subject]} {item.number or d.subject_id}\n{what}", duty_name(d.kind, lang),
                       state_name(item.state, lang), local(d.due) if d.due else "—", left)
     out.print(table)
 

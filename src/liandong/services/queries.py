@@ -107,6 +107,11 @@ class CaseQueries:
             return [(case, uow.case_reads.events(case_id)) for case_id in chosen
                     if (case := uow.case_reads.get(case_id)) is not None]
 
+    def number_of(self, case_id: str) -> str:
+        """A case's readable number (案件编号), "" for none."""
+        with self.uow() as uow:
+            return uow.case_reads.number_of(case_id)
+
     def tracked(self, code: str) -> str | None:
         """The case a tracking code (normalised) follows, if any."""
         with self.uow() as uow:

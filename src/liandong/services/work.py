@@ -39,6 +39,7 @@ class WorkItem:
     title: str  # an instrument's title ("" for cases)
     source: str  # a case's 来源 ("" for instruments)
     received_at: datetime | None
+    number: str  # a case's 案件编号 ("" for instruments)
     hours_left: float | None  # working hours (clock hours for clock limits); negative: hours late
     clock_hours: bool  # the countdown is in clock hours
     urgency: Urgency
@@ -97,7 +98,7 @@ class Work:
                 if span > 0 and left <= self.amber_share * span:
                     urgency = Urgency.AMBER
         return WorkItem(d, row.state, row.matter, row.severity, row.title, row.source, row.received_at,
-                        left, clock, urgency)
+                        row.number, left, clock, urgency)
 
     def _hours(self, a: datetime, b: datetime, clock: bool) -> float:
         if clock:

@@ -95,6 +95,7 @@ def install(app: FastAPI, renderer: Renderer) -> None:
             return render(request, "error.html", lang, status=404, message=explain(exc, lang))
         view = case_view(platform, user, read.record, read.events, read.reads, lang)
         view["photos"] = photo_views(platform, user, case_id)
+        view["number"] = platform.queries().number_of(read.record.id)
         actions = offered(user, read.record, platform.hierarchy)
         with_receipt = read.checkpointed
         return render(request, "work_case.html", lang, status=status, text=WORK_TEXT, case=view,

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from liandong.adapters.memory.streams import MemoryStreams
 from liandong.domain.cases.case import Case
 from liandong.domain.cases.events import CaseFollowedUp, CaseReported, Event
+from liandong.domain.cases.numbers import format_number, is_number, number_day, number_prefix
 from liandong.domain.cases.record import CaseRecord
 from liandong.domain.errors import DomainError
 from liandong.services.ports import CaseReads, CaseStore, CaseSummary, ReportRow, StoredEvent, scope_prefix
@@ -31,8 +32,19 @@ class MemoryCaseStore(MemoryStreams[Case, Event], CaseStore):
         self.salts: dict[str, bytes] = {}
         self._new_salts: list[str] = []
         self.reads: dict[str, dict[str, tuple[int, datetime]]] = {}
+        self.numbers: dict[str, str] = {}  # 案件编号 → case id
+        self.number_of: dict[str, str] = {}  # case id → 案件编号
+        self.days: dict[tuple[str, str], int] = {}  # the last sequence per jurisdiction and day
+        self._new_numbers: list[str] = []
+
+    def resolve(self, case_id: str) -> str:
+        return self.numbers.get(case_id, case_id) if is_number(case_id) else case_id
+
+    def events(self, case_id: str) -> list[Event]:
+        return super().events(self.resolve(case_id))
 
     def get(self, case_id: str) -> Case | None:
+        case_id = self.resolve(case_id)
         record = self.records.get(case_id)
         if record is None:
             return None
@@ -40,6 +52,13 @@ class MemoryCaseStore(MemoryStreams[Case, Event], CaseStore):
         return Case(record)
 
     def save(self, case: Case) -> list[StoredEvent]:
+        r = case.record
+        if case.id not in self.records and r.received_at is not None:
+            prefix, day = number_prefix(r.affected), number_day(r.received_at)
+            self.days[prefix, day] = self.days.get((prefix, day), 0) + 1
+            number = format_number(prefix, day, self.days[prefix, day])
+            self.numbers[number], self.number_of[case.id] = case.id, number
+            self._new_numbers.append(number)
         stored = self.append(case)
         self.records[case.id] = case.record
         key = case.record.idempotency_key
@@ -50,6 +69,7 @@ class MemoryCaseStore(MemoryStreams[Case, Event], CaseStore):
 
     def commit(self) -> None:
         self.committed()
+        self._new_numbers.clear()
         self._loaded.clear()
         self._new_keys.clear()
         self._new_salts.clear()
@@ -62,6 +82,8 @@ class MemoryCaseStore(MemoryStreams[Case, Event], CaseStore):
                 self.records.pop(case_id, None)
         for key in self._new_keys:
             self.keys.pop(key, None)
+        for number in self._new_numbers:  # the sequence is not given back: numbers may have gaps
+            self.number_of.pop(self.numbers.pop(number, ""), None)
         for case_id in self._new_salts:
             self.salts.pop(case_id, None)
         for case_id in self._loaded:  # a command that failed half-way on a live record
@@ -112,19 +134,23 @@ class MemoryCaseReads(ReadsThroughStore[Case, Event], CaseReads):
                 continue
             assert r.received_at is not None
             rows.append(CaseSummary(r.id, r.version, r.state.value, r.matter, r.severity, r.owner,
-                                    r.lead, member.role.value, r.received_at, r.due, r.source))
+                                    r.lead, member.role.value, r.received_at, r.due, r.source,
+                                    self.store.number_of.get(r.id, "")))
         rows.sort(key=lambda s: (s.due is None, s.due or s.received_at, s.case_id))
         return rows[:limit]
 
     def open_in_scope(self, scope: str, *, limit: int = 500) -> list[CaseSummary]:
         prefix = scope_prefix(scope)
         rows = [CaseSummary(r.id, r.version, r.state.value, r.matter, r.severity, r.owner, r.lead, "",
-                            r.received_at, r.due, r.source)
+                            r.received_at, r.due, r.source, self.store.number_of.get(r.id, ""))
                 for r in self.store.records.values()
                 if r.state.is_open and r.received_at is not None
                 and any(a.startswith(prefix) for a in r.affected)]
         rows.sort(key=lambda s: (s.due is None, s.due or s.received_at, s.case_id))
         return rows[:limit]
+
+    def number_of(self, case_id: str) -> str:
+        return self.store.number_of.get(self.store.resolve(case_id), "")
 
     def case_for_tracking(self, code_hash: str) -> str | None:
         return self.store.tracking.get(code_hash)

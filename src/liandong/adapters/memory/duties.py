@@ -17,7 +17,8 @@ class MemoryDutyReads(DutyReads):
         self.cases, self.instruments = cases, instruments
 
     def _of(self, department: str, kinds: Collection[DutyKind]) -> list[WaitingRow]:
-        found = [WaitingRow(d, r.state.value, r.matter, r.severity, "", r.source, r.received_at)
+        found = [WaitingRow(d, r.state.value, r.matter, r.severity, "", r.source, r.received_at,
+                            self.cases.number_of.get(r.id, ""))
                  for r in self.cases.records.values() for d in case_duties(r) if d.department == department]
         for instrument_id, stream in self.instruments.streams.items():
             i = Instrument.replay(instrument_id, stream).record

@@ -53,19 +53,21 @@ class SqlCaseReads(ReadsThroughStore[Case, ev.Event], CaseReads):
     def inbox(self, department: str, *, open_only: bool = True, limit: int = 200) -> list[CaseSummary]:
         """The source (来源) is read from each case's first event, the report, rather than copied
         into a column: version 1 of a stream is always its ``CaseReported``."""
-        c, m, e = t.case_record, t.case_member, t.case_event
-        q = (select(c, m.c.role, e.c.payload).join(m, m.c.case_id == c.c.id)
+        c, m, e, n = t.case_record, t.case_member, t.case_event, t.case_number
+        q = (select(c, m.c.role, e.c.payload, n.c.number).join(m, m.c.case_id == c.c.id)
              .outerjoin(e, (e.c.case_id == c.c.id) & (e.c.case_version == 1))
+             .outerjoin(n, n.c.case_id == c.c.id)
              .where(m.c.department_code == department))
         if open_only:
             q = q.where(c.c.is_open.is_(True))
         q = q.order_by(c.c.due_at.is_(None), c.c.due_at, c.c.received_at, c.c.id).limit(limit)
         return [CaseSummary(row.id, row.version, row.state, row.matter, row.severity,
                             row.owner_code or "", row.lead_code or "", row.role, row.received_at,
-                            row.due_at, _source(row.payload)) for row in self.conn.execute(q)]
+                            row.due_at, _source(row.payload), row.number or "")
+                for row in self.conn.execute(q)]
 
     def open_in_scope(self, scope: str, *, limit: int = 500) -> list[CaseSummary]:
-        c, p, e = t.case_record, t.case_place, t.case_event
+        c, p, e, n = t.case_record, t.case_place, t.case_event, t.case_number
         prefix = scope_prefix(scope)
         places = select(p.c.case_id)
         if prefix:
@@ -73,13 +75,20 @@ class SqlCaseReads(ReadsThroughStore[Case, ev.Event], CaseReads):
             end = prefix_end(prefix)
             if end is not None:
                 places = places.where(p.c.unit_code < end)
-        q = (select(c, e.c.payload)
+        q = (select(c, e.c.payload, n.c.number)
              .outerjoin(e, (e.c.case_id == c.c.id) & (e.c.case_version == 1))
+             .outerjoin(n, n.c.case_id == c.c.id)
              .where(c.c.is_open.is_(True) & c.c.id.in_(places))
              .order_by(c.c.due_at.is_(None), c.c.due_at, c.c.received_at, c.c.id).limit(limit))
         return [CaseSummary(row.id, row.version, row.state, row.matter, row.severity,
                             row.owner_code or "", row.lead_code or "", "", row.received_at,
-                            row.due_at, _source(row.payload)) for row in self.conn.execute(q)]
+                            row.due_at, _source(row.payload), row.number or "")
+                for row in self.conn.execute(q)]
+
+    def number_of(self, case_id: str) -> str:
+        n = t.case_number
+        found = self.conn.execute(select(n.c.number).where(n.c.case_id == case_id)).scalar()
+        return str(found or "")
 
     def case_for_tracking(self, code_hash: str) -> str | None:
         k = t.tracking_code

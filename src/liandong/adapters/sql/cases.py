@@ -23,6 +23,7 @@ from liandong.adapters.sql import tables as t
 from liandong.adapters.sql.streams import SqlStreams
 from liandong.domain.cases import events as ev
 from liandong.domain.cases.case import Case
+from liandong.domain.cases.numbers import format_number, is_number, number_day, number_prefix
 from liandong.domain.duties import case_duties
 from liandong.domain.errors import DomainError
 from liandong.services.ports import CaseStore, StoredEvent
@@ -52,6 +53,10 @@ _SQL = {
     "insert_place": "INSERT INTO case_place (case_id, unit_code) VALUES (:id, :code) ON CONFLICT DO NOTHING",
     "delete_members": "DELETE FROM case_member WHERE case_id = :id",
     "insert_member": "INSERT INTO case_member (case_id, department_code, role) VALUES (:id, :dep, :role)",
+    "next_number": "INSERT INTO case_number_day (prefix, day, last) VALUES (:prefix, :day, 1) "
+                   "ON CONFLICT (prefix, day) DO UPDATE SET last = case_number_day.last + 1 RETURNING last",
+    "insert_number": "INSERT INTO case_number (number, case_id) VALUES (:number, :id)",
+    "number_of": "SELECT case_id FROM case_number WHERE number = :number",
     "delete_duties": duty_sql.DELETE,
     "insert_duty": duty_sql.INSERT,
 }
@@ -135,7 +140,17 @@ class SqlCaseStore(SqlStreams[Case, ev.Event], CaseStore):
         return cached
 
     def events(self, case_id: str) -> list[ev.Event]:
-        return list(self._stream(case_id))
+        return list(self._stream(self.resolve(case_id)))
+
+    def get(self, case_id: str) -> Case | None:
+        return super().get(self.resolve(case_id))
+
+    def resolve(self, case_id: str) -> str:
+        """The internal id of a case named by its id or its readable number (案件编号)."""
+        if not is_number(case_id):
+            return case_id
+        row = self._exec("number_of", {"number": case_id}).fetchone()
+        return str(row[0]) if row is not None else case_id
 
     def _insert_row(self, case: Case) -> None:
         r = case.record
@@ -161,6 +176,10 @@ class SqlCaseStore(SqlStreams[Case, ev.Event], CaseStore):
     def save(self, case: Case) -> list[StoredEvent]:
         expected, stored = self.append(case)
         r, pending = case.record, [s.event for s in stored]
+        if expected == 0 and r.received_at is not None:  # 案件编号: the day's next at the case's city
+            prefix, day = number_prefix(r.affected), number_day(r.received_at)
+            sequence = self._exec("next_number", {"prefix": prefix, "day": day}).fetchone()[0]
+            self._exec("insert_number", {"number": format_number(prefix, day, sequence), "id": r.id})
         if expected == 0 or any(isinstance(e, ev.ScopeWidened) for e in pending):
             for code in r.affected:  # the places of the report, and any added since
                 self._exec("insert_place", {"id": r.id, "code": code})

@@ -46,13 +46,15 @@ class SqlDutyReads(DutyReads):
                    kinds: Collection[DutyKind] = ()) -> list[WaitingRow]:
         """One range of ``ix_duty_department_order``; the case's row, its report (for 来源) and the
         instrument's row joined by key for the page of rows read."""
-        d, c, e, i = t.duty, t.case_record, t.case_event, t.instrument
+        d, c, e, i, n = t.duty, t.case_record, t.case_event, t.instrument, t.case_number
         q = (select(d.c.subject, d.c.subject_id, d.c.department_code, d.c.kind, d.c.since_at, d.c.due_at,
                     d.c.ref, c.c.state, c.c.matter, c.c.severity, c.c.received_at, e.c.payload,
-                    i.c.state.label("i_state"), i.c.kind.label("i_kind"), i.c.title, i.c.issued_at)
+                    i.c.state.label("i_state"), i.c.kind.label("i_kind"), i.c.title, i.c.issued_at,
+                    n.c.number)
              .outerjoin(c, (d.c.subject == CASE) & (c.c.id == d.c.subject_id))
              .outerjoin(e, (d.c.subject == CASE) & (e.c.case_id == d.c.subject_id) & (e.c.case_version == 1))
              .outerjoin(i, (d.c.subject == INSTRUMENT) & (i.c.id == d.c.subject_id))
+             .outerjoin(n, (d.c.subject == CASE) & (n.c.case_id == d.c.subject_id))
              .where(_mine(department, kinds))
              .order_by(d.c.order_at, d.c.subject_id, d.c.kind, d.c.ref).offset(offset).limit(limit))
         rows = []
@@ -62,7 +64,7 @@ class SqlDutyReads(DutyReads):
             if r.subject == CASE:
                 source = str(json.loads(r.payload).get("source", "")) if r.payload else ""
                 rows.append(WaitingRow(duty, r.state or "", r.matter or "", r.severity or "", "", source,
-                                       r.received_at))
+                                       r.received_at, r.number or ""))
             else:
                 rows.append(WaitingRow(duty, r.i_state or "", r.i_kind or "", "", r.title or "", "",
                                        r.issued_at))

@@ -298,6 +298,19 @@ case_place = Table(  # every place a case affects (reported, then widened): the 
 # A scope is one range of codes (services.ports.scope_prefix); the case id rides in the index.
 Index("ix_case_place_unit", case_place.c.unit_code, case_place.c.case_id)
 
+case_number = Table(  # 案件编号: the readable number of each case (domain.cases.numbers)
+    "case_number", metadata,
+    Column("number", String(24), primary_key=True),
+    Column("case_id", String(40), ForeignKey("case_record.id"), nullable=False, unique=True),
+)
+
+case_number_day = Table(  # the last sequence given per jurisdiction and Beijing day
+    "case_number_day", metadata,
+    Column("prefix", String(6), primary_key=True),
+    Column("day", String(8), primary_key=True),
+    Column("last", Integer, nullable=False),
+)
+
 duty = Table(  # 待办: what waits on which department (domain.duties), kept with the events that change it
     "duty", metadata,
     Column("subject_id", String(40), primary_key=True),  # a case or an instrument

@@ -29,6 +29,7 @@ class CaseSummary:
     received_at: datetime
     due: datetime | None
     source: str = ""  # 来源: citizen, ngo, grid, department, hotline, online
+    number: str = ""  # 案件编号, e.g. 320200-20261206-0123
 
 
 StoredEvent = Stored[Event]
@@ -127,6 +128,10 @@ class CaseReads(StreamReads[Case, Event]):
     def inbox(self, department: str, *, open_only: bool = True,
               limit: int = 200) -> list[CaseSummary]:
         """The cases on which ``department`` is a member, nearest deadline first."""
+
+    @abc.abstractmethod
+    def number_of(self, case_id: str) -> str:
+        """A case's readable number (案件编号); "" for none."""
 
     @abc.abstractmethod
     def open_in_scope(self, scope: str, *, limit: int = 500) -> list[CaseSummary]:

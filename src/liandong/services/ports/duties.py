@@ -21,6 +21,7 @@ class WaitingRow:
     title: str  # an instrument's title ("" for cases)
     source: str  # a case's 来源 ("" for instruments)
     received_at: datetime | None  # a case's report, an instrument's issue
+    number: str = ""  # a case's 案件编号
 
 
 class DutyReads(abc.ABC):
