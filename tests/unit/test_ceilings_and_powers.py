@@ -105,3 +105,17 @@ def test_what_the_centre_may_do_and_why() -> None:
     assert lines[-1].startswith("Ⅰ级（特别重大）：") and "类事项可提级至本级" in lines[-1]
     city = {name: why for name, _, why in rows(powers_for(CAT, H.get("320200")), "case", "zh")}
     assert city["派单"] == "治理要素：沟通协调（由属地政府行使）"
+
+
+def test_the_case_page_offers_a_dispatch_only_where_the_elements_grant_it() -> None:
+    from liandong.domain.access import Principal
+    from liandong.domain.cases.record import CaseRecord
+    from liandong.domain.roles import StaffRole
+    from liandong.web.actions import offered
+
+    received = CaseRecord("C1", affected=("320213001",))
+    centre = Principal("a", "centre", frozenset({StaffRole.DISPATCHER}), "320200-gov")
+    council = Principal("b", "council", frozenset({StaffRole.DISPATCHER}), "100000-gov")  # 国务院
+    assert "dispatch" in [a.key for a in offered(centre, received, H, CAT.governance)]
+    assert "dispatch" in [a.key for a in offered(council, received, H)]  # by role and place alone …
+    assert "dispatch" not in [a.key for a in offered(council, received, H, CAT.governance)]  # … not by power

@@ -63,6 +63,17 @@ for _declared in CASE_POWERS.values():  # a declared action that is not one fail
     Action(_declared.lead_power or Action.HANDLE_CASE)
 
 
+def may(governance: GovernanceElements, level: Level, department: str, slug: str, lead: str = "") -> bool:
+    """Whether a department of ``level`` holds the power the case command ``slug`` declares (no power
+    declared: yes); the reach is the command's to check (``check_power``)."""
+    declared = CASE_POWERS.get(slug)
+    if declared is None or declared.power is None:
+        return True
+    own_lead = bool(lead) and department == lead and declared.lead_power is not None
+    action = Action(declared.lead_power if own_lead and declared.lead_power else declared.power)
+    return grant(governance, level, department.rpartition("-")[2] == GOVERNMENT, action).allowed
+
+
 def check_power(router: Router, *, by: str, slug: str, lead: str = "", places: Sequence[str] = ()) -> None:
     """Refuse ``by`` the case command ``slug`` unless the elements of its level grant the action the
     command declares (its ``lead_power`` when ``by`` is the case's ``lead``), the action is not the

@@ -155,7 +155,7 @@ def install(app: FastAPI, renderer: Renderer) -> None:
             lambda: platform.queries().mark_read(user, read, platform.clock.now())).result(timeout=30)
         view = case_view(platform, user, read.record, read.events, read.reads, lang)
         view["photos"] = photo_views(platform, user, case_id)
-        actions = offered(user, read.record, platform.hierarchy)
+        actions = offered(user, read.record, platform.hierarchy, platform.catalogue.governance)
         with_receipt = read.checkpointed
         return render(request, "work_case.html", lang, status=status, text=WORK_TEXT, case=view,
                       actions=actions, error=error, failed=failed, with_receipt=with_receipt)
