@@ -12,7 +12,7 @@ from liandong.adapters.calendar import ChineseWorkCalendar
 from liandong.adapters.reference_data import default_catalogue, national_hierarchy
 from liandong.domain.cases import commands as c
 from liandong.domain.cases.routing import Role, Router
-from liandong.domain.cases.rules import CasePolicy, Rules
+from liandong.domain.cases.rules import CasePolicy, EscalationPolicy, Rules
 from liandong.domain.errors import DomainError
 from liandong.domain.hierarchy import Level
 from liandong.i18n.messages import explain
@@ -158,3 +158,22 @@ def test_a_request_to_escalate_past_the_ceiling_is_refused(bus: MessageBus) -> N
     assert explain(error).startswith("不能提级：餐饮油烟扰民（一般诉求）的提级上限为市级，案件已由市级负责")
     assert "Catering fume nuisance (Routine)" in explain(error, "en")
     assert record(bus, cid).owner == "320200"
+
+
+def test_the_supervisor_of_a_held_case_finds_it_in_its_inbox(uow_factory: Callable[[], UnitOfWork]) -> None:
+    """Where the policy supervises only after the escalation point, the hold is what brings the
+    department above onto the team: the stores' member lists (the inbox) follow it."""
+    late = CasePolicy(overrides={"catering_fume": EscalationPolicy(supervise_after=300, escalate_after=100)})
+    rules = Rules(RULES.router, RULES.calendar, late)
+    counter = iter(range(1, 100))
+    bus = MessageBus(uow=uow_factory, rules=rules, clock=ManualClock(START),
+                     new_id=lambda: f"S{next(counter):06d}")
+    cid = report(bus)
+    bus.handle(c.DispatchCase(by=CENTRE, case_id=cid))
+    overdue(bus, cid)  # to the city
+    overdue(bus, cid)  # held there
+    assert events(bus, cid)[-2:] == ["EscalationHeld", "CriticismRecorded"]
+    assert "SupervisionStarted" not in events(bus, cid)
+    with bus.uow() as uow:
+        inbox = uow.case_reads.inbox("320000-urban_management")
+    assert [(s.case_id, s.role) for s in inbox] == [(cid, "supervise")]
