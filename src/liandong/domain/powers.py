@@ -59,19 +59,28 @@ CASE_POWERS: dict[str, Declaration] = {
 """The case commands that need a governance action of the acting level, by slug."""
 
 for _declared in CASE_POWERS.values():  # a declared action that is not one fails at import
-    Action(_declared.power or "")
-    Action(_declared.lead_power or Action.HANDLE_CASE)
+    for _action in (_declared.power, _declared.lead_power):
+        if _action is not None:
+            Action(_action)
+
+
+def _needed(slug: str, by: str, lead: str) -> tuple[Declaration, Action, bool] | None:
+    """The declaration of ``slug``, the action ``by`` needs for it, and whether ``by`` acts as the
+    case's own lead (its ``lead_power``); None when the command needs no power."""
+    declared = CASE_POWERS.get(slug)
+    if declared is None or declared.power is None:
+        return None
+    own_lead = bool(lead) and by == lead and declared.lead_power is not None
+    action = Action(declared.lead_power if own_lead and declared.lead_power else declared.power)
+    return declared, action, own_lead
 
 
 def may(governance: GovernanceElements, level: Level, department: str, slug: str, lead: str = "") -> bool:
     """Whether a department of ``level`` holds the power the case command ``slug`` declares (no power
     declared: yes); the reach is the command's to check (``check_power``)."""
-    declared = CASE_POWERS.get(slug)
-    if declared is None or declared.power is None:
-        return True
-    own_lead = bool(lead) and department == lead and declared.lead_power is not None
-    action = Action(declared.lead_power if own_lead and declared.lead_power else declared.power)
-    return grant(governance, level, department.rpartition("-")[2] == GOVERNMENT, action).allowed
+    needed = _needed(slug, department, lead)
+    return needed is None or grant(governance, level, department.rpartition("-")[2] == GOVERNMENT,
+                                   needed[1]).allowed
 
 
 def check_power(router: Router, *, by: str, slug: str, lead: str = "", places: Sequence[str] = ()) -> None:
@@ -80,11 +89,10 @@ def check_power(router: Router, *, by: str, slug: str, lead: str = "", places: S
     territorial government's alone or ``by`` is that government, and, for a dispatch, one of the case's
     ``places`` lies in its jurisdiction (首接负责: the centre of a place dispatches what is reported
     there)."""
-    declared = CASE_POWERS.get(slug)
-    if declared is None or declared.power is None:
+    needed = _needed(slug, by, lead)
+    if needed is None:
         return
-    own_lead = bool(lead) and by == lead and declared.lead_power is not None
-    action = Action(declared.lead_power if own_lead and declared.lead_power else declared.power)
+    declared, action, own_lead = needed
     governance, hierarchy = router.catalogue.governance, router.hierarchy
     router.check_department(by)
     unit_code, _, system = by.rpartition("-")
