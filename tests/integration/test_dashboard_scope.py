@@ -80,9 +80,10 @@ def seed(platform: Platform) -> World:
             assert case is not None
             return case.record.lead
 
-    def handle(case_id: str, until: str) -> None:
-        """Dispatch, then acknowledge, resolve and follow up as far as ``until``."""
-        bus.handle(c.DispatchCase(by=CENTRE, case_id=case_id))
+    def handle(case_id: str, until: str, centre: str = CENTRE) -> None:
+        """Dispatch (by the centre of the place), then acknowledge, resolve and follow up as far as
+        ``until``."""
+        bus.handle(c.DispatchCase(by=centre, case_id=case_id))
         steps = [("ack", c.AcknowledgeCase(by=lead(case_id), case_id=case_id)),
                  ("resolve", c.ResolveCase(by=lead(case_id), case_id=case_id, summary="已清运")),
                  ("follow", c.FollowUpCase(by=CENTRE, case_id=case_id, solved=False,
@@ -116,7 +117,7 @@ def seed(platform: Platform) -> World:
     widened = report(C)
     bus.handle(c.WidenScope(by=CENTRE, case_id=widened, added=(Y,)))  # 扩大范围 into 新吴区
     handle(widened, "ack")
-    handle(report(NANJING), "ack")
+    handle(report(NANJING), "ack", centre="320100-gov")  # 南京's own centre dispatches it
     with platform.uow() as u:
         u.cases.mark_read(first, CENTRE, 2, at(2, 12))
         u.commit()

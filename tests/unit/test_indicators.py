@@ -22,7 +22,7 @@ C5    A                      09:40 reported, never dispatched
 C6    A                      09:50 reported, dispatched; 10:10 acknowledged; summons never answered; Tue
                              resolved on time; followed up: not reached, not solved, no rating ("none")
 C7    a township of 锡山区     10:00 reported, dispatched; 10:15 acknowledged; Tue resolved on time
-C8    a township of 南京市     10:05 reported, dispatched (outside 无锡: never counted)
+C8    a township of 南京市     10:05 reported, dispatched by 南京's centre (outside 无锡: never counted)
 C9    A                      the Friday before (27 Feb) reported, dispatched, acknowledged in time: the
                              previous period's only case
 ====  =====================  ==========================================================================
@@ -121,7 +121,7 @@ def story() -> World:
     s.do(c.AcknowledgeCase, ids["C1"])
     s.when(at(2, 10, 5))
     ids["C8"] = s.report(nanjing_street)
-    s.do(c.DispatchCase, ids["C8"], CENTRE)
+    s.do(c.DispatchCase, ids["C8"], "320100-gov")  # 南京's own centre dispatches it
     s.when(at(2, 10, 10)).do(c.AcknowledgeCase, ids["C6"])
     s.when(at(2, 10, 15)).do(c.AcknowledgeCase, ids["C7"])
     s.when(at(2, 10, 30)).do(c.ReturnCase, ids["C3"], reason="非本单位职责")

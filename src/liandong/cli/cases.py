@@ -294,7 +294,8 @@ def inbox(department: str, lang: LangOpt = "zh", database_url: DbOpt = None,
     w = words(WORK_LIST_TEXT, lang)
     table = Table(title=w["cli_title"].format(department=router.department_name(department),
                                               total=work.total))
-    for head in ("col_subject", "col_action", "col_state", "col_due", "col_countdown"):
+    table.add_column(w["col_subject"], overflow="fold", min_width=20)  # a number whole on its line
+    for head in ("col_action", "col_state", "col_due", "col_countdown"):
         table.add_column(w[head], overflow="fold")
     colour = {"red": "red", "amber": "yellow"}
     for item in work.items:
@@ -303,7 +304,7 @@ def inbox(department: str, lang: LangOpt = "zh", database_url: DbOpt = None,
         left = countdown(item, lang)
         if item.urgency.value in colour:
             left = f"[{colour[item.urgency.value]}]{left}[/{colour[item.urgency.value]}]"
-        table.add_row(f"{w[d.subject]} {item.number or d.subject_id}\n{what}", duty_name(d.kind, lang),
+        table.add_row(f"{w[d.subject]}\n{item.number or d.subject_id}\n{what}", duty_name(d.kind, lang),
                       state_name(item.state, lang), local(d.due) if d.due else "—", left)
     out.print(table)
 

@@ -122,3 +122,38 @@ def org_search(name: str, limit: Annotated[int, typer.Option(min=1, max=500)] = 
             table.add_row(u.code, u.name, level_name(u.level, lang), kind_name(u.kind, lang),
                           " › ".join(p.name for p in national.path(u.code)[1:-1]))
         out.print(table)
+
+
+@org_app.command("powers")
+def org_powers(code: Annotated[str, typer.Argument(help="部门代码（320213001-veterans）或区划代码")],
+               lang: LangOpt = "zh") -> None:
+    """一个部门（或区划的属地政府）能做什么、为什么：派单、改派、并单、扩大范围、联动事项、承接提级，及所依据的治理要素。"""
+    from liandong.adapters.reference_data import default_catalogue, national_list
+    from liandong.domain.hierarchy import Level
+    from liandong.domain.organisation import GOVERNMENT
+    from liandong.domain.powers import powers_for
+    from liandong.i18n import name_of
+    from liandong.i18n.powers import escalation_lines, rows, text
+
+    with refusals(lang):
+        unit_code, _, system = code.partition("-")
+        unit = national_list().get(unit_code)
+        powers = powers_for(default_catalogue(), unit, system or GOVERNMENT)
+        out.print(f"[bold]{text(lang, 'powers_title', name=powers.name)}[/bold]")
+        kind = text(lang, "kind_gov" if powers.government else "kind_dept")
+        out.print(f"{powers.department} · {kind} · {describe(unit, lang)}")
+        elements = text(lang, "sep").join(name_of(e, lang) for e in powers.elements)
+        out.print(f"{text(lang, 'elements')}: {elements}")
+        for aggregate, title in (("case", "cases"), ("instrument", "instruments")):
+            table = Table(title=text(lang, title))
+            for column in ("col_power", "col_may", "col_why"):
+                table.add_column(text(lang, column))
+            for row in rows(powers, aggregate, lang):
+                table.add_row(*row)
+            out.print(table)
+        if unit.level is not Level.TOWNSHIP:
+            out.print(f"[bold]{text(lang, 'escalations')}[/bold]")
+            for line in escalation_lines(powers, lang):
+                out.print(f"  {line}")
+        out.print(text(lang, "ceiling_note"))
+        out.print(text(lang, "roles"))

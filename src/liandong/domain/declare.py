@@ -84,6 +84,8 @@ class Declaration:
     who: str | None = None  # whose move it is on the case page (lead, dispatcher …); None: not offered there
     refers: tuple[str, ...] = ()  # fields naming other cases, which the caller must be able to see
     route: str | None = None  # the URL below the aggregate's when it is not the slug: "tasks/{task}/complete"
+    power: str | None = None  # the governance action the acting level must hold ("dispatch_case")
+    lead_power: str | None = None  # … or, for the aggregate's own lead, this one instead ("handle_case")
 
     @property
     def path(self) -> str:
@@ -105,7 +107,8 @@ class Registry:
 
     def declare(self, *, slug: str, name: tuple[str, str], roles: frozenset[StaffRole] | set[StaffRole],
                 summary: str, behaviour: str, action: str | None = None, who: str | None = None,
-                refers: tuple[str, ...] = (), route: str | None = None) -> Callable[[T], T]:
+                refers: tuple[str, ...] = (), route: str | None = None, power: str | None = None,
+                lead_power: str | None = None) -> Callable[[T], T]:
         """Register a command class under its declaration (a slug declared twice, or a route naming a
         field the command does not have, fails at import)."""
 
@@ -114,7 +117,7 @@ class Registry:
                 raise TypeError(f"the slug {slug!r} is declared twice: {self.commands[slug].__name__}, "
                                 f"{cls.__name__}")
             declared = Declaration(slug, name, frozenset(roles), summary, behaviour, action, who, refers,
-                                   route)
+                                   route, power, lead_power)
             own = {f.name for f in fields(cls)} if hasattr(cls, "__dataclass_fields__") else set()
             missing = [name for name in declared.path_fields if name not in own]
             if missing:

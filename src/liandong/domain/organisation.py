@@ -139,9 +139,12 @@ class GovernanceElement:
 class GovernanceElements:
     """The elements of every level; answers whether a level may take an action, and why."""
 
-    def __init__(self, version: str, elements: Iterable[GovernanceElement]) -> None:
+    def __init__(self, version: str, elements: Iterable[GovernanceElement],
+                 government_only: Iterable[Action] = ()) -> None:
         self.version = version
         self.elements = tuple(elements)
+        self.government_only = frozenset(government_only)
+        """Actions that only the territorial government (块) of a level takes, where granted."""
 
     def of_level(self, level: Level) -> list[GovernanceElement]:
         return [e for e in self.elements if level in e.levels]
@@ -190,7 +193,16 @@ def read_governance(document: Any, *, source: str) -> GovernanceElements:
         elements.append((_code(rec), GovernanceElement(_code(rec), rec.text("name"),
                                                        rec.text("name_en"), levels, actions)))
     by_code = unique(elements, source=source, what="element")
-    return GovernanceElements(str(document["version"]), by_code.values())
+    return GovernanceElements(str(document["version"]), by_code.values(),
+                              _government_only(document, source=source))
+
+
+def _government_only(document: Any, *, source: str) -> frozenset[Action]:
+    """``government_only``: actions of the territorial government alone, each a known action."""
+    raw = document.get("government_only", [])
+    rec = Record({"government_only": raw}, source=source, entry="government_only")
+    return frozenset(Action(rec.choice("government_only", a, [x.value for x in Action]))
+                     for a in rec.texts("government_only"))
 
 
 def _code(rec: Record) -> str:

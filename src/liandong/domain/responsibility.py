@@ -7,14 +7,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from difflib import get_close_matches
 from enum import StrEnum
 from typing import Any
 
 from liandong.domain.errors import DomainError
 from liandong.domain.hierarchy import Level
-from liandong.domain.records import entries, unique
+from liandong.domain.records import Record, entries, unique
 
 
 class Severity(StrEnum):
@@ -39,6 +39,13 @@ _SEVERITY_FLOOR: dict[Severity, Level | None] = {
     Severity.II: Level.PROVINCE,
     Severity.I: Level.CENTRAL,
 }
+
+DEFAULT_CEILINGS: Mapping[Severity, Level] = {
+    Severity.ROUTINE: Level.CITY, Severity.IV: Level.CITY, Severity.III: Level.PROVINCE,
+    Severity.II: Level.PROVINCE, Severity.I: Level.CENTRAL,
+}
+"""提级上限 where the responsibility list sets none: routine and 一般 cases no higher than the city, 较大
+and 重大 no higher than the province; only 特别重大 reaches the centre (总揽不包办)."""
 
 _LIMIT = re.compile(r"^(\d+)(wd|h)$")
 
@@ -79,6 +86,9 @@ class MatterType:
     public: bool = True
     """False for matters never shown in public reads (信访, 群体性事件, fraud, minors …): even that
     such a case exists can harm the person who reported it."""
+    ceilings: Mapping[Severity, Level] = field(default_factory=dict)
+    """提级上限 by severity: the highest level time-based escalation may hand a case of this matter to
+    (read with the list's defaults filled in; ``DEFAULT_CEILINGS`` where a severity has none)."""
     origins: tuple[tuple[str, str, str, str], ...] = ()
     """The local dispatch catalogues (派单目录) that decided this entry's routing, province first:
     (scope code, version, effective date, changed fields joined by "+"); empty for the national list."""
@@ -89,6 +99,13 @@ class MatterType:
                               severity=severity.value,
                               allowed=", ".join(s.value for s in self.severities))
         return self.limits[severity]
+
+    def ceiling(self, severity: Severity) -> Level:
+        """The highest level a case of this matter and severity may be escalated to: its 提级上限,
+        never below the level its authority or its severity already requires."""
+        level = self.ceilings.get(severity, DEFAULT_CEILINGS[severity])
+        floors = [lv for lv in (self.authority, severity.floor) if lv is not None]
+        return Level(min([level, *floors]))
 
 
 class ResponsibilityList:
@@ -116,7 +133,61 @@ class ResponsibilityList:
 
 
 _MATTER_FIELDS = ("code", "name", "name_en", "category", "lead", "assist", "authority",
-                  "default_severity", "severities", "keywords", "limits", "public")
+                  "default_severity", "severities", "keywords", "limits", "public", "ceiling")
+CEILING_TABLE = "escalation_ceiling"
+"""The responsibility list's table of default ceilings by severity."""
+
+
+def read_ceilings(document: Any, *, source: str) -> dict[Severity, Level]:
+    """The default 提级上限 by severity (``[escalation_ceiling]``), each severity named once with a
+    level no lower than the severity's own floor; ``DEFAULT_CEILINGS`` where the table is absent."""
+    raw = document.get(CEILING_TABLE) if isinstance(document, Mapping) else None
+    if raw is None:
+        return dict(DEFAULT_CEILINGS)
+    rec = Record(raw, source=source, entry=CEILING_TABLE)
+    rec.only(s.value for s in Severity)
+    missing = [s.value for s in Severity if s.value not in raw]
+    if missing:
+        raise rec.fail("data.missing_field", field=", ".join(missing))
+    return {s: _ceiling_level(rec, s.value, raw[s.value], s.floor, None) for s in Severity}
+
+
+def _ceiling_level(rec: Record, key: str, value: Any, floor: Level | None, authority: Level | None) -> Level:
+    """One ceiling: a level key, at or above the severity's floor and the matter's authority."""
+    levels = [lv.key for lv in Level]
+    if not isinstance(value, str):
+        raise rec.fail("data.wrong_type", field=key, expected="string", got=repr(value))
+    level = Level[rec.choice(key, value, levels).upper()]
+    for required, code in ((floor, "data.ceiling_below_severity"),
+                           (authority, "data.ceiling_below_authority")):
+        if required is not None and level > required:
+            raise rec.fail(code, field=key, value=value, required=required.key,
+                           allowed=", ".join(lv.key for lv in Level if lv <= required))
+    return level
+
+
+def _matter_ceilings(rec: Record, severities: tuple[Severity, ...], authority: Level | None,
+                     defaults: Mapping[Severity, Level]) -> dict[Severity, Level]:
+    """A matter's ceilings: one level for every severity (``ceiling = "province"``), or a table by
+    severity (only severities the matter takes), the list's defaults for the rest."""
+    raw = rec.data.get("ceiling")
+    given: dict[str, Any] = {}
+    if isinstance(raw, str):
+        given = {s.value: raw for s in severities}
+    elif isinstance(raw, Mapping):
+        for key in raw:
+            rec.choice("ceiling", key, [s.value for s in severities])
+        given = dict(raw)
+    elif raw is not None:
+        raise rec.fail("data.wrong_type", field="ceiling", expected="level or table by severity",
+                       got=repr(raw))
+    out = {}
+    for s in severities:
+        if s.value in given:
+            out[s] = _ceiling_level(rec, f"ceiling.{s.value}", given[s.value], s.floor, authority)
+        else:
+            out[s] = Level(min([defaults[s], *(lv for lv in (authority,) if lv is not None)]))
+    return out
 
 
 def read_matters(document: Any, *, source: str, systems: Iterable[str]) -> ResponsibilityList:
@@ -124,6 +195,7 @@ def read_matters(document: Any, *, source: str, systems: Iterable[str]) -> Respo
     known = sorted(systems)
     levels = [lv.key for lv in Level]
     severity_values = [s.value for s in Severity]
+    defaults = read_ceilings(document, source=source)
     matters = []
     for rec in entries(document, "matters", source=source):
         rec.only(_MATTER_FIELDS)
@@ -164,6 +236,7 @@ def read_matters(document: Any, *, source: str, systems: Iterable[str]) -> Respo
             category=rec.text("category"), lead=lead or None, assist=assist,
             authority=authority, default_severity=default, severities=severities,
             limits=limits, keywords=rec.texts("keywords"), public=rec.flag("public", default=True),
+            ceilings=_matter_ceilings(rec, severities, authority, defaults),
         )))
     by_code = unique(matters, source=source, what="matter")
     return ResponsibilityList(str(document["version"]), by_code.values())

@@ -66,13 +66,19 @@ ROLE_NAMES: dict[Role, dict[str, str]] = {
     Role.SUMMONED: {"zh": "吹哨报到", "en": "summoned"},
 }
 
+SEVERITY_NAMES: dict[str, tuple[str, str]] = {
+    "routine": ("一般诉求", "Routine"), "IV": ("Ⅳ级（一般）", "Level IV"), "III": ("Ⅲ级（较大）", "Level III"),
+    "II": ("Ⅱ级（重大）", "Level II"), "I": ("Ⅰ级（特别重大）", "Level I")}
+"""A case's severity, in words."""
+
 REASON_NAMES: dict[str, dict[str, str]] = {
     key: {"zh": zh, "en": en} for key, zh, en in (
         ("lead_system", "牵头系统", "lead system"), ("executor", "属地执行", "executes on the ground"),
         ("assisting_system", "协办系统", "assisting system"), ("co_presence", "共同在场", "co-presence"),
         ("observer", "观察", "observer"), ("summons", "吹哨报到", "summons"),
         ("redo", "重办督办", "supervises the redo"), ("breach", "超期督办", "supervises a breach"),
-        ("heat", "舆情督办", "public-opinion supervision"), ("dispatch", "派单", "dispatch"),
+        ("heat", "舆情督办", "public-opinion supervision"),
+        ("ceiling", "提级上限督办", "supervises above the escalation ceiling"), ("dispatch", "派单", "dispatch"),
         ("lead change", "主办变更", "lead changed"),
         ("scope", "影响范围", "scope"), ("severity", "事件等级", "severity"),
         ("authority", "职权层级", "authority"), ("escalation", "提级", "escalation"),
@@ -175,6 +181,7 @@ EVENT_LABELS: dict[str, dict[str, str]] = {
         ("CaseUrged", "催办", "urged"),
         ("SupervisionStarted", "督办", "supervision started"),
         ("CriticismRecorded", "通报批评", "circulated criticism"),
+        ("EscalationHeld", "已达提级上限，转为上级督办", "held at the escalation ceiling: supervised from above"),
     )
 }
 
@@ -187,6 +194,10 @@ ACTION_NAMES: dict[str, tuple[str, str]] = {
     "promote_experience": ("推广经验", "promote an experience"), "convene_symposium": ("召开座谈会", "convene a symposium"),
     "convene_training": ("组织培训", "convene training"), "convene_meeting": ("召开会议", "convene a meeting"),
     "allocate_resources": ("分配资源", "allocate resources"), "request_resources": ("申请资源", "request resources"),
+    "handle_case": ("办理案件", "handle cases"), "dispatch_case": ("派单、改派与并单", "dispatch, re-dispatch and merge cases"),
+    "supervise_case": ("督办案件", "supervise cases"), "summon": ("吹哨报到", "summon departments"),
+    "report_problem": ("反映问题", "report problems"), "report_progress": ("报告进展", "report progress"),
+    "publish_information": ("发布信息", "publish information"), "respond_public_opinion": ("舆情应对", "respond to public opinion"),
 }
 _LEVEL_BY_KEY = {level.key: names for level, names in LEVEL_NAMES.items()}
 
@@ -228,13 +239,25 @@ def _localised(code: str, key: str, value: Any, lang: str) -> Any:
     local = _moment(value)
     if local is not None:
         return local
-    if key == "level" and value in _LEVEL_BY_KEY:
+    if key in ("level", "ceiling") and value in _LEVEL_BY_KEY:
         return words(_LEVEL_BY_KEY[value], lang)
+    if key == "severity" and value in SEVERITY_NAMES:
+        return pick(SEVERITY_NAMES[value], lang)
     if key == "action" and value in ACTION_NAMES:
         return pick(ACTION_NAMES[value], lang)
-    if key == "allowed" and code == "instrument.not_granted":
+    if key == "command" and code.startswith("power.") and value in _command_names():
+        return pick(_command_names()[value], lang)
+    if key == "allowed" and code in ("instrument.not_granted", "power.not_granted"):
         return "、".join(words(_LEVEL_BY_KEY[v], lang) if v in _LEVEL_BY_KEY else v for v in value.split("、"))
     return value
+
+
+def _command_names() -> dict[str, tuple[str, str]]:
+    """The case commands' names by slug (派单, 改派 …), as they declare them."""
+    from liandong.domain.cases.commands import COMMANDS
+    from liandong.domain.declare import declaration
+
+    return {slug: declaration(cls).name for slug, cls in COMMANDS.items()}
 
 
 def render(code: str, lang: str = "zh", /, **params: Any) -> str:

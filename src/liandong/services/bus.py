@@ -75,6 +75,9 @@ class Registration:
     command decided on it standing (a case's ambient events)."""
     after: Callable[[UnitOfWork, AnyAggregate, list[Stored[DomainEvent]]], None] | None = None
     """What else the store does in the transaction of the events (an instrument's pool, notices)."""
+    guard: Callable[[AnyAggregate, Any], None] | None = None
+    """Refuses a command its actor has no power to issue on this aggregate (a case's powers,
+    ``domain.powers``), before the aggregate decides; the special paths call it themselves."""
 
     @property
     def commands(self) -> set[type]:
@@ -103,6 +106,8 @@ class Registration:
         if special is not None:
             return special(uow, command, now)
         aggregate = self.load(uow, command)
+        if self.guard is not None:
+            self.guard(aggregate, command)
         self.handlers[type(command)](aggregate, command, now, self.rules)
         events = list(aggregate.pending)
         stored = self.save(uow, aggregate)

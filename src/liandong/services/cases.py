@@ -14,7 +14,9 @@ from liandong.domain.cases import commands as c
 from liandong.domain.cases.case import Case
 from liandong.domain.cases.events import AMBIENT_EVENTS, CaseReported
 from liandong.domain.cases.rules import Rules
+from liandong.domain.declare import declaration
 from liandong.domain.errors import DomainError
+from liandong.domain.powers import check_power
 from liandong.services.bus import Bus, Decided, Recorder, Registration, Result, Subscriber, ordered_id
 from liandong.services.clock import Clock
 from liandong.services.commands import Bound, bind
@@ -43,9 +45,15 @@ def _only_ambient(uow: UnitOfWork, case: Any, seen: int) -> bool:
 def case_registration(rules: Rules, new_id: Callable[[], str] = new_case_id) -> Registration:
     """Cases on the bus: a report (受理, with its idempotency key and tracking code) and a merge
     (合并, two cases) on paths of their own; every other case command by its declaration."""
+    def guard(case: Any, cmd: Any) -> None:
+        """The case powers of the acting department (``domain.powers``): its level's elements."""
+        r = case.record
+        check_power(rules.router, by=cmd.by, slug=declaration(type(cmd)).slug, lead=r.lead,
+                    places=r.affected)
+
     registration = Registration(
         aggregate=Case, address="case_id", store=lambda uow: uow.cases, handlers=HANDLERS, rules=rules,
-        unchanged=_only_ambient)
+        unchanged=_only_ambient, guard=guard)
 
     def report(uow: UnitOfWork, cmd: c.ReportCase, now: datetime) -> Decided:
         if cmd.idempotency_key:
@@ -60,6 +68,7 @@ def case_registration(rules: Rules, new_id: Callable[[], str] = new_case_id) -> 
                            address=cmd.address, coordinates=cmd.coordinates, publish=cmd.publish,
                            reporter_email=cmd.reporter_email)
         if cmd.dispatch_by:  # taken in and dispatched in one transaction (a channel of the centre's)
+            check_power(rules.router, by=cmd.dispatch_by, slug="dispatch", places=cmd.affected)
             case.dispatch(by=cmd.dispatch_by, now=now, rules=rules)
         events = list(case.pending)
         stored = registration.save(uow, case)
@@ -70,6 +79,7 @@ def case_registration(rules: Rules, new_id: Callable[[], str] = new_case_id) -> 
     def merge(uow: UnitOfWork, cmd: c.MergeCase, now: datetime) -> Decided:
         case = registration.load(uow, cmd)
         assert isinstance(case, Case)
+        guard(case, cmd)
         target = uow.cases.get(cmd.into)
         if target is None:
             raise Case.unknown(cmd.into)

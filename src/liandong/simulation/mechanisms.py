@@ -60,7 +60,8 @@ MECHANISMS: tuple[Mechanism, ...] = (
     Mechanism("函件协调 coordination by letter", _switch("co_presence", invert=True),
               ("linkage.coordination_wh",), "assumption", "co-presence coordinates on the record"),
     Mechanism("提级 / 催办 / 督办 the escalation chain", _switch("escalation"), ("escalation.after",),
-              "rule: CasePolicy.escalation; statutory limits bind every mode", "switched off by the run"),
+              "rule: CasePolicy.escalation up to MatterType.ceiling (提级上限); statutory limits bind "
+              "every mode", "switched off by the run"),
     Mechanism("纸面督办滞后 paper supervision lag", _switch("shared_record", invert=True),
               ("escalation.paper_lag_wh",), "assumption: the weekly overdue list",
               "with the shared record the level above sees the lapse at once"),

@@ -323,8 +323,8 @@ class Run:
         level = self.level[c]
         if level < 0 and not self.linkage:  # not yet with a lead: the unit it has reached
             level = int(self.paths[self.place[c]][self.pos[c]].level)
-        if level <= Level.CENTRAL:
-            return
+        if level <= Level.CENTRAL or level - 1 < self.world.ceiling(c, self.sev[c]):
+            return  # at the ceiling (提级上限) the level above supervises; it does not take over
         self.token[c] += 1  # work below is withdrawn; the level above leads
         self.escalations[c] += 1
         r = self.route[c] = self.world.route(c, severity=self.sev[c], scope_known=self.scope_known[c],

@@ -107,6 +107,14 @@ class World:
         return Route(self.department(decision.lead), int(decision.owner.level), decision.owner.code,
                      executors, supervisors)
 
+    def ceiling(self, case: int, severity: int | None = None) -> int:
+        """提级上限 of the case's matter at its (perceived) severity: the platform's rule
+        (``MatterType.ceiling``); time-based escalation hands no case above it."""
+        w = self.workload
+        m = w.matters[int(w.matter[case])]
+        sev = SEVERITIES[int(w.severity[case]) if severity is None else severity]
+        return int(m.ceiling(sev if sev in m.limits else m.default_severity))
+
     def limit_of(self, case: int, severity: int | None = None) -> tuple[int, str]:
         w = self.workload
         m = w.matters[int(w.matter[case])]

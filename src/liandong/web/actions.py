@@ -23,6 +23,8 @@ from liandong.domain.cases.states import TRANSITIONS, CaseAction
 from liandong.domain.duties import waits_on
 from liandong.domain.errors import DomainError
 from liandong.domain.hierarchy import HierarchyIndex, Level
+from liandong.domain.organisation import GovernanceElements
+from liandong.domain.powers import may
 from liandong.domain.worktime import SHANGHAI
 
 Form = Mapping[str, Any]
@@ -167,15 +169,20 @@ ACTIONS: tuple[Action, ...] = tuple(
 BY_KEY = {a.key: a for a in ACTIONS}
 
 
-def offered(user: Principal, r: CaseRecord, hierarchy: HierarchyIndex) -> list[Action]:
-    """The actions this user may take on this case now."""
+def offered(user: Principal, r: CaseRecord, hierarchy: HierarchyIndex,
+            governance: GovernanceElements | None = None) -> list[Action]:
+    """The actions this user may take on this case now (with ``governance``: only those its
+    department's level has the power for, ``domain.powers``)."""
     dept = user.department
-    if dept is None:
+    if dept is None or dept.rpartition("-")[0] not in hierarchy:
         return []
     allowed = TRANSITIONS[r.state]
+    level = hierarchy.get(dept.rpartition("-")[0]).level
     out = []
     for action in ACTIONS:
         if action.engine not in allowed or not (user.roles & COMMAND_ROLES[action.key]):
+            continue
+        if governance is not None and not may(governance, level, dept, action.key, r.lead):
             continue
         if _actor_fits(action.who, dept, r, hierarchy):
             out.append(action)

@@ -7,9 +7,12 @@ from fastapi.responses import HTMLResponse
 
 from liandong.domain.errors import DomainError
 from liandong.domain.hierarchy import Level
+from liandong.domain.organisation import GOVERNMENT
+from liandong.domain.powers import powers_for
 from liandong.http.deps import LangDep, PlatformDep
 from liandong.i18n import name_of
 from liandong.i18n.messages import explain
+from liandong.i18n.powers import POWERS_TEXT, escalation_lines, rows
 from liandong.web.render import Renderer
 
 
@@ -34,6 +37,23 @@ def install(app: FastAPI, renderer: Renderer) -> None:
         return render(request, "org.html", lang, unit=unit, trail=h.path(code),
                       children=h.children(code), departments=deps, systems=systems,
                       counts=counts)
+
+    @app.get("/org/{code}/powers", response_class=HTMLResponse, include_in_schema=False)
+    def powers_page(request: Request, code: str, platform: PlatformDep, lang: LangDep) -> HTMLResponse:
+        """职权: what a level's territorial government (``320200``) or one department
+        (``320213001-veterans``) may do with cases and instruments, and the element that allows it."""
+        unit_code, _, system = code.partition("-")
+        try:
+            unit = platform.hierarchy.get(unit_code)
+            powers = powers_for(platform.catalogue, unit, system or GOVERNMENT)
+        except DomainError as exc:
+            return render(request, "error.html", lang, status=404, message=explain(exc, lang))
+        deps = platform.organisation().departments_of(unit.code)
+        return render(request, "powers.html", lang, text=POWERS_TEXT, unit=unit, powers=powers,
+                      trail=platform.hierarchy.path(unit.code), departments=deps,
+                      cases=rows(powers, "case", lang), instruments=rows(powers, "instrument", lang),
+                      elements=[name_of(e, lang) for e in powers.elements],
+                      escalations=escalation_lines(powers, lang) if unit.level is not Level.TOWNSHIP else [])
 
     @app.get("/search", response_class=HTMLResponse, include_in_schema=False)
     def search_page(request: Request, platform: PlatformDep, lang: LangDep,

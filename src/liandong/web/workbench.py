@@ -96,7 +96,7 @@ def install(app: FastAPI, renderer: Renderer) -> None:
         view = case_view(platform, user, read.record, read.events, read.reads, lang)
         view["photos"] = photo_views(platform, user, case_id)
         view["number"] = platform.queries().number_of(read.record.id)
-        actions = offered(user, read.record, platform.hierarchy)
+        actions = offered(user, read.record, platform.hierarchy, platform.catalogue.governance)
         with_receipt = read.checkpointed
         return render(request, "work_case.html", lang, status=status, text=WORK_TEXT, case=view,
                       actions=actions, error=error, failed=failed, with_receipt=with_receipt)

@@ -70,8 +70,7 @@ class Case(Aggregate[CaseRecord, ev.Event]):
                reporter_account: str = "", address: str = "", coordinates: str = "",
                publish: bool = False, reporter_email: str = "") -> Case:
         """受理: validate and take in a report."""
-        matter_type = rules.matter(matter, affected, now)
-        sev = severity_of(severity)
+        matter_type, sev = rules.matter(matter, affected, now), severity_of(severity)  # matter first
         matter_type.limit(sev)
         if not affected:
             raise DomainError("case.no_place")
@@ -110,7 +109,7 @@ class Case(Aggregate[CaseRecord, ev.Event]):
         self._party(by, [self.record.lead], "lead")
         self._emit(ev.CaseAcknowledged(case_id=self.id, at=now, actor=by))
 
-    def start(self, *, by: str, now: datetime) -> None:
+    def start(self, *, by: str, now: datetime) -> None:  # 开始处置
         self._check(CaseAction.START)
         self._party(by, [self.record.lead], "lead")
         self._emit(ev.HandlingStarted(case_id=self.id, at=now, actor=by))
@@ -175,6 +174,7 @@ class Case(Aggregate[CaseRecord, ev.Event]):
                 raise DomainError("case.reason_required", action="escalate")
         if r.owner_level <= Level.CENTRAL:
             raise DomainError("case.cannot_escalate", level="central")
+        rules.check_ceiling(r)  # taken over only up to the matter's ceiling (承接提级)
         self._reroute(by=by, now=now, rules=rules, trigger=trigger, reason=reason,
                       floor=Level(r.owner_level - 1))
 

@@ -90,8 +90,11 @@ def tick(case: Case, *, now: datetime, rules: Rules) -> list[ev.Event]:
     if now >= r.due + span * chain.supervise_after / 100 and not r.supervised and r.lead:
         case._emit(ev.SupervisionStarted(case_id=case.id, at=now, actor=PLATFORM,
                                          supervisor=rules.router.supervisor_of(r.lead), trigger="breach"))
-    if now >= r.due + span * chain.escalate_after / 100 and r.owner_level > Level.CENTRAL \
-            and r.state is not CaseState.SHELVED:
+    escalating = (now >= r.due + span * chain.escalate_after / 100 and r.owner_level > Level.CENTRAL
+                  and r.state is not CaseState.SHELVED and not r.held)
+    if escalating and rules.above_ceiling(r):
+        hold(case, now=now, rules=rules)  # 总揽不包办: the level above supervises, it does not take over
+    elif escalating:
         lead = r.lead
         case._reroute(by=PLATFORM, now=now, rules=rules, trigger="breach", reason="超期未办结",
                       floor=Level(r.owner_level - 1))
@@ -100,3 +103,13 @@ def tick(case: Case, *, now: datetime, rules: Rules) -> list[ev.Event]:
                                             reason="超期未办结，提级办理"))
     return case.pending[before:]
 
+
+def hold(case: Case, *, now: datetime, rules: Rules) -> None:
+    """A breach above the ceiling (提级上限): the owner keeps the case; the department above it
+    supervises (督办) and the lead that let it lapse is criticised (通报批评), recorded as such."""
+    r = case.record
+    lead = r.lead
+    case._emit(ev.EscalationHeld(case_id=case.id, at=now, actor=PLATFORM, ceiling=int(rules.ceiling(r)),
+                                 supervisor=rules.router.supervisor_of(lead)))
+    case._emit(ev.CriticismRecorded(case_id=case.id, at=now, actor=PLATFORM, party=lead,  # once: held
+                                    reason="超期未办结，已达提级上限，由上级督办"))

@@ -36,6 +36,8 @@ COMMANDS = Registry("case")
 
 DISPATCHER, HANDLER, LEADER = StaffRole.DISPATCHER, StaffRole.HANDLER, StaffRole.LEADER
 ADMINISTRATOR = StaffRole.ADMINISTRATOR
+DISPATCH_CASE, HANDLE_CASE = "dispatch_case", "handle_case"
+"""The governance actions (``organisation.Action``) a case's powers need (``liandong.domain.powers``)."""
 REASON = ("理由", "Reason")
 YES_NO = (("yes", ("同意", "Approve")), ("no", ("不同意", "Refuse")))
 RATINGS = (("satisfied", ("满意", "Satisfied")), ("basically_satisfied", ("基本满意", "Basically satisfied")),
@@ -74,7 +76,7 @@ class ReportCase(Command):
 
 
 @COMMANDS.declare(slug="dispatch", name=("派单", "Dispatch"), roles={DISPATCHER}, behaviour="dispatch",
-         action="dispatch", who="dispatcher", summary="派单：按路由规则交给主办单位 / dispatch by the routing rule")
+         action="dispatch", who="dispatcher", power=DISPATCH_CASE, summary="派单：按路由规则交给主办单位 / dispatch by the routing rule")
 @dataclass(frozen=True, slots=True, kw_only=True)
 class DispatchCase(CaseCommand):
     """派单."""
@@ -117,7 +119,7 @@ class DecideReturn(CaseCommand):
 
 
 @COMMANDS.declare(slug="redispatch", name=("改派", "Re-dispatch"), roles={DISPATCHER}, behaviour="redispatch",
-         summary="改派：交给另一承办单位 / re-dispatch")
+         power=DISPATCH_CASE, summary="改派：交给另一承办单位 / re-dispatch")
 @dataclass(frozen=True, slots=True, kw_only=True)
 class RedispatchCase(CaseCommand):
     """改派."""
@@ -307,7 +309,7 @@ class CloseCase(CaseCommand):
 
 
 @COMMANDS.declare(slug="merge", name=("合并重复件", "Merge a duplicate"), roles={DISPATCHER}, behaviour="merge_into",
-         refers=("into",), summary="合并重复件 merge into another case")
+         refers=("into",), power=DISPATCH_CASE, summary="合并重复件 merge into another case")
 @dataclass(frozen=True, slots=True, kw_only=True)
 class MergeCase(CaseCommand):
     """合并: a duplicate into the case that carries on."""
@@ -316,7 +318,7 @@ class MergeCase(CaseCommand):
 
 
 @COMMANDS.declare(slug="scope", name=("扩大影响范围", "Add affected places"), roles={DISPATCHER, HANDLER},
-         behaviour="widen", summary="扩大影响范围 add affected places")
+         behaviour="widen", power=DISPATCH_CASE, lead_power=HANDLE_CASE, summary="扩大影响范围 add affected places")
 @dataclass(frozen=True, slots=True, kw_only=True)
 class WidenScope(CaseCommand):
     """扩大影响范围."""

@@ -387,6 +387,15 @@ class SupervisionStarted(Event):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class EscalationHeld(Event):
+    """提级上限: a breach would hand the case above its matter's ceiling (``ceiling``, a level), so
+    the owner keeps it and the department above supervises (督办) instead of taking it over."""
+
+    ceiling: int
+    supervisor: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class CriticismRecorded(Event):
     """通报批评 of a party, kept as assessment evidence."""
 

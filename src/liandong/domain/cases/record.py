@@ -80,6 +80,7 @@ class CaseRecord:
     urged: frozenset[str] = frozenset()
     supervised: bool = False
     criticised: bool = False
+    held: bool = False  # escalation held at the ceiling: supervised instead (提级上限督办)
     rating: str = ""
     followed_up_at: datetime | None = None
     follow_up_attempts: int = 0  # 回访 calls that did not reach the reporter
@@ -256,6 +257,11 @@ def _supervision(r: CaseRecord, e: ev.SupervisionStarted) -> None:
         r.supervised = True
 
 
+def _held(r: CaseRecord, e: ev.EscalationHeld) -> None:
+    _join(r, e.supervisor, Role.SUPERVISE, "ceiling", e.at)
+    r.held = r.supervised = True
+
+
 def _set(attr: str, value: object) -> Callable[[CaseRecord, ev.Event], None]:
     def apply(r: CaseRecord, _e: ev.Event) -> None:
         setattr(r, attr, value)
@@ -340,6 +346,7 @@ APPLY: dict[type[ev.Event], Callable[[CaseRecord, Any], None]] = {
     ev.CaseUrged: _urged,
     ev.SupervisionStarted: _supervision,
     ev.CriticismRecorded: _set("criticised", True),
+    ev.EscalationHeld: _held,
 }
 
 

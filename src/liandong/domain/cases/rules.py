@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from liandong.domain.cases.routing import Router
 from liandong.domain.errors import DomainError
+from liandong.domain.hierarchy import Level
 from liandong.domain.responsibility import MatterType, Severity
 from liandong.domain.worktime import HOURS, WorkCalendar
 
@@ -68,6 +69,22 @@ class Rules:
         if self.catalogues is None or record.received_at is None:
             return self.router.catalogue.matters.get(record.matter)
         return self.catalogues.matter(record.matter, record.affected, record.received_at, strict=False)
+
+    def ceiling(self, record: CaseRecord) -> Level:
+        """提级上限 of the case's matter and severity (``MatterType.ceiling``)."""
+        return self.matter_for(record).ceiling(severity_of(record.severity))
+
+    def above_ceiling(self, record: CaseRecord) -> bool:
+        """Whether escalating the case one level would hand it above its ceiling."""
+        return record.owner_level - 1 < self.ceiling(record)
+
+    def check_ceiling(self, record: CaseRecord) -> None:
+        """Refuse an escalation that would hand the case above its ceiling (总揽不包办)."""
+        if self.above_ceiling(record):
+            matter = self.matter_for(record)
+            raise DomainError("case.escalation_ceiling", matter=matter.name, matter_en=matter.name_en,
+                              severity=record.severity, ceiling=self.ceiling(record).key,
+                              level=Level(record.owner_level).key)
 
     def due_is_provisional(self, due: datetime | None, limit: str) -> bool:
         """Whether a case's deadline was counted over days whose arrangement is not official yet

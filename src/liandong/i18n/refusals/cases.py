@@ -59,6 +59,22 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "案件已由中央层级负责，无法再提级",
         "en": "The case is already owned by the central level and cannot be escalated",
     },
+    "case.escalation_ceiling": {
+        "zh": "不能提级：{matter}（{severity}）的提级上限为{ceiling}，案件已由{level}负责（总揽不包办）；可申请上级资源支持，超期时由上级督办",
+        "en": "Cannot escalate: the escalation ceiling of {matter_en} ({severity}) is the {ceiling} level and the {level} level already owns the case; ask the level above for resources instead, and it supervises a breach",
+    },
+    "power.not_granted": {
+        "zh": "{department}不能{command}：{level}的治理要素（{elements}）不含“{action}”；可以{command}的层级：{allowed}",
+        "en": "{department}: '{command}' refused: the governance elements of the {level} level ({elements_en}) do not grant '{action}'; levels that may: {allowed}",
+    },
+    "power.government_only": {
+        "zh": "{department}不能{command}：{level}的“{action}”（治理要素：{elements}）由属地政府行使，应由{government}办理",
+        "en": "{department}: '{command}' refused: at the {level} level '{action}' (governance elements: {elements_en}) belongs to the territorial government; {government} does it",
+    },
+    "power.outside_jurisdiction": {
+        "zh": "{department}不能{command}：案件所涉区划（{places}）不在{area}内，应由所在地的派单中心办理",
+        "en": "{department}: '{command}' refused: the case's places ({places}) lie outside {area}; the dispatching centre of the place does it",
+    },
     "case.conflict": {
         "zh": "案件 {case_id} 已被他人更新（您看到的版本 {expected}，当前 {actual}），请刷新后重试，您的操作未被执行",
         "en": "Case {case_id} was changed by someone else (you saw version {expected}, now {actual}); reload and retry — nothing was applied",

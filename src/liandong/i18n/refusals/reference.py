@@ -99,6 +99,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "{source}：{entry} 的牵头系统“{value}”不能同时列为协办",
         "en": "{source}: {entry} lists its lead system '{value}' among the assisting ones",
     },
+    "data.ceiling_below_severity": {
+        "zh": "{source}：{entry} 的提级上限“{field}”为“{value}”，低于该等级本身要求的层级（{required}）；可选：{allowed}",
+        "en": "{source}: {entry} escalation ceiling '{field}' is '{value}', below the level the severity itself requires ({required}); allowed: {allowed}",
+    },
+    "data.ceiling_below_authority": {
+        "zh": "{source}：{entry} 的提级上限“{field}”为“{value}”，低于该事项的权限层级（{required}）；可选：{allowed}",
+        "en": "{source}: {entry} escalation ceiling '{field}' is '{value}', below the matter's authority level ({required}); allowed: {allowed}",
+    },
     "data.limits_mismatch": {
         "zh": "{source}：{entry} 的时限键为 {value}，应与等级一一对应：{allowed}",
         "en": "{source}: {entry} limits cover {value}; they must match the severities: {allowed}",

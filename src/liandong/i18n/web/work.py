@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from liandong.i18n.messages import SEVERITY_NAMES
+
 WORK_TEXT: dict[str, dict[str, str]] = {
     "zh": {
         "login_title": "工作人员登录", "to_portal": "前往公众门户", "username": "用户名", "password": "密码", "submit_login": "登录",
@@ -69,7 +71,5 @@ WORK_TEXT: dict[str, dict[str, str]] = {
     },
 }
 
-SEVERITY = {"routine": ("一般诉求", "Routine"), "IV": ("Ⅳ级（一般）", "Level IV"),
-            "III": ("Ⅲ级（较大）", "Level III"), "II": ("Ⅱ级（重大）", "Level II"),
-            "I": ("Ⅰ级（特别重大）", "Level I")}
-"""A case's severity, in words."""
+SEVERITY = SEVERITY_NAMES
+"""A case's severity, in words (one table with the refusals')."""
