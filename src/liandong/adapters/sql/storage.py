@@ -7,7 +7,7 @@ from sqlalchemy import Engine
 
 from liandong.adapters.sql.cases import StreamCache
 from liandong.adapters.sql.engine import make_read_engine
-from liandong.adapters.sql.repositories import SqlUnitOfWork
+from liandong.adapters.sql.repositories import SqlOrganisationRepository, SqlUnitOfWork
 from liandong.domain.hierarchy import HierarchyIndex
 from liandong.services.ports.knowledge import KnowledgeStore
 from liandong.services.ports.storage import Storage
@@ -23,6 +23,7 @@ class SqlStorage(Storage):
         self.replica = replica
         self.streams = StreamCache()
         self._reads = (engine, self.streams) if replica is None else (replica, StreamCache())
+        self._mode: str | None = None
 
     def uow(self) -> SqlUnitOfWork:
         return SqlUnitOfWork(self.engine, self.streams)
@@ -44,3 +45,11 @@ class SqlStorage(Storage):
             return served_roots(uow=SqlUnitOfWork(reader), hierarchy=hierarchy)
         finally:
             reader.dispose()
+
+    def sandbox(self) -> bool:
+        """The mode ``liandong init`` recorded, read on a connection of its own and kept once
+        recorded (it never changes); nothing recorded reads as live."""
+        if self._mode is None:
+            with self.engine.connect() as conn:
+                self._mode = SqlOrganisationRepository(conn).store_mode()
+        return self._mode == "sandbox"
