@@ -131,7 +131,7 @@ def show(instrument_id: str, lang: LangOpt = "zh", database_url: DbOpt = None,
          data_dir: DirOpt = None) -> None:
     """一项联动事项的全过程记录。"""
     from liandong.domain.worktime import SHANGHAI
-    from liandong.i18n.messages import INSTRUMENT_EVENTS, INSTRUMENT_KINDS
+    from liandong.i18n.messages import INSTRUMENT_EVENTS, INSTRUMENT_KINDS, render
 
     platform = open_platform(database_url, data_dir)
     found, events = platform.instrument_queries().with_events(instrument_id)
@@ -144,6 +144,8 @@ def show(instrument_id: str, lang: LangOpt = "zh", database_url: DbOpt = None,
     def name(code: str) -> str:
         return router.department_name(code) if "-" in code else code
 
+    if platform.sandbox:  # a training store is never read as a live record
+        out.print(f"[bold yellow]{render('store.sandbox_mark', lang)}[/bold yellow]")
     out.print(f"[bold]{r.title}[/bold] · {pick(INSTRUMENT_KINDS[r.kind.value], lang)} · {r.state} · "
               f"{name(r.issuer)} → " + "、".join(name(a) for a in r.addressees))
     table = Table()
@@ -152,8 +154,11 @@ def show(instrument_id: str, lang: LangOpt = "zh", database_url: DbOpt = None,
     for n, e in enumerate(events, 1):
         detail = getattr(e, "text", "") or getattr(e, "title", "") or getattr(e, "decision", "") \
             or getattr(e, "what", "") or getattr(e, "task", "")
-        table.add_row(str(n), e.at.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M"),
-                      pick(INSTRUMENT_EVENTS[type(e).__name__], lang), name(e.actor), str(detail))
+        at = e.at.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
+        if e.claimed_at is not None:  # beside the recorded time, marked as claimed
+            at += "\n" + render("store.claimed_mark", lang,
+                                 claimed=e.claimed_at.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M"))
+        table.add_row(str(n), at, pick(INSTRUMENT_EVENTS[type(e).__name__], lang), name(e.actor), str(detail))
     out.print(table)
 
 
