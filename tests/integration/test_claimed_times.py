@@ -99,6 +99,23 @@ def test_a_simulated_clock_is_refused_on_a_live_store(store: tuple[list[str], st
         assert uow.organisation.store_mode() == "live"
 
 
+def test_a_store_made_before_modes_is_live_and_memory_is_a_sandbox(store: tuple[list[str], str]) -> None:
+    d, url = store
+    assert run("init", "--scope", "320213", *d)[0] == 0
+    engine = create_engine(url)
+    with engine.begin() as conn:  # as a store initialised by a release before decision 0030 is
+        conn.execute(text("DELETE FROM store_setting"))
+    engine.dispose()
+    old = bootstrap(Settings(data_dir=Path(d[1]), database_url=url))
+    assert not old.sandbox
+    with pytest.raises(DomainError):
+        old.bus(ManualClock(beijing("2026-03-02T09:00")))
+    code, output = run("init", "--scope", "320213", "--sandbox", *d)
+    assert code == 2 and "此库已作为正式库初始化" in " ".join(output.split())
+    memory = bootstrap(memory=True)  # nothing in memory outlives its process: a sandbox by construction
+    assert memory.sandbox and memory.bus(ManualClock(beijing("2026-03-02T09:00"))) is not None
+
+
 def test_a_sandbox_store_cannot_become_live(tmp_path: Path) -> None:
     d = ["--data-dir", str(tmp_path)]
     assert run("init", "--scope", "320213", "--sandbox", *d)[0] == 0
