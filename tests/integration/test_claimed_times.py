@@ -30,6 +30,7 @@ from liandong.server.app import create_app
 from liandong.services import instruments as i
 from liandong.services.clock import ManualClock, SystemClock
 from liandong.web.case_view import case_view
+from tests.factories.deployments import app_client, deployed, signed_in
 
 runner = CliRunner()
 REPORT = ["case", "report", "--matter", "social_life_noise", "--place", "320213001", "--text", "广场夜间噪声"]
@@ -167,6 +168,27 @@ def test_at_on_a_sandbox_store_is_claimed_beside_the_recorded_time(store: tuple[
     page = client.get("/portal")
     assert page.status_code == 200 and 'id="sandbox-banner"' in page.text and "演练库" in page.text
     assert "Sandbox store" in client.get("/portal?lang=en").text
+
+
+def test_the_case_page_shows_the_claim_and_the_sandbox(tmp_path: Path) -> None:
+    """The rendered page, as a team member reads it: the claim under the recorded time, the banner."""
+    settings = Settings(data_dir=tmp_path)
+    people = {"lead": ("320213-urban_management", ["handler"])}
+    platform = deployed(settings, ("320213",), people, sandbox=True)
+    bus = platform.bus(claimed_at=beijing("2026-01-01T09:00"))
+    streets = ("320213001", "320213015")  # two streets: the district leads
+    cid = bus.handle(c.ReportCase(by="reporter", matter="social_life_noise", affected=streets,
+                                  description="广场夜间噪声")).case_id
+    platform.bus().handle(c.DispatchCase(by="320200-gov", case_id=cid))
+    client = app_client(settings, platform)
+    token = signed_in(client, people)["lead"]["Authorization"].removeprefix("Bearer ")
+    client.cookies.set("ld_session", token)
+    page = client.get(f"/work/cases/{cid}")
+    assert page.status_code == 200, page.text
+    assert '<span class="claimed">申报时间 2026-01-01 09:00</span>' in page.text
+    assert page.text.count('class="claimed"') == 1 and 'id="sandbox-banner"' in page.text
+    english = client.get(f"/work/cases/{cid}?lang=en").text
+    assert '<span class="claimed">claimed 2026-01-01 09:00</span>' in english
 
 
 def test_kpis_and_deadlines_use_the_recorded_time_not_the_claimed_one(store: tuple[list[str], str]) -> None:
