@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# A cross-boundary case from report to archive, driven by the CLI in virtual time (--at).
+# A cross-boundary case from report to archive, driven by the CLI on a sandbox store (演练库): every
+# event is recorded on the platform's clock, and the times given with --at are recorded beside it as
+# claimed times (申报时间), which a live store refuses (docs/decisions/0030).
 # Run from the repository root after `make install`:  bash docs/examples/worked_case.sh
 set -euo pipefail
-L=".venv/bin/liandong"
+L="${LIANDONG:-.venv/bin/liandong}"
 export LIANDONG_DATA_DIR="${LIANDONG_DATA_DIR:-$(mktemp -d)}"
 run() { echo "\$ liandong $*"; $L "$@"; echo; }
 
-$L init --scope 320200 >/dev/null 2>&1
+$L init --scope 320200 --sandbox >/dev/null 2>&1
 out=$($L case report --matter social_life_noise --place 320213001 --place 320211001 \
       --text "崇安寺街道与河埒街道交界的广场夜间音响扰民，持续到23点" \
       --name 张三 --phone 13812345678 --at 2026-03-02T09:00)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable
+from datetime import datetime
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -248,35 +249,59 @@ class Platform:
         restart."""
         return self._once("served", lambda: self.storage.served(self.hierarchy))
 
-    def bus(self, clock: Clock | None = None, rules: Rules | None = None) -> MessageBus:
+    @property
+    def sandbox(self) -> bool:
+        """A sandbox store (演练库, ``init --sandbox``; memory always): marked wherever it is read, the
+        only kind where a clock may be simulated or a time claimed (docs/decisions/0030)."""
+        return self.storage.sandbox()
+
+    def _vouched(self, clock: Clock, claimed_at: datetime | None) -> Clock:
+        """``clock`` if it may record here; on a live store it is the system's and nobody claims a time."""
+        if (claimed_at is not None or type(clock) is not SystemClock) and not self.sandbox:
+            from liandong.domain.errors import DomainError
+
+            if claimed_at is not None:
+                raise DomainError("store.live_claimed_time", claimed=claimed_at.isoformat())
+            raise DomainError("store.live_clock", clock=type(clock).__name__)
+        return clock
+
+    def bus(self, clock: Clock | None = None, rules: Rules | None = None, *,
+            claimed_at: datetime | None = None) -> MessageBus:
         """The message bus on this platform's storage: case commands and instrument commands alike
-        (the default one is shared; the writer runs it)."""
+        (the default one is shared; the writer runs it). ``clock``: another than the platform's
+        (a simulated one: sandbox stores only); ``claimed_at``: a time a person gives, recorded in
+        every event beside the recorded one (sandbox stores only)."""
         from liandong.services.cases import MessageBus
         from liandong.services.instruments import instrument_registration
 
         def build() -> MessageBus:
             updates = [self.reporter_updates] if self.reporter_updates is not None else []
-            return MessageBus(uow=self.uow, rules=rules or self.rules(), clock=clock or self.clock,
-                              recorder=self.ledger.record, subscribers=updates,
-                              also=(instrument_registration(self.instrument_rules()),))
+            return MessageBus(uow=self.uow, rules=rules or self.rules(),
+                              clock=self._vouched(clock or self.clock, claimed_at),
+                              recorder=self.ledger.record, subscribers=updates, claimed_at=claimed_at,
+                              also=(instrument_registration(self.instrument_rules(), claimed_at=claimed_at),))
 
-        return self._once("bus", build) if clock is None and rules is None else build()
+        if clock is None and rules is None and claimed_at is None:
+            return self._once("bus", build)
+        return build()
 
     def instrument_rules(self) -> InstrumentRules:
         from liandong.domain.instruments.instrument import InstrumentRules
 
         return InstrumentRules(self.rules().router, self.catalogue.governance)
 
-    def instruments(self, clock: Clock | None = None) -> InstrumentBus:
+    def instruments(self, clock: Clock | None = None, *, claimed_at: datetime | None = None) -> InstrumentBus:
         """The bus for linkage instruments alone, with the resource pool (its commands go through
-        ``bus`` and the writer as well; the default one is shared)."""
+        ``bus`` and the writer as well; the default one is shared; ``clock``, ``claimed_at``: as for
+        ``bus``)."""
         from liandong.services.instruments import InstrumentBus
 
         def build() -> InstrumentBus:
-            return InstrumentBus(uow=self.uow, rules=self.instrument_rules(), clock=clock or self.clock,
+            return InstrumentBus(uow=self.uow, rules=self.instrument_rules(), claimed_at=claimed_at,
+                                 clock=self._vouched(clock or self.clock, claimed_at),
                                  recorder=self.ledger.record)
 
-        return self._once("instruments", build) if clock is None else build()
+        return self._once("instruments", build) if clock is None and claimed_at is None else build()
 
     def knowledge(self) -> KnowledgeBase:
         """知识库: answers searched at intake, consultations answered from them (made once)."""

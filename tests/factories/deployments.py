@@ -20,13 +20,14 @@ LOCAL = "http://127.0.0.1"  # a host the server is configured for
 People = Mapping[str, tuple[str | None, Sequence[str]]]  # username: (department, roles)
 
 
-def deployed(settings: Settings, scopes: Sequence[str], people: People) -> Platform:
-    """A platform on ``settings``' store with the departments of ``scopes`` and the staff of ``people``."""
+def deployed(settings: Settings, scopes: Sequence[str], people: People, *, sandbox: bool = False) -> Platform:
+    """A platform on ``settings``' store with the departments of ``scopes`` and the staff of ``people``;
+    ``sandbox``: the store initialised as a sandbox (演练库: history seeded on a simulated clock)."""
     platform = bootstrap(settings)
     for root in scopes:
         org_service.initialise(scope=parse_scope(root, platform.hierarchy), hierarchy=platform.hierarchy,
                                catalogue=platform.catalogue, documents=catalogue_documents(),
-                               uow=platform.uow())
+                               uow=platform.uow(), sandbox=sandbox)
     with platform.uow() as uow:
         for name, (department, roles) in people.items():
             create_account(uow=uow, username=name, password=PASSWORD, department=department,
@@ -47,3 +48,12 @@ def signed_in(client: TestClient, people: People) -> dict[str, dict[str, str]]:
 
 def app_client(settings: Settings | None, platform: Platform) -> TestClient:
     return TestClient(create_app(settings, platform), base_url=LOCAL)
+
+
+def sandbox_store(platform: Platform) -> Platform:
+    """Record ``platform``'s store as a sandbox, as ``liandong init --sandbox`` does first: for tests
+    that seed history on a simulated clock into a store holding no departments (decision 0030)."""
+    with platform.uow() as uow:
+        org_service.settle_mode(uow.organisation, initialised=False, sandbox=True)
+        uow.commit()
+    return platform

@@ -1,4 +1,5 @@
-"""The case commands of the CLI on a real SQLite file, in virtual time."""
+"""The case commands of the CLI on a real SQLite file, on the platform's clock (a live store: no
+``--at``; claimed times on a sandbox store are tested in ``test_claimed_times.py``)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from liandong.cli import app
+from liandong.cli.cases import local
+from liandong.cli.common import open_platform
 
 runner = CliRunner()
 
@@ -19,13 +22,12 @@ def run(folder: Path, *args: str) -> tuple[int, str]:
 def test_a_case_through_the_cli(tmp_path: Path) -> None:
     assert run(tmp_path, "init", "--scope", "320213")[0] == 0
     code, output = run(tmp_path, "case", "report", "--matter", "social_life_noise", "--place", "320213001",
-                       "--place", "320213015", "--text", "广场舞噪声", "--at", "2026-03-02T09:00")
+                       "--place", "320213015", "--text", "广场舞噪声")
     assert code == 0 and "受理" in output
     cid = output.split()[0]
-    code, output = run(tmp_path, "case", "dispatch", cid, "--by", "320200-gov", "--at", "2026-03-02T09:05")
+    code, output = run(tmp_path, "case", "dispatch", cid, "--by", "320200-gov")
     assert code == 0 and "派单" in output
-    code, output = run(tmp_path, "case", "ack", cid, "--by", "320213001-urban_management",
-                       "--at", "2026-03-02T09:10", "--lang", "en")
+    code, output = run(tmp_path, "case", "ack", cid, "--by", "320213001-urban_management", "--lang", "en")
     assert code == 2 and "is not the lead department of this case" in output
     assert run(tmp_path, "case", "ack", cid, "--by", "320213-urban_management", "--version", "3")[0] == 0
     code, output = run(tmp_path, "case", "start", cid, "--by", "320213-urban_management", "--version", "3")
@@ -34,8 +36,15 @@ def test_a_case_through_the_cli(tmp_path: Path) -> None:
     assert code == 0
     assert "梁溪区城市管理局" in output and "主办" in output and "属地执行" in output
     assert "所涉区划的最近共同上级为梁溪区（县级）" in output
+    assert "演练库" not in output and "申报时间" not in output  # a live store, no claimed times
+    platform = open_platform(None, tmp_path)
+    case = platform.queries().with_events(cid)
+    assert case is not None and case[0].record.due is not None
+    due = case[0].record.due  # counted from the dispatch's recorded time: the platform's clock
+    assert case[1][2].at <= platform.clock.now() < due
     code, output = run(tmp_path, "case", "inbox", "320213-urban_management")
-    assert code == 0 and "320200-20260302-0001" in output and "2026-03-11 17:30" in output  # by its number
+    number = platform.queries().number_of(cid)
+    assert code == 0 and number in output and local(due) in output  # the case by its number
     assert "主办办理" in output
     code, output = run(tmp_path, "case", "show", "nope")
     assert code == 2 and "不存在" in output

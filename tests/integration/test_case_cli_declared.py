@@ -3,12 +3,15 @@ from their declarations (``liandong case <slug>``), with an option per declared 
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 from typer.testing import CliRunner
 
 from liandong.cli import app
 from liandong.domain.cases import commands as c
+from liandong.domain.worktime import SHANGHAI
+from liandong.services.clock import SystemClock
 
 runner = CliRunner()
 ALIASES = {"acknowledge": "ack", "check-deadlines": "check", "summons": "summon", "summons-answer": "answer",
@@ -27,7 +30,10 @@ def test_every_case_command_has_a_cli_command() -> None:
 
 
 def test_return_ruling_and_redispatch_through_the_cli(tmp_path: Path) -> None:
-    assert run(tmp_path, "init", "--scope", "320213")[0] == 0
+    """On a sandbox store, so that the declared commands take ``--at`` as the hand-written ones do: a
+    claimed time beside the recorded one (decision 0030)."""
+    assert run(tmp_path, "init", "--scope", "320213", "--sandbox")[0] == 0
+    until = (SystemClock().now() + timedelta(days=40)).astimezone(SHANGHAI).strftime("%Y-%m-%dT17:30")
     code, output = run(tmp_path, "case", "report", "--matter", "social_life_noise", "--place", "320213001",
                        "--place", "320213015", "--text", "广场舞噪声", "--at", "2026-03-02T09:00")
     cid = output.split()[0]
@@ -49,7 +55,7 @@ def test_return_ruling_and_redispatch_through_the_cli(tmp_path: Path) -> None:
     code, _ = run(tmp_path, "case", "ack", cid, "--by", "320213-urban_management", "--at", "2026-03-02T12:00")
     assert code == 0
     code, output = run(tmp_path, "case", "extension", cid, "--by", "320213-urban_management", "--until",
-                       "2026-03-30T17:30", "--reason", "需协调多部门", "--at", "2026-03-03T09:00")
+                       until, "--reason", "需协调多部门", "--at", "2026-03-03T09:00")
     assert code == 0 and "延期" in output, output
     code, output = run(tmp_path, "case", "extension-decision", cid, "--by", "320200-urban_management",
                        "--approve", "yes", "--at", "2026-03-03T10:00")
@@ -57,4 +63,5 @@ def test_return_ruling_and_redispatch_through_the_cli(tmp_path: Path) -> None:
     code, output = run(tmp_path, "case", "heat", cid, "--by", "320200-gov", "--heat", "101")
     assert code == 2
     code, output = run(tmp_path, "case", "show", cid)
-    assert code == 0 and "改派" in output and "2026-03-30" in output
+    assert code == 0 and "改派" in output and until.replace("T", " ") in " ".join(output.split())
+    assert "演练库" in output and "申报时间" in output and "2026-03-03 10:00" in output  # the claims, apart

@@ -20,7 +20,7 @@ START = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)
 def test_the_case_page_marks_a_team_members_read_at_the_platforms_clock(tmp_path: Path) -> None:
     settings = Settings(data_dir=tmp_path)
     people = {"lead": (LEAD, ["handler"]), "province": ("320000-gov", ["inspector"])}
-    platform = deployed(settings, ("320000",), people)
+    platform = deployed(settings, ("320000",), people, sandbox=True)  # the platform's clock simulated
     clock = platform.clock = ManualClock(START)
     bus = platform.bus()
     case_id = bus.handle(c.ReportCase(by="reporter", matter="social_life_noise",

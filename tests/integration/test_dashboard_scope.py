@@ -30,6 +30,7 @@ from liandong.services.clock import ManualClock
 from liandong.services.ports import UnitOfWork
 from liandong.web.assessment_page import page_data
 from liandong.web.dashboard import dashboard_view
+from tests.factories.deployments import sandbox_store
 
 CENTRE = "320200-gov"
 LIANGXI, XINWU = "320213", "320214"
@@ -130,8 +131,8 @@ def world(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
         platform = bootstrap(memory=True)
     else:
         folder: Path = tmp_path_factory.mktemp("scope")
-        platform = bootstrap(Settings(database_url=f"sqlite+pysqlite:///{folder / 'db.sqlite3'}",
-                                      data_dir=folder))
+        platform = sandbox_store(bootstrap(Settings(
+            database_url=f"sqlite+pysqlite:///{folder / 'db.sqlite3'}", data_dir=folder)))  # months ago
     yield seed(platform)
     if platform.engine is not None:
         platform.engine.dispose()

@@ -98,7 +98,7 @@ def test_a_sampled_case_is_verified_once_by_a_second_call(bus: MessageBus) -> No
 def test_the_centre_records_follow_ups_from_its_queue(tmp_path: Path) -> None:
     settings = Settings(data_dir=tmp_path)
     people = {"centre": (CENTRE, ["dispatcher"]), "street": ("320213001-urban_management", ["handler"])}
-    platform = deployed(settings, ("320213",), people)
+    platform = deployed(settings, ("320213",), people, sandbox=True)  # history on a simulated clock
     bus = platform.bus(ManualClock(START))
     cases = [resolved_case(bus) for _ in range(12)]
     client = app_client(settings, platform)

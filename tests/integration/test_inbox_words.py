@@ -17,7 +17,7 @@ LEAD = "320213-urban_management"
 def test_a_resolved_case_is_not_shown_overdue(tmp_path: Path) -> None:
     settings = Settings(data_dir=tmp_path)
     people = {"lead": (LEAD, ["handler"])}
-    platform = deployed(settings, ("320213",), people)
+    platform = deployed(settings, ("320213",), people, sandbox=True)  # history on a simulated clock
     bus = platform.bus(ManualClock(datetime(2026, 3, 2, 1, 0, tzinfo=UTC)))  # months ago: long overdue now
     streets = ("320213001", "320213015")
     done = bus.handle(c.ReportCase(by="reporter", matter="social_life_noise", affected=streets,

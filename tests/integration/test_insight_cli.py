@@ -26,7 +26,8 @@ STREET = "320213001"
 @pytest.fixture(scope="module")
 def folder(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     path = tmp_path_factory.mktemp("insight")
-    assert runner.invoke(app, ["init", "--scope", "320200", "--data-dir", str(path)]).exit_code == 0
+    sandbox = ["init", "--scope", "320200", "--sandbox", "--data-dir", str(path)]  # history, simulated
+    assert runner.invoke(app, sandbox).exit_code == 0
     platform = bootstrap(Settings(data_dir=path))
     clock = ManualClock(NOW - timedelta(days=30))
     bus = platform.bus(clock)

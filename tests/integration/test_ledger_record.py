@@ -25,6 +25,7 @@ from liandong.services.cases import MessageBus
 from liandong.services.clock import ManualClock
 from liandong.services.ledger import Ledger
 from liandong.services.ports import UnitOfWork
+from tests.factories.deployments import sandbox_store
 
 RULES = Rules(Router(national_hierarchy(), default_catalogue()), ChineseWorkCalendar(), CasePolicy())
 NOW = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
@@ -232,7 +233,7 @@ def test_the_server_publishes_checkpoints_every_second(tmp_path) -> None:
     from liandong.config import Settings
     from liandong.server.checkpoints import CheckpointPublisher
 
-    platform = bootstrap(Settings(data_dir=tmp_path))
+    platform = sandbox_store(bootstrap(Settings(data_dir=tmp_path)))  # a simulated clock: sandbox only
     journey(platform.bus(ManualClock(NOW)))
     publisher = CheckpointPublisher(platform, interval=0.2)
     publisher.start()

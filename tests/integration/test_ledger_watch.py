@@ -38,7 +38,7 @@ def test_the_auditor_raises_an_alarm_that_monitors_and_leaders_see(tmp_path: Pat
     client = TestClient(create_app(settings, platform), base_url="http://127.0.0.1")
     audit_once(watch)
     assert watch.status.alarm is None and watch.status.checked == 1
-    assert client.get("/healthz").json() == {"status": "ok"}
+    assert client.get("/healthz").json() == {"status": "ok", "store": "live"}
     assert runner.invoke(cli, ["case", "dispatch", cid, "--by", "320200-gov", *d]).exit_code == 0
     audit_once(watch)  # the new entries only
     assert watch.status.alarm is None and watch.status.checked == 3

@@ -22,7 +22,7 @@ def test_api_and_cli_reads_leave_read_marks(tmp_path: Path) -> None:
     settings = Settings(data_dir=tmp_path)
     lead = "320213001-urban_management"
     people = {"lead": (lead, ["handler"]), "outsider": ("320500-gov", ["handler"])}
-    platform = deployed(settings, ("320213",), people)
+    platform = deployed(settings, ("320213",), people, sandbox=True)  # history on a simulated clock
     bus = platform.bus(ManualClock(datetime(2026, 3, 2, 1, 0, tzinfo=UTC)))
     case_id = bus.handle(c.ReportCase(by="reporter", matter="garbage_collection", affected=(STREET,),
                                       description="垃圾未清运")).case_id

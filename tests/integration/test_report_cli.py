@@ -39,7 +39,8 @@ min_composite = 0.9
 @pytest.fixture(scope="module")
 def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("report")
-    assert runner.invoke(app, ["init", "--scope", "320200", "--data-dir", str(path)]).exit_code == 0
+    sandbox = ["init", "--scope", "320200", "--sandbox", "--data-dir", str(path)]  # history, simulated
+    assert runner.invoke(app, sandbox).exit_code == 0
     platform = bootstrap(Settings(data_dir=path))
     fill_month(platform.bus(ManualClock(START)))
     (path / "rules.toml").write_text(RULES, encoding="utf-8")

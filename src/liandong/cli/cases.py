@@ -1,5 +1,6 @@
 """``liandong case …``: drive the closed loop from the terminal, and read a case's timeline and
-team by level. ``--at`` runs a command at a given moment (virtual time for demos and examples).
+team by level. Events are recorded on the platform's clock; ``--at`` claims a time beside it, on a
+sandbox store only (docs/decisions/0030).
 """
 
 from __future__ import annotations
@@ -13,7 +14,17 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from liandong.cli.common import DbOpt, DirOpt, LangOpt, check_lang, fail, group, open_platform
+from liandong.cli.common import (
+    AtOpt,
+    DbOpt,
+    DirOpt,
+    LangOpt,
+    check_lang,
+    claimed_time,
+    fail,
+    group,
+    open_platform,
+)
 from liandong.domain.errors import DomainError
 
 if TYPE_CHECKING:
@@ -22,40 +33,25 @@ if TYPE_CHECKING:
     from liandong.domain.cases.events import Event
     from liandong.domain.cases.record import CaseRecord
     from liandong.services.cases import Result
-    from liandong.services.clock import Clock
 
 case_app = group("case")
 out = Console()
 err = Console(stderr=True)
 
-AtOpt = Annotated[str | None, typer.Option("--at", help="以该时刻执行（ISO 8601，默认现在）")]
 ByOpt = Annotated[str, typer.Option("--by", help="执行部门代码，如 320213-urban_management")]
 VersionOpt = Annotated[int | None, typer.Option("--version", help="您看到的案件版本（乐观锁）")]
 
 
-def _clock(at: str | None) -> Clock | None:
-    """The time ``--at`` names; None: the platform's clock."""
-    from liandong.domain.worktime import SHANGHAI
-    from liandong.services.clock import ManualClock
-
-    if at is None:
-        return None
-    moment = datetime.fromisoformat(at)
-    return ManualClock(moment if moment.tzinfo else moment.replace(tzinfo=SHANGHAI))
-
-
 def _run(command: c.Command, *, at: str | None, lang: str, database_url: str | None,
          data_dir: Path | None) -> Result:
+    """Run one command on the platform's clock; ``at``: a time claimed beside it (sandbox stores)."""
     check_lang(lang)
     try:
-        clock = _clock(at)
+        claimed = claimed_time(at)
         platform = open_platform(database_url, data_dir)
-        result = platform.bus(clock).handle(command)
+        result = platform.bus(claimed_at=claimed).handle(command)
     except DomainError as exc:
         raise fail(exc, lang) from None
-    except ValueError as exc:
-        err.print(f"[red]--at: {exc}[/red]")
-        raise typer.Exit(2) from None
     labels = ", ".join(_label(type(e).__name__, lang) for e in result.events) or "—"
     out.print(f"{result.case_id} v{result.version}: {labels}")
     return result
@@ -232,6 +228,8 @@ def render_case(platform: Platform, r: CaseRecord, events: list[Event], lang: st
     w = words(CASE_TEXT, lang)
     from liandong.i18n.work_items import state_name
 
+    if platform.sandbox:  # a training store is never read as a live record
+        out.print(f"[bold yellow]{render('store.sandbox_mark', lang)}[/bold yellow]")
     number = platform.queries().number_of(r.id)
     out.print(f"[bold]{number or r.id}[/bold]  {name_of(matter, lang)}  "
               f"{w['severity']} {r.severity}  {w['state']} {state_name(r.state.value, lang)}"
@@ -269,11 +267,13 @@ def render_case(platform: Platform, r: CaseRecord, events: list[Event], lang: st
                             local(s.answered_at), on_time, "—" if s.score is None else str(s.score))
         out.print(summons)
     timeline = Table(title=w["timeline"])
-    for head in ("col_time", "col_event", "col_actor"):
+    claims = any(e.claimed_at is not None for e in events)  # beside the recorded time, marked as claimed
+    for head in ("col_time", *(["col_claimed"] if claims else []), "col_event", "col_actor"):
         timeline.add_column(w[head])
     for e in events:
         actor = e.actor if e.actor in ("reporter", "platform") else router.department_name(e.actor)
-        timeline.add_row(local(e.at), _label(type(e).__name__, lang), actor)
+        claimed = [local(e.claimed_at) if e.claimed_at else ""] if claims else []
+        timeline.add_row(local(e.at), *claimed, _label(type(e).__name__, lang), actor)
     out.print(timeline)
 
 

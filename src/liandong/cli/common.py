@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -53,6 +54,25 @@ DbOpt = Annotated[str | None, typer.Option("--database-url", envvar="LIANDONG_DA
                                            help="SQLAlchemy URL；默认为数据目录下的 SQLite")]
 DirOpt = Annotated[Path | None, typer.Option("--data-dir", envvar="LIANDONG_DATA_DIR",
                                              help="数据目录（默认 ./var）")]
+
+AtOpt = Annotated[str | None, typer.Option(
+    "--at", help="申报时间（ISO 8601，无时区按北京时间）：仅限演练库（init --sandbox），记在平台时间旁，"
+                 "考核与时限仍按平台时间 / a claimed time, sandbox stores only, recorded beside "
+                 "the platform's")]
+
+
+def claimed_time(at: str | None) -> datetime | None:
+    """The time ``--at`` claims (without a zone: Beijing time); None: no claim. The platform records
+    it beside its own clock's, on a sandbox store only (``Platform.bus``)."""
+    from liandong.domain.worktime import SHANGHAI
+
+    if at is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(at)
+    except ValueError:
+        raise DomainError("web.bad_datetime", value=at[:40]) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=SHANGHAI)
 
 
 def settings_for(database_url: str | None, data_dir: Path | None) -> Settings:

@@ -24,11 +24,12 @@ def demo(scope: Annotated[str, typer.Option()] = "320200",
          seed: Annotated[int, typer.Option()] = 1,
          serve_after: Annotated[bool, typer.Option("--serve/--no-serve")] = True,
          database_url: DbOpt = None, data_dir: DirOpt = None) -> None:
-    """演示：初始化一个城市（默认无锡市），以仿真生成约一个月的案件，并启动服务。"""
+    """演示：初始化一个城市（默认无锡市）为演练库，以仿真生成约一个月的案件，并启动服务。"""
 
     from liandong.services.demo_accounts import DEMO_API_KEY, DEMO_PASSWORD, ensure_demo
 
-    init(scope=scope, systems=None, governance=None, matters=None, database_url=database_url,
+    # a sandbox (演练库): its months of history are recorded on a simulated clock (docs/decisions/0030)
+    init(scope=scope, systems=None, governance=None, matters=None, sandbox=True, database_url=database_url,
          data_dir=data_dir, lang="zh")
     platform = open_platform(database_url, data_dir)
     accounts = ensure_demo(platform.accounts())

@@ -20,9 +20,13 @@ def init(
     systems: Annotated[Path | None, typer.Option(help="职能系统目录（TOML）")] = None,
     governance: Annotated[Path | None, typer.Option(help="治理要素（TOML）")] = None,
     matters: Annotated[Path | None, typer.Option(help="职责清单（TOML）")] = None,
+    sandbox: Annotated[bool, typer.Option(
+        "--sandbox", help="初始化为演练库：可用模拟时钟与申报时间（--at），处处标明，不是正式记录；"
+                          "一经初始化不可更改 / a sandbox store: simulated clocks and claimed times allowed, "
+                          "marked everywhere, never a live record; fixed once initialised")] = False,
     database_url: DbOpt = None, data_dir: DirOpt = None, lang: LangOpt = "zh",
 ) -> None:
-    """初始化：载入全国行政区划、职能系统与职责清单，并为范围内的区划创建部门。"""
+    """初始化：载入全国行政区划、职能系统与职责清单，并为范围内的区划创建部门（默认为正式库）。"""
 
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -50,7 +54,7 @@ def init(
 
             result = platform.organisation().initialise(scope=parsed, hierarchy=platform.hierarchy,
                                                         catalogue=catalogue, documents=documents,
-                                                        progress=progress)
+                                                        progress=progress, sandbox=sandbox)
             # every department's signing key (DESIGN §5)
             names = [d.code for d in departments_in(parsed, platform.hierarchy, catalogue)]
             platform.record().create_keys(names, progress)
@@ -63,3 +67,7 @@ def init(
     table.add_row(label(lang, "total"), f"{sum(result.units.values()):,}",
                   f"{sum(result.departments.values()):,} (+{result.departments_added:,})")
     out.print(table)
+    if platform.sandbox:
+        from liandong.i18n.messages import render
+
+        out.print(f"[bold yellow]{render('store.sandbox_mark', lang)}[/bold yellow]")

@@ -1,6 +1,6 @@
 """``liandong instrument …``: the linkage instruments from the terminal — issue, list a
-department's, show one, and take every step of their workflows. ``--at`` runs a command at a
-given moment (virtual time for demos and the worked example)."""
+department's, show one, and take every step of their workflows. Events are recorded on the
+platform's clock; ``--at`` claims a time beside it, on a sandbox store only (docs/decisions/0030)."""
 
 from __future__ import annotations
 
@@ -13,20 +13,18 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from liandong.cli.common import DbOpt, DirOpt, LangOpt, check_lang, group, open_platform
+from liandong.cli.common import AtOpt, DbOpt, DirOpt, LangOpt, check_lang, claimed_time, group, open_platform
 from liandong.domain.errors import DomainError
 from liandong.i18n import pick, words
 from liandong.i18n.cli import INSTRUMENT_TEXT
 
 if TYPE_CHECKING:
     from liandong.services import instruments as i
-    from liandong.services.clock import Clock
 
 instrument_app = group("instrument")
 out = Console(width=None if sys.stdout.isatty() else 160)  # a wide page when piped or captured
 err = Console(stderr=True, width=None if sys.stderr.isatty() else 160)
 
-AtOpt = Annotated[str | None, typer.Option("--at", help="以该时刻执行（ISO 8601，北京时间，默认现在）")]
 ByOpt = Annotated[str, typer.Option("--by", help="执行部门代码，如 320000-gov")]
 KINDS = ("pilot", "project", "directive", "commendation", "criticism", "inspection", "assessment", "briefing",
          "experience", "symposium", "training", "meeting", "resource")
@@ -44,19 +42,12 @@ def _moment(text: str) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=SHANGHAI)
 
 
-def _clock(at: str | None) -> Clock | None:
-    """The time ``--at`` names; None: the platform's clock."""
-    from liandong.services.clock import ManualClock
-
-    return None if at is None else ManualClock(_moment(at))
-
-
 def _run(command: i.InstrumentCommand, at: str | None, lang: str, database_url: str | None,
          data_dir: Path | None) -> None:
     check_lang(lang)
     try:
         platform = open_platform(database_url, data_dir)
-        result = platform.bus(_clock(at)).handle(command)
+        result = platform.bus(claimed_at=claimed_time(at)).handle(command)
     except DomainError as exc:
         raise _fail(exc, lang) from None
     names = "、".join(type(e).__name__ for e in result.events)
@@ -140,7 +131,7 @@ def show(instrument_id: str, lang: LangOpt = "zh", database_url: DbOpt = None,
          data_dir: DirOpt = None) -> None:
     """一项联动事项的全过程记录。"""
     from liandong.domain.worktime import SHANGHAI
-    from liandong.i18n.messages import INSTRUMENT_EVENTS, INSTRUMENT_KINDS
+    from liandong.i18n.messages import INSTRUMENT_EVENTS, INSTRUMENT_KINDS, render
 
     platform = open_platform(database_url, data_dir)
     found, events = platform.instrument_queries().with_events(instrument_id)
@@ -153,6 +144,8 @@ def show(instrument_id: str, lang: LangOpt = "zh", database_url: DbOpt = None,
     def name(code: str) -> str:
         return router.department_name(code) if "-" in code else code
 
+    if platform.sandbox:  # a training store is never read as a live record
+        out.print(f"[bold yellow]{render('store.sandbox_mark', lang)}[/bold yellow]")
     out.print(f"[bold]{r.title}[/bold] · {pick(INSTRUMENT_KINDS[r.kind.value], lang)} · {r.state} · "
               f"{name(r.issuer)} → " + "、".join(name(a) for a in r.addressees))
     table = Table()
@@ -161,8 +154,11 @@ def show(instrument_id: str, lang: LangOpt = "zh", database_url: DbOpt = None,
     for n, e in enumerate(events, 1):
         detail = getattr(e, "text", "") or getattr(e, "title", "") or getattr(e, "decision", "") \
             or getattr(e, "what", "") or getattr(e, "task", "")
-        table.add_row(str(n), e.at.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M"),
-                      pick(INSTRUMENT_EVENTS[type(e).__name__], lang), name(e.actor), str(detail))
+        at = e.at.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
+        if e.claimed_at is not None:  # beside the recorded time, marked as claimed
+            at += "\n" + render("store.claimed_mark", lang,
+                                 claimed=e.claimed_at.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M"))
+        table.add_row(str(n), at, pick(INSTRUMENT_EVENTS[type(e).__name__], lang), name(e.actor), str(detail))
     out.print(table)
 
 
@@ -329,9 +325,9 @@ def publish_cycle(instrument_id: str, by: ByOpt, at: AtOpt = None,
 
     try:
         platform = open_platform(database_url, data_dir)
-        clock = _clock(at) or platform.clock
-        done = publish(platform.instruments(clock), platform.uow, platform.hierarchy, instrument_id, by,
-                       clock.now(), load_rules(rules_file))
+        bus = platform.instruments(claimed_at=claimed_time(at))
+        done = publish(bus, platform.uow, platform.hierarchy, instrument_id, by, platform.clock.now(),
+                       load_rules(rules_file))
     except DomainError as exc:
         raise _fail(exc, lang) from None
     for dept, value in done.figures.items():

@@ -5,8 +5,9 @@ the stored stream gives the same aggregate (docs/decisions/0020)."""
 from __future__ import annotations
 
 import abc
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
+from types import MappingProxyType
 from typing import Any, ClassVar, Generic, Protocol, Self, TypeVar
 
 from liandong.domain.errors import DomainError
@@ -21,7 +22,11 @@ class DomainEvent(abc.ABC):
 
     __slots__ = ()
     at: datetime
+    """The recorded time: the platform's clock when the event was committed (KPIs and deadlines)."""
     actor: str  # a department code, "platform", or "reporter"
+    claimed_at: datetime | None
+    """A time a person gave for it (申报时间: a data migration, a training run), recorded beside
+    ``at``, never instead of it; sandbox stores only (docs/decisions/0030). None: no claim."""
     stream: ClassVar[str] = ""
     personal_fields: ClassVar[tuple[str, ...]] = ()
     """Fields holding a person's data: the ledger commits to them instead of publishing them."""
@@ -30,6 +35,16 @@ class DomainEvent(abc.ABC):
     @abc.abstractmethod
     def aggregate_id(self) -> str:
         """The id of the aggregate the event belongs to (the subject of its ledger entry)."""
+
+
+ABSENT_WHEN_NONE = "absent_when_none"
+"""A field's metadata key: the codec leaves the field out of a payload while it is None, so that the
+payloads of events without it keep the bytes they had before it existed."""
+
+
+ONLY_WHEN_SET: Mapping[str, bool] = MappingProxyType({ABSENT_WHEN_NONE: True})
+"""The metadata of such a field: ``claimed_at: datetime | None = field(default=None, metadata=ONLY_WHEN_SET)``
+on an aggregate's base event (``DomainEvent.claimed_at``)."""
 
 
 class Record(Protocol):

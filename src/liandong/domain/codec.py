@@ -13,7 +13,7 @@ from enum import Enum
 from types import NoneType, UnionType
 from typing import Any, Generic, TypeVar
 
-from liandong.domain.aggregate import DomainEvent
+from liandong.domain.aggregate import ABSENT_WHEN_NONE, DomainEvent
 from liandong.domain.errors import DomainError
 
 E = TypeVar("E", bound=DomainEvent)
@@ -67,11 +67,26 @@ def decoder(hint: Any) -> Decoder:
     return _same
 
 
+_FIELDS: dict[type, tuple[tuple[str, bool], ...]] = {}
+"""Each event type's fields in order, and whether the field is left out while None."""
+
+
+def _fields_of(cls: type) -> tuple[tuple[str, bool], ...]:
+    found = _FIELDS[cls] = tuple((f.name, bool(f.metadata.get(ABSENT_WHEN_NONE)))
+                                 for f in fields(cls))
+    return found
+
+
 def to_payload(event: DomainEvent) -> dict[str, Any]:
-    """Any aggregate's event as its payload: its type's name and each field's JSON form."""
-    out: dict[str, Any] = {"type": type(event).__name__}
-    for f in fields(event):  # type: ignore[arg-type]
-        out[f.name] = encode(getattr(event, f.name))
+    """Any aggregate's event as its payload: its type's name and each field's JSON form (a field
+    marked ``ABSENT_WHEN_NONE``, the claimed time, only when it is set)."""
+    cls = type(event)
+    out: dict[str, Any] = {"type": cls.__name__}
+    for name, optional in _FIELDS.get(cls) or _fields_of(cls):
+        value = getattr(event, name)
+        if value is None and optional:
+            continue
+        out[name] = encode(value)
     return out
 
 

@@ -166,11 +166,13 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
 
     @app.get("/healthz", tags=["system"])
     def healthz(response: Response) -> dict[str, str]:
-        """``ok``; 503 with the first mismatch the ledger's auditor found (in English: for monitors)."""
+        """``ok``; 503 with the first mismatch the ledger's auditor found (in English: for monitors);
+        ``store``: "live", or "sandbox" for a training store (docs/decisions/0030)."""
         alarm = wired.ledger_watch().status.alarm
+        store = "sandbox" if wired.sandbox else "live"
         if alarm is None:
-            return {"status": "ok"}
+            return {"status": "ok", "store": store}
         response.status_code = 503
-        return {"status": "ledger_alarm", "ledger": describe(alarm.key, alarm.params, "en")}
+        return {"status": "ledger_alarm", "ledger": describe(alarm.key, alarm.params, "en"), "store": store}
 
     return app

@@ -9,12 +9,13 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
 from liandong.domain.aggregate import Aggregate, DomainEvent
 from liandong.domain.errors import DomainError
+from liandong.domain.worktime import SHANGHAI
 from liandong.services.clock import Clock
 from liandong.services.commands import Bound
 from liandong.services.ports import AggregateRepository, Stored, UnitOfWork
@@ -78,6 +79,9 @@ class Registration:
     guard: Callable[[AnyAggregate, Any], None] | None = None
     """Refuses a command its actor has no power to issue on this aggregate (a case's powers,
     ``domain.powers``), before the aggregate decides; the special paths call it themselves."""
+    claimed_at: datetime | None = None
+    """A time a person gave (申报时间), written into every event saved beside its recorded time (the
+    bus's clock): a sandbox store's only (``Platform.bus``, docs/decisions/0030)."""
 
     @property
     def commands(self) -> set[type]:
@@ -96,6 +100,8 @@ class Registration:
         return found
 
     def save(self, uow: UnitOfWork, aggregate: AnyAggregate) -> list[Stored[DomainEvent]]:
+        if self.claimed_at is not None:  # beside the recorded time; the state never reads it
+            aggregate.pending = [replace(e, claimed_at=self.claimed_at) for e in aggregate.pending]
         stored: list[Stored[DomainEvent]] = self.store(uow).save(aggregate) if aggregate.pending else []
         if self.after is not None:
             self.after(uow, aggregate, stored)
@@ -112,6 +118,10 @@ class Registration:
         events = list(aggregate.pending)
         stored = self.save(uow, aggregate)
         return Result(aggregate.id, aggregate.version, events), stored
+
+
+def _beijing(moment: datetime) -> str:
+    return moment.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M:%S%z")
 
 
 def lost_race(exc: DomainError) -> bool:
@@ -133,13 +143,17 @@ def refusal(command: object, exc: Exception) -> DomainError:
 class Bus:
     """Handles commands, each in one unit of work (or many in one: ``handle_batch``), and hands the
     committed events to the subscribers. Subclasses are dataclasses that set ``uow``, ``clock``,
-    ``recorder``, ``subscribers`` and call ``register`` for each aggregate they serve."""
+    ``recorder``, ``subscribers``, ``claimed_at`` and call ``register`` for each aggregate they
+    serve."""
 
     uow: Callable[[], UnitOfWork]
     clock: Clock
     recorder: Recorder | None
     """Writes the stored events to the shared record inside the same transaction (the ledger)."""
     subscribers: list[Subscriber]
+    claimed_at: datetime | None
+    """A time a person gave, recorded beside the clock's in every event (``Registration.claimed_at``:
+    the bus gives it to the registrations it builds)."""
 
     def register(self, *registrations: Registration) -> None:
         served: dict[type, Registration] = dict(getattr(self, "_served", {}))
@@ -157,7 +171,7 @@ class Bus:
         """One command in one transaction (once more if it lost a race, see ``lost_race``)."""
         registration = self.registration(command)
         for attempt in (1, 2):
-            now = self.clock.now()
+            now = self._recorded()
             try:
                 with self.uow() as uow:
                     result, stored = registration.decide(uow, command, now)
@@ -186,7 +200,10 @@ class Bus:
             return out
         results: list[Result | DomainError] = []
         published: list[Stored[DomainEvent]] = []
-        now = self.clock.now()
+        try:
+            now = self._recorded()
+        except DomainError as exc:  # a claim after the recorded time: refused before anything is written
+            return [exc for _ in commands]
         with probe as uow:
             for command in commands:
                 try:
@@ -201,6 +218,16 @@ class Bus:
             uow.commit()
         self._publish(published)
         return results
+
+    def _recorded(self) -> datetime:
+        """The recorded time of a command now: the bus's clock; a claimed time after it is refused
+        (a claim is of something done, so no later than when it is recorded)."""
+        now = self.clock.now()
+        claimed = self.claimed_at
+        if claimed is not None and claimed > now:
+            raise DomainError("time.claimed_after_recorded", claimed=_beijing(claimed),
+                              recorded=_beijing(now))
+        return now
 
     def _in_savepoint(self, uow: UnitOfWork, command: Any, now: datetime) -> Decided:
         registration = self.registration(command)

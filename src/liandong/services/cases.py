@@ -42,7 +42,8 @@ def _only_ambient(uow: UnitOfWork, case: Any, seen: int) -> bool:
     return all(isinstance(e, AMBIENT_EVENTS) for e in uow.cases.events(case.id)[seen:])
 
 
-def case_registration(rules: Rules, new_id: Callable[[], str] = new_case_id) -> Registration:
+def case_registration(rules: Rules, new_id: Callable[[], str] = new_case_id, *,
+                      claimed_at: datetime | None = None) -> Registration:
     """Cases on the bus: a report (受理, with its idempotency key and tracking code) and a merge
     (合并, two cases) on paths of their own; every other case command by its declaration."""
     def guard(case: Any, cmd: Any) -> None:
@@ -53,7 +54,7 @@ def case_registration(rules: Rules, new_id: Callable[[], str] = new_case_id) -> 
 
     registration = Registration(
         aggregate=Case, address="case_id", store=lambda uow: uow.cases, handlers=HANDLERS, rules=rules,
-        unchanged=_only_ambient, guard=guard)
+        unchanged=_only_ambient, guard=guard, claimed_at=claimed_at)
 
     def report(uow: UnitOfWork, cmd: c.ReportCase, now: datetime) -> Decided:
         if cmd.idempotency_key:
@@ -119,9 +120,13 @@ class MessageBus(Bus):
     subscribers: list[Subscriber] = field(default_factory=list)
     recorder: Recorder | None = None
     also: tuple[Registration, ...] = ()
+    claimed_at: datetime | None = None
+    """A time a person gave (申报时间), beside the clock's in every case event; the registrations in
+    ``also`` are given theirs by whoever builds them (``Platform.bus``)."""
 
     def __post_init__(self) -> None:
-        self.register(case_registration(self.rules, lambda: self.new_id()), *self.also)
+        self.register(case_registration(self.rules, lambda: self.new_id(), claimed_at=self.claimed_at),
+                      *self.also)
 
     def sweep(self, *, horizon: timedelta = timedelta(days=7)) -> int:
         """Run the escalation chain on every open case due within ``horizon``; events fired."""

@@ -67,12 +67,13 @@ def _stored_with(uow: UnitOfWork, instrument: Any, stored: list[Stored[DomainEve
                             for e in events for d in recipients(instrument.record, e)])
 
 
-def instrument_registration(rules: InstrumentRules,
-                            new_id: Callable[[], str] = new_instrument_id) -> Registration:
-    """Instruments on the bus: an issue (发布) creates one; every other command by its declaration."""
+def instrument_registration(rules: InstrumentRules, new_id: Callable[[], str] = new_instrument_id, *,
+                            claimed_at: datetime | None = None) -> Registration:
+    """Instruments on the bus: an issue (发布) creates one; every other command by its declaration;
+    ``claimed_at``: a time a person gave, beside the recorded one (``Registration.claimed_at``)."""
     registration = Registration(
         aggregate=Instrument, address="instrument_id", store=lambda uow: uow.instruments,
-        handlers=HANDLERS, rules=rules, after=_stored_with)
+        handlers=HANDLERS, rules=rules, after=_stored_with, claimed_at=claimed_at)
 
     def issue(uow: UnitOfWork, command: Issue, now: datetime) -> Decided:
         instrument = Instrument.issue(
@@ -103,9 +104,10 @@ class InstrumentBus(Bus):
     new_id: Callable[[], str] = new_instrument_id
     recorder: Recorder | None = None
     subscribers: list[Subscriber] = field(default_factory=list)
+    claimed_at: datetime | None = None
 
     def __post_init__(self) -> None:
-        self.register(instrument_registration(self.rules, lambda: self.new_id()))
+        self.register(instrument_registration(self.rules, lambda: self.new_id(), claimed_at=self.claimed_at))
 
     def stock(self, *, by: str, item: str, unit: str, quantity: int) -> int:
         """资源池: add (or, negative, take out) what a department holds; the new quantity."""

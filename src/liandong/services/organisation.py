@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from liandong.domain.catalogue import Catalogue, Scope, count_departments_in, departments_in
+from liandong.domain.errors import DomainError
 from liandong.domain.hierarchy import HierarchyIndex, Jurisdiction, Level
 from liandong.domain.organisation import Department
-from liandong.services.ports import UnitOfWork
+from liandong.services.ports import OrganisationRepository, UnitOfWork
 
 Progress = Callable[[str, int, int], None]
 """A progress callback: (phase, done, total)."""
@@ -39,11 +40,15 @@ def _counting(items: Iterable[T], phase: str, total: int, progress: Progress | N
 
 def initialise(*, scope: Scope, hierarchy: HierarchyIndex, catalogue: Catalogue,
                documents: dict[str, tuple[str, str]], uow: UnitOfWork,
-               progress: Progress | None = None) -> InitResult:
+               progress: Progress | None = None, sandbox: bool = False) -> InitResult:
     """Store the national hierarchy (once), the reference documents, and the departments of
-    ``scope``, all in one transaction: an error leaves nothing half-loaded behind."""
+    ``scope``, all in one transaction: an error leaves nothing half-loaded behind. ``sandbox``: the
+    store is a sandbox (演练库), where a simulated clock and claimed times are allowed; a store is
+    live or a sandbox from its first initialisation on, and a later one asking otherwise is refused
+    (docs/decisions/0030)."""
     with uow:
         repo = uow.organisation
+        settle_mode(repo, initialised=repo.unit(hierarchy.root.code) is not None, sandbox=sandbox)
         units_added = 0
         if repo.unit(hierarchy.root.code) is None:
             units_added = repo.add_units(_counting(iter(hierarchy), "units", len(hierarchy),
@@ -55,6 +60,17 @@ def initialise(*, scope: Scope, hierarchy: HierarchyIndex, catalogue: Catalogue,
         added = repo.add_departments(_counting(deps, "departments", total, progress, 5000))
         uow.commit()
         return InitResult(units_added, added, repo.count_units(), repo.count_departments())
+
+
+def settle_mode(repo: OrganisationRepository, *, initialised: bool, sandbox: bool) -> None:
+    """Record the mode asked for on a new store; on one initialised before, refuse another mode (no
+    mode recorded on an initialised store: it was made before modes were, and is live)."""
+    recorded = repo.store_mode() or ("live" if initialised else None)
+    asked = "sandbox" if sandbox else "live"
+    if recorded is None:
+        repo.record_store_mode(asked)
+    elif recorded != asked:
+        raise DomainError(f"store.is_{recorded}")
 
 
 def served_roots(*, uow: UnitOfWork, hierarchy: HierarchyIndex) -> tuple[str, ...]:
@@ -127,7 +143,8 @@ class OrganisationQueries:
         return unit_view(uow=self.uow(), code=code)
 
     def initialise(self, *, scope: Scope, hierarchy: HierarchyIndex, catalogue: Catalogue,
-                   documents: dict[str, tuple[str, str]], progress: Progress | None = None) -> InitResult:
+                   documents: dict[str, tuple[str, str]], progress: Progress | None = None,
+                   sandbox: bool = False) -> InitResult:
         """``initialise`` in a transaction of its own."""
         return initialise(scope=scope, hierarchy=hierarchy, catalogue=catalogue, documents=documents,
-                          uow=self.uow(), progress=progress)
+                          uow=self.uow(), progress=progress, sandbox=sandbox)

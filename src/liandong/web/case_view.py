@@ -48,6 +48,8 @@ def case_view(platform: Platform, user: Principal, r: CaseRecord, events: list[A
         kind = payload["type"]
         actor = payload.get("actor", "")
         timeline.append({"n": n, "type": kind, "label": EVENT_LABELS[kind][lang], "at": local(e.at),
+                         "claimed": render("store.claimed_mark", lang, claimed=local(e.claimed_at))
+                         if e.claimed_at else "",  # beside the recorded time, never instead of it
                          "actor": router.department_name(actor) if "-" in actor else (
                              {"reporter": w["actor_reporter"],
                               "platform": w["actor_platform"]}.get(actor, actor)),

@@ -20,7 +20,7 @@ from liandong.domain.instruments.record import InstrumentRecord
 from liandong.domain.worktime import SHANGHAI
 from liandong.http.deps import LangDep, PlatformDep
 from liandong.i18n import keyed, pick
-from liandong.i18n.messages import explain
+from liandong.i18n.messages import explain, render
 from liandong.i18n.web.instruments import DECISION_LABELS, EVENT_LABELS, INSTRUMENT_TEXT, KIND_LABELS
 from liandong.services import instruments as i
 from liandong.services.writer import unwrap
@@ -279,6 +279,8 @@ def install(app: FastAPI, renderer: Renderer) -> None:
         view = _view(platform, r, lang)
         router = platform.rules().router
         timeline = [{"n": n, "at": e.at.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M"),
+                     "claimed": render("store.claimed_mark", lang, claimed=e.claimed_at.astimezone(
+                         SHANGHAI).strftime("%Y-%m-%d %H:%M")) if e.claimed_at else "",
                      "type": pick(EVENT_LABELS[type(e).__name__], lang),
                      "by": router.department_name(e.actor) if "-" in e.actor else e.actor,
                      "detail": str(getattr(e, "text", "") or getattr(e, "title", "")

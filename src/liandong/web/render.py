@@ -21,6 +21,7 @@ from liandong.domain.worktime import SHANGHAI
 from liandong.i18n import Named, name_of, others, pick, words
 from liandong.i18n.ledger import AUDIT_TEXT, describe
 from liandong.i18n.messages import kind_name, level_name
+from liandong.i18n.messages import render as message
 from liandong.i18n.web.common import TEXT
 from liandong.web.session import csrf_token, keep_csrf_cookie, session_user
 
@@ -67,7 +68,7 @@ class Renderer:
         switch = request.url.include_query_params(lang=other)  # a relative link: never the Host sent
         user = session_user(request)
         context.update(lang=lang, t=t, path=request.url.path, user=user, tz=SHANGHAI,
-                       ledger_alarm=ledger_alarm(request, user, lang),
+                       ledger_alarm=ledger_alarm(request, user, lang), sandbox=sandbox_banner(request, lang),
                        csrf=csrf_token(request), other=other,
                        switch=f"/{switch.path.lstrip('/')}?{switch.query}")  # never //host/…
         response = self.templates.TemplateResponse(request, name, context, status_code=status)
@@ -90,6 +91,13 @@ def ledger_alarm(request: Request, user: Principal | None, lang: str) -> dict[st
         return None
     w = words(AUDIT_TEXT, lang)
     return {"title": w["alarm"], "hint": w["alarm_hint"], "what": describe(alarm.key, alarm.params, lang)}
+
+
+def sandbox_banner(request: Request, lang: str) -> str:
+    """The banner every page of a sandbox store (演练库) shows to everyone, signed in or not; "" on a
+    live store (docs/decisions/0030)."""
+    platform = getattr(request.app.state, "platform", None)
+    return message("store.sandbox_mark", lang) if platform is not None and platform.sandbox else ""
 
 
 @pass_context

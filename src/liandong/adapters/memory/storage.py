@@ -11,7 +11,9 @@ from liandong.services.ports.storage import Storage
 
 class MemoryStorage(Storage):
     """Every ``uow()`` and ``read_uow()`` is the same unit (changes apply at once, undone on
-    rollback); nothing restricts the served area."""
+    rollback); nothing restricts the served area. A sandbox by construction: nothing in memory
+    outlives its process, so nothing in it can be taken for a live record (the tests and the
+    simulator run it in virtual time)."""
 
     def __init__(self, unit: MemoryUnitOfWork | None = None) -> None:
         self.unit = unit or MemoryUnitOfWork()
@@ -27,3 +29,6 @@ class MemoryStorage(Storage):
 
     def served(self, hierarchy: HierarchyIndex) -> tuple[str, ...]:
         return ()
+
+    def sandbox(self) -> bool:
+        return True

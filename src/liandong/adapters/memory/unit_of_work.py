@@ -23,6 +23,7 @@ class MemoryOrganisationRepository(OrganisationRepository):
         self.departments: dict[str, Department] = {}
         self.by_unit: dict[str, list[str]] = {}
         self.documents: dict[str, tuple[str, str]] = {}
+        self.mode: str | None = None
         self.undo: list[Callable[[], None]] = []
 
     def add_units(self, units: Iterable[Jurisdiction]) -> int:
@@ -122,6 +123,14 @@ class MemoryOrganisationRepository(OrganisationRepository):
 
     def document(self, name: str) -> tuple[str, str] | None:
         return self.documents.get(name)
+
+    def store_mode(self) -> str | None:
+        return self.mode
+
+    def record_store_mode(self, mode: str) -> None:
+        old = self.mode
+        self.mode = mode
+        self.undo.append(lambda: setattr(self, "mode", old))
 
 
 class MemoryUnitOfWork(UnitOfWork):

@@ -174,6 +174,16 @@ class SqlOrganisationRepository(OrganisationRepository):
         row = self.conn.execute(select(r.c.version, r.c.content).where(r.c.name == name)).first()
         return None if row is None else (row.version, row.content)
 
+    def store_mode(self) -> str | None:
+        s = t.store_setting
+        found: str | None = self.conn.execute(select(s.c.value).where(s.c.name == "mode")).scalar()
+        return found
+
+    def record_store_mode(self, mode: str) -> None:
+        s = t.store_setting
+        self.conn.execute(s.delete().where(s.c.name == "mode"))
+        self.conn.execute(insert(s).values(name="mode", value=mode))
+
     def lca(self, codes: Sequence[str]) -> Jurisdiction | None:
         return super().lca(codes)
 

@@ -74,6 +74,13 @@ reference_document = Table(
     Column("content", Text, nullable=False),
 )
 
+store_setting = Table(  # what a store was initialised as: ("mode", "live" | "sandbox"); no row: live
+    "store_setting", metadata,
+    Column("name", String(32), primary_key=True),
+    Column("value", String(64), nullable=False),
+    CheckConstraint("name <> 'mode' OR value IN ('live', 'sandbox')", name="mode_value"),
+)
+
 
 class UtcDateTime(TypeDecorator[datetime]):
     """Aware datetimes stored as UTC; read back aware on SQLite as on PostgreSQL."""

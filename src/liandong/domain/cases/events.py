@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import ClassVar
 
-from liandong.domain.aggregate import DomainEvent
+from liandong.domain.aggregate import ONLY_WHEN_SET, DomainEvent
 from liandong.domain.codec import EventCodec
 
 Member = tuple[str, str, str]
@@ -18,6 +18,7 @@ class Event(DomainEvent):
     case_id: str
     at: datetime
     actor: str  # a department code, "platform", or "reporter"
+    claimed_at: datetime | None = field(default=None, metadata=ONLY_WHEN_SET)  # 申报时间, beside ``at``
     state_change: ClassVar[bool] = False
 
     @property

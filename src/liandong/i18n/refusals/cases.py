@@ -230,6 +230,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "时间“{value}”缺少时区",
         "en": "Time '{value}' has no time zone",
     },
+    "time.claimed_after_recorded": {
+        "zh": "申报时间 {claimed} 晚于平台记录时间 {recorded}：申报的是已经发生之事的时间，不能晚于平台记录它的时间",
+        "en": "The claimed time {claimed} is after the recorded time {recorded}: a claim names when something "
+              "already happened, so it cannot be later than the moment the platform records it",
+    },
     "time.out_of_range": {
         "zh": "时间“{value}”超出允许范围，应不晚于 {allowed}（北京时间）",
         "en": "Time '{value}' is out of range; it may be at most {allowed} (Beijing time)",

@@ -176,6 +176,42 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "“{value}”不是整数",
         "en": "'{value}' is not a whole number",
     },
+    "store.live_claimed_time": {
+        "zh": "这是正式库，不接受人为指定的事件时间（--at {claimed}）：事件时间一律是平台提交时的时钟，考核与时限都按它计算。"
+              "申报时间（--at）只能用于以 liandong init --sandbox 初始化的演练库，并记在平台时间旁、标明“申报”。"
+              "请去掉 --at 再执行",
+        "en": "This is a live store: it takes no event time given by a person (--at {claimed}). An event's time is "
+              "always the platform's clock when it is committed, and assessment and deadlines count from it. A claimed "
+              "time (--at) is allowed only in a sandbox store (initialised with liandong init --sandbox), where it is "
+              "recorded beside the platform's time and marked as claimed. Run the command again without --at",
+    },
+    "store.live_clock": {
+        "zh": "这是正式库，平台时钟只能是系统时钟，不能用模拟时钟（{clock}）记录事件：模拟时钟只能用于以 "
+              "liandong init --sandbox 初始化的演练库（如 liandong demo 生成的演示库）",
+        "en": "This is a live store: the platform's clock is the system's, and no simulated clock ({clock}) may "
+              "record events here. A simulated clock is allowed only in a sandbox store, initialised with "
+              "liandong init --sandbox (as liandong demo does)",
+    },
+    "store.sandbox_mark": {
+        "zh": "演练库：本库以 liandong init --sandbox 初始化，其中的时间可能是模拟的或申报的，不是正式记录",
+        "en": "Sandbox store: initialised with liandong init --sandbox; its times may be simulated or claimed, "
+              "and it is not a live record",
+    },
+    "store.claimed_mark": {"zh": "申报时间 {claimed}", "en": "claimed {claimed}"},
+    "store.is_live": {
+        "zh": "此库已作为正式库初始化，不能再按演练库（--sandbox）初始化：正式库与演练库在首次初始化时确定，之后不可更改。"
+              "演练请另用一个数据目录或数据库，以 liandong init --sandbox 初始化",
+        "en": "This store was initialised as a live store and cannot be initialised as a sandbox (--sandbox): a "
+              "store is live or a sandbox from its first initialisation on. For training, use another data "
+              "directory or database and initialise it with liandong init --sandbox",
+    },
+    "store.is_sandbox": {
+        "zh": "此库已作为演练库初始化（liandong init --sandbox），不能改为正式库：演练库中的时间可能是模拟的或申报的，"
+              "不能成为正式记录。正式使用请另用一个数据目录或数据库，以 liandong init 初始化",
+        "en": "This store was initialised as a sandbox (liandong init --sandbox) and cannot become a live store: its "
+              "times may be simulated or claimed, and cannot stand as a live record. For live use, take another data "
+              "directory or database and initialise it with liandong init",
+    },
     "web.bad_datetime": {
         "zh": "时间“{value}”格式不正确，应为 年-月-日 时:分",
         "en": "The time '{value}' is not valid; use year-month-day hour:minute",

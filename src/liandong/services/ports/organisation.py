@@ -69,6 +69,16 @@ class OrganisationRepository(abc.ABC):
     def document(self, name: str) -> tuple[str, str] | None:
         """(version, content) of a stored reference document."""
 
+    # -- what the store was initialised as ----------------------------------------------
+    @abc.abstractmethod
+    def store_mode(self) -> str | None:
+        """"live" or "sandbox" (演练库), as ``liandong init`` recorded it; None: nothing recorded
+        (a store initialised before modes were, or not yet initialised), which reads as live."""
+
+    @abc.abstractmethod
+    def record_store_mode(self, mode: str) -> None:
+        """Record the store's mode (once: ``services.organisation.initialise`` refuses a change)."""
+
 class Geocoder(abc.ABC):
     """Coordinates to the jurisdiction that contains them."""
 

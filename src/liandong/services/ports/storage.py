@@ -29,3 +29,8 @@ class Storage(abc.ABC):
     @abc.abstractmethod
     def served(self, hierarchy: HierarchyIndex) -> tuple[str, ...]:
         """The roots of the scopes this store was initialised for (empty: the whole country)."""
+
+    @abc.abstractmethod
+    def sandbox(self) -> bool:
+        """Whether the store is a sandbox (演练库: ``liandong init --sandbox``), where the platform's
+        clock may be simulated and a person may claim a time; a live store takes neither."""
