@@ -25,11 +25,20 @@ class DomainEvent(abc.ABC):
     stream: ClassVar[str] = ""
     personal_fields: ClassVar[tuple[str, ...]] = ()
     """Fields holding a person's data: the ledger commits to them instead of publishing them."""
+    free_text_fields: ClassVar[tuple[str, ...]] = ()
+    """Fields a person writes freely (descriptions, reasons, notes: they may hold names and numbers)
+    or that locate a person (an address): committed to in the leaf like personal fields, so that the
+    log can be published (decision 0031)."""
 
     @property
     @abc.abstractmethod
     def aggregate_id(self) -> str:
         """The id of the aggregate the event belongs to (the subject of its ledger entry)."""
+
+
+def concealed_fields(event: DomainEvent | type[DomainEvent]) -> tuple[str, ...]:
+    """What a public leaf of ``event`` carries only as commitments: its personal and free-text fields."""
+    return (*event.personal_fields, *event.free_text_fields)
 
 
 class Record(Protocol):

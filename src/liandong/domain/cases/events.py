@@ -42,6 +42,7 @@ class CaseReported(Event):
     coordinates: str = ""  # "lat,long" in WGS-84 as decimal text (no floats in signed payloads)
     state_change: ClassVar[bool] = True
     personal_fields: ClassVar[tuple[str, ...]] = ("reporter_name", "reporter_phone", "reporter_account")
+    free_text_fields: ClassVar[tuple[str, ...]] = ("description", "address", "coordinates", "idempotency_key")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -105,6 +106,7 @@ class CaseReturned(Event):
     disputed: bool
     decider: str
     state_change: ClassVar[bool] = True
+    free_text_fields: ClassVar[tuple[str, ...]] = ("reason",)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -127,6 +129,7 @@ class CaseRedispatched(Event):
     ack_due: datetime
     due: datetime
     state_change: ClassVar[bool] = True
+    free_text_fields: ClassVar[tuple[str, ...]] = ("reason",)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -136,6 +139,7 @@ class MemberJoined(Event):
     department: str
     role: str
     reason: str
+    free_text_fields: ClassVar[tuple[str, ...]] = ("reason",)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -153,6 +157,7 @@ class ExtensionRequested(Event):
     until: datetime
     reason: str
     approver: str
+    free_text_fields: ClassVar[tuple[str, ...]] = ("reason",)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -160,6 +165,7 @@ class ExtensionDecided(Event):
     approved: bool
     due: datetime  # the deadline in force after the decision
     reason: str
+    free_text_fields: ClassVar[tuple[str, ...]] = ("reason",)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -170,12 +176,14 @@ class ResourceRequested(Event):
     approver: str
     resource: str
     reason: str
+    free_text_fields: ClassVar[tuple[str, ...]] = ("resource", "reason")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ResourceDecided(Event):
     approved: bool
     note: str
+    free_text_fields: ClassVar[tuple[str, ...]] = ("note",)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -190,6 +198,7 @@ class CaseEscalated(Event):
     ack_due: datetime
     due: datetime
     state_change: ClassVar[bool] = True
+    free_text_fields: ClassVar[tuple[str, ...]] = ("reason",)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -199,6 +208,7 @@ class CaseShelved(Event):
     reason: str
     until: datetime
     state_change: ClassVar[bool] = True
+    free_text_fields: ClassVar[tuple[str, ...]] = ("reason",)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -212,6 +222,7 @@ class CasePaused(Event):
     """The clock stops while waiting for the reporter."""
 
     reason: str
+    free_text_fields: ClassVar[tuple[str, ...]] = ("reason",)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -227,6 +238,7 @@ class SummonsIssued(Event):
     departments: tuple[str, ...]
     due: datetime
     reason: str
+    free_text_fields: ClassVar[tuple[str, ...]] = ("reason",)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -251,6 +263,7 @@ class AssistReported(Event):
     department: str
     summary: str
     on_time: bool
+    free_text_fields: ClassVar[tuple[str, ...]] = ("summary",)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -261,6 +274,7 @@ class CaseResolved(Event):
     public_note: str
     on_time: bool
     state_change: ClassVar[bool] = True
+    free_text_fields: ClassVar[tuple[str, ...]] = ("summary", "public_note")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -305,6 +319,7 @@ class DuplicateAbsorbed(Event):
     duplicate: str
     reporter_name: str
     reporter_phone: str
+    personal_fields: ClassVar[tuple[str, ...]] = ("reporter_name", "reporter_phone")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -320,6 +335,7 @@ class MatterCorrected(Event):
     previous: str
     severity: str
     reason: str
+    free_text_fields: ClassVar[tuple[str, ...]] = ("reason",)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -364,6 +380,7 @@ class CriticismRecorded(Event):
 
     party: str
     reason: str
+    free_text_fields: ClassVar[tuple[str, ...]] = ("reason",)
 
 
 CODEC = EventCodec(Event)
