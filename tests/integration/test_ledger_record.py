@@ -299,6 +299,10 @@ def test_a_report_leaf_commits_to_the_reporter_without_revealing_them(
         receipt = ledger.receipt(uow, cid)
     checked = check_receipt(receipt)
     assert checked.ok and b"13912345678" not in checked.leaf and b"13912345678" not in receipt
+    assert json.loads(receipt)["version"] == 2 and checked.salt == salt  # the holder opens the leaf:
+    mine = {"reporter_phone": "13912345678", "reporter_name": "欧阳娜娜", "description": "广场舞噪声"}
+    assert check_receipt(receipt, values=mine).opened == ("description", "reporter_name", "reporter_phone")
+    assert not check_receipt(receipt, values={**mine, "description": "已撤诉"}).ok
 
 
 def test_leaves_written_before_commitments_still_verify(

@@ -286,7 +286,10 @@ class Ledger:
         return cosigned
 
     def receipt(self, uow: UnitOfWork, case_id: str) -> bytes:
-        """A citizen's receipt for the latest event of a case under the latest checkpoint."""
+        """A citizen's receipt for the latest event of a case under the latest checkpoint; with the
+        salt of the case's commitments (receipt version 2), so that its holder — the reporter, a
+        department on the case — can open them (decision 0031). A case without a salt (logged
+        before commitments) gets a version 1 receipt, as before."""
         checkpoints = uow.ledger.checkpoints()
         entries = uow.ledger.entries_of_case(case_id)
         if not entries:
@@ -305,7 +308,7 @@ class Ledger:
                                   suite=self.suite).vkey for c in self.witnesses
                          if f"witness-{c}" in keys]
         return make_receipt(leaf=leaf, index=index, proof=proof, checkpoint=note, log_key=log_vkey,
-                            witness_keys=witness_vkeys)
+                            witness_keys=witness_vkeys, salt=uow.cases.salt(case_id))
 
     # -- verification ---------------------------------------------------------------------------
     def verify(self, uow: UnitOfWork, *, since: int = 0, kept: tuple[str, str] | None = None,
