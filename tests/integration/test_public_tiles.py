@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import secrets
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -185,3 +185,40 @@ def test_bad_tile_paths_get_clear_refusals(served: TestClient, path: str, status
     assert "cache-control" not in answer.headers or "immutable" not in answer.headers["cache-control"]
     chinese = served.get(path)
     assert chinese.json()["code"] == code and ("瓦片" in chinese.json()["message"])
+
+
+def test_an_instruments_texts_are_committed_and_checked_with_its_salt(
+        uow_factory: Callable[[], UnitOfWork], request: pytest.FixtureRequest) -> None:
+    from liandong.services import instruments as i
+    from tests.factories.instruments import LIANGXI, WUXI, instrument_rules
+
+    ledger = Ledger(secrets.token_bytes(32), witnesses=("100000",))
+    bus = i.InstrumentBus(uow=uow_factory, rules=instrument_rules(), clock=ManualClock(NOW),
+                          new_id=lambda: "I0001", recorder=ledger.record)
+    iid = bus.handle(i.Issue(by=WUXI, kind="directive", title="关于某小区违建的批示", body="请核查张某举报",
+                             scope="320213", addressees=(LIANGXI,),
+                             due=NOW + timedelta(days=1))).instrument_id
+    bus.handle(i.Respond(by=LIANGXI, instrument_id=iid, text="已约谈李某"))
+    with uow_factory() as uow:
+        leaves = [leaf for _, leaf in uow.ledger.entries_of_case(iid)]
+        salt = uow.instruments.salt(iid)
+        report = ledger.verify(uow)
+    assert salt is not None and len(salt) == 32 and report.ok, report
+    assert len(leaves) == 2 and all(public_leaf(leaf) for leaf in leaves)
+    for word in ("违建", "张某", "李某"):
+        assert all(word.encode() not in leaf for leaf in leaves)
+    assert set(json.loads(leaves[0])["commitments"]) == {"title", "body", "subject", "indicators", "items"}
+    if request.node.callspec.params["uow_factory"] == "memory":
+        return
+    from sqlalchemy import text
+
+    with uow_factory() as uow:  # the response's text edited in the instrument's tables
+        uow.instruments.conn.execute(  # type: ignore[attr-defined]
+            text("UPDATE instrument_event SET payload = replace(payload, '李某', '王某') "
+                          "WHERE instrument_id = :i"), {"i": iid})
+        uow.commit()
+    with uow_factory() as uow:
+        report = ledger.verify(uow)
+    assert not report.ok and report.state is not None and report.state.mismatch is not None
+    assert report.state.mismatch.params["field"] == "text (commitment)"
+    assert report.state.mismatch.params["found"] == "已约谈王某"
