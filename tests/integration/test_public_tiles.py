@@ -177,6 +177,11 @@ def test_the_http_edge_serves_tiles_with_their_cache_lifetimes(served: TestClien
     ("/log/tile/0/000.p/256", 400, "ledger.bad_tile_path", "width is '256'"),
     ("/log/tile/entries/000.p/00", 400, "ledger.bad_tile_path", "width"),
 ])
+def test_an_unknown_log_path_is_a_json_404(served: TestClient) -> None:
+    answer = served.get("/log/tiles/0/000", params={"lang": "en"})
+    assert answer.status_code == 404 and answer.json()["code"] == "http.404"
+
+
 def test_bad_tile_paths_get_clear_refusals(served: TestClient, path: str, status: int, code: str,
                                             words: str) -> None:
     answer = served.get(path, params={"lang": "en"})

@@ -51,7 +51,7 @@ def install(app: FastAPI) -> None:
         if request.url.path.startswith("/open311"):
             return JSONResponse(status_code=exc.status_code,
                                 content=[{"code": exc.status_code, "description": message}])
-        if not request.url.path.startswith("/api") and exc.status_code == 404:
+        if not request.url.path.startswith(("/api", "/log/")) and exc.status_code == 404:
             return HTMLResponse(f"<!doctype html><title>404</title><p>{message}</p>", status_code=404)
         return JSONResponse(status_code=exc.status_code, headers=getattr(exc, "headers", None),
                             content={"code": f"http.{exc.status_code}", "message": message,
