@@ -163,6 +163,11 @@ def test_the_http_edge_serves_tiles_with_their_cache_lifetimes(served: TestClien
     assert b"".join(leaf_hash(leaf) for leaf in split_bundle(bundle.content)) == tile.content
 
 
+def test_an_unknown_log_path_is_a_json_404(served: TestClient) -> None:
+    answer = served.get("/log/tiles/0/000", params={"lang": "en"})
+    assert answer.status_code == 404 and answer.json()["code"] == "http.404"
+
+
 @pytest.mark.parametrize(("path", "status", "code", "words"), [
     ("/log/tile/0/x001/x002/003", 404, "ledger.tile_beyond_tree", "beyond the log"),
     ("/log/tile/0/000", 404, "ledger.tile_beyond_tree", "0 full tiles and a partial tile of width 3"),
@@ -177,11 +182,6 @@ def test_the_http_edge_serves_tiles_with_their_cache_lifetimes(served: TestClien
     ("/log/tile/0/000.p/256", 400, "ledger.bad_tile_path", "width is '256'"),
     ("/log/tile/entries/000.p/00", 400, "ledger.bad_tile_path", "width"),
 ])
-def test_an_unknown_log_path_is_a_json_404(served: TestClient) -> None:
-    answer = served.get("/log/tiles/0/000", params={"lang": "en"})
-    assert answer.status_code == 404 and answer.json()["code"] == "http.404"
-
-
 def test_bad_tile_paths_get_clear_refusals(served: TestClient, path: str, status: int, code: str,
                                             words: str) -> None:
     answer = served.get(path, params={"lang": "en"})
