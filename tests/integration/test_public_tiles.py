@@ -190,6 +190,10 @@ def test_bad_tile_paths_get_clear_refusals(served: TestClient, path: str, status
     assert "cache-control" not in answer.headers or "immutable" not in answer.headers["cache-control"]
     chinese = served.get(path)
     assert chinese.json()["code"] == code and ("瓦片" in chinese.json()["message"])
+    if code == "ledger.bad_tile_path":  # the part and the rule in the reader's language too
+        assert "应为" in chinese.json()["message"] and "allowed" not in chinese.json()["message"]
+    assert served.get("/log/tile/01/000").json()["message"] == (
+        "瓦片路径 tile/01/000 无效：层级为“01”，应为 0–63 的十进制整数（无前导零）或 entries")
 
 
 def test_an_instruments_texts_are_committed_and_checked_with_its_salt(

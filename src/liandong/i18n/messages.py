@@ -18,6 +18,7 @@ from liandong.domain.worktime import SHANGHAI
 from liandong.i18n import DEFAULT, name_of, pick, resolve, words
 from liandong.i18n.knowledge import FIELD_NAMES
 from liandong.i18n.refusals import MESSAGES as TEXTS
+from liandong.i18n.refusals.ledger import TILE_PATH_WORDS
 
 MESSAGES = TEXTS  # every refusal by code: see the liandong.i18n.refusals package
 
@@ -229,6 +230,8 @@ def _localised(code: str, key: str, value: Any, lang: str) -> Any:
         return words(_LEVEL_BY_KEY[value], lang)
     if key == "action" and value in ACTION_NAMES:
         return pick(ACTION_NAMES[value], lang)
+    if key in ("part", "allowed") and code == "ledger.bad_tile_path" and value in TILE_PATH_WORDS:
+        return words(TILE_PATH_WORDS[value], lang)
     if key == "allowed" and code == "instrument.not_granted":
         return "、".join(words(_LEVEL_BY_KEY[v], lang) if v in _LEVEL_BY_KEY else v for v in value.split("、"))
     return value

@@ -12,7 +12,8 @@ big-endian uint16 length and the leaf's bytes; ``SHA-256(0x00 ‖ leaf)`` is the
 Paths are parsed strictly, so one tile has one address: ``<L>`` is 0–63 without leading zeros,
 ``<N>`` is split in groups of three digits, every group but the last prefixed with ``x``
 (1234067 → ``x001/x234/067``) and no leading ``x000`` group, ``<W>`` is 1–255 without leading
-zeros. A refusal (``ledger.bad_tile_path``) names the part that is wrong and what is allowed.
+zeros. A refusal (``ledger.bad_tile_path``) names the part that is wrong and what is allowed (keys
+that the message catalogue says in the reader's language).
 """
 
 from __future__ import annotations
@@ -74,19 +75,19 @@ def parse_tile_path(path: str) -> TileRef:
     elif _LEVEL.match(head) and int(head) <= MAX_TILE_LEVEL:
         level = int(head)
     else:
-        raise _bad(path, "level", head, f"0–{MAX_TILE_LEVEL} without leading zeros, or 'entries'")
+        raise _bad(path, "level", head, "level_rule")
     width = TILE_WIDTH
     if len(rest) >= 2 and rest[-2].endswith(".p"):
         encoded = rest[-1]
         if not _WIDTH.match(encoded) or int(encoded) >= TILE_WIDTH:
-            raise _bad(path, "width", encoded, f"1–{TILE_WIDTH - 1} without leading zeros")
+            raise _bad(path, "width", encoded, "width_rule")
         width = int(encoded)
         rest = [*rest[:-2], rest[-2][:-2]]
     return TileRef(level, _parse_index(path, rest), width)
 
 
 def _parse_index(path: str, groups: Sequence[str]) -> int:
-    allowed = "groups of three digits, all but the last prefixed with 'x', e.g. x001/x234/067"
+    allowed = "index_rule"
     if not groups or len(groups) > _MAX_GROUPS:
         raise _bad(path, "index", "/".join(groups), allowed)
     digits = ""
@@ -96,7 +97,7 @@ def _parse_index(path: str, groups: Sequence[str]) -> int:
         if (not last and not group.startswith("x")) or not _GROUP.match(body):
             raise _bad(path, "index", group, allowed)
         if position == 0 and not last and body == "000":
-            raise _bad(path, "index", group, allowed + " (no leading x000)")
+            raise _bad(path, "index", group, "index_leading_rule")
         digits += body
     return int(digits)
 
@@ -120,7 +121,7 @@ def tile_hashes(store: HashStore, ref: TileRef, size: int) -> bytes:
     """The bytes of hash tile ``ref`` of the tree of ``size`` leaves, read from the stored subtrees."""
     if ref.level is None:
         raise LedgerError("ledger.bad_tile_path", path=ref.path, part="level", found="entries",
-                          allowed="a hash tile level")
+                          allowed="hash_tile_rule")
     start, count = tile_bounds(ref, size)
     level = ref.level * TILE_HEIGHT
     return b"".join(store.get_range(level, start, count))

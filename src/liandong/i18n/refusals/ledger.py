@@ -2,6 +2,22 @@
 
 from __future__ import annotations
 
+TILE_PATH_WORDS: dict[str, dict[str, str]] = {
+    # the parts of a tile path and what each may be (``ledger.bad_tile_path``: part, allowed)
+    "level": {"zh": "层级", "en": "level"},
+    "index": {"zh": "序号", "en": "index"},
+    "width": {"zh": "宽度", "en": "width"},
+    "level_rule": {"zh": " 0–63 的十进制整数（无前导零）或 entries",
+                   "en": "0–63 without leading zeros, or 'entries'"},
+    "index_rule": {"zh": "每组三位数字、除最后一组外都以 x 开头（如 x001/x234/067）",
+                   "en": "groups of three digits, all but the last prefixed with 'x', e.g. x001/x234/067"},
+    "index_leading_rule": {"zh": "每组三位数字、除最后一组外都以 x 开头，且不以 x000 开头",
+                           "en": "groups of three digits, all but the last prefixed with 'x' (no leading x000)"},
+    "width_rule": {"zh": " 1–255 的十进制整数（无前导零；完整瓦片不带 .p）",
+                   "en": "1–255 without leading zeros (a full tile has no .p)"},
+    "hash_tile_rule": {"zh": "哈希瓦片的层级", "en": "a hash tile level"},
+}
+
 MESSAGES: dict[str, dict[str, str]] = {
     "relay.unreachable": {
         "zh": "无法连接消息总线 {url}：{problem}；请检查 NATS 服务地址（LIANDONG_NATS_URL）是否正确、服务是否已启动",
@@ -140,7 +156,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The signed note does not verify: {problem}",
     },
     "ledger.bad_tile_path": {
-        "zh": "瓦片路径 tile/{path} 无效：{part} 部分为“{found}”，允许的是 {allowed}",
+        "zh": "瓦片路径 tile/{path} 无效：{part}为“{found}”，应为{allowed}",
         "en": "Tile path tile/{path} is not valid: its {part} is '{found}'; allowed: {allowed}",
     },
     "ledger.tile_beyond_tree": {
