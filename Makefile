@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 NODE   := node_modules/.installed-stamp
 SCOPE  ?= 320200
 
-.PHONY: install demo test lint unit bench clean browser audit
+.PHONY: install demo test lint unit bench clean browser go-verifier audit
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,15 @@ browser:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq \
 	    --no-install-recommends chromium fonts-wqy-microhei >/dev/null; }
 
+# The independent tlog-tiles verifier of the log's tests is a small Go program on Debian's
+# golang.org/x/mod (sumdb/tlog, sumdb/note), built offline by the test: installed here when missing.
+GOCODE := /usr/share/gocode/src/golang.org/x/mod/sumdb/tlog
+go-verifier:
+	@{ command -v go >/dev/null 2>&1 && [ -d $(GOCODE) ]; } || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq \
+	    --no-install-recommends golang-go golang-golang-x-mod-dev >/dev/null; }
+
 install: $(STAMP) $(NODE)
 
 demo: $(STAMP) $(NODE)
@@ -37,7 +46,7 @@ lint: $(STAMP)
 	$(BIN)/lint-imports
 
 # The whole suite, with the coverage floor of domain/ and ledger/ ([tool.coverage.report] fail_under).
-test: lint $(NODE) browser
+test: lint $(NODE) browser go-verifier
 	$(BIN)/pytest -n 2 --dist loadfile --cov --cov-report=term
 
 # Known vulnerabilities in the installed Python packages and the npm assets (needs the advisory

@@ -41,6 +41,7 @@ if TYPE_CHECKING:  # the rest is imported where it is used: a command pays only 
     from liandong.services.organisation import OrganisationQueries
     from liandong.services.photos import Photos
     from liandong.services.ports.audit import CheckpointMirror
+    from liandong.services.public_log import PublicLog
     from liandong.services.queries import CaseQueries
     from liandong.services.relay import Relay
     from liandong.services.shared_record import SharedRecord
@@ -197,6 +198,13 @@ class Platform:
             reads = self._once("record_reader", lambda: make_read_engine(url, **snapshot))
             reader = lambda: SqlUnitOfWork(reads)  # noqa: E731
         return SharedRecord(self.uow, self.ledger, self.clock, self.mirror, reader)
+
+    def public_log(self) -> PublicLog:
+        """The log as tiles anyone can read (``/log/…``), read like verification: never the
+        writer's lock."""
+        from liandong.services.public_log import PublicLog
+
+        return self._once("public_log", lambda: PublicLog(self.record().reader or self.uow))
 
     def ledger_watch(self) -> LedgerWatch:
         """The auditor of the shared record: its alarm is read by ``/healthz`` and the pages (one per

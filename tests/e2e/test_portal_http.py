@@ -273,11 +273,16 @@ def test_the_receipt_downloads_and_verifies(server: str) -> None:
     checked = check_receipt(answer.content)
     assert checked.ok and checked.signers[0] == "liandong-log" and len(checked.signers) >= 2
     leaf = json.loads(checked.leaf)
-    assert leaf["event"]["type"] == "CaseReported" and leaf["event"]["description"] == description
-    # the reporter's name and phone are committed to (salted), never written into the public leaf
+    assert leaf["event"]["type"] == "CaseReported" and leaf["v"] == 3
+    # the reporter's name and phone, and the text, are committed to (salted), never written into the
+    # public leaf (decision 0031); the receipt's holder gets the salt and opens them
     assert b"13800138000" not in answer.content and b"13800138000" not in checked.leaf
     assert "赵六".encode() not in checked.leaf and "reporter_phone" not in leaf["event"]
-    assert set(leaf["commitments"]) == {"reporter_name", "reporter_phone", "reporter_account"}
+    assert description.encode() not in checked.leaf and "description" not in leaf["event"]
+    assert {"reporter_name", "reporter_phone", "reporter_account", "description"} <= set(leaf["commitments"])
+    mine = {"description": description, "reporter_name": "赵六", "reporter_phone": "13800138000"}
+    assert json.loads(answer.content)["version"] == 2
+    assert check_receipt(answer.content, values=mine).opened == tuple(sorted(mine))
     unknown = client.get("/portal/receipt", params={"code": "AAAA-BBBB-CCCC"},
                          headers={"Accept": "application/json"})
     assert unknown.status_code == 404 and unknown.json()["code"] == "case.unknown_tracking_code"

@@ -44,6 +44,10 @@ def test_ledger_commands(tmp_path: Path) -> None:
     assert code == 0 and json.loads(receipt.read_text())["index"] == 2
     code, output = run("ledger", "check-receipt", str(receipt))
     assert code == 0 and "回执有效" in output
+    code, output = run("ledger", "check-receipt", str(receipt), "--value", "description=噪声", "--lang", "en")
+    assert code == 1 and "the leaf carries no commitments" in output  # the dispatch's leaf has none
+    code, output = run("ledger", "check-receipt", str(receipt), "--value", "description")
+    assert code == 2 and "不是“字段=值”的形式" in output
     document = json.loads(receipt.read_text())
     document["index"] = 1
     receipt.write_text(json.dumps(document))
@@ -56,5 +60,16 @@ def test_ledger_commands(tmp_path: Path) -> None:
     assert code == 2 and "无法读取" in output
     code, output = run("ledger", "prove", "nope", *d)
     assert code == 2 and "不存在" in output
+    code, output = run("case", "report", "--matter", "social_life_noise", "--place", "320213001",
+                       "--text", "夜间施工噪声", *d)
+    reported = output.split()[0]
+    assert run("ledger", "checkpoint", *d)[0] == 0
+    mine = tmp_path / "mine.json"
+    assert run("ledger", "prove", reported, "-o", str(mine), *d)[0] == 0
+    assert json.loads(mine.read_text())["version"] == 2  # with the salt of the reporter's case
+    code, output = run("ledger", "check-receipt", str(mine), "--value", "description=夜间施工噪声")
+    assert code == 0 and "叶子中的承诺与所给的值一致：description" in output
+    code, output = run("ledger", "check-receipt", str(mine), "--value", "description=别的", "--lang", "en")
+    assert code == 1 and "is not the one the" in output
     code, output = run("ledger", "consistency", "1", "3", *d)
     assert code == 0 and output.startswith("old 1 ")

@@ -282,9 +282,11 @@ def test_a_report_leaf_commits_to_the_reporter_without_revealing_them(
         [(_, leaf)] = uow.ledger.entries_of_case(cid)
         assert b"13912345678" not in leaf and "欧阳娜娜".encode() not in leaf
         document = json.loads(leaf)
-        assert document["v"] == 2 and document["event"]["description"] == "广场舞噪声"
-        assert not {"reporter_name", "reporter_phone", "reporter_account"} & set(document["event"])
-        assert set(document["commitments"]) == {"reporter_name", "reporter_phone", "reporter_account"}
+        assert document["v"] == 3 and "广场舞噪声".encode() not in leaf  # free text committed too
+        concealed = {"reporter_name", "reporter_phone", "reporter_account", "description", "address",
+                     "coordinates", "idempotency_key"}
+        assert not concealed & set(document["event"])
+        assert set(document["commitments"]) == concealed
         salt = uow.cases.salt(cid)
         assert salt is not None and len(salt) == 32 and salt not in leaf
         assert ledger.personal_data_opens(uow, cid) is True  # the stored report matches the leaf
@@ -298,26 +300,35 @@ def test_a_report_leaf_commits_to_the_reporter_without_revealing_them(
         receipt = ledger.receipt(uow, cid)
     checked = check_receipt(receipt)
     assert checked.ok and b"13912345678" not in checked.leaf and b"13912345678" not in receipt
+    assert json.loads(receipt)["version"] == 2 and checked.salt == salt  # the holder opens the leaf:
+    mine = {"reporter_phone": "13912345678", "reporter_name": "欧阳娜娜", "description": "广场舞噪声"}
+    assert check_receipt(receipt, values=mine).opened == ("description", "reporter_name", "reporter_phone")
+    assert not check_receipt(receipt, values={**mine, "description": "已撤诉"}).ok
 
 
 def test_leaves_written_before_commitments_still_verify(
         uow_factory: Callable[[], UnitOfWork], monkeypatch: pytest.MonkeyPatch) -> None:
-    from liandong.domain.cases.events import CaseReported
     bus, ledger = make_bus(uow_factory)
-    with monkeypatch.context() as patched:  # the envelope as it was: the event in full (version 1)
-        patched.setattr(CaseReported, "personal_fields", ())
-        old = report_with_contact(bus, "13700000001")
+    ledger.leaf_version = 1  # the envelope as it was: the event in full (version 1)
+    old = report_with_contact(bus, "13700000001")
+    ledger.leaf_version = 2  # then personal fields committed, the texts in clear (version 2)
+    middle = report_with_contact(bus, "13700000003")
+    ledger.leaf_version = 3
     new = report_with_contact(bus, "13700000002")
     with uow_factory() as uow:
         [(_, old_leaf)] = uow.ledger.entries_of_case(old)
         assert json.loads(old_leaf)["v"] == 1 and b"13700000001" in old_leaf
+        [(_, middle_leaf)] = uow.ledger.entries_of_case(middle)
+        assert json.loads(middle_leaf)["v"] == 2 and b"13700000003" not in middle_leaf
+        assert "广场舞噪声".encode() in middle_leaf
         assert uow.cases.salt(old) is None and ledger.personal_data_opens(uow, old) is None
+        assert ledger.personal_data_opens(uow, middle) is True
         assert ledger.personal_data_opens(uow, new) is True
         ledger.checkpoint(uow, NOW)
         uow.commit()
     with uow_factory() as uow:
         assert ledger.verify(uow).ok
-        receipts = [ledger.receipt(uow, cid) for cid in (old, new)]
+        receipts = [ledger.receipt(uow, cid) for cid in (old, middle, new)]
     assert all(check_receipt(r).ok for r in receipts)
 
 

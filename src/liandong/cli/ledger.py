@@ -83,14 +83,27 @@ def consistency(old: int, new: int, lang: LangOpt = "zh", database_url: DbOpt = 
         out.print(base64.b64encode(node).decode())
 
 
+VALUE_HELP = ("回执持有人所知的字段值，核对叶子中的承诺（第 2 版回执带有盐值），可重复 / a field's value "
+              "the holder knows, checked against the leaf's commitment (version 2 receipts carry the salt); "
+              "repeatable")
+
+
 @ledger_app.command("check-receipt")
-def check(file: Path, lang: LangOpt = "zh") -> None:
-    """离线核验回执文件（无需数据库）。"""
+def check(file: Path, value: Annotated[list[str] | None, typer.Option("--value", help=VALUE_HELP)] = None,
+          lang: LangOpt = "zh") -> None:
+    """离线核验回执文件（无需数据库）；--value 字段=值 核对自己案件的承诺。"""
     from liandong.ledger.receipt import check_receipt
 
     w = words(LEDGER_TEXT, lang)
+    values: dict[str, object] = {}
+    for given in value or []:
+        name, equals, text = given.partition("=")
+        if not equals or not name:
+            err.print(f"[red]{escape(w['bad_value'].format(given=given))}[/red]")
+            raise typer.Exit(2)
+        values[name] = text
     try:
-        result = check_receipt(file.read_bytes())
+        result = check_receipt(file.read_bytes(), values=values or None)
     except OSError as exc:
         err.print(f"[red]{w['cannot_read']} {file}: {exc.strerror}[/red]")
         raise typer.Exit(2) from None
@@ -99,6 +112,8 @@ def check(file: Path, lang: LangOpt = "zh") -> None:
     if result.ok:
         out.print(f"[green]{w['receipt_ok']}[/green]: index {result.index}, "
                   f"size {result.size}, {w['signed_by']} {', '.join(result.signers)}")
+        if result.opened:
+            out.print(escape(w["opened"].format(fields=", ".join(result.opened))))
         return
     err.print(f"[red]{w['receipt_bad']}: {result.reason}[/red]")
     raise typer.Exit(1)

@@ -30,6 +30,10 @@ class DomainEvent(abc.ABC):
     stream: ClassVar[str] = ""
     personal_fields: ClassVar[tuple[str, ...]] = ()
     """Fields holding a person's data: the ledger commits to them instead of publishing them."""
+    free_text_fields: ClassVar[tuple[str, ...]] = ()
+    """Fields a person writes freely (descriptions, reasons, notes: they may hold names and numbers)
+    or that locate a person (an address): committed to in the leaf like personal fields, so that the
+    log can be published (decision 0031)."""
 
     @property
     @abc.abstractmethod
@@ -45,6 +49,11 @@ payloads of events without it keep the bytes they had before it existed."""
 ONLY_WHEN_SET: Mapping[str, bool] = MappingProxyType({ABSENT_WHEN_NONE: True})
 """The metadata of such a field: ``claimed_at: datetime | None = field(default=None, metadata=ONLY_WHEN_SET)``
 on an aggregate's base event (``DomainEvent.claimed_at``)."""
+
+
+def concealed_fields(event: DomainEvent | type[DomainEvent]) -> tuple[str, ...]:
+    """What a public leaf of ``event`` carries only as commitments: its personal and free-text fields."""
+    return (*event.personal_fields, *event.free_text_fields)
 
 
 class Record(Protocol):

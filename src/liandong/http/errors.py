@@ -17,7 +17,9 @@ from liandong.i18n.messages import MESSAGES, explain, render
 STATUS = {"jurisdiction.unknown": 404, "matter.unknown": 404, "system.unknown": 404,
           "case.unknown": 404,
           "case.unknown_tracking_code": 404, "department.unknown": 404, "ledger.no_checkpoint": 404,
-          "ledger.not_yet_checkpointed": 404, "case.conflict": 409, "case.illegal_transition": 409,
+          "ledger.not_yet_checkpointed": 404,
+          "ledger.bad_tile_path": 400, "ledger.tile_beyond_tree": 404, "ledger.entries_withheld": 451,
+          "case.conflict": 409, "case.illegal_transition": 409,
           "case.idempotency_mismatch": 409, "case.not_allowed_actor": 403,
           "account.bad_credentials": 401, "account.too_many_attempts": 429, "account.bad_token": 401,
           "account.sign_in_required": 401,
@@ -50,7 +52,7 @@ def install(app: FastAPI) -> None:
         if request.url.path.startswith("/open311"):
             return JSONResponse(status_code=exc.status_code,
                                 content=[{"code": exc.status_code, "description": message}])
-        if not request.url.path.startswith("/api") and exc.status_code == 404:
+        if not request.url.path.startswith(("/api", "/log/")) and exc.status_code == 404:
             return HTMLResponse(f"<!doctype html><title>404</title><p>{message}</p>", status_code=404)
         return JSONResponse(status_code=exc.status_code, headers=getattr(exc, "headers", None),
                             content={"code": f"http.{exc.status_code}", "message": message,

@@ -30,6 +30,8 @@ LEDGER_TEXT: dict[str, dict[str, str]] = {
         "receipt_written": "回执已写入", "cannot_read": "无法读取", "receipt_ok": "回执有效", "signed_by": "签名方",
         "receipt_bad": "回执无效", "state_checked": "个案件与文书的 {events:,} 个事件与日志一致",
         "since": "自第 {since:,} 条记录起",
+        "opened": "叶子中的承诺与所给的值一致：{fields}",
+        "bad_value": "“{given}”不是“字段=值”的形式（例如 --value description=广场舞噪声）",
     },
     "en": {
         "nothing_new": "nothing new to checkpoint", "verified": "verified", "entries": "entries",
@@ -37,6 +39,8 @@ LEDGER_TEXT: dict[str, dict[str, str]] = {
         "bad_checkpoint": "bad checkpoint", "receipt_written": "receipt written to", "cannot_read": "cannot read",
         "receipt_ok": "receipt verified", "signed_by": "signed by", "receipt_bad": "receipt does not verify",
         "state_checked": "cases and instruments: {events:,} events agree with the log", "since": "from entry {since:,} on",
+        "opened": "the leaf's commitments open to the values given: {fields}",
+        "bad_value": "'{given}' is not of the form field=value (e.g. --value description=广场舞噪声)",
     },
 }
 

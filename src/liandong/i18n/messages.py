@@ -18,6 +18,7 @@ from liandong.domain.worktime import SHANGHAI
 from liandong.i18n import DEFAULT, name_of, pick, resolve, words
 from liandong.i18n.knowledge import FIELD_NAMES
 from liandong.i18n.refusals import MESSAGES as TEXTS
+from liandong.i18n.refusals.ledger import TILE_PATH_WORDS
 
 MESSAGES = TEXTS  # every refusal by code: see the liandong.i18n.refusals package
 
@@ -247,6 +248,8 @@ def _localised(code: str, key: str, value: Any, lang: str) -> Any:
         return pick(ACTION_NAMES[value], lang)
     if key == "command" and code.startswith("power.") and value in _command_names():
         return pick(_command_names()[value], lang)
+    if key in ("part", "allowed") and code == "ledger.bad_tile_path" and value in TILE_PATH_WORDS:
+        return words(TILE_PATH_WORDS[value], lang)
     if key == "allowed" and code in ("instrument.not_granted", "power.not_granted"):
         return "、".join(words(_LEVEL_BY_KEY[v], lang) if v in _LEVEL_BY_KEY else v for v in value.split("、"))
     return value

@@ -24,28 +24,35 @@ DOMAIN = b"liandong/commitment/v1\x00"
 SALT_BYTES = 32
 
 
-def commit(salt: bytes, name: str, value: str, *, hash_new: HashFactory = hashlib.sha256) -> bytes:
-    """The commitment to ``value`` of field ``name`` under ``salt``."""
+def commit(salt: bytes, name: str, value: object, *, hash_new: HashFactory = hashlib.sha256) -> bytes:
+    """The commitment to ``value`` of field ``name`` under ``salt``: a text, or (free-text fields of
+    version 3 leaves: an instrument's indicators) any JSON value, by its canonical bytes."""
     return hash_new(DOMAIN + salt + canonical_bytes([name, value])).digest()
 
 
 def conceal(payload: Mapping[str, Any], fields: Sequence[str], salt: bytes, *,
             hash_new: HashFactory = hashlib.sha256) -> tuple[dict[str, Any], dict[str, str]]:
     """``payload`` without ``fields``, and for each of them the base64 commitment to its value
-    (empty values too, so a leaf does not tell whether a phone number was given)."""
+    (empty values too, so a leaf does not tell whether a phone number was given). A missing field
+    counts as ""; a text is committed as itself, a list by its JSON (personal fields are all texts,
+    so version 2 commitments are unchanged)."""
     kept = {key: value for key, value in payload.items() if key not in fields}
-    commitments = {name: base64.b64encode(commit(salt, name, str(payload.get(name, "")),
+    commitments = {name: base64.b64encode(commit(salt, name, _value(payload.get(name, "")),
                                                  hash_new=hash_new)).decode("ascii")
                    for name in fields}
     return kept, commitments
 
 
-def opens(commitments: Mapping[str, object], values: Mapping[str, str], salt: bytes, *,
+def _value(value: object) -> object:
+    return value if isinstance(value, (str, list, tuple, dict)) else str(value)
+
+
+def opens(commitments: Mapping[str, object], values: Mapping[str, object], salt: bytes, *,
           hash_new: HashFactory = hashlib.sha256) -> bool:
     """Whether ``values`` are exactly what ``commitments`` were made to under ``salt``."""
     if set(commitments) != set(values):
         return False
-    expected = {name: base64.b64encode(commit(salt, name, value, hash_new=hash_new)).decode("ascii")
+    expected = {name: base64.b64encode(commit(salt, name, _value(value), hash_new=hash_new)).decode("ascii")
                 for name, value in values.items()}
     return all(isinstance(found, str) and hmac.compare_digest(found, expected[name])
                for name, found in commitments.items())

@@ -82,6 +82,10 @@ class HashStore(ABC):
         get = self.get
         return [get(level, index) for level, index in keys]
 
+    def get_range(self, level: int, start: int, count: int) -> list[bytes]:
+        """The hashes ``(level, start)`` … ``(level, start + count - 1)``: a tile (``tiles``)."""
+        return self.get_many([(level, start + i) for i in range(count)])
+
     def append(self, leaf_hashes: Iterable[bytes], *, hash_new: HashFactory = SHA256) -> int:
         """Append a batch of leaf hashes and store every subtree it completes; returns the new size."""
         self.put_many(append_leaves(self.size(), self.get, list(leaf_hashes), hash_new=hash_new))
@@ -109,6 +113,11 @@ class MemoryHashStore(HashStore):
         except IndexError:
             pass
         return [self.get(level, index) for level, index in keys]  # raises naming the missing key
+
+    def get_range(self, level: int, start: int, count: int) -> list[bytes]:
+        if 0 <= level < len(self._levels) and start >= 0 and start + count <= len(self._levels[level]):
+            return self._levels[level][start:start + count]
+        return super().get_range(level, start, count)  # raises naming the missing key
 
     def put_many(self, items: Iterable[Row]) -> None:
         levels = self._levels

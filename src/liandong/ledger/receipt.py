@@ -12,18 +12,22 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from liandong.ledger.canonical import canonical_bytes
+from liandong.ledger.commitment import SALT_BYTES, opens
 from liandong.ledger.errors import LedgerError
 from liandong.ledger.merkle import leaf_hash, verify_inclusion
 from liandong.ledger.note import Checkpoint, Note, Verifier, parse_note, verify_note
 from liandong.ledger.suite import SHA256_ED25519, Suite
 
-RECEIPT_VERSION = 1
+RECEIPT_VERSION = 2
+"""1: leaf, proof, checkpoint and keys; 2 (decision 0031): also ``salt``, the salt of the case's
+commitments, for its holder to open them (``check_receipt(values=…)``). Both are checked."""
 FIELDS = ("version", "origin", "index", "leaf", "proof", "checkpoint", "log_key", "witness_keys")
+FIELDS_BY_VERSION = {1: FIELDS, 2: (*FIELDS, "salt")}
 MAX_RECEIPT_BYTES = 1 << 20
 
 
@@ -40,6 +44,10 @@ class ReceiptCheck:
     signers: tuple[str, ...]
     """Key names whose signatures verified: the log first, then witnesses."""
     reason: str | None = None
+    salt: bytes | None = None
+    """The salt of the case's commitments (version 2), which opens the leaf's commitments."""
+    opened: tuple[str, ...] = ()
+    """The fields whose values given to ``check_receipt`` the leaf's commitments opened to."""
 
 
 def make_receipt(
@@ -50,11 +58,13 @@ def make_receipt(
     checkpoint: str,
     log_key: str,
     witness_keys: Sequence[str] = (),
+    salt: bytes | None = None,
 ) -> bytes:
-    """The receipt (canonical JSON, UTF-8) for ``leaf`` at ``index`` under the signed ``checkpoint`` note."""
+    """The receipt (canonical JSON, UTF-8) for ``leaf`` at ``index`` under the signed ``checkpoint`` note;
+    version 2 with the ``salt`` of the case's commitments for its holder, version 1 without."""
     origin = Checkpoint.parse(parse_note(checkpoint).text).origin
-    document = {
-        "version": RECEIPT_VERSION,
+    document: dict[str, object] = {
+        "version": RECEIPT_VERSION if salt is not None else 1,
         "origin": origin,
         "index": index,
         "leaf": _b64(leaf),
@@ -63,6 +73,8 @@ def make_receipt(
         "log_key": log_key,
         "witness_keys": list(witness_keys),
     }
+    if salt is not None:
+        document["salt"] = _b64(salt)
     return canonical_bytes(document)
 
 
@@ -71,14 +83,20 @@ def check_receipt(
     *,
     trusted_log_vkeys: Iterable[str] | None = None,
     trusted_witness_vkeys: Iterable[str] | None = None,
+    values: Mapping[str, object] | None = None,
     suite: Suite = SHA256_ED25519,
 ) -> ReceiptCheck:
     """Verify a receipt offline. Malformed input raises ``ledger.malformed_receipt`` naming the field.
 
     ``trusted_log_vkeys``: if given, the receipt's log key must be one of them. ``trusted_witness_vkeys``:
     if given, each must have cosigned the checkpoint (in addition to the witnesses the receipt lists).
+    ``values``: field values the holder knows (their report's text, their phone number): each must
+    open the leaf's commitment to that field under the receipt's salt (version 2).
     """
     document = _load(data)
+    salt = _decode(_field(document, "salt", str), "salt") if "salt" in document else None
+    if salt is not None and len(salt) != SALT_BYTES:
+        raise _malformed("salt", f"must be {SALT_BYTES} bytes")
     index = _field(document, "index", int)
     if isinstance(index, bool) or index < 0:
         raise _malformed("index", "must be a non-negative integer")
@@ -103,9 +121,10 @@ def check_receipt(
     signers: list[str] = []
 
     def verdict(reason: str | None) -> ReceiptCheck:
-        return ReceiptCheck(
-            reason is None, origin, checkpoint.size, index, checkpoint.root, leaf, tuple(signers), reason
-        )
+        return ReceiptCheck(reason is None, origin, checkpoint.size, index, checkpoint.root, leaf,
+                            tuple(signers), reason, salt, opened)
+
+    opened: tuple[str, ...] = ()
 
     if origin != checkpoint.origin:
         return verdict(f"origin {origin!r} differs from the checkpoint's {checkpoint.origin!r}")
@@ -128,7 +147,30 @@ def check_receipt(
     hashed = leaf_hash(leaf, hash_new=suite.hash_new)
     if not verify_inclusion(hashed, index, checkpoint.size, proof, checkpoint.root, hash_new=suite.hash_new):
         return verdict("the inclusion proof does not lead from the leaf to the checkpoint root")
+    if values:
+        problem = _opening(leaf, salt, values, suite)
+        if problem:
+            return verdict(problem)
+        opened = tuple(sorted(values))
     return verdict(None)
+
+
+def _opening(leaf: bytes, salt: bytes | None, values: Mapping[str, object], suite: Suite) -> str | None:
+    """Why ``values`` do not open the leaf's commitments under ``salt``; None when they all do."""
+    if salt is None:
+        return "the receipt carries no salt (version 1): its commitments cannot be opened"
+    try:
+        commitments = json.loads(leaf).get("commitments")
+    except (ValueError, AttributeError):
+        commitments = None
+    if not isinstance(commitments, dict):
+        return "the leaf carries no commitments"
+    for name in sorted(values):
+        if name not in commitments:
+            return f"the leaf commits to no field {name!r} (it commits to {', '.join(sorted(commitments))})"
+        if not opens({name: commitments[name]}, {name: values[name]}, salt, hash_new=suite.hash_new):
+            return f"the value given for {name!r} is not the one the leaf commits to"
+    return None
 
 
 def _check_cosignature(note: Note, witness: Verifier) -> str | None:
@@ -161,12 +203,16 @@ def _load(data: bytes | str) -> dict[str, Any]:
     for name in FIELDS:
         if name not in document:
             raise _malformed(name, "missing")
-    unexpected = sorted(set(document) - set(FIELDS))
+    version = document["version"]
+    if type(version) is not int or version not in FIELDS_BY_VERSION:
+        raise _malformed("version", f"must be one of {', '.join(map(str, FIELDS_BY_VERSION))}")
+    fields = FIELDS_BY_VERSION[version]
+    for name in fields:
+        if name not in document:
+            raise _malformed(name, "missing")
+    unexpected = sorted(set(document) - set(fields))
     if unexpected:
         raise _malformed(unexpected[0], "unexpected field")
-    version = document["version"]
-    if type(version) is not int or version != RECEIPT_VERSION:
-        raise _malformed("version", f"must be {RECEIPT_VERSION}")
     return document
 
 

@@ -19,6 +19,7 @@ from liandong.api import (
     inbox,
     insight,
     instruments,
+    log,
     open311,
     organisation,
     track,
@@ -149,6 +150,7 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
     app.include_router(insight.router)
     app.include_router(auth.router)
     app.include_router(track.router)
+    app.include_router(log.router)
     app.include_router(open311.router)
     open311.install(app)
     renderer = Renderer(app, cfg.assets_dir)

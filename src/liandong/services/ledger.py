@@ -2,9 +2,11 @@
 in the same transaction; checkpoints are signed by the log and cosigned by the provincial and
 central witnesses; receipts and full verification read it back.
 
-Leaves are public (a citizen's receipt carries one), so an event's personal fields are not in its
-leaf: a version 2 leaf carries ``commitments`` to them instead, salted per case, the salt kept in
-the case store (``liandong.ledger.commitment``). Version 1 leaves, written before, are unchanged.
+Leaves are public (a citizen's receipt carries one; the log is served as tiles), so an event's
+personal and free-text fields are not in its leaf: a version 3 leaf carries ``commitments`` to them
+instead, salted per case or instrument, the salt kept beside it (``liandong.ledger.commitment``).
+Version 1 (everything in clear) and 2 (personal fields committed) leaves, written before, are
+unchanged (decisions 0008, 0031).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from datetime import datetime
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from liandong.domain.aggregate import DomainEvent
+from liandong.domain.aggregate import DomainEvent, concealed_fields
 from liandong.domain.cases.events import CaseReported
 from liandong.domain.codec import to_payload
 from liandong.domain.errors import DomainError
@@ -37,6 +39,9 @@ from liandong.services.ports import LedgerEntry, Stored, UnitOfWork
 from liandong.services.randomness import random_bytes
 
 PLATFORM_SIGNER = "platform"
+LEAF_VERSION = 3
+"""1: the event in full; 2: personal fields as commitments; 3 (public leaves, decision 0031): every
+personal and free-text field of the event's type as a commitment, whatever its value."""
 DEFAULT_ORIGIN = "liandong.gov.cn/log"
 
 
@@ -98,6 +103,9 @@ class Ledger:
     origin: str = DEFAULT_ORIGIN
     witnesses: tuple[str, ...] = ("100000",)
     suite: Suite = SHA256_ED25519
+    leaf_version: int = LEAF_VERSION
+    """The envelope version written (earlier ones only to make the leaves of older releases, for
+    the tests that show they still verify)."""
     _keys: dict[str, bytes] = field(default_factory=dict, repr=False)
 
     # -- keys ---------------------------------------------------------------------------------
@@ -163,7 +171,7 @@ class Ledger:
         """The signed envelope of one event; the signature is checked before it is appended.
 
         An event with personal fields gets a fresh salt, kept with its case, and commitments to
-        those fields in place of their values (envelope version 2)."""
+        those fields in place of their values (envelope version 3: its free texts too)."""
         return self._sign([self._unsigned(uow, stored, now)])[0]
 
     def record(self, uow: UnitOfWork, stored: Sequence[Stored[DomainEvent]], now: datetime) -> None:
@@ -180,17 +188,18 @@ class Ledger:
                                    now)
         event = stored.event
         payload = dict(stored.payload) if stored.payload is not None else to_payload(event)
-        body: dict[str, object] = {"v": 1, "seq": stored.seq, "signer": signer, "event": payload}
+        version = self.leaf_version
+        body: dict[str, object] = {"v": version, "seq": stored.seq, "signer": signer, "event": payload}
         if event.stream:
             body["stream"] = event.stream
-        if event.personal_fields:
-            salt = uow.cases.salt(event.aggregate_id)  # one a case: the report's, for the e-mail too
-            if salt is None:
-                salt = random_bytes(SALT_BYTES)
-                uow.cases.add_salt(event.aggregate_id, salt)
-            body["event"], body["commitments"] = conceal(payload, event.personal_fields, salt,
+        concealed = concealed_fields(event) if version >= 3 else event.personal_fields
+        if version == 1 or (version == 2 and not concealed):
+            body["v"] = 1
+        elif concealed:
+            salt = self.salt(uow, event, create=True)
+            assert salt is not None
+            body["event"], body["commitments"] = conceal(payload, concealed, salt,
                                                          hash_new=self.suite.hash_new)
-            body["v"] = 2
         return _Unsigned.of(None if event.stream else stored.seq, event.aggregate_id, signer, private, body)
 
     def _sign(self, todo: list[_Unsigned]) -> list[LedgerEntry]:
@@ -223,9 +232,21 @@ class Ledger:
             out.append(signature if ok else None)
         return out
 
+    @staticmethod
+    def salt(uow: UnitOfWork, event: DomainEvent, *, create: bool = False) -> bytes | None:
+        """The salt of the commitments of ``event``'s aggregate (one a case: the report's, for the
+        e-mail and every text too; one an instrument), made on first need with ``create``."""
+        store = uow.instruments if event.stream == "instrument" else uow.cases
+        salt = store.salt(event.aggregate_id)
+        if salt is None and create:
+            salt = random_bytes(SALT_BYTES)
+            store.add_salt(event.aggregate_id, salt)
+        return salt
+
     def personal_data_opens(self, uow: UnitOfWork, case_id: str) -> bool | None:
-        """Whether the leaf of a case's report commits to the reporter's data stored with the case;
-        None when that leaf has no commitments (written before them) or the salt is gone."""
+        """Whether the leaf of a case's report commits to the report stored with the case (every
+        committed field: the reporter's data, and in a version 3 leaf the texts); None when that
+        leaf has no commitments (written before them) or the salt is gone."""
         events = uow.cases.events(case_id)
         report = events[0] if events else None
         salt = uow.cases.salt(case_id)
@@ -237,7 +258,8 @@ class Ledger:
                 commitments = document.get("commitments")
                 if not isinstance(commitments, dict):
                     return None
-                values = {name: str(getattr(report, name)) for name in report.personal_fields}
+                payload = to_payload(report)
+                values = {name: payload.get(name, "") for name in commitments}
                 return opens(commitments, values, salt, hash_new=self.suite.hash_new)
         return None
 
@@ -264,7 +286,10 @@ class Ledger:
         return cosigned
 
     def receipt(self, uow: UnitOfWork, case_id: str) -> bytes:
-        """A citizen's receipt for the latest event of a case under the latest checkpoint."""
+        """A citizen's receipt for the latest event of a case under the latest checkpoint; with the
+        salt of the case's commitments (receipt version 2), so that its holder — the reporter, a
+        department on the case — can open them (decision 0031). A case without a salt (logged
+        before commitments) gets a version 1 receipt, as before."""
         checkpoints = uow.ledger.checkpoints()
         entries = uow.ledger.entries_of_case(case_id)
         if not entries:
@@ -283,7 +308,7 @@ class Ledger:
                                   suite=self.suite).vkey for c in self.witnesses
                          if f"witness-{c}" in keys]
         return make_receipt(leaf=leaf, index=index, proof=proof, checkpoint=note, log_key=log_vkey,
-                            witness_keys=witness_vkeys)
+                            witness_keys=witness_vkeys, salt=uow.cases.salt(case_id))
 
     # -- verification ---------------------------------------------------------------------------
     def verify(self, uow: UnitOfWork, *, since: int = 0, kept: tuple[str, str] | None = None,

@@ -196,8 +196,10 @@ class StateCheck:
                 shown.pop(name, None)
             if salt is not None:  # a salt deleted is an erasure: the commitments are meaningless
                 _, made = conceal(stored, tuple(commitments), salt, hash_new=self.hash_new)
-                checks += [(f"{name} (commitment)", commitments[name], made[name])
-                           for name in sorted(commitments)]
+                for name in sorted(commitments):  # found: the stored value that does not open it
+                    if commitments[name] != made[name]:
+                        return self.finding(aggregate_id, version, f"{name} (commitment)",
+                                            commitments[name], stored.get(name, ""), index)
         checks += [(name, recorded.get(name), shown.get(name)) for name in sorted(set(recorded) | set(shown))]
         for name, expected, found in checks:
             if expected != found:

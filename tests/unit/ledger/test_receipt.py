@@ -193,7 +193,8 @@ def test_missing_field_named(missing: str) -> None:
 @pytest.mark.parametrize(
     ("changes", "field"),
     [
-        ({"version": 2}, "version"),
+        ({"version": 3}, "version"),
+        ({"version": 2}, "salt"),  # a version 2 receipt carries the case's salt
         ({"index": -1}, "index"),
         ({"index": "37"}, "index"),
         ({"index": True}, "index"),
@@ -213,3 +214,52 @@ def test_bad_field_named(changes: dict[str, Any], field: str) -> None:
         check_receipt(altered(**changes))
     assert caught.value.code == "ledger.malformed_receipt"
     assert caught.value.params["field"] == field
+
+
+# -- version 2: the salt of the case's commitments, for the receipt's holder (decision 0031) --------
+
+SALT = bytes(range(100, 132))
+REPORT = {"type": "CaseReported", "matter": "social_life_noise", "description": "广场舞噪声",
+          "reporter_phone": "13912345678"}
+
+
+def committed_receipt(salt: bytes | None = SALT) -> bytes:
+    from liandong.ledger.commitment import conceal
+
+    event, commitments = conceal(REPORT, ("description", "reporter_phone"), SALT)
+    leaf = canonical_bytes({"v": 3, "seq": 1, "signer": "platform", "event": event,
+                            "commitments": commitments, "sig": "x"})
+    store = MemoryHashStore()
+    store.append([leaf_hash(leaf), *(leaf_hash(other) for other in LEAVES[1:])])
+    note_text = sign_checkpoint(Checkpoint(ORIGIN, SIZE, root(store, SIZE)), LOG)
+    return make_receipt(leaf=leaf, index=0, proof=inclusion_proof(store, 0, SIZE), checkpoint=note_text,
+                        log_key=LOG.vkey, salt=salt)
+
+
+def test_a_version_2_receipt_opens_its_leaf_for_the_holder() -> None:
+    data = committed_receipt()
+    assert json.loads(data)["version"] == 2 and "广场舞噪声".encode() not in data
+    checked = check_receipt(data, values={"description": "广场舞噪声", "reporter_phone": "13912345678"})
+    assert checked.ok and checked.salt == SALT and checked.opened == ("description", "reporter_phone")
+    assert check_receipt(data).ok and check_receipt(data).opened == ()
+    wrong = check_receipt(data, values={"description": "已撤诉"})
+    assert not wrong.ok
+    assert wrong.reason == "the value given for 'description' is not the one the leaf commits to"
+    unknown = check_receipt(data, values={"reporter_name": "欧阳娜娜"})
+    assert not unknown.ok and "commits to no field 'reporter_name'" in (unknown.reason or "")
+
+
+def test_a_version_1_receipt_still_verifies_but_opens_nothing() -> None:
+    data = committed_receipt(salt=None)
+    assert json.loads(data)["version"] == 1 and check_receipt(data).ok
+    refused = check_receipt(data, values={"description": "广场舞噪声"})
+    assert not refused.ok and "version 1" in (refused.reason or "")
+    assert check_receipt(receipt()).ok  # the receipts issued before, as they were
+
+
+def test_a_bad_salt_is_named() -> None:
+    document = json.loads(committed_receipt())
+    for salt in ("not base64!", base64.b64encode(b"short").decode(), 7):
+        with pytest.raises(LedgerError) as caught:
+            check_receipt(json.dumps({**document, "salt": salt}).encode())
+        assert caught.value.params["field"] == "salt"

@@ -62,7 +62,7 @@ class MemoryStateRows(StateRows):
                 index, leaf = recorded[version - 1] if version <= len(recorded) else (None, None)
                 events.append((version, seq, type(event).__name__, event.at, event.actor,
                                _dumps(to_payload(event), sort=False), index, leaf))
-            yield instrument_id, None, None, events
+            yield instrument_id, None, self.instrument_store.salts.get(instrument_id), events
 
     def subjects(self, start: int) -> tuple[list[str], list[str]]:
         cases = {subject for seq, subject, _, _ in self.ledger.entries[start:] if seq is not None}

@@ -29,12 +29,23 @@ class MemoryInstrumentStore(MemoryStreams[Instrument, InstrumentEvent], Instrume
         self._pool_saved: dict[tuple[str, str], tuple[int, str]] = {}
         self._outbox_mark = 0
         self.notices_delivered: set[int] = set()
+        self.salts: dict[str, bytes] = {}
+        self._new_salts: list[str] = []
 
     def save(self, instrument: Instrument) -> list[StoredInstrumentEvent]:
         return self.append(instrument)
 
     def open_ids(self) -> list[str]:
         return [iid for iid, stream in self.streams.items() if Instrument.replay(iid, stream).record.is_open]
+
+    def add_salt(self, instrument_id: str, salt: bytes) -> None:
+        if instrument_id in self.salts:
+            raise DomainError("instrument.conflict", id=instrument_id, expected=0, actual=1)
+        self.salts[instrument_id] = salt
+        self._new_salts.append(instrument_id)
+
+    def salt(self, instrument_id: str) -> bytes | None:
+        return self.salts.get(instrument_id)
 
     def holdings(self, department: str) -> dict[str, tuple[int, str]]:
         return {item: held for (dept, item), held in sorted(self.pool.items()) if dept == department}
@@ -54,10 +65,14 @@ class MemoryInstrumentStore(MemoryStreams[Instrument, InstrumentEvent], Instrume
         self.committed()
         self._pool_saved = dict(self.pool)
         self._outbox_mark = len(self.outbox)
+        self._new_salts.clear()
 
     def rollback(self) -> None:
         self.pool = dict(self._pool_saved)
         del self.outbox[self._outbox_mark:]
+        for instrument_id in self._new_salts:
+            self.salts.pop(instrument_id, None)
+        self._new_salts.clear()
         self.undo()
 
 

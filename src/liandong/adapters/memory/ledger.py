@@ -29,6 +29,9 @@ class MemoryLedgerStore(LedgerStore):
         for i in range(start, len(self.entries)):
             yield i, self.entries[i][2], self.entries[i][3]
 
+    def leaf_range(self, start: int, end: int) -> list[bytes]:
+        return [entry[3] for entry in self.entries[start:end]]
+
     def entries_of_case(self, case_id: str) -> list[tuple[int, bytes]]:
         return [(i, leaf) for i, (_, case, _, leaf) in enumerate(self.entries) if case == case_id]
 

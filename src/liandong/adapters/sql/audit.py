@@ -23,9 +23,10 @@ _CASES = ("SELECT c.id, " + ", ".join(f"c.{name}" for name in CASE_COLUMNS) + ",
           "FROM case_record c LEFT JOIN case_salt s ON s.case_id = c.id "
           "LEFT JOIN case_event e ON e.case_id = c.id LEFT JOIN ledger_entry l ON l.event_seq = e.seq "
           "{where} ORDER BY c.id, e.case_version")
-_INSTRUMENTS = ("SELECT i.id, " + ", ".join(f"i.{name}" for name in INSTRUMENT_COLUMNS) + ", NULL, "
+_INSTRUMENTS = ("SELECT i.id, " + ", ".join(f"i.{name}" for name in INSTRUMENT_COLUMNS) + ", s.salt, "
                 "e.version, e.seq, e.type, e.at, e.actor, e.payload, l.idx, l.leaf "
-                "FROM instrument i LEFT JOIN instrument_event e ON e.instrument_id = i.id "
+                "FROM instrument i LEFT JOIN instrument_salt s ON s.instrument_id = i.id "
+                "LEFT JOIN instrument_event e ON e.instrument_id = i.id "
                 "LEFT JOIN (SELECT idx, case_id, leaf, row_number() OVER (PARTITION BY case_id ORDER BY idx) "
                 "AS n FROM ledger_entry WHERE event_seq IS NULL {inner}) l "
                 "ON l.case_id = e.instrument_id AND l.n = e.version {where} ORDER BY i.id, e.version")

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Connection, insert, select, update
+from sqlalchemy.exc import IntegrityError
 
 from liandong.adapters.sql import tables as t
 from liandong.adapters.sql.duties import replace_duties
@@ -70,6 +71,17 @@ class SqlInstrumentStore(SqlStreams[Instrument, ev.InstrumentEvent], InstrumentS
     def open_ids(self) -> list[str]:
         i = t.instrument
         return list(self.conn.execute(select(i.c.id).where(i.c.state == "open").order_by(i.c.id)).scalars())
+
+    def add_salt(self, instrument_id: str, salt: bytes) -> None:
+        try:
+            self.conn.execute(insert(t.instrument_salt).values(instrument_id=instrument_id, salt=salt))
+        except IntegrityError:
+            raise DomainError("instrument.conflict", id=instrument_id, expected=0, actual=1) from None
+
+    def salt(self, instrument_id: str) -> bytes | None:
+        s = t.instrument_salt
+        row = self.conn.execute(select(s.c.salt).where(s.c.instrument_id == instrument_id)).first()
+        return None if row is None else bytes(row[0])
 
     def holdings(self, department: str) -> dict[str, tuple[int, str]]:
         h = t.resource_holding

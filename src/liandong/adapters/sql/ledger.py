@@ -36,6 +36,19 @@ class SqlHashStore(HashStore):
     def get(self, level: int, index: int) -> bytes:
         return self.get_many([(level, index)])[0]
 
+    def get_range(self, level: int, start: int, count: int) -> list[bytes]:
+        """One range scan of the primary key (a tile: up to 256 consecutive rows of one level)."""
+        mark = self._mark()
+        cursor = self._cursor()
+        cursor.execute(f"SELECT idx, hash FROM ledger_node WHERE level = {mark} AND idx >= {mark} "
+                       f"AND idx < {mark} ORDER BY idx", [level, start, start + count])
+        rows = cursor.fetchall()
+        if len(rows) != count:
+            found = {int(idx) for idx, _ in rows}
+            missing = next(i for i in range(start, start + count) if i not in found)
+            raise LedgerError("ledger.missing_subtree", level=level, index=missing)
+        return [bytes(value) for _, value in rows]
+
     def get_many(self, keys: Sequence[Key]) -> list[bytes]:
         """All the hashes asked for in one indexed statement on the driver's cursor (a proof is
         a few dozen look-ups: their cost is the statement, not the rows)."""
@@ -111,6 +124,17 @@ class SqlLedgerStore(LedgerStore):
         q = select(e.c.idx, e.c.signer, e.c.leaf).where(e.c.idx >= start).order_by(e.c.idx)
         for idx, signer, leaf in self.conn.execution_options(yield_per=2000).execute(q):
             yield int(idx), signer, bytes(leaf)
+
+    def leaf_range(self, start: int, end: int) -> list[bytes]:
+        e = t.ledger_entry
+        q = select(e.c.leaf).where(e.c.idx >= start, e.c.idx < end).order_by(e.c.idx)
+        return [bytes(leaf) for (leaf,) in self.conn.execute(q)]
+
+    def latest_checkpoint(self) -> tuple[int, bytes, str] | None:
+        c = t.ledger_checkpoint
+        q = select(c.c.size, c.c.root, c.c.note).order_by(c.c.size.desc()).limit(1)
+        row = self.conn.execute(q).first()
+        return None if row is None else (int(row[0]), bytes(row[1]), row[2])
 
     def entries_of_case(self, case_id: str) -> list[tuple[int, bytes]]:
         e = t.ledger_entry

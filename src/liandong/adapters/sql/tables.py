@@ -222,6 +222,12 @@ instrument_event = Table(
     UniqueConstraint("instrument_id", "version", name="uq_instrument_event_version"),
 )
 
+instrument_salt = Table(  # the salt of the ledger's commitments to an instrument's texts; never published
+    "instrument_salt", metadata,
+    Column("instrument_id", String(40), ForeignKey("instrument.id"), primary_key=True),
+    Column("salt", LargeBinary, nullable=False),
+)
+
 instrument_party = Table(  # who issued an instrument and to whom it is addressed (the inboxes)
     "instrument_party", metadata,
     Column("instrument_id", String(40), ForeignKey("instrument.id"), primary_key=True),

@@ -43,6 +43,7 @@ class CaseReported(Event):
     coordinates: str = ""  # "lat,long" in WGS-84 as decimal text (no floats in signed payloads)
     state_change: ClassVar[bool] = True
     personal_fields: ClassVar[tuple[str, ...]] = ("reporter_name", "reporter_phone", "reporter_account")
+    free_text_fields: ClassVar[tuple[str, ...]] = ("description", "address", "coordinates", "idempotency_key")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -106,6 +107,7 @@ class CaseReturned(Event):
     disputed: bool
     decider: str
     state_change: ClassVar[bool] = True
+    free_text_fields: ClassVar[tuple[str, ...]] = ("reason",)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -128,6 +130,7 @@ class CaseRedispatched(Event):
     ack_due: datetime
     due: datetime
     state_change: ClassVar[bool] = True
+    free_text_fields: ClassVar[tuple[str, ...]] = ("reason",)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -137,6 +140,7 @@ class MemberJoined(Event):
     department: str
     role: str
     reason: str
+    free_text_fields: ClassVar[tuple[str, ...]] = ("reason",)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -154,6 +158,7 @@ class ExtensionRequested(Event):
     until: datetime
     reason: str
     approver: str
+    free_text_fields: ClassVar[tuple[str, ...]] = ("reason",)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -161,6 +166,7 @@ class ExtensionDecided(Event):
     approved: bool
     due: datetime  # the deadline in force after the decision
     reason: str
+    free_text_fields: ClassVar[tuple[str, ...]] = ("reason",)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -171,12 +177,14 @@ class ResourceRequested(Event):
     approver: str
     resource: str
     reason: str
+    free_text_fields: ClassVar[tuple[str, ...]] = ("resource", "reason")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ResourceDecided(Event):
     approved: bool
     note: str
+    free_text_fields: ClassVar[tuple[str, ...]] = ("note",)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -191,6 +199,7 @@ class CaseEscalated(Event):
     ack_due: datetime
     due: datetime
     state_change: ClassVar[bool] = True
+    free_text_fields: ClassVar[tuple[str, ...]] = ("reason",)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -200,6 +209,7 @@ class CaseShelved(Event):
     reason: str
     until: datetime
     state_change: ClassVar[bool] = True
+    free_text_fields: ClassVar[tuple[str, ...]] = ("reason",)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -213,6 +223,7 @@ class CasePaused(Event):
     """The clock stops while waiting for the reporter."""
 
     reason: str
+    free_text_fields: ClassVar[tuple[str, ...]] = ("reason",)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -228,6 +239,7 @@ class SummonsIssued(Event):
     departments: tuple[str, ...]
     due: datetime
     reason: str
+    free_text_fields: ClassVar[tuple[str, ...]] = ("reason",)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -252,6 +264,7 @@ class AssistReported(Event):
     department: str
     summary: str
     on_time: bool
+    free_text_fields: ClassVar[tuple[str, ...]] = ("summary",)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -262,6 +275,7 @@ class CaseResolved(Event):
     public_note: str
     on_time: bool
     state_change: ClassVar[bool] = True
+    free_text_fields: ClassVar[tuple[str, ...]] = ("summary", "public_note")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -282,6 +296,7 @@ class MessagePosted(Event):
 
     department: str
     text: str
+    free_text_fields: ClassVar[tuple[str, ...]] = ("text",)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -291,6 +306,7 @@ class FollowUpAttempted(Event):
 
     attempt: int
     note: str = ""
+    free_text_fields: ClassVar[tuple[str, ...]] = ("note",)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -334,6 +350,7 @@ class DuplicateAbsorbed(Event):
     duplicate: str
     reporter_name: str
     reporter_phone: str
+    personal_fields: ClassVar[tuple[str, ...]] = ("reporter_name", "reporter_phone")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -349,6 +366,7 @@ class MatterCorrected(Event):
     previous: str
     severity: str
     reason: str
+    free_text_fields: ClassVar[tuple[str, ...]] = ("reason",)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -402,6 +420,7 @@ class CriticismRecorded(Event):
 
     party: str
     reason: str
+    free_text_fields: ClassVar[tuple[str, ...]] = ("reason",)
 
 
 CODEC = EventCodec(Event)

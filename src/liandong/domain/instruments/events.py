@@ -38,6 +38,7 @@ class Issued(InstrumentEvent):
     evidence: tuple[str, ...] = ()  # case ids, assessment results, inspections (commend/criticise)
     read_limit_hours: int = 0  # a briefing unread after this many hours is a signal
     items: tuple[tuple[str, int], ...] = ()  # a resource request: (item, quantity)
+    free_text_fields: ClassVar[tuple[str, ...]] = ("title", "body", "subject", "indicators", "items")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -52,6 +53,7 @@ class Reported(InstrumentEvent):
     department: str
     text: str
     figures: tuple[tuple[str, str], ...] = ()
+    free_text_fields: ClassVar[tuple[str, ...]] = ("text",)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -59,6 +61,7 @@ class Responded(InstrumentEvent):
     department: str
     text: str
     on_time: bool
+    free_text_fields: ClassVar[tuple[str, ...]] = ("text",)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -67,6 +70,7 @@ class TaskAssigned(InstrumentEvent):
     owner: str
     title: str
     due: datetime
+    free_text_fields: ClassVar[tuple[str, ...]] = ("title",)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -74,6 +78,7 @@ class TaskCompleted(InstrumentEvent):
     task: str
     note: str
     on_time: bool
+    free_text_fields: ClassVar[tuple[str, ...]] = ("note",)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -81,6 +86,7 @@ class TaskVerified(InstrumentEvent):
     task: str
     accepted: bool
     note: str
+    free_text_fields: ClassVar[tuple[str, ...]] = ("note",)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -92,6 +98,7 @@ class Attended(InstrumentEvent):
 @dataclass(frozen=True, slots=True, kw_only=True)
 class MinutesRecorded(InstrumentEvent):
     text: str
+    free_text_fields: ClassVar[tuple[str, ...]] = ("text",)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -100,6 +107,7 @@ class Decided(InstrumentEvent):
     reason: str
     scope: str = ""  # a pilot scaled up to a wider scope
     until: datetime | None = None  # a pilot extended
+    free_text_fields: ClassVar[tuple[str, ...]] = ("reason",)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -125,6 +133,7 @@ class Overdue(InstrumentEvent):
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Withdrawn(InstrumentEvent):
     reason: str
+    free_text_fields: ClassVar[tuple[str, ...]] = ("reason",)
 
 
 CODEC = EventCodec(InstrumentEvent)

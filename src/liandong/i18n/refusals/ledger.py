@@ -2,6 +2,22 @@
 
 from __future__ import annotations
 
+TILE_PATH_WORDS: dict[str, dict[str, str]] = {
+    # the parts of a tile path and what each may be (``ledger.bad_tile_path``: part, allowed)
+    "level": {"zh": "层级", "en": "level"},
+    "index": {"zh": "序号", "en": "index"},
+    "width": {"zh": "宽度", "en": "width"},
+    "level_rule": {"zh": " 0–63 的十进制整数（无前导零）或 entries",
+                   "en": "0–63 without leading zeros, or 'entries'"},
+    "index_rule": {"zh": "每组三位数字、除最后一组外都以 x 开头（如 x001/x234/067）",
+                   "en": "groups of three digits, all but the last prefixed with 'x', e.g. x001/x234/067"},
+    "index_leading_rule": {"zh": "每组三位数字、除最后一组外都以 x 开头，且不以 x000 开头",
+                           "en": "groups of three digits, all but the last prefixed with 'x' (no leading x000)"},
+    "width_rule": {"zh": " 1–255 的十进制整数（无前导零；完整瓦片不带 .p）",
+                   "en": "1–255 without leading zeros (a full tile has no .p)"},
+    "hash_tile_rule": {"zh": "哈希瓦片的层级", "en": "a hash tile level"},
+}
+
 MESSAGES: dict[str, dict[str, str]] = {
     "relay.unreachable": {
         "zh": "无法连接消息总线 {url}：{problem}；请检查 NATS 服务地址（LIANDONG_NATS_URL）是否正确、服务是否已启动",
@@ -138,5 +154,25 @@ MESSAGES: dict[str, dict[str, str]] = {
     "ledger.unverified_note": {
         "zh": "签名便笺未能核验：{problem}",
         "en": "The signed note does not verify: {problem}",
+    },
+    "ledger.bad_tile_path": {
+        "zh": "瓦片路径 tile/{path} 无效：{part}为“{found}”，应为{allowed}",
+        "en": "Tile path tile/{path} is not valid: its {part} is '{found}'; allowed: {allowed}",
+    },
+    "ledger.tile_beyond_tree": {
+        "zh": "瓦片 {path} 超出已签检查点的日志（规模 {size}）：该层（树的第 {level} 层）有 {available} 个哈希，即 {full_tiles} 个完整瓦片和一个宽 {partial_width} 的部分瓦片（宽 0 即没有）",
+        "en": "Tile {path} is beyond the log of the latest checkpoint (size {size}): that level (tree level {level}) has {available} hashes, i.e. {full_tiles} full tiles and a partial tile of width {partial_width} (0: none)",
+    },
+    "ledger.entries_withheld": {
+        "zh": "条目包 {path} 暂不公开：其中 {count} 条（自第 {first} 条起）是旧版本叶子，含未承诺的文字或个人信息；哈希瓦片与回执仍可核验",
+        "en": "Entry bundle {path} is withheld: {count} of its leaves (from index {first}) are older leaves holding text or personal data in clear; the hash tiles and receipts still verify",
+    },
+    "ledger.entry_too_large": {
+        "zh": "条目 {position} 有 {size} 字节，条目包中每条至多 {max_bytes} 字节",
+        "en": "Entry {position} has {size} bytes; an entry bundle holds at most {max_bytes} bytes an entry",
+    },
+    "ledger.malformed_bundle": {
+        "zh": "条目包格式错误：第 {offset} 字节处的长度超出了数据末尾",
+        "en": "Malformed entry bundle: the length at byte {offset} runs past the end",
     },
 }

@@ -52,7 +52,8 @@ PORTAL_TEXT: dict[str, dict[str, str]] = {
         "err_rating": "请选择评价", "thanks": "感谢您的评价！",
         "receipt_title": "回执（共享账本证明）",
         "receipt_intro": "回执证明这件诉求的记录已写入各级共同见证、不可篡改的共享账本。可以下载保存，也可以在本页直接验证"
-                         "（在您的浏览器中计算，不依赖本网站的说法）。",
+                         "（在您的浏览器中计算，不依赖本网站的说法）。回执含有您这件诉求的盐值，可用来核对账本对您所填内容的承诺"
+                         "（liandong ledger check-receipt --value）；请像查询码一样保管，不要公开。",
         "receipt_download": "下载回执", "verify": "在本页验证回执",
         "receipt_not_yet": "回执正在生成：诉求记录将在几秒内纳入账本检查点，请稍后再试。",
         "v_checking": "正在验证…",
@@ -134,7 +135,10 @@ PORTAL_TEXT: dict[str, dict[str, str]] = {
         "receipt_title": "Receipt (proof from the shared ledger)",
         "receipt_intro": "The receipt proves that this report's record is in the shared, tamper-evident "
                          "ledger witnessed by several levels of government. Download it, or verify it "
-                         "right here (computed in your browser, without trusting this site).",
+                         "right here (computed in your browser, without trusting this site). It holds the "
+                         "salt of your report, with which you can check what the ledger committed to "
+                         "(liandong ledger check-receipt --value); keep it like the tracking code and do "
+                         "not publish it.",
         "receipt_download": "Download the receipt", "verify": "Verify the receipt in this page",
         "receipt_not_yet": "The receipt is being prepared: the record joins a ledger checkpoint within a few "
                            "seconds. Please try again shortly.",

@@ -52,6 +52,15 @@ class InstrumentStore(AggregateRepository[Instrument, InstrumentEvent]):
         """The instruments still open: the work of the bus's own deadline check."""
 
     @abc.abstractmethod
+    def add_salt(self, instrument_id: str, salt: bytes) -> None:
+        """Keep the salt of the ledger's commitments to an instrument's texts (never published);
+        a second salt for one instrument is a lost race (``instrument.conflict``)."""
+
+    @abc.abstractmethod
+    def salt(self, instrument_id: str) -> bytes | None:
+        """The salt of an instrument's commitments; None for instruments logged before them."""
+
+    @abc.abstractmethod
     def holdings(self, department: str) -> dict[str, tuple[int, str]]:
         """资源池: what a department holds, item → (quantity, unit)."""
 

@@ -28,6 +28,20 @@ class LedgerStore(abc.ABC):
     def leaves(self, start: int = 0) -> Iterator[tuple[int, str, bytes]]:
         """(index, signer, leaf) in index order."""
 
+    def leaf_range(self, start: int, end: int) -> list[bytes]:
+        """The leaves ``[start, end)`` in index order (an entry bundle); SQL reads them in one range."""
+        out: list[bytes] = []
+        for index, _signer, leaf in self.leaves(start):
+            if index >= end:
+                break
+            out.append(leaf)
+        return out
+
+    def latest_checkpoint(self) -> tuple[int, bytes, str] | None:
+        """(size, root, note) of the largest stored checkpoint; None before the first."""
+        stored = self.checkpoints()
+        return stored[-1] if stored else None
+
     @abc.abstractmethod
     def entries_of_case(self, case_id: str) -> list[tuple[int, bytes]]:
         """(index, leaf) of the events of one case."""

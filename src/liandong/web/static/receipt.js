@@ -160,9 +160,11 @@
     var doc;
     try { doc = JSON.parse(text); } catch (e) { malformed("(document)"); }
     if (!doc || typeof doc !== "object" || Array.isArray(doc)) malformed("(document)");
-    FIELDS.forEach(function (name) { if (!(name in doc)) malformed(name); });
-    Object.keys(doc).forEach(function (name) { if (FIELDS.indexOf(name) < 0) malformed(name); });
-    if (doc.version !== 1) malformed("version");
+    if (doc.version !== 1 && doc.version !== 2) malformed("version");
+    var fields = doc.version === 2 ? FIELDS.concat(["salt"]) : FIELDS;  // 2: the case's salt too
+    fields.forEach(function (name) { if (!(name in doc)) malformed(name); });
+    Object.keys(doc).forEach(function (name) { if (fields.indexOf(name) < 0) malformed(name); });
+    if (doc.version === 2 && unb64(doc.salt, "salt").length !== 32) malformed("salt");
     if (!Number.isSafeInteger(doc.index) || doc.index < 0) malformed("index");
     if (typeof doc.origin !== "string") malformed("origin");
     var leaf = unb64(doc.leaf, "leaf");

@@ -4,7 +4,7 @@ Existing cases are numbered here in the order they were received, from the place
 reports; from now on the case store numbers each new case in the transaction of its report.
 
 Revision ID: 0023
-Revises: 0019
+Revises: 0020
 Create Date: 2026-12-06 13:00:00
 """
 
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0023'
-down_revision = '0019'
+down_revision = '0020'
 branch_labels = None
 depends_on = None
 
