@@ -33,6 +33,7 @@ from liandong.server.checkpoints import CheckpointPublisher
 from liandong.server.writer_process import WriterProcess
 from liandong.web import (
     assessment_page,
+    console,
     dashboard,
     geo,
     insight_panel,
@@ -150,6 +151,7 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
     renderer = Renderer(app, cfg.assets_dir)
     pages.install(app, renderer)
     workbench.install(app, renderer)
+    console.install(app, renderer)
     portal.install(app, renderer, report_limit=cfg.portal_report_limit, body_limit=cfg.max_upload_bytes)
     dashboard.install(app, renderer)
     assessment_page.install(app, renderer)
