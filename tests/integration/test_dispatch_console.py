@@ -191,3 +191,22 @@ def test_who_may_look_and_who_may_act(world: World) -> None:
     english = centre.get("/work/dispatch", params={"lang": "en"}).text
     assert "Dispatch console" in english and re.search(r"waiting \d+ min", english)
     assert "Send to another department" in english
+
+
+def test_a_merge_brings_back_the_original_at_its_new_version(world: World) -> None:
+    original = world.report("前西溪18号垃圾桶倒了三天没人扶，垃圾撒了一地")
+    repeat = world.report("前西溪18号的垃圾桶倒了三天，垃圾撒一地没人管")
+    centre = world.page_client("centre")
+    page = centre.get("/work/dispatch").text
+    seen = version(page, original)
+    answer = centre.post(f"/work/dispatch/{repeat}/act", headers=HX, data={
+        "action": "merge", "version": version(page, repeat), "into": original, "csrf": csrf(page)})
+    assert answer.status_code == 200 and f"已并入 {original[:10]}" in card(answer.text, repeat)
+    fresh = card(answer.text, original)  # out of band: the original took the duplicate in
+    assert 'hx-swap-oob="true"' in fresh and version(fresh, original) == str(int(seen) + 1)
+    answer = centre.post(f"/work/dispatch/{original}/act", headers=HX, data={
+        "action": "dispatch", "version": version(fresh, original), "csrf": csrf(page)})
+    assert answer.status_code == 200 and "已派单给" in answer.text
+    stale = centre.post(f"/work/dispatch/{repeat}/act", headers=HX, data={
+        "action": "dispatch", "version": version(page, repeat), "csrf": csrf(page)})
+    assert stale.status_code == 409 and 'role="alert"' in stale.text  # merged: nothing more to do

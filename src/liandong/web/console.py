@@ -19,6 +19,7 @@ from liandong.bootstrap import Platform
 from liandong.domain.access import Principal, StaffRole
 from liandong.domain.cases import commands as c
 from liandong.domain.cases.events import CaseDispatched, CaseMerged
+from liandong.domain.cases.states import CaseState
 from liandong.domain.errors import DomainError
 from liandong.domain.hierarchy import Level
 from liandong.http.deps import LangDep, PlatformDep, case_actor, check_visible
@@ -156,8 +157,14 @@ def install(app: FastAPI, renderer: Renderer) -> None:
         if action == "reclassify":  # still waiting: the card with the new reading
             return await run_in_threadpool(_card, request, platform, user, case_id, lang)
         outcome = _outcome(platform, result, lang)
-        return await run_in_threadpool(lambda: _card(request, platform, user, case_id, lang, before=before,
-                                                     outcome=outcome))
+        response = await run_in_threadpool(
+            lambda: _card(request, platform, user, case_id, lang, before=before, outcome=outcome))
+        if action == "merge":  # the original took the duplicate in: its card, at its new version, too
+            original = await run_in_threadpool(platform.queries().case, user, str(form.get("into", "")))
+            if original.record.state is CaseState.RECEIVED:
+                fresh = await run_in_threadpool(_card_html, request, platform, user, original.id, lang)
+                response = HTMLResponse(bytes(response.body).decode() + fresh)
+        return response
 
     @app.post("/work/dispatch/batch", include_in_schema=False)
     async def batch(request: Request, lang: LangDep) -> Response:

@@ -23,7 +23,7 @@ CONSOLE_TEXT: dict[str, dict[str, str]] = {
         "console_hint": "派单后本页不跳转，结果显示在该件上。",
         "bad_since": "“since”应为带时区的时间，如 2026-12-06T08:00:00+00:00，收到的是“{value}”",
         "dispatcher_only": "只有 12345 派单员可以在派单台派单或并单；您的账号可以查看，不能办理。",
-        "pending_new": "待派 {n} 件",
+        "pending_new": "本页打开时待派 {n} 件",
     },
     "en": {
         "waiting": "Waiting", "waited_minutes": "waiting {m} min", "waited_hours": "waiting {h} h {m} min",
@@ -42,7 +42,7 @@ CONSOLE_TEXT: dict[str, dict[str, str]] = {
         "console_hint": "The page stays here after each dispatch; the result shows on the report.",
         "bad_since": "'since' must be a time with its zone, e.g. 2026-12-06T08:00:00+00:00; got '{value}'",
         "dispatcher_only": "Only 12345 dispatchers may dispatch or merge from the console; your account may look, not act.",
-        "pending_new": "{n} to dispatch",
+        "pending_new": "{n} waiting when the page was opened",
     },
 }
 
