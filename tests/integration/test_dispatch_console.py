@@ -108,11 +108,15 @@ def test_the_centre_clears_a_queue_in_place(world: World) -> None:
     assert answer.status_code == 200, answer.text[:400]
     assert f'id="report-{first}"' in answer.text and "已派单给 崇安寺综合行政执法队" in answer.text
     assert "<html" not in answer.text  # a fragment, not a page
+    waiting = re.search(r'<small id="pending-count" hx-swap-oob="true">待派 (\d+) 件</small>', answer.text)
+    shown = re.search(r'<small id="pending-count">待派 (\d+) 件</small>', page)
+    assert waiting and shown and int(waiting.group(1)) == int(shown.group(1)) - 1  # the heading's count
     assert world.case(first)["state"] == "dispatched"
 
     # the override, found by name as one types: reachable departments only, by name or short name
     listed = centre.get(f"/work/dispatch/{police}/leads", params={"lead_name": "派出所"}).text
     assert '<option value="崇安寺派出所">' in listed and "320213001-public_security" not in listed
+    assert re.search(rf'id="lead-status-{police}"[^>]*hx-swap-oob="true">找到 \d+ 个可派单位', listed)
     listed = centre.get(f"/work/dispatch/{police}/leads", params={"lead_name": "城管"}).text
     assert "崇安寺综合行政执法队" in listed and "梁溪区城市管理局" in listed and "无锡市城市管理局" in listed
     assert "派出所" not in listed
@@ -139,7 +143,7 @@ def test_the_centre_clears_a_queue_in_place(world: World) -> None:
                                 f"{first}:{version(page, first)}"]})
     assert answer.status_code == 200
     assert "已处理 3 件：派出 2 件，未能派出 1 件" in answer.text
-    assert answer.text.count('hx-swap-oob="true"') == 3
+    assert answer.text.count('<article class="card') == 3 and '待派 0 件' in answer.text
     assert "已派单给" in card(answer.text, third) and "已派单给" in card(answer.text, fourth)
     assert 'role="alert"' in card(answer.text, first)
     assert {world.case(c)["state"] for c in (third, fourth)} == {"dispatched"}
@@ -150,6 +154,7 @@ def test_the_centre_clears_a_queue_in_place(world: World) -> None:
     late = world.report("人民中路垃圾堆放未清理")
     counter = centre.get(f"/work/dispatch/arrivals?since={quote(since)}&lang=en")
     assert "1 new reports to dispatch" in counter.text and 'hx-trigger="every 30s, refresh"' in counter.text
+    assert re.search(r'<small id="pending-count" hx-swap-oob="true">\d+ to dispatch</small>', counter.text)
     bad = centre.get("/work/dispatch/arrivals", params={"since": "yesterday"})
     assert bad.status_code == 422 and "“since”应为带时区的时间" in bad.text
 

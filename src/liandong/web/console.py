@@ -159,11 +159,12 @@ def install(app: FastAPI, renderer: Renderer) -> None:
         outcome = _outcome(platform, result, lang)
         response = await run_in_threadpool(
             lambda: _card(request, platform, user, case_id, lang, before=before, outcome=outcome))
+        _append(response, await run_in_threadpool(_pending_html, request, platform, user, lang))
         if action == "merge":  # the original took the duplicate in: its card, at its new version, too
             original = await run_in_threadpool(platform.queries().case, user, str(form.get("into", "")))
             if original.record.state is CaseState.RECEIVED:
                 fresh = await run_in_threadpool(_card_html, request, platform, user, original.id, lang)
-                response = HTMLResponse(bytes(response.body).decode() + fresh)
+                _append(response, fresh)
         return response
 
     @app.post("/work/dispatch/batch", include_in_schema=False)
@@ -210,12 +211,18 @@ def install(app: FastAPI, renderer: Renderer) -> None:
         cards = [await run_in_threadpool(card, case_id) for case_id, _ in picked if case_id in befores]
         summary = t["batch_done"].format(n=len(picked), ok=len(outcomes), failed=len(picked) - len(outcomes))
         unseen = [e for case_id, e in errors.items() if case_id not in befores]
+        cards.append(await run_in_threadpool(_pending_html, request, platform, user, lang))
         return render(request, "dispatch_batch.html", lang, cards=cards, summary=summary,
                       error="；".join(unseen))
 
     def _card_html(request: Request, platform: Platform, user: Principal, case_id: str, lang: str,
                    **kw: Any) -> str:
         return bytes(_card(request, platform, user, case_id, lang, oob=True, **kw).body).decode()
+
+    def _pending_html(request: Request, platform: Platform, user: Principal, lang: str) -> str:
+        """The count of reports still waiting, out of band (the heading's)."""
+        waiting = rows.arrivals(platform, user)
+        return bytes(render(request, "dispatch_pending.html", lang, pending=waiting, oob=True).body).decode()
 
     @app.get("/work/dispatch/{case_id}/leads", response_class=HTMLResponse, include_in_schema=False)
     def lead_search(request: Request, case_id: str, platform: PlatformDep, lang: LangDep,
@@ -229,7 +236,7 @@ def install(app: FastAPI, renderer: Renderer) -> None:
         except DomainError as exc:
             return render(request, "error.html", lang, status=404, message=explain(exc, lang))
         actor = user.department or ""
-        return render(request, "dispatch_leads.html", lang,
+        return render(request, "dispatch_leads.html", lang, case_id=case_id,
                       leads=rows.leads(platform, record, actor, (q or lead_name)[:40], lang))
 
     @app.get("/work/dispatch/arrivals", response_class=HTMLResponse, include_in_schema=False)
@@ -245,8 +252,15 @@ def install(app: FastAPI, renderer: Renderer) -> None:
         except ValueError:
             message = _texts(lang)["bad_since"].format(value=since[:40])
             return render(request, "error.html", lang, status=422, message=message)
-        return render(request, "dispatch_arrivals.html", lang, since=moment.isoformat(),
-                      n=rows.arrivals(platform, user, moment))
+        return render(request, "dispatch_arrivals.html", lang, since=moment.isoformat(), polled=True,
+                      n=rows.arrivals(platform, user, moment), pending=rows.arrivals(platform, user))
+
+
+def _append(response: Response, html: str) -> None:
+    """More of the page, out of band, after a card (its headers, the CSRF cookie's too, kept)."""
+    body = bytes(response.body) + html.encode()
+    response.body = body
+    response.headers["content-length"] = str(len(body))
 
 
 def _version(raw: Any) -> int:

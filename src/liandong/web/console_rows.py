@@ -92,9 +92,13 @@ def reading(platform: Platform, rows: list[dict[str, Any]], lang: str) -> None:
 def _dupe(platform: Platform, r: CaseRecord, other: str, score: float) -> dict[str, Any]:
     """A likely duplicate; 并单 is offered into an earlier report still open, never the other way."""
     found = platform.queries().get(other)
+    at = found.record.received_at if found is not None else None
     original = (found is not None and found.record.state.is_open and r.received_at is not None
-                and found.record.received_at is not None and found.record.received_at < r.received_at)
-    return {"id": other, "score": f"{score:.2f}", "original": original}
+                and at is not None and at < r.received_at)
+    received = at.astimezone(SHANGHAI).strftime("%m-%d %H:%M") if at is not None else ""
+    excerpt = (found.record.description or "")[:16] if found is not None else ""
+    return {"id": other, "score": f"{score:.2f}", "original": original, "received": received,
+            "excerpt": excerpt}
 
 
 Row = dict[str, Any]
@@ -120,8 +124,11 @@ def new_reports(platform: Platform, user: Principal, lang: str) -> tuple[list[Ro
     return new, returns
 
 
-def arrivals(platform: Platform, user: Principal, since: datetime) -> int:
-    """Reports of the user's jurisdiction taken in after ``since`` and still waiting for 派单."""
+EVER = datetime.min.replace(tzinfo=UTC)
+
+
+def arrivals(platform: Platform, user: Principal, since: datetime = EVER) -> int:
+    """Reports of the user's jurisdiction taken in after ``since`` (ever: all) still waiting for 派单."""
     return sum(1 for case in platform.queries().in_states(("received",))
                if case.record.received_at is not None and case.record.received_at > since
                and in_scope(platform, user, case.record))

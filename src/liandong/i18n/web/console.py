@@ -15,7 +15,7 @@ CONSOLE_TEXT: dict[str, dict[str, str]] = {
         "batch_done": "已处理 {n} 件：派出 {ok} 件，未能派出 {failed} 件",
         "override": "改派给其他单位", "override_label": "承办单位名称",
         "override_hint": "输入名称中的字，如 派出所、城管、梁溪区；只列出本案发生地可派的单位",
-        "override_submit": "派给此单位", "merge_into": "并入原件 {case}",
+        "override_submit": "派给此单位", "merge_into": "并入原件（{at} 受理）", "similarity": "相似度",
         "merge_hint": "与较早的诉求重复：并单后两位诉求人都会收到办理结果",
         "dispatched_to": "已派单给 {lead}", "merged_into": "已并入 {case}", "open_case": "查看案件",
         "arrivals": "自打开本页以来新到 {n} 件待派诉求", "arrivals_none": "自打开本页以来暂无新到诉求",
@@ -23,7 +23,7 @@ CONSOLE_TEXT: dict[str, dict[str, str]] = {
         "console_hint": "派单后本页不跳转，结果显示在该件上。",
         "bad_since": "“since”应为带时区的时间，如 2026-12-06T08:00:00+00:00，收到的是“{value}”",
         "dispatcher_only": "只有 12345 派单员可以在派单台派单或并单；您的账号可以查看，不能办理。",
-        "pending_new": "本页打开时待派 {n} 件",
+        "pending_new": "待派 {n} 件",
     },
     "en": {
         "waiting": "Waiting", "waited_minutes": "waiting {m} min", "waited_hours": "waiting {h} h {m} min",
@@ -34,7 +34,7 @@ CONSOLE_TEXT: dict[str, dict[str, str]] = {
         "batch_done": "{n} handled: {ok} dispatched, {failed} not dispatched",
         "override": "Send to another department", "override_label": "Department name",
         "override_hint": "Type part of the name, e.g. 派出所, 城管, police, 梁溪区; only departments reachable for the case's places are listed",
-        "override_submit": "Send here", "merge_into": "Merge into the original {case}",
+        "override_submit": "Send here", "merge_into": "Merge into the original (received {at})", "similarity": "similarity",
         "merge_hint": "Repeats an earlier report: after 并单 both reporters hear the outcome",
         "dispatched_to": "Dispatched to {lead}", "merged_into": "Merged into {case}", "open_case": "Open the case",
         "arrivals": "{n} new reports to dispatch since this page was opened", "arrivals_none": "No new reports since this page was opened",
@@ -42,7 +42,7 @@ CONSOLE_TEXT: dict[str, dict[str, str]] = {
         "console_hint": "The page stays here after each dispatch; the result shows on the report.",
         "bad_since": "'since' must be a time with its zone, e.g. 2026-12-06T08:00:00+00:00; got '{value}'",
         "dispatcher_only": "Only 12345 dispatchers may dispatch or merge from the console; your account may look, not act.",
-        "pending_new": "{n} waiting when the page was opened",
+        "pending_new": "{n} to dispatch",
     },
 }
 
