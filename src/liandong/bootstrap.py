@@ -5,7 +5,6 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 from datetime import datetime
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -48,7 +47,6 @@ if TYPE_CHECKING:  # the rest is imported where it is used: a command pays only 
     from liandong.services.work import Work
     from liandong.services.writer import Writer
 
-DOCUMENTS = ("systems.toml", "governance.toml", "matters.toml")
 T = TypeVar("T")
 
 
@@ -329,28 +327,6 @@ class Platform:
         """A server's SQLite file checkpointed by the returned object's ``once`` on a timer instead
         of in a commit (None on PostgreSQL or in memory)."""
         return defer_wal_checkpoints(self.engine) if self.engine is not None else None
-
-
-def jetstream(settings: Settings) -> Publisher:
-    """The publisher on the NATS server of the settings (nats_url must be set)."""
-    from liandong.adapters.nats_bus import JetStreamPublisher
-
-    assert settings.nats_url, "nats_url is not set"
-    return JetStreamPublisher(settings.nats_url, stream=settings.nats_stream,
-                              subjects=f"{settings.nats_prefix}.>")
-
-
-def catalogue_documents(paths: dict[str, Path | None] | None = None) -> dict[str, tuple[str, str]]:
-    """The reference documents as (version, text) for storing beside the data they produced."""
-    out = {}
-    for name in DOCUMENTS:
-        path = (paths or {}).get(name)
-        text = (Path(path).read_text(encoding="utf-8") if path else
-                resources.files("liandong.data").joinpath(name).read_text(encoding="utf-8"))
-        version = next((line.split("=", 1)[1].strip().strip('"') for line in text.splitlines()
-                        if line.startswith("version")), "")
-        out[name] = (version, text)
-    return out
 
 
 def bootstrap(settings: Settings | None = None, *, memory: bool = False,

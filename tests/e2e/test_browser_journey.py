@@ -50,12 +50,14 @@ def test_report_to_rating_in_the_browser(browser: Any, server: str, lang: str) -
     centre.sign_in("centre")
     page = centre.go("/work/dispatch")
     centre.accessible()
-    row = page.locator("#new-reports tr", has_text=description[:12])
-    case_id = (row.locator("a").first.get_attribute("href") or "").split("/")[-1].split("?")[0]
+    row = page.locator("#new-reports article.card", has_text=description[:12])
+    case_id = row.get_attribute("data-case") or ""
     assert case_id
     centre.shot("3-dispatch-console")
     row.locator("button.dispatch-now").click()
-    page.wait_for_url(re.compile(f".*/work/cases/{case_id}.*"))
+    page.wait_for_selector(f"#report-{case_id} .outcome")  # the card in place; the console stays
+    assert "/work/dispatch" in page.url
+    page = centre.go(f"/work/cases/{case_id}")
     assert page.text_content("#case-state") == "dispatched"
 
     # 3. The street's team acknowledges and blows the whistle for the district department.

@@ -20,7 +20,7 @@ def api_schema() -> Any:
     """A platform on a fresh SQLite file with 梁溪区's departments, and its app's schema."""
     folder = Path(tempfile.mkdtemp())
     platform = bootstrap(Settings(data_dir=folder))
-    from liandong.bootstrap import catalogue_documents
+    from liandong.adapters.reference_data import catalogue_documents
     from liandong.domain.catalogue import parse_scope
 
     org_service.initialise(scope=parse_scope("320213", platform.hierarchy), hierarchy=platform.hierarchy,

@@ -8,7 +8,8 @@ from datetime import UTC, datetime
 
 from fastapi.testclient import TestClient
 
-from liandong.bootstrap import Platform, bootstrap, catalogue_documents
+from liandong.adapters.reference_data import catalogue_documents
+from liandong.bootstrap import Platform, bootstrap
 from liandong.config import Settings
 from liandong.domain.catalogue import parse_scope
 from liandong.server.app import create_app

@@ -27,6 +27,7 @@ BODIES: dict[str, dict[str, Any] | None] = {
     "summons": {"departments": ["320213-public_security"]}, "summons-answer": {},
     "summons-rating": {"department": "320213-public_security", "score": 5},
     "assist-report": {"summary": "x"}, "resolve": {"summary": "x"}, "follow-up": {},
+    "message": {"text": "x"}, "verify-follow-up": {},
     "merge": {"into": "nope"}, "scope": {"added": ["320213018"]}, "heat": {"heat": 10},
     "reclassify": {"matter": "construction_noise"},
 }

@@ -51,3 +51,18 @@ def test_a_case_through_the_cli(tmp_path: Path) -> None:
     code, output = run(tmp_path, "case", "report", "--matter", "noise", "--place", "320213001",
                        "--text", "x")
     assert code == 2 and "未知的事项类型" in output
+
+
+def test_dispatch_to_another_lead_within_reach(tmp_path: Path) -> None:
+    """派单 --lead: a department the dispatcher names instead of the routing's, within its reach only."""
+    assert run(tmp_path, "init", "--scope", "320213")[0] == 0
+    code, output = run(tmp_path, "case", "report", "--matter", "garbage_collection", "--place", "320213001",
+                       "--text", "垃圾站旁有人打架")
+    cid = output.split()[0]
+    dispatch = ("case", "dispatch", cid, "--by", "320200-gov", "--lead")
+    code, output = run(tmp_path, *dispatch, "320213015-public_security")  # another street's
+    assert code == 2 and "只能改派给" in output
+    code, output = run(tmp_path, *dispatch, "320213001-public_security")
+    assert code == 0, output
+    code, output = run(tmp_path, "case", "show", cid)
+    assert code == 0 and "崇安寺派出所" in output

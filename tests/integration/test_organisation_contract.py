@@ -6,8 +6,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from liandong.adapters.reference_data import default_catalogue, national_hierarchy
-from liandong.bootstrap import catalogue_documents
+from liandong.adapters.reference_data import catalogue_documents, default_catalogue, national_hierarchy
 from liandong.domain.catalogue import count_departments_in, departments_in, parse_scope
 from liandong.domain.hierarchy import Jurisdiction, Level
 from liandong.domain.organisation import Department

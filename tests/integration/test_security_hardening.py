@@ -21,7 +21,8 @@ from sqlalchemy import Engine
 from typer.testing import CliRunner
 
 from liandong.adapters.backup import store_for
-from liandong.bootstrap import Platform, bootstrap, catalogue_documents
+from liandong.adapters.reference_data import catalogue_documents
+from liandong.bootstrap import Platform, bootstrap
 from liandong.cli import app as main_app
 from liandong.cli.backup import backup_command, restore_command
 from liandong.config import Settings

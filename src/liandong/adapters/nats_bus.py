@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 import nats
 from nats.js.api import StreamConfig
 
+from liandong.config import Settings
 from liandong.domain.errors import DomainError
 from liandong.services.ports import Outbound, Publisher
 
@@ -80,3 +81,10 @@ class JetStreamPublisher(Publisher):
                 self._run(self._nc.close())
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(timeout=5)
+
+
+def jetstream(settings: Settings) -> JetStreamPublisher:
+    """The publisher on the NATS server of the settings (nats_url must be set)."""
+    assert settings.nats_url, "nats_url is not set"
+    return JetStreamPublisher(settings.nats_url, stream=settings.nats_stream,
+                              subjects=f"{settings.nats_prefix}.>")

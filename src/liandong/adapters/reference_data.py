@@ -170,3 +170,19 @@ def load_catalogue(systems: Path | None = None, governance: Path | None = None,
 @lru_cache(maxsize=1)
 def default_catalogue() -> Catalogue:
     return load_catalogue()
+
+
+DOCUMENTS = ("systems.toml", "governance.toml", "matters.toml")
+
+
+def catalogue_documents(paths: dict[str, Path | None] | None = None) -> dict[str, tuple[str, str]]:
+    """The reference documents as (version, text) for storing beside the data they produced."""
+    out = {}
+    for name in DOCUMENTS:
+        path = (paths or {}).get(name)
+        text = (Path(path).read_text(encoding="utf-8") if path else
+                resources.files("liandong.data").joinpath(name).read_text(encoding="utf-8"))
+        version = next((line.split("=", 1)[1].strip().strip('"') for line in text.splitlines()
+                        if line.startswith("version")), "")
+        out[name] = (version, text)
+    return out

@@ -102,18 +102,34 @@ def _route(cls: type[c.CaseCommand]) -> None:
                      expected_version: Annotated[int | None, Query(ge=0)] = None) -> Accepted:
             by = case_actor(platform, user, case_id, slug)
             return _accepted(platform, cls(by=by, case_id=case_id, expected_version=expected_version))
+    elif all(not f.is_required() for f in model.model_fields.values()):  # a body may be left out
+        def endpoint(case_id: str, platform: PlatformDep, user: CurrentUser,  # type: ignore[misc]
+                     body: Any = None,
+                     expected_version: Annotated[int | None, Query(ge=0)] = None) -> Accepted:
+            given = body if body is not None else model()
+            seen = given.expected_version if given.expected_version is not None else expected_version
+            return _decided(platform, user, cls, case_id, given, seen)
+
+        endpoint.__annotations__["body"] = model | None  # the body's schema, resolved here, not by name
     else:
         def endpoint(case_id: str, platform: PlatformDep, user: CurrentUser,  # type: ignore[misc]
                      body: Any) -> Accepted:
-            by = case_actor(platform, user, case_id, slug)
-            for name in declared.refers:
-                check_visible(platform, user, getattr(body, name))
-            return _accepted(platform, command_of(cls, body, by=by, case_id=case_id,
-                                                  expected_version=body.expected_version))
+            return _decided(platform, user, cls, case_id, body, body.expected_version)
 
         endpoint.__annotations__["body"] = model  # the body's schema, resolved here, not by name
     endpoint.__name__ = slug.replace("-", "_")
     router.post(f"/cases/{{case_id}}/{slug}", response_model=Accepted, summary=declared.summary)(endpoint)
+
+
+def _decided(platform: Any, user: Any, cls: type[c.CaseCommand], case_id: str, body: Any,
+             expected_version: int | None) -> Accepted:
+    """A command from its body, once the user may issue it on this case and see every case it names."""
+    declared = declaration(cls)
+    by = case_actor(platform, user, case_id, declared.slug)
+    for name in declared.refers:
+        check_visible(platform, user, getattr(body, name))
+    command = command_of(cls, body, by=by, case_id=case_id, expected_version=expected_version)
+    return _accepted(platform, command)
 
 
 for _cls in c.COMMANDS.values():

@@ -98,7 +98,6 @@ def _simple(name: str, cls: str, doc: str) -> None:
     case_app.command(name)(command)
 
 
-_simple("dispatch", "DispatchCase", "派单：按规则确定管辖层级与主办单位。")
 _simple("ack", "AcknowledgeCase", "签收。")
 _simple("start", "StartHandling", "开始处置。")
 _simple("close", "CloseCase", "归档。")
@@ -319,7 +318,7 @@ def _matter_words(platform: Platform, code: str, lang: str) -> str:
 
 
 # -- every other case command, from its declaration ------------------------------------------------
-HAND_WRITTEN = {"report", "dispatch", "start", "close", "escalate", "resolve", "acknowledge",
+HAND_WRITTEN = {"report", "start", "close", "escalate", "resolve", "acknowledge",
                 "check-deadlines", "summons", "summons-answer", "summons-rating", "assist-report",
                 "follow-up"}
 """Slugs with a command of their own above (ack, check, summon, answer, rate-summoned, assist, rate)."""

@@ -31,7 +31,8 @@ def init(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from liandong.adapters import reference_data
-    from liandong.bootstrap import bootstrap, catalogue_documents
+    from liandong.adapters.reference_data import catalogue_documents
+    from liandong.bootstrap import bootstrap
     from liandong.cli.org import describe, label
     from liandong.domain.catalogue import departments_in, parse_scope
     from liandong.i18n.messages import level_name

@@ -19,7 +19,8 @@ def relay(once: Annotated[bool, typer.Option("--once", help="投递当前积压�
     """把发件箱（案件事件、联动事项通知）投递到 NATS 消息总线。"""
     import threading
 
-    from liandong.bootstrap import bootstrap, jetstream
+    from liandong.adapters.nats_bus import jetstream
+    from liandong.bootstrap import bootstrap
 
     settings = settings_for(database_url, data_dir)
     if nats_url:

@@ -13,6 +13,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI, Response
 
 from liandong import __version__
+from liandong.adapters.nats_bus import jetstream
 from liandong.api import (
     auth,
     cases,
@@ -24,7 +25,7 @@ from liandong.api import (
     organisation,
     track,
 )
-from liandong.bootstrap import Platform, bootstrap, jetstream
+from liandong.bootstrap import Platform, bootstrap
 from liandong.config import Settings
 from liandong.http import errors, guards, hardening
 from liandong.http.throttle import Throttle
@@ -35,6 +36,7 @@ from liandong.server.checkpoints import CheckpointPublisher
 from liandong.server.writer_process import WriterProcess
 from liandong.web import (
     assessment_page,
+    console,
     dashboard,
     followup_page,
     geo,
@@ -158,6 +160,7 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
     inbox_page.install(app, renderer)
     followup_page.install(app, renderer)
     workbench.install(app, renderer)
+    console.install(app, renderer)
     portal.install(app, renderer, report_limit=cfg.portal_report_limit, body_limit=cfg.max_upload_bytes)
     dashboard.install(app, renderer)
     assessment_page.install(app, renderer)

@@ -1,9 +1,8 @@
-"""The workbench: sign-in, my department's inbox, the case page with the actions my role allows
-now, and the dispatch console of a 12345 centre. Every change goes through the message bus."""
+"""The workbench: sign-in, my department's inbox and the case page with the actions my role allows
+now (the dispatch console of a 12345 centre is ``web.console``). Every change goes through the bus."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote
 
@@ -12,12 +11,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from liandong.bootstrap import Platform
-from liandong.domain.access import Principal, StaffRole
-from liandong.domain.cases.states import CaseState
+from liandong.domain.access import Principal
 from liandong.domain.errors import DomainError
-from liandong.domain.hierarchy import Level
-from liandong.domain.responsibility import Severity
-from liandong.domain.worktime import SHANGHAI
 from liandong.http.deps import LangDep, PlatformDep, case_actor, read_marked
 from liandong.i18n import name_of
 from liandong.i18n.messages import explain
@@ -137,37 +132,6 @@ def install(app: FastAPI, renderer: Renderer) -> None:
         return Response(data, media_type="application/json",
                         headers={"Content-Disposition": f'attachment; filename="receipt-{case_id}.json"'})
 
-    @app.get("/work/dispatch", response_class=HTMLResponse, include_in_schema=False)
-    def dispatch_console(request: Request, platform: PlatformDep, lang: LangDep) -> Response:
-        user = _staff(request)
-        if user is None or user.jurisdiction is None:
-            return _to_login(request)
-        if not user.oversees:  # reports with their excerpts are for the centre and oversight only
-            t = WORK_TEXT[lang]
-            return render(request, "error.html", lang, status=403, text=WORK_TEXT,
-                          heading=t["console_denied_title"], message=t["console_denied"], back="/work",
-                          back_label=t["to_inbox"])
-        h = platform.hierarchy
-        router = platform.rules().router
-        new, returns = [], []
-        for case in platform.queries().in_states(("received", "returned")):
-            r = case.record
-            if not any(h.is_ancestor(user.jurisdiction, a) for a in r.affected):
-                continue
-            if r.state is CaseState.RECEIVED:
-                new.append(_suggestion(platform, r, lang))
-            elif r.state is CaseState.RETURNED and r.pending_return is not None \
-                    and r.pending_return.decider == user.department:
-                returns.append({"r": r, "lead": router.department_name(r.lead),
-                                "reason": r.pending_return.reason,
-                                "matter_name": _matter_name(platform, r.matter, lang)})
-        new.sort(key=lambda row: row["r"].received_at or datetime.min.replace(tzinfo=UTC))
-        _insight(platform, new, lang)
-        may_dispatch = StaffRole.DISPATCHER in user.roles
-        return render(request, "work_dispatch.html", lang, text=WORK_TEXT, new=new, returns=returns,
-                      may_dispatch=may_dispatch, centre=router.department_name(user.department or ""),
-                      level_is_city=h.get(user.jurisdiction).level <= Level.CITY)
-
 
 def _matter_name(platform: Platform, code: str, lang: str) -> str:
     try:
@@ -175,47 +139,3 @@ def _matter_name(platform: Platform, code: str, lang: str) -> str:
     except DomainError:
         return code
     return name_of(m, lang)
-
-
-def _insight(platform: Platform, rows: list[dict[str, Any]], lang: str) -> None:
-    """The platform's reading of each new report: the matter its words suggest (a correction is
-    offered when it differs from the one taken in), the place its words name when that is not
-    where it was filed, and open cases it may duplicate. Advice only; the dispatcher decides."""
-    if not rows:
-        return
-    insight = platform.insight()
-    try:
-        suggested = insight.suggest([row["r"].description or "—" for row in rows], k=3)
-    except DomainError:
-        suggested = [[] for _ in rows]
-    dupes = insight.duplicates_of([(row["r"].id, row["r"].received_at) for row in rows
-                                   if row["r"].received_at is not None])
-    h = platform.hierarchy
-    for row, found in zip(rows, suggested, strict=True):
-        r = row["r"]
-        row["matters"] = [{"code": s.matter, "name": _matter_name(platform, s.matter, lang),
-                           "confidence": f"{s.confidence:.0%}", "keywords": "、".join(s.keywords)}
-                          for s in found]
-        row["mismatch"] = bool(found) and found[0].matter != r.matter
-        place = platform.places.match(r.description or "")
-        named = place.unit.code if place.status == "resolved" and place.unit is not None else ""
-        row["place_named"] = (h.get(named).name if named and not any(
-            h.is_ancestor(named, a) or h.is_ancestor(a, named) for a in r.affected) else "")
-        row["dupes"] = [{"id": p.case_id, "score": f"{p.score:.2f}"} for p in dupes.get(r.id, [])[:3]]
-
-
-def _suggestion(platform: Platform, r: Any, lang: str) -> dict[str, Any]:
-    """What the dispatcher sees for a new report: the matter and the platform's routing."""
-    router = platform.rules().router
-    h = platform.hierarchy
-    try:
-        decision = router.route(matter=platform.rules().matter_for(r),
-                                severity=Severity(r.severity), affected=r.affected)
-        owner, lead = decision.owner.name, router.department_name(decision.lead)
-    except DomainError as exc:
-        owner, lead = "—", explain(exc, lang)
-    received = r.received_at.astimezone(SHANGHAI).strftime("%m-%d %H:%M") if r.received_at else ""
-    return {"r": r, "owner": owner, "lead": lead, "received": received,
-            "places": "、".join(h.get(a).name for a in r.affected),
-            "matter_name": _matter_name(platform, r.matter, lang)}
-

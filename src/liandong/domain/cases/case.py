@@ -46,8 +46,7 @@ class Case(Aggregate[CaseRecord, ev.Event]):
 
     def _clocks(self, now: datetime, rules: Rules) -> tuple[datetime, datetime, str]:
         """Acknowledgement and handling deadlines from ``now``. A restarted clock (return, re-dispatch,
-        escalation, redo) never ends before the deadline already in force, so no deadline moves
-        earlier except by an approved change."""
+        escalation, redo) never ends before the deadline in force: none moves earlier unapproved."""
         matter = rules.matter_for(self.record)
         limit = matter.limit(severity_of(self.record.severity))
         ack_due = rules.calendar.deadline(now, rules.policy.ack_hours, "h")
@@ -94,13 +93,15 @@ class Case(Aggregate[CaseRecord, ev.Event]):
             case._emit(ev.ContactEmailGiven(case_id=case_id, at=now, actor=actor, reporter_email=email))
         return case
 
-    def dispatch(self, *, by: str, now: datetime, rules: Rules) -> None:
-        """派单: route by the rules and hand the case to the lead with its deadlines."""
+    def dispatch(self, *, by: str, now: datetime, rules: Rules, lead: str = "") -> None:
+        """派单 to the routed lead, or one the dispatcher names within reach (the routed one assists)."""
         self._check(CaseAction.DISPATCH)
         decision = self._route(rules)
+        if lead and lead != decision.lead:
+            rules.router.check_reach(by, lead, self.record.affected)
         self._routing_events(decision, now, by)
         ack_due, due, limit = self._clocks(now, rules)
-        self._emit(ev.CaseDispatched(case_id=self.id, at=now, actor=by, lead=decision.lead,
+        self._emit(ev.CaseDispatched(case_id=self.id, at=now, actor=by, lead=lead or decision.lead,
                                      ack_due=ack_due, due=due, limit=limit))
 
     def acknowledge(self, *, by: str, now: datetime) -> None:
@@ -207,8 +208,7 @@ class Case(Aggregate[CaseRecord, ev.Event]):
             return
         decision = self._route(rules)
         if decision.owner.code != r.owner and r.state is not CaseState.RETURNED:
-            self._reroute(by=by, now=now, rules=rules, trigger="scope",
-                          reason="影响范围扩大", floor=None)
+            self._reroute(by=by, now=now, rules=rules, trigger="scope", reason="影响范围扩大", floor=None)
         else:
             for code, role, rule in decision.members:
                 if code not in r.team:

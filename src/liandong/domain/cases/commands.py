@@ -79,7 +79,11 @@ class ReportCase(Command):
          action="dispatch", who="dispatcher", power=DISPATCH_CASE, summary="派单：按路由规则交给主办单位 / dispatch by the routing rule")
 @dataclass(frozen=True, slots=True, kw_only=True)
 class DispatchCase(CaseCommand):
-    """派单."""
+    """派单: to the lead the routing names, or to another department within the dispatcher's reach
+    (the console asks for it by name, never by code: ``web=False``)."""
+
+    lead: str = optional("", ("改由承办单位（代码）", "Another lead (department code)"), max_length=48, web=False,
+                         help="a department within reach instead of the routing's lead")
 
 
 @COMMANDS.declare(slug="acknowledge", name=("签收", "Acknowledge"), roles={HANDLER}, behaviour="acknowledge",

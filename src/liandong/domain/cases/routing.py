@@ -215,6 +215,17 @@ class Router:
                 raise DomainError("case.place_out_of_reach", place=self.hierarchy.get(code).name,
                                   area=self.hierarchy.get(mine).name)
 
+    def reach(self, actor: str, affected: Sequence[str]) -> list[str]:
+        """The units where ``actor`` may put a case's lead (``check_reach``): inside its jurisdiction,
+        on the way from the case's places up, or below one of them; top down, each once."""
+        h, mine = self.hierarchy, actor.rpartition("-")[0]
+        units: dict[str, None] = {}
+        for place in affected:
+            for unit in (*h.path(place), *h.descendants(place, include_self=False)):
+                if mine not in h or h.is_ancestor(mine, unit.code):
+                    units[unit.code] = None
+        return sorted(units, key=lambda code: (h.get(code).level, code))
+
     def department_name(self, code: str) -> str:
         """The official name of a department from its code (``320213-eco_environment``)."""
         unit_code, _, system = code.rpartition("-")

@@ -212,6 +212,26 @@ MESSAGES: dict[str, dict[str, str]] = {
               "times may be simulated or claimed, and cannot stand as a live record. For live use, take another data "
               "directory or database and initialise it with liandong init",
     },
+    "web.console_action": {
+        "zh": "派单台不办理“{value}”，可办理：{allowed}（其他操作在案件页）",
+        "en": "The dispatch console does not take '{value}'; it takes: {allowed} (other actions are on the case page)",
+    },
+    "web.batch_empty": {
+        "zh": "没有选中诉求：请勾选要批量派单的诉求",
+        "en": "No report selected: tick the reports to dispatch together",
+    },
+    "web.batch_too_large": {
+        "zh": "一次选中了 {count} 件，批量派单一次最多 {most} 件",
+        "en": "{count} reports selected; a batch dispatch takes at most {most}",
+    },
+    "web.lead_name_required": {
+        "zh": "请输入承办单位名称（如 崇安寺派出所），从列出的单位中选择",
+        "en": "Type the lead department's name (e.g. 崇安寺派出所) and choose one from the list",
+    },
+    "web.lead_unknown": {
+        "zh": "本案发生地可派的单位中没有“{name}”，请从列表中选择单位全称；相近的有：{close}",
+        "en": "No department named '{name}' may lead this case here; choose a full name from the list. Closest: {close}",
+    },
     "web.bad_datetime": {
         "zh": "时间“{value}”格式不正确，应为 年-月-日 时:分",
         "en": "The time '{value}' is not valid; use year-month-day hour:minute",
