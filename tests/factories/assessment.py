@@ -60,8 +60,10 @@ def _case(bus: MessageBus, place: str, *, ack_after: timedelta | None = HOUR,
             _assists(bus, cid)
             bus.handle(c.ResolveCase(by=lead, case_id=cid, summary="已劝导"))
             if rating is not None:
-                bus.handle(c.FollowUpCase(by=CENTRE, case_id=cid, contacted=contacted, solved=solved,
-                                          rating=rating))
+                calls = 1 if contacted else bus.rules.policy.follow_up_attempts  # 未联系上: each try counts
+                for _ in range(calls):
+                    bus.handle(c.FollowUpCase(by=CENTRE, case_id=cid, contacted=contacted, solved=solved,
+                                              rating=rating))
                 bus.handle(c.CloseCase(by=CENTRE, case_id=cid))
     _clock(bus).set(t0 + HOUR)
     return cid

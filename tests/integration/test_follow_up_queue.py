@@ -64,7 +64,7 @@ def test_unreached_calls_are_tried_again_then_end_as_not_contacted(bus: MessageB
         with bus.uow() as uow:  # still in the queue, now ordered by the last attempt
             (row,) = uow.duties.waiting_on(CENTRE)
         assert row.duty.kind.value == "follow_up" and row.duty.since == r.last_attempt_at
-    bus.handle(c.FollowUpCase(by=CENTRE, case_id=case_id, contacted=False, rating="satisfied"))
+    bus.handle(c.FollowUpCase(by=CENTRE, case_id=case_id, contacted=False, rating="none"))
     r = state(bus, case_id)
     assert (r.state.value, r.rating) == ("followed_up", "none")  # the third: not contacted, no rating
     with bus.uow() as uow:

@@ -135,6 +135,7 @@ def org_powers(code: Annotated[str, typer.Argument(help="部门代码（32021300
     from liandong.i18n import name_of
     from liandong.i18n.powers import escalation_lines, rows, text
 
+    out = Console()  # made now: the width of the terminal this command runs in (a table's cells wrap)
     with refusals(lang):
         unit_code, _, system = code.partition("-")
         unit = national_list().get(unit_code)

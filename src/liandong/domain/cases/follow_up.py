@@ -20,7 +20,7 @@ def follow_up(case: Case, *, by: str, contacted: bool, solved: bool, rating: str
     """回访 by the centre that dispatched the case (or the reporter, rating it themself); an
     unsatisfied rating for a cause of the handler reopens the case (重办). A call that does not
     reach the reporter is an attempt: the case waits for the next call, until the last attempt
-    ends the follow-up as not contacted (rating ``none``)."""
+    ends the follow-up as not contacted (with what the caller recorded; the page records none)."""
     case._check(CaseAction.FOLLOW_UP)
     r = case.record
     if r.dispatcher:
@@ -30,8 +30,8 @@ def follow_up(case: Case, *, by: str, contacted: bool, solved: bool, rating: str
     if not contacted and r.follow_up_attempts + 1 < rules.policy.follow_up_attempts:
         case._emit(ev.FollowUpAttempted(case_id=case.id, at=now, actor=by, attempt=r.follow_up_attempts + 1))
         return
-    if not contacted:
-        rating, solved, handler_at_fault = "none", False, False
+    if not contacted:  # the last try: no one reached, so no one to reopen the case for
+        handler_at_fault = False
     case._emit(ev.CaseFollowedUp(case_id=case.id, at=now, actor=by, contacted=contacted,
                                  solved=solved, rating=rating, handler_at_fault=handler_at_fault))
     if rating == "unsatisfied" and handler_at_fault:
