@@ -35,6 +35,30 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "回执格式错误：字段“{field}”{problem}",
         "en": "Malformed receipt: field '{field}' {problem}",
     },
+    "ledger.malformed_witness_request": {
+        "zh": "见证请求格式错误：{problem}；应为：{allowed}",
+        "en": "Malformed witness request: {problem}; allowed: {allowed}",
+    },
+    "ledger.unknown_origin": {
+        "zh": "本见证方不见证日志 {origin}（已配置的日志：{known}）",
+        "en": "This witness does not witness the log {origin} (configured logs: {known})",
+    },
+    "ledger.witness_conflict": {
+        "zh": "见证方已联署规模 {stored_size}，请求给出的是 {old_size}、新规模 {new_size}",
+        "en": "The witness has cosigned size {stored_size}; the request says {old_size}, new size {new_size}",
+    },
+    "ledger.witness_refused": {
+        "zh": "见证方 {witness}（{url}）拒绝联署规模 {size} 的检查点：HTTP {status}，{reason}",
+        "en": "Witness {witness} ({url}) refused to cosign the checkpoint of size {size}: HTTP {status}, {reason}",
+    },
+    "ledger.bad_witness_config": {
+        "zh": "见证方配置有误（LIANDONG_WITNESSES 第 {line} 项）：{problem}；每项应为“<URL> <见证方公钥>”，以换行或逗号分隔，或为此格式文件的路径",
+        "en": "Bad witness configuration (LIANDONG_WITNESSES item {line}): {problem}; each item is '<URL> <witness verifier key>', separated by newlines or commas, or the path of a file in that form",
+    },
+    "ledger.witness_dir": {
+        "zh": "见证方目录 {dir} {problem}",
+        "en": "The witness directory {dir} {problem}",
+    },
     "ledger.witness_inconsistent": {
         "zh": "见证方拒绝联署：{why}（已联署规模 {old_size}，新规模 {new_size}）",
         "en": "The witness refuses to cosign: {why} (cosigned size {old_size}, new size {new_size})",
