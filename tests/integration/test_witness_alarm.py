@@ -49,7 +49,8 @@ def test_a_restored_node_is_refused_by_its_witness_and_shows_the_alarm(
 
     def run(*args: str, witnesses: str = "", database: str = "") -> str:
         db = ["--database-url", database or url] if (database or url) else []
-        result = runner.invoke(cli, [*args, "--data-dir", str(node), *db], env={"LIANDONG_WITNESSES": witnesses})
+        result = runner.invoke(cli, [*args, "--data-dir", str(node), *db],
+                               env={"LIANDONG_WITNESSES": witnesses})
         assert result.exit_code == 0, result.output
         return result.output
 
