@@ -51,7 +51,7 @@ class WitnessDirectory:
         """A new witness: a fresh key named ``name``; refused where a key already is."""
         Signer(name, bytes(32), cosignature=True)  # the name is checked before anything is written
         if (path / KEY_FILE).exists():
-            raise LedgerError("ledger.witness_dir", dir=str(path), problem="already holds a witness key")
+            raise LedgerError("ledger.witness_dir_taken", dir=str(path))
         (path / STATE_DIR).mkdir(parents=True, exist_ok=True)
         _atomic_write(path / NAME_FILE, name.encode() + b"\n")
         _atomic_write(path / KEY_FILE, secrets.token_bytes(32))
@@ -69,18 +69,17 @@ class WitnessDirectory:
             key = (self.path / KEY_FILE).read_bytes()
             name = (self.path / NAME_FILE).read_text(encoding="utf-8").strip()
         except FileNotFoundError:
-            raise LedgerError("ledger.witness_dir", dir=str(self.path),
-                              problem="holds no witness (run: liandong witness init)") from None
+            raise LedgerError("ledger.witness_dir_empty", dir=str(self.path)) from None
         if len(key) != 32:
-            raise LedgerError("ledger.witness_dir", dir=str(self.path), problem="holds a damaged key")
+            raise LedgerError("ledger.witness_dir_damaged", dir=str(self.path), file=KEY_FILE,
+                              problem=f"{len(key)} bytes, not 32")
         return name, key
 
     def add_log(self, origin: str, vkey: str) -> None:
         """Witness the log ``origin`` signed by ``vkey`` (replacing that origin's key)."""
         verifier = Verifier.from_vkey(vkey)
         if not origin or any(c.isspace() for c in origin) or verifier.is_cosigner:
-            raise LedgerError("ledger.witness_dir", dir=str(self.path),
-                              problem="needs an origin without spaces and a log's (not a witness's) key")
+            raise LedgerError("ledger.witness_bad_log", origin=origin)
         logs = self.logs()
         logs[origin] = verifier.vkey
         text = "".join(f"{o} {k}\n" for o, k in sorted(logs.items()))
@@ -101,11 +100,11 @@ class WitnessDirectory:
             text = self._state_path(origin).read_text(encoding="utf-8")
         except FileNotFoundError:
             return None
-        stored_origin, size, root = text.splitlines()
-        if stored_origin != origin:
-            raise LedgerError("ledger.witness_dir", dir=str(self.path),
-                              problem=f"has a damaged state for {origin}")
-        return int(size), base64.b64decode(root)
+        lines = text.splitlines()
+        if len(lines) != 3 or lines[0] != origin or not lines[1].isdigit():
+            raise LedgerError("ledger.witness_dir_damaged", dir=str(self.path), file=STATE_DIR,
+                              problem=f"the state of {origin}")
+        return int(lines[1]), base64.b64decode(lines[2])
 
     def save_head(self, origin: str, size: int, root: bytes) -> None:
         text = f"{origin}\n{size}\n{base64.b64encode(root).decode('ascii')}\n"

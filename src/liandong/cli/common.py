@@ -91,7 +91,10 @@ def settings_for(database_url: str | None, data_dir: Path | None) -> Settings:
 def open_platform(database_url: str | None, data_dir: Path | None) -> Platform:
     from liandong.bootstrap import bootstrap
 
-    return bootstrap(settings_for(database_url, data_dir))
+    try:  # a setting the platform refuses (a witness item, a holiday file) is said, not a traceback
+        return bootstrap(settings_for(database_url, data_dir))
+    except DomainError as exc:
+        raise fail(exc, "zh") from None
 
 
 def check_lang(lang: str) -> str:

@@ -18,9 +18,7 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
 from liandong.adapters.witness_dir import WitnessDirectory
-from liandong.domain.errors import DomainError
-from liandong.i18n import LANGUAGES
-from liandong.i18n.messages import explain
+from liandong.i18n.messages import explain, explain_lines
 from liandong.ledger.errors import LedgerError
 from liandong.ledger.note import Checkpoint, Verifier, parse_note
 from liandong.ledger.witness_protocol import SIZE_CONTENT_TYPE, parse_add_checkpoint
@@ -29,10 +27,6 @@ from liandong.services.clock import Clock, SystemClock
 log = logging.getLogger("liandong.witness")
 MAX_BODY = (1 << 20) + 8192
 _FORBIDDEN = {"ledger.bad_signature", "ledger.unverified_note", "ledger.bad_log_key"}
-
-
-def _said(error: DomainError) -> str:
-    return "".join(explain(error, lang) + "\n" for lang in LANGUAGES)
 
 
 def add_checkpoint(directory: WitnessDirectory, body: bytes, now_seconds: int) -> tuple[int, str, str]:
@@ -47,7 +41,7 @@ def add_checkpoint(directory: WitnessDirectory, body: bytes, now_seconds: int) -
         Checkpoint.parse(note.text)
     except LedgerError as exc:
         status = 404 if exc.code == "ledger.unknown_origin" else 403 if exc.code in _FORBIDDEN else 400
-        return status, _said(exc), "text/plain; charset=utf-8"
+        return status, explain_lines(exc), "text/plain; charset=utf-8"
     with directory.locked():
         stored = directory.head(origin)
         stored_size = stored[0] if stored else 0
@@ -65,7 +59,7 @@ def add_checkpoint(directory: WitnessDirectory, body: bytes, now_seconds: int) -
             status = (422 if exc.code == "ledger.witness_inconsistent" else 403 if exc.code in _FORBIDDEN
                       else 400)
             log.warning("refused (%s): %s", status, explain(exc, "en"))
-            return status, _said(exc), "text/plain; charset=utf-8"
+            return status, explain_lines(exc), "text/plain; charset=utf-8"
         directory.save_head(origin, checkpoint_size, Checkpoint.parse(note.text).root)
     return 200, line, "text/plain; charset=utf-8"
 
@@ -79,7 +73,7 @@ def create_witness_app(directory: WitnessDirectory, clock: Clock | None = None) 
         if len(body) > MAX_BODY:
             too_large = LedgerError("ledger.malformed_witness_request", problem="body too long",
                                     allowed=f"at most {MAX_BODY} bytes")
-            return PlainTextResponse(_said(too_large), status_code=413)
+            return PlainTextResponse(explain_lines(too_large), status_code=413)
         status, text, content_type = add_checkpoint(directory, body, int(ticks.now().timestamp()))
         return Response(text, status_code=status, media_type=content_type)
 

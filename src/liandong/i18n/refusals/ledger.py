@@ -55,9 +55,21 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "见证方配置有误（LIANDONG_WITNESSES 第 {line} 项）：{problem}；每项应为“<URL> <见证方公钥>”，以换行或逗号分隔，或为此格式文件的路径",
         "en": "Bad witness configuration (LIANDONG_WITNESSES item {line}): {problem}; each item is '<URL> <witness verifier key>', separated by newlines or commas, or the path of a file in that form",
     },
-    "ledger.witness_dir": {
-        "zh": "见证方目录 {dir} {problem}",
-        "en": "The witness directory {dir} {problem}",
+    "ledger.witness_dir_taken": {
+        "zh": "见证方目录 {dir} 已有见证方私钥：不会覆盖（另选目录，或沿用该见证方）",
+        "en": "The witness directory {dir} already holds a witness key: it is never overwritten (choose another directory, or keep that witness)",
+    },
+    "ledger.witness_dir_empty": {
+        "zh": "见证方目录 {dir} 中没有见证方：请先运行 liandong witness init --dir {dir} --name <名称>",
+        "en": "The witness directory {dir} holds no witness: run liandong witness init --dir {dir} --name <name> first",
+    },
+    "ledger.witness_dir_damaged": {
+        "zh": "见证方目录 {dir} 中的 {file} 已损坏：{problem}",
+        "en": "The file {file} in the witness directory {dir} is damaged: {problem}",
+    },
+    "ledger.witness_bad_log": {
+        "zh": "无法见证日志“{origin}”：origin 不能为空或含空白，公钥须是日志的签名公钥（类型 0x01），而非见证方的联署公钥",
+        "en": "Cannot witness the log '{origin}': the origin must be non-empty without spaces, and the key a log's signing key (type 0x01), not a witness's cosignature key",
     },
     "ledger.witness_inconsistent": {
         "zh": "见证方拒绝联署：{why}（已联署规模 {old_size}，新规模 {new_size}）",
