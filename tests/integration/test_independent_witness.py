@@ -6,6 +6,7 @@ refusal. Real processes and real HTTP, on memory, SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import secrets
+import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -148,3 +149,39 @@ def test_the_protocol_answers_each_bad_request_with_its_status_and_reason(witnes
         assert answer.status_code == 400 and says in answer.text, (body, answer.text)
         assert answer.text.splitlines()[0] != answer.text.splitlines()[1]  # Chinese, then English
     assert httpx.get(f"{witness.url}/add-checkpoint", timeout=10).status_code == 405
+
+
+def test_a_node_that_moves_to_an_independent_witness_still_verifies(
+        uow_factory: Callable[[], UnitOfWork], witness: WitnessProcess) -> None:
+    in_process = Ledger(SECRET)
+    journey(MessageBus(uow=uow_factory, rules=RULES, clock=ManualClock(NOW), recorder=in_process.record))
+    assert "— witness-100000 " in checkpoint(uow_factory, in_process)
+    bus, ledger = node(uow_factory, witness)
+    journey(bus)
+    note = checkpoint(uow_factory, ledger)
+    assert "— witness-x " in note and "— witness-100000 " not in note
+    with uow_factory() as unit:
+        report = ledger.verify(unit)
+        assert report.ok, report.findings()
+        assert in_process.verify(unit).ok is False  # whoever still expects the in-process witness says so
+
+
+def test_an_unreachable_witness_is_a_refusal_and_is_not_waited_on_every_second() -> None:
+    from tests.support.processes import free_port
+
+    refusals = MemoryRefusals()
+    gone = HttpCosigner(f"http://127.0.0.1:{free_port()}", Signer("witness-gone", bytes(32),
+                                                                   cosignature=True).vkey)
+    ledger = Ledger(SECRET, cosigners=(gone,), on_refusal=refusals.refused)
+    store = MemoryUnitOfWork()
+    bus = MessageBus(uow=lambda: store, rules=RULES, clock=ManualClock(NOW), recorder=ledger.record)
+    journey(bus)
+    assert "— witness-gone " not in checkpoint(lambda: store, ledger)
+    refused = refusals.latest()
+    assert refused is not None and refused["status"] == "0" and "unreachable" in refused["reason"]
+    journey(bus)
+    began = time.monotonic()
+    checkpoint(lambda: store, ledger)
+    assert time.monotonic() - began < 0.5
+    refused = refusals.latest()
+    assert refused is not None and "not asked again for" in refused["reason"]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -17,25 +18,35 @@ from liandong.ledger.witness_protocol import render_add_checkpoint
 from liandong.services.ports.witness import WitnessRefusal
 
 REFUSED_FILE = "witness.refused"
-TIMEOUT = 5.0
+TIMEOUT, CONNECT_TIMEOUT = 3.0, 1.0
+QUIET_SECONDS = 30.0
+"""After a witness could not be reached it is not asked again for this long: checkpoints are made on
+the writer's thread, which must not wait on a dead witness every second."""
 
 
 class HttpCosigner:
-    def __init__(self, url: str, vkey: str, *, timeout: float = TIMEOUT) -> None:
+    def __init__(self, url: str, vkey: str, *, timeout: float = TIMEOUT,
+                 quiet: float = QUIET_SECONDS) -> None:
         import httpx  # here: a command that configures no witness never imports it
 
         verifier = Verifier.from_vkey(vkey)
         self.url, self.vkey, self.name = url.rstrip("/"), verifier.vkey, verifier.name
-        self._client = httpx.Client(timeout=timeout)
+        self._client = httpx.Client(timeout=httpx.Timeout(timeout, connect=min(timeout, CONNECT_TIMEOUT)))
+        self._quiet, self._quiet_until, self._unreachable = quiet, 0.0, ""
 
     def add_checkpoint(self, old_size: int, proof: Sequence[bytes], note: str) -> str:
         import httpx
 
+        left = self._quiet_until - time.monotonic()
+        if left > 0:
+            raise WitnessRefusal(0, f"{self._unreachable}; not asked again for {left:.0f} s")
         try:
             answer = self._client.post(f"{self.url}/add-checkpoint",
                                        content=render_add_checkpoint(old_size, proof, note))
         except httpx.HTTPError as exc:
-            raise WitnessRefusal(0, f"unreachable: {type(exc).__name__}: {exc}") from None
+            self._unreachable = f"unreachable: {type(exc).__name__}: {exc}"
+            self._quiet_until = time.monotonic() + self._quiet
+            raise WitnessRefusal(0, self._unreachable) from None
         if answer.status_code == 200:
             return answer.text
         size = None

@@ -43,7 +43,11 @@ def add_checkpoint(directory: WitnessDirectory, body: bytes, now_seconds: int) -
         status = 404 if exc.code == "ledger.unknown_origin" else 403 if exc.code in _FORBIDDEN else 400
         return status, explain_lines(exc), "text/plain; charset=utf-8"
     with directory.locked():
-        stored = directory.head(origin)
+        try:
+            stored = directory.head(origin)
+        except LedgerError as exc:  # the witness's own fault: said, and logged for its operator
+            log.error("%s", explain(exc, "en"))
+            return 500, explain_lines(exc), "text/plain; charset=utf-8"
         stored_size = stored[0] if stored else 0
         try:
             checkpoint_size = int(note.text.split("\n")[1])

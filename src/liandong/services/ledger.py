@@ -329,7 +329,8 @@ class Ledger:
         on), check the stored state against the log and the log against every cosigned checkpoint
         kept (``kept``: the copy outside the database, (where, note)); ``ledger_audit``."""
         return verify_ledger(uow, self.suite, self.witnesses, origin=self.origin, since=since, kept=kept,
-                             state=state, parallel_from=parallel_from, chunk=chunk)
+                             state=state, parallel_from=parallel_from, chunk=chunk,
+                             cosigners=[c.vkey for c in self.cosigners])
 
 
 def derive_private_key(secret: bytes, name: str) -> bytes:
