@@ -18,6 +18,7 @@ from typer.testing import CliRunner
 from liandong.bootstrap import bootstrap
 from liandong.cli import app as cli
 from liandong.config import Settings
+from liandong.ledger.note import Verifier, verify_note
 from liandong.server.app import create_app
 from tests.support.databases import PG_SERVER
 from tests.support.witness import witness_process
@@ -70,6 +71,13 @@ def test_a_restored_node_is_refused_by_its_witness_and_shows_the_alarm(
         report("工地夜间施工", witnesses=configured)
         report("夜市油烟", witnesses=configured)
         assert "— witness-x " in run("ledger", "checkpoint", witnesses=configured)
+        served = Settings(data_dir=node, witnesses=configured, **({"database_url": url} if url else {}))
+        reading = bootstrap(served)
+        answer = TestClient(create_app(served, reading), base_url="http://127.0.0.1").get("/log/checkpoint")
+        assert answer.status_code == 200  # what any reader fetches carries the cosignature
+        assert [s.name for s in verify_note(answer.text, [Verifier.from_vkey(witness.vkey)])] == ["witness-x"]
+        assert reading.engine is not None
+        reading.engine.dispose()
 
         shutil.rmtree(node)
         shutil.copytree(copy, node)  # … restored: the log goes back in time
