@@ -40,6 +40,7 @@ if TYPE_CHECKING:  # the rest is imported where it is used: a command pays only 
     from liandong.services.organisation import OrganisationQueries
     from liandong.services.photos import Photos
     from liandong.services.ports.audit import CheckpointMirror
+    from liandong.services.ports.witness import Cosigner, Refusals
     from liandong.services.public_log import PublicLog
     from liandong.services.queries import CaseQueries
     from liandong.services.relay import Relay
@@ -90,6 +91,8 @@ class Platform:
         self.catalogues = catalogues  # local dispatch catalogues (派单目录); None: the national list alone
         self.amber_share = 0.25  # 待办 turns amber when less than this share of its span is left
         self.reporter_updates: ReporterUpdates | None = None  # e-mail and SMS to reporters, after commit
+        self.cosigners: tuple[Cosigner, ...] = ()  # independent witnesses (decision 0035); none: in-process
+        self.refusals: Refusals | None = None  # where their refusals are kept for the ledger alarm
         self._made: dict[str, Any] = {}
 
     def _once(self, name: str, build: Callable[[], T]) -> T:
@@ -209,7 +212,8 @@ class Platform:
         process; the server's timer runs its rounds)."""
         from liandong.services.ledger_watch import LedgerWatch
 
-        return self._once("ledger_watch", lambda: LedgerWatch(self.record))
+        refused = self.refusals and self.refusals.latest
+        return self._once("ledger_watch", lambda: LedgerWatch(self.record, refusals=refused))
 
     @property
     def places(self) -> PlaceResolver:
@@ -235,7 +239,8 @@ class Platform:
         with self.uow() as uow:
             provinces = [u.code for u in self.hierarchy.children(self.hierarchy.root.code)
                          if uow.organisation.departments_of(u.code)]
-        return Ledger(self.secret, witnesses=(self.hierarchy.root.code, *provinces))
+        return Ledger(self.secret, witnesses=(self.hierarchy.root.code, *provinces), cosigners=self.cosigners,
+                      on_refusal=self.refusals and self.refusals.refused)
 
     def rules(self, policy: CasePolicy | None = None, *, co_presence: bool = True) -> Rules:
         """The rules (router, calendar, policy); the default set is built once and its caches kept."""
@@ -364,6 +369,8 @@ def bootstrap(settings: Settings | None = None, *, memory: bool = False,
     from liandong.adapters.citizen import reporter_updates
 
     platform.reporter_updates = reporter_updates(settings, platform.uow, cat.matters)
+    from liandong.adapters.witness_http import remote_witnesses
+    platform.cosigners, platform.refusals = remote_witnesses(settings.witnesses, settings.data_dir)
     return platform
 
 

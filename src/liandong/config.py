@@ -48,6 +48,10 @@ class Settings(BaseSettings):
     ledger_audit_seconds: float = Field(default=10, ge=0, description="How often the server verifies "
                                         "the entries appended since its last round against the stored "
                                         "state and the cosigned checkpoints (0: never; decision 0028)")
+    witnesses: str = Field(default="", description="Independent witnesses (decision 0035): '<URL> "
+                           "<witness verifier key>' items separated by newlines or commas, or the path "
+                           "of a file of such lines; empty: the in-process witnesses, which prove "
+                           "nothing beyond this host")
     heat_sweep_seconds: float = Field(default=300, ge=0, description="How often the server raises "
                                       "the public-opinion heat of cases from bursts of similar reports "
                                       "(0: never)")

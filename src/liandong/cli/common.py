@@ -40,6 +40,8 @@ GROUPS: dict[str, tuple[str, str, str]] = {
     "calendar": ("calendar", "calendar_app", "工作日历：法定节假日与调休 / the working calendar"),
     "kb": ("knowledge", "kb_app", "知识库与咨询办结 / the knowledge base and consultations answered"),
     "catalogue": ("catalogue", "catalogue_app", "地方派单目录 / local dispatch catalogues"),
+    "witness": ("witness", "witness_app", "独立见证方：自有密钥与状态，按 tlog-witness 协议联署 / "
+                                         "an independent witness"),
 }
 """The top level lists a group from here, and imports its module only when the group runs."""
 
@@ -89,7 +91,10 @@ def settings_for(database_url: str | None, data_dir: Path | None) -> Settings:
 def open_platform(database_url: str | None, data_dir: Path | None) -> Platform:
     from liandong.bootstrap import bootstrap
 
-    return bootstrap(settings_for(database_url, data_dir))
+    try:  # a setting the platform refuses (a witness item, a holiday file) is said, not a traceback
+        return bootstrap(settings_for(database_url, data_dir))
+    except DomainError as exc:
+        raise fail(exc, "zh") from None
 
 
 def check_lang(lang: str) -> str:

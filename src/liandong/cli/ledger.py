@@ -31,6 +31,13 @@ def checkpoint(lang: LangOpt = "zh", database_url: DbOpt = None, data_dir: DirOp
     typer.echo(note or nothing, nl=not note)
 
 
+@ledger_app.command("log-key")
+def log_key(database_url: DbOpt = None, data_dir: DirOpt = None) -> None:
+    """输出日志公钥与 origin（配置独立见证方用：liandong witness init --origin … --log-key …）。"""
+    platform = open_platform(database_url, data_dir)
+    typer.echo(f"{platform.ledger.origin} {platform.record().log_vkey()}")
+
+
 SINCE_HELP = "只核验自该树规模起的记录及其涉及的案件与文书 / check only the entries from this tree size on"
 
 

@@ -24,6 +24,7 @@ def serve(host: Annotated[str, typer.Option()] = "127.0.0.1",
     """启动 Web 工作台与 API。"""
     import uvicorn
 
+    from liandong.adapters.witness_http import parse_witnesses
     from liandong.cli.calendar import calendar_warnings
     from liandong.config import WILDCARD_ADDRESSES, Settings
     from liandong.http.log_redaction import uvicorn_log_config
@@ -33,6 +34,7 @@ def serve(host: Annotated[str, typer.Option()] = "127.0.0.1",
     with refusals("zh"):  # a bad holiday file stops the server here, not in each worker
         for warning in calendar_warnings(settings):
             err.print(f"[yellow]{escape(warning)}[/yellow]")
+        parse_witnesses(settings.witnesses)  # a bad witness item too
     os.environ["LIANDONG_DATABASE_URL"] = settings.resolved_database_url()
     os.environ["LIANDONG_DATA_DIR"] = str(settings.data_dir)  # the secret lives beside the data
     os.environ["LIANDONG_HOST"], os.environ["LIANDONG_PORT"] = host, str(port)  # served hosts, public URL

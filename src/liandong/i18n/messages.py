@@ -15,7 +15,7 @@ from liandong.domain.catalogue import Catalogue
 from liandong.domain.errors import DomainError
 from liandong.domain.hierarchy import Kind, Level
 from liandong.domain.worktime import SHANGHAI
-from liandong.i18n import DEFAULT, name_of, pick, resolve, words
+from liandong.i18n import DEFAULT, LANGUAGES, name_of, pick, resolve, words
 from liandong.i18n.knowledge import FIELD_NAMES
 from liandong.i18n.refusals import MESSAGES as TEXTS
 from liandong.i18n.refusals.ledger import TILE_PATH_WORDS
@@ -280,6 +280,12 @@ def render(code: str, lang: str = "zh", /, **params: Any) -> str:
 
 def explain(error: DomainError, lang: str = "zh") -> str:
     return render(error.code, lang, **error.params)
+
+
+def explain_lines(error: DomainError) -> str:
+    """The refusal in every language, one line each, the first language first (a protocol's
+    answer body, read by whoever operates the other end)."""
+    return "".join(explain(error, language) + "\n" for language in LANGUAGES)
 
 
 def level_name(level: Level, lang: str = "zh") -> str:

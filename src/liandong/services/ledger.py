@@ -15,7 +15,7 @@ import base64
 import json
 import os
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -36,7 +36,9 @@ from liandong.ledger.suite import SHA256_ED25519, Suite, open_private_key, seal_
 from liandong.ledger.witness import Witness
 from liandong.services.ledger_audit import LOG_KEY, VerifyReport, verify_ledger
 from liandong.services.ports import LedgerEntry, Stored, UnitOfWork
+from liandong.services.ports.witness import Cosigner
 from liandong.services.randomness import random_bytes
+from liandong.services.witnessing import collect_cosignatures
 
 PLATFORM_SIGNER = "platform"
 LEAF_VERSION = 3
@@ -106,6 +108,12 @@ class Ledger:
     leaf_version: int = LEAF_VERSION
     """The envelope version written (earlier ones only to make the leaves of older releases, for
     the tests that show they still verify)."""
+    cosigners: tuple[Cosigner, ...] = ()
+    """Independent witnesses (decision 0035); when there are any, they cosign instead of the
+    in-process ``witnesses``, whose keys derive from this node's secret and so prove nothing beyond
+    this host."""
+    on_refusal: Callable[[Mapping[str, str]], None] | None = None
+    """Where a witness's refusal goes (the ledger alarm)."""
     _keys: dict[str, bytes] = field(default_factory=dict, repr=False)
 
     # -- keys ---------------------------------------------------------------------------------
@@ -274,7 +282,10 @@ class Ledger:
         note = sign_checkpoint(Checkpoint(self.origin, size, head), self.log_signer(uow, now))
         log_vkey = self.log_signer(uow, now).vkey
         lines = []
-        for code in self.witnesses:
+        if self.cosigners:
+            lines = collect_cosignatures(uow, self.suite, self.origin, note, size, head, self.cosigners, now,
+                                         self.on_refusal)
+        for code in () if self.cosigners else self.witnesses:
             witness = self.witness(uow, code, now)
             old = witness.last_cosigned(self.origin)
             proof = (consistency_proof(uow.ledger.hashes, old[0], size, hash_new=self.suite.hash_new)
@@ -306,7 +317,8 @@ class Ledger:
         log_vkey = Verifier(LOG_KEY, keys[LOG_KEY], suite=self.suite).vkey
         witness_vkeys = [Verifier(f"witness-{c}", keys[f"witness-{c}"], cosignature=True,
                                   suite=self.suite).vkey for c in self.witnesses
-                         if f"witness-{c}" in keys]
+                         if f"witness-{c}" in keys] + [c.vkey for c in self.cosigners
+                                                         if f"\n— {c.name} " in note]
         return make_receipt(leaf=leaf, index=index, proof=proof, checkpoint=note, log_key=log_vkey,
                             witness_keys=witness_vkeys, salt=uow.cases.salt(case_id))
 
@@ -317,7 +329,8 @@ class Ledger:
         on), check the stored state against the log and the log against every cosigned checkpoint
         kept (``kept``: the copy outside the database, (where, note)); ``ledger_audit``."""
         return verify_ledger(uow, self.suite, self.witnesses, origin=self.origin, since=since, kept=kept,
-                             state=state, parallel_from=parallel_from, chunk=chunk)
+                             state=state, parallel_from=parallel_from, chunk=chunk,
+                             cosigners=[c.vkey for c in self.cosigners])
 
 
 def derive_private_key(secret: bytes, name: str) -> bytes:

@@ -31,11 +31,14 @@ LOG_KEY = "liandong-log"
 
 def verify_ledger(uow: UnitOfWork, suite: Suite, witnesses: Sequence[str], *, origin: str = "",
                   since: int = 0, kept: tuple[str, str] | None = None, state: bool = True,
-                  parallel_from: int = 20_000, chunk: int = 5_000) -> VerifyReport:
+                  parallel_from: int = 20_000, chunk: int = 5_000,
+                  cosigners: Sequence[str] = ()) -> VerifyReport:
     """Recompute every leaf, subtree, signature and checkpoint from storage (from entry ``since`` on),
     cross-check the stored state with the log, and the log with every cosigned checkpoint kept
     (``kept``: the copy outside the database, as (where, note)); ``witnesses`` are the codes of the
-    levels whose cosignatures the checkpoints carry."""
+    levels whose cosignatures the checkpoints carry; ``cosigners`` the verifier keys of independent
+    witnesses (decision 0035): with any, a checkpoint need not carry every witness's cosignature (one
+    that refused is absent), but every cosignature it carries by a known key must verify."""
     keys = uow.ledger.public_keys()
     size = uow.ledger.size()
     checkpoints = [c for c in uow.ledger.checkpoints() if c[0] > since]
@@ -78,7 +81,7 @@ def verify_ledger(uow: UnitOfWork, suite: Suite, witnesses: Sequence[str], *, or
     finally:
         if pool is not None:
             pool.shutdown()
-    note_problem = _check_checkpoints(checkpoints, keys, suite, witnesses)
+    note_problem = _check_checkpoints(checkpoints, keys, suite, witnesses, cosigners)
     bad = min(first_bad) if first_bad else None
     rollback = _rolled_back(uow, suite, witnesses, origin, size, checkpoints, kept, keys,
                             trusted=result.ok)
@@ -88,7 +91,7 @@ def verify_ledger(uow: UnitOfWork, suite: Suite, witnesses: Sequence[str], *, or
 
 
 def _check_checkpoints(checkpoints: list[tuple[int, bytes, str]], keys: dict[str, bytes], suite: Suite,
-                       witness_codes: Sequence[str]) -> tuple[int, str] | None:
+                       witness_codes: Sequence[str], cosigners: Sequence[str] = ()) -> tuple[int, str] | None:
     if LOG_KEY not in keys:
         return None if not checkpoints else (checkpoints[0][0], "the log key is missing")
     log = Verifier(LOG_KEY, keys[LOG_KEY], suite=suite)
@@ -98,7 +101,9 @@ def _check_checkpoints(checkpoints: list[tuple[int, bytes, str]], keys: dict[str
         try:
             note = parse_note(text)
             verify_note(note, [log])
-            for witness in witnesses:
+            if cosigners:  # every cosignature present by a known key verifies; none is required
+                verify_note(note, [log, *witnesses, *(Verifier.from_vkey(v) for v in cosigners)])
+            for witness in () if cosigners else witnesses:
                 verify_note(note, [witness])
             body = Checkpoint.parse(note.text)
         except DomainError as exc:

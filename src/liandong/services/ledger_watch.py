@@ -24,8 +24,11 @@ class WatchStatus:
 
 
 class LedgerWatch:
-    def __init__(self, record: Callable[[], SharedRecord], full_every: int = 360) -> None:
+    def __init__(self, record: Callable[[], SharedRecord], full_every: int = 360,
+                 refusals: Callable[[], dict[str, str] | None] | None = None) -> None:
         self.record = record
+        self.refusals = refusals
+        """The latest refusal by an independent witness (decision 0035), kept outside this process."""
         self.full_every = max(1, full_every)
         self._rounds = 0
         self._checked = 0
@@ -35,7 +38,11 @@ class LedgerWatch:
     @property
     def status(self) -> WatchStatus:
         with self._lock:
-            return WatchStatus(self._checked, self._alarm)
+            checked, alarm = self._checked, self._alarm
+        refused = self.refusals() if alarm is None and self.refusals is not None else None
+        if refused is not None:
+            alarm = Finding("witness_refused", refused)
+        return WatchStatus(checked, alarm)
 
     def check(self, *, full: bool = False) -> Finding | None:
         """One round: the new entries (all of them the first time, in a full round, or with

@@ -38,6 +38,13 @@ class SharedRecord:
             self.mirror.keep(Checkpoint.parse(parse_note(note).text).size, note)
         return note
 
+    def log_vkey(self) -> str:
+        """The log's verifier key, for witnesses and verifiers to configure (made on first use)."""
+        with self.uow() as uow:
+            vkey = self.ledger.log_signer(uow, self.clock.now()).vkey
+            uow.commit()
+        return vkey
+
     def receipt(self, case_id: str) -> bytes:
         """A receipt for a case anyone can verify offline (leaf, inclusion proof, checkpoint)."""
         with self.uow() as uow:

@@ -35,6 +35,42 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "回执格式错误：字段“{field}”{problem}",
         "en": "Malformed receipt: field '{field}' {problem}",
     },
+    "ledger.malformed_witness_request": {
+        "zh": "见证请求格式错误：{problem}；应为：{allowed}",
+        "en": "Malformed witness request: {problem}; allowed: {allowed}",
+    },
+    "ledger.unknown_origin": {
+        "zh": "本见证方不见证日志 {origin}（已配置的日志：{known}）",
+        "en": "This witness does not witness the log {origin} (configured logs: {known})",
+    },
+    "ledger.witness_conflict": {
+        "zh": "见证方已联署规模 {stored_size}，请求给出的是 {old_size}、新规模 {new_size}",
+        "en": "The witness has cosigned size {stored_size}; the request says {old_size}, new size {new_size}",
+    },
+    "ledger.witness_refused": {
+        "zh": "见证方 {witness}（{url}）拒绝联署规模 {size} 的检查点：HTTP {status}，{reason}",
+        "en": "Witness {witness} ({url}) refused to cosign the checkpoint of size {size}: HTTP {status}, {reason}",
+    },
+    "ledger.bad_witness_config": {
+        "zh": "见证方配置有误（LIANDONG_WITNESSES 第 {line} 项）：{problem}；每项应为“<URL> <见证方公钥>”，以换行或逗号分隔，或为此格式文件的路径",
+        "en": "Bad witness configuration (LIANDONG_WITNESSES item {line}): {problem}; each item is '<URL> <witness verifier key>', separated by newlines or commas, or the path of a file in that form",
+    },
+    "ledger.witness_dir_taken": {
+        "zh": "见证方目录 {dir} 已有见证方私钥：不会覆盖（另选目录，或沿用该见证方）",
+        "en": "The witness directory {dir} already holds a witness key: it is never overwritten (choose another directory, or keep that witness)",
+    },
+    "ledger.witness_dir_empty": {
+        "zh": "见证方目录 {dir} 中没有见证方：请先运行 liandong witness init --dir {dir} --name <名称>",
+        "en": "The witness directory {dir} holds no witness: run liandong witness init --dir {dir} --name <name> first",
+    },
+    "ledger.witness_dir_damaged": {
+        "zh": "见证方目录 {dir} 中的 {file} 已损坏：{problem}",
+        "en": "The file {file} in the witness directory {dir} is damaged: {problem}",
+    },
+    "ledger.witness_bad_log": {
+        "zh": "无法见证日志“{origin}”：origin 不能为空或含空白，公钥须是日志的签名公钥（类型 0x01），而非见证方的联署公钥",
+        "en": "Cannot witness the log '{origin}': the origin must be non-empty without spaces, and the key a log's signing key (type 0x01), not a witness's cosignature key",
+    },
     "ledger.witness_inconsistent": {
         "zh": "见证方拒绝联署：{why}（已联署规模 {old_size}，新规模 {new_size}）",
         "en": "The witness refuses to cosign: {why} (cosigned size {old_size}, new size {new_size})",
