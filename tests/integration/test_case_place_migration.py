@@ -4,16 +4,15 @@ those added by 扩大范围, on SQLite and PostgreSQL; the scoped reads then fin
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import insert, select
+from sqlalchemy import select
 
 from liandong.adapters.memory import MemoryUnitOfWork
 from liandong.adapters.sql import migrate
 from liandong.adapters.sql import tables as t
-from liandong.adapters.sql.cases import dumps
 from liandong.adapters.sql.engine import make_engine
 from liandong.adapters.sql.repositories import SqlUnitOfWork
-from liandong.domain.cases import events as ev
 from tests.factories.scoped_reads import LIANGXI, SCOPES, WINDOW, XINWU, expected, seed
+from tests.factories.stores import write_cases_as_stored
 
 
 @pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -24,16 +23,7 @@ def test_the_migration_backfills_the_places_of_stored_cases(backend: str,
     engine = make_engine(request.getfixturevalue("sqlite_url" if backend == "sqlite" else "pg_url"))
     try:
         migrate.upgrade(engine, "0013")
-        with engine.begin() as conn:
-            for r in memory.cases.records.values():
-                conn.execute(insert(t.case_record).values(
-                    id=r.id, version=r.version, state=r.state.value, matter=r.matter, severity=r.severity,
-                    owner_code=r.owner or None, lead_code=r.lead or None, received_at=r.received_at,
-                    due_at=r.due, is_open=r.state.is_open, idempotency_key=None))
-                conn.execute(insert(t.case_event), [
-                    {"case_id": r.id, "case_version": n, "type": type(e).__name__, "at": e.at,
-                     "actor": e.actor, "payload": dumps(ev.to_payload(e))}
-                    for n, e in enumerate(memory.cases.streams[r.id], 1)])
+        write_cases_as_stored(memory, engine)
         migrate.upgrade(engine)
 
         with engine.connect() as conn:

@@ -8,19 +8,17 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import insert, select
+from sqlalchemy import select
 
 from liandong.adapters.calendar import ChineseWorkCalendar
 from liandong.adapters.memory import MemoryUnitOfWork
 from liandong.adapters.reference_data import default_catalogue, national_hierarchy
 from liandong.adapters.sql import migrate
 from liandong.adapters.sql import tables as t
-from liandong.adapters.sql.cases import dumps
 from liandong.adapters.sql.engine import make_engine
 from liandong.adapters.sql.repositories import SqlUnitOfWork
 from liandong.domain.access import Principal, StaffRole, can_see
 from liandong.domain.cases import commands as c
-from liandong.domain.cases import events as ev
 from liandong.domain.cases.routing import Router
 from liandong.domain.cases.rules import CasePolicy, Rules
 from liandong.domain.duties import DutyKind, case_duties
@@ -29,6 +27,7 @@ from liandong.services.cases import MessageBus
 from liandong.services.clock import ManualClock
 from liandong.services.ports import UnitOfWork
 from liandong.services.work import Urgency, Work
+from tests.factories.stores import write_cases_as_stored
 
 H = national_hierarchy()
 CATALOGUE = default_catalogue()
@@ -161,16 +160,7 @@ def test_the_migration_derives_the_duties_of_stored_cases(backend: str,
     engine = make_engine(request.getfixturevalue("sqlite_url" if backend == "sqlite" else "pg_url"))
     try:
         migrate.upgrade(engine, "0017")
-        with engine.begin() as conn:
-            for r in memory.cases.records.values():
-                conn.execute(insert(t.case_record).values(
-                    id=r.id, version=r.version, state=r.state.value, matter=r.matter, severity=r.severity,
-                    owner_code=r.owner or None, lead_code=r.lead or None, received_at=r.received_at,
-                    due_at=r.due, is_open=r.state.is_open, idempotency_key=None))
-                conn.execute(insert(t.case_event), [
-                    {"case_id": r.id, "case_version": n, "type": type(e).__name__, "at": e.at,
-                     "actor": e.actor, "payload": dumps(ev.to_payload(e))}
-                    for n, e in enumerate(memory.cases.streams[r.id], 1)])
+        write_cases_as_stored(memory, engine)
         migrate.upgrade(engine)
         with engine.connect() as conn:
             d = t.duty
