@@ -27,7 +27,7 @@ from liandong.services.ledger import DEFAULT_ORIGIN, Ledger, derive_private_key
 from liandong.services.ledger_audit import LOG_KEY
 from liandong.services.ledger_watch import LedgerWatch
 from liandong.services.ports import UnitOfWork
-from tests.integration.test_ledger_record import NOW, RULES, journey
+from tests.factories.record_journey import NOW, RULES, journey
 from tests.support.witness import WitnessProcess, witness_process
 
 SECRET = secrets.token_bytes(32)

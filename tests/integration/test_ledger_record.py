@@ -11,14 +11,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import Engine, text
 
-from liandong.adapters.calendar import ChineseWorkCalendar
-from liandong.adapters.reference_data import default_catalogue, national_hierarchy
 from liandong.adapters.sql import migrate
 from liandong.adapters.sql.engine import make_engine
 from liandong.adapters.sql.repositories import SqlUnitOfWork
 from liandong.domain.cases import commands as c
-from liandong.domain.cases.routing import Router
-from liandong.domain.cases.rules import CasePolicy, Rules
 from liandong.domain.errors import DomainError
 from liandong.ledger.receipt import check_receipt
 from liandong.services.cases import MessageBus
@@ -26,23 +22,13 @@ from liandong.services.clock import ManualClock
 from liandong.services.ledger import Ledger
 from liandong.services.ports import UnitOfWork
 from tests.factories.deployments import sandbox_store
-
-RULES = Rules(Router(national_hierarchy(), default_catalogue()), ChineseWorkCalendar(), CasePolicy())
-NOW = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
+from tests.factories.record_journey import NOW, RULES, journey
 
 
 def make_bus(uow: Callable[[], UnitOfWork]) -> tuple[MessageBus, Ledger]:
     ledger = Ledger(secrets.token_bytes(32), witnesses=("100000", "320000"))
     bus = MessageBus(uow=uow, rules=RULES, clock=ManualClock(NOW), recorder=ledger.record)
     return bus, ledger
-
-
-def journey(bus: MessageBus) -> str:
-    cid = bus.handle(c.ReportCase(by="reporter", matter="social_life_noise", affected=("320213001",),
-                                  description="噪声", reporter_name="张三")).case_id
-    bus.handle(c.DispatchCase(by="320200-gov", case_id=cid))
-    bus.handle(c.AcknowledgeCase(by="320213001-urban_management", case_id=cid))
-    return cid
 
 
 def test_every_event_is_signed_and_appended(uow_factory: Callable[[], UnitOfWork]) -> None:
