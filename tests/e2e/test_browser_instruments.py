@@ -92,6 +92,8 @@ def test_a_pilot_and_an_inspection_in_the_browser(browser: Any, server: str, lan
                                            "justification": "两市较基线明显提升，推广中继续考核"})
     assert page.locator("#instrument-state").inner_text() in ("已结束", "concluded")
     assert "320000" in page.locator("#decision").inner_text()
+    assert "两市较基线明显提升" in page.locator("#decision-justification").inner_text()
+    assert "72.5 < 85" in page.locator("#decision-shortfall").inner_text()
     province.accessible()
     province.shot("p3-pilot-scaled-up")
 

@@ -93,7 +93,10 @@ def show(instrument_id: str, platform: PlatformDep, user: CurrentUser) -> dict[s
                        "on_time": t.on_time, "verified": t.verified} for t in r.tasks.values()],
             "decision": None if r.decision is None else {"decision": r.decision.decision,
                                                          "reason": r.decision.reason,
-                                                         "scope": r.decision.scope},
+                                                         "scope": r.decision.scope,
+                                                         "justification": r.decision.justification,
+                                                         "shortfall": [list(g) for g in
+                                                                       r.decision.shortfall]},
             "overdue": sorted([list(x) for x in r.overdue]),
             "events": [to_payload(e) for e in events]}
 

@@ -203,7 +203,10 @@ def _view(platform: Platform, r: InstrumentRecord, lang: str) -> dict[str, Any]:
                   for t in r.tasks.values()],
         "decision": None if r.decision is None else {
             "what": pick(DECISION_LABELS.get(r.decision.decision, (r.decision.decision,) * 2), lang),
-            "reason": r.decision.reason, "scope": r.decision.scope, "at": when(r.decision.at)},
+            "reason": r.decision.reason, "scope": r.decision.scope, "at": when(r.decision.at),
+            "justification": r.decision.justification,
+            "shortfall": "；".join(f"{name(d)} {n} {v or '—'} < {goal}"
+                                  for d, n, v, goal in r.decision.shortfall)},
         "overdue": sorted((name(d), what) for d, what in r.overdue),
         "promoted_to": [platform.hierarchy.get(s).name for s in r.promoted_to if s in platform.hierarchy],
         "adopted_by": [name(d) for d in r.adopted_by],
