@@ -84,9 +84,9 @@ def test_a_pilot_scales_up_below_target_only_with_a_recorded_reason(bus: i.Instr
     with pytest.raises(DomainError, match=r"instrument\.below_target") as refused:
         bus.handle(i.Decide(by=PROVINCE, instrument_id=pilot, decision="scale_up", reason="全省推广",
                             scope="320000"))
-    assert "320500-gov 分类准确率 70 < 85" in str(refused.value)
-    assert "320500-gov 投诉量 未报送 < 20" in str(refused.value)  # a lower target, not reported at all
-    assert "320200-gov" not in str(refused.value)  # 无锡 reached both
+    assert "苏州市人民政府 分类准确率 70 < 85" in str(refused.value)
+    assert "苏州市人民政府 投诉量 未报送 < 20" in str(refused.value)  # a lower target, not reported at all
+    assert "无锡" not in str(refused.value)  # 无锡 reached both
     bus.handle(i.Decide(by=PROVINCE, instrument_id=pilot, decision="scale_up", reason="全省推广",
                         scope="320000", justification="苏州受设施改造影响，推广中专项帮扶"))
     d = record(bus, pilot).decision

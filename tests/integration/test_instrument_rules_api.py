@@ -28,7 +28,7 @@ def test_the_rules_through_the_api(tmp_path: Path) -> None:
     refused = api.post(f"/api/instruments/{pilot}/decide", headers=h["province"], json=bare)
     assert refused.status_code == 422 and refused.json()["code"] == "instrument.below_target"
     said = refused.json()["message"]
-    assert "320200-gov 分类准确率 70 < 85" in said and "例外说明" in said
+    assert "无锡市人民政府 分类准确率 70 < 85" in said and "例外说明" in said
     english = api.post(f"/api/instruments/{pilot}/decide", json=bare,
                        headers={**h["province"], "Accept-Language": "en"})
     assert "needs a justification" in english.json()["message"]

@@ -163,14 +163,17 @@ def show(instrument_id: str, lang: LangOpt = "zh", database_url: DbOpt = None,
 
 
 def _detail(e: Any, w: dict[str, str], lang: str, name: Callable[[str], str]) -> str:
-    """What an event of the record says: a verification's outcome (通过 / 退回) with its note, a
-    decision with its reason and any justification and shortfall, else its text, title or task."""
+    """What an event of the record says: a task reported done with its note, a verification's
+    outcome (通过 / 退回) with its note, a decision with its reason and any justification and
+    shortfall, else its text, title or task."""
     from liandong.i18n.messages import INSTRUMENT_DECISIONS
 
     kind = type(e).__name__
     if kind == "TaskVerified":
         said = f"{e.task} · {w['verified_yes'] if e.accepted else w['verified_no']}"
         return f"{said} · {e.note}" if e.note else said
+    if kind == "TaskCompleted":
+        return f"{e.task} · {e.note}" if e.note else str(e.task)
     if kind == "Decided":
         said = f"{pick(INSTRUMENT_DECISIONS.get(e.decision, (e.decision, e.decision)), lang)} · {e.reason}"
         gaps = "；".join(f"{name(d)} {n} {v or w['not_reported']} < {t}" for d, n, v, t in e.shortfall)

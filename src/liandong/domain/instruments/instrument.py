@@ -264,8 +264,9 @@ class Instrument(Aggregate[InstrumentRecord, ev.InstrumentEvent]):
                 raise DomainError("instrument.no_rectification", id=r.id, findings=len(r.reports))
         shortfall = below_target(r) if decision == "scale_up" else ()
         if shortfall and not justification.strip():
+            name = rules.router.department_name
             raise DomainError("instrument.below_target", gaps="；".join(
-                f"{d} {name} {value or '未报送'} < {target}" for d, name, value, target in shortfall))
+                f"{name(d)} {n} {value or '未报送'} < {target}" for d, n, value, target in shortfall))
         self._emit(ev.Decided(instrument_id=self.id, at=now, actor=by, decision=decision,
                               reason=reason.strip(),
                               scope=scope if decision == "scale_up" else "",
