@@ -83,7 +83,8 @@ def issue(by: ByOpt, kind: Annotated[str, typer.Option("--kind", help=", ".join(
           cadence: Annotated[int, typer.Option("--cadence", help="试点报送周期（天）")] = 0,
           indicator: Annotated[list[str] | None, typer.Option(
               "--indicator", help="试点指标：名称:基线:目标（可多次）")] = None,
-          evidence: Annotated[list[str] | None, typer.Option("--evidence", help="依据（可多次）")] = None,
+          evidence: Annotated[list[str] | None, typer.Option(
+              "--evidence", help="依据：案件编号、案件 ID 或联动事项 ID，须在本辖区内（可多次）")] = None,
           budget: Annotated[int, typer.Option("--budget-fen", help="项目预算（分）")] = 0,
           read_limit: Annotated[int, typer.Option("--read-limit-hours")] = 0,
           subject: Annotated[str, typer.Option(
