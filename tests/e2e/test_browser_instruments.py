@@ -87,9 +87,13 @@ def test_a_pilot_and_an_inspection_in_the_browser(browser: Any, server: str, lan
     answer = httpx.post(f"{server}/api/instruments/{pilot}/report", headers=suzhou,
                         json={"text": "首月数据", "figures": [["分类准确率", "66"]]})
     assert answer.status_code == 200, answer.text
-    page = act(province, pilot, "decide", {"decision": "scale_up", "reason": "两市均达标", "scope": "320000"})
+    # both cities are below the target of 85 (72.5, 66): the province says why it scales up anyway
+    page = act(province, pilot, "decide", {"decision": "scale_up", "reason": "全省推广", "scope": "320000",
+                                           "justification": "两市较基线明显提升，推广中继续考核"})
     assert page.locator("#instrument-state").inner_text() in ("已结束", "concluded")
     assert "320000" in page.locator("#decision").inner_text()
+    assert "两市较基线明显提升" in page.locator("#decision-justification").inner_text()
+    assert "72.5 < 85" in page.locator("#decision-shortfall").inner_text()
     province.accessible()
     province.shot("p3-pilot-scaled-up")
 

@@ -188,4 +188,4 @@ def test_an_assessment_cycle_is_published_with_talks_and_commendation(
     assert r.tasks["约谈1"].owner == "320213-gov" and r.is_open  # open until the talk is verified
     assert "梁溪区: 0.6533 governance" in r.reports[0].text
     assert praise.kind.value == "commendation" and set(praise.addressees) == {"320205-gov", "320214-gov"}
-    assert praise.evidence == (f"assessment:{cycle}",)
+    assert praise.evidence == (cycle,)  # the assessment itself, an instrument that exists

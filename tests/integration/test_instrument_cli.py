@@ -62,9 +62,13 @@ def test_a_pilot_and_an_inspection_from_the_terminal(tmp_path: Path) -> None:
     assert "Overdue" in checked  # 苏州 is late with its first report
     at("2026-04-03T10:00", i.Report(by="320500-gov", instrument_id=pilot, text="首月（补报）",
                                     figures=(("分类准确率", "66"),)))
+    code, output = run(tmp_path, "decide", pilot, "--by", "320000-gov", "--decision", "scale_up",
+                       "--reason", "两市均达标", "--scope", "320000")
+    assert code == 2 and "试点未达目标" in output and "72.5 < 85" in output  # neither city reached 85
     before = SystemClock().now()
     code, output = run(tmp_path, "decide", pilot, "--by", "320000-gov", "--decision", "scale_up",
-                       "--reason", "两市均达标", "--scope", "320000", "--at", "2026-06-01T09:00")
+                       "--reason", "两市稳步提升，全省推广", "--scope", "320000", "--at", "2026-06-01T09:00",
+                       "--justification", "两市均较基线提高 6 个百分点以上，推广中继续考核准确率")
     assert code == 0 and "Decided" in output  # on the platform's clock, the claimed time beside it
     events = platform.instrument_queries().with_events(pilot)[1]
     assert events[-1].claimed_at == beijing("2026-06-01T09:00")
@@ -73,6 +77,7 @@ def test_a_pilot_and_an_inspection_from_the_terminal(tmp_path: Path) -> None:
     assert code == 0 and "政策试点" in output and "concluded" in output
     code, output = run(tmp_path, "show", pilot, "--lang", "en")
     assert code == 0 and "overdue, escalated" in output and "decided" in output
+    assert "below target" in output and "justification" in output  # the gap and the word on it
     code, output = run(tmp_path, "decide", pilot, "--by", "320000-gov", "--decision", "stop", "--reason", "x")
     assert code == 2 and "已结束（concluded）" in output
 
@@ -105,3 +110,25 @@ def test_the_resource_pool_from_the_terminal(tmp_path: Path) -> None:
     assert code == 0 and "3 台" in output
     code, output = run(tmp_path, "pool", "320213001-gov")
     assert code == 0 and "2 台" in output
+
+
+def test_instrument_show_gives_each_verification_outcome(tmp_path: Path) -> None:
+    platform = sandbox_store(open_platform(None, tmp_path))
+    clock = ManualClock(beijing("2026-03-02T09:00"))
+    bus = platform.bus(clock)
+    check = bus.handle(i.Issue(by="320000-gov", kind="inspection", title="12345 办理质量专项督导",
+                               scope="320200", addressees=("320200-gov",),
+                               due=beijing("2026-04-01T18:00"))).instrument_id
+    bus.handle(i.Report(by="320000-gov", instrument_id=check, text="发现：回访不规范"))
+    bus.handle(i.AssignTask(by="320000-gov", instrument_id=check, task="T1", owner="320200-gov",
+                            title="规范回访流程", due=beijing("2026-03-20T18:00")))
+    bus.handle(i.CompleteTask(by="320200-gov", instrument_id=check, task="T1", note="已修订规程"))
+    bus.handle(i.VerifyTask(by="320000-gov", instrument_id=check, task="T1", accepted=False,
+                            note="未附回访录音"))
+    bus.handle(i.CompleteTask(by="320200-gov", instrument_id=check, task="T1", note="补充录音"))
+    bus.handle(i.VerifyTask(by="320000-gov", instrument_id=check, task="T1", accepted=True))
+    code, output = run(tmp_path, "show", check)
+    assert code == 0, output
+    assert "T1 · 退回整改 · 未附回访录音" in output and "T1 · 核验通过" in output
+    code, output = run(tmp_path, "show", check, "--lang", "en")
+    assert "T1 · sent back · 未附回访录音" in output and "T1 · accepted" in output

@@ -61,10 +61,14 @@ def test_a_provincial_pilot_in_two_cities_reported_evaluated_and_scaled_up(bus: 
     bus.handle(i.Decide(by=PROVINCE, instrument_id=pilot, decision="extend", reason="再观察一季",
                         until=T + 120 * DAY))
     assert record(bus, pilot).is_open and record(bus, pilot).due == T + 120 * DAY
-    bus.handle(i.Decide(by=PROVINCE, instrument_id=pilot, decision="scale_up", reason="两市均达标，全省推广",
-                        scope="320000"))
+    with pytest.raises(DomainError, match=r"instrument\.below_target"):  # 72.5 and 66 against 85
+        bus.handle(i.Decide(by=PROVINCE, instrument_id=pilot, decision="scale_up", reason="两市均达标",
+                            scope="320000"))
+    bus.handle(i.Decide(by=PROVINCE, instrument_id=pilot, decision="scale_up", reason="全省推广",
+                        scope="320000", justification="两市较基线明显提升，推广中继续考核"))
     r = record(bus, pilot)
     assert r.state == "concluded" and r.decision.scope == "320000" and len(r.reports) == 2
+    assert r.decision.shortfall == ((WUXI, "分类准确率", "72.5", "85"), (SUZHOU, "分类准确率", "66", "85"))
     with pytest.raises(DomainError, match=r"instrument\.closed"):
         bus.handle(i.Report(by=WUXI, instrument_id=pilot, text="x"))
 

@@ -19,6 +19,7 @@ from tests.factories.instruments import (
     WUXI,
     T,
     at,
+    cases,
     instrument_bus,
     overdue,
     record,
@@ -59,19 +60,20 @@ def test_a_project_contracted_with_milestones_and_accepted(bus: i.InstrumentBus)
 
 
 def test_commendation_and_criticism_need_evidence_and_are_published(bus: i.InstrumentBus) -> None:
+    noise, late = cases(bus, "320213001", "320213001")  # two cases of 崇安寺街道, in 无锡
     with pytest.raises(DomainError, match=r"instrument\.evidence_required"):
         bus.handle(i.Issue(by=WUXI, kind="commendation", title="表扬", scope="320200", addressees=(LIANGXI,)))
     with pytest.raises(DomainError, match=r"instrument\.not_granted"):  # a street criticises no one
         bus.handle(i.Issue(by=STREET, kind="criticism", title="x", scope="320213001",
                            addressees=("320213001-urban_management",), evidence=("C1",)))
     praise = bus.handle(i.Issue(by=WUXI, kind="commendation", title="点名表扬梁溪区", scope="320200",
-                                addressees=(LIANGXI,), evidence=("assessment:2026-02",))).instrument_id
+                                addressees=(LIANGXI,), evidence=(noise,))).instrument_id
     blame = bus.handle(i.Issue(by=WUXI, kind="criticism", title="通报批评崇安寺街道", scope="320200",
-                               addressees=(STREET, LIANGXI), evidence=("C000123", "C000456"),
+                               addressees=(STREET, LIANGXI), evidence=(noise, late),
                                read_limit_hours=48)).instrument_id
     assert record(bus, praise).state == "concluded"  # published as issued
     assert record(bus, blame).state == "open"  # until everyone criticised has read it
-    assert record(bus, blame).evidence == ("C000123", "C000456")
+    assert record(bus, blame).evidence == (noise, late)
     at(bus, T + DAY).handle(i.MarkRead(by=STREET, instrument_id=blame))  # a read receipt after publication
     assert STREET in record(bus, blame).reads
     at(bus, T + 3 * DAY).handle(i.CheckDeadlines(by="platform", instrument_id=blame))
@@ -160,8 +162,10 @@ def test_a_resource_request_allocated_above_and_its_use_reported(bus: i.Instrume
         bus.handle(i.Decide(by=STREET, instrument_id=ask, decision="allocated", reason="x"))
     bus.handle(i.Decide(by=LIANGXI, instrument_id=ask, decision="allocated", reason="从区应急物资库调拨"))
     assert record(bus, ask).state == "concluded"
-    with pytest.raises(DomainError, match=r"instrument\.closed"):
-        bus.handle(i.Report(by=STREET, instrument_id=ask, text="已使用，排水完毕"))
+    bus.handle(i.Report(by=STREET, instrument_id=ask, text="已使用，排水完毕"))  # the use, after allocation
+    with pytest.raises(DomainError, match=r"instrument\.not_party"):  # by the requester only
+        bus.handle(i.Report(by=LIANGXI, instrument_id=ask, text="x"))
+    assert [rep.text for rep in record(bus, ask).reports] == ["已使用，排水完毕"]
 
 
 def test_the_resource_pool_allocates_what_it_holds(bus: i.InstrumentBus) -> None:

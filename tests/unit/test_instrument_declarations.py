@@ -128,7 +128,8 @@ def test_the_instrument_page_forms_come_from_the_declarations() -> None:
     assert verify.fields[0].options == (("T1", ("T1", "T1")),)
     assert [v for v, _ in verify.fields[1].options] == ["yes", "no"]
     decide = page._offer("decide", {"decision": (("closed", ("结案", "close")),)}, page.PILOT_ONLY)
-    assert [f.name for f in decide.fields] == ["decision", "reason"]  # scope and until: pilots only
+    # scope and until: pilots only; the justification of a departure from the rules: inspections too
+    assert [f.name for f in decide.fields] == ["decision", "reason", "justification"]
     assert page._offer("read").fields == () and page._offer("adopt").fields == ()
     assert set(page.ON_THE_PAGE) == set(ic.COMMANDS.commands) - {"issue", "check"}
 

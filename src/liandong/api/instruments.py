@@ -48,7 +48,9 @@ class IssueIn(BaseModel):
     indicators: list[tuple[str, str, str]] = Field(default_factory=list, max_length=50)
     subject: str = Field(default="", max_length=64)
     budget_fen: int = Field(default=0, ge=0, le=10**15, description="预算（分） budget in fen")
-    evidence: list[str] = Field(default_factory=list, max_length=100)
+    evidence: list[str] = Field(default_factory=list, max_length=100, description=(
+        "commendation, criticism: case ids, case numbers (320200-20261206-0123) or instrument ids, "
+        "inside the issuer's jurisdiction"))
     read_limit_hours: int = Field(default=0, ge=0, le=24 * 90)
     items: list[tuple[ItemName, Annotated[int, Field(gt=0, le=MAX_QUANTITY)]]] = Field(
         default_factory=list, max_length=50, description="resource requests: (item, quantity) pairs")
@@ -93,7 +95,10 @@ def show(instrument_id: str, platform: PlatformDep, user: CurrentUser) -> dict[s
                        "on_time": t.on_time, "verified": t.verified} for t in r.tasks.values()],
             "decision": None if r.decision is None else {"decision": r.decision.decision,
                                                          "reason": r.decision.reason,
-                                                         "scope": r.decision.scope},
+                                                         "scope": r.decision.scope,
+                                                         "justification": r.decision.justification,
+                                                         "shortfall": [list(g) for g in
+                                                                       r.decision.shortfall]},
             "overdue": sorted([list(x) for x in r.overdue]),
             "events": [to_payload(e) for e in events]}
 

@@ -68,7 +68,7 @@ def publish(bus: i.InstrumentBus, uow: Callable[[], UnitOfWork], hierarchy: Hier
     if praised:
         commendation = bus.handle(i.Issue(
             by=by, kind="commendation", title=f"{period.label} 考核先进单位点名表扬", scope=r.scope,
-            addressees=tuple(praised), evidence=(f"assessment:{instrument_id}",))).instrument_id
+            addressees=tuple(praised), evidence=(instrument_id,))).instrument_id
     if not talks:
         bus.handle(i.Decide(by=by, instrument_id=instrument_id, decision="published",
                             reason=f"{period.label} 考核结果已公布"))

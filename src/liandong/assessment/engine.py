@@ -280,7 +280,8 @@ class Engine:
                       ) -> dict[str, Figures]:
         """Per department of the scope's cases: the case counts go to the department that led the
         case at the end of the period; the collaboration counts (summonses answered, assist parts,
-        reads) are each department's own, from the members table."""
+        reads) are each department's own, from the members table. Only the departments of units
+        inside the scope are listed."""
         where, params = self._where_scope(scope)
         self._need_members()
         extra, extra_params = "", list[Any]()
@@ -305,7 +306,10 @@ class Engine:
             merged = dict(own.counts) if own is not None else _empty_counts()
             merged.update(f.counts)
             out[f.key] = Figures(f.key, merged, self.weights)
-        return out
+        h = self.hierarchy  # a case of the scope may reach a department outside it (a provincial lead,
+        # a neighbouring city's bureau on a cross-city case): that department is not ranked here
+        return {k: f for k, f in out.items()
+                if (u := k.rpartition("-")[0]) in h and h.is_ancestor(scope, u)}
 
     def by_dimension(self, scope: str, column: str) -> dict[str, Figures]:
         """Per matter, severity, source, lead system or lead level of the scope's cases."""

@@ -5,9 +5,10 @@ platform's clock; ``--at`` claims a time beside it, on a sandbox store only (doc
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -82,7 +83,8 @@ def issue(by: ByOpt, kind: Annotated[str, typer.Option("--kind", help=", ".join(
           cadence: Annotated[int, typer.Option("--cadence", help="试点报送周期（天）")] = 0,
           indicator: Annotated[list[str] | None, typer.Option(
               "--indicator", help="试点指标：名称:基线:目标（可多次）")] = None,
-          evidence: Annotated[list[str] | None, typer.Option("--evidence", help="依据（可多次）")] = None,
+          evidence: Annotated[list[str] | None, typer.Option(
+              "--evidence", help="依据：案件编号、案件 ID 或联动事项 ID，须在本辖区内（可多次）")] = None,
           budget: Annotated[int, typer.Option("--budget-fen", help="项目预算（分）")] = 0,
           read_limit: Annotated[int, typer.Option("--read-limit-hours")] = 0,
           subject: Annotated[str, typer.Option(
@@ -152,14 +154,34 @@ def show(instrument_id: str, lang: LangOpt = "zh", database_url: DbOpt = None,
     for head in ("col_n", "col_time", "col_event", "col_by", "col_detail"):
         table.add_column(w[head])
     for n, e in enumerate(events, 1):
-        detail = getattr(e, "text", "") or getattr(e, "title", "") or getattr(e, "decision", "") \
-            or getattr(e, "what", "") or getattr(e, "task", "")
+        detail = _detail(e, w, lang, name)
         at = e.at.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
         if e.claimed_at is not None:  # beside the recorded time, marked as claimed
             at += "\n" + render("store.claimed_mark", lang,
                                  claimed=e.claimed_at.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M"))
         table.add_row(str(n), at, pick(INSTRUMENT_EVENTS[type(e).__name__], lang), name(e.actor), str(detail))
     out.print(table)
+
+
+def _detail(e: Any, w: dict[str, str], lang: str, name: Callable[[str], str]) -> str:
+    """What an event of the record says: a task reported done with its note, a verification's
+    outcome (通过 / 退回) with its note, a decision with its reason and any justification and
+    shortfall, else its text, title or task."""
+    from liandong.i18n.messages import INSTRUMENT_DECISIONS
+
+    kind = type(e).__name__
+    if kind == "TaskVerified":
+        said = f"{e.task} · {w['verified_yes'] if e.accepted else w['verified_no']}"
+        return f"{said} · {e.note}" if e.note else said
+    if kind == "TaskCompleted":
+        return f"{e.task} · {e.note}" if e.note else str(e.task)
+    if kind == "Decided":
+        said = f"{pick(INSTRUMENT_DECISIONS.get(e.decision, (e.decision, e.decision)), lang)} · {e.reason}"
+        gaps = "；".join(f"{name(d)} {n} {v or w['not_reported']} < {t}" for d, n, v, t in e.shortfall)
+        said += f"\n{w['shortfall']}：{gaps}" if gaps else ""
+        return said + (f"\n{w['justification']}：{e.justification}" if e.justification else "")
+    return str(getattr(e, "text", "") or getattr(e, "title", "") or getattr(e, "what", "")
+               or getattr(e, "task", ""))
 
 
 def _simple(name: str, make: str, help_text: str) -> None:
@@ -260,13 +282,16 @@ def decide(instrument_id: str, by: ByOpt, decision: Annotated[str, typer.Option(
            reason: Annotated[str, typer.Option("--reason")],
            scope: Annotated[str, typer.Option("--scope", help="推广范围（scale_up）")] = "",
            until: Annotated[str | None, typer.Option("--until", help="延长至（extend）")] = None,
+           justification: Annotated[str, typer.Option(
+               "--justification", help="例外说明：督查未交办整改即结束、试点未达标仍推广时必填")] = "",
            at: AtOpt = None, lang: LangOpt = "zh", database_url: DbOpt = None,
           data_dir: DirOpt = None) -> None:
     """决定：试点推广/延长/终止，项目验收，督导结案，资源分配。"""
     from liandong.services import instruments as i
 
     _run(i.Decide(by=by, instrument_id=instrument_id, decision=decision, reason=reason, scope=scope,
-                  until=_moment(until) if until else None), at, lang, database_url, data_dir)
+                  until=_moment(until) if until else None, justification=justification),
+         at, lang, database_url, data_dir)
 
 
 @instrument_app.command("promote")

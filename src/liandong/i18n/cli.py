@@ -49,12 +49,16 @@ INSTRUMENT_TEXT: dict[str, dict[str, str]] = {
         "no_change": "无变化", "col_id": "编号", "col_kind": "形式", "col_title": "标题", "col_role": "角色",
         "col_state": "状态", "col_due": "时限", "col_n": "#", "col_time": "时间", "col_event": "事件", "col_by": "部门",
         "col_detail": "内容", "col_item": "资源", "col_quantity": "数量", "talks": "约谈：", "commendation": "点名表扬：",
+        "verified_yes": "核验通过", "verified_no": "退回整改", "justification": "例外说明",
+        "shortfall": "未达标", "not_reported": "未报送",
     },
     "en": {
         "no_change": "no change", "col_id": "id", "col_kind": "kind", "col_title": "title", "col_role": "role",
         "col_state": "state", "col_due": "due", "col_n": "#", "col_time": "time", "col_event": "event", "col_by": "by",
         "col_detail": "detail", "col_item": "item", "col_quantity": "quantity", "talks": "talks: ",
         "commendation": "commendation: ",
+        "verified_yes": "accepted", "verified_no": "sent back", "justification": "justification",
+        "shortfall": "below target", "not_reported": "not reported",
     },
 }
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from liandong.domain.access import Principal, StaffRole, can_see, can_see_instrument
 from liandong.domain.aggregate import DomainEvent
 from liandong.domain.errors import DomainError
 from liandong.domain.instruments.commands import (  # the bus's commands, re-exported where callers find them
@@ -85,12 +86,34 @@ def instrument_registration(rules: InstrumentRules, new_id: Callable[[], str] = 
             read_limit_hours=command.read_limit_hours, items=command.items)
         if uow.instruments.get(instrument.id) is not None:
             raise DomainError("instrument.exists", id=instrument.id)
+        check_evidence(uow, instrument.record, rules)
         events = list(instrument.pending)
         stored = registration.save(uow, instrument)
         return Result(instrument.id, instrument.version, events), stored
 
     registration.special = {Issue: issue}
     return registration
+
+
+EVIDENCE_FORMS = "案件编号（如 320200-20261206-0123）、案件 ID 或联动事项 ID"
+
+
+def check_evidence(uow: UnitOfWork, r: InstrumentRecord, rules: InstrumentRules) -> None:
+    """Each piece of evidence a commendation or criticism cites is a case (by id or readable
+    number) or an instrument that exists and that the issuer, as its leader, may see."""
+    h = rules.router.hierarchy
+    issuer = Principal("", "", frozenset({StaffRole.LEADER}), department=r.issuer)
+    for ref in r.evidence:
+        found = uow.instruments.get(ref) if ref.startswith("I") else None
+        if found is not None:
+            visible = can_see_instrument(issuer, found.record, h)
+        else:
+            case = uow.cases.get(ref)
+            if case is None:
+                raise DomainError("instrument.evidence_unknown", ref=ref[:40], allowed=EVIDENCE_FORMS)
+            visible = can_see(issuer, case.record, h)
+        if not visible:
+            raise DomainError("instrument.evidence_outside", ref=ref[:40], issuer=r.issuer)
 
 
 @dataclass

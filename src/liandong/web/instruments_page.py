@@ -120,7 +120,9 @@ def offers(user: Principal, r: InstrumentRecord, platform: Platform) -> list[Off
     out: list[Offer] = []
     if addressee and dept not in r.reads:
         out.append(_offer("read"))
-    if not r.is_open:
+    allocated = r.kind is Kind.RESOURCE and r.decision is not None and r.decision.decision == "allocated"
+    if not r.is_open:  # what was allocated is still reported on (its use)
+        out += [_offer("report")] if allocated and issuer else []
         return [o for o in out if user.roles & INSTRUMENT_ROLES[o.key]]
     reporter = issuer if r.kind in (Kind.INSPECTION, Kind.ASSESSMENT) else addressee
     if r.kind is Kind.RESOURCE:
@@ -143,8 +145,9 @@ def offers(user: Principal, r: InstrumentRecord, platform: Platform) -> list[Off
         out.append(_offer("minutes"))
     decider = addressee if r.kind is Kind.RESOURCE else issuer
     if Step.DECIDE in steps and decider:
-        out.append(_offer("decide", {"decision": _decisions(r)},
-                          frozenset() if r.kind is Kind.PILOT else PILOT_ONLY))
+        hidden = (frozenset() if r.kind is Kind.PILOT else PILOT_ONLY) | (
+            frozenset() if r.kind in (Kind.PILOT, Kind.INSPECTION) else {"justification"})
+        out.append(_offer("decide", {"decision": _decisions(r)}, hidden))
     unit, author = dept.rpartition("-")[0], r.issuer.rpartition("-")[0]
     if Step.PROMOTE in steps and unit in h and author in h and unit != author and h.is_ancestor(unit, author):
         out.append(_offer("promote"))
@@ -200,7 +203,10 @@ def _view(platform: Platform, r: InstrumentRecord, lang: str) -> dict[str, Any]:
                   for t in r.tasks.values()],
         "decision": None if r.decision is None else {
             "what": pick(DECISION_LABELS.get(r.decision.decision, (r.decision.decision,) * 2), lang),
-            "reason": r.decision.reason, "scope": r.decision.scope, "at": when(r.decision.at)},
+            "reason": r.decision.reason, "scope": r.decision.scope, "at": when(r.decision.at),
+            "justification": r.decision.justification,
+            "shortfall": "；".join(f"{name(d)} {n} {v or '—'} < {goal}"
+                                  for d, n, v, goal in r.decision.shortfall)},
         "overdue": sorted((name(d), what) for d, what in r.overdue),
         "promoted_to": [platform.hierarchy.get(s).name for s in r.promoted_to if s in platform.hierarchy],
         "adopted_by": [name(d) for d in r.adopted_by],

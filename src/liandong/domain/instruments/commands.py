@@ -141,6 +141,7 @@ class Decide(InstrumentCommand):
     reason: str = param(REASON, kind=TEXTAREA, min_length=1, max_length=4000)
     scope: str = optional("", SCOPE, max_length=12)  # a pilot scaled up
     until: datetime | None = optional(None, ("延长至", "Extend until"), kind=DATETIME)  # a pilot extended
+    justification: str = optional("", ("例外说明（督查未交办整改任务即结束、试点未达标仍推广时必填）", "Justification (required to close an inspection with no rectification task, or to scale up a pilot below target)"), kind=TEXTAREA, max_length=4000)
 
 
 @COMMANDS.declare(slug="promote", name=("推广", "Promote"), roles={LEADER}, behaviour="promote",

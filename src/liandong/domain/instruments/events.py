@@ -107,7 +107,12 @@ class Decided(InstrumentEvent):
     reason: str
     scope: str = ""  # a pilot scaled up to a wider scope
     until: datetime | None = None  # a pilot extended
-    free_text_fields: ClassVar[tuple[str, ...]] = ("reason",)
+    # why the rule was departed from: an inspection closed with no rectification task (无需整改的理由),
+    # a pilot scaled up below its targets (未达标仍推广的理由)
+    justification: str = field(default="", metadata=ONLY_WHEN_SET)
+    # a pilot scaled up below target: (department, indicator, latest value or "", target) for each gap
+    shortfall: tuple[tuple[str, str, str, str], ...] = field(default=(), metadata=ONLY_WHEN_SET)
+    free_text_fields: ClassVar[tuple[str, ...]] = ("reason", "justification")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

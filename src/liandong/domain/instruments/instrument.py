@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from decimal import Decimal, InvalidOperation
 
 from liandong.domain.aggregate import Aggregate
 from liandong.domain.cases.routing import Router
@@ -107,6 +108,9 @@ class Instrument(Aggregate[InstrumentRecord, ev.InstrumentEvent]):
             raise DomainError("instrument.evidence_required", kind=k.value)
         if budget_fen < 0 or cadence_days < 0 or read_limit_hours < 0 or any(q <= 0 for _, q in items):
             raise DomainError("instrument.negative", kind=k.value)
+        for _, baseline, target in indicators:
+            _decimal(baseline)
+            _decimal(target)
         if items and k is not Kind.RESOURCE:
             raise DomainError("instrument.items_only_for_resources", kind=k.value)
         made = cls(InstrumentRecord(instrument_id))
@@ -133,9 +137,10 @@ class Instrument(Aggregate[InstrumentRecord, ev.InstrumentEvent]):
 
     def report(self, *, by: str, text: str, figures: Sequence[tuple[str, str]], now: datetime) -> None:
         """A pilot's data report, a project's progress, an inspection's findings (by the inspector),
-        a resource's use."""
-        self._step(Step.REPORT)
+        a resource's use (after its allocation, which concluded the request)."""
         r = self.record
+        if not (r.kind is Kind.RESOURCE and r.decision is not None and r.decision.decision == "allocated"):
+            self._step(Step.REPORT)
         allowed = [r.issuer] if r.kind in (Kind.INSPECTION, Kind.ASSESSMENT) else list(r.addressees)
         if r.kind is Kind.RESOURCE:
             allowed = [r.issuer]  # the requester reports the use of what it was given
@@ -225,9 +230,11 @@ class Instrument(Aggregate[InstrumentRecord, ev.InstrumentEvent]):
         self._emit(ev.MinutesRecorded(instrument_id=self.id, at=now, actor=by, text=text.strip()))
 
     def decide(self, *, by: str, decision: str, reason: str, now: datetime, rules: InstrumentRules,
-               scope: str = "", until: datetime | None = None) -> None:
+               scope: str = "", until: datetime | None = None, justification: str = "") -> None:
         """The concluding decision: a pilot scaled up (to ``scope``), extended (``until``) or
-        stopped; a project accepted or rejected; an inspection closed; a resource allocated."""
+        stopped; a project accepted or rejected; an inspection closed; a resource allocated.
+        ``justification``: why a rule is departed from, required and recorded for an inspection
+        closed with no rectification task and for a pilot scaled up below its targets."""
         self._step(Step.DECIDE)
         r = self.record
         spec = r.spec
@@ -253,10 +260,18 @@ class Instrument(Aggregate[InstrumentRecord, ev.InstrumentEvent]):
             open_tasks = [t.id for t in r.tasks.values() if t.verified is not True]
             if open_tasks:
                 raise DomainError("instrument.tasks_open", tasks="、".join(open_tasks))
+            if r.kind is Kind.INSPECTION and not r.tasks and not justification.strip():
+                raise DomainError("instrument.no_rectification", id=r.id, findings=len(r.reports))
+        shortfall = below_target(r) if decision == "scale_up" else ()
+        if shortfall and not justification.strip():
+            name = rules.router.department_name
+            raise DomainError("instrument.below_target", gaps="；".join(
+                f"{name(d)} {n} {value or '未报送'} < {target}" for d, n, value, target in shortfall))
         self._emit(ev.Decided(instrument_id=self.id, at=now, actor=by, decision=decision,
                               reason=reason.strip(),
                               scope=scope if decision == "scale_up" else "",
-                              until=until if decision == "extend" else None))
+                              until=until if decision == "extend" else None,
+                              justification=justification.strip(), shortfall=shortfall))
 
     def promote(self, *, by: str, scope: str, now: datetime, rules: InstrumentRules) -> None:
         """A level above the author promotes the experience to its scope."""
@@ -320,6 +335,29 @@ class Instrument(Aggregate[InstrumentRecord, ev.InstrumentEvent]):
             above = rules.router.supervisor_of(department) if rules.level_of(department) > 0 else department
             self._emit(ev.Overdue(instrument_id=self.id, at=now, actor=PLATFORM, department=department,
                                   what=what, escalated_to=above))
+
+
+def below_target(r: InstrumentRecord) -> tuple[tuple[str, str, str, str], ...]:
+    """Where a pilot falls short of its targets: for each addressee and indicator, its latest
+    reported value when it does not reach the target (measured from the baseline: a target above
+    the baseline is reached from below, one under it from above), or "" when it never reported
+    one. (department, indicator, value, target)."""
+    gaps: list[tuple[str, str, str, str]] = []
+    for name, baseline, target in r.indicators:
+        try:
+            goal, start = Decimal(target), Decimal(baseline)
+        except InvalidOperation:  # issued before indicators were checked: no target to measure
+            continue
+        for department in r.addressees:
+            values = [v for rep in r.reports if rep.department == department
+                      for n, v in rep.figures if n == name]
+            if not values:
+                gaps.append((department, name, "", target))
+                continue
+            latest = Decimal(values[-1])
+            if (latest < goal) if goal >= start else (latest > goal):
+                gaps.append((department, name, values[-1], target))
+    return tuple(gaps)
 
 
 def _decimal(value: str) -> None:

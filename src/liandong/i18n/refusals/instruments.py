@@ -3,6 +3,22 @@
 from __future__ import annotations
 
 MESSAGES: dict[str, dict[str, str]] = {
+    "instrument.no_rectification": {
+        "zh": "督查 {id} 尚未交办任何整改任务（已报送发现 {findings} 条）：请先交办整改任务并核验通过，或在“例外说明”中写明无需整改的理由",
+        "en": "Inspection {id} has no rectification task ({findings} findings reported): assign rectification tasks and verify them, or give the reason no rectification is needed as the justification",
+    },
+    "instrument.below_target": {
+        "zh": "试点未达目标：{gaps}。未达标仍推广须在“例外说明”中写明理由",
+        "en": "The pilot falls short of its targets: {gaps}. Scaling it up below target needs a justification",
+    },
+    "instrument.evidence_unknown": {
+        "zh": "依据“{ref}”不存在：请写{allowed}",
+        "en": "Evidence '{ref}' does not exist: cite a case number (e.g. 320200-20261206-0123), a case id or an instrument id",
+    },
+    "instrument.evidence_outside": {
+        "zh": "依据“{ref}”不在 {issuer} 的辖区内，不能作为其表扬或批评的依据",
+        "en": "Evidence '{ref}' lies outside the jurisdiction of {issuer} and cannot support its commendation or criticism",
+    },
     "instrument.already_responded": {
         "zh": "{department} 已经答复过",
         "en": "{department} has already responded",
