@@ -19,7 +19,7 @@ from tests.support.clock import ManualTime
 
 LATER = (datetime.now(UTC) + timedelta(days=60)).isoformat()
 BODIES: dict[str, dict[str, Any] | None] = {
-    "return": {"reason": "x"}, "return-decision": {"decision": "uphold"},
+    "return": {"reason": "x", "category": "not_our_duty"}, "return-decision": {"decision": "uphold"},
     "redispatch": {"lead": "320213-public_security"}, "extension": {"reason": "x", "until": LATER},
     "extension-decision": {"approve": True}, "escalate": {"reason": "x"},
     "resource": {"resource": "噪声检测车"}, "resource-decision": {"approve": True},

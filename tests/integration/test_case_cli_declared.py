@@ -39,7 +39,8 @@ def test_return_ruling_and_redispatch_through_the_cli(tmp_path: Path) -> None:
     cid = output.split()[0]
     assert run(tmp_path, "case", "dispatch", cid, "--by", "320200-gov", "--at", "2026-03-02T09:05")[0] == 0
     code, output = run(tmp_path, "case", "return", cid, "--by", "320213-urban_management", "--reason",
-                       "不属于本单位职责", "--disputed", "--at", "2026-03-02T10:00")
+                       "不属于本单位职责", "--category", "not_our_duty", "--disputed",
+                       "--at", "2026-03-02T10:00")
     assert code == 0 and "退单" in output, output
     code, output = run(tmp_path, "case", "return-decision", cid, "--by", "320200-gov", "--decision", "maybe")
     assert code == 2 and "maybe" in output  # refused by the engine, with what is allowed

@@ -150,7 +150,8 @@ def test_return_disputed_goes_to_the_level_above(bus: MessageBus) -> None:
     cid = report(bus, A, B)
     bus.handle(c.DispatchCase(by=CENTRE, case_id=cid))
     lead = case_of(bus, cid).lead
-    bus.handle(c.ReturnCase(by=lead, case_id=cid, reason="不属于本单位职责", disputed=True))
+    bus.handle(c.ReturnCase(by=lead, case_id=cid, reason="不属于本单位职责", disputed=True,
+                            category="not_our_duty"))
     r = case_of(bus, cid)
     assert r.state.value == "returned" and r.pending_return is not None
     assert r.pending_return.decider == "320200-gov" and r.bounces == 1
@@ -168,7 +169,8 @@ def test_return_after_one_working_day_is_refused(bus: MessageBus) -> None:
     bus.handle(c.DispatchCase(by=CENTRE, case_id=cid))
     clock(bus).advance(timedelta(days=2))
     with pytest.raises(DomainError, match=r"case\.return_too_late"):
-        bus.handle(c.ReturnCase(by=case_of(bus, cid).lead, case_id=cid, reason="x"))
+        bus.handle(c.ReturnCase(by=case_of(bus, cid).lead, case_id=cid, reason="x",
+                                category="wrong_area"))
 
 
 def test_redispatch_by_the_dispatcher(bus: MessageBus) -> None:

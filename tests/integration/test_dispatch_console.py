@@ -215,3 +215,18 @@ def test_a_merge_brings_back_the_original_at_its_new_version(world: World) -> No
     stale = centre.post(f"/work/dispatch/{repeat}/act", headers=HX, data={
         "action": "dispatch", "version": version(page, repeat), "csrf": csrf(page)})
     assert stale.status_code == 409 and 'role="alert"' in stale.text  # merged: nothing more to do
+
+
+def test_repeat_callers_and_requests_are_shown_to_the_dispatcher(world: World) -> None:
+    cases = []
+    for text in ("丰富路口的垃圾三天没人收", "丰富路口的垃圾还是没人收，第二次打来"):
+        answer = world.api.post("/api/cases", json={"matter": "garbage_collection", "affected": [STREET],
+                                                    "description": text, "reporter_phone": "13955556666"})
+        assert answer.status_code == 201, answer.text
+        cases.append(str(answer.json()["case_id"]))
+    page = world.page_client("centre").get("/work/dispatch").text
+    assert "重复来电与重复诉求（近 7 天）" in page
+    repeats = page[page.index('id="repeats"'):]
+    line = next(li for li in repeats.split("<li>") if "139****6666" in li)
+    assert "2 件" in line and all(f"/work/cases/{cid}?" in line for cid in cases)
+    assert "崇安寺街道的“" in repeats  # the same matter at the same street

@@ -124,7 +124,7 @@ def story() -> World:
     s.do(c.DispatchCase, ids["C8"], "320100-gov")  # 南京's own centre dispatches it
     s.when(at(2, 10, 10)).do(c.AcknowledgeCase, ids["C6"])
     s.when(at(2, 10, 15)).do(c.AcknowledgeCase, ids["C7"])
-    s.when(at(2, 10, 30)).do(c.ReturnCase, ids["C3"], reason="非本单位职责")
+    s.when(at(2, 10, 30)).do(c.ReturnCase, ids["C3"], reason="非本单位职责", category="not_our_duty")
     s.do(c.StartHandling, ids["C1"])
     s.do(c.SummonDepartments, ids["C1"], f"{A}-gov", departments=(f"{COUNTY}-market_regulation",))
     s.when(at(2, 10, 40)).do(c.StartHandling, ids["C6"])

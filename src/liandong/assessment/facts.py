@@ -41,6 +41,7 @@ COUNTS = (
     "ack_due", "ack_in_time", "resolved_on_time", "returned", "redone", "extended", "escalated",
     "resource_asked", "summons_due", "summons_in_time", "assists_due", "assists_in_time",
     "copresence_due", "copresent", "team", "team_read_latest", "read_lag_seconds", "reads",
+    "supporting",
 )
 
 
@@ -104,7 +105,9 @@ def case_facts(case_id: str, events: Sequence[ev.Event], as_of: datetime, hierar
 
     ``reads`` maps each department to the version it has read up to and when (``case_read``);
     None when unknown (the information-symmetry counts are then 0 of 0). Returns None unless
-    the stream starts with a report made before ``as_of``."""
+    the stream starts with a report made before ``as_of``. A case merged into another (并单) is a
+    supporting report of its parent: it counts as ``supporting`` alone — not received, not in any
+    rate, no team — so the parent counts the matter once."""
     seen = [e for e in events if e.at <= as_of]
     if not seen or not isinstance(seen[0], ev.CaseReported):
         return None
@@ -160,8 +163,10 @@ def case_facts(case_id: str, events: Sequence[ev.Event], as_of: datetime, hierar
         "resource_asked": int(dispatched and resource),
         "copresence_due": int(dispatched and major_or_cross),
         "copresent": int(dispatched and major_or_cross and _copresent(r, hierarchy)),
-        **team_counts,
+        **team_counts, "supporting": 0,
     }
+    if r.state is CaseState.MERGED:  # 并单: a child supports its parent, counted once there
+        counts, members = {**dict.fromkeys(COUNTS, 0.0), "supporting": 1}, ()
     return CaseFacts(
         case_id=case_id, received_at=first.at, matter=r.matter, severity=r.severity, source=r.source,
         lead=lead, lead_system=lead.rpartition("-")[2], lead_level=level_of(lead, hierarchy) if lead else -1,

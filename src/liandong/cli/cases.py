@@ -25,6 +25,7 @@ from liandong.cli.common import (
     group,
     open_platform,
 )
+from liandong.cli.disputes import repeats
 from liandong.domain.errors import DomainError
 
 if TYPE_CHECKING:
@@ -35,6 +36,7 @@ if TYPE_CHECKING:
     from liandong.services.cases import Result
 
 case_app = group("case")
+case_app.command("repeats")(repeats)
 out = Console()
 err = Console(stderr=True)
 

@@ -1,4 +1,4 @@
-"""``liandong catalogue show | check | diff | import | export``: the local dispatch catalogues
+"""``liandong catalogue show | check | diff | import | export | proposals``: the local dispatch catalogues
 (派单目录, 国办函〔2025〕66号) that a province or city lays over the national responsibility list,
 one file per scope and version in the catalogues' directory (decision 0025)."""
 
@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from liandong.cli.common import DirOpt, LangOpt, group, refusals, settings_for
+from liandong.cli.disputes import proposals
 from liandong.i18n import name_of, words
 from liandong.i18n.cli import CATALOGUE_TEXT
 
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
     from liandong.domain.hierarchy import HierarchyIndex
 
 catalogue_app = group("catalogue")
+catalogue_app.command("proposals")(proposals)
 
 CataloguesOpt = Annotated[Path | None, typer.Option(
     "--catalogues-dir", envvar="LIANDONG_CATALOGUES_DIR",

@@ -18,6 +18,7 @@ class DutyKind(StrEnum):
     ANSWER_SUMMONS = "answer_summons"  # 吹哨报到 (a summoned department)
     RATE_SUMMONS = "rate_summons"  # 评价报到部门 (the summoner)
     DECIDE_RETURN = "decide_return"  # 退单裁定 (the dispatcher, or the level above when disputed)
+    ARBITRATE_RETURN = "arbitrate_return"  # 职责争议仲裁 (a second return: the territory's government, 编办)
     DECIDE_EXTENSION = "decide_extension"  # 延期审批
     DECIDE_RESOURCE = "decide_resource"  # 资源审批
     FOLLOW_UP = "follow_up"  # 回访 (the centre that dispatched it)

@@ -199,3 +199,24 @@ BACKUP_TEXT: dict[str, dict[str, str]] = {
         "bad_signature": "bad signature", "bad_checkpoint": "bad checkpoint",
     },
 }
+
+
+DISPUTE_TEXT: dict[str, dict[str, str]] = {
+    "zh": {"proposals_head": "最近 {days} 天受理的案件中，编办仲裁提出的派单目录修订建议 {count} 条：",
+           "proposal_row": "  {case} · {matter} · {places} → 建议由 {lead} 承办（{returned}二次退单，理由类别：{category}；"
+                           "{arbiter} {day} 裁定：{ruling}）",
+           "repeats_head": "最近 {days} 天受理的案件中，重复来电与重复诉求 {count} 组：",
+           "repeat_row": "  {what}：{count} 件（{cases}）；尚可并单：{open}",
+           "caller": "同一来电号码 {phone}", "place": "{place}的“{matter}”",
+           "category_not_our_duty": "不属于本单位职责", "category_wrong_area": "管辖区域有误",
+           "category_unclear_request": "诉求不明确", "category_beyond_government": "超出政府职能"},
+    "en": {"proposals_head": "Proposed changes of the dispatch catalogue from arbitrations, cases received in the last {days} days: {count}",
+           "proposal_row": "  {case} · {matter} · {places} → proposed lead {lead} (returned twice, last by {returned}, "
+                           "category: {category}; ruled by {arbiter} on {day}: {ruling})",
+           "repeats_head": "Repeat callers and repeat requests, cases received in the last {days} days: {count} groups",
+           "repeat_row": "  {what}: {count} cases ({cases}); still mergeable: {open}",
+           "caller": "the same caller {phone}", "place": "'{matter}' at {place}",
+           "category_not_our_duty": "not this department's duty", "category_wrong_area": "wrong jurisdiction",
+           "category_unclear_request": "request unclear", "category_beyond_government": "beyond government's remit"},
+}
+"""``liandong catalogue proposals`` and ``liandong case repeats``."""

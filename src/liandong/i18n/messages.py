@@ -183,6 +183,7 @@ EVENT_LABELS: dict[str, dict[str, str]] = {
         ("SupervisionStarted", "督办", "supervision started"),
         ("CriticismRecorded", "通报批评", "circulated criticism"),
         ("EscalationHeld", "已达提级上限，转为上级督办", "held at the escalation ceiling: supervised from above"),
+        ("RulingOverdue", "退单裁定超时，上级督办", "return not ruled on in time: supervised from above"),
     )
 }
 

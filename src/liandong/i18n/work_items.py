@@ -16,6 +16,8 @@ DUTY_NAMES: dict[DutyKind, tuple[str, str]] = {
     DutyKind.ANSWER_SUMMONS: ("吹哨报到", "Answer the summons"),
     DutyKind.RATE_SUMMONS: ("评价报到部门", "Rate the summoned department"),
     DutyKind.DECIDE_RETURN: ("裁定退单", "Decide the return"),
+    DutyKind.ARBITRATE_RETURN: ("仲裁职责争议（二次退单，裁定具约束力）",
+                                "Arbitrate the disputed duty (a second return; the ruling binds)"),
     DutyKind.DECIDE_EXTENSION: ("审批延期申请", "Decide the extension request"),
     DutyKind.DECIDE_RESOURCE: ("审批资源申请", "Decide the resource request"),
     DutyKind.FOLLOW_UP: ("回访诉求人", "Follow up with the reporter"),

@@ -9,11 +9,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from liandong.domain.cases import chain, follow_up
+from liandong.domain.cases import chain, disputes, follow_up
 from liandong.domain.cases import commands as c
 from liandong.domain.cases.case import Case
 from liandong.domain.cases.events import AMBIENT_EVENTS, CaseReported
 from liandong.domain.cases.rules import Rules
+from liandong.domain.cases.states import CaseState
 from liandong.domain.declare import declaration
 from liandong.domain.errors import DomainError
 from liandong.domain.powers import check_power
@@ -25,7 +26,7 @@ from liandong.services.ports import UnitOfWork
 __all__ = ["HANDLERS", "MessageBus", "Result", "case_registration", "new_case_id"]
 
 HANDLERS: dict[type, Bound] = {
-    cls: bind(cls, Case, chain, follow_up) for cls in c.COMMANDS.values()
+    cls: bind(cls, Case, chain, disputes, follow_up) for cls in c.COMMANDS.values()
     if issubclass(cls, c.CaseCommand) and cls is not c.MergeCase  # a merge loads two cases
 }
 
@@ -133,6 +134,7 @@ class MessageBus(Bus):
         now = self.clock.now()
         with self.uow() as uow:
             ids = uow.cases.open_due_before(now + horizon)
+            ids = sorted({*ids, *uow.case_reads.in_states((CaseState.RETURNED.value,))})  # rulings due
         fired = 0
         for case_id in ids:
             try:

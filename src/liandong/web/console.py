@@ -81,6 +81,7 @@ def install(app: FastAPI, renderer: Renderer) -> None:
         h = platform.hierarchy
         assert user.jurisdiction is not None
         return render(request, "work_dispatch.html", lang, status=status, new=new, returns=returns,
+                      repeats=rows.repeat_rows(platform, user, lang), repeat_days=rows.REPEAT_DAYS,
                       may_dispatch=StaffRole.DISPATCHER in user.roles,
                       centre=platform.rules().router.department_name(user.department or ""),
                       since=platform.clock.now().isoformat(),

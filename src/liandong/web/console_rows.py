@@ -4,7 +4,7 @@ name instead of the suggested lead, found by name (never by code)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from liandong.bootstrap import Platform
@@ -117,11 +117,43 @@ def new_reports(platform: Platform, user: Principal, lang: str) -> tuple[list[Ro
             new.append(report_row(platform, r, lang, now))
         elif r.state is CaseState.RETURNED and r.pending_return is not None \
                 and r.pending_return.decider == user.department:
-            returns.append({"r": r, "lead": router.department_name(r.lead), "reason": r.pending_return.reason,
-                            "matter_name": matter_name(platform, r.matter, lang)})
+            p, t = r.pending_return, words(CONSOLE_TEXT, lang)
+            returns.append({"r": r, "lead": router.department_name(r.lead), "reason": p.reason,
+                            "matter_name": matter_name(platform, r.matter, lang),
+                            "category": t.get(f"category_{p.category}", "") if p.category else "",
+                            "due": _local(p.decide_by) if p.decide_by else "",
+                            "arbitration": bool(p.arbitration)})
     new.sort(key=lambda row: row["r"].received_at or datetime.min.replace(tzinfo=UTC))
     reading(platform, new, lang)
     return new, returns
+
+
+def _local(moment: datetime) -> str:
+    return moment.astimezone(SHANGHAI).strftime("%m-%d %H:%M")
+
+
+REPEAT_DAYS = 7
+"""The window of the console's repeat callers and repeat requests (重复来电、重复诉求)."""
+
+
+def repeat_rows(platform: Platform, user: Principal, lang: str) -> list[Row]:
+    """Repeat callers and repeat matters at one place of the user's jurisdiction in the last
+    ``REPEAT_DAYS`` days, for the dispatcher to merge (并单): the phone masked, the open cases linked."""
+    from liandong.services.disputes import repeats
+
+    t = words(CONSOLE_TEXT, lang)
+    now = platform.clock.now()
+    out: list[Row] = []
+    since = now - timedelta(days=REPEAT_DAYS)
+    for g in repeats(platform.uow, since=since, until=now, scope=user.jurisdiction):
+        if g.kind == "caller":
+            what = t["repeat_caller"].format(phone=g.key[:3] + "****" + g.key[-4:])
+        else:
+            matter, _, place = g.key.partition("@")
+            name = platform.hierarchy.get(place).name if place in platform.hierarchy else place
+            what = t["repeat_place"].format(matter=matter_name(platform, matter, lang), place=name)
+        out.append({"what": what, "count": t["repeat_count"].format(n=len(g.case_ids)), "open": g.open_ids})
+    return out
 
 
 EVER = datetime.min.replace(tzinfo=UTC)

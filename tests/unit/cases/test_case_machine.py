@@ -75,7 +75,7 @@ class CaseMachine(RuleBasedStateMachine):
     @rule(case=cases, disputed=st.booleans())
     def return_case(self, case: str, disputed: bool) -> None:
         self.attempt(c.ReturnCase(by=self.record(case).lead or "x", case_id=case, reason="非本单位职责",
-                                  disputed=disputed), case)
+                                  category="not_our_duty", disputed=disputed), case)
 
     @rule(case=cases)
     def decide_return(self, case: str) -> None:

@@ -30,7 +30,7 @@ from liandong.services.ports import CaseStore, StoredEvent
 
 TEAM_EVENTS = (ev.CaseRouted, ev.MemberJoined, ev.LeadChanged, ev.CaseDispatched, ev.ReturnDecided,
                ev.CaseRedispatched, ev.CaseEscalated, ev.SummonsAnswered, ev.CaseReopened,
-               ev.SupervisionStarted, ev.EscalationHeld)
+               ev.SupervisionStarted, ev.EscalationHeld, ev.RulingOverdue)
 
 _SQL = {
     "version": "SELECT version FROM case_record WHERE id = :id",

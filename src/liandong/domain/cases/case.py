@@ -15,7 +15,6 @@ from liandong.domain.cases.states import CaseAction, CaseState, next_state
 from liandong.domain.contact import check_email, check_phone
 from liandong.domain.errors import DomainError
 from liandong.domain.hierarchy import Level
-from liandong.domain.organisation import GOVERNMENT
 from liandong.domain.worktime import check_moment
 
 PLATFORM = "platform"
@@ -115,43 +114,7 @@ class Case(Aggregate[CaseRecord, ev.Event]):
         self._party(by, [self.record.lead], "lead")
         self._emit(ev.HandlingStarted(case_id=self.id, at=now, actor=by))
 
-    # -- returns and re-dispatch -----------------------------------------------------------------
-    def return_case(self, *, by: str, reason: str, disputed: bool, now: datetime, rules: Rules) -> None:
-        """退单 within the return window; a disputed one is decided by the level above."""
-        self._check(CaseAction.RETURN)
-        r = self.record
-        self._party(by, [r.lead], "lead")
-        if not reason.strip():
-            raise DomainError("case.reason_required", action="return")
-        assert r.dispatched_at is not None
-        window = rules.calendar.deadline(r.dispatched_at, rules.policy.return_working_days, "wd")
-        if now > window:
-            raise DomainError("case.return_too_late", deadline=window.isoformat())
-        decider = r.dispatcher
-        if disputed:
-            parent = rules.router.hierarchy.parent(r.owner)
-            decider = f"{(parent or rules.router.hierarchy.root).code}-{GOVERNMENT}"
-        self._emit(ev.CaseReturned(case_id=self.id, at=now, actor=by, reason=reason.strip(),
-                                   disputed=disputed, decider=decider))
-
-    def decide_return(self, *, by: str, decision: str, lead: str | None, now: datetime,
-                      rules: Rules) -> None:
-        """The decider upholds the lead (back to it) or reassigns the case to another department."""
-        self._check(CaseAction.DECIDE_RETURN)
-        r = self.record
-        assert r.pending_return is not None
-        self._party(by, [r.pending_return.decider], "decider")
-        if decision == "uphold":
-            target = r.lead
-        elif decision == "reassign" and lead:
-            rules.router.check_reach(by, lead, r.affected)
-            target = lead
-        else:
-            raise DomainError("case.bad_decision", value=decision, allowed="uphold, reassign (with lead)")
-        ack_due, due, _ = self._clocks(now, rules)
-        self._emit(ev.ReturnDecided(case_id=self.id, at=now, actor=by, decision=decision,
-                                    lead=target, ack_due=ack_due, due=due))
-
+    # -- re-dispatch (returns and their rulings: ``disputes``) ------------------------------------
     def redispatch(self, *, by: str, lead: str, reason: str, now: datetime, rules: Rules) -> None:
         """改派 by the dispatcher to another department; its clocks start anew."""
         self._check(CaseAction.REDISPATCH)

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from liandong.domain.cases import events as ev
 from liandong.domain.cases.case import PLATFORM, Case
+from liandong.domain.cases.disputes import ruling_tick
 from liandong.domain.cases.rules import Rules
 from liandong.domain.cases.states import TRANSITIONS, CaseAction, CaseState
 from liandong.domain.errors import DomainError
@@ -75,6 +76,7 @@ def tick(case: Case, *, now: datetime, rules: Rules) -> list[ev.Event]:
     before = len(case.pending)
     if CaseAction.TICK not in TRANSITIONS[r.state]:
         return []
+    ruling_tick(case, now=now, rules=rules)  # a return not ruled on in time: 督办 of the decider
     if r.paused_at is not None or r.due is None or r.dispatched_at is None:
         return []
     if r.state is CaseState.DISPATCHED and r.ack_due is not None and now >= r.ack_due \

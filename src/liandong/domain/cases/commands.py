@@ -40,6 +40,11 @@ DISPATCH_CASE, HANDLE_CASE = "dispatch_case", "handle_case"
 """The governance actions (``organisation.Action``) a case's powers need (``liandong.domain.powers``)."""
 REASON = ("理由", "Reason")
 YES_NO = (("yes", ("同意", "Approve")), ("no", ("不同意", "Refuse")))
+RETURN_CATEGORIES = (("not_our_duty", ("不属于本单位职责", "Not this department's duty")),
+                     ("wrong_area", ("管辖区域有误", "Wrong jurisdiction")),
+                     ("unclear_request", ("诉求不明确", "Request unclear")),
+                     ("beyond_government", ("超出政府职能", "Beyond government's remit")))
+"""退单理由类别: the codes of ``rules.RETURN_CATEGORIES`` in words (a test keeps them equal)."""
 RATINGS = (("satisfied", ("满意", "Satisfied")), ("basically_satisfied", ("基本满意", "Basically satisfied")),
            ("unsatisfied", ("不满意", "Unsatisfied")), ("none", ("未评价", "No rating")))
 
@@ -106,6 +111,7 @@ class StartHandling(CaseCommand):
 class ReturnCase(CaseCommand):
     """退单."""
 
+    category: str = param(("退单理由类别", "Reason category"), kind=SELECT, choices=RETURN_CATEGORIES)
     reason: str = param(REASON, kind=TEXTAREA, min_length=1, max_length=2000)
     disputed: bool = optional(False, ("有争议，请上级裁定", "Disputed: the level above decides"), kind=CHECKBOX)
 
@@ -120,6 +126,8 @@ class DecideReturn(CaseCommand):
     decision: str = param(("裁定", "Decision"), kind=SELECT, choices=(
         ("uphold", ("维持原承办单位", "Uphold the lead")), ("reassign", ("改由其他单位", "Reassign"))))
     lead: str | None = optional(None, ("新承办单位代码", "New lead department code"), max_length=48)
+    ruling: str = optional("", ("裁定意见（仲裁时必填，具有约束力）", "Ruling (required in an arbitration, binding)"),
+                           kind=TEXTAREA, max_length=2000)
 
 
 @COMMANDS.declare(slug="redispatch", name=("改派", "Re-dispatch"), roles={DISPATCHER}, behaviour="redispatch",

@@ -106,6 +106,9 @@ class CaseReturned(Event):
     reason: str
     disputed: bool
     decider: str
+    category: str | None = field(default=None, metadata=ONLY_WHEN_SET)  # 退单理由类别 (rules)
+    decide_by: datetime | None = field(default=None, metadata=ONLY_WHEN_SET)  # 裁定时限
+    arbitration: bool | None = field(default=None, metadata=ONLY_WHEN_SET)  # a second return: 编办仲裁
     state_change: ClassVar[bool] = True
     free_text_fields: ClassVar[tuple[str, ...]] = ("reason",)
 
@@ -118,7 +121,10 @@ class ReturnDecided(Event):
     lead: str
     ack_due: datetime
     due: datetime
+    ruling: str | None = field(default=None, metadata=ONLY_WHEN_SET)  # the recorded ruling, in words
+    binding: bool | None = field(default=None, metadata=ONLY_WHEN_SET)  # an arbitration: no further return
     state_change: ClassVar[bool] = True
+    free_text_fields: ClassVar[tuple[str, ...]] = ("ruling",)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -421,6 +427,15 @@ class CriticismRecorded(Event):
     party: str
     reason: str
     free_text_fields: ClassVar[tuple[str, ...]] = ("reason",)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RulingOverdue(Event):
+    """裁定超时: a return not ruled on by its limit; the department above the decider supervises."""
+
+    decider: str
+    supervisor: str
+    due: datetime
 
 
 CODEC = EventCodec(Event)

@@ -74,6 +74,9 @@ class CaseRecord:
     heat: int = 0
     heat_present: bool = False
     bounces: int = 0
+    returns: int = 0  # 退单 made (a second goes to arbitration)
+    ruling_overdue: bool = False  # the pending return's ruling is late (督办 started)
+    bound_lead: str = ""  # the lead an arbitration bound (it may not return the case again)
     redo_count: int = 0
     escalations: int = 0
     reminded: bool = False
@@ -158,15 +161,18 @@ def _new_clocks(r: CaseRecord, at: datetime, lead: str, ack_due: datetime, due: 
 
 def _returned(r: CaseRecord, e: ev.CaseReturned) -> None:
     r.state, r.pending_return, r.bounces = CaseState.RETURNED, e, r.bounces + 1
+    r.returns, r.ruling_overdue = r.returns + 1, False
 
 
 def _return_decided(r: CaseRecord, e: ev.ReturnDecided) -> None:
-    r.pending_return = None
+    r.pending_return, r.ruling_overdue = None, False
+    if e.binding:
+        r.bound_lead = e.lead
     _new_clocks(r, e.at, e.lead, e.ack_due, e.due)
 
 
 def _redispatched(r: CaseRecord, e: ev.CaseRedispatched) -> None:
-    r.pending_return = None
+    r.pending_return, r.ruling_overdue = None, False
     r.bounces += 1
     _new_clocks(r, e.at, e.lead, e.ack_due, e.due)
 
@@ -174,6 +180,7 @@ def _redispatched(r: CaseRecord, e: ev.CaseRedispatched) -> None:
 def _escalated(r: CaseRecord, e: ev.CaseEscalated) -> None:
     _new_clocks(r, e.at, e.lead, e.ack_due, e.due)
     r.floor, r.escalations, r.pending_return = e.to_level, r.escalations + 1, None
+    r.ruling_overdue = False
     r.supervised = False
 
 
@@ -292,6 +299,11 @@ def _paused(r: CaseRecord, e: ev.CasePaused) -> None:
     r.paused_at = e.at
 
 
+def _ruling_overdue(r: CaseRecord, e: ev.RulingOverdue) -> None:
+    r.ruling_overdue = True
+    _join(r, e.supervisor, Role.SUPERVISE, "ruling", e.at)
+
+
 def _merged(r: CaseRecord, e: ev.CaseMerged) -> None:
     r.state, r.merged_into = CaseState.MERGED, e.into
 
@@ -347,6 +359,7 @@ APPLY: dict[type[ev.Event], Callable[[CaseRecord, Any], None]] = {
     ev.SupervisionStarted: _supervision,
     ev.CriticismRecorded: _set("criticised", True),
     ev.EscalationHeld: _held,
+    ev.RulingOverdue: _ruling_overdue,
 }
 
 

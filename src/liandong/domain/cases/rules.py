@@ -32,6 +32,7 @@ class EscalationPolicy:
 class CasePolicy:
     ack_hours: int = 2
     return_working_days: int = 1
+    ruling_working_days: int = 1  # 退单裁定时限: a ruling not given by then is supervised (督办)
     summons_minutes: int = 30
     heat_threshold: int = 80
     follow_up_attempts: int = 3  # 回访 calls before a follow-up ends as 未联系上
@@ -92,6 +93,9 @@ class Rules:
         ("24h") is elapsed time, which no holiday changes."""
         return due is not None and not limit.endswith(HOURS) and self.calendar.is_provisional(due)
 
+
+RETURN_CATEGORIES = ("not_our_duty", "wrong_area", "unclear_request", "beyond_government")
+"""退单理由类别 (fixed: 不属于本单位职责, 管辖区域有误, 诉求不明确, 超出政府职能); words in ``i18n``."""
 
 RATINGS = ("satisfied", "basically_satisfied", "unsatisfied", "none")
 SOURCES = ("citizen", "ngo", "grid", "department", "hotline", "online")

@@ -51,7 +51,9 @@ def case_duties(r: CaseRecord) -> list[Duty]:
     elif r.state is CaseState.SHELVED:
         add(lead, DutyKind.RESUME, started, r.shelved_until or r.due)
     elif r.state is CaseState.RETURNED and r.pending_return is not None:
-        add(r.pending_return.decider, DutyKind.DECIDE_RETURN, r.pending_return.at, None)
+        p = r.pending_return
+        add(p.decider, DutyKind.ARBITRATE_RETURN if p.arbitration else DutyKind.DECIDE_RETURN, p.at,
+            p.decide_by)
     elif r.state is CaseState.RESOLVED:
         add(r.dispatcher, DutyKind.FOLLOW_UP, r.last_attempt_at or r.resolved_at, None)
     if r.state in _HANDLING:

@@ -15,6 +15,18 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "尚有协办单位未反馈，不能办结：{departments}",
         "en": "Assisting departments have not reported yet, so the case cannot be resolved: {departments}",
     },
+    "case.bad_return_category": {
+        "zh": "退单理由类别“{value}”无效，可选：{allowed}（不属于本单位职责、管辖区域有误、诉求不明确、超出政府职能）",
+        "en": "Return category '{value}' is not valid; allowed: {allowed}",
+    },
+    "case.ruling_binds": {
+        "zh": "{lead} 已由编办仲裁裁定承办本件，裁定具有约束力，不能再次退单",
+        "en": "{lead} was bound by an arbitration ruling to handle this case and may not return it again",
+    },
+    "case.ruling_required": {
+        "zh": "仲裁裁定须写明裁定意见（该裁定具有约束力，并将提请修订派单目录）",
+        "en": "An arbitration must state its ruling (it binds, and is proposed as a change of the dispatch catalogue)",
+    },
     "case.bad_decision": {
         "zh": "裁定“{value}”无效，可选：{allowed}",
         "en": "Decision '{value}' is not valid; allowed: {allowed}",

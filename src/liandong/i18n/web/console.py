@@ -24,6 +24,12 @@ CONSOLE_TEXT: dict[str, dict[str, str]] = {
         "bad_since": "“since”应为带时区的时间，如 2026-12-06T08:00:00+00:00，收到的是“{value}”",
         "dispatcher_only": "只有 12345 派单员可以在派单台派单或并单；您的账号可以查看，不能办理。",
         "pending_new": "待派 {n} 件",
+        "repeats": "重复来电与重复诉求（近 {days} 天）", "no_repeats": "近期没有重复来电或重复诉求",
+        "repeat_caller": "同一来电号码 {phone}", "repeat_place": "{place}的“{matter}”",
+        "repeat_count": "{n} 件", "repeat_open": "尚可并单",
+        "return_category": "理由类别", "ruling_due": "裁定时限", "arbitration": "二次退单，仲裁裁定具约束力",
+        "category_not_our_duty": "不属于本单位职责", "category_wrong_area": "管辖区域有误",
+        "category_unclear_request": "诉求不明确", "category_beyond_government": "超出政府职能",
     },
     "en": {
         "waiting": "Waiting", "waited_minutes": "waiting {m} min", "waited_hours": "waiting {h} h {m} min",
@@ -43,6 +49,12 @@ CONSOLE_TEXT: dict[str, dict[str, str]] = {
         "bad_since": "'since' must be a time with its zone, e.g. 2026-12-06T08:00:00+00:00; got '{value}'",
         "dispatcher_only": "Only 12345 dispatchers may dispatch or merge from the console; your account may look, not act.",
         "pending_new": "{n} to dispatch",
+        "repeats": "Repeat callers and repeat requests (last {days} days)", "no_repeats": "No repeat callers or requests lately",
+        "repeat_caller": "the same caller {phone}", "repeat_place": "'{matter}' at {place}",
+        "repeat_count": "{n} cases", "repeat_open": "still mergeable",
+        "return_category": "Category", "ruling_due": "Rule by", "arbitration": "second return: the arbitration binds",
+        "category_not_our_duty": "not this department's duty", "category_wrong_area": "wrong jurisdiction",
+        "category_unclear_request": "request unclear", "category_beyond_government": "beyond government's remit",
     },
 }
 
