@@ -60,7 +60,7 @@ def test_report_to_rating_in_the_browser(browser: Any, server: str, lang: str) -
     page.wait_for_selector(f"#report-{case_id} .outcome")  # the card in place; the console stays
     assert "/work/dispatch" in page.url
     page = centre.go(f"/work/cases/{case_id}")
-    assert page.text_content("#case-state") == "dispatched"
+    assert page.get_attribute("#case-state", "data-state") == "dispatched"
 
     # 3. The street's team acknowledges and blows the whistle for the district department.
     street = Person(browser, server, lang, "street")
@@ -71,7 +71,7 @@ def test_report_to_rating_in_the_browser(browser: Any, server: str, lang: str) -
     page = street.go(f"/work/cases/{case_id}")
     street.accessible()
     page.click("#do-acknowledge")
-    assert page.text_content("#case-state") == "acknowledged"
+    assert page.get_attribute("#case-state", "data-state") == "acknowledged"
     page.check("#summons-departments-320213-urban_management")
     page.fill("#summons-reason", "垃圾清运车辆调度需要区城管局到场")
     page.click("#do-summons")
@@ -96,7 +96,7 @@ def test_report_to_rating_in_the_browser(browser: Any, server: str, lang: str) -
     page.fill("#resolve-summary", "已协调区环卫车辆清运，垃圾桶已清空并消毒")
     page.fill("#resolve-public_note", "垃圾已清运完毕，感谢您的反映")
     page.click("#do-resolve")
-    assert page.text_content("#case-state") == "resolved"
+    assert page.get_attribute("#case-state", "data-state") == "resolved"
     assert page.locator("#timeline-table tr[data-type=SummonsAnswered]").count() == 1
     street.shot("6-case-resolved")
     street.accessible()

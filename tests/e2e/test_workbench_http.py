@@ -53,7 +53,7 @@ def test_forms_without_the_csrf_value_change_nothing(server: str) -> None:
                                                               "csrf": "forged"})
     assert answer.status_code == 422 and 'id="action-error"' in answer.text
     page = client.get(f"/work/cases/{case_id}")
-    assert re.search(r'id="case-state">received<', page.text)  # not dispatched
+    assert re.search(r'id="case-state" data-state="received">已受理<', page.text)  # not dispatched
     answer = client.post("/logout", data={"csrf": "forged"})
     assert client.get("/work").status_code == 200  # still signed in
 
@@ -85,7 +85,7 @@ def test_dispatch_acknowledge_and_a_refusal_shown_next_to_the_action(server: str
         "action": "acknowledge", "version": version.group(1), "csrf": csrf_of(page.text)})
     assert again.status_code == 409 and 'role="alert"' in again.text
     read = street.get(f"/work/cases/{case_id}")
-    assert re.search(r'id="case-state">acknowledged<', read.text)
+    assert re.search(r'id="case-state" data-state="acknowledged">已签收<', read.text)  # in words
     assert "已读最新" in read.text  # the street's read mark
     english = street.get(f"/work/cases/{case_id}", params={"lang": "en"})
     assert "Team by level" in english.text and "Read the latest" in english.text

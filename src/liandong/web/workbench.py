@@ -17,6 +17,7 @@ from liandong.http.deps import LangDep, PlatformDep, case_actor, read_marked
 from liandong.i18n import name_of
 from liandong.i18n.messages import explain
 from liandong.i18n.web.work import WORK_TEXT
+from liandong.i18n.work_items import state_name
 from liandong.services.writer import unwrap
 from liandong.web import case_photos
 from liandong.web.actions import BY_KEY, offered
@@ -91,6 +92,7 @@ def install(app: FastAPI, renderer: Renderer) -> None:
         view = case_view(platform, user, read.record, read.events, read.reads, lang)
         view["photos"] = photo_views(platform, user, case_id)
         view["number"] = platform.queries().number_of(read.record.id)
+        view["state_name"] = state_name(read.record.state.value, lang)  # words; the code in data-state
         actions = offered(user, read.record, platform.hierarchy, platform.catalogue.governance)
         with_receipt = read.checkpointed
         return render(request, "work_case.html", lang, status=status, text=WORK_TEXT, case=view,
