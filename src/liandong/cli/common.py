@@ -63,18 +63,23 @@ AtOpt = Annotated[str | None, typer.Option(
                  "the platform's")]
 
 
-def claimed_time(at: str | None) -> datetime | None:
-    """The time ``--at`` claims (without a zone: Beijing time); None: no claim. The platform records
-    it beside its own clock's, on a sandbox store only (``Platform.bus``)."""
+def parse_moment(text: str | None) -> datetime | None:
+    """A moment given on the command line, ISO 8601 (without a zone: Beijing time); None: none given."""
     from liandong.domain.worktime import SHANGHAI
 
-    if at is None:
+    if text is None:
         return None
     try:
-        moment = datetime.fromisoformat(at)
+        moment = datetime.fromisoformat(text)
     except ValueError:
-        raise DomainError("web.bad_datetime", value=at[:40]) from None
+        raise DomainError("web.bad_datetime", value=text[:40]) from None
     return moment if moment.tzinfo else moment.replace(tzinfo=SHANGHAI)
+
+
+def claimed_time(at: str | None) -> datetime | None:
+    """The time ``--at`` claims; None: no claim. The platform records it beside its own clock's, on a
+    sandbox store only (``Platform.bus``)."""
+    return parse_moment(at)
 
 
 def settings_for(database_url: str | None, data_dir: Path | None) -> Settings:

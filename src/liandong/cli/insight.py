@@ -4,14 +4,13 @@ terminal — where a report is and whose it is, duplicates, surges and the month
 from __future__ import annotations
 
 import sys
-from datetime import datetime
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from liandong.cli.common import DbOpt, DirOpt, LangOpt, group, open_platform
+from liandong.cli.common import DbOpt, DirOpt, LangOpt, group, open_platform, parse_moment
 from liandong.cli.common import refusals as _refusals
 from liandong.domain.errors import DomainError
 from liandong.i18n import pick
@@ -29,18 +28,6 @@ AtOpt = Annotated[str | None, typer.Option("--at", help="分析时点（ISO 8601
 
 def _t(zh: str, en: str, lang: str) -> str:
     return pick((zh, en), lang)
-
-
-def _moment(text: str | None) -> datetime | None:
-    from liandong.domain.worktime import SHANGHAI
-
-    if text is None:
-        return None
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        raise DomainError("web.bad_datetime", value=text[:40]) from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=SHANGHAI)
 
 
 def _where(h: HierarchyIndex, code: str) -> str:
@@ -157,7 +144,7 @@ def hotspots(scope: ScopeOpt, at: AtOpt = None,
 
     with _refusals(lang):
         platform = open_platform(database_url, data_dir)
-        alerts = platform.insight().surges(scope, as_of=_moment(at), window_hours=window)
+        alerts = platform.insight().surges(scope, as_of=parse_moment(at), window_hours=window)
         if not alerts:
             out.print(_t("当前无激增预警", "No surge now", lang))
             return
@@ -182,7 +169,8 @@ def priorities(scope: ScopeOpt, at: AtOpt = None,
 
     with _refusals(lang):
         platform = open_platform(database_url, data_dir)
-        found = platform.insight().priorities(scope, as_of=_moment(at), level=Level.parse(level), top=top)
+        found = platform.insight().priorities(scope, as_of=parse_moment(at), level=Level.parse(level),
+                                              top=top)
         matters = platform.catalogue.matters
         table = Table("#", _t("区划", "Place", lang), _t("事项", "Matter", lang),
                       _t("本月", "This month", lang),
