@@ -70,11 +70,11 @@ def test_report_to_rating_in_the_browser(browser: Any, server: str, lang: str) -
     assert page.locator(f"#duties a[href*='{case_id}']").count() == 1
     page = street.go(f"/work/cases/{case_id}")
     street.accessible()
-    page.click("#do-acknowledge")
+    page = street.submit("#do-acknowledge")
     assert page.get_attribute("#case-state", "data-state") == "acknowledged"
     page.check("#summons-departments-320213-urban_management")
     page.fill("#summons-reason", "垃圾清运车辆调度需要区城管局到场")
-    page.click("#do-summons")
+    page = street.submit("#do-summons")
     assert page.locator("#summons").count() == 1
     street.shot("4-case-summoned")
 
@@ -86,7 +86,7 @@ def test_report_to_rating_in_the_browser(browser: Any, server: str, lang: str) -
     summoned = page.locator(f"#duties tr[data-subject='{case_id}'][data-kind='answer_summons']")
     assert summoned.count() == 1 and summoned.locator(".countdown").text_content().strip()
     page = district.go(f"/work/cases/{case_id}")
-    page.click("#do-summons-answer")
+    page = district.submit("#do-summons-answer")
     summons = page.text_content("#summons") or ""
     assert ("按时" if lang == "zh" else "on time") in summons
     district.shot("5-summons-answered")
@@ -95,7 +95,7 @@ def test_report_to_rating_in_the_browser(browser: Any, server: str, lang: str) -
     page = street.go(f"/work/cases/{case_id}")
     page.fill("#resolve-summary", "已协调区环卫车辆清运，垃圾桶已清空并消毒")
     page.fill("#resolve-public_note", "垃圾已清运完毕，感谢您的反映")
-    page.click("#do-resolve")
+    page = street.submit("#do-resolve")
     assert page.get_attribute("#case-state", "data-state") == "resolved"
     assert page.locator("#timeline-table tr[data-type=SummonsAnswered]").count() == 1
     street.shot("6-case-resolved")

@@ -58,6 +58,13 @@ class Person:
         self.page.goto(f"{self.server}{path}{sep}lang={self.lang}")
         return self.page
 
+    def submit(self, selector: str) -> Any:
+        """Click a button whose form posts and redirects, and wait for the page it leads to (a
+        click does not wait for the navigation it starts, so reading at once reads the old page)."""
+        with self.page.expect_navigation():
+            self.page.click(selector)
+        return self.page
+
     def sign_in(self, username: str) -> None:
         page = self.go("/login")
         page.fill("#username", username)
