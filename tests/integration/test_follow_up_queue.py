@@ -57,6 +57,10 @@ def state(bus: MessageBus, case_id: str):
 
 def test_unreached_calls_are_tried_again_then_end_as_not_contacted(bus: MessageBus) -> None:
     case_id = resolved_case(bus)
+    r = state(bus, case_id)  # 回访 is due within the policy's working days of 办结, by the calendar
+    assert r.resolved_at is not None
+    days = RULES.policy.follow_up_working_days
+    assert r.follow_up_due == RULES.calendar.deadline(r.resolved_at, days, "wd")
     for attempt in (1, 2):
         bus.handle(c.FollowUpCase(by=CENTRE, case_id=case_id, contacted=False, rating="none"))
         r = state(bus, case_id)
@@ -64,6 +68,7 @@ def test_unreached_calls_are_tried_again_then_end_as_not_contacted(bus: MessageB
         with bus.uow() as uow:  # still in the queue, now ordered by the last attempt
             (row,) = uow.duties.waiting_on(CENTRE)
         assert row.duty.kind.value == "follow_up" and row.duty.since == r.last_attempt_at
+        assert row.duty.due == r.follow_up_due  # another call does not move the deadline
     bus.handle(c.FollowUpCase(by=CENTRE, case_id=case_id, contacted=False, rating="none"))
     r = state(bus, case_id)
     assert (r.state.value, r.rating) == ("followed_up", "none")  # the third: not contacted, no rating
@@ -82,8 +87,12 @@ def test_a_sampled_case_is_verified_once_by_a_second_call(bus: MessageBus) -> No
     bus.handle(c.FollowUpCase(by=CENTRE, case_id=other, rating="satisfied"))
     with bus.uow() as uow:
         rows = uow.duties.waiting_on(CENTRE)
-    verify = [w.duty.subject_id for w in rows if w.duty.kind.value == "verify_follow_up"]
-    assert verify == [first]
+    verify = [w.duty for w in rows if w.duty.kind.value == "verify_follow_up"]
+    assert [d.subject_id for d in verify] == [first]
+    followed = state(bus, first).followed_up_at
+    assert followed is not None and verify[0].due == RULES.calendar.deadline(
+        followed, RULES.policy.verify_working_days, "wd")  # 回访核实 has a deadline of its own
+    assert state(bus, other).verify_due is None  # outside the sample: nothing to verify
     with pytest.raises(DomainError, match=r"case\.not_sampled"):
         bus.handle(c.VerifyFollowUp(by=CENTRE, case_id=other, rating="satisfied"))
     bus.handle(c.VerifyFollowUp(by=CENTRE, case_id=first, rating="unsatisfied"))

@@ -312,7 +312,7 @@ class Case(Aggregate[CaseRecord, ev.Event]):
         self._emit(ev.AssistReported(case_id=self.id, at=now, actor=by, department=by,
                                      summary=summary.strip(), on_time=on_time))
 
-    def resolve(self, *, by: str, summary: str, public_note: str, now: datetime) -> None:
+    def resolve(self, *, by: str, summary: str, public_note: str, now: datetime, rules: Rules) -> None:
         """办结 by the lead, once every assist has reported its part (joint closure)."""
         self._check(CaseAction.RESOLVE)
         r = self.record
@@ -324,7 +324,9 @@ class Case(Aggregate[CaseRecord, ev.Event]):
             raise DomainError("case.reason_required", action="resolve")
         self._emit(ev.CaseResolved(case_id=self.id, at=now, actor=by, summary=summary.strip(),
                                    public_note=public_note.strip(),
-                                   on_time=r.due is None or now <= r.due))
+                                   on_time=r.due is None or now <= r.due,
+                                   follow_up_by=rules.calendar.deadline(
+                                       now, rules.policy.follow_up_working_days, "wd")))
 
     # -- follow-up, closure, duplicates --------------------------------------------------------
     def close(self, *, by: str, now: datetime) -> None:

@@ -32,8 +32,11 @@ def follow_up(case: Case, *, by: str, contacted: bool, solved: bool, rating: str
         return
     if not contacted:  # the last try: no one reached, so no one to reopen the case for
         handler_at_fault = False
+    verify_by = (rules.calendar.deadline(now, rules.policy.verify_working_days, "wd")
+                 if r.dispatcher and sampled_for_verification(r.id) else None)
     case._emit(ev.CaseFollowedUp(case_id=case.id, at=now, actor=by, contacted=contacted,
-                                 solved=solved, rating=rating, handler_at_fault=handler_at_fault))
+                                 solved=solved, rating=rating, handler_at_fault=handler_at_fault,
+                                 verify_by=verify_by))
     if rating == "unsatisfied" and handler_at_fault:
         _, due, _ = case._clocks(now, rules)
         case._emit(ev.CaseReopened(case_id=case.id, at=now, actor=by,

@@ -86,6 +86,8 @@ class CaseRecord:
     held: bool = False  # escalation held at the ceiling: supervised instead (提级上限督办)
     rating: str = ""
     followed_up_at: datetime | None = None
+    follow_up_due: datetime | None = None  # 回访时限 (none on cases resolved before it was set)
+    verify_due: datetime | None = None  # 回访核实时限, for a case of the sample
     follow_up_attempts: int = 0  # 回访 calls that did not reach the reporter
     last_attempt_at: datetime | None = None
     verified_rating: str = ""  # 回访核实: the second call's rating ("" until verified)
@@ -211,11 +213,12 @@ def _assist(r: CaseRecord, e: ev.AssistReported) -> None:
 
 
 def _resolved(r: CaseRecord, e: ev.CaseResolved) -> None:
-    r.state, r.resolved_at = CaseState.RESOLVED, e.at
+    r.state, r.resolved_at, r.follow_up_due = CaseState.RESOLVED, e.at, e.follow_up_by
 
 
 def _followed(r: CaseRecord, e: ev.CaseFollowedUp) -> None:
     r.state, r.rating, r.followed_up_at = CaseState.FOLLOWED_UP, e.rating, e.at
+    r.verify_due = e.verify_by
 
 
 def _attempted(r: CaseRecord, e: ev.FollowUpAttempted) -> None:

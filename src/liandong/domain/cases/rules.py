@@ -36,6 +36,8 @@ class CasePolicy:
     summons_minutes: int = 30
     heat_threshold: int = 80
     follow_up_attempts: int = 3  # 回访 calls before a follow-up ends as 未联系上
+    follow_up_working_days: int = 3  # 回访时限: the centre calls within this many working days of 办结
+    verify_working_days: int = 5  # 回访核实时限: the second call within this many of the first
     max_extension_days: int = 365  # an extension further ahead is a shelving (挂账), not 延期
     max_shelve_days: int = 3 * 366  # long-running works: three years at most
     escalation: EscalationPolicy = EscalationPolicy()

@@ -33,8 +33,10 @@ def case_duties(r: CaseRecord) -> list[Duty]:
         return []
     if r.state in (CaseState.FOLLOWED_UP, CaseState.CLOSED):
         sampled = r.dispatcher and r.rating and not r.verified_rating and sampled_for_verification(r.id)
-        since = r.followed_up_at or received
-        return [Duty(CASE, r.id, r.dispatcher, DutyKind.VERIFY_FOLLOW_UP, since, None)] if sampled else []
+        if not sampled:
+            return []
+        return [Duty(CASE, r.id, r.dispatcher, DutyKind.VERIFY_FOLLOW_UP, r.followed_up_at or received,
+                     r.verify_due)]
     found: list[Duty] = []
 
     def add(department: str, kind: DutyKind, since: datetime | None, due: datetime | None,
@@ -55,7 +57,7 @@ def case_duties(r: CaseRecord) -> list[Duty]:
         add(p.decider, DutyKind.ARBITRATE_RETURN if p.arbitration else DutyKind.DECIDE_RETURN, p.at,
             p.decide_by)
     elif r.state is CaseState.RESOLVED:
-        add(r.dispatcher, DutyKind.FOLLOW_UP, r.last_attempt_at or r.resolved_at, None)
+        add(r.dispatcher, DutyKind.FOLLOW_UP, r.last_attempt_at or r.resolved_at, r.follow_up_due)
     if r.state in _HANDLING:
         for code, member in r.team.items():
             if member.role is Role.ASSIST and member.active and member.reported_at is None:

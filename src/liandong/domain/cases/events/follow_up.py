@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import ClassVar
 
+from liandong.domain.aggregate import ONLY_WHEN_SET
 from liandong.domain.cases.events.base import Event
 
 
@@ -17,6 +18,7 @@ class CaseFollowedUp(Event):
     solved: bool
     rating: str  # satisfied, basically_satisfied, unsatisfied, none
     handler_at_fault: bool
+    verify_by: datetime | None = field(default=None, metadata=ONLY_WHEN_SET)  # 回访核实时限 (the sample)
     state_change: ClassVar[bool] = True
 
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import ClassVar
 
+from liandong.domain.aggregate import ONLY_WHEN_SET
 from liandong.domain.cases.events.base import Event
 
 
@@ -96,5 +97,6 @@ class CaseResolved(Event):
     summary: str
     public_note: str
     on_time: bool
+    follow_up_by: datetime | None = field(default=None, metadata=ONLY_WHEN_SET)  # 回访时限
     state_change: ClassVar[bool] = True
     free_text_fields: ClassVar[tuple[str, ...]] = ("summary", "public_note")
