@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from tests.factories.photos import jpeg
 from tests.support.browser import Person
 
 
@@ -72,6 +73,9 @@ def test_report_to_rating_in_the_browser(browser: Any, server: str, lang: str) -
     street.accessible()
     page = street.submit("#do-acknowledge")
     assert page.get_attribute("#case-state", "data-state") == "acknowledged"
+    assert page.locator("#primary-action #do-resolve").count() == 1  # 办结 is the step; the rest folded
+    assert not page.is_visible("#summons-reason")
+    page.click("#fold-summons summary")
     page.check("#summons-departments-320213-urban_management")
     page.fill("#summons-reason", "垃圾清运车辆调度需要区城管局到场")
     page = street.submit("#do-summons")
@@ -91,13 +95,21 @@ def test_report_to_rating_in_the_browser(browser: Any, server: str, lang: str) -
     assert ("按时" if lang == "zh" else "on time") in summons
     district.shot("5-summons-answered")
 
-    # 5. The lead resolves.
+    # 5. The lead resolves, with a photo of the emptied bins (its place stripped on the way in).
     page = street.go(f"/work/cases/{case_id}")
     page.fill("#resolve-summary", "已协调区环卫车辆清运，垃圾桶已清空并消毒")
     page.fill("#resolve-public_note", "垃圾已清运完毕，感谢您的反映")
+    page.set_input_files("#resolve-photos", files=[{"name": "after.jpg", "mimeType": "image/jpeg",
+                                                    "buffer": jpeg(gps=True)}])
     page = street.submit("#do-resolve")
     assert page.get_attribute("#case-state", "data-state") == "resolved"
     assert page.locator("#timeline-table tr[data-type=SummonsAnswered]").count() == 1
+    # …and the centre that dispatched it sees the photo on the case page, under the step that took it
+    page = centre.go(f"/work/cases/{case_id}")
+    step = page.text_content("#case-photos .photo-step") or ""
+    assert ("办结" if lang == "zh" else "resolved") in step, step
+    thumb = page.get_attribute("#case-photos img", "src") or ""
+    assert page.request.get(f"{server}{thumb}").headers["content-type"] == "image/jpeg"
     street.shot("6-case-resolved")
     street.accessible()
 

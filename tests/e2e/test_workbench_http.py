@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import uuid
 
 import httpx
 
 from tests.factories.accounts import E2E_USER_LIMIT, PASSWORD, csrf_of, signed_in, token
+from tests.factories.photos import jpeg
 
 
 def new_case(server: str, description: str) -> str:
@@ -140,3 +142,52 @@ def test_the_inbox_filters_by_source(server: str) -> None:
     duties = httpx.get(f"{server}/api/inbox/{department}", headers=handler, params={"limit": 500}).json()
     assert {r["subject_id"]: r["source"] for r in duties["items"] if r["subject_id"] in cases.values()} == {
         cases["hotline"]: "hotline", cases["grid"]: "grid"}
+
+
+def test_one_step_first_errors_beside_their_form_and_photos_at_resolution(server: str) -> None:
+    """Issue 23 point 8: the state's step opens the actions and the rest are folded; a refusal stands
+    inside the form that failed, with what was typed kept; photos attached at 办结 are checked like
+    the portal's, cleaned, committed to by the event and shown on the case page."""
+    centre = token(server, "centre")
+    case_id = new_case(server, "中山路垃圾桶满溢（办结照片测试）")
+    assert httpx.post(f"{server}/api/cases/{case_id}/dispatch", headers=centre).status_code == 200
+    street = signed_in(server, "chongansi_zhifa")
+
+    def act(data: dict[str, str], files: list[tuple[str, tuple[str, bytes, str]]] | None = None
+            ) -> httpx.Response:
+        page = street.get(f"/work/cases/{case_id}")
+        version = re.search(r'name="version" value="(\d+)"', page.text)
+        assert version
+        return street.post(f"/work/cases/{case_id}/act", files=files, data={
+            **data, "version": version.group(1), "csrf": csrf_of(page.text)})
+
+    page = street.get(f"/work/cases/{case_id}")
+    primary = page.text[page.text.index('id="primary-action"'):page.text.index('id="more-actions"')]
+    assert 'id="do-acknowledge"' in primary and 'id="do-return"' not in primary
+    assert re.search(r'<details class="action-fold" id="fold-return">', page.text)  # folded, closed
+    assert act({"action": "acknowledge"}).status_code == 303
+    # a return with a category that does not exist: refused inside the return form, the reason kept
+    refused = act({"action": "return", "category": "bored", "reason": "不归我们管，理由写了很长一段"})
+    assert refused.status_code == 422
+    form = refused.text[refused.text.index('id="fold-return" open'):].split("</form>")[0]
+    assert 'id="action-error"' in form and "不属于本单位职责" in form
+    assert "不归我们管，理由写了很长一段</textarea>" in form
+    # 办结 with a file that is not an image: refused beside 办结, nothing changes
+    bad = act({"action": "resolve", "summary": "已清运"},
+              files=[("photos", ("note.jpg", b"%PDF-1.4 not an image", "image/jpeg"))])
+    assert bad.status_code == 422 and "JPG、PNG 或 WebP" in bad.text
+    assert 'data-state="acknowledged"' in bad.text and "已清运</textarea>" in bad.text
+    # …and with a real photo carrying a location: kept without it, its key in the event
+    photo = jpeg(gps=True)
+    done = act({"action": "resolve", "summary": "已清运并消毒"},
+               files=[("photos", ("after.jpg", photo, "image/jpeg"))])
+    assert done.status_code == 303
+    events = httpx.get(f"{server}/api/cases/{case_id}/timeline", headers=centre).json()
+    resolved = next(e for e in events if e["type"] == "CaseResolved")
+    (key,) = resolved["data"]["photos"]
+    page = street.get(f"/work/cases/{case_id}")
+    assert f"/work/cases/{case_id}/photos/{key}" in page.text and "办结 · " in page.text
+    kept = street.get(f"/work/cases/{case_id}/photos/{key}")
+    assert kept.status_code == 200 and kept.content != photo and b"GPS" not in kept.content
+    assert hashlib.sha256(kept.content).hexdigest() == key  # the record commits to these bytes
+    assert httpx.get(f"{server}/work/cases/{case_id}/photos/{key}").status_code in (303, 404)

@@ -39,9 +39,15 @@ TEXT = {
 
 def body_limit(method: str, path: str, content_type: str, max_body: int,
                uploads: Mapping[str, int]) -> tuple[int, bool]:
-    """The largest body this request may have, and whether it is an upload its page refuses."""
-    if method == "POST" and path in uploads and content_type.startswith("multipart/form-data"):
-        return uploads[path], True
+    """The largest body this request may have, and whether it is an upload its page refuses (an
+    upload path may end in ``/*/<name>``: any one segment there, e.g. ``/work/cases/*/act``)."""
+    if method == "POST" and content_type.startswith("multipart/form-data"):
+        if path in uploads:
+            return uploads[path], True
+        head, _, tail = path.rpartition("/")
+        pattern = f"{head.rpartition('/')[0]}/*/{tail}"
+        if pattern in uploads:
+            return uploads[pattern], True
     return max_body, False
 
 

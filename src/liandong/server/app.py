@@ -48,6 +48,7 @@ from liandong.web import (
     portal,
     workbench,
 )
+from liandong.web.case_photos import MAX_PHOTOS
 from liandong.web.render import Renderer
 
 SWITCH_INTERVAL = 0.0005
@@ -142,7 +143,8 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
     errors.install(app)
     app.state.throttle = Throttle.from_settings(cfg, wired.clock)
     guards.install(app, max_body=cfg.max_body_bytes, intake_limit=cfg.public_intake_limit,
-                   throttle=app.state.throttle, uploads={"/portal": cfg.max_upload_bytes})
+                   throttle=app.state.throttle, uploads={"/portal": cfg.max_upload_bytes,
+                                         "/work/cases/*/act": MAX_PHOTOS * cfg.max_upload_bytes})
     hardening.install(app, hosts=cfg.served_hosts, proxies=cfg.proxies)  # outermost
     app.state.public_url = cfg.base_url
     app.include_router(cases.router)  # first: the busiest routes are matched before the others

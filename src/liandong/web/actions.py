@@ -49,6 +49,12 @@ class Action:
     who: str = "lead"  # lead | dispatcher | assist | summoned | summoner | decider | approver |
     #                   resource_approver | any
 
+    @property
+    def attachments(self) -> bool:
+        """Whether photos may be attached (办结, 协办反馈): the page cleans them and the command
+        carries their keys, so the record commits to what was attached."""
+        return any(f.name == "photos" for f in dataclass_fields(self.command))
+
     def build(self, case_id: str, by: str, version: int, form: Form) -> c.Command:
         """The command from the posted form: each asked field read as its declaration says, the
         others at their defaults (or as the page derives them, ``DERIVED``)."""
@@ -216,6 +222,21 @@ def _actor_fits(who: str, dept: str, r: CaseRecord, hierarchy: HierarchyIndex) -
     if who == "resource_approver":
         return r.pending_resource is not None and r.pending_resource.approver == dept
     return True
+
+
+PRIMARY: tuple[str, ...] = (
+    "return-decision", "extension-decision", "resource-decision", "summons-answer", "assist-report",
+    "dispatch", "acknowledge", "resolve", "follow-up", "close")
+"""The step a state asks of whoever is on it, first to last: the one of these a user is offered
+opens the page's actions; the rest are folded under 更多操作 (issue 23 point 8)."""
+
+
+def arranged(actions: list[Action]) -> tuple[Action | None, list[Action]]:
+    """The primary action of what is offered, and the rest to fold (in the order offered)."""
+    rank = {key: n for n, key in enumerate(PRIMARY)}
+    candidates = [a for a in actions if a.key in rank]
+    primary = min(candidates, key=lambda a: rank[a.key]) if candidates else None
+    return primary, [a for a in actions if a is not primary]
 
 
 def summonable(dept: str, hierarchy: HierarchyIndex, departments: list[str]) -> list[str]:

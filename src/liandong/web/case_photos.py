@@ -1,31 +1,90 @@
 """The photos of a case on the handler's case page: served only to staff who may see the case (the
-visibility rule of ``CaseQueries``), by the key the page names; never to the public."""
+visibility rule of ``CaseQueries``), by the key the page names; never to the public. Photos attached
+at 办结 and 协办反馈 are cleaned like the portal's, and the event carries their keys (SHA-256), so
+the record commits to what was attached and the page says who attached each at which step."""
 
 from __future__ import annotations
 
+import asyncio
+import logging
+from collections.abc import Iterable
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import Response
+from starlette.datastructures import UploadFile
 
 from liandong.bootstrap import Platform
 from liandong.domain.access import Principal
+from liandong.domain.cases.events import to_payload
 from liandong.domain.errors import DomainError
+from liandong.i18n.messages import EVENT_LABELS
+from liandong.services.ports.photos import CleanPhoto, content_key
 from liandong.web.session import session_user
 
 THUMBNAIL = 320
+MAX_PHOTOS = 4
+"""Photos attached to one step at most (each within the portal's limit)."""
+PHOTO_LIMIT = 5 * 1024 * 1024
+log = logging.getLogger("liandong.workbench")
 
 
-def photo_views(platform: Platform, user: Principal, case_id: str) -> list[dict[str, Any]]:
-    """The case's photos for its page: the links to the thumbnail and the photo, and the
-    thumbnail's size (so that the page does not jump while they load)."""
+def photo_views(platform: Platform, user: Principal, case_id: str, events: Iterable[Any] = (),
+                lang: str = "zh") -> list[dict[str, Any]]:
+    """The case's photos for its page: the links to the thumbnail and the photo, the thumbnail's size
+    (so that the page does not jump while they load) and the step that attached it (报案 unless an
+    event of the record carries its key)."""
+    router = platform.rules().router
+    step: dict[str, str] = {}
+    for e in events:
+        payload = to_payload(e)
+        for key in payload.get("photos") or ():
+            actor = payload.get("actor", "")
+            step.setdefault(key, f"{EVENT_LABELS[payload['type']][lang]} · {router.department_name(actor)}")
     out = []
     for p in platform.photos().of_case(user, case_id):
         scale = min(1.0, THUMBNAIL / max(p.width, p.height, 1))
         out.append({"thumb": f"/work/cases/{case_id}/photos/{p.thumbnail}",
                     "full": f"/work/cases/{case_id}/photos/{p.photo}",
-                    "width": round(p.width * scale), "height": round(p.height * scale)})
+                    "width": round(p.width * scale), "height": round(p.height * scale),
+                    "step": step.get(p.photo, EVENT_LABELS["CaseReported"][lang])})
     return out
+
+
+async def cleaned_attachments(platform: Platform, form: dict[str, Any]) -> list[CleanPhoto]:
+    """The photos posted with a step, each read within its limit and cleaned (refused as a whole
+    if one is not an image, too large, a decompression bomb or too many); nothing is stored."""
+    posted = form.get("photos", [])
+    uploads = [u for u in (posted if isinstance(posted, list) else [posted])
+               if isinstance(u, UploadFile) and (u.filename or u.size)]
+    if len(uploads) > MAX_PHOTOS:
+        raise DomainError("photo.too_many", limit=MAX_PHOTOS)
+    out = []
+    for upload in uploads:
+        try:
+            data = await upload.read(PHOTO_LIMIT + 1)
+        finally:
+            await upload.close()
+        if len(data) > PHOTO_LIMIT:
+            raise DomainError("photo.too_large", limit=PHOTO_LIMIT // 1_048_576)
+        if data:
+            out.append(await asyncio.to_thread(platform.photos().clean, data))
+    return out
+
+
+def photo_keys(photos: list[CleanPhoto]) -> tuple[str, ...]:
+    """The keys the step's event carries: the SHA-256 of each kept image."""
+    return tuple(content_key(p.image) for p in photos)
+
+
+async def keep_attachments(platform: Platform, case_id: str, photos: list[CleanPhoto]) -> None:
+    """Keep the photos of a step that has landed (content-addressed: a retry keeps them once). A
+    failure is logged; the step stands and the event names the photos by their keys."""
+    for photo in photos:
+        try:
+            await asyncio.to_thread(platform.photos().attach, case_id=case_id, photo=photo)
+        except Exception:
+            log.exception("a photo of case %s could not be kept", case_id)
 
 
 def install(app: FastAPI) -> None:

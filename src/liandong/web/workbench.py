@@ -3,6 +3,7 @@ now (the dispatch console of a 12345 centre is ``web.console``). Every change go
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 from urllib.parse import quote
 
@@ -20,8 +21,14 @@ from liandong.i18n.web.work import WORK_TEXT
 from liandong.i18n.work_items import state_name
 from liandong.services.writer import unwrap
 from liandong.web import case_photos
-from liandong.web.actions import BY_KEY, offered
-from liandong.web.case_photos import photo_views
+from liandong.web.actions import BY_KEY, arranged, offered
+from liandong.web.case_photos import (
+    MAX_PHOTOS,
+    cleaned_attachments,
+    keep_attachments,
+    photo_keys,
+    photo_views,
+)
 from liandong.web.case_view import case_view
 from liandong.web.render import Renderer
 from liandong.web.session import checked_form, end_session, session_user, start_session
@@ -84,19 +91,25 @@ def install(app: FastAPI, renderer: Renderer) -> None:
         return _case_response(request, platform, user, case_id, lang)
 
     def _case_response(request: Request, platform: Platform, user: Principal, case_id: str, lang: str,
-                       *, error: str = "", failed: str = "", status: int = 200) -> Response:
+                       *, error: str = "", failed: str = "", posted: dict[str, Any] | None = None,
+                       status: int = 200) -> Response:
         try:
             read = read_marked(platform, user, case_id)  # 已读, on the writer's thread
         except DomainError as exc:
             return render(request, "error.html", lang, status=404, message=explain(exc, lang))
         view = case_view(platform, user, read.record, read.events, read.reads, lang)
-        view["photos"] = photo_views(platform, user, case_id)
+        view["photos"] = photo_views(platform, user, case_id, read.events, lang)
         view["number"] = platform.queries().number_of(read.record.id)
         view["state_name"] = state_name(read.record.state.value, lang)  # words; the code in data-state
         actions = offered(user, read.record, platform.hierarchy, platform.catalogue.governance)
+        primary, more = arranged(actions)
         with_receipt = read.checkpointed
+        kept = {k: v if isinstance(v, str) else [x for x in v if isinstance(x, str)]
+                for k, v in (posted or {}).items() if isinstance(v, str | list) and k != "csrf"}
         return render(request, "work_case.html", lang, status=status, text=WORK_TEXT, case=view,
-                      actions=actions, error=error, failed=failed, with_receipt=with_receipt)
+                      actions=actions, primary=primary, more=more, error=error, failed=failed,
+                      failed_here=any(a.key == failed for a in actions), posted=kept, max_photos=MAX_PHOTOS,
+                      with_receipt=with_receipt)
 
     @app.post("/work/cases/{case_id}/act", include_in_schema=False)
     async def act(request: Request, case_id: str, lang: LangDep) -> Response:
@@ -107,6 +120,9 @@ def install(app: FastAPI, renderer: Renderer) -> None:
         form: dict[str, Any] = {}
         key = ""
         try:
+            too_large = getattr(request.state, "too_large", None)
+            if too_large:  # the body was not read: no form to keep, the error stands above the forms
+                raise DomainError("photo.too_large", limit=too_large // 1_048_576)
             form = await checked_form(request)
             key = str(form.get("action", ""))
             action = BY_KEY.get(key)
@@ -114,11 +130,16 @@ def install(app: FastAPI, renderer: Renderer) -> None:
                 raise DomainError("command.unknown", value=key)
             by = await run_in_threadpool(case_actor, platform, user, case_id, key)
             version = int(str(form.get("version", "0")) or 0)
-            unwrap(await platform.writer().submit_async(action.build(case_id, by, version, form)))
+            photos = await cleaned_attachments(platform, form) if action.attachments else []
+            command = action.build(case_id, by, version, form)
+            if photos:
+                command = replace(command, photos=photo_keys(photos))  # type: ignore[type-var]
+            unwrap(await platform.writer().submit_async(command))
+            await keep_attachments(platform, case_id, photos)
         except DomainError as exc:
             status = 409 if exc.code in ("case.conflict", "case.illegal_transition") else 422
             return _case_response(request, platform, user, case_id, lang, error=explain(exc, lang),
-                                  failed=key, status=status)
+                                  failed=key, posted=form, status=status)
         return RedirectResponse(f"/work/cases/{case_id}?lang={lang}#timeline", status_code=303)
 
     @app.get("/work/cases/{case_id}/receipt", include_in_schema=False)

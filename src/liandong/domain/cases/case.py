@@ -301,7 +301,7 @@ class Case(Aggregate[CaseRecord, ev.Event]):
         assert self.record.due is not None
         self._emit(ev.CaseResumed(case_id=self.id, at=now, actor=by, due=self.record.due))
 
-    def report_assist(self, *, by: str, summary: str, now: datetime) -> None:
+    def report_assist(self, *, by: str, summary: str, now: datetime, photos: tuple[str, ...] = ()) -> None:
         """An assisting department reports its part."""
         self._check(CaseAction.REPORT_ASSIST)
         r = self.record
@@ -310,9 +310,11 @@ class Case(Aggregate[CaseRecord, ev.Event]):
             raise DomainError("case.assist_already_reported", department=by)
         on_time = r.due is None or now <= r.due
         self._emit(ev.AssistReported(case_id=self.id, at=now, actor=by, department=by,
-                                     summary=summary.strip(), on_time=on_time))
+                                     summary=summary.strip(), on_time=on_time,
+                                     photos=_photo_keys(photos)))
 
-    def resolve(self, *, by: str, summary: str, public_note: str, now: datetime, rules: Rules) -> None:
+    def resolve(self, *, by: str, summary: str, public_note: str, now: datetime, rules: Rules,
+                photos: tuple[str, ...] = ()) -> None:
         """办结 by the lead, once every assist has reported its part (joint closure)."""
         self._check(CaseAction.RESOLVE)
         r = self.record
@@ -326,7 +328,8 @@ class Case(Aggregate[CaseRecord, ev.Event]):
                                    public_note=public_note.strip(),
                                    on_time=r.due is None or now <= r.due,
                                    follow_up_by=rules.calendar.deadline(
-                                       now, rules.policy.follow_up_working_days, "wd")))
+                                       now, rules.policy.follow_up_working_days, "wd"),
+                                   photos=_photo_keys(photos)))
 
     # -- follow-up, closure, duplicates --------------------------------------------------------
     def close(self, *, by: str, now: datetime) -> None:
@@ -346,3 +349,14 @@ class Case(Aggregate[CaseRecord, ev.Event]):
         target._emit(ev.DuplicateAbsorbed(case_id=target.id, at=now, actor=by, duplicate=self.id,
                                           reporter_name=self.record.reporter_name,
                                           reporter_phone=self.record.reporter_phone))
+
+
+def _photo_keys(photos: tuple[str, ...]) -> tuple[str, ...] | None:
+    """The photos an event carries, by the SHA-256 of the kept image (so the record commits to them);
+    None for none (the field is left out)."""
+    if not photos:
+        return None
+    keys = tuple(dict.fromkeys(p.lower() for p in photos))
+    if any(len(k) != 64 or any(ch not in "0123456789abcdef" for ch in k) for k in keys):
+        raise DomainError("case.bad_photo_key")
+    return keys

@@ -19,6 +19,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "照片无法读取（文件损坏或不完整），请重新选择",
         "en": "The photo cannot be read (damaged or incomplete): please choose it again",
     },
+    "photo.too_many": {
+        "zh": "一次最多附 {limit} 张照片",
+        "en": "At most {limit} photos at a time",
+    },
     "photo.unknown": {
         "zh": "没有这张照片",
         "en": "There is no such photo",

@@ -87,6 +87,7 @@ class AssistReported(Event):
     department: str
     summary: str
     on_time: bool
+    photos: tuple[str, ...] | None = field(default=None, metadata=ONLY_WHEN_SET)  # the photos' SHA-256
     free_text_fields: ClassVar[tuple[str, ...]] = ("summary",)
 
 
@@ -98,5 +99,6 @@ class CaseResolved(Event):
     public_note: str
     on_time: bool
     follow_up_by: datetime | None = field(default=None, metadata=ONLY_WHEN_SET)  # 回访时限
+    photos: tuple[str, ...] | None = field(default=None, metadata=ONLY_WHEN_SET)  # the photos' SHA-256
     state_change: ClassVar[bool] = True
     free_text_fields: ClassVar[tuple[str, ...]] = ("summary", "public_note")
