@@ -16,6 +16,7 @@ DEMO_ACCOUNTS: tuple[tuple[str, str | None, tuple[str, ...]], ...] = (  # (usern
     ("wuxi_leader", "320200-gov", ("leader",)),
     ("wuxi_chengguan", "320200-urban_management", ("handler",)),
     ("liangxi_chengguan", "320213-urban_management", ("handler",)),
+    ("liangxi_chengguan_leader", "320213-urban_management", ("leader",)),  # decides the streets' 延期
     ("liangxi_gongan", "320213-public_security", ("handler",)),
     ("liangxi_shichang", "320213-market_regulation", ("handler",)),
     ("liangxi_huanbao", "320213-eco_environment", ("handler",)),

@@ -12,7 +12,8 @@ TEXT: dict[str, dict[str, str]] = {
            "portal": "我要反映", "track": "进度查询", "workbench": "工作台", "dispatch": "派单台", "followups": "回访",
            "dashboard": "数据看板", "assessment": "考核问责", "instruments": "联动事项", "pool": "资源池", "login": "登录", "logout": "退出", "skip": "跳到正文",
            "signed_in_as": "当前用户", "matters_search": "搜索事项、类别、关键词或部门", "matters_search_button": "搜索",
-           "matters_matter": "事项", "powers": "本级职权：能做什么、依据哪项治理要素"},
+           "matters_matter": "事项", "powers": "本级职权：能做什么、依据哪项治理要素",
+           "table_scroll": "表格（可左右滑动）"},
     "en": {"html_lang": "en", "title": "Liandong · multi-level government linkage", "org": "Organisation",
            "search": "Search jurisdictions", "children": "Subordinate jurisdictions",
            "departments": "Departments and territorial government", "none": "(none)",
@@ -24,5 +25,6 @@ TEXT: dict[str, dict[str, str]] = {
            "dispatch": "Dispatch", "followups": "Follow-up", "dashboard": "Dashboard", "assessment": "Assessment", "instruments": "Instruments", "pool": "Resources", "login": "Sign in", "logout": "Sign out",
            "skip": "Skip to content", "signed_in_as": "Signed in as",
            "matters_search": "Search matters, categories, keywords or systems", "matters_search_button": "Search",
-           "matters_matter": "Matter", "powers": "Powers of this level: what it may do, and which governance element allows it"},
+           "matters_matter": "Matter", "powers": "Powers of this level: what it may do, and which governance element allows it",
+           "table_scroll": "Table (scrolls sideways)"},
 }
