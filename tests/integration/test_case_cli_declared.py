@@ -65,4 +65,5 @@ def test_return_ruling_and_redispatch_through_the_cli(tmp_path: Path) -> None:
     assert code == 2
     code, output = run(tmp_path, "case", "show", cid)
     assert code == 0 and "改派" in output and until.replace("T", " ") in " ".join(output.split())
+    assert "等级 一般诉求" in output and "诉求人" in output and "routine" not in output  # words, not codes
     assert "演练库" in output and "申报时间" in output and "2026-03-03 10:00" in output  # the claims, apart

@@ -98,3 +98,23 @@ def test_every_text_of_the_catalogue_is_in_both_languages() -> None:
                 assert len(entry) == len(LANGUAGES) and all(entry), f"{name}[{key!r}]"
                 checked += 1
     assert checked > 500
+
+
+def test_a_refused_transition_names_the_state_and_the_actions_in_words() -> None:
+    """Issue 23 point 7: the engine's codes (acknowledged, request_extension, tick) never reach a person."""
+    import re
+
+    from liandong.domain.cases.states import CaseAction, CaseState, next_state
+    from liandong.domain.errors import DomainError
+    from liandong.i18n.messages import explain
+
+    try:
+        next_state(CaseState.ACKNOWLEDGED, CaseAction.ACKNOWLEDGE)
+    except DomainError as exc:
+        zh, en = explain(exc, "zh"), explain(exc, "en")
+    else:
+        raise AssertionError("acknowledging twice was allowed")
+    assert "“已签收”" in zh and "“签收”" in zh and "办结" in zh and "申请延期" in zh
+    assert not re.search(r"[a-z_]{4,}", zh), zh  # no code left
+    assert "'Signed for'" in en and "Request an extension" in en and "tick" not in en
+    assert "request_extension" not in en and "acknowledged" not in en

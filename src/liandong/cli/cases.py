@@ -54,8 +54,14 @@ def _run(command: c.Command, *, at: str | None, lang: str, database_url: str | N
         result = platform.bus(claimed_at=claimed).handle(command)
     except DomainError as exc:
         raise fail(exc, lang) from None
-    labels = ", ".join(_label(type(e).__name__, lang) for e in result.events) or "—"
-    out.print(f"{result.case_id} v{result.version}: {labels}")
+    from liandong.i18n import words
+    from liandong.i18n.cli import CASE_TEXT
+
+    labels = "、".join(_label(type(e).__name__, lang) for e in result.events) or "—"
+    number = platform.queries().number_of(result.case_id) if result.case_id else ""
+    shown = f"{result.case_id} {number}" if number else result.case_id  # the id first, for scripts
+    version = words(CASE_TEXT, lang)["version"].format(version=result.version)
+    out.print(f"{shown} {version}: {labels}")
     return result
 
 
@@ -65,12 +71,16 @@ def _label(event_type: str, lang: str) -> str:
     return EVENT_LABELS.get(event_type, {}).get(lang, event_type)
 
 
+SEVERITY_HELP = "事件等级：routine 一般诉求、IV、III、II、I（特别重大）"
+SOURCE_HELP = "来源：citizen 市民、ngo 社会组织、grid 网格员、department 部门、hotline 热线、online 网络"
+
+
 @case_app.command("report")
 def report(matter: Annotated[str, typer.Option(help="事项类型代码，见 liandong 的职责清单")],
            place: Annotated[list[str], typer.Option(help="所涉区划代码（可多次）")],
            text: Annotated[str, typer.Option(help="诉求内容")],
-           severity: Annotated[str, typer.Option()] = "routine",
-           source: Annotated[str, typer.Option()] = "citizen",
+           severity: Annotated[str, typer.Option(help=SEVERITY_HELP)] = "routine",
+           source: Annotated[str, typer.Option(help=SOURCE_HELP)] = "citizen",
            name: Annotated[str, typer.Option(help="诉求人姓名")] = "",
            phone: Annotated[str, typer.Option(help="诉求人电话")] = "",
            key: Annotated[str, typer.Option(help="幂等键：重复提交不会产生两件")] = "",
@@ -220,9 +230,16 @@ def local(moment: datetime | None) -> str:
 def render_case(platform: Platform, r: CaseRecord, events: list[Event], lang: str) -> None:
     """Print the header, the routing reasons, the team by level and the timeline."""
     from liandong.domain.hierarchy import Level
-    from liandong.i18n import name_of, words
+    from liandong.i18n import name_of, pick, words
     from liandong.i18n.cli import CASE_TEXT
-    from liandong.i18n.messages import REASON_NAMES, ROLE_NAMES, level_name, reason_text, render
+    from liandong.i18n.messages import (
+        REASON_NAMES,
+        ROLE_NAMES,
+        SEVERITY_NAMES,
+        level_name,
+        reason_text,
+        render,
+    )
 
     router = platform.rules().router
     matter = platform.catalogue.matters.get(r.matter)
@@ -233,7 +250,8 @@ def render_case(platform: Platform, r: CaseRecord, events: list[Event], lang: st
         out.print(f"[bold yellow]{render('store.sandbox_mark', lang)}[/bold yellow]")
     number = platform.queries().number_of(r.id)
     out.print(f"[bold]{number or r.id}[/bold]  {name_of(matter, lang)}  "
-              f"{w['severity']} {r.severity}  {w['state']} {state_name(r.state.value, lang)}"
+              f"{w['severity']} {pick(SEVERITY_NAMES.get(r.severity, (r.severity, r.severity)), lang)}  "
+              f"{w['state']} {state_name(r.state.value, lang)}"
               + (f"\n{r.id}" if number else ""))
     out.print(f"{w['report']}: {r.description}")
     places = "、".join(platform.hierarchy.get(code).name for code in r.affected)
@@ -272,7 +290,8 @@ def render_case(platform: Platform, r: CaseRecord, events: list[Event], lang: st
     for head in ("col_time", *(["col_claimed"] if claims else []), "col_event", "col_actor"):
         timeline.add_column(w[head])
     for e in events:
-        actor = e.actor if e.actor in ("reporter", "platform") else router.department_name(e.actor)
+        actor = (w[f"actor_{e.actor}"] if e.actor in ("reporter", "platform")
+                 else router.department_name(e.actor))
         claimed = [local(e.claimed_at) if e.claimed_at else ""] if claims else []
         timeline.add_row(local(e.at), *claimed, _label(type(e).__name__, lang), actor)
     out.print(timeline)

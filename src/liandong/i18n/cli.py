@@ -11,7 +11,7 @@ CASE_TEXT: dict[str, dict[str, str]] = {
         "col_role": "角色", "col_joined": "加入原因", "summons": "吹哨报到", "col_issued": "吹哨", "col_due": "时限",
         "col_answered": "报到", "col_on_time": "按时", "col_score": "评分", "yes": "是", "no": "否",
         "timeline": "时间线（共享记录）", "col_time": "时间", "col_event": "事件", "col_actor": "执行者",
-        "col_claimed": "申报时间",
+        "col_claimed": "申报时间", "version": "第 {version} 版", "actor_reporter": "诉求人", "actor_platform": "平台",
     },
     "en": {
         "severity": "severity", "state": "state", "report": "Report", "places": "Places", "owner": "Owner",
@@ -19,7 +19,8 @@ CASE_TEXT: dict[str, dict[str, str]] = {
         "col_role": "Role", "col_joined": "Joined for", "summons": "Summons", "col_issued": "Issued", "col_due": "Due",
         "col_answered": "Answered", "col_on_time": "On time", "col_score": "Score", "yes": "yes", "no": "no",
         "timeline": "Timeline (shared record)", "col_time": "Time", "col_event": "Event", "col_actor": "Actor",
-        "col_claimed": "Claimed time",
+        "col_claimed": "Claimed time", "version": "version {version}", "actor_reporter": "Reporter",
+        "actor_platform": "Platform",
     },
 }
 

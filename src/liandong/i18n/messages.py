@@ -280,7 +280,12 @@ def render(code: str, lang: str = "zh", /, **params: Any) -> str:
 
 
 def explain(error: DomainError, lang: str = "zh") -> str:
-    return render(error.code, lang, **error.params)
+    params = error.params
+    if error.code == "case.illegal_transition":  # the engine's codes, said in words
+        from liandong.i18n.actions import transition_words
+
+        params = transition_words(params, lang)
+    return render(error.code, lang, **params)
 
 
 def explain_lines(error: DomainError) -> str:
