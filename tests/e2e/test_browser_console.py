@@ -17,8 +17,6 @@ from tests.factories.accounts import token
 from tests.factories.cases import STREET
 from tests.support.browser import Person
 
-PHONE = {"width": 390, "height": 844}
-
 
 def report(server: str, text: str) -> str:
     answer = httpx.post(f"{server}/api/cases", json={"matter": "garbage_collection", "affected": [STREET],
@@ -29,11 +27,6 @@ def report(server: str, text: str) -> str:
 
 def state(server: str, case_id: str) -> dict[str, Any]:
     return dict(httpx.get(f"{server}/api/cases/{case_id}", headers=token(server, "centre")).json())
-
-
-def fits(person: Person, width: int) -> None:
-    wide = person.page.evaluate("() => document.documentElement.scrollWidth")
-    assert wide <= width, f"{person.page.url}: {wide} px wide on a {width} px screen"
 
 
 @pytest.mark.parametrize("screen", ["desk", "phone"])
@@ -47,9 +40,7 @@ def test_the_centre_clears_five_reports_without_leaving_the_console(browser: Any
     third = report(server, f"健康路{tag}号垃圾站没有按时清运")
     fourth = report(server, f"人民路{tag}号垃圾箱破损无人更换")
 
-    centre = Person(browser, server, lang, f"console-{screen}")
-    if screen == "phone":
-        centre.page.set_viewport_size(PHONE)
+    centre = Person(browser, server, lang, f"console-{screen}", phone=screen == "phone")
     centre.sign_in("centre")
     page = centre.go("/work/dispatch")
     navigations: list[str] = []
@@ -59,8 +50,7 @@ def test_the_centre_clears_five_reports_without_leaving_the_console(browser: Any
             navigations.append(frame.url)
     page.on("framenavigated", navigated)
     centre.accessible()
-    if screen == "phone":
-        fits(centre, PHONE["width"])
+    centre.fits()
     for case_id in (first, repeat, police, third, fourth):
         card = page.locator(f"#report-{case_id}")
         assert card.count() == 1 and re.search(r"\d", card.locator(".wait").inner_text())
@@ -84,8 +74,7 @@ def test_the_centre_clears_five_reports_without_leaving_the_console(browser: Any
     listed = page.locator(f"#leads-{police} option").evaluate_all("(options) => options.map(o => o.value)")
     assert "梁溪公安分局" in listed and not any("山北" in name for name in listed)  # not another street's
     page.fill(f"#lead-{police}", "崇安寺派出所")
-    if screen == "phone":
-        fits(centre, PHONE["width"])
+    centre.fits()
     centre.shot(f"console-{screen}-2-override")
     page.press(f"#lead-{police}", "Tab")  # by keyboard: the list's pop-up would take a pointer's click
     page.keyboard.press("Enter")
@@ -102,8 +91,7 @@ def test_the_centre_clears_five_reports_without_leaving_the_console(browser: Any
         page.wait_for_selector(f"#report-{case_id} .outcome")
     centre.shot(f"console-{screen}-3-cleared")
     centre.accessible()
-    if screen == "phone":
-        fits(centre, PHONE["width"])
+    centre.fits()
 
     # a report arrives: the counter says so without a reload (htmx polls every 30 s; asked now)
     report(server, f"学前街{tag}号垃圾没人收")

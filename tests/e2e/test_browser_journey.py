@@ -26,16 +26,19 @@ def dashboard_numbers(person: Person) -> dict[str, Any]:
     return data
 
 
+@pytest.mark.parametrize("screen", ["desk", "phone"])
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_report_to_rating_in_the_browser(browser: Any, server: str, lang: str) -> None:
-    leader = Person(browser, server, lang, "leader")
+def test_report_to_rating_in_the_browser(browser: Any, server: str, lang: str, screen: str) -> None:
+    phone = screen == "phone"  # on a phone every page is checked to be no wider than the screen
+    leader = Person(browser, server, lang, "leader", phone=phone)
     leader.sign_in("wuxi_leader")
     before = dashboard_numbers(leader)
 
     # 1. A citizen reports on the portal and gets a tracking code.
-    citizen = Person(browser, server, lang, "citizen")
+    citizen = Person(browser, server, lang, "citizen", phone=phone)
     page = citizen.go("/portal")
     citizen.accessible()
+    citizen.fits()
     tag = uuid.uuid4().hex[:6]  # other tests on this server report at the same street
     description = f"崇安寺街道中山路垃圾桶满溢三天没人清运，气味很大 ({lang} {tag})"
     page.select_option("#matter", "garbage_collection")
@@ -47,12 +50,14 @@ def test_report_to_rating_in_the_browser(browser: Any, server: str, lang: str) -
     assert re.fullmatch(r"[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}", code), code
     citizen.shot("2-tracking-code")
     citizen.accessible()
+    citizen.fits()
 
     # 2. The 12345 centre dispatches it from the console.
-    centre = Person(browser, server, lang, "centre")
+    centre = Person(browser, server, lang, "centre", phone=phone)
     centre.sign_in("centre")
     page = centre.go("/work/dispatch")
     centre.accessible()
+    centre.fits()
     row = page.locator("#new-reports article.card", has_text=tag)
     case_id = row.get_attribute("data-case") or ""
     assert case_id
@@ -64,13 +69,15 @@ def test_report_to_rating_in_the_browser(browser: Any, server: str, lang: str) -
     assert page.get_attribute("#case-state", "data-state") == "dispatched"
 
     # 3. The street's team acknowledges and blows the whistle for the district department.
-    street = Person(browser, server, lang, "street")
+    street = Person(browser, server, lang, "street", phone=phone)
     street.sign_in("chongansi_zhifa")
     page = street.go("/work")
     street.accessible()
+    street.fits()
     assert page.locator(f"#duties a[href*='{case_id}']").count() == 1
     page = street.go(f"/work/cases/{case_id}")
     street.accessible()
+    street.fits()
     page = street.submit("#do-acknowledge")
     assert page.get_attribute("#case-state", "data-state") == "acknowledged"
     assert page.locator("#primary-action #do-resolve").count() == 1  # 办结 is the step; the rest folded
@@ -83,10 +90,11 @@ def test_report_to_rating_in_the_browser(browser: Any, server: str, lang: str) -
     street.shot("4-case-summoned")
 
     # 4. The district department reports in within the 30-minute limit.
-    district = Person(browser, server, lang, "district")
+    district = Person(browser, server, lang, "district", phone=phone)
     district.sign_in("liangxi_chengguan")
     page = district.go("/work")  # the summons waits in its 待办, with its countdown
     district.accessible()
+    district.fits()
     summoned = page.locator(f"#duties tr[data-subject='{case_id}'][data-kind='answer_summons']")
     assert summoned.count() == 1 and summoned.locator(".countdown").text_content().strip()
     page = district.go(f"/work/cases/{case_id}")
@@ -112,10 +120,12 @@ def test_report_to_rating_in_the_browser(browser: Any, server: str, lang: str) -
     assert page.request.get(f"{server}{thumb}").headers["content-type"] == "image/jpeg"
     street.shot("6-case-resolved")
     street.accessible()
+    street.fits()
 
     # 6. The citizen rates the result with the tracking code.
     page = citizen.go(f"/portal/track?code={code}")
     citizen.accessible()
+    citizen.fits()
     page.check("#rating-satisfied")
     page.locator("form#rating-form button[type=submit]").click()
     page = citizen.go(f"/portal/track?code={code}")
@@ -124,6 +134,7 @@ def test_report_to_rating_in_the_browser(browser: Any, server: str, lang: str) -
     # 7. The city's dashboard counts it.
     after = dashboard_numbers(leader)
     leader.accessible()
+    leader.fits()
     leader.shot("8-dashboard")
     assert after["totals"]["received"] == before["totals"]["received"] + 1
     assert after["totals"]["resolved"] == before["totals"]["resolved"] + 1
@@ -132,6 +143,7 @@ def test_report_to_rating_in_the_browser(browser: Any, server: str, lang: str) -
     page = leader.go(f"/work/assessment?period={days}")
     page.wait_for_selector("#stage-chart canvas")
     leader.accessible()
+    leader.fits()
     leader.shot("8b-assessment")
 
     # 8. The receipt verifies in the page (the server checkpoints every second).

@@ -1,7 +1,8 @@
-"""Work on a phone (issue 23 point 8, the acceptance's extension journey): at 390×844 the street's
-team asks for more time from its case page, the district bureau's leader finds the request in its
-待办 and grants it, and the city's leader reads the dashboard — every page as wide as the screen at
-most, accessible, in Chinese and in English."""
+"""Work on a phone (issue 23 point 8, the acceptance's extension and 回访 journeys): at 390×844 the
+street's team asks for more time from its case page, the district bureau's leader finds the request
+in its 待办 and grants it, the street resolves, the centre records the 回访 from its queue, and the
+city's leader reads the dashboard — every page as wide as the screen at most, accessible, in Chinese
+and in English."""
 
 from __future__ import annotations
 
@@ -16,26 +17,9 @@ from liandong.domain.worktime import SHANGHAI
 from tests.factories.accounts import token
 from tests.support.browser import Person
 
-PHONE = {"width": 390, "height": 844}
-
-
-WIDEST = """(limit) => [...document.querySelectorAll('body *')]
-  .filter(e => e.getBoundingClientRect().right > limit)
-  .slice(-3).map(e => e.tagName + (e.id ? '#' + e.id : '') + '.' + e.className + ' in ' +
-                      (e.closest('[id]') || {}).id + ' ' +
-                      Math.round(e.getBoundingClientRect().right))"""
-
-
-def fits(person: Person) -> None:
-    """Nothing wider than the screen (else the failure names the innermost elements that stick out)."""
-    wide = person.page.evaluate("() => document.documentElement.scrollWidth")
-    culprits = person.page.evaluate(WIDEST, PHONE["width"]) if wide > PHONE["width"] else []
-    assert wide <= PHONE["width"], f"{person.page.url}: {wide} px on a {PHONE['width']} px screen: {culprits}"
-
 
 def on_phone(browser: Any, server: str, lang: str, who: str, username: str) -> Person:
-    person = Person(browser, server, lang, who)
-    person.page.set_viewport_size(PHONE)
+    person = Person(browser, server, lang, who, phone=True)
     person.sign_in(username)
     return person
 
@@ -53,12 +37,12 @@ def test_an_extension_asked_and_granted_on_phones(browser: Any, server: str, lan
     # the street's team acknowledges and asks for more time, from a phone
     street = on_phone(browser, server, lang, "street-phone", "chongansi_zhifa")
     page = street.go("/work")
-    fits(street)
+    street.fits()
     page = street.go(f"/work/cases/{case_id}")
-    fits(street)
+    street.fits()
     street.accessible()
     page = street.submit("#do-acknowledge")
-    fits(street)
+    street.fits()
     page.click("#fold-extension summary")
     until = (datetime.now(SHANGHAI) + timedelta(days=20)).strftime("%Y-%m-%dT%H:%M")
     page.fill("#extension-until", until)
@@ -70,12 +54,12 @@ def test_an_extension_asked_and_granted_on_phones(browser: Any, server: str, lan
     # the district bureau's leader finds it in 待办 and grants it
     bureau = on_phone(browser, server, lang, "bureau-phone", "liangxi_chengguan_leader")
     page = bureau.go("/work")
-    fits(bureau)
+    bureau.fits()
     bureau.accessible()
     row = page.locator(f"#duties tr[data-subject='{case_id}'][data-kind='decide_extension']")
     assert row.count() == 1
     page = bureau.go(f"/work/cases/{case_id}")
-    fits(bureau)
+    bureau.fits()
     assert page.locator("#primary-action #do-extension-decision").count() == 1  # the one step asked
     page.select_option("#extension-decision-approve", "yes")
     page.fill("#extension-decision-reason", "同意延期")
@@ -83,19 +67,37 @@ def test_an_extension_asked_and_granted_on_phones(browser: Any, server: str, lan
     assert page.locator("#timeline-table tr[data-type=ExtensionDecided]").count() == 1
     due = page.text_content("#case-due") or ""
     assert until[:10] in due, due  # the new deadline, in Beijing time
-    fits(bureau)
+    bureau.fits()
     bureau.shot("phone-2-extension-granted")
     page = bureau.go("/work")
     assert page.locator(f"#duties tr[data-subject='{case_id}'][data-kind='decide_extension']").count() == 0
+
+    # the street resolves it; the centre records the 回访 from its queue, on a phone too
+    page = street.go(f"/work/cases/{case_id}")
+    page.fill("#resolve-summary", "已更换压缩设备，中转站恢复运行")
+    page = street.submit("#do-resolve")
+    assert page.get_attribute("#case-state", "data-state") == "resolved"
+    centre = on_phone(browser, server, lang, "centre-phone", "centre")
+    page = centre.go("/work/followups")
+    centre.fits()
+    centre.accessible()
+    row = page.locator(f"#queue tr[data-case='{case_id}']")
+    assert row.count() == 1
+    page.check(f"#o-{case_id}-satisfied")
+    page = centre.submit(f"#record-{case_id}")
+    assert page.locator("#recorded").count() == 1
+    assert page.locator(f"#queue tr[data-case='{case_id}']").count() == 0  # off the queue
+    page = centre.go(f"/work/cases/{case_id}")
+    assert page.get_attribute("#case-state", "data-state") == "followed_up"
 
     # the city's leader reads the dashboard on a phone
     leader = on_phone(browser, server, lang, "leader-phone", "wuxi_leader")
     page = leader.go("/work/dashboard")
     page.wait_for_selector("#dashboard-data", state="attached")
-    fits(leader)
+    leader.fits()
     leader.accessible()
     leader.shot("phone-3-dashboard")
     assert re.search(r"\d", page.text_content("main") or "")
 
-    for person in (street, bureau, leader):
+    for person in (street, bureau, centre, leader):
         person.close()

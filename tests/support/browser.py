@@ -39,12 +39,22 @@ def launch() -> Iterator[Any]:
         chromium.close()
 
 
+PHONE = {"width": 390, "height": 844}
+"""A phone's screen (issue 23: every page works at 390 px)."""
+
+WIDEST = """(limit) => [...document.querySelectorAll('body *')]
+  .filter(e => e.getBoundingClientRect().right > limit)
+  .slice(-3).map(e => e.tagName + (e.id ? '#' + e.id : '') + '.' + e.className + ' in ' +
+                      (e.closest('[id]') || {}).id + ' ' + Math.round(e.getBoundingClientRect().right))"""
+
+
 class Person:
     """One browser context: a citizen or a signed-in member of staff."""
 
-    def __init__(self, browser: Any, server: str, lang: str, who: str) -> None:
+    def __init__(self, browser: Any, server: str, lang: str, who: str, *, phone: bool = False) -> None:
+        self.phone = phone
         self.context = browser.new_context(locale="zh-CN" if lang == "zh" else "en-US",
-                                           viewport={"width": 1280, "height": 900})
+                                           viewport=PHONE if phone else {"width": 1280, "height": 900})
         self.page = self.context.new_page()
         self.server, self.lang, self.who = server, lang, who
         self.failed_requests: list[str] = []
@@ -72,9 +82,20 @@ class Person:
         page.click("#login-submit")
         page.wait_for_url(re.compile(r".*/work.*"))
 
+    def fits(self) -> None:
+        """On a phone, nothing wider than the screen (else the failure names the innermost elements
+        that stick out); on a desk, nothing to check."""
+        if not self.phone:
+            return
+        limit = PHONE["width"]
+        wide = self.page.evaluate("() => document.documentElement.scrollWidth")
+        culprits = self.page.evaluate(WIDEST, limit) if wide > limit else []
+        assert wide <= limit, f"{self.page.url}: {wide} px on a {limit} px phone: {culprits}"
+
     def shot(self, step: str) -> None:
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        self.page.screenshot(path=str(ARTIFACTS / f"{self.lang}-{step}.png"), full_page=True)
+        screen = "phone-" if self.phone else ""
+        self.page.screenshot(path=str(ARTIFACTS / f"{self.lang}-{screen}{step}.png"), full_page=True)
 
     def accessible(self) -> None:
         """axe-core (from npm, served locally): no serious or critical violation on this page."""
