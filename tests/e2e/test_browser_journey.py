@@ -97,6 +97,8 @@ def test_report_to_rating_in_the_browser(browser: Any, server: str, lang: str, s
     district.fits()
     summoned = page.locator(f"#duties tr[data-subject='{case_id}'][data-kind='answer_summons']")
     assert summoned.count() == 1 and summoned.locator(".countdown").text_content().strip()
+    told = page.locator(f"#told a[href*='{case_id}']")  # and among its notices (通知), by number
+    assert told.count() >= 1 and re.match(r"\d{6}-\d{8}-\d{4}", told.first.text_content() or "")
     page = district.go(f"/work/cases/{case_id}")
     page = district.submit("#do-summons-answer")
     summons = page.text_content("#summons") or ""

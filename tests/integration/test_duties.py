@@ -222,6 +222,17 @@ def test_a_team_message_is_in_the_record_and_outsiders_are_refused(bus: MessageB
     posted = [(e.department, e.text) for e in events if type(e).__name__ == "MessagePosted"]
     assert posted == [(lead, "今晚 20:00 联合检查，请派出所到场"), (CENTRE, "已告知诉求人")]
     assert record(bus, case_id).state.value == "dispatched"  # a message changes no state
+    # each message is told to every active member and the centre (never to who wrote it), through the
+    # outbox in the transaction of the event; the relay publishes it on <prefix>.notice.<department>
+    members = [code for code, m in record(bus, case_id).team.items() if m.active]
+    with bus.uow() as uow:
+        told = [(n.department, n.subject_id) for _, n in uow.outbox.pending_notices(1000)
+                if n.event_type == "MessagePosted"]
+        centre_sees = [n.event_type for n in uow.instrument_reads.notices(CENTRE)]
+    first = {d for d in members if d != lead} | {CENTRE}
+    second = set(members)
+    assert sorted(told) == sorted([(d, case_id) for d in first] + [(d, case_id) for d in second])
+    assert centre_sees == ["MessagePosted"]  # its own message is not told back to it
 
 
 def test_a_readable_number_names_the_case_wherever_an_id_does(bus: MessageBus) -> None:

@@ -9,19 +9,21 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from liandong.domain.aggregate import DomainEvent
 from liandong.domain.cases import chain, disputes, follow_up
 from liandong.domain.cases import commands as c
 from liandong.domain.cases.case import Case
 from liandong.domain.cases.events import AMBIENT_EVENTS, CaseReported
 from liandong.domain.cases.rules import Rules
 from liandong.domain.cases.states import CaseState
+from liandong.domain.cases.waiting import NOTIFIED, told_of
 from liandong.domain.declare import declaration
 from liandong.domain.errors import DomainError
 from liandong.domain.powers import check_power
 from liandong.services.bus import Bus, Decided, Recorder, Registration, Result, Subscriber, ordered_id
 from liandong.services.clock import Clock
 from liandong.services.commands import Bound, bind
-from liandong.services.ports import UnitOfWork
+from liandong.services.ports import Notice, Stored, UnitOfWork
 
 __all__ = ["HANDLERS", "MessageBus", "Result", "case_registration", "new_case_id"]
 
@@ -43,6 +45,15 @@ def _only_ambient(uow: UnitOfWork, case: Any, seen: int) -> bool:
     return all(isinstance(e, AMBIENT_EVENTS) for e in uow.cases.events(case.id)[seen:])
 
 
+def _notices(uow: UnitOfWork, case: Any, stored: list[Stored[DomainEvent]]) -> None:
+    """In the transaction of the events: a notice to each department told of one (the outbox the
+    relay publishes on ``<prefix>.notice.<department>``), e.g. every member of a 留言."""
+    notices = [Notice(d, case.id, type(s.event).__name__, s.event.at)
+               for s in stored if isinstance(s.event, NOTIFIED) for d in told_of(case.record, s.event)]
+    if notices:
+        uow.instruments.notify(notices)
+
+
 def case_registration(rules: Rules, new_id: Callable[[], str] = new_case_id, *,
                       claimed_at: datetime | None = None) -> Registration:
     """Cases on the bus: a report (受理, with its idempotency key and tracking code) and a merge
@@ -55,7 +66,7 @@ def case_registration(rules: Rules, new_id: Callable[[], str] = new_case_id, *,
 
     registration = Registration(
         aggregate=Case, address="case_id", store=lambda uow: uow.cases, handlers=HANDLERS, rules=rules,
-        unchanged=_only_ambient, guard=guard, claimed_at=claimed_at)
+        unchanged=_only_ambient, guard=guard, claimed_at=claimed_at, after=_notices)
 
     def report(uow: UnitOfWork, cmd: c.ReportCase, now: datetime) -> Decided:
         if cmd.idempotency_key:

@@ -10,11 +10,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from liandong.domain.cases.waiting import NOTIFIED
 from liandong.domain.duties import INSTRUMENT, Duty, DutyKind
 from liandong.domain.errors import DomainError
 from liandong.domain.responsibility import ResponsibilityList, Severity
 from liandong.domain.worktime import HOURS, WorkCalendar
-from liandong.services.ports import CaseSummary, UnitOfWork
+from liandong.services.ports import CaseSummary, Notice, UnitOfWork
 from liandong.services.ports.duties import WaitingRow
 
 CLOCK_KINDS = frozenset({DutyKind.ACKNOWLEDGE, DutyKind.ANSWER_SUMMONS, DutyKind.READ})
@@ -26,6 +27,10 @@ class Urgency(StrEnum):
     CALM = "calm"  # no deadline, or well within it
     AMBER = "amber"  # less than the amber share of its span is left
     RED = "red"  # overdue
+
+
+CASE_NOTICES = frozenset(e.__name__ for e in NOTIFIED)
+"""The event types of case notices (the notice outbox holds instruments' too)."""
 
 
 @dataclass(frozen=True)
@@ -68,6 +73,14 @@ class Work:
             total = uow.duties.count(department, kinds=kinds)
         items = [self._item(row, now) for row in rows]
         return WorkList(department, total, items)
+
+    def case_notices(self, department: str, *, limit: int = 10) -> list[tuple[Notice, str]]:
+        """The latest notices of cases to ``department`` (a 留言 of a team it is on, a summons), newest
+        first, each with the case's number."""
+        with self.uow() as uow:
+            found = [n for n in uow.instrument_reads.notices(department, limit=4 * limit)
+                     if n.event_type in CASE_NOTICES][:limit]
+            return [(n, uow.case_reads.number_of(n.subject_id)) for n in found]
 
     def in_area(self, unit: str, *, limit: int = 500) -> list[CaseSummary]:
         """Every live case with a place in ``unit`` (a street's or township's tab), nearest deadline first."""

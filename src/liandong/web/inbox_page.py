@@ -16,11 +16,12 @@ from liandong.domain.errors import DomainError
 from liandong.domain.hierarchy import Level
 from liandong.http.deps import LangDep, PlatformDep
 from liandong.i18n import name_of, words
-from liandong.i18n.messages import LEVEL_NAMES, ROLE_NAMES
+from liandong.i18n.messages import EVENT_LABELS, LEVEL_NAMES, ROLE_NAMES
 from liandong.i18n.web.work import WORK_TEXT
 from liandong.i18n.work_items import WORK_LIST_TEXT, countdown, duty_name, state_name
 from liandong.services.ports import CaseSummary
 from liandong.web.calendar_notice import admin_notices
+from liandong.web.case_view import local
 from liandong.web.render import Renderer
 from liandong.web.session import session_user
 
@@ -118,8 +119,11 @@ def install(app: FastAPI, renderer: Renderer) -> None:
                   "waiting": platform.work().waiting(user.department, now, limit=1).total}
         if tab == "duties":
             rows, total, kinds = _duty_rows(platform, user.department, now, lang, action, overdue)
+            told = [{"case": n.subject_id, "number": number or n.subject_id[:12], "at": local(n.at),
+                     "what": EVENT_LABELS.get(n.event_type, {}).get(lang, n.event_type)}
+                    for n, number in platform.work().case_notices(user.department)]
             return render(request, "work_inbox.html", lang, **common, duties=rows, total=total,
-                          kinds=kinds, chosen={"action": action, "overdue": overdue})
+                          kinds=kinds, chosen={"action": action, "overdue": overdue}, told=told)
         summaries = (platform.queries().inbox(user.department, limit=500) if tab == "cases"
                      else platform.work().in_area(area, limit=500))
         rows = _case_rows(platform, summaries, now, lang)

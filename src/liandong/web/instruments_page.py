@@ -226,7 +226,8 @@ def install(app: FastAPI, renderer: Renderer) -> None:
         titles = {row.instrument_id: row.title for row in rows}
         news = [{"id": n.subject_id, "title": titles.get(n.subject_id, n.subject_id),
                  "what": pick(EVENT_LABELS[n.event_type], lang),
-                 "at": n.at.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")} for n in notices]
+                 "at": n.at.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")} for n in notices
+                if n.event_type in EVENT_LABELS]  # a case's notices are on the 待办 page
         return renderer.render(request, "instruments.html", lang, text=INSTRUMENT_TEXT, rows=rows, news=news,
                                kinds=keyed(KIND_LABELS, lang), open_only=open == "1",
                                department=platform.rules().router.department_name(user.department),

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime
 
+from liandong.domain.cases import events as ev
 from liandong.domain.cases.record import CaseRecord
 from liandong.domain.cases.routing import Role
 from liandong.domain.cases.states import CaseState
@@ -79,3 +80,21 @@ def waits_on(department: str | None, r: CaseRecord) -> bool:
     """Whether something of the case waits on ``department`` (who must decide may open what it
     decides, although it is not on the team)."""
     return bool(department) and any(d.department == department for d in case_duties(r))
+
+
+NOTIFIED: tuple[type[ev.Event], ...] = (ev.MessagePosted, ev.SummonsIssued)
+"""The events of a case that its parties are notified of (``told_of``)."""
+
+
+def told_of(r: CaseRecord, e: ev.Event) -> list[str]:
+    """Who is notified of an event of the case (通知, through the outbox; never the department that
+    acted): a 留言 goes to every active member of the team and the dispatching centre, a summons to
+    each department summoned (its half-hour runs from now)."""
+    if isinstance(e, ev.MessagePosted):
+        found = [code for code, member in r.team.items() if member.active]
+        found += [r.dispatcher] if r.dispatcher else []
+    elif isinstance(e, ev.SummonsIssued):
+        found = list(e.departments)
+    else:
+        return []
+    return [d for d in dict.fromkeys(found) if d and d != e.actor]
