@@ -17,7 +17,7 @@ import httpx
 from PIL import Image
 
 from liandong.ledger.receipt import check_receipt
-from tests.factories.accounts import token
+from tests.factories.accounts import signed_in, token
 from tests.factories.photos import jpeg as real_jpeg
 from tests.factories.photos import png, png_bomb
 
@@ -118,6 +118,13 @@ def test_a_report_gives_a_code_that_opens_the_public_status(server: str) -> None
     [case] = stored(server, since, description)
     # resolved to the township, which is all a public read shows of where (never the typed address)
     assert case["address_id"] == "320213001" and case["address"] == "江苏省 无锡市 梁溪区 崇安寺街道"
+    # the photo reaches the centre: a thumbnail on the report's card in the dispatch console
+    centre = signed_in(server, "centre")
+    console = centre.get("/work/dispatch").text
+    card = console[console.index(f'id="report-{case["service_request_id"]}"'):].split("</article>")[0]
+    thumb = re.search(r'<ul class="photos card-photos"[^>]*><li><a href="[^"]+"><img src="([^"]+)"', card)
+    assert thumb, card
+    assert centre.get(thumb.group(1)).headers["content-type"] == "image/jpeg"
 
     again = client.post("/portal", data=fields)  # the same form sent twice: one case, no second code
     assert again.status_code == 200 and 'id="duplicate-notice"' in again.text and not CODE.search(again.text)

@@ -38,6 +38,10 @@ class Photos:
         self.links.link(linked)
         return linked
 
+    def of_cases(self, case_ids: list[str]) -> dict[str, list[CasePhoto]]:
+        """The photos of cases the caller has already found the user may see (a console's queue)."""
+        return self.links.of_cases(case_ids)
+
     def of_case(self, user: Principal, case_id: str) -> list[CasePhoto]:
         """The case's photos, for someone who may see the case (else refused as unknown)."""
         self.queries.case(user, case_id, summoned=True)

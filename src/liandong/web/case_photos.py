@@ -19,7 +19,7 @@ from liandong.domain.access import Principal
 from liandong.domain.cases.events import to_payload
 from liandong.domain.errors import DomainError
 from liandong.i18n.messages import EVENT_LABELS
-from liandong.services.ports.photos import CleanPhoto, content_key
+from liandong.services.ports.photos import CasePhoto, CleanPhoto, content_key
 from liandong.web.session import session_user
 
 THUMBNAIL = 320
@@ -41,14 +41,17 @@ def photo_views(platform: Platform, user: Principal, case_id: str, events: Itera
         for key in payload.get("photos") or ():
             actor = payload.get("actor", "")
             step.setdefault(key, f"{EVENT_LABELS[payload['type']][lang]} · {router.department_name(actor)}")
-    out = []
-    for p in platform.photos().of_case(user, case_id):
-        scale = min(1.0, THUMBNAIL / max(p.width, p.height, 1))
-        out.append({"thumb": f"/work/cases/{case_id}/photos/{p.thumbnail}",
-                    "full": f"/work/cases/{case_id}/photos/{p.photo}",
-                    "width": round(p.width * scale), "height": round(p.height * scale),
-                    "step": step.get(p.photo, EVENT_LABELS["CaseReported"][lang])})
-    return out
+    return [{**thumbnail(p), "step": step.get(p.photo, EVENT_LABELS["CaseReported"][lang])}
+            for p in platform.photos().of_case(user, case_id)]
+
+
+def thumbnail(p: CasePhoto, size: int = THUMBNAIL) -> dict[str, Any]:
+    """The links to a photo and its thumbnail, and the thumbnail's size at most ``size`` (so that the
+    page does not jump while it loads)."""
+    scale = min(1.0, size / max(p.width, p.height, 1))
+    return {"thumb": f"/work/cases/{p.case_id}/photos/{p.thumbnail}",
+            "full": f"/work/cases/{p.case_id}/photos/{p.photo}",
+            "width": round(p.width * scale), "height": round(p.height * scale)}
 
 
 async def cleaned_attachments(platform: Platform, form: dict[str, Any]) -> list[CleanPhoto]:

@@ -17,6 +17,7 @@ from liandong.domain.worktime import SHANGHAI
 from liandong.i18n import name_of, words
 from liandong.i18n.messages import explain
 from liandong.i18n.web.console import CONSOLE_TEXT, SEARCH_WORDS
+from liandong.web.case_photos import thumbnail
 from liandong.web.workbench import _matter_name as matter_name
 
 LEADS_SHOWN = 12
@@ -125,6 +126,9 @@ def new_reports(platform: Platform, user: Principal, lang: str) -> tuple[list[Ro
                             "arbitration": bool(p.arbitration)})
     new.sort(key=lambda row: row["r"].received_at or datetime.min.replace(tzinfo=UTC))
     reading(platform, new, lang)
+    photos = platform.photos().of_cases([row["r"].id for row in new])  # rows of the user's area
+    for row in new:
+        row["photos"] = [thumbnail(p) for p in photos.get(row["r"].id, [])]
     return new, returns
 
 

@@ -25,6 +25,20 @@ class SqlPhotoLinks(PhotoLinks):
             if not any(p.photo == photo.photo for p in self.of_case(photo.case_id)):
                 raise
 
+    def of_cases(self, case_ids: list[str]) -> dict[str, list[CasePhoto]]:
+        if not case_ids:
+            return {}
+        query = (select(case_photo).where(case_photo.c.case_id.in_(case_ids))
+                 .order_by(case_photo.c.case_id, case_photo.c.added_at, case_photo.c.photo_key))
+        with self.engine.connect() as connection:
+            rows = connection.execute(query).all()
+        found: dict[str, list[CasePhoto]] = {}
+        for r in rows:
+            found.setdefault(r.case_id, []).append(CasePhoto(
+                case_id=r.case_id, photo=r.photo_key, thumbnail=r.thumbnail_key, width=r.width,
+                height=r.height, added_at=r.added_at))
+        return found
+
     def of_case(self, case_id: str) -> list[CasePhoto]:
         query = (select(case_photo).where(case_photo.c.case_id == case_id)
                  .order_by(case_photo.c.added_at, case_photo.c.photo_key))

@@ -50,6 +50,12 @@ class PhotoLinks(abc.ABC):
     def of_case(self, case_id: str) -> list[CasePhoto]:
         """The case's photos in the order they were added."""
 
+    def of_cases(self, case_ids: list[str]) -> dict[str, list[CasePhoto]]:
+        """The photos of several cases at once (a console's queue), keyed by case; cases without one
+        are left out. A store may answer in one query."""
+        found = {case_id: self.of_case(case_id) for case_id in case_ids}
+        return {case_id: photos for case_id, photos in found.items() if photos}
+
 
 @dataclass(frozen=True)
 class CleanPhoto:
