@@ -124,9 +124,12 @@ def test_report_to_rating_in_the_browser(browser: Any, server: str, lang: str, s
     street.accessible()
     street.fits()
 
-    # 6. The citizen rates the result with the tracking code.
+    # 6. The citizen sees the photo of the result and rates it with the tracking code.
     page = citizen.go(f"/portal/track?code={code}")
     citizen.accessible()
+    after = page.get_attribute("#after-photos img", "src") or ""
+    assert page.request.get(f"{server}{after}").headers["content-type"] == "image/jpeg"
+    assert page.request.get(f"{server}{after.replace(code, 'AAAA-BBBB-CCCC')}").status == 404
     citizen.fits()
     page.check("#rating-satisfied")
     page.locator("form#rating-form button[type=submit]").click()

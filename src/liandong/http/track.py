@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from pydantic import BaseModel
 
-from liandong.domain.cases.events import to_payload
+from liandong.domain.cases.events import CaseResolved, to_payload
 from liandong.domain.catalogue import Catalogue
 from liandong.domain.errors import DomainError
 from liandong.i18n import name_of
@@ -39,6 +39,7 @@ class PublicStatus(BaseModel):
     received_at: datetime | None
     due: datetime | None
     steps: list[PublicStep]
+    photos: list[str] = []  # 办结照片: the SHA-256 of each photo the handler attached at resolution
 
 
 def public_status(code: str, platform: Tracking, lang: str) -> PublicStatus:
@@ -55,5 +56,6 @@ def public_status(code: str, platform: Tracking, lang: str) -> PublicStatus:
              for e in events if type(e).__name__ in public]
     r = case.record
     matter = platform.catalogue.matters.get(r.matter)
-    return PublicStatus(status=r.state.value, matter=name_of(matter, lang),
-                        received_at=r.received_at, due=r.due, steps=steps)
+    photos = [key for e in events if isinstance(e, CaseResolved) for key in e.photos or ()]
+    return PublicStatus(status=r.state.value, matter=name_of(matter, lang), received_at=r.received_at,
+                        due=r.due, steps=steps, photos=list(dict.fromkeys(photos)))

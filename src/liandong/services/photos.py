@@ -47,6 +47,15 @@ class Photos:
         self.queries.case(user, case_id, summoned=True)
         return self.links.of_case(case_id)
 
+    def after_photo(self, case_id: str, photo_key: str, *, thumbnail: bool) -> bytes:
+        """A photo (or its thumbnail) the handler attached at 办结, for the public status of its case:
+        the caller has checked the tracking code and that the case's record names ``photo_key``."""
+        found = next((p for p in self.links.of_case(case_id) if p.photo == photo_key), None)
+        data = self.blobs.get(found.thumbnail if thumbnail else found.photo) if found is not None else None
+        if data is None:
+            raise DomainError("photo.unknown")
+        return data
+
     def image(self, user: Principal, case_id: str, key: str) -> bytes:
         """A photo or thumbnail of a case the user may see; any other key is refused as unknown."""
         photos = self.of_case(user, case_id)

@@ -41,6 +41,8 @@ from liandong.i18n.messages import explain
 from liandong.i18n.web.portal import CATEGORY_EN, PORTAL_TEXT, VERIFY_KEYS
 from liandong.services.cases import Result
 from liandong.services.writer import unwrap
+from liandong.web import after_photos
+from liandong.web.after_photos import after_photo_links
 from liandong.web.portal_photo import PHOTO_LIMIT, cleaned_photo, keep_photo
 from liandong.web.render import Renderer
 from liandong.web.session import checked_form
@@ -276,12 +278,15 @@ def install(app: FastAPI, renderer: Renderer, *, report_limit: str = "10/minute"
                         "state": words.get(f"state_{public.status}", public.status),
                         "received": local(public.received_at), "due": local(public.due),
                         "steps": [{"at": local(s.at), "label": s.label, "note": s.note}
-                                  for s in public.steps]}
+                                  for s in public.steps],
+                        "photos": [after_photo_links(code, key) for key in public.photos]}
         return render(request, "portal_track.html", lang, status=status, text=PORTAL_TEXT,
                       typed=code or typed.strip(), case=view, code_error=code_error,
                       rate_errors=rate_errors or {}, general=general, chosen=chosen or {},
                       rated=rated and view is not None and view["status"] != "resolved",
                       ratings=RATINGS, verify_text={k: words[k] for k in VERIFY_KEYS})
+
+    after_photos.install(app)
 
     @app.get("/portal/track", response_class=HTMLResponse, include_in_schema=False)
     def track_status(request: Request, platform: PlatformDep, lang: LangDep, code: str = "",
