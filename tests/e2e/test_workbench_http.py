@@ -9,7 +9,7 @@ import uuid
 import httpx
 
 from tests.factories.accounts import E2E_USER_LIMIT, PASSWORD, csrf_of, signed_in, token
-from tests.factories.photos import jpeg
+from tests.factories.photos import jpeg, pdf
 
 
 def new_case(server: str, description: str) -> str:
@@ -177,10 +177,20 @@ def test_one_step_first_errors_beside_their_form_and_photos_at_resolution(server
               files=[("photos", ("note.jpg", b"%PDF-1.4 not an image", "image/jpeg"))])
     assert bad.status_code == 422 and "JPG、PNG 或 WebP" in bad.text
     assert 'data-state="acknowledged"' in bad.text and "已清运</textarea>" in bad.text
-    # …and with a real photo carrying a location: kept without it, its key in the event
-    photo = jpeg(gps=True)
+    # …a password-protected PDF or a file that only calls itself one: refused, named, nothing kept
+    for name, content, words in (("report.pdf", pdf(password="x"), "密码"),
+                                 ("report.pdf", b"%PDF-1.7 then nothing", "无法读取"),
+                                 ("report.pdf", b"MZ\x90\x00 an exe", "PDF")):
+        refused = act({"action": "resolve", "summary": "已清运"},
+                      files=[("documents", (name, content, "application/pdf"))])
+        assert refused.status_code == 422 and words in refused.text, name
+        assert 'data-state="acknowledged"' in refused.text
+    # …and with a real photo carrying a location (kept without it) and a two-page report: their keys
+    # in the event, the photo shown and the report listed under the step that took them
+    photo, report = jpeg(gps=True), pdf(pages=2)
     done = act({"action": "resolve", "summary": "已清运并消毒"},
-               files=[("photos", ("after.jpg", photo, "image/jpeg"))])
+               files=[("photos", ("after.jpg", photo, "image/jpeg")),
+                      ("documents", ("整改报告.pdf", report, "application/pdf"))])
     assert done.status_code == 303
     events = httpx.get(f"{server}/api/cases/{case_id}/timeline", headers=centre).json()
     resolved = next(e for e in events if e["type"] == "CaseResolved")
@@ -190,4 +200,13 @@ def test_one_step_first_errors_beside_their_form_and_photos_at_resolution(server
     kept = street.get(f"/work/cases/{case_id}/photos/{key}")
     assert kept.status_code == 200 and kept.content != photo and b"GPS" not in kept.content
     assert hashlib.sha256(kept.content).hexdigest() == key  # the record commits to these bytes
+    (document,) = resolved["data"]["documents"]
+    assert document == hashlib.sha256(report).hexdigest() and "附件 1（PDF）" in page.text
+    download = street.get(f"/work/cases/{case_id}/documents/{document}")
+    assert download.status_code == 200 and download.content == report
+    assert download.headers["content-type"] == "application/pdf"
+    assert download.headers["content-disposition"].startswith("attachment")
+    assert street.get(f"/work/cases/{case_id}/documents/{key}").status_code == 404  # a photo's key
+    stranger = signed_in(server, "shanbei_zhifa")  # another street: the case is not its to see
+    assert stranger.get(f"/work/cases/{case_id}/documents/{document}").status_code == 404
     assert httpx.get(f"{server}/work/cases/{case_id}/photos/{key}").status_code in (303, 404)

@@ -47,3 +47,17 @@ def png_bomb(width: int = 100_000, height: int = 100_000) -> bytes:
     data = zlib.compressobj(9)
     body = data.compress(row * 64) + data.flush()  # the first rows only: the file stays small
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", body) + chunk(b"IEND", b"")
+
+
+def pdf(pages: int = 1, *, password: str = "") -> bytes:
+    """A real PDF of blank A4 pages written by pypdf (encrypted with ``password`` when given)."""
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(width=595, height=842)
+    if password:
+        writer.encrypt(password)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()

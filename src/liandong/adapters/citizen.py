@@ -39,7 +39,9 @@ def photo_service(data_dir: Path | None, engine: Engine | None, queries: CaseQue
         from liandong.adapters.sql.photos import SqlPhotoLinks
 
         links = SqlPhotoLinks(engine)
-    return Photos(blobs, links, clean_photo, queries, clock)
+    from liandong.adapters.documents import check_pdf
+
+    return Photos(blobs, links, clean_photo, queries, clock, check_pdf)
 
 
 def reporter_updates(settings: Settings, uow: Callable[[], UnitOfWork],

@@ -14,7 +14,15 @@ from dataclasses import dataclass
 from liandong.domain.access import Principal
 from liandong.domain.errors import DomainError
 from liandong.services.clock import Clock
-from liandong.services.ports.photos import BlobStore, CasePhoto, CleanPhoto, PhotoCleaner, PhotoLinks
+from liandong.services.ports.photos import (
+    BlobStore,
+    CasePhoto,
+    CheckedDocument,
+    CleanPhoto,
+    DocumentChecker,
+    PhotoCleaner,
+    PhotoLinks,
+)
 from liandong.services.queries import CaseQueries
 
 
@@ -25,6 +33,28 @@ class Photos:
     cleaner: PhotoCleaner
     queries: CaseQueries
     clock: Clock
+    document_checker: DocumentChecker | None = None
+
+    def check_document(self, data: bytes) -> CheckedDocument:
+        """A document (办结、协办 attachments) as it would be kept, or its refusal (``document.*``)."""
+        if self.document_checker is None:
+            raise DomainError("document.not_pdf")
+        return self.document_checker(data)
+
+    def keep_document(self, document: CheckedDocument) -> str:
+        """Keep a checked document by content; its key is what the step's event names."""
+        return self.blobs.put(document.data)
+
+    def document(self, user: Principal, case_id: str, key: str) -> bytes:
+        """A document a step of the case attached, for someone who may see the case; any key the
+        case's record does not name is refused as unknown."""
+        events = self.queries.read(user, case_id, summoned=True).events
+        if not any(key in (getattr(e, "documents", None) or ()) for e in events):
+            raise DomainError("document.unknown")
+        data = self.blobs.get(key)
+        if data is None:
+            raise DomainError("document.unknown")
+        return data
 
     def clean(self, data: bytes) -> CleanPhoto:
         """The photo as it would be kept, or its refusal (``photo.*``); nothing is stored."""

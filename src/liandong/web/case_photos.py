@@ -7,24 +7,25 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import Response
 from starlette.datastructures import UploadFile
 
+from liandong.adapters.documents import DOCUMENT_LIMIT
 from liandong.bootstrap import Platform
 from liandong.domain.access import Principal
 from liandong.domain.cases.events import to_payload
 from liandong.domain.errors import DomainError
 from liandong.i18n.messages import EVENT_LABELS
-from liandong.services.ports.photos import CasePhoto, CleanPhoto, content_key
+from liandong.services.ports.photos import CasePhoto, CheckedDocument, CleanPhoto, content_key
 from liandong.web.session import session_user
 
 THUMBNAIL = 320
 MAX_PHOTOS = 4
-"""Photos attached to one step at most (each within the portal's limit)."""
+"""Photos attached to one step at most (each within the portal's limit); documents likewise."""
 PHOTO_LIMIT = 5 * 1024 * 1024
 log = logging.getLogger("liandong.workbench")
 
@@ -75,19 +76,58 @@ async def cleaned_attachments(platform: Platform, form: dict[str, Any]) -> list[
     return out
 
 
+async def checked_documents(platform: Platform, form: dict[str, Any]) -> list[CheckedDocument]:
+    """The PDFs posted with a step, each read within its limit and checked (refused as a whole if
+    one is not a readable, unencrypted PDF, too large, or too many); nothing is stored."""
+    posted = form.get("documents", [])
+    uploads = [u for u in (posted if isinstance(posted, list) else [posted])
+               if isinstance(u, UploadFile) and (u.filename or u.size)]
+    if len(uploads) > MAX_PHOTOS:
+        raise DomainError("document.too_many", limit=MAX_PHOTOS)
+    out = []
+    for upload in uploads:
+        try:
+            data = await upload.read(DOCUMENT_LIMIT + 1)
+        finally:
+            await upload.close()
+        if data:
+            out.append(await asyncio.to_thread(platform.photos().check_document, data))
+    return out
+
+
+def document_views(case_id: str, events: Iterable[Any], platform: Platform,
+                   lang: str) -> list[dict[str, str]]:
+    """The documents the case's steps attached, each with the step that took it and its link."""
+    router = platform.rules().router
+    out = []
+    for e in events:
+        payload = to_payload(e)
+        for key in payload.get("documents") or ():
+            out.append({"href": f"/work/cases/{case_id}/documents/{key}", "n": str(len(out) + 1),
+                        "step": f"{EVENT_LABELS[payload['type']][lang]} · "
+                                f"{router.department_name(payload.get('actor', ''))}"})
+    return out
+
+
 def photo_keys(photos: list[CleanPhoto]) -> tuple[str, ...]:
     """The keys the step's event carries: the SHA-256 of each kept image."""
     return tuple(content_key(p.image) for p in photos)
 
 
-async def keep_attachments(platform: Platform, case_id: str, photos: list[CleanPhoto]) -> None:
-    """Keep the photos of a step that has landed (content-addressed: a retry keeps them once). A
-    failure is logged; the step stands and the event names the photos by their keys."""
+async def keep_attachments(platform: Platform, case_id: str, photos: list[CleanPhoto],
+                           documents: Sequence[CheckedDocument] = ()) -> None:
+    """Keep the photos and documents of a step that has landed (content-addressed: a retry keeps
+    them once). A failure is logged; the step stands and the event names them by their keys."""
     for photo in photos:
         try:
             await asyncio.to_thread(platform.photos().attach, case_id=case_id, photo=photo)
         except Exception:
             log.exception("a photo of case %s could not be kept", case_id)
+    for document in documents:
+        try:
+            await asyncio.to_thread(platform.photos().keep_document, document)
+        except Exception:
+            log.exception("a document of case %s could not be kept", case_id)
 
 
 def install(app: FastAPI) -> None:
@@ -104,3 +144,19 @@ def install(app: FastAPI) -> None:
             return Response(status_code=404)
         headers = {"Cache-Control": "private, max-age=300", "X-Content-Type-Options": "nosniff"}
         return Response(data, media_type="image/jpeg", headers=headers)
+
+    @app.get("/work/cases/{case_id}/documents/{key}", include_in_schema=False)
+    def case_document(request: Request, case_id: str, key: str) -> Response:
+        """A document a step of the case attached, as a download, for staff who may see the case."""
+        user = session_user(request)
+        platform: Platform = request.app.state.platform
+        if user is None or user.is_citizen:
+            return Response(status_code=404)
+        try:
+            data = platform.photos().document(user, case_id, key)
+        except DomainError:
+            return Response(status_code=404)
+        headers = {"Cache-Control": "private, max-age=300", "X-Content-Type-Options": "nosniff",
+                   "Content-Disposition": f'attachment; filename="{case_id[:12]}-{key[:8]}.pdf"',
+                   "Content-Security-Policy": "sandbox"}
+        return Response(data, media_type="application/pdf", headers=headers)

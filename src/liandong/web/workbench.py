@@ -19,12 +19,15 @@ from liandong.i18n import name_of
 from liandong.i18n.messages import explain
 from liandong.i18n.web.work import WORK_TEXT
 from liandong.i18n.work_items import state_name
+from liandong.services.ports.photos import content_key
 from liandong.services.writer import unwrap
 from liandong.web import case_photos
 from liandong.web.actions import BY_KEY, arranged, offered
 from liandong.web.case_photos import (
     MAX_PHOTOS,
+    checked_documents,
     cleaned_attachments,
+    document_views,
     keep_attachments,
     photo_keys,
     photo_views,
@@ -99,6 +102,7 @@ def install(app: FastAPI, renderer: Renderer) -> None:
             return render(request, "error.html", lang, status=404, message=explain(exc, lang))
         view = case_view(platform, user, read.record, read.events, read.reads, lang)
         view["photos"] = photo_views(platform, user, case_id, read.events, lang)
+        view["documents"] = document_views(case_id, read.events, platform, lang)
         view["number"] = platform.queries().number_of(read.record.id)
         view["state_name"] = state_name(read.record.state.value, lang)  # words; the code in data-state
         actions = offered(user, read.record, platform.hierarchy, platform.catalogue.governance)
@@ -131,11 +135,13 @@ def install(app: FastAPI, renderer: Renderer) -> None:
             by = await run_in_threadpool(case_actor, platform, user, case_id, key)
             version = int(str(form.get("version", "0")) or 0)
             photos = await cleaned_attachments(platform, form) if action.attachments else []
+            documents = await checked_documents(platform, form) if action.attachments else []
             command = action.build(case_id, by, version, form)
-            if photos:
-                command = replace(command, photos=photo_keys(photos))  # type: ignore[type-var]
+            if photos or documents:
+                command = replace(command, photos=photo_keys(photos),  # type: ignore[type-var]
+                                  documents=tuple(content_key(d.data) for d in documents))
             unwrap(await platform.writer().submit_async(command))
-            await keep_attachments(platform, case_id, photos)
+            await keep_attachments(platform, case_id, photos, documents)
         except DomainError as exc:
             status = 409 if exc.code in ("case.conflict", "case.illegal_transition") else 422
             return _case_response(request, platform, user, case_id, lang, error=explain(exc, lang),

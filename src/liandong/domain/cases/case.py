@@ -301,7 +301,8 @@ class Case(Aggregate[CaseRecord, ev.Event]):
         assert self.record.due is not None
         self._emit(ev.CaseResumed(case_id=self.id, at=now, actor=by, due=self.record.due))
 
-    def report_assist(self, *, by: str, summary: str, now: datetime, photos: tuple[str, ...] = ()) -> None:
+    def report_assist(self, *, by: str, summary: str, now: datetime, photos: tuple[str, ...] = (),
+                      documents: tuple[str, ...] = ()) -> None:
         """An assisting department reports its part."""
         self._check(CaseAction.REPORT_ASSIST)
         r = self.record
@@ -311,10 +312,10 @@ class Case(Aggregate[CaseRecord, ev.Event]):
         on_time = r.due is None or now <= r.due
         self._emit(ev.AssistReported(case_id=self.id, at=now, actor=by, department=by,
                                      summary=summary.strip(), on_time=on_time,
-                                     photos=_photo_keys(photos)))
+                                     photos=_photo_keys(photos), documents=_photo_keys(documents)))
 
     def resolve(self, *, by: str, summary: str, public_note: str, now: datetime, rules: Rules,
-                photos: tuple[str, ...] = ()) -> None:
+                photos: tuple[str, ...] = (), documents: tuple[str, ...] = ()) -> None:
         """办结 by the lead, once every assist has reported its part (joint closure)."""
         self._check(CaseAction.RESOLVE)
         r = self.record
@@ -329,7 +330,7 @@ class Case(Aggregate[CaseRecord, ev.Event]):
                                    on_time=r.due is None or now <= r.due,
                                    follow_up_by=rules.calendar.deadline(
                                        now, rules.policy.follow_up_working_days, "wd"),
-                                   photos=_photo_keys(photos)))
+                                   photos=_photo_keys(photos), documents=_photo_keys(documents)))
 
     # -- follow-up, closure, duplicates --------------------------------------------------------
     def close(self, *, by: str, now: datetime) -> None:
@@ -352,8 +353,8 @@ class Case(Aggregate[CaseRecord, ev.Event]):
 
 
 def _photo_keys(photos: tuple[str, ...]) -> tuple[str, ...] | None:
-    """The photos an event carries, by the SHA-256 of the kept image (so the record commits to them);
-    None for none (the field is left out)."""
+    """The attachments an event carries (photos, documents), by the SHA-256 of what was kept (so the
+    record commits to them); None for none (the field is left out)."""
     if not photos:
         return None
     keys = tuple(dict.fromkeys(p.lower() for p in photos))

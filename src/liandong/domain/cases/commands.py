@@ -268,6 +268,7 @@ class ReportAssist(CaseCommand):
 
     summary: str = param(("办理情况", "What was done"), kind=TEXTAREA, min_length=1, max_length=4000)
     photos: tuple[str, ...] = optional((), ("现场照片", "Photos"), web=False, edge=True, items=64)
+    documents: tuple[str, ...] = optional((), ("附件（PDF）", "Documents (PDF)"), web=False, edge=True, items=64)
 
 
 @COMMANDS.declare(slug="resolve", name=("办结", "Resolve"), roles={HANDLER, LEADER}, behaviour="resolve",
@@ -279,6 +280,7 @@ class ResolveCase(CaseCommand):
     summary: str = param(("办理情况", "What was done"), kind=TEXTAREA, min_length=1, max_length=4000)
     public_note: str = optional("", ("公开答复", "Public reply"), kind=TEXTAREA, max_length=2000)
     photos: tuple[str, ...] = optional((), ("现场照片", "Photos"), web=False, edge=True, items=64)
+    documents: tuple[str, ...] = optional((), ("附件（PDF）", "Documents (PDF)"), web=False, edge=True, items=64)
 
 
 @COMMANDS.declare(slug="follow-up", name=("回访", "Follow up"), roles={DISPATCHER}, behaviour="follow_up",

@@ -16,8 +16,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Assisting departments have not reported yet, so the case cannot be resolved: {departments}",
     },
     "case.bad_photo_key": {
-        "zh": "照片须以所存图像的 SHA-256 摘要（64 位十六进制）引用",
-        "en": "A photo is referred to by the SHA-256 of the kept image (64 hexadecimal digits)",
+        "zh": "附件（照片、文件）须以所存内容的 SHA-256 摘要（64 位十六进制）引用",
+        "en": "An attachment (photo, document) is referred to by the SHA-256 of what was kept (64 hexadecimal digits)",
     },
     "case.bad_return_category": {
         "zh": "退单理由类别“{value}”无效，可选：{allowed}（不属于本单位职责、管辖区域有误、诉求不明确、超出政府职能）",

@@ -23,6 +23,34 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "一次最多附 {limit} 张照片",
         "en": "At most {limit} photos at a time",
     },
+    "document.too_large": {
+        "zh": "文件不能超过 {limit} MB",
+        "en": "The document exceeds {limit} MB",
+    },
+    "document.not_pdf": {
+        "zh": "附件须为 PDF 文件",
+        "en": "Attach a PDF document",
+    },
+    "document.encrypted": {
+        "zh": "PDF 文件设有密码，请去除密码后再上传",
+        "en": "The PDF is password-protected: remove the password and attach it again",
+    },
+    "document.unreadable": {
+        "zh": "PDF 文件无法读取（文件损坏或不完整），请重新选择",
+        "en": "The PDF cannot be read (damaged or incomplete): please choose it again",
+    },
+    "document.pages": {
+        "zh": "PDF 文件须有 1 至 {limit} 页",
+        "en": "The PDF must have 1 to {limit} pages",
+    },
+    "document.too_many": {
+        "zh": "一次最多附 {limit} 个文件",
+        "en": "At most {limit} documents at a time",
+    },
+    "document.unknown": {
+        "zh": "没有这个文件",
+        "en": "There is no such document",
+    },
     "photo.unknown": {
         "zh": "没有这张照片",
         "en": "There is no such photo",

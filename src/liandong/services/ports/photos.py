@@ -67,5 +67,15 @@ class CleanPhoto:
     height: int
 
 
+@dataclass(frozen=True)
+class CheckedDocument:
+    """A document as kept (a PDF, as sent) and its number of pages."""
+
+    data: bytes
+    pages: int
+
+
 PhotoCleaner = Callable[[bytes], CleanPhoto]
+DocumentChecker = Callable[[bytes], CheckedDocument]
+"""Checks a posted document and returns it, or raises a refusal (``document.*``)."""
 """Checks a posted photo and returns it cleaned, or raises a refusal (``photo.*``)."""

@@ -88,6 +88,7 @@ class AssistReported(Event):
     summary: str
     on_time: bool
     photos: tuple[str, ...] | None = field(default=None, metadata=ONLY_WHEN_SET)  # the photos' SHA-256
+    documents: tuple[str, ...] | None = field(default=None, metadata=ONLY_WHEN_SET)  # the PDFs' SHA-256
     free_text_fields: ClassVar[tuple[str, ...]] = ("summary",)
 
 
@@ -100,5 +101,6 @@ class CaseResolved(Event):
     on_time: bool
     follow_up_by: datetime | None = field(default=None, metadata=ONLY_WHEN_SET)  # 回访时限
     photos: tuple[str, ...] | None = field(default=None, metadata=ONLY_WHEN_SET)  # the photos' SHA-256
+    documents: tuple[str, ...] | None = field(default=None, metadata=ONLY_WHEN_SET)  # the PDFs' SHA-256
     state_change: ClassVar[bool] = True
     free_text_fields: ClassVar[tuple[str, ...]] = ("summary", "public_note")
