@@ -33,11 +33,12 @@ Import: ``from volume import generate_volume`` (bench/ on the path), or ``load_v
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import os
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -217,18 +218,38 @@ class VolumeLoader(DemoLoader):
         self.city = self.cities[self.workload.codes[int(self.workload.place[i])]]
         return replace(super()._report(i), idempotency_key=f"volume-{self.tag}-{i}")
 
-    def run_chunk(self, chosen: list[int]) -> DemoSummary:
-        self.chosen, self.ids = chosen, {}
+    def run_chunk(self, number: int, chosen: list[int]) -> DemoSummary:
+        """Chunk ``number`` (the reports ``chosen``) from the start of the period to its end, with
+        ids drawn from a stream of its own (so chunks may run in any process)."""
+        self.chosen, self.ids, self.summary = chosen, {}, DemoSummary()
         self.bus.chunk = self.ids
+        self.bus.new_id = _ids(self.clock, self.seed * 1_000_003 + number)
         return self.run()
 
 
+_FORKED: tuple[VolumeLoader, Rows] | None = None  # the parent's loader, inherited by forked workers
+
+
+def _chunk(loader: VolumeLoader, rows: Rows, job: tuple[int, list[int]]) -> tuple[Rows, DemoSummary, int]:
+    """Run one chunk; its table rows (taken out of ``rows``), what it did, and how many stay open."""
+    summary = loader.run_chunk(*job)
+    still_open = sum(1 for r in rows.cases.values() if r["is_open"])
+    return rows.take(), summary, still_open
+
+
+def _forked_chunk(job: tuple[int, list[int]]) -> tuple[Rows, DemoSummary, int]:
+    assert _FORKED is not None
+    return _chunk(*_FORKED, job)
+
+
 def load_volume(platform: Platform, *, scope: str = "110000", days: int = 30, cases: int | None = 2_000_000,
-                seed: int = 1, end: datetime = END, chunk: int = 20_000, mode: str = "bulk",
-                progress: Progress | None = None) -> VolumeSummary:
+                seed: int = 1, end: datetime = END, chunk: int = 10_000, mode: str = "bulk",
+                workers: int = 1, progress: Progress | None = None) -> VolumeSummary:
     """Fill ``platform``'s SQL store with ``cases`` reports of ``scope`` over ``days`` days ending
     at ``end`` (all the simulator draws when ``cases`` is None), each run through its commands
-    and stored in bulk (``mode="bulk"``) or command by command (``mode="commands"``)."""
+    and stored in bulk (``mode="bulk"``) or command by command (``mode="commands"``). ``workers``
+    above 1 (bulk only) runs chunks in that many forked processes while this one writes them."""
+    global _FORKED
     engine = platform.engine
     assert engine is not None, "a SQL store"
     began = time.perf_counter()
@@ -246,23 +267,41 @@ def load_volume(platform: Platform, *, scope: str = "110000", days: int = 30, ca
         raise ValueError(f"mode {mode!r}: bulk or commands")
     loader = VolumeLoader(shim, scope=scope, days=days, cases=cases, seed=seed, end=end, progress=progress)
     planned = time.perf_counter() - began
+    loader.seed = seed
     writer = Writer(engine) if mode == "bulk" else None
-    total, done, open_cases, started = len(loader.picked), 0, 0, time.perf_counter()
-    for start in range(0, total, chunk):
-        part = loader.picked[start:start + chunk]
-        loader.run_chunk(part)
-        open_cases += sum(1 for r in rows.cases.values() if r["is_open"]) if writer else 0
-        if writer is not None:
-            writer.write(rows)
-            rows.clear()
-        done += len(part)
-        if progress:
-            progress("cases", done, total)
+    jobs = list(enumerate(loader.picked[start:start + chunk] for start in range(0, len(loader.picked), chunk)))
+    done, open_cases, summary, started = 0, 0, DemoSummary(), time.perf_counter()
+    pool = None
+    if writer is not None and workers > 1:
+        engine.dispose()  # no connection of this process is inherited by the workers
+        _FORKED = (loader, rows)
+        pool = multiprocessing.get_context("fork").Pool(workers)
+        results: Iterator[tuple[Rows, DemoSummary, int]] = pool.imap(_forked_chunk, jobs)
+    else:
+        results = (_chunk(loader, rows, job) for job in jobs)
+    try:
+        for (_, part), (table_rows, made, still_open) in zip(jobs, results, strict=True):
+            if writer is not None:
+                writer.write(table_rows)
+            open_cases += still_open
+            summary.reports += made.reports
+            summary.commands += made.commands
+            summary.refused.update(made.refused)
+            summary.chain_events += made.chain_events
+            done += len(part)
+            if progress:
+                progress("cases", done, len(loader.picked))
+    finally:
+        if pool is not None:
+            pool.terminate()
+        _FORKED = None
     if writer is not None:
         writer.finish()
-    s = loader.summary
-    return VolumeSummary(cases=s.reports, commands=s.commands, refused=sum(s.refused.values()),
-                         chain_events=s.chain_events, open_cases=open_cases, plan_seconds=planned,
+    else:
+        with engine.connect() as conn:
+            open_cases = int(conn.exec_driver_sql("SELECT count(*) FROM case_record WHERE is_open").scalar_one())
+    return VolumeSummary(cases=summary.reports, commands=summary.commands, refused=sum(summary.refused.values()),
+                         chain_events=summary.chain_events, open_cases=open_cases, plan_seconds=planned,
                          store_seconds=time.perf_counter() - started)
 
 
@@ -302,7 +341,8 @@ def main() -> None:
     ap.add_argument("--days", type=int, default=30)
     ap.add_argument("--end", default=END.date().isoformat(), help="the day after the last (Beijing)")
     ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--chunk", type=int, default=20_000)
+    ap.add_argument("--chunk", type=int, default=10_000, help="reports run together (their events interleave)")
+    ap.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="processes making chunks (bulk)")
     ap.add_argument("--backend", choices=("sqlite", "postgresql"), default="sqlite")
     ap.add_argument("--mode", choices=("bulk", "commands"), default="bulk")
     ap.add_argument("--out", required=True, help="a SQLite file, or a PostgreSQL database name")
@@ -318,7 +358,7 @@ def main() -> None:
     end = datetime.fromisoformat(args.end).replace(tzinfo=SHANGHAI)
     started = time.perf_counter()
     s = generate_volume(url, scope=args.scope, days=args.days, cases=args.cases or None, seed=args.seed,
-                        end=end, chunk=args.chunk, mode=args.mode, progress=printer(started))
+                        end=end, chunk=args.chunk, mode=args.mode, workers=args.workers, progress=printer(started))
     print(f"{s.cases:,} cases ({s.open_cases:,} open), {s.commands:,} commands ({s.refused:,} refused), "
           f"{s.chain_events:,} chain events; plan {s.plan_seconds:.0f} s, store {s.store_seconds:.0f} s "
           f"= {s.per_minute:,.0f} cases/min ({args.mode}, {args.backend}) → {args.out}")

@@ -66,6 +66,8 @@ class Rows:
     tracking: list[dict[str, Any]] = field(default_factory=list)
     days: Counter[tuple[str, str]] = field(default_factory=Counter)
     streams: dict[str, tuple[Any, ...]] = field(default_factory=dict)
+    live: dict[str, Case] = field(default_factory=dict)
+    """The case as its last command left it, handed out again while it matches its stream."""
     keys: dict[str, str] = field(default_factory=dict)
     open: dict[str, tuple[datetime | None, datetime | None, str]] = field(default_factory=dict)
     """Open cases: due, the first moment the escalation chain could fire (``wake``), state."""
@@ -74,6 +76,14 @@ class Rows:
         """Empty, for the next chunk (in place: the store holds this object)."""
         for f in fields(self):
             setattr(self, f.name, f.default_factory())  # type: ignore[misc]
+
+    def take(self) -> Rows:
+        """The rows for the writer (tables and day counters only), this object emptied."""
+        out = Rows(cases=self.cases, events=self.events, outbox=self.outbox, places=self.places,
+                   members=self.members, numbers=self.numbers, duties=self.duties, tracking=self.tracking,
+                   days=self.days)
+        self.clear()
+        return out
 
 
 def wake(case: Case, rules: Rules) -> datetime | None:
@@ -99,6 +109,17 @@ class CaptureStore(SqlCaseStore):
 
     def _stream(self, case_id: str) -> tuple[Any, ...]:
         return self.rows.streams.get(case_id, ())
+
+    def get(self, case_id: str) -> Case | None:
+        """The case, replayed once: later loads get the object the last command saved, unless a
+        command changed it without saving (refused midway: events pending) — then replayed again."""
+        found = self.rows.live.get(case_id)
+        if found is not None and not found.pending and found.version == len(self._stream(case_id)):
+            return found
+        case = super().get(case_id)
+        if case is not None:
+            self.rows.live[case_id] = case
+        return case
 
     def _exec(self, name: str, params: dict[str, Any]) -> Any:
         rows, self.dirty = self.rows, True

@@ -77,7 +77,7 @@ def two_stores(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple
 def test_bulk_rows_equal_the_command_path(two_stores: tuple[Platform, Platform]) -> None:
     volume = _volume()
     bulk, commands = two_stores
-    by_bulk = volume.load_volume(bulk, mode="bulk", **OPTIONS)
+    by_bulk = volume.load_volume(bulk, mode="bulk", workers=2, **OPTIONS)  # chunks made in two processes
     by_commands = volume.load_volume(commands, mode="commands", **OPTIONS)
     assert by_bulk.cases == by_commands.cases == OPTIONS["cases"]
     assert (by_bulk.commands, by_bulk.refused, by_bulk.chain_events) == (
