@@ -106,9 +106,21 @@ class CaptureStore(SqlCaseStore):
         super().__init__(conn)
         self.rows, self.rules, self.dirty = rows, rules, False
         self._number: tuple[str, str, int] = ("", "", 0)
+        self._times: dict[datetime, Any] = {}
 
     def _stream(self, case_id: str) -> tuple[Any, ...]:
         return self.rows.streams.get(case_id, ())
+
+    def _time(self, moment: datetime | None) -> Any:
+        """The store's conversion, remembered: a case's deadlines are converted at every save."""
+        if moment is None or not self.sqlite:
+            return moment
+        found = self._times.get(moment)
+        if found is None:
+            found = self._times[moment] = super()._time(moment)
+            if len(self._times) > 200_000:
+                self._times.clear()
+        return found
 
     def get(self, case_id: str) -> Case | None:
         """The case, replayed once: later loads get the object the last command saved, unless a
