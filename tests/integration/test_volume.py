@@ -5,6 +5,7 @@ through the store's read ports as the same cases and events — on SQLite and Po
 from __future__ import annotations
 
 import importlib.util
+import json
 import sys
 from collections.abc import Iterator
 from datetime import datetime
@@ -17,7 +18,10 @@ from sqlalchemy import text
 
 from liandong.bootstrap import Platform, bootstrap
 from liandong.config import Settings
+from liandong.domain.cases import commands as c
 from liandong.domain.worktime import SHANGHAI
+from liandong.services.cases import MessageBus
+from liandong.services.clock import ManualClock
 from tests.support.databases import fresh_database
 
 BENCH = Path(__file__).resolve().parents[2] / "bench"
@@ -99,6 +103,24 @@ def test_bulk_rows_equal_the_command_path(two_stores: tuple[Platform, Platform])
             case = a.case_reads.get(case_id)
             assert case is not None and case.record == b.case_reads.get(case_id).record
     assert ids == sorted(ids)  # ids in order of receipt, as the platform issues them
+    for store in (bulk, commands):  # the next command on either store goes on from what it holds
+        _report_one_more(store, mine)
+
+
+def _report_one_more(platform: Platform, rows: dict[str, list[tuple[Any, ...]]]) -> None:
+    first = rows["case_event"][0]
+    report = json.loads(first[6])
+    moment = datetime.fromisoformat(report["at"].replace("Z", "+00:00"))
+    bus = MessageBus(uow=platform.uow, rules=platform.rules(), clock=ManualClock(moment),
+                     new_id=lambda: "f" * 20)
+    bus.handle(c.ReportCase(by="reporter", matter=report["matter"], affected=tuple(report["affected"]),
+                            description="又一条诉求"))
+    after = _rows(platform)
+    assert after["case_event"][-1][:3] == (len(rows["case_event"]) + 1, "f" * 20, 1)
+    numbers = dict((r[1], r[0]) for r in after["case_number"])
+    prefix, day, _ = numbers["f" * 20].split("-")
+    sequence = dict(((p, d), n) for p, d, n in rows["case_number_day"])[(prefix, day)] + 1
+    assert numbers["f" * 20] == f"{prefix}-{day}-{sequence:04d}"
 
 
 def test_the_writer_rebases_on_a_store_that_has_cases(tmp_path: Path) -> None:
