@@ -183,7 +183,9 @@ class VolumeLoader(DemoLoader):
         self.platform, self.days, self.end = platform, days, end
         config = demo_config(days, end)
         if cases is not None:  # the simulator's rate scaled so that a little more than asked is drawn
-            probe = len(generate(platform.hierarchy, platform.catalogue, config, scope=scope, days=days, seed=seed))
+            sample = min(days, 14)  # two weeks of the default rate tell the rate of the whole
+            probe = len(generate(platform.hierarchy, platform.catalogue, config, scope=scope, days=sample,
+                                 seed=seed)) * days / sample
             rate = config.arrivals.per_township_per_day * cases / max(probe, 1) * 1.03
             config = config.with_overrides({"arrivals.per_township_per_day": rate})
         self.config = config
