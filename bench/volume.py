@@ -82,6 +82,8 @@ class VolumeSummary:
     open_cases: int
     plan_seconds: float
     store_seconds: float
+    refusals: dict[str, int] = field(default_factory=dict)
+    """The codes of the refused commands (the plan asks for steps the case may no longer take)."""
 
     @property
     def per_minute(self) -> float:
@@ -304,7 +306,7 @@ def load_volume(platform: Platform, *, scope: str = "110000", days: int = 30, ca
             open_cases = int(conn.exec_driver_sql("SELECT count(*) FROM case_record WHERE is_open").scalar_one())
     return VolumeSummary(cases=summary.reports, commands=summary.commands, refused=sum(summary.refused.values()),
                          chain_events=summary.chain_events, open_cases=open_cases, plan_seconds=planned,
-                         store_seconds=time.perf_counter() - started)
+                         store_seconds=time.perf_counter() - started, refusals=dict(summary.refused))
 
 
 def generate_volume(url: str, **options: Any) -> VolumeSummary:
@@ -364,6 +366,8 @@ def main() -> None:
     print(f"{s.cases:,} cases ({s.open_cases:,} open), {s.commands:,} commands ({s.refused:,} refused), "
           f"{s.chain_events:,} chain events; plan {s.plan_seconds:.0f} s, store {s.store_seconds:.0f} s "
           f"= {s.per_minute:,.0f} cases/min ({args.mode}, {args.backend}) → {args.out}")
+    if s.refusals:
+        print("refused: " + ", ".join(f"{code} {n:,}" for code, n in sorted(s.refusals.items())))
 
 
 if __name__ == "__main__":
