@@ -66,9 +66,12 @@ def store_for(cases: int, folder: Path, *, scope: str = SCOPE, days: int = DAYS,
         started = time.perf_counter()
         s = generate_volume(f"sqlite+pysqlite:///{partial}", scope=scope, days=days, cases=cases, seed=seed,
                             workers=2)
-        partial.rename(path)
+        for tail in ("", "-wal", "-shm"):  # the log and shared memory, if SQLite left them
+            if Path(f"{partial}{tail}").exists():
+                Path(f"{partial}{tail}").rename(f"{path}{tail}")
         print(f"made {path.name}: {s.cases:,} cases, {s.commands:,} commands in "
-              f"{time.perf_counter() - started:.0f} s ({s.per_minute:,.0f} cases/min)", flush=True)
+              f"{time.perf_counter() - started:.0f} s ({s.per_minute:,.0f} cases/min, CPU {s.cpu_seconds:.0f} s)",
+              flush=True)
     return path
 
 

@@ -35,6 +35,7 @@ from __future__ import annotations
 import argparse
 import multiprocessing
 import os
+import resource
 import sys
 import tempfile
 import time
@@ -84,6 +85,8 @@ class VolumeSummary:
     store_seconds: float
     refusals: dict[str, int] = field(default_factory=dict)
     """The codes of the refused commands (the plan asks for steps the case may no longer take)."""
+    cpu_seconds: float = 0.0
+    """CPU time of storing, this process and its workers (on a shared machine: the cost that counts)."""
 
     @property
     def per_minute(self) -> float:
@@ -274,7 +277,7 @@ def load_volume(platform: Platform, *, scope: str = "110000", days: int = 30, ca
     loader.seed = seed
     writer = Writer(engine) if mode == "bulk" else None
     jobs = list(enumerate(loader.picked[start:start + chunk] for start in range(0, len(loader.picked), chunk)))
-    done, open_cases, summary, started = 0, 0, DemoSummary(), time.perf_counter()
+    done, open_cases, summary, started, cpu = 0, 0, DemoSummary(), time.perf_counter(), _cpu()
     pool = None
     if writer is not None and workers > 1:
         engine.dispose()  # no connection of this process is inherited by the workers
@@ -297,7 +300,8 @@ def load_volume(platform: Platform, *, scope: str = "110000", days: int = 30, ca
                 progress("cases", done, len(loader.picked))
     finally:
         if pool is not None:
-            pool.terminate()
+            pool.terminate()  # and joined: their CPU time is counted
+            pool.join()
         _FORKED = None
     if writer is not None:
         writer.finish()
@@ -306,7 +310,14 @@ def load_volume(platform: Platform, *, scope: str = "110000", days: int = 30, ca
             open_cases = int(conn.exec_driver_sql("SELECT count(*) FROM case_record WHERE is_open").scalar_one())
     return VolumeSummary(cases=summary.reports, commands=summary.commands, refused=sum(summary.refused.values()),
                          chain_events=summary.chain_events, open_cases=open_cases, plan_seconds=planned,
-                         store_seconds=time.perf_counter() - started, refusals=dict(summary.refused))
+                         store_seconds=time.perf_counter() - started, refusals=dict(summary.refused),
+                         cpu_seconds=_cpu() - cpu)
+
+
+def _cpu() -> float:
+    """CPU seconds of this process and of its children that have ended (the workers)."""
+    me, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + children.ru_utime + children.ru_stime
 
 
 def generate_volume(url: str, **options: Any) -> VolumeSummary:
@@ -365,7 +376,8 @@ def main() -> None:
                         end=end, chunk=args.chunk, mode=args.mode, workers=args.workers, progress=printer(started))
     print(f"{s.cases:,} cases ({s.open_cases:,} open), {s.commands:,} commands ({s.refused:,} refused), "
           f"{s.chain_events:,} chain events; plan {s.plan_seconds:.0f} s, store {s.store_seconds:.0f} s "
-          f"= {s.per_minute:,.0f} cases/min ({args.mode}, {args.backend}) → {args.out}")
+          f"= {s.per_minute:,.0f} cases/min ({args.mode}, {args.backend}) → {args.out}; CPU {s.cpu_seconds:.0f} s "
+          f"= {s.cases / max(s.cpu_seconds, 1e-9) * 60:,.0f} cases per CPU-minute")
     if s.refusals:
         print("refused: " + ", ".join(f"{code} {n:,}" for code, n in sorted(s.refusals.items())))
 
