@@ -185,7 +185,7 @@ class VolumeLoader(DemoLoader):
     def __init__(self, platform: Any, *, scope: str, days: int, cases: int | None, seed: int,
                  end: datetime, progress: Progress | None = None) -> None:
         say = progress or (lambda *_: None)
-        self.platform, self.days, self.end = platform, days, end
+        self.platform, self.days, self.end, self.seed = platform, days, end, seed
         config = demo_config(days, end)
         if cases is not None:  # the simulator's rate scaled so that a little more than asked is drawn
             sample = min(days, 14)  # two weeks of the default rate tell the rate of the whole
@@ -274,7 +274,6 @@ def load_volume(platform: Platform, *, scope: str = "110000", days: int = 30, ca
         raise ValueError(f"mode {mode!r}: bulk or commands")
     loader = VolumeLoader(shim, scope=scope, days=days, cases=cases, seed=seed, end=end, progress=progress)
     planned = time.perf_counter() - began
-    loader.seed = seed
     writer = Writer(engine) if mode == "bulk" else None
     jobs = list(enumerate(loader.picked[start:start + chunk] for start in range(0, len(loader.picked), chunk)))
     done, open_cases, summary, started, cpu = 0, 0, DemoSummary(), time.perf_counter(), _cpu()
