@@ -26,7 +26,8 @@ Megacity-month: ``--scope 110000 --days 30 --cases 2000000`` (北京市); provin
 Run: .venv/bin/python bench/volume.py --cases 2000000 --backend sqlite --out /tmp/month.sqlite3
      .venv/bin/python bench/volume.py --cases 200000 --backend postgresql --out volume_month
      (PostgreSQL: ``--out`` names a database on LIANDONG_TEST_PG_URL or 127.0.0.1:5432, created
-     if missing; a SQLite ``--out`` that exists is refused unless ``--append``)
+     if missing; a SQLite ``--out`` that exists is refused unless ``--append``, and a load added
+     to a store needs a seed, end or length of its own: reports carry a key made of them)
 Import: ``from volume import generate_volume`` (bench/ on the path), or ``load_volume`` below.
 """
 
