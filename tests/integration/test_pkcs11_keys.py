@@ -39,7 +39,7 @@ from tests.factories.record_journey import NOW, RULES, journey
 MODULE = Path("/usr/lib/softhsm/libsofthsm2.so")
 SOFTHSM_UTIL = shutil.which("softhsm2-util")
 REQUIRED = bool(os.environ.get("LIANDONG_REQUIRE_HSM"))
-LABEL, PIN, SO_PIN = "liandong-test", "246810", "13579135"
+LABEL, OTHER, PIN, SO_PIN = "liandong-test", "liandong-other", "246810", "13579135"
 
 _missing = [what for what, present in (
     (f"SoftHSM2's module {MODULE}", MODULE.is_file()), ("softhsm2-util", SOFTHSM_UTIL is not None),
@@ -68,9 +68,10 @@ def token(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     before = os.environ.get("SOFTHSM2_CONF")
     os.environ["SOFTHSM2_CONF"] = str(conf)
     assert SOFTHSM_UTIL is not None
-    made = subprocess.run([SOFTHSM_UTIL, "--init-token", "--free", "--label", LABEL, "--so-pin", SO_PIN,
-                           "--pin", PIN], capture_output=True, text=True, timeout=60)
-    assert made.returncode == 0, made.stderr
+    for label in (LABEL, OTHER):  # the other one, never logged in here, for a wrong PIN
+        made = subprocess.run([SOFTHSM_UTIL, "--init-token", "--free", "--label", label, "--so-pin",
+                               SO_PIN, "--pin", PIN], capture_output=True, text=True, timeout=60)
+        assert made.returncode == 0, made.stderr
     yield home
     if before is None:
         os.environ.pop("SOFTHSM2_CONF", None)
@@ -217,6 +218,11 @@ def test_keys_where_the_settings_say(token: Path, tmp_path: Path) -> None:
         absent.generate("320213-gov")
     assert missing.value.code == "ledger.token_unavailable"
     assert missing.value.params["token"] == "no-such-token"
+    wrong = Pkcs11KeyStore(str(MODULE), OTHER, "000000", SealedKeyStore(b"x" * 32))
+    with pytest.raises(DomainError) as refused_pin:
+        wrong.generate("320213-gov")
+    assert refused_pin.value.code == "ledger.token_unavailable"
+    assert "PinIncorrect" in refused_pin.value.params["problem"]
     uow_mem = MemoryUnitOfWork()
     uow_mem.ledger.add_key("320213-gov", "department", bytes(32), HELD_IN_TOKEN, NOW)
     with pytest.raises(DomainError) as gone:
