@@ -228,3 +228,21 @@ def test_keys_where_the_settings_say(token: Path, tmp_path: Path) -> None:
     with pytest.raises(DomainError) as gone:
         store().key(uow_mem, "320213-gov", "department", NOW)
     assert gone.value.code == "ledger.key_not_in_token"
+
+
+def test_a_key_sealed_before_the_switch_stays_sealed(token: Path) -> None:
+    """A department whose key was sealed in the database before the token was configured goes on
+    signing with it (the token makes no second key for it); a new department's key is the token's."""
+    secret = b"a platform secret of 32 bytes..!"
+    uow = MemoryUnitOfWork()
+    sealed = SealedKeyStore(secret)
+    sealed.create(uow, ["320213-education"], NOW)
+    before = uow.ledger.key("320213-education")
+    assert before is not None and before[2] != HELD_IN_TOKEN
+    keys = store(secret)
+    key = keys.key(uow, "320213-education", "department", NOW)
+    assert key.public == before[1] and keys.key(uow, "320213-education", "department", NOW) is key
+    assert SHA256_ED25519.verify(key.public, b"m", key.sign(b"m"))
+    assert uow.ledger.key("320213-education") == before
+    made = keys.key(uow, "320213-water", "department", NOW)
+    assert uow.ledger.key("320213-water") == ("department", made.public, HELD_IN_TOKEN)

@@ -55,11 +55,14 @@ class Pkcs11KeyStore(KeyStore):
         self._session: Any = None
         self._pid = 0
         self._keys: dict[str, EntryKey] = {}
+        self._keys_pid = os.getpid()
 
     # -- the port -----------------------------------------------------------------------------
     def key(self, uow: UnitOfWork, name: str, kind: str, now: datetime) -> EntryKey:
+        if self._keys_pid != os.getpid():  # a forked child opens its own handles
+            self._keys, self._keys_pid = {}, os.getpid()
         found = self._keys.get(name)
-        if found is not None and self._pid == os.getpid():
+        if found is not None:
             return found
         stored = uow.ledger.key(name)
         if stored is not None and stored[2] != HELD_IN_TOKEN:
@@ -149,7 +152,6 @@ class Pkcs11KeyStore(KeyStore):
             lib = pkcs11.lib(self.module)
             if self._pid and self._pid != os.getpid():
                 lib.reinitialize()
-                self._keys.clear()
             token = lib.get_token(token_label=self.token)
             try:
                 self._session = token.open(user_pin=self._pin, rw=True)
