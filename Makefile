@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 NODE   := node_modules/.installed-stamp
 SCOPE  ?= 320200
 
-.PHONY: install demo test lint unit bench clean browser go-verifier audit
+.PHONY: install demo test lint unit bench clean browser go-verifier softhsm wrk audit
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,21 @@ go-verifier:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq \
 	    --no-install-recommends golang-go golang-golang-x-mod-dev >/dev/null; }
 
+# The PKCS#11 key store's tests (decision 0042) make their tokens in Debian's SoftHSM2 (softhsm2),
+# installed here when missing.
+softhsm:
+	@command -v softhsm2-util >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq \
+	    --no-install-recommends softhsm2 >/dev/null; }
+
+# bench/bench_tiles.py loads the server with Debian's wrk (installed here when missing).
+wrk:
+	@command -v wrk >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq \
+	    --no-install-recommends wrk >/dev/null; }
+
 install: $(STAMP) $(NODE)
 
 demo: $(STAMP) $(NODE)
@@ -46,7 +61,7 @@ lint: $(STAMP)
 	$(BIN)/lint-imports
 
 # The whole suite, with the coverage floor of domain/ and ledger/ ([tool.coverage.report] fail_under).
-test: lint $(NODE) browser go-verifier
+test: lint $(NODE) browser go-verifier softhsm
 	$(BIN)/pytest -n 2 --dist loadfile --cov --cov-report=term
 
 # Known vulnerabilities in the installed Python packages and the npm assets (needs the advisory
@@ -56,7 +71,7 @@ audit: $(STAMP) $(NODE)
 	$(BIN)/pip-audit --local --progress-spinner off
 	npm audit
 
-bench: $(STAMP)
+bench: $(STAMP) wrk
 	$(BIN)/python bench/run_all.py
 
 clean:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 HERE = Path(__file__).parent
 BENCHES = [["bench_hierarchy.py"], ["bench_init.py"], ["bench_cli_startup.py"], ["bench_engine.py", "--sqlite"],
-           ["bench_ledger.py"], ["bench_http.py"],
+           ["bench_ledger.py"], ["bench_http.py"], ["bench_tiles.py"],
            ["bench_assessment.py"], ["bench_insight_place.py"], ["bench_insight_matter.py"]]
 
 if __name__ == "__main__":

@@ -40,11 +40,13 @@ if TYPE_CHECKING:  # the rest is imported where it is used: a command pays only 
     from liandong.services.organisation import OrganisationQueries
     from liandong.services.photos import Photos
     from liandong.services.ports.audit import CheckpointMirror
+    from liandong.services.ports.keystore import KeyStore
     from liandong.services.ports.witness import Cosigner, Refusals
     from liandong.services.public_log import PublicLog
     from liandong.services.queries import CaseQueries
     from liandong.services.relay import Relay
     from liandong.services.shared_record import SharedRecord
+    from liandong.services.tile_cache import TileCache
     from liandong.services.work import Work
     from liandong.services.writer import Writer
 
@@ -93,6 +95,8 @@ class Platform:
         self.reporter_updates: ReporterUpdates | None = None  # e-mail and SMS to reporters, after commit
         self.cosigners: tuple[Cosigner, ...] = ()  # independent witnesses (decision 0035); none: in-process
         self.refusals: Refusals | None = None  # where their refusals are kept for the ledger alarm
+        self.key_store: KeyStore | None = None  # the departments' keys (decision 0042); None: sealed
+        self.tile_cache_bytes = 64 << 20  # full tiles of /log kept in memory (0: none, decision 0042)
         self._made: dict[str, Any] = {}
 
     def _once(self, name: str, build: Callable[[], T]) -> T:
@@ -207,6 +211,12 @@ class Platform:
 
         return self._once("public_log", lambda: PublicLog(self.record().reader or self.uow))
 
+    def tile_cache(self) -> TileCache:
+        """The tiles and the checkpoint of ``/log`` kept in memory (decision 0042): one per process."""
+        from liandong.services.tile_cache import TileCache
+
+        return self._once("tile_cache", lambda: TileCache(self.public_log(), max_bytes=self.tile_cache_bytes))
+
     def ledger_watch(self) -> LedgerWatch:
         """The auditor of the shared record: its alarm is read by ``/healthz`` and the pages (one per
         process; the server's timer runs its rounds)."""
@@ -240,7 +250,7 @@ class Platform:
             provinces = [u.code for u in self.hierarchy.children(self.hierarchy.root.code)
                          if uow.organisation.departments_of(u.code)]
         return Ledger(self.secret, witnesses=(self.hierarchy.root.code, *provinces), cosigners=self.cosigners,
-                      on_refusal=self.refusals and self.refusals.refused)
+                      on_refusal=self.refusals and self.refusals.refused, keys=self.key_store)
 
     def rules(self, policy: CasePolicy | None = None, *, co_presence: bool = True) -> Rules:
         """The rules (router, calendar, policy); the default set is built once and its caches kept."""
@@ -371,6 +381,12 @@ def bootstrap(settings: Settings | None = None, *, memory: bool = False,
     platform.reporter_updates = reporter_updates(settings, platform.uow, cat.matters)
     from liandong.adapters.witness_http import remote_witnesses
     platform.cosigners, platform.refusals = remote_witnesses(settings.witnesses, settings.data_dir)
+    platform.tile_cache_bytes = settings.tile_cache_mib << 20
+    if settings.key_store != "sealed":
+        from liandong.adapters.pkcs11_keys import key_store
+        from liandong.services.keystore import SealedKeyStore
+
+        platform.key_store = key_store(settings, SealedKeyStore(platform.secret))
     return platform
 
 

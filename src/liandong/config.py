@@ -52,6 +52,17 @@ class Settings(BaseSettings):
                            "<witness verifier key>' items separated by newlines or commas, or the path "
                            "of a file of such lines; empty: the in-process witnesses, which prove "
                            "nothing beyond this host")
+    key_store: Literal["sealed", "pkcs11"] = Field(
+        default="sealed", description="Where the departments' signing keys are (decision 0042): sealed "
+        "under the platform secret in the database, or made and kept in a PKCS#11 token (密码机/HSM)")
+    pkcs11_module: str = Field(default="", description="The PKCS#11 module of the token (e.g. "
+                               "/usr/lib/softhsm/libsofthsm2.so, or the 密码机 vendor's library)")
+    pkcs11_token: str = Field(default="", description="Label of the token that holds the keys")
+    pkcs11_pin: str | None = Field(default=None, description="The token's user PIN (from the "
+                                   "environment, LIANDONG_PKCS11_PIN; never in a file of the project)")
+    tile_cache_mib: int = Field(default=64, ge=0, description="MiB of the full tiles of the public "
+                                "log (/log/tile/…) kept in memory by each server process, the least "
+                                "recently used dropped first (0: none, every request reads the store)")
     heat_sweep_seconds: float = Field(default=300, ge=0, description="How often the server raises "
                                       "the public-opinion heat of cases from bursts of similar reports "
                                       "(0: never)")

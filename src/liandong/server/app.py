@@ -145,6 +145,8 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
     guards.install(app, max_body=cfg.max_body_bytes, intake_limit=cfg.public_intake_limit,
                    throttle=app.state.throttle, uploads={"/portal": cfg.max_upload_bytes,
                                          "/work/cases/*/act": MAX_PHOTOS * cfg.max_upload_bytes})
+    # the log's kept tiles are answered inside the door, before the guards and routing
+    app.add_middleware(log.LogCache, cache=wired.tile_cache())
     hardening.install(app, hosts=cfg.served_hosts, proxies=cfg.proxies)  # outermost
     app.state.public_url = cfg.base_url
     app.include_router(cases.router)  # first: the busiest routes are matched before the others

@@ -16,12 +16,9 @@ import json
 import os
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
-
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from liandong.domain.aggregate import DomainEvent, concealed_fields
 from liandong.domain.cases.events import CaseReported
@@ -32,10 +29,13 @@ from liandong.ledger.commitment import SALT_BYTES, conceal, opens
 from liandong.ledger.merkle import consistency_proof, inclusion_proof, root
 from liandong.ledger.note import Checkpoint, Signer, Verifier, sign_checkpoint
 from liandong.ledger.receipt import make_receipt
-from liandong.ledger.suite import SHA256_ED25519, Suite, open_private_key, seal_private_key, suite_by_name
+from liandong.ledger.suite import SHA256_ED25519, Suite
 from liandong.ledger.witness import Witness
+from liandong.services.keystore import SealedKeyStore
+from liandong.services.keystore import derive_private_key as derive_private_key  # tests import it here
 from liandong.services.ledger_audit import LOG_KEY, VerifyReport, verify_ledger
 from liandong.services.ports import LedgerEntry, Stored, UnitOfWork
+from liandong.services.ports.keystore import EntryKey, KeyStore
 from liandong.services.ports.witness import Cosigner
 from liandong.services.randomness import random_bytes
 from liandong.services.witnessing import collect_cosignatures
@@ -62,17 +62,17 @@ class _Unsigned:
     seq: int | None
     subject: str
     signer: str
-    private: bytes
+    key: EntryKey
     members: dict[str, bytes]
     """The canonical bytes of each member of the envelope: joined to sign (``message``), joined
     again with the signature to append, so that the event is encoded once."""
     message: bytes
 
     @classmethod
-    def of(cls, seq: int | None, subject: str, signer: str, private: bytes,
+    def of(cls, seq: int | None, subject: str, signer: str, key: EntryKey,
            body: dict[str, object]) -> _Unsigned:
-        members = {key: canonical_bytes(value) for key, value in body.items()}
-        return cls(seq, subject, signer, private, members, canonical_members(members))
+        members = {name: canonical_bytes(value) for name, value in body.items()}
+        return cls(seq, subject, signer, key, members, canonical_members(members))
 
 
 _POOL: ThreadPoolExecutor | None = None
@@ -114,57 +114,38 @@ class Ledger:
     this host."""
     on_refusal: Callable[[Mapping[str, str]], None] | None = None
     """Where a witness's refusal goes (the ledger alarm)."""
-    _keys: dict[str, bytes] = field(default_factory=dict, repr=False)
+    keys: KeyStore | None = None
+    """Where the departments' and the platform's signing keys are (decision 0042); None: the sealed
+    store, as the log's and the witnesses' keys always are."""
+    sealed: SealedKeyStore = field(init=False, repr=False)
 
     # -- keys ---------------------------------------------------------------------------------
-    def private_key(self, uow: UnitOfWork, name: str, kind: str, now: datetime) -> bytes:
-        """The private key of ``name``, opened from its sealed form; created on first use.
+    def __post_init__(self) -> None:
+        self.sealed = SealedKeyStore(self.secret, self.suite)
+        if self.keys is None:
+            self.keys = self.sealed
 
-        A key made on first use (the platform's, the log's, a witness's) is derived from the
-        platform secret and the name, so that two processes creating it at once make the same key:
-        whichever row is stored, the key this process caches is that row's (an insert that finds
-        the row already there changes nothing)."""
-        key = self._keys.get(name)
-        if key is not None:
-            return key
-        stored = uow.ledger.key(name)
-        if stored is None:
-            key = derive_private_key(self.secret, name)
-            sealed = seal_private_key(key, self.secret)
-            uow.ledger.add_key(name, kind, self.suite.public_key(key), sealed, now)
-            stored = uow.ledger.key(name)
-            assert stored is not None
-        key = open_private_key(stored[2], self.secret)
-        self._keys[name] = key
-        return key
+    def private_key(self, uow: UnitOfWork, name: str, kind: str, now: datetime) -> bytes:
+        """The private key of the log, a witness (or, in the sealed store, any signer), opened from
+        its sealed row; made on first use (``SealedKeyStore``)."""
+        return self.sealed.key(uow, name, kind, now).private
+
+    def entry_key(self, uow: UnitOfWork, signer: str, now: datetime) -> EntryKey:
+        """The key that signs the entries of ``signer`` (a department or the platform), from the
+        configured key store (decision 0042)."""
+        assert self.keys is not None
+        return self.keys.key(uow, signer, "platform" if signer == PLATFORM_SIGNER else "department", now)
 
     def create_keys(self, uow: UnitOfWork, names: Iterable[str], now: datetime,
                     progress: Callable[[str, int, int], None] | None = None, chunk: int = 5000) -> int:
-        """A key pair for every department named that has none yet (``liandong init``); large sets
-        are generated on every core while this process writes them."""
+        """A key pair for every department named that has none yet (``liandong init``), in the
+        configured key store."""
+        assert self.keys is not None
         existing = set(uow.ledger.public_keys())
         todo = [n for n in dict.fromkeys(names) if n not in existing]
-        sizes = [len(todo[i:i + chunk]) for i in range(0, len(todo), chunk)]
-        if len(sizes) > 2:
-            workers = max(1, min(4, os.cpu_count() or 1))
-            with ProcessPoolExecutor(max_workers=workers) as pool:
-                batches = pool.map(_generate_keys, sizes, [self.secret] * len(sizes),
-                                   [self.suite.name] * len(sizes))
-                self._store_keys(uow, todo, batches, chunk, now, progress)
-        else:
-            batches = (_generate_keys(n, self.secret, self.suite.name) for n in sizes)
-            self._store_keys(uow, todo, batches, chunk, now, progress)
+        if todo:
+            self.keys.create(uow, todo, now, progress, chunk)
         return len(todo)
-
-    @staticmethod
-    def _store_keys(uow: UnitOfWork, todo: list[str], batches: Iterable[list[tuple[bytes, bytes]]],
-                    chunk: int, now: datetime, progress: Callable[[str, int, int], None] | None) -> None:
-        for position, batch in enumerate(batches):
-            names = todo[position * chunk:(position + 1) * chunk]
-            uow.ledger.add_keys([(n, "department", pub, sealed) for n, (pub, sealed)
-                                 in zip(names, batch, strict=True)], now)
-            if progress is not None:
-                progress("keys", min((position + 1) * chunk, len(todo)), len(todo))
 
     def log_signer(self, uow: UnitOfWork, now: datetime) -> Signer:
         return Signer(LOG_KEY, self.private_key(uow, LOG_KEY, "log", now), suite=self.suite)
@@ -192,8 +173,7 @@ class Ledger:
         other than the cases' (``DomainEvent.stream``: "instrument") say which in the envelope, are
         numbered in their own table, and so link to no case event (the entry's seq is None)."""
         signer = signer_of(stored.event.actor)
-        private = self.private_key(uow, signer, "platform" if signer == PLATFORM_SIGNER else "department",
-                                   now)
+        key = self.entry_key(uow, signer, now)
         event = stored.event
         payload = dict(stored.payload) if stored.payload is not None else to_payload(event)
         version = self.leaf_version
@@ -208,7 +188,7 @@ class Ledger:
             assert salt is not None
             body["event"], body["commitments"] = conceal(payload, concealed, salt,
                                                          hash_new=self.suite.hash_new)
-        return _Unsigned.of(None if event.stream else stored.seq, event.aggregate_id, signer, private, body)
+        return _Unsigned.of(None if event.stream else stored.seq, event.aggregate_id, signer, key, body)
 
     def _sign(self, todo: list[_Unsigned]) -> list[LedgerEntry]:
         """Sign every envelope and check each signature before anything is appended.
@@ -235,8 +215,8 @@ class Ledger:
         suite = self.suite
         out: list[bytes | None] = []
         for item in todo:
-            signature = suite.sign(item.private, item.message)
-            ok = suite.verify(suite.public_key(item.private), item.message, signature)
+            signature = item.key.sign(item.message)
+            ok = suite.verify(item.key.public, item.message, signature)
             out.append(signature if ok else None)
         return out
 
@@ -331,19 +311,3 @@ class Ledger:
         return verify_ledger(uow, self.suite, self.witnesses, origin=self.origin, since=since, kept=kept,
                              state=state, parallel_from=parallel_from, chunk=chunk,
                              cosigners=[c.vkey for c in self.cosigners])
-
-
-def derive_private_key(secret: bytes, name: str) -> bytes:
-    """HKDF-SHA256 of the platform secret for one signer's name: 32 bytes, a private key."""
-    return HKDF(algorithm=hashes.SHA256(), length=32, salt=b"liandong/signing-key/v1",
-                info=name.encode()).derive(secret)
-
-
-def _generate_keys(count: int, secret: bytes, suite_name: str) -> list[tuple[bytes, bytes]]:
-    """``count`` fresh key pairs as (public key, sealed private key): run in worker processes."""
-    suite = suite_by_name(suite_name)
-    out = []
-    for _ in range(count):
-        key = suite.generate_private_key()
-        out.append((suite.public_key(key), seal_private_key(key, secret)))
-    return out

@@ -211,4 +211,16 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "条目包格式错误：第 {offset} 字节处的长度超出了数据末尾",
         "en": "Malformed entry bundle: the length at byte {offset} runs past the end",
     },
+    "ledger.key_in_token": {
+        "zh": "签名密钥“{name}”保存在 PKCS#11 密码设备中，本机配置的是数据库密封存储：请设置 LIANDONG_KEY_STORE=pkcs11 及其模块、令牌与 PIN",
+        "en": "The signing key '{name}' is held in a PKCS#11 token, but this installation is set to the sealed store: set LIANDONG_KEY_STORE=pkcs11 with its module, token and PIN",
+    },
+    "ledger.key_not_in_token": {
+        "zh": "密码设备令牌“{token}”中没有签名密钥“{name}”（标识 {key_id}）：请接入保存该密钥的设备，或从备份的设备中恢复",
+        "en": "The token '{token}' holds no signing key '{name}' (id {key_id}): connect the device that holds it, or restore it from the device's backup",
+    },
+    "ledger.token_unavailable": {
+        "zh": "无法使用 PKCS#11 密码设备（模块 {module}，令牌“{token}”）：{problem}",
+        "en": "Cannot use the PKCS#11 device (module {module}, token '{token}'): {problem}",
+    },
 }
