@@ -15,6 +15,7 @@ from liandong.adapters.sql import tables as t
 from liandong.adapters.sql.cases import SqlCaseStore
 from liandong.domain.cases import events as ev
 from liandong.domain.cases.case import Case
+from liandong.domain.nearby import Point, Spot, near
 from liandong.services.ports import CaseReads, CaseSummary, ReportRow, prefix_end, scope_prefix
 from liandong.services.ports.aggregates import ReadsThroughStore
 
@@ -84,6 +85,27 @@ class SqlCaseReads(ReadsThroughStore[Case, ev.Event], CaseReads):
                             row.owner_code or "", row.lead_code or "", "", row.received_at,
                             row.due_at, _source(row.payload), row.number or "")
                 for row in self.conn.execute(q)]
+
+    def nearby_open(self, matter: str, *, place: str = "", point: Point | None = None,
+                    radius_m: float = 500, limit: int = 200) -> list[Spot]:
+        """Two range scans (``ix_case_spot_place``, ``ix_case_spot_point``), then the exact distance."""
+        s = t.case_spot
+        base = select(s).where(s.c.matter == matter, s.c.open.is_(True))
+        parts = []
+        if place:
+            parts.append(base.where(s.c.place == place).order_by(s.c.case_id.desc()).limit(limit))
+        if point is not None:
+            lat_lo, lat_hi, lng_lo, lng_hi = point.box(radius_m)
+            parts.append(base.where(s.c.lat_e6.between(lat_lo, lat_hi), s.c.lng_e6.between(lng_lo, lng_hi))
+                         .order_by(s.c.case_id.desc()).limit(limit))
+        found: dict[str, Spot] = {}
+        for part in parts:
+            for row in self.conn.execute(part):
+                spot = Spot(row.case_id, row.matter, row.place,
+                            Point(row.lat_e6, row.lng_e6) if row.lat_e6 is not None else None, row.open)
+                if near(spot, matter=matter, place=place, point=point, radius_m=radius_m):
+                    found[spot.case_id] = spot
+        return sorted(found.values(), key=lambda sp: sp.case_id, reverse=True)[:limit]
 
     def number_of(self, case_id: str) -> str:
         n = t.case_number
