@@ -43,7 +43,8 @@ def test_a_disagreement_or_a_pin_outside_the_area_is_answered_not_settled(server
 
 
 def test_the_classifier_suggests_three_matters_as_the_citizen_types(server: str) -> None:
-    answer = httpx.get(f"{server}/portal/suggest.json", params={"text": "小区门口垃圾桶满了好几天没人清运，臭味很大"})
+    text = "小区门口垃圾桶满了好几天没人清运，臭味很大"
+    answer = httpx.get(f"{server}/portal/suggest.json", params={"text": text})
     found = answer.json()["suggestions"]
     assert 1 <= len(found) <= 3 and found[0]["matter"] == "garbage_collection", found
     assert {"matter", "name", "category", "confidence"} <= set(found[0])
@@ -69,7 +70,8 @@ def test_a_report_with_a_pin_and_a_bare_street_is_taken_and_found_nearby_redacte
     row = mine[0]
     assert "13812345678" not in row["description"] and "张三" not in row["description"]
     assert "〔电话〕" in row["description"] and row["place"] == "梁溪区" and row["distance_m"] == 0
-    assert set(row) == {"ref", "matter", "place", "received", "status", "description", "supporters", "distance_m"}
+    assert set(row) == {"ref", "matter", "place", "received", "status", "description", "supporters",
+                        "distance_m"}
     assert "123号" not in str(row)  # the address never leaves the case
     other = httpx.get(f"{server}/portal/nearby.json", params={"matter": "social_life_noise", **PIN}).json()
     assert all(tag not in r["description"] for r in other["reports"])

@@ -39,7 +39,8 @@ def bus(uow_factory: Callable[[], UnitOfWork]) -> MessageBus:
 
 def report(bus: MessageBus, place: str, matter: str = NOISE, at: Point | None = None) -> str:
     return bus.handle(c.ReportCase(by="reporter", matter=matter, affected=(place,),
-                                   description="夜间广场舞音响扰民", coordinates=at.text() if at else "")).case_id
+                                   description="夜间广场舞音响扰民",
+                                   coordinates=at.text() if at else "")).case_id
 
 
 def north(metres: float) -> Point:
@@ -48,7 +49,8 @@ def north(metres: float) -> Point:
 
 def found(bus: MessageBus, matter: str = NOISE, place: str = "", point: Point | None = None,
           radius_m: int = 500) -> list[str]:
-    return [n.record.id for n in nearby_open(bus.uow, matter=matter, place=place, point=point, radius_m=radius_m)]
+    rows = nearby_open(bus.uow, matter=matter, place=place, point=point, radius_m=radius_m)
+    return [n.record.id for n in rows]
 
 
 def test_nearby_finds_the_open_reports_of_the_matter_at_the_township_or_the_pin(bus: MessageBus) -> None:
@@ -99,7 +101,7 @@ def test_me_too_is_recorded_and_raises_the_heat_until_the_level_above_is_present
     result = bus.handle(c.SupportCase(by="reporter", case_id=case_id, reporter_phone="138 1234 5678"))
     assert [type(e).__name__ for e in result.events] == ["ReportSupported", "HeatChanged"]
     supported = result.events[0]
-    assert getattr(supported, "supporters") == 1 and getattr(supported, "reporter_phone") == "13812345678"
+    assert supported.supporters == 1 and supported.reporter_phone == "13812345678"
     # a "me too" is noted, not a change of the case: a handler who saw it before acts unrefused
     bus.handle(c.AcknowledgeCase(by=lead, case_id=case_id, expected_version=version))
     for _ in range(15):
