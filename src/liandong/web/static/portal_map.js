@@ -150,6 +150,7 @@
       var icon = marker.getElement();
       if (icon) icon.setAttribute("aria-label", el.getAttribute("aria-label"));
       clear.hidden = false;
+      showPlace(status.dataset.checking, false);
       checkPlace();
     };
     map.on("click", function (event) { setPin(event.latlng); });
@@ -183,7 +184,7 @@
       navigator.geolocation.getCurrentPosition(function (position) {
         var p = toMap(position.coords.latitude, position.coords.longitude); // WGS-84 → the map's datum
         var here = L.latLng(p[0], p[1]);
-        map.setView(here, 16);
+        map.setView(here, 14);
         setPin(here);
       }, function () { showPlace(status.dataset.denied, true); }, { enableHighAccuracy: true, timeout: 15000 });
     });
