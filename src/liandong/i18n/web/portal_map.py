@@ -65,4 +65,4 @@ MAP_TEXT: dict[str, dict[str, str]] = {
     },
 }
 
-FORM_TEXT: dict[str, dict[str, str]] = {lang: {**PORTAL_TEXT[lang], **MAP_TEXT[lang]} for lang in PORTAL_TEXT}
+FORM_TEXT: dict[str, dict[str, str]] = {key: {**PORTAL_TEXT[key], **MAP_TEXT[key]} for key in PORTAL_TEXT}
