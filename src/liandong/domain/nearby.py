@@ -82,11 +82,24 @@ class Spot:
     place: str
     point: Point | None
     open: bool
+    number: str = ""  # 案件编号, what the public knows the case by
 
 
-def spot_of(r: CaseRecord) -> Spot:
+def spot_of(r: CaseRecord, number: str = "") -> Spot:
     return Spot(r.id, r.matter, r.affected[0] if r.affected else "", Point.parse(r.coordinates),
-                r.state in SUPPORTABLE)
+                r.state in SUPPORTABLE, number)
+
+
+def ranked(spots: list[Spot], point: Point | None, radius_m: float) -> list[tuple[Spot, float | None]]:
+    """Those within the radius of the pin first, nearest first; then the township's others, newest
+    first (case ids are issued in order); each with its distance (None without a pin)."""
+    measured = [(s, point.distance_m(s.point) if point is not None and s.point is not None else None)
+                for s in spots]
+    near_ones = sorted((m for m in measured if m[1] is not None and m[1] <= radius_m),
+                       key=lambda m: m[1] or 0.0)
+    others = sorted((m for m in measured if m[1] is None or m[1] > radius_m), key=lambda m: m[0].case_id,
+                    reverse=True)
+    return near_ones + others
 
 
 def near(spot: Spot, *, matter: str, place: str, point: Point | None, radius_m: float) -> bool:

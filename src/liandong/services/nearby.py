@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from liandong.domain.cases.record import CaseRecord
-from liandong.domain.nearby import DEFAULT_RADIUS_M, Point, Spot, check_radius
+from liandong.domain.nearby import DEFAULT_RADIUS_M, Point, check_radius, ranked
 from liandong.services.ports import UnitOfWork
 
 
@@ -23,18 +23,14 @@ class Nearby:
 
 def nearby_open(uow: Callable[[], UnitOfWork], *, matter: str, place: str = "", point: Point | None = None,
                 radius_m: int = DEFAULT_RADIUS_M, limit: int = 5) -> list[Nearby]:
-    """Nearest first (those without a distance after, newest first among them)."""
+    """Within the radius, nearest first; then the township's others, newest first
+    (``domain.nearby.ranked``)."""
     check_radius(radius_m)
     with uow() as u:
-        spots: list[Spot] = u.case_reads.nearby_open(matter, place=place, point=point, radius_m=radius_m)
-
-        def distance(spot: Spot) -> float | None:
-            return point.distance_m(spot.point) if point is not None and spot.point is not None else None
-
-        ranked = sorted(spots, key=lambda s: (distance(s) is None, distance(s) or 0.0))[:limit]
+        spots = u.case_reads.nearby_open(matter, place=place, point=point, radius_m=radius_m, limit=4 * limit)
         found = []
-        for spot in ranked:
+        for spot, distance in ranked(spots, point, radius_m)[:limit]:
             case = u.case_reads.get(spot.case_id)
             if case is not None:
-                found.append(Nearby(case.record, u.case_reads.number_of(spot.case_id), distance(spot)))
+                found.append(Nearby(case.record, spot.number, distance))
         return found

@@ -151,10 +151,14 @@ class MemoryCaseReads(ReadsThroughStore[Case, Event], CaseReads):
         return rows[:limit]
 
     def nearby_open(self, matter: str, *, place: str = "", point: Point | None = None,
-                    radius_m: float = 500, limit: int = 200) -> list[Spot]:
-        spots = [spot_of(r) for r in self.store.records.values()]
-        found = [s for s in spots if near(s, matter=matter, place=place, point=point, radius_m=radius_m)]
-        return sorted(found, key=lambda s: s.case_id, reverse=True)[:limit]
+                    radius_m: float = 500, limit: int = 20) -> list[Spot]:
+        spots = sorted((spot_of(r, self.store.number_of.get(r.id, "")) for r in self.store.records.values()),
+                       key=lambda s: s.case_id, reverse=True)
+        at_place = [s for s in spots if place and near(s, matter=matter, place=place, point=None, radius_m=0)]
+        around = [s for s in spots if point is not None and near(s, matter=matter, place="", point=point,
+                                                                 radius_m=radius_m)]
+        found = {s.case_id: s for s in at_place[:limit] + around[:limit]}
+        return sorted(found.values(), key=lambda s: s.case_id, reverse=True)
 
     def number_of(self, case_id: str) -> str:
         return self.store.number_of.get(self.store.resolve(case_id), "")

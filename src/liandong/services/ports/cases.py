@@ -141,9 +141,9 @@ class CaseReads(StreamReads[Case, Event]):
 
     @abc.abstractmethod
     def nearby_open(self, matter: str, *, place: str = "", point: Point | None = None,
-                    radius_m: float = 500, limit: int = 200) -> list[Spot]:
-        """已有人反映？ Cases of ``matter`` that take a "me too" now, reported at ``place`` or within
-        ``radius_m`` of ``point``, newest first (at most ``limit``: the caller ranks them)."""
+                    radius_m: float = 500, limit: int = 20) -> list[Spot]:
+        """已有人反映？ Cases of ``matter`` that take a "me too" now: the newest ``limit`` reported at
+        ``place``, and up to ``limit`` within ``radius_m`` of ``point`` (the caller ranks them)."""
 
     @abc.abstractmethod
     def in_states(self, states: Sequence[str], limit: int = 2000) -> list[str]:
