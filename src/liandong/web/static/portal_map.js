@@ -91,11 +91,14 @@
           if (r.distance_m !== null) facts.push(fill(words.distance, { m: r.distance_m }));
           item.appendChild(element("p", "hint", facts.join(" · ")));
           var button = element("button", "metoo", words.metoo);
-          button.type = "submit";
-          button.name = "ref";
-          button.value = r.ref;
-          button.setAttribute("form", "metoo-form");
+          button.type = "button"; // the report form's submit stays its only one
+          button.dataset.ref = r.ref;
           button.setAttribute("aria-label", fill(words.label, { ref: r.ref }));
+          button.addEventListener("click", function () {
+            var metoo = field("metoo-form");
+            metoo.elements.ref.value = r.ref;
+            if (metoo.requestSubmit) metoo.requestSubmit(); else metoo.submit();
+          });
           item.appendChild(button);
           list.appendChild(item);
         });
