@@ -109,3 +109,13 @@ def test_a_report_form_refuses_a_pin_against_its_address_naming_both(server: str
                                                    **SUZHOU})
     assert outside.status_code == 422 and 'href="#place-map"' in outside.text
     assert "outside the area this platform serves" in outside.text
+
+
+def test_a_matter_never_public_is_never_listed(server: str) -> None:
+    tag = uuid.uuid4().hex[:6]
+    client, form = opened(server)
+    answer = client.post("/portal", data={**form, "matter": "telecom_fraud", **PIN, "address": "崇安寺街道",
+                                          "description": f"接到冒充客服的诈骗电话 {tag}"})
+    assert answer.status_code == 201, answer.text[-1500:]
+    listed = httpx.get(f"{server}/portal/nearby.json", params={"matter": "telecom_fraud", **PIN})
+    assert listed.status_code == 200 and listed.json() == {"reports": []}
