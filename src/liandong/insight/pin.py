@@ -29,6 +29,8 @@ class Placement:
 
 @dataclass(frozen=True)
 class Pinning:
+    """The report form's place rules over the platform's boundaries, place names and served area."""
+
     hierarchy: HierarchyIndex
     geocoder: Geocoder
     places: PlaceResolver
