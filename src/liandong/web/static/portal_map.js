@@ -79,7 +79,10 @@
     getJSON("/portal/nearby.json", { matter: matter.value, lat: lat.value, lng: lng.value, crs: crs.value,
                                      address: address.value.trim() })
       .then(function (answer) {
-        if (!answer.ok) { nearbyStatus.textContent = answer.body.message || words.wait; return; }
+        if (!answer.ok) { // a half-typed address is no news; a refused pin is said by the pin's status too
+          nearbyStatus.textContent = pinned() ? answer.body.message || words.wait : words.wait;
+          return;
+        }
         var reports = answer.body.reports || [];
         nearbyStatus.textContent = reports.length ? "" : words.none;
         reports.forEach(function (r) {
