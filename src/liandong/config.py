@@ -31,6 +31,12 @@ class Settings(BaseSettings):
                                   "posted to the portal (the form with its photo)")
     portal_report_limit: str = Field(default="10/minute", description="Portal reports per client "
                                      "address (limits syntax)")
+    portal_tiles: str = Field(default="", description="Tile layer of the portal's map, a Leaflet URL "
+                              "template (a licensed provider's); empty: no tiles, the districts drawn "
+                              "from the boundaries shipped with the platform (development, tests)")
+    portal_tiles_crs: Literal["wgs84", "gcj02"] = Field(
+        default="gcj02", description="The datum of the tiles: gcj02 for most Chinese providers")
+    portal_tiles_attribution: str = Field(default="", description="What the tile provider asks to show")
     assets_dir: Path | None = Field(default=None, description="node_modules with the web assets "
                                     "(npm ci at set-up); found next to the project if unset")
     nats_url: str | None = Field(default=None, description="NATS server the outboxes are relayed to "

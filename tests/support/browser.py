@@ -51,10 +51,14 @@ WIDEST = """(limit) => [...document.querySelectorAll('body *')]
 class Person:
     """One browser context: a citizen or a signed-in member of staff."""
 
-    def __init__(self, browser: Any, server: str, lang: str, who: str, *, phone: bool = False) -> None:
+    def __init__(self, browser: Any, server: str, lang: str, who: str, *, phone: bool = False,
+                 geolocation: dict[str, float] | None = None) -> None:
+        """``phone``: a 390×844 touch screen; ``geolocation``: where the browser says it is (granted)."""
         self.phone = phone
+        located = {"geolocation": geolocation, "permissions": ["geolocation"]} if geolocation else {}
         self.context = browser.new_context(locale="zh-CN" if lang == "zh" else "en-US",
-                                           viewport=PHONE if phone else {"width": 1280, "height": 900})
+                                           viewport=PHONE if phone else {"width": 1280, "height": 900},
+                                           is_mobile=phone, has_touch=phone, **located)
         self.page = self.context.new_page()
         self.server, self.lang, self.who = server, lang, who
         self.failed_requests: list[str] = []

@@ -37,3 +37,13 @@ class FastGeocnGeocoder(Geocoder):
             if code in self.hierarchy:
                 return self.hierarchy.get(code)
         raise DomainError("place.outside_china", lat=lat, long=lng)
+
+    def to_wgs84(self, lat: float, lng: float, crs: str) -> tuple[float, float]:
+        if crs not in CRS:
+            raise DomainError("place.bad_crs", value=crs, allowed=", ".join(CRS))
+        if crs == "wgs84":
+            return lat, lng
+        from fast_geocn import bd09_to_wgs84, gcj02_to_wgs84
+
+        lng84, lat84 = (gcj02_to_wgs84 if crs == "gcj02" else bd09_to_wgs84)(lng, lat)
+        return lat84, lng84

@@ -177,6 +177,7 @@ EVENT_LABELS: dict[str, dict[str, str]] = {
         ("DuplicateAbsorbed", "接收重复件", "duplicate absorbed"),
         ("ScopeWidened", "范围扩大", "scope widened"),
         ("HeatChanged", "舆情热度", "heat changed"),
+        ("ReportSupported", "群众附议", "a citizen's \"me too\""),
         ("MatterCorrected", "改类", "matter corrected"),
         ("ReminderSent", "提醒", "reminder"),
         ("CaseUrged", "催办", "urged"),

@@ -46,6 +46,7 @@ from liandong.web import (
     pages,
     pool_page,
     portal,
+    portal_map,
     workbench,
 )
 from liandong.web.case_photos import MAX_PHOTOS
@@ -165,7 +166,9 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
     followup_page.install(app, renderer)
     workbench.install(app, renderer)
     console.install(app, renderer)
-    portal.install(app, renderer, report_limit=cfg.portal_report_limit, body_limit=cfg.max_upload_bytes)
+    portal.install(app, renderer, report_limit=cfg.portal_report_limit, body_limit=cfg.max_upload_bytes,
+                   tiles=portal_map.Tiles(cfg.portal_tiles, cfg.portal_tiles_crs,
+                                          cfg.portal_tiles_attribution))
     dashboard.install(app, renderer)
     assessment_page.install(app, renderer)
     instruments_page.install(app, renderer)

@@ -1,7 +1,9 @@
 """The public portal (群众门户, no sign-in): report, track, rate, download and verify the receipt.
 
-A citizen reports with a typed address (resolved to a township) or a district picked in a list or
-on the map, and gets a tracking code shown once; the code opens the public status (no names, no
+A citizen reports with a pin on the map (or "use my location") giving the district and the address
+giving the township (``web.portal_map``; a district picked in a list without a script), sees the
+matters suggested for the text and the open reports of the same matter nearby, may say "me too"
+to one of them instead, or gets a tracking code shown once; the code opens the public status (no names, no
 department actors), the rating once the case is resolved, and a ledger receipt that ``receipt.js``
 verifies in the browser.
 
@@ -39,9 +41,10 @@ from liandong.http.deps import LangDep, PlatformDep, client_address
 from liandong.i18n import name_of, pick
 from liandong.i18n.messages import explain
 from liandong.i18n.web.portal import CATEGORY_EN, PORTAL_TEXT, VERIFY_KEYS
+from liandong.i18n.web.portal_map import FORM_TEXT
 from liandong.services.cases import Result
 from liandong.services.writer import unwrap
-from liandong.web import after_photos
+from liandong.web import after_photos, portal_map
 from liandong.web.after_photos import after_photo_links
 from liandong.web.portal_photo import PHOTO_LIMIT, cleaned_photo, keep_photo
 from liandong.web.render import Renderer
@@ -54,7 +57,8 @@ LIMITS = {"address": 300, "description": 4000, "name": 64, "phone": 32}
 SUBMISSION = re.compile(r"[A-Za-z0-9_-]{16,64}")
 CODE = re.compile(f"[{track.TRACKING_ALPHABET}]{{12}}")
 NOT_YET = ("ledger.not_yet_checkpointed", "ledger.no_checkpoint")
-FIELDS = ("matter", "address", "county", "description", "name", "phone", "email", "submission", "publish")
+FIELDS = ("matter", "address", "county", "description", "name", "phone", "email", "submission", "publish",
+          "lat", "lng", "crs")
 
 
 def normalise_code(text: str) -> str | None:
@@ -92,11 +96,30 @@ def map_scope(platform: Platform) -> Jurisdiction | None:
     return unit
 
 
-def resolve_place(platform: Platform, address: str, county: str, counties: dict[str, str],
-                  lang: str) -> tuple[str, str, str]:
-    """``(code, field, message)``: the place of a report, or the field to blame and why.
+def resolve_place(platform: Platform, values: dict[str, str], counties: dict[str, str],
+                  lang: str) -> tuple[str, str, str, str]:
+    """``(code, coordinates, field, message)``: the place of a report and its pin in WGS-84, or the
+    field to blame and why.
 
-    A typed address wins over a picked district; it must name at least a district (区县)."""
+    A pin gives the district and the address the township, and they must agree (``insight.pin``).
+    Without a pin, a typed address wins over a picked district; it must name at least a district."""
+    words = FORM_TEXT[lang]
+    address, county = values["address"], values["county"]
+    if values["lat"] or values["lng"]:
+        if portal_map.read_point(values["lat"], values["lng"]) is None:
+            return "", "", "place-map", words["err_point"]
+        try:
+            placed = portal_map.place_of(platform, values)
+        except DomainError as exc:
+            return "", "", "address" if exc.code == "place.disagree" else "place-map", explain(exc, lang)
+        return placed.code, placed.point.text() if placed.point else "", "", ""
+    code, field, message = resolve_typed(platform, address, county, counties, lang)
+    return code, "", field, message
+
+
+def resolve_typed(platform: Platform, address: str, county: str, counties: dict[str, str],
+                  lang: str) -> tuple[str, str, str]:
+    """``(code, field, message)`` of a report without a pin."""
     words = PORTAL_TEXT[lang]
     if address:
         try:
@@ -113,17 +136,17 @@ def resolve_place(platform: Platform, address: str, county: str, counties: dict[
 
 
 def check_report(platform: Platform, values: dict[str, str], counties: dict[str, str],
-                 lang: str) -> tuple[dict[str, str], str]:
-    """Field errors of a report form, and the township (or district) it concerns."""
+                 lang: str) -> tuple[dict[str, str], str, str]:
+    """Field errors of a report form, the township (or district) it concerns and its pin (WGS-84)."""
     words = PORTAL_TEXT[lang]
     errors: dict[str, str] = {}
     if values["matter"] not in platform.catalogue.matters.matters:
         errors["matter"] = words["err_matter"]
-    place = ""
+    place = coordinates = ""
     if len(values["address"]) > LIMITS["address"]:
         errors["address"] = words["err_address_long"]
     else:
-        place, field, message = resolve_place(platform, values["address"], values["county"], counties, lang)
+        place, coordinates, field, message = resolve_place(platform, values, counties, lang)
         if field:
             errors[field] = message
     if not values["description"]:
@@ -137,7 +160,7 @@ def check_report(platform: Platform, values: dict[str, str], counties: dict[str,
             values[key] = check(values[key])
         except DomainError as exc:
             errors[key] = explain(exc, lang)
-    return errors, place
+    return errors, place, coordinates
 
 
 def already_rated(platform: Platform, case_id: str) -> bool:
@@ -161,11 +184,14 @@ async def submit(platform: Platform, command: c.Command) -> Result:
 
 
 def install(app: FastAPI, renderer: Renderer, *, report_limit: str = "10/minute",
-            body_limit: int = BODY_LIMIT) -> None:
-    """Routes under /portal: the report form, tracking and rating, the receipt. ``report_limit``
-    (limits syntax) caps reports per client address; ``body_limit`` is the guard's upload limit,
-    named in the refusal of a larger form."""
+            body_limit: int = BODY_LIMIT, tiles: portal_map.Tiles | None = None) -> None:
+    """Routes under /portal: the report form, tracking and rating, the receipt, and the form's
+    helpers (``web.portal_map``). ``report_limit`` (limits syntax) caps reports (and "me too"s) per
+    client address; ``body_limit`` is the guard's upload limit, named in the refusal of a larger
+    form; ``tiles``: the map's tile layer (None: the boundaries alone)."""
     render = renderer.render
+    portal_map.install(app, renderer, report_limit=report_limit)
+    tiles = tiles or portal_map.Tiles()
     scope_cache: list[Jurisdiction] = []  # found once; looked for again while there is none
     per_address = parse(report_limit)
 
@@ -183,10 +209,13 @@ def install(app: FastAPI, renderer: Renderer, *, report_limit: str = "10/minute"
     def form_page(request: Request, platform: Platform, lang: str, values: dict[str, str], *,
                   errors: dict[str, str] | None = None, general: str = "", status: int = 200) -> HTMLResponse:
         unit, counties = scope(platform)
-        return render(request, "portal_report.html", lang, status=status, text=PORTAL_TEXT,
-                      groups=matter_groups(platform, lang), scope=unit, counties=counties, values=values,
-                      errors=errors or {}, general=general, photo_limit=PHOTO_LIMIT,
-                      photo_types=" ".join(PHOTO_TYPES))
+        response = render(request, "portal_report.html", lang, status=status, text=FORM_TEXT,
+                          groups=matter_groups(platform, lang), scope=unit, counties=counties, values=values,
+                          errors=errors or {}, general=general, photo_limit=PHOTO_LIMIT,
+                          photo_types=" ".join(PHOTO_TYPES), tiles=tiles)
+        if tiles.url:  # the provider's images, and nothing else from outside
+            response.headers["Content-Security-Policy"] = tiles.policy()
+        return response
 
     def too_many(request: Request, lang: str, address: str) -> HTMLResponse:
         """429: the address has sent its share of reports; nothing of this one was read."""
@@ -227,7 +256,7 @@ def install(app: FastAPI, renderer: Renderer, *, report_limit: str = "10/minute"
         except DomainError as exc:
             return form_page(request, platform, lang, values, general=explain(exc, lang), status=403)
         _, counties = scope(platform)
-        errors, place = check_report(platform, values, counties, lang)
+        errors, place, coordinates = check_report(platform, values, counties, lang)
         cleaned, photo = await cleaned_photo(platform, posted.get("photo"), lang)
         if photo:
             errors["photo"] = photo
@@ -239,7 +268,8 @@ def install(app: FastAPI, renderer: Renderer, *, report_limit: str = "10/minute"
                   "severity": matter.default_severity.value, "affected": (place,),
                   "description": values["description"], "source": "citizen", "reporter_name": values["name"],
                   "reporter_phone": values["phone"], "reporter_email": values["email"],
-                  "address": values["address"], "publish": values["publish"] == "yes"}
+                  "address": values["address"], "coordinates": coordinates,
+                  "publish": values["publish"] == "yes"}
         intake = platform.intake()
         try:
             try:

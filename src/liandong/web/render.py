@@ -30,6 +30,8 @@ VENDOR = {
     "echarts.min.js": "echarts/dist/echarts.min.js",
     "htmx.min.js": "htmx.org/dist/htmx.min.js",
     "axe.min.js": "axe-core/axe.min.js",
+    "leaflet.js": "leaflet/dist/leaflet.js",
+    "leaflet.css": "leaflet/dist/leaflet.css",
 }
 
 
@@ -56,7 +58,8 @@ class Renderer:
                 from starlette.exceptions import HTTPException
 
                 raise HTTPException(404, f"{name}: run `npm ci` in the project (front-end assets)")
-            return FileResponse(root / VENDOR[name], media_type="text/javascript",
+            kind = "text/css" if name.endswith(".css") else "text/javascript"
+            return FileResponse(root / VENDOR[name], media_type=kind,
                                 headers={"Cache-Control": "public, max-age=86400"})
 
     def render(self, request: Request, name: str, lang: str, *, status: int = 200,

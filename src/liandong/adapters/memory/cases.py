@@ -12,6 +12,7 @@ from liandong.domain.cases.events import CaseFollowedUp, CaseReported, Event
 from liandong.domain.cases.numbers import format_number, is_number, number_day, number_prefix
 from liandong.domain.cases.record import CaseRecord
 from liandong.domain.errors import DomainError
+from liandong.domain.nearby import Point, Spot, near, spot_of
 from liandong.services.ports import CaseReads, CaseStore, CaseSummary, ReportRow, StoredEvent, scope_prefix
 from liandong.services.ports.aggregates import ReadsThroughStore
 
@@ -148,6 +149,16 @@ class MemoryCaseReads(ReadsThroughStore[Case, Event], CaseReads):
                 and any(a.startswith(prefix) for a in r.affected)]
         rows.sort(key=lambda s: (s.due is None, s.due or s.received_at, s.case_id))
         return rows[:limit]
+
+    def nearby_open(self, matter: str, *, place: str = "", point: Point | None = None,
+                    radius_m: float = 500, limit: int = 20) -> list[Spot]:
+        spots = sorted((spot_of(r, self.store.number_of.get(r.id, "")) for r in self.store.records.values()),
+                       key=lambda s: s.case_id, reverse=True)
+        at_place = [s for s in spots if place and near(s, matter=matter, place=place, point=None, radius_m=0)]
+        around = [s for s in spots if point is not None and near(s, matter=matter, place="", point=point,
+                                                                 radius_m=radius_m)]
+        found = {s.case_id: s for s in at_place[:limit] + around[:limit]}
+        return sorted(found.values(), key=lambda s: s.case_id, reverse=True)
 
     def number_of(self, case_id: str) -> str:
         return self.store.number_of.get(self.store.resolve(case_id), "")

@@ -15,6 +15,7 @@ from liandong.adapters.sql import tables as t
 from liandong.adapters.sql.cases import SqlCaseStore
 from liandong.domain.cases import events as ev
 from liandong.domain.cases.case import Case
+from liandong.domain.nearby import Point, Spot, near
 from liandong.services.ports import CaseReads, CaseSummary, ReportRow, prefix_end, scope_prefix
 from liandong.services.ports.aggregates import ReadsThroughStore
 
@@ -84,6 +85,32 @@ class SqlCaseReads(ReadsThroughStore[Case, ev.Event], CaseReads):
                             row.owner_code or "", row.lead_code or "", "", row.received_at,
                             row.due_at, _source(row.payload), row.number or "")
                 for row in self.conn.execute(q)]
+
+    def nearby_open(self, matter: str, *, place: str = "", point: Point | None = None,
+                    radius_m: float = 500, limit: int = 20) -> list[Spot]:
+        """Two range scans (``ix_case_spot_place``, ``ix_case_spot_point``), then the exact distance."""
+        s, n = t.case_spot, t.case_number
+        base = (select(s, n.c.number).outerjoin(n, n.c.case_id == s.c.case_id)
+                .where(s.c.matter == matter, s.c.open.is_(True)))
+        parts = []
+        if place:
+            at_place = base.where(s.c.place == place).order_by(s.c.case_id.desc()).limit(limit)
+            parts.append((at_place, place, None))
+        if point is not None:  # a box holds the circle: ten times the rows, then the exact distance
+            lat_lo, lat_hi, lng_lo, lng_hi = point.box(radius_m)
+            box = base.where(s.c.lat_e6.between(lat_lo, lat_hi), s.c.lng_e6.between(lng_lo, lng_hi))
+            parts.append((box.order_by(s.c.case_id.desc()).limit(limit * 10), "", point))
+        found: dict[str, Spot] = {}
+        for query, at, pin in parts:
+            kept = 0
+            for row in self.conn.execute(query):
+                spot = Spot(row.case_id, row.matter, row.place,
+                            Point(row.lat_e6, row.lng_e6) if row.lat_e6 is not None else None, row.open,
+                            row.number or "")
+                if kept < limit and near(spot, matter=matter, place=at, point=pin, radius_m=radius_m):
+                    found[spot.case_id] = spot
+                    kept += 1
+        return sorted(found.values(), key=lambda sp: sp.case_id, reverse=True)
 
     def number_of(self, case_id: str) -> str:
         n = t.case_number

@@ -26,11 +26,14 @@ from liandong.domain.cases.case import Case
 from liandong.domain.cases.numbers import format_number, is_number, number_day, number_prefix
 from liandong.domain.duties import case_duties
 from liandong.domain.errors import DomainError
+from liandong.domain.nearby import SUPPORTABLE, spot_of
 from liandong.services.ports import CaseStore, StoredEvent
 
 TEAM_EVENTS = (ev.CaseRouted, ev.MemberJoined, ev.LeadChanged, ev.CaseDispatched, ev.ReturnDecided,
                ev.CaseRedispatched, ev.CaseEscalated, ev.SummonsAnswered, ev.CaseReopened,
                ev.SupervisionStarted, ev.EscalationHeld, ev.RulingOverdue)
+SPOT_EVENTS = (ev.CaseResolved, ev.CaseReopened, ev.CaseMerged, ev.CaseClosed, ev.MatterCorrected)
+"""What changes a case's matter or whether it takes a "me too" (``domain.nearby.SUPPORTABLE``)."""
 
 _SQL = {
     "version": "SELECT version FROM case_record WHERE id = :id",
@@ -51,6 +54,9 @@ _SQL = {
     "insert_tracking": "INSERT INTO tracking_code (code_hash, case_id) VALUES (:code, :id)",
     "salt": "SELECT salt FROM case_salt WHERE case_id = :id",
     "insert_place": "INSERT INTO case_place (case_id, unit_code) VALUES (:id, :code) ON CONFLICT DO NOTHING",
+    "insert_spot": "INSERT INTO case_spot (case_id, matter, place, lat_e6, lng_e6, open) "
+                   "VALUES (:id, :matter, :place, :lat, :lng, :open)",
+    "update_spot": "UPDATE case_spot SET matter = :matter, open = :open WHERE case_id = :id",
     "delete_members": "DELETE FROM case_member WHERE case_id = :id",
     "insert_member": "INSERT INTO case_member (case_id, department_code, role) VALUES (:id, :dep, :role)",
     "next_number": "INSERT INTO case_number_day (prefix, day, last) VALUES (:prefix, :day, 1) "
@@ -183,6 +189,13 @@ class SqlCaseStore(SqlStreams[Case, ev.Event], CaseStore):
         if expected == 0 or any(isinstance(e, ev.ScopeWidened) for e in pending):
             for code in r.affected:  # the places of the report, and any added since
                 self._exec("insert_place", {"id": r.id, "code": code})
+        if expected == 0:  # 已有人反映？ where the case is, for the nearby query
+            spot = spot_of(r)
+            self._exec("insert_spot", {"id": r.id, "matter": spot.matter, "place": spot.place,
+                                       "lat": spot.point.lat_e6 if spot.point else None,
+                                       "lng": spot.point.lng_e6 if spot.point else None, "open": spot.open})
+        elif any(isinstance(e, SPOT_EVENTS) for e in pending):
+            self._exec("update_spot", {"id": r.id, "matter": r.matter, "open": r.state in SUPPORTABLE})
         if expected == 0 or any(isinstance(e, TEAM_EVENTS) for e in pending):
             if expected:  # a new case has no members to replace
                 self._exec("delete_members", {"id": r.id})

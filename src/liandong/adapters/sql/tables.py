@@ -311,6 +311,19 @@ case_place = Table(  # every place a case affects (reported, then widened): the 
 # A scope is one range of codes (services.ports.scope_prefix); the case id rides in the index.
 Index("ix_case_place_unit", case_place.c.unit_code, case_place.c.case_id)
 
+case_spot = Table(  # 已有人反映？ what the nearby query reads of a case (domain.nearby.Spot)
+    "case_spot", metadata,
+    Column("case_id", String(40), ForeignKey("case_record.id"), primary_key=True),
+    Column("matter", String(64), nullable=False),
+    Column("place", String(12), nullable=False),
+    Column("lat_e6", Integer, nullable=True),  # WGS-84, micro-degrees
+    Column("lng_e6", Integer, nullable=True),
+    Column("open", Boolean, nullable=False),  # takes a "me too" (taken in, not yet resolved)
+)
+# one range scan each: the township's open cases of a matter, and those in a box around a pin
+Index("ix_case_spot_place", case_spot.c.matter, case_spot.c.open, case_spot.c.place, case_spot.c.case_id)
+Index("ix_case_spot_point", case_spot.c.matter, case_spot.c.open, case_spot.c.lat_e6, case_spot.c.lng_e6)
+
 case_number = Table(  # 案件编号: the readable number of each case (domain.cases.numbers)
     "case_number", metadata,
     Column("number", String(24), primary_key=True),

@@ -200,6 +200,20 @@ class Case(Aggregate[CaseRecord, ev.Event]):
         self._check(CaseAction.HEAT)
         if not 0 <= heat <= 100:
             raise DomainError("case.bad_heat", value=heat, allowed="0–100")
+        self._heat_to(by=by, heat=heat, now=now, rules=rules)
+
+    def support(self, *, by: str, reporter_phone: str = "", now: datetime, rules: Rules) -> None:
+        """附议 ("me too"): another citizen reports the same open problem; the heat rises by the
+        policy's step, so enough of them bring the level above to the case."""
+        self._check(CaseAction.SUPPORT)
+        r = self.record
+        self._emit(ev.ReportSupported(case_id=self.id, at=now, actor=by, supporters=r.supporters + 1,
+                                      reporter_phone=check_phone(reporter_phone)))
+        heat = min(100, r.heat + rules.policy.support_heat)
+        if heat != r.heat:
+            self._heat_to(by=PLATFORM, heat=heat, now=now, rules=rules)
+
+    def _heat_to(self, *, by: str, heat: int, now: datetime, rules: Rules) -> None:
         r = self.record
         self._emit(ev.HeatChanged(case_id=self.id, at=now, actor=by, heat=heat))
         if heat >= rules.policy.heat_threshold and not r.heat_present and r.lead:

@@ -363,6 +363,16 @@ class SetHeat(CaseCommand):
     heat: int = param(("热度", "Heat"), kind=NUMBER, minimum=0, maximum=100)
 
 
+@COMMANDS.declare(slug="support", name=("附议", "Me too"), roles={DISPATCHER}, behaviour="support",
+         summary="附议：群众反映同一问题（我也遇到）/ a citizen's \"me too\" on an open report")
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SupportCase(CaseCommand):
+    """附议: a citizen's "me too" from the portal's "already reported?" list (by ``reporter``), or
+    taken by the 12345 centre on the phone."""
+
+    reporter_phone: str = optional("", ("联系电话", "Phone"), kind=PHONE, max_length=32)
+
+
 @COMMANDS.declare(slug="check-deadlines", name=("时限检查", "Check the deadlines"), roles={DISPATCHER, ADMINISTRATOR},
          behaviour="tick", summary="时限检查 run the escalation chain")
 @dataclass(frozen=True, slots=True, kw_only=True)

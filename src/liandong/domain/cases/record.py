@@ -73,6 +73,7 @@ class CaseRecord:
     shelved_until: datetime | None = None
     heat: int = 0
     heat_present: bool = False
+    supporters: int = 0  # 附议: citizens who said "me too"
     bounces: int = 0
     returns: int = 0  # 退单 made (a second goes to arbitration)
     ruling_overdue: bool = False  # the pending return's ruling is late (督办 started)
@@ -356,6 +357,7 @@ APPLY: dict[type[ev.Event], Callable[[CaseRecord, Any], None]] = {
     ev.DuplicateAbsorbed: _absorbed,
     ev.ScopeWidened: _widened,
     ev.HeatChanged: _heat,
+    ev.ReportSupported: lambda r, e: setattr(r, "supporters", e.supporters),
     ev.MatterCorrected: _corrected,
     ev.ReminderSent: _set("reminded", True),
     ev.CaseUrged: _urged,

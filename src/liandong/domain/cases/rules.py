@@ -35,6 +35,7 @@ class CasePolicy:
     ruling_working_days: int = 1  # 退单裁定时限: a ruling not given by then is supervised (督办)
     summons_minutes: int = 30
     heat_threshold: int = 80
+    support_heat: int = 5  # 附议: each citizen's "me too" raises the case's heat by this much
     follow_up_attempts: int = 3  # 回访 calls before a follow-up ends as 未联系上
     follow_up_working_days: int = 3  # 回访时限: the centre calls within this many working days of 办结
     verify_working_days: int = 5  # 回访核实时限: the second call within this many of the first

@@ -54,6 +54,7 @@ class CaseAction(StrEnum):
     ABSORB = "absorb"  # 接收被合并的重复件
     WIDEN = "widen"  # 影响范围扩大
     HEAT = "heat"  # 舆情热度
+    SUPPORT = "support"  # 附议：附近的群众反映同一问题（"我也遇到"）
     RECLASSIFY = "reclassify"  # 改类：纠正事项类型
     TICK = "tick"  # 时限检查：提醒、催办、督办、提级、通报
 
@@ -62,25 +63,28 @@ _HANDLING = frozenset({CaseAction.SUMMON, CaseAction.ANSWER_SUMMONS, CaseAction.
                        CaseAction.REPORT_ASSIST, CaseAction.REQUEST_EXTENSION,
                        CaseAction.DECIDE_EXTENSION, CaseAction.REQUEST_RESOURCE,
                        CaseAction.DECIDE_RESOURCE, CaseAction.PAUSE, CaseAction.UNPAUSE,
-                       CaseAction.WIDEN, CaseAction.HEAT, CaseAction.TICK, CaseAction.ABSORB})
+                       CaseAction.WIDEN, CaseAction.HEAT, CaseAction.TICK, CaseAction.ABSORB,
+                       CaseAction.SUPPORT})
 
 # state → action → next state (None: the state stays; the action still records an event).
 TRANSITIONS: dict[CaseState, dict[CaseAction, CaseState | None]] = {
     CaseState.RECEIVED: {
         CaseAction.DISPATCH: CaseState.DISPATCHED, CaseAction.MERGE: CaseState.MERGED,
         CaseAction.WIDEN: None, CaseAction.HEAT: None, CaseAction.ABSORB: None, CaseAction.RECLASSIFY: None,
+        CaseAction.SUPPORT: None,
     },
     CaseState.DISPATCHED: {
         CaseAction.ACKNOWLEDGE: CaseState.ACKNOWLEDGED, CaseAction.RETURN: CaseState.RETURNED,
         CaseAction.REDISPATCH: CaseState.DISPATCHED, CaseAction.ESCALATE: CaseState.DISPATCHED,
         CaseAction.MERGE: CaseState.MERGED, CaseAction.WIDEN: None, CaseAction.HEAT: None,
         CaseAction.TICK: None, CaseAction.ABSORB: None, CaseAction.SUMMON: None,
-        CaseAction.ANSWER_SUMMONS: None, CaseAction.RECLASSIFY: None,
+        CaseAction.ANSWER_SUMMONS: None, CaseAction.RECLASSIFY: None, CaseAction.SUPPORT: None,
     },
     CaseState.RETURNED: {
         CaseAction.DECIDE_RETURN: CaseState.DISPATCHED, CaseAction.REDISPATCH: CaseState.DISPATCHED,
         CaseAction.ESCALATE: CaseState.DISPATCHED, CaseAction.MERGE: CaseState.MERGED,
         CaseAction.HEAT: None, CaseAction.TICK: None, CaseAction.ABSORB: None, CaseAction.RECLASSIFY: None,
+        CaseAction.SUPPORT: None,
     },
     CaseState.ACKNOWLEDGED: {
         CaseAction.START: CaseState.IN_PROGRESS, CaseAction.RETURN: CaseState.RETURNED,

@@ -8,6 +8,7 @@ from liandong.i18n.refusals import (
     calendar,
     cases,
     catalogue,
+    citizen,
     instruments,
     knowledge,
     ledger,
@@ -17,7 +18,8 @@ from liandong.i18n.refusals import (
     requests,
 )
 
-AREAS = (reference, cases, ledger, instruments, operations, calendar, requests, knowledge, photos, catalogue)
+AREAS = (reference, cases, ledger, instruments, operations, calendar, requests, knowledge, photos, catalogue,
+         citizen)
 
 
 def _merged() -> dict[str, dict[str, str]]:

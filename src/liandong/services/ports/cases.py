@@ -11,6 +11,7 @@ from datetime import datetime
 from liandong.domain.cases.case import Case
 from liandong.domain.cases.events import Event
 from liandong.domain.hierarchy import CENTRAL_CODE
+from liandong.domain.nearby import Point, Spot
 from liandong.services.ports.aggregates import AggregateRepository, Stored, StreamReads
 
 
@@ -137,6 +138,12 @@ class CaseReads(StreamReads[Case, Event]):
     def open_in_scope(self, scope: str, *, limit: int = 500) -> list[CaseSummary]:
         """Every open case with a place under ``scope`` (a street's or township's area), nearest
         deadline first; ``role`` is "" (the unit need not be on the team)."""
+
+    @abc.abstractmethod
+    def nearby_open(self, matter: str, *, place: str = "", point: Point | None = None,
+                    radius_m: float = 500, limit: int = 20) -> list[Spot]:
+        """已有人反映？ Cases of ``matter`` that take a "me too" now: the newest ``limit`` reported at
+        ``place``, and up to ``limit`` within ``radius_m`` of ``point`` (the caller ranks them)."""
 
     @abc.abstractmethod
     def in_states(self, states: Sequence[str], limit: int = 2000) -> list[str]:

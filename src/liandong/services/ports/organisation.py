@@ -84,3 +84,7 @@ class Geocoder(abc.ABC):
 
     @abc.abstractmethod
     def locate(self, lat: float, lng: float, crs: str = "wgs84") -> Jurisdiction: ...
+
+    @abc.abstractmethod
+    def to_wgs84(self, lat: float, lng: float, crs: str) -> tuple[float, float]:
+        """``(lat, lng)`` in WGS-84 from a point in ``crs`` (the datum of a Chinese map's tiles)."""

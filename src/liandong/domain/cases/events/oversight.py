@@ -28,6 +28,16 @@ class DuplicateAbsorbed(Event):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class ReportSupported(Event):
+    """附议 ("me too"): a citizen who saw this open report nearby says the same problem concerns
+    them too, instead of filing a duplicate; the case's heat rises with it (``HeatChanged``)."""
+
+    supporters: int  # the count after this one
+    reporter_phone: str = ""
+    personal_fields: ClassVar[tuple[str, ...]] = ("reporter_phone",)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ScopeWidened(Event):
     added: tuple[str, ...]
 
@@ -58,7 +68,7 @@ class ReminderSent(Event):
     due: datetime
 
 
-AMBIENT_EVENTS: tuple[type[Event], ...] = (HeatChanged, ReminderSent)
+AMBIENT_EVENTS: tuple[type[Event], ...] = (HeatChanged, ReminderSent, ReportSupported)
 """What the platform notes about a case without changing its state, team, duties or deadlines: a
 handler who saw the case before such an event has not seen it out of date (its command stands)."""
 
