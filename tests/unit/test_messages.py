@@ -118,3 +118,10 @@ def test_a_refused_transition_names_the_state_and_the_actions_in_words() -> None
     assert not re.search(r"[a-z_]{4,}", zh), zh  # no code left
     assert "'Signed for'" in en and "Request an extension" in en and "tick" not in en
     assert "request_extension" not in en and "acknowledged" not in en
+
+
+def test_every_case_action_a_person_may_meet_has_a_name() -> None:
+    from liandong.domain.cases.states import CaseAction
+    from liandong.i18n.actions import ACTION_NAMES, INTERNAL
+
+    assert {a for a in CaseAction if a not in ACTION_NAMES} <= INTERNAL

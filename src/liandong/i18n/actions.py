@@ -22,11 +22,16 @@ _NOT_DECLARED: dict[CaseAction, tuple[str, str]] = {
 INTERNAL = frozenset({CaseAction.TICK})
 """Actions only the platform takes (its deadline check): never offered to a person in words."""
 
+_VALUES = {a.value for a in CaseAction}
 ACTION_NAMES: dict[CaseAction, tuple[str, str]] = {
     **_NOT_DECLARED,
+    **{CaseAction(name): decl.name for decl in (d.declaration(k) for k in c.COMMANDS.values())
+       for name in (decl.action, decl.behaviour, decl.slug) if name in _VALUES},
     **{CaseAction(decl.action): decl.name for decl in (d.declaration(k) for k in c.COMMANDS.values())
        if decl.action is not None},
 }
+"""Every action a person may be told of, named: by the command that declares it (its page action,
+else its behaviour or slug), else here."""
 
 
 def action_name(action: str, lang: str) -> str:
