@@ -22,6 +22,7 @@ from liandong.api import (
     instruments,
     log,
     open311,
+    open311_updates,
     organisation,
     track,
 )
@@ -46,6 +47,7 @@ from liandong.web import (
     pages,
     pool_page,
     portal,
+    public_page,
     workbench,
 )
 from liandong.web.case_photos import MAX_PHOTOS
@@ -156,6 +158,7 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
     app.include_router(track.router)
     app.include_router(log.router)
     app.include_router(open311.router)
+    app.include_router(open311_updates.router)
     open311.install(app)
     renderer = Renderer(app, cfg.assets_dir)
     pages.install(app, renderer)
@@ -163,6 +166,7 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
     followup_page.install(app, renderer)
     workbench.install(app, renderer)
     console.install(app, renderer)
+    public_page.install(app, renderer)
     portal.install(app, renderer, report_limit=cfg.portal_report_limit, body_limit=cfg.max_upload_bytes)
     dashboard.install(app, renderer)
     assessment_page.install(app, renderer)

@@ -381,3 +381,14 @@ case_photo = Table(  # 现场照片: a report's photos, cleaned (services.photos
     Column("height", Integer, nullable=False),
     Column("added_at", UtcDateTime, nullable=False),
 )
+
+area_alert = Table(  # 区域提醒: an e-mail address told of new public reports in an area (double opt-in)
+    "area_alert", metadata,
+    Column("token_digest", String(64), primary_key=True),  # SHA-256 of the token its links carry
+    Column("email", String(254), nullable=False),
+    Column("area", String(12), nullable=False),  # a jurisdiction code
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("confirmed_at", UtcDateTime, nullable=True),
+    UniqueConstraint("email", "area"),
+)
+Index("ix_area_alert_area", area_alert.c.area)
