@@ -20,7 +20,7 @@ from liandong.config import Settings
 from liandong.domain.cases import commands as c
 from tests.factories.deployments import app_client, deployed
 from tests.factories.mail import Inbox, link_in, smtp_server, text_of
-from tests.unit.test_redaction import PERSONAL
+from tests.factories.redaction import PERSONAL
 
 TOWNSHIP = "320213001"  # 崇安寺街道, 梁溪区, 无锡市
 COUNTY = "320213"
