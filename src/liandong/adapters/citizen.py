@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from liandong.services.photos import Photos
     from liandong.services.ports import UnitOfWork
     from liandong.services.queries import CaseQueries
+    from liandong.services.recovery import TrackingRecovery
 
 
 def photo_service(data_dir: Path | None, engine: Engine | None, queries: CaseQueries, clock: Clock) -> Photos:
@@ -72,3 +73,13 @@ def area_alerts(settings: Settings, platform: Any) -> AreaAlertMail | None:
     return AreaAlertMail(platform.uow, platform.catalogue.matters, [mail],
                          alerts=SqlAreaAlerts(platform.engine), platform=platform, clock=platform.clock,
                          secret=platform.secret, base_url=settings.base_url)
+
+
+def tracking_recovery(platform: Any, sms_log: Path | None) -> TrackingRecovery:
+    """找回查询码 with one-time codes by SMS: the development gateway's log where the settings name one
+    (no SMS channel otherwise: asking is answered that the platform cannot send)."""
+    from liandong.adapters.notify import SmsLogGateway
+    from liandong.services.recovery import TrackingRecovery
+
+    return TrackingRecovery(uow=platform.uow, sms=SmsLogGateway(sms_log) if sms_log else None,
+                            clock=platform.clock, secret=platform.secret)

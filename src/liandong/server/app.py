@@ -48,6 +48,7 @@ from liandong.web import (
     pool_page,
     portal,
     public_page,
+    recovery_page,
     workbench,
 )
 from liandong.web.case_photos import MAX_PHOTOS
@@ -167,6 +168,7 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
     workbench.install(app, renderer)
     console.install(app, renderer)
     public_page.install(app, renderer)
+    recovery_page.install(app, renderer, sms_log=cfg.sms_log)
     portal.install(app, renderer, report_limit=cfg.portal_report_limit, body_limit=cfg.max_upload_bytes)
     dashboard.install(app, renderer)
     assessment_page.install(app, renderer)

@@ -29,6 +29,7 @@ class MemoryCaseStore(MemoryStreams[Case, Event], CaseStore):
         self._new_keys: list[str] = []
         self._loaded: set[str] = set()
         self.tracking: dict[str, str] = {}
+        self.phones: dict[str, list[str]] = {}  # phone digest → case ids, oldest first
         self.salts: dict[str, bytes] = {}
         self._new_salts: list[str] = []
         self.reads: dict[str, dict[str, tuple[int, datetime]]] = {}
@@ -103,6 +104,9 @@ class MemoryCaseStore(MemoryStreams[Case, Event], CaseStore):
     def add_tracking(self, code_hash: str, case_id: str) -> None:
         self.tracking[code_hash] = case_id
 
+    def add_phone(self, phone_hash: str, case_id: str) -> None:
+        self.phones.setdefault(phone_hash, []).append(case_id)
+
     def add_salt(self, case_id: str, salt: bytes) -> None:
         if case_id in self.salts:
             raise DomainError("case.conflict", case_id=case_id, expected=0, actual=1)
@@ -154,6 +158,9 @@ class MemoryCaseReads(ReadsThroughStore[Case, Event], CaseReads):
 
     def case_for_tracking(self, code_hash: str) -> str | None:
         return self.store.tracking.get(code_hash)
+
+    def cases_for_phone(self, phone_hash: str, *, limit: int = 5) -> list[str]:
+        return list(reversed(self.store.phones.get(phone_hash, [])))[:limit]
 
     def in_states(self, states: Sequence[str], limit: int = 2000) -> list[str]:
         rows = sorted((r for r in self.store.records.values() if r.state.value in states),

@@ -95,6 +95,12 @@ class SqlCaseReads(ReadsThroughStore[Case, ev.Event], CaseReads):
         found: str | None = self.conn.execute(select(k.c.case_id).where(k.c.code_hash == code_hash)).scalar()
         return found
 
+    def cases_for_phone(self, phone_hash: str, *, limit: int = 5) -> list[str]:
+        p, c = t.reporter_phone, t.case_record
+        q = (select(c.c.id).join(p, p.c.case_id == c.c.id).where(p.c.phone_hash == phone_hash)
+             .order_by(c.c.received_at.desc(), c.c.id.desc()).limit(limit))
+        return list(self.conn.execute(q).scalars())
+
     def in_states(self, states: Sequence[str], limit: int = 2000) -> list[str]:
         c = t.case_record
         q = select(c.c.id).where(c.c.state.in_(list(states))).order_by(c.c.received_at, c.c.id).limit(limit)

@@ -34,3 +34,18 @@ PUBLIC_TEXT: dict[str, dict[str, str]] = {
         "back": "Back to public reports", "map_point": "Place (about 100 m)",
     },
 }
+
+RECOVERY_TEXT: dict[str, dict[str, str]] = {
+    "zh": {
+        "recover_title": "找回查询码", "recover_intro": "填写反映问题时留下的手机号码，我们会向该号码发送验证码；验证后为该号码最近反映的问题生成新的查询码（原查询码仍然有效）。",
+        "phone": "手机号码", "send_code": "发送验证码", "sent": "如该号码反映过问题，验证码已通过短信发送，10 分钟内有效。",
+        "code": "短信验证码", "verify": "验证并找回", "found_title": "新的查询码", "none_found": "该号码没有可找回的问题。",
+        "case_of": "反映时间", "track_link": "查询进度",
+    },
+    "en": {
+        "recover_title": "Recover a tracking code", "recover_intro": "Enter the mobile number you gave with your report. We text a code to it; once it is checked, the latest reports of that number get new tracking codes (the old codes still work).",
+        "phone": "Mobile number", "send_code": "Send the code", "sent": "If this number made a report, a code was texted to it; it is valid for 10 minutes.",
+        "code": "Code from the text message", "verify": "Check and recover", "found_title": "New tracking codes", "none_found": "This number has no reports to recover.",
+        "case_of": "Reported", "track_link": "Track",
+    },
+}

@@ -93,6 +93,11 @@ class CaseStore(AggregateRepository[Case, Event]):
         """Remember a citizen's tracking code (only its hash) for a case."""
 
     @abc.abstractmethod
+    def add_phone(self, phone_hash: str, case_id: str) -> None:
+        """Remember that a phone number (only its digest) reported the case (the tracking code's
+        recovery, ``services.recovery``)."""
+
+    @abc.abstractmethod
     def add_salt(self, case_id: str, salt: bytes) -> None:
         """Keep the salt of the ledger's commitments to a case's personal data (never published);
         a second salt for a case is a lost race (``case.conflict``)."""
@@ -123,6 +128,10 @@ class CaseReads(StreamReads[Case, Event]):
     @abc.abstractmethod
     def case_for_tracking(self, code_hash: str) -> str | None:
         """The case a tracking code (its hash) names, if any."""
+
+    @abc.abstractmethod
+    def cases_for_phone(self, phone_hash: str, *, limit: int = 5) -> list[str]:
+        """The latest cases a phone number (its digest) reported, newest first."""
 
     @abc.abstractmethod
     def inbox(self, department: str, *, open_only: bool = True,

@@ -1,4 +1,5 @@
-"""area alerts: e-mail addresses told of new public reports in an area, confirmed by a link
+"""area alerts (e-mail addresses told of new public reports in an area, confirmed by a link) and the
+cases a phone number reported (by its digest: the tracking code's recovery)
 
 Revision ID: 0026
 Revises: 0023
@@ -27,8 +28,15 @@ def upgrade() -> None:
     sa.UniqueConstraint('email', 'area', name=op.f('uq_area_alert_email'))
     )
     op.create_index('ix_area_alert_area', 'area_alert', ['area'], unique=False)
+    op.create_table('reporter_phone',
+    sa.Column('phone_hash', sa.String(length=64), nullable=False),
+    sa.Column('case_id', sa.String(length=40), nullable=False),
+    sa.ForeignKeyConstraint(['case_id'], ['case_record.id'], name=op.f('fk_reporter_phone_case_id_case_record')),
+    sa.PrimaryKeyConstraint('phone_hash', 'case_id', name=op.f('pk_reporter_phone'))
+    )
 
 
 def downgrade() -> None:
+    op.drop_table('reporter_phone')
     op.drop_index('ix_area_alert_area', table_name='area_alert')
     op.drop_table('area_alert')
