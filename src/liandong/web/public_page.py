@@ -21,6 +21,7 @@ from liandong.domain.worktime import SHANGHAI
 from liandong.http.deps import LangDep, PlatformDep
 from liandong.i18n import name_of, words
 from liandong.i18n.messages import explain
+from liandong.i18n.web.common import TEXT
 from liandong.i18n.web.public import PUBLIC_TEXT
 from liandong.web.render import Renderer
 from liandong.web.session import checked_form
@@ -65,7 +66,7 @@ def feed(platform: Platform, request: Request, reports: list[PublicReport], *, k
     generator.author({"name": "12345 政务服务便民热线"})
     generator.link(href=base + request.url.path, rel="self")
     generator.link(href=base + page, rel="alternate")
-    generator.language("zh-CN" if lang == "zh" else "en")
+    generator.language(words(TEXT, lang)["html_lang"])
     generator.description(words(PUBLIC_TEXT, lang)["public_intro"])
     generator.updated(max((r.updated_at for r in reports), default=platform.clock.now()))
     t = words(PUBLIC_TEXT, lang)
