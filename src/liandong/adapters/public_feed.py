@@ -31,8 +31,9 @@ PUBLIC_STEPS = ("CaseReported", "CaseDispatched", "CaseAcknowledged", "HandlingS
                 "CaseClosed", "CaseMerged")
 """The events a public history names (as the tracking page does): no returns, summons or notes inside."""
 
-SCANNED = 2000
-"""How many of the latest reports a public list reads to find its own (the rest: the next page)."""
+SCANNED = 200
+"""How many of the latest consented reports of the area a public list reads (the store selects them
+by consent and place; those still waiting for the centre are passed over here)."""
 
 
 class Published(Protocol):
@@ -115,7 +116,7 @@ def public_reports(platform: Published, lang: str, *, area: str | None = None, m
     hidden = hidden_matters(platform.catalogue)
     found: list[PublicReport] = []
     for case, events in platform.queries().listed(limit=SCANNED, matters=[matter] if matter else None,
-                                                  exclude_matters=hidden):
+                                                  exclude_matters=hidden, consented=True, scope=area):
         if not is_published(platform.catalogue, case):
             continue
         if area and not within(platform.hierarchy, case.record.affected[0], area):

@@ -114,9 +114,17 @@ class SqlCaseReads(ReadsThroughStore[Case, ev.Event], CaseReads):
 
     def recent_ids(self, *, since: datetime | None = None, until: datetime | None = None,
                    limit: int = 1000, offset: int = 0, matters: Collection[str] | None = None,
-                   exclude_matters: Collection[str] = (), is_open: bool | None = None) -> list[str]:
-        c = t.case_record
+                   exclude_matters: Collection[str] = (), is_open: bool | None = None,
+                   consented: bool = False, scope: str | None = None) -> list[str]:
+        c, p = t.case_record, t.case_place
         q = select(c.c.id)
+        if consented:
+            q = q.where(c.c.public_consent.is_(True))
+        if (prefix := scope_prefix(scope) if scope is not None else ""):
+            places = select(p.c.case_id).where(p.c.unit_code >= prefix)
+            if (end := prefix_end(prefix)) is not None:
+                places = places.where(p.c.unit_code < end)
+            q = q.where(c.c.id.in_(places))
         if since is not None:
             q = q.where(c.c.received_at >= since)
         if until is not None:
