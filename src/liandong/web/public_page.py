@@ -12,6 +12,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from liandong.adapters.public_feed import PublicReport, public_report, public_reports
 from liandong.bootstrap import Platform
@@ -171,7 +172,8 @@ def install(app: FastAPI, renderer: Renderer) -> None:
                 raise DomainError("alerts.email_required")
             if platform.area_alerts is None:
                 raise DomainError("alerts.unavailable")
-            platform.area_alerts.request(email=email, area=str(form.get("area") or "")[:12])
+            area = str(form.get("area") or "")[:12]  # the mail is sent off the event loop
+            await run_in_threadpool(platform.area_alerts.request, email=email, area=area)
         except DomainError as exc:
             status = 403 if exc.code == "web.csrf" else 503 if exc.code in UNAVAILABLE else 422
             return message(request, lang, t["alerts_title"], explain(exc, lang), status=status)

@@ -12,6 +12,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse
 from limits import parse
+from starlette.concurrency import run_in_threadpool
 
 from liandong.adapters.citizen import tracking_recovery
 from liandong.bootstrap import Platform
@@ -71,7 +72,7 @@ def install(app: FastAPI, renderer: Renderer, *, sms_log: Path | None = None) ->
             return page(request, lang, status=429, phone=phone,
                         error=explain(DomainError("recovery.too_many"), lang))
         try:
-            challenge = service(platform).request(phone)
+            challenge = await run_in_threadpool(service(platform).request, phone)  # the SMS: off the loop
         except DomainError as exc:
             status = 503 if exc.code == "alerts.unavailable" else 422
             return page(request, lang, status=status, phone=phone, error=explain(exc, lang))
@@ -92,7 +93,8 @@ def install(app: FastAPI, renderer: Renderer, *, sms_log: Path | None = None) ->
             return page(request, lang, status=429, phone=phone, challenge=challenge,
                         error=explain(DomainError("recovery.too_many"), lang))
         try:
-            found = service(platform).verify(phone, str(form.get("code") or "")[:12], challenge)
+            found = await run_in_threadpool(service(platform).verify, phone, str(form.get("code") or "")[:12],
+                                            challenge)
         except DomainError as exc:
             return page(request, lang, status=422, phone=phone, challenge=challenge, error=explain(exc, lang))
         t = words(RECOVERY_TEXT, lang)
