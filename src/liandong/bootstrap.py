@@ -19,6 +19,7 @@ from liandong.services.ports.storage import Storage
 if TYPE_CHECKING:  # the rest is imported where it is used: a command pays only for what it runs
     from sqlalchemy import Engine
 
+    from liandong.adapters.area_alerts import AreaAlertMail
     from liandong.adapters.calendar import ChineseWorkCalendar
     from liandong.adapters.geocoding import FastGeocnGeocoder
     from liandong.adapters.reporter_updates import ReporterUpdates
@@ -63,11 +64,10 @@ class Platform:
     """What a running process needs: the reference data, the storage ``bootstrap()`` chose, the
     clock, and the services built on them.
 
-    The fields are set once, here. The services (``bus()``, ``writer()``, ``queries()``,
-    ``intake()``, ``insight()``, ``ledger`` …) are each built on first use and kept, so that a
-    command of the CLI pays only for what it runs (docs/decisions/0024). ``clock``: the one clock
-    of the process, given to every bus and service built here and read by the edges
-    (``datetime.now`` lives in ``services.clock`` alone)."""
+    The fields are set once, here. The services (``bus()``, ``writer()``, ``queries()``, ``intake()``,
+    ``insight()``, ``ledger`` …) are each built on first use and kept, so that a command of the CLI
+    pays only for what it runs (docs/decisions/0024). ``clock``: the one clock of the process, given
+    to every bus and service built here and read by the edges (``datetime.now``: ``services.clock``)."""
 
     uow: Callable[[], UnitOfWork]
     """A unit of work on the storage (memory: the one shared unit; SQL: a transaction per call)."""
@@ -93,6 +93,7 @@ class Platform:
         self.catalogues = catalogues  # local dispatch catalogues (派单目录); None: the national list alone
         self.amber_share = 0.25  # 待办 turns amber when less than this share of its span is left
         self.reporter_updates: ReporterUpdates | None = None  # e-mail and SMS to reporters, after commit
+        self.area_alerts: AreaAlertMail | None = None  # 区域提醒: public reports mailed to subscribers
         self.cosigners: tuple[Cosigner, ...] = ()  # independent witnesses (decision 0035); none: in-process
         self.refusals: Refusals | None = None  # where their refusals are kept for the ledger alarm
         self.key_store: KeyStore | None = None  # the departments' keys (decision 0042); None: sealed
@@ -116,8 +117,7 @@ class Platform:
         return self.storage.replica if isinstance(self.storage, SqlStorage) else None
 
     def photos(self) -> Photos:
-        """现场照片: cleaned with Pillow, kept under ``<data_dir>/photos`` by content (in memory without
-        a data directory), shown to whoever may see the case (made once)."""
+        """现场照片: cleaned, kept under ``<data_dir>/photos`` (in memory without one), made once."""
         from liandong.adapters.citizen import photo_service
 
         return self._once("photos", lambda: photo_service(self.data_dir, self.engine, self.queries(),
@@ -296,7 +296,7 @@ class Platform:
         from liandong.services.instruments import instrument_registration
 
         def build() -> MessageBus:
-            updates = [self.reporter_updates] if self.reporter_updates is not None else []
+            updates = [s for s in (self.reporter_updates, self.area_alerts) if s is not None]
             return MessageBus(uow=self.uow, rules=rules or self.rules(),
                               clock=self._vouched(clock or self.clock, claimed_at),
                               recorder=self.ledger.record, subscribers=updates, claimed_at=claimed_at,
@@ -371,15 +371,15 @@ def bootstrap(settings: Settings | None = None, *, memory: bool = False,
     engine = make_engine(settings.resolved_database_url())
     if migrate_schema:
         migrate.upgrade(engine)
-    # the replica is never migrated: it replays the primary's schema with everything else
-    replica = make_read_engine(settings.replica_url) if settings.replica_url else None
+    replica = make_read_engine(settings.replica_url) if settings.replica_url else None  # never migrated
     platform = Platform(hierarchy, cat, SqlStorage(engine, replica), secret=settings.platform_secret(),
                         calendar=calendar, clock=clock, data_dir=settings.data_dir, catalogues=catalogues,
                         mirror=FileCheckpointMirror(settings.data_dir / CHECKPOINT_FILE))
-    from liandong.adapters.citizen import reporter_updates
+    from liandong.adapters.citizen import area_alerts, reporter_updates
+    from liandong.adapters.witness_http import remote_witnesses
 
     platform.reporter_updates = reporter_updates(settings, platform.uow, cat.matters)
-    from liandong.adapters.witness_http import remote_witnesses
+    platform.area_alerts = area_alerts(settings, platform)
     platform.cosigners, platform.refusals = remote_witnesses(settings.witnesses, settings.data_dir)
     platform.tile_cache_bytes = settings.tile_cache_mib << 20
     if settings.key_store != "sealed":

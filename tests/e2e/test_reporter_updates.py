@@ -5,23 +5,17 @@ development SMS log gets the same to the phone; a mail server that is down never
 
 from __future__ import annotations
 
-import email
 import json
 import re
-import socket
-import time
 from collections.abc import Iterator
-from email import policy
-from email.message import Message
 from pathlib import Path
-from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from liandong.config import Settings
 from liandong.domain.cases import commands as c
 from tests.factories.deployments import app_client, deployed, signed_in
+from tests.factories.mail import Inbox, free_port, smtp_server, text_of
 from tests.factories.photos import jpeg
 
 LEAD = "320213001-urban_management"
@@ -29,45 +23,10 @@ ADDRESS = "江苏省无锡市梁溪区崇安寺街道中山路 1 号"
 PEOPLE = {"lead": (LEAD, ["handler"])}
 
 
-class Inbox:
-    def __init__(self) -> None:
-        self.mails: list[Message] = []
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        self.mails.append(email.message_from_bytes(envelope.content, policy=policy.default))
-        return "250 OK"
-
-    def wait(self, count: int, timeout: float = 15.0) -> list[Message]:
-        deadline = time.monotonic() + timeout
-        while len(self.mails) < count:
-            if time.monotonic() > deadline:
-                raise AssertionError(f"{count} mails expected, {len(self.mails)} arrived: "
-                                     f"{[m['Subject'] for m in self.mails]}")
-            time.sleep(0.05)
-        return self.mails
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture
 def smtp() -> Iterator[tuple[Inbox, int]]:
-    inbox, port = Inbox(), free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield inbox, port
-    finally:
-        controller.stop()
-
-
-def text_of(mail: Message) -> str:
-    part = mail.get_payload(decode=True)
-    assert isinstance(part, bytes)
-    return part.decode(mail.get_content_charset() or "utf-8")
+    with smtp_server() as running:
+        yield running
 
 
 def test_a_report_with_an_email_and_a_photo_is_followed_by_mail(tmp_path: Path,

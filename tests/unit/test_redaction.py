@@ -5,26 +5,10 @@ from __future__ import annotations
 import pytest
 
 from liandong.domain.redaction import redact
+from tests.factories.redaction import PERSONAL
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("我叫张三电话13812345678", "我叫〔姓名〕电话〔电话〕"),
-    ("本人李四，反映噪声", "本人〔姓名〕，反映噪声"),
-    ("我是王小明。楼下施工", "我是〔姓名〕。楼下施工"),
-    ("联系人：赵六 +86 139-1234-5678", "联系人：〔姓名〕 〔电话〕"),
-    ("手机 138 1234 5678", "手机 〔电话〕"),
-    ("座机0510-82345678转123", "座机〔电话〕"),
-    ("电话：5821234", "〔电话〕"),
-    ("身份证320102199001011234", "身份证〔证件号〕"),
-    ("身份证号32010219900101123X有误", "身份证号〔证件号〕有误"),
-    ("车牌苏B12345停在门口", "车牌〔车牌〕停在门口"),
-    ("京A·12345违停", "〔车牌〕违停"),
-    ("新能源车苏BD12345占道", "新能源车〔车牌〕占道"),
-    ("邮箱li.si@example.com", "邮箱〔邮箱〕"),
-    ("住人民中路123号5栋2单元501室", "住人民中路〔门牌〕"),
-    ("12号楼下垃圾堆积", "〔门牌〕下垃圾堆积"),
-    ("住在幸福小区3-2-501", "住在幸福小区〔门牌〕"),
-])
+@pytest.mark.parametrize(("text", "expected"), PERSONAL)
 def test_personal_data_is_removed(text: str, expected: str) -> None:
     assert redact(text) == expected
 

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from liandong.services.clock import Clock
 
@@ -13,12 +13,14 @@ if TYPE_CHECKING:
 
     from sqlalchemy import Engine
 
+    from liandong.adapters.area_alerts import AreaAlertMail
     from liandong.adapters.reporter_updates import ReporterUpdates
     from liandong.config import Settings
     from liandong.domain.responsibility import ResponsibilityList
     from liandong.services.photos import Photos
     from liandong.services.ports import UnitOfWork
     from liandong.services.queries import CaseQueries
+    from liandong.services.recovery import TrackingRecovery
 
 
 def photo_service(data_dir: Path | None, engine: Engine | None, queries: CaseQueries, clock: Clock) -> Photos:
@@ -58,3 +60,28 @@ def reporter_updates(settings: Settings, uow: Callable[[], UnitOfWork],
     if settings.sms_log is not None:
         channels.append(SmsLogGateway(settings.sms_log))
     return ReporterUpdates(uow, matters, channels) if channels else None
+
+
+def area_alerts(settings: Settings, platform: Any) -> AreaAlertMail | None:
+    """区域提醒 by e-mail through the SMTP server the settings name (None without one); kept in the
+    database beside the cases."""
+    from liandong.adapters.area_alerts import AreaAlertMail
+    from liandong.adapters.notify import SmtpMail
+    from liandong.adapters.sql.alerts import SqlAreaAlerts
+
+    if not settings.smtp_host or platform.engine is None:
+        return None
+    mail = SmtpMail(settings.smtp_host, settings.smtp_port, settings.mail_from)
+    return AreaAlertMail(platform.uow, platform.catalogue.matters, [mail],
+                         alerts=SqlAreaAlerts(platform.engine), platform=platform, clock=platform.clock,
+                         secret=platform.secret, base_url=settings.base_url)
+
+
+def tracking_recovery(platform: Any, sms_log: Path | None) -> TrackingRecovery:
+    """找回查询码 with one-time codes by SMS: the development gateway's log where the settings name one
+    (no SMS channel otherwise: asking is answered that the platform cannot send)."""
+    from liandong.adapters.notify import SmsLogGateway
+    from liandong.services.recovery import TrackingRecovery
+
+    return TrackingRecovery(uow=platform.uow, sms=SmsLogGateway(sms_log) if sms_log else None,
+                            clock=platform.clock, secret=platform.secret)

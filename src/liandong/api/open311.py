@@ -16,7 +16,9 @@ from xml.etree import ElementTree as ET
 from fastapi import APIRouter, Form, Header, Path, Query, Request
 from fastapi.responses import JSONResponse, Response
 
+from liandong.adapters.public_feed import is_published
 from liandong.api.fields import LocalTime
+from liandong.domain.cases.case import Case
 from liandong.domain.cases.record import CaseRecord
 from liandong.domain.errors import DomainError
 from liandong.domain.redaction import redact
@@ -209,7 +211,16 @@ def _created(case_id: str, fmt: str) -> Response:
     return render(data, fmt, "service_requests", "request", status=201)
 
 
-def _request(platform: Any, r: CaseRecord, lang: str, notes: str) -> dict[str, Any]:
+def media_url(platform: Any, case: Case, base: str) -> str:
+    """The URL of a case's first photo where the public feed shows the case (the reporter agreed;
+    the photo was cleaned of EXIF and location when it was kept), else ""."""
+    if not is_published(platform.catalogue, case):
+        return ""
+    photos = platform.photos().of_cases([case.id]).get(case.id, [])
+    return f"{base}/public/photos/{case.id}/{photos[0].photo}.jpg" if photos else ""
+
+
+def _request(platform: Any, r: CaseRecord, lang: str, notes: str, media: str = "") -> dict[str, Any]:
     """A case as anyone may read it: the service, status and times, the agency, and where only as
     the township and a point rounded to about 100 m. The description only where the reporter
     agreed to its publication, and then with personal data removed; never a name, a number or the
@@ -229,7 +240,7 @@ def _request(platform: Any, r: CaseRecord, lang: str, notes: str) -> dict[str, A
         "updated_datetime": _w3(r.resolved_at or r.dispatched_at or r.received_at),
         "expected_datetime": _w3(r.due),
         "address": " ".join(u.name for u in platform.hierarchy.path(place)[1:]),
-        "address_id": place, "zipcode": "", "lat": lat, "long": lng, "media_url": "",
+        "address_id": place, "zipcode": "", "lat": lat, "long": lng, "media_url": media,
     }
 
 
@@ -253,7 +264,7 @@ MAX_PAGE = 100
 
 @router.get("/requests.{fmt}")
 def list_requests(
-    fmt: Format, platform: PlatformDep, lang: LangDep,
+    fmt: Format, platform: PlatformDep, lang: LangDep, request: Request,
     service_request_id: Annotated[str | None, Query(max_length=2000)] = None,
     service_code: Annotated[str | None, Query(max_length=500)] = None,
     start_date: Annotated[LocalTime | None, Query()] = None,
@@ -267,6 +278,7 @@ def list_requests(
         raise Open311Error(400, "start_date 与 end_date 相隔不得超过 90 天 / "
                                 "the range may not exceed 90 days")
     hidden = _hidden(platform)
+    base = request.app.state.public_url
     codes = set(service_code.split(",")) if service_code else None
     wanted = set(status.split(",")) if status else {"open", "closed"}
     ids = None
@@ -284,17 +296,19 @@ def list_requests(
             continue
         if ("open" if r.state.is_open else "closed") not in wanted:
             continue
-        out.append(_request(platform, r, lang, _public_notes(events)))
+        out.append(_request(platform, r, lang, _public_notes(events), media_url(platform, case, base)))
     return render(out, fmt, "service_requests", "request")
 
 
 @router.get("/requests/{case_id}.{fmt}")
-def get_request(case_id: str, fmt: Format, platform: PlatformDep, lang: LangDep) -> Response:
+def get_request(case_id: str, fmt: Format, platform: PlatformDep, lang: LangDep,
+                request: Request) -> Response:
     found = platform.queries().with_events(case_id)
     if found is None or found[0].record.matter in _hidden(platform):  # as if it did not exist
         raise Open311Error(404, f"service_request_id {case_id} 不存在 / not found")
     case, events = found
-    data = [_request(platform, case.record, lang, _public_notes(events))]
+    data = [_request(platform, case.record, lang, _public_notes(events),
+                     media_url(platform, case, request.app.state.public_url))]
     return render(data, fmt, "service_requests", "request")
 
 

@@ -3,6 +3,7 @@ portal's form, Open311)."""
 
 from __future__ import annotations
 
+import hashlib
 import re
 
 from liandong.domain.errors import DomainError
@@ -34,3 +35,12 @@ def check_email(value: str) -> str:
     if email and (len(email) > 254 or not EMAIL.fullmatch(email)):
         raise DomainError("case.bad_email", value=value)
     return email
+
+
+def phone_digest(phone: str) -> str:
+    """The digest a reporter's phone number is found by (the tracking code's recovery): digits
+    only, without the country code 86."""
+    digits = "".join(ch for ch in phone if ch.isdigit())
+    if len(digits) == 13 and digits.startswith("86"):
+        digits = digits[2:]
+    return hashlib.sha256(f"phone\n{digits}".encode()).hexdigest()

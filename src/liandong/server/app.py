@@ -22,6 +22,7 @@ from liandong.api import (
     instruments,
     log,
     open311,
+    open311_updates,
     organisation,
     track,
 )
@@ -47,6 +48,8 @@ from liandong.web import (
     pool_page,
     portal,
     portal_map,
+    public_page,
+    recovery_page,
     workbench,
 )
 from liandong.web.case_photos import MAX_PHOTOS
@@ -159,6 +162,7 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
     app.include_router(track.router)
     app.include_router(log.router)
     app.include_router(open311.router)
+    app.include_router(open311_updates.router)
     open311.install(app)
     renderer = Renderer(app, cfg.assets_dir)
     pages.install(app, renderer)
@@ -166,6 +170,8 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
     followup_page.install(app, renderer)
     workbench.install(app, renderer)
     console.install(app, renderer)
+    public_page.install(app, renderer)
+    recovery_page.install(app, renderer, sms_log=cfg.sms_log)
     portal.install(app, renderer, report_limit=cfg.portal_report_limit, body_limit=cfg.max_upload_bytes,
                    tiles=portal_map.Tiles(cfg.portal_tiles, cfg.portal_tiles_crs,
                                           cfg.portal_tiles_attribution))

@@ -17,6 +17,7 @@ from liandong.domain.cases.events import AMBIENT_EVENTS, CaseReported
 from liandong.domain.cases.rules import Rules
 from liandong.domain.cases.states import CaseState
 from liandong.domain.cases.waiting import NOTIFIED, told_of
+from liandong.domain.contact import phone_digest
 from liandong.domain.declare import declaration
 from liandong.domain.errors import DomainError
 from liandong.domain.powers import check_power
@@ -87,6 +88,8 @@ def case_registration(rules: Rules, new_id: Callable[[], str] = new_case_id, *,
         stored = registration.save(uow, case)
         if cmd.tracking_hash:
             uow.cases.add_tracking(cmd.tracking_hash, case.id)
+        if cmd.reporter_phone:
+            uow.cases.add_phone(phone_digest(cmd.reporter_phone), case.id)
         return Result(case.id, case.version, events), stored
 
     def merge(uow: UnitOfWork, cmd: c.MergeCase, now: datetime) -> Decided:

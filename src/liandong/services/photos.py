@@ -1,7 +1,7 @@
 """现场照片: the photos of a report, cleaned before anything is kept (``PhotoCleaner``: content
 checked, metadata and location stripped, re-encoded), stored by content in a blob store, linked to
-their case, and shown only to the people who may see the case (the visibility rule of
-``CaseQueries``) — never publicly.
+their case, and shown to the people who may see the case (the visibility rule of ``CaseQueries``),
+publicly only where the public feed shows the case (``shown``: the reporter agreed).
 
 A photo is cleaned before the report is taken in (a bad photo refuses the form and nothing is
 stored), and stored and linked after the report has landed: a report refused leaves no photo behind.
@@ -82,6 +82,16 @@ class Photos:
         the caller has checked the tracking code and that the case's record names ``photo_key``."""
         found = next((p for p in self.links.of_case(case_id) if p.photo == photo_key), None)
         data = self.blobs.get(found.thumbnail if thumbnail else found.photo) if found is not None else None
+        if data is None:
+            raise DomainError("photo.unknown")
+        return data
+
+    def shown(self, case_id: str, key: str) -> bytes:
+        """A photo or thumbnail of a case the caller has already found may be shown (the public
+        feed: the reporter's consent); any other key is refused as unknown."""
+        if not any(key in (p.photo, p.thumbnail) for p in self.links.of_case(case_id)):
+            raise DomainError("photo.unknown")
+        data = self.blobs.get(key)
         if data is None:
             raise DomainError("photo.unknown")
         return data

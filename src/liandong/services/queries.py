@@ -97,13 +97,14 @@ class CaseQueries:
     def listed(self, ids: list[str] | None = None, *, since: datetime | None = None,
                until: datetime | None = None, limit: int = 1000, offset: int = 0,
                matters: Collection[str] | None = None, exclude_matters: Collection[str] = (),
-               is_open: bool | None = None) -> list[tuple[Case, list[Event]]]:
+               is_open: bool | None = None, consented: bool = False,
+               scope: str | None = None) -> list[tuple[Case, list[Event]]]:
         """The named cases, or else the latest received (``CaseReads.recent_ids``), each with
         its events; a named case that does not exist is left out."""
         with self.uow() as uow:
             chosen = ids if ids is not None else uow.case_reads.recent_ids(
                 since=since, until=until, limit=limit, offset=offset, matters=matters,
-                exclude_matters=exclude_matters, is_open=is_open)
+                exclude_matters=exclude_matters, is_open=is_open, consented=consented, scope=scope)
             return [(case, uow.case_reads.events(case_id)) for case_id in chosen
                     if (case := uow.case_reads.get(case_id)) is not None]
 

@@ -30,6 +30,7 @@ class MemoryCaseStore(MemoryStreams[Case, Event], CaseStore):
         self._new_keys: list[str] = []
         self._loaded: set[str] = set()
         self.tracking: dict[str, str] = {}
+        self.phones: dict[str, list[str]] = {}  # phone digest → case ids, oldest first
         self.salts: dict[str, bytes] = {}
         self._new_salts: list[str] = []
         self.reads: dict[str, dict[str, tuple[int, datetime]]] = {}
@@ -104,6 +105,9 @@ class MemoryCaseStore(MemoryStreams[Case, Event], CaseStore):
     def add_tracking(self, code_hash: str, case_id: str) -> None:
         self.tracking[code_hash] = case_id
 
+    def add_phone(self, phone_hash: str, case_id: str) -> None:
+        self.phones.setdefault(phone_hash, []).append(case_id)
+
     def add_salt(self, case_id: str, salt: bytes) -> None:
         if case_id in self.salts:
             raise DomainError("case.conflict", case_id=case_id, expected=0, actual=1)
@@ -166,6 +170,9 @@ class MemoryCaseReads(ReadsThroughStore[Case, Event], CaseReads):
     def case_for_tracking(self, code_hash: str) -> str | None:
         return self.store.tracking.get(code_hash)
 
+    def cases_for_phone(self, phone_hash: str, *, limit: int = 5) -> list[str]:
+        return list(reversed(self.store.phones.get(phone_hash, [])))[:limit]
+
     def in_states(self, states: Sequence[str], limit: int = 2000) -> list[str]:
         rows = sorted((r for r in self.store.records.values() if r.state.value in states),
                       key=lambda r: (r.received_at or datetime.min.replace(tzinfo=UTC), r.id))
@@ -176,8 +183,12 @@ class MemoryCaseReads(ReadsThroughStore[Case, Event], CaseReads):
 
     def recent_ids(self, *, since: datetime | None = None, until: datetime | None = None,
                    limit: int = 1000, offset: int = 0, matters: Collection[str] | None = None,
-                   exclude_matters: Collection[str] = (), is_open: bool | None = None) -> list[str]:
+                   exclude_matters: Collection[str] = (), is_open: bool | None = None,
+                   consented: bool = False, scope: str | None = None) -> list[str]:
+        prefix = scope_prefix(scope) if scope is not None else ""
         rows = [r for r in self.store.records.values() if r.received_at is not None
+                and (r.public_consent or not consented)
+                and (not prefix or any(code.startswith(prefix) for code in r.affected))
                 and (since is None or r.received_at >= since) and (until is None or r.received_at <= until)
                 and (matters is None or r.matter in matters) and r.matter not in exclude_matters
                 and (is_open is None or r.state.is_open == is_open)]

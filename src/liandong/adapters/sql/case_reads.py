@@ -122,6 +122,12 @@ class SqlCaseReads(ReadsThroughStore[Case, ev.Event], CaseReads):
         found: str | None = self.conn.execute(select(k.c.case_id).where(k.c.code_hash == code_hash)).scalar()
         return found
 
+    def cases_for_phone(self, phone_hash: str, *, limit: int = 5) -> list[str]:
+        p, c = t.reporter_phone, t.case_record
+        q = (select(c.c.id).join(p, p.c.case_id == c.c.id).where(p.c.phone_hash == phone_hash)
+             .order_by(c.c.received_at.desc(), c.c.id.desc()).limit(limit))
+        return list(self.conn.execute(q).scalars())
+
     def in_states(self, states: Sequence[str], limit: int = 2000) -> list[str]:
         c = t.case_record
         q = select(c.c.id).where(c.c.state.in_(list(states))).order_by(c.c.received_at, c.c.id).limit(limit)
@@ -135,9 +141,17 @@ class SqlCaseReads(ReadsThroughStore[Case, ev.Event], CaseReads):
 
     def recent_ids(self, *, since: datetime | None = None, until: datetime | None = None,
                    limit: int = 1000, offset: int = 0, matters: Collection[str] | None = None,
-                   exclude_matters: Collection[str] = (), is_open: bool | None = None) -> list[str]:
-        c = t.case_record
+                   exclude_matters: Collection[str] = (), is_open: bool | None = None,
+                   consented: bool = False, scope: str | None = None) -> list[str]:
+        c, p = t.case_record, t.case_place
         q = select(c.c.id)
+        if consented:
+            q = q.where(c.c.public_consent.is_(True))
+        if (prefix := scope_prefix(scope) if scope is not None else ""):
+            places = select(p.c.case_id).where(p.c.unit_code >= prefix)
+            if (end := prefix_end(prefix)) is not None:
+                places = places.where(p.c.unit_code < end)
+            q = q.where(c.c.id.in_(places))
         if since is not None:
             q = q.where(c.c.received_at >= since)
         if until is not None:

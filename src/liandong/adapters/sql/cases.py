@@ -52,6 +52,7 @@ _SQL = {
     "insert_outbox": "INSERT INTO outbox (event_seq, delivered) VALUES (:seq, :delivered)",
     "insert_salt": "INSERT INTO case_salt (case_id, salt) VALUES (:id, :salt)",
     "insert_tracking": "INSERT INTO tracking_code (code_hash, case_id) VALUES (:code, :id)",
+    "insert_phone": "INSERT INTO reporter_phone (phone_hash, case_id) VALUES (:phone, :id)",
     "salt": "SELECT salt FROM case_salt WHERE case_id = :id",
     "insert_place": "INSERT INTO case_place (case_id, unit_code) VALUES (:id, :code) ON CONFLICT DO NOTHING",
     "insert_spot": "INSERT INTO case_spot (case_id, matter, place, lat_e6, lng_e6, open) "
@@ -231,6 +232,9 @@ class SqlCaseStore(SqlStreams[Case, ev.Event], CaseStore):
 
     def add_tracking(self, code_hash: str, case_id: str) -> None:
         self._exec("insert_tracking", {"code": code_hash, "id": case_id})
+
+    def add_phone(self, phone_hash: str, case_id: str) -> None:
+        self._exec("insert_phone", {"phone": phone_hash, "id": case_id})
 
     def add_salt(self, case_id: str, salt: bytes) -> None:
         try:

@@ -394,3 +394,19 @@ case_photo = Table(  # 现场照片: a report's photos, cleaned (services.photos
     Column("height", Integer, nullable=False),
     Column("added_at", UtcDateTime, nullable=False),
 )
+
+reporter_phone = Table(  # the cases a phone number reported, by its digest (the tracking code's recovery)
+    "reporter_phone", metadata,
+    Column("phone_hash", String(64), primary_key=True),
+    Column("case_id", String(40), ForeignKey("case_record.id"), primary_key=True),
+)
+area_alert = Table(  # 区域提醒: an e-mail address told of new public reports in an area (double opt-in)
+    "area_alert", metadata,
+    Column("token_digest", String(64), primary_key=True),  # SHA-256 of the token its links carry
+    Column("email", String(254), nullable=False),
+    Column("area", String(12), nullable=False),  # a jurisdiction code
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("confirmed_at", UtcDateTime, nullable=True),
+    UniqueConstraint("email", "area"),
+)
+Index("ix_area_alert_area", area_alert.c.area)

@@ -14,12 +14,13 @@ from liandong.i18n.refusals import (
     ledger,
     operations,
     photos,
+    public,
     reference,
     requests,
 )
 
 AREAS = (reference, cases, ledger, instruments, operations, calendar, requests, knowledge, photos, catalogue,
-         citizen)
+         citizen, public)
 
 
 def _merged() -> dict[str, dict[str, str]]:

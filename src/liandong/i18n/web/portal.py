@@ -5,7 +5,7 @@ from __future__ import annotations
 
 PORTAL_TEXT: dict[str, dict[str, str]] = {
     "zh": {
-        "report_title": "我要反映", "report_intro": "无需登录。提交后会得到一个查询码，凭码可查询办理进度、评价办理结果、下载并验证回执。",
+        "report_title": "我要反映", "forgot_code": "忘记查询码？用手机号码找回", "report_intro": "无需登录。提交后会得到一个查询码，凭码可查询办理进度、评价办理结果、下载并验证回执。",
         "errors_title": "请修改以下问题后重新提交：", "matter": "诉求类型", "matter_choose": "请选择…",
         "place": "事发地点", "address": "详细地址",
         "address_hint": "请写明区县和街道（乡镇），例如：无锡市梁溪区崇安寺街道中山路 1 号",
@@ -71,7 +71,7 @@ PORTAL_TEXT: dict[str, dict[str, str]] = {
         "state_merged": "已与同一问题合并办理",
     },
     "en": {
-        "report_title": "Report a problem",
+        "forgot_code": "Lost the tracking code? Recover it with your phone number", "report_title": "Report a problem",
         "report_intro": "No sign-in needed. You get a tracking code: use it to follow the case, rate the "
                         "outcome, and download and verify the receipt.",
         "errors_title": "Please correct the following and submit again:", "matter": "Type of problem",

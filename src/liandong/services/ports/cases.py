@@ -94,6 +94,11 @@ class CaseStore(AggregateRepository[Case, Event]):
         """Remember a citizen's tracking code (only its hash) for a case."""
 
     @abc.abstractmethod
+    def add_phone(self, phone_hash: str, case_id: str) -> None:
+        """Remember that a phone number (only its digest) reported the case (the tracking code's
+        recovery, ``services.recovery``)."""
+
+    @abc.abstractmethod
     def add_salt(self, case_id: str, salt: bytes) -> None:
         """Keep the salt of the ledger's commitments to a case's personal data (never published);
         a second salt for a case is a lost race (``case.conflict``)."""
@@ -126,6 +131,10 @@ class CaseReads(StreamReads[Case, Event]):
         """The case a tracking code (its hash) names, if any."""
 
     @abc.abstractmethod
+    def cases_for_phone(self, phone_hash: str, *, limit: int = 5) -> list[str]:
+        """The latest cases a phone number (its digest) reported, newest first."""
+
+    @abc.abstractmethod
     def inbox(self, department: str, *, open_only: bool = True,
               limit: int = 200) -> list[CaseSummary]:
         """The cases on which ``department`` is a member, nearest deadline first."""
@@ -156,9 +165,12 @@ class CaseReads(StreamReads[Case, Event]):
     @abc.abstractmethod
     def recent_ids(self, *, since: datetime | None = None, until: datetime | None = None,
                    limit: int = 1000, offset: int = 0, matters: Collection[str] | None = None,
-                   exclude_matters: Collection[str] = (), is_open: bool | None = None) -> list[str]:
+                   exclude_matters: Collection[str] = (), is_open: bool | None = None,
+                   consented: bool = False, scope: str | None = None) -> list[str]:
         """Cases received in [since, until], newest first (a page of them: ``offset``, ``limit``),
-        of the given matter types only, none of the excluded ones, open or closed as asked."""
+        of the given matter types only, none of the excluded ones, open or closed as asked;
+        ``consented``: only those whose reporter agreed to publication; ``scope``: only those with a
+        place under it (as the reads of a period below)."""
 
     # The reads of a period take an optional ``scope`` (a jurisdiction code): then only the cases
     # with at least one affected place under it (reported or added by 扩大范围, at any time), read
