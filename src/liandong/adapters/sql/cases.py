@@ -12,6 +12,7 @@ import json
 import re
 import threading
 from collections import OrderedDict
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -19,14 +20,16 @@ from sqlalchemy import Connection, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from liandong.adapters.sql import duties as duty_sql
+from liandong.adapters.sql import facts as fact_sql
 from liandong.adapters.sql import tables as t
 from liandong.adapters.sql.streams import SqlStreams
+from liandong.assessment.fact_rows import last_at, row_of
 from liandong.domain.cases import events as ev
 from liandong.domain.cases.case import Case
 from liandong.domain.cases.numbers import format_number, is_number, number_day, number_prefix
 from liandong.domain.duties import case_duties
 from liandong.domain.errors import DomainError
-from liandong.services.ports import CaseStore, StoredEvent
+from liandong.services.ports import CaseStore, FactRow, StoredEvent
 
 TEAM_EVENTS = (ev.CaseRouted, ev.MemberJoined, ev.LeadChanged, ev.CaseDispatched, ev.ReturnDecided,
                ev.CaseRedispatched, ev.CaseEscalated, ev.SummonsAnswered, ev.CaseReopened,
@@ -59,6 +62,8 @@ _SQL = {
     "number_of": "SELECT case_id FROM case_number WHERE number = :number",
     "delete_duties": duty_sql.DELETE,
     "insert_duty": duty_sql.INSERT,
+    "last_fact": fact_sql.LAST,
+    "insert_fact": fact_sql.INSERT,
 }
 _PG = {name: re.sub(r":(\w+)", r"%(\1)s", sql) for name, sql in _SQL.items()}
 
@@ -193,6 +198,11 @@ class SqlCaseStore(SqlStreams[Case, ev.Event], CaseStore):
             self._exec("delete_duties", {"id": r.id})
         for row in duty_sql.duty_rows(case_duties(r), self._time):
             self._exec("insert_duty", row)
+        if pending:  # 事实表: the case's facts after these events, a new version of its row
+            found = self._exec("last_fact", {"id": r.id}).fetchone() if expected else None
+            body = found[0] if found is not None else None
+            fact = row_of(r.id, body, r, pending, last_at(body))
+            self._exec("insert_fact", fact_sql.params(fact, self._time))
         base = self.cache.get(r.id) if expected else ()
         if len(base) == expected:
             self.staged[r.id] = base + tuple(pending)
@@ -215,6 +225,11 @@ class SqlCaseStore(SqlStreams[Case, ev.Event], CaseStore):
         q = (select(c.c.id).where(c.c.is_open.is_(True), c.c.due_at < moment)
              .order_by(c.c.id).limit(limit))
         return list(self.conn.execute(q).scalars())
+
+    def rebuild_facts(self, rows_of: Callable[[str, Sequence[ev.Event]], Sequence[FactRow]]) -> int:
+        if not self.conn.in_transaction():
+            self.conn.begin()
+        return fact_sql.rebuild(self.conn, rows_of)
 
     def add_tracking(self, code_hash: str, case_id: str) -> None:
         self._exec("insert_tracking", {"code": code_hash, "id": case_id})
