@@ -66,6 +66,31 @@ def period_facts(uow: Callable[[], UnitOfWork], hierarchy: HierarchyIndex, start
     return [f for f in out if f is not None]
 
 
+def _same(a: CaseFacts, b: CaseFacts) -> bool:
+    return (a.case_id, a.received_at, a.matter, a.severity, a.source, a.lead, a.lead_level, a.places,
+            dict(a.counts), a.members, a.record.affected) == (
+        b.case_id, b.received_at, b.matter, b.severity, b.source, b.lead, b.lead_level, b.places,
+        dict(b.counts), b.members, b.record.affected)
+
+
+def check(uow: Callable[[], UnitOfWork], hierarchy: HierarchyIndex, since: datetime, as_of: datetime,
+          ) -> tuple[int, list[str]]:
+    """The cases received in [since, as_of) whose facts at ``as_of`` from the fact rows differ
+    from those computed from their events (a full recomputation): how many were compared, and
+    the ids of those that differ."""
+    mine = {f.case_id: f for f in period_facts(uow, hierarchy, since, as_of, as_of)}
+    n, wrong = 0, []
+    with uow() as u:
+        for case_id, events, reads in u.case_reads.streams_received(since, as_of):
+            theirs = case_facts(case_id, events, as_of, hierarchy, reads)
+            found = mine.pop(case_id, None)
+            n += 1
+            if (theirs is None) != (found is None) or (
+                    theirs is not None and found is not None and not _same(theirs, found)):
+                wrong.append(case_id)
+    return n, wrong + sorted(mine)
+
+
 def rebuild(uow: Callable[[], UnitOfWork]) -> int:
     """``liandong insight rebuild-facts``: every case's fact rows derived again from its events, in
     one transaction; the number of cases."""
