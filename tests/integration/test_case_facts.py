@@ -69,7 +69,8 @@ def _record(bus: MessageBus, cid: str) -> Any:
         return None if case is None else case.record
 
 
-_KINDS = st.sampled_from(("report", "dispatch", "ack", "start", "assist", "resolve", "follow", "close", "merge",
+_KINDS = st.sampled_from(("report", "dispatch", "ack", "start", "assist", "resolve", "follow", "close",
+                          "merge",
                           "reclassify", "widen", "escalate", "extend", "return", "summon", "answer", "read",
                           "tick", "tick", "backfill", "advance", "advance", "advance", "advance", "advance",
                           "advance"))
@@ -170,15 +171,16 @@ def test_facts_equal_a_full_recomputation(uow_factory: Callable[[], UnitOfWork],
     start = START + timedelta(minutes=n)  # earlier examples' cases are in the window too: compared again
     clock = ManualClock(start)
     counter = iter(range(1, 10_000))
-    bus = MessageBus(uow=uow_factory, rules=RULES, clock=clock, new_id=lambda: f"P{n:04d}-{next(counter):03d}")
+    bus = MessageBus(uow=uow_factory, rules=RULES, clock=clock,
+                     new_id=lambda: f"P{n:04d}-{next(counter):03d}")
     ids: list[str] = []
     moments = []
     for _ in range(data.draw(st.integers(10, 60))):
         _step(bus, clock, ids, data.draw)
         moments.append(clock.now())
     start, end = START - 30 * 24 * HOUR, START + 400 * 24 * HOUR
-    probes = sorted({START + timedelta(minutes=n), *moments[:: max(1, len(moments) // 6)], max(moments) + HOUR,
-                     max(moments) + 30 * 24 * HOUR})
+    probes = sorted({START + timedelta(minutes=n), *moments[:: max(1, len(moments) // 6)],
+                     max(moments) + HOUR, max(moments) + 30 * 24 * HOUR})
     for as_of in probes:
         assert stored(uow_factory, start, end, as_of) == \
             reference(uow_factory, start, end, as_of), as_of
@@ -233,7 +235,8 @@ def test_a_principal_sees_what_it_saw(month_bus: Callable[[], UnitOfWork]) -> No
     assert stored(month_bus, period.start, period.end, period.end, principal=leader) == everything
     theirs = stored(month_bus, period.start, period.end, period.end, principal=clerk)
     with month_bus() as u:
-        expected = [_plain(f) for cid, events, reads in u.case_reads.streams_received(period.start, period.end)
+        streams = u.case_reads.streams_received(period.start, period.end)
+        expected = [_plain(f) for cid, events, reads in streams
                     if (f := case_facts(cid, events, period.end, H, reads)) is not None
                     and can_see(clerk, f.record, H)]
     assert theirs == expected and 0 < len(theirs) < len(everything)
@@ -255,8 +258,8 @@ def test_rebuild_facts_from_the_cli(tmp_path: Any) -> None:
     with platform.uow() as u:
         before = [u.case_reads.fact_rows(f"C{n:03d}") for n in range(1, 8)]
     assert all(before)
-    result = CliRunner().invoke(app, ["insight", "rebuild-facts", "--database-url", url, "--data-dir", str(tmp_path),
-                                      "--lang", "en"])
+    result = CliRunner().invoke(app, ["insight", "rebuild-facts", "--database-url", url,
+                                      "--data-dir", str(tmp_path), "--lang", "en"])
     assert result.exit_code == 0, result.output
     assert "Rebuilt the facts of 7 cases; compared 7, 0 differ" in result.output
     period = parse_period("2026-03", cutoff=1)

@@ -56,11 +56,6 @@ def moment(us: int | None) -> datetime | None:
     return None if us is None else _EPOCH + timedelta(microseconds=us)
 
 
-def last_at(body: str | None) -> datetime | None:
-    """The time of the latest event a stored body has seen (None for no body)."""
-    return None if body is None else moment(max(json.loads(body)["acc"]["ats"]))
-
-
 def _empty_acc() -> dict[str, Any]:
     return {"ack_due": None, "first_ack": None, "disp": 0, "ret": 0, "esc": 0, "clo": 0, "ext": 0,
             "res": 0, "redo": 0, "resolved": 0, "rot": 0, "fu": None, "assist": {}, "ats": [],
@@ -114,7 +109,8 @@ def _record_part(r: CaseRecord) -> dict[str, Any]:
         assist = m is not None and active and m.role is Role.ASSIST
         members.append([code, m.role.value if m is not None and active else Role.SUMMONED.value,
                         int(active),
-                        None if s is None else [int(s.answered_at is not None), micros(s.due), int(bool(s.on_time))],
+                        None if s is None
+                        else [int(s.answered_at is not None), micros(s.due), int(bool(s.on_time))],
                         int(assist and (m.reported_at is not None or resolved)) if m is not None else 0,
                         int(assist and m.reported_at is not None) if m is not None else 0])
     running = r.state in _RUNNING and r.due is not None and r.paused_at is None
@@ -123,14 +119,16 @@ def _record_part(r: CaseRecord) -> dict[str, Any]:
             "members": members}
 
 
-def row_of(case_id: str, previous: str | None, record: CaseRecord, events: Sequence[ev.Event],
-           previous_last: datetime | None) -> FactRow:
+def row_of(case_id: str, previous: str | None, record: CaseRecord, events: Sequence[ev.Event]) -> FactRow:
     """The row after a save of ``events`` (``previous``: the body of the case's row before, None
-    for a new case; ``previous_last``: the time of its last event)."""
-    acc = fold(_empty_acc() if previous is None else json.loads(previous)["acc"], events)
+    for a new case)."""
+    before = _empty_acc() if previous is None else json.loads(previous)["acc"]
+    acc = fold(before, events)
     times = [e.at for e in events]
     first, last = min(times), max(times)
-    irregular = first != last or (previous_last is not None and first < previous_last)
+    start = micros(first)
+    assert start is not None
+    irregular = first != last or (bool(before["ats"]) and start < max(before["ats"]))
     body = json.dumps({"acc": acc, "rec": _record_part(record)}, ensure_ascii=False, separators=(",", ":"))
     received = moment(acc["rec"]) if acc["rec"] not in (None, -1) else first
     assert received is not None
@@ -143,12 +141,11 @@ def rows_of_stream(case_id: str, events: Sequence[ev.Event]) -> list[FactRow]:
     record = CaseRecord(case_id)
     rows: list[FactRow] = []
     previous: str | None = None
-    last: datetime | None = None
     for e in events:
         apply(record, e)
-        row = row_of(case_id, previous, record, [e], last)
+        row = row_of(case_id, previous, record, [e])
         rows.append(row)
-        previous, last = row.body, e.at if last is None else max(last, e.at)
+        previous = row.body
     return rows
 
 
@@ -201,7 +198,8 @@ def _counts(acc: dict[str, Any], rec: dict[str, Any], state: CaseState, cut: int
     ack_decided = first_ack is not None or (ack_due is not None and ack_due < cut and not waiting)
     fu = acc["fu"]
     valid = fu is not None and fu[0] in RATING_POINTS
-    major_or_cross = rec["sev"] in MAJOR or len({_place_units(hierarchy, p, units)[2] for p in rec["aff"]}) > 1
+    counties = {_place_units(hierarchy, p, units)[2] for p in rec["aff"]}
+    major_or_cross = rec["sev"] in MAJOR or len(counties) > 1
     members, team_counts = _members(acc, rec, cut, reads)
     counts: dict[str, float] = {
         "received": 1, "dispatched": dispatched, "resolved": acc["resolved"], "closed": acc["clo"],
@@ -223,7 +221,8 @@ def _counts(acc: dict[str, Any], rec: dict[str, Any], state: CaseState, cut: int
 
 
 def _members(acc: dict[str, Any], rec: dict[str, Any], cut: int,
-             reads: Mapping[str, tuple[int, datetime]] | None) -> tuple[tuple[MemberFacts, ...], dict[str, float]]:
+             reads: Mapping[str, tuple[int, datetime]] | None,
+             ) -> tuple[tuple[MemberFacts, ...], dict[str, float]]:
     ats: list[int] = acc["ats"]
     latest = len(ats)
     out = []

@@ -116,10 +116,11 @@ def dashboard_view(platform: Platform, user: Principal, scope: str, period: Peri
     # only the scope's cases are read (by place, in the store): every figure below is of the scope;
     # an oversight role's from the 事实表 (a row per case, the version valid then), others' from events
     if facts == "stored" or (facts == "auto" and oversees(user, scope, h) is not None):
-        now_facts, old_facts = (period_facts(platform.read_uow, h, p.start, p.end, minute_up(p.end), scope=scope,
-                                             principal=user) for p in (period, previous))
+        now_facts, old_facts = (period_facts(platform.read_uow, h, p.start, p.end, minute_up(p.end),
+                                             scope=scope, principal=user) for p in (period, previous))
     else:
-        now_facts = cache.collect(platform.read_uow, h, period.start, period.end, visible=visible, scope=scope)
+        now_facts = cache.collect(platform.read_uow, h, period.start, period.end, visible=visible,
+                                  scope=scope)
         old_facts = cache.collect(platform.read_uow, h, previous.start, previous.end, visible=visible,
                                   scope=scope)
     weights = rules.composite.weights

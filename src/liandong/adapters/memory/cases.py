@@ -7,7 +7,7 @@ from collections.abc import Callable, Collection, Iterator, Sequence
 from datetime import UTC, datetime
 
 from liandong.adapters.memory.streams import MemoryStreams
-from liandong.assessment.fact_rows import last_at, row_of
+from liandong.assessment.fact_rows import row_of
 from liandong.domain.cases.case import Case
 from liandong.domain.cases.events import CaseFollowedUp, CaseReported, Event
 from liandong.domain.cases.numbers import format_number, is_number, number_day, number_prefix
@@ -75,7 +75,7 @@ class MemoryCaseStore(MemoryStreams[Case, Event], CaseStore):
         if pending:  # 事实表: a new version of the case's facts, as the SQL stores keep it
             rows = self.facts.setdefault(case.id, [])
             body = rows[-1].body if rows else None
-            rows.append(row_of(case.id, body, case.record, pending, last_at(body)))
+            rows.append(row_of(case.id, body, case.record, pending))
         key = case.record.idempotency_key
         if key and key not in self.keys:
             self.keys[key] = case.id

@@ -23,7 +23,7 @@ from liandong.adapters.sql import duties as duty_sql
 from liandong.adapters.sql import facts as fact_sql
 from liandong.adapters.sql import tables as t
 from liandong.adapters.sql.streams import SqlStreams
-from liandong.assessment.fact_rows import last_at, row_of
+from liandong.assessment.fact_rows import row_of
 from liandong.domain.cases import events as ev
 from liandong.domain.cases.case import Case
 from liandong.domain.cases.numbers import format_number, is_number, number_day, number_prefix
@@ -78,6 +78,7 @@ class StreamCache:
     def __init__(self, capacity: int = 50_000) -> None:
         self.capacity = capacity
         self._items: OrderedDict[str, tuple[ev.Event, ...]] = OrderedDict()
+        self._facts: OrderedDict[str, tuple[int, str]] = OrderedDict()  # the last fact row's body
         self._lock = threading.Lock()
 
     def get(self, case_id: str) -> tuple[ev.Event, ...]:
@@ -99,6 +100,20 @@ class StreamCache:
     def drop(self, case_id: str) -> None:
         with self._lock:
             self._items.pop(case_id, None)
+            self._facts.pop(case_id, None)
+
+    def fact(self, case_id: str, version: int) -> str | None:
+        """The body of a case's latest fact row if it is of ``version`` (else None: read it)."""
+        with self._lock:
+            found = self._facts.get(case_id)
+            return found[1] if found is not None and found[0] == version else None
+
+    def put_fact(self, case_id: str, version: int, body: str) -> None:
+        with self._lock:
+            self._facts[case_id] = (version, body)
+            self._facts.move_to_end(case_id)
+            while len(self._facts) > self.capacity:
+                self._facts.popitem(last=False)
 
 
 class SqlCaseStore(SqlStreams[Case, ev.Event], CaseStore):
@@ -111,6 +126,7 @@ class SqlCaseStore(SqlStreams[Case, ev.Event], CaseStore):
         self.sql = _SQL if self.sqlite else _PG
         self._integrity = (IntegrityError, conn.dialect.dbapi.IntegrityError)
         self.staged: dict[str, tuple[ev.Event, ...]] = {}  # streams to cache after commit
+        self.staged_facts: dict[str, tuple[int, str]] = {}  # the fact rows written, by case
         self._cursor: Any = None
 
     def raw(self, sql: str, params: dict[str, Any] | None = None) -> Any:
@@ -199,10 +215,13 @@ class SqlCaseStore(SqlStreams[Case, ev.Event], CaseStore):
         for row in duty_sql.duty_rows(case_duties(r), self._time):
             self._exec("insert_duty", row)
         if pending:  # 事实表: the case's facts after these events, a new version of its row
-            found = self._exec("last_fact", {"id": r.id}).fetchone() if expected else None
-            body = found[0] if found is not None else None
-            fact = row_of(r.id, body, r, pending, last_at(body))
+            body = self.cache.fact(r.id, expected) if expected else None
+            if expected and body is None:
+                found = self._exec("last_fact", {"id": r.id}).fetchone()
+                body = found[0] if found is not None else None
+            fact = row_of(r.id, body, r, pending)
             self._exec("insert_fact", fact_sql.params(fact, self._time))
+            self.staged_facts[r.id] = (r.version, fact.body)
         base = self.cache.get(r.id) if expected else ()
         if len(base) == expected:
             self.staged[r.id] = base + tuple(pending)
@@ -211,10 +230,14 @@ class SqlCaseStore(SqlStreams[Case, ev.Event], CaseStore):
     def committed(self) -> None:
         for case_id, stream in self.staged.items():
             self.cache.put(case_id, stream)
+        for case_id, (version, body) in self.staged_facts.items():
+            self.cache.put_fact(case_id, version, body)
         self.staged.clear()
+        self.staged_facts.clear()
 
     def rolled_back(self) -> None:
         self.staged.clear()
+        self.staged_facts.clear()
 
     def by_idempotency_key(self, key: str) -> str | None:
         c = t.case_record
