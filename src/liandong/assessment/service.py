@@ -30,10 +30,19 @@ Visible = Callable[[CaseRecord], bool]
 
 @dataclass
 class PeriodFacts:
+    """The facts of a period's cases, and their attributions (given, or made when first read)."""
+
     period: Period
     as_of: datetime
     facts: list[CaseFacts]
-    attributions: list[Attribution]
+    blamed: list[Attribution] | None = None
+    loader: Callable[[], list[Attribution]] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def attributions(self) -> list[Attribution]:
+        if self.blamed is None:
+            self.blamed = self.loader() if self.loader is not None else []
+        return self.blamed
 
 
 def collect(uow: Callable[[], UnitOfWork], hierarchy: HierarchyIndex, period: Period, now: datetime,

@@ -15,8 +15,12 @@ from datetime import datetime
 
 from liandong.assessment.fact_rows import facts_of, rows_of_stream
 from liandong.assessment.facts import CaseFacts, case_facts
+from liandong.assessment.periods import Period
+from liandong.assessment.rules import AssessmentRules
+from liandong.assessment.service import Assessment, FactsCache, PeriodFacts, minute_up
 from liandong.domain.access import OVERSIGHT, Principal, can_see
 from liandong.domain.cases.record import CaseRecord
+from liandong.domain.errors import DomainError
 from liandong.domain.hierarchy import HierarchyIndex
 from liandong.services.ports import UnitOfWork
 
@@ -64,6 +68,27 @@ def period_facts(uow: Callable[[], UnitOfWork], hierarchy: HierarchyIndex, start
                     f = None
                 out[replay[case_id]] = f
     return [f for f in out if f is not None]
+
+
+def assess_stored(cache: FactsCache, uow: Callable[[], UnitOfWork], hierarchy: HierarchyIndex,
+                  period: Period, now: datetime, rules: AssessmentRules, *, principal: Principal,
+                  scope: str) -> Assessment:
+    """As ``service.assess_cached`` for ``principal``: the facts from the fact rows, the
+    attributions (accountability, which reads the events) through the cache when first asked for."""
+    if period.start >= now:
+        raise DomainError("assessment.future_period", start=period.first_day.isoformat())
+
+    def visible(record: CaseRecord) -> bool:
+        return can_see(principal, record, hierarchy)
+
+    def one(p: Period) -> PeriodFacts:
+        end = min(p.end, now)
+        as_of = minute_up(end)
+        facts = period_facts(uow, hierarchy, p.start, end, as_of, scope=scope, principal=principal)
+        return PeriodFacts(p, as_of, facts, None, lambda: cache.period(
+            uow, hierarchy, p, now, rules, visible=visible, scope=scope).attributions)
+
+    return Assessment(hierarchy, rules, one(period), one(period.previous()))
 
 
 def _same(a: CaseFacts, b: CaseFacts) -> bool:
