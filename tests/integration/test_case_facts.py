@@ -162,7 +162,6 @@ def _try(bus: MessageBus, command: Any, kind: str) -> None:
 _EXAMPLE = iter(range(10_000))
 
 
-@pytest.mark.slow
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                   HealthCheck.too_slow])
 @given(data=st.data())
