@@ -19,6 +19,7 @@ import pytest
 from liandong.assessment.periods import Period
 from liandong.assessment.rules import load_rules
 from liandong.assessment.service import FactsCache, assess_cached
+from liandong.assessment.stored import assess_stored
 from liandong.bootstrap import Platform, bootstrap
 from liandong.config import Settings
 from liandong.domain.access import Principal, StaffRole, can_see
@@ -147,8 +148,11 @@ def test_the_dashboard_is_the_same_for_every_scope(world: World) -> None:
     shared = FactsCache()  # one cache across scopes and viewers, as the app keeps it
     for user in viewers(world):
         for scope in SCOPES:
-            old = dashboard_view(world.platform, user, scope, WEEK, "zh", Unscoped())
-            assert dashboard_view(world.platform, user, scope, WEEK, "zh", FactsCache()) == old, (user, scope)
+            old = dashboard_view(world.platform, user, scope, WEEK, "zh", Unscoped(), facts="events")
+            events = dashboard_view(world.platform, user, scope, WEEK, "zh", FactsCache(), facts="events")
+            # the 事实表 (issue 28): the same page, for oversight roles and (replayed where unsure) others
+            stored = dashboard_view(world.platform, user, scope, WEEK, "zh", facts="stored")
+            assert events == old and stored == old, (user, scope)
             assert dashboard_view(world.platform, user, scope, WEEK, "zh", shared) == old, (user, scope)
     city = dashboard_view(world.platform, person("320000-gov"), "320200", WEEK, "zh")["totals"]
     counties = [dashboard_view(world.platform, person("320000-gov"), s, WEEK, "zh")["totals"]
@@ -166,17 +170,22 @@ def test_the_assessment_page_is_the_same_for_every_scope(world: World) -> None:
         for scope in SCOPES:
             old = assess_cached(Unscoped(), world.platform.uow, h, WEEK, NOW, rules, visible=visible)
             new = assess_cached(shared, world.platform.uow, h, WEEK, NOW, rules, visible=visible, scope=scope)
+            facts = assess_stored(FactsCache(), world.platform.uow, h, WEEK, NOW, rules, principal=user,
+                                  scope=scope)  # the 事实表 (issue 28)
             below = [lv.key for lv in (Level.PROVINCE, Level.CITY, Level.COUNTY, Level.TOWNSHIP)
                      if lv > h.get(scope).level]
             try:
                 for by in (*below, "department", "matter", "source", "lead_level"):
-                    assert page_data(world.platform, new, scope, by, "zh") == page_data(
-                        world.platform, old, scope, by, "zh"), (user, scope, by)
-                assert new.attributions(scope) == old.attributions(scope)  # in the same order
-                assert new.attributions(scope, "previous") == old.attributions(scope, "previous")
+                    page = page_data(world.platform, old, scope, by, "zh")
+                    assert page_data(world.platform, new, scope, by, "zh") == page, (user, scope, by)
+                    assert page_data(world.platform, facts, scope, by, "zh") == page, (user, scope, by)
+                for which in ("current", "previous"):  # in the same order
+                    assert new.attributions(scope, which) == old.attributions(scope, which)
+                    assert facts.attributions(scope, which) == old.attributions(scope, which)
             finally:
                 new.close()
                 old.close()
+                facts.close()
 
 
 def test_a_scope_reads_only_its_cases(world: World) -> None:

@@ -30,10 +30,19 @@ Visible = Callable[[CaseRecord], bool]
 
 @dataclass
 class PeriodFacts:
+    """The facts of a period's cases, and their attributions (given, or made when first read)."""
+
     period: Period
     as_of: datetime
     facts: list[CaseFacts]
-    attributions: list[Attribution]
+    blamed: list[Attribution] | None = None
+    loader: Callable[[], list[Attribution]] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def attributions(self) -> list[Attribution]:
+        if self.blamed is None:
+            self.blamed = self.loader() if self.loader is not None else []
+        return self.blamed
 
 
 def collect(uow: Callable[[], UnitOfWork], hierarchy: HierarchyIndex, period: Period, now: datetime,
@@ -96,7 +105,7 @@ class FactsCache:
         versions) decides what is returned, so a case cached for a narrower scope is served for a
         wider one only when the store lists it there too, and one missing is read. The streams are
         held for this call, so that a concurrent clearing (at capacity) loses none of them."""
-        as_of = _minute_up(end)
+        as_of = minute_up(end)
         with uow() as u:
             versions = u.case_reads.versions_received(start, end, scope=scope)
             with self._lock:
@@ -139,7 +148,7 @@ class FactsCache:
         """The facts and attributions of a period (as ``collect`` at module level), from the cache."""
         end = min(period.end, now)
         facts, streams = self._collect(uow, hierarchy, period.start, end, visible, scope)
-        as_of = _minute_up(end)
+        as_of = minute_up(end)
         with uow() as u:
             pilots = rules.pilot_list() + pilots_of(i.record for i in u.instrument_reads.of_kind("pilot"))
         blamed = []
@@ -168,7 +177,7 @@ def _keep_two(moments: dict[datetime, Any], as_of: datetime, value: Any) -> None
         del moments[next(iter(moments))]
 
 
-def _minute_up(moment: datetime) -> datetime:
+def minute_up(moment: datetime) -> datetime:
     if moment.second or moment.microsecond:
         return moment.replace(second=0, microsecond=0) + timedelta(minutes=1)
     return moment

@@ -120,6 +120,28 @@ def train_command(seed: Annotated[int, typer.Option("--seed")] = 1,
                      "uses it now.", lang))
 
 
+@insight_app.command("rebuild-facts")
+def rebuild_facts(lang: LangOpt = "zh", database_url: DbOpt = None, data_dir: DirOpt = None) -> None:
+    """由事件日志重建事实表（每案每次保存一行），并与按事件全量重算的结果逐案核对。"""
+    from datetime import timedelta
+
+    from liandong.assessment.stored import check, rebuild
+
+    with _refusals(lang):
+        platform = open_platform(database_url, data_dir)
+        with err.status(_t("重建事实表…", "rebuilding the case facts…", lang)):
+            cases = rebuild(platform.uow)
+        now = platform.clock.now()
+        since = now - timedelta(days=3660)
+        with err.status(_t("逐案核对…", "checking case by case…", lang)):
+            compared, wrong = check(platform.uow, platform.hierarchy, since, now)
+        out.print(_t(f"已重建 {cases} 件案件的事实；核对 {compared} 件，不一致 {len(wrong)} 件",
+                     f"Rebuilt the facts of {cases} cases; compared {compared}, {len(wrong)} differ", lang))
+        if wrong:
+            out.print("、".join(wrong[:50]))
+            raise typer.Exit(1)
+
+
 @insight_app.command("dupes")
 def dupes(case_id: str, lang: LangOpt = "zh", database_url: DbOpt = None, data_dir: DirOpt = None) -> None:
     """同一地点、同一问题的疑似重复件（建议合并）。"""

@@ -22,6 +22,7 @@ from liandong.assessment import export, tables
 from liandong.assessment.periods import Period, last_whole_month, parse_period
 from liandong.assessment.rules import load_rules
 from liandong.assessment.service import Assessment, FactsCache, assess_cached
+from liandong.assessment.stored import assess_stored, oversees
 from liandong.bootstrap import Platform
 from liandong.domain.access import Principal, can_see
 from liandong.domain.cases.record import CaseRecord
@@ -97,6 +98,9 @@ class _Request:
         def visible(record: CaseRecord) -> bool:
             return can_see(self.user, record, h)
 
+        if oversees(self.user, self.scope, h) is not None:  # the 事实表 (issue 28)
+            return assess_stored(cache, platform.uow, h, self.period, self.now, self.rules,
+                                 principal=self.user, scope=self.scope)
         return assess_cached(cache, platform.uow, h, self.period, self.now, self.rules, visible=visible,
                              scope=self.scope)
 

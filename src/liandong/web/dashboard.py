@@ -27,7 +27,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from liandong.assessment.engine import Engine
 from liandong.assessment.periods import Period, last_whole_month
 from liandong.assessment.rules import load_rules, rank
-from liandong.assessment.service import FactsCache, daily
+from liandong.assessment.service import FactsCache, daily, minute_up
+from liandong.assessment.stored import oversees, period_facts
 from liandong.bootstrap import Platform
 from liandong.domain.access import Principal, can_see
 from liandong.domain.cases.record import CaseRecord
@@ -100,9 +101,10 @@ _NEXT_LEVEL = {Level.CENTRAL: Level.PROVINCE, Level.PROVINCE: Level.CITY, Level.
 
 
 def dashboard_view(platform: Platform, user: Principal, scope: str, period: Period,
-                   lang: str, cache: FactsCache | None = None) -> dict[str, Any]:
+                   lang: str, cache: FactsCache | None = None, facts: str = "auto") -> dict[str, Any]:
     """Everything the page shows, as plain data (also embedded as JSON for the charts). The figures
-    come from the assessment engine, as ``liandong report kpi`` computes them."""
+    come from the assessment engine, as ``liandong report kpi`` computes them; ``facts`` says where
+    the cases' facts are read: ``auto`` (the 事实表 for oversight roles), ``stored`` or ``events``."""
     h = platform.hierarchy
     previous = period.previous()
     cache = cache if cache is not None else FactsCache()
@@ -111,10 +113,16 @@ def dashboard_view(platform: Platform, user: Principal, scope: str, period: Peri
     def visible(record: CaseRecord) -> bool:
         return can_see(user, record, h)
 
-    # only the scope's cases are read (by place, in the store): every figure below is of the scope
-    now_facts = cache.collect(platform.read_uow, h, period.start, period.end, visible=visible, scope=scope)
-    old_facts = cache.collect(platform.read_uow, h, previous.start, previous.end, visible=visible,
-                              scope=scope)
+    # only the scope's cases are read (by place, in the store): every figure below is of the scope;
+    # an oversight role's from the 事实表 (a row per case, the version valid then), others' from events
+    if facts == "stored" or (facts == "auto" and oversees(user, scope, h) is not None):
+        now_facts, old_facts = (period_facts(platform.read_uow, h, p.start, p.end, minute_up(p.end),
+                                             scope=scope, principal=user) for p in (period, previous))
+    else:
+        now_facts = cache.collect(platform.read_uow, h, period.start, period.end, visible=visible,
+                                  scope=scope)
+        old_facts = cache.collect(platform.read_uow, h, previous.start, previous.end, visible=visible,
+                                  scope=scope)
     weights = rules.composite.weights
     now_engine, old_engine = Engine.of(now_facts, h, weights), Engine.of(old_facts, h, weights)
     try:

@@ -3,17 +3,26 @@ rollback) and the read side, a view of the same records."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from datetime import UTC, datetime
 
 from liandong.adapters.memory.streams import MemoryStreams
+from liandong.assessment.fact_rows import row_of
 from liandong.domain.cases.case import Case
 from liandong.domain.cases.events import CaseFollowedUp, CaseReported, Event
 from liandong.domain.cases.numbers import format_number, is_number, number_day, number_prefix
 from liandong.domain.cases.record import CaseRecord
 from liandong.domain.errors import DomainError
 from liandong.domain.nearby import Point, Spot, near, spot_of
-from liandong.services.ports import CaseReads, CaseStore, CaseSummary, ReportRow, StoredEvent, scope_prefix
+from liandong.services.ports import (
+    CaseReads,
+    CaseStore,
+    CaseSummary,
+    FactRow,
+    ReportRow,
+    StoredEvent,
+    scope_prefix,
+)
 from liandong.services.ports.aggregates import ReadsThroughStore
 
 
@@ -38,6 +47,7 @@ class MemoryCaseStore(MemoryStreams[Case, Event], CaseStore):
         self.number_of: dict[str, str] = {}  # case id → 案件编号
         self.days: dict[tuple[str, str], int] = {}  # the last sequence per jurisdiction and day
         self._new_numbers: list[str] = []
+        self.facts: dict[str, list[FactRow]] = {}  # 事实表: per case, its fact rows by version
 
     def resolve(self, case_id: str) -> str:
         return self.numbers.get(case_id, case_id) if is_number(case_id) else case_id
@@ -61,8 +71,13 @@ class MemoryCaseStore(MemoryStreams[Case, Event], CaseStore):
             number = format_number(prefix, day, self.days[prefix, day])
             self.numbers[number], self.number_of[case.id] = case.id, number
             self._new_numbers.append(number)
+        pending = list(case.pending)
         stored = self.append(case)
         self.records[case.id] = case.record
+        if pending:  # 事实表: a new version of the case's facts, as the SQL stores keep it
+            rows = self.facts.setdefault(case.id, [])
+            body = rows[-1].body if rows else None
+            rows.append(row_of(case.id, body, case.record, pending))
         key = case.record.idempotency_key
         if key and key not in self.keys:
             self.keys[key] = case.id
@@ -78,6 +93,11 @@ class MemoryCaseStore(MemoryStreams[Case, Event], CaseStore):
 
     def rollback(self) -> None:
         for case_id in self.undo():
+            kept = [f for f in self.facts.get(case_id, []) if f.version <= len(self.streams.get(case_id, ()))]
+            if kept:
+                self.facts[case_id] = kept
+            else:
+                self.facts.pop(case_id, None)
             if case_id in self.streams:
                 self.records[case_id] = Case.replay(case_id, self.streams[case_id]).record
             else:
@@ -101,6 +121,10 @@ class MemoryCaseStore(MemoryStreams[Case, Event], CaseStore):
         ids = [r.id for r in self.records.values()
                if r.state.is_open and r.due is not None and r.due < moment]
         return sorted(ids)[:limit]
+
+    def rebuild_facts(self, rows_of: Callable[[str, Sequence[Event]], Sequence[FactRow]]) -> int:
+        self.facts = {case_id: list(rows_of(case_id, stream)) for case_id, stream in self.streams.items()}
+        return len(self.facts)
 
     def add_tracking(self, code_hash: str, case_id: str) -> None:
         self.tracking[code_hash] = case_id
@@ -194,6 +218,16 @@ class MemoryCaseReads(ReadsThroughStore[Case, Event], CaseReads):
                 and (is_open is None or r.state.is_open == is_open)]
         rows.sort(key=lambda r: (r.received_at, r.id), reverse=True)
         return [r.id for r in rows[offset:offset + limit]]
+
+    def facts_received(self, since: datetime, until: datetime, as_of: datetime, *,
+                       scope: str | None = None) -> Iterator[FactRow]:
+        for r in self._received(since, until, scope):
+            found = [f for f in self.store.facts.get(r.id, []) if f.valid_from <= as_of]
+            if found:
+                yield found[-1]
+
+    def fact_rows(self, case_id: str) -> list[FactRow]:
+        return list(self.store.facts.get(case_id, []))
 
     def _received(self, since: datetime, until: datetime, scope: str | None) -> list[CaseRecord]:
         """The records received in [since, until) with a place under ``scope``. A record's

@@ -11,12 +11,13 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, select
 
+from liandong.adapters.sql import facts as fact_sql
 from liandong.adapters.sql import tables as t
 from liandong.adapters.sql.cases import SqlCaseStore
 from liandong.domain.cases import events as ev
 from liandong.domain.cases.case import Case
 from liandong.domain.nearby import Point, Spot, near
-from liandong.services.ports import CaseReads, CaseSummary, ReportRow, prefix_end, scope_prefix
+from liandong.services.ports import CaseReads, CaseSummary, FactRow, ReportRow, prefix_end, scope_prefix
 from liandong.services.ports.aggregates import ReadsThroughStore
 
 
@@ -221,6 +222,13 @@ class SqlCaseReads(ReadsThroughStore[Case, ev.Event], CaseReads):
                                   tuple(p.get("affected", ())), p.get("description", ""),
                                   p.get("address", ""), bool(is_open), rated.get(case_id, "")))
         return rows
+
+    def facts_received(self, since: datetime, until: datetime, as_of: datetime, *,
+                       scope: str | None = None) -> Iterator[FactRow]:
+        return fact_sql.rows_received(self.conn, since, until, as_of, scope)
+
+    def fact_rows(self, case_id: str) -> list[FactRow]:
+        return fact_sql.rows_of(self.conn, case_id)
 
     def streams_received(self, since: datetime, until: datetime, *, scope: str | None = None,
                          ) -> Iterator[tuple[str, list[ev.Event], dict[str, tuple[int, datetime]]]]:

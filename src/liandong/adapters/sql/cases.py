@@ -12,6 +12,7 @@ import json
 import re
 import threading
 from collections import OrderedDict
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -19,15 +20,17 @@ from sqlalchemy import Connection, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from liandong.adapters.sql import duties as duty_sql
+from liandong.adapters.sql import facts as fact_sql
 from liandong.adapters.sql import tables as t
 from liandong.adapters.sql.streams import SqlStreams
+from liandong.assessment.fact_rows import row_of
 from liandong.domain.cases import events as ev
 from liandong.domain.cases.case import Case
 from liandong.domain.cases.numbers import format_number, is_number, number_day, number_prefix
 from liandong.domain.duties import case_duties
 from liandong.domain.errors import DomainError
 from liandong.domain.nearby import SUPPORTABLE, spot_of
-from liandong.services.ports import CaseStore, StoredEvent
+from liandong.services.ports import CaseStore, FactRow, StoredEvent
 
 TEAM_EVENTS = (ev.CaseRouted, ev.MemberJoined, ev.LeadChanged, ev.CaseDispatched, ev.ReturnDecided,
                ev.CaseRedispatched, ev.CaseEscalated, ev.SummonsAnswered, ev.CaseReopened,
@@ -66,6 +69,8 @@ _SQL = {
     "number_of": "SELECT case_id FROM case_number WHERE number = :number",
     "delete_duties": duty_sql.DELETE,
     "insert_duty": duty_sql.INSERT,
+    "last_fact": fact_sql.LAST,
+    "insert_fact": fact_sql.INSERT,
 }
 _PG = {name: re.sub(r":(\w+)", r"%(\1)s", sql) for name, sql in _SQL.items()}
 
@@ -80,6 +85,7 @@ class StreamCache:
     def __init__(self, capacity: int = 50_000) -> None:
         self.capacity = capacity
         self._items: OrderedDict[str, tuple[ev.Event, ...]] = OrderedDict()
+        self._facts: OrderedDict[str, tuple[int, str]] = OrderedDict()  # the last fact row's body
         self._lock = threading.Lock()
 
     def get(self, case_id: str) -> tuple[ev.Event, ...]:
@@ -101,6 +107,20 @@ class StreamCache:
     def drop(self, case_id: str) -> None:
         with self._lock:
             self._items.pop(case_id, None)
+            self._facts.pop(case_id, None)
+
+    def fact(self, case_id: str, version: int) -> str | None:
+        """The body of a case's latest fact row if it is of ``version`` (else None: read it)."""
+        with self._lock:
+            found = self._facts.get(case_id)
+            return found[1] if found is not None and found[0] == version else None
+
+    def put_fact(self, case_id: str, version: int, body: str) -> None:
+        with self._lock:
+            self._facts[case_id] = (version, body)
+            self._facts.move_to_end(case_id)
+            while len(self._facts) > self.capacity:
+                self._facts.popitem(last=False)
 
 
 class SqlCaseStore(SqlStreams[Case, ev.Event], CaseStore):
@@ -113,6 +133,7 @@ class SqlCaseStore(SqlStreams[Case, ev.Event], CaseStore):
         self.sql = _SQL if self.sqlite else _PG
         self._integrity = (IntegrityError, conn.dialect.dbapi.IntegrityError)
         self.staged: dict[str, tuple[ev.Event, ...]] = {}  # streams to cache after commit
+        self.staged_facts: dict[str, tuple[int, str]] = {}  # the fact rows written, by case
         self._cursor: Any = None
 
     def raw(self, sql: str, params: dict[str, Any] | None = None) -> Any:
@@ -207,6 +228,14 @@ class SqlCaseStore(SqlStreams[Case, ev.Event], CaseStore):
             self._exec("delete_duties", {"id": r.id})
         for row in duty_sql.duty_rows(case_duties(r), self._time):
             self._exec("insert_duty", row)
+        if pending:  # 事实表: the case's facts after these events, a new version of its row
+            body = self.cache.fact(r.id, expected) if expected else None
+            if expected and body is None:
+                found = self._exec("last_fact", {"id": r.id}).fetchone()
+                body = found[0] if found is not None else None
+            fact = row_of(r.id, body, r, pending)
+            self._exec("insert_fact", fact_sql.params(fact, self._time))
+            self.staged_facts[r.id] = (r.version, fact.body)
         base = self.cache.get(r.id) if expected else ()
         if len(base) == expected:
             self.staged[r.id] = base + tuple(pending)
@@ -215,10 +244,14 @@ class SqlCaseStore(SqlStreams[Case, ev.Event], CaseStore):
     def committed(self) -> None:
         for case_id, stream in self.staged.items():
             self.cache.put(case_id, stream)
+        for case_id, (version, body) in self.staged_facts.items():
+            self.cache.put_fact(case_id, version, body)
         self.staged.clear()
+        self.staged_facts.clear()
 
     def rolled_back(self) -> None:
         self.staged.clear()
+        self.staged_facts.clear()
 
     def by_idempotency_key(self, key: str) -> str | None:
         c = t.case_record
@@ -229,6 +262,11 @@ class SqlCaseStore(SqlStreams[Case, ev.Event], CaseStore):
         q = (select(c.c.id).where(c.c.is_open.is_(True), c.c.due_at < moment)
              .order_by(c.c.id).limit(limit))
         return list(self.conn.execute(q).scalars())
+
+    def rebuild_facts(self, rows_of: Callable[[str, Sequence[ev.Event]], Sequence[FactRow]]) -> int:
+        if not self.conn.in_transaction():
+            self.conn.begin()
+        return fact_sql.rebuild(self.conn, rows_of)
 
     def add_tracking(self, code_hash: str, case_id: str) -> None:
         self._exec("insert_tracking", {"code": code_hash, "id": case_id})

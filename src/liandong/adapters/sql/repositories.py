@@ -223,14 +223,14 @@ class SqlUnitOfWork(UnitOfWork):
     @contextmanager
     def savepoint(self) -> Iterator[object]:
         # Driver-level SAVEPOINT statements: the same on SQLite and PostgreSQL, and cheap.
-        staged = dict(self.cases.staged)
+        staged, facts = dict(self.cases.staged), dict(self.cases.staged_facts)
         self.cases.raw("SAVEPOINT liandong_cmd")
         try:
             yield self
         except BaseException:
             self.cases.raw("ROLLBACK TO SAVEPOINT liandong_cmd")
             self.cases.raw("RELEASE SAVEPOINT liandong_cmd")
-            self.cases.staged = staged
+            self.cases.staged, self.cases.staged_facts = staged, facts
             raise
         self.cases.raw("RELEASE SAVEPOINT liandong_cmd")
 

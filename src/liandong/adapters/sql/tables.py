@@ -351,6 +351,15 @@ duty = Table(  # 待办: what waits on which department (domain.duties), kept wi
 # A department's inbox is one range of this index, already in order: never a sort of its cases.
 Index("ix_duty_department_order", duty.c.department_code, duty.c.order_at, duty.c.subject_id)
 
+case_fact = Table(  # 事实表: a case's facts after each save (assessment.fact_rows), kept with its events
+    "case_fact", metadata,
+    Column("case_id", String(40), ForeignKey("case_record.id"), primary_key=True),
+    Column("version", Integer, primary_key=True),
+    Column("valid_from", UtcDateTime, nullable=False),  # the earliest event of the save
+    Column("irregular", Boolean, nullable=False),  # backfilled or of several moments: replay
+    Column("body", Text, nullable=False),
+)
+
 knowledge_entry = Table(  # 知识库: answers to consultations, searched at intake (services: insight.knowledge)
     "knowledge_entry", metadata,
     Column("id", String(24), primary_key=True),

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import abc
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -51,6 +51,20 @@ class ReportRow:
     address: str
     is_open: bool
     rating: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class FactRow:
+    """One stored version of a case's facts (事实表, ``assessment.fact_rows``): valid from
+    ``valid_from`` (the earliest event of the save that wrote it) until the next version;
+    an ``irregular`` one (a backfill, events of several moments) is read by replaying the events."""
+
+    case_id: str
+    version: int
+    valid_from: datetime
+    irregular: bool
+    body: str  # JSON: what the facts read of the events and of the record after them
+    received_at: datetime
 
 
 def scope_prefix(scope: str) -> str:
@@ -116,6 +130,11 @@ class CaseStore(AggregateRepository[Case, Event]):
     def open_due_before(self, moment: datetime, limit: int = 10000) -> list[str]:
         """Open cases with a deadline before ``moment``: the work of the bus's own escalation
         sweep, which then sends each a command."""
+
+    @abc.abstractmethod
+    def rebuild_facts(self, rows_of: Callable[[str, Sequence[Event]], Sequence[FactRow]]) -> int:
+        """事实表 derived again from the log: every case's fact rows replaced by ``rows_of`` its
+        stored events, in the unit of work's transaction; the number of cases."""
 
 
 class CaseReads(StreamReads[Case, Event]):
@@ -196,6 +215,16 @@ class CaseReads(StreamReads[Case, Event]):
     def reads_received(self, since: datetime, until: datetime, *, scope: str | None = None,
                        ) -> dict[str, dict[str, tuple[int, datetime]]]:
         """The read marks of the cases received in [since, until), per case and department."""
+
+    @abc.abstractmethod
+    def facts_received(self, since: datetime, until: datetime, as_of: datetime, *,
+                       scope: str | None = None) -> Iterator[FactRow]:
+        """The fact row valid at ``as_of`` of each case received in [since, until) (with a place
+        under ``scope``), oldest first; a case with none by then is left out."""
+
+    @abc.abstractmethod
+    def fact_rows(self, case_id: str) -> list[FactRow]:
+        """Every stored version of a case's facts, oldest first."""
 
     @abc.abstractmethod
     def reports_received(self, since: datetime, until: datetime, *,

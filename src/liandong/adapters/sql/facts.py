@@ -1,0 +1,86 @@
+"""事实表 on SQL: a case's fact rows (``assessment.fact_rows``) written by the case store in the
+transaction of its events, read per period (the row valid at the moment the figures are taken
+at), and rebuilt from the log."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, delete, func, insert, select
+
+from liandong.adapters.sql import tables as t
+from liandong.domain.cases import events as ev
+from liandong.services.ports import FactRow, prefix_end, scope_prefix
+
+LAST = "SELECT body FROM case_fact WHERE case_id = :id ORDER BY version DESC LIMIT 1"
+INSERT = ("INSERT INTO case_fact (case_id, version, valid_from, irregular, body) "
+          "VALUES (:id, :version, :valid_from, :irregular, :body)")
+CHUNK = 2000
+
+
+def params(row: FactRow, time: Callable[[datetime | None], Any]) -> dict[str, Any]:
+    return {"id": row.case_id, "version": row.version, "valid_from": time(row.valid_from),
+            "irregular": row.irregular, "body": row.body}
+
+
+def _insert(conn: Connection, rows: Sequence[FactRow]) -> None:
+    if rows:
+        conn.execute(insert(t.case_fact), [
+            {"case_id": r.case_id, "version": r.version, "valid_from": r.valid_from,
+             "irregular": r.irregular, "body": r.body} for r in rows])
+
+
+def rebuild(conn: Connection, rows_of: Callable[[str, Sequence[ev.Event]], Sequence[FactRow]]) -> int:
+    """Every case's fact rows derived again from its events (the old rows dropped): the number of
+    cases. Inside the caller's transaction."""
+    conn.execute(delete(t.case_fact))
+    e = t.case_event
+    q = select(e.c.case_id, e.c.payload).order_by(e.c.case_id, e.c.case_version)
+    current, stream, rows, cases = "", list[ev.Event](), list[FactRow](), 0
+    for case_id, payload in [*conn.execute(q), (None, None)]:
+        if case_id != current:
+            if stream:
+                rows.extend(rows_of(current, stream))
+                cases += 1
+                if len(rows) >= CHUNK:
+                    _insert(conn, rows)
+                    rows = []
+            current, stream = case_id, []
+        if payload is not None:
+            stream.append(ev.from_payload(json.loads(payload)))
+    _insert(conn, rows)
+    return cases
+
+
+def rows_received(conn: Connection, since: datetime, until: datetime, as_of: datetime,
+                  scope: str | None) -> Iterator[FactRow]:
+    """The row valid at ``as_of`` of each case received in [since, until) with a place under
+    ``scope``, oldest case first: per case, the latest version whose save began by ``as_of``."""
+    c, p, f = t.case_record, t.case_place, t.case_fact
+    g = f.alias("g")
+    where = (c.c.received_at >= since) & (c.c.received_at < until)
+    prefix = scope_prefix(scope) if scope is not None else ""
+    if prefix:
+        places = select(p.c.case_id).where(p.c.unit_code >= prefix)
+        end = prefix_end(prefix)
+        if end is not None:
+            places = places.where(p.c.unit_code < end)
+        where = where & c.c.id.in_(places)
+    latest = (select(func.max(g.c.version)).where(g.c.case_id == c.c.id, g.c.valid_from <= as_of)
+              .scalar_subquery())
+    q = (select(c.c.id, c.c.received_at, f.c.version, f.c.valid_from, f.c.irregular, f.c.body)
+         .select_from(c).join(f, (f.c.case_id == c.c.id) & (f.c.version == latest))
+         .where(where).order_by(c.c.received_at, c.c.id))
+    for row in conn.execute(q).yield_per(20_000):
+        yield FactRow(row.id, row.version, row.valid_from, bool(row.irregular), row.body, row.received_at)
+
+
+def rows_of(conn: Connection, case_id: str) -> list[FactRow]:
+    c, f = t.case_record, t.case_fact
+    q = (select(f.c.version, f.c.valid_from, f.c.irregular, f.c.body, c.c.received_at)
+         .join(c, c.c.id == f.c.case_id).where(f.c.case_id == case_id).order_by(f.c.version))
+    return [FactRow(case_id, r.version, r.valid_from, bool(r.irregular), r.body, r.received_at)
+            for r in conn.execute(q)]
