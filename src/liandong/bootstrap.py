@@ -375,18 +375,9 @@ def bootstrap(settings: Settings | None = None, *, memory: bool = False,
     platform = Platform(hierarchy, cat, SqlStorage(engine, replica), secret=settings.platform_secret(),
                         calendar=calendar, clock=clock, data_dir=settings.data_dir, catalogues=catalogues,
                         mirror=FileCheckpointMirror(settings.data_dir / CHECKPOINT_FILE))
-    from liandong.adapters.citizen import area_alerts, reporter_updates
-    from liandong.adapters.witness_http import remote_witnesses
+    from liandong.adapters.outside import connect
 
-    platform.reporter_updates = reporter_updates(settings, platform.uow, cat.matters)
-    platform.area_alerts = area_alerts(settings, platform)
-    platform.cosigners, platform.refusals = remote_witnesses(settings.witnesses, settings.data_dir)
-    platform.tile_cache_bytes = settings.tile_cache_mib << 20
-    if settings.key_store != "sealed":
-        from liandong.adapters.pkcs11_keys import key_store
-        from liandong.services.keystore import SealedKeyStore
-
-        platform.key_store = key_store(settings, SealedKeyStore(platform.secret))
+    connect(platform, settings)  # reporters' mail and SMS, area alerts, witnesses, an HSM
     return platform
 
 
@@ -398,19 +389,7 @@ def _with_local(catalogue: Catalogue, catalogues: LocalCatalogues | None) -> Cat
 
 
 def read_store(settings: Settings) -> Callable[[], UnitOfWork] | None:
-    """Units of work for a command that only reads (``liandong org show``): on a read-only engine,
-    without the reference data, the holiday files or a migration, and without creating a store.
-    None where nothing is stored yet: no SQLite file, or a database without the schema."""
-    from sqlalchemy import inspect
-    from sqlalchemy.engine import make_url
+    """Units of work for a command that only reads (``liandong org show``; ``adapters.sql.read_store``)."""
+    from liandong.adapters.sql.read_store import read_store as reading
 
-    url = settings.resolved_database_url()
-    database = make_url(url).database
-    if (url.startswith("sqlite") and database and database != ":memory:"
-            and not database.startswith("file:") and not Path(database).exists()):
-        return None
-    engine = make_read_engine(url)
-    if not inspect(engine).has_table("jurisdiction"):
-        engine.dispose()
-        return None
-    return lambda: SqlUnitOfWork(engine)
+    return reading(settings)
