@@ -11,9 +11,9 @@ Two ways to store, the same rows:
 - ``commands``: the same commands through the message bus on the SQL store, a transaction per
   ten minutes of virtual time, as the demo writes.
 
-A bulk-loaded store holds exactly what the command path writes for the same commands — the case
-rows, events, outbox rows (undelivered), 案件编号 and their day counters, places, members, 待办
-duties (``tests/integration/test_volume.py`` compares both, table by table) — except the shared
+A bulk-loaded store holds exactly what the command path writes for the same commands — case rows,
+events, outbox rows, 案件编号 and day counters, places, spots, members, 待办 duties, fact rows, phone
+digests, notices (``tests/integration/test_volume.py`` compares them table by table) — except the shared
 record: neither path here writes the ledger (no leaves, no signatures, no ``case_salt``), so
 ``ledger verify`` has nothing to check on this history. Cases are generated in chunks of receipt
 order, each chunk run to its end before the next: event sequence numbers interleave the cases
@@ -40,7 +40,7 @@ import resource
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -59,6 +59,7 @@ from liandong.domain.cases.states import CaseState
 from liandong.domain.errors import DomainError
 from liandong.domain.hierarchy import Level
 from liandong.domain.worktime import SHANGHAI
+from liandong.services.bus import Result
 from liandong.services.cases import MessageBus
 from liandong.services.clock import Clock, ManualClock
 from liandong.simulation.demo import DemoLoader, DemoSummary, demo_config
@@ -68,7 +69,7 @@ from liandong.simulation.workload import generate
 from liandong.simulation.world import World
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from volume_store import CaptureStore, Rows, Writer
+from volume_store import CaptureNotices, CaptureStore, Rows, Writer
 
 END = datetime(2026, 12, 1, tzinfo=SHANGHAI)  # the month of November 2026 by default
 PG_SERVER = os.environ.get("LIANDONG_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432")
@@ -117,7 +118,7 @@ class CaptureUnitOfWork:
     supports_savepoints = False
 
     def __init__(self, store: CaptureStore) -> None:
-        self.cases, self.case_reads = store, SqlCaseReads(store)
+        self.cases, self.case_reads, self.instruments = store, SqlCaseReads(store), CaptureNotices(store)
 
     def __enter__(self) -> CaptureUnitOfWork:
         return self
@@ -167,6 +168,17 @@ class CaptureBus(ChunkBus):
     def candidates(self, uow: Any, now: datetime, horizon: timedelta) -> list[str]:
         found: list[str] = uow.cases.due_for_check(now, horizon)
         return found
+
+    def handle_batch(self, commands: Sequence[Any]) -> list[Result | DomainError]:
+        """One by one, as the bus does without savepoints, but an error other than a refusal stops
+        the load (the bus would count it refused; rows it wrote cannot be taken back here)."""
+        out: list[Result | DomainError] = []
+        for command in commands:
+            try:
+                out.append(self.handle(command))
+            except DomainError as exc:
+                out.append(exc)
+        return out
 
 
 def _ids(clock: Clock, seed: int) -> Callable[[], str]:

@@ -2,12 +2,14 @@
 run against an in-memory model of its tables, then the model's rows written in bulk.
 
 ``CaptureStore`` subclasses ``SqlCaseStore`` and overrides only where a statement goes: every
-statement ``save`` issues (the case row, its events and outbox rows, 案件编号, places, members,
-duties, tracking codes) is applied to ``Rows`` instead of the database, with the very parameters
+statement ``save`` issues (the case row, its events and outbox rows, 案件编号, places, the spot
+of 已有人反映, members, duties, the fact rows of 事实表), the report's tracking code and phone
+digest, and the notices the case registration writes after a save (``CaptureNotices``) are applied to ``Rows`` instead of the database, with the very parameters
 the driver would get. ``Writer`` then sends those parameters to the database with ``executemany``
 (SQLite, the same SQL text as the store's) or ``COPY`` (PostgreSQL, psycopg's copy), so a
-bulk-loaded case is the row-for-row image of one written command by command. Sequence numbers of
-events and the day's 案件编号 sequences are counted per chunk and rebased by the writer, so chunks
+bulk-loaded case is the row-for-row image of one written command by command (notices, written by
+the instrument store with SQLAlchemy Core, are written so here too). Sequence numbers of events
+and notices and the day's 案件编号 sequences are counted per chunk and rebased by the writer, so chunks
 may be made anywhere (another process) and written in order.
 """
 
@@ -19,14 +21,15 @@ from dataclasses import dataclass, field, fields
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, insert
 
+from liandong.adapters.sql import tables as t
 from liandong.adapters.sql.cases import _SQL, SqlCaseStore
 from liandong.domain.cases.case import Case
 from liandong.domain.cases.numbers import format_number
 from liandong.domain.cases.rules import Rules
 from liandong.domain.cases.states import CaseState
-from liandong.services.ports import StoredEvent
+from liandong.services.ports import Notice, StoredEvent
 
 EVENT_COLUMNS = ("seq", "case_id", "case_version", "type", "at", "actor", "payload")
 CASE_COLUMNS = ("id", "version", "state", "matter", "severity", "owner_code", "lead_code", "received_at",
@@ -38,7 +41,9 @@ SQLITE = {
                   "VALUES (:seq, :case_id, :case_version, :type, :at, :actor, :payload)",
     "outbox": _SQL["insert_outbox"], "case_place": _SQL["insert_place"], "case_member": _SQL["insert_member"],
     "case_number": _SQL["insert_number"], "duty": _SQL["insert_duty"], "tracking_code": _SQL["insert_tracking"],
+    "case_spot": _SQL["insert_spot"], "case_fact": _SQL["insert_fact"], "reporter_phone": _SQL["insert_phone"],
 }
+SPOT_KEYS = ("id", "matter", "place", "lat", "lng", "open")
 
 
 class _Result:
@@ -64,6 +69,11 @@ class Rows:
     numbers: list[tuple[str, str, str, int]] = field(default_factory=list)  # case, prefix, day, local
     duties: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     tracking: list[dict[str, Any]] = field(default_factory=list)
+    spots: dict[str, dict[str, Any]] = field(default_factory=dict)
+    facts: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    """Each case's fact rows in the order saved (the last is what ``last_fact`` reads)."""
+    phones: list[dict[str, Any]] = field(default_factory=list)
+    notices: list[dict[str, Any]] = field(default_factory=list)
     days: Counter[tuple[str, str]] = field(default_factory=Counter)
     streams: dict[str, tuple[Any, ...]] = field(default_factory=dict)
     live: dict[str, Case] = field(default_factory=dict)
@@ -81,6 +91,7 @@ class Rows:
         """The rows for the writer (tables and day counters only), this object emptied."""
         out = Rows(cases=self.cases, events=self.events, outbox=self.outbox, places=self.places,
                    members=self.members, numbers=self.numbers, duties=self.duties, tracking=self.tracking,
+                   spots=self.spots, facts=self.facts, phones=self.phones, notices=self.notices,
                    days=self.days)
         self.clear()
         return out
@@ -170,6 +181,17 @@ class CaptureStore(SqlCaseStore):
             rows.duties.setdefault(params["id"], []).append(dict(params))
         elif name == "insert_tracking":
             rows.tracking.append(dict(params))
+        elif name == "insert_phone":
+            rows.phones.append(dict(params))
+        elif name == "insert_spot":
+            rows.spots[params["id"]] = {k: params[k] for k in SPOT_KEYS}
+        elif name == "update_spot":  # the case was reported in this chunk: its spot is here
+            rows.spots[params["id"]].update(matter=params["matter"], open=params["open"])
+        elif name == "last_fact":
+            found = rows.facts.get(params["id"])
+            return _Result((found[-1]["body"],) if found else None)
+        elif name == "insert_fact":
+            rows.facts.setdefault(params["id"], []).append(dict(params))
         elif name == "number_of":
             return _Result(None)  # ids here are never numbers: the generator names cases by id
         else:
@@ -207,6 +229,24 @@ class CaptureStore(SqlCaseStore):
         super().committed()
 
 
+class CaptureNotices:
+    """``uow.instruments`` for the case commands: the notices to departments (a 留言's members, the
+    departments summoned) that ``SqlInstrumentStore.notify`` would insert, kept in ``rows``
+    (``seq`` local to the chunk, from 1, as the events')."""
+
+    def __init__(self, store: CaptureStore) -> None:
+        self.store = store
+
+    def notify(self, notices: list[Notice]) -> None:
+        rows = self.store.rows
+        if notices:
+            self.store.dirty = True
+        for n in notices:
+            rows.notices.append({"seq": len(rows.notices) + 1, "department_code": n.department,
+                                 "subject_id": n.subject_id, "event_type": n.event_type, "created_at": n.at,
+                                 "delivered": False})
+
+
 class Writer:
     """Writes chunks of ``Rows`` into the store's tables in order, rebasing sequence numbers after
     what the store already holds; ``finish`` writes the day counters of 案件编号 and, on
@@ -217,6 +257,7 @@ class Writer:
         self.sqlite = engine.dialect.name == "sqlite"
         with engine.connect() as conn:
             self.seq = int(conn.exec_driver_sql("SELECT coalesce(max(seq), 0) FROM case_event").scalar_one())
+            self.notice = int(conn.exec_driver_sql("SELECT coalesce(max(seq), 0) FROM notification").scalar_one())
             self.last: dict[tuple[str, str], int] = {
                 (p, d): n for p, d, n in conn.exec_driver_sql("SELECT prefix, day, last FROM case_number_day")}
         self.touched: set[tuple[str, str]] = set()
@@ -238,6 +279,9 @@ class Writer:
             "case_number": numbers,
             "duty": [d for ds in rows.duties.values() for d in ds],
             "tracking_code": rows.tracking,
+            "case_spot": list(rows.spots.values()),
+            "case_fact": [f for fs in rows.facts.values() for f in fs],
+            "reporter_phone": rows.phones,
         }
         with self.engine.begin() as conn:
             raw = conn.connection.dbapi_connection
@@ -249,7 +293,10 @@ class Writer:
                         cur.executemany(SQLITE[table], params)
             else:
                 _copy(raw, tables)
+            if rows.notices:  # the instrument store's own insert (Core, its column types)
+                conn.execute(insert(t.notification), [{**n, "seq": n["seq"] + self.notice} for n in rows.notices])
         self.seq = base + len(rows.events)
+        self.notice += len(rows.notices)
         for key, n in rows.days.items():
             self.last[key] = self.last.get(key, 0) + n
             self.touched.add(key)
@@ -266,8 +313,9 @@ class Writer:
                 conn.connection.dbapi_connection.cursor().executemany(  # type: ignore[union-attr]
                     upsert.replace(":prefix", "%(prefix)s").replace(":day", "%(day)s")
                     .replace(":last", "%(last)s"), days)
-                conn.exec_driver_sql("SELECT setval(pg_get_serial_sequence('case_event', 'seq'), "
-                                     "(SELECT coalesce(max(seq), 1) FROM case_event))")
+                for table in ("case_event", "notification"):
+                    conn.exec_driver_sql(f"SELECT setval(pg_get_serial_sequence('{table}', 'seq'), "
+                                         f"(SELECT coalesce(max(seq), 1) FROM {table}))")
         with self.engine.connect() as conn:
             conn.exec_driver_sql("ANALYZE")
             conn.commit()
@@ -287,6 +335,10 @@ def _copy(raw: Any, tables: dict[str, list[dict[str, Any]]]) -> None:
         "case_number": (("number", "case_id"), ("number", "id")),
         "duty": (DUTY_COLUMNS, ("id", "dep", "kind", "ref", "subject", "since", "due", "order")),
         "tracking_code": (("code_hash", "case_id"), ("code", "id")),
+        "case_spot": (("case_id", "matter", "place", "lat_e6", "lng_e6", "open"), SPOT_KEYS),
+        "case_fact": (("case_id", "version", "valid_from", "irregular", "body"),
+                      ("id", "version", "valid_from", "irregular", "body")),
+        "reporter_phone": (("phone_hash", "case_id"), ("phone", "id")),
     }
     with raw.cursor() as cur:
         for table, params in tables.items():

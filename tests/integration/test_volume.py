@@ -29,6 +29,8 @@ TABLES = {  # every table the case store writes on save, in a stable order
     "case_record": "id", "case_event": "seq", "outbox": "event_seq", "case_place": "case_id, unit_code",
     "case_member": "case_id, department_code", "case_number": "number", "case_number_day": "prefix, day",
     "duty": "subject_id, department_code, kind, ref", "tracking_code": "code_hash", "case_salt": "case_id",
+    "case_spot": "case_id", "case_fact": "case_id, version", "reporter_phone": "phone_hash, case_id",
+    "notification": "seq",
 }
 OPTIONS: dict[str, Any] = {"scope": "320213", "days": 4, "cases": 240, "seed": 3, "chunk": 100,
                            "end": datetime(2026, 11, 20, tzinfo=SHANGHAI)}
@@ -92,6 +94,10 @@ def test_bulk_rows_equal_the_command_path(two_stores: tuple[Platform, Platform])
         assert mine[name] == theirs[name], f"{name} differs"
     assert len(mine["case_event"]) == len(mine["outbox"]) > 5 * OPTIONS["cases"]
     assert len(mine["case_number"]) == OPTIONS["cases"] and mine["duty"] and mine["case_member"]
+    assert len(mine["case_spot"]) == len(mine["reporter_phone"]) == OPTIONS["cases"]
+    assert mine["notification"] and "command.failed" not in by_commands.refusals  # notices; no bug refused
+    assert len(mine["case_fact"]) > OPTIONS["cases"] and {r[0] for r in mine["case_fact"]} == {
+        r[0] for r in mine["case_record"]}
     assert mine["case_salt"] == []  # no ledger on either path: no commitments, no salts
     types = {row[3] for row in mine["case_event"]}
     assert {"CaseReported", "CaseDispatched", "CaseResolved", "CaseFollowedUp", "CaseClosed"} <= types
@@ -141,4 +147,6 @@ def test_the_writer_rebases_on_a_store_that_has_cases(tmp_path: Path) -> None:
         prefix, day, _seq = number.split("-")
         per_day[(prefix, day)] = per_day.get((prefix, day), 0) + 1
     assert last == per_day
+    notices = [r[0] for r in rows["notification"]]  # the notices' numbers go on too
+    assert notices and notices == list(range(1, len(notices) + 1))
     next(gen, None)
