@@ -23,7 +23,6 @@ from liandong.adapters.sql import duties as duty_sql
 from liandong.adapters.sql import facts as fact_sql
 from liandong.adapters.sql import tables as t
 from liandong.adapters.sql.streams import SqlStreams
-from liandong.assessment.fact_rows import row_of
 from liandong.domain.cases import events as ev
 from liandong.domain.cases.case import Case
 from liandong.domain.cases.numbers import format_number, is_number, number_day, number_prefix
@@ -233,6 +232,8 @@ class SqlCaseStore(SqlStreams[Case, ev.Event], CaseStore):
             if expected and body is None:
                 found = self._exec("last_fact", {"id": r.id}).fetchone()
                 body = found[0] if found is not None else None
+            from liandong.assessment.fact_rows import row_of  # on the first save: `org show` never pays
+
             fact = row_of(r.id, body, r, pending)
             self._exec("insert_fact", fact_sql.params(fact, self._time))
             self.staged_facts[r.id] = (r.version, fact.body)
