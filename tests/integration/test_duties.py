@@ -233,6 +233,17 @@ def test_a_team_message_is_in_the_record_and_outsiders_are_refused(bus: MessageB
     second = set(members)
     assert sorted(told) == sorted([(d, case_id) for d in first] + [(d, case_id) for d in second])
     assert centre_sees == ["MessagePosted"]  # its own message is not told back to it
+    # shown on the lead's 待办 page with what it says, the centre's message counts as read there
+    work = Work(bus.uow, CALENDAR, CATALOGUE.matters)
+    (told,) = [x for x in work.case_notices(lead) if x.notice.event_type == "MessagePosted"]
+    version = record(bus, case_id).version
+    assert (told.text, told.version, told.number) == ("已告知诉求人", version, told.number)
+    with bus.uow() as uow:
+        assert uow.case_reads.read_marks(case_id).get(lead, (0,))[0] < version
+    assert work.delivered(lead, [told], START) == 1
+    with bus.uow() as uow:
+        assert uow.case_reads.read_marks(case_id)[lead][0] == version
+    assert work.delivered("320500-gov", [told], START) == 0  # not on the team: no mark
 
 
 def test_a_readable_number_names_the_case_wherever_an_id_does(bus: MessageBus) -> None:

@@ -34,6 +34,17 @@ CASE_NOTICES = frozenset(e.__name__ for e in NOTIFIED)
 
 
 @dataclass(frozen=True)
+class Told:
+    """A notice of a case as its department is shown it: the case's number, what the event says
+    (a message's text, a summons' reason) and the version of the case that event made."""
+
+    notice: Notice
+    number: str
+    text: str
+    version: int
+
+
+@dataclass(frozen=True)
 class WorkItem:
     """One row of an inbox: the duty and what is read of its subject."""
 
@@ -74,13 +85,40 @@ class Work:
         items = [self._item(row, now) for row in rows]
         return WorkList(department, total, items)
 
-    def case_notices(self, department: str, *, limit: int = 10) -> list[tuple[Notice, str]]:
+    def case_notices(self, department: str, *, limit: int = 10) -> list[Told]:
         """The latest notices of cases to ``department`` (a 留言 of a team it is on, a summons), newest
-        first, each with the case's number."""
+        first, each with the case's number, what it says and the version of the event it carries."""
+        out = []
         with self.uow() as uow:
             found = [n for n in uow.instrument_reads.notices(department, limit=4 * limit)
                      if n.event_type in CASE_NOTICES][:limit]
-            return [(n, uow.case_reads.number_of(n.subject_id)) for n in found]
+            for n in found:
+                events = uow.case_reads.events(n.subject_id)
+                matching = [(v, e) for v, e in enumerate(events, start=1)  # never one's own event
+                            if type(e).__name__ == n.event_type and e.at == n.at and e.actor != department]
+                version, event = matching[-1] if matching else (0, None)
+                text = str(getattr(event, "text", "") or getattr(event, "reason", "")) if event else ""
+                out.append(Told(n, uow.case_reads.number_of(n.subject_id), text, version))
+        return out
+
+    def delivered(self, department: str, told: list[Told], at: datetime) -> int:
+        """信息对称: notices shown to a member of ``department`` with what they say count as reads of
+        the events they carry — for a department on the case's team (or its dispatcher), never moving
+        an older mark back; in a transaction of its own (the caller runs it on the writer's thread).
+        Returns how many marks were recorded."""
+        marked = 0
+        with self.uow() as uow:
+            for item in told:
+                case = uow.case_reads.get(item.notice.subject_id)
+                if case is None or not item.version:
+                    continue
+                r = case.record
+                member = r.team.get(department)
+                if (member is not None and member.active) or department == r.dispatcher:
+                    uow.cases.mark_read(r.id, department, item.version, at)
+                    marked += 1
+            uow.commit()
+        return marked
 
     def in_area(self, unit: str, *, limit: int = 500) -> list[CaseSummary]:
         """Every live case with a place in ``unit`` (a street's or township's tab), nearest deadline first."""

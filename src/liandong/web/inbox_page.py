@@ -119,9 +119,15 @@ def install(app: FastAPI, renderer: Renderer) -> None:
                   "waiting": platform.work().waiting(user.department, now, limit=1).total}
         if tab == "duties":
             rows, total, kinds = _duty_rows(platform, user.department, now, lang, action, overdue)
-            told = [{"case": n.subject_id, "number": number or n.subject_id[:12], "at": local(n.at),
-                     "what": EVENT_LABELS.get(n.event_type, {}).get(lang, n.event_type)}
-                    for n, number in platform.work().case_notices(user.department)]
+            work, department_code = platform.work(), user.department
+            notices = work.case_notices(department_code)
+            if notices:  # shown with what they say: delivered, so read (信息对称), on the writer's thread
+                platform.writer().run(lambda: work.delivered(department_code, notices, platform.clock.now())
+                                      ).result(timeout=30)
+            told = [{"case": x.notice.subject_id, "number": x.number or x.notice.subject_id[:12],
+                     "at": local(x.notice.at), "text": x.text,
+                     "what": EVENT_LABELS.get(x.notice.event_type, {}).get(lang, x.notice.event_type)}
+                    for x in notices]
             return render(request, "work_inbox.html", lang, **common, duties=rows, total=total,
                           kinds=kinds, chosen={"action": action, "overdue": overdue}, told=told)
         summaries = (platform.queries().inbox(user.department, limit=500) if tab == "cases"
