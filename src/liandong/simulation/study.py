@@ -119,6 +119,11 @@ def run(e: Experiment, *, workers: int = 1, step: Step | None = None) -> list[Pa
             "Positive: linkage better.",
             ["参数 parameter", "low", "high", *(label for _n, label, *_ in tornado.DIFFERENCES)],
             tornado.table(t), []))
+        extra.append(Section(
+            "联动不占优之处：按参数 Where linkage loses, by parameter",
+            "From the tornado: the parameter values at which a headline difference between relay and "
+            "linkage falls to half its base value or below, and what each difference depends on most.",
+            [], [], tornado.close_calls(t)))
         _style()
         for name, label, *_ in tornado.DIFFERENCES:
             charts.append((f"敏感性 tornado: {label}", tornado.chart(t, name, _svg)))

@@ -151,6 +151,27 @@ def table(t: Tornado) -> list[list[str]]:
     return rows
 
 
+def close_calls(t: Tornado, share: float = 0.5) -> list[str]:
+    """Where linkage loses, by parameter: the ends at which a headline difference falls to
+    ``share`` of its base value or below (relay as good, or nearly), and the parameters the
+    difference depends on most."""
+    out = []
+    for name, label, *_ in DIFFERENCES:
+        base = t.base.get(name, math.nan)
+        if math.isnan(base):
+            continue
+        for b in t.bars:
+            for end, value, at in (("low", b.low, b.at_low), ("high", b.high, b.at_high)):
+                x = at.get(name, math.nan)
+                if not math.isnan(x) and (x <= share * base if base > 0 else x <= base):
+                    out.append(f"{label}: at `{b.key}` = {_short(value)} ({end} end) it is {x:.3g} "
+                               f"against {base:.3g} at the base values.")
+        top = sorted(t.bars, key=lambda b: -swing(b, name))[:3]
+        out.append(f"{label}: most sensitive to " + ", ".join(f"`{b.key}` (swing {swing(b, name):.3g})"
+                                                            for b in top) + ".")
+    return out
+
+
 def to_csv(t: Tornado) -> str:
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")

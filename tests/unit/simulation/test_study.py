@@ -48,6 +48,7 @@ def test_report_has_every_section_and_old_against_new(tmp_path: Path) -> None:
     for title in ("## 机制 Mechanisms", "## 各层级负荷与排队 Queues per level", "## 逐级上报 Hop by hop",
                   "## 校准 Calibration", "## 敏感性 Sensitivity (tornado)",
                   "## 联动不占优之处 Where linkage loses",
+                  "## 联动不占优之处：按参数 Where linkage loses, by parameter",
                   "## 新旧对比 Old and new headline figures (before → 2026.3)"):
         assert title in md, title
     assert "| 超期率 breaches | 各自为政 siloed |" in md and "the chain in every mode" in md
