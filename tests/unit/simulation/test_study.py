@@ -53,7 +53,16 @@ def test_report_has_every_section_and_old_against_new(tmp_path: Path) -> None:
         assert title in md, title
     assert "| 超期率 breaches | 各自为政 siloed |" in md and "the chain in every mode" in md
     assert "`relay.fact_loss` | 0.197 (fitted) | calibrated" in md
+    assert "`relay.fact_loss` = 0.197 (fitted by the retelling model)" in md  # the mechanisms table
     assert "relay.hop_wh,low,7,resolve_days," in files["tornado.csv"].decode()
     assert "<svg" in files["figure-9.svg"].decode() and "relay.hop_wh" in files["figure-9.svg"].decode()
     html = files["report.html"].decode()
     assert "校准 Calibration" in html and "敏感性 tornado" in html
+
+
+def test_the_files_do_not_depend_on_the_number_of_processes(tmp_path: Path) -> None:
+    path = tmp_path / "p.toml"
+    path.write_text('[run]\nscope = "320205"\ndays = 1\nseed = 5\n', encoding="utf-8")
+    one = study.run(study.load(path, out=tmp_path / "one"))
+    three = study.run(study.load(path, out=tmp_path / "three"), workers=3)  # a process per mode
+    assert [p.read_bytes() for p in one] == [p.read_bytes() for p in three]
