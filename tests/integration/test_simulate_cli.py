@@ -35,3 +35,17 @@ def test_simulate_refuses_bad_input_in_the_users_language(tmp_path: Path) -> Non
     result = runner.invoke(app, ["simulate", "--scope", "999999", "--out", str(tmp_path)])
     assert result.exit_code == 2 and "999999" in result.output
     assert not any(tmp_path.iterdir())  # nothing written on a refusal
+
+
+def test_simulate_runs_an_experiment_file_and_refuses_a_missing_one(tmp_path: Path) -> None:
+    path = tmp_path / "small.toml"
+    path.write_text('title = "小实验"\n[run]\nscope = "320205"\ndays = 2\nmodes = "relay,linkage"\n'
+                    '[tornado]\ndays = 1\nkeys = ["relay.hop_wh"]\n', encoding="utf-8")
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["simulate", "--experiment", str(path), "--seed", "2", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert '"seed": 2' in (out / "config.json").read_text(encoding="utf-8")
+    assert "校准 Calibration" in (out / "report.md").read_text(encoding="utf-8")
+    assert (out / "experiment.toml").read_text(encoding="utf-8") == path.read_text(encoding="utf-8")
+    result = runner.invoke(app, ["simulate", "--experiment", str(tmp_path / "nope.toml")])
+    assert result.exit_code == 2 and "nope.toml" in result.output

@@ -15,6 +15,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from liandong.domain.errors import DomainError
+from liandong.simulation.retelling import fit
 
 LEVEL_KEYS = ("central", "province", "city", "county", "township")
 SEVERITY_KEYS = ("routine", "IV", "III", "II", "I")
@@ -129,12 +130,36 @@ class Mechanisms(_Strict):
     escalation: list[Mode] = ["siloed", "relay", "linkage"]  # the chain (statutory in every mode)
 
 
+class Retelling(_Strict):
+    """An observed retelling chain: after ``hops`` retellings a share ``retained`` of the details
+    remains (``source`` says whose figure)."""
+
+    hops: float = Field(gt=0)
+    retained: Probability = Field(gt=0, le=1)
+    source: str = Field(min_length=1)
+
+
 class Relay(_Strict):
     hop_wh: float = Field(ge=0)
-    fact_loss: Probability = Field(ge=0, le=1)
+    # None: fitted by the retelling model to ``retelling`` (simulation/retelling.py); a value overrides it
+    fact_loss: Probability | None = Field(default=None, ge=0, le=1)
+    retelling: list[Retelling] = Field(default=[], min_length=0)
     downgrade: Probability = Field(ge=0, le=1)
     return_wh: float = Field(ge=0)
     facts: list[str] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _loss_known(self) -> Relay:
+        if self.fact_loss is None and not self.retelling:
+            raise ValueError("set relay.fact_loss or give [[relay.retelling]] observations to fit it")
+        return self
+
+    @property
+    def loss_per_hop(self) -> float:
+        """The probability that a hop drops a key fact: ``fact_loss`` if set, else the retelling fit."""
+        if self.fact_loss is not None:
+            return self.fact_loss
+        return fit([(o.hops, o.retained) for o in self.retelling]).loss_per_hop
 
 
 class Siloed(_Strict):

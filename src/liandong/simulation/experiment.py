@@ -126,7 +126,19 @@ def simulate(plan: Plan, *, workers: int = 1, progress: Progress | None = None,
         if progress:
             progress(done[0], steps, done[1])
 
-    if workers > 1 and len(parts) > 1:
+    if workers > 1 and len(parts) == 1 and len(plan.modes) > 1 and not keep_cases:
+        # one province, several modes: a process per mode, each generating the same workload from
+        # the same seed stream, so the figures are those of one process
+        single = [Plan(plan.scope, plan.days, (mode,), plan.seed, plan.config) for mode in plan.modes]
+        found: dict[str, Tally] = {}
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            futures = [pool.submit(run_partition, p, parts[0]) for p in single]
+            for future in as_completed(futures):
+                code, n, tallies, _, _ = future.result()
+                found.update(tallies)
+                step(n)
+        results[parts[0]] = (n, {m: found[m] for m in plan.modes})
+    elif workers > 1 and len(parts) > 1:
         with ProcessPoolExecutor(max_workers=workers) as pool:
             futures = [pool.submit(run_partition, plan, code) for code in parts]
             for future in as_completed(futures):

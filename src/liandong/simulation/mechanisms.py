@@ -76,6 +76,8 @@ MECHANISMS: tuple[Mechanism, ...] = (
 
 
 def _value(config: SimulationConfig, key: str) -> Any:
+    if key == "relay.fact_loss" and config.relay.fact_loss is None:
+        return f"{config.relay.loss_per_hop:.3f} (fitted by the retelling model)"
     node: Any = config
     for part in key.split("."):
         node = getattr(node, part)

@@ -114,6 +114,7 @@ class Run:
         self.ack_min = 60.0 * h.ack_wh
         self.assist_min = 60.0 * h.assist_wh
         self.return_min = 60.0 * self.cfg.relay.return_wh
+        self.fact_loss = self.cfg.relay.loss_per_hop  # the retelling model's p (simulation/retelling.py)
         self.end = world.work.end
         # clock-hour limits (outages, emergencies) are worked round the clock, ahead of the line
         self.urgent = [world.limit_of(c)[1] == "h" for c in range(n)]

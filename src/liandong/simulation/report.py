@@ -27,8 +27,8 @@ from jinja2 import Environment, select_autoescape
 from liandong.simulation.config import LEVEL_KEYS
 from liandong.simulation.experiment import Result
 from liandong.simulation.metrics import BINS, CLASSES, Tally
+from liandong.simulation.sections import Section, sections
 from liandong.simulation.sections import markdown as sections_markdown
-from liandong.simulation.sections import sections
 
 MODE_LABEL = {"siloed": "各自为政 siloed", "relay": "逐级上报 relay", "linkage": "多层级联动 linkage"}
 MODE_COLOUR = {"siloed": "#9e9e9e", "relay": "#e07b39", "linkage": "#2a7ab8"}
@@ -200,9 +200,11 @@ def rows_csv(result: Result) -> str:
 
 
 def write(result: Result, out: Path, *, title: str, sweeps: dict[str, list[tuple[Any, Result]]] | None = None,
-          config_text: str = "") -> list[Path]:
+          config_text: str = "", extra: Sequence[Section] = (), extra_charts: Sequence[tuple[str, str]] = (),
+          extra_files: dict[str, str] | None = None) -> list[Path]:
     """Write ``report.html``, ``report.md`` with its figures, ``summary.csv`` and ``config.json``
-    (and a CSV per sweep) into ``out``; the paths written."""
+    (and a CSV per sweep) into ``out``; the paths written. An experiment adds its own sections
+    (calibration, tornado, old against new), charts and files."""
     out.mkdir(parents=True, exist_ok=True)
     plan = result.plan
     env = Environment(autoescape=select_autoescape(["html"]), keep_trailing_newline=True)
@@ -217,12 +219,13 @@ def write(result: Result, out: Path, *, title: str, sweeps: dict[str, list[tuple
                        ("resolve_days_mean", "breach_rate", "escalations_per_100")],
         })
     config = plan.config.model_dump(mode="json")
-    drawn = charts(result)
+    drawn = charts(result) + list(extra_charts)
+    blocks = sections(result, MODE_LABEL) + list(extra)
     html = template.render(
         title=title, plan=plan, result=result, modes=[MODE_LABEL.get(m, m) for m in result.tallies],
         table=table(result), charts=drawn, sweeps=sweep_blocks,
         config=json.dumps(config, ensure_ascii=False, indent=2), config_text=config_text,
-        sections=sections(result, MODE_LABEL), fmt=_fmt)
+        sections=blocks, fmt=_fmt)
     paths = [out / "report.html", out / "report.md", out / "summary.csv", out / "config.json"]
     paths[0].write_text(html, encoding="utf-8")
     figures = []
@@ -231,7 +234,7 @@ def write(result: Result, out: Path, *, title: str, sweeps: dict[str, list[tuple
         path.write_text(svg, encoding="utf-8")
         figures.append((caption, path.name))
         paths.append(path)
-    paths[1].write_text(markdown(result, title, figures, sweeps or {}), encoding="utf-8")
+    paths[1].write_text(markdown(result, title, figures, sweeps or {}, blocks), encoding="utf-8")
     paths[2].write_text(rows_csv(result), encoding="utf-8")
     paths[3].write_text(json.dumps({"scope": plan.scope, "days": plan.days, "seed": plan.seed,
                                     "modes": list(plan.modes), "config": config},
@@ -247,11 +250,15 @@ def write(result: Result, out: Path, *, title: str, sweeps: dict[str, list[tuple
                     w.writerow([key, value, mode, metric, f"{x:.6g}"])
         path.write_text(buf.getvalue(), encoding="utf-8")
         paths.append(path)
+    for name, text in (extra_files or {}).items():
+        path = out / name
+        path.write_text(text, encoding="utf-8")
+        paths.append(path)
     return paths
 
 
 def markdown(result: Result, title: str, figures: list[tuple[str, str]],
-             sweeps: dict[str, list[tuple[Any, Result]]]) -> str:
+             sweeps: dict[str, list[tuple[Any, Result]]], blocks: list[Section] | None = None) -> str:
     """The report as Markdown with the figures beside it (for docs/ and code hosts)."""
     plan = result.plan
     modes = list(result.tallies)
@@ -263,7 +270,7 @@ def markdown(result: Result, title: str, figures: list[tuple[str, str]],
              "| 指标 metric | " + " | ".join(MODE_LABEL.get(m, m) for m in modes) + " |",
              "|---|" + "---:|" * len(modes)]
     lines += [f"| {label} | " + " | ".join(values) + " |" for label, values in table(result)]
-    lines += sections_markdown(sections(result, MODE_LABEL))
+    lines += sections_markdown(sections(result, MODE_LABEL) if blocks is None else blocks)
     for key, rows in sweeps.items():
         lines += ["", f"## 参数扫描 Sweep: `{key}`", "",
                   "| value | mode | resolve, days (mean) | breaches | escalations / 100 | satisfaction |",

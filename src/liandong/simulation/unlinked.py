@@ -59,7 +59,7 @@ def climb(run: Run, item: tuple[int, int]) -> None:
     run.hops[c] += 1
     run.pos[c] = max(0, run.pos[c] - 1)
     run.hold(c, int(run.paths[run.place[c]][run.pos[c]].level))
-    lost = (run.rng.random(FACTS) < rc.fact_loss).tolist()
+    lost = (run.rng.random(FACTS) < run.fact_loss).tolist()
     if lost[0] and not run.place_lost[c]:
         run.place_lost[c] = True
         run.facts[c] -= 1
