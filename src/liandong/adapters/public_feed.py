@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from liandong.domain.catalogue import Catalogue
 from liandong.domain.hierarchy import HierarchyIndex
-from liandong.domain.redaction import redact
+from liandong.domain.redaction import public_point, redact
 from liandong.i18n import name_of
 from liandong.i18n.messages import EVENT_LABELS
 
@@ -94,10 +94,7 @@ def view(platform: Published, case: Case, events: Iterable[Any], lang: str) -> P
     r = case.record
     matter = platform.catalogue.matters.get(r.matter)
     place = r.affected[0]
-    lat = lng = None
-    if r.coordinates:
-        y, x = r.coordinates.split(",", 1)
-        lat, lng = f"{float(y):.3f}", f"{float(x):.3f}"
+    lat, lng = public_point(r.coordinates)
     steps = tuple(PublicStep(at=e.at, event=type(e).__name__, label=EVENT_LABELS[type(e).__name__][lang],
                              note=redact(str(getattr(e, "public_note", "") or "")))
                   for e in events if type(e).__name__ in PUBLIC_STEPS)

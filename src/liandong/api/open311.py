@@ -21,7 +21,7 @@ from liandong.api.fields import LocalTime
 from liandong.domain.cases.case import Case
 from liandong.domain.cases.record import CaseRecord
 from liandong.domain.errors import DomainError
-from liandong.domain.redaction import redact
+from liandong.domain.redaction import public_point, redact
 from liandong.http.deps import LangDep, PlatformDep
 from liandong.i18n import name_of
 from liandong.i18n.messages import explain
@@ -227,10 +227,7 @@ def _request(platform: Any, r: CaseRecord, lang: str, notes: str, media: str = "
     typed address."""
     matter = platform.catalogue.matters.get(r.matter)
     place = r.affected[0]
-    lat = lng = None
-    if r.coordinates:
-        y, x = r.coordinates.split(",", 1)
-        lat, lng = f"{float(y):.3f}", f"{float(x):.3f}"
+    lat, lng = public_point(r.coordinates)
     return {
         "service_request_id": r.id, "status": "open" if r.state.is_open else "closed",
         "status_notes": redact(notes), "service_name": name_of(matter, lang),

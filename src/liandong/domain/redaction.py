@@ -53,6 +53,15 @@ def redact(text: str) -> str:
     return out
 
 
+def public_point(coordinates: str) -> tuple[str | None, str | None]:
+    """Where a public read says a report is: its point ("lat,lng") rounded to three decimals (about
+    100 m), as text; nothing for a report without one."""
+    if not coordinates:
+        return None, None
+    y, x = coordinates.split(",", 1)
+    return f"{float(y):.3f}", f"{float(x):.3f}"
+
+
 def _mark(kind: str) -> Callable[[re.Match[str]], str]:
     mark = REMOVED[kind]
     if kind != "name":

@@ -58,41 +58,38 @@ def thumbnail(p: CasePhoto, size: int = THUMBNAIL) -> dict[str, Any]:
 async def cleaned_attachments(platform: Platform, form: dict[str, Any]) -> list[CleanPhoto]:
     """The photos posted with a step, each read within its limit and cleaned (refused as a whole
     if one is not an image, too large, a decompression bomb or too many); nothing is stored."""
-    posted = form.get("photos", [])
+    out = []
+    for data in await _posted(form, "photos", PHOTO_LIMIT, "photo.too_many"):
+        if len(data) > PHOTO_LIMIT:
+            raise DomainError("photo.too_large", limit=PHOTO_LIMIT // 1_048_576)
+        out.append(await asyncio.to_thread(platform.photos().clean, data))
+    return out
+
+
+async def _posted(form: dict[str, Any], name: str, limit: int, too_many: str) -> list[bytes]:
+    """The files posted under ``name`` (at most ``MAX_PHOTOS``, else ``too_many``), each read to one
+    byte past ``limit`` so that an oversized one is seen without reading it whole; empty ones left out."""
+    posted = form.get(name, [])
     uploads = [u for u in (posted if isinstance(posted, list) else [posted])
                if isinstance(u, UploadFile) and (u.filename or u.size)]
     if len(uploads) > MAX_PHOTOS:
-        raise DomainError("photo.too_many", limit=MAX_PHOTOS)
-    out = []
+        raise DomainError(too_many, limit=MAX_PHOTOS)
+    found = []
     for upload in uploads:
         try:
-            data = await upload.read(PHOTO_LIMIT + 1)
+            data = await upload.read(limit + 1)
         finally:
             await upload.close()
-        if len(data) > PHOTO_LIMIT:
-            raise DomainError("photo.too_large", limit=PHOTO_LIMIT // 1_048_576)
         if data:
-            out.append(await asyncio.to_thread(platform.photos().clean, data))
-    return out
+            found.append(data)
+    return found
 
 
 async def checked_documents(platform: Platform, form: dict[str, Any]) -> list[CheckedDocument]:
     """The PDFs posted with a step, each read within its limit and checked (refused as a whole if
     one is not a readable, unencrypted PDF, too large, or too many); nothing is stored."""
-    posted = form.get("documents", [])
-    uploads = [u for u in (posted if isinstance(posted, list) else [posted])
-               if isinstance(u, UploadFile) and (u.filename or u.size)]
-    if len(uploads) > MAX_PHOTOS:
-        raise DomainError("document.too_many", limit=MAX_PHOTOS)
-    out = []
-    for upload in uploads:
-        try:
-            data = await upload.read(DOCUMENT_LIMIT + 1)
-        finally:
-            await upload.close()
-        if data:
-            out.append(await asyncio.to_thread(platform.photos().check_document, data))
-    return out
+    return [await asyncio.to_thread(platform.photos().check_document, data)
+            for data in await _posted(form, "documents", DOCUMENT_LIMIT, "document.too_many")]
 
 
 def document_views(case_id: str, events: Iterable[Any], platform: Platform,
