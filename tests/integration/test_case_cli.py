@@ -66,3 +66,22 @@ def test_dispatch_to_another_lead_within_reach(tmp_path: Path) -> None:
     assert code == 0, output
     code, output = run(tmp_path, "case", "show", cid)
     assert code == 0 and "崇安寺派出所" in output
+
+
+def test_the_inbox_of_a_bureau_lists_the_summons_it_owes_in_chinese(tmp_path: Path) -> None:
+    """Issue 23's acceptance: a street's team blows the whistle for the district bureau, and
+    ``liandong case inbox 320213-urban_management`` lists the case it was summoned to, in words."""
+    assert run(tmp_path, "init", "--scope", "320213")[0] == 0
+    code, output = run(tmp_path, "case", "report", "--matter", "garbage_collection", "--place", "320213001",
+                       "--text", "中山路垃圾桶满溢三天")
+    cid = output.split()[0]
+    assert run(tmp_path, "case", "dispatch", cid, "--by", "320200-gov")[0] == 0
+    street = open_platform(None, tmp_path).queries().with_events(cid)[0].record.lead  # type: ignore[index]
+    assert street.startswith("320213001-")
+    assert run(tmp_path, "case", "ack", cid, "--by", street)[0] == 0
+    code, output = run(tmp_path, "case", "summon", cid, "--by", street, "--dept", "320213-urban_management",
+                       "--reason", "清运车辆需区城管局调度")
+    assert code == 0, output
+    code, output = run(tmp_path, "case", "inbox", "320213-urban_management")
+    number = open_platform(None, tmp_path).queries().number_of(cid)
+    assert code == 0 and number in output and "吹哨报到" in output and "answer_summons" not in output
