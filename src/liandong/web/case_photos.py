@@ -35,13 +35,7 @@ def photo_views(platform: Platform, user: Principal, case_id: str, events: Itera
     """The case's photos for its page: the links to the thumbnail and the photo, the thumbnail's size
     (so that the page does not jump while they load) and the step that attached it (报案 unless an
     event of the record carries its key)."""
-    router = platform.rules().router
-    step: dict[str, str] = {}
-    for e in events:
-        payload = to_payload(e)
-        for key in payload.get("photos") or ():
-            actor = payload.get("actor", "")
-            step.setdefault(key, f"{EVENT_LABELS[payload['type']][lang]} · {router.department_name(actor)}")
+    step = dict(reversed(attached(platform, events, "photos", lang)))  # the first step that named it
     return [{**thumbnail(p), "step": step.get(p.photo, EVENT_LABELS["CaseReported"][lang])}
             for p in platform.photos().of_case(user, case_id)]
 
@@ -95,15 +89,19 @@ async def checked_documents(platform: Platform, form: dict[str, Any]) -> list[Ch
 def document_views(case_id: str, events: Iterable[Any], platform: Platform,
                    lang: str) -> list[dict[str, str]]:
     """The documents the case's steps attached, each with the step that took it and its link."""
+    return [{"href": f"/work/cases/{case_id}/documents/{key}", "n": str(n), "step": step}
+            for n, (key, step) in enumerate(attached(platform, events, "documents", lang), start=1)]
+
+
+def attached(platform: Platform, events: Iterable[Any], field: str, lang: str) -> list[tuple[str, str]]:
+    """The keys the record's events carry in ``field`` (photos, documents), in order, each with the
+    step and the department that attached it, in words."""
     router = platform.rules().router
-    out = []
-    for e in events:
-        payload = to_payload(e)
-        for key in payload.get("documents") or ():
-            out.append({"href": f"/work/cases/{case_id}/documents/{key}", "n": str(len(out) + 1),
-                        "step": f"{EVENT_LABELS[payload['type']][lang]} · "
-                                f"{router.department_name(payload.get('actor', ''))}"})
-    return out
+    found = []
+    for payload in (to_payload(e) for e in events):
+        step = f"{EVENT_LABELS[payload['type']][lang]} · {router.department_name(payload.get('actor', ''))}"
+        found += [(key, step) for key in payload.get(field) or ()]
+    return found
 
 
 def photo_keys(photos: list[CleanPhoto]) -> tuple[str, ...]:

@@ -326,7 +326,7 @@ class Case(Aggregate[CaseRecord, ev.Event]):
         on_time = r.due is None or now <= r.due
         self._emit(ev.AssistReported(case_id=self.id, at=now, actor=by, department=by,
                                      summary=summary.strip(), on_time=on_time,
-                                     photos=_photo_keys(photos), documents=_photo_keys(documents)))
+                                     photos=_attachment_keys(photos), documents=_attachment_keys(documents)))
 
     def resolve(self, *, by: str, summary: str, public_note: str, now: datetime, rules: Rules,
                 photos: tuple[str, ...] = (), documents: tuple[str, ...] = ()) -> None:
@@ -344,7 +344,7 @@ class Case(Aggregate[CaseRecord, ev.Event]):
                                    on_time=r.due is None or now <= r.due,
                                    follow_up_by=rules.calendar.deadline(
                                        now, rules.policy.follow_up_working_days, "wd"),
-                                   photos=_photo_keys(photos), documents=_photo_keys(documents)))
+                                   photos=_attachment_keys(photos), documents=_attachment_keys(documents)))
 
     # -- follow-up, closure, duplicates --------------------------------------------------------
     def close(self, *, by: str, now: datetime) -> None:
@@ -366,12 +366,12 @@ class Case(Aggregate[CaseRecord, ev.Event]):
                                           reporter_phone=self.record.reporter_phone))
 
 
-def _photo_keys(photos: tuple[str, ...]) -> tuple[str, ...] | None:
+def _attachment_keys(keys: tuple[str, ...]) -> tuple[str, ...] | None:
     """The attachments an event carries (photos, documents), by the SHA-256 of what was kept (so the
     record commits to them); None for none (the field is left out)."""
-    if not photos:
+    if not keys:
         return None
-    keys = tuple(dict.fromkeys(p.lower() for p in photos))
-    if any(len(k) != 64 or any(ch not in "0123456789abcdef" for ch in k) for k in keys):
+    found = tuple(dict.fromkeys(k.lower() for k in keys))
+    if any(len(k) != 64 or any(ch not in "0123456789abcdef" for ch in k) for k in found):
         raise DomainError("case.bad_photo_key")
-    return keys
+    return found
