@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from liandong.domain.aggregate import DomainEvent
-from liandong.domain.cases import chain, disputes, follow_up
+from liandong.domain.cases import adjudication, chain, disputes, follow_up
 from liandong.domain.cases import commands as c
 from liandong.domain.cases.case import Case
 from liandong.domain.cases.events import AMBIENT_EVENTS, CaseReported
@@ -29,7 +29,7 @@ from liandong.services.ports import Notice, Stored, UnitOfWork
 __all__ = ["HANDLERS", "MessageBus", "Result", "case_registration", "new_case_id"]
 
 HANDLERS: dict[type, Bound] = {
-    cls: bind(cls, Case, chain, disputes, follow_up) for cls in c.COMMANDS.values()
+    cls: bind(cls, Case, chain, disputes, follow_up, adjudication) for cls in c.COMMANDS.values()
     if issubclass(cls, c.CaseCommand) and cls is not c.MergeCase  # a merge loads two cases
 }
 

@@ -11,6 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from datetime import datetime
 
+from liandong.domain.cases.command_base import ADMINISTRATOR as ADMINISTRATOR
+from liandong.domain.cases.command_base import COMMANDS as COMMANDS
+from liandong.domain.cases.command_base import DISPATCHER as DISPATCHER
+from liandong.domain.cases.command_base import HANDLER as HANDLER
+from liandong.domain.cases.command_base import LEADER as LEADER
+from liandong.domain.cases.command_base import REASON as REASON
+from liandong.domain.cases.command_base import CaseCommand as CaseCommand
 from liandong.domain.declare import (
     CHECKBOX,
     CHECKBOXES,
@@ -21,7 +28,6 @@ from liandong.domain.declare import (
     PHONE,
     SELECT,
     TEXTAREA,
-    Registry,
     declaration,
     optional,
     param,
@@ -29,16 +35,9 @@ from liandong.domain.declare import (
     subclasses,
 )
 from liandong.domain.declare import Command as Command  # every aggregate's commands' base, known here too
-from liandong.domain.roles import StaffRole
 
-COMMANDS = Registry("case")
-"""The case commands by slug (the permission key, the API path, the CLI command)."""
-
-DISPATCHER, HANDLER, LEADER = StaffRole.DISPATCHER, StaffRole.HANDLER, StaffRole.LEADER
-ADMINISTRATOR = StaffRole.ADMINISTRATOR
 DISPATCH_CASE, HANDLE_CASE = "dispatch_case", "handle_case"
 """The governance actions (``organisation.Action``) a case's powers need (``liandong.domain.powers``)."""
-REASON = ("理由", "Reason")
 YES_NO = (("yes", ("同意", "Approve")), ("no", ("不同意", "Refuse")))
 RETURN_CATEGORIES = (("not_our_duty", ("不属于本单位职责", "Not this department's duty")),
                      ("wrong_area", ("管辖区域有误", "Wrong jurisdiction")),
@@ -47,12 +46,6 @@ RETURN_CATEGORIES = (("not_our_duty", ("不属于本单位职责", "Not this dep
 """退单理由类别: the codes of ``rules.RETURN_CATEGORIES`` in words (a test keeps them equal)."""
 RATINGS = (("satisfied", ("满意", "Satisfied")), ("basically_satisfied", ("基本满意", "Basically satisfied")),
            ("unsatisfied", ("不满意", "Unsatisfied")), ("none", ("未评价", "No rating")))
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class CaseCommand(Command):
-    case_id: str
-    expected_version: int | None = None
 
 
 @COMMANDS.declare(slug="report", name=("受理", "Report"), roles=set(), behaviour="report",
@@ -390,5 +383,7 @@ def _check_declared() -> None:
             if f.name not in ("by", "case_id", "expected_version"):
                 param_of(f)
 
+
+from liandong.domain.cases import adjudication as _adjudication  # noqa: E402, F401 (its commands, registered)
 
 _check_declared()

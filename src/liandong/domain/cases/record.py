@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from liandong.domain.cases import events as ev
+from liandong.domain.cases.events.adjudication import APPLY_ADJUDICATION, Adjudication
 from liandong.domain.cases.routing import Role
 from liandong.domain.cases.states import CaseState
 
@@ -92,6 +93,7 @@ class CaseRecord:
     follow_up_attempts: int = 0  # 回访 calls that did not reach the reporter
     last_attempt_at: datetime | None = None
     verified_rating: str = ""  # 回访核实: the second call's rating ("" until verified)
+    adjudication: Adjudication | None = None  # 不合理诉求认定 and its appeal (issue 25)
     merged_into: str = ""
     duplicates: tuple[str, ...] = ()
 
@@ -365,6 +367,7 @@ APPLY: dict[type[ev.Event], Callable[[CaseRecord, Any], None]] = {
     ev.CriticismRecorded: _set("criticised", True),
     ev.EscalationHeld: _held,
     ev.RulingOverdue: _ruling_overdue,
+    **APPLY_ADJUDICATION,
 }
 
 

@@ -3,6 +3,38 @@
 from __future__ import annotations
 
 MESSAGES: dict[str, dict[str, str]] = {
+    "case.not_dispatched": {
+        "zh": "案件 {case_id} 尚未派单：不合理诉求由派单的中心认定",
+        "en": "Case {case_id} has not been dispatched: the centre that dispatches it adjudicates the request",
+    },
+    "case.bad_finding": {
+        "zh": "认定“{value}”无效，可选：{allowed}（不合理诉求、超出政府职能、合理诉求）",
+        "en": "Finding '{value}' is not valid; allowed: {allowed}",
+    },
+    "case.already_adjudicated": {
+        "zh": "案件 {case_id} 已作出不合理诉求认定；对认定有异议请申诉",
+        "en": "Case {case_id} has been adjudicated already; contest the finding by an appeal",
+    },
+    "case.not_adjudicated": {
+        "zh": "案件 {case_id} 尚无不合理诉求认定，无从申诉",
+        "en": "Case {case_id} has no finding to appeal",
+    },
+    "case.already_appealed": {
+        "zh": "案件 {case_id} 的认定已申诉过一次，申诉裁定为终局",
+        "en": "The finding on case {case_id} has been appealed once already; the appeal ruling is final",
+    },
+    "case.appeal_too_late": {
+        "zh": "申诉时限已过（{deadline}）",
+        "en": "The time to appeal has passed ({deadline})",
+    },
+    "case.no_appeal_pending": {
+        "zh": "案件 {case_id} 没有待裁定的申诉",
+        "en": "Case {case_id} has no appeal awaiting a ruling",
+    },
+    "case.bad_appeal_ruling": {
+        "zh": "申诉裁定“{value}”无效，可选：{allowed}",
+        "en": "Appeal ruling '{value}' is not valid; allowed: {allowed}",
+    },
     "case.already_paused": {
         "zh": "案件已暂停计时",
         "en": "The case clock is already paused",

@@ -4,6 +4,11 @@ One module per stage; the codec is made last, since it collects every subclass o
 
 from __future__ import annotations
 
+from liandong.domain.cases.events.adjudication import (
+    AdjudicationAppealed,
+    AppealRuled,
+    RequestAdjudicated,
+)
 from liandong.domain.cases.events.base import Event, Member
 from liandong.domain.cases.events.decisions import (
     CaseRedispatched,
@@ -72,6 +77,8 @@ __all__ = [
     "AMBIENT_EVENTS",
     "CODEC",
     "EVENT_TYPES",
+    "AdjudicationAppealed",
+    "AppealRuled",
     "AssistReported",
     "CaseAcknowledged",
     "CaseClosed",
@@ -109,6 +116,7 @@ __all__ = [
     "PublicationAgreed",
     "ReminderSent",
     "ReportSupported",
+    "RequestAdjudicated",
     "ResourceDecided",
     "ResourceRequested",
     "ReturnDecided",
