@@ -49,7 +49,7 @@ class AppealAdjudication(CaseCommand):
     reason: str = param(REASON, kind=TEXTAREA, min_length=1, max_length=2000)
 
 
-@COMMANDS.declare(slug="appeal-ruling", name=("申诉裁定", "Rule on the appeal"), roles={LEADER},
+@COMMANDS.declare(slug="appeal-ruling", name=("申诉裁定", "Rule on the appeal"), roles={LEADER, DISPATCHER},
                   behaviour="rule_appeal", action="rule_appeal", who="appeal_decider",
                   summary="申诉裁定：维持或改变中心的认定（终局） / rule on an appeal")
 @dataclass(frozen=True, slots=True, kw_only=True)
