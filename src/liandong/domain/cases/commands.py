@@ -384,6 +384,9 @@ def _check_declared() -> None:
                 param_of(f)
 
 
-from liandong.domain.cases import adjudication as _adjudication  # noqa: E402, F401 (its commands, registered)
+# 不合理诉求认定 (issue 25), declared in its own module and registered with the rest here
+from liandong.domain.cases.adjudication import AdjudicateRequest as AdjudicateRequest  # noqa: E402
+from liandong.domain.cases.adjudication import AppealAdjudication as AppealAdjudication  # noqa: E402
+from liandong.domain.cases.adjudication import RuleAppeal as RuleAppeal  # noqa: E402
 
 _check_declared()
