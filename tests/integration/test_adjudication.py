@@ -28,7 +28,7 @@ from liandong.domain.errors import DomainError
 from liandong.services.cases import MessageBus
 from liandong.services.clock import ManualClock
 from liandong.services.ports import UnitOfWork
-from tests.factories.assessment import CENTRE, LIANGXI, START, A, fill_month
+from tests.factories.assessment import CENTRE, LIANGXI, START, fill_month
 
 H = national_hierarchy()
 RULES = Rules(Router(H, default_catalogue()), ChineseWorkCalendar(), CasePolicy())
@@ -53,11 +53,16 @@ def bus(uow_factory: Callable[[], UnitOfWork]) -> MessageBus:
     return b
 
 
-def _record(bus: MessageBus, cid: str):  # noqa: ANN202
+def _record(bus: MessageBus, cid: str):
     with bus.uow() as u:
         case = u.cases.get(cid)
         assert case is not None
         return case.record
+
+
+def _waiting(bus: MessageBus, department: str) -> list[tuple[str, str]]:
+    with bus.uow() as u:
+        return [(w.duty.subject_id, w.duty.kind.value) for w in u.duties.waiting_on(department)]
 
 
 def test_the_centre_rules_the_lead_appeals_and_the_province_rules_finally(bus: MessageBus) -> None:
@@ -80,6 +85,7 @@ def test_the_centre_rules_the_lead_appeals_and_the_province_rules_finally(bus: M
     bus.handle(c.AppealAdjudication(by=lead, case_id=cid, reason="诉求人反映的是噪声，属本单位可处置事项"))
     a = _record(bus, cid).adjudication
     assert a is not None and a.appeal_pending and a.decider == PROVINCE_GOV
+    assert (cid, "rule_appeal") in _waiting(bus, PROVINCE_GOV)  # in its 待办, from the stored duties
     with pytest.raises(DomainError, match="already_appealed"):
         bus.handle(c.AppealAdjudication(by=lead, case_id=cid, reason="再次申诉"))
     with pytest.raises(DomainError, match="not_allowed_actor"):
@@ -92,6 +98,7 @@ def test_the_centre_rules_the_lead_appeals_and_the_province_rules_finally(bus: M
     a = _record(bus, cid).adjudication
     assert a is not None and a.finding == "unreasonable" and a.centre_finding == "out_of_remit"
     assert a.excluded and not a.appeal_pending and a.ruling == "属不合理诉求，而非超出职能"
+    assert (cid, "rule_appeal") not in _waiting(bus, PROVINCE_GOV)
 
 
 def test_an_appeal_after_the_limit_is_refused(bus: MessageBus) -> None:

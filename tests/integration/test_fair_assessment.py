@@ -53,7 +53,7 @@ def _bus(uow_factory: Callable[[], UnitOfWork], ids: list[str] | None = None) ->
                       new_id=lambda: next(pool, None) or f"C{next(counter):03d}")
 
 
-def _record(bus: MessageBus, cid: str):  # noqa: ANN202
+def _record(bus: MessageBus, cid: str):
     with bus.uow() as u:
         case = u.cases.get(cid)
         assert case is not None
@@ -127,7 +127,8 @@ def _month(uow_factory: Callable[[], UnitOfWork], rules: AssessmentRules) -> Ass
     return assess(uow_factory, H, MARCH, NOW, rules)
 
 
-def test_a_composite_with_collaboration_weights_ranked_in_tiers(uow_factory: Callable[[], UnitOfWork]) -> None:
+def test_a_composite_with_collaboration_weights_ranked_in_tiers(
+        uow_factory: Callable[[], UnitOfWork]) -> None:
     composite = Composite.model_validate({"response": 0.1, "resolution": 0.4, "satisfaction": 0.3,
                                           "assists_in_time": 0.1, "ack_timely": 0.1})
     a = _month(uow_factory, _rules(composite=composite, tiers=Tiers(enabled=True, volume_bands=(3,))))
@@ -184,7 +185,8 @@ def test_the_callback_verification_rate_flags_a_unit_whose_sample_disagrees(
         bus.handle(c.ResolveCase(by=lead, case_id=cid, summary="已劝导"))
         bus.handle(c.FollowUpCase(by=CENTRE, case_id=cid, rating="satisfied"))
         if n < 3:  # three of the four called again: two unsatisfied, one agrees
-            bus.handle(c.VerifyFollowUp(by=CENTRE, case_id=cid, rating="unsatisfied" if n < 2 else "satisfied"))
+            rating = "unsatisfied" if n < 2 else "satisfied"
+            bus.handle(c.VerifyFollowUp(by=CENTRE, case_id=cid, rating=rating))
     rules = _rules(verification=Verification(max_gap=0.3, min_sample=3))
     a = assess(uow_factory, H, MARCH, NOW, rules)
     a = Assessment(a.hierarchy, rules, a.current.refined(uow_factory, rules, always=True), a.previous)

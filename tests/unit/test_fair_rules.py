@@ -73,7 +73,8 @@ def test_an_indicator_is_classed_by_its_own_thresholds_not_the_composites() -> N
     # 梁溪 answering 9 of 11 summonses in time (81.8 %) among six units
     shares = {"320213": (9, 11), "320205": (10, 10), "320214": (5, 10), "320211": (6, 10),
               "320206": (10, 10), "320281": (10, 10)}
-    now = {k: Figures(k, {"summons_due": d, "summons_in_time": n, "valid": 9}) for k, (n, d) in shares.items()}
+    now = {k: Figures(k, {"summons_due": d, "summons_in_time": n, "valid": 9})
+           for k, (n, d) in shares.items()}
     old = {r.key: r.klass for r in rank(now, {}, "summons_in_time", rules=rules.classes)}
     assert old["320213"] == "rectify"  # what the composite's 85 % line made of it
     ranked = {r.key: r for r in rank(now, {}, "summons_in_time", rules=rules.classes.of("summons_in_time"))}
