@@ -16,6 +16,9 @@ A wait still undecided when the case is resolved (or an assist part reported) co
 The stopped time is added to the deadline in force when the resolution (按时办结) or the assist
 part (协办按时) is measured; a new deadline (a new lead's clocks, 重办) starts with no stop.
 
+The finding on the request is the one in force when the figures are read, whenever it was made:
+the centre rules on a month's requests after the month, before its assessment is published.
+
 Pure: no storage, no clock.
 """
 
@@ -28,7 +31,7 @@ from datetime import datetime
 from liandong.assessment.facts import COUNTS, RATING_POINTS, CaseFacts
 from liandong.assessment.rules import AssessmentRules
 from liandong.domain.cases import events as ev
-from liandong.domain.cases.events.adjudication import Adjudication
+from liandong.domain.cases.events.adjudication import APPLY_ADJUDICATION, Adjudication
 from liandong.domain.cases.record import CaseRecord, apply
 from liandong.domain.cases.waiting import sampled_for_verification
 
@@ -72,8 +75,10 @@ def fair_case(case_id: str, events: Sequence[ev.Event], as_of: datetime, stops: 
         return sum((at - since).total_seconds() for since in open_stops.values())
 
     for e in events:
-        if e.at > as_of:
-            break
+        if e.at > as_of:  # a finding made after the period (before its assessment) still counts
+            if type(e) in APPLY_ADJUDICATION:
+                APPLY_ADJUDICATION[type(e)](record, e)
+            continue
         if isinstance(e, ev.CaseResolved | ev.AssistReported):
             due = record.due
             extra = stopped + pending(e.at)
