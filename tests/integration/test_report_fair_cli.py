@@ -56,7 +56,8 @@ def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def _liangxi_unsatisfied(folder: Path) -> str:
     platform = bootstrap(Settings(data_dir=folder))
     with platform.uow() as u:
-        for case_id, events, _ in u.case_reads.streams_received(START.replace(day=1), START.replace(month=4)):
+        month = (START.replace(day=1), START.replace(month=4))
+        for case_id, _, _ in u.case_reads.streams_received(*month):
             r = u.cases.get(case_id)
             if r is not None and r.record.rating == "unsatisfied":
                 return case_id
@@ -74,8 +75,8 @@ def test_a_finding_from_the_command_line_is_excluded_and_exported(folder: Path) 
         case = u.cases.get(cid)
         assert case is not None and case.record.adjudication is not None
     out = folder / "fair.xlsx"
-    result = runner.invoke(app, ["report", "fair", "--scope", "320200", "--period", "2026-03", "--by", "county",
-                                 "--out", str(out), "--data-dir", str(folder),
+    result = runner.invoke(app, ["report", "fair", "--scope", "320200", "--period", "2026-03",
+                                 "--by", "county", "--out", str(out), "--data-dir", str(folder),
                                  "--rules", str(folder / "rules.toml")])
     assert result.exit_code == 0, result.output
     assert "county·≥3" in result.output and "county·0–2" in result.output
@@ -96,8 +97,9 @@ def test_a_finding_from_the_command_line_is_excluded_and_exported(folder: Path) 
     assert found["中心认定"] == found["最终认定"] == "超出政府职能" and found["不纳入考核"] == "是"
     assert found["认定理由"] == "要求取缔合法经营的商户，超出政府职能"
     kpi = folder / "kpi.xlsx"
-    result = runner.invoke(app, ["report", "kpi", "--scope", "320200", "--period", "2026-03", "--out", str(kpi),
-                                 "--data-dir", str(folder), "--rules", str(folder / "rules.toml")])
+    result = runner.invoke(app, ["report", "kpi", "--scope", "320200", "--period", "2026-03",
+                                 "--out", str(kpi), "--data-dir", str(folder),
+                                 "--rules", str(folder / "rules.toml")])
     assert result.exit_code == 0, result.output
     last = load_workbook(kpi).worksheets[-1]
     assert [c.value for c in last[4]][:4] == ["案件", "事项", "承办单位", "中心认定"]

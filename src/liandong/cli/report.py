@@ -120,8 +120,8 @@ def kpi(scope: ScopeOpt = "320200", period: PeriodOpt = "", by: ByOpt = "", out_
                 from liandong.assessment.fair_report import exclusion_sheet
                 sheets.append(exclusion_sheet(
                     a, scope, _namer(platform, "department", lang), _namer(platform, "matter", lang),
-                    _name(platform, scope, "unit", lang), tables.subtitle(a, lang), lang,
-                    platform.queries().number_of))
+                    f"{_name(platform, scope, 'unit', lang)}·{pick(EXCLUSION_TITLE, lang)}",
+                    tables.subtitle(a, lang), lang, platform.queries().number_of))
             export.write(out_file, sheets if out_file.suffix.lower() == ".xlsx" else sheets[:1], lang)
             out.print(words(REPORT_TEXT, lang)["written"] + str(out_file))
 
@@ -167,12 +167,13 @@ def ranking(scope: ScopeOpt = "320200", period: PeriodOpt = "", by: ByOpt = "",
         rows = tables.rank_rows(ranked, _namer(platform, by, lang))
         title = f"{_name(platform, scope, 'unit', lang)} · {indicator} · {tables.subtitle(a, lang)}"
         table = Table(title=title)
-        for _, zh, en, kind in export.RANK_COLUMNS:
+        columns = tables.rank_sheet(a, scope, ranked, _namer(platform, by, lang), lang).columns  # tiered?
+        for _, zh, en, kind in columns:
             table.add_column(pick((zh, en), lang), justify="left" if kind == "text" else "right")
         for row in rows:
             shown = {**row, "klass": _t(CLASS_NAMES[row["klass"]], lang) if row["klass"] else ""}
             table.add_row(*[_show(shown, key, kind) if row.get(key) is not None else "—"
-                            for key, _, _, kind in export.RANK_COLUMNS])
+                            for key, _, _, kind in columns])
         out.print(table)
         if out_file is not None:
             sheet = tables.rank_sheet(a, scope, ranked, _namer(platform, by, lang), lang)
@@ -251,6 +252,7 @@ def instruments(scope: ScopeOpt = "320200", period: PeriodOpt = "", rules_file: 
         out.print(table)
 
 
+FAIR_TITLE, EXCLUSION_TITLE = ("公平考核", "fair assessment"), ("不合理诉求认定", "adjudicated requests")
 FAIR_SHOWN = ("name", "tier", "received", "excluded", "tolerance_rate", "pushed_down", "pushed_down_share",
               "verification_rate", "self_satisfaction", "independent_satisfaction", "diverges")
 
@@ -298,7 +300,7 @@ def fair(scope: ScopeOpt = "320200", period: PeriodOpt = "", by: ByOpt = "",
             table.add_row(r.tier or "—", "—" if r.rank is None else str(r.rank), name(r.key), _pct(r.value),
                           pick(CLASS_NAMES[r.klass], lang) if r.klass else "")
         out.print(table)
-        sheet = fair_sheet(a, scope, by, authority, name, title, head, lang)
+        sheet = fair_sheet(a, scope, by, authority, name, f"{title}·{pick(FAIR_TITLE, lang)}", head, lang)
         figures = Table(title=title)
         cols = [c for c in FAIR_COLUMNS if c[0] in FAIR_SHOWN]
         for _, zh, en, _ in cols:
@@ -308,9 +310,9 @@ def fair(scope: ScopeOpt = "320200", period: PeriodOpt = "", by: ByOpt = "",
                               for k, _, _, kind in cols])
         out.print(figures)
         number = platform.queries().number_of
-        excluded = exclusion_sheet(a, scope, _namer(platform, "department", lang), matter_name, title, head,
-                                   lang, number)
-        out.print(f"不合理诉求认定 / adjudicated requests: {len(excluded.rows)}")
+        excluded = exclusion_sheet(a, scope, _namer(platform, "department", lang), matter_name,
+                                   f"{title}·{pick(EXCLUSION_TITLE, lang)}", head, lang, number)
+        out.print(f"{pick(EXCLUSION_TITLE, lang)}: {len(excluded.rows)}")
         if out_file is not None:
             ranking_sheet = tables.rank_sheet(a, scope, ranked, name, lang)
             export.write(out_file, [ranking_sheet, sheet, excluded], lang)

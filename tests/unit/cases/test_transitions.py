@@ -32,7 +32,7 @@ def test_the_closed_loop_path_exists() -> None:
     for action in path:
         state = next_state(state, action)
     assert state is CaseState.CLOSED
-    # an archived case is final: only the second, sampled 回访核实 and the 不合理诉求认定 may still be recorded
+    # an archived case is final: only the sampled 回访核实 and the 不合理诉求认定 may still be recorded
     assert allowed_actions(CaseState.CLOSED) == [  # 回访核实, and 不合理诉求认定 until assessed (issue 25)
         CaseAction.VERIFY_FOLLOW_UP, CaseAction.ADJUDICATE, CaseAction.APPEAL_ADJUDICATION,
         CaseAction.RULE_APPEAL]
