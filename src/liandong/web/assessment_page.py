@@ -177,6 +177,14 @@ def install(app: FastAPI, renderer: Renderer) -> None:
             name = tables.namer(platform.hierarchy, router, platform.catalogue, ask.by, lang)
             if kind == "kpi":
                 sheets = tables.kpi_sheets(a, ask.scope, ask.by, name, lang)
+                if a.rules.exclusions.enabled and format == "xlsx":  # 不合理诉求认定, with the rulings
+                    from liandong.assessment.fair_report import exclusion_sheet
+
+                    depts = tables.namer(platform.hierarchy, router, platform.catalogue, "department", lang)
+                    matters = tables.namer(platform.hierarchy, router, platform.catalogue, "matter", lang)
+                    title = sheets[0].title + "·" + pick(("不合理诉求认定", "adjudicated requests"), lang)
+                    sheets.append(exclusion_sheet(a, ask.scope, depts, matters, title, sheets[0].subtitle,
+                                                  lang))
             elif kind == "ranking":
                 sheets = [tables.rank_sheet(a, ask.scope, a.ranking(ask.scope, ask.by), name, lang)]
             else:
