@@ -19,12 +19,15 @@ from liandong.assessment.fair_report import exclusion_rows, exclusion_sheet
 from liandong.assessment.fair_rules import Exclusions
 from liandong.assessment.periods import parse_period
 from liandong.assessment.rules import AssessmentRules, Classes, load_rules
-from liandong.assessment.service import Assessment, assess
+from liandong.assessment.service import Assessment, FactsCache, assess
+from liandong.assessment.stored import assess_stored
+from liandong.domain.access import Principal
 from liandong.domain.cases import commands as c
 from liandong.domain.cases.adjudication import APPEAL_WORKING_DAYS
 from liandong.domain.cases.routing import Router
 from liandong.domain.cases.rules import CasePolicy, Rules
 from liandong.domain.errors import DomainError
+from liandong.domain.roles import StaffRole
 from liandong.services.cases import MessageBus
 from liandong.services.clock import ManualClock
 from liandong.services.ports import UnitOfWork
@@ -128,6 +131,13 @@ def test_excluded_cases_leave_the_rates_only_when_the_rules_say_so(
     assert fair.parts("satisfaction") == pytest.approx((1.9, 2))
     assert fair.counts["received"] == 4  # still received; only the rates leave it
     assert fair.parts("on_time")[1] == today.parts("on_time")[1] - 1
+    # the assessment page reads the fact rows: the same figures, the exclusion read from the events
+    leader = Principal(account_id="l", username="l", roles=frozenset({StaffRole.LEADER}), department=CENTRE)
+    stored = assess_stored(FactsCache(), uow_factory, H, MARCH, NOW, _rules(True), principal=leader,
+                           scope="320200")
+    assert stored.total(LIANGXI).counts == fair.counts
+    assert assess_stored(FactsCache(), uow_factory, H, MARCH, NOW, _rules(False), principal=leader,
+                         scope="320200").total(LIANGXI).counts == today.counts
 
 
 def test_the_xlsx_export_lists_the_exclusions_with_their_rulings(

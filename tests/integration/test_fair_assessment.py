@@ -15,7 +15,7 @@ from liandong.adapters.reference_data import default_catalogue, national_hierarc
 from liandong.assessment.fair_report import fair_rows
 from liandong.assessment.fair_rules import ClockStops, Tiers, Verification
 from liandong.assessment.periods import parse_period
-from liandong.assessment.rules import AssessmentRules, Classes, Composite, PilotRule, load_rules
+from liandong.assessment.rules import AssessmentRules, Classes, Composite, PilotRule, load_rules, rank
 from liandong.assessment.service import Assessment, assess
 from liandong.domain.cases import commands as c
 from liandong.domain.cases.routing import Router
@@ -145,6 +145,22 @@ def test_a_composite_with_collaboration_weights_ranked_in_tiers(
     assert flat[LIANGXI].tier == "" and flat[LIANGXI].rank == 3  # without tiers: last of the city
 
 
+def test_another_indicator_is_classed_by_its_own_rules_only(uow_factory: Callable[[], UnitOfWork]) -> None:
+    a = _month(uow_factory, _rules())
+    composite = {row.key: row.klass for row in a.ranking("320200", "county")}
+    assert composite[LIANGXI] == "governance"  # 65.3 %, the last of three
+    # 按时办结率 has no rules of its own: 锡山 and 新吴, each resolved late, are ranked after 梁溪 but
+    # not classed 整改 by the composite's "under 85 %"
+    on_time = {row.key: row for row in a.ranking("320200", "county", "on_time")}
+    assert on_time[LIANGXI].value == 1.0 and on_time[LIANGXI].rank == 1
+    assert on_time[XISHAN].value == on_time[XINWU].value == 0.0 and on_time[XISHAN].rank == 2
+    assert {row.klass for row in on_time.values()} == {""}
+    before = {r.key: r.klass for r in rank(a.groups("320200", "county"), {}, "on_time", rules=a.rules.classes)}
+    assert before[XISHAN] == before[XINWU] == "rectify"  # what it used to say
+    assists = {row.key: row for row in a.ranking("320200", "county", "assists_in_time")}
+    assert {row.klass for row in assists.values() if row.value is not None} <= {"", "advanced", "rectify"}
+
+
 def test_error_tolerance_and_work_pushed_down(uow_factory: Callable[[], UnitOfWork]) -> None:
     pilot = PilotRule(name="梁溪区噪声治理试点", scope=LIANGXI, start=START.date(), end=NOW.date(),
                       matters=("social_life_noise",))
@@ -195,6 +211,8 @@ def test_the_callback_verification_rate_flags_a_unit_whose_sample_disagrees(
     assert row.verification_rate == pytest.approx(3 / 4)
     assert row.self_satisfaction == 1.0 and row.independent_satisfaction == pytest.approx(1 / 3)
     assert row.gap == pytest.approx(2 / 3) and row.diverges
+    departments = fair_rows(a, "320200", "department", _authority)
+    assert sum(r.sampled for r in departments) == 4 and sum(r.verified for r in departments) == 3
     lenient = Assessment(a.hierarchy, _rules(verification=Verification(max_gap=0.7, min_sample=3)),
                          a.current, a.previous)
     assert not {r.key: r for r in fair_rows(lenient, "320200", "county", _authority)}[LIANGXI].diverges
