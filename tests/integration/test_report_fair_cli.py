@@ -104,3 +104,19 @@ def test_a_finding_from_the_command_line_is_excluded_and_exported(folder: Path) 
     last = load_workbook(kpi).worksheets[-1]
     assert [c.value for c in last[4]][:4] == ["案件", "事项", "承办单位", "中心认定"]
     assert RequestAdjudicated.__name__  # the event the ruling is recorded as
+
+
+def test_the_workbench_page_shows_the_tiers(folder: Path) -> None:
+    from datetime import UTC, datetime
+
+    from liandong.assessment.periods import parse_period
+    from liandong.assessment.rules import load_rules
+    from liandong.assessment.service import assess
+    from liandong.web.assessment_page import page_data
+
+    platform = bootstrap(Settings(data_dir=folder))
+    rules = load_rules(folder / "rules.toml")
+    a = assess(platform.uow, platform.hierarchy, parse_period("2026-03", cutoff=1),
+               datetime(2026, 5, 1, tzinfo=UTC), rules)
+    data = page_data(platform, a, "320200", "county", "zh")
+    assert data["tiered"] and {r["key"]: r["tier"] for r in data["ranking"]}["320213"] == "county·≥3"

@@ -125,7 +125,8 @@ def page_data(platform: Platform, a: Assessment, scope: str, by: str, lang: str)
               for s in ("front", "middle", "back")]
     parties = [{"party": p, "name": units(p), "hours": round(sec / 3600, 1)}
                for p, sec in sorted(summary.by_party.items(), key=lambda kv: -kv[1])[:12]]
-    return {"kpi": kpi, "ranking": ranking, "stages": stages, "parties": parties,
+    return {"kpi": kpi, "ranking": ranking, "tiered": any(r["tier"] for r in ranking),  # 分级分类
+            "stages": stages, "parties": parties,
             "cases": summary.cases, "tolerated": summary.tolerated, "fairness": summary.fairness,
             "subtitle": tables.subtitle(a, lang), "scope_name": units(scope)}
 
