@@ -21,7 +21,7 @@ from liandong.i18n.cli import REPORT_TEXT
 if TYPE_CHECKING:
     from liandong.assessment import tables
     from liandong.assessment.periods import Period
-    from liandong.assessment.rules import AssessmentRules
+    from liandong.assessment.rules import AssessmentRules, Ranked
     from liandong.assessment.service import Assessment
     from liandong.bootstrap import Platform
 
@@ -118,9 +118,11 @@ def kpi(scope: ScopeOpt = "320200", period: PeriodOpt = "", by: ByOpt = "", out_
             sheets = tables.kpi_sheets(a, scope, by, name, lang)
             if rules.exclusions.enabled and out_file.suffix.lower() == ".xlsx":  # with their rulings
                 from liandong.assessment.fair_report import exclusion_sheet
+                from liandong.i18n.assessment import FAIR_TITLES
+
                 sheets.append(exclusion_sheet(
                     a, scope, _namer(platform, "department", lang), _namer(platform, "matter", lang),
-                    f"{_name(platform, scope, 'unit', lang)}·{pick(EXCLUSION_TITLE, lang)}",
+                    f"{_name(platform, scope, 'unit', lang)}·{pick(FAIR_TITLES['exclusions'], lang)}",
                     tables.subtitle(a, lang), lang, platform.queries().number_of))
             export.write(out_file, sheets if out_file.suffix.lower() == ".xlsx" else sheets[:1], lang)
             out.print(words(REPORT_TEXT, lang)["written"] + str(out_file))
@@ -150,7 +152,6 @@ def ranking(scope: ScopeOpt = "320200", period: PeriodOpt = "", by: ByOpt = "",
     from liandong.assessment import export, tables
     from liandong.assessment.engine import LOWER_IS_BETTER, RATES
     from liandong.domain.hierarchy import Level
-    from liandong.i18n.assessment import CLASS_NAMES
 
     with _refusals(lang):
         allowed = ("composite", *RATES)
@@ -164,21 +165,29 @@ def ranking(scope: ScopeOpt = "320200", period: PeriodOpt = "", by: ByOpt = "",
         else:
             by = by or tables.NEXT_GROUP[platform.hierarchy.get(scope).level]
             ranked = a.ranking(scope, by, indicator, lower_is_better=indicator in LOWER_IS_BETTER)
-        rows = tables.rank_rows(ranked, _namer(platform, by, lang))
         title = f"{_name(platform, scope, 'unit', lang)} · {indicator} · {tables.subtitle(a, lang)}"
-        table = Table(title=title)
-        columns = tables.rank_sheet(a, scope, ranked, _namer(platform, by, lang), lang).columns  # tiered?
-        for _, zh, en, kind in columns:
-            table.add_column(pick((zh, en), lang), justify="left" if kind == "text" else "right")
-        for row in rows:
-            shown = {**row, "klass": _t(CLASS_NAMES[row["klass"]], lang) if row["klass"] else ""}
-            table.add_row(*[_show(shown, key, kind) if row.get(key) is not None else "—"
-                            for key, _, _, kind in columns])
-        out.print(table)
+        out.print(_rank_table(a, scope, ranked, _namer(platform, by, lang), title, lang))
         if out_file is not None:
             sheet = tables.rank_sheet(a, scope, ranked, _namer(platform, by, lang), lang)
             export.write(out_file, [sheet], lang)
             out.print(words(REPORT_TEXT, lang)["written"] + str(out_file))
+
+
+def _rank_table(a: Assessment, scope: str, ranked: list[Ranked], name: tables.Names, title: str,
+                lang: str) -> Table:
+    """A ranking in the terminal: the columns of its sheet (with the tier when ranked in tiers)."""
+    from liandong.assessment import tables
+    from liandong.i18n.assessment import CLASS_NAMES
+
+    table = Table(title=title)
+    columns = tables.rank_sheet(a, scope, ranked, name, lang).columns
+    for _, zh, en, kind in columns:
+        table.add_column(pick((zh, en), lang), justify="left" if kind == "text" else "right")
+    for row in tables.rank_rows(ranked, name):
+        shown = {**row, "klass": _t(CLASS_NAMES[row["klass"]], lang) if row["klass"] else ""}
+        table.add_row(*[_show(shown, key, kind) if row.get(key) is not None else "—"
+                        for key, _, _, kind in columns])
+    return table
 
 
 @report_app.command("accountability")
@@ -252,7 +261,6 @@ def instruments(scope: ScopeOpt = "320200", period: PeriodOpt = "", rules_file: 
         out.print(table)
 
 
-FAIR_TITLE, EXCLUSION_TITLE = ("公平考核", "fair assessment"), ("不合理诉求认定", "adjudicated requests")
 FAIR_SHOWN = ("name", "tier", "received", "excluded", "tolerance_rate", "pushed_down", "pushed_down_share",
               "verification_rate", "self_satisfaction", "independent_satisfaction", "diverges")
 
@@ -269,7 +277,7 @@ def fair(scope: ScopeOpt = "320200", period: PeriodOpt = "", by: ByOpt = "",
     from liandong.assessment.service import Assessment
     from liandong.domain.errors import DomainError
     from liandong.i18n import name_of
-    from liandong.i18n.assessment import CLASS_NAMES, FAIR_COLUMNS
+    from liandong.i18n.assessment import FAIR_COLUMNS, FAIR_TITLES
 
     with _refusals(lang):
         allowed = ("composite", *RATES)
@@ -293,14 +301,9 @@ def fair(scope: ScopeOpt = "320200", period: PeriodOpt = "", by: ByOpt = "",
         head = tables.subtitle(a, lang)
         title = _name(platform, scope, "unit", lang)
         ranked = a.ranking(scope, by, indicator, lower_is_better=indicator in LOWER_IS_BETTER)
-        table = Table(title=f"{title} · {indicator} · {head}")
-        for label in ("分级分类 / tier", "名次 / rank", "单位 / unit", "本期 / value", "类别 / class"):
-            table.add_column(label)
-        for r in ranked:
-            table.add_row(r.tier or "—", "—" if r.rank is None else str(r.rank), name(r.key), _pct(r.value),
-                          pick(CLASS_NAMES[r.klass], lang) if r.klass else "")
-        out.print(table)
-        sheet = fair_sheet(a, scope, by, authority, name, f"{title}·{pick(FAIR_TITLE, lang)}", head, lang)
+        out.print(_rank_table(a, scope, ranked, name, f"{title} · {indicator} · {head}", lang))
+        sheet = fair_sheet(a, scope, by, authority, name, f"{title}·{pick(FAIR_TITLES['fair'], lang)}", head,
+                           lang)
         figures = Table(title=title)
         cols = [c for c in FAIR_COLUMNS if c[0] in FAIR_SHOWN]
         for _, zh, en, _ in cols:
@@ -311,8 +314,8 @@ def fair(scope: ScopeOpt = "320200", period: PeriodOpt = "", by: ByOpt = "",
         out.print(figures)
         number = platform.queries().number_of
         excluded = exclusion_sheet(a, scope, _namer(platform, "department", lang), matter_name,
-                                   f"{title}·{pick(EXCLUSION_TITLE, lang)}", head, lang, number)
-        out.print(f"{pick(EXCLUSION_TITLE, lang)}: {len(excluded.rows)}")
+                                   f"{title}·{pick(FAIR_TITLES['exclusions'], lang)}", head, lang, number)
+        out.print(f"{pick(FAIR_TITLES['exclusions'], lang)}: {len(excluded.rows)}")
         if out_file is not None:
             ranking_sheet = tables.rank_sheet(a, scope, ranked, name, lang)
             export.write(out_file, [ranking_sheet, sheet, excluded], lang)

@@ -97,3 +97,5 @@ FINDING_NAMES = {"unreasonable": ("不合理诉求", "unreasonable request"),
                  "out_of_remit": ("超出政府职能", "outside government's remit"),
                  "reasonable": ("合理诉求", "reasonable request")}
 YES_NO_NAMES = {True: ("是", "yes"), False: ("否", "no")}
+FAIR_TITLES = {"fair": ("公平考核", "fair assessment"), "exclusions": ("不合理诉求认定", "adjudicated requests")}
+"""The names of the fair-assessment sheets (after the scope's name)."""

@@ -29,7 +29,7 @@ from liandong.domain.cases.record import CaseRecord
 from liandong.domain.errors import DomainError
 from liandong.http.deps import LangDep, PlatformDep
 from liandong.i18n import pick
-from liandong.i18n.assessment import CLASS_NAMES, STAGE_NAMES
+from liandong.i18n.assessment import CLASS_NAMES, FAIR_TITLES, STAGE_NAMES
 from liandong.i18n.messages import explain
 from liandong.i18n.web.assessment import ASSESSMENT_TEXT
 from liandong.web.dashboard import facts_cache
@@ -183,7 +183,7 @@ def install(app: FastAPI, renderer: Renderer) -> None:
 
                     depts = tables.namer(platform.hierarchy, router, platform.catalogue, "department", lang)
                     matters = tables.namer(platform.hierarchy, router, platform.catalogue, "matter", lang)
-                    title = sheets[0].title + "·" + pick(("不合理诉求认定", "adjudicated requests"), lang)
+                    title = sheets[0].title + "·" + pick(FAIR_TITLES["exclusions"], lang)
                     sheets.append(exclusion_sheet(a, ask.scope, depts, matters, title, sheets[0].subtitle,
                                                   lang))
             elif kind == "ranking":
