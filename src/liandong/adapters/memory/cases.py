@@ -208,10 +208,10 @@ class MemoryCaseReads(ReadsThroughStore[Case, Event], CaseReads):
     def recent_ids(self, *, since: datetime | None = None, until: datetime | None = None,
                    limit: int = 1000, offset: int = 0, matters: Collection[str] | None = None,
                    exclude_matters: Collection[str] = (), is_open: bool | None = None,
-                   consented: bool = False, scope: str | None = None) -> list[str]:
+                   consented: bool = False, scope: str | None = None, public: bool = False) -> list[str]:
         prefix = scope_prefix(scope) if scope is not None else ""
         rows = [r for r in self.store.records.values() if r.received_at is not None
-                and (r.public_consent or not consented)
+                and (r.public_consent or not consented) and not (public and r.public_withheld)
                 and (not prefix or any(code.startswith(prefix) for code in r.affected))
                 and (since is None or r.received_at >= since) and (until is None or r.received_at <= until)
                 and (matters is None or r.matter in matters) and r.matter not in exclude_matters
