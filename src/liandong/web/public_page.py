@@ -1,6 +1,8 @@
 """公开问题: the public feed a city publishes (issue 24 point 5) — a list per township with each
-report's status history, a page per report with its consented photos, Atom and RSS feeds per area
-and per matter type (``feedgen``), and e-mail alerts for an area with double opt-in.
+report's status history beside a map of them (Leaflet, the districts' boundaries, points rounded to
+about 100 m; ``public_map.js``, the list stands alone without it), a page per report with its
+consented photos, Atom and RSS feeds per area and per matter type (``feedgen``), and e-mail alerts
+for an area with double opt-in.
 
 What may be shown and how it is redacted is decided once, in ``adapters.public_feed``; these routes
 only render it. Nothing here needs a sign-in; the alerts' forms carry the CSRF value."""
@@ -18,12 +20,14 @@ from liandong.adapters.public_feed import PublicReport, public_report, public_re
 from liandong.bootstrap import Platform
 from liandong.domain.contact import check_email
 from liandong.domain.errors import DomainError
+from liandong.domain.hierarchy import Level
 from liandong.domain.worktime import SHANGHAI
 from liandong.http.deps import LangDep, PlatformDep
 from liandong.i18n import name_of, words
 from liandong.i18n.messages import explain
 from liandong.i18n.web.common import TEXT
 from liandong.i18n.web.public import PUBLIC_TEXT
+from liandong.web.portal import map_scope
 from liandong.web.render import Renderer
 from liandong.web.session import checked_form
 
@@ -53,6 +57,27 @@ def by_township(reports: list[PublicReport]) -> list[tuple[str, str, list[Public
     groups = [(code, list(items)) for code, items in groupby(ordered, key=lambda r: r.township)]
     groups.sort(key=lambda g: -g[1][0].received_at.timestamp())
     return [(code, items[0].place, items) for code, items in groups]
+
+
+def map_points(reports: list[PublicReport], lang: str) -> list[dict[str, Any]]:
+    """The reports with a point, for the page's map (``public_map.js``): the point already rounded
+    to about 100 m (``domain.redaction.public_point``), the words of its marker and its link."""
+    t = words(PUBLIC_TEXT, lang)
+    return [{"id": r.id, "lat": float(r.lat), "lng": float(r.lng), "open": r.is_open,
+             "label": t["map_marker"].format(matter=r.matter_name, place=r.place,
+                                             state=t["open"] if r.is_open else t["closed"]),
+             "url": f"/public/reports/{r.id}?lang={lang}"} for r in reports if r.lat and r.lng]
+
+
+def map_parent(platform: Platform, area: str | None) -> str:
+    """Whose boundaries the map draws (``/geo/{code}.json``): an area's county (its own outline for
+    a county or a township), the area itself above that, else the city the portal serves."""
+    if area:
+        path = platform.hierarchy.path(area)
+        county = next((u for u in path if u.level is Level.COUNTY), None)
+        return county.code if county is not None else area
+    scope = map_scope(platform)
+    return scope.code if scope is not None else ""
 
 
 def feed(platform: Platform, request: Request, reports: list[PublicReport], *, kind: str, title: str,
@@ -110,7 +135,8 @@ def install(app: FastAPI, renderer: Renderer) -> None:
                            status=404)
         reports = public_reports(platform, lang, area=area, limit=FEED_SIZE)
         return page(request, "public_list.html", lang, area=area, area_name=name,
-                    groups=by_township(reports))
+                    groups=by_township(reports), points=map_points(reports, lang),
+                    map_parent=map_parent(platform, area))
 
     @app.get("/public", response_class=HTMLResponse, include_in_schema=False)
     def public_index(request: Request, platform: PlatformDep, lang: LangDep) -> HTMLResponse:

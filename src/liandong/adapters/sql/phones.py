@@ -1,8 +1,8 @@
 """The cases a phone number reported (``reporter_phone``), derived again from the stored reports:
 every ``CaseReported`` that holds the reporter's phone gives one row, its digest keyed with the
 platform secret (``domain.contact.phone_digest``). Migration 0030 runs it (keying the rows 0026
-wrote unkeyed, and filling those of cases reported before 0026); ``liandong cases rekey-phones``
-runs it again after the platform secret has changed."""
+wrote unkeyed, and filling those of cases reported before 0026); run it again (with the new
+secret) if the platform secret is ever changed, or recovery finds nothing."""
 
 from __future__ import annotations
 
