@@ -139,6 +139,9 @@ def measure(platform: Platform, cases: int, reads: int) -> None:
         settings = Settings(database_url=str(engine.url.render_as_string(hide_password=False)),
                             data_dir=Path(folder))
         with TestClient(create_app(settings, platform), base_url="http://127.0.0.1") as client:
+            shown = [client.get(path).text.count('class="public-report"') for path in ("/public",
+                                                                                      f"/public/areas/{DISTRICT}")]
+            print(f"<!-- reports on the city's list {shown[0]}, on {DISTRICT}'s {shown[1]} -->", flush=True)
             healthz = get(client, "/healthz")
             row(cases, "`GET /portal` (report form)", get(client, "/portal"), "`/healthz`", healthz, reads,
                 TARGET_PORTAL)
