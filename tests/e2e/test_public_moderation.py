@@ -20,7 +20,7 @@ from liandong.config import Settings
 from liandong.domain.cases import commands as c
 from liandong.domain.cases import events as ev
 from liandong.domain.errors import DomainError
-from tests.factories.deployments import app_client, deployed
+from tests.factories.deployments import app_client, deployed, signed_in
 
 TOWNSHIP, COUNTY, CENTRE = "320213001", "320213", "320200-gov"
 
@@ -127,3 +127,26 @@ def test_the_map_points_are_the_redacted_public_points(world: World) -> None:
         assert 'src="/vendor/leaflet.js"' in page and 'src="/static/public_map.js"' in page
     assert 'data-parent="320213"' in client.get(f"/public/areas/{TOWNSHIP}").text  # its county's outline
     assert "31.578612" not in client.get("/public").text
+
+
+def test_the_centre_moderates_from_the_case_page(tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path)
+    people = {"centre": (CENTRE, ["dispatcher"])}
+    platform = deployed(settings, ("320200",), people)
+    with app_client(settings, platform) as client:
+        case_id = report(platform, "垃圾桶满溢")
+        token = signed_in(client, people)["centre"]["Authorization"].removeprefix("Bearer ")
+        client.cookies.set("ld_session", token)
+        page = client.get(f"/work/cases/{case_id}")
+        assert 'id="do-moderate"' in page.text and 'id="moderate-shown"' in page.text
+        csrf = re.search(r'name="csrf" value="([^"]+)"', page.text)
+        version = re.search(r'id="action-moderate".*?name="version" value="(\d+)"', page.text, re.S)
+        assert csrf is not None and version is not None
+        done = client.post(f"/work/cases/{case_id}/act", data={
+            "csrf": csrf.group(1), "action": "moderate", "version": version.group(1), "shown": "no",
+            "reason": "描述中含有他人住址"})
+        assert done.status_code in (200, 303), done.text[-500:]
+        assert platform.queries().get(case_id).record.public_withheld  # type: ignore[union-attr]
+        assert client.get(f"/public/reports/{case_id}").status_code == 404
+        timeline = client.get(f"/work/cases/{case_id}").text
+        assert "撤下公开" in timeline and "描述中含有他人住址" in timeline  # who and why, on the record
