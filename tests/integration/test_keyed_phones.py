@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -25,7 +26,8 @@ from liandong.domain.contact import phone_digest, phone_key
 from liandong.services.accounts import token_digest
 from liandong.services.cases import MessageBus
 from liandong.services.clock import ManualClock
-from liandong.services.recovery import TrackingRecovery
+from liandong.services.ports import UnitOfWork
+from liandong.services.recovery import TrackingRecovery, rekey_phones
 from tests.factories.stores import write_cases_as_stored
 from tests.factories.worlds import national_case_rules
 
@@ -99,3 +101,17 @@ def test_a_fresh_store_needs_no_secret(sqlite_url: str) -> None:
         assert migrate.current_revision(engine) == migrate.head_revision()
     finally:
         engine.dispose()
+
+
+def test_the_digests_are_keyed_again_after_the_secret_changed(uow_factory: Callable[[], UnitOfWork]) -> None:
+    clock = ManualClock(T)
+    bus = MessageBus(uow=uow_factory, rules=national_case_rules(), clock=clock, phone_key=phone_key(SECRET))
+    case_id = bus.handle(c.ReportCase(by="reporter", matter="garbage_collection", affected=("320213001",),
+                                      description="垃圾满溢", reporter_phone="13900001111")).case_id
+    bus.handle(c.ReportCase(by="reporter", matter="garbage_collection", affected=("320213001",),
+                            description="垃圾满溢"))
+    new = b"n" * 32
+    assert rekey_phones(uow_factory, new) == 1
+    with uow_factory() as uow:
+        assert uow.case_reads.cases_for_phone(phone_digest("13900001111", phone_key(new))) == [case_id]
+        assert uow.case_reads.cases_for_phone(phone_digest("13900001111", phone_key(SECRET))) == []

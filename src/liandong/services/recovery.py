@@ -104,3 +104,13 @@ class TrackingRecovery:
                 out.append(Recovered(case_id, tracking, case.record.received_at if case else None))
             uow.commit()
         return out
+
+
+def rekey_phones(uow: Callable[[], UnitOfWork], secret: bytes) -> int:
+    """The phone digests keyed again with ``secret`` (the platform secret, after it changed), from
+    the stored reports; the reports that hold a phone."""
+    key = phone_key(secret)
+    with uow() as unit:
+        found = unit.cases.rebuild_phones(lambda phone: phone_digest(phone, key))
+        unit.commit()
+    return found

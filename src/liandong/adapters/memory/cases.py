@@ -132,6 +132,14 @@ class MemoryCaseStore(MemoryStreams[Case, Event], CaseStore):
     def add_phone(self, phone_hash: str, case_id: str) -> None:
         self.phones.setdefault(phone_hash, []).append(case_id)
 
+    def rebuild_phones(self, digest: Callable[[str], str]) -> int:
+        self.phones = {}
+        reports = [(case_id, stream[0]) for case_id, stream in self.streams.items()
+                   if stream and isinstance(stream[0], CaseReported) and stream[0].reporter_phone]
+        for case_id, reported in reports:
+            self.add_phone(digest(reported.reporter_phone), case_id)
+        return len(reports)
+
     def add_salt(self, case_id: str, salt: bytes) -> None:
         if case_id in self.salts:
             raise DomainError("case.conflict", case_id=case_id, expected=0, actual=1)

@@ -21,6 +21,7 @@ from sqlalchemy.exc import IntegrityError
 
 from liandong.adapters.sql import duties as duty_sql
 from liandong.adapters.sql import facts as fact_sql
+from liandong.adapters.sql import phones
 from liandong.adapters.sql import tables as t
 from liandong.adapters.sql.streams import SqlStreams
 from liandong.domain.cases import events as ev
@@ -268,6 +269,11 @@ class SqlCaseStore(SqlStreams[Case, ev.Event], CaseStore):
         if not self.conn.in_transaction():
             self.conn.begin()
         return fact_sql.rebuild(self.conn, rows_of)
+
+    def rebuild_phones(self, digest: Callable[[str], str]) -> int:
+        if not self.conn.in_transaction():
+            self.conn.begin()
+        return phones.rebuild_by(self.conn, digest)
 
     def add_tracking(self, code_hash: str, case_id: str) -> None:
         self._exec("insert_tracking", {"code": code_hash, "id": case_id})

@@ -1,10 +1,12 @@
 """The cases a phone number reported (``reporter_phone``), derived again from the stored reports:
 every ``CaseReported`` that holds the reporter's phone gives one row, its digest keyed with the
 platform secret (``domain.contact.phone_digest``). Migration 0030 runs it (keying the rows 0026
-wrote unkeyed, and filling those of cases reported before 0026); run it again (with the new
-secret) if the platform secret is ever changed, or recovery finds nothing."""
+wrote unkeyed, and filling those of cases reported before 0026); the case store's
+``rebuild_phones`` (``liandong case rekey-phones``) runs it again after the platform secret changed."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from sqlalchemy import Connection, text
 
@@ -40,10 +42,15 @@ def rebuild(conn: Connection, secret: bytes | None) -> int:
         conn.execute(text("DELETE FROM reporter_phone"))  # unkeyed rows of no stored report: useless
         return 0
     key = phone_key(secret)
+    return rebuild_by(conn, lambda phone: phone_digest(phone, key))
+
+
+def rebuild_by(conn: Connection, digest: Callable[[str], str]) -> int:
+    """Every row of ``reporter_phone`` replaced by ``digest`` of each stored report's phone."""
     conn.execute(text("DELETE FROM reporter_phone"))
     insert = text("INSERT INTO reporter_phone (phone_hash, case_id) VALUES (:phone, :case_id)")
     rows = conn.execute(text(_phones(conn))).fetchall()  # one report per case: no pair twice
     for start in range(0, len(rows), BATCH):
-        conn.execute(insert, [{"phone": phone_digest(phone, key), "case_id": case_id}
+        conn.execute(insert, [{"phone": digest(phone), "case_id": case_id}
                               for case_id, phone in rows[start:start + BATCH]])
     return len(rows)

@@ -113,6 +113,12 @@ class CaseStore(AggregateRepository[Case, Event]):
         recovery, ``services.recovery``)."""
 
     @abc.abstractmethod
+    def rebuild_phones(self, digest: Callable[[str], str]) -> int:
+        """The phone digests derived again from the stored reports: every report that holds its
+        reporter's phone remembered under ``digest(phone)`` instead of what was kept (after the
+        platform secret changed), in the unit of work's transaction; the reports counted."""
+
+    @abc.abstractmethod
     def add_salt(self, case_id: str, salt: bytes) -> None:
         """Keep the salt of the ledger's commitments to a case's personal data (never published);
         a second salt for a case is a lost race (``case.conflict``)."""
