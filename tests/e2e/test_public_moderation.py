@@ -136,7 +136,10 @@ def test_the_centre_moderates_from_the_case_page(tmp_path: Path) -> None:
     with app_client(settings, platform) as client:
         case_id = report(platform, "垃圾桶满溢")
         token = signed_in(client, people)["centre"]["Authorization"].removeprefix("Bearer ")
+        assert 'id="moderate-link"' not in client.get(f"/public/reports/{case_id}").text  # not to the public
         client.cookies.set("ld_session", token)
+        public = client.get(f"/public/reports/{case_id}").text
+        assert f'href="/work/cases/{case_id}?lang=zh#action-moderate"' in public  # to the centre
         page = client.get(f"/work/cases/{case_id}")
         assert 'id="do-moderate"' in page.text and 'id="moderate-shown"' in page.text
         csrf = re.search(r'name="csrf" value="([^"]+)"', page.text)
