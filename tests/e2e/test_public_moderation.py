@@ -126,6 +126,7 @@ def test_the_map_points_are_the_redacted_public_points(world: World) -> None:
         assert point["url"] == f"/public/reports/{case_id}?lang={lang}"
         assert 'src="/vendor/leaflet.js"' in page and 'src="/static/public_map.js"' in page
     assert 'data-parent="320213"' in client.get(f"/public/areas/{TOWNSHIP}").text  # its county's outline
+    assert 'data-parent="320200"' in client.get("/public").text  # the city served: its districts
     assert "31.578612" not in client.get("/public").text
 
 

@@ -69,15 +69,11 @@ def map_points(reports: list[PublicReport], lang: str) -> list[dict[str, Any]]:
              "url": f"/public/reports/{r.id}?lang={lang}"} for r in reports if r.lat and r.lng]
 
 
-def map_parent(platform: Platform, area: str | None) -> str:
-    """Whose boundaries the map draws (``/geo/{code}.json``): an area's county (its own outline for
-    a county or a township), the area itself above that, else the city the portal serves."""
-    if area:
-        path = platform.hierarchy.path(area)
-        county = next((u for u in path if u.level is Level.COUNTY), None)
-        return county.code if county is not None else area
-    scope = map_scope(platform)
-    return scope.code if scope is not None else ""
+def map_parent(platform: Platform, area: str) -> str:
+    """Whose boundaries an area's map draws (``/geo/{code}.json``): its county (the county's own
+    outline for a county or a township), the area itself above that."""
+    county = next((u for u in platform.hierarchy.path(area) if u.level is Level.COUNTY), None)
+    return county.code if county is not None else area
 
 
 def feed(platform: Platform, request: Request, reports: list[PublicReport], *, kind: str, title: str,
@@ -118,6 +114,14 @@ def feed(platform: Platform, request: Request, reports: list[PublicReport], *, k
 def install(app: FastAPI, renderer: Renderer) -> None:
     """Routes under /public: the lists, a report, the feeds, a report's photos and the alerts."""
     render = renderer.render
+    city: list[str] = []  # the city the portal serves (its map without an area), found once
+
+    def parent(platform: Platform, area: str | None) -> str:
+        if area:
+            return map_parent(platform, area)
+        if not city and (found := map_scope(platform)) is not None:
+            city.append(found.code)
+        return city[0] if city else ""
 
     def page(request: Request, name: str, lang: str, *, status: int = 200, **context: Any) -> HTMLResponse:
         return render(request, name, lang, status=status, text=PUBLIC_TEXT, local=local, **context)
@@ -136,7 +140,7 @@ def install(app: FastAPI, renderer: Renderer) -> None:
         reports = public_reports(platform, lang, area=area, limit=FEED_SIZE)
         return page(request, "public_list.html", lang, area=area, area_name=name,
                     groups=by_township(reports), points=map_points(reports, lang),
-                    map_parent=map_parent(platform, area))
+                    map_parent=parent(platform, area))
 
     @app.get("/public", response_class=HTMLResponse, include_in_schema=False)
     def public_index(request: Request, platform: PlatformDep, lang: LangDep) -> HTMLResponse:
