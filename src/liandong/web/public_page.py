@@ -28,6 +28,7 @@ from liandong.i18n.messages import explain
 from liandong.i18n.web.common import TEXT
 from liandong.i18n.web.public import PUBLIC_TEXT
 from liandong.web.portal import map_scope
+from liandong.web.portal_map import Tiles
 from liandong.web.render import Renderer
 from liandong.web.session import checked_form
 
@@ -111,9 +112,11 @@ def feed(platform: Platform, request: Request, reports: list[PublicReport], *, k
                     headers={"Cache-Control": "public, max-age=300"})
 
 
-def install(app: FastAPI, renderer: Renderer) -> None:
-    """Routes under /public: the lists, a report, the feeds, a report's photos and the alerts."""
+def install(app: FastAPI, renderer: Renderer, *, tiles: Tiles | None = None) -> None:
+    """Routes under /public: the lists, a report, the feeds, a report's photos and the alerts.
+    ``tiles``: the maps' tile layer, the portal's (None: the boundaries alone)."""
     render = renderer.render
+    tiles = tiles or Tiles()
     city: list[str] = []  # the city the portal serves (its map without an area), found once
 
     def parent(platform: Platform, area: str | None) -> str:
@@ -138,9 +141,13 @@ def install(app: FastAPI, renderer: Renderer) -> None:
             return message(request, lang, words(PUBLIC_TEXT, lang)["public_title"], explain(exc, lang),
                            status=404)
         reports = public_reports(platform, lang, area=area, limit=FEED_SIZE)
-        return page(request, "public_list.html", lang, area=area, area_name=name,
-                    groups=by_township(reports), points=map_points(reports, lang),
-                    map_parent=parent(platform, area))
+        points = map_points(reports, lang)
+        response = page(request, "public_list.html", lang, area=area, area_name=name,
+                        groups=by_township(reports), points=points, map_parent=parent(platform, area),
+                        tiles=tiles)
+        if tiles.url and points:  # the provider's images, and nothing else from outside
+            response.headers["Content-Security-Policy"] = tiles.policy()
+        return response
 
     @app.get("/public", response_class=HTMLResponse, include_in_schema=False)
     def public_index(request: Request, platform: PlatformDep, lang: LangDep) -> HTMLResponse:

@@ -1,7 +1,9 @@
 // The public feed's map (公开问题地图): the reports the list beside it shows, as markers at their
 // public points (rounded to about 100 m by the server), over the districts' boundaries from the
-// platform (/geo/{code}.json, WGS-84). No tiles: nothing leaves the server. The list stays the page's
-// content; without this script (or Leaflet) the map block stays hidden.
+// platform (/geo/{code}.json, WGS-84). Tiles only when configured (as the portal's: their datum,
+// GCJ-02 for most Chinese providers, is what points and boundaries are drawn in, datum.js);
+// without, nothing leaves the server. The list stays the page's content; without this script (or
+// Leaflet) the map block stays hidden.
 (function () {
   "use strict";
 
@@ -12,11 +14,20 @@
   try { points = JSON.parse(data.textContent || "[]"); } catch (e) { return; }
   document.getElementById("map-block").hidden = false;
 
-  var map = L.map(el, { attributionControl: false, zoomSnap: 0.5 });
-  map.setView([31.57, 120.3], 9);
+  var crs = el.dataset.crs || "wgs84";
+  var toMap = function (la, lo) {
+    var p = window.liandongDatum ? window.liandongDatum.toMap(crs, la, lo) : [la, lo];
+    return L.latLng(p[0], p[1]);
+  };
+  var map = L.map(el, { attributionControl: !!el.dataset.tiles, zoomSnap: 0.5 });
+  if (el.dataset.tiles) {
+    L.tileLayer(el.dataset.tiles, { attribution: el.dataset.attribution, maxZoom: 18,
+                                    subdomains: "01234567" }).addTo(map);
+  }
+  map.setView(toMap(31.57, 120.3), 9);
   var bounds = L.latLngBounds([]);
   points.forEach(function (p) {
-    var at = L.latLng(p.lat, p.lng);
+    var at = toMap(p.lat, p.lng);
     bounds.extend(at);
     var marker = L.marker(at, {
       keyboard: true, title: p.label,
@@ -43,7 +54,8 @@
         if (!geo.features || !geo.features.length) return;
         var layer = L.geoJSON(geo, {
           interactive: false,
-          style: { color: "#5b6b82", weight: 1.5, fillColor: "#dfe6f0", fillOpacity: 0.35 }
+          style: { color: "#5b6b82", weight: 1.5, fillColor: "#dfe6f0", fillOpacity: 0.35 },
+          coordsToLatLng: function (c) { return toMap(c[1], c[0]); }
         }).addTo(map);
         layer.bringToBack();
         fit(bounds.isValid() ? null : layer.getBounds());
