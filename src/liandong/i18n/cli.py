@@ -12,6 +12,7 @@ CASE_TEXT: dict[str, dict[str, str]] = {
         "col_answered": "报到", "col_on_time": "按时", "col_score": "评分", "yes": "是", "no": "否",
         "timeline": "时间线（共享记录）", "col_time": "时间", "col_event": "事件", "col_actor": "执行者",
         "col_claimed": "申报时间", "version": "第 {version} 版", "actor_reporter": "诉求人", "actor_platform": "平台",
+        "rekeyed": "已用当前平台密钥重新计算 {count:,} 件诉求的电话摘要（找回查询码用）",
     },
     "en": {
         "severity": "severity", "state": "state", "report": "Report", "places": "Places", "owner": "Owner",
@@ -21,6 +22,7 @@ CASE_TEXT: dict[str, dict[str, str]] = {
         "timeline": "Timeline (shared record)", "col_time": "Time", "col_event": "Event", "col_actor": "Actor",
         "col_claimed": "Claimed time", "version": "version {version}", "actor_reporter": "Reporter",
         "actor_platform": "Platform",
+        "rekeyed": "The phone digests of {count:,} reports keyed again with the platform secret (tracking code recovery)",
     },
 }
 

@@ -51,7 +51,7 @@ def _case_projection(r: CaseRecord) -> dict[str, Any]:
     return {"version": r.version, "state": r.state.value, "matter": r.matter, "severity": r.severity,
             "owner_code": r.owner or None, "lead_code": r.lead or None, "received_at": r.received_at,
             "due_at": r.due, "is_open": r.state.is_open, "idempotency_key": r.idempotency_key or None,
-            "public_consent": r.public_consent}
+            "public_consent": r.public_consent, "public_withheld": r.public_withheld}
 
 
 def _instrument_projection(r: InstrumentRecord) -> dict[str, Any]:
@@ -71,7 +71,7 @@ class _Kind:
 CASES = _Kind("case", "", Case, case_events.from_payload, _case_projection)
 INSTRUMENTS = _Kind("instrument", "instrument", Instrument, instrument_events.from_payload,
                     _instrument_projection)
-BOOLEANS = frozenset({"is_open", "public_consent"})
+BOOLEANS = frozenset({"is_open", "public_consent", "public_withheld"})
 
 
 def _text(value: object) -> str:

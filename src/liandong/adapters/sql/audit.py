@@ -13,7 +13,7 @@ from sqlalchemy import Connection
 from liandong.services.ports.audit import AggregateRows, EventRow, MemberRow, StateRows
 
 CASE_COLUMNS = ("version", "state", "matter", "severity", "owner_code", "lead_code", "received_at",
-                "due_at", "is_open", "idempotency_key", "public_consent")
+                "due_at", "is_open", "idempotency_key", "public_consent", "public_withheld")
 INSTRUMENT_COLUMNS = ("version", "kind", "issuer", "title", "state", "issued_at", "due_at")
 TIMES = frozenset({"received_at", "due_at", "issued_at"})
 CHUNK = 500  # ids per statement in an incremental check: within every driver's parameter limit
