@@ -188,8 +188,8 @@ def diff(scope: Annotated[str, typer.Argument(help="区划代码，如 320000")]
         name = name_of(base.get(change.code), lang) if change.code in base else change.code
         typer.echo(text[change.kind].format(code=change.code, name=name))
         for f in change.fields:
-            field = f"{HEADINGS[f.field]}（{f.field}）" if lang == "zh" and f.field in HEADINGS else f.field
-            typer.echo(text["field"].format(field=field, before=f.before or text["blank"],
+            typer.echo(text["field"].format(field=f.field, heading=HEADINGS.get(f.field, f.field),
+                                            before=f.before or text["blank"],
                                             after=f.after or text["blank"]))
 
 

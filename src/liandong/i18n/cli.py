@@ -138,7 +138,7 @@ CATALOGUE_TEXT: dict[str, dict[str, str]] = {
            "bad": "✗ {error}", "files": "共 {count} 个文件，全部有效", "no_files": "（没有派单目录文件）",
            "diff_head": "{name}（{scope}）{v1} → {v2}：{count} 个事项有变化",
            "added": "  + {code} {name}（新增）", "removed": "  - {code} {name}（删除）",
-           "changed": "  ~ {code} {name}", "field": "      {field}：{before} → {after}",
+           "changed": "  ~ {code} {name}", "field": "      {heading}（{field}）：{before} → {after}",
            "same": "（两个版本相同）", "written": "已写入 {path}：改写 {overrides} 项、新增 {added} 项（{effective} 起施行）",
            "exported": "已导出 {count} 个事项到 {path}", "scope": "区划", "version": "版本",
            "effective": "施行日期", "source": "依据", "exported_on": "导出日期", "national": "全国职责清单版本",
