@@ -74,8 +74,8 @@ class NatsServer:
             """The client's reports of a server not up yet: the probe's failure says it."""
 
         async def probe() -> None:
-            nc = await nats.connect(self.url, connect_timeout=1, max_reconnect_attempts=0, allow_reconnect=False,
-                                    error_cb=quiet)
+            nc = await nats.connect(self.url, connect_timeout=1, max_reconnect_attempts=0,
+                                    allow_reconnect=False, error_cb=quiet)
             try:
                 await nc.jetstream().account_info()
                 if reach_hub:

@@ -29,5 +29,6 @@ def server_config(*, name: str, port: int, domain: str, store_dir: Path, host: s
     if leaf_port is not None:
         lines.append(f"leafnodes {{ listen: {q(f'{host}:{leaf_port}')} }}")
     elif hub is not None:
-        lines.append(f"leafnodes {{ reconnect: {max(1, round(reconnect))}, remotes: [ {{ url: {q(hub)} }} ] }}")
+        remote = f"remotes: [ {{ url: {q(hub)} }} ]"
+        lines.append(f"leafnodes {{ reconnect: {max(1, reconnect)}, {remote} }}")
     return "\n".join(lines) + "\n"
