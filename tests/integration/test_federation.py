@@ -96,3 +96,130 @@ def test_a_case_within_the_node_is_not_handed_over(fed: Federation) -> None:
     with pytest.raises(DomainError) as refused:
         js.hand_over(case_id)
     assert refused.value.code == "federation.local_case"
+
+
+def ledger_size(node: FederationNode) -> int:
+    with node.platform.uow() as uow:
+        return uow.ledger.size()
+
+
+def test_a_redelivery_changes_nothing(fed: Federation) -> None:
+    """The centre handles a hand-over and dies before acknowledging it: the server delivers it again
+    (ack wait 1 s) and the second handling finds its message id and records nothing."""
+    from liandong.adapters.nats_fabric import JetStreamFabric, out_stream
+
+    js, centre = fed.nodes[JIANGSU], fed.nodes[CENTRE]
+    case_id = report(js, WUXI, HUZHOU)
+    js.hand_over(case_id)
+    js.relay_once()
+    first: list[object] = []
+    until(lambda: bool(first.extend(centre.fabric.fetch(8, 0.3)) or first), say="the first delivery")
+    (delivery,) = first
+    assert centre.handle(delivery).recorded == 1  # committed, never acknowledged: the process dies
+    centre.fabric.close()
+    size = ledger_size(centre)
+    centre.fabric = JetStreamFabric(fed.servers[CENTRE].url, out_stream(CENTRE), ack_wait=1.0)
+    again = receive(centre, 1)
+    assert (again.recorded, again.duplicates) == (0, 1)
+    assert ledger_size(centre) == size
+    assert len(centre.handovers(case_id)) == 1
+    assert centre.fabric.state().pending == 0
+
+
+def forge(envelope: bytes, **changes: object) -> bytes:
+    """The envelope with fields of its JSON changed, its signature kept (so no longer matching)."""
+    text, _, signatures = envelope.decode().partition("\n\n")
+    header, line = text.split("\n")
+    body = json.loads(line)
+    body.update(changes)
+    from liandong.ledger.canonical import canonical_bytes
+
+    return f"{header}\n{canonical_bytes(body).decode()}\n\n{signatures}".encode()
+
+
+def test_forged_replayed_misaddressed_and_unknown_envelopes_are_refused_with_the_reason_kept(
+        fed: Federation) -> None:
+    from liandong.federation.envelope import seal
+    from liandong.ledger.note import Signer
+    from liandong.ledger.suite import SHA256_ED25519
+    from liandong.services.ports import Outbound
+
+    js, centre = fed.nodes[JIANGSU], fed.nodes[CENTRE]
+    case_id = report(js, WUXI, HUZHOU)
+    js.hand_over(case_id)
+    js.relay_once()
+    assert receive(centre, 1).recorded == 1
+    (row,) = [r for r in js.handovers(case_id) if r.peer == CENTRE]
+    to_centre = f"fed.out.{JIANGSU}.{CENTRE}.handover"
+    body = json.loads(row.envelope.decode().split("\n")[1])
+    stranger = Signer("liandong-node", SHA256_ED25519.generate_private_key())
+    unknown = seal(stranger, sender="440000", to=CENTRE, case_id=case_id, scope=CENTRE, places=[WUXI],
+                   receipt=body["receipt"].encode(), index=0, sent_at=body["sent_at"])
+    misaddressed = next(r for r in js.handovers(case_id) if r.peer == ZHEJIANG).envelope
+    bad_proof = seal(js.signer, sender=JIANGSU, to=CENTRE, case_id="C-OTHER", scope=CENTRE, places=[WUXI],
+                     receipt=body["receipt"].encode(), index=0, sent_at=body["sent_at"])
+    js.fabric.publish([
+        Outbound(to_centre, "forged", forge(row.envelope, scope="320000")),  # 篡改: signature fails
+        Outbound(to_centre, "replayed", row.envelope),  # the same hand-over under another message id
+        Outbound(to_centre, "misaddressed", misaddressed),
+        Outbound(to_centre, "unknown", unknown),
+        Outbound(to_centre, "other-case", bad_proof),
+        Outbound(to_centre, "forged", forge(row.envelope, scope="320000")),  # its redelivery: once
+    ])
+    size = ledger_size(centre)
+    handled = receive(centre, 5)
+    assert (handled.recorded, handled.refused) == (0, 5)
+    assert ledger_size(centre) == size  # nothing refused reaches the ledger
+    reasons = {msg_id: (code, text) for msg_id, _, code, text in centre.refusals()}
+    assert {k: v[0] for k, v in reasons.items()} == {
+        "forged": "federation.bad_signature", "replayed": "federation.replayed",
+        "misaddressed": "federation.not_addressed", "unknown": "federation.unknown_node",
+        "other-case": "federation.case_mismatch"}
+    assert "签名" in reasons["forged"][1] and "signature" in reasons["forged"][1]  # 中文 / English
+    assert "440000" in reasons["unknown"][1]
+    assert len(centre.handovers(case_id)) == 1
+
+
+def test_a_province_cut_off_queues_its_hand_overs_and_reconciles_on_reconnection(fed: Federation) -> None:
+    """Jiangsu's server loses its leaf connection (restarted without it): its hand-overs wait in its
+    own stream; then its server is down altogether: they wait in the database's outbox; back and
+    connected, the centre's and Zhejiang's sources catch up: every hand-over arrives once."""
+    import time
+
+    js, centre, zj = fed.nodes[JIANGSU], fed.nodes[CENTRE], fed.nodes[ZHEJIANG]
+    server = fed.servers[JIANGSU]
+    before = report(js, WUXI, HUZHOU)
+    js.hand_over(before)
+    js.relay_once()
+    assert receive(centre, 1).recorded == receive(zj, 1).recorded == 1
+
+    server.stop()
+    server.start(connected=False)  # 断联: the province works on, alone
+    in_stream = [report(js, WUXI, HUZHOU, text=f"蓝藻 {n}") for n in range(5)]
+    for case_id in in_stream:
+        js.hand_over(case_id)
+    assert js.relay_once() == 10  # into Jiangsu's own stream: its server is there
+    assert centre.receive_once(wait=1.0).recorded == 0
+
+    server.stop()  # and now its server too: the outbox keeps them
+    in_outbox = [report(js, WUXI, HUZHOU, text=f"水华 {n}") for n in range(2)]
+    for case_id in in_outbox:
+        js.hand_over(case_id)
+    assert js.relay_once() == 0
+    assert js.status().outbox_pending == 4
+
+    server.start(connected=True)
+    assert js.relay_once() == 4
+    started = time.monotonic()
+    for node in (centre, zj):
+        got = receive(node, 7, deadline=90.0)
+        assert (got.recorded, got.refused) == (7, 0)
+        assert node.receive_once(wait=1.0).recorded == 0  # nothing more, nothing twice
+        cases = {r.case_id for r in node.handovers() if r.direction == "in"}
+        assert cases == {before, *in_stream, *in_outbox}
+        assert len(node.handovers()) == 8
+        node.platform.record().checkpoint()
+        assert node.platform.record().verify().ok
+    caught_up = time.monotonic() - started
+    print(f"caught up after the partition in {caught_up:.1f} s")
+    assert caught_up < 60, caught_up
