@@ -77,6 +77,14 @@ def test_a_taihu_case_reaches_the_centre_and_zhejiang_and_both_ledgers_hold_it(f
         node.platform.record().checkpoint()
         report_ = node.platform.record().verify()
         assert report_.ok, (node.me, report_)
+    from sqlalchemy import text
+
+    assert centre.platform.engine is not None
+    with centre.platform.engine.begin() as conn:  # the row that accounts for the entry, edited
+        conn.execute(text("UPDATE federation_handover SET digest = :d"), {"d": "0" * 64})
+    finding = centre.platform.record().verify().state
+    assert finding is not None and finding.mismatch is not None
+    assert (finding.mismatch.params["kind"], finding.mismatch.params["field"]) == ("hand-over", "digest")
 
 
 def test_nothing_personal_crosses_in_an_envelope(fed: Federation) -> None:
@@ -223,3 +231,36 @@ def test_a_province_cut_off_queues_its_hand_overs_and_reconciles_on_reconnection
     caught_up = time.monotonic() - started
     print(f"caught up after the partition in {caught_up:.1f} s")
     assert caught_up < 60, caught_up
+
+
+def test_the_command_line_hands_over_runs_and_tells_the_status(fed: Federation) -> None:
+    from typer.testing import CliRunner
+
+    from liandong.cli import app
+
+    runner = CliRunner()
+
+    def cli(*args: str) -> str:
+        import traceback
+
+        result = runner.invoke(app, list(args))
+        assert result.exit_code == 0, result.output + "".join(traceback.format_exception(result.exception))
+        return result.output
+
+    js_file, centre_file = str(fed.directory / f"{JIANGSU}.toml"), str(fed.directory / f"{CENTRE}.toml")
+    keys = cli("federation", "keys", "--config", js_file)
+    assert f'node_key = "{fed.nodes[JIANGSU].signer.vkey}"' in keys and 'log_key = "liandong-log+' in keys
+    case_id = report(fed.nodes[JIANGSU], WUXI, HUZHOU)
+    assert f"{JIANGSU}-{CENTRE}-{case_id}-0" in cli("federation", "hand-over", case_id, "--config", js_file)
+    cli("federation", "run", "--once", "--config", js_file)
+
+    def centre_has_it() -> bool:
+        cli("federation", "run", "--once", "--interval", "0.3", "--config", centre_file)
+        return json.loads(cli("federation", "status", "--json", "--config", centre_file))["received"] == 1
+
+    until(centre_has_it, say="the centre's node received the hand-over through the command line")
+    status = json.loads(cli("federation", "status", "--json", "--config", js_file))
+    assert (status["sent"], status["outbox_pending"], status["fabric"]["out"]) == (2, 0, 2)
+    local = report(fed.nodes[JIANGSU], WUXI)
+    refused = runner.invoke(app, ["federation", "hand-over", local, "--config", js_file, "--lang", "en"])
+    assert refused.exit_code == 2 and "nothing to hand over" in refused.output

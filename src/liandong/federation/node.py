@@ -194,6 +194,7 @@ class FederationNode:
         report = ReceiveReport()
         now = self.platform.clock.now()
         msg_id = delivery.msg_id or digest(delivery.data)
+        ledger = self.platform.ledger  # built before the transaction: building it reads in one of its own
         with self.platform.uow() as uow:
             store = self._store(uow)
             if store.received(msg_id) is not None:
@@ -213,7 +214,7 @@ class FederationNode:
                 report.refused += 1
                 report.reasons.append(refusal.code)
             else:
-                at = self.platform.ledger.record_other(uow, ledger_subject(opened.id), STREAM, {
+                at = ledger.record_other(uow, ledger_subject(opened.id), STREAM, {
                     "type": "HandOverReceived", "handover": opened.id, "case_id": opened.case_id,
                     "from": opened.sender, "scope": opened.scope, "origin": opened.origin,
                     "origin_index": opened.index, "checkpoint_size": opened.size, "digest": opened.digest,
@@ -232,6 +233,12 @@ class FederationNode:
             report.add(self.handle(delivery))
             self.fabric.ack(delivery)
         return report
+
+    def close(self) -> None:
+        """The fabric's connection and the database's."""
+        self.fabric.close()
+        if self.platform.engine is not None:
+            self.platform.engine.dispose()
 
     # -- reading ----------------------------------------------------------------------------------
     def handovers(self, case_id: str | None = None) -> list[HandOverRow]:
