@@ -30,6 +30,30 @@ def fed(tmp_path: Path) -> Iterator[Federation]:
         made.close()
 
 
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def fed_any(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Federation]:
+    """The federation on SQLite files, and on three PostgreSQL databases of unique names."""
+    databases: dict[str, str] = {}
+    dropping = []
+    if request.param == "postgres":
+        from tests.support.databases import fresh_database
+
+        admin = request.getfixturevalue("pg_admin")
+        for scope in (CENTRE, JIANGSU, ZHEJIANG):
+            made = fresh_database(admin, f"liandong_fed_{scope}")
+            databases[scope] = next(made)
+            dropping.append(made)
+    try:
+        federated = federation(tmp_path, ack_wait=1.0, databases=databases)
+        try:
+            yield federated
+        finally:
+            federated.close()
+    finally:
+        for made in dropping:
+            next(made, None)  # its finally drops the database
+
+
 def report(node: FederationNode, *places: str, text: str = "太湖蓝藻水华，沿岸两省均受影响") -> str:
     return node.platform.bus().handle(c.ReportCase(
         by="reporter", matter="water_pollution", affected=places, description=text,
@@ -54,7 +78,8 @@ def ledger_events(node: FederationNode) -> list[dict[str, object]]:
     return [leaf["event"] for leaf in leaves if leaf.get("stream") == "federation"]
 
 
-def test_a_taihu_case_reaches_the_centre_and_zhejiang_and_both_ledgers_hold_it(fed: Federation) -> None:
+def test_a_taihu_case_reaches_the_centre_and_zhejiang_and_both_ledgers_hold_it(fed_any: Federation) -> None:
+    fed = fed_any
     js, centre, zj = fed.nodes[JIANGSU], fed.nodes[CENTRE], fed.nodes[ZHEJIANG]
     case_id = report(js, WUXI, HUZHOU)
     made = js.hand_over(case_id)
@@ -106,14 +131,33 @@ def test_a_case_within_the_node_is_not_handed_over(fed: Federation) -> None:
     assert refused.value.code == "federation.local_case"
 
 
+
+def test_the_sweep_hands_over_every_case_that_reaches_beyond_the_node_once(fed: Federation) -> None:
+    js, centre = fed.nodes[JIANGSU], fed.nodes[CENTRE]
+    local = report(js, WUXI)
+    taihu = [report(js, WUXI, HUZHOU), report(js, HUZHOU)]  # the second lies in Zhejiang alone
+    made = js.sweep()
+    assert sorted(made) == sorted([f"{JIANGSU}-{CENTRE}-{taihu[0]}-{index(js, taihu[0])}",
+                                   f"{JIANGSU}-{ZHEJIANG}-{taihu[0]}-{index(js, taihu[0])}",
+                                   f"{JIANGSU}-{ZHEJIANG}-{taihu[1]}-{index(js, taihu[1])}"])
+    assert js.sweep() == [] and js.handovers(local) == []
+    assert centre.sweep() == []  # the centre holds no case
+
+
+def index(node: FederationNode, case_id: str) -> int:
+    with node.platform.uow() as uow:
+        return uow.ledger.entries_of_case(case_id)[0][0]
+
+
 def ledger_size(node: FederationNode) -> int:
     with node.platform.uow() as uow:
         return uow.ledger.size()
 
 
-def test_a_redelivery_changes_nothing(fed: Federation) -> None:
+def test_a_redelivery_changes_nothing(fed_any: Federation) -> None:
     """The centre handles a hand-over and dies before acknowledging it: the server delivers it again
     (ack wait 1 s) and the second handling finds its message id and records nothing."""
+    fed = fed_any
     from liandong.adapters.nats_fabric import JetStreamFabric, out_stream
 
     js, centre = fed.nodes[JIANGSU], fed.nodes[CENTRE]

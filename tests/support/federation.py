@@ -112,6 +112,7 @@ class Federation:
     servers: dict[str, NatsServer]
     platforms: dict[str, Platform]
     nodes: dict[str, FederationNode] = field(default_factory=dict)
+    databases: dict[str, str] = field(default_factory=dict)
 
     def configure(self, ack_wait: float = 30.0) -> None:
         """Write each node's TOML file with its peers' keys, read it back and open its node."""
@@ -120,13 +121,16 @@ class Federation:
             keys[scope] = (NodeKeyFiles(platform.data_dir or self.directory).signer().vkey,
                            platform.record().log_vkey())
         hierarchy = national_hierarchy()
+        databases = self.databases
         for scope, platform in self.platforms.items():
             path = self.directory / f"{scope}.toml"
             peers = "".join(
                 f'\n[[peers]]\nscope = "{peer}"\ndomain = "{domain_of(peer)}"\n'
                 f'node_key = "{keys[peer][0]}"\nlog_key = "{keys[peer][1]}"\n'
                 for peer in self.platforms if peer != scope)
-            path.write_text(f'[node]\nscope = "{scope}"\ndata_dir = "{platform.data_dir}"\n\n'
+            url = (databases or {}).get(scope)
+            database = f'database_url = "{url}"\n' if url else ""
+            path.write_text(f'[node]\nscope = "{scope}"\ndata_dir = "{platform.data_dir}"\n{database}\n'
                             f'[nats]\nurl = "{self.servers[scope].url}"\ndomain = "{domain_of(scope)}"\n'
                             + peers, encoding="utf-8")
             config = read_config(path, hierarchy)
@@ -148,8 +152,9 @@ class Federation:
 
 
 def federation(directory: Path, scopes: tuple[str, ...] = (CENTRE, "320000", "330000"),
-               ack_wait: float = 30.0) -> Federation:
-    """The servers started (the centre's first), the platforms made and the nodes configured."""
+               ack_wait: float = 30.0, databases: dict[str, str] | None = None) -> Federation:
+    """The servers started (the centre's first), the platforms made and the nodes configured; each
+    node on the SQLite file of its data directory, or on its database in ``databases``."""
     need_nats_server()
     hub = NatsServer(CENTRE, directory, leaf_port=free_port())
     servers = {CENTRE: hub}
@@ -157,13 +162,14 @@ def federation(directory: Path, scopes: tuple[str, ...] = (CENTRE, "320000", "33
         if scope != CENTRE:
             servers[scope] = NatsServer(scope, directory, hub=f"nats-leaf://127.0.0.1:{hub.leaf_port}")
     platforms: dict[str, Platform] = {}
-    made = Federation(directory, servers, platforms)
+    made = Federation(directory, servers, platforms, databases=databases or {})
     try:
         for server in servers.values():
             server.start()
         for scope in scopes:
             data = directory / f"node-{scope}"
-            platform = bootstrap(Settings(data_dir=data))
+            url = (databases or {}).get(scope)
+            platform = bootstrap(Settings(data_dir=data, database_url=url))
             platform.ledger_origin = origin_of(scope)
             platforms[scope] = platform
         made.configure(ack_wait)

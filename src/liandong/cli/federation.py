@@ -63,7 +63,7 @@ def hand_over(case_id: Annotated[str, typer.Argument(help="案件编号 / the ca
 def run(config: ConfigOpt, once: Annotated[bool, typer.Option("--once", help="收发当前积压后退出")] = False,
         interval: Annotated[float, typer.Option(min=0.1, help="轮询间隔（秒）")] = 1.0,
         lang: LangOpt = "zh") -> None:
-    """建立本节点的流与消费者，发送联邦发件箱并接收对端移交（Ctrl+C 停止）。"""
+    """建立本节点的流与消费者；把范围超出本节点的新案件移交，发送联邦发件箱，接收对端移交（Ctrl+C 停止）。"""
     import time
 
     with refusals(lang):
@@ -71,6 +71,7 @@ def run(config: ConfigOpt, once: Annotated[bool, typer.Option("--once", help="�
         try:
             node.ensure_fabric()
             while True:
+                node.sweep()
                 sent = node.relay_once()
                 got = node.receive_once(wait=interval)
                 if sent or got.recorded or got.refused:

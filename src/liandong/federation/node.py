@@ -170,6 +170,20 @@ class FederationNode:
             uow.commit()
         return made
 
+    def sweep(self, limit: int = 500) -> list[str]:
+        """Hand over every case whose places reach beyond this node and that was not handed over
+        yet (the loop of ``liandong federation run``); the hand-overs made. A case within a
+        province that has no node stays here."""
+        from liandong.services.ports.cases import scope_prefix
+
+        with self.platform.uow() as uow:
+            found = self._store(uow).not_handed_over(scope_prefix(self.me), limit)
+        made: list[str] = []
+        for case_id, places in found.items():
+            if route(self.platform.hierarchy, self.me, self.config.scopes, places)[1]:
+                made += self.hand_over(case_id)
+        return made
+
     def relay_once(self, batch: int = 256) -> int:
         """Publish what the outbox holds; 0 when the node's NATS server cannot be reached (it waits)."""
         sent = 0

@@ -7,8 +7,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, exists, func, insert, select, update
 
+from liandong.adapters.sql.tables import case_place
 from liandong.adapters.sql.tables_federation import (
     federation_handover,
     federation_outbox,
@@ -93,6 +94,23 @@ class SqlFederationStore:
         if case_id is not None:
             query = query.where(t.c.case_id == case_id)
         return [self._row(r) for r in self.conn.execute(query)]
+
+    def not_handed_over(self, prefix: str, limit: int) -> dict[str, list[str]]:
+        """Cases with a place outside the codes starting with ``prefix`` (every case: ``""``) that were
+        handed over to no node yet, with all their places; at most ``limit`` cases."""
+        p, h = case_place, federation_handover
+        sent = exists().where(h.c.case_id == p.c.case_id, h.c.direction == "out")
+        query = select(p.c.case_id).where(~sent)
+        if prefix:
+            query = query.where(~p.c.unit_code.startswith(prefix, autoescape=True))
+        ids = list(self.conn.execute(query.distinct().order_by(p.c.case_id).limit(limit)).scalars())
+        places: dict[str, list[str]] = {i: [] for i in ids}
+        if ids:
+            rows = self.conn.execute(select(p.c.case_id, p.c.unit_code).where(p.c.case_id.in_(ids))
+                                     .order_by(p.c.case_id, p.c.unit_code))
+            for case_id, code in rows:
+                places[case_id].append(code)
+        return places
 
     @staticmethod
     def _row(r: object) -> HandOverRow:
