@@ -308,3 +308,19 @@ def test_the_command_line_hands_over_runs_and_tells_the_status(fed: Federation) 
     local = report(fed.nodes[JIANGSU], WUXI)
     refused = runner.invoke(app, ["federation", "hand-over", local, "--config", js_file, "--lang", "en"])
     assert refused.exit_code == 2 and "nothing to hand over" in refused.output
+
+
+def test_federation_up_walks_a_taihu_case_across_three_nodes(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from liandong.cli import app
+    from liandong.federation.servers import nats_server_binary
+
+    if nats_server_binary() is None:
+        pytest.skip("nats-server is not installed")
+    result = CliRunner().invoke(app, ["federation", "up", "--dir", str(tmp_path / "fed")])
+    assert result.exit_code == 0, result.output
+    assert result.output.count("ledger verified: 通过 ok") == 3
+    assert f"node {CENTRE} recorded {JIANGSU}-{CENTRE}-" in result.output
+    assert f"node {ZHEJIANG} recorded {JIANGSU}-{ZHEJIANG}-" in result.output
+    assert all((tmp_path / "fed" / f"{scope}.toml").is_file() for scope in (CENTRE, JIANGSU, ZHEJIANG))

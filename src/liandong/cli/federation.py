@@ -121,3 +121,40 @@ def status(config: ConfigOpt, as_json: Annotated[bool, typer.Option("--json")] =
         out.print(f"JetStream 不可达 / unreachable: {state.problem}")
     for m, s, c, r in refused:
         out.print(f"拒收 / refused {m}（{s}）：{r}  [{c}]")
+
+
+@federation_app.command("up")
+def up_command(
+        directory: Annotated[Path, typer.Option(
+            "--dir", help="联邦目录：各节点数据、配置与 nats-server 日志")] = Path("var/federation"),
+        postgres: Annotated[str | None, typer.Option(
+            "--postgres", help="PostgreSQL 服务地址（如 postgresql+psycopg://postgres@127.0.0.1:5432），每节点一库；"
+                               "不填：各节点数据目录中的 SQLite")] = None,
+        walk: Annotated[bool, typer.Option("--walk/--no-walk", help="走一遍太湖跨省案件")] = True,
+        keep: Annotated[bool, typer.Option("--keep", help="走完后继续运行各节点（Ctrl+C 停止）")] = False,
+        lang: LangOpt = "zh") -> None:
+    """在本机启动三节点联邦（中央、江苏、浙江）：每节点一个 nats-server（中央为枢纽，两省为叶节点）、
+    各自的数据库、密钥与账本；并走一遍太湖跨省案件。"""
+    import time
+
+    from liandong.federation.local import SCOPES, postgres_databases, up, walk_taihu
+
+    with refusals(lang):
+        databases = postgres_databases(postgres) if postgres else None
+        fed = up(directory, databases=databases)
+        try:
+            for scope, server in fed.servers.items():
+                out.print(f"节点 / node {scope}: {server.url}（JetStream 域 / domain {server.domain}），"
+                          f"配置 / file {fed.directory / f'{scope}.toml'}")
+            if walk:
+                walk_taihu(fed, out.print)
+            if keep:
+                out.print(f"联邦运行中（{', '.join(SCOPES)}）；Ctrl+C 停止 / running; Ctrl+C stops")
+                try:
+                    while True:
+                        fed.run_once(wait=0.5)
+                        time.sleep(0.05)
+                except KeyboardInterrupt:
+                    pass
+        finally:
+            fed.close()

@@ -60,4 +60,16 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "联邦节点需要 SQL 存储（SQLite 或 PostgreSQL）",
         "en": "A federation node needs SQL storage (SQLite or PostgreSQL)",
     },
+    "federation.no_nats_server": {
+        "zh": "找不到 nats-server：请安装（Debian：apt-get install nats-server）或将其放入 PATH",
+        "en": "nats-server was not found: install it (Debian: apt-get install nats-server) or put it on the PATH",
+    },
+    "federation.server_not_ready": {
+        "zh": "节点 {scope} 的 nats-server 未能在 {deadline} 秒内就绪（{problem}）；其输出：\n{output}",
+        "en": "The nats-server of node {scope} was not ready within {deadline} s ({problem}); it printed:\n{output}",
+    },
+    "federation.walk_timeout": {
+        "zh": "案件 {case_id} 未能在 {deadline} 秒内到达中央与浙江节点",
+        "en": "Case {case_id} did not reach the centre's and Zhejiang's nodes within {deadline} s",
+    },
 }
