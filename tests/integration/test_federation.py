@@ -208,6 +208,9 @@ def test_forged_replayed_misaddressed_and_unknown_envelopes_are_refused_with_the
     unknown = seal(stranger, sender="440000", to=CENTRE, case_id=case_id, scope=CENTRE, places=[WUXI],
                    receipt=body["receipt"].encode(), index=0, sent_at=body["sent_at"])
     misaddressed = next(r for r in js.handovers(case_id) if r.peer == ZHEJIANG).envelope
+    wrong_scope = seal(js.signer, sender=JIANGSU, to=CENTRE, case_id=case_id, scope=JIANGSU,
+                       places=[WUXI, HUZHOU], receipt=body["receipt"].encode(), index=0,
+                       sent_at=body["sent_at"])
     bad_proof = seal(js.signer, sender=JIANGSU, to=CENTRE, case_id="C-OTHER", scope=CENTRE, places=[WUXI],
                      receipt=body["receipt"].encode(), index=0, sent_at=body["sent_at"])
     js.fabric.publish([
@@ -216,17 +219,18 @@ def test_forged_replayed_misaddressed_and_unknown_envelopes_are_refused_with_the
         Outbound(to_centre, "misaddressed", misaddressed),
         Outbound(to_centre, "unknown", unknown),
         Outbound(to_centre, "other-case", bad_proof),
+        Outbound(to_centre, "wrong-scope", wrong_scope),  # signed and proven, but the scope is not the LCA
         Outbound(to_centre, "forged", forge(row.envelope, scope="320000")),  # its redelivery: once
     ])
     size = ledger_size(centre)
-    handled = receive(centre, 5)
-    assert (handled.recorded, handled.refused) == (0, 5)
+    handled = receive(centre, 6)
+    assert (handled.recorded, handled.refused) == (0, 6)
     assert ledger_size(centre) == size  # nothing refused reaches the ledger
     reasons = {msg_id: (code, text) for msg_id, _, code, text in centre.refusals()}
     assert {k: v[0] for k, v in reasons.items()} == {
         "forged": "federation.bad_signature", "replayed": "federation.replayed",
         "misaddressed": "federation.not_addressed", "unknown": "federation.unknown_node",
-        "other-case": "federation.case_mismatch"}
+        "other-case": "federation.case_mismatch", "wrong-scope": "federation.wrong_route"}
     assert "签名" in reasons["forged"][1] and "signature" in reasons["forged"][1]  # 中文 / English
     assert "440000" in reasons["unknown"][1]
     assert len(centre.handovers(case_id)) == 1

@@ -141,11 +141,15 @@ def open_envelope(data: bytes, *, me: str, peers: Sequence[Peer]) -> Opened:
         raise _refuse("federation.bad_proof", sender=sender, reason=check.reason or "—")
     try:
         event = json.loads(check.leaf).get("event", {})
-        recorded = str(event.get("case_id", "")) if isinstance(event, dict) else ""
     except (ValueError, AttributeError):
-        recorded = ""
+        event = {}
+    event = event if isinstance(event, dict) else {}
+    recorded = str(event.get("case_id", ""))
     if recorded != body["case_id"]:
         raise _refuse("federation.case_mismatch", case_id=body["case_id"], found=recorded or "—")
+    if event.get("affected") != body["places"]:
+        raise _refuse("federation.places_mismatch", case_id=body["case_id"], places=", ".join(body["places"]),
+                      found=", ".join(map(str, event.get("affected") or [])) or "—")
     if body["id"] != handover_id(sender, body["to"], body["case_id"], check.index):
         raise _refuse("federation.malformed", problem="'id' is not the hand-over's id")
     return Opened(body["id"], sender, body["to"], body["case_id"], body["scope"], tuple(body["places"]),

@@ -27,7 +27,7 @@ from liandong.adapters.sql.federation import HandOverRow, SqlFederationStore
 from liandong.domain.errors import DomainError
 from liandong.domain.hierarchy import HierarchyIndex
 from liandong.federation.config import NodeConfig
-from liandong.federation.envelope import digest, handover_id, open_envelope, seal, sender_of
+from liandong.federation.envelope import Opened, digest, handover_id, open_envelope, seal, sender_of
 from liandong.i18n.messages import explain
 from liandong.ledger.merkle import inclusion_proof
 from liandong.ledger.note import Signer
@@ -216,6 +216,7 @@ class FederationNode:
                 return report
             try:
                 opened = open_envelope(delivery.data, me=self.me, peers=self.config.peers)
+                self._check_route(opened)
                 prior = store.handover(opened.id)
                 if prior is not None:
                     raise DomainError("federation.replayed", handover=opened.id,
@@ -239,6 +240,17 @@ class FederationNode:
                 report.recorded += 1
             uow.commit()
         return report
+
+    def _check_route(self, opened: Opened) -> None:
+        """The scope the envelope claims is its places' LCA, and this node is one the rules send it to."""
+        hierarchy = self.platform.hierarchy
+        try:
+            scope, recipients = route(hierarchy, opened.sender, self.config.scopes, opened.places)
+        except (DomainError, KeyError):
+            scope, recipients = "—", []
+        if scope != opened.scope or self.me not in recipients:
+            raise DomainError("federation.wrong_route", handover=opened.id, scope=opened.scope, found=scope,
+                              me=self.me)
 
     def receive_once(self, batch: int = 64, wait: float = 1.0) -> ReceiveReport:
         """Handle what has arrived (waiting up to ``wait`` seconds for the first message)."""

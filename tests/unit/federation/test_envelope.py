@@ -43,9 +43,10 @@ def peer(ledger: Ledger, uow: MemoryUnitOfWork, *, witnesses: tuple[str, ...] = 
     return Peer("320000", "p320000", NODE.verifier, ledger.log_signer(uow, NOW).vkey, witnesses)
 
 
-def sealed(cid: str, receipt: bytes, signer: Signer = NODE, to: str = "100000") -> bytes:
+def sealed(cid: str, receipt: bytes, signer: Signer = NODE, to: str = "100000",
+           places: tuple[str, ...] = ("320213001",)) -> bytes:
     return seal(signer, sender="320000", to=to, case_id=cid, scope="100000",
-                places=["320213001", "330502001"], receipt=receipt, index=0, sent_at=NOW.isoformat())
+                places=places, receipt=receipt, index=0, sent_at=NOW.isoformat())
 
 
 def refused(data: bytes, peers: list[Peer]) -> DomainError:
@@ -100,3 +101,9 @@ def test_signature_sender_and_recipient_are_checked() -> None:
                                   "liandong.gov.cn/federation/handover/v1\n{}\n\n— x AAAA\n".encode()])
 def test_what_is_not_an_envelope_is_malformed(data: bytes) -> None:
     assert refused(data, []).code == "federation.malformed"
+
+
+def test_places_that_are_not_the_report_s_are_refused() -> None:
+    cid, receipt, ledger, uow = receipt_of_report()
+    error = refused(sealed(cid, receipt, places=("320213001", "330502001")), [peer(ledger, uow)])
+    assert (error.code, error.params["found"]) == ("federation.places_mismatch", "320213001")

@@ -48,6 +48,15 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "移交信封所称案件 {case_id} 与其所附账本记录（{found}）不符",
         "en": "The hand-over envelope names case {case_id} but its ledger entry records {found}",
     },
+    "federation.places_mismatch": {
+        "zh": "移交信封所列案件 {case_id} 的地点（{places}）与其账本记录（{found}）不符",
+        "en": "The hand-over envelope lists places {places} for case {case_id} but its ledger entry records {found}",
+    },
+    "federation.wrong_route": {
+        "zh": "移交 {handover} 所称范围 {scope} 与其地点的共同上级（{found}）不符，或按规则不应移交本节点 {me}",
+        "en": "Hand-over {handover} claims scope {scope} where its places' common ancestor is {found}, "
+              "or the rules do not send it to this node ({me})",
+    },
     "federation.replayed": {
         "zh": "移交 {handover} 已于 {first_at} 记录，本次为重放，不予重复记录",
         "en": "Hand-over {handover} was recorded at {first_at}; this is a replay and is not recorded again",
