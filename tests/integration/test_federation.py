@@ -178,6 +178,27 @@ def test_a_redelivery_changes_nothing(fed_any: Federation) -> None:
     assert centre.fabric.state().pending == 0
 
 
+def test_a_relay_that_dies_between_publishing_and_marking_sends_once(fed: Federation) -> None:
+    """Jiangsu publishes its outbox and dies before marking it: the next relay publishes it again,
+    under the same message ids; the stream keeps one of each and each peer records one."""
+    from liandong.adapters.sql.federation import SqlFederationStore
+    from liandong.services.ports import Outbound
+
+    js, centre, zj = fed.nodes[JIANGSU], fed.nodes[CENTRE], fed.nodes[ZHEJIANG]
+    case_id = report(js, WUXI, HUZHOU)
+    js.hand_over(case_id)
+    with js.platform.uow() as uow:
+        pending = SqlFederationStore(uow.connection).pending(10)  # type: ignore[attr-defined]
+    js.fabric.publish([Outbound(subject, msg_id, payload) for msg_id, subject, payload in pending])
+    assert js.status().outbox_pending == 2  # never marked: the process died
+    assert js.relay_once() == 2  # a new process publishes them again
+    assert js.fabric.state().out_messages == 2
+    for node in (centre, zj):
+        assert receive(node, 1).recorded == 1
+        assert node.receive_once(wait=1.0).recorded == 0
+        assert len(node.handovers(case_id)) == 1
+
+
 def forge(envelope: bytes, **changes: object) -> bytes:
     """The envelope with fields of its JSON changed, its signature kept (so no longer matching)."""
     text, _, signatures = envelope.decode().partition("\n\n")
