@@ -284,6 +284,8 @@ def test_a_province_cut_off_queues_its_hand_overs_and_reconciles_on_reconnection
         js.hand_over(case_id)
     assert js.relay_once() == 0
     assert js.status().outbox_pending == 4
+    assert js.receive_once(wait=0.2).recorded == 0  # its receiver waits too, without failing
+    assert js.status().problem is not None
 
     server.start(connected=True)
     assert js.relay_once() == 4

@@ -160,6 +160,10 @@ class JetStreamFabric:
             msgs = await self._sub.fetch(batch, timeout=wait)
         except (nats.errors.TimeoutError, TimeoutError):  # nothing arrived in time
             return []
+        except nats.errors.Error as exc:  # the connection went: the next call connects again
+            self._sub = None
+            problem = str(exc) or type(exc).__name__
+            raise DomainError("relay.unreachable", url=self.url, problem=problem) from None
         out = []
         for m in msgs:
             headers = m.headers or {}

@@ -255,9 +255,17 @@ class FederationNode:
     def receive_once(self, batch: int = 64, wait: float = 1.0) -> ReceiveReport:
         """Handle what has arrived (waiting up to ``wait`` seconds for the first message)."""
         report = ReceiveReport()
-        for delivery in self.fabric.fetch(batch, wait):
+        try:
+            deliveries = self.fabric.fetch(batch, wait)
+        except (DomainError, TimeoutError, OSError) as exc:  # the node's server is away: nothing now
+            log.warning("federation receiver of %s: %s", self.me, exc)
+            return report
+        for delivery in deliveries:
             report.add(self.handle(delivery))
-            self.fabric.ack(delivery)
+            try:
+                self.fabric.ack(delivery)
+            except Exception as exc:  # committed: a redelivery will find its message id
+                log.warning("federation receiver of %s: ack of %s: %s", self.me, delivery.msg_id, exc)
         return report
 
     def close(self) -> None:
