@@ -100,6 +100,8 @@ class Platform:
         self.refusals: Refusals | None = None  # where their refusals are kept for the ledger alarm
         self.key_store: KeyStore | None = None  # the departments' keys (decision 0042); None: sealed
         self.tile_cache_bytes = 64 << 20  # full tiles of /log kept in memory (0: none, decision 0042)
+        self.ledger_origin: str | None = None  # the log's origin line; None: the default (a federation
+        # node names its own, issue 27: set before the ledger is first used)
         self._made: dict[str, Any] = {}
 
     def _once(self, name: str, build: Callable[[], T]) -> T:
@@ -251,8 +253,9 @@ class Platform:
         with self.uow() as uow:
             provinces = [u.code for u in self.hierarchy.children(self.hierarchy.root.code)
                          if uow.organisation.departments_of(u.code)]
+        origin = {"origin": self.ledger_origin} if self.ledger_origin else {}
         return Ledger(self.secret, witnesses=(self.hierarchy.root.code, *provinces), cosigners=self.cosigners,
-                      on_refusal=self.refusals and self.refusals.refused, keys=self.key_store)
+                      on_refusal=self.refusals and self.refusals.refused, keys=self.key_store, **origin)
 
     def rules(self, policy: CasePolicy | None = None, *, co_presence: bool = True) -> Rules:
         """The rules (router, calendar, policy); the default set is built once and its caches kept."""

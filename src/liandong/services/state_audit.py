@@ -218,6 +218,28 @@ class StateCheck:
         return None
 
 
+def _accounted(rows: StateRows, start: int, coverage: Coverage) -> Finding | None:
+    """The entries recorded by rows beside the log (hand-overs): each claimed once, its leaf's event
+    holding what the row says."""
+    for index, leaf, expected in rows.accounted(start):
+        name = str(expected.get("handover", index))
+        if not coverage.mark(index):
+            return Finding("state_mismatch", {"kind": "hand-over", "id": name, "version": "—",
+                                              "field": "ledger entry", "expected": "—",
+                                              "found": f"#{index}"}, index)
+        try:
+            event = json.loads(leaf).get("event", {})
+        except (ValueError, AttributeError):
+            event = {}
+        for field_name, value in expected.items():
+            found = event.get(field_name) if isinstance(event, dict) else None
+            if found != value:
+                return Finding("state_mismatch", {"kind": "hand-over", "id": name, "version": "—",
+                                                  "field": field_name, "expected": _text(value),
+                                                  "found": _text(found)}, index)
+    return None
+
+
 def check_state(rows: StateRows, *, start: int, size: int, hash_new: HashFactory,
                 incremental: bool = False) -> StateReport:
     """Cross-check the aggregates (all of them; with ``incremental``, those the entries from
@@ -232,6 +254,8 @@ def check_state(rows: StateRows, *, start: int, size: int, hash_new: HashFactory
     problem = cases.run(rows.cases(case_ids), rows.members(case_ids))
     if problem is None:
         problem = instruments.run(rows.instruments(instrument_ids))
+    if problem is None:
+        problem = _accounted(rows, start, coverage)
     if problem is None:
         missing = coverage.first_missing()
         if missing is not None:

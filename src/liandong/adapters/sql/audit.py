@@ -40,6 +40,11 @@ def moment(value: Any) -> datetime | None:
     return datetime.fromisoformat(value).replace(tzinfo=UTC)
 
 
+_ACCOUNTED = ("SELECT h.ledger_index, l.leaf, h.handover_id, h.digest, h.case_id FROM federation_handover h "
+              "JOIN ledger_entry l ON l.idx = h.ledger_index WHERE h.ledger_index >= {mark} "
+              "ORDER BY h.ledger_index")
+
+
 class SqlStateRows(StateRows):
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
@@ -103,6 +108,10 @@ class SqlStateRows(StateRows):
         for part, marks in self._chunks(ids):
             where = f"WHERE case_id IN {marks}" if part is not None else ""
             yield from self._rows(_MEMBERS.format(where=where), part or ())
+
+    def accounted(self, start: int) -> Iterator[tuple[int, bytes, dict[str, Any]]]:
+        for index, leaf, handover, digest, case_id in self._rows(_ACCOUNTED.format(mark=self.mark), (start,)):
+            yield int(index), bytes(leaf), {"handover": handover, "digest": digest, "case_id": case_id}
 
     def subjects(self, start: int) -> tuple[list[str], list[str]]:
         rows = self._rows("SELECT DISTINCT case_id, event_seq IS NULL FROM ledger_entry "

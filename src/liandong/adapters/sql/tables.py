@@ -336,6 +336,15 @@ case_fact = Table(  # 事实表: a case's facts after each save (assessment.fact
 
 
 
+from liandong.adapters.sql.tables_federation import (  # noqa: E402
+    federation_handover as federation_handover,
+)
+from liandong.adapters.sql.tables_federation import (  # noqa: E402
+    federation_outbox as federation_outbox,
+)
+from liandong.adapters.sql.tables_federation import (  # noqa: E402
+    federation_received as federation_received,
+)
 from liandong.adapters.sql.tables_public import (  # noqa: E402  (they need the metadata above)
     area_alert as area_alert,
 )
