@@ -12,6 +12,7 @@ CASE_TEXT: dict[str, dict[str, str]] = {
         "col_answered": "报到", "col_on_time": "按时", "col_score": "评分", "yes": "是", "no": "否",
         "timeline": "时间线（共享记录）", "col_time": "时间", "col_event": "事件", "col_actor": "执行者",
         "col_claimed": "申报时间", "version": "第 {version} 版", "actor_reporter": "诉求人", "actor_platform": "平台",
+        "rekeyed": "已用当前平台密钥重新计算 {count:,} 件诉求的电话摘要（找回查询码用）",
     },
     "en": {
         "severity": "severity", "state": "state", "report": "Report", "places": "Places", "owner": "Owner",
@@ -21,6 +22,7 @@ CASE_TEXT: dict[str, dict[str, str]] = {
         "timeline": "Timeline (shared record)", "col_time": "Time", "col_event": "Event", "col_actor": "Actor",
         "col_claimed": "Claimed time", "version": "version {version}", "actor_reporter": "Reporter",
         "actor_platform": "Platform",
+        "rekeyed": "The phone digests of {count:,} reports keyed again with the platform secret (tracking code recovery)",
     },
 }
 
@@ -136,7 +138,7 @@ CATALOGUE_TEXT: dict[str, dict[str, str]] = {
            "bad": "✗ {error}", "files": "共 {count} 个文件，全部有效", "no_files": "（没有派单目录文件）",
            "diff_head": "{name}（{scope}）{v1} → {v2}：{count} 个事项有变化",
            "added": "  + {code} {name}（新增）", "removed": "  - {code} {name}（删除）",
-           "changed": "  ~ {code} {name}", "field": "      {field}：{before} → {after}",
+           "changed": "  ~ {code} {name}", "field": "      {heading}（{field}）：{before} → {after}",
            "same": "（两个版本相同）", "written": "已写入 {path}：改写 {overrides} 项、新增 {added} 项（{effective} 起施行）",
            "exported": "已导出 {count} 个事项到 {path}", "scope": "区划", "version": "版本",
            "effective": "施行日期", "source": "依据", "exported_on": "导出日期", "national": "全国职责清单版本",

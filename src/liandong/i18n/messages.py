@@ -172,6 +172,8 @@ EVENT_LABELS: dict[str, dict[str, str]] = {
         ("CaseReopened", "重办", "reopened"),
         ("CaseClosed", "归档", "closed"),
         ("PublicationAgreed", "同意公开描述", "publication agreed"),
+        ("PublicationWithheld", "撤下公开", "taken off the public feed"),
+        ("PublicationRestored", "恢复公开", "put back on the public feed"),
         ("ContactEmailGiven", "留下联系邮箱", "e-mail address given"),
         ("CaseMerged", "合并", "merged"),
         ("DuplicateAbsorbed", "接收重复件", "duplicate absorbed"),

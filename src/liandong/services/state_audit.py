@@ -51,7 +51,7 @@ def _case_projection(r: CaseRecord) -> dict[str, Any]:
     return {"version": r.version, "state": r.state.value, "matter": r.matter, "severity": r.severity,
             "owner_code": r.owner or None, "lead_code": r.lead or None, "received_at": r.received_at,
             "due_at": r.due, "is_open": r.state.is_open, "idempotency_key": r.idempotency_key or None,
-            "public_consent": r.public_consent}
+            "public_consent": r.public_consent, "public_withheld": r.public_withheld}
 
 
 def _instrument_projection(r: InstrumentRecord) -> dict[str, Any]:
@@ -71,7 +71,7 @@ class _Kind:
 CASES = _Kind("case", "", Case, case_events.from_payload, _case_projection)
 INSTRUMENTS = _Kind("instrument", "instrument", Instrument, instrument_events.from_payload,
                     _instrument_projection)
-BOOLEANS = frozenset({"is_open", "public_consent"})
+BOOLEANS = frozenset({"is_open", "public_consent", "public_withheld"})
 
 
 def _text(value: object) -> str:
@@ -218,6 +218,28 @@ class StateCheck:
         return None
 
 
+def _accounted(rows: StateRows, start: int, coverage: Coverage) -> Finding | None:
+    """The entries recorded by rows beside the log (hand-overs): each claimed once, its leaf's event
+    holding what the row says."""
+    for index, leaf, expected in rows.accounted(start):
+        name = str(expected.get("handover", index))
+        if not coverage.mark(index):
+            return Finding("state_mismatch", {"kind": "hand-over", "id": name, "version": "—",
+                                              "field": "ledger entry", "expected": "—",
+                                              "found": f"#{index}"}, index)
+        try:
+            event = json.loads(leaf).get("event", {})
+        except (ValueError, AttributeError):
+            event = {}
+        for field_name, value in expected.items():
+            found = event.get(field_name) if isinstance(event, dict) else None
+            if found != value:
+                return Finding("state_mismatch", {"kind": "hand-over", "id": name, "version": "—",
+                                                  "field": field_name, "expected": _text(value),
+                                                  "found": _text(found)}, index)
+    return None
+
+
 def check_state(rows: StateRows, *, start: int, size: int, hash_new: HashFactory,
                 incremental: bool = False) -> StateReport:
     """Cross-check the aggregates (all of them; with ``incremental``, those the entries from
@@ -232,6 +254,8 @@ def check_state(rows: StateRows, *, start: int, size: int, hash_new: HashFactory
     problem = cases.run(rows.cases(case_ids), rows.members(case_ids))
     if problem is None:
         problem = instruments.run(rows.instruments(instrument_ids))
+    if problem is None:
+        problem = _accounted(rows, start, coverage)
     if problem is None:
         missing = coverage.first_missing()
         if missing is not None:

@@ -8,7 +8,7 @@ undeclared fails at import.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import datetime
 
 from liandong.domain.cases.command_base import ADMINISTRATOR as ADMINISTRATOR
@@ -28,11 +28,9 @@ from liandong.domain.declare import (
     PHONE,
     SELECT,
     TEXTAREA,
-    declaration,
+    check_declared,
     optional,
     param,
-    param_of,
-    subclasses,
 )
 from liandong.domain.declare import Command as Command  # every aggregate's commands' base, known here too
 
@@ -366,6 +364,16 @@ class SupportCase(CaseCommand):
     reporter_phone: str = optional("", ("联系电话", "Phone"), kind=PHONE, max_length=32)
 
 
+@COMMANDS.declare(slug="moderate", name=("公开审核", "Moderate the public feed"), roles={DISPATCHER}, behaviour="moderate",
+         action="moderate", who="dispatcher", power=DISPATCH_CASE, summary="公开审核：撤下或恢复公开 / take a report off the public feed, or put it back")
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ModerateCase(CaseCommand):
+    """公开审核: the centre takes a report off the public feed (its list, map, feeds, Open311) or puts it back, saying why."""
+
+    shown: str = param(("公开栏目", "Public feed"), kind=SELECT, choices=(("no", ("撤下", "Take off")), ("yes", ("恢复公开", "Put back"))))
+    reason: str = param(REASON, kind=TEXTAREA, min_length=1, max_length=2000)
+
+
 @COMMANDS.declare(slug="check-deadlines", name=("时限检查", "Check the deadlines"), roles={DISPATCHER, ADMINISTRATOR},
          behaviour="tick", summary="时限检查 run the escalation chain")
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -373,20 +381,9 @@ class CheckDeadlines(CaseCommand):
     """时限检查: the escalation chain (提醒, 催办, 督办, 提级, 通报)."""
 
 
-def _check_declared() -> None:
-    """Every concrete command is declared, and every field of it too (else the import fails)."""
-    for cls in subclasses(Command):
-        if cls is CaseCommand or "__slots__" not in cls.__dict__:  # the base, or a class before its slots
-            continue
-        declaration(cls)
-        for f in fields(cls):
-            if f.name not in ("by", "case_id", "expected_version"):
-                param_of(f)
-
-
 # 不合理诉求认定 (issue 25), declared in its own module and registered with the rest here
 from liandong.domain.cases.adjudication import AdjudicateRequest as AdjudicateRequest  # noqa: E402
 from liandong.domain.cases.adjudication import AppealAdjudication as AppealAdjudication  # noqa: E402
 from liandong.domain.cases.adjudication import RuleAppeal as RuleAppeal  # noqa: E402
 
-_check_declared()
+check_declared(CaseCommand)

@@ -52,6 +52,7 @@ class CaseRecord:
     address: str = ""
     coordinates: str = ""
     public_consent: bool = False  # the reporter agreed to publish the (redacted) description
+    public_withheld: bool = False  # 公开审核: the centre took the report off the public feed
     received_at: datetime | None = None
     owner: str = ""
     owner_level: int = -1
@@ -325,6 +326,8 @@ def _urged(r: CaseRecord, e: ev.CaseUrged) -> None:
 APPLY: dict[type[ev.Event], Callable[[CaseRecord, Any], None]] = {
     ev.CaseReported: _reported,
     ev.PublicationAgreed: _set("public_consent", True),
+    ev.PublicationWithheld: _set("public_withheld", True),
+    ev.PublicationRestored: _set("public_withheld", False),
     ev.ContactEmailGiven: lambda r, e: setattr(r, "reporter_email", e.reporter_email),
     ev.CaseRouted: _routed,
     ev.CaseDispatched: _dispatched,

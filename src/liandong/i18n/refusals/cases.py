@@ -67,6 +67,26 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "裁定“{value}”无效，可选：{allowed}",
         "en": "Decision '{value}' is not valid; allowed: {allowed}",
     },
+    "case.bad_shown": {
+        "zh": "公开审核的选择“{value}”无效，可选：{allowed}（yes 恢复公开，no 撤下）",
+        "en": "Moderation choice '{value}' is not valid; allowed: {allowed} (yes: put back, no: take off)",
+    },
+    "case.moderation_reason": {
+        "zh": "撤下或恢复公开须写明理由（记入案件记录，说明谁因何撤下）",
+        "en": "Taking a report off the public feed, or putting it back, needs a reason (it is kept in the case's record)",
+    },
+    "case.not_public": {
+        "zh": "案件 {case_id} 的诉求人未同意公开，本就不在公开栏目中",
+        "en": "The reporter of case {case_id} did not agree to publication: it was never on the public feed",
+    },
+    "case.already_withheld": {
+        "zh": "案件 {case_id} 已从公开栏目撤下",
+        "en": "Case {case_id} has been taken off the public feed already",
+    },
+    "case.not_withheld": {
+        "zh": "案件 {case_id} 未被撤下，仍在公开栏目中",
+        "en": "Case {case_id} has not been taken off the public feed; it is shown",
+    },
     "case.bad_heat": {
         "zh": "舆情热度“{value}”超出范围，应为 {allowed}",
         "en": "Heat '{value}' is out of range; allowed: {allowed}",

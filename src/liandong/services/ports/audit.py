@@ -40,6 +40,12 @@ class StateRows(abc.ABC):
     def subjects(self, start: int) -> tuple[list[str], list[str]]:
         """The cases and the instruments that the log's entries from ``start`` on record."""
 
+    def accounted(self, start: int) -> Iterator[tuple[int, bytes, dict[str, Any]]]:
+        """The entries from ``start`` on that record no aggregate's event but a row kept beside the
+        log (the federation's hand-overs, issue 27): (index, leaf, what the row says the leaf's
+        event holds). None by default."""
+        return iter(())
+
 
 class CheckpointMirror(abc.ABC):
     """The latest cosigned checkpoint kept outside the database (a file beside the secret key), so
