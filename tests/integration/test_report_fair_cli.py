@@ -79,12 +79,12 @@ def test_a_finding_from_the_command_line_is_excluded_and_exported(folder: Path) 
                                  "--by", "county", "--out", str(out), "--data-dir", str(folder),
                                  "--rules", str(folder / "rules.toml")])
     assert result.exit_code == 0, result.output
-    assert "county·≥3" in result.output and "county·0–2" in result.output
+    assert "县级 · ≥3 件" in result.output and "县级 · 0–2 件" in result.output
     book = load_workbook(out)
     ranking, figures, exclusions = (book[name] for name in book.sheetnames)
     assert [c.value for c in ranking[4]][:3] == ["分级分类", "名次", "代码"]
     tiers = {row[2]: (row[0], row[1]) for row in ranking.iter_rows(min_row=5, values_only=True)}
-    assert tiers["320213"] == ("county·≥3", 1)
+    assert tiers["320213"] == ("县级 · ≥3 件", 1)
     heads = [c.value for c in figures[4]]
     assert {"容错率", "回访核实率", "下推（县级以上事权）", "差异过大"} <= set(heads)
     liangxi = dict(zip(heads, next(r for r in figures.iter_rows(min_row=5, values_only=True)
@@ -119,4 +119,4 @@ def test_the_workbench_page_shows_the_tiers(folder: Path) -> None:
     a = assess(platform.uow, platform.hierarchy, parse_period("2026-03", cutoff=1),
                datetime(2026, 5, 1, tzinfo=UTC), rules)
     data = page_data(platform, a, "320200", "county", "zh")
-    assert data["tiered"] and {r["key"]: r["tier"] for r in data["ranking"]}["320213"] == "county·≥3"
+    assert data["tiered"] and {r["key"]: r["tier"] for r in data["ranking"]}["320213"] == "县级 · ≥3 件"

@@ -105,3 +105,11 @@ def test_units_are_ranked_within_tiers_of_level_and_volume() -> None:
         Tiers(volume_bands=(500, 100))
     with pytest.raises(ValueError):
         Composite(response=0.5)  # 0.5 + 0.5 + 0.4
+
+
+def test_a_tier_is_shown_in_words() -> None:
+    from liandong.assessment.tiers import tier_words
+
+    assert tier_words("county·100–499", "zh") == "县级 · 100–499 件"
+    assert tier_words("county·100–499", "en") == "county level · 100–499 cases"
+    assert tier_words("≥500", "zh") == "≥500 件" and tier_words("", "zh") == ""

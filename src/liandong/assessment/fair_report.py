@@ -15,7 +15,7 @@ from liandong.assessment.export import Sheet
 from liandong.assessment.facts import RATING_POINTS, CaseFacts
 from liandong.assessment.fair import FairCase
 from liandong.assessment.service import Assessment
-from liandong.assessment.tiers import tier_of
+from liandong.assessment.tiers import tier_of, tier_words
 from liandong.domain.hierarchy import Level
 from liandong.domain.worktime import SHANGHAI
 from liandong.i18n import pick
@@ -150,6 +150,7 @@ def fair_sheet(a: Assessment, scope: str, by: str, authority_of: AuthorityOf, na
         row = r.as_dict()
         row["name"] = name(r.key)
         row["diverges"] = pick(YES_NO_NAMES[r.diverges], lang)
+        row["tier"] = tier_words(r.tier, lang)
         rows.append(row)
     return Sheet(title, subtitle, FAIR_COLUMNS, rows)
 

@@ -15,10 +15,28 @@ from liandong.assessment.engine import Figures
 from liandong.assessment.fair_rules import Tiers
 from liandong.assessment.rules import Classes, Ranked, rank
 from liandong.domain.hierarchy import HierarchyIndex, Level
+from liandong.i18n import pick
 
 LEVEL_TIERS = {int(Level.CENTRAL): ("中央", "central"), int(Level.PROVINCE): ("省级", "province"),
                int(Level.CITY): ("市级", "city"), int(Level.COUNTY): ("县级", "county"),
                int(Level.TOWNSHIP): ("乡级", "township")}
+LEVEL_KEYS = frozenset(en for _, en in LEVEL_TIERS.values())
+
+
+def tier_words(label: str, lang: str) -> str:
+    """A tier's label in words: ``county·100–499`` → 县级 · 100–499 件 / county level · 100–499 cases."""
+    if not label:
+        return ""
+    words = {key: (zh, key) for zh, key in LEVEL_TIERS.values()}
+    words.update({"other": ("其他", "other"), "all": ("全部", "all")})
+    parts = []
+    for part in label.split("·"):
+        if part in words:
+            zh, en = words[part]
+            parts.append(pick((zh, f"{en} level" if part in LEVEL_KEYS else en), lang))
+        else:
+            parts.append(pick((f"{part} 件", f"{part} cases"), lang))
+    return " · ".join(parts)
 
 
 def level_of_key(key: str, hierarchy: HierarchyIndex) -> int:

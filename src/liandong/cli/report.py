@@ -183,7 +183,7 @@ def _rank_table(a: Assessment, scope: str, ranked: list[Ranked], name: tables.Na
     columns = tables.rank_sheet(a, scope, ranked, name, lang).columns
     for _, zh, en, kind in columns:
         table.add_column(pick((zh, en), lang), justify="left" if kind == "text" else "right")
-    for row in tables.rank_rows(ranked, name):
+    for row in tables.rank_rows(ranked, name, lang):
         shown = {**row, "klass": _t(CLASS_NAMES[row["klass"]], lang) if row["klass"] else ""}
         table.add_row(*[_show(shown, key, kind) if row.get(key) is not None else "—"
                         for key, _, _, kind in columns])

@@ -115,7 +115,7 @@ def page_data(platform: Platform, a: Assessment, scope: str, by: str, lang: str)
     units = tables.namer(platform.hierarchy, router, platform.catalogue, "unit", lang)
     kpi = tables.kpi_rows(a, scope, by, name, lang)
     ranked = a.ranking(scope, by)
-    ranking = tables.rank_rows([r for r in ranked if r.rank is not None], name)
+    ranking = tables.rank_rows([r for r in ranked if r.rank is not None], name, lang)
     for row in ranking:
         row["klass_name"] = pick(CLASS_NAMES[row["klass"]], lang) if row["klass"] else ""
     summary = a.accountability(scope)
