@@ -82,11 +82,10 @@ class SqlStateRows(StateRows):
                         values[name] = moment(values[name])
                     salt = row[width + 1]
                     current = (row[0], values, None if salt is None else bytes(salt), [])
-                if row[width + 2] is not None:
+                if row[width + 2] is not None:  # the time as the column holds it (text on SQLite)
                     version, seq, kind, at, actor, payload, idx, leaf = row[width + 2:]
-                    event: EventRow = (int(version), int(seq), kind, moment(at), actor, payload,
-                                       None if idx is None else int(idx),
-                                       None if leaf is None else bytes(leaf))
+                    event: EventRow = (version, seq, kind, at, actor, payload, idx,
+                                       leaf if leaf is None or type(leaf) is bytes else bytes(leaf))
                     current[3].append(event)
             if current is not None:
                 yield current
