@@ -7,12 +7,13 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, text
+from sqlalchemy import Connection, insert, select, text, update
 
 from liandong.adapters.sql import tables as t
 from liandong.ledger.errors import LedgerError
 from liandong.ledger.merkle import HashStore, Key, Row, append_leaves, border_keys, leaf_hash
 from liandong.services.ports import LedgerEntry, LedgerStore
+from liandong.services.ports.keystore import HELD_IN_TOKEN
 
 LOCK_KEY = 7_117_012  # the advisory lock that makes one sequencer at a time on PostgreSQL
 
@@ -171,6 +172,19 @@ class SqlLedgerStore(LedgerStore):
             self.conn.execute(insert(t.signing_key), [
                 {"name": n, "kind": k, "public_key": p, "sealed_private": s, "created_at": at}
                 for n, k, p, s in rows])
+
+    def sealed_keys(self) -> list[tuple[str, str, bytes, bytes]]:
+        k = t.signing_key
+        rows = self.conn.execute(select(k.c.name, k.c.kind, k.c.public_key, k.c.sealed_private)
+                                 .order_by(k.c.name))
+        return [(name, kind, bytes(public), bytes(sealed)) for name, kind, public, sealed in rows
+                if bytes(sealed) != HELD_IN_TOKEN]
+
+    def hold_in_token(self, name: str, public: bytes) -> bool:
+        k = t.signing_key
+        done = self.conn.execute(update(k).where(k.c.name == name, k.c.public_key == public)
+                                 .values(sealed_private=HELD_IN_TOKEN))
+        return bool(done.rowcount)
 
     def public_keys(self) -> dict[str, bytes]:
         k = t.signing_key
