@@ -15,14 +15,11 @@ from __future__ import annotations
 
 import base64
 import json
-import re
 from typing import Any
 
-from liandong.ledger.commitment import DOMAIN, commit
+from liandong.ledger.commitment import commit
 from liandong.ledger.suite import HashFactory
 
-_ESCAPED = re.compile('["\\\\\x00-\x1f\ud800-\udfff]')
-"""What JSON (and JCS) writes otherwise than as itself: a text without any is its own encoding."""
 _OPEN = b'{"commitments":'
 
 
@@ -31,13 +28,9 @@ def _dumps(payload: dict[str, Any]) -> bytes:
 
 
 def _commitment(salt: bytes, name: str, value: object, hash_new: HashFactory) -> str:
-    """``commitment.commit`` in base64, without the general encoder for a plain text."""
-    if isinstance(value, str) and _ESCAPED.search(value) is None and _ESCAPED.search(name) is None:
-        digest = hash_new(DOMAIN + salt + f'["{name}","{value}"]'.encode()).digest()
-    else:
-        digest = commit(salt, name, value if isinstance(value, (str, list, tuple, dict)) else str(value),
-                        hash_new=hash_new)
-    return base64.b64encode(digest).decode("ascii")
+    """``commitment.commit`` in base64, of the value as ``conceal`` commits it."""
+    value = value if isinstance(value, (str, list, tuple, dict)) else str(value)
+    return base64.b64encode(commit(salt, name, value, hash_new=hash_new)).decode("ascii")
 
 
 def _tail(leaf: bytes, head: int) -> bool:

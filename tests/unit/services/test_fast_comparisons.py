@@ -9,8 +9,10 @@ import hashlib
 import json
 import secrets
 
+import rfc8785
+
 from liandong.ledger.canonical import canonical_bytes
-from liandong.ledger.commitment import commit, conceal
+from liandong.ledger.commitment import DOMAIN, commit, conceal
 from liandong.ledger.suite import suite_by_name
 from liandong.services.ledger_audit import _first_bad, _signed_part
 from liandong.services.state_leaf import _commitment, case_leaf_matches
@@ -59,9 +61,14 @@ def test_a_leaf_without_commitments_matches_by_its_prefix() -> None:
 
 
 def test_the_quick_commitment_is_the_commitment() -> None:
-    for name, value in (("description", "广场 \"x\" \\ \n\x00\u2028"), ("reporter_phone", ""),
-                        ("reporter_name", "张三"), ("indicators", ["a", 1]), ("count", 5)):
-        expected = commit(SALT, name, value if isinstance(value, (str, list)) else str(value))
+    """Texts JSON writes as themselves are committed without the general encoder: the same bytes as
+    RFC 8785's (the reference implementation), escapes and non-ASCII included."""
+    for name, value in (("description", "广场 \"x\" \\ \n\x00\u2028\x7f"), ("reporter_phone", ""),
+                        ("reporter_name", "张三"), ("address", "人民中路 8 号"), ("indicators", ["a", 1]),
+                        ("count", 5)):
+        shown = value if isinstance(value, (str, list)) else str(value)
+        expected = hashlib.sha256(DOMAIN + SALT + rfc8785.dumps([name, shown])).digest()
+        assert commit(SALT, name, shown) == expected, name
         assert _commitment(SALT, name, value, hashlib.sha256) == base64.b64encode(expected).decode()
 
 
