@@ -83,9 +83,10 @@ class SqlStateRows(StateRows):
                     salt = row[width + 1]
                     current = (row[0], values, None if salt is None else bytes(salt), [])
                 if row[width + 2] is not None:  # the time as the column holds it (text on SQLite)
-                    version, seq, kind, at, actor, payload, idx, leaf = row[width + 2:]
-                    event: EventRow = (version, seq, kind, at, actor, payload, idx,
-                                       leaf if leaf is None or type(leaf) is bytes else bytes(leaf))
+                    event: EventRow = row[width + 2:]  # type: ignore[assignment]
+                    leaf = event[7]
+                    if leaf is not None and type(leaf) is not bytes:  # PostgreSQL's bytea: a memoryview
+                        event = (*event[:7], bytes(leaf))
                     current[3].append(event)
             if current is not None:
                 yield current
