@@ -8,8 +8,9 @@ event at a time as it is read) and the projection the pages read (``case_record`
 stored event. The first disagreement is named: aggregate, version, field, expected, found.
 
 Speed: the rows come in key order from a few sequential scans (``StateRows``); each payload is
-decoded once; a case event's leaf is checked by a prefix comparison of bytes (the stored payload is
-already the canonical JSON the leaf carries), parsing the leaf only when that fails."""
+decoded once; a case event's leaf is checked by bytes (``state_leaf``, decision 0047: the stored
+payload is already the canonical JSON the leaf carries, a report's commitments are remade from it),
+parsing the leaf only when that fails; times are compared as text where the column holds text."""
 
 from __future__ import annotations
 
