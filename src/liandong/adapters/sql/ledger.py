@@ -121,7 +121,13 @@ class SqlLedgerStore(LedgerStore):
         return first
 
     def leaves(self, start: int = 0) -> Iterator[tuple[int, str, bytes]]:
-        e = t.ledger_entry
+        if self.conn.dialect.name == "sqlite":  # the driver's cursor streams: no per-row SQLAlchemy work
+            cursor = self.hashes._cursor()
+            cursor.execute("SELECT idx, signer, leaf FROM ledger_entry WHERE idx >= ? ORDER BY idx", (start,))
+            while batch := cursor.fetchmany(5000):
+                yield from batch
+            return
+        e = t.ledger_entry  # PostgreSQL: SQLAlchemy's server-side cursor, memory bounded
         q = select(e.c.idx, e.c.signer, e.c.leaf).where(e.c.idx >= start).order_by(e.c.idx)
         for idx, signer, leaf in self.conn.execution_options(yield_per=2000).execute(q):
             yield int(idx), signer, bytes(leaf)
