@@ -35,6 +35,10 @@ LEDGER_TEXT: dict[str, dict[str, str]] = {
         "since": "自第 {since:,} 条记录起",
         "opened": "叶子中的承诺与所给的值一致：{fields}",
         "bad_value": "“{given}”不是“字段=值”的形式（例如 --value description=广场舞噪声）",
+        "moved": "已将 {count:,} 个签名密钥移入密码设备令牌“{token}”，数据库中不再保存其私钥",
+        "moved_key": "已移入", "nothing_to_move": "没有密封保存的部门签名密钥需要移入",
+        "not_pkcs11": "未配置密码设备：请设置 LIANDONG_KEY_STORE=pkcs11 及 LIANDONG_PKCS11_MODULE、"
+                      "LIANDONG_PKCS11_TOKEN、LIANDONG_PKCS11_PIN",
     },
     "en": {
         "nothing_new": "nothing new to checkpoint", "verified": "verified", "entries": "entries",
@@ -44,6 +48,11 @@ LEDGER_TEXT: dict[str, dict[str, str]] = {
         "state_checked": "cases and instruments: {events:,} events agree with the log", "since": "from entry {since:,} on",
         "opened": "the leaf's commitments open to the values given: {fields}",
         "bad_value": "'{given}' is not of the form field=value (e.g. --value description=广场舞噪声)",
+        "moved": "moved {count:,} signing keys into the token '{token}'; the database no longer keeps "
+                 "their private keys",
+        "moved_key": "moved", "nothing_to_move": "no department key sealed in the database to move",
+        "not_pkcs11": "no token configured: set LIANDONG_KEY_STORE=pkcs11 with LIANDONG_PKCS11_MODULE, "
+                      "LIANDONG_PKCS11_TOKEN and LIANDONG_PKCS11_PIN",
     },
 }
 

@@ -87,11 +87,11 @@ class SqlStateRows(StateRows):
                         values[name] = moment(values[name])
                     salt = row[width + 1]
                     current = (row[0], values, None if salt is None else bytes(salt), [])
-                if row[width + 2] is not None:
-                    version, seq, kind, at, actor, payload, idx, leaf = row[width + 2:]
-                    event: EventRow = (int(version), int(seq), kind, moment(at), actor, payload,
-                                       None if idx is None else int(idx),
-                                       None if leaf is None else bytes(leaf))
+                if row[width + 2] is not None:  # the time as the column holds it (text on SQLite)
+                    event: EventRow = row[width + 2:]  # type: ignore[assignment]
+                    leaf = event[7]
+                    if leaf is not None and type(leaf) is not bytes:  # PostgreSQL's bytea: a memoryview
+                        event = (*event[:7], bytes(leaf))
                     current[3].append(event)
             if current is not None:
                 yield current
