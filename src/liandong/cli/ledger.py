@@ -67,6 +67,7 @@ def keys_to_token(name: Annotated[list[str] | None, typer.Option("--name", help=
                   lang: LangOpt = "zh", database_url: DbOpt = None, data_dir: DirOpt = None) -> None:
     """将数据库中密封保存的部门签名密钥移入 PKCS#11 密码设备（LIANDONG_KEY_STORE=pkcs11）。"""
     from liandong.adapters.pkcs11_keys import Pkcs11KeyStore, move_sealed_keys
+    from liandong.services.keystore import in_one_transaction
 
     w = words(LEDGER_TEXT, lang)
     platform = open_platform(database_url, data_dir)
@@ -75,10 +76,8 @@ def keys_to_token(name: Annotated[list[str] | None, typer.Option("--name", help=
         err.print(f"[red]{w['not_pkcs11']}[/red]")
         raise typer.Exit(2)
     try:
-        with platform.uow() as uow:
-            moved = move_sealed_keys(uow, store, name or None,
-                                     progress=lambda n: out.print(f"{w['moved_key']} {escape(n)}"))
-            uow.commit()
+        moved = in_one_transaction(platform.uow, lambda uow: move_sealed_keys(
+            uow, store, name or None, progress=lambda n: out.print(f"{w['moved_key']} {escape(n)}")))
     except DomainError as exc:
         raise fail(exc, lang) from None
     finally:

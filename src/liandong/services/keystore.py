@@ -10,9 +10,10 @@ Keys made at ``liandong init`` are random, generated on every core for large set
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime
+from typing import TypeVar
 
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
@@ -21,6 +22,8 @@ from liandong.domain.errors import DomainError
 from liandong.ledger.suite import SHA256_ED25519, Suite, open_private_key, seal_private_key, suite_by_name
 from liandong.services.ports.keystore import HELD_IN_TOKEN, EntryKey, KeyStore, Progress
 from liandong.services.ports.unit_of_work import UnitOfWork
+
+_T = TypeVar("_T")
 
 
 class SealedKey(EntryKey):
@@ -102,3 +105,12 @@ def _generate_keys(count: int, secret: bytes, suite_name: str) -> list[tuple[byt
         key = suite.generate_private_key()
         out.append((suite.public_key(key), seal_private_key(key, secret)))
     return out
+
+
+def in_one_transaction(uow: Callable[[], UnitOfWork], work: Callable[[UnitOfWork], _T]) -> _T:
+    """Run ``work`` (a move of keys between stores) in one unit of work, committed when it returns:
+    the edges never open one themselves."""
+    with uow() as unit:
+        result = work(unit)
+        unit.commit()
+    return result
