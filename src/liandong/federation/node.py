@@ -28,6 +28,7 @@ from liandong.domain.errors import DomainError
 from liandong.domain.hierarchy import HierarchyIndex
 from liandong.federation.config import NodeConfig
 from liandong.federation.envelope import Opened, digest, handover_id, open_envelope, seal, sender_of
+from liandong.federation.inbound import handle_note, show_alarm
 from liandong.i18n.messages import explain
 from liandong.ledger.merkle import inclusion_proof
 from liandong.ledger.note import Signer
@@ -214,6 +215,15 @@ class FederationNode:
             if store.received(msg_id) is not None:
                 report.duplicates += 1
                 return report
+            kind = delivery.subject.rsplit(".", 1)[-1]
+            if kind != "handover":  # alarms, facts, reference data (``federation.inbound``)
+                code = handle_note(self.platform, self.me, self.config.peers, uow, kind, delivery.data,
+                                   msg_id, now)
+                report.recorded += code is None
+                report.refused += code is not None
+                report.reasons += [code] if code else []
+                uow.commit()
+                return report
             try:
                 opened = open_envelope(delivery.data, me=self.me, peers=self.config.peers)
                 self._check_route(opened)
@@ -273,6 +283,34 @@ class FederationNode:
         self.fabric.close()
         if self.platform.engine is not None:
             self.platform.engine.dispose()
+
+    def raise_alarm(self, accused: str, size: int, status: int, detail: str, key: str) -> bool:
+        """A fork alarm about ``accused``'s log seen by this node's witness: kept here, shown by the
+        ledger alarm, and sent to every peer through the outbox. False when raised before."""
+        from liandong.adapters.sql.federation_data import SqlFederationData
+        from liandong.federation.notes import seal_note
+
+        now = self.platform.clock.now()
+        alarm_id = f"alarm-{self.me}-{accused}-{size}-{key}"
+        with self.platform.uow() as uow:
+            if not SqlFederationData(uow.connection).add_alarm(  # type: ignore[attr-defined]
+                    alarm_id, accused, self.me, size, detail, now):
+                return False
+            store = self._store(uow)
+            for peer in self.config.peers:
+                note = seal_note(self.signer, "alarm", sender=self.me, to=peer.scope, accused=accused,
+                                 detail=detail, size=size, status=status)
+                store.add_outbox(f"{alarm_id}-{peer.scope}", subject(self.me, peer.scope, "alarm"), note, now)
+            uow.commit()
+        log.error("federation: fork alarm by %s about %s (size %s): %s", self.me, accused, size, detail)
+        show_alarm(self.platform, self.me, accused, size, detail, now)
+        return True
+
+    def alarms(self) -> list[dict[str, object]]:
+        from liandong.adapters.sql.federation_data import SqlFederationData
+
+        with self.platform.uow() as uow:
+            return SqlFederationData(uow.connection).alarms()  # type: ignore[attr-defined]
 
     # -- reading ----------------------------------------------------------------------------------
     def handovers(self, case_id: str | None = None) -> list[HandOverRow]:

@@ -57,6 +57,19 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Hand-over {handover} claims scope {scope} where its places' common ancestor is {found}, "
               "or the rules do not send it to this node ({me})",
     },
+    "federation.reference_older": {
+        "zh": "参考数据“{kind}”的版本 {version} 早于本节点已有的 {held}，不予采用",
+        "en": "Reference data '{kind}' version {version} is older than the {held} this node holds; not taken",
+    },
+    "federation.fork_alarm": {
+        "zh": "分叉告警：节点 {raised_by} 的见证者发现节点 {accused} 的日志（大小 {size}）与其已联署的不一致：{detail}",
+        "en": "Fork alarm: the witness of node {raised_by} found the log of node {accused} (size {size}) "
+              "inconsistent with what it cosigned: {detail}",
+    },
+    "federation.not_centre": {
+        "zh": "只有中央节点汇总全国数据、发布参考数据；本节点为 {me}",
+        "en": "Only the central node rolls up national figures and publishes reference data; this node is {me}",
+    },
     "federation.replayed": {
         "zh": "移交 {handover} 已于 {first_at} 记录，本次为重放，不予重复记录",
         "en": "Hand-over {handover} was recorded at {first_at}; this is a replay and is not recorded again",
