@@ -196,7 +196,8 @@ class JetStreamFabric:
             except Exception as exc:  # said to the asker rather than left unanswered
                 log.exception("federation responder on %s", subject)
                 status, body = 500, str(exc).encode()
-            await msg.respond(body, headers={"Status": str(status)})
+            if msg.reply:
+                await self._nc.publish(msg.reply, body, headers={"Status": str(status)})
 
         await self._nc.subscribe(subject, cb=answer)
         await self._nc.flush()
