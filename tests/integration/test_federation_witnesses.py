@@ -66,7 +66,7 @@ def test_checkpoints_are_cosigned_by_the_peer_witnesses_and_envelopes_require_th
 
     until(arrived, deadline=30, say="the Taihu case at the centre and in Zhejiang")
     assert all(not n.refusals() for n in fed.nodes.values())
-    size, note = latest_checkpoint(jiangsu)
+    _size, note = latest_checkpoint(jiangsu)
     parsed = parse_note(note)
     for scope in (CENTRE, ZHEJIANG):  # cosigned by the centre's and Zhejiang's witnesses, not Jiangsu's own
         assert verify_note(parsed, [Verifier.from_vkey(keys[scope])]), scope
@@ -100,7 +100,7 @@ def test_a_forked_log_is_refused_by_the_peer_witnesses_and_the_alarm_reaches_eve
     report(jiangsu, "320213001")
     report(jiangsu, "320213001")
     jiangsu.platform.record().checkpoint()
-    size, note = latest_checkpoint(jiangsu)
+    size, _note = latest_checkpoint(jiangsu)
     assert size > 1
     if how == "fork":  # another log of the same size
         bad = forged(jiangsu, size, b"\x07" * 32)

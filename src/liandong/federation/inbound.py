@@ -41,6 +41,17 @@ def show_alarm(platform: Platform, raised_by: str, accused: str, size: int, deta
                                "at": at.isoformat(timespec="seconds")})
 
 
+def _number(value: object) -> bool:
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int):
+        return True
+    try:
+        return isinstance(value, str) and len(value) <= 32 and float(value) == float(value)
+    except ValueError:
+        return False
+
+
 def _checked(body: dict[str, Any], kind: str) -> None:
     bad = None
     if kind == "alarm":
@@ -51,7 +62,7 @@ def _checked(body: dict[str, Any], kind: str) -> None:
         units = body["units"]
         if not (isinstance(body["day"], str) and len(body["day"]) == 10 and isinstance(units, dict)
                 and all(isinstance(u, str) and isinstance(c, dict)
-                        and all(isinstance(k, str) and isinstance(v, int | float) for k, v in c.items())
+                        and all(isinstance(k, str) and _number(v) for k, v in c.items())
                         for u, c in units.items())):
             bad = "'day' YYYY-MM-DD, 'units' {unit: {count: number}}"
     elif kind == "reference":
@@ -82,7 +93,8 @@ def handle_note(platform: Platform, me: str, peers: Sequence[Peer], uow: UnitOfW
                           body["accused"])
                 show_alarm(platform, sender, body["accused"], body["size"], body["detail"], now)
         elif kind == "facts":
-            extra.replace_facts(sender, body["day"], body["units"], msg_id, now)
+            units = {u: {k: float(v) for k, v in c.items()} for u, c in body["units"].items()}
+            extra.replace_facts(sender, body["day"], units, msg_id, now)
         else:
             held = extra.reference()
             for name, item in sorted(body["items"].items()):

@@ -67,7 +67,8 @@ def publish_day(node: FederationNode, day: date, centre: str = "100000") -> str 
     queued before."""
     if node.me == centre:
         raise DomainError("federation.local_case", case_id=f"facts {day}", scope=centre, me=node.me)
-    units = day_units(node.platform, node.me, day)
+    units = {unit: {k: wire(v) for k, v in counts.items()} for unit, counts in
+             day_units(node.platform, node.me, day).items()}
     note = seal_note(node.signer, "facts", sender=node.me, to=centre, day=day.isoformat(), units=units)
     msg_id = f"{node.me}-facts-{day.isoformat()}-{hashlib.sha256(note).hexdigest()[:16]}"
     now = node.platform.clock.now()
@@ -78,6 +79,11 @@ def publish_day(node: FederationNode, day: date, centre: str = "100000") -> str 
         SqlFederationStore(conn).add_outbox(msg_id, f"fed.out.{node.me}.{centre}.facts", note, now)
         uow.commit()
     return msg_id
+
+
+def wire(value: float) -> int | str:
+    """A count as signed JSON carries it (no floats in canonical JSON): an integer, or a decimal text."""
+    return int(value) if float(value).is_integer() else f"{value:.6f}"
 
 
 def kpis(counts: Mapping[str, float]) -> dict[str, float]:
