@@ -6,6 +6,7 @@ reach the provinces, and an older one is refused with the reason kept."""
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Iterator
 from datetime import date, timedelta
@@ -158,3 +159,48 @@ def test_reference_data_reaches_the_provinces_and_an_older_version_is_refused(fe
     assert reference_state(jiangsu)["hierarchy"]["received"].startswith("200:")
     with pytest.raises(Exception, match="not_centre"):
         publish_reference(jiangsu)
+
+
+def test_the_command_line_publishes_a_day_and_prints_the_national_ranking(tmp_path: Path) -> None:
+    import traceback
+
+    from typer.testing import CliRunner
+
+    from liandong.cli import app
+
+    made = federation(tmp_path, ack_wait=1.0)
+    try:
+        runner = CliRunner()
+
+        def cli(*args: str, code: int = 0) -> str:
+            result = runner.invoke(app, list(args))
+            assert result.exit_code == code, result.output + "".join(
+                traceback.format_exception(result.exception) if result.exception else "")
+            return result.output if "--json" in args else " ".join(result.output.split())  # unwrapped
+
+        files = {s: str(made.directory / f"{s}.toml") for s in made.nodes}
+        report(made.nodes[JIANGSU], "320213001")
+        report(made.nodes[ZHEJIANG], "330502001")
+        report(made.nodes[ZHEJIANG], "330502001")
+        day = today(made.nodes[JIANGSU]).isoformat()
+        for scope in (JIANGSU, ZHEJIANG):
+            assert f"published {scope}-facts-" in cli("federation", "rollup", "--day", day, "--config", files[scope])
+        assert "published before" in cli("federation", "rollup", "--day", day, "--config", files[ZHEJIANG])
+
+        def ranked() -> bool:
+            got = json.loads(cli("federation", "ranking", "--from", day, "--to", day, "--json",
+                                 "--config", files[CENTRE]))
+            return got["senders"] == [JIANGSU, ZHEJIANG]
+
+        until(ranked, deadline=30, say="both provinces' figures at the centre")
+        printed = cli("federation", "ranking", "--from", day, "--to", day, "--config", files[CENTRE])
+        assert "全国 / national" in printed and "受理 3" in printed and JIANGSU in printed
+        bad = cli("federation", "rollup", "--day", "2026-13-01", "--config", files[JIANGSU], code=2)
+        assert "YYYY-MM-DD" in bad
+        refused = cli("federation", "ranking", "--config", files[JIANGSU], "--lang", "en", code=2)
+        assert "Only the central node" in refused
+        assert "published 100000-reference-" in cli("federation", "reference", "--config", files[CENTRE])
+        status = json.loads(cli("federation", "status", "--json", "--config", files[CENTRE]))
+        assert status["alarms"] == [] and set(status["reference"]) == {"hierarchy", "catalogue"}
+    finally:
+        made.close()

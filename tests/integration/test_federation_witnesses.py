@@ -138,3 +138,23 @@ def test_a_forked_log_is_refused_by_the_peer_witnesses_and_the_alarm_reaches_eve
         node.relay_once()
         node.receive_once(wait=0.5)
     assert {s: len(n.alarms()) for s, n in fed.nodes.items()} == before
+
+
+def test_the_status_command_shows_a_fork_alarm(fed: Federation) -> None:
+    from typer.testing import CliRunner
+
+    from liandong.cli import app
+
+    jiangsu, zhejiang = fed.nodes[JIANGSU], fed.nodes[ZHEJIANG]
+    report(jiangsu, "320213001")
+    jiangsu.platform.record().checkpoint()
+    size, _ = latest_checkpoint(jiangsu)
+    with pytest.raises(WitnessRefusal):
+        NatsCosigner(jiangsu.fabric, ZHEJIANG, fed.witnesses[ZHEJIANG].vkey).add_checkpoint(
+            size, [], forged(jiangsu, size, b"\x01" * 32))
+    zj_file = str(fed.directory / f"{ZHEJIANG}.toml")
+    result = CliRunner().invoke(app, ["federation", "status", "--config", zj_file])
+    assert result.exit_code == 0, result.output
+    flat = " ".join(result.output.split())
+    assert "分叉告警 / FORK ALARM" in flat and f"节点 {JIANGSU} 的日志（大小 {size}）" in flat
+    assert zhejiang.alarms()[0]["raised_by"] == ZHEJIANG

@@ -6,29 +6,15 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
-from rich.console import Console
 
+from liandong.cli import federation_rollup
 from liandong.cli.common import LangOpt, group, refusals
-
-if TYPE_CHECKING:
-    from liandong.federation.node import FederationNode
+from liandong.cli.federation_common import ConfigOpt, _node, out
 
 federation_app = group("federation")
-out = Console()
-
-ConfigOpt = Annotated[Path, typer.Option("--config", envvar="LIANDONG_FEDERATION",
-                                         help="本节点的联邦配置文件（TOML）/ this node's federation file")]
-
-
-def _node(config: Path) -> FederationNode:
-    from liandong.adapters.reference_data import national_hierarchy
-    from liandong.federation.config import read_config
-    from liandong.federation.node import open_node
-
-    return open_node(read_config(config, national_hierarchy()))
 
 
 @federation_app.command("keys")
@@ -67,9 +53,13 @@ def run(config: ConfigOpt, once: Annotated[bool, typer.Option("--once", help="�
     import time
 
     with refusals(lang):
+        from liandong.federation.witnesses import NodeWitness, use_peer_witnesses
+
         node = _node(config)
         try:
             node.ensure_fabric()
+            NodeWitness(node).start()  # this node's witness answers its peers (fed.witness.<scope>.…)
+            use_peer_witnesses(node)  # and the peers marked ``witness = true`` cosign its checkpoints
             while True:
                 node.sweep()
                 sent = node.relay_once()
@@ -96,9 +86,12 @@ def status(config: ConfigOpt, as_json: Annotated[bool, typer.Option("--json")] =
     with refusals(lang):
         node = _node(config)
         try:
+            from liandong.federation.rollup import reference_state
+
             state = node.status()
             refused = node.refusals()
             rows = node.handovers()
+            alarms, reference = node.alarms(), reference_state(node)
         finally:
             node.close()
     fabric = state.fabric
@@ -108,7 +101,7 @@ def status(config: ConfigOpt, as_json: Annotated[bool, typer.Option("--json")] =
                                                        "pending": fabric.pending, "sources": fabric.sources},
                 "fabric_problem": state.problem,
                 "refused": [{"msg_id": m, "sender": s, "code": c, "reason": r} for m, s, c, r in refused],
-                "handovers": [payload_of(r) for r in rows]}
+                "handovers": [payload_of(r) for r in rows], "alarms": alarms, "reference": reference}
     if as_json:
         typer.echo(json.dumps(document, ensure_ascii=False, indent=2))
         return
@@ -121,6 +114,16 @@ def status(config: ConfigOpt, as_json: Annotated[bool, typer.Option("--json")] =
         out.print(f"JetStream 不可达 / unreachable: {state.problem}")
     for m, s, c, r in refused:
         out.print(f"拒收 / refused {m}（{s}）：{r}  [{c}]")
+    for a in alarms:
+        out.print(f"[bold red]分叉告警 / FORK ALARM[/]：节点 {a['accused']} 的日志（大小 {a['size']}），"
+                  f"由节点 {a['raised_by']} 的见证者发现 / seen by the witness of {a['raised_by']} "
+                  f"at {a['at']}："
+                  f"{a['detail']}", markup=True)
+    for kind, item in reference.items():
+        differs = item["differs"] == "yes"
+        warn = "  [yellow]与本节点数据不同 / differs from this node's data[/]" if differs else ""
+        out.print(f"参考数据 / reference {kind}: 收到 / received {item['received']}，"
+                  f"本节点 / own {item['own']}{warn}")
 
 
 @federation_app.command("up")
@@ -158,3 +161,8 @@ def up_command(
                     pass
         finally:
             fed.close()
+
+
+federation_app.command("rollup")(federation_rollup.rollup)
+federation_app.command("ranking")(federation_rollup.ranking)
+federation_app.command("reference")(federation_rollup.reference)
