@@ -184,7 +184,8 @@ def test_the_command_line_publishes_a_day_and_prints_the_national_ranking(tmp_pa
         report(made.nodes[ZHEJIANG], "330502001")
         day = today(made.nodes[JIANGSU]).isoformat()
         for scope in (JIANGSU, ZHEJIANG):
-            assert f"published {scope}-facts-" in cli("federation", "rollup", "--day", day, "--config", files[scope])
+            published = cli("federation", "rollup", "--day", day, "--config", files[scope])
+            assert f"published {scope}-facts-" in published
         assert "published before" in cli("federation", "rollup", "--day", day, "--config", files[ZHEJIANG])
 
         def ranked() -> bool:
