@@ -135,6 +135,8 @@ def up_command(
                                "不填：各节点数据目录中的 SQLite")] = None,
         walk: Annotated[bool, typer.Option("--walk/--no-walk", help="走一遍太湖跨省案件")] = True,
         keep: Annotated[bool, typer.Option("--keep", help="走完后继续运行各节点（Ctrl+C 停止）")] = False,
+        witnesses: Annotated[bool, typer.Option(
+            "--witnesses/--no-witnesses", help="各节点检查点由另两个节点的见证者经 NATS 联署")] = True,
         lang: LangOpt = "zh") -> None:
     """在本机启动三节点联邦（中央、江苏、浙江）：每节点一个 nats-server（中央为枢纽，两省为叶节点）、
     各自的数据库、密钥与账本；并走一遍太湖跨省案件。"""
@@ -144,7 +146,7 @@ def up_command(
 
     with refusals(lang):
         databases = postgres_databases(postgres) if postgres else None
-        fed = up(directory, databases=databases)
+        fed = up(directory, databases=databases, witnesses=witnesses)
         try:
             for scope, server in fed.servers.items():
                 out.print(f"节点 / node {scope}: {server.url}（JetStream 域 / domain {server.domain}），"
