@@ -107,7 +107,7 @@ def test_a_peer_that_witnesses_this_node_names_its_witness_key(tmp_path: Path) -
     ("witness = true\n", "federation.config_missing", "peers[0].witness_key"),
     ('witness = "yes"\n', "federation.config_bad_value", "peers[0].witness"),
     (f'witness = true\nwitness_key = "{LOG}"\n', "federation.config_bad_value", "peers[0].witness_key"),
-])
+], ids=["witness-without-key", "witness-not-boolean", "witness-key-not-a-cosigner"])
 def test_a_bad_witness_field_is_named(tmp_path: Path, add: str, code: str, field: str) -> None:
     error = refusal(tmp_path, GOOD.replace("witness_keys = [", add + "witness_keys = [", 1))
     assert (error.code, error.params["field"]) == (code, field)

@@ -36,7 +36,7 @@ def test_a_note_from_a_peer_opens() -> None:
     (facts(extra_field=1), "facts", "100000", "federation.malformed"),
     (b"not a note", "facts", "100000", "federation.malformed"),
     (facts().replace(b'"received":2', b'"received":3'), "facts", "100000", "federation.bad_signature"),
-])
+], ids=["forged", "misaddressed", "other-kind", "extra-field", "not-a-note", "altered"])
 def test_a_bad_note_is_refused_naming_why(data: bytes, kind: str, me: str, code: str) -> None:
     with pytest.raises(DomainError) as refused:
         open_note(data, kind, me=me, peers=PEERS)
