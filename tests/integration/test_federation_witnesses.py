@@ -131,6 +131,8 @@ def test_a_forked_log_is_refused_by_the_peer_witnesses_and_the_alarm_reaches_eve
         assert not node.refusals()
         shown = node.platform.refusals.latest()  # the ledger alarm of its dashboard
         assert shown is not None and "分叉告警" in shown["reason"] and JIANGSU in shown["reason"]
+        banner = node.platform.ledger_watch().status.alarm  # what the dashboard's ledger banner shows
+        assert banner is not None and "分叉告警" in str(banner)
         assert json.dumps(node.alarms(), ensure_ascii=False)
     # a redelivered alarm changes nothing
     before = {s: len(n.alarms()) for s, n in fed.nodes.items()}
