@@ -160,3 +160,22 @@ def test_the_status_command_shows_a_fork_alarm(fed: Federation) -> None:
     flat = " ".join(result.output.split())
     assert "分叉告警 / FORK ALARM" in flat and f"节点 {JIANGSU} 的日志（大小 {size}）" in flat
     assert zhejiang.alarms()[0]["raised_by"] == ZHEJIANG
+
+
+def test_a_hand_over_waits_while_a_peer_witness_is_away_and_goes_once_it_is_back(fed: Federation) -> None:
+    jiangsu, zhejiang = fed.nodes[JIANGSU], fed.nodes[ZHEJIANG]
+    fed.servers[ZHEJIANG].stop()  # Zhejiang's witness cannot answer
+    jiangsu.platform.ledger.cosigners = tuple(  # fail fast rather than wait 5 s per checkpoint
+        NatsCosigner(c.fabric, c.scope, c.vkey, timeout=1.0) for c in jiangsu.platform.ledger.cosigners)
+    case_id = report(jiangsu, *TAIHU)
+    assert jiangsu.sweep() == [] and not jiangsu.handovers(case_id)  # not made: it would be refused
+    fed.servers[ZHEJIANG].start(deadline=30)
+    report(jiangsu, "320213001")  # the log grows: the next checkpoint is shown to both witnesses
+
+    def arrived() -> bool:
+        fed.run_once()
+        return all(fed.nodes[s].handovers(case_id) for s in (CENTRE, ZHEJIANG))
+
+    until(arrived, deadline=40, say="the hand-over once Zhejiang's witness is back")
+    assert not any(n.refusals() for n in fed.nodes.values())
+    assert not zhejiang.alarms()

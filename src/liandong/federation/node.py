@@ -141,13 +141,17 @@ class FederationNode:
         if not entries:
             raise DomainError("case.unknown", case_id=case_id)
         index, _ = entries[0]  # the originating event (the report)
-        if not latest or latest[-1][0] <= index:
+        if not latest or latest[-1][0] <= index or self.unwitnessed(latest[-1][2]):
             platform.record().checkpoint()
         made: list[str] = []
         ledger = platform.ledger
         with platform.uow() as uow:
             store = self._store(uow)
             size, _, note = uow.ledger.checkpoints()[-1]
+            missing = self.unwitnessed(note)
+            if missing:  # a peer witness was away: the receivers would refuse it; the sweep tries again
+                raise DomainError("federation.not_witnessed", case_id=case_id, size=str(size),
+                                  witnesses=", ".join(missing))
             leaf = dict(uow.ledger.entries_of_case(case_id))[index]
             proof = inclusion_proof(uow.ledger.hashes, index, size, hash_new=ledger.suite.hash_new)
             receipt = make_receipt(leaf=leaf, index=index, proof=proof, checkpoint=note,
@@ -182,8 +186,30 @@ class FederationNode:
         made: list[str] = []
         for case_id, places in found.items():
             if route(self.platform.hierarchy, self.me, self.config.scopes, places)[1]:
-                made += self.hand_over(case_id)
+                try:
+                    made += self.hand_over(case_id)
+                except DomainError as exc:
+                    if exc.code != "federation.not_witnessed":
+                        raise
+                    log.warning("federation: %s waits to hand over %s: %s", self.me, case_id,
+                                explain(exc, "en"))
         return made
+
+    def unwitnessed(self, note: str) -> list[str]:
+        """The witnesses of this node's ledger (its peers', over the fabric) whose cosignature ``note``
+        lacks."""
+        from liandong.ledger.errors import LedgerError
+        from liandong.ledger.note import Verifier, parse_note, verify_note
+
+        parsed, missing = parse_note(note), []
+        for cosigner in self.platform.ledger.cosigners:
+            try:
+                ok = bool(verify_note(parsed, [Verifier.from_vkey(cosigner.vkey)]))
+            except LedgerError:
+                ok = False
+            if not ok:
+                missing.append(cosigner.name)
+        return missing
 
     def relay_once(self, batch: int = 256) -> int:
         """Publish what the outbox holds; 0 when the node's NATS server cannot be reached (it waits)."""

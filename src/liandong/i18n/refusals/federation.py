@@ -66,6 +66,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Fork alarm: the witness of node {raised_by} found the log of node {accused} (size {size}) "
               "inconsistent with what it cosigned: {detail}",
     },
+    "federation.not_witnessed": {
+        "zh": "案件 {case_id} 暂不移交：最新检查点（规模 {size}）缺少见证者 {witnesses} 的联署，接收方将拒收；待见证者恢复后重试",
+        "en": "Case {case_id} is not handed over yet: the latest checkpoint (size {size}) lacks the cosignature of "
+              "{witnesses}, which the receivers require; tried again once the witness is back",
+    },
     "federation.not_centre": {
         "zh": "只有中央节点汇总全国数据、发布参考数据；本节点为 {me}",
         "en": "Only the central node rolls up national figures and publishes reference data; this node is {me}",
