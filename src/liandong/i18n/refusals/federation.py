@@ -25,8 +25,8 @@ MESSAGES: dict[str, dict[str, str]] = {
               "every node's scope and domain must be unique",
     },
     "federation.malformed": {
-        "zh": "移交信封格式错误：{problem}",
-        "en": "Malformed hand-over envelope: {problem}",
+        "zh": "联邦消息（移交信封、告警、汇总或参考数据）格式错误：{problem}",
+        "en": "Malformed federation message (hand-over envelope, alarm, facts or reference data): {problem}",
     },
     "federation.unknown_node": {
         "zh": "移交信封来自未配置的节点“{sender}”：本节点只接收配置文件中所列对端的移交",
