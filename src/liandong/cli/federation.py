@@ -48,6 +48,8 @@ def hand_over(case_id: Annotated[str, typer.Argument(help="案件编号 / the ca
 @federation_app.command("run")
 def run(config: ConfigOpt, once: Annotated[bool, typer.Option("--once", help="收发当前积压后退出")] = False,
         interval: Annotated[float, typer.Option(min=0.1, help="轮询间隔（秒）")] = 1.0,
+        rollup: Annotated[int, typer.Option(
+            "--rollup", min=0, help="每隔多少秒向中央节点发布今天与昨天的分单位汇总（0：不发布）")] = 0,
         lang: LangOpt = "zh") -> None:
     """建立本节点的流与消费者；把范围超出本节点的新案件移交，发送联邦发件箱，接收对端移交（Ctrl+C 停止）。"""
     import time
@@ -60,7 +62,13 @@ def run(config: ConfigOpt, once: Annotated[bool, typer.Option("--once", help="�
             node.ensure_fabric()
             NodeWitness(node).start()  # this node's witness answers its peers (fed.witness.<scope>.…)
             use_peer_witnesses(node)  # and the peers marked ``witness = true`` cosign its checkpoints
+            published = -float(rollup)
             while True:
+                if rollup and node.me != node.platform.hierarchy.root.code \
+                        and time.monotonic() - published >= rollup:
+                    for msg_id in federation_rollup.publish_recent(node):
+                        out.print(f"已发布汇总 / published {msg_id}")
+                    published = time.monotonic()
                 node.sweep()
                 sent = node.relay_once()
                 got = node.receive_once(wait=interval)

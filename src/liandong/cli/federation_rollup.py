@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import json
 from datetime import date, timedelta
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from liandong.cli.common import LangOpt, refusals
 from liandong.cli.federation_common import ConfigOpt, _node, out
+
+if TYPE_CHECKING:
+    from liandong.federation.node import FederationNode
 
 DayOpt = Annotated[str | None, typer.Option("--day", help="日期 YYYY-MM-DD（默认：今天，北京时间）/ the day")]
 
@@ -96,3 +99,11 @@ def reference(config: ConfigOpt, lang: LangOpt = "zh") -> None:
     for msg_id in made:
         out.print(f"已发布 / published {msg_id}")
     out.print(f"已发出 / relayed {sent}")
+
+
+def publish_recent(node: FederationNode) -> list[str]:
+    """(``federation run --rollup``) yesterday's and today's figures, each queued when it changed."""
+    from liandong.federation.rollup import publish_day
+
+    today = _day(None)
+    return [m for m in (publish_day(node, today - timedelta(days=1)), publish_day(node, today)) if m]
