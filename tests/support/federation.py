@@ -18,10 +18,10 @@ Federation = LocalFederation
 
 
 def federation(directory: Path, ack_wait: float = 30.0,
-               databases: dict[str, str] | None = None) -> Federation:
+               databases: dict[str, str] | None = None, *, witnesses: bool = False) -> Federation:
     if nats_server_binary() is None:
         pytest.skip("nats-server is not installed (apt-get install nats-server)")
-    return up(directory, databases=databases, ack_wait=ack_wait)
+    return up(directory, databases=databases, ack_wait=ack_wait, witnesses=witnesses)
 
 
 def until(what: Callable[[], bool], *, deadline: float = 20.0, every: float = 0.1, say: str = "") -> None:

@@ -6,29 +6,15 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
-from rich.console import Console
 
+from liandong.cli import federation_rollup
 from liandong.cli.common import LangOpt, group, refusals
-
-if TYPE_CHECKING:
-    from liandong.federation.node import FederationNode
+from liandong.cli.federation_common import ConfigOpt, _node, out
 
 federation_app = group("federation")
-out = Console()
-
-ConfigOpt = Annotated[Path, typer.Option("--config", envvar="LIANDONG_FEDERATION",
-                                         help="本节点的联邦配置文件（TOML）/ this node's federation file")]
-
-
-def _node(config: Path) -> FederationNode:
-    from liandong.adapters.reference_data import national_hierarchy
-    from liandong.federation.config import read_config
-    from liandong.federation.node import open_node
-
-    return open_node(read_config(config, national_hierarchy()))
 
 
 @federation_app.command("keys")
@@ -62,15 +48,27 @@ def hand_over(case_id: Annotated[str, typer.Argument(help="案件编号 / the ca
 @federation_app.command("run")
 def run(config: ConfigOpt, once: Annotated[bool, typer.Option("--once", help="收发当前积压后退出")] = False,
         interval: Annotated[float, typer.Option(min=0.1, help="轮询间隔（秒）")] = 1.0,
+        rollup: Annotated[int, typer.Option(
+            "--rollup", min=0, help="每隔多少秒向中央节点发布今天与昨天的分单位汇总（0：不发布）")] = 0,
         lang: LangOpt = "zh") -> None:
     """建立本节点的流与消费者；把范围超出本节点的新案件移交，发送联邦发件箱，接收对端移交（Ctrl+C 停止）。"""
     import time
 
     with refusals(lang):
+        from liandong.federation.witnesses import NodeWitness, use_peer_witnesses
+
         node = _node(config)
         try:
             node.ensure_fabric()
+            NodeWitness(node).start()  # this node's witness answers its peers (fed.witness.<scope>.…)
+            use_peer_witnesses(node)  # and the peers marked ``witness = true`` cosign its checkpoints
+            published = -float(rollup)
             while True:
+                if rollup and node.me != node.platform.hierarchy.root.code \
+                        and time.monotonic() - published >= rollup:
+                    for msg_id in federation_rollup.publish_recent(node):
+                        out.print(f"已发布汇总 / published {msg_id}")
+                    published = time.monotonic()
                 node.sweep()
                 sent = node.relay_once()
                 got = node.receive_once(wait=interval)
@@ -96,9 +94,12 @@ def status(config: ConfigOpt, as_json: Annotated[bool, typer.Option("--json")] =
     with refusals(lang):
         node = _node(config)
         try:
+            from liandong.federation.rollup import reference_state
+
             state = node.status()
             refused = node.refusals()
             rows = node.handovers()
+            alarms, reference = node.alarms(), reference_state(node)
         finally:
             node.close()
     fabric = state.fabric
@@ -108,7 +109,7 @@ def status(config: ConfigOpt, as_json: Annotated[bool, typer.Option("--json")] =
                                                        "pending": fabric.pending, "sources": fabric.sources},
                 "fabric_problem": state.problem,
                 "refused": [{"msg_id": m, "sender": s, "code": c, "reason": r} for m, s, c, r in refused],
-                "handovers": [payload_of(r) for r in rows]}
+                "handovers": [payload_of(r) for r in rows], "alarms": alarms, "reference": reference}
     if as_json:
         typer.echo(json.dumps(document, ensure_ascii=False, indent=2))
         return
@@ -121,6 +122,16 @@ def status(config: ConfigOpt, as_json: Annotated[bool, typer.Option("--json")] =
         out.print(f"JetStream 不可达 / unreachable: {state.problem}")
     for m, s, c, r in refused:
         out.print(f"拒收 / refused {m}（{s}）：{r}  [{c}]")
+    for a in alarms:
+        out.print(f"[bold red]分叉告警 / FORK ALARM[/]：节点 {a['accused']} 的日志（大小 {a['size']}），"
+                  f"由节点 {a['raised_by']} 的见证者发现 / seen by the witness of {a['raised_by']} "
+                  f"at {a['at']}："
+                  f"{a['detail']}", markup=True)
+    for kind, item in reference.items():
+        differs = item["differs"] == "yes"
+        warn = "  [yellow]与本节点数据不同 / differs from this node's data[/]" if differs else ""
+        out.print(f"参考数据 / reference {kind}: 收到 / received {item['received']}，"
+                  f"本节点 / own {item['own']}{warn}")
 
 
 @federation_app.command("up")
@@ -132,6 +143,8 @@ def up_command(
                                "不填：各节点数据目录中的 SQLite")] = None,
         walk: Annotated[bool, typer.Option("--walk/--no-walk", help="走一遍太湖跨省案件")] = True,
         keep: Annotated[bool, typer.Option("--keep", help="走完后继续运行各节点（Ctrl+C 停止）")] = False,
+        witnesses: Annotated[bool, typer.Option(
+            "--witnesses/--no-witnesses", help="各节点检查点由另两个节点的见证者经 NATS 联署")] = True,
         lang: LangOpt = "zh") -> None:
     """在本机启动三节点联邦（中央、江苏、浙江）：每节点一个 nats-server（中央为枢纽，两省为叶节点）、
     各自的数据库、密钥与账本；并走一遍太湖跨省案件。"""
@@ -141,7 +154,7 @@ def up_command(
 
     with refusals(lang):
         databases = postgres_databases(postgres) if postgres else None
-        fed = up(directory, databases=databases)
+        fed = up(directory, databases=databases, witnesses=witnesses)
         try:
             for scope, server in fed.servers.items():
                 out.print(f"节点 / node {scope}: {server.url}（JetStream 域 / domain {server.domain}），"
@@ -158,3 +171,8 @@ def up_command(
                     pass
         finally:
             fed.close()
+
+
+federation_app.command("rollup")(federation_rollup.rollup)
+federation_app.command("ranking")(federation_rollup.ranking)
+federation_app.command("reference")(federation_rollup.reference)

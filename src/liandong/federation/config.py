@@ -18,6 +18,8 @@ line and the field, with what is allowed (``federation.config_*`` in ``i18n.refu
     node_key = "liandong-node+1a2b3c4d+A…"   # verifier key of the peer's node key (signs envelopes)
     log_key = "liandong-log+…"               # verifier key of the peer's log (signs its checkpoints)
     witness_keys = ["witness-100000+…"]      # optional: cosignatures its checkpoints must carry
+    witness = true                           # optional: this peer's witness cosigns our checkpoints
+    witness_key = "witness-100000+…"         # the peer's witness key (required with witness = true)
 
 Relative paths are read from the file's directory.
 """
@@ -40,7 +42,8 @@ _DOMAIN = re.compile(r"[A-Za-z0-9_-]{1,32}\Z")
 _ACCOUNT = re.compile(r"[A-Za-z0-9_$-]{1,64}\Z")
 _URL = re.compile(r"(nats|tls)://[^\s/]+:[0-9]{1,5}\Z")
 FIELDS = {"node": ("scope", "data_dir", "database_url", "name"), "nats": ("url", "account", "domain"),
-          "peers": ("scope", "domain", "node_key", "log_key", "witness_keys", "name")}
+          "peers": ("scope", "domain", "node_key", "log_key", "witness_keys", "witness", "witness_key",
+                    "name")}
 ALLOWED: dict[str, tuple[str, str]] = {
     "scope": ("省级行政区划代码（如 320000），或中央节点 100000 / centre",
               "a province code (e.g. 320000), or 100000 / centre for the central node"),
@@ -55,6 +58,10 @@ ALLOWED: dict[str, tuple[str, str]] = {
                  "the verifier key of the peer's node key (name+id+key, not a witness key)"),
     "log_key": ("对端日志的验证公钥（name+id+key）", "the verifier key of the peer's log (name+id+key)"),
     "witness_keys": ("见证者验证公钥的列表", "a list of witness verifier keys"),
+    "witness": ("true 或 false（该对端是否见证本节点的检查点）",
+                "true or false (whether this peer witnesses this node's checkpoints)"),
+    "witness_key": ("对端见证者的验证公钥（name+id+key，联署密钥）",
+                    "the verifier key of the peer's witness (name+id+key, a cosignature key)"),
 }
 
 
@@ -66,6 +73,10 @@ class Peer:
     log_key: str
     witness_keys: tuple[str, ...] = ()
     name: str = ""
+    witness: bool = False
+    """Whether this peer's witness cosigns this node's checkpoints (over the fabric)."""
+    witness_key: str = ""
+    """The verifier key of the peer's witness: the only key a cosignature from it is taken with."""
 
 
 @dataclass(frozen=True)
@@ -209,8 +220,15 @@ def parse_config(data: dict[str, Any], text: str, path: Path, hierarchy: Hierarc
                     raise r.bad("peers", "witness_keys", index, vkey)
             except LedgerError:
                 raise r.bad("peers", "witness_keys", index, vkey) from None
+        witness = item.get("witness", False)
+        if not isinstance(witness, bool):
+            raise r.bad("peers", "witness", index, witness)
+        witness_key = (r.verifier(item, "witness_key", index, cosigner=True).vkey if "witness_key" in item
+                       else "")
+        if witness and not witness_key:
+            raise r.fail("peers", "witness_key", index, "federation.config_missing")
         peers.append(Peer(peer_scope, peer_domain, node_key, log_key, tuple(witnesses),
-                          r.text(item, "peers", "name", index, required=False)))
+                          r.text(item, "peers", "name", index, required=False), witness, witness_key))
     if not data_dir.is_absolute():
         data_dir = path.parent / data_dir
     return NodeConfig(scope, data_dir, url, domain, tuple(peers), account,

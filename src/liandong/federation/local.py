@@ -20,6 +20,7 @@ from liandong.federation.config import read_config
 from liandong.federation.node import FederationNode, ReceiveReport, origin_of
 from liandong.federation.servers import CENTRE, NatsServer, servers_for
 from liandong.federation.topology import domain_of
+from liandong.federation.witnesses import NodeWitness, use_peer_witnesses, witness_directory
 
 SCOPES = (CENTRE, "320000", "330000")
 TAIHU = ("320213001", "330502001")  # 崇安寺街道 (无锡), 月河街道 (湖州)
@@ -32,18 +33,30 @@ class LocalFederation:
     platforms: dict[str, Platform] = field(default_factory=dict)
     nodes: dict[str, FederationNode] = field(default_factory=dict)
     databases: dict[str, str] = field(default_factory=dict)
+    witnesses: dict[str, NodeWitness] = field(default_factory=dict)
 
-    def configure(self, ack_wait: float = 30.0) -> None:
-        """Write each node's file with its peers' keys, read it back, open the node, make the streams."""
+    def configure(self, ack_wait: float = 30.0, *, witnesses: bool = False) -> None:
+        """Write each node's file with its peers' keys, read it back, open the node, make the streams;
+        ``witnesses``: every node's checkpoints cosigned by the witnesses of the other nodes over NATS
+        (``federation.witnesses``), their keys required on every envelope."""
         keys = {scope: (NodeKeyFiles(self._data(scope)).signer().vkey, platform.record().log_vkey())
                 for scope, platform in self.platforms.items()}
+        wkeys = {scope: witness_directory(self._data(scope), scope).signer().vkey for scope in self.platforms}
         hierarchy = national_hierarchy()
         for scope, platform in self.platforms.items():
             path = self.directory / f"{scope}.toml"
             url = self.databases.get(scope)
             database = f'database_url = "{url}"\n' if url else ""
+
+            def witnessing(peer: str, me: str = scope) -> str:
+                if not witnesses:
+                    return ""
+                theirs = [wkeys[s] for s in self.platforms if s != peer]  # who witnesses that peer
+                return (f'witness = true\nwitness_key = "{wkeys[peer]}"\n'
+                        f'witness_keys = [{", ".join(chr(34) + k + chr(34) for k in theirs)}]\n')
+
             peers = "".join(f'\n[[peers]]\nscope = "{peer}"\ndomain = "{domain_of(peer)}"\n'
-                            f'node_key = "{keys[peer][0]}"\nlog_key = "{keys[peer][1]}"\n'
+                            f'node_key = "{keys[peer][0]}"\nlog_key = "{keys[peer][1]}"\n' + witnessing(peer)
                             for peer in self.platforms if peer != scope)
             path.write_text(f'[node]\nscope = "{scope}"\ndata_dir = "{self._data(scope)}"\n{database}\n'
                             f'[nats]\nurl = "{self.servers[scope].url}"\ndomain = "{domain_of(scope)}"\n'
@@ -55,6 +68,12 @@ class LocalFederation:
             node.fabric.ensure_outgoing(f"fed.out.{node.me}.>")
         for node in self.nodes.values():
             node.ensure_fabric()
+        if witnesses:
+            for node in self.nodes.values():
+                self.witnesses[node.me] = NodeWitness(node)
+                self.witnesses[node.me].start()
+            for node in self.nodes.values():
+                use_peer_witnesses(node)
 
     def _data(self, scope: str) -> Path:
         return self.directory / f"node-{scope}"
@@ -80,7 +99,7 @@ class LocalFederation:
 
 
 def up(directory: Path, scopes: tuple[str, ...] = SCOPES, *, databases: dict[str, str] | None = None,
-       ack_wait: float = 30.0, deadline: float = 30.0) -> LocalFederation:
+       ack_wait: float = 30.0, deadline: float = 30.0, witnesses: bool = False) -> LocalFederation:
     """The servers started (the centre's first), the platforms made and the nodes configured."""
     directory.mkdir(parents=True, exist_ok=True)
     made = LocalFederation(directory.resolve(), servers_for(directory.resolve(), scopes),
@@ -92,7 +111,7 @@ def up(directory: Path, scopes: tuple[str, ...] = SCOPES, *, databases: dict[str
             platform = bootstrap(Settings(data_dir=made._data(scope), database_url=made.databases.get(scope)))
             platform.ledger_origin = origin_of(scope)
             made.platforms[scope] = platform
-        made.configure(ack_wait)
+        made.configure(ack_wait, witnesses=witnesses)
     except BaseException:
         made.close()
         raise

@@ -28,6 +28,7 @@ from liandong.domain.errors import DomainError
 from liandong.domain.hierarchy import HierarchyIndex
 from liandong.federation.config import NodeConfig
 from liandong.federation.envelope import Opened, digest, handover_id, open_envelope, seal, sender_of
+from liandong.federation.inbound import handle_note, show_alarm
 from liandong.i18n.messages import explain
 from liandong.ledger.merkle import inclusion_proof
 from liandong.ledger.note import Signer
@@ -140,13 +141,17 @@ class FederationNode:
         if not entries:
             raise DomainError("case.unknown", case_id=case_id)
         index, _ = entries[0]  # the originating event (the report)
-        if not latest or latest[-1][0] <= index:
+        if not latest or latest[-1][0] <= index or self.unwitnessed(latest[-1][2]):
             platform.record().checkpoint()
         made: list[str] = []
         ledger = platform.ledger
         with platform.uow() as uow:
             store = self._store(uow)
             size, _, note = uow.ledger.checkpoints()[-1]
+            missing = self.unwitnessed(note)
+            if missing:  # a peer witness was away: the receivers would refuse it; the sweep tries again
+                raise DomainError("federation.not_witnessed", case_id=case_id, size=str(size),
+                                  witnesses=", ".join(missing))
             leaf = dict(uow.ledger.entries_of_case(case_id))[index]
             proof = inclusion_proof(uow.ledger.hashes, index, size, hash_new=ledger.suite.hash_new)
             receipt = make_receipt(leaf=leaf, index=index, proof=proof, checkpoint=note,
@@ -181,8 +186,30 @@ class FederationNode:
         made: list[str] = []
         for case_id, places in found.items():
             if route(self.platform.hierarchy, self.me, self.config.scopes, places)[1]:
-                made += self.hand_over(case_id)
+                try:
+                    made += self.hand_over(case_id)
+                except DomainError as exc:
+                    if exc.code != "federation.not_witnessed":
+                        raise
+                    log.warning("federation: %s waits to hand over %s: %s", self.me, case_id,
+                                explain(exc, "en"))
         return made
+
+    def unwitnessed(self, note: str) -> list[str]:
+        """The witnesses of this node's ledger (its peers', over the fabric) whose cosignature ``note``
+        lacks."""
+        from liandong.ledger.errors import LedgerError
+        from liandong.ledger.note import Verifier, parse_note, verify_note
+
+        parsed, missing = parse_note(note), []
+        for cosigner in self.platform.ledger.cosigners:
+            try:
+                ok = bool(verify_note(parsed, [Verifier.from_vkey(cosigner.vkey)]))
+            except LedgerError:
+                ok = False
+            if not ok:
+                missing.append(cosigner.name)
+        return missing
 
     def relay_once(self, batch: int = 256) -> int:
         """Publish what the outbox holds; 0 when the node's NATS server cannot be reached (it waits)."""
@@ -213,6 +240,15 @@ class FederationNode:
             store = self._store(uow)
             if store.received(msg_id) is not None:
                 report.duplicates += 1
+                return report
+            kind = delivery.subject.rsplit(".", 1)[-1]
+            if kind != "handover":  # alarms, facts, reference data (``federation.inbound``)
+                code = handle_note(self.platform, self.me, self.config.peers, uow, kind, delivery.data,
+                                   msg_id, now)
+                report.recorded += code is None
+                report.refused += code is not None
+                report.reasons += [code] if code else []
+                uow.commit()
                 return report
             try:
                 opened = open_envelope(delivery.data, me=self.me, peers=self.config.peers)
@@ -273,6 +309,34 @@ class FederationNode:
         self.fabric.close()
         if self.platform.engine is not None:
             self.platform.engine.dispose()
+
+    def raise_alarm(self, accused: str, size: int, status: int, detail: str, key: str) -> bool:
+        """A fork alarm about ``accused``'s log seen by this node's witness: kept here, shown by the
+        ledger alarm, and sent to every peer through the outbox. False when raised before."""
+        from liandong.adapters.sql.federation_data import SqlFederationData
+        from liandong.federation.notes import seal_note
+
+        now = self.platform.clock.now()
+        alarm_id = f"alarm-{self.me}-{accused}-{size}-{key}"
+        with self.platform.uow() as uow:
+            if not SqlFederationData(uow.connection).add_alarm(  # type: ignore[attr-defined]
+                    alarm_id, accused, self.me, size, detail, now):
+                return False
+            store = self._store(uow)
+            for peer in self.config.peers:
+                note = seal_note(self.signer, "alarm", sender=self.me, to=peer.scope, accused=accused,
+                                 detail=detail, size=size, status=status)
+                store.add_outbox(f"{alarm_id}-{peer.scope}", subject(self.me, peer.scope, "alarm"), note, now)
+            uow.commit()
+        log.error("federation: fork alarm by %s about %s (size %s): %s", self.me, accused, size, detail)
+        show_alarm(self.platform, self.me, accused, size, detail, now)
+        return True
+
+    def alarms(self) -> list[dict[str, object]]:
+        from liandong.adapters.sql.federation_data import SqlFederationData
+
+        with self.platform.uow() as uow:
+            return SqlFederationData(uow.connection).alarms()  # type: ignore[attr-defined]
 
     # -- reading ----------------------------------------------------------------------------------
     def handovers(self, case_id: str | None = None) -> list[HandOverRow]:

@@ -93,3 +93,21 @@ def test_what_is_allowed_is_said_in_both_languages(tmp_path: Path) -> None:
 def test_a_file_that_is_not_toml_is_refused_with_the_parser_s_position(tmp_path: Path) -> None:
     error = refusal(tmp_path, "[node\nscope = 1")
     assert error.code == "federation.config_unreadable" and "line 1" in error.params["problem"]
+
+
+def test_a_peer_that_witnesses_this_node_names_its_witness_key(tmp_path: Path) -> None:
+    config = read(tmp_path, GOOD.replace('witness_keys = [', f'witness = true\nwitness_key = "{WITNESS}"\n'
+                                                            'witness_keys = ['))
+    centre = config.peer("100000")  # type: ignore[attr-defined]
+    assert centre.witness and centre.witness_key == WITNESS
+    assert not config.peer("330000").witness  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(("add", "code", "field"), [
+    ("witness = true\n", "federation.config_missing", "peers[0].witness_key"),
+    ('witness = "yes"\n', "federation.config_bad_value", "peers[0].witness"),
+    (f'witness = true\nwitness_key = "{LOG}"\n', "federation.config_bad_value", "peers[0].witness_key"),
+], ids=["witness-without-key", "witness-not-boolean", "witness-key-not-a-cosigner"])
+def test_a_bad_witness_field_is_named(tmp_path: Path, add: str, code: str, field: str) -> None:
+    error = refusal(tmp_path, GOOD.replace("witness_keys = [", add + "witness_keys = [", 1))
+    assert (error.code, error.params["field"]) == (code, field)

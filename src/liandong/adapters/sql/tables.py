@@ -337,6 +337,12 @@ case_fact = Table(  # 事实表: a case's facts after each save (assessment.fact
 
 
 from liandong.adapters.sql.tables_federation import (  # noqa: E402
+    federation_alarm as federation_alarm,
+)
+from liandong.adapters.sql.tables_federation import (  # noqa: E402
+    federation_fact as federation_fact,
+)
+from liandong.adapters.sql.tables_federation import (  # noqa: E402
     federation_handover as federation_handover,
 )
 from liandong.adapters.sql.tables_federation import (  # noqa: E402
@@ -344,6 +350,9 @@ from liandong.adapters.sql.tables_federation import (  # noqa: E402
 )
 from liandong.adapters.sql.tables_federation import (  # noqa: E402
     federation_received as federation_received,
+)
+from liandong.adapters.sql.tables_federation import (  # noqa: E402
+    federation_reference as federation_reference,
 )
 from liandong.adapters.sql.tables_public import (  # noqa: E402  (they need the metadata above)
     area_alert as area_alert,

@@ -42,3 +42,32 @@ federation_handover = Table(  # 跨省移交: each hand-over sent or received, a
     Column("envelope", LargeBinary, nullable=False),
     Column("at", UtcDateTime, nullable=False),
 )
+
+# 分叉告警: a peer's log seen forked or rolled back by a witness (raised here or received)
+federation_alarm = Table(
+    "federation_alarm", metadata,
+    Column("alarm_id", String(160), primary_key=True),
+    Column("accused", String(16), nullable=False),  # the node whose log forked
+    Column("raised_by", String(16), nullable=False),  # the node whose witness saw it
+    Column("size", BigInteger().with_variant(Integer(), "sqlite"), nullable=False),
+    Column("detail", Text, nullable=False),  # the witness's refusal, Chinese then English
+    Column("at", UtcDateTime, nullable=False),
+)
+
+federation_fact = Table(  # 全国汇总: a node's daily per-unit counts (no personal data), kept at the centre
+    "federation_fact", metadata,
+    Column("sender", String(16), primary_key=True),
+    Column("day", String(10), primary_key=True),  # YYYY-MM-DD (Asia/Shanghai)
+    Column("unit", String(40), primary_key=True),  # county:<code> | department:<code>
+    Column("counts", Text, nullable=False),  # JSON {count name: value}
+    Column("msg_id", String(160), nullable=False),
+    Column("received_at", UtcDateTime, nullable=False),
+)
+
+federation_reference = Table(  # 参考数据版本: the versions of the centre's reference data a node has received
+    "federation_reference", metadata,
+    Column("kind", String(32), primary_key=True),  # hierarchy | catalogue
+    Column("version", String(80), nullable=False),
+    Column("sender", String(16), nullable=False),
+    Column("received_at", UtcDateTime, nullable=False),
+)

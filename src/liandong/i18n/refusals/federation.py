@@ -25,8 +25,8 @@ MESSAGES: dict[str, dict[str, str]] = {
               "every node's scope and domain must be unique",
     },
     "federation.malformed": {
-        "zh": "移交信封格式错误：{problem}",
-        "en": "Malformed hand-over envelope: {problem}",
+        "zh": "联邦消息（移交信封、告警、汇总或参考数据）格式错误：{problem}",
+        "en": "Malformed federation message (hand-over envelope, alarm, facts or reference data): {problem}",
     },
     "federation.unknown_node": {
         "zh": "移交信封来自未配置的节点“{sender}”：本节点只接收配置文件中所列对端的移交",
@@ -56,6 +56,24 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "移交 {handover} 所称范围 {scope} 与其地点的共同上级（{found}）不符，或按规则不应移交本节点 {me}",
         "en": "Hand-over {handover} claims scope {scope} where its places' common ancestor is {found}, "
               "or the rules do not send it to this node ({me})",
+    },
+    "federation.reference_older": {
+        "zh": "参考数据“{kind}”的版本 {version} 早于本节点已有的 {held}，不予采用",
+        "en": "Reference data '{kind}' version {version} is older than the {held} this node holds; not taken",
+    },
+    "federation.fork_alarm": {
+        "zh": "分叉告警：节点 {raised_by} 的见证者发现节点 {accused} 的日志（大小 {size}）与其已联署的不一致：{detail}",
+        "en": "Fork alarm: the witness of node {raised_by} found the log of node {accused} (size {size}) "
+              "inconsistent with what it cosigned: {detail}",
+    },
+    "federation.not_witnessed": {
+        "zh": "案件 {case_id} 暂不移交：最新检查点（规模 {size}）缺少见证者 {witnesses} 的联署，接收方将拒收；待见证者恢复后重试",
+        "en": "Case {case_id} is not handed over yet: the latest checkpoint (size {size}) lacks the cosignature of "
+              "{witnesses}, which the receivers require; tried again once the witness is back",
+    },
+    "federation.not_centre": {
+        "zh": "只有中央节点汇总全国数据、发布参考数据；本节点为 {me}",
+        "en": "Only the central node rolls up national figures and publishes reference data; this node is {me}",
     },
     "federation.replayed": {
         "zh": "移交 {handover} 已于 {first_at} 记录，本次为重放，不予重复记录",
