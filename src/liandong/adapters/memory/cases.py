@@ -7,6 +7,7 @@ from collections.abc import Callable, Collection, Iterator, Sequence
 from datetime import UTC, datetime
 
 from liandong.adapters.memory.streams import MemoryStreams
+from liandong.adapters.memory.sums import MemorySumView
 from liandong.assessment.fact_rows import row_of
 from liandong.domain.cases.case import Case
 from liandong.domain.cases.events import CaseFollowedUp, CaseReported, Event
@@ -228,6 +229,9 @@ class MemoryCaseReads(ReadsThroughStore[Case, Event], CaseReads):
 
     def fact_rows(self, case_id: str) -> list[FactRow]:
         return list(self.store.facts.get(case_id, []))
+
+    def sum_view(self) -> MemorySumView:
+        return MemorySumView(self.store.facts, self.store.records)
 
     def _received(self, since: datetime, until: datetime, scope: str | None) -> list[CaseRecord]:
         """The records received in [since, until) with a place under ``scope``. A record's

@@ -21,6 +21,7 @@ from sqlalchemy.exc import IntegrityError
 
 from liandong.adapters.sql import duties as duty_sql
 from liandong.adapters.sql import facts as fact_sql
+from liandong.adapters.sql import sums as sum_sql
 from liandong.adapters.sql import tables as t
 from liandong.adapters.sql.streams import SqlStreams
 from liandong.domain.cases import events as ev
@@ -72,6 +73,13 @@ _SQL = {
     "insert_fact": fact_sql.INSERT,
 }
 _PG = {name: re.sub(r":(\w+)", r"%(\1)s", sql) for name, sql in _SQL.items()}
+
+
+def _moment(value: Any) -> datetime:
+    """A time as the driver gives it (SQLite: the store's text)."""
+    if isinstance(value, str):
+        return datetime.fromisoformat(value).replace(tzinfo=UTC)
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
 def dumps(payload: dict[str, object]) -> str:
@@ -237,6 +245,7 @@ class SqlCaseStore(SqlStreams[Case, ev.Event], CaseStore):
             fact = row_of(r.id, body, r, pending)
             self._exec("insert_fact", fact_sql.params(fact, self._time))
             self.staged_facts[r.id] = (r.version, fact.body)
+            sum_sql.on_save(self.raw, sum_sql.statements(self.sqlite), self._time, body, fact, _moment)
         base = self.cache.get(r.id) if expected else ()
         if len(base) == expected:
             self.staged[r.id] = base + tuple(pending)
@@ -267,7 +276,9 @@ class SqlCaseStore(SqlStreams[Case, ev.Event], CaseStore):
     def rebuild_facts(self, rows_of: Callable[[str, Sequence[ev.Event]], Sequence[FactRow]]) -> int:
         if not self.conn.in_transaction():
             self.conn.begin()
-        return fact_sql.rebuild(self.conn, rows_of)
+        n = fact_sql.rebuild(self.conn, rows_of)
+        sum_sql.rebuild(self.conn)
+        return n
 
     def add_tracking(self, code_hash: str, case_id: str) -> None:
         self._exec("insert_tracking", {"code": code_hash, "id": case_id})

@@ -345,3 +345,15 @@ from liandong.adapters.sql.tables_public import (  # noqa: E402
 from liandong.adapters.sql.tables_public import (  # noqa: E402
     reporter_phone as reporter_phone,
 )
+from liandong.adapters.sql.tables_sums import (  # noqa: E402
+    case_pending as case_pending,
+)
+from liandong.adapters.sql.tables_sums import (  # noqa: E402
+    case_sum as case_sum,
+)
+from liandong.adapters.sql.tables_sums import (  # noqa: E402
+    case_sum_due as case_sum_due,
+)
+from liandong.adapters.sql.tables_sums import (  # noqa: E402
+    case_sum_skip as case_sum_skip,
+)

@@ -1,0 +1,67 @@
+"""case sum: sums beside the 事实表 (per place set, day of receipt, day of change), the pending
+deadlines by day, the cases waiting on a deadline now and the cases left out (decision 0045)
+
+Filled here from the existing fact rows (``adapters.sql.sums.rebuild``); from now on the case
+store keeps them with every save, in the transaction of its events.
+
+Revision ID: 0027
+Revises: 0026
+Create Date: 2026-12-06 19:00:00
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = '0027'
+down_revision = '0026'
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    from liandong.adapters.sql import sums
+    from liandong.adapters.sql import tables as t
+    from liandong.assessment.sums import SUM_COLUMNS
+
+    op.create_table('case_sum',
+    sa.Column('places', sa.String(length=200), nullable=False),
+    sa.Column('received_day', sa.String(length=10), nullable=False),
+    sa.Column('day', sa.String(length=10), nullable=False),
+    *(sa.Column(name, sa.Float(), server_default='0', nullable=False) for name in SUM_COLUMNS),
+    sa.PrimaryKeyConstraint('places', 'received_day', 'day', name=op.f('pk_case_sum'))
+    )
+    op.create_index('ix_case_sum_received', 'case_sum', ['received_day', 'day'], unique=False)
+    op.create_table('case_sum_due',
+    sa.Column('places', sa.String(length=200), nullable=False),
+    sa.Column('received_day', sa.String(length=10), nullable=False),
+    sa.Column('day', sa.String(length=10), nullable=False),
+    sa.Column('kind', sa.String(length=1), nullable=False),
+    sa.Column('due_day', sa.String(length=10), nullable=False),
+    sa.Column('n', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('places', 'received_day', 'day', 'kind', 'due_day', name=op.f('pk_case_sum_due'))
+    )
+    op.create_index('ix_case_sum_due_received', 'case_sum_due', ['received_day', 'due_day'], unique=False)
+    op.create_table('case_pending',
+    sa.Column('case_id', sa.String(length=40), nullable=False),
+    sa.Column('seq', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=1), nullable=False),
+    sa.Column('due_at', t.UtcDateTime(), nullable=False),
+    sa.Column('places', sa.String(length=200), nullable=False),
+    sa.Column('received_day', sa.String(length=10), nullable=False),
+    sa.PrimaryKeyConstraint('case_id', 'seq', name=op.f('pk_case_pending'))
+    )
+    op.create_index('ix_case_pending_due', 'case_pending', ['due_at'], unique=False)
+    op.create_table('case_sum_skip',
+    sa.Column('case_id', sa.String(length=40), nullable=False),
+    sa.Column('received_at', t.UtcDateTime(), nullable=False),
+    sa.PrimaryKeyConstraint('case_id', name=op.f('pk_case_sum_skip'))
+    )
+    op.create_index('ix_case_sum_skip_received', 'case_sum_skip', ['received_at'], unique=False)
+    sums.rebuild(op.get_bind())
+
+
+def downgrade() -> None:
+    for name in ('case_sum_skip', 'case_pending', 'case_sum_due', 'case_sum'):
+        op.drop_table(name)

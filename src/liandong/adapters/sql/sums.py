@@ -1,0 +1,239 @@
+"""The sums beside the 事实表 on SQL (``assessment.sums``): kept by the case store in the
+transaction of the events, rebuilt from the fact rows, and read per period."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Iterator
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, delete, func, insert, select
+
+from liandong.adapters.sql import tables as t
+from liandong.assessment.sums import SUM_COLUMNS, Deltas, case_deltas, pending_of, save_deltas
+from liandong.services.ports import FactRow
+
+_COLS = ", ".join(SUM_COLUMNS)
+_SQL = {
+    "upsert_sum": f"INSERT INTO case_sum (places, received_day, day, {_COLS}) VALUES (:places, :rday, :day, "
+                  + ", ".join(f":{c}" for c in SUM_COLUMNS)
+                  + ") ON CONFLICT (places, received_day, day) DO UPDATE SET "
+                  + ", ".join(f"{c} = case_sum.{c} + excluded.{c}" for c in SUM_COLUMNS),
+    "upsert_due": "INSERT INTO case_sum_due (places, received_day, day, kind, due_day, n) VALUES "
+                  "(:places, :rday, :day, :kind, :due_day, :n) ON CONFLICT (places, received_day, day, kind, "
+                  "due_day) DO UPDATE SET n = case_sum_due.n + excluded.n",
+    "skipped": "SELECT 1 FROM case_sum_skip WHERE case_id = :id",
+    "insert_skip": "INSERT INTO case_sum_skip (case_id, received_at) VALUES (:id, :received_at)",
+    "rows": "SELECT version, valid_from, irregular, body FROM case_fact WHERE case_id = :id AND version < :v "
+            "ORDER BY version",
+    "delete_pending": "DELETE FROM case_pending WHERE case_id = :id",
+    "insert_pending": "INSERT INTO case_pending (case_id, seq, kind, due_at, places, received_day) "
+                      "VALUES (:id, :seq, :kind, :due_at, :places, :rday)",
+}
+_PG = {name: re.sub(r":(\w+)", r"%(\1)s", sql) for name, sql in _SQL.items()}
+Run = Callable[[str, dict[str, Any]], Any]
+
+
+def statements(sqlite: bool) -> dict[str, str]:
+    return _SQL if sqlite else _PG
+
+
+def write(run: Run, sql: dict[str, str], d: Deltas) -> None:
+    for (places, rday, day), vec in d.sums.items():
+        run(sql["upsert_sum"], {"places": places, "rday": rday, "day": day,
+                                **dict(zip(SUM_COLUMNS, vec, strict=True))})
+    for (places, rday, day, kind, due_day), n in d.due.items():
+        run(sql["upsert_due"], {"places": places, "rday": rday, "day": day, "kind": kind,
+                                "due_day": due_day, "n": n})
+
+
+def on_save(run: Run, sql: dict[str, str], time: Callable[[datetime | None], Any], previous: str | None,
+            row: FactRow, parse: Callable[[Any], datetime]) -> None:
+    """The sums' share of a save that wrote ``row`` (after the row whose body is ``previous``)."""
+    skipped = run(sql["skipped"], {"id": row.case_id}).fetchone() is not None
+    if skipped:
+        return
+    if row.irregular:  # the case leaves the sums: what its earlier rows added is taken back
+        earlier = [FactRow(row.case_id, v, parse(at), bool(irr), body, row.received_at)
+                   for v, at, irr, body in run(sql["rows"], {"id": row.case_id, "v": row.version}).fetchall()]
+        back = case_deltas(earlier) or Deltas()
+        back.sums = {k: [-x for x in v] for k, v in back.sums.items()}
+        back.due = {k: -n for k, n in back.due.items()}
+        write(run, sql, back)
+        run(sql["insert_skip"], {"id": row.case_id, "received_at": time(row.received_at)})
+        if previous is not None:
+            run(sql["delete_pending"], {"id": row.case_id})
+        return
+    write(run, sql, save_deltas(previous, row))
+    before, after = pending_of(previous), pending_of(row.body)
+    if before != after:
+        if before[2]:
+            run(sql["delete_pending"], {"id": row.case_id})
+        from liandong.assessment.fact_rows import moment
+
+        for seq, (kind, due) in enumerate(after[2]):
+            run(sql["insert_pending"], {"id": row.case_id, "seq": seq, "kind": kind,
+                                        "due_at": time(moment(due)), "places": after[0], "rday": after[1]})
+
+
+def rebuild(conn: Connection) -> int:
+    """The sums derived again from every case's fact rows (the old ones dropped), inside the
+    caller's transaction: the number of cases left out (irregular)."""
+    for table in (t.case_sum, t.case_sum_due, t.case_pending, t.case_sum_skip):
+        conn.execute(delete(table))
+    total, skipped, pending = recompute(conn)
+    if total.sums:
+        conn.execute(insert(t.case_sum), [
+            {"places": k[0], "received_day": k[1], "day": k[2], **dict(zip(SUM_COLUMNS, v, strict=True))}
+            for k, v in total.sums.items()])
+    if total.due:
+        conn.execute(insert(t.case_sum_due), [
+            {"places": k[0], "received_day": k[1], "day": k[2], "kind": k[3], "due_day": k[4], "n": n}
+            for k, n in total.due.items()])
+    if skipped:
+        conn.execute(insert(t.case_sum_skip), [{"case_id": c, "received_at": at} for c, at in skipped])
+    if pending:
+        conn.execute(insert(t.case_pending), pending)
+    return len(skipped)
+
+
+def _cases(conn: Connection) -> Iterator[list[FactRow]]:
+    f, c = t.case_fact, t.case_record
+    q = (select(f.c.case_id, f.c.version, f.c.valid_from, f.c.irregular, f.c.body, c.c.received_at)
+         .join(c, c.c.id == f.c.case_id).order_by(f.c.case_id, f.c.version))
+    rows: list[FactRow] = []
+    for r in conn.execute(q).yield_per(20_000):
+        if rows and rows[0].case_id != r.case_id:
+            yield rows
+            rows = []
+        rows.append(FactRow(r.case_id, r.version, r.valid_from, bool(r.irregular), r.body, r.received_at))
+    if rows:
+        yield rows
+
+
+def recompute(conn: Connection) -> tuple[Deltas, list[tuple[str, datetime]], list[dict[str, Any]]]:
+    """The sums, the cases left out and the pending deadlines, from the fact rows alone."""
+    from liandong.assessment.fact_rows import moment
+
+    total, skipped, pending = Deltas(), list[tuple[str, datetime]](), list[dict[str, Any]]()
+    for rows in _cases(conn):
+        d = case_deltas(rows)
+        if d is None:
+            skipped.append((rows[0].case_id, rows[0].received_at))
+            continue
+        total.merge(d)
+        places, rday, waits = pending_of(rows[-1].body)
+        pending.extend({"case_id": rows[0].case_id, "seq": i, "kind": kind, "due_at": moment(due),
+                        "places": places, "received_day": rday} for i, (kind, due) in enumerate(waits))
+    return total.compact(), skipped, pending
+
+
+def stored(conn: Connection) -> tuple[Deltas, list[str], list[tuple[Any, ...]]]:
+    """What the tables hold now (for the check against ``recompute``)."""
+    out = Deltas()
+    s, d, p = t.case_sum, t.case_sum_due, t.case_pending
+    for r in conn.execute(select(s)):
+        out.sums[(r.places, r.received_day, r.day)] = [float(getattr(r, c)) for c in SUM_COLUMNS]
+    for r in conn.execute(select(d)):
+        out.due[(r.places, r.received_day, r.day, r.kind, r.due_day)] = int(r.n)
+    k = t.case_sum_skip
+    skipped = list(conn.execute(select(k.c.case_id).order_by(k.c.case_id)).scalars())
+    pending = [tuple(r) for r in conn.execute(
+        select(p.c.case_id, p.c.seq, p.c.kind, p.c.due_at, p.c.places, p.c.received_day)
+        .order_by(p.c.case_id, p.c.seq))]
+    return out.compact(), skipped, pending
+
+
+def period_sums(conn: Connection, first: str, last: str, cut: str | None) -> Iterator[tuple[Any, ...]]:
+    """Per place set and day of receipt in [first, last]: the event-only sums of changes filed
+    before the day ``cut`` (all with None)."""
+    s = t.case_sum
+    where = (s.c.received_day >= first) & (s.c.received_day <= last)
+    if cut is not None:
+        where = where & (s.c.day < cut)
+    q = (select(s.c.places, s.c.received_day, *(func.sum(getattr(s.c, c)) for c in SUM_COLUMNS))
+         .where(where).group_by(s.c.places, s.c.received_day))
+    yield from (tuple(r) for r in conn.execute(q))
+
+
+def period_due(conn: Connection, first: str, last: str, cut: str | None, passed: str,
+               ) -> Iterator[tuple[str, str, int]]:
+    """Per place set and kind: the deadlines of cases received in [first, last] pending after the
+    changes before ``cut`` (all with None) whose day is before ``passed``."""
+    d = t.case_sum_due
+    where = (d.c.received_day >= first) & (d.c.received_day <= last) & (d.c.due_day < passed)
+    if cut is not None:
+        where = where & (d.c.day < cut)
+    q = select(d.c.places, d.c.kind, func.sum(d.c.n)).where(where).group_by(d.c.places, d.c.kind)
+    yield from ((r[0], r[1], int(r[2] or 0)) for r in conn.execute(q))
+
+
+def pending_between(conn: Connection, first: str, last: str, since: datetime, until: datetime,
+                    ) -> Iterator[tuple[str, str, int]]:
+    """Per place set and kind: the deadlines pending now in [since, until) of cases received in
+    [first, last]."""
+    p = t.case_pending
+    q = (select(p.c.places, p.c.kind, func.count()).where(
+        (p.c.received_day >= first) & (p.c.received_day <= last)
+        & (p.c.due_at >= since) & (p.c.due_at < until))
+        .group_by(p.c.places, p.c.kind))
+    yield from ((r[0], r[1], int(r[2])) for r in conn.execute(q))
+
+
+def skipped_between(conn: Connection, since: datetime, until: datetime) -> list[str]:
+    k = t.case_sum_skip
+    return list(conn.execute(select(k.c.case_id).where(k.c.received_at >= since, k.c.received_at < until)
+                             .order_by(k.c.case_id)).scalars())
+
+
+class SqlSumView:
+    """``SumView`` over a connection (``uow.case_reads.sum_view()``)."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def period_sums(self, first: str, last: str, cut: str | None) -> Iterator[tuple[Any, ...]]:
+        return period_sums(self.conn, first, last, cut)
+
+    def period_due(self, first: str, last: str, cut: str | None, passed: str,
+                   ) -> Iterator[tuple[str, str, int]]:
+        return period_due(self.conn, first, last, cut, passed)
+
+    def pending_between(self, first: str, last: str, since: datetime, until: datetime,
+                        ) -> Iterator[tuple[str, str, int]]:
+        return pending_between(self.conn, first, last, since, until)
+
+    def skipped_between(self, since: datetime, until: datetime) -> list[str]:
+        return skipped_between(self.conn, since, until)
+
+    def candidates(self, since: datetime, until: datetime, severities: Iterable[str]) -> list[str]:
+        c, p = t.case_record, t.case_place
+        several = select(p.c.case_id).group_by(p.c.case_id).having(func.count() > 1)
+        q = select(c.c.id).where(c.c.received_at >= since, c.c.received_at < until,
+                                 c.c.severity.in_(list(severities)) | c.c.id.in_(several)).order_by(c.c.id)
+        return list(self.conn.execute(q).scalars())
+
+    def differences(self) -> list[str]:
+        """The keys of ``case_sum``/``case_sum_due``/``case_pending``/``case_sum_skip`` whose stored
+        value is not what the fact rows give (named as table:key)."""
+        want, want_skip, want_pending = recompute(self.conn)
+        have, have_skip, have_pending = stored(self.conn)
+        out = [f"case_sum:{'/'.join(k)}" for k in sorted(set(want.sums) | set(have.sums))
+               if [round(x, 6) for x in want.sums.get(k, [])] != [round(x, 6) for x in have.sums.get(k, [])]]
+        out += [f"case_sum_due:{'/'.join(k)}" for k in sorted(set(want.due) | set(have.due))
+                if want.due.get(k) != have.due.get(k)]
+        out += [f"case_sum_skip:{c}" for c in sorted(set(c for c, _ in want_skip) ^ set(have_skip))]
+        mine = {(r["case_id"], r["seq"], r["kind"], r["due_at"], r["places"], r["received_day"])
+                for r in want_pending}
+        theirs = {(a, b, c, _moment(d), e, f) for a, b, c, d, e, f in have_pending}
+        out += [f"case_pending:{k[0]}" for k in sorted(mine ^ theirs)]
+        return out
+
+
+def _moment(value: Any) -> datetime:
+    from datetime import UTC
+
+    if isinstance(value, str):
+        return datetime.fromisoformat(value).replace(tzinfo=UTC)
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)

@@ -1,0 +1,29 @@
+"""The read side of the sums kept beside the 事实表 (``assessment.sums``), on every store."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any, Protocol
+
+
+class SumView(Protocol):
+    def period_sums(self, first: str, last: str, cut: str | None) -> Iterable[tuple[Any, ...]]:
+        """(places, received day, *SUM_COLUMNS) summed over the changes filed before ``cut``."""
+
+    def period_due(self, first: str, last: str, cut: str | None, passed: str,
+                   ) -> Iterable[tuple[str, str, int]]:
+        """(places, kind, n): deadlines pending after the changes before ``cut``, due before ``passed``."""
+
+    def pending_between(self, first: str, last: str, since: datetime, until: datetime,
+                        ) -> Iterable[tuple[str, str, int]]:
+        """(places, kind, n): deadlines pending now, due in [since, until)."""
+
+    def skipped_between(self, since: datetime, until: datetime) -> list[str]:
+        """The cases received in [since, until) left out of the sums (read from rows and events)."""
+
+    def candidates(self, since: datetime, until: datetime, severities: Iterable[str]) -> list[str]:
+        """The cases received in [since, until) of these severities or with several places (共同在场)."""
+
+    def differences(self) -> list[str]:
+        """What the stored sums hold that a recomputation from the fact rows does not (empty: equal)."""
