@@ -30,6 +30,7 @@ from liandong.domain.cases.numbers import format_number
 from liandong.domain.cases.rules import Rules
 from liandong.domain.cases.states import CaseState
 from liandong.services.ports import Notice, StoredEvent
+from volume_sums import capture_sum, write_sums
 
 EVENT_COLUMNS = ("seq", "case_id", "case_version", "type", "at", "actor", "payload")
 CASE_COLUMNS = ("id", "version", "state", "matter", "severity", "owner_code", "lead_code", "received_at",
@@ -49,11 +50,15 @@ SPOT_KEYS = ("id", "matter", "place", "lat", "lng", "open")
 class _Result:
     """What a cursor answers to the statements ``save`` reads back (a sequence, a row count)."""
 
-    def __init__(self, row: tuple[Any, ...] | None = None, rowcount: int = 1) -> None:
-        self.row, self.rowcount = row, rowcount
+    def __init__(self, row: tuple[Any, ...] | None = None, rowcount: int = 1,
+                 rows: Iterable[tuple[Any, ...]] = ()) -> None:
+        self.row, self.rowcount, self.rows = row, rowcount, rows
 
     def fetchone(self) -> tuple[Any, ...] | None:
         return self.row
+
+    def fetchall(self) -> list[tuple[Any, ...]]:
+        return list(self.rows)
 
 
 @dataclass
@@ -73,6 +78,11 @@ class Rows:
     facts: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     """Each case's fact rows in the order saved (the last is what ``last_fact`` reads)."""
     phones: list[dict[str, Any]] = field(default_factory=list)
+    sums: dict[tuple[str, str, str], dict[str, Any]] = field(default_factory=dict)
+    """The sums beside the fact rows (``adapters.sql.sums``), added up per key over the chunk."""
+    sums_due: dict[tuple[str, ...], dict[str, Any]] = field(default_factory=dict)
+    skipped: dict[str, dict[str, Any]] = field(default_factory=dict)
+    pending: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     notices: list[dict[str, Any]] = field(default_factory=list)
     days: Counter[tuple[str, str]] = field(default_factory=Counter)
     streams: dict[str, tuple[Any, ...]] = field(default_factory=dict)
@@ -92,7 +102,8 @@ class Rows:
         out = Rows(cases=self.cases, events=self.events, outbox=self.outbox, places=self.places,
                    members=self.members, numbers=self.numbers, duties=self.duties, tracking=self.tracking,
                    spots=self.spots, facts=self.facts, phones=self.phones, notices=self.notices,
-                   days=self.days)
+                   days=self.days, sums=self.sums, sums_due=self.sums_due, skipped=self.skipped,
+                   pending=self.pending)
         self.clear()
         return out
 
@@ -192,11 +203,17 @@ class CaptureStore(SqlCaseStore):
             return _Result((found[-1]["body"],) if found else None)
         elif name == "insert_fact":
             rows.facts.setdefault(params["id"], []).append(dict(params))
+        elif name.startswith("sum_"):
+            return self._sum(name, params)
         elif name == "number_of":
             return _Result(None)  # ids here are never numbers: the generator names cases by id
         else:
             raise NotImplementedError(f"the volume generator does not capture {name}")
         return _Result()
+
+    def _sum(self, name: str, params: dict[str, Any]) -> _Result:
+        found = capture_sum(self.rows, name, params)
+        return _Result(rows=found) if name == "sum_rows" else _Result(found[0] if found else None)
 
     def save(self, case: Case) -> list[StoredEvent]:
         stored = super().save(case)
@@ -293,6 +310,7 @@ class Writer:
                         cur.executemany(SQLITE[table], params)
             else:
                 _copy(raw, tables)
+            write_sums(raw, self.sqlite, rows)
             if rows.notices:  # the instrument store's own insert (Core, its column types)
                 conn.execute(insert(t.notification), [{**n, "seq": n["seq"] + self.notice} for n in rows.notices])
         self.seq = base + len(rows.events)

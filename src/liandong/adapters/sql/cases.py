@@ -71,6 +71,7 @@ _SQL = {
     "insert_duty": duty_sql.INSERT,
     "last_fact": fact_sql.LAST,
     "insert_fact": fact_sql.INSERT,
+    **sum_sql.SQL,
 }
 _PG = {name: re.sub(r":(\w+)", r"%(\1)s", sql) for name, sql in _SQL.items()}
 
@@ -245,7 +246,7 @@ class SqlCaseStore(SqlStreams[Case, ev.Event], CaseStore):
             fact = row_of(r.id, body, r, pending)
             self._exec("insert_fact", fact_sql.params(fact, self._time))
             self.staged_facts[r.id] = (r.version, fact.body)
-            sum_sql.on_save(self.raw, sum_sql.statements(self.sqlite), self._time, body, fact, _moment)
+            sum_sql.on_save(self._exec, self._time, body, fact, _moment)
         base = self.cache.get(r.id) if expected else ()
         if len(base) == expected:
             self.staged[r.id] = base + tuple(pending)
