@@ -261,6 +261,7 @@ def test_rebuild_facts_from_the_cli(tmp_path: Any) -> None:
                                       "--data-dir", str(tmp_path), "--lang", "en"])
     assert result.exit_code == 0, result.output
     assert "Rebuilt the facts of 7 cases; compared 7, 0 differ" in result.output
+    assert "Sums: compared the figures of" in result.output and "units, 0 differ" in result.output
     period = parse_period("2026-03", cutoff=1)
     assert stored(platform.uow, period.start, period.end, period.end) == \
         reference(platform.uow, period.start, period.end, period.end)
