@@ -354,8 +354,8 @@ def _copy(raw: Any, tables: dict[str, list[dict[str, Any]]]) -> None:
         "duty": (DUTY_COLUMNS, ("id", "dep", "kind", "ref", "subject", "since", "due", "order")),
         "tracking_code": (("code_hash", "case_id"), ("code", "id")),
         "case_spot": (("case_id", "matter", "place", "lat_e6", "lng_e6", "open"), SPOT_KEYS),
-        "case_fact": (("case_id", "version", "valid_from", "irregular", "body"),
-                      ("id", "version", "valid_from", "irregular", "body")),
+        "case_fact": (("case_id", "version", "valid_from", "irregular", "body", "viewers"),
+                      ("id", "version", "valid_from", "irregular", "body", "viewers")),
         "reporter_phone": (("phone_hash", "case_id"), ("phone", "id")),
     }
     with raw.cursor() as cur:

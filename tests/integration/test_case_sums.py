@@ -105,3 +105,25 @@ def test_the_demo_month_from_the_sums(month_bus: Callable[[], UnitOfWork]) -> No
     odd = datetime(2026, 3, 5, 7, 1, tzinfo=UTC)  # neither a midnight nor now: the rows are read
     assert sum_facts(month_bus, H, period.start, period.end, odd, later) is None
     assert _differences(month_bus) == []
+
+
+def test_the_report_reads_the_rows(month_bus: Callable[[], UnitOfWork]) -> None:  # noqa: F811
+    """``liandong report`` (``report_facts.assess_rows``): the same groups, rankings and
+    accountability as today's replay (``service.assess``)."""
+    from liandong.assessment.report_facts import assess_rows
+    from liandong.assessment.rules import load_rules
+    from liandong.assessment.service import assess
+
+    rules, period = load_rules(), parse_period("2026-03", cutoff=1)
+    for now in (datetime(2026, 3, 20, 3, 7, tzinfo=UTC), datetime(2026, 6, 1, tzinfo=UTC)):
+        mine, theirs = assess_rows(month_bus, H, period, now, rules), assess(month_bus, H, period, now, rules)
+        try:
+            for which in ("current", "previous"):
+                assert mine.total("320200", which).as_dict() == theirs.total("320200", which).as_dict()
+                for by in ("county", "department", "matter", "source"):
+                    assert {k: f.as_dict() for k, f in mine.groups("320200", by, which).items()} == \
+                        {k: f.as_dict() for k, f in theirs.groups("320200", by, which).items()}
+            assert mine.accountability("320200") == theirs.accountability("320200")
+        finally:
+            mine.close()
+            theirs.close()

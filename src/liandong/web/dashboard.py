@@ -116,8 +116,8 @@ def dashboard_view(platform: Platform, user: Principal, scope: str, period: Peri
         return can_see(user, record, h)
 
     # only the scope's cases are read (by place, in the store): every figure below is of the scope;
-    # an oversight role's from the sums (decision 0045) where they are exact, else from the 事实表
-    # (a row per case, the version valid then); others' from events
+    # an oversight role's from the sums (decision 0045) where they are exact, else (and any other
+    # staff's) from the 事实表: a row per case, the version valid then, who sees it decided on the row
     oversight = oversees(user, scope, h) is not None
     sums = None
     if facts in ("auto", "sums") and oversight:
@@ -126,7 +126,7 @@ def dashboard_view(platform: Platform, user: Principal, scope: str, period: Peri
                 for p in (period, previous)]
     if sums is not None and sums[0] is not None and sums[1] is not None:
         now_facts, old_facts = sums[0].facts, sums[1].facts
-    elif facts in ("stored", "sums") or (facts == "auto" and oversight):
+    elif facts in ("stored", "sums", "auto"):  # any staff: decided on the rows (their viewers)
         now_facts, old_facts = (period_facts(platform.read_uow, h, p.start, p.end, minute_up(p.end),
                                              scope=scope, principal=user) for p in (period, previous))
     else:

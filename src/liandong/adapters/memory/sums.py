@@ -1,5 +1,5 @@
-"""The sums beside the 事实表 in memory: derived from the store's fact rows when read (the
-memory store is the tests' and the demo's; its rows are the maintained part)."""
+"""The sums beside the 事实表 in memory: kept with every save (``SumState``), recomputed from the
+fact rows on a rollback or a rebuild, and read as the SQL tables are (``MemorySumView``)."""
 
 from __future__ import annotations
 
@@ -8,25 +8,63 @@ from datetime import datetime
 from typing import Any
 
 from liandong.assessment.fact_rows import moment
-from liandong.assessment.sums import Deltas, case_deltas, pending_of
+from liandong.assessment.sums import Deltas, case_deltas, pending_of, save_deltas
 from liandong.services.ports import FactRow
 
 
-class MemorySumView:
-    def __init__(self, facts: dict[str, list[FactRow]], records: dict[str, Any]) -> None:
-        self.records = records
-        self.total, self.skipped, self.pending = Deltas(), list[str](), list[tuple[str, str, str, datetime]]()
+class SumState:
+    """The sums of the memory store, kept with every save as the SQL store keeps its tables."""
+
+    def __init__(self) -> None:
+        self.total, self.skipped = Deltas(), set[str]()
+        self.pending: dict[str, tuple[str, str, tuple[tuple[str, int], ...]]] = {}
+
+    @classmethod
+    def of(cls, facts: dict[str, list[FactRow]]) -> SumState:
+        """Recomputed from the fact rows (a rebuild, a rollback, the check)."""
+        out = cls()
         for case_id, rows in facts.items():
             d = case_deltas(rows)
             if d is None:
-                self.skipped.append(case_id)
+                out.skipped.add(case_id)
                 continue
-            self.total.merge(d)
-            places, rday, waits = pending_of(rows[-1].body)
-            for kind, due in waits:
-                at = moment(due)
-                assert at is not None
-                self.pending.append((places, rday, kind, at))
+            out.total.merge(d)
+            found = pending_of(rows[-1].body)
+            if found[2]:
+                out.pending[case_id] = found
+        out.total = out.total.compact()
+        return out
+
+    def on_save(self, previous: str | None, row: FactRow, earlier: list[FactRow]) -> None:
+        if row.case_id in self.skipped:
+            return
+        if row.irregular:  # the case leaves the sums (as ``adapters.sql.sums.on_save``)
+            back = case_deltas(earlier) or Deltas()
+            back.sums = {k: [-x for x in v] for k, v in back.sums.items()}
+            back.due = {k: -n for k, n in back.due.items()}
+            self.total.merge(back)
+            self.skipped.add(row.case_id)
+            self.pending.pop(row.case_id, None)
+        else:
+            self.total.merge(save_deltas(previous, row))
+            found = pending_of(row.body)
+            if found[2]:
+                self.pending[row.case_id] = found
+            else:
+                self.pending.pop(row.case_id, None)
+        self.total = self.total.compact()
+
+    def same(self, other: SumState) -> bool:
+        return (self.total.sums, self.total.due, self.skipped, self.pending) == (
+            other.total.sums, other.total.due, other.skipped, other.pending)
+
+
+class MemorySumView:
+    def __init__(self, state: SumState, facts: dict[str, list[FactRow]], records: dict[str, Any]) -> None:
+        self.state, self.facts, self.records = state, facts, records
+        self.total, self.skipped = state.total, state.skipped
+        self.pending = [(places, rday, kind, moment(due)) for places, rday, waits in state.pending.values()
+                        for kind, due in waits]
 
     def period_sums(self, first: str, last: str, cut: str | None) -> Iterator[tuple[Any, ...]]:
         out: dict[tuple[str, str], list[float]] = {}
@@ -51,7 +89,7 @@ class MemorySumView:
                         ) -> Iterator[tuple[str, str, int]]:
         out: dict[tuple[str, str], int] = {}
         for places, rday, kind, at in self.pending:
-            if first <= rday <= last and since <= at < until:
+            if at is not None and first <= rday <= last and since <= at < until:
                 out[places, kind] = out.get((places, kind), 0) + 1
         for (places, kind), n in out.items():
             yield places, kind, n
@@ -67,4 +105,4 @@ class MemorySumView:
                       and (r.severity in major or len(set(r.affected)) > 1))
 
     def differences(self) -> list[str]:
-        return []  # derived from the rows when read: nothing stored to differ
+        return [] if self.state.same(SumState.of(self.facts)) else ["case_sum:memory"]

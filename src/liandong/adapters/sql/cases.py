@@ -242,8 +242,9 @@ class SqlCaseStore(SqlStreams[Case, ev.Event], CaseStore):
                 found = self._exec("last_fact", {"id": r.id}).fetchone()
                 body = found[0] if found is not None else None
             from liandong.assessment.fact_rows import row_of  # on the first save: `org show` never pays
+            from liandong.assessment.viewers import with_viewers
 
-            fact = row_of(r.id, body, r, pending)
+            fact = with_viewers(row_of(r.id, body, r, pending), r)
             self._exec("insert_fact", fact_sql.params(fact, self._time))
             self.staged_facts[r.id] = (r.version, fact.body)
             sum_sql.on_save(self._exec, self._time, body, fact, _moment)

@@ -32,7 +32,7 @@ def derived(conn: Connection, ids: Sequence[str] | None) -> Iterator[Mismatch]:
     e, f = t.case_event, t.case_fact
     for chunk in _chunks(ids):
         qe = select(e.c.case_id, e.c.payload).order_by(e.c.case_id, e.c.case_version)
-        qf = select(f.c.case_id, f.c.version, f.c.valid_from, f.c.irregular, f.c.body).order_by(
+        qf = select(f.c.case_id, f.c.version, f.c.valid_from, f.c.irregular, f.c.body, f.c.viewers).order_by(
             f.c.case_id, f.c.version)
         if chunk is not None:
             qe, qf = qe.where(e.c.case_id.in_(chunk)), qf.where(f.c.case_id.in_(chunk))
@@ -46,8 +46,8 @@ def derived(conn: Connection, ids: Sequence[str] | None) -> Iterator[Mismatch]:
                 pending = next(facts, None)
             stored: list[FactRow] = []
             if pending is not None and pending[0] == case_id:
-                stored = [FactRow(case_id, r.version, r.valid_from, bool(r.irregular), r.body, r.valid_from)
-                          for r in pending[1]]
+                stored = [FactRow(case_id, r.version, r.valid_from, bool(r.irregular), r.body, r.valid_from,
+                                  r.viewers) for r in pending[1]]
                 pending = next(facts, None)
             found = fact_mismatch(case_id, events, stored)
             if found is not None:

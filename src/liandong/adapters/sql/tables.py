@@ -326,6 +326,7 @@ case_fact = Table(  # 事实表: a case's facts after each save (assessment.fact
     Column("valid_from", UtcDateTime, nullable=False),  # the earliest event of the save
     Column("irregular", Boolean, nullable=False),  # backfilled or of several moments: replay
     Column("body", Text, nullable=False),
+    Column("viewers", Text, nullable=True),  # who sees the case by its record (assessment.viewers)
 )
 
 

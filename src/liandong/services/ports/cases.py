@@ -66,6 +66,9 @@ class FactRow:
     irregular: bool
     body: str  # JSON: what the facts read of the events and of the record after them
     received_at: datetime
+    viewers: str | None = None
+    """The departments ``can_see`` lets in by the record alone (team, dispatcher, what waits on
+    them), ``|``-joined (``assessment.viewers``); None: not known (a row from before migration 0027)."""
 
 
 def scope_prefix(scope: str) -> str:

@@ -1,4 +1,4 @@
-"""case sum: sums beside the 事实表 (per place set, day of receipt, day of change), the pending
+"""case sum: who sees a case by its record on each fact row (viewers); sums beside the 事实表 (per place set, day of receipt, day of change), the pending
 deadlines by day, the cases waiting on a deadline now and the cases left out (decision 0045)
 
 Filled here from the existing fact rows (``adapters.sql.sums.rebuild``); from now on the case
@@ -59,9 +59,11 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('case_id', name=op.f('pk_case_sum_skip'))
     )
     op.create_index('ix_case_sum_skip_received', 'case_sum_skip', ['received_at'], unique=False)
+    op.add_column('case_fact', sa.Column('viewers', sa.Text(), nullable=True))  # NULL: replayed to see
     sums.rebuild(op.get_bind())
 
 
 def downgrade() -> None:
+    op.drop_column('case_fact', 'viewers')
     for name in ('case_sum_skip', 'case_pending', 'case_sum_due', 'case_sum'):
         op.drop_table(name)
