@@ -29,6 +29,13 @@ def capture_sum(rows: Any, name: str, params: dict[str, Any]) -> list[tuple[Any,
             rows.sums_due[key] = dict(params)
         else:
             due["n"] += params["n"]
+    elif name == "sum_add_team":
+        key = (params["places"], params["rday"], params["day"], params["team_units"], params["major"])
+        team = rows.sums_team.get(key)
+        if team is None:
+            rows.sums_team[key] = dict(params)
+        else:
+            team["n"] += params["n"]
     elif name == "sum_skipped":
         return [(1,)] if params["id"] in rows.skipped else []
     elif name == "sum_skip":
@@ -49,6 +56,7 @@ def write_sums(raw: Any, sqlite: bool, rows: Any) -> None:
     """A chunk's sums, skipped cases and pending deadlines, in the writer's transaction."""
     cur = raw.cursor()
     for name, params in (("sum_add", list(rows.sums.values())), ("sum_add_due", list(rows.sums_due.values())),
+                         ("sum_add_team", list(rows.sums_team.values())),
                          ("sum_skip", list(rows.skipped.values())),
                          ("sum_pend", [p for ps in rows.pending.values() for p in ps])):
         if params:

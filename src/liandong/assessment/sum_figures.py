@@ -5,9 +5,9 @@ once in every unit one of its places lies in, as the group does.
 
 Exact when the figures are taken at a Shanghai midnight, or at or after ``now`` (every event is
 then before them); for other moments ``sum_facts`` returns None and the caller reads the rows.
-What the sums do not hold is added from the rows of the cases it concerns: the cases left out of
-the sums (an irregular save), the read marks (信息对称: cases with a mark) and 共同在场's
-``copresent`` (cases of a major severity or of several places).
+共同在场 is decided per group of candidates (``sums.TeamKey``) with the hierarchy. What the sums do
+not hold is added from the rows of the cases it concerns: the cases left out of the sums (an
+irregular save) and the read marks (信息对称: the cases with a mark).
 """
 
 from __future__ import annotations
@@ -17,14 +17,14 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from liandong.assessment.fact_rows import facts_of
-from liandong.assessment.facts import COUNTS, MAJOR, CaseFacts, _units, case_facts
+from liandong.assessment.facts import COUNTS, CaseFacts, _units, case_facts
 from liandong.assessment.sums import SUM_COLUMNS, day_of, midnight_day
 from liandong.domain.cases.record import CaseRecord
 from liandong.domain.hierarchy import HierarchyIndex
 from liandong.domain.worktime import SHANGHAI
 from liandong.services.ports import UnitOfWork, scope_prefix
 
-_FROM_ROWS = ("copresent", "team_read_latest", "read_lag_seconds", "reads")
+_FROM_ROWS = ("team_read_latest", "read_lag_seconds", "reads")
 Units = dict[str, tuple[str, str, str, str]]
 
 
@@ -86,10 +86,16 @@ def sum_facts(uow: Callable[[], UnitOfWork], h: HierarchyIndex, start: datetime,
             midnight = datetime.combine(date.fromisoformat(today), time(0), tzinfo=SHANGHAI)
             for places, kind, n in view.pending_between(first, last, midnight, as_of):
                 passed[places, kind] = passed.get((places, kind), 0) + n
-        out = [_group(key, vec, passed, h, units, start) for key, vec in sums.items()]
+        present: dict[str, int] = {}
+        for places, team_units, major, n in view.period_team(first, last, cut):
+            where = places.split("|") if places else []
+            if n and inside(where) and (major or _cross(h, where, units)) \
+                    and _copresent(h, team_units, where):
+                present[places] = present.get(places, 0) + n
+        out = [_group(key, vec, passed, present.get(key, 0), h, units, start) for key, vec in sums.items()]
         skipped = set(view.skipped_between(start, end))
         reads = u.case_reads.reads_received(start, end, scope=scope)
-        fix = (set(reads) | set(view.candidates(start, end, sorted(MAJOR)))) - skipped
+        fix = set(reads) - skipped
         for case_id in sorted(fix):
             f = _row_facts(u, case_id, as_of, h, reads.get(case_id, {}), units)
             if f is not None and inside(f.record.affected):
@@ -105,11 +111,27 @@ def sum_facts(uow: Callable[[], UnitOfWork], h: HierarchyIndex, start: datetime,
     return SumFacts(out, {d: (r, s) for d, (r, s) in trend.items()})
 
 
-def _group(key: str, vec: list[float], passed: dict[tuple[str, str], int], h: HierarchyIndex, units: Units,
-           start: datetime) -> CaseFacts:
+def _cross(h: HierarchyIndex, places: Sequence[str], units: Units) -> bool:
+    return len({_unit(h, p, units)[2] for p in places}) > 1
+
+
+def _copresent(h: HierarchyIndex, team_units: str, places: Sequence[str]) -> bool:
+    """``facts._copresent`` from the units of the active team: every level from the owner down to
+    the deepest member has a member, as far as the places reach."""
+    levels = {int(h.get(u).level) if u in h else -1 for u in team_units.split("|")} if team_units else set()
+    levels.discard(-1)
+    if not levels:
+        return False
+    top, deepest = min(levels), max(levels)
+    needed = {int(u.level) for p in places if p in h for u in h.path(p) if top <= int(u.level) <= deepest}
+    return needed <= levels
+
+
+def _group(key: str, vec: list[float], passed: dict[tuple[str, str], int], present: int, h: HierarchyIndex,
+           units: Units, start: datetime) -> CaseFacts:
     s = dict(zip(SUM_COLUMNS, vec, strict=True))
     places = key.split("|") if key else []
-    cross = len({_unit(h, p, units)[2] for p in places}) > 1
+    cross = _cross(h, places, units)
     counts = dict.fromkeys(COUNTS, 0.0)
     for name in ("received", "dispatched", "resolved", "closed", "open", "valid", "contacted", "solved",
                  "ack_in_time", "resolved_on_time", "returned", "redone", "extended", "escalated",
@@ -120,6 +142,7 @@ def _group(key: str, vec: list[float], passed: dict[tuple[str, str], int], h: Hi
     counts["ack_due"] = s["ack_settled"] + passed.get((key, "a"), 0)
     counts["summons_due"] = s["summons_answered"] + passed.get((key, "s"), 0)
     counts["copresence_due"] = s["dispatched"] if cross else s["dispatched_major"]
+    counts["copresent"] = present
     return _stand_in(f"sum:{key}", places, counts, h, units, start)
 
 

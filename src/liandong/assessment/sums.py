@@ -15,9 +15,12 @@ counts once in every unit any of them lies in, as the engine's ``k`` flags count
 ``t − 1 µs``, so that "the changes by the midnight M" are exactly those of days before M's day
 (a row is valid at ``as_of`` when its save began at or before it).
 
-Not here, and read from the rows instead (``sum_figures``): a case with an irregular save (a
-backfill; replayed), the read marks (信息对称: outside the events) and 共同在场 (it needs the
-hierarchy's levels of the team). Pure: no storage, no clock.
+共同在场 needs the hierarchy (the levels of the team's units against the places'), which the store
+does not hold: the cases that may be due (dispatched, of a major severity or of several places)
+are counted per (place set, units of the active team, major), and the reader decides each group
+with the hierarchy. Not here, and read from the rows instead (``sum_figures``): a case with an
+irregular save (a backfill; replayed) and the read marks (信息对称: outside the events).
+Pure: no storage, no clock.
 """
 
 from __future__ import annotations
@@ -48,6 +51,7 @@ _EPS = timedelta(microseconds=1)
 Vector = tuple[float, ...]
 SumKey = tuple[str, str, str]  # places, received_day, day
 DueKey = tuple[str, str, str, str, str]  # places, received_day, day, kind, due_day
+TeamKey = tuple[str, str, str, str, int]  # places, received_day, day, team units, major
 
 
 def day_of(at: datetime) -> str:
@@ -74,10 +78,12 @@ def places_key(affected: Iterable[str]) -> str:
 class Contribution:
     """What one fact row adds: its key, the event-only vector and its pending deadlines."""
 
-    __slots__ = ("pending", "places", "received_day", "vector")
+    __slots__ = ("pending", "places", "received_day", "team", "vector")
 
-    def __init__(self, places: str, received_day: str, vector: Vector, pending: tuple[tuple[str, int], ...]):
+    def __init__(self, places: str, received_day: str, vector: Vector, pending: tuple[tuple[str, int], ...],
+                 team: tuple[str, int] | None = None):
         self.places, self.received_day, self.vector, self.pending = places, received_day, vector, pending
+        self.team = team  # 共同在场's candidates: (the units of the active team, major)
 
 
 def contribution(body: str | Mapping[str, Any] | None) -> Contribution | None:
@@ -123,7 +129,11 @@ def contribution(body: str | Mapping[str, Any] | None) -> Contribution | None:
         float(disp and bool(acc["res"])), float(answered), float(in_time), float(a_due), float(a_in),
         float(team), 0.0, float(disp and rec["sev"] in MAJOR),
     )
-    return Contribution(key, rday, tuple(float(v) for v in vector), tuple(pending))
+    team_units = None
+    if disp and (rec["sev"] in MAJOR or len(set(rec["aff"])) > 1):  # maybe 共同在场 due: decided when read
+        units = {m[0].rpartition("-")[0] for m in rec["members"] if m[2]}
+        team_units = ("|".join(sorted(units)), int(rec["sev"] in MAJOR))
+    return Contribution(key, rday, tuple(float(v) for v in vector), tuple(pending), team_units)
 
 
 def _due_day(us: int) -> str:
@@ -138,6 +148,7 @@ class Deltas:
     def __init__(self) -> None:
         self.sums: dict[SumKey, list[float]] = {}
         self.due: dict[DueKey, int] = {}
+        self.team: dict[TeamKey, int] = {}
 
     def add(self, c: Contribution | None, day: str, sign: int) -> None:
         if c is None:
@@ -152,6 +163,9 @@ class Deltas:
         for kind, due in c.pending:
             dkey = (c.places, c.received_day, day, kind, _due_day(due))
             self.due[dkey] = self.due.get(dkey, 0) + sign
+        if c.team is not None:
+            tkey = (c.places, c.received_day, day, *c.team)
+            self.team[tkey] = self.team.get(tkey, 0) + sign
 
     def change(self, before: Contribution | None, after: Contribution | None, day: str) -> None:
         self.add(before, day, -1)
@@ -164,12 +178,22 @@ class Deltas:
                 found[i] += v
         for dkey, n in other.due.items():
             self.due[dkey] = self.due.get(dkey, 0) + n
+        for tkey, n in other.team.items():
+            self.team[tkey] = self.team.get(tkey, 0) + n
 
     def compact(self) -> Deltas:
         """Without the keys that add nothing."""
         out = Deltas()
         out.sums = {k: v for k, v in self.sums.items() if any(v)}
         out.due = {k: n for k, n in self.due.items() if n}
+        out.team = {k: n for k, n in self.team.items() if n}
+        return out
+
+    def negated(self) -> Deltas:
+        out = Deltas()
+        out.sums = {k: [-x for x in v] for k, v in self.sums.items()}
+        out.due = {k: -n for k, n in self.due.items()}
+        out.team = {k: -n for k, n in self.team.items()}
         return out
 
 

@@ -3,7 +3,7 @@ fact rows on a rollback or a rebuild, and read as the SQL tables are (``MemorySu
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
@@ -39,10 +39,7 @@ class SumState:
         if row.case_id in self.skipped:
             return
         if row.irregular:  # the case leaves the sums (as ``adapters.sql.sums.on_save``)
-            back = case_deltas(earlier) or Deltas()
-            back.sums = {k: [-x for x in v] for k, v in back.sums.items()}
-            back.due = {k: -n for k, n in back.due.items()}
-            self.total.merge(back)
+            self.total.merge((case_deltas(earlier) or Deltas()).negated())
             self.skipped.add(row.case_id)
             self.pending.pop(row.case_id, None)
         else:
@@ -55,8 +52,8 @@ class SumState:
         self.total = self.total.compact()
 
     def same(self, other: SumState) -> bool:
-        return (self.total.sums, self.total.due, self.skipped, self.pending) == (
-            other.total.sums, other.total.due, other.skipped, other.pending)
+        return (self.total.sums, self.total.due, self.total.team, self.skipped, self.pending) == (
+            other.total.sums, other.total.due, other.total.team, other.skipped, other.pending)
 
 
 class MemorySumView:
@@ -98,11 +95,13 @@ class MemorySumView:
         return sorted(c for c in self.skipped if c in self.records
                       and since <= self.records[c].received_at < until)
 
-    def candidates(self, since: datetime, until: datetime, severities: Iterable[str]) -> list[str]:
-        major = set(severities)
-        return sorted(r.id for r in self.records.values() if r.received_at is not None
-                      and since <= r.received_at < until
-                      and (r.severity in major or len(set(r.affected)) > 1))
+    def period_team(self, first: str, last: str, cut: str | None) -> Iterator[tuple[str, str, int, int]]:
+        out: dict[tuple[str, str, int], int] = {}
+        for (places, rday, day, units, major), n in self.total.team.items():
+            if first <= rday <= last and (cut is None or day < cut):
+                out[places, units, major] = out.get((places, units, major), 0) + n
+        for (places, units, major), n in out.items():
+            yield places, units, major, n
 
     def differences(self) -> list[str]:
         return [] if self.state.same(SumState.of(self.facts)) else ["case_sum:memory"]

@@ -3,7 +3,7 @@ transaction of the events, rebuilt from the fact rows, and read per period."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Any
 
@@ -23,6 +23,10 @@ SQL = {  # the case store's statements (named, so the volume generator's capture
                    "(:places, :rday, :day, :kind, :due_day, :n) "
                    "ON CONFLICT (places, received_day, day, kind, due_day) "
                    "DO UPDATE SET n = case_sum_due.n + excluded.n",
+    "sum_add_team": "INSERT INTO case_sum_team (places, received_day, day, team_units, major, n) VALUES "
+                    "(:places, :rday, :day, :team_units, :major, :n) "
+                    "ON CONFLICT (places, received_day, day, team_units, major) "
+                    "DO UPDATE SET n = case_sum_team.n + excluded.n",
     "sum_skipped": "SELECT 1 FROM case_sum_skip WHERE case_id = :id",
     "sum_skip": "INSERT INTO case_sum_skip (case_id, received_at) VALUES (:id, :received_at)",
     "sum_rows": "SELECT version, valid_from, irregular, body FROM case_fact "
@@ -42,6 +46,9 @@ def write(run: Run, d: Deltas) -> None:
     for (places, rday, day, kind, due_day), n in d.due.items():
         run("sum_add_due", {"places": places, "rday": rday, "day": day, "kind": kind,
                                 "due_day": due_day, "n": n})
+    for (places, rday, day, units, major), n in d.team.items():
+        run("sum_add_team", {"places": places, "rday": rday, "day": day, "team_units": units,
+                             "major": major, "n": n})
 
 
 def on_save(run: Run, time: Callable[[datetime | None], Any], previous: str | None, row: FactRow,
@@ -53,10 +60,7 @@ def on_save(run: Run, time: Callable[[datetime | None], Any], previous: str | No
     if row.irregular:  # the case leaves the sums: what its earlier rows added is taken back
         earlier = [FactRow(row.case_id, v, parse(at), bool(irr), body, row.received_at)
                    for v, at, irr, body in run("sum_rows", {"id": row.case_id, "v": row.version}).fetchall()]
-        back = case_deltas(earlier) or Deltas()
-        back.sums = {k: [-x for x in v] for k, v in back.sums.items()}
-        back.due = {k: -n for k, n in back.due.items()}
-        write(run, back)
+        write(run, (case_deltas(earlier) or Deltas()).negated())
         run("sum_skip", {"id": row.case_id, "received_at": time(row.received_at)})
         if previous is not None:
             run("sum_unpend", {"id": row.case_id})
@@ -76,7 +80,7 @@ def on_save(run: Run, time: Callable[[datetime | None], Any], previous: str | No
 def rebuild(conn: Connection) -> int:
     """The sums derived again from every case's fact rows (the old ones dropped), inside the
     caller's transaction: the number of cases left out (irregular)."""
-    for table in (t.case_sum, t.case_sum_due, t.case_pending, t.case_sum_skip):
+    for table in (t.case_sum, t.case_sum_due, t.case_sum_team, t.case_pending, t.case_sum_skip):
         conn.execute(delete(table))
     total, skipped, pending = recompute(conn)
     if total.sums:
@@ -87,6 +91,10 @@ def rebuild(conn: Connection) -> int:
         conn.execute(insert(t.case_sum_due), [
             {"places": k[0], "received_day": k[1], "day": k[2], "kind": k[3], "due_day": k[4], "n": n}
             for k, n in total.due.items()])
+    if total.team:
+        conn.execute(insert(t.case_sum_team), [
+            {"places": k[0], "received_day": k[1], "day": k[2], "team_units": k[3], "major": k[4], "n": n}
+            for k, n in total.team.items()])
     if skipped:
         conn.execute(insert(t.case_sum_skip), [{"case_id": c, "received_at": at} for c, at in skipped])
     if pending:
@@ -133,6 +141,8 @@ def stored(conn: Connection) -> tuple[Deltas, list[str], list[tuple[Any, ...]]]:
         out.sums[(r.places, r.received_day, r.day)] = [float(getattr(r, c)) for c in SUM_COLUMNS]
     for r in conn.execute(select(d)):
         out.due[(r.places, r.received_day, r.day, r.kind, r.due_day)] = int(r.n)
+    for r in conn.execute(select(t.case_sum_team)):
+        out.team[(r.places, r.received_day, r.day, r.team_units, int(r.major))] = int(r.n)
     k = t.case_sum_skip
     skipped = list(conn.execute(select(k.c.case_id).order_by(k.c.case_id)).scalars())
     pending = [tuple(r) for r in conn.execute(
@@ -163,6 +173,19 @@ def period_due(conn: Connection, first: str, last: str, cut: str | None, passed:
         where = where & (d.c.day < cut)
     q = select(d.c.places, d.c.kind, func.sum(d.c.n)).where(where).group_by(d.c.places, d.c.kind)
     yield from ((r[0], r[1], int(r[2] or 0)) for r in conn.execute(q))
+
+
+def period_team(conn: Connection, first: str, last: str, cut: str | None,
+                ) -> Iterator[tuple[str, str, int, int]]:
+    """Per place set, units of the active team and major: 共同在场's candidates received in [first,
+    last] after the changes before ``cut`` (all with None)."""
+    m = t.case_sum_team
+    where = (m.c.received_day >= first) & (m.c.received_day <= last)
+    if cut is not None:
+        where = where & (m.c.day < cut)
+    q = (select(m.c.places, m.c.team_units, m.c.major, func.sum(m.c.n)).where(where)
+         .group_by(m.c.places, m.c.team_units, m.c.major))
+    yield from ((r[0], r[1], int(r[2]), int(r[3] or 0)) for r in conn.execute(q))
 
 
 def pending_between(conn: Connection, first: str, last: str, since: datetime, until: datetime,
@@ -203,12 +226,8 @@ class SqlSumView:
     def skipped_between(self, since: datetime, until: datetime) -> list[str]:
         return skipped_between(self.conn, since, until)
 
-    def candidates(self, since: datetime, until: datetime, severities: Iterable[str]) -> list[str]:
-        c, p = t.case_record, t.case_place
-        several = select(p.c.case_id).group_by(p.c.case_id).having(func.count() > 1)
-        q = select(c.c.id).where(c.c.received_at >= since, c.c.received_at < until,
-                                 c.c.severity.in_(list(severities)) | c.c.id.in_(several)).order_by(c.c.id)
-        return list(self.conn.execute(q).scalars())
+    def period_team(self, first: str, last: str, cut: str | None) -> Iterator[tuple[str, str, int, int]]:
+        return period_team(self.conn, first, last, cut)
 
     def differences(self) -> list[str]:
         """The keys of ``case_sum``/``case_sum_due``/``case_pending``/``case_sum_skip`` whose stored
@@ -219,6 +238,8 @@ class SqlSumView:
                if [round(x, 6) for x in want.sums.get(k, [])] != [round(x, 6) for x in have.sums.get(k, [])]]
         out += [f"case_sum_due:{'/'.join(k)}" for k in sorted(set(want.due) | set(have.due))
                 if want.due.get(k) != have.due.get(k)]
+        out += [f"case_sum_team:{'/'.join(map(str, k))}" for k in sorted(set(want.team) | set(have.team))
+                if want.team.get(k) != have.team.get(k)]
         out += [f"case_sum_skip:{c}" for c in sorted(set(c for c, _ in want_skip) ^ set(have_skip))]
         mine = {(r["case_id"], r["seq"], r["kind"], r["due_at"], r["places"], r["received_day"])
                 for r in want_pending}

@@ -22,8 +22,9 @@ class SumView(Protocol):
     def skipped_between(self, since: datetime, until: datetime) -> list[str]:
         """The cases received in [since, until) left out of the sums (read from rows and events)."""
 
-    def candidates(self, since: datetime, until: datetime, severities: Iterable[str]) -> list[str]:
-        """The cases received in [since, until) of these severities or with several places (共同在场)."""
+    def period_team(self, first: str, last: str, cut: str | None) -> Iterable[tuple[str, str, int, int]]:
+        """(places, units of the active team, major, n): 共同在场's candidates after the changes
+        before ``cut``."""
 
     def differences(self) -> list[str]:
         """What the stored sums hold that a recomputation from the fact rows does not (empty: equal)."""

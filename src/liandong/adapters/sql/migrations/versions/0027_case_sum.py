@@ -43,6 +43,16 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('places', 'received_day', 'day', 'kind', 'due_day', name=op.f('pk_case_sum_due'))
     )
     op.create_index('ix_case_sum_due_received', 'case_sum_due', ['received_day', 'due_day'], unique=False)
+    op.create_table('case_sum_team',
+    sa.Column('places', sa.String(length=200), nullable=False),
+    sa.Column('received_day', sa.String(length=10), nullable=False),
+    sa.Column('day', sa.String(length=10), nullable=False),
+    sa.Column('team_units', sa.String(length=400), nullable=False),
+    sa.Column('major', sa.Integer(), nullable=False),
+    sa.Column('n', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('places', 'received_day', 'day', 'team_units', 'major', name=op.f('pk_case_sum_team'))
+    )
+    op.create_index('ix_case_sum_team_received', 'case_sum_team', ['received_day', 'day'], unique=False)
     op.create_table('case_pending',
     sa.Column('case_id', sa.String(length=40), nullable=False),
     sa.Column('seq', sa.Integer(), nullable=False),
@@ -65,5 +75,5 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_column('case_fact', 'viewers')
-    for name in ('case_sum_skip', 'case_pending', 'case_sum_due', 'case_sum'):
+    for name in ('case_sum_skip', 'case_pending', 'case_sum_team', 'case_sum_due', 'case_sum'):
         op.drop_table(name)
