@@ -26,9 +26,9 @@ Pure: no storage, no clock.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
-from typing import Any
+from functools import lru_cache
 
 from liandong.assessment.fact_rows import moment
 from liandong.assessment.facts import MAJOR, RATING_POINTS
@@ -86,11 +86,15 @@ class Contribution:
         self.team = team  # 共同在场's candidates: (the units of the active team, major)
 
 
-def contribution(body: str | Mapping[str, Any] | None) -> Contribution | None:
-    """A fact row's contribution (None: the case is not counted — no report first)."""
-    if body is None:
-        return None
-    data = json.loads(body) if isinstance(body, str) else body
+def contribution(body: str | None) -> Contribution | None:
+    """A fact row's contribution (None: the case is not counted — no report first). Remembered
+    per body: a save's new row is the next save's previous one."""
+    return None if body is None else _contribution(body)
+
+
+@lru_cache(maxsize=20_000)
+def _contribution(body: str) -> Contribution | None:
+    data = json.loads(body)
     acc, rec = data["acc"], data["rec"]
     if acc["rec"] in (None, -1):
         return None

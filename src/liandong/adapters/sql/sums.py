@@ -54,9 +54,8 @@ def write(run: Run, d: Deltas) -> None:
 def on_save(run: Run, time: Callable[[datetime | None], Any], previous: str | None, row: FactRow,
             parse: Callable[[Any], datetime]) -> None:
     """The sums' share of a save that wrote ``row`` (after the row whose body is ``previous``)."""
-    skipped = run("sum_skipped", {"id": row.case_id}).fetchone() is not None
-    if skipped:
-        return
+    if previous is not None and run("sum_skipped", {"id": row.case_id}).fetchone() is not None:
+        return  # (a new case is never left out yet)
     if row.irregular:  # the case leaves the sums: what its earlier rows added is taken back
         earlier = [FactRow(row.case_id, v, parse(at), bool(irr), body, row.received_at)
                    for v, at, irr, body in run("sum_rows", {"id": row.case_id, "v": row.version}).fetchall()]
