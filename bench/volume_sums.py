@@ -36,6 +36,16 @@ def capture_sum(rows: Any, name: str, params: dict[str, Any]) -> list[tuple[Any,
             rows.sums_team[key] = dict(params)
         else:
             team["n"] += params["n"]
+    elif name in ("sum_add_now", "sum_add_team_now"):
+        keys = ("places", "rday") if name == "sum_add_now" else ("places", "rday", "team_units", "major")
+        table = rows.sums_now if name == "sum_add_now" else rows.sums_team_now
+        key = tuple(params[k] for k in keys)
+        found = table.get(key)
+        if found is None:
+            table[key] = dict(params)
+        else:
+            for column in (SUM_COLUMNS if name == "sum_add_now" else ("n",)):
+                found[column] += params[column]
     elif name == "sum_skipped":
         return [(1,)] if params["id"] in rows.skipped else []
     elif name == "sum_skip":
@@ -57,6 +67,8 @@ def write_sums(raw: Any, sqlite: bool, rows: Any) -> None:
     cur = raw.cursor()
     for name, params in (("sum_add", list(rows.sums.values())), ("sum_add_due", list(rows.sums_due.values())),
                          ("sum_add_team", list(rows.sums_team.values())),
+                         ("sum_add_now", list(rows.sums_now.values())),
+                         ("sum_add_team_now", list(rows.sums_team_now.values())),
                          ("sum_skip", list(rows.skipped.values())),
                          ("sum_pend", [p for ps in rows.pending.values() for p in ps])):
         if params:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from liandong.assessment.fact_rows import facts_of
 from liandong.assessment.facts import COUNTS, CaseFacts, _units, case_facts
@@ -25,6 +25,7 @@ from liandong.domain.worktime import SHANGHAI
 from liandong.services.ports import UnitOfWork, scope_prefix
 
 _FROM_ROWS = ("team_read_latest", "read_lag_seconds", "reads")
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 Units = dict[str, tuple[str, str, str, str]]
 
 
@@ -69,23 +70,17 @@ def sum_facts(uow: Callable[[], UnitOfWork], h: HierarchyIndex, start: datetime,
         view = u.case_reads.sum_view()
         sums: dict[str, list[float]] = {}
         trend: dict[date, list[int]] = {}
-        for places, rday, *vec in view.period_sums(first, last, cut):
-            if not inside(places.split("|") if places else []):
-                continue
-            found = sums.setdefault(places, [0.0] * len(SUM_COLUMNS))
-            for i, v in enumerate(vec):
-                found[i] += float(v or 0)
-            day = trend.setdefault(date.fromisoformat(rday), [0, 0])
-            day[0] += int(vec[0] or 0)
-            day[1] += int(vec[2] or 0)
+        for places, *vec in view.period_sums(first, last, cut):
+            if inside(places.split("|") if places else []):
+                sums[places] = [float(v or 0) for v in vec]
+        for rday, received, resolved in view.period_trend(first, last, cut, prefix):
+            trend[date.fromisoformat(rday)] = [received, resolved]
         passed: dict[tuple[str, str], int] = {}
-        today = cut or day_of(as_of)
-        for places, kind, n in view.period_due(first, last, cut, today):
+        # at a midnight, the deadlines of earlier days pending then; now, those pending now and passed
+        found = (view.period_due(first, last, cut, cut) if cut is not None
+                 else view.pending_between(first, last, _EPOCH, as_of))
+        for places, kind, n in found:
             passed[places, kind] = passed.get((places, kind), 0) + n
-        if cut is None:  # taken now: today's deadlines passed by then, from the pending ones
-            midnight = datetime.combine(date.fromisoformat(today), time(0), tzinfo=SHANGHAI)
-            for places, kind, n in view.pending_between(first, last, midnight, as_of):
-                passed[places, kind] = passed.get((places, kind), 0) + n
         present: dict[str, int] = {}
         for places, team_units, major, n in view.period_team(first, last, cut):
             where = places.split("|") if places else []

@@ -193,6 +193,19 @@ class Deltas:
         out.team = {k: n for k, n in self.team.items() if n}
         return out
 
+    def now(self) -> tuple[dict[tuple[str, str], list[float]], dict[tuple[str, str, str, int], int]]:
+        """The same without the day of change (``case_sum_now``, ``case_sum_team_now``: what the
+        figures taken now read)."""
+        sums: dict[tuple[str, str], list[float]] = {}
+        for (places, rday, _), vec in self.sums.items():
+            found = sums.setdefault((places, rday), [0.0] * len(SUM_COLUMNS))
+            for i, v in enumerate(vec):
+                found[i] += v
+        team: dict[tuple[str, str, str, int], int] = {}
+        for (places, rday, _, units, major), n in self.team.items():
+            team[places, rday, units, major] = team.get((places, rday, units, major), 0) + n
+        return ({k: v for k, v in sums.items() if any(v)}, {k: n for k, n in team.items() if n})
+
     def negated(self) -> Deltas:
         out = Deltas()
         out.sums = {k: [-x for x in v] for k, v in self.sums.items()}

@@ -64,14 +64,26 @@ class MemorySumView:
                         for kind, due in waits]
 
     def period_sums(self, first: str, last: str, cut: str | None) -> Iterator[tuple[Any, ...]]:
-        out: dict[tuple[str, str], list[float]] = {}
+        out: dict[str, list[float]] = {}
         for (places, rday, day), vec in self.total.sums.items():
             if first <= rday <= last and (cut is None or day < cut):
-                found = out.setdefault((places, rday), [0.0] * len(vec))
+                found = out.setdefault(places, [0.0] * len(vec))
                 for i, v in enumerate(vec):
                     found[i] += v
-        for (places, rday), vec in out.items():
-            yield (places, rday, *vec)
+        for places, vec in out.items():
+            yield (places, *vec)
+
+    def period_trend(self, first: str, last: str, cut: str | None, prefix: str,
+                     ) -> Iterator[tuple[str, int, int]]:
+        out: dict[str, list[int]] = {}
+        for (places, rday, day), vec in self.total.sums.items():
+            if first <= rday <= last and (cut is None or day < cut) and (
+                    not prefix or any(p.startswith(prefix) for p in places.split("|"))):
+                found = out.setdefault(rday, [0, 0])
+                found[0] += int(vec[0])
+                found[1] += int(vec[2])
+        for rday, (received, resolved) in out.items():
+            yield rday, received, resolved
 
     def period_due(self, first: str, last: str, cut: str | None, passed: str,
                    ) -> Iterator[tuple[str, str, int]]:

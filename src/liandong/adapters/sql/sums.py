@@ -19,6 +19,14 @@ SQL = {  # the case store's statements (named, so the volume generator's capture
                + ", ".join(f":{c}" for c in SUM_COLUMNS)
                + ") ON CONFLICT (places, received_day, day) DO UPDATE SET "
                + ", ".join(f"{c} = case_sum.{c} + excluded.{c}" for c in SUM_COLUMNS),
+    "sum_add_now": f"INSERT INTO case_sum_now (places, received_day, {_COLS}) VALUES (:places, :rday, "
+                   + ", ".join(f":{c}" for c in SUM_COLUMNS)
+                   + ") ON CONFLICT (places, received_day) DO UPDATE SET "
+                   + ", ".join(f"{c} = case_sum_now.{c} + excluded.{c}" for c in SUM_COLUMNS),
+    "sum_add_team_now": "INSERT INTO case_sum_team_now (places, received_day, team_units, major, n) VALUES "
+                        "(:places, :rday, :team_units, :major, :n) "
+                        "ON CONFLICT (places, received_day, team_units, major) "
+                        "DO UPDATE SET n = case_sum_team_now.n + excluded.n",
     "sum_add_due": "INSERT INTO case_sum_due (places, received_day, day, kind, due_day, n) VALUES "
                    "(:places, :rday, :day, :kind, :due_day, :n) "
                    "ON CONFLICT (places, received_day, day, kind, due_day) "
@@ -49,6 +57,11 @@ def write(run: Run, d: Deltas) -> None:
     for (places, rday, day, units, major), n in d.team.items():
         run("sum_add_team", {"places": places, "rday": rday, "day": day, "team_units": units,
                              "major": major, "n": n})
+    sums, team = d.now()
+    for (places, rday), vec in sums.items():
+        run("sum_add_now", {"places": places, "rday": rday, **dict(zip(SUM_COLUMNS, vec, strict=True))})
+    for (places, rday, units, major), n in team.items():
+        run("sum_add_team_now", {"places": places, "rday": rday, "team_units": units, "major": major, "n": n})
 
 
 def on_save(run: Run, time: Callable[[datetime | None], Any], previous: str | None, row: FactRow,
@@ -79,7 +92,8 @@ def on_save(run: Run, time: Callable[[datetime | None], Any], previous: str | No
 def rebuild(conn: Connection) -> int:
     """The sums derived again from every case's fact rows (the old ones dropped), inside the
     caller's transaction: the number of cases left out (irregular)."""
-    for table in (t.case_sum, t.case_sum_due, t.case_sum_team, t.case_pending, t.case_sum_skip):
+    for table in (t.case_sum, t.case_sum_now, t.case_sum_due, t.case_sum_team, t.case_sum_team_now,
+                  t.case_pending, t.case_sum_skip):
         conn.execute(delete(table))
     total, skipped, pending = recompute(conn)
     if total.sums:
@@ -94,6 +108,15 @@ def rebuild(conn: Connection) -> int:
         conn.execute(insert(t.case_sum_team), [
             {"places": k[0], "received_day": k[1], "day": k[2], "team_units": k[3], "major": k[4], "n": n}
             for k, n in total.team.items()])
+    sums, team = total.now()
+    if sums:
+        conn.execute(insert(t.case_sum_now), [
+            {"places": k[0], "received_day": k[1], **dict(zip(SUM_COLUMNS, v, strict=True))}
+            for k, v in sums.items()])
+    if team:
+        conn.execute(insert(t.case_sum_team_now), [
+            {"places": k[0], "received_day": k[1], "team_units": k[2], "major": k[3], "n": n}
+            for k, n in team.items()])
     if skipped:
         conn.execute(insert(t.case_sum_skip), [{"case_id": c, "received_at": at} for c, at in skipped])
     if pending:
@@ -150,16 +173,42 @@ def stored(conn: Connection) -> tuple[Deltas, list[str], list[tuple[Any, ...]]]:
     return out.compact(), skipped, pending
 
 
+NowSums = tuple[dict[tuple[str, str], list[float]], dict[tuple[str, str, str, int], int]]
+
+
+def stored_now(conn: Connection) -> NowSums:
+    s, m = t.case_sum_now, t.case_sum_team_now
+    sums = {(r.places, r.received_day): [float(getattr(r, c)) for c in SUM_COLUMNS]
+            for r in conn.execute(select(s))}
+    team = {(r.places, r.received_day, r.team_units, int(r.major)): int(r.n) for r in conn.execute(select(m))}
+    return {k: v for k, v in sums.items() if any(v)}, {k: n for k, n in team.items() if n}
+
+
 def period_sums(conn: Connection, first: str, last: str, cut: str | None) -> Iterator[tuple[Any, ...]]:
-    """Per place set and day of receipt in [first, last]: the event-only sums of changes filed
-    before the day ``cut`` (all with None)."""
-    s = t.case_sum
+    """Per place set: the event-only sums of the cases received in [first, last], of the changes
+    filed before the day ``cut`` (with None: all of them, from ``case_sum_now``)."""
+    s = t.case_sum if cut is not None else t.case_sum_now
     where = (s.c.received_day >= first) & (s.c.received_day <= last)
     if cut is not None:
-        where = where & (s.c.day < cut)
-    q = (select(s.c.places, s.c.received_day, *(func.sum(getattr(s.c, c)) for c in SUM_COLUMNS))
-         .where(where).group_by(s.c.places, s.c.received_day))
+        where = where & (t.case_sum.c.day < cut)
+    q = (select(s.c.places, *(func.sum(getattr(s.c, c)) for c in SUM_COLUMNS)).where(where)
+         .group_by(s.c.places))
     yield from (tuple(r) for r in conn.execute(q))
+
+
+def period_trend(conn: Connection, first: str, last: str, cut: str | None, prefix: str,
+                 ) -> Iterator[tuple[str, int, int]]:
+    """Per day of receipt in [first, last]: the cases received with a place under ``prefix`` and,
+    of them, those resolved (the changes before ``cut``; all with None)."""
+    s = t.case_sum if cut is not None else t.case_sum_now
+    where = (s.c.received_day >= first) & (s.c.received_day <= last)
+    if cut is not None:
+        where = where & (t.case_sum.c.day < cut)
+    if prefix:
+        where = where & (s.c.places.like(f"{prefix}%") | s.c.places.like(f"%|{prefix}%"))
+    q = (select(s.c.received_day, func.sum(s.c.received), func.sum(s.c.resolved)).where(where)
+         .group_by(s.c.received_day))
+    yield from ((r[0], int(r[1] or 0), int(r[2] or 0)) for r in conn.execute(q))
 
 
 def period_due(conn: Connection, first: str, last: str, cut: str | None, passed: str,
@@ -178,10 +227,10 @@ def period_team(conn: Connection, first: str, last: str, cut: str | None,
                 ) -> Iterator[tuple[str, str, int, int]]:
     """Per place set, units of the active team and major: 共同在场's candidates received in [first,
     last] after the changes before ``cut`` (all with None)."""
-    m = t.case_sum_team
+    m = t.case_sum_team if cut is not None else t.case_sum_team_now
     where = (m.c.received_day >= first) & (m.c.received_day <= last)
     if cut is not None:
-        where = where & (m.c.day < cut)
+        where = where & (t.case_sum_team.c.day < cut)
     q = (select(m.c.places, m.c.team_units, m.c.major, func.sum(m.c.n)).where(where)
          .group_by(m.c.places, m.c.team_units, m.c.major))
     yield from ((r[0], r[1], int(r[2]), int(r[3] or 0)) for r in conn.execute(q))
@@ -228,6 +277,10 @@ class SqlSumView:
     def period_team(self, first: str, last: str, cut: str | None) -> Iterator[tuple[str, str, int, int]]:
         return period_team(self.conn, first, last, cut)
 
+    def period_trend(self, first: str, last: str, cut: str | None, prefix: str,
+                     ) -> Iterator[tuple[str, int, int]]:
+        return period_trend(self.conn, first, last, cut, prefix)
+
     def differences(self) -> list[str]:
         """The keys of ``case_sum``/``case_sum_due``/``case_pending``/``case_sum_skip`` whose stored
         value is not what the fact rows give (named as table:key)."""
@@ -239,6 +292,12 @@ class SqlSumView:
                 if want.due.get(k) != have.due.get(k)]
         out += [f"case_sum_team:{'/'.join(map(str, k))}" for k in sorted(set(want.team) | set(have.team))
                 if want.team.get(k) != have.team.get(k)]
+        now_sums, now_team = want.now()
+        have_sums, have_team = stored_now(self.conn)
+        out += [f"case_sum_now:{'/'.join(k)}" for k in sorted(set(now_sums) | set(have_sums))
+                if [round(x, 6) for x in now_sums.get(k, [])] != [round(x, 6) for x in have_sums.get(k, [])]]
+        out += [f"case_sum_team_now:{'/'.join(map(str, k))}" for k in sorted(set(now_team) | set(have_team))
+                if now_team.get(k) != have_team.get(k)]
         out += [f"case_sum_skip:{c}" for c in sorted(set(c for c, _ in want_skip) ^ set(have_skip))]
         mine = {(r["case_id"], r["seq"], r["kind"], r["due_at"], r["places"], r["received_day"])
                 for r in want_pending}

@@ -356,8 +356,14 @@ from liandong.adapters.sql.tables_sums import (  # noqa: E402
     case_sum_due as case_sum_due,
 )
 from liandong.adapters.sql.tables_sums import (  # noqa: E402
+    case_sum_now as case_sum_now,
+)
+from liandong.adapters.sql.tables_sums import (  # noqa: E402
     case_sum_skip as case_sum_skip,
 )
 from liandong.adapters.sql.tables_sums import (  # noqa: E402
     case_sum_team as case_sum_team,
+)
+from liandong.adapters.sql.tables_sums import (  # noqa: E402
+    case_sum_team_now as case_sum_team_now,
 )

@@ -17,6 +17,13 @@ case_sum = Table(  # per place set, day of receipt and day of change: the event-
 )
 Index("ix_case_sum_received", case_sum.c.received_day, case_sum.c.day)
 
+case_sum_now = Table(  # the same without the day of change: the figures taken now read these
+    "case_sum_now", metadata,
+    Column("places", String(200), primary_key=True),
+    Column("received_day", String(10), primary_key=True),
+    *(Column(name, Float, nullable=False, server_default="0") for name in SUM_COLUMNS),
+)
+
 case_sum_due = Table(  # pending deadlines: +1 when a case starts waiting on one, −1 when it stops
     "case_sum_due", metadata,
     Column("places", String(200), primary_key=True),
@@ -39,6 +46,15 @@ case_sum_team = Table(  # 共同在场's candidates per the units of their activ
 )
 Index("ix_case_sum_team_received", case_sum_team.c.received_day, case_sum_team.c.day)
 
+case_sum_team_now = Table(
+    "case_sum_team_now", metadata,
+    Column("places", String(200), primary_key=True),
+    Column("received_day", String(10), primary_key=True),
+    Column("team_units", String(400), primary_key=True),
+    Column("major", Integer, primary_key=True),
+    Column("n", Integer, nullable=False),
+)
+
 case_pending = Table(  # the deadlines each case waits on now (the day of today's figures)
     "case_pending", metadata,
     Column("case_id", String(40), primary_key=True),
@@ -48,7 +64,7 @@ case_pending = Table(  # the deadlines each case waits on now (the day of today'
     Column("places", String(200), nullable=False),
     Column("received_day", String(10), nullable=False),
 )
-Index("ix_case_pending_due", case_pending.c.due_at)
+Index("ix_case_pending_due", case_pending.c.received_day, case_pending.c.due_at)
 
 case_sum_skip = Table(  # cases left out of the sums (an irregular save): read from rows and events
     "case_sum_skip", metadata,

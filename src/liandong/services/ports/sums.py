@@ -9,7 +9,11 @@ from typing import Any, Protocol
 
 class SumView(Protocol):
     def period_sums(self, first: str, last: str, cut: str | None) -> Iterable[tuple[Any, ...]]:
-        """(places, received day, *SUM_COLUMNS) summed over the changes filed before ``cut``."""
+        """(places, *SUM_COLUMNS) summed over the changes filed before ``cut`` (all with None)."""
+
+    def period_trend(self, first: str, last: str, cut: str | None, prefix: str,
+                     ) -> Iterable[tuple[str, int, int]]:
+        """(received day, received, resolved) of the place sets with a place under ``prefix``."""
 
     def period_due(self, first: str, last: str, cut: str | None, passed: str,
                    ) -> Iterable[tuple[str, str, int]]:

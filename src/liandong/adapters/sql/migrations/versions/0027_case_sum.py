@@ -33,6 +33,20 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('places', 'received_day', 'day', name=op.f('pk_case_sum'))
     )
     op.create_index('ix_case_sum_received', 'case_sum', ['received_day', 'day'], unique=False)
+    op.create_table('case_sum_now',
+    sa.Column('places', sa.String(length=200), nullable=False),
+    sa.Column('received_day', sa.String(length=10), nullable=False),
+    *(sa.Column(name, sa.Float(), server_default='0', nullable=False) for name in SUM_COLUMNS),
+    sa.PrimaryKeyConstraint('places', 'received_day', name=op.f('pk_case_sum_now'))
+    )
+    op.create_table('case_sum_team_now',
+    sa.Column('places', sa.String(length=200), nullable=False),
+    sa.Column('received_day', sa.String(length=10), nullable=False),
+    sa.Column('team_units', sa.String(length=400), nullable=False),
+    sa.Column('major', sa.Integer(), nullable=False),
+    sa.Column('n', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('places', 'received_day', 'team_units', 'major', name=op.f('pk_case_sum_team_now'))
+    )
     op.create_table('case_sum_due',
     sa.Column('places', sa.String(length=200), nullable=False),
     sa.Column('received_day', sa.String(length=10), nullable=False),
@@ -62,7 +76,7 @@ def upgrade() -> None:
     sa.Column('received_day', sa.String(length=10), nullable=False),
     sa.PrimaryKeyConstraint('case_id', 'seq', name=op.f('pk_case_pending'))
     )
-    op.create_index('ix_case_pending_due', 'case_pending', ['due_at'], unique=False)
+    op.create_index('ix_case_pending_due', 'case_pending', ['received_day', 'due_at'], unique=False)
     op.create_table('case_sum_skip',
     sa.Column('case_id', sa.String(length=40), nullable=False),
     sa.Column('received_at', t.UtcDateTime(), nullable=False),
@@ -75,5 +89,6 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_column('case_fact', 'viewers')
-    for name in ('case_sum_skip', 'case_pending', 'case_sum_team', 'case_sum_due', 'case_sum'):
+    for name in ('case_sum_skip', 'case_pending', 'case_sum_team_now', 'case_sum_team', 'case_sum_due',
+                 'case_sum_now', 'case_sum'):
         op.drop_table(name)
