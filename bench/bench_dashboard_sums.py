@@ -8,7 +8,8 @@ The store (SQLite) is made once by the volume generator (``bench_volume_inbox.st
 simulator's workload over ``--scope``, ``--days`` days ending at ``volume.END``, every report
 through the platform's commands) and kept in ``--folder``. For the scope and for its busiest unit
 one level down, the dashboard of an oversight leader (``dashboard_view``: the last 30 days up to
-``volume.END`` and the 30 before) is made from the rows and from the sums, checked equal, and
+``volume.END``, a midnight, and the last 30 days up to "now" — a few minutes after the store's last
+event — each with the 30 before) is made from the rows and from the sums, checked equal, and
 timed: wall p50/p95 and median CPU of ``--repeat`` runs each, after one untimed run. With
 ``--events`` the replay of every case's events (``facts="events"``, cold cache) is timed too.
 
@@ -23,6 +24,7 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -59,21 +61,31 @@ def main() -> None:
     from liandong.assessment.service import FactsCache
     from liandong.bootstrap import bootstrap
     from liandong.config import Settings
+    from liandong.services.clock import ManualClock
     from liandong.web.dashboard import _NEXT_LEVEL, choose_period, dashboard_view
     from volume import END
 
     path = store_for(args.cases, args.folder, scope=args.scope, days=args.days)
     platform = bootstrap(Settings(database_url=f"sqlite+pysqlite:///{path}", data_dir=args.folder))
     h = platform.hierarchy
-    period, _, _ = choose_period(END, "30", "", "")
-    first = dashboard_view(platform, leader(args.scope), args.scope, period, "zh", facts="sums")
+    with platform.uow() as u:  # "now": after the store's last event (chunks run past the end)
+        from sqlalchemy import text
+
+        last = u.case_reads.conn.execute(text("SELECT max(at) FROM case_event")).scalar()
+    now = max(END, datetime.fromisoformat(str(last)).replace(tzinfo=UTC)) + timedelta(minutes=7)
+    platform.clock = ManualClock(now)
+    closed, _, _ = choose_period(END, "30", "", "")
+    current, _, _ = choose_period(now, "30", "", "")
+    first = dashboard_view(platform, leader(args.scope), args.scope, closed, "zh", facts="sums")
     children = sorted(first["children"], key=lambda c: -c["figures"]["received"])
     scopes = [args.scope] + ([children[0]["code"]] if children and _NEXT_LEVEL.get(h.get(args.scope).level) else [])
-    print(f"store {path.name}: {args.cases:,} reports of {args.scope} over {args.days} days to {END.date()}")
+    print(f"store {path.name}: {args.cases:,} reports of {args.scope} over {args.days} days to {END.date()}; "
+          f"now = {now:%Y-%m-%d %H:%M} UTC")
     print("\n| dashboard (30 days + the 30 before) | cases | from | p50 wall | p95 wall | cpu (median) |")
     print("|---|---:|---|---:|---:|---:|")
-    for scope in scopes:
-        def page(facts: str, scope: str = scope) -> Any:
+    for scope, label, period in [(s, w, p) for s in scopes
+                                 for w, p in (("to a midnight", closed), ("to now", current))]:
+        def page(facts: str, scope: str = scope, period: Any = period) -> Any:
             cache = FactsCache(10_000_000)  # used by "events" only: cold, as a first request
             return dashboard_view(platform, leader(scope), scope, period, "zh", cache, facts=facts)
 
@@ -86,7 +98,7 @@ def main() -> None:
         assert all(v == views[-1] for v in views), f"the figures differ for {scope}"
         n = views[-1]["totals"]["received"] + views[-1]["previous"]["received"]
         for name, (walls, cpu, _) in results:
-            print(f"| {scope} {h.get(scope).name} | {n:,} | {name} | {statistics.median(walls) * 1000:,.0f} ms | "
+            print(f"| {scope} {h.get(scope).name}, {label} | {n:,} | {name} | {statistics.median(walls) * 1000:,.0f} ms | "
                   f"{p95(walls) * 1000:,.0f} ms | {cpu * 1000:,.0f} ms |", flush=True)
     if platform.engine is not None:
         platform.engine.dispose()
