@@ -89,6 +89,9 @@ def test_sums_equal_todays_figures(uow_factory: Callable[[], UnitOfWork], data: 
                      for d in (0, 1)} | {now + timedelta(seconds=1)})
     for as_of in probes:
         assert _sums(uow_factory, start, end, as_of, now) == _today(uow_factory, start, end, as_of), as_of
+    part = _midnight(moments[0]) + timedelta(hours=7, minutes=3)  # a period starting within a day
+    for as_of in (probes[0], probes[-1]):
+        assert _sums(uow_factory, part, end, as_of, now) == _today(uow_factory, part, end, as_of), as_of
     assert _differences(uow_factory) == []
     rebuild(uow_factory)
     assert _differences(uow_factory) == []
@@ -102,6 +105,8 @@ def test_the_demo_month_from_the_sums(month_bus: Callable[[], UnitOfWork]) -> No
     for as_of in (period.end, _midnight(datetime(2026, 3, 5, 12, tzinfo=UTC)), later):
         assert _sums(month_bus, period.start, period.end, as_of, later) == \
             _today(month_bus, period.start, period.end, as_of)
+    part = period.start + timedelta(hours=5, minutes=30)  # the first day in part: its cases from rows
+    assert _sums(month_bus, part, period.end, later, later) == _today(month_bus, part, period.end, later)
     odd = datetime(2026, 3, 5, 7, 1, tzinfo=UTC)  # neither a midnight nor now: the rows are read
     assert sum_facts(month_bus, H, period.start, period.end, odd, later) is None
     assert _differences(month_bus) == []

@@ -4,7 +4,9 @@ so the same engine (``Engine.total``, ``Engine.by_unit``) makes the same figures
 once in every unit one of its places lies in, as the group does.
 
 Exact when the figures are taken at a Shanghai midnight, or at or after ``now`` (every event is
-then before them); for other moments ``sum_facts`` returns None and the caller reads the rows.
+then before them); for other moments ``sum_facts`` returns None and the caller reads the rows. A
+period starting within a day (the one before a period up to now) takes that first part day's
+cases from their rows.
 共同在场 is decided per group of candidates (``sums.TeamKey``) with the hierarchy. What the sums do
 not hold is added from the rows of the cases it concerns: the cases left out of the sums (an
 irregular save) and the read marks (信息对称: the cases with a mark).
@@ -14,10 +16,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from liandong.assessment.fact_rows import facts_of
 from liandong.assessment.facts import COUNTS, CaseFacts, _units, case_facts
+from liandong.assessment.stored import period_facts
 from liandong.assessment.sums import SUM_COLUMNS, day_of, midnight_day
 from liandong.domain.cases.record import CaseRecord
 from liandong.domain.hierarchy import HierarchyIndex
@@ -56,10 +59,15 @@ def sum_facts(uow: Callable[[], UnitOfWork], h: HierarchyIndex, start: datetime,
     """The stand-ins of the cases received in [start, end) with a place under ``scope``, at ``as_of``;
     None where the sums cannot give them exactly (then read the rows: ``stored.period_facts``)."""
     cut = midnight_day(as_of)
-    if midnight_day(start) is None or (cut is None and as_of < now) or (
-            midnight_day(end) is None and end < now):
+    if (cut is None and as_of < now) or (midnight_day(end) is None and end < now):
         return None
-    first, last = day_of(start), day_of(end - timedelta(microseconds=1))
+    # a period that starts within a day (the one before a period up to now): that first part day's
+    # cases from their rows, the whole days after from the sums
+    whole = start
+    if midnight_day(start) is None:
+        local = start.astimezone(SHANGHAI)
+        whole = datetime.combine(local.date() + timedelta(days=1), time(0), tzinfo=SHANGHAI).astimezone(UTC)
+    first, last = day_of(whole), day_of(end - timedelta(microseconds=1))
     prefix = scope_prefix(scope) if scope is not None else ""
     units: Units = {}
 
@@ -88,8 +96,8 @@ def sum_facts(uow: Callable[[], UnitOfWork], h: HierarchyIndex, start: datetime,
                     and _copresent(h, team_units, where):
                 present[places] = present.get(places, 0) + n
         out = [_group(key, vec, passed, present.get(key, 0), h, units, start) for key, vec in sums.items()]
-        skipped = set(view.skipped_between(start, end))
-        reads = u.case_reads.reads_received(start, end, scope=scope)
+        skipped = set(view.skipped_between(whole, end))
+        reads = u.case_reads.reads_received(whole, end, scope=scope)
         fix = set(reads) - skipped
         for case_id in sorted(fix):
             f = _row_facts(u, case_id, as_of, h, reads.get(case_id, {}), units)
@@ -103,6 +111,12 @@ def sum_facts(uow: Callable[[], UnitOfWork], h: HierarchyIndex, start: datetime,
                 day = trend.setdefault(f.received_at.astimezone(SHANGHAI).date(), [0, 0])
                 day[0] += 1
                 day[1] += int(f.counts["resolved"])
+    if whole > start:
+        for f in period_facts(uow, h, start, min(whole, end), as_of, scope=scope):
+            out.append(f)
+            day = trend.setdefault(f.received_at.astimezone(SHANGHAI).date(), [0, 0])
+            day[0] += 1
+            day[1] += int(f.counts["resolved"])
     return SumFacts(out, {d: (r, s) for d, (r, s) in trend.items()})
 
 
