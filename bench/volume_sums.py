@@ -8,7 +8,7 @@ import re
 from typing import Any
 
 from liandong.adapters.sql.sums import SQL as SUM_SQL
-from liandong.assessment.sums import SUM_COLUMNS
+from liandong.services.ports.sums import SUM_COLUMNS
 
 
 def capture_sum(rows: Any, name: str, params: dict[str, Any]) -> list[tuple[Any, ...]]:

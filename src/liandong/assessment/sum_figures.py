@@ -21,11 +21,12 @@ from datetime import UTC, date, datetime, time, timedelta
 from liandong.assessment.fact_rows import facts_of
 from liandong.assessment.facts import COUNTS, CaseFacts, _units, case_facts
 from liandong.assessment.stored import period_facts
-from liandong.assessment.sums import SUM_COLUMNS, day_of, midnight_day
+from liandong.assessment.sums import day_of, midnight_day
 from liandong.domain.cases.record import CaseRecord
 from liandong.domain.hierarchy import HierarchyIndex
 from liandong.domain.worktime import SHANGHAI
 from liandong.services.ports import UnitOfWork, scope_prefix
+from liandong.services.ports.sums import SUM_COLUMNS
 
 _FROM_ROWS = ("team_read_latest", "read_lag_seconds", "reads")
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)

@@ -35,14 +35,8 @@ from liandong.assessment.facts import MAJOR, RATING_POINTS
 from liandong.domain.cases.states import CaseState
 from liandong.domain.worktime import SHANGHAI
 from liandong.services.ports import FactRow
+from liandong.services.ports.sums import SUM_COLUMNS
 
-# The event-only columns of ``case_sum`` (counts of ``facts.COUNTS`` or parts of them).
-SUM_COLUMNS = (
-    "received", "dispatched", "resolved", "closed", "open", "valid", "contacted", "solved",
-    "satisfaction_tenths", "ack_settled", "ack_in_time", "resolved_on_time", "returned", "redone",
-    "extended", "escalated", "resource_asked", "summons_answered", "summons_in_time", "assists_due",
-    "assists_in_time", "team", "supporting", "dispatched_major",
-)
 # Pending deadlines: o = 超期 (the handling deadline running), a = 签收 not yet decided, s = a summons.
 KINDS = ("o", "a", "s")
 _WAITING = (CaseState.RETURNED.value, CaseState.MERGED.value)

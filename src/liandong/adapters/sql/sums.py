@@ -5,13 +5,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, delete, func, insert, select
 
 from liandong.adapters.sql import tables as t
-from liandong.assessment.sums import SUM_COLUMNS, Deltas, case_deltas, pending_of, save_deltas
 from liandong.services.ports import FactRow
+from liandong.services.ports.sums import SUM_COLUMNS
+
+if TYPE_CHECKING:
+    from liandong.assessment.sums import Deltas
 
 _COLS = ", ".join(SUM_COLUMNS)
 SQL = {  # the case store's statements (named, so the volume generator's capture sees each)
@@ -67,6 +70,8 @@ def write(run: Run, d: Deltas) -> None:
 def on_save(run: Run, time: Callable[[datetime | None], Any], previous: str | None, row: FactRow,
             parse: Callable[[Any], datetime]) -> None:
     """The sums' share of a save that wrote ``row`` (after the row whose body is ``previous``)."""
+    from liandong.assessment.sums import Deltas, case_deltas, pending_of, save_deltas  # not for `org show`
+
     if previous is not None and run("sum_skipped", {"id": row.case_id}).fetchone() is not None:
         return  # (a new case is never left out yet)
     if row.irregular:  # the case leaves the sums: what its earlier rows added is taken back
@@ -141,6 +146,7 @@ def _cases(conn: Connection) -> Iterator[list[FactRow]]:
 def recompute(conn: Connection) -> tuple[Deltas, list[tuple[str, datetime]], list[dict[str, Any]]]:
     """The sums, the cases left out and the pending deadlines, from the fact rows alone."""
     from liandong.assessment.fact_rows import moment
+    from liandong.assessment.sums import Deltas, case_deltas, pending_of
 
     total, skipped, pending = Deltas(), list[tuple[str, datetime]](), list[dict[str, Any]]()
     for rows in _cases(conn):
@@ -157,6 +163,8 @@ def recompute(conn: Connection) -> tuple[Deltas, list[tuple[str, datetime]], lis
 
 def stored(conn: Connection) -> tuple[Deltas, list[str], list[tuple[Any, ...]]]:
     """What the tables hold now (for the check against ``recompute``)."""
+    from liandong.assessment.sums import Deltas
+
     out = Deltas()
     s, d, p = t.case_sum, t.case_sum_due, t.case_pending
     for r in conn.execute(select(s)):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import Column, Float, Index, Integer, String, Table
 
 from liandong.adapters.sql.tables_base import UtcDateTime, metadata
-from liandong.assessment.sums import SUM_COLUMNS
+from liandong.services.ports.sums import SUM_COLUMNS
 
 case_sum = Table(  # per place set, day of receipt and day of change: the event-only counts added
     "case_sum", metadata,

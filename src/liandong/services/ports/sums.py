@@ -6,6 +6,14 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any, Protocol
 
+# The event-only columns of ``case_sum`` (counts of ``assessment.facts.COUNTS`` or parts of them;
+# here, not in ``assessment.sums``, so that the tables are declared without the assessment code).
+SUM_COLUMNS = (
+    "received", "dispatched", "resolved", "closed", "open", "valid", "contacted", "solved",
+    "satisfaction_tenths", "ack_settled", "ack_in_time", "resolved_on_time", "returned", "redone",
+    "extended", "escalated", "resource_asked", "summons_answered", "summons_in_time", "assists_due",
+    "assists_in_time", "team", "supporting", "dispatched_major",
+)
 
 class SumView(Protocol):
     def period_sums(self, first: str, last: str, cut: str | None) -> Iterable[tuple[Any, ...]]:

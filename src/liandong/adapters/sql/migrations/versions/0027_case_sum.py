@@ -23,7 +23,7 @@ depends_on = None
 def upgrade() -> None:
     from liandong.adapters.sql import sums
     from liandong.adapters.sql import tables as t
-    from liandong.assessment.sums import SUM_COLUMNS
+    from liandong.services.ports.sums import SUM_COLUMNS
 
     op.create_table('case_sum',
     sa.Column('places', sa.String(length=200), nullable=False),
