@@ -9,6 +9,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -22,8 +23,8 @@ from liandong.domain.worktime import SHANGHAI
 from liandong.services.cases import MessageBus
 from liandong.services.clock import ManualClock
 from liandong.services.ports import UnitOfWork
-from tests.factories.assessment import START
-from tests.integration.test_case_facts import HOUR, RULES, H, _step, month_bus  # noqa: F401
+from tests.factories.assessment import START, fill_month
+from tests.factories.interleavings import HOUR, RULES, H, step
 
 SCOPES = ((H.root.code, Level.PROVINCE), ("320000", Level.CITY), ("320200", Level.COUNTY),
           ("320213", Level.TOWNSHIP))
@@ -64,6 +65,14 @@ def _differences(uow: Callable[[], UnitOfWork]) -> list[str]:
         return u.case_reads.sum_view().differences()
 
 
+@pytest.fixture
+def month_bus(uow_factory: Callable[[], UnitOfWork]) -> Callable[[], UnitOfWork]:
+    counter = iter(range(1, 1000))
+    fill_month(MessageBus(uow=uow_factory, rules=RULES, clock=ManualClock(START),
+                          new_id=lambda: f"C{next(counter):03d}"))
+    return uow_factory
+
+
 _EXAMPLE = iter(range(10_000))
 _LATEST: list[datetime] = []
 
@@ -80,7 +89,7 @@ def test_sums_equal_todays_figures(uow_factory: Callable[[], UnitOfWork], data: 
     ids: list[str] = []
     moments = []
     for _ in range(data.draw(st.integers(10, 50))):
-        _step(bus, clock, ids, data.draw)
+        step(bus, clock, ids, data.draw)
         moments.append(clock.now())
     _LATEST.append(max(moments))  # earlier examples' cases share the store: now is after all of them
     now = max(_LATEST)
@@ -99,7 +108,7 @@ def test_sums_equal_todays_figures(uow_factory: Callable[[], UnitOfWork], data: 
     assert _sums(uow_factory, start, end, as_of, now) == _today(uow_factory, start, end, as_of)
 
 
-def test_the_demo_month_from_the_sums(month_bus: Callable[[], UnitOfWork]) -> None:  # noqa: F811
+def test_the_demo_month_from_the_sums(month_bus: Callable[[], UnitOfWork]) -> None:
     period = parse_period("2026-03", cutoff=1)
     later = datetime(2026, 6, 1, tzinfo=UTC)
     for as_of in (period.end, _midnight(datetime(2026, 3, 5, 12, tzinfo=UTC)), later):
@@ -112,7 +121,7 @@ def test_the_demo_month_from_the_sums(month_bus: Callable[[], UnitOfWork]) -> No
     assert _differences(month_bus) == []
 
 
-def test_the_report_reads_the_rows(month_bus: Callable[[], UnitOfWork]) -> None:  # noqa: F811
+def test_the_report_reads_the_rows(month_bus: Callable[[], UnitOfWork]) -> None:
     """``liandong report`` (``report_facts.assess_rows``): the same groups, rankings and
     accountability as today's replay (``service.assess``)."""
     from liandong.assessment.report_facts import assess_rows

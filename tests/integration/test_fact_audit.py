@@ -7,8 +7,20 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
+from typer.testing import CliRunner
 
-from tests.integration.test_ledger_tamper import run, verify
+from liandong.cli import app
+
+runner = CliRunner()
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = runner.invoke(app, list(args))
+    return result.exit_code, result.output
+
+
+def verify(d: list[str]) -> tuple[int, str]:
+    return run("ledger", "verify", *d, "--lang", "en")
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

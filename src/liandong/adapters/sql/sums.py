@@ -51,19 +51,20 @@ Run = Callable[[str, dict[str, Any]], Any]
 
 
 def write(run: Run, d: Deltas) -> None:
-    for (places, rday, day), vec in d.sums.items():
+    """In key order, table by table: concurrent saves take the rows' locks in one order (PostgreSQL)."""
+    for (places, rday, day), vec in sorted(d.sums.items()):
         run("sum_add", {"places": places, "rday": rday, "day": day,
                                 **dict(zip(SUM_COLUMNS, vec, strict=True))})
-    for (places, rday, day, kind, due_day), n in d.due.items():
+    for (places, rday, day, kind, due_day), n in sorted(d.due.items()):
         run("sum_add_due", {"places": places, "rday": rday, "day": day, "kind": kind,
                                 "due_day": due_day, "n": n})
-    for (places, rday, day, units, major), n in d.team.items():
+    for (places, rday, day, units, major), n in sorted(d.team.items()):
         run("sum_add_team", {"places": places, "rday": rday, "day": day, "team_units": units,
                              "major": major, "n": n})
     sums, team = d.now()
-    for (places, rday), vec in sums.items():
+    for (places, rday), vec in sorted(sums.items()):
         run("sum_add_now", {"places": places, "rday": rday, **dict(zip(SUM_COLUMNS, vec, strict=True))})
-    for (places, rday, units, major), n in team.items():
+    for (places, rday, units, major), n in sorted(team.items()):
         run("sum_add_team_now", {"places": places, "rday": rday, "team_units": units, "major": major, "n": n})
 
 
