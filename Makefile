@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 NODE   := node_modules/.installed-stamp
 SCOPE  ?= 320200
 
-.PHONY: install demo test lint unit bench clean browser go-verifier softhsm wrk audit
+.PHONY: install demo test lint unit bench clean browser go-verifier softhsm wrk audit nats-server federation
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,14 @@ softhsm:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq \
 	    --no-install-recommends softhsm2 >/dev/null; }
 
+# The federation's tests and `make federation` run a nats-server per node (Debian's nats-server,
+# installed here when missing; decision 0049).
+nats-server:
+	@{ command -v nats-server >/dev/null 2>&1 || [ -x /usr/sbin/nats-server ]; } || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq \
+	    --no-install-recommends nats-server >/dev/null; }
+
 # bench/bench_tiles.py loads the server with Debian's wrk (installed here when missing).
 wrk:
 	@command -v wrk >/dev/null 2>&1 || { \
@@ -55,13 +63,17 @@ install: $(STAMP) $(NODE)
 demo: $(STAMP) $(NODE)
 	$(BIN)/liandong demo --scope $(SCOPE)
 
+# Three nodes (centre, Jiangsu, Zhejiang) on loopback, a Taihu case walked across, kept running.
+federation: $(STAMP) nats-server
+	$(BIN)/liandong federation up --keep
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
 # The whole suite, with the coverage floor of domain/ and ledger/ ([tool.coverage.report] fail_under).
-test: lint $(NODE) browser go-verifier softhsm
+test: lint $(NODE) browser go-verifier softhsm nats-server
 	$(BIN)/pytest -n 2 --dist loadfile --cov --cov-report=term
 
 # Known vulnerabilities in the installed Python packages and the npm assets (needs the advisory

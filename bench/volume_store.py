@@ -34,7 +34,7 @@ from volume_sums import capture_sum, write_sums
 
 EVENT_COLUMNS = ("seq", "case_id", "case_version", "type", "at", "actor", "payload")
 CASE_COLUMNS = ("id", "version", "state", "matter", "severity", "owner_code", "lead_code", "received_at",
-                "due_at", "is_open", "idempotency_key", "public_consent")
+                "due_at", "is_open", "idempotency_key", "public_consent", "public_withheld")
 DUTY_COLUMNS = ("subject_id", "department_code", "kind", "ref", "subject", "since_at", "due_at", "order_at")
 SQLITE = {
     "case_record": _SQL["insert_case"],
@@ -348,7 +348,7 @@ def _copy(raw: Any, tables: dict[str, list[dict[str, Any]]]) -> None:
     columns: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {  # table columns, parameter names
         "case_record": (CASE_COLUMNS, ("id", "version", "state", "matter", "severity", "owner_code",
                                        "lead_code", "received_at", "due_at", "is_open", "key",
-                                       "public_consent")),
+                                       "public_consent", "public_withheld")),
         "case_event": (EVENT_COLUMNS, EVENT_COLUMNS),
         "outbox": (("event_seq", "delivered"), ("seq", "delivered")),
         "case_place": (("case_id", "unit_code"), ("id", "code")),

@@ -12,6 +12,7 @@ from liandong.adapters.sql.engine import WalCheckpoints, defer_wal_checkpoints, 
 from liandong.adapters.sql.repositories import SqlUnitOfWork
 from liandong.adapters.sql.storage import SqlStorage
 from liandong.config import Settings
+from liandong.domain.contact import phone_key
 from liandong.services.clock import Clock, SystemClock
 from liandong.services.ports import Publisher, UnitOfWork
 from liandong.services.ports.storage import Storage
@@ -85,6 +86,7 @@ class Platform:
         self.catalogue = catalogue
         self.storage = storage
         self.secret = secret
+        self.phone_key = phone_key(secret)  # the reporters' phone digests' (the tracking code's recovery)
         self.clock: Clock = clock or SystemClock()
         self.calendar = calendar or _holiday_calendar()
         self.uow = storage.uow  # chosen once: no test of the storage per call
@@ -98,6 +100,8 @@ class Platform:
         self.refusals: Refusals | None = None  # where their refusals are kept for the ledger alarm
         self.key_store: KeyStore | None = None  # the departments' keys (decision 0042); None: sealed
         self.tile_cache_bytes = 64 << 20  # full tiles of /log kept in memory (0: none, decision 0042)
+        self.ledger_origin: str | None = None  # the log's origin line; None: the default (a federation
+        # node names its own, issue 27: set before the ledger is first used)
         self._made: dict[str, Any] = {}
 
     def _once(self, name: str, build: Callable[[], T]) -> T:
@@ -249,8 +253,9 @@ class Platform:
         with self.uow() as uow:
             provinces = [u.code for u in self.hierarchy.children(self.hierarchy.root.code)
                          if uow.organisation.departments_of(u.code)]
+        origin = {"origin": self.ledger_origin} if self.ledger_origin else {}
         return Ledger(self.secret, witnesses=(self.hierarchy.root.code, *provinces), cosigners=self.cosigners,
-                      on_refusal=self.refusals and self.refusals.refused, keys=self.key_store)
+                      on_refusal=self.refusals and self.refusals.refused, keys=self.key_store, **origin)
 
     def rules(self, policy: CasePolicy | None = None, *, co_presence: bool = True) -> Rules:
         """The rules (router, calendar, policy); the default set is built once and its caches kept."""
@@ -300,6 +305,7 @@ class Platform:
             return MessageBus(uow=self.uow, rules=rules or self.rules(),
                               clock=self._vouched(clock or self.clock, claimed_at),
                               recorder=self.ledger.record, subscribers=updates, claimed_at=claimed_at,
+                              phone_key=self.phone_key,
                               also=(instrument_registration(self.instrument_rules(), claimed_at=claimed_at),))
 
         if clock is None and rules is None and claimed_at is None:
@@ -370,7 +376,7 @@ def bootstrap(settings: Settings | None = None, *, memory: bool = False,
     calendar = _holiday_calendar(settings.resolved_holidays_dir())  # a bad holiday file stops here
     engine = make_engine(settings.resolved_database_url())
     if migrate_schema:
-        migrate.upgrade(engine)
+        migrate.upgrade(engine, secret=settings.platform_secret())  # 0030 keys the phone digests
     replica = make_read_engine(settings.replica_url) if settings.replica_url else None  # never migrated
     platform = Platform(hierarchy, cat, SqlStorage(engine, replica), secret=settings.platform_secret(),
                         calendar=calendar, clock=clock, data_dir=settings.data_dir, catalogues=catalogues,

@@ -34,6 +34,11 @@ def tiled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     env.pop("LIANDONG_DATABASE_URL", None)
     cli = [sys.executable, "-m", "liandong.cli"]
     subprocess.run([*cli, "init", "--scope", "320200"], env=env, check=True, capture_output=True, timeout=300)
+    subprocess.run([sys.executable, "-c", "from datetime import UTC, datetime; "  # the Open311 key
+                    "from liandong.bootstrap import bootstrap; "
+                    "from liandong.services.demo_accounts import ensure_demo_accounts; "
+                    "ensure_demo_accounts(uow=bootstrap().uow(), now=datetime.now(UTC))"],
+                   env=env, check=True, capture_output=True, timeout=300)
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     with serving([*cli, "serve", "--port", str(port)], url=f"{base}/healthz", env=env,
@@ -66,3 +71,26 @@ def test_tiles_in_gcj02_allowed_by_the_page_and_the_pin_converted_both_ways(brow
     assert outside and all(u.startswith("http://127.0.0.2:9/tiles/") for u in outside)  # only the tiles
     citizen.failed_requests.clear()
     citizen.close()  # and the content security policy refused nothing
+
+
+def test_the_public_map_shows_the_same_tiles(browser: Any, tiled: str) -> None:
+    """The public feed's map (decision 0048) draws its points and boundaries in the tiles' datum,
+    over the provider's tiles, which its page (and only it) allows."""
+    posted = httpx.post(f"{tiled}/open311/v2/requests.json", data={
+        "api_key": "demo-open311-key", "service_code": "garbage_collection", "lat": "31.5700",
+        "long": "120.3000", "description": "垃圾桶满溢", "attribute[publish]": "true"})
+    assert posted.status_code == 201, posted.text
+    answer = httpx.get(f"{tiled}/public")
+    assert "img-src 'self' http://127.0.0.2:9 " in answer.headers["content-security-policy"]
+    assert 'data-crs="gcj02"' in answer.text
+    citizen = Person(browser, tiled, "zh", "citizen", phone=True)
+    page = citizen.go("/public")
+    page.wait_for_selector("#public-map .leaflet-tile-pane img", state="attached")
+    page.wait_for_selector("#public-map .public-dot")
+    assert "测试底图" in (page.text_content("#public-map .leaflet-control-attribution") or "")
+    citizen.accessible()
+    citizen.fits()
+    outside = [u for u in citizen.failed_requests if not u.startswith(tiled)]
+    assert outside and all(u.startswith("http://127.0.0.2:9/tiles/") for u in outside)  # only the tiles
+    citizen.failed_requests.clear()
+    citizen.close()

@@ -30,6 +30,8 @@ BODIES: dict[str, dict[str, Any] | None] = {
     "message": {"text": "x"}, "verify-follow-up": {},
     "merge": {"into": "nope"}, "scope": {"added": ["320213018"]}, "heat": {"heat": 10},
     "reclassify": {"matter": "construction_noise"},
+    "adjudicate": {"finding": "unreasonable", "reason": "x"}, "adjudication-appeal": {"reason": "x"},
+    "appeal-ruling": {"decision": "uphold", "reason": "x"}, "moderate": {"shown": "no", "reason": "x"},
 }
 PEOPLE = {  # username: (department, roles)
     "lead": ("320213-urban_management", ["handler"]),

@@ -71,17 +71,21 @@ def test_xlsx_round_trip_diff_and_refusals(tmp_path: Path) -> None:
     book = load_workbook(sheet)
     rows = {row[0].value: row for row in book["派单目录"].iter_rows(min_row=2)}
     assert rows["construction_noise"][4].value == "eco_environment"
-    assert rows["construction_noise"][12].value == "江苏省 2027.1"
+    assert rows["construction_noise"][13].value == "江苏省 2027.1"
+    assert rows["construction_noise"][12].value is None  # no GB/T 39666 code is shipped, none invented
     rows["construction_noise"][9].value = "routine=4wd"  # the office shortens the limit
+    rows["social_life_noise"][12].value = "T-0502"  # the province supplies a code from the standard
     book.save(sheet)
     code, out = run("catalogue", "import", str(sheet), "--scope", "320000", "--version", "2027.2",
                     "--effective", "2027-09-01", "--source", "苏政办发〔2027〕30号", *where)
     assert code == 0, out
     written = (folder / "320000-2027.2.toml").read_text(encoding="utf-8")
     assert 'routine = "4wd"' in written and 'lead = "eco_environment"' in written
+    assert 'hotline_code = "T-0502"' in written
     code, out = run("catalogue", "diff", "320000", "2027.1", "2027.2", *where)
     assert code == 0, out
     assert "construction_noise" in out and "routine=5wd → routine=4wd" in out
+    assert "hotline_code" in out and "T-0502" in out
     assert "social_life_noise" not in out.split("\n", 1)[1] or "keywords" not in out
     code, out = run("catalogue", "check", *where)
     assert code == 0 and "2 个文件" in out, out

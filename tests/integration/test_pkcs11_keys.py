@@ -86,8 +86,7 @@ def store(secret: bytes = b"a platform secret of 32 bytes..!") -> Pkcs11KeyStore
 def private_object(store: Pkcs11KeyStore, public: bytes) -> object:
     from pkcs11 import ObjectClass
 
-    with store._lock:
-        return store._open().get_key(object_class=ObjectClass.PRIVATE_KEY, id=public)
+    return store._open().get_key(object_class=ObjectClass.PRIVATE_KEY, id=public)
 
 
 def test_entries_and_checkpoints_signed_in_the_token_verify(token: Path, tmp_path: Path) -> None:
@@ -173,8 +172,7 @@ def test_two_processes_making_one_key_keep_the_stored_one(token: Path) -> None:
     assert first.key(uow, "320213-emergency", "department", NOW).public == made
     from pkcs11 import Attribute
 
-    with first._lock:
-        assert list(first._open().get_objects({Attribute.ID: mine})) == []
+    assert list(first._open().get_objects({Attribute.ID: mine})) == []
 
 
 def test_keys_where_the_settings_say(token: Path, tmp_path: Path) -> None:
@@ -246,3 +244,91 @@ def test_a_key_sealed_before_the_switch_stays_sealed(token: Path) -> None:
     assert uow.ledger.key("320213-education") == before
     made = keys.key(uow, "320213-water", "department", NOW)
     assert uow.ledger.key("320213-water") == ("department", made.public, HELD_IN_TOKEN)
+
+
+def test_each_thread_signs_in_its_own_session(token: Path) -> None:
+    """Several threads sign at once: each opens its own session (sharing the login) and finds its own
+    handle of the key; the calls into the module are serialised by the module's lock (without it
+    SoftHSM2, initialised for one thread, crashed); the signatures are the key's."""
+    from concurrent.futures import ThreadPoolExecutor
+    from threading import Barrier
+
+    keys = store()
+    uow = MemoryUnitOfWork()
+    key = keys.key(uow, "320213-transport", "department", NOW)
+    together = Barrier(4)
+
+    def sign(n: int) -> tuple[int, bool]:
+        together.wait(timeout=30)  # four threads at once, none reusing another's session
+        messages = [f"envelope {n}.{i}".encode() for i in range(20)]
+        ok = all(SHA256_ED25519.verify(key.public, m, key.sign(m)) for m in messages)
+        return id(keys._open()), ok
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(sign, range(4)))
+    assert all(ok for _, ok in results)
+    assert len({session for session, _ in results}) == 4
+    assert len(keys._sessions) >= 4
+    keys.close()
+    assert keys._sessions == []
+    assert SHA256_ED25519.verify(key.public, b"after", key.sign(b"after"))  # a new session on demand
+    keys.close()
+
+
+def test_sealed_keys_move_into_the_token(token: Path, tmp_path: Path) -> None:
+    """``liandong ledger keys-to-token``: the departments' and the platform's keys sealed before the
+    switch go into the token (the same keys: what they signed before still verifies, and they sign
+    alike), their rows keep no secret; the log's and the witnesses' keys stay sealed; a second run
+    has nothing to move; without a token configured, or for a name with no sealed key, it refuses."""
+    from liandong.cli import app as cli
+
+    d = ["--data-dir", str(tmp_path)]
+    env = {"LIANDONG_KEY_STORE": "pkcs11", "LIANDONG_PKCS11_MODULE": str(MODULE),
+           "LIANDONG_PKCS11_TOKEN": LABEL, "LIANDONG_PKCS11_PIN": PIN}
+    assert runner.invoke(cli, ["init", "--scope", "320213", *d]).exit_code == 0  # sealed keys
+    result = runner.invoke(cli, ["case", "report", "--matter", "social_life_noise", "--place",
+                                 "320213001", "--text", "噪声", *d])
+    cid = result.output.split()[0]
+    assert runner.invoke(cli, ["case", "dispatch", cid, "--by", "320200-gov", *d]).exit_code == 0
+    assert runner.invoke(cli, ["ledger", "checkpoint", *d]).exit_code == 0
+    engine = make_engine(f"sqlite+pysqlite:///{tmp_path / 'liandong.sqlite3'}")
+    with SqlUnitOfWork(engine) as uow:
+        before = {name: (kind, public) for name, kind, public, _ in uow.ledger.sealed_keys()}
+    assert before["320200-gov"][0] == "department" and before["liandong-log"][0] == "log"
+
+    refused = runner.invoke(cli, ["ledger", "keys-to-token", *d, "--lang", "en"])
+    assert refused.exit_code == 2 and "no token configured" in refused.output
+    unknown = runner.invoke(cli, ["ledger", "keys-to-token", "--name", "no-such-dept", *d, "--lang", "en"],
+                            env=env)
+    assert unknown.exit_code == 2 and "no-such-dept" in unknown.output, unknown.output
+
+    moved = runner.invoke(cli, ["ledger", "keys-to-token", *d], env=env)
+    assert moved.exit_code == 0, moved.output
+    assert "移入密码设备令牌" in moved.output and "已移入 320200-gov" in moved.output
+    with SqlUnitOfWork(engine) as uow:
+        left = {name: kind for name, kind, _, _ in uow.ledger.sealed_keys()}
+        assert set(left.values()) <= {"log", "witness"} and "liandong-log" in left
+        for name, (kind, public) in before.items():
+            if kind not in ("log", "witness"):
+                assert uow.ledger.key(name) == (kind, public, HELD_IN_TOKEN), name
+    again = runner.invoke(cli, ["ledger", "keys-to-token", *d, "--lang", "en"], env=env)
+    assert again.exit_code == 0 and "no department key sealed in the database" in again.output
+
+    # the moved keys sign on in the token; everything signed before still verifies
+    result = runner.invoke(cli, ["case", "report", "--matter", "social_life_noise", "--place",
+                                 "320213001", "--text", "又一起噪声", *d], env=env)
+    assert result.exit_code == 0, result.output
+    other = result.output.split()[0]
+    assert runner.invoke(cli, ["case", "dispatch", other, "--by", "320200-gov", *d], env=env).exit_code == 0
+    result = runner.invoke(cli, ["ledger", "verify", *d, "--lang", "en"], env=env)
+    assert result.exit_code == 0 and "verified: 6 entries" in result.output, result.output
+    with SqlUnitOfWork(engine) as uow:
+        signers = [json.loads(leaf)["signer"] for _, leaf in uow.ledger.entries_of_case(other)]
+    assert signers == ["platform", "320200-gov", "320200-gov"]
+    from liandong.bootstrap import bootstrap
+
+    sealed = bootstrap(Settings(data_dir=tmp_path))  # the sealed store no longer has those keys
+    with sealed.uow() as uow, pytest.raises(DomainError) as held:
+        sealed.ledger.entry_key(uow, "320200-gov", datetime.now(UTC))
+    assert held.value.code == "ledger.key_in_token"
+    engine.dispose()

@@ -148,6 +148,8 @@ def test_a_diff_names_each_changed_field() -> None:
     (('scope = "320000"', 'scope = "320213"'), "catalogue.scope_level", "scope"),
     (('scope = "320000"', 'scope = "329999"'), "catalogue.unknown_scope", "scope"),
     (('authority = "city"', 'authority = "city"\ncolour = "red"'), "data.unknown_field", "colour"),
+    (('authority = "city"', 'authority = "city"\nhotline_code = "05 02"'), "data.bad_hotline_code",
+     "hotline_code"),
 ])
 def test_bad_entries_are_refused_naming_entry_field_and_what_is_allowed(
         change: tuple[str, str], code: str, field: str) -> None:
@@ -201,3 +203,18 @@ def test_a_written_file_reads_back_the_same() -> None:
         again = parse(catalogue_file(text, name), catalogue(), jiangsu())
         assert (again.overrides, again.added, again.effective) == (version.overrides, version.added,
                                                                   version.effective)
+
+
+def test_a_catalogue_supplies_the_hotline_classification_code_the_national_list_lacks() -> None:
+    national = catalogue().matters.get("social_life_noise")
+    assert national.hotline_code is None  # GB/T 39666's table is not at hand: no code is invented
+    text = JIANGSU_2027.replace('keywords = ["广场舞", "夜市"]',
+                                'keywords = ["广场舞", "夜市"]\nhotline_code = "T-0502"')
+    local = read(text)
+    assert local.overrides["social_life_noise"].hotline_code == "T-0502"  # type: ignore[attr-defined]
+    again = parse(catalogue_file(to_toml(local), "320000-2027.1.toml"), catalogue(), jiangsu())  # type: ignore[arg-type]
+    assert again.overrides["social_life_noise"].hotline_code == "T-0502"
+    changes = diff(catalogue().matters, jiangsu_catalogues().version("320000", "2027.1"), again)  # type: ignore[arg-type]
+    assert ("hotline_code", "", "T-0502") in [tuple(f) for c in changes for f in c.fields]
+    error = refusal(text.replace('"T-0502"', '"见附表"'))
+    assert "热线分类代码" in explain(error, "zh") and "见附表" in explain(error, "zh")

@@ -26,7 +26,7 @@ def test_a_code_answers_its_challenge_in_time_only(tmp_path: Path) -> None:
                                    description=f"垃圾 {n}", reporter_phone="139 0000 1111")).case_id
            for n in range(CASES + 2)]
     log = tmp_path / "sms.log"
-    recovery = TrackingRecovery(uow=platform.uow, sms=SmsLogGateway(log), clock=clock, secret=b"k" * 32)
+    recovery = TrackingRecovery(uow=platform.uow, sms=SmsLogGateway(log), clock=clock, secret=platform.secret)
     challenge = recovery.request("13900001111")
     code = re.search(r"验证码 (\d{6})", json.loads(log.read_text(encoding="utf-8"))["text"])
     assert code is not None

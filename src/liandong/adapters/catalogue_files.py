@@ -139,6 +139,8 @@ def _matter_lines(matter: MatterType) -> list[str]:
              f"keywords = {_strings(matter.keywords)}"]
     if not matter.public:
         lines.append("public = false")
+    if matter.hotline_code:
+        lines.append(f"hotline_code = {_s(matter.hotline_code)}")
     lines += ["", "[matters.limits]"]
     lines += [f"{sev.value} = {_s(str(matter.limits[sev]))}" for sev in matter.severities]
     return [*lines, ""]

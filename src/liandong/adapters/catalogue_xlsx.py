@@ -31,12 +31,13 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("code", "事项编码"), ("name", "事项名称"), ("name_en", "英文名称"), ("category", "类别"),
     ("lead", "牵头系统"), ("assist", "协办系统"), ("authority", "权限层级"),
     ("default_severity", "默认等级"), ("severities", "等级"), ("limits", "办理时限"),
-    ("keywords", "关键词"), ("public", "公开"), ("origin", "依据"))
+    ("keywords", "关键词"), ("public", "公开"), ("hotline_code", "热线分类代码"), ("origin", "依据"))
 """The columns in order: field, heading. ``origin`` (全国 or the catalogue and version) is written
-for the reader and ignored on import; ``public`` may be left out."""
+for the reader and ignored on import; ``public`` and ``hotline_code`` (GB/T 39666, where known) may
+be left out."""
 LETTERS = {field: chr(ord("A") + n) for n, (field, _) in enumerate(COLUMNS)}
 HEADINGS = dict(COLUMNS)
-OPTIONAL = ("public", "origin")
+OPTIONAL = ("public", "hotline_code", "origin")
 LEVEL_WORDS = {"中央": "central", "省级": "province", "市级": "city", "县级": "county", "乡级": "township"}
 _SPLIT = re.compile(r"[、,，;；\s]+")
 
@@ -60,9 +61,9 @@ def export(path: Path, matters: Iterable[MatterType], info: Sequence[tuple[str, 
         sheet.append([m.code, m.name, m.name_en, m.category, m.lead or "", "、".join(m.assist),
                       show_value(m, "authority"), m.default_severity.value,
                       "、".join(s.value for s in m.severities), show_value(m, "limits"),
-                      "、".join(m.keywords), "是" if m.public else "否", origin])
+                      "、".join(m.keywords), "是" if m.public else "否", m.hotline_code or "", origin])
         n += 1
-    for field, width in zip(LETTERS, (24, 24, 28, 12, 18, 30, 10, 10, 18, 22, 40, 6, 24), strict=True):
+    for field, width in zip(LETTERS, (24, 24, 28, 12, 18, 30, 10, 10, 18, 22, 40, 6, 14, 24), strict=True):
         sheet.column_dimensions[LETTERS[field]].width = width
     sheet.freeze_panes = "B2"
     about = book.create_sheet("说明")
@@ -133,6 +134,9 @@ def _matter_table(row: tuple[Any, ...], where: Mapping[str, int],
     }
     if public:
         table["public"] = public not in ("否", "false", "False", "no", "0")
+    hotline_code = _cell(row, where, "hotline_code")
+    if hotline_code:
+        table["hotline_code"] = hotline_code
     return table
 
 
@@ -189,6 +193,8 @@ def read_version(path: Path, *, scope: str, version: str, effective: date, sourc
         changed = {name for name in (*OVERRIDABLE, "name", "name_en", "category", "default_severity",
                                      "severities", "public")
                    if show_value(matter, name) != show_value(base, name)}
+        if not table.get("hotline_code"):
+            changed.discard("hotline_code")  # an empty cell leaves the code in force as it is
         fixed = sorted(changed - set(OVERRIDABLE))
         if fixed and matter.code in national:
             name = fixed[0]

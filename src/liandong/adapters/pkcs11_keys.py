@@ -9,16 +9,25 @@ be): the row says which token object signs, so two processes that made a key for
 keep the one whose row was stored and destroy the other. A row sealed before the switch to the
 token keeps being opened by the sealed store. The log's and the witnesses' keys stay sealed.
 
-One session per store, logged in with the PIN, shared by the signing threads under a lock (a token
-lets an application log in once: a second store of the process finds it logged in); after a fork
-the module is initialised again.
+One session per thread (decision 0042, amended): each thread that signs opens its own session and
+finds its own handle of each private key, so no thread uses another's session state; the first
+session logs in with the PIN and the others share the login (PKCS#11 logs in an application, not a
+session). The calls into the module stay serialised by one lock per module and process:
+python-pkcs11 0.10 initialises a module with ``C_Initialize(NULL)``, which by the standard tells it
+that the application does not call it from several threads at once — SoftHSM2 then crashed when four
+threads signed through four sessions without the lock. After a fork the module is initialised again
+and the child opens its own sessions.
+
+``move_sealed_keys`` (``liandong ledger keys-to-token``) puts the keys sealed in the database before
+the switch into the token and marks their rows, so that no department's private key stays in the
+database; the log's and the witnesses' keys stay sealed.
 """
 
 from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -32,16 +41,28 @@ ED25519_OID = "1.3.101.112"  # id-Ed25519 (RFC 8410), the curve named in CKA_EC_
 
 
 class TokenKey(EntryKey):
-    """A private key object in the token, signing with ``CKM_EDDSA`` under the store's lock."""
+    """A private key object in the token, signing with ``CKM_EDDSA`` in the calling thread's session."""
 
-    def __init__(self, name: str, public: bytes, handle: Any, lock: threading.Lock) -> None:
-        self.name, self.public, self._handle, self._lock = name, public, handle, lock
+    def __init__(self, name: str, public: bytes, store: Pkcs11KeyStore) -> None:
+        self.name, self.public, self._store = name, public, store
 
     def sign(self, message: bytes) -> bytes:
         from pkcs11 import Mechanism
 
-        with self._lock:
-            return bytes(self._handle.sign(message, mechanism=Mechanism.EDDSA))
+        store = self._store
+        with store.calls:
+            return bytes(store._private(self.name, self.public).sign(message, mechanism=Mechanism.EDDSA))
+
+
+class _Session(threading.local):
+    """One thread's session of the token and its handles of the private keys (by public key)."""
+
+    session: Any = None
+    pid = 0
+    handles: dict[bytes, Any]
+
+    def __init__(self) -> None:
+        self.handles = {}
 
 
 class Pkcs11KeyStore(KeyStore):
@@ -51,8 +72,10 @@ class Pkcs11KeyStore(KeyStore):
 
     def __init__(self, module: str, token: str, pin: str, sealed: SealedKeyStore) -> None:
         self.module, self.token, self._pin, self.sealed = module, token, pin, sealed
-        self._lock = threading.Lock()
-        self._session: Any = None
+        self.calls = _module_lock(module)  # every call into the module, from any thread (see above)
+        self._lock = self.calls
+        self._local = _Session()
+        self._sessions: list[Any] = []  # every session opened in this process (closed by ``close``)
         self._pid = 0
         self._keys: dict[str, EntryKey] = {}
         self._keys_pid = os.getpid()
@@ -75,7 +98,8 @@ class Pkcs11KeyStore(KeyStore):
                 assert stored is not None
                 if stored[1] != made:  # another process stored its key first: use that one
                     self.destroy(made)
-            found = TokenKey(name, stored[1], self._private(name, stored[1]), self._lock)
+            self._private(name, stored[1])  # refused now, in words, when the token lacks it
+            found = TokenKey(name, stored[1], self)
         self._keys[name] = found
         return found
 
@@ -93,9 +117,8 @@ class Pkcs11KeyStore(KeyStore):
         from pkcs11 import Attribute, KeyType, Mechanism
         from pkcs11.util.ec import encode_named_curve_parameters
 
-        with self._lock:
-            session = self._open()
-            params = session.create_domain_parameters(
+        with self.calls:
+            params = self._open().create_domain_parameters(
                 KeyType.EC_EDWARDS, {Attribute.EC_PARAMS: encode_named_curve_parameters(ED25519_OID)},
                 local=True)
             public, private = params.generate_keypair(
@@ -114,7 +137,7 @@ class Pkcs11KeyStore(KeyStore):
         from pkcs11 import Attribute, KeyType, ObjectClass
         from pkcs11.util.ec import encode_named_curve_parameters
 
-        with self._lock:
+        with self.calls:
             self._open().create_object({
                 Attribute.CLASS: ObjectClass.PRIVATE_KEY, Attribute.KEY_TYPE: KeyType.EC_EDWARDS,
                 Attribute.EC_PARAMS: encode_named_curve_parameters(ED25519_OID), Attribute.VALUE: private,
@@ -122,46 +145,126 @@ class Pkcs11KeyStore(KeyStore):
                 Attribute.EXTRACTABLE: False, Attribute.SIGN: True, Attribute.LABEL: name,
                 Attribute.ID: public})
 
+    def holds(self, public: bytes) -> bool:
+        """Whether the token has a private key of id ``public``."""
+        from pkcs11 import Attribute, ObjectClass
+
+        with self.calls:
+            found = self._open().get_objects({Attribute.CLASS: ObjectClass.PRIVATE_KEY, Attribute.ID: public})
+            return any(True for _ in found)
+
     def destroy(self, public: bytes) -> None:
         """Remove the token's objects of the key ``public`` (one made in vain)."""
         from pkcs11 import Attribute
 
-        with self._lock:
+        with self.calls:
             for found in list(self._open().get_objects({Attribute.ID: public})):
                 found.destroy()
+            self._local.handles.pop(public, None)
+
+    def close(self) -> None:
+        """Close every session this store opened in this process (those of ended threads too)."""
+        with self.calls:
+            sessions, self._sessions = self._sessions, []
+            for session in sessions:
+                try:
+                    session.close()
+                except Exception:  # a session the module already dropped
+                    continue
+            self._local = _Session()
 
     def _private(self, name: str, public: bytes) -> Any:
+        """This thread's handle of the private key ``public`` (found once per thread)."""
+        local = self._local
+        handle = local.handles.get(public) if local.pid == os.getpid() else None
+        if handle is not None:
+            return handle
         from pkcs11 import ObjectClass
         from pkcs11.exceptions import NoSuchKey
 
-        with self._lock:
-            try:
-                return self._open().get_key(object_class=ObjectClass.PRIVATE_KEY, id=public)
-            except NoSuchKey:
-                raise DomainError("ledger.key_not_in_token", name=name, token=self.token,
-                                  key_id=public.hex()[:16]) from None
+        try:
+            with self.calls:
+                handle = self._open().get_key(object_class=ObjectClass.PRIVATE_KEY, id=public)
+            local.handles[public] = handle
+        except NoSuchKey:
+            raise DomainError("ledger.key_not_in_token", name=name, token=self.token,
+                              key_id=public.hex()[:16]) from None
+        return handle
 
     def _open(self) -> Any:
-        """The logged-in session of this process (opened again in a forked child); under the lock."""
-        if self._session is not None and self._pid == os.getpid():
-            return self._session
+        """The calling thread's logged-in session (opened on its first use, and again in a child)."""
+        local = self._local
+        if local.session is not None and local.pid == os.getpid():
+            return local.session
         import pkcs11
         from pkcs11.exceptions import PKCS11Error, UserAlreadyLoggedIn
 
-        try:
-            lib = pkcs11.lib(self.module)
-            if self._pid and self._pid != os.getpid():
-                lib.reinitialize()
-            token = lib.get_token(token_label=self.token)
+        with self.calls:
             try:
-                self._session = token.open(user_pin=self._pin, rw=True)
-            except UserAlreadyLoggedIn:  # another store of this process logged in: the login is shared
-                self._session = token.open(rw=True)
-        except (PKCS11Error, RuntimeError, OSError) as exc:
-            raise DomainError("ledger.token_unavailable", module=self.module, token=self.token,
-                              problem=type(exc).__name__ + (f": {exc}" if str(exc) else "")) from None
-        self._pid = os.getpid()
-        return self._session
+                lib = pkcs11.lib(self.module)
+                if self._pid and self._pid != os.getpid():  # forked: the parent's sessions are gone
+                    lib.reinitialize()
+                    self._sessions = []
+                token = lib.get_token(token_label=self.token)
+                try:
+                    session = token.open(user_pin=self._pin, rw=True)
+                except UserAlreadyLoggedIn:  # another session of this process logged in: shared
+                    session = token.open(rw=True)
+            except (PKCS11Error, RuntimeError, OSError) as exc:
+                raise DomainError("ledger.token_unavailable", module=self.module, token=self.token,
+                                  problem=type(exc).__name__ + (f": {exc}" if str(exc) else "")) from None
+            self._pid = os.getpid()
+            self._sessions.append(session)
+        local.session, local.pid, local.handles = session, os.getpid(), {}
+        return session
+
+
+def move_sealed_keys(uow: UnitOfWork, store: Pkcs11KeyStore, names: Sequence[str] | None = None,
+                     progress: Callable[[str], None] | None = None) -> list[str]:
+    """Put the keys sealed in the database (all but the log's and the witnesses', or ``names``) into
+    the token and mark their rows as held there; the names moved. Each key is opened with the platform
+    secret, checked against its public key, imported (unless the token holds it already: a move cut
+    short is run again), made to sign a probe that must verify, and only then is its row changed:
+    nothing is lost when the device refuses. The caller commits."""
+    from liandong.ledger.suite import open_private_key
+
+    suite = store.sealed.suite
+    wanted = None if names is None else set(names)
+    moved: list[str] = []
+    for name, kind, public, sealed in uow.ledger.sealed_keys():
+        if kind in STAYS_SEALED or (wanted is not None and name not in wanted):
+            continue
+        private = open_private_key(sealed, store.sealed.secret)
+        if suite.public_key(private) != public:
+            raise DomainError("ledger.key_mismatch", name=name)
+        if not store.holds(public):
+            store.import_key(name, private, public)
+        probe = b"liandong/keys-to-token/" + name.encode()
+        if not suite.verify(public, probe, TokenKey(name, public, store).sign(probe)):
+            raise DomainError("ledger.key_mismatch", name=name)
+        uow.ledger.hold_in_token(name, public)
+        store._keys.pop(name, None)
+        store.sealed._keys.pop(name, None)
+        moved.append(name)
+        if progress is not None:
+            progress(name)
+    if wanted is not None and (unknown := sorted(wanted - set(moved))):
+        raise DomainError("ledger.no_sealed_key", names=", ".join(unknown))
+    return moved
+
+
+_LOCKS: dict[str, threading.RLock] = {}
+_LOCKS_GUARD = threading.Lock()
+
+
+def _module_lock(module: str) -> threading.RLock:
+    """The process's one lock of the PKCS#11 module at ``module`` (shared by all its stores)."""
+    with _LOCKS_GUARD:
+        return _LOCKS.setdefault(module, threading.RLock())
+
+
+STAYS_SEALED = frozenset({"log", "witness"})
+"""The kinds of key that stay sealed: the log's and the in-process witnesses' (decision 0011)."""
 
 
 def _raw_point(point: bytes) -> bytes:

@@ -2,9 +2,11 @@
 Atom/RSS feeds, the area alerts and Open311 alike.
 
 A report is shown only when all of these hold: its reporter agreed (``PublicationAgreed``), its
-matter type is public (``public = false`` in the responsibility list: never), and the 12345 centre
+matter type is public (``public = false`` in the responsibility list: never), the 12345 centre
 has taken it in and dispatched it (``dispatched_at``: the centre's reading is the moderation step;
-a report still waiting for it is not shown). What is shown is redacted (``domain.redaction``): the
+a report still waiting for it is not shown), and the centre has not taken it off again (公开审核,
+``PublicationWithheld`` until a ``PublicationRestored``: it then leaves the lists, the map, the
+feeds, the alerts and Open311). What is shown is redacted (``domain.redaction``): the
 description and every public note; the place only as the township and a point rounded to about
 100 m; never a name, a phone number, the typed address or an actor.
 """
@@ -77,8 +79,8 @@ def hidden_matters(catalogue: Catalogue) -> list[str]:
 
 def is_published(catalogue: Catalogue, case: Case) -> bool:
     r = case.record
-    return (r.public_consent and r.dispatched_at is not None and r.received_at is not None
-            and r.matter not in hidden_matters(catalogue))
+    return (r.public_consent and not r.public_withheld and r.dispatched_at is not None
+            and r.received_at is not None and r.matter not in hidden_matters(catalogue))
 
 
 def within(hierarchy: HierarchyIndex, place: str, area: str) -> bool:
@@ -113,7 +115,8 @@ def public_reports(platform: Published, lang: str, *, area: str | None = None, m
     hidden = hidden_matters(platform.catalogue)
     found: list[PublicReport] = []
     for case, events in platform.queries().listed(limit=SCANNED, matters=[matter] if matter else None,
-                                                  exclude_matters=hidden, consented=True, scope=area):
+                                                  exclude_matters=hidden, consented=True, scope=area,
+                                                  public=True):
         if not is_published(platform.catalogue, case):
             continue
         if area and not within(platform.hierarchy, case.record.affected[0], area):

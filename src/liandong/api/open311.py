@@ -246,6 +246,12 @@ def _hidden(platform: Any) -> list[str]:
     return [m.code for m in platform.catalogue.matters.matters.values() if not m.public]
 
 
+def _unlisted(platform: Any, r: CaseRecord) -> bool:
+    """A case Open311 answers as if it did not exist: of a matter never public, or withheld by the
+    centre from public reads (公开审核)."""
+    return r.public_withheld or r.matter in _hidden(platform)
+
+
 def _w3(moment: datetime | None) -> str | None:
     return None if moment is None else moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
@@ -287,7 +293,8 @@ def list_requests(
     out = []
     for case, events in platform.queries().listed(
             ids, since=start_date, until=end_date, limit=page_size, offset=(page - 1) * page_size,
-            matters=codes, exclude_matters=hidden, is_open=None if len(wanted) == 2 else "open" in wanted):
+            matters=codes, exclude_matters=hidden, is_open=None if len(wanted) == 2 else "open" in wanted,
+            public=True):  # none the centre withheld from public reads (公开审核)
         r = case.record
         if r.matter in hidden or (codes and r.matter not in codes):
             continue
@@ -301,7 +308,7 @@ def list_requests(
 def get_request(case_id: str, fmt: Format, platform: PlatformDep, lang: LangDep,
                 request: Request) -> Response:
     found = platform.queries().with_events(case_id)
-    if found is None or found[0].record.matter in _hidden(platform):  # as if it did not exist
+    if found is None or _unlisted(platform, found[0].record):  # as if it did not exist
         raise Open311Error(404, f"service_request_id {case_id} 不存在 / not found")
     case, events = found
     data = [_request(platform, case.record, lang, _public_notes(events),
@@ -313,6 +320,6 @@ def get_request(case_id: str, fmt: Format, platform: PlatformDep, lang: LangDep,
 def token(token: str, fmt: Format, platform: PlatformDep) -> Response:
     """Intake is synchronous: a token is the request id itself once the request exists."""
     case = platform.queries().get(token)
-    if case is None or case.record.matter in _hidden(platform):
+    if case is None or _unlisted(platform, case.record):
         raise Open311Error(404, f"token {token} 不存在 / not found")
     return render([{"service_request_id": token, "token": token}], fmt, "service_requests", "request")

@@ -6,8 +6,8 @@ Each public step of a case (the steps the tracking page names) is one ``request_
 own ``update_id`` (the case and the step's place in its record, stable across calls), the extended
 status the case had after it (``STATUS_AFTER``: open, action_scheduled, investigating, in_progress,
 planned, fixed, reopen, closed, duplicate), the step's public note redacted as ``description``, and
-``media_url`` where the public feed shows the case and it has a photo. Matters that are never public
-are left out as everywhere in Open311.
+``media_url`` where the public feed shows the case and it has a photo. Matters that are never public,
+and reports the centre withheld (公开审核), are left out as everywhere in Open311.
 """
 
 from __future__ import annotations
@@ -61,7 +61,7 @@ def service_request_updates(
     base = request.app.state.public_url
     updates: list[tuple[Any, dict[str, Any]]] = []
     for case, events in platform.queries().listed(since=start - LOOKBACK, until=end, limit=10_000,
-                                                  exclude_matters=_hidden(platform)):
+                                                  exclude_matters=_hidden(platform), public=True):
         media = ""
         for position, event in enumerate(events, start=1):
             name = type(event).__name__

@@ -53,6 +53,7 @@ class Figures:
     key: str
     counts: Mapping[str, float]
     weights: tuple[float, float, float] = DEFAULT_WEIGHTS
+    extra: tuple[tuple[str, float], ...] = ()  # weights beyond the three rates (issue 25)
 
     def rate(self, name: str) -> float | None:
         num, den = RATES[name]
@@ -65,11 +66,23 @@ class Figures:
 
     @property
     def composite(self) -> float | None:
-        """三率综合: weights × (response, resolution, satisfaction); None unless all three have a value."""
+        """三率综合: weights × (response, resolution, satisfaction) and the configured indicators
+        beyond them; None unless the three have a value."""
         values = [self.rate(n) for n in ("response", "resolution", "satisfaction")]
         if any(v is None for v in values):
             return None
-        return sum(w * (v or 0.0) for w, v in zip(self.weights, values, strict=True))
+        score = sum(w * (v or 0.0) for w, v in zip(self.weights, values, strict=True))
+        if not self.extra:
+            return score
+        # an indicator without a value (no summons to answer…) gives its weight to the others, in
+        # proportion; one where lower is better counts as 1 − its value
+        weight = sum(self.weights)
+        for name, w in self.extra:
+            v = self.rate(name)
+            if v is not None:
+                score += w * (1 - v if name in LOWER_IS_BETTER else v)
+                weight += w
+        return score / weight
 
     @property
     def read_lag_hours(self) -> float | None:
@@ -208,6 +221,7 @@ class Engine:
     hierarchy: HierarchyIndex
     weights: tuple[float, float, float] = DEFAULT_WEIGHTS
     facts: Sequence[CaseFacts] = ()
+    extra: tuple[tuple[str, float], ...] = ()
     _db: duckdb.DuckDBPyConnection = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -218,9 +232,10 @@ class Engine:
 
     @classmethod
     def of(cls, facts: Sequence[CaseFacts], hierarchy: HierarchyIndex,
-           weights: tuple[float, float, float] = DEFAULT_WEIGHTS) -> Engine:
+           weights: tuple[float, float, float] = DEFAULT_WEIGHTS,
+           extra: tuple[tuple[str, float], ...] = ()) -> Engine:
         """The engine of a set of facts; the members table is built on the first department query."""
-        return cls(case_table(facts), None, hierarchy, weights, facts)
+        return cls(case_table(facts), None, hierarchy, weights, facts, extra)
 
     def _need_members(self) -> None:
         if self.members is None:
@@ -237,7 +252,7 @@ class Engine:
         for row in rel.fetchall():
             values = dict(zip(names, row, strict=True))
             key = str(values.pop("key") or "")
-            out.append(Figures(key, {k: float(v or 0) for k, v in values.items()}, self.weights))
+            out.append(Figures(key, {k: float(v or 0) for k, v in values.items()}, self.weights, self.extra))
         return out
 
     def _where_scope(self, scope: str) -> tuple[str, list[Any]]:
@@ -255,7 +270,7 @@ class Engine:
         where, params = self._where_scope(scope)
         found = self._figures(f"SELECT NULL AS key, {_SUMS} FROM cases WHERE {where}", params)
         counts = found[0].counts if found else {}
-        return Figures(scope, {**_empty_counts(), **counts}, self.weights)
+        return Figures(scope, {**_empty_counts(), **counts}, self.weights, self.extra)
 
     def by_unit(self, scope: str, level: Level) -> dict[str, Figures]:
         """Per unit at ``level`` below ``scope``: every unit of the hierarchy at that level, with
@@ -271,7 +286,8 @@ class Engine:
         col = f"p{int(level)}"
         rows = self._figures(f"SELECT {col} AS key, {_SUMS} FROM cases WHERE k{int(level)} AND {inside} "
                              f"AND {col} <> '' GROUP BY {col}", params)
-        out = {u.code: Figures(u.code, _empty_counts(), self.weights) for u in h.descendants(scope, level)}
+        out = {u.code: Figures(u.code, _empty_counts(), self.weights, self.extra)
+               for u in h.descendants(scope, level)}
         for f in rows:
             out[f.key] = f
         return out
@@ -305,7 +321,7 @@ class Engine:
             own = out.get(f.key)
             merged = dict(own.counts) if own is not None else _empty_counts()
             merged.update(f.counts)
-            out[f.key] = Figures(f.key, merged, self.weights)
+            out[f.key] = Figures(f.key, merged, self.weights, self.extra)
         h = self.hierarchy  # a case of the scope may reach a department outside it (a provincial lead,
         # a neighbouring city's bureau on a cross-city case): that department is not ranked here
         return {k: f for k, f in out.items()

@@ -19,13 +19,14 @@ from liandong.services.ports import UnitOfWork
 
 def assess_rows(uow: Callable[[], UnitOfWork], hierarchy: HierarchyIndex, period: Period, now: datetime,
                 rules: AssessmentRules) -> Assessment:
-    """As ``service.assess`` (every case, no viewer), the facts from the rows."""
+    """As ``service.assess`` (every case, no viewer), the facts from the rows (then refined under the
+    fair rules, as ``service.assess`` refines them)."""
     if period.start >= now:
         raise DomainError("assessment.future_period", start=period.first_day.isoformat())
 
     def one(p: Period) -> PeriodFacts:
         as_of = min(p.end, now)
         return PeriodFacts(p, as_of, period_facts(uow, hierarchy, p.start, as_of, as_of), None,
-                           lambda: collect(uow, hierarchy, p, now, rules).attributions)
+                           lambda: collect(uow, hierarchy, p, now, rules).attributions).refined(uow, rules)
 
     return Assessment(hierarchy, rules, one(period), one(period.previous()))

@@ -37,6 +37,24 @@ class PeriodFacts:
     facts: list[CaseFacts]
     blamed: list[Attribution] | None = None
     loader: Callable[[], list[Attribution]] | None = field(default=None, repr=False, compare=False)
+    fair: dict[str, Any] | None = field(default=None, repr=False, compare=False)  # fair.FairCase per case
+
+    def refined(self, uow: Callable[[], UnitOfWork], rules: AssessmentRules, *, always: bool = False,
+                ) -> PeriodFacts:
+        """The period under the fair rules of issue 25 (``assessment.fair``): its facts adjusted
+        when the rules change them, with each case's fair reading (read from its events; with
+        ``always``, even when the rules change nothing); else itself."""
+        from liandong.assessment import fair
+
+        if self.fair is not None or not (always or fair.active(rules)):
+            return self
+
+        def streams(ids: list[str]) -> dict[str, list[Event]]:
+            with uow() as u:
+                return dict(u.case_reads.streams_of(ids))
+
+        facts, cases = fair.refine(self.facts, streams, self.as_of, rules)
+        return PeriodFacts(self.period, self.as_of, facts, self.blamed, self.loader, cases)
 
     @property
     def attributions(self) -> list[Attribution]:
@@ -203,7 +221,8 @@ class Assessment:
         found = self._engines.get(which)
         if found is None:
             data = self.current if which == "current" else self.previous
-            found = self._engines[which] = Engine.of(data.facts, self.hierarchy, self.rules.composite.weights)
+            found = self._engines[which] = Engine.of(data.facts, self.hierarchy, self.rules.composite.weights,
+                                                     self.rules.composite.extra_weights)
         return found
 
     def close(self) -> None:
@@ -227,16 +246,27 @@ class Assessment:
     def ranking(self, scope: str, by: str, indicator: str = "composite", *,
                 lower_is_better: bool = False) -> list[Ranked]:
         """The groups ranked by an indicator, with their rank and value the period before and
-        their class (先进, 进步, 整改, 治理类)."""
-        return rank(self.groups(scope, by), self.groups(scope, by, "previous"), indicator,
-                    lower_is_better=lower_is_better, rules=self.rules.classes)
+        their class (先进, 进步, 整改, 治理类) by the indicator's own thresholds; within tiers of
+        comparable units when the rules ask (分级分类, ``assessment.tiers``)."""
+        return self._rank(self.groups(scope, by), self.groups(scope, by, "previous"), indicator,
+                          lower_is_better)
 
     def department_ranking(self, scope: str, level: Level, system: str | None,
-                           indicator: str = "composite") -> list[Ranked]:
+                           indicator: str = "composite", *, lower_is_better: bool = False) -> list[Ranked]:
         """Departments of one level (and system) ranked against each other (同级同系统排名)."""
         now = self.engine().by_department(scope, level=level, system=system)
         before = self.engine("previous").by_department(scope, level=level, system=system)
-        return rank(now, before, indicator, rules=self.rules.classes)
+        return self._rank(now, before, indicator, lower_is_better)
+
+    def _rank(self, now: dict[str, Figures], before: dict[str, Figures], indicator: str,
+              lower_is_better: bool) -> list[Ranked]:
+        if self.rules.tiers.enabled:
+            from liandong.assessment.tiers import rank_in_tiers
+
+            return rank_in_tiers(now, before, indicator, lower_is_better=lower_is_better,
+                                 classes=self.rules.classes, tiers=self.rules.tiers, hierarchy=self.hierarchy)
+        return rank(now, before, indicator, lower_is_better=lower_is_better,
+                    rules=self.rules.classes.of(indicator))
 
     def attributions(self, scope: str, which: str = "current") -> list[Attribution]:
         data = self.current if which == "current" else self.previous
@@ -261,7 +291,7 @@ def assess(uow: Callable[[], UnitOfWork], hierarchy: HierarchyIndex, period: Per
     current = collect(uow, hierarchy, period, now, rules, visible=visible, scope=scope, progress=progress)
     previous = collect(uow, hierarchy, period.previous(), now, rules, visible=visible, scope=scope,
                        progress=progress)
-    return Assessment(hierarchy, rules, current, previous)
+    return Assessment(hierarchy, rules, current.refined(uow, rules), previous.refined(uow, rules))
 
 
 def assess_cached(cache: FactsCache, uow: Callable[[], UnitOfWork], hierarchy: HierarchyIndex,
@@ -272,7 +302,7 @@ def assess_cached(cache: FactsCache, uow: Callable[[], UnitOfWork], hierarchy: H
         raise DomainError("assessment.future_period", start=period.first_day.isoformat())
     current = cache.period(uow, hierarchy, period, now, rules, visible=visible, scope=scope)
     previous = cache.period(uow, hierarchy, period.previous(), now, rules, visible=visible, scope=scope)
-    return Assessment(hierarchy, rules, current, previous)
+    return Assessment(hierarchy, rules, current.refined(uow, rules), previous.refined(uow, rules))
 
 
 def figures_rows(groups: dict[str, Figures], names: Callable[[str], str],

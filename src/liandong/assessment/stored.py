@@ -89,7 +89,7 @@ def assess_stored(cache: FactsCache, uow: Callable[[], UnitOfWork], hierarchy: H
         as_of = minute_up(end)
         facts = period_facts(uow, hierarchy, p.start, end, as_of, scope=scope, principal=principal)
         return PeriodFacts(p, as_of, facts, None, lambda: cache.period(
-            uow, hierarchy, p, now, rules, visible=visible, scope=scope).attributions)
+            uow, hierarchy, p, now, rules, visible=visible, scope=scope).attributions).refined(uow, rules)
 
     return Assessment(hierarchy, rules, one(period), one(period.previous()))
 

@@ -9,6 +9,7 @@ from typing import Any
 from liandong.assessment.export import COLUMNS, RANK_COLUMNS, SEGMENT_COLUMNS, Sheet
 from liandong.assessment.rules import Ranked
 from liandong.assessment.service import Assessment
+from liandong.assessment.tiers import tier_words
 from liandong.domain.cases.routing import Router
 from liandong.domain.catalogue import Catalogue
 from liandong.domain.hierarchy import HierarchyIndex, Level
@@ -71,14 +72,19 @@ def kpi_sheets(a: Assessment, scope: str, by: str, name: Names, lang: str) -> li
     return sheets
 
 
-def rank_rows(ranked: list[Ranked], name: Names) -> list[dict[str, Any]]:
+def rank_rows(ranked: list[Ranked], name: Names, lang: str) -> list[dict[str, Any]]:
     return [{"rank": r.rank, "key": r.key, "name": name(r.key), "value": r.value, "previous": r.previous,
-             "change": r.change, "previous_rank": r.previous_rank, "valid": r.valid, "klass": r.klass}
-            for r in ranked]
+             "change": r.change, "previous_rank": r.previous_rank, "valid": r.valid, "klass": r.klass,
+             "tier": tier_words(r.tier, lang)} for r in ranked]
 
 
 def rank_sheet(a: Assessment, scope: str, ranked: list[Ranked], name: Names, lang: str) -> Sheet:
-    return Sheet(name(scope), subtitle(a, lang), RANK_COLUMNS, rank_rows(ranked, name))
+    """The ranking as a sheet; ranked in tiers (分级分类), with the tier first."""
+    columns = ((TIER_COLUMN, *RANK_COLUMNS) if any(r.tier for r in ranked) else RANK_COLUMNS)
+    return Sheet(name(scope), subtitle(a, lang), columns, rank_rows(ranked, name, lang))
+
+
+TIER_COLUMN = ("tier", "分级分类", "tier", "text")
 
 
 def segment_rows(a: Assessment, scope: str, name: Names, lang: str) -> list[dict[str, Any]]:

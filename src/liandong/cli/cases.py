@@ -196,6 +196,18 @@ def rate(case_id: str, by: ByOpt,
          data_dir=data_dir)
 
 
+@case_app.command("rekey-phones")
+def rekey_phones(lang: LangOpt = "zh", database_url: DbOpt = None, data_dir: DirOpt = None) -> None:
+    """用当前平台密钥重新计算诉求人电话摘要（更换平台密钥之后，找回查询码才能找到原有诉求）。"""
+    from liandong.i18n import words
+    from liandong.i18n.cli import CASE_TEXT
+    from liandong.services.recovery import rekey_phones as rekey
+
+    platform = open_platform(database_url, data_dir)
+    count = rekey(platform.uow, platform.secret)
+    out.print(words(CASE_TEXT, check_lang(lang))["rekeyed"].format(count=count))
+
+
 ReaderOpt = Annotated[str | None, typer.Option(
     "--by", help="阅读部门代码：团队成员（或派单中心）阅读后记为已读，计入信息对称指数")]
 

@@ -169,6 +169,7 @@ def diff(scope: Annotated[str, typer.Argument(help="区划代码，如 320000")]
          after: Annotated[str, typer.Argument(help="较晚的版本")],
          lang: LangOpt = "zh", data_dir: DirOpt = None, catalogues_dir: CataloguesOpt = None) -> None:
     """两个版本之间的变化：逐个事项、逐个字段。"""
+    from liandong.adapters.catalogue_xlsx import HEADINGS
     from liandong.domain.dispatch_catalogue import diff as changes_between
 
     text = words(CATALOGUE_TEXT, lang)
@@ -187,7 +188,8 @@ def diff(scope: Annotated[str, typer.Argument(help="区划代码，如 320000")]
         name = name_of(base.get(change.code), lang) if change.code in base else change.code
         typer.echo(text[change.kind].format(code=change.code, name=name))
         for f in change.fields:
-            typer.echo(text["field"].format(field=f.field, before=f.before or text["blank"],
+            typer.echo(text["field"].format(field=f.field, heading=HEADINGS.get(f.field, f.field),
+                                            before=f.before or text["blank"],
                                             after=f.after or text["blank"]))
 
 

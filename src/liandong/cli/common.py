@@ -42,6 +42,8 @@ GROUPS: dict[str, tuple[str, str, str]] = {
     "catalogue": ("catalogue", "catalogue_app", "地方派单目录 / local dispatch catalogues"),
     "witness": ("witness", "witness_app", "独立见证方：自有密钥与状态，按 tlog-witness 协议联署 / "
                                          "an independent witness"),
+    "federation": ("federation", "federation_app", "省际联邦：跨省移交经 NATS JetStream / "
+                                                  "the federation of nodes: cross-province hand-overs"),
 }
 """The top level lists a group from here, and imports its module only when the group runs."""
 

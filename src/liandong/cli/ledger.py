@@ -59,6 +59,33 @@ def verify(since: Annotated[int, typer.Option("--since", min=0, help=SINCE_HELP)
     raise typer.Exit(1)
 
 
+NAME_HELP = "只移入这些签名方的密钥（可重复）/ move only these signers' keys (repeatable)"
+
+
+@ledger_app.command("keys-to-token")
+def keys_to_token(name: Annotated[list[str] | None, typer.Option("--name", help=NAME_HELP)] = None,
+                  lang: LangOpt = "zh", database_url: DbOpt = None, data_dir: DirOpt = None) -> None:
+    """将数据库中密封保存的部门签名密钥移入 PKCS#11 密码设备（LIANDONG_KEY_STORE=pkcs11）。"""
+    from liandong.adapters.pkcs11_keys import Pkcs11KeyStore, move_sealed_keys
+
+    w = words(LEDGER_TEXT, lang)
+    platform = open_platform(database_url, data_dir)
+    store = platform.key_store
+    if not isinstance(store, Pkcs11KeyStore):
+        err.print(f"[red]{w['not_pkcs11']}[/red]")
+        raise typer.Exit(2)
+    try:
+        with platform.uow() as uow:
+            moved = move_sealed_keys(uow, store, name or None,
+                                     progress=lambda n: out.print(f"{w['moved_key']} {escape(n)}"))
+            uow.commit()
+    except DomainError as exc:
+        raise fail(exc, lang) from None
+    finally:
+        store.close()
+    out.print(w["moved"].format(count=len(moved), token=store.token) if moved else w["nothing_to_move"])
+
+
 @ledger_app.command("prove")
 def prove(case_id: str, output: Annotated[Path | None, typer.Option("--output", "-o")] = None,
           lang: LangOpt = "zh", database_url: DbOpt = None, data_dir: DirOpt = None) -> None:

@@ -21,7 +21,7 @@ from liandong.i18n.cli import REPORT_TEXT
 if TYPE_CHECKING:
     from liandong.assessment import tables
     from liandong.assessment.periods import Period
-    from liandong.assessment.rules import AssessmentRules
+    from liandong.assessment.rules import AssessmentRules, Ranked
     from liandong.assessment.service import Assessment
     from liandong.bootstrap import Platform
 
@@ -115,6 +115,14 @@ def kpi(scope: ScopeOpt = "320200", period: PeriodOpt = "", by: ByOpt = "", out_
             out.print(words(REPORT_TEXT, lang)["more_rows"].format(n=len(rows) - 40))
         if out_file is not None:
             sheets = tables.kpi_sheets(a, scope, by, name, lang)
+            if rules.exclusions.enabled and out_file.suffix.lower() == ".xlsx":  # with their rulings
+                from liandong.assessment.fair_report import exclusion_sheet
+                from liandong.i18n.assessment import FAIR_TITLES
+
+                sheets.append(exclusion_sheet(
+                    a, scope, _namer(platform, "department", lang), _namer(platform, "matter", lang),
+                    f"{_name(platform, scope, 'unit', lang)}·{pick(FAIR_TITLES['exclusions'], lang)}",
+                    tables.subtitle(a, lang), lang, platform.queries().number_of))
             export.write(out_file, sheets if out_file.suffix.lower() == ".xlsx" else sheets[:1], lang)
             out.print(words(REPORT_TEXT, lang)["written"] + str(out_file))
 
@@ -143,7 +151,6 @@ def ranking(scope: ScopeOpt = "320200", period: PeriodOpt = "", by: ByOpt = "",
     from liandong.assessment import export, tables
     from liandong.assessment.engine import LOWER_IS_BETTER, RATES
     from liandong.domain.hierarchy import Level
-    from liandong.i18n.assessment import CLASS_NAMES
 
     with _refusals(lang):
         allowed = ("composite", *RATES)
@@ -157,20 +164,29 @@ def ranking(scope: ScopeOpt = "320200", period: PeriodOpt = "", by: ByOpt = "",
         else:
             by = by or tables.NEXT_GROUP[platform.hierarchy.get(scope).level]
             ranked = a.ranking(scope, by, indicator, lower_is_better=indicator in LOWER_IS_BETTER)
-        rows = tables.rank_rows(ranked, _namer(platform, by, lang))
         title = f"{_name(platform, scope, 'unit', lang)} · {indicator} · {tables.subtitle(a, lang)}"
-        table = Table(title=title)
-        for _, zh, en, kind in export.RANK_COLUMNS:
-            table.add_column(pick((zh, en), lang), justify="left" if kind == "text" else "right")
-        for row in rows:
-            shown = {**row, "klass": _t(CLASS_NAMES[row["klass"]], lang) if row["klass"] else ""}
-            table.add_row(*[_show(shown, key, kind) if row.get(key) is not None else "—"
-                            for key, _, _, kind in export.RANK_COLUMNS])
-        out.print(table)
+        out.print(_rank_table(a, scope, ranked, _namer(platform, by, lang), title, lang))
         if out_file is not None:
             sheet = tables.rank_sheet(a, scope, ranked, _namer(platform, by, lang), lang)
             export.write(out_file, [sheet], lang)
             out.print(words(REPORT_TEXT, lang)["written"] + str(out_file))
+
+
+def _rank_table(a: Assessment, scope: str, ranked: list[Ranked], name: tables.Names, title: str,
+                lang: str) -> Table:
+    """A ranking in the terminal: the columns of its sheet (with the tier when ranked in tiers)."""
+    from liandong.assessment import tables
+    from liandong.i18n.assessment import CLASS_NAMES
+
+    table = Table(title=title)
+    columns = tables.rank_sheet(a, scope, ranked, name, lang).columns
+    for _, zh, en, kind in columns:
+        table.add_column(pick((zh, en), lang), justify="left" if kind == "text" else "right")
+    for row in tables.rank_rows(ranked, name, lang):
+        shown = {**row, "klass": _t(CLASS_NAMES[row["klass"]], lang) if row["klass"] else ""}
+        table.add_row(*[_show(shown, key, kind) if row.get(key) is not None else "—"
+                        for key, _, _, kind in columns])
+    return table
 
 
 @report_app.command("accountability")
@@ -242,3 +258,64 @@ def instruments(scope: ScopeOpt = "320200", period: PeriodOpt = "", rules_file: 
                 cells.append("—" if value is None else f"{value * 100:.1f}% ({parts})")
             table.add_row(name(dept), *cells)
         out.print(table)
+
+
+FAIR_SHOWN = ("name", "tier", "received", "excluded", "tolerance_rate", "pushed_down", "pushed_down_share",
+              "verification_rate", "self_satisfaction", "independent_satisfaction", "diverges")
+
+
+@report_app.command("fair")
+def fair(scope: ScopeOpt = "320200", period: PeriodOpt = "", by: ByOpt = "",
+         indicator: Annotated[str, typer.Option("--indicator", help="排名指标")] = "composite",
+         out_file: OutOpt = None, rules_file: RulesOpt = None, lang: LangOpt = "zh",
+         database_url: DbOpt = None, data_dir: DirOpt = None) -> None:
+    """公平考核：分级分类排名、容错率、下推件、回访核实率（与自报满意率比较）、不合理诉求认定。"""
+    from liandong.assessment import export, tables
+    from liandong.assessment.engine import LOWER_IS_BETTER, RATES
+    from liandong.assessment.fair_report import exclusion_sheet, fair_sheet
+    from liandong.assessment.service import Assessment
+    from liandong.domain.errors import DomainError
+    from liandong.i18n import name_of
+    from liandong.i18n.assessment import FAIR_COLUMNS, FAIR_TITLES
+
+    with _refusals(lang):
+        allowed = ("composite", *RATES)
+        if indicator not in allowed:
+            raise DomainError("assessment.bad_dimension", value=indicator, allowed=", ".join(allowed))
+        platform, rules, p, now = _open(database_url, data_dir, rules_file, period, scope)
+        by = by or tables.NEXT_GROUP[platform.hierarchy.get(scope).level]
+        plain = _assess(platform, rules, p, now, lang)
+        a = Assessment(plain.hierarchy, rules, plain.current.refined(platform.uow, rules, always=True),
+                       plain.previous)
+        name = _namer(platform, by, lang)
+        matters = platform.catalogue.matters
+
+        def authority(code: str) -> int | None:
+            found = matters.get(code).authority if code in matters else None
+            return None if found is None else int(found)
+
+        def matter_name(code: str) -> str:
+            return name_of(matters.get(code), lang) if code in matters else code
+
+        head = tables.subtitle(a, lang)
+        title = _name(platform, scope, "unit", lang)
+        ranked = a.ranking(scope, by, indicator, lower_is_better=indicator in LOWER_IS_BETTER)
+        out.print(_rank_table(a, scope, ranked, name, f"{title} · {indicator} · {head}", lang))
+        sheet = fair_sheet(a, scope, by, authority, name, f"{title}·{pick(FAIR_TITLES['fair'], lang)}", head,
+                           lang)
+        figures = Table(title=title)
+        cols = [c for c in FAIR_COLUMNS if c[0] in FAIR_SHOWN]
+        for _, zh, en, _ in cols:
+            figures.add_column(pick((zh, en), lang))
+        for row in sheet.rows[:40]:
+            figures.add_row(*[_pct(row[k]) if kind == "rate" else str(row[k] if row[k] is not None else "—")
+                              for k, _, _, kind in cols])
+        out.print(figures)
+        number = platform.queries().number_of
+        excluded = exclusion_sheet(a, scope, _namer(platform, "department", lang), matter_name,
+                                   f"{title}·{pick(FAIR_TITLES['exclusions'], lang)}", head, lang, number)
+        out.print(f"{pick(FAIR_TITLES['exclusions'], lang)}: {len(excluded.rows)}")
+        if out_file is not None:
+            ranking_sheet = tables.rank_sheet(a, scope, ranked, name, lang)
+            export.write(out_file, [ranking_sheet, sheet, excluded], lang)
+            out.print(words(REPORT_TEXT, lang)["written"] + str(out_file))

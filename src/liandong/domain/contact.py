@@ -4,6 +4,7 @@ portal's form, Open311)."""
 from __future__ import annotations
 
 import hashlib
+import hmac
 import re
 
 from liandong.domain.errors import DomainError
@@ -37,10 +38,22 @@ def check_email(value: str) -> str:
     return email
 
 
-def phone_digest(phone: str) -> str:
-    """The digest a reporter's phone number is found by (the tracking code's recovery): digits
-    only, without the country code 86."""
+PHONE_KEY_LABEL = b"liandong reporter phone v1"
+"""What the platform secret is keyed with to give the phone digests' own key (``phone_key``)."""
+
+
+def phone_key(secret: bytes) -> bytes:
+    """The key of the reporters' phone digests, derived from the platform secret (its own key, so
+    a digest reveals nothing of the secret, and the secret's other uses nothing of a digest)."""
+    return hmac.new(secret, PHONE_KEY_LABEL, hashlib.sha256).digest()
+
+
+def phone_digest(phone: str, key: bytes) -> str:
+    """The digest a reporter's phone number is found by (the tracking code's recovery): an HMAC
+    under ``key`` (``phone_key`` of the platform secret) of its digits, without the country code 86.
+    Keyed, so that the table of digests cannot be reversed by trying every number (there are only
+    some 10^10 mobiles) without the secret."""
     digits = "".join(ch for ch in phone if ch.isdigit())
     if len(digits) == 13 and digits.startswith("86"):
         digits = digits[2:]
-    return hashlib.sha256(f"phone\n{digits}".encode()).hexdigest()
+    return hmac.new(key, f"phone\n{digits}".encode(), hashlib.sha256).hexdigest()

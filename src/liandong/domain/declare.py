@@ -152,3 +152,16 @@ def subclasses(base: type) -> Iterator[type]:
     for sub in base.__subclasses__():
         yield sub
         yield from subclasses(sub)
+
+
+def check_declared(*bases: type) -> None:
+    """Every concrete case or other command (a subclass of ``Command`` with its slots, none of
+    ``bases``) is declared, and every field of it but the envelope and the address (else the
+    import fails)."""
+    for cls in subclasses(Command):
+        if cls in bases or "__slots__" not in cls.__dict__:  # a base, or a class before its slots
+            continue
+        declaration(cls)
+        for f in fields(cls):
+            if f.name not in ("by", "case_id", "expected_version"):
+                param_of(f)

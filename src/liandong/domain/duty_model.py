@@ -23,6 +23,7 @@ class DutyKind(StrEnum):
     DECIDE_RESOURCE = "decide_resource"  # 资源审批
     FOLLOW_UP = "follow_up"  # 回访 (the centre that dispatched it)
     VERIFY_FOLLOW_UP = "verify_follow_up"  # 回访核实 (a sampled case, called a second time)
+    RULE_APPEAL = "rule_appeal"  # 申诉裁定 (不合理诉求认定 appealed: the centre's supervisor)
     RESPOND = "respond"  # 答复指示批示
     READ = "read"  # 阅知 (within the issuer's limit)
     REPORT = "report"  # 报送进展

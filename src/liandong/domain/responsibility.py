@@ -89,6 +89,10 @@ class MatterType:
     ceilings: Mapping[Severity, Level] = field(default_factory=dict)
     """提级上限 by severity: the highest level time-based escalation may hand a case of this matter to
     (read with the list's defaults filled in; ``DEFAULT_CEILINGS`` where a severity has none)."""
+    hotline_code: str | None = None
+    """Its code in the national hotline classification (GB/T 39666-2020 政府热线服务分类与代码) where
+    known: the national list ships none (the standard's code table is not at hand, and a code is never
+    guessed); a local catalogue supplies them from the standard."""
     origins: tuple[tuple[str, str, str, str], ...] = ()
     """The local dispatch catalogues (派单目录) that decided this entry's routing, province first:
     (scope code, version, effective date, changed fields joined by "+"); empty for the national list."""
@@ -133,7 +137,8 @@ class ResponsibilityList:
 
 
 _MATTER_FIELDS = ("code", "name", "name_en", "category", "lead", "assist", "authority",
-                  "default_severity", "severities", "keywords", "limits", "public", "ceiling")
+                  "default_severity", "severities", "keywords", "limits", "public", "ceiling",
+                  "hotline_code")
 CEILING_TABLE = "escalation_ceiling"
 """The responsibility list's table of default ceilings by severity."""
 
@@ -190,6 +195,22 @@ def _matter_ceilings(rec: Record, severities: tuple[Severity, ...], authority: L
     return out
 
 
+HOTLINE_CODE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z.\-]{0,19}$")
+"""A code of GB/T 39666 as offices write it: letters, digits, points and hyphens, up to 20 characters
+(the format is checked, never the table, which is not at hand)."""
+
+
+def read_hotline_code(rec: Record) -> str | None:
+    """The optional ``hotline_code`` of an entry, refused when it is not a code at all."""
+    code = rec.text("hotline_code", required=False)
+    if not code:
+        return None
+    if not HOTLINE_CODE.match(code):
+        raise rec.fail("data.bad_hotline_code", field="hotline_code", value=code,
+                       allowed="1–20 个字母、数字、点或连字符 / 1–20 letters, digits, points or hyphens")
+    return str(code)
+
+
 def read_matters(document: Any, *, source: str, systems: Iterable[str]) -> ResponsibilityList:
     """The responsibility list from a parsed ``matters.toml``, checked against known systems."""
     known = sorted(systems)
@@ -237,6 +258,7 @@ def read_matters(document: Any, *, source: str, systems: Iterable[str]) -> Respo
             authority=authority, default_severity=default, severities=severities,
             limits=limits, keywords=rec.texts("keywords"), public=rec.flag("public", default=True),
             ceilings=_matter_ceilings(rec, severities, authority, defaults),
+            hotline_code=read_hotline_code(rec),
         )))
     by_code = unique(matters, source=source, what="matter")
     return ResponsibilityList(str(document["version"]), by_code.values())

@@ -62,6 +62,7 @@ def public_nearby(platform: Platform, *, matter: str, place: str = "", point: Po
             ref=found.number, matter=name_of(kind, lang), place=unit.name if unit else "",
             received=r.received_at.astimezone(SHANGHAI).strftime("%Y-%m-%d"),
             status=words.get(f"state_{r.state.value}", r.state.value),
-            description=redact(r.description) if r.public_consent else "", supporters=r.supporters,
+            description=redact(r.description) if r.public_consent and not r.public_withheld else "",
+            supporters=r.supporters,
             distance_m=None if found.distance_m is None else round(found.distance_m)))
     return out

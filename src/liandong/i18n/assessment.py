@@ -66,3 +66,36 @@ INSTRUMENT_HEADS = {"briefing_read_in_time": ("简报阅读及时率", "briefing
                     "rectification_completed": ("整改完成率", "rectification completed"),
                     "pilot_reports_on_time": ("试点报送及时率", "pilot reports on time")}
 """The instrument indicators (``assessment.instrument_kpi``) as column heads."""
+
+FAIR_COLUMNS: tuple[tuple[str, str, str, str], ...] = (
+    ("key", "代码", "code", "text"), ("name", "单位", "unit", "text"), ("tier", "分级分类", "tier", "text"),
+    ("received", "受理", "received", "count"), ("excluded", "不纳入考核", "excluded", "count"),
+    ("adverse", "不良结果", "adverse outcomes", "count"), ("tolerated", "容错", "tolerated", "count"),
+    ("tolerance_rate", "容错率", "error-tolerance rate", "rate"),
+    ("township_led", "乡镇主办", "led by a township", "count"),
+    ("pushed_down", "下推（县级以上事权）", "pushed down (county-or-above authority)", "count"),
+    ("pushed_down_share", "下推占乡镇主办", "pushed down, share of township-led", "rate"),
+    ("sampled", "核实抽样", "verification sample", "count"), ("verified", "已核实", "verified", "count"),
+    ("verification_rate", "回访核实率", "callback verification rate", "rate"),
+    ("agreement_rate", "核实一致率", "agreement on verification", "rate"),
+    ("self_satisfaction", "首次回访满意率（样本）", "satisfaction, first call (sample)", "rate"),
+    ("independent_satisfaction", "核实满意率（独立样本）", "satisfaction, independent call", "rate"),
+    ("gap", "差值", "gap", "rate"), ("diverges", "差异过大", "diverges", "text"),
+)
+"""The fair-assessment table (issue 25 point 5): error tolerance, work pushed down to townships and
+the callback verification comparison, per unit."""
+EXCLUSION_COLUMNS: tuple[tuple[str, str, str, str], ...] = (
+    ("case_id", "案件", "case", "text"), ("matter", "事项", "matter", "text"), ("lead", "承办单位", "lead", "text"),
+    ("centre_finding", "中心认定", "centre's finding", "text"), ("reason", "认定理由", "reasons", "text"),
+    ("by", "认定单位", "adjudicated by", "text"), ("at", "认定时间", "adjudicated at", "text"),
+    ("appeal", "申诉理由", "appeal", "text"), ("decider", "申诉裁定单位", "appeal ruled by", "text"),
+    ("ruling", "申诉裁定理由", "appeal ruling", "text"), ("finding", "最终认定", "finding in force", "text"),
+    ("excluded", "不纳入考核", "excluded from the rates", "text"),
+)
+"""The cases the centre adjudicated (不合理诉求认定), with the rulings, as the exports list them."""
+FINDING_NAMES = {"unreasonable": ("不合理诉求", "unreasonable request"),
+                 "out_of_remit": ("超出政府职能", "outside government's remit"),
+                 "reasonable": ("合理诉求", "reasonable request")}
+YES_NO_NAMES = {True: ("是", "yes"), False: ("否", "no")}
+FAIR_TITLES = {"fair": ("公平考核", "fair assessment"), "exclusions": ("不合理诉求认定", "adjudicated requests")}
+"""The names of the fair-assessment sheets (after the scope's name)."""

@@ -12,6 +12,7 @@ CASE_TEXT: dict[str, dict[str, str]] = {
         "col_answered": "报到", "col_on_time": "按时", "col_score": "评分", "yes": "是", "no": "否",
         "timeline": "时间线（共享记录）", "col_time": "时间", "col_event": "事件", "col_actor": "执行者",
         "col_claimed": "申报时间", "version": "第 {version} 版", "actor_reporter": "诉求人", "actor_platform": "平台",
+        "rekeyed": "已用当前平台密钥重新计算 {count:,} 件诉求的电话摘要（找回查询码用）",
     },
     "en": {
         "severity": "severity", "state": "state", "report": "Report", "places": "Places", "owner": "Owner",
@@ -21,6 +22,7 @@ CASE_TEXT: dict[str, dict[str, str]] = {
         "timeline": "Timeline (shared record)", "col_time": "Time", "col_event": "Event", "col_actor": "Actor",
         "col_claimed": "Claimed time", "version": "version {version}", "actor_reporter": "Reporter",
         "actor_platform": "Platform",
+        "rekeyed": "The phone digests of {count:,} reports keyed again with the platform secret (tracking code recovery)",
     },
 }
 
@@ -33,6 +35,10 @@ LEDGER_TEXT: dict[str, dict[str, str]] = {
         "since": "自第 {since:,} 条记录起",
         "opened": "叶子中的承诺与所给的值一致：{fields}",
         "bad_value": "“{given}”不是“字段=值”的形式（例如 --value description=广场舞噪声）",
+        "moved": "已将 {count:,} 个签名密钥移入密码设备令牌“{token}”，数据库中不再保存其私钥",
+        "moved_key": "已移入", "nothing_to_move": "没有密封保存的部门签名密钥需要移入",
+        "not_pkcs11": "未配置密码设备：请设置 LIANDONG_KEY_STORE=pkcs11 及 LIANDONG_PKCS11_MODULE、"
+                      "LIANDONG_PKCS11_TOKEN、LIANDONG_PKCS11_PIN",
     },
     "en": {
         "nothing_new": "nothing new to checkpoint", "verified": "verified", "entries": "entries",
@@ -42,6 +48,11 @@ LEDGER_TEXT: dict[str, dict[str, str]] = {
         "state_checked": "cases and instruments: {events:,} events agree with the log", "since": "from entry {since:,} on",
         "opened": "the leaf's commitments open to the values given: {fields}",
         "bad_value": "'{given}' is not of the form field=value (e.g. --value description=广场舞噪声)",
+        "moved": "moved {count:,} signing keys into the token '{token}'; the database no longer keeps "
+                 "their private keys",
+        "moved_key": "moved", "nothing_to_move": "no department key sealed in the database to move",
+        "not_pkcs11": "no token configured: set LIANDONG_KEY_STORE=pkcs11 with LIANDONG_PKCS11_MODULE, "
+                      "LIANDONG_PKCS11_TOKEN and LIANDONG_PKCS11_PIN",
     },
 }
 
@@ -136,7 +147,7 @@ CATALOGUE_TEXT: dict[str, dict[str, str]] = {
            "bad": "✗ {error}", "files": "共 {count} 个文件，全部有效", "no_files": "（没有派单目录文件）",
            "diff_head": "{name}（{scope}）{v1} → {v2}：{count} 个事项有变化",
            "added": "  + {code} {name}（新增）", "removed": "  - {code} {name}（删除）",
-           "changed": "  ~ {code} {name}", "field": "      {field}：{before} → {after}",
+           "changed": "  ~ {code} {name}", "field": "      {heading}（{field}）：{before} → {after}",
            "same": "（两个版本相同）", "written": "已写入 {path}：改写 {overrides} 项、新增 {added} 项（{effective} 起施行）",
            "exported": "已导出 {count} 个事项到 {path}", "scope": "区划", "version": "版本",
            "effective": "施行日期", "source": "依据", "exported_on": "导出日期", "national": "全国职责清单版本",

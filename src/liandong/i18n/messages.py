@@ -172,6 +172,8 @@ EVENT_LABELS: dict[str, dict[str, str]] = {
         ("CaseReopened", "重办", "reopened"),
         ("CaseClosed", "归档", "closed"),
         ("PublicationAgreed", "同意公开描述", "publication agreed"),
+        ("PublicationWithheld", "撤下公开", "taken off the public feed"),
+        ("PublicationRestored", "恢复公开", "put back on the public feed"),
         ("ContactEmailGiven", "留下联系邮箱", "e-mail address given"),
         ("CaseMerged", "合并", "merged"),
         ("DuplicateAbsorbed", "接收重复件", "duplicate absorbed"),
@@ -185,6 +187,9 @@ EVENT_LABELS: dict[str, dict[str, str]] = {
         ("CriticismRecorded", "通报批评", "circulated criticism"),
         ("EscalationHeld", "已达提级上限，转为上级督办", "held at the escalation ceiling: supervised from above"),
         ("RulingOverdue", "退单裁定超时，上级督办", "return not ruled on in time: supervised from above"),
+        ("RequestAdjudicated", "不合理诉求认定", "request adjudicated"),
+        ("AdjudicationAppealed", "对认定申诉", "finding appealed"),
+        ("AppealRuled", "申诉裁定", "appeal ruled"),
     )
 }
 
@@ -209,6 +214,7 @@ PARTY_NAMES: dict[str, tuple[str, str]] = {
     "lead": ("主办单位", "lead department"), "dispatcher": ("派单中心", "dispatching centre"),
     "assist": ("协办单位", "assisting department"), "decider": ("裁定单位", "deciding department"),
     "approver": ("审批单位", "approving department"),
+    "appeal_decider": ("申诉裁定单位", "department ruling on the appeal"),
 }
 """Who may take a step of a case (``case.not_allowed_actor``), in words."""
 

@@ -22,6 +22,7 @@ DUTY_NAMES: dict[DutyKind, tuple[str, str]] = {
     DutyKind.DECIDE_RESOURCE: ("审批资源申请", "Decide the resource request"),
     DutyKind.FOLLOW_UP: ("回访诉求人", "Follow up with the reporter"),
     DutyKind.VERIFY_FOLLOW_UP: ("回访核实（第二次独立回访）", "Verify the follow-up (a second, independent call)"),
+    DutyKind.RULE_APPEAL: ("裁定对不合理诉求认定的申诉", "Rule on the appeal against the finding on the request"),
     DutyKind.RESPOND: ("答复指示批示", "Respond to the directive"),
     DutyKind.READ: ("限时阅知", "Read within the limit"),
     DutyKind.REPORT: ("报送进展", "Report progress"),

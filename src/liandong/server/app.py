@@ -170,11 +170,11 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
     followup_page.install(app, renderer)
     workbench.install(app, renderer)
     console.install(app, renderer)
-    public_page.install(app, renderer)
+    tiles = portal_map.Tiles(cfg.portal_tiles, cfg.portal_tiles_crs, cfg.portal_tiles_attribution)
+    public_page.install(app, renderer, tiles=tiles)  # the public map shows the portal's tiles
     recovery_page.install(app, renderer, sms_log=cfg.sms_log)
     portal.install(app, renderer, report_limit=cfg.portal_report_limit, body_limit=cfg.max_upload_bytes,
-                   tiles=portal_map.Tiles(cfg.portal_tiles, cfg.portal_tiles_crs,
-                                          cfg.portal_tiles_attribution))
+                   tiles=tiles)
     dashboard.install(app, renderer)
     assessment_page.install(app, renderer)
     instruments_page.install(app, renderer)

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from liandong.domain.aggregate import DomainEvent
-from liandong.domain.cases import chain, disputes, follow_up
+from liandong.domain.cases import adjudication, chain, disputes, follow_up, publication
 from liandong.domain.cases import commands as c
 from liandong.domain.cases.case import Case
 from liandong.domain.cases.events import AMBIENT_EVENTS, CaseReported
@@ -29,7 +29,7 @@ from liandong.services.ports import Notice, Stored, UnitOfWork
 __all__ = ["HANDLERS", "MessageBus", "Result", "case_registration", "new_case_id"]
 
 HANDLERS: dict[type, Bound] = {
-    cls: bind(cls, Case, chain, disputes, follow_up) for cls in c.COMMANDS.values()
+    cls: bind(cls, Case, chain, disputes, follow_up, publication, adjudication) for cls in c.COMMANDS.values()
     if issubclass(cls, c.CaseCommand) and cls is not c.MergeCase  # a merge loads two cases
 }
 
@@ -56,9 +56,10 @@ def _notices(uow: UnitOfWork, case: Any, stored: list[Stored[DomainEvent]]) -> N
 
 
 def case_registration(rules: Rules, new_id: Callable[[], str] = new_case_id, *,
-                      claimed_at: datetime | None = None) -> Registration:
+                      claimed_at: datetime | None = None, phone_key: bytes = b"") -> Registration:
     """Cases on the bus: a report (受理, with its idempotency key and tracking code) and a merge
-    (合并, two cases) on paths of their own; every other case command by its declaration."""
+    (合并, two cases) on paths of their own; every other case command by its declaration.
+    ``phone_key``: the key of the reporters' phone digests (``domain.contact.phone_key``)."""
     def guard(case: Any, cmd: Any) -> None:
         """The case powers of the acting department (``domain.powers``): its level's elements."""
         r = case.record
@@ -89,7 +90,7 @@ def case_registration(rules: Rules, new_id: Callable[[], str] = new_case_id, *,
         if cmd.tracking_hash:
             uow.cases.add_tracking(cmd.tracking_hash, case.id)
         if cmd.reporter_phone:
-            uow.cases.add_phone(phone_digest(cmd.reporter_phone), case.id)
+            uow.cases.add_phone(phone_digest(cmd.reporter_phone, phone_key), case.id)
         return Result(case.id, case.version, events), stored
 
     def merge(uow: UnitOfWork, cmd: c.MergeCase, now: datetime) -> Decided:
@@ -138,10 +139,12 @@ class MessageBus(Bus):
     claimed_at: datetime | None = None
     """A time a person gave (申报时间), beside the clock's in every case event; the registrations in
     ``also`` are given theirs by whoever builds them (``Platform.bus``)."""
+    phone_key: bytes = b""
+    """The key of the reporters' phone digests (``Platform.phone_key``, from the platform secret)."""
 
     def __post_init__(self) -> None:
-        self.register(case_registration(self.rules, lambda: self.new_id(), claimed_at=self.claimed_at),
-                      *self.also)
+        self.register(case_registration(self.rules, lambda: self.new_id(), claimed_at=self.claimed_at,
+                                        phone_key=self.phone_key), *self.also)
 
     def sweep(self, *, horizon: timedelta = timedelta(days=7)) -> int:
         """Run the escalation chain on every open case due within ``horizon``; events fired."""

@@ -168,6 +168,16 @@ class Ledger:
         if stored:
             uow.ledger.append(self._sign([self._unsigned(uow, s, now) for s in stored]))
 
+    def record_other(self, uow: UnitOfWork, subject: str, stream: str, event: dict[str, object],
+                     now: datetime) -> int:
+        """Append one entry that records no aggregate's event (the federation's hand-overs, issue
+        27): signed by the platform, ``stream`` naming what it records, ``subject`` its id; returns
+        its index. Whoever appends it keeps the row that accounts for it (the state cross-check)."""
+        key = self.entry_key(uow, PLATFORM_SIGNER, now)
+        body: dict[str, object] = {"v": self.leaf_version, "seq": None, "signer": PLATFORM_SIGNER,
+                                   "stream": stream, "event": event}
+        return uow.ledger.append(self._sign([_Unsigned.of(None, subject, PLATFORM_SIGNER, key, body)]))
+
     def _unsigned(self, uow: UnitOfWork, stored: Stored[DomainEvent], now: datetime) -> _Unsigned:
         """The envelope of one event, its aggregate's id as the subject. The events of a stream
         other than the cases' (``DomainEvent.stream``: "instrument") say which in the envelope, are

@@ -230,8 +230,17 @@ def _check_chunk(batch: list[tuple[int, str, bytes]]) -> tuple[int, str] | None:
 
 def _first_bad(batch: list[tuple[int, str, bytes]], keys: dict[str, bytes],
                suite: Suite) -> tuple[int, str] | None:
-    """The first leaf of ``batch`` whose envelope or signature does not verify."""
+    """The first leaf of ``batch`` whose envelope or signature does not verify.
+
+    A leaf is canonical JSON (sorted keys: ``…,"seq":N,"sig":"…","signer":…``), so what its signer
+    signed is the leaf with the ``sig`` member cut out: checked first on those bytes, without parsing
+    the leaf or encoding it again (issue 21: the verification no slower than before issue 22). A leaf
+    not in that shape, or whose cut bytes do not verify, is checked as before: parsed, its signature
+    removed, encoded canonically."""
     for index, signer, leaf in batch:
+        part = _signed_part(leaf, signer)
+        if part is not None and signer in keys and suite.verify(keys[signer], *part):
+            continue
         try:
             document = json.loads(leaf)
             signature = base64.b64decode(document.pop("sig"), validate=True)
@@ -242,3 +251,16 @@ def _first_bad(batch: list[tuple[int, str, bytes]], keys: dict[str, bytes],
         if not suite.verify(keys[signer], canonical_bytes(document), signature):
             return index, f"signature of {signer} does not verify"
     return None
+
+
+def _signed_part(leaf: bytes, signer: str) -> tuple[bytes, bytes] | None:
+    """(the bytes signed, the signature) cut from a canonical leaf signed by ``signer``, or None."""
+    cut = leaf.rfind(b',"sig":"')
+    end = leaf.find(b'"', cut + 8)
+    if cut < 0 or end < 0 or not leaf.startswith(b',"signer":"%s"' % signer.encode(), end + 1):
+        return None
+    try:
+        signature = base64.b64decode(leaf[cut + 8:end], validate=True)
+    except ValueError:
+        return None
+    return leaf[:cut] + leaf[end + 1:], signature

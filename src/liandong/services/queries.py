@@ -98,13 +98,14 @@ class CaseQueries:
                until: datetime | None = None, limit: int = 1000, offset: int = 0,
                matters: Collection[str] | None = None, exclude_matters: Collection[str] = (),
                is_open: bool | None = None, consented: bool = False,
-               scope: str | None = None) -> list[tuple[Case, list[Event]]]:
+               scope: str | None = None, public: bool = False) -> list[tuple[Case, list[Event]]]:
         """The named cases, or else the latest received (``CaseReads.recent_ids``), each with
         its events; a named case that does not exist is left out."""
         with self.uow() as uow:
             chosen = ids if ids is not None else uow.case_reads.recent_ids(
                 since=since, until=until, limit=limit, offset=offset, matters=matters,
-                exclude_matters=exclude_matters, is_open=is_open, consented=consented, scope=scope)
+                exclude_matters=exclude_matters, is_open=is_open, consented=consented, scope=scope,
+                public=public)
             return [(case, uow.case_reads.events(case_id)) for case_id in chosen
                     if (case := uow.case_reads.get(case_id)) is not None]
 

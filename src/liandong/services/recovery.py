@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from liandong.domain.contact import check_phone, phone_digest
+from liandong.domain.contact import check_phone, phone_digest, phone_key
 from liandong.domain.errors import DomainError
 from liandong.services.accounts import token_digest
 from liandong.services.clock import Clock
@@ -60,8 +60,12 @@ class TrackingRecovery:
     clock: Clock
     secret: bytes
 
+    def _digest(self, phone: str) -> str:
+        """The phone's digest as ``reporter_phone`` keeps it (keyed with the platform secret)."""
+        return phone_digest(phone, phone_key(self.secret))
+
     def _mac(self, phone: str, code: str, expires: int) -> str:
-        text = f"recovery\n{phone_digest(phone)}\n{code}\n{expires}".encode()
+        text = f"recovery\n{self._digest(phone)}\n{code}\n{expires}".encode()
         return hmac.new(self.secret, text, hashlib.sha256).hexdigest()
 
     def request(self, phone: str) -> Challenge:
@@ -75,7 +79,7 @@ class TrackingRecovery:
         code = f"{secrets.randbelow(10**6):06d}"
         expires = int((self.clock.now() + LIFETIME).timestamp())
         with self.uow() as uow:
-            known = bool(uow.case_reads.cases_for_phone(phone_digest(phone), limit=1))
+            known = bool(uow.case_reads.cases_for_phone(self._digest(phone), limit=1))
         if known:
             self.sms.send(Message(to=phone, subject=SMS_SUBJECT,
                                   body=SMS_BODY.format(code=code, minutes=LIFETIME.seconds // 60)))
@@ -93,10 +97,20 @@ class TrackingRecovery:
             raise DomainError("recovery.bad_code")
         out = []
         with self.uow() as uow:
-            for case_id in uow.case_reads.cases_for_phone(phone_digest(phone), limit=CASES):
+            for case_id in uow.case_reads.cases_for_phone(self._digest(phone), limit=CASES):
                 case = uow.case_reads.get(case_id)
                 tracking = new_tracking_code()
                 uow.cases.add_tracking(token_digest(tracking), case_id)
                 out.append(Recovered(case_id, tracking, case.record.received_at if case else None))
             uow.commit()
         return out
+
+
+def rekey_phones(uow: Callable[[], UnitOfWork], secret: bytes) -> int:
+    """The phone digests keyed again with ``secret`` (the platform secret, after it changed), from
+    the stored reports; the reports that hold a phone."""
+    key = phone_key(secret)
+    with uow() as unit:
+        found = unit.cases.rebuild_phones(lambda phone: phone_digest(phone, key))
+        unit.commit()
+    return found

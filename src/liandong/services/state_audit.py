@@ -8,14 +8,16 @@ event at a time as it is read) and the projection the pages read (``case_record`
 stored event. The first disagreement is named: aggregate, version, field, expected, found.
 
 Speed: the rows come in key order from a few sequential scans (``StateRows``); each payload is
-decoded once; a case event's leaf is checked by a prefix comparison of bytes (the stored payload is
-already the canonical JSON the leaf carries), parsing the leaf only when that fails."""
+decoded once; a case event's leaf is checked by bytes (``state_leaf``, decision 0047: the stored
+payload is already the canonical JSON the leaf carries, a report's commitments are remade from it),
+parsing the leaf only when that fails; times are compared as text where the column holds text."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from liandong.domain.aggregate import Aggregate
@@ -29,6 +31,7 @@ from liandong.ledger.commitment import conceal
 from liandong.ledger.suite import HashFactory
 from liandong.services.derived_audit import first_derived
 from liandong.services.ports.audit import AggregateRows, MemberRow, StateRows
+from liandong.services.state_leaf import case_leaf_matches
 
 
 @dataclass(frozen=True)
@@ -52,7 +55,7 @@ def _case_projection(r: CaseRecord) -> dict[str, Any]:
     return {"version": r.version, "state": r.state.value, "matter": r.matter, "severity": r.severity,
             "owner_code": r.owner or None, "lead_code": r.lead or None, "received_at": r.received_at,
             "due_at": r.due, "is_open": r.state.is_open, "idempotency_key": r.idempotency_key or None,
-            "public_consent": r.public_consent}
+            "public_consent": r.public_consent, "public_withheld": r.public_withheld}
 
 
 def _instrument_projection(r: InstrumentRecord) -> dict[str, Any]:
@@ -72,7 +75,7 @@ class _Kind:
 CASES = _Kind("case", "", Case, case_events.from_payload, _case_projection)
 INSTRUMENTS = _Kind("instrument", "instrument", Instrument, instrument_events.from_payload,
                     _instrument_projection)
-BOOLEANS = frozenset({"is_open", "public_consent"})
+BOOLEANS = frozenset({"is_open", "public_consent", "public_withheld"})
 
 
 def _text(value: object) -> str:
@@ -80,6 +83,22 @@ def _text(value: object) -> str:
         return "—"
     text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
     return text if len(text) <= 120 else text[:117] + "…"
+
+
+def _moment(value: Any) -> datetime | None:
+    """A stored time as an aware datetime: SQLite's text is UTC without zone."""
+    if value is None or isinstance(value, datetime):
+        return value if value is None or value.tzinfo else value.replace(tzinfo=UTC)
+    return datetime.fromisoformat(value).replace(tzinfo=UTC)
+
+
+def _same_time(text: object, moment: datetime, column: Any) -> bool:
+    """Whether the row's time is the event's: SQLite's ``YYYY-MM-DD HH:MM:SS.ffffff`` against the
+    event's ``YYYY-MM-DDTHH:MM:SS.ffffffZ`` as text (nothing parsed), else as moments."""
+    if (isinstance(column, str) and isinstance(text, str) and len(column) == 26
+            and text == f"{column[:10]}T{column[11:]}Z"):
+        return True
+    return _moment(column) == moment
 
 
 class Coverage:
@@ -159,8 +178,7 @@ class StateCheck:
             if not self.coverage.mark(index):
                 return self.finding(aggregate_id, version, "ledger entry", "—", f"#{index}", index), record
             stored = json.loads(payload)
-            if not (not kind.stream and leaf.startswith(
-                    b'{"event":%s,"seq":%d,"signer":' % (payload.encode(), seq))):
+            if kind.stream or not case_leaf_matches(leaf, payload, seq, stored, salt, self.hash_new):
                 problem = self.leaf(aggregate_id, version, seq, stored, salt, index, leaf)
                 if problem is not None:
                     return problem, record
@@ -168,17 +186,22 @@ class StateCheck:
                 event = kind.decode(stored)
             except Exception as exc:  # a payload the codec cannot read is a mismatch, not a crash
                 return self.finding(aggregate_id, version, "payload", "an event", repr(exc), index), record
-            checks: tuple[tuple[str, Any, Any], ...] = (("type", stored.get("type"), type_),
-                                                        ("actor", stored.get("actor"), actor),
-                                                        ("at", event.at, at),
-                                                        ("aggregate", aggregate_id, event.aggregate_id))
-            for name, expected, found in checks:
-                if expected != found:
-                    if name == "at":
-                        expected, found = expected.isoformat(), found.isoformat() if found else None
-                    return self.finding(aggregate_id, version, name, expected, found, index), record
+            if (stored.get("type") != type_ or stored.get("actor") != actor
+                    or event.aggregate_id != aggregate_id or not _same_time(stored.get("at"), event.at, at)):
+                return self.columns(aggregate_id, version, index, stored, event, type_, actor, at), record
             apply(record, event)
         return None, record
+
+    def columns(self, aggregate_id: str, version: int, index: int, stored: dict[str, Any], event: Any,
+                type_: str, actor: str, at: Any) -> Finding:
+        """The first of the row's own columns that disagrees with the event its leaf records."""
+        found_at = _moment(at)
+        checks: tuple[tuple[str, Any, Any], ...] = (
+            ("type", stored.get("type"), type_), ("actor", stored.get("actor"), actor),
+            ("at", event.at.isoformat(), found_at.isoformat() if found_at else None),
+            ("aggregate", aggregate_id, event.aggregate_id))
+        name, expected, found = next((c for c in checks if c[1] != c[2]), checks[2])
+        return self.finding(aggregate_id, version, name, expected, found, index)
 
     def leaf(self, aggregate_id: str, version: int, seq: int, stored: dict[str, Any], salt: bytes | None,
              index: int, leaf: bytes) -> Finding | None:
@@ -219,6 +242,28 @@ class StateCheck:
         return None
 
 
+def _accounted(rows: StateRows, start: int, coverage: Coverage) -> Finding | None:
+    """The entries recorded by rows beside the log (hand-overs): each claimed once, its leaf's event
+    holding what the row says."""
+    for index, leaf, expected in rows.accounted(start):
+        name = str(expected.get("handover", index))
+        if not coverage.mark(index):
+            return Finding("state_mismatch", {"kind": "hand-over", "id": name, "version": "—",
+                                              "field": "ledger entry", "expected": "—",
+                                              "found": f"#{index}"}, index)
+        try:
+            event = json.loads(leaf).get("event", {})
+        except (ValueError, AttributeError):
+            event = {}
+        for field_name, value in expected.items():
+            found = event.get(field_name) if isinstance(event, dict) else None
+            if found != value:
+                return Finding("state_mismatch", {"kind": "hand-over", "id": name, "version": "—",
+                                                  "field": field_name, "expected": _text(value),
+                                                  "found": _text(found)}, index)
+    return None
+
+
 def check_state(rows: StateRows, *, start: int, size: int, hash_new: HashFactory,
                 incremental: bool = False) -> StateReport:
     """Cross-check the aggregates (all of them; with ``incremental``, those the entries from
@@ -238,6 +283,8 @@ def check_state(rows: StateRows, *, start: int, size: int, hash_new: HashFactory
         problem = Finding("state_mismatch", {"kind": kind, "id": aggregate_id, "field": name,
                                              "version": "—" if version is None else str(version),
                                              "expected": expected, "found": found})
+    if problem is None:
+        problem = _accounted(rows, start, coverage)
     if problem is None:
         missing = coverage.first_missing()
         if missing is not None:

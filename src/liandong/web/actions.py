@@ -221,6 +221,9 @@ def _actor_fits(who: str, dept: str, r: CaseRecord, hierarchy: HierarchyIndex) -
         return (member is not None and member.active) or dept == r.dispatcher or waits_on(dept, r)
     if who == "resource_approver":
         return r.pending_resource is not None and r.pending_resource.approver == dept
+    if who == "appeal_decider":
+        a = r.adjudication
+        return a is not None and a.appeal_pending and a.decider == dept
     return True
 
 

@@ -29,7 +29,7 @@ from liandong.domain.cases.record import CaseRecord
 from liandong.domain.errors import DomainError
 from liandong.http.deps import LangDep, PlatformDep
 from liandong.i18n import pick
-from liandong.i18n.assessment import CLASS_NAMES, STAGE_NAMES
+from liandong.i18n.assessment import CLASS_NAMES, FAIR_TITLES, STAGE_NAMES
 from liandong.i18n.messages import explain
 from liandong.i18n.web.assessment import ASSESSMENT_TEXT
 from liandong.web.dashboard import facts_cache
@@ -115,7 +115,7 @@ def page_data(platform: Platform, a: Assessment, scope: str, by: str, lang: str)
     units = tables.namer(platform.hierarchy, router, platform.catalogue, "unit", lang)
     kpi = tables.kpi_rows(a, scope, by, name, lang)
     ranked = a.ranking(scope, by)
-    ranking = tables.rank_rows([r for r in ranked if r.rank is not None], name)
+    ranking = tables.rank_rows([r for r in ranked if r.rank is not None], name, lang)
     for row in ranking:
         row["klass_name"] = pick(CLASS_NAMES[row["klass"]], lang) if row["klass"] else ""
     summary = a.accountability(scope)
@@ -125,7 +125,8 @@ def page_data(platform: Platform, a: Assessment, scope: str, by: str, lang: str)
               for s in ("front", "middle", "back")]
     parties = [{"party": p, "name": units(p), "hours": round(sec / 3600, 1)}
                for p, sec in sorted(summary.by_party.items(), key=lambda kv: -kv[1])[:12]]
-    return {"kpi": kpi, "ranking": ranking, "stages": stages, "parties": parties,
+    return {"kpi": kpi, "ranking": ranking, "tiered": any(r["tier"] for r in ranking),  # 分级分类
+            "stages": stages, "parties": parties,
             "cases": summary.cases, "tolerated": summary.tolerated, "fairness": summary.fairness,
             "subtitle": tables.subtitle(a, lang), "scope_name": units(scope)}
 
@@ -177,6 +178,14 @@ def install(app: FastAPI, renderer: Renderer) -> None:
             name = tables.namer(platform.hierarchy, router, platform.catalogue, ask.by, lang)
             if kind == "kpi":
                 sheets = tables.kpi_sheets(a, ask.scope, ask.by, name, lang)
+                if a.rules.exclusions.enabled and format == "xlsx":  # 不合理诉求认定, with the rulings
+                    from liandong.assessment.fair_report import exclusion_sheet
+
+                    depts = tables.namer(platform.hierarchy, router, platform.catalogue, "department", lang)
+                    matters = tables.namer(platform.hierarchy, router, platform.catalogue, "matter", lang)
+                    title = sheets[0].title + "·" + pick(FAIR_TITLES["exclusions"], lang)
+                    sheets.append(exclusion_sheet(a, ask.scope, depts, matters, title, sheets[0].subtitle,
+                                                  lang))
             elif kind == "ranking":
                 sheets = [tables.rank_sheet(a, ask.scope, a.ranking(ask.scope, ask.by), name, lang)]
             else:

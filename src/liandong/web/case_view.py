@@ -115,6 +115,9 @@ def _waiting(r: CaseRecord, router: Any, w: dict[str, str]) -> list[str]:
         ret = r.pending_return
         what = w["waits_return"]
         out.append(f"{router.department_name(ret.decider)} · {what} · {local(ret.at)}")
+    a = r.adjudication
+    if a is not None and a.appeal_pending and a.appealed_at is not None:
+        out.append(f"{router.department_name(a.decider)} · {w['waits_appeal']} · {local(a.appealed_at)}")
     return out
 
 

@@ -134,8 +134,8 @@ def dashboard_view(platform: Platform, user: Principal, scope: str, period: Peri
                                   scope=scope)
         old_facts = cache.collect(platform.read_uow, h, previous.start, previous.end, visible=visible,
                                   scope=scope)
-    weights = rules.composite.weights
-    now_engine, old_engine = Engine.of(now_facts, h, weights), Engine.of(old_facts, h, weights)
+    weights, extra = rules.composite.weights, rules.composite.extra_weights
+    now_engine, old_engine = Engine.of(now_facts, h, weights, extra), Engine.of(old_facts, h, weights, extra)
     try:
         totals, before = now_engine.total(scope), old_engine.total(scope)
         child_level = _NEXT_LEVEL.get(h.get(scope).level)

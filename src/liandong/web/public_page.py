@@ -1,6 +1,8 @@
 """公开问题: the public feed a city publishes (issue 24 point 5) — a list per township with each
-report's status history, a page per report with its consented photos, Atom and RSS feeds per area
-and per matter type (``feedgen``), and e-mail alerts for an area with double opt-in.
+report's status history beside a map of them (Leaflet, the districts' boundaries, points rounded to
+about 100 m; ``public_map.js``, the list stands alone without it), a page per report with its
+consented photos, Atom and RSS feeds per area and per matter type (``feedgen``), and e-mail alerts
+for an area with double opt-in.
 
 What may be shown and how it is redacted is decided once, in ``adapters.public_feed``; these routes
 only render it. Nothing here needs a sign-in; the alerts' forms carry the CSRF value."""
@@ -18,12 +20,15 @@ from liandong.adapters.public_feed import PublicReport, public_report, public_re
 from liandong.bootstrap import Platform
 from liandong.domain.contact import check_email
 from liandong.domain.errors import DomainError
+from liandong.domain.hierarchy import Level
 from liandong.domain.worktime import SHANGHAI
 from liandong.http.deps import LangDep, PlatformDep
 from liandong.i18n import name_of, words
 from liandong.i18n.messages import explain
 from liandong.i18n.web.common import TEXT
 from liandong.i18n.web.public import PUBLIC_TEXT
+from liandong.web.portal import map_scope
+from liandong.web.portal_map import Tiles
 from liandong.web.render import Renderer
 from liandong.web.session import checked_form
 
@@ -53,6 +58,23 @@ def by_township(reports: list[PublicReport]) -> list[tuple[str, str, list[Public
     groups = [(code, list(items)) for code, items in groupby(ordered, key=lambda r: r.township)]
     groups.sort(key=lambda g: -g[1][0].received_at.timestamp())
     return [(code, items[0].place, items) for code, items in groups]
+
+
+def map_points(reports: list[PublicReport], lang: str) -> list[dict[str, Any]]:
+    """The reports with a point, for the page's map (``public_map.js``): the point already rounded
+    to about 100 m (``domain.redaction.public_point``), the words of its marker and its link."""
+    t = words(PUBLIC_TEXT, lang)
+    return [{"id": r.id, "lat": float(r.lat), "lng": float(r.lng), "open": r.is_open,
+             "label": t["map_marker"].format(matter=r.matter_name, place=r.place,
+                                             state=t["open"] if r.is_open else t["closed"]),
+             "url": f"/public/reports/{r.id}?lang={lang}"} for r in reports if r.lat and r.lng]
+
+
+def map_parent(platform: Platform, area: str) -> str:
+    """Whose boundaries an area's map draws (``/geo/{code}.json``): its county (the county's own
+    outline for a county or a township), the area itself above that."""
+    county = next((u for u in platform.hierarchy.path(area) if u.level is Level.COUNTY), None)
+    return county.code if county is not None else area
 
 
 def feed(platform: Platform, request: Request, reports: list[PublicReport], *, kind: str, title: str,
@@ -90,9 +112,19 @@ def feed(platform: Platform, request: Request, reports: list[PublicReport], *, k
                     headers={"Cache-Control": "public, max-age=300"})
 
 
-def install(app: FastAPI, renderer: Renderer) -> None:
-    """Routes under /public: the lists, a report, the feeds, a report's photos and the alerts."""
+def install(app: FastAPI, renderer: Renderer, *, tiles: Tiles | None = None) -> None:
+    """Routes under /public: the lists, a report, the feeds, a report's photos and the alerts.
+    ``tiles``: the maps' tile layer, the portal's (None: the boundaries alone)."""
     render = renderer.render
+    tiles = tiles or Tiles()
+    city: list[str] = []  # the city the portal serves (its map without an area), found once
+
+    def parent(platform: Platform, area: str | None) -> str:
+        if area:
+            return map_parent(platform, area)
+        if not city and (found := map_scope(platform)) is not None:
+            city.append(found.code)
+        return city[0] if city else ""
 
     def page(request: Request, name: str, lang: str, *, status: int = 200, **context: Any) -> HTMLResponse:
         return render(request, name, lang, status=status, text=PUBLIC_TEXT, local=local, **context)
@@ -109,8 +141,13 @@ def install(app: FastAPI, renderer: Renderer) -> None:
             return message(request, lang, words(PUBLIC_TEXT, lang)["public_title"], explain(exc, lang),
                            status=404)
         reports = public_reports(platform, lang, area=area, limit=FEED_SIZE)
-        return page(request, "public_list.html", lang, area=area, area_name=name,
-                    groups=by_township(reports))
+        points = map_points(reports, lang)
+        response = page(request, "public_list.html", lang, area=area, area_name=name,
+                        groups=by_township(reports), points=points, map_parent=parent(platform, area),
+                        tiles=tiles)
+        if tiles.url and points:  # the provider's images, and nothing else from outside
+            response.headers["Content-Security-Policy"] = tiles.policy()
+        return response
 
     @app.get("/public", response_class=HTMLResponse, include_in_schema=False)
     def public_index(request: Request, platform: PlatformDep, lang: LangDep) -> HTMLResponse:

@@ -48,10 +48,11 @@ def install(app: FastAPI, renderer: Renderer, *, sms_log: Path | None = None) ->
         return renderer.render(request, "portal_recover.html", lang, status=status, text=RECOVERY_TEXT,
                                **context)
 
-    def allowed(request: Request, action: str, phone: str) -> int:
-        """0 if this try may go on, else the seconds to wait."""
+    def allowed(request: Request, platform: Platform, action: str, phone: str) -> int:
+        """0 if this try may go on, else the seconds to wait (the phone counted by its keyed digest)."""
         throttle = app.state.throttle
-        for item, key in ((PER_ADDRESS, client_address(request)), (PER_PHONE, phone_digest(phone))):
+        for item, key in ((PER_ADDRESS, client_address(request)),
+                          (PER_PHONE, phone_digest(phone, platform.phone_key))):
             if not throttle.hit(item, f"recovery-{action}", key):
                 return int(throttle.retry_after(item, f"recovery-{action}", key))
         return 0
@@ -67,7 +68,7 @@ def install(app: FastAPI, renderer: Renderer, *, sms_log: Path | None = None) ->
         except DomainError as exc:
             return page(request, lang, status=403, error=explain(exc, lang))
         phone = str(form.get("phone") or "")[:32]
-        wait = allowed(request, "ask", phone)
+        wait = allowed(request, platform, "ask", phone)
         if wait:
             return page(request, lang, status=429, phone=phone,
                         error=explain(DomainError("recovery.too_many"), lang))
@@ -89,7 +90,7 @@ def install(app: FastAPI, renderer: Renderer, *, sms_log: Path | None = None) ->
             challenge = Challenge(int(str(form.get("expires") or "0")[:12]), str(form.get("mac") or "")[:64])
         except ValueError:
             challenge = Challenge(0, "")
-        if allowed(request, "verify", phone):
+        if allowed(request, platform, "verify", phone):
             return page(request, lang, status=429, phone=phone, challenge=challenge,
                         error=explain(DomainError("recovery.too_many"), lang))
         try:

@@ -140,6 +140,14 @@ class MemoryCaseStore(MemoryStreams[Case, Event], CaseStore):
     def add_phone(self, phone_hash: str, case_id: str) -> None:
         self.phones.setdefault(phone_hash, []).append(case_id)
 
+    def rebuild_phones(self, digest: Callable[[str], str]) -> int:
+        self.phones = {}
+        reports = [(case_id, stream[0]) for case_id, stream in self.streams.items()
+                   if stream and isinstance(stream[0], CaseReported) and stream[0].reporter_phone]
+        for case_id, reported in reports:
+            self.add_phone(digest(reported.reporter_phone), case_id)
+        return len(reports)
+
     def add_salt(self, case_id: str, salt: bytes) -> None:
         if case_id in self.salts:
             raise DomainError("case.conflict", case_id=case_id, expected=0, actual=1)
@@ -216,10 +224,10 @@ class MemoryCaseReads(ReadsThroughStore[Case, Event], CaseReads):
     def recent_ids(self, *, since: datetime | None = None, until: datetime | None = None,
                    limit: int = 1000, offset: int = 0, matters: Collection[str] | None = None,
                    exclude_matters: Collection[str] = (), is_open: bool | None = None,
-                   consented: bool = False, scope: str | None = None) -> list[str]:
+                   consented: bool = False, scope: str | None = None, public: bool = False) -> list[str]:
         prefix = scope_prefix(scope) if scope is not None else ""
         rows = [r for r in self.store.records.values() if r.received_at is not None
-                and (r.public_consent or not consented)
+                and (r.public_consent or not consented) and not (public and r.public_withheld)
                 and (not prefix or any(code.startswith(prefix) for code in r.affected))
                 and (since is None or r.received_at >= since) and (until is None or r.received_at <= until)
                 and (matters is None or r.matter in matters) and r.matter not in exclude_matters

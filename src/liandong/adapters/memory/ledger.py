@@ -7,6 +7,7 @@ from datetime import datetime
 
 from liandong.ledger.merkle import MemoryHashStore, append_leaves, leaf_hash
 from liandong.services.ports import LedgerEntry, LedgerStore
+from liandong.services.ports.keystore import HELD_IN_TOKEN
 
 
 class MemoryLedgerStore(LedgerStore):
@@ -50,6 +51,17 @@ class MemoryLedgerStore(LedgerStore):
     def add_keys(self, rows: Sequence[tuple[str, str, bytes, bytes]], at: datetime) -> None:
         for name, kind, public, sealed in rows:
             self.keys.setdefault(name, (kind, public, sealed))
+
+    def sealed_keys(self) -> list[tuple[str, str, bytes, bytes]]:
+        return [(name, kind, public, sealed) for name, (kind, public, sealed) in sorted(self.keys.items())
+                if sealed != HELD_IN_TOKEN]
+
+    def hold_in_token(self, name: str, public: bytes) -> bool:
+        found = self.keys.get(name)
+        if found is None or found[1] != public:
+            return False
+        self.keys[name] = (found[0], public, HELD_IN_TOKEN)
+        return True
 
     def public_keys(self) -> dict[str, bytes]:
         return {name: public for name, (_, public, _) in self.keys.items()}

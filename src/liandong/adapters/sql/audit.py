@@ -13,7 +13,7 @@ from sqlalchemy import Connection
 from liandong.services.ports.audit import AggregateRows, DerivedMismatch, EventRow, MemberRow, StateRows
 
 CASE_COLUMNS = ("version", "state", "matter", "severity", "owner_code", "lead_code", "received_at",
-                "due_at", "is_open", "idempotency_key", "public_consent")
+                "due_at", "is_open", "idempotency_key", "public_consent", "public_withheld")
 INSTRUMENT_COLUMNS = ("version", "kind", "issuer", "title", "state", "issued_at", "due_at")
 TIMES = frozenset({"received_at", "due_at", "issued_at"})
 CHUNK = 500  # ids per statement in an incremental check: within every driver's parameter limit
@@ -38,6 +38,11 @@ def moment(value: Any) -> datetime | None:
     if value is None or isinstance(value, datetime):
         return value if value is None or value.tzinfo else value.replace(tzinfo=UTC)
     return datetime.fromisoformat(value).replace(tzinfo=UTC)
+
+
+_ACCOUNTED = ("SELECT h.ledger_index, l.leaf, h.handover_id, h.digest, h.case_id FROM federation_handover h "
+              "JOIN ledger_entry l ON l.idx = h.ledger_index WHERE h.ledger_index >= {mark} "
+              "ORDER BY h.ledger_index")
 
 
 class SqlStateRows(StateRows):
@@ -82,11 +87,11 @@ class SqlStateRows(StateRows):
                         values[name] = moment(values[name])
                     salt = row[width + 1]
                     current = (row[0], values, None if salt is None else bytes(salt), [])
-                if row[width + 2] is not None:
-                    version, seq, kind, at, actor, payload, idx, leaf = row[width + 2:]
-                    event: EventRow = (int(version), int(seq), kind, moment(at), actor, payload,
-                                       None if idx is None else int(idx),
-                                       None if leaf is None else bytes(leaf))
+                if row[width + 2] is not None:  # the time as the column holds it (text on SQLite)
+                    event: EventRow = row[width + 2:]  # type: ignore[assignment]
+                    leaf = event[7]
+                    if leaf is not None and type(leaf) is not bytes:  # PostgreSQL's bytea: a memoryview
+                        event = (*event[:7], bytes(leaf))
                     current[3].append(event)
             if current is not None:
                 yield current
@@ -108,6 +113,10 @@ class SqlStateRows(StateRows):
         from liandong.adapters.sql.fact_audit import derived  # the assessment code: only when checked
 
         return derived(self.conn, ids)
+
+    def accounted(self, start: int) -> Iterator[tuple[int, bytes, dict[str, Any]]]:
+        for index, leaf, handover, digest, case_id in self._rows(_ACCOUNTED.format(mark=self.mark), (start,)):
+            yield int(index), bytes(leaf), {"handover": handover, "digest": digest, "case_id": case_id}
 
     def subjects(self, start: int) -> tuple[list[str], list[str]]:
         rows = self._rows("SELECT DISTINCT case_id, event_seq IS NULL FROM ledger_entry "

@@ -9,12 +9,13 @@ from collections.abc import Collection, Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, select, text
 
 from liandong.adapters.sql import facts as fact_sql
 from liandong.adapters.sql import tables as t
 from liandong.adapters.sql.cases import SqlCaseStore
 from liandong.adapters.sql.sums import SqlSumView
+from liandong.adapters.sql.tables import PUBLIC_LISTED
 from liandong.domain.cases import events as ev
 from liandong.domain.cases.case import Case
 from liandong.domain.nearby import Point, Spot, near
@@ -144,11 +145,15 @@ class SqlCaseReads(ReadsThroughStore[Case, ev.Event], CaseReads):
     def recent_ids(self, *, since: datetime | None = None, until: datetime | None = None,
                    limit: int = 1000, offset: int = 0, matters: Collection[str] | None = None,
                    exclude_matters: Collection[str] = (), is_open: bool | None = None,
-                   consented: bool = False, scope: str | None = None) -> list[str]:
+                   consented: bool = False, scope: str | None = None, public: bool = False) -> list[str]:
         c, p = t.case_record, t.case_place
         q = select(c.c.id)
-        if consented:
+        if consented and public:  # as the partial index ix_case_record_public says it, to be used
+            q = q.where(text(PUBLIC_LISTED))
+        elif consented:
             q = q.where(c.c.public_consent.is_(True))
+        elif public:
+            q = q.where(c.c.public_withheld.is_(False))
         if (prefix := scope_prefix(scope) if scope is not None else ""):
             places = select(p.c.case_id).where(p.c.unit_code >= prefix)
             if (end := prefix_end(prefix)) is not None:

@@ -21,6 +21,7 @@ from sqlalchemy.exc import IntegrityError
 
 from liandong.adapters.sql import duties as duty_sql
 from liandong.adapters.sql import facts as fact_sql
+from liandong.adapters.sql import phones
 from liandong.adapters.sql import sums as sum_sql
 from liandong.adapters.sql import tables as t
 from liandong.adapters.sql.streams import SqlStreams
@@ -43,12 +44,12 @@ _SQL = {
     "events_after": "SELECT payload FROM case_event WHERE case_id = :id AND case_version > :v "
                     "ORDER BY case_version",
     "insert_case": "INSERT INTO case_record (id, version, state, matter, severity, owner_code, lead_code, "
-                   "received_at, due_at, is_open, idempotency_key, public_consent) VALUES (:id, :version, "
-                   ":state, :matter, :severity, :owner_code, :lead_code, :received_at, :due_at, :is_open, "
-                   ":key, :public_consent)",
+                   "received_at, due_at, is_open, idempotency_key, public_consent, public_withheld) VALUES "
+                   "(:id, :version, :state, :matter, :severity, :owner_code, :lead_code, :received_at, "
+                   ":due_at, :is_open, :key, :public_consent, :public_withheld)",
     "update_case": "UPDATE case_record SET version = :version, state = :state, owner_code = :owner_code, "
                    "lead_code = :lead_code, due_at = :due_at, is_open = :is_open, matter = :matter, "
-                   "severity = :severity "
+                   "severity = :severity, public_withheld = :public_withheld "
                    "WHERE id = :id AND version = :expected",
     "insert_event": "INSERT INTO case_event (case_id, case_version, type, at, actor, payload) "
                     "VALUES (:case_id, :case_version, :type, :at, :actor, :payload) RETURNING seq",
@@ -200,7 +201,7 @@ class SqlCaseStore(SqlStreams[Case, ev.Event], CaseStore):
         r = case.record
         return {"id": r.id, "version": r.version, "state": r.state.value, "owner_code": r.owner or None,
                 "lead_code": r.lead or None, "due_at": self._time(r.due), "is_open": r.state.is_open,
-                "matter": r.matter, "severity": r.severity}
+                "matter": r.matter, "severity": r.severity, "public_withheld": r.public_withheld}
 
     def _insert_event(self, case: Case, version: int, event: ev.Event, payload: dict[str, Any]) -> int:
         seq = int(self._exec("insert_event", {
@@ -281,6 +282,11 @@ class SqlCaseStore(SqlStreams[Case, ev.Event], CaseStore):
         n = fact_sql.rebuild(self.conn, rows_of)
         sum_sql.rebuild(self.conn)
         return n
+
+    def rebuild_phones(self, digest: Callable[[str], str]) -> int:
+        if not self.conn.in_transaction():
+            self.conn.begin()
+        return phones.rebuild_by(self.conn, digest)
 
     def add_tracking(self, code_hash: str, case_id: str) -> None:
         self._exec("insert_tracking", {"code": code_hash, "id": case_id})

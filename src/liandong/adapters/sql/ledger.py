@@ -7,12 +7,13 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, text
+from sqlalchemy import Connection, insert, select, text, update
 
 from liandong.adapters.sql import tables as t
 from liandong.ledger.errors import LedgerError
 from liandong.ledger.merkle import HashStore, Key, Row, append_leaves, border_keys, leaf_hash
 from liandong.services.ports import LedgerEntry, LedgerStore
+from liandong.services.ports.keystore import HELD_IN_TOKEN
 
 LOCK_KEY = 7_117_012  # the advisory lock that makes one sequencer at a time on PostgreSQL
 
@@ -120,7 +121,13 @@ class SqlLedgerStore(LedgerStore):
         return first
 
     def leaves(self, start: int = 0) -> Iterator[tuple[int, str, bytes]]:
-        e = t.ledger_entry
+        if self.conn.dialect.name == "sqlite":  # the driver's cursor streams: no per-row SQLAlchemy work
+            cursor = self.hashes._cursor()
+            cursor.execute("SELECT idx, signer, leaf FROM ledger_entry WHERE idx >= ? ORDER BY idx", (start,))
+            while batch := cursor.fetchmany(5000):
+                yield from batch
+            return
+        e = t.ledger_entry  # PostgreSQL: SQLAlchemy's server-side cursor, memory bounded
         q = select(e.c.idx, e.c.signer, e.c.leaf).where(e.c.idx >= start).order_by(e.c.idx)
         for idx, signer, leaf in self.conn.execution_options(yield_per=2000).execute(q):
             yield int(idx), signer, bytes(leaf)
@@ -171,6 +178,19 @@ class SqlLedgerStore(LedgerStore):
             self.conn.execute(insert(t.signing_key), [
                 {"name": n, "kind": k, "public_key": p, "sealed_private": s, "created_at": at}
                 for n, k, p, s in rows])
+
+    def sealed_keys(self) -> list[tuple[str, str, bytes, bytes]]:
+        k = t.signing_key
+        rows = self.conn.execute(select(k.c.name, k.c.kind, k.c.public_key, k.c.sealed_private)
+                                 .order_by(k.c.name))
+        return [(name, kind, bytes(public), bytes(sealed)) for name, kind, public, sealed in rows
+                if bytes(sealed) != HELD_IN_TOKEN]
+
+    def hold_in_token(self, name: str, public: bytes) -> bool:
+        k = t.signing_key
+        done = self.conn.execute(update(k).where(k.c.name == name, k.c.public_key == public)
+                                 .values(sealed_private=HELD_IN_TOKEN))
+        return bool(done.rowcount)
 
     def public_keys(self) -> dict[str, bytes]:
         k = t.signing_key

@@ -18,11 +18,14 @@ def alembic_config() -> Config:
     return cfg
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Bring the schema to ``revision`` in one transaction."""
+def upgrade(engine: Engine, revision: str = "head", *, secret: bytes | None = None) -> None:
+    """Bring the schema to ``revision`` in one transaction. ``secret``: the platform secret, for the
+    migrations that key data with it (0030, the reporters' phone digests; refused without it when
+    there is something to key)."""
     cfg = alembic_config()
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
+        cfg.attributes["platform_secret"] = secret
         command.upgrade(cfg, revision)
 
 

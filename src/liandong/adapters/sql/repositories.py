@@ -218,6 +218,12 @@ class SqlUnitOfWork(UnitOfWork):
             self._conn.close()
             self._conn = None
 
+    @property
+    def connection(self) -> Connection:
+        """The open transaction's connection, for stores outside the ports (the federation's)."""
+        assert self._conn is not None, "the unit of work is not open"
+        return self._conn
+
     supports_savepoints = True
 
     @contextmanager

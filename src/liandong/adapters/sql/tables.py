@@ -17,6 +17,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
+    text,
 )
 
 from liandong.adapters.sql.tables_base import UtcDateTime as UtcDateTime
@@ -87,10 +88,15 @@ case_record = Table(
     Column("is_open", Boolean, nullable=False),
     Column("idempotency_key", String(128), nullable=True, unique=True),
     Column("public_consent", Boolean, nullable=False, server_default=false()),
+    Column("public_withheld", Boolean, nullable=False, server_default=false()),  # 公开审核: taken off
     CheckConstraint("state IN (" + ", ".join(f"'{s}'" for s in CASE_STATES) + ")", name="state_known"),
 )
 Index("ix_case_record_open_due", case_record.c.is_open, case_record.c.due_at)
 Index("ix_case_record_received", case_record.c.received_at)
+PUBLIC_LISTED = "public_consent AND NOT public_withheld"
+"""The reports the public feed may list (the reporter agreed, the centre has not withheld them)."""
+Index("ix_case_record_public", case_record.c.received_at, case_record.c.id,
+      postgresql_where=text(PUBLIC_LISTED), sqlite_where=text(PUBLIC_LISTED))
 
 case_event = Table(
     "case_event", metadata,
@@ -331,6 +337,15 @@ case_fact = Table(  # 事实表: a case's facts after each save (assessment.fact
 
 
 
+from liandong.adapters.sql.tables_federation import (  # noqa: E402
+    federation_handover as federation_handover,
+)
+from liandong.adapters.sql.tables_federation import (  # noqa: E402
+    federation_outbox as federation_outbox,
+)
+from liandong.adapters.sql.tables_federation import (  # noqa: E402
+    federation_received as federation_received,
+)
 from liandong.adapters.sql.tables_public import (  # noqa: E402  (they need the metadata above)
     area_alert as area_alert,
 )

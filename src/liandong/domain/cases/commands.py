@@ -8,9 +8,16 @@ undeclared fails at import.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import datetime
 
+from liandong.domain.cases.command_base import ADMINISTRATOR as ADMINISTRATOR
+from liandong.domain.cases.command_base import COMMANDS as COMMANDS
+from liandong.domain.cases.command_base import DISPATCHER as DISPATCHER
+from liandong.domain.cases.command_base import HANDLER as HANDLER
+from liandong.domain.cases.command_base import LEADER as LEADER
+from liandong.domain.cases.command_base import REASON as REASON
+from liandong.domain.cases.command_base import CaseCommand as CaseCommand
 from liandong.domain.declare import (
     CHECKBOX,
     CHECKBOXES,
@@ -21,24 +28,14 @@ from liandong.domain.declare import (
     PHONE,
     SELECT,
     TEXTAREA,
-    Registry,
-    declaration,
+    check_declared,
     optional,
     param,
-    param_of,
-    subclasses,
 )
 from liandong.domain.declare import Command as Command  # every aggregate's commands' base, known here too
-from liandong.domain.roles import StaffRole
 
-COMMANDS = Registry("case")
-"""The case commands by slug (the permission key, the API path, the CLI command)."""
-
-DISPATCHER, HANDLER, LEADER = StaffRole.DISPATCHER, StaffRole.HANDLER, StaffRole.LEADER
-ADMINISTRATOR = StaffRole.ADMINISTRATOR
 DISPATCH_CASE, HANDLE_CASE = "dispatch_case", "handle_case"
 """The governance actions (``organisation.Action``) a case's powers need (``liandong.domain.powers``)."""
-REASON = ("理由", "Reason")
 YES_NO = (("yes", ("同意", "Approve")), ("no", ("不同意", "Refuse")))
 RETURN_CATEGORIES = (("not_our_duty", ("不属于本单位职责", "Not this department's duty")),
                      ("wrong_area", ("管辖区域有误", "Wrong jurisdiction")),
@@ -47,12 +44,6 @@ RETURN_CATEGORIES = (("not_our_duty", ("不属于本单位职责", "Not this dep
 """退单理由类别: the codes of ``rules.RETURN_CATEGORIES`` in words (a test keeps them equal)."""
 RATINGS = (("satisfied", ("满意", "Satisfied")), ("basically_satisfied", ("基本满意", "Basically satisfied")),
            ("unsatisfied", ("不满意", "Unsatisfied")), ("none", ("未评价", "No rating")))
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class CaseCommand(Command):
-    case_id: str
-    expected_version: int | None = None
 
 
 @COMMANDS.declare(slug="report", name=("受理", "Report"), roles=set(), behaviour="report",
@@ -373,6 +364,16 @@ class SupportCase(CaseCommand):
     reporter_phone: str = optional("", ("联系电话", "Phone"), kind=PHONE, max_length=32)
 
 
+@COMMANDS.declare(slug="moderate", name=("公开审核", "Moderate the public feed"), roles={DISPATCHER}, behaviour="moderate",
+         action="moderate", who="dispatcher", power=DISPATCH_CASE, summary="公开审核：撤下或恢复公开 / take a report off the public feed, or put it back")
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ModerateCase(CaseCommand):
+    """公开审核: the centre takes a report off the public feed (its list, map, feeds, Open311) or puts it back, saying why."""
+
+    shown: str = param(("公开栏目", "Public feed"), kind=SELECT, choices=(("no", ("撤下", "Take off")), ("yes", ("恢复公开", "Put back"))))
+    reason: str = param(REASON, kind=TEXTAREA, min_length=1, max_length=2000)
+
+
 @COMMANDS.declare(slug="check-deadlines", name=("时限检查", "Check the deadlines"), roles={DISPATCHER, ADMINISTRATOR},
          behaviour="tick", summary="时限检查 run the escalation chain")
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -380,15 +381,9 @@ class CheckDeadlines(CaseCommand):
     """时限检查: the escalation chain (提醒, 催办, 督办, 提级, 通报)."""
 
 
-def _check_declared() -> None:
-    """Every concrete command is declared, and every field of it too (else the import fails)."""
-    for cls in subclasses(Command):
-        if cls is CaseCommand or "__slots__" not in cls.__dict__:  # the base, or a class before its slots
-            continue
-        declaration(cls)
-        for f in fields(cls):
-            if f.name not in ("by", "case_id", "expected_version"):
-                param_of(f)
+# 不合理诉求认定 (issue 25), declared in its own module and registered with the rest here
+from liandong.domain.cases.adjudication import AdjudicateRequest as AdjudicateRequest  # noqa: E402
+from liandong.domain.cases.adjudication import AppealAdjudication as AppealAdjudication  # noqa: E402
+from liandong.domain.cases.adjudication import RuleAppeal as RuleAppeal  # noqa: E402
 
-
-_check_declared()
+check_declared(CaseCommand)

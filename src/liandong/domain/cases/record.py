@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from liandong.domain.cases import events as ev
+from liandong.domain.cases.events.adjudication import APPLY_ADJUDICATION, Adjudication
 from liandong.domain.cases.routing import Role
 from liandong.domain.cases.states import CaseState
 
@@ -51,6 +52,7 @@ class CaseRecord:
     address: str = ""
     coordinates: str = ""
     public_consent: bool = False  # the reporter agreed to publish the (redacted) description
+    public_withheld: bool = False  # 公开审核: the centre took the report off the public feed
     received_at: datetime | None = None
     owner: str = ""
     owner_level: int = -1
@@ -92,6 +94,7 @@ class CaseRecord:
     follow_up_attempts: int = 0  # 回访 calls that did not reach the reporter
     last_attempt_at: datetime | None = None
     verified_rating: str = ""  # 回访核实: the second call's rating ("" until verified)
+    adjudication: Adjudication | None = None  # 不合理诉求认定 and its appeal (issue 25)
     merged_into: str = ""
     duplicates: tuple[str, ...] = ()
 
@@ -323,6 +326,8 @@ def _urged(r: CaseRecord, e: ev.CaseUrged) -> None:
 APPLY: dict[type[ev.Event], Callable[[CaseRecord, Any], None]] = {
     ev.CaseReported: _reported,
     ev.PublicationAgreed: _set("public_consent", True),
+    ev.PublicationWithheld: _set("public_withheld", True),
+    ev.PublicationRestored: _set("public_withheld", False),
     ev.ContactEmailGiven: lambda r, e: setattr(r, "reporter_email", e.reporter_email),
     ev.CaseRouted: _routed,
     ev.CaseDispatched: _dispatched,
@@ -365,6 +370,7 @@ APPLY: dict[type[ev.Event], Callable[[CaseRecord, Any], None]] = {
     ev.CriticismRecorded: _set("criticised", True),
     ev.EscalationHeld: _held,
     ev.RulingOverdue: _ruling_overdue,
+    **APPLY_ADJUDICATION,
 }
 
 

@@ -57,6 +57,10 @@ class CaseAction(StrEnum):
     SUPPORT = "support"  # 附议：附近的群众反映同一问题（"我也遇到"）
     RECLASSIFY = "reclassify"  # 改类：纠正事项类型
     TICK = "tick"  # 时限检查：提醒、催办、督办、提级、通报
+    MODERATE = "moderate"  # 公开审核：把报告撤下公开栏目或恢复
+    ADJUDICATE = "adjudicate"  # 不合理诉求认定（中心）
+    APPEAL_ADJUDICATION = "appeal_adjudication"  # 对认定申诉
+    RULE_APPEAL = "rule_appeal"  # 申诉裁定
 
 
 _HANDLING = frozenset({CaseAction.SUMMON, CaseAction.ANSWER_SUMMONS, CaseAction.RATE_SUMMONED,
@@ -118,6 +122,10 @@ TRANSITIONS: dict[CaseState, dict[CaseAction, CaseState | None]] = {
 for _state, _moves in TRANSITIONS.items():  # 留言 while the case lives: it changes no state
     if _state not in (CaseState.CLOSED, CaseState.MERGED):
         _moves[CaseAction.MESSAGE] = None
+    _moves[CaseAction.MODERATE] = None  # 公开审核 whatever the state: an archived report stays public
+    if _state is not CaseState.MERGED:  # 不合理诉求认定 and its appeal, until assessed: no state change
+        _moves.update(dict.fromkeys((CaseAction.ADJUDICATE, CaseAction.APPEAL_ADJUDICATION,
+                                     CaseAction.RULE_APPEAL)))
 
 
 def allowed_actions(state: CaseState) -> list[CaseAction]:

@@ -26,19 +26,27 @@ def sampled_for_verification(case_id: str, share: float = VERIFY_SHARE) -> bool:
 _HANDLING = (CaseState.DISPATCHED, CaseState.ACKNOWLEDGED, CaseState.IN_PROGRESS, CaseState.SHELVED)
 
 
+def _appeal(r: CaseRecord) -> list[Duty]:
+    """申诉裁定: an appeal against the centre's finding on the request waits on the centre's supervisor."""
+    a = r.adjudication
+    if a is None or not a.appeal_pending or a.appealed_at is None:
+        return []
+    return [Duty(CASE, r.id, a.decider, DutyKind.RULE_APPEAL, a.appealed_at, None)]
+
+
 def case_duties(r: CaseRecord) -> list[Duty]:
     """What a case waits for, and from whom: once followed up (or archived) only the 回访核实 of a
-    sampled case; nothing once merged."""
+    sampled case (and an appeal to rule on); nothing once merged."""
     received = r.received_at
     if received is None or r.state is CaseState.MERGED:
         return []
     if r.state in (CaseState.FOLLOWED_UP, CaseState.CLOSED):
         sampled = r.dispatcher and r.rating and not r.verified_rating and sampled_for_verification(r.id)
         if not sampled:
-            return []
+            return _appeal(r)
         return [Duty(CASE, r.id, r.dispatcher, DutyKind.VERIFY_FOLLOW_UP, r.followed_up_at or received,
-                     r.verify_due)]
-    found: list[Duty] = []
+                     r.verify_due), *_appeal(r)]
+    found: list[Duty] = _appeal(r)
 
     def add(department: str, kind: DutyKind, since: datetime | None, due: datetime | None,
             ref: str = "") -> None:

@@ -10,7 +10,7 @@ from liandong.domain.dispatch_catalogue.model import LocalCatalogue, compose
 from liandong.domain.responsibility import MatterType, ResponsibilityList
 
 COMPARED = ("name", "name_en", "category", "lead", "assist", "authority", "default_severity",
-            "severities", "limits", "keywords", "public")
+            "severities", "limits", "keywords", "public", "hotline_code")
 
 
 class FieldChange(NamedTuple):
@@ -33,7 +33,7 @@ def show_value(matter: MatterType, name: str) -> str:
     value = getattr(matter, name)
     if name == "authority":
         return value.key if value is not None else ""
-    if name == "lead":
+    if name in ("lead", "hotline_code"):
         return value or ""
     if name == "limits":
         return "; ".join(f"{sev.value}={value[sev]}" for sev in matter.severities if sev in value)

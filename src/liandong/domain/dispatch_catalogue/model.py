@@ -11,9 +11,11 @@ from datetime import date
 from liandong.domain.hierarchy import Level
 from liandong.domain.responsibility import MatterType, Severity, TimeLimit
 
-OVERRIDABLE = ("lead", "assist", "authority", "limits", "keywords")
+OVERRIDABLE = ("lead", "assist", "authority", "limits", "keywords", "hotline_code")
 """The fields a local catalogue may change on a national matter (names, categories and severities
-stay national: they are what the hotlines of the whole country count and compare by)."""
+stay national: they are what the hotlines of the whole country count and compare by). The hotline
+classification code (GB/T 39666) is national too, but the national list ships none: a catalogue
+supplies it from the standard."""
 
 ROUTING_FIELDS = frozenset({"lead", "assist", "authority", "limits"})
 """The fields that change a routing decision or a deadline: a catalogue that set one of them is
@@ -30,6 +32,7 @@ class Override:
     authority: Level | None = None
     limits: Mapping[Severity, TimeLimit] | None = None
     keywords: tuple[str, ...] | None = None
+    hotline_code: str | None = None
 
     def fields(self) -> tuple[str, ...]:
         """The names of the fields this override sets, in ``OVERRIDABLE`` order."""
@@ -70,6 +73,8 @@ def apply_override(matter: MatterType, override: Override, catalogue: LocalCatal
         changes["limits"] = {**matter.limits, **override.limits}
     if override.keywords is not None:
         changes["keywords"] = override.keywords
+    if override.hotline_code is not None:
+        changes["hotline_code"] = override.hotline_code
     lead = changes.get("lead", matter.lead)
     assist = changes.get("assist", matter.assist)
     if lead is not None and isinstance(assist, tuple) and lead in assist:

@@ -12,7 +12,14 @@ from liandong.domain.dispatch_catalogue.model import OVERRIDABLE, LocalCatalogue
 from liandong.domain.errors import DomainError, ReferenceDataError
 from liandong.domain.hierarchy import HierarchyIndex, Level
 from liandong.domain.records import Record
-from liandong.domain.responsibility import MatterType, ResponsibilityList, Severity, TimeLimit, read_matters
+from liandong.domain.responsibility import (
+    MatterType,
+    ResponsibilityList,
+    Severity,
+    TimeLimit,
+    read_hotline_code,
+    read_matters,
+)
 
 HEAD_FIELDS = ("scope", "version", "effective", "source", "note", "overrides", "matters")
 SCOPE_LEVELS = (Level.PROVINCE, Level.CITY)
@@ -154,7 +161,7 @@ def _override(rec: Record, national: ResponsibilityList, systems: list[str]) -> 
         if not limits:
             raise rec.fail("data.empty_field", field="limits")
     keywords = rec.texts("keywords") if "keywords" in rec.data else None
-    override = Override(code, lead, assist, authority, limits, keywords)
+    override = Override(code, lead, assist, authority, limits, keywords, read_hotline_code(rec))
     if not override.fields():
         raise rec.fail("catalogue.nothing_overridden", field="code", value=code,
                        allowed=", ".join(OVERRIDABLE))

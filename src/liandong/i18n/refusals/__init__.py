@@ -9,6 +9,7 @@ from liandong.i18n.refusals import (
     cases,
     catalogue,
     citizen,
+    federation,
     instruments,
     knowledge,
     ledger,
@@ -20,7 +21,7 @@ from liandong.i18n.refusals import (
 )
 
 AREAS = (reference, cases, ledger, instruments, operations, calendar, requests, knowledge, photos, catalogue,
-         citizen, public)
+         citizen, public, federation)
 
 
 def _merged() -> dict[str, dict[str, str]]:

@@ -3,6 +3,38 @@
 from __future__ import annotations
 
 MESSAGES: dict[str, dict[str, str]] = {
+    "case.not_dispatched": {
+        "zh": "案件 {case_id} 尚未派单：不合理诉求由派单的中心认定",
+        "en": "Case {case_id} has not been dispatched: the centre that dispatches it adjudicates the request",
+    },
+    "case.bad_finding": {
+        "zh": "认定“{value}”无效，可选：{allowed}（不合理诉求、超出政府职能、合理诉求）",
+        "en": "Finding '{value}' is not valid; allowed: {allowed}",
+    },
+    "case.already_adjudicated": {
+        "zh": "案件 {case_id} 已作出不合理诉求认定；对认定有异议请申诉",
+        "en": "Case {case_id} has been adjudicated already; contest the finding by an appeal",
+    },
+    "case.not_adjudicated": {
+        "zh": "案件 {case_id} 尚无不合理诉求认定，无从申诉",
+        "en": "Case {case_id} has no finding to appeal",
+    },
+    "case.already_appealed": {
+        "zh": "案件 {case_id} 的认定已申诉过一次，申诉裁定为终局",
+        "en": "The finding on case {case_id} has been appealed once already; the appeal ruling is final",
+    },
+    "case.appeal_too_late": {
+        "zh": "申诉时限已过（{deadline}）",
+        "en": "The time to appeal has passed ({deadline})",
+    },
+    "case.no_appeal_pending": {
+        "zh": "案件 {case_id} 没有待裁定的申诉",
+        "en": "Case {case_id} has no appeal awaiting a ruling",
+    },
+    "case.bad_appeal_ruling": {
+        "zh": "申诉裁定“{value}”无效，可选：{allowed}",
+        "en": "Appeal ruling '{value}' is not valid; allowed: {allowed}",
+    },
     "case.already_paused": {
         "zh": "案件已暂停计时",
         "en": "The case clock is already paused",
@@ -34,6 +66,26 @@ MESSAGES: dict[str, dict[str, str]] = {
     "case.bad_decision": {
         "zh": "裁定“{value}”无效，可选：{allowed}",
         "en": "Decision '{value}' is not valid; allowed: {allowed}",
+    },
+    "case.bad_shown": {
+        "zh": "公开审核的选择“{value}”无效，可选：{allowed}（yes 恢复公开，no 撤下）",
+        "en": "Moderation choice '{value}' is not valid; allowed: {allowed} (yes: put back, no: take off)",
+    },
+    "case.moderation_reason": {
+        "zh": "撤下或恢复公开须写明理由（记入案件记录，说明谁因何撤下）",
+        "en": "Taking a report off the public feed, or putting it back, needs a reason (it is kept in the case's record)",
+    },
+    "case.not_public": {
+        "zh": "案件 {case_id} 的诉求人未同意公开，本就不在公开栏目中",
+        "en": "The reporter of case {case_id} did not agree to publication: it was never on the public feed",
+    },
+    "case.already_withheld": {
+        "zh": "案件 {case_id} 已从公开栏目撤下",
+        "en": "Case {case_id} has been taken off the public feed already",
+    },
+    "case.not_withheld": {
+        "zh": "案件 {case_id} 未被撤下，仍在公开栏目中",
+        "en": "Case {case_id} has not been taken off the public feed; it is shown",
     },
     "case.bad_heat": {
         "zh": "舆情热度“{value}”超出范围，应为 {allowed}",

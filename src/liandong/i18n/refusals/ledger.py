@@ -219,6 +219,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "密码设备令牌“{token}”中没有签名密钥“{name}”（标识 {key_id}）：请接入保存该密钥的设备，或从备份的设备中恢复",
         "en": "The token '{token}' holds no signing key '{name}' (id {key_id}): connect the device that holds it, or restore it from the device's backup",
     },
+    "ledger.key_mismatch": {
+        "zh": "签名密钥“{name}”的私钥与登记的公钥不符，或密码设备中的密钥签名无法验证：未移入，数据库中的密钥保持不变",
+        "en": "The signing key '{name}' does not match its registered public key, or the token's key signs what does not verify: not moved, the key in the database is unchanged",
+    },
+    "ledger.no_sealed_key": {
+        "zh": "数据库中没有密封保存的签名密钥：{names}（已在密码设备中、名称有误，或为日志与见证方的密钥——它们始终密封保存）",
+        "en": "No signing key sealed in the database for: {names} (already in the token, misnamed, or the log's or a witness's key, which always stay sealed)",
+    },
     "ledger.token_unavailable": {
         "zh": "无法使用 PKCS#11 密码设备（模块 {module}，令牌“{token}”）：{problem}",
         "en": "Cannot use the PKCS#11 device (module {module}, token '{token}'): {problem}",

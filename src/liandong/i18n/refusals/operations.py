@@ -31,6 +31,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "考核规则文件 {path} 有误：{error}",
         "en": "The assessment rules {path} are not valid: {error}",
     },
+    "assessment.bad_weight": {
+        "zh": "考核规则文件 {path} 中 composite 节的综合权重“{name}”（{value}）无效：须为可排名指标之一，取值 0–1；可选：{allowed}",
+        "en": "Composite weight '{name}' ({value}) in section composite of the assessment rules {path} is not valid: it must be a rankable indicator, weighted 0–1; allowed: {allowed}",
+    },
+    "assessment.weights_sum": {
+        "zh": "考核规则文件 {path} 中 composite 节的综合权重之和为 {total}，应为 1：{weights}",
+        "en": "The weights of section composite in the assessment rules {path} add up to {total}, not 1: {weights}",
+    },
     "assessment.rules_unreadable": {
         "zh": "无法读取考核规则文件 {path}：{error}",
         "en": "Cannot read the assessment rules {path}: {error}",

@@ -115,6 +115,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "{source}：{entry} 的“{field}”取值“{value}”无效，应为 {allowed}",
         "en": "{source}: {entry} '{field}' has '{value}'; expected {allowed}",
     },
+    "data.bad_hotline_code": {
+        "zh": "{source}：{entry} 的热线分类代码（GB/T 39666）“{value}”无效，应为 {allowed}",
+        "en": "{source}: {entry} hotline classification code (GB/T 39666) '{value}' is not valid; expected {allowed}",
+    },
     "data.unreadable": {
         "zh": "无法读取文件 {source}：{reason}",
         "en": "Cannot read {source}: {reason}",

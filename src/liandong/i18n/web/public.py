@@ -17,6 +17,8 @@ PUBLIC_TEXT: dict[str, dict[str, str]] = {
         "unsubscribe_title": "退订提醒", "unsubscribe_button": "退订", "unsubscribed": "已退订，不会再收到该区域的提醒。",
         "area_choose": "选择区域", "feed_title": "{area}的公开问题（12345）", "matter_feed_title": "公开问题：{matter}（12345）",
         "back": "返回公开问题", "map_point": "位置（约 100 米）",
+        "map_region": "公开问题地图", "map_hint": "地图上的点与下方列表中的问题相同，位置精确到约 100 米；点按标记可查看详情。",
+        "map_marker": "{matter}，{place}（{state}）", "moderate": "公开审核：撤下此问题（在案件页填写理由）",
     },
     "en": {
         "public_title": "Public reports", "public_intro": "Reports whose reporters agreed to publication, taken in and dispatched by the 12345 centre. Personal data (names, phone and ID numbers, house numbers) is removed; matters touching privacy or safety are never shown.",
@@ -32,6 +34,8 @@ PUBLIC_TEXT: dict[str, dict[str, str]] = {
         "unsubscribe_title": "Unsubscribe", "unsubscribe_button": "Unsubscribe", "unsubscribed": "Unsubscribed: no more alerts for this area.",
         "area_choose": "Choose an area", "feed_title": "Public reports in {area} (12345)", "matter_feed_title": "Public reports: {matter} (12345)",
         "back": "Back to public reports", "map_point": "Place (about 100 m)",
+        "map_region": "Map of the public reports", "map_hint": "The map shows the reports listed here, placed to about 100 m; tap a marker for its details.",
+        "map_marker": "{matter}, {place} ({state})", "moderate": "Moderate: take this report off the public feed (give the reason on the case page)",
     },
 }
 

@@ -35,7 +35,7 @@ WORK_TEXT: dict[str, dict[str, str]] = {
         "source_department": "部门", "source_hotline": "12345 热线", "source_online": "网上（Open311）",
         "overdue_hours": "超期 {late:.0f} 小时", "hours_left": "剩 {left:.1f} 小时",
         "working_hours_left": "剩 {left:.1f} 个工作小时", "actor_reporter": "诉求人", "actor_platform": "平台",
-        "waits_resource": "资源决定（{resource}）", "waits_extension": "延期审批", "waits_return": "退单裁定",
+        "waits_resource": "资源决定（{resource}）", "waits_extension": "延期审批", "waits_return": "退单裁定", "waits_appeal": "对不合理诉求认定的申诉裁定",
         "note_lead": "承办：",
     },
     "en": {
@@ -71,7 +71,8 @@ WORK_TEXT: dict[str, dict[str, str]] = {
         "overdue_hours": "{late:.0f} h overdue", "hours_left": "{left:.1f} h left",
         "working_hours_left": "{left:.1f} working h left", "actor_reporter": "Reporter", "actor_platform": "Platform",
         "waits_resource": "a resource decision ({resource})", "waits_extension": "an extension decision",
-        "waits_return": "a return decision", "note_lead": "Lead: ",
+        "waits_return": "a return decision", "waits_appeal": "a ruling on the appeal against the finding on the request",
+        "note_lead": "Lead: ",
     },
 }
 

@@ -5,7 +5,9 @@ day is read in a few sequential scans, never one query per event.
 Rows are plain tuples (millions of them are read). An aggregate comes as
 ``(id, its projection's columns by name or None, the salt of its commitments or None, events)``,
 in order of id; each event as ``(version, seq, type, at, actor, payload text, leaf index or None,
-leaf or None)`` in order of version, ``at`` an aware UTC datetime as the column holds it."""
+leaf or None)`` in order of version, ``at`` as the column holds it: an aware UTC datetime, or
+(SQLite) its text, UTC without zone, ``YYYY-MM-DD HH:MM:SS.ffffff``: compared with the event's own
+text without parsing either (decision 0047)."""
 
 from __future__ import annotations
 
@@ -45,6 +47,12 @@ class StateRows(abc.ABC):
         """Where a table derived from the case events (the 事实表 and, on a full check, its sums)
         disagrees with them: ``(kind, id, version or None, field, expected, found)``, the first
         of each case (none by default: a store that keeps none)."""
+        return iter(())
+
+    def accounted(self, start: int) -> Iterator[tuple[int, bytes, dict[str, Any]]]:
+        """The entries from ``start`` on that record no aggregate's event but a row kept beside the
+        log (the federation's hand-overs, issue 27): (index, leaf, what the row says the leaf's
+        event holds). None by default."""
         return iter(())
 
 

@@ -117,6 +117,12 @@ class CaseStore(AggregateRepository[Case, Event]):
         recovery, ``services.recovery``)."""
 
     @abc.abstractmethod
+    def rebuild_phones(self, digest: Callable[[str], str]) -> int:
+        """The phone digests derived again from the stored reports: every report that holds its
+        reporter's phone remembered under ``digest(phone)`` instead of what was kept (after the
+        platform secret changed), in the unit of work's transaction; the reports counted."""
+
+    @abc.abstractmethod
     def add_salt(self, case_id: str, salt: bytes) -> None:
         """Keep the salt of the ledger's commitments to a case's personal data (never published);
         a second salt for a case is a lost race (``case.conflict``)."""
@@ -189,11 +195,12 @@ class CaseReads(StreamReads[Case, Event]):
     def recent_ids(self, *, since: datetime | None = None, until: datetime | None = None,
                    limit: int = 1000, offset: int = 0, matters: Collection[str] | None = None,
                    exclude_matters: Collection[str] = (), is_open: bool | None = None,
-                   consented: bool = False, scope: str | None = None) -> list[str]:
+                   consented: bool = False, scope: str | None = None, public: bool = False) -> list[str]:
         """Cases received in [since, until], newest first (a page of them: ``offset``, ``limit``),
         of the given matter types only, none of the excluded ones, open or closed as asked;
         ``consented``: only those whose reporter agreed to publication; ``scope``: only those with a
-        place under it (as the reads of a period below)."""
+        place under it (as the reads of a period below); ``public``: none the centre withheld from
+        public reads (公开审核)."""
 
     # The reads of a period take an optional ``scope`` (a jurisdiction code): then only the cases
     # with at least one affected place under it (reported or added by 扩大范围, at any time), read

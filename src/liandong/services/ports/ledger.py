@@ -64,6 +64,15 @@ class LedgerStore(abc.ABC):
     def public_keys(self) -> dict[str, bytes]: ...
 
     @abc.abstractmethod
+    def sealed_keys(self) -> list[tuple[str, str, bytes, bytes]]:
+        """(name, kind, public, sealed private) of every key sealed in the database, by name."""
+
+    @abc.abstractmethod
+    def hold_in_token(self, name: str, public: bytes) -> bool:
+        """The key ``name`` of public key ``public`` is now in a PKCS#11 token: its sealed private key
+        is replaced by ``keystore.HELD_IN_TOKEN``; False when there is no such row."""
+
+    @abc.abstractmethod
     def add_keys(self, rows: Sequence[tuple[str, str, bytes, bytes]], at: datetime) -> None:
         """Store many (name, kind, public, sealed) keys at once."""
 

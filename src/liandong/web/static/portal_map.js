@@ -35,29 +35,8 @@
   };
   var pinned = function () { return lat.value !== "" && lng.value !== ""; };
 
-  // -- WGS-84 → GCJ-02 (the published formula; outside China the two agree) -------------------
-  var PI = Math.PI, A = 6378245.0, EE = 0.00669342162296594323;
-  var outside = function (la, lo) { return lo < 72.004 || lo > 137.8347 || la < 0.8293 || la > 55.8271; };
-  var dLat = function (x, y) {
-    var r = -100 + 2 * x + 3 * y + 0.2 * y * y + 0.1 * x * y + 0.2 * Math.sqrt(Math.abs(x));
-    r += (20 * Math.sin(6 * x * PI) + 20 * Math.sin(2 * x * PI)) * 2 / 3;
-    r += (20 * Math.sin(y * PI) + 40 * Math.sin(y / 3 * PI)) * 2 / 3;
-    return r + (160 * Math.sin(y / 12 * PI) + 320 * Math.sin(y * PI / 30)) * 2 / 3;
-  };
-  var dLng = function (x, y) {
-    var r = 300 + x + 2 * y + 0.1 * x * x + 0.1 * x * y + 0.1 * Math.sqrt(Math.abs(x));
-    r += (20 * Math.sin(6 * x * PI) + 20 * Math.sin(2 * x * PI)) * 2 / 3;
-    r += (20 * Math.sin(x * PI) + 40 * Math.sin(x / 3 * PI)) * 2 / 3;
-    return r + (150 * Math.sin(x / 12 * PI) + 300 * Math.sin(x / 30 * PI)) * 2 / 3;
-  };
-  var toGcj = function (la, lo) {
-    if (outside(la, lo)) return [la, lo];
-    var rad = la / 180 * PI, magic = 1 - EE * Math.sin(rad) * Math.sin(rad), sq = Math.sqrt(magic);
-    var a = dLat(lo - 105, la - 35) * 180 / ((A * (1 - EE)) / (magic * sq) * PI);
-    var b = dLng(lo - 105, la - 35) * 180 / (A / sq * Math.cos(rad) * PI);
-    return [la + a, lo + b];
-  };
-  var toMap = function (la, lo) { return crs.value === "gcj02" ? toGcj(la, lo) : [la, lo]; };
+  // WGS-84 → the map's datum (GCJ-02 for most Chinese tiles): datum.js
+  var toMap = function (la, lo) { return window.liandongDatum.toMap(crs.value, la, lo); };
 
   // -- "already reported?" ------------------------------------------------------------------
   var nearby = field("nearby"), list = field("nearby-list"), nearbyStatus = field("nearby-status");

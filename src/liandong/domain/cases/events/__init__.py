@@ -4,6 +4,11 @@ One module per stage; the codec is made last, since it collects every subclass o
 
 from __future__ import annotations
 
+from liandong.domain.cases.events.adjudication import (
+    AdjudicationAppealed,
+    AppealRuled,
+    RequestAdjudicated,
+)
 from liandong.domain.cases.events.base import Event, Member
 from liandong.domain.cases.events.decisions import (
     CaseRedispatched,
@@ -54,6 +59,8 @@ from liandong.domain.cases.events.oversight import (
     EscalationHeld,
     HeatChanged,
     MatterCorrected,
+    PublicationRestored,
+    PublicationWithheld,
     ReminderSent,
     ReportSupported,
     RulingOverdue,
@@ -72,6 +79,8 @@ __all__ = [
     "AMBIENT_EVENTS",
     "CODEC",
     "EVENT_TYPES",
+    "AdjudicationAppealed",
+    "AppealRuled",
     "AssistReported",
     "CaseAcknowledged",
     "CaseClosed",
@@ -107,8 +116,11 @@ __all__ = [
     "MemberJoined",
     "MessagePosted",
     "PublicationAgreed",
+    "PublicationRestored",
+    "PublicationWithheld",
     "ReminderSent",
     "ReportSupported",
+    "RequestAdjudicated",
     "ResourceDecided",
     "ResourceRequested",
     "ReturnDecided",

@@ -68,7 +68,25 @@ class ReminderSent(Event):
     due: datetime
 
 
-AMBIENT_EVENTS: tuple[type[Event], ...] = (HeatChanged, ReminderSent, ReportSupported)
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PublicationWithheld(Event):
+    """公开审核·撤下: the centre takes the report off the public feed (its list, map, feeds and Open311),
+    saying why (a text that insults, personal data the redactor missed, a wrong place)."""
+
+    reason: str
+    free_text_fields: ClassVar[tuple[str, ...]] = ("reason",)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PublicationRestored(Event):
+    """公开审核·恢复: the centre puts a report it withheld back on the public feed, saying why."""
+
+    reason: str
+    free_text_fields: ClassVar[tuple[str, ...]] = ("reason",)
+
+
+AMBIENT_EVENTS: tuple[type[Event], ...] = (HeatChanged, ReminderSent, ReportSupported, PublicationWithheld,
+                                           PublicationRestored)
 """What the platform notes about a case without changing its state, team, duties or deadlines: a
 handler who saw the case before such an event has not seen it out of date (its command stands)."""
 

@@ -5,7 +5,7 @@ Filled here from the existing fact rows (``adapters.sql.sums.rebuild``); from no
 store keeps them with every save, in the transaction of its events.
 
 Revision ID: 0027
-Revises: 0026
+Revises: 0031
 Create Date: 2026-12-06 19:00:00
 """
 
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0027'
-down_revision = '0026'
+down_revision = '0031'
 branch_labels = None
 depends_on = None
 

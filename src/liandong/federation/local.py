@@ -1,0 +1,145 @@
+"""A federation on one machine (``liandong federation up``, the tests): a nats-server per node — the
+centre's the hub, the provinces' leaf nodes of it — and a node per scope on a database of its own
+(the SQLite file of its data directory, or a PostgreSQL database per node), configured by a TOML
+file written as an operator would (``<directory>/<scope>.toml``), and a Taihu case walked across."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from liandong.adapters.nats_fabric import JetStreamFabric, out_stream
+from liandong.adapters.node_key import NodeKeyFiles
+from liandong.adapters.reference_data import national_hierarchy
+from liandong.bootstrap import Platform, bootstrap
+from liandong.config import Settings
+from liandong.domain.errors import DomainError
+from liandong.federation.config import read_config
+from liandong.federation.node import FederationNode, ReceiveReport, origin_of
+from liandong.federation.servers import CENTRE, NatsServer, servers_for
+from liandong.federation.topology import domain_of
+
+SCOPES = (CENTRE, "320000", "330000")
+TAIHU = ("320213001", "330502001")  # 崇安寺街道 (无锡), 月河街道 (湖州)
+
+
+@dataclass
+class LocalFederation:
+    directory: Path
+    servers: dict[str, NatsServer]
+    platforms: dict[str, Platform] = field(default_factory=dict)
+    nodes: dict[str, FederationNode] = field(default_factory=dict)
+    databases: dict[str, str] = field(default_factory=dict)
+
+    def configure(self, ack_wait: float = 30.0) -> None:
+        """Write each node's file with its peers' keys, read it back, open the node, make the streams."""
+        keys = {scope: (NodeKeyFiles(self._data(scope)).signer().vkey, platform.record().log_vkey())
+                for scope, platform in self.platforms.items()}
+        hierarchy = national_hierarchy()
+        for scope, platform in self.platforms.items():
+            path = self.directory / f"{scope}.toml"
+            url = self.databases.get(scope)
+            database = f'database_url = "{url}"\n' if url else ""
+            peers = "".join(f'\n[[peers]]\nscope = "{peer}"\ndomain = "{domain_of(peer)}"\n'
+                            f'node_key = "{keys[peer][0]}"\nlog_key = "{keys[peer][1]}"\n'
+                            for peer in self.platforms if peer != scope)
+            path.write_text(f'[node]\nscope = "{scope}"\ndata_dir = "{self._data(scope)}"\n{database}\n'
+                            f'[nats]\nurl = "{self.servers[scope].url}"\ndomain = "{domain_of(scope)}"\n'
+                            + peers, encoding="utf-8")
+            config = read_config(path, hierarchy)
+            fabric = JetStreamFabric(config.nats_url, out_stream(scope), ack_wait=ack_wait)
+            self.nodes[scope] = FederationNode(config, platform, fabric)
+        for node in self.nodes.values():  # every outgoing stream first: the sources then find theirs
+            node.fabric.ensure_outgoing(f"fed.out.{node.me}.>")
+        for node in self.nodes.values():
+            node.ensure_fabric()
+
+    def _data(self, scope: str) -> Path:
+        return self.directory / f"node-{scope}"
+
+    def close(self) -> None:
+        for node in self.nodes.values():
+            node.fabric.close()
+        for platform in self.platforms.values():
+            if platform.engine is not None:
+                platform.engine.dispose()
+        for server in reversed(list(self.servers.values())):
+            server.stop()
+
+    def run_once(self, wait: float = 0.2) -> ReceiveReport:
+        """One round on every node: sweep, relay, receive."""
+        total = ReceiveReport()
+        for node in self.nodes.values():
+            node.sweep()
+            node.relay_once()
+        for node in self.nodes.values():
+            total.add(node.receive_once(wait=wait))
+        return total
+
+
+def up(directory: Path, scopes: tuple[str, ...] = SCOPES, *, databases: dict[str, str] | None = None,
+       ack_wait: float = 30.0, deadline: float = 30.0) -> LocalFederation:
+    """The servers started (the centre's first), the platforms made and the nodes configured."""
+    directory.mkdir(parents=True, exist_ok=True)
+    made = LocalFederation(directory.resolve(), servers_for(directory.resolve(), scopes),
+                           databases=dict(databases or {}))
+    try:
+        for server in made.servers.values():
+            server.start(deadline=deadline)
+        for scope in scopes:
+            platform = bootstrap(Settings(data_dir=made._data(scope), database_url=made.databases.get(scope)))
+            platform.ledger_origin = origin_of(scope)
+            made.platforms[scope] = platform
+        made.configure(ack_wait)
+    except BaseException:
+        made.close()
+        raise
+    return made
+
+
+def postgres_databases(server_url: str, scopes: tuple[str, ...] = SCOPES,
+                       prefix: str = "liandong_fed") -> dict[str, str]:
+    """A database per node on the PostgreSQL server at ``server_url`` (created when missing)."""
+    from sqlalchemy import create_engine, text
+
+    admin = create_engine(f"{server_url.rstrip('/')}/postgres", isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            for scope in scopes:
+                name = f"{prefix}_{scope}"
+                found = conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name})
+                if found.first() is None:
+                    conn.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        admin.dispose()
+    return {scope: f"{server_url.rstrip('/')}/{prefix}_{scope}" for scope in scopes}
+
+
+def walk_taihu(fed: LocalFederation, say: Callable[[str], None], *, deadline: float = 60.0) -> str:
+    """A Taihu report in Jiangsu handed over to the centre and Zhejiang; every ledger verified."""
+    from liandong.domain.cases import commands as c
+
+    jiangsu = fed.nodes["320000"]
+    case_id = jiangsu.platform.bus().handle(c.ReportCase(
+        by="reporter", matter="water_pollution", affected=TAIHU, description="太湖蓝藻水华，沿岸两省均受影响",
+        reporter_name="演示", reporter_phone="13900000000")).case_id
+    say(f"江苏节点受理 / Jiangsu received {case_id} ({', '.join(TAIHU)})")
+    end = time.monotonic() + deadline
+    wanted = {CENTRE, "330000"}
+    while True:
+        fed.run_once()
+        have = {s for s in wanted if fed.nodes[s].handovers(case_id)}
+        if have == wanted:
+            break
+        if time.monotonic() > end:
+            raise DomainError("federation.walk_timeout", case_id=case_id, deadline=f"{deadline:g}")
+    for scope in sorted(wanted):
+        (row,) = fed.nodes[scope].handovers(case_id)
+        say(f"节点 {scope} 记录移交 / node {scope} recorded {row.handover_id} at ledger #{row.ledger_index}")
+    for scope, node in fed.nodes.items():
+        node.platform.record().checkpoint()
+        report = node.platform.record().verify()
+        say(f"节点 {scope} 账本核验 / node {scope} ledger verified: {'通过 ok' if report.ok else report}")
+    return case_id

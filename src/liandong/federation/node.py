@@ -1,0 +1,318 @@
+"""联邦节点 (a federation node): one platform (its own database, ledger and keys) owning a scope, its
+NATS fabric, and what crosses between nodes: hand-overs of cases that reach beyond the node.
+
+- ``hand_over(case_id)``: the case's places give its scope (their lowest common ancestor); the node
+  that owns that scope (the deepest node scope above it) and every node holding one of its places
+  are its recipients. For each, in one transaction: a sealed envelope (``federation.envelope``), a
+  ledger entry ``HandedOver`` in this node's log, the hand-over row and an outbox row.
+- ``relay_once()``: the outbox published into this node's outgoing stream, under the hand-over id
+  as ``Nats-Msg-Id``; marked delivered once the server acknowledged.
+- ``receive_once()``: messages of the incoming stream, each handled in one transaction and
+  acknowledged after its commit: a message id handled before changes nothing (a redelivery); an
+  envelope that fails a check is refused and the reason kept; one whose hand-over was recorded under
+  another message id is refused as a replay; else a ledger entry ``HandOverReceived`` records it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from liandong.adapters.nats_fabric import Delivery, FabricState, JetStreamFabric, Source, out_stream
+from liandong.adapters.node_key import NodeKeyFiles
+from liandong.adapters.sql.federation import HandOverRow, SqlFederationStore
+from liandong.domain.errors import DomainError
+from liandong.domain.hierarchy import HierarchyIndex
+from liandong.federation.config import NodeConfig
+from liandong.federation.envelope import Opened, digest, handover_id, open_envelope, seal, sender_of
+from liandong.i18n.messages import explain
+from liandong.ledger.merkle import inclusion_proof
+from liandong.ledger.note import Signer
+from liandong.ledger.receipt import make_receipt
+from liandong.services.ports import Outbound, UnitOfWork
+
+if TYPE_CHECKING:
+    from liandong.bootstrap import Platform
+
+log = logging.getLogger("liandong.federation")
+STREAM = "federation"
+"""The ``stream`` of the ledger entries that record hand-overs."""
+
+
+def origin_of(scope: str) -> str:
+    """The log origin of the node owning ``scope``."""
+    return f"liandong.gov.cn/log/{scope}"
+
+
+def route(hierarchy: HierarchyIndex, me: str, scopes: Sequence[str],
+          places: Sequence[str]) -> tuple[str, list[str]]:
+    """The case's scope (the LCA of its places) and the nodes it goes to besides ``me``: the owner of
+    that scope and every node holding one of its places."""
+    lca = hierarchy.lca(list(places)).code
+
+    def node_of(code: str) -> str | None:
+        holders = [s for s in scopes if hierarchy.is_ancestor(s, code)]
+        return max(holders, key=lambda s: len(hierarchy.path(s)), default=None)
+
+    wanted = {node_of(lca), *(node_of(p) for p in places)}
+    return lca, sorted(s for s in wanted if s is not None and s != me)
+
+
+def subject(sender: str, to: str, kind: str = "handover") -> str:
+    return f"fed.out.{sender}.{to}.{kind}"
+
+
+def ledger_subject(hid: str) -> str:
+    """The subject of a hand-over's ledger entry (the column is 40 characters)."""
+    return "fed:" + hashlib.sha256(hid.encode()).hexdigest()[:36]
+
+
+@dataclass
+class ReceiveReport:
+    recorded: int = 0
+    refused: int = 0
+    duplicates: int = 0
+    reasons: list[str] = field(default_factory=list)
+
+    def add(self, other: ReceiveReport) -> None:
+        self.recorded += other.recorded
+        self.refused += other.refused
+        self.duplicates += other.duplicates
+        self.reasons += other.reasons
+
+
+@dataclass(frozen=True)
+class NodeStatus:
+    scope: str
+    sent: int
+    received: int
+    outbox_pending: int
+    outcomes: dict[str, int]
+    fabric: FabricState | None
+    problem: str | None = None
+
+
+class FederationNode:
+    def __init__(self, config: NodeConfig, platform: Platform, fabric: JetStreamFabric,
+                 signer: Signer | None = None) -> None:
+        self.config, self.platform, self.fabric = config, platform, fabric
+        self.signer = signer or NodeKeyFiles(config.data_dir).signer()
+        if platform.engine is None:
+            raise DomainError("federation.no_store")
+        # the node's log names its scope (``open_node`` sets it before the ledger is first built)
+        platform.ledger_origin = platform.ledger_origin or origin_of(config.scope)
+
+    @property
+    def me(self) -> str:
+        return self.config.scope
+
+    def _store(self, uow: UnitOfWork) -> SqlFederationStore:
+        return SqlFederationStore(uow.connection)  # type: ignore[attr-defined]
+
+    # -- set-up -----------------------------------------------------------------------------------
+    def ensure_fabric(self) -> None:
+        """This node's streams and receiver, its incoming stream sourcing every peer's outgoing one."""
+        self.fabric.ensure(f"fed.out.{self.me}.>",
+                           [Source(out_stream(p.scope), p.domain, f"fed.out.{p.scope}.{self.me}.>")
+                            for p in self.config.peers])
+
+    def public_keys(self) -> dict[str, str]:
+        """What a peer configures to trust this node: its node key and its log key."""
+        return {"node_key": self.signer.vkey, "log_key": self.platform.record().log_vkey()}
+
+    # -- sending ----------------------------------------------------------------------------------
+    def hand_over(self, case_id: str) -> list[str]:
+        """Hand ``case_id`` over to every node it reaches; the ids of the hand-overs made now (none
+        when each was made before). ``federation.local_case`` when it reaches no other node."""
+        platform, now = self.platform, self.platform.clock.now()
+        with platform.uow() as uow:
+            case = uow.cases.get(case_id)
+            if case is None:
+                raise DomainError("case.unknown", case_id=case_id)
+            entries = uow.ledger.entries_of_case(case_id)
+            latest = uow.ledger.checkpoints()
+        lca, recipients = route(platform.hierarchy, self.me, self.config.scopes, case.record.affected)
+        if not recipients:
+            raise DomainError("federation.local_case", case_id=case_id, scope=lca, me=self.me)
+        if not entries:
+            raise DomainError("case.unknown", case_id=case_id)
+        index, _ = entries[0]  # the originating event (the report)
+        if not latest or latest[-1][0] <= index:
+            platform.record().checkpoint()
+        made: list[str] = []
+        ledger = platform.ledger
+        with platform.uow() as uow:
+            store = self._store(uow)
+            size, _, note = uow.ledger.checkpoints()[-1]
+            leaf = dict(uow.ledger.entries_of_case(case_id))[index]
+            proof = inclusion_proof(uow.ledger.hashes, index, size, hash_new=ledger.suite.hash_new)
+            receipt = make_receipt(leaf=leaf, index=index, proof=proof, checkpoint=note,
+                                   log_key=ledger.log_signer(uow, now).vkey)
+            for to in recipients:
+                hid = handover_id(self.me, to, case_id, index)
+                if store.handover(hid) is not None:
+                    continue
+                envelope = seal(self.signer, sender=self.me, to=to, case_id=case_id, scope=lca,
+                                places=case.record.affected, receipt=receipt, index=index,
+                                sent_at=now.isoformat(timespec="seconds"))
+                sealed = digest(envelope)
+                at = ledger.record_other(uow, ledger_subject(hid), STREAM, {
+                    "type": "HandedOver", "handover": hid, "case_id": case_id, "to": to, "scope": lca,
+                    "origin_index": index, "checkpoint_size": size, "digest": sealed,
+                    "at": now.isoformat()}, now)
+                store.add_handover(HandOverRow(hid, "out", to, case_id, lca, index, at, sealed, envelope,
+                                               now))
+                store.add_outbox(hid, subject(self.me, to), envelope, now)
+                made.append(hid)
+            uow.commit()
+        return made
+
+    def sweep(self, limit: int = 500) -> list[str]:
+        """Hand over every case whose places reach beyond this node and that was not handed over
+        yet (the loop of ``liandong federation run``); the hand-overs made. A case within a
+        province that has no node stays here."""
+        from liandong.services.ports.cases import scope_prefix
+
+        with self.platform.uow() as uow:
+            found = self._store(uow).not_handed_over(scope_prefix(self.me), limit)
+        made: list[str] = []
+        for case_id, places in found.items():
+            if route(self.platform.hierarchy, self.me, self.config.scopes, places)[1]:
+                made += self.hand_over(case_id)
+        return made
+
+    def relay_once(self, batch: int = 256) -> int:
+        """Publish what the outbox holds; 0 when the node's NATS server cannot be reached (it waits)."""
+        sent = 0
+        while True:
+            with self.platform.uow() as uow:
+                pending = self._store(uow).pending(batch)
+            if not pending:
+                return sent
+            try:
+                self.fabric.publish([Outbound(s, m, p) for m, s, p in pending])
+            except (DomainError, TimeoutError, OSError) as exc:
+                log.warning("federation relay of %s: %s", self.me, exc)
+                return sent
+            with self.platform.uow() as uow:
+                self._store(uow).mark_delivered([m for m, _, _ in pending])
+                uow.commit()
+            sent += len(pending)
+
+    # -- receiving --------------------------------------------------------------------------------
+    def handle(self, delivery: Delivery) -> ReceiveReport:
+        """One message, in one transaction (not acknowledged here)."""
+        report = ReceiveReport()
+        now = self.platform.clock.now()
+        msg_id = delivery.msg_id or digest(delivery.data)
+        ledger = self.platform.ledger  # built before the transaction: building it reads in one of its own
+        with self.platform.uow() as uow:
+            store = self._store(uow)
+            if store.received(msg_id) is not None:
+                report.duplicates += 1
+                return report
+            try:
+                opened = open_envelope(delivery.data, me=self.me, peers=self.config.peers)
+                self._check_route(opened)
+                prior = store.handover(opened.id)
+                if prior is not None:
+                    raise DomainError("federation.replayed", handover=opened.id,
+                                      first_at=prior.at.isoformat(timespec="seconds"))
+            except DomainError as refusal:
+                reason = f"{explain(refusal, 'zh')} / {explain(refusal, 'en')}"
+                store.add_received(msg_id, sender_of(delivery.data) or "?", "refused", now,
+                                   reason_code=refusal.code, reason=reason)
+                log.warning("federation: %s refused message %s: %s", self.me, msg_id, reason)
+                report.refused += 1
+                report.reasons.append(refusal.code)
+            else:
+                at = ledger.record_other(uow, ledger_subject(opened.id), STREAM, {
+                    "type": "HandOverReceived", "handover": opened.id, "case_id": opened.case_id,
+                    "from": opened.sender, "scope": opened.scope, "origin": opened.origin,
+                    "origin_index": opened.index, "checkpoint_size": opened.size, "digest": opened.digest,
+                    "at": now.isoformat()}, now)
+                store.add_handover(HandOverRow(opened.id, "in", opened.sender, opened.case_id, opened.scope,
+                                               opened.index, at, opened.digest, delivery.data, now))
+                store.add_received(msg_id, opened.sender, "recorded", now)
+                report.recorded += 1
+            uow.commit()
+        return report
+
+    def _check_route(self, opened: Opened) -> None:
+        """The scope the envelope claims is its places' LCA, and this node is one the rules send it to."""
+        hierarchy = self.platform.hierarchy
+        try:
+            scope, recipients = route(hierarchy, opened.sender, self.config.scopes, opened.places)
+        except (DomainError, KeyError):
+            scope, recipients = "—", []
+        if scope != opened.scope or self.me not in recipients:
+            raise DomainError("federation.wrong_route", handover=opened.id, scope=opened.scope, found=scope,
+                              me=self.me)
+
+    def receive_once(self, batch: int = 64, wait: float = 1.0) -> ReceiveReport:
+        """Handle what has arrived (waiting up to ``wait`` seconds for the first message)."""
+        report = ReceiveReport()
+        try:
+            deliveries = self.fabric.fetch(batch, wait)
+        except (DomainError, TimeoutError, OSError) as exc:  # the node's server is away: nothing now
+            log.warning("federation receiver of %s: %s", self.me, exc)
+            return report
+        for delivery in deliveries:
+            report.add(self.handle(delivery))
+            try:
+                self.fabric.ack(delivery)
+            except Exception as exc:  # committed: a redelivery will find its message id
+                log.warning("federation receiver of %s: ack of %s: %s", self.me, delivery.msg_id, exc)
+        return report
+
+    def close(self) -> None:
+        """The fabric's connection and the database's."""
+        self.fabric.close()
+        if self.platform.engine is not None:
+            self.platform.engine.dispose()
+
+    # -- reading ----------------------------------------------------------------------------------
+    def handovers(self, case_id: str | None = None) -> list[HandOverRow]:
+        with self.platform.uow() as uow:
+            return self._store(uow).handovers(case_id)
+
+    def refusals(self) -> list[tuple[str, str, str, str]]:
+        with self.platform.uow() as uow:
+            return self._store(uow).refusals()
+
+    def status(self) -> NodeStatus:
+        with self.platform.uow() as uow:
+            store = self._store(uow)
+            rows = store.handovers()
+            pending, outcomes = store.pending_count(), store.outcomes()
+        fabric: FabricState | None = None
+        problem: str | None = None
+        try:
+            fabric = self.fabric.state()
+        except Exception as exc:  # the status says the fabric is unreachable instead of failing
+            problem = str(exc) or type(exc).__name__
+        sent = sum(r.direction == "out" for r in rows)
+        return NodeStatus(self.me, sent, len(rows) - sent, pending, outcomes, fabric, problem)
+
+
+def open_node(config: NodeConfig, *, clock: Any = None, ack_wait: float = 30.0) -> FederationNode:
+    """The node of ``config``: its platform on its own database (``[node] database_url``, else the
+    SQLite file of its data directory), its log named after its scope, and its fabric."""
+    from liandong.bootstrap import bootstrap
+    from liandong.config import Settings
+
+    settings = Settings(data_dir=config.data_dir, database_url=config.database_url or None)
+    platform = bootstrap(settings, clock=clock)
+    platform.ledger_origin = origin_of(config.scope)
+    fabric = JetStreamFabric(config.nats_url, out_stream(config.scope), ack_wait=ack_wait)
+    return FederationNode(config, platform, fabric)
+
+
+def payload_of(row: HandOverRow) -> dict[str, Any]:
+    """A hand-over row as plain data (the CLI's ``--json``)."""
+    return {"handover": row.handover_id, "direction": row.direction, "peer": row.peer, "case_id": row.case_id,
+            "scope": row.scope, "origin_index": row.origin_index, "ledger_index": row.ledger_index,
+            "digest": row.digest, "at": row.at.isoformat()}

@@ -1,0 +1,36 @@
+"""A federation of the tests: ``liandong.federation.local`` — one nats-server per node on free ports
+(the centre's the hub, the provinces' leaf nodes of it, each in a JetStream domain of its own) and a
+node per scope on a database of its own, configured by a TOML file as an operator would write it.
+Every wait has a deadline and fails with the server's output; every server is stopped on leaving."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from liandong.federation.local import LocalFederation, up
+from liandong.federation.servers import CENTRE, nats_server_binary
+
+Federation = LocalFederation
+
+
+def federation(directory: Path, ack_wait: float = 30.0,
+               databases: dict[str, str] | None = None) -> Federation:
+    if nats_server_binary() is None:
+        pytest.skip("nats-server is not installed (apt-get install nats-server)")
+    return up(directory, databases=databases, ack_wait=ack_wait)
+
+
+def until(what: Callable[[], bool], *, deadline: float = 20.0, every: float = 0.1, say: str = "") -> None:
+    """Wait until ``what()`` holds; fail saying ``say`` at the deadline."""
+    end = time.monotonic() + deadline
+    while not what():
+        if time.monotonic() > end:
+            raise AssertionError(f"not within {deadline:g} s: {say}")
+        time.sleep(every)
+
+
+__all__ = ["CENTRE", "Federation", "federation", "until"]
