@@ -30,6 +30,7 @@ from liandong.domain.cases.numbers import format_number
 from liandong.domain.cases.rules import Rules
 from liandong.domain.cases.states import CaseState
 from liandong.services.ports import Notice, StoredEvent
+from volume_sums import capture_sum, write_sums
 
 EVENT_COLUMNS = ("seq", "case_id", "case_version", "type", "at", "actor", "payload")
 CASE_COLUMNS = ("id", "version", "state", "matter", "severity", "owner_code", "lead_code", "received_at",
@@ -49,11 +50,15 @@ SPOT_KEYS = ("id", "matter", "place", "lat", "lng", "open")
 class _Result:
     """What a cursor answers to the statements ``save`` reads back (a sequence, a row count)."""
 
-    def __init__(self, row: tuple[Any, ...] | None = None, rowcount: int = 1) -> None:
-        self.row, self.rowcount = row, rowcount
+    def __init__(self, row: tuple[Any, ...] | None = None, rowcount: int = 1,
+                 rows: Iterable[tuple[Any, ...]] = ()) -> None:
+        self.row, self.rowcount, self.rows = row, rowcount, rows
 
     def fetchone(self) -> tuple[Any, ...] | None:
         return self.row
+
+    def fetchall(self) -> list[tuple[Any, ...]]:
+        return list(self.rows)
 
 
 @dataclass
@@ -73,6 +78,14 @@ class Rows:
     facts: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     """Each case's fact rows in the order saved (the last is what ``last_fact`` reads)."""
     phones: list[dict[str, Any]] = field(default_factory=list)
+    sums: dict[tuple[str, str, str], dict[str, Any]] = field(default_factory=dict)
+    """The sums beside the fact rows (``adapters.sql.sums``), added up per key over the chunk."""
+    sums_due: dict[tuple[str, ...], dict[str, Any]] = field(default_factory=dict)
+    sums_team: dict[tuple[Any, ...], dict[str, Any]] = field(default_factory=dict)
+    sums_now: dict[tuple[Any, ...], dict[str, Any]] = field(default_factory=dict)
+    sums_team_now: dict[tuple[Any, ...], dict[str, Any]] = field(default_factory=dict)
+    skipped: dict[str, dict[str, Any]] = field(default_factory=dict)
+    pending: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     notices: list[dict[str, Any]] = field(default_factory=list)
     days: Counter[tuple[str, str]] = field(default_factory=Counter)
     streams: dict[str, tuple[Any, ...]] = field(default_factory=dict)
@@ -92,7 +105,8 @@ class Rows:
         out = Rows(cases=self.cases, events=self.events, outbox=self.outbox, places=self.places,
                    members=self.members, numbers=self.numbers, duties=self.duties, tracking=self.tracking,
                    spots=self.spots, facts=self.facts, phones=self.phones, notices=self.notices,
-                   days=self.days)
+                   days=self.days, sums=self.sums, sums_due=self.sums_due, sums_team=self.sums_team, sums_now=self.sums_now, sums_team_now=self.sums_team_now, skipped=self.skipped,
+                   pending=self.pending)
         self.clear()
         return out
 
@@ -192,11 +206,17 @@ class CaptureStore(SqlCaseStore):
             return _Result((found[-1]["body"],) if found else None)
         elif name == "insert_fact":
             rows.facts.setdefault(params["id"], []).append(dict(params))
+        elif name.startswith("sum_"):
+            return self._sum(name, params)
         elif name == "number_of":
             return _Result(None)  # ids here are never numbers: the generator names cases by id
         else:
             raise NotImplementedError(f"the volume generator does not capture {name}")
         return _Result()
+
+    def _sum(self, name: str, params: dict[str, Any]) -> _Result:
+        found = capture_sum(self.rows, name, params)
+        return _Result(rows=found) if name == "sum_rows" else _Result(found[0] if found else None)
 
     def save(self, case: Case) -> list[StoredEvent]:
         stored = super().save(case)
@@ -293,6 +313,7 @@ class Writer:
                         cur.executemany(SQLITE[table], params)
             else:
                 _copy(raw, tables)
+            write_sums(raw, self.sqlite, rows)
             if rows.notices:  # the instrument store's own insert (Core, its column types)
                 conn.execute(insert(t.notification), [{**n, "seq": n["seq"] + self.notice} for n in rows.notices])
         self.seq = base + len(rows.events)
@@ -336,8 +357,8 @@ def _copy(raw: Any, tables: dict[str, list[dict[str, Any]]]) -> None:
         "duty": (DUTY_COLUMNS, ("id", "dep", "kind", "ref", "subject", "since", "due", "order")),
         "tracking_code": (("code_hash", "case_id"), ("code", "id")),
         "case_spot": (("case_id", "matter", "place", "lat_e6", "lng_e6", "open"), SPOT_KEYS),
-        "case_fact": (("case_id", "version", "valid_from", "irregular", "body"),
-                      ("id", "version", "valid_from", "irregular", "body")),
+        "case_fact": (("case_id", "version", "valid_from", "irregular", "body", "viewers"),
+                      ("id", "version", "valid_from", "irregular", "body", "viewers")),
         "reporter_phone": (("phone_hash", "case_id"), ("phone", "id")),
     }
     with raw.cursor() as cur:

@@ -153,6 +153,8 @@ def test_the_dashboard_is_the_same_for_every_scope(world: World) -> None:
             # the 事实表 (issue 28): the same page, for oversight roles and (replayed where unsure) others
             stored = dashboard_view(world.platform, user, scope, WEEK, "zh", facts="stored")
             assert events == old and stored == old, (user, scope)
+            # the sums (decision 0045): the same page again
+            assert dashboard_view(world.platform, user, scope, WEEK, "zh", facts="sums") == old, (user, scope)
             assert dashboard_view(world.platform, user, scope, WEEK, "zh", shared) == old, (user, scope)
     city = dashboard_view(world.platform, person("320000-gov"), "320200", WEEK, "zh")["totals"]
     counties = [dashboard_view(world.platform, person("320000-gov"), s, WEEK, "zh")["totals"]

@@ -5,7 +5,8 @@ the log.
 and moment — the same ``CaseFacts``, so the same engine makes the same figures — without reading
 or replaying the cases' events: one row per case, the version valid at the moment. Only cases whose
 row is irregular (a backfill), and cases a principal might see by something other than the places
-of its oversight, are replayed from their events.
+of its oversight, are replayed from their events — unless the row names who sees it by the record
+(``viewers``, decision 0045): then the row decides for any staff.
 """
 
 from __future__ import annotations
@@ -13,11 +14,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from liandong.assessment.fact_rows import facts_of, rows_of_stream
+from liandong.assessment.fact_rows import facts_of
 from liandong.assessment.facts import CaseFacts, case_facts
 from liandong.assessment.periods import Period
 from liandong.assessment.rules import AssessmentRules
 from liandong.assessment.service import Assessment, FactsCache, PeriodFacts, minute_up
+from liandong.assessment.viewers import rows_with_viewers, sees
 from liandong.domain.access import OVERSIGHT, Principal, can_see
 from liandong.domain.cases.record import CaseRecord
 from liandong.domain.errors import DomainError
@@ -57,10 +59,11 @@ def period_facts(uow: Callable[[], UnitOfWork], hierarchy: HierarchyIndex, start
         replay: dict[str, int] = {}
         for row in rows:
             f = None if row.irregular else facts_of(row, as_of, hierarchy, reads.get(row.case_id, {}), units)
-            if row.irregular or (principal is not None and f is not None
-                                 and (sure is None or not sure(f.record))):
+            seen = None if principal is None or f is None else (
+                True if sure is not None and sure(f.record) else sees(principal, row, f.record, hierarchy))
+            if row.irregular or (principal is not None and f is not None and seen is None):
                 replay[row.case_id] = len(out)  # from its events, for the record can_see reads
-            out.append(f)
+            out.append(f if seen is not False else None)
         if replay:
             for case_id, events in u.case_reads.streams_of(list(replay)):
                 f = case_facts(case_id, events, as_of, hierarchy, reads.get(case_id, {}))
@@ -120,6 +123,6 @@ def rebuild(uow: Callable[[], UnitOfWork]) -> int:
     """``liandong insight rebuild-facts``: every case's fact rows derived again from its events, in
     one transaction; the number of cases."""
     with uow() as u:
-        n = u.cases.rebuild_facts(rows_of_stream)
+        n = u.cases.rebuild_facts(rows_with_viewers)
         u.commit()
     return n

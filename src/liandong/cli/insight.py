@@ -122,10 +122,11 @@ def train_command(seed: Annotated[int, typer.Option("--seed")] = 1,
 
 @insight_app.command("rebuild-facts")
 def rebuild_facts(lang: LangOpt = "zh", database_url: DbOpt = None, data_dir: DirOpt = None) -> None:
-    """由事件日志重建事实表（每案每次保存一行），并与按事件全量重算的结果逐案核对。"""
+    """由事件日志重建事实表（每案每次保存一行）及其汇总表，并与按事件全量重算的结果逐案、逐单位核对。"""
     from datetime import timedelta
 
     from liandong.assessment.stored import check, rebuild
+    from liandong.assessment.sum_check import check_sums
 
     with _refusals(lang):
         platform = open_platform(database_url, data_dir)
@@ -137,8 +138,12 @@ def rebuild_facts(lang: LangOpt = "zh", database_url: DbOpt = None, data_dir: Di
             compared, wrong = check(platform.uow, platform.hierarchy, since, now)
         out.print(_t(f"已重建 {cases} 件案件的事实；核对 {compared} 件，不一致 {len(wrong)} 件",
                      f"Rebuilt the facts of {cases} cases; compared {compared}, {len(wrong)} differ", lang))
-        if wrong:
-            out.print("、".join(wrong[:50]))
+        with err.status(_t("核对汇总表…", "checking the sums…", lang)):
+            units, off = check_sums(platform.uow, platform.hierarchy, since, now)
+        out.print(_t(f"汇总表：核对 {units} 个单位的指标，不一致 {len(off)} 个",
+                     f"Sums: compared the figures of {units} units, {len(off)} differ", lang))
+        if wrong or off:
+            out.print("、".join([*wrong[:50], *off[:50]]))
             raise typer.Exit(1)
 
 

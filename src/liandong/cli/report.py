@@ -68,13 +68,12 @@ def _assess(platform: Platform, rules: AssessmentRules, period: Period, now: dat
             lang: str) -> Assessment:
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-    from liandong.assessment.service import assess
+    from liandong.assessment.report_facts import assess_rows
 
-    with Progress(SpinnerColumn(), TextColumn("[bold]{task.description}"), TextColumn("{task.completed:,}"),
-                  TimeElapsedColumn(), console=err, transient=True) as bar:
-        task = bar.add_task(words(REPORT_TEXT, lang)["reading"], total=None)
-        return assess(platform.uow, platform.hierarchy, period, now, rules,
-                      progress=lambda n: bar.advance(task, n))
+    with Progress(SpinnerColumn(), TextColumn("[bold]{task.description}"), TimeElapsedColumn(), console=err,
+                  transient=True) as bar:
+        bar.add_task(words(REPORT_TEXT, lang)["reading"], total=None)  # the 事实表: no replay
+        return assess_rows(platform.uow, platform.hierarchy, period, now, rules)
 
 
 def _namer(platform: Platform, by: str, lang: str = "zh") -> tables.Names:

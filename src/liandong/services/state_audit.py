@@ -29,6 +29,7 @@ from liandong.domain.instruments.instrument import Instrument
 from liandong.domain.instruments.record import InstrumentRecord
 from liandong.ledger.commitment import conceal
 from liandong.ledger.suite import HashFactory
+from liandong.services.derived_audit import first_derived
 from liandong.services.ports.audit import AggregateRows, MemberRow, StateRows
 from liandong.services.state_leaf import case_leaf_matches
 
@@ -277,6 +278,11 @@ def check_state(rows: StateRows, *, start: int, size: int, hash_new: HashFactory
     problem = cases.run(rows.cases(case_ids), rows.members(case_ids))
     if problem is None:
         problem = instruments.run(rows.instruments(instrument_ids))
+    if problem is None and (derived := first_derived(rows, case_ids)) is not None:  # 事实表 and sums
+        kind, aggregate_id, version, name, expected, found = derived
+        problem = Finding("state_mismatch", {"kind": kind, "id": aggregate_id, "field": name,
+                                             "version": "—" if version is None else str(version),
+                                             "expected": expected, "found": found})
     if problem is None:
         problem = _accounted(rows, start, coverage)
     if problem is None:

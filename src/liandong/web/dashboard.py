@@ -29,6 +29,7 @@ from liandong.assessment.periods import Period, last_whole_month
 from liandong.assessment.rules import load_rules, rank
 from liandong.assessment.service import FactsCache, daily, minute_up
 from liandong.assessment.stored import oversees, period_facts
+from liandong.assessment.sum_figures import sum_facts
 from liandong.bootstrap import Platform
 from liandong.domain.access import Principal, can_see
 from liandong.domain.cases.record import CaseRecord
@@ -104,7 +105,8 @@ def dashboard_view(platform: Platform, user: Principal, scope: str, period: Peri
                    lang: str, cache: FactsCache | None = None, facts: str = "auto") -> dict[str, Any]:
     """Everything the page shows, as plain data (also embedded as JSON for the charts). The figures
     come from the assessment engine, as ``liandong report kpi`` computes them; ``facts`` says where
-    the cases' facts are read: ``auto`` (the 事实表 for oversight roles), ``stored`` or ``events``."""
+    the cases' facts are read: ``auto`` (for oversight roles the sums where exact, else the 事实表),
+    ``sums``, ``stored`` or ``events``."""
     h = platform.hierarchy
     previous = period.previous()
     cache = cache if cache is not None else FactsCache()
@@ -114,8 +116,17 @@ def dashboard_view(platform: Platform, user: Principal, scope: str, period: Peri
         return can_see(user, record, h)
 
     # only the scope's cases are read (by place, in the store): every figure below is of the scope;
-    # an oversight role's from the 事实表 (a row per case, the version valid then), others' from events
-    if facts == "stored" or (facts == "auto" and oversees(user, scope, h) is not None):
+    # an oversight role's from the sums (decision 0045) where they are exact, else (and any other
+    # staff's) from the 事实表: a row per case, the version valid then, who sees it decided on the row
+    oversight = oversees(user, scope, h) is not None
+    sums = None
+    if facts in ("auto", "sums") and oversight:
+        now = platform.clock.now()
+        sums = [sum_facts(platform.read_uow, h, p.start, p.end, minute_up(p.end), now, scope=scope)
+                for p in (period, previous)]
+    if sums is not None and sums[0] is not None and sums[1] is not None:
+        now_facts, old_facts = sums[0].facts, sums[1].facts
+    elif facts in ("stored", "sums", "auto"):  # any staff: decided on the rows (their viewers)
         now_facts, old_facts = (period_facts(platform.read_uow, h, p.start, p.end, minute_up(p.end),
                                              scope=scope, principal=user) for p in (period, previous))
     else:
@@ -137,8 +148,13 @@ def dashboard_view(platform: Platform, user: Principal, scope: str, period: Peri
                        "previous": r.previous, "change": r.change}
                       for r in rank(now_children, old_children, key)]
                 for key in ("received", "composite")}
-    in_scope = [f for f in now_facts if any(p in h and h.is_ancestor(scope, p) for p in f.record.affected)]
-    trend = daily(in_scope, period)
+    if sums is not None and sums[0] is not None and sums[1] is not None:
+        counted = sums[0].trend
+        trend = [(day, *counted.get(day, (0, 0))) for day, _, _ in daily([], period)]
+    else:
+        in_scope = [f for f in now_facts
+                    if any(p in h and h.is_ancestor(scope, p) for p in f.record.affected)]
+        trend = daily(in_scope, period)
     local = {"start": period.start.astimezone(SHANGHAI), "end": period.end.astimezone(SHANGHAI)}
     t = DASHBOARD_TEXT[lang]
     return {

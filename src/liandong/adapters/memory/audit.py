@@ -12,7 +12,7 @@ from liandong.adapters.memory.instruments import MemoryInstrumentStore
 from liandong.adapters.memory.ledger import MemoryLedgerStore
 from liandong.domain.cases.case import Case
 from liandong.domain.codec import to_payload
-from liandong.services.ports.audit import AggregateRows, EventRow, MemberRow, StateRows
+from liandong.services.ports.audit import AggregateRows, DerivedMismatch, EventRow, MemberRow, StateRows
 
 
 def _dumps(payload: dict[str, Any], *, sort: bool) -> str:
@@ -63,6 +63,16 @@ class MemoryStateRows(StateRows):
                 events.append((version, seq, type(event).__name__, event.at, event.actor,
                                _dumps(to_payload(event), sort=False), index, leaf))
             yield instrument_id, None, self.instrument_store.salts.get(instrument_id), events
+
+    def derived(self, ids: Sequence[str] | None = None) -> Iterator[DerivedMismatch]:
+        """The fact rows against the streams (memory's sums are derived from the rows when read)."""
+        from liandong.assessment.fact_audit import fact_mismatch
+
+        for case_id in sorted(self.case_store.streams if ids is None else set(ids)):
+            found = fact_mismatch(case_id, self.case_store.streams.get(case_id, []),
+                                  self.case_store.facts.get(case_id, []))
+            if found is not None:
+                yield found
 
     def subjects(self, start: int) -> tuple[list[str], list[str]]:
         cases = {subject for seq, subject, _, _ in self.ledger.entries[start:] if seq is not None}

@@ -7,7 +7,9 @@ from collections.abc import Callable, Collection, Iterator, Sequence
 from datetime import UTC, datetime
 
 from liandong.adapters.memory.streams import MemoryStreams
+from liandong.adapters.memory.sums import MemorySumView, SumState
 from liandong.assessment.fact_rows import row_of
+from liandong.assessment.viewers import with_viewers
 from liandong.domain.cases.case import Case
 from liandong.domain.cases.events import CaseFollowedUp, CaseReported, Event
 from liandong.domain.cases.numbers import format_number, is_number, number_day, number_prefix
@@ -48,6 +50,7 @@ class MemoryCaseStore(MemoryStreams[Case, Event], CaseStore):
         self.days: dict[tuple[str, str], int] = {}  # the last sequence per jurisdiction and day
         self._new_numbers: list[str] = []
         self.facts: dict[str, list[FactRow]] = {}  # 事实表: per case, its fact rows by version
+        self.sums = SumState()  # and the sums beside them
 
     def resolve(self, case_id: str) -> str:
         return self.numbers.get(case_id, case_id) if is_number(case_id) else case_id
@@ -77,7 +80,8 @@ class MemoryCaseStore(MemoryStreams[Case, Event], CaseStore):
         if pending:  # 事实表: a new version of the case's facts, as the SQL stores keep it
             rows = self.facts.setdefault(case.id, [])
             body = rows[-1].body if rows else None
-            rows.append(row_of(case.id, body, case.record, pending))
+            rows.append(with_viewers(row_of(case.id, body, case.record, pending), case.record))
+            self.sums.on_save(body, rows[-1], rows[:-1])
         key = case.record.idempotency_key
         if key and key not in self.keys:
             self.keys[key] = case.id
@@ -92,7 +96,8 @@ class MemoryCaseStore(MemoryStreams[Case, Event], CaseStore):
         self._new_salts.clear()
 
     def rollback(self) -> None:
-        for case_id in self.undo():
+        undone = list(self.undo())
+        for case_id in undone:
             kept = [f for f in self.facts.get(case_id, []) if f.version <= len(self.streams.get(case_id, ()))]
             if kept:
                 self.facts[case_id] = kept
@@ -102,6 +107,8 @@ class MemoryCaseStore(MemoryStreams[Case, Event], CaseStore):
                 self.records[case_id] = Case.replay(case_id, self.streams[case_id]).record
             else:
                 self.records.pop(case_id, None)
+        if undone:  # the sums of the rows kept (rare: a command refused after saving)
+            self.sums = SumState.of(self.facts)
         for key in self._new_keys:
             self.keys.pop(key, None)
         for number in self._new_numbers:  # the sequence is not given back: numbers may have gaps
@@ -124,6 +131,7 @@ class MemoryCaseStore(MemoryStreams[Case, Event], CaseStore):
 
     def rebuild_facts(self, rows_of: Callable[[str, Sequence[Event]], Sequence[FactRow]]) -> int:
         self.facts = {case_id: list(rows_of(case_id, stream)) for case_id, stream in self.streams.items()}
+        self.sums = SumState.of(self.facts)
         return len(self.facts)
 
     def add_tracking(self, code_hash: str, case_id: str) -> None:
@@ -236,6 +244,9 @@ class MemoryCaseReads(ReadsThroughStore[Case, Event], CaseReads):
 
     def fact_rows(self, case_id: str) -> list[FactRow]:
         return list(self.store.facts.get(case_id, []))
+
+    def sum_view(self) -> MemorySumView:
+        return MemorySumView(self.store.sums, self.store.facts, self.store.records)
 
     def _received(self, since: datetime, until: datetime, scope: str | None) -> list[CaseRecord]:
         """The records received in [since, until) with a place under ``scope``. A record's

@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from liandong.services.ports.audit import AggregateRows, EventRow, MemberRow, StateRows
+from liandong.services.ports.audit import AggregateRows, DerivedMismatch, EventRow, MemberRow, StateRows
 
 CASE_COLUMNS = ("version", "state", "matter", "severity", "owner_code", "lead_code", "received_at",
                 "due_at", "is_open", "idempotency_key", "public_consent", "public_withheld")
@@ -108,6 +108,11 @@ class SqlStateRows(StateRows):
         for part, marks in self._chunks(ids):
             where = f"WHERE case_id IN {marks}" if part is not None else ""
             yield from self._rows(_MEMBERS.format(where=where), part or ())
+
+    def derived(self, ids: Sequence[str] | None = None) -> Iterator[DerivedMismatch]:
+        from liandong.adapters.sql.fact_audit import derived  # the assessment code: only when checked
+
+        return derived(self.conn, ids)
 
     def accounted(self, start: int) -> Iterator[tuple[int, bytes, dict[str, Any]]]:
         for index, leaf, handover, digest, case_id in self._rows(_ACCOUNTED.format(mark=self.mark), (start,)):

@@ -14,6 +14,7 @@ from sqlalchemy import ColumnElement, select, text
 from liandong.adapters.sql import facts as fact_sql
 from liandong.adapters.sql import tables as t
 from liandong.adapters.sql.cases import SqlCaseStore
+from liandong.adapters.sql.sums import SqlSumView
 from liandong.adapters.sql.tables import PUBLIC_LISTED
 from liandong.domain.cases import events as ev
 from liandong.domain.cases.case import Case
@@ -234,6 +235,9 @@ class SqlCaseReads(ReadsThroughStore[Case, ev.Event], CaseReads):
 
     def fact_rows(self, case_id: str) -> list[FactRow]:
         return fact_sql.rows_of(self.conn, case_id)
+
+    def sum_view(self) -> SqlSumView:
+        return SqlSumView(self.conn)
 
     def streams_received(self, since: datetime, until: datetime, *, scope: str | None = None,
                          ) -> Iterator[tuple[str, list[ev.Event], dict[str, tuple[int, datetime]]]]:

@@ -22,6 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from liandong.adapters.sql import duties as duty_sql
 from liandong.adapters.sql import facts as fact_sql
 from liandong.adapters.sql import phones
+from liandong.adapters.sql import sums as sum_sql
 from liandong.adapters.sql import tables as t
 from liandong.adapters.sql.streams import SqlStreams
 from liandong.domain.cases import events as ev
@@ -71,8 +72,16 @@ _SQL = {
     "insert_duty": duty_sql.INSERT,
     "last_fact": fact_sql.LAST,
     "insert_fact": fact_sql.INSERT,
+    **sum_sql.SQL,
 }
 _PG = {name: re.sub(r":(\w+)", r"%(\1)s", sql) for name, sql in _SQL.items()}
+
+
+def _moment(value: Any) -> datetime:
+    """A time as the driver gives it (SQLite: the store's text)."""
+    if isinstance(value, str):
+        return datetime.fromisoformat(value).replace(tzinfo=UTC)
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
 def dumps(payload: dict[str, object]) -> str:
@@ -234,10 +243,12 @@ class SqlCaseStore(SqlStreams[Case, ev.Event], CaseStore):
                 found = self._exec("last_fact", {"id": r.id}).fetchone()
                 body = found[0] if found is not None else None
             from liandong.assessment.fact_rows import row_of  # on the first save: `org show` never pays
+            from liandong.assessment.viewers import with_viewers
 
-            fact = row_of(r.id, body, r, pending)
+            fact = with_viewers(row_of(r.id, body, r, pending), r)
             self._exec("insert_fact", fact_sql.params(fact, self._time))
             self.staged_facts[r.id] = (r.version, fact.body)
+            sum_sql.on_save(self._exec, self._time, body, fact, _moment)
         base = self.cache.get(r.id) if expected else ()
         if len(base) == expected:
             self.staged[r.id] = base + tuple(pending)
@@ -268,7 +279,9 @@ class SqlCaseStore(SqlStreams[Case, ev.Event], CaseStore):
     def rebuild_facts(self, rows_of: Callable[[str, Sequence[ev.Event]], Sequence[FactRow]]) -> int:
         if not self.conn.in_transaction():
             self.conn.begin()
-        return fact_sql.rebuild(self.conn, rows_of)
+        n = fact_sql.rebuild(self.conn, rows_of)
+        sum_sql.rebuild(self.conn)
+        return n
 
     def rebuild_phones(self, digest: Callable[[str], str]) -> int:
         if not self.conn.in_transaction():

@@ -16,21 +16,23 @@ from liandong.domain.cases import events as ev
 from liandong.services.ports import FactRow, prefix_end, scope_prefix
 
 LAST = "SELECT body FROM case_fact WHERE case_id = :id ORDER BY version DESC LIMIT 1"
-INSERT = ("INSERT INTO case_fact (case_id, version, valid_from, irregular, body) "
-          "VALUES (:id, :version, :valid_from, :irregular, :body)")
+INSERT = ("INSERT INTO case_fact (case_id, version, valid_from, irregular, body, viewers) "
+          "VALUES (:id, :version, :valid_from, :irregular, :body, :viewers)")
 CHUNK = 2000
 
 
 def params(row: FactRow, time: Callable[[datetime | None], Any]) -> dict[str, Any]:
     return {"id": row.case_id, "version": row.version, "valid_from": time(row.valid_from),
-            "irregular": row.irregular, "body": row.body}
+            "irregular": row.irregular, "body": row.body, "viewers": row.viewers}
 
 
 def _insert(conn: Connection, rows: Sequence[FactRow]) -> None:
     if rows:
+        known = any(r.viewers is not None for r in rows)  # migration 0024 runs before the column
         conn.execute(insert(t.case_fact), [
             {"case_id": r.case_id, "version": r.version, "valid_from": r.valid_from,
-             "irregular": r.irregular, "body": r.body} for r in rows])
+             "irregular": r.irregular, "body": r.body, **({"viewers": r.viewers} if known else {})}
+            for r in rows])
 
 
 def rebuild(conn: Connection, rows_of: Callable[[str, Sequence[ev.Event]], Sequence[FactRow]]) -> int:
@@ -71,16 +73,17 @@ def rows_received(conn: Connection, since: datetime, until: datetime, as_of: dat
         where = where & c.c.id.in_(places)
     latest = (select(func.max(g.c.version)).where(g.c.case_id == c.c.id, g.c.valid_from <= as_of)
               .scalar_subquery())
-    q = (select(c.c.id, c.c.received_at, f.c.version, f.c.valid_from, f.c.irregular, f.c.body)
+    q = (select(c.c.id, c.c.received_at, f.c.version, f.c.valid_from, f.c.irregular, f.c.body, f.c.viewers)
          .select_from(c).join(f, (f.c.case_id == c.c.id) & (f.c.version == latest))
          .where(where).order_by(c.c.received_at, c.c.id))
     for row in conn.execute(q).yield_per(20_000):
-        yield FactRow(row.id, row.version, row.valid_from, bool(row.irregular), row.body, row.received_at)
+        yield FactRow(row.id, row.version, row.valid_from, bool(row.irregular), row.body, row.received_at,
+                      row.viewers)
 
 
 def rows_of(conn: Connection, case_id: str) -> list[FactRow]:
     c, f = t.case_record, t.case_fact
-    q = (select(f.c.version, f.c.valid_from, f.c.irregular, f.c.body, c.c.received_at)
+    q = (select(f.c.version, f.c.valid_from, f.c.irregular, f.c.body, c.c.received_at, f.c.viewers)
          .join(c, c.c.id == f.c.case_id).where(f.c.case_id == case_id).order_by(f.c.version))
-    return [FactRow(case_id, r.version, r.valid_from, bool(r.irregular), r.body, r.received_at)
+    return [FactRow(case_id, r.version, r.valid_from, bool(r.irregular), r.body, r.received_at, r.viewers)
             for r in conn.execute(q)]

@@ -332,6 +332,7 @@ case_fact = Table(  # 事实表: a case's facts after each save (assessment.fact
     Column("valid_from", UtcDateTime, nullable=False),  # the earliest event of the save
     Column("irregular", Boolean, nullable=False),  # backfilled or of several moments: replay
     Column("body", Text, nullable=False),
+    Column("viewers", Text, nullable=True),  # who sees the case by its record (assessment.viewers)
 )
 
 
@@ -368,4 +369,25 @@ from liandong.adapters.sql.tables_public import (  # noqa: E402
 )
 from liandong.adapters.sql.tables_public import (  # noqa: E402
     reporter_phone as reporter_phone,
+)
+from liandong.adapters.sql.tables_sums import (  # noqa: E402
+    case_pending as case_pending,
+)
+from liandong.adapters.sql.tables_sums import (  # noqa: E402
+    case_sum as case_sum,
+)
+from liandong.adapters.sql.tables_sums import (  # noqa: E402
+    case_sum_due as case_sum_due,
+)
+from liandong.adapters.sql.tables_sums import (  # noqa: E402
+    case_sum_now as case_sum_now,
+)
+from liandong.adapters.sql.tables_sums import (  # noqa: E402
+    case_sum_skip as case_sum_skip,
+)
+from liandong.adapters.sql.tables_sums import (  # noqa: E402
+    case_sum_team as case_sum_team,
+)
+from liandong.adapters.sql.tables_sums import (  # noqa: E402
+    case_sum_team_now as case_sum_team_now,
 )

@@ -19,6 +19,7 @@ EventRow = tuple[int, int, str, Any, str, str, int | None, bytes | None]
 AggregateRows = tuple[str, dict[str, Any] | None, bytes | None, list[EventRow]]
 MemberRow = tuple[str, str, str]
 """(case id, department code, role)."""
+DerivedMismatch = tuple[str, str, int | None, str, str, str]
 
 
 class StateRows(abc.ABC):
@@ -41,6 +42,12 @@ class StateRows(abc.ABC):
     @abc.abstractmethod
     def subjects(self, start: int) -> tuple[list[str], list[str]]:
         """The cases and the instruments that the log's entries from ``start`` on record."""
+
+    def derived(self, ids: Sequence[str] | None = None) -> Iterator[DerivedMismatch]:
+        """Where a table derived from the case events (the 事实表 and, on a full check, its sums)
+        disagrees with them: ``(kind, id, version or None, field, expected, found)``, the first
+        of each case (none by default: a store that keeps none)."""
+        return iter(())
 
     def accounted(self, start: int) -> Iterator[tuple[int, bytes, dict[str, Any]]]:
         """The entries from ``start`` on that record no aggregate's event but a row kept beside the

@@ -13,6 +13,7 @@ from liandong.domain.cases.events import Event
 from liandong.domain.hierarchy import CENTRAL_CODE
 from liandong.domain.nearby import Point, Spot
 from liandong.services.ports.aggregates import AggregateRepository, Stored, StreamReads
+from liandong.services.ports.sums import SumView
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,9 @@ class FactRow:
     irregular: bool
     body: str  # JSON: what the facts read of the events and of the record after them
     received_at: datetime
+    viewers: str | None = None
+    """The departments ``can_see`` lets in by the record alone (team, dispatcher, what waits on
+    them), ``|``-joined (``assessment.viewers``); None: not known (a row from before migration 0027)."""
 
 
 def scope_prefix(scope: str) -> str:
@@ -232,6 +236,10 @@ class CaseReads(StreamReads[Case, Event]):
     @abc.abstractmethod
     def fact_rows(self, case_id: str) -> list[FactRow]:
         """Every stored version of a case's facts, oldest first."""
+
+    @abc.abstractmethod
+    def sum_view(self) -> SumView:
+        """The sums kept beside the fact rows (``assessment.sums``)."""
 
     @abc.abstractmethod
     def reports_received(self, since: datetime, until: datetime, *,

@@ -1,0 +1,115 @@
+"""The dashboard from the sums (``case_sum``, decision 0045) against today's code (the 事实表's
+rows, ``facts="stored"``), side by side on one store made by ``bench/volume.py``.
+
+Run: .venv/bin/python bench/bench_dashboard_sums.py --cases 20000 [--scope 110000] [--days 60]
+     [--folder /tmp] [--repeat 5] [--events]
+
+The store (SQLite) is made once by the volume generator (``bench_volume_inbox.store_for``: the
+simulator's workload over ``--scope``, ``--days`` days ending at ``volume.END``, every report
+through the platform's commands) and kept in ``--folder``. For the scope and for its busiest unit
+one level down, the dashboard of an oversight leader (``dashboard_view``: the last 30 days up to
+``volume.END``, a midnight, and the last 30 days up to "now" — a few minutes after the store's last
+event — each with the 30 before) is made from the rows and from the sums, checked equal, and
+timed: wall p50/p95 and median CPU of ``--repeat`` runs each, after one untimed run. With
+``--events`` the replay of every case's events (``facts="events"``, cold cache) is timed too.
+
+Wall time and this process's CPU time: the machine may be shared; say whether it was quiet.
+The megacity-month of issue 28: ``--cases 2000000 --scope 110000 --days 60``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+
+def timed(fn: Callable[[], Any], repeat: int) -> tuple[list[float], float, Any]:
+    out = fn()  # untimed: imports, the engine's first connection, the page cache
+    walls, cpus = [], []
+    for _ in range(repeat):
+        w, p = time.perf_counter(), time.process_time()
+        out = fn()
+        walls.append(time.perf_counter() - w)
+        cpus.append(time.process_time() - p)
+    return walls, statistics.median(cpus), out
+
+
+def p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--cases", type=int, default=20_000)
+    ap.add_argument("--scope", default="110000")
+    ap.add_argument("--days", type=int, default=60)
+    ap.add_argument("--folder", type=Path, default=Path("/tmp"))
+    ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--events", action="store_true", help="time the replay of the events too")
+    args = ap.parse_args()
+
+    from bench_volume_inbox import store_for
+    from liandong.assessment.service import FactsCache
+    from liandong.bootstrap import bootstrap
+    from liandong.config import Settings
+    from liandong.services.clock import ManualClock
+    from liandong.web.dashboard import _NEXT_LEVEL, choose_period, dashboard_view
+    from volume import END
+
+    path = store_for(args.cases, args.folder, scope=args.scope, days=args.days)
+    platform = bootstrap(Settings(database_url=f"sqlite+pysqlite:///{path}", data_dir=args.folder))
+    h = platform.hierarchy
+    with platform.uow() as u:  # "now": after the store's last event (chunks run past the end)
+        from sqlalchemy import text
+
+        last = u.case_reads.conn.execute(text("SELECT max(at) FROM case_event")).scalar()
+    now = max(END, datetime.fromisoformat(str(last)).replace(tzinfo=UTC)) + timedelta(minutes=7)
+    platform.clock = ManualClock(now)
+    closed, _, _ = choose_period(END, "30", "", "")
+    current, _, _ = choose_period(now, "30", "", "")
+    first = dashboard_view(platform, leader(args.scope), args.scope, closed, "zh", facts="sums")
+    children = sorted(first["children"], key=lambda c: -c["figures"]["received"])
+    scopes = [args.scope] + ([children[0]["code"]] if children and _NEXT_LEVEL.get(h.get(args.scope).level) else [])
+    print(f"store {path.name}: {args.cases:,} reports of {args.scope} over {args.days} days to {END.date()}; "
+          f"now = {now:%Y-%m-%d %H:%M} UTC")
+    print("\n| dashboard (30 days + the 30 before) | cases | from | p50 wall | p95 wall | cpu (median) |")
+    print("|---|---:|---|---:|---:|---:|")
+    for scope, label, period in [(s, w, p) for s in scopes
+                                 for w, p in (("to a midnight", closed), ("to now", current))]:
+        def page(facts: str, scope: str = scope, period: Any = period) -> Any:
+            cache = FactsCache(10_000_000)  # used by "events" only: cold, as a first request
+            return dashboard_view(platform, leader(scope), scope, period, "zh", cache, facts=facts)
+
+        ways: list[tuple[str, Callable[[], Any], int]] = [
+            ("rows (today)", lambda: page("stored"), args.repeat), ("sums", lambda: page("sums"), args.repeat)]
+        if args.events:
+            ways.insert(0, ("events (cold)", lambda: page("events"), max(1, args.repeat // 2)))
+        results = [(name, timed(fn, n)) for name, fn, n in ways]
+        views = [r[1][2] for r in results]
+        assert all(v == views[-1] for v in views), f"the figures differ for {scope}"
+        n = views[-1]["totals"]["received"] + views[-1]["previous"]["received"]
+        for name, (walls, cpu, _) in results:
+            print(f"| {scope} {h.get(scope).name}, {label} | {n:,} | {name} | {statistics.median(walls) * 1000:,.0f} ms | "
+                  f"{p95(walls) * 1000:,.0f} ms | {cpu * 1000:,.0f} ms |", flush=True)
+    if platform.engine is not None:
+        platform.engine.dispose()
+
+
+def leader(scope: str) -> Any:
+    from liandong.domain.access import Principal, StaffRole
+
+    return Principal(account_id="bench", username="bench", roles=frozenset({StaffRole.LEADER}),
+                     department=f"{scope}-gov")
+
+
+if __name__ == "__main__":
+    main()

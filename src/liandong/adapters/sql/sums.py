@@ -1,0 +1,323 @@
+"""The sums beside the 事实表 on SQL (``assessment.sums``): kept by the case store in the
+transaction of the events, rebuilt from the fact rows, and read per period."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Connection, delete, func, insert, select
+
+from liandong.adapters.sql import tables as t
+from liandong.services.ports import FactRow
+from liandong.services.ports.sums import SUM_COLUMNS
+
+if TYPE_CHECKING:
+    from liandong.assessment.sums import Deltas
+
+_COLS = ", ".join(SUM_COLUMNS)
+SQL = {  # the case store's statements (named, so the volume generator's capture sees each)
+    "sum_add": f"INSERT INTO case_sum (places, received_day, day, {_COLS}) VALUES (:places, :rday, :day, "
+               + ", ".join(f":{c}" for c in SUM_COLUMNS)
+               + ") ON CONFLICT (places, received_day, day) DO UPDATE SET "
+               + ", ".join(f"{c} = case_sum.{c} + excluded.{c}" for c in SUM_COLUMNS),
+    "sum_add_now": f"INSERT INTO case_sum_now (places, received_day, {_COLS}) VALUES (:places, :rday, "
+                   + ", ".join(f":{c}" for c in SUM_COLUMNS)
+                   + ") ON CONFLICT (places, received_day) DO UPDATE SET "
+                   + ", ".join(f"{c} = case_sum_now.{c} + excluded.{c}" for c in SUM_COLUMNS),
+    "sum_add_team_now": "INSERT INTO case_sum_team_now (places, received_day, team_units, major, n) VALUES "
+                        "(:places, :rday, :team_units, :major, :n) "
+                        "ON CONFLICT (places, received_day, team_units, major) "
+                        "DO UPDATE SET n = case_sum_team_now.n + excluded.n",
+    "sum_add_due": "INSERT INTO case_sum_due (places, received_day, day, kind, due_day, n) VALUES "
+                   "(:places, :rday, :day, :kind, :due_day, :n) "
+                   "ON CONFLICT (places, received_day, day, kind, due_day) "
+                   "DO UPDATE SET n = case_sum_due.n + excluded.n",
+    "sum_add_team": "INSERT INTO case_sum_team (places, received_day, day, team_units, major, n) VALUES "
+                    "(:places, :rday, :day, :team_units, :major, :n) "
+                    "ON CONFLICT (places, received_day, day, team_units, major) "
+                    "DO UPDATE SET n = case_sum_team.n + excluded.n",
+    "sum_skipped": "SELECT 1 FROM case_sum_skip WHERE case_id = :id",
+    "sum_skip": "INSERT INTO case_sum_skip (case_id, received_at) VALUES (:id, :received_at)",
+    "sum_rows": "SELECT version, valid_from, irregular, body FROM case_fact "
+                "WHERE case_id = :id AND version < :v ORDER BY version",
+    "sum_unpend": "DELETE FROM case_pending WHERE case_id = :id",
+    "sum_pend": "INSERT INTO case_pending (case_id, seq, kind, due_at, places, received_day) "
+                "VALUES (:id, :seq, :kind, :due_at, :places, :rday)",
+}
+Run = Callable[[str, dict[str, Any]], Any]
+"""The store's ``_exec``: a statement of ``SQL`` by name, with its parameters."""
+
+
+def write(run: Run, d: Deltas) -> None:
+    """In key order, table by table: concurrent saves take the rows' locks in one order (PostgreSQL)."""
+    for (places, rday, day), vec in sorted(d.sums.items()):
+        run("sum_add", {"places": places, "rday": rday, "day": day,
+                                **dict(zip(SUM_COLUMNS, vec, strict=True))})
+    for (places, rday, day, kind, due_day), n in sorted(d.due.items()):
+        run("sum_add_due", {"places": places, "rday": rday, "day": day, "kind": kind,
+                                "due_day": due_day, "n": n})
+    for (places, rday, day, units, major), n in sorted(d.team.items()):
+        run("sum_add_team", {"places": places, "rday": rday, "day": day, "team_units": units,
+                             "major": major, "n": n})
+    sums, team = d.now()
+    for (places, rday), vec in sorted(sums.items()):
+        run("sum_add_now", {"places": places, "rday": rday, **dict(zip(SUM_COLUMNS, vec, strict=True))})
+    for (places, rday, units, major), n in sorted(team.items()):
+        run("sum_add_team_now", {"places": places, "rday": rday, "team_units": units, "major": major, "n": n})
+
+
+def on_save(run: Run, time: Callable[[datetime | None], Any], previous: str | None, row: FactRow,
+            parse: Callable[[Any], datetime]) -> None:
+    """The sums' share of a save that wrote ``row`` (after the row whose body is ``previous``)."""
+    from liandong.assessment.sums import Deltas, case_deltas, pending_of, save_deltas  # not for `org show`
+
+    if previous is not None and run("sum_skipped", {"id": row.case_id}).fetchone() is not None:
+        return  # (a new case is never left out yet)
+    if row.irregular:  # the case leaves the sums: what its earlier rows added is taken back
+        earlier = [FactRow(row.case_id, v, parse(at), bool(irr), body, row.received_at)
+                   for v, at, irr, body in run("sum_rows", {"id": row.case_id, "v": row.version}).fetchall()]
+        write(run, (case_deltas(earlier) or Deltas()).negated())
+        run("sum_skip", {"id": row.case_id, "received_at": time(row.received_at)})
+        if previous is not None:
+            run("sum_unpend", {"id": row.case_id})
+        return
+    write(run, save_deltas(previous, row))
+    before, after = pending_of(previous), pending_of(row.body)
+    if before != after:
+        if before[2]:
+            run("sum_unpend", {"id": row.case_id})
+        from liandong.assessment.fact_rows import moment
+
+        for seq, (kind, due) in enumerate(after[2]):
+            run("sum_pend", {"id": row.case_id, "seq": seq, "kind": kind,
+                                        "due_at": time(moment(due)), "places": after[0], "rday": after[1]})
+
+
+def rebuild(conn: Connection) -> int:
+    """The sums derived again from every case's fact rows (the old ones dropped), inside the
+    caller's transaction: the number of cases left out (irregular)."""
+    for table in (t.case_sum, t.case_sum_now, t.case_sum_due, t.case_sum_team, t.case_sum_team_now,
+                  t.case_pending, t.case_sum_skip):
+        conn.execute(delete(table))
+    total, skipped, pending = recompute(conn)
+    if total.sums:
+        conn.execute(insert(t.case_sum), [
+            {"places": k[0], "received_day": k[1], "day": k[2], **dict(zip(SUM_COLUMNS, v, strict=True))}
+            for k, v in total.sums.items()])
+    if total.due:
+        conn.execute(insert(t.case_sum_due), [
+            {"places": k[0], "received_day": k[1], "day": k[2], "kind": k[3], "due_day": k[4], "n": n}
+            for k, n in total.due.items()])
+    if total.team:
+        conn.execute(insert(t.case_sum_team), [
+            {"places": k[0], "received_day": k[1], "day": k[2], "team_units": k[3], "major": k[4], "n": n}
+            for k, n in total.team.items()])
+    sums, team = total.now()
+    if sums:
+        conn.execute(insert(t.case_sum_now), [
+            {"places": k[0], "received_day": k[1], **dict(zip(SUM_COLUMNS, v, strict=True))}
+            for k, v in sums.items()])
+    if team:
+        conn.execute(insert(t.case_sum_team_now), [
+            {"places": k[0], "received_day": k[1], "team_units": k[2], "major": k[3], "n": n}
+            for k, n in team.items()])
+    if skipped:
+        conn.execute(insert(t.case_sum_skip), [{"case_id": c, "received_at": at} for c, at in skipped])
+    if pending:
+        conn.execute(insert(t.case_pending), pending)
+    return len(skipped)
+
+
+def _cases(conn: Connection) -> Iterator[list[FactRow]]:
+    f, c = t.case_fact, t.case_record
+    q = (select(f.c.case_id, f.c.version, f.c.valid_from, f.c.irregular, f.c.body, c.c.received_at)
+         .join(c, c.c.id == f.c.case_id).order_by(f.c.case_id, f.c.version))
+    rows: list[FactRow] = []
+    for r in conn.execute(q).yield_per(20_000):
+        if rows and rows[0].case_id != r.case_id:
+            yield rows
+            rows = []
+        rows.append(FactRow(r.case_id, r.version, r.valid_from, bool(r.irregular), r.body, r.received_at))
+    if rows:
+        yield rows
+
+
+def recompute(conn: Connection) -> tuple[Deltas, list[tuple[str, datetime]], list[dict[str, Any]]]:
+    """The sums, the cases left out and the pending deadlines, from the fact rows alone."""
+    from liandong.assessment.fact_rows import moment
+    from liandong.assessment.sums import Deltas, case_deltas, pending_of
+
+    total, skipped, pending = Deltas(), list[tuple[str, datetime]](), list[dict[str, Any]]()
+    for rows in _cases(conn):
+        d = case_deltas(rows)
+        if d is None:
+            skipped.append((rows[0].case_id, rows[0].received_at))
+            continue
+        total.merge(d)
+        places, rday, waits = pending_of(rows[-1].body)
+        pending.extend({"case_id": rows[0].case_id, "seq": i, "kind": kind, "due_at": moment(due),
+                        "places": places, "received_day": rday} for i, (kind, due) in enumerate(waits))
+    return total.compact(), skipped, pending
+
+
+def stored(conn: Connection) -> tuple[Deltas, list[str], list[tuple[Any, ...]]]:
+    """What the tables hold now (for the check against ``recompute``)."""
+    from liandong.assessment.sums import Deltas
+
+    out = Deltas()
+    s, d, p = t.case_sum, t.case_sum_due, t.case_pending
+    for r in conn.execute(select(s)):
+        out.sums[(r.places, r.received_day, r.day)] = [float(getattr(r, c)) for c in SUM_COLUMNS]
+    for r in conn.execute(select(d)):
+        out.due[(r.places, r.received_day, r.day, r.kind, r.due_day)] = int(r.n)
+    for r in conn.execute(select(t.case_sum_team)):
+        out.team[(r.places, r.received_day, r.day, r.team_units, int(r.major))] = int(r.n)
+    k = t.case_sum_skip
+    skipped = list(conn.execute(select(k.c.case_id).order_by(k.c.case_id)).scalars())
+    pending = [tuple(r) for r in conn.execute(
+        select(p.c.case_id, p.c.seq, p.c.kind, p.c.due_at, p.c.places, p.c.received_day)
+        .order_by(p.c.case_id, p.c.seq))]
+    return out.compact(), skipped, pending
+
+
+NowSums = tuple[dict[tuple[str, str], list[float]], dict[tuple[str, str, str, int], int]]
+
+
+def stored_now(conn: Connection) -> NowSums:
+    s, m = t.case_sum_now, t.case_sum_team_now
+    sums = {(r.places, r.received_day): [float(getattr(r, c)) for c in SUM_COLUMNS]
+            for r in conn.execute(select(s))}
+    team = {(r.places, r.received_day, r.team_units, int(r.major)): int(r.n) for r in conn.execute(select(m))}
+    return {k: v for k, v in sums.items() if any(v)}, {k: n for k, n in team.items() if n}
+
+
+def period_sums(conn: Connection, first: str, last: str, cut: str | None) -> Iterator[tuple[Any, ...]]:
+    """Per place set: the event-only sums of the cases received in [first, last], of the changes
+    filed before the day ``cut`` (with None: all of them, from ``case_sum_now``)."""
+    s = t.case_sum if cut is not None else t.case_sum_now
+    where = (s.c.received_day >= first) & (s.c.received_day <= last)
+    if cut is not None:
+        where = where & (t.case_sum.c.day < cut)
+    q = (select(s.c.places, *(func.sum(getattr(s.c, c)) for c in SUM_COLUMNS)).where(where)
+         .group_by(s.c.places))
+    yield from (tuple(r) for r in conn.execute(q))
+
+
+def period_trend(conn: Connection, first: str, last: str, cut: str | None, prefix: str,
+                 ) -> Iterator[tuple[str, int, int]]:
+    """Per day of receipt in [first, last]: the cases received with a place under ``prefix`` and,
+    of them, those resolved (the changes before ``cut``; all with None)."""
+    s = t.case_sum if cut is not None else t.case_sum_now
+    where = (s.c.received_day >= first) & (s.c.received_day <= last)
+    if cut is not None:
+        where = where & (t.case_sum.c.day < cut)
+    if prefix:
+        where = where & (s.c.places.like(f"{prefix}%") | s.c.places.like(f"%|{prefix}%"))
+    q = (select(s.c.received_day, func.sum(s.c.received), func.sum(s.c.resolved)).where(where)
+         .group_by(s.c.received_day))
+    yield from ((r[0], int(r[1] or 0), int(r[2] or 0)) for r in conn.execute(q))
+
+
+def period_due(conn: Connection, first: str, last: str, cut: str | None, passed: str,
+               ) -> Iterator[tuple[str, str, int]]:
+    """Per place set and kind: the deadlines of cases received in [first, last] pending after the
+    changes before ``cut`` (all with None) whose day is before ``passed``."""
+    d = t.case_sum_due
+    where = (d.c.received_day >= first) & (d.c.received_day <= last) & (d.c.due_day < passed)
+    if cut is not None:
+        where = where & (d.c.day < cut)
+    q = select(d.c.places, d.c.kind, func.sum(d.c.n)).where(where).group_by(d.c.places, d.c.kind)
+    yield from ((r[0], r[1], int(r[2] or 0)) for r in conn.execute(q))
+
+
+def period_team(conn: Connection, first: str, last: str, cut: str | None,
+                ) -> Iterator[tuple[str, str, int, int]]:
+    """Per place set, units of the active team and major: 共同在场's candidates received in [first,
+    last] after the changes before ``cut`` (all with None)."""
+    m = t.case_sum_team if cut is not None else t.case_sum_team_now
+    where = (m.c.received_day >= first) & (m.c.received_day <= last)
+    if cut is not None:
+        where = where & (t.case_sum_team.c.day < cut)
+    q = (select(m.c.places, m.c.team_units, m.c.major, func.sum(m.c.n)).where(where)
+         .group_by(m.c.places, m.c.team_units, m.c.major))
+    yield from ((r[0], r[1], int(r[2]), int(r[3] or 0)) for r in conn.execute(q))
+
+
+def pending_between(conn: Connection, first: str, last: str, since: datetime, until: datetime,
+                    ) -> Iterator[tuple[str, str, int]]:
+    """Per place set and kind: the deadlines pending now in [since, until) of cases received in
+    [first, last]."""
+    p = t.case_pending
+    q = (select(p.c.places, p.c.kind, func.count()).where(
+        (p.c.received_day >= first) & (p.c.received_day <= last)
+        & (p.c.due_at >= since) & (p.c.due_at < until))
+        .group_by(p.c.places, p.c.kind))
+    yield from ((r[0], r[1], int(r[2])) for r in conn.execute(q))
+
+
+def skipped_between(conn: Connection, since: datetime, until: datetime) -> list[str]:
+    k = t.case_sum_skip
+    return list(conn.execute(select(k.c.case_id).where(k.c.received_at >= since, k.c.received_at < until)
+                             .order_by(k.c.case_id)).scalars())
+
+
+class SqlSumView:
+    """``SumView`` over a connection (``uow.case_reads.sum_view()``)."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def period_sums(self, first: str, last: str, cut: str | None) -> Iterator[tuple[Any, ...]]:
+        return period_sums(self.conn, first, last, cut)
+
+    def period_due(self, first: str, last: str, cut: str | None, passed: str,
+                   ) -> Iterator[tuple[str, str, int]]:
+        return period_due(self.conn, first, last, cut, passed)
+
+    def pending_between(self, first: str, last: str, since: datetime, until: datetime,
+                        ) -> Iterator[tuple[str, str, int]]:
+        return pending_between(self.conn, first, last, since, until)
+
+    def skipped_between(self, since: datetime, until: datetime) -> list[str]:
+        return skipped_between(self.conn, since, until)
+
+    def period_team(self, first: str, last: str, cut: str | None) -> Iterator[tuple[str, str, int, int]]:
+        return period_team(self.conn, first, last, cut)
+
+    def period_trend(self, first: str, last: str, cut: str | None, prefix: str,
+                     ) -> Iterator[tuple[str, int, int]]:
+        return period_trend(self.conn, first, last, cut, prefix)
+
+    def differences(self) -> list[str]:
+        """The keys of ``case_sum``/``case_sum_due``/``case_pending``/``case_sum_skip`` whose stored
+        value is not what the fact rows give (named as table:key)."""
+        want, want_skip, want_pending = recompute(self.conn)
+        have, have_skip, have_pending = stored(self.conn)
+        out = [f"case_sum:{'/'.join(k)}" for k in sorted(set(want.sums) | set(have.sums))
+               if [round(x, 6) for x in want.sums.get(k, [])] != [round(x, 6) for x in have.sums.get(k, [])]]
+        out += [f"case_sum_due:{'/'.join(k)}" for k in sorted(set(want.due) | set(have.due))
+                if want.due.get(k) != have.due.get(k)]
+        out += [f"case_sum_team:{'/'.join(map(str, k))}" for k in sorted(set(want.team) | set(have.team))
+                if want.team.get(k) != have.team.get(k)]
+        now_sums, now_team = want.now()
+        have_sums, have_team = stored_now(self.conn)
+        out += [f"case_sum_now:{'/'.join(k)}" for k in sorted(set(now_sums) | set(have_sums))
+                if [round(x, 6) for x in now_sums.get(k, [])] != [round(x, 6) for x in have_sums.get(k, [])]]
+        out += [f"case_sum_team_now:{'/'.join(map(str, k))}" for k in sorted(set(now_team) | set(have_team))
+                if now_team.get(k) != have_team.get(k)]
+        out += [f"case_sum_skip:{c}" for c in sorted(set(c for c, _ in want_skip) ^ set(have_skip))]
+        mine = {(r["case_id"], r["seq"], r["kind"], r["due_at"], r["places"], r["received_day"])
+                for r in want_pending}
+        theirs = {(a, b, c, _moment(d), e, f) for a, b, c, d, e, f in have_pending}
+        out += [f"case_pending:{k[0]}" for k in sorted(mine ^ theirs)]
+        return out
+
+
+def _moment(value: Any) -> datetime:
+    from datetime import UTC
+
+    if isinstance(value, str):
+        return datetime.fromisoformat(value).replace(tzinfo=UTC)
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)

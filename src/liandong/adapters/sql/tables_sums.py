@@ -1,0 +1,74 @@
+"""The sums kept beside the 事实表 (``assessment.sums``, decision 0045); ``tables`` re-exports
+them (they share its metadata)."""
+
+from __future__ import annotations
+
+from sqlalchemy import Column, Float, Index, Integer, String, Table
+
+from liandong.adapters.sql.tables_base import UtcDateTime, metadata
+from liandong.services.ports.sums import SUM_COLUMNS
+
+case_sum = Table(  # per place set, day of receipt and day of change: the event-only counts added
+    "case_sum", metadata,
+    Column("places", String(200), primary_key=True),
+    Column("received_day", String(10), primary_key=True),
+    Column("day", String(10), primary_key=True),
+    *(Column(name, Float, nullable=False, server_default="0") for name in SUM_COLUMNS),
+)
+Index("ix_case_sum_received", case_sum.c.received_day, case_sum.c.day)
+
+case_sum_now = Table(  # the same without the day of change: the figures taken now read these
+    "case_sum_now", metadata,
+    Column("places", String(200), primary_key=True),
+    Column("received_day", String(10), primary_key=True),
+    *(Column(name, Float, nullable=False, server_default="0") for name in SUM_COLUMNS),
+)
+
+case_sum_due = Table(  # pending deadlines: +1 when a case starts waiting on one, −1 when it stops
+    "case_sum_due", metadata,
+    Column("places", String(200), primary_key=True),
+    Column("received_day", String(10), primary_key=True),
+    Column("day", String(10), primary_key=True),
+    Column("kind", String(1), primary_key=True),
+    Column("due_day", String(10), primary_key=True),
+    Column("n", Integer, nullable=False),
+)
+Index("ix_case_sum_due_received", case_sum_due.c.received_day, case_sum_due.c.due_day)
+
+case_sum_team = Table(  # 共同在场's candidates per the units of their active team (decided when read)
+    "case_sum_team", metadata,
+    Column("places", String(200), primary_key=True),
+    Column("received_day", String(10), primary_key=True),
+    Column("day", String(10), primary_key=True),
+    Column("team_units", String(400), primary_key=True),
+    Column("major", Integer, primary_key=True),
+    Column("n", Integer, nullable=False),
+)
+Index("ix_case_sum_team_received", case_sum_team.c.received_day, case_sum_team.c.day)
+
+case_sum_team_now = Table(
+    "case_sum_team_now", metadata,
+    Column("places", String(200), primary_key=True),
+    Column("received_day", String(10), primary_key=True),
+    Column("team_units", String(400), primary_key=True),
+    Column("major", Integer, primary_key=True),
+    Column("n", Integer, nullable=False),
+)
+
+case_pending = Table(  # the deadlines each case waits on now (the day of today's figures)
+    "case_pending", metadata,
+    Column("case_id", String(40), primary_key=True),
+    Column("seq", Integer, primary_key=True),
+    Column("kind", String(1), nullable=False),
+    Column("due_at", UtcDateTime, nullable=False),
+    Column("places", String(200), nullable=False),
+    Column("received_day", String(10), nullable=False),
+)
+Index("ix_case_pending_due", case_pending.c.received_day, case_pending.c.due_at)
+
+case_sum_skip = Table(  # cases left out of the sums (an irregular save): read from rows and events
+    "case_sum_skip", metadata,
+    Column("case_id", String(40), primary_key=True),
+    Column("received_at", UtcDateTime, nullable=False),
+)
+Index("ix_case_sum_skip_received", case_sum_skip.c.received_at)

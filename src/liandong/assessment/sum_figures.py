@@ -1,0 +1,168 @@
+"""A period's cases for the dashboard's figures read from the sums (``assessment.sums``), not
+from a row per case: one stand-in ``CaseFacts`` per place set whose counts are the group's sums,
+so the same engine (``Engine.total``, ``Engine.by_unit``) makes the same figures — a case counts
+once in every unit one of its places lies in, as the group does.
+
+Exact when the figures are taken at a Shanghai midnight, or at or after ``now`` (every event is
+then before them); for other moments ``sum_facts`` returns None and the caller reads the rows. A
+period starting within a day (the one before a period up to now) takes that first part day's
+cases from their rows.
+共同在场 is decided per group of candidates (``sums.TeamKey``) with the hierarchy. What the sums do
+not hold is added from the rows of the cases it concerns: the cases left out of the sums (an
+irregular save) and the read marks (信息对称: the cases with a mark).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+from liandong.assessment.fact_rows import facts_of
+from liandong.assessment.facts import COUNTS, CaseFacts, _units, case_facts
+from liandong.assessment.stored import period_facts
+from liandong.assessment.sums import day_of, midnight_day
+from liandong.domain.cases.record import CaseRecord
+from liandong.domain.hierarchy import HierarchyIndex
+from liandong.domain.worktime import SHANGHAI
+from liandong.services.ports import UnitOfWork, scope_prefix
+from liandong.services.ports.sums import SUM_COLUMNS
+
+_FROM_ROWS = ("team_read_latest", "read_lag_seconds", "reads")
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+Units = dict[str, tuple[str, str, str, str]]
+
+
+@dataclass(frozen=True, slots=True)
+class SumFacts:
+    facts: list[CaseFacts]  # stand-ins per place set, then corrections and whole cases from rows
+    trend: dict[date, tuple[int, int]]  # per day of receipt: received, of which resolved
+
+
+def _unit(h: HierarchyIndex, code: str, units: Units) -> tuple[str, str, str, str]:
+    found = units.get(code)
+    if found is None:
+        found = units[code] = _units(h, code)
+    return found
+
+
+def _stand_in(key: str, places: Sequence[str], counts: dict[str, float], h: HierarchyIndex, units: Units,
+              received_at: datetime) -> CaseFacts:
+    return CaseFacts(case_id=key, received_at=received_at, matter="", severity="", source="", lead="",
+                     lead_system="", lead_level=-1,
+                     places=tuple(dict.fromkeys(_unit(h, p, units) for p in places)), counts=counts,
+                     members=(), record=CaseRecord(key, affected=tuple(places)),
+                     values=tuple(float(counts[n]) for n in COUNTS))
+
+
+def sum_facts(uow: Callable[[], UnitOfWork], h: HierarchyIndex, start: datetime, end: datetime,
+              as_of: datetime, now: datetime, *, scope: str | None = None) -> SumFacts | None:
+    """The stand-ins of the cases received in [start, end) with a place under ``scope``, at ``as_of``;
+    None where the sums cannot give them exactly (then read the rows: ``stored.period_facts``)."""
+    cut = midnight_day(as_of)
+    if (cut is None and as_of < now) or (midnight_day(end) is None and end < now):
+        return None
+    # a period that starts within a day (the one before a period up to now): that first part day's
+    # cases from their rows, the whole days after from the sums
+    whole = start
+    if midnight_day(start) is None:
+        local = start.astimezone(SHANGHAI)
+        whole = datetime.combine(local.date() + timedelta(days=1), time(0), tzinfo=SHANGHAI).astimezone(UTC)
+    first, last = day_of(whole), day_of(end - timedelta(microseconds=1))
+    prefix = scope_prefix(scope) if scope is not None else ""
+    units: Units = {}
+
+    def inside(places: Sequence[str]) -> bool:
+        return not prefix or any(p.startswith(prefix) for p in places)
+
+    with uow() as u:
+        view = u.case_reads.sum_view()
+        sums: dict[str, list[float]] = {}
+        trend: dict[date, list[int]] = {}
+        for places, *vec in view.period_sums(first, last, cut):
+            if inside(places.split("|") if places else []):
+                sums[places] = [float(v or 0) for v in vec]
+        for rday, received, resolved in view.period_trend(first, last, cut, prefix):
+            trend[date.fromisoformat(rday)] = [received, resolved]
+        passed: dict[tuple[str, str], int] = {}
+        # at a midnight, the deadlines of earlier days pending then; now, those pending now and passed
+        found = (view.period_due(first, last, cut, cut) if cut is not None
+                 else view.pending_between(first, last, _EPOCH, as_of))
+        for places, kind, n in found:
+            passed[places, kind] = passed.get((places, kind), 0) + n
+        present: dict[str, int] = {}
+        for places, team_units, major, n in view.period_team(first, last, cut):
+            where = places.split("|") if places else []
+            if n and inside(where) and (major or _cross(h, where, units)) \
+                    and _copresent(h, team_units, where):
+                present[places] = present.get(places, 0) + n
+        out = [_group(key, vec, passed, present.get(key, 0), h, units, start) for key, vec in sums.items()]
+        skipped = set(view.skipped_between(whole, end))
+        reads = u.case_reads.reads_received(whole, end, scope=scope)
+        fix = set(reads) - skipped
+        for case_id in sorted(fix):
+            f = _row_facts(u, case_id, as_of, h, reads.get(case_id, {}), units)
+            if f is not None and inside(f.record.affected):
+                counts = {**dict.fromkeys(COUNTS, 0.0), **{n: f.counts[n] for n in _FROM_ROWS}}
+                out.append(_stand_in(case_id, f.record.affected, counts, h, units, f.received_at))
+        for case_id in sorted(skipped):
+            f = _row_facts(u, case_id, as_of, h, reads.get(case_id, {}), units)
+            if f is not None and inside(f.record.affected):
+                out.append(f)
+                day = trend.setdefault(f.received_at.astimezone(SHANGHAI).date(), [0, 0])
+                day[0] += 1
+                day[1] += int(f.counts["resolved"])
+    if whole > start:
+        for f in period_facts(uow, h, start, min(whole, end), as_of, scope=scope):
+            out.append(f)
+            day = trend.setdefault(f.received_at.astimezone(SHANGHAI).date(), [0, 0])
+            day[0] += 1
+            day[1] += int(f.counts["resolved"])
+    return SumFacts(out, {d: (r, s) for d, (r, s) in trend.items()})
+
+
+def _cross(h: HierarchyIndex, places: Sequence[str], units: Units) -> bool:
+    return len({_unit(h, p, units)[2] for p in places}) > 1
+
+
+def _copresent(h: HierarchyIndex, team_units: str, places: Sequence[str]) -> bool:
+    """``facts._copresent`` from the units of the active team: every level from the owner down to
+    the deepest member has a member, as far as the places reach."""
+    levels = {int(h.get(u).level) if u in h else -1 for u in team_units.split("|")} if team_units else set()
+    levels.discard(-1)
+    if not levels:
+        return False
+    top, deepest = min(levels), max(levels)
+    needed = {int(u.level) for p in places if p in h for u in h.path(p) if top <= int(u.level) <= deepest}
+    return needed <= levels
+
+
+def _group(key: str, vec: list[float], passed: dict[tuple[str, str], int], present: int, h: HierarchyIndex,
+           units: Units, start: datetime) -> CaseFacts:
+    s = dict(zip(SUM_COLUMNS, vec, strict=True))
+    places = key.split("|") if key else []
+    cross = _cross(h, places, units)
+    counts = dict.fromkeys(COUNTS, 0.0)
+    for name in ("received", "dispatched", "resolved", "closed", "open", "valid", "contacted", "solved",
+                 "ack_in_time", "resolved_on_time", "returned", "redone", "extended", "escalated",
+                 "resource_asked", "summons_in_time", "assists_due", "assists_in_time", "team", "supporting"):
+        counts[name] = s[name]
+    counts["satisfaction_points"] = s["satisfaction_tenths"] / 10
+    counts["overdue"] = passed.get((key, "o"), 0)
+    counts["ack_due"] = s["ack_settled"] + passed.get((key, "a"), 0)
+    counts["summons_due"] = s["summons_answered"] + passed.get((key, "s"), 0)
+    counts["copresence_due"] = s["dispatched"] if cross else s["dispatched_major"]
+    counts["copresent"] = present
+    return _stand_in(f"sum:{key}", places, counts, h, units, start)
+
+
+def _row_facts(u: UnitOfWork, case_id: str, as_of: datetime, h: HierarchyIndex,
+               reads: dict[str, tuple[int, datetime]], units: Units) -> CaseFacts | None:
+    rows = [r for r in u.case_reads.fact_rows(case_id) if r.valid_from <= as_of]
+    if not rows:
+        return None
+    if rows[-1].irregular:
+        for cid, events in u.case_reads.streams_of([case_id]):
+            return case_facts(cid, events, as_of, h, reads)
+        return None
+    return facts_of(rows[-1], as_of, h, reads, units)

@@ -1,0 +1,237 @@
+"""Sums kept beside the 事实表 (issue 28, decision 0045): per place set, day of receipt and day of
+change, what the cases add to the counts of ``facts.COUNTS`` — so that a dashboard is a
+``GROUP BY`` over a period's sums instead of a decode of every case's row.
+
+A case's contribution to the figures taken at a moment is a function of the fact row valid then
+(``fact_rows.facts_of``). Most of it changes only when events land ("event-only": received, 办结,
+满意, returns …): a save adds ``contribution(new row) − contribution(previous row)`` under the
+day of the save. What changes when a deadline passes without an event (overdue, 签收 due, 吹哨 due)
+is kept as *pending deadlines*: +1 under (kind, day of the deadline) when a case starts waiting
+on one, −1 when it stops; the deadlines passed by a midnight are those of earlier days.
+
+Keys: ``places`` is the case's distinct affected places, sorted and joined with ``|`` (a case
+counts once in every unit any of them lies in, as the engine's ``k`` flags count it);
+``received_day`` and ``day`` are Shanghai days. A change at moment ``t`` is filed under the day of
+``t − 1 µs``, so that "the changes by the midnight M" are exactly those of days before M's day
+(a row is valid at ``as_of`` when its save began at or before it).
+
+共同在场 needs the hierarchy (the levels of the team's units against the places'), which the store
+does not hold: the cases that may be due (dispatched, of a major severity or of several places)
+are counted per (place set, units of the active team, major), and the reader decides each group
+with the hierarchy. Not here, and read from the rows instead (``sum_figures``): a case with an
+irregular save (a backfill; replayed) and the read marks (信息对称: outside the events).
+Pure: no storage, no clock.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+
+from liandong.assessment.fact_rows import moment
+from liandong.assessment.facts import MAJOR, RATING_POINTS
+from liandong.domain.cases.states import CaseState
+from liandong.domain.worktime import SHANGHAI
+from liandong.services.ports import FactRow
+from liandong.services.ports.sums import SUM_COLUMNS
+
+# Pending deadlines: o = 超期 (the handling deadline running), a = 签收 not yet decided, s = a summons.
+KINDS = ("o", "a", "s")
+_WAITING = (CaseState.RETURNED.value, CaseState.MERGED.value)
+_EPS = timedelta(microseconds=1)
+
+Vector = tuple[float, ...]
+SumKey = tuple[str, str, str]  # places, received_day, day
+DueKey = tuple[str, str, str, str, str]  # places, received_day, day, kind, due_day
+TeamKey = tuple[str, str, str, str, int]  # places, received_day, day, team units, major
+
+
+def day_of(at: datetime) -> str:
+    return at.astimezone(SHANGHAI).date().isoformat()
+
+
+def change_day(at: datetime) -> str:
+    """The day a change at ``at`` is filed under (counted from the midnight after it on)."""
+    return day_of(at - _EPS)
+
+
+def midnight_day(as_of: datetime) -> str | None:
+    """The day of ``as_of`` when it is a Shanghai midnight, else None."""
+    local = as_of.astimezone(SHANGHAI)
+    if (local.hour, local.minute, local.second, local.microsecond) != (0, 0, 0, 0):
+        return None
+    return local.date().isoformat()
+
+
+def places_key(affected: Iterable[str]) -> str:
+    return "|".join(sorted(set(affected)))
+
+
+class Contribution:
+    """What one fact row adds: its key, the event-only vector and its pending deadlines."""
+
+    __slots__ = ("pending", "places", "received_day", "team", "vector")
+
+    def __init__(self, places: str, received_day: str, vector: Vector, pending: tuple[tuple[str, int], ...],
+                 team: tuple[str, int] | None = None):
+        self.places, self.received_day, self.vector, self.pending = places, received_day, vector, pending
+        self.team = team  # 共同在场's candidates: (the units of the active team, major)
+
+
+def contribution(body: str | None) -> Contribution | None:
+    """A fact row's contribution (None: the case is not counted — no report first). Remembered
+    per body: a save's new row is the next save's previous one."""
+    return None if body is None else _contribution(body)
+
+
+@lru_cache(maxsize=20_000)
+def _contribution(body: str) -> Contribution | None:
+    data = json.loads(body)
+    acc, rec = data["acc"], data["rec"]
+    if acc["rec"] in (None, -1):
+        return None
+    received = moment(acc["rec"])
+    assert received is not None
+    key, rday = places_key(rec["aff"]), day_of(received)
+    n = len(SUM_COLUMNS)
+    if rec["st"] == CaseState.MERGED.value:
+        return Contribution(key, rday, (0.0,) * (n - 2) + (1.0, 0.0), ())
+    disp = bool(acc["disp"])
+    fu = acc["fu"]
+    valid = fu is not None and fu[0] in RATING_POINTS
+    answered = in_time = a_due = a_in = team = 0
+    pending: list[tuple[str, int]] = []
+    for code, _role, active, summons, assist_due, assist_reported in rec["members"]:
+        if summons is not None:
+            if summons[0]:
+                answered += 1
+                in_time += int(bool(summons[2]))
+            else:
+                pending.append(("s", summons[1]))
+        a_due += assist_due
+        a_in += int(bool(assist_reported) and bool(acc["assist"].get(code, 0)))
+        team += int(bool(active))
+    if rec["due"] is not None:
+        pending.append(("o", rec["due"]))
+    if disp and acc["first_ack"] is None and acc["ack_due"] is not None and rec["st"] not in _WAITING:
+        pending.append(("a", acc["ack_due"]))
+    vector = (
+        1.0, float(disp), float(acc["resolved"]), float(acc["clo"]), float(CaseState(rec["st"]).is_open),
+        float(valid), float(valid and bool(fu[1])), float(valid and bool(fu[2])),
+        round(RATING_POINTS[fu[0]] * 10) if valid else 0.0,
+        float(disp and acc["first_ack"] is not None), float(disp and acc["first_ack"] == 1),
+        float(bool(acc["resolved"]) and bool(acc["rot"])), float(disp and bool(acc["ret"])),
+        float(acc["redo"] > 0), float(disp and bool(acc["ext"])), float(disp and bool(acc["esc"])),
+        float(disp and bool(acc["res"])), float(answered), float(in_time), float(a_due), float(a_in),
+        float(team), 0.0, float(disp and rec["sev"] in MAJOR),
+    )
+    team_units = None
+    if disp and (rec["sev"] in MAJOR or len(set(rec["aff"])) > 1):  # maybe 共同在场 due: decided when read
+        units = {m[0].rpartition("-")[0] for m in rec["members"] if m[2]}
+        team_units = ("|".join(sorted(units)), int(rec["sev"] in MAJOR))
+    return Contribution(key, rday, tuple(float(v) for v in vector), tuple(pending), team_units)
+
+
+def _due_day(us: int) -> str:
+    at = moment(us)
+    assert at is not None
+    return day_of(at)
+
+
+class Deltas:
+    """Sums to add (the change of one save, or of many): keyed vectors and pending counts."""
+
+    def __init__(self) -> None:
+        self.sums: dict[SumKey, list[float]] = {}
+        self.due: dict[DueKey, int] = {}
+        self.team: dict[TeamKey, int] = {}
+
+    def add(self, c: Contribution | None, day: str, sign: int) -> None:
+        if c is None:
+            return
+        key = (c.places, c.received_day, day)
+        found = self.sums.get(key)
+        if found is None:
+            found = self.sums[key] = [0.0] * len(SUM_COLUMNS)
+        for i, v in enumerate(c.vector):
+            if v:
+                found[i] += sign * v
+        for kind, due in c.pending:
+            dkey = (c.places, c.received_day, day, kind, _due_day(due))
+            self.due[dkey] = self.due.get(dkey, 0) + sign
+        if c.team is not None:
+            tkey = (c.places, c.received_day, day, *c.team)
+            self.team[tkey] = self.team.get(tkey, 0) + sign
+
+    def change(self, before: Contribution | None, after: Contribution | None, day: str) -> None:
+        self.add(before, day, -1)
+        self.add(after, day, +1)
+
+    def merge(self, other: Deltas) -> None:
+        for key, vec in other.sums.items():
+            found = self.sums.setdefault(key, [0.0] * len(SUM_COLUMNS))
+            for i, v in enumerate(vec):
+                found[i] += v
+        for dkey, n in other.due.items():
+            self.due[dkey] = self.due.get(dkey, 0) + n
+        for tkey, n in other.team.items():
+            self.team[tkey] = self.team.get(tkey, 0) + n
+
+    def compact(self) -> Deltas:
+        """Without the keys that add nothing."""
+        out = Deltas()
+        out.sums = {k: v for k, v in self.sums.items() if any(v)}
+        out.due = {k: n for k, n in self.due.items() if n}
+        out.team = {k: n for k, n in self.team.items() if n}
+        return out
+
+    def now(self) -> tuple[dict[tuple[str, str], list[float]], dict[tuple[str, str, str, int], int]]:
+        """The same without the day of change (``case_sum_now``, ``case_sum_team_now``: what the
+        figures taken now read)."""
+        sums: dict[tuple[str, str], list[float]] = {}
+        for (places, rday, _), vec in self.sums.items():
+            found = sums.setdefault((places, rday), [0.0] * len(SUM_COLUMNS))
+            for i, v in enumerate(vec):
+                found[i] += v
+        team: dict[tuple[str, str, str, int], int] = {}
+        for (places, rday, _, units, major), n in self.team.items():
+            team[places, rday, units, major] = team.get((places, rday, units, major), 0) + n
+        return ({k: v for k, v in sums.items() if any(v)}, {k: n for k, n in team.items() if n})
+
+    def negated(self) -> Deltas:
+        out = Deltas()
+        out.sums = {k: [-x for x in v] for k, v in self.sums.items()}
+        out.due = {k: -n for k, n in self.due.items()}
+        out.team = {k: -n for k, n in self.team.items()}
+        return out
+
+
+def save_deltas(previous: str | None, row: FactRow) -> Deltas:
+    """The sums' change of a regular save (``row``, after the row whose body is ``previous``)."""
+    out = Deltas()
+    out.change(contribution(previous), contribution(row.body), change_day(row.valid_from))
+    return out.compact()
+
+
+def pending_of(body: str | None) -> tuple[str, str, tuple[tuple[str, int], ...]]:
+    """The pending deadlines a row leaves (places, received day, (kind, deadline µs)…)."""
+    c = contribution(body)
+    return ("", "", ()) if c is None else (c.places, c.received_day, c.pending)
+
+
+def case_deltas(rows: Sequence[FactRow]) -> Deltas | None:
+    """All a case adds to the sums, from its fact rows in version order; None when one is irregular
+    (the case is then read from its rows and events, not from the sums)."""
+    if any(r.irregular for r in rows):
+        return None
+    out, previous = Deltas(), None
+    for r in rows:
+        out.change(contribution(previous), contribution(r.body), change_day(r.valid_from))
+        previous = r.body
+    return out.compact()
+
+
+def days(first: date, last: date) -> list[str]:
+    return [(first + timedelta(days=i)).isoformat() for i in range((last - first).days + 1)]

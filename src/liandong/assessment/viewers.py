@@ -1,0 +1,55 @@
+"""Who sees a case by its record alone (decision 0045, issue 28 point 2): the departments on its
+team (active or not), its dispatcher and those something of it waits on — exactly the staff that
+``access.can_see`` lets in before its oversight branch. Kept on each fact row, so that a
+department's dashboard is decided on the rows (the oversight branch reads the row's places and
+owner) instead of replaying every case of the scope."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+
+from liandong.assessment.fact_rows import row_of
+from liandong.domain.access import OVERSIGHT, Principal
+from liandong.domain.cases import events as ev
+from liandong.domain.cases.record import CaseRecord, apply
+from liandong.domain.cases.waiting import case_duties
+from liandong.domain.hierarchy import HierarchyIndex
+from liandong.services.ports import FactRow
+
+
+def viewers_of(r: CaseRecord) -> str:
+    found = {*r.team, r.dispatcher, *(d.department for d in case_duties(r))}
+    found.discard("")
+    return "|".join(sorted(found))
+
+
+def with_viewers(row: FactRow, r: CaseRecord) -> FactRow:
+    return replace(row, viewers=viewers_of(r))
+
+
+def rows_with_viewers(case_id: str, events: Sequence[ev.Event]) -> list[FactRow]:
+    """``fact_rows.rows_of_stream`` with the viewers of each version (a rebuild from the log)."""
+    record = CaseRecord(case_id)
+    rows: list[FactRow] = []
+    previous: str | None = None
+    for e in events:
+        apply(record, e)
+        row = with_viewers(row_of(case_id, previous, record, [e]), record)
+        rows.append(row)
+        previous = row.body
+    return rows
+
+
+def sees(principal: Principal, row: FactRow, record: CaseRecord, hierarchy: HierarchyIndex) -> bool | None:
+    """``can_see(principal, record at the row)`` decided on the row (its viewers, places and owner);
+    None where it cannot be (a citizen, a row without viewers)."""
+    if principal.is_citizen or row.viewers is None:
+        return None
+    if principal.department and principal.department in row.viewers.split("|"):
+        return True
+    mine = principal.jurisdiction
+    if principal.roles & OVERSIGHT and mine is not None:
+        places = (*record.affected, record.owner) if record.owner else record.affected
+        return any(hierarchy.is_ancestor(mine, code) for code in places)
+    return False

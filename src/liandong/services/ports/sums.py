@@ -1,0 +1,42 @@
+"""The read side of the sums kept beside the 事实表 (``assessment.sums``), on every store."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any, Protocol
+
+# The event-only columns of ``case_sum`` (counts of ``assessment.facts.COUNTS`` or parts of them;
+# here, not in ``assessment.sums``, so that the tables are declared without the assessment code).
+SUM_COLUMNS = (
+    "received", "dispatched", "resolved", "closed", "open", "valid", "contacted", "solved",
+    "satisfaction_tenths", "ack_settled", "ack_in_time", "resolved_on_time", "returned", "redone",
+    "extended", "escalated", "resource_asked", "summons_answered", "summons_in_time", "assists_due",
+    "assists_in_time", "team", "supporting", "dispatched_major",
+)
+
+class SumView(Protocol):
+    def period_sums(self, first: str, last: str, cut: str | None) -> Iterable[tuple[Any, ...]]:
+        """(places, *SUM_COLUMNS) summed over the changes filed before ``cut`` (all with None)."""
+
+    def period_trend(self, first: str, last: str, cut: str | None, prefix: str,
+                     ) -> Iterable[tuple[str, int, int]]:
+        """(received day, received, resolved) of the place sets with a place under ``prefix``."""
+
+    def period_due(self, first: str, last: str, cut: str | None, passed: str,
+                   ) -> Iterable[tuple[str, str, int]]:
+        """(places, kind, n): deadlines pending after the changes before ``cut``, due before ``passed``."""
+
+    def pending_between(self, first: str, last: str, since: datetime, until: datetime,
+                        ) -> Iterable[tuple[str, str, int]]:
+        """(places, kind, n): deadlines pending now, due in [since, until)."""
+
+    def skipped_between(self, since: datetime, until: datetime) -> list[str]:
+        """The cases received in [since, until) left out of the sums (read from rows and events)."""
+
+    def period_team(self, first: str, last: str, cut: str | None) -> Iterable[tuple[str, str, int, int]]:
+        """(places, units of the active team, major, n): 共同在场's candidates after the changes
+        before ``cut``."""
+
+    def differences(self) -> list[str]:
+        """What the stored sums hold that a recomputation from the fact rows does not (empty: equal)."""

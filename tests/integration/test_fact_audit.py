@@ -1,0 +1,62 @@
+"""The 事实表 and its sums in the state cross-check (issue 28 point 3): a fact row or a sum edited
+behind the log's back is named by ``liandong ledger verify``, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from typer.testing import CliRunner
+
+from liandong.cli import app
+
+runner = CliRunner()
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = runner.invoke(app, list(args))
+    return result.exit_code, result.output
+
+
+def verify(d: list[str]) -> tuple[int, str]:
+    return run("ledger", "verify", *d, "--lang", "en")
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> tuple[list[str], str]:
+    url = request.getfixturevalue("sqlite_url" if request.param == "sqlite" else "pg_url")
+    return ["--data-dir", str(tmp_path), "--database-url", url], url
+
+
+def test_a_tampered_fact_row_or_sum_is_named(store: tuple[list[str], str]) -> None:
+    d, url = store
+    assert run("init", "--scope", "320213", *d)[0] == 0
+    code, output = run("case", "report", "--matter", "social_life_noise", "--place", "320213001",
+                       "--text", "广场夜间噪声", *d)
+    assert code == 0, output
+    cid = output.split()[0]
+    assert run("case", "dispatch", cid, "--by", "320200-gov", *d)[0] == 0
+    assert run("ledger", "checkpoint", *d)[0] == 0
+    code, output = verify(d)
+    assert code == 0, output
+    engine = create_engine(url)
+
+    def sql(statement: str, **params: object) -> None:
+        with engine.begin() as conn:
+            conn.execute(text(statement), params)
+
+    edit = "UPDATE case_fact SET body = replace(body, :a, :b) WHERE case_id = :c AND body LIKE :l"
+    sql(edit, a='"disp":1', b='"disp":0', c=cid, l='%"disp":1%')  # the row after the dispatch
+    code, output = verify(d)
+    assert code == 1 and cid in output and "case fact" in output and "body" in output, output
+    sql(edit, a='"disp":0', b='"disp":1', c=cid, l='%"ack_due":1%')
+    assert verify(d)[0] == 0
+
+    sql("UPDATE case_sum SET dispatched = dispatched + 1 WHERE dispatched = 1")
+    code, output = verify(d)
+    assert code == 1 and "case sum" in output and "320213001" in output, output
+    sql("UPDATE case_sum SET dispatched = dispatched - 1 WHERE dispatched = 2")
+    code, output = verify(d)
+    assert code == 0, output
+    engine.dispose()
