@@ -4,7 +4,7 @@ of ``ledger verify --state``): a tampered fact row or sum is named.
 A stored row of version v must be the row the events 1..v give (``fact_rows.row_of`` folded over
 them: its body does not depend on how the events were grouped into saves), valid from the earliest
 event of its save, irregular exactly when that save was, naming who sees the case by the record
-then (``viewers``; a row from before migration 0027 names none); the case's last row is of its last
+then (``viewers``; a row from before migration 0033 names none); the case's last row is of its last
 version. The sums must equal a recomputation from the fact rows (``sums.case_deltas``)."""
 
 from __future__ import annotations

@@ -68,7 +68,7 @@ class FactRow:
     received_at: datetime
     viewers: str | None = None
     """The departments ``can_see`` lets in by the record alone (team, dispatcher, what waits on
-    them), ``|``-joined (``assessment.viewers``); None: not known (a row from before migration 0027)."""
+    them), ``|``-joined (``assessment.viewers``); None: not known (a row from before migration 0033)."""
 
 
 def scope_prefix(scope: str) -> str:

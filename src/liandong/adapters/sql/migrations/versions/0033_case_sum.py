@@ -4,8 +4,8 @@ deadlines by day, the cases waiting on a deadline now and the cases left out (de
 Filled here from the existing fact rows (``adapters.sql.sums.rebuild``); from now on the case
 store keeps them with every save, in the transaction of its events.
 
-Revision ID: 0027
-Revises: 0031
+Revision ID: 0033
+Revises: 0032
 Create Date: 2026-12-06 19:00:00
 """
 
@@ -14,8 +14,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0027'
-down_revision = '0031'
+revision = '0033'
+down_revision = '0032'
 branch_labels = None
 depends_on = None
 
