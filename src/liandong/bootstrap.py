@@ -55,8 +55,8 @@ if TYPE_CHECKING:  # the rest is imported where it is used: a command pays only 
 T = TypeVar("T")
 
 
-def _holiday_calendar(directory: Path | None = None) -> ChineseWorkCalendar:
-    from liandong.adapters.holiday_files import holiday_calendar
+def _calendar(directory: Path | None = None) -> ChineseWorkCalendar:
+    from liandong.adapters.holiday_files import holiday_calendar  # chinese_calendar where needed
 
     return holiday_calendar(directory)
 
@@ -81,14 +81,13 @@ class Platform:
                  clock: Clock | None = None, data_dir: Path | None = None,
                  catalogues: LocalCatalogues | None = None, mirror: CheckpointMirror | None = None) -> None:
         self.hierarchy = hierarchy
-        self.mirror = mirror
-        """The latest cosigned checkpoint kept outside the database (None in memory)."""
+        self.mirror = mirror  # the latest cosigned checkpoint kept outside the database (None in memory)
         self.catalogue = catalogue
         self.storage = storage
         self.secret = secret
         self.phone_key = phone_key(secret)  # the reporters' phone digests' (the tracking code's recovery)
         self.clock: Clock = clock or SystemClock()
-        self.calendar = calendar or _holiday_calendar()
+        self.calendar = calendar or _calendar()
         self.uow = storage.uow  # chosen once: no test of the storage per call
         self.read_uow = storage.read_uow
         self.data_dir = data_dir  # where files are kept beside the database (photos); None: in memory
@@ -100,8 +99,7 @@ class Platform:
         self.refusals: Refusals | None = None  # where their refusals are kept for the ledger alarm
         self.key_store: KeyStore | None = None  # the departments' keys (decision 0042); None: sealed
         self.tile_cache_bytes = 64 << 20  # full tiles of /log kept in memory (0: none, decision 0042)
-        self.ledger_origin: str | None = None  # the log's origin line; None: the default (a federation
-        # node names its own, issue 27: set before the ledger is first used)
+        self.ledger_origin: str | None = None  # the log's origin; a federation node names its own
         self._made: dict[str, Any] = {}
 
     def _once(self, name: str, build: Callable[[], T]) -> T:
@@ -373,7 +371,7 @@ def bootstrap(settings: Settings | None = None, *, memory: bool = False,
 
         catalogues = load_directory(settings.resolved_catalogues_dir(), cat, hierarchy)
     cat = _with_local(cat, catalogues)
-    calendar = _holiday_calendar(settings.resolved_holidays_dir())  # a bad holiday file stops here
+    calendar = _calendar(settings.resolved_holidays_dir())  # a bad holiday file stops here
     engine = make_engine(settings.resolved_database_url())
     if migrate_schema:
         migrate.upgrade(engine, secret=settings.platform_secret())  # 0030 keys the phone digests
