@@ -1,9 +1,13 @@
 """Report intake through HTTP on SQLite, beside a bare FastAPI endpoint that only inserts a row.
 
 Run: .venv/bin/python bench/bench_http.py [--seconds 10] [--rounds 3] [--concurrency 16]
+                                          [--compare SRC [--compare-name NAME]]
 Both servers run at once under uvicorn (one worker each) on loopback; wrk (or an asyncio httpx
 client) drives them in alternating rounds with the same bounded load, and the median ratio of the
-rounds is reported with each round's throughput and latency percentiles.
+rounds is reported with each round's throughput and latency percentiles. ``--compare SRC`` adds a
+third server: Liandong from another source tree (e.g. a worktree of an older commit, its ``src``),
+on a store of its own made by that code, in the same alternation — the side-by-side comparison
+of two versions of the code in one run.
 """
 
 from __future__ import annotations
@@ -135,9 +139,14 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes of each server")
     parser.add_argument("--access-log", action="store_true",
                         help="both servers write uvicorn's access log (default: neither does)")
+    parser.add_argument("--compare", type=Path, default=None,
+                        help="the src directory of another version of Liandong, run as a third server")
+    parser.add_argument("--compare-name", default="the other version")
     args = parser.parse_args()
-    names = ("bare FastAPI endpoint inserting the row (baseline)",
-             "Liandong intake: validate, store, sign, append to the ledger, commit")
+    names: tuple[str, ...] = ("bare FastAPI endpoint inserting the row (baseline)",
+                              "Liandong intake: validate, store, sign, append to the ledger, commit")
+    if args.compare is not None:
+        names = (*names, f"Liandong intake, {args.compare_name}")
     rounds: list[list[tuple[float, float, float, float, int]]] = []
     with tempfile.TemporaryDirectory() as folder:
         env = {**os.environ, "LIANDONG_DATA_DIR": folder, "LIANDONG_PUBLIC_INTAKE_LIMIT": "1000000/second",
@@ -146,15 +155,21 @@ def main() -> None:
         cli = [sys.executable, "-m", "liandong.cli"]
         subprocess.run([*cli, "init", "--scope", "320200"], env=env, check=True, capture_output=True)
         (Path(folder) / "bare_app.py").write_text(BARE_APP)
+        serve = [*cli, "serve", "--workers", str(args.workers), *([] if args.access_log else ["--no-access-log"])]
+        launches = [([sys.executable, "-c", BARE_LAUNCH, str(args.workers), "1" if args.access_log else "0"],
+                     "/docs", env), (serve, "/healthz", env)]
+        if args.compare is not None:
+            other_dir = Path(folder) / "other"
+            other_dir.mkdir()
+            other = {**env, "LIANDONG_DATA_DIR": str(other_dir),
+                     "PYTHONPATH": os.pathsep.join([str(args.compare.resolve()), env.get("PYTHONPATH", "")])}
+            subprocess.run([*cli, "init", "--scope", "320200"], env=other, check=True, capture_output=True)
+            launches.append((serve, "/healthz", other))
         servers = []
         try:
-            for command, path in (
-                ([sys.executable, "-c", BARE_LAUNCH, str(args.workers), "1" if args.access_log else "0"], "/docs"),
-                ([*cli, "serve", "--workers", str(args.workers), *([] if args.access_log else ["--no-access-log"])],
-                 "/healthz"),
-            ):
+            for command, path, proc_env in launches:
                 port = free_port()
-                proc = subprocess.Popen([*command, "--port", str(port)], env=env, cwd=folder,
+                proc = subprocess.Popen([*command, "--port", str(port)], env=proc_env, cwd=folder,
                                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
                 servers.append(proc)
                 wait(f"http://127.0.0.1:{port}{path}", proc)
@@ -187,11 +202,17 @@ def main() -> None:
             rate, p50, p90, p99, errors = results[number]
             print(f"| round {number + 1}: {name} | {rate:,.0f} | {rate / base:.2f} | {p50:.1f} | {p90:.1f} | "
                   f"{p99:.1f} | {errors} |")
-    ratios = sorted(ours[0] / bare[0] for bare, ours in zip(rounds[0], rounds[1], strict=True))
-    ours_rates = sorted(r[0] for r in rounds[1])
-    print(f"\nmedian ratio {statistics.median(ratios):.2f} (rounds: {', '.join(f'{r:.2f}' for r in ratios)}); "
-          f"ours median {statistics.median(ours_rates):,.0f} reports/s, worst p99 "
-          f"{max(r[3] for r in rounds[1]):.1f} ms")
+    for index in range(1, len(rounds)):
+        ratios = sorted(ours[0] / bare[0] for bare, ours in zip(rounds[0], rounds[index], strict=True))
+        ours_rates = sorted(r[0] for r in rounds[index])
+        label = "ours" if index == 1 else args.compare_name
+        print(f"\n{label}: median ratio {statistics.median(ratios):.2f} (rounds: "
+              f"{', '.join(f'{r:.2f}' for r in ratios)}); median {statistics.median(ours_rates):,.0f} reports/s, "
+              f"worst p99 {max(r[3] for r in rounds[index]):.1f} ms")
+    if args.compare is not None:
+        versus = sorted(ours[0] / other[0] for ours, other in zip(rounds[1], rounds[2], strict=True))
+        print(f"ours against {args.compare_name}, round by round: median {statistics.median(versus):.2f} "
+              f"(rounds: {', '.join(f'{r:.2f}' for r in versus)})")
 
 
 if __name__ == "__main__":
