@@ -127,6 +127,7 @@ class CaptureUnitOfWork:
         self.rollback()
 
     def commit(self) -> None:
+        self.cases.flush()
         self.cases.committed()
 
     def rollback(self) -> None:

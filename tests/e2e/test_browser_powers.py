@@ -23,7 +23,7 @@ def test_the_powers_pages_read_on_a_desk_and_a_phone(browser: Any, server: str, 
         person.accessible()
         page = person.go("/org/320213001-veterans/powers")
         rows = page.locator("#case-powers tbody tr")
-        assert rows.count() == 4
+        assert rows.count() == 5  # 派单, 改派, 合并, 扩大范围, 公开审核 (decision 0048)
         first = rows.nth(0).inner_text()
         assert all(word in first for word in EXPECTED[lang])
         person.accessible()

@@ -143,6 +143,7 @@ class SqlCaseStore(SqlStreams[Case, ev.Event], CaseStore):
         self._integrity = (IntegrityError, conn.dialect.dbapi.IntegrityError)
         self.staged: dict[str, tuple[ev.Event, ...]] = {}  # streams to cache after commit
         self.staged_facts: dict[str, tuple[int, str]] = {}  # the fact rows written, by case
+        self.staged_sums: list[Any] = []  # the sums' changes, written at the commit (``flush``)
         self._cursor: Any = None
 
     def raw(self, sql: str, params: dict[str, Any] | None = None) -> Any:
@@ -248,11 +249,16 @@ class SqlCaseStore(SqlStreams[Case, ev.Event], CaseStore):
             fact = with_viewers(row_of(r.id, body, r, pending), r)
             self._exec("insert_fact", fact_sql.params(fact, self._time))
             self.staged_facts[r.id] = (r.version, fact.body)
-            sum_sql.on_save(self._exec, self._time, body, fact, _moment)
+            sum_sql.on_save(self._exec, self._time, body, fact, _moment, self.staged_sums.append)
         base = self.cache.get(r.id) if expected else ()
         if len(base) == expected:
             self.staged[r.id] = base + tuple(pending)
         return stored
+
+    def flush(self) -> None:
+        """Write what waits for the commit: the sums' changes, merged, in key order."""
+        staged, self.staged_sums = self.staged_sums, []
+        sum_sql.flush(self._exec, staged)
 
     def committed(self) -> None:
         for case_id, stream in self.staged.items():
@@ -265,6 +271,7 @@ class SqlCaseStore(SqlStreams[Case, ev.Event], CaseStore):
     def rolled_back(self) -> None:
         self.staged.clear()
         self.staged_facts.clear()
+        self.staged_sums.clear()
 
     def by_idempotency_key(self, key: str) -> str | None:
         c = t.case_record

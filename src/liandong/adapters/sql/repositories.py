@@ -230,6 +230,7 @@ class SqlUnitOfWork(UnitOfWork):
     def savepoint(self) -> Iterator[object]:
         # Driver-level SAVEPOINT statements: the same on SQLite and PostgreSQL, and cheap.
         staged, facts = dict(self.cases.staged), dict(self.cases.staged_facts)
+        sums = len(self.cases.staged_sums)
         self.cases.raw("SAVEPOINT liandong_cmd")
         try:
             yield self
@@ -237,11 +238,13 @@ class SqlUnitOfWork(UnitOfWork):
             self.cases.raw("ROLLBACK TO SAVEPOINT liandong_cmd")
             self.cases.raw("RELEASE SAVEPOINT liandong_cmd")
             self.cases.staged, self.cases.staged_facts = staged, facts
+            del self.cases.staged_sums[sums:]
             raise
         self.cases.raw("RELEASE SAVEPOINT liandong_cmd")
 
     def commit(self) -> None:
         assert self._conn is not None
+        self.cases.flush()
         self._conn.commit()
         self.cases.committed()
 

@@ -68,9 +68,25 @@ def write(run: Run, d: Deltas) -> None:
         run("sum_add_team_now", {"places": places, "rday": rday, "team_units": units, "major": major, "n": n})
 
 
+def flush(run: Run, staged: list[Deltas]) -> None:
+    """The staged changes of a unit of work, merged and written in key order (before its commit)."""
+    if not staged:
+        return
+    from liandong.assessment.sums import Deltas
+
+    total = Deltas()
+    for d in staged:
+        total.merge(d)
+    write(run, total.compact())
+
+
 def on_save(run: Run, time: Callable[[datetime | None], Any], previous: str | None, row: FactRow,
-            parse: Callable[[Any], datetime]) -> None:
-    """The sums' share of a save that wrote ``row`` (after the row whose body is ``previous``)."""
+            parse: Callable[[Any], datetime], stage: Callable[[Deltas], None]) -> None:
+    """The sums' share of a save that wrote ``row`` (after the row whose body is ``previous``). The
+    sums' change is staged (``stage``) and written once, at the commit, in key order (``flush``): the
+    rows of a busy township are shared by every writer, and a batch of commands that added to them
+    in its commands' order would take their locks in an order another batch can cross (PostgreSQL's
+    deadlocks); the cases' own rows (``case_pending``, ``case_sum_skip``) are written at once."""
     from liandong.assessment.sums import Deltas, case_deltas, pending_of, save_deltas  # not for `org show`
 
     if previous is not None and run("sum_skipped", {"id": row.case_id}).fetchone() is not None:
@@ -78,12 +94,12 @@ def on_save(run: Run, time: Callable[[datetime | None], Any], previous: str | No
     if row.irregular:  # the case leaves the sums: what its earlier rows added is taken back
         earlier = [FactRow(row.case_id, v, parse(at), bool(irr), body, row.received_at)
                    for v, at, irr, body in run("sum_rows", {"id": row.case_id, "v": row.version}).fetchall()]
-        write(run, (case_deltas(earlier) or Deltas()).negated())
+        stage((case_deltas(earlier) or Deltas()).negated())
         run("sum_skip", {"id": row.case_id, "received_at": time(row.received_at)})
         if previous is not None:
             run("sum_unpend", {"id": row.case_id})
         return
-    write(run, save_deltas(previous, row))
+    stage(save_deltas(previous, row))
     before, after = pending_of(previous), pending_of(row.body)
     if before != after:
         if before[2]:
