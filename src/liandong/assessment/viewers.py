@@ -14,18 +14,20 @@ from liandong.domain.access import OVERSIGHT, Principal
 from liandong.domain.cases import events as ev
 from liandong.domain.cases.record import CaseRecord, apply
 from liandong.domain.cases.waiting import case_duties
+from liandong.domain.duty_model import Duty
 from liandong.domain.hierarchy import HierarchyIndex
 from liandong.services.ports import FactRow
 
 
-def viewers_of(r: CaseRecord) -> str:
-    found = {*r.team, r.dispatcher, *(d.department for d in case_duties(r))}
+def viewers_of(r: CaseRecord, duties: Sequence[Duty] | None = None) -> str:
+    """``duties``: the record's, when the caller has them already (the case store's save)."""
+    found = {*r.team, r.dispatcher, *(d.department for d in (case_duties(r) if duties is None else duties))}
     found.discard("")
     return "|".join(sorted(found))
 
 
-def with_viewers(row: FactRow, r: CaseRecord) -> FactRow:
-    return replace(row, viewers=viewers_of(r))
+def with_viewers(row: FactRow, r: CaseRecord, duties: Sequence[Duty] | None = None) -> FactRow:
+    return replace(row, viewers=viewers_of(r, duties))
 
 
 def rows_with_viewers(case_id: str, events: Sequence[ev.Event]) -> list[FactRow]:

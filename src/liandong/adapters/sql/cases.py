@@ -236,7 +236,8 @@ class SqlCaseStore(SqlStreams[Case, ev.Event], CaseStore):
                     self._exec("insert_member", {"id": r.id, "dep": code, "role": m.role.value})
         if expected:  # 待办: what waits on whom now, replaced with the events that changed it
             self._exec("delete_duties", {"id": r.id})
-        for row in duty_sql.duty_rows(case_duties(r), self._time):
+        duties = case_duties(r)
+        for row in duty_sql.duty_rows(duties, self._time):
             self._exec("insert_duty", row)
         if pending:  # 事实表: the case's facts after these events, a new version of its row
             body = self.cache.fact(r.id, expected) if expected else None
@@ -246,7 +247,7 @@ class SqlCaseStore(SqlStreams[Case, ev.Event], CaseStore):
             from liandong.assessment.fact_rows import row_of  # on the first save: `org show` never pays
             from liandong.assessment.viewers import with_viewers
 
-            fact = with_viewers(row_of(r.id, body, r, pending), r)
+            fact = with_viewers(row_of(r.id, body, r, pending), r, duties)
             self._exec("insert_fact", fact_sql.params(fact, self._time))
             self.staged_facts[r.id] = (r.version, fact.body)
             sum_sql.on_save(self._exec, self._time, body, fact, _moment, self.staged_sums.append)
