@@ -41,7 +41,12 @@ def _rules(**kw: object) -> AssessmentRules:
     return AssessmentRules.model_validate({**base, **kw})
 
 
-def _authority(code: str) -> int | None:
+ASKED: list[tuple[str, tuple[str, ...]]] = []
+
+
+def _authority(code: str, places: tuple[str, ...], at: datetime) -> int | None:
+    ASKED.append((code, places))  # the case's own places (their deepest codes): a 派单目录 may decide
+    assert at.tzinfo is not None
     found = CATALOGUE.matters.get(code).authority if code in CATALOGUE.matters else None
     return None if found is None else int(found)
 
@@ -177,7 +182,9 @@ def test_error_tolerance_and_work_pushed_down(uow_factory: Callable[[], UnitOfWo
     bus.handle(c.RedispatchCase(by=CENTRE, case_id=cid, lead="320213001-gov", reason="属地管理"))
     a = assess(uow_factory, H, MARCH, NOW, _rules(pilots=(pilot,)))
     a = Assessment(a.hierarchy, a.rules, a.current.refined(uow_factory, a.rules, always=True), a.previous)
+    ASKED.clear()
     rows = {row.key: row for row in fair_rows(a, "320200", "county", _authority)}
+    assert ("construction_noise", (A,)) in ASKED  # asked with the case's own places and time
     liangxi = rows[LIANGXI]
     adverse = a.attributions(LIANGXI)
     assert liangxi.adverse == len(adverse) > 0

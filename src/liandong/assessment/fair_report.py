@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from liandong.assessment.export import Sheet
@@ -22,7 +23,9 @@ from liandong.i18n import pick
 from liandong.i18n.assessment import EXCLUSION_COLUMNS, FAIR_COLUMNS, FINDING_NAMES, YES_NO_NAMES
 
 Names = Callable[[str], str]
-AuthorityOf = Callable[[str], int | None]  # a matter's authority level (Level), None when not set
+AuthorityOf = Callable[[str, tuple[str, ...], datetime], int | None]
+"""A matter's authority level (Level) as the catalogue in force at the case's places (their deepest
+codes) on its report time defines it (派单目录); None when not set."""
 _UNIT_GROUPS = {"province": Level.PROVINCE, "city": Level.CITY, "county": Level.COUNTY,
                 "township": Level.TOWNSHIP}
 
@@ -122,7 +125,8 @@ def fair_rows(a: Assessment, scope: str, by: str, authority_of: AuthorityOf) -> 
                 row.tolerated += int(bool(att.tolerance))
             if f.lead_level == Level.TOWNSHIP:
                 row.township_led += 1
-                authority = authority_of(f.matter)
+                places = tuple(next((c for c in reversed(p) if c), "") for p in f.places)
+                authority = authority_of(f.matter, places, f.received_at)
                 row.pushed_down += int(authority is not None and authority <= Level.COUNTY)
             if fc is None:
                 continue

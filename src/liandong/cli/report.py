@@ -290,8 +290,16 @@ def fair(scope: ScopeOpt = "320200", period: PeriodOpt = "", by: ByOpt = "",
         name = _namer(platform, by, lang)
         matters = platform.catalogue.matters
 
-        def authority(code: str) -> int | None:
-            found = matters.get(code).authority if code in matters else None
+        local = platform.rules().catalogues
+
+        def authority(code: str, places: tuple[str, ...], at: datetime) -> int | None:
+            """As the 派单目录 in force there and then says (a local override of the authority)."""
+            try:
+                found = (local.matter(code, places, at, strict=False).authority
+                         if local is not None and places else
+                         matters.get(code).authority if code in matters else None)
+            except DomainError:
+                found = None
             return None if found is None else int(found)
 
         def matter_name(code: str) -> str:
