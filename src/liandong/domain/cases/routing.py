@@ -80,6 +80,19 @@ class Router:
     _shapes: dict[tuple[str, str], bool] = field(default_factory=dict, init=False, compare=False,
                                                      repr=False)
 
+    _by_catalogue: dict[tuple[tuple[str, str, str, str], ...], tuple[Reason, ...]] = field(
+        default_factory=dict, init=False, compare=False, repr=False)
+
+    def _catalogue_reasons(self, origins: tuple[tuple[str, str, str, str], ...]) -> tuple[Reason, ...]:
+        """The reasons naming the local catalogues that decided a matter's routing (cached per
+        matter's origins: a few hundred versions at most)."""
+        found = tuple(Reason(Rule.CATALOGUE, (self.hierarchy.get(by).name, version, effective, fields))
+                      for by, version, effective, fields in origins)
+        if len(self._by_catalogue) >= 10_000:
+            self._by_catalogue.clear()
+        self._by_catalogue[origins] = found
+        return found
+
     def has_department(self, unit: Jurisdiction, system: str) -> bool:
         """Whether ``system`` has a department in ``unit`` (cached per level, kind and system)."""
         key = (unit.code, system)  # str keys hash fast (an Enum's hash is a Python call)
@@ -124,8 +137,8 @@ class Router:
         else:
             lead = department_code(owner.code, GOVERNMENT)
             reasons.append(Reason(Rule.GAP, (matter.code,)))
-        for by, version, effective, fields in matter.origins:
-            reasons.append(Reason(Rule.CATALOGUE, (h.get(by).name, version, effective, fields)))
+        if matter.origins:
+            reasons.extend(self._by_catalogue.get(matter.origins) or self._catalogue_reasons(matter.origins))
         members: dict[str, tuple[Role, Rule]] = {lead: (Role.LEAD, Rule.LEAD_SYSTEM)}
         system = matter.lead or GOVERNMENT
         executors, between = self._on_the_ground(owner, affected, system)

@@ -72,7 +72,7 @@ class Rules:
         (read from the record each time: nothing of it is stored in the events)."""
         if self.catalogues is None or record.received_at is None:
             return self.router.catalogue.matters.get(record.matter)
-        return self.catalogues.matter(record.matter, record.affected, record.received_at, strict=False)
+        return self.catalogues.defined(record.matter, record.affected, record.received_at)
 
     def ceiling(self, record: CaseRecord) -> Level:
         """提级上限 of the case's matter and severity (``MatterType.ceiling``)."""
