@@ -15,7 +15,7 @@ import pytest
 
 from liandong.domain.cases import commands as c
 from liandong.federation.node import FederationNode, ReceiveReport
-from tests.support.federation import CENTRE, Federation, federation, until
+from tests.support.federation import CENTRE, Federation, federation, federation_on, until
 
 JIANGSU, ZHEJIANG = "320000", "330000"
 WUXI, HUZHOU = "320213001", "330502001"  # 崇安寺街道 (无锡), 月河街道 (湖州): both on Taihu
@@ -33,25 +33,8 @@ def fed(tmp_path: Path) -> Iterator[Federation]:
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def fed_any(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Federation]:
     """The federation on SQLite files, and on three PostgreSQL databases of unique names."""
-    databases: dict[str, str] = {}
-    dropping = []
-    if request.param == "postgres":
-        from tests.support.databases import fresh_database
-
-        admin = request.getfixturevalue("pg_admin")
-        for scope in (CENTRE, JIANGSU, ZHEJIANG):
-            made = fresh_database(admin, f"liandong_fed_{scope}")
-            databases[scope] = next(made)
-            dropping.append(made)
-    try:
-        federated = federation(tmp_path, ack_wait=1.0, databases=databases)
-        try:
-            yield federated
-        finally:
-            federated.close()
-    finally:
-        for made in dropping:
-            next(made, None)  # its finally drops the database
+    with federation_on(request, tmp_path, "liandong_fed") as federated:
+        yield federated
 
 
 def report(node: FederationNode, *places: str, text: str = "太湖蓝藻水华，沿岸两省均受影响") -> str:

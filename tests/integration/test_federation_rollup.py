@@ -28,7 +28,7 @@ from liandong.federation.rollup import (
     publish_reference,
     reference_state,
 )
-from tests.support.federation import CENTRE, Federation, federation, until
+from tests.support.federation import CENTRE, Federation, federation, federation_on, until
 
 JIANGSU, ZHEJIANG = "320000", "330000"
 NAME, PHONE, TEXT = "王小明", "13912345678", "河道漂浮大量垃圾，气味刺鼻"
@@ -36,25 +36,8 @@ NAME, PHONE, TEXT = "王小明", "13912345678", "河道漂浮大量垃圾，气�
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def fed(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Federation]:
-    databases: dict[str, str] = {}
-    dropping = []
-    if request.param == "postgres":
-        from tests.support.databases import fresh_database
-
-        admin = request.getfixturevalue("pg_admin")
-        for scope in (CENTRE, JIANGSU, ZHEJIANG):
-            made = fresh_database(admin, f"liandong_fedr_{scope}")
-            databases[scope] = next(made)
-            dropping.append(made)
-    try:
-        federated = federation(tmp_path, ack_wait=1.0, databases=databases)
-        try:
-            yield federated
-        finally:
-            federated.close()
-    finally:
-        for made in dropping:
-            next(made, None)
+    with federation_on(request, tmp_path, "liandong_fedr") as federated:
+        yield federated
 
 
 def report(node: FederationNode, place: str) -> str:

@@ -6,13 +6,16 @@ Every wait has a deadline and fails with the server's output; every server is st
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
 from liandong.federation.local import LocalFederation, up
 from liandong.federation.servers import CENTRE, nats_server_binary
+
+JIANGSU, ZHEJIANG = "320000", "330000"
 
 Federation = LocalFederation
 
@@ -34,3 +37,28 @@ def until(what: Callable[[], bool], *, deadline: float = 20.0, every: float = 0.
 
 
 __all__ = ["CENTRE", "Federation", "federation", "until"]
+
+
+@contextmanager
+def federation_on(request: pytest.FixtureRequest, directory: Path, prefix: str) -> Iterator[Federation]:
+    """The federation of a parametrised fixture: SQLite files (``request.param == "sqlite"``), or three
+    PostgreSQL databases named ``<prefix>_<scope>``, dropped afterwards."""
+    from tests.support.databases import fresh_database
+
+    databases: dict[str, str] = {}
+    dropping = []
+    if request.param == "postgres":
+        admin = request.getfixturevalue("pg_admin")
+        for scope in (CENTRE, JIANGSU, ZHEJIANG):
+            made = fresh_database(admin, f"{prefix}_{scope}")
+            databases[scope] = next(made)
+            dropping.append(made)
+    try:
+        federated = federation(directory, ack_wait=1.0, databases=databases)
+        try:
+            yield federated
+        finally:
+            federated.close()
+    finally:
+        for made in dropping:
+            next(made, None)  # its finally drops the database
