@@ -5,7 +5,7 @@ check, the sums against a recomputation from the fact rows."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from itertools import groupby
 from typing import Any
 
@@ -40,7 +40,9 @@ def _stored(case_id: str, scanned: Iterable[Any], sums: Recomputed | None) -> li
     return rows
 
 
-def derived(conn: Connection, ids: Sequence[str] | None) -> Iterator[Mismatch]:
+def derived(conn: Connection, ids: Sequence[str] | None,
+            decoded: Mapping[str, Sequence[ev.Event]]) -> Iterator[Mismatch]:
+    """``decoded``: the streams the replay read already (the same rows of ``case_event``)."""
     e, f, c = t.case_event, t.case_fact, t.case_record
     sums = Recomputed() if ids is None else None  # a full check: the sums from this same scan
     for chunk in _chunks(ids):
@@ -52,7 +54,8 @@ def derived(conn: Connection, ids: Sequence[str] | None) -> Iterator[Mismatch]:
             qe, qf = qe.where(e.c.case_id.in_(chunk)), qf.where(f.c.case_id.in_(chunk))
         facts = groupby(conn.execute(qf).yield_per(5000), key=lambda r: r.case_id)
         pending = next(facts, None)
-        streams = [(cid, [ev.from_payload(json.loads(r.payload)) for r in rows])
+        streams = [(cid, decoded[cid] if cid in decoded
+                    else [ev.from_payload(json.loads(r.payload)) for r in rows])
                    for cid, rows in groupby(conn.execute(qe).yield_per(5000), key=lambda r: r.case_id)]
         for case_id, events in streams:
             while pending is not None and pending[0] < case_id:  # rows of a case without events
