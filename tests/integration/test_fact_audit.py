@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import create_engine, text
 from typer.testing import CliRunner
 
+from liandong.adapters.sql.audit import SqlStateRows
 from liandong.cli import app
 
 runner = CliRunner()
@@ -50,6 +51,9 @@ def test_a_tampered_fact_row_or_sum_is_named(store: tuple[list[str], str]) -> No
     sql(edit, a='"disp":1', b='"disp":0', c=cid, l='%"disp":1%')  # the row after the dispatch
     code, output = verify(d)
     assert code == 1 and cid in output and "case fact" in output and "body" in output, output
+    with engine.connect() as conn:  # the events read by the check itself (none shared by a replay)
+        found = next(SqlStateRows(conn).derived(), None)
+    assert found is not None and (found[0], found[1], found[3]) == ("case fact", cid, "body"), found
     sql(edit, a='"disp":0', b='"disp":1', c=cid, l='%"ack_due":1%')
     assert verify(d)[0] == 0
 

@@ -10,6 +10,7 @@ version. The sums must equal a recomputation from the fact rows (``sums.case_del
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from datetime import datetime
 
 from liandong.assessment.viewers import rows_with_viewers
 from liandong.domain.cases import events as ev
@@ -23,15 +24,17 @@ def fact_mismatch(case_id: str, events: Sequence[ev.Event], stored: Sequence[Fac
     """The first disagreement of a case's stored fact rows with its events, or None."""
     derived = rows_with_viewers(case_id, events)
     previous = 0
+    latest: datetime | None = None  # the latest time of the events before the save (a running max)
     for row in stored:
         v = row.version
         if not previous < v <= len(events):
             return ("case fact", case_id, v, "version", f"{previous + 1}..{len(events)}", str(v))
         saved = [e.at for e in events[previous:v]]
-        before = [e.at for e in events[:previous]]
-        irregular = min(saved) != max(saved) or (bool(before) and min(saved) < max(before))
+        first, last = min(saved), max(saved)
+        irregular = first != last or (latest is not None and first < latest)
+        latest = last if latest is None else max(latest, last)
         checks = (("body", derived[v - 1].body, row.body),
-                  ("valid_from", min(saved).isoformat(), row.valid_from.isoformat()),
+                  ("valid_from", first.isoformat(), row.valid_from.isoformat()),
                   ("irregular", str(irregular), str(row.irregular)),
                   ("viewers", str(derived[v - 1].viewers), str(row.viewers if row.viewers is not None
                                                               else derived[v - 1].viewers)))

@@ -122,7 +122,15 @@ def _record_part(r: CaseRecord) -> dict[str, Any]:
 def row_of(case_id: str, previous: str | None, record: CaseRecord, events: Sequence[ev.Event]) -> FactRow:
     """The row after a save of ``events`` (``previous``: the body of the case's row before, None
     for a new case)."""
-    before = _empty_acc() if previous is None else json.loads(previous)["acc"]
+    return row_after(case_id, None if previous is None else json.loads(previous)["acc"], record, events)[0]
+
+
+def row_after(case_id: str, before: dict[str, Any] | None, record: CaseRecord,
+              events: Sequence[ev.Event]) -> tuple[FactRow, dict[str, Any]]:
+    """``row_of`` from the accumulators of the row before (None for a new case) instead of its
+    body, and the accumulators after: a replay carries them on instead of parsing each body back
+    (the JSON round trip leaves them as they are: ints, None, lists and a dict of str keys)."""
+    before = _empty_acc() if before is None else before
     acc = fold(before, events)
     times = [e.at for e in events]
     first, last = min(times), max(times)
@@ -132,7 +140,7 @@ def row_of(case_id: str, previous: str | None, record: CaseRecord, events: Seque
     body = json.dumps({"acc": acc, "rec": _record_part(record)}, ensure_ascii=False, separators=(",", ":"))
     received = moment(acc["rec"]) if acc["rec"] not in (None, -1) else first
     assert received is not None
-    return FactRow(case_id, record.version, first, irregular, body, received)
+    return FactRow(case_id, record.version, first, irregular, body, received), acc
 
 
 def rows_of_stream(case_id: str, events: Sequence[ev.Event]) -> list[FactRow]:

@@ -7,9 +7,9 @@ owner) instead of replaying every case of the scope."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
+from typing import Any
 
-from liandong.assessment.fact_rows import row_of
+from liandong.assessment.fact_rows import row_after
 from liandong.domain.access import OVERSIGHT, Principal
 from liandong.domain.cases import events as ev
 from liandong.domain.cases.record import CaseRecord, apply
@@ -27,19 +27,20 @@ def viewers_of(r: CaseRecord, duties: Sequence[Duty] | None = None) -> str:
 
 
 def with_viewers(row: FactRow, r: CaseRecord, duties: Sequence[Duty] | None = None) -> FactRow:
-    return replace(row, viewers=viewers_of(r, duties))
+    return FactRow(row.case_id, row.version, row.valid_from, row.irregular, row.body, row.received_at,
+                   viewers_of(r, duties))
 
 
 def rows_with_viewers(case_id: str, events: Sequence[ev.Event]) -> list[FactRow]:
-    """``fact_rows.rows_of_stream`` with the viewers of each version (a rebuild from the log)."""
+    """``fact_rows.rows_of_stream`` with the viewers of each version (a rebuild from the log; the
+    accumulators carried from row to row, not parsed back from each body)."""
     record = CaseRecord(case_id)
     rows: list[FactRow] = []
-    previous: str | None = None
+    acc: dict[str, Any] | None = None
     for e in events:
         apply(record, e)
-        row = with_viewers(row_of(case_id, previous, record, [e]), record)
-        rows.append(row)
-        previous = row.body
+        row, acc = row_after(case_id, acc, record, [e])
+        rows.append(with_viewers(row, record))
     return rows
 
 

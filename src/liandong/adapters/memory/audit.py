@@ -4,7 +4,7 @@ apart from the replay, so there is no row to compare (``None``) and the members 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from liandong.adapters.memory.cases import MemoryCaseStore
@@ -64,7 +64,8 @@ class MemoryStateRows(StateRows):
                                _dumps(to_payload(event), sort=False), index, leaf))
             yield instrument_id, None, self.instrument_store.salts.get(instrument_id), events
 
-    def derived(self, ids: Sequence[str] | None = None) -> Iterator[DerivedMismatch]:
+    def derived(self, ids: Sequence[str] | None = None,
+                decoded: Mapping[str, Sequence[Any]] | None = None) -> Iterator[DerivedMismatch]:
         """The fact rows against the streams (memory's sums are derived from the rows when read)."""
         from liandong.assessment.fact_audit import fact_mismatch
 

@@ -4,7 +4,7 @@ read of the tables, never a query per event."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -109,10 +109,11 @@ class SqlStateRows(StateRows):
             where = f"WHERE case_id IN {marks}" if part is not None else ""
             yield from self._rows(_MEMBERS.format(where=where), part or ())
 
-    def derived(self, ids: Sequence[str] | None = None) -> Iterator[DerivedMismatch]:
+    def derived(self, ids: Sequence[str] | None = None,
+                decoded: Mapping[str, Sequence[Any]] | None = None) -> Iterator[DerivedMismatch]:
         from liandong.adapters.sql.fact_audit import derived  # the assessment code: only when checked
 
-        return derived(self.conn, ids)
+        return derived(self.conn, ids, decoded or {})
 
     def accounted(self, start: int) -> Iterator[tuple[int, bytes, dict[str, Any]]]:
         for index, leaf, handover, digest, case_id in self._rows(_ACCOUNTED.format(mark=self.mark), (start,)):

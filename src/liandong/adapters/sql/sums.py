@@ -160,22 +160,40 @@ def _cases(conn: Connection) -> Iterator[list[FactRow]]:
         yield rows
 
 
-def recompute(conn: Connection) -> tuple[Deltas, list[tuple[str, datetime]], list[dict[str, Any]]]:
-    """The sums, the cases left out and the pending deadlines, from the fact rows alone."""
-    from liandong.assessment.fact_rows import moment
-    from liandong.assessment.sums import Deltas, case_deltas, pending_of
+class Recomputed:
+    """The sums, the cases left out and the pending deadlines, taken case by case from the fact
+    rows (each case's rows in version order, ``received_at`` its record's)."""
 
-    total, skipped, pending = Deltas(), list[tuple[str, datetime]](), list[dict[str, Any]]()
-    for rows in _cases(conn):
+    def __init__(self) -> None:
+        from liandong.assessment.sums import Deltas
+
+        self.total = Deltas()
+        self.skipped: list[tuple[str, datetime]] = []
+        self.pending: list[dict[str, Any]] = []
+
+    def add(self, rows: list[FactRow]) -> None:
+        from liandong.assessment.fact_rows import moment
+        from liandong.assessment.sums import case_deltas, pending_of
+
         d = case_deltas(rows)
         if d is None:
-            skipped.append((rows[0].case_id, rows[0].received_at))
-            continue
-        total.merge(d)
+            self.skipped.append((rows[0].case_id, rows[0].received_at))
+            return
+        self.total.merge(d)
         places, rday, waits = pending_of(rows[-1].body)
-        pending.extend({"case_id": rows[0].case_id, "seq": i, "kind": kind, "due_at": moment(due),
-                        "places": places, "received_day": rday} for i, (kind, due) in enumerate(waits))
-    return total.compact(), skipped, pending
+        self.pending.extend({"case_id": rows[0].case_id, "seq": i, "kind": kind, "due_at": moment(due),
+                             "places": places, "received_day": rday} for i, (kind, due) in enumerate(waits))
+
+    def result(self) -> tuple[Deltas, list[tuple[str, datetime]], list[dict[str, Any]]]:
+        return self.total.compact(), self.skipped, self.pending
+
+
+def recompute(conn: Connection) -> tuple[Deltas, list[tuple[str, datetime]], list[dict[str, Any]]]:
+    """The sums, the cases left out and the pending deadlines, from the fact rows alone."""
+    out = Recomputed()
+    for rows in _cases(conn):
+        out.add(rows)
+    return out.result()
 
 
 def stored(conn: Connection) -> tuple[Deltas, list[str], list[tuple[Any, ...]]]:
@@ -306,10 +324,11 @@ class SqlSumView:
                      ) -> Iterator[tuple[str, int, int]]:
         return period_trend(self.conn, first, last, cut, prefix)
 
-    def differences(self) -> list[str]:
+    def differences(self, recomputed: Recomputed | None = None) -> list[str]:
         """The keys of ``case_sum``/``case_sum_due``/``case_pending``/``case_sum_skip`` whose stored
-        value is not what the fact rows give (named as table:key)."""
-        want, want_skip, want_pending = recompute(self.conn)
+        value is not what the fact rows give (named as table:key); ``recomputed``: those already
+        taken from the fact rows by a scan of them (the state cross-check's), else read here."""
+        want, want_skip, want_pending = recompute(self.conn) if recomputed is None else recomputed.result()
         have, have_skip, have_pending = stored(self.conn)
         out = [f"case_sum:{'/'.join(k)}" for k in sorted(set(want.sums) | set(have.sums))
                if [round(x, 6) for x in want.sums.get(k, [])] != [round(x, 6) for x in have.sums.get(k, [])]]

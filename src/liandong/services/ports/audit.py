@@ -12,7 +12,7 @@ text without parsing either (decision 0047)."""
 from __future__ import annotations
 
 import abc
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 EventRow = tuple[int, int, str, Any, str, str, int | None, bytes | None]
@@ -43,10 +43,12 @@ class StateRows(abc.ABC):
     def subjects(self, start: int) -> tuple[list[str], list[str]]:
         """The cases and the instruments that the log's entries from ``start`` on record."""
 
-    def derived(self, ids: Sequence[str] | None = None) -> Iterator[DerivedMismatch]:
+    def derived(self, ids: Sequence[str] | None = None,
+                decoded: Mapping[str, Sequence[Any]] | None = None) -> Iterator[DerivedMismatch]:
         """Where a table derived from the case events (the 事实表 and, on a full check, its sums)
         disagrees with them: ``(kind, id, version or None, field, expected, found)``, the first
-        of each case (none by default: a store that keeps none)."""
+        of each case (none by default: a store that keeps none). ``decoded``: the events of the
+        cases the replay has read and checked already (by case id), not decoded again."""
         return iter(())
 
     def accounted(self, start: int) -> Iterator[tuple[int, bytes, dict[str, Any]]]:
