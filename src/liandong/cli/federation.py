@@ -13,6 +13,8 @@ import typer
 from liandong.cli import federation_rollup
 from liandong.cli.common import LangOpt, group, refusals
 from liandong.cli.federation_common import ConfigOpt, _node, out
+from liandong.i18n import words
+from liandong.i18n.cli_federation import FEDERATION_TEXT
 
 federation_app = group("federation")
 
@@ -39,10 +41,11 @@ def hand_over(case_id: Annotated[str, typer.Argument(help="案件编号 / the ca
             made = node.hand_over(case_id)
         finally:
             node.close()
+    w = words(FEDERATION_TEXT, lang)
     for hid in made:
-        out.print(f"已移交 / handed over: {hid}")
+        out.print(w["handed_over"].format(id=hid))
     if not made:
-        out.print("均已移交过 / every hand-over was made before")
+        out.print(w["nothing_new"])
 
 
 @federation_app.command("run")
@@ -67,14 +70,14 @@ def run(config: ConfigOpt, once: Annotated[bool, typer.Option("--once", help="�
                 if rollup and node.me != node.platform.hierarchy.root.code \
                         and time.monotonic() - published >= rollup:
                     for msg_id in federation_rollup.publish_recent(node):
-                        out.print(f"已发布汇总 / published {msg_id}")
+                        out.print(words(FEDERATION_TEXT, lang)["published"].format(id=msg_id))
                     published = time.monotonic()
                 node.sweep()
                 sent = node.relay_once()
                 got = node.receive_once(wait=interval)
                 if sent or got.recorded or got.refused:
-                    out.print(f"发出 {sent}，记录 {got.recorded}，拒收 {got.refused}，重复 {got.duplicates}"
-                              f" / sent {sent}, recorded {got.recorded}, refused {got.refused}")
+                    out.print(words(FEDERATION_TEXT, lang)["loop"].format(
+                        sent=sent, recorded=got.recorded, refused=got.refused, duplicates=got.duplicates))
                 if once:
                     return
                 if not sent and not got.recorded:
@@ -113,25 +116,22 @@ def status(config: ConfigOpt, as_json: Annotated[bool, typer.Option("--json")] =
     if as_json:
         typer.echo(json.dumps(document, ensure_ascii=False, indent=2))
         return
-    out.print(f"节点 / node {state.scope}: 发出 {state.sent}，收到 {state.received}，"
-              f"待发 {state.outbox_pending}")
+    w = words(FEDERATION_TEXT, lang)
+    out.print(w["node"].format(scope=state.scope, sent=state.sent, received=state.received,
+                               pending=state.outbox_pending))
     if fabric is not None:
-        out.print(f"JetStream: 发出流 {fabric.out_messages}，收入流 {fabric.in_messages}，"
-                  f"未确认 {fabric.pending}，来源积压 {fabric.sources}")
+        out.print(w["fabric"].format(out=fabric.out_messages, inn=fabric.in_messages, pending=fabric.pending,
+                                     sources=fabric.sources))
     else:
-        out.print(f"JetStream 不可达 / unreachable: {state.problem}")
+        out.print(w["unreachable"].format(problem=state.problem))
     for m, s, c, r in refused:
-        out.print(f"拒收 / refused {m}（{s}）：{r}  [{c}]")
+        out.print(w["refused"].format(id=m, sender=s, reason=r, code=c))
     for a in alarms:
-        out.print(f"[bold red]分叉告警 / FORK ALARM[/]：节点 {a['accused']} 的日志（大小 {a['size']}），"
-                  f"由节点 {a['raised_by']} 的见证者发现 / seen by the witness of {a['raised_by']} "
-                  f"at {a['at']}："
-                  f"{a['detail']}", markup=True)
+        out.print(w["alarm"].format(accused=a["accused"], size=a["size"], by=a["raised_by"], at=a["at"],
+                                    detail=a["detail"]), markup=True)
     for kind, item in reference.items():
-        differs = item["differs"] == "yes"
-        warn = "  [yellow]与本节点数据不同 / differs from this node's data[/]" if differs else ""
-        out.print(f"参考数据 / reference {kind}: 收到 / received {item['received']}，"
-                  f"本节点 / own {item['own']}{warn}")
+        warn = w["differs"] if item["differs"] == "yes" else ""
+        out.print(w["reference"].format(kind=kind, received=item["received"], own=item["own"]) + warn)
 
 
 @federation_app.command("up")
@@ -157,12 +157,12 @@ def up_command(
         fed = up(directory, databases=databases, witnesses=witnesses)
         try:
             for scope, server in fed.servers.items():
-                out.print(f"节点 / node {scope}: {server.url}（JetStream 域 / domain {server.domain}），"
-                          f"配置 / file {fed.directory / f'{scope}.toml'}")
+                out.print(words(FEDERATION_TEXT, lang)["up_node"].format(
+                    scope=scope, url=server.url, domain=server.domain, file=fed.directory / f"{scope}.toml"))
             if walk:
                 walk_taihu(fed, out.print)
             if keep:
-                out.print(f"联邦运行中（{', '.join(SCOPES)}）；Ctrl+C 停止 / running; Ctrl+C stops")
+                out.print(words(FEDERATION_TEXT, lang)["running"].format(scopes=", ".join(SCOPES)))
                 try:
                     while True:
                         fed.run_once(wait=0.5)

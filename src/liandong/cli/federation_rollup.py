@@ -11,6 +11,8 @@ import typer
 
 from liandong.cli.common import LangOpt, refusals
 from liandong.cli.federation_common import ConfigOpt, _node, out
+from liandong.i18n import words
+from liandong.i18n.cli_federation import FEDERATION_TEXT
 
 if TYPE_CHECKING:
     from liandong.federation.node import FederationNode
@@ -43,10 +45,11 @@ def rollup(config: ConfigOpt, day: DayOpt = None, lang: LangOpt = "zh") -> None:
             sent = node.relay_once()
         finally:
             node.close()
+    w = words(FEDERATION_TEXT, lang)
     if msg_id is None:
-        out.print(f"{when} 的相同数据已发布过 / the same figures of {when} were published before")
+        out.print(w["same_figures"].format(day=when))
     else:
-        out.print(f"已发布 / published {msg_id}（已发出 / relayed {sent}）")
+        out.print(w["published_relayed"].format(id=msg_id, sent=sent))
 
 
 def ranking(config: ConfigOpt,
@@ -75,14 +78,14 @@ def ranking(config: ConfigOpt,
     if as_json:
         typer.echo(json.dumps(result, ensure_ascii=False, indent=2))
         return
-    whole = result["national"]
-    out.print(f"全国 / national {start}–{end}（{len(result['senders'])} 个节点 / nodes）："
-              f"受理 {whole['received']:g}，办结 {whole['closed']:g}，"
-              f"办结率 {whole['closure_rate']:.1%}，按时办结率 {whole['on_time_rate']:.1%}")
+    whole, w = result["national"], words(FEDERATION_TEXT, lang)
+    out.print(w["national"].format(start=start, end=end, nodes=len(result["senders"]),
+                                   received=whole["received"], closed=whole["closed"],
+                                   closure=whole["closure_rate"], on_time=whole["on_time_rate"]))
     for row in result["ranking"]:
-        out.print(f"{row['rank']:>3}. {row['unit']:<8} 受理 {row['received']:>6g}  办结 {row['closed']:>6g}  "
-                  f"办结率 {row['closure_rate']:>6.1%}  按时 {row['on_time_rate']:>6.1%}  "
-                  f"超期 {row['overdue']:g}")
+        out.print(w["rank_row"].format(rank=row["rank"], unit=row["unit"], received=row["received"],
+                                       closed=row["closed"], closure=row["closure_rate"],
+                                       on_time=row["on_time_rate"], overdue=row["overdue"]))
 
 
 def reference(config: ConfigOpt, lang: LangOpt = "zh") -> None:
@@ -96,9 +99,10 @@ def reference(config: ConfigOpt, lang: LangOpt = "zh") -> None:
             sent = node.relay_once()
         finally:
             node.close()
+    w = words(FEDERATION_TEXT, lang)
     for msg_id in made:
-        out.print(f"已发布 / published {msg_id}")
-    out.print(f"已发出 / relayed {sent}")
+        out.print(w["published"].format(id=msg_id))
+    out.print(w["relayed"].format(sent=sent))
 
 
 def publish_recent(node: FederationNode) -> list[str]:
