@@ -34,6 +34,7 @@ def phone(browser: Any, server: str, lang: str, where: dict[str, float]) -> tupl
     citizen = Person(browser, server, lang, "citizen", phone=True, geolocation=where)
     page = citizen.go("/portal")
     page.wait_for_selector("#place-map.leaflet-container")
+    page.wait_for_selector("#place-map .leaflet-overlay-pane path", state="attached")  # the city's districts
     return citizen, page
 
 

@@ -26,6 +26,7 @@ def test_the_public_pages_on_a_phone(browser: Any, server: str, lang: str) -> No
     citizen = Person(browser, server, lang, "citizen", phone=True)
     page = citizen.go("/public")
     assert f"({tag})" in (page.text_content(f"#report-{case_id}") or "")
+    page.wait_for_selector(".leaflet-overlay-pane path", state="attached")  # the city's districts drawn
     citizen.accessible()
     citizen.fits()
     township = page.get_attribute(f"#report-{case_id} >> xpath=ancestor::section", "id") or ""

