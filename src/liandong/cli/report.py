@@ -140,6 +140,15 @@ def _show(row: dict[str, Any], key: str, kind: str) -> str:
     return str(value)
 
 
+def _check_indicator(indicator: str) -> None:
+    """The composite or one of the engine's rates, else refused naming those allowed."""
+    from liandong.assessment.engine import RATES
+
+    allowed = ("composite", *RATES)
+    if indicator not in allowed:
+        raise DomainError("assessment.bad_dimension", value=indicator, allowed=", ".join(allowed))
+
+
 @report_app.command("ranking")
 def ranking(scope: ScopeOpt = "320200", period: PeriodOpt = "", by: ByOpt = "",
             indicator: Annotated[str, typer.Option("--indicator", help="排名指标")] = "composite",
@@ -149,13 +158,11 @@ def ranking(scope: ScopeOpt = "320200", period: PeriodOpt = "", by: ByOpt = "",
             database_url: DbOpt = None, data_dir: DirOpt = None) -> None:
     """排名与分类：名次、较上期变化、先进 / 进步 / 整改 / 治理类。"""
     from liandong.assessment import export, tables
-    from liandong.assessment.engine import LOWER_IS_BETTER, RATES
+    from liandong.assessment.engine import LOWER_IS_BETTER
     from liandong.domain.hierarchy import Level
 
     with _refusals(lang):
-        allowed = ("composite", *RATES)
-        if indicator not in allowed:
-            raise DomainError("assessment.bad_dimension", value=indicator, allowed=", ".join(allowed))
+        _check_indicator(indicator)
         platform, rules, p, now = _open(database_url, data_dir, rules_file, period, scope)
         a = _assess(platform, rules, p, now, lang)
         if level:
@@ -271,7 +278,7 @@ def fair(scope: ScopeOpt = "320200", period: PeriodOpt = "", by: ByOpt = "",
          database_url: DbOpt = None, data_dir: DirOpt = None) -> None:
     """公平考核：分级分类排名、容错率、下推件、回访核实率（与自报满意率比较）、不合理诉求认定。"""
     from liandong.assessment import export, tables
-    from liandong.assessment.engine import LOWER_IS_BETTER, RATES
+    from liandong.assessment.engine import LOWER_IS_BETTER
     from liandong.assessment.fair_report import exclusion_sheet, fair_sheet
     from liandong.assessment.service import Assessment
     from liandong.domain.errors import DomainError
@@ -279,9 +286,7 @@ def fair(scope: ScopeOpt = "320200", period: PeriodOpt = "", by: ByOpt = "",
     from liandong.i18n.assessment import FAIR_COLUMNS, FAIR_TITLES
 
     with _refusals(lang):
-        allowed = ("composite", *RATES)
-        if indicator not in allowed:
-            raise DomainError("assessment.bad_dimension", value=indicator, allowed=", ".join(allowed))
+        _check_indicator(indicator)
         platform, rules, p, now = _open(database_url, data_dir, rules_file, period, scope)
         by = by or tables.NEXT_GROUP[platform.hierarchy.get(scope).level]
         plain = _assess(platform, rules, p, now, lang)
