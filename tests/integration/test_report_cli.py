@@ -158,3 +158,10 @@ def test_an_assessment_cycle_published_from_the_terminal(folder: Path) -> None:
     assert done.exit_code == 0, done.output
     assert "320213-gov: 0.6533 governance" in done.output and "约谈：320213-gov" in done.output
     assert "点名表扬：I" in done.output
+
+
+@pytest.mark.parametrize("command", ["ranking", "fair"])
+def test_an_unknown_indicator_is_refused_naming_those_allowed(folder: Path, command: str) -> None:
+    code, out = run(folder, command, "--scope", "320200", "--period", "2026-03", "--indicator", "speed")
+    assert code == 2, out
+    assert "speed" in out and "composite" in out and "on_time" in out
