@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import argparse
 import shutil
-import statistics
 import sys
 import tempfile
 import time
@@ -45,7 +44,7 @@ from liandong.domain.cases import events as ev
 from liandong.server.app import create_app
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_volume_inbox import store_for  # bench/ is not a package
+from bench_volume_inbox import p, store_for, timed  # bench/ is not a package
 from volume import END
 
 DISTRICT = "110105"  # 朝阳区
@@ -89,21 +88,6 @@ def consented_copy(store: Path, share: float) -> Path:
     return path
 
 
-def timed(fn: Callable[[], object], reads: int) -> list[float]:
-    for _ in range(min(3, reads)):
-        fn()
-    out = []
-    for _ in range(reads):
-        start = time.perf_counter()
-        fn()
-        out.append(time.perf_counter() - start)
-    return out
-
-
-def p(values: list[float], q: int) -> float:
-    return statistics.quantiles(values, n=100)[q - 1] if len(values) > 1 else values[0]
-
-
 def get(client: TestClient, path: str) -> Callable[[], object]:
     def read() -> object:
         answer = client.get(path)
@@ -121,7 +105,7 @@ def bare(engine: Engine, query: Any) -> Callable[[], object]:
 
 def row(cases: int, name: str, fn: Callable[[], object], floor_name: str, floor: Callable[[], object],
         reads: int, target: float | None) -> None:
-    full, base = timed(fn, reads), timed(floor, reads)
+    full, base = timed(fn, reads, warm=3), timed(floor, reads, warm=3)
     verdict = "—" if target is None else ("yes" if p(full, 95) <= target else "NO") + f" (≤ {target * 1000:.0f} ms)"
     print(f"| {cases:,} | {name} | {p(full, 50) * 1000:.1f} | {p(full, 95) * 1000:.1f} | {floor_name} | "
           f"{p(base, 50) * 1000:.2f} | {p(base, 95) * 1000:.2f} | {verdict} |", flush=True)

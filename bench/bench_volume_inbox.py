@@ -75,8 +75,9 @@ def store_for(cases: int, folder: Path, *, scope: str = SCOPE, days: int = DAYS,
     return path
 
 
-def timed(fn: Callable[[], object], reads: int) -> list[float]:
-    for _ in range(min(10, reads)):
+def timed(fn: Callable[[], object], reads: int, warm: int = 10) -> list[float]:
+    """``reads`` timings of ``fn`` after up to ``warm`` calls that are not counted."""
+    for _ in range(min(warm, reads)):
         fn()
     out = []
     for _ in range(reads):
