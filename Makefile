@@ -74,7 +74,7 @@ lint: $(STAMP)
 
 # The whole suite, with the coverage floor of domain/ and ledger/ ([tool.coverage.report] fail_under).
 test: lint $(NODE) browser go-verifier softhsm nats-server
-	$(BIN)/pytest -n 2 --dist loadfile --cov --cov-report=term
+	$(BIN)/pytest -n 2 --dist loadfile --cov --cov-report=term --durations=30
 
 # Known vulnerabilities in the installed Python packages and the npm assets (needs the advisory
 # services: PyPI/OSV and the npm registry; run it where they are reachable, not in the test suite).
