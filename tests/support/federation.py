@@ -27,12 +27,16 @@ def federation(directory: Path, ack_wait: float = 30.0,
     return up(directory, databases=databases, ack_wait=ack_wait, witnesses=witnesses)
 
 
-def until(what: Callable[[], bool], *, deadline: float = 20.0, every: float = 0.1, say: str = "") -> None:
-    """Wait until ``what()`` holds; fail saying ``say`` at the deadline."""
+def until(what: Callable[[], bool], *, deadline: float = 20.0, every: float = 0.1, say: str = "",
+          fed: Federation | None = None) -> None:
+    """Wait until ``what()`` holds; fail saying ``say`` at the deadline (with ``fed``: and what each of its
+    nats-servers printed last)."""
     end = time.monotonic() + deadline
     while not what():
         if time.monotonic() > end:
-            raise AssertionError(f"not within {deadline:g} s: {say}")
+            shown = "".join(f"\n--- nats-server of {scope} ---\n{server.output()[-1500:]}"
+                            for scope, server in (fed.servers.items() if fed else ()))
+            raise AssertionError(f"not within {deadline:g} s: {say}{shown}")
         time.sleep(every)
 
 

@@ -87,6 +87,28 @@ class LocalFederation:
         for server in reversed(list(self.servers.values())):
             server.stop()
 
+    def restart(self, scope: str, *, deadline: float = 30.0) -> FederationNode:
+        """Kill the node of ``scope`` as a crash would — its nats-server with SIGKILL, its connections
+        and all it held in memory dropped, nothing acknowledged — and start it again on the same
+        JetStream store, database and files (its witness too); the new node."""
+        old, server = self.nodes[scope], self.servers[scope]
+        server.stop(kill=True)
+        old.fabric.close()
+        if old.platform.engine is not None:
+            old.platform.engine.dispose()
+        server.start(deadline=deadline)
+        platform = bootstrap(Settings(data_dir=self._data(scope), database_url=self.databases.get(scope)))
+        platform.ledger_origin = origin_of(scope)
+        fabric = JetStreamFabric(old.config.nats_url, out_stream(scope), ack_wait=old.fabric.ack_wait)
+        self.platforms[scope] = platform
+        node = self.nodes[scope] = FederationNode(old.config, platform, fabric)
+        node.ensure_fabric()
+        if scope in self.witnesses:
+            self.witnesses[scope] = NodeWitness(node)
+            self.witnesses[scope].start()
+            use_peer_witnesses(node)
+        return node
+
     def run_once(self, wait: float = 0.2) -> ReceiveReport:
         """One round on every node: sweep, relay, receive."""
         total = ReceiveReport()
