@@ -160,7 +160,7 @@ def up_command(
                 out.print(words(FEDERATION_TEXT, lang)["up_node"].format(
                     scope=scope, url=server.url, domain=server.domain, file=fed.directory / f"{scope}.toml"))
             if walk:
-                walk_taihu(fed, out.print)
+                walk_taihu(fed, out.print, lang=lang)
             if keep:
                 out.print(words(FEDERATION_TEXT, lang)["running"].format(scopes=", ".join(SCOPES)))
                 try:

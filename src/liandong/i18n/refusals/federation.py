@@ -113,7 +113,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Node {sender} answered command {id}, which this node did not forward to it",
     },
     "federation.walk_timeout": {
-        "zh": "案件 {case_id} 未能在 {deadline} 秒内到达中央与浙江节点",
-        "en": "Case {case_id} did not reach the centre's and Zhejiang's nodes within {deadline} s",
+        "zh": "案件 {case_id} 未能在 {deadline} 秒内到达中央与浙江节点并由中央节点签收",
+        "en": "Case {case_id} did not reach the centre's and Zhejiang's nodes and the centre's acknowledgement "
+              "within {deadline} s",
     },
 }
