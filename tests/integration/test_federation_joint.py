@@ -98,6 +98,31 @@ def test_the_centre_leads_a_taihu_case_held_in_jiangsu_and_its_commands_are_forw
     assert unknown.value.code == "federation.case_not_shared"
     assert len(joint.commands(zj)) == 1 and len(joint.commands(centre)) == 1
 
+    # the same from the command line of the centre's node, and each node's copy shown
+    from typer.testing import CliRunner
+
+    from liandong.cli import app
+
+    def cli(scope: str, *args: str, code: int = 0) -> str:
+        config = str(fed.directory / f"{scope}.toml")
+        result = CliRunner().invoke(app, ["federation", *args, "--config", config, "--lang", "en"])
+        assert result.exit_code == code, result.output
+        return " ".join(result.output.split())
+
+    said = cli(CENTRE, "issue", "start", case_id, "--by", LEAD, "--key", "start-1")
+    assert f"forwarded to the case's home node {JIANGSU}: {CENTRE}-cmd-start-1" in said
+    settle(fed, lambda: same_everywhere(fed, case_id) and copies(fed, case_id)[CENTRE].state == "in_progress",
+           "the start issued on the command line")  # type: ignore[union-attr]
+    shown = json.loads(cli(ZHEJIANG, "cases", "--json"))
+    assert [(k["case_id"], k["state"], k["lead_node"]) for k in shown["cases"]] == [(case_id, "in_progress",
+                                                                                     CENTRE)]
+    assert [(k["command"], k["outcome"]) for k in shown["commands"]] == [("start", "refused")]
+    listed = cli(CENTRE, "cases")
+    assert f"{case_id} In progress lead {LEAD} (node {CENTRE}) home {JIANGSU}" in listed
+    assert f"command {CENTRE}-cmd-start-1: start ({LEAD}) with node {JIANGSU}: done" in listed
+    assert "allowed: report, dispatch" in cli(CENTRE, "issue", "fly", case_id, "--by", LEAD, code=2)
+    assert "allowed:" in cli(CENTRE, "issue", "resolve", case_id, "--by", LEAD, "--param", "colour=1", code=2)
+
     for node in fed.nodes.values():
         node.platform.record().checkpoint()
         assert node.platform.record().verify().ok, node.me

@@ -169,17 +169,30 @@ def forward(node: FederationNode, command: Any, key: str = "") -> str:
 
 
 # -- receiving ----------------------------------------------------------------------------------------
-def _command_of(body: dict[str, Any]) -> Any:
-    """The command a ``command`` note carries; ``federation.malformed`` naming what is wrong."""
-    slug, params = body["command"], body["params"]
-    if not isinstance(slug, str) or slug not in COMMANDS or not isinstance(params, dict):
-        raise DomainError("federation.malformed", problem=f"unknown command {str(slug)[:48]!r} or params")
+def build_command(slug: object, params: object) -> Any:
+    """The case command ``slug`` with ``params`` in their JSON form (as ``forward`` sends them);
+    ``federation.bad_command`` naming what is wrong and the commands there are."""
+    if not isinstance(slug, str) or slug not in COMMANDS:
+        raise DomainError("federation.bad_command", command=str(slug)[:48], problem="unknown",
+                          allowed=", ".join(COMMANDS.commands))
+    if not isinstance(params, dict):
+        raise DomainError("federation.bad_command", command=slug, problem="params", allowed="{name: value}")
     cls = COMMANDS[slug]
     hints = typing.get_type_hints(cls)
+    unknown = sorted(set(params) - set(hints))
+    if unknown:
+        raise DomainError("federation.bad_command", command=slug, problem=", ".join(map(str, unknown)),
+                          allowed=", ".join(f.name for f in dataclasses.fields(cls)))
     try:
-        command = cls(**{name: decoder(hints[name])(value) for name, value in params.items()})
-    except (KeyError, TypeError, ValueError) as exc:
-        raise DomainError("federation.malformed", problem=f"params of {slug}: {exc}") from None
+        return cls(**{name: decoder(hints[name])(value) for name, value in params.items()})
+    except (TypeError, ValueError) as exc:
+        raise DomainError("federation.bad_command", command=slug, problem=str(exc)[:200],
+                          allowed=", ".join(f.name for f in dataclasses.fields(cls))) from None
+
+
+def _command_of(body: dict[str, Any]) -> Any:
+    """The command a ``command`` note carries."""
+    command = build_command(body["command"], body["params"])
     if command.case_id != body["case_id"] or command.by != body["by"]:
         raise DomainError("federation.malformed", problem="'case_id' and 'by' must be the command's")
     return command

@@ -23,6 +23,10 @@ FEDERATION_TEXT: dict[str, dict[str, str]] = {
                        "办理时限 {due}",
         "walk_verified": "节点 {scope} 账本核验：{result}", "ok": "通过",
         "outcome_done": "已办理", "outcome_refused": "被拒绝", "outcome_pending": "待答复",
+        "forwarded": "已转至案件所属节点 {home}：{id}（由 run 发送并取回结果）", "issued_here": "案件在本节点，已办理",
+        "shared_row": "{case_id}  {state}  主办 {lead}（节点 {lead_node}）  所属节点 {home}  版本 {version}  "
+                      "办理时限 {due}",
+        "command_row": "  指令 {id}：{command}（{by}）↔ 节点 {peer}：{outcome}{reason}",
         "national": "全国 {start}–{end}（{nodes} 个节点）：受理 {received:g}，办结 {closed:g}，"
                     "办结率 {closure:.1%}，按时办结率 {on_time:.1%}",
         "rank_row": "{rank:>3}. {unit:<8} 受理 {received:>6g}  办结 {closed:>6g}  办结率 {closure:>6.1%}  "
@@ -50,6 +54,11 @@ FEDERATION_TEXT: dict[str, dict[str, str]] = {
                        "{version}, due {due}",
         "walk_verified": "node {scope} ledger verified: {result}", "ok": "ok",
         "outcome_done": "done", "outcome_refused": "refused", "outcome_pending": "waiting for the answer",
+        "forwarded": "forwarded to the case's home node {home}: {id} (run sends it and brings the outcome back)",
+        "issued_here": "the case lives at this node: done here",
+        "shared_row": "{case_id}  {state}  lead {lead} (node {lead_node})  home {home}  version {version}  "
+                      "due {due}",
+        "command_row": "  command {id}: {command} ({by}) with node {peer}: {outcome}{reason}",
         "national": "national {start}–{end} ({nodes} nodes): received {received:g}, closed {closed:g}, "
                     "closure rate {closure:.1%}, on time {on_time:.1%}",
         "rank_row": "{rank:>3}. {unit:<8} received {received:>6g}  closed {closed:>6g}  closure {closure:>6.1%}  "

@@ -112,6 +112,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "节点 {sender} 答复的指令 {id} 不是本节点转给它的",
         "en": "Node {sender} answered command {id}, which this node did not forward to it",
     },
+    "federation.bad_command": {
+        "zh": "案件指令“{command}”无效（{problem}）；可用：{allowed}",
+        "en": "The case command '{command}' is not valid ({problem}); allowed: {allowed}",
+    },
     "federation.walk_timeout": {
         "zh": "案件 {case_id} 未能在 {deadline} 秒内到达中央与浙江节点并由中央节点签收",
         "en": "Case {case_id} did not reach the centre's and Zhejiang's nodes and the centre's acknowledgement "
