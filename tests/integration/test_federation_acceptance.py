@@ -201,6 +201,17 @@ def test_forged_replayed_and_unknown_messages_are_refused_and_a_forked_log_is_fl
         Outbound(to_js, "replayed-command", command),  # the same command under another message id
         Outbound(to_js, "unknown-command", unknown),
     ])
+    zj = fed.nodes[ZHEJIANG]  # Zhejiang speaks about a case it does not hold, the centre for Zhejiang
+    status = seal_note(zj.signer, "case", sender=ZHEJIANG, to=CENTRE, **joint.status_payload(
+        joint.shared(zj, case_id)[0]))
+    stray = seal_note(zj.signer, "outcome", sender=ZHEJIANG, to=JIANGSU, case_id=case_id,
+                      id="330000-cmd-none", outcome="done", code="", reason="")
+    posing = seal_note(centre.signer, "command", sender=CENTRE, to=JIANGSU, case_id=case_id,
+                       command="assist-report", id="100000-cmd-posing", by="330502-eco_environment",
+                       params={"by": "330502-eco_environment", "case_id": case_id, "summary": "冒名"})
+    zj.fabric.publish([Outbound(f"fed.out.{ZHEJIANG}.{CENTRE}.case", "not-home-status", status),
+                       Outbound(f"fed.out.{ZHEJIANG}.{JIANGSU}.outcome", "stray-outcome", stray)])
+    centre.fabric.publish([Outbound(to_js, "posing-command", posing)])
     to_centre = f"fed.out.{JIANGSU}.{CENTRE}.handover"
     js.fabric.publish([
         Outbound(to_centre, "forged-envelope", forge(envelope, scope=JIANGSU)),
@@ -210,14 +221,16 @@ def test_forged_replayed_and_unknown_messages_are_refused_and_a_forked_log_is_fl
 
     def refused() -> bool:
         fed.run_once(wait=0.1)
-        return len(js.refusals()) == 3 and len(centre.refusals()) == 3
+        return len(js.refusals()) == 5 and len(centre.refusals()) == 4
 
-    until(refused, deadline=30, say="six refusals", fed=fed)
+    until(refused, deadline=30, say="nine refusals", fed=fed)
     kept = {m: (code, reason) for node in (js, centre) for m, _, code, reason in node.refusals()}
     assert {m: v[0] for m, v in kept.items()} == {
         "forged-command": "federation.bad_signature", "replayed-command": "federation.replayed",
         "unknown-command": "federation.unknown_node", "forged-envelope": "federation.bad_signature",
-        "replayed-envelope": "federation.replayed", "unknown-envelope": "federation.unknown_node"}
+        "replayed-envelope": "federation.replayed", "unknown-envelope": "federation.unknown_node",
+        "not-home-status": "federation.not_home", "stray-outcome": "federation.unknown_command",
+        "posing-command": "federation.not_their_department"}
     assert all(" / " in reason for _, reason in kept.values())  # 中文 / English
     assert [r.command_id for r in joint.commands(js)] == [ack]  # nothing run twice
 

@@ -85,7 +85,7 @@ def status_of(node: FederationNode, uow: UnitOfWork, case_id: str) -> SharedCase
                       case.version)
 
 
-def _payload(shared: SharedCase) -> dict[str, Any]:
+def status_payload(shared: SharedCase) -> dict[str, Any]:
     return {"case_id": shared.case_id, "home": shared.home, "state": shared.state, "lead": shared.lead,
             "lead_node": shared.lead_node, "members": [list(m) for m in shared.members],
             "ack_due": encode(shared.ack_due), "due": encode(shared.due), "version": shared.version}
@@ -102,7 +102,7 @@ def share_status(node: FederationNode, limit: int = 500) -> int:
             shared = status_of(node, uow, case_id)
             joint.put(shared, now)
             for to in peers:
-                note = seal_note(node.signer, "case", sender=node.me, to=to, **_payload(shared))
+                note = seal_note(node.signer, "case", sender=node.me, to=to, **status_payload(shared))
                 msg_id = f"{node.me}-case-{case_id}-{shared.version}-{to}"
                 store.add_outbox(msg_id, subject(node.me, to, "case"), note, now)
         uow.commit()
