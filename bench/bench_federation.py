@@ -57,13 +57,12 @@ def main() -> None:
 
         ids = [report(js, n) for n in range(args.batch)]
         start = time.perf_counter()
-        made = js.sweep(limit=args.batch * 2)
+        made = js.sweep(limit=args.batch * 2)  # also queues each case's status (joint handling, §11)
         js.relay_once()
-        wanted = {centre.me: args.batch, zj.me: args.batch}
-        while any(wanted.values()):
+        wanted = args.cases + args.batch  # hand-overs each peer holds at the end (statuses not counted)
+        while not all(len(node.handovers()) >= wanted for node in (centre, zj)):
             for node in (centre, zj):
-                if wanted[node.me]:
-                    wanted[node.me] -= node.receive_once(batch=256, wait=0.2).recorded
+                node.receive_once(batch=256, wait=0.2)
         seconds = time.perf_counter() - start
         assert len(made) == 2 * len(ids), (len(made), len(ids))
         print(f"| cross-province cases handed over and recorded by both peers | {args.batch} in {seconds:.2f} s | "

@@ -314,7 +314,8 @@ def test_the_command_line_hands_over_runs_and_tells_the_status(fed: Federation) 
 
     until(centre_has_it, say="the centre's node received the hand-over through the command line")
     status = json.loads(cli("federation", "status", "--json", "--config", js_file))
-    assert (status["sent"], status["outbox_pending"], status["fabric"]["out"]) == (2, 0, 2)
+    # in its stream: the two hand-overs and the case's status to each node (joint handling)
+    assert (status["sent"], status["outbox_pending"], status["fabric"]["out"]) == (2, 0, 4)
     local = report(fed.nodes[JIANGSU], WUXI)
     refused = runner.invoke(app, ["federation", "hand-over", local, "--config", js_file, "--lang", "en"])
     assert refused.exit_code == 2 and "nothing to hand over" in refused.output
@@ -328,9 +329,13 @@ def test_federation_up_walks_a_taihu_case_across_three_nodes(tmp_path: Path) -> 
 
     if nats_server_binary() is None:
         pytest.skip("nats-server is not installed")
-    result = CliRunner().invoke(app, ["federation", "up", "--dir", str(tmp_path / "fed")])
+    result = CliRunner().invoke(app, ["federation", "up", "--dir", str(tmp_path / "fed"), "--lang", "en"])
     assert result.exit_code == 0, result.output
-    assert result.output.count("ledger verified: 通过 ok") == 3
-    assert f"node {CENTRE} recorded {JIANGSU}-{CENTRE}-" in result.output
-    assert f"node {ZHEJIANG} recorded {JIANGSU}-{ZHEJIANG}-" in result.output
+    flat = " ".join(result.output.split())
+    assert flat.count("ledger verified: ok") == 3
+    assert f"node {CENTRE} recorded the hand-over {JIANGSU}-{CENTRE}-" in flat
+    assert f"node {ZHEJIANG} recorded the hand-over {JIANGSU}-{ZHEJIANG}-" in flat
+    assert "forwarded to Jiangsu's node: done" in flat
+    assert flat.count("copy of the case: Signed for, lead 100000-eco_environment (node 100000)") == 3
+    assert not any("\u4e00" <= ch <= "\u9fff" for ch in flat)  # one language per run
     assert all((tmp_path / "fed" / f"{scope}.toml").is_file() for scope in (CENTRE, JIANGSU, ZHEJIANG))

@@ -7,7 +7,6 @@ of its dashboard."""
 
 from __future__ import annotations
 
-import base64
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,7 +18,7 @@ from liandong.domain.cases import commands as c
 from liandong.federation.node import FederationNode
 from liandong.ledger.note import Verifier, parse_note, verify_note
 from liandong.services.ports.witness import WitnessRefusal
-from tests.support.federation import CENTRE, Federation, federation, until
+from tests.support.federation import CENTRE, Federation, federation, forged, latest_checkpoint, until
 
 JIANGSU, ZHEJIANG = "320000", "330000"
 TAIHU = ("320213001", "330502001")
@@ -38,21 +37,6 @@ def report(node: FederationNode, *places: str) -> str:
     return node.platform.bus().handle(c.ReportCase(
         by="reporter", matter="water_pollution", affected=places, description="太湖蓝藻水华",
         reporter_name="李四", reporter_phone="13900001111")).case_id
-
-
-def latest_checkpoint(node: FederationNode) -> tuple[int, str]:
-    with node.platform.uow() as uow:
-        size, _, note = uow.ledger.checkpoints()[-1]
-    return size, note
-
-
-def forged(node: FederationNode, size: int, root: bytes) -> str:
-    """A checkpoint of ``size`` with ``root``, signed by ``node``'s own log key (a forked log)."""
-    ledger = node.platform.ledger
-    with node.platform.uow() as uow:
-        signer = ledger.log_signer(uow, node.platform.clock.now())
-    text = f"{ledger.origin}\n{size}\n{base64.b64encode(root).decode()}\n"
-    return text + "\n" + signer.sign(text).line()
 
 
 def test_checkpoints_are_cosigned_by_the_peer_witnesses_and_envelopes_require_them(fed: Federation) -> None:

@@ -5,6 +5,7 @@ Every wait has a deadline and fails with the server's output; every server is st
 
 from __future__ import annotations
 
+import base64
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -13,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from liandong.federation.local import LocalFederation, up
+from liandong.federation.node import FederationNode
 from liandong.federation.servers import CENTRE, nats_server_binary
 
 JIANGSU, ZHEJIANG = "320000", "330000"
@@ -27,16 +29,20 @@ def federation(directory: Path, ack_wait: float = 30.0,
     return up(directory, databases=databases, ack_wait=ack_wait, witnesses=witnesses)
 
 
-def until(what: Callable[[], bool], *, deadline: float = 20.0, every: float = 0.1, say: str = "") -> None:
-    """Wait until ``what()`` holds; fail saying ``say`` at the deadline."""
+def until(what: Callable[[], bool], *, deadline: float = 20.0, every: float = 0.1, say: str = "",
+          fed: Federation | None = None) -> None:
+    """Wait until ``what()`` holds; fail saying ``say`` at the deadline (with ``fed``: and what each of its
+    nats-servers printed last)."""
     end = time.monotonic() + deadline
     while not what():
         if time.monotonic() > end:
-            raise AssertionError(f"not within {deadline:g} s: {say}")
+            shown = "".join(f"\n--- nats-server of {scope} ---\n{server.output()[-1500:]}"
+                            for scope, server in (fed.servers.items() if fed else ()))
+            raise AssertionError(f"not within {deadline:g} s: {say}{shown}")
         time.sleep(every)
 
 
-__all__ = ["CENTRE", "Federation", "federation", "until"]
+__all__ = ["CENTRE", "Federation", "federation", "forged", "latest_checkpoint", "until"]
 
 
 @contextmanager
@@ -62,3 +68,18 @@ def federation_on(request: pytest.FixtureRequest, directory: Path, prefix: str) 
     finally:
         for made in dropping:
             next(made, None)  # its finally drops the database
+
+
+def latest_checkpoint(node: FederationNode) -> tuple[int, str]:
+    with node.platform.uow() as uow:
+        size, _, note = uow.ledger.checkpoints()[-1]
+    return size, note
+
+
+def forged(node: FederationNode, size: int, root: bytes) -> str:
+    """A checkpoint of ``size`` with ``root``, signed by ``node``'s own log key (a forked log)."""
+    ledger = node.platform.ledger
+    with node.platform.uow() as uow:
+        signer = ledger.log_signer(uow, node.platform.clock.now())
+    text = f"{ledger.origin}\n{size}\n{base64.b64encode(root).decode()}\n"
+    return text + "\n" + signer.sign(text).line()

@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from liandong.cli import federation_rollup
+from liandong.cli import federation_joint, federation_rollup
 from liandong.cli.common import LangOpt, group, refusals
 from liandong.cli.federation_common import ConfigOpt, _node, out
 from liandong.i18n import words
@@ -160,7 +160,7 @@ def up_command(
                 out.print(words(FEDERATION_TEXT, lang)["up_node"].format(
                     scope=scope, url=server.url, domain=server.domain, file=fed.directory / f"{scope}.toml"))
             if walk:
-                walk_taihu(fed, out.print)
+                walk_taihu(fed, out.print, lang=lang)
             if keep:
                 out.print(words(FEDERATION_TEXT, lang)["running"].format(scopes=", ".join(SCOPES)))
                 try:
@@ -174,5 +174,7 @@ def up_command(
 
 
 federation_app.command("rollup")(federation_rollup.rollup)
+federation_app.command("issue")(federation_joint.issue)
+federation_app.command("cases")(federation_joint.cases)
 federation_app.command("ranking")(federation_rollup.ranking)
 federation_app.command("reference")(federation_rollup.reference)

@@ -87,6 +87,28 @@ class LocalFederation:
         for server in reversed(list(self.servers.values())):
             server.stop()
 
+    def restart(self, scope: str, *, deadline: float = 30.0) -> FederationNode:
+        """Kill the node of ``scope`` as a crash would — its nats-server with SIGKILL, its connections
+        and all it held in memory dropped, nothing acknowledged — and start it again on the same
+        JetStream store, database and files (its witness too); the new node."""
+        old, server = self.nodes[scope], self.servers[scope]
+        server.stop(kill=True)
+        old.fabric.close()
+        if old.platform.engine is not None:
+            old.platform.engine.dispose()
+        server.start(deadline=deadline)
+        platform = bootstrap(Settings(data_dir=self._data(scope), database_url=self.databases.get(scope)))
+        platform.ledger_origin = origin_of(scope)
+        fabric = JetStreamFabric(old.config.nats_url, out_stream(scope), ack_wait=old.fabric.ack_wait)
+        self.platforms[scope] = platform
+        node = self.nodes[scope] = FederationNode(old.config, platform, fabric)
+        node.ensure_fabric()
+        if scope in self.witnesses:
+            self.witnesses[scope] = NodeWitness(node)
+            self.witnesses[scope].start()
+            use_peer_witnesses(node)
+        return node
+
     def run_once(self, wait: float = 0.2) -> ReceiveReport:
         """One round on every node: sweep, relay, receive."""
         total = ReceiveReport()
@@ -136,29 +158,55 @@ def postgres_databases(server_url: str, scopes: tuple[str, ...] = SCOPES,
     return {scope: f"{server_url.rstrip('/')}/{prefix}_{scope}" for scope in scopes}
 
 
-def walk_taihu(fed: LocalFederation, say: Callable[[str], None], *, deadline: float = 60.0) -> str:
-    """A Taihu report in Jiangsu handed over to the centre and Zhejiang; every ledger verified."""
+def walk_taihu(fed: LocalFederation, say: Callable[[str], None], *, lang: str = "zh",
+               deadline: float = 60.0) -> str:
+    """A Taihu report in Jiangsu handed over to the centre and Zhejiang, dispatched there, acknowledged by
+    the centre's lead at the centre's node (forwarded to Jiangsu); each node's copy of its status shown
+    and every ledger verified. In ``lang`` (``i18n.cli_federation``)."""
     from liandong.domain.cases import commands as c
+    from liandong.federation import joint
+    from liandong.i18n import words
+    from liandong.i18n.cli_federation import FEDERATION_TEXT
+    from liandong.i18n.work_items import state_name
 
+    w = words(FEDERATION_TEXT, lang)
     jiangsu = fed.nodes["320000"]
     case_id = jiangsu.platform.bus().handle(c.ReportCase(
         by="reporter", matter="water_pollution", affected=TAIHU, description="太湖蓝藻水华，沿岸两省均受影响",
         reporter_name="演示", reporter_phone="13900000000")).case_id
-    say(f"江苏节点受理 / Jiangsu received {case_id} ({', '.join(TAIHU)})")
+    say(w["walk_received"].format(case_id=case_id, places=", ".join(TAIHU)))
+    joint.issue(jiangsu, c.DispatchCase(by="320000-gov", case_id=case_id))
     end = time.monotonic() + deadline
-    wanted = {CENTRE, "330000"}
-    while True:
-        fed.run_once()
-        have = {s for s in wanted if fed.nodes[s].handovers(case_id)}
-        if have == wanted:
-            break
-        if time.monotonic() > end:
-            raise DomainError("federation.walk_timeout", case_id=case_id, deadline=f"{deadline:g}")
-    for scope in sorted(wanted):
+
+    def until(done: Callable[[], bool]) -> None:
+        while not done():
+            if time.monotonic() > end:
+                raise DomainError("federation.walk_timeout", case_id=case_id, deadline=f"{deadline:g}")
+            fed.run_once()
+
+    wanted = (CENTRE, "330000")
+    until(lambda: all(fed.nodes[s].handovers(case_id) and joint.shared(fed.nodes[s], case_id)
+                      for s in wanted))
+    for scope in wanted:
         (row,) = fed.nodes[scope].handovers(case_id)
-        say(f"节点 {scope} 记录移交 / node {scope} recorded {row.handover_id} at ledger #{row.ledger_index}")
+        say(w["walk_recorded"].format(scope=scope, id=row.handover_id, index=row.ledger_index))
+    lead = joint.shared(fed.nodes[CENTRE], case_id)[0].lead
+    forwarded = joint.issue(fed.nodes[CENTRE], c.AcknowledgeCase(by=lead, case_id=case_id))
+
+    def acknowledged() -> bool:
+        copies = [joint.shared(node, case_id) for node in fed.nodes.values()]
+        return all(copy and copy[0].state == "acknowledged" for copy in copies)
+
+    until(acknowledged)
+    (command,) = joint.commands(fed.nodes[CENTRE], case_id)
+    say(w["walk_forwarded"].format(id=forwarded, outcome=w[f"outcome_{command.outcome}"]))
+    for scope, node in fed.nodes.items():
+        (copy,) = joint.shared(node, case_id)
+        say(w["walk_status"].format(scope=scope, state=state_name(copy.state, lang), lead=copy.lead,
+                                    lead_node=copy.lead_node, version=copy.version,
+                                    due=copy.due.isoformat(timespec="minutes") if copy.due else "—"))
     for scope, node in fed.nodes.items():
         node.platform.record().checkpoint()
         report = node.platform.record().verify()
-        say(f"节点 {scope} 账本核验 / node {scope} ledger verified: {'通过 ok' if report.ok else report}")
+        say(w["walk_verified"].format(scope=scope, result=w["ok"] if report.ok else str(report)))
     return case_id

@@ -15,7 +15,6 @@ NATS fabric, and what crosses between nodes: hand-overs of cases that reach beyo
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -26,9 +25,11 @@ from liandong.adapters.node_key import NodeKeyFiles
 from liandong.adapters.sql.federation import HandOverRow, SqlFederationStore
 from liandong.domain.errors import DomainError
 from liandong.domain.hierarchy import HierarchyIndex
+from liandong.federation import joint
 from liandong.federation.config import NodeConfig
 from liandong.federation.envelope import Opened, digest, handover_id, open_envelope, seal, sender_of
 from liandong.federation.inbound import handle_note, show_alarm
+from liandong.federation.subjects import STREAM, ledger_subject, node_of, subject
 from liandong.i18n.messages import explain
 from liandong.ledger.merkle import inclusion_proof
 from liandong.ledger.note import Signer
@@ -39,8 +40,6 @@ if TYPE_CHECKING:
     from liandong.bootstrap import Platform
 
 log = logging.getLogger("liandong.federation")
-STREAM = "federation"
-"""The ``stream`` of the ledger entries that record hand-overs."""
 
 
 def origin_of(scope: str) -> str:
@@ -53,22 +52,8 @@ def route(hierarchy: HierarchyIndex, me: str, scopes: Sequence[str],
     """The case's scope (the LCA of its places) and the nodes it goes to besides ``me``: the owner of
     that scope and every node holding one of its places."""
     lca = hierarchy.lca(list(places)).code
-
-    def node_of(code: str) -> str | None:
-        holders = [s for s in scopes if hierarchy.is_ancestor(s, code)]
-        return max(holders, key=lambda s: len(hierarchy.path(s)), default=None)
-
-    wanted = {node_of(lca), *(node_of(p) for p in places)}
+    wanted = {node_of(hierarchy, scopes, lca), *(node_of(hierarchy, scopes, p) for p in places)}
     return lca, sorted(s for s in wanted if s is not None and s != me)
-
-
-def subject(sender: str, to: str, kind: str = "handover") -> str:
-    return f"fed.out.{sender}.{to}.{kind}"
-
-
-def ledger_subject(hid: str) -> str:
-    """The subject of a hand-over's ledger entry (the column is 40 characters)."""
-    return "fed:" + hashlib.sha256(hid.encode()).hexdigest()[:36]
 
 
 @dataclass
@@ -193,6 +178,7 @@ class FederationNode:
                         raise
                     log.warning("federation: %s waits to hand over %s: %s", self.me, case_id,
                                 explain(exc, "en"))
+        joint.share_status(self, limit)  # the status of the cases handed over, when it moved
         return made
 
     def unwitnessed(self, note: str) -> list[str]:
@@ -242,13 +228,17 @@ class FederationNode:
                 report.duplicates += 1
                 return report
             kind = delivery.subject.rsplit(".", 1)[-1]
-            if kind != "handover":  # alarms, facts, reference data (``federation.inbound``)
-                code = handle_note(self.platform, self.me, self.config.peers, uow, kind, delivery.data,
-                                   msg_id, now)
+            if kind != "handover":  # alarms, facts, reference data (``federation.inbound``); joint handling
+                published: list[Any] = []
+                code = (joint.handle(self, uow, kind, delivery.data, msg_id, now, published)
+                        if kind in joint.KINDS else
+                        handle_note(self.platform, self.me, self.config.peers, uow, kind, delivery.data,
+                                    msg_id, now))
                 report.recorded += code is None
                 report.refused += code is not None
                 report.reasons += [code] if code else []
                 uow.commit()
+                self.platform.bus().published(published)
                 return report
             try:
                 opened = open_envelope(delivery.data, me=self.me, peers=self.config.peers)

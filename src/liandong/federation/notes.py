@@ -17,7 +17,10 @@ from liandong.ledger.note import Signer, parse_note, verify_note
 
 KINDS = {"alarm": ("accused", "detail", "size", "status"),
          "facts": ("day", "units"),
-         "reference": ("items",)}
+         "reference": ("items",),
+         "command": ("by", "case_id", "command", "id", "params"),  # joint handling (``federation.joint``)
+         "outcome": ("case_id", "code", "id", "outcome", "reason"),
+         "case": ("ack_due", "case_id", "due", "home", "lead", "lead_node", "members", "state", "version")}
 MAX_NOTE_BYTES = 4 << 20
 
 

@@ -117,12 +117,14 @@ class NatsServer:
         raise DomainError("federation.server_not_ready", scope=self.scope, deadline=f"{deadline:g}",
                           problem=problem, output=self.output())
 
-    def stop(self, grace: float = 10.0) -> None:
-        """SIGTERM to its group, SIGKILL after ``grace`` seconds; returns once reaped."""
+    def stop(self, grace: float = 10.0, *, kill: bool = False) -> None:
+        """SIGTERM to its group, SIGKILL after ``grace`` seconds (``kill``: SIGKILL at once, a crash);
+        returns once reaped."""
         proc, self.proc = self.proc, None
         if proc is None:
             return
-        for sig, wait in ((signal.SIGTERM, grace), (signal.SIGKILL, 30.0)):
+        steps = ((signal.SIGKILL, 30.0),) if kill else ((signal.SIGTERM, grace), (signal.SIGKILL, 30.0))
+        for sig, wait in steps:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(proc.pid, sig)
             try:

@@ -240,6 +240,25 @@ class Bus:
         with uow.savepoint():  # read the aggregate again, as the other writer left it
             return registration.decide(uow, command, now)
 
+    def handle_within(self, uow: UnitOfWork, command: Any) -> Decided:
+        """One command inside ``uow``, which the caller commits with what else it writes (the
+        federation keeps a forwarded command, its ledger entries and the message id in one
+        transaction); ``published`` after the commit. A refused command is rolled back to its
+        savepoint, where the store has them."""
+        now = self._recorded()
+        if not uow.supports_savepoints:
+            result, stored = self.registration(command).decide(uow, command, now)
+        else:
+            with uow.savepoint():
+                result, stored = self.registration(command).decide(uow, command, now)
+        if self.recorder is not None:
+            self.recorder(uow, stored, now)
+        return result, stored
+
+    def published(self, stored: list[Stored[DomainEvent]]) -> None:
+        """Hand events committed by ``handle_within``'s caller to the subscribers."""
+        self._publish(stored)
+
     def _publish(self, stored: list[Stored[DomainEvent]]) -> None:
         for subscriber in self.subscribers:
             subscriber(stored)

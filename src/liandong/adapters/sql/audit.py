@@ -40,9 +40,12 @@ def moment(value: Any) -> datetime | None:
     return datetime.fromisoformat(value).replace(tzinfo=UTC)
 
 
-_ACCOUNTED = ("SELECT h.ledger_index, l.leaf, h.handover_id, h.digest, h.case_id FROM federation_handover h "
-              "JOIN ledger_entry l ON l.idx = h.ledger_index WHERE h.ledger_index >= {mark} "
-              "ORDER BY h.ledger_index")
+_ACCOUNTED = ("SELECT h.ledger_index, l.leaf, 'handover', h.handover_id, h.digest, h.case_id "
+              "FROM federation_handover h JOIN ledger_entry l ON l.idx = h.ledger_index "
+              "WHERE h.ledger_index >= {mark} UNION ALL "
+              "SELECT f.ledger_index, l.leaf, 'command', f.command_id, f.digest, f.case_id "
+              "FROM federation_command f JOIN ledger_entry l ON l.idx = f.ledger_index "
+              "WHERE f.ledger_index >= {mark} ORDER BY 1")
 
 
 class SqlStateRows(StateRows):
@@ -116,8 +119,9 @@ class SqlStateRows(StateRows):
         return derived(self.conn, ids, decoded or {})
 
     def accounted(self, start: int) -> Iterator[tuple[int, bytes, dict[str, Any]]]:
-        for index, leaf, handover, digest, case_id in self._rows(_ACCOUNTED.format(mark=self.mark), (start,)):
-            yield int(index), bytes(leaf), {"handover": handover, "digest": digest, "case_id": case_id}
+        for index, leaf, kind, name, digest, case_id in self._rows(_ACCOUNTED.format(mark=self.mark),
+                                                                  (start, start)):
+            yield int(index), bytes(leaf), {kind: name, "digest": digest, "case_id": case_id}
 
     def subjects(self, start: int) -> tuple[list[str], list[str]]:
         rows = self._rows("SELECT DISTINCT case_id, event_seq IS NULL FROM ledger_entry "

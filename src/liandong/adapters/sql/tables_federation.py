@@ -71,3 +71,35 @@ federation_reference = Table(  # 参考数据版本: the versions of the centre'
     Column("sender", String(16), nullable=False),
     Column("received_at", UtcDateTime, nullable=False),
 )
+
+# 联合处置: a shared case's status as its home node last sent it (kept by every node, the home too)
+federation_case = Table(
+    "federation_case", metadata,
+    Column("case_id", String(40), primary_key=True),
+    Column("home", String(16), nullable=False),  # the node that holds the case (where it was reported)
+    Column("state", String(24), nullable=False),
+    Column("lead", String(48), nullable=False),  # the lead department ("" before dispatch)
+    Column("lead_node", String(16), nullable=False),  # the node whose department leads
+    Column("members", Text, nullable=False),  # JSON [[department, role], …] of the active members
+    Column("ack_due", UtcDateTime, nullable=True),
+    Column("due", UtcDateTime, nullable=True),
+    Column("version", Integer, nullable=False),  # the case's version at the home node
+    Column("updated_at", UtcDateTime, nullable=False),
+)
+
+federation_command = Table(  # 转办指令: a command issued at a node that is not the case's home, both ways
+    "federation_command", metadata,
+    Column("command_id", String(160), primary_key=True),  # also its Nats-Msg-Id
+    Column("direction", String(8), nullable=False),  # out (forwarded from here) | in (handled here)
+    Column("peer", String(16), nullable=False),  # the home it went to, or the node it came from
+    Column("case_id", String(40), nullable=False, index=True),
+    Column("command", String(48), nullable=False),  # the command's slug
+    Column("actor", String(48), nullable=False),  # the department that issued it
+    Column("ledger_index", BigInteger().with_variant(Integer, "sqlite"), nullable=False, unique=True),
+    Column("digest", String(64), nullable=False),  # SHA-256 of the signed note
+    Column("outcome", String(16), nullable=False),  # pending | done | refused
+    Column("reason_code", String(64), nullable=True),
+    Column("reason", Text, nullable=True),  # the refusal in Chinese, then English
+    Column("at", UtcDateTime, nullable=False),
+    Column("answered_at", UtcDateTime, nullable=True),
+)

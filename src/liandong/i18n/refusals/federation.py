@@ -95,8 +95,30 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "节点 {scope} 的 nats-server 未能在 {deadline} 秒内就绪（{problem}）；其输出：\n{output}",
         "en": "The nats-server of node {scope} was not ready within {deadline} s ({problem}); it printed:\n{output}",
     },
+    "federation.case_not_shared": {
+        "zh": "案件 {case_id} 未移交给节点 {node}，该节点不能对其发出指令",
+        "en": "Case {case_id} was not handed over to node {node}, which cannot send commands about it",
+    },
+    "federation.not_their_department": {
+        "zh": "部门 {department} 不属于节点 {node}：节点只能代其辖区内的部门发出指令",
+        "en": "Department {department} does not belong to node {node}: a node speaks only for the departments "
+              "of its scope",
+    },
+    "federation.not_home": {
+        "zh": "案件 {case_id} 的状态只能由其所属节点 {home} 发送，节点 {sender} 发送的不予接受",
+        "en": "Only case {case_id}'s home node {home} sends its status; node {sender}'s is refused",
+    },
+    "federation.unknown_command": {
+        "zh": "节点 {sender} 答复的指令 {id} 不是本节点转给它的",
+        "en": "Node {sender} answered command {id}, which this node did not forward to it",
+    },
+    "federation.bad_command": {
+        "zh": "案件指令“{command}”无效（{problem}）；可用：{allowed}",
+        "en": "The case command '{command}' is not valid ({problem}); allowed: {allowed}",
+    },
     "federation.walk_timeout": {
-        "zh": "案件 {case_id} 未能在 {deadline} 秒内到达中央与浙江节点",
-        "en": "Case {case_id} did not reach the centre's and Zhejiang's nodes within {deadline} s",
+        "zh": "案件 {case_id} 未能在 {deadline} 秒内到达中央与浙江节点并由中央节点签收",
+        "en": "Case {case_id} did not reach the centre's and Zhejiang's nodes and the centre's acknowledgement "
+              "within {deadline} s",
     },
 }
