@@ -107,8 +107,11 @@ def test_a_refused_extension_stops_the_clock_only_when_the_rules_say_so(
     assert fair.parts("on_time") == (1, 1)
     assert fair.parts("assists_in_time") == (liangxi.parts("assists_in_time")[1],) * 2
     assert fair.counts["received"] == liangxi.counts["received"]
-    cases = stopped.current.fair
+    assert stopped.current.fair is None  # adjusted from what the facts carry, no event read
+    cases = stopped.current.refined(uow_factory, stopped.rules, always=True).fair
     assert cases is not None and next(iter(cases.values())).stopped_seconds == 3 * 86400
+    carried = next(f.fair for f in stopped.current.facts if f.fair is not None)
+    assert carried.resolution is not None and carried.resolution.extension == 3 * 86400 * 10**6  # µs
     # the citizen's, a return's and shelving's waits are the case's own: listing them changes nothing
     own = assess(uow_factory, H, MARCH, NOW, _rules(clock_stops=ClockStops(stops=("citizen", "return",
                                                                                   "shelved"))))
@@ -119,8 +122,12 @@ def test_a_resource_wait_stops_the_clock_of_the_county_case(uow_factory: Callabl
     fill_month(_bus(uow_factory))
     plain = assess(uow_factory, H, MARCH, NOW, _rules()).total(XINWU)
     stopped = assess(uow_factory, H, MARCH, NOW, _rules(clock_stops=ClockStops(stops=("resource",))))
-    fc = next(f for f in (stopped.current.fair or {}).values() if f.stopped_seconds)
+    read = stopped.current.refined(uow_factory, stopped.rules, always=True).fair
+    fc = next(f for f in (read or {}).values() if f.stopped_seconds)
     assert fc.stopped_seconds == 5 * 86400  # the five days the city took to decide
+    carried = next(f.fair for f in stopped.current.facts if f.case_id == fc.case_id)
+    assert carried is not None and carried.resolution is not None
+    assert carried.resolution.resource == 5 * 86400 * 10**6
     assert plain.parts("on_time") == (0, 1)
     # 7 working days from Monday 2 March 11:00 run to Wednesday 11 March; resolved 15 days and
     # 4 hours after dispatch, it is late even with five days taken off
