@@ -13,36 +13,24 @@ the outcome per stop set, as ``fair_columns.case_values`` does).
 from __future__ import annotations
 
 import math
-from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from liandong.assessment.engine import LOWER_IS_BETTER, RATES, Engine, Figures
+from liandong.assessment.engine import LOWER_IS_BETTER, RATES, Engine
 from liandong.assessment.facts import COUNTS
-from liandong.assessment.fair_columns import CASE_COLUMNS, MEMBER_COLUMNS, SUFFIX, Mode
+from liandong.assessment.fair_columns import CASE_COLUMNS, SUFFIX, Mode
 from liandong.assessment.fair_facts import KEPT
 from liandong.assessment.fair_rules import Tiers
 from liandong.assessment.rules import Classes
-from liandong.assessment.tiers import rank_in_tiers, tier_of
+from liandong.assessment.tiers import rank_in_tiers
 from liandong.domain.hierarchy import HierarchyIndex, Level
 
 DAY = 86_400.0
 WEIGHTS = (0.1, 0.4, 0.3)
 EXTRA = (("on_time", 0.1), ("assists_in_time", 0.05), ("summons_in_time", 0.05))  # 1 in all
-
-
-def plain(c: dict[str, np.ndarray], members: dict[str, np.ndarray]) -> tuple[dict[str, np.ndarray],
-                                                                             dict[str, np.ndarray]]:
-    """The fair columns of a month without clock stops or findings (today's counts in each)."""
-    n = len(c["received"])
-    cases = {"excluded": np.zeros(n, bool)}
-    for name in CASE_COLUMNS[1:]:
-        cases[name] = c[name.rsplit("_", 1)[0]]
-    return cases, {name: members["assists_in_time"] for name in MEMBER_COLUMNS}
 
 
 def generate(seed: int, c: dict[str, np.ndarray], members: dict[str, np.ndarray], m_case: np.ndarray,
@@ -165,16 +153,6 @@ def same(a: FairResult, b: FairResult) -> float:
 
 
 def tiers_of(n: int, h: HierarchyIndex) -> Tiers:
+    """Tiers of level and volume band (``bands``) for a month of ``n`` cases."""
     counties = sum(1 for _ in h.descendants(h.root.code, Level.COUNTY))
     return Tiers(enabled=True, by_level=True, volume_bands=bands(n, counties))
-
-
-def tiered(figures: dict[str, Figures], tiers: Tiers, h: HierarchyIndex) -> dict[str, list[str]]:
-    """The counties of each tier (for the report)."""
-    out: dict[str, list[str]] = defaultdict(list)
-    for code, f in figures.items():
-        out[tier_of(code, f, tiers, h)].append(code)
-    return out
-
-
-Contender = Callable[[], Any]
