@@ -229,12 +229,8 @@ class Engine:
     extra: tuple[tuple[str, float], ...] = ()
     fair: fc.Mode | None = None
     _db: duckdb.DuckDBPyConnection = field(init=False, repr=False)
-    _sums: str = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        # FSUM (compensated summation) for the one fractional count: a plain SUM of doubles depends
-        # on the order DuckDB's threads add in; 0.9 × basically satisfied would drift in the last digits
-        self._sums = fc.sums(self.fair)
         self._db = _connection()
         self._db.register("cases", self.cases)
         if self.members is not None:
@@ -278,7 +274,7 @@ class Engine:
     def total(self, scope: str) -> Figures:
         """The figures of every case with a place in ``scope``."""
         where, params = self._where_scope(scope)
-        found = self._figures(f"SELECT NULL AS key, {self._sums} FROM cases WHERE {where}", params)
+        found = self._figures(fc.query("NULL", where, None, self.fair), params)
         counts = found[0].counts if found else {}
         return Figures(scope, {**_empty_counts(), **counts}, self.weights, self.extra)
 
@@ -294,8 +290,8 @@ class Engine:
                               allowed=", ".join(lv.key for lv in UNIT_LEVELS if int(lv) > top))
         inside, params = ("TRUE", []) if top == Level.CENTRAL else (f"p{top} = ?", [scope])
         col = f"p{int(level)}"
-        rows = self._figures(f"SELECT {col} AS key, {self._sums} FROM cases WHERE k{int(level)} AND {inside} "
-                             f"AND {col} <> '' GROUP BY {col}", params)
+        where = f"k{int(level)} AND {inside} AND {col} <> ''"
+        rows = self._figures(fc.query(col, where, col, self.fair), params)
         out = {u.code: Figures(u.code, _empty_counts(), self.weights, self.extra)
                for u in h.descendants(scope, level)}
         for f in rows:
@@ -317,10 +313,9 @@ class Engine:
         if system is not None:
             extra += " AND {system} = ?"
             extra_params.append(system)
-        rows = self._figures(
-            f"SELECT lead AS key, {self._sums} FROM cases WHERE {where} AND lead <> ''"
-            f"{extra.format(level='lead_level', system='lead_system')} GROUP BY lead",
-            [*params, *extra_params])
+        rows = self._figures(fc.query(
+            "lead", f"{where} AND lead <> ''{extra.format(level='lead_level', system='lead_system')}", "lead",
+            self.fair), [*params, *extra_params])
         out = {f.key: f for f in rows}
         member_sums = fc.member_sums(MEMBER_COUNTS, self.fair)
         for f in self._figures(
@@ -344,6 +339,4 @@ class Engine:
             raise DomainError("assessment.bad_dimension", value=column, allowed=", ".join(allowed))
         where, params = self._where_scope(scope)
         return {f.key: f for f in self._figures(
-            f"SELECT CAST({column} AS VARCHAR) AS key, {self._sums} FROM cases WHERE {where} "
-            f"GROUP BY {column}",
-            params)}
+            fc.query(f"CAST({column} AS VARCHAR)", where, column, self.fair), params)}
