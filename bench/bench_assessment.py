@@ -1,7 +1,7 @@
 """All indicators for every county of the country over one month of cases: the KPI engine (DuckDB
 over the Arrow facts table) side by side with the same computation in pandas.
 
-Run: .venv/bin/python bench/bench_assessment.py [--cases 10000000] [--repeat 5] [--variants]
+Run: .venv/bin/python bench/bench_assessment.py [--cases 10000000] [--repeat 5] [--variants] [--fair]
 
 The ``cases`` and ``members`` tables are generated directly with seeded numpy, in the schema of
 ``engine.case_table`` / ``engine.member_table`` (checked): places drawn uniformly over the
@@ -13,7 +13,10 @@ counted once in it, every rate of ``engine.RATES``, the composite and the read l
 the counties inside their city by composite, and the national total; the results are checked
 equal before any figure is printed. The two run in turn, a round each, and the script reports
 how much CPU other processes took meanwhile. ``--variants`` also times the engine's two queries
-on other layouts and SQL (the investigation reported in docs/benchmarks.md).
+on other layouts and SQL (the investigation reported in docs/benchmarks.md). ``--fair`` times instead
+the fair assessment (issue 25: clock stops for refused extensions and resource waits, ~1 % of cases
+excluded, the composite with collaboration weights, counties ranked within tiers of level and
+volume band) both ways on the same facts, with the fair columns generated (``fair_month``).
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ import math
 import os
 import resource
 import statistics
+import sys
 import time
 import tomllib
 from collections import defaultdict
@@ -30,6 +34,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -49,8 +54,12 @@ from liandong.assessment.engine import (
     member_table,
 )
 from liandong.assessment.facts import COUNTS, MAJOR
-from liandong.assessment.rules import rank
+from liandong.assessment.fair_columns import CASE_COLUMNS, MEMBER_COLUMNS
+from liandong.assessment.rules import AssessmentRules, rank
 from liandong.domain.hierarchy import HierarchyIndex, Level
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import fair_month
 
 MONTH = (datetime(2025, 5, 18, 16, tzinfo=UTC), datetime(2025, 6, 18, 16, tzinfo=UTC))  # 19th→18th, Beijing
 SOURCES = {"hotline": 0.5, "citizen": 0.3, "grid": 0.12, "department": 0.05, "ngo": 0.03}
@@ -80,9 +89,10 @@ class Month:
     hierarchy: HierarchyIndex
 
 
-def month_of_cases(n: int, seed: int = 7, member_cases: int = 100_000) -> Month:
+def month_of_cases(n: int, seed: int = 7, member_cases: int = 100_000, fair: bool = False) -> Month:
     """A month of ``n`` cases: the ``cases`` table (a row per case and place) and the ``members``
-    table of the first ``member_cases`` cases (every case's member counts are in ``cases``)."""
+    table of the first ``member_cases`` cases (every case's member counts are in ``cases``); with
+    ``fair``, the fair rules' columns generated (else today's counts in them)."""
     h = national_hierarchy()
     rng = np.random.default_rng(seed)
     towns = [u.code for u in h if u.level is Level.TOWNSHIP]
@@ -127,6 +137,7 @@ def month_of_cases(n: int, seed: int = 7, member_cases: int = 100_000) -> Month:
         "returned": dispatched & p(0.04), "redone": resolved & p(0.01), "extended": dispatched & p(0.03),
         "escalated": dispatched & p(0.015), "resource_asked": dispatched & p(0.005),
         "copresence_due": copresence_due, "copresent": copresence_due & p(0.8),
+        "supporting": np.zeros(n, bool),  # no merged child (并单) among them
     }
 
     # the lead department: a system at the county (or township, city) of the first place
@@ -183,6 +194,16 @@ def month_of_cases(n: int, seed: int = 7, member_cases: int = 100_000) -> Month:
         columns[f"k{j + 1}"] = pa.array((unit >= 0) & (is_first | (unit != anc[first_town, j])))
     for name in COUNTS:
         columns[name] = pa.array(c[name].astype(np.float64)[case_of_row])
+    if fair:
+        fair_cases, fair_members = fair_month.generate(seed, c, member_values, m_case)
+        for name in CASE_COLUMNS:
+            values = fair_cases[name][case_of_row]
+            columns[name] = pa.array(values if name == "excluded" else values.astype(np.float64))
+    else:  # the same arrays as today's counts (no copy)
+        fair_members = {name: member_values["assists_in_time"] for name in MEMBER_COLUMNS}
+        columns["excluded"] = pa.array(np.zeros(len(case_of_row), bool))
+        for name in CASE_COLUMNS[1:]:
+            columns[name] = columns[name.rsplit("_", 1)[0]]
     cases = pa.table(columns)
     assert cases.schema == case_table([]).schema, cases.schema
 
@@ -197,6 +218,7 @@ def month_of_cases(n: int, seed: int = 7, member_cases: int = 100_000) -> Month:
         "system": _strings(systems, m_sys), "level": pa.array(levels[m_unit]), "unit": _strings(codes, m_unit),
         "role": _strings(["lead", "assist", "summoned"], mr),
         **{name: pa.array(member_values[name][keep].astype(np.float64)) for name in MEMBER_COUNTS},
+        **{name: pa.array(fair_members[name][keep].astype(np.float64)) for name in MEMBER_COLUMNS},
     }
     members = pa.table(mcols)
     assert members.schema == member_table([], h).schema, members.schema
@@ -414,7 +436,11 @@ def main() -> None:
     parser.add_argument("--cases", type=int, default=10_000_000)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--variants", action="store_true", help="also time the engine's queries on other layouts")
+    parser.add_argument("--fair", action="store_true", help="time the fair assessment with tiers instead")
     args = parser.parse_args()
+    if args.fair:
+        fair_main(args.cases, args.repeat)
+        return
     began = time.perf_counter()
     month = month_of_cases(args.cases)
     built, h = time.perf_counter() - began, month.hierarchy
@@ -455,6 +481,56 @@ def main() -> None:
             print(f"| {label} | {min(ts):.2f} | {statistics.median(ts):.2f} "
                   f"| {statistics.median(tried[first]) / statistics.median(ts):.2f} |")
         print(f"\n(other processes used {share:.0%} of the CPU while timing these)")
+
+
+def fair_main(n: int, repeat: int) -> None:
+    """``--fair``: the fair figures of every county, ranked within tiers, engine against pandas."""
+    began = time.perf_counter()
+    month = fair_month_of(n)
+    built, h = time.perf_counter() - began, month.hierarchy
+    mode = (True, True, True)  # refused extensions' and resource waits stopped, exclusions on
+    tiers = fair_month.tiers_of(n, h)
+    classes = AssessmentRules().classes
+    engine = Engine(month.cases, month.members, h, fair_month.WEIGHTS, extra=fair_month.EXTRA, fair=mode)
+    began = time.perf_counter()
+    frame = month.cases.to_pandas()
+    note = f"to_pandas {time.perf_counter() - began:.1f} s, not timed"
+    counties = pd.Index([u.code for u in h.descendants(h.root.code, Level.COUNTY)], name="p3")
+    with Contention() as busy:
+        times, found = rounds({
+            "pandas": lambda: fair_month.with_pandas(frame, counties, mode, tiers),
+            "engine": lambda: fair_month.with_engine(engine, tiers, classes),
+            "queries": lambda: engine.by_unit(h.root.code, Level.COUNTY),
+        }, repeat)
+    duck, pand = fair_month.engine_result(found["engine"]), fair_month.pandas_result(found["pandas"])
+    worst = fair_month.same(duck, pand)
+    t = month.cases
+    excluded = pc.sum(pc.and_(t["excluded"], t["k0"])).as_py()
+    stopped = {name: int(pc.sum(pc.if_else(t["k0"], t[name], 0.0)).as_py()) for name in
+               ("resolved_on_time", "resolved_on_time_er", "assists_in_time", "assists_in_time_er")}
+    print(f"facts: {n:,} cases, {t.num_rows:,} rows × {t.num_columns} columns ({t.nbytes / 2**30:.2f} GiB Arrow, "
+          f"built in {built:.1f} s; {note}; other processes used {busy.share:.0%} of the CPU while timing); "
+          f"{excluded:,} cases excluded; resolved on time {stopped['resolved_on_time']:,} → "
+          f"{stopped['resolved_on_time_er']:,} with the stops, assist parts {stopped['assists_in_time']:,} → "
+          f"{stopped['assists_in_time_er']:,}; {len(duck.sums):,} counties in "
+          f"{len(set(duck.tiers.values()))} tiers ({', '.join(sorted(set(duck.tiers.values())))}), "
+          f"{sum(r is not None for r in duck.ranks.values()):,} ranked; results equal "
+          f"(largest relative difference {worst:.1e}); peak RSS {rss_gib():.1f} GiB\n")
+    best = {k: min(v) for k, v in times.items()}
+    median = {k: statistics.median(v) for k, v in times.items()}
+    print(f"| fair figures for every county, ranked in tiers ({repeat} rounds) | best s | median s "
+          f"| × pandas (best) | × pandas (median) |")
+    print("|---|---:|---:|---:|---:|")
+    for label, key in (("pandas: the same columns picked, masked-key `groupby`, rates, composite, tiers, ranks", "pandas"),
+                       ("`Engine(fair=…).by_unit` (DuckDB over Arrow), `Figures`, `tiers.rank_in_tiers`", "engine"),
+                       ("of which the DuckDB query (`by_unit`)", "queries")):
+        print(f"| {label} | {best[key]:.2f} | {median[key]:.2f} | {best['pandas'] / best[key]:.1f} "
+              f"| {median['pandas'] / median[key]:.1f} |")
+    print("\nall rounds (s): " + "; ".join(f"{k} " + ", ".join(f"{x:.2f}" for x in v) for k, v in times.items()))
+
+
+def fair_month_of(n: int) -> Month:
+    return month_of_cases(n, fair=True)
 
 
 if __name__ == "__main__":

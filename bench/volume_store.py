@@ -203,7 +203,7 @@ class CaptureStore(SqlCaseStore):
             rows.spots[params["id"]].update(matter=params["matter"], open=params["open"])
         elif name == "last_fact":
             found = rows.facts.get(params["id"])
-            return _Result((found[-1]["body"],) if found else None)
+            return _Result((found[-1]["body"], found[-1]["fair"]) if found else None)
         elif name == "insert_fact":
             rows.facts.setdefault(params["id"], []).append(dict(params))
         elif name.startswith("sum_"):
@@ -357,8 +357,8 @@ def _copy(raw: Any, tables: dict[str, list[dict[str, Any]]]) -> None:
         "duty": (DUTY_COLUMNS, ("id", "dep", "kind", "ref", "subject", "since", "due", "order")),
         "tracking_code": (("code_hash", "case_id"), ("code", "id")),
         "case_spot": (("case_id", "matter", "place", "lat_e6", "lng_e6", "open"), SPOT_KEYS),
-        "case_fact": (("case_id", "version", "valid_from", "irregular", "body", "viewers"),
-                      ("id", "version", "valid_from", "irregular", "body", "viewers")),
+        "case_fact": (("case_id", "version", "valid_from", "irregular", "body", "viewers", "fair"),
+                      ("id", "version", "valid_from", "irregular", "body", "viewers", "fair")),
         "reporter_phone": (("phone_hash", "case_id"), ("phone", "id")),
     }
     with raw.cursor() as cur:

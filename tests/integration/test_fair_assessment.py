@@ -12,15 +12,19 @@ import pytest
 
 from liandong.adapters.calendar import ChineseWorkCalendar
 from liandong.adapters.reference_data import default_catalogue, national_hierarchy
+from liandong.assessment.engine import Engine
+from liandong.assessment.fair_columns import mode_of
 from liandong.assessment.fair_report import fair_rows
-from liandong.assessment.fair_rules import ClockStops, Tiers, Verification
+from liandong.assessment.fair_rules import ClockStops, Exclusions, Tiers, Verification
 from liandong.assessment.periods import parse_period
 from liandong.assessment.rules import AssessmentRules, Classes, Composite, PilotRule, load_rules, rank
-from liandong.assessment.service import Assessment, assess
+from liandong.assessment.service import Assessment, assess, collect
+from liandong.assessment.tiers import rank_in_tiers
 from liandong.domain.cases import commands as c
 from liandong.domain.cases.routing import Router
 from liandong.domain.cases.rules import CasePolicy, Rules
 from liandong.domain.cases.waiting import sampled_for_verification
+from liandong.domain.hierarchy import Level
 from liandong.services.cases import MessageBus
 from liandong.services.clock import ManualClock
 from liandong.services.ports import UnitOfWork
@@ -107,8 +111,11 @@ def test_a_refused_extension_stops_the_clock_only_when_the_rules_say_so(
     assert fair.parts("on_time") == (1, 1)
     assert fair.parts("assists_in_time") == (liangxi.parts("assists_in_time")[1],) * 2
     assert fair.counts["received"] == liangxi.counts["received"]
-    cases = stopped.current.fair
+    assert stopped.current.fair is None  # adjusted from what the facts carry, no event read
+    cases = stopped.current.refined(uow_factory, stopped.rules, always=True).fair
     assert cases is not None and next(iter(cases.values())).stopped_seconds == 3 * 86400
+    carried = next(f.fair for f in stopped.current.facts if f.fair is not None)
+    assert carried.resolution is not None and carried.resolution.extension == 3 * 86400 * 10**6  # µs
     # the citizen's, a return's and shelving's waits are the case's own: listing them changes nothing
     own = assess(uow_factory, H, MARCH, NOW, _rules(clock_stops=ClockStops(stops=("citizen", "return",
                                                                                   "shelved"))))
@@ -119,8 +126,12 @@ def test_a_resource_wait_stops_the_clock_of_the_county_case(uow_factory: Callabl
     fill_month(_bus(uow_factory))
     plain = assess(uow_factory, H, MARCH, NOW, _rules()).total(XINWU)
     stopped = assess(uow_factory, H, MARCH, NOW, _rules(clock_stops=ClockStops(stops=("resource",))))
-    fc = next(f for f in (stopped.current.fair or {}).values() if f.stopped_seconds)
+    read = stopped.current.refined(uow_factory, stopped.rules, always=True).fair
+    fc = next(f for f in (read or {}).values() if f.stopped_seconds)
     assert fc.stopped_seconds == 5 * 86400  # the five days the city took to decide
+    carried = next(f.fair for f in stopped.current.facts if f.case_id == fc.case_id)
+    assert carried is not None and carried.resolution is not None
+    assert carried.resolution.resource == 5 * 86400 * 10**6
     assert plain.parts("on_time") == (0, 1)
     # 7 working days from Monday 2 March 11:00 run to Wednesday 11 March; resolved 15 days and
     # 4 hours after dispatch, it is late even with five days taken off
@@ -228,3 +239,51 @@ def test_the_callback_verification_rate_flags_a_unit_whose_sample_disagrees(
     lenient = Assessment(a.hierarchy, _rules(verification=Verification(max_gap=0.7, min_sample=3)),
                          a.current, a.previous)
     assert not {r.key: r for r in fair_rows(lenient, "320200", "county", _authority)}[LIANGXI].diverges
+
+
+def test_the_engine_ranks_in_tiers_with_stops_and_exclusions_as_the_report_does(
+        uow_factory: Callable[[], UnitOfWork]) -> None:
+    """Decision 0051: the engine's fair columns over the facts as they are give the figures, ranks,
+    tiers and classes the fair pass gives reading the events (``report fair``, ``ranking``)."""
+    bus = _bus(uow_factory)
+    fill_month(bus)
+    _waited_for_a_refused_extension(bus)
+    bus.handle(c.AdjudicateRequest(by=CENTRE, case_id="C003", finding="unreasonable", reason="无理要求"))
+    composite = Composite.model_validate({"response": 0.1, "resolution": 0.4, "satisfaction": 0.3,
+                                          "assists_in_time": 0.1, "on_time": 0.1})
+    rules = _rules(composite=composite, tiers=Tiers(enabled=True, volume_bands=(3,)),
+                   clock_stops=ClockStops(stops=("extension", "resource")),
+                   exclusions=Exclusions(enabled=True))
+    raw = [collect(uow_factory, H, p, NOW, rules) for p in (MARCH, MARCH.previous())]
+    report = Assessment(H, rules, *(p.refined(uow_factory, rules, always=True) for p in raw))
+    assert report.current.fair is not None  # the events read, as `report fair` does
+    mode = mode_of(rules.clock_stops.stops, rules.exclusions.enabled)
+    engines = [Engine.of(p.facts, H, composite.weights, composite.extra_weights, fair=mode) for p in raw]
+    try:
+        fair_total = engines[0].total("320200")
+        assert fair_total.counts == report.total("320200").counts
+        today, stops, excluded = (Engine.of(raw[0].facts, H, fair=m) for m in (None, (True, True, False),
+                                                                                 (False, False, True)))
+        try:  # each rule changes the figures (the refused extension's wait; C003 leaves the rates)
+            assert stops.total(LIANGXI).parts("on_time")[0] == today.total(LIANGXI).parts("on_time")[0] + 1
+            dispatched = today.total(LIANGXI).counts["dispatched"]
+            assert excluded.total(LIANGXI).counts["dispatched"] == dispatched - 1
+            assert excluded.total(LIANGXI).counts["received"] == today.total(LIANGXI).counts["received"]
+        finally:
+            for e in (today, stops, excluded):
+                e.close()
+        for by, level in (("county", Level.COUNTY), ("township", Level.TOWNSHIP)):
+            now, before = (e.by_unit("320200", level) for e in engines)
+            assert {k: f.counts for k, f in now.items()} == \
+                {k: f.counts for k, f in report.groups("320200", by).items()}
+            for indicator in ("composite", "on_time", "assists_in_time"):
+                ranked = rank_in_tiers(now, before, indicator, lower_is_better=False, classes=rules.classes,
+                                       tiers=rules.tiers, hierarchy=H)
+                assert ranked == report.ranking("320200", by, indicator)
+        departments = engines[0].by_department("320200")
+        assert {k: f.counts for k, f in departments.items()} == \
+            {k: f.counts for k, f in report.groups("320200", "department").items()}
+    finally:
+        for e in engines:
+            e.close()
+        report.close()

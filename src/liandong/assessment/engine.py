@@ -19,6 +19,7 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
+from liandong.assessment import fair_columns as fc
 from liandong.assessment.facts import COUNTS, UNIT_LEVELS, CaseFacts
 from liandong.domain.errors import DomainError
 from liandong.domain.hierarchy import HierarchyIndex, Level
@@ -152,16 +153,18 @@ def case_table(facts: Iterable[CaseFacts]) -> pa.Table:
         columns[name] = pa.array(units[j], type=pa.string())
     for j in range(5):
         columns[f"k{j}"] = pa.array(first[j], type=pa.bool_())
-    matrix = np.array([f.values for f in cases], dtype=np.float64).reshape(len(cases), len(COUNTS))
+    names = (*COUNTS, *fc.CASE_COLUMNS)  # the counts, then the fair rules' columns
+    matrix = np.array([(*f.values, *fc.case_values(f)) for f in cases], dtype=np.float64).reshape(
+        len(cases), len(names))
     matrix = matrix[np.asarray(take, dtype=np.int64)] if take else matrix
-    for j, name in enumerate(COUNTS):
-        columns[name] = pa.array(matrix[:, j], type=pa.float64())
+    for j, name in enumerate(names):
+        columns[name] = pa.array(matrix[:, j] > 0 if name == "excluded" else matrix[:, j], type=_type(name))
     return pa.table(columns)
 
 
 def member_table(facts: Iterable[CaseFacts], hierarchy: HierarchyIndex) -> pa.Table:
     cols: dict[str, list[Any]] = {n: [] for n in ("case_id", "department", "system", "level", "unit",
-                                                  "role", *MEMBER_COUNTS)}
+                                                  "role", *MEMBER_COUNTS, *fc.MEMBER_COLUMNS)}
     for f in facts:
         for m in f.members:
             unit, _, system = m.department.rpartition("-")
@@ -177,6 +180,8 @@ def member_table(facts: Iterable[CaseFacts], hierarchy: HierarchyIndex) -> pa.Ta
                                 ("team_read_latest", m.read_latest),
                                 ("read_lag_seconds", m.read_lag_seconds), ("reads", m.reads)):
                 cols[name].append(float(value))
+            for name, fair in zip(fc.MEMBER_COLUMNS, fc.member_values(m, f.fair), strict=True):
+                cols[name].append(fair)
     return pa.table({name: pa.array(values, type=_type(name)) for name, values in cols.items()})
 
 
@@ -185,9 +190,9 @@ def _type(name: str) -> pa.DataType:
         return pa.timestamp("us", tz="UTC")
     if name in ("lead_level", "level"):
         return pa.int8()
-    if name.startswith("k") and name[1:].isdigit():
+    if (name.startswith("k") and name[1:].isdigit()) or name == "excluded":
         return pa.bool_()
-    if name in COUNTS or name in MEMBER_COUNTS:
+    if name in COUNTS or name in MEMBER_COUNTS or name in fc.CASE_COLUMNS or name in fc.MEMBER_COLUMNS:
         return pa.float64()
     return pa.string()
 
@@ -207,14 +212,14 @@ def _connection() -> duckdb.DuckDBPyConnection:
         return _BASE[0].cursor()
 
 
-# FSUM (compensated summation) for the one fractional count: a plain SUM of doubles depends on the
-# order DuckDB's threads add in, and 0.9 × basically satisfied would drift in the last digits.
-_SUMS = ", ".join(f"{'FSUM' if n == 'satisfaction_points' else 'SUM'}({n}) AS {n}" for n in COUNTS)
 
 
 @dataclass
 class Engine:
-    """DuckDB over the tables of one period (in memory; the tables are Arrow, read in place)."""
+    """DuckDB over the tables of one period (in memory; the tables are Arrow, read in place).
+
+    With ``fair`` (``fair_columns.Mode``), the figures are those under the fair rules' clock stops
+    and exclusions, from the tables' fair columns (the same as ``fair.adjust`` case by case)."""
 
     cases: pa.Table
     members: pa.Table | None  # None: built from ``facts`` when first needed
@@ -222,6 +227,7 @@ class Engine:
     weights: tuple[float, float, float] = DEFAULT_WEIGHTS
     facts: Sequence[CaseFacts] = ()
     extra: tuple[tuple[str, float], ...] = ()
+    fair: fc.Mode | None = None
     _db: duckdb.DuckDBPyConnection = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -233,9 +239,9 @@ class Engine:
     @classmethod
     def of(cls, facts: Sequence[CaseFacts], hierarchy: HierarchyIndex,
            weights: tuple[float, float, float] = DEFAULT_WEIGHTS,
-           extra: tuple[tuple[str, float], ...] = ()) -> Engine:
+           extra: tuple[tuple[str, float], ...] = (), fair: fc.Mode | None = None) -> Engine:
         """The engine of a set of facts; the members table is built on the first department query."""
-        return cls(case_table(facts), None, hierarchy, weights, facts, extra)
+        return cls(case_table(facts), None, hierarchy, weights, facts, extra, fair)
 
     def _need_members(self) -> None:
         if self.members is None:
@@ -268,7 +274,7 @@ class Engine:
     def total(self, scope: str) -> Figures:
         """The figures of every case with a place in ``scope``."""
         where, params = self._where_scope(scope)
-        found = self._figures(f"SELECT NULL AS key, {_SUMS} FROM cases WHERE {where}", params)
+        found = self._figures(fc.query("NULL", where, None, self.fair), params)
         counts = found[0].counts if found else {}
         return Figures(scope, {**_empty_counts(), **counts}, self.weights, self.extra)
 
@@ -284,8 +290,8 @@ class Engine:
                               allowed=", ".join(lv.key for lv in UNIT_LEVELS if int(lv) > top))
         inside, params = ("TRUE", []) if top == Level.CENTRAL else (f"p{top} = ?", [scope])
         col = f"p{int(level)}"
-        rows = self._figures(f"SELECT {col} AS key, {_SUMS} FROM cases WHERE k{int(level)} AND {inside} "
-                             f"AND {col} <> '' GROUP BY {col}", params)
+        where = f"k{int(level)} AND {inside} AND {col} <> ''"
+        rows = self._figures(fc.query(col, where, col, self.fair), params)
         out = {u.code: Figures(u.code, _empty_counts(), self.weights, self.extra)
                for u in h.descendants(scope, level)}
         for f in rows:
@@ -307,15 +313,14 @@ class Engine:
         if system is not None:
             extra += " AND {system} = ?"
             extra_params.append(system)
-        rows = self._figures(
-            f"SELECT lead AS key, {_SUMS} FROM cases WHERE {where} AND lead <> ''"
-            f"{extra.format(level='lead_level', system='lead_system')} GROUP BY lead",
-            [*params, *extra_params])
+        rows = self._figures(fc.query(
+            "lead", f"{where} AND lead <> ''{extra.format(level='lead_level', system='lead_system')}", "lead",
+            self.fair), [*params, *extra_params])
         out = {f.key: f for f in rows}
-        member_sums = ", ".join(f"SUM(m.{n}) AS {n}" for n in MEMBER_COUNTS)
+        member_sums = fc.member_sums(MEMBER_COUNTS, self.fair)
         for f in self._figures(
                 f"SELECT m.department AS key, {member_sums} FROM members m "
-                f"WHERE m.case_id IN (SELECT case_id FROM cases WHERE {where})"
+                f"WHERE m.case_id IN (SELECT case_id FROM cases WHERE {where}{fc.kept(self.fair)})"
                 f"{extra.format(level='m.level', system='m.system')} GROUP BY m.department",
                 [*params, *extra_params]):
             own = out.get(f.key)
@@ -334,5 +339,4 @@ class Engine:
             raise DomainError("assessment.bad_dimension", value=column, allowed=", ".join(allowed))
         where, params = self._where_scope(scope)
         return {f.key: f for f in self._figures(
-            f"SELECT CAST({column} AS VARCHAR) AS key, {_SUMS} FROM cases WHERE {where} GROUP BY {column}",
-            params)}
+            fc.query(f"CAST({column} AS VARCHAR)", where, column, self.fair), params)}

@@ -37,7 +37,9 @@ def fact_mismatch(case_id: str, events: Sequence[ev.Event], stored: Sequence[Fac
                   ("valid_from", first.isoformat(), row.valid_from.isoformat()),
                   ("irregular", str(irregular), str(row.irregular)),
                   ("viewers", str(derived[v - 1].viewers), str(row.viewers if row.viewers is not None
-                                                              else derived[v - 1].viewers)))
+                                                              else derived[v - 1].viewers)),
+                  ("fair", str(derived[v - 1].fair), str(row.fair if row.fair is not None
+                                                        else derived[v - 1].fair)))
         for name, expected, found in checks:
             if expected != found:
                 return ("case fact", case_id, v, name, expected[:120], found[:120])

@@ -18,9 +18,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from liandong.assessment import fair_facts
 from liandong.assessment.facts import (
     COUNTS,
     MAJOR,
@@ -119,19 +121,26 @@ def _record_part(r: CaseRecord) -> dict[str, Any]:
             "members": members}
 
 
-def row_of(case_id: str, previous: str | None, record: CaseRecord, events: Sequence[ev.Event]) -> FactRow:
-    """The row after a save of ``events`` (``previous``: the body of the case's row before, None
-    for a new case)."""
-    return row_after(case_id, None if previous is None else json.loads(previous)["acc"], record, events)[0]
+def row_of(case_id: str, previous: str | None, record: CaseRecord, events: Sequence[ev.Event],
+           previous_fair: str | None = None) -> FactRow:
+    """The row after a save of ``events`` (``previous``, ``previous_fair``: the body and the fair
+    part of the case's row before, None for a new case; a row before without its fair part leaves
+    none on this one)."""
+    if previous is None:
+        return row_after(case_id, None, record, events, fair_facts.empty())[0]
+    fair = None if previous_fair is None else json.loads(previous_fair)
+    return row_after(case_id, json.loads(previous)["acc"], record, events, fair)[0]
 
 
-def row_after(case_id: str, before: dict[str, Any] | None, record: CaseRecord,
-              events: Sequence[ev.Event]) -> tuple[FactRow, dict[str, Any]]:
+def row_after(case_id: str, before: dict[str, Any] | None, record: CaseRecord, events: Sequence[ev.Event],
+              fair_before: dict[str, Any] | None) -> tuple[FactRow, dict[str, Any], dict[str, Any] | None]:
     """``row_of`` from the accumulators of the row before (None for a new case) instead of its
     body, and the accumulators after: a replay carries them on instead of parsing each body back
-    (the JSON round trip leaves them as they are: ints, None, lists and a dict of str keys)."""
+    (the JSON round trip leaves them as they are: ints, None, lists and a dict of str keys); the
+    same for the fair part (``fair_facts``; None: not known)."""
     before = _empty_acc() if before is None else before
     acc = fold(before, events)
+    fair = None if fair_before is None else fair_facts.fold(fair_before, events)
     times = [e.at for e in events]
     first, last = min(times), max(times)
     start = micros(first)
@@ -140,18 +149,19 @@ def row_after(case_id: str, before: dict[str, Any] | None, record: CaseRecord,
     body = json.dumps({"acc": acc, "rec": _record_part(record)}, ensure_ascii=False, separators=(",", ":"))
     received = moment(acc["rec"]) if acc["rec"] not in (None, -1) else first
     assert received is not None
-    return FactRow(case_id, record.version, first, irregular, body, received), acc
+    fair_text = None if fair is None else fair_facts.dumps(fair)
+    return FactRow(case_id, record.version, first, irregular, body, received, fair=fair_text), acc, fair
 
 
 def rows_of_stream(case_id: str, events: Sequence[ev.Event]) -> list[FactRow]:
     """The rows a stream leaves when each of its events is saved alone (a rebuild from the log:
-    the record after each event, replayed once)."""
+    the record after each event, replayed once), as migration 0024 wrote them (no fair part)."""
     record = CaseRecord(case_id)
     rows: list[FactRow] = []
     previous: str | None = None
     for e in events:
         apply(record, e)
-        row = row_of(case_id, previous, record, [e])
+        row = replace(row_of(case_id, previous, record, [e]), fair=None)
         rows.append(row)
         previous = row.body
     return rows
@@ -177,6 +187,10 @@ def facts_of(row: FactRow, as_of: datetime, hierarchy: HierarchyIndex,
                         received_at=received, owner=rec["owner"], team=team)
     lead = rec["lead"]
     places = tuple(dict.fromkeys(_place_units(hierarchy, p, units) for p in rec["aff"]))
+    fair = None
+    if row.fair is not None:  # the finding in force is the latest row's, whenever it was made
+        now = row.fair_now if row.fair_now not in (None, row.fair) else None
+        fair = fair_facts.read(json.loads(row.fair), None if now is None else json.loads(now)["fin"])
     if state is CaseState.MERGED:
         counts: dict[str, float] = {**dict.fromkeys(COUNTS, 0.0), "supporting": 1}
         members: tuple[MemberFacts, ...] = ()
@@ -186,7 +200,7 @@ def facts_of(row: FactRow, as_of: datetime, hierarchy: HierarchyIndex,
         case_id=row.case_id, received_at=received, matter=rec["matter"], severity=rec["sev"],
         source=rec["src"], lead=lead, lead_system=lead.rpartition("-")[2],
         lead_level=level_of(lead, hierarchy) if lead else -1, places=places, counts=counts,
-        members=members, record=record, values=tuple(float(counts[name]) for name in COUNTS))
+        members=members, record=record, values=tuple(float(counts[name]) for name in COUNTS), fair=fair)
 
 
 def _place_units(hierarchy: HierarchyIndex, code: str, units: dict[str, tuple[str, str, str, str]],

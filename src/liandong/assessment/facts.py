@@ -17,6 +17,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from liandong.assessment import fair_facts
+from liandong.assessment.fair_facts import FairFacts
 from liandong.domain.cases import events as ev
 from liandong.domain.cases.case import Case
 from liandong.domain.cases.record import CaseRecord
@@ -78,6 +80,7 @@ class CaseFacts:
     members: tuple[MemberFacts, ...]
     record: CaseRecord
     values: tuple[float, ...] = ()  # the counts in the order of COUNTS (for the columnar tables)
+    fair: FairFacts | None = None  # what the fair rules read (None: not carried, read the events)
 
     def count(self, name: str) -> float:
         return self.counts[name]
@@ -171,7 +174,8 @@ def case_facts(case_id: str, events: Sequence[ev.Event], as_of: datetime, hierar
         case_id=case_id, received_at=first.at, matter=r.matter, severity=r.severity, source=r.source,
         lead=lead, lead_system=lead.rpartition("-")[2], lead_level=level_of(lead, hierarchy) if lead else -1,
         places=tuple(dict.fromkeys(_units(hierarchy, p) for p in r.affected)), counts=counts,
-        members=members, record=r, values=tuple(float(counts[name]) for name in COUNTS))
+        members=members, record=r, values=tuple(float(counts[name]) for name in COUNTS),
+        fair=fair_facts.of_events(seen, events))
 
 
 def _members(r: CaseRecord, seen: Sequence[ev.Event], as_of: datetime,

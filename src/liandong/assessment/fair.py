@@ -26,9 +26,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from liandong.assessment.facts import COUNTS, RATING_POINTS, CaseFacts
+from liandong.assessment.fair_facts import KEPT
 from liandong.assessment.rules import AssessmentRules
 from liandong.domain.cases import events as ev
 from liandong.domain.cases.events.adjudication import APPLY_ADJUDICATION, Adjudication
@@ -36,9 +37,6 @@ from liandong.domain.cases.record import CaseRecord, apply
 from liandong.domain.cases.waiting import sampled_for_verification
 
 _NEW_DEADLINE = (ev.CaseDispatched, ev.ReturnDecided, ev.CaseRedispatched, ev.CaseEscalated, ev.CaseReopened)
-KEPT = frozenset({"received", "open", "closed", "overdue", "supporting"})
-"""The counts an excluded case keeps (what is received and open is not a rate); every numerator
-and denominator of a rate is taken off."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,15 +62,15 @@ class FairCase:
 def fair_case(case_id: str, events: Sequence[ev.Event], as_of: datetime, stops: Sequence[str]) -> FairCase:
     """The fair reading of a case's events up to ``as_of``."""
     record = CaseRecord(case_id)
-    stopped = 0.0
+    stopped = timedelta()
     open_stops: dict[str, datetime] = {}
     on_time: bool | None = None
     assists: dict[str, bool] = {}
     last_stopped = 0
     first_rating, verified, verified_rating, agrees = "", False, "", False
 
-    def pending(at: datetime) -> float:
-        return sum((at - since).total_seconds() for since in open_stops.values())
+    def pending(at: datetime) -> timedelta:
+        return sum((at - since for since in open_stops.values()), timedelta())
 
     for e in events:
         if e.at > as_of:  # a finding made after the period (before its assessment) still counts
@@ -82,30 +80,30 @@ def fair_case(case_id: str, events: Sequence[ev.Event], as_of: datetime, stops: 
         if isinstance(e, ev.CaseResolved | ev.AssistReported):
             due = record.due
             extra = stopped + pending(e.at)
-            timely = due is None or (e.at - due).total_seconds() <= extra
+            timely = due is None or e.at - due <= extra
             if isinstance(e, ev.CaseResolved):
-                on_time, last_stopped = timely, int(extra)
+                on_time, last_stopped = timely, int(extra.total_seconds())
             else:
                 assists[e.department] = timely
         elif isinstance(e, _NEW_DEADLINE):
-            stopped = 0.0
+            stopped = timedelta()
             open_stops.clear()
         elif isinstance(e, ev.ExtensionRequested) and "extension" in stops:
             open_stops["extension"] = e.at
         elif isinstance(e, ev.ExtensionDecided) and "extension" in open_stops:
             since = open_stops.pop("extension")
-            stopped += 0.0 if e.approved else (e.at - since).total_seconds()
+            stopped += timedelta() if e.approved else e.at - since
         elif isinstance(e, ev.ResourceRequested) and "resource" in stops:
             open_stops["resource"] = e.at
         elif isinstance(e, ev.ResourceDecided) and "resource" in open_stops:
-            stopped += (e.at - open_stops.pop("resource")).total_seconds()
+            stopped += e.at - open_stops.pop("resource")
         elif isinstance(e, ev.CaseFollowedUp):
             first_rating = e.rating
         elif isinstance(e, ev.FollowUpVerified):
             verified, verified_rating, agrees = True, e.rating, e.agrees
         apply(record, e)
     if on_time is None:
-        last_stopped = int(stopped + pending(as_of))
+        last_stopped = int((stopped + pending(as_of)).total_seconds())
     sampled = first_rating in RATING_POINTS and sampled_for_verification(case_id)
     return FairCase(case_id, on_time, assists, last_stopped, record.adjudication, sampled, first_rating,
                     verified, verified_rating, agrees)
@@ -113,24 +111,45 @@ def fair_case(case_id: str, events: Sequence[ev.Event], as_of: datetime, stops: 
 
 def active(rules: AssessmentRules) -> bool:
     """Whether the rules change the facts (clock stops that do something, or exclusions)."""
-    return rules.exclusions.enabled or bool(set(rules.clock_stops.stops) & {"extension", "resource"})
+    return rules.exclusions.enabled or any(stops_of(rules))
+
+
+def stops_of(rules: AssessmentRules) -> tuple[bool, bool]:
+    """Whether the rules stop the clock for a refused extension's wait, and for a resource wait."""
+    return "extension" in rules.clock_stops.stops, "resource" in rules.clock_stops.stops
 
 
 def adjust(f: CaseFacts, fc: FairCase, rules: AssessmentRules) -> CaseFacts:
     """The facts of a case under the fair rules: an excluded case keeps only what is not a rate;
     with clock stops, the on-time measures are those of ``fc``."""
+    return _adjusted(f, fc.excluded, fc.resolved_on_time, fc.assists_on_time, rules)
+
+
+def adjust_facts(f: CaseFacts, rules: AssessmentRules) -> CaseFacts:
+    """``adjust`` from what the facts carry (``CaseFacts.fair``, decision 0051): no event is read,
+    and the facts are the same as ``refine`` gives."""
+    ff = f.fair
+    if ff is None:
+        raise ValueError(f"the facts of {f.case_id} carry no fair part: read its events (refine)")
+    ext, res = stops_of(rules)
+    on_time = None if ff.resolution is None else ff.resolution.on_time(ext, res)
+    return _adjusted(f, ff.excluded, on_time, {d: c.on_time(ext, res) for d, c in ff.assists}, rules)
+
+
+def _adjusted(f: CaseFacts, excluded: bool, resolved_on_time: bool | None,
+              assists_on_time: Mapping[str, bool], rules: AssessmentRules) -> CaseFacts:
     if f.counts.get("supporting"):
         return f  # a merged child counts in nothing already
-    if rules.exclusions.enabled and fc.excluded:
+    if rules.exclusions.enabled and excluded:
         counts = {n: (f.counts[n] if n in KEPT else 0.0) for n in COUNTS}
         return replace(f, counts=counts, members=(), values=tuple(float(counts[n]) for n in COUNTS))
-    if not set(rules.clock_stops.stops) & {"extension", "resource"}:
+    if not any(stops_of(rules)):
         return f
     counts = dict(f.counts)
-    if counts.get("resolved") and fc.resolved_on_time is not None:
-        counts["resolved_on_time"] = float(fc.resolved_on_time)
-    members = tuple(replace(m, assists_in_time=int(fc.assists_on_time[m.department]))
-                    if m.assists_due and m.department in fc.assists_on_time else m for m in f.members)
+    if counts.get("resolved") and resolved_on_time is not None:
+        counts["resolved_on_time"] = float(resolved_on_time)
+    members = tuple(replace(m, assists_in_time=int(assists_on_time[m.department]))
+                    if m.assists_due and m.department in assists_on_time else m for m in f.members)
     counts["assists_in_time"] = float(sum(m.assists_in_time for m in members))
     return replace(f, counts=counts, members=members, values=tuple(float(counts[n]) for n in COUNTS))
 

@@ -42,12 +42,16 @@ class PeriodFacts:
     def refined(self, uow: Callable[[], UnitOfWork], rules: AssessmentRules, *, always: bool = False,
                 ) -> PeriodFacts:
         """The period under the fair rules of issue 25 (``assessment.fair``): its facts adjusted
-        when the rules change them, with each case's fair reading (read from its events; with
-        ``always``, even when the rules change nothing); else itself."""
+        when the rules change them — from what the facts carry (decision 0051) when every one
+        does, else from the events; with ``always``, each case's fair reading too (read from its
+        events, even when the rules change nothing); else itself."""
         from liandong.assessment import fair
 
         if self.fair is not None or not (always or fair.active(rules)):
             return self
+        if not always and all(f.fair is not None for f in self.facts):
+            return PeriodFacts(self.period, self.as_of, [fair.adjust_facts(f, rules) for f in self.facts],
+                               self.blamed, self.loader)
 
         def streams(ids: list[str]) -> dict[str, list[Event]]:
             with uow() as u:

@@ -95,10 +95,13 @@ def assess_stored(cache: FactsCache, uow: Callable[[], UnitOfWork], hierarchy: H
 
 
 def _same(a: CaseFacts, b: CaseFacts) -> bool:
+    """The same facts (and the same fair part where both carry one: a row from before migration
+    0035 carries none)."""
     return (a.case_id, a.received_at, a.matter, a.severity, a.source, a.lead, a.lead_level, a.places,
             dict(a.counts), a.members, a.record.affected) == (
         b.case_id, b.received_at, b.matter, b.severity, b.source, b.lead, b.lead_level, b.places,
-        dict(b.counts), b.members, b.record.affected)
+        dict(b.counts), b.members, b.record.affected) and (
+        a.fair is None or b.fair is None or a.fair == b.fair)
 
 
 def check(uow: Callable[[], UnitOfWork], hierarchy: HierarchyIndex, since: datetime, as_of: datetime,

@@ -7,8 +7,10 @@ owner) instead of replaying every case of the scope."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
+from liandong.assessment import fair_facts
 from liandong.assessment.fact_rows import row_after
 from liandong.domain.access import OVERSIGHT, Principal
 from liandong.domain.cases import events as ev
@@ -27,8 +29,7 @@ def viewers_of(r: CaseRecord, duties: Sequence[Duty] | None = None) -> str:
 
 
 def with_viewers(row: FactRow, r: CaseRecord, duties: Sequence[Duty] | None = None) -> FactRow:
-    return FactRow(row.case_id, row.version, row.valid_from, row.irregular, row.body, row.received_at,
-                   viewers_of(r, duties))
+    return replace(row, viewers=viewers_of(r, duties))
 
 
 def rows_with_viewers(case_id: str, events: Sequence[ev.Event]) -> list[FactRow]:
@@ -37,9 +38,10 @@ def rows_with_viewers(case_id: str, events: Sequence[ev.Event]) -> list[FactRow]
     record = CaseRecord(case_id)
     rows: list[FactRow] = []
     acc: dict[str, Any] | None = None
+    fair: dict[str, Any] | None = fair_facts.empty()
     for e in events:
         apply(record, e)
-        row, acc = row_after(case_id, acc, record, [e])
+        row, acc, fair = row_after(case_id, acc, record, [e], fair)
         rows.append(with_viewers(row, record))
     return rows
 

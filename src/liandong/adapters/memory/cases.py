@@ -4,6 +4,7 @@ rollback) and the read side, a view of the same records."""
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterator, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from liandong.adapters.memory.streams import MemoryStreams
@@ -79,8 +80,8 @@ class MemoryCaseStore(MemoryStreams[Case, Event], CaseStore):
         self.records[case.id] = case.record
         if pending:  # 事实表: a new version of the case's facts, as the SQL stores keep it
             rows = self.facts.setdefault(case.id, [])
-            body = rows[-1].body if rows else None
-            rows.append(with_viewers(row_of(case.id, body, case.record, pending), case.record))
+            body, fair = (rows[-1].body, rows[-1].fair) if rows else (None, None)
+            rows.append(with_viewers(row_of(case.id, body, case.record, pending, fair), case.record))
             self.sums.on_save(body, rows[-1], rows[:-1])
         key = case.record.idempotency_key
         if key and key not in self.keys:
@@ -238,9 +239,10 @@ class MemoryCaseReads(ReadsThroughStore[Case, Event], CaseReads):
     def facts_received(self, since: datetime, until: datetime, as_of: datetime, *,
                        scope: str | None = None) -> Iterator[FactRow]:
         for r in self._received(since, until, scope):
-            found = [f for f in self.store.facts.get(r.id, []) if f.valid_from <= as_of]
+            rows = self.store.facts.get(r.id, [])
+            found = [f for f in rows if f.valid_from <= as_of]
             if found:
-                yield found[-1]
+                yield replace(found[-1], fair_now=rows[-1].fair)
 
     def fact_rows(self, case_id: str) -> list[FactRow]:
         return list(self.store.facts.get(case_id, []))

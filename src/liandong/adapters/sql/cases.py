@@ -94,7 +94,8 @@ class StreamCache:
     def __init__(self, capacity: int = 50_000) -> None:
         self.capacity = capacity
         self._items: OrderedDict[str, tuple[ev.Event, ...]] = OrderedDict()
-        self._facts: OrderedDict[str, tuple[int, str]] = OrderedDict()  # the last fact row's body
+        # the last fact row's body and fair part
+        self._facts: OrderedDict[str, tuple[int, str, str | None]] = OrderedDict()
         self._lock = threading.Lock()
 
     def get(self, case_id: str) -> tuple[ev.Event, ...]:
@@ -118,15 +119,16 @@ class StreamCache:
             self._items.pop(case_id, None)
             self._facts.pop(case_id, None)
 
-    def fact(self, case_id: str, version: int) -> str | None:
-        """The body of a case's latest fact row if it is of ``version`` (else None: read it)."""
+    def fact(self, case_id: str, version: int) -> tuple[str, str | None] | None:
+        """The body and fair part of a case's latest fact row if it is of ``version`` (else None:
+        read it)."""
         with self._lock:
             found = self._facts.get(case_id)
-            return found[1] if found is not None and found[0] == version else None
+            return (found[1], found[2]) if found is not None and found[0] == version else None
 
-    def put_fact(self, case_id: str, version: int, body: str) -> None:
+    def put_fact(self, case_id: str, version: int, body: str, fair: str | None) -> None:
         with self._lock:
-            self._facts[case_id] = (version, body)
+            self._facts[case_id] = (version, body, fair)
             self._facts.move_to_end(case_id)
             while len(self._facts) > self.capacity:
                 self._facts.popitem(last=False)
@@ -142,7 +144,7 @@ class SqlCaseStore(SqlStreams[Case, ev.Event], CaseStore):
         self.sql = _SQL if self.sqlite else _PG
         self._integrity = (IntegrityError, conn.dialect.dbapi.IntegrityError)
         self.staged: dict[str, tuple[ev.Event, ...]] = {}  # streams to cache after commit
-        self.staged_facts: dict[str, tuple[int, str]] = {}  # the fact rows written, by case
+        self.staged_facts: dict[str, tuple[int, str, str | None]] = {}  # the fact rows written, by case
         self.staged_sums: list[Any] = []  # the sums' changes, written at the commit (``flush``)
         self._cursor: Any = None
 
@@ -240,16 +242,17 @@ class SqlCaseStore(SqlStreams[Case, ev.Event], CaseStore):
         for row in duty_sql.duty_rows(duties, self._time):
             self._exec("insert_duty", row)
         if pending:  # 事实表: the case's facts after these events, a new version of its row
-            body = self.cache.fact(r.id, expected) if expected else None
-            if expected and body is None:
+            last = self.cache.fact(r.id, expected) if expected else None
+            if expected and last is None:
                 found = self._exec("last_fact", {"id": r.id}).fetchone()
-                body = found[0] if found is not None else None
+                last = (found[0], found[1]) if found is not None else None
+            body, fair = last if last is not None else (None, None)
             from liandong.assessment.fact_rows import row_of  # on the first save: `org show` never pays
             from liandong.assessment.viewers import with_viewers
 
-            fact = with_viewers(row_of(r.id, body, r, pending), r, duties)
+            fact = with_viewers(row_of(r.id, body, r, pending, fair), r, duties)
             self._exec("insert_fact", fact_sql.params(fact, self._time))
-            self.staged_facts[r.id] = (r.version, fact.body)
+            self.staged_facts[r.id] = (r.version, fact.body, fact.fair)
             sum_sql.on_save(self._exec, self._time, body, fact, _moment, self.staged_sums.append)
         base = self.cache.get(r.id) if expected else ()
         if len(base) == expected:
@@ -264,8 +267,8 @@ class SqlCaseStore(SqlStreams[Case, ev.Event], CaseStore):
     def committed(self) -> None:
         for case_id, stream in self.staged.items():
             self.cache.put(case_id, stream)
-        for case_id, (version, body) in self.staged_facts.items():
-            self.cache.put_fact(case_id, version, body)
+        for case_id, (version, body, fair) in self.staged_facts.items():
+            self.cache.put_fact(case_id, version, body, fair)
         self.staged.clear()
         self.staged_facts.clear()
 

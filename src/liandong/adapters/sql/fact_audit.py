@@ -35,7 +35,7 @@ def _stored(case_id: str, scanned: Iterable[Any], sums: Recomputed | None) -> li
     ``sums._cases`` reads them: the rows of a case with a record, ``received_at`` the record's)."""
     found = list(scanned)
     rows = [FactRow(case_id, r.version, r.valid_from, bool(r.irregular), r.body,
-                    r.valid_from if r.record is None else r.received_at, r.viewers) for r in found]
+                    r.valid_from if r.record is None else r.received_at, r.viewers, r.fair) for r in found]
     if sums is not None and found[0].record is not None:
         sums.add(rows)
     return rows
@@ -60,7 +60,7 @@ def derived(conn: Connection, ids: Sequence[str] | None,
     sums = Recomputed() if ids is None else None  # a full check: the sums from this same scan
     for chunk in _chunks(ids):
         qe = select(e.c.case_id).group_by(e.c.case_id).order_by(e.c.case_id)  # the cases with events
-        qf = (select(f.c.case_id, f.c.version, f.c.valid_from, f.c.irregular, f.c.body, f.c.viewers,
+        qf = (select(f.c.case_id, f.c.version, f.c.valid_from, f.c.irregular, f.c.body, f.c.viewers, f.c.fair,
                      c.c.id.label("record"), c.c.received_at)
               .outerjoin(c, c.c.id == f.c.case_id).order_by(f.c.case_id, f.c.version))
         if chunk is not None:

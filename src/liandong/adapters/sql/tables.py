@@ -333,6 +333,7 @@ case_fact = Table(  # 事实表: a case's facts after each save (assessment.fact
     Column("irregular", Boolean, nullable=False),  # backfilled or of several moments: replay
     Column("body", Text, nullable=False),
     Column("viewers", Text, nullable=True),  # who sees the case by its record (assessment.viewers)
+    Column("fair", Text, nullable=True),  # what the fair rules read of the events (assessment.fair_facts)
 )
 
 

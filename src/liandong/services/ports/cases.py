@@ -69,6 +69,13 @@ class FactRow:
     viewers: str | None = None
     """The departments ``can_see`` lets in by the record alone (team, dispatcher, what waits on
     them), ``|``-joined (``assessment.viewers``); None: not known (a row from before migration 0033)."""
+    fair: str | None = None
+    """JSON: what the fair rules read of the events 1..version (``assessment.fair_facts``: the
+    on-time measures' lateness and stopped waits, the finding); None: not known (a row from before
+    migration 0035, or of a case whose earlier rows are; ``insight rebuild-facts`` derives them)."""
+    fair_now: str | None = None
+    """As read for a moment (``facts_received``): ``fair`` of the case's latest row, whose finding
+    counts whenever it was made."""
 
 
 def scope_prefix(scope: str) -> str:
