@@ -2,7 +2,7 @@
 (every node's copy, the home's too) and the commands forwarded to a case's home node, both ways
 
 Revision ID: 0036
-Revises: 0033
+Revises: 0035
 Create Date: 2026-12-06 22:00:00
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0036'
-down_revision = '0033'
+down_revision = '0035'
 branch_labels = None
 depends_on = None
 
