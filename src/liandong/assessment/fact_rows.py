@@ -56,7 +56,7 @@ def moment(us: int | None) -> datetime | None:
     return None if us is None else _EPOCH + timedelta(microseconds=us)
 
 
-def _empty_acc() -> dict[str, Any]:
+def empty_acc() -> dict[str, Any]:
     return {"ack_due": None, "first_ack": None, "disp": 0, "ret": 0, "esc": 0, "clo": 0, "ext": 0,
             "res": 0, "redo": 0, "resolved": 0, "rot": 0, "fu": None, "assist": {}, "ats": [],
             "rec": None}
@@ -65,6 +65,13 @@ def _empty_acc() -> dict[str, Any]:
 def fold(acc: dict[str, Any], events: Sequence[ev.Event]) -> dict[str, Any]:
     """The accumulators after ``events`` (a new dict; ``acc`` is left as it was)."""
     out = {**acc, "assist": dict(acc["assist"]), "ats": list(acc["ats"])}
+    fold_into(out, events)
+    return out
+
+
+def fold_into(out: dict[str, Any], events: Sequence[ev.Event]) -> None:
+    """``fold`` in place: ``out`` becomes the accumulators after ``events`` (a replay that carries
+    one set of accumulators along, copying nothing)."""
     for e in events:
         at = micros(e.at)
         out["ats"].append(at)
@@ -92,7 +99,6 @@ def fold(acc: dict[str, Any], events: Sequence[ev.Event]) -> dict[str, Any]:
             out["redo"] += 1
         if isinstance(e, ev.AssistReported):
             out["assist"][e.department] = int(bool(e.on_time))
-    return out
 
 
 def _record_part(r: CaseRecord) -> dict[str, Any]:
@@ -119,6 +125,11 @@ def _record_part(r: CaseRecord) -> dict[str, Any]:
             "members": members}
 
 
+def body_of(acc: dict[str, Any], record: CaseRecord) -> str:
+    """A row's body: the accumulators and what the facts read of the record."""
+    return json.dumps({"acc": acc, "rec": _record_part(record)}, ensure_ascii=False, separators=(",", ":"))
+
+
 def row_of(case_id: str, previous: str | None, record: CaseRecord, events: Sequence[ev.Event]) -> FactRow:
     """The row after a save of ``events`` (``previous``: the body of the case's row before, None
     for a new case)."""
@@ -130,14 +141,14 @@ def row_after(case_id: str, before: dict[str, Any] | None, record: CaseRecord,
     """``row_of`` from the accumulators of the row before (None for a new case) instead of its
     body, and the accumulators after: a replay carries them on instead of parsing each body back
     (the JSON round trip leaves them as they are: ints, None, lists and a dict of str keys)."""
-    before = _empty_acc() if before is None else before
+    before = empty_acc() if before is None else before
     acc = fold(before, events)
     times = [e.at for e in events]
     first, last = min(times), max(times)
     start = micros(first)
     assert start is not None
     irregular = first != last or (bool(before["ats"]) and start < max(before["ats"]))
-    body = json.dumps({"acc": acc, "rec": _record_part(record)}, ensure_ascii=False, separators=(",", ":"))
+    body = body_of(acc, record)
     received = moment(acc["rec"]) if acc["rec"] not in (None, -1) else first
     assert received is not None
     return FactRow(case_id, record.version, first, irregular, body, received), acc
