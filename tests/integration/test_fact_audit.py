@@ -64,3 +64,45 @@ def test_a_tampered_fact_row_or_sum_is_named(store: tuple[list[str], str]) -> No
     code, output = verify(d)
     assert code == 0, output
     engine.dispose()
+
+
+def test_a_fact_row_at_no_event_or_of_another_time_is_named(store: tuple[list[str], str]) -> None:
+    """The rows at the versions of the events are checked during the replay (decision 0054); a row
+    at a version no event has is named by the store's own query; both on SQLite and PostgreSQL."""
+    d, url = store
+    assert run("init", "--scope", "320213", *d)[0] == 0
+    code, output = run("case", "report", "--matter", "social_life_noise", "--place", "320213001",
+                       "--text", "广场夜间噪声", *d)
+    cid = output.split()[0]
+    assert run("case", "dispatch", cid, "--by", "320200-gov", *d)[0] == 0
+    engine = create_engine(url)
+
+    def sql(statement: str, **params: object) -> None:
+        with engine.begin() as conn:
+            conn.execute(text(statement), params)
+
+    with engine.connect() as conn:
+        versions = list(conn.execute(text("SELECT version FROM case_fact WHERE case_id = :c "
+                                          "ORDER BY version"), {"c": cid}).scalars())
+        first = conn.execute(text("SELECT valid_from FROM case_fact WHERE case_id = :c AND version = :v"),
+                             {"c": cid, "v": versions[0]}).scalar()
+    assert versions[-1] == 3, versions
+    sql("UPDATE case_fact SET valid_from = :t WHERE case_id = :c AND version = :v",
+        t="2020-01-01 00:00:00.000000" if url.startswith("sqlite") else "2020-01-01T00:00:00+00:00",
+        c=cid, v=versions[0])
+    code, output = verify(d)
+    assert code == 1 and f"case fact {cid} version {versions[0]}" in output, output
+    assert "field valid_from" in output and "found 2020-01-01T00:00:00+00:00" in output, output
+    sql("UPDATE case_fact SET valid_from = :t WHERE case_id = :c AND version = :v", t=first, c=cid,
+        v=versions[0])
+    assert verify(d)[0] == 0
+
+    sql("INSERT INTO case_fact (case_id, version, valid_from, irregular, body, viewers) "
+        "SELECT case_id, 7, valid_from, irregular, body, viewers FROM case_fact "
+        "WHERE case_id = :c AND version = 3", c=cid)
+    code, output = verify(d)
+    assert code == 1 and f"case fact {cid} version 7" in output and "field version" in output, output
+    assert "expected 4..3" in output and "found 7" in output, output
+    sql("DELETE FROM case_fact WHERE case_id = :c AND version = 7", c=cid)
+    assert verify(d)[0] == 0
+    engine.dispose()
