@@ -10,7 +10,7 @@ version. The sums must equal a recomputation from the fact rows (``sums.case_del
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 
 from liandong.assessment.fact_rows import body_of, empty_acc, fold_into
 from liandong.assessment.viewers import rows_with_viewers, viewers_of
@@ -86,11 +86,13 @@ class StreamFacts(StreamFollower):
             return
         expected = viewers_of(record)
         checks = (("body", body_of(self.acc, record), body),
-                  ("valid_from", first.isoformat(), valid_from.isoformat()),
-                  ("irregular", str(irregular), str(bool(irregular_found))),
+                  ("valid_from", first, valid_from),  # moments: the column's zone is the driver's
+                  ("irregular", irregular, bool(irregular_found)),
                   ("viewers", expected, expected if viewers is None else viewers))
         for name, want, found in checks:
             if want != found:
+                want, found = (x.astimezone(UTC).isoformat() if isinstance(x, datetime) else str(x)
+                               for x in (want, found))
                 self.problem = ("case fact", self.case_id, v, name, want[:120], found[:120])
                 return
 

@@ -10,7 +10,9 @@ stored event. The first disagreement is named: aggregate, version, field, expect
 Speed: the rows come in key order from a few sequential scans (``StateRows``); each payload is
 decoded once; a case event's leaf is checked by bytes (``state_leaf``, decision 0047: the stored
 payload is already the canonical JSON the leaf carries, a report's commitments are remade from it),
-parsing the leaf only when that fails; times are compared as text where the column holds text."""
+parsing the leaf only when that fails; times are compared as text where the column holds text. The
+tables derived from a case's events (the 事实表) are checked as its replay goes, on the record just
+built (``StateRows.follow``, decision 0054), not by a second replay."""
 
 from __future__ import annotations
 

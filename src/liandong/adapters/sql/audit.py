@@ -5,7 +5,7 @@ read of the tables, never a query per event."""
 from __future__ import annotations
 
 from collections.abc import Collection, Iterator, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection
@@ -26,6 +26,7 @@ from liandong.services.ports.audit import (
 CASE_COLUMNS = ("version", "state", "matter", "severity", "owner_code", "lead_code", "received_at",
                 "due_at", "is_open", "idempotency_key", "public_consent", "public_withheld")
 INSTRUMENT_COLUMNS = ("version", "kind", "issuer", "title", "state", "issued_at", "due_at")
+ZERO = timedelta(0)
 TIMES = frozenset({"received_at", "due_at", "issued_at"})
 CHUNK = 500  # ids per statement in an incremental check: within every driver's parameter limit
 
@@ -48,10 +49,15 @@ _MEMBERS = "SELECT case_id, department_code, role FROM case_member {where} ORDER
 
 
 def moment(value: Any) -> datetime | None:
-    """A time as the column holds it, aware: SQLite gives text, PostgreSQL an aware datetime."""
-    if value is None or isinstance(value, datetime):
-        return value if value is None or value.tzinfo else value.replace(tzinfo=UTC)
-    return datetime.fromisoformat(value).replace(tzinfo=UTC)
+    """A time as the column holds it, aware and in UTC: SQLite gives text, PostgreSQL an aware
+    datetime in the session's zone."""
+    if value is None:
+        return None
+    if not isinstance(value, datetime):
+        return datetime.fromisoformat(value).replace(tzinfo=UTC)
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value if value.utcoffset() == ZERO else value.astimezone(UTC)
 
 
 _ACCOUNTED = ("SELECT h.ledger_index, l.leaf, h.handover_id, h.digest, h.case_id FROM federation_handover h "
