@@ -57,10 +57,65 @@ def test_a_tampered_fact_row_or_sum_is_named(store: tuple[list[str], str]) -> No
     sql(edit, a='"disp":0', b='"disp":1', c=cid, l='%"ack_due":1%')
     assert verify(d)[0] == 0
 
+    fair = "UPDATE case_fact SET fair = replace(fair, :a, :b) WHERE case_id = :c AND version = 3"
+    sql(fair, a='"fin":""', b='"fin":"unreasonable"', c=cid)  # a finding no event made (decision 0051)
+    code, output = verify(d)
+    assert code == 1 and cid in output and "case fact" in output and "fair" in output, output
+    sql(fair, a='"fin":"unreasonable"', b='"fin":""', c=cid)
+    assert verify(d)[0] == 0
+
     sql("UPDATE case_sum SET dispatched = dispatched + 1 WHERE dispatched = 1")
     code, output = verify(d)
     assert code == 1 and "case sum" in output and "320213001" in output, output
     sql("UPDATE case_sum SET dispatched = dispatched - 1 WHERE dispatched = 2")
     code, output = verify(d)
     assert code == 0, output
+    engine.dispose()
+
+
+def test_a_fact_row_at_no_event_or_of_another_time_is_named(store: tuple[list[str], str]) -> None:
+    """The rows at the versions of the events are checked during the replay (decision 0054); a row
+    at a version no event has is named by the store's own query; both on SQLite and PostgreSQL (its
+    sessions in Shanghai's zone: the driver's times are compared as moments)."""
+    d, url = store
+    if not url.startswith("sqlite"):
+        with create_engine(url, isolation_level="AUTOCOMMIT").connect() as conn:
+            name = conn.execute(text("SELECT current_database()")).scalar()
+            conn.execute(text(f'ALTER DATABASE "{name}" SET timezone TO \'Asia/Shanghai\''))
+    assert run("init", "--scope", "320213", *d)[0] == 0
+    code, output = run("case", "report", "--matter", "social_life_noise", "--place", "320213001",
+                       "--text", "广场夜间噪声", *d)
+    cid = output.split()[0]
+    assert run("case", "dispatch", cid, "--by", "320200-gov", *d)[0] == 0
+    engine = create_engine(url)
+
+    def sql(statement: str, **params: object) -> None:
+        with engine.begin() as conn:
+            conn.execute(text(statement), params)
+
+    with engine.connect() as conn:
+        versions = list(conn.execute(text("SELECT version FROM case_fact WHERE case_id = :c "
+                                          "ORDER BY version"), {"c": cid}).scalars())
+        first = conn.execute(text("SELECT valid_from FROM case_fact WHERE case_id = :c AND version = :v"),
+                             {"c": cid, "v": versions[0]}).scalar()
+    assert versions[-1] == 3, versions
+    assert verify(d)[0] == 0
+    sql("UPDATE case_fact SET valid_from = :t WHERE case_id = :c AND version = :v",
+        t="2020-01-01 00:00:00.000000" if url.startswith("sqlite") else "2020-01-01T00:00:00+00:00",
+        c=cid, v=versions[0])
+    code, output = verify(d)
+    assert code == 1 and f"case fact {cid} version {versions[0]}" in output, output
+    assert "field valid_from" in output and "found 2020-01-01T00:00:00+00:00" in output, output
+    sql("UPDATE case_fact SET valid_from = :t WHERE case_id = :c AND version = :v", t=first, c=cid,
+        v=versions[0])
+    assert verify(d)[0] == 0
+
+    sql("INSERT INTO case_fact (case_id, version, valid_from, irregular, body, viewers) "
+        "SELECT case_id, 7, valid_from, irregular, body, viewers FROM case_fact "
+        "WHERE case_id = :c AND version = 3", c=cid)
+    code, output = verify(d)
+    assert code == 1 and f"case fact {cid} version 7" in output and "field version" in output, output
+    assert "expected 4..3" in output and "found 7" in output, output
+    sql("DELETE FROM case_fact WHERE case_id = :c AND version = 7", c=cid)
+    assert verify(d)[0] == 0
     engine.dispose()

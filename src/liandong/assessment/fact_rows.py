@@ -58,7 +58,7 @@ def moment(us: int | None) -> datetime | None:
     return None if us is None else _EPOCH + timedelta(microseconds=us)
 
 
-def _empty_acc() -> dict[str, Any]:
+def empty_acc() -> dict[str, Any]:
     return {"ack_due": None, "first_ack": None, "disp": 0, "ret": 0, "esc": 0, "clo": 0, "ext": 0,
             "res": 0, "redo": 0, "resolved": 0, "rot": 0, "fu": None, "assist": {}, "ats": [],
             "rec": None}
@@ -67,34 +67,60 @@ def _empty_acc() -> dict[str, Any]:
 def fold(acc: dict[str, Any], events: Sequence[ev.Event]) -> dict[str, Any]:
     """The accumulators after ``events`` (a new dict; ``acc`` is left as it was)."""
     out = {**acc, "assist": dict(acc["assist"]), "ats": list(acc["ats"])}
+    fold_into(out, events)
+    return out
+
+
+_BRANCHES: tuple[type[ev.Event] | tuple[type[ev.Event], ...], ...] = (
+    _NEW_ACK_CLOCK, ev.CaseAcknowledged, ev.CaseResolved, ev.CaseFollowedUp, ev.CaseReturned, ev.CaseClosed,
+    ev.ExtensionRequested, ev.ResourceRequested, ev.CaseReopened)
+_KINDS: dict[type, tuple[bool, int, bool, bool]] = {}
+
+
+def _kind(cls: type) -> tuple[bool, int, bool, bool]:
+    """What ``fold_into`` asks of an event's class, asked once per class (``isinstance`` against
+    the events' abstract base is slow): a report; the first branch it takes (-1: none); an
+    escalation; an assist's report."""
+    found = _KINDS.get(cls)
+    if found is None:
+        branch = next((i for i, kinds in enumerate(_BRANCHES) if issubclass(cls, kinds)), -1)
+        found = _KINDS[cls] = (issubclass(cls, ev.CaseReported), branch, issubclass(cls, ev.CaseEscalated),
+                               issubclass(cls, ev.AssistReported))
+    return found
+
+
+def fold_into(out: dict[str, Any], events: Sequence[ev.Event]) -> None:
+    """``fold`` in place: ``out`` becomes the accumulators after ``events`` (a replay that carries
+    one set of accumulators along, copying nothing)."""
     for e in events:
+        reported, branch, escalated, assist = _kind(type(e))
         at = micros(e.at)
         out["ats"].append(at)
         if out["rec"] is None:
-            out["rec"] = at if isinstance(e, ev.CaseReported) else -1
-        if isinstance(e, _NEW_ACK_CLOCK):
-            out["ack_due"] = micros(e.ack_due)
+            out["rec"] = at if reported else -1
+        if branch == 0:
+            out["ack_due"] = micros(e.ack_due)  # type: ignore[attr-defined]
             out["disp"] = 1
-            out["esc"] = out["esc"] or int(isinstance(e, ev.CaseEscalated))
-        elif isinstance(e, ev.CaseAcknowledged) and out["first_ack"] is None:
-            out["first_ack"] = int(out["ack_due"] is not None and at is not None and at <= out["ack_due"])
-        elif isinstance(e, ev.CaseResolved):
-            out["resolved"], out["rot"] = 1, int(bool(e.on_time))
-        elif isinstance(e, ev.CaseFollowedUp):
-            out["fu"] = [e.rating, int(bool(e.contacted)), int(bool(e.solved))]
-        elif isinstance(e, ev.CaseReturned):
+            out["esc"] = out["esc"] or int(escalated)
+        elif branch == 1:
+            if out["first_ack"] is None:
+                out["first_ack"] = int(out["ack_due"] is not None and at is not None and at <= out["ack_due"])
+        elif branch == 2:
+            out["resolved"], out["rot"] = 1, int(bool(e.on_time))  # type: ignore[attr-defined]
+        elif branch == 3:
+            out["fu"] = [e.rating, int(bool(e.contacted)), int(bool(e.solved))]  # type: ignore[attr-defined]
+        elif branch == 4:
             out["ret"] = 1
-        elif isinstance(e, ev.CaseClosed):
+        elif branch == 5:
             out["clo"] = 1
-        elif isinstance(e, ev.ExtensionRequested):
+        elif branch == 6:
             out["ext"] = 1
-        elif isinstance(e, ev.ResourceRequested):
+        elif branch == 7:
             out["res"] = 1
-        elif isinstance(e, ev.CaseReopened):
+        elif branch == 8:
             out["redo"] += 1
-        if isinstance(e, ev.AssistReported):
-            out["assist"][e.department] = int(bool(e.on_time))
-    return out
+        if assist:
+            out["assist"][e.department] = int(bool(e.on_time))  # type: ignore[attr-defined]
 
 
 def _record_part(r: CaseRecord) -> dict[str, Any]:
@@ -121,6 +147,15 @@ def _record_part(r: CaseRecord) -> dict[str, Any]:
             "members": members}
 
 
+_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+"""``json.dumps(…, ensure_ascii=False, separators=(",", ":"))`` without making an encoder each time."""
+
+
+def body_of(acc: dict[str, Any], record: CaseRecord) -> str:
+    """A row's body: the accumulators and what the facts read of the record."""
+    return _ENCODE({"acc": acc, "rec": _record_part(record)})
+
+
 def row_of(case_id: str, previous: str | None, record: CaseRecord, events: Sequence[ev.Event],
            previous_fair: str | None = None) -> FactRow:
     """The row after a save of ``events`` (``previous``, ``previous_fair``: the body and the fair
@@ -138,7 +173,7 @@ def row_after(case_id: str, before: dict[str, Any] | None, record: CaseRecord, e
     body, and the accumulators after: a replay carries them on instead of parsing each body back
     (the JSON round trip leaves them as they are: ints, None, lists and a dict of str keys); the
     same for the fair part (``fair_facts``; None: not known)."""
-    before = _empty_acc() if before is None else before
+    before = empty_acc() if before is None else before
     acc = fold(before, events)
     fair = None if fair_before is None else fair_facts.fold(fair_before, events)
     times = [e.at for e in events]
@@ -146,7 +181,7 @@ def row_after(case_id: str, before: dict[str, Any] | None, record: CaseRecord, e
     start = micros(first)
     assert start is not None
     irregular = first != last or (bool(before["ats"]) and start < max(before["ats"]))
-    body = json.dumps({"acc": acc, "rec": _record_part(record)}, ensure_ascii=False, separators=(",", ":"))
+    body = body_of(acc, record)
     received = moment(acc["rec"]) if acc["rec"] not in (None, -1) else first
     assert received is not None
     fair_text = None if fair is None else fair_facts.dumps(fair)

@@ -233,5 +233,18 @@ def case_deltas(rows: Sequence[FactRow]) -> Deltas | None:
     return out.compact()
 
 
+def add_case(total: Deltas, rows: Sequence[FactRow]) -> bool:
+    """``total.merge(case_deltas(rows))`` without a case's own ``Deltas`` (the state cross-check
+    adds every case of the store); False, adding nothing, when a row is irregular. The sums hold
+    counts and whole rating points, so the order they are added in changes nothing."""
+    if any(r.irregular for r in rows):
+        return False
+    previous = None
+    for r in rows:
+        total.change(contribution(previous), contribution(r.body), change_day(r.valid_from))
+        previous = r.body
+    return True
+
+
 def days(first: date, last: date) -> list[str]:
     return [(first + timedelta(days=i)).isoformat() for i in range((last - first).days + 1)]

@@ -4,13 +4,12 @@ sums, issue 28): the first disagreement the store names (``StateRows.derived``),
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Collection, Sequence
 
 from liandong.services.ports.audit import DerivedMismatch, StateRows
 
 
 def first_derived(rows: StateRows, ids: Sequence[str] | None,
-                  decoded: Mapping[str, Sequence[Any]] | None = None) -> DerivedMismatch | None:
-    """``decoded``: the case streams the replay decoded and checked (shared, not decoded again)."""
-    return next(iter(rows.derived(ids, decoded)), None)
+                  followed: Collection[str] = ()) -> DerivedMismatch | None:
+    """``followed``: the cases whose derived rows the replay checked (``StateRows.follow``)."""
+    return next(iter(rows.derived(ids, followed)), None)

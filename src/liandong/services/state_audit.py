@@ -10,7 +10,9 @@ stored event. The first disagreement is named: aggregate, version, field, expect
 Speed: the rows come in key order from a few sequential scans (``StateRows``); each payload is
 decoded once; a case event's leaf is checked by bytes (``state_leaf``, decision 0047: the stored
 payload is already the canonical JSON the leaf carries, a report's commitments are remade from it),
-parsing the leaf only when that fails; times are compared as text where the column holds text."""
+parsing the leaf only when that fails; times are compared as text where the column holds text. The
+tables derived from a case's events (the 事实表) are checked as its replay goes, on the record just
+built (``StateRows.follow``, decision 0054), not by a second replay."""
 
 from __future__ import annotations
 
@@ -30,7 +32,7 @@ from liandong.domain.instruments.record import InstrumentRecord
 from liandong.ledger.commitment import conceal
 from liandong.ledger.suite import HashFactory
 from liandong.services.derived_audit import first_derived
-from liandong.services.ports.audit import AggregateRows, MemberRow, StateRows
+from liandong.services.ports.audit import AggregateRows, DerivedMismatch, MemberRow, StateRows, StreamFollower
 from liandong.services.state_leaf import case_leaf_matches
 
 
@@ -127,11 +129,13 @@ class StateCheck:
     """One pass over the aggregates of one kind; ``run`` returns the first finding or None."""
 
     def __init__(self, kind: _Kind, coverage: Coverage, hash_new: HashFactory,
-                 keep: dict[str, list[Any]] | None = None) -> None:
+                 follow: Callable[[str], StreamFollower | None] | None = None) -> None:
         self.kind, self.coverage, self.hash_new = kind, coverage, hash_new
-        self.keep = keep
-        """Where given, each stream replayed without a finding, its events decoded (by aggregate id):
-        the derived tables' check reads them from here instead of decoding them again."""
+        self.follow = follow
+        """Where given, what checks each stream's derived rows (the 事实表) as it is replayed."""
+        self.followed: set[str] = set()
+        self.derived: DerivedMismatch | None = None
+        """The first disagreement of a derived row: named after every stream and projection."""
         self.events = self.aggregates = 0
 
     def finding(self, aggregate_id: str, version: int | None, name: str, expected: object,
@@ -173,8 +177,8 @@ class StateCheck:
         kind = self.kind
         record = kind.aggregate.record_type(aggregate_id)
         apply = kind.aggregate.apply
-        decoded: list[Any] = []
-        for position, (version, seq, type_, at, actor, payload, index, leaf) in enumerate(events, 1):
+        follower = self.follow(aggregate_id) if self.follow is not None else None
+        for position, (version, seq, type_, at, actor, payload, index, leaf, derived) in enumerate(events, 1):
             self.events += 1
             if version != position:
                 return self.finding(aggregate_id, version, "version", position, version), record
@@ -195,9 +199,12 @@ class StateCheck:
                     or event.aggregate_id != aggregate_id or not _same_time(stored.get("at"), event.at, at)):
                 return self.columns(aggregate_id, version, index, stored, event, type_, actor, at), record
             apply(record, event)
-            decoded.append(event)
-        if self.keep is not None:
-            self.keep[aggregate_id] = decoded
+            if follower is not None:
+                follower.step(record, event, derived)
+        if follower is not None:
+            self.followed.add(aggregate_id)
+            if self.derived is None:
+                self.derived = follower.end()
         return None, record
 
     def columns(self, aggregate_id: str, version: int, index: int, stored: dict[str, Any], event: Any,
@@ -281,13 +288,15 @@ def check_state(rows: StateRows, *, start: int, size: int, hash_new: HashFactory
     instrument_ids: list[str] | None = None
     if incremental:
         case_ids, instrument_ids = rows.subjects(start)
-    decoded: dict[str, list[Any]] = {}  # the case streams replayed, for the derived tables' check
-    cases = StateCheck(CASES, coverage, hash_new, decoded)
+    cases = StateCheck(CASES, coverage, hash_new, rows.follow)
     instruments = StateCheck(INSTRUMENTS, coverage, hash_new)
     problem = cases.run(rows.cases(case_ids), rows.members(case_ids))
     if problem is None:
         problem = instruments.run(rows.instruments(instrument_ids))
-    if problem is None and (derived := first_derived(rows, case_ids, decoded)) is not None:  # 事实表 and sums
+    derived = cases.derived if problem is None else None
+    if problem is None and derived is None:
+        derived = first_derived(rows, case_ids, cases.followed)
+    if derived is not None:  # 事实表 and sums
         kind, aggregate_id, version, name, expected, found = derived
         problem = Finding("state_mismatch", {"kind": kind, "id": aggregate_id, "field": name,
                                              "version": "—" if version is None else str(version),

@@ -23,8 +23,11 @@ from liandong.ledger.suite import HashFactory
 _OPEN = b'{"commitments":'
 
 
+_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode
+
+
 def _dumps(payload: dict[str, Any]) -> bytes:
-    return json.dumps(payload, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode()
+    return _ENCODE(payload).encode()
 
 
 def _commitment(salt: bytes, name: str, value: object, hash_new: HashFactory) -> str:

@@ -4,7 +4,7 @@ apart from the replay, so there is no row to compare (``None``) and the members 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from typing import Any
 
 from liandong.adapters.memory.cases import MemoryCaseStore
@@ -36,7 +36,7 @@ class MemoryStateRows(StateRows):
                                                        seqs.get(case_id, []), strict=False), 1):
                 index, leaf = leaves.get(seq, (None, None))
                 events.append((version, seq, type(event).__name__, event.at, event.actor,
-                               _dumps(to_payload(event), sort=True), index, leaf))
+                               _dumps(to_payload(event), sort=True), index, leaf, None))
             yield case_id, None, self.case_store.salts.get(case_id), events
 
     def members(self, ids: Sequence[str] | None = None) -> Iterator[MemberRow]:
@@ -61,11 +61,11 @@ class MemoryStateRows(StateRows):
                                                        seqs.get(instrument_id, []), strict=False), 1):
                 index, leaf = recorded[version - 1] if version <= len(recorded) else (None, None)
                 events.append((version, seq, type(event).__name__, event.at, event.actor,
-                               _dumps(to_payload(event), sort=False), index, leaf))
+                               _dumps(to_payload(event), sort=False), index, leaf, None))
             yield instrument_id, None, self.instrument_store.salts.get(instrument_id), events
 
     def derived(self, ids: Sequence[str] | None = None,
-                decoded: Mapping[str, Sequence[Any]] | None = None) -> Iterator[DerivedMismatch]:
+                followed: Collection[str] = ()) -> Iterator[DerivedMismatch]:
         """The fact rows against the streams (memory's sums are derived from the rows when read)."""
         from liandong.assessment.fact_audit import fact_mismatch
 

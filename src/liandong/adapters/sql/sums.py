@@ -173,13 +173,11 @@ class Recomputed:
 
     def add(self, rows: list[FactRow]) -> None:
         from liandong.assessment.fact_rows import moment
-        from liandong.assessment.sums import case_deltas, pending_of
+        from liandong.assessment.sums import add_case, pending_of
 
-        d = case_deltas(rows)
-        if d is None:
+        if not add_case(self.total, rows):
             self.skipped.append((rows[0].case_id, rows[0].received_at))
             return
-        self.total.merge(d)
         places, rday, waits = pending_of(rows[-1].body)
         self.pending.extend({"case_id": rows[0].case_id, "seq": i, "kind": kind, "due_at": moment(due),
                              "places": places, "received_day": rday} for i, (kind, due) in enumerate(waits))

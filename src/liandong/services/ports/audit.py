@@ -7,19 +7,33 @@ Rows are plain tuples (millions of them are read). An aggregate comes as
 in order of id; each event as ``(version, seq, type, at, actor, payload text, leaf index or None,
 leaf or None)`` in order of version, ``at`` as the column holds it: an aware UTC datetime, or
 (SQLite) its text, UTC without zone, ``YYYY-MM-DD HH:MM:SS.ffffff``: compared with the event's own
-text without parsing either (decision 0047)."""
+text without parsing either (decision 0047); then, for a case, the row of a table derived from the
+events stored at that version (``StreamFollower``), or None."""
 
 from __future__ import annotations
 
 import abc
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from typing import Any
 
-EventRow = tuple[int, int, str, Any, str, str, int | None, bytes | None]
+EventRow = tuple[int, int, str, Any, str, str, int | None, bytes | None, Any]
 AggregateRows = tuple[str, dict[str, Any] | None, bytes | None, list[EventRow]]
 MemberRow = tuple[str, str, str]
 """(case id, department code, role)."""
 DerivedMismatch = tuple[str, str, int | None, str, str, str]
+
+
+class StreamFollower(abc.ABC):
+    """A table derived from a case's events (the 事实表) checked as the cross-check's replay goes,
+    on the record it has just built (decision 0054): no second replay."""
+
+    @abc.abstractmethod
+    def step(self, record: Any, event: Any, stored: Any) -> None:
+        """After ``event`` is applied to ``record``; ``stored``: the event row's last member."""
+
+    @abc.abstractmethod
+    def end(self) -> DerivedMismatch | None:
+        """After the stream's last event: the first disagreement, or None."""
 
 
 class StateRows(abc.ABC):
@@ -43,12 +57,18 @@ class StateRows(abc.ABC):
     def subjects(self, start: int) -> tuple[list[str], list[str]]:
         """The cases and the instruments that the log's entries from ``start`` on record."""
 
+    def follow(self, case_id: str) -> StreamFollower | None:
+        """What checks the derived rows of ``case_id`` during its replay (None: nothing, or
+        ``derived`` does it)."""
+        return None
+
     def derived(self, ids: Sequence[str] | None = None,
-                decoded: Mapping[str, Sequence[Any]] | None = None) -> Iterator[DerivedMismatch]:
+                followed: Collection[str] = ()) -> Iterator[DerivedMismatch]:
         """Where a table derived from the case events (the 事实表 and, on a full check, its sums)
         disagrees with them: ``(kind, id, version or None, field, expected, found)``, the first
-        of each case (none by default: a store that keeps none). ``decoded``: the events of the
-        cases the replay has read and checked already (by case id), not decoded again."""
+        of each case (none by default: a store that keeps none). ``followed``: the cases whose rows
+        were checked during the replay (``follow``), not again here; on a full check the sums
+        are the ones their rows give, taken during the same scan."""
         return iter(())
 
     def accounted(self, start: int) -> Iterator[tuple[int, bytes, dict[str, Any]]]:
