@@ -28,6 +28,7 @@ from liandong.api import (
 )
 from liandong.bootstrap import Platform, bootstrap
 from liandong.config import Settings
+from liandong.federation.serving import ServedNode, name_log
 from liandong.http import errors, guards, hardening
 from liandong.http.throttle import Throttle
 from liandong.i18n.ledger import describe
@@ -82,6 +83,8 @@ def _writer_process(cfg: Settings, platform: Platform, *, own: bool) -> bool:
     only for a platform the app wired itself from the settings, which the child wires again."""
     if cfg.writer_process == "off" or not own or platform.engine is None:
         return False
+    if cfg.federation is not None:  # a node's checkpoints are cosigned by its peers' witnesses, from here
+        return False
     return cfg.writer_process == "on" or platform.engine.dialect.name == "sqlite"
 
 
@@ -89,6 +92,8 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
     """Build the app; the platform is wired here, never at import time."""
     wired = platform or bootstrap(settings or Settings())
     cfg = settings or Settings()
+    # a federation node: its log named after its scope before the ledger is first built (decision 0056)
+    node_config = name_log(wired, cfg.federation) if cfg.federation is not None else None
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -122,7 +127,11 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
         heat = (Periodic("heat-sweep", cfg.heat_sweep_seconds,
                          lambda: wired.insight().heat_sweep(wired.writer())).start()
                 if cfg.heat_sweep_seconds > 0 and wired.engine is not None else None)
+        served = app.state.federation = (ServedNode(wired, node_config).start()
+                                         if node_config is not None else None)
         yield
+        if served is not None:
+            served.stop()
         if heat is not None:
             heat.stop()
         if auditor is not None:
@@ -144,6 +153,7 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
     app = FastAPI(title="联动 Liandong", version=__version__,
                   description="政府多层级联动社会治理平台 API", lifespan=lifespan)
     app.state.platform = wired
+    app.state.federation = None  # the node's loop (``ServedNode``), while a federation node serves
     errors.install(app)
     app.state.throttle = Throttle.from_settings(cfg, wired.clock)
     guards.install(app, max_body=cfg.max_body_bytes, intake_limit=cfg.public_intake_limit,
