@@ -47,6 +47,10 @@ class ServedNode:
         self._thread.start()
         return self
 
+    @property
+    def running(self) -> bool:
+        return self._thread.is_alive()
+
     def stop(self) -> None:
         """The loop ended (within a round: the receiver waits ``interval`` at most), the fabric closed."""
         self._stop.set()

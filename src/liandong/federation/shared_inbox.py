@@ -23,6 +23,8 @@ from liandong.services.work import WorkItem
 if TYPE_CHECKING:
     from liandong.bootstrap import Platform
 
+__all__ = ["OFFERED", "SharedCase", "act", "held_elsewhere", "offered", "waiting"]
+
 OFFERED: dict[DutyKind, tuple[str, ...]] = {
     DutyKind.ACKNOWLEDGE: ("acknowledge",),
     DutyKind.HANDLE: ("start", "resolve"),
@@ -34,16 +36,17 @@ SUMMARY = frozenset({"resolve", "assist-report"})
 """The offered commands that take a summary."""
 
 
-def waiting(platform: Platform, department: str, now: datetime) -> list[WorkItem]:
+def waiting(platform: Platform, department: str, now: datetime) -> list[tuple[WorkItem, str]]:
     """What the shared cases held at other nodes wait for from ``department``, nearest deadline first,
-    with the countdown at ``now`` (none on a store without SQL: no federation there)."""
+    with the countdown at ``now``, each with the node holding it (none on a store without SQL: no
+    federation there)."""
     if platform.engine is None:
         return []
     with platform.uow() as uow:
         found = SqlJointStore(uow.connection).waiting_on(department)  # type: ignore[attr-defined]
     work = platform.work()
-    return [work.item(WaitingRow(duty, shared.state, shared.matter, shared.severity, "", "", None,
-                                 shared.number), now) for shared, duty in found]
+    return [(work.item(WaitingRow(duty, shared.state, shared.matter, shared.severity, "", "", None,
+                                  shared.number), now), shared.home) for shared, duty in found]
 
 
 def held_elsewhere(platform: Platform, case_id: str) -> SharedCase | None:

@@ -24,6 +24,7 @@ from liandong.api import (
     open311,
     open311_updates,
     organisation,
+    shared,
     track,
 )
 from liandong.bootstrap import Platform, bootstrap
@@ -51,6 +52,7 @@ from liandong.web import (
     portal_map,
     public_page,
     recovery_page,
+    shared_page,
     workbench,
 )
 from liandong.web.case_photos import MAX_PHOTOS
@@ -165,6 +167,7 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
     app.state.public_url = cfg.base_url
     app.include_router(cases.router)  # first: the busiest routes are matched before the others
     app.include_router(inbox.router)
+    app.include_router(shared.router)
     app.include_router(organisation.router)
     app.include_router(instruments.router)
     app.include_router(insight.router)
@@ -179,6 +182,7 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
     inbox_page.install(app, renderer)
     followup_page.install(app, renderer)
     workbench.install(app, renderer)
+    shared_page.install(app, renderer)
     console.install(app, renderer)
     tiles = portal_map.Tiles(cfg.portal_tiles, cfg.portal_tiles_crs, cfg.portal_tiles_attribution)
     public_page.install(app, renderer, tiles=tiles)  # the public map shows the portal's tiles
