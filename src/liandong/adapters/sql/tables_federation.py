@@ -54,6 +54,7 @@ federation_alarm = Table(
     Column("at", UtcDateTime, nullable=False),
     # its entry in this node's ledger (raised or received: decision 0056); None for an alarm of before
     Column("ledger_index", BigInteger().with_variant(Integer, "sqlite"), nullable=True, unique=True),
+    Column("digest", String(64), nullable=True),  # what its entry commits to (the note, or the refusal)
 )
 
 federation_fact = Table(  # 全国汇总: a node's daily per-unit counts (no personal data), kept at the centre

@@ -27,12 +27,14 @@ def upgrade() -> None:
     with op.batch_alter_table('federation_alarm') as batch:
         batch.add_column(sa.Column('ledger_index', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'),
                                    nullable=True))
+        batch.add_column(sa.Column('digest', sa.String(length=64), nullable=True))
         batch.create_unique_constraint(op.f('uq_federation_alarm_ledger_index'), ['ledger_index'])
 
 
 def downgrade() -> None:
     with op.batch_alter_table('federation_alarm') as batch:
         batch.drop_constraint(op.f('uq_federation_alarm_ledger_index'), type_='unique')
+        batch.drop_column('digest')
         batch.drop_column('ledger_index')
     with op.batch_alter_table('federation_case') as batch:
         for name in ('duties', 'number', 'severity', 'matter'):
