@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -152,3 +153,17 @@ def test_the_web_inbox_shows_the_shared_case_and_its_page_forwards_a_command(ser
     for node in served.fed.nodes.values():
         node.platform.record().checkpoint()
         assert node.platform.record().verify().ok
+
+
+def test_serve_refuses_a_bad_federation_file_and_more_than_one_worker_for_a_node(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from liandong.cli import app
+
+    bad = tmp_path / "node.toml"
+    bad.write_text('[node]\nscope = "320000"\n', encoding="utf-8")
+    result = CliRunner().invoke(app, ["serve", "--federation", str(bad), "--data-dir", str(tmp_path)])
+    assert result.exit_code == 2 and "缺少“nats”" in result.output, result.output  # the section named
+    result = CliRunner().invoke(app, ["serve", "--federation", str(bad), "--workers", "2",
+                                      "--data-dir", str(tmp_path)])
+    assert result.exit_code == 2 and "--workers" in result.output, result.output
