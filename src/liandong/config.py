@@ -41,6 +41,9 @@ class Settings(BaseSettings):
                                     "(npm ci at set-up); found next to the project if unset")
     nats_url: str | None = Field(default=None, description="NATS server the outboxes are relayed to "
                                  "(e.g. nats://127.0.0.1:4222); unset: the server relays nothing")
+    federation: Path | None = Field(default=None, description="A federation node's file (docs/federation.md "
+                                    "§6): the server is that node and runs its federation loop (decision "
+                                    "0056); unset: no federation")
     nats_stream: str = Field(default="LIANDONG", description="JetStream stream that keeps relayed messages")
     nats_prefix: str = Field(default="liandong", description="First token of the relayed subjects")
     redis_url: str | None = Field(default=None, description="Redis that keeps the rate limits (sign-in, "

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
 from liandong.adapters.nats_witness import NatsCosigner
 from liandong.domain.cases import commands as c
@@ -124,6 +125,33 @@ def test_a_forked_log_is_refused_by_the_peer_witnesses_and_the_alarm_reaches_eve
         node.relay_once()
         node.receive_once(wait=0.5)
     assert {s: len(n.alarms()) for s, n in fed.nodes.items()} == before
+    # every alarm is an entry of its own in the ledger of each node that holds it (decision 0056):
+    # raised by the two witnesses, received by the others, each verifiable
+    for scope, node in fed.nodes.items():
+        entries = alarm_entries(node)
+        kinds = sorted(e["type"] for e in entries.values())
+        assert kinds == (["ForkAlarmReceived"] * 2 if scope == JIANGSU else
+                         ["ForkAlarmRaised", "ForkAlarmReceived"]), (scope, kinds)
+        for alarm in node.alarms():
+            entry = entries[alarm["ledger_index"]]  # type: ignore[index]
+            assert (entry["alarm"], entry["accused"], entry["size"]) == (alarm["alarm"], JIANGSU,
+                                                                         alarm["size"])
+        node.platform.record().checkpoint()
+        assert node.platform.record().verify().ok, scope
+    # an alarm's row edited afterwards (another node accused) is found by the state cross-check
+    centre = fed.nodes[CENTRE]
+    with centre.platform.uow() as uow:
+        uow.connection.execute(text("UPDATE federation_alarm SET accused = '330000'"))  # type: ignore[attr-defined]
+        uow.commit()
+    report_ = centre.platform.record().verify()
+    assert not report_.ok and "accused" in str(report_)
+
+
+def alarm_entries(node: FederationNode) -> dict[int, dict[str, object]]:
+    with node.platform.uow() as uow:
+        leaves = [(index, json.loads(leaf)) for index, _, leaf in uow.ledger.leaves()]
+    return {index: e["event"] for index, e in leaves
+            if e.get("stream") == "federation" and str(e["event"]["type"]).startswith("ForkAlarm")}
 
 
 def test_the_status_command_shows_a_fork_alarm(fed: Federation) -> None:

@@ -13,6 +13,7 @@ from pydantic import BaseModel, Field
 from liandong.bootstrap import Platform
 from liandong.domain.access import OVERSIGHT, Principal
 from liandong.domain.errors import DomainError
+from liandong.federation import shared_inbox
 from liandong.http.deps import CurrentUser, LangDep, PlatformDep
 from liandong.i18n.work_items import countdown, duty_name, state_name
 from liandong.services.ports import CaseSummary
@@ -40,6 +41,8 @@ class WorkRow(BaseModel):
     title: str = ""
     source: str = ""
     received_at: datetime | None = None
+    home: str = Field(default="", description="a shared case held at another node (issue 27): that node; "
+                      "act on it through POST /api/shared/{case_id}/{command}")
 
 
 class WorkListOut(BaseModel):
@@ -90,14 +93,20 @@ def inbox(department: str, platform: PlatformDep, user: CurrentUser, lang: LangD
     """What waits on a department: nearest deadline first, then what has waited longest."""
     platform.rules().router.check_department(department)
     _readable(platform, user, department)
-    work = platform.work().waiting(department, platform.clock.now(), limit=limit, offset=offset)
-    return WorkListOut(department=department, total=work.total, items=[WorkRow(
+    now = platform.clock.now()
+    work = platform.work().waiting(department, now, limit=limit, offset=offset)
+    shared = shared_inbox.waiting(platform, department, now)  # the cases held at other nodes, first page
+    homes = {i.duty.subject_id: home for i, home in shared}
+    items = sorted([*work.items, *(i for i, _ in shared)], key=lambda i: i.duty.order) if not offset \
+        else work.items
+    return WorkListOut(department=department, total=work.total + len(shared), items=[WorkRow(
         subject=i.duty.subject, subject_id=i.duty.subject_id, number=i.number, action=i.duty.kind.value,
         action_label=duty_name(i.duty.kind, lang), ref=i.duty.ref, since=i.duty.since, due=i.duty.due,
         hours_left=None if i.hours_left is None else round(i.hours_left, 2),
         countdown=countdown(i, lang), urgency=i.urgency.value, state=i.state,
         state_label=state_name(i.state, lang), matter=i.matter, severity=i.severity, title=i.title,
-        source=i.source, received_at=i.received_at) for i in work.items])
+        source=i.source, received_at=i.received_at,
+        home=homes.get(i.duty.subject_id, "")) for i in items[:limit]])
 
 
 @router.get("/inbox/{department}/cases", response_model=list[CaseRow])

@@ -71,8 +71,7 @@ def cases(config: ConfigOpt,
             node.close()
     if as_json:
         typer.echo(json.dumps({
-            "cases": [{**s.__dict__, "members": [list(m) for m in s.members],
-                       "ack_due": s.ack_due.isoformat() if s.ack_due else None,
+            "cases": [{**joint.status_payload(s), "ack_due": s.ack_due.isoformat() if s.ack_due else None,
                        "due": s.due.isoformat() if s.due else None} for s in shared],
             "commands": [{"id": r.command_id, "direction": r.direction, "peer": r.peer, "case_id": r.case_id,
                           "command": r.command, "by": r.actor, "outcome": r.outcome,

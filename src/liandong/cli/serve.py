@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -20,6 +21,9 @@ def serve(host: Annotated[str, typer.Option()] = "127.0.0.1",
           workers: Annotated[int, typer.Option(min=1)] = 1,
           access_log: Annotated[bool, typer.Option(
               help="每个请求记一行访问日志（前置 nginx 等已记录时可关闭）")] = True,
+          federation: Annotated[Path | None, typer.Option(
+              "--federation", envvar="LIANDONG_FEDERATION",
+              help="联邦节点配置文件：本服务器即该节点，并在进程内运行联邦收发循环")] = None,
           database_url: DbOpt = None, data_dir: DirOpt = None) -> None:
     """启动 Web 工作台与 API。"""
     import uvicorn
@@ -35,6 +39,18 @@ def serve(host: Annotated[str, typer.Option()] = "127.0.0.1",
         for warning in calendar_warnings(settings):
             err.print(f"[yellow]{escape(warning)}[/yellow]")
         parse_witnesses(settings.witnesses)  # a bad witness item too
+        if federation is not None and workers > 1:
+            err.print("[red]联邦节点只用一个工作进程（其联邦循环与见证在该进程内）："
+                      "请去掉 --workers 或 --federation。\n"
+                      "A federation node serves with one worker (its federation loop and witness run in "
+                      "it): drop --workers or --federation.[/red]")
+            raise typer.Exit(2)
+        if federation is not None:  # a bad node file too, its line and field named
+            from liandong.adapters.reference_data import national_hierarchy
+            from liandong.federation.config import read_config
+
+            read_config(federation, national_hierarchy())
+            os.environ["LIANDONG_FEDERATION"] = str(federation.resolve())
     os.environ["LIANDONG_DATABASE_URL"] = settings.resolved_database_url()
     os.environ["LIANDONG_DATA_DIR"] = str(settings.data_dir)  # the secret lives beside the data
     os.environ["LIANDONG_HOST"], os.environ["LIANDONG_PORT"] = host, str(port)  # served hosts, public URL

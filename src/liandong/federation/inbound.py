@@ -2,13 +2,15 @@
 receiver's transaction (``FederationNode.handle``), its message id kept so a redelivery changes
 nothing:
 
-- ``alarm``: a peer's witness saw a fork; kept in ``federation_alarm`` and shown by the ledger alarm;
+- ``alarm``: a peer's witness saw a fork; kept in ``federation_alarm``, recorded in this node's ledger
+  (``ForkAlarmReceived``, committing to the signed note: decision 0056) and shown by the ledger alarm;
 - ``facts``: (the centre) a node's per-unit counts of a day, **replacing** what it sent for that day;
 - ``reference``: (a province) the centre's reference-data versions; an older one than held is refused
   (``federation.reference_older``), one that differs from this node's own data is shown as a warning."""
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Sequence
 from datetime import datetime
@@ -17,8 +19,11 @@ from typing import TYPE_CHECKING, Any
 from liandong.adapters.sql.federation import SqlFederationStore
 from liandong.adapters.sql.federation_data import SqlFederationData
 from liandong.domain.errors import DomainError
+from liandong.federation.envelope import digest
 from liandong.federation.notes import open_note, sender_of_note
+from liandong.federation.subjects import STREAM, ledger_subject
 from liandong.i18n.messages import explain
+from liandong.ledger.canonical import canonical_bytes
 from liandong.services.ports import UnitOfWork
 
 if TYPE_CHECKING:
@@ -26,6 +31,11 @@ if TYPE_CHECKING:
     from liandong.federation.config import Peer
 
 log = logging.getLogger("liandong.federation")
+
+
+def alarm_digest(event: dict[str, Any]) -> str:
+    """What the ledger entry of an alarm raised here commits to: the SHA-256 of its canonical JSON."""
+    return hashlib.sha256(canonical_bytes(event)).hexdigest()
 
 
 def show_alarm(platform: Platform, raised_by: str, accused: str, size: int, detail: str,
@@ -89,6 +99,12 @@ def handle_note(platform: Platform, me: str, peers: Sequence[Peer], uow: UnitOfW
         if kind == "alarm":
             alarm_id = f"{sender}:{msg_id}"[:160]
             if extra.add_alarm(alarm_id, body["accused"], sender, body["size"], body["detail"], now):
+                sealed = digest(data)  # the entry commits to the signed note received (decision 0056)
+                entry = {"type": "ForkAlarmReceived", "alarm": alarm_id, "from": sender,
+                         "accused": body["accused"], "size": body["size"], "digest": sealed,
+                         "at": now.isoformat()}
+                at = platform.ledger.record_other(uow, ledger_subject(alarm_id), STREAM, entry, now)
+                extra.alarm_entry(alarm_id, at, sealed)
                 log.error("federation: %s received a fork alarm from %s about %s", me, sender,
                           body["accused"])
                 show_alarm(platform, sender, body["accused"], body["size"], body["detail"], now)

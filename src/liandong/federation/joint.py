@@ -26,11 +26,18 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
 from liandong.adapters.sql.federation import SqlFederationStore
-from liandong.adapters.sql.federation_joint import CommandRow, SharedCase, SqlJointStore
+from liandong.adapters.sql.federation_joint import (
+    CommandRow,
+    SharedCase,
+    SqlJointStore,
+    duties_json,
+    duties_of,
+)
 from liandong.domain.aggregate import DomainEvent
 from liandong.domain.cases.command_base import COMMANDS
 from liandong.domain.codec import decoder, encode, moment
 from liandong.domain.declare import declaration
+from liandong.domain.duties import case_duties
 from liandong.domain.errors import DomainError
 from liandong.federation.envelope import digest
 from liandong.federation.notes import open_note, seal_note, sender_of_note
@@ -82,13 +89,16 @@ def status_of(node: FederationNode, uow: UnitOfWork, case_id: str) -> SharedCase
     members = tuple(sorted((code, m.role.value) for code, m in r.team.items() if m.active))
     lead_node = node_of(node.platform.hierarchy, node.config.scopes, unit_of(r.lead)) if r.lead else None
     return SharedCase(case_id, node.me, r.state.value, r.lead, lead_node or "", members, r.ack_due, r.due,
-                      case.version)
+                      case.version, r.matter, str(r.severity), uow.case_reads.number_of(case_id),
+                      tuple(case_duties(r)))
 
 
 def status_payload(shared: SharedCase) -> dict[str, Any]:
     return {"case_id": shared.case_id, "home": shared.home, "state": shared.state, "lead": shared.lead,
             "lead_node": shared.lead_node, "members": [list(m) for m in shared.members],
-            "ack_due": encode(shared.ack_due), "due": encode(shared.due), "version": shared.version}
+            "ack_due": encode(shared.ack_due), "due": encode(shared.due), "version": shared.version,
+            "matter": shared.matter, "severity": shared.severity, "number": shared.number,
+            "duties": duties_json(shared.duties)}
 
 
 def share_status(node: FederationNode, limit: int = 500) -> int:
@@ -236,8 +246,10 @@ def _shared_of(body: dict[str, Any]) -> SharedCase:
         ack_due, due = (None if v is None else moment(v) for v in (body["ack_due"], body["due"]))
         if not isinstance(body["version"], int):
             raise ValueError("version")
-        return SharedCase(str(body["case_id"]), str(body["home"]), str(body["state"]), str(body["lead"]),
-                          str(body["lead_node"]), members, ack_due, due, body["version"])
+        case_id = str(body["case_id"])
+        return SharedCase(case_id, str(body["home"]), str(body["state"]), str(body["lead"]),
+                          str(body["lead_node"]), members, ack_due, due, body["version"], str(body["matter"]),
+                          str(body["severity"]), str(body["number"]), duties_of(case_id, body["duties"]))
     except (TypeError, ValueError) as exc:
         raise DomainError("federation.malformed", problem=f"case status: {exc}") from None
 

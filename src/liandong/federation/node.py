@@ -28,7 +28,7 @@ from liandong.domain.hierarchy import HierarchyIndex
 from liandong.federation import joint
 from liandong.federation.config import NodeConfig
 from liandong.federation.envelope import Opened, digest, handover_id, open_envelope, seal, sender_of
-from liandong.federation.inbound import handle_note, show_alarm
+from liandong.federation.inbound import alarm_digest, handle_note, show_alarm
 from liandong.federation.subjects import STREAM, ledger_subject, node_of, subject
 from liandong.i18n.messages import explain
 from liandong.ledger.merkle import inclusion_proof
@@ -308,10 +308,16 @@ class FederationNode:
 
         now = self.platform.clock.now()
         alarm_id = f"alarm-{self.me}-{accused}-{size}-{key}"
+        ledger = self.platform.ledger  # built before the transaction
         with self.platform.uow() as uow:
-            if not SqlFederationData(uow.connection).add_alarm(  # type: ignore[attr-defined]
-                    alarm_id, accused, self.me, size, detail, now):
+            data = SqlFederationData(uow.connection)  # type: ignore[attr-defined]
+            if not data.add_alarm(alarm_id, accused, self.me, size, detail, now):
                 return False
+            event = {"type": "ForkAlarmRaised", "alarm": alarm_id, "accused": accused, "size": size,
+                     "status": status, "detail": detail, "at": now.isoformat()}
+            sealed = alarm_digest(event)  # this node's ledger holds the alarm (decision 0056)
+            data.alarm_entry(alarm_id, ledger.record_other(uow, ledger_subject(alarm_id), STREAM,
+                                                           {**event, "digest": sealed}, now), sealed)
             store = self._store(uow)
             for peer in self.config.peers:
                 note = seal_note(self.signer, "alarm", sender=self.me, to=peer.scope, accused=accused,

@@ -20,7 +20,8 @@ KINDS = {"alarm": ("accused", "detail", "size", "status"),
          "reference": ("items",),
          "command": ("by", "case_id", "command", "id", "params"),  # joint handling (``federation.joint``)
          "outcome": ("case_id", "code", "id", "outcome", "reason"),
-         "case": ("ack_due", "case_id", "due", "home", "lead", "lead_node", "members", "state", "version")}
+         "case": ("ack_due", "case_id", "due", "duties", "home", "lead", "lead_node", "matter", "members",
+                  "number", "severity", "state", "version")}
 MAX_NOTE_BYTES = 4 << 20
 
 

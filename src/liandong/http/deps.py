@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Protocol
+from typing import TYPE_CHECKING, Annotated, Any, Protocol
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -13,6 +13,7 @@ from liandong.domain.errors import DomainError
 from liandong.i18n import negotiate
 
 if TYPE_CHECKING:
+    from liandong.federation.node import FederationNode
     from liandong.services.queries import CaseQueries, CaseRead
 
 
@@ -39,7 +40,14 @@ def client_address(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
+def get_federation(request: Request) -> FederationNode | None:
+    """The federation node this server is (``liandong serve --federation``), or None."""
+    served = getattr(request.app.state, "federation", None)
+    return None if served is None else served.node  # type: ignore[no-any-return]
+
+
 PlatformDep = Annotated[Platform, Depends(get_platform)]
+FederationDep = Annotated[Any, Depends(get_federation)]  # FederationNode | None
 LangDep = Annotated[str, Depends(get_lang)]
 
 _bearer = HTTPBearer(auto_error=False, description="A token from POST /api/auth/token")

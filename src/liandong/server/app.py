@@ -24,10 +24,12 @@ from liandong.api import (
     open311,
     open311_updates,
     organisation,
+    shared,
     track,
 )
 from liandong.bootstrap import Platform, bootstrap
 from liandong.config import Settings
+from liandong.federation.serving import ServedNode, name_log
 from liandong.http import errors, guards, hardening
 from liandong.http.throttle import Throttle
 from liandong.i18n.ledger import describe
@@ -50,6 +52,7 @@ from liandong.web import (
     portal_map,
     public_page,
     recovery_page,
+    shared_page,
     workbench,
 )
 from liandong.web.case_photos import MAX_PHOTOS
@@ -82,6 +85,8 @@ def _writer_process(cfg: Settings, platform: Platform, *, own: bool) -> bool:
     only for a platform the app wired itself from the settings, which the child wires again."""
     if cfg.writer_process == "off" or not own or platform.engine is None:
         return False
+    if cfg.federation is not None:  # a node's checkpoints are cosigned by its peers' witnesses, from here
+        return False
     return cfg.writer_process == "on" or platform.engine.dialect.name == "sqlite"
 
 
@@ -89,6 +94,8 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
     """Build the app; the platform is wired here, never at import time."""
     wired = platform or bootstrap(settings or Settings())
     cfg = settings or Settings()
+    # a federation node: its log named after its scope before the ledger is first built (decision 0056)
+    node_config = name_log(wired, cfg.federation) if cfg.federation is not None else None
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -122,7 +129,11 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
         heat = (Periodic("heat-sweep", cfg.heat_sweep_seconds,
                          lambda: wired.insight().heat_sweep(wired.writer())).start()
                 if cfg.heat_sweep_seconds > 0 and wired.engine is not None else None)
+        served = app.state.federation = (ServedNode(wired, node_config).start()
+                                         if node_config is not None else None)
         yield
+        if served is not None:
+            served.stop()
         if heat is not None:
             heat.stop()
         if auditor is not None:
@@ -144,6 +155,7 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
     app = FastAPI(title="联动 Liandong", version=__version__,
                   description="政府多层级联动社会治理平台 API", lifespan=lifespan)
     app.state.platform = wired
+    app.state.federation = None  # the node's loop (``ServedNode``), while a federation node serves
     errors.install(app)
     app.state.throttle = Throttle.from_settings(cfg, wired.clock)
     guards.install(app, max_body=cfg.max_body_bytes, intake_limit=cfg.public_intake_limit,
@@ -155,6 +167,7 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
     app.state.public_url = cfg.base_url
     app.include_router(cases.router)  # first: the busiest routes are matched before the others
     app.include_router(inbox.router)
+    app.include_router(shared.router)
     app.include_router(organisation.router)
     app.include_router(instruments.router)
     app.include_router(insight.router)
@@ -169,6 +182,7 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
     inbox_page.install(app, renderer)
     followup_page.install(app, renderer)
     workbench.install(app, renderer)
+    shared_page.install(app, renderer)
     console.install(app, renderer)
     tiles = portal_map.Tiles(cfg.portal_tiles, cfg.portal_tiles_crs, cfg.portal_tiles_attribution)
     public_page.install(app, renderer, tiles=tiles)  # the public map shows the portal's tiles

@@ -261,7 +261,7 @@ def _accounted(rows: StateRows, start: int, coverage: Coverage) -> Finding | Non
     """The entries recorded by rows beside the log (hand-overs): each claimed once, its leaf's event
     holding what the row says."""
     for index, leaf, expected in rows.accounted(start):
-        name = str(expected.get("handover", expected.get("command", index)))
+        name = str(expected.get("handover", expected.get("command", expected.get("alarm", index))))
         if not coverage.mark(index):
             return Finding("state_mismatch", {"kind": "hand-over", "id": name, "version": "—",
                                               "field": "ledger entry", "expected": "—",

@@ -135,6 +135,10 @@ class Work:
         except (DomainError, ValueError):
             return False
 
+    def item(self, row: WaitingRow, now: datetime) -> WorkItem:
+        """A duty read elsewhere (a shared case's, ``federation.shared_inbox``) as a row of 待办."""
+        return self._item(row, now)
+
     def _item(self, row: WaitingRow, now: datetime) -> WorkItem:
         d = row.duty
         clock = self._clock_limit(d, row.matter, row.severity)

@@ -14,6 +14,7 @@ from liandong.bootstrap import Platform
 from liandong.domain.access import Principal
 from liandong.domain.errors import DomainError
 from liandong.domain.hierarchy import Level
+from liandong.federation import shared_inbox
 from liandong.http.deps import LangDep, PlatformDep
 from liandong.i18n import name_of, words
 from liandong.i18n.messages import EVENT_LABELS, LEVEL_NAMES, ROLE_NAMES
@@ -75,10 +76,18 @@ def _duty_rows(platform: Platform, department: str, now: datetime, lang: str,
         rows.append({"item": item, "what": what, "href": f"{href}?lang={lang}",
                      "action": duty_name(d.kind, lang), "state": state_name(item.state, lang),
                      "countdown": countdown(item, lang), "urgency": item.urgency.value})
+    for item, home in shared_inbox.waiting(platform, department, now):  # shared cases held at other nodes
+        d = item.duty
+        rows.append({"item": item, "href": f"/work/shared/{d.subject_id}?lang={lang}",
+                     "what": f"{_matter_name(platform, item.matter, lang)} · "
+                             f"{words(WORK_TEXT, lang)['shared_home'].format(home=home)}",
+                     "action": duty_name(d.kind, lang), "state": state_name(item.state, lang),
+                     "countdown": countdown(item, lang), "urgency": item.urgency.value})
+    rows.sort(key=lambda r: r["item"].duty.order)
     kinds = sorted({(r["item"].duty.kind.value, r["action"]) for r in rows})
     shown = [r for r in rows if (not action or r["item"].duty.kind.value == action)
              and (not overdue or r["urgency"] == "red")]
-    return shown, work.total, kinds
+    return shown, work.total + len(rows) - len(work.items), kinds
 
 
 def _case_rows(platform: Platform, summaries: list[CaseSummary], now: datetime,

@@ -65,7 +65,10 @@ _ACCOUNTED = ("SELECT h.ledger_index, l.leaf, 'handover', h.handover_id, h.diges
               "WHERE h.ledger_index >= {mark} UNION ALL "
               "SELECT f.ledger_index, l.leaf, 'command', f.command_id, f.digest, f.case_id "
               "FROM federation_command f JOIN ledger_entry l ON l.idx = f.ledger_index "
-              "WHERE f.ledger_index >= {mark} ORDER BY 1")
+              "WHERE f.ledger_index >= {mark} UNION ALL "
+              "SELECT a.ledger_index, l.leaf, 'alarm', a.alarm_id, a.digest, a.accused "
+              "FROM federation_alarm a JOIN ledger_entry l ON l.idx = a.ledger_index "
+              "WHERE a.ledger_index >= {mark} ORDER BY 1")
 
 
 class SqlStateRows(StateRows):
@@ -171,9 +174,11 @@ class SqlStateRows(StateRows):
         return derived(self.conn, ids, followed, sums)
 
     def accounted(self, start: int) -> Iterator[tuple[int, bytes, dict[str, Any]]]:
-        for index, leaf, kind, name, digest, case_id in self._rows(_ACCOUNTED.format(mark=self.mark),
-                                                                  (start, start)):
-            yield int(index), bytes(leaf), {kind: name, "digest": digest, "case_id": case_id}
+        for index, leaf, kind, name, digest, about in self._rows(_ACCOUNTED.format(mark=self.mark),
+                                                                (start, start, start)):
+            # a hand-over or command names its case; a fork alarm the node it accuses
+            yield int(index), bytes(leaf), {kind: name, "digest": digest,
+                                            "accused" if kind == "alarm" else "case_id": about}
 
     def subjects(self, start: int) -> tuple[list[str], list[str]]:
         rows = self._rows("SELECT DISTINCT case_id, event_seq IS NULL FROM ledger_entry "

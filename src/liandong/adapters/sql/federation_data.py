@@ -7,7 +7,7 @@ import json
 from collections.abc import Mapping
 from datetime import datetime
 
-from sqlalchemy import Connection, delete, insert, select
+from sqlalchemy import Connection, delete, insert, select, update
 
 from liandong.adapters.sql.tables_federation import federation_alarm, federation_fact, federation_reference
 
@@ -27,11 +27,17 @@ class SqlFederationData:
                                            detail=detail, at=at))
         return True
 
+    def alarm_entry(self, alarm_id: str, ledger_index: int, digest: str) -> None:
+        """The alarm's entry in this node's ledger (decision 0056)."""
+        t = federation_alarm
+        self.conn.execute(update(t).where(t.c.alarm_id == alarm_id).values(ledger_index=ledger_index,
+                                                                            digest=digest))
+
     def alarms(self) -> list[dict[str, object]]:
         t = federation_alarm
         rows = self.conn.execute(select(t).order_by(t.c.at, t.c.alarm_id))
         return [{"alarm": r.alarm_id, "accused": r.accused, "raised_by": r.raised_by, "size": r.size,
-                 "detail": r.detail, "at": r.at.isoformat()} for r in rows]
+                 "detail": r.detail, "at": r.at.isoformat(), "ledger_index": r.ledger_index} for r in rows]
 
     # -- national roll-up facts -------------------------------------------------------------------
     def replace_facts(self, sender: str, day: str, units: Mapping[str, Mapping[str, float]], msg_id: str,

@@ -13,6 +13,8 @@ from sqlalchemy import Connection, func, insert, select, update
 
 from liandong.adapters.sql.tables import case_record
 from liandong.adapters.sql.tables_federation import federation_case, federation_command, federation_handover
+from liandong.domain.codec import moment
+from liandong.domain.duty_model import CASE, Duty, DutyKind
 
 
 @dataclass(frozen=True)
@@ -28,6 +30,30 @@ class SharedCase:
     ack_due: datetime | None
     due: datetime | None
     version: int
+    matter: str = ""
+    severity: str = ""
+    number: str = ""  # 案件编号 at its home
+    duties: tuple[Duty, ...] = ()  # who owes what by when, as the home computes it (``case_duties``)
+
+
+def duties_json(duties: Sequence[Duty]) -> list[list[str | None]]:
+    """``[[department, kind, since, due, ref], …]`` (times in ISO 8601)."""
+    return [[d.department, d.kind.value, d.since.isoformat(), None if d.due is None else d.due.isoformat(),
+             d.ref] for d in duties]
+
+
+def duties_of(case_id: str, rows: object) -> tuple[Duty, ...]:
+    """The duties of ``duties_json``; ValueError naming what is wrong."""
+    if not isinstance(rows, list):
+        raise ValueError("duties must be a list")
+    found = []
+    for row in rows:
+        if not isinstance(row, list) or len(row) != 5 or not all(isinstance(v, str) for v in row[:3]):
+            raise ValueError("a duty must be [department, kind, since, due, ref]")
+        department, kind, since, due, ref = row
+        found.append(Duty(CASE, case_id, department, DutyKind(kind), moment(since),
+                          None if due is None else moment(str(due)), str(ref)))
+    return tuple(found)
 
 
 @dataclass(frozen=True)
@@ -77,7 +103,7 @@ class SqlJointStore:
         if held is not None and held.version >= shared.version:
             return False
         values = {**shared.__dict__, "members": json.dumps([list(m) for m in shared.members]),
-                  "updated_at": at}
+                  "duties": json.dumps(duties_json(shared.duties)), "updated_at": at}
         t = federation_case
         if held is None:
             self.conn.execute(insert(t).values(**values))
@@ -99,7 +125,18 @@ class SqlJointStore:
         values = dict(r._mapping)
         values.pop("updated_at")
         values["members"] = tuple((str(a), str(b)) for a, b in json.loads(values["members"]))
+        values["duties"] = duties_of(values["case_id"], json.loads(values["duties"]))
         return SharedCase(**values)
+
+    def waiting_on(self, department: str) -> list[tuple[SharedCase, Duty]]:
+        """The duties of ``department`` in the shared cases held at another node (not in this node's
+        store), nearest deadline first."""
+        t, c = federation_case, case_record
+        query = (select(t).outerjoin(c, c.c.id == t.c.case_id)
+                 .where(c.c.id.is_(None), t.c.duties.contains(json.dumps(department), autoescape=True)))
+        found = [(shared, d) for shared in map(self._shared, self.conn.execute(query))
+                 for d in shared.duties if d.department == department]
+        return sorted(found, key=lambda pair: (pair[1].order, pair[0].case_id))
 
     def home_of(self, case_id: str) -> str | None:
         """The node this case was handed over from (its home), or None."""

@@ -52,6 +52,9 @@ federation_alarm = Table(
     Column("size", BigInteger().with_variant(Integer(), "sqlite"), nullable=False),
     Column("detail", Text, nullable=False),  # the witness's refusal, Chinese then English
     Column("at", UtcDateTime, nullable=False),
+    # its entry in this node's ledger (raised or received: decision 0056); None for an alarm of before
+    Column("ledger_index", BigInteger().with_variant(Integer, "sqlite"), nullable=True, unique=True),
+    Column("digest", String(64), nullable=True),  # what its entry commits to (the note, or the refusal)
 )
 
 federation_fact = Table(  # 全国汇总: a node's daily per-unit counts (no personal data), kept at the centre
@@ -85,6 +88,12 @@ federation_case = Table(
     Column("due", UtcDateTime, nullable=True),
     Column("version", Integer, nullable=False),  # the case's version at the home node
     Column("updated_at", UtcDateTime, nullable=False),
+    # for the inboxes of the nodes it went to (decision 0056): codes, never a person's data
+    Column("matter", String(64), nullable=False, server_default=""),
+    Column("severity", String(16), nullable=False, server_default=""),
+    Column("number", String(40), nullable=False, server_default=""),  # 案件编号
+    # JSON [[department, kind, since, due, ref], …]
+    Column("duties", Text, nullable=False, server_default="[]"),
 )
 
 federation_command = Table(  # 转办指令: a command issued at a node that is not the case's home, both ways

@@ -116,6 +116,15 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "案件指令“{command}”无效（{problem}）；可用：{allowed}",
         "en": "The case command '{command}' is not valid ({problem}); allowed: {allowed}",
     },
+    "federation.not_a_node": {
+        "zh": "本服务器未作为联邦节点启动（liandong serve --federation 节点配置文件），不能对其他节点的案件发出指令",
+        "en": "This server was not started as a federation node (liandong serve --federation NODE.toml): it "
+              "cannot send commands about other nodes' cases",
+    },
+    "federation.not_a_member": {
+        "zh": "部门 {department} 不在共享案件 {case_id} 的处置团队中",
+        "en": "Department {department} is not on the team of the shared case {case_id}",
+    },
     "federation.walk_timeout": {
         "zh": "案件 {case_id} 未能在 {deadline} 秒内到达中央与浙江节点并由中央节点签收",
         "en": "Case {case_id} did not reach the centre's and Zhejiang's nodes and the centre's acknowledgement "

@@ -37,6 +37,10 @@ WORK_TEXT: dict[str, dict[str, str]] = {
         "working_hours_left": "剩 {left:.1f} 个工作小时", "actor_reporter": "诉求人", "actor_platform": "平台",
         "waits_resource": "资源决定（{resource}）", "waits_extension": "延期审批", "waits_return": "退单裁定", "waits_appeal": "对不合理诉求认定的申诉裁定",
         "note_lead": "承办：",
+        "shared_home": "由节点 {home} 办理（跨省共享案件）", "shared_title": "共享案件", "shared_lead": "主办",
+        "shared_members": "处置团队", "shared_version": "版本", "shared_act": "提交（转至案件所属节点）",
+        "shared_summary": "情况说明", "shared_forwarded": "已转办指令", "shared_outcome_pending": "待答复",
+        "shared_outcome_done": "已执行", "shared_outcome_refused": "被拒绝", "shared_sent": "指令 {id} 已转至节点 {home}，执行结果见下。",
     },
     "en": {
         "login_title": "Staff sign-in", "to_portal": "Go to the public portal", "username": "Username", "password": "Password",
@@ -73,6 +77,12 @@ WORK_TEXT: dict[str, dict[str, str]] = {
         "waits_resource": "a resource decision ({resource})", "waits_extension": "an extension decision",
         "waits_return": "a return decision", "waits_appeal": "a ruling on the appeal against the finding on the request",
         "note_lead": "Lead: ",
+        "shared_home": "held at node {home} (a shared cross-province case)", "shared_title": "Shared case",
+        "shared_lead": "Lead", "shared_members": "Team", "shared_version": "Version",
+        "shared_act": "Send (to the case's home node)", "shared_summary": "Summary",
+        "shared_forwarded": "Commands forwarded", "shared_outcome_pending": "awaiting the answer",
+        "shared_outcome_done": "done", "shared_outcome_refused": "refused",
+        "shared_sent": "Command {id} was forwarded to node {home}; its outcome shows below.",
     },
 }
 
