@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
+from liandong.adapters.sql.behind import write_behind
 from liandong.services.ports.audit import AggregateRows, DerivedMismatch, EventRow, MemberRow, StateRows
 
 CASE_COLUMNS = ("version", "state", "matter", "severity", "owner_code", "lead_code", "received_at",
@@ -53,6 +54,7 @@ class SqlStateRows(StateRows):
     def _rows(self, sql: str, params: Sequence[Any] = ()) -> Iterator[tuple[Any, ...]]:
         if not self.conn.in_transaction():
             self.conn.begin()
+        write_behind(self.conn)  # the case store's rows waiting, if any (they are read here)
         cursor = self.conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
         cursor.execute(sql, tuple(params))
         while batch := cursor.fetchmany(5000):

@@ -24,10 +24,11 @@ from liandong.adapters.sql import facts as fact_sql
 from liandong.adapters.sql import phones
 from liandong.adapters.sql import sums as sum_sql
 from liandong.adapters.sql import tables as t
+from liandong.adapters.sql.behind import Behind, statements
 from liandong.adapters.sql.streams import SqlStreams
 from liandong.domain.cases import events as ev
 from liandong.domain.cases.case import Case
-from liandong.domain.cases.numbers import format_number, is_number, number_day, number_prefix
+from liandong.domain.cases.numbers import is_number, number_day, number_prefix
 from liandong.domain.duties import case_duties
 from liandong.domain.errors import DomainError
 from liandong.domain.nearby import SUPPORTABLE, spot_of
@@ -64,16 +65,25 @@ _SQL = {
     "update_spot": "UPDATE case_spot SET matter = :matter, open = :open WHERE case_id = :id",
     "delete_members": "DELETE FROM case_member WHERE case_id = :id",
     "insert_member": "INSERT INTO case_member (case_id, department_code, role) VALUES (:id, :dep, :role)",
-    "next_number": "INSERT INTO case_number_day (prefix, day, last) VALUES (:prefix, :day, 1) "
-                   "ON CONFLICT (prefix, day) DO UPDATE SET last = case_number_day.last + 1 RETURNING last",
+    "next_numbers": "INSERT INTO case_number_day (prefix, day, last) VALUES (:prefix, :day, :n) "
+                    "ON CONFLICT (prefix, day) DO UPDATE SET last = case_number_day.last + excluded.last "
+                    "RETURNING last",
     "insert_number": "INSERT INTO case_number (number, case_id) VALUES (:number, :id)",
     "number_of": "SELECT case_id FROM case_number WHERE number = :number",
+    "by_key": "SELECT id FROM case_record WHERE idempotency_key = :key",
     "delete_duties": duty_sql.DELETE,
     "insert_duty": duty_sql.INSERT,
     "last_fact": fact_sql.LAST,
     "insert_fact": fact_sql.INSERT,
     **sum_sql.SQL,
 }
+BEHIND = frozenset({"insert_outbox", "insert_place", "insert_spot", "insert_member", "insert_duty",
+                    "insert_fact", "sum_pend", "insert_tracking", "insert_phone", "insert_salt"})
+"""The rows written behind (``adapters.sql.behind``): put, then written with ``executemany``."""
+AFTER_BEHIND = frozenset({"update_spot", "delete_members", "delete_duties", "last_fact", "sum_rows",
+                          "sum_unpend", "number_of"})
+"""What reads or changes rows written behind: run once the case's rows (all rows, for a number)
+are written."""
 _PG = {name: re.sub(r":(\w+)", r"%(\1)s", sql) for name, sql in _SQL.items()}
 
 
@@ -144,6 +154,7 @@ class SqlCaseStore(SqlStreams[Case, ev.Event], CaseStore):
         self.staged: dict[str, tuple[ev.Event, ...]] = {}  # streams to cache after commit
         self.staged_facts: dict[str, tuple[int, str]] = {}  # the fact rows written, by case
         self.staged_sums: list[Any] = []  # the sums' changes, written at the commit (``flush``)
+        self.behind = Behind(self)  # the rows written behind (``adapters.sql.behind``)
         self._cursor: Any = None
 
     def raw(self, sql: str, params: dict[str, Any] | None = None) -> Any:
@@ -157,6 +168,33 @@ class SqlCaseStore(SqlStreams[Case, ev.Event], CaseStore):
 
     def _exec(self, name: str, params: dict[str, Any]) -> Any:
         return self.raw(self.sql[name], params)
+
+    def _run(self, name: str, params: dict[str, Any]) -> Any:
+        """A statement of a save on the case ``params["id"]``: a row written behind (``BEHIND``), or
+        run at once — after the rows waiting when it reads or changes the case's (``AFTER_BEHIND``)."""
+        if name in BEHIND:
+            self._put(name, params["id"], params)
+            return None
+        behind = self.behind
+        if name in AFTER_BEHIND and behind and (name == "number_of" or params["id"] in behind.cases):
+            self.write_behind()
+        return self._exec(name, params)
+
+    def _put(self, name: str, case_id: str, params: dict[str, Any]) -> None:
+        """A row to write behind (``name``: a statement of ``BEHIND``, or ``number``)."""
+        self.behind.put(name, case_id, params)
+
+    def write_behind(self) -> None:
+        """Write the rows waiting, one ``executemany`` a statement."""
+        todo = self.behind.take()
+        if todo:
+            cursor = self.conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+            for name, rows in statements(todo, self._next_numbers).items():
+                cursor.executemany(self.sql[name], rows)
+
+    def _next_numbers(self, prefix: str, day: str, n: int) -> int:
+        """The last of ``n`` sequence numbers taken from the day's counter of a city (案件编号)."""
+        return int(self._exec("next_numbers", {"prefix": prefix, "day": day, "n": n}).fetchone()[0])
 
     def _time(self, moment: datetime | None) -> Any:
         if moment is None or not self.sqlite:
@@ -187,13 +225,14 @@ class SqlCaseStore(SqlStreams[Case, ev.Event], CaseStore):
         """The internal id of a case named by its id or its readable number (案件编号)."""
         if not is_number(case_id):
             return case_id
-        row = self._exec("number_of", {"number": case_id}).fetchone()
+        row = self._run("number_of", {"number": case_id}).fetchone()
         return str(row[0]) if row is not None else case_id
 
     def _insert_row(self, case: Case) -> None:
         r = case.record
         self._exec("insert_case", {**self._row(case), "received_at": self._time(r.received_at),
                                    "key": r.idempotency_key or None, "public_consent": r.public_consent})
+        self.behind.fresh[r.id] = None
 
     def _update_row(self, case: Case, expected: int) -> bool:
         return bool(self._exec("update_case", {**self._row(case), "expected": expected}).rowcount == 1)
@@ -208,56 +247,67 @@ class SqlCaseStore(SqlStreams[Case, ev.Event], CaseStore):
         seq = int(self._exec("insert_event", {
             "case_id": case.id, "case_version": version, "type": type(event).__name__,
             "at": self._time(event.at), "actor": event.actor, "payload": dumps(payload)}).fetchone()[0])
-        self._exec("insert_outbox", {"seq": seq, "delivered": False})
+        self._put("insert_outbox", case.id, {"seq": seq, "delivered": False})
         return seq
 
     def save(self, case: Case) -> list[StoredEvent]:
         expected, stored = self.append(case)
-        r, pending = case.record, [s.event for s in stored]
+        r, pending, run = case.record, [s.event for s in stored], self._run
         if expected == 0 and r.received_at is not None:  # 案件编号: the day's next at the case's city
-            prefix, day = number_prefix(r.affected), number_day(r.received_at)
-            sequence = self._exec("next_number", {"prefix": prefix, "day": day}).fetchone()[0]
-            self._exec("insert_number", {"number": format_number(prefix, day, sequence), "id": r.id})
+            self._put("number", r.id, {"prefix": number_prefix(r.affected), "day": number_day(r.received_at),
+                                       "id": r.id})
         if expected == 0 or any(isinstance(e, ev.ScopeWidened) for e in pending):
             for code in r.affected:  # the places of the report, and any added since
-                self._exec("insert_place", {"id": r.id, "code": code})
+                run("insert_place", {"id": r.id, "code": code})
         if expected == 0:  # 已有人反映？ where the case is, for the nearby query
             spot = spot_of(r)
-            self._exec("insert_spot", {"id": r.id, "matter": spot.matter, "place": spot.place,
-                                       "lat": spot.point.lat_e6 if spot.point else None,
-                                       "lng": spot.point.lng_e6 if spot.point else None, "open": spot.open})
+            run("insert_spot", {"id": r.id, "matter": spot.matter, "place": spot.place,
+                                "lat": spot.point.lat_e6 if spot.point else None,
+                                "lng": spot.point.lng_e6 if spot.point else None, "open": spot.open})
         elif any(isinstance(e, SPOT_EVENTS) for e in pending):
-            self._exec("update_spot", {"id": r.id, "matter": r.matter, "open": r.state in SUPPORTABLE})
+            run("update_spot", {"id": r.id, "matter": r.matter, "open": r.state in SUPPORTABLE})
         if expected == 0 or any(isinstance(e, TEAM_EVENTS) for e in pending):
             if expected:  # a new case has no members to replace
-                self._exec("delete_members", {"id": r.id})
+                run("delete_members", {"id": r.id})
             for code, m in r.team.items():
                 if m.active:
-                    self._exec("insert_member", {"id": r.id, "dep": code, "role": m.role.value})
+                    run("insert_member", {"id": r.id, "dep": code, "role": m.role.value})
         if expected:  # 待办: what waits on whom now, replaced with the events that changed it
-            self._exec("delete_duties", {"id": r.id})
+            run("delete_duties", {"id": r.id})
         duties = case_duties(r)
         for row in duty_sql.duty_rows(duties, self._time):
-            self._exec("insert_duty", row)
+            run("insert_duty", row)
         if pending:  # 事实表: the case's facts after these events, a new version of its row
-            body = self.cache.fact(r.id, expected) if expected else None
-            if expected and body is None:
-                found = self._exec("last_fact", {"id": r.id}).fetchone()
-                body = found[0] if found is not None else None
+            body = self._last_fact(r.id, expected) if expected else None
             from liandong.assessment.fact_rows import row_of  # on the first save: `org show` never pays
             from liandong.assessment.viewers import with_viewers
 
             fact = with_viewers(row_of(r.id, body, r, pending), r, duties)
-            self._exec("insert_fact", fact_sql.params(fact, self._time))
+            run("insert_fact", fact_sql.params(fact, self._time))
             self.staged_facts[r.id] = (r.version, fact.body)
-            sum_sql.on_save(self._exec, self._time, body, fact, _moment, self.staged_sums.append)
+            sum_sql.on_save(run, self._time, body, fact, _moment, self.staged_sums.append)
         base = self.cache.get(r.id) if expected else ()
         if len(base) == expected:
             self.staged[r.id] = base + tuple(pending)
         return stored
 
+    def _last_fact(self, case_id: str, version: int) -> str | None:
+        """The body of the case's fact row of ``version`` (its latest): committed (the cache), this
+        unit of work's, or read."""
+        body = self.cache.fact(case_id, version)
+        if body is None:
+            mine = self.staged_facts.get(case_id)
+            if mine is not None and mine[0] == version:
+                return mine[1]
+            found = self._run("last_fact", {"id": case_id}).fetchone()
+            body = found[0] if found is not None else None
+        return body
+
     def flush(self) -> None:
-        """Write what waits for the commit: the sums' changes, merged, in key order."""
+        """Write what waits for the commit: the rows written behind, then the sums' changes, merged,
+        in key order."""
+        if self.behind:
+            self.write_behind()
         staged, self.staged_sums = self.staged_sums, []
         sum_sql.flush(self._exec, staged)
 
@@ -268,15 +318,17 @@ class SqlCaseStore(SqlStreams[Case, ev.Event], CaseStore):
             self.cache.put_fact(case_id, version, body)
         self.staged.clear()
         self.staged_facts.clear()
+        self.behind.clear()
 
     def rolled_back(self) -> None:
         self.staged.clear()
         self.staged_facts.clear()
+        self.behind.clear()
         self.staged_sums.clear()
 
     def by_idempotency_key(self, key: str) -> str | None:
-        c = t.case_record
-        return self.conn.execute(select(c.c.id).where(c.c.idempotency_key == key)).scalar()
+        row = self._exec("by_key", {"key": key}).fetchone()  # the case's row: nothing written behind
+        return None if row is None else str(row[0])
 
     def open_due_before(self, moment: datetime, limit: int = 10000) -> list[str]:
         c = t.case_record
@@ -297,18 +349,27 @@ class SqlCaseStore(SqlStreams[Case, ev.Event], CaseStore):
         return phones.rebuild_by(self.conn, digest)
 
     def add_tracking(self, code_hash: str, case_id: str) -> None:
-        self._exec("insert_tracking", {"code": code_hash, "id": case_id})
+        self._run("insert_tracking", {"code": code_hash, "id": case_id})
 
     def add_phone(self, phone_hash: str, case_id: str) -> None:
-        self._exec("insert_phone", {"phone": phone_hash, "id": case_id})
+        self._run("insert_phone", {"phone": phone_hash, "id": case_id})
 
     def add_salt(self, case_id: str, salt: bytes) -> None:
+        b = self.behind
+        if case_id in b.fresh:  # a case this transaction reported: its salt is written behind
+            if case_id in b.salts:
+                raise DomainError("case.conflict", case_id=case_id, expected=0, actual=1)
+            b.salts[case_id] = salt
+            self._run("insert_salt", {"id": case_id, "salt": salt})
+            return
         try:
             self._exec("insert_salt", {"id": case_id, "salt": salt})
         except self._integrity:
             raise DomainError("case.conflict", case_id=case_id, expected=0, actual=1) from None
 
     def salt(self, case_id: str) -> bytes | None:
+        if case_id in self.behind.fresh:  # reported in this transaction: no salt but the one put
+            return self.behind.salts.get(case_id)
         row = self._exec("salt", {"id": case_id}).fetchone()
         return None if row is None else bytes(row[0])
 
