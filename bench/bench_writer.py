@@ -3,7 +3,7 @@
 writer process lands them (``bus.handle_batch``: one transaction, a savepoint a report, the ledger).
 
 Run: .venv/bin/python bench/bench_writer.py [--batches 300] [--batch 8] [--rounds 5]
-                                            [--compare SRC [--compare-name NAME]] [--postgres URL]
+                                            [--compare SRC --compare-name NAME]... [--postgres URL]
 Each code runs in a process of its own on a store of its own made by that code (``liandong init
 --scope 320200``), rounds alternated (ours, the other, ours, …) so that a slow spell of a shared
 machine hits both; the figure is CPU time of the process per report (``time.process_time``), which
@@ -37,11 +37,29 @@ def child(batches: int, batch: int, profile: str) -> None:
 
     platform = bootstrap(Settings(), migrate_schema=False)
     platform.defer_wal_checkpoints()
-    bus, intake = platform.bus(), platform.intake()
+    bus = platform.bus()
+    if hasattr(platform, "intake"):
+        intake = platform.intake()
+
+        def command() -> object:
+            return intake.command(by="reporter", owner="anonymous:127.0.0.1", key="", reporter_account="",
+                                  **{**BODY, "affected": list(BODY["affected"])})[0]
+    else:  # older code (before the one intake): the command as its POST /api/cases built it
+        import dataclasses
+        import hashlib
+        import secrets
+
+        from liandong.domain.cases import commands as c
+
+        known = {f.name for f in dataclasses.fields(c.ReportCase)}
+
+        def command() -> object:
+            fields = {k: tuple(v) if k == "affected" else v for k, v in BODY.items() if k in known}
+            return c.ReportCase(by="reporter", tracking_hash=hashlib.sha256(secrets.token_bytes(8)).hexdigest(),
+                                **fields)
 
     def commands() -> list[object]:
-        return [intake.command(by="reporter", owner="anonymous:127.0.0.1", key="", reporter_account="",
-                               **{**BODY, "affected": list(BODY["affected"])})[0] for _ in range(batch)]
+        return [command() for _ in range(batch)]
 
     for _ in range(20):  # warm up: caches, the first save's imports
         bus.handle_batch(commands())
@@ -71,18 +89,22 @@ def main() -> None:
     parser.add_argument("--batches", type=int, default=300)
     parser.add_argument("--batch", type=int, default=8, help="reports a batch (the writer's halves: ~8)")
     parser.add_argument("--rounds", type=int, default=5)
-    parser.add_argument("--compare", type=Path, default=None, help="the src directory of another version")
-    parser.add_argument("--compare-name", default="the other version")
+    parser.add_argument("--compare", type=Path, action="append", default=[],
+                        help="the src directory of another version (again for more)")
+    parser.add_argument("--compare-name", action="append", default=[], help="its name (in the same order)")
     parser.add_argument("--postgres", default="", help="a server URL (postgresql+psycopg://…/dbname): "
                         "each code's store a database of its own, <dbname>_ours and <dbname>_other")
+    parser.add_argument("--src", type=Path, default=Path(__file__).resolve().parent.parent / "src",
+                        help="the src directory of ours (default: this checkout's)")
     parser.add_argument("--profile", default="", help="write a cProfile of ours' last round here")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         child(args.batches, args.batch, args.profile)
         return
-    ours_src = Path(__file__).resolve().parent.parent / "src"
-    codes = [("ours", ours_src)] + ([(args.compare_name, args.compare.resolve())] if args.compare else [])
+    ours_src = args.src.resolve()
+    names = args.compare_name + [f"other {i + 1}" for i in range(len(args.compare_name), len(args.compare))]
+    codes = [("ours", ours_src)] + [(name, src.resolve()) for name, src in zip(names, args.compare, strict=False)]
     results: dict[str, list[float]] = {name: [] for name, _ in codes}
     with tempfile.TemporaryDirectory() as folder:
         envs = {}
@@ -110,10 +132,10 @@ def main() -> None:
     for name, figures in results.items():
         print(f"{name}: median {statistics.median(figures):.0f} µs CPU a report "
               f"(rounds: {', '.join(f'{f:.0f}' for f in figures)})")
-    if args.compare:
-        ratios = sorted(o / t for o, t in zip(results[args.compare_name], results["ours"], strict=True))
-        print(f"ours' speed × {args.compare_name}'s, round by round: median {statistics.median(ratios):.2f} "
-              f"(rounds: {', '.join(f'{r:.2f}' for r in ratios)})")
+    for name, _ in codes[1:]:
+        ratios = sorted(o / t for o, t in zip(results[name], results["ours"], strict=True))
+        print(f"ours' speed × {name}'s (its CPU per report ÷ ours), round by round: median "
+              f"{statistics.median(ratios):.2f} (rounds: {', '.join(f'{r:.2f}' for r in ratios)})")
 
 
 def _database(server: str, name: str) -> str:
