@@ -210,10 +210,6 @@ class CaptureStore(SqlCaseStore):
             raise NotImplementedError(f"the volume generator does not capture {name}")
         return _Result()
 
-    def _put(self, name: str, case_id: str, params: dict[str, Any]) -> None:
-        """What the store writes behind, captured at once (no transaction: nothing to write behind)."""
-        self._exec(name, params)
-
     def _sum(self, name: str, params: dict[str, Any]) -> _Result:
         found = capture_sum(self.rows, name, params)
         return _Result(rows=found) if name == "sum_rows" else _Result(found[0] if found else None)

@@ -42,7 +42,6 @@ _RUNNING = frozenset({CaseState.DISPATCHED, CaseState.ACKNOWLEDGED, CaseState.IN
                       CaseState.RETURNED})
 _NEW_ACK_CLOCK = (ev.CaseDispatched, ev.ReturnDecided, ev.CaseRedispatched, ev.CaseEscalated)
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_BODY = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))  # a row's body, the encoder made once
 
 
 def micros(moment: datetime | None) -> int | None:
@@ -123,13 +122,7 @@ def _record_part(r: CaseRecord) -> dict[str, Any]:
 def row_of(case_id: str, previous: str | None, record: CaseRecord, events: Sequence[ev.Event]) -> FactRow:
     """The row after a save of ``events`` (``previous``: the body of the case's row before, None
     for a new case)."""
-    return row_made(case_id, previous, record, events)[0]
-
-
-def row_made(case_id: str, previous: str | None, record: CaseRecord, events: Sequence[ev.Event],
-             ) -> tuple[FactRow, dict[str, Any]]:
-    """``row_of``, and what its body encodes (the save's: read on without parsing the body back)."""
-    return _made(case_id, None if previous is None else json.loads(previous)["acc"], record, events)
+    return row_after(case_id, None if previous is None else json.loads(previous)["acc"], record, events)[0]
 
 
 def row_after(case_id: str, before: dict[str, Any] | None, record: CaseRecord,
@@ -137,12 +130,6 @@ def row_after(case_id: str, before: dict[str, Any] | None, record: CaseRecord,
     """``row_of`` from the accumulators of the row before (None for a new case) instead of its
     body, and the accumulators after: a replay carries them on instead of parsing each body back
     (the JSON round trip leaves them as they are: ints, None, lists and a dict of str keys)."""
-    row, data = _made(case_id, before, record, events)
-    return row, data["acc"]
-
-
-def _made(case_id: str, before: dict[str, Any] | None, record: CaseRecord, events: Sequence[ev.Event],
-          ) -> tuple[FactRow, dict[str, Any]]:
     before = _empty_acc() if before is None else before
     acc = fold(before, events)
     times = [e.at for e in events]
@@ -150,11 +137,10 @@ def _made(case_id: str, before: dict[str, Any] | None, record: CaseRecord, event
     start = micros(first)
     assert start is not None
     irregular = first != last or (bool(before["ats"]) and start < max(before["ats"]))
-    data = {"acc": acc, "rec": _record_part(record)}
-    body = _BODY.encode(data)
+    body = json.dumps({"acc": acc, "rec": _record_part(record)}, ensure_ascii=False, separators=(",", ":"))
     received = moment(acc["rec"]) if acc["rec"] not in (None, -1) else first
     assert received is not None
-    return FactRow(case_id, record.version, first, irregular, body, received), data
+    return FactRow(case_id, record.version, first, irregular, body, received), acc
 
 
 def rows_of_stream(case_id: str, events: Sequence[ev.Event]) -> list[FactRow]:

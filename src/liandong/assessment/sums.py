@@ -26,11 +26,9 @@ Pure: no storage, no clock.
 from __future__ import annotations
 
 import json
-import threading
-from collections import OrderedDict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
-from typing import Any
+from functools import lru_cache
 
 from liandong.assessment.fact_rows import moment
 from liandong.assessment.facts import MAJOR, RATING_POINTS
@@ -82,32 +80,15 @@ class Contribution:
         self.team = team  # 共同在场's candidates: (the units of the active team, major)
 
 
-_REMEMBERED: OrderedDict[str, Contribution | None] = OrderedDict()
-_REMEMBERED_LOCK = threading.Lock()
-_REMEMBER = 20_000
-_NOT_SEEN = Contribution("", "", (), ())
-
-
-def contribution(body: str | None, data: Mapping[str, Any] | None = None) -> Contribution | None:
+def contribution(body: str | None) -> Contribution | None:
     """A fact row's contribution (None: the case is not counted — no report first). Remembered
-    per body (the latest 20,000): a save's new row is the next save's previous one. ``data``: what
-    ``body`` encodes, when the caller has it (the save that made the row): not parsed back."""
-    if body is None:
-        return None
-    with _REMEMBERED_LOCK:
-        found = _REMEMBERED.get(body, _NOT_SEEN)
-        if found is not _NOT_SEEN:
-            _REMEMBERED.move_to_end(body)
-            return found
-    made = _contribution(json.loads(body) if data is None else data)
-    with _REMEMBERED_LOCK:
-        _REMEMBERED[body] = made
-        if len(_REMEMBERED) > _REMEMBER:
-            _REMEMBERED.popitem(last=False)
-    return made
+    per body: a save's new row is the next save's previous one."""
+    return None if body is None else _contribution(body)
 
 
-def _contribution(data: Mapping[str, Any]) -> Contribution | None:
+@lru_cache(maxsize=20_000)
+def _contribution(body: str) -> Contribution | None:
+    data = json.loads(body)
     acc, rec = data["acc"], data["rec"]
     if acc["rec"] in (None, -1):
         return None

@@ -78,7 +78,7 @@ _SQL = {
     **sum_sql.SQL,
 }
 BEHIND = frozenset({"insert_outbox", "insert_place", "insert_spot", "insert_member", "insert_duty",
-                    "insert_fact", "sum_pend", "insert_tracking", "insert_phone", "insert_salt"})
+                    "insert_fact", "sum_pend", "insert_tracking", "insert_phone", "number"})
 """The rows written behind (``adapters.sql.behind``): put, then written with ``executemany``."""
 AFTER_BEHIND = frozenset({"update_spot", "delete_members", "delete_duties", "last_fact", "sum_rows",
                           "sum_unpend", "number_of"})
@@ -171,22 +171,16 @@ class SqlCaseStore(SqlStreams[Case, ev.Event], CaseStore):
         return self._cursor
 
     def _exec(self, name: str, params: dict[str, Any]) -> Any:
-        return self.raw(self.sql[name], params)
-
-    def _run(self, name: str, params: dict[str, Any]) -> Any:
-        """A statement of a save on the case ``params["id"]``: a row written behind (``BEHIND``), or
-        run at once — after the rows waiting when it reads or changes the case's (``AFTER_BEHIND``)."""
-        if name in BEHIND:
-            self._put(name, params["id"], params)
-            return None
+        """A statement of ``_SQL`` by name: a row written behind (``BEHIND``; ``number``: a report's
+        案件编号 asked for), or run now — once the rows waiting are written when it reads or changes
+        the case's (``AFTER_BEHIND``)."""
         behind = self.behind
+        if name in BEHIND:
+            behind.put(name, params.get("id", ""), params)
+            return None
         if name in AFTER_BEHIND and behind and (name == "number_of" or params["id"] in behind.cases):
             self.write_behind()
-        return self._exec(name, params)
-
-    def _put(self, name: str, case_id: str, params: dict[str, Any]) -> None:
-        """A row to write behind (``name``: a statement of ``BEHIND``, or ``number``)."""
-        self.behind.put(name, case_id, params)
+        return self.raw(self.sql[name], params)
 
     def write_behind(self) -> None:
         """Write the rows waiting, one ``executemany`` a statement."""
@@ -232,7 +226,7 @@ class SqlCaseStore(SqlStreams[Case, ev.Event], CaseStore):
         """The internal id of a case named by its id or its readable number (案件编号)."""
         if not is_number(case_id):
             return case_id
-        row = self._run("number_of", {"number": case_id}).fetchone()
+        row = self._exec("number_of", {"number": case_id}).fetchone()
         return str(row[0]) if row is not None else case_id
 
     def _insert_row(self, case: Case) -> None:
@@ -254,62 +248,52 @@ class SqlCaseStore(SqlStreams[Case, ev.Event], CaseStore):
         seq = int(self._exec("insert_event", {
             "case_id": case.id, "case_version": version, "type": type(event).__name__,
             "at": self._time(event.at), "actor": event.actor, "payload": dumps(payload)}).fetchone()[0])
-        self._put("insert_outbox", case.id, {"seq": seq, "delivered": False})
+        self._exec("insert_outbox", {"id": case.id, "seq": seq, "delivered": False})
         return seq
 
     def save(self, case: Case) -> list[StoredEvent]:
         expected, stored = self.append(case)
-        r, pending, run = case.record, [s.event for s in stored], self._run
+        r, pending = case.record, [s.event for s in stored]
         if expected == 0 and r.received_at is not None:  # 案件编号: the day's next at the case's city
-            self._put("number", r.id, {"prefix": number_prefix(r.affected), "day": number_day(r.received_at),
-                                       "id": r.id})
+            prefix, day = number_prefix(r.affected), number_day(r.received_at)
+            self._exec("number", {"prefix": prefix, "day": day, "id": r.id})  # given when written
         if expected == 0 or any(isinstance(e, ev.ScopeWidened) for e in pending):
             for code in r.affected:  # the places of the report, and any added since
-                run("insert_place", {"id": r.id, "code": code})
+                self._exec("insert_place", {"id": r.id, "code": code})
         if expected == 0:  # 已有人反映？ where the case is, for the nearby query
             spot = spot_of(r)
-            run("insert_spot", {"id": r.id, "matter": spot.matter, "place": spot.place,
-                                "lat": spot.point.lat_e6 if spot.point else None,
-                                "lng": spot.point.lng_e6 if spot.point else None, "open": spot.open})
+            self._exec("insert_spot", {"id": r.id, "matter": spot.matter, "place": spot.place,
+                                       "lat": spot.point.lat_e6 if spot.point else None,
+                                       "lng": spot.point.lng_e6 if spot.point else None, "open": spot.open})
         elif any(isinstance(e, SPOT_EVENTS) for e in pending):
-            run("update_spot", {"id": r.id, "matter": r.matter, "open": r.state in SUPPORTABLE})
+            self._exec("update_spot", {"id": r.id, "matter": r.matter, "open": r.state in SUPPORTABLE})
         if expected == 0 or any(isinstance(e, TEAM_EVENTS) for e in pending):
             if expected:  # a new case has no members to replace
-                run("delete_members", {"id": r.id})
+                self._exec("delete_members", {"id": r.id})
             for code, m in r.team.items():
                 if m.active:
-                    run("insert_member", {"id": r.id, "dep": code, "role": m.role.value})
+                    self._exec("insert_member", {"id": r.id, "dep": code, "role": m.role.value})
         if expected:  # 待办: what waits on whom now, replaced with the events that changed it
-            run("delete_duties", {"id": r.id})
+            self._exec("delete_duties", {"id": r.id})
         duties = case_duties(r)
         for row in duty_sql.duty_rows(duties, self._time):
-            run("insert_duty", row)
+            self._exec("insert_duty", row)
         if pending:  # 事实表: the case's facts after these events, a new version of its row
-            body = self._last_fact(r.id, expected) if expected else None
-            from liandong.assessment.fact_rows import row_made  # on the first save: `org show` never pays
+            body = self.cache.fact(r.id, expected) if expected else None
+            if expected and body is None:
+                found = self._exec("last_fact", {"id": r.id}).fetchone()
+                body = found[0] if found is not None else None
+            from liandong.assessment.fact_rows import row_of  # on the first save: `org show` never pays
             from liandong.assessment.viewers import with_viewers
 
-            made, data = row_made(r.id, body, r, pending)
-            fact = with_viewers(made, r, duties)
-            run("insert_fact", fact_sql.params(fact, self._time))
+            fact = with_viewers(row_of(r.id, body, r, pending), r, duties)
+            self._exec("insert_fact", fact_sql.params(fact, self._time))
             self.staged_facts[r.id] = (r.version, fact.body)
-            sum_sql.on_save(run, self._time, body, fact, _moment, self.staged_sums.append, data)
+            sum_sql.on_save(self._exec, self._time, body, fact, _moment, self.staged_sums.append)
         base = self.cache.get(r.id) if expected else ()
         if len(base) == expected:
             self.staged[r.id] = base + tuple(pending)
         return stored
-
-    def _last_fact(self, case_id: str, version: int) -> str | None:
-        """The body of the case's fact row of ``version`` (its latest): committed (the cache), this
-        unit of work's, or read."""
-        body = self.cache.fact(case_id, version)
-        if body is None:
-            mine = self.staged_facts.get(case_id)
-            if mine is not None and mine[0] == version:
-                return mine[1]
-            found = self._run("last_fact", {"id": case_id}).fetchone()
-            body = found[0] if found is not None else None
-        return body
 
     def flush(self) -> None:
         """Write what waits for the commit: the rows written behind, then the sums' changes, merged,
@@ -357,10 +341,10 @@ class SqlCaseStore(SqlStreams[Case, ev.Event], CaseStore):
         return phones.rebuild_by(self.conn, digest)
 
     def add_tracking(self, code_hash: str, case_id: str) -> None:
-        self._run("insert_tracking", {"code": code_hash, "id": case_id})
+        self._exec("insert_tracking", {"code": code_hash, "id": case_id})
 
     def add_phone(self, phone_hash: str, case_id: str) -> None:
-        self._run("insert_phone", {"phone": phone_hash, "id": case_id})
+        self._exec("insert_phone", {"phone": phone_hash, "id": case_id})
 
     def add_salt(self, case_id: str, salt: bytes) -> None:
         b = self.behind
@@ -368,7 +352,7 @@ class SqlCaseStore(SqlStreams[Case, ev.Event], CaseStore):
             if case_id in b.salts:
                 raise DomainError("case.conflict", case_id=case_id, expected=0, actual=1)
             b.salts[case_id] = salt
-            self._run("insert_salt", {"id": case_id, "salt": salt})
+            b.put("insert_salt", case_id, {"id": case_id, "salt": salt})
             return
         try:
             self._exec("insert_salt", {"id": case_id, "salt": salt})

@@ -68,11 +68,7 @@ def write(run: Run, d: Deltas) -> None:
         run("sum_add_team_now", {"places": places, "rday": rday, "team_units": units, "major": major, "n": n})
 
 
-Staged = Any
-"""A save's change of the sums: ``Deltas``, or (contribution before, after, day of the change)."""
-
-
-def flush(run: Run, staged: list[Staged]) -> None:
+def flush(run: Run, staged: list[Deltas]) -> None:
     """The staged changes of a unit of work, merged and written in key order (before its commit)."""
     if not staged:
         return
@@ -80,23 +76,18 @@ def flush(run: Run, staged: list[Staged]) -> None:
 
     total = Deltas()
     for d in staged:
-        if isinstance(d, Deltas):
-            total.merge(d)
-        else:
-            total.change(*d)
+        total.merge(d)
     write(run, total.compact())
 
 
 def on_save(run: Run, time: Callable[[datetime | None], Any], previous: str | None, row: FactRow,
-            parse: Callable[[Any], datetime], stage: Callable[[Staged], None],
-            data: dict[str, Any] | None = None) -> None:
-    """The sums' share of a save that wrote ``row`` (after the row whose body is ``previous``;
-    ``data``: what the row's body encodes). The sums' change is staged (``stage``) and written once,
-    at the commit, in key order (``flush``): the rows of a busy township are shared by every writer,
-    and a batch of commands that added to them in its commands' order would take their locks in an
-    order another batch can cross (PostgreSQL's deadlocks); the cases' own rows (``case_pending``,
-    ``case_sum_skip``) are written at once (``case_pending`` behind, with the rows of the save)."""
-    from liandong.assessment.sums import Deltas, case_deltas, change_day, contribution  # not for `org show`
+            parse: Callable[[Any], datetime], stage: Callable[[Deltas], None]) -> None:
+    """The sums' share of a save that wrote ``row`` (after the row whose body is ``previous``). The
+    sums' change is staged (``stage``) and written once, at the commit, in key order (``flush``): the
+    rows of a busy township are shared by every writer, and a batch of commands that added to them
+    in its commands' order would take their locks in an order another batch can cross (PostgreSQL's
+    deadlocks); the cases' own rows (``case_pending``, ``case_sum_skip``) are written at once."""
+    from liandong.assessment.sums import Deltas, case_deltas, pending_of, save_deltas  # not for `org show`
 
     if previous is not None and run("sum_skipped", {"id": row.case_id}).fetchone() is not None:
         return  # (a new case is never left out yet)
@@ -108,10 +99,8 @@ def on_save(run: Run, time: Callable[[datetime | None], Any], previous: str | No
         if previous is not None:
             run("sum_unpend", {"id": row.case_id})
         return
-    was, now = contribution(previous), contribution(row.body, data)
-    stage((was, now, change_day(row.valid_from)))  # the change of a regular save (``save_deltas``)
-    before = ("", "", ()) if was is None else (was.places, was.received_day, was.pending)
-    after = ("", "", ()) if now is None else (now.places, now.received_day, now.pending)
+    stage(save_deltas(previous, row))
+    before, after = pending_of(previous), pending_of(row.body)
     if before != after:
         if before[2]:
             run("sum_unpend", {"id": row.case_id})
