@@ -129,6 +129,9 @@ def main() -> None:
                 results[name].append(figure["cpu_us"])
                 print(f"round {number + 1}: {name}: {figure['cpu_us']:.0f} µs CPU a report "
                       f"({figure['wall_us']:.0f} µs wall)", flush=True)
+        if args.postgres:
+            for index in range(len(codes)):
+                _database(args.postgres, f"bench_writer_{index}", create=False)
     for name, figures in results.items():
         print(f"{name}: median {statistics.median(figures):.0f} µs CPU a report "
               f"(rounds: {', '.join(f'{f:.0f}' for f in figures)})")
@@ -138,15 +141,17 @@ def main() -> None:
               f"{statistics.median(ratios):.2f} (rounds: {', '.join(f'{r:.2f}' for r in ratios)})")
 
 
-def _database(server: str, name: str) -> str:
-    """A fresh database ``name`` on the PostgreSQL server of ``server`` (dropped first if left over)."""
+def _database(server: str, name: str, *, create: bool = True) -> str:
+    """A fresh database ``name`` on the PostgreSQL server of ``server`` (dropped first if left over;
+    ``create=False``: only dropped)."""
     from sqlalchemy import create_engine, text
 
     base = server.rsplit("/", 1)[0]
     engine = create_engine(f"{base}/postgres", isolation_level="AUTOCOMMIT")
     with engine.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
+        if create:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
     engine.dispose()
     return f"{base}/{name}"
 
