@@ -4,8 +4,8 @@ code, phone digest, 案件编号, salt) are kept per unit of work and written wi
 a statement, outside the commands' savepoints — at the commit, or at once before anything that
 could read or change them:
 
-- the store's own statements on a case's rows of those tables, when that case has rows waiting
-  (``SqlCaseStore._run``);
+- the store's own statements: those on a case's rows of those tables when that case has rows
+  waiting, any other but those that touch none of them (``SqlCaseStore._exec``);
 - any statement through SQLAlchemy on the connection (another store, a read): ``watch`` hooks
   the engine's ``before_cursor_execute``;
 - the other stores' driver-level reads of those tables (``write_behind(conn)``).

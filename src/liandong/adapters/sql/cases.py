@@ -81,9 +81,13 @@ BEHIND = frozenset({"insert_outbox", "insert_place", "insert_spot", "insert_memb
                     "insert_fact", "sum_pend", "insert_tracking", "insert_phone", "number"})
 """The rows written behind (``adapters.sql.behind``): put, then written with ``executemany``."""
 AFTER_BEHIND = frozenset({"update_spot", "delete_members", "delete_duties", "last_fact", "sum_rows",
-                          "sum_unpend", "number_of"})
-"""What reads or changes rows written behind: run once the case's rows (all rows, for a number)
-are written."""
+                          "sum_unpend"})
+"""What reads or changes the case's rows of the tables written behind: run once its rows are written."""
+APART = frozenset({"version", "events_after", "insert_case", "update_case", "insert_event", "salt",
+                   "insert_salt", "by_key", "next_numbers", "sum_skipped", "sum_skip",
+                   *(name for name in sum_sql.SQL if name.startswith("sum_add"))})
+"""What touches no table written behind: run with rows waiting. Any other statement (a number
+resolved, one added later) runs once every row waiting is written."""
 _PG = {name: re.sub(r":(\w+)", r"%(\1)s", sql) for name, sql in _SQL.items()}
 
 
@@ -172,13 +176,13 @@ class SqlCaseStore(SqlStreams[Case, ev.Event], CaseStore):
 
     def _exec(self, name: str, params: dict[str, Any]) -> Any:
         """A statement of ``_SQL`` by name: a row written behind (``BEHIND``; ``number``: a report's
-        案件编号 asked for), or run now — once the rows waiting are written when it reads or changes
-        the case's (``AFTER_BEHIND``)."""
+        案件编号 asked for), or run now — once the rows waiting are written, unless it touches none
+        of their tables (``APART``) or only the case's, which has none waiting (``AFTER_BEHIND``)."""
         behind = self.behind
         if name in BEHIND:
             behind.put(name, params.get("id", ""), params)
             return None
-        if name in AFTER_BEHIND and behind and (name == "number_of" or params["id"] in behind.cases):
+        if behind and name not in APART and (name not in AFTER_BEHIND or params["id"] in behind.cases):
             self.write_behind()
         return self.raw(self.sql[name], params)
 
