@@ -3,7 +3,8 @@ case carries what inboxes sort by, kept here in the transaction of the events.
 
 The command path (load, save) uses prepared driver-level SQL and a per-process cache of event
 streams checked against the stored version, because it runs for every command; the reads of
-``case_reads.py`` run less often and use SQLAlchemy Core.
+``case_reads.py`` run less often and use SQLAlchemy Core. The rows a save adds beside the case's
+row and events are written behind, outside the commands' savepoints (``adapters.sql.behind``).
 """
 
 from __future__ import annotations
