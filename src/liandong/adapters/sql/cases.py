@@ -84,11 +84,12 @@ BEHIND = frozenset({"insert_outbox", "insert_place", "insert_spot", "insert_memb
 AFTER_BEHIND = frozenset({"update_spot", "delete_members", "delete_duties", "last_fact", "sum_rows",
                           "sum_unpend"})
 """What reads or changes the case's rows of the tables written behind: run once its rows are written."""
-APART = frozenset({"version", "events_after", "insert_case", "update_case", "insert_event", "salt",
-                   "insert_salt", "by_key", "next_numbers", "sum_skipped", "sum_skip",
-                   *(name for name in sum_sql.SQL if name.startswith("sum_add"))})
-"""What touches no table written behind: run with rows waiting. Any other statement (a number
-resolved, one added later) runs once every row waiting is written."""
+_TABLES_BEHIND = re.compile(r"\b(outbox|case_place|case_spot|case_member|duty|case_fact|case_pending"
+                            r"|tracking_code|reporter_phone|case_number|case_salt)\b")
+APART = frozenset(name for name, sql in _SQL.items() if not _TABLES_BEHIND.search(sql))
+"""What names no table written behind (the case's row and events, the counters, the sums): run
+with rows waiting. Any other statement (a number resolved, a salt read, one added later) runs once
+every row waiting is written."""
 _PG = {name: re.sub(r":(\w+)", r"%(\1)s", sql) for name, sql in _SQL.items()}
 
 
