@@ -130,7 +130,6 @@ class CaptureStore(SqlCaseStore):
     def __init__(self, conn: Any, rows: Rows, rules: Rules) -> None:
         super().__init__(conn)
         self.rows, self.rules, self.dirty = rows, rules, False
-        self._number: tuple[str, str, int] = ("", "", 0)
         self._times: dict[datetime, Any] = {}
 
     def _stream(self, case_id: str) -> tuple[Any, ...]:
@@ -176,13 +175,10 @@ class CaptureStore(SqlCaseStore):
             return _Result((seq,))
         elif name == "insert_outbox":
             rows.outbox.append(dict(params))
-        elif name == "next_number":
+        elif name == "number":  # 案件编号 asked for: the chunk's next of the city's day
             key = (params["prefix"], params["day"])
             rows.days[key] += 1
-            self._number = (*key, rows.days[key])
-            return _Result((rows.days[key],))
-        elif name == "insert_number":
-            rows.numbers.append((params["id"], *self._number))
+            rows.numbers.append((params["id"], *key, rows.days[key]))
         elif name == "insert_place":
             rows.places[(params["id"], params["code"])] = None
         elif name == "delete_members":

@@ -13,6 +13,7 @@ from sqlalchemy import Connection
 if TYPE_CHECKING:
     from liandong.adapters.sql.sums import Recomputed
 
+from liandong.adapters.sql.behind import write_behind
 from liandong.services.ports import FactRow
 from liandong.services.ports.audit import (
     AggregateRows,
@@ -81,6 +82,7 @@ class SqlStateRows(StateRows):
     def _rows(self, sql: str, params: Sequence[Any] = ()) -> Iterator[tuple[Any, ...]]:
         if not self.conn.in_transaction():
             self.conn.begin()
+        write_behind(self.conn)  # the case store's rows waiting, if any (they are read here)
         cursor = self.conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
         cursor.execute(sql, tuple(params))
         while batch := cursor.fetchmany(5000):

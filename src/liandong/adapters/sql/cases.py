@@ -3,7 +3,8 @@ case carries what inboxes sort by, kept here in the transaction of the events.
 
 The command path (load, save) uses prepared driver-level SQL and a per-process cache of event
 streams checked against the stored version, because it runs for every command; the reads of
-``case_reads.py`` run less often and use SQLAlchemy Core.
+``case_reads.py`` run less often and use SQLAlchemy Core. The rows a save adds beside the case's
+row and events are written behind, outside the commands' savepoints (``adapters.sql.behind``).
 """
 
 from __future__ import annotations
@@ -24,10 +25,11 @@ from liandong.adapters.sql import facts as fact_sql
 from liandong.adapters.sql import phones
 from liandong.adapters.sql import sums as sum_sql
 from liandong.adapters.sql import tables as t
+from liandong.adapters.sql.behind import Behind, statements
 from liandong.adapters.sql.streams import SqlStreams
 from liandong.domain.cases import events as ev
 from liandong.domain.cases.case import Case
-from liandong.domain.cases.numbers import format_number, is_number, number_day, number_prefix
+from liandong.domain.cases.numbers import is_number, number_day, number_prefix
 from liandong.domain.duties import case_duties
 from liandong.domain.errors import DomainError
 from liandong.domain.nearby import SUPPORTABLE, spot_of
@@ -64,16 +66,30 @@ _SQL = {
     "update_spot": "UPDATE case_spot SET matter = :matter, open = :open WHERE case_id = :id",
     "delete_members": "DELETE FROM case_member WHERE case_id = :id",
     "insert_member": "INSERT INTO case_member (case_id, department_code, role) VALUES (:id, :dep, :role)",
-    "next_number": "INSERT INTO case_number_day (prefix, day, last) VALUES (:prefix, :day, 1) "
-                   "ON CONFLICT (prefix, day) DO UPDATE SET last = case_number_day.last + 1 RETURNING last",
+    "next_numbers": "INSERT INTO case_number_day (prefix, day, last) VALUES (:prefix, :day, :n) "
+                    "ON CONFLICT (prefix, day) DO UPDATE SET last = case_number_day.last + excluded.last "
+                    "RETURNING last",
     "insert_number": "INSERT INTO case_number (number, case_id) VALUES (:number, :id)",
     "number_of": "SELECT case_id FROM case_number WHERE number = :number",
+    "by_key": "SELECT id FROM case_record WHERE idempotency_key = :key",
     "delete_duties": duty_sql.DELETE,
     "insert_duty": duty_sql.INSERT,
     "last_fact": fact_sql.LAST,
     "insert_fact": fact_sql.INSERT,
     **sum_sql.SQL,
 }
+BEHIND = frozenset({"insert_outbox", "insert_place", "insert_spot", "insert_member", "insert_duty",
+                    "insert_fact", "sum_pend", "insert_tracking", "insert_phone", "number"})
+"""The rows written behind (``adapters.sql.behind``): put, then written with ``executemany``."""
+AFTER_BEHIND = frozenset({"update_spot", "delete_members", "delete_duties", "last_fact", "sum_rows",
+                          "sum_unpend"})
+"""What reads or changes the case's rows of the tables written behind: run once its rows are written."""
+_TABLES_BEHIND = re.compile(r"\b(outbox|case_place|case_spot|case_member|duty|case_fact|case_pending"
+                            r"|tracking_code|reporter_phone|case_number|case_salt)\b")
+APART = frozenset(name for name, sql in _SQL.items() if not _TABLES_BEHIND.search(sql))
+"""What names no table written behind (the case's row and events, the counters, the sums): run
+with rows waiting. Any other statement (a number resolved, a salt read, one added later) runs once
+every row waiting is written."""
 _PG = {name: re.sub(r":(\w+)", r"%(\1)s", sql) for name, sql in _SQL.items()}
 
 
@@ -84,8 +100,12 @@ def _moment(value: Any) -> datetime:
     return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
+_PAYLOAD = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+
 def dumps(payload: dict[str, object]) -> str:
-    return json.dumps(payload, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    """An event's payload as stored (``json.dumps`` with these options, its encoder made once)."""
+    return _PAYLOAD.encode(payload)
 
 
 class StreamCache:
@@ -146,6 +166,7 @@ class SqlCaseStore(SqlStreams[Case, ev.Event], CaseStore):
         self.staged: dict[str, tuple[ev.Event, ...]] = {}  # streams to cache after commit
         self.staged_facts: dict[str, tuple[int, str, str | None]] = {}  # the fact rows written, by case
         self.staged_sums: list[Any] = []  # the sums' changes, written at the commit (``flush``)
+        self.behind = Behind(self)  # the rows written behind (``adapters.sql.behind``)
         self._cursor: Any = None
 
     def raw(self, sql: str, params: dict[str, Any] | None = None) -> Any:
@@ -158,12 +179,36 @@ class SqlCaseStore(SqlStreams[Case, ev.Event], CaseStore):
         return self._cursor
 
     def _exec(self, name: str, params: dict[str, Any]) -> Any:
+        """A statement of ``_SQL`` by name: a row written behind (``BEHIND``; ``number``: a report's
+        案件编号 asked for), or run now — once the rows waiting are written, unless it touches none
+        of their tables (``APART``) or only the case's, which has none waiting (``AFTER_BEHIND``)."""
+        behind = self.behind
+        if name in BEHIND:
+            behind.put(name, params.get("id", ""), params)
+            return None
+        if behind and name not in APART and (name not in AFTER_BEHIND or params["id"] in behind.cases):
+            self.write_behind()
         return self.raw(self.sql[name], params)
+
+    def write_behind(self) -> None:
+        """Write the rows waiting, one ``executemany`` a statement."""
+        todo = self.behind.take()
+        if todo:
+            cursor = self.conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+            for name, rows in statements(todo, self._next_numbers).items():
+                cursor.executemany(self.sql[name], rows)
+
+    def _next_numbers(self, prefix: str, day: str, n: int) -> int:
+        """The last of ``n`` sequence numbers taken from the day's counter of a city (案件编号)."""
+        return int(self._exec("next_numbers", {"prefix": prefix, "day": day, "n": n}).fetchone()[0])
 
     def _time(self, moment: datetime | None) -> Any:
         if moment is None or not self.sqlite:
             return moment
-        return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+        utc = moment.astimezone(UTC)
+        if utc.year < 1000:
+            return utc.strftime("%Y-%m-%d %H:%M:%S.%f")
+        return utc.isoformat(" ", "microseconds")[:26]  # the same text, written faster
 
     def _stream(self, case_id: str) -> tuple[ev.Event, ...]:
         row = self._exec("version", {"id": case_id}).fetchone()
@@ -196,6 +241,7 @@ class SqlCaseStore(SqlStreams[Case, ev.Event], CaseStore):
         r = case.record
         self._exec("insert_case", {**self._row(case), "received_at": self._time(r.received_at),
                                    "key": r.idempotency_key or None, "public_consent": r.public_consent})
+        self.behind.fresh[r.id] = None
 
     def _update_row(self, case: Case, expected: int) -> bool:
         return bool(self._exec("update_case", {**self._row(case), "expected": expected}).rowcount == 1)
@@ -210,7 +256,7 @@ class SqlCaseStore(SqlStreams[Case, ev.Event], CaseStore):
         seq = int(self._exec("insert_event", {
             "case_id": case.id, "case_version": version, "type": type(event).__name__,
             "at": self._time(event.at), "actor": event.actor, "payload": dumps(payload)}).fetchone()[0])
-        self._exec("insert_outbox", {"seq": seq, "delivered": False})
+        self._exec("insert_outbox", {"id": case.id, "seq": seq, "delivered": False})
         return seq
 
     def save(self, case: Case) -> list[StoredEvent]:
@@ -218,8 +264,7 @@ class SqlCaseStore(SqlStreams[Case, ev.Event], CaseStore):
         r, pending = case.record, [s.event for s in stored]
         if expected == 0 and r.received_at is not None:  # 案件编号: the day's next at the case's city
             prefix, day = number_prefix(r.affected), number_day(r.received_at)
-            sequence = self._exec("next_number", {"prefix": prefix, "day": day}).fetchone()[0]
-            self._exec("insert_number", {"number": format_number(prefix, day, sequence), "id": r.id})
+            self._exec("number", {"prefix": prefix, "day": day, "id": r.id})  # given when written
         if expected == 0 or any(isinstance(e, ev.ScopeWidened) for e in pending):
             for code in r.affected:  # the places of the report, and any added since
                 self._exec("insert_place", {"id": r.id, "code": code})
@@ -260,7 +305,10 @@ class SqlCaseStore(SqlStreams[Case, ev.Event], CaseStore):
         return stored
 
     def flush(self) -> None:
-        """Write what waits for the commit: the sums' changes, merged, in key order."""
+        """Write what waits for the commit: the rows written behind, then the sums' changes, merged,
+        in key order."""
+        if self.behind:
+            self.write_behind()
         staged, self.staged_sums = self.staged_sums, []
         sum_sql.flush(self._exec, staged)
 
@@ -271,15 +319,17 @@ class SqlCaseStore(SqlStreams[Case, ev.Event], CaseStore):
             self.cache.put_fact(case_id, version, body, fair)
         self.staged.clear()
         self.staged_facts.clear()
+        self.behind.clear()
 
     def rolled_back(self) -> None:
         self.staged.clear()
         self.staged_facts.clear()
+        self.behind.clear()
         self.staged_sums.clear()
 
     def by_idempotency_key(self, key: str) -> str | None:
-        c = t.case_record
-        return self.conn.execute(select(c.c.id).where(c.c.idempotency_key == key)).scalar()
+        row = self._exec("by_key", {"key": key}).fetchone()  # the case's row: nothing written behind
+        return None if row is None else str(row[0])
 
     def open_due_before(self, moment: datetime, limit: int = 10000) -> list[str]:
         c = t.case_record
@@ -306,12 +356,21 @@ class SqlCaseStore(SqlStreams[Case, ev.Event], CaseStore):
         self._exec("insert_phone", {"phone": phone_hash, "id": case_id})
 
     def add_salt(self, case_id: str, salt: bytes) -> None:
+        b = self.behind
+        if case_id in b.fresh:  # a case this transaction reported: its salt is written behind
+            if case_id in b.salts:
+                raise DomainError("case.conflict", case_id=case_id, expected=0, actual=1)
+            b.salts[case_id] = salt
+            b.put("insert_salt", case_id, {"id": case_id, "salt": salt})
+            return
         try:
             self._exec("insert_salt", {"id": case_id, "salt": salt})
         except self._integrity:
             raise DomainError("case.conflict", case_id=case_id, expected=0, actual=1) from None
 
     def salt(self, case_id: str) -> bytes | None:
+        if case_id in self.behind.fresh:  # reported in this transaction: no salt but the one put
+            return self.behind.salts.get(case_id)
         row = self._exec("salt", {"id": case_id}).fetchone()
         return None if row is None else bytes(row[0])
 

@@ -230,7 +230,7 @@ class SqlUnitOfWork(UnitOfWork):
     def savepoint(self) -> Iterator[object]:
         # Driver-level SAVEPOINT statements: the same on SQLite and PostgreSQL, and cheap.
         staged, facts = dict(self.cases.staged), dict(self.cases.staged_facts)
-        sums = len(self.cases.staged_sums)
+        sums, rows = len(self.cases.staged_sums), self.cases.behind.mark()
         self.cases.raw("SAVEPOINT liandong_cmd")
         try:
             yield self
@@ -239,6 +239,7 @@ class SqlUnitOfWork(UnitOfWork):
             self.cases.raw("RELEASE SAVEPOINT liandong_cmd")
             self.cases.staged, self.cases.staged_facts = staged, facts
             del self.cases.staged_sums[sums:]
+            self.cases.behind.undo(rows)  # its rows dropped; those written inside it wait again
             raise
         self.cases.raw("RELEASE SAVEPOINT liandong_cmd")
 

@@ -22,13 +22,14 @@ def number_prefix(affected: Sequence[str]) -> str:
     """The jurisdiction a number names: the city (prefecture) of the first affected place — the
     level of a 12345 hotline — or the place itself when it is a province or the centre."""
     code = affected[0] if affected else "100000"
-    digits = "".join(ch for ch in code if ch.isdigit())[:6].ljust(6, "0")
+    digits = (code if code.isdigit() else "".join(ch for ch in code if ch.isdigit()))[:6].ljust(6, "0")
     return digits if digits.endswith("0000") else digits[:4] + "00"
 
 
 def number_day(received_at: datetime) -> str:
     """The report day, in Beijing time, as the number writes it."""
-    return received_at.astimezone(SHANGHAI).strftime("%Y%m%d")
+    day = received_at.astimezone(SHANGHAI)
+    return f"{day.year}{day.month:02d}{day.day:02d}"  # strftime("%Y%m%d"), written faster
 
 
 def format_number(prefix: str, day: str, sequence: int) -> str:
