@@ -63,4 +63,20 @@ def test_a_tampered_fact_row_or_sum_is_named(store: tuple[list[str], str]) -> No
     sql("UPDATE case_sum SET dispatched = dispatched - 1 WHERE dispatched = 2")
     code, output = verify(d)
     assert code == 0, output
+
+    with engine.connect() as conn:  # a read mark (信息对称) by a department on the team
+        member = conn.execute(text("SELECT department_code FROM case_member WHERE case_id = :c"),
+                              {"c": cid}).scalar()
+    assert member is not None
+    assert run("case", "show", cid, "--by", member, *d)[0] == 0
+    code, output = verify(d)
+    assert code == 0, output
+    sql("UPDATE case_sum_read SET reads = reads + 1 WHERE reads = 1")
+    code, output = verify(d)
+    assert code == 1 and "field case_sum_read," in output and "320213001" in output, output
+    sql("UPDATE case_sum_read SET reads = reads - 1 WHERE reads = 2")
+    assert verify(d)[0] == 0
+    sql("UPDATE case_sum_read_now SET read_lag_seconds = read_lag_seconds + 60")
+    code, output = verify(d)
+    assert code == 1 and "field case_sum_read_now," in output, output
     engine.dispose()

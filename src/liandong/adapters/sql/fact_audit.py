@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import Connection, select
 
 from liandong.adapters.sql import tables as t
+from liandong.adapters.sql.read_sums import all_marks
 from liandong.adapters.sql.sums import Recomputed, SqlSumView
 from liandong.assessment.fact_audit import Mismatch, fact_mismatch, sum_mismatches
 from liandong.domain.cases import events as ev
@@ -57,7 +58,7 @@ def derived(conn: Connection, ids: Sequence[str] | None,
             decoded: Mapping[str, Sequence[ev.Event]]) -> Iterator[Mismatch]:
     """``decoded``: the streams the replay read already (the same rows of ``case_event``)."""
     e, f, c = t.case_event, t.case_fact, t.case_record
-    sums = Recomputed() if ids is None else None  # a full check: the sums from this same scan
+    sums = Recomputed(all_marks(conn)) if ids is None else None  # a full check: the sums from this same scan
     for chunk in _chunks(ids):
         qe = select(e.c.case_id).group_by(e.c.case_id).order_by(e.c.case_id)  # the cases with events
         qf = (select(f.c.case_id, f.c.version, f.c.valid_from, f.c.irregular, f.c.body, f.c.viewers,
