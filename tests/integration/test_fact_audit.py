@@ -1,5 +1,6 @@
-"""The 事实表 and its sums in the state cross-check (issue 28 point 3): a fact row or a sum edited
-behind the log's back is named by ``liandong ledger verify``, on SQLite and PostgreSQL."""
+"""The 事实表 and its sums in the state cross-check (issue 28 point 3): a fact row or a sum (the
+place-set sums, the read-mark sums) edited behind the log's back is named by ``liandong ledger
+verify``, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -79,4 +80,6 @@ def test_a_tampered_fact_row_or_sum_is_named(store: tuple[list[str], str]) -> No
     sql("UPDATE case_sum_read_now SET read_lag_seconds = read_lag_seconds + 60")
     code, output = verify(d)
     assert code == 1 and "field case_sum_read_now," in output, output
+    sql("UPDATE case_sum_read_now SET read_lag_seconds = read_lag_seconds - 60")
+    assert verify(d)[0] == 0
     engine.dispose()

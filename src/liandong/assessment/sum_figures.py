@@ -7,9 +7,9 @@ Exact when the figures are taken at a Shanghai midnight, or at or after ``now`` 
 then before them); for other moments ``sum_facts`` returns None and the caller reads the rows. A
 period starting within a day (the one before a period up to now) takes that first part day's
 cases from their rows.
-共同在场 is decided per group of candidates (``sums.TeamKey``) with the hierarchy. What the sums do
-not hold is added from the rows of the cases it concerns: the cases left out of the sums (an
-irregular save) and the read marks (信息对称: the cases with a mark).
+共同在场 is decided per group of candidates (``sums.TeamKey``) with the hierarchy; the read marks
+(信息对称) come from their own sums (``read_sums``, decision 0052). The cases left out of the sums
+(an irregular save) are read from their rows and events.
 """
 
 from __future__ import annotations

@@ -18,8 +18,8 @@ counts once in every unit any of them lies in, as the engine's ``k`` flags count
 共同在场 needs the hierarchy (the levels of the team's units against the places'), which the store
 does not hold: the cases that may be due (dispatched, of a major severity or of several places)
 are counted per (place set, units of the active team, major), and the reader decides each group
-with the hierarchy. Not here, and read from the rows instead (``sum_figures``): a case with an
-irregular save (a backfill; replayed) and the read marks (信息对称: outside the events).
+with the hierarchy. The read marks (信息对称: outside the events) are summed by ``read_sums``; a case
+with an irregular save (a backfill; replayed) is read from its rows instead (``sum_figures``).
 Pure: no storage, no clock.
 """
 
