@@ -202,7 +202,7 @@ class CaptureStore(SqlCaseStore):
             return _Result((found[-1]["body"], found[-1]["fair"]) if found else None)
         elif name == "insert_fact":
             rows.facts.setdefault(params["id"], []).append(dict(params))
-        elif name.startswith("sum_"):
+        elif name.startswith(("sum_", "read_")):
             return self._sum(name, params)
         elif name == "number_of":
             return _Result(None)  # ids here are never numbers: the generator names cases by id
@@ -212,7 +212,7 @@ class CaptureStore(SqlCaseStore):
 
     def _sum(self, name: str, params: dict[str, Any]) -> _Result:
         found = capture_sum(self.rows, name, params)
-        return _Result(rows=found) if name == "sum_rows" else _Result(found[0] if found else None)
+        return _Result(rows=found) if name in ("sum_rows", "read_marks") else _Result(found[0] if found else None)
 
     def save(self, case: Case) -> list[StoredEvent]:
         stored = super().save(case)

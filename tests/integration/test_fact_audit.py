@@ -1,5 +1,6 @@
-"""The 事实表 and its sums in the state cross-check (issue 28 point 3): a fact row or a sum edited
-behind the log's back is named by ``liandong ledger verify``, on SQLite and PostgreSQL."""
+"""The 事实表 and its sums in the state cross-check (issue 28 point 3): a fact row or a sum (the
+place-set sums, the read-mark sums) edited behind the log's back is named by ``liandong ledger
+verify``, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -70,6 +71,24 @@ def test_a_tampered_fact_row_or_sum_is_named(store: tuple[list[str], str]) -> No
     sql("UPDATE case_sum SET dispatched = dispatched - 1 WHERE dispatched = 2")
     code, output = verify(d)
     assert code == 0, output
+
+    with engine.connect() as conn:  # a read mark (信息对称) by a department on the team
+        member = conn.execute(text("SELECT department_code FROM case_member WHERE case_id = :c"),
+                              {"c": cid}).scalar()
+    assert member is not None
+    assert run("case", "show", cid, "--by", member, *d)[0] == 0
+    code, output = verify(d)
+    assert code == 0, output
+    sql("UPDATE case_sum_read SET reads = reads + 1 WHERE reads = 1")
+    code, output = verify(d)
+    assert code == 1 and "field case_sum_read," in output and "320213001" in output, output
+    sql("UPDATE case_sum_read SET reads = reads - 1 WHERE reads = 2")
+    assert verify(d)[0] == 0
+    sql("UPDATE case_sum_read_now SET read_lag_seconds = read_lag_seconds + 60")
+    code, output = verify(d)
+    assert code == 1 and "field case_sum_read_now," in output, output
+    sql("UPDATE case_sum_read_now SET read_lag_seconds = read_lag_seconds - 60")
+    assert verify(d)[0] == 0
     engine.dispose()
 
 

@@ -7,9 +7,9 @@ Exact when the figures are taken at a Shanghai midnight, or at or after ``now`` 
 then before them); for other moments ``sum_facts`` returns None and the caller reads the rows. A
 period starting within a day (the one before a period up to now) takes that first part day's
 cases from their rows.
-共同在场 is decided per group of candidates (``sums.TeamKey``) with the hierarchy. What the sums do
-not hold is added from the rows of the cases it concerns: the cases left out of the sums (an
-irregular save) and the read marks (信息对称: the cases with a mark).
+共同在场 is decided per group of candidates (``sums.TeamKey``) with the hierarchy; the read marks
+(信息对称) come from their own sums (``read_sums``, decision 0052). The cases left out of the sums
+(an irregular save) are read from their rows and events.
 """
 
 from __future__ import annotations
@@ -26,9 +26,8 @@ from liandong.domain.cases.record import CaseRecord
 from liandong.domain.hierarchy import HierarchyIndex
 from liandong.domain.worktime import SHANGHAI
 from liandong.services.ports import UnitOfWork, scope_prefix
-from liandong.services.ports.sums import SUM_COLUMNS
+from liandong.services.ports.sums import READ_COLUMNS, SUM_COLUMNS
 
-_FROM_ROWS = ("team_read_latest", "read_lag_seconds", "reads")
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 Units = dict[str, tuple[str, str, str, str]]
 
@@ -96,15 +95,14 @@ def sum_facts(uow: Callable[[], UnitOfWork], h: HierarchyIndex, start: datetime,
             if n and inside(where) and (major or _cross(h, where, units)) \
                     and _copresent(h, team_units, where):
                 present[places] = present.get(places, 0) + n
-        out = [_group(key, vec, passed, present.get(key, 0), h, units, start) for key, vec in sums.items()]
+        marks: dict[str, list[float]] = {}
+        for places, *vec in view.period_reads(first, last, cut):
+            if inside(places.split("|") if places else []):
+                marks[places] = [float(v or 0) for v in vec]
+        out = [_group(key, sums.get(key, [0.0] * len(SUM_COLUMNS)), passed, present.get(key, 0),
+                      marks.get(key), h, units, start) for key in sorted(set(sums) | set(marks))]
         skipped = set(view.skipped_between(whole, end))
-        reads = u.case_reads.reads_received(whole, end, scope=scope)
-        fix = set(reads) - skipped
-        for case_id in sorted(fix):
-            f = _row_facts(u, case_id, as_of, h, reads.get(case_id, {}), units)
-            if f is not None and inside(f.record.affected):
-                counts = {**dict.fromkeys(COUNTS, 0.0), **{n: f.counts[n] for n in _FROM_ROWS}}
-                out.append(_stand_in(case_id, f.record.affected, counts, h, units, f.received_at))
+        reads = u.case_reads.reads_of(sorted(skipped)) if skipped else {}
         for case_id in sorted(skipped):
             f = _row_facts(u, case_id, as_of, h, reads.get(case_id, {}), units)
             if f is not None and inside(f.record.affected):
@@ -137,8 +135,8 @@ def _copresent(h: HierarchyIndex, team_units: str, places: Sequence[str]) -> boo
     return needed <= levels
 
 
-def _group(key: str, vec: list[float], passed: dict[tuple[str, str], int], present: int, h: HierarchyIndex,
-           units: Units, start: datetime) -> CaseFacts:
+def _group(key: str, vec: list[float], passed: dict[tuple[str, str], int], present: int,
+           marks: list[float] | None, h: HierarchyIndex, units: Units, start: datetime) -> CaseFacts:
     s = dict(zip(SUM_COLUMNS, vec, strict=True))
     places = key.split("|") if key else []
     cross = _cross(h, places, units)
@@ -153,6 +151,8 @@ def _group(key: str, vec: list[float], passed: dict[tuple[str, str], int], prese
     counts["summons_due"] = s["summons_answered"] + passed.get((key, "s"), 0)
     counts["copresence_due"] = s["dispatched"] if cross else s["dispatched_major"]
     counts["copresent"] = present
+    for name, value in zip(READ_COLUMNS, marks or (), strict=False):
+        counts[name] = value
     return _stand_in(f"sum:{key}", places, counts, h, units, start)
 
 

@@ -18,8 +18,8 @@ counts once in every unit any of them lies in, as the engine's ``k`` flags count
 共同在场 needs the hierarchy (the levels of the team's units against the places'), which the store
 does not hold: the cases that may be due (dispatched, of a major severity or of several places)
 are counted per (place set, units of the active team, major), and the reader decides each group
-with the hierarchy. Not here, and read from the rows instead (``sum_figures``): a case with an
-irregular save (a backfill; replayed) and the read marks (信息对称: outside the events).
+with the hierarchy. The read marks (信息对称: outside the events) are summed by ``read_sums``; a case
+with an irregular save (a backfill; replayed) is read from its rows instead (``sum_figures``).
 Pure: no storage, no clock.
 """
 
@@ -35,7 +35,7 @@ from liandong.assessment.facts import MAJOR, RATING_POINTS
 from liandong.domain.cases.states import CaseState
 from liandong.domain.worktime import SHANGHAI
 from liandong.services.ports import FactRow
-from liandong.services.ports.sums import SUM_COLUMNS
+from liandong.services.ports.sums import READ_COLUMNS, SUM_COLUMNS
 
 # Pending deadlines: o = 超期 (the handling deadline running), a = 签收 not yet decided, s = a summons.
 KINDS = ("o", "a", "s")
@@ -147,6 +147,12 @@ class Deltas:
         self.sums: dict[SumKey, list[float]] = {}
         self.due: dict[DueKey, int] = {}
         self.team: dict[TeamKey, int] = {}
+        self.reads: dict[SumKey, list[float]] = {}  # 信息对称: READ_COLUMNS (``read_sums``)
+
+    def add_read(self, key: SumKey, vec: Sequence[float], sign: int) -> None:
+        found = self.reads.setdefault(key, [0.0] * len(READ_COLUMNS))
+        for i, v in enumerate(vec):
+            found[i] += sign * v
 
     def add(self, c: Contribution | None, day: str, sign: int) -> None:
         if c is None:
@@ -178,6 +184,8 @@ class Deltas:
             self.due[dkey] = self.due.get(dkey, 0) + n
         for tkey, n in other.team.items():
             self.team[tkey] = self.team.get(tkey, 0) + n
+        for key, vec in other.reads.items():
+            self.add_read(key, vec, +1)
 
     def compact(self) -> Deltas:
         """Without the keys that add nothing."""
@@ -185,7 +193,17 @@ class Deltas:
         out.sums = {k: v for k, v in self.sums.items() if any(v)}
         out.due = {k: n for k, n in self.due.items() if n}
         out.team = {k: n for k, n in self.team.items() if n}
+        out.reads = {k: v for k, v in self.reads.items() if any(v)}
         return out
+
+    def reads_now(self) -> dict[tuple[str, str], list[float]]:
+        """The read-mark sums without the day of change (``case_sum_read_now``)."""
+        out: dict[tuple[str, str], list[float]] = {}
+        for (places, rday, _), vec in self.reads.items():
+            found = out.setdefault((places, rday), [0.0] * len(READ_COLUMNS))
+            for i, v in enumerate(vec):
+                found[i] += v
+        return {k: v for k, v in out.items() if any(v)}
 
     def now(self) -> tuple[dict[tuple[str, str], list[float]], dict[tuple[str, str, str, int], int]]:
         """The same without the day of change (``case_sum_now``, ``case_sum_team_now``: what the
@@ -205,6 +223,7 @@ class Deltas:
         out.sums = {k: [-x for x in v] for k, v in self.sums.items()}
         out.due = {k: -n for k, n in self.due.items()}
         out.team = {k: -n for k, n in self.team.items()}
+        out.reads = {k: [-x for x in v] for k, v in self.reads.items()}
         return out
 
 

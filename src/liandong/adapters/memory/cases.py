@@ -82,7 +82,7 @@ class MemoryCaseStore(MemoryStreams[Case, Event], CaseStore):
             rows = self.facts.setdefault(case.id, [])
             body, fair = (rows[-1].body, rows[-1].fair) if rows else (None, None)
             rows.append(with_viewers(row_of(case.id, body, case.record, pending, fair), case.record))
-            self.sums.on_save(body, rows[-1], rows[:-1])
+            self.sums.on_save(body, rows[-1], rows[:-1], self.reads.get(case.id, {}))
         key = case.record.idempotency_key
         if key and key not in self.keys:
             self.keys[key] = case.id
@@ -109,7 +109,7 @@ class MemoryCaseStore(MemoryStreams[Case, Event], CaseStore):
             else:
                 self.records.pop(case_id, None)
         if undone:  # the sums of the rows kept (rare: a command refused after saving)
-            self.sums = SumState.of(self.facts)
+            self.sums = SumState.of(self.facts, self.reads)
         for key in self._new_keys:
             self.keys.pop(key, None)
         for number in self._new_numbers:  # the sequence is not given back: numbers may have gaps
@@ -132,7 +132,7 @@ class MemoryCaseStore(MemoryStreams[Case, Event], CaseStore):
 
     def rebuild_facts(self, rows_of: Callable[[str, Sequence[Event]], Sequence[FactRow]]) -> int:
         self.facts = {case_id: list(rows_of(case_id, stream)) for case_id, stream in self.streams.items()}
-        self.sums = SumState.of(self.facts)
+        self.sums = SumState.of(self.facts, self.reads)
         return len(self.facts)
 
     def add_tracking(self, code_hash: str, case_id: str) -> None:
@@ -161,7 +161,9 @@ class MemoryCaseStore(MemoryStreams[Case, Event], CaseStore):
     def mark_read(self, case_id: str, department: str, version: int, at: datetime) -> None:
         marks = self.reads.setdefault(case_id, {})
         if department not in marks or marks[department][0] < version:
+            old = marks.get(department)
             marks[department] = (version, at)
+            self.sums.on_mark(self.facts.get(case_id, []), department, old, (version, at))
 
 
 class MemoryCaseReads(ReadsThroughStore[Case, Event], CaseReads):
@@ -248,7 +250,7 @@ class MemoryCaseReads(ReadsThroughStore[Case, Event], CaseReads):
         return list(self.store.facts.get(case_id, []))
 
     def sum_view(self) -> MemorySumView:
-        return MemorySumView(self.store.sums, self.store.facts, self.store.records)
+        return MemorySumView(self.store.sums, self.store.facts, self.store.records, self.store.reads)
 
     def _received(self, since: datetime, until: datetime, scope: str | None) -> list[CaseRecord]:
         """The records received in [since, until) with a place under ``scope``. A record's
@@ -280,6 +282,9 @@ class MemoryCaseReads(ReadsThroughStore[Case, Event], CaseReads):
         received = self.versions_received(since, until, scope=scope)
         reads = self.store.reads
         return {case_id: dict(reads[case_id]) for case_id, _ in received if reads.get(case_id)}
+
+    def reads_of(self, case_ids: Sequence[str]) -> dict[str, dict[str, tuple[int, datetime]]]:
+        return {cid: dict(self.store.reads[cid]) for cid in case_ids if self.store.reads.get(cid)}
 
     def reports_received(self, since: datetime, until: datetime, *,
                          scope: str | None = None) -> list[ReportRow]:

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from liandong.assessment.fact_rows import moment
+from liandong.assessment.read_sums import Mark, case_reads, mark_change, save_reads
 from liandong.assessment.sums import Deltas, case_deltas, pending_of, save_deltas
 from liandong.services.ports import FactRow
 
@@ -20,8 +21,8 @@ class SumState:
         self.pending: dict[str, tuple[str, str, tuple[tuple[str, int], ...]]] = {}
 
     @classmethod
-    def of(cls, facts: dict[str, list[FactRow]]) -> SumState:
-        """Recomputed from the fact rows (a rebuild, a rollback, the check)."""
+    def of(cls, facts: dict[str, list[FactRow]], marks: dict[str, dict[str, Mark]]) -> SumState:
+        """Recomputed from the fact rows and the read marks (a rebuild, a rollback, the check)."""
         out = cls()
         for case_id, rows in facts.items():
             d = case_deltas(rows)
@@ -29,21 +30,27 @@ class SumState:
                 out.skipped.add(case_id)
                 continue
             out.total.merge(d)
+            if marks.get(case_id):
+                out.total.merge(case_reads(rows, marks[case_id]))
             found = pending_of(rows[-1].body)
             if found[2]:
                 out.pending[case_id] = found
         out.total = out.total.compact()
         return out
 
-    def on_save(self, previous: str | None, row: FactRow, earlier: list[FactRow]) -> None:
+    def on_save(self, previous: str | None, row: FactRow, earlier: list[FactRow], marks: dict[str, Mark],
+                ) -> None:
         if row.case_id in self.skipped:
             return
         if row.irregular:  # the case leaves the sums (as ``adapters.sql.sums.on_save``)
             self.total.merge((case_deltas(earlier) or Deltas()).negated())
+            self.total.merge(case_reads(earlier, marks).negated())
             self.skipped.add(row.case_id)
             self.pending.pop(row.case_id, None)
         else:
             self.total.merge(save_deltas(previous, row))
+            if previous is not None and marks:
+                self.total.merge(save_reads(previous, row, marks))
             found = pending_of(row.body)
             if found[2]:
                 self.pending[row.case_id] = found
@@ -51,14 +58,24 @@ class SumState:
                 self.pending.pop(row.case_id, None)
         self.total = self.total.compact()
 
+    def on_mark(self, rows: list[FactRow], department: str, old: Mark | None, new: Mark) -> None:
+        if rows and rows[0].case_id not in self.skipped:
+            self.total.merge(mark_change(rows, department, old, new))
+            self.total = self.total.compact()
+
     def same(self, other: SumState) -> bool:
-        return (self.total.sums, self.total.due, self.total.team, self.skipped, self.pending) == (
-            other.total.sums, other.total.due, other.total.team, other.skipped, other.pending)
+        def reads(d: Deltas) -> dict[Any, list[float]]:
+            return {k: [round(x, 6) for x in v] for k, v in d.reads.items()}
+
+        return (self.total.sums, self.total.due, self.total.team, reads(self.total), self.skipped,
+                self.pending) == (other.total.sums, other.total.due, other.total.team, reads(other.total),
+                                  other.skipped, other.pending)
 
 
 class MemorySumView:
-    def __init__(self, state: SumState, facts: dict[str, list[FactRow]], records: dict[str, Any]) -> None:
-        self.state, self.facts, self.records = state, facts, records
+    def __init__(self, state: SumState, facts: dict[str, list[FactRow]], records: dict[str, Any],
+                 marks: dict[str, dict[str, Mark]]) -> None:
+        self.state, self.facts, self.records, self.marks = state, facts, records, marks
         self.total, self.skipped = state.total, state.skipped
         self.pending = [(places, rday, kind, moment(due)) for places, rday, waits in state.pending.values()
                         for kind, due in waits]
@@ -115,5 +132,15 @@ class MemorySumView:
         for (places, units, major), n in out.items():
             yield places, units, major, n
 
+    def period_reads(self, first: str, last: str, cut: str | None) -> Iterator[tuple[Any, ...]]:
+        out: dict[str, list[float]] = {}
+        for (places, rday, day), vec in self.total.reads.items():
+            if first <= rday <= last and (cut is None or day < cut):
+                found = out.setdefault(places, [0.0] * len(vec))
+                for i, v in enumerate(vec):
+                    found[i] += v
+        for places, vec in out.items():
+            yield (places, *vec)
+
     def differences(self) -> list[str]:
-        return [] if self.state.same(SumState.of(self.facts)) else ["case_sum:memory"]
+        return [] if self.state.same(SumState.of(self.facts, self.marks)) else ["case_sum:memory"]

@@ -146,9 +146,10 @@ class SqlStateRows(StateRows):
 
     def cases(self, ids: Sequence[str] | None = None) -> Iterator[AggregateRows]:
         """On a full read, the sums are recomputed from the fact rows as they pass (``derived``)."""
-        from liandong.adapters.sql.sums import Recomputed  # the assessment code: only when checked
+        from liandong.adapters.sql.read_sums import all_marks  # the assessment code: only when checked
+        from liandong.adapters.sql.sums import Recomputed
 
-        self.sums = Recomputed() if ids is None else None
+        self.sums = Recomputed(all_marks(self.conn)) if ids is None else None
         return self._aggregates(_CASES, CASE_COLUMNS, "c.id", ids, sums=self.sums)
 
     def instruments(self, ids: Sequence[str] | None = None) -> Iterator[AggregateRows]:

@@ -189,6 +189,15 @@ class SqlCaseReads(ReadsThroughStore[Case, ev.Event], CaseReads):
             reads.setdefault(row.case_id, {})[row.department_code] = (row.version, row.read_at)
         return reads
 
+    def reads_of(self, case_ids: Sequence[str]) -> dict[str, dict[str, tuple[int, datetime]]]:
+        r, ids = t.case_read, list(case_ids)
+        reads: dict[str, dict[str, tuple[int, datetime]]] = {}
+        for start in range(0, len(ids), 500):
+            for row in self.conn.execute(select(r.c.case_id, r.c.department_code, r.c.version, r.c.read_at)
+                                         .where(r.c.case_id.in_(ids[start:start + 500]))):
+                reads.setdefault(row.case_id, {})[row.department_code] = (row.version, row.read_at)
+        return reads
+
     def streams_of(self, case_ids: Sequence[str]) -> Iterator[tuple[str, list[ev.Event]]]:
         e = t.case_event
         ids = list(case_ids)

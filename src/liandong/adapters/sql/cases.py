@@ -23,6 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from liandong.adapters.sql import duties as duty_sql
 from liandong.adapters.sql import facts as fact_sql
 from liandong.adapters.sql import phones
+from liandong.adapters.sql import read_sums as read_sql
 from liandong.adapters.sql import sums as sum_sql
 from liandong.adapters.sql import tables as t
 from liandong.adapters.sql.behind import Behind, statements
@@ -375,11 +376,22 @@ class SqlCaseStore(SqlStreams[Case, ev.Event], CaseStore):
         return None if row is None else bytes(row[0])
 
     def mark_read(self, case_id: str, department: str, version: int, at: datetime) -> None:
-        r = t.case_read
-        done = self.conn.execute(update(r).where(
-            r.c.case_id == case_id, r.c.department_code == department, r.c.version < version
-        ).values(version=version, read_at=at)).rowcount
-        if not done and self.conn.execute(select(r.c.version).where(
-                r.c.case_id == case_id, r.c.department_code == department)).first() is None:
+        """The mark moves on only to a later version; the read-mark sums follow it (staged, as a
+        save's). On PostgreSQL the case's record is locked first, as a save's update locks it: a
+        mark and a save of the case never count each other's part twice, nor not at all."""
+        r, c = t.case_read, t.case_record
+        if not self.sqlite:
+            self.conn.execute(select(c.c.id).where(c.c.id == case_id).with_for_update())
+        old = self.conn.execute(select(r.c.version, r.c.read_at).where(
+            r.c.case_id == case_id, r.c.department_code == department)).first()
+        if old is not None and old.version >= version:
+            return
+        if old is None:
             self.conn.execute(insert(r).values(case_id=case_id, department_code=department,
                                                version=version, read_at=at))
+        else:
+            self.conn.execute(update(r).where(r.c.case_id == case_id, r.c.department_code == department)
+                              .values(version=version, read_at=at))
+        read_sql.on_mark(self._exec, _moment, case_id, department,
+                         None if old is None else (int(old.version), _moment(old.read_at)), (version, at),
+                         self.staged_sums.append)

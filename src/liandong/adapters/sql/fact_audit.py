@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import Connection, exists, func, select
 
 from liandong.adapters.sql import tables as t
+from liandong.adapters.sql.read_sums import all_marks
 from liandong.adapters.sql.sums import Recomputed, SqlSumView
 from liandong.assessment.fact_audit import Mismatch, fact_mismatch, sum_mismatches
 from liandong.domain.cases import events as ev
@@ -101,7 +102,7 @@ def _every(conn: Connection, ids: Sequence[str] | None) -> Iterator[Mismatch]:
     """Each case's events read and replayed here against its fact rows; on a full check the sums
     recomputed from those rows."""
     e, f, c = t.case_event, t.case_fact, t.case_record
-    sums = Recomputed() if ids is None else None  # a full check: the sums from this same scan
+    sums = Recomputed(all_marks(conn)) if ids is None else None  # a full check: the sums from this same scan
     for chunk in _chunks(ids):
         qe = select(e.c.case_id).group_by(e.c.case_id).order_by(e.c.case_id)  # the cases with events
         qf = (select(f.c.case_id, f.c.version, f.c.valid_from, f.c.irregular, f.c.body, f.c.viewers, f.c.fair,

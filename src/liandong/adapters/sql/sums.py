@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, delete, func, insert, select
 
+from liandong.adapters.sql import read_sums as read_sql
 from liandong.adapters.sql import tables as t
 from liandong.services.ports import FactRow
 from liandong.services.ports.sums import SUM_COLUMNS
@@ -45,6 +46,7 @@ SQL = {  # the case store's statements (named, so the volume generator's capture
     "sum_unpend": "DELETE FROM case_pending WHERE case_id = :id",
     "sum_pend": "INSERT INTO case_pending (case_id, seq, kind, due_at, places, received_day) "
                 "VALUES (:id, :seq, :kind, :due_at, :places, :rday)",
+    **read_sql.SQL,
 }
 Run = Callable[[str, dict[str, Any]], Any]
 """The store's ``_exec``: a statement of ``SQL`` by name, with its parameters."""
@@ -66,6 +68,7 @@ def write(run: Run, d: Deltas) -> None:
         run("sum_add_now", {"places": places, "rday": rday, **dict(zip(SUM_COLUMNS, vec, strict=True))})
     for (places, rday, units, major), n in sorted(team.items()):
         run("sum_add_team_now", {"places": places, "rday": rday, "team_units": units, "major": major, "n": n})
+    read_sql.write(run, d)
 
 
 def flush(run: Run, staged: list[Deltas]) -> None:
@@ -95,11 +98,13 @@ def on_save(run: Run, time: Callable[[datetime | None], Any], previous: str | No
         earlier = [FactRow(row.case_id, v, parse(at), bool(irr), body, row.received_at)
                    for v, at, irr, body in run("sum_rows", {"id": row.case_id, "v": row.version}).fetchall()]
         stage((case_deltas(earlier) or Deltas()).negated())
+        read_sql.on_leave(run, parse, row.case_id, earlier, stage)
         run("sum_skip", {"id": row.case_id, "received_at": time(row.received_at)})
         if previous is not None:
             run("sum_unpend", {"id": row.case_id})
         return
     stage(save_deltas(previous, row))
+    read_sql.on_save(run, parse, previous, row, stage)
     before, after = pending_of(previous), pending_of(row.body)
     if before != after:
         if before[2]:
@@ -111,13 +116,14 @@ def on_save(run: Run, time: Callable[[datetime | None], Any], previous: str | No
                                         "due_at": time(moment(due)), "places": after[0], "rday": after[1]})
 
 
-def rebuild(conn: Connection) -> int:
-    """The sums derived again from every case's fact rows (the old ones dropped), inside the
-    caller's transaction: the number of cases left out (irregular)."""
+def rebuild(conn: Connection, *, reads: bool = True) -> int:
+    """The sums derived again from every case's fact rows and read marks (the old ones dropped),
+    inside the caller's transaction: the number of cases left out (irregular). ``reads=False``:
+    without the read-mark sums (migration 0033, before their tables)."""
     for table in (t.case_sum, t.case_sum_now, t.case_sum_due, t.case_sum_team, t.case_sum_team_now,
-                  t.case_pending, t.case_sum_skip):
+                  t.case_pending, t.case_sum_skip, *(read_sql.TABLES if reads else ())):
         conn.execute(delete(table))
-    total, skipped, pending = recompute(conn)
+    total, skipped, pending = recompute(conn, reads=reads)
     if total.sums:
         conn.execute(insert(t.case_sum), [
             {"places": k[0], "received_day": k[1], "day": k[2], **dict(zip(SUM_COLUMNS, v, strict=True))}
@@ -139,6 +145,7 @@ def rebuild(conn: Connection) -> int:
         conn.execute(insert(t.case_sum_team_now), [
             {"places": k[0], "received_day": k[1], "team_units": k[2], "major": k[3], "n": n}
             for k, n in team.items()])
+    read_sql.insert_all(conn, total)
     if skipped:
         conn.execute(insert(t.case_sum_skip), [{"case_id": c, "received_at": at} for c, at in skipped])
     if pending:
@@ -162,22 +169,27 @@ def _cases(conn: Connection) -> Iterator[list[FactRow]]:
 
 class Recomputed:
     """The sums, the cases left out and the pending deadlines, taken case by case from the fact
-    rows (each case's rows in version order, ``received_at`` its record's)."""
+    rows (each case's rows in version order, ``received_at`` its record's) and the read marks."""
 
-    def __init__(self) -> None:
+    def __init__(self, marks: dict[str, dict[str, Any]]) -> None:
         from liandong.assessment.sums import Deltas
 
+        self.marks = marks
         self.total = Deltas()
         self.skipped: list[tuple[str, datetime]] = []
         self.pending: list[dict[str, Any]] = []
 
     def add(self, rows: list[FactRow]) -> None:
         from liandong.assessment.fact_rows import moment
+        from liandong.assessment.read_sums import case_reads
         from liandong.assessment.sums import add_case, pending_of
 
         if not add_case(self.total, rows):
             self.skipped.append((rows[0].case_id, rows[0].received_at))
             return
+        marks = self.marks.get(rows[0].case_id)
+        if marks:
+            self.total.merge(case_reads(rows, marks))
         places, rday, waits = pending_of(rows[-1].body)
         self.pending.extend({"case_id": rows[0].case_id, "seq": i, "kind": kind, "due_at": moment(due),
                              "places": places, "received_day": rday} for i, (kind, due) in enumerate(waits))
@@ -186,9 +198,10 @@ class Recomputed:
         return self.total.compact(), self.skipped, self.pending
 
 
-def recompute(conn: Connection) -> tuple[Deltas, list[tuple[str, datetime]], list[dict[str, Any]]]:
-    """The sums, the cases left out and the pending deadlines, from the fact rows alone."""
-    out = Recomputed()
+def recompute(conn: Connection, *, reads: bool = True,
+              ) -> tuple[Deltas, list[tuple[str, datetime]], list[dict[str, Any]]]:
+    """The sums, the cases left out and the pending deadlines, from the fact rows and read marks."""
+    out = Recomputed(read_sql.all_marks(conn) if reads else {})
     for rows in _cases(conn):
         out.add(rows)
     return out.result()
@@ -322,6 +335,9 @@ class SqlSumView:
                      ) -> Iterator[tuple[str, int, int]]:
         return period_trend(self.conn, first, last, cut, prefix)
 
+    def period_reads(self, first: str, last: str, cut: str | None) -> Iterator[tuple[Any, ...]]:
+        return read_sql.period_reads(self.conn, first, last, cut)
+
     def differences(self, recomputed: Recomputed | None = None) -> list[str]:
         """The keys of ``case_sum``/``case_sum_due``/``case_pending``/``case_sum_skip`` whose stored
         value is not what the fact rows give (named as table:key); ``recomputed``: those already
@@ -340,6 +356,7 @@ class SqlSumView:
                 if [round(x, 6) for x in now_sums.get(k, [])] != [round(x, 6) for x in have_sums.get(k, [])]]
         out += [f"case_sum_team_now:{'/'.join(map(str, k))}" for k in sorted(set(now_team) | set(have_team))
                 if now_team.get(k) != have_team.get(k)]
+        out += read_sql.differences(self.conn, want)
         out += [f"case_sum_skip:{c}" for c in sorted(set(c for c, _ in want_skip) ^ set(have_skip))]
         mine = {(r["case_id"], r["seq"], r["kind"], r["due_at"], r["places"], r["received_day"])
                 for r in want_pending}

@@ -384,6 +384,12 @@ from liandong.adapters.sql.tables_sums import (  # noqa: E402
     case_sum_now as case_sum_now,
 )
 from liandong.adapters.sql.tables_sums import (  # noqa: E402
+    case_sum_read as case_sum_read,
+)
+from liandong.adapters.sql.tables_sums import (  # noqa: E402
+    case_sum_read_now as case_sum_read_now,
+)
+from liandong.adapters.sql.tables_sums import (  # noqa: E402
     case_sum_skip as case_sum_skip,
 )
 from liandong.adapters.sql.tables_sums import (  # noqa: E402

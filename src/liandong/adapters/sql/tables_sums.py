@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import Column, Float, Index, Integer, String, Table
 
 from liandong.adapters.sql.tables_base import UtcDateTime, metadata
-from liandong.services.ports.sums import SUM_COLUMNS
+from liandong.services.ports.sums import READ_COLUMNS, SUM_COLUMNS
 
 case_sum = Table(  # per place set, day of receipt and day of change: the event-only counts added
     "case_sum", metadata,
@@ -72,3 +72,19 @@ case_sum_skip = Table(  # cases left out of the sums (an irregular save): read f
     Column("received_at", UtcDateTime, nullable=False),
 )
 Index("ix_case_sum_skip_received", case_sum_skip.c.received_at)
+
+case_sum_read = Table(  # 信息对称: what the read marks add, per place set, day of receipt and of change
+    "case_sum_read", metadata,
+    Column("places", String(200), primary_key=True),
+    Column("received_day", String(10), primary_key=True),
+    Column("day", String(10), primary_key=True),
+    *(Column(name, Float, nullable=False, server_default="0") for name in READ_COLUMNS),
+)
+Index("ix_case_sum_read_received", case_sum_read.c.received_day, case_sum_read.c.day)
+
+case_sum_read_now = Table(  # the same without the day of change
+    "case_sum_read_now", metadata,
+    Column("places", String(200), primary_key=True),
+    Column("received_day", String(10), primary_key=True),
+    *(Column(name, Float, nullable=False, server_default="0") for name in READ_COLUMNS),
+)

@@ -241,6 +241,10 @@ class CaseReads(StreamReads[Case, Event]):
         under ``scope``), oldest first; a case with none by then is left out."""
 
     @abc.abstractmethod
+    def reads_of(self, case_ids: Sequence[str]) -> dict[str, dict[str, tuple[int, datetime]]]:
+        """The read marks of these cases, per case and department (those with a mark)."""
+
+    @abc.abstractmethod
     def fact_rows(self, case_id: str) -> list[FactRow]:
         """Every stored version of a case's facts, oldest first."""
 

@@ -14,6 +14,8 @@ SUM_COLUMNS = (
     "extended", "escalated", "resource_asked", "summons_answered", "summons_in_time", "assists_due",
     "assists_in_time", "team", "supporting", "dispatched_major",
 )
+# The read-mark columns of ``case_sum_read`` (信息对称, ``assessment.read_sums``): as ``facts.COUNTS``.
+READ_COLUMNS = ("team_read_latest", "read_lag_seconds", "reads")
 
 class SumView(Protocol):
     def period_sums(self, first: str, last: str, cut: str | None) -> Iterable[tuple[Any, ...]]:
@@ -37,6 +39,9 @@ class SumView(Protocol):
     def period_team(self, first: str, last: str, cut: str | None) -> Iterable[tuple[str, str, int, int]]:
         """(places, units of the active team, major, n): 共同在场's candidates after the changes
         before ``cut``."""
+
+    def period_reads(self, first: str, last: str, cut: str | None) -> Iterable[tuple[Any, ...]]:
+        """(places, *READ_COLUMNS) of the read marks, after the changes before ``cut`` (all with None)."""
 
     def differences(self) -> list[str]:
         """What the stored sums hold that a recomputation from the fact rows does not (empty: equal)."""
