@@ -3,7 +3,7 @@ fact rows on a rollback or a rebuild, and read as the SQL tables are (``MemorySu
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -81,14 +81,7 @@ class MemorySumView:
                         for kind, due in waits]
 
     def period_sums(self, first: str, last: str, cut: str | None) -> Iterator[tuple[Any, ...]]:
-        out: dict[str, list[float]] = {}
-        for (places, rday, day), vec in self.total.sums.items():
-            if first <= rday <= last and (cut is None or day < cut):
-                found = out.setdefault(places, [0.0] * len(vec))
-                for i, v in enumerate(vec):
-                    found[i] += v
-        for places, vec in out.items():
-            yield (places, *vec)
+        return _by_places(self.total.sums, first, last, cut)
 
     def period_trend(self, first: str, last: str, cut: str | None, prefix: str,
                      ) -> Iterator[tuple[str, int, int]]:
@@ -133,14 +126,21 @@ class MemorySumView:
             yield places, units, major, n
 
     def period_reads(self, first: str, last: str, cut: str | None) -> Iterator[tuple[Any, ...]]:
-        out: dict[str, list[float]] = {}
-        for (places, rday, day), vec in self.total.reads.items():
-            if first <= rday <= last and (cut is None or day < cut):
-                found = out.setdefault(places, [0.0] * len(vec))
-                for i, v in enumerate(vec):
-                    found[i] += v
-        for places, vec in out.items():
-            yield (places, *vec)
+        return _by_places(self.total.reads, first, last, cut)
 
     def differences(self) -> list[str]:
         return [] if self.state.same(SumState.of(self.facts, self.marks)) else ["case_sum:memory"]
+
+
+def _by_places(table: Mapping[tuple[str, str, str], Sequence[float]], first: str, last: str,
+               cut: str | None) -> Iterator[tuple[Any, ...]]:
+    """A table of sums (place set, day received, day of change) added up per place set over the
+    days received ``first``..``last`` and changed before ``cut``."""
+    out: dict[str, list[float]] = {}
+    for (places, rday, day), vec in table.items():
+        if first <= rday <= last and (cut is None or day < cut):
+            found = out.setdefault(places, [0.0] * len(vec))
+            for i, v in enumerate(vec):
+                found[i] += v
+    for places, vec in out.items():
+        yield (places, *vec)
