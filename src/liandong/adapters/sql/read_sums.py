@@ -4,7 +4,7 @@ written at the commit with the other sums, in key order), rebuilt and checked wi
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -18,17 +18,22 @@ if TYPE_CHECKING:
     from liandong.assessment.read_sums import Mark
     from liandong.assessment.sums import Deltas
 
-_COLS = ", ".join(READ_COLUMNS)
+
+
+def adding(table: str, keys: dict[str, str], columns: Sequence[str]) -> str:
+    """An insert of one row of sums into ``table`` that adds to the row of the same ``keys``
+    (column → parameter) where there is one."""
+    names = ", ".join((*keys, *columns))
+    values = ", ".join(f":{v}" for v in (*keys.values(), *columns))
+    added = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in columns)
+    return (f"INSERT INTO {table} ({names}) VALUES ({values}) "
+            f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {added}")
+
+
 SQL = {
-    "read_add": f"INSERT INTO case_sum_read (places, received_day, day, {_COLS}) "
-                "VALUES (:places, :rday, :day, "
-                + ", ".join(f":{c}" for c in READ_COLUMNS)
-                + ") ON CONFLICT (places, received_day, day) DO UPDATE SET "
-                + ", ".join(f"{c} = case_sum_read.{c} + excluded.{c}" for c in READ_COLUMNS),
-    "read_add_now": f"INSERT INTO case_sum_read_now (places, received_day, {_COLS}) VALUES (:places, :rday, "
-                    + ", ".join(f":{c}" for c in READ_COLUMNS)
-                    + ") ON CONFLICT (places, received_day) DO UPDATE SET "
-                    + ", ".join(f"{c} = case_sum_read_now.{c} + excluded.{c}" for c in READ_COLUMNS),
+    "read_add": adding("case_sum_read", {"places": "places", "received_day": "rday", "day": "day"},
+                       READ_COLUMNS),
+    "read_add_now": adding("case_sum_read_now", {"places": "places", "received_day": "rday"}, READ_COLUMNS),
     "read_marks": "SELECT department_code, version, read_at FROM case_read WHERE case_id = :id",
     "read_rows": "SELECT version, valid_from, irregular, body FROM case_fact WHERE case_id = :id "
                  "ORDER BY version",

@@ -17,16 +17,10 @@ from liandong.services.ports.sums import SUM_COLUMNS
 if TYPE_CHECKING:
     from liandong.assessment.sums import Deltas
 
-_COLS = ", ".join(SUM_COLUMNS)
 SQL = {  # the case store's statements (named, so the volume generator's capture sees each)
-    "sum_add": f"INSERT INTO case_sum (places, received_day, day, {_COLS}) VALUES (:places, :rday, :day, "
-               + ", ".join(f":{c}" for c in SUM_COLUMNS)
-               + ") ON CONFLICT (places, received_day, day) DO UPDATE SET "
-               + ", ".join(f"{c} = case_sum.{c} + excluded.{c}" for c in SUM_COLUMNS),
-    "sum_add_now": f"INSERT INTO case_sum_now (places, received_day, {_COLS}) VALUES (:places, :rday, "
-                   + ", ".join(f":{c}" for c in SUM_COLUMNS)
-                   + ") ON CONFLICT (places, received_day) DO UPDATE SET "
-                   + ", ".join(f"{c} = case_sum_now.{c} + excluded.{c}" for c in SUM_COLUMNS),
+    "sum_add": read_sql.adding("case_sum", {"places": "places", "received_day": "rday", "day": "day"},
+                               SUM_COLUMNS),
+    "sum_add_now": read_sql.adding("case_sum_now", {"places": "places", "received_day": "rday"}, SUM_COLUMNS),
     "sum_add_team_now": "INSERT INTO case_sum_team_now (places, received_day, team_units, major, n) VALUES "
                         "(:places, :rday, :team_units, :major, :n) "
                         "ON CONFLICT (places, received_day, team_units, major) "
