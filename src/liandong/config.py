@@ -44,6 +44,10 @@ class Settings(BaseSettings):
     federation: Path | None = Field(default=None, description="A federation node's file (docs/federation.md "
                                     "§6): the server is that node and runs its federation loop (decision "
                                     "0056); unset: no federation")
+    assessment_rules: Path | None = Field(default=None, description="The assessment rules (TOML, as "
+                                          "`liandong report kpi --rules` takes) that the dashboards and "
+                                          "assessment pages apply, clock stops and exclusions included; "
+                                          "unset: the rules shipped with the platform")
     nats_stream: str = Field(default="LIANDONG", description="JetStream stream that keeps relayed messages")
     nats_prefix: str = Field(default="liandong", description="First token of the relayed subjects")
     redis_url: str | None = Field(default=None, description="Redis that keeps the rate limits (sign-in, "

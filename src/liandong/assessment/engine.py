@@ -13,6 +13,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any
 
 import duckdb
@@ -101,6 +102,9 @@ class Figures:
         return _num(self.counts.get(name, 0))
 
     def as_dict(self) -> dict[str, Any]:
+        if self.counts is NO_CASES:  # a unit without cases (most units of a wide scope)
+            fresh = {n: {"value": None, "numerator": 0, "denominator": 0} for n in RATES}  # the caller's own
+            return {"key": self.key, **_ZERO, **fresh}
         out: dict[str, Any] = {"key": self.key, **{k: _num(v) for k, v in self.counts.items()}}
         for name in RATES:
             num, den = self.parts(name)
@@ -119,6 +123,12 @@ def _num(v: float) -> float | int:
 
 def _empty_counts() -> dict[str, float]:
     return dict.fromkeys(COUNTS, 0.0)
+
+
+NO_CASES: Mapping[str, float] = MappingProxyType(_empty_counts())  # the counts of every unit without cases
+# what ``as_dict`` gives for a group without cases (whatever the weights)
+_ZERO: dict[str, Any] = {**dict.fromkeys(COUNTS, 0), **dict.fromkeys(RATES), "composite": None,
+                         "read_lag_hours": None}
 
 
 # -- building the tables ----------------------------------------------------------------------------
@@ -292,7 +302,7 @@ class Engine:
         col = f"p{int(level)}"
         where = f"k{int(level)} AND {inside} AND {col} <> ''"
         rows = self._figures(fc.query(col, where, col, self.fair), params)
-        out = {u.code: Figures(u.code, _empty_counts(), self.weights, self.extra)
+        out = {u.code: Figures(u.code, NO_CASES, self.weights, self.extra)
                for u in h.descendants(scope, level)}
         for f in rows:
             out[f.key] = f

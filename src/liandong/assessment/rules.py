@@ -224,7 +224,7 @@ def classify(rows: Sequence[Ranked], rules: Classes) -> list[Ranked]:
                 if _holds(rule, r, n):
                     klass = rule.key
                     break
-        out.append(replace(r, klass=klass))
+        out.append(r if klass == r.klass else replace(r, klass=klass))
     return out
 
 

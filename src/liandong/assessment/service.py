@@ -220,6 +220,8 @@ class Assessment:
     current: PeriodFacts
     previous: PeriodFacts
     _engines: dict[str, Engine] = field(default_factory=dict, init=False, repr=False)
+    _groups: dict[tuple[str, str, str], dict[str, Figures]] = field(default_factory=dict, init=False,
+                                                                   repr=False)
 
     def engine(self, which: str = "current") -> Engine:
         found = self._engines.get(which)
@@ -240,12 +242,17 @@ class Assessment:
         """The figures of each group of the scope's cases (a unit level, a department, a matter…)."""
         if by not in GROUPS:
             raise DomainError("assessment.bad_group", value=by, allowed=", ".join(GROUPS))
-        e = self.engine(which)
-        if by in _LEVEL_GROUPS:
-            return e.by_unit(scope, _LEVEL_GROUPS[by])
-        if by == "department":
-            return e.by_department(scope)
-        return e.by_dimension(scope, by)
+        found = self._groups.get((scope, by, which))  # a page reads them for its table and its ranking
+        if found is None:
+            e = self.engine(which)
+            if by in _LEVEL_GROUPS:
+                found = e.by_unit(scope, _LEVEL_GROUPS[by])
+            elif by == "department":
+                found = e.by_department(scope)
+            else:
+                found = e.by_dimension(scope, by)
+            self._groups[(scope, by, which)] = found
+        return dict(found)  # the caller's own: the kept one stays as the engine gave it
 
     def ranking(self, scope: str, by: str, indicator: str = "composite", *,
                 lower_is_better: bool = False) -> list[Ranked]:

@@ -58,6 +58,8 @@ DbOpt = Annotated[str | None, typer.Option("--database-url", envvar="LIANDONG_DA
                                            help="SQLAlchemy URL；默认为数据目录下的 SQLite")]
 DirOpt = Annotated[Path | None, typer.Option("--data-dir", envvar="LIANDONG_DATA_DIR",
                                              help="数据目录（默认 ./var）")]
+RulesOpt = Annotated[Path | None, typer.Option("--rules", envvar="LIANDONG_ASSESSMENT_RULES",
+                                               help="考核规则文件（TOML；默认随软件提供）")]
 
 AtOpt = Annotated[str | None, typer.Option(
     "--at", help="申报时间（ISO 8601，无时区按北京时间）：仅限演练库（init --sandbox），记在平台时间旁，"

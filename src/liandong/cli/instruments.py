@@ -14,7 +14,17 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from liandong.cli.common import AtOpt, DbOpt, DirOpt, LangOpt, check_lang, claimed_time, group, open_platform
+from liandong.cli.common import (
+    AtOpt,
+    DbOpt,
+    DirOpt,
+    LangOpt,
+    RulesOpt,
+    check_lang,
+    claimed_time,
+    group,
+    open_platform,
+)
 from liandong.domain.errors import DomainError
 from liandong.i18n import pick, words
 from liandong.i18n.cli import INSTRUMENT_TEXT
@@ -342,7 +352,7 @@ def pool(department: str, lang: LangOpt = "zh", database_url: DbOpt = None, data
 
 @instrument_app.command("publish")
 def publish_cycle(instrument_id: str, by: ByOpt, at: AtOpt = None,
-                  rules_file: Annotated[Path | None, typer.Option("--rules", help="考核规则文件")] = None,
+                  rules_file: RulesOpt = None,
                   lang: LangOpt = "zh", database_url: DbOpt = None, data_dir: DirOpt = None) -> None:
     """公布考核周期结果：计算各对象单位的三率综合与类别，治理类、整改单位交办约谈，先进单位点名表扬。"""
     from liandong.assessment.cycle import publish

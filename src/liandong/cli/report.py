@@ -12,7 +12,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from liandong.cli.common import DbOpt, DirOpt, LangOpt, group, open_platform
+from liandong.cli.common import DbOpt, DirOpt, LangOpt, RulesOpt, group, open_platform
 from liandong.cli.common import refusals as _refusals
 from liandong.domain.errors import DomainError
 from liandong.i18n import pick, words
@@ -40,7 +40,6 @@ PeriodOpt = Annotated[str, typer.Option(
     "--period", help="考核周期：2026-10、2026Q3、2026 或 2026-10-01..2026-10-31；默认为上一个完整考核月")]
 ByOpt = Annotated[str, typer.Option("--by", help="分组：" + "、".join(GROUPS) + "；默认为下一级区划")]
 OutOpt = Annotated[Path | None, typer.Option("--out", help="导出文件（.xlsx 或 .csv）")]
-RulesOpt = Annotated[Path | None, typer.Option("--rules", help="考核规则文件（TOML，默认随软件提供）")]
 TABLE_RATES = ("response", "resolution", "satisfaction", "composite", "ack_timely", "on_time", "returns")
 
 

@@ -22,6 +22,8 @@ from liandong.federation.topology import domain_of, server_config
 
 CENTRE = "100000"
 SHOWN = 4000
+PROBE_SECONDS = 0.5  # the first try of the readiness probe (a leaf's first ask of the hub's domain may
+# go unanswered, so a short first try); each try after doubles it, up to 2 s on a loaded machine
 
 
 def nats_server_binary() -> str | None:
@@ -101,17 +103,17 @@ class NatsServer:
                 await nc.close()
 
         end = time.monotonic() + deadline
-        problem = ""
+        problem, tries = "", 0
         while time.monotonic() < end:
             assert self.proc is not None
             if self.proc.poll() is not None:
                 problem = f"exited with {self.proc.returncode}"
                 break
             try:
-                asyncio.run(asyncio.wait_for(probe(), 2))
+                asyncio.run(asyncio.wait_for(probe(), min(2.0, PROBE_SECONDS * 2 ** tries)))
                 return
             except Exception as exc:  # not ready yet: try again until the deadline
-                problem = f"{type(exc).__name__}: {exc}"
+                problem, tries = f"{type(exc).__name__}: {exc}", tries + 1
                 time.sleep(0.2)
         self.stop()
         raise DomainError("federation.server_not_ready", scope=self.scope, deadline=f"{deadline:g}",

@@ -27,6 +27,7 @@ from liandong.api import (
     shared,
     track,
 )
+from liandong.assessment.rules import load_rules
 from liandong.bootstrap import Platform, bootstrap
 from liandong.config import Settings
 from liandong.federation.serving import ServedNode, name_log
@@ -165,6 +166,8 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
     app.add_middleware(log.LogCache, cache=wired.tile_cache())
     hardening.install(app, hosts=cfg.served_hosts, proxies=cfg.proxies)  # outermost
     app.state.public_url = cfg.base_url
+    # the rules the dashboards and assessment pages apply (a bad file stops the server here)
+    app.state.assessment_rules = load_rules(cfg.assessment_rules)
     app.include_router(cases.router)  # first: the busiest routes are matched before the others
     app.include_router(inbox.router)
     app.include_router(shared.router)

@@ -20,7 +20,6 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from liandong.assessment import export, tables
 from liandong.assessment.periods import Period, last_whole_month, parse_period
-from liandong.assessment.rules import load_rules
 from liandong.assessment.service import Assessment, FactsCache, assess_cached
 from liandong.assessment.stored import assess_stored, oversees
 from liandong.bootstrap import Platform
@@ -32,7 +31,7 @@ from liandong.i18n import pick
 from liandong.i18n.assessment import CLASS_NAMES, FAIR_TITLES, STAGE_NAMES
 from liandong.i18n.messages import explain
 from liandong.i18n.web.assessment import ASSESSMENT_TEXT
-from liandong.web.dashboard import facts_cache
+from liandong.web.dashboard import facts_cache, site_rules
 from liandong.web.render import Renderer
 from liandong.web.session import session_user
 
@@ -74,7 +73,7 @@ class _Request:
             self.refusal = HTMLResponse(status_code=403)
             self.denied = ASSESSMENT_TEXT[lang]["outside"].format(code=self.scope[:20])
             return
-        self.rules = load_rules()
+        self.rules = site_rules(request.app)
         self.now = platform.clock.now()
         cutoff = self.rules.period.cutoff_day
         self.period: Period = last_whole_month(self.now, cutoff)
@@ -184,7 +183,10 @@ def install(app: FastAPI, renderer: Renderer) -> None:
                     depts = tables.namer(platform.hierarchy, router, platform.catalogue, "department", lang)
                     matters = tables.namer(platform.hierarchy, router, platform.catalogue, "matter", lang)
                     title = sheets[0].title + "·" + pick(FAIR_TITLES["exclusions"], lang)
-                    sheets.append(exclusion_sheet(a, ask.scope, depts, matters, title, sheets[0].subtitle,
+                    # each case's fair reading (its rulings), which facts adjusted from their rows lack
+                    ruled = Assessment(a.hierarchy, a.rules,
+                                       a.current.refined(platform.uow, a.rules, always=True), a.previous)
+                    sheets.append(exclusion_sheet(ruled, ask.scope, depts, matters, title, sheets[0].subtitle,
                                                   lang))
             elif kind == "ranking":
                 sheets = [tables.rank_sheet(a, ask.scope, a.ranking(ask.scope, ask.by), name, lang)]

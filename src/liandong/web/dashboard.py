@@ -24,10 +24,11 @@ from urllib.parse import quote, urlencode
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from liandong.assessment import fair
 from liandong.assessment.engine import Engine
 from liandong.assessment.periods import Period, last_whole_month
-from liandong.assessment.rules import load_rules, rank
-from liandong.assessment.service import FactsCache, daily, minute_up
+from liandong.assessment.rules import AssessmentRules, load_rules, rank
+from liandong.assessment.service import FactsCache, PeriodFacts, daily, minute_up
 from liandong.assessment.stored import oversees, period_facts
 from liandong.assessment.sum_figures import sum_facts
 from liandong.bootstrap import Platform
@@ -101,16 +102,20 @@ _NEXT_LEVEL = {Level.CENTRAL: Level.PROVINCE, Level.PROVINCE: Level.CITY, Level.
                Level.COUNTY: Level.TOWNSHIP}
 
 
-def dashboard_view(platform: Platform, user: Principal, scope: str, period: Period,
-                   lang: str, cache: FactsCache | None = None, facts: str = "auto") -> dict[str, Any]:
+def dashboard_view(platform: Platform, user: Principal, scope: str, period: Period, lang: str,
+                   cache: FactsCache | None = None, facts: str = "auto",
+                   rules: AssessmentRules | None = None) -> dict[str, Any]:
     """Everything the page shows, as plain data (also embedded as JSON for the charts). The figures
     come from the assessment engine, as ``liandong report kpi`` computes them; ``facts`` says where
     the cases' facts are read: ``auto`` (for oversight roles the sums where exact, else the 事实表),
-    ``sums``, ``stored`` or ``events``."""
+    ``sums``, ``stored`` or ``events``. ``rules``: the assessment rules applied (default the shipped
+    ones); with clock stops or exclusions (issue 25) the facts are adjusted as the assessment
+    adjusts them, and the sums, which cannot be, are not read."""
     h = platform.hierarchy
     previous = period.previous()
     cache = cache if cache is not None else FactsCache()
-    rules = load_rules()
+    rules = rules if rules is not None else load_rules()
+    unfair = fair.active(rules)
 
     def visible(record: CaseRecord) -> bool:
         return can_see(user, record, h)
@@ -120,7 +125,7 @@ def dashboard_view(platform: Platform, user: Principal, scope: str, period: Peri
     # staff's) from the 事实表: a row per case, the version valid then, who sees it decided on the row
     oversight = oversees(user, scope, h) is not None
     sums = None
-    if facts in ("auto", "sums") and oversight:
+    if facts in ("auto", "sums") and oversight and not unfair:
         now = platform.clock.now()
         sums = [sum_facts(platform.read_uow, h, p.start, p.end, minute_up(p.end), now, scope=scope)
                 for p in (period, previous)]
@@ -134,6 +139,10 @@ def dashboard_view(platform: Platform, user: Principal, scope: str, period: Peri
                                   scope=scope)
         old_facts = cache.collect(platform.read_uow, h, previous.start, previous.end, visible=visible,
                                   scope=scope)
+    if unfair:  # the facts under the fair rules, as ``report kpi --rules`` reads them
+        now_facts, old_facts = (
+            PeriodFacts(p, minute_up(p.end), list(f)).refined(platform.read_uow, rules).facts
+            for p, f in ((period, now_facts), (previous, old_facts)))
     weights, extra = rules.composite.weights, rules.composite.extra_weights
     now_engine, old_engine = Engine.of(now_facts, h, weights, extra), Engine.of(old_facts, h, weights, extra)
     try:
@@ -189,6 +198,13 @@ def facts_cache(app: FastAPI) -> FactsCache:
     return found
 
 
+def site_rules(app: FastAPI) -> AssessmentRules:
+    """The assessment rules the server was started with (``LIANDONG_ASSESSMENT_RULES``), else the
+    shipped ones: what the dashboard and the assessment pages apply."""
+    found = getattr(app.state, "assessment_rules", None)
+    return found if isinstance(found, AssessmentRules) else load_rules()
+
+
 def warm(app: FastAPI, cache: FactsCache) -> None:
     """Fill the cache with the default pages' cases (and load the analytics engine) once, in the
     background when the app is built, so that the first dashboard and assessment page are as
@@ -202,7 +218,7 @@ def warm(app: FastAPI, cache: FactsCache) -> None:
         for p in (period, period.previous()):  # the dashboard's: from where it reads
             cache.collect(platform.read_uow, platform.hierarchy, p.start, p.end)
         Engine.of([], platform.hierarchy).close()
-        rules = load_rules()
+        rules = site_rules(app)
         month = last_whole_month(now, rules.period.cutoff_day)
         for p in (month, month.previous()):
             cache.period(platform.uow, platform.hierarchy, p, now, rules)
@@ -232,7 +248,7 @@ def install(app: FastAPI, renderer: Renderer) -> None:
         now = platform.clock.now()
         period, period_query, valid = choose_period(now, days.strip(), request.query_params.get("from", ""),
                                                     request.query_params.get("to", ""))
-        data = dashboard_view(platform, user, code, period, lang, cache)
+        data = dashboard_view(platform, user, code, period, lang, cache, rules=site_rules(request.app))
         trail = [u for u in h.path(code) if h.is_ancestor(home, u.code)]
         data["links"] = {"base": f"/work/dashboard?{period_query}&lang={lang}"}
         response = renderer.render(
