@@ -5,8 +5,11 @@ Zhejiang), a nats-server each (the centre's the hub, the provinces' leaf nodes),
   sources across the leaf connections and the centre's receiver to its commit; p50/p99.
 - throughput: ``--batch`` cases reported, swept, relayed and received by the centre and Zhejiang;
   cross-province cases a minute.
+- catch-up: Zhejiang cut off (its server restarted without its leaf connection) for ``--partition``
+  seconds while Jiangsu hands over ``--rate`` Taihu cases a minute and the centre receives them; then
+  reconnected: the time until Zhejiang has recorded every one (target ≤ 30 s after two minutes).
 
-    python bench/bench_federation.py [--cases 50] [--batch 200] [--dir DIR]
+    python bench/bench_federation.py [--cases 50] [--batch 200] [--partition 120] [--rate 300] [--dir DIR]
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ import time
 from pathlib import Path
 
 from liandong.domain.cases import commands as c
-from liandong.federation.local import TAIHU, up
+from liandong.federation.local import TAIHU, LocalFederation, up
 from liandong.federation.node import FederationNode
 
 
@@ -28,10 +31,43 @@ def report(node: FederationNode, n: int) -> str:
         reporter_name="测", reporter_phone="13900000000")).case_id
 
 
+def partition(fed: LocalFederation, seconds: float, rate: float) -> None:
+    """Zhejiang cut off for ``seconds`` while Jiangsu hands over ``rate`` cases a minute; the time
+    from reconnecting until Zhejiang has recorded every hand-over."""
+    js, centre, zj = fed.nodes["320000"], fed.nodes["100000"], fed.nodes["330000"]
+    held = len(zj.handovers())
+    server = fed.servers["330000"]
+    server.stop()
+    server.start(connected=False)  # 断联: Zhejiang works on alone
+    began, made, every = time.monotonic(), 0, 60.0 / rate
+    while time.monotonic() - began < seconds:
+        due = began + made * every
+        if time.monotonic() >= due:
+            js.hand_over(report(js, 10_000 + made))
+            made += 1
+            js.relay_once()
+        centre.receive_once(batch=64, wait=0.01)
+        zj.receive_once(batch=64, wait=0.01)  # finds nothing while cut off
+        time.sleep(max(0.0, min(0.05, due + every - time.monotonic())))
+    cut_off = len(zj.handovers())
+    server.stop()
+    server.start(connected=True)
+    start, deadline = time.monotonic(), time.monotonic() + 600
+    while len(zj.handovers()) < held + made:
+        if time.monotonic() > deadline:
+            raise SystemExit(f"Zhejiang has {len(zj.handovers())} of {held + made} hand-overs after 600 s")
+        zj.receive_once(batch=256, wait=0.2)
+    caught = time.monotonic() - start
+    print(f"| catch-up after a {seconds:.0f} s partition | {made} cases handed over while cut off "
+          f"({cut_off - held} reached Zhejiang) | {caught:.1f} s | ≤ 30 s: {'met' if caught <= 30 else 'NOT met'} |")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--cases", type=int, default=50)
     parser.add_argument("--batch", type=int, default=200)
+    parser.add_argument("--partition", type=float, default=120.0, help="seconds Zhejiang is cut off (0: none)")
+    parser.add_argument("--rate", type=float, default=300.0, help="cases a minute handed over meanwhile")
     parser.add_argument("--dir", type=Path, default=None)
     args = parser.parse_args()
     directory = args.dir or Path(tempfile.mkdtemp(prefix="liandong-fed-bench-"))
@@ -67,6 +103,8 @@ def main() -> None:
         assert len(made) == 2 * len(ids), (len(made), len(ids))
         print(f"| cross-province cases handed over and recorded by both peers | {args.batch} in {seconds:.2f} s | "
               f"{args.batch / seconds * 60:,.0f} a minute | |")
+        if args.partition > 0:
+            partition(fed, args.partition, args.rate)
     finally:
         fed.close()
 
