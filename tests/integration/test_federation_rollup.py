@@ -192,3 +192,44 @@ def test_the_command_line_publishes_a_day_and_prints_the_national_ranking(tmp_pa
         assert status["alarms"] == [] and set(status["reference"]) == {"hierarchy", "catalogue"}
     finally:
         made.close()
+
+
+def test_a_served_province_publishes_its_recent_days_on_its_own(fed: Federation) -> None:
+    """The loop inside ``liandong serve`` (decision 0056): Jiangsu's served node publishes today's and
+    yesterday's figures every ``rollup_seconds`` of its file; the centre ranks them; a file with a bad
+    value is refused naming the field."""
+    import dataclasses
+
+    from liandong.domain.errors import DomainError
+    from liandong.federation.config import read_config
+    from liandong.federation.serving import ServedNode
+
+    jiangsu, centre = fed.nodes[JIANGSU], fed.nodes[CENTRE]
+    report(jiangsu, "320213001")
+    config = read_config(fed.directory / f"{JIANGSU}.toml", jiangsu.platform.hierarchy)
+    assert config.rollup_seconds == 600  # the default
+    served = ServedNode(jiangsu.platform, dataclasses.replace(config, rollup_seconds=1)).start()
+    try:
+        day = today(jiangsu)
+
+        def ranked() -> bool:
+            centre.receive_once(wait=0.2)
+            return national(centre, day, day)["senders"] == [JIANGSU]
+
+        until(ranked, deadline=30, say="the centre ranks what Jiangsu's served node published", fed=fed)
+        assert {r["unit"]: r["received"] for r in national(centre, day, day)["ranking"]} == {JIANGSU: 1}
+        report(jiangsu, "320213001")  # a second case: the next round publishes the day again
+
+        def replaced() -> bool:
+            centre.receive_once(wait=0.2)
+            return {r["unit"]: r["received"] for r in national(centre, day, day)["ranking"]} == {JIANGSU: 2}
+
+        until(replaced, deadline=30, say="the day published again with its second case", fed=fed)
+    finally:
+        served.stop()
+    bad = fed.directory / "bad.toml"
+    text = (fed.directory / f"{JIANGSU}.toml").read_text(encoding="utf-8")
+    bad.write_text(text.replace("[node]\n", "[node]\nrollup_seconds = -5\n", 1), encoding="utf-8")
+    with pytest.raises(DomainError) as refused:
+        read_config(bad, jiangsu.platform.hierarchy)
+    assert refused.value.code == "federation.config_bad_value" and refused.value.params["value"] == "-5"

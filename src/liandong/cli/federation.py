@@ -58,6 +58,7 @@ def run(config: ConfigOpt, once: Annotated[bool, typer.Option("--once", help="æ”
     import time
 
     with refusals(lang):
+        from liandong.federation.rollup import publish_recent
         from liandong.federation.witnesses import NodeWitness, use_peer_witnesses
 
         node = _node(config)
@@ -69,7 +70,7 @@ def run(config: ConfigOpt, once: Annotated[bool, typer.Option("--once", help="æ”
             while True:
                 if rollup and node.me != node.platform.hierarchy.root.code \
                         and time.monotonic() - published >= rollup:
-                    for msg_id in federation_rollup.publish_recent(node):
+                    for msg_id in publish_recent(node):
                         out.print(words(FEDERATION_TEXT, lang)["published"].format(id=msg_id))
                     published = time.monotonic()
                 node.sweep()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
@@ -13,9 +13,6 @@ from liandong.cli.common import LangOpt, refusals
 from liandong.cli.federation_common import ConfigOpt, _node, out
 from liandong.i18n import words
 from liandong.i18n.cli_federation import FEDERATION_TEXT
-
-if TYPE_CHECKING:
-    from liandong.federation.node import FederationNode
 
 DayOpt = Annotated[str | None, typer.Option("--day", help="日期 YYYY-MM-DD（默认：今天，北京时间）/ the day")]
 
@@ -103,11 +100,3 @@ def reference(config: ConfigOpt, lang: LangOpt = "zh") -> None:
     for msg_id in made:
         out.print(w["published"].format(id=msg_id))
     out.print(w["relayed"].format(sent=sent))
-
-
-def publish_recent(node: FederationNode) -> list[str]:
-    """(``federation run --rollup``) yesterday's and today's figures, each queued when it changed."""
-    from liandong.federation.rollup import publish_day
-
-    today = _day(None)
-    return [m for m in (publish_day(node, today - timedelta(days=1)), publish_day(node, today)) if m]

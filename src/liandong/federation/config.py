@@ -41,7 +41,9 @@ CENTRE_ALIASES = ("centre", "center", "central")
 _DOMAIN = re.compile(r"[A-Za-z0-9_-]{1,32}\Z")
 _ACCOUNT = re.compile(r"[A-Za-z0-9_$-]{1,64}\Z")
 _URL = re.compile(r"(nats|tls)://[^\s/]+:[0-9]{1,5}\Z")
-FIELDS = {"node": ("scope", "data_dir", "database_url", "name"), "nats": ("url", "account", "domain"),
+ROLLUP_SECONDS = 600
+FIELDS = {"node": ("scope", "data_dir", "database_url", "name", "rollup_seconds"),
+          "nats": ("url", "account", "domain"),
           "peers": ("scope", "domain", "node_key", "log_key", "witness_keys", "witness", "witness_key",
                     "name")}
 ALLOWED: dict[str, tuple[str, str]] = {
@@ -49,6 +51,10 @@ ALLOWED: dict[str, tuple[str, str]] = {
               "a province code (e.g. 320000), or 100000 / centre for the central node"),
     "data_dir": ("目录路径（相对路径以配置文件所在目录为准）", "a directory path (relative to the file)"),
     "name": ("任意文字", "any text"),
+    "rollup_seconds": ("0 或正整数（秒）：服务中的省级节点每隔多少秒发布今天与昨天的分单位汇总，"
+                       "0 为不发布，默认 600",
+                       "0 or a whole number of seconds: how often a served province node publishes "
+                       "today's and yesterday's per-unit figures (0: never; default 600)"),
     "database_url": ("SQLAlchemy 数据库地址（不填：数据目录中的 SQLite 文件）",
                      "a SQLAlchemy URL (unset: the SQLite file of the data directory)"),
     "url": ("nats://主机:端口 或 tls://主机:端口", "nats://host:port or tls://host:port"),
@@ -90,6 +96,7 @@ class NodeConfig:
     name: str = ""
     database_url: str = ""
     source: str = "—"
+    rollup_seconds: int = ROLLUP_SECONDS  # a served province publishes its recent days this often (0: never)
 
     def peer(self, scope: str) -> Peer | None:
         return next((p for p in self.peers if p.scope == scope), None)
@@ -198,6 +205,9 @@ def parse_config(data: dict[str, Any], text: str, path: Path, hierarchy: Hierarc
     url = r.text(bus, "nats", "url", pattern=_URL)
     domain = r.text(bus, "nats", "domain", pattern=_DOMAIN)
     account = r.text(bus, "nats", "account", required=False, pattern=_ACCOUNT) or "$G"
+    rollup = node.get("rollup_seconds", ROLLUP_SECONDS)
+    if isinstance(rollup, bool) or not isinstance(rollup, int) or rollup < 0:
+        raise r.bad("node", "rollup_seconds", 0, rollup)
     raw_peers = data.get("peers", [])
     if not isinstance(raw_peers, list) or not all(isinstance(p, dict) for p in raw_peers):
         raise r.fail("peers", None, 0, "federation.config_missing")
@@ -232,4 +242,4 @@ def parse_config(data: dict[str, Any], text: str, path: Path, hierarchy: Hierarc
     if not data_dir.is_absolute():
         data_dir = path.parent / data_dir
     return NodeConfig(scope, data_dir, url, domain, tuple(peers), account,
-                      r.text(node, "node", "name", required=False), database_url, str(path))
+                      r.text(node, "node", "name", required=False), database_url, str(path), rollup)

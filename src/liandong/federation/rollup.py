@@ -81,6 +81,13 @@ def publish_day(node: FederationNode, day: date, centre: str = "100000") -> str 
     return msg_id
 
 
+def publish_recent(node: FederationNode) -> list[str]:
+    """Yesterday's and today's figures (Shanghai days), each queued when it changed (``federation run
+    --rollup``, the served loop)."""
+    today = node.platform.clock.now().astimezone(SHANGHAI).date()
+    return [m for m in (publish_day(node, today - timedelta(days=1)), publish_day(node, today)) if m]
+
+
 def wire(value: float) -> int | str:
     """A count as signed JSON carries it (no floats in canonical JSON): an integer, or a decimal text."""
     return int(value) if float(value).is_integer() else f"{value:.6f}"

@@ -2,14 +2,16 @@
 (``--federation NODE.toml``, ``LIANDONG_FEDERATION``) is that node — its log named after its scope, its
 witness answering the peers, its peers' witnesses cosigning its checkpoints — and runs in a thread of
 its own what ``liandong federation run`` runs: the sweep (hand-overs and shared status), the relay of
-its outbox and the receiver, started and stopped with the server (the daily roll-ups stay with
-``federation rollup`` or ``federation run --rollup``). A round that fails is logged and the next one
-tries again (what it reads stays in the store and the streams)."""
+its outbox and the receiver, started and stopped with the server; a province's node also publishes
+today's and yesterday's per-unit figures to the centre every ``rollup_seconds`` of its file (600 by
+default; 0: never). A round that fails is logged and the next one tries again (what it reads stays in
+the store and the streams)."""
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -40,6 +42,8 @@ class ServedNode:
         self.node = FederationNode(config, platform, fabric)
         self.interval = interval
         self.rounds = 0
+        self.rollup = config.rollup_seconds if config.scope != platform.hierarchy.root.code else 0
+        self._published: float | None = None  # when the recent days were last published (monotonic)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="federation", daemon=True)
 
@@ -64,6 +68,15 @@ class ServedNode:
         NodeWitness(self.node).start()  # this node's witness answers its peers
         use_peer_witnesses(self.node)  # and the peers marked ``witness = true`` cosign its checkpoints
 
+    def _roll_up(self) -> None:
+        from liandong.federation.rollup import publish_recent
+
+        now = time.monotonic()
+        if self.rollup and (self._published is None or now - self._published >= self.rollup):
+            for msg_id in publish_recent(self.node):
+                log.info("federation roll-up queued: %s", msg_id)
+            self._published = now
+
     def _run(self) -> None:
         ready = False
         while not self._stop.is_set():
@@ -71,6 +84,7 @@ class ServedNode:
                 if not ready:
                     self._set_up()
                     ready = True
+                self._roll_up()
                 self.node.sweep()
                 sent = self.node.relay_once()
                 got = self.node.receive_once(wait=self.interval)
