@@ -32,11 +32,12 @@ from liandong.federation.config import Peer
 from liandong.ledger.canonical import canonical_bytes
 from liandong.ledger.errors import LedgerError
 from liandong.ledger.note import Signer, parse_note, verify_note
-from liandong.ledger.receipt import check_receipt
+from liandong.ledger.receipt import ReceiptCheck, check_receipt
 
 HEADER = "liandong.gov.cn/federation/handover/v1"
 KIND = "case.handover"
 FIELDS = ("case_id", "from", "id", "kind", "places", "receipt", "scope", "sent_at", "to")
+LEAD_FIELDS = tuple(sorted((*FIELDS, "lead_receipt")))  # a case led at the receiver's node (提级)
 MAX_ENVELOPE_BYTES = 1 << 20
 
 
@@ -57,6 +58,8 @@ class Opened:
     leaf: bytes
     digest: str
     """SHA-256 of the whole envelope as received (hex): what the receiver's ledger records."""
+    lead: str = ""
+    """The lead department the envelope's lead receipt shows ("" without one)."""
 
 
 def handover_id(sender: str, to: str, case_id: str, index: int) -> str:
@@ -70,11 +73,15 @@ def digest(envelope: bytes) -> str:
 
 
 def seal(signer: Signer, *, sender: str, to: str, case_id: str, scope: str, places: Sequence[str],
-         receipt: bytes, index: int, sent_at: str) -> bytes:
-    """The signed envelope handing ``case_id`` (its receipt at ``index``) from ``sender`` to ``to``."""
+         receipt: bytes, index: int, sent_at: str, lead_receipt: bytes | None = None) -> bytes:
+    """The signed envelope handing ``case_id`` (its receipt at ``index``) from ``sender`` to ``to``;
+    ``lead_receipt``: that of the event making a department of ``to`` the case's lead
+    (``federation.lead``)."""
     body = {"case_id": case_id, "from": sender, "id": handover_id(sender, to, case_id, index), "kind": KIND,
             "places": list(places), "receipt": receipt.decode("utf-8"), "scope": scope,
             "sent_at": sent_at, "to": to}
+    if lead_receipt is not None:
+        body["lead_receipt"] = lead_receipt.decode("utf-8")
     text = f"{HEADER}\n{canonical_bytes(body).decode('utf-8')}\n"
     return (text + "\n" + signer.sign(text).line()).encode("utf-8")
 
@@ -97,9 +104,10 @@ def _body(data: bytes) -> tuple[Any, dict[str, Any]]:
         body = json.loads(lines[1])
     except ValueError:
         raise _refuse("federation.malformed", problem="the second line is not JSON") from None
-    if not isinstance(body, dict) or sorted(body) != list(FIELDS):
-        raise _refuse("federation.malformed", problem=f"the JSON must have exactly {', '.join(FIELDS)}")
-    for name in FIELDS:
+    if not isinstance(body, dict) or tuple(sorted(body)) not in (FIELDS, LEAD_FIELDS):
+        raise _refuse("federation.malformed", problem=f"the JSON must have exactly {', '.join(FIELDS)} "
+                                                      "(and lead_receipt)")
+    for name in body:
         if name != "places" and not isinstance(body[name], str):
             raise _refuse("federation.malformed", problem=f"'{name}' must be a string")
     if not isinstance(body["places"], list) or not all(isinstance(p, str) for p in body["places"]):
@@ -132,8 +140,26 @@ def open_envelope(data: bytes, *, me: str, peers: Sequence[Peer]) -> Opened:
         verified = ()
     if not verified:
         raise _refuse("federation.bad_signature", sender=sender)
+    check, event = _checked(body["receipt"], peer, body["case_id"])
+    if event.get("affected") != body["places"]:
+        raise _refuse("federation.places_mismatch", case_id=body["case_id"], places=", ".join(body["places"]),
+                      found=", ".join(map(str, event.get("affected") or [])) or "—")
+    if body["id"] != handover_id(sender, body["to"], body["case_id"], check.index):
+        raise _refuse("federation.malformed", problem="'id' is not the hand-over's id")
+    lead = ""
+    if "lead_receipt" in body:  # the event making a department of the receiver lead, from the same log
+        _, led = _checked(body["lead_receipt"], peer, body["case_id"])
+        lead = str(led.get("lead") or "")
+    return Opened(body["id"], sender, body["to"], body["case_id"], body["scope"], tuple(body["places"]),
+                  body["sent_at"], check.origin, check.index, check.size, check.leaf, digest(data), lead)
+
+
+def _checked(receipt: str, peer: Peer, case_id: str) -> tuple[ReceiptCheck, dict[str, Any]]:
+    """The receipt checked against the peer's log key (and its witnesses), and its leaf's event, which
+    must be of ``case_id``."""
+    sender = peer.scope
     try:
-        check = check_receipt(body["receipt"], trusted_log_vkeys=[peer.log_key],
+        check = check_receipt(receipt, trusted_log_vkeys=[peer.log_key],
                               trusted_witness_vkeys=list(peer.witness_keys))
     except LedgerError as exc:
         raise _refuse("federation.bad_proof", sender=sender, reason=str(exc)) from None
@@ -145,12 +171,6 @@ def open_envelope(data: bytes, *, me: str, peers: Sequence[Peer]) -> Opened:
         event = {}
     event = event if isinstance(event, dict) else {}
     recorded = str(event.get("case_id", ""))
-    if recorded != body["case_id"]:
-        raise _refuse("federation.case_mismatch", case_id=body["case_id"], found=recorded or "—")
-    if event.get("affected") != body["places"]:
-        raise _refuse("federation.places_mismatch", case_id=body["case_id"], places=", ".join(body["places"]),
-                      found=", ".join(map(str, event.get("affected") or [])) or "—")
-    if body["id"] != handover_id(sender, body["to"], body["case_id"], check.index):
-        raise _refuse("federation.malformed", problem="'id' is not the hand-over's id")
-    return Opened(body["id"], sender, body["to"], body["case_id"], body["scope"], tuple(body["places"]),
-                  body["sent_at"], check.origin, check.index, check.size, check.leaf, digest(data))
+    if recorded != case_id:
+        raise _refuse("federation.case_mismatch", case_id=case_id, found=recorded or "—")
+    return check, event

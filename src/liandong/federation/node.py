@@ -29,6 +29,7 @@ from liandong.federation import joint
 from liandong.federation.config import NodeConfig
 from liandong.federation.envelope import Opened, digest, handover_id, open_envelope, seal, sender_of
 from liandong.federation.inbound import alarm_digest, handle_note, show_alarm
+from liandong.federation.lead import lead_entry, lead_node
 from liandong.federation.subjects import STREAM, ledger_subject, node_of, subject
 from liandong.i18n.messages import explain
 from liandong.ledger.merkle import inclusion_proof
@@ -121,12 +122,16 @@ class FederationNode:
             entries = uow.ledger.entries_of_case(case_id)
             latest = uow.ledger.checkpoints()
         lca, recipients = route(platform.hierarchy, self.me, self.config.scopes, case.record.affected)
+        lead = case.record.lead
+        led = lead_node(platform.hierarchy, self.config.scopes, lead) if lead else None
+        led_at = lead_entry(entries, lead) if led not in (None, self.me, *recipients) else None
+        recipients += [led] if led is not None and led_at is not None else []  # 提级 (``federation.lead``)
         if not recipients:
             raise DomainError("federation.local_case", case_id=case_id, scope=lca, me=self.me)
         if not entries:
             raise DomainError("case.unknown", case_id=case_id)
         index, _ = entries[0]  # the originating event (the report)
-        if not latest or latest[-1][0] <= index or self.unwitnessed(latest[-1][2]):
+        if not latest or latest[-1][0] <= max(index, led_at or 0) or self.unwitnessed(latest[-1][2]):
             platform.record().checkpoint()
         made: list[str] = []
         ledger = platform.ledger
@@ -141,13 +146,18 @@ class FederationNode:
             proof = inclusion_proof(uow.ledger.hashes, index, size, hash_new=ledger.suite.hash_new)
             receipt = make_receipt(leaf=leaf, index=index, proof=proof, checkpoint=note,
                                    log_key=ledger.log_signer(uow, now).vkey)
+            lead_receipt = None if led_at is None else make_receipt(
+                leaf=dict(uow.ledger.entries_of_case(case_id))[led_at], index=led_at, checkpoint=note,
+                proof=inclusion_proof(uow.ledger.hashes, led_at, size, hash_new=ledger.suite.hash_new),
+                log_key=ledger.log_signer(uow, now).vkey)
             for to in recipients:
                 hid = handover_id(self.me, to, case_id, index)
                 if store.handover(hid) is not None:
                     continue
                 envelope = seal(self.signer, sender=self.me, to=to, case_id=case_id, scope=lca,
                                 places=case.record.affected, receipt=receipt, index=index,
-                                sent_at=now.isoformat(timespec="seconds"))
+                                sent_at=now.isoformat(timespec="seconds"),
+                                lead_receipt=lead_receipt if to == led else None)
                 sealed = digest(envelope)
                 at = ledger.record_other(uow, ledger_subject(hid), STREAM, {
                     "type": "HandedOver", "handover": hid, "case_id": case_id, "to": to, "scope": lca,
@@ -167,14 +177,16 @@ class FederationNode:
         from liandong.services.ports.cases import scope_prefix
 
         with self.platform.uow() as uow:
-            found = self._store(uow).not_handed_over(scope_prefix(self.me), limit)
+            store, prefix = self._store(uow), scope_prefix(self.me)
+            found = store.not_handed_over(prefix, limit)
+            led = store.led_elsewhere(prefix, limit) if prefix else {}  # 提级: led at another node
         made: list[str] = []
-        for case_id, places in found.items():
-            if route(self.platform.hierarchy, self.me, self.config.scopes, places)[1]:
+        for case_id, places in {**found, **led}.items():
+            if case_id in led or route(self.platform.hierarchy, self.me, self.config.scopes, places)[1]:
                 try:
                     made += self.hand_over(case_id)
                 except DomainError as exc:
-                    if exc.code != "federation.not_witnessed":
+                    if exc.code not in ("federation.not_witnessed", "federation.local_case"):
                         raise
                     log.warning("federation: %s waits to hand over %s: %s", self.me, case_id,
                                 explain(exc, "en"))
@@ -274,7 +286,8 @@ class FederationNode:
             scope, recipients = route(hierarchy, opened.sender, self.config.scopes, opened.places)
         except (DomainError, KeyError):
             scope, recipients = "—", []
-        if scope != opened.scope or self.me not in recipients:
+        led = opened.lead and lead_node(hierarchy, self.config.scopes, opened.lead) == self.me
+        if scope != opened.scope or (self.me not in recipients and not led):
             raise DomainError("federation.wrong_route", handover=opened.id, scope=opened.scope, found=scope,
                               me=self.me)
 
