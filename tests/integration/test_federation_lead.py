@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -27,11 +28,8 @@ MINISTRY = "100000-eco_environment"
 
 @pytest.fixture
 def fed(tmp_path: Path) -> Iterator[Federation]:
-    made = federation(tmp_path, ack_wait=1.0)
-    try:
+    with closing(federation(tmp_path, ack_wait=1.0)) as made:
         yield made
-    finally:
-        made.close()
 
 
 def test_a_case_the_rules_give_to_a_ministry_goes_to_the_centre_with_the_event_that_made_it_lead(

@@ -104,23 +104,22 @@ class SqlFederationStore:
         if prefix:
             query = query.where(~p.c.unit_code.startswith(prefix, autoescape=True))
         ids = list(self.conn.execute(query.distinct().order_by(p.c.case_id).limit(limit)).scalars())
-        places: dict[str, list[str]] = {i: [] for i in ids}
-        if ids:
-            rows = self.conn.execute(select(p.c.case_id, p.c.unit_code).where(p.c.case_id.in_(ids))
-                                     .order_by(p.c.case_id, p.c.unit_code))
-            for case_id, code in rows:
-                places[case_id].append(code)
-        return places
+        return self._places(ids)
 
     def led_elsewhere(self, prefix: str, limit: int) -> dict[str, list[str]]:
         """Cases whose places are all here (under ``prefix``) but whose lead department is not (提级 to
         the centre, or the centre's lead by the rules), handed over to no node yet, with their places."""
-        r, p, h = case_record, case_place, federation_handover
+        r, h = case_record, federation_handover
         sent = exists().where(h.c.case_id == r.c.id, h.c.direction == "out")
         query = (select(r.c.id).where(r.c.lead_code.is_not(None), r.c.lead_code != "",
                                       ~r.c.lead_code.startswith(prefix, autoescape=True), ~sent)
                  .order_by(r.c.id).limit(limit))
         ids = list(self.conn.execute(query).scalars())
+        return self._places(ids)
+
+    def _places(self, ids: list[str]) -> dict[str, list[str]]:
+        """Each case's places, in code order."""
+        p = case_place
         places: dict[str, list[str]] = {i: [] for i in ids}
         if ids:
             rows = self.conn.execute(select(p.c.case_id, p.c.unit_code).where(p.c.case_id.in_(ids))
