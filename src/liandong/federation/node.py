@@ -142,14 +142,14 @@ class FederationNode:
             if missing:  # a peer witness was away: the receivers would refuse it; the sweep tries again
                 raise DomainError("federation.not_witnessed", case_id=case_id, size=str(size),
                                   witnesses=", ".join(missing))
-            leaf = dict(uow.ledger.entries_of_case(case_id))[index]
-            proof = inclusion_proof(uow.ledger.hashes, index, size, hash_new=ledger.suite.hash_new)
-            receipt = make_receipt(leaf=leaf, index=index, proof=proof, checkpoint=note,
-                                   log_key=ledger.log_signer(uow, now).vkey)
-            lead_receipt = None if led_at is None else make_receipt(
-                leaf=dict(uow.ledger.entries_of_case(case_id))[led_at], index=led_at, checkpoint=note,
-                proof=inclusion_proof(uow.ledger.hashes, led_at, size, hash_new=ledger.suite.hash_new),
-                log_key=ledger.log_signer(uow, now).vkey)
+            leaves, log_key = dict(uow.ledger.entries_of_case(case_id)), ledger.log_signer(uow, now).vkey
+
+            def receipt_at(at: int, u: UnitOfWork = uow) -> bytes:
+                proof = inclusion_proof(u.ledger.hashes, at, size, hash_new=ledger.suite.hash_new)
+                return make_receipt(leaf=leaves[at], index=at, proof=proof, checkpoint=note, log_key=log_key)
+
+            receipt = receipt_at(index)
+            lead_receipt = None if led_at is None else receipt_at(led_at)
             for to in recipients:
                 hid = handover_id(self.me, to, case_id, index)
                 if store.handover(hid) is not None:
