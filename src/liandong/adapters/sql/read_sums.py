@@ -19,7 +19,6 @@ if TYPE_CHECKING:
     from liandong.assessment.sums import Deltas
 
 
-
 def adding(table: str, keys: dict[str, str], columns: Sequence[str]) -> str:
     """An insert of one row of sums into ``table`` that adds to the row of the same ``keys``
     (column → parameter) where there is one."""
