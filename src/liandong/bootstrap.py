@@ -72,9 +72,12 @@ class Platform:
 
     uow: Callable[[], UnitOfWork]
     """A unit of work on the storage (memory: the one shared unit; SQL: a transaction per call)."""
+    reads: Callable[[], UnitOfWork]
+    """A unit of work that only reads the primary, current to its last commit, without a writer's
+    lock (what a person reads right after a command). Never commit through it."""
     read_uow: Callable[[], UnitOfWork]
     """A unit of work for queries that may lag by the replication delay (the dashboards): on the
-    replica when one is configured, else as ``uow``. Never commit through it."""
+    replica when one is configured, else as ``reads``. Never commit through it."""
 
     def __init__(self, hierarchy: HierarchyIndex, catalogue: Catalogue, storage: Storage, *,
                  secret: bytes = b"", calendar: ChineseWorkCalendar | None = None,
@@ -89,6 +92,7 @@ class Platform:
         self.clock: Clock = clock or SystemClock()
         self.calendar = calendar or _calendar()
         self.uow = storage.uow  # chosen once: no test of the storage per call
+        self.reads = storage.reads
         self.read_uow = storage.read_uow
         self.data_dir = data_dir  # where files are kept beside the database (photos); None: in memory
         self.catalogues = catalogues  # local dispatch catalogues (派单目录); None: the national list alone
@@ -117,6 +121,16 @@ class Platform:
     @property
     def replica(self) -> Engine | None:
         return self.storage.replica if isinstance(self.storage, SqlStorage) else None
+
+    def close(self) -> None:
+        """Let go of every database connection this platform's engines hold (a node stopped or
+        crashed; a test's store removed)."""
+        if isinstance(self.storage, SqlStorage):
+            self.storage.close()
+            self.storage.engine.dispose()
+        reader = self._made.get("record_reader")
+        if reader is not None:
+            reader.dispose()
 
     def photos(self) -> Photos:
         """现场照片: cleaned, kept under ``<data_dir>/photos`` (in memory without one), made once."""
@@ -155,14 +169,14 @@ class Platform:
         """What a person may read of cases (the visibility rule, once)."""
         from liandong.services.queries import CaseQueries
 
-        return self._once("queries", lambda: CaseQueries(self.uow, self.hierarchy))
+        return self._once("queries", lambda: CaseQueries(self.uow, self.hierarchy, self.reads))
 
     def work(self) -> Work:
         """待办: what waits on each department, with countdowns on this platform's calendar."""
         from liandong.services.work import Work
 
         return self._once("work", lambda: Work(self.uow, self.calendar, self.catalogue.matters,
-                                               self.amber_share))
+                                               self.amber_share, self.reads))
 
     def intake(self) -> Intake:
         """受理 for every channel, through this platform's writer (made once: the busiest path)."""

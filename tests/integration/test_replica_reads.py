@@ -69,9 +69,9 @@ def case_ids(platform: Platform, *, read: bool) -> set[str]:
 
 def dispose(*platforms: Platform) -> None:
     for p in platforms:
-        for engine in (p.engine, p.replica):
-            if engine is not None:
-                engine.dispose()
+        p.close()
+        if p.replica is not None:
+            p.replica.dispose()
 
 
 def page_received(platform: Platform, settings: Settings) -> int:
@@ -186,5 +186,32 @@ def test_without_a_replica_dashboards_read_the_primary_on_sqlite(tmp_path: Path)
         written = report(platform, "social_life_noise", STREET_A, "主库")
         assert case_ids(platform, read=True) == {written}
         assert received(platform) == 1
+    finally:
+        dispose(platform)
+
+
+def test_reads_on_sqlite_hold_no_writers_lock(tmp_path: Path) -> None:
+    """A long read (a dashboard's month, a feed) leaves the writers free: reads of the primary begin
+    deferred, on a read-only engine of the same file, and still see every commit made before them.
+    (Were they ``BEGIN IMMEDIATE`` like the writers', the report below would wait for the lock and
+    fail with "database is locked".)"""
+    url = f"sqlite+pysqlite:///{tmp_path / 'liandong.sqlite3'}"
+    init(url, tmp_path)
+    platform = bootstrap(Settings(database_url=url, data_dir=tmp_path))
+    try:
+        first = report(platform, "social_life_noise", STREET_A, "读前")
+        assert platform.engine is not None
+        with platform.engine.connect() as conn:  # writes wait at most a tenth of a second for the lock
+            conn.exec_driver_sql("PRAGMA busy_timeout=100")
+        with platform.reads() as held, platform.read_uow() as lagging:
+            assert set(held.case_reads.recent_ids(limit=10)) == {first}  # the read's snapshot begins
+            assert set(lagging.case_reads.recent_ids(limit=10)) == {first}
+            second = report(platform, "garbage_collection", STREET_B, "读时")  # a write meanwhile
+            assert set(held.case_reads.recent_ids(limit=10)) == {first}  # the snapshot stays whole
+        assert case_ids(platform, read=True) == {first, second}  # the next read sees the commit
+        assert platform.queries().get(second) is not None
+        with pytest.raises(DBAPIError, match="readonly"), platform.reads() as uow:
+            uow.organisation.put_document("reads/probe", "1", "must not be written")
+            uow.commit()
     finally:
         dispose(platform)

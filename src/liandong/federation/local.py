@@ -82,8 +82,7 @@ class LocalFederation:
         for node in self.nodes.values():
             node.fabric.close()
         for platform in self.platforms.values():
-            if platform.engine is not None:
-                platform.engine.dispose()
+            platform.close()
         for server in reversed(list(self.servers.values())):
             server.stop()
 
@@ -94,8 +93,7 @@ class LocalFederation:
         old, server = self.nodes[scope], self.servers[scope]
         server.stop(kill=True)
         old.fabric.close()
-        if old.platform.engine is not None:
-            old.platform.engine.dispose()
+        old.platform.close()
         server.start(deadline=deadline)
         platform = bootstrap(Settings(data_dir=self._data(scope), database_url=self.databases.get(scope)))
         platform.ledger_origin = origin_of(scope)

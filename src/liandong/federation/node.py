@@ -312,8 +312,7 @@ class FederationNode:
     def close(self) -> None:
         """The fabric's connection and the database's."""
         self.fabric.close()
-        if self.platform.engine is not None:
-            self.platform.engine.dispose()
+        self.platform.close()
 
     def raise_alarm(self, accused: str, size: int, status: int, detail: str, key: str) -> bool:
         """A fork alarm about ``accused``'s log seen by this node's witness: kept here, shown by the

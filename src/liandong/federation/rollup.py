@@ -59,7 +59,7 @@ def units_of(facts: Iterable[CaseFacts]) -> dict[str, dict[str, float]]:
 def day_units(platform: Platform, scope: str, day: date) -> dict[str, dict[str, float]]:
     start, end = day_bounds(day)
     as_of = min(end, platform.clock.now())
-    return units_of(period_facts(platform.uow, platform.hierarchy, start, end, as_of, scope=scope))
+    return units_of(period_facts(platform.reads, platform.hierarchy, start, end, as_of, scope=scope))
 
 
 def publish_day(node: FederationNode, day: date, centre: str = "100000") -> str | None:

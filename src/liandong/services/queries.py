@@ -34,8 +34,15 @@ class CaseRead:
 
 @dataclass(frozen=True)
 class CaseQueries:
+    """``uow``: the store's units of work (the read mark's own); ``reads``: units that only read the
+    primary, without a writer's lock (``Platform.reads``; None: ``uow``)."""
+
     uow: Callable[[], UnitOfWork]
     hierarchy: HierarchyIndex
+    reads: Callable[[], UnitOfWork] | None = None
+
+    def _reading(self) -> UnitOfWork:
+        return (self.reads or self.uow)()
 
     def sees(self, user: Principal, record: CaseRecord, *, summoned: bool = False) -> bool:
         """The visibility rule (``access.can_see``); ``summoned``: a department summoned to the case
@@ -45,7 +52,7 @@ class CaseQueries:
 
     def case(self, user: Principal, case_id: str, *, summoned: bool = False) -> Case:
         """The case, if the user may see it; else refused as unknown."""
-        with self.uow() as uow:
+        with self._reading() as uow:
             case = uow.case_reads.get(case_id)
         if case is None or not self.sees(user, case.record, summoned=summoned):
             raise DomainError("case.unknown", case_id=case_id)
@@ -53,7 +60,7 @@ class CaseQueries:
 
     def read(self, user: Principal, case_id: str, *, summoned: bool = False) -> CaseRead:
         """The case with its events and read marks, if the user may see it."""
-        with self.uow() as uow:
+        with self._reading() as uow:
             case = uow.case_reads.get(case_id)
             if case is None or not self.sees(user, case.record, summoned=summoned):
                 raise DomainError("case.unknown", case_id=case_id)
@@ -85,12 +92,12 @@ class CaseQueries:
 
     # -- reads that need no person: the public status, Open311, the inbox, the CLI ---------------------
     def get(self, case_id: str) -> Case | None:
-        with self.uow() as uow:
+        with self._reading() as uow:
             return uow.case_reads.get(case_id)
 
     def with_events(self, case_id: str) -> tuple[Case, list[Event]] | None:
         """The case and its shared record of events (None if there is no such case)."""
-        with self.uow() as uow:
+        with self._reading() as uow:
             case = uow.case_reads.get(case_id)
             return None if case is None else (case, uow.case_reads.events(case_id))
 
@@ -101,7 +108,7 @@ class CaseQueries:
                scope: str | None = None, public: bool = False) -> list[tuple[Case, list[Event]]]:
         """The named cases, or else the latest received (``CaseReads.recent_ids``), each with
         its events; a named case that does not exist is left out."""
-        with self.uow() as uow:
+        with self._reading() as uow:
             chosen = ids if ids is not None else uow.case_reads.recent_ids(
                 since=since, until=until, limit=limit, offset=offset, matters=matters,
                 exclude_matters=exclude_matters, is_open=is_open, consented=consented, scope=scope,
@@ -111,29 +118,29 @@ class CaseQueries:
 
     def number_of(self, case_id: str) -> str:
         """A case's readable number (案件编号), "" for none."""
-        with self.uow() as uow:
+        with self._reading() as uow:
             return uow.case_reads.number_of(case_id)
 
     def tracked(self, code: str) -> str | None:
         """The case a tracking code (normalised) follows, if any."""
-        with self.uow() as uow:
+        with self._reading() as uow:
             return uow.case_reads.case_for_tracking(token_digest(code))
 
     def by_idempotency_keys(self, keys: list[str]) -> str | None:
         """The case the first of these idempotency keys (scoped by their owner) took in, if any."""
-        with self.uow() as uow:
+        with self._reading() as uow:
             return next((found for key in keys if (found := uow.case_reads.by_idempotency_key(key))), None)
 
     def inbox(self, department: str, *, limit: int = 200) -> list[CaseSummary]:
-        with self.uow() as uow:
+        with self._reading() as uow:
             return uow.case_reads.inbox(department, limit=limit)
 
     def in_states(self, states: tuple[str, ...]) -> list[Case]:
         """The cases in these states (the dispatch console's new reports and returns), oldest first."""
-        with self.uow() as uow:
+        with self._reading() as uow:
             return [case for case_id in uow.case_reads.in_states(states)
                     if (case := uow.case_reads.get(case_id)) is not None]
 
     def any_case(self) -> bool:
-        with self.uow() as uow:
+        with self._reading() as uow:
             return bool(uow.case_reads.recent_ids(limit=1))

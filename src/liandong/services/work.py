@@ -70,16 +70,23 @@ class WorkList:
 
 @dataclass(frozen=True)
 class Work:
+    """``uow``: the store's units of work (``delivered``'s marks); ``reads``: units that only read the
+    primary, without a writer's lock (``Platform.reads``; None: ``uow``)."""
+
     uow: Callable[[], UnitOfWork]
     calendar: WorkCalendar
     matters: ResponsibilityList
     amber_share: float = 0.25
+    reads: Callable[[], UnitOfWork] | None = None
+
+    def _reading(self) -> UnitOfWork:
+        return (self.reads or self.uow)()
 
     def waiting(self, department: str, now: datetime, *, limit: int = 200, offset: int = 0,
                 kinds: Collection[DutyKind] = ()) -> WorkList:
         """What waits on ``department`` (of ``kinds``, when given), nearest deadline first, with the
         countdown at ``now``."""
-        with self.uow() as uow:
+        with self._reading() as uow:
             rows = uow.duties.waiting_on(department, limit=limit, offset=offset, kinds=kinds)
             total = uow.duties.count(department, kinds=kinds)
         items = [self._item(row, now) for row in rows]
@@ -89,7 +96,7 @@ class Work:
         """The latest notices of cases to ``department`` (a 留言 of a team it is on, a summons), newest
         first, each with the case's number, what it says and the version of the event it carries."""
         out = []
-        with self.uow() as uow:
+        with self._reading() as uow:
             found = [n for n in uow.instrument_reads.notices(department, limit=4 * limit)
                      if n.event_type in CASE_NOTICES][:limit]
             for n in found:
@@ -122,7 +129,7 @@ class Work:
 
     def in_area(self, unit: str, *, limit: int = 500) -> list[CaseSummary]:
         """Every live case with a place in ``unit`` (a street's or township's tab), nearest deadline first."""
-        with self.uow() as uow:
+        with self._reading() as uow:
             return uow.case_reads.open_in_scope(unit, limit=limit)
 
     def _clock_limit(self, duty: Duty, matter: str, severity: str) -> bool:

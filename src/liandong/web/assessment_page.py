@@ -98,9 +98,9 @@ class _Request:
             return can_see(self.user, record, h)
 
         if oversees(self.user, self.scope, h) is not None:  # the 事实表 (issue 28)
-            return assess_stored(cache, platform.uow, h, self.period, self.now, self.rules,
+            return assess_stored(cache, platform.reads, h, self.period, self.now, self.rules,
                                  principal=self.user, scope=self.scope)
-        return assess_cached(cache, platform.uow, h, self.period, self.now, self.rules, visible=visible,
+        return assess_cached(cache, platform.reads, h, self.period, self.now, self.rules, visible=visible,
                              scope=self.scope)
 
     def query(self, lang: str) -> str:
@@ -185,7 +185,7 @@ def install(app: FastAPI, renderer: Renderer) -> None:
                     title = sheets[0].title + "·" + pick(FAIR_TITLES["exclusions"], lang)
                     # each case's fair reading (its rulings), which facts adjusted from their rows lack
                     ruled = Assessment(a.hierarchy, a.rules,
-                                       a.current.refined(platform.uow, a.rules, always=True), a.previous)
+                                       a.current.refined(platform.reads, a.rules, always=True), a.previous)
                     sheets.append(exclusion_sheet(ruled, ask.scope, depts, matters, title, sheets[0].subtitle,
                                                   lang))
             elif kind == "ranking":

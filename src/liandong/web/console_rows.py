@@ -149,7 +149,7 @@ def repeat_rows(platform: Platform, user: Principal, lang: str) -> list[Row]:
     now = platform.clock.now()
     out: list[Row] = []
     since = now - timedelta(days=REPEAT_DAYS)
-    for g in repeats(platform.uow, since=since, until=now, scope=user.jurisdiction):
+    for g in repeats(platform.reads, since=since, until=now, scope=user.jurisdiction):
         if g.kind == "caller":
             what = t["repeat_caller"].format(phone=g.key[:3] + "****" + g.key[-4:])
         else:

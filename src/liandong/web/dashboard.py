@@ -221,7 +221,7 @@ def warm(app: FastAPI, cache: FactsCache) -> None:
         rules = site_rules(app)
         month = last_whole_month(now, rules.period.cutoff_day)
         for p in (month, month.previous()):
-            cache.period(platform.uow, platform.hierarchy, p, now, rules)
+            cache.period(platform.reads, platform.hierarchy, p, now, rules)
     except Exception:  # a cold first page is the only cost; say why
         log.warning("dashboard warm-up failed", exc_info=True)
 

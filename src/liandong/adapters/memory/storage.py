@@ -21,6 +21,9 @@ class MemoryStorage(Storage):
     def uow(self) -> MemoryUnitOfWork:
         return self.unit
 
+    def reads(self) -> MemoryUnitOfWork:
+        return self.unit
+
     def read_uow(self) -> MemoryUnitOfWork:
         return self.unit
 

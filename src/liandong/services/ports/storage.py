@@ -18,9 +18,15 @@ class Storage(abc.ABC):
         """A unit of work on the primary store (memory: the one shared unit)."""
 
     @abc.abstractmethod
+    def reads(self) -> UnitOfWork:
+        """A unit of work that only reads the primary, current to its last commit, and takes no
+        writer's lock (SQLite: a deferred, query-only transaction beside the writers' ``BEGIN
+        IMMEDIATE``): what a person reads right after a command. Never commit through it."""
+
+    @abc.abstractmethod
     def read_uow(self) -> UnitOfWork:
         """A unit of work for queries that may lag the primary by the replication delay (the
-        dashboards): on a replica when one is configured, else as ``uow``. Never commit through it."""
+        dashboards): on a replica when one is configured, else as ``reads``. Never commit through it."""
 
     @abc.abstractmethod
     def knowledge(self) -> KnowledgeStore:
