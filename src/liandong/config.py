@@ -79,6 +79,10 @@ class Settings(BaseSettings):
     heat_sweep_seconds: float = Field(default=300, ge=0, description="How often the server raises "
                                       "the public-opinion heat of cases from bursts of similar reports "
                                       "(0: never)")
+    freeze_seconds: float = Field(default=3600, ge=0, description="How often a server on a live store "
+                                  "freezes the assessment of the last whole month and the one before "
+                                  "(考核结果固化) where no snapshot is kept, the first time a minute after "
+                                  "it starts (0: never; `liandong report freeze` from a timer instead)")
     writer_process: Literal["auto", "on", "off"] = Field(
         default="auto", description="Where a server lands its batches of commands: in a process of its "
         "own (on), in a thread of the server (off), or auto: a process on SQLite, a thread on "

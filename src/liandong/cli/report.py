@@ -40,6 +40,7 @@ PeriodOpt = Annotated[str, typer.Option(
     "--period", help="考核周期：2026-10、2026Q3、2026 或 2026-10-01..2026-10-31；默认为上一个完整考核月")]
 ByOpt = Annotated[str, typer.Option("--by", help="分组：" + "、".join(GROUPS) + "；默认为下一级区划")]
 OutOpt = Annotated[Path | None, typer.Option("--out", help="导出文件（.xlsx 或 .csv）")]
+ROOT = "100000"  # the national hierarchy's root (中华人民共和国): the whole country
 TABLE_RATES = ("response", "resolution", "satisfaction", "composite", "ack_timely", "on_time", "returns")
 
 
@@ -64,10 +65,19 @@ def _open(database_url: str | None, data_dir: Path | None, rules_path: Path | No
 
 
 def _assess(platform: Platform, rules: AssessmentRules, period: Period, now: datetime,
-            lang: str) -> Assessment:
+            lang: str, scope: str | None = None) -> Assessment:
+    """The assessment of ``period``: from its snapshot when one is kept for ``scope`` (a live
+    store; 考核结果固化), else from the 事实表."""
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+    from liandong.assessment.frozen import frozen_assessment, snapshots
     from liandong.assessment.report_facts import assess_rows
+
+    if scope is not None and not platform.sandbox:
+        snaps = snapshots(platform.data_dir)
+        frozen = frozen_assessment(snaps, platform.hierarchy, period, now, rules, scope)
+        if frozen is not None:
+            return frozen
 
     with Progress(SpinnerColumn(), TextColumn("[bold]{task.description}"), TimeElapsedColumn(), console=err,
                   transient=True) as bar:
@@ -99,7 +109,7 @@ def kpi(scope: ScopeOpt = "320200", period: PeriodOpt = "", by: ByOpt = "", out_
     with _refusals(lang):
         platform, rules, p, now = _open(database_url, data_dir, rules_file, period, scope)
         by = by or tables.NEXT_GROUP[platform.hierarchy.get(scope).level]
-        a = _assess(platform, rules, p, now, lang)
+        a = _assess(platform, rules, p, now, lang, scope)
         name = _namer(platform, by, lang)
         rows = tables.kpi_rows(a, scope, by, name, lang)
         table = Table(title=f"{_name(platform, scope, 'unit', lang)} · {tables.subtitle(a, lang)}")
@@ -163,7 +173,7 @@ def ranking(scope: ScopeOpt = "320200", period: PeriodOpt = "", by: ByOpt = "",
     with _refusals(lang):
         _check_indicator(indicator)
         platform, rules, p, now = _open(database_url, data_dir, rules_file, period, scope)
-        a = _assess(platform, rules, p, now, lang)
+        a = _assess(platform, rules, p, now, lang, scope)
         if level:
             ranked = a.department_ranking(scope, Level.parse(level), system or None, indicator)
             by = "department"
@@ -205,7 +215,7 @@ def accountability(scope: ScopeOpt = "320200", period: PeriodOpt = "", out_file:
 
     with _refusals(lang):
         platform, rules, p, now = _open(database_url, data_dir, rules_file, period, scope)
-        a = _assess(platform, rules, p, now, lang)
+        a = _assess(platform, rules, p, now, lang, scope)
         summary = a.accountability(scope)
         w = words(REPORT_TEXT, lang)
         title = f"{_name(platform, scope, 'unit', lang)} · {tables.subtitle(a, lang)}"
@@ -231,6 +241,43 @@ def accountability(scope: ScopeOpt = "320200", period: PeriodOpt = "", out_file:
             sheet = tables.segment_sheet(a, scope, _namer(platform, "party", lang), lang)
             export.write(out_file, [sheet], lang)
             out.print(w["written"] + str(out_file))
+
+
+@report_app.command("freeze")
+def freeze(period: PeriodOpt = "", root: Annotated[str, typer.Option(
+               "--root", help="固化范围：区划代码；默认为本库服务的全部范围")] = "",
+           rules_file: RulesOpt = None, lang: LangOpt = "zh", database_url: DbOpt = None,
+           data_dir: DirOpt = None) -> None:
+    """考核结果固化：把已结束的考核周期及其上期存为快照（默认上一个完整考核月），考核页与报表据此读取；
+    已有快照的周期重新固化（补录、更正之后）。"""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from liandong.assessment import fair
+    from liandong.assessment.frozen import Snapshots
+
+    with _refusals(lang):
+        platform, rules, p, now = _open(database_url, data_dir, rules_file, period, root or ROOT)
+        if platform.sandbox:
+            raise DomainError("assessment.freeze_sandbox")
+        if fair.active(rules):
+            raise DomainError("assessment.freeze_fair")
+        if p.end > now:
+            raise DomainError("assessment.freeze_open", label=p.label, end=p.last_day.isoformat())
+        assert platform.data_dir is not None  # a SQL store keeps its files beside it
+        snaps = Snapshots(platform.data_dir / "assessment")
+        w = words(REPORT_TEXT, lang)
+        roots = (root,) if root else platform.served() or (ROOT,)
+        for q in (p.previous(), p):
+            for r in roots:
+                with Progress(TextColumn("[bold]{task.description}"), BarColumn(), TimeElapsedColumn(),
+                              console=err, transient=True) as bar:
+                    task = bar.add_task(w["freezing"].format(label=q.label, root=r), total=None)
+                    made = snaps.freeze(platform.reads, platform.hierarchy, r, q, rules, now,
+                                        progress=lambda done, total, t=task: bar.update(t, completed=done,
+                                                                                          total=total))
+                out.print(w["frozen"].format(label=q.label, first=q.first_day, last=q.last_day,
+                                             root=_name(platform, r, "unit", lang), cases=made.cases,
+                                             folder=made.folder))
 
 
 @report_app.command("instruments")

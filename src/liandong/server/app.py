@@ -4,6 +4,7 @@ machinery (``liandong.http``), the writer and the timers. Only this package know
 from __future__ import annotations
 
 import gc
+import logging
 import os
 import sys
 import threading
@@ -59,12 +60,30 @@ from liandong.web import (
 from liandong.web.case_photos import MAX_PHOTOS
 from liandong.web.render import Renderer
 
+logger = logging.getLogger("liandong.server")
+
 SWITCH_INTERVAL = 0.0005
 """Seconds a thread may hold the interpreter lock while another waits for it (server processes)."""
 
 
 WAL_CHECKPOINT_SECONDS = 0.2
 """How often a server checkpoints its SQLite write-ahead log (see ``defer_wal_checkpoints``)."""
+
+
+FREEZE_FIRST_SECONDS = 60.0
+"""How long after start a server first looks for a closed month to freeze (after the warm-ups)."""
+
+
+def freeze_due(platform: Platform, app: FastAPI) -> None:
+    """考核结果固化 of the last whole month and the one before, where not kept yet (a live store)."""
+    from liandong.assessment.frozen import freeze_missing, snapshots
+
+    snaps = snapshots(platform.data_dir)
+    if platform.sandbox or snaps is None:
+        return
+    rules, now = app.state.assessment_rules, platform.clock.now()
+    for made in freeze_missing(snaps, platform.reads, platform.hierarchy, platform.served(), now, rules):
+        logger.info("froze the assessment of %s for %s: %d cases", made.period.label, made.root, made.cases)
 
 
 def warm_up(platform: Platform) -> None:
@@ -130,6 +149,9 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
         heat = (Periodic("heat-sweep", cfg.heat_sweep_seconds,
                          lambda: wired.insight().heat_sweep(wired.writer())).start()
                 if cfg.heat_sweep_seconds > 0 and wired.engine is not None else None)
+        freezer = (Periodic("assessment-freeze", cfg.freeze_seconds, lambda: freeze_due(wired, _app),
+                            first=FREEZE_FIRST_SECONDS).start()
+                   if cfg.freeze_seconds > 0 and wired.data_dir and wired.engine is not None else None)
         served = app.state.federation = (ServedNode(wired, node_config).start()
                                          if node_config is not None else None)
         yield
@@ -137,6 +159,8 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
             served.stop()
         if heat is not None:
             heat.stop()
+        if freezer is not None:
+            freezer.stop()
         if auditor is not None:
             auditor.stop()
         if stop_relay is not None:

@@ -11,8 +11,12 @@ log = logging.getLogger("liandong.background")
 
 
 class Periodic:
-    def __init__(self, name: str, interval: float, work: Callable[[], object]) -> None:
+    """``work`` every ``interval`` seconds, the first time after ``first`` (default: ``interval``)."""
+
+    def __init__(self, name: str, interval: float, work: Callable[[], object], *, first: float | None = None,
+                 ) -> None:
         self.name, self.interval, self.work = name, interval, work
+        self.first = interval if first is None else first
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name=name, daemon=True)
 
@@ -25,7 +29,9 @@ class Periodic:
         self._thread.join(timeout=10)
 
     def _run(self) -> None:
-        while not self._stop.wait(self.interval):
+        wait = self.first
+        while not self._stop.wait(wait):
+            wait = self.interval
             try:
                 self.work()
             except Exception:

@@ -19,6 +19,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from liandong.assessment import export, tables
+from liandong.assessment.frozen import FrozenAssessment, frozen_assessment, snapshots
 from liandong.assessment.periods import Period, last_whole_month, parse_period
 from liandong.assessment.service import Assessment, FactsCache, assess_cached
 from liandong.assessment.stored import assess_stored, oversees
@@ -26,6 +27,7 @@ from liandong.bootstrap import Platform
 from liandong.domain.access import Principal, can_see
 from liandong.domain.cases.record import CaseRecord
 from liandong.domain.errors import DomainError
+from liandong.domain.worktime import SHANGHAI
 from liandong.http.deps import LangDep, PlatformDep
 from liandong.i18n import pick
 from liandong.i18n.assessment import CLASS_NAMES, FAIR_TITLES, STAGE_NAMES
@@ -98,6 +100,11 @@ class _Request:
             return can_see(self.user, record, h)
 
         if oversees(self.user, self.scope, h) is not None:  # the 事实表 (issue 28)
+            if not platform.sandbox:  # a closed period's snapshot (考核结果固化, decision 0058)
+                frozen = frozen_assessment(snapshots(platform.data_dir), h, self.period, self.now, self.rules,
+                                           self.scope)
+                if frozen is not None:
+                    return frozen
             return assess_stored(cache, platform.reads, h, self.period, self.now, self.rules,
                                  principal=self.user, scope=self.scope)
         return assess_cached(cache, platform.reads, h, self.period, self.now, self.rules, visible=visible,
@@ -120,14 +127,22 @@ def page_data(platform: Platform, a: Assessment, scope: str, by: str, lang: str)
     summary = a.accountability(scope)
     stages = [{"key": s, "name": pick(STAGE_NAMES[s], lang),
                "hours": round(summary.by_stage.get(s, 0.0) / 3600, 1),
-               "held": summary.held_share(s), "blamed": summary.default_share(s)}
+               "held": _share(summary.held_share(s)), "blamed": _share(summary.default_share(s))}
               for s in ("front", "middle", "back")]
     parties = [{"party": p, "name": units(p), "hours": round(sec / 3600, 1)}
                for p, sec in sorted(summary.by_party.items(), key=lambda kv: -kv[1])[:12]]
     return {"kpi": kpi, "ranking": ranking, "tiered": any(r["tier"] for r in ranking),  # 分级分类
             "stages": stages, "parties": parties,
-            "cases": summary.cases, "tolerated": summary.tolerated, "fairness": summary.fairness,
-            "subtitle": tables.subtitle(a, lang), "scope_name": units(scope)}
+            "cases": summary.cases, "tolerated": summary.tolerated, "fairness": _share(summary.fairness),
+            "subtitle": tables.subtitle(a, lang), "scope_name": units(scope),
+            "frozen": f"{a.made_at.astimezone(SHANGHAI):%Y-%m-%d %H:%M}" if isinstance(a, FrozenAssessment)
+            else ""}  # read from a snapshot: when it was made
+
+
+def _share(value: float | None) -> float | None:
+    """A share as the page shows it (to a millionth: sums of held seconds made in another order, as
+    a snapshot's are, differ in the last bits only)."""
+    return None if value is None else round(value, 6)
 
 
 def install(app: FastAPI, renderer: Renderer) -> None:
