@@ -16,6 +16,7 @@ from georeport import GeoReport
 
 from liandong.config import Settings
 from liandong.domain.cases import commands as c
+from liandong.services.clock import ManualClock
 from tests.factories.deployments import app_client, deployed
 from tests.factories.photos import jpeg
 
@@ -108,3 +109,42 @@ def test_updates_carry_extended_statuses_notes_and_consented_photos(tmp_path: Pa
                                params={"start_date": "2026-12-02T00:00:00Z",
                                        "end_date": "2026-12-01T00:00:00Z"})
         assert backwards.status_code == 400
+
+
+def test_updates_of_cases_received_long_before_the_window_and_only_of_listed_ones(tmp_path: Path) -> None:
+    """A step in the window is listed however long ago its case was received (not only the cases of
+    the last year, nor only the 10,000 latest); a withheld report's and a never-public matter's are not."""
+    clock = ManualClock(datetime(2025, 3, 3, 1, 0, tzinfo=UTC))
+    settings = Settings(data_dir=tmp_path)
+    platform = deployed(settings, ("320200",), {}, sandbox=True, clock=clock)  # a simulated clock
+    bus = platform.bus()
+
+    def report(matter: str = "garbage_collection") -> str:
+        case_id = bus.handle(c.ReportCase(by="reporter", matter=matter, affected=("320213001",),
+                                          description="垃圾满溢", publish=True)).case_id
+        bus.handle(c.DispatchCase(by="320200-gov", case_id=case_id))
+        return case_id
+
+    old = report()
+    clock.advance(timedelta(days=400))
+    start = clock.now()
+    clock.advance(timedelta(minutes=1))
+    bus.handle(c.AcknowledgeCase(by=LEAD, case_id=old))
+    clock.advance(timedelta(minutes=1))
+    bus.handle(c.StartHandling(by=LEAD, case_id=old))
+    withheld, hidden = report(), report("telecom_fraud")
+    bus.handle(c.ModerateCase(by="320200-gov", case_id=withheld, shown="no", reason="含有侮辱性语言"))
+    events = platform.queries().with_events(old)[1]  # type: ignore[index]
+    positions = [n for n, e in enumerate(events, start=1) if type(e).__name__ in ("CaseAcknowledged",
+                                                                                 "HandlingStarted")]
+    w3 = "%Y-%m-%dT%H:%M:%SZ"
+    window = {"start_date": start.strftime(w3), "end_date": (start + timedelta(days=1)).strftime(w3)}
+    with app_client(settings, platform) as client:
+        updates = client.get("/open311/v2/servicerequestupdates.json", params=window).json()
+        assert [(u["update_id"], u["status"]) for u in updates] == [
+            (f"{old}-{positions[0]}", "investigating"), (f"{old}-{positions[1]}", "in_progress")]
+        assert {u["updated_datetime"] for u in updates} == {
+            (start + timedelta(minutes=1)).strftime(w3), (start + timedelta(minutes=2)).strftime(w3)}
+        assert withheld not in str(updates) and hidden not in str(updates)
+        first = client.get("/open311/v2/servicerequestupdates.json", params={**window, "page_size": 1}).json()
+        assert first == updates[:1]

@@ -15,16 +15,19 @@ from liandong.domain.catalogue import parse_scope
 from liandong.server.app import create_app
 from liandong.services import organisation as org_service
 from liandong.services.accounts import create_account
+from liandong.services.clock import Clock
 
 PASSWORD = "password-1"
 LOCAL = "http://127.0.0.1"  # a host the server is configured for
 People = Mapping[str, tuple[str | None, Sequence[str]]]  # username: (department, roles)
 
 
-def deployed(settings: Settings, scopes: Sequence[str], people: People, *, sandbox: bool = False) -> Platform:
+def deployed(settings: Settings, scopes: Sequence[str], people: People, *, sandbox: bool = False,
+             clock: Clock | None = None) -> Platform:
     """A platform on ``settings``' store with the departments of ``scopes`` and the staff of ``people``;
-    ``sandbox``: the store initialised as a sandbox (演练库: history seeded on a simulated clock)."""
-    platform = bootstrap(settings)
+    ``sandbox``: the store initialised as a sandbox (演练库: history seeded on a simulated clock);
+    ``clock``: the platform's clock (the system's by default)."""
+    platform = bootstrap(settings, clock=clock)
     for root in scopes:
         org_service.initialise(scope=parse_scope(root, platform.hierarchy), hierarchy=platform.hierarchy,
                                catalogue=platform.catalogue, documents=catalogue_documents(),

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
+from liandong.domain.cases.publication import PUBLIC_STEPS as PUBLIC_STEPS
+from liandong.domain.cases.publication import public_note
 from liandong.domain.catalogue import Catalogue
 from liandong.domain.hierarchy import HierarchyIndex
 from liandong.domain.redaction import public_point, redact
@@ -28,10 +30,6 @@ if TYPE_CHECKING:
     from liandong.domain.cases.case import Case
     from liandong.services.queries import CaseQueries
 
-PUBLIC_STEPS = ("CaseReported", "CaseDispatched", "CaseAcknowledged", "HandlingStarted", "CaseEscalated",
-                "CaseShelved", "CaseResolved", "CaseFollowedUp", "CaseReopened",
-                "CaseClosed", "CaseMerged")
-"""The events a public history names (as the tracking page does): no returns, summons or notes inside."""
 
 SCANNED = 200
 """How many of the latest consented reports of the area a public list reads (the store selects them
@@ -98,7 +96,7 @@ def view(platform: Published, case: Case, events: Iterable[Any], lang: str) -> P
     place = r.affected[0]
     lat, lng = public_point(r.coordinates)
     steps = tuple(PublicStep(at=e.at, event=type(e).__name__, label=EVENT_LABELS[type(e).__name__][lang],
-                             note=redact(str(getattr(e, "public_note", "") or "")))
+                             note=redact(public_note(e)))
                   for e in events if type(e).__name__ in PUBLIC_STEPS)
     assert r.received_at is not None
     path = platform.hierarchy.path(place)

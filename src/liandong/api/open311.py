@@ -9,6 +9,7 @@ names the lead department.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 from xml.etree import ElementTree as ET
@@ -214,10 +215,15 @@ def _created(case_id: str, fmt: str) -> Response:
 def media_url(platform: Any, case: Case, base: str) -> str:
     """The URL of a case's first photo where the public feed shows the case (the reporter agreed;
     the photo was cleaned of EXIF and location when it was kept), else ""."""
-    if not is_published(platform.catalogue, case):
-        return ""
-    photos = platform.photos().of_cases([case.id]).get(case.id, [])
-    return f"{base}/public/photos/{case.id}/{photos[0].photo}.jpg" if photos else ""
+    return media_urls(platform, [case], base).get(case.id, "")
+
+
+def media_urls(platform: Any, cases: Iterable[Case], base: str) -> dict[str, str]:
+    """``media_url`` of several cases, their photos read at once; a case without one is left out."""
+    shown = [case.id for case in cases if is_published(platform.catalogue, case)]
+    photos = platform.photos().of_cases(shown) if shown else {}
+    return {case_id: f"{base}/public/photos/{case_id}/{found[0].photo}.jpg"
+            for case_id, found in photos.items() if found}
 
 
 def _request(platform: Any, r: CaseRecord, lang: str, notes: str, media: str = "") -> dict[str, Any]:

@@ -7,20 +7,21 @@ own ``update_id`` (the case and the step's place in its record, stable across ca
 status the case had after it (``STATUS_AFTER``: open, action_scheduled, investigating, in_progress,
 planned, fixed, reopen, closed, duplicate), the step's public note redacted as ``description``, and
 ``media_url`` where the public feed shows the case and it has a photo. Matters that are never public,
-and reports the centre withheld (公开审核), are left out as everywhere in Open311.
+and reports the centre withheld (公开审核), are left out as everywhere in Open311. The steps are read by
+their time (an index of the public steps), so a step in the window is listed however long ago its case
+was received, and only the cases of the page are loaded.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, timedelta
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from liandong.adapters.public_feed import PUBLIC_STEPS
 from liandong.api.fields import LocalTime
-from liandong.api.open311 import MAX_PAGE, Format, Open311Error, _hidden, _w3, media_url, render
+from liandong.api.open311 import MAX_PAGE, Format, Open311Error, _hidden, _w3, media_urls, render
 from liandong.domain.redaction import redact
 from liandong.http.deps import PlatformDep
 
@@ -37,9 +38,6 @@ STATUS_AFTER = {
 WINDOW = timedelta(days=90)
 """The widest ``start_date``…``end_date`` one call may ask for, as for ``requests``."""
 
-LOOKBACK = timedelta(days=365)
-"""How long before ``start_date`` a case may have been received and still have its updates listed."""
-
 
 @router.get("/servicerequestupdates.{fmt}")
 def service_request_updates(
@@ -50,7 +48,7 @@ def service_request_updates(
     page_size: Annotated[int, Query(ge=1, le=10 * MAX_PAGE)] = 10 * MAX_PAGE,
 ) -> Response:
     """The public updates between ``start_date`` and ``end_date`` (by default the last day), oldest
-    first."""
+    first (by time, case and step), the first ``page_size`` of them."""
     end = (end_date or platform.clock.now()).astimezone(UTC)
     start = (start_date or end - timedelta(days=1)).astimezone(UTC)
     if end < start:
@@ -59,19 +57,10 @@ def service_request_updates(
         raise Open311Error(400, "start_date 与 end_date 相隔不得超过 90 天 / "
                                 "the range may not exceed 90 days")
     base = request.app.state.public_url
-    updates: list[tuple[Any, dict[str, Any]]] = []
-    for case, events in platform.queries().listed(since=start - LOOKBACK, until=end, limit=10_000,
-                                                  exclude_matters=_hidden(platform), public=True):
-        media = ""
-        for position, event in enumerate(events, start=1):
-            name = type(event).__name__
-            if name not in PUBLIC_STEPS or not start <= event.at <= end:
-                continue
-            media = media or media_url(platform, case, base)
-            updates.append((event.at, {
-                "update_id": f"{case.id}-{position}", "service_request_id": case.id,
-                "status": STATUS_AFTER[name], "updated_datetime": _w3(event.at),
-                "description": redact(str(getattr(event, "public_note", "") or "")),
-                "media_url": media}))
-    updates.sort(key=lambda item: (item[0], item[1]["update_id"]))
-    return render([u for _, u in updates[:page_size]], fmt, "service_request_updates", "request_update")
+    steps, cases = platform.queries().public_steps(since=start, until=end, limit=page_size,
+                                                   exclude_matters=_hidden(platform))
+    media = media_urls(platform, cases.values(), base)
+    return render([{"update_id": f"{s.case_id}-{s.version}", "service_request_id": s.case_id,
+                    "status": STATUS_AFTER[s.type], "updated_datetime": _w3(s.at),
+                    "description": redact(s.note), "media_url": media.get(s.case_id, "")}
+                   for s in steps], fmt, "service_request_updates", "request_update")

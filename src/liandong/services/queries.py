@@ -18,7 +18,7 @@ from liandong.domain.cases.record import CaseRecord
 from liandong.domain.errors import DomainError
 from liandong.domain.hierarchy import HierarchyIndex
 from liandong.services.accounts import token_digest
-from liandong.services.ports import CaseSummary, UnitOfWork
+from liandong.services.ports import CaseSummary, PublicStepRow, UnitOfWork
 
 
 @dataclass(frozen=True)
@@ -115,6 +115,18 @@ class CaseQueries:
                 public=public)
             return [(case, uow.case_reads.events(case_id)) for case_id in chosen
                     if (case := uow.case_reads.get(case_id)) is not None]
+
+    def public_steps(self, *, since: datetime, until: datetime, exclude_matters: Collection[str] = (),
+                     limit: int = 1000) -> tuple[list[PublicStepRow], dict[str, Case]]:
+        """公开进展: the public steps taken in [since, until], oldest first (by time, case, version;
+        the first ``limit``), of the cases the public reads list (``listed(public=True,
+        exclude_matters=…)``: none the centre withheld, none of a matter never public) however long
+        ago they were received; with those cases and no others, read in the same transaction."""
+        with self.uow() as uow:
+            steps = uow.case_reads.public_steps(since, until, exclude_matters=exclude_matters, limit=limit)
+            cases = {case_id: case for case_id in dict.fromkeys(s.case_id for s in steps)
+                     if (case := uow.case_reads.get(case_id)) is not None}
+            return steps, cases
 
     def number_of(self, case_id: str) -> str:
         """A case's readable number (案件编号), "" for none."""

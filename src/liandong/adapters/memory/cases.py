@@ -14,6 +14,7 @@ from liandong.assessment.viewers import with_viewers
 from liandong.domain.cases.case import Case
 from liandong.domain.cases.events import CaseFollowedUp, CaseReported, Event
 from liandong.domain.cases.numbers import format_number, is_number, number_day, number_prefix
+from liandong.domain.cases.publication import PUBLIC_STEPS, public_note
 from liandong.domain.cases.record import CaseRecord
 from liandong.domain.errors import DomainError
 from liandong.domain.nearby import Point, Spot, near, spot_of
@@ -22,6 +23,7 @@ from liandong.services.ports import (
     CaseStore,
     CaseSummary,
     FactRow,
+    PublicStepRow,
     ReportRow,
     StoredEvent,
     scope_prefix,
@@ -237,6 +239,16 @@ class MemoryCaseReads(ReadsThroughStore[Case, Event], CaseReads):
                 and (is_open is None or r.state.is_open == is_open)]
         rows.sort(key=lambda r: (r.received_at, r.id), reverse=True)
         return [r.id for r in rows[offset:offset + limit]]
+
+    def public_steps(self, since: datetime, until: datetime, *, exclude_matters: Collection[str] = (),
+                     limit: int = 1000) -> list[PublicStepRow]:
+        rows = [PublicStepRow(r.id, version, type(e).__name__, e.at, public_note(e))
+                for r in self.store.records.values()
+                if r.received_at is not None and not r.public_withheld and r.matter not in exclude_matters
+                for version, e in enumerate(self.store.streams.get(r.id, ()), start=1)
+                if type(e).__name__ in PUBLIC_STEPS and since <= e.at <= until]
+        rows.sort(key=lambda s: (s.at, s.case_id, s.version))
+        return rows[:limit]
 
     def facts_received(self, since: datetime, until: datetime, as_of: datetime, *,
                        scope: str | None = None) -> Iterator[FactRow]:

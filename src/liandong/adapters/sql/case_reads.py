@@ -15,11 +15,20 @@ from liandong.adapters.sql import facts as fact_sql
 from liandong.adapters.sql import tables as t
 from liandong.adapters.sql.cases import SqlCaseStore
 from liandong.adapters.sql.sums import SqlSumView
-from liandong.adapters.sql.tables import PUBLIC_LISTED
+from liandong.adapters.sql.tables import PUBLIC_LISTED, PUBLIC_STEP
 from liandong.domain.cases import events as ev
 from liandong.domain.cases.case import Case
+from liandong.domain.cases.publication import public_note
 from liandong.domain.nearby import Point, Spot, near
-from liandong.services.ports import CaseReads, CaseSummary, FactRow, ReportRow, prefix_end, scope_prefix
+from liandong.services.ports import (
+    CaseReads,
+    CaseSummary,
+    FactRow,
+    PublicStepRow,
+    ReportRow,
+    prefix_end,
+    scope_prefix,
+)
 from liandong.services.ports.aggregates import ReadsThroughStore
 
 
@@ -171,6 +180,22 @@ class SqlCaseReads(ReadsThroughStore[Case, ev.Event], CaseReads):
             q = q.where(c.c.is_open.is_(is_open))
         q = q.order_by(c.c.received_at.desc(), c.c.id.desc()).offset(offset).limit(limit)
         return list(self.conn.execute(q).scalars())
+
+    def public_steps(self, since: datetime, until: datetime, *, exclude_matters: Collection[str] = (),
+                     limit: int = 1000) -> list[PublicStepRow]:
+        """One range of ``ix_case_event_public_step`` (its condition written as the index's, so that
+        SQLite and PostgreSQL use it), already in order; each row's case by its primary key; only the
+        payloads of the steps listed are decoded."""
+        c, e = t.case_record, t.case_event
+        q = (select(e.c.case_id, e.c.case_version, e.c.type, e.c.at, e.c.payload)
+             .join(c, c.c.id == e.c.case_id)
+             .where(text(PUBLIC_STEP), e.c.at >= since, e.c.at <= until, c.c.public_withheld.is_(False)))
+        if exclude_matters:
+            q = q.where(c.c.matter.not_in(list(exclude_matters)))
+        q = q.order_by(e.c.at, e.c.case_id, e.c.case_version).limit(limit)
+        return [PublicStepRow(row.case_id, row.case_version, row.type, row.at,
+                              public_note(ev.from_payload(json.loads(row.payload))))
+                for row in self.conn.execute(q)]
 
     def versions_received(self, since: datetime, until: datetime, *,
                           scope: str | None = None) -> list[tuple[str, int]]:

@@ -22,6 +22,7 @@ from sqlalchemy import (
 
 from liandong.adapters.sql.tables_base import UtcDateTime as UtcDateTime
 from liandong.adapters.sql.tables_base import metadata as metadata
+from liandong.domain.cases.publication import PUBLIC_STEPS
 
 jurisdiction = Table(
     "jurisdiction", metadata,
@@ -109,6 +110,10 @@ case_event = Table(
     Column("payload", Text, nullable=False),
     UniqueConstraint("case_id", "case_version", name="uq_case_event_case_version"),
 )
+PUBLIC_STEP = "type IN (" + ", ".join(f"'{s}'" for s in PUBLIC_STEPS) + ")"
+"""The steps a public history names, the only events indexed by time (in the order Open311's updates list)."""
+Index("ix_case_event_public_step", case_event.c.at, case_event.c.case_id, case_event.c.case_version,
+      postgresql_where=text(PUBLIC_STEP), sqlite_where=text(PUBLIC_STEP))
 
 case_member = Table(
     "case_member", metadata,
@@ -337,7 +342,7 @@ case_fact = Table(  # 事实表: a case's facts after each save (assessment.fact
 )
 
 
-
+# the tables of the sibling modules, re-exported (they need the metadata above)
 from liandong.adapters.sql.tables_federation import (  # noqa: E402
     federation_alarm as federation_alarm,
 )
@@ -356,21 +361,11 @@ from liandong.adapters.sql.tables_federation import (  # noqa: E402
 from liandong.adapters.sql.tables_federation import (  # noqa: E402
     federation_reference as federation_reference,
 )
-from liandong.adapters.sql.tables_public import (  # noqa: E402  (they need the metadata above)
-    area_alert as area_alert,
-)
-from liandong.adapters.sql.tables_public import (  # noqa: E402
-    case_photo as case_photo,
-)
-from liandong.adapters.sql.tables_public import (  # noqa: E402
-    consultation as consultation,
-)
-from liandong.adapters.sql.tables_public import (  # noqa: E402
-    knowledge_entry as knowledge_entry,
-)
-from liandong.adapters.sql.tables_public import (  # noqa: E402
-    reporter_phone as reporter_phone,
-)
+from liandong.adapters.sql.tables_public import area_alert as area_alert  # noqa: E402
+from liandong.adapters.sql.tables_public import case_photo as case_photo  # noqa: E402
+from liandong.adapters.sql.tables_public import consultation as consultation  # noqa: E402
+from liandong.adapters.sql.tables_public import knowledge_entry as knowledge_entry  # noqa: E402
+from liandong.adapters.sql.tables_public import reporter_phone as reporter_phone  # noqa: E402
 from liandong.adapters.sql.tables_sums import (  # noqa: E402
     case_pending as case_pending,
 )

@@ -14,6 +14,18 @@ from liandong.domain.errors import DomainError
 
 SHOWN = ("yes", "no")
 
+PUBLIC_STEPS = ("CaseReported", "CaseDispatched", "CaseAcknowledged", "HandlingStarted", "CaseEscalated",
+                "CaseShelved", "CaseResolved", "CaseFollowedUp", "CaseReopened",
+                "CaseClosed", "CaseMerged")
+"""The events a public history names (as the tracking page does): no returns, summons or notes inside.
+The SQL stores index these by time (``ix_case_event_public_step``, migration 0040): a change here is a
+migration too."""
+
+
+def public_note(event: ev.Event) -> str:
+    """What a step says to the public (its ``public_note``, not yet redacted), "" for none."""
+    return str(getattr(event, "public_note", "") or "")
+
 
 def moderate(case: Case, *, by: str, shown: str, reason: str, now: datetime) -> None:
     """Take the report off the public feed (``shown="no"``) or put it back (``"yes"``), with a

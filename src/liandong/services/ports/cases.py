@@ -55,6 +55,19 @@ class ReportRow:
 
 
 @dataclass(frozen=True, slots=True)
+class PublicStepRow:
+    """One public step of a case (``CaseReads.public_steps``): the case, the step's place in its
+    record (1 = the report; its ``version``), the event's type and time, its public note (not yet
+    redacted, "" for none)."""
+
+    case_id: str
+    version: int
+    type: str
+    at: datetime
+    note: str
+
+
+@dataclass(frozen=True, slots=True)
 class FactRow:
     """One stored version of a case's facts (事实表, ``assessment.fact_rows``): valid from
     ``valid_from`` (the earliest event of the save that wrote it) until the next version;
@@ -208,6 +221,14 @@ class CaseReads(StreamReads[Case, Event]):
         ``consented``: only those whose reporter agreed to publication; ``scope``: only those with a
         place under it (as the reads of a period below); ``public``: none the centre withheld from
         public reads (公开审核)."""
+
+    @abc.abstractmethod
+    def public_steps(self, since: datetime, until: datetime, *, exclude_matters: Collection[str] = (),
+                     limit: int = 1000) -> list[PublicStepRow]:
+        """The public steps (``publication.PUBLIC_STEPS``) taken in [since, until], by time, case and
+        version (the first ``limit``), of the cases ``recent_ids(public=True, exclude_matters=…)``
+        lists — none the centre withheld, none of the excluded matter types — however long ago they
+        were received: read by the steps' time (``ix_case_event_public_step``), not case by case."""
 
     # The reads of a period take an optional ``scope`` (a jurisdiction code): then only the cases
     # with at least one affected place under it (reported or added by 扩大范围, at any time), read
