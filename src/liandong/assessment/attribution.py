@@ -349,6 +349,12 @@ class Summary:
         return held / blamed
 
 
+def by_time_held(item: tuple[str, float]) -> tuple[float, str]:
+    """The order of parties by seconds held, most first, then by code: the same whichever order the
+    seconds were added in (to a millisecond)."""
+    return -round(item[1], 3), item[0]
+
+
 def summarise(attributions: Iterable[Attribution], *, include_tolerated: bool = False) -> Summary:
     by_party: dict[str, float] = defaultdict(float)
     by_stage: dict[str, float] = defaultdict(float)

@@ -234,7 +234,9 @@ def accountability(scope: ScopeOpt = "320200", period: PeriodOpt = "", out_file:
         parties = Table(title=w["parties"])
         parties.add_column(w["col_party"])
         parties.add_column(w["col_time_held"], justify="right")
-        for party, seconds in sorted(summary.by_party.items(), key=lambda kv: -kv[1])[:15]:
+        from liandong.assessment.attribution import by_time_held
+
+        for party, seconds in sorted(summary.by_party.items(), key=by_time_held)[:15]:
             parties.add_row(_name(platform, party, "party", lang), f"{seconds / 3600:,.1f} h")
         out.print(parties)
         if out_file is not None:

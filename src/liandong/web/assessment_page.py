@@ -19,6 +19,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from liandong.assessment import export, tables
+from liandong.assessment.attribution import by_time_held
 from liandong.assessment.frozen import FrozenAssessment, frozen_assessment, snapshots
 from liandong.assessment.periods import Period, last_whole_month, parse_period
 from liandong.assessment.service import Assessment, FactsCache, assess_cached
@@ -130,7 +131,7 @@ def page_data(platform: Platform, a: Assessment, scope: str, by: str, lang: str)
                "held": _share(summary.held_share(s)), "blamed": _share(summary.default_share(s))}
               for s in ("front", "middle", "back")]
     parties = [{"party": p, "name": units(p), "hours": round(sec / 3600, 1)}
-               for p, sec in sorted(summary.by_party.items(), key=lambda kv: -kv[1])[:12]]
+               for p, sec in sorted(summary.by_party.items(), key=by_time_held)[:12]]
     return {"kpi": kpi, "ranking": ranking, "tiered": any(r["tier"] for r in ranking),  # 分级分类
             "stages": stages, "parties": parties,
             "cases": summary.cases, "tolerated": summary.tolerated, "fairness": _share(summary.fairness),
