@@ -208,20 +208,29 @@ def site_rules(app: FastAPI) -> AssessmentRules:
 def warm(app: FastAPI, cache: FactsCache) -> None:
     """Fill the cache with the default pages' cases (and load the analytics engine) once, in the
     background when the app is built, so that the first dashboard and assessment page are as
-    quick as the next."""
+    quick as the next — where a period's cases fit in the cache: a megacity's month does not (its
+    leaders' pages read the sums and the snapshots; other staff see far fewer cases), and reading
+    it all would only fill the cache to empty it again."""
     platform = getattr(app.state, "platform", None)
     if platform is None:
         return
+
+    def fits(start: datetime, end: datetime) -> bool:
+        with platform.read_uow() as u:
+            return len(u.case_reads.versions_received(start, end)) <= cache.capacity // 2
+
     try:
         now = platform.clock.now()
         period, _, _ = choose_period(now, "", "", "")
         for p in (period, period.previous()):  # the dashboard's: from where it reads
-            cache.collect(platform.read_uow, platform.hierarchy, p.start, p.end)
+            if fits(p.start, p.end):
+                cache.collect(platform.read_uow, platform.hierarchy, p.start, p.end)
         Engine.of([], platform.hierarchy).close()
         rules = site_rules(app)
         month = last_whole_month(now, rules.period.cutoff_day)
         for p in (month, month.previous()):
-            cache.period(platform.reads, platform.hierarchy, p, now, rules)
+            if fits(p.start, min(p.end, now)):
+                cache.period(platform.reads, platform.hierarchy, p, now, rules)
     except Exception:  # a cold first page is the only cost; say why
         log.warning("dashboard warm-up failed", exc_info=True)
 
