@@ -32,9 +32,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 
 def timed(fn: Callable[[], Any], repeat: int) -> tuple[list[float], float, Any]:
-    out = fn()  # untimed: imports, the engine's first connection, the page cache
+    """``repeat`` timed runs after an untimed one; with ``repeat`` 0, one run, timed (a first request)."""
+    out = fn() if repeat else None  # untimed: imports, the engine's first connection, the page cache
     walls, cpus = [], []
-    for _ in range(repeat):
+    for _ in range(repeat or 1):
         w, p = time.perf_counter(), time.process_time()
         out = fn()
         walls.append(time.perf_counter() - w)
@@ -55,6 +56,9 @@ def main() -> None:
     ap.add_argument("--folder", type=Path, default=Path("/tmp"))
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--events", action="store_true", help="time the replay of the events too")
+    ap.add_argument("--store", type=Path, help="a store made by bench/volume.py (instead of --cases)")
+    ap.add_argument("--today-repeat", type=int, help="timed runs of today's code (default --repeat; 0: one "
+                    "run, timed, where today's code takes minutes)")
     args = ap.parse_args()
 
     from bench_volume_inbox import store_for
@@ -65,13 +69,14 @@ def main() -> None:
     from liandong.web.dashboard import _NEXT_LEVEL, choose_period, dashboard_view
     from volume import END
 
-    path = store_for(args.cases, args.folder, scope=args.scope, days=args.days)
+    path = args.store or store_for(args.cases, args.folder, scope=args.scope, days=args.days)
     platform = bootstrap(Settings(database_url=f"sqlite+pysqlite:///{path}", data_dir=args.folder))
     h = platform.hierarchy
     with platform.uow() as u:  # "now": after the store's last event (chunks run past the end)
         from sqlalchemy import text
 
         last = u.case_reads.conn.execute(text("SELECT max(at) FROM case_event")).scalar()
+        cases = u.case_reads.conn.execute(text("SELECT count(*) FROM case_record")).scalar()
     now = max(END, datetime.fromisoformat(str(last)).replace(tzinfo=UTC)) + timedelta(minutes=7)
     platform.clock = ManualClock(now)
     closed, _, _ = choose_period(END, "30", "", "")
@@ -79,7 +84,7 @@ def main() -> None:
     first = dashboard_view(platform, leader(args.scope), args.scope, closed, "zh", facts="sums")
     children = sorted(first["children"], key=lambda c: -c["figures"]["received"])
     scopes = [args.scope] + ([children[0]["code"]] if children and _NEXT_LEVEL.get(h.get(args.scope).level) else [])
-    print(f"store {path.name}: {args.cases:,} reports of {args.scope} over {args.days} days to {END.date()}; "
+    print(f"store {path.name}: {cases:,} reports of {args.scope} over {args.days} days to {END.date()}; "
           f"now = {now:%Y-%m-%d %H:%M} UTC")
     print("\n| dashboard (30 days + the 30 before) | cases | from | p50 wall | p95 wall | cpu (median) |")
     print("|---|---:|---|---:|---:|---:|")
@@ -89,8 +94,9 @@ def main() -> None:
             cache = FactsCache(10_000_000)  # used by "events" only: cold, as a first request
             return dashboard_view(platform, leader(scope), scope, period, "zh", cache, facts=facts)
 
+        today = args.repeat if args.today_repeat is None else args.today_repeat
         ways: list[tuple[str, Callable[[], Any], int]] = [
-            ("rows (today)", lambda: page("stored"), args.repeat), ("sums", lambda: page("sums"), args.repeat)]
+            ("rows (today)", lambda: page("stored"), today), ("sums", lambda: page("sums"), args.repeat)]
         if args.events:
             ways.insert(0, ("events (cold)", lambda: page("events"), max(1, args.repeat // 2)))
         results = [(name, timed(fn, n)) for name, fn, n in ways]
