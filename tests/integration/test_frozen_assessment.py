@@ -1,7 +1,8 @@
-"""考核结果固化 (issue 28, decision 0058): a closed period's assessment read from its snapshot gives
-today's figures, groups, rankings, attributions and accountability, for the root and every scope
-under it, on every back-end; a scope outside the root, an open period and rules with exclusions are
-assessed from the store; a snapshot made again replaces the old one.
+"""考核结果固化 (issue 28, decision 0058): a period's assessment read from its snapshot gives today's
+figures, groups, rankings, attributions and accountability, for the root and every scope under it,
+on every back-end — an ended period as it stood at its end, one in progress as it stood when the
+snapshot was taken (within the hour); a scope outside the root, a stale snapshot and rules with
+exclusions are assessed from the store; a snapshot made again replaces the old one.
 """
 
 from __future__ import annotations
@@ -18,7 +19,13 @@ import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
-from liandong.assessment.frozen import FrozenAssessment, Snapshots, freeze_missing, frozen_assessment
+from liandong.assessment.frozen import (
+    FrozenAssessment,
+    Snapshots,
+    freeze_due,
+    frozen_assessment,
+    month_in_progress,
+)
 from liandong.assessment.periods import last_whole_month, parse_period
 from liandong.assessment.rules import AssessmentRules, load_rules
 from liandong.assessment.service import GROUPS, Assessment, FactsCache
@@ -32,6 +39,7 @@ from liandong.domain.hierarchy import Level
 from liandong.domain.roles import StaffRole
 from liandong.domain.worktime import SHANGHAI
 from liandong.server.app import create_app
+from liandong.server.app import freeze_due as freeze_due_in_a_process
 from liandong.services.accounts import create_account
 from liandong.services.cases import MessageBus
 from liandong.services.clock import ManualClock
@@ -62,8 +70,9 @@ def leader(scope: str) -> Principal:
     return Principal("l", "leader", frozenset({StaffRole.LEADER}), f"{scope}-gov")
 
 
-def today(uow: Callable[[], UnitOfWork], scope: str, rules: AssessmentRules) -> Assessment:
-    return assess_stored(FactsCache(), uow, H, APRIL, NOW, rules, principal=leader(ROOT), scope=scope)
+def today(uow: Callable[[], UnitOfWork], scope: str, rules: AssessmentRules, now: datetime = NOW,
+          ) -> Assessment:
+    return assess_stored(FactsCache(), uow, H, APRIL, now, rules, principal=leader(ROOT), scope=scope)
 
 
 def same(a: Assessment, b: Assessment, scope: str) -> None:
@@ -93,9 +102,12 @@ def test_a_frozen_month_gives_todays_figures(two_months: Callable[[], UnitOfWork
     rules = load_rules()
     snaps = Snapshots(tmp_path / "assessment")
     assert frozen_assessment(snaps, H, APRIL, NOW, rules, ROOT) is None  # nothing kept yet
-    made = freeze_missing(snaps, two_months, H, (ROOT,), NOW, rules)
-    assert [f.period.label for f in made] == ["2026-03", "2026-04"] and [f.cases for f in made] == [7, 7]
-    assert freeze_missing(snaps, two_months, H, (ROOT,), NOW, rules) == []  # kept: not made again
+    made = freeze_due(snaps, two_months, H, (ROOT,), NOW, rules)
+    assert [f.period.label for f in made] == ["2026-03", "2026-04", "2026-05"]  # and the month in progress
+    assert [f.cases for f in made] == [7, 7, 0]
+    assert freeze_due(snaps, two_months, H, (ROOT,), NOW, rules) == []  # kept: not made again
+    later = freeze_due(snaps, two_months, H, (ROOT,), NOW + timedelta(minutes=61), rules)
+    assert [f.period.label for f in later] == ["2026-05"]  # the month in progress, each hour
     for scope in SCOPES:
         frozen = frozen_assessment(snaps, H, APRIL, NOW, rules, scope)
         assert isinstance(frozen, FrozenAssessment) and frozen.made_at == NOW
@@ -107,11 +119,11 @@ def test_a_frozen_month_gives_todays_figures(two_months: Callable[[], UnitOfWork
             frozen.close()
             live.close()
     assert frozen_assessment(snaps, H, APRIL, NOW, rules, "320000") is None  # the province: outside the root
-    open_month = parse_period("2026-05", cutoff=CUTOFF)
-    assert frozen_assessment(snaps, H, open_month, NOW, rules, ROOT) is None  # not ended
+    june = parse_period("2026-06", cutoff=CUTOFF)
+    assert frozen_assessment(snaps, H, june, NOW, rules, ROOT) is None  # not begun
     fair = rules.model_copy(update={"exclusions": rules.exclusions.model_copy(update={"enabled": True})})
     assert frozen_assessment(snaps, H, APRIL, NOW, fair, ROOT) is None
-    assert freeze_missing(snaps, two_months, H, (ROOT,), NOW, fair) == []
+    assert freeze_due(snaps, two_months, H, (ROOT,), NOW, fair) == []
 
 
 def test_a_snapshot_made_again_replaces_the_old(two_months: Callable[[], UnitOfWork], tmp_path: Path) -> None:
@@ -123,7 +135,7 @@ def test_a_snapshot_made_again_replaces_the_old(two_months: Callable[[], UnitOfW
     assert again.folder == first.folder and again.made_at == later and again.cases == 7
     assert sorted(p.name for p in first.folder.parent.iterdir()) == [first.folder.name]  # nothing left over
     with pytest.raises(ValueError, match="cannot be frozen"):
-        snaps.freeze(two_months, H, ROOT, parse_period("2026-05", cutoff=CUTOFF), rules, NOW)
+        snaps.freeze(two_months, H, ROOT, parse_period("2026-06", cutoff=CUTOFF), rules, NOW)
 
 
 # -- a live store: the page reads the snapshot, and says since when ---------------------------------
@@ -134,7 +146,7 @@ def _page(client: Any, period: str) -> tuple[dict[str, Any], str, str]:
     found = re.search(r'<script type="application/json" id="assessment-data">(.*?)</script>', page.text, re.S)
     main = re.search(r"<main.*</main>", page.text, re.S)
     assert found and main, "no embedded assessment data"
-    note = re.search(r'<p class="muted" id="frozen">(.*?)</p>\n?', main.group(0))
+    note = re.search(r'<p class="muted" id="(?:frozen|taken)">(.*?)</p>\n?', main.group(0))
     rest = main.group(0).replace(note.group(0), "") if note else main.group(0)
     rest = "\n".join(line for line in re.sub(r' nonce="[^"]*"', "", rest).splitlines() if line.strip())
     return json.loads(found.group(1)), rest, note.group(1) if note else ""
@@ -171,13 +183,16 @@ def test_the_page_reads_the_snapshot_of_a_live_store(tmp_path: Path) -> None:
         chart, live, note = _page(client, month.label)
         assert note == "" and re.search(r'data-key="320213">.*?<td class="num">2</td>', live, re.S)
 
-        made = freeze_missing(Snapshots(tmp_path / "assessment"), reader.reads, H, reader.served(),
-                              reader.clock.now(), rules)
-        assert [m.cases for m in made] == [0, 3] and made[1].period.label == month.label
+        made = freeze_due(Snapshots(tmp_path / "assessment"), reader.reads, H, reader.served(),
+                          reader.clock.now(), rules)
+        assert [m.cases for m in made] == [0, 3, 0] and made[1].period.label == month.label
         chart_frozen, frozen, note = _page(client, month.label)
         stamp = f"{reader.clock.now().astimezone(SHANGHAI):%Y-%m-%d %H:%M}"
         assert note.startswith(f"本期考核结果已于 {stamp}（北京时间）固化")
         assert (chart_frozen, frozen) == (chart, live)  # the same page, read from the snapshot
+        running = month_in_progress(reader.clock.now(), CUTOFF)
+        _, _, note = _page(client, running.label)
+        assert note == f"本期尚未结束：数据截至 {stamp}（北京时间），每小时更新。"
     finally:
         writer.close()
         reader.close()
@@ -187,10 +202,9 @@ def test_freezing_is_refused_where_it_cannot_hold(tmp_path: Path) -> None:
     url = f"sqlite+pysqlite:///{tmp_path / 'live.sqlite3'}"
     base = ["--database-url", url, "--data-dir", str(tmp_path)]
     assert CliRunner().invoke(cli, ["init", "--scope", ROOT, *base]).exit_code == 0
-    month = last_whole_month(datetime.now(UTC) + timedelta(days=62), CUTOFF)  # not ended yet
+    month = last_whole_month(datetime.now(UTC) + timedelta(days=62), CUTOFF)  # not begun yet
     refused = CliRunner().invoke(cli, ["report", "freeze", "--period", month.label, *base])
-    assert refused.exit_code != 0 and f"考核周期 {month.label} 至" in refused.output
-    assert "结束后方可固化" in refused.output
+    assert refused.exit_code != 0 and f"考核周期自 {month.first_day} 起，尚未开始" in refused.output
     sandbox = tmp_path / "sandbox"
     url = f"sqlite+pysqlite:///{tmp_path / 'sandbox.sqlite3'}"
     assert CliRunner().invoke(cli, ["init", "--sandbox", "--scope", ROOT, "--database-url", url,
@@ -198,6 +212,54 @@ def test_freezing_is_refused_where_it_cannot_hold(tmp_path: Path) -> None:
     refused = CliRunner().invoke(cli, ["report", "freeze", "--database-url", url, "--data-dir", str(sandbox),
                                        "--lang", "en"])
     assert refused.exit_code != 0 and "sandbox store" in refused.output and "never frozen" in refused.output
-    done = CliRunner().invoke(cli, ["report", "freeze", *base])  # the last whole month: ended
+    done = CliRunner().invoke(cli, ["report", "freeze", *base])  # what is due
     assert done.exit_code == 0, done.output
-    assert done.output.count("已固化") == 2 and "案件 0 件" in done.output
+    assert done.output.count("已固化") == 3 and "案件 0 件" in done.output  # two months and this one
+    again = CliRunner().invoke(cli, ["report", "freeze", *base])
+    assert again.exit_code == 0 and "没有到期需固化的考核周期" in again.output
+
+
+def test_the_month_in_progress_as_it_stood(two_months: Callable[[], UnitOfWork], tmp_path: Path) -> None:
+    """A snapshot of April taken on 8 April (the month's cases still being handled: events after it
+    are in the store) gives the page as it stood then, for an hour."""
+    rules = load_rules()
+    snaps = Snapshots(tmp_path / "assessment")
+    then = datetime(2026, 4, 8, 3, 30, tzinfo=UTC)
+    assert APRIL.start < then < APRIL.end
+    made = freeze_due(snaps, two_months, H, (ROOT,), then, rules)
+    assert [f.period.label for f in made] == ["2026-02", "2026-03", "2026-04"] and made[-1].cases == 7
+    frozen = frozen_assessment(snaps, H, APRIL, then + timedelta(minutes=20), rules, ROOT)
+    assert isinstance(frozen, FrozenAssessment)
+    live = today(two_months, ROOT, rules, then)
+    try:
+        same(frozen, live, ROOT)
+        final = today(two_months, ROOT, rules)
+        assert frozen.total(ROOT).as_dict() != final.total(ROOT).as_dict()  # what happened since shows later
+        final.close()
+    finally:
+        frozen.close()
+        live.close()
+    assert frozen_assessment(snaps, H, APRIL, then + timedelta(minutes=61), rules, ROOT) is None  # stale
+    early = then - timedelta(minutes=1)
+    assert frozen_assessment(snaps, H, APRIL, early, rules, ROOT) is None  # not taken yet
+
+
+def test_the_server_freezes_in_a_process_of_its_own(tmp_path: Path) -> None:
+    """What the server's hourly timer runs: ``liandong report freeze`` in a child process, on the
+    server's store and rules; a sandbox store is left alone."""
+    url = f"sqlite+pysqlite:///{tmp_path / 'live.sqlite3'}"
+    assert CliRunner().invoke(cli, ["init", "--scope", ROOT, "--database-url", url,
+                                    "--data-dir", str(tmp_path)]).exit_code == 0
+    settings = Settings(database_url=url, data_dir=tmp_path)
+    platform = bootstrap(settings)
+    try:
+        platform.bus().handle(c.ReportCase(by="reporter", matter="social_life_noise", affected=("320213001",),
+                                           description="夜间施工噪声扰民"))
+        freeze_due_in_a_process(platform, settings)
+        folders = sorted((tmp_path / "assessment" / ROOT).iterdir())
+        assert len(folders) == 3 and all((f / "meta.json").exists() for f in folders)
+        running = month_in_progress(datetime.now(UTC), CUTOFF)
+        found = Snapshots(tmp_path / "assessment").get(ROOT, running, load_rules())
+        assert found is not None and found.cases == 1
+    finally:
+        platform.close()

@@ -36,7 +36,7 @@ import pyarrow.parquet as pq
 from liandong.assessment import fair
 from liandong.assessment.attribution import Attribution, Segment, Summary, attribute, pilots_of
 from liandong.assessment.engine import Engine, _connection, case_table, member_table
-from liandong.assessment.periods import Period, last_whole_month
+from liandong.assessment.periods import Period, last_whole_month, month
 from liandong.assessment.rules import AssessmentRules
 from liandong.assessment.service import Assessment, PeriodFacts, minute_up
 from liandong.assessment.stored import period_facts
@@ -61,9 +61,26 @@ def rules_key(rules: AssessmentRules) -> str:
     return hashlib.sha256(rules.model_dump_json().encode()).hexdigest()[:16]
 
 
+REFRESH = timedelta(hours=1)
+"""How old a snapshot of the period in progress may be and still be read (the server makes it again
+each hour)."""
+
+
 def freezable(period: Period, now: datetime, rules: AssessmentRules) -> bool:
-    """Whether the period has ended by ``now`` and its rules can be frozen."""
-    return period.end <= now and not fair.active(rules)
+    """Whether the period has begun by ``now`` and its rules can be frozen."""
+    return period.start < now and not fair.active(rules)
+
+
+def settled(frozen: Frozen) -> bool:
+    """Whether a snapshot holds its period as it stood at its end (not a period in progress)."""
+    return frozen.as_of == minute_up(frozen.period.end)
+
+
+def month_in_progress(now: datetime, cutoff: int) -> Period:
+    """The assessment month ``now`` falls in."""
+    last = last_whole_month(now, cutoff)
+    year, number = (int(part) for part in last.label.split("-"))
+    return month(year + number // 12, number % 12 + 1, cutoff)
 
 
 @dataclass(frozen=True)
@@ -113,13 +130,15 @@ class Snapshots:
     def freeze(self, uow: Callable[[], UnitOfWork], hierarchy: HierarchyIndex, root: str, period: Period,
                rules: AssessmentRules, now: datetime, *, progress: Callable[[int, int], None] | None = None,
                ) -> Frozen:
-        """Make (or make again) the snapshot of ``period`` for ``root``, a day of cases at a time."""
+        """Make (or make again) the snapshot of ``period`` for ``root`` as it stands at ``now`` (at its
+        end once it has ended), a day of cases at a time."""
         if not freezable(period, now, rules):
             raise ValueError(f"period {period.label or period.start} cannot be frozen at {now}")
         folder = self.place(root, period, rules)
         partial = folder.with_name(f"{folder.name}.partial-{os.getpid()}-{uuid.uuid4().hex[:8]}")
         partial.mkdir(parents=True)
-        as_of = minute_up(period.end)
+        end = min(period.end, now)
+        as_of = minute_up(end)
         with uow() as u:
             pilots = rules.pilot_list() + pilots_of(i.record for i in u.instrument_reads.of_kind("pilot"))
         writers = {name: pq.ParquetWriter(partial / f"{name}.parquet", schema) for name, schema in (
@@ -127,7 +146,7 @@ class Snapshots:
             ("blame", BLAME), ("segments", SEGMENTS))}
         n = 0
         try:
-            days = list(_days(period))
+            days = list(_days(period.start, end))
             for i, (start, end) in enumerate(days):
                 facts = PeriodFacts(period, as_of, period_facts(uow, hierarchy, start, end, as_of, scope=root)
                                     ).refined(uow, rules).facts
@@ -171,33 +190,46 @@ def snapshots(data_dir: Path | None) -> Snapshots | None:
 def frozen_assessment(snaps: Snapshots | None, hierarchy: HierarchyIndex, period: Period, now: datetime,
                       rules: AssessmentRules, scope: str) -> FrozenAssessment | None:
     """The assessment of ``period`` (and the one before) for ``scope`` from snapshots, when both
-    are kept; else None (assessed from the store). Only for a live store, and for an oversight
+    are kept — an ended period's as it stood at its end, one in progress made within the last hour
+    (``REFRESH``); else None (assessed from the store). Only for a live store, and for an oversight
     role over ``scope`` (who counts every case of it), as the callers see to."""
     if snaps is None or not freezable(period, now, rules):
         return None
     current = snaps.find(hierarchy, scope, period, rules)
-    previous = snaps.find(hierarchy, scope, period.previous(), rules) if current is not None else None
-    if current is None or previous is None:
+    if current is None or not (settled(current) if period.end <= now
+                               else current.made_at <= now <= current.made_at + REFRESH):
+        return None
+    previous = snaps.find(hierarchy, scope, period.previous(), rules)
+    if previous is None or not settled(previous):
         return None
     return FrozenAssessment.of(hierarchy, rules, current, previous)
 
 
-def freeze_missing(snaps: Snapshots, uow: Callable[[], UnitOfWork], hierarchy: HierarchyIndex,
-                   roots: tuple[str, ...], now: datetime, rules: AssessmentRules) -> list[Frozen]:
-    """Freeze the last whole month and the one before for each root where no snapshot is kept
-    (what the assessment page opens on by default); the snapshots made."""
+def freeze_due(snaps: Snapshots, uow: Callable[[], UnitOfWork], hierarchy: HierarchyIndex,
+               roots: tuple[str, ...], now: datetime, rules: AssessmentRules, *, refresh: timedelta = REFRESH,
+               progress: Callable[[Period, str], Callable[[int, int], None] | None] | None = None,
+               ) -> list[Frozen]:
+    """Freeze, for each root, the last whole month and the one before where no snapshot holds them
+    as they stood at their end (what the assessment page opens on by default), and the month in
+    progress where its snapshot is older than ``refresh``; the snapshots made, oldest first."""
     if fair.active(rules):
         return []
-    month = last_whole_month(now, rules.period.cutoff_day)
-    return [snaps.freeze(uow, hierarchy, root, p, rules, now)
-            for p in (month.previous(), month) for root in roots or (hierarchy.root.code,)
-            if snaps.get(root, p, rules) is None]
+    cutoff = rules.period.cutoff_day
+    last = last_whole_month(now, cutoff)
+    made = []
+    for p in (last.previous(), last, month_in_progress(now, cutoff)):
+        for root in roots or (hierarchy.root.code,):
+            kept = snaps.get(root, p, rules)
+            due = kept is None or (not settled(kept) if p.end <= now else kept.made_at + refresh <= now)
+            if due:
+                made.append(snaps.freeze(uow, hierarchy, root, p, rules, now,
+                                         progress=progress(p, root) if progress is not None else None))
+    return made
 
 
-def _days(period: Period) -> Iterator[tuple[datetime, datetime]]:
-    start = period.start
-    while start < period.end:
-        end = min(start + timedelta(days=1), period.end)
+def _days(start: datetime, until: datetime) -> Iterator[tuple[datetime, datetime]]:
+    while start < until:
+        end = min(start + timedelta(days=1), until)
         yield start, end
         start = end
 

@@ -4,6 +4,7 @@ tables in the terminal and, on request, as xlsx (one sheet per scope) or csv."""
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -250,12 +251,14 @@ def freeze(period: PeriodOpt = "", root: Annotated[str, typer.Option(
                "--root", help="固化范围：区划代码；默认为本库服务的全部范围")] = "",
            rules_file: RulesOpt = None, lang: LangOpt = "zh", database_url: DbOpt = None,
            data_dir: DirOpt = None) -> None:
-    """考核结果固化：把已结束的考核周期及其上期存为快照（默认上一个完整考核月），考核页与报表据此读取；
-    已有快照的周期重新固化（补录、更正之后）。"""
+    """考核结果固化：考核页与报表据此读取的快照。不给 --period 时做到期的：
+    上一个完整考核月及其上期（尚未按期末固化的）与本考核月（快照超过一小时的）；
+    给 --period 时重新固化该周期及其上期（补录、更正之后）。"""
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     from liandong.assessment import fair
-    from liandong.assessment.frozen import Snapshots
+    from liandong.assessment.frozen import Frozen, Snapshots, freeze_due
+    from liandong.domain.worktime import SHANGHAI
 
     with _refusals(lang):
         platform, rules, p, now = _open(database_url, data_dir, rules_file, period, root or ROOT)
@@ -263,23 +266,34 @@ def freeze(period: PeriodOpt = "", root: Annotated[str, typer.Option(
             raise DomainError("assessment.freeze_sandbox")
         if fair.active(rules):
             raise DomainError("assessment.freeze_fair")
-        if p.end > now:
-            raise DomainError("assessment.freeze_open", label=p.label, end=p.last_day.isoformat())
+        if p.start >= now:
+            raise DomainError("assessment.future_period", start=p.first_day.isoformat())
         assert platform.data_dir is not None  # a SQL store keeps its files beside it
         snaps = Snapshots(platform.data_dir / "assessment")
         w = words(REPORT_TEXT, lang)
         roots = (root,) if root else platform.served() or (ROOT,)
-        for q in (p.previous(), p):
-            for r in roots:
-                with Progress(TextColumn("[bold]{task.description}"), BarColumn(), TimeElapsedColumn(),
-                              console=err, transient=True) as bar:
-                    task = bar.add_task(w["freezing"].format(label=q.label, root=r), total=None)
-                    made = snaps.freeze(platform.reads, platform.hierarchy, r, q, rules, now,
-                                        progress=lambda done, total, t=task: bar.update(t, completed=done,
-                                                                                          total=total))
-                out.print(w["frozen"].format(label=q.label, first=q.first_day, last=q.last_day,
-                                             root=_name(platform, r, "unit", lang), cases=made.cases,
-                                             folder=made.folder))
+        bar = Progress(TextColumn("[bold]{task.description}"), BarColumn(), TimeElapsedColumn(), console=err,
+                       transient=True)
+
+        def progress(q: Period, r: str) -> Callable[[int, int], None]:
+            task = bar.add_task(w["freezing"].format(label=q.label, root=r), total=None)
+            return lambda done, total: bar.update(task, completed=done, total=total)
+
+        made: list[Frozen] = []
+        h = platform.hierarchy
+        with bar:
+            if period:
+                made = [snaps.freeze(platform.reads, h, r, q, rules, now, progress=progress(q, r))
+                        for q in (p.previous(), p) for r in roots]
+            else:
+                made = freeze_due(snaps, platform.reads, h, roots, now, rules, progress=progress)
+        for f in made:
+            q, at = f.period, f"{f.as_of.astimezone(SHANGHAI):%Y-%m-%d %H:%M}"
+            out.print(w["frozen"].format(label=q.label, first=q.first_day, last=q.last_day, as_of=at,
+                                         root=_name(platform, f.root, "unit", lang), cases=f.cases,
+                                         folder=f.folder))
+        if not made:
+            out.print(w["nothing_due"])
 
 
 @report_app.command("instruments")

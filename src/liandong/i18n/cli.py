@@ -77,7 +77,8 @@ INSTRUMENT_TEXT: dict[str, dict[str, str]] = {
 REPORT_TEXT: dict[str, dict[str, str]] = {
     "zh": {
         "reading": "读取案件事件", "more_rows": "… {n} 行未显示，完整表格请用 --out 导出", "written": "已导出：",
-        "freezing": "固化 {label}（{root}）", "frozen": "已固化 {label}（{first} 至 {last}）{root}：案件 {cases:,} 件 → {folder}",
+        "freezing": "固化 {label}（{root}）", "frozen": "已固化 {label}（{first} 至 {last}，状态统计至 {as_of}）{root}：案件 {cases:,} 件 → {folder}",
+        "nothing_due": "没有到期需固化的考核周期",
         "adverse": "不良结果案件 {cases:,} 件（另有容错试点案件 {tolerated:,} 件不计责）",
         "col_stage": "环节", "col_held": "实际占用时长", "col_share_held": "占比", "col_share_blamed": "默认问责占比",
         "fairness": "公平系数（基层实际占用 ÷ 默认问责）：", "parties": "主要责任方", "col_party": "责任方",
@@ -86,7 +87,8 @@ REPORT_TEXT: dict[str, dict[str, str]] = {
     "en": {
         "reading": "reading case events", "more_rows": "… {n} more rows; export with --out for the whole table",
         "written": "written: ",
-        "freezing": "freezing {label} ({root})", "frozen": "Frozen {label} ({first} to {last}) {root}: {cases:,} cases → {folder}",
+        "freezing": "freezing {label} ({root})", "frozen": "Frozen {label} ({first} to {last}, as it stood at {as_of}) {root}: {cases:,} cases → {folder}",
+        "nothing_due": "No period is due to be frozen",
         "adverse": "{cases:,} cases with adverse outcomes ({tolerated:,} inside sanctioned pilots, not blamed)",
         "col_stage": "stage", "col_held": "time held", "col_share_held": "share held",
         "col_share_blamed": "share blamed by default",

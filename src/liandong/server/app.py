@@ -6,6 +6,7 @@ from __future__ import annotations
 import gc
 import logging
 import os
+import subprocess
 import sys
 import threading
 from collections.abc import AsyncIterator
@@ -71,19 +72,28 @@ WAL_CHECKPOINT_SECONDS = 0.2
 
 
 FREEZE_FIRST_SECONDS = 60.0
-"""How long after start a server first looks for a closed month to freeze (after the warm-ups)."""
+"""How long after start a server first looks for assessment snapshots to make (after the warm-ups)."""
+
+FREEZE_TIMEOUT_SECONDS = 4 * 3600.0
+"""How long one round of freezing may take before it is stopped (and tried again at the next)."""
 
 
-def freeze_due(platform: Platform, app: FastAPI) -> None:
-    """考核结果固化 of the last whole month and the one before, where not kept yet (a live store)."""
-    from liandong.assessment.frozen import freeze_missing, snapshots
-
-    snaps = snapshots(platform.data_dir)
-    if platform.sandbox or snaps is None:
+def freeze_due(platform: Platform, cfg: Settings) -> None:
+    """考核结果固化 that is due (the last whole month where not frozen at its end, the month in
+    progress each hour), by ``liandong report freeze`` in a process of its own: at a megacity's volume
+    it is minutes of work that must not hold this server's interpreter."""
+    if platform.sandbox or platform.data_dir is None or platform.engine is None:
         return
-    rules, now = app.state.assessment_rules, platform.clock.now()
-    for made in freeze_missing(snaps, platform.reads, platform.hierarchy, platform.served(), now, rules):
-        logger.info("froze the assessment of %s for %s: %d cases", made.period.label, made.root, made.cases)
+    env = {**os.environ, "LIANDONG_DATABASE_URL": platform.engine.url.render_as_string(hide_password=False),
+           "LIANDONG_DATA_DIR": str(platform.data_dir)}
+    if cfg.assessment_rules is not None:
+        env["LIANDONG_ASSESSMENT_RULES"] = str(cfg.assessment_rules)
+    done = subprocess.run([sys.executable, "-m", "liandong", "report", "freeze"], env=env, text=True,
+                          capture_output=True, timeout=FREEZE_TIMEOUT_SECONDS, check=False)
+    if done.returncode:
+        logger.warning("liandong report freeze failed (%d): %s", done.returncode, done.stderr[-2000:])
+    elif done.stdout.strip():
+        logger.info("%s", done.stdout.strip())
 
 
 def warm_up(platform: Platform) -> None:
@@ -149,7 +159,7 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
         heat = (Periodic("heat-sweep", cfg.heat_sweep_seconds,
                          lambda: wired.insight().heat_sweep(wired.writer())).start()
                 if cfg.heat_sweep_seconds > 0 and wired.engine is not None else None)
-        freezer = (Periodic("assessment-freeze", cfg.freeze_seconds, lambda: freeze_due(wired, _app),
+        freezer = (Periodic("assessment-freeze", cfg.freeze_seconds, lambda: freeze_due(wired, cfg),
                             first=FREEZE_FIRST_SECONDS).start()
                    if cfg.freeze_seconds > 0 and wired.data_dir and wired.engine is not None else None)
         served = app.state.federation = (ServedNode(wired, node_config).start()

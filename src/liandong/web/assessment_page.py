@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import tempfile
 import time as timer
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -20,7 +21,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from liandong.assessment import export, tables
 from liandong.assessment.attribution import by_time_held
-from liandong.assessment.frozen import FrozenAssessment, frozen_assessment, snapshots
+from liandong.assessment.frozen import FrozenAssessment, frozen_assessment, settled, snapshots
 from liandong.assessment.periods import Period, last_whole_month, parse_period
 from liandong.assessment.service import Assessment, FactsCache, assess_cached
 from liandong.assessment.stored import assess_stored, oversees
@@ -136,8 +137,19 @@ def page_data(platform: Platform, a: Assessment, scope: str, by: str, lang: str)
             "stages": stages, "parties": parties,
             "cases": summary.cases, "tolerated": summary.tolerated, "fairness": _share(summary.fairness),
             "subtitle": tables.subtitle(a, lang), "scope_name": units(scope),
-            "frozen": f"{a.made_at.astimezone(SHANGHAI):%Y-%m-%d %H:%M}" if isinstance(a, FrozenAssessment)
-            else ""}  # read from a snapshot: when it was made
+            **_snapshot_notes(a)}
+
+
+def _snapshot_notes(a: Assessment) -> dict[str, str]:
+    """Read from a snapshot: when an ended period's was made (固化), or when the figures of a period
+    in progress were taken (made again each hour)."""
+    snap = a.snapshots["current"] if isinstance(a, FrozenAssessment) else None
+
+    def stamp(at: datetime) -> str:
+        return f"{at.astimezone(SHANGHAI):%Y-%m-%d %H:%M}"
+
+    return {"frozen": stamp(snap.made_at) if snap is not None and settled(snap) else "",
+            "taken": stamp(snap.as_of) if snap is not None and not settled(snap) else ""}
 
 
 def _share(value: float | None) -> float | None:

@@ -27,10 +27,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "考核周期自 {start} 起，尚未开始",
         "en": "The period starts on {start} and has not begun yet",
     },
-    "assessment.freeze_open": {
-        "zh": "考核周期 {label} 至 {end} 才结束，结束后方可固化",
-        "en": "The period {label} ends on {end}; it can be frozen once it has ended",
-    },
     "assessment.freeze_sandbox": {
         "zh": "这是演练库：其时间可以模拟或补录，考核结果不固化，每次按库中数据计算",
         "en": "This is a sandbox store: its times may be simulated or claimed, so its results are never frozen; they are computed from the store each time",

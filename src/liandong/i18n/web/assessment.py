@@ -22,6 +22,7 @@ ASSESSMENT_TEXT: dict[str, dict[str, str]] = {
         "group_lead_system": "主办系统",
         "definitions": "指标口径见 docs/assessment.md；与 liandong report 命令所得数字一致。",
         "frozen": "本期考核结果已于 {at}（北京时间）固化；此后补录或更正须重新固化（liandong report freeze）。",
+        "taken": "本期尚未结束：数据截至 {at}（北京时间），每小时更新。",
     },
     "en": {
         "as_title": "Assessment and accountability", "scope_label": "Scope", "period_label": "Period",
@@ -38,6 +39,7 @@ ASSESSMENT_TEXT: dict[str, dict[str, str]] = {
         "bad_period": "The period is not valid: {message}", "outside": "This jurisdiction is outside your scope: {code}",
         "no_groups": "Nothing to group in this scope", "nothing": "—",
         "frozen": "These results were frozen at {at} (Beijing time); a later correction needs them frozen again (liandong report freeze).",
+        "taken": "The period is still running: figures as they stood at {at} (Beijing time), taken again every hour.",
         "group_province": "Provinces", "group_city": "Cities", "group_county": "Counties", "group_township": "Townships",
         "group_department": "Lead departments", "group_matter": "Matters", "group_source": "Sources",
         "group_lead_system": "Lead systems",
