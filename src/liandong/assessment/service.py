@@ -111,6 +111,12 @@ class FactsCache:
         self._blame: dict[str, dict[datetime, tuple[tuple[Any, ...], Attribution | None]]] = {}
         self._lock = threading.Lock()
 
+    def holds(self, uow: Callable[[], UnitOfWork], start: datetime, end: datetime) -> bool:
+        """Whether the cases received in [start, end) take at most half the cache (what a warm-up
+        asks before filling it: a megacity's month would only fill it to empty it again)."""
+        with uow() as u:
+            return len(u.case_reads.versions_received(start, end)) <= self.capacity // 2
+
     def collect(self, uow: Callable[[], UnitOfWork], hierarchy: HierarchyIndex, start: datetime,
                 end: datetime, *, visible: Visible | None = None, scope: str | None = None,
                 ) -> list[CaseFacts]:

@@ -215,21 +215,17 @@ def warm(app: FastAPI, cache: FactsCache) -> None:
     if platform is None:
         return
 
-    def fits(start: datetime, end: datetime) -> bool:
-        with platform.read_uow() as u:
-            return len(u.case_reads.versions_received(start, end)) <= cache.capacity // 2
-
     try:
         now = platform.clock.now()
         period, _, _ = choose_period(now, "", "", "")
         for p in (period, period.previous()):  # the dashboard's: from where it reads
-            if fits(p.start, p.end):
+            if cache.holds(platform.read_uow, p.start, p.end):
                 cache.collect(platform.read_uow, platform.hierarchy, p.start, p.end)
         Engine.of([], platform.hierarchy).close()
         rules = site_rules(app)
         month = last_whole_month(now, rules.period.cutoff_day)
         for p in (month, month.previous()):
-            if fits(p.start, min(p.end, now)):
+            if cache.holds(platform.reads, p.start, min(p.end, now)):
                 cache.period(platform.reads, platform.hierarchy, p, now, rules)
     except Exception:  # a cold first page is the only cost; say why
         log.warning("dashboard warm-up failed", exc_info=True)
