@@ -103,11 +103,8 @@ def test_a_frozen_month_gives_todays_figures(two_months: Callable[[], UnitOfWork
     snaps = Snapshots(tmp_path / "assessment")
     assert frozen_assessment(snaps, H, APRIL, NOW, rules, ROOT) is None  # nothing kept yet
     made = freeze_due(snaps, two_months, H, (ROOT,), NOW, rules)
-    assert [f.period.label for f in made] == ["2026-03", "2026-04", "2026-05"]  # and the month in progress
-    assert [f.cases for f in made] == [7, 7, 0]
+    assert [f.period.label for f in made] == ["2026-03", "2026-04"] and [f.cases for f in made] == [7, 7]
     assert freeze_due(snaps, two_months, H, (ROOT,), NOW, rules) == []  # kept: not made again
-    later = freeze_due(snaps, two_months, H, (ROOT,), NOW + timedelta(minutes=61), rules)
-    assert [f.period.label for f in later] == ["2026-05"]  # the month in progress, each hour
     for scope in SCOPES:
         frozen = frozen_assessment(snaps, H, APRIL, NOW, rules, scope)
         assert isinstance(frozen, FrozenAssessment) and frozen.made_at == NOW
@@ -183,8 +180,8 @@ def test_the_page_reads_the_snapshot_of_a_live_store(tmp_path: Path) -> None:
         chart, live, note = _page(client, month.label)
         assert note == "" and re.search(r'data-key="320213">.*?<td class="num">2</td>', live, re.S)
 
-        made = freeze_due(Snapshots(tmp_path / "assessment"), reader.reads, H, reader.served(),
-                          reader.clock.now(), rules)
+        snaps = Snapshots(tmp_path / "assessment")
+        made = freeze_due(snaps, reader.reads, H, reader.served(), reader.clock.now(), rules, running_from=0)
         assert [m.cases for m in made] == [0, 3, 0] and made[1].period.label == month.label
         chart_frozen, frozen, note = _page(client, month.label)
         stamp = f"{reader.clock.now().astimezone(SHANGHAI):%Y-%m-%d %H:%M}"
@@ -214,7 +211,7 @@ def test_freezing_is_refused_where_it_cannot_hold(tmp_path: Path) -> None:
     assert refused.exit_code != 0 and "sandbox store" in refused.output and "never frozen" in refused.output
     done = CliRunner().invoke(cli, ["report", "freeze", *base])  # what is due
     assert done.exit_code == 0, done.output
-    assert done.output.count("已固化") == 3 and "案件 0 件" in done.output  # two months and this one
+    assert done.output.count("已固化") == 2 and "案件 0 件" in done.output  # the two months before this
     again = CliRunner().invoke(cli, ["report", "freeze", *base])
     assert again.exit_code == 0 and "没有到期需固化的考核周期" in again.output
 
@@ -226,8 +223,10 @@ def test_the_month_in_progress_as_it_stood(two_months: Callable[[], UnitOfWork],
     snaps = Snapshots(tmp_path / "assessment")
     then = datetime(2026, 4, 8, 3, 30, tzinfo=UTC)
     assert APRIL.start < then < APRIL.end
-    made = freeze_due(snaps, two_months, H, (ROOT,), then, rules)
-    assert [f.period.label for f in made] == ["2026-02", "2026-03", "2026-04"] and made[-1].cases == 7
+    assert [f.period.label for f in freeze_due(snaps, two_months, H, (ROOT,), then, rules)] == [
+        "2026-02", "2026-03"]  # seven cases so far: April is assessed from the store, current to the minute
+    made = freeze_due(snaps, two_months, H, (ROOT,), then, rules, running_from=7)  # a busy month
+    assert [f.period.label for f in made] == ["2026-04"] and made[-1].cases == 7
     frozen = frozen_assessment(snaps, H, APRIL, then + timedelta(minutes=20), rules, ROOT)
     assert isinstance(frozen, FrozenAssessment)
     live = today(two_months, ROOT, rules, then)
@@ -242,6 +241,10 @@ def test_the_month_in_progress_as_it_stood(two_months: Callable[[], UnitOfWork],
     assert frozen_assessment(snaps, H, APRIL, then + timedelta(minutes=61), rules, ROOT) is None  # stale
     early = then - timedelta(minutes=1)
     assert frozen_assessment(snaps, H, APRIL, early, rules, ROOT) is None  # not taken yet
+    soon, later = then + timedelta(minutes=59), then + timedelta(minutes=61)
+    assert freeze_due(snaps, two_months, H, (ROOT,), soon, rules, running_from=7) == []
+    again = freeze_due(snaps, two_months, H, (ROOT,), later, rules, running_from=7)
+    assert [f.period.label for f in again] == ["2026-04"]  # each hour
 
 
 def test_the_server_freezes_in_a_process_of_its_own(tmp_path: Path) -> None:
@@ -257,9 +260,9 @@ def test_the_server_freezes_in_a_process_of_its_own(tmp_path: Path) -> None:
                                            description="夜间施工噪声扰民"))
         freeze_due_in_a_process(platform, settings)
         folders = sorted((tmp_path / "assessment" / ROOT).iterdir())
-        assert len(folders) == 3 and all((f / "meta.json").exists() for f in folders)
-        running = month_in_progress(datetime.now(UTC), CUTOFF)
-        found = Snapshots(tmp_path / "assessment").get(ROOT, running, load_rules())
-        assert found is not None and found.cases == 1
+        assert len(folders) == 2 and all((f / "meta.json").exists() for f in folders)  # the months before
+        last = last_whole_month(datetime.now(UTC), CUTOFF)
+        found = Snapshots(tmp_path / "assessment").get(ROOT, last, load_rules())
+        assert found is not None and found.cases == 0 and found.as_of == last.end
     finally:
         platform.close()

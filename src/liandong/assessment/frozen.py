@@ -61,6 +61,10 @@ def rules_key(rules: AssessmentRules) -> str:
     return hashlib.sha256(rules.model_dump_json().encode()).hexdigest()[:16]
 
 
+RUNNING_FROM = 10_000
+"""Cases received so far from which the month in progress is taken each hour: below it the page is
+assessed from the store in a few seconds at most, and stays current to the minute."""
+
 REFRESH = timedelta(hours=1)
 """How old a snapshot of the period in progress may be and still be read (the server makes it again
 each hour)."""
@@ -207,17 +211,22 @@ def frozen_assessment(snaps: Snapshots | None, hierarchy: HierarchyIndex, period
 
 def freeze_due(snaps: Snapshots, uow: Callable[[], UnitOfWork], hierarchy: HierarchyIndex,
                roots: tuple[str, ...], now: datetime, rules: AssessmentRules, *, refresh: timedelta = REFRESH,
+               running_from: int = RUNNING_FROM,
                progress: Callable[[Period, str], Callable[[int, int], None] | None] | None = None,
                ) -> list[Frozen]:
     """Freeze, for each root, the last whole month and the one before where no snapshot holds them
     as they stood at their end (what the assessment page opens on by default), and the month in
-    progress where its snapshot is older than ``refresh``; the snapshots made, oldest first."""
+    progress where its snapshot is older than ``refresh`` once it holds ``running_from`` cases;
+    the snapshots made, oldest first."""
     if fair.active(rules):
         return []
     cutoff = rules.period.cutoff_day
     last = last_whole_month(now, cutoff)
+    running = month_in_progress(now, cutoff)
+    with uow() as u:
+        busy = len(u.case_reads.versions_received(running.start, now)) >= running_from
     made = []
-    for p in (last.previous(), last, month_in_progress(now, cutoff)):
+    for p in (last.previous(), last, *((running,) if busy else ())):
         for root in roots or (hierarchy.root.code,):
             kept = snaps.get(root, p, rules)
             due = kept is None or (not settled(kept) if p.end <= now else kept.made_at + refresh <= now)
