@@ -93,6 +93,8 @@ class Figures:
 
     def value(self, name: str) -> float | None:
         """A count, a rate, ``composite`` or ``read_lag_hours`` by name."""
+        if self.counts is NO_CASES:  # a unit without cases (most of a wide scope's): nothing to divide
+            return None if name in _NO_VALUE else 0
         if name == "composite":
             return self.composite
         if name == "read_lag_hours":
@@ -126,6 +128,7 @@ def _empty_counts() -> dict[str, float]:
 
 
 NO_CASES: Mapping[str, float] = MappingProxyType(_empty_counts())  # the counts of every unit without cases
+_NO_VALUE = frozenset({*RATES, "composite", "read_lag_hours"})  # what a unit without cases has no value of
 # what ``as_dict`` gives for a group without cases (whatever the weights)
 _ZERO: dict[str, Any] = {**dict.fromkeys(COUNTS, 0), **dict.fromkeys(RATES), "composite": None,
                          "read_lag_hours": None}
