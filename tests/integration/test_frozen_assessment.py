@@ -11,7 +11,7 @@ import json
 import math
 import re
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +27,7 @@ from liandong.assessment.frozen import (
     month_in_progress,
 )
 from liandong.assessment.periods import last_whole_month, parse_period
-from liandong.assessment.rules import AssessmentRules, load_rules
+from liandong.assessment.rules import AssessmentRules, PilotRule, load_rules
 from liandong.assessment.service import GROUPS, Assessment, FactsCache
 from liandong.assessment.stored import assess_stored
 from liandong.bootstrap import bootstrap
@@ -115,6 +115,19 @@ def test_a_frozen_month_gives_todays_figures(two_months: Callable[[], UnitOfWork
         finally:
             frozen.close()
             live.close()
+    # a sanctioned pilot in 梁溪 (容错): its adverse cases are tolerated, in the snapshot as in the store
+    pilot = PilotRule(name="梁溪试点", scope="320213", start=date(2026, 1, 1), end=date(2026, 12, 31))
+    piloted = rules.model_copy(update={"pilots": (pilot,)})
+    freeze_due(snaps, two_months, H, (ROOT,), NOW, piloted)
+    frozen, live = frozen_assessment(snaps, H, APRIL, NOW, piloted, ROOT), today(two_months, ROOT, piloted)
+    assert frozen is not None
+    try:
+        assert frozen.accountability(ROOT).tolerated == live.accountability(ROOT).tolerated > 0
+        same(frozen, live, ROOT)
+        same(frozen, live, "320213")
+    finally:
+        frozen.close()
+        live.close()
     assert frozen_assessment(snaps, H, APRIL, NOW, rules, "320000") is None  # the province: outside the root
     june = parse_period("2026-06", cutoff=CUTOFF)
     assert frozen_assessment(snaps, H, june, NOW, rules, ROOT) is None  # not begun

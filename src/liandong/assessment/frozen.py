@@ -43,7 +43,7 @@ from liandong.assessment.stored import period_facts
 from liandong.domain.hierarchy import HierarchyIndex
 from liandong.services.ports import UnitOfWork
 
-VERSION = 1
+VERSION = 2
 """Of the files' layout: a snapshot of another version is not read (it is made again)."""
 
 TABLES = ("cases", "members", "blame", "segments")
@@ -53,7 +53,7 @@ BLAME = pa.schema([("row", pa.int64()), ("case_id", _TEXT), ("outcomes", pa.list
 SEGMENTS = pa.schema([("row", pa.int64()), ("part", pa.int32()), ("case_id", _TEXT), ("party", _TEXT),
                       ("stage", _TEXT), ("kind", pa.string()), ("start", pa.timestamp("us", tz="UTC")),
                       ("end", pa.timestamp("us", tz="UTC")), ("seconds", pa.float64()),
-                      ("opened", pa.int64()), ("closed", pa.int64())])
+                      ("tolerated", pa.bool_()), ("opened", pa.int64()), ("closed", pa.int64())])
 
 
 def rules_key(rules: AssessmentRules) -> str:
@@ -259,7 +259,9 @@ def _write_blame(writers: dict[str, pq.ParquetWriter], blamed: list[Attribution]
         "party": [s.party for *_, s in segs], "stage": [s.stage for *_, s in segs],
         "kind": [s.kind for *_, s in segs], "start": [s.start for *_, s in segs],
         "end": [s.end for *_, s in segs],
-        "seconds": [s.seconds for *_, s in segs], "opened": [s.evidence[0] for *_, s in segs],
+        "seconds": [s.seconds for *_, s in segs],
+        "tolerated": [bool(a.tolerance) for a in blamed for _ in a.segments],
+        "opened": [s.evidence[0] for *_, s in segs],
         "closed": [s.evidence[1] for *_, s in segs]}, schema=SEGMENTS))
 
 
@@ -268,6 +270,7 @@ class FrozenEngine(Engine):
     """The KPI engine over a snapshot's files (views on them, local to this engine's connection)."""
 
     folder: Path = field(default_factory=Path)
+    root: str = ""  # the snapshot's: every case of it is under it
 
     def __post_init__(self) -> None:
         self._db = _connection()
@@ -279,9 +282,12 @@ class FrozenEngine(Engine):
         pass
 
     def inside(self, scope: str) -> tuple[str, list[Any]]:
-        """The cases with a place under ``scope`` (as ``Assessment.attributions`` keeps them)."""
+        """A condition keeping the cases with a place under ``scope`` (as ``Assessment.attributions``
+        keeps them): none for the snapshot's root."""
         where, params = self._where_scope(scope)
-        return f"SELECT case_id FROM cases WHERE {where}", params
+        if scope == self.root:
+            return "TRUE", []
+        return f"case_id IN (SELECT case_id FROM cases WHERE {where})", params
 
 
 @dataclass
@@ -307,18 +313,19 @@ class FrozenAssessment(Assessment):
         if not isinstance(found, FrozenEngine):
             found = self._engines[which] = FrozenEngine(
                 pa.table({}), pa.table({}), self.hierarchy, self.rules.composite.weights, (),
-                self.rules.composite.extra_weights, None, folder=self.snapshots[which].folder)
+                self.rules.composite.extra_weights, None, folder=self.snapshots[which].folder,
+                root=self.snapshots[which].root)
         return found
 
     def attributions(self, scope: str, which: str = "current") -> list[Attribution]:
         e = self.engine(which)
         inside, params = e.inside(scope)
         blame = e._db.execute(f"SELECT row, case_id, outcomes, default_party, default_stage, tolerance "
-                              f"FROM blame WHERE case_id IN ({inside}) ORDER BY row", params).fetchall()
+                              f"FROM blame WHERE {inside} ORDER BY row", params).fetchall()
         segments: dict[int, list[Segment]] = {}
         for row, party, stage, kind, start, end, seconds, opened, closed in e._db.execute(
                 f"SELECT row, party, stage, kind, start, \"end\", seconds, opened, closed FROM segments "
-                f"WHERE case_id IN ({inside}) ORDER BY row, part", params).fetchall():
+                f"WHERE {inside} ORDER BY row, part", params).fetchall():
             segment = Segment(party, stage, kind, start, end, seconds, (opened, closed))
             segments.setdefault(row, []).append(segment)
         return [Attribution(case_id, tuple(outcomes), party, stage, tolerance, tuple(segments.get(row, ())))
@@ -331,7 +338,7 @@ class FrozenAssessment(Assessment):
         n = tolerated = 0
         default: dict[str, int] = {}
         for tol, stage, count in e._db.execute(
-                f"SELECT tolerance <> '', default_stage, count(*) FROM blame WHERE case_id IN ({inside}) "
+                f"SELECT tolerance <> '', default_stage, count(*) FROM blame WHERE {inside} "
                 f"GROUP BY 1, 2 ORDER BY 1, 2", params).fetchall():
             if tol:
                 tolerated += count
@@ -343,8 +350,8 @@ class FrozenAssessment(Assessment):
         by_stage: dict[str, float] = {}
         by_kind: dict[str, float] = {}
         for party, stage, kind, seconds in e._db.execute(
-                f"SELECT s.party, s.stage, s.kind, sum(s.seconds) FROM segments s JOIN blame b USING (row) "
-                f"WHERE b.tolerance = '' AND s.case_id IN ({inside}) GROUP BY 1, 2, 3 ORDER BY 1, 2, 3",
+                f"SELECT party, stage, kind, sum(seconds) FROM segments WHERE NOT tolerated AND {inside} "
+                f"GROUP BY 1, 2, 3 ORDER BY 1, 2, 3",
                 params).fetchall():
             by_party[party] = by_party.get(party, 0.0) + seconds
             by_kind[kind] = by_kind.get(kind, 0.0) + seconds
