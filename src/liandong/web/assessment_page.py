@@ -102,7 +102,7 @@ class _Request:
             return can_see(self.user, record, h)
 
         if oversees(self.user, self.scope, h) is not None:  # the 事实表 (issue 28)
-            if not platform.sandbox:  # a closed period's snapshot (考核结果固化, decision 0058)
+            if not platform.sandbox:  # its snapshot, where kept (考核结果固化, decision 0058)
                 frozen = frozen_assessment(snapshots(platform.data_dir), h, self.period, self.now, self.rules,
                                            self.scope)
                 if frozen is not None:
