@@ -58,7 +58,7 @@ def main() -> None:
     ap.add_argument("--events", action="store_true", help="time the replay of the events too")
     ap.add_argument("--store", type=Path, help="a store made by bench/volume.py (instead of --cases)")
     ap.add_argument("--today-repeat", type=int, help="timed runs of today's code (default --repeat; 0: one "
-                    "run, timed, where today's code takes minutes)")
+                    "run, timed, where today's code takes minutes; -1: not run)")
     args = ap.parse_args()
 
     from bench_volume_inbox import store_for
@@ -97,6 +97,8 @@ def main() -> None:
         today = args.repeat if args.today_repeat is None else args.today_repeat
         ways: list[tuple[str, Callable[[], Any], int]] = [
             ("rows (today)", lambda: page("stored"), today), ("sums", lambda: page("sums"), args.repeat)]
+        if today < 0:  # today's code not run (it was timed once already: minutes a page)
+            ways = ways[1:]
         if args.events:
             ways.insert(0, ("events (cold)", lambda: page("events"), max(1, args.repeat // 2)))
         results = [(name, timed(fn, n)) for name, fn, n in ways]
