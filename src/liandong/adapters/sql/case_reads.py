@@ -9,13 +9,14 @@ from collections.abc import Collection, Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, exists, select, text
+from sqlalchemy import select, text
 
 from liandong.adapters.sql import facts as fact_sql
 from liandong.adapters.sql import tables as t
 from liandong.adapters.sql.cases import SqlCaseStore
 from liandong.adapters.sql.sums import SqlSumView
 from liandong.adapters.sql.tables import PUBLIC_LISTED, PUBLIC_STEP
+from liandong.adapters.sql.windows import received_in as _received
 from liandong.domain.cases import events as ev
 from liandong.domain.cases.case import Case
 from liandong.domain.cases.publication import public_note
@@ -37,23 +38,6 @@ def _source(payload: str | None) -> str:
     if payload is None:
         return ""
     return str(json.loads(payload).get("source", ""))
-
-
-def _received(since: datetime, until: datetime, scope: str | None) -> ColumnElement[bool]:
-    """``case_record`` rows received in [since, until) with a place under ``scope``: the case ids
-    come from one range scan of ``ix_case_place_unit`` (the scope's code prefix) — or, for a province,
-    whose range holds most of the store (two million ids for a day's window), each case of the window
-    is looked up in ``case_place`` by its key."""
-    c, p = t.case_record, t.case_place
-    window = (c.c.received_at >= since) & (c.c.received_at < until)
-    prefix = scope_prefix(scope) if scope is not None else ""
-    if not prefix:
-        return window
-    end = prefix_end(prefix)
-    under = p.c.unit_code >= prefix if end is None else (p.c.unit_code >= prefix) & (p.c.unit_code < end)
-    if len(prefix) <= 2:  # a province: most of the window's cases are in it; each is looked up by its key
-        return window & exists().where((p.c.case_id == c.c.id) & under)
-    return window & c.c.id.in_(select(p.c.case_id).where(under))
 
 
 class SqlCaseReads(ReadsThroughStore[Case, ev.Event], CaseReads):

@@ -12,8 +12,9 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
 
 from liandong.adapters.sql import tables as t
+from liandong.adapters.sql.windows import received_in
 from liandong.domain.cases import events as ev
-from liandong.services.ports import FactRow, prefix_end, scope_prefix
+from liandong.services.ports import FactRow
 
 LAST = "SELECT body, fair FROM case_fact WHERE case_id = :id ORDER BY version DESC LIMIT 1"
 INSERT = ("INSERT INTO case_fact (case_id, version, valid_from, irregular, body, viewers, fair) "
@@ -63,16 +64,9 @@ def rows_received(conn: Connection, since: datetime, until: datetime, as_of: dat
                   scope: str | None) -> Iterator[FactRow]:
     """The row valid at ``as_of`` of each case received in [since, until) with a place under
     ``scope``, oldest case first: per case, the latest version whose save began by ``as_of``."""
-    c, p, f = t.case_record, t.case_place, t.case_fact
+    c, f = t.case_record, t.case_fact
     g, h = f.alias("g"), f.alias("h")  # h: the latest row (its finding counts whenever it was made)
-    where = (c.c.received_at >= since) & (c.c.received_at < until)
-    prefix = scope_prefix(scope) if scope is not None else ""
-    if prefix:
-        places = select(p.c.case_id).where(p.c.unit_code >= prefix)
-        end = prefix_end(prefix)
-        if end is not None:
-            places = places.where(p.c.unit_code < end)
-        where = where & c.c.id.in_(places)
+    where = received_in(since, until, scope)
     latest = (select(func.max(g.c.version)).where(g.c.case_id == c.c.id, g.c.valid_from <= as_of)
               .scalar_subquery())
     q = (select(c.c.id, c.c.received_at, f.c.version, f.c.valid_from, f.c.irregular, f.c.body, f.c.viewers,
