@@ -21,7 +21,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from liandong.assessment.fact_rows import facts_of
 from liandong.assessment.facts import COUNTS, CaseFacts, _units, case_facts
 from liandong.assessment.stored import period_facts
-from liandong.assessment.sums import day_of, midnight_day
+from liandong.assessment.sums import day_of, midnight_day, nodes_of
 from liandong.domain.cases.record import CaseRecord
 from liandong.domain.hierarchy import HierarchyIndex
 from liandong.domain.worktime import SHANGHAI
@@ -43,15 +43,6 @@ def _unit(h: HierarchyIndex, code: str, units: Units) -> tuple[str, str, str, st
     if found is None:
         found = units[code] = _units(h, code)
     return found
-
-
-def _stand_in(key: str, places: Sequence[str], counts: dict[str, float], h: HierarchyIndex, units: Units,
-              received_at: datetime) -> CaseFacts:
-    return CaseFacts(case_id=key, received_at=received_at, matter="", severity="", source="", lead="",
-                     lead_system="", lead_level=-1,
-                     places=tuple(dict.fromkeys(_unit(h, p, units) for p in places)), counts=counts,
-                     members=(), record=CaseRecord(key, affected=tuple(places)),
-                     values=tuple(float(counts[n]) for n in COUNTS))
 
 
 def sum_facts(uow: Callable[[], UnitOfWork], h: HierarchyIndex, start: datetime, end: datetime,
@@ -78,29 +69,39 @@ def sum_facts(uow: Callable[[], UnitOfWork], h: HierarchyIndex, start: datetime,
         view = u.case_reads.sum_view()
         sums: dict[str, list[float]] = {}
         trend: dict[date, list[int]] = {}
-        for places, *vec in view.period_sums(first, last, cut):
-            if inside(places.split("|") if places else []):
-                sums[places] = [float(v or 0) for v in vec]
+        for node, *vec in view.period_sums(first, last, cut, prefix):
+            if node.startswith(prefix):
+                sums[node] = [float(v or 0) for v in vec]
         for rday, received, resolved in view.period_trend(first, last, cut, prefix):
             trend[date.fromisoformat(rday)] = [received, resolved]
         passed: dict[tuple[str, str], int] = {}
-        # at a midnight, the deadlines of earlier days pending then; now, those pending now and passed
-        found = (view.period_due(first, last, cut, cut) if cut is not None
-                 else view.pending_between(first, last, _EPOCH, as_of))
-        for places, kind, n in found:
-            passed[places, kind] = passed.get((places, kind), 0) + n
+        # at a midnight, the deadlines of earlier days pending then (per node); now, those pending
+        # now and passed (per place set, here per node)
+        if cut is not None:
+            for node, kind, n in view.period_due(first, last, cut, cut, prefix):
+                passed[node, kind] = passed.get((node, kind), 0) + n
+        else:
+            for places, kind, n in view.pending_between(first, last, _EPOCH, as_of):
+                for node, w in nodes_of(places):
+                    passed[node, kind] = passed.get((node, kind), 0) + w * n
+        due: dict[str, int] = {}
         present: dict[str, int] = {}
         for places, team_units, major, n in view.period_team(first, last, cut):
             where = places.split("|") if places else []
-            if n and inside(where) and (major or _cross(h, where, units)) \
-                    and _copresent(h, team_units, where):
-                present[places] = present.get(places, 0) + n
+            if not n or not (major or _cross(h, where, units)):
+                continue
+            here = _copresent(h, team_units, where)
+            for node, w in nodes_of(places):
+                due[node] = due.get(node, 0) + w * n
+                if here:
+                    present[node] = present.get(node, 0) + w * n
         marks: dict[str, list[float]] = {}
-        for places, *vec in view.period_reads(first, last, cut):
-            if inside(places.split("|") if places else []):
-                marks[places] = [float(v or 0) for v in vec]
-        out = [_group(key, sums.get(key, [0.0] * len(SUM_COLUMNS)), passed, present.get(key, 0),
-                      marks.get(key), h, units, start) for key in sorted(set(sums) | set(marks))]
+        for node, *vec in view.period_reads(first, last, cut, prefix):
+            if node.startswith(prefix):
+                marks[node] = [float(v or 0) for v in vec]
+        keys = {k for k in (*sums, *marks, *due, *(k for k, _ in passed)) if k.startswith(prefix)}
+        out = [_group(key, sums.get(key, [0.0] * len(SUM_COLUMNS)), passed, due.get(key, 0),
+                      present.get(key, 0), marks.get(key), h, units, start) for key in sorted(keys)]
         skipped = set(view.skipped_between(whole, end))
         reads = u.case_reads.reads_of(sorted(skipped)) if skipped else {}
         for case_id in sorted(skipped):
@@ -135,25 +136,43 @@ def _copresent(h: HierarchyIndex, team_units: str, places: Sequence[str]) -> boo
     return needed <= levels
 
 
-def _group(key: str, vec: list[float], passed: dict[tuple[str, str], int], present: int,
+def _group(node: str, vec: list[float], passed: dict[tuple[str, str], int], due: int, present: int,
            marks: list[float] | None, h: HierarchyIndex, units: Units, start: datetime) -> CaseFacts:
+    """The stand-in of a node's sums: counted in every unit whose code prefix starts the node."""
     s = dict(zip(SUM_COLUMNS, vec, strict=True))
-    places = key.split("|") if key else []
-    cross = _cross(h, places, units)
     counts = dict.fromkeys(COUNTS, 0.0)
     for name in ("received", "dispatched", "resolved", "closed", "open", "valid", "contacted", "solved",
                  "ack_in_time", "resolved_on_time", "returned", "redone", "extended", "escalated",
                  "resource_asked", "summons_in_time", "assists_due", "assists_in_time", "team", "supporting"):
         counts[name] = s[name]
     counts["satisfaction_points"] = s["satisfaction_tenths"] / 10
-    counts["overdue"] = passed.get((key, "o"), 0)
-    counts["ack_due"] = s["ack_settled"] + passed.get((key, "a"), 0)
-    counts["summons_due"] = s["summons_answered"] + passed.get((key, "s"), 0)
-    counts["copresence_due"] = s["dispatched"] if cross else s["dispatched_major"]
+    counts["overdue"] = passed.get((node, "o"), 0)
+    counts["ack_due"] = s["ack_settled"] + passed.get((node, "a"), 0)
+    counts["summons_due"] = s["summons_answered"] + passed.get((node, "s"), 0)
+    counts["copresence_due"] = due
     counts["copresent"] = present
     for name, value in zip(READ_COLUMNS, marks or (), strict=False):
         counts[name] = value
-    return _stand_in(f"sum:{key}", places, counts, h, units, start)
+    found = units.get(f"node:{node}")
+    if found is None:
+        found = units[f"node:{node}"] = _units(h, _deepest(h, node))
+    return CaseFacts(case_id=f"sum:{node}", received_at=start, matter="", severity="", source="", lead="",
+                     lead_system="", lead_level=-1, places=(found,), counts=counts, members=(),
+                     record=CaseRecord(f"sum:{node}", affected=(node,)),
+                     values=tuple(float(counts[n]) for n in COUNTS))
+
+
+def _deepest(h: HierarchyIndex, node: str) -> str:
+    """The deepest unit whose code prefix starts ``node`` (a place's code, or a prefix where a case's
+    places branch), "" when none does: the units a node's sums count in are it and those above."""
+    if node in h:
+        return node
+    for n in range(len(node), 1, -1):
+        q = node[:n]
+        for code in (q, q.ljust(6, "0")):
+            if code in h and scope_prefix(code) == q:
+                return code
+    return ""
 
 
 def _row_facts(u: UnitOfWork, case_id: str, as_of: datetime, h: HierarchyIndex,

@@ -69,6 +69,27 @@ def places_key(affected: Iterable[str]) -> str:
     return "|".join(sorted(set(affected)))
 
 
+@lru_cache(maxsize=50_000)
+def nodes_of(places: str) -> tuple[tuple[str, int], ...]:
+    """The keys a place set's sums are stored under, with their weights (decision 0059): the
+    nodes of the prefix tree of its place codes where the Möbius inversion of "some place starts
+    with this prefix" is not zero — each place (+1, unless another place of the set lies under it)
+    and each prefix where the places branch (1 − the number of branches). For every prefix ``q``,
+    the weights of the nodes starting with ``q`` add up to 1 when a place of the set starts with
+    ``q``, else 0: a unit's sums are those of the nodes under its code prefix, and a case counts
+    once in every unit one of its places lies in, as the engine's ``k`` flags count it. One place:
+    itself, weight 1 (most cases: one key, as before)."""
+    codes = places.split("|") if places else []
+    if len(codes) <= 1:
+        return ((places, 1),)
+    prefixes = {c[:i] for c in codes for i in range(len(c) + 1)}
+    branches: dict[str, int] = {}
+    for q in prefixes:
+        if q:
+            branches[q[:-1]] = branches.get(q[:-1], 0) + 1
+    return tuple(sorted((q, 1 - branches.get(q, 0)) for q in prefixes if branches.get(q, 0) != 1))
+
+
 class Contribution:
     """What one fact row adds: its key, the event-only vector and its pending deadlines."""
 
@@ -217,6 +238,23 @@ class Deltas:
         for (places, rday, _, units, major), n in self.team.items():
             team[places, rday, units, major] = team.get((places, rday, units, major), 0) + n
         return ({k: v for k, v in sums.items() if any(v)}, {k: n for k, n in team.items() if n})
+
+    def by_node(self) -> Deltas:
+        """Keyed by the nodes of the place sets (``nodes_of``), as the tables hold them; 共同在场's
+        candidates stay per place set (the reader decides each group with the hierarchy)."""
+        out = Deltas()
+        out.team = dict(self.team)
+        for src, dst in ((self.sums, out.sums), (self.reads, out.reads)):
+            for (places, rday, day), vec in src.items():
+                for node, w in nodes_of(places):
+                    found = dst.setdefault((node, rday, day), [0.0] * len(vec))
+                    for i, v in enumerate(vec):
+                        found[i] += w * v
+        for (places, rday, day, kind, due_day), n in self.due.items():
+            for node, w in nodes_of(places):
+                key = (node, rday, day, kind, due_day)
+                out.due[key] = out.due.get(key, 0) + w * n
+        return out.compact()
 
     def negated(self) -> Deltas:
         out = Deltas()

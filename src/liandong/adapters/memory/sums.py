@@ -76,30 +76,31 @@ class MemorySumView:
     def __init__(self, state: SumState, facts: dict[str, list[FactRow]], records: dict[str, Any],
                  marks: dict[str, dict[str, Mark]]) -> None:
         self.state, self.facts, self.records, self.marks = state, facts, records, marks
-        self.total, self.skipped = state.total, state.skipped
+        self.total, self.skipped = state.total.by_node(), state.skipped  # as the tables hold them
         self.pending = [(places, rday, kind, moment(due)) for places, rday, waits in state.pending.values()
                         for kind, due in waits]
 
-    def period_sums(self, first: str, last: str, cut: str | None) -> Iterator[tuple[Any, ...]]:
-        return _by_places(self.total.sums, first, last, cut)
+    def period_sums(self, first: str, last: str, cut: str | None, prefix: str = "",
+                    ) -> Iterator[tuple[Any, ...]]:
+        return _by_node(self.total.sums, first, last, cut, prefix)
 
     def period_trend(self, first: str, last: str, cut: str | None, prefix: str,
                      ) -> Iterator[tuple[str, int, int]]:
         out: dict[str, list[int]] = {}
         for (places, rday, day), vec in self.total.sums.items():
-            if first <= rday <= last and (cut is None or day < cut) and (
-                    not prefix or any(p.startswith(prefix) for p in places.split("|"))):
+            if first <= rday <= last and (cut is None or day < cut) and places.startswith(prefix):
                 found = out.setdefault(rday, [0, 0])
                 found[0] += int(vec[0])
                 found[1] += int(vec[2])
         for rday, (received, resolved) in out.items():
             yield rday, received, resolved
 
-    def period_due(self, first: str, last: str, cut: str | None, passed: str,
+    def period_due(self, first: str, last: str, cut: str | None, passed: str, prefix: str = "",
                    ) -> Iterator[tuple[str, str, int]]:
         out: dict[tuple[str, str], int] = {}
         for (places, rday, day, kind, due_day), n in self.total.due.items():
-            if first <= rday <= last and (cut is None or day < cut) and due_day < passed:
+            if first <= rday <= last and (cut is None or day < cut) and due_day < passed \
+                    and places.startswith(prefix):
                 out[places, kind] = out.get((places, kind), 0) + n
         for (places, kind), n in out.items():
             yield places, kind, n
@@ -125,20 +126,21 @@ class MemorySumView:
         for (places, units, major), n in out.items():
             yield places, units, major, n
 
-    def period_reads(self, first: str, last: str, cut: str | None) -> Iterator[tuple[Any, ...]]:
-        return _by_places(self.total.reads, first, last, cut)
+    def period_reads(self, first: str, last: str, cut: str | None, prefix: str = "",
+                     ) -> Iterator[tuple[Any, ...]]:
+        return _by_node(self.total.reads, first, last, cut, prefix)
 
     def differences(self) -> list[str]:
         return [] if self.state.same(SumState.of(self.facts, self.marks)) else ["case_sum:memory"]
 
 
-def _by_places(table: Mapping[tuple[str, str, str], Sequence[float]], first: str, last: str,
-               cut: str | None) -> Iterator[tuple[Any, ...]]:
-    """A table of sums (place set, day received, day of change) added up per place set over the
-    days received ``first``..``last`` and changed before ``cut``."""
+def _by_node(table: Mapping[tuple[str, str, str], Sequence[float]], first: str, last: str,
+             cut: str | None, prefix: str) -> Iterator[tuple[Any, ...]]:
+    """A table of sums (node, day received, day of change) added up per node under ``prefix`` over
+    the days received ``first``..``last`` and changed before ``cut``."""
     out: dict[str, list[float]] = {}
     for (places, rday, day), vec in table.items():
-        if first <= rday <= last and (cut is None or day < cut):
+        if first <= rday <= last and (cut is None or day < cut) and places.startswith(prefix):
             found = out.setdefault(places, [0.0] * len(vec))
             for i, v in enumerate(vec):
                 found[i] += v

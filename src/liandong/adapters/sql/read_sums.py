@@ -128,11 +128,14 @@ def differences(conn: Connection, want: Deltas) -> list[str]:
                   if _rounded(want_now.get(k)) != _rounded(have_now.get(k))]
 
 
-def period_reads(conn: Connection, first: str, last: str, cut: str | None) -> Iterator[tuple[Any, ...]]:
-    """Per place set: the read marks' sums of the cases received in [first, last], of the changes
-    filed before the day ``cut`` (with None: all of them)."""
+def period_reads(conn: Connection, first: str, last: str, cut: str | None, under: Any = None,
+                 ) -> Iterator[tuple[Any, ...]]:
+    """Per node (``under``: a filter of them): the read marks' sums of the cases received in [first,
+    last], of the changes filed before the day ``cut`` (with None: all of them)."""
     s = t.case_sum_read if cut is not None else t.case_sum_read_now
     where = (s.c.received_day >= first) & (s.c.received_day <= last)
+    if under is not None:
+        where = where & under
     if cut is not None:
         where = where & (t.case_sum_read.c.day < cut)
     q = (select(s.c.places, *(func.sum(getattr(s.c, c)) for c in READ_COLUMNS)).where(where)

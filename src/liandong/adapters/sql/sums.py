@@ -7,11 +7,11 @@ from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, delete, func, insert, select
+from sqlalchemy import Connection, delete, func, insert, select, true
 
 from liandong.adapters.sql import read_sums as read_sql
 from liandong.adapters.sql import tables as t
-from liandong.services.ports import FactRow
+from liandong.services.ports import FactRow, prefix_end
 from liandong.services.ports.sums import SUM_COLUMNS
 
 if TYPE_CHECKING:
@@ -47,7 +47,9 @@ Run = Callable[[str, dict[str, Any]], Any]
 
 
 def write(run: Run, d: Deltas) -> None:
-    """In key order, table by table: concurrent saves take the rows' locks in one order (PostgreSQL)."""
+    """In key order, table by table: concurrent saves take the rows' locks in one order (PostgreSQL).
+    ``d`` per place set; the tables hold the sums per node (``Deltas.by_node``)."""
+    d = d.by_node()
     for (places, rday, day), vec in sorted(d.sums.items()):
         run("sum_add", {"places": places, "rday": rday, "day": day,
                                 **dict(zip(SUM_COLUMNS, vec, strict=True))})
@@ -118,6 +120,7 @@ def rebuild(conn: Connection, *, reads: bool = True) -> int:
                   t.case_pending, t.case_sum_skip, *(read_sql.TABLES if reads else ())):
         conn.execute(delete(table))
     total, skipped, pending = recompute(conn, reads=reads)
+    total = total.by_node()
     if total.sums:
         conn.execute(insert(t.case_sum), [
             {"places": k[0], "received_day": k[1], "day": k[2], **dict(zip(SUM_COLUMNS, v, strict=True))}
@@ -232,11 +235,20 @@ def stored_now(conn: Connection) -> NowSums:
     return {k: v for k, v in sums.items() if any(v)}, {k: n for k, n in team.items() if n}
 
 
-def period_sums(conn: Connection, first: str, last: str, cut: str | None) -> Iterator[tuple[Any, ...]]:
-    """Per place set: the event-only sums of the cases received in [first, last], of the changes
-    filed before the day ``cut`` (with None: all of them, from ``case_sum_now``)."""
+def under(column: Any, prefix: str) -> Any:
+    """The nodes under a code prefix: a range of the key (no LIKE)."""
+    if not prefix:
+        return true()
+    end = prefix_end(prefix)
+    return (column >= prefix) if end is None else ((column >= prefix) & (column < end))
+
+
+def period_sums(conn: Connection, first: str, last: str, cut: str | None, prefix: str = "",
+                ) -> Iterator[tuple[Any, ...]]:
+    """Per node under ``prefix``: the event-only sums of the cases received in [first, last], of the
+    changes filed before the day ``cut`` (with None: all of them, from ``case_sum_now``)."""
     s = t.case_sum if cut is not None else t.case_sum_now
-    where = (s.c.received_day >= first) & (s.c.received_day <= last)
+    where = (s.c.received_day >= first) & (s.c.received_day <= last) & under(s.c.places, prefix)
     if cut is not None:
         where = where & (t.case_sum.c.day < cut)
     q = (select(s.c.places, *(func.sum(getattr(s.c, c)) for c in SUM_COLUMNS)).where(where)
@@ -252,19 +264,19 @@ def period_trend(conn: Connection, first: str, last: str, cut: str | None, prefi
     where = (s.c.received_day >= first) & (s.c.received_day <= last)
     if cut is not None:
         where = where & (t.case_sum.c.day < cut)
-    if prefix:
-        where = where & (s.c.places.like(f"{prefix}%") | s.c.places.like(f"%|{prefix}%"))
+    where = where & under(s.c.places, prefix)
     q = (select(s.c.received_day, func.sum(s.c.received), func.sum(s.c.resolved)).where(where)
          .group_by(s.c.received_day))
     yield from ((r[0], int(r[1] or 0), int(r[2] or 0)) for r in conn.execute(q))
 
 
-def period_due(conn: Connection, first: str, last: str, cut: str | None, passed: str,
+def period_due(conn: Connection, first: str, last: str, cut: str | None, passed: str, prefix: str = "",
                ) -> Iterator[tuple[str, str, int]]:
-    """Per place set and kind: the deadlines of cases received in [first, last] pending after the
-    changes before ``cut`` (all with None) whose day is before ``passed``."""
+    """Per node under ``prefix`` and kind: the deadlines of cases received in [first, last] pending
+    after the changes before ``cut`` (all with None) whose day is before ``passed``."""
     d = t.case_sum_due
-    where = (d.c.received_day >= first) & (d.c.received_day <= last) & (d.c.due_day < passed)
+    where = ((d.c.received_day >= first) & (d.c.received_day <= last) & (d.c.due_day < passed)
+             & under(d.c.places, prefix))
     if cut is not None:
         where = where & (d.c.day < cut)
     q = select(d.c.places, d.c.kind, func.sum(d.c.n)).where(where).group_by(d.c.places, d.c.kind)
@@ -308,12 +320,13 @@ class SqlSumView:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
 
-    def period_sums(self, first: str, last: str, cut: str | None) -> Iterator[tuple[Any, ...]]:
-        return period_sums(self.conn, first, last, cut)
+    def period_sums(self, first: str, last: str, cut: str | None, prefix: str = "",
+                    ) -> Iterator[tuple[Any, ...]]:
+        return period_sums(self.conn, first, last, cut, prefix)
 
-    def period_due(self, first: str, last: str, cut: str | None, passed: str,
+    def period_due(self, first: str, last: str, cut: str | None, passed: str, prefix: str = "",
                    ) -> Iterator[tuple[str, str, int]]:
-        return period_due(self.conn, first, last, cut, passed)
+        return period_due(self.conn, first, last, cut, passed, prefix)
 
     def pending_between(self, first: str, last: str, since: datetime, until: datetime,
                         ) -> Iterator[tuple[str, str, int]]:
@@ -329,14 +342,17 @@ class SqlSumView:
                      ) -> Iterator[tuple[str, int, int]]:
         return period_trend(self.conn, first, last, cut, prefix)
 
-    def period_reads(self, first: str, last: str, cut: str | None) -> Iterator[tuple[Any, ...]]:
-        return read_sql.period_reads(self.conn, first, last, cut)
+    def period_reads(self, first: str, last: str, cut: str | None, prefix: str = "",
+                     ) -> Iterator[tuple[Any, ...]]:
+        table = t.case_sum_read if cut is not None else t.case_sum_read_now
+        return read_sql.period_reads(self.conn, first, last, cut, under(table.c.places, prefix))
 
     def differences(self, recomputed: Recomputed | None = None) -> list[str]:
         """The keys of ``case_sum``/``case_sum_due``/``case_pending``/``case_sum_skip`` whose stored
         value is not what the fact rows give (named as table:key); ``recomputed``: those already
         taken from the fact rows by a scan of them (the state cross-check's), else read here."""
         want, want_skip, want_pending = recompute(self.conn) if recomputed is None else recomputed.result()
+        want = want.by_node()
         have, have_skip, have_pending = stored(self.conn)
         out = [f"case_sum:{'/'.join(k)}" for k in sorted(set(want.sums) | set(have.sums))
                if [round(x, 6) for x in want.sums.get(k, [])] != [round(x, 6) for x in have.sums.get(k, [])]]

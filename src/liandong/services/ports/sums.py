@@ -18,30 +18,34 @@ SUM_COLUMNS = (
 READ_COLUMNS = ("team_read_latest", "read_lag_seconds", "reads")
 
 class SumView(Protocol):
-    def period_sums(self, first: str, last: str, cut: str | None) -> Iterable[tuple[Any, ...]]:
-        """(places, *SUM_COLUMNS) summed over the changes filed before ``cut`` (all with None)."""
+    def period_sums(self, first: str, last: str, cut: str | None, prefix: str = "",
+                    ) -> Iterable[tuple[Any, ...]]:
+        """(node, *SUM_COLUMNS) summed over the changes filed before ``cut`` (all with None), for the
+        nodes under the code ``prefix`` (decision 0059: the sums are kept per node of the place
+        sets' prefix tree, ``assessment.sums.nodes_of``)."""
 
     def period_trend(self, first: str, last: str, cut: str | None, prefix: str,
                      ) -> Iterable[tuple[str, int, int]]:
-        """(received day, received, resolved) of the place sets with a place under ``prefix``."""
+        """(received day, received, resolved) of the cases with a place under ``prefix``."""
 
-    def period_due(self, first: str, last: str, cut: str | None, passed: str,
+    def period_due(self, first: str, last: str, cut: str | None, passed: str, prefix: str = "",
                    ) -> Iterable[tuple[str, str, int]]:
-        """(places, kind, n): deadlines pending after the changes before ``cut``, due before ``passed``."""
+        """(node, kind, n): deadlines pending after the changes before ``cut``, due before ``passed``."""
 
     def pending_between(self, first: str, last: str, since: datetime, until: datetime,
                         ) -> Iterable[tuple[str, str, int]]:
-        """(places, kind, n): deadlines pending now, due in [since, until)."""
+        """(place set, kind, n): deadlines pending now, due in [since, until)."""
 
     def skipped_between(self, since: datetime, until: datetime) -> list[str]:
         """The cases received in [since, until) left out of the sums (read from rows and events)."""
 
     def period_team(self, first: str, last: str, cut: str | None) -> Iterable[tuple[str, str, int, int]]:
-        """(places, units of the active team, major, n): 共同在场's candidates after the changes
+        """(place set, units of the active team, major, n): 共同在场's candidates after the changes
         before ``cut``."""
 
-    def period_reads(self, first: str, last: str, cut: str | None) -> Iterable[tuple[Any, ...]]:
-        """(places, *READ_COLUMNS) of the read marks, after the changes before ``cut`` (all with None)."""
+    def period_reads(self, first: str, last: str, cut: str | None, prefix: str = "",
+                     ) -> Iterable[tuple[Any, ...]]:
+        """(node, *READ_COLUMNS) of the read marks, after the changes before ``cut`` (all with None)."""
 
     def differences(self) -> list[str]:
         """What the stored sums hold that a recomputation from the fact rows does not (empty: equal)."""
