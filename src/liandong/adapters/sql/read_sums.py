@@ -4,11 +4,11 @@ written at the commit with the other sums, in key order), rebuilt and checked wi
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, func, insert, select
+from sqlalchemy import Connection, insert, select
 
 from liandong.adapters.sql import tables as t
 from liandong.services.ports import FactRow
@@ -126,18 +126,3 @@ def differences(conn: Connection, want: Deltas) -> list[str]:
            if _rounded(want.reads.get(k)) != _rounded(have.get(k))]
     return out + [f"case_sum_read_now:{'/'.join(k)}" for k in sorted(set(want_now) | set(have_now))
                   if _rounded(want_now.get(k)) != _rounded(have_now.get(k))]
-
-
-def period_reads(conn: Connection, first: str, last: str, cut: str | None, under: Any = None,
-                 ) -> Iterator[tuple[Any, ...]]:
-    """Per node (``under``: a filter of them): the read marks' sums of the cases received in [first,
-    last], of the changes filed before the day ``cut`` (with None: all of them)."""
-    s = t.case_sum_read if cut is not None else t.case_sum_read_now
-    where = (s.c.received_day >= first) & (s.c.received_day <= last)
-    if under is not None:
-        where = where & under
-    if cut is not None:
-        where = where & (t.case_sum_read.c.day < cut)
-    q = (select(s.c.places, *(func.sum(getattr(s.c, c)) for c in READ_COLUMNS)).where(where)
-         .group_by(s.c.places))
-    yield from (tuple(r) for r in conn.execute(q))

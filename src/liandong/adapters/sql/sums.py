@@ -7,11 +7,12 @@ from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, delete, func, insert, select, true
+from sqlalchemy import Connection, delete, insert, select
 
 from liandong.adapters.sql import read_sums as read_sql
+from liandong.adapters.sql import sum_periods as periods
 from liandong.adapters.sql import tables as t
-from liandong.services.ports import FactRow, prefix_end
+from liandong.services.ports import FactRow
 from liandong.services.ports.sums import SUM_COLUMNS
 
 if TYPE_CHECKING:
@@ -235,85 +236,6 @@ def stored_now(conn: Connection) -> NowSums:
     return {k: v for k, v in sums.items() if any(v)}, {k: n for k, n in team.items() if n}
 
 
-def under(column: Any, prefix: str) -> Any:
-    """The nodes under a code prefix: a range of the key (no LIKE)."""
-    if not prefix:
-        return true()
-    end = prefix_end(prefix)
-    return (column >= prefix) if end is None else ((column >= prefix) & (column < end))
-
-
-def period_sums(conn: Connection, first: str, last: str, cut: str | None, prefix: str = "",
-                ) -> Iterator[tuple[Any, ...]]:
-    """Per node under ``prefix``: the event-only sums of the cases received in [first, last], of the
-    changes filed before the day ``cut`` (with None: all of them, from ``case_sum_now``)."""
-    s = t.case_sum if cut is not None else t.case_sum_now
-    where = (s.c.received_day >= first) & (s.c.received_day <= last) & under(s.c.places, prefix)
-    if cut is not None:
-        where = where & (t.case_sum.c.day < cut)
-    q = (select(s.c.places, *(func.sum(getattr(s.c, c)) for c in SUM_COLUMNS)).where(where)
-         .group_by(s.c.places))
-    yield from (tuple(r) for r in conn.execute(q))
-
-
-def period_trend(conn: Connection, first: str, last: str, cut: str | None, prefix: str,
-                 ) -> Iterator[tuple[str, int, int]]:
-    """Per day of receipt in [first, last]: the cases received with a place under ``prefix`` and,
-    of them, those resolved (the changes before ``cut``; all with None)."""
-    s = t.case_sum if cut is not None else t.case_sum_now
-    where = (s.c.received_day >= first) & (s.c.received_day <= last)
-    if cut is not None:
-        where = where & (t.case_sum.c.day < cut)
-    where = where & under(s.c.places, prefix)
-    q = (select(s.c.received_day, func.sum(s.c.received), func.sum(s.c.resolved)).where(where)
-         .group_by(s.c.received_day))
-    yield from ((r[0], int(r[1] or 0), int(r[2] or 0)) for r in conn.execute(q))
-
-
-def period_due(conn: Connection, first: str, last: str, cut: str | None, passed: str, prefix: str = "",
-               ) -> Iterator[tuple[str, str, int]]:
-    """Per node under ``prefix`` and kind: the deadlines of cases received in [first, last] pending
-    after the changes before ``cut`` (all with None) whose day is before ``passed``."""
-    d = t.case_sum_due
-    where = ((d.c.received_day >= first) & (d.c.received_day <= last) & (d.c.due_day < passed)
-             & under(d.c.places, prefix))
-    if cut is not None:
-        where = where & (d.c.day < cut)
-    q = select(d.c.places, d.c.kind, func.sum(d.c.n)).where(where).group_by(d.c.places, d.c.kind)
-    yield from ((r[0], r[1], int(r[2] or 0)) for r in conn.execute(q))
-
-
-def period_team(conn: Connection, first: str, last: str, cut: str | None,
-                ) -> Iterator[tuple[str, str, int, int]]:
-    """Per place set, units of the active team and major: 共同在场's candidates received in [first,
-    last] after the changes before ``cut`` (all with None)."""
-    m = t.case_sum_team if cut is not None else t.case_sum_team_now
-    where = (m.c.received_day >= first) & (m.c.received_day <= last)
-    if cut is not None:
-        where = where & (t.case_sum_team.c.day < cut)
-    q = (select(m.c.places, m.c.team_units, m.c.major, func.sum(m.c.n)).where(where)
-         .group_by(m.c.places, m.c.team_units, m.c.major))
-    yield from ((r[0], r[1], int(r[2]), int(r[3] or 0)) for r in conn.execute(q))
-
-
-def pending_between(conn: Connection, first: str, last: str, since: datetime, until: datetime,
-                    ) -> Iterator[tuple[str, str, int]]:
-    """Per place set and kind: the deadlines pending now in [since, until) of cases received in
-    [first, last]."""
-    p = t.case_pending
-    q = (select(p.c.places, p.c.kind, func.count()).where(
-        (p.c.received_day >= first) & (p.c.received_day <= last)
-        & (p.c.due_at >= since) & (p.c.due_at < until))
-        .group_by(p.c.places, p.c.kind))
-    yield from ((r[0], r[1], int(r[2])) for r in conn.execute(q))
-
-
-def skipped_between(conn: Connection, since: datetime, until: datetime) -> list[str]:
-    k = t.case_sum_skip
-    return list(conn.execute(select(k.c.case_id).where(k.c.received_at >= since, k.c.received_at < until)
-                             .order_by(k.c.case_id)).scalars())
-
-
 class SqlSumView:
     """``SumView`` over a connection (``uow.case_reads.sum_view()``)."""
 
@@ -322,30 +244,29 @@ class SqlSumView:
 
     def period_sums(self, first: str, last: str, cut: str | None, prefix: str = "",
                     ) -> Iterator[tuple[Any, ...]]:
-        return period_sums(self.conn, first, last, cut, prefix)
+        return periods.period_sums(self.conn, first, last, cut, prefix)
 
     def period_due(self, first: str, last: str, cut: str | None, passed: str, prefix: str = "",
                    ) -> Iterator[tuple[str, str, int]]:
-        return period_due(self.conn, first, last, cut, passed, prefix)
+        return periods.period_due(self.conn, first, last, cut, passed, prefix)
 
     def pending_between(self, first: str, last: str, since: datetime, until: datetime,
                         ) -> Iterator[tuple[str, str, int]]:
-        return pending_between(self.conn, first, last, since, until)
+        return periods.pending_between(self.conn, first, last, since, until)
 
     def skipped_between(self, since: datetime, until: datetime) -> list[str]:
-        return skipped_between(self.conn, since, until)
+        return periods.skipped_between(self.conn, since, until)
 
     def period_team(self, first: str, last: str, cut: str | None) -> Iterator[tuple[str, str, int, int]]:
-        return period_team(self.conn, first, last, cut)
+        return periods.period_team(self.conn, first, last, cut)
 
     def period_trend(self, first: str, last: str, cut: str | None, prefix: str,
                      ) -> Iterator[tuple[str, int, int]]:
-        return period_trend(self.conn, first, last, cut, prefix)
+        return periods.period_trend(self.conn, first, last, cut, prefix)
 
     def period_reads(self, first: str, last: str, cut: str | None, prefix: str = "",
                      ) -> Iterator[tuple[Any, ...]]:
-        table = t.case_sum_read if cut is not None else t.case_sum_read_now
-        return read_sql.period_reads(self.conn, first, last, cut, under(table.c.places, prefix))
+        return periods.period_reads(self.conn, first, last, cut, prefix)
 
     def differences(self, recomputed: Recomputed | None = None) -> list[str]:
         """The keys of ``case_sum``/``case_sum_due``/``case_pending``/``case_sum_skip`` whose stored

@@ -33,7 +33,7 @@ case_sum_due = Table(  # pending deadlines: +1 when a case starts waiting on one
     Column("due_day", String(10), primary_key=True),
     Column("n", Integer, nullable=False),
 )
-Index("ix_case_sum_due_received", case_sum_due.c.received_day, case_sum_due.c.due_day)
+Index("ix_case_sum_due_changed", case_sum_due.c.received_day, case_sum_due.c.day)  # the changes since a cut
 
 case_sum_team = Table(  # 共同在场's candidates per the units of their active team (decided when read)
     "case_sum_team", metadata,

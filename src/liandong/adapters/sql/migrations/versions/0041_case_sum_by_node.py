@@ -6,6 +6,10 @@ of branches. A place set of one place is its own node, so those rows (most) stay
 The move is linear (the weights multiply the sums), so the tables after it equal a rebuild from the
 fact rows; ``case_sum_team`` and ``case_sum_team_now`` stay per place set.
 
+A period's sums are now read as those of every change less the changes filed since the period's
+cut (``adapters.sql.sum_periods``): ``case_sum_due`` is found by day of receipt and day of change
+(``ix_case_sum_due_changed``) instead of by day of receipt and day due.
+
 Revision ID: 0041
 Revises: 0040
 Create Date: 2026-12-07 10:00:00
@@ -71,12 +75,16 @@ def upgrade() -> None:
     conn = op.get_bind()
     for table, (keys, columns) in _TABLES.items():
         _move(conn, table, keys, columns)
+    op.drop_index('ix_case_sum_due_received', table_name='case_sum_due')
+    op.create_index('ix_case_sum_due_changed', 'case_sum_due', ['received_day', 'day'], unique=False)
 
 
 def downgrade() -> None:
     """The sums per place set again, recomputed from the fact rows and the read marks."""
     from liandong.adapters.sql import sums
 
+    op.drop_index('ix_case_sum_due_changed', table_name='case_sum_due')
+    op.create_index('ix_case_sum_due_received', 'case_sum_due', ['received_day', 'due_day'], unique=False)
     conn = op.get_bind()
     total, _, _ = sums.recompute(conn)
     now, _ = total.now()
