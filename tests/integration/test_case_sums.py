@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from liandong.assessment.engine import Engine
 from liandong.assessment.facts import case_facts
+from liandong.assessment.part_days import PartDays
 from liandong.assessment.periods import parse_period
 from liandong.assessment.stored import rebuild
 from liandong.assessment.sum_figures import sum_facts
@@ -49,9 +50,14 @@ def _today(uow: Callable[[], UnitOfWork], start: datetime, end: datetime, as_of:
     return _figures(found)
 
 
+# first part days kept across the calls on one store (and its examples: the day's stamp decides)
+_PARTS: dict[int, tuple[Callable[[], UnitOfWork], PartDays]] = {}
+
+
 def _sums(uow: Callable[[], UnitOfWork], start: datetime, end: datetime, as_of: datetime,
           now: datetime) -> dict[str, Any] | None:
-    found = sum_facts(uow, H, start, end, as_of, now)
+    part = _PARTS.setdefault(id(uow), (uow, PartDays(size=2)))[1]
+    found = sum_facts(uow, H, start, end, as_of, now, part=part)
     return None if found is None else _figures(found.facts)
 
 

@@ -16,6 +16,7 @@ from typing import Any
 from liandong.assessment.attribution import Attribution, Summary, attribute, pilots_of, summarise
 from liandong.assessment.engine import Engine, Figures
 from liandong.assessment.facts import CaseFacts, case_facts
+from liandong.assessment.part_days import PartDays
 from liandong.assessment.periods import Period
 from liandong.assessment.rules import AssessmentRules, Ranked, rank
 from liandong.domain.cases.events import Event
@@ -110,6 +111,7 @@ class FactsCache:
         self._facts: dict[str, dict[datetime, tuple[tuple[Any, ...], CaseFacts]]] = {}
         self._blame: dict[str, dict[datetime, tuple[tuple[Any, ...], Attribution | None]]] = {}
         self._lock = threading.Lock()
+        self.part_days = PartDays()  # the dashboards' first part days (read with the sums)
 
     def holds(self, uow: Callable[[], UnitOfWork], start: datetime, end: datetime) -> bool:
         """Whether the cases received in [start, end) take at most half the cache (what a warm-up

@@ -20,6 +20,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from liandong.assessment.fact_rows import facts_of
 from liandong.assessment.facts import COUNTS, CaseFacts, _units, case_facts
+from liandong.assessment.part_days import PartDays
 from liandong.assessment.stored import period_facts
 from liandong.assessment.sums import day_of, midnight_day, nodes_of
 from liandong.domain.cases.record import CaseRecord
@@ -46,9 +47,11 @@ def _unit(h: HierarchyIndex, code: str, units: Units) -> tuple[str, str, str, st
 
 
 def sum_facts(uow: Callable[[], UnitOfWork], h: HierarchyIndex, start: datetime, end: datetime,
-              as_of: datetime, now: datetime, *, scope: str | None = None) -> SumFacts | None:
+              as_of: datetime, now: datetime, *, scope: str | None = None, part: PartDays | None = None,
+              ) -> SumFacts | None:
     """The stand-ins of the cases received in [start, end) with a place under ``scope``, at ``as_of``;
-    None where the sums cannot give them exactly (then read the rows: ``stored.period_facts``)."""
+    None where the sums cannot give them exactly (then read the rows: ``stored.period_facts``).
+    ``part``: where a first part day taken at a past midnight is kept across calls."""
     cut = midnight_day(as_of)
     if (cut is None and as_of < now) or (midnight_day(end) is None and end < now):
         return None
@@ -111,7 +114,18 @@ def sum_facts(uow: Callable[[], UnitOfWork], h: HierarchyIndex, start: datetime,
                 day = trend.setdefault(f.received_at.astimezone(SHANGHAI).date(), [0, 0])
                 day[0] += 1
                 day[1] += int(f.counts["resolved"])
-    if whole > start:
+    if whole > start and part is not None and cut is not None and as_of <= now and end >= whole:
+        # taken at a midnight past: the day's cases kept across calls, checked by the day's stamp
+        day_start = whole - timedelta(days=1)
+        with uow() as u:
+            stamp = u.case_reads.sum_view().day_stamp(day_of(day_start), prefix, day_start, whole)
+        found, received, resolved = part.facts(
+            lambda: period_facts(uow, h, day_start, whole, as_of, scope=scope), day_start, start, as_of,
+            scope=scope, stamp=stamp)
+        out.extend(found)
+        if received:
+            trend[start.astimezone(SHANGHAI).date()] = [received, resolved]
+    elif whole > start:
         for f in period_facts(uow, h, start, min(whole, end), as_of, scope=scope):
             out.append(f)
             day = trend.setdefault(f.received_at.astimezone(SHANGHAI).date(), [0, 0])

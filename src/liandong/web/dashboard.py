@@ -127,8 +127,8 @@ def dashboard_view(platform: Platform, user: Principal, scope: str, period: Peri
     sums = None
     if facts in ("auto", "sums") and oversight and not unfair:
         now = platform.clock.now()
-        sums = [sum_facts(platform.read_uow, h, p.start, p.end, minute_up(p.end), now, scope=scope)
-                for p in (period, previous)]
+        sums = [sum_facts(platform.read_uow, h, p.start, p.end, minute_up(p.end), now, scope=scope,
+                          part=cache.part_days) for p in (period, previous)]
     if sums is not None and sums[0] is not None and sums[1] is not None:
         now_facts, old_facts = sums[0].facts, sums[1].facts
     elif facts in ("stored", "sums", "auto"):  # any staff: decided on the rows (their viewers)

@@ -118,6 +118,13 @@ class MemorySumView:
         return sorted(c for c in self.skipped if c in self.records
                       and since <= self.records[c].received_at < until)
 
+    def day_stamp(self, day: str, prefix: str, since: datetime, until: datetime) -> tuple[Any, ...]:
+        sums, team = self.total.now()
+        reads = self.total.reads_now()
+        return (sorted((k, v) for k, v in sums.items() if k[1] == day and k[0].startswith(prefix)),
+                sorted((k, v) for k, v in reads.items() if k[1] == day and k[0].startswith(prefix)),
+                sorted((k, n) for k, n in team.items() if k[1] == day), self.skipped_between(since, until))
+
     def period_team(self, first: str, last: str, cut: str | None) -> Iterator[tuple[str, str, int, int]]:
         out: dict[tuple[str, str, int], int] = {}
         for (places, rday, day, units, major), n in self.total.team.items():

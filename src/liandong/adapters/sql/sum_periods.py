@@ -129,3 +129,19 @@ def skipped_between(conn: Connection, since: datetime, until: datetime) -> list[
     k = t.case_sum_skip
     return list(conn.execute(select(k.c.case_id).where(k.c.received_at >= since, k.c.received_at < until)
                              .order_by(k.c.case_id)).scalars())
+
+
+def day_stamp(conn: Connection, day: str, prefix: str, since: datetime, until: datetime) -> tuple[Any, ...]:
+    """The rows of the sums taken now of the cases received on ``day`` (its nodes under ``prefix``,
+    read marks, 共同在场's candidates) and the cases of [since, until) left out of the sums: any save
+    or read mark of one of the day's cases changes them (``assessment.part_days``)."""
+    out: list[tuple[Any, ...]] = []
+    for table in (t.case_sum_now, t.case_sum_read_now):
+        q = (select(table).where((table.c.received_day == day) & under(table.c.places, prefix))
+             .order_by(table.c.places))
+        out.append(tuple(tuple(r) for r in conn.execute(q)))
+    m = t.case_sum_team_now
+    out.append(tuple(tuple(r) for r in conn.execute(
+        select(m).where(m.c.received_day == day).order_by(m.c.places, m.c.team_units, m.c.major))))
+    out.append(tuple(skipped_between(conn, since, until)))
+    return tuple(out)

@@ -257,6 +257,9 @@ class SqlSumView:
     def skipped_between(self, since: datetime, until: datetime) -> list[str]:
         return periods.skipped_between(self.conn, since, until)
 
+    def day_stamp(self, day: str, prefix: str, since: datetime, until: datetime) -> tuple[Any, ...]:
+        return periods.day_stamp(self.conn, day, prefix, since, until)
+
     def period_team(self, first: str, last: str, cut: str | None) -> Iterator[tuple[str, str, int, int]]:
         return periods.period_team(self.conn, first, last, cut)
 

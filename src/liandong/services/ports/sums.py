@@ -39,6 +39,11 @@ class SumView(Protocol):
     def skipped_between(self, since: datetime, until: datetime) -> list[str]:
         """The cases received in [since, until) left out of the sums (read from rows and events)."""
 
+    def day_stamp(self, day: str, prefix: str, since: datetime, until: datetime) -> tuple[Any, ...]:
+        """What the sums taken now hold of the cases received on ``day`` (nodes under ``prefix``) and
+        the cases of [since, until) left out of them: equal stamps, no save or read mark of the
+        day's cases in between (``assessment.part_days``)."""
+
     def period_team(self, first: str, last: str, cut: str | None) -> Iterable[tuple[str, str, int, int]]:
         """(place set, units of the active team, major, n): 共同在场's candidates after the changes
         before ``cut``."""
