@@ -17,7 +17,7 @@ from liandong.assessment.sum_figures import sum_facts
 from liandong.domain.cases import commands as c
 from liandong.services.cases import MessageBus
 from liandong.services.clock import ManualClock
-from liandong.services.ports import UnitOfWork
+from liandong.services.ports import UnitOfWork, scope_prefix
 from tests.factories.cases import CENTRE
 from tests.factories.interleavings import RULES, H, record_of
 
@@ -25,19 +25,21 @@ DAY0 = datetime(2026, 3, 1, 16, 0, tzinfo=UTC)  # 2 March 2026, 00:00 in Shangha
 HOUR = timedelta(hours=1)
 
 
-def _figures(facts: list[Any]) -> dict[str, Any]:
+def _figures(facts: list[Any], scope: str = "320000", level: str = "320200") -> dict[str, Any]:
     e = Engine.of(facts, H)
     try:
-        return {"total": e.total("320000").as_dict(), "units": {k: f.as_dict() for k, f in e.by_unit(
-            "320000", H.get("320200").level).items()}}
+        return {"total": e.total(scope).as_dict(), "units": {k: f.as_dict() for k, f in e.by_unit(
+            scope, H.get(level).level).items()}}
     finally:
         e.close()
 
 
-def _today(uow: Callable[[], UnitOfWork], start: datetime, end: datetime, as_of: datetime) -> dict[str, Any]:
+def _today(uow: Callable[[], UnitOfWork], start: datetime, end: datetime, as_of: datetime,
+           scope: str = "320000", level: str = "320200") -> dict[str, Any]:
     with uow() as u:
         return _figures([f for cid, events, reads in u.case_reads.streams_received(start, end)
-                         if (f := case_facts(cid, events, as_of, H, reads)) is not None])
+                         if (f := case_facts(cid, events, as_of, H, reads)) is not None
+                         and any(p.startswith(scope_prefix(scope)) for p in f.record.affected)], scope, level)
 
 
 def test_a_part_day_is_read_once_and_again_when_it_changes(uow_factory: Callable[[], UnitOfWork]) -> None:
@@ -63,6 +65,11 @@ def test_a_part_day_is_read_once_and_again_when_it_changes(uow_factory: Callable
         found = sum_facts(uow_factory, H, start, end, midnight, clock.now(), part=part)
         assert found is not None
         assert _figures(found.facts) == _today(uow_factory, start, end, midnight)
+        # a county's page from the same day kept (the day is kept whole, for every scope)
+        found = sum_facts(uow_factory, H, start, end, midnight, clock.now(), scope="320213", part=part)
+        assert found is not None
+        assert _figures(found.facts, "320213", "320213001") == _today(uow_factory, start, end, midnight,
+                                                                       "320213", "320213001")
         assert part.reads == reads
 
     check(DAY0 + 11 * HOUR, 1)  # from 11:00: three of the day's four cases

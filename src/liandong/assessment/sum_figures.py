@@ -117,11 +117,10 @@ def sum_facts(uow: Callable[[], UnitOfWork], h: HierarchyIndex, start: datetime,
     if whole > start and part is not None and cut is not None and as_of <= now and end >= whole:
         # taken at a midnight past: the day's cases kept across calls, checked by the day's stamp
         day_start = whole - timedelta(days=1)
-        with uow() as u:
-            stamp = u.case_reads.sum_view().day_stamp(day_of(day_start), prefix, day_start, whole)
-        found, received, resolved = part.facts(
-            lambda: period_facts(uow, h, day_start, whole, as_of, scope=scope), day_start, start, as_of,
-            scope=scope, stamp=stamp)
+        with uow() as u:  # the whole day, for every scope
+            stamp = u.case_reads.sum_view().day_stamp(day_of(day_start), "", day_start, whole)
+        found, received, resolved = part.facts(lambda: period_facts(uow, h, day_start, whole, as_of),
+                                               day_start, start, as_of, prefix=prefix, stamp=stamp)
         out.extend(found)
         if received:
             trend[start.astimezone(SHANGHAI).date()] = [received, resolved]
