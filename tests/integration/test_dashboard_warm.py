@@ -1,5 +1,6 @@
 """The dashboard's warm-up fills the facts cache only with periods whose cases fit in it (issue 28):
-a megacity's month would fill it only to empty it again, for pages that read the sums anyway."""
+a megacity's month would fill it only to empty it again, for pages that read the sums anyway; for
+every store it reads the first part day of the period before (decision 0059) once."""
 
 from __future__ import annotations
 
@@ -26,6 +27,8 @@ def test_the_warm_up_reads_only_what_fits() -> None:
     small = FactsCache(capacity=5)  # room for two cases a period: the month's three do not fit
     warm(app, small)  # type: ignore[arg-type]
     assert small._streams == {}
+    assert small.part_days.reads == 1  # the period before's first part day, for the pages from the sums
     roomy = FactsCache(capacity=100)
     warm(app, roomy)  # type: ignore[arg-type]
     assert len(roomy._streams) == 3
+    assert roomy.part_days.reads == 1

@@ -221,6 +221,9 @@ def warm(app: FastAPI, cache: FactsCache) -> None:
         for p in (period, period.previous()):  # the dashboard's: from where it reads
             if cache.holds(platform.read_uow, p.start, p.end):
                 cache.collect(platform.read_uow, platform.hierarchy, p.start, p.end)
+        before = period.previous()  # the leaders' pages read the sums: its first part day read here
+        sum_facts(platform.read_uow, platform.hierarchy, before.start, before.end, minute_up(before.end), now,
+                  part=cache.part_days)
         Engine.of([], platform.hierarchy).close()
         rules = site_rules(app)
         month = last_whole_month(now, rules.period.cutoff_day)
