@@ -55,12 +55,6 @@ if TYPE_CHECKING:  # the rest is imported where it is used: a command pays only 
 T = TypeVar("T")
 
 
-def _calendar(directory: Path | None = None) -> ChineseWorkCalendar:
-    from liandong.adapters.holiday_files import holiday_calendar  # chinese_calendar where needed
-
-    return holiday_calendar(directory)
-
-
 class Platform:
     """What a running process needs: the reference data, the storage ``bootstrap()`` chose, the
     clock, and the services built on them.
@@ -90,7 +84,8 @@ class Platform:
         self.secret = secret
         self.phone_key = phone_key(secret)  # the reporters' phone digests' (the tracking code's recovery)
         self.clock: Clock = clock or SystemClock()
-        self.calendar = calendar or _calendar()
+        from liandong.adapters.holiday_files import holiday_calendar  # chinese_calendar where needed
+        self.calendar = calendar or holiday_calendar()
         self.uow = storage.uow  # chosen once: no test of the storage per call
         self.reads = storage.reads
         self.read_uow = storage.read_uow
@@ -139,21 +134,18 @@ class Platform:
         return self._once("photos", lambda: photo_service(self.data_dir, self.engine, self.queries(),
                                                           self.clock))
 
-    def insight(self) -> Insight:
-        """Demand insight on this platform's reports (one per process: it caches the model)."""
+    def insight(self, *, replica: bool = False) -> Insight:
+        """Demand insight on this platform's reports (one per process: it caches the model); with
+        ``replica``, for the dashboard's panel, reading the replica when there is one."""
         from liandong.insight.service import Insight
 
-        return self._once("insight", lambda: Insight(uow=self.uow, hierarchy=self.hierarchy,
-                                                     matters=self.catalogue.matters, clock=self.clock))
+        far = replica and self.replica is not None
+        uow, name = (self.read_uow, "read_insight") if far else (self.uow, "insight")
+        return self._once(name, lambda: Insight(uow=uow, hierarchy=self.hierarchy,
+                                                matters=self.catalogue.matters, clock=self.clock))
 
     def read_insight(self) -> Insight:
-        """Demand insight for the dashboard's panel, reading the replica when there is one."""
-        if self.replica is None:
-            return self.insight()
-        from liandong.insight.service import Insight
-
-        return self._once("read_insight", lambda: Insight(
-            uow=self.read_uow, hierarchy=self.hierarchy, matters=self.catalogue.matters, clock=self.clock))
+        return self.insight(replica=True)
 
     def writer(self) -> Writer:
         """Group commit for concurrent web requests (started by the server's lifespan): a thread of
@@ -377,33 +369,28 @@ def bootstrap(settings: Settings | None = None, *, memory: bool = False,
     hierarchy = reference_data.national_hierarchy()
     cat = catalogue or reference_data.default_catalogue()
     if memory:
-        return Platform(hierarchy, _with_local(cat, catalogues), MemoryStorage(),
+        return Platform(hierarchy, catalogues.over(cat) if catalogues else cat, MemoryStorage(),
                         secret=secrets.token_bytes(32), clock=clock, catalogues=catalogues)
     settings = settings or Settings()
     if catalogues is None:
         from liandong.adapters.catalogue_files import load_directory
 
         catalogues = load_directory(settings.resolved_catalogues_dir(), cat, hierarchy)
-    cat = _with_local(cat, catalogues)
-    calendar = _calendar(settings.resolved_holidays_dir())  # a bad holiday file stops here
+    from liandong.adapters.holiday_files import holiday_calendar  # a bad holiday file stops here
+
+    calendar = holiday_calendar(settings.resolved_holidays_dir())
     engine = make_engine(settings.resolved_database_url())
     if migrate_schema:
         migrate.upgrade(engine, secret=settings.platform_secret())  # 0030 keys the phone digests
     replica = make_read_engine(settings.replica_url) if settings.replica_url else None  # never migrated
-    platform = Platform(hierarchy, cat, SqlStorage(engine, replica), secret=settings.platform_secret(),
-                        calendar=calendar, clock=clock, data_dir=settings.data_dir, catalogues=catalogues,
+    platform = Platform(hierarchy, catalogues.over(cat) if catalogues else cat, SqlStorage(engine, replica),
+                        secret=settings.platform_secret(), calendar=calendar, clock=clock,
+                        data_dir=settings.data_dir, catalogues=catalogues,
                         mirror=FileCheckpointMirror(settings.data_dir / CHECKPOINT_FILE))
     from liandong.adapters.outside import connect
 
     connect(platform, settings)  # reporters' mail and SMS, area alerts, witnesses, an HSM
     return platform
-
-
-def _with_local(catalogue: Catalogue, catalogues: LocalCatalogues | None) -> Catalogue:
-    """The catalogue whose matters readers look up by code: the national list and the added ones."""
-    from dataclasses import replace
-
-    return catalogue if catalogues is None else replace(catalogue, matters=catalogues.base())
 
 
 def read_store(settings: Settings) -> Callable[[], UnitOfWork] | None:

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta, timezone
 from difflib import get_close_matches
 
+from liandong.domain.catalogue import Catalogue
 from liandong.domain.dispatch_catalogue.model import LocalCatalogue, compose
 from liandong.domain.errors import DomainError
 from liandong.domain.hierarchy import HierarchyIndex
@@ -156,6 +158,10 @@ class LocalCatalogues:
             self._periods.clear()
         self._periods[key] = found
         return found
+
+    def over(self, catalogue: Catalogue) -> Catalogue:
+        """``catalogue`` whose matters readers look up by code: the national list and the added ones."""
+        return replace(catalogue, matters=self.base())
 
     def base(self) -> ResponsibilityList:
         """The national list and every added matter (its newest version): what a reader without a
