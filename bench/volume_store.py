@@ -81,9 +81,7 @@ class Rows:
     sums: dict[tuple[str, str, str], dict[str, Any]] = field(default_factory=dict)
     """The sums beside the fact rows (``adapters.sql.sums``), added up per key over the chunk."""
     sums_due: dict[tuple[str, ...], dict[str, Any]] = field(default_factory=dict)
-    sums_team: dict[tuple[Any, ...], dict[str, Any]] = field(default_factory=dict)
     sums_now: dict[tuple[Any, ...], dict[str, Any]] = field(default_factory=dict)
-    sums_team_now: dict[tuple[Any, ...], dict[str, Any]] = field(default_factory=dict)
     skipped: dict[str, dict[str, Any]] = field(default_factory=dict)
     pending: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     notices: list[dict[str, Any]] = field(default_factory=list)
@@ -105,7 +103,7 @@ class Rows:
         out = Rows(cases=self.cases, events=self.events, outbox=self.outbox, places=self.places,
                    members=self.members, numbers=self.numbers, duties=self.duties, tracking=self.tracking,
                    spots=self.spots, facts=self.facts, phones=self.phones, notices=self.notices,
-                   days=self.days, sums=self.sums, sums_due=self.sums_due, sums_team=self.sums_team, sums_now=self.sums_now, sums_team_now=self.sums_team_now, skipped=self.skipped,
+                   days=self.days, sums=self.sums, sums_due=self.sums_due, sums_now=self.sums_now, skipped=self.skipped,
                    pending=self.pending)
         self.clear()
         return out

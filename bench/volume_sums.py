@@ -29,22 +29,13 @@ def capture_sum(rows: Any, name: str, params: dict[str, Any]) -> list[tuple[Any,
             rows.sums_due[key] = dict(params)
         else:
             due["n"] += params["n"]
-    elif name == "sum_add_team":
-        key = (params["places"], params["rday"], params["day"], params["team_units"], params["major"])
-        team = rows.sums_team.get(key)
-        if team is None:
-            rows.sums_team[key] = dict(params)
-        else:
-            team["n"] += params["n"]
-    elif name in ("sum_add_now", "sum_add_team_now"):
-        keys = ("places", "rday") if name == "sum_add_now" else ("places", "rday", "team_units", "major")
-        table = rows.sums_now if name == "sum_add_now" else rows.sums_team_now
-        key = tuple(params[k] for k in keys)
-        found = table.get(key)
+    elif name == "sum_add_now":
+        key = (params["places"], params["rday"])
+        found = rows.sums_now.get(key)
         if found is None:
-            table[key] = dict(params)
+            rows.sums_now[key] = dict(params)
         else:
-            for column in (SUM_COLUMNS if name == "sum_add_now" else ("n",)):
+            for column in SUM_COLUMNS:
                 found[column] += params[column]
     elif name == "sum_skipped":
         return [(1,)] if params["id"] in rows.skipped else []
@@ -68,9 +59,7 @@ def write_sums(raw: Any, sqlite: bool, rows: Any) -> None:
     """A chunk's sums, skipped cases and pending deadlines, in the writer's transaction."""
     cur = raw.cursor()
     for name, params in (("sum_add", list(rows.sums.values())), ("sum_add_due", list(rows.sums_due.values())),
-                         ("sum_add_team", list(rows.sums_team.values())),
                          ("sum_add_now", list(rows.sums_now.values())),
-                         ("sum_add_team_now", list(rows.sums_team_now.values())),
                          ("sum_skip", list(rows.skipped.values())),
                          ("sum_pend", [p for ps in rows.pending.values() for p in ps])):
         if params:

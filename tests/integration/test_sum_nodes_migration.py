@@ -1,7 +1,8 @@
 """Migration 0041 (decision 0059) moves the sums kept per place set of several places to the nodes of
-its prefix tree, on SQLite and PostgreSQL: a store whose sums were made per place set (the revision
-before, reached by the migration's downgrade, which recomputes them so) holds after the upgrade
-exactly what the case store keeps now, and the check against the fact rows finds nothing."""
+its prefix tree and decides 共同在场's candidates (kept per place set and team before) into two
+columns, on SQLite and PostgreSQL: a store whose sums were made the old way (the revision before,
+reached by the migration's downgrade, which recomputes them so from the fact rows) holds after the
+upgrade exactly what the case store keeps now, and the check against the fact rows finds nothing."""
 
 from __future__ import annotations
 
@@ -11,28 +12,29 @@ from typing import Any
 
 import pytest
 from alembic import command
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, inspect, text
 
 from liandong.adapters.sql import migrate
 from liandong.adapters.sql.engine import make_engine
 from liandong.adapters.sql.repositories import SqlUnitOfWork
+from liandong.assessment.facts import case_facts
 from liandong.domain.cases import commands as c
 from liandong.services.cases import MessageBus
 from liandong.services.clock import ManualClock
 from tests.factories.assessment import START
 from tests.factories.cases import CENTRE
-from tests.factories.interleavings import HOUR, RULES, record_of
+from tests.factories.interleavings import HOUR, RULES, H, record_of
 
-TABLES = ("case_sum", "case_sum_now", "case_sum_due", "case_sum_read", "case_sum_read_now", "case_sum_team",
-          "case_sum_team_now")
+TABLES = ("case_sum", "case_sum_now", "case_sum_due", "case_sum_read", "case_sum_read_now")
+TEAM = ("case_sum_team", "case_sum_team_now")  # 共同在场's candidates per place set, before 0041
 
 
-def _tables(engine: Engine) -> dict[str, set[tuple[Any, ...]]]:
+def _tables(engine: Engine, names: tuple[str, ...] = TABLES) -> dict[str, set[tuple[Any, ...]]]:
     with engine.connect() as conn:
         return {name: {tuple(round(v, 6) if isinstance(v, float) else v for v in row)
                        for row in conn.execute(text(f"SELECT * FROM {name}")) if any(
                            isinstance(v, (int, float)) and v for v in row)}
-                for name in TABLES}
+                for name in names}
 
 
 def _downgrade(engine: Engine, revision: str) -> None:
@@ -76,16 +78,25 @@ def test_the_sums_of_several_places_move_to_their_nodes(engine: Engine) -> None:
     clock.advance(timedelta(days=3))
     bus.handle(c.StartHandling(by=lead, case_id=ids[0]))
     kept = _tables(engine)
-    assert not any("|" in row[0] for name in TABLES[:5] for row in kept[name])
-    assert kept["case_sum_read"] and kept["case_sum_due"] and kept["case_sum_team"]
+    assert not any("|" in row[0] for name in TABLES for row in kept[name])
+    assert kept["case_sum_read"] and kept["case_sum_due"]
+    with engine.connect() as conn:  # 共同在场 decided as the replay decides it: the major case and the
+        due, met = conn.execute(text("SELECT sum(copresence_due), sum(copresent) FROM case_sum_now")).one()
+    with SqlUnitOfWork(engine) as u:  # two across counties are due
+        replayed = [f for cid, events, reads in u.case_reads.streams_received(START, clock.now())
+                    if (f := case_facts(cid, events, clock.now(), H, reads)) is not None]
+    assert due == sum(f.counts["copresence_due"] for f in replayed) == 3
+    assert met == sum(f.counts["copresent"] for f in replayed)
 
     _downgrade(engine, "0040")  # the sums per place set, as the case store kept them before
     before = _tables(engine)
-    for name in TABLES[:5]:  # every table held sums of several places
+    for name in TABLES:  # every table held sums of several places
         assert any("|" in row[0] for row in before[name]), name
-    assert before != kept
+    team = _tables(engine, TEAM)
+    assert team["case_sum_team"] and team["case_sum_team_now"]
 
     migrate.upgrade(engine)
     assert _tables(engine) == kept
+    assert not set(TEAM) & set(inspect(engine).get_table_names())
     with SqlUnitOfWork(engine) as u:
         assert u.case_reads.sum_view().differences() == []

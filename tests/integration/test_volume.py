@@ -32,8 +32,7 @@ TABLES = {  # every table the case store writes on save, in a stable order
     "case_spot": "case_id", "case_fact": "case_id, version", "reporter_phone": "phone_hash, case_id",
     "notification": "seq", "case_sum": "places, received_day, day",
     "case_sum_due": "places, received_day, day, kind, due_day", "case_pending": "case_id, seq",
-    "case_sum_skip": "case_id", "case_sum_team": "places, received_day, day, team_units, major",
-    "case_sum_now": "places, received_day", "case_sum_team_now": "places, received_day, team_units, major",
+    "case_sum_skip": "case_id", "case_sum_now": "places, received_day",
 }
 OPTIONS: dict[str, Any] = {"scope": "320213", "days": 4, "cases": 240, "seed": 3, "chunk": 100,
                            "end": datetime(2026, 11, 20, tzinfo=SHANGHAI)}

@@ -87,24 +87,13 @@ def sum_facts(uow: Callable[[], UnitOfWork], h: HierarchyIndex, start: datetime,
             for places, kind, n in view.pending_between(first, last, _EPOCH, as_of):
                 for node, w in nodes_of(places):
                     passed[node, kind] = passed.get((node, kind), 0) + w * n
-        due: dict[str, int] = {}
-        present: dict[str, int] = {}
-        for places, team_units, major, n in view.period_team(first, last, cut):
-            where = places.split("|") if places else []
-            if not n or not (major or _cross(h, where, units)):
-                continue
-            here = _copresent(h, team_units, where)
-            for node, w in nodes_of(places):
-                due[node] = due.get(node, 0) + w * n
-                if here:
-                    present[node] = present.get(node, 0) + w * n
         marks: dict[str, list[float]] = {}
         for node, *vec in view.period_reads(first, last, cut, prefix):
             if node.startswith(prefix):
                 marks[node] = [float(v or 0) for v in vec]
-        keys = {k for k in (*sums, *marks, *due, *(k for k, _ in passed)) if k.startswith(prefix)}
-        out = [_group(key, sums.get(key, [0.0] * len(SUM_COLUMNS)), passed, due.get(key, 0),
-                      present.get(key, 0), marks.get(key), h, units, start) for key in sorted(keys)]
+        keys = {k for k in (*sums, *marks, *(k for k, _ in passed)) if k.startswith(prefix)}
+        out = [_group(key, sums.get(key, [0.0] * len(SUM_COLUMNS)), passed, marks.get(key), h, units, start)
+               for key in sorted(keys)]
         skipped = set(view.skipped_between(whole, end))
         reads = u.case_reads.reads_of(sorted(skipped)) if skipped else {}
         for case_id in sorted(skipped):
@@ -133,24 +122,8 @@ def sum_facts(uow: Callable[[], UnitOfWork], h: HierarchyIndex, start: datetime,
     return SumFacts(out, {d: (r, s) for d, (r, s) in trend.items()})
 
 
-def _cross(h: HierarchyIndex, places: Sequence[str], units: Units) -> bool:
-    return len({_unit(h, p, units)[2] for p in places}) > 1
-
-
-def _copresent(h: HierarchyIndex, team_units: str, places: Sequence[str]) -> bool:
-    """``facts._copresent`` from the units of the active team: every level from the owner down to
-    the deepest member has a member, as far as the places reach."""
-    levels = {int(h.get(u).level) if u in h else -1 for u in team_units.split("|")} if team_units else set()
-    levels.discard(-1)
-    if not levels:
-        return False
-    top, deepest = min(levels), max(levels)
-    needed = {int(u.level) for p in places if p in h for u in h.path(p) if top <= int(u.level) <= deepest}
-    return needed <= levels
-
-
-def _group(node: str, vec: list[float], passed: dict[tuple[str, str], int], due: int, present: int,
-           marks: list[float] | None, h: HierarchyIndex, units: Units, start: datetime) -> CaseFacts:
+def _group(node: str, vec: list[float], passed: dict[tuple[str, str], int], marks: list[float] | None,
+           h: HierarchyIndex, units: Units, start: datetime) -> CaseFacts:
     """The stand-in of a node's sums: counted in every unit whose code prefix starts the node."""
     s = dict(zip(SUM_COLUMNS, vec, strict=True))
     counts = dict.fromkeys(COUNTS, 0.0)
@@ -162,8 +135,8 @@ def _group(node: str, vec: list[float], passed: dict[tuple[str, str], int], due:
     counts["overdue"] = passed.get((node, "o"), 0)
     counts["ack_due"] = s["ack_settled"] + passed.get((node, "a"), 0)
     counts["summons_due"] = s["summons_answered"] + passed.get((node, "s"), 0)
-    counts["copresence_due"] = due
-    counts["copresent"] = present
+    counts["copresence_due"] = s["copresence_due"]
+    counts["copresent"] = s["copresent"]
     for name, value in zip(READ_COLUMNS, marks or (), strict=False):
         counts[name] = value
     found = units.get(f"node:{node}")

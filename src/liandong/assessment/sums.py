@@ -15,12 +15,11 @@ counts once in every unit any of them lies in, as the engine's ``k`` flags count
 ``t − 1 µs``, so that "the changes by the midnight M" are exactly those of days before M's day
 (a row is valid at ``as_of`` when its save began at or before it).
 
-共同在场 needs the hierarchy (the levels of the team's units against the places'), which the store
-does not hold: the cases that may be due (dispatched, of a major severity or of several places)
-are counted per (place set, units of the active team, major), and the reader decides each group
-with the hierarchy. The read marks (信息对称: outside the events) are summed by ``read_sums``; a case
-with an irregular save (a backfill; replayed) is read from its rows instead (``sum_figures``).
-Pure: no storage, no clock.
+共同在场 needs the hierarchy (the levels of the team's units against the places', whether the places
+lie in several counties): the store gives it (the national list; decision 0059), so that it is
+decided per case here and summed like the rest. The read marks (信息对称: outside the events) are
+summed by ``read_sums``; a case with an irregular save (a backfill; replayed) is read from its rows
+instead (``sum_figures``). Pure: no storage, no clock.
 """
 
 from __future__ import annotations
@@ -29,10 +28,12 @@ import json
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
 from functools import lru_cache
+from typing import Any
 
 from liandong.assessment.fact_rows import moment
-from liandong.assessment.facts import MAJOR, RATING_POINTS
+from liandong.assessment.facts import MAJOR, RATING_POINTS, _units
 from liandong.domain.cases.states import CaseState
+from liandong.domain.hierarchy import HierarchyIndex
 from liandong.domain.worktime import SHANGHAI
 from liandong.services.ports import FactRow
 from liandong.services.ports.sums import READ_COLUMNS, SUM_COLUMNS
@@ -45,7 +46,6 @@ _EPS = timedelta(microseconds=1)
 Vector = tuple[float, ...]
 SumKey = tuple[str, str, str]  # places, received_day, day
 DueKey = tuple[str, str, str, str, str]  # places, received_day, day, kind, due_day
-TeamKey = tuple[str, str, str, str, int]  # places, received_day, day, team units, major
 
 
 def day_of(at: datetime) -> str:
@@ -93,22 +93,36 @@ def nodes_of(places: str) -> tuple[tuple[str, int], ...]:
 class Contribution:
     """What one fact row adds: its key, the event-only vector and its pending deadlines."""
 
-    __slots__ = ("pending", "places", "received_day", "team", "vector")
+    __slots__ = ("pending", "places", "received_day", "vector")
 
-    def __init__(self, places: str, received_day: str, vector: Vector, pending: tuple[tuple[str, int], ...],
-                 team: tuple[str, int] | None = None):
+    def __init__(self, places: str, received_day: str, vector: Vector, pending: tuple[tuple[str, int], ...]):
         self.places, self.received_day, self.vector, self.pending = places, received_day, vector, pending
-        self.team = team  # 共同在场's candidates: (the units of the active team, major)
 
 
-def contribution(body: str | None) -> Contribution | None:
-    """A fact row's contribution (None: the case is not counted — no report first). Remembered
-    per body: a save's new row is the next save's previous one."""
-    return None if body is None else _contribution(body)
+def contribution(body: str | None, h: HierarchyIndex) -> Contribution | None:
+    """A fact row's contribution (None: the case is not counted — no report first); ``h``: the
+    hierarchy 共同在场 is decided with. Remembered per body: a save's new row is the next save's
+    previous one."""
+    return None if body is None else _contribution(body, h)
+
+
+def copresence(h: HierarchyIndex, members: list[list[Any]], places: list[str], major: bool,
+               ) -> tuple[int, int]:
+    """共同在场 of a dispatched case (``facts._counts``): due when major or its places lie in several
+    counties; met when every level from the top of the active team down to its deepest member that
+    the places' paths have holds a member (``facts._copresent``)."""
+    if not (major or len({_units(h, p)[2] for p in places}) > 1):
+        return 0, 0
+    levels = {int(h.get(u).level) for m in members if m[2] and (u := m[0].rpartition("-")[0]) in h}
+    if not levels:
+        return 1, 0
+    top, deepest = min(levels), max(levels)
+    needed = {int(u.level) for p in places if p in h for u in h.path(p) if top <= int(u.level) <= deepest}
+    return 1, int(needed <= levels)
 
 
 @lru_cache(maxsize=20_000)
-def _contribution(body: str) -> Contribution | None:
+def _contribution(body: str, h: HierarchyIndex) -> Contribution | None:
     data = json.loads(body)
     acc, rec = data["acc"], data["rec"]
     if acc["rec"] in (None, -1):
@@ -116,9 +130,8 @@ def _contribution(body: str) -> Contribution | None:
     received = moment(acc["rec"])
     assert received is not None
     key, rday = places_key(rec["aff"]), day_of(received)
-    n = len(SUM_COLUMNS)
     if rec["st"] == CaseState.MERGED.value:
-        return Contribution(key, rday, (0.0,) * (n - 2) + (1.0, 0.0), ())
+        return Contribution(key, rday, tuple(float(c == "supporting") for c in SUM_COLUMNS), ())
     disp = bool(acc["disp"])
     fu = acc["fu"]
     valid = fu is not None and fu[0] in RATING_POINTS
@@ -147,12 +160,9 @@ def _contribution(body: str) -> Contribution | None:
         float(acc["redo"] > 0), float(disp and bool(acc["ext"])), float(disp and bool(acc["esc"])),
         float(disp and bool(acc["res"])), float(answered), float(in_time), float(a_due), float(a_in),
         float(team), 0.0, float(disp and rec["sev"] in MAJOR),
+        *(copresence(h, rec["members"], rec["aff"], rec["sev"] in MAJOR) if disp else (0, 0)),
     )
-    team_units = None
-    if disp and (rec["sev"] in MAJOR or len(set(rec["aff"])) > 1):  # maybe 共同在场 due: decided when read
-        units = {m[0].rpartition("-")[0] for m in rec["members"] if m[2]}
-        team_units = ("|".join(sorted(units)), int(rec["sev"] in MAJOR))
-    return Contribution(key, rday, tuple(float(v) for v in vector), tuple(pending), team_units)
+    return Contribution(key, rday, tuple(float(v) for v in vector), tuple(pending))
 
 
 def _due_day(us: int) -> str:
@@ -167,7 +177,6 @@ class Deltas:
     def __init__(self) -> None:
         self.sums: dict[SumKey, list[float]] = {}
         self.due: dict[DueKey, int] = {}
-        self.team: dict[TeamKey, int] = {}
         self.reads: dict[SumKey, list[float]] = {}  # 信息对称: READ_COLUMNS (``read_sums``)
 
     def add_read(self, key: SumKey, vec: Sequence[float], sign: int) -> None:
@@ -188,9 +197,6 @@ class Deltas:
         for kind, due in c.pending:
             dkey = (c.places, c.received_day, day, kind, _due_day(due))
             self.due[dkey] = self.due.get(dkey, 0) + sign
-        if c.team is not None:
-            tkey = (c.places, c.received_day, day, *c.team)
-            self.team[tkey] = self.team.get(tkey, 0) + sign
 
     def change(self, before: Contribution | None, after: Contribution | None, day: str) -> None:
         self.add(before, day, -1)
@@ -203,8 +209,6 @@ class Deltas:
                 found[i] += v
         for dkey, n in other.due.items():
             self.due[dkey] = self.due.get(dkey, 0) + n
-        for tkey, n in other.team.items():
-            self.team[tkey] = self.team.get(tkey, 0) + n
         for key, vec in other.reads.items():
             self.add_read(key, vec, +1)
 
@@ -213,7 +217,6 @@ class Deltas:
         out = Deltas()
         out.sums = {k: v for k, v in self.sums.items() if any(v)}
         out.due = {k: n for k, n in self.due.items() if n}
-        out.team = {k: n for k, n in self.team.items() if n}
         out.reads = {k: v for k, v in self.reads.items() if any(v)}
         return out
 
@@ -226,24 +229,18 @@ class Deltas:
                 found[i] += v
         return {k: v for k, v in out.items() if any(v)}
 
-    def now(self) -> tuple[dict[tuple[str, str], list[float]], dict[tuple[str, str, str, int], int]]:
-        """The same without the day of change (``case_sum_now``, ``case_sum_team_now``: what the
-        figures taken now read)."""
+    def now(self) -> dict[tuple[str, str], list[float]]:
+        """The same without the day of change (``case_sum_now``: what the figures taken now read)."""
         sums: dict[tuple[str, str], list[float]] = {}
         for (places, rday, _), vec in self.sums.items():
             found = sums.setdefault((places, rday), [0.0] * len(SUM_COLUMNS))
             for i, v in enumerate(vec):
                 found[i] += v
-        team: dict[tuple[str, str, str, int], int] = {}
-        for (places, rday, _, units, major), n in self.team.items():
-            team[places, rday, units, major] = team.get((places, rday, units, major), 0) + n
-        return ({k: v for k, v in sums.items() if any(v)}, {k: n for k, n in team.items() if n})
+        return {k: v for k, v in sums.items() if any(v)}
 
     def by_node(self) -> Deltas:
-        """Keyed by the nodes of the place sets (``nodes_of``), as the tables hold them; 共同在场's
-        candidates stay per place set (the reader decides each group with the hierarchy)."""
+        """Keyed by the nodes of the place sets (``nodes_of``), as the tables hold them."""
         out = Deltas()
-        out.team = dict(self.team)
         for src, dst in ((self.sums, out.sums), (self.reads, out.reads)):
             for (places, rday, day), vec in src.items():
                 for node, w in nodes_of(places):
@@ -260,37 +257,31 @@ class Deltas:
         out = Deltas()
         out.sums = {k: [-x for x in v] for k, v in self.sums.items()}
         out.due = {k: -n for k, n in self.due.items()}
-        out.team = {k: -n for k, n in self.team.items()}
         out.reads = {k: [-x for x in v] for k, v in self.reads.items()}
         return out
 
 
-def save_deltas(previous: str | None, row: FactRow) -> Deltas:
+def save_deltas(previous: str | None, row: FactRow, h: HierarchyIndex) -> Deltas:
     """The sums' change of a regular save (``row``, after the row whose body is ``previous``)."""
     out = Deltas()
-    out.change(contribution(previous), contribution(row.body), change_day(row.valid_from))
+    out.change(contribution(previous, h), contribution(row.body, h), change_day(row.valid_from))
     return out.compact()
 
 
-def pending_of(body: str | None) -> tuple[str, str, tuple[tuple[str, int], ...]]:
+def pending_of(body: str | None, h: HierarchyIndex) -> tuple[str, str, tuple[tuple[str, int], ...]]:
     """The pending deadlines a row leaves (places, received day, (kind, deadline µs)…)."""
-    c = contribution(body)
+    c = contribution(body, h)
     return ("", "", ()) if c is None else (c.places, c.received_day, c.pending)
 
 
-def case_deltas(rows: Sequence[FactRow]) -> Deltas | None:
+def case_deltas(rows: Sequence[FactRow], h: HierarchyIndex) -> Deltas | None:
     """All a case adds to the sums, from its fact rows in version order; None when one is irregular
     (the case is then read from its rows and events, not from the sums)."""
-    if any(r.irregular for r in rows):
-        return None
-    out, previous = Deltas(), None
-    for r in rows:
-        out.change(contribution(previous), contribution(r.body), change_day(r.valid_from))
-        previous = r.body
-    return out.compact()
+    out = Deltas()
+    return out.compact() if add_case(out, rows, h) else None
 
 
-def add_case(total: Deltas, rows: Sequence[FactRow]) -> bool:
+def add_case(total: Deltas, rows: Sequence[FactRow], h: HierarchyIndex) -> bool:
     """``total.merge(case_deltas(rows))`` without a case's own ``Deltas`` (the state cross-check
     adds every case of the store); False, adding nothing, when a row is irregular. The sums hold
     counts and whole rating points, so the order they are added in changes nothing."""
@@ -298,7 +289,7 @@ def add_case(total: Deltas, rows: Sequence[FactRow]) -> bool:
         return False
     previous = None
     for r in rows:
-        total.change(contribution(previous), contribution(r.body), change_day(r.valid_from))
+        total.change(contribution(previous, h), contribution(r.body, h), change_day(r.valid_from))
         previous = r.body
     return True
 

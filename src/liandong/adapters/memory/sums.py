@@ -13,6 +13,13 @@ from liandong.assessment.sums import Deltas, case_deltas, pending_of, save_delta
 from liandong.services.ports import FactRow
 
 
+def _h() -> Any:
+    """The hierarchy the sums decide 共同在场 with (``adapters.sql.sums.geography``)."""
+    from liandong.adapters.reference_data import national_hierarchy
+
+    return national_hierarchy()
+
+
 class SumState:
     """The sums of the memory store, kept with every save as the SQL store keeps its tables."""
 
@@ -25,14 +32,14 @@ class SumState:
         """Recomputed from the fact rows and the read marks (a rebuild, a rollback, the check)."""
         out = cls()
         for case_id, rows in facts.items():
-            d = case_deltas(rows)
+            d = case_deltas(rows, _h())
             if d is None:
                 out.skipped.add(case_id)
                 continue
             out.total.merge(d)
             if marks.get(case_id):
                 out.total.merge(case_reads(rows, marks[case_id]))
-            found = pending_of(rows[-1].body)
+            found = pending_of(rows[-1].body, _h())
             if found[2]:
                 out.pending[case_id] = found
         out.total = out.total.compact()
@@ -43,15 +50,15 @@ class SumState:
         if row.case_id in self.skipped:
             return
         if row.irregular:  # the case leaves the sums (as ``adapters.sql.sums.on_save``)
-            self.total.merge((case_deltas(earlier) or Deltas()).negated())
+            self.total.merge((case_deltas(earlier, _h()) or Deltas()).negated())
             self.total.merge(case_reads(earlier, marks).negated())
             self.skipped.add(row.case_id)
             self.pending.pop(row.case_id, None)
         else:
-            self.total.merge(save_deltas(previous, row))
+            self.total.merge(save_deltas(previous, row, _h()))
             if previous is not None and marks:
                 self.total.merge(save_reads(previous, row, marks))
-            found = pending_of(row.body)
+            found = pending_of(row.body, _h())
             if found[2]:
                 self.pending[row.case_id] = found
             else:
@@ -67,9 +74,8 @@ class SumState:
         def reads(d: Deltas) -> dict[Any, list[float]]:
             return {k: [round(x, 6) for x in v] for k, v in d.reads.items()}
 
-        return (self.total.sums, self.total.due, self.total.team, reads(self.total), self.skipped,
-                self.pending) == (other.total.sums, other.total.due, other.total.team, reads(other.total),
-                                  other.skipped, other.pending)
+        return (self.total.sums, self.total.due, reads(self.total), self.skipped, self.pending) == (
+            other.total.sums, other.total.due, reads(other.total), other.skipped, other.pending)
 
 
 class MemorySumView:
@@ -119,19 +125,10 @@ class MemorySumView:
                       and since <= self.records[c].received_at < until)
 
     def day_stamp(self, day: str, prefix: str, since: datetime, until: datetime) -> tuple[Any, ...]:
-        sums, team = self.total.now()
-        reads = self.total.reads_now()
+        sums, reads = self.total.now(), self.total.reads_now()
         return (sorted((k, v) for k, v in sums.items() if k[1] == day and k[0].startswith(prefix)),
                 sorted((k, v) for k, v in reads.items() if k[1] == day and k[0].startswith(prefix)),
-                sorted((k, n) for k, n in team.items() if k[1] == day), self.skipped_between(since, until))
-
-    def period_team(self, first: str, last: str, cut: str | None) -> Iterator[tuple[str, str, int, int]]:
-        out: dict[tuple[str, str, int], int] = {}
-        for (places, rday, day, units, major), n in self.total.team.items():
-            if first <= rday <= last and (cut is None or day < cut):
-                out[places, units, major] = out.get((places, units, major), 0) + n
-        for (places, units, major), n in out.items():
-            yield places, units, major, n
+                self.skipped_between(since, until))
 
     def period_reads(self, first: str, last: str, cut: str | None, prefix: str = "",
                      ) -> Iterator[tuple[Any, ...]]:

@@ -81,15 +81,6 @@ def period_trend(conn: Connection, first: str, last: str, cut: str | None, prefi
     yield from ((rday, int(received), int(resolved)) for (rday,), (received, resolved) in found.items())
 
 
-def period_team(conn: Connection, first: str, last: str, cut: str | None,
-                ) -> Iterator[tuple[str, str, int, int]]:
-    """Per place set, units of the active team and major: 共同在场's candidates received in [first,
-    last] after the changes before ``cut`` (all with None)."""
-    found = _now_less_since(conn, t.case_sum_team_now, t.case_sum_team, ("places", "team_units", "major"),
-                            ("n",), first, last, cut)
-    yield from ((places, units, int(major), int(n)) for (places, units, major), (n,) in found.items())
-
-
 def pending_between(conn: Connection, first: str, last: str, since: datetime, until: datetime,
                     ) -> Iterator[tuple[str, str, int]]:
     """Per place set and kind: the deadlines pending now in [since, until) of cases received in
@@ -133,15 +124,12 @@ def skipped_between(conn: Connection, since: datetime, until: datetime) -> list[
 
 def day_stamp(conn: Connection, day: str, prefix: str, since: datetime, until: datetime) -> tuple[Any, ...]:
     """The rows of the sums taken now of the cases received on ``day`` (its nodes under ``prefix``,
-    read marks, 共同在场's candidates) and the cases of [since, until) left out of the sums: any save
-    or read mark of one of the day's cases changes them (``assessment.part_days``)."""
+    read marks) and the cases of [since, until) left out of the sums: any save or read mark of one
+    of the day's cases changes them (``assessment.part_days``)."""
     out: list[tuple[Any, ...]] = []
     for table in (t.case_sum_now, t.case_sum_read_now):
         q = (select(table).where((table.c.received_day == day) & under(table.c.places, prefix))
              .order_by(table.c.places))
         out.append(tuple(tuple(r) for r in conn.execute(q)))
-    m = t.case_sum_team_now
-    out.append(tuple(tuple(r) for r in conn.execute(
-        select(m).where(m.c.received_day == day).order_by(m.c.places, m.c.team_units, m.c.major))))
     out.append(tuple(skipped_between(conn, since, until)))
     return tuple(out)

@@ -17,23 +17,16 @@ from liandong.services.ports.sums import SUM_COLUMNS
 
 if TYPE_CHECKING:
     from liandong.assessment.sums import Deltas
+    from liandong.domain.hierarchy import HierarchyIndex
 
 SQL = {  # the case store's statements (named, so the volume generator's capture sees each)
     "sum_add": read_sql.adding("case_sum", {"places": "places", "received_day": "rday", "day": "day"},
                                SUM_COLUMNS),
     "sum_add_now": read_sql.adding("case_sum_now", {"places": "places", "received_day": "rday"}, SUM_COLUMNS),
-    "sum_add_team_now": "INSERT INTO case_sum_team_now (places, received_day, team_units, major, n) VALUES "
-                        "(:places, :rday, :team_units, :major, :n) "
-                        "ON CONFLICT (places, received_day, team_units, major) "
-                        "DO UPDATE SET n = case_sum_team_now.n + excluded.n",
     "sum_add_due": "INSERT INTO case_sum_due (places, received_day, day, kind, due_day, n) VALUES "
                    "(:places, :rday, :day, :kind, :due_day, :n) "
                    "ON CONFLICT (places, received_day, day, kind, due_day) "
                    "DO UPDATE SET n = case_sum_due.n + excluded.n",
-    "sum_add_team": "INSERT INTO case_sum_team (places, received_day, day, team_units, major, n) VALUES "
-                    "(:places, :rday, :day, :team_units, :major, :n) "
-                    "ON CONFLICT (places, received_day, day, team_units, major) "
-                    "DO UPDATE SET n = case_sum_team.n + excluded.n",
     "sum_skipped": "SELECT 1 FROM case_sum_skip WHERE case_id = :id",
     "sum_skip": "INSERT INTO case_sum_skip (case_id, received_at) VALUES (:id, :received_at)",
     "sum_rows": "SELECT version, valid_from, irregular, body FROM case_fact "
@@ -47,6 +40,13 @@ Run = Callable[[str, dict[str, Any]], Any]
 """The store's ``_exec``: a statement of ``SQL`` by name, with its parameters."""
 
 
+def geography() -> HierarchyIndex:
+    """The hierarchy the sums decide 共同在场 with (the national list: the one every reader has)."""
+    from liandong.adapters.reference_data import national_hierarchy
+
+    return national_hierarchy()
+
+
 def write(run: Run, d: Deltas) -> None:
     """In key order, table by table: concurrent saves take the rows' locks in one order (PostgreSQL).
     ``d`` per place set; the tables hold the sums per node (``Deltas.by_node``)."""
@@ -57,14 +57,8 @@ def write(run: Run, d: Deltas) -> None:
     for (places, rday, day, kind, due_day), n in sorted(d.due.items()):
         run("sum_add_due", {"places": places, "rday": rday, "day": day, "kind": kind,
                                 "due_day": due_day, "n": n})
-    for (places, rday, day, units, major), n in sorted(d.team.items()):
-        run("sum_add_team", {"places": places, "rday": rday, "day": day, "team_units": units,
-                             "major": major, "n": n})
-    sums, team = d.now()
-    for (places, rday), vec in sorted(sums.items()):
+    for (places, rday), vec in sorted(d.now().items()):
         run("sum_add_now", {"places": places, "rday": rday, **dict(zip(SUM_COLUMNS, vec, strict=True))})
-    for (places, rday, units, major), n in sorted(team.items()):
-        run("sum_add_team_now", {"places": places, "rday": rday, "team_units": units, "major": major, "n": n})
     read_sql.write(run, d)
 
 
@@ -94,15 +88,16 @@ def on_save(run: Run, time: Callable[[datetime | None], Any], previous: str | No
     if row.irregular:  # the case leaves the sums: what its earlier rows added is taken back
         earlier = [FactRow(row.case_id, v, parse(at), bool(irr), body, row.received_at)
                    for v, at, irr, body in run("sum_rows", {"id": row.case_id, "v": row.version}).fetchall()]
-        stage((case_deltas(earlier) or Deltas()).negated())
+        stage((case_deltas(earlier, geography()) or Deltas()).negated())
         read_sql.on_leave(run, parse, row.case_id, earlier, stage)
         run("sum_skip", {"id": row.case_id, "received_at": time(row.received_at)})
         if previous is not None:
             run("sum_unpend", {"id": row.case_id})
         return
-    stage(save_deltas(previous, row))
+    h = geography()
+    stage(save_deltas(previous, row, h))
     read_sql.on_save(run, parse, previous, row, stage)
-    before, after = pending_of(previous), pending_of(row.body)
+    before, after = pending_of(previous, h), pending_of(row.body, h)
     if before != after:
         if before[2]:
             run("sum_unpend", {"id": row.case_id})
@@ -117,8 +112,8 @@ def rebuild(conn: Connection, *, reads: bool = True) -> int:
     """The sums derived again from every case's fact rows and read marks (the old ones dropped),
     inside the caller's transaction: the number of cases left out (irregular). ``reads=False``:
     without the read-mark sums (migration 0033, before their tables)."""
-    for table in (t.case_sum, t.case_sum_now, t.case_sum_due, t.case_sum_team, t.case_sum_team_now,
-                  t.case_pending, t.case_sum_skip, *(read_sql.TABLES if reads else ())):
+    for table in (t.case_sum, t.case_sum_now, t.case_sum_due, t.case_pending, t.case_sum_skip,
+                  *(read_sql.TABLES if reads else ())):
         conn.execute(delete(table))
     total, skipped, pending = recompute(conn, reads=reads)
     total = total.by_node()
@@ -130,19 +125,11 @@ def rebuild(conn: Connection, *, reads: bool = True) -> int:
         conn.execute(insert(t.case_sum_due), [
             {"places": k[0], "received_day": k[1], "day": k[2], "kind": k[3], "due_day": k[4], "n": n}
             for k, n in total.due.items()])
-    if total.team:
-        conn.execute(insert(t.case_sum_team), [
-            {"places": k[0], "received_day": k[1], "day": k[2], "team_units": k[3], "major": k[4], "n": n}
-            for k, n in total.team.items()])
-    sums, team = total.now()
+    sums = total.now()
     if sums:
         conn.execute(insert(t.case_sum_now), [
             {"places": k[0], "received_day": k[1], **dict(zip(SUM_COLUMNS, v, strict=True))}
             for k, v in sums.items()])
-    if team:
-        conn.execute(insert(t.case_sum_team_now), [
-            {"places": k[0], "received_day": k[1], "team_units": k[2], "major": k[3], "n": n}
-            for k, n in team.items()])
     read_sql.insert_all(conn, total)
     if skipped:
         conn.execute(insert(t.case_sum_skip), [{"case_id": c, "received_at": at} for c, at in skipped])
@@ -182,13 +169,14 @@ class Recomputed:
         from liandong.assessment.read_sums import case_reads
         from liandong.assessment.sums import add_case, pending_of
 
-        if not add_case(self.total, rows):
+        h = geography()
+        if not add_case(self.total, rows, h):
             self.skipped.append((rows[0].case_id, rows[0].received_at))
             return
         marks = self.marks.get(rows[0].case_id)
         if marks:
             self.total.merge(case_reads(rows, marks))
-        places, rday, waits = pending_of(rows[-1].body)
+        places, rday, waits = pending_of(rows[-1].body, h)
         self.pending.extend({"case_id": rows[0].case_id, "seq": i, "kind": kind, "due_at": moment(due),
                              "places": places, "received_day": rday} for i, (kind, due) in enumerate(waits))
 
@@ -215,8 +203,6 @@ def stored(conn: Connection) -> tuple[Deltas, list[str], list[tuple[Any, ...]]]:
         out.sums[(r.places, r.received_day, r.day)] = [float(getattr(r, c)) for c in SUM_COLUMNS]
     for r in conn.execute(select(d)):
         out.due[(r.places, r.received_day, r.day, r.kind, r.due_day)] = int(r.n)
-    for r in conn.execute(select(t.case_sum_team)):
-        out.team[(r.places, r.received_day, r.day, r.team_units, int(r.major))] = int(r.n)
     k = t.case_sum_skip
     skipped = list(conn.execute(select(k.c.case_id).order_by(k.c.case_id)).scalars())
     pending = [tuple(r) for r in conn.execute(
@@ -225,15 +211,10 @@ def stored(conn: Connection) -> tuple[Deltas, list[str], list[tuple[Any, ...]]]:
     return out.compact(), skipped, pending
 
 
-NowSums = tuple[dict[tuple[str, str], list[float]], dict[tuple[str, str, str, int], int]]
-
-
-def stored_now(conn: Connection) -> NowSums:
-    s, m = t.case_sum_now, t.case_sum_team_now
+def stored_now(conn: Connection) -> dict[tuple[str, str], list[float]]:
     sums = {(r.places, r.received_day): [float(getattr(r, c)) for c in SUM_COLUMNS]
-            for r in conn.execute(select(s))}
-    team = {(r.places, r.received_day, r.team_units, int(r.major)): int(r.n) for r in conn.execute(select(m))}
-    return {k: v for k, v in sums.items() if any(v)}, {k: n for k, n in team.items() if n}
+            for r in conn.execute(select(t.case_sum_now))}
+    return {k: v for k, v in sums.items() if any(v)}
 
 
 class SqlSumView:
@@ -260,9 +241,6 @@ class SqlSumView:
     def day_stamp(self, day: str, prefix: str, since: datetime, until: datetime) -> tuple[Any, ...]:
         return periods.day_stamp(self.conn, day, prefix, since, until)
 
-    def period_team(self, first: str, last: str, cut: str | None) -> Iterator[tuple[str, str, int, int]]:
-        return periods.period_team(self.conn, first, last, cut)
-
     def period_trend(self, first: str, last: str, cut: str | None, prefix: str,
                      ) -> Iterator[tuple[str, int, int]]:
         return periods.period_trend(self.conn, first, last, cut, prefix)
@@ -282,14 +260,9 @@ class SqlSumView:
                if [round(x, 6) for x in want.sums.get(k, [])] != [round(x, 6) for x in have.sums.get(k, [])]]
         out += [f"case_sum_due:{'/'.join(k)}" for k in sorted(set(want.due) | set(have.due))
                 if want.due.get(k) != have.due.get(k)]
-        out += [f"case_sum_team:{'/'.join(map(str, k))}" for k in sorted(set(want.team) | set(have.team))
-                if want.team.get(k) != have.team.get(k)]
-        now_sums, now_team = want.now()
-        have_sums, have_team = stored_now(self.conn)
+        now_sums, have_sums = want.now(), stored_now(self.conn)
         out += [f"case_sum_now:{'/'.join(k)}" for k in sorted(set(now_sums) | set(have_sums))
                 if [round(x, 6) for x in now_sums.get(k, [])] != [round(x, 6) for x in have_sums.get(k, [])]]
-        out += [f"case_sum_team_now:{'/'.join(map(str, k))}" for k in sorted(set(now_team) | set(have_team))
-                if now_team.get(k) != have_team.get(k)]
         out += read_sql.differences(self.conn, want)
         out += [f"case_sum_skip:{c}" for c in sorted(set(c for c, _ in want_skip) ^ set(have_skip))]
         mine = {(r["case_id"], r["seq"], r["kind"], r["due_at"], r["places"], r["received_day"])

@@ -387,9 +387,3 @@ from liandong.adapters.sql.tables_sums import (  # noqa: E402
 from liandong.adapters.sql.tables_sums import (  # noqa: E402
     case_sum_skip as case_sum_skip,
 )
-from liandong.adapters.sql.tables_sums import (  # noqa: E402
-    case_sum_team as case_sum_team,
-)
-from liandong.adapters.sql.tables_sums import (  # noqa: E402
-    case_sum_team_now as case_sum_team_now,
-)

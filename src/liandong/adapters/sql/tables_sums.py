@@ -35,26 +35,6 @@ case_sum_due = Table(  # pending deadlines: +1 when a case starts waiting on one
 )
 Index("ix_case_sum_due_changed", case_sum_due.c.received_day, case_sum_due.c.day)  # the changes since a cut
 
-case_sum_team = Table(  # 共同在场's candidates per the units of their active team (decided when read)
-    "case_sum_team", metadata,
-    Column("places", String(200), primary_key=True),
-    Column("received_day", String(10), primary_key=True),
-    Column("day", String(10), primary_key=True),
-    Column("team_units", String(400), primary_key=True),
-    Column("major", Integer, primary_key=True),
-    Column("n", Integer, nullable=False),
-)
-Index("ix_case_sum_team_received", case_sum_team.c.received_day, case_sum_team.c.day)
-
-case_sum_team_now = Table(
-    "case_sum_team_now", metadata,
-    Column("places", String(200), primary_key=True),
-    Column("received_day", String(10), primary_key=True),
-    Column("team_units", String(400), primary_key=True),
-    Column("major", Integer, primary_key=True),
-    Column("n", Integer, nullable=False),
-)
-
 case_pending = Table(  # the deadlines each case waits on now (the day of today's figures)
     "case_pending", metadata,
     Column("case_id", String(40), primary_key=True),

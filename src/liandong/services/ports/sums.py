@@ -12,7 +12,7 @@ SUM_COLUMNS = (
     "received", "dispatched", "resolved", "closed", "open", "valid", "contacted", "solved",
     "satisfaction_tenths", "ack_settled", "ack_in_time", "resolved_on_time", "returned", "redone",
     "extended", "escalated", "resource_asked", "summons_answered", "summons_in_time", "assists_due",
-    "assists_in_time", "team", "supporting", "dispatched_major",
+    "assists_in_time", "team", "supporting", "dispatched_major", "copresence_due", "copresent",
 )
 # The read-mark columns of ``case_sum_read`` (信息对称, ``assessment.read_sums``): as ``facts.COUNTS``.
 READ_COLUMNS = ("team_read_latest", "read_lag_seconds", "reads")
@@ -43,10 +43,6 @@ class SumView(Protocol):
         """What the sums taken now hold of the cases received on ``day`` (nodes under ``prefix``) and
         the cases of [since, until) left out of them: equal stamps, no save or read mark of the
         day's cases in between (``assessment.part_days``)."""
-
-    def period_team(self, first: str, last: str, cut: str | None) -> Iterable[tuple[str, str, int, int]]:
-        """(place set, units of the active team, major, n): 共同在场's candidates after the changes
-        before ``cut``."""
 
     def period_reads(self, first: str, last: str, cut: str | None, prefix: str = "",
                      ) -> Iterable[tuple[Any, ...]]:
