@@ -83,6 +83,9 @@ class Settings(BaseSettings):
                                   "freezes the assessment of the last whole month and the one before "
                                   "(考核结果固化) where no snapshot is kept, the first time a minute after "
                                   "it starts (0: never; `liandong report freeze` from a timer instead)")
+    dashboard_warm_seconds: float = Field(default=600, ge=0, description="How often the server reads "
+                                          "the first part day of the dashboards' period before into "
+                                          "memory if it changed (a new day after midnight; 0: never)")
     writer_process: Literal["auto", "on", "off"] = Field(
         default="auto", description="Where a server lands its batches of commands: in a process of its "
         "own (on), in a thread of the server (off), or auto: a process on SQLite, a thread on "

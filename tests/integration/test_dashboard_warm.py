@@ -12,7 +12,7 @@ from liandong.assessment.service import FactsCache
 from liandong.bootstrap import bootstrap
 from liandong.domain.cases import commands as c
 from liandong.services.clock import ManualClock
-from liandong.web.dashboard import warm
+from liandong.web.dashboard import keep_warm, warm
 
 NOW = datetime(2026, 11, 20, 2, 0, tzinfo=UTC)
 
@@ -32,3 +32,8 @@ def test_the_warm_up_reads_only_what_fits() -> None:
     warm(app, roomy)  # type: ignore[arg-type]
     assert len(roomy._streams) == 3
     assert roomy.part_days.reads == 1
+    keep_warm(app, roomy)  # type: ignore[arg-type]  # the server's timer: nothing changed, nothing read
+    assert roomy.part_days.reads == 1
+    platform.clock = ManualClock(NOW + timedelta(days=1))  # after midnight: the new day read before a page
+    keep_warm(app, roomy)  # type: ignore[arg-type]
+    assert roomy.part_days.reads == 2

@@ -59,6 +59,7 @@ from liandong.web import (
     workbench,
 )
 from liandong.web.case_photos import MAX_PHOTOS
+from liandong.web.dashboard import keep_warm
 from liandong.web.render import Renderer
 
 logger = logging.getLogger("liandong.server")
@@ -162,6 +163,8 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
         freezer = (Periodic("assessment-freeze", cfg.freeze_seconds, lambda: freeze_due(wired, cfg),
                             first=FREEZE_FIRST_SECONDS).start()
                    if cfg.freeze_seconds > 0 and wired.data_dir and wired.engine is not None else None)
+        warmer = (Periodic("dashboard-warm", cfg.dashboard_warm_seconds, lambda: keep_warm(app)).start()
+                  if cfg.dashboard_warm_seconds > 0 and wired.engine is not None else None)
         served = app.state.federation = (ServedNode(wired, node_config).start()
                                          if node_config is not None else None)
         yield
@@ -171,6 +174,8 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
             heat.stop()
         if freezer is not None:
             freezer.stop()
+        if warmer is not None:
+            warmer.stop()
         if auditor is not None:
             auditor.stop()
         if stop_relay is not None:

@@ -185,6 +185,19 @@ def dashboard_view(platform: Platform, user: Principal, scope: str, period: Peri
     }
 
 
+def keep_warm(app: FastAPI, cache: FactsCache | None = None) -> None:
+    """The first part day of the default page's period before, read into the kept days if it is
+    not there or changed (decision 0059): at the warm-up, then on the server's timer
+    (``LIANDONG_DASHBOARD_WARM_SECONDS``), so that the first page after midnight is not the one
+    that reads the new day. The leaders' pages read the sums on every store."""
+    platform = app.state.platform
+    cache = cache if cache is not None else facts_cache(app)
+    now = platform.clock.now()
+    before = choose_period(now, "", "", "")[0].previous()
+    sum_facts(platform.read_uow, platform.hierarchy, before.start, before.end, minute_up(before.end), now,
+              part=cache.part_days)
+
+
 def _to_login(request: Request) -> RedirectResponse:
     target = quote(request.url.path + (f"?{request.url.query}" if request.url.query else ""))
     return RedirectResponse(f"/login?next={target}", status_code=303)
@@ -221,9 +234,7 @@ def warm(app: FastAPI, cache: FactsCache) -> None:
         for p in (period, period.previous()):  # the dashboard's: from where it reads
             if cache.holds(platform.read_uow, p.start, p.end):
                 cache.collect(platform.read_uow, platform.hierarchy, p.start, p.end)
-        before = period.previous()  # the leaders' pages read the sums: its first part day read here
-        sum_facts(platform.read_uow, platform.hierarchy, before.start, before.end, minute_up(before.end), now,
-                  part=cache.part_days)
+        keep_warm(app, cache)
         Engine.of([], platform.hierarchy).close()
         rules = site_rules(app)
         month = last_whole_month(now, rules.period.cutoff_day)
