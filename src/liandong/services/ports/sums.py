@@ -8,6 +8,8 @@ from typing import Any, Protocol
 
 # The event-only columns of ``case_sum`` (counts of ``assessment.facts.COUNTS`` or parts of them;
 # here, not in ``assessment.sums``, so that the tables are declared without the assessment code).
+# ``dispatched_major`` is no longer read (共同在场 is decided per case since decision 0059) but kept:
+# a column dropped is a table rebuilt on SQLite, and the sums' shape stays the one 0033 made.
 SUM_COLUMNS = (
     "received", "dispatched", "resolved", "closed", "open", "valid", "contacted", "solved",
     "satisfaction_tenths", "ack_settled", "ack_in_time", "resolved_on_time", "returned", "redone",
