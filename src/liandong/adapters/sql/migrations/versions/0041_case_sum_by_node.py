@@ -11,7 +11,9 @@
   decided it, then moved to its nodes); those two tables are dropped.
 - A period's sums are now read as those of every change less the changes filed since its cut
   (``adapters.sql.sum_periods``): ``case_sum_due`` is found by day of receipt and day of change
-  (``ix_case_sum_due_changed``) instead of by day of receipt and day due.
+  (``ix_case_sum_due_changed``) instead of by day of receipt and day due; ``case_pending``'s
+  deadlines passed by a moment by deadline first, the index holding what is counted
+  (``ix_case_pending_due``: due_at, received_day, kind, places).
 
 Every step is linear (weights and decisions multiply counts), so the tables after it equal a
 rebuild from the fact rows. A store that reached 0033 with the code of this revision has the
@@ -136,6 +138,9 @@ def upgrade() -> None:
         op.drop_index('ix_case_sum_due_received', table_name='case_sum_due')
     if "ix_case_sum_due_changed" not in indexes:
         op.create_index('ix_case_sum_due_changed', 'case_sum_due', ['received_day', 'day'], unique=False)
+    op.drop_index('ix_case_pending_due', table_name='case_pending')
+    op.create_index('ix_case_pending_due', 'case_pending', ['due_at', 'received_day', 'kind', 'places'],
+                    unique=False)
 
 
 def _team_rows(conn: Any) -> tuple[dict[tuple[Any, ...], int], dict[tuple[Any, ...], int]]:
@@ -188,6 +193,8 @@ def downgrade() -> None:
 
     op.drop_index('ix_case_sum_due_changed', table_name='case_sum_due')
     op.create_index('ix_case_sum_due_received', 'case_sum_due', ['received_day', 'due_day'], unique=False)
+    op.drop_index('ix_case_pending_due', table_name='case_pending')
+    op.create_index('ix_case_pending_due', 'case_pending', ['received_day', 'due_at'], unique=False)
     for table in ("case_sum", "case_sum_now"):
         with op.batch_alter_table(table) as batch:
             for name in _ADDED:
