@@ -27,7 +27,8 @@ STATUS = {"jurisdiction.unknown": 404, "matter.unknown": 404, "system.unknown": 
           "account.username_taken": 409, "instrument.not_found": 404, "instrument.conflict": 409,
           "instrument.closed": 409, "instrument.exists": 409, "instrument.not_party": 403,
           "instrument.not_granted": 403, "power.not_granted": 403, "power.government_only": 403,
-          "power.outside_jurisdiction": 403, "command.failed": 500}
+          "power.outside_jurisdiction": 403, "command.failed": 500,
+          "store.conflict": 409}
 
 
 HTTP_MESSAGES = {

@@ -8,6 +8,7 @@ from itertools import islice
 from typing import Any
 
 from sqlalchemy import Connection, Engine, case, func, insert, select
+from sqlalchemy.exc import DBAPIError
 
 from liandong.adapters.sql import tables as t
 from liandong.adapters.sql.accounts import SqlAccountRepository
@@ -18,9 +19,19 @@ from liandong.adapters.sql.duties import SqlDutyReads
 from liandong.adapters.sql.instruments import SqlInstrumentReads, SqlInstrumentStore
 from liandong.adapters.sql.ledger import SqlLedgerStore
 from liandong.adapters.sql.outbox import SqlOutbox
+from liandong.domain.errors import DomainError
 from liandong.domain.hierarchy import Jurisdiction, Kind, Level
 from liandong.domain.organisation import GOVERNMENT, Department
 from liandong.services.ports import OrganisationRepository, UnitOfWork
+
+_TRANSIENT = frozenset({"40P01", "40001"})  # PostgreSQL: deadlock detected, serialization failure
+
+
+def _deadlock(exc: BaseException) -> bool:
+    """Whether a statement failed only because another transaction held what it needed at the same
+    moment (PostgreSQL broke a deadlock by failing this one): the command may simply run again."""
+    found = exc.orig if isinstance(exc, DBAPIError) else exc  # the store's own statements: the driver's
+    return getattr(found, "sqlstate", None) in _TRANSIENT
 
 CHUNK = 5000
 _ANCESTOR_COLUMNS = {Level.PROVINCE: "province_code", Level.CITY: "city_code",
@@ -234,12 +245,14 @@ class SqlUnitOfWork(UnitOfWork):
         self.cases.raw("SAVEPOINT liandong_cmd")
         try:
             yield self
-        except BaseException:
+        except BaseException as exc:
             self.cases.raw("ROLLBACK TO SAVEPOINT liandong_cmd")
             self.cases.raw("RELEASE SAVEPOINT liandong_cmd")
             self.cases.staged, self.cases.staged_facts = staged, facts
             del self.cases.staged_sums[sums:]
             self.cases.behind.undo(rows)  # its rows dropped; those written inside it wait again
+            if _deadlock(exc):  # its locks went with the savepoint: once more, as a lost race is
+                raise DomainError("store.conflict", actual="?") from exc
             raise
         self.cases.raw("RELEASE SAVEPOINT liandong_cmd")
 

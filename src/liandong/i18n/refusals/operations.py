@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 MESSAGES: dict[str, dict[str, str]] = {
+    "store.conflict": {
+        "zh": "与同时执行的另一条命令相互等待（数据库死锁），本命令未作任何更改，请重试",
+        "en": "Another command running at the same moment held what this one needed (a database "
+              "deadlock); nothing was applied — retry",
+    },
     "assessment.bad_cutoff": {
         "zh": "考核月截止日“{value}”无效，允许：{allowed}",
         "en": "Cut-off day '{value}' is not valid; allowed: {allowed}",
