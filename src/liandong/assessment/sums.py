@@ -9,11 +9,12 @@ day of the save. What changes when a deadline passes without an event (overdue, 
 is kept as *pending deadlines*: +1 under (kind, day of the deadline) when a case starts waiting
 on one, −1 when it stops; the deadlines passed by a midnight are those of earlier days.
 
-Keys: ``places`` is the case's distinct affected places, sorted and joined with ``|`` (a case
-counts once in every unit any of them lies in, as the engine's ``k`` flags count it);
-``received_day`` and ``day`` are Shanghai days. A change at moment ``t`` is filed under the day of
-``t − 1 µs``, so that "the changes by the midnight M" are exactly those of days before M's day
-(a row is valid at ``as_of`` when its save began at or before it).
+Keys: ``places`` is the case's distinct affected places, sorted and joined with ``|``; the tables
+keep a place set's sums under the nodes of its prefix tree with weights (``nodes_of``, decision
+0059), so that a case counts once in every unit any of its places lies in, as the engine's ``k``
+flags count it; ``received_day`` and ``day`` are Shanghai days. A change at moment ``t`` is filed
+under the day of ``t − 1 µs``, so that "the changes by the midnight M" are exactly those of days
+before M's day (a row is valid at ``as_of`` when its save began at or before it).
 
 共同在场 needs the hierarchy (the levels of the team's units against the places', whether the places
 lie in several counties): the store gives it (the national list; decision 0059), so that it is
