@@ -73,8 +73,7 @@ def sum_facts(uow: Callable[[], UnitOfWork], h: HierarchyIndex, start: datetime,
         sums: dict[str, list[float]] = {}
         trend: dict[date, list[int]] = {}
         for node, *vec in view.period_sums(first, last, cut, prefix):
-            if node.startswith(prefix):
-                sums[node] = [float(v or 0) for v in vec]
+            sums[node] = [float(v or 0) for v in vec]
         for rday, received, resolved in view.period_trend(first, last, cut, prefix):
             trend[date.fromisoformat(rday)] = [received, resolved]
         passed: dict[tuple[str, str], int] = {}
@@ -89,8 +88,7 @@ def sum_facts(uow: Callable[[], UnitOfWork], h: HierarchyIndex, start: datetime,
                     passed[node, kind] = passed.get((node, kind), 0) + w * n
         marks: dict[str, list[float]] = {}
         for node, *vec in view.period_reads(first, last, cut, prefix):
-            if node.startswith(prefix):
-                marks[node] = [float(v or 0) for v in vec]
+            marks[node] = [float(v or 0) for v in vec]
         keys = {k for k in (*sums, *marks, *(k for k, _ in passed)) if k.startswith(prefix)}
         out = [_group(key, sums.get(key, [0.0] * len(SUM_COLUMNS)), passed, marks.get(key), h, units, start)
                for key in sorted(keys)]

@@ -33,15 +33,14 @@ def _received(table: Table, first: str, last: str) -> Any:
 
 
 def _now_less_since(conn: Connection, now: Table, dayed: Table, keys: tuple[str, ...],
-                    columns: tuple[str, ...], first: str, last: str, cut: str | None, where: Any = None,
-                    dayed_where: Any = None) -> dict[tuple[Any, ...], list[float]]:
-    """Per ``keys``: the sums of ``columns`` over the days received ``first``..``last``, of the changes
-    filed before ``cut`` (None: all) — ``now``'s rows less ``dayed``'s filed on ``cut`` or later."""
+                    columns: tuple[str, ...], first: str, last: str, cut: str | None, prefix: str,
+                    ) -> dict[tuple[Any, ...], list[float]]:
+    """Per ``keys``: the sums of ``columns`` of the nodes under ``prefix`` over the days received
+    ``first``..``last``, of the changes filed before ``cut`` (None: all) — ``now``'s rows less
+    ``dayed``'s filed on ``cut`` or later."""
     out: dict[tuple[Any, ...], list[float]] = {}
-    for table, sign, extra in ((now, 1, where), *(((dayed, -1, dayed_where),) if cut is not None else ())):
-        cond = _received(table, first, last)
-        if extra is not None:
-            cond = cond & extra
+    for table, sign in ((now, 1), *(((dayed, -1),) if cut is not None else ())):
+        cond = _received(table, first, last) & under(table.c.places, prefix)
         if table is dayed:
             cond = cond & (table.c.day >= cut)
         q = (select(*(table.c[k] for k in keys), *(func.sum(table.c[c]) for c in columns)).where(cond)
@@ -58,7 +57,7 @@ def period_sums(conn: Connection, first: str, last: str, cut: str | None, prefix
     """Per node under ``prefix``: the event-only sums of the cases received in [first, last], of the
     changes filed before the day ``cut`` (with None: all of them)."""
     found = _now_less_since(conn, t.case_sum_now, t.case_sum, ("places",), SUM_COLUMNS, first, last, cut,
-                            under(t.case_sum_now.c.places, prefix), under(t.case_sum.c.places, prefix))
+                            prefix)
     yield from ((node, *vec) for (node,), vec in found.items())
 
 
@@ -66,8 +65,7 @@ def period_reads(conn: Connection, first: str, last: str, cut: str | None, prefi
                  ) -> Iterator[tuple[Any, ...]]:
     """Per node under ``prefix``: the read marks' sums (信息对称), as ``period_sums``."""
     found = _now_less_since(conn, t.case_sum_read_now, t.case_sum_read, ("places",), READ_COLUMNS, first,
-                            last, cut, under(t.case_sum_read_now.c.places, prefix),
-                            under(t.case_sum_read.c.places, prefix))
+                            last, cut, prefix)
     yield from ((node, *vec) for (node,), vec in found.items())
 
 
@@ -76,8 +74,7 @@ def period_trend(conn: Connection, first: str, last: str, cut: str | None, prefi
     """Per day of receipt in [first, last]: the cases received with a place under ``prefix`` and,
     of them, those resolved (the changes before ``cut``; all with None)."""
     found = _now_less_since(conn, t.case_sum_now, t.case_sum, ("received_day",), ("received", "resolved"),
-                            first, last, cut, under(t.case_sum_now.c.places, prefix),
-                            under(t.case_sum.c.places, prefix))
+                            first, last, cut, prefix)
     yield from ((rday, int(received), int(resolved)) for (rday,), (received, resolved) in found.items())
 
 
