@@ -7,15 +7,25 @@ from __future__ import annotations
 
 import threading
 import time
+from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import Engine, text
 
+from liandong.adapters.calendar import ChineseWorkCalendar
+from liandong.adapters.reference_data import default_catalogue, national_hierarchy
 from liandong.adapters.sql import migrate
 from liandong.adapters.sql.engine import make_engine
 from liandong.adapters.sql.repositories import SqlUnitOfWork
+from liandong.domain.cases import commands as c
+from liandong.domain.cases.routing import Router
+from liandong.domain.cases.rules import CasePolicy, Rules
 from liandong.domain.errors import DomainError
 from liandong.services.bus import lost_race
+from liandong.services.cases import MessageBus
+from liandong.services.clock import ManualClock
+
+RULES = Rules(Router(national_hierarchy(), default_catalogue()), ChineseWorkCalendar(), CasePolicy())
 
 
 @pytest.mark.postgres
@@ -56,5 +66,112 @@ def test_a_deadlock_inside_a_command_is_a_lost_race(pg_url: str) -> None:
         with engine.connect() as conn:  # the other batch landed; of this one, what followed the savepoint
             assert dict(conn.execute(text("SELECT prefix, last FROM case_number_day")).tuples().all()) == {
                 "A": 1, "B": 11}
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.postgres
+def test_a_deadlock_at_the_commit_is_a_lost_race_and_nothing_is_kept(pg_url: str) -> None:
+    """The soak's last one: the 案件编号 counters are taken when the rows written behind go out, at
+    the commit, after the batch's commands locked their case rows."""
+    engine = make_engine(pg_url)
+    try:
+        migrate.upgrade(engine)
+        with engine.begin() as conn:
+            conn.execute(text("INSERT INTO case_number_day (prefix, day, last) "
+                              "VALUES ('A', 'd', 0), ('B', 'd', 0)"))
+        locked, failed = threading.Event(), []
+
+        def other() -> None:  # holds A's counter, then wants B's, which the unit holds
+            try:
+                with engine.begin() as conn:
+                    conn.execute(text("SET LOCAL deadlock_timeout = '20s'"))
+                    conn.execute(text("UPDATE case_number_day SET last = last + 1 WHERE prefix = 'A'"))
+                    locked.set()
+                    time.sleep(0.5)
+                    conn.execute(text("UPDATE case_number_day SET last = last + 1 WHERE prefix = 'B'"))
+            except BaseException as exc:  # pragma: no cover - said by the assertion below
+                failed.append(exc)
+
+        thread = threading.Thread(target=other, daemon=True)
+        thread.start()
+        assert locked.wait(20)
+        with SqlUnitOfWork(engine) as u:
+            u.cases.raw("SET LOCAL deadlock_timeout = '1s'")
+            u.cases.raw("UPDATE case_number_day SET last = last + 10 WHERE prefix = 'B'")
+            u.cases.behind.put("number", "c1", {"prefix": "A", "day": "d", "id": "c1"})  # taken at the commit
+            with pytest.raises(DomainError) as caught:
+                u.commit()
+            assert caught.value.code == "store.conflict" and lost_race(caught.value)
+        thread.join(timeout=30)
+        assert not thread.is_alive() and failed == []
+        with engine.connect() as conn:  # the other landed, nothing of this unit
+            assert dict(conn.execute(text("SELECT prefix, last FROM case_number_day")).tuples().all()) == {
+                "A": 1, "B": 1}
+    finally:
+        engine.dispose()
+
+
+def _deadlocks(engine: Engine) -> int:
+    with engine.connect() as conn:
+        conn.execute(text("SELECT pg_stat_force_next_flush()"))
+        return int(conn.execute(text("SELECT deadlocks FROM pg_stat_database "
+                                     "WHERE datname = current_database()")).scalar_one())
+
+
+@pytest.mark.postgres
+def test_a_batch_whose_commit_lost_a_deadlock_runs_once_more_and_lands(pg_url: str) -> None:
+    """A batch acknowledging a case and taking a new report: at its commit it waits for the day's
+    案件编号 counter, which another transaction holds while it waits for the case's row. PostgreSQL
+    fails the batch's commit; the bus runs the whole batch again, and every command lands once."""
+    engine = make_engine(pg_url, pool_size=4)
+    try:
+        migrate.upgrade(engine)
+        with engine.begin() as conn:  # the batch's check for a cycle comes after the cycle is made
+            conn.execute(text(f"ALTER DATABASE {engine.url.database} SET deadlock_timeout = '4s'"))
+        engine.dispose()
+        bus = MessageBus(uow=lambda: SqlUnitOfWork(engine), rules=RULES,
+                         clock=ManualClock(datetime(2026, 3, 2, 1, 0, tzinfo=UTC)))
+        first = bus.handle(c.ReportCase(by="reporter", matter="social_life_noise", affected=("320213001",),
+                                        description="噪声"))
+        dispatched = bus.handle(c.DispatchCase(by="320200-gov", case_id=first.case_id))
+        with bus.uow() as uow:
+            case = uow.cases.get(first.case_id)
+            assert case is not None
+            lead = case.record.lead
+        before = _deadlocks(engine)
+        locked, failed = threading.Event(), []
+
+        def other() -> None:  # the day's counter first, then the case the batch holds
+            try:
+                with engine.begin() as conn:
+                    conn.execute(text("SET LOCAL deadlock_timeout = '30s'"))
+                    conn.execute(text("UPDATE case_number_day SET last = last"))
+                    locked.set()
+                    time.sleep(1.5)
+                    conn.execute(text("UPDATE case_record SET version = version WHERE id = :id"),
+                                 {"id": first.case_id})
+            except BaseException as exc:  # pragma: no cover - said by the assertion below
+                failed.append(exc)
+
+        thread = threading.Thread(target=other, daemon=True)
+        thread.start()
+        assert locked.wait(20)
+        outcomes = bus.handle_batch([
+            c.AcknowledgeCase(by=lead, case_id=first.case_id, expected_version=dispatched.version),
+            c.ReportCase(by="reporter", matter="social_life_noise", affected=("320213001",),
+                         description="又有噪声")])
+        thread.join(timeout=30)
+        assert not thread.is_alive() and failed == []
+        assert all(not isinstance(o, Exception) for o in outcomes), outcomes
+        assert _deadlocks(engine) == before + 1  # one, broken by failing the batch's commit
+        with bus.uow() as uow:
+            acknowledged = uow.cases.get(first.case_id)
+            assert acknowledged is not None and acknowledged.record.version == dispatched.version + 1
+        with engine.connect() as conn:
+            numbers = conn.execute(text("SELECT count(*) FROM case_number")).scalar_one()
+            events = conn.execute(text("SELECT count(*) FROM case_event WHERE case_id = :id"),
+                                  {"id": first.case_id}).scalar_one()
+        assert numbers == 2 and events == dispatched.version + 1  # each once
     finally:
         engine.dispose()

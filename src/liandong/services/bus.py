@@ -198,13 +198,28 @@ class Bus:
                 except Exception as exc:  # answered to its own caller; the others go on
                     out.append(refusal(command, exc))
             return out
-        results: list[Result | DomainError] = []
-        published: list[Stored[DomainEvent]] = []
         try:
             now = self._recorded()
         except DomainError as exc:  # a claim after the recorded time: refused before anything is written
             return [exc for _ in commands]
-        with probe as uow:
+        for attempt in (1, 2):
+            try:
+                results, published = self._batch(probe if attempt == 1 else self.uow(), commands, now)
+            except DomainError as exc:  # the commit itself lost a race (a deadlock broken at the commit)
+                if not lost_race(exc):
+                    raise
+                if attempt == 1:
+                    continue  # nothing of it was kept: the whole batch once more, in a new transaction
+                return [exc for _ in commands]  # twice: each caller told to try again (409)
+            self._publish(published)
+            return results
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _batch(self, uow_: UnitOfWork, commands: Sequence[Any],
+               now: datetime) -> tuple[list[Result | DomainError], list[Stored[DomainEvent]]]:
+        results: list[Result | DomainError] = []
+        published: list[Stored[DomainEvent]] = []
+        with uow_ as uow:
             for command in commands:
                 try:
                     result, stored = self._in_savepoint(uow, command, now)
@@ -216,8 +231,7 @@ class Bus:
             if self.recorder is not None:
                 self.recorder(uow, published, now)
             uow.commit()
-        self._publish(published)
-        return results
+        return results, published
 
     def _recorded(self) -> datetime:
         """The recorded time of a command now: the bus's clock; a claimed time after it is refused

@@ -258,8 +258,14 @@ class SqlUnitOfWork(UnitOfWork):
 
     def commit(self) -> None:
         assert self._conn is not None
-        self.cases.flush()
-        self._conn.commit()
+        try:
+            self.cases.flush()
+            self._conn.commit()
+        except Exception as exc:  # the driver's own, from the rows written behind, or SQLAlchemy's
+            if not _deadlock(exc):
+                raise
+            self.rollback()  # nothing kept: the caller may run the whole transaction once more
+            raise DomainError("store.conflict", actual="?") from exc
         self.cases.committed()
 
     def rollback(self) -> None:
