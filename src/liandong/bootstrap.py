@@ -228,10 +228,12 @@ class Platform:
     def ledger_watch(self) -> LedgerWatch:
         """The auditor of the shared record: its alarm is read by ``/healthz`` and the pages (one per
         process; the server's timer runs its rounds)."""
+        from liandong.adapters.alarm_file import ALARM_FILE, FileAlarm
         from liandong.services.ledger_watch import LedgerWatch
 
+        shared = FileAlarm(self.data_dir / ALARM_FILE) if self.data_dir is not None else None
         refused = self.refusals and self.refusals.latest
-        return self._once("ledger_watch", lambda: LedgerWatch(self.record, refusals=refused))
+        return self._once("ledger_watch", lambda: LedgerWatch(self.record, refusals=refused, shared=shared))
 
     @property
     def places(self) -> PlaceResolver:

@@ -127,6 +127,8 @@ def test_a_shared_case_is_in_the_centre_departments_inbox_and_is_acted_on_throug
 
 def test_the_web_inbox_shows_the_shared_case_and_its_page_forwards_a_command(served: Served) -> None:
     case_id = served.case_id
+    served.settle(lambda: served.client.get(f"/api/shared/{case_id}").status_code == 200,
+                  "the Taihu case shared with the centre (by the API test, or here)")
     if served.api(f"/api/shared/{case_id}")["state"] == "dispatched":  # run alone: acknowledged here
         served.client.post(f"/api/shared/{case_id}/acknowledge", json={"key": "ack-web"})
     served.settle(lambda: served.api(f"/api/shared/{case_id}")["state"] == "acknowledged",

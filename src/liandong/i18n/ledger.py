@@ -15,6 +15,7 @@ AUDIT_TEXT: dict[str, dict[str, str]] = {
         "rolled_back": "日志只有 {log_size} 条记录，但{source}有规模为 {size} 的已联署检查点（联署于 {at}）",
         "forked": "日志在规模 {size} 处的根与{source}中已联署的检查点不同（联署于 {at}）",
         "kept_unreadable": "数据库外的检查点副本 {where} 无法读取或签名不符",
+        "alarm_unreadable": "审计进程写下的告警文件 {path} 无法读取，请查看服务器日志",
         "witness_refused": "见证方 {witness} 拒绝联署规模 {size} 的检查点（{at}）：{reason}",
         "log_mismatch": "第一个不符的记录：#{entry}（{what}，层 {level}，序号 {index}）：{detail}；应为 {expected}，实为 {found}",
         "bad_signature": "签名不符：#{entry}：{detail}", "bad_checkpoint": "检查点不符（规模 {size}）：{detail}",
@@ -31,6 +32,8 @@ AUDIT_TEXT: dict[str, dict[str, str]] = {
         "forked": "the log's root at size {size} differs from the checkpoint {source} holds, cosigned at {at}",
         "kept_unreadable": "the copy of the checkpoint outside the database ({where}) cannot be read or "
                            "its signature does not verify",
+        "alarm_unreadable": "the alarm file the auditing worker wrote ({path}) cannot be read; see the "
+                            "server's log",
         "witness_refused": "witness {witness} refused to cosign the checkpoint of size {size} ({at}): {reason}",
         "log_mismatch": "first bad entry: #{entry} ({what}, level {level}, index {index}): {detail}; "
                         "expected {expected}, found {found}",

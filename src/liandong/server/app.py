@@ -37,8 +37,9 @@ from liandong.http import errors, guards, hardening
 from liandong.http.throttle import Throttle
 from liandong.i18n.ledger import describe
 from liandong.server.auditor import audit_once
-from liandong.server.background import Periodic
+from liandong.server.background import Periodic, lower_priority
 from liandong.server.checkpoints import CheckpointPublisher
+from liandong.server.lead import TimerLead
 from liandong.server.writer_process import WriterProcess
 from liandong.web import (
     assessment_page,
@@ -89,12 +90,19 @@ def freeze_due(platform: Platform, cfg: Settings) -> None:
            "LIANDONG_DATA_DIR": str(platform.data_dir)}
     if cfg.assessment_rules is not None:
         env["LIANDONG_ASSESSMENT_RULES"] = str(cfg.assessment_rules)
-    done = subprocess.run([sys.executable, "-m", "liandong", "report", "freeze"], env=env, text=True,
-                          capture_output=True, timeout=FREEZE_TIMEOUT_SECONDS, check=False)
-    if done.returncode:
-        logger.warning("liandong report freeze failed (%d): %s", done.returncode, done.stderr[-2000:])
-    elif done.stdout.strip():
-        logger.info("%s", done.stdout.strip())
+    with subprocess.Popen([sys.executable, "-m", "liandong", "report", "freeze"], env=env, text=True,
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE) as child:
+        lower_priority(child.pid)  # the requests first: the same cores serve them
+        try:
+            out, err = child.communicate(timeout=FREEZE_TIMEOUT_SECONDS)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.communicate()
+            raise
+    if child.returncode:
+        logger.warning("liandong report freeze failed (%d): %s", child.returncode, err[-2000:])
+    elif out.strip():
+        logger.info("%s", out.strip())
 
 
 def warm_up(platform: Platform) -> None:
@@ -154,14 +162,16 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
                       if cfg.nats_url and wired.engine is not None else None)
         # the ledger's auditor on a timer thread; its rounds read through read-only deferred
         # transactions (Platform.record), never holding the writer's lock
+        # one worker does these for all (decision 0060)
+        lead = TimerLead(wired.data_dir)
         auditor = (Periodic("ledger-audit", cfg.ledger_audit_seconds,
-                            lambda: audit_once(wired.ledger_watch())).start()
+                            lead.only(lambda: audit_once(wired.ledger_watch()))).start()
                    if cfg.ledger_audit_seconds > 0 and wired.engine is not None else None)
         heat = (Periodic("heat-sweep", cfg.heat_sweep_seconds,
-                         lambda: wired.insight().heat_sweep(wired.writer())).start()
+                         lead.only(lambda: wired.insight().heat_sweep(wired.writer()))).start()
                 if cfg.heat_sweep_seconds > 0 and wired.engine is not None else None)
-        freezer = (Periodic("assessment-freeze", cfg.freeze_seconds, lambda: freeze_due(wired, cfg),
-                            first=FREEZE_FIRST_SECONDS).start()
+        freezer = (Periodic("assessment-freeze", cfg.freeze_seconds,
+                            lead.only(lambda: freeze_due(wired, cfg)), first=FREEZE_FIRST_SECONDS).start()
                    if cfg.freeze_seconds > 0 and wired.data_dir and wired.engine is not None else None)
         warmer = (Periodic("dashboard-warm", cfg.dashboard_warm_seconds, lambda: keep_warm(app)).start()
                   if cfg.dashboard_warm_seconds > 0 and wired.engine is not None else None)
@@ -178,6 +188,7 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
             warmer.stop()
         if auditor is not None:
             auditor.stop()
+        lead.release()
         if stop_relay is not None:
             stop_relay()
         wired.writer().stop()

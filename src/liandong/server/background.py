@@ -3,11 +3,26 @@ round tries again (nothing is lost: what the work reads stays in the store)."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
 import threading
 from collections.abc import Callable
 
 log = logging.getLogger("liandong.background")
+
+BACKGROUND_NICE = 10
+"""How much lower than the requests' the CPU priority of a background process is (``nice``). Not
+for a thread of a server process: one that waited for a core while holding the interpreter lock
+would hold up the requests of its own process."""
+
+
+def lower_priority(pid: int, by: int = BACKGROUND_NICE) -> None:
+    """Lower the CPU priority of a process. Lowering needs no privilege; where the system has no
+    such call, nothing."""
+    if hasattr(os, "setpriority"):
+        with contextlib.suppress(OSError):
+            os.setpriority(os.PRIO_PROCESS, pid, os.getpriority(os.PRIO_PROCESS, pid) + by)
 
 
 class Periodic:

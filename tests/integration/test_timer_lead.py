@@ -1,0 +1,108 @@
+"""One worker of a server audits the ledger, sweeps the heat and freezes the assessment for all of
+them (decision 0060), and every worker shows the alarm that one found."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+from sqlalchemy import text
+from typer.testing import CliRunner
+
+from liandong.adapters.alarm_file import ALARM_FILE, FileAlarm
+from liandong.bootstrap import bootstrap
+from liandong.cli import app as cli
+from liandong.config import Settings
+from liandong.server.app import create_app
+from liandong.server.auditor import audit_once
+from liandong.server.lead import TimerLead
+from liandong.services.state_audit import Finding
+
+runner = CliRunner()
+
+HOLD = """
+import sys
+from pathlib import Path
+from liandong.server.lead import TimerLead
+lead = TimerLead(Path(sys.argv[1]))
+print("held" if lead.held() else "not held", flush=True)
+sys.stdin.readline()
+"""
+
+
+def test_one_process_leads_and_another_takes_the_lead_when_it_ends(tmp_path: Path) -> None:
+    other = subprocess.Popen([sys.executable, "-c", HOLD, str(tmp_path)], stdin=subprocess.PIPE,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert other.stdout is not None and other.stdin is not None
+        first = other.stdout.readline().strip()
+        if first != "held":
+            other.kill()
+            raise AssertionError(f"the other process did not lead: {first!r} {other.communicate()[1]}")
+        here = TimerLead(tmp_path)
+        done: list[str] = []
+        assert not here.held()
+        here.only(lambda: done.append("swept"))()
+        assert done == []  # not the lead: the round is the other's
+        other.stdin.write("\n")
+        other.stdin.flush()
+        other.wait(timeout=30)
+        assert here.held()  # its lock went with it
+        here.only(lambda: done.append("swept"))()
+        assert done == ["swept"]
+        here.release()
+    finally:
+        if other.poll() is None:
+            other.kill()
+            other.wait(timeout=10)
+
+
+def test_without_a_data_directory_every_process_leads() -> None:
+    assert TimerLead(None).held()
+
+
+def test_the_alarm_the_auditing_worker_raised_is_shown_by_every_worker(tmp_path: Path) -> None:
+    d = ["--data-dir", str(tmp_path)]
+    assert runner.invoke(cli, ["init", "--scope", "320213", *d]).exit_code == 0
+    out = runner.invoke(cli, ["case", "report", "--matter", "social_life_noise", "--place", "320213001",
+                              "--text", "广场夜间噪声", *d]).output
+    cid = out.split()[0]
+    settings = Settings(data_dir=tmp_path)
+    auditing, other = bootstrap(settings), bootstrap(settings)  # two workers of one server
+    client = TestClient(create_app(settings, other), base_url="http://127.0.0.1")
+    audit_once(auditing.ledger_watch())
+    assert other.ledger_watch().status.alarm is None
+    assert client.get("/healthz").status_code == 200
+
+    assert auditing.engine is not None
+    with auditing.engine.begin() as conn:
+        conn.execute(text("UPDATE case_record SET lead_code = '320213-urban_management' WHERE id = :c"),
+                     {"c": cid})
+    audit_once(auditing.ledger_watch(), full=True)
+    seen = other.ledger_watch().status.alarm  # the worker that never audited
+    assert seen is not None and seen.key == "state_mismatch" and seen.params["field"] == "lead_code"
+    answer = client.get("/healthz")
+    assert answer.status_code == 503 and "field lead_code" in answer.json()["ledger"]
+
+    with auditing.engine.begin() as conn:  # put right; the next run's first (full) round clears it
+        conn.execute(text("UPDATE case_record SET lead_code = NULL WHERE id = :c"), {"c": cid})
+    again = bootstrap(settings)
+    assert again.ledger_watch().status.alarm is not None  # still raised until checked again
+    audit_once(again.ledger_watch())
+    assert again.ledger_watch().status.alarm is None and other.ledger_watch().status.alarm is None
+    assert client.get("/healthz").status_code == 200
+
+
+def test_an_alarm_file_that_cannot_be_read_is_an_alarm_too(tmp_path: Path) -> None:
+    alarm = FileAlarm(tmp_path / ALARM_FILE)
+    assert alarm.current() is None
+    alarm.raised(Finding("rolled_back", {"log_size": "3", "size": "5", "source": "database", "at": "—"}, 4))
+    assert alarm.current() == Finding("rolled_back", {"log_size": "3", "size": "5", "source": "database",
+                                                      "at": "—"}, 4)
+    (tmp_path / ALARM_FILE).write_text("{not json", encoding="utf-8")
+    found = alarm.current()
+    assert found is not None and found.key == "alarm_unreadable"
+    alarm.cleared()
+    assert alarm.current() is None
