@@ -312,7 +312,24 @@ def summarise(driver: Driver, loaded: float) -> dict[str, Any]:
             "cases_waiting": len(driver.ready),
             "command_p99_ms": max((ops[op]["p99_ms"] or 0.0) for op in commands),
             "read_p99_ms": max((ops[op]["p99_ms"] or 0.0) for op in ("inbox", "case")),
-            "client_lag_p99_ms": _pct(rec.lag, 0.99), "refusals": rec.samples[:10]}
+            "client_lag_p99_ms": _pct(rec.lag, 0.99), "refusals": rec.samples[:10],
+            "by_minute": by_minute(rec.timeline)}
+
+
+def by_minute(timeline: list[tuple[float, str, float]]) -> list[dict[str, Any]]:
+    """Per minute of load (by when each request was due): the commands' and reads' p99 and the
+    dashboards' p50 / p99 — whether a figure holds throughout or grows with the store."""
+    if not timeline:
+        return []
+    start = min(due for due, _, _ in timeline)
+    minutes: dict[int, dict[str, list[float]]] = {}
+    for due, op, seconds in timeline:
+        group = "dashboard" if op == "dashboard" else "read" if op in READS else "command"
+        minutes.setdefault(int((due - start) // 60), {}).setdefault(group, []).append(seconds)
+    return [{"minute": m + 1, "requests": sum(len(v) for v in g.values()),
+             "command_p99_ms": _pct(g.get("command", []), 0.99), "read_p99_ms": _pct(g.get("read", []), 0.99),
+             "dashboard_p50_ms": _pct(g.get("dashboard", []), 0.50),
+             "dashboard_p99_ms": _pct(g.get("dashboard", []), 0.99)} for m, g in sorted(minutes.items())]
 
 
 async def drive(config: Config, server: Server, auth: dict[str, str], admin: Any) -> dict[str, Any]:
@@ -428,6 +445,11 @@ def markdown(result: dict[str, Any]) -> str:
               f"- phases (s): {result['phases_s']}",
               f"- verdict: {'SUSTAINED' if result['sustained'] else 'not sustained'} "
               f"(error rate 0 and the p99 targets); checks {'passed' if result['passed_checks'] else 'FAILED'}"]
+    if len(result["by_minute"]) > 1:
+        lines += ["", "| minute | requests | commands p99 ms | reads p99 ms | dashboards p50 / p99 ms |",
+                  "|---:|---:|---:|---:|---:|",
+                  *(f"| {m['minute']} | {m['requests']:,} | {_ms(m['command_p99_ms'])} | {_ms(m['read_p99_ms'])} "
+                    f"| {_ms(m['dashboard_p50_ms'])} / {_ms(m['dashboard_p99_ms'])} |" for m in result["by_minute"])]
     if result["refusals"]:
         lines += ["", "first refusals:", *(f"    {r}" for r in result["refusals"])]
     return "\n".join(lines)

@@ -202,11 +202,14 @@ class Recorder:
     samples: list[str] = field(default_factory=list)  # the first refusals, to say why
     shed: int = 0  # arrivals dropped because max in-flight was reached (client overload: counted as errors)
     idle: int = 0  # command arrivals with no case ready for a next step (nothing sent)
+    timeline: list[tuple[float, str, float]] = field(default_factory=list)
+    """(when it was due, loop time; operation; seconds) of every 2xx answer: the figures by minute."""
 
-    def record(self, op: str, status: int | str, seconds: float, body: bytes = b"") -> None:
+    def record(self, op: str, status: int | str, seconds: float, body: bytes = b"", due: float = 0.0) -> None:
         self.statuses[op][str(status)] += 1
         if isinstance(status, int) and 200 <= status < 300:
             self.latencies[op].append(seconds)
+            self.timeline.append((due, op, seconds))
         elif len(self.samples) < 20:
             self.samples.append(f"{op} {status}: {body[:300].decode(errors='replace')}")
 
@@ -291,7 +294,7 @@ class Driver:
         except (OSError, asyncio.IncompleteReadError, asyncio.LimitOverrunError, ValueError) as exc:
             self.rec.record(op, f"transport:{type(exc).__name__}", loop.time() - due)
             return None
-        self.rec.record(op, answer.status, loop.time() - due, answer.body)
+        self.rec.record(op, answer.status, loop.time() - due, answer.body, due)
         return answer
 
     def _report(self, due: float) -> Awaitable[None]:
