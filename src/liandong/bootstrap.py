@@ -152,7 +152,8 @@ class Platform:
         this process unless ``use_writer`` gave another (a writer process)."""
         from liandong.services.writer import BatchingWriter
 
-        return self._once("writer", lambda: BatchingWriter(self.bus()))
+        side_by_side = self.engine is not None and self.engine.dialect.name != "sqlite"
+        return self._once("writer", lambda: BatchingWriter(self.bus(), side_by_side=side_by_side))
 
     def use_writer(self, writer: Writer) -> None:
         self._made["writer"] = writer

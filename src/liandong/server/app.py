@@ -151,7 +151,8 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
             # a request's transaction would wait on that request's own lock
             wired.ledger  # noqa: B018
         # a writer process publishes the checkpoints itself, between its batches
-        publisher = (CheckpointPublisher(wired) if wired.engine is not None
+        lead = TimerLead(wired.data_dir)  # one worker does the timers' work for all (decision 0060)
+        publisher = (CheckpointPublisher(wired, leads=lead.held) if wired.engine is not None
                      and not isinstance(wired.writer(), WriterProcess) else None)
         if publisher is not None:
             publisher.start()
@@ -162,8 +163,6 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
                       if cfg.nats_url and wired.engine is not None else None)
         # the ledger's auditor on a timer thread; its rounds read through read-only deferred
         # transactions (Platform.record), never holding the writer's lock
-        # one worker does these for all (decision 0060)
-        lead = TimerLead(wired.data_dir)
         auditor = (Periodic("ledger-audit", cfg.ledger_audit_seconds,
                             lead.only(lambda: audit_once(wired.ledger_watch()))).start()
                    if cfg.ledger_audit_seconds > 0 and wired.engine is not None else None)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
@@ -22,9 +23,12 @@ class Checkpointing(Protocol):
 
 
 class CheckpointPublisher:
-    def __init__(self, platform: Checkpointing, interval: float = 1.0) -> None:
+    def __init__(self, platform: Checkpointing, interval: float = 1.0,
+                 leads: Callable[[], bool] | None = None) -> None:
         self.platform = platform
         self.interval = interval
+        self.leads = leads
+        """Whether this process publishes for the server's workers (``TimerLead.held``); None: it does."""
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="checkpoints", daemon=True)
 
@@ -40,7 +44,9 @@ class CheckpointPublisher:
 
     def _run(self) -> None:
         while not self._stop.wait(self.interval):
-            try:  # on the group-commit thread, between batches: never a second writer at once
+            if self.leads is not None and not self.leads():
+                continue
+            try:  # on the group-commit thread, between batches, where the store has one writer at once
                 self.platform.writer().run(self.publish_once).result(timeout=60)
             except Exception:  # keep publishing; the failure is logged loudly, never swallowed silently
                 log.exception("checkpoint failed")

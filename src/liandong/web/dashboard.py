@@ -104,13 +104,14 @@ _NEXT_LEVEL = {Level.CENTRAL: Level.PROVINCE, Level.PROVINCE: Level.CITY, Level.
 
 def dashboard_view(platform: Platform, user: Principal, scope: str, period: Period, lang: str,
                    cache: FactsCache | None = None, facts: str = "auto",
-                   rules: AssessmentRules | None = None) -> dict[str, Any]:
+                   rules: AssessmentRules | None = None, now: datetime | None = None) -> dict[str, Any]:
     """Everything the page shows, as plain data (also embedded as JSON for the charts). The figures
     come from the assessment engine, as ``liandong report kpi`` computes them; ``facts`` says where
     the cases' facts are read: ``auto`` (for oversight roles the sums where exact, else the 事实表),
     ``sums``, ``stored`` or ``events``. ``rules``: the assessment rules applied (default the shipped
     ones); with clock stops or exclusions (issue 25) the facts are adjusted as the assessment
-    adjusts them, and the sums, which cannot be, are not read."""
+    adjusts them, and the sums, which cannot be, are not read. ``now``: the moment the period was
+    chosen at (a period "up to now" ends there; by default the platform's clock now)."""
     h = platform.hierarchy
     previous = period.previous()
     cache = cache if cache is not None else FactsCache()
@@ -126,7 +127,9 @@ def dashboard_view(platform: Platform, user: Principal, scope: str, period: Peri
     oversight = oversees(user, scope, h) is not None
     sums = None
     if facts in ("auto", "sums") and oversight and not unfair:
-        now = platform.clock.now()
+        # the page's own now: a period up to it is not a period that ended in the past (which the
+        # sums cannot give), even though the clock has moved on since it was chosen
+        now = now if now is not None else platform.clock.now()
         sums = [sum_facts(platform.read_uow, h, p.start, p.end, minute_up(p.end), now, scope=scope,
                           part=cache.part_days) for p in (period, previous)]
     if sums is not None and sums[0] is not None and sums[1] is not None:
@@ -267,7 +270,8 @@ def install(app: FastAPI, renderer: Renderer) -> None:
         now = platform.clock.now()
         period, period_query, valid = choose_period(now, days.strip(), request.query_params.get("from", ""),
                                                     request.query_params.get("to", ""))
-        data = dashboard_view(platform, user, code, period, lang, cache, rules=site_rules(request.app))
+        data = dashboard_view(platform, user, code, period, lang, cache, rules=site_rules(request.app),
+                              now=now)
         trail = [u for u in h.path(code) if h.is_ancestor(home, u.code)]
         data["links"] = {"base": f"/work/dashboard?{period_query}&lang={lang}"}
         response = renderer.render(
