@@ -15,7 +15,8 @@ from liandong.adapters.alarm_file import ALARM_FILE, FileAlarm
 from liandong.bootstrap import bootstrap
 from liandong.cli import app as cli
 from liandong.config import Settings
-from liandong.server.app import create_app
+from liandong.domain.cases import commands as c
+from liandong.server.app import create_app, heat_sweep
 from liandong.server.auditor import audit_once
 from liandong.server.lead import TimerLead
 from liandong.services.state_audit import Finding
@@ -106,3 +107,25 @@ def test_an_alarm_file_that_cannot_be_read_is_an_alarm_too(tmp_path: Path) -> No
     assert found is not None and found.key == "alarm_unreadable"
     alarm.cleared()
     assert alarm.current() is None
+
+
+def test_the_heat_sweep_runs_in_a_process_of_its_own_and_raises_the_heat(tmp_path: Path) -> None:
+    """``server.app.heat_sweep``: ``liandong insight heat --sweep`` on the server's store (a burst of
+    the same complaint at one street raises the first case's heat)."""
+    assert runner.invoke(cli, ["init", "--scope", "320213", "--data-dir", str(tmp_path)]).exit_code == 0
+    platform = bootstrap(Settings(data_dir=tmp_path))
+    try:
+        first = platform.bus().handle(c.ReportCase(
+            by="reporter", matter="catering_fume", affected=("320213001",),
+            description="人民中路38号烧烤店油烟直排进居民楼")).case_id
+        platform.bus().handle(c.DispatchCase(by="320200-gov", case_id=first))
+        for i in range(11):
+            platform.bus().handle(c.ReportCase(
+                by="reporter", matter="catering_fume", affected=("320213001",),
+                description=f"人民中路38号那家烧烤店油烟太大，熏得没法开窗（第{i + 1}位居民反映）"))
+        heat_sweep(platform)
+        with platform.uow() as u:
+            case = u.cases.get(first)
+            assert case is not None and case.record.heat >= 80 and case.record.heat_present
+    finally:
+        platform.close()

@@ -79,28 +79,47 @@ FREEZE_FIRST_SECONDS = 60.0
 FREEZE_TIMEOUT_SECONDS = 4 * 3600.0
 """How long one round of freezing may take before it is stopped (and tried again at the next)."""
 
+HEAT_TIMEOUT_SECONDS = 3600.0
+"""How long one heat sweep may take before it is stopped (and tried again at the next)."""
+
 
 def freeze_due(platform: Platform, cfg: Settings) -> None:
     """考核结果固化 that is due (the last whole month where not frozen at its end, the month in
     progress each hour), by ``liandong report freeze`` in a process of its own: at a megacity's volume
     it is minutes of work that must not hold this server's interpreter."""
-    if platform.sandbox or platform.data_dir is None or platform.engine is None:
+    if platform.sandbox:
+        return
+    rules = cfg.assessment_rules
+    extra = {"LIANDONG_ASSESSMENT_RULES": str(rules)} if rules is not None else {}
+    in_own_process(platform, ["report", "freeze"], FREEZE_TIMEOUT_SECONDS, extra)
+
+
+def heat_sweep(platform: Platform) -> None:
+    """舆情热度 raised from bursts of similar reports (``liandong insight heat --sweep``), in a process of
+    its own: every open case of the window compared with its neighbours is seconds of work at a city's
+    volume, which in a worker held its requests (the PostgreSQL soak's stalls every five minutes)."""
+    in_own_process(platform, ["insight", "heat", "--sweep"], HEAT_TIMEOUT_SECONDS)
+
+
+def in_own_process(platform: Platform, argv: list[str], timeout: float, extra: dict[str, str] | None = None,
+                   ) -> None:
+    """``liandong <argv>`` on this server's store, in a process of its own at a lower CPU priority
+    (the requests first: the same cores serve them); its output logged, a failure as a warning."""
+    if platform.data_dir is None or platform.engine is None:
         return
     env = {**os.environ, "LIANDONG_DATABASE_URL": platform.engine.url.render_as_string(hide_password=False),
-           "LIANDONG_DATA_DIR": str(platform.data_dir)}
-    if cfg.assessment_rules is not None:
-        env["LIANDONG_ASSESSMENT_RULES"] = str(cfg.assessment_rules)
-    with subprocess.Popen([sys.executable, "-m", "liandong", "report", "freeze"], env=env, text=True,
+           "LIANDONG_DATA_DIR": str(platform.data_dir), **(extra or {})}
+    with subprocess.Popen([sys.executable, "-m", "liandong", *argv], env=env, text=True,
                           stdout=subprocess.PIPE, stderr=subprocess.PIPE) as child:
-        lower_priority(child.pid)  # the requests first: the same cores serve them
+        lower_priority(child.pid)
         try:
-            out, err = child.communicate(timeout=FREEZE_TIMEOUT_SECONDS)
+            out, err = child.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:
             child.kill()
             child.communicate()
             raise
     if child.returncode:
-        logger.warning("liandong report freeze failed (%d): %s", child.returncode, err[-2000:])
+        logger.warning("liandong %s failed (%d): %s", " ".join(argv), child.returncode, err[-2000:])
     elif out.strip():
         logger.info("%s", out.strip())
 
@@ -167,8 +186,8 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
                             lead.only(lambda: audit_once(wired.ledger_watch()))).start()
                    if cfg.ledger_audit_seconds > 0 and wired.engine is not None else None)
         heat = (Periodic("heat-sweep", cfg.heat_sweep_seconds,
-                         lead.only(lambda: wired.insight().heat_sweep(wired.writer()))).start()
-                if cfg.heat_sweep_seconds > 0 and wired.engine is not None else None)
+                         lead.only(lambda: heat_sweep(wired))).start()
+                if cfg.heat_sweep_seconds > 0 and wired.data_dir and wired.engine is not None else None)
         freezer = (Periodic("assessment-freeze", cfg.freeze_seconds,
                             lead.only(lambda: freeze_due(wired, cfg)), first=FREEZE_FIRST_SECONDS).start()
                    if cfg.freeze_seconds > 0 and wired.data_dir and wired.engine is not None else None)
