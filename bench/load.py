@@ -399,7 +399,9 @@ def run(config: Config, folder: Path | None = None) -> dict[str, Any]:
         if server is not None:
             server.stop()
         if admin is not None:
-            if store.database_url is not None:
+            if store.database_url is not None and config.keep:
+                print(f"kept: {store.database_url}", file=sys.stderr)
+            elif store.database_url is not None:
                 with admin.connect() as conn:
                     conn.execute(text(f'DROP DATABASE IF EXISTS "{store.database_url.rsplit("/", 1)[1]}" WITH (FORCE)'))
             admin.dispose()
@@ -470,7 +472,7 @@ def main() -> int:
     add("--max-inflight", type=int, default=Config.max_inflight)
     add("--timeout", type=float, default=Config.timeout, help="seconds per request")
     add("--sample", type=int, default=Config.sample, help="acknowledged reports re-posted at the end")
-    add("--keep", action="store_true", help="keep the data directory (and print where)")
+    add("--keep", action="store_true", help="keep the data directory and the database (and print where)")
     add("--out", type=Path, help="write the result as JSON")
     args = parser.parse_args()
     options = {k: v for k, v in vars(args).items() if k != "out"}
