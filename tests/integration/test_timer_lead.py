@@ -3,8 +3,10 @@ them (decision 0060), and every worker shows the alarm that one found."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from fastapi.testclient import TestClient
@@ -17,7 +19,7 @@ from liandong.cli import app as cli
 from liandong.config import Settings
 from liandong.domain.cases import commands as c
 from liandong.server.app import create_app, heat_sweep
-from liandong.server.auditor import audit_once
+from liandong.server.auditor import AuditorProcess, audit_once
 from liandong.server.lead import TimerLead
 from liandong.services.state_audit import Finding
 
@@ -129,3 +131,36 @@ def test_the_heat_sweep_runs_in_a_process_of_its_own_and_raises_the_heat(tmp_pat
             assert case is not None and case.record.heat >= 80 and case.record.heat_present
     finally:
         platform.close()
+
+
+def test_the_auditor_in_a_process_of_its_own_raises_the_alarm_every_worker_shows(tmp_path: Path) -> None:
+    """``AuditorProcess``: the lead worker's ledger audit in a child at a lower priority; what it finds
+    reaches the workers through the alarm file."""
+    d = ["--data-dir", str(tmp_path)]
+    assert runner.invoke(cli, ["init", "--scope", "320213", *d]).exit_code == 0
+    out = runner.invoke(cli, ["case", "report", "--matter", "social_life_noise", "--place", "320213001",
+                              "--text", "广场夜间噪声", *d]).output
+    cid = out.split()[0]
+    settings = Settings(data_dir=tmp_path)
+    worker = bootstrap(settings)
+    assert worker.engine is not None
+    with worker.engine.begin() as conn:
+        conn.execute(text("UPDATE case_record SET state = 'closed' WHERE id = :c"), {"c": cid})
+    child = AuditorProcess(settings, every=1.0)
+    child.ensure()
+    try:
+        pid = child.pid
+        assert pid is not None
+        assert os.getpriority(os.PRIO_PROCESS, pid) > os.getpriority(os.PRIO_PROCESS, 0)
+        deadline = time.monotonic() + 120
+        while (seen := worker.ledger_watch().status.alarm) is None:
+            assert time.monotonic() < deadline, "the auditor's process raised no alarm in 120 s"
+            assert child.pid == pid and os.path.exists(f"/proc/{pid}"), "the auditor's process ended"
+            time.sleep(0.2)
+        assert seen.key == "state_mismatch" and seen.params["field"] == "state" and seen.params["id"] == cid
+        child.ensure()  # alive: the same process
+        assert child.pid == pid
+    finally:
+        child.stop()
+        worker.close()
+    assert child.pid is None and not os.path.exists(f"/proc/{pid}")  # ended and reaped

@@ -36,7 +36,7 @@ from liandong.federation.serving import ServedNode, name_log
 from liandong.http import errors, guards, hardening
 from liandong.http.throttle import Throttle
 from liandong.i18n.ledger import describe
-from liandong.server.auditor import audit_once
+from liandong.server.auditor import AuditorProcess, audit_once
 from liandong.server.background import Periodic, lower_priority
 from liandong.server.checkpoints import CheckpointPublisher
 from liandong.server.lead import TimerLead
@@ -182,8 +182,15 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
                       if cfg.nats_url and wired.engine is not None else None)
         # the ledger's auditor on a timer thread; its rounds read through read-only deferred
         # transactions (Platform.record), never holding the writer's lock
-        auditor = (Periodic("ledger-audit", cfg.ledger_audit_seconds,
-                            lead.only(lambda: audit_once(wired.ledger_watch()))).start()
+        # the ledger's auditor: a process of its own where the platform is the settings' (it wires
+        # its own from them), else rounds on a timer thread here (a federation node's log is named
+        # after its scope here, a test's platform may be built by hand)
+        own = platform is None and cfg.federation is None and wired.data_dir is not None
+        audit_child = AuditorProcess(cfg, cfg.ledger_audit_seconds) if own else None
+        audit_round = (audit_child.ensure if audit_child is not None
+                       else lambda: audit_once(wired.ledger_watch()))
+        auditor = (Periodic("ledger-audit", cfg.ledger_audit_seconds, lead.only(audit_round),
+                            first=1.0 if audit_child is not None else None).start()
                    if cfg.ledger_audit_seconds > 0 and wired.engine is not None else None)
         heat = (Periodic("heat-sweep", cfg.heat_sweep_seconds,
                          lead.only(lambda: heat_sweep(wired))).start()
@@ -206,6 +213,8 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
             warmer.stop()
         if auditor is not None:
             auditor.stop()
+        if audit_child is not None:
+            audit_child.stop()
         lead.release()
         if stop_relay is not None:
             stop_relay()
