@@ -4,8 +4,8 @@ cases and instruments they touch, and every cosigned checkpoint kept). Its first
 whole log, and so does every ``full_every``-th round after: an edit of a projection that no new entry
 touches is found by a full round (with the default timer, within the hour). A mismatch raises an
 alarm that stays raised until a full round of a later run finds the whole log sound: what was found
-does not heal, and whoever reads
-``/healthz`` or the dashboard must see it."""
+does not heal, and whoever reads ``/healthz`` or the dashboard must see it. With ``shared`` (decision
+0060) the alarm is kept where every worker of the server reads it."""
 
 from __future__ import annotations
 
