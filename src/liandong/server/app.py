@@ -189,8 +189,7 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
         audit_child = AuditorProcess(cfg, cfg.ledger_audit_seconds) if own else None
         audit_round = (audit_child.ensure if audit_child is not None
                        else lambda: audit_once(wired.ledger_watch()))
-        auditor = (Periodic("ledger-audit", cfg.ledger_audit_seconds, lead.only(audit_round),
-                            first=1.0 if audit_child is not None else None).start()
+        auditor = (Periodic("ledger-audit", cfg.ledger_audit_seconds, lead.only(audit_round)).start()
                    if cfg.ledger_audit_seconds > 0 and wired.engine is not None else None)
         heat = (Periodic("heat-sweep", cfg.heat_sweep_seconds,
                          lead.only(lambda: heat_sweep(wired))).start()
