@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 import pytest
@@ -26,6 +27,29 @@ from liandong.services.cases import MessageBus
 from liandong.services.clock import ManualClock
 
 RULES = Rules(Router(national_hierarchy(), default_catalogue()), ChineseWorkCalendar(), CasePolicy())
+COUNTER = "UPDATE case_number_day SET last = last + 1 WHERE prefix = '{}'"
+
+
+def contender(engine: Engine, first: str, second: str, *, ready: Callable[[], object], pause: float,
+              params: dict[str, str] | None = None) -> tuple[threading.Thread, list[BaseException]]:
+    """The other transaction, in a thread: ``first``, then ``ready()``, a pause, ``second``; it waits
+    longest before looking for a cycle, so PostgreSQL fails the test's side. What it raised, in the list."""
+    failed: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            with engine.begin() as conn:
+                conn.execute(text("SET LOCAL deadlock_timeout = '30s'"))
+                conn.execute(text(first))
+                ready()
+                time.sleep(pause)
+                conn.execute(text(second), params or {})
+        except BaseException as exc:  # pragma: no cover - said by the callers' assertions
+            failed.append(exc)
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    return thread, failed
 
 
 @pytest.mark.postgres
@@ -37,21 +61,8 @@ def test_a_deadlock_inside_a_command_is_a_lost_race(pg_url: str) -> None:
             conn.execute(text("INSERT INTO case_number_day (prefix, day, last) "
                               "VALUES ('A', 'd', 0), ('B', 'd', 0)"))
         both = threading.Barrier(2, timeout=20)
-        failed: list[BaseException] = []
-
-        def other() -> None:  # the other batch: B, then A; it waits longest before looking for a cycle
-            try:
-                with engine.begin() as conn:
-                    conn.execute(text("SET LOCAL deadlock_timeout = '20s'"))
-                    conn.execute(text("UPDATE case_number_day SET last = last + 1 WHERE prefix = 'B'"))
-                    both.wait()
-                    time.sleep(0.2)
-                    conn.execute(text("UPDATE case_number_day SET last = last + 1 WHERE prefix = 'A'"))
-            except BaseException as exc:  # pragma: no cover - said by the assertion below
-                failed.append(exc)
-
-        thread = threading.Thread(target=other, daemon=True)
-        thread.start()
+        thread, failed = contender(engine, COUNTER.format("B"), COUNTER.format("A"), ready=both.wait,
+                                   pause=0.2)  # the other batch: B, then A
         with SqlUnitOfWork(engine) as u:
             u.cases.raw("SET LOCAL deadlock_timeout = '1s'")  # looks after the cycle is made
             with pytest.raises(DomainError) as caught, u.savepoint():
@@ -80,21 +91,9 @@ def test_a_deadlock_at_the_commit_is_a_lost_race_and_nothing_is_kept(pg_url: str
         with engine.begin() as conn:
             conn.execute(text("INSERT INTO case_number_day (prefix, day, last) "
                               "VALUES ('A', 'd', 0), ('B', 'd', 0)"))
-        locked, failed = threading.Event(), []
-
-        def other() -> None:  # holds A's counter, then wants B's, which the unit holds
-            try:
-                with engine.begin() as conn:
-                    conn.execute(text("SET LOCAL deadlock_timeout = '20s'"))
-                    conn.execute(text("UPDATE case_number_day SET last = last + 1 WHERE prefix = 'A'"))
-                    locked.set()
-                    time.sleep(0.5)
-                    conn.execute(text("UPDATE case_number_day SET last = last + 1 WHERE prefix = 'B'"))
-            except BaseException as exc:  # pragma: no cover - said by the assertion below
-                failed.append(exc)
-
-        thread = threading.Thread(target=other, daemon=True)
-        thread.start()
+        locked = threading.Event()  # the other holds A's counter, then wants B's, which the unit holds
+        thread, failed = contender(engine, COUNTER.format("A"), COUNTER.format("B"), ready=locked.set,
+                                   pause=0.5)
         assert locked.wait(20)
         with SqlUnitOfWork(engine) as u:
             u.cases.raw("SET LOCAL deadlock_timeout = '1s'")
@@ -140,22 +139,10 @@ def test_a_batch_whose_commit_lost_a_deadlock_runs_once_more_and_lands(pg_url: s
             assert case is not None
             lead = case.record.lead
         before = _deadlocks(engine)
-        locked, failed = threading.Event(), []
-
-        def other() -> None:  # the day's counter first, then the case the batch holds
-            try:
-                with engine.begin() as conn:
-                    conn.execute(text("SET LOCAL deadlock_timeout = '30s'"))
-                    conn.execute(text("UPDATE case_number_day SET last = last"))
-                    locked.set()
-                    time.sleep(1.5)
-                    conn.execute(text("UPDATE case_record SET version = version WHERE id = :id"),
-                                 {"id": first.case_id})
-            except BaseException as exc:  # pragma: no cover - said by the assertion below
-                failed.append(exc)
-
-        thread = threading.Thread(target=other, daemon=True)
-        thread.start()
+        locked = threading.Event()  # the other: the day's counter first, then the case the batch holds
+        thread, failed = contender(engine, "UPDATE case_number_day SET last = last",
+                                   "UPDATE case_record SET version = version WHERE id = :id",
+                                   ready=locked.set, pause=1.5, params={"id": first.case_id})
         assert locked.wait(20)
         outcomes = bus.handle_batch([
             c.AcknowledgeCase(by=lead, case_id=first.case_id, expected_version=dispatched.version),

@@ -35,6 +35,15 @@ sys.stdin.readline()
 """
 
 
+def store_with_a_case(data_dir: Path) -> str:
+    """A county's store (``liandong init``) with one case reported; the case's id."""
+    d = ["--data-dir", str(data_dir)]
+    assert runner.invoke(cli, ["init", "--scope", "320213", *d]).exit_code == 0
+    out = runner.invoke(cli, ["case", "report", "--matter", "social_life_noise", "--place", "320213001",
+                              "--text", "广场夜间噪声", *d]).output
+    return out.split()[0]
+
+
 def test_one_process_leads_and_another_takes_the_lead_when_it_ends(tmp_path: Path) -> None:
     other = subprocess.Popen([sys.executable, "-c", HOLD, str(tmp_path)], stdin=subprocess.PIPE,
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -67,11 +76,7 @@ def test_without_a_data_directory_every_process_leads() -> None:
 
 
 def test_the_alarm_the_auditing_worker_raised_is_shown_by_every_worker(tmp_path: Path) -> None:
-    d = ["--data-dir", str(tmp_path)]
-    assert runner.invoke(cli, ["init", "--scope", "320213", *d]).exit_code == 0
-    out = runner.invoke(cli, ["case", "report", "--matter", "social_life_noise", "--place", "320213001",
-                              "--text", "广场夜间噪声", *d]).output
-    cid = out.split()[0]
+    cid = store_with_a_case(tmp_path)
     settings = Settings(data_dir=tmp_path)
     auditing, other = bootstrap(settings), bootstrap(settings)  # two workers of one server
     client = TestClient(create_app(settings, other), base_url="http://127.0.0.1")
@@ -136,11 +141,7 @@ def test_the_heat_sweep_runs_in_a_process_of_its_own_and_raises_the_heat(tmp_pat
 def test_the_auditor_in_a_process_of_its_own_raises_the_alarm_every_worker_shows(tmp_path: Path) -> None:
     """``AuditorProcess``: the lead worker's ledger audit in a child at a lower priority; what it finds
     reaches the workers through the alarm file."""
-    d = ["--data-dir", str(tmp_path)]
-    assert runner.invoke(cli, ["init", "--scope", "320213", *d]).exit_code == 0
-    out = runner.invoke(cli, ["case", "report", "--matter", "social_life_noise", "--place", "320213001",
-                              "--text", "广场夜间噪声", *d]).output
-    cid = out.split()[0]
+    cid = store_with_a_case(tmp_path)
     settings = Settings(data_dir=tmp_path)
     worker = bootstrap(settings)
     assert worker.engine is not None
